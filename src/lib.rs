@@ -1,0 +1,1 @@
+//! fiscalform: blank templates, audit and correction of the Hunan finance bureaus' standard forms.
