@@ -1,1 +1,14 @@
-//! fiscalform: blank templates, audit and correction of the Hunan finance bureaus' standard forms.
+//! fiscalform: blank templates, audit and correction of the Hunan finance bureaus' standard
+//! budget, final-accounts and performance forms.
+//!
+//! The flow (see DESIGN.md): `form` definitions → `read` a workbook → `recognize` its forms →
+//! `calc` derived cells → `check` → `write` a formatted workbook; `cli` ties them together.
+
+pub mod calc;
+pub mod cli;
+pub mod expr;
+pub mod form;
+pub mod layout;
+pub mod model;
+pub mod normalize;
+pub mod write;

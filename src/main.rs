@@ -1,2 +1,9 @@
 //! Command-line entry point: parses arguments and hands them to the library.
-fn main() {}
+fn main() {
+    let code = fiscalform::cli::run(
+        std::env::args_os(),
+        &mut std::io::stdout(),
+        &mut std::io::stderr(),
+    );
+    std::process::exit(code);
+}

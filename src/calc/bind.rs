@@ -1,0 +1,489 @@
+//! Binds rule expressions to the concrete cells of a workbook's forms: which row `L27` is,
+//! which rows are a 科目's children, which columns `c2:c7` covers.
+
+use super::Book;
+use crate::expr::{parse, Bound, CellId, Expr, Head, Ref};
+use crate::form::{Form, Rule, Target};
+use crate::model::{FormData, RowData, RowKind};
+use std::collections::HashMap;
+
+/// Why a rule could not be bound.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BindError {
+    /// The rule reads a form the workbook does not contain.
+    MissingForm(String),
+    Unknown(String),
+}
+
+/// Per-form lookup tables, built once per workbook.
+#[derive(Debug, Default, Clone)]
+pub struct Index {
+    pos: HashMap<String, usize>,
+    line: HashMap<u32, usize>,
+    /// Child row keys of every row that has children (the total's are the top-level rows).
+    pub children: HashMap<String, Vec<String>>,
+    /// Coded rows whose parent 科目 row is missing.
+    pub orphans: Vec<String>,
+}
+
+impl Index {
+    pub fn new(form: &Form, data: &FormData) -> Index {
+        let mut ix = Index::default();
+        for (i, r) in data.rows.iter().enumerate() {
+            ix.pos.insert(r.key.clone(), i);
+            if let Some(l) = r.line {
+                ix.line.insert(l, i);
+            }
+        }
+        for p in form.panels() {
+            for r in &p.rows {
+                if let Some(parent) = &r.parent {
+                    ix.children
+                        .entry(parent.clone())
+                        .or_default()
+                        .push(r.id.clone());
+                }
+            }
+            // Fixed rows carrying codes (公开06表) form a hierarchy by code like 科目 rows.
+            let coded_fixed: Vec<&RowData> = data
+                .rows
+                .iter()
+                .filter(|r| r.panel == p.id && r.kind == RowKind::Fixed && r.code.is_some())
+                .collect();
+            if coded_fixed.len() > 1 {
+                code_tree(&coded_fixed, None, &[3, 5, 7], &mut ix);
+            }
+            if let Some(coded) = &p.coded {
+                let rows: Vec<&RowData> = data
+                    .rows
+                    .iter()
+                    .filter(|r| r.panel == p.id && r.kind == RowKind::Coded)
+                    .collect();
+                code_tree(&rows, Some("total"), &coded.levels, &mut ix);
+            }
+        }
+        ix
+    }
+    pub fn row_pos(&self, key: &str) -> Option<usize> {
+        self.pos.get(key).copied()
+    }
+    pub fn line_pos(&self, line: u32) -> Option<usize> {
+        self.line.get(&line).copied()
+    }
+}
+
+/// Parent of each coded row = the longest present code that is a proper prefix of it at a
+/// hierarchy level; rows without one hang under `total` (and are orphans unless top-level).
+fn code_tree(rows: &[&RowData], total: Option<&str>, levels: &[usize], ix: &mut Index) {
+    let present: HashMap<&str, &str> = rows
+        .iter()
+        .filter_map(|r| r.code.as_deref().map(|c| (c, r.key.as_str())))
+        .collect();
+    let top = levels.first().copied().unwrap_or(3);
+    for r in rows {
+        let Some(code) = r.code.as_deref() else {
+            continue;
+        };
+        let parent = levels
+            .iter()
+            .rev()
+            .filter(|&&l| l < code.len())
+            .find_map(|&l| code.get(..l).and_then(|p| present.get(p)));
+        match (parent, total) {
+            (Some(p), _) => ix
+                .children
+                .entry(p.to_string())
+                .or_default()
+                .push(r.key.clone()),
+            (None, Some(t)) => {
+                if code.len() > top {
+                    ix.orphans.push(r.key.clone());
+                }
+                ix.children
+                    .entry(t.to_string())
+                    .or_default()
+                    .push(r.key.clone());
+            }
+            (None, None) => {}
+        }
+    }
+}
+
+/// The row and column a rule is being applied to.
+#[derive(Clone, Copy)]
+pub struct Scope<'a> {
+    pub form: usize,
+    pub row: Option<&'a RowData>,
+    pub col: Option<&'a str>,
+    /// Blank template: a coded total sums whatever top-level codes the clerk types.
+    pub template: bool,
+}
+
+/// One application of a rule: the cell it defines (derive) or judges (check), and the bound
+/// expression.
+#[derive(Debug, Clone)]
+pub struct Instance {
+    pub target: Option<CellId>,
+    pub bound: Bound,
+}
+
+impl Book<'_> {
+    /// Every instance of a rule of form `fi`.
+    pub fn instances(
+        &self,
+        fi: usize,
+        rule: &Rule,
+        template: bool,
+    ) -> Result<Vec<Instance>, BindError> {
+        let (form, data) = (self.forms[fi].0, &self.forms[fi].1);
+        let mut out = Vec::new();
+        match &rule.target {
+            Target::Cells(cells) if cells.is_empty() => {
+                let scope = Scope {
+                    form: fi,
+                    row: None,
+                    col: None,
+                    template,
+                };
+                let expr = rule_expr(rule, None)?;
+                out.push(Instance {
+                    target: None,
+                    bound: self.bind(&expr, scope)?,
+                });
+            }
+            Target::Cells(cells) => {
+                for c in cells {
+                    let r = parse(c).map_err(BindError::Unknown)?;
+                    let Expr::Ref(r) = r else {
+                        return Err(BindError::Unknown(format!("“{c}”不是单元格引用")));
+                    };
+                    let cell = self.resolve(
+                        &r,
+                        Scope {
+                            form: fi,
+                            row: None,
+                            col: None,
+                            template,
+                        },
+                    )?;
+                    let row = self.forms[fi].1.row(&cell.row);
+                    let scope = Scope {
+                        form: fi,
+                        row,
+                        col: Some(cell.col.as_str()),
+                        template,
+                    };
+                    let expr = rule_expr(rule, row)?;
+                    let bound = self.bind(&expr, scope)?;
+                    out.push(Instance {
+                        target: Some(cell),
+                        bound,
+                    });
+                }
+            }
+            Target::Rows {
+                selector,
+                columns,
+                only_with,
+            } => {
+                let rows = self.select_rows(fi, selector)?;
+                for row in rows {
+                    if only_with.as_deref() == Some("code") && row.code.is_none() {
+                        continue;
+                    }
+                    let panel = form
+                        .panel(&row.panel)
+                        .ok_or_else(|| BindError::Unknown(format!("栏目组 {}", row.panel)))?;
+                    if form.fixed_row(&row.key).is_some_and(|(_, fr)| fr.blank) {
+                        continue;
+                    }
+                    for col in columns {
+                        if panel.column(col).is_none() {
+                            return Err(BindError::Unknown(format!(
+                                "栏目组“{}”没有列“{col}”",
+                                panel.id
+                            )));
+                        }
+                        let scope = Scope {
+                            form: fi,
+                            row: Some(row),
+                            col: Some(col.as_str()),
+                            template,
+                        };
+                        let expr = rule_expr(rule, Some(row))?;
+                        let bound = self.bind(&expr, scope)?;
+                        out.push(Instance {
+                            target: Some(CellId::new(fi, row.key.clone(), col.clone())),
+                            bound,
+                        });
+                    }
+                }
+            }
+        }
+        let _ = data;
+        Ok(out)
+    }
+
+    fn select_rows(&self, fi: usize, selector: &str) -> Result<Vec<&RowData>, BindError> {
+        let (form, data) = (self.forms[fi].0, &self.forms[fi].1);
+        let ix = &self.index[fi];
+        let (panel, filter) = selector.split_once(':').unwrap_or((selector, ""));
+        if form.panel(panel).is_none() {
+            return match data.row(selector) {
+                Some(r) => Ok(vec![r]),
+                None if form.fixed_row(selector).is_some() => Ok(vec![]),
+                None => Err(BindError::Unknown(format!("未知的行或栏目组“{selector}”"))),
+            };
+        }
+        let in_panel = data.rows.iter().filter(|r| r.panel == panel);
+        // A coded panel's total is always a parent: it sums the top-level rows, even none.
+        let has_children = |r: &&RowData| {
+            r.kind == RowKind::Total || ix.children.get(&r.key).is_some_and(|c| !c.is_empty())
+        };
+        Ok(match filter {
+            "" => in_panel.collect(),
+            "parents" => in_panel.filter(has_children).collect(),
+            "leaves" => in_panel
+                .filter(|r| r.kind != RowKind::Total && !has_children(r))
+                .collect(),
+            "coded" => in_panel.filter(|r| r.kind == RowKind::Coded).collect(),
+            "list" => in_panel.filter(|r| r.kind == RowKind::List).collect(),
+            "fixed" => in_panel.filter(|r| r.kind == RowKind::Fixed).collect(),
+            other => {
+                return Err(BindError::Unknown(format!(
+                    "未知的行选择“{other}”（可用 parents、leaves、coded、list、fixed）"
+                )))
+            }
+        })
+    }
+
+    pub fn bind(&self, e: &Expr, s: Scope) -> Result<Bound, BindError> {
+        Ok(match e {
+            Expr::Num(d) => Bound::Num(*d),
+            Expr::Str(t) => Bound::Str(t.clone()),
+            Expr::Ref(r) => Bound::Cell(self.resolve(r, s)?),
+            Expr::Range(a, b) => Bound::Cells(self.range(a, b, s)?),
+            Expr::Children => self.children(s)?,
+            Expr::All { panel, col } => {
+                let (form, data) = (self.forms[s.form].0, &self.forms[s.form].1);
+                let p = form
+                    .panel(panel)
+                    .ok_or_else(|| BindError::Unknown(format!("未知的栏目组“{panel}”")))?;
+                if p.column(col).is_none() {
+                    return Err(BindError::Unknown(format!("栏目组“{panel}”没有列“{col}”")));
+                }
+                Bound::Cells(
+                    data.rows
+                        .iter()
+                        .filter(|r| {
+                            r.panel == *panel && matches!(r.kind, RowKind::List | RowKind::Coded)
+                        })
+                        .map(|r| CellId::new(s.form, r.key.clone(), col.clone()))
+                        .collect(),
+                )
+            }
+            Expr::Neg(x) => Bound::Neg(Box::new(self.bind(x, s)?)),
+            Expr::Not(x) => Bound::Not(Box::new(self.bind(x, s)?)),
+            Expr::Bin(op, a, b) => {
+                Bound::Bin(*op, Box::new(self.bind(a, s)?), Box::new(self.bind(b, s)?))
+            }
+            Expr::Cmp(op, a, b) => {
+                Bound::Cmp(*op, Box::new(self.bind(a, s)?), Box::new(self.bind(b, s)?))
+            }
+            Expr::And(a, b) => Bound::And(Box::new(self.bind(a, s)?), Box::new(self.bind(b, s)?)),
+            Expr::Or(a, b) => Bound::Or(Box::new(self.bind(a, s)?), Box::new(self.bind(b, s)?)),
+            Expr::Call(f, args) => Bound::Call(
+                *f,
+                args.iter()
+                    .map(|a| self.bind(a, s))
+                    .collect::<Result<_, _>>()?,
+            ),
+        })
+    }
+
+    fn children(&self, s: Scope) -> Result<Bound, BindError> {
+        let row = s
+            .row
+            .ok_or_else(|| BindError::Unknown("children 只能用于按行的规则".into()))?;
+        let col = s
+            .col
+            .ok_or_else(|| BindError::Unknown("children 需要列".into()))?;
+        if s.template && row.kind == RowKind::Total {
+            return Ok(Bound::TopLevelSum {
+                form: s.form,
+                panel: row.panel.clone(),
+                col: col.to_string(),
+            });
+        }
+        let kids = self.index[s.form]
+            .children
+            .get(&row.key)
+            .cloned()
+            .unwrap_or_default();
+        Ok(Bound::Cells(
+            kids.into_iter()
+                .map(|k| CellId::new(s.form, k, col))
+                .collect(),
+        ))
+    }
+
+    fn target_form(&self, r: &Ref, s: Scope) -> Result<usize, BindError> {
+        match &r.form {
+            None => Ok(s.form),
+            Some(id) => self
+                .forms
+                .iter()
+                .position(|(f, _)| f.id == *id)
+                .ok_or_else(|| BindError::MissingForm(id.clone())),
+        }
+    }
+
+    /// The row a head names in form `fi`: a row id, `Lnn`, or a code.
+    fn row_key(&self, fi: usize, head: &Head) -> Option<String> {
+        let (form, data) = (self.forms[fi].0, &self.forms[fi].1);
+        match head {
+            Head::Code(c) => Some(c.clone()),
+            Head::Name(n) => {
+                if data.row(n).is_some() || form.fixed_row(n).is_some() || n == "total" {
+                    return Some(n.clone());
+                }
+                let line: u32 = n.strip_prefix('L')?.parse().ok()?;
+                form.line_row(line).map(|(_, r)| r.id.clone())
+            }
+        }
+    }
+
+    fn panel_of(&self, fi: usize, key: &str) -> Option<&crate::form::Panel> {
+        let (form, data) = (self.forms[fi].0, &self.forms[fi].1);
+        if let Some((p, _)) = form.fixed_row(key) {
+            return Some(p);
+        }
+        data.row(key).and_then(|r| form.panel(&r.panel))
+    }
+
+    pub fn resolve(&self, r: &Ref, s: Scope) -> Result<CellId, BindError> {
+        let fi = self.target_form(r, s)?;
+        let form = self.forms[fi].0;
+        let local = fi == s.form;
+        if let (Head::Name(n), None, true) = (&r.head, &r.col, local) {
+            // A bare name: a column of the current row, then a grid cell, then a row.
+            if let Some(row) = s.row {
+                if form
+                    .panel(&row.panel)
+                    .is_some_and(|p| p.column(n).is_some())
+                {
+                    return Ok(CellId::new(fi, row.key.clone(), n.clone()));
+                }
+            }
+            if form.grid_kind(n).is_some() {
+                return Ok(CellId::new(fi, n.clone(), ""));
+            }
+        }
+        if let (Head::Name(n), None) = (&r.head, &r.col) {
+            if !local && form.grid_kind(n).is_some() {
+                return Ok(CellId::new(fi, n.clone(), ""));
+            }
+        }
+        let key = self
+            .row_key(fi, &r.head)
+            .ok_or_else(|| BindError::Unknown(format!("未知的引用“{r}”（表 {}）", form.id)))?;
+        let col = match &r.col {
+            Some(c) => c.clone(),
+            None => {
+                let panel_default = self
+                    .panel_of(fi, &key)
+                    .and_then(|p| p.default_column().map(str::to_string));
+                match (panel_default, s.col) {
+                    (Some(c), _) if !local || s.col.is_none() => c,
+                    (_, Some(c)) => c.to_string(),
+                    (Some(c), None) => c,
+                    (None, None) => {
+                        return Err(BindError::Unknown(format!(
+                            "引用“{r}”需要指明列（如 {r}.c1）"
+                        )))
+                    }
+                }
+            }
+        };
+        if let Some(p) = self.panel_of(fi, &key) {
+            if p.column(&col).is_none() {
+                return Err(BindError::Unknown(format!(
+                    "引用“{r}”：栏目组“{}”没有列“{col}”",
+                    p.id
+                )));
+            }
+        }
+        Ok(CellId::new(fi, key, col))
+    }
+
+    fn range(&self, a: &Ref, b: &Ref, s: Scope) -> Result<Vec<CellId>, BindError> {
+        let fi = self.target_form(a, s)?;
+        let (form, data) = (self.forms[fi].0, &self.forms[fi].1);
+        // Columns of the current row: c2:c7.
+        if let (Head::Name(x), Head::Name(y), None, None, Some(row)) =
+            (&a.head, &b.head, &a.col, &b.col, s.row)
+        {
+            if let Some(p) = form.panel(&row.panel) {
+                if let (Some(i), Some(j)) = (
+                    p.columns.iter().position(|c| &c.id == x),
+                    p.columns.iter().position(|c| &c.id == y),
+                ) {
+                    return Ok(p.columns[i.min(j)..=i.max(j)]
+                        .iter()
+                        .filter(|c| c.kind.is_numeric())
+                        .map(|c| CellId::new(fi, row.key.clone(), c.id.clone()))
+                        .collect());
+                }
+            }
+        }
+        // Rows of one panel between two row references, in the column given or the current one.
+        let first = self.resolve(a, s)?;
+        let last = self.resolve(b, s)?;
+        let (Some(i), Some(j)) = (
+            form.fixed_row_position(&first.row),
+            form.fixed_row_position(&last.row),
+        ) else {
+            return Err(BindError::Unknown(format!(
+                "区域“{a}:{b}”两端须为同一栏目组的固定行"
+            )));
+        };
+        if i.0 != j.0 {
+            return Err(BindError::Unknown(format!("区域“{a}:{b}”跨越了栏目组")));
+        }
+        let panel = form
+            .panels()
+            .nth(i.0)
+            .expect("position came from this form");
+        let _ = data;
+        Ok(panel.rows[i.1.min(j.1)..=i.1.max(j.1)]
+            .iter()
+            .filter(|r| !r.blank)
+            .map(|r| CellId::new(fi, r.id.clone(), first.col.clone()))
+            .collect())
+    }
+}
+
+fn rule_expr(rule: &Rule, row: Option<&RowData>) -> Result<Expr, BindError> {
+    if let Some(e) = &rule.expr {
+        return Ok(e.clone());
+    }
+    let code = row.and_then(|r| r.code.clone()).unwrap_or_default();
+    let line = row
+        .and_then(|r| r.line)
+        .map(|l| l.to_string())
+        .unwrap_or_default();
+    let src = rule
+        .source
+        .replace("{code}", &code)
+        .replace("{line}", &line);
+    parse(&src).map_err(BindError::Unknown)
+}
+
+impl Form {
+    /// (panel index, row index) of a fixed row.
+    pub fn fixed_row_position(&self, id: &str) -> Option<(usize, usize)> {
+        self.panels()
+            .enumerate()
+            .find_map(|(pi, p)| p.rows.iter().position(|r| r.id == id).map(|ri| (pi, ri)))
+    }
+}

@@ -1,0 +1,414 @@
+//! Recomputes every derived cell of a workbook's forms in exact Decimal.
+//!
+//! In `Check` mode a filled derived value that agrees with the recomputation within the
+//! rounding tolerance (尾差) is kept for what depends on it, so one rounded total does not
+//! ripple into a dozen findings; in `Fix` mode every derived cell takes its recomputed value.
+
+mod bind;
+
+pub use bind::{BindError, Index, Instance, Scope};
+
+use crate::expr::{round_dp, Bound, CellId, Env, Val};
+use crate::form::{ColKind, Form, GridCellDef, Rule};
+use crate::model::{FormData, RowData, RowKind};
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+
+/// The forms of one workbook with their values.
+pub struct Book<'a> {
+    pub forms: Vec<(&'a Form, FormData)>,
+    pub index: Vec<Index>,
+}
+
+impl<'a> Book<'a> {
+    pub fn new(forms: Vec<(&'a Form, FormData)>) -> Book<'a> {
+        let index = forms.iter().map(|(f, d)| Index::new(f, d)).collect();
+        Book { forms, index }
+    }
+    pub fn form_index(&self, id: &str) -> Option<usize> {
+        self.forms.iter().position(|(f, _)| f.id == id)
+    }
+    /// The value as filled in the workbook.
+    pub fn input(&self, c: &CellId) -> Val {
+        let data = &self.forms[c.form].1;
+        if c.col.is_empty() {
+            return data.grid.get(&c.row).cloned().unwrap_or(Val::Blank);
+        }
+        data.row(&c.row).map_or(Val::Blank, |r| r.get(&c.col))
+    }
+    /// Kind of the column (or grid cell) a logical cell belongs to.
+    pub fn kind(&self, c: &CellId) -> ColKind {
+        let (form, data) = (self.forms[c.form].0, &self.forms[c.form].1);
+        if c.col.is_empty() {
+            return form.grid_kind(&c.row).unwrap_or(ColKind::Amount);
+        }
+        let panel = form
+            .fixed_row(&c.row)
+            .map(|(p, _)| p)
+            .or_else(|| data.row(&c.row).and_then(|r| form.panel(&r.panel)));
+        panel
+            .and_then(|p| p.column(&c.col))
+            .map_or(ColKind::Amount, |col| col.kind)
+    }
+    /// Human label of a logical cell: "本年收入合计", "2010450 事业运行 · 本年收入合计".
+    pub fn describe(&self, c: &CellId) -> String {
+        let (form, data) = (self.forms[c.form].0, &self.forms[c.form].1);
+        if c.col.is_empty() {
+            return grid_label(form, &c.row).unwrap_or_else(|| c.row.clone());
+        }
+        let row = data.row(&c.row);
+        let mut row_label = match row {
+            Some(r) if r.kind == RowKind::Coded => format!(
+                "{} {}",
+                r.code.as_deref().unwrap_or(""),
+                r.label.as_deref().unwrap_or("")
+            )
+            .trim()
+            .to_string(),
+            Some(r) => r.label.clone().unwrap_or_else(|| r.key.clone()),
+            None => c.row.clone(),
+        };
+        if let Some(line) = row.and_then(|r| r.line) {
+            row_label = format!("{row_label}（行{line}）");
+        }
+        let panel = row.and_then(|r| form.panel(&r.panel));
+        let multi = panel.is_some_and(|p| p.value_columns().count() > 1);
+        match panel.and_then(|p| p.column(&c.col)) {
+            Some(col) if multi => {
+                let name = col.label.clone().unwrap_or_else(|| col.id.clone());
+                format!("{row_label}·{name}")
+            }
+            _ => row_label,
+        }
+    }
+}
+
+fn grid_label(form: &Form, id: &str) -> Option<String> {
+    for b in &form.blocks {
+        for row in b.grid.iter().chain(b.footer.iter()) {
+            let mut last_text: Option<&str> = None;
+            for c in row {
+                match c {
+                    GridCellDef::Text(t) => last_text = Some(t),
+                    GridCellDef::Cell {
+                        id: Some(i),
+                        aliases,
+                        ..
+                    } if i == id => {
+                        return aliases
+                            .first()
+                            .map(String::as_str)
+                            .or(last_text)
+                            .map(str::to_string)
+                    }
+                    GridCellDef::Cell { text: Some(t), .. } => last_text = Some(t),
+                    _ => {}
+                }
+            }
+        }
+    }
+    None
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Check,
+    Fix,
+}
+
+/// How a filled value compares with the value a rule gives.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Agreement {
+    Exact,
+    /// Within the rounding tolerance of n rounded terms.
+    Tail {
+        diff: Decimal,
+        tolerance: Decimal,
+    },
+    Differs,
+}
+
+/// Compare at the precision the kind is shown with; amounts get the 尾差 tolerance
+/// 0.005 × (n + 1) for n rounded terms.
+pub fn agree(kind: ColKind, filled: &Val, expected: &Val, terms: usize) -> Agreement {
+    let zeroish = |v: &Val| v.is_blank() || matches!(v, Val::Num(d) if d.is_zero());
+    match (filled, expected) {
+        (f, e) if zeroish(f) && zeroish(e) => return Agreement::Exact,
+        (Val::Text(a), Val::Text(b)) => {
+            return if a.trim() == b.trim() {
+                Agreement::Exact
+            } else {
+                Agreement::Differs
+            }
+        }
+        (Val::Num(_), Val::Num(_)) => {}
+        _ => return Agreement::Differs,
+    }
+    let (f, e) = (filled.num(), expected.num());
+    match kind {
+        ColKind::Amount => {
+            let diff = (f - e).abs();
+            let tolerance = Decimal::new(5, 3) * Decimal::from(terms as u64 + 1);
+            if diff.is_zero() {
+                Agreement::Exact
+            } else if diff <= tolerance {
+                Agreement::Tail { diff, tolerance }
+            } else {
+                Agreement::Differs
+            }
+        }
+        ColKind::Rate | ColKind::Score | ColKind::Number => {
+            let dp = f.normalize().scale().min(6);
+            if round_dp(e, dp) == f.normalize() || f == e {
+                Agreement::Exact
+            } else {
+                Agreement::Differs
+            }
+        }
+        _ => {
+            if f == e {
+                Agreement::Exact
+            } else {
+                Agreement::Differs
+            }
+        }
+    }
+}
+
+/// One derived cell after recomputation.
+#[derive(Debug, Clone)]
+pub struct Derived {
+    pub cell: CellId,
+    pub rule_id: String,
+    pub rule_name: String,
+    pub bound: Bound,
+    pub expected: Val,
+    pub filled: Val,
+    pub agreement: Agreement,
+}
+
+#[derive(Debug, Default)]
+pub struct Calc {
+    pub derived: IndexMap<CellId, Derived>,
+    /// Derived values as used downstream (filled within tolerance in Check mode).
+    pub resolved: HashMap<CellId, Val>,
+    /// Rules that could not be bound (a form they read is absent, …): (form index, rule, why).
+    pub unbound: Vec<(usize, String, BindError)>,
+}
+
+struct Evaluator<'b, 'a> {
+    book: &'b Book<'a>,
+    defs: HashMap<CellId, (Bound, &'b Rule)>,
+    mode: Mode,
+    memo: RefCell<HashMap<CellId, Val>>,
+    busy: RefCell<HashSet<CellId>>,
+    out: RefCell<IndexMap<CellId, Derived>>,
+}
+
+impl Env for Evaluator<'_, '_> {
+    fn value(&self, c: &CellId) -> Val {
+        if let Some(v) = self.memo.borrow().get(c) {
+            return v.clone();
+        }
+        let Some((bound, rule)) = self.defs.get(c) else {
+            return self.book.input(c);
+        };
+        if !self.busy.borrow_mut().insert(c.clone()) {
+            // A cycle the compiler could not see (data-dependent): use the filled value.
+            return self.book.input(c);
+        }
+        let mut expected = bound.eval(self);
+        let kind = self.book.kind(c);
+        if kind == ColKind::Amount {
+            if let Val::Num(d) = expected {
+                expected = Val::Num(round_dp(d, 10));
+            }
+        }
+        let filled = self.book.input(c);
+        let agreement = agree(kind, &filled, &expected, bound.term_count().max(1));
+        let resolved = match (self.mode, &agreement) {
+            (Mode::Check, Agreement::Exact | Agreement::Tail { .. }) if !filled.is_blank() => {
+                filled.clone()
+            }
+            _ => expected.clone(),
+        };
+        self.busy.borrow_mut().remove(c);
+        self.memo.borrow_mut().insert(c.clone(), resolved);
+        self.out.borrow_mut().insert(
+            c.clone(),
+            Derived {
+                cell: c.clone(),
+                rule_id: rule.id.clone(),
+                rule_name: rule.name.clone(),
+                bound: bound.clone(),
+                expected,
+                filled,
+                agreement,
+            },
+        );
+        self.memo.borrow()[c].clone()
+    }
+    fn top_level_sum(&self, form: usize, panel: &str, col: &str) -> Decimal {
+        let ix = &self.book.index[form];
+        ix.children
+            .get("total")
+            .into_iter()
+            .flatten()
+            .filter(|k| {
+                self.book.forms[form]
+                    .1
+                    .row(k)
+                    .is_some_and(|r| r.panel == panel)
+            })
+            .map(|k| self.value(&CellId::new(form, k.clone(), col)).num())
+            .sum()
+    }
+}
+
+/// Recompute every derived cell of every form of the book.
+pub fn compute(book: &Book, mode: Mode, template: bool) -> Calc {
+    let mut defs = HashMap::new();
+    let mut unbound = Vec::new();
+    let mut order = Vec::new();
+    for (fi, (form, _)) in book.forms.iter().enumerate() {
+        for rule in &form.derive {
+            match book.instances(fi, rule, template) {
+                Ok(insts) => {
+                    for inst in insts {
+                        if let Some(t) = inst.target {
+                            order.push(t.clone());
+                            defs.insert(t, (inst.bound, rule));
+                        }
+                    }
+                }
+                Err(e) => unbound.push((fi, rule.id.clone(), e)),
+            }
+        }
+    }
+    let ev = Evaluator {
+        book,
+        defs,
+        mode,
+        memo: RefCell::default(),
+        busy: RefCell::default(),
+        out: RefCell::default(),
+    };
+    for c in &order {
+        ev.value(c);
+    }
+    let mut derived = ev.out.into_inner();
+    // Keep definition order (rules, then rows) rather than evaluation order.
+    derived.sort_by_cached_key(|k, _| order.iter().position(|o| o == k).unwrap_or(usize::MAX));
+    Calc {
+        derived,
+        resolved: ev.memo.into_inner(),
+        unbound,
+    }
+}
+
+impl Calc {
+    /// The value the rules settle on for a cell: resolved if derived, else as filled.
+    pub fn value(&self, book: &Book, c: &CellId) -> Val {
+        self.resolved
+            .get(c)
+            .cloned()
+            .unwrap_or_else(|| book.input(c))
+    }
+}
+
+/// An Env that reads settled values, for checks.
+pub struct Settled<'c, 'b, 'a> {
+    pub book: &'b Book<'a>,
+    pub calc: &'c Calc,
+}
+
+impl Env for Settled<'_, '_, '_> {
+    fn value(&self, c: &CellId) -> Val {
+        self.calc.value(self.book, c)
+    }
+}
+
+/// A form's rows and cells with nothing filled in: fixed rows, the total of a coded panel, and
+/// for blank templates the empty rows a clerk fills.
+pub fn blank_data(form: &Form, unit: Option<&str>, year: Option<&str>, template: bool) -> FormData {
+    let mut data = FormData {
+        form_id: form.id.clone(),
+        unit: unit.map(str::to_string),
+        year: year.map(str::to_string),
+        ..FormData::default()
+    };
+    for panel in form.panels() {
+        if let Some(coded) = &panel.coded {
+            let total = RowData {
+                panel: panel.id.clone(),
+                key: "total".into(),
+                kind: RowKind::Total,
+                code: None,
+                label: Some(coded.total.clone()),
+                line: None,
+                values: IndexMap::new(),
+            };
+            if !coded.total_last {
+                data.rows.push(total.clone());
+            }
+            if template {
+                for i in 0..coded.blank_rows {
+                    data.rows.push(RowData {
+                        panel: panel.id.clone(),
+                        key: format!("#{}", i + 1),
+                        kind: RowKind::Coded,
+                        code: None,
+                        label: None,
+                        line: None,
+                        values: IndexMap::new(),
+                    });
+                }
+            }
+            if coded.total_last {
+                data.rows.push(total);
+            }
+        }
+        for r in &panel.rows {
+            data.rows.push(RowData {
+                panel: panel.id.clone(),
+                key: r.id.clone(),
+                kind: RowKind::Fixed,
+                code: r.code.clone(),
+                label: r.label.clone(),
+                line: r.line,
+                values: IndexMap::new(),
+            });
+        }
+        if let (Some(list), true) = (&panel.list, template) {
+            let mut n = 0;
+            let groups: Vec<_> = if list.groups.is_empty() {
+                vec![(IndexMap::new(), list.blank_rows)]
+            } else {
+                list.groups
+                    .iter()
+                    .map(|g| (g.values.clone(), g.rows))
+                    .collect()
+            };
+            for (values, rows) in groups {
+                for _ in 0..rows {
+                    n += 1;
+                    data.rows.push(RowData {
+                        panel: panel.id.clone(),
+                        key: format!("#{n}"),
+                        kind: RowKind::List,
+                        code: None,
+                        label: None,
+                        line: None,
+                        values: values
+                            .iter()
+                            .map(|(k, v)| (k.clone(), Val::Text(v.clone())))
+                            .collect(),
+                    });
+                }
+            }
+        }
+    }
+    data
+}

@@ -1,0 +1,201 @@
+//! The command line: argument parsing and the commands, runnable in-process for tests. The
+//! exit code is decided at the end from what happened: 0 clean, 1 findings of severity
+//! error, 2 could not run.
+
+use crate::calc::{blank_data, compute, Book, Mode};
+use crate::form::{Catalog, Family, Form};
+use crate::write::{build, save_atomic, WriteOptions};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "fiscalform",
+    version,
+    about = "部门预算公开、部门决算公开与绩效自评报表：生成空白模板、审核、校正",
+    long_about = "fiscalform — 湖南财政部门标准报表工具（部门预算公开、部门决算公开 公开01–09表、绩效自评）。\n生成空白官方模板，读取已填报的工作簿，重新计算所有合计、余额、执行率与得分，表内表间审核，并写回带公式的工作簿。"
+)]
+pub struct Cli {
+    /// Read form definitions from this folder instead of the built-in ones.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// List every form: id, 表号, title, family.
+    Forms,
+    /// Write blank official templates with live formulas.
+    Template {
+        /// Form ids (e.g. final-01 budget-09); all forms of --family when omitted.
+        ids: Vec<String>,
+        #[arg(long, value_enum)]
+        family: Option<FamilyArg>,
+        /// Year shown in titles (e.g. 2023).
+        #[arg(long)]
+        year: Option<String>,
+        /// Department or unit name (部门).
+        #[arg(long)]
+        unit: Option<String>,
+        /// Output .xlsx file.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum)]
+pub enum FamilyArg {
+    Final,
+    Budget,
+    Perf,
+}
+
+impl From<FamilyArg> for Family {
+    fn from(f: FamilyArg) -> Family {
+        match f {
+            FamilyArg::Final => Family::Final,
+            FamilyArg::Budget => Family::Budget,
+            FamilyArg::Perf => Family::Perf,
+        }
+    }
+}
+
+/// Run the program with these arguments; returns the exit code.
+pub fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = if e.use_stderr() {
+                write!(err, "{e}")
+            } else {
+                write!(out, "{e}")
+            };
+            return code;
+        }
+    };
+    let catalog = match &cli.templates {
+        Some(dir) => Catalog::from_dir(dir),
+        None => Catalog::embedded(),
+    };
+    let catalog = match catalog {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = writeln!(err, "{e}");
+            return 2;
+        }
+    };
+    match cli.command {
+        Command::Forms => {
+            for f in &catalog.forms {
+                let _ = writeln!(
+                    out,
+                    "{:<13} {:<10} {:<28} {}",
+                    f.id,
+                    f.table_no,
+                    f.title_for(None).replace("    ", "").trim(),
+                    f.family.as_str()
+                );
+            }
+            0
+        }
+        Command::Template {
+            ids,
+            family,
+            year,
+            unit,
+            output,
+        } => {
+            let forms = match select_forms(&catalog, &ids, family.map(Family::from)) {
+                Ok(f) => f,
+                Err(m) => {
+                    let _ = writeln!(err, "{m}");
+                    return 2;
+                }
+            };
+            match write_template(&forms, year.as_deref(), unit.as_deref(), &output) {
+                Ok(()) => {
+                    let _ = writeln!(
+                        out,
+                        "已生成 {}：{} 张表（{}）",
+                        output.display(),
+                        forms.len(),
+                        forms
+                            .iter()
+                            .map(|f| f.table_no.as_str())
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    );
+                    0
+                }
+                Err(m) => {
+                    let _ = writeln!(err, "{m}");
+                    2
+                }
+            }
+        }
+    }
+}
+
+fn select_forms<'c>(
+    catalog: &'c Catalog,
+    ids: &[String],
+    family: Option<Family>,
+) -> Result<Vec<&'c Form>, String> {
+    let mut forms: Vec<&Form> = Vec::new();
+    for id in ids {
+        match catalog.get(id) {
+            Some(f) => forms.push(f),
+            None => {
+                return Err(format!(
+                    "没有 id 为“{id}”的表。可用的表：{}（fiscalform forms 列出全部）",
+                    catalog
+                        .forms
+                        .iter()
+                        .map(|f| f.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            }
+        }
+    }
+    if let Some(fam) = family {
+        if ids.is_empty() {
+            forms.extend(catalog.family(fam));
+        } else {
+            forms.retain(|f| f.family == fam);
+        }
+    }
+    if forms.is_empty() {
+        return Err(
+            "请指定要生成的表：给出表 id（如 final-01），或用 --family final|budget|perf".into(),
+        );
+    }
+    Ok(forms)
+}
+
+/// Blank workbook of the given forms.
+pub fn write_template(
+    forms: &[&Form],
+    year: Option<&str>,
+    unit: Option<&str>,
+    output: &std::path::Path,
+) -> Result<(), String> {
+    let book = Book::new(
+        forms
+            .iter()
+            .map(|f| (*f, blank_data(f, unit, year, true)))
+            .collect(),
+    );
+    let calc = compute(&book, Mode::Fix, true);
+    let mut wb = build(&book, &calc, &WriteOptions::default()).map_err(|e| e.to_string())?;
+    save_atomic(&mut wb, output).map_err(|e| e.to_string())
+}

@@ -1,0 +1,543 @@
+//! Expressions bound to concrete cells: evaluated exactly in Decimal and emitted as Excel
+//! formulas from the same tree, so that what Excel shows and what `check` says cannot drift.
+
+use super::parse::{BinOp, CmpOp, Func};
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::fmt::Write as _;
+
+/// A logical cell of one form of a workbook: `form` indexes the workbook's forms; grid cells
+/// have an empty `col`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CellId {
+    pub form: usize,
+    pub row: String,
+    pub col: String,
+}
+
+impl CellId {
+    pub fn new(form: usize, row: impl Into<String>, col: impl Into<String>) -> Self {
+        CellId {
+            form,
+            row: row.into(),
+            col: col.into(),
+        }
+    }
+    /// The logical name within its form: `L27.amount`, `2010450.c1`, `fund_rate`.
+    pub fn key(&self) -> String {
+        if self.col.is_empty() {
+            self.row.clone()
+        } else {
+            format!("{}.{}", self.row, self.col)
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Bound {
+    Num(Decimal),
+    Str(String),
+    Cell(CellId),
+    /// Several cells as one argument (a range, the children of a row, a whole list column).
+    Cells(Vec<CellId>),
+    /// Blank templates only: the sum of a coded panel's top-level rows, worked out by the
+    /// spreadsheet from whatever codes the clerk types.
+    TopLevelSum {
+        form: usize,
+        panel: String,
+        col: String,
+    },
+    Neg(Box<Bound>),
+    Bin(BinOp, Box<Bound>, Box<Bound>),
+    Cmp(CmpOp, Box<Bound>, Box<Bound>),
+    And(Box<Bound>, Box<Bound>),
+    Or(Box<Bound>, Box<Bound>),
+    Not(Box<Bound>),
+    Call(Func, Vec<Bound>),
+}
+
+/// A cell's value as the rules see it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    Blank,
+    /// "——", "-", "/": explicitly nothing.
+    Nothing,
+    Num(Decimal),
+    Text(String),
+    Bool(bool),
+}
+
+impl Val {
+    /// Numeric view: blanks, "——" and text count as zero (text in an amount cell is reported
+    /// when the workbook is read, not here).
+    pub fn num(&self) -> Decimal {
+        match self {
+            Val::Num(d) => *d,
+            Val::Bool(true) => Decimal::ONE,
+            _ => Decimal::ZERO,
+        }
+    }
+    pub fn is_blank(&self) -> bool {
+        match self {
+            Val::Blank | Val::Nothing => true,
+            Val::Text(t) => t.trim().is_empty(),
+            _ => false,
+        }
+    }
+    pub fn truthy(&self) -> bool {
+        match self {
+            Val::Bool(b) => *b,
+            Val::Num(d) => !d.is_zero(),
+            _ => false,
+        }
+    }
+}
+
+pub trait Env {
+    fn value(&self, cell: &CellId) -> Val;
+    fn top_level_sum(&self, _form: usize, _panel: &str, _col: &str) -> Decimal {
+        Decimal::ZERO
+    }
+}
+
+pub trait Addresses {
+    /// A1 reference of a cell, with its sheet when it is not `home`'s sheet.
+    fn a1(&self, cell: &CellId, home: usize) -> Option<String>;
+    /// For blank templates: a SUMPRODUCT over a coded panel's rows whose code is top-level.
+    fn top_level_sum(&self, form: usize, panel: &str, col: &str, home: usize) -> Option<String>;
+}
+
+/// Round half away from zero, as Excel's ROUND does.
+pub fn round_dp(d: Decimal, dp: u32) -> Decimal {
+    d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
+}
+
+impl Bound {
+    pub fn eval(&self, env: &dyn Env) -> Val {
+        match self {
+            Bound::Num(d) => Val::Num(*d),
+            Bound::Str(s) => Val::Text(s.clone()),
+            Bound::Cell(c) => env.value(c),
+            Bound::Cells(cs) => Val::Num(cs.iter().map(|c| env.value(c).num()).sum()),
+            Bound::TopLevelSum { form, panel, col } => {
+                Val::Num(env.top_level_sum(*form, panel, col))
+            }
+            Bound::Neg(e) => Val::Num(-e.eval(env).num()),
+            Bound::Bin(op, a, b) => {
+                let (x, y) = (a.eval(env).num(), b.eval(env).num());
+                match op {
+                    BinOp::Add => Val::Num(x + y),
+                    BinOp::Sub => Val::Num(x - y),
+                    BinOp::Mul => Val::Num(x * y),
+                    BinOp::Div if y.is_zero() => Val::Nothing,
+                    BinOp::Div => Val::Num(x / y),
+                }
+            }
+            Bound::Cmp(op, a, b) => {
+                let (x, y) = (a.eval(env).num(), b.eval(env).num());
+                Val::Bool(match op {
+                    CmpOp::Eq => x == y,
+                    CmpOp::Ne => x != y,
+                    CmpOp::Le => x <= y,
+                    CmpOp::Ge => x >= y,
+                    CmpOp::Lt => x < y,
+                    CmpOp::Gt => x > y,
+                })
+            }
+            Bound::And(a, b) => Val::Bool(a.eval(env).truthy() && b.eval(env).truthy()),
+            Bound::Or(a, b) => Val::Bool(a.eval(env).truthy() || b.eval(env).truthy()),
+            Bound::Not(a) => Val::Bool(!a.eval(env).truthy()),
+            Bound::Call(f, args) => eval_call(*f, args, env),
+        }
+    }
+
+    /// Numbers of cells the value is made of (the n of the rounding tolerance).
+    pub fn term_count(&self) -> usize {
+        match self {
+            Bound::Cell(_) | Bound::TopLevelSum { .. } => 1,
+            Bound::Cells(cs) => cs.len(),
+            Bound::Num(_) | Bound::Str(_) => 0,
+            Bound::Neg(e) | Bound::Not(e) => e.term_count(),
+            Bound::Bin(_, a, b) | Bound::Cmp(_, a, b) | Bound::And(a, b) | Bound::Or(a, b) => {
+                a.term_count() + b.term_count()
+            }
+            Bound::Call(_, args) => args.iter().map(Bound::term_count).sum(),
+        }
+    }
+
+    /// Every cell the expression reads.
+    pub fn cells(&self, out: &mut Vec<CellId>) {
+        match self {
+            Bound::Cell(c) => out.push(c.clone()),
+            Bound::Cells(cs) => out.extend(cs.iter().cloned()),
+            Bound::Neg(e) | Bound::Not(e) => e.cells(out),
+            Bound::Bin(_, a, b) | Bound::Cmp(_, a, b) | Bound::And(a, b) | Bound::Or(a, b) => {
+                a.cells(out);
+                b.cells(out);
+            }
+            Bound::Call(_, args) => args.iter().for_each(|a| a.cells(out)),
+            Bound::Num(_) | Bound::Str(_) | Bound::TopLevelSum { .. } => {}
+        }
+    }
+
+    /// The Excel formula (without the leading '='); None when a cell has no address.
+    pub fn excel(&self, addr: &dyn Addresses, home: usize) -> Option<String> {
+        let mut s = String::new();
+        self.emit(addr, home, &mut s)?;
+        Some(s)
+    }
+
+    fn emit(&self, addr: &dyn Addresses, home: usize, out: &mut String) -> Option<()> {
+        match self {
+            Bound::Num(d) => {
+                let _ = write!(out, "{}", d.normalize());
+            }
+            Bound::Str(s) => {
+                let _ = write!(out, "\"{}\"", s.replace('"', "\"\""));
+            }
+            Bound::Cell(c) => out.push_str(&numeric_ref(&addr.a1(c, home)?)),
+            Bound::Cells(cs) => {
+                out.push_str("SUM(");
+                out.push_str(&join_ranges(cs, addr, home)?);
+                out.push(')');
+            }
+            Bound::TopLevelSum { form, panel, col } => {
+                out.push_str(&addr.top_level_sum(*form, panel, col, home)?)
+            }
+            Bound::Neg(e) => {
+                out.push_str("-(");
+                e.emit(addr, home, out)?;
+                out.push(')');
+            }
+            Bound::Bin(BinOp::Add | BinOp::Sub, _, _) => self.emit_additive(addr, home, out)?,
+            Bound::Bin(op, a, b) => {
+                emit_operand(a, addr, home, out)?;
+                out.push(if *op == BinOp::Mul { '*' } else { '/' });
+                emit_operand(b, addr, home, out)?;
+            }
+            Bound::Cmp(op, a, b) => {
+                a.emit(addr, home, out)?;
+                out.push_str(op.excel());
+                b.emit(addr, home, out)?;
+            }
+            Bound::And(a, b) | Bound::Or(a, b) => {
+                out.push_str(if matches!(self, Bound::And(..)) {
+                    "AND("
+                } else {
+                    "OR("
+                });
+                a.emit(addr, home, out)?;
+                out.push(',');
+                b.emit(addr, home, out)?;
+                out.push(')');
+            }
+            Bound::Not(a) => {
+                out.push_str("NOT(");
+                a.emit(addr, home, out)?;
+                out.push(')');
+            }
+            Bound::Call(f, args) => emit_call(*f, args, addr, home, out)?,
+        }
+        Some(())
+    }
+
+    /// `a + b - c` as `SUM(a,b)-SUM(c)`: SUM ignores "——" text where `+` would give #VALUE!.
+    fn emit_additive(&self, addr: &dyn Addresses, home: usize, out: &mut String) -> Option<()> {
+        let mut plus = Vec::new();
+        let mut minus = Vec::new();
+        flatten_additive(self, true, &mut plus, &mut minus);
+        let emit_group = |terms: &[&Bound], out: &mut String| -> Option<()> {
+            out.push_str("SUM(");
+            for (i, t) in terms.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                match t {
+                    Bound::Cell(c) => out.push_str(&addr.a1(c, home)?),
+                    Bound::Cells(cs) => out.push_str(&join_ranges(cs, addr, home)?),
+                    other => other.emit(addr, home, out)?,
+                }
+            }
+            out.push(')');
+            Some(())
+        };
+        if plus.is_empty() {
+            out.push('0');
+        } else {
+            emit_group(&plus, out)?;
+        }
+        if !minus.is_empty() {
+            out.push('-');
+            emit_group(&minus, out)?;
+        }
+        Some(())
+    }
+}
+
+fn flatten_additive<'a>(
+    e: &'a Bound,
+    positive: bool,
+    plus: &mut Vec<&'a Bound>,
+    minus: &mut Vec<&'a Bound>,
+) {
+    match e {
+        Bound::Bin(BinOp::Add, a, b) => {
+            flatten_additive(a, positive, plus, minus);
+            flatten_additive(b, positive, plus, minus);
+        }
+        Bound::Bin(BinOp::Sub, a, b) => {
+            flatten_additive(a, positive, plus, minus);
+            flatten_additive(b, !positive, plus, minus);
+        }
+        other if positive => plus.push(other),
+        other => minus.push(other),
+    }
+}
+
+/// A cell used as a number: N() turns "——" into 0 as our evaluation does.
+fn numeric_ref(a1: &str) -> String {
+    format!("N({a1})")
+}
+
+fn emit_operand(e: &Bound, addr: &dyn Addresses, home: usize, out: &mut String) -> Option<()> {
+    let needs_parens = matches!(e, Bound::Bin(BinOp::Add | BinOp::Sub, ..) | Bound::Neg(_));
+    if needs_parens {
+        out.push('(');
+    }
+    e.emit(addr, home, out)?;
+    if needs_parens {
+        out.push(')');
+    }
+    Some(())
+}
+
+fn emit_call(
+    f: Func,
+    args: &[Bound],
+    addr: &dyn Addresses,
+    home: usize,
+    out: &mut String,
+) -> Option<()> {
+    let name = match f {
+        Func::Sum => "SUM",
+        Func::Min => "MIN",
+        Func::Max => "MAX",
+        Func::Abs => "ABS",
+        Func::Round => "ROUND",
+        Func::If => "IF",
+        Func::Ratio => {
+            let mut den = String::new();
+            args[1].emit(addr, home, &mut den)?;
+            let mut num = String::new();
+            emit_operand(&args[0], addr, home, &mut num)?;
+            let _ = write!(out, "IF({den}=0,\"——\",{num}/{})", paren(&den));
+            return Some(());
+        }
+        Func::Blank => {
+            let a = match &args[0] {
+                Bound::Cell(c) => addr.a1(c, home)?,
+                other => other.excel(addr, home)?,
+            };
+            let _ = write!(out, "OR({a}=\"\",{a}=\"——\")");
+            return Some(());
+        }
+    };
+    out.push_str(name);
+    out.push('(');
+    for (i, a) in args.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        match (f, a) {
+            // Aggregates take plain references: they skip text by themselves.
+            (Func::Sum | Func::Min | Func::Max, Bound::Cell(c)) => out.push_str(&addr.a1(c, home)?),
+            (Func::Sum | Func::Min | Func::Max, Bound::Cells(cs)) => {
+                out.push_str(&join_ranges(cs, addr, home)?)
+            }
+            _ => a.emit(addr, home, out)?,
+        }
+    }
+    out.push(')');
+    Some(())
+}
+
+fn paren(s: &str) -> String {
+    if s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '$' || c == '(' || c == ')')
+    {
+        s.to_string()
+    } else {
+        format!("({s})")
+    }
+}
+
+/// `C9,C10,C11,C13` → `C9:C11,C13` (same sheet, same column, consecutive rows).
+fn join_ranges(cells: &[CellId], addr: &dyn Addresses, home: usize) -> Option<String> {
+    let mut refs = Vec::with_capacity(cells.len());
+    for c in cells {
+        refs.push(addr.a1(c, home)?);
+    }
+    if refs.is_empty() {
+        return Some("0".into());
+    }
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < refs.len() {
+        let (sheet, col, row) = split_a1(&refs[i]);
+        let mut j = i;
+        while j + 1 < refs.len() {
+            let (s2, c2, r2) = split_a1(&refs[j + 1]);
+            let (_, _, rj) = split_a1(&refs[j]);
+            if s2 == sheet && c2 == col && r2 == rj + 1 && row > 0 {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        if j > i {
+            let (_, _, last) = split_a1(&refs[j]);
+            parts.push(format!("{}:{col}{last}", refs[i]));
+        } else {
+            parts.push(refs[i].clone());
+        }
+        i = j + 1;
+    }
+    Some(parts.join(","))
+}
+
+/// `'公开02表'!C9` → ("'公开02表'!", "C", 9); anything unexpected gives row 0.
+fn split_a1(r: &str) -> (&str, &str, u32) {
+    let (sheet, cell) = match r.rfind('!') {
+        Some(i) => (&r[..=i], &r[i + 1..]),
+        None => ("", r),
+    };
+    let cell = cell.trim_start_matches('$');
+    let digits = cell
+        .find(|c: char| c.is_ascii_digit())
+        .unwrap_or(cell.len());
+    let col = cell[..digits].trim_end_matches('$');
+    let row = cell[digits..].parse().unwrap_or(0);
+    (sheet, col, row)
+}
+
+fn eval_call(f: Func, args: &[Bound], env: &dyn Env) -> Val {
+    let flat = |args: &[Bound]| -> Vec<Decimal> {
+        let mut v = Vec::new();
+        for a in args {
+            match a {
+                Bound::Cells(cs) => v.extend(cs.iter().map(|c| env.value(c).num())),
+                other => v.push(other.eval(env).num()),
+            }
+        }
+        v
+    };
+    match f {
+        Func::Sum => Val::Num(flat(args).into_iter().sum()),
+        Func::Min => flat(args).into_iter().min().map_or(Val::Blank, Val::Num),
+        Func::Max => flat(args).into_iter().max().map_or(Val::Blank, Val::Num),
+        Func::Abs => Val::Num(args[0].eval(env).num().abs()),
+        Func::Round => {
+            let dp = args[1].eval(env).num();
+            let dp = u32::try_from(dp.trunc().mantissa()).unwrap_or(2).min(10);
+            Val::Num(round_dp(args[0].eval(env).num(), dp))
+        }
+        Func::Ratio => {
+            let den = args[1].eval(env).num();
+            if den.is_zero() {
+                Val::Nothing
+            } else {
+                Val::Num(args[0].eval(env).num() / den)
+            }
+        }
+        Func::If => {
+            if args[0].eval(env).truthy() {
+                args[1].eval(env)
+            } else {
+                args[2].eval(env)
+            }
+        }
+        Func::Blank => Val::Bool(args[0].eval(env).is_blank()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+    use std::str::FromStr;
+
+    struct Sheet(HashMap<String, (String, Val)>);
+    impl Env for Sheet {
+        fn value(&self, c: &CellId) -> Val {
+            self.0
+                .get(&c.key())
+                .map(|v| v.1.clone())
+                .unwrap_or(Val::Blank)
+        }
+    }
+    impl Addresses for Sheet {
+        fn a1(&self, c: &CellId, _home: usize) -> Option<String> {
+            self.0.get(&c.key()).map(|v| v.0.clone())
+        }
+        fn top_level_sum(&self, _: usize, _: &str, _: &str, _: usize) -> Option<String> {
+            None
+        }
+    }
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+    fn cell(k: &str) -> CellId {
+        CellId::new(0, k, "amount")
+    }
+
+    #[test]
+    fn additive_chain_becomes_sums_and_evaluates_exactly() {
+        let mut m = HashMap::new();
+        m.insert("L1.amount".into(), ("C5".into(), Val::Num(d("526.36"))));
+        m.insert("L2.amount".into(), ("C6".into(), Val::Nothing));
+        m.insert("L3.amount".into(), ("C7".into(), Val::Num(d("0.01"))));
+        let sheet = Sheet(m);
+        let e = Bound::Bin(
+            BinOp::Sub,
+            Box::new(Bound::Bin(
+                BinOp::Add,
+                Box::new(Bound::Cell(cell("L1"))),
+                Box::new(Bound::Cell(cell("L2"))),
+            )),
+            Box::new(Bound::Cell(cell("L3"))),
+        );
+        assert_eq!(e.eval(&sheet), Val::Num(d("526.35")));
+        assert_eq!(e.excel(&sheet, 0).unwrap(), "SUM(C5,C6)-SUM(C7)");
+        let s = Bound::Cells(vec![cell("L1"), cell("L2"), cell("L3")]);
+        assert_eq!(s.excel(&sheet, 0).unwrap(), "SUM(C5:C7)");
+        assert_eq!(s.term_count(), 3);
+    }
+
+    #[test]
+    fn ratio_gives_dashes_on_zero_and_if_in_excel() {
+        let mut m = HashMap::new();
+        m.insert("a.amount".into(), ("B2".into(), Val::Num(d("33"))));
+        m.insert("b.amount".into(), ("C2".into(), Val::Num(d("44"))));
+        m.insert("z.amount".into(), ("D2".into(), Val::Blank));
+        let sheet = Sheet(m);
+        let r = Bound::Call(
+            Func::Ratio,
+            vec![Bound::Cell(cell("a")), Bound::Cell(cell("b"))],
+        );
+        assert_eq!(r.eval(&sheet), Val::Num(d("0.75")));
+        assert_eq!(
+            r.excel(&sheet, 0).unwrap(),
+            "IF(N(C2)=0,\"——\",N(B2)/N(C2))"
+        );
+        let z = Bound::Call(
+            Func::Ratio,
+            vec![Bound::Cell(cell("a")), Bound::Cell(cell("z"))],
+        );
+        assert_eq!(z.eval(&sheet), Val::Nothing);
+    }
+
+    #[test]
+    fn rounding_is_half_away_from_zero_like_excel() {
+        assert_eq!(round_dp(d("7.965"), 2), d("7.97"));
+        assert_eq!(round_dp(d("-0.005"), 2), d("-0.01"));
+    }
+}

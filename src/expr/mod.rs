@@ -1,0 +1,8 @@
+//! The expression language of derived cells and checks: parsing, binding to cells, exact
+//! evaluation and Excel emission.
+
+mod bound;
+mod parse;
+
+pub use bound::{round_dp, Addresses, Bound, CellId, Env, Val};
+pub use parse::{parse, BinOp, CmpOp, Expr, Func, Head, Ref};

@@ -1,0 +1,571 @@
+//! Parser of the small Excel-like language that derived cells and checks are written in.
+//!
+//! ```text
+//! expr    := or
+//! or      := and ('or' and)*            and := not ('and' not)*       not := 'not' not | cmp
+//! cmp     := add (('=='|'!='|'<='|'>='|'<'|'>') add)?
+//! add     := mul (('+'|'-') mul)*       mul := unary (('*'|'/') unary)*
+//! unary   := '-' unary | primary
+//! primary := NUMBER | "text" | '(' expr ')' | NAME '(' args ')' | 'children' | '@' NAME '.' NAME | ref
+//! ref     := ("'" FORM "'" '!')? (NAME | '[' CODE ']') ('.' NAME)?      range := ref ':' ref
+//! ```
+//! References stay symbolic here (`L27`, `total.c1`, `[201].c1`, `c2`); they are bound to
+//! concrete cells by the caller, which knows the form and the row the rule is applied to.
+
+use rust_decimal::Decimal;
+use std::fmt;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    Num(Decimal),
+    Str(String),
+    Ref(Ref),
+    /// `a:b` — only meaningful as a function argument.
+    Range(Ref, Ref),
+    /// The child rows of the current row, in the current column.
+    Children,
+    /// `@panel.col`: the column over every variable row of a panel.
+    All {
+        panel: String,
+        col: String,
+    },
+    Neg(Box<Expr>),
+    Bin(BinOp, Box<Expr>, Box<Expr>),
+    Cmp(CmpOp, Box<Expr>, Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    Not(Box<Expr>),
+    Call(Func, Vec<Expr>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Ref {
+    /// Another form of the same workbook (`'final-02'!total.c1`).
+    pub form: Option<String>,
+    pub head: Head,
+    pub col: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Head {
+    Name(String),
+    Code(String),
+}
+
+impl fmt::Display for Ref {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(form) = &self.form {
+            write!(f, "'{form}'!")?;
+        }
+        match &self.head {
+            Head::Name(n) => write!(f, "{n}")?,
+            Head::Code(c) => write!(f, "[{c}]")?,
+        }
+        if let Some(c) = &self.col {
+            write!(f, ".{c}")?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Le,
+    Ge,
+    Lt,
+    Gt,
+}
+
+impl CmpOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "=",
+            CmpOp::Ne => "≠",
+            CmpOp::Le => "≤",
+            CmpOp::Ge => "≥",
+            CmpOp::Lt => "<",
+            CmpOp::Gt => ">",
+        }
+    }
+    pub fn excel(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "=",
+            CmpOp::Ne => "<>",
+            CmpOp::Le => "<=",
+            CmpOp::Ge => ">=",
+            CmpOp::Lt => "<",
+            CmpOp::Gt => ">",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Func {
+    Sum,
+    Min,
+    Max,
+    Abs,
+    Round,
+    /// `ratio(a, b)`: a ÷ b, or "——" when b is zero or empty.
+    Ratio,
+    If,
+    /// `blank(x)`: the cell holds nothing (empty or "——").
+    Blank,
+}
+
+impl Func {
+    fn from_name(name: &str) -> Option<Func> {
+        Some(match name {
+            "sum" => Func::Sum,
+            "min" => Func::Min,
+            "max" => Func::Max,
+            "abs" => Func::Abs,
+            "round" => Func::Round,
+            "ratio" => Func::Ratio,
+            "if" => Func::If,
+            "blank" => Func::Blank,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Num(Decimal),
+    Str(String),
+    Name(String),
+    Code(String),
+    Form(String),
+    Bang,
+    Dot,
+    Colon,
+    Comma,
+    LParen,
+    RParen,
+    At,
+    Op(&'static str),
+}
+
+fn lex(src: &str) -> Result<Vec<Tok>, String> {
+    let chars: Vec<char> = src.chars().collect();
+    let mut i = 0;
+    let mut out = Vec::new();
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        if c.is_ascii_digit() {
+            let start = i;
+            while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
+                i += 1;
+            }
+            let text: String = chars[start..i].iter().collect();
+            let n = Decimal::from_str(&text).map_err(|_| format!("数字写法有误：{text}"))?;
+            out.push(Tok::Num(n));
+            continue;
+        }
+        if c.is_alphabetic() || c == '_' {
+            let start = i;
+            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
+                i += 1;
+            }
+            out.push(Tok::Name(chars[start..i].iter().collect()));
+            continue;
+        }
+        match c {
+            '"' => {
+                let start = i + 1;
+                i += 1;
+                while i < chars.len() && chars[i] != '"' {
+                    i += 1;
+                }
+                if i >= chars.len() {
+                    return Err("引号未闭合".into());
+                }
+                out.push(Tok::Str(chars[start..i].iter().collect()));
+                i += 1;
+            }
+            '\'' => {
+                let start = i + 1;
+                i += 1;
+                while i < chars.len() && chars[i] != '\'' {
+                    i += 1;
+                }
+                if i >= chars.len() {
+                    return Err("表名引号未闭合".into());
+                }
+                out.push(Tok::Form(chars[start..i].iter().collect()));
+                i += 1;
+            }
+            '[' => {
+                let start = i + 1;
+                i += 1;
+                while i < chars.len() && chars[i] != ']' {
+                    i += 1;
+                }
+                if i >= chars.len() {
+                    return Err("科目代码的方括号未闭合".into());
+                }
+                out.push(Tok::Code(chars[start..i].iter().collect()));
+                i += 1;
+            }
+            '!' if chars.get(i + 1) == Some(&'=') => {
+                out.push(Tok::Op("!="));
+                i += 2;
+            }
+            '!' => {
+                out.push(Tok::Bang);
+                i += 1;
+            }
+            '.' => {
+                out.push(Tok::Dot);
+                i += 1;
+            }
+            ':' => {
+                out.push(Tok::Colon);
+                i += 1;
+            }
+            ',' => {
+                out.push(Tok::Comma);
+                i += 1;
+            }
+            '(' => {
+                out.push(Tok::LParen);
+                i += 1;
+            }
+            ')' => {
+                out.push(Tok::RParen);
+                i += 1;
+            }
+            '@' => {
+                out.push(Tok::At);
+                i += 1;
+            }
+            '=' if chars.get(i + 1) == Some(&'=') => {
+                out.push(Tok::Op("=="));
+                i += 2;
+            }
+            '<' | '>' => {
+                let eq = chars.get(i + 1) == Some(&'=');
+                out.push(Tok::Op(match (c, eq) {
+                    ('<', true) => "<=",
+                    ('<', false) => "<",
+                    ('>', true) => ">=",
+                    _ => ">",
+                }));
+                i += if eq { 2 } else { 1 };
+            }
+            '+' => {
+                out.push(Tok::Op("+"));
+                i += 1;
+            }
+            '-' => {
+                out.push(Tok::Op("-"));
+                i += 1;
+            }
+            '*' => {
+                out.push(Tok::Op("*"));
+                i += 1;
+            }
+            '/' => {
+                out.push(Tok::Op("/"));
+                i += 1;
+            }
+            other => return Err(format!("无法识别的字符“{other}”")),
+        }
+    }
+    Ok(out)
+}
+
+struct Parser {
+    toks: Vec<Tok>,
+    pos: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<&Tok> {
+        self.toks.get(self.pos)
+    }
+    fn next(&mut self) -> Option<Tok> {
+        let t = self.toks.get(self.pos).cloned();
+        self.pos += 1;
+        t
+    }
+    fn eat(&mut self, t: &Tok) -> bool {
+        if self.peek() == Some(t) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+    fn is_word(&self, w: &str) -> bool {
+        matches!(self.peek(), Some(Tok::Name(n)) if n == w)
+    }
+    fn expect(&mut self, t: &Tok, what: &str) -> Result<(), String> {
+        if self.eat(t) {
+            Ok(())
+        } else {
+            Err(format!("此处应为{what}"))
+        }
+    }
+
+    fn or(&mut self) -> Result<Expr, String> {
+        let mut l = self.and()?;
+        while self.is_word("or") {
+            self.pos += 1;
+            let r = self.and()?;
+            l = Expr::Or(Box::new(l), Box::new(r));
+        }
+        Ok(l)
+    }
+    fn and(&mut self) -> Result<Expr, String> {
+        let mut l = self.not()?;
+        while self.is_word("and") {
+            self.pos += 1;
+            let r = self.not()?;
+            l = Expr::And(Box::new(l), Box::new(r));
+        }
+        Ok(l)
+    }
+    fn not(&mut self) -> Result<Expr, String> {
+        if self.is_word("not") {
+            self.pos += 1;
+            return Ok(Expr::Not(Box::new(self.not()?)));
+        }
+        self.cmp()
+    }
+    fn cmp(&mut self) -> Result<Expr, String> {
+        let l = self.add()?;
+        let op = match self.peek() {
+            Some(Tok::Op("==")) => CmpOp::Eq,
+            Some(Tok::Op("!=")) => CmpOp::Ne,
+            Some(Tok::Op("<=")) => CmpOp::Le,
+            Some(Tok::Op(">=")) => CmpOp::Ge,
+            Some(Tok::Op("<")) => CmpOp::Lt,
+            Some(Tok::Op(">")) => CmpOp::Gt,
+            _ => return Ok(l),
+        };
+        self.pos += 1;
+        let r = self.add()?;
+        Ok(Expr::Cmp(op, Box::new(l), Box::new(r)))
+    }
+    fn add(&mut self) -> Result<Expr, String> {
+        let mut l = self.mul()?;
+        loop {
+            let op = match self.peek() {
+                Some(Tok::Op("+")) => BinOp::Add,
+                Some(Tok::Op("-")) => BinOp::Sub,
+                _ => return Ok(l),
+            };
+            self.pos += 1;
+            let r = self.mul()?;
+            l = Expr::Bin(op, Box::new(l), Box::new(r));
+        }
+    }
+    fn mul(&mut self) -> Result<Expr, String> {
+        let mut l = self.unary()?;
+        loop {
+            let op = match self.peek() {
+                Some(Tok::Op("*")) => BinOp::Mul,
+                Some(Tok::Op("/")) => BinOp::Div,
+                _ => return Ok(l),
+            };
+            self.pos += 1;
+            let r = self.unary()?;
+            l = Expr::Bin(op, Box::new(l), Box::new(r));
+        }
+    }
+    fn unary(&mut self) -> Result<Expr, String> {
+        if self.eat(&Tok::Op("-")) {
+            return Ok(Expr::Neg(Box::new(self.unary()?)));
+        }
+        self.primary()
+    }
+    fn primary(&mut self) -> Result<Expr, String> {
+        match self.peek().cloned() {
+            Some(Tok::Num(n)) => {
+                self.pos += 1;
+                Ok(Expr::Num(n))
+            }
+            Some(Tok::Str(s)) => {
+                self.pos += 1;
+                Ok(Expr::Str(s))
+            }
+            Some(Tok::LParen) => {
+                self.pos += 1;
+                let e = self.or()?;
+                self.expect(&Tok::RParen, "“)”")?;
+                Ok(e)
+            }
+            Some(Tok::At) => {
+                self.pos += 1;
+                let panel = self.name("栏目组名")?;
+                self.expect(&Tok::Dot, "“.”")?;
+                let col = self.name("列名")?;
+                Ok(Expr::All { panel, col })
+            }
+            Some(Tok::Name(n)) if n == "children" => {
+                self.pos += 1;
+                Ok(Expr::Children)
+            }
+            Some(Tok::Name(n)) if self.toks.get(self.pos + 1) == Some(&Tok::LParen) => {
+                let func = Func::from_name(&n).ok_or_else(|| format!("未知函数 {n}"))?;
+                self.pos += 2;
+                let mut args = Vec::new();
+                if !self.eat(&Tok::RParen) {
+                    loop {
+                        args.push(self.arg()?);
+                        if self.eat(&Tok::RParen) {
+                            break;
+                        }
+                        self.expect(&Tok::Comma, "“,”或“)”")?;
+                    }
+                }
+                check_arity(func, args.len())?;
+                Ok(Expr::Call(func, args))
+            }
+            Some(Tok::Name(_)) | Some(Tok::Code(_)) | Some(Tok::Form(_)) => {
+                Ok(Expr::Ref(self.reference()?))
+            }
+            Some(t) => Err(format!("此处不应出现 {t:?}")),
+            None => Err("表达式不完整".into()),
+        }
+    }
+    fn arg(&mut self) -> Result<Expr, String> {
+        let save = self.pos;
+        if matches!(
+            self.peek(),
+            Some(Tok::Name(_)) | Some(Tok::Code(_)) | Some(Tok::Form(_))
+        ) && !self.is_word("children")
+        {
+            if let Ok(a) = self.reference() {
+                if self.eat(&Tok::Colon) {
+                    let b = self.reference()?;
+                    return Ok(Expr::Range(a, b));
+                }
+            }
+            self.pos = save;
+        }
+        self.or()
+    }
+    fn name(&mut self, what: &str) -> Result<String, String> {
+        match self.next() {
+            Some(Tok::Name(n)) => Ok(n),
+            _ => Err(format!("此处应为{what}")),
+        }
+    }
+    fn reference(&mut self) -> Result<Ref, String> {
+        let form = if let Some(Tok::Form(f)) = self.peek().cloned() {
+            self.pos += 1;
+            self.expect(&Tok::Bang, "“!”")?;
+            Some(f)
+        } else {
+            None
+        };
+        let head = match self.next() {
+            Some(Tok::Name(n)) => Head::Name(n),
+            Some(Tok::Code(c)) => Head::Code(c.trim().to_string()),
+            _ => return Err("此处应为单元格引用".into()),
+        };
+        let col = if self.eat(&Tok::Dot) {
+            Some(self.name("列名")?)
+        } else {
+            None
+        };
+        Ok(Ref { form, head, col })
+    }
+}
+
+fn check_arity(func: Func, n: usize) -> Result<(), String> {
+    let ok = match func {
+        Func::Sum | Func::Min | Func::Max => n >= 1,
+        Func::Abs | Func::Blank => n == 1,
+        Func::Round | Func::Ratio => n == 2,
+        Func::If => n == 3,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("函数 {func:?} 的参数个数不对（{n} 个）"))
+    }
+}
+
+/// Parse one expression; the error says what is wrong in Chinese.
+pub fn parse(src: &str) -> Result<Expr, String> {
+    let toks = lex(src)?;
+    let mut p = Parser { toks, pos: 0 };
+    let e = p.or()?;
+    if p.pos < p.toks.len() {
+        return Err(format!("表达式在第 {} 个记号后多出内容", p.pos));
+    }
+    Ok(e)
+}
+
+impl Expr {
+    /// Every reference the expression names (ranges give both ends), for validation.
+    pub fn refs(&self, out: &mut Vec<Ref>) {
+        match self {
+            Expr::Ref(r) => out.push(r.clone()),
+            Expr::Range(a, b) => {
+                out.push(a.clone());
+                out.push(b.clone());
+            }
+            Expr::Neg(e) | Expr::Not(e) => e.refs(out),
+            Expr::Bin(_, a, b) | Expr::Cmp(_, a, b) | Expr::And(a, b) | Expr::Or(a, b) => {
+                a.refs(out);
+                b.refs(out);
+            }
+            Expr::Call(_, args) => args.iter().for_each(|a| a.refs(out)),
+            Expr::Num(_) | Expr::Str(_) | Expr::Children | Expr::All { .. } => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_sums_ranges_and_cross_form_refs() {
+        let e = parse("sum(L1:L8)").unwrap();
+        assert!(matches!(e, Expr::Call(Func::Sum, ref a) if matches!(a[0], Expr::Range(..))));
+        let e = parse("amount == 'final-03'![201].c1").unwrap();
+        let mut refs = Vec::new();
+        e.refs(&mut refs);
+        assert_eq!(refs[1].form.as_deref(), Some("final-03"));
+        assert_eq!(refs[1].head, Head::Code("201".into()));
+        assert_eq!(refs[1].col.as_deref(), Some("c1"));
+        assert_eq!(refs[1].to_string(), "'final-03'![201].c1");
+    }
+
+    #[test]
+    fn precedence_and_booleans() {
+        let e = parse("c1 + c2 - c3 * 2 <= total.c1 and not blank(reason)").unwrap();
+        assert!(matches!(e, Expr::And(..)));
+        let e = parse("-(a - b)").unwrap();
+        assert!(matches!(e, Expr::Neg(_)));
+    }
+
+    #[test]
+    fn rejects_bad_text_with_a_reason() {
+        assert!(parse("sum(L1:").is_err());
+        assert!(parse("foo(1)").unwrap_err().contains("未知函数"));
+        assert!(parse("a ＋ b").unwrap_err().contains("无法识别"));
+        assert!(parse("round(a)").unwrap_err().contains("参数个数"));
+        assert!(parse("a b").is_err());
+    }
+}

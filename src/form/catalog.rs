@@ -1,0 +1,238 @@
+//! The catalogue of forms: loads every definition, then validates what only the whole set
+//! can show — references that resolve, no cycle between derived cells, no derived input, no
+//! overlapping merges.
+
+use super::compile::{compile_form, DefError, Form, Target};
+use super::def::Family;
+use crate::calc::{blank_data, BindError, Book};
+use crate::expr::CellId;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/templates.rs"));
+}
+
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    pub forms: Vec<Form>,
+}
+
+impl Catalog {
+    /// The definitions built into the binary.
+    pub fn embedded() -> Result<Catalog, DefError> {
+        Catalog::from_sources(
+            embedded::EMBEDDED
+                .iter()
+                .map(|(n, t)| (n.to_string(), t.to_string()))
+                .collect(),
+        )
+    }
+
+    /// Every `*.toml` of a folder (replacing the built-in definitions).
+    pub fn from_dir(dir: &Path) -> Result<Catalog, DefError> {
+        let err = |m: String| DefError {
+            file: dir.display().to_string(),
+            form: "-".into(),
+            field: "-".into(),
+            message: m,
+        };
+        let rd = std::fs::read_dir(dir).map_err(|e| {
+            err(format!(
+                "无法读取模板目录：{e}（请检查 --templates 给出的路径）"
+            ))
+        })?;
+        let mut files: Vec<_> = rd
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            return Err(err("目录中没有 .toml 表格定义文件".into()));
+        }
+        let mut sources = Vec::new();
+        for f in files {
+            let text = std::fs::read_to_string(&f)
+                .map_err(|e| err(format!("无法读取 {}：{e}", f.display())))?;
+            sources.push((f.display().to_string(), text));
+        }
+        Catalog::from_sources(sources)
+    }
+
+    pub fn from_sources(sources: Vec<(String, String)>) -> Result<Catalog, DefError> {
+        let mut forms: Vec<Form> = Vec::new();
+        for (name, text) in &sources {
+            let form = compile_form(name, text)?;
+            if let Some(other) = forms.iter().find(|f| f.id == form.id) {
+                return Err(DefError {
+                    file: name.clone(),
+                    form: form.id.clone(),
+                    field: "id".into(),
+                    message: format!("表 id 与 {} 重复", other.file),
+                });
+            }
+            forms.push(form);
+        }
+        let cat = Catalog { forms };
+        cat.validate()?;
+        Ok(cat)
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Form> {
+        self.forms.iter().find(|f| f.id == id)
+    }
+
+    pub fn family(&self, family: Family) -> impl Iterator<Item = &Form> {
+        self.forms.iter().filter(move |f| f.family == family)
+    }
+
+    fn validate(&self) -> Result<(), DefError> {
+        let book = Book::new(
+            self.forms
+                .iter()
+                .map(|f| (f, blank_data(f, None, None, true)))
+                .collect(),
+        );
+        let mut derived: HashMap<CellId, Vec<CellId>> = HashMap::new();
+        for (fi, form) in self.forms.iter().enumerate() {
+            let err = |field: String, message: String| DefError {
+                file: form.file.clone(),
+                form: form.id.clone(),
+                field,
+                message,
+            };
+            for (what, rules) in [("derive", &form.derive), ("check", &form.check)] {
+                for (i, rule) in rules.iter().enumerate() {
+                    let field = format!("{what}[{i}]（{}）", rule.id);
+                    if let Target::Rows { selector, .. } = &rule.target {
+                        let panel = selector.split(':').next().unwrap_or("");
+                        if form.panel(panel).is_none() && form.fixed_row(selector).is_none() {
+                            return Err(err(
+                                format!("{field}.rows"),
+                                format!("未知的行或栏目组“{selector}”"),
+                            ));
+                        }
+                    }
+                    let insts = book.instances(fi, rule, true).map_err(|e| match e {
+                        BindError::MissingForm(id) => {
+                            err(format!("{field}.expr"), format!("引用了不存在的表“{id}”"))
+                        }
+                        BindError::Unknown(m) => err(format!("{field}.expr"), m),
+                    })?;
+                    if what == "check" {
+                        continue;
+                    }
+                    for inst in insts {
+                        let Some(t) = inst.target else { continue };
+                        if let Some((_, row)) = form.fixed_row(&t.row) {
+                            if row.inputs.as_ref().is_some_and(|i| i.contains(&t.col)) {
+                                return Err(err(
+                                    field,
+                                    format!(
+                                        "单元格 {} 既是计算单元格又被声明为填报单元格（inputs）",
+                                        t.key()
+                                    ),
+                                ));
+                            }
+                        }
+                        if derived.contains_key(&t) {
+                            return Err(err(
+                                field,
+                                format!("单元格 {} 被多条计算规则定义", t.key()),
+                            ));
+                        }
+                        let mut reads = Vec::new();
+                        inst.bound.cells(&mut reads);
+                        derived.insert(t, reads);
+                    }
+                }
+            }
+            overlapping_merges(&book, fi).map_err(|m| err("blocks".into(), m))?;
+        }
+        if let Some(cycle) = find_cycle(&derived) {
+            let first = &cycle[0];
+            let form = &self.forms[first.form];
+            let path: Vec<String> = cycle
+                .iter()
+                .map(|c| format!("{}!{}", self.forms[c.form].id, c.key()))
+                .collect();
+            return Err(DefError {
+                file: form.file.clone(),
+                form: form.id.clone(),
+                field: "derive".into(),
+                message: format!("计算单元格之间存在循环引用：{}", path.join(" → ")),
+            });
+        }
+        Ok(())
+    }
+}
+
+fn overlapping_merges(book: &Book, fi: usize) -> Result<(), String> {
+    let (form, data) = (book.forms[fi].0, &book.forms[fi].1);
+    let layout = crate::layout::layout(form, data, fi, &|_| true);
+    let mut taken: HashMap<(u32, u16), usize> = HashMap::new();
+    for (i, p) in layout.cells.iter().enumerate() {
+        for r in p.row..p.row + p.rows {
+            for c in p.col..p.col + p.cols {
+                if let Some(&j) = taken.get(&(r, c)) {
+                    let q = &layout.cells[j];
+                    let span = |x: &crate::layout::Placed| {
+                        format!(
+                            "{}:{}",
+                            crate::layout::a1(x.row, x.col),
+                            crate::layout::a1(x.row + x.rows - 1, x.col + x.cols - 1)
+                        )
+                    };
+                    return Err(format!(
+                        "单元格区域重叠：{}（{:?}）与 {}（{:?}）",
+                        span(q),
+                        q.content,
+                        span(p),
+                        p.content
+                    ));
+                }
+                taken.insert((r, c), i);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A cycle in the derived-cell graph, as the list of cells around it.
+fn find_cycle(graph: &HashMap<CellId, Vec<CellId>>) -> Option<Vec<CellId>> {
+    let mut done: HashSet<&CellId> = HashSet::new();
+    let mut keys: Vec<&CellId> = graph.keys().collect();
+    keys.sort();
+    for start in keys {
+        let mut stack: Vec<(&CellId, usize)> = vec![(start, 0)];
+        let mut on_path: Vec<&CellId> = vec![start];
+        if done.contains(start) {
+            continue;
+        }
+        while let Some((node, i)) = stack.pop() {
+            let next = graph.get(node).and_then(|v| v.get(i));
+            match next {
+                Some(n) => {
+                    stack.push((node, i + 1));
+                    if !graph.contains_key(n) || done.contains(n) {
+                        continue;
+                    }
+                    if let Some(pos) = on_path.iter().position(|p| *p == n) {
+                        let mut cycle: Vec<CellId> =
+                            on_path[pos..].iter().map(|c| (*c).clone()).collect();
+                        cycle.push(n.clone());
+                        return Some(cycle);
+                    }
+                    on_path.push(n);
+                    stack.push((n, 0));
+                }
+                None => {
+                    done.insert(node);
+                    on_path.pop();
+                }
+            }
+        }
+    }
+    None
+}

@@ -1,0 +1,550 @@
+//! Turns a form file into a checked `Form`: ids unique, header rows as wide as the table,
+//! rule expressions parsed, inputs not derived. Cross-form checks (references, cycles,
+//! overlapping merges) are done by the catalog once every form is known.
+
+use super::def::*;
+use crate::expr::{parse, Expr};
+use std::collections::HashSet;
+use std::fmt;
+
+/// A refused definition: which file, which form, which field, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DefError {
+    pub file: String,
+    pub form: String,
+    pub field: String,
+    pub message: String,
+}
+
+impl fmt::Display for DefError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "表格定义有误：文件 {}，表 {}，字段 {}：{}",
+            self.file, self.form, self.field, self.message
+        )
+    }
+}
+
+impl std::error::Error for DefError {}
+
+#[derive(Debug, Clone)]
+pub struct Form {
+    pub file: String,
+    pub id: String,
+    pub table_no: String,
+    pub title: String,
+    pub family: Family,
+    pub sheet_name: String,
+    pub aliases: Vec<String>,
+    pub unit_label: String,
+    pub period: Option<String>,
+    pub money_unit: String,
+    pub landscape: bool,
+    pub notes: Vec<String>,
+    pub empty_note: Option<EmptyNoteDef>,
+    pub signature: Vec<GridCellDef>,
+    pub blocks: Vec<Block>,
+    pub derive: Vec<Rule>,
+    pub check: Vec<Rule>,
+    /// Sheet columns the widest block needs.
+    pub width: u16,
+}
+
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub id: String,
+    pub header: Vec<Vec<HeaderCellDef>>,
+    pub column_numbers: bool,
+    pub side_label: Option<String>,
+    pub panels: Vec<Panel>,
+    pub grid: Vec<Vec<GridCellDef>>,
+    pub footer: Vec<Vec<GridCellDef>>,
+    pub width: u16,
+}
+
+impl Block {
+    pub fn is_table(&self) -> bool {
+        !self.panels.is_empty()
+    }
+    /// Sheet column (relative to the form's first column) where a panel starts.
+    pub fn panel_offset(&self, index: usize) -> u16 {
+        let side = u16::from(self.side_label.is_some());
+        side + self.panels[..index].iter().map(Panel::width).sum::<u16>()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Panel {
+    pub id: String,
+    pub columns: Vec<ColumnDef>,
+    pub rows: Vec<FixedRow>,
+    pub coded: Option<CodedDef>,
+    pub list: Option<ListDef>,
+}
+
+impl Panel {
+    pub fn width(&self) -> u16 {
+        self.columns.iter().map(|c| c.span).sum()
+    }
+    pub fn column(&self, id: &str) -> Option<&ColumnDef> {
+        self.columns.iter().find(|c| c.id == id)
+    }
+    /// Offset of a column inside the panel.
+    pub fn column_offset(&self, id: &str) -> Option<u16> {
+        let mut off = 0;
+        for c in &self.columns {
+            if c.id == id {
+                return Some(off);
+            }
+            off += c.span;
+        }
+        None
+    }
+    pub fn value_columns(&self) -> impl Iterator<Item = &ColumnDef> {
+        self.columns.iter().filter(|c| c.kind.is_value())
+    }
+    pub fn column_of_kind(&self, kind: ColKind) -> Option<&ColumnDef> {
+        self.columns.iter().find(|c| c.kind == kind)
+    }
+    /// The one amount/number column a bare row reference means, when there is just one.
+    pub fn default_column(&self) -> Option<&str> {
+        let mut numeric = self.columns.iter().filter(|c| c.kind.is_numeric());
+        match (numeric.next(), numeric.next()) {
+            (Some(c), None) => Some(&c.id),
+            _ => None,
+        }
+    }
+    pub fn is_variable(&self) -> bool {
+        self.coded.is_some() || self.list.is_some()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct FixedRow {
+    pub id: String,
+    pub line: Option<u32>,
+    pub label: Option<String>,
+    pub aliases: Vec<String>,
+    pub code: Option<String>,
+    pub show_code: bool,
+    pub inputs: Option<Vec<String>>,
+    pub blank: bool,
+    pub indent: u8,
+    pub parent: Option<String>,
+    pub label_span: Option<u16>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+    pub fn chinese(self) -> &'static str {
+        match self {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+            Severity::Info => "提示",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Target {
+    Cells(Vec<String>),
+    Rows {
+        selector: String,
+        columns: Vec<String>,
+        only_with: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub name: String,
+    pub target: Target,
+    /// Expression source; `{code}` and `{line}` are replaced per row before parsing.
+    pub source: String,
+    /// Parsed once when the source has no per-row placeholders.
+    pub expr: Option<Expr>,
+    pub severity: Severity,
+    pub message: Option<String>,
+}
+
+impl Rule {
+    pub fn has_placeholders(&self) -> bool {
+        self.source.contains("{code}") || self.source.contains("{line}")
+    }
+}
+
+struct Ctx<'a> {
+    file: &'a str,
+    form: String,
+}
+
+impl Ctx<'_> {
+    fn err(&self, field: impl Into<String>, message: impl Into<String>) -> DefError {
+        DefError {
+            file: self.file.to_string(),
+            form: self.form.clone(),
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Parse and structurally check one form file.
+pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
+    let def: FormFile = toml::from_str(text).map_err(|e| DefError {
+        file: file.to_string(),
+        form: "?".into(),
+        field: e
+            .span()
+            .map(|s| format!("第 {} 行", line_of(text, s.start)))
+            .unwrap_or_else(|| "?".into()),
+        message: e.message().to_string(),
+    })?;
+    let ctx = Ctx {
+        file,
+        form: def.id.clone(),
+    };
+    if def.id.trim().is_empty() {
+        return Err(ctx.err("id", "表的 id 不能为空"));
+    }
+    let sheet_name = def
+        .sheet_name
+        .clone()
+        .unwrap_or_else(|| def.table_no.clone());
+    if sheet_name.chars().count() > 31 || sheet_name.contains(['[', ']', ':', '*', '?', '/', '\\'])
+    {
+        return Err(ctx.err(
+            "sheet_name",
+            format!("工作表名“{sheet_name}”超过 31 个字符或含有 Excel 不允许的字符"),
+        ));
+    }
+
+    let mut row_ids: HashSet<String> = HashSet::new();
+    let mut block_ids = HashSet::new();
+    let mut panel_ids = HashSet::new();
+    let mut lines = HashSet::new();
+    let mut grid_ids = HashSet::new();
+    let mut blocks = Vec::new();
+    let mut width = 0u16;
+
+    for (bi, b) in def.blocks.iter().enumerate() {
+        let bfield = format!("blocks[{bi}]（{}）", b.id);
+        if !block_ids.insert(b.id.clone()) {
+            return Err(ctx.err(bfield, format!("区块 id“{}”重复", b.id)));
+        }
+        let mut panels = Vec::new();
+        for (pi, p) in b.panels.iter().enumerate() {
+            let pfield = format!("{bfield}.panels[{pi}]（{}）", p.id);
+            if !panel_ids.insert(p.id.clone()) {
+                return Err(ctx.err(pfield, format!("栏目组 id“{}”重复", p.id)));
+            }
+            let mut col_ids = HashSet::new();
+            for c in &p.columns {
+                if !col_ids.insert(c.id.clone()) {
+                    return Err(
+                        ctx.err(format!("{pfield}.columns"), format!("列 id“{}”重复", c.id))
+                    );
+                }
+                if c.span == 0 {
+                    return Err(ctx.err(format!("{pfield}.columns.{}", c.id), "span 不能为 0"));
+                }
+            }
+            if p.coded.is_some() && p.list.is_some() {
+                return Err(ctx.err(
+                    pfield,
+                    "一个栏目组不能同时是科目行（coded）和清单行（list）",
+                ));
+            }
+            let mut rows = Vec::new();
+            for (ri, r) in p.rows.iter().enumerate() {
+                let id = match (&r.id, r.line) {
+                    (Some(id), _) => id.clone(),
+                    (None, Some(l)) => format!("L{l}"),
+                    (None, None) => match &r.code {
+                        Some(c) => c.clone(),
+                        None => {
+                            return Err(ctx.err(
+                                format!("{pfield}.rows[{ri}]"),
+                                "固定行需要 id、line（行次）或 code 之一",
+                            ))
+                        }
+                    },
+                };
+                if !row_ids.insert(id.clone()) {
+                    return Err(ctx.err(format!("{pfield}.rows[{ri}]"), format!("行 id“{id}”重复")));
+                }
+                if let Some(l) = r.line {
+                    if !lines.insert(l) {
+                        return Err(
+                            ctx.err(format!("{pfield}.rows[{ri}]"), format!("行次 {l} 重复"))
+                        );
+                    }
+                }
+                if let Some(inputs) = &r.inputs {
+                    for i in inputs {
+                        if !p.columns.iter().any(|c| &c.id == i) {
+                            return Err(ctx.err(
+                                format!("{pfield}.rows[{ri}].inputs"),
+                                format!("未知的列“{i}”"),
+                            ));
+                        }
+                    }
+                }
+                rows.push(FixedRow {
+                    id,
+                    line: r.line,
+                    label: r.label.clone(),
+                    aliases: r.aliases.clone(),
+                    code: r.code.clone(),
+                    show_code: r.show_code,
+                    inputs: r.inputs.clone(),
+                    blank: r.blank,
+                    indent: r.indent,
+                    parent: r.parent.clone(),
+                    label_span: r.label_span,
+                });
+            }
+            if p.coded.is_some() && !row_ids.insert("total".into()) {
+                return Err(ctx.err(pfield, "一张表只能有一个科目行栏目组（合计行 id 为 total）"));
+            }
+            panels.push(Panel {
+                id: p.id.clone(),
+                columns: p.columns.clone(),
+                rows,
+                coded: p.coded.clone(),
+                list: p.list.clone(),
+            });
+        }
+        for (pi, p) in panels.iter().enumerate() {
+            for r in &p.rows {
+                if let Some(parent) = &r.parent {
+                    if !panels
+                        .iter()
+                        .any(|q| q.rows.iter().any(|x| &x.id == parent))
+                    {
+                        return Err(ctx.err(
+                            format!("{bfield}.panels[{pi}].rows（{}）.parent", r.id),
+                            format!("未知的上级行“{parent}”"),
+                        ));
+                    }
+                }
+            }
+        }
+        let side = u16::from(b.side_label.is_some());
+        let table_width: u16 = side + panels.iter().map(Panel::width).sum::<u16>();
+        for (ri, row) in b.header.iter().enumerate() {
+            let _ = row;
+            let covered = header_row_width(&b.header, ri);
+            if !panels.is_empty() && covered != table_width - side {
+                return Err(ctx.err(
+                    format!("{bfield}.header[{ri}]"),
+                    format!(
+                        "表头第 {} 行宽 {covered} 列，而表格有 {} 列",
+                        ri + 1,
+                        table_width - side
+                    ),
+                ));
+            }
+        }
+        let mut grid_width = 0u16;
+        for (gi, row) in b.grid.iter().chain(b.footer.iter()).enumerate() {
+            let mut w = 0;
+            for c in row {
+                if let GridCellDef::Cell { id: Some(id), .. } = c {
+                    if !grid_ids.insert(id.clone()) || row_ids.contains(id) {
+                        return Err(ctx.err(
+                            format!("{bfield}.grid[{gi}]"),
+                            format!("单元格 id“{id}”重复"),
+                        ));
+                    }
+                }
+                w += grid_cols(c);
+            }
+            grid_width = grid_width.max(w);
+        }
+        let bw = table_width.max(grid_width);
+        width = width.max(bw);
+        blocks.push(Block {
+            id: b.id.clone(),
+            header: b.header.clone(),
+            column_numbers: b.column_numbers,
+            side_label: b.side_label.clone(),
+            panels,
+            grid: b.grid.clone(),
+            footer: b.footer.clone(),
+            width: bw,
+        });
+    }
+    for c in &def.signature {
+        if let GridCellDef::Cell { id: Some(id), .. } = c {
+            if !grid_ids.insert(id.clone()) {
+                return Err(ctx.err("signature", format!("单元格 id“{id}”重复")));
+            }
+        }
+    }
+
+    let mut rule_ids = HashSet::new();
+    let mut compile_rules = |defs: &[RuleDef], what: &str, default: Severity| {
+        let mut out = Vec::new();
+        for (i, r) in defs.iter().enumerate() {
+            let field = format!("{what}[{i}]（{}）", r.id);
+            if !rule_ids.insert(r.id.clone()) {
+                return Err(ctx.err(field, format!("规则 id“{}”重复", r.id)));
+            }
+            let target = match (&r.rows, r.cells.is_empty()) {
+                (Some(sel), true) => {
+                    if r.columns.is_empty() {
+                        return Err(ctx.err(field, "按行的规则需要 columns"));
+                    }
+                    Target::Rows {
+                        selector: sel.clone(),
+                        columns: r.columns.clone(),
+                        only_with: r.r#where.clone(),
+                    }
+                }
+                (None, false) => Target::Cells(r.cells.clone()),
+                (None, true) if what == "check" => Target::Cells(Vec::new()),
+                _ => return Err(ctx.err(field, "cells 与 rows 须且只须给出一个")),
+            };
+            let placeholders = r.expr.contains("{code}") || r.expr.contains("{line}");
+            let probe = r.expr.replace("{code}", "0").replace("{line}", "0");
+            let parsed = parse(&probe).map_err(|m| ctx.err(format!("{field}.expr"), m))?;
+            let severity = match r.severity.as_deref() {
+                None => default,
+                Some("error") => Severity::Error,
+                Some("warning") => Severity::Warning,
+                Some("info") => Severity::Info,
+                Some(other) => {
+                    return Err(ctx.err(
+                        format!("{field}.severity"),
+                        format!("未知的级别“{other}”（应为 error、warning 或 info）"),
+                    ))
+                }
+            };
+            out.push(Rule {
+                id: r.id.clone(),
+                name: r.name.clone(),
+                target,
+                source: r.expr.clone(),
+                expr: if placeholders { None } else { Some(parsed) },
+                severity,
+                message: r.message.clone(),
+            });
+        }
+        Ok(out)
+    };
+    let derive = compile_rules(&def.derive, "derive", Severity::Error)?;
+    let check = compile_rules(&def.check, "check", Severity::Error)?;
+
+    Ok(Form {
+        file: file.to_string(),
+        id: def.id,
+        table_no: def.table_no,
+        title: def.title,
+        family: def.family,
+        sheet_name,
+        aliases: def.aliases,
+        unit_label: def.unit_label,
+        period: def.period,
+        money_unit: def.money_unit,
+        landscape: def.landscape,
+        notes: def.notes,
+        empty_note: def.empty_note,
+        signature: def.signature,
+        blocks,
+        derive,
+        check,
+        width,
+    })
+}
+
+pub fn grid_cols(c: &GridCellDef) -> u16 {
+    match c {
+        GridCellDef::Text(_) => 1,
+        GridCellDef::Cell { cols, .. } => *cols,
+    }
+}
+
+pub fn grid_rows(c: &GridCellDef) -> u32 {
+    match c {
+        GridCellDef::Text(_) => 1,
+        GridCellDef::Cell { rows, .. } => *rows,
+    }
+}
+
+/// Columns covered in header row `ri`, counting cells spanning down from rows above.
+fn header_row_width(header: &[Vec<HeaderCellDef>], ri: usize) -> u16 {
+    let own: u16 = header[ri].iter().map(HeaderCellDef::cols).sum();
+    let from_above: u16 = header[..ri]
+        .iter()
+        .enumerate()
+        .flat_map(|(r, row)| row.iter().map(move |c| (r, c)))
+        .filter(|(r, c)| (*r as u32) + c.rows() > ri as u32)
+        .map(|(_, c)| c.cols())
+        .sum();
+    own + from_above
+}
+
+fn line_of(text: &str, byte: usize) -> usize {
+    text[..byte.min(text.len())].matches('\n').count() + 1
+}
+
+impl Form {
+    /// Title with the year filled in (blanks for the clerk to fill when unknown).
+    pub fn title_for(&self, year: Option<&str>) -> String {
+        self.title.replace("{year}", year.unwrap_or("    "))
+    }
+    pub fn period_for(&self, year: Option<&str>) -> Option<String> {
+        self.period
+            .as_ref()
+            .map(|p| p.replace("{year}", year.unwrap_or("    ")))
+    }
+    pub fn panels(&self) -> impl Iterator<Item = &Panel> {
+        self.blocks.iter().flat_map(|b| b.panels.iter())
+    }
+    pub fn panel(&self, id: &str) -> Option<&Panel> {
+        self.panels().find(|p| p.id == id)
+    }
+    pub fn fixed_row(&self, id: &str) -> Option<(&Panel, &FixedRow)> {
+        self.panels()
+            .find_map(|p| p.rows.iter().find(|r| r.id == id).map(|r| (p, r)))
+    }
+    pub fn line_row(&self, line: u32) -> Option<(&Panel, &FixedRow)> {
+        self.panels()
+            .find_map(|p| p.rows.iter().find(|r| r.line == Some(line)).map(|r| (p, r)))
+    }
+    /// Every grid cell definition with an id, with its kind.
+    pub fn grid_cells(&self) -> impl Iterator<Item = (&str, ColKind, &GridCellDef)> {
+        self.blocks
+            .iter()
+            .flat_map(|b| b.grid.iter().chain(b.footer.iter()))
+            .flatten()
+            .chain(self.signature.iter())
+            .filter_map(|c| match c {
+                GridCellDef::Cell {
+                    id: Some(id), kind, ..
+                } => Some((id.as_str(), kind.unwrap_or(ColKind::Amount), c)),
+                _ => None,
+            })
+    }
+    pub fn grid_kind(&self, id: &str) -> Option<ColKind> {
+        self.grid_cells()
+            .find(|(i, _, _)| *i == id)
+            .map(|(_, k, _)| k)
+    }
+}

@@ -1,0 +1,381 @@
+//! The form-definition files of `templates/` as serde reads them, before any validation.
+//!
+//! A form is a vertical stack of blocks. A block is either a table (header rows, then one or
+//! more panels side by side, each with its columns and its rows) or a grid of free cells
+//! (label/value layouts such as the performance forms' fund rows). Rows of a panel are fixed
+//! (with 行次, label, optional code), code-keyed (科目 rows found in the data) or a list
+//! (indicator rows). Derived cells and checks are expressions over logical references; see
+//! `docs/templates.md` for the language.
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Family {
+    Final,
+    Budget,
+    Perf,
+}
+
+impl Family {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Family::Final => "final",
+            Family::Budget => "budget",
+            Family::Perf => "perf",
+        }
+    }
+    pub fn chinese(self) -> &'static str {
+        match self {
+            Family::Final => "部门决算公开",
+            Family::Budget => "部门预算公开",
+            Family::Perf => "绩效自评",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormFile {
+    pub id: String,
+    pub table_no: String,
+    /// Title as printed; `{year}` is replaced by the year (or blanks when none is known).
+    pub title: String,
+    pub family: Family,
+    /// Sheet name for written workbooks (≤ 31 characters); defaults to `table_no`.
+    #[serde(default)]
+    pub sheet_name: Option<String>,
+    /// Other titles a filled workbook may carry for this form (recognition only).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Left part of the unit line, e.g. "部门：" or "部门名称：".
+    #[serde(default = "default_unit_label")]
+    pub unit_label: String,
+    /// Text centred on the unit line, e.g. "{year}年度"; none when absent.
+    #[serde(default)]
+    pub period: Option<String>,
+    /// Right part of the unit line; empty string for forms without one.
+    #[serde(default = "default_money_unit")]
+    pub money_unit: String,
+    #[serde(default)]
+    pub landscape: bool,
+    #[serde(default)]
+    pub notes: Vec<String>,
+    /// The statement an empty table must carry (空表说明), e.g. "本单位没有…故本表无数据".
+    #[serde(default)]
+    pub empty_note: Option<EmptyNoteDef>,
+    /// Lines under the table such as 填表人/填报日期: label cells followed by a value cell.
+    #[serde(default)]
+    pub signature: Vec<GridCellDef>,
+    pub blocks: Vec<BlockDef>,
+    #[serde(default)]
+    pub derive: Vec<RuleDef>,
+    #[serde(default)]
+    pub check: Vec<RuleDef>,
+}
+
+fn default_unit_label() -> String {
+    "部门：".to_string()
+}
+fn default_money_unit() -> String {
+    "金额单位：万元".to_string()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmptyNoteDef {
+    /// Text written under an empty table by `fix`, e.g. "本单位没有政府性基金收入…故本表无数据。"
+    pub text: String,
+    /// Normalised fragments any of which marks a statement as the 空表说明 ("无数据", "无该项支出").
+    pub keywords: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlockDef {
+    pub id: String,
+    /// Header rows; each row lists its cells left to right, skipping columns covered by a cell
+    /// spanning down from a row above (as in an HTML table).
+    #[serde(default)]
+    pub header: Vec<Vec<HeaderCellDef>>,
+    /// Write the 栏次 row under the header (texts from the columns' `no`).
+    #[serde(default)]
+    pub column_numbers: bool,
+    /// A label in an extra first column merged down the whole block ("绩效指标").
+    #[serde(default)]
+    pub side_label: Option<String>,
+    #[serde(default)]
+    pub panels: Vec<PanelDef>,
+    /// Free rows (grid blocks) — cells placed left to right like header cells.
+    #[serde(default)]
+    pub grid: Vec<Vec<GridCellDef>>,
+    /// Free rows written after the table rows (totals spanning panels).
+    #[serde(default)]
+    pub footer: Vec<Vec<GridCellDef>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum HeaderCellDef {
+    Text(String),
+    Cell {
+        text: String,
+        #[serde(default = "one")]
+        cols: u16,
+        #[serde(default = "one_u32")]
+        rows: u32,
+    },
+}
+
+impl HeaderCellDef {
+    pub fn text(&self) -> &str {
+        match self {
+            HeaderCellDef::Text(t) => t,
+            HeaderCellDef::Cell { text, .. } => text,
+        }
+    }
+    pub fn cols(&self) -> u16 {
+        match self {
+            HeaderCellDef::Text(_) => 1,
+            HeaderCellDef::Cell { cols, .. } => *cols,
+        }
+    }
+    pub fn rows(&self) -> u32 {
+        match self {
+            HeaderCellDef::Text(_) => 1,
+            HeaderCellDef::Cell { rows, .. } => *rows,
+        }
+    }
+}
+
+fn one() -> u16 {
+    1
+}
+fn one_u32() -> u32 {
+    1
+}
+
+/// A free cell: a fixed label, or a logical value cell with an id.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum GridCellDef {
+    Text(String),
+    Cell {
+        #[serde(default)]
+        text: Option<String>,
+        #[serde(default)]
+        id: Option<String>,
+        #[serde(default)]
+        kind: Option<ColKind>,
+        #[serde(default = "one")]
+        cols: u16,
+        #[serde(default = "one_u32")]
+        rows: u32,
+        /// Other labels that name this value in filled workbooks (recognition).
+        #[serde(default)]
+        aliases: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum ColKind {
+    /// Row label (项目).
+    Label,
+    /// 行次.
+    Line,
+    /// Whole 科目 code in one column.
+    Code,
+    /// Code split over 类/款/项 columns.
+    CodeLei,
+    CodeKuan,
+    CodeXiang,
+    /// 科目名称 / 功能科目.
+    Name,
+    /// Money, 万元 with two decimals.
+    Amount,
+    /// Percentage, stored as a fraction, shown 0.00%.
+    Rate,
+    /// Score points (分值 / 得分), shown with up to two decimals.
+    Score,
+    /// Plain number (people, ㎡).
+    Number,
+    /// Free text (targets, reasons, explanations).
+    Text,
+}
+
+impl ColKind {
+    pub fn is_value(self) -> bool {
+        matches!(
+            self,
+            ColKind::Amount | ColKind::Rate | ColKind::Score | ColKind::Number | ColKind::Text
+        )
+    }
+    pub fn is_numeric(self) -> bool {
+        matches!(
+            self,
+            ColKind::Amount | ColKind::Rate | ColKind::Score | ColKind::Number
+        )
+    }
+    pub fn is_code(self) -> bool {
+        matches!(
+            self,
+            ColKind::Code | ColKind::CodeLei | ColKind::CodeKuan | ColKind::CodeXiang
+        )
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PanelDef {
+    pub id: String,
+    pub columns: Vec<ColumnDef>,
+    #[serde(default)]
+    pub rows: Vec<RowDef>,
+    #[serde(default)]
+    pub coded: Option<CodedDef>,
+    #[serde(default)]
+    pub list: Option<ListDef>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnDef {
+    pub id: String,
+    pub kind: ColKind,
+    /// The header label a filled workbook shows for this column (recognition); defaults to the
+    /// header text directly above it.
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Text of the 栏次 row.
+    #[serde(default)]
+    pub no: Option<String>,
+    /// Width in characters.
+    #[serde(default)]
+    pub width: Option<f64>,
+    /// Sheet columns the column spans (merged).
+    #[serde(default = "one")]
+    pub span: u16,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RowDef {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub line: Option<u32>,
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// 科目 or economic code (final-06 rows; the class code of final-01/04 expenditure lines).
+    #[serde(default)]
+    pub code: Option<String>,
+    /// The code is shown in the code column (final-06); otherwise it is only a key for checks.
+    #[serde(default)]
+    pub show_code: bool,
+    /// Value columns that take input; by default every value column not derived.
+    #[serde(default)]
+    pub inputs: Option<Vec<String>>,
+    /// A row that only shows its 行次 (the empty lines 9–26 of 公开01表's income side).
+    #[serde(default)]
+    pub blank: bool,
+    /// Indentation of the label (其中 rows).
+    #[serde(default)]
+    pub indent: u8,
+    /// Id of the row this one is part of (其中 rows, hierarchy of fixed rows).
+    #[serde(default)]
+    pub parent: Option<String>,
+    /// Label spans this many columns (label + code/name columns of a total row).
+    #[serde(default)]
+    pub label_span: Option<u16>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodedDef {
+    /// Label of the total row ("合计"); the row is keyed `total`.
+    #[serde(default = "default_total_label")]
+    pub total: String,
+    /// Code lengths of the hierarchy levels: 类 3, 款 5, 项 7.
+    #[serde(default = "default_levels")]
+    pub levels: Vec<usize>,
+    /// Empty rows a blank template offers.
+    #[serde(default = "default_blank_rows")]
+    pub blank_rows: u32,
+    /// The total row comes after the coded rows instead of before.
+    #[serde(default)]
+    pub total_last: bool,
+}
+
+fn default_total_label() -> String {
+    "合计".to_string()
+}
+fn default_levels() -> Vec<usize> {
+    vec![3, 5, 7]
+}
+fn default_blank_rows() -> u32 {
+    15
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListDef {
+    /// Pre-filled groups of a blank template: fixed texts of some columns and how many rows.
+    #[serde(default)]
+    pub groups: Vec<ListGroupDef>,
+    /// Empty rows a blank template offers when there are no groups.
+    #[serde(default = "default_blank_rows")]
+    pub blank_rows: u32,
+    /// Columns whose equal consecutive values are merged down (一级指标, 二级指标).
+    #[serde(default)]
+    pub merge_down: Vec<String>,
+    /// The column whose text is the row's label for messages (三级指标).
+    #[serde(default)]
+    pub label_column: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListGroupDef {
+    pub values: indexmap::IndexMap<String, String>,
+    #[serde(default = "default_group_rows")]
+    pub rows: u32,
+}
+
+fn default_group_rows() -> u32 {
+    2
+}
+
+/// A derived cell or a check.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDef {
+    /// Stable rule id (used in JSON findings).
+    pub id: String,
+    /// Chinese name of the rule for messages ("本年收入合计等于各项收入之和").
+    pub name: String,
+    /// Explicit target cells ("L27", "L59.gpb"); or use `rows` + `columns`.
+    #[serde(default)]
+    pub cells: Vec<String>,
+    /// Row selector: a panel id, `panel:parents`, `panel:leaves`, `panel:coded`, `panel:list`,
+    /// or a row id; the rule applies to each selected row that has the column.
+    #[serde(default)]
+    pub rows: Option<String>,
+    #[serde(default)]
+    pub columns: Vec<String>,
+    /// Only rows having this attribute ("code").
+    #[serde(default)]
+    pub r#where: Option<String>,
+    /// For derive: the value expression. For check: a comparison (==, <=, >=, <, >) or a
+    /// boolean expression.
+    pub expr: String,
+    #[serde(default)]
+    pub severity: Option<String>,
+    /// Checks only: Chinese message template; `{expected}`, `{found}` are filled in.
+    #[serde(default)]
+    pub message: Option<String>,
+}

@@ -1,0 +1,13 @@
+//! Form definitions: the serde schema, its compiler, and the catalogue of all forms (embedded
+//! in the binary or read from `--templates DIR`), validated as a whole.
+
+mod catalog;
+mod compile;
+mod def;
+
+pub use catalog::Catalog;
+pub use compile::{
+    compile_form, grid_cols, grid_rows, Block, DefError, FixedRow, Form, Panel, Rule, Severity,
+    Target,
+};
+pub use def::{ColKind, ColumnDef, EmptyNoteDef, Family, GridCellDef, HeaderCellDef, ListDef};

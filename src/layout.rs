@@ -1,0 +1,609 @@
+//! Places a form's title, header, rows and notes on sheet cells: the one layout shared by
+//! `template`, `fix` and `import`, and the addresses formulas refer to.
+
+use crate::expr::{CellId, Val};
+use crate::form::{grid_cols, grid_rows};
+use crate::form::{Block, ColKind, Form, GridCellDef, HeaderCellDef};
+use crate::model::{FormData, RowKind};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Style {
+    Title,
+    InfoLeft,
+    InfoCenter,
+    InfoRight,
+    Header,
+    ColumnNumber,
+    SideLabel,
+    Label {
+        indent: u8,
+        bold: bool,
+    },
+    Line,
+    Code,
+    /// A value cell of the given kind; `input` cells are unlocked.
+    Value {
+        kind: ColKind,
+        input: bool,
+    },
+    Note,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Content {
+    Empty,
+    Text(String),
+    Number(u32),
+    /// A logical cell: the writer puts its value or its formula here.
+    Cell(CellId),
+}
+
+#[derive(Debug, Clone)]
+pub struct Placed {
+    pub row: u32,
+    pub col: u16,
+    pub rows: u32,
+    pub cols: u16,
+    pub content: Content,
+    pub style: Style,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    pub cells: Vec<Placed>,
+    /// Logical cell key (`L27.amount`, `fund_rate`) → (row, col).
+    pub addr: HashMap<String, (u32, u16)>,
+    /// First and last header rows of the first table (repeated when printing).
+    pub header_rows: Option<(u32, u32)>,
+    /// First row under the first table's header.
+    pub freeze_row: Option<u32>,
+    pub widths: Vec<f64>,
+    pub width: u16,
+    /// Rows of each coded panel: panel id → (code column(s), first row, last row).
+    pub coded_ranges: HashMap<String, (Vec<u16>, u32, u32)>,
+    pub last_row: u32,
+}
+
+impl Layout {
+    fn put(&mut self, row: u32, col: u16, rows: u32, cols: u16, content: Content, style: Style) {
+        if let Content::Cell(c) = &content {
+            self.addr.insert(c.key(), (row, col));
+        }
+        self.cells.push(Placed {
+            row,
+            col,
+            rows: rows.max(1),
+            cols: cols.max(1),
+            content,
+            style,
+        });
+    }
+}
+
+/// Lay out form number `fi` of a book with the rows its data has.
+pub fn layout(form: &Form, data: &FormData, fi: usize, inputs: &dyn Fn(&CellId) -> bool) -> Layout {
+    let width = form.width.max(3);
+    let mut l = Layout {
+        width,
+        widths: column_widths(form),
+        ..Layout::default()
+    };
+    let year = data.year.as_deref();
+    l.put(
+        0,
+        0,
+        1,
+        width,
+        Content::Text(form.title_for(year)),
+        Style::Title,
+    );
+    let right_cols = (width / 3).max(1);
+    l.put(
+        1,
+        width - right_cols,
+        1,
+        right_cols,
+        Content::Text(form.table_no.clone()),
+        Style::InfoRight,
+    );
+    let left_cols = (width / 2).max(1);
+    let unit = format!("{}{}", form.unit_label, data.unit.as_deref().unwrap_or(""));
+    l.put(2, 0, 1, left_cols, Content::Text(unit), Style::InfoLeft);
+    if let Some(p) = form.period_for(year) {
+        if left_cols < width - right_cols {
+            l.put(
+                2,
+                left_cols,
+                1,
+                width - right_cols - left_cols,
+                Content::Text(p),
+                Style::InfoCenter,
+            );
+        }
+    }
+    if !form.money_unit.is_empty() {
+        l.put(
+            2,
+            width - right_cols,
+            1,
+            right_cols,
+            Content::Text(form.money_unit.clone()),
+            Style::InfoRight,
+        );
+    }
+    let mut r = 3;
+    for block in &form.blocks {
+        r = if block.is_table() {
+            table_block(&mut l, form, block, data, fi, r, inputs)
+        } else {
+            grid_rows_at(&mut l, &block.grid, fi, r, 0, inputs)
+        };
+    }
+    let text_rows: Vec<String> = form
+        .notes
+        .iter()
+        .cloned()
+        .chain(extra_remarks(form, data))
+        .collect();
+    for note in text_rows {
+        l.put(r, 0, 1, width, Content::Text(note), Style::Note);
+        r += 1;
+    }
+    if !form.signature.is_empty() {
+        r = grid_rows_at(
+            &mut l,
+            std::slice::from_ref(&form.signature),
+            fi,
+            r,
+            0,
+            inputs,
+        );
+    }
+    l.last_row = r.saturating_sub(1);
+    l
+}
+
+/// Remarks found in the data that are not the form's own notes (空表说明, explanations).
+fn extra_remarks(form: &Form, data: &FormData) -> Vec<String> {
+    let own: Vec<String> = form
+        .notes
+        .iter()
+        .map(|n| crate::normalize::label_key(n))
+        .collect();
+    let mut out: Vec<String> = data
+        .remarks
+        .iter()
+        .filter(|r| !own.contains(&crate::normalize::label_key(r)))
+        .cloned()
+        .collect();
+    if let Some(empty) = &form.empty_note {
+        let has = out.iter().any(|r| {
+            let k = crate::normalize::label_key(r);
+            empty
+                .keywords
+                .iter()
+                .any(|w| k.contains(&crate::normalize::label_key(w)))
+        });
+        if !has
+            && !data.form_id.is_empty()
+            && data.is_empty()
+            && !data.rows.is_empty()
+            && data.sheet.is_some()
+        {
+            out.push(empty.text.clone());
+        }
+    }
+    out
+}
+
+fn column_widths(form: &Form) -> Vec<f64> {
+    let mut widths: Vec<f64> = vec![0.0; usize::from(form.width.max(3))];
+    for block in &form.blocks {
+        let mut col = usize::from(block.side_label.is_some());
+        if block.side_label.is_some() {
+            widths[0] = widths[0].max(6.0);
+        }
+        for p in &block.panels {
+            for c in &p.columns {
+                let w = c.width.unwrap_or(match c.kind {
+                    ColKind::Label => 32.0,
+                    ColKind::Name => 30.0,
+                    ColKind::Line => 6.0,
+                    ColKind::Code => 11.0,
+                    ColKind::CodeLei | ColKind::CodeKuan | ColKind::CodeXiang => 5.0,
+                    ColKind::Text => 24.0,
+                    ColKind::Rate | ColKind::Score | ColKind::Number => 10.0,
+                    ColKind::Amount => 14.0,
+                });
+                let per = w / f64::from(c.span);
+                for k in 0..usize::from(c.span) {
+                    if let Some(slot) = widths.get_mut(col + k) {
+                        *slot = slot.max(per);
+                    }
+                }
+                col += usize::from(c.span);
+            }
+        }
+    }
+    for w in &mut widths {
+        if *w == 0.0 {
+            *w = 12.0;
+        }
+    }
+    widths
+}
+
+/// Place header-like rows (cells left to right, skipping columns covered from above).
+fn place_rows<T>(
+    rows: &[Vec<T>],
+    start_row: u32,
+    start_col: u16,
+    mut each: impl FnMut(&T, u32, u16, u32, u16),
+    spans: impl Fn(&T) -> (u32, u16),
+) {
+    let mut covered: Vec<(u32, u16, u16)> = Vec::new(); // (until row exclusive, col, cols)
+    for (ri, row) in rows.iter().enumerate() {
+        let r = start_row + ri as u32;
+        let mut c = start_col;
+        for cell in row {
+            while let Some(&(_, cc, w)) = covered
+                .iter()
+                .find(|(until, cc, w)| *until > r && c >= *cc && c < cc + w)
+            {
+                c = cc + w;
+            }
+            let (rs, cs) = spans(cell);
+            each(cell, r, c, rs, cs);
+            if rs > 1 {
+                covered.push((r + rs, c, cs));
+            }
+            c += cs;
+        }
+    }
+}
+
+fn grid_rows_at(
+    l: &mut Layout,
+    rows: &[Vec<GridCellDef>],
+    fi: usize,
+    start: u32,
+    col0: u16,
+    inputs: &dyn Fn(&CellId) -> bool,
+) -> u32 {
+    let mut placed = Vec::new();
+    place_rows(
+        rows,
+        start,
+        col0,
+        |cell, r, c, rs, cs| placed.push((cell.clone(), r, c, rs, cs)),
+        |cell| (grid_rows(cell), grid_cols(cell)),
+    );
+    let mut end = start + rows.len() as u32;
+    for (cell, r, c, rs, cs) in placed {
+        end = end.max(r + rs);
+        match cell {
+            GridCellDef::Text(t) => l.put(
+                r,
+                c,
+                rs,
+                cs,
+                Content::Text(t),
+                Style::Label {
+                    indent: 0,
+                    bold: false,
+                },
+            ),
+            GridCellDef::Cell {
+                id: Some(id), kind, ..
+            } => {
+                let id = CellId::new(fi, id, "");
+                let input = inputs(&id);
+                l.put(
+                    r,
+                    c,
+                    rs,
+                    cs,
+                    Content::Cell(id),
+                    Style::Value {
+                        kind: kind.unwrap_or(ColKind::Amount),
+                        input,
+                    },
+                )
+            }
+            GridCellDef::Cell { text, .. } => l.put(
+                r,
+                c,
+                rs,
+                cs,
+                text.map_or(Content::Empty, Content::Text),
+                Style::Label {
+                    indent: 0,
+                    bold: false,
+                },
+            ),
+        }
+    }
+    end
+}
+
+fn table_block(
+    l: &mut Layout,
+    form: &Form,
+    block: &Block,
+    data: &FormData,
+    fi: usize,
+    start: u32,
+    inputs: &dyn Fn(&CellId) -> bool,
+) -> u32 {
+    let side = u16::from(block.side_label.is_some());
+    let mut r = start;
+    place_rows(
+        &block.header,
+        r,
+        side,
+        |cell: &HeaderCellDef, row, col, rs, cs| {
+            l.put(
+                row,
+                col,
+                rs,
+                cs,
+                Content::Text(cell.text().to_string()),
+                Style::Header,
+            )
+        },
+        |cell| (cell.rows(), cell.cols()),
+    );
+    r += block.header.len() as u32;
+    if l.header_rows.is_none() && !block.header.is_empty() {
+        l.header_rows = Some((start, r - 1 + u32::from(block.column_numbers)));
+        l.freeze_row = Some(r + u32::from(block.column_numbers));
+    }
+    if block.column_numbers {
+        for (pi, p) in block.panels.iter().enumerate() {
+            let mut c = block.panel_offset(pi);
+            for col in &p.columns {
+                let text = col.no.clone().unwrap_or_default();
+                l.put(r, c, 1, col.span, Content::Text(text), Style::ColumnNumber);
+                c += col.span;
+            }
+        }
+        r += 1;
+    }
+    let first_data = r;
+    let mut height = 0u32;
+    for (pi, p) in block.panels.iter().enumerate() {
+        let off = block.panel_offset(pi);
+        let rows: Vec<_> = data.rows.iter().filter(|d| d.panel == p.id).collect();
+        height = height.max(rows.len() as u32);
+        let mut merge_runs: HashMap<&str, (String, u32)> = HashMap::new();
+        let code_cols: Vec<u16> = p
+            .columns
+            .iter()
+            .filter(|c| c.kind.is_code())
+            .filter_map(|c| p.column_offset(&c.id).map(|o| off + o))
+            .collect();
+        if p.coded.is_some() {
+            let coded_rows: Vec<u32> = rows
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| d.kind == RowKind::Coded)
+                .map(|(i, _)| first_data + i as u32)
+                .collect();
+            if let (Some(a), Some(b)) = (coded_rows.first(), coded_rows.last()) {
+                l.coded_ranges
+                    .insert(p.id.clone(), (code_cols.clone(), *a, *b));
+            }
+        }
+        for (i, d) in rows.iter().enumerate() {
+            let row = first_data + i as u32;
+            let fixed = form.fixed_row(&d.key).map(|(_, f)| f);
+            let blank = fixed.is_some_and(|f| f.blank);
+            let is_total = d.kind == RowKind::Total;
+            let mut c = off;
+            let mut skip_until = 0u16;
+            for col in &p.columns {
+                let here = c;
+                c += col.span;
+                if here < skip_until {
+                    continue;
+                }
+                let span = col.span;
+                match col.kind {
+                    ColKind::Label => {
+                        let span = fixed.and_then(|f| f.label_span).unwrap_or(span);
+                        skip_until = here + span;
+                        let bold = is_total
+                            || fixed.is_some_and(|f| {
+                                f.indent == 0
+                                    && f.parent.is_none()
+                                    && f.line.is_none()
+                                    && !f.show_code
+                            });
+                        l.put(
+                            row,
+                            here,
+                            1,
+                            span,
+                            Content::Text(d.label.clone().unwrap_or_default()),
+                            Style::Label {
+                                indent: fixed.map_or(0, |f| f.indent),
+                                bold,
+                            },
+                        );
+                    }
+                    ColKind::Line => {
+                        let content = d.line.map_or(Content::Empty, Content::Number);
+                        l.put(row, here, 1, span, content, Style::Line);
+                    }
+                    k if k.is_code() && is_total => {
+                        // 合计 spans the code and name columns.
+                        let name_end = p
+                            .columns
+                            .iter()
+                            .position(|x| x.kind == ColKind::Name)
+                            .map(|ni| off + p.columns[..=ni].iter().map(|x| x.span).sum::<u16>())
+                            .unwrap_or(here + span);
+                        skip_until = name_end;
+                        l.put(
+                            row,
+                            here,
+                            1,
+                            name_end - here,
+                            Content::Text(d.label.clone().unwrap_or_default()),
+                            Style::Label {
+                                indent: 0,
+                                bold: true,
+                            },
+                        );
+                    }
+                    ColKind::Code => {
+                        let show = d.kind == RowKind::Coded || fixed.is_some_and(|f| f.show_code);
+                        let text = if show {
+                            d.code.clone().unwrap_or_default()
+                        } else {
+                            String::new()
+                        };
+                        l.put(row, here, 1, span, Content::Text(text), Style::Code);
+                    }
+                    ColKind::CodeLei | ColKind::CodeKuan | ColKind::CodeXiang => {
+                        let text = split_code(d.code.as_deref(), col.kind);
+                        l.put(row, here, 1, span, Content::Text(text), Style::Code);
+                    }
+                    ColKind::Name => {
+                        let text = d.label.clone().unwrap_or_default();
+                        l.put(
+                            row,
+                            here,
+                            1,
+                            span,
+                            Content::Text(text),
+                            Style::Label {
+                                indent: 0,
+                                bold: false,
+                            },
+                        );
+                    }
+                    kind => {
+                        if blank {
+                            l.put(
+                                row,
+                                here,
+                                1,
+                                span,
+                                Content::Empty,
+                                Style::Value { kind, input: false },
+                            );
+                            continue;
+                        }
+                        let id = CellId::new(fi, d.key.clone(), col.id.clone());
+                        let input = inputs(&id);
+                        if p.list
+                            .as_ref()
+                            .is_some_and(|li| li.merge_down.contains(&col.id))
+                        {
+                            let text = match d.get(&col.id) {
+                                Val::Text(t) => t,
+                                _ => String::new(),
+                            };
+                            let run = merge_runs
+                                .entry(col.id.as_str())
+                                .or_insert((String::new(), row));
+                            if !text.is_empty() && text == run.0 && i > 0 {
+                                // Extend the previous merged cell down.
+                                if let Some(prev) = l
+                                    .cells
+                                    .iter_mut()
+                                    .rev()
+                                    .find(|pc| pc.col == here && pc.row == run.1)
+                                {
+                                    prev.rows = row - run.1 + 1;
+                                }
+                                l.addr.insert(id.key(), (run.1, here));
+                                continue;
+                            }
+                            *run = (text, row);
+                        }
+                        l.put(
+                            row,
+                            here,
+                            1,
+                            span,
+                            Content::Cell(id),
+                            Style::Value { kind, input },
+                        );
+                    }
+                }
+            }
+        }
+    }
+    r = first_data + height;
+    r = grid_rows_at(l, &block.footer, fi, r, 0, inputs);
+    if let Some(label) = &block.side_label {
+        l.put(
+            start,
+            0,
+            r - start,
+            1,
+            Content::Text(label.clone()),
+            Style::SideLabel,
+        );
+    }
+    r
+}
+
+/// The part of a 科目 code a split column shows, as the Changsha tables print it: a 类 row
+/// shows 类 only, a 款 row 款 only, a 项 row all three.
+fn split_code(code: Option<&str>, kind: ColKind) -> String {
+    let Some(code) = code else {
+        return String::new();
+    };
+    let part = |a: usize, b: usize| code.get(a..b).unwrap_or("").to_string();
+    match (code.len(), kind) {
+        (3, ColKind::CodeLei) => part(0, 3),
+        (5, ColKind::CodeKuan) => part(3, 5),
+        (7, ColKind::CodeLei) => part(0, 3),
+        (7, ColKind::CodeKuan) => part(3, 5),
+        (7, ColKind::CodeXiang) => part(5, 7),
+        _ => String::new(),
+    }
+}
+
+/// Excel address: (0,0) → "A1".
+pub fn a1(row: u32, col: u16) -> String {
+    format!("{}{}", col_name(col), row + 1)
+}
+
+pub fn col_name(col: u16) -> String {
+    let mut n = u32::from(col) + 1;
+    let mut s = Vec::new();
+    while n > 0 {
+        let rem = ((n - 1) % 26) as u8;
+        s.push(b'A' + rem);
+        n = (n - 1) / 26;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a1_names() {
+        assert_eq!(a1(0, 0), "A1");
+        assert_eq!(a1(29, 2), "C30");
+        assert_eq!(col_name(25), "Z");
+        assert_eq!(col_name(26), "AA");
+        assert_eq!(col_name(27), "AB");
+    }
+
+    #[test]
+    fn split_codes_like_the_changsha_tables() {
+        assert_eq!(split_code(Some("201"), ColKind::CodeLei), "201");
+        assert_eq!(split_code(Some("20104"), ColKind::CodeLei), "");
+        assert_eq!(split_code(Some("20104"), ColKind::CodeKuan), "04");
+        assert_eq!(split_code(Some("2010450"), ColKind::CodeXiang), "50");
+    }
+}

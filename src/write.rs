@@ -1,0 +1,441 @@
+//! Writes forms to a formatted .xlsx: the official layout, live formulas with their results
+//! stored, locked derived cells, validated inputs; written to a temporary file and renamed.
+
+use crate::calc::{Book, Calc};
+use crate::expr::{Addresses, CellId, Val};
+use crate::form::ColKind;
+use crate::layout::{a1, layout, Content, Layout, Style};
+use rust_decimal::prelude::ToPrimitive;
+use rust_xlsxwriter::{
+    DataValidation, DataValidationErrorStyle, DataValidationRule, Format, FormatAlign,
+    FormatBorder, Formula, Note, ProtectionOptions, Workbook, Worksheet, XlsxError,
+};
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug)]
+pub enum WriteError {
+    Xlsx(XlsxError),
+    Io { path: PathBuf, err: std::io::Error },
+}
+
+impl fmt::Display for WriteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WriteError::Xlsx(e) => write!(f, "生成工作簿失败：{e}"),
+            WriteError::Io { path, err } => write!(
+                f,
+                "无法写入文件 {}：{err}（请检查目录是否存在、是否有写权限、文件是否被其他程序打开）",
+                path.display()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for WriteError {}
+
+impl From<XlsxError> for WriteError {
+    fn from(e: XlsxError) -> Self {
+        WriteError::Xlsx(e)
+    }
+}
+
+/// A changed cell to highlight, with the note text.
+#[derive(Debug, Clone)]
+pub struct Mark {
+    pub note: String,
+    /// Highlight only (a disagreement fix must not resolve): different colour.
+    pub conflict: bool,
+}
+
+#[derive(Default)]
+pub struct WriteOptions {
+    pub marks: HashMap<CellId, Mark>,
+}
+
+/// Where every logical cell of every form sits, for formulas across sheets.
+pub struct Placement {
+    pub sheets: Vec<String>,
+    pub layouts: Vec<Layout>,
+}
+
+impl Addresses for Placement {
+    fn a1(&self, cell: &CellId, home: usize) -> Option<String> {
+        let (r, c) = *self.layouts.get(cell.form)?.addr.get(&cell.key())?;
+        let local = a1(r, c);
+        if cell.form == home {
+            Some(local)
+        } else {
+            Some(format!(
+                "'{}'!{local}",
+                self.sheets[cell.form].replace('\'', "''")
+            ))
+        }
+    }
+    fn top_level_sum(&self, form: usize, panel: &str, col: &str, home: usize) -> Option<String> {
+        let layout = self.layouts.get(form)?;
+        let (code_cols, first, last) = layout.coded_ranges.get(panel)?;
+        // The value column: any coded row's address for this column gives its sheet column.
+        let value_col = layout
+            .addr
+            .iter()
+            .find(|(k, (r, _))| k.ends_with(&format!(".{col}")) && *r >= *first && *r <= *last)
+            .map(|(_, (_, c))| *c)?;
+        let prefix = if form == home {
+            String::new()
+        } else {
+            format!("'{}'!", self.sheets[form].replace('\'', "''"))
+        };
+        let range = |c: u16| format!("{prefix}{}:{}", a1(*first, c), a1(*last, c));
+        let test = match code_cols.as_slice() {
+            [code] => format!("(LEN({})=3)", range(*code)),
+            [lei, kuan, ..] => format!("(LEN({})>0)*(LEN({})=0)", range(*lei), range(*kuan)),
+            [] => return None,
+        };
+        Some(format!("SUMPRODUCT({test},{})", range(value_col)))
+    }
+}
+
+/// Sheet names: the form's own, made unique.
+fn sheet_names(book: &Book) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for (form, _) in &book.forms {
+        let mut name = form.sheet_name.clone();
+        let mut n = 2;
+        while names.iter().any(|x| x.eq_ignore_ascii_case(&name)) {
+            name = format!("{}({n})", form.sheet_name);
+            n += 1;
+        }
+        names.push(name);
+    }
+    names
+}
+
+pub fn place(book: &Book, calc: &Calc) -> Placement {
+    let sheets = sheet_names(book);
+    let layouts = book
+        .forms
+        .iter()
+        .enumerate()
+        .map(|(fi, (form, data))| {
+            let is_input = |c: &CellId| is_input_cell(book, calc, c);
+            layout(form, data, fi, &is_input)
+        })
+        .collect();
+    Placement { sheets, layouts }
+}
+
+fn is_input_cell(book: &Book, calc: &Calc, c: &CellId) -> bool {
+    if calc.derived.contains_key(c) {
+        return false;
+    }
+    let form = book.forms[c.form].0;
+    match form.fixed_row(&c.row) {
+        Some((_, row)) => row.inputs.as_ref().is_none_or(|i| i.contains(&c.col)),
+        None => true,
+    }
+}
+
+struct Formats {
+    cache: HashMap<(Style, u8), Format>,
+}
+
+const FONT: &str = "宋体";
+
+impl Formats {
+    fn get(&mut self, style: Style, mark: u8) -> &Format {
+        self.cache.entry((style, mark)).or_insert_with(|| {
+            let base = Format::new().set_font_name(FONT).set_font_size(10);
+            let bordered = base.clone().set_border(FormatBorder::Thin).set_text_wrap();
+            let f = match style {
+                Style::Title => base
+                    .set_bold()
+                    .set_font_size(16)
+                    .set_align(FormatAlign::Center)
+                    .set_align(FormatAlign::VerticalCenter),
+                Style::InfoLeft => base.set_align(FormatAlign::Left),
+                Style::InfoCenter => base.set_align(FormatAlign::Center),
+                Style::InfoRight => base.set_align(FormatAlign::Right),
+                Style::Header | Style::ColumnNumber | Style::SideLabel => bordered
+                    .set_align(FormatAlign::Center)
+                    .set_align(FormatAlign::VerticalCenter)
+                    .set_bold(),
+                Style::Label { indent, bold } => {
+                    let f = bordered
+                        .set_align(FormatAlign::VerticalCenter)
+                        .set_indent(indent);
+                    if bold {
+                        f.set_bold()
+                    } else {
+                        f
+                    }
+                }
+                Style::Line | Style::Code => bordered
+                    .set_align(FormatAlign::Center)
+                    .set_align(FormatAlign::VerticalCenter),
+                Style::Value { kind, input } => {
+                    let f = match kind {
+                        ColKind::Amount => bordered
+                            .set_num_format("#,##0.00")
+                            .set_align(FormatAlign::Right),
+                        ColKind::Rate => bordered
+                            .set_num_format("0.00%")
+                            .set_align(FormatAlign::Right),
+                        ColKind::Score | ColKind::Number => bordered
+                            .set_num_format("General")
+                            .set_align(FormatAlign::Center),
+                        _ => bordered
+                            .set_align(FormatAlign::Left)
+                            .set_align(FormatAlign::VerticalCenter),
+                    };
+                    if input {
+                        f.set_unlocked()
+                    } else {
+                        f
+                    }
+                }
+                Style::Note => base.set_align(FormatAlign::Left).set_text_wrap(),
+            };
+            match mark {
+                1 => f.set_background_color("#FFF2A8"),
+                2 => f.set_background_color("#F8C9C4"),
+                _ => f,
+            }
+        })
+    }
+}
+
+fn result_text(v: &Val) -> String {
+    match v {
+        Val::Num(d) => d.normalize().to_string(),
+        Val::Nothing => "——".into(),
+        Val::Text(t) => t.clone(),
+        Val::Bool(b) => if *b { "TRUE" } else { "FALSE" }.into(),
+        Val::Blank => "0".into(),
+    }
+}
+
+/// Build the workbook in memory.
+pub fn build(book: &Book, calc: &Calc, opts: &WriteOptions) -> Result<Workbook, WriteError> {
+    let placement = place(book, calc);
+    let mut wb = Workbook::new();
+    let mut formats = Formats {
+        cache: HashMap::new(),
+    };
+    for (fi, (form, _)) in book.forms.iter().enumerate() {
+        let layout = &placement.layouts[fi];
+        let ws = wb.add_worksheet();
+        ws.set_name(&placement.sheets[fi])?;
+        write_sheet(ws, book, calc, &placement, fi, layout, &mut formats, opts)?;
+        ws.set_paper_size(9);
+        if form.landscape {
+            ws.set_landscape();
+        }
+        ws.set_print_fit_to_pages(1, 0);
+        ws.set_margins(0.5, 0.5, 0.6, 0.6, 0.3, 0.3);
+        if let Some((a, b)) = layout.header_rows {
+            ws.set_repeat_rows(a, b)?;
+        }
+        if let Some(r) = layout.freeze_row {
+            ws.set_freeze_panes(r, 0)?;
+        }
+        let mut protection = ProtectionOptions::new();
+        protection.format_columns = true;
+        protection.format_rows = true;
+        protection.format_cells = true;
+        ws.protect_with_options(&protection);
+    }
+    Ok(wb)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_sheet(
+    ws: &mut Worksheet,
+    book: &Book,
+    calc: &Calc,
+    placement: &Placement,
+    fi: usize,
+    layout: &Layout,
+    formats: &mut Formats,
+    opts: &WriteOptions,
+) -> Result<(), WriteError> {
+    for (c, w) in layout.widths.iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+    }
+    ws.set_row_height(0, 30)?;
+    for p in &layout.cells {
+        let mark = match &p.content {
+            Content::Cell(id) => opts
+                .marks
+                .get(id)
+                .map_or(0, |m| if m.conflict { 2 } else { 1 }),
+            _ => 0,
+        };
+        let fmt = formats.get(p.style, mark).clone();
+        if p.rows > 1 || p.cols > 1 {
+            ws.merge_range(
+                p.row,
+                p.col,
+                p.row + p.rows - 1,
+                p.col + p.cols - 1,
+                "",
+                &fmt,
+            )?;
+        }
+        match &p.content {
+            Content::Empty => {
+                ws.write_blank(p.row, p.col, &fmt)?;
+            }
+            Content::Text(t) => {
+                ws.write_string_with_format(p.row, p.col, t, &fmt)?;
+            }
+            Content::Number(n) => {
+                ws.write_number_with_format(p.row, p.col, f64::from(*n), &fmt)?;
+            }
+            Content::Cell(id) => {
+                write_value(ws, book, calc, placement, fi, id, p.row, p.col, &fmt)?;
+                if let Some(m) = opts.marks.get(id) {
+                    let note = Note::new(&m.note)
+                        .set_author("fiscalform")
+                        .set_width(300)
+                        .set_height(90);
+                    ws.insert_note(p.row, p.col, &note)?;
+                }
+                if let Style::Value { kind, input: true } = p.style {
+                    validate(ws, book, placement, fi, id, kind, p.row, p.col)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_value(
+    ws: &mut Worksheet,
+    book: &Book,
+    calc: &Calc,
+    placement: &Placement,
+    fi: usize,
+    id: &CellId,
+    row: u32,
+    col: u16,
+    fmt: &Format,
+) -> Result<(), WriteError> {
+    if let Some(d) = calc.derived.get(id) {
+        if let Some(f) = d.bound.excel(placement, fi) {
+            let formula = Formula::new(format!("={f}")).set_result(result_text(&d.expected));
+            ws.write_formula_with_format(row, col, formula, fmt)?;
+            return Ok(());
+        }
+        return write_plain(ws, &d.expected, row, col, fmt);
+    }
+    write_plain(ws, &book.input(id), row, col, fmt)
+}
+
+fn write_plain(
+    ws: &mut Worksheet,
+    v: &Val,
+    row: u32,
+    col: u16,
+    fmt: &Format,
+) -> Result<(), WriteError> {
+    match v {
+        Val::Num(d) => {
+            ws.write_number_with_format(row, col, d.to_f64().unwrap_or(0.0), fmt)?;
+        }
+        Val::Text(t) => {
+            ws.write_string_with_format(row, col, t, fmt)?;
+        }
+        Val::Nothing => {
+            ws.write_string_with_format(row, col, "——", fmt)?;
+        }
+        Val::Bool(b) => {
+            ws.write_boolean_with_format(row, col, *b, fmt)?;
+        }
+        Val::Blank => {
+            ws.write_blank(row, col, fmt)?;
+        }
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn validate(
+    ws: &mut Worksheet,
+    book: &Book,
+    placement: &Placement,
+    fi: usize,
+    id: &CellId,
+    kind: ColKind,
+    row: u32,
+    col: u16,
+) -> Result<(), WriteError> {
+    let _ = book;
+    let dv = match kind {
+        ColKind::Amount | ColKind::Number | ColKind::Rate => DataValidation::new()
+            .allow_decimal_number(DataValidationRule::Between(-1.0e13, 1.0e13))
+            .set_error_title("请输入数字")?
+            .set_error_message(match kind {
+                ColKind::Rate => "此处应填写百分比或小数，如 79.68% 或 0.7968。",
+                ColKind::Number => "此处应填写数字。",
+                _ => "此处应填写金额（万元，可保留两位小数），没有数据请留空。",
+            })?,
+        ColKind::Score => {
+            let weight_key = if id.col.is_empty() {
+                id.row.strip_suffix("score").map(|p| format!("{p}weight"))
+            } else {
+                Some(format!("{}.weight", id.row))
+            };
+            let weight = weight_key
+                .and_then(|k| placement.layouts[fi].addr.get(&k).copied())
+                .filter(|_| id.col.is_empty() || id.col == "score");
+            let here = a1(row, col);
+            match weight {
+                Some((wr, wc)) => DataValidation::new()
+                    .allow_custom(Formula::new(format!(
+                        "=AND(ISNUMBER({here}),{here}>=0,{here}<={})",
+                        a1(wr, wc)
+                    )))
+                    .set_error_title("自评得分超出范围")?
+                    .set_error_message("自评得分应在 0 与本行分值之间。")?,
+                None => DataValidation::new()
+                    .allow_decimal_number(DataValidationRule::Between(0.0, 100.0))
+                    .set_error_title("请输入分数")?
+                    .set_error_message("分值、得分应为 0 到 100 之间的数字。")?,
+            }
+        }
+        _ => return Ok(()),
+    };
+    let dv = dv.set_error_style(DataValidationErrorStyle::Stop);
+    ws.add_data_validation(row, col, row, col, &dv)?;
+    Ok(())
+}
+
+/// Write the workbook to `path` through a temporary file in the same folder, so an
+/// interrupted run never leaves a half-written file behind.
+pub fn save_atomic(wb: &mut Workbook, path: &Path) -> Result<(), WriteError> {
+    let buf = wb.save_to_buffer()?;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let io = |err| WriteError::Io {
+        path: path.to_path_buf(),
+        err,
+    };
+    std::fs::write(&tmp, &buf).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        io(e)
+    })?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        io(e)
+    })
+}
