@@ -305,6 +305,21 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
                         }
                     }
                 }
+                if let Some(span) = r.label_span {
+                    let width: u16 = p.columns.iter().map(|c| c.span).sum();
+                    let at: u16 = p
+                        .columns
+                        .iter()
+                        .take_while(|c| c.kind != ColKind::Label)
+                        .map(|c| c.span)
+                        .sum();
+                    if at + span > width {
+                        return Err(ctx.err(
+                            format!("{pfield}.rows[{ri}].label_span"),
+                            format!("标签跨 {span} 列，超出栏目组“{}”的宽度（{width} 列），会与相邻单元格重叠", p.id),
+                        ));
+                    }
+                }
                 rows.push(FixedRow {
                     id,
                     line: r.line,

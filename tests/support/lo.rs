@@ -1,0 +1,53 @@
+//! Test support: has LibreOffice (headless, a private profile with OOXMLRecalcMode 0 so it
+//! recalculates every formula on load) re-save a workbook, so tests can compare a real
+//! client's results with ours.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const PROFILE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"#;
+
+fn soffice() -> &'static str {
+    for cand in ["soffice", "libreoffice"] {
+        if Command::new(cand).arg("--version").output().is_ok_and(|o| o.status.success()) {
+            return cand;
+        }
+    }
+    panic!(
+        "LibreOffice is needed for the real-client tests: install it (apt-get install -y libreoffice-calc) \
+         — .ci/run does this on CI"
+    );
+}
+
+/// Convert `input` with LibreOffice to `format` ("xlsx", "xls", "ods") in `outdir`, recalculating
+/// on load; returns the new file.
+pub fn convert(input: &Path, format: &str, outdir: &Path) -> PathBuf {
+    std::fs::create_dir_all(outdir).unwrap();
+    let profile = outdir.join(format!(".lo-profile-{}", std::process::id()));
+    std::fs::create_dir_all(profile.join("user")).unwrap();
+    std::fs::write(profile.join("user/registrymodifications.xcu"), PROFILE).unwrap();
+    let status = Command::new(soffice())
+        .arg("--headless")
+        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
+        .arg("--convert-to")
+        .arg(format)
+        .arg("--outdir")
+        .arg(outdir)
+        .arg(input)
+        .output()
+        .expect("run soffice");
+    let _ = std::fs::remove_dir_all(&profile);
+    let out = outdir.join(input.with_extension(format).file_name().unwrap());
+    assert!(
+        status.status.success() && out.exists(),
+        "LibreOffice could not convert {}: {}",
+        input.display(),
+        String::from_utf8_lossy(&status.stderr)
+    );
+    out
+}

@@ -1,0 +1,240 @@
+//! Blank templates: every form's workbook, read back with calamine, has each label, 行次 and
+//! merge where its definition puts it and a live formula in every derived cell; bad
+//! definitions are refused with a message naming file, form and field.
+
+use calamine::{open_workbook, Data, Reader, Xlsx};
+use fiscalform::calc::{blank_data, compute, Book, Mode};
+use fiscalform::form::{Catalog, Family};
+use fiscalform::layout::{a1, Content};
+use fiscalform::write::place;
+use std::path::PathBuf;
+
+fn out_dir(name: &str) -> PathBuf {
+    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let mut argv = vec!["fiscalform"];
+    argv.extend_from_slice(args);
+    let code = fiscalform::cli::run(argv, &mut out, &mut err);
+    (code, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
+}
+
+fn text_of(d: &Data) -> String {
+    match d {
+        Data::String(s) => s.clone(),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Empty => String::new(),
+        other => other.to_string(),
+    }
+}
+
+#[test]
+fn every_form_is_written_as_its_definition_lays_it_out() {
+    let catalog = Catalog::embedded().expect("built-in definitions compile");
+    let dir = out_dir("templates-layout");
+    for family in [Family::Final, Family::Budget, Family::Perf] {
+        let forms: Vec<_> = catalog.family(family).collect();
+        if forms.is_empty() {
+            continue;
+        }
+        let path = dir.join(format!("{}.xlsx", family.as_str()));
+        fiscalform::cli::write_template(&forms, Some("2023"), Some("测试单位"), &path).unwrap();
+        // The layout the definitions give, computed independently of the file.
+        let book = Book::new(forms.iter().map(|f| (*f, blank_data(f, Some("测试单位"), Some("2023"), true))).collect());
+        let calc = compute(&book, Mode::Fix, true);
+        let placement = place(&book, &calc);
+
+        let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+        wb.load_merged_regions().unwrap();
+        assert_eq!(wb.sheet_names(), placement.sheets, "one sheet per form, in order");
+        for (fi, sheet) in placement.sheets.iter().enumerate() {
+            let values = wb.worksheet_range(sheet).unwrap();
+            let formulas = wb.worksheet_formula(sheet).unwrap();
+            let merges: Vec<_> = wb
+                .merged_regions_by_sheet(sheet)
+                .into_iter()
+                .map(|(_, _, d)| (d.start, d.end))
+                .collect();
+            let layout = &placement.layouts[fi];
+            let mut derived = 0;
+            for p in &layout.cells {
+                let at = (p.row, u32::from(p.col));
+                let here = format!("{} {}!{}", forms[fi].id, sheet, a1(p.row, p.col));
+                let got = values.get_value(at).map(text_of).unwrap_or_default();
+                match &p.content {
+                    Content::Text(t) => assert_eq!(&got, t, "label at {here}"),
+                    Content::Number(n) => assert_eq!(got, n.to_string(), "行次 at {here}"),
+                    Content::Cell(id) if calc.derived.contains_key(id) => {
+                        derived += 1;
+                        let f = formulas.get_value(at).cloned().unwrap_or_default();
+                        assert!(!f.is_empty(), "derived cell {} has a formula at {here}", id.key());
+                        assert!(!got.is_empty(), "derived cell {} stores its result at {here}", id.key());
+                    }
+                    _ => {}
+                }
+                if p.rows > 1 || p.cols > 1 {
+                    let want = (at, (p.row + p.rows - 1, u32::from(p.col + p.cols - 1)));
+                    assert!(merges.contains(&want), "merge {:?} at {here}", want);
+                }
+            }
+            assert_eq!(derived, calc.derived.keys().filter(|c| c.form == fi).count());
+        }
+    }
+}
+
+#[test]
+fn template_titles_carry_year_unit_and_table_number() {
+    let dir = out_dir("templates-titles");
+    let path = dir.join("f.xlsx");
+    let (code, out, err) = run(&[
+        "template", "final-01", "final-02", "--year", "2023", "--unit", "株洲市长株潭一体化发展事务中心",
+        "-o", path.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("公开01表"));
+    let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+    let r = wb.worksheet_range("公开01表").unwrap();
+    let cell = |a: (u32, u32)| r.get_value(a).map(text_of).unwrap_or_default();
+    assert_eq!(cell((0, 0)), "收入支出决算总表");
+    assert!(cell((2, 0)).contains("部门：株洲市长株潭一体化发展事务中心"));
+    let row2: Vec<String> = (0..6).map(|c| cell((2, c))).collect();
+    assert!(row2.iter().any(|t| t == "2023年度"), "{row2:?}");
+    assert!(row2.iter().any(|t| t == "金额单位：万元"), "{row2:?}");
+    let row1: Vec<String> = (0..6).map(|c| cell((1, c))).collect();
+    assert!(row1.iter().any(|t| t == "公开01表"), "{row1:?}");
+}
+
+#[test]
+fn bad_arguments_exit_2_with_a_message() {
+    let (code, _, err) = run(&["template", "final-99", "-o", "/tmp/x.xlsx"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("final-99") && err.contains("fiscalform forms"), "{err}");
+    let (code, _, err) = run(&["template", "-o", "/tmp/x.xlsx"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--family"), "{err}");
+    let (code, _, err) = run(&["template", "final-01", "-o", "/nonexistent-dir/x.xlsx"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("/nonexistent-dir/x.xlsx"), "{err}");
+    assert!(!std::path::Path::new("/nonexistent-dir").exists());
+}
+
+const MINIMAL: &str = r#"
+id = "t-01"
+table_no = "测试01表"
+title = "测试表"
+family = "final"
+[[blocks]]
+id = "main"
+header = [["项目", "行次", "金额"]]
+[[blocks.panels]]
+id = "p"
+columns = [{ id = "item", kind = "label" }, { id = "line", kind = "line" }, { id = "amount", kind = "amount" }]
+rows = [{ line = 1, label = "甲" }, { line = 2, label = "乙" }, { line = 3, label = "合计" }]
+"#;
+
+fn refused(extra: &str) -> String {
+    let src = format!("{MINIMAL}{extra}");
+    Catalog::from_sources(vec![("t-01.toml".into(), src)])
+        .expect_err("definition must be refused")
+        .to_string()
+}
+
+#[test]
+fn a_valid_minimal_definition_compiles() {
+    let extra = "[[derive]]\nid = \"t\"\nname = \"合计\"\ncells = [\"L3\"]\nexpr = \"L1 + L2\"\n";
+    let cat = Catalog::from_sources(vec![("t-01.toml".into(), format!("{MINIMAL}{extra}"))]).unwrap();
+    assert_eq!(cat.forms[0].derive.len(), 1);
+}
+
+#[test]
+fn unknown_reference_is_refused_naming_file_form_and_field() {
+    let msg = refused("[[derive]]\nid = \"t\"\nname = \"合计\"\ncells = [\"L3\"]\nexpr = \"L1 + L9\"\n");
+    assert!(msg.contains("t-01.toml") && msg.contains("t-01") && msg.contains("derive[0]（t）"), "{msg}");
+    assert!(msg.contains("L9"), "{msg}");
+    let msg = refused("[[check]]\nid = \"x\"\nname = \"跨表\"\nexpr = \"L3 == 'final-77'!L1\"\n");
+    assert!(msg.contains("check[0]（x）") && msg.contains("final-77"), "{msg}");
+}
+
+#[test]
+fn cycle_between_derived_cells_is_refused() {
+    let msg = refused(
+        "[[derive]]\nid = \"a\"\nname = \"甲\"\ncells = [\"L1\"]\nexpr = \"L3 - L2\"\n\
+         [[derive]]\nid = \"b\"\nname = \"合计\"\ncells = [\"L3\"]\nexpr = \"L1 + L2\"\n",
+    );
+    assert!(msg.contains("循环引用") && msg.contains("L1.amount") && msg.contains("L3.amount"), "{msg}");
+}
+
+#[test]
+fn derived_cell_declared_as_input_is_refused() {
+    let src = MINIMAL.replace(
+        "{ line = 3, label = \"合计\" }",
+        "{ line = 3, label = \"合计\", inputs = [\"amount\"] }",
+    );
+    let src = format!("{src}[[derive]]\nid = \"t\"\nname = \"合计\"\ncells = [\"L3\"]\nexpr = \"L1 + L2\"\n");
+    let msg = Catalog::from_sources(vec![("t-01.toml".into(), src)]).unwrap_err().to_string();
+    assert!(msg.contains("既是计算单元格又被声明为填报单元格") && msg.contains("derive[0]（t）"), "{msg}");
+}
+
+#[test]
+fn duplicate_ids_are_refused() {
+    let src = MINIMAL.replace("{ line = 2, label = \"乙\" }", "{ line = 2, label = \"乙\", id = \"L1\" }");
+    let msg = Catalog::from_sources(vec![("t-01.toml".into(), src)]).unwrap_err().to_string();
+    assert!(msg.contains("行 id“L1”重复") && msg.contains("rows[1]"), "{msg}");
+    let msg = refused(
+        "[[derive]]\nid = \"t\"\nname = \"甲\"\ncells = [\"L3\"]\nexpr = \"L1 + L2\"\n\
+         [[check]]\nid = \"t\"\nname = \"乙\"\nexpr = \"L3 >= 0\"\n",
+    );
+    assert!(msg.contains("规则 id“t”重复"), "{msg}");
+    let two = vec![("a.toml".to_string(), MINIMAL.to_string()), ("b.toml".to_string(), MINIMAL.to_string())];
+    let msg = Catalog::from_sources(two).unwrap_err().to_string();
+    assert!(msg.contains("b.toml") && msg.contains("表 id 与 a.toml 重复"), "{msg}");
+}
+
+#[test]
+fn overlapping_merges_are_refused() {
+    // A header cell spanning down three rows runs into the first data row.
+    let src = MINIMAL.replace(
+        "header = [[\"项目\", \"行次\", \"金额\"]]",
+        "header = [[{ text = \"项目\", rows = 3 }, \"行次\", \"金额\"], [\"a\", \"b\"]]",
+    );
+    let msg = Catalog::from_sources(vec![("t-01.toml".into(), src)]).unwrap_err().to_string();
+    assert!(msg.contains("重叠") && msg.contains("blocks"), "{msg}");
+    // A label spanning past its own row's cells.
+    let src = MINIMAL.replace("{ line = 1, label = \"甲\" }", "{ line = 1, label = \"甲\", label_span = 9 }");
+    assert!(Catalog::from_sources(vec![("t-01.toml".into(), src)]).is_err());
+}
+
+#[test]
+fn header_narrower_than_the_table_is_refused() {
+    let src = MINIMAL.replace("header = [[\"项目\", \"行次\", \"金额\"]]", "header = [[\"项目\", \"金额\"]]");
+    let msg = Catalog::from_sources(vec![("t-01.toml".into(), src)]).unwrap_err().to_string();
+    assert!(msg.contains("header[0]") && msg.contains("表格有 3 列"), "{msg}");
+}
+
+#[test]
+fn syntax_errors_name_the_line() {
+    let msg = Catalog::from_sources(vec![("t-01.toml".into(), "id = \"x\"\ntitle = 3\n".into())])
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains("t-01.toml") && msg.contains("第 2 行"), "{msg}");
+}
+
+#[test]
+fn templates_dir_replaces_the_built_in_definitions() {
+    let dir = out_dir("templates-dir");
+    std::fs::write(dir.join("t-01.toml"), MINIMAL).unwrap();
+    let (code, out, err) = run(&["--templates", dir.to_str().unwrap(), "forms"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("t-01") && out.contains("测试01表") && !out.contains("final-01"), "{out}");
+    std::fs::write(dir.join("t-02.toml"), "id = \"t-02\"\n").unwrap();
+    let (code, _, err) = run(&["--templates", dir.to_str().unwrap(), "forms"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("t-02.toml"), "{err}");
+}
