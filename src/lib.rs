@@ -1,1 +1,4 @@
 //! fiscalform: blank templates, audit and correction of the Hunan finance bureaus' standard forms.
+
+pub mod normalize;
+pub mod read;
