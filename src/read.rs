@@ -391,11 +391,7 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, ReadError> {
     })?;
     let kind = sniff(&head);
     let format = match kind {
-        Sniffed::Zip => zip_kind(path).map_err(|found| ReadError::NotAWorkbook {
-            path: p(),
-            ext: ext.clone(),
-            found,
-        })?,
+        Sniffed::Zip => zip_kind(path, &ext)?,
         Sniffed::Cfb => Format::Xls,
         Sniffed::Other(found) => {
             return Err(ReadError::NotAWorkbook {
@@ -405,18 +401,13 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, ReadError> {
             })
         }
     };
-    let sheets = match catch_unwind(AssertUnwindSafe(|| read_sheets(path, format, &ext))) {
+    let sheets = match quietly_catch_panic(|| read_sheets(path, format, &ext)) {
         Ok(r) => r?,
-        Err(panic) => {
-            let msg = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_string());
+        Err(msg) => {
             return Err(ReadError::Corrupt {
                 path: p(),
                 sheet: None,
-                detail: format!("parser failure: {msg}"),
+                detail: format!("解析器崩溃 / the parser crashed: {msg}"),
             });
         }
     };
@@ -424,6 +415,38 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, ReadError> {
         path: p(),
         format,
         sheets,
+    })
+}
+
+thread_local! {
+    /// Set while this thread runs calamine inside [`quietly_catch_panic`].
+    static IN_PARSER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, turning a panic into `Err(message)`. calamine panics on some damaged files (e.g. an
+/// assertion in its OLE reader on a truncated .xls); such a panic is an error about the file,
+/// so its message is not printed. The panic hook installed for that defers to the previous
+/// hook for every other panic, including panics on other threads.
+fn quietly_catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !IN_PARSER.with(|q| q.get()) {
+                previous(info);
+            }
+        }));
+    });
+    let was = IN_PARSER.with(|q| q.replace(true));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    IN_PARSER.with(|q| q.set(was));
+    result.map_err(|panic| {
+        let msg = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        msg.split_whitespace().collect::<Vec<_>>().join(" ")
     })
 }
 
@@ -498,11 +521,16 @@ fn looks_like_text(b: &[u8]) -> bool {
 }
 
 /// Decides whether a zip archive is an xlsx/xlsm or an ods workbook from its entry names.
-fn zip_kind(path: &Path) -> Result<Format, String> {
-    let file = File::open(path).map_err(|e| e.to_string())?;
-    let mut zip = match zip::ZipArchive::new(BufReader::new(file)) {
+fn zip_kind(path: &Path, ext: &str) -> Result<Format, ReadError> {
+    let not_a_workbook = |found: String| ReadError::NotAWorkbook {
+        path: path.to_path_buf(),
+        ext: ext.to_string(),
+        found,
+    };
+    let mut zip = match zip::ZipArchive::new(open_file(path)?) {
         Ok(z) => z,
-        Err(e) => return Err(format!("损坏的 zip 压缩包 / a damaged zip archive ({e})")),
+        // A truncated download or copy: the zip directory at the end is missing.
+        Err(e) => return Err(corrupt(path, None, format!("zip: {e}"))),
     };
     let names: Vec<String> = zip
         .file_names()
@@ -520,19 +548,23 @@ fn zip_kind(path: &Path) -> Result<Format, String> {
         if mime.trim() == "application/vnd.oasis.opendocument.spreadsheet" {
             return Ok(Format::Ods);
         }
-        return Err(format!(
+        return Err(not_a_workbook(format!(
             "OpenDocument 其他类型文档 / an OpenDocument file of another kind ({})",
             mime.trim()
-        ));
+        )));
     }
     if has("xl/workbook.bin") {
-        return Err("Excel 二进制工作簿 .xlsb / an Excel binary workbook (.xlsb)".to_string());
+        return Err(not_a_workbook(
+            "Excel 二进制工作簿 .xlsb / an Excel binary workbook (.xlsb)".to_string(),
+        ));
     }
     if has("word/document.xml") {
-        return Err("Word 文档 / a Word document".to_string());
+        return Err(not_a_workbook("Word 文档 / a Word document".to_string()));
     }
     if has("ppt/presentation.xml") {
-        return Err("PowerPoint 演示文稿 / a PowerPoint presentation".to_string());
+        return Err(not_a_workbook(
+            "PowerPoint 演示文稿 / a PowerPoint presentation".to_string(),
+        ));
     }
     if names
         .iter()
@@ -542,7 +574,31 @@ fn zip_kind(path: &Path) -> Result<Format, String> {
         // relationships and decide.
         return Ok(Format::Xlsx);
     }
-    Err("普通 zip 压缩包 / an ordinary zip archive".to_string())
+    Err(not_a_workbook(
+        "普通 zip 压缩包 / an ordinary zip archive".to_string(),
+    ))
+}
+
+/// Names a non-spreadsheet OLE document by the UTF-16 stream names in its directory.
+fn ole_other_document(path: &Path) -> Option<&'static str> {
+    let mut bytes = Vec::new();
+    File::open(path)
+        .ok()?
+        .take(64 * 1024 * 1024)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    let utf16 = |s: &str| -> Vec<u8> { s.encode_utf16().flat_map(u16::to_le_bytes).collect() };
+    let has = |s: &str| contains(&bytes, &utf16(s));
+    if has("Workbook") || has("Book") {
+        return None;
+    }
+    if has("WordDocument") {
+        return Some("Word 文档 (.doc) / a Word document (.doc)");
+    }
+    if has("PowerPoint Document") {
+        return Some("PowerPoint 演示文稿 (.ppt) / a PowerPoint presentation (.ppt)");
+    }
+    None
 }
 
 fn read_sheets(path: &Path, format: Format, ext: &str) -> Result<Vec<Sheet>, ReadError> {
@@ -631,14 +687,13 @@ fn read_xls(path: &Path, ext: &str) -> Result<Vec<Sheet>, ReadError> {
                     path: path.to_path_buf(),
                 });
             }
-            // calamine's CfbError is private: recognise "Cannot find Workbook stream" by text.
-            if matches!(&e, XlsError::Cfb(_)) && e.to_string().contains("Cannot find") {
+            // A Word or PowerPoint file renamed .xls; anything else with an OLE header is a
+            // damaged workbook (a truncated .xls also loses its Workbook stream).
+            if let Some(found) = ole_other_document(path) {
                 return Err(ReadError::NotAWorkbook {
                     path: path.to_path_buf(),
                     ext: ext.to_string(),
-                    found: "不含工作簿的 OLE 文档（如 Word .doc）/ an OLE document without a \
-                            workbook, such as a Word .doc"
-                        .to_string(),
+                    found: found.to_string(),
                 });
             }
             return Err(corrupt(path, None, e));
@@ -1031,6 +1086,15 @@ mod tests {
         assert_eq!(s.merge_at(1, 1), None);
         let cells: Vec<_> = s.cells().map(|(r, c, _)| (r, c)).collect();
         assert_eq!(cells, vec![(4, 2), (5, 3)]);
+    }
+
+    #[test]
+    fn parser_panics_become_errors() {
+        assert_eq!(quietly_catch_panic(|| 7), Ok(7));
+        let r: Result<(), String> = quietly_catch_panic(|| panic!("assertion\n failed {}", 1));
+        assert_eq!(r, Err("assertion failed 1".to_string()));
+        // The flag is reset: later panics on this thread are reported as usual.
+        assert!(!IN_PARSER.with(|q| q.get()));
     }
 
     #[test]
