@@ -96,6 +96,7 @@ fn build_forms(path: &Path) {
     let bold = XFormat::new().set_bold();
     let two_digits = XFormat::new().set_num_format("00");
     let date = XFormat::new().set_num_format("yyyy-mm-dd");
+    let percent = XFormat::new().set_num_format("0.00%");
 
     // 公开01表, from A1, with merged title and 收入/支出 header blocks.
     let ws = wb.add_worksheet().set_name(SHEET1).unwrap();
@@ -164,6 +165,15 @@ fn build_forms(path: &Path) {
     ws.write_string(12, 5, " ").unwrap();
     ws.write_number(13, 2, 1e-7).unwrap();
     ws.write_number(13, 3, -12.5).unwrap();
+    ws.write_number_with_format(13, 4, 0.7968, &percent)
+        .unwrap();
+    // Identical neighbours and identical rows: ODS stores them once with a repeat count.
+    for r in 14..17 {
+        ws.write_string(r, 0, "0.00").unwrap();
+        for c in 1..6 {
+            ws.write_number(r, c, 0.0).unwrap();
+        }
+    }
 
     // 公开02表: the used range starts at C5.
     let ws = wb.add_worksheet().set_name(SHEET2).unwrap();
@@ -311,7 +321,23 @@ fn check_common_cells(wb: &Workbook) {
     assert_eq!(s1.get(12, 5), &text(" "));
     assert_eq!(s1.get(13, 2), &num("0.0000001"));
     assert_eq!(s1.get(13, 3), &num("-12.5"));
-    assert_eq!(s1.height(), 14);
+    assert_eq!(
+        s1.get(13, 4),
+        &num("0.7968"),
+        "percent format keeps the fraction"
+    );
+    for r in 14..17 {
+        assert_eq!(s1.get(r, 0), &text("0.00"));
+        for c in 1..6 {
+            assert_eq!(
+                s1.get(r, c),
+                &num("0"),
+                "{}",
+                fiscalform::normalize::a1(r, c)
+            );
+        }
+    }
+    assert_eq!(s1.height(), 17);
     assert_eq!(s1.width(), 6);
     assert_eq!(
         s1.merges,
@@ -758,4 +784,31 @@ fn word_document_renamed_xls() {
         matches!(&e, ReadError::NotAWorkbook { found, .. } if found.contains("Word")),
         "{e:?}"
     );
+}
+
+/// LibreOffice may store identical consecutive rows once with `table:number-rows-repeated`
+/// (7.4 does it only for empty rows); both calamine's values and our merge positions must
+/// expand it.
+#[test]
+fn ods_repeated_value_rows_expand() {
+    let dir = scratch("ods-repeat");
+    let path = dir.join("repeated.ods");
+    rewrite_zip_part(&inputs().ods, &path, "content.xml", |xml| {
+        let start = xml
+            .find("<table:table-row table:style-name=\"ro1\"><table:table-cell office:value-type=\"string\" calcext:value-type=\"string\"><text:p>0.00</text:p>")
+            .expect("the 0.00 rows");
+        let len = xml[start..].find("</table:table-row>").unwrap() + "</table:table-row>".len();
+        let row = &xml[start..start + len];
+        let three = row.repeat(3);
+        assert_eq!(&xml[start..start + 3 * len], three, "three identical rows");
+        let once = row.replacen(
+            "<table:table-row table:style-name=\"ro1\">",
+            "<table:table-row table:style-name=\"ro1\" table:number-rows-repeated=\"3\">",
+            1,
+        );
+        format!("{}{}{}", &xml[..start], once, &xml[start + 3 * len..])
+    });
+    let wb = read(&path);
+    check_common_cells(&wb);
+    assert_same_cells(&read(&inputs().xlsx), &wb);
 }
