@@ -11,4 +11,5 @@ pub mod form;
 pub mod layout;
 pub mod model;
 pub mod normalize;
+pub mod read;
 pub mod write;

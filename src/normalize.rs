@@ -1,0 +1,765 @@
+//! Normalises what clerks type into the forms: label comparison keys, amounts, rates, subject codes (whole or split over 类/款/项) and A1 cell notation.
+//!
+//! Everything here is pure and total: any input gives an answer, never a panic.
+//!
+//! Decisions worth knowing:
+//! * Amount text may carry thousands separators only in standard 3-digit groups
+//!   ("1,643.36", "１，６４３.３６"); "1,6433" and "526,36" are [`Amount::Invalid`], so a mistyped
+//!   decimal comma is reported rather than read as a number 100 times too big.
+//! * "(12.50)" is the accounting notation for −12.50 and reads as `Value(-12.50)`.
+//! * Unit words are not stripped: "12.50万元" or "12.50元" is [`Amount::Invalid`], because the
+//!   unit may disagree with the table's 金额单位 and only the caller can judge that. A leading
+//!   "¥"/"￥" is accepted.
+//! * Placeholders for "nothing to report" ("—", "——", "-", "--", "/", "／", "\", "无") are
+//!   [`Amount::Nothing`], distinct from an empty cell ([`Amount::Blank`]) and from zero.
+
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+use crate::read::Cell;
+
+/// The Kangxi radicals U+2F00..=U+2FD5 mapped to the unified ideographs they look like
+/// (their NFKC forms). Text copied out of PDFs often carries them: "⼀般公共预算" for "一般公共预算".
+const KANGXI: &str = "一丨丶丿乙亅二亠人儿入八冂冖冫几凵刀力勹匕匚匸十卜卩厂厶又口囗土士夂夊夕大女子宀寸小尢尸屮山巛工己巾干幺广廴廾弋弓彐彡彳心戈戶手支攴文斗斤方无日曰月木欠止歹殳毋比毛氏气水火爪父爻爿片牙牛犬玄玉瓜瓦甘生用田疋疒癶白皮皿目矛矢石示禸禾穴立竹米糸缶网羊羽老而耒耳聿肉臣自至臼舌舛舟艮色艸虍虫血行衣襾見角言谷豆豕豸貝赤走足身車辛辰辵邑酉釆里金長門阜隶隹雨靑非面革韋韭音頁風飛食首香馬骨高髟鬥鬯鬲鬼魚鳥鹵鹿麥麻黃黍黑黹黽鼎鼓鼠鼻齊齒龍龜龠";
+
+/// Whitespace and invisible characters that never matter in a label or a number:
+/// all Unicode whitespace (space, U+3000, NBSP, \t, \r, \n, …) plus zero-width characters and BOM.
+fn is_space(ch: char) -> bool {
+    ch.is_whitespace() || matches!(ch, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+}
+
+/// Folds one character: full-width ASCII to half-width, Kangxi radicals to ideographs,
+/// minus signs to '-', every kind of quote to '"'.
+fn fold_char(ch: char) -> char {
+    let ch = match ch {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(ch as u32 - 0xFEE0).unwrap_or(ch),
+        '\u{2F00}'..='\u{2FD5}' => KANGXI
+            .chars()
+            .nth((ch as u32 - 0x2F00) as usize)
+            .unwrap_or(ch),
+        '\u{2E9F}' => '母',
+        '\u{2EF3}' => '龟',
+        '\u{FFE5}' => '¥',
+        '\u{2212}' | '\u{FE63}' => '-',
+        _ => ch,
+    };
+    match ch {
+        '“' | '”' | '‘' | '’' | '「' | '」' | '『' | '』' | '〝' | '〞' | '\'' | '"' => {
+            '"'
+        }
+        _ => ch,
+    }
+}
+
+/// Label comparison key: removes all whitespace (incl. U+3000, NBSP, \n, \r, \t) and
+/// zero-width characters, maps full-width ASCII (！–～: digits, letters, （）：，；) to half-width,
+/// Kangxi radicals to ideographs, unifies quotes (“”‘’「」『』"') to `"`, and drops trailing
+/// colons. Chinese text is kept; ASCII letter case is kept.
+///
+/// `label_key("本 年 收 入 合 计") == label_key("本年收入合计")`,
+/// `label_key("因公出国（境）费") == "因公出国(境)费"`.
+pub fn label_key(s: &str) -> String {
+    let mut out: String = s.chars().filter(|&c| !is_space(c)).map(fold_char).collect();
+    while out.ends_with(':') {
+        out.pop();
+    }
+    out
+}
+
+/// A money amount (or a rate) read from a cell.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Amount {
+    /// Empty cell, or text of whitespace only.
+    Blank,
+    /// A placeholder saying "nothing": "—", "——", "-", "--", "/", "／", "\", "无".
+    Nothing,
+    /// A number, exactly as typed (scale kept: "0.00" has scale 2 and equals 0).
+    Value(Decimal),
+    /// Anything else; carries the cell's text (or error/boolean spelling) for messages.
+    Invalid(String),
+}
+
+impl Amount {
+    /// The number, for [`Amount::Value`].
+    pub fn value(&self) -> Option<Decimal> {
+        match self {
+            Amount::Value(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    /// The amount for arithmetic: blank and "nothing" count as zero; `None` for invalid input.
+    pub fn or_zero(&self) -> Option<Decimal> {
+        match self {
+            Amount::Blank | Amount::Nothing => Some(Decimal::ZERO),
+            Amount::Value(d) => Some(*d),
+            Amount::Invalid(_) => None,
+        }
+    }
+}
+
+/// Trims outer whitespace and folds full-width characters.
+fn fold_text(raw: &str) -> String {
+    raw.trim_matches(is_space).chars().map(fold_char).collect()
+}
+
+fn is_dash(c: char) -> bool {
+    // Not '一' (the numeral one), although clerks sometimes type it as a dash.
+    matches!(c, '-' | '—' | '–' | '―' | '‒' | '─' | '━' | '﹘' | '⁃')
+}
+
+/// Whether folded, trimmed text is a "nothing to report" placeholder.
+fn is_nothing(s: &str) -> bool {
+    let compact: String = s.chars().filter(|&c| !is_space(c)).collect();
+    if compact.is_empty() {
+        return false;
+    }
+    compact.chars().all(is_dash) || matches!(compact.as_str(), "/" | "//" | "\\" | "无")
+}
+
+/// Parses a plain number: optional sign or accounting parentheses, optional leading ¥,
+/// digits with optional standard thousands separators, optional fraction and exponent.
+fn parse_number_text(s: &str) -> Option<Decimal> {
+    let (paren, s) = match s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+        Some(inner) => (true, inner),
+        None => (false, s),
+    };
+    let s = s.strip_prefix('¥').unwrap_or(s);
+    let (neg, s) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if paren && neg {
+        return None;
+    }
+    let s = s.strip_prefix('¥').unwrap_or(s);
+    let (mantissa, exponent) = match s.find(['e', 'E']) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    };
+    let (int_part, frac_part) = match mantissa.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (mantissa, None),
+    };
+    if int_part.is_empty() && frac_part.is_none_or(str::is_empty) {
+        return None;
+    }
+    if let Some(f) = frac_part {
+        if !f.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+    }
+    let digits: String = if int_part.contains(',') {
+        if exponent.is_some() {
+            return None;
+        }
+        let mut groups = int_part.split(',');
+        let first = groups.next()?;
+        if first.is_empty() || first.len() > 3 || !first.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let mut all = first.to_string();
+        for g in groups {
+            if g.len() != 3 || !g.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            all.push_str(g);
+        }
+        all
+    } else {
+        if !int_part.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        int_part.to_string()
+    };
+    let mut text = String::with_capacity(s.len() + 2);
+    if neg || paren {
+        text.push('-');
+    }
+    text.push_str(if digits.is_empty() { "0" } else { &digits });
+    if let Some(f) = frac_part.filter(|f| !f.is_empty()) {
+        text.push('.');
+        text.push_str(f);
+    }
+    match exponent {
+        None => Decimal::from_str(&text).ok(),
+        Some(e) => {
+            let body = e.strip_prefix(['+', '-']).unwrap_or(e);
+            if body.is_empty() || body.len() > 3 || !body.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            Decimal::from_scientific(&format!("{text}e{e}")).ok()
+        }
+    }
+}
+
+fn non_text_invalid(cell: &Cell) -> Amount {
+    Amount::Invalid(cell.to_string())
+}
+
+/// Reads a money amount from a cell.
+///
+/// * number cells → `Value`;
+/// * text "1,643.36", "１，６４３.３６", " 526.36 ", "-12.5", "+3", "¥12.00", "1.2E+3" → `Value`;
+///   "(12.50)" → `Value(-12.50)`;
+/// * empty or whitespace-only → `Blank`; "—", "——", "-", "--", "/", "／", "\", "无" → `Nothing`;
+/// * everything else, including "12.50万元", "1,6433", "526,36", "12%", booleans and error values
+///   → `Invalid` carrying the original text.
+pub fn parse_amount(cell: &Cell) -> Amount {
+    match cell {
+        Cell::Empty => Amount::Blank,
+        Cell::Number(d) => Amount::Value(*d),
+        Cell::Text(raw) => {
+            let s = fold_text(raw);
+            if s.is_empty() {
+                Amount::Blank
+            } else if is_nothing(&s) {
+                Amount::Nothing
+            } else {
+                match parse_number_text(&s) {
+                    Some(d) => Amount::Value(d),
+                    None => Amount::Invalid(raw.clone()),
+                }
+            }
+        }
+        Cell::Bool(_) | Cell::Error(_) => non_text_invalid(cell),
+    }
+}
+
+/// A number in a rate column as a fraction: magnitudes above 1 are percent points (79.68 → 0.7968),
+/// magnitudes up to 1 are already fractions (0.7968, 1 = 100%).
+///
+/// Ambiguity: 1.05 reads as 1.05 percent points (0.0105), not 105%. Excel cells formatted as
+/// percent store fractions, so this only bites hand-typed fractions above 1.
+fn rate_from_number(d: Decimal) -> Decimal {
+    if d.abs() > Decimal::ONE {
+        d / Decimal::ONE_HUNDRED
+    } else {
+        d
+    }
+}
+
+/// Reads a rate as a fraction: 0.7968, "79.68%", "79.68％", "79.68", 79.68 (number > 1 means
+/// percent points), "100%" → 1, "5‰" → 0.005. Blank and placeholders as in [`parse_amount`].
+pub fn parse_rate(cell: &Cell) -> Amount {
+    match cell {
+        Cell::Empty => Amount::Blank,
+        Cell::Number(d) => Amount::Value(rate_from_number(*d)),
+        Cell::Text(raw) => {
+            let s = fold_text(raw);
+            if s.is_empty() {
+                return Amount::Blank;
+            }
+            if is_nothing(&s) {
+                return Amount::Nothing;
+            }
+            let parsed = if let Some(body) = s.strip_suffix('%') {
+                parse_number_text(body.trim_end_matches(is_space)).map(|d| d / Decimal::ONE_HUNDRED)
+            } else if let Some(body) = s.strip_suffix('‰') {
+                parse_number_text(body.trim_end_matches(is_space))
+                    .map(|d| d / Decimal::ONE_THOUSAND)
+            } else {
+                parse_number_text(&s).map(rate_from_number)
+            };
+            match parsed {
+                Some(d) => Amount::Value(d),
+                None => Amount::Invalid(raw.clone()),
+            }
+        }
+        Cell::Bool(_) | Cell::Error(_) => non_text_invalid(cell),
+    }
+}
+
+/// Reads a budget-subject or economic code as its digit string: 201 (number), 201.0, "201",
+/// " 2010450 ", "２０１". `None` for anything else (negative, fractional, letters, blanks).
+///
+/// A number cell loses leading zeros ("04" typed as a number is 4 → "4"); [`SplitCodeState`]
+/// pads 款/项 parts back to two digits.
+pub fn parse_code(cell: &Cell) -> Option<String> {
+    let s = match cell {
+        Cell::Number(d) => {
+            if d.is_sign_negative() || !d.fract().is_zero() {
+                return None;
+            }
+            d.trunc().normalize().to_string()
+        }
+        Cell::Text(t) => fold_text(t),
+        _ => return None,
+    };
+    (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).then_some(s)
+}
+
+/// Rebuilds full subject codes from tables that split them over 类/款/项 columns
+/// (as the Changsha budget tables do):
+///
+/// | 类  | 款 | 项 | result    |
+/// |-----|----|----|-----------|
+/// | 201 |    |    | "201"     |
+/// |     | 04 |    | "20104"   |
+/// | 201 | 04 | 50 | "2010450" |
+/// |     |    | 06 | "2010406" |
+///
+/// 款 and 项 parts are padded to two digits (a number cell 4 is "04"). A full 5- or 7-digit code
+/// typed into the 类 column alone is accepted as is and sets the context. Rows without any code
+/// (header, 合计) give `None` and keep the context; parts that cannot be placed (a 项 without a
+/// known 类/款, wrong lengths) give `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SplitCodeState {
+    lei: Option<String>,
+    kuan: Option<String>,
+}
+
+impl SplitCodeState {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Forgets the current 类/款 context (call at the start of each table).
+    pub fn reset(&mut self) {
+        *self = Self::default();
+    }
+
+    /// The full code of the row with these 类, 款, 项 cells.
+    pub fn next(&mut self, lei: &Cell, kuan: &Cell, xiang: &Cell) -> Option<String> {
+        fn pad2(s: String) -> String {
+            if s.len() == 1 {
+                format!("0{s}")
+            } else {
+                s
+            }
+        }
+        let l = parse_code(lei);
+        let k = parse_code(kuan).map(pad2);
+        let x = parse_code(xiang).map(pad2);
+        if let Some(full) = &l {
+            if k.is_none() && x.is_none() && matches!(full.len(), 5 | 7) {
+                self.lei = Some(full[..3].to_string());
+                self.kuan = Some(full[3..5].to_string());
+                return Some(full.clone());
+            }
+            if full.len() != 3 {
+                return None;
+            }
+        }
+        if k.as_ref().is_some_and(|k| k.len() != 2) || x.as_ref().is_some_and(|x| x.len() != 2) {
+            return None;
+        }
+        match (l, k, x) {
+            (None, None, None) => None,
+            (Some(l), None, None) => {
+                self.lei = Some(l.clone());
+                self.kuan = None;
+                Some(l)
+            }
+            (l, Some(k), None) => {
+                let lei = l.or_else(|| self.lei.clone())?;
+                self.lei = Some(lei.clone());
+                self.kuan = Some(k.clone());
+                Some(lei + &k)
+            }
+            (l, k, Some(x)) => {
+                let kuan = match (&k, &l) {
+                    (Some(k), _) => k.clone(),
+                    // A 项 under a different 类 without its 款 cannot be placed.
+                    (None, Some(l)) if self.lei.as_ref() != Some(l) => return None,
+                    (None, _) => self.kuan.clone()?,
+                };
+                let lei = l.or_else(|| self.lei.clone())?;
+                self.lei = Some(lei.clone());
+                self.kuan = Some(kuan.clone());
+                Some(format!("{lei}{kuan}{x}"))
+            }
+        }
+    }
+}
+
+/// Column letters for a zero-based column: 0 → "A", 25 → "Z", 26 → "AA", 16383 → "XFD".
+pub fn col_name(col: u16) -> String {
+    let mut n = col as u32 + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        n -= 1;
+        letters.push(b'A' + (n % 26) as u8);
+        n /= 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
+}
+
+/// A1 notation for a zero-based (row, col): (0, 0) → "A1", (29, 2) → "C30".
+pub fn a1(row: u32, col: u16) -> String {
+    format!("{}{}", col_name(col), row as u64 + 1)
+}
+
+/// Parses "C30", "c30", "$C$30" (surrounding whitespace allowed) to a zero-based (row, col).
+/// `None` unless it is one cell inside Excel's limits (A1..XFD1048576).
+pub fn parse_a1(s: &str) -> Option<(u32, u16)> {
+    let s = s.trim();
+    let s = s.strip_prefix('$').unwrap_or(s);
+    let letters_end = s
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(s.len());
+    let (letters, rest) = s.split_at(letters_end);
+    let digits = rest.strip_prefix('$').unwrap_or(rest);
+    if letters.is_empty()
+        || letters.len() > 3
+        || digits.is_empty()
+        || digits.len() > 7
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let col = letters.bytes().fold(0u32, |acc, b| {
+        acc * 26 + (b.to_ascii_uppercase() - b'A' + 1) as u32
+    });
+    let row: u32 = digits.parse().ok()?;
+    if col == 0 || col > crate::read::MAX_COLS || row == 0 || row > crate::read::MAX_ROWS {
+        return None;
+    }
+    Some((row - 1, (col - 1) as u16))
+}
+
+/// Parses a range "A1:C3" (or a single cell "B2", meaning B2:B2) to zero-based inclusive
+/// ((first_row, first_col), (last_row, last_col)), corners put in order.
+pub fn parse_a1_range(s: &str) -> Option<((u32, u16), (u32, u16))> {
+    let (a, b) = match s.split_once(':') {
+        Some((a, b)) => (parse_a1(a)?, parse_a1(b)?),
+        None => {
+            let a = parse_a1(s)?;
+            (a, a)
+        }
+    };
+    Some(((a.0.min(b.0), a.1.min(b.1)), (a.0.max(b.0), a.1.max(b.1))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+    fn text(s: &str) -> Cell {
+        Cell::Text(s.to_string())
+    }
+    fn num(s: &str) -> Cell {
+        Cell::Number(dec(s))
+    }
+
+    #[test]
+    fn label_key_examples_from_the_brief() {
+        assert_eq!(label_key("本 年 收 入 合 计"), label_key("本年收入合计"));
+        assert_eq!(label_key("年度预\n算申请"), label_key("年度预算申请"));
+        assert_eq!(label_key("因公出国（境）费"), label_key("因公出国(境)费"));
+        assert_eq!(label_key("因公出国（境）费"), "因公出国(境)费");
+    }
+
+    #[test]
+    fn label_key_real_variants() {
+        let same = [
+            ("项 目", "项目"),
+            ("金 额", "金额"),
+            ("总 计", "总计"),
+            ("收 入", "收入"),
+            ("　合计　", "合计"),
+            ("栏\u{a0}次", "栏次"),
+            ("科目编码\r\n", "科目编码"),
+            ("科目\t名称", "科目名称"),
+            ("因公出国 (境)费", "因公出国（境）费"),
+            ("公务用车购 置费", "公务用车购置费"),
+            ("退职（役）费", "退职(役)费"),
+            ("维修（护）费", "维修(护)费"),
+            ("评（扣）分标准", "评(扣)分标准"),
+            ("单位（项目）名称", "单位(项目)名称"),
+            (
+                "部门：株洲市长株潭一体化发展事务中心",
+                "部门:株洲市长株潭一体化发展事务中心",
+            ),
+            ("金额单位：万元", "金额单位: 万元"),
+            ("其中：经费拨款", "其中:经费拨款"),
+            ("单位：", "单位"),
+            ("部门名称：", "部门名称:"),
+            ("公开０１表", "公开01表"),
+            ("１、一般公共预算拨款收入", "1、一般公共预算拨款收入"),
+            (
+                "财政拨款“三公”经费支出决算表",
+                "财政拨款\"三公\"经费支出决算表",
+            ),
+            (
+                "财政拨款‘三公’经费支出决算表",
+                "财政拨款'三公'经费支出决算表",
+            ),
+            ("「三公」经费", "“三公”经费"),
+            ("⼀般公共服务⽀出", "一般公共服务支出"),
+            ("ＰＰＰ项目", "PPP项目"),
+            ("其他收入；合计", "其他收入;合计"),
+            ("基本支出，项目支出", "基本支出,项目支出"),
+            ("\u{FEFF}合计\u{200B}", "合计"),
+        ];
+        for (a, b) in same {
+            assert_eq!(label_key(a), label_key(b), "{a:?} vs {b:?}");
+        }
+        assert_eq!(
+            label_key("一、一般公共预算财政拨款收入"),
+            "一、一般公共预算财政拨款收入"
+        );
+        assert_eq!(label_key("2023年度部门决算"), "2023年度部门决算");
+        assert_eq!(label_key("单位：万元"), "单位:万元");
+        assert_eq!(label_key(""), "");
+        assert_eq!(label_key(" ：："), "");
+        // No over-merging of distinct labels.
+        assert_ne!(label_key("基本支出"), label_key("项目支出"));
+        assert_ne!(label_key("人员经费合计"), label_key("公用经费合计"));
+        assert_ne!(label_key("一、本年收入"), label_key("二、本年收入"));
+    }
+
+    #[test]
+    fn amounts() {
+        use Amount::*;
+        let cases: &[(Cell, Amount)] = &[
+            (Cell::Empty, Blank),
+            (num("526.36"), Value(dec("526.36"))),
+            (text("1,643.36"), Value(dec("1643.36"))),
+            (text("１，６４３.３６"), Value(dec("1643.36"))),
+            (text("１，６４３．３６"), Value(dec("1643.36"))),
+            (text(" 526.36 "), Value(dec("526.36"))),
+            (text("\u{3000}526.36\u{a0}"), Value(dec("526.36"))),
+            (text("(12.50)"), Value(dec("-12.50"))),
+            (text("（12.50）"), Value(dec("-12.50"))),
+            (text("-12.5"), Value(dec("-12.5"))),
+            (text("－12.5"), Value(dec("-12.5"))),
+            (text("\u{2212}12.5"), Value(dec("-12.5"))),
+            (text("+3"), Value(dec("3"))),
+            (text("¥1,200.00"), Value(dec("1200"))),
+            (text("￥12"), Value(dec("12"))),
+            (text("-¥12"), Value(dec("-12"))),
+            (text("0.00"), Value(Decimal::ZERO)),
+            (text("0"), Value(Decimal::ZERO)),
+            (text(".5"), Value(dec("0.5"))),
+            (text("12."), Value(dec("12"))),
+            (text("1,234,567.89"), Value(dec("1234567.89"))),
+            (text("1.2E+3"), Value(dec("1200"))),
+            (text("5e-2"), Value(dec("0.05"))),
+            (text(""), Blank),
+            (text("   "), Blank),
+            (text("\u{3000}"), Blank),
+            (text("—"), Nothing),
+            (text("——"), Nothing),
+            (text("-"), Nothing),
+            (text("--"), Nothing),
+            (text("— —"), Nothing),
+            (text("–"), Nothing),
+            (text("/"), Nothing),
+            (text("／"), Nothing),
+            (text("\\"), Nothing),
+            (text("无"), Nothing),
+            (text(" 无 "), Nothing),
+        ];
+        for (cell, want) in cases {
+            assert_eq!(&parse_amount(cell), want, "{cell:?}");
+        }
+        // Scale is kept as typed.
+        assert_eq!(parse_amount(&text("0.00")).value().unwrap().scale(), 2);
+        for bad in [
+            "12.50万元",
+            "12.50元",
+            "1,6433",
+            "526,36",
+            "1,643,36",
+            ",643",
+            "643,",
+            "1 643.36",
+            "526。36",
+            "12%",
+            "abc",
+            "一",
+            "合计",
+            ".",
+            "-.",
+            "1.2.3",
+            "(-12)",
+            "(12",
+            "1e",
+            "1e99999",
+            "1,2e3",
+            "99999999999999999999999999999999",
+            "++1",
+        ] {
+            assert_eq!(
+                parse_amount(&text(bad)),
+                Invalid(bad.to_string()),
+                "{bad:?} must be invalid"
+            );
+        }
+        assert_eq!(parse_amount(&Cell::Bool(true)), Invalid("TRUE".into()));
+        assert_eq!(
+            parse_amount(&Cell::Error("#DIV/0!".into())),
+            Invalid("#DIV/0!".into())
+        );
+        assert_eq!(Nothing.or_zero(), Some(Decimal::ZERO));
+        assert_eq!(Blank.or_zero(), Some(Decimal::ZERO));
+        assert_eq!(Invalid("x".into()).or_zero(), None);
+        assert_eq!(Nothing.value(), None);
+    }
+
+    #[test]
+    fn rates() {
+        use Amount::*;
+        let cases: &[(Cell, Amount)] = &[
+            (num("0.7968"), Value(dec("0.7968"))),
+            (num("79.68"), Value(dec("0.7968"))),
+            (num("1"), Value(Decimal::ONE)),
+            (num("100"), Value(Decimal::ONE)),
+            (num("0"), Value(Decimal::ZERO)),
+            (text("79.68%"), Value(dec("0.7968"))),
+            (text("79.68％"), Value(dec("0.7968"))),
+            (text(" 79.68 % "), Value(dec("0.7968"))),
+            (text("100%"), Value(Decimal::ONE)),
+            (text("105%"), Value(dec("1.05"))),
+            (text("0.7968"), Value(dec("0.7968"))),
+            (text("79.68"), Value(dec("0.7968"))),
+            (text("5‰"), Value(dec("0.005"))),
+            (text("-3.5%"), Value(dec("-0.035"))),
+            (text("——"), Nothing),
+            (text("/"), Nothing),
+            (Cell::Empty, Blank),
+            (text(" "), Blank),
+        ];
+        for (cell, want) in cases {
+            assert_eq!(&parse_rate(cell), want, "{cell:?}");
+        }
+        for bad in ["≥95%", "%", "百分之八十", "80%%", "是"] {
+            assert_eq!(parse_rate(&text(bad)), Invalid(bad.into()), "{bad:?}");
+        }
+        assert_eq!(
+            parse_rate(&Cell::Error("#N/A".into())),
+            Invalid("#N/A".into())
+        );
+    }
+
+    #[test]
+    fn codes() {
+        assert_eq!(parse_code(&num("201")), Some("201".into()));
+        assert_eq!(parse_code(&num("201.0")), Some("201".into()));
+        assert_eq!(parse_code(&num("2010450")), Some("2010450".into()));
+        assert_eq!(parse_code(&text("201")), Some("201".into()));
+        assert_eq!(parse_code(&text(" 2010450 ")), Some("2010450".into()));
+        assert_eq!(parse_code(&text("２０１")), Some("201".into()));
+        assert_eq!(parse_code(&text("04")), Some("04".into()));
+        assert_eq!(parse_code(&num("4")), Some("4".into()));
+        assert_eq!(parse_code(&text("430001")), Some("430001".into()));
+        for bad in [
+            Cell::Empty,
+            num("201.5"),
+            num("-201"),
+            text(""),
+            text("合计"),
+            text("201-04"),
+            text("2010 450"),
+            text("**"),
+            text("201.0"),
+            Cell::Bool(true),
+            Cell::Error("#REF!".into()),
+        ] {
+            assert_eq!(parse_code(&bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn split_codes_like_the_changsha_tables() {
+        let e = Cell::Empty;
+        let mut st = SplitCodeState::new();
+        // Header rows and the 合计 row carry no code.
+        assert_eq!(st.next(&text("类"), &text("款"), &text("项")), None);
+        assert_eq!(st.next(&text("**"), &text("**"), &text("**")), None);
+        assert_eq!(st.next(&e, &e, &e), None);
+        assert_eq!(st.next(&text("201"), &e, &e), Some("201".into()));
+        assert_eq!(st.next(&e, &text("04"), &e), Some("20104".into()));
+        assert_eq!(
+            st.next(&text("201"), &text("04"), &text("06")),
+            Some("2010406".into())
+        );
+        assert_eq!(st.next(&e, &e, &text("50")), Some("2010450".into()));
+        // Numbers lose their leading zero; padding restores it.
+        assert_eq!(st.next(&num("208"), &e, &e), Some("208".into()));
+        assert_eq!(st.next(&e, &num("5"), &e), Some("20805".into()));
+        assert_eq!(st.next(&e, &e, &num("2")), Some("2080502".into()));
+        assert_eq!(
+            st.next(&num("208"), &num("5"), &num("5")),
+            Some("2080505".into())
+        );
+        // A new 类 forgets the 款: a bare 项 cannot be placed.
+        assert_eq!(st.next(&text("210"), &e, &e), Some("210".into()));
+        assert_eq!(st.next(&e, &e, &text("02")), None);
+        assert_eq!(
+            st.next(&e, &text("11"), &text("02")),
+            Some("2101102".into())
+        );
+        // A 项 with a different 类 and no 款 cannot be placed either.
+        assert_eq!(st.next(&text("221"), &e, &text("01")), None);
+        // A full code typed in the 类 column sets the context.
+        assert_eq!(st.next(&text("2210201"), &e, &e), Some("2210201".into()));
+        assert_eq!(st.next(&e, &e, &text("03")), Some("2210203".into()));
+        assert_eq!(st.next(&text("22102"), &e, &e), Some("22102".into()));
+        // Wrong lengths are rejected.
+        assert_eq!(st.next(&text("2011"), &e, &e), None);
+        assert_eq!(st.next(&e, &text("104"), &e), None);
+        // Without any 类 context a 款 cannot be placed.
+        st.reset();
+        assert_eq!(st.next(&e, &text("04"), &e), None);
+        assert_eq!(st.next(&e, &e, &text("50")), None);
+    }
+
+    #[test]
+    fn a1_notation() {
+        assert_eq!(a1(0, 0), "A1");
+        assert_eq!(a1(29, 2), "C30");
+        assert_eq!(col_name(25), "Z");
+        assert_eq!(col_name(26), "AA");
+        assert_eq!(col_name(27), "AB");
+        assert_eq!(col_name(51), "AZ");
+        assert_eq!(col_name(52), "BA");
+        assert_eq!(col_name(701), "ZZ");
+        assert_eq!(col_name(702), "AAA");
+        assert_eq!(col_name(16383), "XFD");
+        assert_eq!(col_name(u16::MAX), "CRXP");
+        assert_eq!(a1(1_048_575, 16383), "XFD1048576");
+        assert_eq!(a1(u32::MAX, 0), "A4294967296");
+        assert_eq!(parse_a1("A1"), Some((0, 0)));
+        assert_eq!(parse_a1("C30"), Some((29, 2)));
+        assert_eq!(parse_a1("c30"), Some((29, 2)));
+        assert_eq!(parse_a1("$C$30"), Some((29, 2)));
+        assert_eq!(parse_a1(" AA10 "), Some((9, 26)));
+        assert_eq!(parse_a1("XFD1048576"), Some((1_048_575, 16383)));
+        for bad in [
+            "",
+            "A",
+            "1",
+            "A0",
+            "XFE1",
+            "A1048577",
+            "AAAA1",
+            "A1B",
+            "A-1",
+            "1A",
+            "A 1",
+            "$$A1",
+            "A1:B2",
+            "中1",
+            "A99999999",
+        ] {
+            assert_eq!(parse_a1(bad), None, "{bad:?}");
+        }
+        for col in [0u16, 1, 25, 26, 27, 701, 702, 16383] {
+            for row in [0u32, 9, 1_048_575] {
+                assert_eq!(parse_a1(&a1(row, col)), Some((row, col)));
+            }
+        }
+        assert_eq!(parse_a1_range("A1:C3"), Some(((0, 0), (2, 2))));
+        assert_eq!(parse_a1_range("C3:A1"), Some(((0, 0), (2, 2))));
+        assert_eq!(parse_a1_range("B2"), Some(((1, 1), (1, 1))));
+        assert_eq!(parse_a1_range("A1:"), None);
+    }
+}
