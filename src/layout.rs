@@ -569,35 +569,11 @@ fn split_code(code: Option<&str>, kind: ColKind) -> String {
     }
 }
 
-/// Excel address: (0,0) → "A1".
-pub fn a1(row: u32, col: u16) -> String {
-    format!("{}{}", col_name(col), row + 1)
-}
-
-pub fn col_name(col: u16) -> String {
-    let mut n = u32::from(col) + 1;
-    let mut s = Vec::new();
-    while n > 0 {
-        let rem = ((n - 1) % 26) as u8;
-        s.push(b'A' + rem);
-        n = (n - 1) / 26;
-    }
-    s.reverse();
-    String::from_utf8(s).unwrap_or_default()
-}
+pub use crate::normalize::{a1, col_name};
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a1_names() {
-        assert_eq!(a1(0, 0), "A1");
-        assert_eq!(a1(29, 2), "C30");
-        assert_eq!(col_name(25), "Z");
-        assert_eq!(col_name(26), "AA");
-        assert_eq!(col_name(27), "AB");
-    }
 
     #[test]
     fn split_codes_like_the_changsha_tables() {
