@@ -19,7 +19,11 @@
 //!   that do not compute formulas (e.g. rust_xlsxwriter without `set_formula_result`) store a
 //!   cached `0`, which reads as `Number(0)`: nothing here can recompute it.
 //! * Empty strings read as [`Cell::Empty`]; other text is kept exactly as stored (no trimming).
-//! * Errors (`#DIV/0!`, `#N/A`, …) read as [`Cell::Error`] with the Excel spelling.
+//! * Errors (`#DIV/0!`, `#N/A`, …) read as [`Cell::Error`] with the Excel spelling. ODS stores
+//!   error results as text, so in .ods files a text cell that is exactly an Excel error spelling
+//!   reads as [`Cell::Error`] too.
+//! * Booleans read as [`Cell::Bool`] from xlsx and xls. LibreOffice has no boolean type: an .ods
+//!   it wrote holds TRUE as the number 1 (with a `=TRUE()` formula), which reads as `Number(1)`.
 //! * Merged regions come from the file for all three formats: calamine reports them for xlsx and
 //!   xls; for ODS they are read here from `content.xml` (`table:number-columns-spanned` /
 //!   `table:number-rows-spanned`), because calamine 0.38 does not report them.
@@ -326,10 +330,13 @@ impl fmt::Display for ReadError {
             ),
             ReadError::Encrypted { path } => write!(
                 f,
-                "文件 {p} 设置了打开密码，无法读取：请在 Excel 或 WPS 中取消密码（文件→信息→保护工作簿）\
-                 后另存再试。\n\
-                 The file {p} is password-protected: remove the opening password in Excel or WPS \
-                 (File → Info → Protect Workbook), save it, and try again.",
+                "文件 {p} 设置了打开密码，无法读取：请用 Excel 或 WPS 打开并取消打开密码\
+                 （Excel：文件→信息→保护工作簿→用密码进行加密，清空密码；WPS：文件→文档加密→密码加密，\
+                 清空密码）后保存再试。\n\
+                 The file {p} is password-protected: open it in Excel or WPS, remove the opening \
+                 password (Excel: File → Info → Protect Workbook → Encrypt with Password, clear it; \
+                 WPS: File → Document Encryption → Password Encryption, clear it), save, and try \
+                 again.",
                 p = path.display()
             ),
             ReadError::Corrupt { path, sheet, detail } => {
@@ -739,8 +746,7 @@ fn read_ods(path: &Path) -> Result<Vec<Sheet>, ReadError> {
         let range = wb
             .worksheet_range(name)
             .map_err(|e| corrupt(path, Some(name), e))?;
-        let mut grid = Grid::from_range(&range).map_err(|d| corrupt(path, Some(name), d))?;
-        grid.ods = true;
+        let grid = Grid::from_range(&range).map_err(|d| corrupt(path, Some(name), d))?;
         // Match by name; fall back to document order if a name was decoded differently.
         let sheet_merges = match merges.iter().position(|(n, _)| n == name) {
             Some(i) => std::mem::take(&mut merges[i].1),
@@ -749,7 +755,16 @@ fn read_ods(path: &Path) -> Result<Vec<Sheet>, ReadError> {
                 .map(|(_, m)| std::mem::take(m))
                 .unwrap_or_default(),
         };
-        sheets.push(grid.into_sheet(name, is_hidden(meta.visible), sheet_merges));
+        let mut sheet = grid.into_sheet(name, is_hidden(meta.visible), sheet_merges);
+        // ODS stores error results as text: turn Excel error spellings back into errors.
+        for cell in sheet.rows.iter_mut().flatten() {
+            if let Cell::Text(t) = cell {
+                if is_error_literal(t) {
+                    *cell = Cell::Error(std::mem::take(t));
+                }
+            }
+        }
+        sheets.push(sheet);
     }
     Ok(sheets)
 }
@@ -779,8 +794,6 @@ pub(crate) fn merge_from_bounds(r1: u32, c1: u32, r2: u32, c2: u32) -> Option<Me
 #[derive(Default)]
 struct Grid {
     rows: Vec<Vec<Cell>>,
-    /// ODS stores error results as text; turn Excel error spellings back into errors.
-    ods: bool,
 }
 
 impl Grid {
@@ -832,15 +845,6 @@ impl Grid {
 
     fn into_sheet(mut self, name: &str, hidden: bool, mut merges: Vec<Merge>) -> Sheet {
         for row in &mut self.rows {
-            for cell in row.iter_mut() {
-                if self.ods {
-                    if let Cell::Text(t) = cell {
-                        if is_error_literal(t) {
-                            *cell = Cell::Error(std::mem::take(t));
-                        }
-                    }
-                }
-            }
             while matches!(row.last(), Some(Cell::Empty)) {
                 row.pop();
             }

@@ -501,6 +501,9 @@ fn misnamed_xlsx_is_read_by_content() {
     let wb = read(&as_xls);
     assert_eq!(wb.format, Format::Xlsx);
     check_common_cells(&wb);
+    let xlsm = dir.join("带宏.xlsm");
+    std::fs::copy(&inputs().xlsx, &xlsm).unwrap();
+    check_common_cells(&read(&xlsm));
     let upper = dir.join("UPPER.XLSX");
     std::fs::copy(&inputs().xlsx, &upper).unwrap();
     assert_eq!(read(&upper).format, Format::Xlsx);
