@@ -234,6 +234,37 @@ fn column_widths(form: &Form) -> Vec<f64> {
     widths
 }
 
+/// A header cell of a table block, placed relative to the block's first header row.
+#[derive(Debug, Clone)]
+pub struct HeaderPlace {
+    pub row: u32,
+    pub col: u16,
+    pub rows: u32,
+    pub cols: u16,
+    pub text: String,
+}
+
+/// The header cells of a table block where the layout puts them (side label included).
+pub fn header_cells(block: &Block) -> Vec<HeaderPlace> {
+    let mut out = Vec::new();
+    place_rows(
+        &block.header,
+        0,
+        u16::from(block.side_label.is_some()),
+        |cell: &HeaderCellDef, row, col, rows, cols| {
+            out.push(HeaderPlace {
+                row,
+                col,
+                rows,
+                cols,
+                text: cell.text().to_string(),
+            })
+        },
+        |cell| (cell.rows(), cell.cols()),
+    );
+    out
+}
+
 /// Place header-like rows (cells left to right, skipping columns covered from above).
 fn place_rows<T>(
     rows: &[Vec<T>],

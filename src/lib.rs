@@ -12,4 +12,5 @@ pub mod layout;
 pub mod model;
 pub mod normalize;
 pub mod read;
+pub mod recognize;
 pub mod write;

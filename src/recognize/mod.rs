@@ -1,0 +1,312 @@
+//! Finds the forms in a workbook's sheets and maps every value to its logical cell: by title
+//! or 表号 whatever the sheet's name or position; headers found by their labels wherever
+//! they start; rows by 行次, label or code; values in unknown places kept and reported.
+
+mod grid;
+mod table;
+
+use crate::calc::blank_data;
+use crate::form::{Catalog, Form, Severity};
+use crate::layout::{layout, Layout};
+use crate::model::{FormData, Stray};
+use crate::normalize::{a1, label_key};
+use crate::read::{Cell, Sheet, Workbook};
+use std::collections::HashSet;
+
+/// Something found while reading a sheet (a value that is not a number, a value in no cell).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub severity: Severity,
+    pub rule: &'static str,
+    pub cell: String,
+    pub message: String,
+}
+
+#[derive(Debug)]
+pub struct Recognized<'c> {
+    pub form: &'c Form,
+    pub data: FormData,
+    pub notices: Vec<Notice>,
+}
+
+#[derive(Debug)]
+pub enum Outcome<'c> {
+    Form(Recognized<'c>),
+    Skipped { sheet: String, reason: String },
+}
+
+/// Every sheet of a workbook: recognised as a form, or skipped with the reason.
+pub fn recognize_workbook<'c>(catalog: &'c Catalog, wb: &Workbook) -> Vec<Outcome<'c>> {
+    wb.sheets
+        .iter()
+        .map(|sheet| match identify(catalog, sheet) {
+            Some(form) => Outcome::Form(recognize_sheet(form, sheet)),
+            None => Outcome::Skipped {
+                sheet: sheet.name.clone(),
+                reason: if sheet.rows.iter().all(|r| r.iter().all(Cell::is_empty)) {
+                    "空白工作表".into()
+                } else {
+                    "未识别出任何标准表格（标题或表号不符），已跳过".into()
+                },
+            },
+        })
+        .collect()
+}
+
+/// Comparison key of a title: year prefixes and parenthesised asides removed.
+pub fn title_key(s: &str) -> String {
+    let k = label_key(s);
+    let k = strip_parens(&k);
+    let k = k.trim_start_matches(|c: char| c.is_ascii_digit());
+    let k = k.trim_start_matches("年度").trim_start_matches('年');
+    k.to_string()
+}
+
+/// "部门(单位)整体支出绩效自评表" → "部门整体支出绩效自评表".
+pub fn strip_parens(k: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    for c in k.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth > 0 => depth -= 1,
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn form_title_keys(form: &Form) -> Vec<String> {
+    let mut keys = vec![title_key(&form.title.replace("{year}", ""))];
+    keys.extend(form.aliases.iter().map(|a| title_key(&a.replace("{year}", ""))));
+    keys.retain(|k| k.chars().count() >= 4);
+    keys
+}
+
+/// The form a sheet holds, by its title (longest match wins: 财政拨款收入支出决算总表 over
+/// 收入支出决算总表) or its 表号.
+pub fn identify<'c>(catalog: &'c Catalog, sheet: &Sheet) -> Option<&'c Form> {
+    let top: Vec<String> = (0..sheet.height().min(12))
+        .flat_map(|r| (0..sheet.width().min(30)).map(move |c| (r, c)))
+        .filter_map(|(r, c)| sheet.get(r, c).as_text().map(|t| strip_parens(&label_key(t))))
+        .collect();
+    let mut best: Option<(usize, &Form)> = None;
+    for form in &catalog.forms {
+        let mut score = 0;
+        for key in form_title_keys(form) {
+            if top.iter().any(|t| t.contains(&key) && t.chars().count() <= key.chars().count() + 12) {
+                score = score.max(100 + key.chars().count());
+            }
+        }
+        let no = label_key(&form.table_no);
+        if !no.starts_with("附件") && top.iter().any(|t| *t == no) {
+            score += 50;
+        }
+        if score > 0 && best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, form));
+        }
+    }
+    best.map(|(_, f)| f)
+}
+
+/// Reading state shared by the block readers.
+pub(crate) struct Reader<'s> {
+    pub sheet: &'s Sheet,
+    pub form: &'s Form,
+    pub blank: Layout,
+    pub consumed: HashSet<(u32, u16)>,
+    pub notices: Vec<Notice>,
+    pub data: FormData,
+}
+
+impl Reader<'_> {
+    pub fn consume(&mut self, r: u32, c: u16) {
+        match self.sheet.merge_at(r, c) {
+            Some(m) => {
+                for rr in m.first_row..=m.last_row {
+                    for cc in m.first_col..=m.last_col {
+                        self.consumed.insert((rr, cc));
+                    }
+                }
+            }
+            None => {
+                self.consumed.insert((r, c));
+            }
+        }
+    }
+    pub fn consume_row(&mut self, r: u32) {
+        for c in 0..self.sheet.width() {
+            self.consume(r, c);
+        }
+    }
+    pub fn text_key(&self, r: u32, c: u16) -> Option<String> {
+        match self.sheet.shown(r, c) {
+            Cell::Text(t) => Some(label_key(t)).filter(|k| !k.is_empty()),
+            Cell::Number(n) => Some(n.normalize().to_string()),
+            _ => None,
+        }
+    }
+    pub fn notice(&mut self, severity: Severity, rule: &'static str, r: u32, c: u16, message: String) {
+        self.notices.push(Notice {
+            severity,
+            rule,
+            cell: a1(r, c),
+            message,
+        });
+    }
+}
+
+pub fn recognize_sheet<'c>(form: &'c Form, sheet: &Sheet) -> Recognized<'c> {
+    let mut data = blank_data(form, None, None, false);
+    data.sheet = Some(sheet.name.clone());
+    let template = blank_data(form, None, None, true);
+    let blank = layout(form, &template, 0, &|_| true);
+    let mut rd = Reader {
+        sheet,
+        form,
+        blank,
+        consumed: HashSet::new(),
+        notices: Vec::new(),
+        data,
+    };
+    let top = read_top(&mut rd);
+    let mut cursor = top;
+    for (bi, block) in form.blocks.iter().enumerate() {
+        cursor = if block.is_table() {
+            table::read_table(&mut rd, bi, cursor)
+        } else {
+            grid::read_grid(&mut rd, bi, cursor)
+        };
+    }
+    if !form.signature.is_empty() {
+        grid::read_signature(&mut rd);
+    }
+    read_rest(&mut rd, cursor);
+    let Reader {
+        data, notices, ..
+    } = rd;
+    Recognized {
+        form,
+        data,
+        notices,
+    }
+}
+
+/// Title, unit, year, 表号 and 金额单位 lines above the first block; returns the first row
+/// after them.
+fn read_top(rd: &mut Reader) -> u32 {
+    let keys = form_title_keys(rd.form);
+    let unit_keys: Vec<String> = [rd.form.unit_label.as_str(), "部门：", "部门名称：", "单位名称：", "预算部门：", "单位："]
+        .iter()
+        .map(|s| label_key(s))
+        .collect();
+    let no = label_key(&rd.form.table_no);
+    let money = label_key(&rd.form.money_unit);
+    let mut title_row = None;
+    let mut last = 0;
+    for r in 0..rd.sheet.height().min(12) {
+        for c in 0..rd.sheet.width() {
+            let Some(Cell::Text(t)) = Some(rd.sheet.get(r, c)).cloned() else {
+                continue;
+            };
+            let k = label_key(&t);
+            let stripped = strip_parens(&k);
+            if title_row.is_none() && keys.iter().any(|key| stripped.contains(key.as_str())) {
+                title_row = Some(r);
+                if let Some(y) = year_in(&k) {
+                    rd.data.year = Some(y);
+                }
+                rd.consume(r, c);
+                last = r;
+            } else if let Some(u) = unit_keys.iter().find(|u| k.starts_with(u.as_str()) && k.len() >= u.len()) {
+                let name = t
+                    .trim()
+                    .split_once(['：', ':'])
+                    .map(|(_, n)| n.trim().to_string())
+                    .unwrap_or_default();
+                let _ = u;
+                if !name.is_empty() {
+                    rd.data.unit = Some(name);
+                }
+                rd.consume(r, c);
+                last = last.max(r);
+            } else if k == no || (!money.is_empty() && (k == money || k.starts_with("金额单位") || k.starts_with("单位:万元"))) {
+                rd.consume(r, c);
+                last = last.max(r);
+            } else if let Some(y) = year_only(&k) {
+                rd.data.year.get_or_insert(y);
+                rd.consume(r, c);
+                last = last.max(r);
+            }
+        }
+    }
+    if title_row.is_some() {
+        last + 1
+    } else {
+        0
+    }
+}
+
+fn year_in(k: &str) -> Option<String> {
+    let digits: String = k.chars().take_while(char::is_ascii_digit).collect();
+    (digits.len() == 4 && k[4..].starts_with('年')).then_some(digits)
+}
+
+/// "2023年度", "2023年" alone in a cell.
+fn year_only(k: &str) -> Option<String> {
+    let y = year_in(k)?;
+    matches!(&k[4..], "年" | "年度").then_some(y)
+}
+
+/// Below the last block: 注 lines and other statements become remarks (kept and written
+/// back); anything else left unread anywhere is reported as a stray.
+fn read_rest(rd: &mut Reader, after: u32) {
+    for r in after..rd.sheet.height() {
+        let texts: Vec<(u16, String)> = (0..rd.sheet.width())
+            .filter(|&c| !rd.consumed.contains(&(r, c)))
+            .filter_map(|c| match rd.sheet.get(r, c) {
+                Cell::Text(t) if !t.trim().is_empty() => Some((c, t.trim().to_string())),
+                _ => None,
+            })
+            .collect();
+        let numbers = (0..rd.sheet.width())
+            .filter(|&c| !rd.consumed.contains(&(r, c)))
+            .any(|c| matches!(rd.sheet.get(r, c), Cell::Number(_)));
+        if !texts.is_empty() && !numbers {
+            let line = texts.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join(" ");
+            rd.data.remarks.push(line);
+            for (c, _) in texts {
+                rd.consume(r, c);
+            }
+        }
+    }
+    let mut strays = Vec::new();
+    for (r, c, cell) in rd.sheet.cells() {
+        if rd.consumed.contains(&(r, c)) || cell.is_empty() {
+            continue;
+        }
+        if let Some(m) = rd.sheet.merge_at(r, c) {
+            if (m.first_row, m.first_col) != (r, c) {
+                continue;
+            }
+        }
+        let text = cell.to_string();
+        if text.trim().is_empty() || text.trim() == "……" {
+            continue;
+        }
+        strays.push(Stray {
+            cell: a1(r, c),
+            text,
+        });
+    }
+    for s in strays {
+        rd.notices.push(Notice {
+            severity: Severity::Warning,
+            rule: "value-outside-form",
+            cell: s.cell.clone(),
+            message: format!("{} 处有内容“{}”，但{}没有对应的单元格；已保留，请核对是否填错位置", s.cell, s.text, rd.form.table_no),
+        });
+        rd.data.strays.push(s);
+    }
+}

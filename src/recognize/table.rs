@@ -1,0 +1,580 @@
+//! Reads a table block of a sheet: finds its header by the column labels wherever it starts,
+//! aligns the sheet's columns with the definition's (an absent 行次 column is fine), then
+//! identifies each row by 行次, code or label and reads its values.
+
+use super::{grid, strip_parens, Reader};
+use crate::expr::Val;
+use crate::form::{ColKind, ColumnDef, Panel, Severity};
+use crate::layout::header_cells;
+use crate::model::{RowData, RowKind};
+use crate::normalize::{a1, label_key, parse_amount, parse_code, parse_rate, Amount, SplitCodeState};
+use crate::read::Cell;
+use indexmap::IndexMap;
+use std::collections::HashSet;
+
+/// A definition column with the header texts that name it.
+struct DefCol<'f> {
+    panel: usize,
+    col: &'f ColumnDef,
+    /// Keys of every header text above the column (parents included).
+    texts: HashSet<String>,
+    /// Keys that must appear for a sheet column to be this one.
+    leaf: Vec<String>,
+}
+
+fn keys_of(s: &str) -> Vec<String> {
+    let k = label_key(s);
+    let p = strip_parens(&k);
+    if p != k && !p.is_empty() {
+        vec![k, p]
+    } else {
+        vec![k]
+    }
+}
+
+fn def_columns<'f>(rd: &Reader<'f>, bi: usize) -> Vec<DefCol<'f>> {
+    let block = &rd.form.blocks[bi];
+    let cells = header_cells(block);
+    let mut out = Vec::new();
+    for (pi, p) in block.panels.iter().enumerate() {
+        let off = block.panel_offset(pi);
+        for col in &p.columns {
+            let pos = off + p.column_offset(&col.id).unwrap_or(0);
+            let over: Vec<_> = cells
+                .iter()
+                .filter(|h| h.col <= pos && pos < h.col + h.cols)
+                .collect();
+            let mut texts: HashSet<String> = over.iter().flat_map(|h| keys_of(&h.text)).collect();
+            let mut leaf: Vec<String> = col
+                .label
+                .iter()
+                .chain(col.aliases.iter())
+                .flat_map(|l| keys_of(l))
+                .collect();
+            if let Some(lowest) = over.iter().max_by_key(|h| h.row + h.rows) {
+                leaf.extend(keys_of(&lowest.text));
+            }
+            texts.extend(leaf.iter().cloned());
+            leaf.retain(|k| !k.is_empty());
+            out.push(DefCol {
+                panel: pi,
+                col,
+                texts,
+                leaf,
+            });
+        }
+    }
+    out
+}
+
+fn is_column_number_row(keys: &[String]) -> bool {
+    !keys.is_empty()
+        && keys.iter().any(|k| k == "栏次" || k == "**" || k == "*")
+        && keys.iter().all(|k| {
+            k == "栏次" || k.chars().all(|c| c == '*') || k.parse::<u32>().is_ok_and(|n| n <= 60)
+        })
+        || keys.len() >= 3 && keys.iter().all(|k| k.parse::<u32>().is_ok_and(|n| n <= 60))
+            && keys.windows(2).all(|w| w[0].parse::<u32>().ok().map(|a| a + 1) == w[1].parse().ok())
+}
+
+fn row_keys(rd: &Reader, r: u32) -> Vec<String> {
+    (0..rd.sheet.width())
+        .filter(|&c| rd.sheet.merge_at(r, c).is_none_or(|m| m.first_col == c))
+        .filter_map(|c| rd.text_key(r, c))
+        .collect()
+}
+
+/// Keys naming any row of the definition (to tell data rows from header rows).
+fn row_label_keys(rd: &Reader, bi: usize) -> HashSet<String> {
+    let mut set = HashSet::new();
+    for p in &rd.form.blocks[bi].panels {
+        for r in &p.rows {
+            for l in r.label.iter().chain(r.aliases.iter()) {
+                set.insert(strip_ordinal(&label_key(l)));
+            }
+        }
+        if let Some(c) = &p.coded {
+            set.insert(label_key(&c.total));
+        }
+    }
+    set
+}
+
+/// Leading 一、 (一) 1、 1. and 其中： removed, so "一、基本支出" matches "基本支出".
+pub(crate) fn strip_ordinal(k: &str) -> String {
+    let mut s = k.trim_start_matches("其中:").to_string();
+    let numerals = |c: char| "一二三四五六七八九十0123456789".contains(c);
+    if s.starts_with('(') {
+        if let Some(end) = s.find(')') {
+            if s[1..end].chars().all(numerals) && end > 1 {
+                s = s[end + 1..].to_string();
+            }
+        }
+    }
+    let lead: String = s.chars().take_while(|c| numerals(*c)).collect();
+    if !lead.is_empty() {
+        let rest = &s[lead.len()..];
+        if let Some(r) = rest.strip_prefix('、').or_else(|| rest.strip_prefix('.')).or_else(|| rest.strip_prefix('．')) {
+            s = r.to_string();
+        }
+    }
+    s.trim_start_matches("其中:").to_string()
+}
+
+/// Weighted ordered alignment of definition columns with sheet columns (an LCS where a
+/// pair scores by the header texts they share): returns the sheet column of each def column.
+fn align(defs: &[DefCol], sheet_texts: &[HashSet<String>]) -> Vec<Option<u16>> {
+    let (n, m) = (defs.len(), sheet_texts.len());
+    let score = |i: usize, j: usize| -> u32 {
+        let d = &defs[i];
+        if !d.leaf.iter().any(|k| sheet_texts[j].contains(k)) {
+            return 0;
+        }
+        10 + d.texts.intersection(&sheet_texts[j]).count() as u32
+    };
+    let mut dp = vec![vec![0u32; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            let s = score(i, j);
+            let take = if s > 0 { s + dp[i + 1][j + 1] } else { 0 };
+            dp[i][j] = take.max(dp[i + 1][j]).max(dp[i][j + 1]);
+        }
+    }
+    let mut out = vec![None; n];
+    let (mut i, mut j) = (0, 0);
+    while i < n && j < m {
+        let s = score(i, j);
+        if s > 0 && dp[i][j] == s + dp[i + 1][j + 1] {
+            out[i] = Some(j as u16);
+            i += 1;
+            j += 1;
+        } else if dp[i][j] == dp[i + 1][j] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
+}
+
+/// Where each panel's codes are read from in the sheet.
+#[derive(Clone, Copy)]
+enum CodeSource {
+    None,
+    Single(u16),
+    Split(u16, u16, u16),
+}
+
+pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
+    let block = &rd.form.blocks[bi];
+    let defs = def_columns(rd, bi);
+    let all_texts: HashSet<String> = defs.iter().flat_map(|d| d.texts.iter().cloned()).collect();
+    let leaf_keys: HashSet<&String> = defs.iter().flat_map(|d| d.leaf.iter()).collect();
+    let row_labels = row_label_keys(rd, bi);
+    let height = rd.sheet.height();
+
+    // 1. The first row naming at least two columns is the header's anchor.
+    let needed = leaf_keys.len().min(2);
+    let Some(anchor) = (start..height.min(start + 80)).find(|&r| {
+        let keys = row_keys(rd, r);
+        let hits: HashSet<&String> = keys.iter().filter(|k| leaf_keys.contains(k)).collect();
+        hits.len() >= needed && !keys.iter().any(|k| row_labels.contains(&strip_ordinal(k)) && !all_texts.contains(k))
+    }) else {
+        return start;
+    };
+    // 2. Header rows: above the anchor while they name parent headers, below it while every
+    //    cell is a header text or a 栏次 mark.
+    let mut first = anchor;
+    while first > start {
+        let keys = row_keys(rd, first - 1);
+        if !keys.is_empty() && keys.iter().all(|k| all_texts.contains(k)) {
+            first -= 1;
+        } else {
+            break;
+        }
+    }
+    let mut data_start = anchor + 1;
+    while data_start < height {
+        let keys = row_keys(rd, data_start);
+        let header_like = !keys.is_empty()
+            && keys.iter().all(|k| all_texts.contains(k) || k == "栏次" || k == "行次")
+            && !keys.iter().any(|k| row_labels.contains(&strip_ordinal(k)));
+        if header_like || is_column_number_row(&keys) {
+            data_start += 1;
+        } else {
+            break;
+        }
+    }
+    for r in first..data_start {
+        rd.consume_row(r);
+    }
+    // 3. Align sheet columns with definition columns by their header texts.
+    let width = rd.sheet.width().max(1);
+    let sheet_texts: Vec<HashSet<String>> = (0..width)
+        .map(|c| {
+            (first..data_start)
+                .filter_map(|r| rd.text_key(r, c))
+                .flat_map(|k| {
+                    let p = strip_parens(&k);
+                    [k, p]
+                })
+                .collect()
+        })
+        .collect();
+    let mapping = align(&defs, &sheet_texts);
+    let col_of = |pi: usize, id: &str| -> Option<u16> {
+        defs.iter()
+            .zip(&mapping)
+            .find(|(d, _)| d.panel == pi && d.col.id == id)
+            .and_then(|(_, m)| *m)
+    };
+    // Panels' sheet column ranges, to find split code columns inside them.
+    let mut ranges = Vec::new();
+    for (pi, _) in block.panels.iter().enumerate() {
+        let cols: Vec<u16> = defs.iter().zip(&mapping).filter(|(d, _)| d.panel == pi).filter_map(|(_, m)| *m).collect();
+        ranges.push((cols.iter().min().copied(), cols.iter().max().copied()));
+    }
+    let code_sources: Vec<CodeSource> = block
+        .panels
+        .iter()
+        .enumerate()
+        .map(|(pi, p)| code_source(p, pi, &sheet_texts, &col_of, ranges[pi], &ranges))
+        .collect();
+
+    // 4. Rows.
+    let footer_keys: HashSet<String> = block
+        .footer
+        .iter()
+        .flatten()
+        .filter_map(|c| match c {
+            crate::form::GridCellDef::Text(t) => Some(label_key(t)),
+            crate::form::GridCellDef::Cell { text: Some(t), .. } => Some(label_key(t)),
+            _ => None,
+        })
+        .filter(|k| !k.is_empty())
+        .collect();
+    let stop_keys = later_block_keys(rd, bi);
+    let mut split_state: Vec<SplitCodeState> = block.panels.iter().map(|_| SplitCodeState::new()).collect();
+    let mut list_counter: Vec<usize> = vec![0; block.panels.len()];
+    let mut empty_run = 0;
+    let mut r = data_start;
+    let mut last_data = data_start;
+    while r < height {
+        let keys = row_keys(rd, r);
+        if keys.is_empty() {
+            empty_run += 1;
+            if empty_run >= 3 {
+                break;
+            }
+            r += 1;
+            continue;
+        }
+        empty_run = 0;
+        let first_key = keys.first().cloned().unwrap_or_default();
+        if first_key.starts_with("注:") || first_key.starts_with("说明:") || first_key == "注" {
+            break;
+        }
+        if keys.iter().any(|k| footer_keys.contains(k)) || keys.iter().any(|k| stop_keys.contains(k)) {
+            break;
+        }
+        if is_column_number_row(&keys)
+            || keys.iter().filter(|k| leaf_keys.contains(k)).count() >= 2 && keys.iter().all(|k| all_texts.contains(k))
+        {
+            // 栏次 row or a header repeated on a continuation page.
+            rd.consume_row(r);
+            r += 1;
+            continue;
+        }
+        let mut any = false;
+        for (pi, panel) in block.panels.iter().enumerate() {
+            any |= read_panel_row(rd, pi, panel, r, &col_of, code_sources[pi], &mut split_state[pi], &mut list_counter[pi]);
+        }
+        if any {
+            last_data = r;
+        }
+        r += 1;
+    }
+    let mut end = last_data + 1;
+    if !block.footer.is_empty() {
+        end = grid::read_cells(rd, &block.footer, r.min(height), (r + block.footer.len() as u32 + 3).min(height)).max(end);
+    }
+    if let Some(label) = &block.side_label {
+        let key = label_key(label);
+        for rr in first..end.min(height) {
+            for c in 0..width {
+                if rd.text_key(rr, c).is_some_and(|k| k == key) {
+                    rd.consume(rr, c);
+                }
+            }
+        }
+    }
+    end.max(r.min(height))
+}
+
+/// Labels of the blocks after `bi` (grid labels, table leaf labels): a table's rows end where
+/// the next block begins.
+fn later_block_keys(rd: &Reader, bi: usize) -> HashSet<String> {
+    let mut keys = HashSet::new();
+    for b in &rd.form.blocks[bi + 1..] {
+        for row in &b.grid {
+            for c in row {
+                if let crate::form::GridCellDef::Text(t) | crate::form::GridCellDef::Cell { text: Some(t), .. } = c {
+                    let k = label_key(t);
+                    if k.chars().count() >= 2 {
+                        keys.insert(k);
+                    }
+                }
+            }
+        }
+        for h in b.header.iter().flatten() {
+            let k = label_key(h.text());
+            if k.chars().count() >= 3 {
+                keys.insert(k);
+            }
+        }
+    }
+    keys
+}
+
+fn code_source(
+    panel: &Panel,
+    pi: usize,
+    sheet_texts: &[HashSet<String>],
+    col_of: &dyn Fn(usize, &str) -> Option<u16>,
+    range: (Option<u16>, Option<u16>),
+    all: &[(Option<u16>, Option<u16>)],
+) -> CodeSource {
+    if panel.coded.is_none() && !panel.rows.iter().any(|r| r.code.is_some() && r.show_code) {
+        return CodeSource::None;
+    }
+    let lo = range.0.unwrap_or(0);
+    let hi = all.get(pi + 1).and_then(|r| r.0).map_or(sheet_texts.len() as u16, |n| n);
+    let find = |k: &str| (lo.saturating_sub(1)..hi.min(sheet_texts.len() as u16)).find(|&c| sheet_texts[c as usize].contains(k));
+    if let (Some(a), Some(b), Some(c)) = (find("类"), find("款"), find("项")) {
+        if a < b && b < c {
+            return CodeSource::Split(a, b, c);
+        }
+    }
+    for col in &panel.columns {
+        if col.kind == ColKind::Code {
+            if let Some(c) = col_of(pi, &col.id) {
+                return CodeSource::Single(c);
+            }
+        }
+    }
+    let by_name = (lo..hi.min(sheet_texts.len() as u16))
+        .find(|&c| sheet_texts[c as usize].iter().any(|k| k.contains("代码") || k.contains("编码")));
+    match by_name {
+        Some(c) => CodeSource::Single(c),
+        None => CodeSource::None,
+    }
+}
+
+fn read_code(rd: &Reader, r: u32, src: CodeSource, state: &mut SplitCodeState) -> Option<String> {
+    match src {
+        CodeSource::None => None,
+        CodeSource::Single(c) => parse_code(rd.sheet.get(r, c)),
+        CodeSource::Split(a, b, c) => state.next(rd.sheet.get(r, a), rd.sheet.get(r, b), rd.sheet.get(r, c)),
+    }
+}
+
+fn code_cells(src: CodeSource) -> Vec<u16> {
+    match src {
+        CodeSource::None => vec![],
+        CodeSource::Single(c) => vec![c],
+        CodeSource::Split(a, b, c) => vec![a, b, c],
+    }
+}
+
+/// Identify the row `r` of one panel and read its values; true when the row was one of the
+/// panel's.
+#[allow(clippy::too_many_arguments)]
+fn read_panel_row(
+    rd: &mut Reader,
+    pi: usize,
+    panel: &Panel,
+    r: u32,
+    col_of: &dyn Fn(usize, &str) -> Option<u16>,
+    code_src: CodeSource,
+    split: &mut SplitCodeState,
+    list_counter: &mut usize,
+) -> bool {
+    let text_at = |rd: &Reader, kind: ColKind| -> Option<(u16, String)> {
+        panel
+            .columns
+            .iter()
+            .filter(|c| c.kind == kind)
+            .find_map(|c| col_of(pi, &c.id).and_then(|sc| rd.text_key(r, sc).map(|k| (sc, k))))
+    };
+    let code = read_code(rd, r, code_src, split);
+    let key: Option<String> = if let Some(coded) = &panel.coded {
+        match code {
+            Some(code) => {
+                let name = text_at(rd, ColKind::Name).map(|(c, _)| rd.sheet.shown(r, c).to_string());
+                if rd.data.row(&code).is_some() {
+                    rd.notice(Severity::Error, "duplicate-code", r, code_cells(code_src).first().copied().unwrap_or(0),
+                        format!("科目代码 {code} 在{}中出现两次（第 {} 行）；只读取第一次出现的数据", rd.form.table_no, r + 1));
+                    return false;
+                }
+                rd.data.rows.push(RowData {
+                    panel: panel.id.clone(),
+                    key: code.clone(),
+                    kind: RowKind::Coded,
+                    code: Some(code.clone()),
+                    label: name.map(|n| n.trim().to_string()),
+                    line: None,
+                    values: IndexMap::new(),
+                });
+                Some(code)
+            }
+            None => {
+                let total = label_key(&coded.total);
+                let is_total = code_cells(code_src)
+                    .into_iter()
+                    .chain(panel.columns.iter().filter(|c| matches!(c.kind, ColKind::Name | ColKind::Label)).filter_map(|c| col_of(pi, &c.id)))
+                    .chain(code_cells(code_src).first().map(|c| c.saturating_sub(1)))
+                    .any(|c| rd.text_key(r, c).is_some_and(|k| k == total || k == "总计" || k == "合计"));
+                is_total.then(|| "total".to_string())
+            }
+        }
+    } else if panel.list.is_some() {
+        let has_content = panel.columns.iter().filter_map(|c| col_of(pi, &c.id)).any(|c| {
+            !rd.consumed.contains(&(r, c))
+                && rd.sheet.merge_at(r, c).is_none_or(|m| m.first_row == r)
+                && rd.text_key(r, c).is_some_and(|k| k != "……" && k != "…")
+        });
+        if !has_content {
+            return false;
+        }
+        *list_counter += 1;
+        let key = format!("#{list_counter}");
+        rd.data.rows.push(RowData {
+            panel: panel.id.clone(),
+            key: key.clone(),
+            kind: RowKind::List,
+            code: None,
+            label: None,
+            line: None,
+            values: IndexMap::new(),
+        });
+        Some(key)
+    } else {
+        identify_fixed(rd, pi, panel, r, col_of, code)
+    };
+    let Some(key) = key else {
+        return false;
+    };
+    // Consume the identifying cells.
+    for c in code_cells(code_src) {
+        rd.consume(r, c);
+    }
+    for col in &panel.columns {
+        if let Some(sc) = col_of(pi, &col.id) {
+            if matches!(col.kind, ColKind::Label | ColKind::Line | ColKind::Name | ColKind::Code) {
+                rd.consume(r, sc);
+            }
+        }
+    }
+    let label_col = panel.list.as_ref().and_then(|l| l.label_column.clone());
+    for col in panel.columns.iter().filter(|c| c.kind.is_value()) {
+        let Some(sc) = col_of(pi, &col.id) else { continue };
+        let cell = rd.sheet.shown(r, sc).clone();
+        let merged_from_above = rd.sheet.merge_at(r, sc).is_some_and(|m| m.first_row < r);
+        if merged_from_above && col.kind != ColKind::Text {
+            continue;
+        }
+        rd.consume(r, sc);
+        rd.data.origin.insert(format!("{key}.{}", col.id), a1(r, sc));
+        let val = read_value(rd, &cell, col.kind, r, sc, &key, col);
+        if val == Val::Blank {
+            continue;
+        }
+        if let Some(row) = rd.data.row_mut(&key) {
+            if label_col.as_deref() == Some(col.id.as_str()) {
+                if let Val::Text(t) = &val {
+                    row.label = Some(t.clone());
+                }
+            }
+            row.values.insert(col.id.clone(), val);
+        }
+    }
+    if let Some(row) = rd.data.row(&key) {
+        if row.kind != RowKind::Fixed {
+            rd.data.origin.entry(key.clone()).or_insert_with(|| a1(r, 0));
+        }
+    }
+    rd.data.origin.insert(format!("{key}#row"), (r + 1).to_string());
+    true
+}
+
+fn identify_fixed(
+    rd: &Reader,
+    pi: usize,
+    panel: &Panel,
+    r: u32,
+    col_of: &dyn Fn(usize, &str) -> Option<u16>,
+    code: Option<String>,
+) -> Option<String> {
+    if let Some(c) = panel.columns.iter().find(|c| c.kind == ColKind::Line).and_then(|c| col_of(pi, &c.id)) {
+        if let Some(line) = rd.sheet.get(r, c).as_number().and_then(|n| u32::try_from(n.trunc().mantissa()).ok()) {
+            if let Some(row) = panel.rows.iter().find(|x| x.line == Some(line)) {
+                return Some(row.id.clone());
+            }
+        }
+    }
+    if let Some(code) = code {
+        if let Some(row) = panel.rows.iter().find(|x| x.code.as_deref() == Some(code.as_str()) && x.show_code) {
+            return Some(row.id.clone());
+        }
+    }
+    let label = panel
+        .columns
+        .iter()
+        .filter(|c| c.kind == ColKind::Label)
+        .find_map(|c| col_of(pi, &c.id))
+        .and_then(|c| rd.text_key(r, c))?;
+    let want = strip_ordinal(&label);
+    let want_bare = strip_parens(&want);
+    panel
+        .rows
+        .iter()
+        .filter(|x| !x.blank)
+        .find(|x| {
+            x.label.iter().chain(x.aliases.iter()).any(|l| {
+                let k = strip_ordinal(&label_key(l));
+                k == want || strip_parens(&k) == want_bare
+            })
+        })
+        .map(|x| x.id.clone())
+}
+
+fn read_value(rd: &mut Reader, cell: &Cell, kind: ColKind, r: u32, c: u16, key: &str, col: &ColumnDef) -> Val {
+    let amount = match kind {
+        ColKind::Text => {
+            return match cell {
+                Cell::Empty => Val::Blank,
+                Cell::Text(t) if t.trim().is_empty() => Val::Blank,
+                Cell::Text(t) => Val::Text(t.clone()),
+                other => Val::Text(other.to_string()),
+            }
+        }
+        ColKind::Rate => parse_rate(cell),
+        _ => parse_amount(cell),
+    };
+    match amount {
+        Amount::Blank => Val::Blank,
+        Amount::Nothing => Val::Nothing,
+        Amount::Value(d) => Val::Num(d),
+        Amount::Invalid(t) => {
+            let what = col.label.clone().unwrap_or_else(|| col.id.clone());
+            rd.notice(
+                Severity::Error,
+                "not-a-number",
+                r,
+                c,
+                format!("{} {}（{key}·{what}）应为数字，实为“{t}”；请填写数字，没有数据请留空或填“——”", rd.form.table_no, a1(r, c)),
+            );
+            Val::Text(t)
+        }
+    }
+}
