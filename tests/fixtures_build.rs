@@ -1,0 +1,20 @@
+#[path = "support/grid.rs"]
+mod grid;
+
+use std::path::PathBuf;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+#[test]
+fn smoke() {
+    let b = grid::load(&fixture("seed001_final.grid"));
+    let dir = std::env::temp_dir();
+    b.write_xlsx(&dir.join("smoke.xlsx"));
+    for s in &b.sheets {
+        println!("{} {} rows {} cols", s.name, s.rows.len(), s.width());
+    }
+}
