@@ -9,7 +9,7 @@ fn fixture(name: &str) -> PathBuf {
 
 #[test]
 fn smoke() {
-    for f in ["seed001_final.grid", "seed001_perf.grid", "seed000_perf.grid", "seed004_perf.grid"] {
+    for f in ["seed001_final.grid", "seed001_perf.grid", "seed000_perf.grid", "seed004_perf.grid", "seed002_budget.grid"] {
         let b = grid::load(&fixture(f));
         let dir = std::env::temp_dir();
         b.write_xlsx(&dir.join("smoke.xlsx"));
