@@ -45,6 +45,19 @@ pub enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// Audit filled workbooks (.xlsx, .xls, .ods): every derived cell, every check.
+    Check {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutputFormat,
+    },
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+pub enum OutputFormat {
+    Text,
+    Json,
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum)]
@@ -141,6 +154,23 @@ where
                     2
                 }
             }
+        }
+        Command::Check { files, format } => {
+            let reports: Vec<_> = files.iter().map(|f| crate::report::check_file(&catalog, f)).collect();
+            let text = match format {
+                OutputFormat::Text => crate::report::render_text(&reports),
+                OutputFormat::Json => crate::report::render_json(&reports),
+            };
+            let _ = write!(out, "{text}");
+            if format == OutputFormat::Json {
+                let _ = writeln!(out);
+            }
+            for r in &reports {
+                if let Some(e) = &r.error {
+                    let _ = writeln!(err, "{e}");
+                }
+            }
+            crate::report::exit_code(&reports)
         }
     }
 }

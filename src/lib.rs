@@ -5,6 +5,7 @@
 //! `calc` derived cells → `check` → `write` a formatted workbook; `cli` ties them together.
 
 pub mod calc;
+pub mod check;
 pub mod cli;
 pub mod expr;
 pub mod form;
@@ -13,4 +14,5 @@ pub mod model;
 pub mod normalize;
 pub mod read;
 pub mod recognize;
+pub mod report;
 pub mod write;

@@ -1,0 +1,473 @@
+//! Audits a workbook's forms: every derived cell against its recomputation (尾差 as info),
+//! every check rule within and across tables, the 科目 hierarchy and names, empty tables'
+//! 空表说明 — each finding naming its form, cell, rule, expected and found value.
+
+use crate::calc::{agree, Agreement, BindError, Book, Calc, Settled};
+use crate::expr::{round_dp, Bound, CellId, CmpOp, Env, Val};
+use crate::form::{ColKind, Severity};
+use crate::model::RowKind;
+use crate::normalize::label_key;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Finding {
+    pub severity: &'static str,
+    pub rule: String,
+    pub form: String,
+    pub sheet: Option<String>,
+    pub cell: Option<String>,
+    pub related: Vec<String>,
+    pub expected: Option<String>,
+    pub found: Option<String>,
+    pub message: String,
+    /// The logical cell judged wrong (for fix), when there is one.
+    #[serde(skip)]
+    pub target: Option<CellId>,
+    /// Fix resolves it by recomputing a derived cell.
+    #[serde(skip)]
+    pub fixable: bool,
+}
+
+impl Finding {
+    pub fn severity(&self) -> Severity {
+        match self.severity {
+            "error" => Severity::Error,
+            "warning" => Severity::Warning,
+            _ => Severity::Info,
+        }
+    }
+}
+
+/// Text of a value as the form shows it: amounts with two decimals, rates as percentages.
+pub fn show(kind: ColKind, v: &Val) -> String {
+    match v {
+        Val::Blank => "空".into(),
+        Val::Nothing => "——".into(),
+        Val::Text(t) => t.clone(),
+        Val::Bool(b) => if *b { "是" } else { "否" }.into(),
+        Val::Num(d) => match kind {
+            ColKind::Amount => {
+                let r = round_dp(*d, 2);
+                if r == *d { format!("{:.2}", r) } else { d.normalize().to_string() }
+            }
+            ColKind::Rate => format!("{}%", round_dp(*d * Decimal::ONE_HUNDRED, 2).normalize()),
+            _ => round_dp(*d, 4).normalize().to_string(),
+        },
+    }
+}
+
+/// Where a logical cell was read from: `C30`, or for another form `'公开02表'!C9`.
+pub fn cell_a1(book: &Book, c: &CellId, home: usize) -> Option<String> {
+    let data = &book.forms[c.form].1;
+    let at = data.origin.get(&c.key()).cloned()?;
+    if c.form == home {
+        Some(at)
+    } else {
+        let sheet = data.sheet.clone().unwrap_or_else(|| book.forms[c.form].0.sheet_name.clone());
+        Some(format!("'{sheet}'!{at}"))
+    }
+}
+
+struct Ctx<'b, 'a> {
+    book: &'b Book<'a>,
+    out: Vec<Finding>,
+}
+
+impl Ctx<'_, '_> {
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        severity: Severity,
+        rule: &str,
+        fi: usize,
+        target: Option<&CellId>,
+        related: &[CellId],
+        expected: Option<String>,
+        found: Option<String>,
+        message: String,
+        fixable: bool,
+    ) {
+        let (form, data) = (self.book.forms[fi].0, &self.book.forms[fi].1);
+        let cell = target.and_then(|t| cell_a1(self.book, t, fi));
+        let mut rel: Vec<String> = related.iter().filter_map(|c| cell_a1(self.book, c, fi)).collect();
+        rel.dedup();
+        self.out.push(Finding {
+            severity: severity.as_str(),
+            rule: rule.to_string(),
+            form: form.id.clone(),
+            sheet: data.sheet.clone(),
+            cell,
+            related: rel,
+            expected,
+            found,
+            message,
+            target: target.cloned(),
+            fixable,
+        });
+    }
+
+    fn place(&self, fi: usize, c: &CellId) -> String {
+        let form = self.book.forms[fi].0;
+        let at = cell_a1(self.book, c, fi).map(|a| format!(" {a}")).unwrap_or_default();
+        let _ = form;
+        format!("{}{at}（{}）", self.book.forms[c.form].0.table_no, self.book.describe(c))
+    }
+}
+
+/// Every finding of the workbook's forms (reading notices are added by the caller).
+pub fn audit(book: &Book, calc: &Calc) -> Vec<Finding> {
+    let mut ctx = Ctx { book, out: Vec::new() };
+    derived_findings(&mut ctx, calc);
+    check_rules(&mut ctx, calc);
+    for fi in 0..book.forms.len() {
+        hierarchy(&mut ctx, fi);
+        empty_note(&mut ctx, fi);
+    }
+    code_names(&mut ctx);
+    let mut missing: HashSet<(usize, String)> = HashSet::new();
+    for (fi, rule, err) in &calc.unbound {
+        unbound(&mut ctx, &mut missing, *fi, rule, err);
+    }
+    ctx.out
+}
+
+fn unbound(ctx: &mut Ctx, missing: &mut HashSet<(usize, String)>, fi: usize, rule: &str, err: &BindError) {
+    match err {
+        BindError::MissingForm(id) => {
+            if missing.insert((fi, id.clone())) {
+                let other = id.clone();
+                ctx.push(
+                    Severity::Info,
+                    "cross-table-skipped",
+                    fi,
+                    None,
+                    &[],
+                    None,
+                    None,
+                    format!("工作簿中没有 {other}，{}与它之间的表间核对已跳过", ctx.book.forms[fi].0.table_no),
+                    false,
+                );
+            }
+        }
+        BindError::Unknown(m) => ctx.push(
+            Severity::Warning,
+            "rule-not-applied",
+            fi,
+            None,
+            &[],
+            None,
+            None,
+            format!("规则 {rule} 无法应用于本表：{m}"),
+            false,
+        ),
+    }
+}
+
+fn derived_findings(ctx: &mut Ctx, calc: &Calc) {
+    for d in calc.derived.values() {
+        let fi = d.cell.form;
+        if d.agreement == Agreement::Exact {
+            continue;
+        }
+        let kind = ctx.book.kind(&d.cell);
+        let mut reads = Vec::new();
+        d.bound.cells(&mut reads);
+        let exp = show(kind, &d.expected);
+        let found = show(kind, &d.filled);
+        let place = ctx.place(fi, &d.cell);
+        let rule = ctx.book.forms[fi].0.derive.iter().find(|r| r.id == d.rule_id);
+        let severity = rule.map_or(Severity::Error, |r| r.severity);
+        match &d.agreement {
+            Agreement::Tail { diff, tolerance } => ctx.push(
+                Severity::Info,
+                &d.rule_id,
+                fi,
+                Some(&d.cell),
+                &reads,
+                Some(exp.clone()),
+                Some(found.clone()),
+                format!(
+                    "{place}：{}，按各项计算为 {exp}，填报 {found}，相差 {}（{} 项允许 ±{}），可能为尾差",
+                    d.rule_name,
+                    diff.normalize(),
+                    d.bound.term_count(),
+                    tolerance.normalize()
+                ),
+                true,
+            ),
+            _ if d.filled.is_blank() => ctx.push(
+                severity,
+                &d.rule_id,
+                fi,
+                Some(&d.cell),
+                &reads,
+                Some(exp.clone()),
+                Some(found),
+                format!("{place}：{}，应为 {exp}，但未填写", d.rule_name),
+                true,
+            ),
+            _ => {
+                let diff = match (&d.filled, &d.expected) {
+                    (Val::Num(a), Val::Num(b)) => format!("，相差 {}", show(kind, &Val::Num(*a - *b))),
+                    _ => String::new(),
+                };
+                ctx.push(
+                    severity,
+                    &d.rule_id,
+                    fi,
+                    Some(&d.cell),
+                    &reads,
+                    Some(exp.clone()),
+                    Some(found.clone()),
+                    format!("{place}：{}，应为 {exp}，填报 {found}{diff}", d.rule_name),
+                    true,
+                )
+            }
+        }
+    }
+}
+
+fn check_rules(ctx: &mut Ctx, calc: &Calc) {
+    let book = ctx.book;
+    let env = Settled { book, calc };
+    let mut missing = HashSet::new();
+    for (fi, (form, _)) in book.forms.iter().enumerate() {
+        for rule in &form.check {
+            let insts = match book.instances(fi, rule, false) {
+                Ok(i) => i,
+                Err(e) => {
+                    unbound(ctx, &mut missing, fi, &rule.id, &e);
+                    continue;
+                }
+            };
+            for inst in insts {
+                judge(ctx, &env, fi, rule, &inst.bound, inst.target.as_ref());
+            }
+        }
+    }
+}
+
+fn first_cell(b: &Bound) -> Option<CellId> {
+    let mut v = Vec::new();
+    b.cells(&mut v);
+    v.into_iter().next()
+}
+
+fn judge(ctx: &mut Ctx, env: &Settled, fi: usize, rule: &crate::form::Rule, bound: &Bound, target: Option<&CellId>) {
+    let book = ctx.book;
+    let mut reads = Vec::new();
+    bound.cells(&mut reads);
+    if let Bound::Cmp(op, l, r) = bound {
+        let (lv, rv) = (l.eval(env), r.eval(env));
+        let subject = target.cloned().or_else(|| first_cell(l));
+        let kind = subject.as_ref().map_or(ColKind::Amount, |c| book.kind(c));
+        let related: Vec<CellId> = reads.iter().filter(|c| Some(*c) != subject.as_ref()).cloned().collect();
+        let place = subject.as_ref().map(|c| ctx.place(fi, c)).unwrap_or_else(|| book.forms[fi].0.table_no.clone());
+        let right_desc = {
+            let mut cs = Vec::new();
+            r.cells(&mut cs);
+            cs.iter().map(|c| ctx.place(fi, c)).collect::<Vec<_>>().join("、")
+        };
+        let (ls, rs) = (show(kind, &lv), show(kind, &rv));
+        let outcome = match op {
+            CmpOp::Eq => agree(kind, &lv, &rv, l.term_count().max(r.term_count()).max(1)),
+            _ => {
+                if bound.eval(env).truthy() {
+                    Agreement::Exact
+                } else {
+                    Agreement::Differs
+                }
+            }
+        };
+        let message = rule.message.clone().map(|m| m.replace("{expected}", &rs).replace("{found}", &ls));
+        match outcome {
+            Agreement::Exact => {}
+            Agreement::Tail { diff, tolerance } => ctx.push(
+                Severity::Info,
+                &rule.id,
+                fi,
+                subject.as_ref(),
+                &related,
+                Some(rs.clone()),
+                Some(ls.clone()),
+                message.unwrap_or_else(|| {
+                    format!("{place}：{}，{ls} 与 {right_desc} {rs} 相差 {}（允许 ±{}），可能为尾差", rule.name, diff.normalize(), tolerance.normalize())
+                }),
+                false,
+            ),
+            Agreement::Differs => ctx.push(
+                rule.severity,
+                &rule.id,
+                fi,
+                subject.as_ref(),
+                &related,
+                Some(format!("{}{rs}", if *op == CmpOp::Eq { "" } else { op.symbol() })),
+                Some(ls.clone()),
+                message.unwrap_or_else(|| {
+                    let rel = if *op == CmpOp::Eq { "≠".to_string() } else { format!("不满足 {}", op.symbol()) };
+                    format!("{place}：{}，{ls} {rel} {right_desc} {rs}", rule.name)
+                }),
+                false,
+            ),
+        }
+    } else if !bound.eval(env).truthy() {
+        let subject = target.cloned().or_else(|| reads.first().cloned());
+        let place = subject.as_ref().map(|c| ctx.place(fi, c)).unwrap_or_else(|| book.forms[fi].0.table_no.clone());
+        let related: Vec<CellId> = reads.iter().filter(|c| Some(*c) != subject.as_ref()).cloned().collect();
+        ctx.push(
+            rule.severity,
+            &rule.id,
+            fi,
+            subject.as_ref(),
+            &related,
+            None,
+            None,
+            rule.message.clone().unwrap_or_else(|| format!("{place}：不符合“{}”", rule.name)),
+            false,
+        );
+    }
+}
+
+/// Coded rows whose parent 科目 is missing, and codes of a length the hierarchy has no level for.
+fn hierarchy(ctx: &mut Ctx, fi: usize) {
+    let (form, data) = (ctx.book.forms[fi].0, &ctx.book.forms[fi].1);
+    let ix = &ctx.book.index[fi];
+    for key in &ix.orphans {
+        let Some(row) = data.row(key) else { continue };
+        let code = row.code.clone().unwrap_or_default();
+        let levels = form.panel(&row.panel).and_then(|p| p.coded.as_ref()).map(|c| c.levels.clone()).unwrap_or_default();
+        let parent_len = levels.iter().rev().find(|&&l| l < code.len()).copied().unwrap_or(3);
+        let parent = code.get(..parent_len).unwrap_or("").to_string();
+        let cell = CellId::new(fi, key.clone(), "");
+        let at = data.origin.get(key).cloned();
+        ctx.out.push(Finding {
+            severity: "error",
+            rule: "parent-code-missing".into(),
+            form: form.id.clone(),
+            sheet: data.sheet.clone(),
+            cell: at.clone(),
+            related: vec![],
+            expected: Some(parent.clone()),
+            found: None,
+            message: format!(
+                "{}{}：科目 {code} {} 的上级科目 {parent} 不在表中；下级科目须列在其上级科目之下，上级科目金额为其下级之和",
+                form.table_no,
+                at.map(|a| format!(" {a}")).unwrap_or_default(),
+                row.label.clone().unwrap_or_default()
+            ),
+            target: Some(cell),
+            fixable: false,
+        });
+    }
+    for row in data.rows.iter().filter(|r| r.kind == RowKind::Coded) {
+        let (Some(code), Some(panel)) = (&row.code, form.panel(&row.panel)) else { continue };
+        let levels = panel.coded.as_ref().map(|c| c.levels.clone()).unwrap_or_default();
+        if !levels.contains(&code.len()) {
+            let at = data.origin.get(&row.key).cloned();
+            ctx.out.push(Finding {
+                severity: "error",
+                rule: "code-length".into(),
+                form: form.id.clone(),
+                sheet: data.sheet.clone(),
+                cell: at.clone(),
+                related: vec![],
+                expected: Some(format!("{} 位", levels.iter().map(|l| l.to_string()).collect::<Vec<_>>().join("、"))),
+                found: Some(format!("{} 位", code.len())),
+                message: format!(
+                    "{}{}：科目代码 {code} 长度为 {} 位，应为类 3 位、款 5 位、项 7 位",
+                    form.table_no,
+                    at.map(|a| format!(" {a}")).unwrap_or_default(),
+                    code.len()
+                ),
+                target: None,
+                fixable: false,
+            });
+        }
+    }
+}
+
+/// The same 科目代码 carries the same 科目名称 in every table.
+fn code_names(ctx: &mut Ctx) {
+    let mut first: HashMap<String, (usize, String, String)> = HashMap::new();
+    for (fi, (form, data)) in ctx.book.forms.iter().enumerate() {
+        for row in &data.rows {
+            let (Some(code), Some(name)) = (&row.code, &row.label) else { continue };
+            if row.kind != RowKind::Coded && !form.fixed_row(&row.key).is_some_and(|(_, f)| f.show_code) {
+                continue;
+            }
+            if row.kind == RowKind::Fixed {
+                continue;
+            }
+            let key = label_key(name);
+            if key.is_empty() {
+                continue;
+            }
+            match first.get(code) {
+                None => {
+                    first.insert(code.clone(), (fi, name.clone(), key));
+                }
+                Some((ofi, oname, okey)) if *okey != key => {
+                    let at = data.origin.get(&row.key).cloned();
+                    let other = ctx.book.forms[*ofi].0.table_no.clone();
+                    ctx.out.push(Finding {
+                        severity: "error",
+                        rule: "code-name".into(),
+                        form: form.id.clone(),
+                        sheet: data.sheet.clone(),
+                        cell: at.clone(),
+                        related: vec![],
+                        expected: Some(oname.clone()),
+                        found: Some(name.clone()),
+                        message: format!(
+                            "{}{}：科目 {code} 名称为“{name}”，而{other}中同一科目名称为“{oname}”；同一科目代码在各表中的名称应一致",
+                            form.table_no,
+                            at.map(|a| format!(" {a}")).unwrap_or_default()
+                        ),
+                        target: None,
+                        fixable: false,
+                    });
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// An empty table must say why (空表说明).
+fn empty_note(ctx: &mut Ctx, fi: usize) {
+    let (form, data) = (ctx.book.forms[fi].0, &ctx.book.forms[fi].1);
+    let Some(note) = &form.empty_note else { return };
+    if !data.is_empty() {
+        return;
+    }
+    let said = data.remarks.iter().any(|r| {
+        let k = label_key(r);
+        note.keywords.iter().any(|w| k.contains(&label_key(w)))
+    });
+    if !said {
+        ctx.out.push(Finding {
+            severity: "error",
+            rule: "empty-table-note".into(),
+            form: form.id.clone(),
+            sheet: data.sheet.clone(),
+            cell: None,
+            related: vec![],
+            expected: Some(note.text.clone()),
+            found: None,
+            message: format!("{}为空表，但表下没有空表说明；请注明原因，如“{}”", form.table_no, note.text),
+            target: None,
+            fixable: true,
+        });
+    }
+}
+
+/// Severity counts: (errors, warnings, infos).
+pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
+    let n = |s: &str| findings.iter().filter(|f| f.severity == s).count();
+    (n("error"), n("warning"), n("info"))
+}
+
+#[allow(dead_code)]
+fn unused(_: &dyn Env) {}

@@ -1,0 +1,193 @@
+//! Audits one file end to end (read → recognise → recompute → check) and renders the
+//! findings as text for people or as the JSON contract scripts rely on.
+
+use crate::calc::{compute, Book, Mode};
+use crate::check::{audit, counts, Finding};
+use crate::form::Catalog;
+use crate::model::FormData;
+use crate::read::read_workbook;
+use crate::recognize::{recognize_workbook, Outcome};
+use serde::Serialize;
+use std::path::Path;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FormRef {
+    pub id: String,
+    pub sheet: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileReport {
+    pub path: String,
+    pub forms: Vec<FormRef>,
+    pub findings: Vec<Finding>,
+    /// Why the file could not be read at all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// The recognised forms of a workbook with their values, and what reading them noticed.
+pub struct Recognized<'c> {
+    pub forms: Vec<(&'c crate::form::Form, FormData)>,
+    pub findings: Vec<Finding>,
+}
+
+/// Read and recognise a workbook; skipped sheets and reading notices become findings.
+pub fn recognize_file<'c>(catalog: &'c Catalog, path: &Path) -> Result<Recognized<'c>, String> {
+    let wb = read_workbook(path).map_err(|e| e.to_string())?;
+    let mut forms = Vec::new();
+    let mut findings = Vec::new();
+    for outcome in recognize_workbook(catalog, &wb) {
+        match outcome {
+            Outcome::Form(rec) => {
+                for n in rec.notices {
+                    findings.push(Finding {
+                        severity: n.severity.as_str(),
+                        rule: n.rule.to_string(),
+                        form: rec.form.id.clone(),
+                        sheet: rec.data.sheet.clone(),
+                        cell: Some(n.cell),
+                        related: vec![],
+                        expected: None,
+                        found: None,
+                        message: n.message,
+                        target: None,
+                        fixable: false,
+                    });
+                }
+                if forms.iter().any(|(f, _): &(&crate::form::Form, FormData)| f.id == rec.form.id) {
+                    findings.push(Finding {
+                        severity: "warning",
+                        rule: "duplicate-form".into(),
+                        form: rec.form.id.clone(),
+                        sheet: rec.data.sheet.clone(),
+                        cell: None,
+                        related: vec![],
+                        expected: None,
+                        found: None,
+                        message: format!(
+                            "工作表“{}”又是一张{}；只审核第一张，这一张已跳过",
+                            rec.data.sheet.clone().unwrap_or_default(),
+                            rec.form.table_no
+                        ),
+                        target: None,
+                        fixable: false,
+                    });
+                    continue;
+                }
+                forms.push((rec.form, rec.data));
+            }
+            Outcome::Skipped { sheet, reason } => findings.push(Finding {
+                severity: "info",
+                rule: "sheet-skipped".into(),
+                form: String::new(),
+                sheet: Some(sheet.clone()),
+                cell: None,
+                related: vec![],
+                expected: None,
+                found: None,
+                message: format!("工作表“{sheet}”：{reason}"),
+                target: None,
+                fixable: false,
+            }),
+        }
+    }
+    Ok(Recognized { forms, findings })
+}
+
+/// Audit one file; a file that cannot be read gives a report with `error` set.
+pub fn check_file(catalog: &Catalog, path: &Path) -> FileReport {
+    let shown = path.display().to_string();
+    let rec = match recognize_file(catalog, path) {
+        Ok(r) => r,
+        Err(e) => {
+            return FileReport {
+                path: shown,
+                forms: vec![],
+                findings: vec![],
+                error: Some(e),
+            }
+        }
+    };
+    let forms: Vec<FormRef> = rec
+        .forms
+        .iter()
+        .map(|(f, d)| FormRef {
+            id: f.id.clone(),
+            sheet: d.sheet.clone().unwrap_or_default(),
+        })
+        .collect();
+    let book = Book::new(rec.forms);
+    let calc = compute(&book, Mode::Check, false);
+    let mut findings = rec.findings;
+    findings.extend(audit(&book, &calc));
+    sort_findings(&book, &mut findings);
+    FileReport {
+        path: shown,
+        forms,
+        findings,
+        error: None,
+    }
+}
+
+/// Forms in workbook order, then errors before warnings before infos, then by cell.
+fn sort_findings(book: &Book, findings: &mut [Finding]) {
+    let pos = |f: &Finding| book.form_index(&f.form).unwrap_or(usize::MAX);
+    let rank = |f: &Finding| match f.severity {
+        "error" => 0,
+        "warning" => 1,
+        _ => 2,
+    };
+    findings.sort_by_key(|f| (pos(f), rank(f)));
+}
+
+pub fn render_text(reports: &[FileReport]) -> String {
+    let mut s = String::new();
+    for r in reports {
+        s.push_str(&format!("== {}\n", r.path));
+        if let Some(e) = &r.error {
+            s.push_str(&format!("  无法读取：{e}\n"));
+            continue;
+        }
+        for f in &r.findings {
+            let sev = match f.severity {
+                "error" => "错误",
+                "warning" => "警告",
+                _ => "提示",
+            };
+            let at = match (&f.sheet, &f.cell) {
+                (Some(sh), Some(c)) => format!("{sh}!{c}"),
+                (Some(sh), None) => sh.clone(),
+                _ => "-".into(),
+            };
+            let form = if f.form.is_empty() { "-" } else { f.form.as_str() };
+            s.push_str(&format!("  {sev}  {form}  {at}  {}\n", f.message));
+        }
+        let (e, w, i) = counts(&r.findings);
+        s.push_str(&format!(
+            "  小结：识别 {} 张表（{}）；错误 {e} 条，警告 {w} 条，提示 {i} 条\n",
+            r.forms.len(),
+            r.forms.iter().map(|f| f.id.as_str()).collect::<Vec<_>>().join("、")
+        ));
+    }
+    s
+}
+
+pub fn render_json(reports: &[FileReport]) -> String {
+    #[derive(Serialize)]
+    struct Out<'a> {
+        files: &'a [FileReport],
+    }
+    serde_json::to_string_pretty(&Out { files: reports }).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}
+
+/// 0 clean, 1 when a finding is an error, 2 when a file could not be read.
+pub fn exit_code(reports: &[FileReport]) -> i32 {
+    if reports.iter().any(|r| r.error.is_some()) {
+        2
+    } else if reports.iter().any(|r| r.findings.iter().any(|f| f.severity == "error")) {
+        1
+    } else {
+        0
+    }
+}
