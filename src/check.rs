@@ -50,7 +50,11 @@ pub fn show(kind: ColKind, v: &Val) -> String {
         Val::Num(d) => match kind {
             ColKind::Amount => {
                 let r = round_dp(*d, 2);
-                if r == *d { format!("{:.2}", r) } else { d.normalize().to_string() }
+                if r == *d {
+                    format!("{:.2}", r)
+                } else {
+                    d.normalize().to_string()
+                }
             }
             ColKind::Rate => format!("{}%", round_dp(*d * Decimal::ONE_HUNDRED, 2).normalize()),
             _ => round_dp(*d, 4).normalize().to_string(),
@@ -65,7 +69,10 @@ pub fn cell_a1(book: &Book, c: &CellId, home: usize) -> Option<String> {
     if c.form == home {
         Some(at)
     } else {
-        let sheet = data.sheet.clone().unwrap_or_else(|| book.forms[c.form].0.sheet_name.clone());
+        let sheet = data
+            .sheet
+            .clone()
+            .unwrap_or_else(|| book.forms[c.form].0.sheet_name.clone());
         Some(format!("'{sheet}'!{at}"))
     }
 }
@@ -91,7 +98,10 @@ impl Ctx<'_, '_> {
     ) {
         let (form, data) = (self.book.forms[fi].0, &self.book.forms[fi].1);
         let cell = target.and_then(|t| cell_a1(self.book, t, fi));
-        let mut rel: Vec<String> = related.iter().filter_map(|c| cell_a1(self.book, c, fi)).collect();
+        let mut rel: Vec<String> = related
+            .iter()
+            .filter_map(|c| cell_a1(self.book, c, fi))
+            .collect();
         rel.dedup();
         self.out.push(Finding {
             severity: severity.as_str(),
@@ -108,17 +118,28 @@ impl Ctx<'_, '_> {
         });
     }
 
-    fn place(&self, fi: usize, c: &CellId) -> String {
-        let form = self.book.forms[fi].0;
-        let at = cell_a1(self.book, c, fi).map(|a| format!(" {a}")).unwrap_or_default();
-        let _ = form;
-        format!("{}{at}（{}）", self.book.forms[c.form].0.table_no, self.book.describe(c))
+    /// "公开02表 C10（2010450 事业运行·本年收入合计）" — the form's own sheet cell.
+    fn place(&self, c: &CellId) -> String {
+        let at = self.book.forms[c.form]
+            .1
+            .origin
+            .get(&c.key())
+            .map(|a| format!(" {a}"))
+            .unwrap_or_default();
+        format!(
+            "{}{at}（{}）",
+            self.book.forms[c.form].0.table_no,
+            self.book.describe(c)
+        )
     }
 }
 
 /// Every finding of the workbook's forms (reading notices are added by the caller).
 pub fn audit(book: &Book, calc: &Calc) -> Vec<Finding> {
-    let mut ctx = Ctx { book, out: Vec::new() };
+    let mut ctx = Ctx {
+        book,
+        out: Vec::new(),
+    };
     derived_findings(&mut ctx, calc);
     check_rules(&mut ctx, calc);
     for fi in 0..book.forms.len() {
@@ -133,7 +154,13 @@ pub fn audit(book: &Book, calc: &Calc) -> Vec<Finding> {
     ctx.out
 }
 
-fn unbound(ctx: &mut Ctx, missing: &mut HashSet<(usize, String)>, fi: usize, rule: &str, err: &BindError) {
+fn unbound(
+    ctx: &mut Ctx,
+    missing: &mut HashSet<(usize, String)>,
+    fi: usize,
+    rule: &str,
+    err: &BindError,
+) {
     match err {
         BindError::MissingForm(id) => {
             if missing.insert((fi, id.clone())) {
@@ -146,7 +173,10 @@ fn unbound(ctx: &mut Ctx, missing: &mut HashSet<(usize, String)>, fi: usize, rul
                     &[],
                     None,
                     None,
-                    format!("工作簿中没有 {other}，{}与它之间的表间核对已跳过", ctx.book.forms[fi].0.table_no),
+                    format!(
+                        "工作簿中没有 {other}，{}与它之间的表间核对已跳过",
+                        ctx.book.forms[fi].0.table_no
+                    ),
                     false,
                 );
             }
@@ -176,8 +206,12 @@ fn derived_findings(ctx: &mut Ctx, calc: &Calc) {
         d.bound.cells(&mut reads);
         let exp = show(kind, &d.expected);
         let found = show(kind, &d.filled);
-        let place = ctx.place(fi, &d.cell);
-        let rule = ctx.book.forms[fi].0.derive.iter().find(|r| r.id == d.rule_id);
+        let place = ctx.place(&d.cell);
+        let rule = ctx.book.forms[fi]
+            .0
+            .derive
+            .iter()
+            .find(|r| r.id == d.rule_id);
         let severity = rule.map_or(Severity::Error, |r| r.severity);
         match &d.agreement {
             Agreement::Tail { diff, tolerance } => ctx.push(
@@ -255,7 +289,14 @@ fn first_cell(b: &Bound) -> Option<CellId> {
     v.into_iter().next()
 }
 
-fn judge(ctx: &mut Ctx, env: &Settled, fi: usize, rule: &crate::form::Rule, bound: &Bound, target: Option<&CellId>) {
+fn judge(
+    ctx: &mut Ctx,
+    env: &Settled,
+    fi: usize,
+    rule: &crate::form::Rule,
+    bound: &Bound,
+    target: Option<&CellId>,
+) {
     let book = ctx.book;
     let mut reads = Vec::new();
     bound.cells(&mut reads);
@@ -263,12 +304,22 @@ fn judge(ctx: &mut Ctx, env: &Settled, fi: usize, rule: &crate::form::Rule, boun
         let (lv, rv) = (l.eval(env), r.eval(env));
         let subject = target.cloned().or_else(|| first_cell(l));
         let kind = subject.as_ref().map_or(ColKind::Amount, |c| book.kind(c));
-        let related: Vec<CellId> = reads.iter().filter(|c| Some(*c) != subject.as_ref()).cloned().collect();
-        let place = subject.as_ref().map(|c| ctx.place(fi, c)).unwrap_or_else(|| book.forms[fi].0.table_no.clone());
+        let related: Vec<CellId> = reads
+            .iter()
+            .filter(|c| Some(*c) != subject.as_ref())
+            .cloned()
+            .collect();
+        let place = subject
+            .as_ref()
+            .map(|c| ctx.place(c))
+            .unwrap_or_else(|| book.forms[fi].0.table_no.clone());
         let right_desc = {
             let mut cs = Vec::new();
             r.cells(&mut cs);
-            cs.iter().map(|c| ctx.place(fi, c)).collect::<Vec<_>>().join("、")
+            cs.iter()
+                .map(|c| ctx.place(c))
+                .collect::<Vec<_>>()
+                .join("、")
         };
         let (ls, rs) = (show(kind, &lv), show(kind, &rv));
         let outcome = match op {
@@ -281,7 +332,10 @@ fn judge(ctx: &mut Ctx, env: &Settled, fi: usize, rule: &crate::form::Rule, boun
                 }
             }
         };
-        let message = rule.message.clone().map(|m| m.replace("{expected}", &rs).replace("{found}", &ls));
+        let message = rule
+            .message
+            .clone()
+            .map(|m| m.replace("{expected}", &rs).replace("{found}", &ls));
         match outcome {
             Agreement::Exact => {}
             Agreement::Tail { diff, tolerance } => ctx.push(
@@ -293,7 +347,12 @@ fn judge(ctx: &mut Ctx, env: &Settled, fi: usize, rule: &crate::form::Rule, boun
                 Some(rs.clone()),
                 Some(ls.clone()),
                 message.unwrap_or_else(|| {
-                    format!("{place}：{}，{ls} 与 {right_desc} {rs} 相差 {}（允许 ±{}），可能为尾差", rule.name, diff.normalize(), tolerance.normalize())
+                    format!(
+                        "{place}：{}，{ls} 与 {right_desc} {rs} 相差 {}（允许 ±{}），可能为尾差",
+                        rule.name,
+                        diff.normalize(),
+                        tolerance.normalize()
+                    )
                 }),
                 false,
             ),
@@ -303,10 +362,17 @@ fn judge(ctx: &mut Ctx, env: &Settled, fi: usize, rule: &crate::form::Rule, boun
                 fi,
                 subject.as_ref(),
                 &related,
-                Some(format!("{}{rs}", if *op == CmpOp::Eq { "" } else { op.symbol() })),
+                Some(format!(
+                    "{}{rs}",
+                    if *op == CmpOp::Eq { "" } else { op.symbol() }
+                )),
                 Some(ls.clone()),
                 message.unwrap_or_else(|| {
-                    let rel = if *op == CmpOp::Eq { "≠".to_string() } else { format!("不满足 {}", op.symbol()) };
+                    let rel = if *op == CmpOp::Eq {
+                        "≠".to_string()
+                    } else {
+                        format!("不满足 {}", op.symbol())
+                    };
                     format!("{place}：{}，{ls} {rel} {right_desc} {rs}", rule.name)
                 }),
                 false,
@@ -314,8 +380,15 @@ fn judge(ctx: &mut Ctx, env: &Settled, fi: usize, rule: &crate::form::Rule, boun
         }
     } else if !bound.eval(env).truthy() {
         let subject = target.cloned().or_else(|| reads.first().cloned());
-        let place = subject.as_ref().map(|c| ctx.place(fi, c)).unwrap_or_else(|| book.forms[fi].0.table_no.clone());
-        let related: Vec<CellId> = reads.iter().filter(|c| Some(*c) != subject.as_ref()).cloned().collect();
+        let place = subject
+            .as_ref()
+            .map(|c| ctx.place(c))
+            .unwrap_or_else(|| book.forms[fi].0.table_no.clone());
+        let related: Vec<CellId> = reads
+            .iter()
+            .filter(|c| Some(*c) != subject.as_ref())
+            .cloned()
+            .collect();
         ctx.push(
             rule.severity,
             &rule.id,
@@ -324,7 +397,9 @@ fn judge(ctx: &mut Ctx, env: &Settled, fi: usize, rule: &crate::form::Rule, boun
             &related,
             None,
             None,
-            rule.message.clone().unwrap_or_else(|| format!("{place}：不符合“{}”", rule.name)),
+            rule.message
+                .clone()
+                .unwrap_or_else(|| format!("{place}：不符合“{}”", rule.name)),
             false,
         );
     }
@@ -337,8 +412,17 @@ fn hierarchy(ctx: &mut Ctx, fi: usize) {
     for key in &ix.orphans {
         let Some(row) = data.row(key) else { continue };
         let code = row.code.clone().unwrap_or_default();
-        let levels = form.panel(&row.panel).and_then(|p| p.coded.as_ref()).map(|c| c.levels.clone()).unwrap_or_default();
-        let parent_len = levels.iter().rev().find(|&&l| l < code.len()).copied().unwrap_or(3);
+        let levels = form
+            .panel(&row.panel)
+            .and_then(|p| p.coded.as_ref())
+            .map(|c| c.levels.clone())
+            .unwrap_or_default();
+        let parent_len = levels
+            .iter()
+            .rev()
+            .find(|&&l| l < code.len())
+            .copied()
+            .unwrap_or(3);
         let parent = code.get(..parent_len).unwrap_or("").to_string();
         let cell = CellId::new(fi, key.clone(), "");
         let at = data.origin.get(key).cloned();
@@ -362,8 +446,14 @@ fn hierarchy(ctx: &mut Ctx, fi: usize) {
         });
     }
     for row in data.rows.iter().filter(|r| r.kind == RowKind::Coded) {
-        let (Some(code), Some(panel)) = (&row.code, form.panel(&row.panel)) else { continue };
-        let levels = panel.coded.as_ref().map(|c| c.levels.clone()).unwrap_or_default();
+        let (Some(code), Some(panel)) = (&row.code, form.panel(&row.panel)) else {
+            continue;
+        };
+        let levels = panel
+            .coded
+            .as_ref()
+            .map(|c| c.levels.clone())
+            .unwrap_or_default();
         if !levels.contains(&code.len()) {
             let at = data.origin.get(&row.key).cloned();
             ctx.out.push(Finding {
@@ -373,7 +463,14 @@ fn hierarchy(ctx: &mut Ctx, fi: usize) {
                 sheet: data.sheet.clone(),
                 cell: at.clone(),
                 related: vec![],
-                expected: Some(format!("{} 位", levels.iter().map(|l| l.to_string()).collect::<Vec<_>>().join("、"))),
+                expected: Some(format!(
+                    "{} 位",
+                    levels
+                        .iter()
+                        .map(|l| l.to_string())
+                        .collect::<Vec<_>>()
+                        .join("、")
+                )),
                 found: Some(format!("{} 位", code.len())),
                 message: format!(
                     "{}{}：科目代码 {code} 长度为 {} 位，应为类 3 位、款 5 位、项 7 位",
@@ -393,8 +490,12 @@ fn code_names(ctx: &mut Ctx) {
     let mut first: HashMap<String, (usize, String, String)> = HashMap::new();
     for (fi, (form, data)) in ctx.book.forms.iter().enumerate() {
         for row in &data.rows {
-            let (Some(code), Some(name)) = (&row.code, &row.label) else { continue };
-            if row.kind != RowKind::Coded && !form.fixed_row(&row.key).is_some_and(|(_, f)| f.show_code) {
+            let (Some(code), Some(name)) = (&row.code, &row.label) else {
+                continue;
+            };
+            if row.kind != RowKind::Coded
+                && !form.fixed_row(&row.key).is_some_and(|(_, f)| f.show_code)
+            {
                 continue;
             }
             if row.kind == RowKind::Fixed {
@@ -456,7 +557,10 @@ fn empty_note(ctx: &mut Ctx, fi: usize) {
             related: vec![],
             expected: Some(note.text.clone()),
             found: None,
-            message: format!("{}为空表，但表下没有空表说明；请注明原因，如“{}”", form.table_no, note.text),
+            message: format!(
+                "{}为空表，但表下没有空表说明；请注明原因，如“{}”",
+                form.table_no, note.text
+            ),
             target: None,
             fixable: true,
         });

@@ -156,7 +156,10 @@ where
             }
         }
         Command::Check { files, format } => {
-            let reports: Vec<_> = files.iter().map(|f| crate::report::check_file(&catalog, f)).collect();
+            let reports: Vec<_> = files
+                .iter()
+                .map(|f| crate::report::check_file(&catalog, f))
+                .collect();
             let text = match format {
                 OutputFormat::Text => crate::report::render_text(&reports),
                 OutputFormat::Json => crate::report::render_json(&reports),

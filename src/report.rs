@@ -55,7 +55,10 @@ pub fn recognize_file<'c>(catalog: &'c Catalog, path: &Path) -> Result<Recognize
                         fixable: false,
                     });
                 }
-                if forms.iter().any(|(f, _): &(&crate::form::Form, FormData)| f.id == rec.form.id) {
+                if forms
+                    .iter()
+                    .any(|(f, _): &(&crate::form::Form, FormData)| f.id == rec.form.id)
+                {
                     findings.push(Finding {
                         severity: "warning",
                         rule: "duplicate-form".into(),
@@ -160,14 +163,22 @@ pub fn render_text(reports: &[FileReport]) -> String {
                 (Some(sh), None) => sh.clone(),
                 _ => "-".into(),
             };
-            let form = if f.form.is_empty() { "-" } else { f.form.as_str() };
+            let form = if f.form.is_empty() {
+                "-"
+            } else {
+                f.form.as_str()
+            };
             s.push_str(&format!("  {sev}  {form}  {at}  {}\n", f.message));
         }
         let (e, w, i) = counts(&r.findings);
         s.push_str(&format!(
             "  小结：识别 {} 张表（{}）；错误 {e} 条，警告 {w} 条，提示 {i} 条\n",
             r.forms.len(),
-            r.forms.iter().map(|f| f.id.as_str()).collect::<Vec<_>>().join("、")
+            r.forms
+                .iter()
+                .map(|f| f.id.as_str())
+                .collect::<Vec<_>>()
+                .join("、")
         ));
     }
     s
@@ -178,14 +189,18 @@ pub fn render_json(reports: &[FileReport]) -> String {
     struct Out<'a> {
         files: &'a [FileReport],
     }
-    serde_json::to_string_pretty(&Out { files: reports }).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    serde_json::to_string_pretty(&Out { files: reports })
+        .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
 }
 
 /// 0 clean, 1 when a finding is an error, 2 when a file could not be read.
 pub fn exit_code(reports: &[FileReport]) -> i32 {
     if reports.iter().any(|r| r.error.is_some()) {
         2
-    } else if reports.iter().any(|r| r.findings.iter().any(|f| f.severity == "error")) {
+    } else if reports
+        .iter()
+        .any(|r| r.findings.iter().any(|f| f.severity == "error"))
+    {
         1
     } else {
         0

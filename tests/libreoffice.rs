@@ -31,27 +31,47 @@ fn libreoffice_recalculates_every_template_without_error_values() {
             let fa = a.worksheet_formula(&sheet).unwrap();
             let rb = b.worksheet_range(&sheet).unwrap();
             for (r, c, v) in rb.used_cells() {
-                let (r, c) = (r as u32 + rb.start().unwrap().0, c as u32 + rb.start().unwrap().1);
+                let (r, c) = (
+                    r as u32 + rb.start().unwrap().0,
+                    c as u32 + rb.start().unwrap().1,
+                );
                 let bad = matches!(v, Data::Error(_))
                     || matches!(v, Data::String(s) if s.starts_with('#') || s.starts_with("Err:"));
-                assert!(!bad, "{sheet} row {} col {}: LibreOffice shows {v:?}", r + 1, c + 1);
+                assert!(
+                    !bad,
+                    "{sheet} row {} col {}: LibreOffice shows {v:?}",
+                    r + 1,
+                    c + 1
+                );
             }
             for (r, c, f) in fa.used_cells() {
                 if f.is_empty() {
                     continue;
                 }
                 formulas_seen += 1;
-                let pos = (r as u32 + fa.start().unwrap().0, c as u32 + fa.start().unwrap().1);
+                let pos = (
+                    r as u32 + fa.start().unwrap().0,
+                    c as u32 + fa.start().unwrap().1,
+                );
                 let ours = ra.get_value(pos).cloned().unwrap_or(Data::Empty);
                 let theirs = rb.get_value(pos).cloned().unwrap_or(Data::Empty);
                 let same = match (&ours, &theirs) {
                     (Data::Float(x), Data::Float(y)) => (x - y).abs() < 0.005,
-                    (Data::Float(x), Data::Int(y)) | (Data::Int(y), Data::Float(x)) => (x - *y as f64).abs() < 0.005,
+                    (Data::Float(x), Data::Int(y)) | (Data::Int(y), Data::Float(x)) => {
+                        (x - *y as f64).abs() < 0.005
+                    }
                     (x, y) => x == y,
                 };
-                assert!(same, "{sheet} {pos:?} ={f}: we stored {ours:?}, LibreOffice computes {theirs:?}");
+                assert!(
+                    same,
+                    "{sheet} {pos:?} ={f}: we stored {ours:?}, LibreOffice computes {theirs:?}"
+                );
             }
         }
-        assert!(formulas_seen > 0, "{} templates have formulas", family.as_str());
+        assert!(
+            formulas_seen > 0,
+            "{} templates have formulas",
+            family.as_str()
+        );
     }
 }

@@ -22,7 +22,11 @@ fn run(args: &[&str]) -> (i32, String, String) {
     let mut argv = vec!["fiscalform"];
     argv.extend_from_slice(args);
     let code = fiscalform::cli::run(argv, &mut out, &mut err);
-    (code, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
+    (
+        code,
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(err).unwrap(),
+    )
 }
 
 fn text_of(d: &Data) -> String {
@@ -47,13 +51,22 @@ fn every_form_is_written_as_its_definition_lays_it_out() {
         let path = dir.join(format!("{}.xlsx", family.as_str()));
         fiscalform::cli::write_template(&forms, Some("2023"), Some("测试单位"), &path).unwrap();
         // The layout the definitions give, computed independently of the file.
-        let book = Book::new(forms.iter().map(|f| (*f, blank_data(f, Some("测试单位"), Some("2023"), true))).collect());
+        let book = Book::new(
+            forms
+                .iter()
+                .map(|f| (*f, blank_data(f, Some("测试单位"), Some("2023"), true)))
+                .collect(),
+        );
         let calc = compute(&book, Mode::Fix, true);
         let placement = place(&book, &calc);
 
         let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
         wb.load_merged_regions().unwrap();
-        assert_eq!(wb.sheet_names(), placement.sheets, "one sheet per form, in order");
+        assert_eq!(
+            wb.sheet_names(),
+            placement.sheets,
+            "one sheet per form, in order"
+        );
         for (fi, sheet) in placement.sheets.iter().enumerate() {
             let values = wb.worksheet_range(sheet).unwrap();
             let formulas = wb.worksheet_formula(sheet).unwrap();
@@ -74,8 +87,16 @@ fn every_form_is_written_as_its_definition_lays_it_out() {
                     Content::Cell(id) if calc.derived.contains_key(id) => {
                         derived += 1;
                         let f = formulas.get_value(at).cloned().unwrap_or_default();
-                        assert!(!f.is_empty(), "derived cell {} has a formula at {here}", id.key());
-                        assert!(!got.is_empty(), "derived cell {} stores its result at {here}", id.key());
+                        assert!(
+                            !f.is_empty(),
+                            "derived cell {} has a formula at {here}",
+                            id.key()
+                        );
+                        assert!(
+                            !got.is_empty(),
+                            "derived cell {} stores its result at {here}",
+                            id.key()
+                        );
                     }
                     _ => {}
                 }
@@ -84,7 +105,10 @@ fn every_form_is_written_as_its_definition_lays_it_out() {
                     assert!(merges.contains(&want), "merge {:?} at {here}", want);
                 }
             }
-            assert_eq!(derived, calc.derived.keys().filter(|c| c.form == fi).count());
+            assert_eq!(
+                derived,
+                calc.derived.keys().filter(|c| c.form == fi).count()
+            );
         }
     }
 }
@@ -94,8 +118,15 @@ fn template_titles_carry_year_unit_and_table_number() {
     let dir = out_dir("templates-titles");
     let path = dir.join("f.xlsx");
     let (code, out, err) = run(&[
-        "template", "final-01", "final-02", "--year", "2023", "--unit", "株洲市长株潭一体化发展事务中心",
-        "-o", path.to_str().unwrap(),
+        "template",
+        "final-01",
+        "final-02",
+        "--year",
+        "2023",
+        "--unit",
+        "株洲市长株潭一体化发展事务中心",
+        "-o",
+        path.to_str().unwrap(),
     ]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("公开01表"));
@@ -115,7 +146,10 @@ fn template_titles_carry_year_unit_and_table_number() {
 fn bad_arguments_exit_2_with_a_message() {
     let (code, _, err) = run(&["template", "final-99", "-o", "/tmp/x.xlsx"]);
     assert_eq!(code, 2);
-    assert!(err.contains("final-99") && err.contains("fiscalform forms"), "{err}");
+    assert!(
+        err.contains("final-99") && err.contains("fiscalform forms"),
+        "{err}"
+    );
     let (code, _, err) = run(&["template", "-o", "/tmp/x.xlsx"]);
     assert_eq!(code, 2);
     assert!(err.contains("--family"), "{err}");
@@ -149,17 +183,25 @@ fn refused(extra: &str) -> String {
 #[test]
 fn a_valid_minimal_definition_compiles() {
     let extra = "[[derive]]\nid = \"t\"\nname = \"合计\"\ncells = [\"L3\"]\nexpr = \"L1 + L2\"\n";
-    let cat = Catalog::from_sources(vec![("t-01.toml".into(), format!("{MINIMAL}{extra}"))]).unwrap();
+    let cat =
+        Catalog::from_sources(vec![("t-01.toml".into(), format!("{MINIMAL}{extra}"))]).unwrap();
     assert_eq!(cat.forms[0].derive.len(), 1);
 }
 
 #[test]
 fn unknown_reference_is_refused_naming_file_form_and_field() {
-    let msg = refused("[[derive]]\nid = \"t\"\nname = \"合计\"\ncells = [\"L3\"]\nexpr = \"L1 + L9\"\n");
-    assert!(msg.contains("t-01.toml") && msg.contains("t-01") && msg.contains("derive[0]（t）"), "{msg}");
+    let msg =
+        refused("[[derive]]\nid = \"t\"\nname = \"合计\"\ncells = [\"L3\"]\nexpr = \"L1 + L9\"\n");
+    assert!(
+        msg.contains("t-01.toml") && msg.contains("t-01") && msg.contains("derive[0]（t）"),
+        "{msg}"
+    );
     assert!(msg.contains("L9"), "{msg}");
     let msg = refused("[[check]]\nid = \"x\"\nname = \"跨表\"\nexpr = \"L3 == 'final-77'!L1\"\n");
-    assert!(msg.contains("check[0]（x）") && msg.contains("final-77"), "{msg}");
+    assert!(
+        msg.contains("check[0]（x）") && msg.contains("final-77"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -168,7 +210,10 @@ fn cycle_between_derived_cells_is_refused() {
         "[[derive]]\nid = \"a\"\nname = \"甲\"\ncells = [\"L1\"]\nexpr = \"L3 - L2\"\n\
          [[derive]]\nid = \"b\"\nname = \"合计\"\ncells = [\"L3\"]\nexpr = \"L1 + L2\"\n",
     );
-    assert!(msg.contains("循环引用") && msg.contains("L1.amount") && msg.contains("L3.amount"), "{msg}");
+    assert!(
+        msg.contains("循环引用") && msg.contains("L1.amount") && msg.contains("L3.amount"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -177,24 +222,45 @@ fn derived_cell_declared_as_input_is_refused() {
         "{ line = 3, label = \"合计\" }",
         "{ line = 3, label = \"合计\", inputs = [\"amount\"] }",
     );
-    let src = format!("{src}[[derive]]\nid = \"t\"\nname = \"合计\"\ncells = [\"L3\"]\nexpr = \"L1 + L2\"\n");
-    let msg = Catalog::from_sources(vec![("t-01.toml".into(), src)]).unwrap_err().to_string();
-    assert!(msg.contains("既是计算单元格又被声明为填报单元格") && msg.contains("derive[0]（t）"), "{msg}");
+    let src = format!(
+        "{src}[[derive]]\nid = \"t\"\nname = \"合计\"\ncells = [\"L3\"]\nexpr = \"L1 + L2\"\n"
+    );
+    let msg = Catalog::from_sources(vec![("t-01.toml".into(), src)])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.contains("既是计算单元格又被声明为填报单元格") && msg.contains("derive[0]（t）"),
+        "{msg}"
+    );
 }
 
 #[test]
 fn duplicate_ids_are_refused() {
-    let src = MINIMAL.replace("{ line = 2, label = \"乙\" }", "{ line = 2, label = \"乙\", id = \"L1\" }");
-    let msg = Catalog::from_sources(vec![("t-01.toml".into(), src)]).unwrap_err().to_string();
-    assert!(msg.contains("行 id“L1”重复") && msg.contains("rows[1]"), "{msg}");
+    let src = MINIMAL.replace(
+        "{ line = 2, label = \"乙\" }",
+        "{ line = 2, label = \"乙\", id = \"L1\" }",
+    );
+    let msg = Catalog::from_sources(vec![("t-01.toml".into(), src)])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.contains("行 id“L1”重复") && msg.contains("rows[1]"),
+        "{msg}"
+    );
     let msg = refused(
         "[[derive]]\nid = \"t\"\nname = \"甲\"\ncells = [\"L3\"]\nexpr = \"L1 + L2\"\n\
          [[check]]\nid = \"t\"\nname = \"乙\"\nexpr = \"L3 >= 0\"\n",
     );
     assert!(msg.contains("规则 id“t”重复"), "{msg}");
-    let two = vec![("a.toml".to_string(), MINIMAL.to_string()), ("b.toml".to_string(), MINIMAL.to_string())];
+    let two = vec![
+        ("a.toml".to_string(), MINIMAL.to_string()),
+        ("b.toml".to_string(), MINIMAL.to_string()),
+    ];
     let msg = Catalog::from_sources(two).unwrap_err().to_string();
-    assert!(msg.contains("b.toml") && msg.contains("表 id 与 a.toml 重复"), "{msg}");
+    assert!(
+        msg.contains("b.toml") && msg.contains("表 id 与 a.toml 重复"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -204,18 +270,31 @@ fn overlapping_merges_are_refused() {
         "header = [[\"项目\", \"行次\", \"金额\"]]",
         "header = [[{ text = \"项目\", rows = 3 }, \"行次\", \"金额\"], [\"a\", \"b\"]]",
     );
-    let msg = Catalog::from_sources(vec![("t-01.toml".into(), src)]).unwrap_err().to_string();
+    let msg = Catalog::from_sources(vec![("t-01.toml".into(), src)])
+        .unwrap_err()
+        .to_string();
     assert!(msg.contains("重叠") && msg.contains("blocks"), "{msg}");
     // A label spanning past its own row's cells.
-    let src = MINIMAL.replace("{ line = 1, label = \"甲\" }", "{ line = 1, label = \"甲\", label_span = 9 }");
+    let src = MINIMAL.replace(
+        "{ line = 1, label = \"甲\" }",
+        "{ line = 1, label = \"甲\", label_span = 9 }",
+    );
     assert!(Catalog::from_sources(vec![("t-01.toml".into(), src)]).is_err());
 }
 
 #[test]
 fn header_narrower_than_the_table_is_refused() {
-    let src = MINIMAL.replace("header = [[\"项目\", \"行次\", \"金额\"]]", "header = [[\"项目\", \"金额\"]]");
-    let msg = Catalog::from_sources(vec![("t-01.toml".into(), src)]).unwrap_err().to_string();
-    assert!(msg.contains("header[0]") && msg.contains("表格有 3 列"), "{msg}");
+    let src = MINIMAL.replace(
+        "header = [[\"项目\", \"行次\", \"金额\"]]",
+        "header = [[\"项目\", \"金额\"]]",
+    );
+    let msg = Catalog::from_sources(vec![("t-01.toml".into(), src)])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.contains("header[0]") && msg.contains("表格有 3 列"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -223,7 +302,10 @@ fn syntax_errors_name_the_line() {
     let msg = Catalog::from_sources(vec![("t-01.toml".into(), "id = \"x\"\ntitle = 3\n".into())])
         .unwrap_err()
         .to_string();
-    assert!(msg.contains("t-01.toml") && msg.contains("第 2 行"), "{msg}");
+    assert!(
+        msg.contains("t-01.toml") && msg.contains("第 2 行"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -232,7 +314,10 @@ fn templates_dir_replaces_the_built_in_definitions() {
     std::fs::write(dir.join("t-01.toml"), MINIMAL).unwrap();
     let (code, out, err) = run(&["--templates", dir.to_str().unwrap(), "forms"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("t-01") && out.contains("测试01表") && !out.contains("final-01"), "{out}");
+    assert!(
+        out.contains("t-01") && out.contains("测试01表") && !out.contains("final-01"),
+        "{out}"
+    );
     std::fs::write(dir.join("t-02.toml"), "id = \"t-02\"\n").unwrap();
     let (code, _, err) = run(&["--templates", dir.to_str().unwrap(), "forms"]);
     assert_eq!(code, 2);

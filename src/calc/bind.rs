@@ -393,8 +393,9 @@ impl Book<'_> {
                 let panel_default = self
                     .panel_of(fi, &key)
                     .and_then(|p| p.default_column().map(str::to_string));
-                match (panel_default, s.col) {
-                    (Some(c), _) if !local || s.col.is_none() => c,
+                let ctx_col = s.col.filter(|c| !c.is_empty());
+                match (panel_default, ctx_col) {
+                    (Some(c), _) if !local || ctx_col.is_none() => c,
                     (_, Some(c)) => c.to_string(),
                     (Some(c), None) => c,
                     (None, None) => {

@@ -43,18 +43,30 @@ fn labels(layout: &Layout, id: &str) -> Option<Labels> {
         rr -= 1;
         match text_at(layout, rr, c).map(|p| &p.content) {
             Some(Content::Cell(_)) => continue,
-            Some(Content::Text(t)) if !t.trim().is_empty() && text_at(layout, rr, c).is_some_and(|p| p.row + p.rows <= r) => {
+            Some(Content::Text(t))
+                if !t.trim().is_empty()
+                    && text_at(layout, rr, c).is_some_and(|p| p.row + p.rows <= r) =>
+            {
                 up = Some(t.clone());
                 break;
             }
             _ => break,
         }
     }
+    // Value cells between this one and its row label share that label: 总分 | 100 | 97.
+    let label_end = layout
+        .cells
+        .iter()
+        .filter(|p| p.row <= r && r < p.row + p.rows && p.col + p.cols <= c)
+        .filter(|p| matches!(&p.content, Content::Text(t) if !t.trim().is_empty()))
+        .map(|p| p.col + p.cols)
+        .max()
+        .unwrap_or(0);
     let nth = if up.is_none() {
         layout
             .addr
             .iter()
-            .filter(|(_, &(r2, c2))| r2 == r && c2 < c)
+            .filter(|(_, &(r2, c2))| r2 == r && c2 < c && c2 >= label_end)
             .count()
     } else {
         0
@@ -79,10 +91,16 @@ fn find_label(rd: &Reader, key: &str, from: u32, to: u32) -> Option<(u32, u16, O
     let bare = strip_parens(key);
     for r in from..to {
         for c in 0..rd.sheet.width() {
-            if rd.sheet.merge_at(r, c).is_some_and(|m| (m.first_row, m.first_col) != (r, c)) {
+            if rd
+                .sheet
+                .merge_at(r, c)
+                .is_some_and(|m| (m.first_row, m.first_col) != (r, c))
+            {
                 continue;
             }
-            let Cell::Text(t) = rd.sheet.get(r, c) else { continue };
+            let Cell::Text(t) = rd.sheet.get(r, c) else {
+                continue;
+            };
             let k = label_key(t);
             if k == key || strip_parens(&k) == bare {
                 return Some((r, c, None));
@@ -90,7 +108,10 @@ fn find_label(rd: &Reader, key: &str, from: u32, to: u32) -> Option<(u32, u16, O
             // "其中：一般公共预算：3,660.33" — the value written after the label.
             for (lk, _) in [(key, ()), (bare.as_str(), ())] {
                 if let Some(rest) = k.strip_prefix(lk).and_then(|s| s.strip_prefix(':')) {
-                    let original = t.splitn(2, lk.chars().last().unwrap_or(':')).nth(1).unwrap_or("");
+                    let original = t
+                        .splitn(2, lk.chars().last().unwrap_or(':'))
+                        .nth(1)
+                        .unwrap_or("");
                     let _ = original;
                     return Some((r, c, Some(rest.to_string())));
                 }
@@ -117,13 +138,19 @@ pub(crate) fn read_cells(rd: &mut Reader, rows: &[Vec<GridCellDef>], from: u32, 
         .iter()
         .flatten()
         .filter_map(|c| match c {
-            GridCellDef::Cell { id: Some(id), kind, .. } => Some((id.clone(), kind.unwrap_or(ColKind::Amount))),
+            GridCellDef::Cell {
+                id: Some(id), kind, ..
+            } => Some((id.clone(), kind.unwrap_or(ColKind::Amount))),
             _ => None,
         })
         .collect();
     for (id, kind) in ids {
-        let Some(lab) = labels(&rd.blank, &id) else { continue };
-        let Some(at) = locate(rd, &lab, &known, from, to) else { continue };
+        let Some(lab) = labels(&rd.blank, &id) else {
+            continue;
+        };
+        let Some(at) = locate(rd, &lab, &known, from, to) else {
+            continue;
+        };
         let (val, r, c) = match at {
             Found::Cell(r, c) => {
                 let cell = rd.sheet.shown(r, c).clone();
@@ -146,10 +173,28 @@ enum Found {
     Embedded(u32, u16, String),
 }
 
-fn locate(rd: &mut Reader, lab: &Labels, known: &HashSet<String>, from: u32, to: u32) -> Option<Found> {
-    let left = lab.left.as_ref().map(|l| label_key(l)).filter(|k| !k.is_empty());
-    let up = lab.up.as_ref().map(|l| label_key(l)).filter(|k| !k.is_empty());
-    let is_label = |rd: &Reader, r: u32, c: u16| rd.text_key(r, c).is_some_and(|k| known.contains(&k) || known.contains(&strip_parens(&k)) || k.ends_with(':'));
+fn locate(
+    rd: &mut Reader,
+    lab: &Labels,
+    known: &HashSet<String>,
+    from: u32,
+    to: u32,
+) -> Option<Found> {
+    let left = lab
+        .left
+        .as_ref()
+        .map(|l| label_key(l))
+        .filter(|k| !k.is_empty());
+    let up = lab
+        .up
+        .as_ref()
+        .map(|l| label_key(l))
+        .filter(|k| !k.is_empty());
+    let is_label = |rd: &Reader, r: u32, c: u16| {
+        rd.text_key(r, c).is_some_and(|k| {
+            known.contains(&k) || known.contains(&strip_parens(&k)) || k.ends_with(':')
+        })
+    };
     match (left, up) {
         (Some(l), up) => {
             let (lr, lc, embedded) = find_label(rd, &l, from, to)?;
@@ -160,7 +205,9 @@ fn locate(rd: &mut Reader, lab: &Labels, known: &HashSet<String>, from: u32, to:
                 }
             }
             if let Some(u) = up {
-                if let Some((ur, uc, _)) = find_label(rd, &u, from.min(lr).saturating_sub(4), lr + 1) {
+                if let Some((ur, uc, _)) =
+                    find_label(rd, &u, from.min(lr).saturating_sub(4), lr + 1)
+                {
                     rd.consume(ur, uc);
                     // The crossing, or the first value below a label the left label spans.
                     let mut r = lr.max(last_row(rd, ur, uc) + 1);
@@ -231,7 +278,11 @@ fn value_of(rd: &mut Reader, cell: &Cell, kind: ColKind, r: u32, c: u16, id: &st
                 "not-a-number",
                 r,
                 c,
-                format!("{} {}（{id}）应为数字，实为“{t}”；请填写数字，没有数据请留空或填“——”", rd.form.table_no, a1(r, c)),
+                format!(
+                    "{} {}（{id}）应为数字，实为“{t}”；请填写数字，没有数据请留空或填“——”",
+                    rd.form.table_no,
+                    a1(r, c)
+                ),
             );
             Val::Text(t)
         }
@@ -265,7 +316,10 @@ fn consume_labels(rd: &mut Reader, rows: &[Vec<GridCellDef>], from: u32, to: u32
         .collect();
     for r in from..to.min(rd.sheet.height()) {
         for c in 0..rd.sheet.width() {
-            if rd.text_key(r, c).is_some_and(|k| keys.contains(&k) || keys.contains(&strip_parens(&k))) {
+            if rd
+                .text_key(r, c)
+                .is_some_and(|k| keys.contains(&k) || keys.contains(&strip_parens(&k)))
+            {
                 rd.consume(r, c);
             }
         }

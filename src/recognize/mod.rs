@@ -79,7 +79,11 @@ pub fn strip_parens(k: &str) -> String {
 
 fn form_title_keys(form: &Form) -> Vec<String> {
     let mut keys = vec![title_key(&form.title.replace("{year}", ""))];
-    keys.extend(form.aliases.iter().map(|a| title_key(&a.replace("{year}", ""))));
+    keys.extend(
+        form.aliases
+            .iter()
+            .map(|a| title_key(&a.replace("{year}", ""))),
+    );
     keys.retain(|k| k.chars().count() >= 4);
     keys
 }
@@ -89,13 +93,21 @@ fn form_title_keys(form: &Form) -> Vec<String> {
 pub fn identify<'c>(catalog: &'c Catalog, sheet: &Sheet) -> Option<&'c Form> {
     let top: Vec<String> = (0..sheet.height().min(12))
         .flat_map(|r| (0..sheet.width().min(30)).map(move |c| (r, c)))
-        .filter_map(|(r, c)| sheet.get(r, c).as_text().map(|t| strip_parens(&label_key(t))))
+        .filter_map(|(r, c)| {
+            sheet
+                .get(r, c)
+                .as_text()
+                .map(|t| strip_parens(&label_key(t)))
+        })
         .collect();
     let mut best: Option<(usize, &Form)> = None;
     for form in &catalog.forms {
         let mut score = 0;
         for key in form_title_keys(form) {
-            if top.iter().any(|t| t.contains(&key) && t.chars().count() <= key.chars().count() + 12) {
+            if top
+                .iter()
+                .any(|t| t.contains(&key) && t.chars().count() <= key.chars().count() + 12)
+            {
                 score = score.max(100 + key.chars().count());
             }
         }
@@ -147,7 +159,14 @@ impl Reader<'_> {
             _ => None,
         }
     }
-    pub fn notice(&mut self, severity: Severity, rule: &'static str, r: u32, c: u16, message: String) {
+    pub fn notice(
+        &mut self,
+        severity: Severity,
+        rule: &'static str,
+        r: u32,
+        c: u16,
+        message: String,
+    ) {
         self.notices.push(Notice {
             severity,
             rule,
@@ -183,9 +202,7 @@ pub fn recognize_sheet<'c>(form: &'c Form, sheet: &Sheet) -> Recognized<'c> {
         grid::read_signature(&mut rd);
     }
     read_rest(&mut rd, cursor);
-    let Reader {
-        data, notices, ..
-    } = rd;
+    let Reader { data, notices, .. } = rd;
     Recognized {
         form,
         data,
@@ -197,10 +214,17 @@ pub fn recognize_sheet<'c>(form: &'c Form, sheet: &Sheet) -> Recognized<'c> {
 /// after them.
 fn read_top(rd: &mut Reader) -> u32 {
     let keys = form_title_keys(rd.form);
-    let unit_keys: Vec<String> = [rd.form.unit_label.as_str(), "部门：", "部门名称：", "单位名称：", "预算部门：", "单位："]
-        .iter()
-        .map(|s| label_key(s))
-        .collect();
+    let unit_keys: Vec<String> = [
+        rd.form.unit_label.as_str(),
+        "部门：",
+        "部门名称：",
+        "单位名称：",
+        "预算部门：",
+        "单位：",
+    ]
+    .iter()
+    .map(|s| label_key(s))
+    .collect();
     let no = label_key(&rd.form.table_no);
     let money = label_key(&rd.form.money_unit);
     let mut title_row = None;
@@ -219,7 +243,10 @@ fn read_top(rd: &mut Reader) -> u32 {
                 }
                 rd.consume(r, c);
                 last = r;
-            } else if let Some(u) = unit_keys.iter().find(|u| k.starts_with(u.as_str()) && k.len() >= u.len()) {
+            } else if let Some(u) = unit_keys
+                .iter()
+                .find(|u| k.starts_with(u.as_str()) && k.len() >= u.len())
+            {
                 let name = t
                     .trim()
                     .split_once(['：', ':'])
@@ -231,7 +258,10 @@ fn read_top(rd: &mut Reader) -> u32 {
                 }
                 rd.consume(r, c);
                 last = last.max(r);
-            } else if k == no || (!money.is_empty() && (k == money || k.starts_with("金额单位") || k.starts_with("单位:万元"))) {
+            } else if k == no
+                || (!money.is_empty()
+                    && (k == money || k.starts_with("金额单位") || k.starts_with("单位:万元")))
+            {
                 rd.consume(r, c);
                 last = last.max(r);
             } else if let Some(y) = year_only(&k) {
@@ -274,7 +304,11 @@ fn read_rest(rd: &mut Reader, after: u32) {
             .filter(|&c| !rd.consumed.contains(&(r, c)))
             .any(|c| matches!(rd.sheet.get(r, c), Cell::Number(_)));
         if !texts.is_empty() && !numbers {
-            let line = texts.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join(" ");
+            let line = texts
+                .iter()
+                .map(|(_, t)| t.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
             rd.data.remarks.push(line);
             for (c, _) in texts {
                 rd.consume(r, c);
@@ -305,7 +339,10 @@ fn read_rest(rd: &mut Reader, after: u32) {
             severity: Severity::Warning,
             rule: "value-outside-form",
             cell: s.cell.clone(),
-            message: format!("{} 处有内容“{}”，但{}没有对应的单元格；已保留，请核对是否填错位置", s.cell, s.text, rd.form.table_no),
+            message: format!(
+                "{} 处有内容“{}”，但{}没有对应的单元格；已保留，请核对是否填错位置",
+                s.cell, s.text, rd.form.table_no
+            ),
         });
         rd.data.strays.push(s);
     }

@@ -7,7 +7,9 @@ use crate::expr::Val;
 use crate::form::{ColKind, ColumnDef, Panel, Severity};
 use crate::layout::header_cells;
 use crate::model::{RowData, RowKind};
-use crate::normalize::{a1, label_key, parse_amount, parse_code, parse_rate, Amount, SplitCodeState};
+use crate::normalize::{
+    a1, label_key, parse_amount, parse_code, parse_rate, Amount, SplitCodeState,
+};
 use crate::read::Cell;
 use indexmap::IndexMap;
 use std::collections::HashSet;
@@ -73,8 +75,11 @@ fn is_column_number_row(keys: &[String]) -> bool {
         && keys.iter().all(|k| {
             k == "栏次" || k.chars().all(|c| c == '*') || k.parse::<u32>().is_ok_and(|n| n <= 60)
         })
-        || keys.len() >= 3 && keys.iter().all(|k| k.parse::<u32>().is_ok_and(|n| n <= 60))
-            && keys.windows(2).all(|w| w[0].parse::<u32>().ok().map(|a| a + 1) == w[1].parse().ok())
+        || keys.len() >= 3
+            && keys.iter().all(|k| k.parse::<u32>().is_ok_and(|n| n <= 60))
+            && keys
+                .windows(2)
+                .all(|w| w[0].parse::<u32>().ok().map(|a| a + 1) == w[1].parse().ok())
 }
 
 fn row_keys(rd: &Reader, r: u32) -> Vec<String> {
@@ -114,7 +119,11 @@ pub(crate) fn strip_ordinal(k: &str) -> String {
     let lead: String = s.chars().take_while(|c| numerals(*c)).collect();
     if !lead.is_empty() {
         let rest = &s[lead.len()..];
-        if let Some(r) = rest.strip_prefix('、').or_else(|| rest.strip_prefix('.')).or_else(|| rest.strip_prefix('．')) {
+        if let Some(r) = rest
+            .strip_prefix('、')
+            .or_else(|| rest.strip_prefix('.'))
+            .or_else(|| rest.strip_prefix('．'))
+        {
             s = r.to_string();
         }
     }
@@ -178,7 +187,10 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
     let Some(anchor) = (start..height.min(start + 80)).find(|&r| {
         let keys = row_keys(rd, r);
         let hits: HashSet<&String> = keys.iter().filter(|k| leaf_keys.contains(k)).collect();
-        hits.len() >= needed && !keys.iter().any(|k| row_labels.contains(&strip_ordinal(k)) && !all_texts.contains(k))
+        hits.len() >= needed
+            && !keys
+                .iter()
+                .any(|k| row_labels.contains(&strip_ordinal(k)) && !all_texts.contains(k))
     }) else {
         return start;
     };
@@ -197,7 +209,9 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
     while data_start < height {
         let keys = row_keys(rd, data_start);
         let header_like = !keys.is_empty()
-            && keys.iter().all(|k| all_texts.contains(k) || k == "栏次" || k == "行次")
+            && keys
+                .iter()
+                .all(|k| all_texts.contains(k) || k == "栏次" || k == "行次")
             && !keys.iter().any(|k| row_labels.contains(&strip_ordinal(k)));
         if header_like || is_column_number_row(&keys) {
             data_start += 1;
@@ -231,7 +245,12 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
     // Panels' sheet column ranges, to find split code columns inside them.
     let mut ranges = Vec::new();
     for (pi, _) in block.panels.iter().enumerate() {
-        let cols: Vec<u16> = defs.iter().zip(&mapping).filter(|(d, _)| d.panel == pi).filter_map(|(_, m)| *m).collect();
+        let cols: Vec<u16> = defs
+            .iter()
+            .zip(&mapping)
+            .filter(|(d, _)| d.panel == pi)
+            .filter_map(|(_, m)| *m)
+            .collect();
         ranges.push((cols.iter().min().copied(), cols.iter().max().copied()));
     }
     let code_sources: Vec<CodeSource> = block
@@ -254,7 +273,8 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         .filter(|k| !k.is_empty())
         .collect();
     let stop_keys = later_block_keys(rd, bi);
-    let mut split_state: Vec<SplitCodeState> = block.panels.iter().map(|_| SplitCodeState::new()).collect();
+    let mut split_state: Vec<SplitCodeState> =
+        block.panels.iter().map(|_| SplitCodeState::new()).collect();
     let mut list_counter: Vec<usize> = vec![0; block.panels.len()];
     let mut empty_run = 0;
     let mut r = data_start;
@@ -274,11 +294,14 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         if first_key.starts_with("注:") || first_key.starts_with("说明:") || first_key == "注" {
             break;
         }
-        if keys.iter().any(|k| footer_keys.contains(k)) || keys.iter().any(|k| stop_keys.contains(k)) {
+        if keys.iter().any(|k| footer_keys.contains(k))
+            || keys.iter().any(|k| stop_keys.contains(k))
+        {
             break;
         }
         if is_column_number_row(&keys)
-            || keys.iter().filter(|k| leaf_keys.contains(k)).count() >= 2 && keys.iter().all(|k| all_texts.contains(k))
+            || keys.iter().filter(|k| leaf_keys.contains(k)).count() >= 2
+                && keys.iter().all(|k| all_texts.contains(k))
         {
             // 栏次 row or a header repeated on a continuation page.
             rd.consume_row(r);
@@ -287,7 +310,16 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         }
         let mut any = false;
         for (pi, panel) in block.panels.iter().enumerate() {
-            any |= read_panel_row(rd, pi, panel, r, &col_of, code_sources[pi], &mut split_state[pi], &mut list_counter[pi]);
+            any |= read_panel_row(
+                rd,
+                pi,
+                panel,
+                r,
+                &col_of,
+                code_sources[pi],
+                &mut split_state[pi],
+                &mut list_counter[pi],
+            );
         }
         if any {
             last_data = r;
@@ -296,7 +328,13 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
     }
     let mut end = last_data + 1;
     if !block.footer.is_empty() {
-        end = grid::read_cells(rd, &block.footer, r.min(height), (r + block.footer.len() as u32 + 3).min(height)).max(end);
+        end = grid::read_cells(
+            rd,
+            &block.footer,
+            r.min(height),
+            (r + block.footer.len() as u32 + 3).min(height),
+        )
+        .max(end);
     }
     if let Some(label) = &block.side_label {
         let key = label_key(label);
@@ -318,7 +356,9 @@ fn later_block_keys(rd: &Reader, bi: usize) -> HashSet<String> {
     for b in &rd.form.blocks[bi + 1..] {
         for row in &b.grid {
             for c in row {
-                if let crate::form::GridCellDef::Text(t) | crate::form::GridCellDef::Cell { text: Some(t), .. } = c {
+                if let crate::form::GridCellDef::Text(t)
+                | crate::form::GridCellDef::Cell { text: Some(t), .. } = c
+                {
                     let k = label_key(t);
                     if k.chars().count() >= 2 {
                         keys.insert(k);
@@ -348,8 +388,14 @@ fn code_source(
         return CodeSource::None;
     }
     let lo = range.0.unwrap_or(0);
-    let hi = all.get(pi + 1).and_then(|r| r.0).map_or(sheet_texts.len() as u16, |n| n);
-    let find = |k: &str| (lo.saturating_sub(1)..hi.min(sheet_texts.len() as u16)).find(|&c| sheet_texts[c as usize].contains(k));
+    let hi = all
+        .get(pi + 1)
+        .and_then(|r| r.0)
+        .map_or(sheet_texts.len() as u16, |n| n);
+    let find = |k: &str| {
+        (lo.saturating_sub(1)..hi.min(sheet_texts.len() as u16))
+            .find(|&c| sheet_texts[c as usize].contains(k))
+    };
     if let (Some(a), Some(b), Some(c)) = (find("类"), find("款"), find("项")) {
         if a < b && b < c {
             return CodeSource::Split(a, b, c);
@@ -362,8 +408,11 @@ fn code_source(
             }
         }
     }
-    let by_name = (lo..hi.min(sheet_texts.len() as u16))
-        .find(|&c| sheet_texts[c as usize].iter().any(|k| k.contains("代码") || k.contains("编码")));
+    let by_name = (lo..hi.min(sheet_texts.len() as u16)).find(|&c| {
+        sheet_texts[c as usize]
+            .iter()
+            .any(|k| k.contains("代码") || k.contains("编码"))
+    });
     match by_name {
         Some(c) => CodeSource::Single(c),
         None => CodeSource::None,
@@ -374,7 +423,9 @@ fn read_code(rd: &Reader, r: u32, src: CodeSource, state: &mut SplitCodeState) -
     match src {
         CodeSource::None => None,
         CodeSource::Single(c) => parse_code(rd.sheet.get(r, c)),
-        CodeSource::Split(a, b, c) => state.next(rd.sheet.get(r, a), rd.sheet.get(r, b), rd.sheet.get(r, c)),
+        CodeSource::Split(a, b, c) => {
+            state.next(rd.sheet.get(r, a), rd.sheet.get(r, b), rd.sheet.get(r, c))
+        }
     }
 }
 
@@ -410,10 +461,20 @@ fn read_panel_row(
     let key: Option<String> = if let Some(coded) = &panel.coded {
         match code {
             Some(code) => {
-                let name = text_at(rd, ColKind::Name).map(|(c, _)| rd.sheet.shown(r, c).to_string());
+                let name =
+                    text_at(rd, ColKind::Name).map(|(c, _)| rd.sheet.shown(r, c).to_string());
                 if rd.data.row(&code).is_some() {
-                    rd.notice(Severity::Error, "duplicate-code", r, code_cells(code_src).first().copied().unwrap_or(0),
-                        format!("科目代码 {code} 在{}中出现两次（第 {} 行）；只读取第一次出现的数据", rd.form.table_no, r + 1));
+                    rd.notice(
+                        Severity::Error,
+                        "duplicate-code",
+                        r,
+                        code_cells(code_src).first().copied().unwrap_or(0),
+                        format!(
+                            "科目代码 {code} 在{}中出现两次（第 {} 行）；只读取第一次出现的数据",
+                            rd.form.table_no,
+                            r + 1
+                        ),
+                    );
                     return false;
                 }
                 rd.data.rows.push(RowData {
@@ -431,18 +492,31 @@ fn read_panel_row(
                 let total = label_key(&coded.total);
                 let is_total = code_cells(code_src)
                     .into_iter()
-                    .chain(panel.columns.iter().filter(|c| matches!(c.kind, ColKind::Name | ColKind::Label)).filter_map(|c| col_of(pi, &c.id)))
+                    .chain(
+                        panel
+                            .columns
+                            .iter()
+                            .filter(|c| matches!(c.kind, ColKind::Name | ColKind::Label))
+                            .filter_map(|c| col_of(pi, &c.id)),
+                    )
                     .chain(code_cells(code_src).first().map(|c| c.saturating_sub(1)))
-                    .any(|c| rd.text_key(r, c).is_some_and(|k| k == total || k == "总计" || k == "合计"));
+                    .any(|c| {
+                        rd.text_key(r, c)
+                            .is_some_and(|k| k == total || k == "总计" || k == "合计")
+                    });
                 is_total.then(|| "total".to_string())
             }
         }
     } else if panel.list.is_some() {
-        let has_content = panel.columns.iter().filter_map(|c| col_of(pi, &c.id)).any(|c| {
-            !rd.consumed.contains(&(r, c))
-                && rd.sheet.merge_at(r, c).is_none_or(|m| m.first_row == r)
-                && rd.text_key(r, c).is_some_and(|k| k != "……" && k != "…")
-        });
+        let has_content = panel
+            .columns
+            .iter()
+            .filter_map(|c| col_of(pi, &c.id))
+            .any(|c| {
+                !rd.consumed.contains(&(r, c))
+                    && rd.sheet.merge_at(r, c).is_none_or(|m| m.first_row == r)
+                    && rd.text_key(r, c).is_some_and(|k| k != "……" && k != "…")
+            });
         if !has_content {
             return false;
         }
@@ -470,21 +544,28 @@ fn read_panel_row(
     }
     for col in &panel.columns {
         if let Some(sc) = col_of(pi, &col.id) {
-            if matches!(col.kind, ColKind::Label | ColKind::Line | ColKind::Name | ColKind::Code) {
+            if matches!(
+                col.kind,
+                ColKind::Label | ColKind::Line | ColKind::Name | ColKind::Code
+            ) {
                 rd.consume(r, sc);
             }
         }
     }
     let label_col = panel.list.as_ref().and_then(|l| l.label_column.clone());
     for col in panel.columns.iter().filter(|c| c.kind.is_value()) {
-        let Some(sc) = col_of(pi, &col.id) else { continue };
+        let Some(sc) = col_of(pi, &col.id) else {
+            continue;
+        };
         let cell = rd.sheet.shown(r, sc).clone();
         let merged_from_above = rd.sheet.merge_at(r, sc).is_some_and(|m| m.first_row < r);
         if merged_from_above && col.kind != ColKind::Text {
             continue;
         }
         rd.consume(r, sc);
-        rd.data.origin.insert(format!("{key}.{}", col.id), a1(r, sc));
+        rd.data
+            .origin
+            .insert(format!("{key}.{}", col.id), a1(r, sc));
         let val = read_value(rd, &cell, col.kind, r, sc, &key, col);
         if val == Val::Blank {
             continue;
@@ -500,10 +581,15 @@ fn read_panel_row(
     }
     if let Some(row) = rd.data.row(&key) {
         if row.kind != RowKind::Fixed {
-            rd.data.origin.entry(key.clone()).or_insert_with(|| a1(r, 0));
+            rd.data
+                .origin
+                .entry(key.clone())
+                .or_insert_with(|| a1(r, 0));
         }
     }
-    rd.data.origin.insert(format!("{key}#row"), (r + 1).to_string());
+    rd.data
+        .origin
+        .insert(format!("{key}#row"), (r + 1).to_string());
     true
 }
 
@@ -515,17 +601,52 @@ fn identify_fixed(
     col_of: &dyn Fn(usize, &str) -> Option<u16>,
     code: Option<String>,
 ) -> Option<String> {
-    if let Some(c) = panel.columns.iter().find(|c| c.kind == ColKind::Line).and_then(|c| col_of(pi, &c.id)) {
-        if let Some(line) = rd.sheet.get(r, c).as_number().and_then(|n| u32::try_from(n.trunc().mantissa()).ok()) {
+    if let Some(c) = panel
+        .columns
+        .iter()
+        .find(|c| c.kind == ColKind::Line)
+        .and_then(|c| col_of(pi, &c.id))
+    {
+        if let Some(line) = rd
+            .sheet
+            .get(r, c)
+            .as_number()
+            .and_then(|n| u32::try_from(n.trunc().mantissa()).ok())
+        {
             if let Some(row) = panel.rows.iter().find(|x| x.line == Some(line)) {
                 return Some(row.id.clone());
             }
         }
     }
     if let Some(code) = code {
-        if let Some(row) = panel.rows.iter().find(|x| x.code.as_deref() == Some(code.as_str()) && x.show_code) {
+        if let Some(row) = panel
+            .rows
+            .iter()
+            .find(|x| x.code.as_deref() == Some(code.as_str()) && x.show_code)
+        {
             return Some(row.id.clone());
         }
+    }
+    // A panel of one unlabelled row (公开09表): the first row holding numbers is it.
+    let keyed = panel
+        .columns
+        .iter()
+        .any(|c| matches!(c.kind, ColKind::Label | ColKind::Line | ColKind::Code));
+    let real: Vec<_> = panel.rows.iter().filter(|x| !x.blank).collect();
+    if !keyed && real.len() == 1 {
+        let has_number = panel
+            .columns
+            .iter()
+            .filter(|c| c.kind.is_numeric())
+            .filter_map(|c| col_of(pi, &c.id))
+            .any(|c| {
+                matches!(
+                    parse_amount(rd.sheet.get(r, c)),
+                    Amount::Value(_) | Amount::Nothing
+                )
+            });
+        let taken = rd.data.origin.contains_key(&format!("{}#row", real[0].id));
+        return (has_number && !taken).then(|| real[0].id.clone());
     }
     let label = panel
         .columns
@@ -548,7 +669,15 @@ fn identify_fixed(
         .map(|x| x.id.clone())
 }
 
-fn read_value(rd: &mut Reader, cell: &Cell, kind: ColKind, r: u32, c: u16, key: &str, col: &ColumnDef) -> Val {
+fn read_value(
+    rd: &mut Reader,
+    cell: &Cell,
+    kind: ColKind,
+    r: u32,
+    c: u16,
+    key: &str,
+    col: &ColumnDef,
+) -> Val {
     let amount = match kind {
         ColKind::Text => {
             return match cell {
@@ -572,7 +701,11 @@ fn read_value(rd: &mut Reader, cell: &Cell, kind: ColKind, r: u32, c: u16, key: 
                 "not-a-number",
                 r,
                 c,
-                format!("{} {}（{key}·{what}）应为数字，实为“{t}”；请填写数字，没有数据请留空或填“——”", rd.form.table_no, a1(r, c)),
+                format!(
+                    "{} {}（{key}·{what}）应为数字，实为“{t}”；请填写数字，没有数据请留空或填“——”",
+                    rd.form.table_no,
+                    a1(r, c)
+                ),
             );
             Val::Text(t)
         }

@@ -14,7 +14,11 @@ const PROFILE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 
 fn soffice() -> &'static str {
     for cand in ["soffice", "libreoffice"] {
-        if Command::new(cand).arg("--version").output().is_ok_and(|o| o.status.success()) {
+        if Command::new(cand)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+        {
             return cand;
         }
     }
@@ -33,7 +37,10 @@ pub fn convert(input: &Path, format: &str, outdir: &Path) -> PathBuf {
     std::fs::write(profile.join("user/registrymodifications.xcu"), PROFILE).unwrap();
     let status = Command::new(soffice())
         .arg("--headless")
-        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
         .arg("--convert-to")
         .arg(format)
         .arg("--outdir")
