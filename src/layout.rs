@@ -107,7 +107,16 @@ pub fn layout(form: &Form, data: &FormData, fi: usize, inputs: &dyn Fn(&CellId) 
         Content::Text(form.table_no.clone()),
         Style::InfoRight,
     );
-    let left_cols = (width / 2).max(1);
+    // The unit name takes the left half when a period is centred on the line, else everything
+    // left of the money unit: a merged cell does not overflow, and forms whose first columns are
+    // narrow (类/款/项 of the budget tables) would cut the department's name.
+    let left_cols = if form.period.is_some() {
+        (width / 2).max(1)
+    } else if form.money_unit.is_empty() {
+        width
+    } else {
+        (width - right_cols).max(1)
+    };
     let unit = format!("{}{}", form.unit_label, data.unit.as_deref().unwrap_or(""));
     l.put(2, 0, 1, left_cols, Content::Text(unit), Style::InfoLeft);
     if let Some(p) = form.period_for(year) {
