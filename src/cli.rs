@@ -114,7 +114,7 @@ where
                     "{:<13} {:<10} {:<28} {}",
                     f.id,
                     f.table_no,
-                    f.title_for(None).replace("    ", "").trim(),
+                    f.plain_title(),
                     f.family.as_str()
                 );
             }

@@ -22,6 +22,8 @@ pub enum Style {
     },
     Line,
     Code,
+    /// A code, name or label the clerk types (科目 rows, list rows): unlocked.
+    Entry,
     /// A value cell of the given kind; `input` cells are unlocked.
     Value {
         kind: ColKind,
@@ -187,7 +189,7 @@ fn extra_remarks(form: &Form, data: &FormData) -> Vec<String> {
         .cloned()
         .collect();
     if let Some(empty) = &form.empty_note {
-        let has = out.iter().any(|r| {
+        let has = out.iter().chain(form.notes.iter()).any(|r| {
             let k = crate::normalize::label_key(r);
             empty
                 .keywords
@@ -508,7 +510,8 @@ fn table_block(
                     }
                     ColKind::CodeLei | ColKind::CodeKuan | ColKind::CodeXiang => {
                         let text = split_code(d.code.as_deref(), col.kind);
-                        l.put(row, here, 1, span, Content::Text(text), Style::Code);
+                        let style = if d.kind == RowKind::Coded { Style::Entry } else { Style::Code };
+                        l.put(row, here, 1, span, Content::Text(text), style);
                     }
                     ColKind::Name => {
                         let text = d.label.clone().unwrap_or_default();

@@ -524,6 +524,10 @@ impl Form {
     pub fn title_for(&self, year: Option<&str>) -> String {
         self.title.replace("{year}", year.unwrap_or("    "))
     }
+    /// Title without the year placeholder, for listings.
+    pub fn plain_title(&self) -> String {
+        self.title.replace("{year}年度", "").replace("{year}年", "").replace("{year}", "")
+    }
     pub fn period_for(&self, year: Option<&str>) -> Option<String> {
         self.period
             .as_ref()
