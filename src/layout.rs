@@ -581,18 +581,11 @@ fn table_block(
         }
     }
     r = first_data + height;
-    r = grid_rows_at(l, &block.footer, fi, r, 0, inputs);
+    // The side label covers header and rows; footer rows (totals) run the full width below it.
     if let Some(label) = &block.side_label {
-        l.put(
-            start,
-            0,
-            r - start,
-            1,
-            Content::Text(label.clone()),
-            Style::SideLabel,
-        );
+        l.put(start, 0, r - start, 1, Content::Text(label.clone()), Style::SideLabel);
     }
-    r
+    grid_rows_at(l, &block.footer, fi, r, 0, inputs)
 }
 
 /// The part of a 科目 code a split column shows, as the Changsha tables print it: a 类 row
