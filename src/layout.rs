@@ -510,7 +510,11 @@ fn table_block(
                     }
                     ColKind::CodeLei | ColKind::CodeKuan | ColKind::CodeXiang => {
                         let text = split_code(d.code.as_deref(), col.kind);
-                        let style = if d.kind == RowKind::Coded { Style::Entry } else { Style::Code };
+                        let style = if d.kind == RowKind::Coded {
+                            Style::Entry
+                        } else {
+                            Style::Code
+                        };
                         l.put(row, here, 1, span, Content::Text(text), style);
                     }
                     ColKind::Name => {
@@ -583,7 +587,14 @@ fn table_block(
     r = first_data + height;
     // The side label covers header and rows; footer rows (totals) run the full width below it.
     if let Some(label) = &block.side_label {
-        l.put(start, 0, r - start, 1, Content::Text(label.clone()), Style::SideLabel);
+        l.put(
+            start,
+            0,
+            r - start,
+            1,
+            Content::Text(label.clone()),
+            Style::SideLabel,
+        );
     }
     grid_rows_at(l, &block.footer, fi, r, 0, inputs)
 }

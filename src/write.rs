@@ -171,7 +171,9 @@ impl Formats {
                         f
                     }
                 }
-                Style::Entry => bordered.set_align(FormatAlign::VerticalCenter).set_unlocked(),
+                Style::Entry => bordered
+                    .set_align(FormatAlign::VerticalCenter)
+                    .set_unlocked(),
                 Style::Line | Style::Code => bordered
                     .set_align(FormatAlign::Center)
                     .set_align(FormatAlign::VerticalCenter),

@@ -351,7 +351,9 @@ fn emit_call(
             // SUM skips text by itself; MIN/MAX of a single "——" cell must count it as 0 as
             // our evaluation does, so it goes through N().
             (Func::Sum, Bound::Cell(c)) => out.push_str(&addr.a1(c, home)?),
-            (Func::Min | Func::Max, Bound::Cell(c)) => out.push_str(&numeric_ref(&addr.a1(c, home)?)),
+            (Func::Min | Func::Max, Bound::Cell(c)) => {
+                out.push_str(&numeric_ref(&addr.a1(c, home)?))
+            }
             (Func::Sum | Func::Min | Func::Max, Bound::Cells(cs)) => {
                 out.push_str(&join_ranges(cs, addr, home)?)
             }
@@ -427,10 +429,12 @@ fn eval_call(f: Func, args: &[Bound], env: &dyn Env) -> Val {
         for a in args {
             match a {
                 // Over a range, spreadsheets skip blanks and text; so do we.
-                Bound::Cells(cs) if matches!(f, Func::Min | Func::Max) => v.extend(cs.iter().filter_map(|c| match env.value(c) {
-                    Val::Num(d) => Some(d),
-                    _ => None,
-                })),
+                Bound::Cells(cs) if matches!(f, Func::Min | Func::Max) => {
+                    v.extend(cs.iter().filter_map(|c| match env.value(c) {
+                        Val::Num(d) => Some(d),
+                        _ => None,
+                    }))
+                }
                 Bound::Cells(cs) => v.extend(cs.iter().map(|c| env.value(c).num())),
                 other => v.push(other.eval(env).num()),
             }

@@ -526,7 +526,10 @@ impl Form {
     }
     /// Title without the year placeholder, for listings.
     pub fn plain_title(&self) -> String {
-        self.title.replace("{year}年度", "").replace("{year}年", "").replace("{year}", "")
+        self.title
+            .replace("{year}年度", "")
+            .replace("{year}年", "")
+            .replace("{year}", "")
     }
     pub fn period_for(&self, year: Option<&str>) -> Option<String> {
         self.period
