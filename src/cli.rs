@@ -52,6 +52,36 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
     },
+    /// Write a corrected workbook: template layout, every derived cell recomputed as a live
+    /// formula, changes highlighted with notes, a first sheet 审核结果 listing every finding.
+    Fix {
+        input: PathBuf,
+        /// Output .xlsx file (never the input itself).
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Export every form's logical cells to JSON (one file) or CSV (one file per form).
+    Export {
+        input: PathBuf,
+        #[arg(long, value_enum, default_value = "json")]
+        format: ExportFormat,
+        /// Output .json file, or the folder for the CSV files.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Build a workbook from an exported JSON file, as fix would.
+    Import {
+        input: PathBuf,
+        /// Output .xlsx file.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ExportFormat {
+    Json,
+    Csv,
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
@@ -174,6 +204,187 @@ where
                 }
             }
             crate::report::exit_code(&reports)
+        }
+        Command::Fix { input, output } => {
+            let run = || -> Result<crate::fix::Fixed, String> {
+                refuse_same(&input, &output)?;
+                refuse_not_xlsx(&output)?;
+                let content = crate::fix::load(&catalog, &input)?;
+                write_fixed(content, &output)
+            };
+            finish_fixed(run(), &output, out, err)
+        }
+        Command::Import { input, output } => {
+            let run = || -> Result<crate::fix::Fixed, String> {
+                refuse_same(&input, &output)?;
+                refuse_not_xlsx(&output)?;
+                let text = std::fs::read_to_string(&input)
+                    .map_err(|e| format!("无法读取 {}：{e}", input.display()))?;
+                let content =
+                    crate::interchange::from_json(&catalog, &text, &input.display().to_string())
+                        .map_err(|e| format!("{} 不符合表的定义，未导入。{e}", input.display()))?;
+                write_fixed(content, &output)
+            };
+            finish_fixed(run(), &output, out, err)
+        }
+        Command::Export {
+            input,
+            format,
+            output,
+        } => {
+            let run = || -> Result<String, String> {
+                refuse_same(&input, &output)?;
+                let content = crate::fix::load(&catalog, &input)?;
+                match format {
+                    ExportFormat::Json => {
+                        let text = crate::interchange::to_json(&content);
+                        crate::write::write_atomic(&output, |f| f.write_all(text.as_bytes()))
+                            .map_err(|e| e.to_string())?;
+                        Ok(format!(
+                            "已导出 {}：{} 张表",
+                            output.display(),
+                            content.forms.len()
+                        ))
+                    }
+                    ExportFormat::Csv => {
+                        std::fs::create_dir_all(&output)
+                            .map_err(|e| format!("无法创建目录 {}：{e}", output.display()))?;
+                        let files = crate::interchange::to_csv(&content);
+                        for (name, text) in &files {
+                            let path = output.join(name);
+                            refuse_same(&input, &path)?;
+                            crate::write::write_atomic(&path, |f| f.write_all(text.as_bytes()))
+                                .map_err(|e| e.to_string())?;
+                        }
+                        Ok(format!(
+                            "已导出到 {}：{} 个 CSV 文件（{}）",
+                            output.display(),
+                            files.len(),
+                            files
+                                .iter()
+                                .map(|(n, _)| n.as_str())
+                                .collect::<Vec<_>>()
+                                .join("、")
+                        ))
+                    }
+                }
+            };
+            match run() {
+                Ok(msg) => {
+                    let _ = writeln!(out, "{msg}");
+                    0
+                }
+                Err(m) => {
+                    let _ = writeln!(err, "{m}");
+                    2
+                }
+            }
+        }
+    }
+}
+
+/// True when both paths name the same file (also through links or `..`).
+pub fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    let canon = |p: &std::path::Path| -> Option<PathBuf> {
+        if let Ok(c) = p.canonicalize() {
+            return Some(c);
+        }
+        let parent = p.parent().filter(|x| !x.as_os_str().is_empty());
+        let dir = parent
+            .unwrap_or(std::path::Path::new("."))
+            .canonicalize()
+            .ok()?;
+        Some(dir.join(p.file_name()?))
+    };
+    match (canon(a), canon(b)) {
+        (Some(x), Some(y)) if x == y => true,
+        _ => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::MetadataExt;
+                if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+                    return x.dev() == y.dev() && x.ino() == y.ino();
+                }
+            }
+            false
+        }
+    }
+}
+
+fn refuse_same(input: &std::path::Path, output: &std::path::Path) -> Result<(), String> {
+    if same_file(input, output) {
+        return Err(format!(
+            "输出文件 {} 就是输入文件：不会覆盖原表。请用 -o 指定另一个文件名，如 {}",
+            output.display(),
+            suggested_output(input).display()
+        ));
+    }
+    Ok(())
+}
+
+fn suggested_output(input: &std::path::Path) -> PathBuf {
+    let stem = input
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_else(|| "工作簿".into());
+    input.with_file_name(format!("{stem}-已校正.xlsx"))
+}
+
+fn refuse_not_xlsx(output: &std::path::Path) -> Result<(), String> {
+    let ext = output
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if ext != "xlsx" {
+        return Err(format!(
+            "输出文件 {} 应以 .xlsx 结尾（写出的是 Excel 2007 及以后的工作簿）",
+            output.display()
+        ));
+    }
+    Ok(())
+}
+
+fn write_fixed(
+    content: crate::fix::Content,
+    output: &std::path::Path,
+) -> Result<crate::fix::Fixed, String> {
+    let mut fixed = crate::fix::fix(content).map_err(|e| e.to_string())?;
+    save_atomic(&mut fixed.workbook, output).map_err(|e| e.to_string())?;
+    Ok(fixed)
+}
+
+/// Summary line of fix and import; exit 0 when nothing is left for a person, 1 when errors
+/// remain that fix must not resolve by itself, 2 when nothing was written.
+fn finish_fixed(
+    result: Result<crate::fix::Fixed, String>,
+    output: &std::path::Path,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    match result {
+        Ok(fixed) => {
+            let (e, w, i) = fixed.open_counts();
+            let _ = writeln!(
+                out,
+                "已生成 {}：{} 张表（{}）；重新计算后改动 {} 个单元格；仍需人工核对：错误 {e} 条，警告 {w} 条，提示 {i} 条（见工作表“{}”）",
+                output.display(),
+                fixed.forms.len(),
+                fixed.forms.join("、"),
+                fixed.changes.len(),
+                crate::fix::AUDIT_SHEET
+            );
+            for c in &fixed.changes {
+                let _ = writeln!(out, "  校正  {}!{}  {}", c.at.0, c.at.1, c.note);
+            }
+            if e > 0 {
+                1
+            } else {
+                0
+            }
+        }
+        Err(m) => {
+            let _ = writeln!(err, "{m}");
+            2
         }
     }
 }

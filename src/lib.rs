@@ -2,13 +2,16 @@
 //! budget, final-accounts and performance forms.
 //!
 //! The flow (see DESIGN.md): `form` definitions → `read` a workbook → `recognize` its forms →
-//! `calc` derived cells → `check` → `write` a formatted workbook; `cli` ties them together.
+//! `calc` derived cells → `check` → `write` a formatted workbook (`fix` writes the corrected one,
+//! `interchange` the JSON/CSV); `cli` ties them together.
 
 pub mod calc;
 pub mod check;
 pub mod cli;
 pub mod expr;
+pub mod fix;
 pub mod form;
+pub mod interchange;
 pub mod layout;
 pub mod model;
 pub mod normalize;

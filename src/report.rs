@@ -35,9 +35,14 @@ pub struct Recognized<'c> {
 /// Read and recognise a workbook; skipped sheets and reading notices become findings.
 pub fn recognize_file<'c>(catalog: &'c Catalog, path: &Path) -> Result<Recognized<'c>, String> {
     let wb = read_workbook(path).map_err(|e| e.to_string())?;
+    Ok(recognize_book(catalog, &wb))
+}
+
+/// Recognise the forms of a workbook already read (fix also needs the sheets themselves).
+pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &crate::read::Workbook) -> Recognized<'c> {
     let mut forms = Vec::new();
     let mut findings = Vec::new();
-    for outcome in recognize_workbook(catalog, &wb) {
+    for outcome in recognize_workbook(catalog, wb) {
         match outcome {
             Outcome::Form(rec) => {
                 for n in rec.notices {
@@ -80,6 +85,9 @@ pub fn recognize_file<'c>(catalog: &'c Catalog, path: &Path) -> Result<Recognize
                 }
                 forms.push((rec.form, rec.data));
             }
+            // The 审核结果 sheet a previous fix wrote is ours, not a form the clerk filled.
+            Outcome::Skipped { sheet, .. }
+                if wb.sheet(&sheet).is_some_and(crate::fix::is_own_audit_sheet) => {}
             Outcome::Skipped { sheet, reason } => findings.push(Finding {
                 severity: "info",
                 rule: "sheet-skipped".into(),
@@ -95,7 +103,7 @@ pub fn recognize_file<'c>(catalog: &'c Catalog, path: &Path) -> Result<Recognize
             }),
         }
     }
-    Ok(Recognized { forms, findings })
+    Recognized { forms, findings }
 }
 
 /// Audit one file; a file that cannot be read gives a report with `error` set.

@@ -12,6 +12,7 @@ use rust_xlsxwriter::{
 };
 use std::collections::HashMap;
 use std::fmt;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug)]
@@ -41,12 +42,22 @@ impl From<XlsxError> for WriteError {
     }
 }
 
-/// A changed cell to highlight, with the note text.
+/// How a marked cell is filled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Fill {
+    /// A note only.
+    None,
+    /// The value was changed (yellow).
+    Changed,
+    /// A disagreement fix must not resolve (red).
+    Conflict,
+}
+
+/// A cell to highlight, with the note text.
 #[derive(Debug, Clone)]
 pub struct Mark {
     pub note: String,
-    /// Highlight only (a disagreement fix must not resolve): different colour.
-    pub conflict: bool,
+    pub fill: Fill,
 }
 
 #[derive(Default)]
@@ -223,14 +234,38 @@ fn result_text(v: &Val) -> String {
 pub fn build(book: &Book, calc: &Calc, opts: &WriteOptions) -> Result<Workbook, WriteError> {
     let placement = place(book, calc);
     let mut wb = Workbook::new();
+    for ws in form_sheets(book, calc, &placement, opts)? {
+        wb.push_worksheet(ws);
+    }
+    Ok(wb)
+}
+
+/// One formatted worksheet per form, in book order, laid out as `placement` says; the caller
+/// adds them to a workbook in the order it wants (fix puts its 审核结果 sheet first).
+pub fn form_sheets(
+    book: &Book,
+    calc: &Calc,
+    placement: &Placement,
+    opts: &WriteOptions,
+) -> Result<Vec<Worksheet>, WriteError> {
     let mut formats = Formats {
         cache: HashMap::new(),
     };
+    let mut out = Vec::new();
     for (fi, (form, _)) in book.forms.iter().enumerate() {
         let layout = &placement.layouts[fi];
-        let ws = wb.add_worksheet();
+        let mut ws = Worksheet::new();
         ws.set_name(&placement.sheets[fi])?;
-        write_sheet(ws, book, calc, &placement, fi, layout, &mut formats, opts)?;
+        write_sheet(
+            &mut ws,
+            book,
+            calc,
+            placement,
+            fi,
+            layout,
+            &mut formats,
+            opts,
+        )?;
         ws.set_paper_size(9);
         if form.landscape {
             ws.set_landscape();
@@ -248,8 +283,9 @@ pub fn build(book: &Book, calc: &Calc, opts: &WriteOptions) -> Result<Workbook, 
         protection.format_rows = true;
         protection.format_cells = true;
         ws.protect_with_options(&protection);
+        out.push(ws);
     }
-    Ok(wb)
+    Ok(out)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -269,10 +305,11 @@ fn write_sheet(
     ws.set_row_height(0, 30)?;
     for p in &layout.cells {
         let mark = match &p.content {
-            Content::Cell(id) => opts
-                .marks
-                .get(id)
-                .map_or(0, |m| if m.conflict { 2 } else { 1 }),
+            Content::Cell(id) => opts.marks.get(id).map_or(0, |m| match m.fill {
+                Fill::None => 0,
+                Fill::Changed => 1,
+                Fill::Conflict => 2,
+            }),
             _ => 0,
         };
         let fmt = formats.get(p.style, mark).clone();
@@ -327,12 +364,26 @@ fn write_value(
     fmt: &Format,
 ) -> Result<(), WriteError> {
     if let Some(d) = calc.derived.get(id) {
+        // The value the rules settled on: the recomputation, or a published amount within 尾差
+        // of it, kept with the difference as a visible term so the formula stays live.
+        let value = calc.resolved.get(id).unwrap_or(&d.expected);
         if let Some(f) = d.bound.excel(placement, fi) {
-            let formula = Formula::new(format!("={f}")).set_result(result_text(&d.expected));
+            let f = match (value, &d.expected) {
+                (Val::Num(v), Val::Num(e)) if v != e => {
+                    let adj = (*v - *e).normalize();
+                    if adj.is_sign_negative() {
+                        format!("({f})-{}", adj.abs())
+                    } else {
+                        format!("({f})+{adj}")
+                    }
+                }
+                _ => f,
+            };
+            let formula = Formula::new(format!("={f}")).set_result(result_text(value));
             ws.write_formula_with_format(row, col, formula, fmt)?;
             return Ok(());
         }
-        return write_plain(ws, &d.expected, row, col, fmt);
+        return write_plain(ws, value, row, col, fmt);
     }
     write_plain(ws, &book.input(id), row, col, fmt)
 }
@@ -420,6 +471,16 @@ fn validate(
 /// interrupted run never leaves a half-written file behind.
 pub fn save_atomic(wb: &mut Workbook, path: &Path) -> Result<(), WriteError> {
     let buf = wb.save_to_buffer()?;
+    write_atomic(path, |f| f.write_all(&buf))
+}
+
+/// Create `path` by having `fill` write a temporary file beside it, then renaming that over
+/// `path`. Whatever goes wrong (an error from `fill`, a full disk, a failed rename), the
+/// temporary file is removed and `path` is left as it was: never a half-written file.
+pub fn write_atomic(
+    path: &Path,
+    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<(), WriteError> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -433,10 +494,14 @@ pub fn save_atomic(wb: &mut Workbook, path: &Path) -> Result<(), WriteError> {
         path: path.to_path_buf(),
         err,
     };
-    std::fs::write(&tmp, &buf).map_err(|e| {
+    let written = std::fs::File::create(&tmp).and_then(|mut f| {
+        fill(&mut f)?;
+        f.sync_all()
+    });
+    if let Err(e) = written {
         let _ = std::fs::remove_file(&tmp);
-        io(e)
-    })?;
+        return Err(io(e));
+    }
     std::fs::rename(&tmp, path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         io(e)

@@ -2,7 +2,10 @@
 //!
 //! In `Check` mode a filled derived value that agrees with the recomputation within the
 //! rounding tolerance (尾差) is kept for what depends on it, so one rounded total does not
-//! ripple into a dozen findings; in `Fix` mode every derived cell takes its recomputed value.
+//! ripple into a dozen findings; in `Fix` mode every derived cell takes its recomputed value,
+//! except a filled amount within 尾差 of it: a published total is the rounded total of
+//! unrounded parts, and replacing it by the sum of rounded parts would break the agreement
+//! with the other tables (the writer keeps it with the difference as an explicit term).
 
 mod bind;
 
@@ -232,6 +235,7 @@ impl Env for Evaluator<'_, '_> {
             (Mode::Check, Agreement::Exact | Agreement::Tail { .. }) if !filled.is_blank() => {
                 filled.clone()
             }
+            (Mode::Fix, Agreement::Tail { .. }) if kind == ColKind::Amount => filled.clone(),
             _ => expected.clone(),
         };
         self.busy.borrow_mut().remove(c);

@@ -268,6 +268,10 @@ fn read_top(rd: &mut Reader) -> u32 {
                 rd.data.year.get_or_insert(y);
                 rd.consume(r, c);
                 last = last.max(r);
+            } else if k == "年度" && r <= title_row.map_or(r, |t| t + 3) {
+                // The period of a template whose year was left blank ("    年度").
+                rd.consume(r, c);
+                last = last.max(r);
             }
         }
     }

@@ -1,0 +1,922 @@
+//! `fix` (and `import`): writes a workbook's forms back in the template layout with every
+//! derived cell recomputed — changed cells highlighted with a note, disagreements fix must not
+//! resolve highlighted at every cell involved, a first sheet 审核结果 listing every finding —
+//! and carries over everything else the input held (unrecognised sheets, values outside the
+//! forms), so nothing is lost.
+
+use crate::calc::{agree, compute, Agreement, Book, Mode};
+use crate::check::{audit, show, Finding};
+use crate::expr::{CellId, Val};
+use crate::form::{Catalog, Form};
+use crate::layout::{a1, Content as Placed, Layout};
+use crate::model::{FormData, RowKind};
+use crate::normalize::{label_key, parse_a1};
+use crate::read::{read_workbook, Cell, Merge, Sheet};
+use crate::report::recognize_book;
+use crate::write::{form_sheets, place, Fill, Mark, Placement, WriteError, WriteOptions};
+use indexmap::IndexMap;
+use rust_decimal::prelude::ToPrimitive;
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Note, Url, Workbook, Worksheet};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+/// Name of the first sheet fix writes.
+pub const AUDIT_SHEET: &str = "审核结果";
+/// Header of the 审核结果 table (also how a later run knows the sheet is ours).
+const AUDIT_HEADER: [&str; 8] = [
+    "序号",
+    "级别",
+    "表",
+    "单元格",
+    "原位置",
+    "规则",
+    "说明",
+    "处理",
+];
+/// Row of the header in the 审核结果 sheet.
+const AUDIT_HEADER_ROW: u32 = 2;
+/// Suffix of the sheet beside a form that keeps the values found outside it.
+pub const STRAY_SUFFIX: &str = "（表外内容）";
+
+/// A cell kept as it was read: its address and value, and the merged range it heads.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeptCell {
+    pub cell: String,
+    pub value: Cell,
+    pub merge: Option<Merge>,
+}
+
+/// A sheet no form was recognised in: carried over value by value with its merges.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OtherSheet {
+    pub name: String,
+    pub cells: Vec<KeptCell>,
+    pub merges: Vec<Merge>,
+}
+
+/// What fix, export and import work on: the forms with their values, and everything else.
+pub struct Content<'c> {
+    /// The file it came from, as shown to people.
+    pub source: String,
+    pub forms: Vec<(&'c Form, FormData)>,
+    /// Per form (parallel to `forms`): values found where the form has no cell, at the
+    /// address they had.
+    pub strays: Vec<Vec<KeptCell>>,
+    pub others: Vec<OtherSheet>,
+    /// What reading noticed (not-a-number, strays, skipped sheets), at the input's cells.
+    pub reading: Vec<Finding>,
+}
+
+/// Read and recognise a workbook, keeping what no form holds.
+pub fn load<'c>(catalog: &'c Catalog, path: &Path) -> Result<Content<'c>, String> {
+    let wb = read_workbook(path).map_err(|e| e.to_string())?;
+    let rec = recognize_book(catalog, &wb);
+    let form_sheet_names: HashSet<String> = rec
+        .forms
+        .iter()
+        .filter_map(|(_, d)| d.sheet.clone())
+        .collect();
+    let mut strays: Vec<Vec<KeptCell>> = rec
+        .forms
+        .iter()
+        .map(|(_, data)| {
+            let Some(sheet) = data.sheet.as_deref().and_then(|s| wb.sheet(s)) else {
+                return Vec::new();
+            };
+            data.strays
+                .iter()
+                .filter_map(|s| {
+                    let (r, c) = parse_a1(&s.cell)?;
+                    kept_cell(sheet, r, c)
+                })
+                .collect()
+        })
+        .collect();
+    let mut reading = rec.findings;
+    let mut others = Vec::new();
+    for sheet in &wb.sheets {
+        if form_sheet_names.contains(&sheet.name) {
+            continue;
+        }
+        if is_own_audit_sheet(sheet) {
+            reading.retain(|f| f.sheet.as_deref() != Some(sheet.name.as_str()));
+            continue;
+        }
+        // The values a previous fix moved beside a form go back beside that form.
+        let owner = sheet.name.strip_suffix(STRAY_SUFFIX).and_then(|base| {
+            rec.forms
+                .iter()
+                .position(|(f, _)| f.sheet_name == base || f.table_no == base)
+        });
+        if let Some(fi) = owner {
+            reading.retain(|f| f.sheet.as_deref() != Some(sheet.name.as_str()));
+            let form = rec.forms[fi].0;
+            for (r, c, cell) in sheet.cells() {
+                let Some(mut k) = kept_cell(sheet, r, c) else {
+                    continue;
+                };
+                let mut row = r;
+                while strays[fi].iter().any(|s| s.cell == k.cell) {
+                    row += 1;
+                    k.cell = a1(row, c);
+                    k.merge = None;
+                }
+                reading.push(Finding {
+                    severity: "warning",
+                    rule: "value-outside-form".into(),
+                    form: form.id.clone(),
+                    sheet: Some(sheet.name.clone()),
+                    cell: Some(k.cell.clone()),
+                    related: vec![],
+                    expected: None,
+                    found: None,
+                    message: format!(
+                        "{}!{} 处有内容“{cell}”：{}中没有对应的单元格，已在表旁保留；请核对是否填错位置",
+                        sheet.name, k.cell, form.table_no
+                    ),
+                    target: None,
+                    fixable: false,
+                });
+                strays[fi].push(k);
+            }
+            continue;
+        }
+        others.push(OtherSheet {
+            name: sheet.name.clone(),
+            cells: sheet
+                .cells()
+                .filter_map(|(r, c, _)| kept_cell(sheet, r, c))
+                .map(|k| KeptCell { merge: None, ..k })
+                .collect(),
+            merges: sheet.merges.clone(),
+        });
+    }
+    Ok(Content {
+        source: path.display().to_string(),
+        forms: rec.forms,
+        strays,
+        others,
+        reading,
+    })
+}
+
+fn kept_cell(sheet: &Sheet, r: u32, c: u16) -> Option<KeptCell> {
+    let value = sheet.get(r, c).clone();
+    if value.is_empty() {
+        return None;
+    }
+    let merge = sheet
+        .merges
+        .iter()
+        .find(|m| (m.first_row, m.first_col) == (r, c))
+        .copied();
+    Some(KeptCell {
+        cell: a1(r, c),
+        value,
+        merge,
+    })
+}
+
+/// Whether a sheet is the 审核结果 sheet a previous fix wrote.
+pub fn is_own_audit_sheet(sheet: &Sheet) -> bool {
+    sheet.name.starts_with(AUDIT_SHEET)
+        && AUDIT_HEADER
+            .iter()
+            .enumerate()
+            .all(|(c, h)| matches!(sheet.get(AUDIT_HEADER_ROW, c as u16), Cell::Text(t) if t == h))
+}
+
+/// A derived cell whose value fix changed.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub cell: CellId,
+    /// Where it is in the output: sheet and A1.
+    pub at: (String, String),
+    pub from: Val,
+    pub to: Val,
+    pub rule: String,
+    pub note: String,
+}
+
+/// What became of a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// Fix resolved it (the text says how).
+    Resolved(String),
+    /// Still there after fix: a person must decide.
+    Open(String),
+}
+
+/// One line of the 审核结果 sheet.
+#[derive(Debug, Clone)]
+pub struct AuditLine {
+    pub severity: &'static str,
+    pub form: String,
+    pub table_no: String,
+    /// Output sheet and A1 the finding points at.
+    pub at: Option<(String, String)>,
+    /// Where it was in the input (sheet!A1), when the input had positions.
+    pub origin: Option<String>,
+    pub rule: String,
+    pub message: String,
+    pub status: Status,
+}
+
+/// The workbook fix built, with what it did.
+pub struct Fixed {
+    pub workbook: Workbook,
+    pub forms: Vec<String>,
+    pub changes: Vec<Change>,
+    pub lines: Vec<AuditLine>,
+}
+
+impl Fixed {
+    /// Findings a person must still look at, by severity: (errors, warnings, infos).
+    pub fn open_counts(&self) -> (usize, usize, usize) {
+        let n = |s: &str| {
+            self.lines
+                .iter()
+                .filter(|l| l.severity == s && matches!(l.status, Status::Open(_)))
+                .count()
+        };
+        (n("error"), n("warning"), n("info"))
+    }
+}
+
+/// Logical cell key → output A1 (and row key → the row's first cell), so findings on the
+/// fixed book name the cells of the workbook being written.
+fn output_origin(form: &Form, data: &FormData, layout: &Layout) -> IndexMap<String, String> {
+    let mut origin: IndexMap<String, String> = layout
+        .addr
+        .iter()
+        .map(|(k, &(r, c))| (k.clone(), a1(r, c)))
+        .collect();
+    for row in &data.rows {
+        let prefix = format!("{}.", row.key);
+        let Some(r) = layout
+            .addr
+            .iter()
+            .filter(|(k, _)| k.starts_with(&prefix))
+            .map(|(_, &(r, _))| r)
+            .min()
+        else {
+            continue;
+        };
+        let col = form
+            .blocks
+            .iter()
+            .find_map(|b| {
+                b.panels
+                    .iter()
+                    .position(|p| p.id == row.panel)
+                    .map(|pi| b.panel_offset(pi))
+            })
+            .unwrap_or(0);
+        if row.kind != RowKind::Fixed {
+            origin.insert(row.key.clone(), a1(r, col));
+        }
+        origin.insert(format!("{}#row", row.key), (r + 1).to_string());
+    }
+    origin
+}
+
+fn set_value(data: &mut FormData, c: &CellId, v: Val) {
+    if c.col.is_empty() {
+        if v == Val::Blank {
+            data.grid.shift_remove(&c.row);
+        } else {
+            data.grid.insert(c.row.clone(), v);
+        }
+    } else if let Some(row) = data.row_mut(&c.row) {
+        if v == Val::Blank {
+            row.values.shift_remove(&c.col);
+        } else {
+            row.values.insert(c.col.clone(), v);
+        }
+    }
+}
+
+/// The 空表说明 an empty table lacks, if it lacks one.
+fn missing_empty_note(form: &Form, data: &FormData) -> Option<String> {
+    let note = form.empty_note.as_ref()?;
+    if !data.is_empty() || data.rows.is_empty() {
+        return None;
+    }
+    let said = data.remarks.iter().chain(form.notes.iter()).any(|r| {
+        let k = label_key(r);
+        note.keywords.iter().any(|w| k.contains(&label_key(w)))
+    });
+    (!said).then(|| note.text.clone())
+}
+
+/// Identity of a finding across the audits before and after fixing (both name output cells).
+fn finding_key(f: &Finding) -> (String, String, String) {
+    (
+        f.rule.clone(),
+        f.form.clone(),
+        f.cell.clone().unwrap_or_else(|| f.message.clone()),
+    )
+}
+
+/// Where the output cells are: (form, row, col) → logical cell, per form.
+struct Positions {
+    at: Vec<HashMap<(u32, u16), CellId>>,
+}
+
+impl Positions {
+    fn new(placement: &Placement) -> Positions {
+        let at = placement
+            .layouts
+            .iter()
+            .map(|l| {
+                l.cells
+                    .iter()
+                    .filter_map(|p| match &p.content {
+                        Placed::Cell(id) => Some(((p.row, p.col), id.clone())),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .collect();
+        Positions { at }
+    }
+    /// The value cells a reference names: `C10` in `home`'s sheet or `'公开02表'!C9`.
+    fn resolve(&self, placement: &Placement, home: usize, reference: &str) -> Option<CellId> {
+        let (fi, cell) = match reference.rsplit_once('!') {
+            Some((sheet, cell)) => {
+                let sheet = sheet.trim_matches('\'').replace("''", "'");
+                (placement.sheets.iter().position(|s| *s == sheet)?, cell)
+            }
+            None => (home, reference),
+        };
+        let pos = parse_a1(cell)?;
+        self.at.get(fi)?.get(&pos).cloned()
+    }
+    /// Every value cell of a logical row (for findings about a whole 科目 row).
+    fn row_cells(&self, fi: usize, key: &str) -> Vec<CellId> {
+        let mut v: Vec<CellId> = self
+            .at
+            .get(fi)
+            .into_iter()
+            .flat_map(|m| m.values())
+            .filter(|c| c.row == key && !c.col.is_empty())
+            .cloned()
+            .collect();
+        v.sort_by(|a, b| a.col.cmp(&b.col));
+        v
+    }
+}
+
+/// Build the corrected workbook of `content`.
+pub fn fix(content: Content) -> Result<Fixed, WriteError> {
+    let Content {
+        source,
+        forms,
+        strays,
+        others,
+        reading,
+    } = content;
+    let mut book = Book::new(forms);
+    let calc_fix = compute(&book, Mode::Fix, false);
+    let placement = place(&book, &calc_fix);
+    let positions = Positions::new(&placement);
+    // Input positions (for 原位置); from here on every logical cell names its output cell.
+    let input_at: Vec<(Option<String>, IndexMap<String, String>)> = book
+        .forms
+        .iter()
+        .map(|(_, d)| (d.sheet.clone(), d.origin.clone()))
+        .collect();
+    for (fi, (form, data)) in book.forms.iter_mut().enumerate() {
+        data.origin = output_origin(form, data, &placement.layouts[fi]);
+        data.sheet = Some(placement.sheets[fi].clone());
+    }
+    let before = audit(&book, &compute(&book, Mode::Check, false));
+
+    // Recompute: every derived cell takes the value the rules settle on; note what changed.
+    let settled = |c: &CellId| calc_fix.resolved.get(c).cloned().unwrap_or(Val::Blank);
+    let mut changes = Vec::new();
+    let mut kept_tails: Vec<(CellId, String)> = Vec::new();
+    for d in calc_fix.derived.values() {
+        let kind = book.kind(&d.cell);
+        let value = settled(&d.cell);
+        if let (Agreement::Tail { diff, .. }, Val::Num(v)) = (&d.agreement, &value) {
+            if *v != d.expected.num() {
+                kept_tails.push((
+                    d.cell.clone(),
+                    format!(
+                        "尾差：按各项计算为 {}，与填报数 {} 相差 {}，在允许范围内，保留填报数（公式中单列此差额）（{}）",
+                        show(kind, &d.expected),
+                        show(kind, &value),
+                        diff.normalize(),
+                        d.rule_name
+                    ),
+                ));
+            }
+        }
+        if agree(kind, &d.filled, &value, 0) != Agreement::Exact {
+            let at = book.forms[d.cell.form]
+                .1
+                .origin
+                .get(&d.cell.key())
+                .cloned()
+                .unwrap_or_default();
+            let note = format!(
+                "原值 {} → {}（{}）",
+                show(kind, &d.filled),
+                show(kind, &value),
+                d.rule_name
+            );
+            changes.push(Change {
+                cell: d.cell.clone(),
+                at: (placement.sheets[d.cell.form].clone(), at),
+                from: d.filled.clone(),
+                to: value.clone(),
+                rule: d.rule_name.clone(),
+                note,
+            });
+        }
+    }
+    let mut forms = std::mem::take(&mut book.forms);
+    for d in calc_fix.derived.values() {
+        set_value(&mut forms[d.cell.form].1, &d.cell, settled(&d.cell));
+    }
+    let mut notes_added = HashSet::new();
+    for (form, data) in forms.iter_mut() {
+        if let Some(note) = missing_empty_note(form, data) {
+            data.remarks.push(note);
+            notes_added.insert(form.id.clone());
+        }
+    }
+    let book = Book::new(forms);
+    let calc_out = compute(&book, Mode::Fix, false);
+    let after = audit(&book, &compute(&book, Mode::Check, false));
+
+    // Sheet names: 审核结果, the forms', then the kept values' and the other sheets'.
+    let mut used: Vec<String> = vec![AUDIT_SHEET.to_string()];
+    used.extend(placement.sheets.iter().cloned());
+    let stray_names: Vec<Option<String>> = strays
+        .iter()
+        .enumerate()
+        .map(|(fi, s)| {
+            (!s.is_empty()).then(|| unique_name(&mut used, &placement.sheets[fi], STRAY_SUFFIX))
+        })
+        .collect();
+    let other_names: Vec<String> = others
+        .iter()
+        .map(|o| unique_name(&mut used, &o.name, ""))
+        .collect();
+
+    // The audit lines: reading notices, findings before fixing and what became of them,
+    // findings that only the fixed values show.
+    let mut lines = Vec::new();
+    let form_pos = |id: &str| book.form_index(id);
+    let after_keys: HashSet<_> = after.iter().map(finding_key).collect();
+    let before_keys: HashSet<_> = before.iter().map(finding_key).collect();
+    let changed: HashMap<&CellId, &Change> = changes.iter().map(|c| (&c.cell, c)).collect();
+    let mut marks: HashMap<CellId, Mark> = HashMap::new();
+    let mut stray_marks: Vec<HashMap<String, String>> = vec![HashMap::new(); strays.len()];
+    for f in &reading {
+        let fi = form_pos(&f.form).filter(|&fi| input_at[fi].0 == f.sheet);
+        let origin = match (&f.sheet, &f.cell) {
+            (Some(s), Some(c)) => Some(format!("{s}!{c}")),
+            (Some(s), None) => Some(s.clone()),
+            _ => None,
+        };
+        let mut at = None;
+        let mut status = Status::Open("需人工核对".into());
+        if let Some(fi) = fi {
+            let key = f.cell.as_ref().and_then(|c| {
+                input_at[fi]
+                    .1
+                    .iter()
+                    .find(|(k, v)| *v == c && !k.contains('#'))
+                    .map(|(k, _)| k.clone())
+            });
+            let out = key.as_ref().and_then(|k| book.forms[fi].1.origin.get(k));
+            if let Some(out) = out {
+                at = Some((placement.sheets[fi].clone(), out.clone()));
+                if let Some(id) = positions.resolve(&placement, fi, out) {
+                    add_mark(&mut marks, id, &f.message, Fill::Conflict, f.severity);
+                }
+            } else if f.rule == "value-outside-form" {
+                if let (Some(name), Some(c)) = (&stray_names[fi], &f.cell) {
+                    at = Some((name.clone(), c.clone()));
+                    stray_marks[fi].insert(c.clone(), f.message.clone());
+                    status = Status::Open(format!("已原样保留在工作表“{name}”，需人工核对"));
+                }
+            } else {
+                at = Some((placement.sheets[fi].clone(), "A1".into()));
+            }
+        } else if let Some(fi) = form_pos(&f.form).filter(|&fi| stray_names[fi].is_some()) {
+            // A value carried back from a previous fix's 表外内容 sheet.
+            if let (Some(name), Some(c)) = (&stray_names[fi], &f.cell) {
+                at = Some((name.clone(), c.clone()));
+                stray_marks[fi].insert(c.clone(), f.message.clone());
+                status = Status::Open(format!("已原样保留在工作表“{name}”，需人工核对"));
+            }
+        } else if let Some(sheet) = &f.sheet {
+            if let Some(oi) = others.iter().position(|o| &o.name == sheet) {
+                at = Some((other_names[oi].clone(), "A1".into()));
+                status = Status::Resolved(format!("已原样复制到工作表“{}”", other_names[oi]));
+            }
+        }
+        lines.push(AuditLine {
+            severity: f.severity,
+            form: f.form.clone(),
+            table_no: table_no(&book, &f.form),
+            at,
+            origin,
+            rule: f.rule.clone(),
+            message: f.message.clone(),
+            status,
+        });
+    }
+    let origin_of = |f: &Finding| -> Option<String> {
+        let fi = form_pos(&f.form)?;
+        let t = f.target.as_ref()?;
+        let (sheet, at) = &input_at[fi];
+        let c = at.get(&t.key())?;
+        Some(format!("{}!{c}", sheet.as_deref().unwrap_or("")))
+    };
+    for f in &before {
+        let fi = form_pos(&f.form);
+        let at = fi.map(|fi| {
+            (
+                placement.sheets[fi].clone(),
+                f.cell.clone().unwrap_or_else(|| "A1".into()),
+            )
+        });
+        let status = if after_keys.contains(&finding_key(f)) {
+            Status::Open(if f.severity == "info" {
+                "请核对".into()
+            } else {
+                "未校正：两处填报不一致或缺少数据，需人工核对".into()
+            })
+        } else if let Some(c) = f.target.as_ref().and_then(|t| changed.get(t)) {
+            Status::Resolved(format!("已校正：{}", c.note))
+        } else if f.rule == "empty-table-note" && notes_added.contains(&f.form) {
+            Status::Resolved("已在表下补写空表说明".into())
+        } else {
+            Status::Resolved("校正合计后已不存在".into())
+        };
+        lines.push(AuditLine {
+            severity: f.severity,
+            form: f.form.clone(),
+            table_no: table_no(&book, &f.form),
+            at,
+            origin: origin_of(f),
+            rule: f.rule.clone(),
+            message: f.message.clone(),
+            status,
+        });
+    }
+    for f in after
+        .iter()
+        .filter(|f| !before_keys.contains(&finding_key(f)))
+    {
+        let fi = form_pos(&f.form);
+        lines.push(AuditLine {
+            severity: f.severity,
+            form: f.form.clone(),
+            table_no: table_no(&book, &f.form),
+            at: fi.map(|fi| {
+                (
+                    placement.sheets[fi].clone(),
+                    f.cell.clone().unwrap_or_else(|| "A1".into()),
+                )
+            }),
+            origin: None,
+            rule: f.rule.clone(),
+            message: f.message.clone(),
+            status: Status::Open("按校正后的数值出现，需人工核对".into()),
+        });
+    }
+    // Highlight every cell of a disagreement that remains.
+    for f in after.iter().filter(|f| f.severity != "info" && !f.fixable) {
+        let Some(fi) = form_pos(&f.form) else {
+            continue;
+        };
+        let mut cells: Vec<CellId> = Vec::new();
+        if let Some(t) = &f.target {
+            if t.col.is_empty() && book.forms[fi].0.grid_kind(&t.row).is_none() {
+                cells.extend(positions.row_cells(fi, &t.row));
+            } else {
+                cells.push(t.clone());
+            }
+        } else if let Some(id) = f
+            .cell
+            .as_deref()
+            .and_then(|c| positions.resolve(&placement, fi, c))
+        {
+            cells.push(id);
+        }
+        cells.extend(
+            f.related
+                .iter()
+                .filter_map(|r| positions.resolve(&placement, fi, r)),
+        );
+        for c in cells {
+            add_mark(&mut marks, c, &f.message, Fill::Conflict, f.severity);
+        }
+    }
+    for (c, note) in &kept_tails {
+        add_note(&mut marks, c.clone(), note, Fill::None);
+    }
+    for c in &changes {
+        add_note(&mut marks, c.cell.clone(), &c.note, Fill::Changed);
+    }
+    let rank = |s: &str| match s {
+        "error" => 0,
+        "warning" => 1,
+        _ => 2,
+    };
+    lines.sort_by_key(|l| {
+        (
+            form_pos(&l.form).unwrap_or(usize::MAX),
+            rank(l.severity),
+            matches!(l.status, Status::Resolved(_)),
+        )
+    });
+
+    let mut wb = Workbook::new();
+    wb.push_worksheet(audit_sheet(&source, &book, &changes, &lines)?);
+    let opts = WriteOptions { marks };
+    for (fi, ws) in form_sheets(&book, &calc_out, &placement, &opts)?
+        .into_iter()
+        .enumerate()
+    {
+        wb.push_worksheet(ws);
+        if let Some(name) = &stray_names[fi] {
+            wb.push_worksheet(stray_sheet(name, &strays[fi], &stray_marks[fi])?);
+        }
+    }
+    for (o, name) in others.iter().zip(&other_names) {
+        wb.push_worksheet(copy_sheet(name, o)?);
+    }
+    Ok(Fixed {
+        workbook: wb,
+        forms: book.forms.iter().map(|(f, _)| f.id.clone()).collect(),
+        changes,
+        lines,
+    })
+}
+
+fn table_no(book: &Book, form: &str) -> String {
+    book.form_index(form)
+        .map(|fi| book.forms[fi].0.table_no.clone())
+        .unwrap_or_default()
+}
+
+fn add_mark(marks: &mut HashMap<CellId, Mark>, c: CellId, message: &str, fill: Fill, sev: &str) {
+    let text = format!(
+        "{}：{message}",
+        match sev {
+            "error" => "错误",
+            "warning" => "警告",
+            _ => "提示",
+        }
+    );
+    add_note(marks, c, &text, fill);
+}
+
+/// Add a note line to a cell's mark; the stronger fill wins (conflict over change).
+fn add_note(marks: &mut HashMap<CellId, Mark>, c: CellId, text: &str, fill: Fill) {
+    let m = marks.entry(c).or_insert(Mark {
+        note: String::new(),
+        fill,
+    });
+    m.fill = m.fill.max(fill);
+    if !m.note.split('\n').any(|l| l == text) {
+        m.note = if m.note.is_empty() {
+            text.to_string()
+        } else {
+            format!("{}\n{text}", m.note)
+        };
+    }
+}
+
+/// A sheet name not yet used (case-insensitive, as Excel compares), at most 31 characters.
+fn unique_name(used: &mut Vec<String>, base: &str, suffix: &str) -> String {
+    let fit = |s: &str, extra: &str| -> String {
+        let keep = 31usize.saturating_sub(extra.chars().count());
+        let head: String = s.chars().take(keep).collect();
+        format!("{head}{extra}")
+    };
+    let mut name = fit(base, suffix);
+    let mut n = 2;
+    while used.iter().any(|u| u.to_lowercase() == name.to_lowercase()) {
+        name = fit(base, &format!("{suffix}({n})"));
+        n += 1;
+    }
+    used.push(name.clone());
+    name
+}
+
+const FONT: &str = "宋体";
+
+fn audit_sheet(
+    source: &str,
+    book: &Book,
+    changes: &[Change],
+    lines: &[AuditLine],
+) -> Result<Worksheet, WriteError> {
+    let mut ws = Worksheet::new();
+    ws.set_name(AUDIT_SHEET)?;
+    let base = Format::new().set_font_name(FONT).set_font_size(10);
+    let title = base.clone().set_bold().set_font_size(14);
+    let head = base
+        .clone()
+        .set_bold()
+        .set_border(FormatBorder::Thin)
+        .set_background_color("#D9E1F2")
+        .set_align(FormatAlign::Center);
+    let cell = base
+        .clone()
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap()
+        .set_align(FormatAlign::Top);
+    let link = cell
+        .clone()
+        .set_font_color("#0563C1")
+        .set_underline(rust_xlsxwriter::FormatUnderline::Single);
+    let sev_fmt = |s: &str| match s {
+        "error" => cell.clone().set_background_color("#F8C9C4"),
+        "warning" => cell.clone().set_background_color("#FFE699"),
+        _ => cell.clone(),
+    };
+    ws.write_string_with_format(0, 0, "审核结果", &title)?;
+    let count = |s: &str| lines.iter().filter(|l| l.severity == s).count();
+    let open = |s: &str| {
+        lines
+            .iter()
+            .filter(|l| l.severity == s && matches!(l.status, Status::Open(_)))
+            .count()
+    };
+    let summary = format!(
+        "来源：{source}；识别 {} 张表（{}）；错误 {} 条（校正后仍有 {} 条需人工核对），警告 {} 条，提示 {} 条；重新计算后改动 {} 个单元格（黄色底纹，批注写明原值）；需人工核对的单元格为红色底纹。",
+        book.forms.len(),
+        book.forms
+            .iter()
+            .map(|(f, _)| f.table_no.as_str())
+            .collect::<Vec<_>>()
+            .join("、"),
+        count("error"),
+        open("error"),
+        count("warning"),
+        count("info"),
+        changes.len()
+    );
+    ws.write_string_with_format(1, 0, &summary, &base)?;
+    for (c, h) in AUDIT_HEADER.iter().enumerate() {
+        ws.write_string_with_format(AUDIT_HEADER_ROW, c as u16, *h, &head)?;
+    }
+    for (c, w) in [6.0, 6.0, 16.0, 20.0, 16.0, 20.0, 70.0, 36.0]
+        .iter()
+        .enumerate()
+    {
+        ws.set_column_width(c as u16, *w)?;
+    }
+    for (i, l) in lines.iter().enumerate() {
+        let r = AUDIT_HEADER_ROW + 1 + i as u32;
+        let sev = match l.severity {
+            "error" => "错误",
+            "warning" => "警告",
+            _ => "提示",
+        };
+        ws.write_number_with_format(r, 0, (i + 1) as f64, &cell)?;
+        ws.write_string_with_format(r, 1, sev, &sev_fmt(l.severity))?;
+        // "final-01 公开01表", never the bare 表号: a later run must not take this sheet for
+        // the form itself.
+        let form = if l.form.is_empty() {
+            String::new()
+        } else {
+            format!("{} {}", l.form, l.table_no)
+        };
+        ws.write_string_with_format(r, 2, &form, &cell)?;
+        match &l.at {
+            Some((sheet, at)) => {
+                let target = format!("internal:'{}'!{at}", sheet.replace('\'', "''"));
+                ws.write_url_with_format(
+                    r,
+                    3,
+                    Url::new(target).set_text(format!("{sheet}!{at}")),
+                    &link,
+                )?;
+            }
+            None => {
+                ws.write_blank(r, 3, &cell)?;
+            }
+        }
+        ws.write_string_with_format(r, 4, l.origin.as_deref().unwrap_or(""), &cell)?;
+        ws.write_string_with_format(r, 5, &l.rule, &cell)?;
+        ws.write_string_with_format(r, 6, &l.message, &cell)?;
+        let status = match &l.status {
+            Status::Resolved(s) | Status::Open(s) => s.as_str(),
+        };
+        ws.write_string_with_format(r, 7, status, &cell)?;
+    }
+    let last = AUDIT_HEADER_ROW + lines.len() as u32;
+    ws.autofilter(AUDIT_HEADER_ROW, 0, last, AUDIT_HEADER.len() as u16 - 1)?;
+    ws.set_freeze_panes(AUDIT_HEADER_ROW + 1, 0)?;
+    Ok(ws)
+}
+
+fn write_cell(
+    ws: &mut Worksheet,
+    r: u32,
+    c: u16,
+    v: &Cell,
+    fmt: &Format,
+) -> Result<(), WriteError> {
+    match v {
+        Cell::Empty => {
+            ws.write_blank(r, c, fmt)?;
+        }
+        Cell::Number(d) => {
+            ws.write_number_with_format(r, c, d.to_f64().unwrap_or(0.0), fmt)?;
+        }
+        Cell::Text(t) => {
+            ws.write_string_with_format(r, c, t, fmt)?;
+        }
+        Cell::Bool(b) => {
+            ws.write_boolean_with_format(r, c, *b, fmt)?;
+        }
+        // No error values in the writer: keep the spelling as text.
+        Cell::Error(e) => {
+            ws.write_string_with_format(r, c, e, fmt)?;
+        }
+    }
+    Ok(())
+}
+
+/// The values found outside a form, at the addresses they had, highlighted, with a note.
+fn stray_sheet(
+    name: &str,
+    cells: &[KeptCell],
+    notes: &HashMap<String, String>,
+) -> Result<Worksheet, WriteError> {
+    let mut ws = Worksheet::new();
+    ws.set_name(name)?;
+    let fmt = Format::new()
+        .set_font_name(FONT)
+        .set_font_size(10)
+        .set_background_color("#F8C9C4");
+    for k in cells {
+        let Some((r, c)) = parse_a1(&k.cell) else {
+            continue;
+        };
+        if let Some(m) = k.merge {
+            if m.last_row > m.first_row || m.last_col > m.first_col {
+                ws.merge_range(m.first_row, m.first_col, m.last_row, m.last_col, "", &fmt)?;
+            }
+        }
+        write_cell(&mut ws, r, c, &k.value, &fmt)?;
+        let text = notes.get(&k.cell).cloned().unwrap_or_else(|| {
+            format!("此值在原表 {} 处，表中没有对应的单元格；已原样保留", k.cell)
+        });
+        ws.insert_note(
+            r,
+            c,
+            &Note::new(text)
+                .set_author("fiscalform")
+                .set_width(300)
+                .set_height(90),
+        )?;
+    }
+    Ok(ws)
+}
+
+/// An unrecognised sheet, value by value with its merges.
+fn copy_sheet(name: &str, sheet: &OtherSheet) -> Result<Worksheet, WriteError> {
+    let mut ws = Worksheet::new();
+    ws.set_name(name)?;
+    let fmt = Format::new().set_font_name(FONT).set_font_size(10);
+    let values: HashMap<String, &Cell> = sheet
+        .cells
+        .iter()
+        .map(|k| (k.cell.clone(), &k.value))
+        .collect();
+    for m in &sheet.merges {
+        if m.last_row > m.first_row || m.last_col > m.first_col {
+            let top = a1(m.first_row, m.first_col);
+            let text = match values.get(&top) {
+                Some(Cell::Text(t)) => t.clone(),
+                _ => String::new(),
+            };
+            ws.merge_range(
+                m.first_row,
+                m.first_col,
+                m.last_row,
+                m.last_col,
+                &text,
+                &fmt,
+            )?;
+        }
+    }
+    for k in &sheet.cells {
+        if let Some((r, c)) = parse_a1(&k.cell) {
+            write_cell(&mut ws, r, c, &k.value, &fmt)?;
+        }
+    }
+    Ok(ws)
+}

@@ -1,0 +1,908 @@
+//! JSON and CSV: every form's logical cells (values and text, amounts as decimal strings),
+//! unit, year, remarks, the values outside the forms and the other sheets — exported for
+//! scripts and analysis, and imported back (JSON), refusing anything that does not fit a form
+//! with the path of the offending field.
+
+use crate::calc::blank_data;
+use crate::expr::Val;
+use crate::fix::{Content, KeptCell, OtherSheet};
+use crate::form::{Catalog, ColKind, Form};
+use crate::model::{FormData, RowData, RowKind};
+use crate::normalize::{a1, parse_a1, parse_a1_range};
+use crate::read::{Cell, Merge};
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+use std::fmt;
+use std::str::FromStr;
+
+/// `format` of the JSON document.
+pub const FORMAT: &str = "fiscalform";
+/// Version of the JSON schema (README, "JSON").
+pub const VERSION: u64 = 1;
+
+#[derive(Serialize)]
+struct DocOut<'a> {
+    format: &'static str,
+    version: u64,
+    source: &'a str,
+    forms: Vec<FormOut>,
+    other_sheets: Vec<SheetOut>,
+}
+
+#[derive(Serialize)]
+struct FormOut {
+    id: String,
+    table_no: String,
+    sheet: Option<String>,
+    unit: Option<String>,
+    year: Option<String>,
+    rows: Vec<RowOut>,
+    cells: IndexMap<String, Value>,
+    remarks: Vec<String>,
+    strays: Vec<Value>,
+}
+
+#[derive(Serialize)]
+struct RowOut {
+    panel: String,
+    key: String,
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u32>,
+    values: IndexMap<String, Value>,
+}
+
+#[derive(Serialize)]
+struct SheetOut {
+    name: String,
+    cells: Vec<Value>,
+    merges: Vec<String>,
+}
+
+fn kind_name(k: RowKind) -> &'static str {
+    match k {
+        RowKind::Fixed => "fixed",
+        RowKind::Total => "total",
+        RowKind::Coded => "coded",
+        RowKind::List => "list",
+    }
+}
+
+/// A logical cell's value in JSON: numbers as decimal strings ("526.36", rates as fractions
+/// "0.7968"), "——" for explicitly nothing, text as a string in a text cell and as
+/// `{"text": …}` in a numeric one (a value that is not a number, kept as typed).
+pub fn value_json(kind: ColKind, v: &Val) -> Option<Value> {
+    match v {
+        Val::Blank => None,
+        Val::Nothing => Some(Value::String("——".into())),
+        Val::Num(d) => Some(Value::String(d.to_string())),
+        Val::Text(t) if kind.is_numeric() => Some(json!({ "text": t })),
+        Val::Text(t) => Some(Value::String(t.clone())),
+        Val::Bool(b) => Some(Value::Bool(*b)),
+    }
+}
+
+fn raw_json(k: &KeptCell) -> Value {
+    let mut m = Map::new();
+    m.insert("cell".into(), Value::String(k.cell.clone()));
+    match &k.value {
+        Cell::Number(d) => m.insert("number".into(), Value::String(d.to_string())),
+        Cell::Text(t) => m.insert("text".into(), Value::String(t.clone())),
+        Cell::Bool(b) => m.insert("bool".into(), Value::Bool(*b)),
+        Cell::Error(e) => m.insert("error".into(), Value::String(e.clone())),
+        Cell::Empty => None,
+    };
+    if let Some(mg) = k.merge {
+        m.insert("merge".into(), Value::String(mg.to_string()));
+    }
+    Value::Object(m)
+}
+
+fn column_kind(form: &Form, panel: &str, col: &str) -> Option<ColKind> {
+    form.panel(panel)?.column(col).map(|c| c.kind)
+}
+
+/// The JSON document of a workbook's content (README, "JSON").
+pub fn to_json(content: &Content) -> String {
+    let forms = content
+        .forms
+        .iter()
+        .zip(content.strays.iter())
+        .map(|((form, data), strays)| FormOut {
+            id: form.id.clone(),
+            table_no: form.table_no.clone(),
+            sheet: data.sheet.clone(),
+            unit: data.unit.clone(),
+            year: data.year.clone(),
+            rows: data
+                .rows
+                .iter()
+                .map(|r| RowOut {
+                    panel: r.panel.clone(),
+                    key: r.key.clone(),
+                    kind: kind_name(r.kind),
+                    code: r.code.clone().filter(|_| r.kind == RowKind::Coded),
+                    label: r.label.clone(),
+                    line: r.line,
+                    values: r
+                        .values
+                        .iter()
+                        .filter_map(|(c, v)| {
+                            let kind = column_kind(form, &r.panel, c).unwrap_or(ColKind::Amount);
+                            value_json(kind, v).map(|j| (c.clone(), j))
+                        })
+                        .collect(),
+                })
+                .collect(),
+            cells: data
+                .grid
+                .iter()
+                .filter_map(|(id, v)| {
+                    let kind = form.grid_kind(id).unwrap_or(ColKind::Amount);
+                    value_json(kind, v).map(|j| (id.clone(), j))
+                })
+                .collect(),
+            remarks: data.remarks.clone(),
+            strays: strays.iter().map(raw_json).collect(),
+        })
+        .collect();
+    let other_sheets = content
+        .others
+        .iter()
+        .map(|o| SheetOut {
+            name: o.name.clone(),
+            cells: o.cells.iter().map(raw_json).collect(),
+            merges: o.merges.iter().map(|m| m.to_string()).collect(),
+        })
+        .collect();
+    let doc = DocOut {
+        format: FORMAT,
+        version: VERSION,
+        source: &content.source,
+        forms,
+        other_sheets,
+    };
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}
+
+/// Why a JSON document was refused: the path of the bad field and what is wrong with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportError {
+    pub path: String,
+    pub message: String,
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{}：{}", self.path, self.message)
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+fn bad<T>(path: &str, message: impl Into<String>) -> Result<T, ImportError> {
+    Err(ImportError {
+        path: path.to_string(),
+        message: message.into(),
+    })
+}
+
+fn object<'v>(
+    v: &'v Value,
+    path: &str,
+    allowed: &[&str],
+) -> Result<&'v Map<String, Value>, ImportError> {
+    let Some(m) = v.as_object() else {
+        return bad(path, format!("应为对象 {{…}}，实为 {}", type_name(v)));
+    };
+    for k in m.keys() {
+        if !allowed.contains(&k.as_str()) {
+            return bad(
+                &format!("{path}.{k}"),
+                format!("未知字段（此处可用的字段：{}）", allowed.join(", ")),
+            );
+        }
+    }
+    Ok(m)
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "布尔值",
+        Value::Number(_) => "数字",
+        Value::String(_) => "字符串",
+        Value::Array(_) => "数组",
+        Value::Object(_) => "对象",
+    }
+}
+
+fn opt_string(
+    m: &Map<String, Value>,
+    key: &str,
+    path: &str,
+) -> Result<Option<String>, ImportError> {
+    match m.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(v) => bad(
+            &format!("{path}.{key}"),
+            format!("应为字符串，实为 {}", type_name(v)),
+        ),
+    }
+}
+
+fn array<'v>(m: &'v Map<String, Value>, key: &str, path: &str) -> Result<&'v [Value], ImportError> {
+    match m.get(key) {
+        None | Some(Value::Null) => Ok(&[]),
+        Some(Value::Array(a)) => Ok(a),
+        Some(v) => bad(
+            &format!("{path}.{key}"),
+            format!("应为数组 […]，实为 {}", type_name(v)),
+        ),
+    }
+}
+
+fn decimal(s: &str) -> Option<Decimal> {
+    let t = s.trim();
+    Decimal::from_str(t)
+        .ok()
+        .or_else(|| Decimal::from_scientific(t).ok())
+}
+
+/// A logical cell's value from JSON, for a cell of `kind` (inverse of [`value_json`]).
+fn parse_value(kind: ColKind, v: &Value, path: &str) -> Result<Val, ImportError> {
+    match (v, kind.is_numeric()) {
+        (Value::Null, _) => Ok(Val::Blank),
+        (Value::Bool(b), _) => Ok(Val::Bool(*b)),
+        (Value::String(s), true) => {
+            let t = s.trim();
+            if t.is_empty() {
+                Ok(Val::Blank)
+            } else if t == "——" {
+                Ok(Val::Nothing)
+            } else {
+                match decimal(t) {
+                    Some(d) => Ok(Val::Num(d)),
+                    None => bad(
+                        path,
+                        format!(
+                            "“{s}”不是数字；金额、比率、分值写成十进制字符串（如 \"526.36\"、比率 \"0.7968\"），没有数据写 \"——\" 或省略，确需保留的文字写成 {{\"text\": \"…\"}}"
+                        ),
+                    ),
+                }
+            }
+        }
+        (Value::Number(n), true) => match decimal(&n.to_string()) {
+            Some(d) => Ok(Val::Num(d)),
+            None => bad(path, format!("数字 {n} 超出范围")),
+        },
+        (Value::Object(_), true) => {
+            let m = object(v, path, &["text"])?;
+            match m.get("text") {
+                Some(Value::String(t)) => Ok(Val::Text(t.clone())),
+                _ => bad(&format!("{path}.text"), "应为字符串"),
+            }
+        }
+        (Value::String(s), false) => Ok(if s.trim().is_empty() {
+            Val::Blank
+        } else {
+            Val::Text(s.clone())
+        }),
+        (other, false) => bad(
+            path,
+            format!("这是文字栏，应为字符串，实为 {}", type_name(other)),
+        ),
+        (other, true) => bad(
+            path,
+            format!("应为数字字符串（如 \"526.36\"），实为 {}", type_name(other)),
+        ),
+    }
+}
+
+fn parse_raw(v: &Value, path: &str, with_merge: bool) -> Result<KeptCell, ImportError> {
+    let allowed: &[&str] = if with_merge {
+        &["cell", "number", "text", "bool", "error", "merge"]
+    } else {
+        &["cell", "number", "text", "bool", "error"]
+    };
+    let m = object(v, path, allowed)?;
+    let cell = match m.get("cell") {
+        Some(Value::String(s)) if parse_a1(s).is_some() => s.trim().to_uppercase(),
+        Some(_) => return bad(&format!("{path}.cell"), "应为单元格地址，如 \"C40\""),
+        None => return bad(path, "缺少 cell（单元格地址，如 \"C40\"）"),
+    };
+    let kinds: Vec<&str> = ["number", "text", "bool", "error"]
+        .into_iter()
+        .filter(|k| m.contains_key(*k))
+        .collect();
+    if kinds.len() != 1 {
+        return bad(path, "应恰有 number、text、bool、error 之一");
+    }
+    let p = format!("{path}.{}", kinds[0]);
+    let value = match (kinds[0], &m[kinds[0]]) {
+        ("number", Value::String(s)) => match decimal(s) {
+            Some(d) => Cell::Number(d),
+            None => return bad(&p, format!("“{s}”不是数字")),
+        },
+        ("number", Value::Number(n)) => match decimal(&n.to_string()) {
+            Some(d) => Cell::Number(d),
+            None => return bad(&p, format!("数字 {n} 超出范围")),
+        },
+        ("text", Value::String(s)) if !s.is_empty() => Cell::Text(s.clone()),
+        ("bool", Value::Bool(b)) => Cell::Bool(*b),
+        ("error", Value::String(s)) if s.starts_with('#') => Cell::Error(s.clone()),
+        (_, other) => return bad(&p, format!("类型不符：{}", type_name(other))),
+    };
+    let merge = match m.get("merge") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(parse_merge(s, &format!("{path}.merge"))?),
+        Some(_) => return bad(&format!("{path}.merge"), "应为区域，如 \"C40:E40\""),
+    };
+    if let Some(mg) = merge {
+        if a1(mg.first_row, mg.first_col) != cell {
+            return bad(
+                &format!("{path}.merge"),
+                format!("合并区域应从 {cell} 开始"),
+            );
+        }
+    }
+    Ok(KeptCell { cell, value, merge })
+}
+
+fn parse_merge(s: &str, path: &str) -> Result<Merge, ImportError> {
+    match parse_a1_range(s) {
+        Some(((r1, c1), (r2, c2))) if r1 <= r2 && c1 <= c2 => Ok(Merge {
+            first_row: r1,
+            first_col: c1,
+            last_row: r2,
+            last_col: c2,
+        }),
+        _ => bad(path, format!("“{s}”不是区域，应如 \"A1:C1\"")),
+    }
+}
+
+fn check_overlaps(merges: &[Merge], path: &str) -> Result<(), ImportError> {
+    for (i, a) in merges.iter().enumerate() {
+        for b in &merges[..i] {
+            let apart = a.last_row < b.first_row
+                || b.last_row < a.first_row
+                || a.last_col < b.first_col
+                || b.last_col < a.first_col;
+            if !apart {
+                return bad(&format!("{path}[{i}]"), format!("合并区域 {a} 与 {b} 重叠"));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn valid_sheet_name(s: &str) -> bool {
+    let n = s.chars().count();
+    n > 0
+        && n <= 31
+        && !s.contains(['[', ']', ':', '*', '?', '/', '\\'])
+        && !s.starts_with('\'')
+        && !s.ends_with('\'')
+}
+
+/// Read a JSON document back into forms (the inverse of [`to_json`]); anything that does not
+/// fit a form definition is refused with the path of the field.
+pub fn from_json<'c>(
+    catalog: &'c Catalog,
+    text: &str,
+    source: &str,
+) -> Result<Content<'c>, ImportError> {
+    let doc: Value = serde_json::from_str(text).map_err(|e| ImportError {
+        path: String::new(),
+        message: format!(
+            "不是有效的 JSON（第 {} 行第 {} 列）：{e}",
+            e.line(),
+            e.column()
+        ),
+    })?;
+    let top = object(
+        &doc,
+        "$",
+        &["format", "version", "source", "forms", "other_sheets"],
+    )?;
+    match top.get("format") {
+        None => {}
+        Some(Value::String(s)) if s == FORMAT => {}
+        Some(_) => return bad("$.format", format!("应为 \"{FORMAT}\"")),
+    }
+    match top.get("version") {
+        None => {}
+        Some(Value::Number(n)) if n.as_u64() == Some(VERSION) => {}
+        Some(v) => {
+            return bad(
+                "$.version",
+                format!("不支持的版本 {v}；本程序读取版本 {VERSION}"),
+            )
+        }
+    }
+    if !top.contains_key("forms") {
+        return bad("$", "缺少 forms（表的数组）");
+    }
+    let mut forms: Vec<(&Form, FormData)> = Vec::new();
+    let mut strays = Vec::new();
+    for (i, fv) in array(top, "forms", "$")?.iter().enumerate() {
+        let path = format!("$.forms[{i}]");
+        let (form, data, kept) = parse_form(catalog, fv, &path)?;
+        if forms.iter().any(|(f, _)| f.id == form.id) {
+            return bad(&format!("{path}.id"), format!("{} 出现两次", form.id));
+        }
+        forms.push((form, data));
+        strays.push(kept);
+    }
+    let mut others: Vec<OtherSheet> = Vec::new();
+    for (i, sv) in array(top, "other_sheets", "$")?.iter().enumerate() {
+        let path = format!("$.other_sheets[{i}]");
+        let m = object(sv, &path, &["name", "cells", "merges"])?;
+        let name = match opt_string(m, "name", &path)? {
+            Some(n) if valid_sheet_name(&n) => n,
+            Some(n) => {
+                return bad(
+                    &format!("{path}.name"),
+                    format!("“{n}”不能作工作表名（1–31 个字符，不含 []:*?/\\）"),
+                )
+            }
+            None => return bad(&path, "缺少 name（工作表名）"),
+        };
+        if others
+            .iter()
+            .any(|o| o.name.to_lowercase() == name.to_lowercase())
+        {
+            return bad(&format!("{path}.name"), format!("工作表“{name}”出现两次"));
+        }
+        let mut cells: Vec<KeptCell> = Vec::new();
+        for (j, cv) in array(m, "cells", &path)?.iter().enumerate() {
+            let p = format!("{path}.cells[{j}]");
+            let k = parse_raw(cv, &p, false)?;
+            if cells.iter().any(|c| c.cell == k.cell) {
+                return bad(&format!("{p}.cell"), format!("单元格 {} 出现两次", k.cell));
+            }
+            cells.push(k);
+        }
+        let mut merges = Vec::new();
+        for (j, mv) in array(m, "merges", &path)?.iter().enumerate() {
+            let p = format!("{path}.merges[{j}]");
+            match mv {
+                Value::String(s) => merges.push(parse_merge(s, &p)?),
+                _ => return bad(&p, "应为区域，如 \"A1:C1\""),
+            }
+        }
+        check_overlaps(&merges, &format!("{path}.merges"))?;
+        others.push(OtherSheet {
+            name,
+            cells,
+            merges,
+        });
+    }
+    Ok(Content {
+        source: source.to_string(),
+        forms,
+        strays,
+        others,
+        reading: Vec::new(),
+    })
+}
+
+fn parse_form<'c>(
+    catalog: &'c Catalog,
+    fv: &Value,
+    path: &str,
+) -> Result<(&'c Form, FormData, Vec<KeptCell>), ImportError> {
+    let m = object(
+        fv,
+        path,
+        &[
+            "id", "table_no", "sheet", "unit", "year", "rows", "cells", "remarks", "strays",
+        ],
+    )?;
+    let id = opt_string(m, "id", path)?.ok_or_else(|| ImportError {
+        path: path.to_string(),
+        message: "缺少 id（表的编号，如 \"final-01\"）".into(),
+    })?;
+    let Some(form) = catalog.get(&id) else {
+        return bad(
+            &format!("{path}.id"),
+            format!(
+                "没有 id 为“{id}”的表；可用：{}",
+                catalog
+                    .forms
+                    .iter()
+                    .map(|f| f.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
+    };
+    let unit = opt_string(m, "unit", path)?;
+    let year = opt_string(m, "year", path)?;
+    let mut data = blank_data(form, unit.as_deref(), year.as_deref(), false);
+    data.sheet = opt_string(m, "sheet", path)?;
+    for (j, rv) in array(m, "rows", path)?.iter().enumerate() {
+        let p = format!("{path}.rows[{j}]");
+        parse_row(form, &mut data, rv, &p)?;
+    }
+    match m.get("cells") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(cells)) => {
+            for (id, v) in cells {
+                let p = format!("{path}.cells.{id}");
+                let Some(kind) = form.grid_kind(id) else {
+                    return bad(
+                        &p,
+                        format!(
+                            "{}没有此单元格；可用：{}",
+                            form.table_no,
+                            form.grid_cells()
+                                .map(|(i, _, _)| i)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    );
+                };
+                let val = parse_value(kind, v, &p)?;
+                if val != Val::Blank {
+                    data.grid.insert(id.clone(), val);
+                }
+            }
+        }
+        Some(v) => {
+            return bad(
+                &format!("{path}.cells"),
+                format!("应为对象 {{\"单元格 id\": 值}}，实为 {}", type_name(v)),
+            )
+        }
+    }
+    for (j, r) in array(m, "remarks", path)?.iter().enumerate() {
+        match r {
+            Value::String(s) => data.remarks.push(s.clone()),
+            other => {
+                return bad(
+                    &format!("{path}.remarks[{j}]"),
+                    format!("应为字符串，实为 {}", type_name(other)),
+                )
+            }
+        }
+    }
+    let mut kept: Vec<KeptCell> = Vec::new();
+    for (j, sv) in array(m, "strays", path)?.iter().enumerate() {
+        let p = format!("{path}.strays[{j}]");
+        let k = parse_raw(sv, &p, true)?;
+        if kept.iter().any(|c| c.cell == k.cell) {
+            return bad(&format!("{p}.cell"), format!("单元格 {} 出现两次", k.cell));
+        }
+        kept.push(k);
+    }
+    let merges: Vec<Merge> = kept.iter().filter_map(|k| k.merge).collect();
+    check_overlaps(&merges, &format!("{path}.strays"))?;
+    Ok((form, data, kept))
+}
+
+fn parse_row(form: &Form, data: &mut FormData, rv: &Value, p: &str) -> Result<(), ImportError> {
+    let m = object(
+        rv,
+        p,
+        &["panel", "key", "kind", "code", "label", "line", "values"],
+    )?;
+    let key = opt_string(m, "key", p)?;
+    let code = opt_string(m, "code", p)?;
+    let panel_id = match opt_string(m, "panel", p)? {
+        Some(pid) => pid,
+        None => match key.as_deref().and_then(|k| form.fixed_row(k)) {
+            Some((panel, _)) => panel.id.clone(),
+            None => return bad(p, "缺少 panel（行所在的栏组）"),
+        },
+    };
+    let Some(panel) = form.panel(&panel_id) else {
+        return bad(
+            &format!("{p}.panel"),
+            format!(
+                "{}没有栏组“{panel_id}”；可用：{}",
+                form.table_no,
+                form.panels()
+                    .map(|x| x.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
+    };
+    let kind = opt_string(m, "kind", p)?;
+    let key = if panel.coded.is_some() {
+        match (key.as_deref(), code.as_deref()) {
+            (Some("total"), _) => "total".to_string(),
+            (k, c) => {
+                let code = c.or(k).unwrap_or("");
+                if code.is_empty() || !code.bytes().all(|b| b.is_ascii_digit()) {
+                    return bad(
+                        &format!("{p}.code"),
+                        format!("科目代码应为数字，如 \"2010450\"，实为“{code}”"),
+                    );
+                }
+                if let (Some(k), Some(c)) = (k, c) {
+                    if k != c {
+                        return bad(
+                            &format!("{p}.key"),
+                            format!("科目行的 key 应等于 code（{c}）"),
+                        );
+                    }
+                }
+                code.to_string()
+            }
+        }
+    } else if panel.list.is_some() {
+        match key {
+            Some(k) if k.starts_with('#') && k[1..].parse::<u32>().is_ok() => k,
+            Some(k) => {
+                return bad(
+                    &format!("{p}.key"),
+                    format!("列表行的 key 应为 \"#1\"、\"#2\" …，实为“{k}”"),
+                )
+            }
+            None => format!(
+                "#{}",
+                data.rows.iter().filter(|r| r.panel == panel.id).count() + 1
+            ),
+        }
+    } else {
+        let Some(k) = key else {
+            return bad(p, "缺少 key（行的编号，如 \"L27\"）");
+        };
+        if !panel.rows.iter().any(|r| r.id == k) {
+            return bad(
+                &format!("{p}.key"),
+                format!(
+                    "{}的栏组“{}”没有行“{k}”；可用：{}",
+                    form.table_no,
+                    panel.id,
+                    panel
+                        .rows
+                        .iter()
+                        .map(|r| r.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+        }
+        k
+    };
+    let expected_kind = if key == "total" {
+        "total"
+    } else if panel.coded.is_some() {
+        "coded"
+    } else if panel.list.is_some() {
+        "list"
+    } else {
+        "fixed"
+    };
+    if let Some(k) = kind {
+        if k != expected_kind {
+            return bad(
+                &format!("{p}.kind"),
+                format!("应为 \"{expected_kind}\"，实为“{k}”"),
+            );
+        }
+    }
+    let label = opt_string(m, "label", p)?;
+    let mut values = IndexMap::new();
+    match m.get("values") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(vals)) => {
+            for (col, v) in vals {
+                let vp = format!("{p}.values.{col}");
+                let Some(c) = panel.column(col).filter(|c| c.kind.is_value()) else {
+                    return bad(
+                        &vp,
+                        format!(
+                            "栏组“{}”没有数值栏“{col}”；可用：{}",
+                            panel.id,
+                            panel
+                                .value_columns()
+                                .map(|c| c.id.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    );
+                };
+                let val = parse_value(c.kind, v, &vp)?;
+                if val != Val::Blank {
+                    values.insert(col.clone(), val);
+                }
+            }
+        }
+        Some(v) => {
+            return bad(
+                &format!("{p}.values"),
+                format!("应为对象 {{\"栏 id\": 值}}，实为 {}", type_name(v)),
+            )
+        }
+    }
+    match data.rows.iter_mut().find(|r| r.key == key) {
+        Some(row) if row.kind == RowKind::Fixed || row.kind == RowKind::Total => {
+            if row.panel != panel.id {
+                return bad(
+                    &format!("{p}.panel"),
+                    format!("行“{key}”属于栏组“{}”", row.panel),
+                );
+            }
+            if !row.values.is_empty() {
+                return bad(&format!("{p}.key"), format!("行“{key}”出现两次"));
+            }
+            row.values = values;
+        }
+        Some(_) => return bad(&format!("{p}.key"), format!("行“{key}”出现两次")),
+        None => {
+            let coded = panel.coded.is_some();
+            let label = if coded {
+                label
+            } else {
+                panel
+                    .list
+                    .as_ref()
+                    .and_then(|l| l.label_column.as_ref())
+                    .and_then(|c| match values.get(c) {
+                        Some(Val::Text(t)) => Some(t.clone()),
+                        _ => None,
+                    })
+            };
+            data.rows.push(RowData {
+                panel: panel.id.clone(),
+                key: key.clone(),
+                kind: if coded { RowKind::Coded } else { RowKind::List },
+                code: coded.then(|| key.clone()),
+                label,
+                line: None,
+                values,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A CSV field: quoted when needed, and a text that a spreadsheet would take for a formula
+/// (starting with = + - @, TAB or CR) prefixed with ' — plain decimal numbers excepted.
+pub fn csv_field(s: &str) -> String {
+    let is_number = {
+        let t = s.strip_prefix('-').unwrap_or(s);
+        !t.is_empty()
+            && t.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            && t.bytes().filter(|&b| b == b'.').count() <= 1
+            && !t.starts_with('.')
+            && !t.ends_with('.')
+    };
+    let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r']) && !is_number;
+    let s = if risky {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+/// Header of every CSV file.
+pub const CSV_HEADER: [&str; 12] = [
+    "单位",
+    "年度",
+    "表",
+    "表号",
+    "栏组",
+    "行",
+    "科目代码",
+    "项目",
+    "行次",
+    "栏",
+    "栏目",
+    "值",
+];
+
+fn csv_value(v: &Val) -> String {
+    match v {
+        Val::Blank => String::new(),
+        Val::Nothing => "——".into(),
+        Val::Num(d) => d.to_string(),
+        Val::Text(t) => t.clone(),
+        Val::Bool(b) => if *b { "TRUE" } else { "FALSE" }.into(),
+    }
+}
+
+/// One CSV per form (file name, content): every filled logical cell one line, then remarks
+/// and values outside the form; UTF-8 with BOM and CRLF, as Excel expects.
+pub fn to_csv(content: &Content) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for ((form, data), strays) in content.forms.iter().zip(content.strays.iter()) {
+        let mut out = String::from("\u{feff}");
+        let mut line = |fields: &[&str]| {
+            out.push_str(
+                &fields
+                    .iter()
+                    .map(|f| csv_field(f))
+                    .collect::<Vec<_>>()
+                    .join(","),
+            );
+            out.push_str("\r\n");
+        };
+        line(&CSV_HEADER);
+        let unit = data.unit.clone().unwrap_or_default();
+        let year = data.year.clone().unwrap_or_default();
+        let head = [
+            unit.as_str(),
+            year.as_str(),
+            form.id.as_str(),
+            form.table_no.as_str(),
+        ];
+        for r in &data.rows {
+            let panel = form.panel(&r.panel);
+            for (col, v) in &r.values {
+                let col_label = panel
+                    .and_then(|p| p.column(col))
+                    .and_then(|c| c.label.clone())
+                    .unwrap_or_default();
+                let line_no = r.line.map(|l| l.to_string()).unwrap_or_default();
+                let value = csv_value(v);
+                let mut f: Vec<&str> = head.to_vec();
+                f.extend([
+                    r.panel.as_str(),
+                    r.key.as_str(),
+                    r.code.as_deref().unwrap_or(""),
+                    r.label.as_deref().unwrap_or(""),
+                    line_no.as_str(),
+                    col.as_str(),
+                    col_label.as_str(),
+                    value.as_str(),
+                ]);
+                line(&f);
+            }
+        }
+        for (id, v) in &data.grid {
+            let value = csv_value(v);
+            let mut f: Vec<&str> = head.to_vec();
+            f.extend(["cells", id.as_str(), "", "", "", "", "", value.as_str()]);
+            line(&f);
+        }
+        for (i, r) in data.remarks.iter().enumerate() {
+            let n = (i + 1).to_string();
+            let mut f: Vec<&str> = head.to_vec();
+            f.extend(["remarks", n.as_str(), "", "", "", "", "", r.as_str()]);
+            line(&f);
+        }
+        for k in strays {
+            let value = k.value.to_string();
+            let mut f: Vec<&str> = head.to_vec();
+            f.extend([
+                "strays",
+                k.cell.as_str(),
+                "",
+                "",
+                "",
+                "",
+                "",
+                value.as_str(),
+            ]);
+            line(&f);
+        }
+        let safe: String = form
+            .table_no
+            .chars()
+            .filter(|c| !"\\/:*?\"<>|".contains(*c))
+            .collect();
+        files.push((format!("{}_{safe}.csv", form.id), out));
+    }
+    files
+}
