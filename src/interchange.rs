@@ -679,7 +679,7 @@ fn parse_row(form: &Form, data: &mut FormData, rv: &Value, p: &str) -> Result<()
         }
         k
     };
-    let expected_kind = if key == "total" {
+    let expected_kind = if panel.coded.is_some() && key == "total" {
         "total"
     } else if panel.coded.is_some() {
         "coded"

@@ -1,0 +1,982 @@
+//! `fix`, `export` and `import` over every fixture and layout variant: nothing is lost, the
+//! round trips hold, fix is idempotent and leaves nothing a recomputation could resolve; and
+//! the user-facing promises (OUT ≠ IN, no half-written file, the 审核结果 sheet, highlighted
+//! disagreements, CSV safe for Excel, import refusing with the path of the bad field).
+
+#[path = "support/grid.rs"]
+#[allow(dead_code)]
+mod grid;
+
+use fiscalform::calc::{compute, Book, Mode};
+use fiscalform::form::Catalog;
+use fiscalform::normalize::{label_key, parse_amount, parse_rate, Amount};
+use fiscalform::read::{read_workbook, Cell, Sheet, Workbook};
+use rust_decimal::Decimal;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+const FIXTURES: [&str; 6] = [
+    "seed001_final.grid",
+    "seed001_perf.grid",
+    "seed002_budget.grid",
+    "seed000_perf.grid",
+    "seed004_perf.grid",
+    "seed003_report.grid",
+];
+
+fn fixture(name: &str) -> grid::GridBook {
+    grid::load(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name),
+    )
+}
+
+fn dir(tag: &str) -> PathBuf {
+    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("fix-io")
+        .join(tag);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// The layout variants of the check issue (as in tests/fixtures_build.rs).
+fn variants(b: &grid::GridBook) -> Vec<(&'static str, grid::GridBook)> {
+    vec![
+        ("asis", b.clone()),
+        ("shift_down", b.shift_down(3)),
+        ("commas", b.amounts_as_text_with_commas()),
+        ("no_line_numbers", b.drop_line_number_column()),
+        ("renamed", b.rename_and_reorder_sheets()),
+        ("split_codes", b.split_codes()),
+        ("extra_empty", b.extra_empty_rows_and_cols()),
+    ]
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let mut o = Vec::new();
+    let mut e = Vec::new();
+    let mut all = vec!["fiscalform"];
+    all.extend_from_slice(args);
+    let code = fiscalform::cli::run(all, &mut o, &mut e);
+    (
+        code,
+        String::from_utf8(o).unwrap(),
+        String::from_utf8(e).unwrap(),
+    )
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn fix(input: &Path, output: &Path) -> String {
+    let (code, out, err) = run(&["fix", s(input), "-o", s(output)]);
+    assert!(
+        code == 0 || code == 1,
+        "fix {}: {code} {err}",
+        input.display()
+    );
+    assert!(output.exists());
+    out
+}
+
+fn export(input: &Path, output: &Path) -> Value {
+    let (code, _, err) = run(&["export", s(input), "-o", s(output)]);
+    assert_eq!(code, 0, "export {}: {err}", input.display());
+    serde_json::from_str(&std::fs::read_to_string(output).unwrap()).unwrap()
+}
+
+/// Everything one input gives: the input, fix(x), fix(fix(x)), export(x), export(fix(x)),
+/// import(export(x)).
+struct Case {
+    name: String,
+    x: PathBuf,
+    f1: PathBuf,
+    f2: PathBuf,
+    i1: PathBuf,
+    json_x: Value,
+    json_f1: Value,
+    /// (form id, logical cell) of every derived cell of x.
+    derived: HashSet<(String, String)>,
+}
+
+fn make_case(name: String, book: &grid::GridBook) -> Case {
+    let d = dir("cases");
+    let p = |ext: &str| d.join(format!("{name}.{ext}"));
+    let x = p("x.xlsx");
+    book.write_xlsx(&x);
+    let (f1, f2, i1) = (p("f1.xlsx"), p("f2.xlsx"), p("i1.xlsx"));
+    fix(&x, &f1);
+    fix(&f1, &f2);
+    let json_x = export(&x, &p("x.json"));
+    let json_f1 = export(&f1, &p("f1.json"));
+    let (code, _, err) = run(&["import", s(&p("x.json")), "-o", s(&i1)]);
+    assert!(code == 0 || code == 1, "import {name}: {err}");
+    let catalog = Catalog::embedded().unwrap();
+    let content = fiscalform::fix::load(&catalog, &x).unwrap();
+    let b = Book::new(content.forms);
+    let calc = compute(&b, Mode::Fix, false);
+    let derived = calc
+        .derived
+        .keys()
+        .map(|c| (b.forms[c.form].0.id.clone(), c.key()))
+        .collect();
+    Case {
+        name,
+        x,
+        f1,
+        f2,
+        i1,
+        json_x,
+        json_f1,
+        derived,
+    }
+}
+
+/// Every fixture in every layout variant, built once for all the tests of this file.
+fn cases() -> &'static [Case] {
+    static CASES: OnceLock<Vec<Case>> = OnceLock::new();
+    CASES.get_or_init(|| {
+        let mut todo: Vec<(String, grid::GridBook)> = Vec::new();
+        for f in FIXTURES {
+            let b = fixture(f);
+            for (tag, v) in variants(&b) {
+                todo.push((format!("{}-{tag}", f.trim_end_matches(".grid")), v));
+            }
+        }
+        let chunks: Vec<Vec<(String, grid::GridBook)>> = {
+            let mut c = vec![Vec::new(), Vec::new()];
+            for (i, t) in todo.into_iter().enumerate() {
+                c[i % 2].push(t);
+            }
+            c
+        };
+        let mut out: Vec<Case> = std::thread::scope(|sc| {
+            let hs: Vec<_> = chunks
+                .into_iter()
+                .map(|chunk| {
+                    sc.spawn(move || {
+                        chunk
+                            .into_iter()
+                            .map(|(n, b)| make_case(n, &b))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            hs.into_iter().flat_map(|h| h.join().unwrap()).collect()
+        });
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        out
+    })
+}
+
+/// Logical cells of an exported document: (form id, cell) → value; rows' cells as
+/// `key.col`, grid cells by id.
+fn logical_cells(doc: &Value) -> BTreeMap<(String, String), Value> {
+    let mut m = BTreeMap::new();
+    for f in doc["forms"].as_array().unwrap() {
+        let id = f["id"].as_str().unwrap().to_string();
+        for r in f["rows"].as_array().unwrap() {
+            let key = r["key"].as_str().unwrap();
+            for (col, v) in r["values"].as_object().unwrap() {
+                m.insert((id.clone(), format!("{key}.{col}")), v.clone());
+            }
+        }
+        for (cid, v) in f["cells"].as_object().unwrap() {
+            m.insert((id.clone(), cid.clone()), v.clone());
+        }
+    }
+    m
+}
+
+/// A value compared as the audit sees it: amounts by decimal value ("526.360" = "526.36").
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a.as_str(), b.as_str()) {
+        (Some(x), Some(y)) => match (x.parse::<Decimal>(), y.parse::<Decimal>()) {
+            (Ok(p), Ok(q)) => p == q,
+            _ => x == y,
+        },
+        _ => a == b,
+    }
+}
+
+fn form_field<'a>(doc: &'a Value, id: &str, field: &str) -> &'a Value {
+    doc["forms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == id)
+        .map(|f| &f[field])
+        .unwrap_or(&Value::Null)
+}
+
+#[test]
+fn export_of_fix_equals_export_of_the_input_on_every_input_cell() {
+    for c in cases() {
+        let (a, b) = (logical_cells(&c.json_x), logical_cells(&c.json_f1));
+        let mut inputs = 0;
+        for (k, v) in &a {
+            if c.derived.contains(k) {
+                continue;
+            }
+            inputs += 1;
+            let w = b.get(k).unwrap_or(&Value::Null);
+            assert!(
+                same_value(v, w),
+                "{}: {} {} was {v}, after fix {w}",
+                c.name,
+                k.0,
+                k.1
+            );
+        }
+        // Input cells fix did not have before cannot appear either.
+        for (k, w) in &b {
+            if !c.derived.contains(k) && !a.contains_key(k) {
+                panic!("{}: {} {} appeared after fix as {w}", c.name, k.0, k.1);
+            }
+        }
+        assert!(inputs > 10, "{}: only {inputs} input cells", c.name);
+        let forms_x: Vec<_> = c.json_x["forms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["id"].clone())
+            .collect();
+        let forms_f: Vec<_> = c.json_f1["forms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["id"].clone())
+            .collect();
+        assert_eq!(forms_x, forms_f, "{}", c.name);
+        for f in &forms_x {
+            let id = f.as_str().unwrap();
+            for field in ["unit", "year"] {
+                assert_eq!(
+                    form_field(&c.json_x, id, field),
+                    form_field(&c.json_f1, id, field),
+                    "{} {id} {field}",
+                    c.name
+                );
+            }
+            // Remarks stay (fix may add an empty table's 空表说明).
+            let rx: Vec<_> = form_field(&c.json_x, id, "remarks")
+                .as_array()
+                .unwrap()
+                .clone();
+            let rf: Vec<_> = form_field(&c.json_f1, id, "remarks")
+                .as_array()
+                .unwrap()
+                .clone();
+            for r in &rx {
+                let k = label_key(r.as_str().unwrap());
+                assert!(
+                    rf.iter().any(|q| label_key(q.as_str().unwrap()) == k),
+                    "{} {id}: remark {r} lost",
+                    c.name
+                );
+            }
+            // Values outside the form stay, at the address they had.
+            let sx: BTreeSet<String> = form_field(&c.json_x, id, "strays")
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.to_string())
+                .collect();
+            let sf: BTreeSet<String> = form_field(&c.json_f1, id, "strays")
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.to_string())
+                .collect();
+            assert!(sx.is_subset(&sf), "{} {id}: strays {sx:?} → {sf:?}", c.name);
+        }
+    }
+}
+
+/// The content of a workbook as read back: every sheet but 审核结果, by name.
+fn content(path: &Path) -> BTreeMap<String, (Vec<Vec<Cell>>, Vec<String>)> {
+    let wb = read_workbook(path).unwrap();
+    wb.sheets
+        .iter()
+        .filter(|s| s.name != "审核结果")
+        .map(|s| {
+            let mut rows = s.rows.clone();
+            while rows.last().is_some_and(|r| r.iter().all(Cell::is_empty)) {
+                rows.pop();
+            }
+            (
+                s.name.clone(),
+                (rows, s.merges.iter().map(|m| m.to_string()).collect()),
+            )
+        })
+        .collect()
+}
+
+fn assert_same_content(a: &Path, b: &Path, what: &str) {
+    let (ca, cb) = (content(a), content(b));
+    assert_eq!(
+        ca.keys().collect::<Vec<_>>(),
+        cb.keys().collect::<Vec<_>>(),
+        "{what}: sheets"
+    );
+    for (name, (rows, merges)) in &ca {
+        let (rows2, merges2) = &cb[name];
+        assert_eq!(merges, merges2, "{what}: merges of {name}");
+        let h = rows.len().max(rows2.len());
+        for r in 0..h {
+            let empty = Vec::new();
+            let (x, y) = (
+                rows.get(r).unwrap_or(&empty),
+                rows2.get(r).unwrap_or(&empty),
+            );
+            for c in 0..x.len().max(y.len()) {
+                let (p, q) = (
+                    x.get(c).unwrap_or(&Cell::Empty),
+                    y.get(c).unwrap_or(&Cell::Empty),
+                );
+                assert_eq!(p, q, "{what}: {name}!{}", grid::a1(r as u32, c as u16));
+            }
+        }
+    }
+}
+
+#[test]
+fn fix_of_fix_is_fix() {
+    for c in cases() {
+        assert_same_content(&c.f1, &c.f2, &format!("{}: fix(fix(x)) vs fix(x)", c.name));
+    }
+}
+
+#[test]
+fn import_of_export_is_fix() {
+    for c in cases() {
+        assert_same_content(
+            &c.i1,
+            &c.f1,
+            &format!("{}: import(export(x)) vs fix(x)", c.name),
+        );
+    }
+}
+
+#[test]
+fn check_of_fix_has_no_error_fix_could_resolve() {
+    let catalog = Catalog::embedded().unwrap();
+    for c in cases() {
+        let r = fiscalform::report::check_file(&catalog, &c.f1);
+        assert!(r.error.is_none(), "{}: {:?}", c.name, r.error);
+        let left: Vec<_> = r
+            .findings
+            .iter()
+            .filter(|f| f.severity == "error" && f.fixable)
+            .collect();
+        assert!(left.is_empty(), "{}: {left:#?}", c.name);
+        // And the same forms are found in the output as in the input.
+        let r0 = fiscalform::report::check_file(&catalog, &c.x);
+        let ids = |r: &fiscalform::report::FileReport| {
+            r.forms.iter().map(|f| f.id.clone()).collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&r0), ids(&r), "{}", c.name);
+    }
+}
+
+/// Numbers and texts of an output sheet, for looking values up.
+struct Found {
+    numbers: Vec<Decimal>,
+    texts: Vec<String>,
+}
+
+impl Found {
+    fn of(sheets: &[&Sheet]) -> Found {
+        let mut f = Found {
+            numbers: Vec::new(),
+            texts: Vec::new(),
+        };
+        for s in sheets {
+            for (_, _, c) in s.cells() {
+                match c {
+                    Cell::Number(d) => f.numbers.push(*d),
+                    Cell::Text(t) => f.texts.push(label_key(t)),
+                    other => f.texts.push(label_key(&other.to_string())),
+                }
+            }
+        }
+        f
+    }
+    fn number(&self, d: Decimal) -> bool {
+        let shown = [format!("{:.2}", d), d.normalize().to_string()];
+        self.numbers.iter().any(|n| *n == d)
+            || self
+                .texts
+                .iter()
+                .any(|t| shown.iter().any(|s| t.contains(s.as_str())))
+    }
+    fn cell(&self, c: &Cell) -> bool {
+        match c {
+            Cell::Empty => true,
+            Cell::Number(d) => self.number(*d),
+            Cell::Text(t) => {
+                let k = label_key(t);
+                if k.is_empty() || self.texts.iter().any(|x| x.contains(&k)) {
+                    return true;
+                }
+                let as_number = |a: Amount| match a {
+                    Amount::Value(d) => self.number(d),
+                    Amount::Nothing => self.texts.iter().any(|x| x == "——"),
+                    _ => false,
+                };
+                as_number(parse_amount(c)) || as_number(parse_rate(c))
+            }
+            other => self.texts.contains(&label_key(&other.to_string())),
+        }
+    }
+}
+
+#[test]
+fn every_non_empty_input_cell_is_found_in_the_output() {
+    let catalog = Catalog::embedded().unwrap();
+    for c in cases() {
+        let input: Workbook = read_workbook(&c.x).unwrap();
+        let output: Workbook = read_workbook(&c.f1).unwrap();
+        let content = fiscalform::fix::load(&catalog, &c.x).unwrap();
+        let audit = output.sheet("审核结果").expect("审核结果 sheet");
+        assert_eq!(output.sheets[0].name, "审核结果", "{}", c.name);
+        let mut missing = Vec::new();
+        for sheet in &input.sheets {
+            // The form read from this sheet: its output sheet, the sheet of values kept beside
+            // it, and the audit (where a corrected value's original is quoted).
+            let form = content
+                .forms
+                .iter()
+                .find(|(_, d)| d.sheet.as_deref() == Some(sheet.name.as_str()))
+                .map(|(f, _)| *f);
+            let targets: Vec<&Sheet> = match form {
+                Some(f) => output
+                    .sheets
+                    .iter()
+                    .filter(|o| {
+                        o.name == f.sheet_name || o.name == format!("{}（表外内容）", f.sheet_name)
+                    })
+                    .chain([audit])
+                    .collect(),
+                None => output
+                    .sheets
+                    .iter()
+                    .filter(|o| o.name == sheet.name)
+                    .collect(),
+            };
+            assert!(
+                !targets.is_empty(),
+                "{}: no output sheet for {}",
+                c.name,
+                sheet.name
+            );
+            let found = Found::of(&targets);
+            for (r, col, cell) in sheet.cells() {
+                if !found.cell(cell) {
+                    missing.push(format!("{}!{} {cell:?}", sheet.name, grid::a1(r, col)));
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "{}: not in the output: {missing:#?}",
+            c.name
+        );
+    }
+}
+
+// ------------------------------------------------------------------ the sample workbook
+
+const SAMPLE: &str = "tests/fixtures/sample/2023决算-株洲.xlsx";
+
+fn sample() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(SAMPLE)
+}
+
+/// The text of a part of the xlsx (zip) file whose name contains `part`, all such parts joined.
+fn xlsx_part(path: &Path, part: &str) -> String {
+    let f = std::fs::File::open(path).unwrap();
+    let mut z = zip::ZipArchive::new(f).unwrap();
+    let mut out = String::new();
+    for i in 0..z.len() {
+        let mut e = z.by_index(i).unwrap();
+        if e.name().is_ok_and(|n| n.contains(part)) {
+            e.read_to_string(&mut out).unwrap();
+        }
+    }
+    out
+}
+
+#[test]
+fn fixing_the_sample_corrects_its_error_notes_the_original_and_lists_it_first() {
+    let out = dir("sample").join("已校正.xlsx");
+    let (code, stdout, err) = run(&["fix", s(&sample()), "-o", s(&out)]);
+    assert_eq!(code, 0, "{stdout}{err}");
+    assert!(stdout.contains("原值 562.36 → 526.36"), "{stdout}");
+    let wb = read_workbook(&out).unwrap();
+    assert_eq!(wb.sheets[0].name, "审核结果");
+    let s01 = wb.sheet("公开01表").unwrap();
+    let (r, c) = fiscalform::normalize::parse_a1("C33").unwrap();
+    assert_eq!(s01.get(r, c), &Cell::Number("526.36".parse().unwrap()));
+    // The 尾差 of line 58 is kept as published (info, not a change).
+    let (r, c) = fiscalform::normalize::parse_a1("F33").unwrap();
+    assert_eq!(s01.get(r, c), &Cell::Number("526.36".parse().unwrap()));
+    // The note on the corrected cell.
+    let notes = xlsx_part(&out, "comments");
+    assert!(
+        notes.contains("原值 562.36 → 526.36（本年收入合计等于第1至8行之和）"),
+        "{notes}"
+    );
+    // The finding is listed with a link to the output cell and what fix did.
+    let audit = wb.sheet("审核结果").unwrap();
+    let row = (0..audit.height())
+        .find(|&r| {
+            audit.get(r, 5) == &Cell::Text("income-total".into()) || {
+                matches!(audit.get(r, 6), Cell::Text(t) if t.contains("562.36"))
+            }
+        })
+        .expect("the error is listed");
+    assert_eq!(audit.get(row, 1), &Cell::Text("错误".into()));
+    assert_eq!(audit.get(row, 3), &Cell::Text("公开01表!C33".into()));
+    assert!(matches!(audit.get(row, 7), Cell::Text(t) if t.starts_with("已校正")));
+    let links = xlsx_part(&out, "xl/worksheets/sheet1.xml");
+    assert!(
+        links.contains("location=\"'公开01表'!C33\""),
+        "internal link"
+    );
+    // The live formula of the corrected cell and the kept 尾差 as an explicit term.
+    let sheet2 = xlsx_part(&out, "xl/worksheets/sheet2.xml");
+    assert!(sheet2.contains("<f>SUM(C7:C14)</f>"), "{sheet2}");
+    assert!(sheet2.contains("+0.01</f>"), "尾差 kept as a visible term");
+}
+
+#[test]
+fn output_equal_to_input_is_refused_and_the_input_is_untouched() {
+    let d = dir("same");
+    let x = d.join("x.xlsx");
+    std::fs::copy(sample(), &x).unwrap();
+    let before = std::fs::read(&x).unwrap();
+    for other in [
+        x.clone(),
+        d.join(".").join("x.xlsx"),
+        d.join("sub").join("..").join("x.xlsx"),
+    ] {
+        std::fs::create_dir_all(d.join("sub")).unwrap();
+        let (code, _, err) = run(&["fix", s(&x), "-o", s(&other)]);
+        assert_eq!(code, 2);
+        assert!(err.contains("就是输入文件"), "{err}");
+        let (code, _, _) = run(&["export", s(&x), "-o", s(&other)]);
+        assert_eq!(code, 2);
+    }
+    // A hard link is the same file too.
+    let link = d.join("link.xlsx");
+    let _ = std::fs::remove_file(&link);
+    std::fs::hard_link(&x, &link).unwrap();
+    let (code, _, err) = run(&["fix", s(&x), "-o", s(&link)]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(std::fs::read(&x).unwrap(), before);
+}
+
+fn leftovers(d: &Path) -> Vec<String> {
+    std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect()
+}
+
+#[test]
+fn a_failure_mid_write_leaves_no_output_and_no_temporary_file() {
+    let d = dir("atomic");
+    for e in leftovers(&d) {
+        std::fs::remove_file(d.join(e)).unwrap();
+    }
+    let out = d.join("out.xlsx");
+    let r = fiscalform::write::write_atomic(&out, |f| {
+        use std::io::Write;
+        f.write_all(b"PK\x03\x04 half a workbook")?;
+        Err(std::io::Error::other("disk full"))
+    });
+    assert!(r.is_err());
+    assert!(!out.exists());
+    assert!(leftovers(&d).is_empty(), "{:?}", leftovers(&d));
+    // An existing output is left as it was.
+    std::fs::write(&out, b"previous").unwrap();
+    let r = fiscalform::write::write_atomic(&out, |_| Err(std::io::Error::other("killed")));
+    assert!(r.is_err());
+    assert_eq!(std::fs::read(&out).unwrap(), b"previous");
+    assert_eq!(leftovers(&d), vec!["out.xlsx".to_string()]);
+    // Through the command: a folder that does not exist.
+    let bad = d.join("missing-folder").join("out.xlsx");
+    let (code, _, err) = run(&["fix", s(&sample()), "-o", s(&bad)]);
+    assert_eq!(code, 2);
+    assert!(err.contains("无法写入文件"), "{err}");
+    assert!(!bad.exists());
+}
+
+// ------------------------------------------------------------------ disagreements, strays, other sheets
+
+/// Seed 001 with 公开05表 2010101 基本支出 raised by 10: 公开05表's totals follow, and 合计
+/// 基本支出 no longer equals 公开06表 人员经费合计 + 公用经费合计 — two input-based figures that
+/// disagree, which fix must not settle by guessing.
+#[test]
+fn a_disagreement_between_tables_is_highlighted_at_both_and_left_to_a_person() {
+    let mut book = fixture("seed001_final.grid");
+    let s05 = book.sheet_mut("公开05表");
+    let (r, _) = s05.find("2010101").expect("row 2010101");
+    let old = s05.cell(r, 3).clone();
+    let raised = old.as_str().parse::<Decimal>().unwrap() + Decimal::from(10);
+    s05.set(
+        &grid::a1(r, 3),
+        grid::GridCell::num(&format!("{raised:.2}")),
+    );
+    // Keep the row itself consistent (小计 = 基本 + 项目), so only the cross-table check fails.
+    let sub = s05.cell(r, 2).as_str().parse::<Decimal>().unwrap() + Decimal::from(10);
+    s05.set(&grid::a1(r, 2), grid::GridCell::num(&format!("{sub:.2}")));
+    let d = dir("conflict");
+    let x = d.join("x.xlsx");
+    book.write_xlsx(&x);
+    let out = d.join("out.xlsx");
+    let (code, stdout, err) = run(&["fix", s(&x), "-o", s(&out)]);
+    assert_eq!(code, 1, "an error is left for a person: {stdout}{err}");
+    let wb = read_workbook(&out).unwrap();
+    // The input cell is not "fixed".
+    let s05 = wb.sheet("公开05表").unwrap();
+    let (rr, _) = (0..s05.height())
+        .flat_map(|r| (0..s05.width()).map(move |c| (r, c)))
+        .find(|&(r, c)| {
+            s05.get(r, c) == &Cell::Text("2010101".into())
+                || s05.get(r, c) == &Cell::Number(2010101.into())
+        })
+        .expect("2010101 in the output");
+    assert_eq!(s05.get(rr, 3), &Cell::Number(raised));
+    // Listed, open, naming both tables.
+    let audit = wb.sheet("审核结果").unwrap();
+    let line = (0..audit.height())
+        .find(|&r| {
+            matches!(audit.get(r, 6), Cell::Text(t) if t.contains("公开05表") && t.contains("公开06表") && t.contains("人员经费合计"))
+        })
+        .expect("the cross-table finding is listed");
+    assert_eq!(audit.get(line, 1), &Cell::Text("错误".into()));
+    assert!(matches!(audit.get(line, 7), Cell::Text(t) if t.contains("需人工核对")));
+    // Highlighted with a note at both ends: 公开05表 合计·基本支出 and 公开06表's totals.
+    let notes05 = xlsx_part(&out, "comments2.xml") + &xlsx_part(&out, "comments");
+    assert!(notes05.contains("公开06表"), "notes name the other table");
+    let sheet_of = |name: &str| {
+        let i = wb.sheets.iter().position(|s| s.name == name).unwrap() + 1;
+        xlsx_part(&out, &format!("xl/worksheets/sheet{i}.xml"))
+    };
+    let s06 = wb.sheet("公开06表").unwrap();
+    let staff = (0..s06.height())
+        .flat_map(|r| (0..s06.width()).map(move |c| (r, c)))
+        .find(|&(r, c)| matches!(s06.get(r, c), Cell::Text(t) if label_key(t) == "人员经费合计"))
+        .unwrap();
+    let staff_value = grid::a1(staff.0, staff.1 + 1);
+    let xml06 = sheet_of("公开06表");
+    let style_of = |xml: &str, cell: &str| -> Option<String> {
+        let at = xml.find(&format!("r=\"{cell}\""))?;
+        let rest = &xml[at..];
+        let end = rest.find('>')?;
+        rest[..end]
+            .split("s=\"")
+            .nth(1)
+            .map(|x| x.split('"').next().unwrap().to_string())
+    };
+    let styles = xlsx_part(&out, "xl/styles.xml");
+    let red_fills = styles.matches("F8C9C4").count();
+    assert!(red_fills > 0, "a conflict fill exists");
+    assert!(
+        style_of(&xml06, &staff_value).is_some(),
+        "人员经费合计 value at {staff_value}"
+    );
+    let vml = xlsx_part(&out, "vmlDrawing");
+    assert!(vml.contains("<x:Row>"), "notes are anchored");
+    let comments: Vec<String> = (1..=wb.sheets.len())
+        .map(|i| xlsx_part(&out, &format!("xl/comments{i}.xml")))
+        .collect();
+    assert!(
+        comments
+            .iter()
+            .filter(|c| c.contains("合计基本支出等于公开06表"))
+            .count()
+            >= 2
+            || comments.iter().filter(|c| c.contains("公开06表")).count() >= 2,
+        "the disagreement is noted on both sheets"
+    );
+}
+
+#[test]
+fn values_outside_the_form_and_other_sheets_are_kept_and_survive_a_second_fix() {
+    let mut book = fixture("seed001_final.grid");
+    let s01 = book.sheet_mut("公开01表");
+    s01.put(9, 8, grid::GridCell::text("备查：含代管资金"));
+    s01.put(11, 9, grid::GridCell::num("12.34"));
+    let mut other = grid::GridSheet::new("封面");
+    other.put(0, 0, grid::GridCell::text("2023年度部门决算公开"));
+    other.put(2, 1, grid::GridCell::num("3"));
+    other.merges.push((0, 0, 0, 4));
+    book.sheets.push(other);
+    let d = dir("strays");
+    let x = d.join("x.xlsx");
+    book.write_xlsx(&x);
+    let (f1, f2) = (d.join("f1.xlsx"), d.join("f2.xlsx"));
+    fix(&x, &f1);
+    let wb = read_workbook(&f1).unwrap();
+    let kept = wb
+        .sheet("公开01表（表外内容）")
+        .expect("strays kept beside the form");
+    assert_eq!(kept.get(9, 8), &Cell::Text("备查：含代管资金".into()));
+    assert_eq!(kept.get(11, 9), &Cell::Number("12.34".parse().unwrap()));
+    let cover = wb.sheet("封面").expect("other sheet copied");
+    assert_eq!(cover.get(0, 0), &Cell::Text("2023年度部门决算公开".into()));
+    assert_eq!(cover.get(2, 1), &Cell::Number(3.into()));
+    assert_eq!(
+        cover
+            .merges
+            .iter()
+            .map(|m| m.to_string())
+            .collect::<Vec<_>>(),
+        vec!["A1:E1"]
+    );
+    // Reported in the audit, with a link to where they are now.
+    let audit = wb.sheet("审核结果").unwrap();
+    let listed = (0..audit.height()).any(|r| {
+        audit.get(r, 5) == &Cell::Text("value-outside-form".into())
+            && audit.get(r, 3) == &Cell::Text("公开01表（表外内容）!I10".into())
+    });
+    assert!(listed);
+    fix(&f1, &f2);
+    assert_same_content(&f1, &f2, "strays after a second fix");
+    let wb2 = read_workbook(&f2).unwrap();
+    let audit2 = wb2.sheet("审核结果").unwrap();
+    assert!(
+        (0..audit2.height()).any(|r| audit2.get(r, 5) == &Cell::Text("value-outside-form".into()))
+    );
+    assert_eq!(
+        wb2.sheets
+            .iter()
+            .filter(|s| s.name.starts_with("审核结果"))
+            .count(),
+        1
+    );
+}
+
+// ------------------------------------------------------------------ JSON and CSV
+
+#[test]
+fn the_json_export_follows_the_documented_schema() {
+    let d = dir("json");
+    let j = export(&sample(), &d.join("sample.json"));
+    assert_eq!(j["format"], "fiscalform");
+    assert_eq!(j["version"], 1);
+    let f01 = j["forms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "final-01")
+        .unwrap();
+    assert_eq!(f01["table_no"], "公开01表");
+    assert_eq!(f01["unit"], "株洲市长株潭一体化发展事务中心");
+    let l27 = f01["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == "L27")
+        .unwrap();
+    assert_eq!(l27["kind"], "fixed");
+    assert_eq!(l27["line"], 27);
+    assert_eq!(
+        l27["values"]["amount"], "562.36",
+        "amounts are decimal strings, as filled"
+    );
+    let f02 = j["forms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "final-02")
+        .unwrap();
+    let row = f02["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == "2010450")
+        .unwrap();
+    assert_eq!(row["kind"], "coded");
+    assert_eq!(row["code"], "2010450");
+    assert_eq!(row["label"], "事业运行");
+    let f07 = j["forms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "final-07")
+        .unwrap();
+    assert!(f07["remarks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r.as_str().unwrap().contains("无数据")));
+    // Text cells travel as text.
+    let perf = dir("json").join("perf.xlsx");
+    fixture("seed001_perf.grid").write_xlsx(&perf);
+    let jp = export(&perf, &d.join("perf.json"));
+    let texts = logical_cells(&jp)
+        .into_values()
+        .filter(|v| {
+            v.as_str()
+                .is_some_and(|s| s.parse::<Decimal>().is_err() && s != "——")
+        })
+        .count();
+    assert!(
+        texts > 5,
+        "indicator names, targets and reasons are exported"
+    );
+}
+
+fn write_json(name: &str, v: &Value) -> PathBuf {
+    let p = dir("import").join(name);
+    std::fs::write(&p, serde_json::to_string_pretty(v).unwrap()).unwrap();
+    p
+}
+
+#[test]
+fn import_refuses_what_does_not_fit_a_form_with_the_path_of_the_bad_field() {
+    let d = dir("import");
+    let good = export(&sample(), &d.join("good.json"));
+    let i = good["forms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|f| f["id"] == "final-01")
+        .unwrap();
+    let row = good["forms"][i]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|r| r["key"] == "L27")
+        .unwrap();
+    let cases: Vec<(Box<dyn Fn(&mut Value)>, String, &str)> = vec![
+        (
+            Box::new(move |v: &mut Value| {
+                v["forms"][i]["rows"][row]["values"]["amount"] = "5a6.36".into()
+            }),
+            format!("$.forms[{i}].rows[{row}].values.amount"),
+            "不是数字",
+        ),
+        (
+            Box::new(move |v: &mut Value| {
+                v["forms"][i]["rows"][row]["values"]["amount2"] = "1".into()
+            }),
+            format!("$.forms[{i}].rows[{row}].values.amount2"),
+            "没有数值栏",
+        ),
+        (
+            Box::new(move |v: &mut Value| v["forms"][i]["rows"][row]["key"] = "L99".into()),
+            format!("$.forms[{i}].rows[{row}].key"),
+            "没有行",
+        ),
+        (
+            Box::new(move |v: &mut Value| v["forms"][i]["id"] = "final-99".into()),
+            format!("$.forms[{i}].id"),
+            "没有 id",
+        ),
+        (
+            Box::new(move |v: &mut Value| v["forms"][i]["vales"] = Value::Null),
+            format!("$.forms[{i}].vales"),
+            "未知字段",
+        ),
+        (
+            Box::new(|v: &mut Value| v["version"] = 7.into()),
+            "$.version".to_string(),
+            "不支持的版本",
+        ),
+    ];
+    for (n, (break_it, path, what)) in cases.into_iter().enumerate() {
+        let mut v = good.clone();
+        break_it(&mut v);
+        let p = write_json(&format!("bad{n}.json"), &v);
+        let out = d.join(format!("bad{n}.xlsx"));
+        let (code, _, err) = run(&["import", s(&p), "-o", s(&out)]);
+        assert_eq!(code, 2, "{path}");
+        assert!(err.contains(&path), "{path}: {err}");
+        assert!(err.contains(what), "{what}: {err}");
+        assert!(!out.exists());
+    }
+    // A hand-written document with only some values is fine.
+    let small = serde_json::json!({"forms": [{"id": "final-09", "unit": "某某中心", "year": "2023",
+        "rows": [{"panel": "main", "key": "data", "values": {"c8": "1.00", "c10": "2.50", "c11": "3", "c12": "0.5"}}]}]});
+    let p = write_json("small.json", &small);
+    let out = d.join("small.xlsx");
+    let (code, stdout, err) = run(&["import", s(&p), "-o", s(&out)]);
+    assert!(code == 0 || code == 1, "{stdout}{err}");
+    let wb = read_workbook(&out).unwrap();
+    let nums: Vec<Decimal> = wb
+        .sheet("公开09表")
+        .unwrap()
+        .cells()
+        .filter_map(|(_, _, c)| match c {
+            Cell::Number(d) => Some(*d),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        nums.contains(&"5.5".parse().unwrap()),
+        "小计 = 2.50 + 3 computed: {nums:?}"
+    );
+}
+
+#[test]
+fn csv_export_is_one_file_per_form_excel_safe() {
+    let mut book = fixture("seed001_perf.grid");
+    // A reason typed as a formula must not run when the CSV is opened.
+    let sheet = &mut book.sheets[0];
+    let (r, c) = sheet
+        .find("偏差原因分析及改进措施")
+        .or_else(|| sheet.find("偏差原因"))
+        .expect("reason column");
+    sheet.put(
+        r + 2,
+        c,
+        grid::GridCell::text("=HYPERLINK(\"http://x\",\"点此\")"),
+    );
+    let d = dir("csv");
+    let x = d.join("perf.xlsx");
+    book.write_xlsx(&x);
+    let out = d.join("perf-csv");
+    let _ = std::fs::remove_dir_all(&out);
+    let (code, stdout, err) = run(&["export", s(&x), "--format", "csv", "-o", s(&out)]);
+    assert_eq!(code, 0, "{stdout}{err}");
+    let files = leftovers(&out);
+    assert!(!files.is_empty());
+    let mut all = String::new();
+    for f in &files {
+        let bytes = std::fs::read(out.join(f)).unwrap();
+        assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "{f}: UTF-8 BOM");
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(
+            text.lines().next().unwrap().contains("单位,年度,表,表号"),
+            "{f}"
+        );
+        all.push_str(&text);
+    }
+    assert!(
+        all.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"点此\"\")\""),
+        "escaped formula"
+    );
+    assert!(!all
+        .lines()
+        .any(|l| l.split(',').any(|f| f.starts_with('='))));
+    // One file per form of the workbook.
+    let catalog = Catalog::embedded().unwrap();
+    let n = fiscalform::fix::load(&catalog, &x).unwrap().forms.len();
+    assert_eq!(files.len(), n);
+    // Fields: escaping is for text, not for numbers.
+    assert_eq!(fiscalform::interchange::csv_field("-12.50"), "-12.50");
+    assert_eq!(fiscalform::interchange::csv_field("-x"), "'-x");
+    assert_eq!(fiscalform::interchange::csv_field("+1"), "'+1");
+    assert_eq!(fiscalform::interchange::csv_field("@SUM(A1)"), "'@SUM(A1)");
+    assert_eq!(fiscalform::interchange::csv_field("a,b"), "\"a,b\"");
+}
