@@ -131,7 +131,7 @@ impl fmt::Display for Quantity {
 }
 
 /// Units a clerk writes after a number, longest first so "万人次" wins over "万".
-const UNITS: &[&str] = &[
+pub(crate) const UNITS: &[&str] = &[
     "个工作日",
     "万平方米",
     "平方公里",
@@ -259,8 +259,26 @@ const SUFFIX_CMP: &[(&str, Option<Cmp>)] = &[
 /// Words that change the meaning of the number ("减少2个" is not "2个"): a subject holding one
 /// of them is not a plain label.
 const DIRECTION_WORDS: &[&str] = &[
-    "减少", "增加", "降低", "提高", "提升", "下降", "增长", "上升", "缩短", "压缩", "节约", "节省",
-    "超支", "同比", "环比", "较", "比上年", "增幅", "降幅", "不",
+    "减少",
+    "增加",
+    "降低",
+    "提高",
+    "提升",
+    "下降",
+    "增长",
+    "上升",
+    "缩短",
+    "压缩",
+    "节约",
+    "节省",
+    "超支",
+    "同比",
+    "环比",
+    "较",
+    "比上年",
+    "增幅",
+    "降幅",
+    "不",
 ];
 
 /// Parses a 年度指标值 / 实际完成值 cell.
@@ -274,7 +292,7 @@ pub fn parse_quantity(text: &str) -> Option<Quantity> {
     let trimmed = norm.trim_matches(|c: char| {
         matches!(
             c,
-            '。' | '.' | ';' | ',' | '、' | '!' | '!' | ':' | '①' | '②' | '③' | '④' | '⑤'
+            '。' | '.' | ';' | ',' | '、' | '!' | ':' | '①' | '②' | '③' | '④' | '⑤'
         )
     });
     let chars: Vec<char> = trimmed.chars().collect();
@@ -361,7 +379,11 @@ pub fn parse_quantity(text: &str) -> Option<Quantity> {
     Some(Quantity {
         value,
         percent,
-        unit: if percent { "%".to_string() } else { unit.to_string() },
+        unit: if percent {
+            "%".to_string()
+        } else {
+            unit.to_string()
+        },
         cmp,
     })
 }
@@ -417,7 +439,13 @@ mod tests {
         check("≥９５％", dec!(95), true, "%", Some(Cmp::Ge));
         check("90%以上", dec!(90), true, "%", Some(Cmp::Ge));
         check("90%（含）以上", dec!(90), true, "%", Some(Cmp::Ge));
-        check(" 社会公众满意度90%以上。", dec!(90), true, "%", Some(Cmp::Ge));
+        check(
+            " 社会公众满意度90%以上。",
+            dec!(90),
+            true,
+            "%",
+            Some(Cmp::Ge),
+        );
         check("满意度≥90%", dec!(90), true, "%", Some(Cmp::Ge));
         check("目标完成率100%", dec!(100), true, "%", None);
         check("-5%", dec!(-5), true, "%", None);
@@ -434,9 +462,21 @@ mod tests {
         check("4项", dec!(4), false, "项", None);
         check("不少于6次", dec!(6), false, "次", Some(Cmp::Ge));
         check("6次以上", dec!(6), false, "次", Some(Cmp::Ge));
-        check("小于等于79.73万元", dec!(79.73), false, "万元", Some(Cmp::Le));
+        check(
+            "小于等于79.73万元",
+            dec!(79.73),
+            false,
+            "万元",
+            Some(Cmp::Le),
+        );
         check("200.35万", dec!(200.35), false, "万", None);
-        check("相关社会宣传活动次数大于1次。", dec!(1), false, "次", Some(Cmp::Gt));
+        check(
+            "相关社会宣传活动次数大于1次。",
+            dec!(1),
+            false,
+            "次",
+            Some(Cmp::Gt),
+        );
         check("一次", dec!(1), false, "次", None);
         check("不少于两场", dec!(2), false, "场", Some(Cmp::Ge));
         check("30天内", dec!(30), false, "天", Some(Cmp::Le));

@@ -18,17 +18,16 @@ pub(crate) fn normalize(text: &str) -> String {
             '≧' => '≥',
             '≦' => '≤',
             '﹪' => '%',
-            '〜' | '～' | '∼' => '~',
+            '〜' | '∼' => '~',
             '—' | '–' | '―' | '─' | '‐' | '‑' | '−' | '﹣' => '-',
             '×' | '✕' | '╳' => '*',
             '÷' => '/',
             '﹙' => '(',
             '﹚' => ')',
-            '〔' | '【' | '［' => '(',
-            '〕' | '】' | '］' => ')',
+            '〔' | '【' => '(',
+            '〕' | '】' => ')',
             '﹔' => ';',
             '﹐' => ',',
-            '．' => '.',
             '“' | '”' | '‘' | '’' | '"' | '\'' | '「' | '」' => continue,
             c => c,
         };
@@ -206,7 +205,9 @@ pub(crate) fn ends_with_at(chars: &[char], pos: usize, pat: &str) -> bool {
     if n > pos {
         return false;
     }
-    pat.chars().zip(chars[pos - n..pos].iter()).all(|(a, &b)| a == b)
+    pat.chars()
+        .zip(chars[pos - n..pos].iter())
+        .all(|(a, &b)| a == b)
 }
 
 /// Formats a number for people: no trailing zeros, no exponent.
@@ -260,7 +261,10 @@ mod tests {
         let c = chars("一个");
         assert_eq!(chinese_at(&c, 0).map(|n| n.value), Some(dec!(1)));
         let c = chars("十五分");
-        assert_eq!(chinese_at(&c, 0).map(|n| (n.value, n.end)), Some((dec!(15), 2)));
+        assert_eq!(
+            chinese_at(&c, 0).map(|n| (n.value, n.end)),
+            Some((dec!(15), 2))
+        );
         let c = chars("二十");
         assert_eq!(chinese_at(&c, 0).map(|n| n.value), Some(dec!(20)));
         let c = chars("零点五分");
@@ -276,8 +280,14 @@ mod tests {
     #[test]
     fn arabic_numbers() {
         let c = chars("79.85%");
-        assert_eq!(arabic_at(&c, 0).map(|n| (n.value, n.end)), Some((dec!(79.85), 5)));
+        assert_eq!(
+            arabic_at(&c, 0).map(|n| (n.value, n.end)),
+            Some((dec!(79.85), 5))
+        );
         let c = chars("5.分");
-        assert_eq!(arabic_at(&c, 0).map(|n| (n.value, n.end)), Some((dec!(5), 1)));
+        assert_eq!(
+            arabic_at(&c, 0).map(|n| (n.value, n.end)),
+            Some((dec!(5), 1))
+        );
     }
 }
