@@ -145,6 +145,8 @@ pub enum FailOutcome {
 /// "符合要求得满分，不符合要求扣相应分数".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PassFail {
+    /// The condition of the pass clause as written ("符合要求").
+    pub pass_condition: String,
     pub on_pass: Points,
     pub on_fail: FailOutcome,
     /// Qualitative middle levels ("提升效果一般" → 50%).
@@ -333,6 +335,13 @@ fn number_points_at(chars: &[char], i: usize) -> Option<(usize, Decimal)> {
         Some(c) if "点比之钟析类别配解期段布散项值数".contains(*c) => return None,
         _ => {}
     }
+    // "90分以上", "80-90分": a survey score in a condition, not points.
+    const BOUND_AFTER: &[&str] = &[
+        "以上", "以下", "以内", "及以", "(含)", "(不含)", "-", "~", "至", "到", "≤", "<", "≥", ">",
+    ];
+    if starts_with_any(chars, n.end + 1, BOUND_AFTER).is_some() {
+        return None;
+    }
     Some((n.end + 1, n.value))
 }
 
@@ -407,8 +416,9 @@ fn points_at(chars: &[char], i: usize) -> Option<(usize, Points)> {
     if chars[i].is_ascii_digit() {
         if let Some((end, v)) = number_points_at(chars, i) {
             let prev = i.checked_sub(1).map(|p| chars[p]);
-            // "每1分" or "扣1分" are handled elsewhere; "-60%" etc. are not points.
-            if prev != Some('每') && prev != Some('扣') && prev != Some('-') {
+            // Only at the end of a piece ("…，2分"): inside one it is a threshold ("80-90分得8分").
+            let at_end = end == chars.len() || matches!(chars[end], ')' | ';' | ',' | '。');
+            if at_end && !matches!(prev, Some('每' | '扣' | '-' | '~' | '至' | '到')) {
                 return Some((end, Points::Abs(v)));
             }
         }
@@ -544,11 +554,10 @@ fn tokens(chars: &[char]) -> Vec<Token> {
                     percent = true;
                     end += 1;
                 } else if let Some(u) = starts_with_any(chars, end, UNITS) {
-                    // "分" after a number in a condition is points, not a unit.
-                    if u != "分" {
-                        unit = u.to_string();
-                        end += u.chars().count();
-                    }
+                    // Conditions never hold the clause's points, so "90分" here is a
+                    // threshold (a survey score).
+                    unit = u.to_string();
+                    end += u.chars().count();
                 }
                 out.push(Token {
                     value: n.value,
@@ -667,13 +676,16 @@ fn parse_condition(cond: &str) -> Option<Option<Cond>> {
         }
         k += 1;
     }
-    let (percent, unit) = match bounded.first().or(bares.first()) {
-        Some(t) => (
-            bounded.iter().chain(bares.iter()).any(|t| t.percent),
-            t.unit.clone(),
-        ),
-        None => return Some(None),
-    };
+    let kind_tokens: &Vec<&Token> = if bounded.is_empty() { &bares } else { &bounded };
+    if kind_tokens.is_empty() {
+        return Some(None);
+    }
+    let percent = kind_tokens.iter().any(|t| t.percent);
+    let unit = kind_tokens
+        .iter()
+        .map(|t| t.unit.clone())
+        .find(|u| !u.is_empty())
+        .unwrap_or_default();
     // Numbers in the bounds must agree on being percentages ("80-90%" has one '%').
     let mut bare = None;
     if bounded.is_empty() {
@@ -684,7 +696,10 @@ fn parse_condition(cond: &str) -> Option<Option<Cond>> {
     } else {
         // Other numbers of the same kind next to bounds make the condition ambiguous;
         // numbers of another kind ("近3年") are labels.
-        if bares.iter().any(|b| b.percent == percent && b.unit == unit) {
+        if bares
+            .iter()
+            .any(|b| b.percent == percent && (b.unit == unit || b.unit.is_empty()))
+        {
             return None;
         }
         if bounded.iter().any(|b| !b.unit.is_empty() && b.unit != unit) {
@@ -747,6 +762,10 @@ fn staircase_from(clauses: &[Clause]) -> Option<Staircase> {
     let mut percent: Option<bool> = None;
     let mut unit = String::new();
     for c in clauses {
+        // "每下降一档扣2分" is a per-step rule, not a band.
+        if c.cond.contains('每') {
+            return None;
+        }
         match parse_condition(&c.cond)? {
             None => {
                 if otherwise_words(&c.cond) && otherwise.is_none() {
@@ -774,6 +793,18 @@ fn staircase_from(clauses: &[Clause]) -> Option<Staircase> {
         }
     }
     if tiers.is_empty() {
+        return None;
+    }
+    // A single number with no comparison ("出现1次投诉扣2分") says nothing about the other values.
+    if tiers.len() == 1 && tiers[0].1.is_some() && otherwise.is_none() {
+        return None;
+    }
+    // Deductions with nothing said below the tiers: the base is unknown.
+    if otherwise.is_none()
+        && tiers
+            .iter()
+            .all(|(t, _)| matches!(t.points, Points::Deduct(_)))
+    {
         return None;
     }
     let top_abs = tiers
@@ -995,6 +1026,10 @@ fn cut_between(lower: &Tier, upper: &Tier, higher_is_better: bool) -> Option<(De
 // ----- shapes ------------------------------------------------------------------------------------
 
 fn parse_tiers(s: &str) -> Option<RuleKind> {
+    // A per-step deduction that failed to parse must not be read as bands.
+    if s.contains('每') && s.contains('扣') {
+        return None;
+    }
     let cl = clauses(s);
     if cl.is_empty() {
         return None;
@@ -1121,8 +1156,19 @@ fn parse_deduction(s: &str) -> Option<RuleKind> {
         over = Some(*o);
         p += w.chars().count();
     }
-    // Step: a number and its unit.
-    let step_num = number_at(&chars, p)?;
+    // "每发生1次投诉扣2分": every occurrence counts, from zero.
+    let mut counts_from_zero = false;
+    if over.is_none() {
+        if let Some(w) = starts_with_any(&chars, p, &["发生", "出现"]) {
+            over = Some(true);
+            counts_from_zero = true;
+            p += w.chars().count();
+        }
+    }
+    // Step: a number and its unit, possibly after a filler word ("每少完成1次", "每超出预算1%").
+    let step_num = (p..(p + 4).min(chars.len()))
+        .take_while(|&k| !matches!(chars[k], ',' | ';' | '扣'))
+        .find_map(|k| number_at(&chars, k))?;
     let mut q = step_num.end;
     let mut percent = false;
     let mut unit = String::new();
@@ -1138,6 +1184,10 @@ fn parse_deduction(s: &str) -> Option<RuleKind> {
     } else if let Some(u) = starts_with_any(&chars, q, UNITS) {
         unit = u.to_string();
         q += u.chars().count();
+    }
+    // A step without a unit ("每下降一档") is not measurable.
+    if !percent && unit.is_empty() {
+        return None;
     }
     // Then "扣N分" within a few characters ("每超出1%的扣1分", "每超1个百分点，扣0.5分").
     let mut per_step = None;
@@ -1228,6 +1278,9 @@ fn parse_deduction(s: &str) -> Option<RuleKind> {
             }
         });
     }
+    if limit.is_none() && counts_from_zero {
+        limit = Some(Decimal::ZERO);
+    }
     let max_deduction = find_after_any(
         &chars,
         &[
@@ -1308,13 +1361,21 @@ fn parse_pass_fail(s: &str) -> Option<RuleKind> {
     if cl.is_empty() {
         return None;
     }
-    // Pass/fail is qualitative: no threshold numbers in its conditions.
+    // Pass/fail is qualitative: no threshold numbers or bounds in its conditions.
+    const BOUND_WORDS: &[&str] = &[
+        "以上", "以下", "以内", "低于", "高于", "大于", "小于", "不足", "超过", "至", "≥", "≤",
+        ">", "<", "-", "~", "每",
+    ];
     for c in &cl {
         if let Some(Some(_)) = parse_condition(&c.cond) {
             return None;
         }
+        if BOUND_WORDS.iter().any(|w| c.cond.contains(w)) {
+            return None;
+        }
     }
     let mut on_pass = None;
+    let mut pass_condition = String::new();
     let mut on_fail = None;
     let mut levels = Vec::new();
     for c in &cl {
@@ -1322,9 +1383,13 @@ fn parse_pass_fail(s: &str) -> Option<RuleKind> {
             .iter()
             .any(|w| c.cond.contains(w));
         match (&c.points, negative) {
-            (Points::Full, false) if on_pass.is_none() => on_pass = Some(Points::Full),
+            (Points::Full, false) if on_pass.is_none() => {
+                on_pass = Some(Points::Full);
+                pass_condition = c.cond.trim_matches(',').to_string();
+            }
             (Points::Abs(v), false) if on_pass.is_none() && !v.is_zero() => {
-                on_pass = Some(c.points.clone())
+                on_pass = Some(c.points.clone());
+                pass_condition = c.cond.trim_matches(',').to_string();
             }
             (Points::Abs(v), _) if v.is_zero() => on_fail = Some(FailOutcome::Zero),
             (p, true) if on_fail.is_none() => on_fail = Some(FailOutcome::Points(p.clone())),
@@ -1344,6 +1409,7 @@ fn parse_pass_fail(s: &str) -> Option<RuleKind> {
     });
     let on_fail = on_fail.unwrap_or(FailOutcome::Judgement);
     Some(RuleKind::PassFail(PassFail {
+        pass_condition,
         on_pass,
         on_fail,
         levels,
@@ -1678,8 +1744,8 @@ impl Rule {
                     ("≥", "低于")
                 };
                 let rounding = match d.rounding {
-                    StepRounding::Whole => format!("按整{}计，不足一档不扣", step_word(d)),
-                    StepRounding::Started => format!("不足一{}按一{}计", step_word(d), step_word(d)),
+                    StepRounding::Whole => format!("只计满{unit_step}的部分，不足{unit_step}不扣"),
+                    StepRounding::Started => format!("不足{unit_step}按{unit_step}计"),
                     StepRounding::Exact => "按实际比例扣".to_string(),
                 };
                 let mut out = format!(
@@ -1717,7 +1783,11 @@ impl Rule {
                 out
             }
             RuleKind::PassFail(pf) => {
-                let mut out = format!("达标计分：达到目标值{}", points_text(&pf.on_pass));
+                let mut out = format!(
+                    "达标计分：{}（实际值达到目标值）{}",
+                    if pf.pass_condition.is_empty() { "达标" } else { &pf.pass_condition },
+                    points_text(&pf.on_pass)
+                );
                 for (cond, p) in &pf.levels {
                     out.push_str(&format!("；{}{}", cond, points_text(p)));
                 }
@@ -2141,16 +2211,6 @@ impl Rule {
             }
             RuleKind::Checklist(_) => None,
         }
-    }
-}
-
-fn step_word(d: &Deduction) -> String {
-    if d.percent {
-        "百分点".to_string()
-    } else if d.unit.is_empty() {
-        "档".to_string()
-    } else {
-        d.unit.clone()
     }
 }
 
