@@ -221,7 +221,8 @@ pub fn parse_rule(text: &str) -> Option<Rule> {
 /// Width folding plus rule-specific spellings: "百分之九十" → "90%", "百分点" kept,
 /// "指标分值"/"该项分值" → "分值".
 fn fold_rule_text(text: &str) -> String {
-    let norm = normalize(text);
+    // A line break inside a cell separates clauses like a comma; "±5%" is a deviation of 5%.
+    let norm = normalize(&text.replace(['\n', '\r'], ",").replace('±', ""));
     let chars: Vec<char> = norm.chars().collect();
     let mut out = String::with_capacity(norm.len());
     let mut i = 0;
@@ -281,22 +282,30 @@ fn clauses(s: &str) -> Vec<Clause> {
         for piece in sentence.split([',', '①', '②', '③', '④', '⑤', '⑥', '⑦', '⑧', '⑨', '⑩'])
         {
             let chars: Vec<char> = piece.chars().collect();
-            match find_points(&chars) {
-                Some((start, _end, points)) => {
-                    let before: String = chars[..start].iter().collect();
-                    let cond = if pending.is_empty() {
-                        before
-                    } else {
-                        format!("{pending},{before}")
-                    };
-                    out.push(Clause { cond, points });
-                    pending.clear();
-                }
-                None => {
-                    if !pending.is_empty() {
-                        pending.push(',');
+            let mut from = 0;
+            // Several clauses may share a piece when punctuation is missing
+            // ("90%以上得10分80%-90%得8分").
+            while from < chars.len() {
+                let rest = &chars[from..];
+                match find_points(rest) {
+                    Some((start, end, points)) => {
+                        let before: String = rest[..start].iter().collect();
+                        let cond = if pending.is_empty() {
+                            before
+                        } else {
+                            format!("{pending},{before}")
+                        };
+                        out.push(Clause { cond, points });
+                        pending.clear();
+                        from += end.max(1);
                     }
-                    pending.push_str(piece);
+                    None => {
+                        if !pending.is_empty() {
+                            pending.push(',');
+                        }
+                        pending.extend(rest.iter());
+                        break;
+                    }
                 }
             }
         }
