@@ -709,3 +709,365 @@ fn odd_text_never_panics() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Scores
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn tiers_at_every_boundary() {
+    let cases = [
+        ("100%", dec!(10)),
+        ("90.01%", dec!(10)),
+        ("90%", dec!(10)),
+        ("89.99%", dec!(8)),
+        ("80%", dec!(8)),
+        ("79.99%", dec!(6)),
+        ("70%", dec!(6)),
+        ("69.99%", dec!(0)),
+        ("0%", dec!(0)),
+        ("0.9", dec!(10)),
+        ("0.8999", dec!(8)),
+    ];
+    for (actual, want) in cases {
+        assert_eq!(
+            score(S000_SATISFACTION, None, actual, dec!(10)),
+            Some(want),
+            "{actual}"
+        );
+    }
+    // Implied top tier and exclusive upper bounds (seed 002).
+    let cases = [
+        ("90%", dec!(10)),
+        ("89.99%", dec!(8)),
+        ("80%", dec!(8)),
+        ("79.99%", dec!(5)),
+        ("60%", dec!(5)),
+        ("59.99%", dec!(0)),
+    ];
+    for (actual, want) in cases {
+        assert_eq!(
+            score(S002_SATISFACTION, None, actual, dec!(10)),
+            Some(want),
+            "{actual}"
+        );
+    }
+}
+
+#[test]
+fn tiers_scale_to_the_weight() {
+    // Stated top 10, weight 5: 8 points become 4.
+    let r = rule(S000_SATISFACTION);
+    let s = r.score(None, &q("85%"), dec!(5));
+    let s = s.expect("computable");
+    assert_eq!(s.score, dec!(4));
+    assert!(s.explanation.contains("折算"), "{}", s.explanation);
+    // Implied top: stated points are kept, capped at the weight.
+    assert_eq!(
+        score(S002_SATISFACTION, None, "85%", dec!(20)),
+        Some(dec!(8))
+    );
+    assert_eq!(
+        score(S002_SATISFACTION, None, "95%", dec!(20)),
+        Some(dec!(20))
+    );
+    assert_eq!(
+        score(S002_SATISFACTION, None, "85%", dec!(6)),
+        Some(dec!(6))
+    );
+    // Shares and deductions.
+    let t = "满意度达到90%得满分，达到80%得分值的80%，达到70%得分值的50%，低于70%不得分";
+    assert_eq!(score(t, None, "85%", dec!(5)), Some(dec!(4)));
+    assert_eq!(score(t, None, "75%", dec!(5)), Some(dec!(2.5)));
+    let t = "90%以上得满分，80%-90%扣2分，80%以下扣5分";
+    assert_eq!(score(t, None, "85%", dec!(10)), Some(dec!(8)));
+    assert_eq!(score(t, None, "50%", dec!(4)), Some(dec!(0)));
+}
+
+#[test]
+fn tiers_explanation_is_chinese() {
+    let r = rule(S000_SATISFACTION);
+    let s = r.score(None, &q("90%"), dec!(10)).expect("computable");
+    assert_eq!(s.explanation, "实际完成值 90% ≥ 90%，得 10 分");
+    let s = r.score(None, &q("65%"), dec!(10)).expect("computable");
+    assert_eq!(s.explanation, "实际完成值 65% 低于各档，得 0 分");
+}
+
+#[test]
+fn tiers_on_counts_and_bare_numbers() {
+    let t = "举办培训6次以上得10分，4-5次得6分，3次以下得0分";
+    assert_eq!(score(t, None, "6次", dec!(10)), Some(dec!(10)));
+    assert_eq!(score(t, None, "5次", dec!(10)), Some(dec!(6)));
+    assert_eq!(score(t, None, "4", dec!(10)), Some(dec!(6)));
+    assert_eq!(score(t, None, "3次", dec!(10)), Some(dec!(0)));
+    // A percentage against count tiers does not fit.
+    assert_eq!(score(t, None, "50%", dec!(10)), None);
+    // A bare 95 against percentage tiers is read as 95%, and said so.
+    let r = rule(S000_SATISFACTION);
+    let s = r.score(None, &q("85"), dec!(10)).expect("computable");
+    assert_eq!(s.score, dec!(8));
+    assert!(s.explanation.contains("按 85% 理解"), "{}", s.explanation);
+    // An amount against percentage tiers does not fit.
+    assert_eq!(score(S000_SATISFACTION, None, "85万元", dec!(10)), None);
+}
+
+#[test]
+fn deduction_scores() {
+    // Whole points exceeded.
+    for (actual, want) in [
+        ("100%", dec!(8)),
+        ("100.5%", dec!(8)),
+        ("101%", dec!(7.5)),
+        ("101.99%", dec!(7.5)),
+        ("104%", dec!(6)),
+        ("116%", dec!(0)),
+        ("150%", dec!(0)),
+        ("1.03", dec!(6.5)),
+    ] {
+        assert_eq!(
+            score(S000_STAFF, None, actual, dec!(8)),
+            Some(want),
+            "{actual}"
+        );
+    }
+    // Started points.
+    let t = "控制率≤100%的计满分，每超出1%扣1分（不足1%按1%计）";
+    assert_eq!(score(t, None, "100.2%", dec!(6)), Some(dec!(5)));
+    assert_eq!(score(t, None, "102%", dec!(6)), Some(dec!(4)));
+    // Exact proportion.
+    let t = "控制率≤100%的计满分，超出部分按比例扣分，每超出1%扣1分";
+    assert_eq!(score(t, None, "102.5%", dec!(6)), Some(dec!(3.5)));
+    // Under a floor, with a cap and a cut-off.
+    let t = "满意度≥90%得满分，每降低1%扣0.5分，最多扣5分";
+    assert_eq!(score(t, None, "85%", dec!(10)), Some(dec!(7.5)));
+    assert_eq!(score(t, None, "50%", dec!(10)), Some(dec!(5)));
+    let t = "执行率达到100%得满分，每降低1个百分点扣0.1分，低于60%不得分";
+    assert_eq!(score(t, None, "90%", dec!(10)), Some(dec!(9)));
+    assert_eq!(score(t, None, "59%", dec!(10)), Some(dec!(0)));
+    // Against the target, in counts.
+    let t = "每少完成1次扣2分，扣完为止";
+    assert_eq!(score(t, Some("≥6次"), "4次", dec!(10)), Some(dec!(6)));
+    assert_eq!(score(t, Some("≥6次"), "7次", dec!(10)), Some(dec!(10)));
+    assert_eq!(score(t, None, "4次", dec!(10)), None);
+    // Relative overrun of a budget.
+    let t = "三公经费支出不超过预算得满分，每超出预算1%扣1分";
+    assert_eq!(
+        score(t, Some("≤100万元"), "103万元", dec!(10)),
+        Some(dec!(7))
+    );
+    // Complaints from zero.
+    assert_eq!(
+        score("群众投诉每发生1次扣2分", None, "2次", dec!(5)),
+        Some(dec!(1))
+    );
+}
+
+#[test]
+fn deviation_on_both_sides_of_the_target() {
+    let t = Some("≤79.73万元");
+    // 79.73 ± 5%, 10%, 25%, 45%.
+    for (actual, want) in [
+        ("79.73万元", dec!(20)),
+        ("75.7435万元", dec!(20)), // −5%
+        ("83.7165万元", dec!(20)), // +5%
+        ("71.757万元", dec!(15)),  // −10% exactly: "10%及以上" → 15
+        ("87.703万元", dec!(15)),  // +10%
+        ("59.7975万元", dec!(10)), // −25%
+        ("99.6625万元", dec!(10)), // +25%
+        ("47.838万元", dec!(0)),   // −40% exactly: "40%及以上不得分"
+        ("43.8515万元", dec!(0)),  // −45%
+        ("115.6085万元", dec!(0)), // +45%
+    ] {
+        assert_eq!(
+            score(S002_DEVIATION, t, actual, dec!(20)),
+            Some(want),
+            "{actual}"
+        );
+    }
+    // Weight different from the top band: scaled.
+    assert_eq!(
+        score(S002_DEVIATION, t, "87.703万元", dec!(10)),
+        Some(dec!(7.5))
+    );
+    // No target, zero target or mismatched units: not computable.
+    assert_eq!(score(S002_DEVIATION, None, "80万元", dec!(20)), None);
+    assert_eq!(
+        score(S002_DEVIATION, Some("0万元"), "80万元", dec!(20)),
+        None
+    );
+    assert_eq!(
+        score(S002_DEVIATION, Some("80万元"), "80次", dec!(20)),
+        None
+    );
+    // Explanation.
+    let r = rule(S002_DEVIATION);
+    let s = r
+        .score(Some(&q("≤79.73万元")), &q("71.757万元"), dec!(20))
+        .expect("computable");
+    assert_eq!(
+        s.explanation,
+        "实际 71.757万元 对目标 ≤79.73万元，偏离度 10% < 20%，得 15 分"
+    );
+}
+
+#[test]
+fn linear_floor_and_cap() {
+    let t = Some("100%");
+    for (actual, want) in [
+        ("59.99%", dec!(0)),
+        ("60%", dec!(0)),
+        ("80%", dec!(5)),
+        ("90%", dec!(7.5)),
+        ("100%", dec!(10)),
+        ("120%", dec!(10)),
+    ] {
+        assert_eq!(
+            score(S002_LINEAR, t, actual, dec!(10)),
+            Some(want),
+            "{actual}"
+        );
+    }
+    // Completion rate from counts: 8 of 10.
+    assert_eq!(
+        score(S002_LINEAR, Some("10次"), "8次", dec!(5)),
+        Some(dec!(2.5))
+    );
+    // No target: the actual is the rate.
+    assert_eq!(score(S002_LINEAR, None, "80%", dec!(10)), Some(dec!(5)));
+    // Another floor.
+    let r = "得分=(完成率-80%)/20%*分值，完成率低于80%不得分";
+    assert_eq!(score(r, t, "90%", dec!(10)), Some(dec!(5)));
+}
+
+#[test]
+fn proportional_over_and_under() {
+    assert_eq!(
+        score(S002_PROPORTIONAL, Some("6次"), "3次", dec!(20)),
+        Some(dec!(10))
+    );
+    assert_eq!(
+        score(S002_PROPORTIONAL, Some("6次"), "9次", dec!(20)),
+        Some(dec!(20))
+    );
+    assert_eq!(
+        score(S002_PROPORTIONAL, Some("≥1次"), "0次", dec!(4)),
+        Some(dec!(0))
+    );
+    assert_eq!(
+        score(S002_PROPORTIONAL, Some("2"), "1", dec!(5)),
+        Some(dec!(2.5))
+    );
+    assert_eq!(
+        score(S002_PROPORTIONAL, Some("100%"), "95%", dec!(10)),
+        Some(dec!(9.5))
+    );
+    // 1 of 3: exact, unrounded.
+    let got = score(S002_PROPORTIONAL, Some("3项"), "1项", dec!(10)).expect("computable");
+    assert_eq!(got.round_dp(6), dec!(3.333333));
+    let floored = "完成率低于60%不得分，60%以上按比例计分";
+    assert_eq!(score(floored, Some("10次"), "5次", dec!(10)), Some(dec!(0)));
+    assert_eq!(score(floored, Some("10次"), "7次", dec!(10)), Some(dec!(7)));
+}
+
+#[test]
+fn pass_fail_scores() {
+    let done = "完成得满分，未完成不得分";
+    assert_eq!(score(done, Some("≥6次"), "6次", dec!(4)), Some(dec!(4)));
+    assert_eq!(score(done, Some("≥6次"), "5次", dec!(4)), Some(dec!(0)));
+    assert_eq!(
+        score(done, Some("≤79.73万元"), "70万元", dec!(20)),
+        Some(dec!(20))
+    );
+    assert_eq!(
+        score(done, Some("≤79.73万元"), "80万元", dec!(20)),
+        Some(dec!(0))
+    );
+    assert_eq!(score(done, Some(">1次"), "1次", dec!(5)), Some(dec!(0)));
+    // Without a numeric target nothing is computed.
+    assert_eq!(score(done, None, "6次", dec!(4)), None);
+    // "扣相应分数": full when met, the person decides otherwise.
+    assert_eq!(
+        score(S002_PASS, Some("≥90%"), "95%", dec!(10)),
+        Some(dec!(10))
+    );
+    assert_eq!(score(S002_PASS, Some("≥90%"), "85%", dec!(10)), None);
+    // Qualitative levels: a failure cannot tell "一般" from "否则".
+    assert_eq!(
+        score(S002_EFFECT, Some("≥90%"), "95%", dec!(10)),
+        Some(dec!(10))
+    );
+    assert_eq!(score(S002_EFFECT, Some("≥90%"), "85%", dec!(10)), None);
+}
+
+#[test]
+fn checklist_is_for_a_person() {
+    assert_eq!(score(S000_CHECKLIST, Some("8"), "8", dec!(10)), None);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Excel formulas
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn excel_formula_texts() {
+    let r = rule(S000_SATISFACTION);
+    assert_eq!(
+        r.excel_formula("F12", None, "G12", None).as_deref(),
+        Some("IF(ROUND(F12,10)>=0.9,G12*10/10,IF(ROUND(F12,10)>=0.8,G12*8/10,IF(ROUND(F12,10)>=0.7,G12*6/10,0)))")
+    );
+    let r = rule(S000_CONTROL);
+    assert_eq!(
+        r.excel_formula("F8", None, "G8", None).as_deref(),
+        Some("IF((ROUND(F8,10)-1)<=0,G8,MAX(0,G8-INT(ROUND((ROUND(F8,10)-1)/0.01,9))*1))")
+    );
+    let r = rule(S002_LINEAR);
+    assert_eq!(
+        r.excel_formula("F9", Some("E9"), "G9", None).as_deref(),
+        Some("IF(ROUND(F9/E9,10)<0.6,0,G9*MIN(1,(ROUND(F9/E9,10)-0.6)/(1-0.6)))")
+    );
+    let r = rule(S002_PROPORTIONAL);
+    assert_eq!(
+        r.excel_formula("F9", Some("E9"), "G9", None).as_deref(),
+        Some("G9*MIN(ROUND(F9/E9,10),1)")
+    );
+    let r = rule(S002_DEVIATION);
+    assert_eq!(
+        r.excel_formula("F9", Some("E9"), "G9", None).as_deref(),
+        Some("IF(ROUND(ABS(F9-E9)/ABS(E9),10)<0.1,G9*20/20,IF(ROUND(ABS(F9-E9)/ABS(E9),10)<0.2,G9*15/20,IF(ROUND(ABS(F9-E9)/ABS(E9),10)<0.3,G9*10/20,IF(ROUND(ABS(F9-E9)/ABS(E9),10)<0.4,G9*5/20,0))))")
+    );
+    let done = rule("完成得满分，未完成不得分");
+    let target = q("≤79.73万元");
+    assert_eq!(
+        done.excel_formula("F9", Some("E9"), "G9", Some(&target))
+            .as_deref(),
+        Some("IF(ROUND(F9,10)<=ROUND(E9,10),G9,0)")
+    );
+    // Not expressible: judgement or checklist.
+    assert_eq!(
+        rule(S002_PASS).excel_formula("F9", Some("E9"), "G9", None),
+        None
+    );
+    assert_eq!(
+        rule(S000_CHECKLIST).excel_formula("F9", None, "G9", None),
+        None
+    );
+    assert_eq!(
+        rule(S002_DEVIATION).excel_formula("F9", None, "G9", None),
+        None
+    );
+}
+
+#[test]
+fn cell_values_follow_the_score_reading() {
+    let r = rule(S000_SATISFACTION);
+    assert_eq!(
+        r.cell_values(None, &q("79.85%")),
+        Some((dec!(0.7985), None))
+    );
+    assert_eq!(r.cell_values(None, &q("85")), Some((dec!(0.85), None)));
+    let r = rule(S002_PROPORTIONAL);
+    assert_eq!(
+        r.cell_values(Some(&q("6次")), &q("3次")),
+        Some((dec!(3), Some(dec!(6))))
+    );
+}
