@@ -1,9 +1,7 @@
 //! Tests of score::rules: every 评（扣）分标准 text of the seeds, clerk-style variants per shape, non-rules, scores and formulas.
 
 use fiscalform::score::quantity::{parse_quantity, Cmp, Quantity};
-use fiscalform::score::rules::{
-    parse_rule, FailOutcome, Points, Rule, RuleKind, Shape, Staircase, StepRounding,
-};
+use fiscalform::score::rules::{parse_rule, FailOutcome, Points, Rule, RuleKind, Shape, Staircase};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
@@ -1070,4 +1068,249 @@ fn cell_values_follow_the_score_reading() {
         r.cell_values(Some(&q("6次")), &q("3次")),
         Some((dec!(3), Some(dec!(6))))
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formula ≡ score: a tiny exact evaluator for the Excel subset the rules emit
+// ---------------------------------------------------------------------------------------------
+
+/// Evaluates IF/MIN/MAX/ABS/ROUND/INT, + − × ÷, comparisons and cell names, in Decimal.
+struct Eval<'a> {
+    s: Vec<char>,
+    i: usize,
+    cells: &'a [(&'a str, Decimal)],
+}
+
+impl Eval<'_> {
+    fn peek(&self) -> Option<char> {
+        self.s.get(self.i).copied()
+    }
+    fn eat(&mut self, c: char) -> bool {
+        if self.peek() == Some(c) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+    fn cmp(&mut self) -> Decimal {
+        let a = self.add();
+        for op in ["<=", ">=", "<", ">", "="] {
+            let n = op.chars().count();
+            if self.s[self.i..].iter().take(n).copied().eq(op.chars()) {
+                self.i += n;
+                let b = self.add();
+                let t = match op {
+                    "<=" => a <= b,
+                    ">=" => a >= b,
+                    "<" => a < b,
+                    ">" => a > b,
+                    _ => a == b,
+                };
+                return if t { Decimal::ONE } else { Decimal::ZERO };
+            }
+        }
+        a
+    }
+    fn add(&mut self) -> Decimal {
+        let mut a = self.mul();
+        loop {
+            if self.eat('+') {
+                a += self.mul();
+            } else if self.eat('-') {
+                a -= self.mul();
+            } else {
+                return a;
+            }
+        }
+    }
+    fn mul(&mut self) -> Decimal {
+        let mut a = self.unary();
+        loop {
+            if self.eat('*') {
+                a *= self.unary();
+            } else if self.eat('/') {
+                a /= self.unary();
+            } else {
+                return a;
+            }
+        }
+    }
+    fn unary(&mut self) -> Decimal {
+        if self.eat('-') {
+            -self.unary()
+        } else {
+            self.atom()
+        }
+    }
+    fn args(&mut self) -> Vec<Decimal> {
+        let mut v = Vec::new();
+        assert!(self.eat('('));
+        loop {
+            v.push(self.cmp());
+            if self.eat(')') {
+                return v;
+            }
+            assert!(self.eat(','));
+        }
+    }
+    fn atom(&mut self) -> Decimal {
+        if self.eat('(') {
+            let v = self.cmp();
+            assert!(self.eat(')'));
+            return v;
+        }
+        let start = self.i;
+        while self
+            .peek()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '.')
+        {
+            self.i += 1;
+        }
+        let word: String = self.s[start..self.i].iter().collect();
+        if let Ok(d) = word.parse::<Decimal>() {
+            return d;
+        }
+        if let Some((_, v)) = self.cells.iter().find(|(n, _)| *n == word) {
+            return *v;
+        }
+        let a = self.args();
+        match word.as_str() {
+            "IF" => {
+                if a[0] != Decimal::ZERO {
+                    a[1]
+                } else {
+                    a[2]
+                }
+            }
+            "MIN" => a[0].min(a[1]),
+            "MAX" => a[0].max(a[1]),
+            "ABS" => a[0].abs(),
+            "INT" => a[0].floor(),
+            "ROUND" => a[0].round_dp_with_strategy(
+                u32::try_from(a[1].mantissa()).unwrap_or(0),
+                rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+            ),
+            other => panic!("unexpected function {other}"),
+        }
+    }
+}
+
+fn eval(formula: &str, cells: &[(&str, Decimal)]) -> Decimal {
+    let mut e = Eval {
+        s: formula.chars().collect(),
+        i: 0,
+        cells,
+    };
+    let v = e.cmp();
+    assert_eq!(e.i, e.s.len(), "trailing text in {formula}");
+    v
+}
+
+#[test]
+fn formulas_agree_with_scores() {
+    let rules: &[(&str, Option<&str>)] = &[
+        (S000_SATISFACTION, None),
+        (S000_STAFF, None),
+        (S000_CONTROL, None),
+        (S002_SATISFACTION, None),
+        (S002_DEVIATION, Some("≤79.73万元")),
+        (S002_LINEAR, Some("100%")),
+        (S002_PROPORTIONAL, Some("6次")),
+        ("完成得满分，未完成不得分", Some("≥6次")),
+        ("完成得满分，未完成不得分", Some("≤79.73万元")),
+        ("满意度≥90%得满分，每降低1%扣0.5分，最多扣5分", None),
+        (
+            "执行率达到100%得满分，每降低1个百分点扣0.1分，低于60%不得分",
+            None,
+        ),
+        ("控制率≤100%的计满分，每超出1%扣1分（不足1%按1%计）", None),
+        (
+            "控制率≤100%的计满分，超出部分按比例扣分，每超出1%扣1分",
+            None,
+        ),
+        ("每少完成1次扣2分，扣完为止", Some("≥6次")),
+        (
+            "三公经费支出不超过预算得满分，每超出预算1%扣1分",
+            Some("≤100万元"),
+        ),
+        (
+            "满意度达到90%得满分，达到80%得分值的80%，达到70%得分值的50%，低于70%不得分",
+            None,
+        ),
+        ("90%以上得满分，80%-90%扣2分，80%以下扣5分", None),
+        ("举办培训6次以上得10分，4-5次得6分，3次以下得0分", None),
+        ("投诉0次得满分，1-2次得5分，3次及以上不得分", None),
+        ("完成率低于60%不得分，60%以上按比例计分", Some("10次")),
+        (
+            "偏差率≤5%得10分，5%＜偏差率≤10%得6分，偏差率＞10%不得分",
+            Some("100%"),
+        ),
+    ];
+    let actuals = [
+        "0%",
+        "50%",
+        "59.99%",
+        "60%",
+        "69.99%",
+        "70%",
+        "79.99%",
+        "80%",
+        "85%",
+        "89.99%",
+        "90%",
+        "94.5%",
+        "95%",
+        "100%",
+        "100.5%",
+        "101%",
+        "103.3%",
+        "110%",
+        "130%",
+        "0次",
+        "1次",
+        "2次",
+        "3次",
+        "4次",
+        "5次",
+        "6次",
+        "7次",
+        "12次",
+        "60万元",
+        "71.757万元",
+        "79.73万元",
+        "87.703万元",
+        "96万元",
+        "103万元",
+        "120万元",
+    ];
+    let mut checked = 0;
+    for (text, target) in rules {
+        let r = rule(text);
+        let tq = target.map(q);
+        for a in actuals {
+            let aq = q(a);
+            for w in [dec!(4), dec!(10), dec!(20)] {
+                let Some(s) = r.score(tq.as_ref(), &aq, w) else {
+                    continue;
+                };
+                let f = r
+                    .excel_formula("A1", tq.as_ref().map(|_| "T1"), "W1", tq.as_ref())
+                    .unwrap_or_else(|| panic!("no formula for {text}"));
+                let (av, tv) = r.cell_values(tq.as_ref(), &aq).expect("cell values");
+                let mut cells = vec![("A1", av), ("W1", w)];
+                if let Some(tv) = tv {
+                    cells.push(("T1", tv));
+                }
+                let got = eval(&f, &cells);
+                assert_eq!(
+                    got.round_dp(8),
+                    s.score.round_dp(8),
+                    "{text} / actual {a} / weight {w}\n{f}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 500, "only {checked} combinations checked");
 }

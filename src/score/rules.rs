@@ -1262,17 +1262,10 @@ fn parse_deduction(s: &str) -> Option<RuleKind> {
             continue;
         }
         let v = cond.hi.or(cond.lo).map(|b| b.value).or(cond.bare);
+        let zero = c.points == Points::Abs(Decimal::ZERO);
         match c.points {
-            Points::Full | Points::Abs(_) if c.points != Points::Abs(Decimal::ZERO) => {
-                if limit.is_none() {
-                    limit = v;
-                }
-            }
-            Points::Abs(_) => {
-                if zero_beyond.is_none() {
-                    zero_beyond = v;
-                }
-            }
+            Points::Full | Points::Abs(_) if !zero && limit.is_none() => limit = v,
+            Points::Abs(_) if zero && zero_beyond.is_none() => zero_beyond = v,
             _ => {}
         }
     }

@@ -184,14 +184,9 @@ pub(crate) fn number_at(chars: &[char], pos: usize) -> Option<Num> {
 
 /// True when `chars[pos..]` starts with `pat`.
 pub(crate) fn starts_with_at(chars: &[char], pos: usize, pat: &str) -> bool {
-    let mut i = pos;
-    for p in pat.chars() {
-        if chars.get(i) != Some(&p) {
-            return false;
-        }
-        i += 1;
-    }
-    true
+    (pos..)
+        .zip(pat.chars())
+        .all(|(i, p)| chars.get(i) == Some(&p))
 }
 
 /// The first pattern of `pats` that `chars[pos..]` starts with.
