@@ -695,15 +695,35 @@ fn odd_text_never_panics() {
         "-得10分",
         "每超过1%扣",
         "偏离%以内得分",
+        "得79228162514264337593543950335分，90%以上得满分，80%-90%得分50%，80%以下扣79228162514264337593543950335分",
+        "偏离10%以内得79228162514264337593543950335分，偏离10%以上不得分",
+        "每超过0.0000000000000000000000000001%扣79228162514264337593543950335分",
+        "得分=(完成率-60%)/79228162514264337593543950335%*分值",
+        "九百九百九百九百九百九百九百九百九百九百九百九百九百九百九百九百九百九百九百九百九百九百九百九百次以上得满分",
     ] {
-        if let Some(r) = parse_rule(t) {
-            let _ = r.explain();
-            for a in ["0%", "100%", "0", "-5", "1e3", "99999999999999999999999999"] {
-                if let Some(aq) = parse_quantity(a) {
-                    let _ = r.score(Some(&aq), &aq, dec!(10));
-                    let _ = r.score(None, &aq, dec!(10));
-                }
+        let Some(r) = parse_rule(t) else {
+            continue;
+        };
+        let _ = r.explain();
+        for a in [
+            "0%",
+            "100%",
+            "0",
+            "-5",
+            "1e3",
+            "99999999999999999999999999",
+            "-79228162514264337593543950335",
+            "79228162514264337593543950335%",
+        ] {
+            let Some(aq) = parse_quantity(a) else {
+                continue;
+            };
+            for w in [dec!(10), Decimal::MAX, Decimal::MIN] {
+                let _ = r.score(Some(&aq), &aq, w);
+                let _ = r.score(None, &aq, w);
             }
+            let _ = r.cell_values(Some(&aq), &aq);
+            let _ = r.excel_formula("A1", Some("T1"), "W1", Some(&aq));
         }
     }
 }

@@ -757,10 +757,10 @@ fn otherwise_words(cond: &str) -> bool {
 /// An order on points for deciding which tier is better, with `top` the largest number stated.
 fn points_rank(p: &Points, top: Decimal) -> Decimal {
     match p {
-        Points::Full => top + Decimal::ONE,
+        Points::Full => top.saturating_add(Decimal::ONE),
         Points::Abs(v) => *v,
-        Points::Share(f) => *f * top,
-        Points::Deduct(d) => top - *d,
+        Points::Share(f) => f.saturating_mul(top),
+        Points::Deduct(d) => top.saturating_sub(*d),
     }
 }
 
@@ -1109,7 +1109,7 @@ fn parse_linear(s: &str) -> Option<RuleKind> {
             } else {
                 b.value
             };
-            a_val - b_val
+            a_val.checked_sub(b_val)?
         } else {
             let a = arabic_at(&chars, p)?;
             if chars.get(a.end) == Some(&'%') {
@@ -1123,7 +1123,7 @@ fn parse_linear(s: &str) -> Option<RuleKind> {
         }
         return Some(RuleKind::LinearAboveFloor(Linear {
             floor,
-            full_at: floor + den,
+            full_at: floor.checked_add(den)?,
         }));
     }
     None
@@ -1622,7 +1622,7 @@ impl Staircase {
                 None => (*v).min(weight),
             },
             Points::Share(f) => weight.checked_mul(*f)?,
-            Points::Deduct(d) => (weight - *d).max(Decimal::ZERO),
+            Points::Deduct(d) => weight.saturating_sub(*d).max(Decimal::ZERO),
         })
     }
 
@@ -1732,7 +1732,7 @@ impl Rule {
             ),
             RuleKind::DeductPerPoint(d) => {
                 let unit_step = if d.percent {
-                    format!("{}个百分点", fmt_num(d.step * Decimal::ONE_HUNDRED))
+                    format!("{}个百分点", fmt_num(d.step.saturating_mul(Decimal::ONE_HUNDRED)))
                 } else {
                     format!("{}{}", fmt_num(d.step), d.unit)
                 };
@@ -1754,6 +1754,9 @@ impl Rule {
                     "超限扣分：{ok}{limit} 得满分；每{verb}{unit_step}扣{}分（{rounding}）",
                     fmt_num(d.per_step)
                 );
+                if d.limit.is_none() && d.percent {
+                    out.push_str("（目标值不是百分数时，按超出目标值的百分比计）");
+                }
                 if let Some(m) = d.max_deduction {
                     out.push_str(&format!("，最多扣{}分", fmt_num(m)));
                 }
@@ -1897,7 +1900,12 @@ impl Rule {
                 if tr.value.is_zero() {
                     return None;
                 }
-                let dev = round10((ar.value - tr.value).abs().checked_div(tr.value.abs())?);
+                let dev = round10(
+                    ar.value
+                        .checked_sub(tr.value)?
+                        .abs()
+                        .checked_div(tr.value.abs())?,
+                );
                 let (p, how) = match st.pick(dev) {
                     Some(s) => (
                         &s.points,
@@ -1946,7 +1954,11 @@ impl Rule {
                     }
                     (None, None) => return None,
                 };
-                let gap = if d.over { m - limit } else { limit - m };
+                let gap = if d.over {
+                    m.checked_sub(limit)?
+                } else {
+                    limit.checked_sub(m)?
+                };
                 let shown = show(m, d.percent, &d.unit);
                 let shown_limit = show(limit, d.percent, &d.unit);
                 if let Some(z) = d.zero_beyond {
@@ -1991,7 +2003,7 @@ impl Rule {
                 if let Some(mx) = d.max_deduction {
                     deduction = deduction.min(mx);
                 }
-                let score = (weight - deduction).max(Decimal::ZERO);
+                let score = weight.saturating_sub(deduction).max(Decimal::ZERO);
                 let what = if d.percent {
                     "个百分点"
                 } else {
@@ -2006,7 +2018,7 @@ impl Rule {
                             if d.over { "超过" } else { "低于" },
                             shown_limit,
                             fmt_num(if d.percent {
-                                gap * Decimal::ONE_HUNDRED
+                                gap.saturating_mul(Decimal::ONE_HUNDRED)
                             } else {
                                 gap
                             }),
@@ -2024,7 +2036,9 @@ impl Rule {
                 let score = if rate < l.floor {
                     Decimal::ZERO
                 } else {
-                    let share = (rate - l.floor).checked_div(l.full_at - l.floor)?;
+                    let share = rate
+                        .checked_sub(l.floor)?
+                        .checked_div(l.full_at.checked_sub(l.floor)?)?;
                     weight.checked_mul(share.min(Decimal::ONE))?
                 };
                 Some(Scored {
@@ -2221,7 +2235,7 @@ fn fail_points(p: &Points, weight: Decimal) -> Option<Decimal> {
         Points::Full => weight,
         Points::Abs(v) => (*v).min(weight),
         Points::Share(f) => weight.checked_mul(*f)?,
-        Points::Deduct(d) => (weight - *d).max(Decimal::ZERO),
+        Points::Deduct(d) => weight.saturating_sub(*d).max(Decimal::ZERO),
     })
 }
 

@@ -137,12 +137,12 @@ pub(crate) fn chinese_at(chars: &[char], pos: usize) -> Option<Num> {
             any = true;
             i += 1;
         } else if c == '十' {
-            total += current.unwrap_or(1) * 10;
+            total = total.saturating_add(current.unwrap_or(1) * 10);
             current = None;
             any = true;
             i += 1;
         } else if c == '百' {
-            total += current.unwrap_or(1) * 100;
+            total = total.saturating_add(current.unwrap_or(1) * 100);
             current = None;
             any = true;
             i += 1;
@@ -153,7 +153,7 @@ pub(crate) fn chinese_at(chars: &[char], pos: usize) -> Option<Num> {
     if !any {
         return None;
     }
-    total += current.unwrap_or(0);
+    total = total.saturating_add(current.unwrap_or(0));
     let mut value = Decimal::from(total);
     // Decimal part: 点五 → .5
     if chars.get(i) == Some(&'点') {
