@@ -1886,6 +1886,9 @@ impl Rule {
                 };
                 let score = st.award(p, weight)?;
                 let mut notes: Vec<String> = r.note.into_iter().collect();
+                if st.pick(m).is_none() && !st.otherwise_stated {
+                    notes.push("文本未写明该区间的得分，按0分计".to_string());
+                }
                 if matches!(p, Points::Abs(v) if !v.is_zero()) {
                     notes.extend(st.scaling_note(weight));
                 }
@@ -2291,5 +2294,124 @@ fn finish(main: String, notes: Vec<String>) -> String {
         main
     } else {
         format!("{main}（{}）", notes.join("；"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn cond(s: &str) -> Cond {
+        match parse_condition(&fold_rule_text(s)) {
+            Some(Some(c)) => c,
+            other => panic!("{s}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn conditions() {
+        let c = cond("80%(含)-90%");
+        assert_eq!(
+            c.lo,
+            Some(Bound {
+                value: dec!(0.8),
+                incl: Some(true)
+            })
+        );
+        assert_eq!(
+            c.hi,
+            Some(Bound {
+                value: dec!(0.9),
+                incl: None
+            })
+        );
+        let c = cond("满意度小于90%且大于等于80%的");
+        assert_eq!(
+            c.lo,
+            Some(Bound {
+                value: dec!(0.8),
+                incl: Some(true)
+            })
+        );
+        assert_eq!(
+            c.hi,
+            Some(Bound {
+                value: dec!(0.9),
+                incl: Some(false)
+            })
+        );
+        let c = cond("80%≤满意度<90%");
+        assert_eq!(
+            c.lo,
+            Some(Bound {
+                value: dec!(0.8),
+                incl: Some(true)
+            })
+        );
+        assert_eq!(
+            c.hi,
+            Some(Bound {
+                value: dec!(0.9),
+                incl: Some(false)
+            })
+        );
+        let c = cond("80-90%");
+        assert!(c.percent);
+        assert_eq!(c.lo.map(|b| b.value), Some(dec!(0.8)));
+        let c = cond("偏离10%以内");
+        assert_eq!(
+            c.hi,
+            Some(Bound {
+                value: dec!(0.1),
+                incl: None
+            })
+        );
+        let c = cond("1-2次");
+        assert_eq!((c.unit.as_str(), c.percent), ("次", false));
+        assert_eq!(parse_condition("符合要求"), Some(None));
+        // Two lower bounds are contradictory.
+        assert_eq!(parse_condition("≥80%且≥90%"), None);
+    }
+
+    #[test]
+    fn clauses_carry_conditions_across_commas() {
+        let cl = clauses(&fold_rule_text("80%（含）-90%，计8分；低于70%计0分"));
+        assert_eq!(cl.len(), 2);
+        assert_eq!(cl[0].cond, "80%(含)-90%,");
+        assert_eq!(cl[0].points, Points::Abs(dec!(8)));
+        assert_eq!(cl[1].points, Points::Abs(dec!(0)));
+    }
+
+    #[test]
+    fn points_phrases() {
+        let p = |s: &str| {
+            let c: Vec<char> = s.chars().collect();
+            find_points(&c).map(|(_, _, p)| p)
+        };
+        assert_eq!(p("计10分"), Some(Points::Abs(dec!(10))));
+        assert_eq!(p("得十五分"), Some(Points::Abs(dec!(15))));
+        assert_eq!(p("不得分"), Some(Points::Abs(dec!(0))));
+        assert_eq!(p("计满分"), Some(Points::Full));
+        assert_eq!(p("得分50%"), Some(Points::Share(dec!(0.5))));
+        assert_eq!(p("扣2分"), Some(Points::Deduct(dec!(2))));
+        assert_eq!(p("扣完为止"), None);
+        assert_eq!(p("每超过一个百分点"), None);
+        assert_eq!(p("十分满意"), None);
+        assert_eq!(p("90分以上"), None);
+    }
+
+    #[test]
+    fn shared_boundary_goes_to_the_better_tier_unless_said() {
+        let st = |s: &str| match parse_tiers(&fold_rule_text(s)) {
+            Some(RuleKind::Tiers(st)) => st,
+            other => panic!("{s}: {other:?}"),
+        };
+        // Nobody says: ≥90% is the better tier's.
+        assert_eq!(st("90%以上得10分，80%-90%得8分").steps[0].cmp, Cmp::Ge);
+        // The lower tier claims it: the upper one starts above.
+        assert_eq!(st("90%以上得10分，80%-90%(含)得8分").steps[0].cmp, Cmp::Gt);
+        // The upper tier disclaims it.
+        assert_eq!(st("高于90%得10分，80%-90%得8分").steps[0].cmp, Cmp::Gt);
     }
 }
