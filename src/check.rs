@@ -151,6 +151,16 @@ pub fn audit(book: &Book, calc: &Calc) -> Vec<Finding> {
     for (fi, rule, err) in &calc.unbound {
         unbound(&mut ctx, &mut missing, *fi, rule, err);
     }
+    for f in crate::score::check::audit(book, calc) {
+        let repeated = f.rule == "cross-table-skipped"
+            && ctx
+                .out
+                .iter()
+                .any(|o| o.rule == f.rule && o.form == f.form && o.message == f.message);
+        if !repeated {
+            ctx.out.push(f);
+        }
+    }
     ctx.out
 }
 
