@@ -4,7 +4,6 @@
 //! template cannot know, excepted), and each fixed row keeps its 行次.
 
 #[path = "support/grid.rs"]
-#[allow(dead_code)]
 mod grid;
 
 use calamine::{open_workbook, Data, Reader, Xlsx};

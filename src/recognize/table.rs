@@ -277,7 +277,7 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         .panels
         .iter()
         .enumerate()
-        .map(|(pi, p)| code_source(p, pi, &sheet_texts, &col_of, ranges[pi], &ranges))
+        .map(|(pi, p)| code_source(p, pi, &sheet_texts, &col_of, &ranges))
         .collect();
 
     // 4. Rows.
@@ -401,7 +401,6 @@ fn code_source(
     pi: usize,
     sheet_texts: &[HashSet<String>],
     col_of: &dyn Fn(usize, &str) -> Option<u16>,
-    range: (Option<u16>, Option<u16>),
     all: &[(Option<u16>, Option<u16>)],
 ) -> CodeSource {
     if panel.coded.is_none() && !panel.rows.iter().any(|r| r.code.is_some() && r.show_code) {
