@@ -3,7 +3,7 @@
 //! 空表说明 — each finding naming its form, cell, rule, expected and found value.
 
 use crate::calc::{agree, Agreement, BindError, Book, Calc, Settled};
-use crate::expr::{round_dp, Bound, CellId, CmpOp, Env, Val};
+use crate::expr::{round_dp, Bound, CellId, CmpOp, Val};
 use crate::form::{ColKind, Severity};
 use crate::model::RowKind;
 use crate::normalize::label_key;
@@ -582,6 +582,3 @@ pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
     let n = |s: &str| findings.iter().filter(|f| f.severity == s).count();
     (n("error"), n("warning"), n("info"))
 }
-
-#[allow(dead_code)]
-fn unused(_: &dyn Env) {}
