@@ -377,8 +377,7 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
         reading,
     } = content;
     let mut book = Book::new(forms);
-    let calc_fix = compute(&book, Mode::Fix, false);
-    let placement = place(&book, &calc_fix);
+    let placement = place(&book, &compute(&book, Mode::Fix, false));
     let positions = Positions::new(&placement);
     // Input positions (for 原位置); from here on every logical cell names its output cell.
     let input_at: Vec<(Option<String>, IndexMap<String, String>)> = book
@@ -391,6 +390,11 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
         data.sheet = Some(placement.sheets[fi].clone());
     }
     let before = audit(&book, &compute(&book, Mode::Check, false));
+
+    // Empty 自评得分 cells a 评（扣）分标准 can score are filled (before recomputing, so that
+    // 总分 follows), each with its formula.
+    let fills = crate::score::check::fill_empty_scores(&mut book);
+    let calc_fix = compute(&book, Mode::Fix, false);
 
     // Recompute: every derived cell takes the value the rules settle on; note what changed.
     let settled = |c: &CellId| calc_fix.resolved.get(c).cloned().unwrap_or(Val::Blank);
@@ -436,6 +440,28 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
             });
         }
     }
+    for f in &fills {
+        let kind = book.kind(&f.cell);
+        let at = book.forms[f.cell.form]
+            .1
+            .origin
+            .get(&f.cell.key())
+            .cloned()
+            .unwrap_or_default();
+        changes.push(Change {
+            cell: f.cell.clone(),
+            at: (placement.sheets[f.cell.form].clone(), at),
+            from: Val::Blank,
+            to: Val::Num(f.value),
+            rule: "评（扣）分标准".into(),
+            note: format!(
+                "原值 空 → {}（{}）",
+                show(kind, &Val::Num(f.value)),
+                f.explanation
+            ),
+        });
+    }
+    let formulas = crate::score::check::fill_formulas(&fills, &placement);
     let mut forms = std::mem::take(&mut book.forms);
     for d in calc_fix.derived.values() {
         set_value(&mut forms[d.cell.form].1, &d.cell, settled(&d.cell));
@@ -640,7 +666,7 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
 
     let mut wb = Workbook::new();
     wb.push_worksheet(audit_sheet(&source, &book, &changes, &lines)?);
-    let opts = WriteOptions { marks };
+    let opts = WriteOptions { marks, formulas };
     for (fi, ws) in form_sheets(&book, &calc_out, &placement, &opts)?
         .into_iter()
         .enumerate()

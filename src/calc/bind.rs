@@ -89,6 +89,16 @@ fn code_tree(rows: &[&RowData], total: Option<&str>, levels: &[usize], ix: &mut 
             .rev()
             .filter(|&&l| l < code.len())
             .find_map(|&l| code.get(..l).and_then(|p| present.get(p)));
+        // A 项 whose 款 is missing is an orphan even when its 类 is there: it still counts
+        // in the nearest ancestor's sum so totals stay right.
+        let direct = levels.iter().rev().find(|&&l| l < code.len());
+        if total.is_some() && code.len() > top {
+            if let Some(&l) = direct {
+                if code.get(..l).is_none_or(|p| !present.contains_key(p)) {
+                    ix.orphans.push(r.key.clone());
+                }
+            }
+        }
         match (parent, total) {
             (Some(p), _) => ix
                 .children
@@ -96,9 +106,6 @@ fn code_tree(rows: &[&RowData], total: Option<&str>, levels: &[usize], ix: &mut 
                 .or_default()
                 .push(r.key.clone()),
             (None, Some(t)) => {
-                if code.len() > top {
-                    ix.orphans.push(r.key.clone());
-                }
                 ix.children
                     .entry(t.to_string())
                     .or_default()

@@ -1,0 +1,629 @@
+//! Every rule of the final-accounts family (公开01–09表), on seed 001's workbook: the
+//! published numbers never trigger it beyond a 尾差 info, and one broken cell makes it fire at
+//! the cell it names.
+
+#[path = "support/grid.rs"]
+mod grid;
+
+use grid::{GridBook, GridCell};
+use serde_json::Value;
+use std::path::PathBuf;
+
+fn seed() -> GridBook {
+    grid::load(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed001_final.grid"))
+}
+
+fn check(book: &GridBook, name: &str) -> (i32, Vec<Value>) {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("check-final");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}.xlsx"));
+    book.write_xlsx(&path);
+    let mut o = Vec::new();
+    let mut e = Vec::new();
+    let code = fiscalform::cli::run(
+        [
+            "fiscalform",
+            "check",
+            "--format",
+            "json",
+            path.to_str().unwrap(),
+        ],
+        &mut o,
+        &mut e,
+    );
+    let json: Value = serde_json::from_slice(&o).unwrap();
+    (
+        code,
+        json["files"][0]["findings"].as_array().unwrap().clone(),
+    )
+}
+
+/// A cell of the seed workbook: the `nth` cell whose text is `label`, moved `right` columns.
+struct At {
+    sheet: &'static str,
+    label: &'static str,
+    nth: usize,
+    right: u16,
+}
+
+const fn at(sheet: &'static str, label: &'static str, right: u16) -> At {
+    At {
+        sheet,
+        label,
+        nth: 0,
+        right,
+    }
+}
+
+impl At {
+    fn nth(mut self, n: usize) -> At {
+        self.nth = n;
+        self
+    }
+    fn a1(&self, book: &GridBook) -> String {
+        if self.label.is_empty() {
+            return grid::a1(self.nth as u32, self.right);
+        }
+        let hits = book.sheet(self.sheet).find_all(self.label);
+        let (r, c) = *hits
+            .get(self.nth)
+            .unwrap_or_else(|| panic!("{} has no “{}” #{}", self.sheet, self.label, self.nth));
+        grid::a1(r, c + self.right)
+    }
+}
+
+struct Case {
+    name: &'static str,
+    /// Cells to set, with their new numbers.
+    edits: Vec<(At, &'static str)>,
+    form: &'static str,
+    rule: &'static str,
+    severity: &'static str,
+    /// The cell the finding must name.
+    cell: At,
+}
+
+fn run(case: Case) {
+    let published = seed();
+    let (_, before) = check(&published, &format!("{}-published", case.name));
+    assert!(
+        !before
+            .iter()
+            .any(|f| f["form"] == case.form && f["rule"] == case.rule && f["severity"] != "info"),
+        "{}: rule {} fires on the published seed: {before:#?}",
+        case.name,
+        case.rule
+    );
+    let mut book = seed();
+    for (where_, value) in &case.edits {
+        let a1 = where_.a1(&book);
+        book.sheet_mut(where_.sheet).set(&a1, GridCell::num(value));
+    }
+    let (code, after) = check(&book, case.name);
+    let cell = case.cell.a1(&book);
+    let hit = after
+        .iter()
+        .find(|f| f["form"] == case.form && f["rule"] == case.rule && f["cell"] == cell.as_str());
+    let Some(hit) = hit else {
+        panic!(
+            "{}: no {} finding of rule {} at {cell}: {after:#?}",
+            case.name, case.severity, case.rule
+        );
+    };
+    assert_eq!(hit["severity"], case.severity, "{}: {hit:#?}", case.name);
+    assert!(
+        hit["message"].as_str().unwrap().contains(&cell),
+        "{}: the message names the cell: {hit:#?}",
+        case.name
+    );
+    if case.severity == "error" {
+        assert_eq!(code, 1, "{}: errors give exit code 1", case.name);
+    }
+}
+
+const F01: &str = "公开01表";
+const F02: &str = "公开02表";
+const F03: &str = "公开03表";
+const F04: &str = "公开04表";
+const F05: &str = "公开05表";
+const F06: &str = "公开06表";
+const F07: &str = "公开07表";
+const F08: &str = "公开08表";
+const F09: &str = "公开09表";
+
+#[test]
+fn final_01_totals() {
+    run(Case {
+        name: "f01-income-total",
+        edits: vec![(at(F01, "本年收入合计", 2), "600")],
+        form: "final-01",
+        rule: "income-total",
+        severity: "error",
+        cell: at(F01, "本年收入合计", 2),
+    });
+    run(Case {
+        name: "f01-income-grand",
+        edits: vec![(at(F01, "总计", 2), "600")],
+        form: "final-01",
+        rule: "income-grand-total",
+        severity: "error",
+        cell: at(F01, "总计", 2),
+    });
+    run(Case {
+        name: "f01-exp-total",
+        edits: vec![(at(F01, "本年支出合计", 2), "600")],
+        form: "final-01",
+        rule: "expenditure-total",
+        severity: "error",
+        cell: at(F01, "本年支出合计", 2),
+    });
+    run(Case {
+        name: "f01-exp-grand",
+        edits: vec![(at(F01, "总计", 2).nth(1), "600")],
+        form: "final-01",
+        rule: "expenditure-grand-total",
+        severity: "error",
+        cell: at(F01, "总计", 2).nth(1),
+    });
+}
+
+#[test]
+fn final_01_balance_and_cross_table_checks() {
+    // 年初结转和结余 10 carried into 收入总计, the expenditure side unchanged.
+    run(Case {
+        name: "f01-balance",
+        edits: vec![
+            (at(F01, "年初结转和结余", 2), "10"),
+            (at(F01, "总计", 2), "536.36"),
+        ],
+        form: "final-01",
+        rule: "balance",
+        severity: "error",
+        cell: at(F01, "总计", 2),
+    });
+    // 其他收入 10 with its totals: no longer what 公开02表 shows.
+    run(Case {
+        name: "f01-vs-02",
+        edits: vec![
+            (at(F01, "八、其他收入", 2), "10"),
+            (at(F01, "本年收入合计", 2), "536.36"),
+            (at(F01, "总计", 2), "536.36"),
+        ],
+        form: "final-01",
+        rule: "income-vs-final-02",
+        severity: "error",
+        cell: at(F01, "本年收入合计", 2),
+    });
+    run(Case {
+        name: "f01-vs-04",
+        edits: vec![(at(F01, "二、政府性基金预算财政拨款收入", 2), "5")],
+        form: "final-01",
+        rule: "appropriation-vs-final-04",
+        severity: "error",
+        cell: at(F01, "一、一般公共预算财政拨款收入", 2),
+    });
+    run(Case {
+        name: "f01-vs-03",
+        edits: vec![(at(F01, "二、外交支出", 2), "5")],
+        form: "final-01",
+        rule: "expenditure-vs-final-03",
+        severity: "error",
+        cell: at(F01, "本年支出合计", 2),
+    });
+    run(Case {
+        name: "f01-class-vs-03",
+        edits: vec![(at(F01, "八、社会保障和就业支出", 2), "40.00")],
+        form: "final-01",
+        rule: "class-vs-final-03",
+        severity: "error",
+        cell: at(F01, "八、社会保障和就业支出", 2),
+    });
+}
+
+#[test]
+fn code_keyed_tables_rows_and_hierarchy() {
+    run(Case {
+        name: "f02-row",
+        edits: vec![(at(F02, "2010499", 2), "19.80")],
+        form: "final-02",
+        rule: "row-total",
+        severity: "error",
+        cell: at(F02, "2010499", 2),
+    });
+    run(Case {
+        name: "f02-hier",
+        edits: vec![(at(F02, "20805", 3), "40.00")],
+        form: "final-02",
+        rule: "hierarchy",
+        severity: "error",
+        cell: at(F02, "20805", 3),
+    });
+    run(Case {
+        name: "f02-vs-01",
+        edits: vec![(at(F02, "2101102", 3), "20.00")],
+        form: "final-02",
+        rule: "appropriation-vs-final-01",
+        severity: "error",
+        cell: at(F02, "合计", 3),
+    });
+    run(Case {
+        name: "f03-row",
+        edits: vec![(at(F03, "2080505", 3), "30.00")],
+        form: "final-03",
+        rule: "row-total",
+        severity: "error",
+        cell: at(F03, "2080505", 2),
+    });
+    run(Case {
+        name: "f03-hier",
+        edits: vec![(at(F03, "2080505", 3), "30.00")],
+        form: "final-03",
+        rule: "hierarchy",
+        severity: "error",
+        cell: at(F03, "20805", 3),
+    });
+    run(Case {
+        name: "f05-row",
+        edits: vec![(at(F05, "2210201", 3), "20.00")],
+        form: "final-05",
+        rule: "row-total",
+        severity: "error",
+        cell: at(F05, "2210201", 2),
+    });
+    run(Case {
+        name: "f05-hier",
+        edits: vec![(at(F05, "2210201", 3), "20.00")],
+        form: "final-05",
+        rule: "hierarchy",
+        severity: "error",
+        cell: at(F05, "22102", 3),
+    });
+}
+
+#[test]
+fn hierarchy_of_column_one_reports_the_published_rounding_as_info() {
+    // 公开02表's 类 rows add to 526.35 under a 合计 of 526.36: the rule reads column 1 too.
+    let (_, found) = check(&seed(), "f02-hier-c1");
+    let book = seed();
+    let total = at(F02, "合计", 2).a1(&book);
+    assert!(
+        found.iter().any(|f| f["form"] == "final-02"
+            && f["rule"] == "hierarchy-c1"
+            && f["cell"] == total.as_str()
+            && f["severity"] == "info"),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn final_04_totals_balance_and_appropriation_columns() {
+    run(Case {
+        name: "f04-income",
+        edits: vec![(at(F04, "本年收入合计", 2), "600")],
+        form: "final-04",
+        rule: "income-total",
+        severity: "error",
+        cell: at(F04, "本年收入合计", 2),
+    });
+    run(Case {
+        name: "f04-carry",
+        edits: vec![(at(F04, "年初财政拨款结转和结余", 2), "5")],
+        form: "final-04",
+        rule: "carry-over",
+        severity: "error",
+        cell: at(F04, "年初财政拨款结转和结余", 2),
+    });
+    run(Case {
+        name: "f04-grand",
+        edits: vec![(at(F04, "总计", 2), "600")],
+        form: "final-04",
+        rule: "income-grand-total",
+        severity: "error",
+        cell: at(F04, "总计", 2),
+    });
+    run(Case {
+        name: "f04-row",
+        edits: vec![(at(F04, "九、卫生健康支出", 2), "30.00")],
+        form: "final-04",
+        rule: "row-total",
+        severity: "error",
+        cell: at(F04, "九、卫生健康支出", 2),
+    });
+    run(Case {
+        name: "f04-exp",
+        edits: vec![(at(F04, "本年支出合计", 3), "600")],
+        form: "final-04",
+        rule: "expenditure-total",
+        severity: "error",
+        cell: at(F04, "本年支出合计", 3),
+    });
+    run(Case {
+        name: "f04-exp-grand",
+        edits: vec![(at(F04, "总计", 3).nth(1), "600")],
+        form: "final-04",
+        rule: "expenditure-grand-total",
+        severity: "error",
+        cell: at(F04, "总计", 3).nth(1),
+    });
+    run(Case {
+        name: "f04-balance",
+        edits: vec![
+            (at(F04, "一般公共预算财政拨款", 2).nth(1), "10"),
+            (at(F04, "年初财政拨款结转和结余", 2), "10"),
+            (at(F04, "总计", 2), "536.36"),
+        ],
+        form: "final-04",
+        rule: "balance",
+        severity: "error",
+        cell: at(F04, "总计", 2),
+    });
+    run(Case {
+        name: "f04-gpb-05",
+        edits: vec![(at(F04, "五、教育支出", 3), "5")],
+        form: "final-04",
+        rule: "gpb-vs-final-05",
+        severity: "error",
+        cell: at(F04, "本年支出合计", 3),
+    });
+    run(Case {
+        name: "f04-gpb-class-05",
+        edits: vec![(at(F04, "五、教育支出", 3), "5")],
+        form: "final-04",
+        rule: "gpb-class-vs-final-05",
+        severity: "error",
+        cell: at(F04, "五、教育支出", 3),
+    });
+    run(Case {
+        name: "f04-gf-07",
+        edits: vec![(at(F04, "十一、城乡社区支出", 4), "5")],
+        form: "final-04",
+        rule: "gf-vs-final-07",
+        severity: "error",
+        cell: at(F04, "本年支出合计", 4),
+    });
+    run(Case {
+        name: "f04-gf-class-07",
+        edits: vec![(at(F04, "十一、城乡社区支出", 4), "5")],
+        form: "final-04",
+        rule: "gf-class-vs-final-07",
+        severity: "error",
+        cell: at(F04, "十一、城乡社区支出", 4),
+    });
+    run(Case {
+        name: "f04-soe-08",
+        edits: vec![(at(F04, "二十一、国有资本经营预算支出", 5), "5")],
+        form: "final-04",
+        rule: "soe-vs-final-08",
+        severity: "error",
+        cell: at(F04, "本年支出合计", 5),
+    });
+    run(Case {
+        name: "f04-soe-class-08",
+        edits: vec![(at(F04, "二十一、国有资本经营预算支出", 5), "5")],
+        form: "final-04",
+        rule: "soe-class-vs-final-08",
+        severity: "error",
+        cell: at(F04, "二十一、国有资本经营预算支出", 5),
+    });
+}
+
+#[test]
+fn final_05_against_final_06() {
+    run(Case {
+        name: "f05-vs-06",
+        edits: vec![(at(F06, "30101", 2), "95.62")],
+        form: "final-05",
+        rule: "basic-vs-final-06",
+        severity: "error",
+        cell: at(F05, "合计", 2),
+    });
+}
+
+#[test]
+fn final_06_groups_totals_and_three_public_expenses() {
+    run(Case {
+        name: "f06-staff",
+        edits: vec![(at(F06, "30102", 2), "41.48")],
+        form: "final-06",
+        rule: "staff-groups",
+        severity: "error",
+        cell: at(F06, "301", 2),
+    });
+    run(Case {
+        name: "f06-goods",
+        edits: vec![(at(F06, "30201", 2), "28.52")],
+        form: "final-06",
+        rule: "goods-groups",
+        severity: "error",
+        cell: at(F06, "302", 2),
+    });
+    run(Case {
+        name: "f06-capital",
+        edits: vec![(at(F06, "31002", 2), "14.19")],
+        form: "final-06",
+        rule: "capital-groups",
+        severity: "error",
+        cell: at(F06, "310", 2),
+    });
+    run(Case {
+        name: "f06-staff-total",
+        edits: vec![(at(F06, "人员经费合计", 2), "300")],
+        form: "final-06",
+        rule: "staff-total",
+        severity: "error",
+        cell: at(F06, "人员经费合计", 2),
+    });
+    run(Case {
+        name: "f06-public-total",
+        edits: vec![(at(F06, "公用经费合计", 5), "200")],
+        form: "final-06",
+        rule: "public-total",
+        severity: "error",
+        cell: at(F06, "公用经费合计", 5),
+    });
+    run(Case {
+        name: "f06-abroad",
+        edits: vec![(at(F06, "30212", 2), "3.00")],
+        form: "final-06",
+        rule: "abroad-vs-final-09",
+        severity: "warning",
+        cell: at(F06, "30212", 2),
+    });
+    run(Case {
+        name: "f06-car-run",
+        edits: vec![(at(F06, "30231", 2), "15.00")],
+        form: "final-06",
+        rule: "car-running-vs-final-09",
+        severity: "warning",
+        cell: at(F06, "30231", 2),
+    });
+    run(Case {
+        name: "f06-car-buy",
+        edits: vec![(at(F06, "31013", 2), "20.00")],
+        form: "final-06",
+        rule: "car-purchase-vs-final-09",
+        severity: "warning",
+        cell: at(F06, "31013", 2),
+    });
+    run(Case {
+        name: "f06-reception",
+        edits: vec![(at(F06, "30217", 2), "2.35")],
+        form: "final-06",
+        rule: "reception-vs-final-09",
+        severity: "warning",
+        cell: at(F06, "30217", 2),
+    });
+}
+
+#[test]
+fn final_07_and_08_columns_and_hierarchy() {
+    // The empty tables get amounts in their 合计 rows that the columns do not support.
+    // 合计 sits in column B; columns 1–6 follow in C–H.
+    run(Case {
+        name: "f07-sub",
+        edits: vec![(at(F07, "合计", 3), "5")],
+        form: "final-07",
+        rule: "expenditure-subtotal",
+        severity: "error",
+        cell: at(F07, "合计", 3),
+    });
+    run(Case {
+        name: "f07-close",
+        edits: vec![(at(F07, "合计", 6), "5")],
+        form: "final-07",
+        rule: "closing-balance",
+        severity: "error",
+        cell: at(F07, "合计", 6),
+    });
+    run(Case {
+        name: "f07-hier",
+        edits: vec![(at(F07, "合计", 2), "5")],
+        form: "final-07",
+        rule: "hierarchy",
+        severity: "error",
+        cell: at(F07, "合计", 2),
+    });
+    // In 公开08表 the column header 合计 comes first; the 合计 row is the second “合计”.
+    run(Case {
+        name: "f08-row",
+        edits: vec![(at(F08, "合计", 1).nth(1), "5")],
+        form: "final-08",
+        rule: "row-total",
+        severity: "error",
+        cell: at(F08, "合计", 1).nth(1),
+    });
+    run(Case {
+        name: "f08-hier",
+        edits: vec![(at(F08, "合计", 2).nth(1), "5")],
+        form: "final-08",
+        rule: "hierarchy",
+        severity: "error",
+        cell: at(F08, "合计", 2).nth(1),
+    });
+}
+
+#[test]
+fn final_09_totals_of_both_halves() {
+    // The one data row is row 8 (A8:L8): 预算数 合计 … 公务接待费, then 决算数 likewise.
+    let data_row = |col: u16| At {
+        sheet: F09,
+        label: "",
+        nth: 7,
+        right: col,
+    };
+    run(Case {
+        name: "f09-budget",
+        edits: vec![(data_row(0), "20")],
+        form: "final-09",
+        rule: "budget-total",
+        severity: "error",
+        cell: data_row(0),
+    });
+    run(Case {
+        name: "f09-budget-car",
+        edits: vec![(data_row(2), "20")],
+        form: "final-09",
+        rule: "budget-car",
+        severity: "error",
+        cell: data_row(2),
+    });
+    run(Case {
+        name: "f09-actual",
+        edits: vec![(data_row(6), "20")],
+        form: "final-09",
+        rule: "actual-total",
+        severity: "error",
+        cell: data_row(6),
+    });
+    run(Case {
+        name: "f09-actual-car",
+        edits: vec![(data_row(8), "20")],
+        form: "final-09",
+        rule: "actual-car",
+        severity: "error",
+        cell: data_row(8),
+    });
+}
+
+#[test]
+fn empty_table_without_its_note_is_an_error() {
+    let mut book = seed();
+    let sheet = book.sheet_mut(F07);
+    let (r, c) = sheet
+        .find("本单位没有政府性基金收入，也没有使用政府性基金安排的支出，故本表无数据。")
+        .expect("空表说明");
+    sheet.set(&grid::a1(r, c), GridCell::Empty);
+    let (code, found) = check(&book, "f07-no-note");
+    assert_eq!(code, 1);
+    assert!(
+        found.iter().any(|f| f["form"] == "final-07"
+            && f["rule"] == "empty-table-note"
+            && f["severity"] == "error"),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn a_child_without_its_parent_and_a_renamed_code_are_errors() {
+    let mut book = seed();
+    let sheet = book.sheet_mut(F03);
+    let (r, c) = sheet.find("20805").unwrap();
+    sheet.set(&grid::a1(r, c), GridCell::text("20806"));
+    let (r2, c2) = sheet.find("2101102").unwrap();
+    sheet.set(&grid::a1(r2, c2 + 1), GridCell::text("行政单位医疗"));
+    let (_, found) = check(&book, "f03-orphan");
+    let orphan = found
+        .iter()
+        .find(|f| f["form"] == "final-03" && f["rule"] == "parent-code-missing")
+        .expect("orphan");
+    assert!(
+        orphan["message"].as_str().unwrap().contains("20805"),
+        "{orphan:#?}"
+    );
+    let renamed = found
+        .iter()
+        .find(|f| f["form"] == "final-03" && f["rule"] == "code-name")
+        .expect("code-name");
+    assert_eq!(renamed["found"], "行政单位医疗");
+    assert_eq!(renamed["expected"], "事业单位医疗");
+}
