@@ -103,10 +103,10 @@ pub fn load<'c>(catalog: &'c Catalog, path: &Path) -> Result<Content<'c>, String
             continue;
         }
         // The values a previous fix moved beside a form go back beside that form.
-        let owner = sheet.name.strip_suffix(STRAY_SUFFIX).and_then(|base| {
+        let owner = kept_values_of(&wb, sheet).and_then(|base| {
             rec.forms
                 .iter()
-                .position(|(f, _)| f.sheet_name == base || f.table_no == base)
+                .position(|(_, d)| d.sheet.as_deref() == Some(base))
         });
         if let Some(fi) = owner {
             reading.retain(|f| f.sheet.as_deref() != Some(sheet.name.as_str()));
@@ -116,7 +116,12 @@ pub fn load<'c>(catalog: &'c Catalog, path: &Path) -> Result<Content<'c>, String
                     continue;
                 };
                 let mut row = r;
-                while strays[fi].iter().any(|s| s.cell == k.cell) {
+                while strays[fi].iter().any(|s| {
+                    s.cell == k.cell
+                        || s.merge.is_some_and(|m| {
+                            parse_a1(&k.cell).is_some_and(|(rr, cc)| m.contains(rr, cc))
+                        })
+                }) {
                     row += 1;
                     k.cell = a1(row, c);
                     k.merge = None;
@@ -175,6 +180,16 @@ fn kept_cell(sheet: &Sheet, r: u32, c: u16) -> Option<KeptCell> {
         value,
         merge,
     })
+}
+
+/// For a sheet in which a previous fix kept the values found outside a form: the name of the
+/// form's sheet (`公开01表（表外内容）` beside `公开01表`).
+pub fn kept_values_of<'w>(wb: &'w crate::read::Workbook, sheet: &Sheet) -> Option<&'w str> {
+    let base = sheet.name.strip_suffix(STRAY_SUFFIX)?;
+    wb.sheets
+        .iter()
+        .find(|s| s.name == base)
+        .map(|s| s.name.as_str())
 }
 
 /// Whether a sheet is the 审核结果 sheet a previous fix wrote.
@@ -887,14 +902,23 @@ fn stray_sheet(
         .set_font_name(FONT)
         .set_font_size(10)
         .set_background_color("#F8C9C4");
+    let at: Vec<(u32, u16)> = cells.iter().filter_map(|k| parse_a1(&k.cell)).collect();
+    let mut merged: Vec<Merge> = Vec::new();
     for k in cells {
         let Some((r, c)) = parse_a1(&k.cell) else {
             continue;
         };
-        if let Some(m) = k.merge {
-            if m.last_row > m.first_row || m.last_col > m.first_col {
-                ws.merge_range(m.first_row, m.first_col, m.last_row, m.last_col, "", &fmt)?;
-            }
+        // A merge is kept only where it covers no other kept value and no other merge (values
+        // gathered from two places may collide; the values matter, the merges do not).
+        if let Some(m) = k.merge.filter(|m| {
+            (m.last_row > m.first_row || m.last_col > m.first_col)
+                && !at
+                    .iter()
+                    .any(|&(rr, cc)| (rr, cc) != (r, c) && m.contains(rr, cc))
+                && !merged.iter().any(|o| overlap(o, m))
+        }) {
+            ws.merge_range(m.first_row, m.first_col, m.last_row, m.last_col, "", &fmt)?;
+            merged.push(m);
         }
         write_cell(&mut ws, r, c, &k.value, &fmt)?;
         let text = notes.get(&k.cell).cloned().unwrap_or_else(|| {
@@ -910,6 +934,13 @@ fn stray_sheet(
         )?;
     }
     Ok(ws)
+}
+
+fn overlap(a: &Merge, b: &Merge) -> bool {
+    !(a.last_row < b.first_row
+        || b.last_row < a.first_row
+        || a.last_col < b.first_col
+        || b.last_col < a.first_col)
 }
 
 /// An unrecognised sheet, value by value with its merges.

@@ -42,8 +42,17 @@ pub fn recognize_file<'c>(catalog: &'c Catalog, path: &Path) -> Result<Recognize
 pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &crate::read::Workbook) -> Recognized<'c> {
     let mut forms = Vec::new();
     let mut findings = Vec::new();
+    // The sheets a previous fix wrote (审核结果, the values it kept beside a form) are not
+    // forms the clerk filled, whatever text they hold.
+    let own = |name: &str| {
+        wb.sheet(name).is_some_and(|s| {
+            crate::fix::is_own_audit_sheet(s) || crate::fix::kept_values_of(wb, s).is_some()
+        })
+    };
     for outcome in recognize_workbook(catalog, wb) {
         match outcome {
+            Outcome::Form(rec) if rec.data.sheet.as_deref().is_some_and(own) => {}
+            Outcome::Skipped { sheet, .. } if own(&sheet) => {}
             Outcome::Form(rec) => {
                 for n in rec.notices {
                     findings.push(Finding {
@@ -85,9 +94,6 @@ pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &crate::read::Workbook) -> R
                 }
                 forms.push((rec.form, rec.data));
             }
-            // The 审核结果 sheet a previous fix wrote is ours, not a form the clerk filled.
-            Outcome::Skipped { sheet, .. }
-                if wb.sheet(&sheet).is_some_and(crate::fix::is_own_audit_sheet) => {}
             Outcome::Skipped { sheet, reason } => findings.push(Finding {
                 severity: "info",
                 rule: "sheet-skipped".into(),
@@ -101,6 +107,36 @@ pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &crate::read::Workbook) -> R
                 target: None,
                 fixable: false,
             }),
+        }
+    }
+    // Values a previous fix kept beside a form are still values outside it.
+    for sheet in &wb.sheets {
+        let Some(base) = crate::fix::kept_values_of(wb, sheet) else {
+            continue;
+        };
+        let form = forms
+            .iter()
+            .find(|(_, d): &&(&crate::form::Form, FormData)| d.sheet.as_deref() == Some(base))
+            .map(|(f, _)| *f);
+        for (r, c, cell) in sheet.cells() {
+            let at = crate::normalize::a1(r, c);
+            findings.push(Finding {
+                severity: "warning",
+                rule: "value-outside-form".into(),
+                form: form.map(|f| f.id.clone()).unwrap_or_default(),
+                sheet: Some(sheet.name.clone()),
+                cell: Some(at.clone()),
+                related: vec![],
+                expected: None,
+                found: None,
+                message: format!(
+                    "{}!{at} 处有内容“{cell}”：原在{} {at}，表中没有对应的单元格，校正时保留在此；请核对是否填错位置",
+                    sheet.name,
+                    form.map_or(base, |f| f.table_no.as_str())
+                ),
+                target: None,
+                fixable: false,
+            });
         }
     }
     Recognized { forms, findings }

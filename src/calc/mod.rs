@@ -163,8 +163,10 @@ pub fn agree(kind: ColKind, filled: &Val, expected: &Val, terms: usize) -> Agree
             }
         }
         ColKind::Rate | ColKind::Score | ColKind::Number => {
+            // A value stored with more digits than shown (a formula's cached 0.796843454005513)
+            // is compared at six decimals, like a typed one at its own precision.
             let dp = f.normalize().scale().min(6);
-            if round_dp(e, dp) == f.normalize() || f == e {
+            if round_dp(e, dp) == round_dp(f, dp).normalize() || f == e {
                 Agreement::Exact
             } else {
                 Agreement::Differs

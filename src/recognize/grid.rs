@@ -5,7 +5,7 @@
 use super::{strip_parens, Reader};
 use crate::expr::Val;
 use crate::form::{ColKind, GridCellDef, Severity};
-use crate::layout::{Content, Layout};
+use crate::layout::{Content, Layout, Style};
 use crate::normalize::{a1, label_key, parse_amount, parse_rate, Amount};
 use crate::read::Cell;
 use std::collections::HashSet;
@@ -27,20 +27,35 @@ fn text_at(layout: &Layout, r: u32, c: u16) -> Option<&crate::layout::Placed> {
 
 fn labels(layout: &Layout, id: &str) -> Option<Labels> {
     let &(r, c) = layout.addr.get(id)?;
-    let left = layout
+    let left_cell = layout
         .cells
         .iter()
         .filter(|p| p.row <= r && r < p.row + p.rows && p.col + p.cols <= c)
         .filter(|p| matches!(&p.content, Content::Text(t) if !t.trim().is_empty()))
-        .max_by_key(|p| p.col)
-        .and_then(|p| match &p.content {
-            Content::Text(t) => Some(t.clone()),
-            _ => None,
-        });
+        .max_by_key(|p| p.col);
+    let left_col = left_cell.map(|p| p.col + p.cols - 1);
+    let left = left_cell.and_then(|p| match &p.content {
+        Content::Text(t) => Some(t.clone()),
+        _ => None,
+    });
     let mut up = None;
     let mut rr = r;
     while rr > 0 {
         rr -= 1;
+        // The title and the unit line above the first grid row label no column.
+        if text_at(layout, rr, c).is_some_and(|p| {
+            matches!(
+                p.style,
+                Style::Title | Style::InfoLeft | Style::InfoCenter | Style::InfoRight
+            )
+        }) {
+            break;
+        }
+        // A heading spanning the row label too ("按收入性质分：" over "其中：一般公共预算 | 值")
+        // heads a section, not this value's column.
+        if left_col.is_some_and(|lc| text_at(layout, rr, c).is_some_and(|p| p.col <= lc)) {
+            break;
+        }
         match text_at(layout, rr, c).map(|p| &p.content) {
             Some(Content::Cell(_)) => continue,
             Some(Content::Text(t))

@@ -245,7 +245,8 @@ fn read_top(rd: &mut Reader) -> u32 {
                 last = r;
             } else if let Some(u) = unit_keys
                 .iter()
-                .find(|u| k.starts_with(u.as_str()) && k.len() >= u.len())
+                // "单位：万元" is the money unit, not a unit named 万元.
+                .find(|u| k.starts_with(u.as_str()) && k.len() >= u.len() && k != money)
             {
                 let name = t
                     .trim()
