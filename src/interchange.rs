@@ -532,9 +532,10 @@ fn parse_form<'c>(
     let year = opt_string(m, "year", path)?;
     let mut data = blank_data(form, unit.as_deref(), year.as_deref(), false);
     data.sheet = opt_string(m, "sheet", path)?;
+    let mut seen = std::collections::HashSet::new();
     for (j, rv) in array(m, "rows", path)?.iter().enumerate() {
         let p = format!("{path}.rows[{j}]");
-        parse_row(form, &mut data, rv, &p)?;
+        parse_row(form, &mut data, &mut seen, rv, &p)?;
     }
     match m.get("cells") {
         None | Some(Value::Null) => {}
@@ -592,7 +593,13 @@ fn parse_form<'c>(
     Ok((form, data, kept))
 }
 
-fn parse_row(form: &Form, data: &mut FormData, rv: &Value, p: &str) -> Result<(), ImportError> {
+fn parse_row(
+    form: &Form,
+    data: &mut FormData,
+    seen: &mut std::collections::HashSet<String>,
+    rv: &Value,
+    p: &str,
+) -> Result<(), ImportError> {
     let m = object(
         rv,
         p,
@@ -730,6 +737,9 @@ fn parse_row(form: &Form, data: &mut FormData, rv: &Value, p: &str) -> Result<()
             )
         }
     }
+    if !seen.insert(key.clone()) {
+        return bad(&format!("{p}.key"), format!("行“{key}”出现两次"));
+    }
     match data.rows.iter_mut().find(|r| r.key == key) {
         Some(row) if row.kind == RowKind::Fixed || row.kind == RowKind::Total => {
             if row.panel != panel.id {
@@ -737,9 +747,6 @@ fn parse_row(form: &Form, data: &mut FormData, rv: &Value, p: &str) -> Result<()
                     &format!("{p}.panel"),
                     format!("行“{key}”属于栏组“{}”", row.panel),
                 );
-            }
-            if !row.values.is_empty() {
-                return bad(&format!("{p}.key"), format!("行“{key}”出现两次"));
             }
             row.values = values;
         }

@@ -4,7 +4,6 @@
 //! disagreements, CSV safe for Excel, import refusing with the path of the bad field).
 
 #[path = "support/grid.rs"]
-#[allow(dead_code)]
 mod grid;
 
 use fiscalform::calc::{compute, Book, Mode};
@@ -1026,7 +1025,8 @@ fn import_refuses_what_does_not_fit_a_form_with_the_path_of_the_bad_field() {
         .iter()
         .position(|r| r["key"] == "L27")
         .unwrap();
-    let cases: Vec<(Box<dyn Fn(&mut Value)>, String, &str)> = vec![
+    type Breakage = (Box<dyn Fn(&mut Value)>, String, &'static str);
+    let cases: Vec<Breakage> = vec![
         (
             Box::new(move |v: &mut Value| {
                 v["forms"][i]["rows"][row]["values"]["amount"] = "5a6.36".into()
@@ -1055,6 +1055,17 @@ fn import_refuses_what_does_not_fit_a_form_with_the_path_of_the_bad_field() {
             Box::new(move |v: &mut Value| v["forms"][i]["vales"] = Value::Null),
             format!("$.forms[{i}].vales"),
             "未知字段",
+        ),
+        (
+            Box::new(move |v: &mut Value| {
+                let again = v["forms"][i]["rows"][row].clone();
+                v["forms"][i]["rows"].as_array_mut().unwrap().push(again);
+            }),
+            format!(
+                "$.forms[{i}].rows[{}].key",
+                good["forms"][i]["rows"].as_array().unwrap().len()
+            ),
+            "出现两次",
         ),
         (
             Box::new(|v: &mut Value| v["version"] = 7.into()),

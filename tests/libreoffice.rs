@@ -2,7 +2,6 @@
 //! every formula, and no cell shows an error value; derived cells keep the results we stored.
 
 #[path = "support/grid.rs"]
-#[allow(dead_code)]
 mod grid;
 
 #[path = "support/lo.rs"]
