@@ -588,7 +588,9 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
             )
         });
         let status = if after_keys.contains(&finding_key(f)) {
-            Status::Open(if f.severity == "info" {
+            Status::Open(if f.severity == "info" && f.fixable {
+                "尾差：保留填报数，公式中单列差额".into()
+            } else if f.severity == "info" {
                 "请核对".into()
             } else {
                 "未校正：两处填报不一致或缺少数据，需人工核对".into()
@@ -807,7 +809,9 @@ fn audit_sheet(
         count("info"),
         changes.len()
     );
-    ws.write_string_with_format(1, 0, &summary, &base)?;
+    let wrap = base.clone().set_text_wrap().set_align(FormatAlign::Top);
+    ws.merge_range(1, 0, 1, AUDIT_HEADER.len() as u16 - 1, &summary, &wrap)?;
+    ws.set_row_height(1, 42)?;
     for (c, h) in AUDIT_HEADER.iter().enumerate() {
         ws.write_string_with_format(AUDIT_HEADER_ROW, c as u16, *h, &head)?;
     }
@@ -851,6 +855,14 @@ fn audit_sheet(
         ws.write_string_with_format(r, 4, l.origin.as_deref().unwrap_or(""), &cell)?;
         ws.write_string_with_format(r, 5, &l.rule, &cell)?;
         ws.write_string_with_format(r, 6, &l.message, &cell)?;
+        // Wrapped text needs its height set: readers do not grow rows on opening. About 34
+        // Chinese characters fit a line of the 说明 column, 17 of 处理.
+        let lines = |t: &str, per: usize| t.chars().count().div_ceil(per).max(1);
+        let status_text = match &l.status {
+            Status::Resolved(s) | Status::Open(s) => s.as_str(),
+        };
+        let n = lines(&l.message, 34).max(lines(status_text, 17));
+        ws.set_row_height(r, 13.5 * n as f64)?;
         let status = match &l.status {
             Status::Resolved(s) | Status::Open(s) => s.as_str(),
         };
@@ -859,6 +871,10 @@ fn audit_sheet(
     let last = AUDIT_HEADER_ROW + lines.len() as u32;
     ws.autofilter(AUDIT_HEADER_ROW, 0, last, AUDIT_HEADER.len() as u16 - 1)?;
     ws.set_freeze_panes(AUDIT_HEADER_ROW + 1, 0)?;
+    ws.set_paper_size(9);
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(AUDIT_HEADER_ROW, AUDIT_HEADER_ROW)?;
     Ok(ws)
 }
 
