@@ -2,7 +2,9 @@
 //!
 //! In `Check` mode a filled derived value that agrees with the recomputation within the
 //! rounding tolerance (尾差) is kept for what depends on it, so one rounded total does not
-//! ripple into a dozen findings; in `Fix` mode every derived cell takes its recomputed value.
+//! ripple into a dozen findings; so is the filled value of a rule that only warns (a score
+//! the clerk judged: the totals add what is printed), and a total whose parts were all left
+//! blank (`blank_parts`). In `Fix` mode every derived cell takes its recomputed value.
 
 mod bind;
 
@@ -67,7 +69,11 @@ impl<'a> Book<'a> {
             )
             .trim()
             .to_string(),
-            Some(r) => r.label.clone().unwrap_or_else(|| r.key.clone()),
+            // "项目支出：" names the row 项目支出; the colon is the printed form's punctuation.
+            Some(r) => r.label.as_deref().map_or_else(
+                || r.key.clone(),
+                |l| l.trim().trim_end_matches([':', '：']).to_string(),
+            ),
             None => c.row.clone(),
         };
         if let Some(line) = row.and_then(|r| r.line) {
@@ -127,6 +133,9 @@ pub enum Agreement {
         diff: Decimal,
         tolerance: Decimal,
     },
+    /// Filled while every cell the rule reads is blank: the breakdown is missing, the value
+    /// cannot be checked (rules with `blank_parts`).
+    PartsBlank,
     Differs,
 }
 
@@ -227,12 +236,27 @@ impl Env for Evaluator<'_, '_> {
             }
         }
         let filled = self.book.input(c);
-        let agreement = agree(kind, &filled, &expected, bound.term_count().max(1));
-        let resolved = match (self.mode, &agreement) {
-            (Mode::Check, Agreement::Exact | Agreement::Tail { .. }) if !filled.is_blank() => {
-                filled.clone()
+        let mut agreement = agree(kind, &filled, &expected, bound.term_count().max(1));
+        if let (Some(t), Val::Num(f), Val::Num(e)) = (rule.tolerance, &filled, &expected) {
+            if (*f - *e).abs() <= t {
+                agreement = Agreement::Exact;
             }
-            _ => expected.clone(),
+        }
+        if agreement == Agreement::Differs && rule.blank_parts.is_some() && !filled.is_blank() {
+            let mut parts = Vec::new();
+            bound.cells(&mut parts);
+            if !parts.is_empty() && parts.iter().all(|p| self.value(p).is_blank()) {
+                agreement = Agreement::PartsBlank;
+            }
+        }
+        let keep_filled = match &agreement {
+            Agreement::Exact | Agreement::Tail { .. } | Agreement::PartsBlank => true,
+            Agreement::Differs => rule.severity != crate::form::Severity::Error,
+        };
+        let resolved = if self.mode == Mode::Check && keep_filled && !filled.is_blank() {
+            filled.clone()
+        } else {
+            expected.clone()
         };
         self.busy.borrow_mut().remove(c);
         self.memo.borrow_mut().insert(c.clone(), resolved);
