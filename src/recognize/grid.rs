@@ -231,9 +231,10 @@ pub(crate) fn read_cells(
         };
         rd.consume(r, c);
         end = end.max(last_row(rd, r, c) + 1);
+        // Where the cell is, even empty: a finding about it ("应为 …，但未填写") names it.
+        rd.data.origin.insert(id.clone(), a1(r, c));
         if val != Val::Blank {
-            rd.data.grid.insert(id.clone(), val);
-            rd.data.origin.insert(id, a1(r, c));
+            rd.data.grid.insert(id, val);
         }
     }
     end
