@@ -98,11 +98,12 @@ impl Ctx<'_, '_> {
     ) {
         let (form, data) = (self.book.forms[fi].0, &self.book.forms[fi].1);
         let cell = target.and_then(|t| cell_a1(self.book, t, fi));
-        let mut rel: Vec<String> = related
-            .iter()
-            .filter_map(|c| cell_a1(self.book, c, fi))
-            .collect();
-        rel.dedup();
+        let mut rel: Vec<String> = Vec::new();
+        for a in related.iter().filter_map(|c| cell_a1(self.book, c, fi)) {
+            if !rel.contains(&a) {
+                rel.push(a);
+            }
+        }
         self.out.push(Finding {
             severity: severity.as_str(),
             rule: rule.to_string(),

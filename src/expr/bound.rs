@@ -583,4 +583,14 @@ mod tests {
         assert_eq!(round_dp(d("7.965"), 2), d("7.97"));
         assert_eq!(round_dp(d("-0.005"), 2), d("-0.01"));
     }
+
+    #[test]
+    fn points_are_read_off_labels() {
+        assert_eq!(points_in("产出指标（50分）"), Some(d("50")));
+        assert_eq!(points_in("产出指标\n(50 分)"), Some(d("50")));
+        assert_eq!(points_in("效益指标\n（30分）\n　"), Some(d("30")));
+        assert_eq!(points_in("产出指标 (7.5分)"), Some(d("7.5")));
+        assert_eq!(points_in("成本指标"), None);
+        assert_eq!(points_in("评分"), None);
+    }
 }

@@ -608,4 +608,21 @@ mod tests {
         assert!(parse("round(a)").unwrap_err().contains("参数个数"));
         assert!(parse("a b").is_err());
     }
+
+    #[test]
+    fn another_forms_list_column_and_lookup() {
+        let e =
+            parse("lookup(project_name, 'perf-base'!@projects.name, 'perf-base'!@projects.budget)")
+                .unwrap();
+        let Expr::Call(Func::Lookup, args) = &e else {
+            panic!("{e:?}")
+        };
+        assert!(matches!(&args[1], Expr::All { form: Some(f), panel, col }
+            if f == "perf-base" && panel == "projects" && col == "name"));
+        let mut forms = Vec::new();
+        e.forms(&mut forms);
+        assert_eq!(forms, ["perf-base", "perf-base"]);
+        assert!(parse("points(level1) == sum(group.weight)").is_ok());
+        assert!(parse("lookup(a, b)").unwrap_err().contains("参数个数"));
+    }
 }
