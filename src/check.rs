@@ -3,7 +3,7 @@
 //! 空表说明 — each finding naming its form, cell, rule, expected and found value.
 
 use crate::calc::{agree, Agreement, BindError, Book, Calc, Settled};
-use crate::expr::{round_dp, Bound, CellId, CmpOp, Env, Val};
+use crate::expr::{round_dp, Bound, CellId, CmpOp, Val};
 use crate::form::{ColKind, Severity};
 use crate::model::RowKind;
 use crate::normalize::label_key;
@@ -163,6 +163,16 @@ pub fn audit(book: &Book, calc: &Calc) -> Vec<Finding> {
     let mut missing: HashSet<(usize, String)> = HashSet::new();
     for (fi, rule, err) in &calc.unbound {
         unbound(&mut ctx, &mut missing, *fi, rule, err);
+    }
+    for f in crate::score::check::audit(book, calc) {
+        let repeated = f.rule == "cross-table-skipped"
+            && ctx
+                .out
+                .iter()
+                .any(|o| o.rule == f.rule && o.form == f.form && o.message == f.message);
+        if !repeated {
+            ctx.out.push(f);
+        }
     }
     ctx.out
 }
@@ -636,6 +646,3 @@ pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
     let n = |s: &str| findings.iter().filter(|f| f.severity == s).count();
     (n("error"), n("warning"), n("info"))
 }
-
-#[allow(dead_code)]
-fn unused(_: &dyn Env) {}

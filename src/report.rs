@@ -134,6 +134,36 @@ pub fn check_file(catalog: &Catalog, path: &Path) -> FileReport {
     }
 }
 
+/// Audit many files on every core; reports come back in the order of `paths`.
+pub fn check_files(catalog: &Catalog, paths: &[std::path::PathBuf]) -> Vec<FileReport> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(paths.len())
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let slots: Mutex<Vec<Option<FileReport>>> = Mutex::new(vec![None; paths.len()]);
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(path) = paths.get(i) else { break };
+                let report = check_file(catalog, path);
+                if let Ok(mut slots) = slots.lock() {
+                    slots[i] = Some(report);
+                }
+            });
+        }
+    });
+    slots
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
 /// Forms in workbook order (each sheet of a repeatable form in its place), then errors before
 /// warnings before infos, then by cell.
 fn sort_findings(book: &Book, findings: &mut [Finding]) {

@@ -7,7 +7,6 @@
 //! Cell addresses are the fixtures' (tests/fixtures/seed00N_*.grid, rows from 1).
 
 #[path = "support/grid.rs"]
-#[allow(dead_code)]
 mod grid;
 #[path = "support/lo.rs"]
 #[allow(dead_code)]
@@ -148,6 +147,24 @@ fn seed_000_as_published_gives_its_real_findings_only() {
                 "warning",
                 Some("40"),
                 Some("30"),
+            ),
+            // The 评（扣）分标准 texts promise 5 (在职人员控制率≦100%，计5分) and 2+2+2+2 = 8
+            // (管理制度健全性) points where the 分值 are 8 and 10 (src/score).
+            want(
+                "附件2",
+                "G14",
+                "rule-full-points",
+                "warning",
+                Some("5"),
+                Some("8"),
+            ),
+            want(
+                "附件2",
+                "G15",
+                "rule-full-points",
+                "warning",
+                Some("8"),
+                Some("10"),
             ),
             // 全年执行数 186.99 with all three 其中 rows blank: a missing breakdown, not a
             // wrong total.
@@ -353,11 +370,6 @@ fn t(s: &str) -> GridCell {
 
 fn published_000() -> GridBook {
     fixture("seed000_perf.grid")
-}
-fn corrected_000() -> GridBook {
-    let mut b = fixture("seed000_perf.grid");
-    grid::corrected_seed000(&mut b);
-    b
 }
 fn published_004() -> GridBook {
     fixture("seed004_perf.grid")

@@ -3,7 +3,6 @@
 //! layout variants read to the same values.
 
 #[path = "support/grid.rs"]
-#[allow(dead_code)]
 mod grid;
 
 use std::path::PathBuf;
@@ -184,4 +183,58 @@ fn the_shipped_sample_is_seed_001_with_its_deliberate_error() {
             && f["found"] == "562.36"),
         "{errors:#?}"
     );
+}
+
+#[test]
+fn a_batch_keeps_going_past_a_bad_file_and_exits_2() {
+    let good = out("batch-good.xlsx");
+    fixture("seed001_final.grid").write_xlsx(&good);
+    let not_a_workbook = out("batch-notes.xlsx");
+    std::fs::write(&not_a_workbook, "这不是工作簿").unwrap();
+    let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(SAMPLE);
+    let args = [
+        "fiscalform",
+        "check",
+        "--format",
+        "json",
+        good.to_str().unwrap(),
+        not_a_workbook.to_str().unwrap(),
+        sample.to_str().unwrap(),
+    ];
+    let mut o = Vec::new();
+    let mut e = Vec::new();
+    let code = fiscalform::cli::run(args, &mut o, &mut e);
+    assert_eq!(code, 2, "a file that cannot be read gives exit code 2");
+    let json: serde_json::Value = serde_json::from_slice(&o).unwrap();
+    let files = json["files"].as_array().unwrap();
+    assert_eq!(files.len(), 3);
+    assert_eq!(files[0]["path"], good.to_str().unwrap());
+    assert_eq!(files[0]["forms"].as_array().unwrap().len(), 9);
+    let err = files[1]["error"].as_str().expect("the bad file says why");
+    assert!(err.contains("batch-notes.xlsx"), "{err}");
+    assert!(String::from_utf8(e).unwrap().contains("batch-notes.xlsx"));
+    assert!(
+        files[2]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["severity"] == "error"),
+        "the sample after it was still checked"
+    );
+    // Text output: one summary line per file.
+    let mut o = Vec::new();
+    let mut e = Vec::new();
+    fiscalform::cli::run(
+        [
+            "fiscalform",
+            "check",
+            good.to_str().unwrap(),
+            sample.to_str().unwrap(),
+        ],
+        &mut o,
+        &mut e,
+    );
+    let text = String::from_utf8(o).unwrap();
+    assert_eq!(text.matches("小结：").count(), 2, "{text}");
+    assert!(text.contains("错误  final-01  公开01表!C33"), "{text}");
 }

@@ -242,16 +242,28 @@ impl Env for Evaluator<'_, '_> {
                 agreement = Agreement::Exact;
             }
         }
-        if agreement == Agreement::Differs && rule.blank_parts.is_some() && !filled.is_blank() {
-            let mut parts = Vec::new();
-            bound.cells(&mut parts);
-            if !parts.is_empty() && parts.iter().all(|p| self.value(p).is_blank()) {
-                agreement = Agreement::PartsBlank;
-            }
+        // A total over parts nobody filled in (附件3's 其中 rows left blank under a filled
+        // 年度资金总额) has nothing to be recomputed from: its filled value is the only
+        // information, and what depends on it (执行率, its score) is judged against that. A rule
+        // with `blank_parts` reports it at that severity rather than as a wrong total.
+        let nothing_to_compute_from = || {
+            let mut reads = Vec::new();
+            bound.cells(&mut reads);
+            !reads.is_empty() && reads.iter().all(|r| self.value(r).is_blank())
+        };
+        if agreement == Agreement::Differs
+            && rule.blank_parts.is_some()
+            && !filled.is_blank()
+            && nothing_to_compute_from()
+        {
+            agreement = Agreement::PartsBlank;
         }
         let keep_filled = match &agreement {
             Agreement::Exact | Agreement::Tail { .. } | Agreement::PartsBlank => true,
-            Agreement::Differs => rule.severity != crate::form::Severity::Error,
+            // A rule that only warns (a score the clerk judged): totals add what is printed.
+            Agreement::Differs => {
+                rule.severity != crate::form::Severity::Error || nothing_to_compute_from()
+            }
         };
         let resolved = if self.mode == Mode::Check && keep_filled && !filled.is_blank() {
             filled.clone()

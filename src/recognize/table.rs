@@ -14,6 +14,23 @@ use crate::read::Cell;
 use indexmap::IndexMap;
 use std::collections::HashSet;
 
+/// Header words of code columns in the tables clerks fill: one column or 类/款/项.
+const CODE_HEADER_WORDS: &[&str] = &[
+    "类",
+    "款",
+    "项",
+    "科目代码",
+    "科目编码",
+    "功能分类科目编码",
+    "经济分类科目编码",
+    "经济科目编码",
+    "科目名称",
+    "功能科目",
+    "项目",
+    "栏次",
+    "行次",
+];
+
 /// A definition column with the header texts that name it.
 struct DefCol<'f> {
     panel: usize,
@@ -159,11 +176,13 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
     let defs = def_columns(rd, bi);
     // Every header text of the block is a header text, over a defined column or not (a label
     // spanning two sheet columns leaves the second one's header text over no column).
-    let all_texts: HashSet<String> = defs
+    let mut all_texts: HashSet<String> = defs
         .iter()
         .flat_map(|d| d.texts.iter().cloned())
         .chain(header_cells(block).iter().flat_map(|h| keys_of(&h.text)))
         .collect();
+    // Header words any 科目 table may use for its code columns, whatever the definition says.
+    all_texts.extend(CODE_HEADER_WORDS.iter().map(|w| w.to_string()));
     let leaf_keys: HashSet<&String> = defs.iter().flat_map(|d| d.leaf.iter()).collect();
     let row_labels = row_label_keys(rd, bi);
     let height = rd.sheet.height();
@@ -279,7 +298,7 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         .panels
         .iter()
         .enumerate()
-        .map(|(pi, p)| code_source(p, pi, &sheet_texts, &col_of, ranges[pi], &ranges))
+        .map(|(pi, p)| code_source(p, pi, &sheet_texts, &col_of, &ranges))
         .collect();
 
     // 4. Rows.
@@ -434,13 +453,17 @@ fn code_source(
     pi: usize,
     sheet_texts: &[HashSet<String>],
     col_of: &dyn Fn(usize, &str) -> Option<u16>,
-    range: (Option<u16>, Option<u16>),
     all: &[(Option<u16>, Option<u16>)],
 ) -> CodeSource {
     if panel.coded.is_none() && !panel.rows.iter().any(|r| r.code.is_some() && r.show_code) {
         return CodeSource::None;
     }
-    let lo = range.0.unwrap_or(0);
+    // Split code columns sit left of the panel's first recognised column, after the previous panel.
+    let lo = if pi == 0 {
+        0
+    } else {
+        all[pi - 1].1.map_or(0, |c| c + 1)
+    };
     let hi = all
         .get(pi + 1)
         .and_then(|r| r.0)
@@ -707,15 +730,29 @@ fn identify_fixed(
         .filter(|c| c.kind == ColKind::Label)
         .find_map(|c| col_of(pi, &c.id))
         .and_then(|c| rd.text_key(r, c))?;
-    let want = strip_ordinal(&label);
-    let want_bare = strip_parens(&want);
-    panel
+    // Exact label first ("一、一般公共预算财政拨款" is line 1, "一般公共预算财政拨款" line 29),
+    // then without ordinals and asides; never a row already read.
+    let free: Vec<_> = panel
         .rows
         .iter()
-        .filter(|x| !x.blank)
+        .filter(|x| !x.blank && !rd.data.origin.contains_key(&format!("{}#row", x.id)))
+        .collect();
+    let names = |x: &crate::form::FixedRow| -> Vec<String> {
+        x.label
+            .iter()
+            .chain(x.aliases.iter())
+            .map(|l| label_key(l))
+            .collect()
+    };
+    if let Some(x) = free.iter().find(|x| names(x).contains(&label)) {
+        return Some(x.id.clone());
+    }
+    let want = strip_ordinal(&label);
+    let want_bare = strip_parens(&want);
+    free.iter()
         .find(|x| {
-            x.label.iter().chain(x.aliases.iter()).any(|l| {
-                let k = strip_ordinal(&label_key(l));
+            names(x).iter().any(|k| {
+                let k = strip_ordinal(k);
                 k == want || strip_parens(&k) == want_bare
             })
         })
