@@ -2,7 +2,7 @@
 //! which rows are a 科目's children, which columns `c2:c7` covers.
 
 use super::Book;
-use crate::expr::{parse, Bound, CellId, Expr, Head, Ref};
+use crate::expr::{parse, Bound, CellId, Expr, Func, Head, Ref};
 use crate::form::{Form, Rule, Target};
 use crate::model::{FormData, RowData, RowKind};
 use std::collections::HashMap;
@@ -124,6 +124,8 @@ pub struct Scope<'a> {
     pub col: Option<&'a str>,
     /// Blank template: a coded total sums whatever top-level codes the clerk types.
     pub template: bool,
+    /// Rule with `group_by`: the keys of the rows of the current group (`group.col`).
+    pub group: Option<&'a [String]>,
 }
 
 /// One application of a rule: the cell it defines (derive) or judges (check), and the bound
@@ -132,6 +134,8 @@ pub struct Scope<'a> {
 pub struct Instance {
     pub target: Option<CellId>,
     pub bound: Bound,
+    /// The rule's `when` condition, bound like the expression (checks only).
+    pub when: Option<Bound>,
 }
 
 impl Book<'_> {
@@ -151,11 +155,13 @@ impl Book<'_> {
                     row: None,
                     col: None,
                     template,
+                    group: None,
                 };
                 let expr = rule_expr(rule, None)?;
                 out.push(Instance {
                     target: None,
                     bound: self.bind(&expr, scope)?,
+                    when: self.bind_when(rule, None, scope)?,
                 });
             }
             Target::Cells(cells) => {
@@ -171,6 +177,7 @@ impl Book<'_> {
                             row: None,
                             col: None,
                             template,
+                            group: None,
                         },
                     )?;
                     let row = self.forms[fi].1.row(&cell.row);
@@ -179,12 +186,15 @@ impl Book<'_> {
                         row,
                         col: Some(cell.col.as_str()),
                         template,
+                        group: None,
                     };
                     let expr = rule_expr(rule, row)?;
                     let bound = self.bind(&expr, scope)?;
+                    let when = self.bind_when(rule, row, scope)?;
                     out.push(Instance {
                         target: Some(cell),
                         bound,
+                        when,
                     });
                 }
             }
@@ -194,7 +204,15 @@ impl Book<'_> {
                 only_with,
             } => {
                 let rows = self.select_rows(fi, selector)?;
-                for row in rows {
+                let groups = match &rule.group_by {
+                    Some(col) => groups(&rows, col),
+                    None => rows.iter().map(|r| vec![r.key.clone()]).collect(),
+                };
+                for keys in &groups {
+                    let Some(row) = rows.iter().copied().find(|r| r.key == keys[0]) else {
+                        continue;
+                    };
+                    let group = rule.group_by.as_ref().map(|_| keys.as_slice());
                     if only_with.as_deref() == Some("code") && row.code.is_none() {
                         continue;
                     }
@@ -216,12 +234,15 @@ impl Book<'_> {
                             row: Some(row),
                             col: Some(col.as_str()),
                             template,
+                            group,
                         };
                         let expr = rule_expr(rule, Some(row))?;
                         let bound = self.bind(&expr, scope)?;
+                        let when = self.bind_when(rule, Some(row), scope)?;
                         out.push(Instance {
                             target: Some(CellId::new(fi, row.key.clone(), col.clone())),
                             bound,
+                            when,
                         });
                     }
                 }
@@ -229,6 +250,21 @@ impl Book<'_> {
         }
         let _ = data;
         Ok(out)
+    }
+
+    fn bind_when(
+        &self,
+        rule: &Rule,
+        row: Option<&RowData>,
+        s: Scope,
+    ) -> Result<Option<Bound>, BindError> {
+        match &rule.when {
+            None => Ok(None),
+            Some(src) => {
+                let e = parse(&placeholders(src, row)).map_err(BindError::Unknown)?;
+                Ok(Some(self.bind(&e, s)?))
+            }
+        }
     }
 
     fn select_rows(&self, fi: usize, selector: &str) -> Result<Vec<&RowData>, BindError> {
@@ -268,27 +304,39 @@ impl Book<'_> {
         Ok(match e {
             Expr::Num(d) => Bound::Num(*d),
             Expr::Str(t) => Bound::Str(t.clone()),
-            Expr::Ref(r) => Bound::Cell(self.resolve(r, s)?),
-            Expr::Range(a, b) => Bound::Cells(self.range(a, b, s)?),
-            Expr::Children => self.children(s)?,
-            Expr::All { panel, col } => {
-                let (form, data) = (self.forms[s.form].0, &self.forms[s.form].1);
-                let p = form
-                    .panel(panel)
-                    .ok_or_else(|| BindError::Unknown(format!("未知的栏目组“{panel}”")))?;
-                if p.column(col).is_none() {
-                    return Err(BindError::Unknown(format!("栏目组“{panel}”没有列“{col}”")));
+            // `group.col`: the column over the current group's rows.
+            Expr::Ref(Ref {
+                form: None,
+                head: Head::Name(g),
+                col: Some(col),
+            }) if g == "group" && s.group.is_some() => {
+                let row = s
+                    .row
+                    .ok_or_else(|| BindError::Unknown("group 只能用于按行的规则".into()))?;
+                let (form, _) = (self.forms[s.form].0, &self.forms[s.form].1);
+                if form.panel(&row.panel).and_then(|p| p.column(col)).is_none() {
+                    return Err(BindError::Unknown(format!(
+                        "栏目组“{}”没有列“{col}”",
+                        row.panel
+                    )));
                 }
                 Bound::Cells(
-                    data.rows
+                    s.group
+                        .unwrap_or_default()
                         .iter()
-                        .filter(|r| {
-                            r.panel == *panel && matches!(r.kind, RowKind::List | RowKind::Coded)
-                        })
-                        .map(|r| CellId::new(s.form, r.key.clone(), col.clone()))
+                        .map(|k| CellId::new(s.form, k.clone(), col.clone()))
                         .collect(),
                 )
             }
+            Expr::Ref(r) => Bound::Cell(self.resolve(r, s)?),
+            Expr::Range(a, b) => Bound::Cells(self.range(a, b, s)?),
+            Expr::Children => self.children(s)?,
+            Expr::All {
+                form: other,
+                panel,
+                col,
+            } => Bound::Cells(self.all(other.as_deref(), panel, col, s)?),
+            Expr::Call(Func::Lookup, args) => self.lookup(args, s)?,
             Expr::Neg(x) => Bound::Neg(Box::new(self.bind(x, s)?)),
             Expr::Not(x) => Bound::Not(Box::new(self.bind(x, s)?)),
             Expr::Bin(op, a, b) => {
@@ -305,6 +353,86 @@ impl Book<'_> {
                     .map(|a| self.bind(a, s))
                     .collect::<Result<_, _>>()?,
             ),
+        })
+    }
+
+    /// `@panel.col` (of form `other` when given): the column over the panel's variable rows.
+    fn all(
+        &self,
+        other: Option<&str>,
+        panel: &str,
+        col: &str,
+        s: Scope,
+    ) -> Result<Vec<CellId>, BindError> {
+        let fi = match other {
+            None => s.form,
+            Some(id) => self
+                .forms
+                .iter()
+                .position(|(f, _)| f.id == id)
+                .ok_or_else(|| BindError::MissingForm(id.to_string()))?,
+        };
+        let (form, data) = (self.forms[fi].0, &self.forms[fi].1);
+        let p = form
+            .panel(panel)
+            .ok_or_else(|| BindError::Unknown(format!("未知的栏目组“{panel}”")))?;
+        if p.column(col).is_none() {
+            return Err(BindError::Unknown(format!("栏目组“{panel}”没有列“{col}”")));
+        }
+        Ok(data
+            .rows
+            .iter()
+            .filter(|r| r.panel == panel && matches!(r.kind, RowKind::List | RowKind::Coded))
+            .map(|r| CellId::new(fi, r.key.clone(), col))
+            .collect())
+    }
+
+    /// `lookup(key, @p.names, @p.values)`, resolved now: the values cell of the one row whose
+    /// name matches the key's text as filled (`names_match`), or a blank when no row or more
+    /// than one matches. Names and keys are text, which no rule derives, so the input is final.
+    fn lookup(&self, args: &[Expr], s: Scope) -> Result<Bound, BindError> {
+        let key = self.bind(&args[0], s)?;
+        let (Bound::Cells(names), Bound::Cells(values)) =
+            (self.bind(&args[1], s)?, self.bind(&args[2], s)?)
+        else {
+            return Err(BindError::Unknown(
+                "lookup 的第 2、3 个参数须为 @栏目组.列".into(),
+            ));
+        };
+        let text = |b: &Bound| match b {
+            Bound::Cell(c) => match self.input(c) {
+                crate::expr::Val::Text(t) => t,
+                _ => String::new(),
+            },
+            Bound::Str(t) => t.clone(),
+            _ => String::new(),
+        };
+        let key = text(&key);
+        let name_of = |c: &CellId| text(&Bound::Cell(c.clone()));
+        let pick = |exact: bool| -> Vec<usize> {
+            names
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| {
+                    let n = name_of(c);
+                    if exact {
+                        crate::normalize::strip_ordinal(&crate::normalize::label_key(&n))
+                            == crate::normalize::strip_ordinal(&crate::normalize::label_key(&key))
+                            && !key.trim().is_empty()
+                    } else {
+                        crate::normalize::names_match(&n, &key)
+                    }
+                })
+                .map(|(i, _)| i)
+                .collect()
+        };
+        let mut hits = pick(true);
+        if hits.is_empty() {
+            hits = pick(false);
+        }
+        Ok(match (hits.as_slice(), names.len() == values.len()) {
+            ([i], true) => Bound::Cell(values[*i].clone()),
+            _ => Bound::Str(String::new()),
         })
     }
 
@@ -475,16 +603,46 @@ fn rule_expr(rule: &Rule, row: Option<&RowData>) -> Result<Expr, BindError> {
     if let Some(e) = &rule.expr {
         return Ok(e.clone());
     }
+    parse(&placeholders(&rule.source, row)).map_err(BindError::Unknown)
+}
+
+/// `{code}` and `{line}` replaced by the row's code and 行次.
+fn placeholders(src: &str, row: Option<&RowData>) -> String {
     let code = row.and_then(|r| r.code.clone()).unwrap_or_default();
     let line = row
         .and_then(|r| r.line)
         .map(|l| l.to_string())
         .unwrap_or_default();
-    let src = rule
-        .source
-        .replace("{code}", &code)
-        .replace("{line}", &line);
-    parse(&src).map_err(BindError::Unknown)
+    src.replace("{code}", &code).replace("{line}", &line)
+}
+
+/// Consecutive rows sharing the text of column `col` (a blank cell continues the group above,
+/// as the rows under a merged 一级指标 cell do); rows before any text form no group.
+fn groups(rows: &[&RowData], col: &str) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = Vec::new();
+    let mut current: Option<String> = None;
+    for r in rows {
+        let key = match r.get(col) {
+            crate::expr::Val::Text(t) => crate::normalize::label_key(&t),
+            crate::expr::Val::Num(d) => d.normalize().to_string(),
+            _ => String::new(),
+        };
+        if key.is_empty() {
+            if let (Some(_), Some(g)) = (&current, out.last_mut()) {
+                g.push(r.key.clone());
+            }
+            continue;
+        }
+        if current.as_deref() == Some(key.as_str()) {
+            if let Some(g) = out.last_mut() {
+                g.push(r.key.clone());
+            }
+        } else {
+            out.push(vec![r.key.clone()]);
+            current = Some(key);
+        }
+    }
+    out
 }
 
 impl Form {

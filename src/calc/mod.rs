@@ -2,10 +2,12 @@
 //!
 //! In `Check` mode a filled derived value that agrees with the recomputation within the
 //! rounding tolerance (尾差) is kept for what depends on it, so one rounded total does not
-//! ripple into a dozen findings; in `Fix` mode every derived cell takes its recomputed value,
-//! except a filled amount within 尾差 of it: a published total is the rounded total of
-//! unrounded parts, and replacing it by the sum of rounded parts would break the agreement
-//! with the other tables (the writer keeps it with the difference as an explicit term).
+//! ripple into a dozen findings; so is the filled value of a rule that only warns (a score
+//! the clerk judged: the totals add what is printed), and a total whose parts were all left
+//! blank (`blank_parts`). In `Fix` mode every derived cell takes its recomputed value, except a
+//! filled amount within 尾差 of it: a published total is the rounded total of unrounded parts,
+//! and replacing it by the sum of rounded parts would break the agreement with the other
+//! tables (the writer keeps it with the difference as an explicit term).
 
 mod bind;
 
@@ -70,7 +72,11 @@ impl<'a> Book<'a> {
             )
             .trim()
             .to_string(),
-            Some(r) => r.label.clone().unwrap_or_else(|| r.key.clone()),
+            // "项目支出：" names the row 项目支出; the colon is the printed form's punctuation.
+            Some(r) => r.label.as_deref().map_or_else(
+                || r.key.clone(),
+                |l| l.trim().trim_end_matches([':', '：']).to_string(),
+            ),
             None => c.row.clone(),
         };
         if let Some(line) = row.and_then(|r| r.line) {
@@ -130,6 +136,9 @@ pub enum Agreement {
         diff: Decimal,
         tolerance: Decimal,
     },
+    /// Filled while every cell the rule reads is blank: the breakdown is missing, the value
+    /// cannot be checked (rules with `blank_parts`).
+    PartsBlank,
     Differs,
 }
 
@@ -232,22 +241,42 @@ impl Env for Evaluator<'_, '_> {
             }
         }
         let filled = self.book.input(c);
-        let agreement = agree(kind, &filled, &expected, bound.term_count().max(1));
+        let mut agreement = agree(kind, &filled, &expected, bound.term_count().max(1));
+        if let (Some(t), Val::Num(f), Val::Num(e)) = (rule.tolerance, &filled, &expected) {
+            if (*f - *e).abs() <= t {
+                agreement = Agreement::Exact;
+            }
+        }
         // A total over parts nobody filled in (附件3's 其中 rows left blank under a filled
         // 年度资金总额) has nothing to be recomputed from: its filled value is the only
-        // information, and what depends on it (执行率, its score) is judged against that.
+        // information, and what depends on it (执行率, its score) is judged against that. A rule
+        // with `blank_parts` reports it at that severity rather than as a wrong total.
         let nothing_to_compute_from = || {
             let mut reads = Vec::new();
             bound.cells(&mut reads);
             !reads.is_empty() && reads.iter().all(|r| self.value(r).is_blank())
         };
-        let resolved = match (self.mode, &agreement) {
-            (Mode::Check, Agreement::Exact | Agreement::Tail { .. }) if !filled.is_blank() => {
-                filled.clone()
+        if agreement == Agreement::Differs
+            && rule.blank_parts.is_some()
+            && !filled.is_blank()
+            && nothing_to_compute_from()
+        {
+            agreement = Agreement::PartsBlank;
+        }
+        let keep_filled = match &agreement {
+            Agreement::Exact | Agreement::Tail { .. } | Agreement::PartsBlank => true,
+            // A rule that only warns (a score the clerk judged): totals add what is printed.
+            Agreement::Differs => {
+                rule.severity != crate::form::Severity::Error || nothing_to_compute_from()
             }
-            (Mode::Fix, Agreement::Tail { .. }) if kind == ColKind::Amount => filled.clone(),
-            (Mode::Check, _) if !filled.is_blank() && nothing_to_compute_from() => filled.clone(),
-            _ => expected.clone(),
+        };
+        let fix_keeps_tail = matches!(agreement, Agreement::Tail { .. }) && kind == ColKind::Amount;
+        let resolved = if (self.mode == Mode::Check && keep_filled && !filled.is_blank())
+            || (self.mode == Mode::Fix && fix_keeps_tail)
+        {
+            filled.clone()
+        } else {
+            expected.clone()
         };
         self.busy.borrow_mut().remove(c);
         self.memo.borrow_mut().insert(c.clone(), resolved);

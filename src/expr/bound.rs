@@ -340,6 +340,9 @@ fn emit_call(
             let _ = write!(out, "OR({a}=\"\",{a}=\"——\")");
             return Some(());
         }
+        // Reading points out of a label has no plain Excel spelling (checks only); a lookup is
+        // replaced by the cell it found when the rule is bound.
+        Func::Points | Func::Lookup => return None,
     };
     out.push_str(name);
     out.push('(');
@@ -467,7 +470,36 @@ fn eval_call(f: Func, args: &[Bound], env: &dyn Env) -> Val {
             }
         }
         Func::Blank => Val::Bool(args[0].eval(env).is_blank()),
+        Func::Points => match args[0].eval(env) {
+            Val::Text(t) => points_in(&t).map_or(Val::Blank, Val::Num),
+            _ => Val::Blank,
+        },
+        // Bound to a cell or a blank when the rule is bound; never evaluated as a call.
+        Func::Lookup => Val::Blank,
     }
+}
+
+/// The points a label prints: the number written right before 分, inside brackets or not —
+/// "产出指标（50分）", "产出指标 (40 分)", "效益指标\n（30分）". None when no such number.
+pub fn points_in(text: &str) -> Option<Decimal> {
+    let key = crate::normalize::label_key(text);
+    let chars: Vec<char> = key.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if c != '分' {
+            continue;
+        }
+        let mut j = i;
+        while j > 0 && (chars[j - 1].is_ascii_digit() || chars[j - 1] == '.') {
+            j -= 1;
+        }
+        let digits: String = chars[j..i].iter().collect();
+        if let Ok(d) = digits.trim_start_matches('.').parse::<Decimal>() {
+            if !digits.is_empty() && !digits.starts_with('.') {
+                return Some(d);
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -550,5 +582,15 @@ mod tests {
     fn rounding_is_half_away_from_zero_like_excel() {
         assert_eq!(round_dp(d("7.965"), 2), d("7.97"));
         assert_eq!(round_dp(d("-0.005"), 2), d("-0.01"));
+    }
+
+    #[test]
+    fn points_are_read_off_labels() {
+        assert_eq!(points_in("产出指标（50分）"), Some(d("50")));
+        assert_eq!(points_in("产出指标\n(50 分)"), Some(d("50")));
+        assert_eq!(points_in("效益指标\n（30分）\n　"), Some(d("30")));
+        assert_eq!(points_in("产出指标 (7.5分)"), Some(d("7.5")));
+        assert_eq!(points_in("成本指标"), None);
+        assert_eq!(points_in("评分"), None);
     }
 }

@@ -6,7 +6,8 @@
 //! cmp     := add (('=='|'!='|'<='|'>='|'<'|'>') add)?
 //! add     := mul (('+'|'-') mul)*       mul := unary (('*'|'/') unary)*
 //! unary   := '-' unary | primary
-//! primary := NUMBER | "text" | '(' expr ')' | NAME '(' args ')' | 'children' | '@' NAME '.' NAME | ref
+//! primary := NUMBER | "text" | '(' expr ')' | NAME '(' args ')' | 'children'
+//!          | ("'" FORM "'" '!')? '@' NAME '.' NAME | ref
 //! ref     := ("'" FORM "'" '!')? (NAME | '[' CODE ']') ('.' NAME)?      range := ref ':' ref
 //! ```
 //! References stay symbolic here (`L27`, `total.c1`, `[201].c1`, `c2`); they are bound to
@@ -25,8 +26,10 @@ pub enum Expr {
     Range(Ref, Ref),
     /// The child rows of the current row, in the current column.
     Children,
-    /// `@panel.col`: the column over every variable row of a panel.
+    /// `@panel.col`: the column over every variable row of a panel (of another form with
+    /// `'form'!@panel.col`).
     All {
+        form: Option<String>,
         panel: String,
         col: String,
     },
@@ -122,6 +125,11 @@ pub enum Func {
     If,
     /// `blank(x)`: the cell holds nothing (empty or "——").
     Blank,
+    /// `points(x)`: the points printed in a label, "产出指标（50分）" → 50; blank when none.
+    Points,
+    /// `lookup(key, @p.names, @p.values)`: the value in the row whose name matches the key's
+    /// text (numbering and spacing ignored); resolved to one cell when the rule is bound.
+    Lookup,
 }
 
 impl Func {
@@ -135,6 +143,8 @@ impl Func {
             "ratio" => Func::Ratio,
             "if" => Func::If,
             "blank" => Func::Blank,
+            "points" => Func::Points,
+            "lookup" => Func::Lookup,
             _ => return None,
         })
     }
@@ -413,10 +423,14 @@ impl Parser {
             }
             Some(Tok::At) => {
                 self.pos += 1;
-                let panel = self.name("栏目组名")?;
-                self.expect(&Tok::Dot, "“.”")?;
-                let col = self.name("列名")?;
-                Ok(Expr::All { panel, col })
+                self.all(None)
+            }
+            Some(Tok::Form(f))
+                if self.toks.get(self.pos + 1) == Some(&Tok::Bang)
+                    && self.toks.get(self.pos + 2) == Some(&Tok::At) =>
+            {
+                self.pos += 3;
+                self.all(Some(f))
             }
             Some(Tok::Name(n)) if n == "children" => {
                 self.pos += 1;
@@ -462,6 +476,13 @@ impl Parser {
         }
         self.or()
     }
+    /// `panel.col` after the `@`.
+    fn all(&mut self, form: Option<String>) -> Result<Expr, String> {
+        let panel = self.name("栏目组名")?;
+        self.expect(&Tok::Dot, "“.”")?;
+        let col = self.name("列名")?;
+        Ok(Expr::All { form, panel, col })
+    }
     fn name(&mut self, what: &str) -> Result<String, String> {
         match self.next() {
             Some(Tok::Name(n)) => Ok(n),
@@ -493,9 +514,9 @@ impl Parser {
 fn check_arity(func: Func, n: usize) -> Result<(), String> {
     let ok = match func {
         Func::Sum | Func::Min | Func::Max => n >= 1,
-        Func::Abs | Func::Blank => n == 1,
+        Func::Abs | Func::Blank | Func::Points => n == 1,
         Func::Round | Func::Ratio => n == 2,
-        Func::If => n == 3,
+        Func::If | Func::Lookup => n == 3,
     };
     if ok {
         Ok(())
@@ -516,6 +537,25 @@ pub fn parse(src: &str) -> Result<Expr, String> {
 }
 
 impl Expr {
+    /// Ids of the other forms the expression reads (`'final-02'!…`, `'perf-base'!@p.c`).
+    pub fn forms(&self, out: &mut Vec<String>) {
+        let mut refs = Vec::new();
+        self.refs(&mut refs);
+        out.extend(refs.into_iter().filter_map(|r| r.form));
+        self.all_forms(out);
+    }
+    fn all_forms(&self, out: &mut Vec<String>) {
+        match self {
+            Expr::All { form: Some(f), .. } => out.push(f.clone()),
+            Expr::Neg(e) | Expr::Not(e) => e.all_forms(out),
+            Expr::Bin(_, a, b) | Expr::Cmp(_, a, b) | Expr::And(a, b) | Expr::Or(a, b) => {
+                a.all_forms(out);
+                b.all_forms(out);
+            }
+            Expr::Call(_, args) => args.iter().for_each(|a| a.all_forms(out)),
+            _ => {}
+        }
+    }
     /// Every reference the expression names (ranges give both ends), for validation.
     pub fn refs(&self, out: &mut Vec<Ref>) {
         match self {
@@ -567,5 +607,22 @@ mod tests {
         assert!(parse("a ＋ b").unwrap_err().contains("无法识别"));
         assert!(parse("round(a)").unwrap_err().contains("参数个数"));
         assert!(parse("a b").is_err());
+    }
+
+    #[test]
+    fn another_forms_list_column_and_lookup() {
+        let e =
+            parse("lookup(project_name, 'perf-base'!@projects.name, 'perf-base'!@projects.budget)")
+                .unwrap();
+        let Expr::Call(Func::Lookup, args) = &e else {
+            panic!("{e:?}")
+        };
+        assert!(matches!(&args[1], Expr::All { form: Some(f), panel, col }
+            if f == "perf-base" && panel == "projects" && col == "name"));
+        let mut forms = Vec::new();
+        e.forms(&mut forms);
+        assert_eq!(forms, ["perf-base", "perf-base"]);
+        assert!(parse("points(level1) == sum(group.weight)").is_ok());
+        assert!(parse("lookup(a, b)").unwrap_err().contains("参数个数"));
     }
 }

@@ -41,6 +41,7 @@ pub struct Form {
     pub period: Option<String>,
     pub money_unit: String,
     pub landscape: bool,
+    pub repeatable: bool,
     pub notes: Vec<String>,
     pub empty_note: Option<EmptyNoteDef>,
     pub signature: Vec<GridCellDef>,
@@ -204,11 +205,30 @@ pub struct Rule {
     pub expr: Option<Expr>,
     pub severity: Severity,
     pub message: Option<String>,
+    /// Column whose equal consecutive texts group a list panel's rows (one instance a group).
+    pub group_by: Option<String>,
+    /// Checks: the condition under which the rule applies (source, placeholders as `source`).
+    pub when: Option<String>,
+    /// Check: the derive rule whose finding at the same cell this check's finding replaces.
+    pub supersedes: Option<String>,
+    /// Derive: accepted distance between filled and computed values.
+    pub tolerance: Option<rust_decimal::Decimal>,
+    /// Derive: severity when every part is blank while the derived cell is filled.
+    pub blank_parts: Option<Severity>,
 }
 
 impl Rule {
     pub fn has_placeholders(&self) -> bool {
         self.source.contains("{code}") || self.source.contains("{line}")
+    }
+}
+
+fn severity_of(s: &str) -> Option<Severity> {
+    match s {
+        "error" => Some(Severity::Error),
+        "warning" => Some(Severity::Warning),
+        "info" => Some(Severity::Info),
+        _ => None,
     }
 }
 
@@ -465,16 +485,74 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
             let parsed = parse(&probe).map_err(|m| ctx.err(format!("{field}.expr"), m))?;
             let severity = match r.severity.as_deref() {
                 None => default,
-                Some("error") => Severity::Error,
-                Some("warning") => Severity::Warning,
-                Some("info") => Severity::Info,
-                Some(other) => {
-                    return Err(ctx.err(
+                Some(s) => severity_of(s).ok_or_else(|| {
+                    ctx.err(
                         format!("{field}.severity"),
-                        format!("未知的级别“{other}”（应为 error、warning 或 info）"),
+                        format!("未知的级别“{s}”（应为 error、warning 或 info）"),
+                    )
+                })?,
+            };
+            let blank_parts = match r.blank_parts.as_deref() {
+                None => None,
+                Some(_) if what != "derive" => {
+                    return Err(ctx.err(
+                        format!("{field}.blank_parts"),
+                        "blank_parts 只用于计算规则（derive）",
                     ))
                 }
+                Some(s) => Some(severity_of(s).ok_or_else(|| {
+                    ctx.err(
+                        format!("{field}.blank_parts"),
+                        format!("未知的级别“{s}”（应为 error、warning 或 info）"),
+                    )
+                })?),
             };
+            let tolerance = match r.tolerance.as_deref() {
+                None => None,
+                Some(_) if what != "derive" => {
+                    return Err(ctx.err(
+                        format!("{field}.tolerance"),
+                        "tolerance 只用于计算规则（derive）",
+                    ))
+                }
+                Some(t) => Some(
+                    t.trim()
+                        .parse::<rust_decimal::Decimal>()
+                        .ok()
+                        .filter(|d| !d.is_sign_negative())
+                        .ok_or_else(|| {
+                            ctx.err(
+                                format!("{field}.tolerance"),
+                                format!("“{t}”不是非负数（如 \"0.5\"）"),
+                            )
+                        })?,
+                ),
+            };
+            if let Some(w) = &r.when {
+                if what != "check" {
+                    return Err(ctx.err(format!("{field}.when"), "when 只用于核对规则（check）"));
+                }
+                let probe = w.replace("{code}", "0").replace("{line}", "0");
+                parse(&probe).map_err(|m| ctx.err(format!("{field}.when"), m))?;
+            }
+            if r.supersedes.is_some() && what != "check" {
+                return Err(ctx.err(
+                    format!("{field}.supersedes"),
+                    "supersedes 只用于核对规则（check）",
+                ));
+            }
+            if let Some(g) = &r.group_by {
+                let panel = r.rows.as_deref().unwrap_or("");
+                let ok = def.blocks.iter().flat_map(|b| b.panels.iter()).any(|p| {
+                    p.id == panel && p.list.is_some() && p.columns.iter().any(|c| &c.id == g)
+                });
+                if !ok {
+                    return Err(ctx.err(
+                        format!("{field}.group_by"),
+                        format!("group_by 须与 rows 一起用于清单行栏目组，且该栏目组有列“{g}”"),
+                    ));
+                }
+            }
             out.push(Rule {
                 id: r.id.clone(),
                 name: r.name.clone(),
@@ -483,12 +561,27 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
                 expr: if placeholders { None } else { Some(parsed) },
                 severity,
                 message: r.message.clone(),
+                group_by: r.group_by.clone(),
+                supersedes: r.supersedes.clone(),
+                when: r.when.clone(),
+                tolerance,
+                blank_parts,
             });
         }
         Ok(out)
     };
     let derive = compile_rules(&def.derive, "derive", Severity::Error)?;
     let check = compile_rules(&def.check, "check", Severity::Error)?;
+    for (i, c) in check.iter().enumerate() {
+        if let Some(s) = &c.supersedes {
+            if !derive.iter().any(|d| &d.id == s) {
+                return Err(ctx.err(
+                    format!("check[{i}]（{}）.supersedes", c.id),
+                    format!("没有 id 为“{s}”的计算规则"),
+                ));
+            }
+        }
+    }
     let scoring = match &def.scoring {
         Some(sd) => Some(compile_scoring(&ctx, sd, &blocks)?),
         None => None,
@@ -506,6 +599,7 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
         period: def.period,
         money_unit: def.money_unit,
         landscape: def.landscape,
+        repeatable: def.repeatable,
         notes: def.notes,
         empty_note: def.empty_note,
         signature: def.signature,

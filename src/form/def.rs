@@ -59,6 +59,10 @@ pub struct FormFile {
     pub money_unit: String,
     #[serde(default)]
     pub landscape: bool,
+    /// A workbook may hold several sheets of this form (one 项目支出绩效自评表 per project:
+    /// 附件3-1, 附件3-2 …); each is audited on its own and no other form may refer to it.
+    #[serde(default)]
+    pub repeatable: bool,
     #[serde(default)]
     pub notes: Vec<String>,
     /// The statement an empty table must carry (空表说明), e.g. "本单位没有…故本表无数据".
@@ -373,6 +377,28 @@ pub struct RuleDef {
     /// Only rows having this attribute ("code").
     #[serde(default)]
     pub r#where: Option<String>,
+    /// With `rows` on a list panel: the rule applies once per group of consecutive rows that
+    /// share this column's text (a blank cell continues the group above, as a merged 一级指标
+    /// cell does); `group.col` in the expression is that column over the group's rows, and the
+    /// target is the group's first row.
+    #[serde(default)]
+    pub group_by: Option<String>,
+    /// Checks only: the id of a derive rule of the same form whose finding at the same cell this
+    /// check's finding replaces (the check says what is wrong, the derivation would not).
+    #[serde(default)]
+    pub supersedes: Option<String>,
+    /// Checks only: a condition; the rule applies only where it holds ("not blank(x)").
+    #[serde(default)]
+    pub when: Option<String>,
+    /// Derive only: a filled value within this distance of the computed one is accepted
+    /// (预算执行率得分: 0.5 point).
+    #[serde(default)]
+    pub tolerance: Option<String>,
+    /// Derive only: severity when every cell the expression reads is blank while the derived
+    /// cell is filled — the breakdown was left empty, which is not a wrong total. Without it
+    /// the rule's own severity applies.
+    #[serde(default)]
+    pub blank_parts: Option<String>,
     /// For derive: the value expression. For check: a comparison (==, <=, >=, <, >) or a
     /// boolean expression.
     pub expr: String,

@@ -2,7 +2,7 @@
 //! aligns the sheet's columns with the definition's (an absent 行次 column is fine), then
 //! identifies each row by 行次, code or label and reads its values.
 
-use super::{grid, strip_parens, Reader};
+use super::{grid, strip_parens, with_year, Reader};
 use crate::expr::Val;
 use crate::form::{ColKind, ColumnDef, Panel, Severity};
 use crate::layout::header_cells;
@@ -63,15 +63,18 @@ fn def_columns<'f>(rd: &Reader<'f>, bi: usize) -> Vec<DefCol<'f>> {
                 .iter()
                 .filter(|h| h.col <= pos && pos < h.col + h.cols)
                 .collect();
-            let mut texts: HashSet<String> = over.iter().flat_map(|h| keys_of(&h.text)).collect();
+            // Dated spellings ("{prev_year}年决算数") read with the year of the title.
+            let year = rd.data.year.as_deref();
+            let dated = |t: &str| with_year(t, year).map(|t| keys_of(&t)).unwrap_or_default();
+            let mut texts: HashSet<String> = over.iter().flat_map(|h| dated(&h.text)).collect();
             let mut leaf: Vec<String> = col
                 .label
                 .iter()
                 .chain(col.aliases.iter())
-                .flat_map(|l| keys_of(l))
+                .flat_map(|l| dated(l))
                 .collect();
             if let Some(lowest) = over.iter().max_by_key(|h| h.row + h.rows) {
-                leaf.extend(keys_of(&lowest.text));
+                leaf.extend(dated(&lowest.text));
             }
             texts.extend(leaf.iter().cloned());
             leaf.retain(|k| !k.is_empty());
@@ -122,30 +125,7 @@ fn row_label_keys(rd: &Reader, bi: usize) -> HashSet<String> {
     set
 }
 
-/// Leading 一、 (一) 1、 1. and 其中： removed, so "一、基本支出" matches "基本支出".
-pub(crate) fn strip_ordinal(k: &str) -> String {
-    let mut s = k.trim_start_matches("其中:").to_string();
-    let numerals = |c: char| "一二三四五六七八九十0123456789".contains(c);
-    if s.starts_with('(') {
-        if let Some(end) = s.find(')') {
-            if s[1..end].chars().all(numerals) && end > 1 {
-                s = s[end + 1..].to_string();
-            }
-        }
-    }
-    let lead: String = s.chars().take_while(|c| numerals(*c)).collect();
-    if !lead.is_empty() {
-        let rest = &s[lead.len()..];
-        if let Some(r) = rest
-            .strip_prefix('、')
-            .or_else(|| rest.strip_prefix('.'))
-            .or_else(|| rest.strip_prefix('．'))
-        {
-            s = r.to_string();
-        }
-    }
-    s.trim_start_matches("其中:").to_string()
-}
+pub(crate) use crate::normalize::strip_ordinal;
 
 /// Weighted ordered alignment of definition columns with sheet columns (an LCS where a
 /// pair scores by the header texts they share): returns the sheet column of each def column.
@@ -194,68 +174,109 @@ enum CodeSource {
 pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
     let block = &rd.form.blocks[bi];
     let defs = def_columns(rd, bi);
-    let mut all_texts: HashSet<String> =
-        defs.iter().flat_map(|d| d.texts.iter().cloned()).collect();
+    // Every header text of the block is a header text, over a defined column or not (a label
+    // spanning two sheet columns leaves the second one's header text over no column).
+    let mut all_texts: HashSet<String> = defs
+        .iter()
+        .flat_map(|d| d.texts.iter().cloned())
+        .chain(header_cells(block).iter().flat_map(|h| keys_of(&h.text)))
+        .collect();
     // Header words any 科目 table may use for its code columns, whatever the definition says.
     all_texts.extend(CODE_HEADER_WORDS.iter().map(|w| w.to_string()));
     let leaf_keys: HashSet<&String> = defs.iter().flat_map(|d| d.leaf.iter()).collect();
     let row_labels = row_label_keys(rd, bi);
     let height = rd.sheet.height();
 
-    // 1. The first row naming at least two columns is the header's anchor.
-    let needed = leaf_keys.len().min(2);
-    let Some(anchor) = (start..height.min(start + 80)).find(|&r| {
-        let keys = row_keys(rd, r);
-        let hits: HashSet<&String> = keys.iter().filter(|k| leaf_keys.contains(k)).collect();
-        hits.len() >= needed
-            && !keys
-                .iter()
-                .any(|k| row_labels.contains(&strip_ordinal(k)) && !all_texts.contains(k))
-    }) else {
-        return start;
-    };
-    // 2. Header rows: above the anchor while they name parent headers, below it while every
-    //    cell is a header text or a 栏次 mark.
-    let mut first = anchor;
-    while first > start {
-        let keys = row_keys(rd, first - 1);
-        if !keys.is_empty() && keys.iter().all(|k| all_texts.contains(k)) {
-            first -= 1;
-        } else {
-            break;
-        }
-    }
-    let mut data_start = anchor + 1;
-    while data_start < height {
-        let keys = row_keys(rd, data_start);
-        let header_like = !keys.is_empty()
-            && keys
-                .iter()
-                .all(|k| all_texts.contains(k) || k == "栏次" || k == "行次")
-            && !keys.iter().any(|k| row_labels.contains(&strip_ordinal(k)));
-        if header_like || is_column_number_row(&keys) {
-            data_start += 1;
-        } else {
-            break;
-        }
-    }
-    for r in first..data_start {
-        rd.consume_row(r);
-    }
-    // 3. Align sheet columns with definition columns by their header texts.
-    let width = rd.sheet.width().max(1);
-    let sheet_texts: Vec<HashSet<String>> = (0..width)
-        .map(|c| {
-            (first..data_start)
-                .filter_map(|r| rd.text_key(r, c))
-                .flat_map(|k| {
-                    let p = strip_parens(&k);
-                    [k, p]
+    // A table block without a header continues the table above it (perf-base: its project
+    // list and the rows after it; budget-09: the projects under the 合计 row): its columns are
+    // found under that table's header by their labels, else take the sheet column of the
+    // column at the same position; its rows start right where that table's rows stopped.
+    let continuation = block.header.is_empty() && !rd.table_columns.is_empty();
+    let (first, data_start, mapping, sheet_texts) = if continuation {
+        let by_label = align(&defs, &rd.table_header);
+        let mapping: Vec<Option<u16>> = defs
+            .iter()
+            .zip(by_label)
+            .map(|(d, l)| {
+                let p = &block.panels[d.panel];
+                let pos = block.panel_offset(d.panel) + p.column_offset(&d.col.id).unwrap_or(0);
+                l.or_else(|| {
+                    rd.table_columns
+                        .iter()
+                        .find(|(o, _)| *o == pos)
+                        .map(|(_, c)| *c)
                 })
-                .collect()
+            })
+            .collect();
+        (start, start, mapping, rd.table_header.clone())
+    } else {
+        // 1. The first row naming at least two columns is the header's anchor.
+        let needed = leaf_keys.len().min(2);
+        let Some(anchor) = (start..height.min(start + 80)).find(|&r| {
+            let keys = row_keys(rd, r);
+            let hits: HashSet<&String> = keys.iter().filter(|k| leaf_keys.contains(k)).collect();
+            hits.len() >= needed
+                && !keys
+                    .iter()
+                    .any(|k| row_labels.contains(&strip_ordinal(k)) && !all_texts.contains(k))
+        }) else {
+            return start;
+        };
+        // 2. Header rows: above the anchor while they name parent headers, below it while every
+        //    cell is a header text or a 栏次 mark.
+        let mut first = anchor;
+        while first > start {
+            let keys = row_keys(rd, first - 1);
+            if !keys.is_empty() && keys.iter().all(|k| all_texts.contains(k)) {
+                first -= 1;
+            } else {
+                break;
+            }
+        }
+        let mut data_start = anchor + 1;
+        while data_start < height {
+            let keys = row_keys(rd, data_start);
+            let header_like = !keys.is_empty()
+                && keys
+                    .iter()
+                    .all(|k| all_texts.contains(k) || k == "栏次" || k == "行次")
+                && !keys.iter().any(|k| row_labels.contains(&strip_ordinal(k)));
+            if header_like || is_column_number_row(&keys) {
+                data_start += 1;
+            } else {
+                break;
+            }
+        }
+        for r in first..data_start {
+            rd.consume_row(r);
+        }
+        // 3. Align sheet columns with definition columns by their header texts.
+        let width = rd.sheet.width().max(1);
+        let sheet_texts: Vec<HashSet<String>> = (0..width)
+            .map(|c| {
+                (first..data_start)
+                    .filter_map(|r| rd.text_key(r, c))
+                    .flat_map(|k| {
+                        let p = strip_parens(&k);
+                        [k, p]
+                    })
+                    .collect()
+            })
+            .collect();
+        let mapping = align(&defs, &sheet_texts);
+        (first, data_start, mapping, sheet_texts)
+    };
+    rd.table_header = sheet_texts.clone();
+    rd.table_columns = defs
+        .iter()
+        .zip(&mapping)
+        .filter_map(|(d, m)| {
+            let p = &block.panels[d.panel];
+            let pos = block.panel_offset(d.panel) + p.column_offset(&d.col.id).unwrap_or(0);
+            m.map(|c| (pos, c))
         })
         .collect();
-    let mapping = align(&defs, &sheet_texts);
+    let width = rd.sheet.width().max(1);
     let col_of = |pi: usize, id: &str| -> Option<u16> {
         defs.iter()
             .zip(&mapping)
@@ -292,13 +313,28 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         })
         .filter(|k| !k.is_empty())
         .collect();
-    let stop_keys = later_block_keys(rd, bi);
+    let mut stop_keys = later_block_keys(rd, bi);
+    stop_keys.retain(|k| !row_labels.contains(k));
+    // A table whose rows are all fixed hands over to a headerless table below it (its list of
+    // projects) at the first row it cannot name once its last row has been read.
+    let hands_over = rd
+        .form
+        .blocks
+        .get(bi + 1)
+        .is_some_and(|b| b.is_table() && b.header.is_empty())
+        && block.panels.iter().all(|p| !p.is_variable());
+    let last_rows: Vec<String> = block
+        .panels
+        .iter()
+        .filter_map(|p| p.rows.iter().rev().find(|r| !r.blank))
+        .map(|r| format!("{}#row", r.id))
+        .collect();
     let mut split_state: Vec<SplitCodeState> =
         block.panels.iter().map(|_| SplitCodeState::new()).collect();
     let mut list_counter: Vec<usize> = vec![0; block.panels.len()];
     let mut empty_run = 0;
     let mut r = data_start;
-    let mut last_data = data_start;
+    let mut last_data: Option<u32> = None;
     while r < height {
         let keys = row_keys(rd, r);
         if keys.is_empty() {
@@ -315,7 +351,9 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
             break;
         }
         if keys.iter().any(|k| footer_keys.contains(k))
-            || keys.iter().any(|k| stop_keys.contains(k))
+            || keys
+                .iter()
+                .any(|k| stop_keys.contains(k) || stop_keys.contains(&strip_ordinal(k)))
         {
             break;
         }
@@ -342,15 +380,18 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
             );
         }
         if any {
-            last_data = r;
+            last_data = Some(r);
+        } else if hands_over && last_rows.iter().all(|k| rd.data.origin.contains_key(k)) {
+            break;
         }
         r += 1;
     }
-    let mut end = last_data + 1;
+    let mut end = last_data.map_or(data_start, |l| l + 1);
     if !block.footer.is_empty() {
         end = grid::read_cells(
             rd,
             &block.footer,
+            Some(bi),
             r.min(height),
             (r + block.footer.len() as u32 + 3).min(height),
         )
@@ -390,6 +431,17 @@ fn later_block_keys(rd: &Reader, bi: usize) -> HashSet<String> {
             let k = label_key(h.text());
             if k.chars().count() >= 3 {
                 keys.insert(k);
+            }
+        }
+        // A later table's own rows (公用经费 after perf-base's project list) end this one.
+        for p in &b.panels {
+            for r in p.rows.iter().filter(|r| !r.blank) {
+                for l in r.label.iter().chain(r.aliases.iter()) {
+                    let k = strip_ordinal(&label_key(l));
+                    if k.chars().count() >= 2 {
+                        keys.insert(k);
+                    }
+                }
             }
         }
     }
