@@ -325,10 +325,11 @@ fn missing_empty_note(form: &Form, data: &FormData) -> Option<String> {
 }
 
 /// Identity of a finding across the audits before and after fixing (both name output cells).
-fn finding_key(f: &Finding) -> (String, String, String) {
+fn finding_key(f: &Finding) -> (String, String, Option<String>, String) {
     (
         f.rule.clone(),
         f.form.clone(),
+        f.sheet.clone(),
         f.cell.clone().unwrap_or_else(|| f.message.clone()),
     )
 }
@@ -510,6 +511,20 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
     // The audit lines: reading notices, findings before fixing and what became of them,
     // findings that only the fixed values show.
     let mut lines = Vec::new();
+    // The form a finding is about (a repeatable form by its sheet too).
+    let form_of = |f: &Finding| -> Option<usize> {
+        book.forms
+            .iter()
+            .enumerate()
+            .position(|(fi, (form, d))| {
+                form.id == f.form
+                    && (f.sheet.is_none()
+                        || d.sheet == f.sheet
+                        || input_at[fi].0 == f.sheet
+                        || stray_names[fi] == f.sheet)
+            })
+            .or_else(|| book.form_index(&f.form))
+    };
     let form_pos = |id: &str| book.form_index(id);
     let after_keys: HashSet<_> = after.iter().map(finding_key).collect();
     let before_keys: HashSet<_> = before.iter().map(finding_key).collect();
@@ -517,7 +532,7 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
     let mut marks: HashMap<CellId, Mark> = HashMap::new();
     let mut stray_marks: Vec<HashMap<String, String>> = vec![HashMap::new(); strays.len()];
     for f in &reading {
-        let fi = form_pos(&f.form).filter(|&fi| input_at[fi].0 == f.sheet);
+        let fi = form_of(f).filter(|&fi| input_at[fi].0 == f.sheet);
         let origin = match (&f.sheet, &f.cell) {
             (Some(s), Some(c)) => Some(format!("{s}!{c}")),
             (Some(s), None) => Some(s.clone()),
@@ -548,7 +563,7 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
             } else {
                 at = Some((placement.sheets[fi].clone(), "A1".into()));
             }
-        } else if let Some(fi) = form_pos(&f.form).filter(|&fi| stray_names[fi].is_some()) {
+        } else if let Some(fi) = form_of(f).filter(|&fi| stray_names[fi].is_some()) {
             // A value carried back from a previous fix's 表外内容 sheet.
             if let (Some(name), Some(c)) = (&stray_names[fi], &f.cell) {
                 at = Some((name.clone(), c.clone()));
@@ -573,14 +588,14 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
         });
     }
     let origin_of = |f: &Finding| -> Option<String> {
-        let fi = form_pos(&f.form)?;
+        let fi = form_of(f)?;
         let t = f.target.as_ref()?;
         let (sheet, at) = &input_at[fi];
         let c = at.get(&t.key())?;
         Some(format!("{}!{c}", sheet.as_deref().unwrap_or("")))
     };
     for f in &before {
-        let fi = form_pos(&f.form);
+        let fi = form_of(f);
         let at = fi.map(|fi| {
             (
                 placement.sheets[fi].clone(),
@@ -617,7 +632,7 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
         .iter()
         .filter(|f| !before_keys.contains(&finding_key(f)))
     {
-        let fi = form_pos(&f.form);
+        let fi = form_of(f);
         lines.push(AuditLine {
             severity: f.severity,
             form: f.form.clone(),
@@ -634,9 +649,28 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
             status: Status::Open("按校正后的数值出现，需人工核对".into()),
         });
     }
+    // Every change is listed, also one no finding named (a fill, a total a warning-only rule
+    // let stand in the audit).
+    let named: HashSet<&CellId> = before.iter().filter_map(|f| f.target.as_ref()).collect();
+    for c in changes.iter().filter(|c| !named.contains(&c.cell)) {
+        let (form, _) = &book.forms[c.cell.form];
+        lines.push(AuditLine {
+            severity: "info",
+            form: form.id.clone(),
+            table_no: form.table_no.clone(),
+            at: Some(c.at.clone()),
+            origin: input_at[c.cell.form]
+                .1
+                .get(&c.cell.key())
+                .map(|a| format!("{}!{a}", input_at[c.cell.form].0.as_deref().unwrap_or(""))),
+            rule: "recomputed".into(),
+            message: format!("{}!{} {}", c.at.0, c.at.1, c.note),
+            status: Status::Resolved("已校正".into()),
+        });
+    }
     // Highlight every cell of a disagreement that remains.
     for f in after.iter().filter(|f| f.severity != "info" && !f.fixable) {
-        let Some(fi) = form_pos(&f.form) else {
+        let Some(fi) = form_of(f) else {
             continue;
         };
         let mut cells: Vec<CellId> = Vec::new();

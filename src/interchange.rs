@@ -387,15 +387,6 @@ fn check_overlaps(merges: &[Merge], path: &str) -> Result<(), ImportError> {
     Ok(())
 }
 
-fn valid_sheet_name(s: &str) -> bool {
-    let n = s.chars().count();
-    n > 0
-        && n <= 31
-        && !s.contains(['[', ']', ':', '*', '?', '/', '\\'])
-        && !s.starts_with('\'')
-        && !s.ends_with('\'')
-}
-
 /// Read a JSON document back into forms (the inverse of [`to_json`]); anything that does not
 /// fit a form definition is refused with the path of the field.
 pub fn from_json<'c>(
@@ -439,8 +430,14 @@ pub fn from_json<'c>(
     for (i, fv) in array(top, "forms", "$")?.iter().enumerate() {
         let path = format!("$.forms[{i}]");
         let (form, data, kept) = parse_form(catalog, fv, &path)?;
-        if forms.iter().any(|(f, _)| f.id == form.id) {
-            return bad(&format!("{path}.id"), format!("{} 出现两次", form.id));
+        if !form.repeatable && forms.iter().any(|(f, _)| f.id == form.id) {
+            return bad(
+                &format!("{path}.id"),
+                format!(
+                    "{} 出现两次（只有可重复的表，如附件3，可以有多张）",
+                    form.id
+                ),
+            );
         }
         forms.push((form, data));
         strays.push(kept);
@@ -450,7 +447,7 @@ pub fn from_json<'c>(
         let path = format!("$.other_sheets[{i}]");
         let m = object(sv, &path, &["name", "cells", "merges"])?;
         let name = match opt_string(m, "name", &path)? {
-            Some(n) if valid_sheet_name(&n) => n,
+            Some(n) if crate::write::valid_sheet_name(&n) => n,
             Some(n) => {
                 return bad(
                     &format!("{path}.name"),

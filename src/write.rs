@@ -111,19 +111,37 @@ impl Addresses for Placement {
     }
 }
 
-/// Sheet names: the form's own, made unique.
+/// Sheet names: the form's own, made unique; a form a workbook may hold several of keeps the
+/// name its sheet had (附件3-1, 附件3-2: one per project).
 fn sheet_names(book: &Book) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
-    for (form, _) in &book.forms {
-        let mut name = form.sheet_name.clone();
+    for (form, data) in &book.forms {
+        let base = match &data.sheet {
+            Some(s) if form.repeatable && valid_sheet_name(s) => s.clone(),
+            _ => form.sheet_name.clone(),
+        };
+        let mut name = base.clone();
         let mut n = 2;
-        while names.iter().any(|x| x.eq_ignore_ascii_case(&name)) {
-            name = format!("{}({n})", form.sheet_name);
+        while names
+            .iter()
+            .any(|x| x.to_lowercase() == name.to_lowercase())
+        {
+            name = format!("{base}({n})");
             n += 1;
         }
         names.push(name);
     }
     names
+}
+
+/// What Excel accepts as a sheet name: 1–31 characters, none of []:*?/\, not quoted.
+pub fn valid_sheet_name(s: &str) -> bool {
+    let n = s.chars().count();
+    n > 0
+        && n <= 31
+        && !s.contains(['[', ']', ':', '*', '?', '/', '\\'])
+        && !s.starts_with('\'')
+        && !s.ends_with('\'')
 }
 
 pub fn place(book: &Book, calc: &Calc) -> Placement {
