@@ -210,12 +210,43 @@ pub fn recognize_sheet<'c>(form: &'c Form, sheet: &Sheet) -> Recognized<'c> {
     }
 }
 
-/// Title, unit, year, 表号 and 金额单位 lines above the first block; returns the first row
-/// after them.
-fn read_top(rd: &mut Reader) -> u32 {
-    let keys = form_title_keys(rd.form);
-    let unit_keys: Vec<String> = [
-        rd.form.unit_label.as_str(),
+/// A line printed above a form's table.
+enum TopLine {
+    Title,
+    /// 表号 or 金额单位.
+    Mark,
+    /// "部门名称：…" with the unit's name (empty when the name is in another cell).
+    Unit(String),
+    /// "2023年度" alone.
+    Year(String),
+}
+
+/// What a cell's text is, if it is one of the lines above a form's table.
+fn top_line(form: &Form, t: &str) -> Option<TopLine> {
+    let k = label_key(t);
+    if k.is_empty() {
+        return None;
+    }
+    if form_title_keys(form)
+        .iter()
+        .any(|key| strip_parens(&k).contains(key.as_str()))
+    {
+        return Some(TopLine::Title);
+    }
+    let money = label_key(&form.money_unit);
+    // Before the unit line: "单位：万元" is the money unit, not a unit named 万元.
+    if k == label_key(&form.table_no)
+        || (!money.is_empty()
+            && (k == money || k.starts_with("金额单位") || k.starts_with("单位:万元")))
+    {
+        return Some(TopLine::Mark);
+    }
+    // "部门名称：…"; without a colon ("预算部门、单位名称" with the name in the next cell) only
+    // when it is not one of the table's column headers ("部门名称", "单位编码",
+    // "单位（项目）名称", which start with the same words).
+    let colon = t.contains(['：', ':']);
+    let is_unit = [
+        form.unit_label.as_str(),
         "部门：",
         "部门名称：",
         "单位名称：",
@@ -223,10 +254,41 @@ fn read_top(rd: &mut Reader) -> u32 {
         "单位：",
     ]
     .iter()
-    .map(|s| label_key(s))
-    .collect();
-    let no = label_key(&rd.form.table_no);
-    let money = label_key(&rd.form.money_unit);
+    .map(|u| label_key(u))
+    .any(|u| {
+        if colon {
+            k == u || k.starts_with(&format!("{u}:"))
+        } else {
+            k.starts_with(&u) && !is_column_header(form, &k)
+        }
+    });
+    if is_unit {
+        let name = t
+            .trim()
+            .split_once(['：', ':'])
+            .map(|(_, n)| n.trim().to_string())
+            .unwrap_or_default();
+        return Some(TopLine::Unit(name));
+    }
+    year_only(&k).map(TopLine::Year)
+}
+
+/// Whether a key is a header text or column label of one of the form's tables.
+fn is_column_header(form: &Form, k: &str) -> bool {
+    form.blocks.iter().any(|b| {
+        b.header.iter().flatten().any(|h| label_key(h.text()) == k)
+            || b.panels.iter().flat_map(|p| &p.columns).any(|c| {
+                c.label
+                    .iter()
+                    .chain(c.aliases.iter())
+                    .any(|l| label_key(l) == k)
+            })
+    })
+}
+
+/// Title, unit, year, 表号 and 金额单位 lines above the first block; returns the first row
+/// after them.
+fn read_top(rd: &mut Reader) -> u32 {
     let mut title_row = None;
     let mut last = 0;
     for r in 0..rd.sheet.height().min(12) {
@@ -234,41 +296,28 @@ fn read_top(rd: &mut Reader) -> u32 {
             let Some(Cell::Text(t)) = Some(rd.sheet.get(r, c)).cloned() else {
                 continue;
             };
-            let k = label_key(&t);
-            let stripped = strip_parens(&k);
-            if title_row.is_none() && keys.iter().any(|key| stripped.contains(key.as_str())) {
-                title_row = Some(r);
-                if let Some(y) = year_in(&k) {
-                    rd.data.year = Some(y);
+            match top_line(rd.form, &t) {
+                Some(TopLine::Title) if title_row.is_none() => {
+                    title_row = Some(r);
+                    if let Some(y) = year_in(&label_key(&t)) {
+                        rd.data.year = Some(y);
+                    }
+                    last = r;
                 }
-                rd.consume(r, c);
-                last = r;
-            } else if let Some(u) = unit_keys
-                .iter()
-                .find(|u| k.starts_with(u.as_str()) && k.len() >= u.len())
-            {
-                let name = t
-                    .trim()
-                    .split_once(['：', ':'])
-                    .map(|(_, n)| n.trim().to_string())
-                    .unwrap_or_default();
-                let _ = u;
-                if !name.is_empty() {
-                    rd.data.unit = Some(name);
+                Some(TopLine::Title) | None => continue,
+                Some(TopLine::Mark) => last = last.max(r),
+                Some(TopLine::Unit(name)) => {
+                    if !name.is_empty() {
+                        rd.data.unit = Some(name);
+                    }
+                    last = last.max(r);
                 }
-                rd.consume(r, c);
-                last = last.max(r);
-            } else if k == no
-                || (!money.is_empty()
-                    && (k == money || k.starts_with("金额单位") || k.starts_with("单位:万元")))
-            {
-                rd.consume(r, c);
-                last = last.max(r);
-            } else if let Some(y) = year_only(&k) {
-                rd.data.year.get_or_insert(y);
-                rd.consume(r, c);
-                last = last.max(r);
+                Some(TopLine::Year(y)) => {
+                    rd.data.year.get_or_insert(y);
+                    last = last.max(r);
+                }
             }
+            rd.consume(r, c);
         }
     }
     if title_row.is_some() {
@@ -276,6 +325,28 @@ fn read_top(rd: &mut Reader) -> u32 {
     } else {
         0
     }
+}
+
+/// A row inside a table that only repeats the lines above it (title, 部门名称, 表号, 金额单位):
+/// the top of a page the table continues on.
+pub(crate) fn is_page_top_row(rd: &Reader, r: u32) -> bool {
+    let mut any = false;
+    for c in 0..rd.sheet.width() {
+        if rd
+            .sheet
+            .merge_at(r, c)
+            .is_some_and(|m| (m.first_row, m.first_col) != (r, c))
+        {
+            continue;
+        }
+        match rd.sheet.get(r, c) {
+            Cell::Empty => {}
+            Cell::Text(t) if t.trim().is_empty() => {}
+            Cell::Text(t) if top_line(rd.form, t).is_some() => any = true,
+            _ => return false,
+        }
+    }
+    any
 }
 
 fn year_in(k: &str) -> Option<String> {
