@@ -3,7 +3,7 @@
 //! 空表说明 — each finding naming its form, cell, rule, expected and found value.
 
 use crate::calc::{agree, Agreement, BindError, Book, Calc, Settled};
-use crate::expr::{round_dp, Bound, CellId, CmpOp, Env, Val};
+use crate::expr::{round_dp, Bound, CellId, CmpOp, Env, Func, Val};
 use crate::form::{ColKind, Severity};
 use crate::model::RowKind;
 use crate::normalize::label_key;
@@ -277,6 +277,9 @@ fn check_rules(ctx: &mut Ctx, calc: &Calc) {
                 }
             };
             for inst in insts {
+                if inst.when.as_ref().is_some_and(|w| !w.eval(&env).truthy()) {
+                    continue;
+                }
                 judge(ctx, &env, fi, rule, &inst.bound, inst.target.as_ref());
             }
         }
@@ -313,17 +316,42 @@ fn judge(
             .as_ref()
             .map(|c| ctx.place(c))
             .unwrap_or_else(|| book.forms[fi].0.table_no.clone());
+        // The cells the right side is made of; of many, those that hold something (a group's
+        // merged amount, not the empty cells under it).
         let right_desc = {
             let mut cs = Vec::new();
-            r.cells(&mut cs);
+            r.operands(env, &mut cs);
+            cs.dedup();
+            if cs.len() > 1 {
+                let filled: Vec<CellId> = cs
+                    .iter()
+                    .filter(|c| !env.value(c).is_blank())
+                    .cloned()
+                    .collect();
+                if !filled.is_empty() {
+                    cs = filled;
+                }
+            }
             cs.iter()
                 .map(|c| ctx.place(c))
                 .collect::<Vec<_>>()
                 .join("、")
         };
+        let right = |shown: &str| {
+            if right_desc.is_empty() {
+                shown.to_string()
+            } else {
+                format!("{right_desc} {shown}")
+            }
+        };
         let (ls, rs) = (show(kind, &lv), show(kind, &rv));
         let outcome = match op {
-            CmpOp::Eq => agree(kind, &lv, &rv, l.term_count().max(r.term_count()).max(1)),
+            CmpOp::Eq => agree(
+                kind,
+                &lv,
+                &rv,
+                l.term_count_in(env).max(r.term_count_in(env)).max(1),
+            ),
             _ => {
                 if bound.eval(env).truthy() {
                     Agreement::Exact
@@ -348,8 +376,9 @@ fn judge(
                 Some(ls.clone()),
                 message.unwrap_or_else(|| {
                     format!(
-                        "{place}：{}，{ls} 与 {right_desc} {rs} 相差 {}（允许 ±{}），可能为尾差",
+                        "{place}：{}，{ls} 与 {} 相差 {}（允许 ±{}），可能为尾差",
                         rule.name,
+                        right(&rs),
                         diff.normalize(),
                         tolerance.normalize()
                     )
@@ -373,7 +402,7 @@ fn judge(
                     } else {
                         format!("不满足 {}", op.symbol())
                     };
-                    format!("{place}：{}，{ls} {rel} {right_desc} {rs}", rule.name)
+                    format!("{place}：{}，{ls} {rel} {}", rule.name, right(&rs))
                 }),
                 false,
             ),
@@ -389,17 +418,34 @@ fn judge(
             .filter(|c| Some(*c) != subject.as_ref())
             .cloned()
             .collect();
+        // What the judged cell holds, and for `in(x, …)` the texts it may hold.
+        let found = target.map(|t| show(book.kind(t), &env.value(t)));
+        let expected = match bound {
+            Bound::Call(Func::In, args) => Some(
+                args[1..]
+                    .iter()
+                    .map(|a| show(ColKind::Text, &a.eval(env)))
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            ),
+            _ => None,
+        };
+        let detail = match (&expected, &found) {
+            (Some(e), Some(f)) => format!("，应为 {e} 之一，填报“{f}”"),
+            (None, Some(f)) => format!("，填报“{f}”"),
+            _ => String::new(),
+        };
         ctx.push(
             rule.severity,
             &rule.id,
             fi,
             subject.as_ref(),
             &related,
-            None,
-            None,
+            expected,
+            found,
             rule.message
                 .clone()
-                .unwrap_or_else(|| format!("{place}：不符合“{}”", rule.name)),
+                .unwrap_or_else(|| format!("{place}：不符合“{}”{detail}", rule.name)),
             false,
         );
     }

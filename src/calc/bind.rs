@@ -2,9 +2,10 @@
 //! which rows are a 科目's children, which columns `c2:c7` covers.
 
 use super::Book;
-use crate::expr::{parse, Bound, CellId, Expr, Head, Ref};
+use crate::expr::{parse, Bound, CellId, Expr, Func, Head, Ref, Val};
 use crate::form::{Form, Rule, Target};
 use crate::model::{FormData, RowData, RowKind};
+use indexmap::IndexMap;
 use std::collections::HashMap;
 
 /// Why a rule could not be bound.
@@ -24,6 +25,10 @@ pub struct Index {
     pub children: HashMap<String, Vec<String>>,
     /// Coded rows whose parent 科目 row is missing.
     pub orphans: Vec<String>,
+    /// List groups (`group_by`): the first row's key → the keys of the group's rows.
+    pub groups: IndexMap<String, Vec<String>>,
+    /// Each grouped list row's group (its first row's key).
+    pub group_of: HashMap<String, String>,
 }
 
 impl Index {
@@ -61,6 +66,14 @@ impl Index {
                     .collect();
                 code_tree(&rows, Some("total"), &coded.levels, &mut ix);
             }
+            if let Some(col) = p.list.as_ref().and_then(|l| l.group_by.as_deref()) {
+                for group in list_groups(data, &p.id, col) {
+                    for k in &group {
+                        ix.group_of.insert(k.clone(), group[0].clone());
+                    }
+                    ix.groups.insert(group[0].clone(), group);
+                }
+            }
         }
         ix
     }
@@ -70,6 +83,46 @@ impl Index {
     pub fn line_pos(&self, line: u32) -> Option<usize> {
         self.line.get(&line).copied()
     }
+}
+
+/// The groups of a list panel's rows by column `col`, in order. A row continues the group
+/// above when its cell is blank, when it shows the same merged cell (same origin), or when it
+/// repeats the group's text and neither is a merged block; otherwise it starts a group. So
+/// two units merged over consecutive blocks stay apart even with the same 单位编码, and a
+/// name typed on every row of an unmerged sheet (or a template) still makes one group.
+fn list_groups(data: &FormData, panel: &str, col: &str) -> Vec<Vec<String>> {
+    let rows: Vec<&RowData> = data
+        .rows
+        .iter()
+        .filter(|r| r.panel == panel && r.kind == RowKind::List)
+        .collect();
+    let origin = |i: usize| data.origin.get(&format!("{}.{col}", rows[i].key));
+    let merged = |i: usize| {
+        origin(i).is_some_and(|o| {
+            (i > 0 && origin(i - 1) == Some(o)) || (i + 1 < rows.len() && origin(i + 1) == Some(o))
+        })
+    };
+    let mut groups: Vec<Vec<String>> = Vec::new();
+    // The group's text and whether its cell is a merged block.
+    let mut current: Option<(Val, bool)> = None;
+    for (i, r) in rows.iter().enumerate() {
+        let v = r.get(col);
+        let continues = match &current {
+            None => false,
+            Some(_) if v.is_blank() => true,
+            Some(_) if origin(i).is_some() && origin(i) == origin(i - 1) => true,
+            Some((text, block)) => *text == v && !*block && !merged(i),
+        };
+        if continues {
+            if let Some(g) = groups.last_mut() {
+                g.push(r.key.clone());
+            }
+        } else {
+            groups.push(vec![r.key.clone()]);
+            current = Some((v, merged(i)));
+        }
+    }
+    groups
 }
 
 /// Parent of each coded row = the longest present code that is a proper prefix of it at a
@@ -132,6 +185,8 @@ pub struct Scope<'a> {
 pub struct Instance {
     pub target: Option<CellId>,
     pub bound: Bound,
+    /// The rule's `where` condition in this instance's scope: it applies only where it holds.
+    pub when: Option<Bound>,
 }
 
 impl Book<'_> {
@@ -156,6 +211,7 @@ impl Book<'_> {
                 out.push(Instance {
                     target: None,
                     bound: self.bind(&expr, scope)?,
+                    when: self.bind_when(rule, scope)?,
                 });
             }
             Target::Cells(cells) => {
@@ -182,9 +238,11 @@ impl Book<'_> {
                     };
                     let expr = rule_expr(rule, row)?;
                     let bound = self.bind(&expr, scope)?;
+                    let when = self.bind_when(rule, scope)?;
                     out.push(Instance {
                         target: Some(cell),
                         bound,
+                        when,
                     });
                 }
             }
@@ -222,6 +280,7 @@ impl Book<'_> {
                         out.push(Instance {
                             target: Some(CellId::new(fi, row.key.clone(), col.clone())),
                             bound,
+                            when: self.bind_when(rule, scope)?,
                         });
                     }
                 }
@@ -229,6 +288,10 @@ impl Book<'_> {
         }
         let _ = data;
         Ok(out)
+    }
+
+    fn bind_when(&self, rule: &Rule, s: Scope) -> Result<Option<Bound>, BindError> {
+        rule.when.as_ref().map(|w| self.bind(w, s)).transpose()
     }
 
     fn select_rows(&self, fi: usize, selector: &str) -> Result<Vec<&RowData>, BindError> {
@@ -256,9 +319,24 @@ impl Book<'_> {
             "coded" => in_panel.filter(|r| r.kind == RowKind::Coded).collect(),
             "list" => in_panel.filter(|r| r.kind == RowKind::List).collect(),
             "fixed" => in_panel.filter(|r| r.kind == RowKind::Fixed).collect(),
+            // The first row of each list group stands for the group.
+            "groups" => {
+                if form
+                    .panel(panel)
+                    .and_then(|p| p.list.as_ref())
+                    .is_none_or(|l| l.group_by.is_none())
+                {
+                    return Err(BindError::Unknown(format!(
+                        "栏目组“{panel}”没有分组（list.group_by），不能用 {panel}:groups"
+                    )));
+                }
+                in_panel
+                    .filter(|r| ix.groups.contains_key(&r.key))
+                    .collect()
+            }
             other => {
                 return Err(BindError::Unknown(format!(
-                    "未知的行选择“{other}”（可用 parents、leaves、coded、list、fixed）"
+                    "未知的行选择“{other}”（可用 parents、leaves、coded、list、fixed、groups）"
                 )))
             }
         })
@@ -271,6 +349,8 @@ impl Book<'_> {
             Expr::Ref(r) => Bound::Cell(self.resolve(r, s)?),
             Expr::Range(a, b) => Bound::Cells(self.range(a, b, s)?),
             Expr::Children => self.children(s)?,
+            Expr::All { panel, col } if panel == "group" => self.group_cells(col, s)?,
+            Expr::Call(Func::SumIf, args) => self.sumif(args, s)?,
             Expr::All { panel, col } => {
                 let (form, data) = (self.forms[s.form].0, &self.forms[s.form].1);
                 let p = form
@@ -306,6 +386,65 @@ impl Book<'_> {
                     .collect::<Result<_, _>>()?,
             ),
         })
+    }
+
+    /// `@group.col`: the column over the rows of the current row's list group.
+    fn group_cells(&self, col: &str, s: Scope) -> Result<Bound, BindError> {
+        let form = self.forms[s.form].0;
+        let row = s
+            .row
+            .ok_or_else(|| BindError::Unknown("@group 只能用于按行的规则".into()))?;
+        if form
+            .panel(&row.panel)
+            .is_none_or(|p| p.column(col).is_none())
+        {
+            return Err(BindError::Unknown(format!(
+                "栏目组“{}”没有列“{col}”",
+                row.panel
+            )));
+        }
+        let ix = &self.index[s.form];
+        let members = ix
+            .group_of
+            .get(&row.key)
+            .and_then(|head| ix.groups.get(head))
+            .ok_or_else(|| {
+                BindError::Unknown(format!(
+                    "@group 只能用于分组清单（list.group_by）的行，“{}”不是",
+                    row.key
+                ))
+            })?;
+        Ok(Bound::Cells(
+            members
+                .iter()
+                .map(|k| CellId::new(s.form, k.clone(), col))
+                .collect(),
+        ))
+    }
+
+    /// `sumif(cells, condition)`: the condition bound once per cell, with its row current.
+    fn sumif(&self, args: &[Expr], s: Scope) -> Result<Bound, BindError> {
+        let cells = match self.bind(&args[0], s)? {
+            Bound::Cells(cs) => cs,
+            Bound::Cell(c) => vec![c],
+            _ => {
+                return Err(BindError::Unknown(
+                    "sumif 的第一个参数应为一列单元格（如 @projects.fund）".into(),
+                ))
+            }
+        };
+        let mut pairs = Vec::with_capacity(cells.len());
+        for c in cells {
+            let scope = Scope {
+                form: c.form,
+                row: self.forms[c.form].1.row(&c.row),
+                col: Some(c.col.as_str()),
+                template: s.template,
+            };
+            let when = self.bind(&args[1], scope)?;
+            pairs.push((c, when));
+        }
+        Ok(Bound::SumIf(pairs))
     }
 
     fn children(&self, s: Scope) -> Result<Bound, BindError> {
@@ -493,5 +632,83 @@ impl Form {
         self.panels()
             .enumerate()
             .find_map(|(pi, p)| p.rows.iter().position(|r| r.id == id).map(|ri| (pi, ri)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// List rows of panel "p" with a `name` cell each: (text, origin of the cell).
+    fn list(cells: &[(&str, Option<&str>)]) -> FormData {
+        let mut data = FormData::default();
+        for (i, (text, at)) in cells.iter().enumerate() {
+            let key = format!("#{}", i + 1);
+            let mut row = RowData {
+                panel: "p".into(),
+                key: key.clone(),
+                kind: RowKind::List,
+                code: None,
+                label: None,
+                line: None,
+                values: Default::default(),
+            };
+            if !text.is_empty() {
+                row.values
+                    .insert("name".into(), Val::Text(text.to_string()));
+            }
+            if let Some(at) = at {
+                data.origin.insert(format!("{key}.name"), at.to_string());
+            }
+            data.rows.push(row);
+        }
+        data
+    }
+
+    fn keys(groups: Vec<Vec<String>>) -> Vec<Vec<usize>> {
+        groups
+            .into_iter()
+            .map(|g| g.iter().map(|k| k[1..].parse().unwrap()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn two_merged_blocks_with_the_same_text_are_two_groups() {
+        // 部门公开表10: 单位编码 430001 merged over A6:A8 and again over A9:A10.
+        let data = list(&[
+            ("430001", Some("A6")),
+            ("430001", Some("A6")),
+            ("430001", Some("A6")),
+            ("430001", Some("A9")),
+            ("430001", Some("A9")),
+        ]);
+        assert_eq!(
+            keys(list_groups(&data, "p", "name")),
+            [vec![1, 2, 3], vec![4, 5]]
+        );
+    }
+
+    #[test]
+    fn a_new_text_starts_a_group_and_blanks_or_repeats_continue_it() {
+        // Unmerged sheet: the name on the first row only, or typed on every row.
+        let data = list(&[
+            ("单位", Some("B6")),
+            ("宣传经费", Some("B7")),
+            ("", None),
+            ("", None),
+            ("改革经费", Some("B10")),
+            ("改革经费", Some("B11")),
+            ("南部片区", Some("B12")),
+        ]);
+        assert_eq!(
+            keys(list_groups(&data, "p", "name")),
+            [vec![1], vec![2, 3, 4], vec![5, 6], vec![7]]
+        );
+        // A merged block followed by a single cell with the same text: two groups.
+        let data = list(&[("甲", Some("B6")), ("甲", Some("B6")), ("甲", Some("B8"))]);
+        assert_eq!(keys(list_groups(&data, "p", "name")), [vec![1, 2], vec![3]]);
+        // Without origins (a template, JSON): equal texts are one group.
+        let data = list(&[("甲", None), ("甲", None), ("乙", None)]);
+        assert_eq!(keys(list_groups(&data, "p", "name")), [vec![1, 2], vec![3]]);
     }
 }

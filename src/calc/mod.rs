@@ -60,6 +60,12 @@ impl<'a> Book<'a> {
         }
         let row = data.row(&c.row);
         let mut row_label = match row {
+            Some(r) if self.group_level(c) => {
+                match r.get(&self.group_column(c).unwrap_or_default()) {
+                    Val::Text(t) => t,
+                    other => crate::check::show(ColKind::Text, &other),
+                }
+            }
             Some(r) if r.kind == RowKind::Coded => format!(
                 "{} {}",
                 r.code.as_deref().unwrap_or(""),
@@ -82,6 +88,37 @@ impl<'a> Book<'a> {
             }
             _ => row_label,
         }
+    }
+}
+
+impl Book<'_> {
+    /// The `group_by` column of the list a cell's row belongs to.
+    fn group_column(&self, c: &CellId) -> Option<String> {
+        let (form, data) = (self.forms[c.form].0, &self.forms[c.form].1);
+        let row = data.row(&c.row)?;
+        form.panel(&row.panel)?.list.as_ref()?.group_by.clone()
+    }
+
+    /// A cell that speaks for its whole list group: the group's own column, or a column
+    /// filled only on the group's first row (资金总额, 整体绩效目标 merged down the group). Its
+    /// row is named by the group ("长株潭一体化发展宣传经费"), not by the first indicator.
+    fn group_level(&self, c: &CellId) -> bool {
+        let Some(col) = self.group_column(c) else {
+            return false;
+        };
+        let ix = &self.index[c.form];
+        let Some(members) = ix.groups.get(&c.row) else {
+            return false;
+        };
+        let data = &self.forms[c.form].1;
+        if data.row(&c.row).is_none_or(|r| r.get(&col).is_blank()) {
+            return false;
+        }
+        c.col == col
+            || members.len() > 1
+                && members[1..]
+                    .iter()
+                    .all(|k| data.row(k).is_none_or(|r| r.get(&c.col).is_blank()))
     }
 }
 
@@ -227,7 +264,7 @@ impl Env for Evaluator<'_, '_> {
             }
         }
         let filled = self.book.input(c);
-        let agreement = agree(kind, &filled, &expected, bound.term_count().max(1));
+        let agreement = agree(kind, &filled, &expected, bound.term_count_in(self).max(1));
         let resolved = match (self.mode, &agreement) {
             (Mode::Check, Agreement::Exact | Agreement::Tail { .. }) if !filled.is_blank() => {
                 filled.clone()

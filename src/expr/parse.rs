@@ -7,6 +7,7 @@
 //! add     := mul (('+'|'-') mul)*       mul := unary (('*'|'/') unary)*
 //! unary   := '-' unary | primary
 //! primary := NUMBER | "text" | '(' expr ')' | NAME '(' args ')' | 'children' | '@' NAME '.' NAME | ref
+//!            ('@group.col': the column over the current row's list group)
 //! ref     := ("'" FORM "'" '!')? (NAME | '[' CODE ']') ('.' NAME)?      range := ref ':' ref
 //! ```
 //! References stay symbolic here (`L27`, `total.c1`, `[201].c1`, `c2`); they are bound to
@@ -122,6 +123,20 @@ pub enum Func {
     If,
     /// `blank(x)`: the cell holds nothing (empty or "——").
     Blank,
+    /// `in(x, "a", "b", …)`: the text of x is one of the texts (spaces and full-width forms
+    /// ignored).
+    In,
+    /// `contains(x, "a", …)`: the text of x contains one of the texts.
+    Contains,
+    /// `amount(text, unit)`: the money amount in 万元 a text states ("≤3398.91万元" →
+    /// 3398.91, "5000元" → 0.5); a bare number takes its unit from the optional second
+    /// argument (a 计量单位 cell); blank when no money amount is found.
+    Amount,
+    /// `first(cells…)`: the first value that is not blank (a list group's merged cell).
+    First,
+    /// `sumif(@panel.col, condition)`: the sum of the column over the rows where the
+    /// condition, read with that row as the current row, holds.
+    SumIf,
 }
 
 impl Func {
@@ -135,6 +150,11 @@ impl Func {
             "ratio" => Func::Ratio,
             "if" => Func::If,
             "blank" => Func::Blank,
+            "in" => Func::In,
+            "contains" => Func::Contains,
+            "amount" => Func::Amount,
+            "first" => Func::First,
+            "sumif" => Func::SumIf,
             _ => return None,
         })
     }
@@ -496,6 +516,10 @@ fn check_arity(func: Func, n: usize) -> Result<(), String> {
         Func::Abs | Func::Blank => n == 1,
         Func::Round | Func::Ratio => n == 2,
         Func::If => n == 3,
+        Func::In | Func::Contains => n >= 2,
+        Func::Amount => (1..=2).contains(&n),
+        Func::First => n >= 1,
+        Func::SumIf => n == 2,
     };
     if ok {
         Ok(())
@@ -558,6 +582,24 @@ mod tests {
         assert!(matches!(e, Expr::And(..)));
         let e = parse("-(a - b)").unwrap();
         assert!(matches!(e, Expr::Neg(_)));
+    }
+
+    #[test]
+    fn parses_list_group_functions() {
+        let e = parse("sum(@group.weight) == 100").unwrap();
+        let Expr::Cmp(CmpOp::Eq, l, _) = e else {
+            panic!("{e:?}")
+        };
+        assert!(matches!(*l, Expr::Call(Func::Sum, ref a)
+            if a[0] == Expr::All { panel: "group".into(), col: "weight".into() }));
+        let e = parse("in(level1, \"产出指标\", \"效益指标\")").unwrap();
+        assert!(matches!(e, Expr::Call(Func::In, ref a) if a.len() == 3));
+        assert!(parse("sumif(@projects.fund, not blank(target))").is_ok());
+        assert!(parse("amount(value, measure) <= first(@group.fund)").is_ok());
+        assert!(parse("in(level1)").unwrap_err().contains("参数个数"));
+        assert!(parse("sumif(@projects.fund)")
+            .unwrap_err()
+            .contains("参数个数"));
     }
 
     #[test]

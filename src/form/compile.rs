@@ -180,6 +180,8 @@ pub struct Rule {
     pub expr: Option<Expr>,
     pub severity: Severity,
     pub message: Option<String>,
+    /// `where` as an expression: the rule applies only where it holds (checks only).
+    pub when: Option<Expr>,
 }
 
 impl Rule {
@@ -262,6 +264,13 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
                 }
                 if c.span == 0 {
                     return Err(ctx.err(format!("{pfield}.columns.{}", c.id), "span 不能为 0"));
+                }
+            }
+            if let Some(g) = p.list.as_ref().and_then(|l| l.group_by.as_ref()) {
+                if !p.columns.iter().any(|c| &c.id == g) {
+                    return Err(
+                        ctx.err(format!("{pfield}.list.group_by"), format!("未知的列“{g}”"))
+                    );
                 }
             }
             if p.coded.is_some() && p.list.is_some() {
@@ -421,6 +430,22 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
             if !rule_ids.insert(r.id.clone()) {
                 return Err(ctx.err(field, format!("规则 id“{}”重复", r.id)));
             }
+            // `where = "code"` keeps its old meaning; anything else is a condition.
+            let (only_with, when) = match r.r#where.as_deref() {
+                None => (None, None),
+                Some("code") => (Some("code".to_string()), None),
+                Some(src) => {
+                    if what != "check" {
+                        return Err(ctx.err(
+                            format!("{field}.where"),
+                            "条件 where 只能用于核对规则（check）：计算单元格须在每一行都有公式",
+                        ));
+                    }
+                    let e = parse(src).map_err(|m| ctx.err(format!("{field}.where"), m))?;
+                    text_comparisons(&e).map_err(|m| ctx.err(format!("{field}.where"), m))?;
+                    (None, Some(e))
+                }
+            };
             let target = match (&r.rows, r.cells.is_empty()) {
                 (Some(sel), true) => {
                     if r.columns.is_empty() {
@@ -429,7 +454,7 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
                     Target::Rows {
                         selector: sel.clone(),
                         columns: r.columns.clone(),
-                        only_with: r.r#where.clone(),
+                        only_with,
                     }
                 }
                 (None, false) => Target::Cells(r.cells.clone()),
@@ -439,6 +464,7 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
             let placeholders = r.expr.contains("{code}") || r.expr.contains("{line}");
             let probe = r.expr.replace("{code}", "0").replace("{line}", "0");
             let parsed = parse(&probe).map_err(|m| ctx.err(format!("{field}.expr"), m))?;
+            text_comparisons(&parsed).map_err(|m| ctx.err(format!("{field}.expr"), m))?;
             let severity = match r.severity.as_deref() {
                 None => default,
                 Some("error") => Severity::Error,
@@ -459,6 +485,7 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
                 expr: if placeholders { None } else { Some(parsed) },
                 severity,
                 message: r.message.clone(),
+                when,
             });
         }
         Ok(out)
@@ -486,6 +513,29 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
         check,
         width,
     })
+}
+
+/// `==`, `<` … compare numbers: a text operand (`level1 == "成本指标"`) would compare 0 with 0
+/// and always hold, so it is refused in favour of `in(level1, "成本指标")`.
+fn text_comparisons(e: &Expr) -> Result<(), String> {
+    match e {
+        Expr::Cmp(_, a, b) => {
+            if matches!(**a, Expr::Str(_)) || matches!(**b, Expr::Str(_)) {
+                return Err(
+                    "比较运算（==、<= 等）只比较数值；比较文字请用 in(列, \"文字\", …)".into(),
+                );
+            }
+            text_comparisons(a)?;
+            text_comparisons(b)
+        }
+        Expr::Neg(x) | Expr::Not(x) => text_comparisons(x),
+        Expr::Bin(_, a, b) | Expr::And(a, b) | Expr::Or(a, b) => {
+            text_comparisons(a)?;
+            text_comparisons(b)
+        }
+        Expr::Call(_, args) => args.iter().try_for_each(text_comparisons),
+        _ => Ok(()),
+    }
 }
 
 pub fn grid_cols(c: &GridCellDef) -> u16 {

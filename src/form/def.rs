@@ -336,6 +336,12 @@ pub struct ListDef {
     /// The column whose text is the row's label for messages (三级指标).
     #[serde(default)]
     pub label_column: Option<String>,
+    /// Rows form groups by this column (a project, a unit): a row starts a group where the
+    /// column shows a new value — a new merged cell, or a value unlike the group's; a blank
+    /// cell or one merged down from above continues it. Gives the `panel:groups` selector
+    /// and `@group.col`.
+    #[serde(default)]
+    pub group_by: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -367,7 +373,9 @@ pub struct RuleDef {
     pub rows: Option<String>,
     #[serde(default)]
     pub columns: Vec<String>,
-    /// Only rows having this attribute ("code").
+    /// Checks only: apply the rule only where this holds — `"code"` (rows that have a code)
+    /// or a boolean expression read in the rule's scope on the values as filled
+    /// (`in(level1, "成本指标")`, `not blank(target)`).
     #[serde(default)]
     pub r#where: Option<String>,
     /// For derive: the value expression. For check: a comparison (==, <=, >=, <, >) or a
