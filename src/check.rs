@@ -276,20 +276,37 @@ fn check_rules(ctx: &mut Ctx, calc: &Calc) {
                     continue;
                 }
             };
+            // Rows of a merged text (一级指标 over ten indicators) judge the same sheet cell:
+            // report it once.
+            let mut seen: HashSet<String> = HashSet::new();
             for inst in insts {
                 if inst.when.as_ref().is_some_and(|w| !w.eval(&env).truthy()) {
                     continue;
                 }
+                let before = ctx.out.len();
                 judge(ctx, &env, fi, rule, &inst.bound, inst.target.as_ref());
+                if let Some(cell) = ctx.out.get(before).and_then(|f| f.cell.clone()) {
+                    if !seen.insert(cell) {
+                        ctx.out.truncate(before);
+                    }
+                }
             }
         }
     }
 }
 
-fn first_cell(b: &Bound) -> Option<CellId> {
+/// The cell a check without target speaks about: the first cell of its left side that holds
+/// something (of Σ 基本支出 over units, the amount actually filled in), else the first.
+fn first_cell(b: &Bound, env: &dyn Env) -> Option<CellId> {
     let mut v = Vec::new();
-    b.cells(&mut v);
-    v.into_iter().next()
+    b.operands(env, &mut v);
+    if v.is_empty() {
+        b.cells(&mut v);
+    }
+    v.iter()
+        .find(|c| !env.value(c).is_blank())
+        .or(v.first())
+        .cloned()
 }
 
 fn judge(
@@ -305,7 +322,7 @@ fn judge(
     bound.cells(&mut reads);
     if let Bound::Cmp(op, l, r) = bound {
         let (lv, rv) = (l.eval(env), r.eval(env));
-        let subject = target.cloned().or_else(|| first_cell(l));
+        let subject = target.cloned().or_else(|| first_cell(l, env));
         let kind = subject.as_ref().map_or(ColKind::Amount, |c| book.kind(c));
         let related: Vec<CellId> = reads
             .iter()
