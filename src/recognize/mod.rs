@@ -292,9 +292,17 @@ fn read_top(rd: &mut Reader) -> u32 {
     let mut title_row = None;
     let mut last = 0;
     for r in 0..rd.sheet.height().min(12) {
+        // Past the title, the first row with anything else (a header, a grid row) ends the
+        // lines above the table: a page further down repeating them is the table's.
+        let mut other = false;
         for c in 0..rd.sheet.width() {
-            let Some(Cell::Text(t)) = Some(rd.sheet.get(r, c)).cloned() else {
-                continue;
+            let t = match rd.sheet.get(r, c) {
+                Cell::Text(t) => t.clone(),
+                Cell::Empty => continue,
+                _ => {
+                    other = true;
+                    continue;
+                }
             };
             match top_line(rd.form, &t) {
                 Some(TopLine::Title) if title_row.is_none() => {
@@ -304,7 +312,11 @@ fn read_top(rd: &mut Reader) -> u32 {
                     }
                     last = r;
                 }
-                Some(TopLine::Title) | None => continue,
+                Some(TopLine::Title) => continue,
+                None => {
+                    other |= !t.trim().is_empty();
+                    continue;
+                }
                 Some(TopLine::Mark) => last = last.max(r),
                 Some(TopLine::Unit(name)) => {
                     if !name.is_empty() {
@@ -318,6 +330,9 @@ fn read_top(rd: &mut Reader) -> u32 {
                 }
             }
             rd.consume(r, c);
+        }
+        if other && title_row.is_some_and(|t| t < r) {
+            break;
         }
     }
     if title_row.is_some() {

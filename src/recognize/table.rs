@@ -449,11 +449,13 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         {
             break;
         }
-        if is_column_number_row(&keys)
-            || keys.iter().filter(|k| leaf_keys.contains(*k)).count() >= 2
-                && keys.iter().all(|k| all_texts.contains(k))
-            || super::is_page_top_row(rd, r)
-        {
+        // A header repeated on a continuation page: rows of header texts only, down to one
+        // naming at least two columns ("收入 | 支出" over "项目 | 金额 | 项目 | 合计 …").
+        let repeated_header = (r..height.min(r + 4))
+            .map(|rr| row_keys(rd, rr))
+            .take_while(|ks| !ks.is_empty() && ks.iter().all(|k| all_texts.contains(k)))
+            .any(|ks| ks.iter().filter(|k| leaf_keys.contains(*k)).count() >= 2);
+        if is_column_number_row(&keys) || repeated_header || super::is_page_top_row(rd, r) {
             // 栏次 row, or a page's title, unit line or header repeated on a continuation page.
             rd.consume_row(r);
             r += 1;
