@@ -151,6 +151,16 @@ pub fn audit(book: &Book, calc: &Calc) -> Vec<Finding> {
     for (fi, rule, err) in &calc.unbound {
         unbound(&mut ctx, &mut missing, *fi, rule, err);
     }
+    for f in crate::score::check::audit(book, calc) {
+        let repeated = f.rule == "cross-table-skipped"
+            && ctx
+                .out
+                .iter()
+                .any(|o| o.rule == f.rule && o.form == f.form && o.message == f.message);
+        if !repeated {
+            ctx.out.push(f);
+        }
+    }
     ctx.out
 }
 
@@ -635,6 +645,3 @@ pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
     let n = |s: &str| findings.iter().filter(|f| f.severity == s).count();
     (n("error"), n("warning"), n("info"))
 }
-
-#[allow(dead_code)]
-fn unused(_: &dyn Env) {}

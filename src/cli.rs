@@ -52,6 +52,15 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
     },
+    /// Show how 评（扣）分标准 texts are understood: a quoted rule text, or a workbook
+    /// (.xlsx, .xls, .ods) for every indicator of its performance forms.
+    Rules {
+        /// A rule text ("90%（含）以上计10分；…") or workbook files.
+        #[arg(required = true, value_name = "TEXT|FILE")]
+        inputs: Vec<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutputFormat,
+    },
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
@@ -175,7 +184,73 @@ where
             }
             crate::report::exit_code(&reports)
         }
+        Command::Rules { inputs, format } => rules(&catalog, &inputs, format, out, err),
     }
+}
+
+/// A workbook path (existing, or named like one) rather than a rule text.
+fn is_workbook_arg(s: &str) -> bool {
+    let p = std::path::Path::new(s);
+    let ext = p
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    p.is_file() || matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods")
+}
+
+fn rules(
+    catalog: &Catalog,
+    inputs: &[String],
+    format: OutputFormat,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    use crate::score::describe;
+    let (files, texts): (Vec<&String>, Vec<&String>) =
+        inputs.iter().partition(|s| is_workbook_arg(s));
+    if !files.is_empty() && !texts.is_empty() {
+        let _ = writeln!(
+            err,
+            "请只给出评（扣）分标准文字，或只给出工作簿文件；不要混用（文字：{}）",
+            texts
+                .iter()
+                .map(|t| format!("“{t}”"))
+                .collect::<Vec<_>>()
+                .join("、")
+        );
+        return 2;
+    }
+    if files.is_empty() {
+        match format {
+            OutputFormat::Text => {
+                for t in texts {
+                    let _ = write!(out, "{}", describe::describe_text(t));
+                }
+            }
+            OutputFormat::Json => {
+                let texts: Vec<&str> = texts.iter().map(|t| t.as_str()).collect();
+                let _ = writeln!(out, "{}", describe::describe_texts_json(&texts));
+            }
+        }
+        return 0;
+    }
+    let reports: Vec<_> = files
+        .iter()
+        .map(|f| describe::describe_file(catalog, std::path::Path::new(f.as_str())))
+        .collect();
+    let text = match format {
+        OutputFormat::Text => describe::render_text(&reports, catalog),
+        OutputFormat::Json => describe::render_json(&reports) + "\n",
+    };
+    let _ = write!(out, "{text}");
+    let mut code = 0;
+    for r in &reports {
+        if let Some(e) = &r.error {
+            let _ = writeln!(err, "{e}");
+            code = 2;
+        }
+    }
+    code
 }
 
 fn select_forms<'c>(

@@ -506,30 +506,36 @@ fn table_block(
                         } else {
                             String::new()
                         };
-                        l.put(row, here, 1, span, Content::Text(text), Style::Code);
-                    }
-                    ColKind::CodeLei | ColKind::CodeKuan | ColKind::CodeXiang => {
-                        let text = split_code(d.code.as_deref(), col.kind);
-                        let style = if d.kind == RowKind::Coded {
-                            Style::Entry
-                        } else {
-                            Style::Code
-                        };
-                        l.put(row, here, 1, span, Content::Text(text), style);
-                    }
-                    ColKind::Name => {
-                        let text = d.label.clone().unwrap_or_default();
                         l.put(
                             row,
                             here,
                             1,
                             span,
                             Content::Text(text),
+                            typed_by_clerk(d, Style::Code),
+                        );
+                    }
+                    ColKind::CodeLei | ColKind::CodeKuan | ColKind::CodeXiang => {
+                        let text = split_code(d.code.as_deref(), col.kind);
+                        l.put(
+                            row,
+                            here,
+                            1,
+                            span,
+                            Content::Text(text),
+                            typed_by_clerk(d, Style::Code),
+                        );
+                    }
+                    ColKind::Name => {
+                        let text = d.label.clone().unwrap_or_default();
+                        let style = typed_by_clerk(
+                            d,
                             Style::Label {
                                 indent: 0,
                                 bold: false,
                             },
                         );
+                        l.put(row, here, 1, span, Content::Text(text), style);
                     }
                     kind => {
                         if blank {
@@ -597,6 +603,15 @@ fn table_block(
         );
     }
     grid_rows_at(l, &block.footer, fi, r, 0, inputs)
+}
+
+/// Codes and names of 科目 rows and list rows are the clerk's to type: unlocked.
+fn typed_by_clerk(d: &crate::model::RowData, fixed_style: Style) -> Style {
+    if matches!(d.kind, RowKind::Coded | RowKind::List) {
+        Style::Entry
+    } else {
+        fixed_style
+    }
 }
 
 /// The part of a 科目 code a split column shows, as the Changsha tables print it: a 类 row

@@ -15,4 +15,5 @@ pub mod normalize;
 pub mod read;
 pub mod recognize;
 pub mod report;
+pub mod score;
 pub mod write;

@@ -52,6 +52,9 @@ pub struct Mark {
 #[derive(Default)]
 pub struct WriteOptions {
     pub marks: HashMap<CellId, Mark>,
+    /// Formulas (no leading '=') for cells that are not derived but whose value was computed
+    /// (a 自评得分 `fix` fills from its 评（扣）分标准); the cell's value is the cached result.
+    pub formulas: HashMap<CellId, String>,
 }
 
 /// Where every logical cell of every form sits, for formulas across sheets.
@@ -297,7 +300,7 @@ fn write_sheet(
                 ws.write_number_with_format(p.row, p.col, f64::from(*n), &fmt)?;
             }
             Content::Cell(id) => {
-                write_value(ws, book, calc, placement, fi, id, p.row, p.col, &fmt)?;
+                write_value(ws, book, calc, placement, fi, id, p.row, p.col, &fmt, opts)?;
                 if let Some(m) = opts.marks.get(id) {
                     let note = Note::new(&m.note)
                         .set_author("fiscalform")
@@ -325,6 +328,7 @@ fn write_value(
     row: u32,
     col: u16,
     fmt: &Format,
+    opts: &WriteOptions,
 ) -> Result<(), WriteError> {
     if let Some(d) = calc.derived.get(id) {
         if let Some(f) = d.bound.excel(placement, fi) {
@@ -333,6 +337,11 @@ fn write_value(
             return Ok(());
         }
         return write_plain(ws, &d.expected, row, col, fmt);
+    }
+    if let Some(f) = opts.formulas.get(id) {
+        let formula = Formula::new(format!("={f}")).set_result(result_text(&book.input(id)));
+        ws.write_formula_with_format(row, col, formula, fmt)?;
+        return Ok(());
     }
     write_plain(ws, &book.input(id), row, col, fmt)
 }

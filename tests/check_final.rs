@@ -3,7 +3,6 @@
 //! the cell it names.
 
 #[path = "support/grid.rs"]
-#[allow(dead_code)]
 mod grid;
 
 use grid::{GridBook, GridCell};

@@ -3,7 +3,6 @@
 //! layout variants read to the same values.
 
 #[path = "support/grid.rs"]
-#[allow(dead_code)]
 mod grid;
 
 use std::path::PathBuf;

@@ -4,7 +4,6 @@
 //! must read to exactly the same values by logical cell as the plain workbook.
 
 #[path = "support/grid.rs"]
-#[allow(dead_code)]
 mod grid;
 #[path = "support/lo.rs"]
 mod lo;

@@ -61,7 +61,6 @@ fn every_form_is_written_as_its_definition_lays_it_out() {
         let placement = place(&book, &calc);
 
         let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
-        wb.load_merged_regions().unwrap();
         assert_eq!(
             wb.sheet_names(),
             placement.sheets,
@@ -71,9 +70,10 @@ fn every_form_is_written_as_its_definition_lays_it_out() {
             let values = wb.worksheet_range(sheet).unwrap();
             let formulas = wb.worksheet_formula(sheet).unwrap();
             let merges: Vec<_> = wb
-                .merged_regions_by_sheet(sheet)
+                .merge_cells_by_sheet_name(sheet)
+                .unwrap()
                 .into_iter()
-                .map(|(_, _, d)| (d.start, d.end))
+                .map(|d| (d.start, d.end))
                 .collect();
             let layout = &placement.layouts[fi];
             let mut derived = 0;

@@ -265,10 +265,19 @@ impl Env for Evaluator<'_, '_> {
         }
         let filled = self.book.input(c);
         let agreement = agree(kind, &filled, &expected, bound.term_count_in(self).max(1));
+        // A total over parts nobody filled in (附件3's 其中 rows left blank under a filled
+        // 年度资金总额) has nothing to be recomputed from: its filled value is the only
+        // information, and what depends on it (执行率, its score) is judged against that.
+        let nothing_to_compute_from = || {
+            let mut reads = Vec::new();
+            bound.cells(&mut reads);
+            !reads.is_empty() && reads.iter().all(|r| self.value(r).is_blank())
+        };
         let resolved = match (self.mode, &agreement) {
             (Mode::Check, Agreement::Exact | Agreement::Tail { .. }) if !filled.is_blank() => {
                 filled.clone()
             }
+            (Mode::Check, _) if !filled.is_blank() && nothing_to_compute_from() => filled.clone(),
             _ => expected.clone(),
         };
         self.busy.borrow_mut().remove(c);

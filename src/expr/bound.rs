@@ -2,6 +2,7 @@
 //! formulas from the same tree, so that what Excel shows and what `check` says cannot drift.
 
 use super::parse::{BinOp, CmpOp, Func};
+use crate::score::quantity::parse_quantity;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::fmt::Write as _;
 
@@ -642,44 +643,29 @@ fn text_key(v: &Val) -> String {
     }
 }
 
-/// The money amount in 万元 that a text states: the first number in it, scaled by the unit
-/// written right after it (万元/万 as is, 元 ÷ 10000, 亿元/亿 × 10000), or, when none is
-/// written, by `unit` (the 计量单位 cell). `None` when there is no number or no money unit
-/// ("100%", "6次", "2023年10月"). Texts are folded first (full-width digits, spaces), and
-/// thousands separators dropped: "≤ 3,398.91 万元" → 3398.91.
-///
-/// A minimal reader for the budget checks; `score::quantity::parse_quantity` (another
-/// branch) reads target texts in full and should replace it once merged.
+/// The money amount in 万元 that a text states, read by [`parse_quantity`]: "≤3398.91万元",
+/// "小于等于79.73万元", "200.35万" as written, "5000元" ÷ 10000, "1.2亿元" × 10000; a bare number
+/// takes its unit from `unit` (the 计量单位 cell). `None` for text that is not one quantity,
+/// and for quantities that are not money ("100%", "6次", "2023年10月底前").
 fn money_in_text(v: &Val, unit: Option<&Val>) -> Option<Decimal> {
     let text = match v {
         Val::Num(d) => d.normalize().to_string(),
-        Val::Text(t) => crate::normalize::label_key(t),
+        Val::Text(t) => t.clone(),
         _ => return None,
     };
-    let start = text.find(|c: char| c.is_ascii_digit())?;
-    let body: String = text[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ',')
-        .collect();
-    let rest = &text[start + body.len()..];
-    let number: Decimal = body.replace(',', "").trim_end_matches('.').parse().ok()?;
-    let scale = |u: &str| -> Option<Decimal> {
-        if u.starts_with("万") {
-            Some(Decimal::ONE)
-        } else if u.starts_with("亿") {
-            Some(Decimal::from(10_000))
-        } else if u.starts_with('元') {
-            Some(Decimal::new(1, 4))
-        } else {
-            None
-        }
+    let mut q = parse_quantity(&text)?;
+    if let Some(Val::Text(u)) = unit {
+        q = q.with_unit_column(u);
+    }
+    let factor = match q.unit.as_str() {
+        _ if q.percent => return None,
+        "万元" | "万" => Decimal::ONE,
+        "千元" => Decimal::new(1, 1),
+        "元" => Decimal::new(1, 4),
+        "亿元" => Decimal::from(10_000),
+        _ => return None,
     };
-    let factor = if rest.is_empty() {
-        scale(&text_key(unit?))?
-    } else {
-        scale(rest)?
-    };
-    Some(number * factor)
+    Some(q.value * factor)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use super::compile::{compile_form, DefError, Form, Target};
 use super::def::Family;
-use crate::calc::{blank_data, BindError, Book};
+use crate::calc::{blank_data, BindError, Book, Scope};
 use crate::expr::CellId;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -149,6 +149,26 @@ impl Catalog {
                 }
             }
             overlapping_merges(&book, fi).map_err(|m| err("blocks".into(), m))?;
+            for (i, a) in form
+                .scoring
+                .iter()
+                .flat_map(|s| s.actual_from.iter())
+                .enumerate()
+            {
+                let scope = Scope {
+                    form: fi,
+                    row: None,
+                    col: None,
+                    template: true,
+                };
+                book.bind(&a.expr, scope).map_err(|e| {
+                    let field = format!("scoring.actual_from[{i}]（{}）.expr", a.id);
+                    match e {
+                        BindError::MissingForm(id) => err(field, format!("引用了不存在的表“{id}”")),
+                        BindError::Unknown(m) => err(field, m),
+                    }
+                })?;
+            }
         }
         if let Some(cycle) = find_cycle(&derived) {
             let first = &cycle[0];

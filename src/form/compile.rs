@@ -47,8 +47,32 @@ pub struct Form {
     pub blocks: Vec<Block>,
     pub derive: Vec<Rule>,
     pub check: Vec<Rule>,
+    pub scoring: Option<Scoring>,
     /// Sheet columns the widest block needs.
     pub width: u16,
+}
+
+/// The columns of the rows a 评（扣）分标准 scores (see [`ScoringDef`]).
+#[derive(Debug, Clone)]
+pub struct Scoring {
+    pub panel: String,
+    pub name: String,
+    pub rule: Option<String>,
+    pub target: String,
+    pub actual: Option<String>,
+    pub unit: Option<String>,
+    pub weight: String,
+    pub score: Option<String>,
+    pub actual_from: Vec<ActualFrom>,
+}
+
+/// An indicator whose actual value another form gives.
+#[derive(Debug, Clone)]
+pub struct ActualFrom {
+    pub id: String,
+    pub name: String,
+    pub indicators: Vec<String>,
+    pub expr: Expr,
 }
 
 #[derive(Debug, Clone)]
@@ -492,6 +516,10 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
     };
     let derive = compile_rules(&def.derive, "derive", Severity::Error)?;
     let check = compile_rules(&def.check, "check", Severity::Error)?;
+    let scoring = match &def.scoring {
+        Some(sd) => Some(compile_scoring(&ctx, sd, &blocks)?),
+        None => None,
+    };
 
     Ok(Form {
         file: file.to_string(),
@@ -511,6 +539,7 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
         blocks,
         derive,
         check,
+        scoring,
         width,
     })
 }
@@ -536,6 +565,81 @@ fn text_comparisons(e: &Expr) -> Result<(), String> {
         Expr::Call(_, args) => args.iter().try_for_each(text_comparisons),
         _ => Ok(()),
     }
+}
+
+fn compile_scoring(ctx: &Ctx, sd: &ScoringDef, blocks: &[Block]) -> Result<Scoring, DefError> {
+    let panel = blocks
+        .iter()
+        .flat_map(|b| b.panels.iter())
+        .find(|p| p.id == sd.panel)
+        .ok_or_else(|| ctx.err("scoring.panel", format!("未知的栏目组“{}”", sd.panel)))?;
+    if panel.list.is_none() {
+        return Err(ctx.err(
+            "scoring.panel",
+            format!("栏目组“{}”不是清单行（list），不能作为指标行", sd.panel),
+        ));
+    }
+    let named: [(&str, Option<&String>); 7] = [
+        ("name", Some(&sd.name)),
+        ("rule", sd.rule.as_ref()),
+        ("target", Some(&sd.target)),
+        ("actual", sd.actual.as_ref()),
+        ("unit", sd.unit.as_ref()),
+        ("weight", Some(&sd.weight)),
+        ("score", sd.score.as_ref()),
+    ];
+    for (field, col) in named {
+        let Some(col) = col else { continue };
+        let Some(c) = panel.column(col) else {
+            return Err(ctx.err(
+                format!("scoring.{field}"),
+                format!("栏目组“{}”没有列“{col}”", sd.panel),
+            ));
+        };
+        let numeric = matches!(field, "weight" | "score");
+        if numeric != c.kind.is_numeric() {
+            return Err(ctx.err(
+                format!("scoring.{field}"),
+                format!(
+                    "列“{col}”的类型为 {:?}，{}",
+                    c.kind,
+                    if numeric {
+                        "分值、得分列应为数字列（score）"
+                    } else {
+                        "指标名称、评分标准、指标值、实际完成值、计量单位列应为文字列（text）"
+                    }
+                ),
+            ));
+        }
+    }
+    let mut actual_from = Vec::new();
+    for (i, a) in sd.actual_from.iter().enumerate() {
+        let field = format!("scoring.actual_from[{i}]（{}）", a.id);
+        if sd.actual.is_none() {
+            return Err(ctx.err(field, "没有实际完成值列（scoring.actual），无从核对"));
+        }
+        if a.indicators.is_empty() {
+            return Err(ctx.err(format!("{field}.indicators"), "至少给出一个指标名称"));
+        }
+        let expr = parse(&a.expr).map_err(|m| ctx.err(format!("{field}.expr"), m))?;
+        actual_from.push(ActualFrom {
+            id: a.id.clone(),
+            name: a.name.clone(),
+            indicators: a.indicators.clone(),
+            expr,
+        });
+    }
+    Ok(Scoring {
+        panel: sd.panel.clone(),
+        name: sd.name.clone(),
+        rule: sd.rule.clone(),
+        target: sd.target.clone(),
+        actual: sd.actual.clone(),
+        unit: sd.unit.clone(),
+        weight: sd.weight.clone(),
+        score: sd.score.clone(),
+        actual_from,
+    })
 }
 
 pub fn grid_cols(c: &GridCellDef) -> u16 {

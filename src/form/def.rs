@@ -72,6 +72,9 @@ pub struct FormFile {
     pub derive: Vec<RuleDef>,
     #[serde(default)]
     pub check: Vec<RuleDef>,
+    /// Indicator rows scored by a 评（扣）分标准 (performance forms, budget-09/10).
+    #[serde(default)]
+    pub scoring: Option<ScoringDef>,
 }
 
 fn default_unit_label() -> String {
@@ -386,4 +389,48 @@ pub struct RuleDef {
     /// Checks only: Chinese message template; `{expected}`, `{found}` are filled in.
     #[serde(default)]
     pub message: Option<String>,
+}
+
+/// Which columns of a list panel make an indicator row that a 评（扣）分标准 scores.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScoringDef {
+    /// The list panel of the indicator rows.
+    pub panel: String,
+    /// Column naming the indicator in messages (三级指标).
+    pub name: String,
+    /// Column holding the 评（扣）分标准. Without one, a 年度指标值 text that reads as a rule is
+    /// the rule (seed 000 附件2 writes the rule there).
+    #[serde(default)]
+    pub rule: Option<String>,
+    /// 年度指标值.
+    pub target: String,
+    /// 实际完成值; forms without one (targets tables) are only described, never scored.
+    #[serde(default)]
+    pub actual: Option<String>,
+    /// 计量单位 column, when the unit is written apart from the value.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// 分值.
+    pub weight: String,
+    /// 自评得分.
+    #[serde(default)]
+    pub score: Option<String>,
+    /// Indicators whose 实际完成值 follows from another form (perf-base).
+    #[serde(default)]
+    pub actual_from: Vec<ActualFromDef>,
+}
+
+/// "在职人员控制率 is perf-base's 控制率": the indicators it applies to and the expression.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActualFromDef {
+    /// Stable id (used in JSON findings).
+    pub id: String,
+    /// Chinese name of the check for messages ("在职人员控制率等于基础数据表的控制率").
+    pub name: String,
+    /// Indicator names (三级指标) it applies to, compared without spaces and punctuation.
+    pub indicators: Vec<String>,
+    /// The actual value as an expression over other forms ("'perf-base'!staff_rate").
+    pub expr: String,
 }

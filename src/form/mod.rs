@@ -7,7 +7,9 @@ mod def;
 
 pub use catalog::Catalog;
 pub use compile::{
-    compile_form, grid_cols, grid_rows, Block, DefError, FixedRow, Form, Panel, Rule, Severity,
-    Target,
+    compile_form, grid_cols, grid_rows, ActualFrom, Block, DefError, FixedRow, Form, Panel, Rule,
+    Scoring, Severity, Target,
 };
-pub use def::{ColKind, ColumnDef, EmptyNoteDef, Family, GridCellDef, HeaderCellDef, ListDef};
+pub use def::{
+    ColKind, ColumnDef, EmptyNoteDef, Family, GridCellDef, HeaderCellDef, ListDef, ScoringDef,
+};

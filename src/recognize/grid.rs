@@ -106,13 +106,8 @@ fn find_label(rd: &Reader, key: &str, from: u32, to: u32) -> Option<(u32, u16, O
                 return Some((r, c, None));
             }
             // "其中：一般公共预算：3,660.33" — the value written after the label.
-            for (lk, _) in [(key, ()), (bare.as_str(), ())] {
+            for lk in [key, bare.as_str()] {
                 if let Some(rest) = k.strip_prefix(lk).and_then(|s| s.strip_prefix(':')) {
-                    let original = t
-                        .splitn(2, lk.chars().last().unwrap_or(':'))
-                        .nth(1)
-                        .unwrap_or("");
-                    let _ = original;
                     return Some((r, c, Some(rest.to_string())));
                 }
             }

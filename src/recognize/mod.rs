@@ -31,7 +31,7 @@ pub struct Recognized<'c> {
 
 #[derive(Debug)]
 pub enum Outcome<'c> {
-    Form(Recognized<'c>),
+    Form(Box<Recognized<'c>>),
     Skipped { sheet: String, reason: String },
 }
 
@@ -40,7 +40,7 @@ pub fn recognize_workbook<'c>(catalog: &'c Catalog, wb: &Workbook) -> Vec<Outcom
     wb.sheets
         .iter()
         .map(|sheet| match identify(catalog, sheet) {
-            Some(form) => Outcome::Form(recognize_sheet(form, sheet)),
+            Some(form) => Outcome::Form(Box::new(recognize_sheet(form, sheet))),
             None => Outcome::Skipped {
                 sheet: sheet.name.clone(),
                 reason: if sheet.rows.iter().all(|r| r.iter().all(Cell::is_empty)) {
@@ -112,7 +112,7 @@ pub fn identify<'c>(catalog: &'c Catalog, sheet: &Sheet) -> Option<&'c Form> {
             }
         }
         let no = label_key(&form.table_no);
-        if !no.starts_with("附件") && top.iter().any(|t| *t == no) {
+        if !no.starts_with("附件") && top.contains(&no) {
             score += 50;
         }
         if score > 0 && best.is_none_or(|(s, _)| score > s) {

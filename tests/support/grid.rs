@@ -22,7 +22,7 @@
 //!     text "'x";
 //!   - escapes: `\n` is a line break inside the cell, `\t` a TAB, `\\` a backslash; any other
 //!     backslash sequence is an error.
-//!   Spaces are significant (a leading "   1、" indent or a full-width "　" cell is kept).
+//!     Spaces are significant (a leading "   1、" indent or a full-width "　" cell is kept).
 //! * Directive lines start with `# ` and are not rows (addresses are A1 style, 1-based):
 //!   - `# merge A1:F1` — a merged range. Only its top-left cell may hold a value; ranges may
 //!     not overlap.
@@ -31,8 +31,8 @@
 //!   - `# note: …` — a transcription note (reconstruction decisions, quirks); kept in
 //!     `GridSheet::notes`.
 //!   - `# source: …` — where the table is in the source text; kept in `GridSheet::notes`.
-//!   Before the first sheet, any `#` line is a free comment. Any other `# ` line inside a sheet
-//!   is an error (it catches typos in directives).
+//!     Before the first sheet, any `#` line is a free comment. Any other `# ` line inside a sheet
+//!     is an error (it catches typos in directives).
 //! * A malformed fixture makes `load` panic with `file:line`.
 //!
 //! Row and column indexes in the API are 0-based (`(row, col)`), as in rust_xlsxwriter and

@@ -1,0 +1,574 @@
+//! Scores the indicator rows of forms that declare `[scoring]`: finds each row's 评（扣）分标准,
+//! computes the 自评得分 it gives, audits the reported score and the stated full marks, checks
+//! actual values another form gives (perf-base), and tells `fix` what to fill and with which
+//! Excel formula.
+//!
+//! Where the rule is: the form's rule column when it has one (budget-09/10), else the 年度指标值
+//! text when that reads as a rule (seed 000 附件2); any other 年度指标值 is a target, and its row
+//! is left to the person. A reported score is compared with the computed one at the precision
+//! it is shown with (a reported 8 agrees with 7.97).
+
+use super::quantity::{parse_quantity, Quantity};
+use super::rules::{parse_rule, FailOutcome, Rule, RuleKind, Scored, Shape};
+use super::text::{excel_num, fmt_num};
+use crate::calc::{agree, Agreement, BindError, Book, Calc, Scope, Settled};
+use crate::check::{cell_a1, Finding};
+use crate::expr::{round_dp, Addresses, CellId, Val};
+use crate::form::{ColKind, Scoring};
+use crate::model::{RowData, RowKind};
+use rust_decimal::Decimal;
+
+/// Scores are filled and compared with two decimals at most.
+pub const SCORE_DP: u32 = 2;
+
+/// Where a row's rule text was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleSource {
+    /// The form's 评（扣）分标准 column.
+    Column,
+    /// The 年度指标值 cell, which holds a rule instead of a target.
+    Target,
+}
+
+/// One indicator row, read for scoring.
+#[derive(Debug, Clone)]
+pub struct Indicator {
+    pub form: usize,
+    pub row: String,
+    /// 三级指标 (or the row key when unnamed).
+    pub name: String,
+    /// The rule text and where it was, when the row has one.
+    pub rule_text: Option<(String, RuleSource)>,
+    /// The rule it reads as (`None`: not a rule, left to the person).
+    pub rule: Option<Rule>,
+    /// The 年度指标值 as a quantity (`None` when it is text or holds the rule).
+    pub target: Option<Quantity>,
+    pub actual: Option<Quantity>,
+    pub weight: Option<Decimal>,
+    /// The 自评得分 as filled.
+    pub reported: Val,
+    /// What the rule gives for these values (`None`: a person decides, or values missing).
+    pub expected: Option<Scored>,
+}
+
+impl Indicator {
+    /// The expected score at the precision scores are written with.
+    pub fn expected_score(&self) -> Option<Decimal> {
+        self.expected
+            .as_ref()
+            .map(|s| round_dp(s.score, SCORE_DP).normalize())
+    }
+
+    /// The Excel formula (no leading '=') giving [`Indicator::expected_score`] from the weight
+    /// cell at `weight_a1`. The actual and target values are written into the formula as
+    /// numbers: their cells hold text ("≥6次", "75%") a formula cannot read reliably.
+    pub fn excel_formula(&self, weight_a1: &str) -> Option<String> {
+        self.expected.as_ref()?;
+        let rule = self.rule.as_ref()?;
+        let actual = self.actual.as_ref()?;
+        let (a, t) = rule.cell_values(self.target.as_ref(), actual)?;
+        let t = t.map(excel_num);
+        let f = rule.excel_formula(&excel_num(a), t.as_deref(), weight_a1, self.target.as_ref())?;
+        Some(format!("ROUND({f},{SCORE_DP})"))
+    }
+}
+
+fn text_of(v: &Val) -> Option<String> {
+    match v {
+        Val::Text(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
+        Val::Num(d) => Some(d.normalize().to_string()),
+        _ => None,
+    }
+}
+
+fn number_of(v: &Val) -> Option<Decimal> {
+    match v {
+        Val::Num(d) => Some(*d),
+        _ => None,
+    }
+}
+
+/// Placeholders that mean "no rule" in a rule column.
+fn says_nothing(text: &str) -> bool {
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    matches!(
+        t.as_str(),
+        "无" | "/" | "／" | "-" | "—" | "——" | "--" | "\\"
+    )
+}
+
+/// Every indicator row of form `fi` that has something to score or describe: a rule text or
+/// a 年度指标值. Forms without `[scoring]` have none.
+pub fn indicators(book: &Book, fi: usize) -> Vec<Indicator> {
+    let (form, data) = (book.forms[fi].0, &book.forms[fi].1);
+    let Some(sc) = &form.scoring else {
+        return Vec::new();
+    };
+    data.rows
+        .iter()
+        .filter(|r| r.panel == sc.panel && r.kind == RowKind::List)
+        .filter_map(|r| read_row(fi, sc, r))
+        .collect()
+}
+
+fn read_row(fi: usize, sc: &Scoring, r: &RowData) -> Option<Indicator> {
+    let unit = sc.unit.as_ref().and_then(|u| text_of(&r.get(u)));
+    let with_unit = |q: Quantity| match &unit {
+        Some(u) => q.with_unit_column(u),
+        None => q,
+    };
+    let target_text = text_of(&r.get(&sc.target)).filter(|t| !says_nothing(t));
+    let rule_text = match &sc.rule {
+        Some(col) => text_of(&r.get(col))
+            .filter(|t| !says_nothing(t))
+            .map(|t| (t, RuleSource::Column)),
+        None => target_text
+            .clone()
+            .filter(|t| parse_rule(t).is_some())
+            .map(|t| (t, RuleSource::Target)),
+    };
+    if rule_text.is_none() && target_text.is_none() {
+        return None;
+    }
+    let rule = rule_text.as_ref().and_then(|(t, _)| parse_rule(t));
+    let target = match rule_text.as_ref().map(|(_, s)| *s) {
+        Some(RuleSource::Target) => None,
+        _ => target_text
+            .as_deref()
+            .and_then(parse_quantity)
+            .map(with_unit),
+    };
+    let actual = sc
+        .actual
+        .as_ref()
+        .and_then(|c| text_of(&r.get(c)))
+        .and_then(|t| parse_quantity(&t))
+        .map(with_unit);
+    let weight = number_of(&r.get(&sc.weight));
+    let reported = sc.score.as_ref().map_or(Val::Blank, |c| r.get(c));
+    let expected = match (&rule, &actual, weight) {
+        (Some(rule), Some(a), Some(w)) => rule.score(target.as_ref(), a, w),
+        _ => None,
+    };
+    let name = text_of(&r.get(&sc.name))
+        .map(|n| n.split_whitespace().collect::<Vec<_>>().join(""))
+        .unwrap_or_else(|| r.key.clone());
+    Some(Indicator {
+        form: fi,
+        row: r.key.clone(),
+        name,
+        rule_text,
+        rule,
+        target,
+        actual,
+        weight,
+        reported,
+        expected,
+    })
+}
+
+/// Chinese name of a rule shape.
+pub fn shape_name(shape: Shape) -> &'static str {
+    match shape {
+        Shape::Tiers => "分档计分",
+        Shape::DeductPerPoint => "超限扣分",
+        Shape::LinearAboveFloor => "线性计分",
+        Shape::DeviationBands => "偏离度分档计分",
+        Shape::Proportional => "按比例计分",
+        Shape::PassFail => "达标计分",
+        Shape::Checklist => "逐项计分",
+    }
+}
+
+/// Whether a machine can score a rule, and what it needs, in Chinese.
+pub fn scorability(rule: &Rule) -> (bool, &'static str) {
+    match &rule.kind {
+        RuleKind::Checklist(_) => (false, "否：逐项内容需人工判断"),
+        RuleKind::PassFail(pf)
+            if pf.exception.is_some()
+                || !pf.levels.is_empty()
+                || pf.on_fail == FailOutcome::Judgement =>
+        {
+            (
+                true,
+                "部分：年度指标值与实际完成值为数值且达标时得满分；未达标时的扣分由人工判断",
+            )
+        }
+        RuleKind::Tiers(_) => (true, "可以：实际完成值为数值时自动计分，可写成 Excel 公式"),
+        RuleKind::DeductPerPoint(d) if d.limit.is_some() => {
+            (true, "可以：实际完成值为数值时自动计分，可写成 Excel 公式")
+        }
+        _ => (
+            true,
+            "可以：年度指标值与实际完成值为数值时自动计分，可写成 Excel 公式",
+        ),
+    }
+}
+
+/// Every finding about indicator scores and actual values of the book's forms.
+pub fn audit(book: &Book, calc: &Calc) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for fi in 0..book.forms.len() {
+        let Some(sc) = &book.forms[fi].0.scoring else {
+            continue;
+        };
+        let Some(score_col) = &sc.score else { continue };
+        for ind in indicators(book, fi) {
+            score_findings(book, sc, score_col, &ind, &mut out);
+        }
+        actual_findings(book, calc, fi, sc, &mut out);
+    }
+    out
+}
+
+struct At<'b, 'a> {
+    book: &'b Book<'a>,
+    fi: usize,
+}
+
+impl At<'_, '_> {
+    fn a1(&self, c: &CellId) -> Option<String> {
+        cell_a1(self.book, c, self.fi)
+    }
+    /// "附件2 H15（在职人员控制率·自评得分）".
+    fn place(&self, c: &CellId) -> String {
+        let form = self.book.forms[self.fi].0;
+        let at = self.a1(c).map(|a| format!(" {a}")).unwrap_or_default();
+        format!("{}{at}（{}）", form.table_no, self.book.describe(c))
+    }
+    #[allow(clippy::too_many_arguments)]
+    fn finding(
+        &self,
+        severity: &'static str,
+        rule: &str,
+        cell: &CellId,
+        related: &[CellId],
+        expected: Option<String>,
+        found: Option<String>,
+        message: String,
+        fixable: bool,
+    ) -> Finding {
+        let (form, data) = (self.book.forms[self.fi].0, &self.book.forms[self.fi].1);
+        Finding {
+            severity,
+            rule: rule.to_string(),
+            form: form.id.clone(),
+            sheet: data.sheet.clone(),
+            cell: self.a1(cell),
+            related: related.iter().filter_map(|c| self.a1(c)).collect(),
+            expected,
+            found,
+            message,
+            target: Some(cell.clone()),
+            fixable,
+        }
+    }
+}
+
+fn score_findings(
+    book: &Book,
+    sc: &Scoring,
+    score_col: &str,
+    ind: &Indicator,
+    out: &mut Vec<Finding>,
+) {
+    let at = At { book, fi: ind.form };
+    let cell = |col: &str| CellId::new(ind.form, ind.row.clone(), col);
+    let rule_cell = match ind.rule_text.as_ref().map(|(_, s)| *s) {
+        Some(RuleSource::Column) => sc.rule.as_deref().map(cell),
+        Some(RuleSource::Target) => Some(cell(&sc.target)),
+        None => None,
+    };
+    let Some(rule) = &ind.rule else {
+        // A rule column that holds something no machine can score: the person scores it.
+        if let (Some((text, RuleSource::Column)), Some(rc)) = (&ind.rule_text, &rule_cell) {
+            out.push(at.finding(
+                "info",
+                "rule-unreadable",
+                rc,
+                &[],
+                None,
+                None,
+                format!(
+                    "{}：评（扣）分标准“{text}”不是可自动计分的规则，该指标的自评得分由人工评定",
+                    at.place(rc)
+                ),
+                false,
+            ));
+        }
+        return;
+    };
+    let weight_cell = cell(&sc.weight);
+    let score_cell = cell(score_col);
+    let rel: Vec<CellId> = rule_cell.iter().cloned().collect();
+    if let (Some(stated), Some(w)) = (rule.stated_full_points(), ind.weight) {
+        if stated != w {
+            out.push(at.finding(
+                "warning",
+                "rule-full-points",
+                &weight_cell,
+                &rel,
+                Some(fmt_num(stated)),
+                Some(fmt_num(w)),
+                format!(
+                    "{}：评（扣）分标准写明满分 {} 分，而本行分值为 {} 分；请统一二者（自评得分按分值 {} 分计算）",
+                    at.place(&weight_cell),
+                    fmt_num(stated),
+                    fmt_num(w),
+                    fmt_num(w)
+                ),
+                false,
+            ));
+        }
+    }
+    let (Some(scored), Some(exp)) = (&ind.expected, ind.expected_score()) else {
+        return;
+    };
+    let mut related = rel.clone();
+    related.extend(sc.actual.as_deref().map(cell));
+    related.push(weight_cell.clone());
+    let why = format!(
+        "评（扣）分标准理解为{}；{}",
+        rule.explain(),
+        scored.explanation
+    );
+    match &ind.reported {
+        v if v.is_blank() => out.push(at.finding(
+            "info",
+            "indicator-score",
+            &score_cell,
+            &related,
+            Some(fmt_num(exp)),
+            None,
+            format!(
+                "{}：未填写自评得分，按评（扣）分标准应为 {} 分。{why}",
+                at.place(&score_cell),
+                fmt_num(exp)
+            ),
+            true,
+        )),
+        Val::Num(_) => {
+            let expected = Val::Num(exp);
+            if agree(ColKind::Score, &ind.reported, &expected, 1) != Agreement::Exact {
+                let found = ind.reported.num().normalize();
+                out.push(at.finding(
+                    "warning",
+                    "indicator-score",
+                    &score_cell,
+                    &related,
+                    Some(fmt_num(exp)),
+                    Some(fmt_num(found)),
+                    format!(
+                        "{}：按评（扣）分标准应得 {} 分，填报 {} 分。{why}",
+                        at.place(&score_cell),
+                        fmt_num(exp),
+                        fmt_num(found)
+                    ),
+                    false,
+                ));
+            }
+        }
+        // Text in a score cell is reported when the workbook is read.
+        _ => {}
+    }
+}
+
+/// Letters and digits only, for matching indicator names ("“三公经费”控制率" ~ "三公经费控制率").
+fn name_key(s: &str) -> String {
+    s.chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// The actual value as a fraction, as a percent cell holds it, and the decimals it is shown with
+/// (as a fraction): "79.85%" → (0.7985, 4); a bare number of at most 2 is a fraction already.
+fn as_fraction(q: &Quantity) -> Option<(Decimal, u32)> {
+    if q.cmp.is_some() {
+        return None;
+    }
+    let scale = q.value.normalize().scale();
+    if q.percent {
+        Some((q.fraction(), scale + 2))
+    } else if q.unit.is_empty() && q.value <= Decimal::TWO {
+        Some((q.value, scale))
+    } else if q.unit.is_empty() {
+        Some((q.value / Decimal::ONE_HUNDRED, scale + 2))
+    } else {
+        None
+    }
+}
+
+fn actual_findings(book: &Book, calc: &Calc, fi: usize, sc: &Scoring, out: &mut Vec<Finding>) {
+    let Some(actual_col) = &sc.actual else { return };
+    if sc.actual_from.is_empty() {
+        return;
+    }
+    let at = At { book, fi };
+    let env = Settled { book, calc };
+    let rows: Vec<&RowData> = book.forms[fi]
+        .1
+        .rows
+        .iter()
+        .filter(|r| r.panel == sc.panel && r.kind == RowKind::List)
+        .collect();
+    for a in &sc.actual_from {
+        let keys: Vec<String> = a.indicators.iter().map(|i| name_key(i)).collect();
+        let matching: Vec<&&RowData> = rows
+            .iter()
+            .filter(|r| {
+                text_of(&r.get(&sc.name))
+                    .is_some_and(|n| keys.iter().any(|k| name_key(&n).contains(k.as_str())))
+            })
+            .collect();
+        if matching.is_empty() {
+            continue;
+        }
+        let scope = Scope {
+            form: fi,
+            row: None,
+            col: None,
+            template: false,
+        };
+        let bound = match book.bind(&a.expr, scope) {
+            Ok(b) => b,
+            Err(BindError::MissingForm(other)) => {
+                out.push(Finding {
+                    severity: "info",
+                    rule: "cross-table-skipped".into(),
+                    form: book.forms[fi].0.id.clone(),
+                    sheet: book.forms[fi].1.sheet.clone(),
+                    cell: None,
+                    related: vec![],
+                    expected: None,
+                    found: None,
+                    message: format!(
+                        "工作簿中没有 {other}，{}与它之间的表间核对已跳过",
+                        book.forms[fi].0.table_no
+                    ),
+                    target: None,
+                    fixable: false,
+                });
+                continue;
+            }
+            Err(BindError::Unknown(_)) => continue,
+        };
+        let Val::Num(expected) = bound.eval(&env) else {
+            continue;
+        };
+        let mut reads = Vec::new();
+        bound.cells(&mut reads);
+        for row in matching {
+            let cell = CellId::new(fi, row.key.clone(), actual_col.clone());
+            let Some(text) = text_of(&row.get(actual_col)) else {
+                continue;
+            };
+            let Some((found, dp)) = parse_quantity(&text).as_ref().and_then(as_fraction) else {
+                continue;
+            };
+            if round_dp(expected, dp.min(10)) == found {
+                continue;
+            }
+            let shown = pct(round_dp(expected, 4));
+            let sources: Vec<String> = reads.iter().filter_map(|c| cell_a1(book, c, fi)).collect();
+            out.push(at.finding(
+                "warning",
+                &a.id,
+                &cell,
+                &reads,
+                Some(shown.clone()),
+                Some(text.clone()),
+                format!(
+                    "{}：{}，按{}应为 {shown}，填报 {text}",
+                    at.place(&cell),
+                    a.name,
+                    if sources.is_empty() {
+                        "基础数据".to_string()
+                    } else {
+                        sources.join("、")
+                    }
+                ),
+                false,
+            ));
+        }
+    }
+}
+
+fn pct(fraction: Decimal) -> String {
+    format!("{:.2}%", fraction * Decimal::ONE_HUNDRED)
+}
+
+/// A score `fix` fills into an empty 自评得分 cell.
+#[derive(Debug, Clone)]
+pub struct ScoreFill {
+    pub cell: CellId,
+    pub value: Decimal,
+    /// The rule's explanation and the computation, in Chinese (for the cell's note).
+    pub explanation: String,
+    indicator: Indicator,
+    weight: CellId,
+}
+
+impl ScoreFill {
+    /// The Excel formula (no leading '=') for the cell, with the weight cell addressed by
+    /// `addr` (the written workbook's placement); `None` where the rule has no formula.
+    pub fn formula(&self, addr: &dyn Addresses) -> Option<String> {
+        let w = addr.a1(&self.weight, self.cell.form)?;
+        self.indicator.excel_formula(&w)
+    }
+}
+
+/// The empty 自评得分 cells a rule can score, with their values (judged and filled scores are
+/// left alone).
+pub fn score_fills(book: &Book) -> Vec<ScoreFill> {
+    let mut out = Vec::new();
+    for fi in 0..book.forms.len() {
+        let Some(sc) = &book.forms[fi].0.scoring else {
+            continue;
+        };
+        let Some(score_col) = &sc.score else { continue };
+        for ind in indicators(book, fi) {
+            if !ind.reported.is_blank() {
+                continue;
+            }
+            let (Some(value), Some(scored), Some(rule)) =
+                (ind.expected_score(), &ind.expected, &ind.rule)
+            else {
+                continue;
+            };
+            out.push(ScoreFill {
+                cell: CellId::new(fi, ind.row.clone(), score_col.clone()),
+                value,
+                explanation: format!(
+                    "按评（扣）分标准计算：{}；{}",
+                    rule.explain(),
+                    scored.explanation
+                ),
+                weight: CellId::new(fi, ind.row.clone(), sc.weight.clone()),
+                indicator: ind.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// Fills every empty 自评得分 a rule can score into the book's values (before `compute`, so
+/// that 总分 follows) and returns what was filled.
+pub fn fill_empty_scores(book: &mut Book) -> Vec<ScoreFill> {
+    let fills = score_fills(book);
+    for f in &fills {
+        if let Some(row) = book.forms[f.cell.form].1.row_mut(&f.cell.row) {
+            row.values.insert(f.cell.col.clone(), Val::Num(f.value));
+        }
+    }
+    fills
+}
+
+/// For the writer ([`crate::write::WriteOptions::formulas`]): each filled score's formula,
+/// addressed in the written workbook's placement.
+pub fn fill_formulas(
+    fills: &[ScoreFill],
+    addr: &dyn Addresses,
+) -> std::collections::HashMap<CellId, String> {
+    fills
+        .iter()
+        .filter_map(|f| Some((f.cell.clone(), f.formula(addr)?)))
+        .collect()
+}

@@ -1,0 +1,147 @@
+//! A clerk cannot overwrite a formula by accident but can unprotect: every template sheet is
+//! protected without a password, derived cells use a locked style and input cells an
+//! unlocked one, amounts only take numbers and 自评得分 only 0 … the row's 分值 (read from the
+//! sheets' XML, which calamine does not expose).
+
+use calamine::{open_workbook, Reader, Xlsx};
+use fiscalform::form::{Catalog, Family};
+use std::io::Read;
+use std::path::PathBuf;
+
+fn part(path: &std::path::Path, name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut s = String::new();
+    zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+    s
+}
+
+/// Style index of a cell (`<c r="C33" s="7"`), or 0.
+fn style_of(sheet_xml: &str, a1: &str) -> usize {
+    let key = format!("<c r=\"{a1}\"");
+    let Some(i) = sheet_xml.find(&key) else {
+        return 0;
+    };
+    let rest = &sheet_xml[i..];
+    let end = rest.find('>').unwrap();
+    rest[..end]
+        .split(" s=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Whether cell style `xf` of styles.xml is unlocked.
+fn unlocked(styles: &str, xf: usize) -> bool {
+    let cell_xfs = &styles[styles.find("<cellXfs").unwrap()..];
+    let xfs: Vec<&str> = cell_xfs.split("<xf ").skip(1).collect();
+    let this = xfs[xf];
+    let this = &this[..this
+        .find("</xf>")
+        .or_else(|| this.find("/>"))
+        .unwrap_or(this.len())];
+    this.contains("locked=\"0\"")
+}
+
+fn write(family: Family, name: &str) -> PathBuf {
+    let catalog = Catalog::embedded().unwrap();
+    let forms: Vec<_> = catalog.family(family).collect();
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("protection");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    fiscalform::cli::write_template(&forms, Some("2023"), Some("测试单位"), &path).unwrap();
+    path
+}
+
+#[test]
+fn sheets_are_protected_without_password_formulas_locked_inputs_open() {
+    let path = write(Family::Final, "final.xlsx");
+    let styles = part(&path, "xl/styles.xml");
+    let wb: Xlsx<_> = open_workbook(&path).unwrap();
+    assert_eq!(wb.sheet_names().len(), 9);
+    for i in 1..=9 {
+        let xml = part(&path, &format!("xl/worksheets/sheet{i}.xml"));
+        let prot = &xml[xml.find("<sheetProtection").expect("sheet protected")..];
+        let prot = &prot[..prot.find("/>").unwrap()];
+        assert!(
+            !prot.contains("password"),
+            "sheet {i} protected without a password: {prot}"
+        );
+    }
+    // 公开01表: line 27 本年收入合计 (C33) is a formula, line 1 (C7) an input.
+    let s1 = part(&path, "xl/worksheets/sheet1.xml");
+    assert!(
+        s1.contains("<c r=\"C33\"")
+            && s1[s1.find("<c r=\"C33\"").unwrap()..]
+                .split("</c>")
+                .next()
+                .unwrap()
+                .contains("<f>")
+    );
+    assert!(
+        !unlocked(&styles, style_of(&s1, "C33")),
+        "formula cell locked"
+    );
+    assert!(
+        unlocked(&styles, style_of(&s1, "C7")),
+        "input cell unlocked"
+    );
+    // 公开02表: codes and names of the 科目 rows are typed by the clerk.
+    let s2 = part(&path, "xl/worksheets/sheet2.xml");
+    assert!(
+        unlocked(&styles, style_of(&s2, "A8")),
+        "code cell of a 科目 row unlocked"
+    );
+    assert!(
+        unlocked(&styles, style_of(&s2, "B8")),
+        "name cell of a 科目 row unlocked"
+    );
+    assert!(
+        !unlocked(&styles, style_of(&s2, "C8")),
+        "本年收入合计 of a 科目 row is a formula"
+    );
+    // Amount inputs only take numbers.
+    assert!(
+        s1.contains("<dataValidation type=\"decimal\""),
+        "amount validation"
+    );
+    assert!(s1.contains("sqref=\"C7\""), "line 1 validated");
+}
+
+#[test]
+fn self_evaluation_scores_are_bounded_by_the_rows_weight() {
+    let path = write(Family::Perf, "perf.xlsx");
+    let wb: Xlsx<_> = open_workbook(&path).unwrap();
+    let i = wb
+        .sheet_names()
+        .iter()
+        .position(|n| n == "附件2")
+        .expect("perf-dept sheet")
+        + 1;
+    let xml = part(&path, &format!("xl/worksheets/sheet{i}.xml"));
+    let custom: Vec<&str> = xml
+        .split("<dataValidation type=\"custom\"")
+        .skip(1)
+        .collect();
+    assert!(
+        !custom.is_empty(),
+        "自评得分 cells have a custom validation"
+    );
+    for v in &custom {
+        let formula = v
+            .split("<formula1>")
+            .nth(1)
+            .unwrap()
+            .split("</formula1>")
+            .next()
+            .unwrap()
+            .replace("&gt;", ">")
+            .replace("&lt;", "<");
+        assert!(
+            formula.starts_with("AND(ISNUMBER(")
+                && formula.contains(">=0")
+                && formula.contains("<="),
+            "{formula}"
+        );
+    }
+}
