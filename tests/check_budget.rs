@@ -3,7 +3,6 @@
 //! cell it names when one cell is broken; and layout variants read to the same values.
 
 #[path = "support/grid.rs"]
-#[allow(dead_code)]
 mod grid;
 #[path = "support/lo.rs"]
 mod lo;
@@ -191,57 +190,65 @@ fn seed_002_as_published_gives_exactly_its_real_inconsistencies() {
     let book = seed();
     let (code, all) = check(&book, "published");
     assert_eq!(code, 1, "errors give exit code 1");
-    let ten = |rule: &'static str| ("budget-10", rule);
-    let nine = |rule: &'static str| ("budget-09", rule);
-    // (form, rule, severity, cell, expected, found)
-    let want: Vec<((&str, &str), &str, String, &str, &str)> = vec![
+    // form, rule, severity, cell, expected, found
+    let f = |form: &str, rule: &str, sev: &str, cell: String, exp: &str, found: &str| {
+        [form, rule, sev, &cell, exp, found].map(str::to_string)
+    };
+    let want = vec![
         // Each project's indicator weights add to 60, 30 and 90, not 100 (FORMS.md: warning).
-        (
-            nine("project-weights-100"),
+        f(
+            "budget-09",
+            "project-weights-100",
             "warning",
             at(S09, "长株潭一体化发展宣传经费", 0).a1(&book),
             "100",
             "60",
         ),
-        (
-            nine("project-weights-100"),
+        f(
+            "budget-09",
+            "project-weights-100",
             "warning",
             at(S09, "长株潭一体化改革经费", 0).a1(&book),
             "100",
             "30",
         ),
-        (
-            nine("project-weights-100"),
+        f(
+            "budget-09",
+            "project-weights-100",
             "warning",
             at(S09, "南部片区建设工作经费", 0).a1(&book),
             "100",
             "90",
         ),
         // Each unit's weights add to 90: 4×5 + 5×3 + 5 + 20 + 10 + 10 + 10.
-        (
-            ten("unit-weights-100"),
+        f(
+            "budget-10",
+            "unit-weights-100",
             "error",
             at(S10, CENTRE, 0).a1(&book),
             "100",
             "90",
         ),
-        (
-            ten("unit-weights-100"),
+        f(
+            "budget-10",
+            "unit-weights-100",
             "error",
             at(S10, OFFICE, 0).a1(&book),
             "100",
             "90",
         ),
         // The second unit prints no 一级指标 for its 经济/社会效益 indicators.
-        (
-            ten("level1-known"),
+        f(
+            "budget-10",
+            "level1-known",
             "error",
             at(S10, "中心各项工作有序开展", -2).nth(2).a1(&book),
             "产出指标、效益指标、成本指标、满意度指标",
             "空",
         ),
-        (
-            ten("level1-known"),
+        f(
+            "budget-10",
+            "level1-known",
             "error",
             at(S10, "工作水平和效率提高", -2).nth(1).a1(&book),
             "产出指标、效益指标、成本指标、满意度指标",
@@ -249,15 +256,17 @@ fn seed_002_as_published_gives_exactly_its_real_inconsistencies() {
         ),
         // 成本控制在预算范围内 ≤ 3398.91万元 against the units' 598.49 and 340.42 (the second
         // unit prints the amount in 计量单位, its 指标值 empty).
-        (
-            ten("cost-ceiling-is-fund"),
+        f(
+            "budget-10",
+            "cost-ceiling-is-fund",
             "warning",
             at(S10, "成本控制在预算范围内", 2).a1(&book),
             "598.49",
             "3398.91",
         ),
-        (
-            ten("cost-ceiling-is-fund"),
+        f(
+            "budget-10",
+            "cost-ceiling-is-fund",
             "warning",
             at(S10, "成本控制在预算范围内", 2).nth(1).a1(&book),
             "340.42",
@@ -266,49 +275,39 @@ fn seed_002_as_published_gives_exactly_its_real_inconsistencies() {
         // By expenditure nature the amounts stand swapped against 部门公开表01/03 (基本支出
         // 598.49, 项目支出 340.42): 340.42 under the office's 基本支出, 598.49 under the
         // centre's 项目支出.
-        (
-            ten("basic-vs-budget-03"),
+        f(
+            "budget-10",
+            "basic-vs-budget-03",
             "warning",
             at(S10, OFFICE, 6).a1(&book),
             "598.49",
             "340.42",
         ),
-        (
-            ten("project-vs-budget-03"),
+        f(
+            "budget-10",
+            "project-vs-budget-03",
             "warning",
             at(S10, CENTRE, 7).a1(&book),
             "340.42",
             "598.49",
         ),
     ];
-    let got: Vec<(String, String, String, String, String, String)> = all
+    let got: Vec<[String; 6]> = all
         .iter()
-        .map(|f| {
-            let s = |k: &str| f[k].as_str().unwrap_or("").to_string();
-            (
-                s("form"),
-                s("rule"),
-                s("severity"),
-                s("cell"),
-                s("expected"),
-                s("found"),
-            )
-        })
-        .collect();
-    let want: Vec<_> = want
-        .into_iter()
-        .map(|((form, rule), sev, cell, exp, found)| {
-            (
-                form.to_string(),
-                rule.to_string(),
-                sev.to_string(),
-                cell,
-                exp.to_string(),
-                found.to_string(),
-            )
+        .map(|x| {
+            ["form", "rule", "severity", "cell", "expected", "found"]
+                .map(|k| x[k].as_str().unwrap_or("").to_string())
         })
         .collect();
     assert_eq!(got, want, "{all:#?}");
+    // A group's finding names the group, not its first indicator.
+    let m = all[0]["message"].as_str().unwrap();
+    assert!(m.contains("（长株潭一体化发展宣传经费·"), "{m}");
+    let m = all[7]["message"].as_str().unwrap();
+    assert!(
+        m.contains("（成本控制在预算范围内·指标值）") && m.contains(CENTRE),
+        "{m}"
+    );
     for f in &all {
         let m = f["message"].as_str().unwrap();
         assert!(
