@@ -98,11 +98,12 @@ impl Ctx<'_, '_> {
     ) {
         let (form, data) = (self.book.forms[fi].0, &self.book.forms[fi].1);
         let cell = target.and_then(|t| cell_a1(self.book, t, fi));
-        let mut rel: Vec<String> = related
-            .iter()
-            .filter_map(|c| cell_a1(self.book, c, fi))
-            .collect();
-        rel.dedup();
+        let mut rel: Vec<String> = Vec::new();
+        for a in related.iter().filter_map(|c| cell_a1(self.book, c, fi)) {
+            if !rel.contains(&a) {
+                rel.push(a);
+            }
+        }
         self.out.push(Finding {
             severity: severity.as_str(),
             rule: rule.to_string(),
@@ -128,9 +129,20 @@ impl Ctx<'_, '_> {
             .unwrap_or_default();
         format!(
             "{}{at}（{}）",
-            self.book.forms[c.form].0.table_no,
+            self.form_name(c.form),
             self.book.describe(c)
         )
+    }
+
+    /// The 表号, with the sheet for forms a workbook may hold several of ("附件3（附件3-2）").
+    fn form_name(&self, fi: usize) -> String {
+        let (form, data) = (self.book.forms[fi].0, &self.book.forms[fi].1);
+        match (&data.sheet, form.repeatable) {
+            (Some(sheet), true) if label_key(sheet) != label_key(&form.table_no) => {
+                format!("{}（{sheet}）", form.table_no)
+            }
+            _ => form.table_no.clone(),
+        }
     }
 }
 
@@ -142,6 +154,7 @@ pub fn audit(book: &Book, calc: &Calc) -> Vec<Finding> {
     };
     derived_findings(&mut ctx, calc);
     check_rules(&mut ctx, calc);
+    superseded(book, &mut ctx.out);
     for fi in 0..book.forms.len() {
         hierarchy(&mut ctx, fi);
         empty_note(&mut ctx, fi);
@@ -224,6 +237,27 @@ fn derived_findings(ctx: &mut Ctx, calc: &Calc) {
             .find(|r| r.id == d.rule_id);
         let severity = rule.map_or(Severity::Error, |r| r.severity);
         match &d.agreement {
+            Agreement::PartsBlank => {
+                let parts = reads
+                    .iter()
+                    .map(|c| ctx.book.describe(c))
+                    .collect::<Vec<_>>()
+                    .join("、");
+                ctx.push(
+                    rule.and_then(|r| r.blank_parts).unwrap_or(severity),
+                    &d.rule_id,
+                    fi,
+                    Some(&d.cell),
+                    &reads,
+                    None,
+                    Some(found.clone()),
+                    format!(
+                        "{place}：填报 {found}，但其组成项（{parts}）均未填写，无法核对“{}”；请填写各组成项",
+                        d.rule_name
+                    ),
+                    false,
+                )
+            }
             Agreement::Tail { diff, tolerance } => ctx.push(
                 Severity::Info,
                 &d.rule_id,
@@ -290,7 +324,11 @@ fn check_rules(ctx: &mut Ctx, calc: &Calc) {
             // report it once.
             let mut seen: HashSet<String> = HashSet::new();
             for inst in insts {
-                if inst.when.as_ref().is_some_and(|w| !w.eval(&env).truthy()) {
+                if inst
+                    .condition
+                    .as_ref()
+                    .is_some_and(|w| !w.eval(&env).truthy())
+                {
                     continue;
                 }
                 let before = ctx.out.len();
@@ -387,12 +425,13 @@ fn judge(
                 }
             }
         };
-        let message = rule
-            .message
-            .clone()
-            .map(|m| m.replace("{expected}", &rs).replace("{found}", &ls));
+        let message = rule.message.clone().map(|m| {
+            m.replace("{expected}", &rs)
+                .replace("{found}", &ls)
+                .replace("{place}", &place)
+        });
         match outcome {
-            Agreement::Exact => {}
+            Agreement::Exact | Agreement::PartsBlank => {}
             Agreement::Tail { diff, tolerance } => ctx.push(
                 Severity::Info,
                 &rule.id,
@@ -472,10 +511,36 @@ fn judge(
             found,
             rule.message
                 .clone()
+                .map(|m| m.replace("{place}", &place))
                 .unwrap_or_else(|| format!("{place}：不符合“{}”{detail}", rule.name)),
             false,
         );
     }
+}
+
+/// A failed check whose rule `supersedes` a derivation stands for that derivation's finding at
+/// the same cell ("分值合计等于100分" at 总分·分值, where the derivation would ask for the sum
+/// 96.5 to be written instead of the 100 the form requires): drop the derivation's.
+fn superseded(book: &Book, out: &mut Vec<Finding>) {
+    let mut gone: Vec<(String, Option<String>, Option<String>, String)> = Vec::new();
+    for f in out.iter().filter(|f| f.severity != "info") {
+        let Some(form) = book.forms.iter().map(|(f, _)| *f).find(|x| x.id == f.form) else {
+            continue;
+        };
+        if let Some(s) = form
+            .check
+            .iter()
+            .find(|r| r.id == f.rule)
+            .and_then(|r| r.supersedes.clone())
+        {
+            gone.push((f.form.clone(), f.sheet.clone(), f.cell.clone(), s));
+        }
+    }
+    out.retain(|f| {
+        !gone.iter().any(|(form, sheet, cell, rule)| {
+            *form == f.form && *sheet == f.sheet && *cell == f.cell && *rule == f.rule
+        })
+    });
 }
 
 /// Coded rows whose parent 科目 is missing, and codes of a length the hierarchy has no level for.

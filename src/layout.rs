@@ -64,6 +64,10 @@ pub struct Layout {
     pub width: u16,
     /// Rows of each coded panel: panel id → (code column(s), first row, last row).
     pub coded_ranges: HashMap<String, (Vec<u16>, u32, u32)>,
+    /// Rows of each block, first and after-last (a block's labels are looked for in it).
+    pub block_rows: Vec<(u32, u32)>,
+    /// Rows of the signature line, first and after-last.
+    pub signature_rows: Option<(u32, u32)>,
     pub last_row: u32,
 }
 
@@ -145,11 +149,13 @@ pub fn layout(form: &Form, data: &FormData, fi: usize, inputs: &dyn Fn(&CellId) 
     }
     let mut r = 3;
     for block in &form.blocks {
+        let start = r;
         r = if block.is_table() {
             table_block(&mut l, form, block, data, fi, r, inputs)
         } else {
             grid_rows_at(&mut l, &block.grid, fi, r, 0, inputs)
         };
+        l.block_rows.push((start, r));
     }
     let text_rows: Vec<String> = form
         .notes
@@ -162,6 +168,7 @@ pub fn layout(form: &Form, data: &FormData, fi: usize, inputs: &dyn Fn(&CellId) 
         r += 1;
     }
     if !form.signature.is_empty() {
+        l.signature_rows = Some((r, r + 1));
         r = grid_rows_at(
             &mut l,
             std::slice::from_ref(&form.signature),

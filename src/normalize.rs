@@ -434,6 +434,66 @@ pub fn parse_a1_range(s: &str) -> Option<((u32, u16), (u32, u16))> {
     Some(((a.0.min(b.0), a.1.min(b.1)), (a.0.max(b.0), a.1.max(b.1))))
 }
 
+/// Leading 一、 (一) 1、 1. and 其中： removed from a label key, so "一、基本支出" matches
+/// "基本支出" and "其中:公车购置" matches "公车购置".
+pub fn strip_ordinal(k: &str) -> String {
+    let mut s = k.trim_start_matches("其中:").to_string();
+    let numerals = |c: char| "一二三四五六七八九十0123456789".contains(c);
+    if s.starts_with('(') {
+        if let Some(end) = s.find(')') {
+            if s[1..end].chars().all(numerals) && end > 1 {
+                s = s[end + 1..].to_string();
+            }
+        }
+    }
+    let lead: String = s.chars().take_while(|c| numerals(*c)).collect();
+    if !lead.is_empty() {
+        let rest = &s[lead.len()..];
+        if let Some(r) = rest
+            .strip_prefix('、')
+            .or_else(|| rest.strip_prefix('.'))
+            .or_else(|| rest.strip_prefix('．'))
+        {
+            s = r.to_string();
+        }
+    }
+    s.trim_start_matches("其中:").to_string()
+}
+
+/// Whether two item names (projects, units) name the same thing as clerks write them: equal
+/// once spacing, numbering ("1、") and 其中 are ignored, or — names of at least four
+/// characters — one is the other with a few characters left out ("其他事业发展资金" for
+/// "其他事业发展类资金"): a subsequence holding at least 80% of the longer name.
+pub fn names_match(a: &str, b: &str) -> bool {
+    let (a, b) = (strip_ordinal(&label_key(a)), strip_ordinal(&label_key(b)));
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    if a == b {
+        return true;
+    }
+    let (short, long): (Vec<char>, Vec<char>) = if a.chars().count() <= b.chars().count() {
+        (a.chars().collect(), b.chars().collect())
+    } else {
+        (b.chars().collect(), a.chars().collect())
+    };
+    if short.len() < 4 || short.len() * 5 < long.len() * 4 {
+        return false;
+    }
+    let mut it = long.iter();
+    short.iter().all(|c| it.any(|x| x == c))
+}
+
+/// The label key of a text with, for each of its characters, the byte offset in the original
+/// text where it came from (so a part found by comparing keys can be cut from the original
+/// with its spacing intact). Unlike [`label_key`], trailing colons are kept.
+pub fn key_with_offsets(s: &str) -> Vec<(char, usize)> {
+    s.char_indices()
+        .filter(|&(_, c)| !is_space(c))
+        .map(|(i, c)| (fold_char(c), i))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -761,5 +821,28 @@ mod tests {
         assert_eq!(parse_a1_range("C3:A1"), Some(((0, 0), (2, 2))));
         assert_eq!(parse_a1_range("B2"), Some(((1, 1), (1, 1))));
         assert_eq!(parse_a1_range("A1:"), None);
+    }
+
+    #[test]
+    fn item_names_match_across_numbering_spacing_and_a_left_out_character() {
+        assert!(names_match("    1、业务工作经费", "业务工作经费"));
+        assert!(names_match("2、其他事业发展资金", "其他事业发展类资金"));
+        assert!(!names_match(
+            "1、一般公共服务支出",
+            "新区范围内工程建设及相关日常维护"
+        ));
+        // short names must match exactly: 办公费 is not 办公经费
+        assert!(!names_match("办公费", "办公经费"));
+        assert!(!names_match("", ""));
+        assert_eq!(strip_ordinal("其中:公车购置"), "公车购置");
+        assert_eq!(strip_ordinal("(一)基本支出"), "基本支出");
+    }
+
+    #[test]
+    fn key_offsets_point_into_the_original_text() {
+        let s = "填表人：彭紫叶 填报日期";
+        let k = key_with_offsets(s);
+        assert_eq!(k[3].0, ':');
+        assert_eq!(&s[k[4].1..k[7].1], "彭紫叶 ");
     }
 }

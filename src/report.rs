@@ -55,9 +55,10 @@ pub fn recognize_file<'c>(catalog: &'c Catalog, path: &Path) -> Result<Recognize
                         fixable: false,
                     });
                 }
-                if forms
-                    .iter()
-                    .any(|(f, _): &(&crate::form::Form, FormData)| f.id == rec.form.id)
+                if !rec.form.repeatable
+                    && forms
+                        .iter()
+                        .any(|(f, _): &(&crate::form::Form, FormData)| f.id == rec.form.id)
                 {
                     findings.push(Finding {
                         severity: "warning",
@@ -163,9 +164,16 @@ pub fn check_files(catalog: &Catalog, paths: &[std::path::PathBuf]) -> Vec<FileR
         .collect()
 }
 
-/// Forms in workbook order, then errors before warnings before infos, then by cell.
+/// Forms in workbook order (each sheet of a repeatable form in its place), then errors before
+/// warnings before infos, then by cell.
 fn sort_findings(book: &Book, findings: &mut [Finding]) {
-    let pos = |f: &Finding| book.form_index(&f.form).unwrap_or(usize::MAX);
+    let pos = |f: &Finding| {
+        book.forms
+            .iter()
+            .position(|(form, d)| form.id == f.form && (f.sheet.is_none() || d.sheet == f.sheet))
+            .or_else(|| book.form_index(&f.form))
+            .unwrap_or(usize::MAX)
+    };
     let rank = |f: &Finding| match f.severity {
         "error" => 0,
         "warning" => 1,

@@ -323,3 +323,50 @@ fn templates_dir_replaces_the_built_in_definitions() {
     assert_eq!(code, 2);
     assert!(err.contains("t-02.toml"), "{err}");
 }
+
+#[test]
+fn misused_rule_options_are_refused_naming_the_field() {
+    let msg = refused(
+        "[[derive]]\nid = \"t\"\nname = \"合计\"\ncells = [\"L3\"]\nexpr = \"L1 + L2\"\ntolerance = \"-1\"\n",
+    );
+    assert!(msg.contains("derive[0]（t）.tolerance"), "{msg}");
+    let msg =
+        refused("[[check]]\nid = \"c\"\nname = \"甲\"\nexpr = \"L1 <= L3\"\ntolerance = \"0.5\"\n");
+    assert!(msg.contains("check[0]（c）.tolerance"), "{msg}");
+    let msg = refused(
+        "[[check]]\nid = \"c\"\nname = \"甲\"\nrows = \"p:groups\"\ncolumns = [\"amount\"]\nexpr = \"amount >= 0\"\n",
+    );
+    // Groups are a list's (`list.group_by`); panel p is fixed rows.
+    assert!(
+        msg.contains("check[0]（c）") && msg.contains("group_by"),
+        "{msg}"
+    );
+    let msg = refused(
+        "[[check]]\nid = \"c\"\nname = \"甲\"\nexpr = \"L1 <= L3\"\nsupersedes = \"nope\"\n",
+    );
+    assert!(msg.contains("supersedes") && msg.contains("nope"), "{msg}");
+    let msg =
+        refused("[[check]]\nid = \"c\"\nname = \"甲\"\nexpr = \"L1 <= L3\"\nwhere = \"L1 +\"\n");
+    assert!(msg.contains("check[0]（c）.where"), "{msg}");
+    let msg = refused(
+        "[[derive]]\nid = \"t\"\nname = \"合计\"\ncells = [\"L3\"]\nexpr = \"L1 + L2\"\nblank_parts = \"loud\"\n",
+    );
+    assert!(msg.contains("blank_parts") && msg.contains("loud"), "{msg}");
+}
+
+#[test]
+fn no_form_may_refer_to_a_repeatable_one() {
+    let other = MINIMAL
+        .replace("t-01", "t-02")
+        .replace("测试01表", "测试02表")
+        .replace(
+            "title = \"测试表\"",
+            "title = \"测试表二\"\nrepeatable = true",
+        );
+    let src =
+        format!("{MINIMAL}[[check]]\nid = \"x\"\nname = \"跨表\"\nexpr = \"L3 == 't-02'!L3\"\n");
+    let msg = Catalog::from_sources(vec![("t-01.toml".into(), src), ("t-02.toml".into(), other)])
+        .expect_err("refused")
+        .to_string();
+    assert!(msg.contains("t-02") && msg.contains("可重复"), "{msg}");
+}

@@ -86,10 +86,12 @@ impl Index {
 }
 
 /// The groups of a list panel's rows by column `col`, in order. A row continues the group
-/// above when its cell is blank, when it shows the same merged cell (same origin), or when it
-/// repeats the group's text and neither is a merged block; otherwise it starts a group. So
-/// two units merged over consecutive blocks stay apart even with the same 单位编码, and a
-/// name typed on every row of an unmerged sheet (or a template) still makes one group.
+/// above when its cell is blank (the rows under a merged 一级指标 or project name read from
+/// an unmerged sheet), when it shows the same merged cell (same origin), or when it repeats
+/// the group's text (spacing and full-width forms aside) and neither is a merged block;
+/// otherwise it starts a group. So two units merged over consecutive blocks stay apart even
+/// with the same 单位编码, and a name typed on every row of an unmerged sheet (or a template)
+/// still makes one group.
 fn list_groups(data: &FormData, panel: &str, col: &str) -> Vec<Vec<String>> {
     let rows: Vec<&RowData> = data
         .rows
@@ -104,14 +106,19 @@ fn list_groups(data: &FormData, panel: &str, col: &str) -> Vec<Vec<String>> {
     };
     let mut groups: Vec<Vec<String>> = Vec::new();
     // The group's text and whether its cell is a merged block.
-    let mut current: Option<(Val, bool)> = None;
+    let mut current: Option<(String, bool)> = None;
     for (i, r) in rows.iter().enumerate() {
         let v = r.get(col);
+        let text = match &v {
+            Val::Text(t) => crate::normalize::label_key(t),
+            Val::Num(d) => d.normalize().to_string(),
+            _ => String::new(),
+        };
         let continues = match &current {
             None => false,
             Some(_) if v.is_blank() => true,
             Some(_) if origin(i).is_some() && origin(i) == origin(i - 1) => true,
-            Some((text, block)) => *text == v && !*block && !merged(i),
+            Some((group_text, block)) => *group_text == text && !*block && !merged(i),
         };
         if continues {
             if let Some(g) = groups.last_mut() {
@@ -119,7 +126,7 @@ fn list_groups(data: &FormData, panel: &str, col: &str) -> Vec<Vec<String>> {
             }
         } else {
             groups.push(vec![r.key.clone()]);
-            current = Some((v, merged(i)));
+            current = Some((text, merged(i)));
         }
     }
     groups
@@ -185,8 +192,9 @@ pub struct Scope<'a> {
 pub struct Instance {
     pub target: Option<CellId>,
     pub bound: Bound,
-    /// The rule's `where` condition in this instance's scope: it applies only where it holds.
-    pub when: Option<Bound>,
+    /// The rule's `where` condition, bound in the same scope as the expression (checks
+    /// only): the rule applies only where it holds.
+    pub condition: Option<Bound>,
 }
 
 impl Book<'_> {
@@ -211,7 +219,7 @@ impl Book<'_> {
                 out.push(Instance {
                     target: None,
                     bound: self.bind(&expr, scope)?,
-                    when: self.bind_when(rule, scope)?,
+                    condition: self.bind_condition(rule, None, scope)?,
                 });
             }
             Target::Cells(cells) => {
@@ -238,11 +246,11 @@ impl Book<'_> {
                     };
                     let expr = rule_expr(rule, row)?;
                     let bound = self.bind(&expr, scope)?;
-                    let when = self.bind_when(rule, scope)?;
+                    let condition = self.bind_condition(rule, row, scope)?;
                     out.push(Instance {
                         target: Some(cell),
                         bound,
-                        when,
+                        condition,
                     });
                 }
             }
@@ -277,10 +285,11 @@ impl Book<'_> {
                         };
                         let expr = rule_expr(rule, Some(row))?;
                         let bound = self.bind(&expr, scope)?;
+                        let condition = self.bind_condition(rule, Some(row), scope)?;
                         out.push(Instance {
                             target: Some(CellId::new(fi, row.key.clone(), col.clone())),
                             bound,
-                            when: self.bind_when(rule, scope)?,
+                            condition,
                         });
                     }
                 }
@@ -290,8 +299,20 @@ impl Book<'_> {
         Ok(out)
     }
 
-    fn bind_when(&self, rule: &Rule, s: Scope) -> Result<Option<Bound>, BindError> {
-        rule.when.as_ref().map(|w| self.bind(w, s)).transpose()
+    /// The rule's `where` condition (other than `"code"`, which selects rows) in scope `s`.
+    fn bind_condition(
+        &self,
+        rule: &Rule,
+        row: Option<&RowData>,
+        s: Scope,
+    ) -> Result<Option<Bound>, BindError> {
+        match &rule.condition {
+            None => Ok(None),
+            Some(src) => {
+                let e = parse(&placeholders(src, row)).map_err(BindError::Unknown)?;
+                Ok(Some(self.bind(&e, s)?))
+            }
+        }
     }
 
     fn select_rows(&self, fi: usize, selector: &str) -> Result<Vec<&RowData>, BindError> {
@@ -349,26 +370,18 @@ impl Book<'_> {
             Expr::Ref(r) => Bound::Cell(self.resolve(r, s)?),
             Expr::Range(a, b) => Bound::Cells(self.range(a, b, s)?),
             Expr::Children => self.children(s)?,
-            Expr::All { panel, col } if panel == "group" => self.group_cells(col, s)?,
+            Expr::All {
+                form: None,
+                panel,
+                col,
+            } if panel == "group" => self.group_cells(col, s)?,
             Expr::Call(Func::SumIf, args) => self.sumif(args, s)?,
-            Expr::All { panel, col } => {
-                let (form, data) = (self.forms[s.form].0, &self.forms[s.form].1);
-                let p = form
-                    .panel(panel)
-                    .ok_or_else(|| BindError::Unknown(format!("未知的栏目组“{panel}”")))?;
-                if p.column(col).is_none() {
-                    return Err(BindError::Unknown(format!("栏目组“{panel}”没有列“{col}”")));
-                }
-                Bound::Cells(
-                    data.rows
-                        .iter()
-                        .filter(|r| {
-                            r.panel == *panel && matches!(r.kind, RowKind::List | RowKind::Coded)
-                        })
-                        .map(|r| CellId::new(s.form, r.key.clone(), col.clone()))
-                        .collect(),
-                )
-            }
+            Expr::All {
+                form: other,
+                panel,
+                col,
+            } => Bound::Cells(self.all(other.as_deref(), panel, col, s)?),
+            Expr::Call(Func::Lookup, args) => self.lookup(args, s)?,
             Expr::Neg(x) => Bound::Neg(Box::new(self.bind(x, s)?)),
             Expr::Not(x) => Bound::Not(Box::new(self.bind(x, s)?)),
             Expr::Bin(op, a, b) => {
@@ -441,10 +454,90 @@ impl Book<'_> {
                 col: Some(c.col.as_str()),
                 template: s.template,
             };
-            let when = self.bind(&args[1], scope)?;
-            pairs.push((c, when));
+            let holds = self.bind(&args[1], scope)?;
+            pairs.push((c, holds));
         }
         Ok(Bound::SumIf(pairs))
+    }
+
+    /// `@panel.col` (of form `other` when given): the column over the panel's variable rows.
+    fn all(
+        &self,
+        other: Option<&str>,
+        panel: &str,
+        col: &str,
+        s: Scope,
+    ) -> Result<Vec<CellId>, BindError> {
+        let fi = match other {
+            None => s.form,
+            Some(id) => self
+                .forms
+                .iter()
+                .position(|(f, _)| f.id == id)
+                .ok_or_else(|| BindError::MissingForm(id.to_string()))?,
+        };
+        let (form, data) = (self.forms[fi].0, &self.forms[fi].1);
+        let p = form
+            .panel(panel)
+            .ok_or_else(|| BindError::Unknown(format!("未知的栏目组“{panel}”")))?;
+        if p.column(col).is_none() {
+            return Err(BindError::Unknown(format!("栏目组“{panel}”没有列“{col}”")));
+        }
+        Ok(data
+            .rows
+            .iter()
+            .filter(|r| r.panel == panel && matches!(r.kind, RowKind::List | RowKind::Coded))
+            .map(|r| CellId::new(fi, r.key.clone(), col))
+            .collect())
+    }
+
+    /// `lookup(key, @p.names, @p.values)`, resolved now: the values cell of the one row whose
+    /// name matches the key's text as filled (`names_match`), or a blank when no row or more
+    /// than one matches. Names and keys are text, which no rule derives, so the input is final.
+    fn lookup(&self, args: &[Expr], s: Scope) -> Result<Bound, BindError> {
+        let key = self.bind(&args[0], s)?;
+        let (Bound::Cells(names), Bound::Cells(values)) =
+            (self.bind(&args[1], s)?, self.bind(&args[2], s)?)
+        else {
+            return Err(BindError::Unknown(
+                "lookup 的第 2、3 个参数须为 @栏目组.列".into(),
+            ));
+        };
+        let text = |b: &Bound| match b {
+            Bound::Cell(c) => match self.input(c) {
+                crate::expr::Val::Text(t) => t,
+                _ => String::new(),
+            },
+            Bound::Str(t) => t.clone(),
+            _ => String::new(),
+        };
+        let key = text(&key);
+        let name_of = |c: &CellId| text(&Bound::Cell(c.clone()));
+        let pick = |exact: bool| -> Vec<usize> {
+            names
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| {
+                    let n = name_of(c);
+                    if exact {
+                        crate::normalize::strip_ordinal(&crate::normalize::label_key(&n))
+                            == crate::normalize::strip_ordinal(&crate::normalize::label_key(&key))
+                            && !key.trim().is_empty()
+                    } else {
+                        crate::normalize::names_match(&n, &key)
+                    }
+                })
+                .map(|(i, _)| i)
+                .collect()
+        };
+        let mut hits = pick(true);
+        if hits.is_empty() {
+            hits = pick(false);
+        }
+        Ok(match (hits.as_slice(), names.len() == values.len()) {
+            ([i], true) => Bound::Cell(values[*i].clone()),
+            _ => Bound::Str(String::new()),
+        })
     }
 
     fn children(&self, s: Scope) -> Result<Bound, BindError> {
@@ -614,16 +707,17 @@ fn rule_expr(rule: &Rule, row: Option<&RowData>) -> Result<Expr, BindError> {
     if let Some(e) = &rule.expr {
         return Ok(e.clone());
     }
+    parse(&placeholders(&rule.source, row)).map_err(BindError::Unknown)
+}
+
+/// `{code}` and `{line}` replaced by the row's code and 行次.
+fn placeholders(src: &str, row: Option<&RowData>) -> String {
     let code = row.and_then(|r| r.code.clone()).unwrap_or_default();
     let line = row
         .and_then(|r| r.line)
         .map(|l| l.to_string())
         .unwrap_or_default();
-    let src = rule
-        .source
-        .replace("{code}", &code)
-        .replace("{line}", &line);
-    parse(&src).map_err(BindError::Unknown)
+    src.replace("{code}", &code).replace("{line}", &line)
 }
 
 impl Form {
@@ -709,6 +803,13 @@ mod tests {
         assert_eq!(keys(list_groups(&data, "p", "name")), [vec![1, 2], vec![3]]);
         // Without origins (a template, JSON): equal texts are one group.
         let data = list(&[("甲", None), ("甲", None), ("乙", None)]);
+        assert_eq!(keys(list_groups(&data, "p", "name")), [vec![1, 2], vec![3]]);
+        // A 一级指标 typed on each row, once with a line break and a full-width space: one group.
+        let data = list(&[
+            ("产出指标（50分）", Some("B14")),
+            ("产出指标\n（50分）\u{3000}", Some("B15")),
+            ("效益指标（30分）", Some("B16")),
+        ]);
         assert_eq!(keys(list_groups(&data, "p", "name")), [vec![1, 2], vec![3]]);
     }
 }

@@ -2,7 +2,9 @@
 //!
 //! In `Check` mode a filled derived value that agrees with the recomputation within the
 //! rounding tolerance (尾差) is kept for what depends on it, so one rounded total does not
-//! ripple into a dozen findings; in `Fix` mode every derived cell takes its recomputed value.
+//! ripple into a dozen findings; so is the filled value of a rule that only warns (a score
+//! the clerk judged: the totals add what is printed), and a total whose parts were all left
+//! blank (`blank_parts`). In `Fix` mode every derived cell takes its recomputed value.
 
 mod bind;
 
@@ -60,9 +62,10 @@ impl<'a> Book<'a> {
         }
         let row = data.row(&c.row);
         let mut row_label = match row {
+            // The group's text on one line: "产出指标\n（50分）" is named 产出指标（50分）.
             Some(r) if self.group_level(c) => {
                 match r.get(&self.group_column(c).unwrap_or_default()) {
-                    Val::Text(t) => t,
+                    Val::Text(t) => t.split_whitespace().collect::<String>(),
                     other => crate::check::show(ColKind::Text, &other),
                 }
             }
@@ -73,7 +76,11 @@ impl<'a> Book<'a> {
             )
             .trim()
             .to_string(),
-            Some(r) => r.label.clone().unwrap_or_else(|| r.key.clone()),
+            // "项目支出：" names the row 项目支出; the colon is the printed form's punctuation.
+            Some(r) => r.label.as_deref().map_or_else(
+                || r.key.clone(),
+                |l| l.trim().trim_end_matches([':', '：']).to_string(),
+            ),
             None => c.row.clone(),
         };
         if let Some(line) = row.and_then(|r| r.line) {
@@ -100,8 +107,9 @@ impl Book<'_> {
     }
 
     /// A cell that speaks for its whole list group: the group's own column, or a column
-    /// filled only on the group's first row (资金总额, 整体绩效目标 merged down the group). Its
-    /// row is named by the group ("长株潭一体化发展宣传经费"), not by the first indicator.
+    /// filled on the group's first row only (资金总额 merged down the group). Its row is named
+    /// by the group ("长株潭一体化发展宣传经费"), not by the first indicator; an empty cell of
+    /// the first row (a missing 偏差原因) is that indicator's.
     fn group_level(&self, c: &CellId) -> bool {
         let Some(col) = self.group_column(c) else {
             return false;
@@ -116,6 +124,7 @@ impl Book<'_> {
         }
         c.col == col
             || members.len() > 1
+                && data.row(&c.row).is_some_and(|r| !r.get(&c.col).is_blank())
                 && members[1..]
                     .iter()
                     .all(|k| data.row(k).is_none_or(|r| r.get(&c.col).is_blank()))
@@ -164,6 +173,9 @@ pub enum Agreement {
         diff: Decimal,
         tolerance: Decimal,
     },
+    /// Filled while every cell the rule reads is blank: the breakdown is missing, the value
+    /// cannot be checked (rules with `blank_parts`).
+    PartsBlank,
     Differs,
 }
 
@@ -264,21 +276,39 @@ impl Env for Evaluator<'_, '_> {
             }
         }
         let filled = self.book.input(c);
-        let agreement = agree(kind, &filled, &expected, bound.term_count_in(self).max(1));
+        let mut agreement = agree(kind, &filled, &expected, bound.term_count_in(self).max(1));
+        if let (Some(t), Val::Num(f), Val::Num(e)) = (rule.tolerance, &filled, &expected) {
+            if (*f - *e).abs() <= t {
+                agreement = Agreement::Exact;
+            }
+        }
         // A total over parts nobody filled in (附件3's 其中 rows left blank under a filled
         // 年度资金总额) has nothing to be recomputed from: its filled value is the only
-        // information, and what depends on it (执行率, its score) is judged against that.
+        // information, and what depends on it (执行率, its score) is judged against that. A rule
+        // with `blank_parts` reports it at that severity rather than as a wrong total.
         let nothing_to_compute_from = || {
             let mut reads = Vec::new();
             bound.cells(&mut reads);
             !reads.is_empty() && reads.iter().all(|r| self.value(r).is_blank())
         };
-        let resolved = match (self.mode, &agreement) {
-            (Mode::Check, Agreement::Exact | Agreement::Tail { .. }) if !filled.is_blank() => {
-                filled.clone()
+        if agreement == Agreement::Differs
+            && rule.blank_parts.is_some()
+            && !filled.is_blank()
+            && nothing_to_compute_from()
+        {
+            agreement = Agreement::PartsBlank;
+        }
+        let keep_filled = match &agreement {
+            Agreement::Exact | Agreement::Tail { .. } | Agreement::PartsBlank => true,
+            // A rule that only warns (a score the clerk judged): totals add what is printed.
+            Agreement::Differs => {
+                rule.severity != crate::form::Severity::Error || nothing_to_compute_from()
             }
-            (Mode::Check, _) if !filled.is_blank() && nothing_to_compute_from() => filled.clone(),
-            _ => expected.clone(),
+        };
+        let resolved = if self.mode == Mode::Check && keep_filled && !filled.is_blank() {
+            filled.clone()
+        } else {
+            expected.clone()
         };
         self.busy.borrow_mut().remove(c);
         self.memo.borrow_mut().insert(c.clone(), resolved);

@@ -470,10 +470,10 @@ fn emit_call(
             out.push_str(&")".repeat(cells.len()));
             return Some(());
         }
-        // Reading a number out of free text has no faithful Excel formula: a derived cell
-        // using it is written as its value.
-        Func::Amount => return None,
-        Func::SumIf => return None,
+        // Reading a number out of free text (an amount, the points of a label) has no faithful
+        // Excel formula: a derived cell using it is written as its value. `sumif` is bound as
+        // `Bound::SumIf` and a lookup is replaced by the cell it found when the rule is bound.
+        Func::Amount | Func::Points | Func::SumIf | Func::Lookup => return None,
     };
     out.push_str(name);
     out.push('(');
@@ -630,6 +630,12 @@ fn eval_call(f: Func, args: &[Bound], env: &dyn Env) -> Val {
         }
         // Bound as `Bound::SumIf`; a bare call cannot occur.
         Func::SumIf => Val::Blank,
+        Func::Points => match args[0].eval(env) {
+            Val::Text(t) => points_in(&t).map_or(Val::Blank, Val::Num),
+            _ => Val::Blank,
+        },
+        // Bound to a cell or a blank when the rule is bound; never evaluated as a call.
+        Func::Lookup => Val::Blank,
     }
 }
 
@@ -666,6 +672,29 @@ fn money_in_text(v: &Val, unit: Option<&Val>) -> Option<Decimal> {
         _ => return None,
     };
     Some(q.value * factor)
+}
+
+/// The points a label prints: the number written right before 分, inside brackets or not —
+/// "产出指标（50分）", "产出指标 (40 分)", "效益指标\n（30分）". None when no such number.
+pub fn points_in(text: &str) -> Option<Decimal> {
+    let key = crate::normalize::label_key(text);
+    let chars: Vec<char> = key.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if c != '分' {
+            continue;
+        }
+        let mut j = i;
+        while j > 0 && (chars[j - 1].is_ascii_digit() || chars[j - 1] == '.') {
+            j -= 1;
+        }
+        let digits: String = chars[j..i].iter().collect();
+        if let Ok(d) = digits.trim_start_matches('.').parse::<Decimal>() {
+            if !digits.is_empty() && !digits.starts_with('.') {
+                return Some(d);
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -842,5 +871,15 @@ mod tests {
             "SUM(IF(NOT(OR(D6=\"\",D6=\"——\")),N(C6),0),IF(NOT(OR(D7=\"\",D7=\"——\")),N(C7),0),\
              IF(NOT(OR(D7=\"\",D7=\"——\")),N(C8),0),IF(NOT(OR(D9=\"\",D9=\"——\")),N(C9),0))"
         );
+    }
+
+    #[test]
+    fn points_are_read_off_labels() {
+        assert_eq!(points_in("产出指标（50分）"), Some(d("50")));
+        assert_eq!(points_in("产出指标\n(50 分)"), Some(d("50")));
+        assert_eq!(points_in("效益指标\n（30分）\n　"), Some(d("30")));
+        assert_eq!(points_in("产出指标 (7.5分)"), Some(d("7.5")));
+        assert_eq!(points_in("成本指标"), None);
+        assert_eq!(points_in("评分"), None);
     }
 }

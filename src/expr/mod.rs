@@ -4,5 +4,5 @@
 mod bound;
 mod parse;
 
-pub use bound::{round_dp, Addresses, Bound, CellId, Env, Val};
+pub use bound::{points_in, round_dp, Addresses, Bound, CellId, Env, Val};
 pub use parse::{parse, BinOp, CmpOp, Expr, Func, Head, Ref};

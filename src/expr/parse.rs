@@ -6,7 +6,8 @@
 //! cmp     := add (('=='|'!='|'<='|'>='|'<'|'>') add)?
 //! add     := mul (('+'|'-') mul)*       mul := unary (('*'|'/') unary)*
 //! unary   := '-' unary | primary
-//! primary := NUMBER | "text" | '(' expr ')' | NAME '(' args ')' | 'children' | '@' NAME '.' NAME | ref
+//! primary := NUMBER | "text" | '(' expr ')' | NAME '(' args ')' | 'children'
+//!          | ("'" FORM "'" '!')? '@' NAME '.' NAME | ref
 //!            ('@group.col': the column over the current row's list group)
 //! ref     := ("'" FORM "'" '!')? (NAME | '[' CODE ']') ('.' NAME)?      range := ref ':' ref
 //! ```
@@ -26,8 +27,10 @@ pub enum Expr {
     Range(Ref, Ref),
     /// The child rows of the current row, in the current column.
     Children,
-    /// `@panel.col`: the column over every variable row of a panel.
+    /// `@panel.col`: the column over every variable row of a panel (of another form with
+    /// `'form'!@panel.col`).
     All {
+        form: Option<String>,
         panel: String,
         col: String,
     },
@@ -137,6 +140,11 @@ pub enum Func {
     /// `sumif(@panel.col, condition)`: the sum of the column over the rows where the
     /// condition, read with that row as the current row, holds.
     SumIf,
+    /// `points(x)`: the points printed in a label, "产出指标（50分）" → 50; blank when none.
+    Points,
+    /// `lookup(key, @p.names, @p.values)`: the value in the row whose name matches the key's
+    /// text (numbering and spacing ignored); resolved to one cell when the rule is bound.
+    Lookup,
 }
 
 impl Func {
@@ -155,6 +163,8 @@ impl Func {
             "amount" => Func::Amount,
             "first" => Func::First,
             "sumif" => Func::SumIf,
+            "points" => Func::Points,
+            "lookup" => Func::Lookup,
             _ => return None,
         })
     }
@@ -433,10 +443,14 @@ impl Parser {
             }
             Some(Tok::At) => {
                 self.pos += 1;
-                let panel = self.name("栏目组名")?;
-                self.expect(&Tok::Dot, "“.”")?;
-                let col = self.name("列名")?;
-                Ok(Expr::All { panel, col })
+                self.all(None)
+            }
+            Some(Tok::Form(f))
+                if self.toks.get(self.pos + 1) == Some(&Tok::Bang)
+                    && self.toks.get(self.pos + 2) == Some(&Tok::At) =>
+            {
+                self.pos += 3;
+                self.all(Some(f))
             }
             Some(Tok::Name(n)) if n == "children" => {
                 self.pos += 1;
@@ -482,6 +496,13 @@ impl Parser {
         }
         self.or()
     }
+    /// `panel.col` after the `@`.
+    fn all(&mut self, form: Option<String>) -> Result<Expr, String> {
+        let panel = self.name("栏目组名")?;
+        self.expect(&Tok::Dot, "“.”")?;
+        let col = self.name("列名")?;
+        Ok(Expr::All { form, panel, col })
+    }
     fn name(&mut self, what: &str) -> Result<String, String> {
         match self.next() {
             Some(Tok::Name(n)) => Ok(n),
@@ -513,9 +534,9 @@ impl Parser {
 fn check_arity(func: Func, n: usize) -> Result<(), String> {
     let ok = match func {
         Func::Sum | Func::Min | Func::Max => n >= 1,
-        Func::Abs | Func::Blank => n == 1,
+        Func::Abs | Func::Blank | Func::Points => n == 1,
         Func::Round | Func::Ratio => n == 2,
-        Func::If => n == 3,
+        Func::If | Func::Lookup => n == 3,
         Func::In | Func::Contains => n >= 2,
         Func::Amount => (1..=2).contains(&n),
         Func::First => n >= 1,
@@ -540,6 +561,25 @@ pub fn parse(src: &str) -> Result<Expr, String> {
 }
 
 impl Expr {
+    /// Ids of the other forms the expression reads (`'final-02'!…`, `'perf-base'!@p.c`).
+    pub fn forms(&self, out: &mut Vec<String>) {
+        let mut refs = Vec::new();
+        self.refs(&mut refs);
+        out.extend(refs.into_iter().filter_map(|r| r.form));
+        self.all_forms(out);
+    }
+    fn all_forms(&self, out: &mut Vec<String>) {
+        match self {
+            Expr::All { form: Some(f), .. } => out.push(f.clone()),
+            Expr::Neg(e) | Expr::Not(e) => e.all_forms(out),
+            Expr::Bin(_, a, b) | Expr::Cmp(_, a, b) | Expr::And(a, b) | Expr::Or(a, b) => {
+                a.all_forms(out);
+                b.all_forms(out);
+            }
+            Expr::Call(_, args) => args.iter().for_each(|a| a.all_forms(out)),
+            _ => {}
+        }
+    }
     /// Every reference the expression names (ranges give both ends), for validation.
     pub fn refs(&self, out: &mut Vec<Ref>) {
         match self {
@@ -591,7 +631,7 @@ mod tests {
             panic!("{e:?}")
         };
         assert!(matches!(*l, Expr::Call(Func::Sum, ref a)
-            if a[0] == Expr::All { panel: "group".into(), col: "weight".into() }));
+            if a[0] == Expr::All { form: None, panel: "group".into(), col: "weight".into() }));
         let e = parse("in(level1, \"产出指标\", \"效益指标\")").unwrap();
         assert!(matches!(e, Expr::Call(Func::In, ref a) if a.len() == 3));
         assert!(parse("sumif(@projects.fund, not blank(target))").is_ok());
@@ -609,5 +649,22 @@ mod tests {
         assert!(parse("a ＋ b").unwrap_err().contains("无法识别"));
         assert!(parse("round(a)").unwrap_err().contains("参数个数"));
         assert!(parse("a b").is_err());
+    }
+
+    #[test]
+    fn another_forms_list_column_and_lookup() {
+        let e =
+            parse("lookup(project_name, 'perf-base'!@projects.name, 'perf-base'!@projects.budget)")
+                .unwrap();
+        let Expr::Call(Func::Lookup, args) = &e else {
+            panic!("{e:?}")
+        };
+        assert!(matches!(&args[1], Expr::All { form: Some(f), panel, col }
+            if f == "perf-base" && panel == "projects" && col == "name"));
+        let mut forms = Vec::new();
+        e.forms(&mut forms);
+        assert_eq!(forms, ["perf-base", "perf-base"]);
+        assert!(parse("points(level1) == sum(@group.weight)").is_ok());
+        assert!(parse("lookup(a, b)").unwrap_err().contains("参数个数"));
     }
 }

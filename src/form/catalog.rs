@@ -114,6 +114,24 @@ impl Catalog {
                             ));
                         }
                     }
+                    for src in std::iter::once(&rule.source).chain(rule.condition.iter()) {
+                        let probe = src.replace("{code}", "0").replace("{line}", "0");
+                        let mut others = Vec::new();
+                        if let Ok(e) = crate::expr::parse(&probe) {
+                            e.forms(&mut others);
+                        }
+                        if let Some(o) = others
+                            .iter()
+                            .find(|o| **o != form.id && self.get(o).is_some_and(|f| f.repeatable))
+                        {
+                            return Err(err(
+                                format!("{field}.expr"),
+                                format!(
+                                    "引用了可重复的表“{o}”：一个工作簿可有多张该表，无法确定引用哪一张；请把规则写在“{o}”中"
+                                ),
+                            ));
+                        }
+                    }
                     let insts = book.instances(fi, rule, true).map_err(|e| match e {
                         BindError::MissingForm(id) => {
                             err(format!("{field}.expr"), format!("引用了不存在的表“{id}”"))

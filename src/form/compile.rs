@@ -41,6 +41,7 @@ pub struct Form {
     pub period: Option<String>,
     pub money_unit: String,
     pub landscape: bool,
+    pub repeatable: bool,
     pub notes: Vec<String>,
     pub empty_note: Option<EmptyNoteDef>,
     pub signature: Vec<GridCellDef>,
@@ -204,13 +205,29 @@ pub struct Rule {
     pub expr: Option<Expr>,
     pub severity: Severity,
     pub message: Option<String>,
-    /// `where` as an expression: the rule applies only where it holds (checks only).
-    pub when: Option<Expr>,
+    /// Checks: the `where` condition under which the rule applies, other than `"code"` (see
+    /// [`Target::Rows`]); its source, with placeholders as in `source`.
+    pub condition: Option<String>,
+    /// Check: the derive rule whose finding at the same cell this check's finding replaces.
+    pub supersedes: Option<String>,
+    /// Derive: accepted distance between filled and computed values.
+    pub tolerance: Option<rust_decimal::Decimal>,
+    /// Derive: severity when every part is blank while the derived cell is filled.
+    pub blank_parts: Option<Severity>,
 }
 
 impl Rule {
     pub fn has_placeholders(&self) -> bool {
         self.source.contains("{code}") || self.source.contains("{line}")
+    }
+}
+
+fn severity_of(s: &str) -> Option<Severity> {
+    match s {
+        "error" => Some(Severity::Error),
+        "warning" => Some(Severity::Warning),
+        "info" => Some(Severity::Info),
+        _ => None,
     }
 }
 
@@ -454,8 +471,8 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
             if !rule_ids.insert(r.id.clone()) {
                 return Err(ctx.err(field, format!("规则 id“{}”重复", r.id)));
             }
-            // `where = "code"` keeps its old meaning; anything else is a condition.
-            let (only_with, when) = match r.r#where.as_deref() {
+            // `where = "code"` selects the rows that have a code; anything else is a condition.
+            let (only_with, condition) = match r.r#where.as_deref() {
                 None => (None, None),
                 Some("code") => (Some("code".to_string()), None),
                 Some(src) => {
@@ -465,9 +482,10 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
                             "条件 where 只能用于核对规则（check）：计算单元格须在每一行都有公式",
                         ));
                     }
-                    let e = parse(src).map_err(|m| ctx.err(format!("{field}.where"), m))?;
+                    let probe = src.replace("{code}", "0").replace("{line}", "0");
+                    let e = parse(&probe).map_err(|m| ctx.err(format!("{field}.where"), m))?;
                     text_comparisons(&e).map_err(|m| ctx.err(format!("{field}.where"), m))?;
-                    (None, Some(e))
+                    (None, Some(src.to_string()))
                 }
             };
             let target = match (&r.rows, r.cells.is_empty()) {
@@ -491,16 +509,55 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
             text_comparisons(&parsed).map_err(|m| ctx.err(format!("{field}.expr"), m))?;
             let severity = match r.severity.as_deref() {
                 None => default,
-                Some("error") => Severity::Error,
-                Some("warning") => Severity::Warning,
-                Some("info") => Severity::Info,
-                Some(other) => {
-                    return Err(ctx.err(
+                Some(s) => severity_of(s).ok_or_else(|| {
+                    ctx.err(
                         format!("{field}.severity"),
-                        format!("未知的级别“{other}”（应为 error、warning 或 info）"),
+                        format!("未知的级别“{s}”（应为 error、warning 或 info）"),
+                    )
+                })?,
+            };
+            let blank_parts = match r.blank_parts.as_deref() {
+                None => None,
+                Some(_) if what != "derive" => {
+                    return Err(ctx.err(
+                        format!("{field}.blank_parts"),
+                        "blank_parts 只用于计算规则（derive）",
                     ))
                 }
+                Some(s) => Some(severity_of(s).ok_or_else(|| {
+                    ctx.err(
+                        format!("{field}.blank_parts"),
+                        format!("未知的级别“{s}”（应为 error、warning 或 info）"),
+                    )
+                })?),
             };
+            let tolerance = match r.tolerance.as_deref() {
+                None => None,
+                Some(_) if what != "derive" => {
+                    return Err(ctx.err(
+                        format!("{field}.tolerance"),
+                        "tolerance 只用于计算规则（derive）",
+                    ))
+                }
+                Some(t) => Some(
+                    t.trim()
+                        .parse::<rust_decimal::Decimal>()
+                        .ok()
+                        .filter(|d| !d.is_sign_negative())
+                        .ok_or_else(|| {
+                            ctx.err(
+                                format!("{field}.tolerance"),
+                                format!("“{t}”不是非负数（如 \"0.5\"）"),
+                            )
+                        })?,
+                ),
+            };
+            if r.supersedes.is_some() && what != "check" {
+                return Err(ctx.err(
+                    format!("{field}.supersedes"),
+                    "supersedes 只用于核对规则（check）",
+                ));
+            }
             out.push(Rule {
                 id: r.id.clone(),
                 name: r.name.clone(),
@@ -509,13 +566,26 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
                 expr: if placeholders { None } else { Some(parsed) },
                 severity,
                 message: r.message.clone(),
-                when,
+                supersedes: r.supersedes.clone(),
+                condition,
+                tolerance,
+                blank_parts,
             });
         }
         Ok(out)
     };
     let derive = compile_rules(&def.derive, "derive", Severity::Error)?;
     let check = compile_rules(&def.check, "check", Severity::Error)?;
+    for (i, c) in check.iter().enumerate() {
+        if let Some(s) = &c.supersedes {
+            if !derive.iter().any(|d| &d.id == s) {
+                return Err(ctx.err(
+                    format!("check[{i}]（{}）.supersedes", c.id),
+                    format!("没有 id 为“{s}”的计算规则"),
+                ));
+            }
+        }
+    }
     let scoring = match &def.scoring {
         Some(sd) => Some(compile_scoring(&ctx, sd, &blocks)?),
         None => None,
@@ -533,6 +603,7 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
         period: def.period,
         money_unit: def.money_unit,
         landscape: def.landscape,
+        repeatable: def.repeatable,
         notes: def.notes,
         empty_note: def.empty_note,
         signature: def.signature,

@@ -59,6 +59,10 @@ pub struct FormFile {
     pub money_unit: String,
     #[serde(default)]
     pub landscape: bool,
+    /// A workbook may hold several sheets of this form (one 项目支出绩效自评表 per project:
+    /// 附件3-1, 附件3-2 …); each is audited on its own and no other form may refer to it.
+    #[serde(default)]
+    pub repeatable: bool,
     #[serde(default)]
     pub notes: Vec<String>,
     /// The statement an empty table must carry (空表说明), e.g. "本单位没有…故本表无数据".
@@ -339,10 +343,10 @@ pub struct ListDef {
     /// The column whose text is the row's label for messages (三级指标).
     #[serde(default)]
     pub label_column: Option<String>,
-    /// Rows form groups by this column (a project, a unit): a row starts a group where the
-    /// column shows a new value — a new merged cell, or a value unlike the group's; a blank
-    /// cell or one merged down from above continues it. Gives the `panel:groups` selector
-    /// and `@group.col`.
+    /// Rows form groups by this column (a project, a unit, a 一级指标): a row starts a group
+    /// where the column shows a new value — a new merged cell, or a value unlike the group's;
+    /// a blank cell or one merged down from above continues it. Gives the `panel:groups`
+    /// selector and `@group.col` to every rule on the panel's rows.
     #[serde(default)]
     pub group_by: Option<String>,
 }
@@ -371,6 +375,7 @@ pub struct RuleDef {
     #[serde(default)]
     pub cells: Vec<String>,
     /// Row selector: a panel id, `panel:parents`, `panel:leaves`, `panel:coded`, `panel:list`,
+    /// `panel:fixed`, `panel:groups` (the first row of each group of a list with `group_by`),
     /// or a row id; the rule applies to each selected row that has the column.
     #[serde(default)]
     pub rows: Option<String>,
@@ -381,12 +386,26 @@ pub struct RuleDef {
     /// (`in(level1, "成本指标")`, `not blank(target)`).
     #[serde(default)]
     pub r#where: Option<String>,
+    /// Checks only: the id of a derive rule of the same form whose finding at the same cell this
+    /// check's finding replaces (the check says what is wrong, the derivation would not).
+    #[serde(default)]
+    pub supersedes: Option<String>,
+    /// Derive only: a filled value within this distance of the computed one is accepted
+    /// (预算执行率得分: 0.5 point).
+    #[serde(default)]
+    pub tolerance: Option<String>,
+    /// Derive only: severity when every cell the expression reads is blank while the derived
+    /// cell is filled — the breakdown was left empty, which is not a wrong total. Without it
+    /// the rule's own severity applies.
+    #[serde(default)]
+    pub blank_parts: Option<String>,
     /// For derive: the value expression. For check: a comparison (==, <=, >=, <, >) or a
     /// boolean expression.
     pub expr: String,
     #[serde(default)]
     pub severity: Option<String>,
-    /// Checks only: Chinese message template; `{expected}`, `{found}` are filled in.
+    /// Checks only: Chinese message template; `{expected}`, `{found}` and `{place}` are filled
+    /// in.
     #[serde(default)]
     pub message: Option<String>,
 }

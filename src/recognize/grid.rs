@@ -2,11 +2,11 @@
 //! footers): each value is found beside its row label, under its column label, at their
 //! crossing, or written into the label itself ("其中：一般公共预算：3,660.33").
 
-use super::{strip_parens, Reader};
+use super::{strip_parens, with_year, Reader};
 use crate::expr::Val;
 use crate::form::{ColKind, GridCellDef, Severity};
-use crate::layout::{Content, Layout};
-use crate::normalize::{a1, label_key, parse_amount, parse_rate, Amount};
+use crate::layout::{Content, Layout, Placed};
+use crate::normalize::{a1, key_with_offsets, label_key, parse_amount, parse_rate, Amount};
 use crate::read::Cell;
 use std::collections::HashSet;
 
@@ -14,64 +14,75 @@ use std::collections::HashSet;
 struct Labels {
     left: Option<String>,
     up: Option<String>,
-    /// Index among the value cells sharing the same left label and no column label.
+    /// Index among the value cells between this one and its row label on the same row
+    /// (总分 | 100 | 97: the 得分 is the second value beside 总分).
     nth: usize,
+    /// Other spellings a filled workbook may use (the cell's `aliases`, years filled in): of
+    /// its column label when it has one, else of its row label.
+    alts: Vec<String>,
 }
 
-fn text_at(layout: &Layout, r: u32, c: u16) -> Option<&crate::layout::Placed> {
-    layout
-        .cells
-        .iter()
-        .find(|p| p.row <= r && r < p.row + p.rows && p.col <= c && c < p.col + p.cols)
+/// The placed cell covering (r, c) inside the rows `rows`.
+fn text_at(layout: &Layout, rows: (u32, u32), r: u32, c: u16) -> Option<&Placed> {
+    layout.cells.iter().find(|p| {
+        p.row >= rows.0 && p.row <= r && r < p.row + p.rows && p.col <= c && c < p.col + p.cols
+    })
 }
 
-fn labels(layout: &Layout, id: &str) -> Option<Labels> {
+fn text_of(p: &Placed) -> Option<String> {
+    match &p.content {
+        Content::Text(t) if !t.trim().is_empty() => Some(t.clone()),
+        _ => None,
+    }
+}
+
+/// The labels of value cell `id`, looked for only inside its block's rows `rows`: a label of
+/// another block is never this cell's (厉行节约保障措施 is not under 批复规模).
+fn labels(layout: &Layout, id: &str, rows: (u32, u32), alts: Vec<String>) -> Option<Labels> {
     let &(r, c) = layout.addr.get(id)?;
-    let left = layout
+    let left_cell = layout
         .cells
         .iter()
-        .filter(|p| p.row <= r && r < p.row + p.rows && p.col + p.cols <= c)
-        .filter(|p| matches!(&p.content, Content::Text(t) if !t.trim().is_empty()))
-        .max_by_key(|p| p.col)
-        .and_then(|p| match &p.content {
-            Content::Text(t) => Some(t.clone()),
-            _ => None,
-        });
+        .filter(|p| p.row >= rows.0 && p.row <= r && r < p.row + p.rows && p.col + p.cols <= c)
+        .filter(|p| text_of(p).is_some())
+        .max_by_key(|p| p.col);
+    let left = left_cell.and_then(text_of);
     let mut up = None;
     let mut rr = r;
-    while rr > 0 {
+    while rr > rows.0 {
         rr -= 1;
-        match text_at(layout, rr, c).map(|p| &p.content) {
-            Some(Content::Cell(_)) => continue,
-            Some(Content::Text(t))
-                if !t.trim().is_empty()
-                    && text_at(layout, rr, c).is_some_and(|p| p.row + p.rows <= r) =>
-            {
-                up = Some(t.clone());
+        match text_at(layout, rows, rr, c) {
+            Some(p) if matches!(p.content, Content::Cell(_)) => continue,
+            Some(p) if text_of(p).is_some() && p.row + p.rows <= r => {
+                // A heading over the row label as well as the value (按收入性质分： over
+                // 其中：一般公共预算 | value) is a section title, not the value's column label.
+                let over_left =
+                    left_cell.is_some_and(|l| p.col < l.col + l.cols && l.col < p.col + p.cols);
+                if !over_left {
+                    up = text_of(p);
+                }
                 break;
             }
             _ => break,
         }
     }
-    // Value cells between this one and its row label share that label: 总分 | 100 | 97.
-    let label_end = layout
-        .cells
+    let label_end = left_cell.map_or(0, |p| p.col + p.cols);
+    let nth = layout
+        .addr
         .iter()
-        .filter(|p| p.row <= r && r < p.row + p.rows && p.col + p.cols <= c)
-        .filter(|p| matches!(&p.content, Content::Text(t) if !t.trim().is_empty()))
-        .map(|p| p.col + p.cols)
-        .max()
-        .unwrap_or(0);
-    let nth = if up.is_none() {
-        layout
-            .addr
-            .iter()
-            .filter(|(_, &(r2, c2))| r2 == r && c2 < c && c2 >= label_end)
-            .count()
-    } else {
-        0
-    };
-    Some(Labels { left, up, nth })
+        .filter(|(_, &(r2, c2))| r2 == r && c2 < c && c2 >= label_end)
+        .count();
+    let keys: Vec<String> = left.iter().chain(up.iter()).map(|l| label_key(l)).collect();
+    let alts = alts
+        .into_iter()
+        .filter(|a| !a.contains('·') && !keys.contains(&label_key(a)))
+        .collect();
+    Some(Labels {
+        left,
+        up,
+        nth,
+        alts,
+    })
 }
 
 /// Keys of every label of the form's grids (a value beside a label is never another label).
@@ -87,7 +98,53 @@ fn all_labels(rd: &Reader) -> HashSet<String> {
         .collect()
 }
 
-fn find_label(rd: &Reader, key: &str, from: u32, to: u32) -> Option<(u32, u16, Option<String>)> {
+/// The value written after `label` and a colon inside one cell ("其中：一般公共预算：3,660.33",
+/// "填表人：彭紫叶 填报日期：2024年5月25日 …"), up to the next known label followed by a colon;
+/// cut from the original text, so its spacing survives. None when the cell is not
+/// `label：…`.
+fn embedded_after(text: &str, label: &str, known: &[Vec<char>]) -> Option<String> {
+    let chars = key_with_offsets(text);
+    let key: Vec<char> = chars.iter().map(|(c, _)| *c).collect();
+    let lab: Vec<char> = label.chars().collect();
+    let labelled_at = |p: usize| {
+        p + lab.len() < key.len() && key[p..p + lab.len()] == lab[..] && key[p + lab.len()] == ':'
+    };
+    if lab.is_empty() {
+        return None;
+    }
+    // At the start of the cell; or further on in a line of labelled values ("填表人：… 填报
+    // 日期：…"), i.e. a cell that starts with a known label and its colon.
+    let line_of_values = known.iter().any(|k| {
+        k.len() >= 2 && k.len() < key.len() && key[..k.len()] == k[..] && key[k.len()] == ':'
+    });
+    let at = if labelled_at(0) {
+        0
+    } else if line_of_values {
+        (1..key.len()).find(|&p| labelled_at(p))?
+    } else {
+        return None;
+    };
+    let start = at + lab.len() + 1;
+    let next_label = (start..key.len()).find(|&p| {
+        known.iter().any(|k| {
+            k.len() >= 2
+                && p + k.len() <= key.len()
+                && key[p..p + k.len()] == k[..]
+                && (p + k.len() == key.len() || key[p + k.len()] == ':')
+        })
+    });
+    let byte = |i: usize| chars.get(i).map_or(text.len(), |(_, b)| *b);
+    let end = next_label.map_or(text.len(), byte);
+    Some(text[byte(start).min(end)..end].trim().to_string())
+}
+
+fn find_label(
+    rd: &Reader,
+    key: &str,
+    known: &[Vec<char>],
+    from: u32,
+    to: u32,
+) -> Option<(u32, u16, Option<String>)> {
     let bare = strip_parens(key);
     for r in from..to {
         for c in 0..rd.sheet.width() {
@@ -105,10 +162,9 @@ fn find_label(rd: &Reader, key: &str, from: u32, to: u32) -> Option<(u32, u16, O
             if k == key || strip_parens(&k) == bare {
                 return Some((r, c, None));
             }
-            // "其中：一般公共预算：3,660.33" — the value written after the label.
             for lk in [key, bare.as_str()] {
-                if let Some(rest) = k.strip_prefix(lk).and_then(|s| s.strip_prefix(':')) {
-                    return Some((r, c, Some(rest.to_string())));
+                if let Some(rest) = embedded_after(t, lk, known) {
+                    return Some((r, c, Some(rest)));
                 }
             }
         }
@@ -124,26 +180,46 @@ fn last_row(rd: &Reader, r: u32, c: u16) -> u32 {
     rd.sheet.merge_at(r, c).map_or(r, |m| m.last_row)
 }
 
-/// Read the value cells of some grid rows from sheet rows `from..to`; returns the row after
-/// the last one used.
-pub(crate) fn read_cells(rd: &mut Reader, rows: &[Vec<GridCellDef>], from: u32, to: u32) -> u32 {
+/// Read the value cells of some grid rows from sheet rows `from..to`; `bi` is the block the
+/// rows belong to (None: the signature line). Returns the row after the last one used.
+pub(crate) fn read_cells(
+    rd: &mut Reader,
+    rows: &[Vec<GridCellDef>],
+    bi: Option<usize>,
+    from: u32,
+    to: u32,
+) -> u32 {
     let known = all_labels(rd);
+    let known_chars: Vec<Vec<char>> = known.iter().map(|k| k.chars().collect()).collect();
+    let range = match bi {
+        Some(b) => rd.blank.block_rows.get(b).copied(),
+        None => rd.blank.signature_rows,
+    }
+    .unwrap_or((0, u32::MAX));
     let mut end = from;
-    let ids: Vec<(String, ColKind)> = rows
+    let ids: Vec<(String, ColKind, Vec<String>)> = rows
         .iter()
         .flatten()
         .filter_map(|c| match c {
             GridCellDef::Cell {
-                id: Some(id), kind, ..
-            } => Some((id.clone(), kind.unwrap_or(ColKind::Amount))),
+                id: Some(id),
+                kind,
+                aliases,
+                ..
+            } => Some((id.clone(), kind.unwrap_or(ColKind::Amount), aliases.clone())),
             _ => None,
         })
         .collect();
-    for (id, kind) in ids {
-        let Some(lab) = labels(&rd.blank, &id) else {
+    for (id, kind, aliases) in ids {
+        let year = rd.data.year.clone();
+        let alts = aliases
+            .iter()
+            .filter_map(|a| with_year(a, year.as_deref()))
+            .collect();
+        let Some(lab) = labels(&rd.blank, &id, range, alts) else {
             continue;
         };
-        let Some(at) = locate(rd, &lab, &known, from, to) else {
+        let Some(at) = locate(rd, &lab, &known, &known_chars, from, to) else {
             continue;
         };
         let (val, r, c) = match at {
@@ -155,9 +231,10 @@ pub(crate) fn read_cells(rd: &mut Reader, rows: &[Vec<GridCellDef>], from: u32, 
         };
         rd.consume(r, c);
         end = end.max(last_row(rd, r, c) + 1);
+        // Where the cell is, even empty: a finding about it ("应为 …，但未填写") names it.
+        rd.data.origin.insert(id.clone(), a1(r, c));
         if val != Val::Blank {
-            rd.data.grid.insert(id.clone(), val);
-            rd.data.origin.insert(id, a1(r, c));
+            rd.data.grid.insert(id, val);
         }
     }
     end
@@ -172,83 +249,103 @@ fn locate(
     rd: &mut Reader,
     lab: &Labels,
     known: &HashSet<String>,
+    known_chars: &[Vec<char>],
     from: u32,
     to: u32,
 ) -> Option<Found> {
-    let left = lab
-        .left
-        .as_ref()
-        .map(|l| label_key(l))
-        .filter(|k| !k.is_empty());
-    let up = lab
-        .up
-        .as_ref()
-        .map(|l| label_key(l))
-        .filter(|k| !k.is_empty());
+    let keys = |v: Vec<&String>| -> Vec<String> {
+        v.into_iter()
+            .map(|l| label_key(l))
+            .filter(|k| !k.is_empty())
+            .collect()
+    };
+    let has_up = lab.up.as_ref().is_some_and(|u| !label_key(u).is_empty());
+    let lefts = keys(
+        lab.left
+            .iter()
+            .chain(lab.alts.iter().filter(|_| !has_up))
+            .collect(),
+    );
+    let ups = keys(
+        lab.up
+            .iter()
+            .chain(lab.alts.iter().filter(|_| has_up))
+            .collect(),
+    );
     let is_label = |rd: &Reader, r: u32, c: u16| {
         rd.text_key(r, c).is_some_and(|k| {
-            known.contains(&k) || known.contains(&strip_parens(&k)) || k.ends_with(':')
+            known.contains(&k)
+                || known.contains(&strip_parens(&k))
+                || k.ends_with(':')
+                // "项目支出：1,907.88" — another label with its value written in.
+                || known.iter().any(|l| {
+                    l.chars().count() >= 2
+                        && k.strip_prefix(l.as_str()).is_some_and(|s| s.starts_with(':'))
+                })
         })
     };
-    match (left, up) {
-        (Some(l), up) => {
-            let (lr, lc, embedded) = find_label(rd, &l, from, to)?;
-            rd.consume(lr, lc);
-            if let Some(rest) = embedded {
-                if up.is_none() {
-                    return Some(Found::Embedded(lr, lc, rest));
-                }
-            }
-            if let Some(u) = up {
-                if let Some((ur, uc, _)) =
-                    find_label(rd, &u, from.min(lr).saturating_sub(4), lr + 1)
-                {
-                    rd.consume(ur, uc);
-                    // The crossing, or the first value below a label the left label spans.
-                    let mut r = lr.max(last_row(rd, ur, uc) + 1);
-                    while r <= last_row(rd, lr, lc).max(lr) + 2 && r < rd.sheet.height() {
-                        if !rd.sheet.get(r, uc).is_empty() && !is_label(rd, r, uc) {
-                            return Some(Found::Cell(r, uc));
-                        }
-                        if r >= last_row(rd, lr, lc) && rd.sheet.get(r, uc).is_empty() && r >= lr {
-                            return Some(Found::Cell(r, uc));
-                        }
-                        r += 1;
-                    }
-                    return None;
-                }
-            }
-            // Beside the label: the nth non-empty cell to its right that is not a label.
-            let mut c = last_col(rd, lr, lc) + 1;
-            let mut seen = 0;
-            while c < rd.sheet.width() {
-                if !rd.sheet.get(lr, c).is_empty() {
-                    if is_label(rd, lr, c) {
-                        return None;
-                    }
-                    if seen == lab.nth {
-                        return Some(Found::Cell(lr, c));
-                    }
-                    seen += 1;
-                }
-                c = last_col(rd, lr, c) + 1;
-            }
-            None
+    let has_left = lab.left.as_ref().is_some_and(|l| !label_key(l).is_empty());
+    if has_left {
+        let (lr, lc, embedded) = lefts
+            .iter()
+            .find_map(|l| find_label(rd, l, known_chars, from, to))?;
+        rd.consume(lr, lc);
+        if let Some(rest) = embedded {
+            // The value is written into the label cell itself.
+            return Some(Found::Embedded(lr, lc, rest));
         }
-        (None, Some(u)) => {
-            let (ur, uc, _) = find_label(rd, &u, from, to)?;
+        for u in &ups {
+            let Some((ur, uc, _)) =
+                find_label(rd, u, known_chars, from.min(lr).saturating_sub(4), lr + 1)
+            else {
+                continue;
+            };
             rd.consume(ur, uc);
-            let mut r = last_row(rd, ur, uc) + 1;
-            while r < (ur + 4).min(rd.sheet.height()) {
+            // The crossing, or the first value below a label the left label spans.
+            let mut r = lr.max(last_row(rd, ur, uc) + 1);
+            while r <= last_row(rd, lr, lc).max(lr) + 2 && r < rd.sheet.height() {
                 if !rd.sheet.get(r, uc).is_empty() && !is_label(rd, r, uc) {
+                    return Some(Found::Cell(r, uc));
+                }
+                if r >= last_row(rd, lr, lc) && rd.sheet.get(r, uc).is_empty() && r >= lr {
                     return Some(Found::Cell(r, uc));
                 }
                 r += 1;
             }
-            None
+            return None;
         }
-        (None, None) => None,
+        // Beside the label: the nth non-empty cell to its right that is not a label.
+        let mut c = last_col(rd, lr, lc) + 1;
+        let mut seen = 0;
+        while c < rd.sheet.width() {
+            if !rd.sheet.get(lr, c).is_empty() {
+                if is_label(rd, lr, c) {
+                    return None;
+                }
+                if seen == lab.nth {
+                    return Some(Found::Cell(lr, c));
+                }
+                seen += 1;
+            }
+            c = last_col(rd, lr, c) + 1;
+        }
+        return None;
     }
+    for u in &ups {
+        let Some((ur, uc, _)) = find_label(rd, u, known_chars, from, to) else {
+            continue;
+        };
+        rd.consume(ur, uc);
+        let mut r = last_row(rd, ur, uc) + 1;
+        while r < (ur + 4).min(rd.sheet.height()) {
+            if !rd.sheet.get(r, uc).is_empty() && !is_label(rd, r, uc) {
+                return Some(Found::Cell(r, uc));
+            }
+            r += 1;
+        }
+        return None;
+    }
+    None
 }
 
 fn value_of(rd: &mut Reader, cell: &Cell, kind: ColKind, r: u32, c: u16, id: &str) -> Val {
@@ -286,7 +383,7 @@ fn value_of(rd: &mut Reader, cell: &Cell, kind: ColKind, r: u32, c: u16, id: &st
 
 pub(crate) fn read_grid(rd: &mut Reader, bi: usize, start: u32) -> u32 {
     let rows = rd.form.blocks[bi].grid.clone();
-    let end = read_cells(rd, &rows, start, rd.sheet.height());
+    let end = read_cells(rd, &rows, Some(bi), start, rd.sheet.height());
     consume_labels(rd, &rows, start, end);
     end
 }
@@ -294,7 +391,7 @@ pub(crate) fn read_grid(rd: &mut Reader, bi: usize, start: u32) -> u32 {
 pub(crate) fn read_signature(rd: &mut Reader) {
     let row = vec![rd.form.signature.clone()];
     let h = rd.sheet.height();
-    read_cells(rd, &row, 0, h);
+    read_cells(rd, &row, None, 0, h);
     consume_labels(rd, &row, 0, h);
 }
 

@@ -88,8 +88,86 @@ fn form_title_keys(form: &Form) -> Vec<String> {
     keys
 }
 
+/// A label with `{year}` and `{prev_year}` filled in from the year read off the title
+/// ("{prev_year}年决算数" → "2022年决算数"); None when it has them and no year is known.
+pub(crate) fn with_year(s: &str, year: Option<&str>) -> Option<String> {
+    if !s.contains("{year}") && !s.contains("{prev_year}") {
+        return Some(s.to_string());
+    }
+    let y: i32 = year?.parse().ok()?;
+    Some(
+        s.replace("{prev_year}", &(y - 1).to_string())
+            .replace("{year}", &y.to_string()),
+    )
+}
+
+/// "附件1", "附件一", "附件3-1", "附件 2：" — the attachment number printed above a form.
+fn is_attachment_no(k: &str) -> bool {
+    let Some(rest) = k.strip_prefix("附件") else {
+        return false;
+    };
+    !rest.is_empty()
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_digit() || "一二三四五六七八九十-".contains(c))
+}
+
+/// A form's labels as a filled sheet shows them (grid labels, header texts, fixed row labels of
+/// four characters or more), for identifying a sheet that prints no title.
+fn form_labels(form: &Form) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |t: &str| {
+        let k = strip_parens(&label_key(t));
+        if k.chars().count() >= 4 && !out.contains(&k) {
+            out.push(k);
+        }
+    };
+    for b in &form.blocks {
+        for c in b.grid.iter().flatten() {
+            if let crate::form::GridCellDef::Text(t)
+            | crate::form::GridCellDef::Cell { text: Some(t), .. } = c
+            {
+                add(t);
+            }
+        }
+        for h in b.header.iter().flatten() {
+            add(h.text());
+        }
+        for p in &b.panels {
+            for r in &p.rows {
+                if let Some(l) = &r.label {
+                    add(l);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A sheet without a title (seed 003's one-page report) is the form whose labels it shows:
+/// at least five labels and four in five of them found, the best share winning.
+fn identify_by_labels<'c>(catalog: &'c Catalog, sheet: &Sheet) -> Option<&'c Form> {
+    let keys: HashSet<String> = sheet
+        .cells()
+        .filter_map(|(_, _, c)| c.as_text().map(|t| strip_parens(&label_key(t))))
+        .collect();
+    let mut best: Option<(usize, usize, &Form)> = None;
+    for form in &catalog.forms {
+        let labels = form_labels(form);
+        let hits = labels.iter().filter(|l| keys.contains(*l)).count();
+        if labels.len() < 5 || hits * 5 < labels.len() * 4 {
+            continue;
+        }
+        // Compare hits/len as fractions without division.
+        if best.is_none_or(|(h, n, _)| hits * n > h * labels.len()) {
+            best = Some((hits, labels.len(), form));
+        }
+    }
+    best.map(|(_, _, f)| f)
+}
+
 /// The form a sheet holds, by its title (longest match wins: 财政拨款收入支出决算总表 over
-/// 收入支出决算总表) or its 表号.
+/// 收入支出决算总表) or its 表号; a sheet with neither, by its labels.
 pub fn identify<'c>(catalog: &'c Catalog, sheet: &Sheet) -> Option<&'c Form> {
     let top: Vec<String> = (0..sheet.height().min(12))
         .flat_map(|r| (0..sheet.width().min(30)).map(move |c| (r, c)))
@@ -120,6 +198,7 @@ pub fn identify<'c>(catalog: &'c Catalog, sheet: &Sheet) -> Option<&'c Form> {
         }
     }
     best.map(|(_, f)| f)
+        .or_else(|| identify_by_labels(catalog, sheet))
 }
 
 /// Reading state shared by the block readers.
@@ -192,6 +271,10 @@ pub fn recognize_sheet<'c>(form: &'c Form, sheet: &Sheet) -> Recognized<'c> {
     let top = read_top(&mut rd);
     let mut cursor = top;
     for (bi, block) in form.blocks.iter().enumerate() {
+        // A table block without header was read with the table it continues.
+        if table::continues_above(form, bi) {
+            continue;
+        }
         cursor = if block.is_table() {
             table::read_table(&mut rd, bi, cursor)
         } else {
@@ -213,7 +296,7 @@ pub fn recognize_sheet<'c>(form: &'c Form, sheet: &Sheet) -> Recognized<'c> {
 /// A line printed above a form's table.
 enum TopLine {
     Title,
-    /// 表号 or 金额单位.
+    /// 表号, attachment number ("附件3-1") or 金额单位.
     Mark,
     /// "部门名称：…" with the unit's name (empty when the name is in another cell).
     Unit(String),
@@ -227,24 +310,26 @@ fn top_line(form: &Form, t: &str) -> Option<TopLine> {
     if k.is_empty() {
         return None;
     }
-    if form_title_keys(form)
-        .iter()
-        .any(|key| strip_parens(&k).contains(key.as_str()))
-    {
+    // Every title line counts ("附件 1：2023 年度部门整体支出绩效自评表" above
+    // "2023 年度部门（单位）整体支出绩效自评表"), as identify() reads them.
+    let stripped = strip_parens(&k);
+    if form_title_keys(form).iter().any(|key| {
+        stripped.contains(key.as_str()) && stripped.chars().count() <= key.chars().count() + 16
+    }) {
         return Some(TopLine::Title);
     }
     let money = label_key(&form.money_unit);
     // Before the unit line: "单位：万元" is the money unit, not a unit named 万元.
     if k == label_key(&form.table_no)
+        || is_attachment_no(&k)
         || (!money.is_empty()
             && (k == money || k.starts_with("金额单位") || k.starts_with("单位:万元")))
     {
         return Some(TopLine::Mark);
     }
-    // "部门名称：…"; without a colon ("预算部门、单位名称" with the name in the next cell) only
-    // when it is not one of the table's column headers ("部门名称", "单位编码",
-    // "单位（项目）名称", which start with the same words).
-    let colon = t.contains(['：', ':']);
+    // "部门名称：…", "填报单位：" with the name in the next cell — not a label that merely starts
+    // the same way ("预算部门、单位名称" is perf-dept's first row label, "部门名称" and
+    // "单位（项目）名称" are column headers).
     let is_unit = [
         form.unit_label.as_str(),
         "部门：",
@@ -256,11 +341,9 @@ fn top_line(form: &Form, t: &str) -> Option<TopLine> {
     .iter()
     .map(|u| label_key(u))
     .any(|u| {
-        if colon {
-            k == u || k.starts_with(&format!("{u}:"))
-        } else {
-            k.starts_with(&u) && !is_column_header(form, &k)
-        }
+        k.strip_prefix(u.as_str()).is_some_and(|rest| {
+            rest.starts_with(':') || rest.is_empty() && t.trim_end().ends_with([':', '：'])
+        })
     });
     if is_unit {
         let name = t
@@ -273,20 +356,7 @@ fn top_line(form: &Form, t: &str) -> Option<TopLine> {
     year_only(&k).map(TopLine::Year)
 }
 
-/// Whether a key is a header text or column label of one of the form's tables.
-fn is_column_header(form: &Form, k: &str) -> bool {
-    form.blocks.iter().any(|b| {
-        b.header.iter().flatten().any(|h| label_key(h.text()) == k)
-            || b.panels.iter().flat_map(|p| &p.columns).any(|c| {
-                c.label
-                    .iter()
-                    .chain(c.aliases.iter())
-                    .any(|l| label_key(l) == k)
-            })
-    })
-}
-
-/// Title, unit, year, 表号 and 金额单位 lines above the first block; returns the first row
+/// Title, attachment number, unit, year, 表号 and 金额单位 lines above the first block; returns the first row
 /// after them.
 fn read_top(rd: &mut Reader) -> u32 {
     let mut title_row = None;
@@ -305,14 +375,13 @@ fn read_top(rd: &mut Reader) -> u32 {
                 }
             };
             match top_line(rd.form, &t) {
-                Some(TopLine::Title) if title_row.is_none() => {
-                    title_row = Some(r);
-                    if let Some(y) = year_in(&label_key(&t)) {
-                        rd.data.year = Some(y);
+                Some(TopLine::Title) => {
+                    title_row.get_or_insert(r);
+                    if let Some(y) = year_anywhere(&label_key(&t)) {
+                        rd.data.year.get_or_insert(y);
                     }
-                    last = r;
+                    last = last.max(r);
                 }
-                Some(TopLine::Title) => continue,
                 None => {
                     other |= !t.trim().is_empty();
                     continue;
@@ -367,6 +436,20 @@ pub(crate) fn is_page_top_row(rd: &Reader, r: u32) -> bool {
 fn year_in(k: &str) -> Option<String> {
     let digits: String = k.chars().take_while(char::is_ascii_digit).collect();
     (digits.len() == 4 && k[4..].starts_with('年')).then_some(digits)
+}
+
+/// The first "2023年" in a title ("附件1：2023年度…" too).
+fn year_anywhere(k: &str) -> Option<String> {
+    let chars: Vec<char> = k.chars().collect();
+    (0..chars.len().saturating_sub(4)).find_map(|i| {
+        let four = &chars[i..i + 4];
+        let starts = i == 0 || !chars[i - 1].is_ascii_digit();
+        (starts
+            && four.iter().all(char::is_ascii_digit)
+            && chars.get(i + 4) == Some(&'年')
+            && matches!(four[0], '1' | '2'))
+        .then(|| four.iter().collect())
+    })
 }
 
 /// "2023年度", "2023年" alone in a cell.

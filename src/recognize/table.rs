@@ -2,7 +2,7 @@
 //! aligns the sheet's columns with the definition's (an absent 行次 column is fine), then
 //! identifies each row by 行次, code or label and reads its values.
 
-use super::{grid, strip_parens, Reader};
+use super::{grid, strip_parens, with_year, Reader};
 use crate::expr::Val;
 use crate::form::{ColKind, ColumnDef, Form, Panel, Severity};
 use crate::layout::header_cells;
@@ -52,6 +52,14 @@ fn keys_of(s: &str) -> Vec<String> {
     }
 }
 
+/// Keys of a header text or column label, `{year}`/`{prev_year}` read with the year of the
+/// title ("{prev_year}年决算数" → "2022年决算数"); none when it is dated and no year is known.
+fn dated(rd: &Reader, t: &str) -> Vec<String> {
+    with_year(t, rd.data.year.as_deref())
+        .map(|t| keys_of(&t))
+        .unwrap_or_default()
+}
+
 /// The header block's columns, named by the header cells above them (a column spanning several
 /// sheet columns by every header cell over any of them) and by their own `label`/`aliases`.
 fn def_columns<'f>(rd: &Reader<'f>, bi: usize, slot_base: usize) -> Vec<DefCol<'f>> {
@@ -66,12 +74,12 @@ fn def_columns<'f>(rd: &Reader<'f>, bi: usize, slot_base: usize) -> Vec<DefCol<'
                 .iter()
                 .filter(|h| h.col < pos + col.span && pos < h.col + h.cols)
                 .collect();
-            let mut texts: HashSet<String> = over.iter().flat_map(|h| keys_of(&h.text)).collect();
+            let mut texts: HashSet<String> = over.iter().flat_map(|h| dated(rd, &h.text)).collect();
             let mut leaf: Vec<String> = col
                 .label
                 .iter()
                 .chain(col.aliases.iter())
-                .flat_map(|l| keys_of(l))
+                .flat_map(|l| dated(rd, l))
                 .collect();
             // The lowest header cell over the column's first sheet column names it.
             if let Some(lowest) = over
@@ -79,7 +87,7 @@ fn def_columns<'f>(rd: &Reader<'f>, bi: usize, slot_base: usize) -> Vec<DefCol<'
                 .filter(|h| h.col <= pos && pos < h.col + h.cols)
                 .max_by_key(|h| h.row + h.rows)
             {
-                leaf.extend(keys_of(&lowest.text));
+                leaf.extend(dated(rd, &lowest.text));
             }
             texts.extend(leaf.iter().cloned());
             leaf.retain(|k| !k.is_empty());
@@ -105,7 +113,7 @@ fn continuation_columns<'f>(rd: &Reader<'f>, bi: usize, slot_base: usize) -> Vec
                 .label
                 .iter()
                 .chain(col.aliases.iter())
-                .flat_map(|l| keys_of(l))
+                .flat_map(|l| dated(rd, l))
                 .filter(|k| !k.is_empty())
                 .collect();
             out.push(DefCol {
@@ -120,8 +128,8 @@ fn continuation_columns<'f>(rd: &Reader<'f>, bi: usize, slot_base: usize) -> Vec
 }
 
 /// A table block without header rows right after another table continues it: its rows come
-/// under the same header (a 合计 row above a list of units, 部门公开表07/09; the project rows
-/// of perf-base), so both are read in one pass over the rows.
+/// under the same header (a 合计 row above a list of units, 部门公开表07/09; perf-base's
+/// project list and the fixed rows after it), so they are read in one pass over the rows.
 pub(crate) fn continues_above(form: &Form, bi: usize) -> bool {
     bi > 0
         && form.blocks[bi].is_table()
@@ -186,30 +194,7 @@ fn row_label_keys(rd: &Reader, blocks: &[usize]) -> HashSet<String> {
     set
 }
 
-/// Leading 一、 (一) 1、 1. and 其中： removed, so "一、基本支出" matches "基本支出".
-pub(crate) fn strip_ordinal(k: &str) -> String {
-    let mut s = k.trim_start_matches("其中:").to_string();
-    let numerals = |c: char| "一二三四五六七八九十0123456789".contains(c);
-    if s.starts_with('(') {
-        if let Some(end) = s.find(')') {
-            if s[1..end].chars().all(numerals) && end > 1 {
-                s = s[end + 1..].to_string();
-            }
-        }
-    }
-    let lead: String = s.chars().take_while(|c| numerals(*c)).collect();
-    if !lead.is_empty() {
-        let rest = &s[lead.len()..];
-        if let Some(r) = rest
-            .strip_prefix('、')
-            .or_else(|| rest.strip_prefix('.'))
-            .or_else(|| rest.strip_prefix('．'))
-        {
-            s = r.to_string();
-        }
-    }
-    s.trim_start_matches("其中:").to_string()
-}
+pub(crate) use crate::normalize::strip_ordinal;
 
 /// Weighted ordered alignment of definition columns with sheet columns (an LCS where a
 /// pair scores by the header texts they share): returns the sheet column of each def column.
@@ -278,10 +263,17 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         cont_defs.push(continuation_columns(rd, b, base));
         base += form.blocks[b].panels.len();
     }
+    // Every header text of the block is a header text, over a defined column or not (a label
+    // spanning two sheet columns leaves the second one's header text over no column).
     let mut all_texts: HashSet<String> = defs
         .iter()
         .chain(cont_defs.iter().flatten())
         .flat_map(|d| d.texts.iter().cloned())
+        .chain(
+            header_cells(&form.blocks[bi])
+                .iter()
+                .flat_map(|h| keys_of(&h.text)),
+        )
         .collect();
     // Header words any 科目 table may use for its code columns, whatever the definition says.
     all_texts.extend(CODE_HEADER_WORDS.iter().map(|w| w.to_string()));
@@ -407,14 +399,14 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         .collect();
 
     // 4. Rows.
-    let footers: Vec<&Vec<Vec<crate::form::GridCellDef>>> = parts
+    let footers: Vec<(usize, &Vec<Vec<crate::form::GridCellDef>>)> = parts
         .iter()
-        .map(|&b| &form.blocks[b].footer)
-        .filter(|f| !f.is_empty())
+        .map(|&b| (b, &form.blocks[b].footer))
+        .filter(|(_, f)| !f.is_empty())
         .collect();
     let footer_keys: HashSet<String> = footers
         .iter()
-        .flat_map(|f| f.iter().flatten())
+        .flat_map(|(_, f)| f.iter().flatten())
         .filter_map(|c| match c {
             crate::form::GridCellDef::Text(t) => Some(label_key(t)),
             crate::form::GridCellDef::Cell { text: Some(t), .. } => Some(label_key(t)),
@@ -422,13 +414,23 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         })
         .filter(|k| !k.is_empty())
         .collect();
-    let stop_keys = later_block_keys(rd, *parts.last().unwrap_or(&bi));
+    let mut stop_keys = later_block_keys(rd, *parts.last().unwrap_or(&bi));
+    stop_keys.retain(|k| !row_labels.contains(k));
+    let is_list = |part: usize| {
+        slots
+            .iter()
+            .any(|s| s.part == part && s.panel.list.is_some())
+    };
+    let part_order: Vec<usize> = (0..parts.len())
+        .filter(|&p| !is_list(p))
+        .chain((0..parts.len()).filter(|&p| is_list(p)))
+        .collect();
     let mut split_state: Vec<SplitCodeState> =
         slots.iter().map(|_| SplitCodeState::new()).collect();
     let mut list_counter: Vec<usize> = vec![0; slots.len()];
     let mut empty_run = 0;
     let mut r = data_start;
-    let mut last_data = data_start;
+    let mut last_data: Option<u32> = None;
     while r < height {
         let keys = row_keys(rd, r);
         if keys.is_empty() {
@@ -445,7 +447,9 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
             break;
         }
         if keys.iter().any(|k| footer_keys.contains(k))
-            || keys.iter().any(|k| stop_keys.contains(k))
+            || keys
+                .iter()
+                .any(|k| stop_keys.contains(k) || stop_keys.contains(&strip_ordinal(k)))
         {
             break;
         }
@@ -461,10 +465,11 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
             r += 1;
             continue;
         }
-        // Side by side panels each read their part of the row; of stacked blocks the first
-        // whose panels know the row takes it (the fixed 合计 row before the list of units).
+        // Side by side panels each read their part of the row. Of stacked blocks, the first
+        // whose fixed or coded rows name the row takes it (合计 above the units, 公用经费 below
+        // perf-base's projects); a row none of them names goes to a list.
         let mut any = false;
-        for part in 0..parts.len() {
+        for &part in &part_order {
             for si in (0..slots.len()).filter(|&si| slots[si].part == part) {
                 any |= read_panel_row(
                     rd,
@@ -482,15 +487,16 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
             }
         }
         if any {
-            last_data = r;
+            last_data = Some(r);
         }
         r += 1;
     }
-    let mut end = last_data + 1;
-    for footer in footers {
+    let mut end = last_data.map_or(data_start, |l| l + 1);
+    for (b, footer) in footers {
         end = grid::read_cells(
             rd,
             footer,
+            Some(b),
             r.min(height),
             (r + footer.len() as u32 + 3).min(height),
         )
@@ -512,8 +518,8 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
     end.max(r.min(height))
 }
 
-/// Labels of the blocks after `bi` (grid labels, table leaf labels): a table's rows end where
-/// the next block begins.
+/// Labels of the blocks after `bi` (grid labels, header texts, fixed row labels): a table's
+/// rows end where the next block begins.
 fn later_block_keys(rd: &Reader, bi: usize) -> HashSet<String> {
     let mut keys = HashSet::new();
     for b in &rd.form.blocks[bi + 1..] {
@@ -533,6 +539,17 @@ fn later_block_keys(rd: &Reader, bi: usize) -> HashSet<String> {
             let k = label_key(h.text());
             if k.chars().count() >= 3 {
                 keys.insert(k);
+            }
+        }
+        // A later table's own rows end this one.
+        for p in &b.panels {
+            for r in p.rows.iter().filter(|r| !r.blank) {
+                for l in r.label.iter().chain(r.aliases.iter()) {
+                    let k = strip_ordinal(&label_key(l));
+                    if k.chars().count() >= 2 {
+                        keys.insert(k);
+                    }
+                }
             }
         }
     }

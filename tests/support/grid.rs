@@ -858,7 +858,11 @@ fn header_col(s: &GridSheet, header_row: u32, label: &str) -> u16 {
 /// 3.5 points are missing from both columns — 总分 98.3 = 100 − (10 − 8.3) shows the
 /// author scored every indicator at full marks. The clerk's correction puts the missing
 /// 3.5 on the one 产出 indicator not on the 3.5 grid: 时效指标 完成时间 分值 5 → 8.5 and
-/// 得分 5 → 8.5. Then Σ 分值 = 100, the 产出 block = 40 = its label, and Σ 得分 = 98.3 = 总分.
+/// 得分 5 → 8.5. Then Σ 分值 = 100, the 产出 block = 40 = its label.
+///
+/// The 执行率 82.79% is 全年执行数 ÷ 年初预算数 (526.36 ÷ 635.78); FORMS.md's rule is
+/// 全年执行数 ÷ 全年预算数 = 526.36 ÷ 526.36 = 100%, whose score is 10 × 100% = 10, not 8.3.
+/// The clerk writes 100% and 10, and 总分 becomes Σ 得分 = 10 + 90 = 100.
 pub fn corrected_seed001(book: &mut GridBook) {
     let Some(sheet) = book
         .sheets
@@ -873,6 +877,13 @@ pub fn corrected_seed001(book: &mut GridBook) {
     let (r, _) = sheet.find("完成时间").expect("完成时间 row");
     sheet.put(r, score_col, GridCell::num("8.5"));
     sheet.put(r, got_col, GridCell::num("8.5"));
+    let (fr, _) = sheet.find("年度资金总额").expect("年度资金总额 row");
+    let rate_col = header_col(sheet, fr - 1, "执行率");
+    let fund_got = header_col(sheet, fr - 1, "得分");
+    sheet.put(fr, rate_col, GridCell::text("100%"));
+    sheet.put(fr, fund_got, GridCell::num("10"));
+    let (tr, _) = sheet.find("总分").expect("总分 row");
+    sheet.put(tr, got_col, GridCell::num("100"));
 }
 
 /// Seed 000, 附件1: 项目支出 2022年决算数 is published as 182.51 while its rows are 146.67,

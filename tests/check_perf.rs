@@ -1,0 +1,1184 @@
+//! The performance self-evaluation family (perf-base, perf-dept, perf-project, perf-report) on
+//! the seeds' workbooks: each seed as published gives exactly its real findings, at their
+//! cells; the corrected workbooks give no error; every perf rule passes on good data and fires
+//! on broken data at the cell it names; layout variants and .xls/.ods copies read to the same
+//! values; text blocks land in their logical cells intact.
+//!
+//! Cell addresses are the fixtures' (tests/fixtures/seed00N_*.grid, rows from 1).
+
+#[path = "support/grid.rs"]
+mod grid;
+#[path = "support/lo.rs"]
+#[allow(dead_code)]
+mod lo;
+
+use fiscalform::expr::Val;
+use fiscalform::normalize::{parse_amount, Amount};
+use fiscalform::read::Cell;
+use grid::{GridBook, GridCell};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn fixture(name: &str) -> GridBook {
+    grid::load(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name),
+    )
+}
+
+fn scratch() -> PathBuf {
+    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("check-perf");
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn write(book: &GridBook, name: &str) -> PathBuf {
+    let path = scratch().join(format!("{name}.xlsx"));
+    book.write_xlsx(&path);
+    path
+}
+
+fn check_path(path: &Path) -> (i32, Vec<Value>) {
+    let mut o = Vec::new();
+    let mut e = Vec::new();
+    let code = fiscalform::cli::run(
+        [
+            "fiscalform",
+            "check",
+            "--format",
+            "json",
+            path.to_str().unwrap(),
+        ],
+        &mut o,
+        &mut e,
+    );
+    let json: Value = serde_json::from_slice(&o).expect("json output");
+    (
+        code,
+        json["files"][0]["findings"].as_array().unwrap().clone(),
+    )
+}
+
+fn check(book: &GridBook, name: &str) -> (i32, Vec<Value>) {
+    check_path(&write(book, name))
+}
+
+/// (sheet, cell, rule, severity, expected, found) of a finding; None for a JSON null.
+type Row = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
+fn row(f: &Value) -> Row {
+    let s = |k: &str| f[k].as_str().map(str::to_string);
+    (
+        s("sheet").unwrap_or_default(),
+        s("cell").unwrap_or_default(),
+        s("rule").unwrap_or_default(),
+        s("severity").unwrap_or_default(),
+        s("expected"),
+        s("found"),
+    )
+}
+
+fn want(
+    sheet: &str,
+    cell: &str,
+    rule: &str,
+    severity: &str,
+    expected: Option<&str>,
+    found: Option<&str>,
+) -> Row {
+    (
+        sheet.into(),
+        cell.into(),
+        rule.into(),
+        severity.into(),
+        expected.map(str::to_string),
+        found.map(str::to_string),
+    )
+}
+
+fn assert_exactly(findings: &[Value], mut expected: Vec<Row>) {
+    let mut got: Vec<Row> = findings.iter().map(row).collect();
+    got.sort();
+    expected.sort();
+    assert_eq!(got, expected, "{findings:#?}");
+}
+
+// ------------------------------------------------------------------ the seeds as published
+
+#[test]
+fn seed_000_as_published_gives_its_real_findings_only() {
+    let (code, all) = check(&fixture("seed000_perf.grid"), "seed000");
+    assert_eq!(code, 1);
+    assert_exactly(
+        &all,
+        vec![
+            // FORMS.md: 项目支出 2022年决算数 182.51 is not 146.67 + —— + 2,663.37.
+            want(
+                "附件1",
+                "B12",
+                "project-prev",
+                "error",
+                Some("2810.04"),
+                Some("182.51"),
+            ),
+            // 产出指标 (50分) holds 8+10+10+6+6 = 40; 效益指标 (30分) holds 4 × 10 = 40 (the
+            // 分值 add to 100 overall: the labels are wrong).
+            want(
+                "附件2",
+                "B14",
+                "level1-weight",
+                "warning",
+                Some("40"),
+                Some("50"),
+            ),
+            want(
+                "附件2",
+                "B19",
+                "level1-weight",
+                "warning",
+                Some("40"),
+                Some("30"),
+            ),
+            // The 评（扣）分标准 texts promise 5 (在职人员控制率≦100%，计5分) and 2+2+2+2 = 8
+            // (管理制度健全性) points where the 分值 are 8 and 10 (src/score).
+            want(
+                "附件2",
+                "G14",
+                "rule-full-points",
+                "warning",
+                Some("5"),
+                Some("8"),
+            ),
+            want(
+                "附件2",
+                "G15",
+                "rule-full-points",
+                "warning",
+                Some("8"),
+                Some("10"),
+            ),
+            // 全年执行数 186.99 with all three 其中 rows blank: a missing breakdown, not a
+            // wrong total.
+            want(
+                "附件3-1",
+                "E6",
+                "fund-exec",
+                "warning",
+                None,
+                Some("186.99"),
+            ),
+            // 10 × 60.63% = 6.06; the reported 7 is 0.94 off (FORMS.md: beyond 0.5 warns).
+            want(
+                "附件3-1",
+                "H6",
+                "fund-score",
+                "warning",
+                Some("6.06"),
+                Some("7"),
+            ),
+        ],
+    );
+    let msg = all
+        .iter()
+        .find(|f| f["rule"] == "level1-weight" && f["cell"] == "B14")
+        .unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        msg.contains("附件2 B14") && msg.contains("50 分") && msg.contains("40 分"),
+        "{msg}"
+    );
+    // The label speaks for its group: it is named by its own text, on one line.
+    assert!(msg.contains("B14（产出指标(50分)·一级指标）"), "{msg}");
+    // Both 附件3 sheets are audited: none is skipped as a duplicate.
+    assert!(!all.iter().any(|f| f["rule"] == "duplicate-form"));
+}
+
+#[test]
+fn seed_001_self_evaluation_as_published_gives_its_real_findings_only() {
+    let (code, all) = check(&fixture("seed001_perf.grid"), "seed001");
+    assert_eq!(code, 1);
+    let s = "部门整体支出绩效自评表";
+    assert_exactly(
+        &all,
+        vec![
+            // 执行率 = 全年执行数 ÷ 全年预算数 = 526.36 ÷ 526.36; 82.79% is ÷ 年初预算数.
+            want(s, "G5", "fund-rate", "error", Some("100%"), Some("82.79%")),
+            // With the rate at 100% the score is 10 × 100% = 10, not 8.3.
+            want(s, "H5", "fund-score", "warning", Some("10"), Some("8.3")),
+            // FORMS.md: the 分值 add to 96.5, not 100 …
+            want(s, "G33", "weights-100", "error", Some("100"), Some("96.5")),
+            // … and 总分 98.3 is not Σ 得分 = 8.3 + 86.5 = 94.8.
+            want(s, "H33", "total-score", "error", Some("94.8"), Some("98.3")),
+            // 产出指标 (40分) holds 9 × 3.5 + 5 = 36.5: where the 3.5 went missing.
+            want(
+                s,
+                "B14",
+                "level1-weight",
+                "warning",
+                Some("36.5"),
+                Some("40"),
+            ),
+        ],
+    );
+}
+
+#[test]
+fn seed_004_as_published_gives_its_real_findings_only() {
+    let (code, all) = check(&fixture("seed004_perf.grid"), "seed004");
+    assert_eq!(code, 1);
+    let deduction = |sheet: &str, cell: &str, weight: &str, score: &str| {
+        want(
+            sheet,
+            cell,
+            "deduction-explained",
+            "warning",
+            Some(&format!("≥{weight}")),
+            Some(score),
+        )
+    };
+    assert_exactly(
+        &all,
+        vec![
+            // FORMS.md: 项目支出 2023年预算数 7.5 is not 7.5 + 64.
+            want(
+                "附件一",
+                "D12",
+                "project-budget",
+                "error",
+                Some("71.50"),
+                Some("7.50"),
+            ),
+            // Points deducted without a word in 偏差原因分析及改进措施 (FORMS.md: warning).
+            deduction("附件二", "I15", "7", "6"),
+            deduction("附件二", "I24", "7", "6"),
+            deduction("附件二", "I26", "10", "9"),
+            deduction("附件二", "I28", "10", "9"),
+            deduction("附件二", "I35", "10", "9"),
+            // 年初预算数 71.5 with its 其中 rows left blank.
+            want("附件三", "C6", "fund-start", "warning", None, Some("71.50")),
+            deduction("附件三", "I15", "8", "7"),
+            deduction("附件三", "I16", "10", "9"),
+            deduction("附件三", "I19", "10", "8"),
+            deduction("附件三", "I22", "10", "9"),
+            deduction("附件三", "I25", "10", "9"),
+            deduction("附件三", "I28", "10", "9"),
+            deduction("附件三", "I36", "10", "9"),
+        ],
+    );
+}
+
+#[test]
+fn seed_003_one_page_report_is_identified_by_its_labels_and_read_intact() {
+    let book = fixture("seed003_report.grid");
+    let path = write(&book, "seed003");
+    let (code, all) = check_path(&path);
+    assert_eq!(code, 0);
+    assert!(all.is_empty(), "{all:#?}");
+    let v = values(&path);
+    let sheet = &book.sheets[0];
+    let text_right_of = |label: &str, k: u16| {
+        let (r, c) = sheet.find(label).unwrap_or_else(|| panic!("{label}"));
+        sheet.cell(r, c + k).as_str().to_string()
+    };
+    let s = "部门整体支出绩效评价报告";
+    for (id, label, k) in [
+        ("unit_name", "单位名称", 1),
+        ("budget_amount", "年度预算金额", 1),
+        ("authority", "主管部门", 1),
+        ("functions", "单位基本职能及规划", 2),
+        ("management", "部门整体支出管理和使用基本情况", 1),
+        ("achievement", "绩效目标完成情况", 1),
+        ("problems", "存在的问题", 1),
+        ("improvements", "改进措施", 1),
+        ("other", "其他需要说明问题", 2),
+    ] {
+        let key = format!("perf-report|{s}|{id}");
+        assert_eq!(
+            v.get(&key),
+            Some(&format!("T:{}", text_right_of(label, k))),
+            "{key}"
+        );
+    }
+    assert!(v["perf-report|部门整体支出绩效评价报告|achievement"].len() > 5000);
+}
+
+// ------------------------------------------------------------------ corrected workbooks
+
+fn errors(all: &[Value]) -> Vec<&Value> {
+    all.iter().filter(|f| f["severity"] == "error").collect()
+}
+
+#[test]
+fn corrected_seed_000_has_no_error() {
+    let mut b = fixture("seed000_perf.grid");
+    grid::corrected_seed000(&mut b);
+    let (code, all) = check(&b, "seed000-corrected");
+    assert_eq!(code, 0, "{:#?}", errors(&all));
+    assert!(!all.iter().any(|f| f["rule"] == "project-prev"));
+}
+
+#[test]
+fn corrected_seed_001_has_no_finding_at_all() {
+    let mut b = fixture("seed001_perf.grid");
+    grid::corrected_seed001(&mut b);
+    let (code, all) = check(&b, "seed001-corrected");
+    assert_eq!(code, 0);
+    assert!(all.is_empty(), "{all:#?}");
+}
+
+#[test]
+fn corrected_seed_004_has_no_error() {
+    let mut b = fixture("seed004_perf.grid");
+    grid::corrected_seed004(&mut b);
+    let (code, all) = check(&b, "seed004-corrected");
+    assert_eq!(code, 0, "{:#?}", errors(&all));
+    assert!(!all.iter().any(|f| f["rule"] == "project-budget"));
+}
+
+// ------------------------------------------------------------------ every rule, both ways
+
+struct Case {
+    name: &'static str,
+    seed: &'static str,
+    /// The workbook on which the rule must not fire (beyond info).
+    passes_on: fn() -> GridBook,
+    /// (sheet, cell, new content) applied to `seed` as published.
+    edits: Vec<(&'static str, &'static str, GridCell)>,
+    sheet: &'static str,
+    rule: &'static str,
+    severity: &'static str,
+    cell: &'static str,
+    expected: Option<&'static str>,
+    found: Option<&'static str>,
+}
+
+fn n(s: &str) -> GridCell {
+    GridCell::num(s)
+}
+fn t(s: &str) -> GridCell {
+    GridCell::text(s)
+}
+
+fn published_000() -> GridBook {
+    fixture("seed000_perf.grid")
+}
+fn published_004() -> GridBook {
+    fixture("seed004_perf.grid")
+}
+
+fn run(case: Case) {
+    let (_, before) = check(&(case.passes_on)(), &format!("{}-good", case.name));
+    assert!(
+        !before
+            .iter()
+            .any(|f| f["rule"] == case.rule && f["sheet"] == case.sheet && f["severity"] != "info"),
+        "{}: rule {} fires on good data: {before:#?}",
+        case.name,
+        case.rule
+    );
+    let mut book = fixture(case.seed);
+    for (sheet, cell, value) in &case.edits {
+        book.sheet_mut(sheet).set(cell, value.clone());
+    }
+    let (_, after) = check(&book, case.name);
+    let hit = after
+        .iter()
+        .find(|f| f["rule"] == case.rule && f["sheet"] == case.sheet && f["cell"] == case.cell)
+        .unwrap_or_else(|| {
+            panic!(
+                "{}: no finding of {} at {}!{}: {after:#?}",
+                case.name, case.rule, case.sheet, case.cell
+            )
+        });
+    assert_eq!(hit["severity"], case.severity, "{}: {hit:#?}", case.name);
+    assert_eq!(
+        row(hit).4.as_deref(),
+        case.expected,
+        "{}: expected {hit:#?}",
+        case.name
+    );
+    assert_eq!(
+        row(hit).5.as_deref(),
+        case.found,
+        "{}: found {hit:#?}",
+        case.name
+    );
+    assert!(
+        hit["message"].as_str().unwrap().contains(case.cell),
+        "{}: the message names the cell: {hit:#?}",
+        case.name
+    );
+}
+
+const S000: &str = "seed000_perf.grid";
+const S004: &str = "seed004_perf.grid";
+
+// perf-base (附件1 of seed 000: B/D/F are 上年决算数/本年预算数/本年决算数).
+
+#[test]
+fn perf_base_staff_rate() {
+    run(Case {
+        name: "base-staff-rate",
+        seed: S000,
+        passes_on: published_000,
+        edits: vec![("附件1", "D4", n("40"))], // 实际在职人数 33 → 40
+        sheet: "附件1",
+        rule: "staff-rate",
+        severity: "error",
+        cell: "F4",
+        expected: Some("90.91%"),
+        found: Some("75%"),
+    });
+}
+
+#[test]
+fn perf_base_sangong_total() {
+    run(Case {
+        name: "base-sangong",
+        seed: S000,
+        passes_on: published_000,
+        edits: vec![("附件1", "D11", n("16.00"))], // 公务接待 本年预算数 15 → 16
+        sheet: "附件1",
+        rule: "sangong",
+        severity: "error",
+        cell: "D6",
+        expected: Some("68.00"),
+        found: Some("67.00"),
+    });
+}
+
+#[test]
+fn perf_base_car_total() {
+    run(Case {
+        name: "base-car",
+        seed: S000,
+        passes_on: published_000,
+        edits: vec![("附件1", "F8", n("1.00"))], // 公车购置 本年决算数 0 → 1
+        sheet: "附件1",
+        rule: "car",
+        severity: "error",
+        cell: "F7",
+        expected: Some("11.73"),
+        found: Some("10.73"),
+    });
+}
+
+#[test]
+fn perf_base_project_prev_is_the_sum_of_the_projects() {
+    // seed 000's own inconsistency; seed 004's 2022年决算数 adds up (15.87 + 251.51 + 995.2).
+    run(Case {
+        name: "base-project-prev",
+        seed: S000,
+        passes_on: published_004,
+        edits: vec![],
+        sheet: "附件1",
+        rule: "project-prev",
+        severity: "error",
+        cell: "B12",
+        expected: Some("2810.04"),
+        found: Some("182.51"),
+    });
+}
+
+#[test]
+fn perf_base_project_budget_is_the_sum_of_the_projects() {
+    run(Case {
+        name: "base-project-budget",
+        seed: S004,
+        passes_on: published_000,
+        edits: vec![],
+        sheet: "附件一",
+        rule: "project-budget",
+        severity: "error",
+        cell: "D12",
+        expected: Some("71.50"),
+        found: Some("7.50"),
+    });
+}
+
+#[test]
+fn perf_base_project_final_is_the_sum_of_the_projects() {
+    run(Case {
+        name: "base-project-final",
+        seed: S000,
+        passes_on: published_000,
+        edits: vec![("附件1", "F13", t("196.99"))], // 业务工作经费 186.99 → 196.99
+        sheet: "附件1",
+        rule: "project-final",
+        severity: "error",
+        cell: "F12",
+        expected: Some("1917.88"),
+        found: Some("1907.88"),
+    });
+}
+
+#[test]
+fn perf_base_building_rates() {
+    run(Case {
+        name: "base-bld-rate",
+        seed: S000,
+        passes_on: published_000,
+        edits: vec![("附件1", "B23", n("100")), ("附件1", "C23", n("80"))],
+        sheet: "附件1",
+        rule: "bld-rate",
+        severity: "error",
+        cell: "D23",
+        expected: Some("80%"),
+        found: Some("——"),
+    });
+    run(Case {
+        name: "base-inv-rate",
+        seed: S000,
+        passes_on: published_000,
+        edits: vec![("附件1", "E23", n("100.00")), ("附件1", "F23", n("90.00"))],
+        sheet: "附件1",
+        rule: "inv-rate",
+        severity: "error",
+        cell: "G23",
+        expected: Some("90%"),
+        found: Some("——"),
+    });
+}
+
+#[test]
+fn perf_base_parts_of_public_expenses_do_not_exceed_it() {
+    // 公用经费 上年决算数 176.30: 办公经费 155.89, 水电差旅 11.75, 会议培训 2.64.
+    for (name, rule, cell, value) in [
+        ("base-office", "office-le-public", "B17", "180.00"),
+        ("base-utilities", "utilities-le-public", "B18", "180.00"),
+        ("base-meetings", "meetings-le-public", "B19", "180.00"),
+    ] {
+        run(Case {
+            name,
+            seed: S000,
+            passes_on: published_000,
+            edits: vec![("附件1", cell, n(value))],
+            sheet: "附件1",
+            rule,
+            severity: "error",
+            cell,
+            expected: Some("≤176.30"),
+            found: Some("180.00"),
+        });
+    }
+    // Each part within 公用经费, together above it: 170 + 11.75 + 2.64 = 184.39.
+    run(Case {
+        name: "base-parts",
+        seed: S000,
+        passes_on: published_004,
+        edits: vec![("附件1", "B17", n("170.00"))],
+        sheet: "附件1",
+        rule: "parts-le-public",
+        severity: "error",
+        cell: "B16",
+        expected: Some("≤176.30"),
+        found: Some("184.39"),
+    });
+}
+
+// perf-dept (附件2 of seed 000; 附件二 of seed 004).
+
+#[test]
+fn perf_dept_fund_rate_and_score() {
+    run(Case {
+        name: "dept-fund-rate",
+        seed: S000,
+        passes_on: published_000,
+        edits: vec![("附件2", "G5", t("89.68%"))],
+        sheet: "附件2",
+        rule: "fund-rate",
+        severity: "error",
+        cell: "G5",
+        expected: Some("79.68%"),
+        found: Some("89.68%"),
+    });
+    // 10 × 79.68% = 7.97: 9 is 1.03 away.
+    run(Case {
+        name: "dept-fund-score",
+        seed: S000,
+        passes_on: published_000,
+        edits: vec![("附件2", "H5", n("9"))],
+        sheet: "附件2",
+        rule: "fund-score",
+        severity: "warning",
+        cell: "H5",
+        expected: Some("7.97"),
+        found: Some("9"),
+    });
+}
+
+#[test]
+fn perf_dept_fund_score_within_half_a_point_is_accepted() {
+    let mut b = published_000();
+    b.sheet_mut("附件2").set("H5", n("8.4")); // 0.43 from 7.97
+    let (_, all) = check(&b, "dept-fund-score-8.4");
+    assert!(
+        !all.iter()
+            .any(|f| f["rule"] == "fund-score" && f["sheet"] == "附件2"),
+        "{all:#?}"
+    );
+    b.sheet_mut("附件2").set("H5", n("7.4")); // 0.57 from 7.97
+    let (_, all) = check(&b, "dept-fund-score-7.4");
+    assert!(all
+        .iter()
+        .any(|f| f["rule"] == "fund-score" && f["sheet"] == "附件2" && f["found"] == "7.4"));
+}
+
+#[test]
+fn perf_dept_totals_and_weights() {
+    run(Case {
+        name: "dept-total-score",
+        seed: S000,
+        passes_on: published_000,
+        edits: vec![("附件2", "H24", n("96"))],
+        sheet: "附件2",
+        rule: "total-score",
+        severity: "error",
+        cell: "H24",
+        expected: Some("97"),
+        found: Some("96"),
+    });
+    // 总分·分值 95 while the 分值 add to 100: the total is wrong, the weights are right.
+    run(Case {
+        name: "dept-total-weight",
+        seed: S004,
+        passes_on: published_004,
+        edits: vec![("附件二", "G38", n("95"))],
+        sheet: "附件二",
+        rule: "total-weight",
+        severity: "error",
+        cell: "G38",
+        expected: Some("100"),
+        found: Some("95"),
+    });
+    // One 分值 8 → 9: the weights add to 101.
+    run(Case {
+        name: "dept-weights-100",
+        seed: S004,
+        passes_on: published_004,
+        edits: vec![("附件二", "G14", n("9"))],
+        sheet: "附件二",
+        rule: "weights-100",
+        severity: "error",
+        cell: "G38",
+        expected: Some("100"),
+        found: Some("101"),
+    });
+}
+
+#[test]
+fn a_failed_weights_check_stands_for_the_total_weight_derivation() {
+    let mut b = published_004();
+    b.sheet_mut("附件二").set("G14", n("9"));
+    let (_, all) = check(&b, "dept-weights-once");
+    let at_g38: Vec<_> = all
+        .iter()
+        .filter(|f| f["sheet"] == "附件二" && f["cell"] == "G38")
+        .collect();
+    assert_eq!(at_g38.len(), 1, "{at_g38:#?}");
+    assert_eq!(at_g38[0]["rule"], "weights-100");
+}
+
+#[test]
+fn perf_dept_level1_weight() {
+    // seed 004's labels match their rows (50, 30, 10); seed 000's 产出 label says 50 over 40.
+    run(Case {
+        name: "dept-level1",
+        seed: S000,
+        passes_on: published_004,
+        edits: vec![],
+        sheet: "附件2",
+        rule: "level1-weight",
+        severity: "warning",
+        cell: "B14",
+        expected: Some("40"),
+        found: Some("50"),
+    });
+    // A label without points is not checked; one changed to (20分) is.
+    run(Case {
+        name: "dept-level1-satisfaction",
+        seed: S004,
+        passes_on: published_004,
+        edits: vec![("附件二", "B35", t("满意度指标\n（20 分）"))],
+        sheet: "附件二",
+        rule: "level1-weight",
+        severity: "warning",
+        cell: "B35",
+        expected: Some("10"),
+        found: Some("20"),
+    });
+}
+
+#[test]
+fn perf_dept_score_and_deduction_rules() {
+    run(Case {
+        name: "dept-score-le-weight",
+        seed: S004,
+        passes_on: published_004,
+        edits: vec![("附件二", "H14", n("9"))], // 分值 8
+        sheet: "附件二",
+        rule: "score-le-weight",
+        severity: "error",
+        cell: "H14",
+        expected: Some("≤8"),
+        found: Some("9"),
+    });
+    // seed 000: the one deduction (长株潭一体化 9 of 10) gives its reason; without it, a warning.
+    run(Case {
+        name: "dept-deduction",
+        seed: S000,
+        passes_on: published_000,
+        edits: vec![("附件2", "I20", t("　"))],
+        sheet: "附件2",
+        rule: "deduction-explained",
+        severity: "warning",
+        cell: "I20",
+        expected: Some("≥10"),
+        found: Some("9"),
+    });
+}
+
+#[test]
+fn perf_dept_income_and_expenditure_nature() {
+    run(Case {
+        name: "dept-income-nature",
+        seed: S000,
+        passes_on: published_000,
+        edits: vec![("附件2", "B7", t("  其中：  一般公共预算：3,600.33"))],
+        sheet: "附件2",
+        rule: "income-nature",
+        severity: "warning",
+        cell: "B7",
+        expected: Some("3660.33"),
+        found: Some("3600.33"),
+    });
+    run(Case {
+        name: "dept-expenditure-nature",
+        seed: S000,
+        passes_on: published_000,
+        edits: vec![("附件2", "E8", t("项目支出：1,900.88"))],
+        sheet: "附件2",
+        rule: "expenditure-nature",
+        severity: "warning",
+        cell: "E7",
+        expected: Some("2916.71"),
+        found: Some("2909.71"),
+    });
+}
+
+// perf-project (附件3-2 of seed 000 is clean; 附件3-1 and 附件三 have blank breakdowns).
+
+#[test]
+fn perf_project_fund_totals() {
+    for (name, rule, edit, value, cell, expected, found) in [
+        // 当年财政拨款 年初预算数 147.09 → 140.09
+        (
+            "proj-fund-start",
+            "fund-start",
+            "C7",
+            "140.09",
+            "C6",
+            "140.09",
+            "147.09",
+        ),
+        // 上年结转资金 全年预算数 9.78 → 10.78
+        (
+            "proj-fund-plan",
+            "fund-plan",
+            "D8",
+            "10.78",
+            "D6",
+            "212.37",
+            "211.37",
+        ),
+        // 当年财政拨款 全年执行数 143.12 → 140.12
+        (
+            "proj-fund-exec",
+            "fund-exec",
+            "E7",
+            "140.12",
+            "E6",
+            "140.12",
+            "143.12",
+        ),
+    ] {
+        run(Case {
+            name,
+            seed: S000,
+            passes_on: published_000,
+            edits: vec![("附件3-2", edit, n(value))],
+            sheet: "附件3-2",
+            rule,
+            severity: "error",
+            cell,
+            expected: Some(expected),
+            found: Some(found),
+        });
+    }
+}
+
+#[test]
+fn a_blank_breakdown_is_a_warning_and_a_filled_one_is_checked() {
+    // 附件3-1 as published: 全年执行数 186.99, its 其中 rows blank → warning, no error.
+    let (_, all) = check(&published_000(), "proj-blank-parts");
+    let f = all
+        .iter()
+        .find(|f| f["sheet"] == "附件3-1" && f["cell"] == "E6")
+        .expect("blank breakdown");
+    assert_eq!(f["severity"], "warning");
+    assert!(f["message"].as_str().unwrap().contains("均未填写"));
+    // The rate and score downstream use the 186.99 written: no finding on 执行率.
+    assert!(!all
+        .iter()
+        .any(|f| f["sheet"] == "附件3-1" && f["rule"] == "fund-rate"));
+    // Filled in, the breakdown adds up: nothing at E6 …
+    let mut b = published_000();
+    b.sheet_mut("附件3-1").set("E7", n("186.99"));
+    let (_, all) = check(&b, "proj-parts-filled");
+    assert!(
+        !all.iter()
+            .any(|f| f["sheet"] == "附件3-1" && f["cell"] == "E6"),
+        "{all:#?}"
+    );
+    // … and one that does not is an error.
+    b.sheet_mut("附件3-1").set("E7", n("180.99"));
+    let (_, all) = check(&b, "proj-parts-wrong");
+    assert!(all.iter().any(|f| f["sheet"] == "附件3-1"
+        && f["cell"] == "E6"
+        && f["rule"] == "fund-exec"
+        && f["severity"] == "error"
+        && f["expected"] == "180.99"));
+}
+
+#[test]
+fn perf_project_rate_score_and_totals() {
+    run(Case {
+        name: "proj-fund-rate",
+        seed: S000,
+        passes_on: published_000,
+        edits: vec![("附件3-2", "G6", t("77.71%"))],
+        sheet: "附件3-2",
+        rule: "fund-rate",
+        severity: "error",
+        cell: "G6",
+        expected: Some("67.71%"),
+        found: Some("77.71%"),
+    });
+    // 附件3-2: 10 × 67.71% = 6.77 against 7 (within 0.5); 8 is 1.23 away.
+    run(Case {
+        name: "proj-fund-score",
+        seed: S000,
+        passes_on: published_000,
+        edits: vec![("附件3-2", "H6", n("8"))],
+        sheet: "附件3-2",
+        rule: "fund-score",
+        severity: "warning",
+        cell: "H6",
+        expected: Some("6.77"),
+        found: Some("8"),
+    });
+    run(Case {
+        name: "proj-total-score",
+        seed: S000,
+        passes_on: published_000,
+        edits: vec![("附件3-2", "H22", n("98"))],
+        sheet: "附件3-2",
+        rule: "total-score",
+        severity: "error",
+        cell: "H22",
+        expected: Some("97"),
+        found: Some("98"),
+    });
+    run(Case {
+        name: "proj-total-weight",
+        seed: S000,
+        passes_on: published_000,
+        edits: vec![("附件3-2", "G22", n("90"))],
+        sheet: "附件3-2",
+        rule: "total-weight",
+        severity: "error",
+        cell: "G22",
+        expected: Some("100"),
+        found: Some("90"),
+    });
+    run(Case {
+        name: "proj-weights-100",
+        seed: S000,
+        passes_on: published_000,
+        edits: vec![("附件3-2", "G13", n("12"))],
+        sheet: "附件3-2",
+        rule: "weights-100",
+        severity: "error",
+        cell: "G22",
+        expected: Some("100"),
+        found: Some("102"),
+    });
+}
+
+#[test]
+fn perf_project_indicator_rules() {
+    run(Case {
+        name: "proj-level1",
+        seed: S000,
+        passes_on: published_000,
+        edits: vec![("附件3-2", "B13", t("产出指标\n(60分)"))],
+        sheet: "附件3-2",
+        rule: "level1-weight",
+        severity: "warning",
+        cell: "B13",
+        expected: Some("50"),
+        found: Some("60"),
+    });
+    run(Case {
+        name: "proj-score-le-weight",
+        seed: S000,
+        passes_on: published_000,
+        edits: vec![("附件3-2", "H13", n("11"))],
+        sheet: "附件3-2",
+        rule: "score-le-weight",
+        severity: "error",
+        cell: "H13",
+        expected: Some("≤10"),
+        found: Some("11"),
+    });
+    run(Case {
+        name: "proj-deduction",
+        seed: S000,
+        passes_on: published_000,
+        edits: vec![("附件3-2", "H13", n("9"))],
+        sheet: "附件3-2",
+        rule: "deduction-explained",
+        severity: "warning",
+        cell: "I13",
+        expected: Some("≥10"),
+        found: Some("9"),
+    });
+}
+
+#[test]
+fn perf_project_against_the_base_table_project_rows() {
+    // 附件1 业务工作经费 本年预算数 308.42 = 附件3-1 全年预算数; changed to 300 it is neither
+    // 年初预算数 208.94 nor 全年预算数 308.42.
+    run(Case {
+        name: "proj-base-budget",
+        seed: S000,
+        passes_on: published_000,
+        edits: vec![("附件1", "D13", n("300.00"))],
+        sheet: "附件3-1",
+        rule: "base-project-budget",
+        severity: "warning",
+        cell: "D6",
+        expected: Some("300.00"),
+        found: Some("308.42"),
+    });
+    // 附件3-2 is “其他事业发展类资金”, 附件1 lists “2、其他事业发展资金”: the same project.
+    run(Case {
+        name: "proj-base-budget-named-loosely",
+        seed: S000,
+        passes_on: published_000,
+        edits: vec![("附件1", "D14", n("200.00"))],
+        sheet: "附件3-2",
+        rule: "base-project-budget",
+        severity: "warning",
+        cell: "D6",
+        expected: Some("200.00"),
+        found: Some("211.37"),
+    });
+    run(Case {
+        name: "proj-base-final",
+        seed: S000,
+        passes_on: published_000,
+        edits: vec![("附件1", "F13", n("180.00"))],
+        sheet: "附件3-1",
+        rule: "base-project-final",
+        severity: "warning",
+        cell: "E6",
+        expected: Some("180.00"),
+        found: Some("186.99"),
+    });
+}
+
+#[test]
+fn the_base_table_may_give_the_initial_budget_of_a_project() {
+    // 附件1 业务工作经费 本年预算数 = 附件3-1 年初预算数 208.94: accepted.
+    let mut b = published_000();
+    b.sheet_mut("附件1").set("D13", n("208.94"));
+    let (_, all) = check(&b, "proj-base-initial");
+    assert!(
+        !all.iter().any(|f| f["rule"] == "base-project-budget"),
+        "{all:#?}"
+    );
+}
+
+#[test]
+fn a_project_missing_from_the_base_table_is_not_compared() {
+    // seed 004's 附件三 project is not a row of 附件一 (which lists projects by class).
+    let (_, all) = check(&published_004(), "proj-base-absent");
+    assert!(!all
+        .iter()
+        .any(|f| f["rule"].as_str().unwrap().starts_with("base-project")));
+}
+
+// ------------------------------------------------------------------ recognised values
+
+/// Every recognised value by logical cell: "form|sheet|key" → "N:2051.69" / "T:text" / "——".
+fn values(path: &Path) -> BTreeMap<String, String> {
+    let cat = fiscalform::form::Catalog::embedded().unwrap();
+    let rec = fiscalform::report::recognize_file(&cat, path).unwrap();
+    let mut out = BTreeMap::new();
+    // A number in a text column (实际完成值 1149.03) reads as text; written "1,149.03" by the
+    // amounts-as-text variant it is the same number.
+    let show = |v: &Val| match v {
+        Val::Num(d) => format!("N:{}", d.normalize()),
+        Val::Text(t) if t.contains(['.', ',']) => match parse_amount(&Cell::Text(t.clone())) {
+            Amount::Value(d) => format!("N:{}", d.normalize()),
+            _ => format!("T:{t}"),
+        },
+        Val::Text(t) => format!("T:{t}"),
+        Val::Nothing => "——".into(),
+        Val::Bool(b) => format!("B:{b}"),
+        Val::Blank => String::new(),
+    };
+    for (f, d) in &rec.forms {
+        let sheet = d.sheet.clone().unwrap_or_default();
+        for (k, v) in &d.grid {
+            out.insert(format!("{}|{sheet}|{k}", f.id), show(v));
+        }
+        for r in &d.rows {
+            for (c, v) in &r.values {
+                out.insert(format!("{}|{sheet}|{}.{c}", f.id, r.key), show(v));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn indicator_rows_carry_every_column() {
+    let v = values(&write(&published_000(), "values-000"));
+    let row = |c: &str| v[&format!("perf-dept|附件2|#7.{c}")].clone();
+    assert_eq!(row("level1"), "T:效益指标\n（30分）\n　");
+    assert_eq!(row("level2"), "T:社会效\n益指标");
+    assert_eq!(row("level3"), "T:长株潭一体化");
+    assert_eq!(row("target"), "T:都市圈四大片区建设规划编制成果。");
+    assert_eq!(row("actual"), "T:完成3个片区建设规划编制。");
+    assert_eq!(row("weight"), "N:10");
+    assert_eq!(row("score"), "N:9");
+    assert_eq!(row("reason"), "T:因工作任务调整。");
+}
+
+#[test]
+fn text_blocks_land_in_their_cells() {
+    let book = published_000();
+    let v = values(&write(&book, "texts-000"));
+    let s2 = book.sheet("附件2");
+    let goal = s2.cell(11, 1).as_str(); // B12
+    assert!(goal.starts_with("长株潭一体化重点任务"));
+    assert_eq!(v["perf-dept|附件2|goal_expected"], format!("T:{goal}"));
+    assert_eq!(
+        v["perf-dept|附件2|goal_actual"],
+        format!("T:{}", s2.cell(11, 4).as_str())
+    );
+    let thrift = book.sheet("附件1").cell(23, 1).as_str(); // B24
+    assert_eq!(v["perf-base|附件1|thrift"], format!("T:{thrift}"));
+    assert_eq!(v["perf-base|附件1|filled_by"], "T:彭紫叶");
+    assert_eq!(v["perf-base|附件1|filled_on"], "T:2024年5月25日");
+    assert_eq!(v["perf-base|附件1|phone"], "T:85063995");
+    assert_eq!(
+        v["perf-project|附件3-2|project_name"],
+        "T:其他事业发展类资金"
+    );
+    // seed 001: values written inside their labels
+    let v = values(&write(&fixture("seed001_perf.grid"), "texts-001"));
+    let s = "部门整体支出绩效自评表";
+    assert_eq!(v[&format!("perf-dept|{s}|in_gpb")], "N:526.36");
+    assert_eq!(v[&format!("perf-dept|{s}|out_basic")], "N:516.56");
+    assert_eq!(v[&format!("perf-dept|{s}|out_project")], "N:9.8");
+    assert_eq!(v[&format!("perf-dept|{s}|fund_score")], "N:8.3");
+    assert_eq!(
+        v[&format!("perf-dept|{s}|unit_name")],
+        "T:株洲市长株潭一体化发展事务中心"
+    );
+}
+
+#[test]
+fn dated_headers_and_spaced_labels_are_read() {
+    let v = values(&write(&published_004(), "values-004"));
+    assert_eq!(v["perf-base|附件一|staff_actual"], "N:17");
+    assert_eq!(v["perf-base|附件一|sangong.prev"], "N:1.74");
+    assert_eq!(v["perf-base|附件一|reception.final"], "N:2.23");
+    assert_eq!(v["perf-base|附件一|#3.prev"], "N:995.2");
+    assert_eq!(v["perf-base|附件一|#4.final"], "N:0.45");
+    assert_eq!(v["perf-base|附件一|meetings.final"], "N:0.35");
+    let v = values(&write(&published_000(), "values-000b"));
+    assert_eq!(v["perf-base|附件1|car_run.prev"], "N:21.32");
+    assert_eq!(v["perf-base|附件1|#2.prev"], "——");
+}
+
+fn assert_same_values(a: &BTreeMap<String, String>, b: &BTreeMap<String, String>, what: &str) {
+    let only_a: Vec<_> = a.iter().filter(|(k, v)| b.get(*k) != Some(v)).collect();
+    let only_b: Vec<_> = b.iter().filter(|(k, v)| a.get(*k) != Some(v)).collect();
+    assert!(
+        only_a.is_empty() && only_b.is_empty(),
+        "{what}: original {only_a:#?} variant {only_b:#?}"
+    );
+    assert!(a.len() > 8, "{what}: values were read");
+}
+
+#[test]
+fn layout_variants_read_to_the_same_values() {
+    for seed in [
+        "seed000_perf.grid",
+        "seed001_perf.grid",
+        "seed004_perf.grid",
+        "seed003_report.grid",
+    ] {
+        let book = fixture(seed);
+        let base = values(&write(&book, &format!("{seed}-base")));
+        for (what, variant) in [
+            ("shifted down", book.shift_down(3)),
+            ("amounts as text", book.amounts_as_text_with_commas()),
+        ] {
+            let v = values(&write(&variant, &format!("{seed}-{what}")));
+            assert_same_values(&base, &v, &format!("{seed} {what}"));
+        }
+    }
+}
+
+#[test]
+fn xls_and_ods_copies_read_to_the_same_values() {
+    let dir = scratch().join("lo");
+    for (seed, formats) in [
+        ("seed000_perf.grid", &["xls", "ods"][..]),
+        ("seed001_perf.grid", &["ods"][..]),
+        ("seed004_perf.grid", &["xls"][..]),
+        ("seed003_report.grid", &["ods"][..]),
+    ] {
+        let src = write(&fixture(seed), &format!("{seed}-lo"));
+        let base = values(&src);
+        for fmt in formats {
+            let copy = lo::convert(&src, fmt, &dir);
+            assert_same_values(&base, &values(&copy), &format!("{seed} .{fmt}"));
+            // … and audit the same way.
+            let (_, a) = check_path(&src);
+            let (_, b) = check_path(&copy);
+            let strip = |v: Vec<Value>| {
+                let mut r: Vec<Row> = v.iter().map(row).collect();
+                r.sort();
+                r
+            };
+            assert_eq!(strip(a), strip(b), "{seed} .{fmt} findings");
+        }
+    }
+}
