@@ -3,7 +3,7 @@
 //! 空表说明 — each finding naming its form, cell, rule, expected and found value.
 
 use crate::calc::{agree, Agreement, BindError, Book, Calc, Settled};
-use crate::expr::{round_dp, Bound, CellId, CmpOp, Val};
+use crate::expr::{round_dp, Bound, CellId, CmpOp, Env, Func, Val};
 use crate::form::{ColKind, Severity};
 use crate::model::RowKind;
 use crate::normalize::label_key;
@@ -320,20 +320,41 @@ fn check_rules(ctx: &mut Ctx, calc: &Calc) {
                     continue;
                 }
             };
+            // Rows of a merged text (一级指标 over ten indicators) judge the same sheet cell:
+            // report it once.
+            let mut seen: HashSet<String> = HashSet::new();
             for inst in insts {
-                if inst.when.as_ref().is_some_and(|w| !w.eval(&env).truthy()) {
+                if inst
+                    .condition
+                    .as_ref()
+                    .is_some_and(|w| !w.eval(&env).truthy())
+                {
                     continue;
                 }
+                let before = ctx.out.len();
                 judge(ctx, &env, fi, rule, &inst.bound, inst.target.as_ref());
+                if let Some(cell) = ctx.out.get(before).and_then(|f| f.cell.clone()) {
+                    if !seen.insert(cell) {
+                        ctx.out.truncate(before);
+                    }
+                }
             }
         }
     }
 }
 
-fn first_cell(b: &Bound) -> Option<CellId> {
+/// The cell a check without target speaks about: the first cell of its left side that holds
+/// something (of Σ 基本支出 over units, the amount actually filled in), else the first.
+fn first_cell(b: &Bound, env: &dyn Env) -> Option<CellId> {
     let mut v = Vec::new();
-    b.cells(&mut v);
-    v.into_iter().next()
+    b.operands(env, &mut v);
+    if v.is_empty() {
+        b.cells(&mut v);
+    }
+    v.iter()
+        .find(|c| !env.value(c).is_blank())
+        .or(v.first())
+        .cloned()
 }
 
 fn judge(
@@ -349,7 +370,7 @@ fn judge(
     bound.cells(&mut reads);
     if let Bound::Cmp(op, l, r) = bound {
         let (lv, rv) = (l.eval(env), r.eval(env));
-        let subject = target.cloned().or_else(|| first_cell(l));
+        let subject = target.cloned().or_else(|| first_cell(l, env));
         let kind = subject.as_ref().map_or(ColKind::Amount, |c| book.kind(c));
         let related: Vec<CellId> = reads
             .iter()
@@ -360,17 +381,42 @@ fn judge(
             .as_ref()
             .map(|c| ctx.place(c))
             .unwrap_or_else(|| book.forms[fi].0.table_no.clone());
+        // The cells the right side is made of; of many, those that hold something (a group's
+        // merged amount, not the empty cells under it).
         let right_desc = {
             let mut cs = Vec::new();
-            r.cells(&mut cs);
+            r.operands(env, &mut cs);
+            cs.dedup();
+            if cs.len() > 1 {
+                let filled: Vec<CellId> = cs
+                    .iter()
+                    .filter(|c| !env.value(c).is_blank())
+                    .cloned()
+                    .collect();
+                if !filled.is_empty() {
+                    cs = filled;
+                }
+            }
             cs.iter()
                 .map(|c| ctx.place(c))
                 .collect::<Vec<_>>()
                 .join("、")
         };
+        let right = |shown: &str| {
+            if right_desc.is_empty() {
+                shown.to_string()
+            } else {
+                format!("{right_desc} {shown}")
+            }
+        };
         let (ls, rs) = (show(kind, &lv), show(kind, &rv));
         let outcome = match op {
-            CmpOp::Eq => agree(kind, &lv, &rv, l.term_count().max(r.term_count()).max(1)),
+            CmpOp::Eq => agree(
+                kind,
+                &lv,
+                &rv,
+                l.term_count_in(env).max(r.term_count_in(env)).max(1),
+            ),
             _ => {
                 if bound.eval(env).truthy() {
                     Agreement::Exact
@@ -396,8 +442,9 @@ fn judge(
                 Some(ls.clone()),
                 message.unwrap_or_else(|| {
                     format!(
-                        "{place}：{}，{ls} 与 {right_desc} {rs} 相差 {}（允许 ±{}），可能为尾差",
+                        "{place}：{}，{ls} 与 {} 相差 {}（允许 ±{}），可能为尾差",
                         rule.name,
+                        right(&rs),
                         diff.normalize(),
                         tolerance.normalize()
                     )
@@ -421,7 +468,7 @@ fn judge(
                     } else {
                         format!("不满足 {}", op.symbol())
                     };
-                    format!("{place}：{}，{ls} {rel} {right_desc} {rs}", rule.name)
+                    format!("{place}：{}，{ls} {rel} {}", rule.name, right(&rs))
                 }),
                 false,
             ),
@@ -437,18 +484,35 @@ fn judge(
             .filter(|c| Some(*c) != subject.as_ref())
             .cloned()
             .collect();
+        // What the judged cell holds, and for `in(x, …)` the texts it may hold.
+        let found = target.map(|t| show(book.kind(t), &env.value(t)));
+        let expected = match bound {
+            Bound::Call(Func::In, args) => Some(
+                args[1..]
+                    .iter()
+                    .map(|a| show(ColKind::Text, &a.eval(env)))
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            ),
+            _ => None,
+        };
+        let detail = match (&expected, &found) {
+            (Some(e), Some(f)) => format!("，应为 {e} 之一，填报“{f}”"),
+            (None, Some(f)) => format!("，填报“{f}”"),
+            _ => String::new(),
+        };
         ctx.push(
             rule.severity,
             &rule.id,
             fi,
             subject.as_ref(),
             &related,
-            None,
-            None,
+            expected,
+            found,
             rule.message
                 .clone()
                 .map(|m| m.replace("{place}", &place))
-                .unwrap_or_else(|| format!("{place}：不符合“{}”", rule.name)),
+                .unwrap_or_else(|| format!("{place}：不符合“{}”{detail}", rule.name)),
             false,
         );
     }

@@ -198,6 +198,8 @@ fn seed_000_as_published_gives_its_real_findings_only() {
         msg.contains("附件2 B14") && msg.contains("50 分") && msg.contains("40 分"),
         "{msg}"
     );
+    // The label speaks for its group: it is named by its own text, on one line.
+    assert!(msg.contains("B14（产出指标(50分)·一级指标）"), "{msg}");
     // Both 附件3 sheets are audited: none is skipped as a duplicate.
     assert!(!all.iter().any(|f| f["rule"] == "duplicate-form"));
 }

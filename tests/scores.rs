@@ -1039,7 +1039,6 @@ fn rules_of_a_project_targets_table() {
 }
 
 #[test]
-#[ignore = "needs budget recognition: seed 002 部门公开表09's indicator rows are not read yet"]
 fn rules_file_on_seed002_project_targets() {
     let path = out("scores", "seed002-09.xlsx");
     grid::load(
@@ -1103,7 +1102,6 @@ fn seed000_dept_indicators_as_published() {
 }
 
 #[test]
-#[ignore = "needs perf recognition (branch perf-rec): seed 000 附件1's rows are not read yet"]
 fn seed000_dept_actuals_agree_with_its_base_data() {
     let path = out("scores", "seed000-fixture-base.xlsx");
     seed000_fixture().write_xlsx(&path);

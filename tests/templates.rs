@@ -334,16 +334,20 @@ fn misused_rule_options_are_refused_naming_the_field() {
         refused("[[check]]\nid = \"c\"\nname = \"甲\"\nexpr = \"L1 <= L3\"\ntolerance = \"0.5\"\n");
     assert!(msg.contains("check[0]（c）.tolerance"), "{msg}");
     let msg = refused(
-        "[[check]]\nid = \"c\"\nname = \"甲\"\nrows = \"p\"\ncolumns = [\"amount\"]\ngroup_by = \"item\"\nexpr = \"amount >= 0\"\n",
+        "[[check]]\nid = \"c\"\nname = \"甲\"\nrows = \"p:groups\"\ncolumns = [\"amount\"]\nexpr = \"amount >= 0\"\n",
     );
-    assert!(msg.contains("group_by"), "{msg}");
+    // Groups are a list's (`list.group_by`); panel p is fixed rows.
+    assert!(
+        msg.contains("check[0]（c）") && msg.contains("group_by"),
+        "{msg}"
+    );
     let msg = refused(
         "[[check]]\nid = \"c\"\nname = \"甲\"\nexpr = \"L1 <= L3\"\nsupersedes = \"nope\"\n",
     );
     assert!(msg.contains("supersedes") && msg.contains("nope"), "{msg}");
     let msg =
-        refused("[[check]]\nid = \"c\"\nname = \"甲\"\nexpr = \"L1 <= L3\"\nwhen = \"L1 +\"\n");
-    assert!(msg.contains("check[0]（c）.when"), "{msg}");
+        refused("[[check]]\nid = \"c\"\nname = \"甲\"\nexpr = \"L1 <= L3\"\nwhere = \"L1 +\"\n");
+    assert!(msg.contains("check[0]（c）.where"), "{msg}");
     let msg = refused(
         "[[derive]]\nid = \"t\"\nname = \"合计\"\ncells = [\"L3\"]\nexpr = \"L1 + L2\"\nblank_parts = \"loud\"\n",
     );

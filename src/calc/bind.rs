@@ -2,9 +2,10 @@
 //! which rows are a 科目's children, which columns `c2:c7` covers.
 
 use super::Book;
-use crate::expr::{parse, Bound, CellId, Expr, Func, Head, Ref};
+use crate::expr::{parse, Bound, CellId, Expr, Func, Head, Ref, Val};
 use crate::form::{Form, Rule, Target};
 use crate::model::{FormData, RowData, RowKind};
+use indexmap::IndexMap;
 use std::collections::HashMap;
 
 /// Why a rule could not be bound.
@@ -24,6 +25,10 @@ pub struct Index {
     pub children: HashMap<String, Vec<String>>,
     /// Coded rows whose parent 科目 row is missing.
     pub orphans: Vec<String>,
+    /// List groups (`group_by`): the first row's key → the keys of the group's rows.
+    pub groups: IndexMap<String, Vec<String>>,
+    /// Each grouped list row's group (its first row's key).
+    pub group_of: HashMap<String, String>,
 }
 
 impl Index {
@@ -61,6 +66,14 @@ impl Index {
                     .collect();
                 code_tree(&rows, Some("total"), &coded.levels, &mut ix);
             }
+            if let Some(col) = p.list.as_ref().and_then(|l| l.group_by.as_deref()) {
+                for group in list_groups(data, &p.id, col) {
+                    for k in &group {
+                        ix.group_of.insert(k.clone(), group[0].clone());
+                    }
+                    ix.groups.insert(group[0].clone(), group);
+                }
+            }
         }
         ix
     }
@@ -70,6 +83,53 @@ impl Index {
     pub fn line_pos(&self, line: u32) -> Option<usize> {
         self.line.get(&line).copied()
     }
+}
+
+/// The groups of a list panel's rows by column `col`, in order. A row continues the group
+/// above when its cell is blank (the rows under a merged 一级指标 or project name read from
+/// an unmerged sheet), when it shows the same merged cell (same origin), or when it repeats
+/// the group's text (spacing and full-width forms aside) and neither is a merged block;
+/// otherwise it starts a group. So two units merged over consecutive blocks stay apart even
+/// with the same 单位编码, and a name typed on every row of an unmerged sheet (or a template)
+/// still makes one group.
+fn list_groups(data: &FormData, panel: &str, col: &str) -> Vec<Vec<String>> {
+    let rows: Vec<&RowData> = data
+        .rows
+        .iter()
+        .filter(|r| r.panel == panel && r.kind == RowKind::List)
+        .collect();
+    let origin = |i: usize| data.origin.get(&format!("{}.{col}", rows[i].key));
+    let merged = |i: usize| {
+        origin(i).is_some_and(|o| {
+            (i > 0 && origin(i - 1) == Some(o)) || (i + 1 < rows.len() && origin(i + 1) == Some(o))
+        })
+    };
+    let mut groups: Vec<Vec<String>> = Vec::new();
+    // The group's text and whether its cell is a merged block.
+    let mut current: Option<(String, bool)> = None;
+    for (i, r) in rows.iter().enumerate() {
+        let v = r.get(col);
+        let text = match &v {
+            Val::Text(t) => crate::normalize::label_key(t),
+            Val::Num(d) => d.normalize().to_string(),
+            _ => String::new(),
+        };
+        let continues = match &current {
+            None => false,
+            Some(_) if v.is_blank() => true,
+            Some(_) if origin(i).is_some() && origin(i) == origin(i - 1) => true,
+            Some((group_text, block)) => *group_text == text && !*block && !merged(i),
+        };
+        if continues {
+            if let Some(g) = groups.last_mut() {
+                g.push(r.key.clone());
+            }
+        } else {
+            groups.push(vec![r.key.clone()]);
+            current = Some((text, merged(i)));
+        }
+    }
+    groups
 }
 
 /// Parent of each coded row = the longest present code that is a proper prefix of it at a
@@ -124,8 +184,6 @@ pub struct Scope<'a> {
     pub col: Option<&'a str>,
     /// Blank template: a coded total sums whatever top-level codes the clerk types.
     pub template: bool,
-    /// Rule with `group_by`: the keys of the rows of the current group (`group.col`).
-    pub group: Option<&'a [String]>,
 }
 
 /// One application of a rule: the cell it defines (derive) or judges (check), and the bound
@@ -134,8 +192,9 @@ pub struct Scope<'a> {
 pub struct Instance {
     pub target: Option<CellId>,
     pub bound: Bound,
-    /// The rule's `when` condition, bound like the expression (checks only).
-    pub when: Option<Bound>,
+    /// The rule's `where` condition, bound in the same scope as the expression (checks
+    /// only): the rule applies only where it holds.
+    pub condition: Option<Bound>,
 }
 
 impl Book<'_> {
@@ -155,13 +214,12 @@ impl Book<'_> {
                     row: None,
                     col: None,
                     template,
-                    group: None,
                 };
                 let expr = rule_expr(rule, None)?;
                 out.push(Instance {
                     target: None,
                     bound: self.bind(&expr, scope)?,
-                    when: self.bind_when(rule, None, scope)?,
+                    condition: self.bind_condition(rule, None, scope)?,
                 });
             }
             Target::Cells(cells) => {
@@ -177,7 +235,6 @@ impl Book<'_> {
                             row: None,
                             col: None,
                             template,
-                            group: None,
                         },
                     )?;
                     let row = self.forms[fi].1.row(&cell.row);
@@ -186,15 +243,14 @@ impl Book<'_> {
                         row,
                         col: Some(cell.col.as_str()),
                         template,
-                        group: None,
                     };
                     let expr = rule_expr(rule, row)?;
                     let bound = self.bind(&expr, scope)?;
-                    let when = self.bind_when(rule, row, scope)?;
+                    let condition = self.bind_condition(rule, row, scope)?;
                     out.push(Instance {
                         target: Some(cell),
                         bound,
-                        when,
+                        condition,
                     });
                 }
             }
@@ -204,15 +260,7 @@ impl Book<'_> {
                 only_with,
             } => {
                 let rows = self.select_rows(fi, selector)?;
-                let groups = match &rule.group_by {
-                    Some(col) => groups(&rows, col),
-                    None => rows.iter().map(|r| vec![r.key.clone()]).collect(),
-                };
-                for keys in &groups {
-                    let Some(row) = rows.iter().copied().find(|r| r.key == keys[0]) else {
-                        continue;
-                    };
-                    let group = rule.group_by.as_ref().map(|_| keys.as_slice());
+                for row in rows {
                     if only_with.as_deref() == Some("code") && row.code.is_none() {
                         continue;
                     }
@@ -234,15 +282,14 @@ impl Book<'_> {
                             row: Some(row),
                             col: Some(col.as_str()),
                             template,
-                            group,
                         };
                         let expr = rule_expr(rule, Some(row))?;
                         let bound = self.bind(&expr, scope)?;
-                        let when = self.bind_when(rule, Some(row), scope)?;
+                        let condition = self.bind_condition(rule, Some(row), scope)?;
                         out.push(Instance {
                             target: Some(CellId::new(fi, row.key.clone(), col.clone())),
                             bound,
-                            when,
+                            condition,
                         });
                     }
                 }
@@ -252,13 +299,14 @@ impl Book<'_> {
         Ok(out)
     }
 
-    fn bind_when(
+    /// The rule's `where` condition (other than `"code"`, which selects rows) in scope `s`.
+    fn bind_condition(
         &self,
         rule: &Rule,
         row: Option<&RowData>,
         s: Scope,
     ) -> Result<Option<Bound>, BindError> {
-        match &rule.when {
+        match &rule.condition {
             None => Ok(None),
             Some(src) => {
                 let e = parse(&placeholders(src, row)).map_err(BindError::Unknown)?;
@@ -292,9 +340,24 @@ impl Book<'_> {
             "coded" => in_panel.filter(|r| r.kind == RowKind::Coded).collect(),
             "list" => in_panel.filter(|r| r.kind == RowKind::List).collect(),
             "fixed" => in_panel.filter(|r| r.kind == RowKind::Fixed).collect(),
+            // The first row of each list group stands for the group.
+            "groups" => {
+                if form
+                    .panel(panel)
+                    .and_then(|p| p.list.as_ref())
+                    .is_none_or(|l| l.group_by.is_none())
+                {
+                    return Err(BindError::Unknown(format!(
+                        "栏目组“{panel}”没有分组（list.group_by），不能用 {panel}:groups"
+                    )));
+                }
+                in_panel
+                    .filter(|r| ix.groups.contains_key(&r.key))
+                    .collect()
+            }
             other => {
                 return Err(BindError::Unknown(format!(
-                    "未知的行选择“{other}”（可用 parents、leaves、coded、list、fixed）"
+                    "未知的行选择“{other}”（可用 parents、leaves、coded、list、fixed、groups）"
                 )))
             }
         })
@@ -304,33 +367,15 @@ impl Book<'_> {
         Ok(match e {
             Expr::Num(d) => Bound::Num(*d),
             Expr::Str(t) => Bound::Str(t.clone()),
-            // `group.col`: the column over the current group's rows.
-            Expr::Ref(Ref {
-                form: None,
-                head: Head::Name(g),
-                col: Some(col),
-            }) if g == "group" && s.group.is_some() => {
-                let row = s
-                    .row
-                    .ok_or_else(|| BindError::Unknown("group 只能用于按行的规则".into()))?;
-                let (form, _) = (self.forms[s.form].0, &self.forms[s.form].1);
-                if form.panel(&row.panel).and_then(|p| p.column(col)).is_none() {
-                    return Err(BindError::Unknown(format!(
-                        "栏目组“{}”没有列“{col}”",
-                        row.panel
-                    )));
-                }
-                Bound::Cells(
-                    s.group
-                        .unwrap_or_default()
-                        .iter()
-                        .map(|k| CellId::new(s.form, k.clone(), col.clone()))
-                        .collect(),
-                )
-            }
             Expr::Ref(r) => Bound::Cell(self.resolve(r, s)?),
             Expr::Range(a, b) => Bound::Cells(self.range(a, b, s)?),
             Expr::Children => self.children(s)?,
+            Expr::All {
+                form: None,
+                panel,
+                col,
+            } if panel == "group" => self.group_cells(col, s)?,
+            Expr::Call(Func::SumIf, args) => self.sumif(args, s)?,
             Expr::All {
                 form: other,
                 panel,
@@ -354,6 +399,65 @@ impl Book<'_> {
                     .collect::<Result<_, _>>()?,
             ),
         })
+    }
+
+    /// `@group.col`: the column over the rows of the current row's list group.
+    fn group_cells(&self, col: &str, s: Scope) -> Result<Bound, BindError> {
+        let form = self.forms[s.form].0;
+        let row = s
+            .row
+            .ok_or_else(|| BindError::Unknown("@group 只能用于按行的规则".into()))?;
+        if form
+            .panel(&row.panel)
+            .is_none_or(|p| p.column(col).is_none())
+        {
+            return Err(BindError::Unknown(format!(
+                "栏目组“{}”没有列“{col}”",
+                row.panel
+            )));
+        }
+        let ix = &self.index[s.form];
+        let members = ix
+            .group_of
+            .get(&row.key)
+            .and_then(|head| ix.groups.get(head))
+            .ok_or_else(|| {
+                BindError::Unknown(format!(
+                    "@group 只能用于分组清单（list.group_by）的行，“{}”不是",
+                    row.key
+                ))
+            })?;
+        Ok(Bound::Cells(
+            members
+                .iter()
+                .map(|k| CellId::new(s.form, k.clone(), col))
+                .collect(),
+        ))
+    }
+
+    /// `sumif(cells, condition)`: the condition bound once per cell, with its row current.
+    fn sumif(&self, args: &[Expr], s: Scope) -> Result<Bound, BindError> {
+        let cells = match self.bind(&args[0], s)? {
+            Bound::Cells(cs) => cs,
+            Bound::Cell(c) => vec![c],
+            _ => {
+                return Err(BindError::Unknown(
+                    "sumif 的第一个参数应为一列单元格（如 @projects.fund）".into(),
+                ))
+            }
+        };
+        let mut pairs = Vec::with_capacity(cells.len());
+        for c in cells {
+            let scope = Scope {
+                form: c.form,
+                row: self.forms[c.form].1.row(&c.row),
+                col: Some(c.col.as_str()),
+                template: s.template,
+            };
+            let holds = self.bind(&args[1], scope)?;
+            pairs.push((c, holds));
+        }
+        Ok(Bound::SumIf(pairs))
     }
 
     /// `@panel.col` (of form `other` when given): the column over the panel's variable rows.
@@ -616,40 +720,96 @@ fn placeholders(src: &str, row: Option<&RowData>) -> String {
     src.replace("{code}", &code).replace("{line}", &line)
 }
 
-/// Consecutive rows sharing the text of column `col` (a blank cell continues the group above,
-/// as the rows under a merged 一级指标 cell do); rows before any text form no group.
-fn groups(rows: &[&RowData], col: &str) -> Vec<Vec<String>> {
-    let mut out: Vec<Vec<String>> = Vec::new();
-    let mut current: Option<String> = None;
-    for r in rows {
-        let key = match r.get(col) {
-            crate::expr::Val::Text(t) => crate::normalize::label_key(&t),
-            crate::expr::Val::Num(d) => d.normalize().to_string(),
-            _ => String::new(),
-        };
-        if key.is_empty() {
-            if let (Some(_), Some(g)) = (&current, out.last_mut()) {
-                g.push(r.key.clone());
-            }
-            continue;
-        }
-        if current.as_deref() == Some(key.as_str()) {
-            if let Some(g) = out.last_mut() {
-                g.push(r.key.clone());
-            }
-        } else {
-            out.push(vec![r.key.clone()]);
-            current = Some(key);
-        }
-    }
-    out
-}
-
 impl Form {
     /// (panel index, row index) of a fixed row.
     pub fn fixed_row_position(&self, id: &str) -> Option<(usize, usize)> {
         self.panels()
             .enumerate()
             .find_map(|(pi, p)| p.rows.iter().position(|r| r.id == id).map(|ri| (pi, ri)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// List rows of panel "p" with a `name` cell each: (text, origin of the cell).
+    fn list(cells: &[(&str, Option<&str>)]) -> FormData {
+        let mut data = FormData::default();
+        for (i, (text, at)) in cells.iter().enumerate() {
+            let key = format!("#{}", i + 1);
+            let mut row = RowData {
+                panel: "p".into(),
+                key: key.clone(),
+                kind: RowKind::List,
+                code: None,
+                label: None,
+                line: None,
+                values: Default::default(),
+            };
+            if !text.is_empty() {
+                row.values
+                    .insert("name".into(), Val::Text(text.to_string()));
+            }
+            if let Some(at) = at {
+                data.origin.insert(format!("{key}.name"), at.to_string());
+            }
+            data.rows.push(row);
+        }
+        data
+    }
+
+    fn keys(groups: Vec<Vec<String>>) -> Vec<Vec<usize>> {
+        groups
+            .into_iter()
+            .map(|g| g.iter().map(|k| k[1..].parse().unwrap()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn two_merged_blocks_with_the_same_text_are_two_groups() {
+        // 部门公开表10: 单位编码 430001 merged over A6:A8 and again over A9:A10.
+        let data = list(&[
+            ("430001", Some("A6")),
+            ("430001", Some("A6")),
+            ("430001", Some("A6")),
+            ("430001", Some("A9")),
+            ("430001", Some("A9")),
+        ]);
+        assert_eq!(
+            keys(list_groups(&data, "p", "name")),
+            [vec![1, 2, 3], vec![4, 5]]
+        );
+    }
+
+    #[test]
+    fn a_new_text_starts_a_group_and_blanks_or_repeats_continue_it() {
+        // Unmerged sheet: the name on the first row only, or typed on every row.
+        let data = list(&[
+            ("单位", Some("B6")),
+            ("宣传经费", Some("B7")),
+            ("", None),
+            ("", None),
+            ("改革经费", Some("B10")),
+            ("改革经费", Some("B11")),
+            ("南部片区", Some("B12")),
+        ]);
+        assert_eq!(
+            keys(list_groups(&data, "p", "name")),
+            [vec![1], vec![2, 3, 4], vec![5, 6], vec![7]]
+        );
+        // A merged block followed by a single cell with the same text: two groups.
+        let data = list(&[("甲", Some("B6")), ("甲", Some("B6")), ("甲", Some("B8"))]);
+        assert_eq!(keys(list_groups(&data, "p", "name")), [vec![1, 2], vec![3]]);
+        // Without origins (a template, JSON): equal texts are one group.
+        let data = list(&[("甲", None), ("甲", None), ("乙", None)]);
+        assert_eq!(keys(list_groups(&data, "p", "name")), [vec![1, 2], vec![3]]);
+        // A 一级指标 typed on each row, once with a line break and a full-width space: one group.
+        let data = list(&[
+            ("产出指标（50分）", Some("B14")),
+            ("产出指标\n（50分）\u{3000}", Some("B15")),
+            ("效益指标（30分）", Some("B16")),
+        ]);
+        assert_eq!(keys(list_groups(&data, "p", "name")), [vec![1, 2], vec![3]]);
     }
 }

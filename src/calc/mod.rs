@@ -65,6 +65,13 @@ impl<'a> Book<'a> {
         }
         let row = data.row(&c.row);
         let mut row_label = match row {
+            // The group's text on one line: "产出指标\n（50分）" is named 产出指标（50分）.
+            Some(r) if self.group_level(c) => {
+                match r.get(&self.group_column(c).unwrap_or_default()) {
+                    Val::Text(t) => t.split_whitespace().collect::<String>(),
+                    other => crate::check::show(ColKind::Text, &other),
+                }
+            }
             Some(r) if r.kind == RowKind::Coded => format!(
                 "{} {}",
                 r.code.as_deref().unwrap_or(""),
@@ -91,6 +98,39 @@ impl<'a> Book<'a> {
             }
             _ => row_label,
         }
+    }
+}
+
+impl Book<'_> {
+    /// The `group_by` column of the list a cell's row belongs to.
+    fn group_column(&self, c: &CellId) -> Option<String> {
+        let (form, data) = (self.forms[c.form].0, &self.forms[c.form].1);
+        let row = data.row(&c.row)?;
+        form.panel(&row.panel)?.list.as_ref()?.group_by.clone()
+    }
+
+    /// A cell that speaks for its whole list group: the group's own column, or a column
+    /// filled on the group's first row only (资金总额 merged down the group). Its row is named
+    /// by the group ("长株潭一体化发展宣传经费"), not by the first indicator; an empty cell of
+    /// the first row (a missing 偏差原因) is that indicator's.
+    fn group_level(&self, c: &CellId) -> bool {
+        let Some(col) = self.group_column(c) else {
+            return false;
+        };
+        let ix = &self.index[c.form];
+        let Some(members) = ix.groups.get(&c.row) else {
+            return false;
+        };
+        let data = &self.forms[c.form].1;
+        if data.row(&c.row).is_none_or(|r| r.get(&col).is_blank()) {
+            return false;
+        }
+        c.col == col
+            || members.len() > 1
+                && data.row(&c.row).is_some_and(|r| !r.get(&c.col).is_blank())
+                && members[1..]
+                    .iter()
+                    .all(|k| data.row(k).is_none_or(|r| r.get(&c.col).is_blank()))
     }
 }
 
@@ -241,7 +281,7 @@ impl Env for Evaluator<'_, '_> {
             }
         }
         let filled = self.book.input(c);
-        let mut agreement = agree(kind, &filled, &expected, bound.term_count().max(1));
+        let mut agreement = agree(kind, &filled, &expected, bound.term_count_in(self).max(1));
         if let (Some(t), Val::Num(f), Val::Num(e)) = (rule.tolerance, &filled, &expected) {
             if (*f - *e).abs() <= t {
                 agreement = Agreement::Exact;

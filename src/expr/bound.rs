@@ -2,6 +2,7 @@
 //! formulas from the same tree, so that what Excel shows and what `check` says cannot drift.
 
 use super::parse::{BinOp, CmpOp, Func};
+use crate::score::quantity::parse_quantity;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::fmt::Write as _;
 
@@ -53,6 +54,9 @@ pub enum Bound {
     Or(Box<Bound>, Box<Bound>),
     Not(Box<Bound>),
     Call(Func, Vec<Bound>),
+    /// `sumif`: each cell of the column with its condition, bound with the cell's row as the
+    /// current row; the sum of the cells whose condition holds.
+    SumIf(Vec<(CellId, Bound)>),
 }
 
 /// A cell's value as the rules see it.
@@ -147,6 +151,50 @@ impl Bound {
             Bound::Or(a, b) => Val::Bool(a.eval(env).truthy() || b.eval(env).truthy()),
             Bound::Not(a) => Val::Bool(!a.eval(env).truthy()),
             Bound::Call(f, args) => eval_call(*f, args, env),
+            Bound::SumIf(pairs) => Val::Num(
+                pairs
+                    .iter()
+                    .filter(|(_, when)| when.eval(env).truthy())
+                    .map(|(c, _)| env.value(c).num())
+                    .sum(),
+            ),
+        }
+    }
+
+    /// The number of rounded terms a value is made of, for the 尾差 tolerance: as
+    /// [`Bound::term_count`], but a `sumif` counts only the filled cells it adds up.
+    pub fn term_count_in(&self, env: &dyn Env) -> usize {
+        match self {
+            Bound::SumIf(pairs) => pairs
+                .iter()
+                .filter(|(c, when)| when.eval(env).truthy() && !env.value(c).is_blank())
+                .count(),
+            Bound::Neg(e) | Bound::Not(e) => e.term_count_in(env),
+            Bound::Bin(_, a, b) | Bound::Cmp(_, a, b) | Bound::And(a, b) | Bound::Or(a, b) => {
+                a.term_count_in(env) + b.term_count_in(env)
+            }
+            Bound::Call(_, args) => args.iter().map(|a| a.term_count_in(env)).sum(),
+            other => other.term_count(),
+        }
+    }
+
+    /// The cells a value is made of, for messages: as [`Bound::cells`], but a `sumif` gives
+    /// only the cells it adds up, not those its condition reads.
+    pub fn operands(&self, env: &dyn Env, out: &mut Vec<CellId>) {
+        match self {
+            Bound::SumIf(pairs) => out.extend(
+                pairs
+                    .iter()
+                    .filter(|(_, when)| when.eval(env).truthy())
+                    .map(|(c, _)| c.clone()),
+            ),
+            Bound::Neg(e) | Bound::Not(e) => e.operands(env, out),
+            Bound::Bin(_, a, b) | Bound::Cmp(_, a, b) | Bound::And(a, b) | Bound::Or(a, b) => {
+                a.operands(env, out);
+                b.operands(env, out);
+            }
+            Bound::Call(_, args) => args.iter().for_each(|a| a.operands(env, out)),
+            other => other.cells(out),
         }
     }
 
@@ -161,6 +209,7 @@ impl Bound {
                 a.term_count() + b.term_count()
             }
             Bound::Call(_, args) => args.iter().map(Bound::term_count).sum(),
+            Bound::SumIf(pairs) => pairs.len(),
         }
     }
 
@@ -175,6 +224,12 @@ impl Bound {
                 b.cells(out);
             }
             Bound::Call(_, args) => args.iter().for_each(|a| a.cells(out)),
+            Bound::SumIf(pairs) => {
+                for (c, when) in pairs {
+                    out.push(c.clone());
+                    when.cells(out);
+                }
+            }
             Bound::Num(_) | Bound::Str(_) | Bound::TopLevelSum { .. } => {}
         }
     }
@@ -236,6 +291,22 @@ impl Bound {
                 out.push(')');
             }
             Bound::Call(f, args) => emit_call(*f, args, addr, home, out)?,
+            Bound::SumIf(pairs) => {
+                if pairs.is_empty() {
+                    out.push('0');
+                    return Some(());
+                }
+                out.push_str("SUM(");
+                for (i, (c, when)) in pairs.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str("IF(");
+                    when.emit(addr, home, out)?;
+                    let _ = write!(out, ",{},0)", numeric_ref(&addr.a1(c, home)?));
+                }
+                out.push(')');
+            }
         }
         Some(())
     }
@@ -340,9 +411,69 @@ fn emit_call(
             let _ = write!(out, "OR({a}=\"\",{a}=\"——\")");
             return Some(());
         }
-        // Reading points out of a label has no plain Excel spelling (checks only); a lookup is
-        // replaced by the cell it found when the rule is bound.
-        Func::Points | Func::Lookup => return None,
+        Func::In => {
+            // Excel's = compares texts exactly (but for case): the cell as it is, not N().
+            let a = match &args[0] {
+                Bound::Cell(c) => addr.a1(c, home)?,
+                other => other.excel(addr, home)?,
+            };
+            out.push_str("OR(");
+            for (i, t) in args[1..].iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                let _ = write!(out, "{a}=");
+                t.emit(addr, home, out)?;
+            }
+            out.push(')');
+            return Some(());
+        }
+        Func::Contains => {
+            let a = match &args[0] {
+                Bound::Cell(c) => addr.a1(c, home)?,
+                other => other.excel(addr, home)?,
+            };
+            out.push_str("OR(");
+            for (i, t) in args[1..].iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str("ISNUMBER(FIND(");
+                t.emit(addr, home, out)?;
+                let _ = write!(out, ",{a}))");
+            }
+            out.push(')');
+            return Some(());
+        }
+        Func::First => {
+            // IF(C6<>"",C6,IF(C7<>"",C7,…)): the first cell that is not empty.
+            let mut cells = Vec::new();
+            for a in args {
+                match a {
+                    Bound::Cell(c) => cells.push(addr.a1(c, home)?),
+                    Bound::Cells(cs) => {
+                        for c in cs {
+                            cells.push(addr.a1(c, home)?);
+                        }
+                    }
+                    _ => return None,
+                }
+            }
+            let Some(last) = cells.pop() else {
+                out.push_str("\"\"");
+                return Some(());
+            };
+            for c in &cells {
+                let _ = write!(out, "IF({c}<>\"\",{c},");
+            }
+            out.push_str(&last);
+            out.push_str(&")".repeat(cells.len()));
+            return Some(());
+        }
+        // Reading a number out of free text (an amount, the points of a label) has no faithful
+        // Excel formula: a derived cell using it is written as its value. `sumif` is bound as
+        // `Bound::SumIf` and a lookup is replaced by the cell it found when the rule is bound.
+        Func::Amount | Func::Points | Func::SumIf | Func::Lookup => return None,
     };
     out.push_str(name);
     out.push('(');
@@ -470,6 +601,35 @@ fn eval_call(f: Func, args: &[Bound], env: &dyn Env) -> Val {
             }
         }
         Func::Blank => Val::Bool(args[0].eval(env).is_blank()),
+        Func::In => {
+            let x = text_key(&args[0].eval(env));
+            Val::Bool(args[1..].iter().any(|a| text_key(&a.eval(env)) == x))
+        }
+        Func::Contains => {
+            let x = text_key(&args[0].eval(env));
+            Val::Bool(args[1..].iter().any(|a| {
+                let part = text_key(&a.eval(env));
+                !part.is_empty() && x.contains(&part)
+            }))
+        }
+        Func::Amount => {
+            let unit = args.get(1).map(|u| u.eval(env));
+            money_in_text(&args[0].eval(env), unit.as_ref()).map_or(Val::Blank, Val::Num)
+        }
+        Func::First => {
+            for a in args {
+                let vals: Vec<Val> = match a {
+                    Bound::Cells(cs) => cs.iter().map(|c| env.value(c)).collect(),
+                    other => vec![other.eval(env)],
+                };
+                if let Some(v) = vals.into_iter().find(|v| !v.is_blank()) {
+                    return v;
+                }
+            }
+            Val::Blank
+        }
+        // Bound as `Bound::SumIf`; a bare call cannot occur.
+        Func::SumIf => Val::Blank,
         Func::Points => match args[0].eval(env) {
             Val::Text(t) => points_in(&t).map_or(Val::Blank, Val::Num),
             _ => Val::Blank,
@@ -477,6 +637,41 @@ fn eval_call(f: Func, args: &[Bound], env: &dyn Env) -> Val {
         // Bound to a cell or a blank when the rule is bound; never evaluated as a call.
         Func::Lookup => Val::Blank,
     }
+}
+
+/// Comparison key of a value as text: spaces and full-width forms folded, numbers as written.
+fn text_key(v: &Val) -> String {
+    match v {
+        Val::Text(t) => crate::normalize::label_key(t),
+        Val::Num(d) => d.normalize().to_string(),
+        Val::Bool(b) => if *b { "是" } else { "否" }.to_string(),
+        Val::Blank | Val::Nothing => String::new(),
+    }
+}
+
+/// The money amount in 万元 that a text states, read by [`parse_quantity`]: "≤3398.91万元",
+/// "小于等于79.73万元", "200.35万" as written, "5000元" ÷ 10000, "1.2亿元" × 10000; a bare number
+/// takes its unit from `unit` (the 计量单位 cell). `None` for text that is not one quantity,
+/// and for quantities that are not money ("100%", "6次", "2023年10月底前").
+fn money_in_text(v: &Val, unit: Option<&Val>) -> Option<Decimal> {
+    let text = match v {
+        Val::Num(d) => d.normalize().to_string(),
+        Val::Text(t) => t.clone(),
+        _ => return None,
+    };
+    let mut q = parse_quantity(&text)?;
+    if let Some(Val::Text(u)) = unit {
+        q = q.with_unit_column(u);
+    }
+    let factor = match q.unit.as_str() {
+        _ if q.percent => return None,
+        "万元" | "万" => Decimal::ONE,
+        "千元" => Decimal::new(1, 1),
+        "元" => Decimal::new(1, 4),
+        "亿元" => Decimal::from(10_000),
+        _ => return None,
+    };
+    Some(q.value * factor)
 }
 
 /// The points a label prints: the number written right before 分, inside brackets or not —
@@ -582,6 +777,100 @@ mod tests {
     fn rounding_is_half_away_from_zero_like_excel() {
         assert_eq!(round_dp(d("7.965"), 2), d("7.97"));
         assert_eq!(round_dp(d("-0.005"), 2), d("-0.01"));
+    }
+
+    fn text(t: &str) -> Val {
+        Val::Text(t.into())
+    }
+
+    #[test]
+    fn amount_reads_money_targets_in_wanyuan_and_nothing_else() {
+        let m = |t: &str, u: Option<&str>| money_in_text(&text(t), u.map(text).as_ref());
+        // As seed 002 prints them.
+        assert_eq!(m("≤3398.91万元", None), Some(d("3398.91")));
+        assert_eq!(m("小于等于79.73万元", None), Some(d("79.73")));
+        assert_eq!(m("200.35万", None), Some(d("200.35")));
+        assert_eq!(m("3398.91", Some("万元")), Some(d("3398.91")));
+        assert_eq!(m("３，３９８．９１ 万元", None), Some(d("3398.91")));
+        assert_eq!(m("5000元", None), Some(d("0.5")));
+        assert_eq!(m("1.2亿元", None), Some(d("12000")));
+        // Not money: percentages, counts, dates, no number at all.
+        assert_eq!(m("100%", Some("%")), None);
+        assert_eq!(m("6次", Some("次")), None);
+        assert_eq!(m("2023年10月底前", None), None);
+        assert_eq!(m("稳步推动", Some("万元")), None);
+        assert_eq!(m("3398.91", None), None);
+        assert_eq!(money_in_text(&Val::Blank, Some(&text("万元"))), None);
+    }
+
+    #[test]
+    fn text_predicates_fold_spaces_and_full_width_forms() {
+        let env = Sheet(HashMap::new());
+        let call = |f: Func, args: Vec<Bound>| Bound::Call(f, args).eval(&env);
+        let s = |t: &str| Bound::Str(t.into());
+        assert_eq!(
+            call(
+                Func::In,
+                vec![s(" 产出 指标"), s("效益指标"), s("产出指标")]
+            ),
+            Val::Bool(true)
+        );
+        assert_eq!(
+            call(Func::In, vec![s("经济成本指标"), s("成本指标")]),
+            Val::Bool(false)
+        );
+        assert_eq!(
+            call(Func::Contains, vec![s("成本控制在预算范围内"), s("成本")]),
+            Val::Bool(true)
+        );
+        assert_eq!(
+            call(Func::Contains, vec![s("宣传活动次数"), s("成本")]),
+            Val::Bool(false)
+        );
+    }
+
+    #[test]
+    fn first_takes_the_first_filled_cell_and_sumif_only_rows_whose_condition_holds() {
+        let mut m = HashMap::new();
+        m.insert("#1.fund".into(), ("C6".into(), Val::Num(d("340.42"))));
+        m.insert("#1.target".into(), ("D6".into(), Val::Blank));
+        m.insert("#2.fund".into(), ("C7".into(), Val::Num(d("79.73"))));
+        m.insert("#2.target".into(), ("D7".into(), text("深度推介…")));
+        m.insert("#3.fund".into(), ("C8".into(), Val::Blank));
+        m.insert("#3.target".into(), ("D7".into(), text("深度推介…")));
+        m.insert("#4.fund".into(), ("C9".into(), Val::Num(d("60.34"))));
+        m.insert("#4.target".into(), ("D9".into(), text("聚焦…")));
+        let sheet = Sheet(m);
+        let c = |k: &str, col: &str| CellId::new(0, k, col);
+        let first = Bound::Call(
+            Func::First,
+            vec![Bound::Cells(vec![c("#3", "fund"), c("#2", "fund")])],
+        );
+        assert_eq!(first.eval(&sheet), Val::Num(d("79.73")));
+        assert_eq!(first.excel(&sheet, 0).unwrap(), "IF(C8<>\"\",C8,C7)");
+        let when = |k: &str| {
+            Bound::Not(Box::new(Bound::Call(
+                Func::Blank,
+                vec![Bound::Cell(c(k, "target"))],
+            )))
+        };
+        let sumif = Bound::SumIf(
+            ["#1", "#2", "#3", "#4"]
+                .iter()
+                .map(|k| (c(k, "fund"), when(k)))
+                .collect(),
+        );
+        assert_eq!(sumif.eval(&sheet), Val::Num(d("140.07")));
+        assert_eq!(sumif.term_count(), 4);
+        assert_eq!(sumif.term_count_in(&sheet), 2, "the two filled projects");
+        let mut ops = Vec::new();
+        sumif.operands(&sheet, &mut ops);
+        assert_eq!(ops, vec![c("#2", "fund"), c("#3", "fund"), c("#4", "fund")]);
+        assert_eq!(
+            sumif.excel(&sheet, 0).unwrap(),
+            "SUM(IF(NOT(OR(D6=\"\",D6=\"——\")),N(C6),0),IF(NOT(OR(D7=\"\",D7=\"——\")),N(C7),0),\
+             IF(NOT(OR(D7=\"\",D7=\"——\")),N(C8),0),IF(NOT(OR(D9=\"\",D9=\"——\")),N(C9),0))"
+        );
     }
 
     #[test]

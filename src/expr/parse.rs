@@ -8,6 +8,7 @@
 //! unary   := '-' unary | primary
 //! primary := NUMBER | "text" | '(' expr ')' | NAME '(' args ')' | 'children'
 //!          | ("'" FORM "'" '!')? '@' NAME '.' NAME | ref
+//!            ('@group.col': the column over the current row's list group)
 //! ref     := ("'" FORM "'" '!')? (NAME | '[' CODE ']') ('.' NAME)?      range := ref ':' ref
 //! ```
 //! References stay symbolic here (`L27`, `total.c1`, `[201].c1`, `c2`); they are bound to
@@ -125,6 +126,20 @@ pub enum Func {
     If,
     /// `blank(x)`: the cell holds nothing (empty or "——").
     Blank,
+    /// `in(x, "a", "b", …)`: the text of x is one of the texts (spaces and full-width forms
+    /// ignored).
+    In,
+    /// `contains(x, "a", …)`: the text of x contains one of the texts.
+    Contains,
+    /// `amount(text, unit)`: the money amount in 万元 a text states ("≤3398.91万元" →
+    /// 3398.91, "5000元" → 0.5); a bare number takes its unit from the optional second
+    /// argument (a 计量单位 cell); blank when no money amount is found.
+    Amount,
+    /// `first(cells…)`: the first value that is not blank (a list group's merged cell).
+    First,
+    /// `sumif(@panel.col, condition)`: the sum of the column over the rows where the
+    /// condition, read with that row as the current row, holds.
+    SumIf,
     /// `points(x)`: the points printed in a label, "产出指标（50分）" → 50; blank when none.
     Points,
     /// `lookup(key, @p.names, @p.values)`: the value in the row whose name matches the key's
@@ -143,6 +158,11 @@ impl Func {
             "ratio" => Func::Ratio,
             "if" => Func::If,
             "blank" => Func::Blank,
+            "in" => Func::In,
+            "contains" => Func::Contains,
+            "amount" => Func::Amount,
+            "first" => Func::First,
+            "sumif" => Func::SumIf,
             "points" => Func::Points,
             "lookup" => Func::Lookup,
             _ => return None,
@@ -517,6 +537,10 @@ fn check_arity(func: Func, n: usize) -> Result<(), String> {
         Func::Abs | Func::Blank | Func::Points => n == 1,
         Func::Round | Func::Ratio => n == 2,
         Func::If | Func::Lookup => n == 3,
+        Func::In | Func::Contains => n >= 2,
+        Func::Amount => (1..=2).contains(&n),
+        Func::First => n >= 1,
+        Func::SumIf => n == 2,
     };
     if ok {
         Ok(())
@@ -601,6 +625,24 @@ mod tests {
     }
 
     #[test]
+    fn parses_list_group_functions() {
+        let e = parse("sum(@group.weight) == 100").unwrap();
+        let Expr::Cmp(CmpOp::Eq, l, _) = e else {
+            panic!("{e:?}")
+        };
+        assert!(matches!(*l, Expr::Call(Func::Sum, ref a)
+            if a[0] == Expr::All { form: None, panel: "group".into(), col: "weight".into() }));
+        let e = parse("in(level1, \"产出指标\", \"效益指标\")").unwrap();
+        assert!(matches!(e, Expr::Call(Func::In, ref a) if a.len() == 3));
+        assert!(parse("sumif(@projects.fund, not blank(target))").is_ok());
+        assert!(parse("amount(value, measure) <= first(@group.fund)").is_ok());
+        assert!(parse("in(level1)").unwrap_err().contains("参数个数"));
+        assert!(parse("sumif(@projects.fund)")
+            .unwrap_err()
+            .contains("参数个数"));
+    }
+
+    #[test]
     fn rejects_bad_text_with_a_reason() {
         assert!(parse("sum(L1:").is_err());
         assert!(parse("foo(1)").unwrap_err().contains("未知函数"));
@@ -622,7 +664,7 @@ mod tests {
         let mut forms = Vec::new();
         e.forms(&mut forms);
         assert_eq!(forms, ["perf-base", "perf-base"]);
-        assert!(parse("points(level1) == sum(group.weight)").is_ok());
+        assert!(parse("points(level1) == sum(@group.weight)").is_ok());
         assert!(parse("lookup(a, b)").unwrap_err().contains("参数个数"));
     }
 }

@@ -114,7 +114,7 @@ impl Catalog {
                             ));
                         }
                     }
-                    for src in std::iter::once(&rule.source).chain(rule.when.iter()) {
+                    for src in std::iter::once(&rule.source).chain(rule.condition.iter()) {
                         let probe = src.replace("{code}", "0").replace("{line}", "0");
                         let mut others = Vec::new();
                         if let Ok(e) = crate::expr::parse(&probe) {
@@ -178,7 +178,6 @@ impl Catalog {
                     row: None,
                     col: None,
                     template: true,
-                    group: None,
                 };
                 book.bind(&a.expr, scope).map_err(|e| {
                     let field = format!("scoring.actual_from[{i}]（{}）.expr", a.id);

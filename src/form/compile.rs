@@ -205,10 +205,9 @@ pub struct Rule {
     pub expr: Option<Expr>,
     pub severity: Severity,
     pub message: Option<String>,
-    /// Column whose equal consecutive texts group a list panel's rows (one instance a group).
-    pub group_by: Option<String>,
-    /// Checks: the condition under which the rule applies (source, placeholders as `source`).
-    pub when: Option<String>,
+    /// Checks: the `where` condition under which the rule applies, other than `"code"` (see
+    /// [`Target::Rows`]); its source, with placeholders as in `source`.
+    pub condition: Option<String>,
     /// Check: the derive rule whose finding at the same cell this check's finding replaces.
     pub supersedes: Option<String>,
     /// Derive: accepted distance between filled and computed values.
@@ -306,6 +305,13 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
                 }
                 if c.span == 0 {
                     return Err(ctx.err(format!("{pfield}.columns.{}", c.id), "span 不能为 0"));
+                }
+            }
+            if let Some(g) = p.list.as_ref().and_then(|l| l.group_by.as_ref()) {
+                if !p.columns.iter().any(|c| &c.id == g) {
+                    return Err(
+                        ctx.err(format!("{pfield}.list.group_by"), format!("未知的列“{g}”"))
+                    );
                 }
             }
             if p.coded.is_some() && p.list.is_some() {
@@ -465,6 +471,23 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
             if !rule_ids.insert(r.id.clone()) {
                 return Err(ctx.err(field, format!("规则 id“{}”重复", r.id)));
             }
+            // `where = "code"` selects the rows that have a code; anything else is a condition.
+            let (only_with, condition) = match r.r#where.as_deref() {
+                None => (None, None),
+                Some("code") => (Some("code".to_string()), None),
+                Some(src) => {
+                    if what != "check" {
+                        return Err(ctx.err(
+                            format!("{field}.where"),
+                            "条件 where 只能用于核对规则（check）：计算单元格须在每一行都有公式",
+                        ));
+                    }
+                    let probe = src.replace("{code}", "0").replace("{line}", "0");
+                    let e = parse(&probe).map_err(|m| ctx.err(format!("{field}.where"), m))?;
+                    text_comparisons(&e).map_err(|m| ctx.err(format!("{field}.where"), m))?;
+                    (None, Some(src.to_string()))
+                }
+            };
             let target = match (&r.rows, r.cells.is_empty()) {
                 (Some(sel), true) => {
                     if r.columns.is_empty() {
@@ -473,7 +496,7 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
                     Target::Rows {
                         selector: sel.clone(),
                         columns: r.columns.clone(),
-                        only_with: r.r#where.clone(),
+                        only_with,
                     }
                 }
                 (None, false) => Target::Cells(r.cells.clone()),
@@ -483,6 +506,7 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
             let placeholders = r.expr.contains("{code}") || r.expr.contains("{line}");
             let probe = r.expr.replace("{code}", "0").replace("{line}", "0");
             let parsed = parse(&probe).map_err(|m| ctx.err(format!("{field}.expr"), m))?;
+            text_comparisons(&parsed).map_err(|m| ctx.err(format!("{field}.expr"), m))?;
             let severity = match r.severity.as_deref() {
                 None => default,
                 Some(s) => severity_of(s).ok_or_else(|| {
@@ -528,30 +552,11 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
                         })?,
                 ),
             };
-            if let Some(w) = &r.when {
-                if what != "check" {
-                    return Err(ctx.err(format!("{field}.when"), "when 只用于核对规则（check）"));
-                }
-                let probe = w.replace("{code}", "0").replace("{line}", "0");
-                parse(&probe).map_err(|m| ctx.err(format!("{field}.when"), m))?;
-            }
             if r.supersedes.is_some() && what != "check" {
                 return Err(ctx.err(
                     format!("{field}.supersedes"),
                     "supersedes 只用于核对规则（check）",
                 ));
-            }
-            if let Some(g) = &r.group_by {
-                let panel = r.rows.as_deref().unwrap_or("");
-                let ok = def.blocks.iter().flat_map(|b| b.panels.iter()).any(|p| {
-                    p.id == panel && p.list.is_some() && p.columns.iter().any(|c| &c.id == g)
-                });
-                if !ok {
-                    return Err(ctx.err(
-                        format!("{field}.group_by"),
-                        format!("group_by 须与 rows 一起用于清单行栏目组，且该栏目组有列“{g}”"),
-                    ));
-                }
             }
             out.push(Rule {
                 id: r.id.clone(),
@@ -561,9 +566,8 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
                 expr: if placeholders { None } else { Some(parsed) },
                 severity,
                 message: r.message.clone(),
-                group_by: r.group_by.clone(),
                 supersedes: r.supersedes.clone(),
-                when: r.when.clone(),
+                condition,
                 tolerance,
                 blank_parts,
             });
@@ -609,6 +613,29 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
         scoring,
         width,
     })
+}
+
+/// `==`, `<` … compare numbers: a text operand (`level1 == "成本指标"`) would compare 0 with 0
+/// and always hold, so it is refused in favour of `in(level1, "成本指标")`.
+fn text_comparisons(e: &Expr) -> Result<(), String> {
+    match e {
+        Expr::Cmp(_, a, b) => {
+            if matches!(**a, Expr::Str(_)) || matches!(**b, Expr::Str(_)) {
+                return Err(
+                    "比较运算（==、<= 等）只比较数值；比较文字请用 in(列, \"文字\", …)".into(),
+                );
+            }
+            text_comparisons(a)?;
+            text_comparisons(b)
+        }
+        Expr::Neg(x) | Expr::Not(x) => text_comparisons(x),
+        Expr::Bin(_, a, b) | Expr::And(a, b) | Expr::Or(a, b) => {
+            text_comparisons(a)?;
+            text_comparisons(b)
+        }
+        Expr::Call(_, args) => args.iter().try_for_each(text_comparisons),
+        _ => Ok(()),
+    }
 }
 
 fn compile_scoring(ctx: &Ctx, sd: &ScoringDef, blocks: &[Block]) -> Result<Scoring, DefError> {

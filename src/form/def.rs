@@ -343,6 +343,12 @@ pub struct ListDef {
     /// The column whose text is the row's label for messages (三级指标).
     #[serde(default)]
     pub label_column: Option<String>,
+    /// Rows form groups by this column (a project, a unit, a 一级指标): a row starts a group
+    /// where the column shows a new value — a new merged cell, or a value unlike the group's;
+    /// a blank cell or one merged down from above continues it. Gives the `panel:groups`
+    /// selector and `@group.col` to every rule on the panel's rows.
+    #[serde(default)]
+    pub group_by: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -369,27 +375,21 @@ pub struct RuleDef {
     #[serde(default)]
     pub cells: Vec<String>,
     /// Row selector: a panel id, `panel:parents`, `panel:leaves`, `panel:coded`, `panel:list`,
+    /// `panel:fixed`, `panel:groups` (the first row of each group of a list with `group_by`),
     /// or a row id; the rule applies to each selected row that has the column.
     #[serde(default)]
     pub rows: Option<String>,
     #[serde(default)]
     pub columns: Vec<String>,
-    /// Only rows having this attribute ("code").
+    /// Checks only: apply the rule only where this holds — `"code"` (rows that have a code)
+    /// or a boolean expression read in the rule's scope on the values as filled
+    /// (`in(level1, "成本指标")`, `not blank(target)`).
     #[serde(default)]
     pub r#where: Option<String>,
-    /// With `rows` on a list panel: the rule applies once per group of consecutive rows that
-    /// share this column's text (a blank cell continues the group above, as a merged 一级指标
-    /// cell does); `group.col` in the expression is that column over the group's rows, and the
-    /// target is the group's first row.
-    #[serde(default)]
-    pub group_by: Option<String>,
     /// Checks only: the id of a derive rule of the same form whose finding at the same cell this
     /// check's finding replaces (the check says what is wrong, the derivation would not).
     #[serde(default)]
     pub supersedes: Option<String>,
-    /// Checks only: a condition; the rule applies only where it holds ("not blank(x)").
-    #[serde(default)]
-    pub when: Option<String>,
     /// Derive only: a filled value within this distance of the computed one is accepted
     /// (预算执行率得分: 0.5 point).
     #[serde(default)]
@@ -404,7 +404,8 @@ pub struct RuleDef {
     pub expr: String,
     #[serde(default)]
     pub severity: Option<String>,
-    /// Checks only: Chinese message template; `{expected}`, `{found}` are filled in.
+    /// Checks only: Chinese message template; `{expected}`, `{found}` and `{place}` are filled
+    /// in.
     #[serde(default)]
     pub message: Option<String>,
 }

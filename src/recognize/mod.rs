@@ -209,11 +209,6 @@ pub(crate) struct Reader<'s> {
     pub consumed: HashSet<(u32, u16)>,
     pub notices: Vec<Notice>,
     pub data: FormData,
-    /// Sheet column of each column position (offset in the table, side label included) of the
-    /// last table block read: a table block without a header continues it.
-    pub table_columns: Vec<(u16, u16)>,
-    /// Header texts over each sheet column of the last table block read.
-    pub table_header: Vec<HashSet<String>>,
 }
 
 impl Reader<'_> {
@@ -272,12 +267,14 @@ pub fn recognize_sheet<'c>(form: &'c Form, sheet: &Sheet) -> Recognized<'c> {
         consumed: HashSet::new(),
         notices: Vec::new(),
         data,
-        table_columns: Vec::new(),
-        table_header: Vec::new(),
     };
     let top = read_top(&mut rd);
     let mut cursor = top;
     for (bi, block) in form.blocks.iter().enumerate() {
+        // A table block without header was read with the table it continues.
+        if table::continues_above(form, bi) {
+            continue;
+        }
         cursor = if block.is_table() {
             table::read_table(&mut rd, bi, cursor)
         } else {
@@ -296,12 +293,47 @@ pub fn recognize_sheet<'c>(form: &'c Form, sheet: &Sheet) -> Recognized<'c> {
     }
 }
 
-/// Title, unit, year, 表号 and 金额单位 lines above the first block; returns the first row
-/// after them.
-fn read_top(rd: &mut Reader) -> u32 {
-    let keys = form_title_keys(rd.form);
-    let unit_keys: Vec<String> = [
-        rd.form.unit_label.as_str(),
+/// A line printed above a form's table.
+enum TopLine {
+    Title,
+    /// 表号, attachment number ("附件3-1") or 金额单位.
+    Mark,
+    /// "部门名称：…" with the unit's name (empty when the name is in another cell).
+    Unit(String),
+    /// "2023年度" alone.
+    Year(String),
+}
+
+/// What a cell's text is, if it is one of the lines above a form's table.
+fn top_line(form: &Form, t: &str) -> Option<TopLine> {
+    let k = label_key(t);
+    if k.is_empty() {
+        return None;
+    }
+    // Every title line counts ("附件 1：2023 年度部门整体支出绩效自评表" above
+    // "2023 年度部门（单位）整体支出绩效自评表"), as identify() reads them.
+    let stripped = strip_parens(&k);
+    if form_title_keys(form).iter().any(|key| {
+        stripped.contains(key.as_str()) && stripped.chars().count() <= key.chars().count() + 16
+    }) {
+        return Some(TopLine::Title);
+    }
+    let money = label_key(&form.money_unit);
+    // Before the unit line: "单位：万元" is the money unit, not a unit named 万元.
+    if k == label_key(&form.table_no)
+        || is_attachment_no(&k)
+        // The period of a template whose year was left blank ("    年度").
+        || (k == "年度" && form.period.is_some())
+        || (!money.is_empty()
+            && (k == money || k.starts_with("金额单位") || k.starts_with("单位:万元")))
+    {
+        return Some(TopLine::Mark);
+    }
+    // "部门名称：…", "填报单位：" with the name in the next cell — not a label that merely starts
+    // the same way ("预算部门、单位名称" is perf-dept's first row label, "部门名称" and
+    // "单位（项目）名称" are column headers).
+    let is_unit = [
+        form.unit_label.as_str(),
         "部门：",
         "部门名称：",
         "单位名称：",
@@ -309,71 +341,69 @@ fn read_top(rd: &mut Reader) -> u32 {
         "单位：",
     ]
     .iter()
-    .map(|s| label_key(s))
-    .collect();
-    let no = label_key(&rd.form.table_no);
-    let money = label_key(&rd.form.money_unit);
+    .map(|u| label_key(u))
+    .any(|u| {
+        k.strip_prefix(u.as_str()).is_some_and(|rest| {
+            rest.starts_with(':') || rest.is_empty() && t.trim_end().ends_with([':', '：'])
+        })
+    });
+    if is_unit {
+        let name = t
+            .trim()
+            .split_once(['：', ':'])
+            .map(|(_, n)| n.trim().to_string())
+            .unwrap_or_default();
+        return Some(TopLine::Unit(name));
+    }
+    year_only(&k).map(TopLine::Year)
+}
+
+/// Title, attachment number, unit, year, 表号 and 金额单位 lines above the first block; returns the first row
+/// after them.
+fn read_top(rd: &mut Reader) -> u32 {
     let mut title_row = None;
     let mut last = 0;
     for r in 0..rd.sheet.height().min(12) {
+        // Past the title, the first row with anything else (a header, a grid row) ends the
+        // lines above the table: a page further down repeating them is the table's.
+        let mut other = false;
         for c in 0..rd.sheet.width() {
-            let Some(Cell::Text(t)) = Some(rd.sheet.get(r, c)).cloned() else {
-                continue;
+            let t = match rd.sheet.get(r, c) {
+                Cell::Text(t) => t.clone(),
+                Cell::Empty => continue,
+                _ => {
+                    other = true;
+                    continue;
+                }
             };
-            let k = label_key(&t);
-            let stripped = strip_parens(&k);
-            // Every title line counts ("附件 1：2023 年度部门整体支出绩效自评表" above
-            // "2023 年度部门（单位）整体支出绩效自评表"), as identify() reads them.
-            let is_title = keys.iter().any(|key| {
-                stripped.contains(key.as_str())
-                    && stripped.chars().count() <= key.chars().count() + 16
-            });
-            if is_title {
-                title_row.get_or_insert(r);
-                if let Some(y) = year_anywhere(&k) {
+            match top_line(rd.form, &t) {
+                Some(TopLine::Title) => {
+                    title_row.get_or_insert(r);
+                    if let Some(y) = year_anywhere(&label_key(&t)) {
+                        rd.data.year.get_or_insert(y);
+                    }
+                    last = last.max(r);
+                }
+                None => {
+                    other |= !t.trim().is_empty();
+                    continue;
+                }
+                Some(TopLine::Mark) => last = last.max(r),
+                Some(TopLine::Unit(name)) => {
+                    if !name.is_empty() {
+                        rd.data.unit = Some(name);
+                    }
+                    last = last.max(r);
+                }
+                Some(TopLine::Year(y)) => {
                     rd.data.year.get_or_insert(y);
+                    last = last.max(r);
                 }
-                rd.consume(r, c);
-                last = last.max(r);
-            } else if is_attachment_no(&k) {
-                rd.consume(r, c);
-                last = last.max(r);
-            } else if let Some(u) = unit_keys.iter().find(|u| {
-                // "部门：某某", "填报单位：" — not a label that merely starts the same way
-                // ("预算部门、单位名称" is perf-dept's first row label), nor the money unit
-                // ("单位：万元").
-                k != money
-                    && k.strip_prefix(u.as_str()).is_some_and(|rest| {
-                        rest.starts_with(':')
-                            || rest.is_empty() && t.trim_end().ends_with([':', '：'])
-                    })
-            }) {
-                let name = t
-                    .trim()
-                    .split_once(['：', ':'])
-                    .map(|(_, n)| n.trim().to_string())
-                    .unwrap_or_default();
-                let _ = u;
-                if !name.is_empty() {
-                    rd.data.unit = Some(name);
-                }
-                rd.consume(r, c);
-                last = last.max(r);
-            } else if k == no
-                || (!money.is_empty()
-                    && (k == money || k.starts_with("金额单位") || k.starts_with("单位:万元")))
-            {
-                rd.consume(r, c);
-                last = last.max(r);
-            } else if let Some(y) = year_only(&k) {
-                rd.data.year.get_or_insert(y);
-                rd.consume(r, c);
-                last = last.max(r);
-            } else if k == "年度" && r <= title_row.map_or(r, |t| t + 3) {
-                // The period of a template whose year was left blank ("    年度").
-                rd.consume(r, c);
-                last = last.max(r);
             }
+            rd.consume(r, c);
+        }
+        if other && title_row.is_some_and(|t| t < r) {
+            break;
         }
     }
     if title_row.is_some() {
@@ -381,6 +411,28 @@ fn read_top(rd: &mut Reader) -> u32 {
     } else {
         0
     }
+}
+
+/// A row inside a table that only repeats the lines above it (title, 部门名称, 表号, 金额单位):
+/// the top of a page the table continues on.
+pub(crate) fn is_page_top_row(rd: &Reader, r: u32) -> bool {
+    let mut any = false;
+    for c in 0..rd.sheet.width() {
+        if rd
+            .sheet
+            .merge_at(r, c)
+            .is_some_and(|m| (m.first_row, m.first_col) != (r, c))
+        {
+            continue;
+        }
+        match rd.sheet.get(r, c) {
+            Cell::Empty => {}
+            Cell::Text(t) if t.trim().is_empty() => {}
+            Cell::Text(t) if top_line(rd.form, t).is_some() => any = true,
+            _ => return false,
+        }
+    }
+    any
 }
 
 fn year_in(k: &str) -> Option<String> {

@@ -4,7 +4,7 @@
 
 use super::{grid, strip_parens, with_year, Reader};
 use crate::expr::Val;
-use crate::form::{ColKind, ColumnDef, Panel, Severity};
+use crate::form::{ColKind, ColumnDef, Form, Panel, Severity};
 use crate::layout::header_cells;
 use crate::model::{RowData, RowKind};
 use crate::normalize::{
@@ -12,7 +12,7 @@ use crate::normalize::{
 };
 use crate::read::Cell;
 use indexmap::IndexMap;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Header words of code columns in the tables clerks fill: one column or 类/款/项.
 const CODE_HEADER_WORDS: &[&str] = &[
@@ -33,7 +33,8 @@ const CODE_HEADER_WORDS: &[&str] = &[
 
 /// A definition column with the header texts that name it.
 struct DefCol<'f> {
-    panel: usize,
+    /// Index of the column's panel among the panels read together (see [`Slot`]).
+    slot: usize,
     col: &'f ColumnDef,
     /// Keys of every header text above the column (parents included).
     texts: HashSet<String>,
@@ -51,7 +52,17 @@ fn keys_of(s: &str) -> Vec<String> {
     }
 }
 
-fn def_columns<'f>(rd: &Reader<'f>, bi: usize) -> Vec<DefCol<'f>> {
+/// Keys of a header text or column label, `{year}`/`{prev_year}` read with the year of the
+/// title ("{prev_year}年决算数" → "2022年决算数"); none when it is dated and no year is known.
+fn dated(rd: &Reader, t: &str) -> Vec<String> {
+    with_year(t, rd.data.year.as_deref())
+        .map(|t| keys_of(&t))
+        .unwrap_or_default()
+}
+
+/// The header block's columns, named by the header cells above them (a column spanning several
+/// sheet columns by every header cell over any of them) and by their own `label`/`aliases`.
+fn def_columns<'f>(rd: &Reader<'f>, bi: usize, slot_base: usize) -> Vec<DefCol<'f>> {
     let block = &rd.form.blocks[bi];
     let cells = header_cells(block);
     let mut out = Vec::new();
@@ -61,25 +72,27 @@ fn def_columns<'f>(rd: &Reader<'f>, bi: usize) -> Vec<DefCol<'f>> {
             let pos = off + p.column_offset(&col.id).unwrap_or(0);
             let over: Vec<_> = cells
                 .iter()
-                .filter(|h| h.col <= pos && pos < h.col + h.cols)
+                .filter(|h| h.col < pos + col.span && pos < h.col + h.cols)
                 .collect();
-            // Dated spellings ("{prev_year}年决算数") read with the year of the title.
-            let year = rd.data.year.as_deref();
-            let dated = |t: &str| with_year(t, year).map(|t| keys_of(&t)).unwrap_or_default();
-            let mut texts: HashSet<String> = over.iter().flat_map(|h| dated(&h.text)).collect();
+            let mut texts: HashSet<String> = over.iter().flat_map(|h| dated(rd, &h.text)).collect();
             let mut leaf: Vec<String> = col
                 .label
                 .iter()
                 .chain(col.aliases.iter())
-                .flat_map(|l| dated(l))
+                .flat_map(|l| dated(rd, l))
                 .collect();
-            if let Some(lowest) = over.iter().max_by_key(|h| h.row + h.rows) {
-                leaf.extend(dated(&lowest.text));
+            // The lowest header cell over the column's first sheet column names it.
+            if let Some(lowest) = over
+                .iter()
+                .filter(|h| h.col <= pos && pos < h.col + h.cols)
+                .max_by_key(|h| h.row + h.rows)
+            {
+                leaf.extend(dated(rd, &lowest.text));
             }
             texts.extend(leaf.iter().cloned());
             leaf.retain(|k| !k.is_empty());
             out.push(DefCol {
-                panel: pi,
+                slot: slot_base + pi,
                 col,
                 texts,
                 leaf,
@@ -87,6 +100,49 @@ fn def_columns<'f>(rd: &Reader<'f>, bi: usize) -> Vec<DefCol<'f>> {
         }
     }
     out
+}
+
+/// Columns of a block without header that continues the table above: named only by their
+/// own `label`/`aliases` (columns without any are placed by position, see [`read_table`]).
+fn continuation_columns<'f>(rd: &Reader<'f>, bi: usize, slot_base: usize) -> Vec<DefCol<'f>> {
+    let block = &rd.form.blocks[bi];
+    let mut out = Vec::new();
+    for (pi, p) in block.panels.iter().enumerate() {
+        for col in &p.columns {
+            let leaf: Vec<String> = col
+                .label
+                .iter()
+                .chain(col.aliases.iter())
+                .flat_map(|l| dated(rd, l))
+                .filter(|k| !k.is_empty())
+                .collect();
+            out.push(DefCol {
+                slot: slot_base + pi,
+                col,
+                texts: leaf.iter().cloned().collect(),
+                leaf,
+            });
+        }
+    }
+    out
+}
+
+/// A table block without header rows right after another table continues it: its rows come
+/// under the same header (a 合计 row above a list of units, 部门公开表07/09; perf-base's
+/// project list and the fixed rows after it), so they are read in one pass over the rows.
+pub(crate) fn continues_above(form: &Form, bi: usize) -> bool {
+    bi > 0
+        && form.blocks[bi].is_table()
+        && form.blocks[bi].header.is_empty()
+        && form.blocks[bi - 1].is_table()
+}
+
+/// One panel of the table being read, with where its columns are in the sheet.
+struct Slot<'f> {
+    /// Which of the blocks read together (0 = the block with the header).
+    part: usize,
+    panel: &'f Panel,
+    cols: HashMap<&'f str, u16>,
 }
 
 fn is_column_number_row(keys: &[String]) -> bool {
@@ -109,10 +165,23 @@ fn row_keys(rd: &Reader, r: u32) -> Vec<String> {
         .collect()
 }
 
+/// Keys of the cells that start in row `r`: a cell merged down from a row above belongs to
+/// that row (a header cell spanning two header rows is not a text of the lower one).
+fn own_keys(rd: &Reader, r: u32) -> Vec<String> {
+    (0..rd.sheet.width())
+        .filter(|&c| {
+            rd.sheet
+                .merge_at(r, c)
+                .is_none_or(|m| m.first_col == c && m.first_row == r)
+        })
+        .filter_map(|c| rd.text_key(r, c))
+        .collect()
+}
+
 /// Keys naming any row of the definition (to tell data rows from header rows).
-fn row_label_keys(rd: &Reader, bi: usize) -> HashSet<String> {
+fn row_label_keys(rd: &Reader, blocks: &[usize]) -> HashSet<String> {
     let mut set = HashSet::new();
-    for p in &rd.form.blocks[bi].panels {
+    for p in blocks.iter().flat_map(|&b| &rd.form.blocks[b].panels) {
         for r in &p.rows {
             for l in r.label.iter().chain(r.aliases.iter()) {
                 set.insert(strip_ordinal(&label_key(l)));
@@ -172,140 +241,172 @@ enum CodeSource {
 }
 
 pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
-    let block = &rd.form.blocks[bi];
-    let defs = def_columns(rd, bi);
+    let form = rd.form;
+    // The block with the header, then the headerless blocks that continue it.
+    let parts: Vec<usize> = std::iter::once(bi)
+        .chain((bi + 1..form.blocks.len()).take_while(|&b| continues_above(form, b)))
+        .collect();
+    let mut slots: Vec<Slot> = Vec::new();
+    for (part, &b) in parts.iter().enumerate() {
+        for panel in &form.blocks[b].panels {
+            slots.push(Slot {
+                part,
+                panel,
+                cols: HashMap::new(),
+            });
+        }
+    }
+    let defs = def_columns(rd, bi, 0);
+    let mut cont_defs = Vec::new();
+    let mut base = form.blocks[bi].panels.len();
+    for &b in &parts[1..] {
+        cont_defs.push(continuation_columns(rd, b, base));
+        base += form.blocks[b].panels.len();
+    }
     // Every header text of the block is a header text, over a defined column or not (a label
     // spanning two sheet columns leaves the second one's header text over no column).
     let mut all_texts: HashSet<String> = defs
         .iter()
+        .chain(cont_defs.iter().flatten())
         .flat_map(|d| d.texts.iter().cloned())
-        .chain(header_cells(block).iter().flat_map(|h| keys_of(&h.text)))
+        .chain(
+            header_cells(&form.blocks[bi])
+                .iter()
+                .flat_map(|h| keys_of(&h.text)),
+        )
         .collect();
     // Header words any 科目 table may use for its code columns, whatever the definition says.
     all_texts.extend(CODE_HEADER_WORDS.iter().map(|w| w.to_string()));
-    let leaf_keys: HashSet<&String> = defs.iter().flat_map(|d| d.leaf.iter()).collect();
-    let row_labels = row_label_keys(rd, bi);
+    let leaf_keys: HashSet<String> = defs
+        .iter()
+        .chain(cont_defs.iter().flatten())
+        .flat_map(|d| d.leaf.iter().cloned())
+        .collect();
+    let row_labels = row_label_keys(rd, &parts);
     let height = rd.sheet.height();
 
-    // A table block without a header continues the table above it (perf-base: its project
-    // list and the rows after it; budget-09: the projects under the 合计 row): its columns are
-    // found under that table's header by their labels, else take the sheet column of the
-    // column at the same position; its rows start right where that table's rows stopped.
-    let continuation = block.header.is_empty() && !rd.table_columns.is_empty();
-    let (first, data_start, mapping, sheet_texts) = if continuation {
-        let by_label = align(&defs, &rd.table_header);
-        let mapping: Vec<Option<u16>> = defs
-            .iter()
-            .zip(by_label)
-            .map(|(d, l)| {
-                let p = &block.panels[d.panel];
-                let pos = block.panel_offset(d.panel) + p.column_offset(&d.col.id).unwrap_or(0);
-                l.or_else(|| {
-                    rd.table_columns
-                        .iter()
-                        .find(|(o, _)| *o == pos)
-                        .map(|(_, c)| *c)
-                })
-            })
-            .collect();
-        (start, start, mapping, rd.table_header.clone())
-    } else {
-        // 1. The first row naming at least two columns is the header's anchor.
-        let needed = leaf_keys.len().min(2);
-        let Some(anchor) = (start..height.min(start + 80)).find(|&r| {
-            let keys = row_keys(rd, r);
-            let hits: HashSet<&String> = keys.iter().filter(|k| leaf_keys.contains(k)).collect();
-            hits.len() >= needed
-                && !keys
-                    .iter()
-                    .any(|k| row_labels.contains(&strip_ordinal(k)) && !all_texts.contains(k))
-        }) else {
-            return start;
-        };
-        // 2. Header rows: above the anchor while they name parent headers, below it while every
-        //    cell is a header text or a 栏次 mark.
-        let mut first = anchor;
-        while first > start {
-            let keys = row_keys(rd, first - 1);
-            if !keys.is_empty() && keys.iter().all(|k| all_texts.contains(k)) {
-                first -= 1;
-            } else {
-                break;
-            }
-        }
-        let mut data_start = anchor + 1;
-        while data_start < height {
-            let keys = row_keys(rd, data_start);
-            let header_like = !keys.is_empty()
-                && keys
-                    .iter()
-                    .all(|k| all_texts.contains(k) || k == "栏次" || k == "行次")
-                && !keys.iter().any(|k| row_labels.contains(&strip_ordinal(k)));
-            if header_like || is_column_number_row(&keys) {
-                data_start += 1;
-            } else {
-                break;
-            }
-        }
-        for r in first..data_start {
-            rd.consume_row(r);
-        }
-        // 3. Align sheet columns with definition columns by their header texts.
-        let width = rd.sheet.width().max(1);
-        let sheet_texts: Vec<HashSet<String>> = (0..width)
-            .map(|c| {
-                (first..data_start)
-                    .filter_map(|r| rd.text_key(r, c))
-                    .flat_map(|k| {
-                        let p = strip_parens(&k);
-                        [k, p]
-                    })
-                    .collect()
-            })
-            .collect();
-        let mapping = align(&defs, &sheet_texts);
-        (first, data_start, mapping, sheet_texts)
+    // 1. The first row naming at least two columns is the header's anchor.
+    let needed = leaf_keys.len().min(2);
+    let Some(anchor) = (start..height.min(start + 80)).find(|&r| {
+        let keys = row_keys(rd, r);
+        let hits: HashSet<&String> = keys.iter().filter(|k| leaf_keys.contains(*k)).collect();
+        hits.len() >= needed
+            && !keys
+                .iter()
+                .any(|k| row_labels.contains(&strip_ordinal(k)) && !all_texts.contains(k))
+    }) else {
+        return start;
     };
-    rd.table_header = sheet_texts.clone();
-    rd.table_columns = defs
+    // 2. Header rows: above the anchor while they name parent headers, below it while every
+    //    cell is a header text or a 栏次 mark.
+    let mut first = anchor;
+    while first > start {
+        let keys = row_keys(rd, first - 1);
+        if !keys.is_empty() && keys.iter().all(|k| all_texts.contains(k)) {
+            first -= 1;
+        } else {
+            break;
+        }
+    }
+    let mut data_start = anchor + 1;
+    while data_start < height {
+        let keys = row_keys(rd, data_start);
+        // Cells merged down from the row above ("合计" over two header rows) are that row's:
+        // only the row's own cells may show it is a data row.
+        let header_like = !keys.is_empty()
+            && keys
+                .iter()
+                .all(|k| all_texts.contains(k) || k == "栏次" || k == "行次")
+            && !own_keys(rd, data_start)
+                .iter()
+                .any(|k| row_labels.contains(&strip_ordinal(k)));
+        if header_like || is_column_number_row(&keys) {
+            data_start += 1;
+        } else {
+            break;
+        }
+    }
+    for r in first..data_start {
+        rd.consume_row(r);
+    }
+    // 3. Align sheet columns with definition columns by their header texts.
+    let width = rd.sheet.width().max(1);
+    let sheet_texts: Vec<HashSet<String>> = (0..width)
+        .map(|c| {
+            (first..data_start)
+                .filter_map(|r| rd.text_key(r, c))
+                .flat_map(|k| {
+                    let p = strip_parens(&k);
+                    [k, p]
+                })
+                .collect()
+        })
+        .collect();
+    let mapping = align(&defs, &sheet_texts);
+    // Where the header block's columns start in the definition's layout and in the sheet, to
+    // place the continuing blocks' columns that no header text names.
+    let placed: Vec<(u16, u16, u16)> = defs
         .iter()
         .zip(&mapping)
         .filter_map(|(d, m)| {
-            let p = &block.panels[d.panel];
-            let pos = block.panel_offset(d.panel) + p.column_offset(&d.col.id).unwrap_or(0);
-            m.map(|c| (pos, c))
+            let (b, p) = (&form.blocks[bi], d.slot);
+            let pos = b.panel_offset(p) + b.panels[p].column_offset(&d.col.id)?;
+            m.map(|m| (pos, d.col.span, m))
         })
         .collect();
-    let width = rd.sheet.width().max(1);
-    let col_of = |pi: usize, id: &str| -> Option<u16> {
-        defs.iter()
-            .zip(&mapping)
-            .find(|(d, _)| d.panel == pi && d.col.id == id)
-            .and_then(|(_, m)| *m)
-    };
-    // Panels' sheet column ranges, to find split code columns inside them.
-    let mut ranges = Vec::new();
-    for (pi, _) in block.panels.iter().enumerate() {
-        let cols: Vec<u16> = defs
-            .iter()
-            .zip(&mapping)
-            .filter(|(d, _)| d.panel == pi)
-            .filter_map(|(_, m)| *m)
-            .collect();
-        ranges.push((cols.iter().min().copied(), cols.iter().max().copied()));
+    for (d, m) in defs.iter().zip(&mapping) {
+        if let Some(m) = m {
+            slots[d.slot].cols.insert(d.col.id.as_str(), *m);
+        }
     }
-    let code_sources: Vec<CodeSource> = block
-        .panels
+    for (ci, cdefs) in cont_defs.iter().enumerate() {
+        let b = &form.blocks[parts[ci + 1]];
+        let first_slot = cdefs.first().map_or(0, |d| d.slot);
+        for (d, m) in cdefs.iter().zip(align(cdefs, &sheet_texts)) {
+            let p = d.slot - first_slot;
+            let pos = b.panel_offset(p) + b.panels[p].column_offset(&d.col.id).unwrap_or(0);
+            let by_position = placed
+                .iter()
+                .find(|(at, span, _)| *at <= pos && pos < at + span)
+                .map(|(at, _, sc)| sc + (pos - at));
+            if let Some(sc) = m.or(by_position) {
+                slots[d.slot].cols.insert(d.col.id.as_str(), sc);
+            }
+        }
+    }
+    let col_of = |si: usize, id: &str| -> Option<u16> { slots[si].cols.get(id).copied() };
+    // Panels' sheet column ranges (side by side within one block), to find split code columns.
+    let ranges: Vec<(Option<u16>, Option<u16>)> = slots
+        .iter()
+        .map(|s| {
+            (
+                s.cols.values().min().copied(),
+                s.cols.values().max().copied(),
+            )
+        })
+        .collect();
+    let code_sources: Vec<CodeSource> = slots
         .iter()
         .enumerate()
-        .map(|(pi, p)| code_source(p, pi, &sheet_texts, &col_of, &ranges))
+        .map(|(si, s)| {
+            let part: Vec<usize> = (0..slots.len())
+                .filter(|&j| slots[j].part == s.part)
+                .collect();
+            let pi = part.iter().position(|&j| j == si).unwrap_or(0);
+            let part_ranges: Vec<_> = part.iter().map(|&j| ranges[j]).collect();
+            code_source(s.panel, si, pi, &sheet_texts, &col_of, &part_ranges)
+        })
         .collect();
 
     // 4. Rows.
-    let footer_keys: HashSet<String> = block
-        .footer
+    let footers: Vec<(usize, &Vec<Vec<crate::form::GridCellDef>>)> = parts
         .iter()
-        .flatten()
+        .map(|&b| (b, &form.blocks[b].footer))
+        .filter(|(_, f)| !f.is_empty())
+        .collect();
+    let footer_keys: HashSet<String> = footers
+        .iter()
+        .flat_map(|(_, f)| f.iter().flatten())
         .filter_map(|c| match c {
             crate::form::GridCellDef::Text(t) => Some(label_key(t)),
             crate::form::GridCellDef::Cell { text: Some(t), .. } => Some(label_key(t)),
@@ -313,25 +414,20 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         })
         .filter(|k| !k.is_empty())
         .collect();
-    let mut stop_keys = later_block_keys(rd, bi);
+    let mut stop_keys = later_block_keys(rd, *parts.last().unwrap_or(&bi));
     stop_keys.retain(|k| !row_labels.contains(k));
-    // A table whose rows are all fixed hands over to a headerless table below it (its list of
-    // projects) at the first row it cannot name once its last row has been read.
-    let hands_over = rd
-        .form
-        .blocks
-        .get(bi + 1)
-        .is_some_and(|b| b.is_table() && b.header.is_empty())
-        && block.panels.iter().all(|p| !p.is_variable());
-    let last_rows: Vec<String> = block
-        .panels
-        .iter()
-        .filter_map(|p| p.rows.iter().rev().find(|r| !r.blank))
-        .map(|r| format!("{}#row", r.id))
+    let is_list = |part: usize| {
+        slots
+            .iter()
+            .any(|s| s.part == part && s.panel.list.is_some())
+    };
+    let part_order: Vec<usize> = (0..parts.len())
+        .filter(|&p| !is_list(p))
+        .chain((0..parts.len()).filter(|&p| is_list(p)))
         .collect();
     let mut split_state: Vec<SplitCodeState> =
-        block.panels.iter().map(|_| SplitCodeState::new()).collect();
-    let mut list_counter: Vec<usize> = vec![0; block.panels.len()];
+        slots.iter().map(|_| SplitCodeState::new()).collect();
+    let mut list_counter: Vec<usize> = vec![0; slots.len()];
     let mut empty_run = 0;
     let mut r = data_start;
     let mut last_data: Option<u32> = None;
@@ -357,47 +453,59 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         {
             break;
         }
-        if is_column_number_row(&keys)
-            || keys.iter().filter(|k| leaf_keys.contains(k)).count() >= 2
-                && keys.iter().all(|k| all_texts.contains(k))
-        {
-            // 栏次 row or a header repeated on a continuation page.
+        // A header repeated on a continuation page: rows of header texts only, down to one
+        // naming at least two columns ("收入 | 支出" over "项目 | 金额 | 项目 | 合计 …").
+        let repeated_header = (r..height.min(r + 4))
+            .map(|rr| row_keys(rd, rr))
+            .take_while(|ks| !ks.is_empty() && ks.iter().all(|k| all_texts.contains(k)))
+            .any(|ks| ks.iter().filter(|k| leaf_keys.contains(*k)).count() >= 2);
+        if is_column_number_row(&keys) || repeated_header || super::is_page_top_row(rd, r) {
+            // 栏次 row, or a page's title, unit line or header repeated on a continuation page.
             rd.consume_row(r);
             r += 1;
             continue;
         }
+        // Side by side panels each read their part of the row. Of stacked blocks, the first
+        // whose fixed or coded rows name the row takes it (合计 above the units, 公用经费 below
+        // perf-base's projects); a row none of them names goes to a list.
         let mut any = false;
-        for (pi, panel) in block.panels.iter().enumerate() {
-            any |= read_panel_row(
-                rd,
-                pi,
-                panel,
-                r,
-                &col_of,
-                code_sources[pi],
-                &mut split_state[pi],
-                &mut list_counter[pi],
-            );
+        for &part in &part_order {
+            for si in (0..slots.len()).filter(|&si| slots[si].part == part) {
+                any |= read_panel_row(
+                    rd,
+                    si,
+                    slots[si].panel,
+                    r,
+                    &col_of,
+                    code_sources[si],
+                    &mut split_state[si],
+                    &mut list_counter[si],
+                );
+            }
+            if any {
+                break;
+            }
         }
         if any {
             last_data = Some(r);
-        } else if hands_over && last_rows.iter().all(|k| rd.data.origin.contains_key(k)) {
-            break;
         }
         r += 1;
     }
     let mut end = last_data.map_or(data_start, |l| l + 1);
-    if !block.footer.is_empty() {
+    for (b, footer) in footers {
         end = grid::read_cells(
             rd,
-            &block.footer,
-            Some(bi),
+            footer,
+            Some(b),
             r.min(height),
-            (r + block.footer.len() as u32 + 3).min(height),
+            (r + footer.len() as u32 + 3).min(height),
         )
         .max(end);
     }
-    if let Some(label) = &block.side_label {
+    for label in parts
+        .iter()
+        .filter_map(|&b| form.blocks[b].side_label.as_ref())
+    {
         let key = label_key(label);
         for rr in first..end.min(height) {
             for c in 0..width {
@@ -410,8 +518,8 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
     end.max(r.min(height))
 }
 
-/// Labels of the blocks after `bi` (grid labels, table leaf labels): a table's rows end where
-/// the next block begins.
+/// Labels of the blocks after `bi` (grid labels, header texts, fixed row labels): a table's
+/// rows end where the next block begins.
 fn later_block_keys(rd: &Reader, bi: usize) -> HashSet<String> {
     let mut keys = HashSet::new();
     for b in &rd.form.blocks[bi + 1..] {
@@ -433,7 +541,7 @@ fn later_block_keys(rd: &Reader, bi: usize) -> HashSet<String> {
                 keys.insert(k);
             }
         }
-        // A later table's own rows (公用经费 after perf-base's project list) end this one.
+        // A later table's own rows end this one.
         for p in &b.panels {
             for r in p.rows.iter().filter(|r| !r.blank) {
                 for l in r.label.iter().chain(r.aliases.iter()) {
@@ -448,8 +556,11 @@ fn later_block_keys(rd: &Reader, bi: usize) -> HashSet<String> {
     keys
 }
 
+/// Where a panel's codes are: split 类/款/项 columns between the previous panel of the same
+/// block and the next one, the panel's code column, or a column headed 代码/编码.
 fn code_source(
     panel: &Panel,
+    slot: usize,
     pi: usize,
     sheet_texts: &[HashSet<String>],
     col_of: &dyn Fn(usize, &str) -> Option<u16>,
@@ -479,7 +590,7 @@ fn code_source(
     }
     for col in &panel.columns {
         if col.kind == ColKind::Code {
-            if let Some(c) = col_of(pi, &col.id) {
+            if let Some(c) = col_of(slot, &col.id) {
                 return CodeSource::Single(c);
             }
         }
@@ -639,9 +750,13 @@ fn read_panel_row(
             continue;
         }
         rd.consume(r, sc);
-        rd.data
-            .origin
-            .insert(format!("{key}.{}", col.id), a1(r, sc));
+        // A text merged down from a row above was read from the merged cell: name that cell,
+        // which is what a reader sees (and what tells two merged blocks apart, see `calc::bind`).
+        let at = match rd.sheet.merge_at(r, sc) {
+            Some(m) if merged_from_above => a1(m.first_row, m.first_col),
+            _ => a1(r, sc),
+        };
+        rd.data.origin.insert(format!("{key}.{}", col.id), at);
         let val = read_value(rd, &cell, col.kind, r, sc, &key, col);
         if val == Val::Blank {
             continue;

@@ -426,7 +426,6 @@ fn actual_findings(book: &Book, calc: &Calc, fi: usize, sc: &Scoring, out: &mut 
             row: None,
             col: None,
             template: false,
-            group: None,
         };
         let bound = match book.bind(&a.expr, scope) {
             Ok(b) => b,
