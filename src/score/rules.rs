@@ -870,119 +870,80 @@ fn staircase_from(clauses: &[Clause]) -> Option<Staircase> {
             t
         })
         .collect();
-    let n = tiers.len();
+    // The staircase runs from the better end to the worse: "x ≥ cut → points" when higher is
+    // better, its mirror "x ≤ cut → points" when lower is.
+    let (at_least, beyond) = if higher_is_better {
+        (Cmp::Ge, Cmp::Gt)
+    } else {
+        (Cmp::Le, Cmp::Lt)
+    };
+    // A tier's bound on the better side, and on the worse side.
+    let better_side = |t: &Tier| if higher_is_better { t.hi } else { t.lo };
+    let worse_side = |t: &Tier| if higher_is_better { t.lo } else { t.hi };
+    // Best tier first.
+    let mut ranked: Vec<&Tier> = tiers.iter().collect();
+    if higher_is_better {
+        ranked.reverse();
+    }
     let mut steps: Vec<Step> = Vec::new();
     let mut implied_top = false;
-    let otherwise_points;
-    let otherwise_stated;
-    if higher_is_better {
-        // From the top down: "x ≥ cut → points".
-        let top = &tiers[n - 1];
-        if let Some(h) = top.hi {
-            if top.points != Points::Full && n > 0 {
-                implied_top = true;
-                steps.push(Step {
-                    cmp: if h.incl == Some(true) {
-                        Cmp::Gt
-                    } else {
-                        Cmp::Ge
-                    },
-                    threshold: h.value,
-                    points: Points::Full,
-                });
-            }
-        }
-        for i in (1..n).rev() {
-            let (upper, lower) = (&tiers[i], &tiers[i - 1]);
-            let (cut, upper_gets) = cut_between(lower, upper, true)?;
+    let best = ranked[0];
+    if let Some(b) = better_side(best) {
+        if best.points != Points::Full {
+            implied_top = true;
             steps.push(Step {
-                cmp: if upper_gets { Cmp::Ge } else { Cmp::Gt },
-                threshold: cut,
-                points: upper.points.clone(),
+                cmp: if b.incl == Some(true) {
+                    beyond
+                } else {
+                    at_least
+                },
+                threshold: b.value,
+                points: Points::Full,
             });
-        }
-        let bottom = &tiers[0];
-        match bottom.lo {
-            Some(l) => {
-                steps.push(Step {
-                    cmp: if l.incl == Some(false) {
-                        Cmp::Gt
-                    } else {
-                        Cmp::Ge
-                    },
-                    threshold: l.value,
-                    points: bottom.points.clone(),
-                });
-                otherwise_stated = otherwise.is_some();
-                otherwise_points = otherwise.unwrap_or(Points::Abs(Decimal::ZERO));
-            }
-            None => {
-                if otherwise.is_some() {
-                    return None;
-                }
-                otherwise_stated = true;
-                otherwise_points = bottom.points.clone();
-            }
-        }
-    } else {
-        // From the bottom up: "x ≤ cut → points".
-        let first = &tiers[0];
-        if let Some(l) = first.lo {
-            if first.points != Points::Full {
-                implied_top = true;
-                steps.push(Step {
-                    cmp: if l.incl == Some(true) {
-                        Cmp::Lt
-                    } else {
-                        Cmp::Le
-                    },
-                    threshold: l.value,
-                    points: Points::Full,
-                });
-            }
-        }
-        for i in 0..n.saturating_sub(1) {
-            let (lower, upper) = (&tiers[i], &tiers[i + 1]);
-            let (cut, upper_gets) = cut_between(lower, upper, false)?;
-            steps.push(Step {
-                cmp: if upper_gets { Cmp::Lt } else { Cmp::Le },
-                threshold: cut,
-                points: lower.points.clone(),
-            });
-        }
-        let last = &tiers[n - 1];
-        match last.hi {
-            Some(h) => {
-                steps.push(Step {
-                    cmp: if h.incl == Some(false) {
-                        Cmp::Lt
-                    } else {
-                        Cmp::Le
-                    },
-                    threshold: h.value,
-                    points: last.points.clone(),
-                });
-                otherwise_stated = otherwise.is_some();
-                otherwise_points = otherwise.unwrap_or(Points::Abs(Decimal::ZERO));
-            }
-            None => {
-                if otherwise.is_some() {
-                    return None;
-                }
-                otherwise_stated = true;
-                otherwise_points = last.points.clone();
-            }
         }
     }
-    // Thresholds must move one way.
-    for w in steps.windows(2) {
-        let ok = if higher_is_better {
-            w[0].threshold > w[1].threshold
-                || (w[0].threshold == w[1].threshold && w[0].cmp == Cmp::Gt && w[1].cmp == Cmp::Ge)
+    for w in ranked.windows(2) {
+        let (better, worse) = (w[0], w[1]);
+        let (lower, upper) = if higher_is_better {
+            (worse, better)
         } else {
-            w[0].threshold < w[1].threshold
-                || (w[0].threshold == w[1].threshold && w[0].cmp == Cmp::Lt && w[1].cmp == Cmp::Le)
+            (better, worse)
         };
+        let (cut, upper_gets) = cut_between(lower, upper, higher_is_better)?;
+        let better_gets = upper_gets == higher_is_better;
+        steps.push(Step {
+            cmp: if better_gets { at_least } else { beyond },
+            threshold: cut,
+            points: better.points.clone(),
+        });
+    }
+    let worst = ranked[ranked.len() - 1];
+    let (otherwise_points, otherwise_stated) = match worse_side(worst) {
+        Some(b) => {
+            steps.push(Step {
+                cmp: if b.incl == Some(false) {
+                    beyond
+                } else {
+                    at_least
+                },
+                threshold: b.value,
+                points: worst.points.clone(),
+            });
+            let stated = otherwise.is_some();
+            (otherwise.unwrap_or(Points::Abs(Decimal::ZERO)), stated)
+        }
+        None => {
+            if otherwise.is_some() {
+                return None;
+            }
+            (worst.points.clone(), true)
+        }
+    };
+    // Thresholds must move one way: toward the worse end.
+    let toward_worse = |a: Decimal, b: Decimal| if higher_is_better { a > b } else { a < b };
+    for w in steps.windows(2) {
+        let ok = toward_worse(w[0].threshold, w[1].threshold)
+            || (w[0].threshold == w[1].threshold && w[0].cmp == beyond && w[1].cmp == at_least);
         if !ok {
             return None;
         }
