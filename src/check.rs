@@ -31,6 +31,31 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding at `cell` (A1) of `sheet`, for form `form`, with nothing related, expected or
+    /// found, no logical target and no fix; a caller that has those sets them on the result.
+    pub fn new(
+        severity: Severity,
+        rule: &str,
+        form: &str,
+        sheet: Option<String>,
+        cell: Option<String>,
+        message: String,
+    ) -> Finding {
+        Finding {
+            severity: severity.as_str(),
+            rule: rule.to_string(),
+            form: form.to_string(),
+            sheet,
+            cell,
+            related: vec![],
+            expected: None,
+            found: None,
+            message,
+            target: None,
+            fixable: false,
+        }
+    }
+
     pub fn severity(&self) -> Severity {
         match self.severity {
             "error" => Severity::Error,
@@ -105,17 +130,12 @@ impl Ctx<'_, '_> {
             }
         }
         self.out.push(Finding {
-            severity: severity.as_str(),
-            rule: rule.to_string(),
-            form: form.id.clone(),
-            sheet: data.sheet.clone(),
-            cell,
             related: rel,
             expected,
             found,
-            message,
             target: target.cloned(),
             fixable,
+            ..Finding::new(severity, rule, &form.id, data.sheet.clone(), cell, message)
         });
     }
 
@@ -236,21 +256,18 @@ fn derived_findings(ctx: &mut Ctx, calc: &Calc) {
             .iter()
             .find(|r| r.id == d.rule_id);
         let severity = rule.map_or(Severity::Error, |r| r.severity);
-        match &d.agreement {
+        // Only the severity, the expected value, the message and whether fix resolves it depend
+        // on how the filled value disagrees; the finding is the derived cell's either way.
+        let (severity, expected, message, fixable) = match &d.agreement {
             Agreement::PartsBlank => {
                 let parts = reads
                     .iter()
                     .map(|c| ctx.book.describe(c))
                     .collect::<Vec<_>>()
                     .join("、");
-                ctx.push(
+                (
                     rule.and_then(|r| r.blank_parts).unwrap_or(severity),
-                    &d.rule_id,
-                    fi,
-                    Some(&d.cell),
-                    &reads,
                     None,
-                    Some(found.clone()),
                     format!(
                         "{place}：填报 {found}，但其组成项（{parts}）均未填写，无法核对“{}”；请填写各组成项",
                         d.rule_name
@@ -258,14 +275,9 @@ fn derived_findings(ctx: &mut Ctx, calc: &Calc) {
                     false,
                 )
             }
-            Agreement::Tail { diff, tolerance } => ctx.push(
+            Agreement::Tail { diff, tolerance } => (
                 Severity::Info,
-                &d.rule_id,
-                fi,
-                Some(&d.cell),
-                &reads,
                 Some(exp.clone()),
-                Some(found.clone()),
                 format!(
                     "{place}：{}，按各项计算为 {exp}，填报 {found}，相差 {}（{} 项允许 ±{}），可能为尾差",
                     d.rule_name,
@@ -275,14 +287,9 @@ fn derived_findings(ctx: &mut Ctx, calc: &Calc) {
                 ),
                 true,
             ),
-            _ if d.filled.is_blank() => ctx.push(
+            _ if d.filled.is_blank() => (
                 severity,
-                &d.rule_id,
-                fi,
-                Some(&d.cell),
-                &reads,
                 Some(exp.clone()),
-                Some(found),
                 format!("{place}：{}，应为 {exp}，但未填写", d.rule_name),
                 true,
             ),
@@ -291,19 +298,25 @@ fn derived_findings(ctx: &mut Ctx, calc: &Calc) {
                     (Val::Num(a), Val::Num(b)) => format!("，相差 {}", show(kind, &Val::Num(*a - *b))),
                     _ => String::new(),
                 };
-                ctx.push(
+                (
                     severity,
-                    &d.rule_id,
-                    fi,
-                    Some(&d.cell),
-                    &reads,
                     Some(exp.clone()),
-                    Some(found.clone()),
                     format!("{place}：{}，应为 {exp}，填报 {found}{diff}", d.rule_name),
                     true,
                 )
             }
-        }
+        };
+        ctx.push(
+            severity,
+            &d.rule_id,
+            fi,
+            Some(&d.cell),
+            &reads,
+            expected,
+            Some(found),
+            message,
+            fixable,
+        );
     }
 }
 
@@ -564,23 +577,23 @@ fn hierarchy(ctx: &mut Ctx, fi: usize) {
         let parent = code.get(..parent_len).unwrap_or("").to_string();
         let cell = CellId::new(fi, key.clone(), "");
         let at = data.origin.get(key).cloned();
+        let message = format!(
+            "{}{}：科目 {code} {} 的上级科目 {parent} 不在表中；下级科目须列在其上级科目之下，上级科目金额为其下级之和",
+            form.table_no,
+            at.as_ref().map(|a| format!(" {a}")).unwrap_or_default(),
+            row.label.clone().unwrap_or_default()
+        );
         ctx.out.push(Finding {
-            severity: "error",
-            rule: "parent-code-missing".into(),
-            form: form.id.clone(),
-            sheet: data.sheet.clone(),
-            cell: at.clone(),
-            related: vec![],
             expected: Some(parent.clone()),
-            found: None,
-            message: format!(
-                "{}{}：科目 {code} {} 的上级科目 {parent} 不在表中；下级科目须列在其上级科目之下，上级科目金额为其下级之和",
-                form.table_no,
-                at.map(|a| format!(" {a}")).unwrap_or_default(),
-                row.label.clone().unwrap_or_default()
-            ),
             target: Some(cell),
-            fixable: false,
+            ..Finding::new(
+                Severity::Error,
+                "parent-code-missing",
+                &form.id,
+                data.sheet.clone(),
+                at,
+                message,
+            )
         });
     }
     for row in data.rows.iter().filter(|r| r.kind == RowKind::Coded) {
@@ -594,13 +607,13 @@ fn hierarchy(ctx: &mut Ctx, fi: usize) {
             .unwrap_or_default();
         if !levels.contains(&code.len()) {
             let at = data.origin.get(&row.key).cloned();
+            let message = format!(
+                "{}{}：科目代码 {code} 长度为 {} 位，应为类 3 位、款 5 位、项 7 位",
+                form.table_no,
+                at.as_ref().map(|a| format!(" {a}")).unwrap_or_default(),
+                code.len()
+            );
             ctx.out.push(Finding {
-                severity: "error",
-                rule: "code-length".into(),
-                form: form.id.clone(),
-                sheet: data.sheet.clone(),
-                cell: at.clone(),
-                related: vec![],
                 expected: Some(format!(
                     "{} 位",
                     levels
@@ -610,14 +623,14 @@ fn hierarchy(ctx: &mut Ctx, fi: usize) {
                         .join("、")
                 )),
                 found: Some(format!("{} 位", code.len())),
-                message: format!(
-                    "{}{}：科目代码 {code} 长度为 {} 位，应为类 3 位、款 5 位、项 7 位",
-                    form.table_no,
-                    at.map(|a| format!(" {a}")).unwrap_or_default(),
-                    code.len()
-                ),
-                target: None,
-                fixable: false,
+                ..Finding::new(
+                    Severity::Error,
+                    "code-length",
+                    &form.id,
+                    data.sheet.clone(),
+                    at,
+                    message,
+                )
             });
         }
     }
@@ -650,22 +663,22 @@ fn code_names(ctx: &mut Ctx) {
                 Some((ofi, oname, okey)) if *okey != key => {
                     let at = data.origin.get(&row.key).cloned();
                     let other = ctx.book.forms[*ofi].0.table_no.clone();
+                    let message = format!(
+                        "{}{}：科目 {code} 名称为“{name}”，而{other}中同一科目名称为“{oname}”；同一科目代码在各表中的名称应一致",
+                        form.table_no,
+                        at.as_ref().map(|a| format!(" {a}")).unwrap_or_default()
+                    );
                     ctx.out.push(Finding {
-                        severity: "error",
-                        rule: "code-name".into(),
-                        form: form.id.clone(),
-                        sheet: data.sheet.clone(),
-                        cell: at.clone(),
-                        related: vec![],
                         expected: Some(oname.clone()),
                         found: Some(name.clone()),
-                        message: format!(
-                            "{}{}：科目 {code} 名称为“{name}”，而{other}中同一科目名称为“{oname}”；同一科目代码在各表中的名称应一致",
-                            form.table_no,
-                            at.map(|a| format!(" {a}")).unwrap_or_default()
-                        ),
-                        target: None,
-                        fixable: false,
+                        ..Finding::new(
+                            Severity::Error,
+                            "code-name",
+                            &form.id,
+                            data.sheet.clone(),
+                            at,
+                            message,
+                        )
                     });
                 }
                 _ => {}
@@ -687,20 +700,19 @@ fn empty_note(ctx: &mut Ctx, fi: usize) {
     });
     if !said {
         ctx.out.push(Finding {
-            severity: "error",
-            rule: "empty-table-note".into(),
-            form: form.id.clone(),
-            sheet: data.sheet.clone(),
-            cell: None,
-            related: vec![],
             expected: Some(note.text.clone()),
-            found: None,
-            message: format!(
-                "{}为空表，但表下没有空表说明；请注明原因，如“{}”",
-                form.table_no, note.text
-            ),
-            target: None,
             fixable: true,
+            ..Finding::new(
+                Severity::Error,
+                "empty-table-note",
+                &form.id,
+                data.sheet.clone(),
+                None,
+                format!(
+                    "{}为空表，但表下没有空表说明；请注明原因，如“{}”",
+                    form.table_no, note.text
+                ),
+            )
         });
     }
 }

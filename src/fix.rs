@@ -7,7 +7,7 @@
 use crate::calc::{agree, compute, Agreement, Book, Mode};
 use crate::check::{audit, show, Finding};
 use crate::expr::{CellId, Val};
-use crate::form::{Catalog, Form};
+use crate::form::{Catalog, Form, Severity};
 use crate::layout::{a1, Content as Placed, Layout};
 use crate::model::{FormData, RowKind};
 use crate::normalize::{label_key, parse_a1};
@@ -126,22 +126,17 @@ pub fn load<'c>(catalog: &'c Catalog, path: &Path) -> Result<Content<'c>, String
                     k.cell = a1(row, c);
                     k.merge = None;
                 }
-                reading.push(Finding {
-                    severity: "warning",
-                    rule: "value-outside-form".into(),
-                    form: form.id.clone(),
-                    sheet: Some(sheet.name.clone()),
-                    cell: Some(k.cell.clone()),
-                    related: vec![],
-                    expected: None,
-                    found: None,
-                    message: format!(
+                reading.push(Finding::new(
+                    Severity::Warning,
+                    "value-outside-form",
+                    &form.id,
+                    Some(sheet.name.clone()),
+                    Some(k.cell.clone()),
+                    format!(
                         "{}!{} 处有内容“{cell}”：{}中没有对应的单元格，已在表旁保留；请核对是否填错位置",
                         sheet.name, k.cell, form.table_no
                     ),
-                    target: None,
-                    fixable: false,
-                });
+                ));
                 strays[fi].push(k);
             }
             continue;

@@ -3,7 +3,7 @@
 
 use crate::calc::{compute, Book, Mode};
 use crate::check::{audit, counts, Finding};
-use crate::form::Catalog;
+use crate::form::{Catalog, Severity};
 use crate::model::FormData;
 use crate::read::read_workbook;
 use crate::recognize::{recognize_workbook, Outcome};
@@ -55,59 +55,44 @@ pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &crate::read::Workbook) -> R
             Outcome::Skipped { sheet, .. } if own(&sheet) => {}
             Outcome::Form(rec) => {
                 for n in rec.notices {
-                    findings.push(Finding {
-                        severity: n.severity.as_str(),
-                        rule: n.rule.to_string(),
-                        form: rec.form.id.clone(),
-                        sheet: rec.data.sheet.clone(),
-                        cell: Some(n.cell),
-                        related: vec![],
-                        expected: None,
-                        found: None,
-                        message: n.message,
-                        target: None,
-                        fixable: false,
-                    });
+                    findings.push(Finding::new(
+                        n.severity,
+                        n.rule,
+                        &rec.form.id,
+                        rec.data.sheet.clone(),
+                        Some(n.cell),
+                        n.message,
+                    ));
                 }
                 if !rec.form.repeatable
                     && forms
                         .iter()
                         .any(|(f, _): &(&crate::form::Form, FormData)| f.id == rec.form.id)
                 {
-                    findings.push(Finding {
-                        severity: "warning",
-                        rule: "duplicate-form".into(),
-                        form: rec.form.id.clone(),
-                        sheet: rec.data.sheet.clone(),
-                        cell: None,
-                        related: vec![],
-                        expected: None,
-                        found: None,
-                        message: format!(
+                    findings.push(Finding::new(
+                        Severity::Warning,
+                        "duplicate-form",
+                        &rec.form.id,
+                        rec.data.sheet.clone(),
+                        None,
+                        format!(
                             "工作表“{}”又是一张{}；只审核第一张，这一张已跳过",
                             rec.data.sheet.clone().unwrap_or_default(),
                             rec.form.table_no
                         ),
-                        target: None,
-                        fixable: false,
-                    });
+                    ));
                     continue;
                 }
                 forms.push((rec.form, rec.data));
             }
-            Outcome::Skipped { sheet, reason } => findings.push(Finding {
-                severity: "info",
-                rule: "sheet-skipped".into(),
-                form: String::new(),
-                sheet: Some(sheet.clone()),
-                cell: None,
-                related: vec![],
-                expected: None,
-                found: None,
-                message: format!("工作表“{sheet}”：{reason}"),
-                target: None,
-                fixable: false,
-            }),
+            Outcome::Skipped { sheet, reason } => findings.push(Finding::new(
+                Severity::Info,
+                "sheet-skipped",
+                "",
+                Some(sheet.clone()),
+                None,
+                format!("工作表“{sheet}”：{reason}"),
+            )),
         }
     }
     // Values a previous fix kept beside a form are still values outside it.
@@ -121,23 +106,18 @@ pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &crate::read::Workbook) -> R
             .map(|(f, _)| *f);
         for (r, c, cell) in sheet.cells() {
             let at = crate::normalize::a1(r, c);
-            findings.push(Finding {
-                severity: "warning",
-                rule: "value-outside-form".into(),
-                form: form.map(|f| f.id.clone()).unwrap_or_default(),
-                sheet: Some(sheet.name.clone()),
-                cell: Some(at.clone()),
-                related: vec![],
-                expected: None,
-                found: None,
-                message: format!(
+            findings.push(Finding::new(
+                Severity::Warning,
+                "value-outside-form",
+                form.map_or("", |f| f.id.as_str()),
+                Some(sheet.name.clone()),
+                Some(at.clone()),
+                format!(
                     "{}!{at} 处有内容“{cell}”：原在{} {at}，表中没有对应的单元格，校正时保留在此；请核对是否填错位置",
                     sheet.name,
                     form.map_or(base, |f| f.table_no.as_str())
                 ),
-                target: None,
-                fixable: false,
-            });
+            ));
         }
     }
     Recognized { forms, findings }

@@ -14,7 +14,7 @@ use super::text::{excel_num, fmt_num};
 use crate::calc::{agree, Agreement, BindError, Book, Calc, Scope, Settled};
 use crate::check::{cell_a1, Finding};
 use crate::expr::{round_dp, Addresses, CellId, Val};
-use crate::form::{ColKind, Scoring};
+use crate::form::{ColKind, Scoring, Severity};
 use crate::model::{RowData, RowKind};
 use rust_decimal::Decimal;
 
@@ -239,7 +239,7 @@ impl At<'_, '_> {
     #[allow(clippy::too_many_arguments)]
     fn finding(
         &self,
-        severity: &'static str,
+        severity: Severity,
         rule: &str,
         cell: &CellId,
         related: &[CellId],
@@ -250,17 +250,19 @@ impl At<'_, '_> {
     ) -> Finding {
         let (form, data) = (self.book.forms[self.fi].0, &self.book.forms[self.fi].1);
         Finding {
-            severity,
-            rule: rule.to_string(),
-            form: form.id.clone(),
-            sheet: data.sheet.clone(),
-            cell: self.a1(cell),
             related: related.iter().filter_map(|c| self.a1(c)).collect(),
             expected,
             found,
-            message,
             target: Some(cell.clone()),
             fixable,
+            ..Finding::new(
+                severity,
+                rule,
+                &form.id,
+                data.sheet.clone(),
+                self.a1(cell),
+                message,
+            )
         }
     }
 }
@@ -283,7 +285,7 @@ fn score_findings(
         // A rule column that holds something no machine can score: the person scores it.
         if let (Some((text, RuleSource::Column)), Some(rc)) = (&ind.rule_text, &rule_cell) {
             out.push(at.finding(
-                "info",
+                Severity::Info,
                 "rule-unreadable",
                 rc,
                 &[],
@@ -304,7 +306,7 @@ fn score_findings(
     if let (Some(stated), Some(w)) = (rule.stated_full_points(), ind.weight) {
         if stated != w {
             out.push(at.finding(
-                "warning",
+                Severity::Warning,
                 "rule-full-points",
                 &weight_cell,
                 &rel,
@@ -334,7 +336,7 @@ fn score_findings(
     );
     match &ind.reported {
         v if v.is_blank() => out.push(at.finding(
-            "info",
+            Severity::Info,
             "indicator-score",
             &score_cell,
             &related,
@@ -352,7 +354,7 @@ fn score_findings(
             if agree(ColKind::Score, &ind.reported, &expected, 1) != Agreement::Exact {
                 let found = ind.reported.num().normalize();
                 out.push(at.finding(
-                    "warning",
+                    Severity::Warning,
                     "indicator-score",
                     &score_cell,
                     &related,
@@ -430,22 +432,17 @@ fn actual_findings(book: &Book, calc: &Calc, fi: usize, sc: &Scoring, out: &mut 
         let bound = match book.bind(&a.expr, scope) {
             Ok(b) => b,
             Err(BindError::MissingForm(other)) => {
-                out.push(Finding {
-                    severity: "info",
-                    rule: "cross-table-skipped".into(),
-                    form: book.forms[fi].0.id.clone(),
-                    sheet: book.forms[fi].1.sheet.clone(),
-                    cell: None,
-                    related: vec![],
-                    expected: None,
-                    found: None,
-                    message: format!(
+                out.push(Finding::new(
+                    Severity::Info,
+                    "cross-table-skipped",
+                    &book.forms[fi].0.id,
+                    book.forms[fi].1.sheet.clone(),
+                    None,
+                    format!(
                         "工作簿中没有 {other}，{}与它之间的表间核对已跳过",
                         book.forms[fi].0.table_no
                     ),
-                    target: None,
-                    fixable: false,
-                });
+                ));
                 continue;
             }
             Err(BindError::Unknown(_)) => continue,
@@ -469,7 +466,7 @@ fn actual_findings(book: &Book, calc: &Calc, fi: usize, sc: &Scoring, out: &mut 
             let shown = pct(round_dp(expected, 4));
             let sources: Vec<String> = reads.iter().filter_map(|c| cell_a1(book, c, fi)).collect();
             out.push(at.finding(
-                "warning",
+                Severity::Warning,
                 &a.id,
                 &cell,
                 &reads,
