@@ -404,46 +404,26 @@ fn emit_call(
             return Some(());
         }
         Func::Blank => {
-            let a = match &args[0] {
-                Bound::Cell(c) => addr.a1(c, home)?,
-                other => other.excel(addr, home)?,
-            };
+            let a = as_is(&args[0], addr, home)?;
             let _ = write!(out, "OR({a}=\"\",{a}=\"——\")");
             return Some(());
         }
         Func::In => {
             // Excel's = compares texts exactly (but for case): the cell as it is, not N().
-            let a = match &args[0] {
-                Bound::Cell(c) => addr.a1(c, home)?,
-                other => other.excel(addr, home)?,
-            };
-            out.push_str("OR(");
-            for (i, t) in args[1..].iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
+            let a = as_is(&args[0], addr, home)?;
+            return emit_any(&args[1..], out, |t, out| {
                 let _ = write!(out, "{a}=");
-                t.emit(addr, home, out)?;
-            }
-            out.push(')');
-            return Some(());
+                t.emit(addr, home, out)
+            });
         }
         Func::Contains => {
-            let a = match &args[0] {
-                Bound::Cell(c) => addr.a1(c, home)?,
-                other => other.excel(addr, home)?,
-            };
-            out.push_str("OR(");
-            for (i, t) in args[1..].iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
+            let a = as_is(&args[0], addr, home)?;
+            return emit_any(&args[1..], out, |t, out| {
                 out.push_str("ISNUMBER(FIND(");
                 t.emit(addr, home, out)?;
                 let _ = write!(out, ",{a}))");
-            }
-            out.push(')');
-            return Some(());
+                Some(())
+            });
         }
         Func::First => {
             // IF(C6<>"",C6,IF(C7<>"",C7,…)): the first cell that is not empty.
@@ -493,6 +473,32 @@ fn emit_call(
             }
             _ => a.emit(addr, home, out)?,
         }
+    }
+    out.push(')');
+    Some(())
+}
+
+/// A text test's subject in Excel: a cell as it is (its text, not N() of it), anything else as
+/// its formula.
+fn as_is(e: &Bound, addr: &dyn Addresses, home: usize) -> Option<String> {
+    match e {
+        Bound::Cell(c) => addr.a1(c, home),
+        other => other.excel(addr, home),
+    }
+}
+
+/// `OR(test1,test2,…)`: one test per target, written by `test`.
+fn emit_any(
+    targets: &[Bound],
+    out: &mut String,
+    test: impl Fn(&Bound, &mut String) -> Option<()>,
+) -> Option<()> {
+    out.push_str("OR(");
+    for (i, t) in targets.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        test(t, out)?;
     }
     out.push(')');
     Some(())
