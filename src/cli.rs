@@ -476,12 +476,7 @@ fn select_forms<'c>(
             None => {
                 return Err(format!(
                     "没有 id 为“{id}”的表。可用的表：{}（fiscalform forms 列出全部）",
-                    catalog
-                        .forms
-                        .iter()
-                        .map(|f| f.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    catalog.ids()
                 ))
             }
         }

@@ -514,15 +514,7 @@ fn parse_form<'c>(
     let Some(form) = catalog.get(&id) else {
         return bad(
             &format!("{path}.id"),
-            format!(
-                "没有 id 为“{id}”的表；可用：{}",
-                catalog
-                    .forms
-                    .iter()
-                    .map(|f| f.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            format!("没有 id 为“{id}”的表；可用：{}", catalog.ids()),
         );
     };
     let unit = opt_string(m, "unit", path)?;

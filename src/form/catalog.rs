@@ -87,6 +87,15 @@ impl Catalog {
         self.forms.iter().filter(move |f| f.family == family)
     }
 
+    /// Every form's id, comma-separated: what a message about an unknown id offers instead.
+    pub fn ids(&self) -> String {
+        self.forms
+            .iter()
+            .map(|f| f.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     fn validate(&self) -> Result<(), DefError> {
         let book = Book::new(
             self.forms
