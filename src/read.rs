@@ -34,7 +34,7 @@ mod ods_merges;
 
 use std::fmt;
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::{BufReader, Read, Seek};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -706,23 +706,13 @@ fn read_xls(path: &Path, ext: &str) -> Result<Vec<Sheet>, ReadError> {
             return Err(corrupt(path, None, e));
         }
     };
-    let metas = wb.sheets_metadata().to_vec();
-    let mut sheets = Vec::new();
-    for meta in metas {
-        if meta.typ != SheetType::WorkSheet {
-            continue;
-        }
+    each_worksheet(&mut wb, path, |wb, _, meta, grid| {
         let name = meta.name.as_str();
-        let range = wb
-            .worksheet_range(name)
-            .map_err(|e| corrupt(path, Some(name), e))?;
-        let grid = Grid::from_range(&range).map_err(|d| corrupt(path, Some(name), d))?;
         let merges = wb
             .merge_cells_by_sheet_name(name)
             .map_err(|e| corrupt(path, Some(name), e))?;
-        sheets.push(grid.into_sheet(name, is_hidden(meta.visible), merges_from(&merges)));
-    }
-    Ok(sheets)
+        Ok(grid.into_sheet(name, is_hidden(meta.visible), merges_from(&merges)))
+    })
 }
 
 fn read_ods(path: &Path) -> Result<Vec<Sheet>, ReadError> {
@@ -736,17 +726,8 @@ fn read_ods(path: &Path) -> Result<Vec<Sheet>, ReadError> {
         Err(e) => return Err(corrupt(path, None, e)),
     };
     let mut merges = ods_merges::read(path).map_err(|d| corrupt(path, None, d))?;
-    let metas = wb.sheets_metadata().to_vec();
-    let mut sheets = Vec::new();
-    for (index, meta) in metas.into_iter().enumerate() {
-        if meta.typ != SheetType::WorkSheet {
-            continue;
-        }
+    each_worksheet(&mut wb, path, |_, index, meta, grid| {
         let name = meta.name.as_str();
-        let range = wb
-            .worksheet_range(name)
-            .map_err(|e| corrupt(path, Some(name), e))?;
-        let grid = Grid::from_range(&range).map_err(|d| corrupt(path, Some(name), d))?;
         // Match by name; fall back to document order if a name was decoded differently.
         let sheet_merges = match merges.iter().position(|(n, _)| n == name) {
             Some(i) => std::mem::take(&mut merges[i].1),
@@ -764,7 +745,35 @@ fn read_ods(path: &Path) -> Result<Vec<Sheet>, ReadError> {
                 }
             }
         }
-        sheets.push(sheet);
+        Ok(sheet)
+    })
+}
+
+/// The worksheets of a workbook calamine reads as whole ranges (xls, ods), in workbook order:
+/// `make` turns each one's cells — with its place among all sheets and its metadata — into a
+/// [`Sheet`], one sheet after the other, so the first failure is the one reported.
+fn each_worksheet<RS, R>(
+    wb: &mut R,
+    path: &Path,
+    mut make: impl FnMut(&mut R, usize, &calamine::Sheet, Grid) -> Result<Sheet, ReadError>,
+) -> Result<Vec<Sheet>, ReadError>
+where
+    RS: Read + Seek,
+    R: Reader<RS>,
+    R::Error: fmt::Display,
+{
+    let metas = wb.sheets_metadata().to_vec();
+    let mut sheets = Vec::new();
+    for (index, meta) in metas.iter().enumerate() {
+        if meta.typ != SheetType::WorkSheet {
+            continue;
+        }
+        let name = meta.name.as_str();
+        let range = wb
+            .worksheet_range(name)
+            .map_err(|e| corrupt(path, Some(name), e))?;
+        let grid = Grid::from_range(&range).map_err(|d| corrupt(path, Some(name), d))?;
+        sheets.push(make(wb, index, meta, grid)?);
     }
     Ok(sheets)
 }
