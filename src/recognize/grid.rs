@@ -4,9 +4,9 @@
 
 use super::{strip_parens, with_year, Reader};
 use crate::expr::Val;
-use crate::form::{ColKind, GridCellDef, Severity};
+use crate::form::{ColKind, GridCellDef};
 use crate::layout::{Content, Layout, Placed};
-use crate::normalize::{a1, key_with_offsets, label_key, parse_amount, parse_rate, Amount};
+use crate::normalize::{a1, key_with_offsets, label_key};
 use crate::read::Cell;
 use std::collections::HashSet;
 
@@ -225,9 +225,13 @@ pub(crate) fn read_cells(
         let (val, r, c) = match at {
             Found::Cell(r, c) => {
                 let cell = rd.sheet.shown(r, c).clone();
-                (value_of(rd, &cell, kind, r, c, &id), r, c)
+                (rd.cell_value(&cell, kind, r, c, &id, true), r, c)
             }
-            Found::Embedded(r, c, text) => (value_of(rd, &Cell::Text(text), kind, r, c, &id), r, c),
+            Found::Embedded(r, c, text) => (
+                rd.cell_value(&Cell::Text(text), kind, r, c, &id, true),
+                r,
+                c,
+            ),
         };
         rd.consume(r, c);
         end = end.max(last_row(rd, r, c) + 1);
@@ -346,39 +350,6 @@ fn locate(
         return None;
     }
     None
-}
-
-fn value_of(rd: &mut Reader, cell: &Cell, kind: ColKind, r: u32, c: u16, id: &str) -> Val {
-    let amount = match kind {
-        ColKind::Text => {
-            return match cell {
-                Cell::Text(t) if !t.trim().is_empty() => Val::Text(t.trim().to_string()),
-                Cell::Empty | Cell::Text(_) => Val::Blank,
-                other => Val::Text(other.to_string()),
-            }
-        }
-        ColKind::Rate => parse_rate(cell),
-        _ => parse_amount(cell),
-    };
-    match amount {
-        Amount::Blank => Val::Blank,
-        Amount::Nothing => Val::Nothing,
-        Amount::Value(d) => Val::Num(d),
-        Amount::Invalid(t) => {
-            rd.notice(
-                Severity::Error,
-                "not-a-number",
-                r,
-                c,
-                format!(
-                    "{} {}（{id}）应为数字，实为“{t}”；请填写数字，没有数据请留空或填“——”",
-                    rd.form.table_no,
-                    a1(r, c)
-                ),
-            );
-            Val::Text(t)
-        }
-    }
 }
 
 pub(crate) fn read_grid(rd: &mut Reader, bi: usize, start: u32) -> u32 {

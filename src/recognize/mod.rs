@@ -6,10 +6,11 @@ mod grid;
 mod table;
 
 use crate::calc::blank_data;
-use crate::form::{Catalog, Form, Severity};
+use crate::expr::Val;
+use crate::form::{Catalog, ColKind, Form, Severity};
 use crate::layout::{layout, Layout};
 use crate::model::{FormData, Stray};
-use crate::normalize::{a1, label_key};
+use crate::normalize::{a1, label_key, parse_amount, parse_rate, Amount};
 use crate::read::{Cell, Sheet, Workbook};
 use std::collections::HashSet;
 
@@ -238,6 +239,53 @@ impl Reader<'_> {
             _ => None,
         }
     }
+    /// A cell's value read as its column's kind. Text: blank when empty or only spaces, else the
+    /// text (trimmed when `trim_text`), or what another value shows. Numbers: blank, nothing
+    /// ("——"), the number; anything else is kept as text with a not-a-number notice naming the
+    /// cell as `what`.
+    pub fn cell_value(
+        &mut self,
+        cell: &Cell,
+        kind: ColKind,
+        r: u32,
+        c: u16,
+        what: &str,
+        trim_text: bool,
+    ) -> Val {
+        let amount = match kind {
+            ColKind::Text => {
+                return match cell {
+                    Cell::Empty => Val::Blank,
+                    Cell::Text(t) if t.trim().is_empty() => Val::Blank,
+                    Cell::Text(t) if trim_text => Val::Text(t.trim().to_string()),
+                    Cell::Text(t) => Val::Text(t.clone()),
+                    other => Val::Text(other.to_string()),
+                }
+            }
+            ColKind::Rate => parse_rate(cell),
+            _ => parse_amount(cell),
+        };
+        match amount {
+            Amount::Blank => Val::Blank,
+            Amount::Nothing => Val::Nothing,
+            Amount::Value(d) => Val::Num(d),
+            Amount::Invalid(t) => {
+                self.notice(
+                    Severity::Error,
+                    "not-a-number",
+                    r,
+                    c,
+                    format!(
+                        "{} {}（{what}）应为数字，实为“{t}”；请填写数字，没有数据请留空或填“——”",
+                        self.form.table_no,
+                        a1(r, c)
+                    ),
+                );
+                Val::Text(t)
+            }
+        }
+    }
+
     pub fn notice(
         &mut self,
         severity: Severity,

@@ -7,10 +7,7 @@ use crate::expr::Val;
 use crate::form::{ColKind, ColumnDef, Form, Panel, Severity};
 use crate::layout::header_cells;
 use crate::model::{RowData, RowKind};
-use crate::normalize::{
-    a1, label_key, parse_amount, parse_code, parse_rate, Amount, SplitCodeState,
-};
-use crate::read::Cell;
+use crate::normalize::{a1, label_key, parse_amount, parse_code, Amount, SplitCodeState};
 use indexmap::IndexMap;
 use std::collections::{HashMap, HashSet};
 
@@ -757,7 +754,8 @@ fn read_panel_row(
             _ => a1(r, sc),
         };
         rd.data.origin.insert(format!("{key}.{}", col.id), at);
-        let val = read_value(rd, &cell, col.kind, r, sc, &key, col);
+        let what = format!("{key}·{}", col.label.as_deref().unwrap_or(&col.id));
+        let val = rd.cell_value(&cell, col.kind, r, sc, &what, false);
         if val == Val::Blank {
             continue;
         }
@@ -872,47 +870,4 @@ fn identify_fixed(
             })
         })
         .map(|x| x.id.clone())
-}
-
-fn read_value(
-    rd: &mut Reader,
-    cell: &Cell,
-    kind: ColKind,
-    r: u32,
-    c: u16,
-    key: &str,
-    col: &ColumnDef,
-) -> Val {
-    let amount = match kind {
-        ColKind::Text => {
-            return match cell {
-                Cell::Empty => Val::Blank,
-                Cell::Text(t) if t.trim().is_empty() => Val::Blank,
-                Cell::Text(t) => Val::Text(t.clone()),
-                other => Val::Text(other.to_string()),
-            }
-        }
-        ColKind::Rate => parse_rate(cell),
-        _ => parse_amount(cell),
-    };
-    match amount {
-        Amount::Blank => Val::Blank,
-        Amount::Nothing => Val::Nothing,
-        Amount::Value(d) => Val::Num(d),
-        Amount::Invalid(t) => {
-            let what = col.label.clone().unwrap_or_else(|| col.id.clone());
-            rd.notice(
-                Severity::Error,
-                "not-a-number",
-                r,
-                c,
-                format!(
-                    "{} {}（{key}·{what}）应为数字，实为“{t}”；请填写数字，没有数据请留空或填“——”",
-                    rd.form.table_no,
-                    a1(r, c)
-                ),
-            );
-            Val::Text(t)
-        }
-    }
 }
