@@ -128,6 +128,13 @@ impl Sheet {
         self.merges.iter().find(|m| m.contains(row, col))
     }
 
+    /// Whether (row, col) lies inside a merged region but is not its top-left cell: a place that
+    /// shows the region's value and holds none of its own.
+    pub fn is_covered(&self, row: u32, col: u16) -> bool {
+        self.merge_at(row, col)
+            .is_some_and(|m| (m.first_row, m.first_col) != (row, col))
+    }
+
     /// The value shown at (row, col): for a cell inside a merged region, the value of the
     /// region's top-left cell (where Excel keeps it); otherwise the cell itself.
     pub fn shown(&self, row: u32, col: u16) -> &Cell {

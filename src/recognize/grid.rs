@@ -148,11 +148,7 @@ fn find_label(
     let bare = strip_parens(key);
     for r in from..to {
         for c in 0..rd.sheet.width() {
-            if rd
-                .sheet
-                .merge_at(r, c)
-                .is_some_and(|m| (m.first_row, m.first_col) != (r, c))
-            {
+            if rd.sheet.is_covered(r, c) {
                 continue;
             }
             let Cell::Text(t) = rd.sheet.get(r, c) else {

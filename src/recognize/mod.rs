@@ -466,11 +466,7 @@ fn read_top(rd: &mut Reader) -> u32 {
 pub(crate) fn is_page_top_row(rd: &Reader, r: u32) -> bool {
     let mut any = false;
     for c in 0..rd.sheet.width() {
-        if rd
-            .sheet
-            .merge_at(r, c)
-            .is_some_and(|m| (m.first_row, m.first_col) != (r, c))
-        {
+        if rd.sheet.is_covered(r, c) {
             continue;
         }
         match rd.sheet.get(r, c) {
@@ -539,10 +535,8 @@ fn read_rest(rd: &mut Reader, after: u32) {
         if rd.consumed.contains(&(r, c)) || cell.is_empty() {
             continue;
         }
-        if let Some(m) = rd.sheet.merge_at(r, c) {
-            if (m.first_row, m.first_col) != (r, c) {
-                continue;
-            }
+        if rd.sheet.is_covered(r, c) {
+            continue;
         }
         let text = cell.to_string();
         if text.trim().is_empty() || text.trim() == "……" {

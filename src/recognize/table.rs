@@ -166,11 +166,7 @@ fn row_keys(rd: &Reader, r: u32) -> Vec<String> {
 /// that row (a header cell spanning two header rows is not a text of the lower one).
 fn own_keys(rd: &Reader, r: u32) -> Vec<String> {
     (0..rd.sheet.width())
-        .filter(|&c| {
-            rd.sheet
-                .merge_at(r, c)
-                .is_none_or(|m| m.first_col == c && m.first_row == r)
-        })
+        .filter(|&c| !rd.sheet.is_covered(r, c))
         .filter_map(|c| rd.text_key(r, c))
         .collect()
 }
