@@ -506,24 +506,14 @@ fn table_block(
                             },
                         );
                     }
-                    ColKind::Code => {
+                    ColKind::Code | ColKind::CodeLei | ColKind::CodeKuan | ColKind::CodeXiang => {
+                        // The whole code, or its 类/款/项 part in a split code column.
                         let show = d.kind == RowKind::Coded || fixed.is_some_and(|f| f.show_code);
-                        let text = if show {
-                            d.code.clone().unwrap_or_default()
-                        } else {
-                            String::new()
+                        let text = match col.kind {
+                            ColKind::Code if show => d.code.clone().unwrap_or_default(),
+                            ColKind::Code => String::new(),
+                            part => split_code(d.code.as_deref(), part),
                         };
-                        l.put(
-                            row,
-                            here,
-                            1,
-                            span,
-                            Content::Text(text),
-                            typed_by_clerk(d, Style::Code),
-                        );
-                    }
-                    ColKind::CodeLei | ColKind::CodeKuan | ColKind::CodeXiang => {
-                        let text = split_code(d.code.as_deref(), col.kind);
                         l.put(
                             row,
                             here,
