@@ -2,6 +2,8 @@
 //! its real inconsistencies; corrected as a clerk would, nothing; every rule fires at the
 //! cell it names when one cell is broken; and layout variants read to the same values.
 
+#[path = "support/cli.rs"]
+mod cli;
 #[path = "support/grid.rs"]
 mod grid;
 #[path = "support/lo.rs"]
@@ -65,29 +67,13 @@ fn dir() -> PathBuf {
 fn check(book: &GridBook, name: &str) -> (i32, Vec<Value>) {
     let path = dir().join(format!("{name}.xlsx"));
     book.write_xlsx(&path);
-    let mut o = Vec::new();
-    let mut e = Vec::new();
-    let code = fiscalform::cli::run(
-        [
-            "fiscalform",
-            "check",
-            "--format",
-            "json",
-            path.to_str().unwrap(),
-        ],
-        &mut o,
-        &mut e,
-    );
-    let json: Value = serde_json::from_slice(&o).unwrap();
+    let (code, json) = cli::check_json(&path);
     assert_eq!(
         json["files"][0]["forms"].as_array().map(Vec::len),
         Some(10),
         "{name}: all ten tables recognised: {json:#}"
     );
-    (
-        code,
-        json["files"][0]["findings"].as_array().unwrap().clone(),
-    )
+    (code, cli::findings(&json))
 }
 
 /// A cell of the seed workbook: the `nth` cell whose text is `label`, moved `dx` columns.

@@ -2,6 +2,8 @@
 //! published numbers never trigger it beyond a 尾差 info, and one broken cell makes it fire at
 //! the cell it names.
 
+#[path = "support/cli.rs"]
+mod cli;
 #[path = "support/grid.rs"]
 mod grid;
 
@@ -18,24 +20,8 @@ fn check(book: &GridBook, name: &str) -> (i32, Vec<Value>) {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(format!("{name}.xlsx"));
     book.write_xlsx(&path);
-    let mut o = Vec::new();
-    let mut e = Vec::new();
-    let code = fiscalform::cli::run(
-        [
-            "fiscalform",
-            "check",
-            "--format",
-            "json",
-            path.to_str().unwrap(),
-        ],
-        &mut o,
-        &mut e,
-    );
-    let json: Value = serde_json::from_slice(&o).unwrap();
-    (
-        code,
-        json["files"][0]["findings"].as_array().unwrap().clone(),
-    )
+    let (code, json) = cli::check_json(&path);
+    (code, cli::findings(&json))
 }
 
 /// A cell of the seed workbook: the `nth` cell whose text is `label`, moved `right` columns.

@@ -6,6 +6,8 @@
 //!
 //! Cell addresses are the fixtures' (tests/fixtures/seed00N_*.grid, rows from 1).
 
+#[path = "support/cli.rs"]
+mod cli;
 #[path = "support/grid.rs"]
 mod grid;
 #[path = "support/lo.rs"]
@@ -41,24 +43,8 @@ fn write(book: &GridBook, name: &str) -> PathBuf {
 }
 
 fn check_path(path: &Path) -> (i32, Vec<Value>) {
-    let mut o = Vec::new();
-    let mut e = Vec::new();
-    let code = fiscalform::cli::run(
-        [
-            "fiscalform",
-            "check",
-            "--format",
-            "json",
-            path.to_str().unwrap(),
-        ],
-        &mut o,
-        &mut e,
-    );
-    let json: Value = serde_json::from_slice(&o).expect("json output");
-    (
-        code,
-        json["files"][0]["findings"].as_array().unwrap().clone(),
-    )
+    let (code, json) = cli::check_json(path);
+    (code, cli::findings(&json))
 }
 
 fn check(book: &GridBook, name: &str) -> (i32, Vec<Value>) {

@@ -2,9 +2,12 @@
 //! inconsistencies are reported at the right cells, the corrected workbooks give no error, and
 //! layout variants read to the same values.
 
+#[path = "support/cli.rs"]
+mod cli;
 #[path = "support/grid.rs"]
 mod grid;
 
+use cli::{check_json, findings};
 use std::path::PathBuf;
 
 fn fixture(name: &str) -> grid::GridBook {
@@ -33,27 +36,6 @@ fn materialize_seed_workbooks() {
     ] {
         fixture(f).write_xlsx(&out(name));
     }
-}
-
-fn check_json(path: &std::path::Path) -> (i32, serde_json::Value) {
-    let mut o = Vec::new();
-    let mut e = Vec::new();
-    let code = fiscalform::cli::run(
-        [
-            "fiscalform",
-            "check",
-            "--format",
-            "json",
-            path.to_str().unwrap(),
-        ],
-        &mut o,
-        &mut e,
-    );
-    (code, serde_json::from_slice(&o).expect("json output"))
-}
-
-fn findings(v: &serde_json::Value) -> Vec<serde_json::Value> {
-    v["files"][0]["findings"].as_array().unwrap().clone()
 }
 
 #[test]
