@@ -391,6 +391,14 @@ fn write_value(
         let value = calc.resolved.get(id).unwrap_or(&d.expected);
         if let Some(f) = d.bound.excel(placement, fi) {
             let f = match (value, &d.expected) {
+                // Parts all blank: show the published total until the clerk fills them in.
+                (Val::Num(v), _) if d.agreement == crate::calc::Agreement::PartsBlank => {
+                    let mut reads = Vec::new();
+                    d.bound.cells(&mut reads);
+                    let refs: Vec<String> =
+                        reads.iter().filter_map(|c| placement.a1(c, fi)).collect();
+                    format!("IF(COUNT({})=0,{},{f})", refs.join(","), v.normalize())
+                }
                 (Val::Num(v), Val::Num(e)) if v != e => {
                     let adj = (*v - *e).normalize();
                     if adj.is_sign_negative() {

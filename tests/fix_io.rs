@@ -1219,3 +1219,74 @@ fn csv_export_is_one_file_per_form_excel_safe() {
     assert_eq!(fiscalform::interchange::csv_field("@SUM(A1)"), "'@SUM(A1)");
     assert_eq!(fiscalform::interchange::csv_field("a,b"), "\"a,b\"");
 }
+
+#[path = "support/lo.rs"]
+mod lo;
+
+/// Seed 000 附件3-1 fills 年度资金总额·全年执行数 (186.99) but leaves its 其中 rows blank: fix must
+/// keep the published figure (not recompute it to 0 and wreck 执行率 and the score) and write a
+/// formula that shows it until the parts are filled, which LibreOffice evaluates the same way.
+#[test]
+fn a_total_whose_parts_are_blank_keeps_its_figure_and_stays_live() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let d = dir("blank-parts");
+    let input = d.join("seed000.xlsx");
+    fixture("seed000_perf.grid").write_xlsx(&input);
+    let out = d.join("seed000-fixed.xlsx");
+    fix(&input, &out);
+    let recalculated = lo::convert(&out, "xlsx", &d.join("lo"));
+    let sheet = "附件3-1";
+    let (mut ours, mut theirs): (Xlsx<_>, Xlsx<_>) = (
+        open_workbook(&out).unwrap(),
+        open_workbook(&recalculated).unwrap(),
+    );
+    let values = ours.worksheet_range(sheet).unwrap();
+    let formulas = ours.worksheet_formula(sheet).unwrap();
+    let lo_values = theirs.worksheet_range(sheet).unwrap();
+    let (r, c) = values
+        .cells()
+        .find(|(_, _, v)| matches!(v, Data::String(s) if label_key(s) == "年度资金总额"))
+        .map(|(r, c, _)| {
+            (
+                r as u32 + values.start().unwrap().0,
+                c as u32 + values.start().unwrap().1,
+            )
+        })
+        .expect("年度资金总额 row");
+    // 年初预算数, 全年预算数, 全年执行数, 分值, 执行率, 自评得分 follow the label.
+    let numbers: Vec<(u32, f64)> = (c + 1..c + 12)
+        .filter_map(|cc| match values.get_value((r, cc)) {
+            Some(Data::Float(f)) => Some((cc, *f)),
+            Some(Data::Int(i)) => Some((cc, *i as f64)),
+            _ => None,
+        })
+        .collect();
+    let (exec_col, exec) = numbers[2];
+    assert!((exec - 186.99).abs() < 1e-9, "全年执行数 kept: {numbers:?}");
+    let f = formulas
+        .get_value((r, exec_col))
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        f.starts_with("IF(COUNT(") && f.contains("186.99"),
+        "live formula that shows the figure: {f}"
+    );
+    let lo_exec = match lo_values.get_value((r, exec_col)) {
+        Some(Data::Float(f)) => *f,
+        other => panic!("LibreOffice value {other:?}"),
+    };
+    assert!(
+        (lo_exec - 186.99).abs() < 0.005,
+        "LibreOffice computes {lo_exec}"
+    );
+    let (_, rate) = numbers[4];
+    assert!(
+        (rate - 0.6063).abs() < 0.0001,
+        "执行率 from the kept figure: {rate}"
+    );
+    let (_, score) = numbers[5];
+    assert!(
+        (score - 6.06).abs() < 1e-9,
+        "execution score 10 × 60.63% = 6.06: {score}"
+    );
+}
