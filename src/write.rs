@@ -399,6 +399,12 @@ fn write_value(
                         reads.iter().filter_map(|c| placement.a1(c, fi)).collect();
                     format!("IF(COUNT({})=0,{},{f})", refs.join(","), v.normalize())
                 }
+                // A rate or score kept at the precision the clerk wrote it with.
+                (Val::Num(v), Val::Num(e))
+                    if v != e && matches!(book.kind(id), ColKind::Rate | ColKind::Score) =>
+                {
+                    format!("ROUND({f},{})", v.normalize().scale())
+                }
                 (Val::Num(v), Val::Num(e)) if v != e => {
                     let adj = (*v - *e).normalize();
                     if adj.is_sign_negative() {

@@ -1290,3 +1290,63 @@ fn a_total_whose_parts_are_blank_keeps_its_figure_and_stays_live() {
         "execution score 10 × 60.63% = 6.06: {score}"
     );
 }
+
+/// Seed 000 附件2 scores the execution rate 79.68% as 8 (10 × 79.68% = 7.97 at the integer
+/// precision the form shows): fix keeps 8 with a formula rounded to that precision, so 总分
+/// stays 97, and LibreOffice computes the same.
+#[test]
+fn a_score_right_at_its_shown_precision_is_kept_rounded() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let d = dir("shown-precision");
+    let input = d.join("seed000.xlsx");
+    fixture("seed000_perf.grid").write_xlsx(&input);
+    let out = d.join("seed000-fixed.xlsx");
+    fix(&input, &out);
+    let recalculated = lo::convert(&out, "xlsx", &d.join("lo"));
+    let (mut ours, mut theirs): (Xlsx<_>, Xlsx<_>) = (
+        open_workbook(&out).unwrap(),
+        open_workbook(&recalculated).unwrap(),
+    );
+    let sheet = "附件2";
+    let values = ours.worksheet_range(sheet).unwrap();
+    let formulas = ours.worksheet_formula(sheet).unwrap();
+    let lo_values = theirs.worksheet_range(sheet).unwrap();
+    let row_of = |label: &str| {
+        values
+            .cells()
+            .find(|(_, _, v)| matches!(v, Data::String(s) if label_key(s) == label))
+            .map(|(r, c, _)| {
+                (
+                    r as u32 + values.start().unwrap().0,
+                    c as u32 + values.start().unwrap().1,
+                )
+            })
+            .unwrap_or_else(|| panic!("{label}"))
+    };
+    let last_number = |range: &calamine::Range<Data>, (r, c): (u32, u32)| {
+        (c + 1..c + 12)
+            .filter_map(|cc| match range.get_value((r, cc)) {
+                Some(Data::Float(f)) => Some((cc, *f)),
+                Some(Data::Int(i)) => Some((cc, *i as f64)),
+                _ => None,
+            })
+            .last()
+            .unwrap()
+    };
+    let fund = row_of("年度资金总额");
+    let (score_col, score) = last_number(&values, fund);
+    assert_eq!(score, 8.0);
+    let f = formulas
+        .get_value((fund.0, score_col))
+        .cloned()
+        .unwrap_or_default();
+    assert!(f.starts_with("ROUND(") && f.ends_with(",0)"), "{f}");
+    assert_eq!(
+        last_number(&lo_values, fund).1,
+        8.0,
+        "LibreOffice rounds the same way"
+    );
+    let total = row_of("总分");
+    assert_eq!(last_number(&values, total).1, 97.0);
+    assert_eq!(last_number(&lo_values, total).1, 97.0);
+}

@@ -313,9 +313,15 @@ impl Env for Evaluator<'_, '_> {
         };
         // Fix keeps a published amount within 尾差, and a total whose parts nobody filled in:
         // wiping 186.99 to 0 because its breakdown is blank would ruin 执行率 and the scores.
+        // …and a rate or score that is right at the precision it is shown with (8 for 7.97):
+        // the writer rounds the formula to that precision, so 总分 still adds what is printed.
+        let shown_precision = agreement == Agreement::Exact
+            && matches!(kind, ColKind::Rate | ColKind::Score)
+            && matches!((&filled, &expected), (Val::Num(f), Val::Num(e)) if f != e);
         let fix_keeps_tail = (matches!(agreement, Agreement::Tail { .. })
             && kind == ColKind::Amount)
-            || agreement == Agreement::PartsBlank;
+            || agreement == Agreement::PartsBlank
+            || shown_precision;
         let resolved = if (self.mode == Mode::Check && keep_filled && !filled.is_blank())
             || (self.mode == Mode::Fix && fix_keeps_tail)
         {
