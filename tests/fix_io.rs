@@ -1350,3 +1350,88 @@ fn a_score_right_at_its_shown_precision_is_kept_rounded() {
     assert_eq!(last_number(&values, total).1, 97.0);
     assert_eq!(last_number(&lo_values, total).1, 97.0);
 }
+
+/// `fiscalform fix` on seed 000 with the quantitative 自评得分 of 附件2 left empty: fix fills
+/// each from its 评（扣）分标准 as a formula (在职人员控制率 75% → 8, 公用经费控制率 79.85% → 6,
+/// “三公经费”控制率 18.09% → 6, 满意度 90% → 10), leaves the judged ones alone, recomputes 总分,
+/// and LibreOffice's recalculation gives the same numbers.
+#[test]
+fn fix_fills_empty_quantitative_scores_and_libreoffice_agrees() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let d = dir("fill-scores");
+    let mut book = fixture("seed000_perf.grid");
+    let names = [
+        "在职人员控制率",
+        "公用经费控制率",
+        "“三公经费”控制率",
+        "社会公众或服务对象满意度",
+    ];
+    {
+        let sheet = book.sheet_mut("附件2");
+        for n in names {
+            let (r, c) = sheet.find(n).unwrap_or_else(|| panic!("{n}"));
+            // 三级指标, 年度指标值, 实际完成值, 分值, 自评得分
+            sheet.set(&grid::a1(r, c + 4), grid::GridCell::Empty);
+        }
+    }
+    let input = d.join("seed000-empty-scores.xlsx");
+    book.write_xlsx(&input);
+    let out = d.join("seed000-scored.xlsx");
+    let (code, stdout, err) = run(&["fix", s(&input), "-o", s(&out)]);
+    assert!(code == 0 || code == 1, "{stdout}{err}");
+    let recalculated = lo::convert(&out, "xlsx", &d.join("lo"));
+    let (mut ours, mut theirs): (Xlsx<_>, Xlsx<_>) = (
+        open_workbook(&out).unwrap(),
+        open_workbook(&recalculated).unwrap(),
+    );
+    let sheet = "附件2";
+    let values = ours.worksheet_range(sheet).unwrap();
+    let formulas = ours.worksheet_formula(sheet).unwrap();
+    let lo_values = theirs.worksheet_range(sheet).unwrap();
+    let find = |label: &str| {
+        values
+            .cells()
+            .find(|(_, _, v)| matches!(v, Data::String(s) if label_key(s) == label_key(label)))
+            .map(|(r, c, _)| {
+                (
+                    r as u32 + values.start().unwrap().0,
+                    c as u32 + values.start().unwrap().1,
+                )
+            })
+            .unwrap_or_else(|| panic!("{label}"))
+    };
+    let num = |range: &calamine::Range<Data>, at: (u32, u32)| match range.get_value(at) {
+        Some(Data::Float(f)) => *f,
+        Some(Data::Int(i)) => *i as f64,
+        other => panic!("{at:?}: {other:?}"),
+    };
+    for (name, want) in names.iter().zip([8.0, 6.0, 6.0, 10.0]) {
+        let (r, c) = find(name);
+        let at = (r, c + 4);
+        assert_eq!(num(&values, at), want, "{name} filled");
+        let f = formulas.get_value(at).cloned().unwrap_or_default();
+        assert!(!f.is_empty(), "{name} is a formula");
+        assert!(
+            (num(&lo_values, at) - want).abs() < 0.005,
+            "{name}: LibreOffice computes {}",
+            num(&lo_values, at)
+        );
+    }
+    // A judged score (管理制度健全性 10) is left as typed.
+    let (r, c) = find("管理制度健全性");
+    assert_eq!(num(&values, (r, c + 4)), 10.0);
+    assert!(formulas.get_value((r, c + 4)).is_none_or(|f| f.is_empty()));
+    // 总分 adds the filled scores: 8 + 8 + 10 + 10 + 6 + 6 + 10 + 9 + 10 + 10 + 10 = 97.
+    let (r, c) = find("总分");
+    let total = (c + 1..c + 12)
+        .filter(|&cc| {
+            matches!(
+                values.get_value((r, cc)),
+                Some(Data::Float(_) | Data::Int(_))
+            )
+        })
+        .last()
+        .unwrap();
+    assert_eq!(num(&values, (r, total)), 97.0);
+    assert_eq!(num(&lo_values, (r, total)), 97.0);
+}
