@@ -213,13 +213,16 @@ impl Formats {
                     let f = match kind {
                         ColKind::Amount => bordered
                             .set_num_format("#,##0.00")
-                            .set_align(FormatAlign::Right),
+                            .set_align(FormatAlign::Right)
+                            .set_align(FormatAlign::VerticalCenter),
                         ColKind::Rate => bordered
                             .set_num_format("0.00%")
-                            .set_align(FormatAlign::Right),
+                            .set_align(FormatAlign::Right)
+                            .set_align(FormatAlign::VerticalCenter),
                         ColKind::Score | ColKind::Number => bordered
                             .set_num_format("General")
-                            .set_align(FormatAlign::Center),
+                            .set_align(FormatAlign::Center)
+                            .set_align(FormatAlign::VerticalCenter),
                         _ => bordered
                             .set_align(FormatAlign::Left)
                             .set_align(FormatAlign::VerticalCenter),
@@ -324,6 +327,9 @@ fn write_sheet(
         ws.set_column_width(c as u16, *w)?;
     }
     ws.set_row_height(0, 30)?;
+    for (row, height) in row_heights(layout, book) {
+        ws.set_row_height(row, height)?;
+    }
     for p in &layout.cells {
         let mark = match &p.content {
             Content::Cell(id) => opts.marks.get(id).map_or(0, |m| match m.fill {
@@ -372,6 +378,55 @@ fn write_sheet(
     Ok(())
 }
 
+/// Display width of a text in character cells: CJK and full-width characters take two.
+fn text_width(t: &str) -> f64 {
+    t.chars()
+        .map(|c| if c.is_ascii() { 1.0 } else { 2.0 })
+        .sum()
+}
+
+/// Heights for rows whose wrapped texts need more than one line: neither Excel nor
+/// LibreOffice grows a row when it opens a file, so a long 评（扣）分标准 or 年度总体目标 would
+/// be cut off. A merged cell spreads its lines over the rows it covers.
+fn row_heights(layout: &Layout, book: &Book) -> Vec<(u32, f64)> {
+    const LINE: f64 = 13.5;
+    let mut lines: std::collections::BTreeMap<u32, f64> = std::collections::BTreeMap::new();
+    for p in &layout.cells {
+        if matches!(
+            p.style,
+            Style::Title | Style::InfoLeft | Style::InfoCenter | Style::InfoRight | Style::Note
+        ) {
+            continue;
+        }
+        let text = match &p.content {
+            Content::Text(t) => t.clone(),
+            Content::Cell(id) => match book.input(id) {
+                Val::Text(t) => t,
+                _ => continue,
+            },
+            _ => continue,
+        };
+        let width: f64 = (p.col..p.col + p.cols)
+            .map(|c| layout.widths.get(usize::from(c)).copied().unwrap_or(10.0))
+            .sum::<f64>()
+            .max(2.0);
+        let needed: f64 = text
+            .split('\n')
+            .map(|seg| (text_width(seg) / (width * 0.95)).ceil().max(1.0))
+            .sum();
+        let per_row = (needed / f64::from(p.rows)).ceil();
+        for r in p.row..p.row + p.rows {
+            let slot = lines.entry(r).or_insert(1.0);
+            *slot = slot.max(per_row);
+        }
+    }
+    lines
+        .into_iter()
+        .filter(|(_, n)| *n > 1.0)
+        .map(|(r, n)| (r, (n * LINE + 3.0).min(409.0)))
+        .collect()
+}
+
 #[allow(clippy::too_many_arguments)]
 fn write_value(
     ws: &mut Worksheet,
@@ -391,6 +446,20 @@ fn write_value(
         let value = calc.resolved.get(id).unwrap_or(&d.expected);
         if let Some(f) = d.bound.excel(placement, fi) {
             let f = match (value, &d.expected) {
+                // Parts all blank: show the published total until the clerk fills them in.
+                (Val::Num(v), _) if d.agreement == crate::calc::Agreement::PartsBlank => {
+                    let mut reads = Vec::new();
+                    d.bound.cells(&mut reads);
+                    let refs: Vec<String> =
+                        reads.iter().filter_map(|c| placement.a1(c, fi)).collect();
+                    format!("IF(COUNT({})=0,{},{f})", refs.join(","), v.normalize())
+                }
+                // A rate or score kept at the precision the clerk wrote it with.
+                (Val::Num(v), Val::Num(e))
+                    if v != e && matches!(book.kind(id), ColKind::Rate | ColKind::Score) =>
+                {
+                    format!("ROUND({f},{})", v.normalize().scale())
+                }
                 (Val::Num(v), Val::Num(e)) if v != e => {
                     let adj = (*v - *e).normalize();
                     if adj.is_sign_negative() {

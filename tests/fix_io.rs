@@ -1219,3 +1219,219 @@ fn csv_export_is_one_file_per_form_excel_safe() {
     assert_eq!(fiscalform::interchange::csv_field("@SUM(A1)"), "'@SUM(A1)");
     assert_eq!(fiscalform::interchange::csv_field("a,b"), "\"a,b\"");
 }
+
+#[path = "support/lo.rs"]
+mod lo;
+
+/// Seed 000 附件3-1 fills 年度资金总额·全年执行数 (186.99) but leaves its 其中 rows blank: fix must
+/// keep the published figure (not recompute it to 0 and wreck 执行率 and the score) and write a
+/// formula that shows it until the parts are filled, which LibreOffice evaluates the same way.
+#[test]
+fn a_total_whose_parts_are_blank_keeps_its_figure_and_stays_live() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let d = dir("blank-parts");
+    let input = d.join("seed000.xlsx");
+    fixture("seed000_perf.grid").write_xlsx(&input);
+    let out = d.join("seed000-fixed.xlsx");
+    fix(&input, &out);
+    let recalculated = lo::convert(&out, "xlsx", &d.join("lo"));
+    let sheet = "附件3-1";
+    let (mut ours, mut theirs): (Xlsx<_>, Xlsx<_>) = (
+        open_workbook(&out).unwrap(),
+        open_workbook(&recalculated).unwrap(),
+    );
+    let values = ours.worksheet_range(sheet).unwrap();
+    let formulas = ours.worksheet_formula(sheet).unwrap();
+    let lo_values = theirs.worksheet_range(sheet).unwrap();
+    let (r, c) = values
+        .cells()
+        .find(|(_, _, v)| matches!(v, Data::String(s) if label_key(s) == "年度资金总额"))
+        .map(|(r, c, _)| {
+            (
+                r as u32 + values.start().unwrap().0,
+                c as u32 + values.start().unwrap().1,
+            )
+        })
+        .expect("年度资金总额 row");
+    // 年初预算数, 全年预算数, 全年执行数, 分值, 执行率, 自评得分 follow the label.
+    let numbers: Vec<(u32, f64)> = (c + 1..c + 12)
+        .filter_map(|cc| match values.get_value((r, cc)) {
+            Some(Data::Float(f)) => Some((cc, *f)),
+            Some(Data::Int(i)) => Some((cc, *i as f64)),
+            _ => None,
+        })
+        .collect();
+    let (exec_col, exec) = numbers[2];
+    assert!((exec - 186.99).abs() < 1e-9, "全年执行数 kept: {numbers:?}");
+    let f = formulas
+        .get_value((r, exec_col))
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        f.starts_with("IF(COUNT(") && f.contains("186.99"),
+        "live formula that shows the figure: {f}"
+    );
+    let lo_exec = match lo_values.get_value((r, exec_col)) {
+        Some(Data::Float(f)) => *f,
+        other => panic!("LibreOffice value {other:?}"),
+    };
+    assert!(
+        (lo_exec - 186.99).abs() < 0.005,
+        "LibreOffice computes {lo_exec}"
+    );
+    let (_, rate) = numbers[4];
+    assert!(
+        (rate - 0.6063).abs() < 0.0001,
+        "执行率 from the kept figure: {rate}"
+    );
+    let (_, score) = numbers[5];
+    assert!(
+        (score - 6.06).abs() < 1e-9,
+        "execution score 10 × 60.63% = 6.06: {score}"
+    );
+}
+
+/// Seed 000 附件2 scores the execution rate 79.68% as 8 (10 × 79.68% = 7.97 at the integer
+/// precision the form shows): fix keeps 8 with a formula rounded to that precision, so 总分
+/// stays 97, and LibreOffice computes the same.
+#[test]
+fn a_score_right_at_its_shown_precision_is_kept_rounded() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let d = dir("shown-precision");
+    let input = d.join("seed000.xlsx");
+    fixture("seed000_perf.grid").write_xlsx(&input);
+    let out = d.join("seed000-fixed.xlsx");
+    fix(&input, &out);
+    let recalculated = lo::convert(&out, "xlsx", &d.join("lo"));
+    let (mut ours, mut theirs): (Xlsx<_>, Xlsx<_>) = (
+        open_workbook(&out).unwrap(),
+        open_workbook(&recalculated).unwrap(),
+    );
+    let sheet = "附件2";
+    let values = ours.worksheet_range(sheet).unwrap();
+    let formulas = ours.worksheet_formula(sheet).unwrap();
+    let lo_values = theirs.worksheet_range(sheet).unwrap();
+    let row_of = |label: &str| {
+        values
+            .cells()
+            .find(|(_, _, v)| matches!(v, Data::String(s) if label_key(s) == label))
+            .map(|(r, c, _)| {
+                (
+                    r as u32 + values.start().unwrap().0,
+                    c as u32 + values.start().unwrap().1,
+                )
+            })
+            .unwrap_or_else(|| panic!("{label}"))
+    };
+    let last_number = |range: &calamine::Range<Data>, (r, c): (u32, u32)| {
+        (c + 1..c + 12)
+            .filter_map(|cc| match range.get_value((r, cc)) {
+                Some(Data::Float(f)) => Some((cc, *f)),
+                Some(Data::Int(i)) => Some((cc, *i as f64)),
+                _ => None,
+            })
+            .last()
+            .unwrap()
+    };
+    let fund = row_of("年度资金总额");
+    let (score_col, score) = last_number(&values, fund);
+    assert_eq!(score, 8.0);
+    let f = formulas
+        .get_value((fund.0, score_col))
+        .cloned()
+        .unwrap_or_default();
+    assert!(f.starts_with("ROUND(") && f.ends_with(",0)"), "{f}");
+    assert_eq!(
+        last_number(&lo_values, fund).1,
+        8.0,
+        "LibreOffice rounds the same way"
+    );
+    let total = row_of("总分");
+    assert_eq!(last_number(&values, total).1, 97.0);
+    assert_eq!(last_number(&lo_values, total).1, 97.0);
+}
+
+/// `fiscalform fix` on seed 000 with the quantitative 自评得分 of 附件2 left empty: fix fills
+/// each from its 评（扣）分标准 as a formula (在职人员控制率 75% → 8, 公用经费控制率 79.85% → 6,
+/// “三公经费”控制率 18.09% → 6, 满意度 90% → 10), leaves the judged ones alone, recomputes 总分,
+/// and LibreOffice's recalculation gives the same numbers.
+#[test]
+fn fix_fills_empty_quantitative_scores_and_libreoffice_agrees() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let d = dir("fill-scores");
+    let mut book = fixture("seed000_perf.grid");
+    let names = [
+        "在职人员控制率",
+        "公用经费控制率",
+        "“三公经费”控制率",
+        "社会公众或服务对象满意度",
+    ];
+    {
+        let sheet = book.sheet_mut("附件2");
+        for n in names {
+            let (r, c) = sheet.find(n).unwrap_or_else(|| panic!("{n}"));
+            // 三级指标, 年度指标值, 实际完成值, 分值, 自评得分
+            sheet.set(&grid::a1(r, c + 4), grid::GridCell::Empty);
+        }
+    }
+    let input = d.join("seed000-empty-scores.xlsx");
+    book.write_xlsx(&input);
+    let out = d.join("seed000-scored.xlsx");
+    let (code, stdout, err) = run(&["fix", s(&input), "-o", s(&out)]);
+    assert!(code == 0 || code == 1, "{stdout}{err}");
+    let recalculated = lo::convert(&out, "xlsx", &d.join("lo"));
+    let (mut ours, mut theirs): (Xlsx<_>, Xlsx<_>) = (
+        open_workbook(&out).unwrap(),
+        open_workbook(&recalculated).unwrap(),
+    );
+    let sheet = "附件2";
+    let values = ours.worksheet_range(sheet).unwrap();
+    let formulas = ours.worksheet_formula(sheet).unwrap();
+    let lo_values = theirs.worksheet_range(sheet).unwrap();
+    let find = |label: &str| {
+        values
+            .cells()
+            .find(|(_, _, v)| matches!(v, Data::String(s) if label_key(s) == label_key(label)))
+            .map(|(r, c, _)| {
+                (
+                    r as u32 + values.start().unwrap().0,
+                    c as u32 + values.start().unwrap().1,
+                )
+            })
+            .unwrap_or_else(|| panic!("{label}"))
+    };
+    let num = |range: &calamine::Range<Data>, at: (u32, u32)| match range.get_value(at) {
+        Some(Data::Float(f)) => *f,
+        Some(Data::Int(i)) => *i as f64,
+        other => panic!("{at:?}: {other:?}"),
+    };
+    for (name, want) in names.iter().zip([8.0, 6.0, 6.0, 10.0]) {
+        let (r, c) = find(name);
+        let at = (r, c + 4);
+        assert_eq!(num(&values, at), want, "{name} filled");
+        let f = formulas.get_value(at).cloned().unwrap_or_default();
+        assert!(!f.is_empty(), "{name} is a formula");
+        assert!(
+            (num(&lo_values, at) - want).abs() < 0.005,
+            "{name}: LibreOffice computes {}",
+            num(&lo_values, at)
+        );
+    }
+    // A judged score (管理制度健全性 10) is left as typed.
+    let (r, c) = find("管理制度健全性");
+    assert_eq!(num(&values, (r, c + 4)), 10.0);
+    assert!(formulas.get_value((r, c + 4)).is_none_or(|f| f.is_empty()));
+    // 总分 adds the filled scores: 8 + 8 + 10 + 10 + 6 + 6 + 10 + 9 + 10 + 10 + 10 = 97.
+    let (r, c) = find("总分");
+    let total = (c + 1..c + 12)
+        .filter(|&cc| {
+            matches!(
+                values.get_value((r, cc)),
+                Some(Data::Float(_) | Data::Int(_))
+            )
+        })
+        .last()
+        .unwrap();
+    assert_eq!(num(&values, (r, total)), 97.0);
+    assert_eq!(num(&lo_values, (r, total)), 97.0);
+}

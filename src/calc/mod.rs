@@ -5,7 +5,8 @@
 //! ripple into a dozen findings; so is the filled value of a rule that only warns (a score
 //! the clerk judged: the totals add what is printed), and a total whose parts were all left
 //! blank (`blank_parts`). In `Fix` mode every derived cell takes its recomputed value, except a
-//! filled amount within 尾差 of it: a published total is the rounded total of unrounded parts,
+//! total whose parts are all blank (kept: it is the only information) and a filled amount
+//! within 尾差 of it: a published total is the rounded total of unrounded parts,
 //! and replacing it by the sum of rounded parts would break the agreement with the other
 //! tables (the writer keeps it with the difference as an explicit term).
 
@@ -310,7 +311,17 @@ impl Env for Evaluator<'_, '_> {
                 rule.severity != crate::form::Severity::Error || nothing_to_compute_from()
             }
         };
-        let fix_keeps_tail = matches!(agreement, Agreement::Tail { .. }) && kind == ColKind::Amount;
+        // Fix keeps a published amount within 尾差, and a total whose parts nobody filled in:
+        // wiping 186.99 to 0 because its breakdown is blank would ruin 执行率 and the scores.
+        // …and a rate or score that is right at the precision it is shown with (8 for 7.97):
+        // the writer rounds the formula to that precision, so 总分 still adds what is printed.
+        let shown_precision = agreement == Agreement::Exact
+            && matches!(kind, ColKind::Rate | ColKind::Score)
+            && matches!((&filled, &expected), (Val::Num(f), Val::Num(e)) if f != e);
+        let fix_keeps_tail = (matches!(agreement, Agreement::Tail { .. })
+            && kind == ColKind::Amount)
+            || agreement == Agreement::PartsBlank
+            || shown_precision;
         let resolved = if (self.mode == Mode::Check && keep_filled && !filled.is_blank())
             || (self.mode == Mode::Fix && fix_keeps_tail)
         {
