@@ -1330,7 +1330,7 @@ fn a_score_right_at_its_shown_precision_is_kept_rounded() {
                 Some(Data::Int(i)) => Some((cc, *i as f64)),
                 _ => None,
             })
-            .last()
+            .next_back()
             .unwrap()
     };
     let fund = row_of("年度资金总额");
@@ -1430,7 +1430,7 @@ fn fix_fills_empty_quantitative_scores_and_libreoffice_agrees() {
                 Some(Data::Float(_) | Data::Int(_))
             )
         })
-        .last()
+        .next_back()
         .unwrap();
     assert_eq!(num(&values, (r, total)), 97.0);
     assert_eq!(num(&lo_values, (r, total)), 97.0);
