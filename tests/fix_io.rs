@@ -1424,13 +1424,12 @@ fn fix_fills_empty_quantitative_scores_and_libreoffice_agrees() {
     // 总分 adds the filled scores: 8 + 8 + 10 + 10 + 6 + 6 + 10 + 9 + 10 + 10 + 10 = 97.
     let (r, c) = find("总分");
     let total = (c + 1..c + 12)
-        .filter(|&cc| {
+        .rfind(|&cc| {
             matches!(
                 values.get_value((r, cc)),
                 Some(Data::Float(_) | Data::Int(_))
             )
         })
-        .next_back()
         .unwrap();
     assert_eq!(num(&values, (r, total)), 97.0);
     assert_eq!(num(&lo_values, (r, total)), 97.0);
