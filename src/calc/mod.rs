@@ -38,33 +38,45 @@ impl<'a> Book<'a> {
     }
     /// The value as filled in the workbook.
     pub fn input(&self, c: &CellId) -> Val {
-        let data = &self.forms[c.form].1;
         if c.col.is_empty() {
+            let data = &self.forms[c.form].1;
             return data.grid.get(&c.row).cloned().unwrap_or(Val::Blank);
         }
-        data.row(&c.row).map_or(Val::Blank, |r| r.get(&c.col))
+        self.row(c.form, &c.row)
+            .map_or(Val::Blank, |r| r.get(&c.col))
+    }
+    /// Row `key` of form `fi`, found through the index built with the book (every cell read
+    /// of an evaluation goes through here, so no scan of the form's rows); rows added to the
+    /// data after the book was built are still found by a scan.
+    pub fn row(&self, fi: usize, key: &str) -> Option<&RowData> {
+        let data = &self.forms[fi].1;
+        self.index[fi]
+            .row_pos(key)
+            .and_then(|i| data.rows.get(i))
+            .filter(|r| r.key == key)
+            .or_else(|| data.row(key))
     }
     /// Kind of the column (or grid cell) a logical cell belongs to.
     pub fn kind(&self, c: &CellId) -> ColKind {
-        let (form, data) = (self.forms[c.form].0, &self.forms[c.form].1);
+        let form = self.forms[c.form].0;
         if c.col.is_empty() {
             return form.grid_kind(&c.row).unwrap_or(ColKind::Amount);
         }
         let panel = form
             .fixed_row(&c.row)
             .map(|(p, _)| p)
-            .or_else(|| data.row(&c.row).and_then(|r| form.panel(&r.panel)));
+            .or_else(|| self.row(c.form, &c.row).and_then(|r| form.panel(&r.panel)));
         panel
             .and_then(|p| p.column(&c.col))
             .map_or(ColKind::Amount, |col| col.kind)
     }
     /// Human label of a logical cell: "本年收入合计", "2010450 事业运行 · 本年收入合计".
     pub fn describe(&self, c: &CellId) -> String {
-        let (form, data) = (self.forms[c.form].0, &self.forms[c.form].1);
+        let form = self.forms[c.form].0;
         if c.col.is_empty() {
             return grid_label(form, &c.row).unwrap_or_else(|| c.row.clone());
         }
-        let row = data.row(&c.row);
+        let row = self.row(c.form, &c.row);
         let mut row_label = match row {
             // The group's text on one line: "产出指标\n（50分）" is named 产出指标（50分）.
             Some(r) if self.group_level(c) => {
@@ -105,8 +117,8 @@ impl<'a> Book<'a> {
 impl Book<'_> {
     /// The `group_by` column of the list a cell's row belongs to.
     fn group_column(&self, c: &CellId) -> Option<String> {
-        let (form, data) = (self.forms[c.form].0, &self.forms[c.form].1);
-        let row = data.row(&c.row)?;
+        let form = self.forms[c.form].0;
+        let row = self.row(c.form, &c.row)?;
         form.panel(&row.panel)?.list.as_ref()?.group_by.clone()
     }
 
@@ -122,16 +134,20 @@ impl Book<'_> {
         let Some(members) = ix.groups.get(&c.row) else {
             return false;
         };
-        let data = &self.forms[c.form].1;
-        if data.row(&c.row).is_none_or(|r| r.get(&col).is_blank()) {
+        if self
+            .row(c.form, &c.row)
+            .is_none_or(|r| r.get(&col).is_blank())
+        {
             return false;
         }
         c.col == col
             || members.len() > 1
-                && data.row(&c.row).is_some_and(|r| !r.get(&c.col).is_blank())
+                && self
+                    .row(c.form, &c.row)
+                    .is_some_and(|r| !r.get(&c.col).is_blank())
                 && members[1..]
                     .iter()
-                    .all(|k| data.row(k).is_none_or(|r| r.get(&c.col).is_blank()))
+                    .all(|k| self.row(c.form, k).is_none_or(|r| r.get(&c.col).is_blank()))
     }
 }
 
