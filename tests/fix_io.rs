@@ -1223,58 +1223,82 @@ fn csv_export_is_one_file_per_form_excel_safe() {
 #[path = "support/lo.rs"]
 mod lo;
 
+/// One sheet of fix's output, as we stored it and as LibreOffice recalculates it.
+struct Fixed {
+    values: calamine::Range<calamine::Data>,
+    formulas: calamine::Range<String>,
+    recalculated: calamine::Range<calamine::Data>,
+}
+
+impl Fixed {
+    /// Run `fix` on `input` into `d`, have LibreOffice recalculate the output, read `sheet`.
+    fn run(d: &Path, input: &Path, sheet: &str) -> Fixed {
+        use calamine::{open_workbook, Reader, Xlsx};
+        let out = d.join("fixed.xlsx");
+        let (code, stdout, err) = run(&["fix", s(input), "-o", s(&out)]);
+        assert!(code == 0 || code == 1, "{stdout}{err}");
+        let lo_out = lo::convert(&out, "xlsx", &d.join("lo"));
+        let mut ours: Xlsx<_> = open_workbook(&out).unwrap();
+        let mut theirs: Xlsx<_> = open_workbook(&lo_out).unwrap();
+        Fixed {
+            values: ours.worksheet_range(sheet).unwrap(),
+            formulas: ours.worksheet_formula(sheet).unwrap(),
+            recalculated: theirs.worksheet_range(sheet).unwrap(),
+        }
+    }
+    /// Absolute position of the first cell whose label is `label`.
+    fn label(&self, label: &str) -> (u32, u32) {
+        use calamine::Data;
+        let (r0, c0) = self.values.start().unwrap();
+        self.values
+            .cells()
+            .find(|(_, _, v)| matches!(v, Data::String(s) if label_key(s) == label_key(label)))
+            .map(|(r, c, _)| (r as u32 + r0, c as u32 + c0))
+            .unwrap_or_else(|| panic!("{label}"))
+    }
+    fn formula(&self, at: (u32, u32)) -> String {
+        self.formulas.get_value(at).cloned().unwrap_or_default()
+    }
+}
+
+fn number_at(range: &calamine::Range<calamine::Data>, at: (u32, u32)) -> Option<f64> {
+    match range.get_value(at) {
+        Some(calamine::Data::Float(f)) => Some(*f),
+        Some(calamine::Data::Int(i)) => Some(*i as f64),
+        _ => None,
+    }
+}
+
+/// The numbers right of a label in its row, with their columns.
+fn numbers_right_of(
+    range: &calamine::Range<calamine::Data>,
+    (r, c): (u32, u32),
+) -> Vec<(u32, f64)> {
+    (c + 1..c + 12)
+        .filter_map(|cc| number_at(range, (r, cc)).map(|v| (cc, v)))
+        .collect()
+}
+
 /// Seed 000 附件3-1 fills 年度资金总额·全年执行数 (186.99) but leaves its 其中 rows blank: fix must
 /// keep the published figure (not recompute it to 0 and wreck 执行率 and the score) and write a
 /// formula that shows it until the parts are filled, which LibreOffice evaluates the same way.
 #[test]
 fn a_total_whose_parts_are_blank_keeps_its_figure_and_stays_live() {
-    use calamine::{open_workbook, Data, Reader, Xlsx};
     let d = dir("blank-parts");
     let input = d.join("seed000.xlsx");
     fixture("seed000_perf.grid").write_xlsx(&input);
-    let out = d.join("seed000-fixed.xlsx");
-    fix(&input, &out);
-    let recalculated = lo::convert(&out, "xlsx", &d.join("lo"));
-    let sheet = "附件3-1";
-    let (mut ours, mut theirs): (Xlsx<_>, Xlsx<_>) = (
-        open_workbook(&out).unwrap(),
-        open_workbook(&recalculated).unwrap(),
-    );
-    let values = ours.worksheet_range(sheet).unwrap();
-    let formulas = ours.worksheet_formula(sheet).unwrap();
-    let lo_values = theirs.worksheet_range(sheet).unwrap();
-    let (r, c) = values
-        .cells()
-        .find(|(_, _, v)| matches!(v, Data::String(s) if label_key(s) == "年度资金总额"))
-        .map(|(r, c, _)| {
-            (
-                r as u32 + values.start().unwrap().0,
-                c as u32 + values.start().unwrap().1,
-            )
-        })
-        .expect("年度资金总额 row");
+    let sheet = Fixed::run(&d, &input, "附件3-1");
+    let fund = sheet.label("年度资金总额");
     // 年初预算数, 全年预算数, 全年执行数, 分值, 执行率, 自评得分 follow the label.
-    let numbers: Vec<(u32, f64)> = (c + 1..c + 12)
-        .filter_map(|cc| match values.get_value((r, cc)) {
-            Some(Data::Float(f)) => Some((cc, *f)),
-            Some(Data::Int(i)) => Some((cc, *i as f64)),
-            _ => None,
-        })
-        .collect();
+    let numbers = numbers_right_of(&sheet.values, fund);
     let (exec_col, exec) = numbers[2];
     assert!((exec - 186.99).abs() < 1e-9, "全年执行数 kept: {numbers:?}");
-    let f = formulas
-        .get_value((r, exec_col))
-        .cloned()
-        .unwrap_or_default();
+    let f = sheet.formula((fund.0, exec_col));
     assert!(
         f.starts_with("IF(COUNT(") && f.contains("186.99"),
         "live formula that shows the figure: {f}"
     );
-    let lo_exec = match lo_values.get_value((r, exec_col)) {
-        Some(Data::Float(f)) => *f,
-        other => panic!("LibreOffice value {other:?}"),
-    };
+    let lo_exec = number_at(&sheet.recalculated, (fund.0, exec_col)).expect("LibreOffice value");
     assert!(
         (lo_exec - 186.99).abs() < 0.005,
         "LibreOffice computes {lo_exec}"
@@ -1296,59 +1320,24 @@ fn a_total_whose_parts_are_blank_keeps_its_figure_and_stays_live() {
 /// stays 97, and LibreOffice computes the same.
 #[test]
 fn a_score_right_at_its_shown_precision_is_kept_rounded() {
-    use calamine::{open_workbook, Data, Reader, Xlsx};
     let d = dir("shown-precision");
     let input = d.join("seed000.xlsx");
     fixture("seed000_perf.grid").write_xlsx(&input);
-    let out = d.join("seed000-fixed.xlsx");
-    fix(&input, &out);
-    let recalculated = lo::convert(&out, "xlsx", &d.join("lo"));
-    let (mut ours, mut theirs): (Xlsx<_>, Xlsx<_>) = (
-        open_workbook(&out).unwrap(),
-        open_workbook(&recalculated).unwrap(),
-    );
-    let sheet = "附件2";
-    let values = ours.worksheet_range(sheet).unwrap();
-    let formulas = ours.worksheet_formula(sheet).unwrap();
-    let lo_values = theirs.worksheet_range(sheet).unwrap();
-    let row_of = |label: &str| {
-        values
-            .cells()
-            .find(|(_, _, v)| matches!(v, Data::String(s) if label_key(s) == label))
-            .map(|(r, c, _)| {
-                (
-                    r as u32 + values.start().unwrap().0,
-                    c as u32 + values.start().unwrap().1,
-                )
-            })
-            .unwrap_or_else(|| panic!("{label}"))
-    };
-    let last_number = |range: &calamine::Range<Data>, (r, c): (u32, u32)| {
-        (c + 1..c + 12)
-            .filter_map(|cc| match range.get_value((r, cc)) {
-                Some(Data::Float(f)) => Some((cc, *f)),
-                Some(Data::Int(i)) => Some((cc, *i as f64)),
-                _ => None,
-            })
-            .next_back()
-            .unwrap()
-    };
-    let fund = row_of("年度资金总额");
-    let (score_col, score) = last_number(&values, fund);
+    let sheet = Fixed::run(&d, &input, "附件2");
+    let last = |range, at| *numbers_right_of(range, at).last().unwrap();
+    let fund = sheet.label("年度资金总额");
+    let (score_col, score) = last(&sheet.values, fund);
     assert_eq!(score, 8.0);
-    let f = formulas
-        .get_value((fund.0, score_col))
-        .cloned()
-        .unwrap_or_default();
+    let f = sheet.formula((fund.0, score_col));
     assert!(f.starts_with("ROUND(") && f.ends_with(",0)"), "{f}");
     assert_eq!(
-        last_number(&lo_values, fund).1,
+        last(&sheet.recalculated, fund).1,
         8.0,
         "LibreOffice rounds the same way"
     );
-    let total = row_of("总分");
-    assert_eq!(last_number(&values, total).1, 97.0);
-    assert_eq!(last_number(&lo_values, total).1, 97.0);
+    let total = sheet.label("总分");
+    assert_eq!(last(&sheet.values, total).1, 97.0);
+    assert_eq!(last(&sheet.recalculated, total).1, 97.0);
 }
 
 /// `fiscalform fix` on seed 000 with the quantitative 自评得分 of 附件2 left empty: fix fills
@@ -1357,7 +1346,6 @@ fn a_score_right_at_its_shown_precision_is_kept_rounded() {
 /// and LibreOffice's recalculation gives the same numbers.
 #[test]
 fn fix_fills_empty_quantitative_scores_and_libreoffice_agrees() {
-    use calamine::{open_workbook, Data, Reader, Xlsx};
     let d = dir("fill-scores");
     let mut book = fixture("seed000_perf.grid");
     let names = [
@@ -1376,61 +1364,30 @@ fn fix_fills_empty_quantitative_scores_and_libreoffice_agrees() {
     }
     let input = d.join("seed000-empty-scores.xlsx");
     book.write_xlsx(&input);
-    let out = d.join("seed000-scored.xlsx");
-    let (code, stdout, err) = run(&["fix", s(&input), "-o", s(&out)]);
-    assert!(code == 0 || code == 1, "{stdout}{err}");
-    let recalculated = lo::convert(&out, "xlsx", &d.join("lo"));
-    let (mut ours, mut theirs): (Xlsx<_>, Xlsx<_>) = (
-        open_workbook(&out).unwrap(),
-        open_workbook(&recalculated).unwrap(),
-    );
-    let sheet = "附件2";
-    let values = ours.worksheet_range(sheet).unwrap();
-    let formulas = ours.worksheet_formula(sheet).unwrap();
-    let lo_values = theirs.worksheet_range(sheet).unwrap();
-    let find = |label: &str| {
-        values
-            .cells()
-            .find(|(_, _, v)| matches!(v, Data::String(s) if label_key(s) == label_key(label)))
-            .map(|(r, c, _)| {
-                (
-                    r as u32 + values.start().unwrap().0,
-                    c as u32 + values.start().unwrap().1,
-                )
-            })
-            .unwrap_or_else(|| panic!("{label}"))
-    };
-    let num = |range: &calamine::Range<Data>, at: (u32, u32)| match range.get_value(at) {
-        Some(Data::Float(f)) => *f,
-        Some(Data::Int(i)) => *i as f64,
-        other => panic!("{at:?}: {other:?}"),
-    };
+    let sheet = Fixed::run(&d, &input, "附件2");
+    let num = |range, at: (u32, u32)| number_at(range, at).unwrap_or_else(|| panic!("{at:?}"));
     for (name, want) in names.iter().zip([8.0, 6.0, 6.0, 10.0]) {
-        let (r, c) = find(name);
+        let (r, c) = sheet.label(name);
         let at = (r, c + 4);
-        assert_eq!(num(&values, at), want, "{name} filled");
-        let f = formulas.get_value(at).cloned().unwrap_or_default();
-        assert!(!f.is_empty(), "{name} is a formula");
+        assert_eq!(num(&sheet.values, at), want, "{name} filled");
+        assert!(!sheet.formula(at).is_empty(), "{name} is a formula");
         assert!(
-            (num(&lo_values, at) - want).abs() < 0.005,
+            (num(&sheet.recalculated, at) - want).abs() < 0.005,
             "{name}: LibreOffice computes {}",
-            num(&lo_values, at)
+            num(&sheet.recalculated, at)
         );
     }
     // A judged score (管理制度健全性 10) is left as typed.
-    let (r, c) = find("管理制度健全性");
-    assert_eq!(num(&values, (r, c + 4)), 10.0);
-    assert!(formulas.get_value((r, c + 4)).is_none_or(|f| f.is_empty()));
+    let (r, c) = sheet.label("管理制度健全性");
+    assert_eq!(num(&sheet.values, (r, c + 4)), 10.0);
+    assert!(sheet.formula((r, c + 4)).is_empty());
     // 总分 adds the filled scores: 8 + 8 + 10 + 10 + 6 + 6 + 10 + 9 + 10 + 10 + 10 = 97.
-    let (r, c) = find("总分");
-    let total = (c + 1..c + 12)
-        .rfind(|&cc| {
-            matches!(
-                values.get_value((r, cc)),
-                Some(Data::Float(_) | Data::Int(_))
-            )
-        })
+    let total = *numbers_right_of(&sheet.values, sheet.label("总分"))
+        .last()
         .unwrap();
-    assert_eq!(num(&values, (r, total)), 97.0);
-    assert_eq!(num(&lo_values, (r, total)), 97.0);
+    assert_eq!(total.1, 97.0);
+    assert_eq!(
+        num(&sheet.recalculated, (sheet.label("总分").0, total.0)),
+        97.0
+    );
 }
