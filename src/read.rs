@@ -105,6 +105,38 @@ pub struct Sheet {
 static EMPTY: Cell = Cell::Empty;
 
 impl Sheet {
+    /// A sheet built from cells at absolute positions (later cells at the same place win) and
+    /// its merged regions: how readers other than calamine's, and tests, make sheets. Keep
+    /// using it rather than the fields, so the storage can change.
+    pub fn from_cells(
+        name: impl Into<String>,
+        cells: impl IntoIterator<Item = (u32, u16, Cell)>,
+        mut merges: Vec<Merge>,
+    ) -> Sheet {
+        let mut rows: Vec<Vec<Cell>> = Vec::new();
+        for (r, c, cell) in cells {
+            if cell.is_empty() {
+                continue;
+            }
+            let (r, c) = (r as usize, c as usize);
+            if rows.len() <= r {
+                rows.resize_with(r + 1, Vec::new);
+            }
+            if rows[r].len() <= c {
+                rows[r].resize(c + 1, Cell::Empty);
+            }
+            rows[r][c] = cell;
+        }
+        merges.retain(|m| m.first_row != m.last_row || m.first_col != m.last_col);
+        merges.sort();
+        Sheet {
+            name: name.into(),
+            hidden: false,
+            rows,
+            merges,
+        }
+    }
+
     /// The cell at (row, col), zero-based absolute; [`Cell::Empty`] outside the stored grid.
     pub fn get(&self, row: u32, col: u16) -> &Cell {
         self.rows
