@@ -52,6 +52,14 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
     },
+    /// Show how a workbook was read: per sheet the form it was taken for and why, every value
+    /// with the cell it was read from, and what was left outside the form.
+    Explain {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutputFormat,
+    },
     /// Write a corrected workbook: template layout, every derived cell recomputed as a live
     /// formula, changes highlighted with notes, a first sheet 审核结果 listing every finding.
     Fix {
@@ -214,6 +222,7 @@ where
             }
             crate::report::exit_code(&reports)
         }
+        Command::Explain { files, format } => explain(&catalog, &files, format, out),
         Command::Rules { inputs, format } => rules(&catalog, &inputs, format, out, err),
         Command::Fix { input, output } => {
             let run = || -> Result<crate::fix::Fixed, String> {
@@ -512,4 +521,26 @@ pub fn write_template(
     let calc = compute(&book, Mode::Fix, true);
     let mut wb = build(&book, &calc, &WriteOptions::default()).map_err(|e| e.to_string())?;
     save_atomic(&mut wb, output).map_err(|e| e.to_string())
+}
+
+/// `explain`: exit 0 when every file was read, 2 when one could not be.
+fn explain(catalog: &Catalog, files: &[PathBuf], format: OutputFormat, out: &mut dyn Write) -> i32 {
+    let explained: Vec<_> = files
+        .iter()
+        .map(|f| crate::explain::explain_file(catalog, f))
+        .collect();
+    let text = match format {
+        OutputFormat::Text => crate::explain::render_text(&explained),
+        OutputFormat::Json => {
+            serde_json::to_string_pretty(&serde_json::json!({ "files": explained }))
+                .unwrap_or_default()
+                + "\n"
+        }
+    };
+    let _ = write!(out, "{text}");
+    if explained.iter().any(|f| f.error.is_some()) {
+        2
+    } else {
+        0
+    }
 }

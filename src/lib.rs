@@ -8,6 +8,7 @@
 pub mod calc;
 pub mod check;
 pub mod cli;
+pub mod explain;
 pub mod expr;
 pub mod fix;
 pub mod form;

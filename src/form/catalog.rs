@@ -4,6 +4,7 @@
 
 use super::compile::{compile_form, DefError, Form, Target};
 use super::def::Family;
+use super::vocabulary::{Vocabulary, FILE_NAME as VOCABULARY_FILE};
 use crate::calc::{blank_data, BindError, Book, Scope};
 use crate::expr::CellId;
 use std::collections::{HashMap, HashSet};
@@ -16,6 +17,8 @@ mod embedded {
 #[derive(Debug, Clone)]
 pub struct Catalog {
     pub forms: Vec<Form>,
+    /// The shared words recognition reads headers and labels through.
+    pub vocabulary: Vocabulary,
 }
 
 impl Catalog {
@@ -62,7 +65,12 @@ impl Catalog {
 
     pub fn from_sources(sources: Vec<(String, String)>) -> Result<Catalog, DefError> {
         let mut forms: Vec<Form> = Vec::new();
+        let mut vocabulary = None;
         for (name, text) in &sources {
+            if is_vocabulary_file(name) {
+                vocabulary = Some(Vocabulary::parse(name, text)?);
+                continue;
+            }
             let form = compile_form(name, text)?;
             if let Some(other) = forms.iter().find(|f| f.id == form.id) {
                 return Err(DefError {
@@ -74,7 +82,10 @@ impl Catalog {
             }
             forms.push(form);
         }
-        let cat = Catalog { forms };
+        let cat = Catalog {
+            forms,
+            vocabulary: vocabulary.unwrap_or_else(Vocabulary::built_in),
+        };
         cat.validate()?;
         Ok(cat)
     }
@@ -282,4 +293,11 @@ fn find_cycle(graph: &HashMap<CellId, Vec<CellId>>) -> Option<Vec<CellId>> {
         }
     }
     None
+}
+
+/// The shared vocabulary is a file of its own among the definitions, known by its name.
+fn is_vocabulary_file(name: &str) -> bool {
+    Path::new(name)
+        .file_name()
+        .is_some_and(|f| f == VOCABULARY_FILE)
 }

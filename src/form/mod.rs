@@ -4,6 +4,7 @@
 mod catalog;
 mod compile;
 mod def;
+mod vocabulary;
 
 pub use catalog::Catalog;
 pub use compile::{
@@ -13,3 +14,4 @@ pub use compile::{
 pub use def::{
     ColKind, ColumnDef, EmptyNoteDef, Family, GridCellDef, HeaderCellDef, ListDef, ScoringDef,
 };
+pub use vocabulary::{MoneyUnit, Vocabulary};

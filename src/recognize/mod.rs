@@ -7,7 +7,7 @@ mod table;
 
 use crate::calc::blank_data;
 use crate::expr::Val;
-use crate::form::{Catalog, ColKind, Form, Severity};
+use crate::form::{Catalog, ColKind, Form, Severity, Vocabulary};
 use crate::layout::{layout, Layout};
 use crate::model::{FormData, Stray};
 use crate::normalize::{a1, label_key, parse_amount, parse_rate, Amount};
@@ -28,6 +28,12 @@ pub struct Recognized<'c> {
     pub form: &'c Form,
     pub data: FormData,
     pub notices: Vec<Notice>,
+    /// Why the sheet was taken for the form (its title, its 表号, its labels).
+    pub why: String,
+    /// The cells read as the form's own words — title, unit line, header, labels, codes,
+    /// notes — in sheet order (row, column). With the origins of `data` and its strays, every
+    /// non-empty cell of the sheet is accounted for.
+    pub words: Vec<(u32, u16)>,
 }
 
 #[derive(Debug)]
@@ -40,8 +46,12 @@ pub enum Outcome<'c> {
 pub fn recognize_workbook<'c>(catalog: &'c Catalog, wb: &Workbook) -> Vec<Outcome<'c>> {
     wb.sheets
         .iter()
-        .map(|sheet| match identify(catalog, sheet) {
-            Some(form) => Outcome::Form(Box::new(recognize_sheet(form, sheet))),
+        .map(|sheet| match identify_why(catalog, sheet) {
+            Some((form, why)) => {
+                let mut rec = recognize_sheet(form, &catalog.vocabulary, sheet);
+                rec.why = why;
+                Outcome::Form(Box::new(rec))
+            }
             None => Outcome::Skipped {
                 sheet: sheet.name.clone(),
                 reason: if sheet.rows.iter().all(|r| r.iter().all(Cell::is_empty)) {
@@ -167,45 +177,103 @@ fn identify_by_labels<'c>(catalog: &'c Catalog, sheet: &Sheet) -> Option<&'c For
     best.map(|(_, _, f)| f)
 }
 
-/// The form a sheet holds, by its title (longest match wins: 财政拨款收入支出决算总表 over
-/// 收入支出决算总表) or its 表号; a sheet with neither, by its labels.
+/// How well `key` (a form's title key) stands in the title line `text`: the key aligned whole
+/// against any stretch of the text (text before and after is free: a unit's name, a year),
+/// +1 per matching character, −1 per character of the key missing, of the stretch left over,
+/// or differing. "一般公共预算财政拨款基本支出决算表" fits 公开06表's "…基本支出决算明细表" (15)
+/// better than 公开05表's "…财政拨款支出决算表" (13, 基本 left over) or 公开03表's "支出决算表" (5).
+pub fn title_fit(text: &str, key: &str) -> i32 {
+    let t: Vec<char> = text.chars().collect();
+    let k: Vec<char> = key.chars().collect();
+    // best[j]: best score of aligning the key's first i characters ending at text position j.
+    let mut prev: Vec<i32> = vec![0; t.len() + 1];
+    for (i, kc) in k.iter().enumerate() {
+        let mut cur = vec![-(i as i32 + 1); t.len() + 1];
+        for j in 1..=t.len() {
+            let diag = prev[j - 1] + if t[j - 1] == *kc { 1 } else { -1 };
+            cur[j] = diag.max(prev[j] - 1).max(cur[j - 1] - 1);
+        }
+        prev = cur;
+    }
+    prev.into_iter().max().unwrap_or(0)
+}
+
+/// The best fit of any of a form's title keys in a title line, when it is a fit at all: at
+/// least three in four of the key's characters net of what differs (明细 left out of
+/// 公开06表's title still fits; budget-10's header 部门整体支出年度绩效目标 is no title).
+fn title_score(form: &Form, text: &str) -> Option<i32> {
+    form_title_keys(form)
+        .iter()
+        .filter_map(|key| {
+            let fit = title_fit(text, key);
+            let len = key.chars().count() as i32;
+            (fit * 4 >= len * 3).then_some(fit * 4 + len.min(fit))
+        })
+        .max()
+}
+
+/// The form a sheet holds, by its title (the best fit wins: 财政拨款收入支出决算总表 over
+/// 收入支出决算总表, 国有资本经营…收入支出决算表 is 公开08表 not 07) or its 表号; a sheet with
+/// neither, by its labels.
 pub fn identify<'c>(catalog: &'c Catalog, sheet: &Sheet) -> Option<&'c Form> {
-    let top: Vec<String> = (0..sheet.height().min(12))
+    identify_why(catalog, sheet).map(|(f, _)| f)
+}
+
+/// [`identify`], with why the sheet was taken for the form, in words for `explain`.
+pub fn identify_why<'c>(catalog: &'c Catalog, sheet: &Sheet) -> Option<(&'c Form, String)> {
+    let first = first_filled_row(sheet);
+    let top: Vec<(String, u32, u16)> = (first..sheet.height().min(first + 12))
         .flat_map(|r| (0..sheet.width().min(30)).map(move |c| (r, c)))
         .filter_map(|(r, c)| {
-            sheet
-                .get(r, c)
-                .as_text()
-                .map(|t| strip_parens(&label_key(t)))
+            let t = sheet.get(r, c).as_text()?;
+            Some((strip_parens(&label_key(t)), r, c))
         })
         .collect();
-    let mut best: Option<(usize, &Form)> = None;
+    let mut best: Option<(i32, &Form, String)> = None;
     for form in &catalog.forms {
-        let mut score = 0;
-        for key in form_title_keys(form) {
-            if top
-                .iter()
-                .any(|t| t.contains(&key) && t.chars().count() <= key.chars().count() + 12)
-            {
-                score = score.max(100 + key.chars().count());
-            }
-        }
+        let title = top
+            .iter()
+            .filter(|(t, _, _)| t.chars().count() <= 60)
+            .filter_map(|(t, r, c)| title_score(form, t).map(|s| (s, t, *r, *c)))
+            .max_by_key(|(s, ..)| *s);
+        let mut score = title.map_or(0, |(s, ..)| 1000 + s);
+        let mut why: Vec<String> = title
+            .map(|(_, t, r, c)| format!("{} 的标题“{t}”与“{}”相符", a1(r, c), form.title))
+            .into_iter()
+            .collect();
         let no = label_key(&form.table_no);
-        if !no.starts_with("附件") && top.contains(&no) {
+        if let Some((_, r, c)) = (!no.starts_with("附件"))
+            .then(|| top.iter().find(|(t, _, _)| mentions_table_no(t, &no)))
+            .flatten()
+        {
             score += 50;
+            why.push(format!("{} 有表号“{}”", a1(*r, *c), form.table_no));
         }
-        if score > 0 && best.is_none_or(|(s, _)| score > s) {
-            best = Some((score, form));
+        if score > 0 && best.as_ref().is_none_or(|(s, _, _)| score > *s) {
+            best = Some((score, form, why.join("；")));
         }
     }
-    best.map(|(_, f)| f)
-        .or_else(|| identify_by_labels(catalog, sheet))
+    best.map(|(_, f, why)| (f, why)).or_else(|| {
+        identify_by_labels(catalog, sheet)
+            .map(|f| (f, format!("没有标题，按表内栏目与行名认定为{}", f.table_no)))
+    })
+}
+
+/// "公开01表" alone, or at the start or end of a line ("公开01表 单位：万元").
+fn mentions_table_no(text: &str, no: &str) -> bool {
+    text == no || text.starts_with(no) || text.ends_with(no)
+}
+
+/// The first row holding anything: a form's lines above its table start there.
+pub(crate) fn first_filled_row(sheet: &Sheet) -> u32 {
+    sheet.cells().next().map_or(0, |(r, _, _)| r)
 }
 
 /// Reading state shared by the block readers.
 pub(crate) struct Reader<'s> {
     pub sheet: &'s Sheet,
     pub form: &'s Form,
+    pub vocab: &'s Vocabulary,
     pub blank: Layout,
     pub consumed: HashSet<(u32, u16)>,
     pub notices: Vec<Notice>,
@@ -303,7 +371,7 @@ impl Reader<'_> {
     }
 }
 
-pub fn recognize_sheet<'c>(form: &'c Form, sheet: &Sheet) -> Recognized<'c> {
+pub fn recognize_sheet<'c>(form: &'c Form, vocab: &Vocabulary, sheet: &Sheet) -> Recognized<'c> {
     let mut data = blank_data(form, None, None, false);
     data.sheet = Some(sheet.name.clone());
     let template = blank_data(form, None, None, true);
@@ -311,6 +379,7 @@ pub fn recognize_sheet<'c>(form: &'c Form, sheet: &Sheet) -> Recognized<'c> {
     let mut rd = Reader {
         sheet,
         form,
+        vocab,
         blank,
         consumed: HashSet::new(),
         notices: Vec::new(),
@@ -333,11 +402,21 @@ pub fn recognize_sheet<'c>(form: &'c Form, sheet: &Sheet) -> Recognized<'c> {
         grid::read_signature(&mut rd);
     }
     read_rest(&mut rd, cursor);
+    let read_at: HashSet<&str> = rd.data.origin.values().map(String::as_str).collect();
+    let mut words: Vec<(u32, u16)> = rd
+        .consumed
+        .iter()
+        .copied()
+        .filter(|&(r, c)| !sheet.get(r, c).is_empty() && !read_at.contains(a1(r, c).as_str()))
+        .collect();
+    words.sort_unstable();
     let Reader { data, notices, .. } = rd;
     Recognized {
         form,
         data,
         notices,
+        why: String::new(),
+        words,
     }
 }
 
@@ -353,7 +432,7 @@ enum TopLine {
 }
 
 /// What a cell's text is, if it is one of the lines above a form's table.
-fn top_line(form: &Form, t: &str) -> Option<TopLine> {
+fn top_line(form: &Form, vocab: &Vocabulary, t: &str) -> Option<TopLine> {
     let k = label_key(t);
     if k.is_empty() {
         return None;
@@ -361,40 +440,35 @@ fn top_line(form: &Form, t: &str) -> Option<TopLine> {
     // Every title line counts ("附件 1：2023 年度部门整体支出绩效自评表" above
     // "2023 年度部门（单位）整体支出绩效自评表"), as identify() reads them.
     let stripped = strip_parens(&k);
-    if form_title_keys(form).iter().any(|key| {
-        stripped.contains(key.as_str()) && stripped.chars().count() <= key.chars().count() + 16
-    }) {
+    if stripped.chars().count() <= 60 && title_score(form, &stripped).is_some() {
         return Some(TopLine::Title);
     }
-    let money = label_key(&form.money_unit);
-    // Before the unit line: "单位：万元" is the money unit, not a unit named 万元.
-    if k == label_key(&form.table_no)
+    // Before the unit line: "单位：万元" is the money unit, not a unit named 万元; "公开01表
+    // 单位：万元" is both marks in one cell.
+    let no = label_key(&form.table_no);
+    if k == no
         || is_attachment_no(&k)
         // The period of a template whose year was left blank ("    年度").
         || (k == "年度" && form.period.is_some())
-        || (!money.is_empty()
-            && (k == money || k.starts_with("金额单位") || k.starts_with("单位:万元")))
+        || k.starts_with("金额单位")
+        || vocab.money_unit_in(&k).is_some_and(|_| {
+            let before = &k[..k.rfind("单位:").unwrap_or(0)];
+            before.is_empty() || before == "金额" || before == no
+        })
     {
         return Some(TopLine::Mark);
     }
-    // "部门名称：…", "填报单位：" with the name in the next cell — not a label that merely starts
+    // "编制单位：…", "填报单位：" with the name in the next cell — not a label that merely starts
     // the same way ("预算部门、单位名称" is perf-dept's first row label, "部门名称" and
     // "单位（项目）名称" are column headers).
-    let is_unit = [
-        form.unit_label.as_str(),
-        "部门：",
-        "部门名称：",
-        "单位名称：",
-        "预算部门：",
-        "单位：",
-    ]
-    .iter()
-    .map(|u| label_key(u))
-    .any(|u| {
-        k.strip_prefix(u.as_str()).is_some_and(|rest| {
-            rest.starts_with(':') || rest.is_empty() && t.trim_end().ends_with([':', '：'])
-        })
-    });
+    let unit_label = label_key(&form.unit_label);
+    let is_unit = std::iter::once(unit_label.trim_end_matches(':'))
+        .chain(vocab.unit_labels.iter().map(String::as_str))
+        .any(|u| {
+            k.strip_prefix(u).is_some_and(|rest| {
+                rest.starts_with(':') || rest.is_empty() && t.trim_end().ends_with([':', '：'])
+            })
+        });
     if is_unit {
         let name = t
             .trim()
@@ -410,8 +484,9 @@ fn top_line(form: &Form, t: &str) -> Option<TopLine> {
 /// after them.
 fn read_top(rd: &mut Reader) -> u32 {
     let mut title_row = None;
-    let mut last = 0;
-    for r in 0..rd.sheet.height().min(12) {
+    let first = first_filled_row(rd.sheet);
+    let mut last = first;
+    for r in first..rd.sheet.height().min(first + 12) {
         // Past the title, the first row with anything else (a header, a grid row) ends the
         // lines above the table: a page further down repeating them is the table's.
         let mut other = false;
@@ -424,7 +499,7 @@ fn read_top(rd: &mut Reader) -> u32 {
                     continue;
                 }
             };
-            match top_line(rd.form, &t) {
+            match top_line(rd.form, rd.vocab, &t) {
                 Some(TopLine::Title) => {
                     title_row.get_or_insert(r);
                     if let Some(y) = year_anywhere(&label_key(&t)) {
@@ -457,7 +532,7 @@ fn read_top(rd: &mut Reader) -> u32 {
     if title_row.is_some() {
         last + 1
     } else {
-        0
+        first
     }
 }
 
@@ -472,7 +547,7 @@ pub(crate) fn is_page_top_row(rd: &Reader, r: u32) -> bool {
         match rd.sheet.get(r, c) {
             Cell::Empty => {}
             Cell::Text(t) if t.trim().is_empty() => {}
-            Cell::Text(t) if top_line(rd.form, t).is_some() => any = true,
+            Cell::Text(t) if top_line(rd.form, rd.vocab, t).is_some() => any = true,
             _ => return false,
         }
     }

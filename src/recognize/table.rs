@@ -8,25 +8,9 @@ use crate::form::{ColKind, ColumnDef, Form, Panel, Severity};
 use crate::layout::header_cells;
 use crate::model::{RowData, RowKind};
 use crate::normalize::{a1, label_key, parse_amount, parse_code, Amount, SplitCodeState};
+use crate::read::Cell;
 use indexmap::IndexMap;
 use std::collections::{HashMap, HashSet};
-
-/// Header words of code columns in the tables clerks fill: one column or 类/款/项.
-const CODE_HEADER_WORDS: &[&str] = &[
-    "类",
-    "款",
-    "项",
-    "科目代码",
-    "科目编码",
-    "功能分类科目编码",
-    "经济分类科目编码",
-    "经济科目编码",
-    "科目名称",
-    "功能科目",
-    "项目",
-    "栏次",
-    "行次",
-];
 
 /// A definition column with the header texts that name it.
 struct DefCol<'f> {
@@ -37,6 +21,39 @@ struct DefCol<'f> {
     texts: HashSet<String>,
     /// Keys that must appear for a sheet column to be this one.
     leaf: Vec<String>,
+    /// Words of the vocabulary's synonym groups standing for a leaf key (决算数 for 金额),
+    /// a weaker match than the leaf itself.
+    syn: Vec<String>,
+}
+
+impl DefCol<'_> {
+    fn clone_shallow(&self) -> Self {
+        DefCol {
+            slot: self.slot,
+            col: self.col,
+            texts: self.texts.clone(),
+            leaf: self.leaf.clone(),
+            syn: self.syn.clone(),
+        }
+    }
+}
+
+/// The synonyms of a column's leaf keys, less any word that is itself the leaf of another
+/// column of the form (公开09表 has both 预算数 and 决算数: neither stands for the other).
+fn add_synonyms(rd: &Reader, defs: &mut [DefCol]) {
+    let leaves: HashSet<String> = defs.iter().flat_map(|d| d.leaf.iter().cloned()).collect();
+    for d in defs.iter_mut() {
+        let mut syn: Vec<String> = d
+            .leaf
+            .iter()
+            .flat_map(|k| rd.vocab.synonyms_of(k).iter().cloned())
+            .filter(|w| !leaves.contains(w))
+            .collect();
+        syn.sort();
+        syn.dedup();
+        d.texts.extend(syn.iter().cloned());
+        d.syn = syn;
+    }
 }
 
 fn keys_of(s: &str) -> Vec<String> {
@@ -93,6 +110,7 @@ fn def_columns<'f>(rd: &Reader<'f>, bi: usize, slot_base: usize) -> Vec<DefCol<'
                 col,
                 texts,
                 leaf,
+                syn: Vec::new(),
             });
         }
     }
@@ -118,6 +136,7 @@ fn continuation_columns<'f>(rd: &Reader<'f>, bi: usize, slot_base: usize) -> Vec
                 col,
                 texts: leaf.iter().cloned().collect(),
                 leaf,
+                syn: Vec::new(),
             });
         }
     }
@@ -162,6 +181,10 @@ fn row_keys(rd: &Reader, r: u32) -> Vec<String> {
         .collect()
 }
 
+fn row_has_number(rd: &Reader, r: u32) -> bool {
+    (0..rd.sheet.width()).any(|c| matches!(rd.sheet.get(r, c), Cell::Number(_)))
+}
+
 /// Keys of the cells that start in row `r`: a cell merged down from a row above belongs to
 /// that row (a header cell spanning two header rows is not a text of the lower one).
 fn own_keys(rd: &Reader, r: u32) -> Vec<String> {
@@ -175,7 +198,13 @@ fn own_keys(rd: &Reader, r: u32) -> Vec<String> {
 fn row_label_keys(rd: &Reader, blocks: &[usize]) -> HashSet<String> {
     let mut set = HashSet::new();
     for p in blocks.iter().flat_map(|&b| &rd.form.blocks[b].panels) {
-        for r in &p.rows {
+        // A panel with no label column prints its rows' labels, if at all, as a heading
+        // (公开09表's 财政拨款“三公”经费 over its one row): header text, not a row's label.
+        let labelled = p
+            .columns
+            .iter()
+            .any(|c| matches!(c.kind, ColKind::Label | ColKind::Line | ColKind::Code));
+        for r in p.rows.iter().filter(|_| labelled) {
             for l in r.label.iter().chain(r.aliases.iter()) {
                 set.insert(strip_ordinal(&label_key(l)));
             }
@@ -189,17 +218,27 @@ fn row_label_keys(rd: &Reader, blocks: &[usize]) -> HashSet<String> {
 
 pub(crate) use crate::normalize::strip_ordinal;
 
+/// How well definition column `d` fits a sheet column headed by `texts`: 0 when no leaf key
+/// (or, weaker, no synonym of one) heads it, else more for every header text they share.
+fn column_fit(d: &DefCol, texts: &HashSet<String>) -> u32 {
+    let base = if d.leaf.iter().any(|k| texts.contains(k)) {
+        10
+    } else if d.syn.iter().any(|k| texts.contains(k)) {
+        6
+    } else {
+        return 0;
+    };
+    base + d.texts.intersection(texts).count() as u32
+}
+
 /// Weighted ordered alignment of definition columns with sheet columns (an LCS where a
 /// pair scores by the header texts they share): returns the sheet column of each def column.
+/// Columns the order leaves apart are then paired where their whole header path agrees
+/// (公开09表 printed item by item, 预算数 | 决算数 under each, against the definition's
+/// 预算数 block then 决算数 block).
 fn align(defs: &[DefCol], sheet_texts: &[HashSet<String>]) -> Vec<Option<u16>> {
     let (n, m) = (defs.len(), sheet_texts.len());
-    let score = |i: usize, j: usize| -> u32 {
-        let d = &defs[i];
-        if !d.leaf.iter().any(|k| sheet_texts[j].contains(k)) {
-            return 0;
-        }
-        10 + d.texts.intersection(&sheet_texts[j]).count() as u32
-    };
+    let score = |i: usize, j: usize| column_fit(&defs[i], &sheet_texts[j]);
     let mut dp = vec![vec![0u32; m + 1]; n + 1];
     for i in (0..n).rev() {
         for j in (0..m).rev() {
@@ -222,7 +261,173 @@ fn align(defs: &[DefCol], sheet_texts: &[HashSet<String>]) -> Vec<Option<u16>> {
             j += 1;
         }
     }
+    pair_out_of_order(defs, sheet_texts, &mut out);
     out
+}
+
+/// Aligns side-by-side panels with the sheet's column groups, in order, one panel a group
+/// (a group starts at a key column — code, name, label, 行次 — after a non-key column): the
+/// real 公开06表 prints two groups for the definition's three panels, and a panel without a
+/// group of its own is read through the group whose rows name it (see `read_panel_row`).
+/// With one panel, or one group, the whole row is aligned at once.
+fn align_panels(rd: &Reader, defs: &[DefCol], sheet_texts: &[HashSet<String>]) -> Vec<Option<u16>> {
+    let mut slots: Vec<usize> = defs.iter().map(|d| d.slot).collect();
+    slots.dedup();
+    let groups = column_groups(rd, defs, sheet_texts);
+    if slots.len() < 2 || groups.len() < 2 {
+        return align(defs, sheet_texts);
+    }
+    // fit[s][g]: the alignment of panel s inside group g and its score.
+    let fits: Vec<Vec<(u32, Vec<Option<u16>>)>> = slots
+        .iter()
+        .map(|&slot| {
+            let own: Vec<usize> = (0..defs.len()).filter(|&i| defs[i].slot == slot).collect();
+            let panel_defs: Vec<&DefCol> = own.iter().map(|&i| &defs[i]).collect();
+            groups
+                .iter()
+                .map(|&(lo, hi)| {
+                    let inside: Vec<HashSet<String>> = (0..sheet_texts.len())
+                        .map(|c| {
+                            if (lo..hi).contains(&c) {
+                                sheet_texts[c].clone()
+                            } else {
+                                HashSet::new()
+                            }
+                        })
+                        .collect();
+                    let owned: Vec<DefCol> = panel_defs.iter().map(|d| d.clone_shallow()).collect();
+                    let m = align(&owned, &inside);
+                    let score = owned
+                        .iter()
+                        .zip(&m)
+                        .filter_map(|(d, m)| m.map(|c| column_fit(d, &inside[c as usize])))
+                        .sum();
+                    (score, m)
+                })
+                .collect()
+        })
+        .collect();
+    // best[s][g]: best total placing panels s.. in groups g.. in order.
+    let (np, ng) = (slots.len(), groups.len());
+    let mut best = vec![vec![0u32; ng + 1]; np + 1];
+    for si in (0..np).rev() {
+        for g in (0..ng).rev() {
+            let take = fits[si][g].0 + best[si + 1][g + 1];
+            best[si][g] = take.max(best[si + 1][g]).max(best[si][g + 1]);
+        }
+    }
+    let mut out = vec![None; defs.len()];
+    let (mut si, mut g) = (0, 0);
+    while si < np && g < ng {
+        let take = fits[si][g].0 + best[si + 1][g + 1];
+        if fits[si][g].0 > 0 && best[si][g] == take {
+            let own = (0..defs.len()).filter(|&i| defs[i].slot == slots[si]);
+            for (i, m) in own.zip(&fits[si][g].1) {
+                out[i] = *m;
+            }
+            si += 1;
+            g += 1;
+        } else if best[si][g] == best[si + 1][g] {
+            si += 1;
+        } else {
+            g += 1;
+        }
+    }
+    out
+}
+
+/// The sheet's column groups as (first, after-last) column: a group starts at a key column
+/// (one whose header names a code, name, label or 行次 column of the form, or a code header of
+/// the vocabulary) that follows a column holding a header and no key.
+fn column_groups(
+    rd: &Reader,
+    defs: &[DefCol],
+    sheet_texts: &[HashSet<String>],
+) -> Vec<(usize, usize)> {
+    let mut keys: HashSet<&String> = rd.vocab.code_headers.iter().collect();
+    for d in defs.iter().filter(|d| {
+        matches!(
+            d.col.kind,
+            ColKind::Code | ColKind::Name | ColKind::Label | ColKind::Line
+        )
+    }) {
+        keys.extend(d.leaf.iter().chain(&d.syn));
+    }
+    let is_key = |c: usize| sheet_texts[c].iter().any(|t| keys.contains(t));
+    let headed = |c: usize| !sheet_texts[c].is_empty();
+    let mut starts: Vec<usize> = Vec::new();
+    for c in 0..sheet_texts.len() {
+        let after_value = starts.is_empty()
+            || (0..c)
+                .rev()
+                .find(|&p| headed(p))
+                .is_some_and(|p| !is_key(p));
+        if is_key(c) && after_value {
+            starts.push(c);
+        }
+    }
+    starts
+        .iter()
+        .enumerate()
+        .map(|(i, &lo)| (lo, starts.get(i + 1).copied().unwrap_or(sheet_texts.len())))
+        .collect()
+}
+
+/// Pairs the definition columns the ordered alignment left without a sheet column with free
+/// sheet columns whose header path holds the leaf and another header text of theirs.
+fn pair_out_of_order(defs: &[DefCol], sheet_texts: &[HashSet<String>], out: &mut [Option<u16>]) {
+    let mut used: HashSet<u16> = out.iter().flatten().copied().collect();
+    for i in 0..defs.len() {
+        if out[i].is_some() {
+            continue;
+        }
+        let best = (0..sheet_texts.len() as u16)
+            .filter(|j| !used.contains(j))
+            .map(|j| (column_fit(&defs[i], &sheet_texts[j as usize]), j))
+            .filter(|(fit, _)| *fit >= 12)
+            .max_by_key(|(fit, j)| (*fit, std::cmp::Reverse(*j)));
+        if let Some((_, j)) = best {
+            out[i] = Some(j);
+            used.insert(j);
+        }
+    }
+}
+
+/// The 类 | 款 | 项 words of split code columns printed on the first data row, beside its
+/// 合计 (公开02表 as published: `类 | 款 | 项 | 合计 | 2946.25 …`): header texts of their
+/// columns, not values.
+fn take_level_words(rd: &mut Reader, r: u32, sheet_texts: &mut [HashSet<String>]) {
+    let levels: Vec<u16> = (0..sheet_texts.len() as u16)
+        .filter(|&c| {
+            rd.text_key(r, c)
+                .is_some_and(|k| matches!(k.as_str(), "类" | "款" | "项"))
+        })
+        .collect();
+    if levels.len() < 2 {
+        return;
+    }
+    for c in levels {
+        if let Some(k) = rd.text_key(r, c) {
+            sheet_texts[c as usize].insert(k);
+        }
+        rd.consume(r, c);
+    }
+}
+
+/// Sheet columns as alignment sees them: the 款 and 项 columns of a split code are part of
+/// the code column headed over the 类 one (a header 科目编码 over 类 | 款 is one code column,
+/// not two), so they name nothing of their own.
+fn without_lower_levels(sheet_texts: &[HashSet<String>]) -> Vec<HashSet<String>> {
+    sheet_texts
+        .iter()
+        .map(|t| {
+            if t.contains("款") || t.contains("项") && !t.contains("项目") {
+                HashSet::new()
+            } else {
+                t.clone()
+            }
+        })
+        .collect()
 }
 
 /// Where each panel's codes are read from in the sheet.
@@ -230,7 +435,8 @@ fn align(defs: &[DefCol], sheet_texts: &[HashSet<String>]) -> Vec<Option<u16>> {
 enum CodeSource {
     None,
     Single(u16),
-    Split(u16, u16, u16),
+    /// 类, 款 and (for function codes) 项 columns.
+    Split(u16, u16, Option<u16>),
 }
 
 pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
@@ -249,11 +455,14 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
             });
         }
     }
-    let defs = def_columns(rd, bi, 0);
+    let mut defs = def_columns(rd, bi, 0);
+    add_synonyms(rd, &mut defs);
     let mut cont_defs = Vec::new();
     let mut base = form.blocks[bi].panels.len();
     for &b in &parts[1..] {
-        cont_defs.push(continuation_columns(rd, b, base));
+        let mut cont = continuation_columns(rd, b, base);
+        add_synonyms(rd, &mut cont);
+        cont_defs.push(cont);
         base += form.blocks[b].panels.len();
     }
     // Every header text of the block is a header text, over a defined column or not (a label
@@ -269,11 +478,11 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         )
         .collect();
     // Header words any 科目 table may use for its code columns, whatever the definition says.
-    all_texts.extend(CODE_HEADER_WORDS.iter().map(|w| w.to_string()));
+    all_texts.extend(rd.vocab.code_headers.iter().cloned());
     let leaf_keys: HashSet<String> = defs
         .iter()
         .chain(cont_defs.iter().flatten())
-        .flat_map(|d| d.leaf.iter().cloned())
+        .flat_map(|d| d.leaf.iter().chain(&d.syn).cloned())
         .collect();
     let row_labels = row_label_keys(rd, &parts);
     let height = rd.sheet.height();
@@ -292,10 +501,18 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
     };
     // 2. Header rows: above the anchor while they name parent headers, below it while every
     //    cell is a header text or a 栏次 mark.
+    // Between the lines above the table and the anchor, a row of texts is a header row too,
+    // whatever its words (公开08表 printed with 07's columns: 年初结转和结余 | 本年收入 …); the
+    // columns it names that the form lacks hold strays, if anything.
     let mut first = anchor;
     while first > start {
         let keys = row_keys(rd, first - 1);
-        if !keys.is_empty() && keys.iter().all(|k| all_texts.contains(k)) {
+        let texts_only = !keys.is_empty() && !row_has_number(rd, first - 1);
+        if texts_only
+            && keys
+                .iter()
+                .any(|k| all_texts.contains(k) || !row_labels.contains(k))
+        {
             first -= 1;
         } else {
             break;
@@ -324,7 +541,7 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
     }
     // 3. Align sheet columns with definition columns by their header texts.
     let width = rd.sheet.width().max(1);
-    let sheet_texts: Vec<HashSet<String>> = (0..width)
+    let mut sheet_texts: Vec<HashSet<String>> = (0..width)
         .map(|c| {
             (first..data_start)
                 .filter_map(|r| rd.text_key(r, c))
@@ -335,7 +552,8 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
                 .collect()
         })
         .collect();
-    let mapping = align(&defs, &sheet_texts);
+    take_level_words(rd, data_start, &mut sheet_texts);
+    let mapping = align_panels(rd, &defs, &without_lower_levels(&sheet_texts));
     // Where the header block's columns start in the definition's layout and in the sheet, to
     // place the continuing blocks' columns that no header text names.
     let placed: Vec<(u16, u16, u16)> = defs
@@ -355,7 +573,10 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
     for (ci, cdefs) in cont_defs.iter().enumerate() {
         let b = &form.blocks[parts[ci + 1]];
         let first_slot = cdefs.first().map_or(0, |d| d.slot);
-        for (d, m) in cdefs.iter().zip(align(cdefs, &sheet_texts)) {
+        for (d, m) in cdefs
+            .iter()
+            .zip(align(cdefs, &without_lower_levels(&sheet_texts)))
+        {
             let p = d.slot - first_slot;
             let pos = b.panel_offset(p) + b.panels[p].column_offset(&d.col.id).unwrap_or(0);
             let by_position = placed
@@ -428,7 +649,9 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         let keys = row_keys(rd, r);
         if keys.is_empty() {
             empty_run += 1;
-            if empty_run >= 3 {
+            // A table printed from a PDF keeps the empty ruled rows of a table without data
+            // (公开07/08表), its 合计 row at the bottom.
+            if empty_run >= 12 {
                 break;
             }
             r += 1;
@@ -464,16 +687,25 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         let mut any = false;
         for &part in &part_order {
             for si in (0..slots.len()).filter(|&si| slots[si].part == part) {
-                any |= read_panel_row(
-                    rd,
-                    si,
-                    slots[si].panel,
-                    r,
-                    &col_of,
-                    code_sources[si],
-                    &mut split_state[si],
-                    &mut list_counter[si],
-                );
+                // A row of another panel laid out alike (公开06表's 310 in the 公用经费 group,
+                // 支出 lines stacked under 收入) is read through this panel's columns.
+                let panels = std::iter::once(si).chain(alike_panels(&slots, si));
+                for pj in panels.collect::<Vec<_>>() {
+                    let got = read_panel_row(
+                        rd,
+                        si,
+                        slots[pj].panel,
+                        r,
+                        &col_of,
+                        code_sources[si],
+                        &mut split_state[si],
+                        &mut list_counter[si],
+                    );
+                    any |= got;
+                    if got {
+                        break;
+                    }
+                }
             }
             if any {
                 break;
@@ -509,6 +741,20 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         }
     }
     end.max(r.min(height))
+}
+
+/// The other fixed-row panels of slot `si`'s block whose columns are the same as its own.
+fn alike_panels(slots: &[Slot], si: usize) -> Vec<usize> {
+    let fixed = |p: &Panel| p.coded.is_none() && p.list.is_none();
+    let ids = |p: &Panel| p.columns.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+    let me = slots[si].panel;
+    if !fixed(me) {
+        return Vec::new();
+    }
+    (0..slots.len())
+        .filter(|&j| j != si && slots[j].part == slots[si].part)
+        .filter(|&j| fixed(slots[j].panel) && ids(slots[j].panel) == ids(me))
+        .collect()
 }
 
 /// Labels of the blocks after `bi` (grid labels, header texts, fixed row labels): a table's
@@ -576,8 +822,9 @@ fn code_source(
         (lo.saturating_sub(1)..hi.min(sheet_texts.len() as u16))
             .find(|&c| sheet_texts[c as usize].contains(k))
     };
-    if let (Some(a), Some(b), Some(c)) = (find("类"), find("款"), find("项")) {
-        if a < b && b < c {
+    if let (Some(a), Some(b)) = (find("类"), find("款")) {
+        let c = find("项").filter(|&c| b < c);
+        if a < b {
             return CodeSource::Split(a, b, c);
         }
     }
@@ -604,7 +851,8 @@ fn read_code(rd: &Reader, r: u32, src: CodeSource, state: &mut SplitCodeState) -
         CodeSource::None => None,
         CodeSource::Single(c) => parse_code(rd.sheet.get(r, c)),
         CodeSource::Split(a, b, c) => {
-            state.next(rd.sheet.get(r, a), rd.sheet.get(r, b), rd.sheet.get(r, c))
+            let xiang = c.map_or(&Cell::Empty, |c| rd.sheet.get(r, c));
+            state.next(rd.sheet.get(r, a), rd.sheet.get(r, b), xiang)
         }
     }
 }
@@ -613,7 +861,7 @@ fn code_cells(src: CodeSource) -> Vec<u16> {
     match src {
         CodeSource::None => vec![],
         CodeSource::Single(c) => vec![c],
-        CodeSource::Split(a, b, c) => vec![a, b, c],
+        CodeSource::Split(a, b, c) => [a, b].into_iter().chain(c).collect(),
     }
 }
 
@@ -858,12 +1106,58 @@ fn identify_fixed(
     }
     let want = strip_ordinal(&label);
     let want_bare = strip_parens(&want);
-    free.iter()
-        .find(|x| {
-            names(x).iter().any(|k| {
-                let k = strip_ordinal(k);
-                k == want || strip_parens(&k) == want_bare
-            })
+    let same = free.iter().find(|x| {
+        names(x).iter().any(|k| {
+            let k = strip_ordinal(k);
+            k == want || strip_parens(&k) == want_bare
         })
-        .map(|x| x.id.clone())
+    });
+    if let Some(x) = same {
+        return Some(x.id.clone());
+    }
+    let keys: Vec<(usize, Vec<String>)> = free
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (i, names(x).iter().map(|k| strip_ordinal(k)).collect()))
+        .collect();
+    closest_label(&want, &keys, &rd.vocab.label_endings).map(|i| free[i].id.clone())
+}
+
+/// The one row whose label `want` abbreviates (an ending of the vocabulary left out:
+/// 社会保障和就业 for 社会保障和就业支出) or resembles closely (three in four characters, net
+/// of what differs); None when none does or two do equally.
+pub(crate) fn closest_label(
+    want: &str,
+    rows: &[(usize, Vec<String>)],
+    endings: &[String],
+) -> Option<usize> {
+    let abbreviates = |k: &String| endings.iter().any(|e| format!("{want}{e}") == *k);
+    let short: Vec<usize> = rows
+        .iter()
+        .filter(|(_, ks)| ks.iter().any(abbreviates))
+        .map(|(i, _)| *i)
+        .collect();
+    if let [one] = short[..] {
+        return Some(one);
+    }
+    let want_len = want.chars().count() as i32;
+    let mut scored: Vec<(i32, usize)> = rows
+        .iter()
+        .filter_map(|(i, ks)| {
+            ks.iter()
+                .filter_map(|k| {
+                    let len = k.chars().count() as i32;
+                    let fit = super::title_fit(want, k);
+                    (len >= 4 && fit * 4 >= len * 3 && want_len * 2 <= len * 3 + 4).then_some(fit)
+                })
+                .max()
+                .map(|fit| (fit, *i))
+        })
+        .collect();
+    scored.sort_by_key(|(fit, _)| std::cmp::Reverse(*fit));
+    match scored[..] {
+        [(best, i), (next, _), ..] if best > next => Some(i),
+        [(_, i)] => Some(i),
+        _ => None,
+    }
 }

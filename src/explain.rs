@@ -1,0 +1,201 @@
+//! `explain`: how a workbook was read — per sheet the form it was taken for and why, every
+//! logical cell with the address it was read from, the cells read as the form's own words,
+//! and the values left outside the form — so a clerk whose workbook is misread sees where.
+
+use crate::expr::Val;
+use crate::form::Catalog;
+use crate::model::FormData;
+use crate::normalize::a1;
+use crate::read::read_workbook;
+use crate::recognize::{recognize_workbook, Outcome, Recognized};
+use serde::Serialize;
+use std::path::Path;
+
+#[derive(Debug, Serialize)]
+pub struct FileExplained {
+    pub path: String,
+    pub sheets: Vec<SheetExplained>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SheetExplained {
+    pub sheet: String,
+    /// The form id, or null for a sheet no form was recognised in.
+    pub form: Option<String>,
+    pub table_no: Option<String>,
+    /// Why the sheet was taken for the form, or why it was skipped.
+    pub why: String,
+    pub cells: Vec<CellExplained>,
+    /// Cells read as the form's own words (title, unit line, header, labels, codes, notes).
+    pub words: Vec<String>,
+    pub strays: Vec<StrayExplained>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CellExplained {
+    /// The logical cell (`L27.amount`, `201.c1`, `fund_rate`).
+    pub key: String,
+    /// The row's label or 科目名称 and the column's label, as people name the cell.
+    pub name: String,
+    pub address: String,
+    pub value: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StrayExplained {
+    pub address: String,
+    pub text: String,
+}
+
+/// Read a file and say how every sheet was read.
+pub fn explain_file(catalog: &Catalog, path: &Path) -> FileExplained {
+    let shown = path.display().to_string();
+    let wb = match read_workbook(path) {
+        Ok(wb) => wb,
+        Err(e) => {
+            return FileExplained {
+                path: shown,
+                sheets: vec![],
+                error: Some(e.to_string()),
+            }
+        }
+    };
+    let sheets = recognize_workbook(catalog, &wb)
+        .into_iter()
+        .map(|o| match o {
+            Outcome::Form(rec) => explain_form(&rec),
+            Outcome::Skipped { sheet, reason } => SheetExplained {
+                sheet,
+                form: None,
+                table_no: None,
+                why: reason,
+                cells: vec![],
+                words: vec![],
+                strays: vec![],
+            },
+        })
+        .collect();
+    FileExplained {
+        path: shown,
+        sheets,
+        error: None,
+    }
+}
+
+fn explain_form(rec: &Recognized) -> SheetExplained {
+    SheetExplained {
+        sheet: rec.data.sheet.clone().unwrap_or_default(),
+        form: Some(rec.form.id.clone()),
+        table_no: Some(rec.form.table_no.clone()),
+        why: rec.why.clone(),
+        cells: read_cells(rec),
+        words: rec.words.iter().map(|&(r, c)| a1(r, c)).collect(),
+        strays: rec
+            .data
+            .strays
+            .iter()
+            .map(|s| StrayExplained {
+                address: s.cell.clone(),
+                text: s.text.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// Every logical cell that holds a value, with where it was read from, in reading order.
+fn read_cells(rec: &Recognized) -> Vec<CellExplained> {
+    let data = &rec.data;
+    data.origin
+        .iter()
+        .filter(|(key, _)| !key.ends_with("#row"))
+        .filter_map(|(key, address)| {
+            let (value, name) = value_of(rec, data, key)?;
+            (value != Val::Blank).then(|| CellExplained {
+                key: key.clone(),
+                name,
+                address: address.clone(),
+                value: shown(&value),
+            })
+        })
+        .collect()
+}
+
+/// The value of a logical cell and how people name it; None for an origin that is a row's.
+fn value_of(rec: &Recognized, data: &FormData, key: &str) -> Option<(Val, String)> {
+    if let Some(v) = data.grid.get(key) {
+        return Some((v.clone(), key.to_string()));
+    }
+    let (row_key, col) = key.rsplit_once('.')?;
+    let row = data.row(row_key)?;
+    let col_label = rec
+        .form
+        .blocks
+        .iter()
+        .flat_map(|b| &b.panels)
+        .filter(|p| p.id == row.panel)
+        .flat_map(|p| &p.columns)
+        .find(|c| c.id == col)
+        .and_then(|c| c.label.clone())
+        .unwrap_or_else(|| col.to_string());
+    let row_label = row.label.clone().unwrap_or_else(|| row_key.to_string());
+    Some((row.get(col), format!("{row_label}·{col_label}")))
+}
+
+/// The explanation as text for people.
+pub fn render_text(files: &[FileExplained]) -> String {
+    let mut out = String::new();
+    for f in files {
+        out.push_str(&format!("== {}\n", f.path));
+        if let Some(e) = &f.error {
+            out.push_str(&format!("  无法读取：{e}\n"));
+            continue;
+        }
+        for s in &f.sheets {
+            render_sheet(&mut out, s);
+        }
+    }
+    out
+}
+
+fn render_sheet(out: &mut String, s: &SheetExplained) {
+    let Some(no) = &s.table_no else {
+        out.push_str(&format!(
+            "工作表“{}”：未识别为任何表格（{}）\n",
+            s.sheet, s.why
+        ));
+        return;
+    };
+    out.push_str(&format!("工作表“{}”：认定为{no}（{}）\n", s.sheet, s.why));
+    out.push_str(&format!("  读到的数值 {} 个：\n", s.cells.len()));
+    for c in &s.cells {
+        out.push_str(&format!("    {:<6} {}  = {}\n", c.address, c.name, c.value));
+    }
+    out.push_str(&format!(
+        "  作为标题、表头、行名、代码或注释读取的单元格 {} 个\n",
+        s.words.len()
+    ));
+    if s.strays.is_empty() {
+        out.push_str("  表外内容：无\n");
+    } else {
+        out.push_str(&format!(
+            "  表外内容 {} 处（已保留，未参与审核）：\n",
+            s.strays.len()
+        ));
+        for st in &s.strays {
+            out.push_str(&format!("    {:<6} “{}”\n", st.address, st.text));
+        }
+    }
+}
+
+/// A value as the sheet showed it.
+fn shown(v: &Val) -> String {
+    match v {
+        Val::Blank => String::new(),
+        Val::Nothing => "——".into(),
+        Val::Num(d) => d.normalize().to_string(),
+        Val::Text(t) => t.clone(),
+        Val::Bool(b) => if *b { "是" } else { "否" }.into(),
+    }
+}

@@ -1,0 +1,139 @@
+//! The shared words of `templates/vocabulary.toml`: header synonyms, code-column headers,
+//! unit-line labels, money units and droppable label endings, as comparison keys.
+
+use super::compile::DefError;
+use crate::normalize::label_key;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// The built-in vocabulary, used when a `--templates` folder brings none.
+pub const BUILT_IN: &str = include_str!("../../templates/vocabulary.toml");
+/// The file name the catalogue reads the vocabulary from.
+pub const FILE_NAME: &str = "vocabulary.toml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VocabularyFile {
+    code_headers: Vec<String>,
+    column_synonyms: Vec<Vec<String>>,
+    unit_labels: Vec<String>,
+    money_units: Vec<MoneyUnitDef>,
+    label_endings: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MoneyUnitDef {
+    name: String,
+    in_wan: String,
+}
+
+/// A money unit a workbook may state, with what one of it is in 万元.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MoneyUnit {
+    pub name: String,
+    pub in_wan: Decimal,
+}
+
+/// The vocabulary as comparison keys ([`label_key`]).
+#[derive(Debug, Clone, Default)]
+pub struct Vocabulary {
+    pub code_headers: Vec<String>,
+    /// Key → the other keys of its synonym groups.
+    synonyms: HashMap<String, Vec<String>>,
+    pub unit_labels: Vec<String>,
+    /// Longest name first, so "千元" is found before "元".
+    pub money_units: Vec<MoneyUnit>,
+    pub label_endings: Vec<String>,
+}
+
+impl Vocabulary {
+    pub fn parse(file: &str, text: &str) -> Result<Vocabulary, DefError> {
+        let err = |message: String| DefError {
+            file: file.to_string(),
+            form: "-".into(),
+            field: "vocabulary".into(),
+            message,
+        };
+        let def: VocabularyFile =
+            toml::from_str(text).map_err(|e| err(format!("词表格式有误：{e}")))?;
+        let mut synonyms: HashMap<String, Vec<String>> = HashMap::new();
+        for group in &def.column_synonyms {
+            let keys: Vec<String> = group.iter().map(|w| label_key(w)).collect();
+            for k in &keys {
+                let others = synonyms.entry(k.clone()).or_default();
+                others.extend(keys.iter().filter(|o| *o != k).cloned());
+            }
+        }
+        let mut money_units = Vec::new();
+        for m in &def.money_units {
+            let in_wan: Decimal = m.in_wan.parse().map_err(|_| {
+                err(format!(
+                    "金额单位“{}”的折算值“{}”不是数字",
+                    m.name, m.in_wan
+                ))
+            })?;
+            money_units.push(MoneyUnit {
+                name: label_key(&m.name),
+                in_wan,
+            });
+        }
+        money_units.sort_by_key(|m| std::cmp::Reverse(m.name.chars().count()));
+        Ok(Vocabulary {
+            code_headers: def.code_headers.iter().map(|w| label_key(w)).collect(),
+            synonyms,
+            unit_labels: def.unit_labels.iter().map(|w| label_key(w)).collect(),
+            money_units,
+            label_endings: def.label_endings.iter().map(|w| label_key(w)).collect(),
+        })
+    }
+
+    pub fn built_in() -> Vocabulary {
+        Vocabulary::parse(FILE_NAME, BUILT_IN).expect("the built-in vocabulary parses")
+    }
+
+    /// The words standing for `key` in column headers (not `key` itself).
+    pub fn synonyms_of(&self, key: &str) -> &[String] {
+        self.synonyms.get(key).map_or(&[], Vec::as_slice)
+    }
+
+    /// The money unit a text names after "单位" ("金额单位：元", "单位：千元", "单位:万元").
+    pub fn money_unit_in(&self, key: &str) -> Option<&MoneyUnit> {
+        let (_, after) = key.rsplit_once("单位:")?;
+        let after = after.trim_start_matches(':');
+        self.money_units.iter().find(|m| after.starts_with(&m.name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_vocabulary_parses_and_groups_synonyms() {
+        let v = Vocabulary::built_in();
+        assert!(v.synonyms_of("决算数").contains(&"金额".to_string()));
+        assert!(v.synonyms_of("金额").contains(&"决算数".to_string()));
+        assert!(v.synonyms_of("无此词").is_empty());
+        assert!(v.code_headers.contains(&"科目编码".to_string()));
+    }
+
+    #[test]
+    fn money_units_are_found_after_their_label() {
+        let v = Vocabulary::built_in();
+        let unit = |t: &str| v.money_unit_in(&label_key(t)).map(|m| m.in_wan.to_string());
+        assert_eq!(unit("金额单位：元"), Some("0.0001".into()));
+        assert_eq!(unit("单位：千元"), Some("0.1".into()));
+        assert_eq!(unit("公开01表 单位：万元"), Some("1".into()));
+        assert_eq!(unit("单位：美元"), None);
+        assert_eq!(unit("编制单位：某某中心"), None);
+    }
+
+    #[test]
+    fn a_bad_vocabulary_is_refused_with_its_file() {
+        let e = Vocabulary::parse("x.toml", "code_headers = 1").unwrap_err();
+        assert_eq!(e.file, "x.toml");
+        assert!(e.message.contains("词表"));
+    }
+}
