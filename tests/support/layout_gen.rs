@@ -15,7 +15,211 @@ use fiscalform::model::FormData;
 use fiscalform::normalize::a1;
 use fiscalform::read::{Cell, Format, Merge, Sheet, Workbook};
 use rust_decimal::Decimal;
+use std::collections::BTreeSet;
 use std::path::PathBuf;
+use std::str::FromStr;
+
+/// (form id, variation) pairs recognition does not read back yet: the variation alone, on
+/// that form, gives other logical values (or loses a value). The test fails when a listed
+/// pair reads back (remove it: the combinations then cover it) and when a pair not listed
+/// fails.
+pub const KNOWN_GAPS: &[(&str, &str)] = &[
+    ("budget-01", "other-ordinals+abbreviated-labels"),
+    ("budget-10", "columns-reordered"),
+    ("final-01", "no-line-column+abbreviated-labels"),
+    ("final-04", "no-line-column+abbreviated-labels"),
+    ("final-04", "no-line-column+other-ordinals"),
+    ("budget-01", "continued-on-next-sheet"),
+    ("budget-01", "money-thousand"),
+    ("budget-01", "money-yuan"),
+    ("budget-01", "stacked"),
+    ("budget-01", "two-sheets"),
+    ("budget-01", "unit-label"),
+    ("budget-02", "continued-on-next-sheet"),
+    ("budget-02", "money-thousand"),
+    ("budget-02", "money-yuan"),
+    ("budget-02", "unit-label"),
+    ("budget-03", "continued-on-next-sheet"),
+    ("budget-03", "money-thousand"),
+    ("budget-03", "money-yuan"),
+    ("budget-03", "total-on-sub-header"),
+    ("budget-03", "unit-label"),
+    ("budget-04", "abbreviated-labels"),
+    ("budget-04", "continued-on-next-sheet"),
+    ("budget-04", "header-synonyms"),
+    ("budget-04", "money-thousand"),
+    ("budget-04", "money-yuan"),
+    ("budget-04", "stacked"),
+    ("budget-04", "two-sheets"),
+    ("budget-04", "unit-label"),
+    ("budget-05", "continued-on-next-sheet"),
+    ("budget-05", "money-thousand"),
+    ("budget-05", "money-yuan"),
+    ("budget-05", "total-on-sub-header"),
+    ("budget-05", "unit-label"),
+    ("budget-06", "code-with-name"),
+    ("budget-06", "continued-on-next-sheet"),
+    ("budget-06", "indented-names"),
+    ("budget-06", "money-thousand"),
+    ("budget-06", "money-yuan"),
+    ("budget-06", "unit-label"),
+    ("budget-07", "columns-reordered"),
+    ("budget-07", "money-thousand"),
+    ("budget-07", "money-yuan"),
+    ("budget-07", "unit-label"),
+    ("budget-08", "money-thousand"),
+    ("budget-08", "money-yuan"),
+    ("budget-08", "unit-label"),
+    ("budget-09", "columns-reordered"),
+    ("budget-09", "money-thousand"),
+    ("budget-09", "money-yuan"),
+    ("budget-09", "unit-label"),
+    ("budget-10", "continued-on-next-sheet"),
+    ("budget-10", "money-thousand"),
+    ("budget-10", "money-yuan"),
+    ("budget-10", "repeated-header"),
+    ("budget-10", "unit-label"),
+    ("final-01", "continued-on-next-sheet"),
+    ("final-01", "header-synonyms"),
+    ("final-01", "money-thousand"),
+    ("final-01", "money-yuan"),
+    ("final-01", "stacked"),
+    ("final-01", "two-sheets"),
+    ("final-01", "unit-label"),
+    ("final-02", "code-with-name"),
+    ("final-02", "continued-on-next-sheet"),
+    ("final-02", "header-synonyms"),
+    ("final-02", "indented-names"),
+    ("final-02", "money-thousand"),
+    ("final-02", "money-yuan"),
+    ("final-02", "unit-label"),
+    ("final-03", "code-with-name"),
+    ("final-03", "continued-on-next-sheet"),
+    ("final-03", "header-synonyms"),
+    ("final-03", "indented-names"),
+    ("final-03", "money-thousand"),
+    ("final-03", "money-yuan"),
+    ("final-03", "unit-label"),
+    ("final-04", "continued-on-next-sheet"),
+    ("final-04", "header-synonyms"),
+    ("final-04", "money-thousand"),
+    ("final-04", "money-yuan"),
+    ("final-04", "stacked"),
+    ("final-04", "two-sheets"),
+    ("final-04", "unit-label"),
+    ("final-05", "code-with-name"),
+    ("final-05", "continued-on-next-sheet"),
+    ("final-05", "indented-names"),
+    ("final-05", "money-thousand"),
+    ("final-05", "money-yuan"),
+    ("final-05", "unit-label"),
+    ("final-06", "continued-on-next-sheet"),
+    ("final-06", "header-synonyms"),
+    ("final-06", "money-thousand"),
+    ("final-06", "money-yuan"),
+    ("final-06", "stacked"),
+    ("final-06", "two-sheets"),
+    ("final-06", "unit-label"),
+    ("final-07", "unit-label"),
+    ("final-08", "code-with-name"),
+    ("final-08", "indented-names"),
+    ("final-08", "unit-label"),
+    ("final-09", "money-thousand"),
+    ("final-09", "money-yuan"),
+    ("final-09", "unit-label"),
+    ("perf-base", "continued-on-next-sheet"),
+    ("perf-dept", "columns-reordered"),
+    ("perf-dept", "continued-on-next-sheet"),
+    ("perf-dept", "repeated-header"),
+    ("perf-project", "columns-reordered"),
+    ("perf-project", "continued-on-next-sheet"),
+    ("perf-project", "repeated-header"),
+];
+
+/// A fixture's sheets as the library reads them, built in memory.
+pub fn fixture_book(name: &str) -> Workbook {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    let g = crate::grid::load(&path);
+    let sheets = g
+        .sheets
+        .iter()
+        .map(|s| {
+            let cells = s.rows.iter().enumerate().flat_map(|(r, row)| {
+                row.iter().enumerate().map(move |(c, cell)| {
+                    let v = match cell {
+                        crate::grid::GridCell::Empty => Cell::Empty,
+                        crate::grid::GridCell::Number(n) => {
+                            Cell::Number(Decimal::from_str(n).unwrap())
+                        }
+                        crate::grid::GridCell::Text(t) => Cell::Text(t.clone()),
+                    };
+                    (r as u32, c as u16, v)
+                })
+            });
+            let merges = s
+                .merges
+                .iter()
+                .map(|&(a, b, c, d)| fiscalform::read::Merge {
+                    first_row: a,
+                    first_col: b,
+                    last_row: c,
+                    last_col: d,
+                })
+                .collect();
+            Sheet::from_cells(s.name.clone(), cells, merges)
+        })
+        .collect();
+    Workbook {
+        path,
+        format: Format::Xlsx,
+        sheets,
+    }
+}
+
+/// A combination's name: `a+b`, `plain` for none.
+pub fn names(vs: &[Variation]) -> String {
+    if vs.is_empty() {
+        return "plain".into();
+    }
+    vs.iter().map(|v| v.name()).collect::<Vec<_>>().join("+")
+}
+
+/// The variations a KNOWN_GAPS entry names (`a` or `a+b`).
+pub fn parse_names(spec: &str) -> Vec<Variation> {
+    spec.split('+')
+        .filter(|n| *n != "plain")
+        .map(|n| Variation::from_name(n).unwrap_or_else(|| panic!("unknown variation {n}")))
+        .collect()
+}
+
+/// KNOWN_GAPS with each combination's name in canonical order.
+pub fn known_gaps() -> BTreeSet<(String, String)> {
+    KNOWN_GAPS
+        .iter()
+        .map(|(f, v)| (f.to_string(), names(&parse_names(v))))
+        .collect()
+}
+
+/// A seeded combination of variations that read back on `form` today (none listed in
+/// KNOWN_GAPS, alone or together), rendered: for tests that need layouts that pass.
+pub fn passing_layout(form: &Form, data: &FormData, most: usize, seed: u64) -> Rendered {
+    let gaps: Vec<Vec<Variation>> = known_gaps()
+        .into_iter()
+        .filter(|(f, _)| *f == form.id)
+        .map(|(_, spec)| parse_names(&spec))
+        .collect();
+    let pool: Vec<Variation> = Variation::ALL
+        .into_iter()
+        .filter(|v| !gaps.contains(&vec![*v]))
+        .collect();
+    let mut vs = pick(form, &pool, most, seed);
+    while let Some(g) = gaps.iter().find(|g| g.iter().all(|v| vs.contains(v))) {
+        vs.retain(|v| *v != g[0]);
+    }
+    render(form, data, &vs, seed)
+}
 
 /// One way a real layout differs from the template's. Each is a transformation of a
 /// rendering; a layout combines several.
