@@ -169,13 +169,27 @@ fn check_rendering(case: &Case, r: &Rendered, rec: &Recognized) -> Result<(), Ve
         .filter(|(f, _)| f.id == case.form.id)
         .map(|(_, d)| d)
         .collect();
+    let copies = if r.variations.contains(&Variation::SeveralInOneSheet) {
+        2
+    } else {
+        1
+    };
     match read.as_slice() {
-        [one] => problems.extend(differences(&case.data, one)),
+        [one] if copies == 1 => problems.extend(differences(&case.data, one)),
+        several if several.len() == copies => {
+            for one in several {
+                problems.extend(differences(&case.data, one));
+            }
+        }
         [] => {
             let seen: Vec<&str> = rec.forms.iter().map(|(f, _)| f.id.as_str()).collect();
             problems.push(format!("{} not recognised (found {seen:?})", case.form.id));
         }
-        more => problems.push(format!("{} read {} times", case.form.id, more.len())),
+        other => problems.push(format!(
+            "{} read {} times, drawn {copies} times",
+            case.form.id,
+            other.len()
+        )),
     }
     if problems.is_empty() {
         Ok(())

@@ -24,14 +24,10 @@ use std::str::FromStr;
 /// pair reads back (remove it: the combinations then cover it) and when a pair not listed
 /// fails.
 pub const KNOWN_GAPS: &[(&str, &str)] = &[
-    ("budget-01", "other-ordinals+abbreviated-labels"),
-    ("budget-10", "columns-reordered"),
-    ("final-01", "no-line-column+abbreviated-labels"),
-    ("final-04", "no-line-column+abbreviated-labels"),
-    ("final-04", "no-line-column+other-ordinals"),
     ("budget-01", "continued-on-next-sheet"),
     ("budget-01", "money-thousand"),
     ("budget-01", "money-yuan"),
+    ("budget-01", "other-ordinals+abbreviated-labels"),
     ("budget-01", "stacked"),
     ("budget-01", "two-sheets"),
     ("budget-01", "unit-label"),
@@ -74,6 +70,7 @@ pub const KNOWN_GAPS: &[(&str, &str)] = &[
     ("budget-09", "money-thousand"),
     ("budget-09", "money-yuan"),
     ("budget-09", "unit-label"),
+    ("budget-10", "columns-reordered"),
     ("budget-10", "continued-on-next-sheet"),
     ("budget-10", "money-thousand"),
     ("budget-10", "money-yuan"),
@@ -83,6 +80,7 @@ pub const KNOWN_GAPS: &[(&str, &str)] = &[
     ("final-01", "header-synonyms"),
     ("final-01", "money-thousand"),
     ("final-01", "money-yuan"),
+    ("final-01", "no-line-column+abbreviated-labels"),
     ("final-01", "stacked"),
     ("final-01", "two-sheets"),
     ("final-01", "unit-label"),
@@ -104,6 +102,8 @@ pub const KNOWN_GAPS: &[(&str, &str)] = &[
     ("final-04", "header-synonyms"),
     ("final-04", "money-thousand"),
     ("final-04", "money-yuan"),
+    ("final-04", "no-line-column+abbreviated-labels"),
+    ("final-04", "no-line-column+other-ordinals"),
     ("final-04", "stacked"),
     ("final-04", "two-sheets"),
     ("final-04", "unit-label"),
@@ -117,15 +117,19 @@ pub const KNOWN_GAPS: &[(&str, &str)] = &[
     ("final-06", "header-synonyms"),
     ("final-06", "money-thousand"),
     ("final-06", "money-yuan"),
+    ("final-06", "one-list"),
     ("final-06", "stacked"),
+    ("final-06", "two-blocks"),
     ("final-06", "two-sheets"),
     ("final-06", "unit-label"),
     ("final-07", "unit-label"),
     ("final-08", "code-with-name"),
     ("final-08", "indented-names"),
     ("final-08", "unit-label"),
+    ("final-09", "budget-actual-rows"),
     ("final-09", "money-thousand"),
     ("final-09", "money-yuan"),
+    ("final-09", "pairs-under-items"),
     ("final-09", "unit-label"),
     ("perf-base", "continued-on-next-sheet"),
     ("perf-dept", "columns-reordered"),
@@ -134,6 +138,7 @@ pub const KNOWN_GAPS: &[(&str, &str)] = &[
     ("perf-project", "columns-reordered"),
     ("perf-project", "continued-on-next-sheet"),
     ("perf-project", "repeated-header"),
+    ("perf-project", "several-in-one-sheet"),
 ];
 
 /// A fixture's sheets as the library reads them, built in memory.
@@ -259,6 +264,17 @@ pub enum Variation {
     NoSideLabel,
     /// Two value columns of a list table in the other order.
     ColumnsReordered,
+    /// Panels of 科目 rows (公开06表's three) as one vertical list under one header.
+    OneList,
+    /// The second and later panels of 科目 rows joined into one: two blocks side by side
+    /// (公开06表: 人员经费 | 公用经费).
+    TwoBlocks,
+    /// 预算数 and 决算数 as the lowest header level, under each item (公开09表 as published).
+    PairsUnderItems,
+    /// 预算数 and 决算数 as two rows under one header of items (公开09表).
+    BudgetActualRows,
+    /// Two copies of a repeatable form (项目支出绩效自评表) one after another in one sheet.
+    SeveralInOneSheet,
     /// The unit line says 编制单位： / 填报单位： / 单位名称： instead of the form's label.
     UnitLabel,
     /// 表号 and the money unit in one cell.
@@ -286,7 +302,7 @@ pub enum Variation {
 use Variation::*;
 
 impl Variation {
-    pub const ALL: [Variation; 28] = [
+    pub const ALL: [Variation; 33] = [
         Stacked,
         TwoSheets,
         HeaderSynonyms,
@@ -304,6 +320,11 @@ impl Variation {
         SplitCodes,
         NoSideLabel,
         ColumnsReordered,
+        OneList,
+        TwoBlocks,
+        PairsUnderItems,
+        BudgetActualRows,
+        SeveralInOneSheet,
         UnitLabel,
         TableNoWithUnit,
         NoTableNo,
@@ -337,6 +358,11 @@ impl Variation {
             SplitCodes => "split-codes",
             NoSideLabel => "no-side-label",
             ColumnsReordered => "columns-reordered",
+            OneList => "one-list",
+            TwoBlocks => "two-blocks",
+            PairsUnderItems => "pairs-under-items",
+            BudgetActualRows => "budget-actual-rows",
+            SeveralInOneSheet => "several-in-one-sheet",
             UnitLabel => "unit-label",
             TableNoWithUnit => "table-no-with-unit",
             NoTableNo => "no-table-no",
@@ -396,6 +422,10 @@ impl Variation {
             ColumnsReordered => tables()
                 .flat_map(|b| &b.panels)
                 .any(|p| p.list.is_some() && p.value_columns().count() > 1),
+            OneList => joinable_panels(form).is_some(),
+            TwoBlocks => joinable_panels(form).is_some_and(|(_, n)| n > 2),
+            PairsUnderItems | BudgetActualRows => budget_actual_block(form).is_some(),
+            SeveralInOneSheet => form.repeatable,
             UnitLabel => !form.unit_label.is_empty(),
             TableNoWithUnit => !form.money_unit.is_empty(),
             NoTableNo => true,
@@ -503,7 +533,8 @@ pub fn pick(form: &Form, pool: &[Variation], most: usize, seed: u64) -> Vec<Vari
     let exclusive = [
         &[MoneyYuan, MoneyThousand][..],
         &[CodeWithName, IndentedNames, SplitCodes, TotalOnSubHeader][..],
-        &[Stacked, TwoSheets][..],
+        &[Stacked, TwoSheets, OneList, TwoBlocks][..],
+        &[PairsUnderItems, BudgetActualRows, NoColumnNumbers][..],
         &[HeaderUnmergedDown, HeaderUnmergedAcross][..],
     ];
     for group in exclusive {
@@ -523,7 +554,8 @@ pub fn pick(form: &Form, pool: &[Variation], most: usize, seed: u64) -> Vec<Vari
 /// sheet-level ones last.
 fn apply_order(v: Variation) -> u8 {
     match v {
-        NoSideLabel | ColumnsReordered => 0,
+        NoSideLabel | ColumnsReordered | PairsUnderItems | BudgetActualRows => 0,
+        OneList | TwoBlocks => 0,
         SplitCodes | TotalOnSubHeader | CodeWithName | IndentedNames => 1,
         NoLineColumn | NoColumnNumbers => 2,
         HeaderSynonyms | HeaderUnmergedDown | HeaderUnmergedAcross => 3,
@@ -534,7 +566,8 @@ fn apply_order(v: Variation) -> u8 {
         RepeatedHeader => 8,
         TwoSheets | ContinuedOnNextSheet => 9,
         Offset => 10,
-        SheetNames | SheetOrder => 11,
+        SeveralInOneSheet => 11,
+        SheetNames | SheetOrder => 12,
     }
 }
 
@@ -732,6 +765,24 @@ impl Canvas {
             SplitCodes => self.split_codes(form, rng),
             NoSideLabel => self.drop_side_label(),
             ColumnsReordered => self.reorder_columns(form, rng),
+            OneList => self.join_panels(form, 1),
+            TwoBlocks => self.join_panels(form, 2),
+            PairsUnderItems => self.budget_actual(form, false),
+            BudgetActualRows => self.budget_actual(form, true),
+            SeveralInOneSheet => {
+                let below = self.items.iter().map(|it| it.last_row()).max().unwrap_or(0);
+                let down = below + 2 + rng.below(3) as u32;
+                let copies: Vec<Item> = self
+                    .items
+                    .iter()
+                    .filter(|it| it.sheet == 0)
+                    .cloned()
+                    .collect();
+                self.items.extend(copies.into_iter().map(|mut it| {
+                    it.row += down;
+                    it
+                }));
+            }
             UnitLabel => self.unit_label(form, rng),
             TableNoWithUnit => self.table_no_with_unit(form, rng),
             NoTableNo => self.items.retain(|it| it.role != Role::TableNo),
@@ -1292,6 +1343,236 @@ impl Canvas {
         }
     }
 
+    /// Panels `first..` of the joinable block each moved under the previous one, their
+    /// columns gone; values of the footer in those columns move left with them.
+    fn join_panels(&mut self, form: &Form, first: usize) {
+        let Some((bi, n)) = joinable_panels(form) else {
+            return;
+        };
+        let block = &form.blocks[bi];
+        for k in (first..n).rev() {
+            let br = self.blocks[bi].unwrap();
+            let (j, w) = (k - 1, block.panels[k].width());
+            let shift = block.panel_offset(k) - block.panel_offset(j);
+            let in_rows = |it: &Item, p: usize| {
+                it.sheet == 0
+                    && it.block == Some(bi)
+                    && it.panel == Some(p)
+                    && it.row >= br.data
+                    && it.row < br.data_end
+            };
+            let used = |it: &Item| !matches!(&it.piece, Piece::Empty) && !it.text().is_empty();
+            let last_j = self
+                .items
+                .iter()
+                .filter(|it| in_rows(it, j) && used(it))
+                .map(|it| it.row)
+                .max()
+                .unwrap_or(br.data - 1);
+            let last_k = self
+                .items
+                .iter()
+                .filter(|it| in_rows(it, k) && used(it))
+                .map(|it| it.row)
+                .max()
+                .unwrap_or(br.data);
+            let need = last_j + 1 + (last_k - br.data) + 1;
+            if need > br.data_end {
+                self.insert_rows(0, br.data_end, need - br.data_end);
+            }
+            self.items.retain(|it| !(in_rows(it, k) && !used(it)));
+            for it in self.items.iter_mut().filter(|it| in_rows(it, k)) {
+                it.row = it.row - br.data + last_j + 1;
+                it.col -= shift;
+                it.panel = Some(j);
+            }
+            let (from, to) = (block.panel_offset(k), block.panel_offset(k) + w);
+            self.move_footer_left(bi, from, shift);
+            self.items.retain(|it| {
+                !(it.sheet == 0
+                    && it.block == Some(bi)
+                    && it.row < br.data
+                    && it.col >= from
+                    && it.last_col() < to)
+            });
+            for col in (from..to).rev() {
+                self.items.retain(|it| {
+                    !(it.sheet == 0
+                        && it.block == Some(bi)
+                        && it.col == col
+                        && it.cols == 1
+                        && !matches!(it.piece, Piece::Value { .. }))
+                });
+                self.shift_cols_left(0, col);
+            }
+        }
+        self.trim_footer_overlaps(bi);
+        if first == 1 && block.header.len() > 1 {
+            // One list: the section words over the panels (人员经费 | 公用经费) go.
+            let top = self.blocks[bi].unwrap().start;
+            self.items.retain(|it| {
+                !(it.sheet == 0 && it.block == Some(bi) && it.row == top && it.role == Role::Header)
+            });
+            self.remove_row(0, top);
+        }
+    }
+
+    /// Footer pieces starting in columns about to go move `shift` left, onto a new footer
+    /// row when their place is taken.
+    fn move_footer_left(&mut self, bi: usize, from: u16, shift: u16) {
+        let br = self.blocks[bi].unwrap();
+        let footer = |it: &Item| it.sheet == 0 && it.block == Some(bi) && it.row >= br.data_end;
+        let moving: Vec<usize> = (0..self.items.len())
+            .filter(|&i| footer(&self.items[i]) && self.items[i].col >= from)
+            .collect();
+        let taken = moving.iter().any(|&i| {
+            let m = &self.items[i];
+            let (a, z) = (m.col - shift, m.last_col() - shift);
+            self.items.iter().enumerate().any(|(o, it)| {
+                // Labels shrink to make room; only values hold their place.
+                matches!(it.piece, Piece::Value { .. })
+                    && !moving.contains(&o)
+                    && footer(it)
+                    && it.row == m.row
+                    && it.col <= z
+                    && it.last_col() >= a
+            })
+        });
+        let new_row = br.end;
+        if taken {
+            self.insert_rows(0, new_row, 1);
+        }
+        for i in moving {
+            let it = &mut self.items[i];
+            it.col -= shift;
+            if taken {
+                it.row = new_row;
+            }
+        }
+    }
+
+    /// Footer labels stop before the next piece on their row.
+    fn trim_footer_overlaps(&mut self, bi: usize) {
+        let br = self.blocks[bi].unwrap();
+        let footer: Vec<(u32, u16)> = self
+            .items
+            .iter()
+            .filter(|it| it.sheet == 0 && it.block == Some(bi) && it.row >= br.data_end)
+            .map(|it| (it.row, it.col))
+            .collect();
+        for it in self
+            .items
+            .iter_mut()
+            .filter(|it| it.sheet == 0 && it.block == Some(bi) && it.row >= br.data_end)
+        {
+            if let Some(next) = footer
+                .iter()
+                .filter(|(r, c)| *r == it.row && *c > it.col)
+                .map(|(_, c)| *c)
+                .min()
+            {
+                if it.last_col() >= next {
+                    it.cols = next - it.col;
+                }
+            }
+        }
+    }
+
+    /// A table whose header's top row is 预算数 | 决算数 over the same items: 预算数/决算数
+    /// under each item instead, or as two rows under the items.
+    fn budget_actual(&mut self, form: &Form, as_rows: bool) {
+        let Some(bi) = budget_actual_block(form) else {
+            return;
+        };
+        self.drop_rows(|it| it.role == Role::ColumnNumber && it.block == Some(bi));
+        let br = self.blocks[bi].unwrap();
+        let off = form.blocks[bi].panel_offset(0);
+        let half = form.blocks[bi].panels[0].width() / 2;
+        let in_block = |it: &Item| it.sheet == 0 && it.block == Some(bi);
+        // The top row goes, and the second half's header cells with it.
+        self.items.retain(|it| {
+            !(in_block(it)
+                && it.role == Role::Header
+                && (it.row == br.start || it.col >= off + half))
+        });
+        let data_row = br.data;
+        if as_rows {
+            for it in self
+                .items
+                .iter_mut()
+                .filter(|it| in_block(it) && it.row == data_row)
+            {
+                if it.col >= off + half {
+                    it.col -= half;
+                    it.row += 1;
+                }
+            }
+            self.insert_rows(0, data_row + 1, 1);
+            // (insert_rows moved the values just put on data_row + 1 one further down.)
+            for it in self
+                .items
+                .iter_mut()
+                .filter(|it| in_block(it) && it.row == data_row + 2)
+            {
+                it.row -= 1;
+            }
+            self.insert_cols(0, off, 1);
+            // Title lines and notes keep starting where they did, one column wider.
+            for it in self
+                .items
+                .iter_mut()
+                .filter(|it| it.block.is_none() && it.col == off + 1)
+            {
+                it.col = off;
+                if it.cols > 1 {
+                    it.cols += 1;
+                }
+            }
+            for (row, word) in [(data_row, "预算数"), (data_row + 1, "决算数")] {
+                let mut label = header_item(0, row, off, word, bi);
+                label.role = Role::Label;
+                label.column = Some(ColKind::Label);
+                self.items.push(label);
+            }
+            let mut head = header_item(0, br.start, off, "项目", bi);
+            head.rows = data_row - br.start;
+            head.column = Some(ColKind::Label);
+            self.items.push(head);
+            self.remove_row(0, br.start);
+        } else {
+            for it in self.items.iter_mut().filter(|it| in_block(it)) {
+                if it.role == Role::Header {
+                    it.col = off + 2 * (it.col - off);
+                    it.cols *= 2;
+                    it.row -= 1;
+                } else if it.row == data_row {
+                    let k = it.col - off;
+                    it.col = if k < half {
+                        off + 2 * k
+                    } else {
+                        off + 2 * (k - half) + 1
+                    };
+                }
+            }
+            for k in 0..half {
+                for (d, word) in [(0, "预算数"), (1, "决算数")] {
+                    self.items
+                        .push(header_item(0, data_row - 1, off + 2 * k + d, word, bi));
+                }
+            }
+            // Header cells that reached the lowest row stop above it.
+            for it in self
+                .items
+                .iter_mut()
+                .filter(|it| in_block(it) && it.role == Role::Header)
+            {
+                if it.row < data_row - 1 && it.last_row() >= data_row - 1 {
+                    it.rows = data_row - 1 - it.row;
+                }
+            }
+        }
+    }
+
     fn unit_label(&mut self, form: &Form, rng: &mut Rng) {
         let label = *rng.choose(&["编制单位：", "填报单位：", "单位名称：", "部门："]);
         for it in self.items.iter_mut().filter(|it| it.role == Role::UnitLine) {
@@ -1390,6 +1671,31 @@ impl Canvas {
         }
         self.insert_rows(0, br.start, 1);
     }
+}
+
+/// The first block whose panels of 科目 rows have the same columns: (block, panel count).
+fn joinable_panels(form: &Form) -> Option<(usize, usize)> {
+    form.blocks.iter().enumerate().find_map(|(bi, b)| {
+        let kinds =
+            |p: &fiscalform::form::Panel| p.columns.iter().map(|c| c.kind).collect::<Vec<_>>();
+        let first = kinds(b.panels.first()?);
+        let same = b.panels.len() > 1
+            && b.side_label.is_none()
+            && first.contains(&ColKind::Code)
+            && b.panels.iter().all(|p| kinds(p) == first);
+        same.then_some((bi, b.panels.len()))
+    })
+}
+
+/// The block whose header's top row is 预算数 | 决算数, each over half of its one panel.
+fn budget_actual_block(form: &Form) -> Option<usize> {
+    form.blocks.iter().position(|b| {
+        let top: Vec<&str> = b
+            .header
+            .first()
+            .map_or(vec![], |r| r.iter().map(|h| h.text()).collect());
+        b.panels.len() == 1 && top == ["预算数", "决算数"] && b.panels[0].width() % 2 == 0
+    })
 }
 
 fn header_item(sheet: usize, row: u32, col: u16, text: &str, block: usize) -> Item {
