@@ -1380,7 +1380,7 @@ impl Canvas {
             if need > br.data_end {
                 self.insert_rows(0, br.data_end, need - br.data_end);
             }
-            self.items.retain(|it| !(in_rows(it, k) && !used(it)));
+            self.items.retain(|it| !in_rows(it, k) || used(it));
             for it in self.items.iter_mut().filter(|it| in_rows(it, k)) {
                 it.row = it.row - br.data + last_j + 1;
                 it.col -= shift;
