@@ -113,11 +113,14 @@ pub const KNOWN_GAPS: &[(&str, &str)] = &[
     ("final-05", "money-thousand"),
     ("final-05", "money-yuan"),
     ("final-05", "unit-label"),
+    ("final-06", "code-with-name"),
     ("final-06", "continued-on-next-sheet"),
     ("final-06", "header-synonyms"),
+    ("final-06", "indented-names"),
     ("final-06", "money-thousand"),
     ("final-06", "money-yuan"),
     ("final-06", "one-list"),
+    ("final-06", "split-codes"),
     ("final-06", "stacked"),
     ("final-06", "two-blocks"),
     ("final-06", "two-sheets"),
@@ -399,7 +402,7 @@ impl Variation {
             });
         let coded_with_code = tables()
             .flat_map(|b| &b.panels)
-            .any(|p| p.coded.is_some() && p.column_of_kind(ColKind::Code).is_some());
+            .any(|p| levels_of(p).is_some() && p.column_of_kind(ColKind::Code).is_some());
         let coded_split = tables()
             .flat_map(|b| &b.panels)
             .any(|p| p.coded.is_some() && p.column_of_kind(ColKind::CodeLei).is_some());
@@ -1717,11 +1720,27 @@ fn header_item(sheet: usize, row: u32, col: u16, text: &str, block: usize) -> It
 /// The code lengths of the coded panel of block `bi` (the given panel, or the first coded one).
 fn code_levels(form: &Form, bi: usize, panel: Option<usize>) -> Option<Vec<usize>> {
     let b = &form.blocks[bi];
-    let coded = |p: &fiscalform::form::Panel| p.coded.as_ref().map(|c| c.levels.clone());
     match panel {
-        Some(pi) => b.panels.get(pi).and_then(coded),
-        None => b.panels.iter().find_map(coded),
+        Some(pi) => b.panels.get(pi).and_then(levels_of),
+        None => b.panels.iter().find_map(levels_of),
     }
+}
+
+/// The code lengths of a panel's 科目 levels: a coded panel's, or those of the codes its fixed
+/// rows show (公开06表's economic codes: 类 3, 款 5).
+fn levels_of(p: &fiscalform::form::Panel) -> Option<Vec<usize>> {
+    if let Some(c) = &p.coded {
+        return Some(c.levels.clone());
+    }
+    let mut lens: Vec<usize> = p
+        .rows
+        .iter()
+        .filter(|r| r.show_code)
+        .filter_map(|r| r.code.as_ref().map(String::len))
+        .collect();
+    lens.sort();
+    lens.dedup();
+    (lens.len() > 1).then_some(lens)
 }
 
 /// Part `k` of a code whose levels have the lengths `lens`: with `every_part`, a code shows
