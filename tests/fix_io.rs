@@ -5,6 +5,8 @@
 
 #[path = "support/grid.rs"]
 mod grid;
+#[path = "support/layout_gen.rs"]
+mod layout_gen;
 
 use fiscalform::calc::{compute, Book, Mode};
 use fiscalform::form::Catalog;
@@ -116,7 +118,49 @@ struct Case {
     gap_sheets: BTreeSet<String>,
 }
 
-fn make_case(name: String, book: &grid::GridBook) -> Result<Case, String> {
+/// An input workbook: a fixture in a layout variant, or a generated layout of one form.
+enum Source {
+    Grid(grid::GridBook),
+    Generated(Box<layout_gen::Rendered>),
+}
+
+impl Source {
+    fn write_xlsx(&self, path: &Path) {
+        match self {
+            Source::Grid(b) => b.write_xlsx(path),
+            Source::Generated(r) => r.write_xlsx(path),
+        }
+    }
+}
+
+/// Generated layouts of these forms (fixture, form id), in combinations of variations
+/// recognition reads today, join the round trips.
+const GENERATED: [(&str, &str); 5] = [
+    ("seed001_final.grid", "final-01"),
+    ("seed001_final.grid", "final-03"),
+    ("seed001_final.grid", "final-06"),
+    ("seed002_budget.grid", "budget-04"),
+    ("seed000_perf.grid", "perf-project"),
+];
+
+fn generated_sources() -> Vec<(String, Source)> {
+    let catalog = Catalog::embedded().unwrap();
+    let mut out = Vec::new();
+    for (seed, (fixture, id)) in GENERATED.into_iter().enumerate() {
+        let rec = fiscalform::report::recognize_book(&catalog, &layout_gen::fixture_book(fixture));
+        let (form, data) = rec.forms.iter().find(|(f, _)| f.id == id).unwrap();
+        let r = layout_gen::passing_layout(form, data, 5, 7 + seed as u64);
+        let name = format!(
+            "gen_{}-{id}_{}",
+            fixture.trim_end_matches(".grid"),
+            layout_gen::names(&r.variations)
+        );
+        out.push((name, Source::Generated(Box::new(r))));
+    }
+    out
+}
+
+fn make_case(name: String, book: &Source) -> Result<Case, String> {
     let d = dir("cases");
     let p = |ext: &str| d.join(format!("{name}.{ext}"));
     let x = p("x.xlsx");
@@ -257,14 +301,18 @@ fn each_case(what: &str, check: impl Fn(&Case) + std::panic::RefUnwindSafe) {
 fn cases() -> Vec<&'static Case> {
     static BUILT: OnceLock<Vec<Result<Case, String>>> = OnceLock::new();
     let built = BUILT.get_or_init(|| {
-        let mut todo: Vec<(String, grid::GridBook)> = Vec::new();
+        let mut todo: Vec<(String, Source)> = Vec::new();
         for f in FIXTURES {
             let b = fixture(f);
             for (tag, v) in variants(&b) {
-                todo.push((format!("{}-{tag}", f.trim_end_matches(".grid")), v));
+                todo.push((
+                    format!("{}-{tag}", f.trim_end_matches(".grid")),
+                    Source::Grid(v),
+                ));
             }
         }
-        let mut chunks: Vec<Vec<(String, grid::GridBook)>> = vec![Vec::new(), Vec::new()];
+        todo.extend(generated_sources());
+        let mut chunks: Vec<Vec<(String, Source)>> = vec![Vec::new(), Vec::new()];
         for (i, t) in todo.into_iter().enumerate() {
             chunks[i % 2].push(t);
         }
