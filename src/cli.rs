@@ -384,7 +384,8 @@ fn finish_fixed(
                 crate::fix::AUDIT_SHEET
             );
             for c in &fixed.changes {
-                let _ = writeln!(out, "  校正  {}!{}  {}", c.at.0, c.at.1, c.note);
+                let what = if c.review { "核对" } else { "校正" };
+                let _ = writeln!(out, "  {what}  {}!{}  {}", c.at.0, c.at.1, c.note);
             }
             if e > 0 {
                 1

@@ -11,5 +11,6 @@ pub use compile::{
     Scoring, Severity, Target,
 };
 pub use def::{
-    ColKind, ColumnDef, EmptyNoteDef, Family, GridCellDef, HeaderCellDef, ListDef, ScoringDef,
+    ColKind, ColumnDef, EmptyNoteDef, Family, GridCellDef, HeaderCellDef, ListDef, ReviewDef,
+    ScoringDef,
 };
