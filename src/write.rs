@@ -28,14 +28,30 @@ impl fmt::Display for WriteError {
             WriteError::Xlsx(e) => write!(f, "生成工作簿失败：{e}"),
             WriteError::Io { path, err } => write!(
                 f,
-                "无法写入文件 {}：{err}（请检查目录是否存在、是否有写权限、文件是否被其他程序打开）",
-                path.display()
+                "无法写入文件 {}：{}（请检查目录是否存在、是否有写权限、磁盘空间是否足够、文件是否被其他程序打开）",
+                path.display(),
+                describe_io(err)
             ),
         }
     }
 }
 
 impl std::error::Error for WriteError {}
+
+/// An operating-system error in Chinese for the common cases (the English text of the others).
+pub fn describe_io(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => "文件或目录不存在".into(),
+        ErrorKind::PermissionDenied => "没有访问权限".into(),
+        ErrorKind::StorageFull => "磁盘空间已满".into(),
+        ErrorKind::IsADirectory => "这是一个目录，不是文件".into(),
+        ErrorKind::NotADirectory => "路径中有一段不是目录".into(),
+        ErrorKind::ReadOnlyFilesystem => "文件系统为只读".into(),
+        ErrorKind::BrokenPipe => "接收输出的程序已关闭".into(),
+        _ => e.to_string(),
+    }
+}
 
 impl From<XlsxError> for WriteError {
     fn from(e: XlsxError) -> Self {

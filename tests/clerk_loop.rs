@@ -262,3 +262,30 @@ fn fix_keeps_a_tail_difference_as_such() {
         &Cell::Number("2810.03".parse().unwrap())
     );
 }
+
+/// The limits are the form definition's: with `review` raised to 10% and 100 万元 for
+/// 公开01表, the sample's 36 万元 difference is corrected as certain.
+#[test]
+fn the_review_limits_are_set_in_the_form_definition() {
+    let d = dir("review-limits");
+    let defs = d.join("templates");
+    std::fs::create_dir_all(&defs).unwrap();
+    let builtin = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("templates");
+    for e in std::fs::read_dir(&builtin).unwrap() {
+        let path = e.unwrap().path();
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        if path.file_name().unwrap() == "final-01.toml" {
+            text = format!("review = {{ ratio = \"0.1\", amount = \"100\" }}\n{text}");
+        }
+        std::fs::write(defs.join(path.file_name().unwrap()), text).unwrap();
+    }
+    let sample =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sample/2023决算-株洲.xlsx");
+    let out = d.join("fixed.xlsx");
+    let (code, stdout, err) = run(&["--templates", s(&defs), "fix", s(&sample), "-o", s(&out)]);
+    assert_eq!(code, 0, "{stdout}{err}");
+    assert!(
+        stdout.contains("校正  公开01表!C33  原值 562.36 → 526.36"),
+        "{stdout}"
+    );
+}
