@@ -691,7 +691,8 @@ fn code_names(ctx: &mut Ctx) {
 fn empty_note(ctx: &mut Ctx, fi: usize) {
     let (form, data) = (ctx.book.forms[fi].0, &ctx.book.forms[fi].1);
     let Some(note) = &form.empty_note else { return };
-    if !data.is_empty() {
+    // A workbook without a single figure is a blank template, not a set of empty tables.
+    if !data.is_empty() || ctx.book.forms.iter().all(|(_, d)| d.is_empty()) {
         return;
     }
     let said = data.remarks.iter().any(|r| {

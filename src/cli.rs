@@ -4,94 +4,152 @@
 
 use crate::calc::{blank_data, compute, Book, Mode};
 use crate::form::{Catalog, Family, Form};
-use crate::write::{build, save_atomic, WriteOptions};
+use crate::write::{build, describe_io, save_atomic, WriteOptions};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::PathBuf;
+
+/// Help layout with Chinese headings (clap's own are English).
+const HELP_TEMPLATE: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
 
 #[derive(Parser, Debug)]
 #[command(
     name = "fiscalform",
     version,
     about = "部门预算公开、部门决算公开与绩效自评报表：生成空白模板、审核、校正",
-    long_about = "fiscalform — 湖南财政部门标准报表工具（部门预算公开、部门决算公开 公开01–09表、绩效自评）。\n生成空白官方模板，读取已填报的工作簿，重新计算所有合计、余额、执行率与得分，表内表间审核，并写回带公式的工作簿。"
+    long_about = "fiscalform — 湖南财政部门标准报表工具（部门预算公开、部门决算公开 公开01–09表、绩效自评）。\n生成空白官方模板，读取已填报的工作簿，重新计算所有合计、余额、执行率与得分，表内表间审核，并写回带公式的工作簿。",
+    help_template = HELP_TEMPLATE,
+    subcommand_help_heading = "命令",
+    subcommand_value_name = "命令",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    after_help = "常用流程：\n  fiscalform template --family final -o 2024决算.xlsx     生成空白模板\n  fiscalform check 2024决算.xlsx                          审核\n  fiscalform fix 2024决算.xlsx                            校正，写出 2024决算-已校正.xlsx\n\n退出码：0 无错误；1 有错误级别的审核结果（或校正后仍需人工核对）；2 无法运行（文件无法读取、参数有误等）。"
 )]
 pub struct Cli {
-    /// Read form definitions from this folder instead of the built-in ones.
-    #[arg(long, global = true, value_name = "DIR")]
+    /// 从此目录读取表格定义，代替内置定义
+    #[arg(long, global = true, value_name = "目录")]
     pub templates: Option<PathBuf>,
+    /// 显示帮助
+    #[arg(short = 'h', long, global = true, action = clap::ArgAction::Help)]
+    help: Option<bool>,
+    /// 显示版本
+    #[arg(short = 'V', long, action = clap::ArgAction::Version)]
+    version: Option<bool>,
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// List every form: id, 表号, title, family.
+    /// 列出所有表：id、表号、标题、类别
+    #[command(after_help = "示例：\n  fiscalform forms\n\n退出码：0 成功；2 表格定义有误。")]
     Forms,
-    /// Write blank official templates with live formulas.
+    /// 生成空白官方模板：每张表一个工作表，公式实时计算，派生单元格锁定
+    #[command(
+        after_help = "示例：\n  fiscalform template --family final --year 2024 --unit 某某局 -o 2024决算.xlsx\n  fiscalform template final-01 final-02 -o 收支表.xlsx\n\n退出码：0 已生成；2 未生成（表 id 有误、无法写入等）。"
+    )]
     Template {
-        /// Form ids (e.g. final-01 budget-09); all forms of --family when omitted.
+        /// 表 id（如 final-01 budget-09）；省略时生成 --family 的全部表
+        #[arg(value_name = "表ID")]
         ids: Vec<String>,
-        #[arg(long, value_enum)]
+        /// 表的类别：final 决算公开，budget 预算公开，perf 绩效自评
+        #[arg(long, value_enum, value_name = "类别")]
         family: Option<FamilyArg>,
-        /// Year shown in titles (e.g. 2023).
-        #[arg(long)]
+        /// 标题中的年度（如 2024）
+        #[arg(long, value_name = "年度")]
         year: Option<String>,
-        /// Department or unit name (部门).
-        #[arg(long)]
+        /// 部门或单位名称
+        #[arg(long, value_name = "单位")]
         unit: Option<String>,
-        /// Output .xlsx file.
-        #[arg(short, long)]
+        /// 输出的 .xlsx 文件
+        #[arg(short, long, value_name = "输出文件")]
         output: PathBuf,
     },
-    /// Audit filled workbooks (.xlsx, .xls, .ods): every derived cell, every check.
+    /// 审核已填报的工作簿（.xlsx、.xls、.ods）：逐个派生单元格、逐条规则
+    #[command(
+        after_help = "示例：\n  fiscalform check 2024决算.xlsx\n  fiscalform check 单位甲.xlsx 单位乙.xlsx --format json > 审核.json\n  cat 2024决算.xlsx | fiscalform check -\n\n退出码：0 无错误；1 有错误级别的审核结果；2 有文件无法读取。"
+    )]
     Check {
-        #[arg(required = true)]
+        /// 要审核的工作簿；- 表示从标准输入读取
+        #[arg(required = true, value_name = "文件")]
         files: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value = "text")]
+        /// 输出格式：text 文字，json 供程序读取
+        #[arg(long, value_enum, default_value = "text", value_name = "格式")]
         format: OutputFormat,
     },
-    /// Show how a workbook was read: per sheet the form it was taken for and why, every value
-    /// with the cell it was read from, and what was left outside the form.
+    /// 说明工作簿是如何读取的：每个工作表认定为哪张表及依据，每个数值读自哪个单元格，哪些内容在表外
+    #[command(
+        after_help = "示例：\n  fiscalform explain 2024决算.xlsx\n  fiscalform explain 2024决算.xlsx --format json\n\n退出码：0 已读取；2 有文件无法读取。"
+    )]
     Explain {
-        #[arg(required = true)]
+        /// 要说明的工作簿
+        #[arg(required = true, value_name = "文件")]
         files: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value = "text")]
+        /// 输出格式：text 文字，json 供程序读取
+        #[arg(long, value_enum, default_value = "text", value_name = "格式")]
         format: OutputFormat,
     },
-    /// Write a corrected workbook: template layout, every derived cell recomputed as a live
-    /// formula, changes highlighted with notes, a first sheet 审核结果 listing every finding.
+    /// 写出校正后的工作簿：模板版式，派生单元格为实时公式，改动处标黄并加批注，首个工作表“审核结果”列出全部审核结果
+    #[command(
+        after_help = "示例：\n  fiscalform fix 2024决算.xlsx                      写出 2024决算-已校正.xlsx（与原表同目录）\n  fiscalform fix 2024决算.xlsx -o 校正后.xlsx\n\n退出码：0 已写出，无需人工核对的错误；1 已写出，仍有错误需人工核对（如合计与各项相差较大）；2 未写出。"
+    )]
     Fix {
+        /// 已填报的工作簿
+        #[arg(value_name = "输入文件")]
         input: PathBuf,
-        /// Output .xlsx file (never the input itself).
-        #[arg(short, long)]
-        output: PathBuf,
+        /// 输出的 .xlsx 文件（不能是输入文件本身）；省略时为输入文件名加“-已校正.xlsx”
+        #[arg(short, long, value_name = "输出文件")]
+        output: Option<PathBuf>,
     },
-    /// Export every form's logical cells to JSON (one file) or CSV (one file per form).
+    /// 导出每张表的单元格：JSON（一个文件）或 CSV（每张表一个文件）
+    #[command(
+        after_help = "示例：\n  fiscalform export 2024决算.xlsx -o 2024决算.json\n  fiscalform export 2024决算.xlsx -o -               JSON 写到标准输出\n  fiscalform export 2024决算.xlsx --format csv -o 导出目录\n\n退出码：0 已导出；2 未导出。"
+    )]
     Export {
+        /// 已填报的工作簿
+        #[arg(value_name = "输入文件")]
         input: PathBuf,
-        #[arg(long, value_enum, default_value = "json")]
+        /// 导出格式：json 或 csv
+        #[arg(long, value_enum, default_value = "json", value_name = "格式")]
         format: ExportFormat,
-        /// Output .json file, or the folder for the CSV files.
-        #[arg(short, long)]
+        /// 输出的 .json 文件（- 表示标准输出），或存放 CSV 文件的目录
+        #[arg(short, long, value_name = "输出")]
         output: PathBuf,
     },
-    /// Build a workbook from an exported JSON file, as fix would.
+    /// 由导出的 JSON 生成工作簿，与 fix 的写法相同
+    #[command(
+        after_help = "示例：\n  fiscalform import 2024决算.json -o 2024决算.xlsx\n  fiscalform export 旧.xlsx -o - | fiscalform import - -o 新.xlsx\n\n退出码：0 已生成；1 已生成，仍有错误需人工核对；2 未生成（JSON 不符合表的定义等）。"
+    )]
     Import {
+        /// 导出的 JSON 文件；- 表示从标准输入读取
+        #[arg(value_name = "输入文件")]
         input: PathBuf,
-        /// Output .xlsx file.
-        #[arg(short, long)]
+        /// 输出的 .xlsx 文件
+        #[arg(short, long, value_name = "输出文件")]
         output: PathBuf,
     },
-    /// Show how 评（扣）分标准 texts are understood: a quoted rule text, or a workbook
-    /// (.xlsx, .xls, .ods) for every indicator of its performance forms.
+    /// 说明评（扣）分标准如何理解：给出评分标准文字，或工作簿（列出其绩效表的每个指标）
+    #[command(
+        after_help = "示例：\n  fiscalform rules \"90%（含）以上计10分；每降低1%扣0.5分\"\n  fiscalform rules 2024绩效自评.xlsx\n\n退出码：0 成功；2 有文件无法读取。"
+    )]
     Rules {
-        /// A rule text ("90%（含）以上计10分；…") or workbook files.
-        #[arg(required = true, value_name = "TEXT|FILE")]
+        /// 评（扣）分标准文字（如 "90%（含）以上计10分；…"）或工作簿文件
+        #[arg(required = true, value_name = "文字或文件")]
         inputs: Vec<String>,
-        #[arg(long, value_enum, default_value = "text")]
+        /// 输出格式：text 文字，json 供程序读取
+        #[arg(long, value_enum, default_value = "text", value_name = "格式")]
         format: OutputFormat,
+    },
+    /// 生成命令行补全脚本（bash、zsh、fish、powershell）
+    #[command(
+        after_help = "示例：\n  fiscalform completions bash > ~/.local/share/bash-completion/completions/fiscalform\n  fiscalform completions zsh > ~/.zfunc/_fiscalform\n\n退出码：0 成功。"
+    )]
+    Completions {
+        /// 外壳：bash、zsh、fish、powershell
+        #[arg(value_enum, value_name = "外壳")]
+        shell: clap_complete::Shell,
     },
 }
 
@@ -130,7 +188,10 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    let parsed = command()
+        .try_get_matches_from(args)
+        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
@@ -155,16 +216,19 @@ where
     };
     match cli.command {
         Command::Forms => {
-            for f in &catalog.forms {
-                let _ = writeln!(
-                    out,
-                    "{:<13} {:<10} {:<28} {}",
-                    f.id,
-                    f.table_no,
-                    f.plain_title(),
-                    f.family.as_str()
-                );
-            }
+            let rows: Vec<[String; 4]> = catalog
+                .forms
+                .iter()
+                .map(|f| {
+                    [
+                        f.id.clone(),
+                        f.table_no.clone(),
+                        f.plain_title(),
+                        f.family.as_str().to_string(),
+                    ]
+                })
+                .collect();
+            let _ = write!(out, "{}", aligned(&rows));
             0
         }
         Command::Template {
@@ -203,9 +267,23 @@ where
             }
         }
         Command::Check { files, format } => {
+            let stdin = match files.iter().any(|f| is_std(f)).then(stdin_to_file) {
+                Some(Err(m)) => {
+                    let _ = writeln!(err, "{m}");
+                    return 2;
+                }
+                Some(Ok(t)) => Some(t),
+                None => None,
+            };
             let reports: Vec<_> = files
                 .iter()
-                .map(|f| crate::report::check_file(&catalog, f))
+                .map(|f| match (&stdin, is_std(f)) {
+                    (Some(t), true) => crate::report::FileReport {
+                        path: STDIN_NAME.into(),
+                        ..crate::report::check_file(&catalog, t.path())
+                    },
+                    _ => crate::report::check_file(&catalog, f),
+                })
                 .collect();
             let text = match format {
                 OutputFormat::Text => crate::report::render_text(&reports),
@@ -215,16 +293,24 @@ where
             if format == OutputFormat::Json {
                 let _ = writeln!(out);
             }
-            for r in &reports {
-                if let Some(e) = &r.error {
-                    let _ = writeln!(err, "{e}");
+            // The text report already says why a file could not be read: once is enough.
+            if format == OutputFormat::Json {
+                for r in &reports {
+                    if let Some(e) = &r.error {
+                        let _ = writeln!(err, "{e}");
+                    }
                 }
             }
             crate::report::exit_code(&reports)
         }
         Command::Explain { files, format } => explain(&catalog, &files, format, out),
         Command::Rules { inputs, format } => rules(&catalog, &inputs, format, out, err),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut command(), "fiscalform", out);
+            0
+        }
         Command::Fix { input, output } => {
+            let output = output.unwrap_or_else(|| suggested_output(&input));
             let run = || -> Result<crate::fix::Fixed, String> {
                 refuse_same(&input, &output)?;
                 refuse_not_xlsx(&output)?;
@@ -237,11 +323,19 @@ where
             let run = || -> Result<crate::fix::Fixed, String> {
                 refuse_same(&input, &output)?;
                 refuse_not_xlsx(&output)?;
-                let text = std::fs::read_to_string(&input)
-                    .map_err(|e| format!("无法读取 {}：{e}", input.display()))?;
-                let content =
-                    crate::interchange::from_json(&catalog, &text, &input.display().to_string())
-                        .map_err(|e| format!("{} 不符合表的定义，未导入。{e}", input.display()))?;
+                let (text, shown) = if is_std(&input) {
+                    let mut text = String::new();
+                    std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                        .map_err(|e| format!("无法读取{STDIN_NAME}：{}", describe_io(&e)))?;
+                    (text, STDIN_NAME.to_string())
+                } else {
+                    let text = std::fs::read_to_string(&input).map_err(|e| {
+                        format!("无法读取 {}：{}", input.display(), describe_io(&e))
+                    })?;
+                    (text, input.display().to_string())
+                };
+                let content = crate::interchange::from_json(&catalog, &text, &shown)
+                    .map_err(|e| format!("{shown} 不符合表的定义，未导入。{e}"))?;
                 write_fixed(content, &output)
             };
             finish_fixed(run(), &output, out, err)
@@ -251,10 +345,17 @@ where
             format,
             output,
         } => {
-            let run = || -> Result<String, String> {
+            let mut run = || -> Result<String, String> {
                 refuse_same(&input, &output)?;
                 let content = crate::fix::load(&catalog, &input)?;
                 match format {
+                    ExportFormat::Json if is_std(&output) => {
+                        let text = crate::interchange::to_json(&content);
+                        out.write_all(text.as_bytes())
+                            .and_then(|()| out.write_all(b"\n"))
+                            .map_err(|e| format!("无法写到标准输出：{}", describe_io(&e)))?;
+                        Ok(String::new())
+                    }
                     ExportFormat::Json => {
                         let text = crate::interchange::to_json(&content);
                         crate::write::write_atomic(&output, |f| f.write_all(text.as_bytes()))
@@ -266,8 +367,14 @@ where
                         ))
                     }
                     ExportFormat::Csv => {
-                        std::fs::create_dir_all(&output)
-                            .map_err(|e| format!("无法创建目录 {}：{e}", output.display()))?;
+                        if is_std(&output) {
+                            return Err(
+                                "CSV 每张表一个文件，不能写到标准输出：请用 -o 指定目录".into()
+                            );
+                        }
+                        std::fs::create_dir_all(&output).map_err(|e| {
+                            format!("无法创建目录 {}：{}", output.display(), describe_io(&e))
+                        })?;
                         let files = crate::interchange::to_csv(&content);
                         for (name, text) in &files {
                             let path = output.join(name);
@@ -290,7 +397,10 @@ where
             };
             match run() {
                 Ok(msg) => {
-                    let _ = writeln!(out, "{msg}");
+                    // Export to standard output prints nothing but the document.
+                    if !msg.is_empty() {
+                        let _ = writeln!(out, "{msg}");
+                    }
                     0
                 }
                 Err(m) => {
@@ -300,6 +410,63 @@ where
             }
         }
     }
+}
+
+/// The command line definition with Chinese headings on every command's help (clap does not
+/// pass a help template or headings down to subcommands).
+fn command() -> clap::Command {
+    let chinese = |c: clap::Command| {
+        c.help_template(HELP_TEMPLATE).mut_args(|a| {
+            let heading = if a.is_positional() {
+                "参数"
+            } else {
+                "选项"
+            };
+            a.help_heading(heading)
+        })
+    };
+    chinese(<Cli as clap::CommandFactory>::command()).mut_subcommands(chinese)
+}
+
+/// Shown for `-` in messages and reports.
+const STDIN_NAME: &str = "标准输入";
+
+/// `-`: standard input or output.
+fn is_std(p: &std::path::Path) -> bool {
+    p.as_os_str() == "-"
+}
+
+/// Standard input saved to a temporary file (the readers need a file to sniff and seek).
+fn stdin_to_file() -> Result<tempfile::NamedTempFile, String> {
+    let failed = |e: std::io::Error| format!("无法读取{STDIN_NAME}：{}", describe_io(&e));
+    let mut file = tempfile::Builder::new()
+        .prefix("fiscalform-stdin-")
+        .suffix(".xlsx")
+        .tempfile()
+        .map_err(failed)?;
+    std::io::copy(&mut std::io::stdin().lock(), &mut file).map_err(failed)?;
+    Ok(file)
+}
+
+/// Columns padded to the widest cell by display width (a Chinese character takes two).
+fn aligned(rows: &[[String; 4]]) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let widths: Vec<usize> = (0..4)
+        .map(|c| rows.iter().map(|r| r[c].width()).max().unwrap_or(0))
+        .collect();
+    let mut text = String::new();
+    for r in rows {
+        let mut line = String::new();
+        for (c, cell) in r.iter().enumerate() {
+            line.push_str(cell);
+            if c + 1 < r.len() {
+                line.push_str(&" ".repeat(widths[c] - cell.width() + 2));
+            }
+        }
+        text.push_str(line.trim_end());
+        text.push('\n');
+    }
+    text
 }
 
 /// True when both paths name the same file (also through links or `..`).
@@ -317,16 +484,9 @@ pub fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
     };
     match (canon(a), canon(b)) {
         (Some(x), Some(y)) if x == y => true,
-        _ => {
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::MetadataExt;
-                if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
-                    return x.dev() == y.dev() && x.ino() == y.ino();
-                }
-            }
-            false
-        }
+        // Hard links and other aliases: the file identity the OS gives (device and inode,
+        // or Windows' volume serial and file index).
+        _ => same_file::is_same_file(a, b).unwrap_or(false),
     }
 }
 
@@ -393,7 +553,8 @@ fn finish_fixed(
                 crate::fix::AUDIT_SHEET
             );
             for c in &fixed.changes {
-                let _ = writeln!(out, "  校正  {}!{}  {}", c.at.0, c.at.1, c.note);
+                let what = if c.review { "核对" } else { "校正" };
+                let _ = writeln!(out, "  {what}  {}!{}  {}", c.at.0, c.at.1, c.note);
             }
             if e > 0 {
                 1

@@ -7,7 +7,7 @@
 use crate::calc::{agree, compute, Agreement, Book, Mode};
 use crate::check::{audit, show, Finding};
 use crate::expr::{CellId, Val};
-use crate::form::{Catalog, Form, Severity};
+use crate::form::{Catalog, ColKind, Form, Severity};
 use crate::layout::{a1, Content as Placed, Layout};
 use crate::model::{FormData, RowKind};
 use crate::normalize::{label_key, parse_a1};
@@ -23,16 +23,11 @@ use std::path::Path;
 /// Name of the first sheet fix writes.
 pub const AUDIT_SHEET: &str = "审核结果";
 /// Header of the 审核结果 table (also how a later run knows the sheet is ours).
-const AUDIT_HEADER: [&str; 8] = [
-    "序号",
-    "级别",
-    "表",
-    "单元格",
-    "原位置",
-    "规则",
-    "说明",
-    "处理",
-];
+const AUDIT_HEADER: [&str; 7] = ["序号", "级别", "表", "单元格", "规则", "说明", "处理"];
+/// Width of each 审核结果 column (characters of the default font).
+const AUDIT_WIDTHS: [f64; 7] = [5.0, 5.0, 14.0, 26.0, 22.0, 52.0, 26.0];
+/// The columns that identify a 审核结果 sheet of this or an earlier version.
+const AUDIT_HEADER_KEY: usize = 3;
 /// Row of the header in the 审核结果 sheet.
 const AUDIT_HEADER_ROW: u32 = 2;
 /// Suffix of the sheet beside a form that keeps the values found outside it.
@@ -192,6 +187,7 @@ pub fn is_own_audit_sheet(sheet: &Sheet) -> bool {
     sheet.name.starts_with(AUDIT_SHEET)
         && AUDIT_HEADER
             .iter()
+            .take(AUDIT_HEADER_KEY)
             .enumerate()
             .all(|(c, h)| matches!(sheet.get(AUDIT_HEADER_ROW, c as u16), Cell::Text(t) if t == h))
 }
@@ -206,7 +202,18 @@ pub struct Change {
     pub to: Val,
     pub rule: String,
     pub note: String,
+    /// The difference is beyond what fix corrects as certain (`ReviewDef`): the formula is
+    /// written, the cell is red and a person must confirm which side is wrong.
+    pub review: bool,
 }
+
+// What the 处理 column says, one wording per case.
+const TO_CONFIRM: &str = "需人工核对";
+const TO_CONFIRM_AFTER_FIX: &str = "需人工核对（按校正后的数值出现）";
+const TAIL_KEPT: &str = "尾差：保留填报数，公式中单列差额";
+const PLEASE_CHECK: &str = "请核对";
+const GONE_WITH_TOTALS: &str = "已随合计的校正消除";
+const NOTE_ADDED: &str = "已在表下补写空表说明";
 
 /// What became of a finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -435,12 +442,27 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
                 .get(&d.cell.key())
                 .cloned()
                 .unwrap_or_default();
-            let note = format!(
-                "原值 {} → {}（{}）",
-                show(kind, &d.filled),
-                show(kind, &value),
-                d.rule_name
+            let review = matches!(
+                (kind, &d.filled, &value),
+                (ColKind::Amount, Val::Num(f), Val::Num(v))
+                    if book.forms[d.cell.form].0.review.needs_review(*f, *v)
             );
+            let note = if review {
+                format!(
+                    "{TO_CONFIRM}：填报数 {}，按各项计算为 {}，相差 {}，超出可自动校正的范围；已写入公式，合计与各项可能任一有误（{}）",
+                    show(kind, &d.filled),
+                    show(kind, &value),
+                    show(kind, &Val::Num((d.filled.num() - value.num()).abs())),
+                    d.rule_name
+                )
+            } else {
+                format!(
+                    "原值 {} → {}（{}）",
+                    show(kind, &d.filled),
+                    show(kind, &value),
+                    d.rule_name
+                )
+            };
             changes.push(Change {
                 cell: d.cell.clone(),
                 at: (placement.sheets[d.cell.form].clone(), at),
@@ -448,6 +470,7 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
                 to: value.clone(),
                 rule: d.rule_name.clone(),
                 note,
+                review,
             });
         }
     }
@@ -470,6 +493,7 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
                 show(kind, &Val::Num(f.value)),
                 f.explanation
             ),
+            review: false,
         });
     }
     let formulas = crate::score::check::fill_formulas(&fills, &placement);
@@ -534,7 +558,7 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
             _ => None,
         };
         let mut at = None;
-        let mut status = Status::Open("需人工核对".into());
+        let mut status = Status::Open(TO_CONFIRM.into());
         if let Some(fi) = fi {
             let key = f.cell.as_ref().and_then(|c| {
                 input_at[fi]
@@ -553,7 +577,7 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
                 if let (Some(name), Some(c)) = (&stray_names[fi], &f.cell) {
                     at = Some((name.clone(), c.clone()));
                     stray_marks[fi].insert(c.clone(), f.message.clone());
-                    status = Status::Open(format!("已原样保留在工作表“{name}”，需人工核对"));
+                    status = Status::Open(kept_beside(name));
                 }
             } else {
                 at = Some((placement.sheets[fi].clone(), "A1".into()));
@@ -563,7 +587,7 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
             if let (Some(name), Some(c)) = (&stray_names[fi], &f.cell) {
                 at = Some((name.clone(), c.clone()));
                 stray_marks[fi].insert(c.clone(), f.message.clone());
-                status = Status::Open(format!("已原样保留在工作表“{name}”，需人工核对"));
+                status = Status::Open(kept_beside(name));
             }
         } else if let Some(sheet) = &f.sheet {
             if let Some(oi) = others.iter().position(|o| &o.name == sheet) {
@@ -577,7 +601,7 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
             table_no: table_no(&book, &f.form),
             at,
             origin,
-            rule: f.rule.clone(),
+            rule: rule_name(&book, &f.form, &f.rule),
             message: f.message.clone(),
             status,
         });
@@ -597,28 +621,34 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
                 f.cell.clone().unwrap_or_else(|| "A1".into()),
             )
         });
+        let change = f.target.as_ref().and_then(|t| changed.get(t));
         let status = if after_keys.contains(&finding_key(f)) {
             Status::Open(if f.severity == "info" && f.fixable {
-                "尾差：保留填报数，公式中单列差额".into()
+                TAIL_KEPT.into()
             } else if f.severity == "info" {
-                "请核对".into()
+                PLEASE_CHECK.into()
             } else {
-                "未校正：两处填报不一致或缺少数据，需人工核对".into()
+                TO_CONFIRM.into()
             })
-        } else if let Some(c) = f.target.as_ref().and_then(|t| changed.get(t)) {
-            Status::Resolved(format!("已校正：{}", c.note))
+        } else if let Some(c) = change {
+            change_status(c)
         } else if f.rule == "empty-table-note" && notes_added.contains(&f.form) {
-            Status::Resolved("已在表下补写空表说明".into())
+            Status::Resolved(NOTE_ADDED.into())
         } else {
-            Status::Resolved("校正合计后已不存在".into())
+            Status::Resolved(GONE_WITH_TOTALS.into())
         };
         lines.push(AuditLine {
-            severity: f.severity,
+            // A correction a person must confirm is left as an error, whatever the rule's level.
+            severity: if change.is_some_and(|c| c.review) {
+                "error"
+            } else {
+                f.severity
+            },
             form: f.form.clone(),
             table_no: table_no(&book, &f.form),
             at,
             origin: origin_of(f),
-            rule: f.rule.clone(),
+            rule: rule_name(&book, &f.form, &f.rule),
             message: f.message.clone(),
             status,
         });
@@ -639,9 +669,9 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
                 )
             }),
             origin: None,
-            rule: f.rule.clone(),
+            rule: rule_name(&book, &f.form, &f.rule),
             message: f.message.clone(),
-            status: Status::Open("按校正后的数值出现，需人工核对".into()),
+            status: Status::Open(TO_CONFIRM_AFTER_FIX.into()),
         });
     }
     // Every change is listed, also one no finding named (a fill, a total a warning-only rule
@@ -650,7 +680,7 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
     for c in changes.iter().filter(|c| !named.contains(&c.cell)) {
         let (form, _) = &book.forms[c.cell.form];
         lines.push(AuditLine {
-            severity: "info",
+            severity: if c.review { "error" } else { "info" },
             form: form.id.clone(),
             table_no: form.table_no.clone(),
             at: Some(c.at.clone()),
@@ -658,9 +688,9 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
                 .1
                 .get(&c.cell.key())
                 .map(|a| format!("{}!{a}", input_at[c.cell.form].0.as_deref().unwrap_or(""))),
-            rule: "recomputed".into(),
+            rule: c.rule.clone(),
             message: format!("{}!{} {}", c.at.0, c.at.1, c.note),
-            status: Status::Resolved("已校正".into()),
+            status: change_status(c),
         });
     }
     // Highlight every cell of a disagreement that remains.
@@ -695,7 +725,12 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
         add_note(&mut marks, c.clone(), note, Fill::None);
     }
     for c in &changes {
-        add_note(&mut marks, c.cell.clone(), &c.note, Fill::Changed);
+        let fill = if c.review {
+            Fill::Conflict
+        } else {
+            Fill::Changed
+        };
+        add_note(&mut marks, c.cell.clone(), &c.note, fill);
     }
     let rank = |s: &str| match s {
         "error" => 0,
@@ -733,6 +768,52 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
     })
 }
 
+/// The 处理 of a finding a change answers: corrected, or a correction to confirm.
+fn change_status(c: &Change) -> Status {
+    if c.review {
+        Status::Open(format!("{TO_CONFIRM}：差额超出自动校正的范围，已写入公式"))
+    } else {
+        Status::Resolved(format!("已校正：{}", c.note))
+    }
+}
+
+fn kept_beside(sheet: &str) -> String {
+    format!("已原样保留在工作表“{sheet}”，{TO_CONFIRM}")
+}
+
+/// The Chinese name of a rule: the definition's `name`, or the built-in rule's.
+fn rule_name(book: &Book, form: &str, rule: &str) -> String {
+    let defined = book
+        .form_index(form)
+        .map(|fi| book.forms[fi].0)
+        .and_then(|f| f.derive.iter().chain(&f.check).find(|r| r.id == rule))
+        .map(|r| r.name.clone());
+    defined
+        .or_else(|| builtin_rule_name(rule).map(str::to_string))
+        .unwrap_or_else(|| rule.to_string())
+}
+
+/// Names of the rules the program applies besides the definitions' own.
+fn builtin_rule_name(rule: &str) -> Option<&'static str> {
+    Some(match rule {
+        "parent-code-missing" => "下级科目须列在其上级科目之下",
+        "code-length" => "科目代码位数须为类、款、项之一",
+        "code-name" => "同一科目代码在各表中名称一致",
+        "empty-table-note" => "空表须有空表说明",
+        "not-a-number" => "金额、比率栏须填数字",
+        "value-outside-form" => "表外内容",
+        "duplicate-code" => "同一科目代码只出现一次",
+        "duplicate-form" => "同一张表只出现一次",
+        "sheet-skipped" => "工作表未识别",
+        "cross-table-skipped" => "表间审核未能进行",
+        "indicator-score" => "自评得分按评（扣）分标准计算",
+        "rule-full-points" => "评（扣）分标准的满分等于分值",
+        "rule-unreadable" => "评（扣）分标准须人工评分",
+        "rule-not-applied" => "审核规则无法应用于本表",
+        _ => return None,
+    })
+}
+
 fn table_no(book: &Book, form: &str) -> String {
     book.form_index(form)
         .map(|fi| book.forms[fi].0.table_no.clone())
@@ -740,14 +821,7 @@ fn table_no(book: &Book, form: &str) -> String {
 }
 
 fn add_mark(marks: &mut HashMap<CellId, Mark>, c: CellId, message: &str, fill: Fill, sev: &str) {
-    let text = format!(
-        "{}：{message}",
-        match sev {
-            "error" => "错误",
-            "warning" => "警告",
-            _ => "提示",
-        }
-    );
+    let text = format!("{}：{message}", severity_name(sev));
     add_note(marks, c, &text, fill);
 }
 
@@ -844,21 +918,13 @@ fn audit_sheet(
     for (c, h) in AUDIT_HEADER.iter().enumerate() {
         ws.write_string_with_format(AUDIT_HEADER_ROW, c as u16, *h, &head)?;
     }
-    for (c, w) in [6.0, 6.0, 16.0, 20.0, 16.0, 20.0, 70.0, 36.0]
-        .iter()
-        .enumerate()
-    {
+    for (c, w) in AUDIT_WIDTHS.iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
     }
     for (i, l) in lines.iter().enumerate() {
         let r = AUDIT_HEADER_ROW + 1 + i as u32;
-        let sev = match l.severity {
-            "error" => "错误",
-            "warning" => "警告",
-            _ => "提示",
-        };
         ws.write_number_with_format(r, 0, (i + 1) as f64, &cell)?;
-        ws.write_string_with_format(r, 1, sev, &sev_fmt(l.severity))?;
+        ws.write_string_with_format(r, 1, severity_name(l.severity), &sev_fmt(l.severity))?;
         // "final-01 公开01表", never the bare 表号: a later run must not take this sheet for
         // the form itself.
         let form = if l.form.is_empty() {
@@ -867,35 +933,32 @@ fn audit_sheet(
             format!("{} {}", l.form, l.table_no)
         };
         ws.write_string_with_format(r, 2, &form, &cell)?;
+        let place = audit_place(l);
         match &l.at {
             Some((sheet, at)) => {
                 let target = format!("internal:'{}'!{at}", sheet.replace('\'', "''"));
-                ws.write_url_with_format(
-                    r,
-                    3,
-                    Url::new(target).set_text(format!("{sheet}!{at}")),
-                    &link,
-                )?;
+                ws.write_url_with_format(r, 3, Url::new(target).set_text(&place), &link)?;
             }
             None => {
-                ws.write_blank(r, 3, &cell)?;
+                ws.write_string_with_format(r, 3, &place, &cell)?;
             }
         }
-        ws.write_string_with_format(r, 4, l.origin.as_deref().unwrap_or(""), &cell)?;
-        ws.write_string_with_format(r, 5, &l.rule, &cell)?;
-        ws.write_string_with_format(r, 6, &l.message, &cell)?;
-        // Wrapped text needs its height set: readers do not grow rows on opening. About 34
-        // Chinese characters fit a line of the 说明 column, 17 of 处理.
-        let lines = |t: &str, per: usize| t.chars().count().div_ceil(per).max(1);
-        let status_text = match &l.status {
-            Status::Resolved(s) | Status::Open(s) => s.as_str(),
-        };
-        let n = lines(&l.message, 34).max(lines(status_text, 17));
-        ws.set_row_height(r, 13.5 * n as f64)?;
         let status = match &l.status {
             Status::Resolved(s) | Status::Open(s) => s.as_str(),
         };
-        ws.write_string_with_format(r, 7, status, &cell)?;
+        let texts = [form.as_str(), &place, &l.rule, &l.message, status];
+        for (c, t) in [(4, &l.rule), (5, &l.message)] {
+            ws.write_string_with_format(r, c, t, &cell)?;
+        }
+        ws.write_string_with_format(r, 6, status, &cell)?;
+        // Wrapped text needs its height set: readers do not grow rows on opening.
+        let needed = texts
+            .iter()
+            .zip(&AUDIT_WIDTHS[2..])
+            .map(|(t, w)| wrapped_lines(t, *w))
+            .max()
+            .unwrap_or(1);
+        ws.set_row_height(r, 13.5 * needed as f64 + 1.5)?;
     }
     let last = AUDIT_HEADER_ROW + lines.len() as u32;
     ws.autofilter(AUDIT_HEADER_ROW, 0, last, AUDIT_HEADER.len() as u16 - 1)?;
@@ -903,8 +966,41 @@ fn audit_sheet(
     ws.set_paper_size(9);
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);
+    ws.set_margins(0.4, 0.4, 0.5, 0.5, 0.3, 0.3);
     ws.set_repeat_rows(AUDIT_HEADER_ROW, AUDIT_HEADER_ROW)?;
     Ok(ws)
+}
+
+fn severity_name(severity: &str) -> &'static str {
+    match severity {
+        "error" => "错误",
+        "warning" => "警告",
+        _ => "提示",
+    }
+}
+
+/// The 单元格 of an audit line: the output cell, and where it was in the input when that
+/// was elsewhere.
+fn audit_place(l: &AuditLine) -> String {
+    let out = l.at.as_ref().map(|(s, a)| format!("{s}!{a}"));
+    match (out, &l.origin) {
+        (Some(o), Some(i)) if *i != o => format!("{o}（原表 {i}）"),
+        (Some(o), _) => o,
+        (None, Some(i)) => format!("原表 {i}"),
+        (None, None) => String::new(),
+    }
+}
+
+/// Lines a text wraps to in a column of `width` characters (a CJK character takes two).
+fn wrapped_lines(text: &str, width: f64) -> usize {
+    let per_line = (width - 1.0).max(1.0);
+    text.split('\n')
+        .map(|seg| {
+            (crate::write::display_width(seg) as f64 / per_line)
+                .ceil()
+                .max(1.0) as usize
+        })
+        .sum()
 }
 
 fn write_cell(

@@ -5,6 +5,7 @@ use crate::calc::{Book, Calc};
 use crate::expr::{Addresses, CellId, Val};
 use crate::form::ColKind;
 use crate::layout::{a1, layout, Content, Layout, Style};
+use crate::model::RowKind;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{
     DataValidation, DataValidationErrorStyle, DataValidationRule, Format, FormatAlign,
@@ -27,14 +28,30 @@ impl fmt::Display for WriteError {
             WriteError::Xlsx(e) => write!(f, "生成工作簿失败：{e}"),
             WriteError::Io { path, err } => write!(
                 f,
-                "无法写入文件 {}：{err}（请检查目录是否存在、是否有写权限、文件是否被其他程序打开）",
-                path.display()
+                "无法写入文件 {}：{}（请检查目录是否存在、是否有写权限、磁盘空间是否足够、文件是否被其他程序打开）",
+                path.display(),
+                describe_io(err)
             ),
         }
     }
 }
 
 impl std::error::Error for WriteError {}
+
+/// An operating-system error in Chinese for the common cases (the English text of the others).
+pub fn describe_io(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => "文件或目录不存在".into(),
+        ErrorKind::PermissionDenied => "没有访问权限".into(),
+        ErrorKind::StorageFull => "磁盘空间已满".into(),
+        ErrorKind::IsADirectory => "这是一个目录，不是文件".into(),
+        ErrorKind::NotADirectory => "路径中有一段不是目录".into(),
+        ErrorKind::ReadOnlyFilesystem => "文件系统为只读".into(),
+        ErrorKind::BrokenPipe => "接收输出的程序已关闭".into(),
+        _ => e.to_string(),
+    }
+}
 
 impl From<XlsxError> for WriteError {
     fn from(e: XlsxError) -> Self {
@@ -175,6 +192,12 @@ struct Formats {
 
 const FONT: &str = "宋体";
 
+// Number formats whose third section (zero) is empty: a blank form prints no 0.00 in its
+// totals, a filled one shows its figures; the values themselves are unchanged.
+const AMOUNT_FORMAT: &str = "#,##0.00;-#,##0.00;;@";
+const RATE_FORMAT: &str = "0.00%;-0.00%;;@";
+const NUMBER_FORMAT: &str = "General;-General;;@";
+
 impl Formats {
     fn get(&mut self, style: Style, mark: u8) -> &Format {
         self.cache.entry((style, mark)).or_insert_with(|| {
@@ -212,15 +235,15 @@ impl Formats {
                 Style::Value { kind, input } => {
                     let f = match kind {
                         ColKind::Amount => bordered
-                            .set_num_format("#,##0.00")
+                            .set_num_format(AMOUNT_FORMAT)
                             .set_align(FormatAlign::Right)
                             .set_align(FormatAlign::VerticalCenter),
                         ColKind::Rate => bordered
-                            .set_num_format("0.00%")
+                            .set_num_format(RATE_FORMAT)
                             .set_align(FormatAlign::Right)
                             .set_align(FormatAlign::VerticalCenter),
                         ColKind::Score | ColKind::Number => bordered
-                            .set_num_format("General")
+                            .set_num_format(NUMBER_FORMAT)
                             .set_align(FormatAlign::Center)
                             .set_align(FormatAlign::VerticalCenter),
                         _ => bordered
@@ -280,6 +303,8 @@ pub fn form_sheets(
         let layout = &placement.layouts[fi];
         let mut ws = Worksheet::new();
         ws.set_name(&placement.sheets[fi])?;
+        // A formula whose stored result is "" (a spare row) must stay "", not become 0.
+        ws.set_formula_result_default("");
         write_sheet(
             &mut ws,
             book,
@@ -306,6 +331,10 @@ pub fn form_sheets(
         protection.format_columns = true;
         protection.format_rows = true;
         protection.format_cells = true;
+        // A unit with more 科目 or indicators than the spare rows inserts rows; the sums
+        // run over the whole block, so a row inserted inside it is added.
+        protection.insert_rows = true;
+        protection.delete_rows = true;
         ws.protect_with_options(&protection);
         out.push(ws);
     }
@@ -379,10 +408,8 @@ fn write_sheet(
 }
 
 /// Display width of a text in character cells: CJK and full-width characters take two.
-fn text_width(t: &str) -> f64 {
-    t.chars()
-        .map(|c| if c.is_ascii() { 1.0 } else { 2.0 })
-        .sum()
+pub fn display_width(t: &str) -> usize {
+    t.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
 
 /// Heights for rows whose wrapped texts need more than one line: neither Excel nor
@@ -412,7 +439,7 @@ fn row_heights(layout: &Layout, book: &Book) -> Vec<(u32, f64)> {
             .max(2.0);
         let needed: f64 = text
             .split('\n')
-            .map(|seg| (text_width(seg) / (width * 0.95)).ceil().max(1.0))
+            .map(|seg| (display_width(seg) as f64 / (width * 0.95)).ceil().max(1.0))
             .sum();
         let per_row = (needed / f64::from(p.rows)).ceil();
         for r in p.row..p.row + p.rows {
@@ -470,6 +497,11 @@ fn write_value(
                 }
                 _ => f,
             };
+            if let Some(guarded) = blank_until_filled(book, placement, fi, d, &f) {
+                let formula = Formula::new(format!("={guarded}")).set_result("");
+                ws.write_formula_with_format(row, col, formula, fmt)?;
+                return Ok(());
+            }
             let formula = Formula::new(format!("={f}")).set_result(result_text(value));
             ws.write_formula_with_format(row, col, formula, fmt)?;
             return Ok(());
@@ -482,6 +514,30 @@ fn write_value(
         return Ok(());
     }
     write_plain(ws, &book.input(id), row, col, fmt)
+}
+
+/// The formula of a derived cell in a 科目 or list row none of whose inputs is filled (a spare
+/// row of a template), made to show an empty cell until one is: `IF(COUNT(C8:H8)=0,"",…)`
+/// with the empty text stored as its result, so that a reader sees the row as blank rather
+/// than a 0 where the form has no 科目.
+fn blank_until_filled(
+    book: &Book,
+    placement: &Placement,
+    fi: usize,
+    d: &crate::calc::Derived,
+    formula: &str,
+) -> Option<String> {
+    let row = book.forms[d.cell.form].1.row(&d.cell.row)?;
+    if !matches!(row.kind, RowKind::Coded | RowKind::List) || !book.input(&d.cell).is_blank() {
+        return None;
+    }
+    let mut reads = Vec::new();
+    d.bound.cells(&mut reads);
+    if reads.is_empty() || reads.iter().any(|c| !book.input(c).is_blank()) {
+        return None;
+    }
+    let refs: Vec<String> = reads.iter().filter_map(|c| placement.a1(c, fi)).collect();
+    Some(format!("IF(COUNT({})=0,\"\",{formula})", refs.join(",")))
 }
 
 fn write_plain(

@@ -3,10 +3,14 @@
 //! the user-facing promises (OUT ≠ IN, no half-written file, the 审核结果 sheet, highlighted
 //! disagreements, CSV safe for Excel, import refusing with the path of the bad field).
 
+#[path = "support/cli.rs"]
+mod cli;
 #[path = "support/grid.rs"]
 mod grid;
 #[path = "support/layout_gen.rs"]
 mod layout_gen;
+
+use cli::run;
 
 use fiscalform::calc::{compute, Book, Mode};
 use fiscalform::form::Catalog;
@@ -55,19 +59,6 @@ fn variants(b: &grid::GridBook) -> Vec<(&'static str, grid::GridBook)> {
         ("split_codes", b.split_codes()),
         ("extra_empty", b.extra_empty_rows_and_cols()),
     ]
-}
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let mut o = Vec::new();
-    let mut e = Vec::new();
-    let mut all = vec!["fiscalform"];
-    all.extend_from_slice(args);
-    let code = fiscalform::cli::run(all, &mut o, &mut e);
-    (
-        code,
-        String::from_utf8(o).unwrap(),
-        String::from_utf8(e).unwrap(),
-    )
 }
 
 fn s(p: &Path) -> &str {
@@ -787,12 +778,21 @@ fn xlsx_part(path: &Path, part: &str) -> String {
     out
 }
 
+/// The sample's 本年收入合计 is published as 562.36 where its rows add up to 526.36: a
+/// difference of 36 万元 (6%) may be a wrong part as well as a wrong total, so fix writes the
+/// formula, marks the cell for a person with both figures and exits 1.
 #[test]
-fn fixing_the_sample_corrects_its_error_notes_the_original_and_lists_it_first() {
+fn fixing_the_sample_writes_the_formula_and_leaves_its_large_difference_to_a_person() {
     let out = dir("sample").join("已校正.xlsx");
     let (code, stdout, err) = run(&["fix", s(&sample()), "-o", s(&out)]);
-    assert_eq!(code, 0, "{stdout}{err}");
-    assert!(stdout.contains("原值 562.36 → 526.36"), "{stdout}");
+    assert_eq!(code, 1, "{stdout}{err}");
+    assert!(
+        stdout.contains(
+            "核对  公开01表!C33  需人工核对：填报数 562.36，按各项计算为 526.36，相差 36.00"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("仍需人工核对：错误 1 条"), "{stdout}");
     let wb = read_workbook(&out).unwrap();
     assert_eq!(wb.sheets[0].name, "审核结果");
     let s01 = wb.sheet("公开01表").unwrap();
@@ -801,33 +801,56 @@ fn fixing_the_sample_corrects_its_error_notes_the_original_and_lists_it_first() 
     // The 尾差 of line 58 is kept as published (info, not a change).
     let (r, c) = fiscalform::normalize::parse_a1("F33").unwrap();
     assert_eq!(s01.get(r, c), &Cell::Number("526.36".parse().unwrap()));
-    // The note on the corrected cell.
+    // The note on the cell gives both figures.
     let notes = xlsx_part(&out, "comments");
     assert!(
-        notes.contains("原值 562.36 → 526.36（本年收入合计等于第1至8行之和）"),
+        notes.contains("需人工核对：填报数 562.36，按各项计算为 526.36"),
         "{notes}"
     );
-    // The finding is listed with a link to the output cell and what fix did.
+    // The finding is listed with its Chinese rule name, a link to the output cell and what
+    // fix did.
     let audit = wb.sheet("审核结果").unwrap();
     let row = (0..audit.height())
-        .find(|&r| {
-            audit.get(r, 5) == &Cell::Text("income-total".into()) || {
-                matches!(audit.get(r, 6), Cell::Text(t) if t.contains("562.36"))
-            }
-        })
+        .find(|&r| matches!(audit.get(r, 5), Cell::Text(t) if t.contains("562.36")))
         .expect("the error is listed");
     assert_eq!(audit.get(row, 1), &Cell::Text("错误".into()));
     assert_eq!(audit.get(row, 3), &Cell::Text("公开01表!C33".into()));
-    assert!(matches!(audit.get(row, 7), Cell::Text(t) if t.starts_with("已校正")));
+    assert_eq!(
+        audit.get(row, 4),
+        &Cell::Text("本年收入合计等于第1至8行之和".into())
+    );
+    assert!(matches!(audit.get(row, 6), Cell::Text(t) if t.starts_with("需人工核对")));
     let links = xlsx_part(&out, "xl/worksheets/sheet1.xml");
     assert!(
         links.contains("location=\"'公开01表'!C33\""),
         "internal link"
     );
-    // The live formula of the corrected cell and the kept 尾差 as an explicit term.
+    // The live formula of the cell and the kept 尾差 as an explicit term.
     let sheet2 = xlsx_part(&out, "xl/worksheets/sheet2.xml");
     assert!(sheet2.contains("<f>SUM(C7:C14)</f>"), "{sheet2}");
     assert!(sheet2.contains("+0.01</f>"), "尾差 kept as a visible term");
+}
+
+/// A difference within the definition's limits (1% and 1 万元 by default) beyond 尾差 is
+/// corrected as certain: 526.86 for 526.36 is changed, yellow, exit 0.
+#[test]
+fn a_small_difference_is_corrected_without_a_person() {
+    let d = dir("small-difference");
+    let mut book = fixture("seed001_final.grid");
+    let sheet = book.sheet_mut("公开01表");
+    let (r, c) = sheet.find("本年收入合计").expect("本年收入合计 row");
+    assert_eq!(sheet.cell(r, c + 2).as_str(), "526.36");
+    sheet.put(r, c + 2, grid::GridCell::num("526.86"));
+    let x = d.join("x.xlsx");
+    book.write_xlsx(&x);
+    let out = d.join("f.xlsx");
+    let (code, stdout, err) = run(&["fix", s(&x), "-o", s(&out)]);
+    assert_eq!(code, 0, "{stdout}{err}");
+    assert!(
+        stdout.contains("校正  公开01表!C33  原值 526.86 → 526.36"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("核对  "), "{stdout}");
 }
 
 #[test]
@@ -933,11 +956,11 @@ fn a_disagreement_between_tables_is_highlighted_at_both_and_left_to_a_person() {
     let audit = wb.sheet("审核结果").unwrap();
     let line = (0..audit.height())
         .find(|&r| {
-            matches!(audit.get(r, 6), Cell::Text(t) if t.contains("公开05表") && t.contains("公开06表") && t.contains("人员经费合计"))
+            matches!(audit.get(r, 5), Cell::Text(t) if t.contains("公开05表") && t.contains("公开06表") && t.contains("人员经费合计"))
         })
         .expect("the cross-table finding is listed");
     assert_eq!(audit.get(line, 1), &Cell::Text("错误".into()));
-    assert!(matches!(audit.get(line, 7), Cell::Text(t) if t.contains("需人工核对")));
+    assert!(matches!(audit.get(line, 6), Cell::Text(t) if t.contains("需人工核对")));
     // Highlighted with a note at both ends: 公开05表 合计·基本支出 and 公开06表's totals.
     let notes05 = xlsx_part(&out, "comments2.xml") + &xlsx_part(&out, "comments");
     assert!(notes05.contains("公开06表"), "notes name the other table");
@@ -1020,17 +1043,15 @@ fn values_outside_the_form_and_other_sheets_are_kept_and_survive_a_second_fix() 
     // Reported in the audit, with a link to where they are now.
     let audit = wb.sheet("审核结果").unwrap();
     let listed = (0..audit.height()).any(|r| {
-        audit.get(r, 5) == &Cell::Text("value-outside-form".into())
-            && audit.get(r, 3) == &Cell::Text("公开01表（表外内容）!I10".into())
+        audit.get(r, 4) == &Cell::Text("表外内容".into())
+            && matches!(audit.get(r, 3), Cell::Text(t) if t.starts_with("公开01表（表外内容）!I10"))
     });
     assert!(listed);
     fix(&f1, &f2);
     assert_same_content(&f1, &f2, "strays after a second fix", &BTreeSet::new());
     let wb2 = read_workbook(&f2).unwrap();
     let audit2 = wb2.sheet("审核结果").unwrap();
-    assert!(
-        (0..audit2.height()).any(|r| audit2.get(r, 5) == &Cell::Text("value-outside-form".into()))
-    );
+    assert!((0..audit2.height()).any(|r| audit2.get(r, 4) == &Cell::Text("表外内容".into())));
     assert_eq!(
         wb2.sheets
             .iter()

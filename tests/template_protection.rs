@@ -67,6 +67,11 @@ fn sheets_are_protected_without_password_formulas_locked_inputs_open() {
             !prot.contains("password"),
             "sheet {i} protected without a password: {prot}"
         );
+        // Rows may be inserted (more 科目 than spare rows) and deleted.
+        assert!(
+            prot.contains("insertRows=\"0\"") && prot.contains("deleteRows=\"0\""),
+            "sheet {i} allows inserting and deleting rows: {prot}"
+        );
     }
     // 公开01表: line 27 本年收入合计 (C33) is a formula, line 1 (C7) an input.
     let s1 = part(&path, "xl/worksheets/sheet1.xml");
@@ -106,6 +111,14 @@ fn sheets_are_protected_without_password_formulas_locked_inputs_open() {
         "amount validation"
     );
     assert!(s1.contains("sqref=\"C7\""), "line 1 validated");
+    // A blank form prints no 0.00: amounts show nothing for zero.
+    assert!(
+        styles.contains("formatCode=\"#,##0.00;-#,##0.00;;@\""),
+        "zero-hiding amount format"
+    );
+    // The sums of a 科目 panel cover its whole block of rows, so a row inserted inside it is
+    // added: 公开02表's 合计 adds the top-level rows of 8 … 22.
+    assert!(s2.contains("SUMPRODUCT((LEN(A8:A22)=3),D8:D22)"), "{s2}");
 }
 
 #[test]

@@ -49,6 +49,7 @@ pub struct Form {
     pub derive: Vec<Rule>,
     pub check: Vec<Rule>,
     pub scoring: Option<Scoring>,
+    pub review: ReviewDef,
     /// Sheet columns the widest block needs.
     pub width: u16,
 }
@@ -611,6 +612,7 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
         derive,
         check,
         scoring,
+        review: def.review,
         width,
     })
 }

@@ -79,6 +79,40 @@ pub struct FormFile {
     /// Indicator rows scored by a 评（扣）分标准 (performance forms, budget-09/10).
     #[serde(default)]
     pub scoring: Option<ScoringDef>,
+    /// Limits of what `fix` corrects without a person (default 1% and 1 万元).
+    #[serde(default)]
+    pub review: ReviewDef,
+}
+
+/// How far a filled amount may be from the value its rule computes for `fix` to correct it as
+/// certain: a larger difference (beyond `ratio` of the larger figure or beyond `amount` 万元)
+/// may be a wrong part as well as a wrong total, and is left for a person to confirm.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReviewDef {
+    pub ratio: rust_decimal::Decimal,
+    pub amount: rust_decimal::Decimal,
+}
+
+impl Default for ReviewDef {
+    fn default() -> Self {
+        ReviewDef {
+            ratio: rust_decimal::Decimal::new(1, 2),
+            amount: rust_decimal::Decimal::ONE,
+        }
+    }
+}
+
+impl ReviewDef {
+    /// Whether replacing `filled` by `computed` needs a person's confirmation.
+    pub fn needs_review(
+        &self,
+        filled: rust_decimal::Decimal,
+        computed: rust_decimal::Decimal,
+    ) -> bool {
+        let diff = (filled - computed).abs();
+        diff > self.amount || diff > self.ratio * filled.abs().max(computed.abs())
+    }
 }
 
 fn default_unit_label() -> String {

@@ -1,8 +1,23 @@
-//! Test support: runs `fiscalform check --format json` in-process on one workbook and reads
-//! the report.
+//! Test support: runs fiscalform in-process — any command, or `check --format json` on one
+//! workbook with its report read.
+
+#![allow(dead_code)]
 
 use serde_json::Value;
 use std::path::Path;
+
+/// Exit code, standard output and standard error of `fiscalform ARGS…`, run in-process.
+pub fn run(args: &[&str]) -> (i32, String, String) {
+    let (mut o, mut e) = (Vec::new(), Vec::new());
+    let mut all = vec!["fiscalform"];
+    all.extend_from_slice(args);
+    let code = fiscalform::cli::run(all, &mut o, &mut e);
+    (
+        code,
+        String::from_utf8(o).unwrap(),
+        String::from_utf8(e).unwrap(),
+    )
+}
 
 /// The exit code and the JSON report of `fiscalform check --format json PATH`.
 pub fn check_json(path: &Path) -> (i32, Value) {

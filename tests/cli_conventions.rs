@@ -1,0 +1,166 @@
+//! The command line fits a clerk's habits: Chinese help with an example and the exit codes
+//! for every command, `fix IN` writing beside IN, `-` for standard input and output, shell
+//! completions, aligned `forms` columns, OS errors in Chinese, a reading error said once.
+
+#[path = "support/cli.rs"]
+mod cli;
+
+use cli::run;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+const COMMANDS: [&str; 8] = [
+    "forms",
+    "template",
+    "check",
+    "fix",
+    "export",
+    "import",
+    "rules",
+    "completions",
+];
+
+fn dir(tag: &str) -> PathBuf {
+    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("cli-conventions")
+        .join(tag);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn sample() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sample/2023决算-株洲.xlsx")
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// The binary with `stdin` as its standard input: exit code, stdout bytes, stderr.
+fn piped(args: &[&str], stdin: &[u8]) -> (i32, Vec<u8>, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fiscalform"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap(),
+        out.stdout,
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn every_command_has_chinese_help_with_an_example_and_the_exit_codes() {
+    let (code, top, _) = run(&["--help"]);
+    assert_eq!(code, 0);
+    assert!(top.contains("用法：") && top.contains("退出码："), "{top}");
+    for c in COMMANDS {
+        let (code, help, _) = run(&[c, "--help"]);
+        assert_eq!(code, 0, "{c}");
+        for word in ["用法：", "示例：", "退出码：", "显示帮助"] {
+            assert!(help.contains(word), "{c} --help lacks {word}: {help}");
+        }
+        for english in ["Usage:", "Options:", "Arguments:", "Print help"] {
+            assert!(!help.contains(english), "{c} --help says {english}: {help}");
+        }
+    }
+}
+
+#[test]
+fn fix_without_output_writes_beside_the_input_and_leaves_it_untouched() {
+    let d = dir("beside");
+    let input = d.join("2023决算.xlsx");
+    std::fs::copy(sample(), &input).unwrap();
+    let before = std::fs::read(&input).unwrap();
+    let expected = d.join("2023决算-已校正.xlsx");
+    let _ = std::fs::remove_file(&expected);
+    let (code, out, err) = run(&["fix", s(&input)]);
+    assert!(code == 0 || code == 1, "{out}{err}");
+    assert!(expected.exists(), "{out}");
+    assert!(out.contains("2023决算-已校正.xlsx"), "{out}");
+    assert_eq!(std::fs::read(&input).unwrap(), before);
+}
+
+#[test]
+fn completions_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let (code, out, err) = run(&["completions", shell]);
+        assert_eq!(code, 0, "{shell}: {err}");
+        assert!(
+            out.contains("fiscalform") && out.contains("template"),
+            "{shell}"
+        );
+    }
+    let (code, _, _) = run(&["completions", "tcsh"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn forms_columns_line_up_in_display_width() {
+    use unicode_width::UnicodeWidthStr;
+    let (code, out, _) = run(&["forms"]);
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines.len() > 20);
+    // Where the title column starts: after id and 表号 and their padding.
+    let title_start = |line: &str| {
+        let title = line.split("  ").filter(|p| !p.is_empty()).nth(2).unwrap();
+        line[..line.find(title.trim()).unwrap()].width()
+    };
+    let first = title_start(lines[0]);
+    for l in &lines {
+        assert_eq!(title_start(l), first, "{l}");
+    }
+}
+
+#[test]
+fn a_dash_reads_standard_input_and_writes_standard_output() {
+    let d = dir("dash");
+    let (code, out, err) = piped(&["check", "-"], &std::fs::read(sample()).unwrap());
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("== 标准输入"), "{out}");
+    assert!(out.contains("562.36"), "{out}");
+    // export -o - prints the JSON document only; import - reads it back.
+    let (code, json, err) = piped(&["export", s(&sample()), "-o", "-"], b"");
+    assert_eq!(code, 0, "{err}");
+    let doc: serde_json::Value = serde_json::from_slice(&json).expect("JSON on stdout");
+    assert_eq!(doc["format"], "fiscalform");
+    let built = d.join("imported.xlsx");
+    let (code, out, err) = piped(&["import", "-", "-o", s(&built)], &json);
+    assert!(code == 0 || code == 1, "{err}");
+    assert!(built.exists(), "{}", String::from_utf8_lossy(&out));
+}
+
+#[test]
+fn os_errors_are_said_in_chinese() {
+    let d = dir("os");
+    let (code, _, err) = run(&["import", s(&d.join("没有这个文件.json")), "-o", "x.xlsx"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("文件或目录不存在"), "{err}");
+    assert!(!err.contains("os error"), "{err}");
+    let out = d.join("没有这个目录").join("x.xlsx");
+    let (code, _, err) = run(&["fix", s(&sample()), "-o", s(&out)]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("无法写入文件") && err.contains("文件或目录不存在"),
+        "{err}"
+    );
+    assert!(!err.contains("os error"), "{err}");
+}
+
+#[test]
+fn the_reason_a_file_cannot_be_read_is_said_once() {
+    let d = dir("once");
+    let missing = d.join("没有这个文件.xlsx");
+    let (code, out, err) = run(&["check", s(&missing)]);
+    assert_eq!(code, 2);
+    assert!(out.contains("没有这个文件.xlsx"), "{out}");
+    assert!(err.is_empty(), "said twice: {err}");
+}
