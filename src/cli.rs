@@ -45,7 +45,7 @@ pub enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
-    /// Audit filled workbooks (.xlsx, .xls, .ods): every derived cell, every check.
+    /// Audit filled workbooks (.xlsx, .xls, .ods) or published tables (.pdf, .docx): every derived cell, every check.
     Check {
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -77,7 +77,7 @@ pub enum Command {
         output: PathBuf,
     },
     /// Show how 评（扣）分标准 texts are understood: a quoted rule text, or a workbook
-    /// (.xlsx, .xls, .ods) for every indicator of its performance forms.
+    /// (.xlsx, .xls, .ods, .pdf, .docx) for every indicator of its performance forms.
     Rules {
         /// A rule text ("90%（含）以上计10分；…") or workbook files.
         #[arg(required = true, value_name = "TEXT|FILE")]
@@ -406,7 +406,11 @@ fn is_workbook_arg(s: &str) -> bool {
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    p.is_file() || matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods")
+    p.is_file()
+        || matches!(
+            ext.as_str(),
+            "xlsx" | "xlsm" | "xls" | "ods" | "pdf" | "docx"
+        )
 }
 
 fn rules(
