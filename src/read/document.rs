@@ -165,10 +165,26 @@ fn take_heading(pending: &mut Vec<(String, Option<u32>)>) -> Vec<(String, Option
     pending.split_off(pending.len() - short)
 }
 
-/// A short line that does not end a sentence and opens no note.
+/// A short line that does not end a sentence, opens no note and is no section heading of the
+/// document (`一、…`, `（二）…`, `第二部分 …`).
 fn is_heading(text: &str) -> bool {
     let t = text.trim();
-    t.chars().count() <= MAX_HEADING_CHARS && !t.ends_with('。') && !is_note(t)
+    t.chars().count() <= MAX_HEADING_CHARS
+        && !t.ends_with(['。', '：', ':'])
+        && !is_note(t)
+        && !is_section_heading(t)
+}
+
+fn is_section_heading(t: &str) -> bool {
+    const ORDINALS: &str = "一二三四五六七八九十";
+    let ordinal = t.trim_start_matches(['(', '（']);
+    let digits: String = ordinal
+        .chars()
+        .take_while(|c| ORDINALS.contains(*c))
+        .collect();
+    let after = &ordinal[digits.len()..];
+    (!digits.is_empty() && after.starts_with(['、', ')', '）']))
+        || (t.starts_with('第') && t.chars().take(6).collect::<String>().contains("部分"))
 }
 
 /// A line that opens a note (a reader joins a note's wrapped lines before laying out).
