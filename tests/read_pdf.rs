@@ -211,3 +211,24 @@ fn print_real_disclosure() {
         println!("{:?} {}", p.page, p.text);
     }
 }
+
+/// `check` refuses an unreadable document with exit 2 and the reader's message.
+#[test]
+fn check_exits_2_on_a_scanned_pdf_and_a_damaged_docx() {
+    let dir = scratch("cli");
+    let scan = dir.join("扫描件.pdf");
+    pdf_without_text(&scan);
+    let docx = dir.join("坏.docx");
+    std::fs::write(&docx, b"PK\x03\x04 not really a zip").unwrap();
+    for (path, zh) in [(&scan, "扫描件"), (&docx, "已损坏")] {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = fiscalform::cli::run(
+            ["fiscalform", "check", path.to_str().unwrap()],
+            &mut out,
+            &mut err,
+        );
+        let shown = String::from_utf8_lossy(&out).to_string() + &String::from_utf8_lossy(&err);
+        assert_eq!(code, 2, "{shown}");
+        assert!(shown.contains(zh), "{shown}");
+    }
+}
