@@ -219,9 +219,9 @@ fn find_tables(rules: &[Rule]) -> Vec<Ruled> {
         }
     }
     let mut by_root: std::collections::BTreeMap<usize, Vec<Rule>> = Default::default();
-    for i in 0..rules.len() {
+    for (i, rule) in rules.iter().enumerate() {
         let r = root(&mut group, i);
-        by_root.entry(r).or_default().push(rules[i]);
+        by_root.entry(r).or_default().push(*rule);
     }
     by_root
         .into_values()
