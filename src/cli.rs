@@ -67,7 +67,7 @@ pub enum Command {
         #[arg(short, long, value_name = "输出文件")]
         output: PathBuf,
     },
-    /// 审核已填报的工作簿（.xlsx、.xls、.ods）：逐个派生单元格、逐条规则
+    /// 审核已填报的工作簿（.xlsx、.xls、.ods）或公开的表格（.pdf、.docx）：逐个派生单元格、逐条规则
     #[command(
         after_help = "示例：\n  fiscalform check 2024决算.xlsx\n  fiscalform check 单位甲.xlsx 单位乙.xlsx --format json > 审核.json\n  cat 2024决算.xlsx | fiscalform check -\n\n退出码：0 无错误；1 有错误级别的审核结果；2 有文件无法读取。"
     )]
@@ -130,7 +130,7 @@ pub enum Command {
         #[arg(short, long, value_name = "输出文件")]
         output: PathBuf,
     },
-    /// 说明评（扣）分标准如何理解：给出评分标准文字，或工作簿（列出其绩效表的每个指标）
+    /// 说明评（扣）分标准如何理解：给出评分标准文字，或工作簿（.xlsx、.xls、.ods、.pdf、.docx，列出其绩效表的每个指标）
     #[command(
         after_help = "示例：\n  fiscalform rules \"90%（含）以上计10分；每降低1%扣0.5分\"\n  fiscalform rules 2024绩效自评.xlsx\n\n退出码：0 成功；2 有文件无法读取。"
     )]
@@ -576,7 +576,11 @@ fn is_workbook_arg(s: &str) -> bool {
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    p.is_file() || matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods")
+    p.is_file()
+        || matches!(
+            ext.as_str(),
+            "xlsx" | "xlsm" | "xls" | "ods" | "pdf" | "docx"
+        )
 }
 
 fn rules(

@@ -30,8 +30,14 @@
 //! * Only worksheets are returned; chart sheets, dialog sheets and macro sheets are skipped.
 //!   Hidden sheets are returned with `hidden: true`.
 
+mod document;
+mod docx;
 mod ods_merges;
+mod pdf;
 
+pub use document::{DocumentProblem, Passage};
+
+use std::collections::BTreeMap;
 use std::fmt;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek};
@@ -56,14 +62,26 @@ pub struct Workbook {
     pub path: PathBuf,
     /// The format found by looking at the content (not the extension).
     pub format: Format,
-    /// Worksheets in workbook order.
+    /// Worksheets in workbook order; for a PDF or Word document, one per table in document order.
     pub sheets: Vec<Sheet>,
+    /// A PDF's or Word document's text outside its tables, in reading order (empty for
+    /// spreadsheets); the title, unit and note lines copied into a table's sheet included.
+    pub text: Vec<Passage>,
+    /// For sheets rebuilt from a PDF: the 1-based page of each row, by sheet name.
+    pub row_pages: BTreeMap<String, Vec<u32>>,
 }
 
 impl Workbook {
     /// The worksheet with exactly this name.
     pub fn sheet(&self, name: &str) -> Option<&Sheet> {
         self.sheets.iter().find(|s| s.name == name)
+    }
+
+    /// The PDF page the row (zero-based) of a sheet was read from; `None` for spreadsheets,
+    /// Word documents and rows that came from no page.
+    pub fn page_of(&self, sheet: &str, row: u32) -> Option<u32> {
+        let page = *self.row_pages.get(sheet)?.get(row as usize)?;
+        (page > 0).then_some(page)
     }
 }
 
@@ -76,6 +94,10 @@ pub enum Format {
     Xls,
     /// OpenDocument spreadsheet (.ods).
     Ods,
+    /// A PDF document with a text layer: its tables are rebuilt into sheets.
+    Pdf,
+    /// A Word document (.docx): its tables become sheets.
+    Docx,
 }
 
 impl fmt::Display for Format {
@@ -84,6 +106,8 @@ impl fmt::Display for Format {
             Format::Xlsx => "xlsx",
             Format::Xls => "xls",
             Format::Ods => "ods",
+            Format::Pdf => "pdf",
+            Format::Docx => "docx",
         })
     }
 }
@@ -278,7 +302,7 @@ pub enum ReadError {
     IsDirectory { path: PathBuf },
     /// The file exists but could not be opened or read (permissions, locked by another program…).
     Unreadable { path: PathBuf, detail: String },
-    /// The extension is not one of .xlsx, .xlsm, .xls, .ods.
+    /// The extension is not one of .xlsx, .xlsm, .xls, .ods, .pdf, .docx.
     UnsupportedFormat { path: PathBuf, ext: String },
     /// The file has zero bytes.
     EmptyFile { path: PathBuf },
@@ -297,6 +321,11 @@ pub enum ReadError {
         sheet: Option<String>,
         detail: String,
     },
+    /// A PDF or Word document that cannot be read: scanned, encrypted, damaged, without tables.
+    Document {
+        path: PathBuf,
+        problem: DocumentProblem,
+    },
 }
 
 impl ReadError {
@@ -310,7 +339,8 @@ impl ReadError {
             | ReadError::EmptyFile { path }
             | ReadError::NotAWorkbook { path, .. }
             | ReadError::Encrypted { path }
-            | ReadError::Corrupt { path, .. } => path,
+            | ReadError::Corrupt { path, .. }
+            | ReadError::Document { path, .. } => path,
         }
     }
 }
@@ -346,9 +376,9 @@ impl fmt::Display for ReadError {
                 write!(
                     f,
                     "不支持的文件类型 {shown}：{p}。请在 Excel 或 WPS 中另存为 .xlsx 后再试\
-                     （支持 .xlsx、.xlsm、.xls、.ods）。\n\
+                     （支持 .xlsx、.xlsm、.xls、.ods、.pdf、.docx）。\n\
                      Unsupported file type {shown}: {p}. Save it as .xlsx in Excel or WPS and try \
-                     again (supported: .xlsx, .xlsm, .xls, .ods).",
+                     again (supported: .xlsx, .xlsm, .xls, .ods, .pdf, .docx).",
                     p = path.display()
                 )
             }
@@ -393,6 +423,7 @@ impl fmt::Display for ReadError {
                     p = path.display()
                 )
             }
+            ReadError::Document { path, problem } => problem.describe(path, f),
         }
     }
 }
@@ -401,7 +432,7 @@ impl std::error::Error for ReadError {}
 
 /// Reads every worksheet of the workbook at `path`.
 ///
-/// The extension must be .xlsx, .xlsm, .xls or .ods (any case); the reader is then chosen by
+/// The extension must be .xlsx, .xlsm, .xls, .ods, .pdf or .docx (any case); the reader is then chosen by
 /// the content, so an .xlsx file misnamed .xls is still read. Never panics: a panic inside the
 /// parsing library is caught and reported as [`ReadError::Corrupt`].
 pub fn read_workbook(path: &Path) -> Result<Workbook, ReadError> {
@@ -425,7 +456,10 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, ReadError> {
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    if !matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods") {
+    if !matches!(
+        ext.as_str(),
+        "xlsx" | "xlsm" | "xls" | "ods" | "pdf" | "docx"
+    ) {
         return Err(ReadError::UnsupportedFormat { path: p(), ext });
     }
     if meta.len() == 0 {
@@ -439,6 +473,7 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, ReadError> {
     let format = match kind {
         Sniffed::Zip => zip_kind(path, &ext)?,
         Sniffed::Cfb => Format::Xls,
+        Sniffed::Pdf => Format::Pdf,
         Sniffed::Other(found) => {
             return Err(ReadError::NotAWorkbook {
                 path: p(),
@@ -447,6 +482,9 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, ReadError> {
             })
         }
     };
+    if matches!(format, Format::Pdf | Format::Docx) {
+        return document::read(path, format);
+    }
     let sheets = match quietly_catch_panic(|| read_sheets(path, format, &ext)) {
         Ok(r) => r?,
         Err(msg) => {
@@ -461,6 +499,8 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, ReadError> {
         path: p(),
         format,
         sheets,
+        text: Vec::new(),
+        row_pages: BTreeMap::new(),
     })
 }
 
@@ -505,6 +545,7 @@ fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
 enum Sniffed {
     Zip,
     Cfb,
+    Pdf,
     Other(&'static str),
 }
 
@@ -518,8 +559,8 @@ fn sniff(head: &[u8]) -> Sniffed {
     if head.starts_with(&CFB_MAGIC) {
         return Sniffed::Cfb;
     }
-    if head.starts_with(b"%PDF") {
-        return Sniffed::Other("PDF 文档 / a PDF document");
+    if contains(head, b"%PDF-") {
+        return Sniffed::Pdf;
     }
     if head.starts_with(b"Rar!") || head.starts_with(b"7z\xBC\xAF") || head.starts_with(b"\x1F\x8B")
     {
@@ -605,7 +646,7 @@ fn zip_kind(path: &Path, ext: &str) -> Result<Format, ReadError> {
         ));
     }
     if has("word/document.xml") {
-        return Err(not_a_workbook("Word 文档 / a Word document".to_string()));
+        return Ok(Format::Docx);
     }
     if has("ppt/presentation.xml") {
         return Err(not_a_workbook(
@@ -652,6 +693,7 @@ fn read_sheets(path: &Path, format: Format, ext: &str) -> Result<Vec<Sheet>, Rea
         Format::Xlsx => read_xlsx(path),
         Format::Xls => read_xls(path, ext),
         Format::Ods => read_ods(path),
+        Format::Pdf | Format::Docx => Ok(document::read(path, format)?.sheets),
     }
 }
 
@@ -1163,7 +1205,7 @@ mod tests {
             sniff(b"<?xml version=\"1.0\"?><Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\">"),
             Sniffed::Other(s) if s.contains("2003 XML")
         ));
-        assert!(matches!(sniff(b"%PDF-1.7"), Sniffed::Other(s) if s.contains("PDF")));
+        assert!(matches!(sniff(b"%PDF-1.7"), Sniffed::Pdf));
         assert!(matches!(sniff(&[0u8, 1, 2, 3]), Sniffed::Other(s) if s.contains("binary")));
     }
 }

@@ -652,7 +652,7 @@ fn directory() {
 #[test]
 fn unsupported_extensions() {
     let dir = scratch("ext");
-    for (name, ext) in [("data.csv", "csv"), ("report.pdf", "pdf"), ("noext", "")] {
+    for (name, ext) in [("data.csv", "csv"), ("report.txt", "txt"), ("noext", "")] {
         let path = dir.join(name);
         std::fs::copy(&inputs().xlsx, &path).unwrap();
         let e = expect_err(&path);
@@ -676,9 +676,10 @@ fn zip_that_is_not_a_workbook() {
     .unwrap();
     z.write_all(b"<w:document/>").unwrap();
     z.finish().unwrap();
+    // Read as what it is, a Word document: this one has no table to audit.
     let e = expect_err(&path);
     assert!(
-        matches!(&e, ReadError::NotAWorkbook { found, .. } if found.contains("Word")),
+        matches!(&e, ReadError::Document { .. }) && e.to_string().contains("Word"),
         "{e:?}"
     );
 }

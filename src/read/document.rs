@@ -1,0 +1,450 @@
+//! Lays out the tables of a document (PDF, Word) and the lines around them as the sheets a clerk would type, and keeps all its free text.
+//!
+//! A document reader hands over its content in reading order as [`Block`]s: lines of text and
+//! tables already rebuilt into rows and columns. Each table becomes one sheet laid out like a
+//! retyped table: the short lines just above it (附件一, the title, `单位：万元`) on top — the
+//! title merged across the table, the unit line in the last column — then the table's rows,
+//! then the notes right below it (注：…, 说明：…, 填表人：…). Every line of text, those copied
+//! into a sheet included, is also kept as a [`Passage`] in reading order for narrative checks.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::path::Path;
+
+use rust_decimal::Decimal;
+
+use super::{docx, pdf, quietly_catch_panic, Cell, Format, Merge, ReadError, Sheet, Workbook};
+
+/// A line or paragraph of a document's text outside its tables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Passage {
+    /// The 1-based page of a PDF; `None` for a Word document (Word has no fixed pages).
+    pub page: Option<u32>,
+    pub text: String,
+}
+
+/// A table rebuilt from a document: rows of cell texts, its merged regions (positions
+/// relative to the table's top-left cell) and the page of each row (PDF only).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct TableGrid {
+    pub rows: Vec<Vec<String>>,
+    pub merges: Vec<Merge>,
+    pub pages: Vec<u32>,
+}
+
+impl TableGrid {
+    fn width(&self) -> u16 {
+        let merged = self.merges.iter().map(|m| m.last_col + 1);
+        let filled = self.rows.iter().map(|r| r.len() as u16);
+        merged.chain(filled).max().unwrap_or(0)
+    }
+}
+
+/// One piece of a document's content, in reading order.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Block {
+    Line { text: String, page: Option<u32> },
+    Table(TableGrid),
+}
+
+/// What a document reader hands to [`super::Workbook`]: one sheet per table, all text, and
+/// for PDF sheets the page of every row.
+#[derive(Debug, Default)]
+pub(crate) struct LaidOut {
+    pub sheets: Vec<Sheet>,
+    pub passages: Vec<Passage>,
+    pub row_pages: BTreeMap<String, Vec<u32>>,
+}
+
+/// Reads the PDF or Word document at `path` (its format already found by its content).
+/// Never panics: a panic in the PDF library is reported as a damaged file.
+pub(crate) fn read(path: &Path, format: Format) -> Result<Workbook, ReadError> {
+    let bytes = std::fs::read(path).map_err(|e| ReadError::Unreadable {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    })?;
+    let problem = |problem| ReadError::Document {
+        path: path.to_path_buf(),
+        problem,
+    };
+    let blocks = match quietly_catch_panic(|| match format {
+        Format::Pdf => pdf::read_blocks(&bytes),
+        _ => docx::read_blocks(std::io::Cursor::new(&bytes)),
+    }) {
+        Ok(blocks) => blocks.map_err(problem)?,
+        Err(panic) => {
+            let detail = format!("解析器崩溃 / the parser crashed: {panic}");
+            return Err(problem(match format {
+                Format::Pdf => DocumentProblem::PdfDamaged { detail },
+                _ => DocumentProblem::DocxDamaged { detail },
+            }));
+        }
+    };
+    if !blocks.iter().any(|b| matches!(b, Block::Table(_))) {
+        let kind = if format == Format::Pdf { "PDF" } else { "Word" };
+        return Err(problem(DocumentProblem::NoTables { kind }));
+    }
+    let laid = lay_out(blocks);
+    Ok(Workbook {
+        path: path.to_path_buf(),
+        format,
+        sheets: laid.sheets,
+        text: laid.passages,
+        row_pages: laid.row_pages,
+    })
+}
+
+/// At most this many lines directly above a table are taken as its heading.
+const MAX_HEADING_LINES: usize = 4;
+/// A heading line (title, unit, 附件 label) is short; a longer line is prose.
+const MAX_HEADING_CHARS: usize = 60;
+/// Words that open a note under a table.
+const NOTE_OPENERS: [&str; 8] = [
+    "注",
+    "说明",
+    "备注",
+    "填表人",
+    "填报人",
+    "填报日期",
+    "单位负责人",
+    "制表",
+];
+
+/// Lays the blocks out as sheets (see the module documentation).
+pub(crate) fn lay_out(blocks: Vec<Block>) -> LaidOut {
+    let mut out = LaidOut::default();
+    let mut names = HashSet::new();
+    let mut pending: Vec<(String, Option<u32>)> = Vec::new();
+    let mut iter = blocks.into_iter().peekable();
+    while let Some(block) = iter.next() {
+        match block {
+            Block::Line { text, page } => {
+                out.passages.push(Passage {
+                    page,
+                    text: text.clone(),
+                });
+                pending.push((text, page));
+            }
+            Block::Table(table) => {
+                let heading = take_heading(&mut pending);
+                pending.clear();
+                let mut notes = Vec::new();
+                while let Some(Block::Line { text, .. }) = iter.peek() {
+                    if !is_note(text) {
+                        break;
+                    }
+                    let Some(Block::Line { text, page }) = iter.next() else {
+                        break;
+                    };
+                    out.passages.push(Passage {
+                        page,
+                        text: text.clone(),
+                    });
+                    notes.push((text, page));
+                }
+                let name = sheet_name(&heading, out.sheets.len(), &mut names);
+                let (sheet, pages) = table_sheet(&name, heading, table, notes);
+                if pages.iter().any(|p| *p > 0) {
+                    out.row_pages.insert(name, pages);
+                }
+                out.sheets.push(sheet);
+            }
+        }
+    }
+    out
+}
+
+/// The short lines directly above a table, top first.
+fn take_heading(pending: &mut Vec<(String, Option<u32>)>) -> Vec<(String, Option<u32>)> {
+    let short = pending
+        .iter()
+        .rev()
+        .take(MAX_HEADING_LINES)
+        .take_while(|(t, _)| is_heading(t))
+        .count();
+    pending.split_off(pending.len() - short)
+}
+
+/// A short line that does not end a sentence, opens no note and is no section heading of the
+/// document (`一、…`, `（二）…`, `第二部分 …`).
+fn is_heading(text: &str) -> bool {
+    let t = text.trim();
+    t.chars().count() <= MAX_HEADING_CHARS
+        && !t.ends_with(['。', '：', ':'])
+        && !is_note(t)
+        && !is_section_heading(t)
+}
+
+fn is_section_heading(t: &str) -> bool {
+    const ORDINALS: &str = "一二三四五六七八九十";
+    let ordinal = t.trim_start_matches(['(', '（']);
+    let digits: String = ordinal
+        .chars()
+        .take_while(|c| ORDINALS.contains(*c))
+        .collect();
+    let after = &ordinal[digits.len()..];
+    (!digits.is_empty() && after.starts_with(['、', ')', '）']))
+        || (t.starts_with('第') && t.chars().take(6).collect::<String>().contains("部分"))
+}
+
+/// A line that opens a note (a reader joins a note's wrapped lines before laying out).
+fn is_note(text: &str) -> bool {
+    let t = text.trim_start();
+    NOTE_OPENERS.iter().any(|w| t.starts_with(w))
+}
+
+fn is_unit_line(text: &str) -> bool {
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    (t.starts_with("单位：") || t.starts_with("单位:") || t.contains("单位：万元"))
+        && t.chars().count() <= 20
+}
+
+/// A unique, valid Excel sheet name from the table's first heading line that is not its unit.
+fn sheet_name(
+    heading: &[(String, Option<u32>)],
+    index: usize,
+    taken: &mut HashSet<String>,
+) -> String {
+    let base: String = heading
+        .iter()
+        .map(|(t, _)| t.trim())
+        .find(|t| !is_unit_line(t) && !t.is_empty())
+        .unwrap_or("")
+        .chars()
+        .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') && !c.is_control())
+        .take(31)
+        .collect();
+    let base = if base.trim().is_empty() {
+        format!("表{}", index + 1)
+    } else {
+        base
+    };
+    let mut name = base.clone();
+    let mut n = 2;
+    while !taken.insert(name.clone()) {
+        let suffix = format!("({n})");
+        let keep = 31 - suffix.chars().count();
+        name = base.chars().take(keep).collect::<String>() + &suffix;
+        n += 1;
+    }
+    name
+}
+
+/// The sheet of one table and the page of each of its rows (0 where unknown).
+fn table_sheet(
+    name: &str,
+    heading: Vec<(String, Option<u32>)>,
+    table: TableGrid,
+    notes: Vec<(String, Option<u32>)>,
+) -> (Sheet, Vec<u32>) {
+    let width = table.width().max(1);
+    let mut cells = Vec::new();
+    let mut merges = Vec::new();
+    let mut pages = Vec::new();
+    for (text, page) in heading {
+        let row = pages.len() as u32;
+        if is_unit_line(&text) {
+            cells.push((row, width - 1, Cell::Text(text)));
+        } else {
+            cells.push((row, 0, Cell::Text(text)));
+            merges.push(Merge {
+                first_row: row,
+                first_col: 0,
+                last_row: row,
+                last_col: width - 1,
+            });
+        }
+        pages.push(page.unwrap_or(0));
+    }
+    let top = pages.len() as u32;
+    for (r, row) in table.rows.into_iter().enumerate() {
+        for (c, text) in row.into_iter().enumerate() {
+            cells.push((top + r as u32, c as u16, cell_value(&text)));
+        }
+        pages.push(table.pages.get(r).copied().unwrap_or(0));
+    }
+    merges.extend(table.merges.iter().map(|m| Merge {
+        first_row: m.first_row + top,
+        last_row: m.last_row + top,
+        ..*m
+    }));
+    for (text, page) in notes {
+        cells.push((pages.len() as u32, 0, Cell::Text(text)));
+        pages.push(page.unwrap_or(0));
+    }
+    (Sheet::from_cells(name, cells, merges), pages)
+}
+
+/// A cell as a clerk would type it: an amount (`2,946.25`, `-3.5`, `0.00`) becomes a number,
+/// a code with a leading zero (`06`) and anything else stays text; blank is empty.
+pub(crate) fn cell_value(text: &str) -> Cell {
+    if text.is_empty() {
+        return Cell::Empty;
+    }
+    match plain_amount(text.trim()) {
+        Some(d) => Cell::Number(d),
+        None => Cell::Text(text.to_string()),
+    }
+}
+
+/// `-?(0|[1-9][0-9]*)(\.[0-9]+)?`, with optional thousands separators in threes.
+fn plain_amount(s: &str) -> Option<Decimal> {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    let (int, frac) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    let groups: Vec<&str> = int.split(',').collect();
+    let grouped_ok = groups.len() == 1
+        || (!groups[0].is_empty()
+            && groups[0].len() <= 3
+            && groups[1..].iter().all(|g| g.len() == 3));
+    let int: String = groups.concat();
+    let int_ok = !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && (int == "0" || !int.starts_with('0'));
+    let frac_ok = frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
+    if !(grouped_ok && int_ok && frac_ok) {
+        return None;
+    }
+    s.replace(',', "").parse().ok()
+}
+
+/// Why a PDF or Word document could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DocumentProblem {
+    /// A PDF without a text layer on any page: a scan.
+    PdfScanned { pages: u32 },
+    /// A PDF that needs a password (or uses encryption the reader cannot open).
+    PdfEncrypted,
+    /// A PDF that cannot be parsed.
+    PdfDamaged { detail: String },
+    /// A Word document that cannot be parsed (bad zip, bad XML, a part over the size limit).
+    DocxDamaged { detail: String },
+    /// A document that holds no table at all; `kind` is "PDF" or "Word".
+    NoTables { kind: &'static str },
+}
+
+impl DocumentProblem {
+    /// The message for `path`, Chinese first, as [`super::ReadError`] shows it.
+    pub fn describe(&self, path: &Path, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = path.display();
+        match self {
+            DocumentProblem::PdfScanned { pages } => write!(
+                f,
+                "文件 {p} 是扫描件（{pages} 页都没有文字层），无法读取其中的数字：请向编报单位索取\
+                 原始的电子版 PDF、Word 或 Excel 文件；本工具不做文字识别（OCR），也可先用 OCR 软件\
+                 转成 Excel 后再试。\n\
+                 {p} is a scanned PDF (none of its {pages} pages has a text layer): get the original \
+                 electronic PDF, Word or Excel file from the unit, or convert it to Excel with OCR \
+                 software first (this tool does no OCR)."
+            ),
+            DocumentProblem::PdfEncrypted => write!(
+                f,
+                "文件 {p} 是加密的 PDF，无法读取文字：请用 PDF 阅读器输入密码打开后另存为（或打印为）\
+                 不加密的 PDF 再试，或向编报单位索取未加密的文件。\n\
+                 {p} is an encrypted PDF: open it with its password in a PDF reader and save (or \
+                 print) it as an unencrypted PDF, or ask the unit for an unencrypted copy."
+            ),
+            DocumentProblem::PdfDamaged { detail } => write!(
+                f,
+                "文件 {p} 不是完好的 PDF，无法读取（{detail}）：请重新下载或复制原文件；若 PDF 阅读器\
+                 能打开，请另存为新的 PDF 再试。\n\
+                 {p} is a damaged PDF ({detail}): download or copy the original again; if a PDF \
+                 reader opens it, save it as a new PDF and try again."
+            ),
+            DocumentProblem::DocxDamaged { detail } => write!(
+                f,
+                "文件 {p} 不是完好的 Word 文档，无法读取（{detail}）：请用 Word 或 WPS 打开并另存为\
+                 新的 .docx 再试，打不开则请重新获取原文件。\n\
+                 {p} is a damaged Word document ({detail}): open it in Word or WPS and save it as a \
+                 new .docx; if it does not open, get the original file again."
+            ),
+            DocumentProblem::NoTables { kind } => write!(
+                f,
+                "文件 {p} 是 {kind} 文档，但其中没有任何表格，没有可审核的报表：请确认文件是否为\
+                 公开报表（表格若是图片，请索取电子版原件）。\n\
+                 {p} is a {kind} document without any table, so there is no form to audit: check \
+                 that it is the published tables (tables pasted as pictures cannot be read)."
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(t: &str, page: u32) -> Block {
+        Block::Line {
+            text: t.to_string(),
+            page: Some(page),
+        }
+    }
+
+    fn table(rows: &[&[&str]], page: u32) -> Block {
+        Block::Table(TableGrid {
+            rows: rows
+                .iter()
+                .map(|r| r.iter().map(|c| c.to_string()).collect())
+                .collect(),
+            merges: vec![],
+            pages: vec![page; rows.len()],
+        })
+    }
+
+    #[test]
+    fn amounts_become_numbers_and_codes_stay_text() {
+        assert_eq!(
+            cell_value("2,946.25"),
+            Cell::Number("2946.25".parse().unwrap())
+        );
+        assert_eq!(cell_value("-3.50"), Cell::Number("-3.50".parse().unwrap()));
+        assert_eq!(cell_value("201"), Cell::Number(201.into()));
+        assert_eq!(cell_value("06"), Cell::Text("06".into()));
+        assert_eq!(cell_value("1,23.4"), Cell::Text("1,23.4".into()));
+        assert_eq!(cell_value("79.68%"), Cell::Text("79.68%".into()));
+        assert_eq!(cell_value(""), Cell::Empty);
+    }
+
+    #[test]
+    fn heading_above_and_notes_below_go_into_the_sheet() {
+        let blocks = vec![
+            line("一、部门概况。本单位主要职能是……这是一段较长的说明文字，不属于任何表格的标题，它比六十个字还要长得多得多得多得多得多得多得多。", 2),
+            line("收入决算表", 3),
+            line("单位：万元", 3),
+            table(&[&["项目", "金额"], &["合计", "1,000.50"]], 3),
+            line("注：本表反映部门本年度取得的各项收入情况。", 3),
+            line("二、情况说明", 4),
+        ];
+        let out = lay_out(blocks);
+        assert_eq!(out.sheets.len(), 1);
+        let s = &out.sheets[0];
+        assert_eq!(s.name, "收入决算表");
+        assert_eq!(s.get(0, 0), &Cell::Text("收入决算表".into()));
+        assert_eq!(s.get(1, 1), &Cell::Text("单位：万元".into()));
+        assert_eq!(s.get(3, 1), &Cell::Number("1000.50".parse().unwrap()));
+        assert_eq!(
+            s.get(4, 0).as_text().unwrap(),
+            "注：本表反映部门本年度取得的各项收入情况。"
+        );
+        assert_eq!(s.height(), 5);
+        assert_eq!(out.row_pages["收入决算表"], vec![3, 3, 3, 3, 3]);
+        assert_eq!(out.passages.len(), 5);
+        assert_eq!(out.passages[4].text, "二、情况说明");
+        assert_eq!(out.passages[4].page, Some(4));
+    }
+
+    #[test]
+    fn same_titles_get_distinct_names() {
+        let out = lay_out(vec![
+            line("附件1", 1),
+            table(&[&["a"]], 1),
+            line("附件1", 2),
+            table(&[&["b"]], 2),
+            table(&[&["c"]], 2),
+        ]);
+        let names: Vec<_> = out.sheets.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["附件1", "附件1(2)", "表3"]);
+    }
+}

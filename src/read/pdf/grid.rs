@@ -1,0 +1,464 @@
+//! Rebuilds one PDF page's ruled tables and text lines from its glyphs and ruling lines, in reading order.
+
+use super::super::document::{Block, TableGrid};
+use super::{merge, Page};
+
+/// Positions closer than this (points) are one line position of a grid.
+const SNAP: f64 = 2.0;
+/// A rectangle thinner than this (points) is a ruling line.
+const THIN: f64 = 2.5;
+
+/// Text on one baseline without a wide gap; page coordinates, y growing down.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Run {
+    pub x0: f64,
+    pub x1: f64,
+    pub baseline: f64,
+    pub size: f64,
+    pub text: String,
+}
+
+impl Run {
+    pub(crate) fn glyph(x0: f64, x1: f64, baseline: f64, size: f64, text: &str) -> Run {
+        Run {
+            x0,
+            x1: x1.max(x0),
+            baseline,
+            size: if size > 0.1 { size } else { 10.0 },
+            text: text.to_string(),
+        }
+    }
+
+    fn centre(&self) -> (f64, f64) {
+        ((self.x0 + self.x1) / 2.0, self.baseline - self.size * 0.3)
+    }
+}
+
+/// A horizontal or vertical ruling line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Rule {
+    H { y: f64, x0: f64, x1: f64 },
+    V { x: f64, y0: f64, y1: f64 },
+}
+
+impl Rule {
+    /// The rule along a segment, if it is horizontal or vertical.
+    pub(crate) fn between(a: (f64, f64), b: (f64, f64)) -> Option<Rule> {
+        let (dx, dy) = ((a.0 - b.0).abs(), (a.1 - b.1).abs());
+        if dy < 0.8 && dx > SNAP {
+            Some(Rule::H {
+                y: (a.1 + b.1) / 2.0,
+                x0: a.0.min(b.0),
+                x1: a.0.max(b.0),
+            })
+        } else if dx < 0.8 && dy > SNAP {
+            Some(Rule::V {
+                x: (a.0 + b.0) / 2.0,
+                y0: a.1.min(b.1),
+                y1: a.1.max(b.1),
+            })
+        } else {
+            None
+        }
+    }
+
+    /// A thin rectangle is one rule; a cell-sized one is its four edges.
+    pub(crate) fn from_rect(a: (f64, f64), b: (f64, f64)) -> Vec<Rule> {
+        let (x0, x1, y0, y1) = (a.0.min(b.0), a.0.max(b.0), a.1.min(b.1), a.1.max(b.1));
+        let (w, h) = (x1 - x0, y1 - y0);
+        let (my, mx) = ((y0 + y1) / 2.0, (x0 + x1) / 2.0);
+        if h < THIN && w > SNAP {
+            vec![Rule::H { y: my, x0, x1 }]
+        } else if w < THIN && h > SNAP {
+            vec![Rule::V { x: mx, y0, y1 }]
+        } else if w > SNAP && h > SNAP {
+            vec![
+                Rule::H { y: y0, x0, x1 },
+                Rule::H { y: y1, x0, x1 },
+                Rule::V { x: x0, y0, y1 },
+                Rule::V { x: x1, y0, y1 },
+            ]
+        } else {
+            vec![]
+        }
+    }
+
+    fn touches(&self, other: &Rule) -> bool {
+        let near = |v: f64, lo: f64, hi: f64| v >= lo - SNAP && v <= hi + SNAP;
+        match (*self, *other) {
+            (Rule::H { y, x0, x1 }, Rule::V { x, y0, y1 })
+            | (Rule::V { x, y0, y1 }, Rule::H { y, x0, x1 }) => near(x, x0, x1) && near(y, y0, y1),
+            (
+                Rule::H { y: a, x0, x1 },
+                Rule::H {
+                    y: b,
+                    x0: u0,
+                    x1: u1,
+                },
+            ) => {
+                (a - b).abs() < SNAP && near(u0, x0, x1) || (a - b).abs() < SNAP && near(x0, u0, u1)
+            }
+            (
+                Rule::V { x: a, y0, y1 },
+                Rule::V {
+                    x: b,
+                    y0: u0,
+                    y1: u1,
+                },
+            ) => (a - b).abs() < SNAP && (near(u0, y0, y1) || near(y0, u0, u1)),
+        }
+    }
+}
+
+/// The grid lines of one ruled table.
+struct Ruled {
+    xs: Vec<f64>,
+    ys: Vec<f64>,
+    rules: Vec<Rule>,
+}
+
+impl Ruled {
+    fn contains(&self, (x, y): (f64, f64)) -> bool {
+        let (Some(&x0), Some(&x1)) = (self.xs.first(), self.xs.last()) else {
+            return false;
+        };
+        let (y0, y1) = (self.ys[0], self.ys[self.ys.len() - 1]);
+        x > x0 - SNAP && x < x1 + SNAP && y > y0 - SNAP && y < y1 + SNAP
+    }
+
+    fn has_v(&self, x: f64, y0: f64, y1: f64) -> bool {
+        let mid = (y0 + y1) / 2.0;
+        self.rules.iter().any(|r| {
+            matches!(*r, Rule::V { x: rx, y0: a, y1: b }
+            if (rx - x).abs() < SNAP && a <= mid && b >= mid)
+        })
+    }
+
+    fn has_h(&self, y: f64, x0: f64, x1: f64) -> bool {
+        let mid = (x0 + x1) / 2.0;
+        self.rules.iter().any(|r| {
+            matches!(*r, Rule::H { y: ry, x0: a, x1: b }
+            if (ry - y).abs() < SNAP && a <= mid && b >= mid)
+        })
+    }
+
+    fn slot(edges: &[f64], v: f64) -> usize {
+        let i = edges.partition_point(|e| *e < v);
+        i.saturating_sub(1).min(edges.len() - 2)
+    }
+}
+
+/// The page's tables and lines, top to bottom.
+pub(crate) fn page_items(page: &Page) -> Vec<Block> {
+    let tables = find_tables(&page.rules);
+    let runs = group_runs(&page.runs, &page.rules);
+    let mut in_table: Vec<Vec<&Run>> = vec![Vec::new(); tables.len()];
+    let mut outside = Vec::new();
+    for run in &runs {
+        match tables.iter().position(|t| t.contains(run.centre())) {
+            Some(i) => in_table[i].push(run),
+            None => outside.push(run),
+        }
+    }
+    let mut items: Vec<(f64, Block)> = Vec::new();
+    for (t, runs) in tables.iter().zip(in_table) {
+        items.push((t.ys[0], Block::Table(build_table(t, &runs, page.number))));
+    }
+    for line in lines(&outside) {
+        if !is_page_furniture(&line.1) {
+            items.push((
+                line.0,
+                Block::Line {
+                    text: line.1,
+                    page: Some(page.number),
+                },
+            ));
+        }
+    }
+    items.sort_by(|a, b| a.0.total_cmp(&b.0));
+    items.into_iter().map(|(_, b)| b).collect()
+}
+
+/// A page number or running footer such as `5`, `- 5 -`, `第 5 页`, `5/25`.
+fn is_page_furniture(text: &str) -> bool {
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let rest = t
+        .trim_matches(|c: char| matches!(c, '-' | '—' | '–' | '第' | '页' | '共'))
+        .replace('/', "");
+    !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit())
+}
+
+fn snap(mut values: Vec<f64>) -> Vec<f64> {
+    values.sort_by(f64::total_cmp);
+    let mut out: Vec<f64> = Vec::new();
+    for v in values {
+        match out.last() {
+            Some(last) if v - last < SNAP => {}
+            _ => out.push(v),
+        }
+    }
+    out
+}
+
+/// Groups of touching rules that span at least two rows and two columns.
+fn find_tables(rules: &[Rule]) -> Vec<Ruled> {
+    let mut group: Vec<usize> = (0..rules.len()).collect();
+    fn root(g: &mut [usize], mut i: usize) -> usize {
+        while g[i] != i {
+            g[i] = g[g[i]];
+            i = g[i];
+        }
+        i
+    }
+    for i in 0..rules.len() {
+        for j in i + 1..rules.len() {
+            if rules[i].touches(&rules[j]) {
+                let (a, b) = (root(&mut group, i), root(&mut group, j));
+                group[a] = b;
+            }
+        }
+    }
+    let mut by_root: std::collections::BTreeMap<usize, Vec<Rule>> = Default::default();
+    for (i, rule) in rules.iter().enumerate() {
+        let r = root(&mut group, i);
+        by_root.entry(r).or_default().push(*rule);
+    }
+    by_root
+        .into_values()
+        .filter_map(|rules| {
+            let xs = snap(
+                rules
+                    .iter()
+                    .filter_map(|r| match r {
+                        Rule::V { x, .. } => Some(*x),
+                        _ => None,
+                    })
+                    .collect(),
+            );
+            let ys = snap(
+                rules
+                    .iter()
+                    .filter_map(|r| match r {
+                        Rule::H { y, .. } => Some(*y),
+                        _ => None,
+                    })
+                    .collect(),
+            );
+            (xs.len() >= 2 && ys.len() >= 2).then_some(Ruled { xs, ys, rules })
+        })
+        .collect()
+}
+
+/// The table's cells (a merged region is one cell), each holding the text of its runs.
+fn build_table(t: &Ruled, runs: &[&Run], page: u32) -> TableGrid {
+    let (rows, cols) = (t.ys.len() - 1, t.xs.len() - 1);
+    let mut owner: Vec<usize> = (0..rows * cols).collect();
+    for r in 0..rows {
+        for c in 0..cols {
+            let me = owner[r * cols + c];
+            if c + 1 < cols && !t.has_v(t.xs[c + 1], t.ys[r], t.ys[r + 1]) {
+                owner[r * cols + c + 1] = me;
+            }
+            if r + 1 < rows && !t.has_h(t.ys[r + 1], t.xs[c], t.xs[c + 1]) {
+                owner[(r + 1) * cols + c] = me;
+            }
+        }
+    }
+    let mut texts: Vec<Vec<&Run>> = vec![Vec::new(); rows * cols];
+    for run in runs {
+        let (x, y) = run.centre();
+        let slot = Ruled::slot(&t.ys, y) * cols + Ruled::slot(&t.xs, x);
+        texts[owner[slot]].push(run);
+    }
+    let mut grid = TableGrid {
+        rows: vec![vec![String::new(); cols]; rows],
+        merges: Vec::new(),
+        pages: vec![page; rows],
+    };
+    for cell in 0..rows * cols {
+        if owner[cell] != cell {
+            continue;
+        }
+        let (r, c) = (cell / cols, cell % cols);
+        grid.rows[r][c] = join_runs(&texts[cell]);
+        let covered = (0..rows * cols).filter(|&k| owner[k] == cell);
+        let (last_r, last_c) =
+            covered.fold((r, c), |(lr, lc), k| (lr.max(k / cols), lc.max(k % cols)));
+        if (last_r, last_c) != (r, c) {
+            grid.merges
+                .push(merge(r as u32, c as u16, last_r as u32, last_c as u16));
+        }
+    }
+    grid
+}
+
+fn is_wide(c: char) -> bool {
+    !c.is_ascii()
+}
+
+/// Joins pieces of text in reading order: no space next to Chinese, one space between
+/// Latin words or numbers.
+fn join_text(pieces: impl IntoIterator<Item = String>) -> String {
+    let mut out = String::new();
+    for piece in pieces {
+        let piece = piece.trim();
+        if piece.is_empty() {
+            continue;
+        }
+        let glue = match (out.chars().last(), piece.chars().next()) {
+            (Some(a), Some(b)) => !(is_wide(a) || is_wide(b)),
+            _ => false,
+        };
+        if glue {
+            out.push(' ');
+        }
+        out.push_str(piece);
+    }
+    out
+}
+
+fn join_runs(runs: &[&Run]) -> String {
+    let mut sorted: Vec<&&Run> = runs.iter().collect();
+    sorted.sort_by(|a, b| {
+        let same_line = (a.baseline - b.baseline).abs() < a.size.min(b.size) * 0.4;
+        if same_line {
+            a.x0.total_cmp(&b.x0)
+        } else {
+            a.baseline.total_cmp(&b.baseline)
+        }
+    });
+    join_text(sorted.into_iter().map(|r| r.text.clone()))
+}
+
+/// Glyphs grouped into runs: same baseline, no gap wider than half a character, no ruling
+/// line between them.
+fn group_runs(glyphs: &[Run], rules: &[Rule]) -> Vec<Run> {
+    let mut sorted: Vec<&Run> = glyphs.iter().collect();
+    sorted.sort_by(|a, b| a.baseline.total_cmp(&b.baseline));
+    let mut lines: Vec<Vec<&Run>> = Vec::new();
+    for g in sorted {
+        match lines.last_mut() {
+            Some(line) if (g.baseline - line[0].baseline).abs() < g.size * 0.3 => line.push(g),
+            _ => lines.push(vec![g]),
+        }
+    }
+    let mut runs = Vec::new();
+    for mut line in lines {
+        line.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+        let mut current: Option<Run> = None;
+        for g in line {
+            let split = current
+                .as_ref()
+                .is_some_and(|run| g.x0 - run.x1 > g.size * 0.5 || rule_between(rules, run, g));
+            if split {
+                runs.extend(current.take());
+            }
+            match current.as_mut() {
+                Some(run) => {
+                    run.text.push_str(&g.text);
+                    run.x1 = run.x1.max(g.x1);
+                }
+                None => current = Some(g.clone()),
+            }
+        }
+        runs.extend(current);
+    }
+    runs.retain(|r| !r.text.trim().is_empty());
+    for r in &mut runs {
+        r.text = r.text.trim().to_string();
+    }
+    runs
+}
+
+fn rule_between(rules: &[Rule], run: &Run, g: &Run) -> bool {
+    let (a, b) = ((run.x1 + run.x0) / 2.0, (g.x0 + g.x1) / 2.0);
+    let y = g.baseline - g.size * 0.3;
+    rules.iter().any(|r| matches!(*r, Rule::V { x, y0, y1 } if x > run.x1 - 1.0 && x > a && x < b && y0 <= y && y1 >= y))
+}
+
+/// Runs outside tables as lines: (top, text), top to bottom.
+fn lines(runs: &[&Run]) -> Vec<(f64, String)> {
+    let mut sorted: Vec<&&Run> = runs.iter().collect();
+    sorted.sort_by(|a, b| a.baseline.total_cmp(&b.baseline));
+    let mut lines: Vec<Vec<&Run>> = Vec::new();
+    for r in sorted {
+        match lines.last_mut() {
+            Some(line) if (r.baseline - line[0].baseline).abs() < r.size * 0.4 => line.push(r),
+            _ => lines.push(vec![r]),
+        }
+    }
+    lines
+        .into_iter()
+        .map(|mut line| {
+            line.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+            let top = line[0].baseline - line[0].size;
+            let text = line
+                .iter()
+                .map(|r| r.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            (top, text)
+        })
+        .collect()
+}
+
+/// Whether `next` (opening a page) has the columns of `prev` (closing the previous page).
+pub(crate) fn same_columns(prev: &TableGrid, next: &TableGrid) -> bool {
+    let width = |t: &TableGrid| t.rows.iter().map(Vec::len).max().unwrap_or(0);
+    width(prev) == width(next)
+}
+
+/// Appends a table continued on the next page, without its repeated header rows.
+pub(crate) fn append_continued(prev: &mut TableGrid, mut next: TableGrid) {
+    drop_leading_blank_rows(&mut next);
+    let repeated = (1..=next.rows.len().min(prev.rows.len()).min(6))
+        .rev()
+        .find(|&k| {
+            next.rows[..k] == prev.rows[..k]
+                && next.rows[..k]
+                    .iter()
+                    .any(|r| r.iter().any(|c| !c.is_empty()))
+        })
+        .unwrap_or(0);
+    let offset = prev.rows.len() as u32 - repeated as u32;
+    prev.merges.extend(
+        next.merges
+            .iter()
+            .filter(|m| m.first_row as usize >= repeated)
+            .map(|m| {
+                merge(
+                    m.first_row + offset,
+                    m.first_col,
+                    m.last_row + offset,
+                    m.last_col,
+                )
+            }),
+    );
+    prev.rows.extend(next.rows.into_iter().skip(repeated));
+    prev.pages.extend(next.pages.into_iter().skip(repeated));
+}
+
+/// Removes empty rows (a double rule at the top of a continued table) that no merge touches.
+fn drop_leading_blank_rows(table: &mut TableGrid) {
+    let blank = table
+        .rows
+        .iter()
+        .enumerate()
+        .take_while(|(r, row)| {
+            row.iter().all(String::is_empty)
+                && !table
+                    .merges
+                    .iter()
+                    .any(|m| m.last_row as usize >= *r && m.first_row as usize <= *r)
+        })
+        .count();
+    if blank == 0 {
+        return;
+    }
+    table.rows.drain(..blank);
+    table.pages.drain(..blank);
+    for m in &mut table.merges {
+        m.first_row -= blank as u32;
+        m.last_row -= blank as u32;
+    }
+}

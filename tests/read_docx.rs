@@ -1,0 +1,329 @@
+//! Reads Word documents (.docx) written here from the seed fixtures — tables with gridSpan and vMerge, titles and notes as paragraphs — and damaged ones.
+
+#[path = "support/grid.rs"]
+mod grid;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use fiscalform::read::{read_workbook, Cell, Format, Merge, ReadError, Sheet};
+use grid::{GridBook, GridCell, GridSheet};
+use rust_decimal::Decimal;
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("read_docx")
+        .join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn fixture(name: &str) -> GridBook {
+    grid::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name),
+    )
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// A paragraph per line of `text`.
+fn paragraphs(text: &str) -> String {
+    text.split('\n')
+        .map(|l| {
+            format!(
+                r#"<w:p><w:r><w:t xml:space="preserve">{}</w:t></w:r></w:p>"#,
+                escape(l)
+            )
+        })
+        .collect()
+}
+
+fn is_single_line_row(sheet: &GridSheet, r: u32) -> bool {
+    let row = &sheet.rows[r as usize];
+    !row.is_empty()
+        && !row[0].is_empty()
+        && row[1..].iter().all(GridCell::is_empty)
+        && !sheet.merges.iter().any(|m| m.0 == r && m.2 > r)
+}
+
+fn is_note_row(sheet: &GridSheet, r: u32) -> bool {
+    let t = sheet.cell(r, 0).as_str();
+    is_single_line_row(sheet, r) && ["说明", "注", "填表人"].iter().any(|w| t.starts_with(w))
+}
+
+/// The rows of `sheet` a Word user would type as paragraphs: single-cell lines above the
+/// table (附件一, the title), notes below it. Returns (first table row, end of table rows).
+fn table_rows(sheet: &GridSheet) -> (u32, u32) {
+    let n = sheet.rows.len() as u32;
+    let top = (0..n).take_while(|&r| is_single_line_row(sheet, r)).count() as u32;
+    let notes = (top..n)
+        .rev()
+        .take_while(|&r| is_note_row(sheet, r))
+        .count() as u32;
+    (top, n - notes)
+}
+
+/// The `w:tbl` of rows `top..end` of `sheet`, with its merges as gridSpan/vMerge.
+fn table_xml(sheet: &GridSheet, top: u32, end: u32) -> String {
+    let width = sheet.width().max(1);
+    let mut xml = String::from("<w:tbl><w:tblGrid/>");
+    for r in top..end {
+        xml.push_str("<w:tr>");
+        let mut c = 0;
+        while c < width {
+            let merge = sheet
+                .merges
+                .iter()
+                .find(|m| m.0 <= r && r <= m.2 && m.1 <= c && c <= m.3);
+            let (span, vmerge) = match merge {
+                Some(m) if m.0 == r && m.2 > r => (m.3 - m.1 + 1, r#"<w:vMerge w:val="restart"/>"#),
+                Some(m) if m.0 < r => (m.3 - m.1 + 1, "<w:vMerge/>"),
+                Some(m) => (m.3 - m.1 + 1, ""),
+                None => (1, ""),
+            };
+            let text = if merge.is_some_and(|m| m.0 < r) {
+                String::new()
+            } else {
+                paragraphs(sheet.cell(r, c).as_str())
+            };
+            let body = if text.is_empty() {
+                "<w:p/>".to_string()
+            } else {
+                text
+            };
+            xml.push_str(&format!(
+                r#"<w:tc><w:tcPr><w:gridSpan w:val="{span}"/>{vmerge}</w:tcPr>{body}</w:tc>"#
+            ));
+            c += span;
+        }
+        xml.push_str("</w:tr>");
+    }
+    xml + "</w:tbl>"
+}
+
+/// A .docx holding every sheet of `book` as paragraphs and a table, in order.
+fn write_docx(book: &GridBook, path: &Path) {
+    let mut body = String::new();
+    for sheet in &book.sheets {
+        let (top, end) = table_rows(sheet);
+        for r in 0..top {
+            body.push_str(&paragraphs(sheet.cell(r, 0).as_str()));
+        }
+        body.push_str(&table_xml(sheet, top, end));
+        for r in end..sheet.rows.len() as u32 {
+            body.push_str(&paragraphs(sheet.cell(r, 0).as_str()));
+        }
+        body.push_str("<w:p/>");
+    }
+    write_docx_xml(&body, path);
+}
+
+fn write_docx_xml(body: &str, path: &Path) {
+    let xml = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}<w:sectPr/></w:body></w:document>"#
+    );
+    write_zip(
+        path,
+        &[
+            ("[Content_Types].xml", "<Types/>"),
+            ("word/document.xml", &xml),
+        ],
+    );
+}
+
+fn write_zip(path: &Path, parts: &[(&str, &str)]) {
+    let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for (name, content) in parts {
+        z.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        z.write_all(content.as_bytes()).unwrap();
+    }
+    z.finish().unwrap();
+}
+
+/// Whether a read cell holds the fixture's value: numbers by value, a text that is an amount
+/// as the number a clerk would type, other text exactly.
+fn same_value(expected: &GridCell, got: &Cell) -> bool {
+    let amount = |s: &str| s.replace(',', "").parse::<Decimal>().ok();
+    match (expected, got) {
+        (GridCell::Empty, Cell::Empty) => true,
+        (GridCell::Number(s), Cell::Number(d)) => amount(s) == Some(*d),
+        (GridCell::Text(t), Cell::Number(d)) => amount(t.trim()) == Some(*d),
+        (GridCell::Text(t), Cell::Text(u)) => t == u,
+        _ => false,
+    }
+}
+
+fn assert_same_cells(expected: &GridSheet, got: &Sheet) {
+    let rows = expected.rows.len().max(got.height() as usize) as u32;
+    let cols = expected.width().max(got.width());
+    for r in 0..rows {
+        for c in 0..cols {
+            let (e, g) = (expected.cell(r, c), got.get(r, c));
+            assert!(
+                same_value(e, g),
+                "{} {}: expected {e:?}, read {g:?}",
+                expected.name,
+                grid::a1(r, c)
+            );
+        }
+    }
+}
+
+/// The fixture's merges inside its table rows, as read merges.
+fn table_merges(sheet: &GridSheet) -> Vec<Merge> {
+    let (top, end) = table_rows(sheet);
+    let mut merges: Vec<Merge> = sheet
+        .merges
+        .iter()
+        .filter(|m| m.0 >= top && m.0 < end)
+        .map(|&(first_row, first_col, last_row, last_col)| Merge {
+            first_row,
+            first_col,
+            last_row,
+            last_col,
+        })
+        .collect();
+    merges.sort();
+    merges
+}
+
+fn read_fixture_as_docx(name: &str) -> (GridBook, fiscalform::read::Workbook) {
+    let book = fixture(name);
+    let path = scratch(name).join("自评表.docx");
+    write_docx(&book, &path);
+    let wb = read_workbook(&path).unwrap_or_else(|e| panic!("{e}"));
+    (book, wb)
+}
+
+fn check_same_book(name: &str) {
+    let (book, wb) = read_fixture_as_docx(name);
+    assert_eq!(wb.format, Format::Docx);
+    assert_eq!(wb.sheets.len(), book.sheets.len(), "one sheet per table");
+    for (expected, got) in book.sheets.iter().zip(&wb.sheets) {
+        assert_same_cells(expected, got);
+        let (top, end) = table_rows(expected);
+        let read: Vec<Merge> = got
+            .merges
+            .iter()
+            .filter(|m| m.first_row >= top && m.first_row < end)
+            .copied()
+            .collect();
+        assert_eq!(read, table_merges(expected), "{}: merges", expected.name);
+        assert!(wb.row_pages.is_empty(), "Word has no pages");
+    }
+}
+
+#[test]
+fn seed003_report_reads_back_cell_for_cell() {
+    check_same_book("seed003_report.grid");
+}
+
+#[test]
+fn seed004_three_forms_in_one_document_read_as_three_sheets() {
+    check_same_book("seed004_perf.grid");
+    let (_, wb) = read_fixture_as_docx("seed004_perf.grid");
+    let names: Vec<_> = wb.sheets.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["附件一", "附件二", "附件三"]);
+    // Titles and notes are kept as the document's text too, in order.
+    let text: Vec<_> = wb.text.iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(text[0], "附件一");
+    assert_eq!(text[1], "2023年度部门整体支出绩效评价基础数据表");
+    assert!(text
+        .iter()
+        .any(|t| t.starts_with("说明：“项目支出”需要填报")));
+    assert!(wb.text.iter().all(|p| p.page.is_none()));
+}
+
+#[test]
+fn nested_tables_grid_before_and_text_between_tables() {
+    let cell = |t: &str| format!("<w:tc>{}</w:tc>", paragraphs(t));
+    let nested = format!(
+        "<w:tc><w:p><w:r><w:t>外层</w:t></w:r></w:p><w:tbl><w:tr>{}{}</w:tr></w:tbl></w:tc>",
+        cell("内1"),
+        cell("内2")
+    );
+    let body = format!(
+        "<w:p><w:r><w:t>附件1</w:t></w:r></w:p>\
+         <w:tbl><w:tr>{}{nested}</w:tr>\
+         <w:tr><w:trPr><w:gridBefore w:val=\"1\"/></w:trPr>{}</w:tr></w:tbl>\
+         <w:p><w:r><w:t>一、情况说明：本年度&amp;无变化，这是两张表格之间的一段较长的正文，既不是标题也不是表格的注释，应当只作为文档文本保留下来。</w:t></w:r></w:p>\
+         <w:p><w:r><w:t>附件2</w:t></w:r></w:p>\
+         <w:tbl><w:tr>{}</w:tr></w:tbl>",
+        cell("甲\n乙"),
+        cell("1,234.50"),
+        cell("06"),
+    );
+    let path = scratch("nested").join("两表.docx");
+    write_docx_xml(&body, &path);
+    let wb = read_workbook(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(wb.sheets.len(), 2);
+    let first = &wb.sheets[0];
+    assert_eq!(first.name, "附件1");
+    assert_eq!(first.get(1, 0), &Cell::Text("甲\n乙".into()));
+    assert_eq!(first.get(1, 1), &Cell::Text("外层\n内1\n内2".into()));
+    assert_eq!(first.get(2, 0), &Cell::Empty);
+    assert_eq!(first.get(2, 1), &Cell::Number("1234.50".parse().unwrap()));
+    assert_eq!(wb.sheets[1].name, "附件2");
+    assert_eq!(wb.sheets[1].get(1, 0), &Cell::Text("06".into()));
+    assert!(wb.text[1].text.contains("本年度&无变化"));
+}
+
+fn expect_document_error(path: &Path, zh: &str) -> String {
+    let e = read_workbook(path).expect_err("must not read");
+    assert!(matches!(e, ReadError::Document { .. }), "{e:?}");
+    let msg = e.to_string();
+    assert!(msg.contains(zh), "{msg}");
+    assert!(msg.contains(&path.display().to_string()), "{msg}");
+    msg
+}
+
+#[test]
+fn damaged_documents_are_refused_with_what_to_do() {
+    let dir = scratch("bad");
+    let good = dir.join("good.docx");
+    write_docx_xml("<w:tbl><w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl>", &good);
+    assert!(read_workbook(&good).is_ok());
+
+    let truncated = dir.join("截断.docx");
+    let bytes = std::fs::read(&good).unwrap();
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    // A zip without its directory is damaged before it is known to be Word.
+    assert!(read_workbook(&truncated).is_err());
+
+    let bad_xml = dir.join("坏XML.docx");
+    write_zip(
+        &bad_xml,
+        &[("word/document.xml", "<w:document><w:body><w:tbl></w:body")],
+    );
+    expect_document_error(&bad_xml, "不是完好的 Word 文档");
+
+    let no_table = dir.join("无表格.docx");
+    write_docx_xml("<w:p><w:r><w:t>只有文字</w:t></w:r></w:p>", &no_table);
+    expect_document_error(&no_table, "没有任何表格");
+}
+
+#[test]
+fn a_document_part_that_inflates_too_far_is_refused() {
+    let path = scratch("bomb").join("炸弹.docx");
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    z.start_file(
+        "word/document.xml",
+        zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated),
+    )
+    .unwrap();
+    let block = vec![b' '; 1 << 20];
+    for _ in 0..65 {
+        z.write_all(&block).unwrap();
+    }
+    z.finish().unwrap();
+    assert!(std::fs::metadata(&path).unwrap().len() < 1 << 20);
+    expect_document_error(&path, "超过");
+}
