@@ -191,3 +191,43 @@ fn every_cell_of_every_fixture_lands_somewhere() {
     assert_conserved(&real());
     assert_conserved(&fixtures.join("sample/2023决算-株洲.xlsx"));
 }
+
+/// Every recognised value of a file: (form, logical cell) → value as shown.
+fn logical_values(path: &Path) -> std::collections::BTreeMap<(String, String), String> {
+    let catalog = Catalog::embedded().unwrap();
+    let rec = fiscalform::report::recognize_file(&catalog, path).unwrap();
+    let mut out = std::collections::BTreeMap::new();
+    for (form, data) in &rec.forms {
+        for row in &data.rows {
+            for (col, v) in &row.values {
+                out.insert(
+                    (form.id.clone(), format!("{}.{col}", row.key)),
+                    format!("{v:?}"),
+                );
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_real_published_pdf_reads_to_the_values_of_its_transcription() {
+    let pdf = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/real/2024决算-上海普陀区财政局.pdf");
+    if !pdf.exists() {
+        // CI and every session have shared/ beside the repository; a bare clone does not.
+        eprintln!("{} is not there: skipped", pdf.display());
+        return;
+    }
+    let want = logical_values(&real());
+    assert!(want.len() > 150, "{}", want.len());
+    assert_eq!(logical_values(&pdf), want);
+    let (code, report) = cli::check_json(&pdf);
+    let findings = cli::findings(&report);
+    let not_info: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["severity"] != "info")
+        .collect();
+    assert!(not_info.is_empty(), "{not_info:#?}");
+    assert_eq!(code, 0);
+}
