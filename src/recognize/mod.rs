@@ -606,7 +606,8 @@ fn read_rest(rd: &mut Reader, after: u32) {
         }
     }
     let mut strays = Vec::new();
-    for (r, c, cell) in rd.sheet.cells() {
+    let sheet = rd.sheet;
+    for (r, c, cell) in sheet.cells() {
         if rd.consumed.contains(&(r, c)) || cell.is_empty() {
             continue;
         }
@@ -614,7 +615,12 @@ fn read_rest(rd: &mut Reader, after: u32) {
             continue;
         }
         let text = cell.to_string();
-        if text.trim().is_empty() || text.trim() == "……" {
+        if text.trim().is_empty() {
+            continue;
+        }
+        // "……" marks rows left out of a printed list: a word of the form, not a value.
+        if text.trim() == "……" {
+            rd.consumed.insert((r, c));
             continue;
         }
         strays.push(Stray {
