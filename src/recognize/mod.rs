@@ -201,9 +201,8 @@ pub fn title_fit(text: &str, key: &str) -> i32 {
 /// The best fit of any of a form's title keys in a title line, when it is a fit at all: at
 /// least three in four of the key's characters net of what differs (明细 left out of
 /// 公开06表's title still fits; budget-10's header 部门整体支出年度绩效目标 is no title).
-fn title_score(form: &Form, text: &str) -> Option<i32> {
-    form_title_keys(form)
-        .iter()
+fn title_score(keys: &[String], text: &str) -> Option<i32> {
+    keys.iter()
         .filter_map(|key| {
             let fit = title_fit(text, key);
             let len = key.chars().count() as i32;
@@ -231,10 +230,11 @@ pub fn identify_why<'c>(catalog: &'c Catalog, sheet: &Sheet) -> Option<(&'c Form
         .collect();
     let mut best: Option<(i32, &Form, String)> = None;
     for form in &catalog.forms {
+        let keys = form_title_keys(form);
         let title = top
             .iter()
             .filter(|(t, _, _)| t.chars().count() <= 60)
-            .filter_map(|(t, r, c)| title_score(form, t).map(|s| (s, t, *r, *c)))
+            .filter_map(|(t, r, c)| title_score(&keys, t).map(|s| (s, t, *r, *c)))
             .max_by_key(|(s, ..)| *s);
         let mut score = title.map_or(0, |(s, ..)| 1000 + s);
         let mut why: Vec<String> = title
@@ -440,7 +440,7 @@ fn top_line(form: &Form, vocab: &Vocabulary, t: &str) -> Option<TopLine> {
     // Every title line counts ("附件 1：2023 年度部门整体支出绩效自评表" above
     // "2023 年度部门（单位）整体支出绩效自评表"), as identify() reads them.
     let stripped = strip_parens(&k);
-    if stripped.chars().count() <= 60 && title_score(form, &stripped).is_some() {
+    if stripped.chars().count() <= 60 && title_score(&form_title_keys(form), &stripped).is_some() {
         return Some(TopLine::Title);
     }
     // Before the unit line: "单位：万元" is the money unit, not a unit named 万元; "公开01表

@@ -13,6 +13,7 @@ use indexmap::IndexMap;
 use std::collections::{HashMap, HashSet};
 
 /// A definition column with the header texts that name it.
+#[derive(Clone)]
 struct DefCol<'f> {
     /// Index of the column's panel among the panels read together (see [`Slot`]).
     slot: usize,
@@ -24,18 +25,6 @@ struct DefCol<'f> {
     /// Words of the vocabulary's synonym groups standing for a leaf key (决算数 for 金额),
     /// a weaker match than the leaf itself.
     syn: Vec<String>,
-}
-
-impl DefCol<'_> {
-    fn clone_shallow(&self) -> Self {
-        DefCol {
-            slot: self.slot,
-            col: self.col,
-            texts: self.texts.clone(),
-            leaf: self.leaf.clone(),
-            syn: self.syn.clone(),
-        }
-    }
 }
 
 /// The synonyms of a column's leaf keys, less any word that is itself the leaf of another
@@ -282,7 +271,7 @@ fn align_panels(rd: &Reader, defs: &[DefCol], sheet_texts: &[HashSet<String>]) -
         .iter()
         .map(|&slot| {
             let own: Vec<usize> = (0..defs.len()).filter(|&i| defs[i].slot == slot).collect();
-            let panel_defs: Vec<&DefCol> = own.iter().map(|&i| &defs[i]).collect();
+            let panel_defs: Vec<DefCol> = own.iter().map(|&i| defs[i].clone()).collect();
             groups
                 .iter()
                 .map(|&(lo, hi)| {
@@ -295,9 +284,8 @@ fn align_panels(rd: &Reader, defs: &[DefCol], sheet_texts: &[HashSet<String>]) -
                             }
                         })
                         .collect();
-                    let owned: Vec<DefCol> = panel_defs.iter().map(|d| d.clone_shallow()).collect();
-                    let m = align(&owned, &inside);
-                    let score = owned
+                    let m = align(&panel_defs, &inside);
+                    let score = panel_defs
                         .iter()
                         .zip(&m)
                         .filter_map(|(d, m)| m.map(|c| column_fit(d, &inside[c as usize])))
