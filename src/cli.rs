@@ -576,11 +576,7 @@ fn is_workbook_arg(s: &str) -> bool {
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    p.is_file()
-        || matches!(
-            ext.as_str(),
-            "xlsx" | "xlsm" | "xls" | "ods" | "pdf" | "docx"
-        )
+    p.is_file() || crate::read::is_supported_extension(&ext)
 }
 
 fn rules(

@@ -1,4 +1,4 @@
-//! Reads a workbook file (.xlsx, .xlsm, .xls, .ods) into an in-memory grid of cells at their absolute Excel positions, with merged regions.
+//! Reads a workbook (.xlsx and its templates, .xls, WPS .et/.ett, .ods; PDF and Word through `document`) into an in-memory grid of cells at their absolute Excel positions, with merged regions.
 //!
 //! This is the only place that touches calamine. Everything downstream sees [`Workbook`],
 //! [`Sheet`] and [`Cell`]:
@@ -302,7 +302,7 @@ pub enum ReadError {
     IsDirectory { path: PathBuf },
     /// The file exists but could not be opened or read (permissions, locked by another program…).
     Unreadable { path: PathBuf, detail: String },
-    /// The extension is not one of .xlsx, .xlsm, .xls, .ods, .pdf, .docx.
+    /// The extension is not one of [`SUPPORTED_EXTENSIONS`].
     UnsupportedFormat { path: PathBuf, ext: String },
     /// The file has zero bytes.
     EmptyFile { path: PathBuf },
@@ -376,10 +376,11 @@ impl fmt::Display for ReadError {
                 write!(
                     f,
                     "不支持的文件类型 {shown}：{p}。请在 Excel 或 WPS 中另存为 .xlsx 后再试\
-                     （支持 .xlsx、.xlsm、.xls、.ods、.pdf、.docx）。\n\
+                     （支持 {list}）。\n\
                      Unsupported file type {shown}: {p}. Save it as .xlsx in Excel or WPS and try \
-                     again (supported: .xlsx, .xlsm, .xls, .ods, .pdf, .docx).",
-                    p = path.display()
+                     again (supported: {list}).",
+                    p = path.display(),
+                    list = supported_list()
                 )
             }
             ReadError::EmptyFile { path } => write!(
@@ -430,10 +431,26 @@ impl fmt::Display for ReadError {
 
 impl std::error::Error for ReadError {}
 
+/// File extensions (lower case, without the dot) that name a file we read. WPS saves its own
+/// `.et` workbooks and `.ett` templates either as an xlsx zip or as a BIFF .xls; the content
+/// is sniffed, so they need no reader of their own. Excel templates are workbooks too.
+pub const SUPPORTED_EXTENSIONS: [&str; 11] = [
+    "xlsx", "xlsm", "xltx", "xltm", "xls", "xlt", "et", "ett", "ods", "pdf", "docx",
+];
+
+/// Whether `ext` (lower case, no dot) is one of [`SUPPORTED_EXTENSIONS`].
+pub fn is_supported_extension(ext: &str) -> bool {
+    SUPPORTED_EXTENSIONS.contains(&ext)
+}
+
+fn supported_list() -> String {
+    SUPPORTED_EXTENSIONS.map(|e| format!(".{e}")).join("、")
+}
+
 /// Reads every worksheet of the workbook at `path`.
 ///
-/// The extension must be .xlsx, .xlsm, .xls, .ods, .pdf or .docx (any case); the reader is then chosen by
-/// the content, so an .xlsx file misnamed .xls is still read. Never panics: a panic inside the
+/// The extension must be one of [`SUPPORTED_EXTENSIONS`] (any case); the reader is then chosen
+/// by the content, so an .xlsx file misnamed .xls is still read. Never panics: a panic inside the
 /// parsing library is caught and reported as [`ReadError::Corrupt`].
 pub fn read_workbook(path: &Path) -> Result<Workbook, ReadError> {
     let p = || path.to_path_buf();
@@ -456,10 +473,7 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, ReadError> {
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    if !matches!(
-        ext.as_str(),
-        "xlsx" | "xlsm" | "xls" | "ods" | "pdf" | "docx"
-    ) {
+    if !is_supported_extension(&ext) {
         return Err(ReadError::UnsupportedFormat { path: p(), ext });
     }
     if meta.len() == 0 {

@@ -164,3 +164,27 @@ fn the_reason_a_file_cannot_be_read_is_said_once() {
     assert!(out.contains("没有这个文件.xlsx"), "{out}");
     assert!(err.is_empty(), "said twice: {err}");
 }
+
+#[test]
+fn wps_et_and_ett_files_are_read_by_their_content() {
+    let d = dir("wps");
+    let (code, plain, _) = run(&["check", "--format", "json", s(&sample())]);
+    assert_eq!(code, 1, "{plain}");
+    let findings = |json: &str| {
+        let v: serde_json::Value = serde_json::from_str(json).unwrap();
+        v["files"][0]["findings"].clone()
+    };
+    for ext in ["et", "ett", "xltx"] {
+        let copy = d.join(format!("2023决算.{ext}"));
+        std::fs::copy(sample(), &copy).unwrap();
+        let (code, out, err) = run(&["check", "--format", "json", s(&copy)]);
+        assert_eq!(code, 1, ".{ext}: {out}{err}");
+        assert_eq!(findings(&out), findings(&plain), ".{ext}");
+    }
+    // An .et that holds neither kind of workbook is refused for what it is, not for its name.
+    let text = d.join("备注.et");
+    std::fs::write(&text, "这不是表格").unwrap();
+    let (code, out, _) = run(&["check", s(&text)]);
+    assert_eq!(code, 2);
+    assert!(out.contains("纯文本"), "{out}");
+}
