@@ -351,7 +351,14 @@ fn locate(
 pub(crate) fn read_grid(rd: &mut Reader, bi: usize, start: u32) -> u32 {
     let rows = rd.form.blocks[bi].grid.clone();
     let end = read_cells(rd, &rows, Some(bi), start, rd.sheet.height());
-    consume_labels(rd, &rows, start, end);
+    // Labels of rows whose values are all blank (a fresh template) lie beyond the last value
+    // found: the block spans at least as many rows as the form draws it with.
+    let drawn = rd
+        .blank
+        .block_rows
+        .get(bi)
+        .map_or(0, |&(s, e)| e.saturating_sub(s));
+    consume_labels(rd, &rows, start, end.max(start + drawn));
     end
 }
 
