@@ -7,8 +7,12 @@ mod grid;
 #[path = "support/lo.rs"]
 mod lo;
 
+#[path = "support/cli.rs"]
+mod cli;
+
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use fiscalform::form::{Catalog, Family};
+use serde_json::Value;
 use std::path::PathBuf;
 
 #[test]
@@ -174,4 +178,83 @@ fn libreoffice_recalculates_what_fix_writes_to_our_stored_results() {
             "{name}: the fixed workbook has formulas"
         );
     }
+}
+
+/// Findings on 公开02表 that read no other table.
+fn within_02(report: &Value) -> Vec<Value> {
+    let reads_other = |f: &Value| {
+        f["related"].as_array().is_some_and(|r| {
+            r.iter()
+                .any(|c| c.as_str().is_some_and(|c| c.contains('!')))
+        })
+    };
+    cli::findings(report)
+        .into_iter()
+        .filter(|f| f["form"] == "final-02" && !reads_other(f))
+        .collect()
+}
+
+/// The code 201 as a clerk types it: text, or a number where the cell takes one.
+fn is_201(cell: &Data) -> bool {
+    matches!(cell, Data::String(s) if s == "201") || *cell == Data::Float(201.0)
+}
+
+/// A unit with more 科目 than spare rows inserts a row in the protected sheet, as a clerk does
+/// in LibreOffice; the 合计 includes it, and check and fix treat it as one more 科目 row.
+#[test]
+fn a_row_inserted_in_a_protected_template_is_summed_and_read() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("lo-insert-row");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let catalog = Catalog::embedded().unwrap();
+    let forms: Vec<_> = catalog.family(Family::Final).collect();
+    let blank = dir.join("blank.xlsx");
+    fiscalform::cli::write_template(&forms, Some("2024"), Some("测试单位"), &blank).unwrap();
+    // 公开02表's spare 科目 rows are 8 … 22; the new row goes in at 10.
+    let filled = dir.join("inserted.xlsx");
+    let cells = ["A=201", "B=一般公共服务支出", "D=12.5"];
+    assert!(
+        lo::insert_row(&blank, &filled, "公开02表", 10, &cells),
+        "inserting a row in the protected 公开02表 was refused"
+    );
+    let mut book: Xlsx<_> = open_workbook(&filled).unwrap();
+    let range = book.worksheet_range("公开02表").unwrap();
+    let at = |r: u32, c: u32| range.get_value((r, c)).cloned();
+    assert_eq!(at(6, 3), Some(Data::Float(12.5)), "合计·财政拨款收入 D7");
+    assert!(
+        at(9, 0).as_ref().is_some_and(is_201),
+        "the new row: {:?}",
+        at(9, 0)
+    );
+
+    let (_, report) = cli::check_json(&filled);
+    let on_02 = within_02(&report);
+    // The one thing wrong within 公开02表 (公开01表 is still blank) is the new row's
+    // 本年收入合计, which a plain insertion leaves without the formula of its neighbours.
+    assert_eq!(on_02.len(), 1, "{on_02:#?}");
+    assert_eq!(on_02[0]["cell"], "C10");
+    assert_eq!(on_02[0]["expected"], "12.50");
+
+    let fixed = dir.join("fixed.xlsx");
+    let (code, out, err) = cli::run(&[
+        "fix",
+        filled.to_str().unwrap(),
+        "-o",
+        fixed.to_str().unwrap(),
+    ]);
+    assert!(code <= 1, "{out}{err}");
+    let (_, report) = cli::check_json(&fixed);
+    let left = within_02(&report);
+    assert!(left.is_empty(), "{left:#?}");
+    let mut book: Xlsx<_> = open_workbook(&fixed).unwrap();
+    let range = book.worksheet_range("公开02表").unwrap();
+    let row_of_201 = range
+        .rows()
+        .position(|r| r.first().is_some_and(is_201))
+        .expect("fix keeps the inserted 科目 row");
+    assert_eq!(
+        range.rows().nth(row_of_201).unwrap()[2],
+        Data::Float(12.5),
+        "its 本年收入合计"
+    );
 }

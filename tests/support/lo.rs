@@ -58,3 +58,30 @@ pub fn convert(input: &Path, format: &str, outdir: &Path) -> PathBuf {
     );
     out
 }
+
+/// Has LibreOffice insert a row above the 1-based `row` of `sheet` in `input` through its
+/// 插入行 command (so the sheet's protection decides), type `cells` ("A=201", "D=12.5") into
+/// it, recalculate and save `output` as xlsx. False when LibreOffice refused the insertion.
+/// Needs Debian's python3 with the uno module (python3-uno; .ci/run installs it).
+#[allow(dead_code)] // only the LibreOffice tests insert rows
+pub fn insert_row(input: &Path, output: &Path, sheet: &str, row: u32, cells: &[&str]) -> bool {
+    soffice();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/lo_insert_row.py");
+    let run = Command::new("/usr/bin/python3")
+        .arg(script)
+        .arg(input)
+        .arg(output)
+        .arg(sheet)
+        .arg(row.to_string())
+        .args(cells)
+        .output()
+        .expect("run /usr/bin/python3 (python3-uno)");
+    match run.status.code() {
+        Some(0) => output.exists(),
+        Some(3) => false,
+        _ => panic!(
+            "LibreOffice row insertion failed: {}",
+            String::from_utf8_lossy(&run.stderr)
+        ),
+    }
+}
