@@ -67,21 +67,24 @@ pub fn convert(input: &Path, format: &str, outdir: &Path) -> PathBuf {
 pub fn insert_row(input: &Path, output: &Path, sheet: &str, row: u32, cells: &[&str]) -> bool {
     soffice();
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/lo_insert_row.py");
-    let run = Command::new("/usr/bin/python3")
-        .arg(script)
-        .arg(input)
-        .arg(output)
-        .arg(sheet)
-        .arg(row.to_string())
-        .args(cells)
-        .output()
-        .expect("run /usr/bin/python3 (python3-uno)");
-    match run.status.code() {
-        Some(0) => output.exists(),
-        Some(3) => false,
-        _ => panic!(
-            "LibreOffice row insertion failed: {}",
-            String::from_utf8_lossy(&run.stderr)
-        ),
+    let mut failures = Vec::new();
+    // A headless LibreOffice started while another one is starting sometimes aborts
+    // (signal 6); that is the office, not the workbook: try again.
+    for _ in 0..3 {
+        let run = Command::new("/usr/bin/python3")
+            .arg(&script)
+            .arg(input)
+            .arg(output)
+            .arg(sheet)
+            .arg(row.to_string())
+            .args(cells)
+            .output()
+            .expect("run /usr/bin/python3 (python3-uno)");
+        match run.status.code() {
+            Some(0) => return output.exists(),
+            Some(3) => return false,
+            _ => failures.push(String::from_utf8_lossy(&run.stderr).into_owned()),
+        }
     }
+    panic!("LibreOffice row insertion failed: {failures:#?}")
 }

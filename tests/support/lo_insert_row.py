@@ -49,6 +49,8 @@ def main():
     src, dst, sheet_name, row = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     cells = [c.split("=", 1) for c in sys.argv[5:]]
     profile = tempfile.mkdtemp(prefix="lo-insert-")
+    if os.path.exists(dst):
+        os.remove(dst)
     pipe = f"fiscalform{os.getpid()}"
     office = subprocess.Popen([
         "soffice", "--headless", "--norestore", "--invisible",
@@ -59,9 +61,13 @@ def main():
         ctx = connect(pipe)
         smgr = ctx.ServiceManager
         desktop = smgr.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+        # A private copy: no lock file of an earlier, aborted office stands in the way.
+        work = os.path.join(profile, "in.xlsx")
+        shutil.copyfile(src, work)
         doc = desktop.loadComponentFromURL(
-            uno.systemPathToFileUrl(os.path.abspath(src)), "_blank", 0,
-            (prop("Hidden", True),))
+            uno.systemPathToFileUrl(work), "_blank", 0, (prop("Hidden", True),))
+        if doc is None:
+            raise SystemExit(f"LibreOffice could not open {src}")
         sheet = doc.Sheets.getByName(sheet_name)
         if not sheet.isProtected():
             raise SystemExit(f"{sheet_name} is not protected")
@@ -83,7 +89,8 @@ def main():
         doc.calculateAll()
         doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(dst)),
                        (prop("FilterName", "Calc Office Open XML"),))
-        doc.close(True)
+        # Not doc.close(): a loaded machine has seen the office abort while closing, after
+        # the file was stored; ending the process is enough.
     finally:
         office.terminate()
         office.wait()
