@@ -217,7 +217,7 @@ fn unbound(
                     None,
                     None,
                     format!(
-                        "工作簿中没有 {other}，{}与它之间的表间核对已跳过",
+                        "工作簿中没有可审核的 {other}，{}与它之间的表间核对已跳过",
                         ctx.book.forms[fi].0.table_no
                     ),
                     false,
@@ -429,6 +429,7 @@ fn judge(
                 &lv,
                 &rv,
                 l.term_count_in(env).max(r.term_count_in(env)).max(1),
+                book.rounding_per_term(&reads),
             ),
             _ => {
                 if bound.eval(env).truthy() {

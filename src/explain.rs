@@ -89,7 +89,14 @@ fn explain_form(rec: &Recognized) -> SheetExplained {
         sheet: rec.data.sheet.clone().unwrap_or_default(),
         form: Some(rec.form.id.clone()),
         table_no: Some(rec.form.table_no.clone()),
-        why: rec.why.clone(),
+        why: match crate::recognize::unplaced_numbers(rec) {
+            Some(cells) => format!(
+                "{}；但有 {} 处数值对应不到表中的单元格，无法识别数值位置，本表未审核",
+                rec.why,
+                cells.len()
+            ),
+            None => rec.why.clone(),
+        },
         cells: read_cells(rec),
         words: rec.words.iter().map(|&(r, c)| a1(r, c)).collect(),
         strays: rec

@@ -66,24 +66,22 @@ pub struct Content<'c> {
 pub fn load<'c>(catalog: &'c Catalog, path: &Path) -> Result<Content<'c>, String> {
     let wb = read_workbook(path).map_err(|e| e.to_string())?;
     let rec = recognize_book(catalog, &wb);
+    // A form's sheet and the sheets its table continues on.
     let form_sheet_names: HashSet<String> = rec
         .forms
         .iter()
-        .filter_map(|(_, d)| d.sheet.clone())
+        .flat_map(|(_, d)| {
+            let more = d.continued.iter().map(|(name, _)| name.clone());
+            d.sheet.clone().into_iter().chain(more)
+        })
         .collect();
     let mut strays: Vec<Vec<KeptCell>> = rec
         .forms
         .iter()
         .map(|(_, data)| {
-            let Some(sheet) = data.sheet.as_deref().and_then(|s| wb.sheet(s)) else {
-                return Vec::new();
-            };
             data.strays
                 .iter()
-                .filter_map(|s| {
-                    let (r, c) = parse_a1(&s.cell)?;
-                    kept_cell(sheet, r, c)
-                })
+                .filter_map(|s| kept_stray(&wb, data, &s.cell))
                 .collect()
         })
         .collect();
@@ -153,6 +151,30 @@ pub fn load<'c>(catalog: &'c Catalog, path: &Path) -> Result<Content<'c>, String
         others,
         reading,
     })
+}
+
+/// A value read outside a form, to be kept beside it: from the form's sheet (`C5`), or from a
+/// sheet its table continues on (`'续表'!C5`, kept below the first sheet's, as it was read).
+fn kept_stray(wb: &crate::read::Workbook, data: &FormData, at: &str) -> Option<KeptCell> {
+    let (name, cell, offset) = match at.rsplit_once('!') {
+        Some((name, cell)) => {
+            let name = name.trim_matches('\'');
+            let (_, offset) = data.continued.iter().find(|(n, _)| n == name)?;
+            (name, cell, *offset)
+        }
+        None => (data.sheet.as_deref()?, at, 0),
+    };
+    let (r, c) = parse_a1(cell)?;
+    let mut kept = kept_cell(wb.sheet(name)?, r, c)?;
+    if offset > 0 {
+        kept.cell = a1(r + offset, c);
+        kept.merge = kept.merge.map(|m| Merge {
+            first_row: m.first_row + offset,
+            last_row: m.last_row + offset,
+            ..m
+        });
+    }
+    Some(kept)
 }
 
 fn kept_cell(sheet: &Sheet, r: u32, c: u16) -> Option<KeptCell> {
@@ -435,7 +457,8 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
                 ));
             }
         }
-        if agree(kind, &d.filled, &value, 0) != Agreement::Exact {
+        let per_term = book.rounding_per_term(std::slice::from_ref(&d.cell));
+        if agree(kind, &d.filled, &value, 0, per_term) != Agreement::Exact {
             let at = book.forms[d.cell.form]
                 .1
                 .origin

@@ -6,7 +6,7 @@ use crate::check::{audit, counts, Finding};
 use crate::form::{Catalog, Severity};
 use crate::model::FormData;
 use crate::read::read_workbook;
-use crate::recognize::{recognize_workbook, Outcome};
+use crate::recognize::{recognize_workbook, unplaced_numbers, Outcome};
 use serde::Serialize;
 use std::path::Path;
 
@@ -53,6 +53,9 @@ pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &crate::read::Workbook) -> R
         match outcome {
             Outcome::Form(rec) if rec.data.sheet.as_deref().is_some_and(own) => {}
             Outcome::Skipped { sheet, .. } if own(&sheet) => {}
+            Outcome::Form(rec) if unplaced_numbers(&rec).is_some() => {
+                findings.push(values_not_placed(&rec));
+            }
             Outcome::Form(rec) => {
                 for n in rec.notices {
                     findings.push(Finding::new(
@@ -121,6 +124,31 @@ pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &crate::read::Workbook) -> R
         }
     }
     Recognized { forms, findings }
+}
+
+/// The one finding for a sheet taken for a form whose numbers could not be placed: which
+/// cells, that none of its rules ran, and what to do. Its sheet is kept as it is.
+fn values_not_placed(rec: &crate::recognize::Recognized) -> Finding {
+    let cells = unplaced_numbers(rec).unwrap_or_default();
+    let shown: Vec<&str> = cells.iter().take(8).map(String::as_str).collect();
+    let more = if cells.len() > shown.len() {
+        format!(" 等 {} 处", cells.len())
+    } else {
+        String::new()
+    };
+    let no = &rec.form.table_no;
+    Finding::new(
+        Severity::Error,
+        "values-not-placed",
+        &rec.form.id,
+        rec.data.sheet.clone(),
+        cells.first().cloned(),
+        format!(
+            "无法识别{no}的数值位置：{}{more}的数值对应不到表中的单元格，{no}的审核（含表间核对）\
+             未进行；请按标准格式整理该表（标题、表头、行名），或用 fiscalform explain 查看读取情况",
+            shown.join("、")
+        ),
+    )
 }
 
 /// Audit one file; a file that cannot be read gives a report with `error` set.

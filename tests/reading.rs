@@ -235,3 +235,70 @@ fn the_real_published_pdf_reads_to_the_values_of_its_transcription() {
     assert!(not_info.is_empty(), "{not_info:#?}");
     assert_eq!(code, 0);
 }
+
+/// Seed 001 with 公开01表's row labels replaced by words no form knows: its figures cannot
+/// be placed, so it is said once as an error naming the cells, and no rule judges zeros read
+/// in their place (neither 公开01表's own nor the cross-table ones).
+#[test]
+fn a_table_whose_values_cannot_be_placed_is_said_and_not_judged() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("reading-unplaced");
+    std::fs::create_dir_all(&dir).unwrap();
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut book = grid::load(&fixtures.join("seed001_final.grid"));
+    let plain = dir.join("plain.xlsx");
+    book.write_xlsx(&plain);
+    let sheet = book
+        .sheets
+        .iter_mut()
+        .find(|s| s.name.contains("01"))
+        .expect("公开01表");
+    // No label a form knows, and no 行次 to place the rows by.
+    let mut renamed = 0;
+    for row in sheet.rows.iter_mut().skip(5) {
+        for (c, cell) in row.iter_mut().enumerate() {
+            match cell {
+                grid::GridCell::Text(t) if t.chars().count() > 3 && !t.starts_with('注') => {
+                    *t = format!("第{renamed}项");
+                    renamed += 1;
+                }
+                grid::GridCell::Number(_) if c == 1 || c == 4 => *cell = grid::GridCell::Empty,
+                _ => {}
+            }
+        }
+    }
+    assert!(renamed > 40, "{renamed}");
+    let broken = dir.join("labels-unknown.xlsx");
+    book.write_xlsx(&broken);
+
+    let (_, report) = cli::check_json(&plain);
+    let said = |f: &Value| f["rule"] == "values-not-placed";
+    assert!(!cli::findings(&report).iter().any(said), "plain seed 001");
+
+    let (code, report) = cli::check_json(&broken);
+    let findings = cli::findings(&report);
+    assert_eq!(code, 1);
+    let not_placed: Vec<&Value> = findings.iter().filter(|f| said(f)).collect();
+    assert_eq!(not_placed.len(), 1, "{findings:#?}");
+    assert_eq!(not_placed[0]["form"], "final-01");
+    assert_eq!(not_placed[0]["severity"], "error");
+    let message = not_placed[0]["message"].as_str().unwrap();
+    assert!(message.contains("无法识别公开01表的数值位置"), "{message}");
+    assert!(
+        message.contains(not_placed[0]["cell"].as_str().unwrap()),
+        "{message}"
+    );
+    // Nothing else about 公开01表, and no cross-table rule reads it.
+    let about_01: Vec<&Value> = findings
+        .iter()
+        .filter(|f| !said(f))
+        .filter(|f| {
+            f["form"] == "final-01"
+                || f["message"].as_str().unwrap().contains("公开01表")
+                    && f["rule"] != "cross-table-skipped"
+        })
+        .collect();
+    assert!(about_01.is_empty(), "{about_01:#?}");
+    // explain says why the sheet was not checked.
+    let (_, text) = run(&["explain", broken.to_str().unwrap()]);
+    assert!(text.contains("无法识别数值位置"), "{text}");
+}

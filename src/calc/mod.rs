@@ -33,6 +33,18 @@ impl<'a> Book<'a> {
         let index = forms.iter().map(|(f, d)| Index::new(f, d)).collect();
         Book { forms, index }
     }
+    /// The 尾差 of one rounded term among `cells`: of their tables, the coarsest one's
+    /// (a table in 万元 beside one in 元 rounds at 0.005 万元).
+    pub fn rounding_per_term(&self, cells: &[CellId]) -> Decimal {
+        let mut forms: Vec<usize> = cells.iter().map(|c| c.form).collect();
+        forms.dedup();
+        forms
+            .into_iter()
+            .filter_map(|f| self.forms.get(f))
+            .map(|(_, d)| d.rounding_per_term())
+            .max()
+            .unwrap_or(Decimal::new(5, 3))
+    }
     pub fn form_index(&self, id: &str) -> Option<usize> {
         self.forms.iter().position(|(f, _)| f.id == id)
     }
@@ -200,8 +212,15 @@ pub enum Agreement {
 }
 
 /// Compare at the precision the kind is shown with; amounts get the 尾差 tolerance
-/// 0.005 × (n + 1) for n rounded terms.
-pub fn agree(kind: ColKind, filled: &Val, expected: &Val, terms: usize) -> Agreement {
+/// `per_term` × (n + 1) for n rounded terms (0.005 万元 for a table shown in 万元 with two
+/// decimals: [`FormData::rounding_per_term`]).
+pub fn agree(
+    kind: ColKind,
+    filled: &Val,
+    expected: &Val,
+    terms: usize,
+    per_term: Decimal,
+) -> Agreement {
     let zeroish = |v: &Val| v.is_blank() || matches!(v, Val::Num(d) if d.is_zero());
     match (filled, expected) {
         (f, e) if zeroish(f) && zeroish(e) => return Agreement::Exact,
@@ -219,7 +238,7 @@ pub fn agree(kind: ColKind, filled: &Val, expected: &Val, terms: usize) -> Agree
     match kind {
         ColKind::Amount => {
             let diff = (f - e).abs();
-            let tolerance = Decimal::new(5, 3) * Decimal::from(terms as u64 + 1);
+            let tolerance = per_term * Decimal::from(terms as u64 + 1);
             if diff.is_zero() {
                 Agreement::Exact
             } else if diff <= tolerance {
@@ -298,7 +317,9 @@ impl Env for Evaluator<'_, '_> {
             }
         }
         let filled = self.book.input(c);
-        let mut agreement = agree(kind, &filled, &expected, bound.term_count_in(self).max(1));
+        let terms = bound.term_count_in(self).max(1);
+        let per_term = self.book.rounding_per_term(std::slice::from_ref(c));
+        let mut agreement = agree(kind, &filled, &expected, terms, per_term);
         if let (Some(t), Val::Num(f), Val::Num(e)) = (rule.tolerance, &filled, &expected) {
             if (*f - *e).abs() <= t {
                 agreement = Agreement::Exact;

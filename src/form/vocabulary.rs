@@ -29,12 +29,7 @@ struct MoneyUnitDef {
     in_wan: String,
 }
 
-/// A money unit a workbook may state, with what one of it is in 万元.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MoneyUnit {
-    pub name: String,
-    pub in_wan: Decimal,
-}
+pub use crate::model::MoneyUnit;
 
 /// The vocabulary as comparison keys ([`label_key`]).
 #[derive(Debug, Clone, Default)]

@@ -9,9 +9,10 @@ use crate::calc::blank_data;
 use crate::expr::Val;
 use crate::form::{Catalog, ColKind, Form, Severity, Vocabulary};
 use crate::layout::{layout, Layout};
-use crate::model::{FormData, Stray};
-use crate::normalize::{a1, label_key, parse_amount, parse_rate, Amount};
+use crate::model::{FormData, StatedUnit, Stray};
+use crate::normalize::{a1, label_key, parse_a1, parse_amount, parse_rate, Amount};
 use crate::read::{Cell, Sheet, Workbook};
+use rust_decimal::Decimal;
 use std::collections::HashSet;
 
 /// Something found while reading a sheet (a value that is not a number, a value in no cell).
@@ -42,26 +43,151 @@ pub enum Outcome<'c> {
     Skipped { sheet: String, reason: String },
 }
 
-/// Every sheet of a workbook: recognised as a form, or skipped with the reason.
+/// Every sheet of a workbook: recognised as a form, or skipped with the reason. Sheets that
+/// continue the form of the sheet before them (its second panel under the title again, or
+/// more of its rows under the header again) are read with it as one table.
 pub fn recognize_workbook<'c>(catalog: &'c Catalog, wb: &Workbook) -> Vec<Outcome<'c>> {
-    wb.sheets
+    let found: Vec<Option<(&Form, String)>> = wb
+        .sheets
         .iter()
-        .map(|sheet| match identify_why(catalog, sheet) {
-            Some((form, why)) => {
-                let mut rec = recognize_sheet(form, &catalog.vocabulary, sheet);
-                rec.why = why;
-                Outcome::Form(Box::new(rec))
+        .map(|sheet| identify_why(catalog, sheet))
+        .collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < wb.sheets.len() {
+        let Some((form, why)) = &found[i] else {
+            out.push(skipped(&wb.sheets[i]));
+            i += 1;
+            continue;
+        };
+        let mut rec = recognize_sheet(form, &catalog.vocabulary, &wb.sheets[i]);
+        rec.why = why.clone();
+        let mut end = i + 1;
+        while end < wb.sheets.len() {
+            let taken_for = found[end].as_ref().map(|(f, _)| f.id.as_str());
+            if taken_for.is_some_and(|id| id != form.id || form.repeatable) {
+                break;
             }
-            None => Outcome::Skipped {
-                sheet: sheet.name.clone(),
-                reason: if sheet.rows.iter().all(|r| r.iter().all(Cell::is_empty)) {
-                    "空白工作表".into()
-                } else {
-                    "未识别出任何标准表格（标题或表号不符），已跳过".into()
-                },
-            },
-        })
-        .collect()
+            match continued(form, &catalog.vocabulary, &wb.sheets[i..=end], &rec) {
+                Some(joined) => rec = joined,
+                None => break,
+            }
+            end += 1;
+        }
+        out.push(Outcome::Form(Box::new(rec)));
+        i = end;
+    }
+    out
+}
+
+fn skipped(sheet: &Sheet) -> Outcome<'static> {
+    Outcome::Skipped {
+        sheet: sheet.name.clone(),
+        reason: if sheet.rows.iter().all(|r| r.iter().all(Cell::is_empty)) {
+            "空白工作表".into()
+        } else {
+            "未识别出任何标准表格（标题或表号不符），已跳过".into()
+        },
+    }
+}
+
+/// The form read over `sheets` as one table, when the last of them continues the others:
+/// more values land in the form than without it, and its values mostly land in cells.
+fn continued<'c>(
+    form: &'c Form,
+    vocab: &Vocabulary,
+    sheets: &[Sheet],
+    so_far: &Recognized<'c>,
+) -> Option<Recognized<'c>> {
+    // A sheet that only mentions the form (a list of findings naming 公开01表) has nothing
+    // to continue.
+    if numbers_placed(so_far) == 0 {
+        return None;
+    }
+    let (joined, parts) = join_sheets(sheets);
+    let mut rec = recognize_sheet(form, vocab, &joined);
+    let last = parts.last()?.1;
+    let landed = |r: &Recognized| {
+        r.data
+            .origin
+            .values()
+            .filter_map(|a| parse_a1(a))
+            .filter(|&(row, _)| row >= last)
+            .count()
+    };
+    let strays_below = rec
+        .data
+        .strays
+        .iter()
+        .filter_map(|s| parse_a1(&s.cell))
+        .filter(|&(row, _)| row >= last)
+        .count();
+    let gained = rec.data.origin.len() > so_far.data.origin.len();
+    if !gained || landed(&rec) <= strays_below {
+        return None;
+    }
+    rec.why = format!(
+        "{}；续表在工作表{}",
+        so_far.why,
+        parts[1..]
+            .iter()
+            .map(|(n, _)| format!("“{n}”"))
+            .collect::<Vec<_>>()
+            .join("、")
+    );
+    relocate(&mut rec, &parts);
+    rec.data.continued = parts[1..].to_vec();
+    Some(rec)
+}
+
+/// The sheets one below the other, as one sheet named as the first; with each sheet's name
+/// and the row it starts at.
+fn join_sheets(sheets: &[Sheet]) -> (Sheet, Vec<(String, u32)>) {
+    let mut cells = Vec::new();
+    let mut merges = Vec::new();
+    let mut parts = Vec::new();
+    let mut offset = 0;
+    for s in sheets {
+        parts.push((s.name.clone(), offset));
+        cells.extend(s.cells().map(|(r, c, cell)| (r + offset, c, cell.clone())));
+        merges.extend(s.merges.iter().map(|m| crate::read::Merge {
+            first_row: m.first_row + offset,
+            last_row: m.last_row + offset,
+            ..*m
+        }));
+        offset += s.height();
+    }
+    let name = sheets.first().map_or(String::new(), |s| s.name.clone());
+    (Sheet::from_cells(name, cells, merges), parts)
+}
+
+/// Addresses in a joined sheet back to the sheets they came from: `C5` on the first,
+/// `'续表'!C5` on another.
+fn relocate(rec: &mut Recognized, parts: &[(String, u32)]) {
+    let home = |a: &str| -> Option<String> {
+        let (r, c) = parse_a1(a)?;
+        let (name, start) = parts.iter().rev().find(|(_, start)| *start <= r)?;
+        (*start > 0).then(|| format!("'{name}'!{}", a1(r - start, c)))
+    };
+    for at in rec.data.origin.values_mut() {
+        if let Some(moved) = home(at) {
+            *at = moved;
+        }
+    }
+    for stray in &mut rec.data.strays {
+        if let Some(moved) = home(&stray.cell) {
+            stray.cell = moved;
+        }
+    }
+    for n in &mut rec.notices {
+        if let Some(moved) = home(&n.cell) {
+            n.message = n.message.replacen(&n.cell, &moved, 1);
+            n.cell = moved;
+        }
+    }
+    // The words of the form's own sheet; the other sheets' words are theirs.
+    let first_end = parts.get(1).map_or(u32::MAX, |p| p.1);
+    rec.words.retain(|&(r, _)| r < first_end);
 }
 
 /// Comparison key of a title: year prefixes and parenthesised asides removed.
@@ -336,6 +462,9 @@ impl Reader<'_> {
         match amount {
             Amount::Blank => Val::Blank,
             Amount::Nothing => Val::Nothing,
+            Amount::Value(d) if kind == ColKind::Amount => {
+                Val::Num(in_wan(&mut self.data.stated_unit, d))
+            }
             Amount::Value(d) => Val::Num(d),
             Amount::Invalid(t) => {
                 self.notice(
@@ -420,6 +549,32 @@ pub fn recognize_sheet<'c>(form: &'c Form, vocab: &Vocabulary, sheet: &Sheet) ->
     }
 }
 
+/// The numbers of a recognised sheet that landed in no cell of the form, when there are so
+/// many that its values cannot be placed with confidence: at least five, and at least as many
+/// as were placed. Checking such a sheet would judge zeros read in place of its figures.
+pub fn unplaced_numbers(rec: &Recognized) -> Option<Vec<String>> {
+    let is_number = |t: &str| matches!(parse_amount(&Cell::Text(t.to_string())), Amount::Value(_));
+    let outside: Vec<String> = rec
+        .data
+        .strays
+        .iter()
+        .filter(|s| is_number(&s.text))
+        .map(|s| s.cell.clone())
+        .collect();
+    let placed = numbers_placed(rec);
+    (outside.len() >= 5 && outside.len() >= placed).then_some(outside)
+}
+
+fn numbers_placed(rec: &Recognized) -> usize {
+    rec.data
+        .rows
+        .iter()
+        .flat_map(|r| r.values.values())
+        .chain(rec.data.grid.values())
+        .filter(|v| matches!(v, Val::Num(_)))
+        .count()
+}
+
 /// A line printed above a form's table.
 enum TopLine {
     Title,
@@ -453,7 +608,8 @@ fn top_line(form: &Form, vocab: &Vocabulary, t: &str) -> Option<TopLine> {
         || k.starts_with("金额单位")
         || vocab.money_unit_in(&k).is_some_and(|_| {
             let before = &k[..k.rfind("单位:").unwrap_or(0)];
-            before.is_empty() || before == "金额" || before == no
+            let before = before.strip_suffix("金额").unwrap_or(before);
+            before.is_empty() || before == no
         })
     {
         return Some(TopLine::Mark);
@@ -511,7 +667,10 @@ fn read_top(rd: &mut Reader) -> u32 {
                     other |= !t.trim().is_empty();
                     continue;
                 }
-                Some(TopLine::Mark) => last = last.max(r),
+                Some(TopLine::Mark) => {
+                    note_money_unit(rd, &t, r, c);
+                    last = last.max(r);
+                }
                 Some(TopLine::Unit(name)) => {
                     if !name.is_empty() {
                         rd.data.unit = Some(name);
@@ -534,6 +693,40 @@ fn read_top(rd: &mut Reader) -> u32 {
     } else {
         first
     }
+}
+
+/// Remembers a money unit other than 万元 stated in a top line ("金额单位：元"): the amounts
+/// read after it are converted to 万元.
+fn note_money_unit(rd: &mut Reader, text: &str, r: u32, c: u16) {
+    let Some(unit) = rd.vocab.money_unit_in(&label_key(text)) else {
+        return;
+    };
+    if unit.in_wan == Decimal::ONE || rd.data.stated_unit.is_some() {
+        return;
+    }
+    rd.data.stated_unit = Some(StatedUnit {
+        unit: unit.clone(),
+        cell: a1(r, c),
+        decimals: 0,
+    });
+    let message = format!(
+        "{} {} 注明金额单位为{}，已换算为万元后审核（尾差按{}计）",
+        rd.form.table_no,
+        a1(r, c),
+        unit.name,
+        unit.name
+    );
+    rd.notice(Severity::Info, "money-unit", r, c, message);
+}
+
+/// An amount as read, in 万元: converted from the sheet's stated unit, whose shown decimals
+/// are kept for the 尾差 tolerance.
+fn in_wan(stated: &mut Option<StatedUnit>, d: Decimal) -> Decimal {
+    let Some(s) = stated else {
+        return d;
+    };
+    s.decimals = s.decimals.max(d.normalize().scale().min(2));
+    d * s.unit.in_wan
 }
 
 /// A row inside a table that only repeats the lines above it (title, 部门名称, 表号, 金额单位):

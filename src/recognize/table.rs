@@ -640,7 +640,22 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
             // A table printed from a PDF keeps the empty ruled rows of a table without data
             // (公开07/08表), its 合计 row at the bottom.
             if empty_run >= 12 {
-                break;
+                // A long gap is the end of the table, unless the next row is one of its own
+                // (a stacked panel drawn below the rows left empty beside the other).
+                let next = (r + 1..height).find(|&n| !row_keys(rd, n).is_empty());
+                let own = next.is_some_and(|n| {
+                    row_keys(rd, n)
+                        .iter()
+                        .any(|k| row_labels.contains(k) || row_labels.contains(&strip_ordinal(k)))
+                });
+                match next {
+                    Some(n) if own => {
+                        empty_run = 0;
+                        r = n;
+                        continue;
+                    }
+                    _ => break,
+                }
             }
             r += 1;
             continue;
@@ -845,6 +860,22 @@ fn read_code(rd: &Reader, r: u32, src: CodeSource, state: &mut SplitCodeState) -
     }
 }
 
+/// A 科目 code and its name in one cell ("2010450 事业运行", "201　一般公共服务支出"): the
+/// 类/款/项 code of three, five or seven digits, then the name.
+fn split_code_name(text: &str) -> Option<(String, String)> {
+    let text = text.trim();
+    let digits = text.len() - text.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if ![3, 5, 7].contains(&digits) {
+        return None;
+    }
+    let name = text[digits..].trim_start_matches(|c: char| c.is_whitespace() || c == '　');
+    let starts_as_name = name
+        .chars()
+        .next()
+        .is_some_and(|c| !c.is_ascii_digit() && c != '.');
+    starts_as_name.then(|| (text[..digits].to_string(), name.trim().to_string()))
+}
+
 fn code_cells(src: CodeSource) -> Vec<u16> {
     match src {
         CodeSource::None => vec![],
@@ -873,12 +904,28 @@ fn read_panel_row(
             .filter(|c| c.kind == kind)
             .find_map(|c| col_of(pi, &c.id).and_then(|sc| rd.text_key(r, sc).map(|k| (sc, k))))
     };
-    let code = read_code(rd, r, code_src, split);
+    let mut code = read_code(rd, r, code_src, split);
+    // "2010450 事业运行": the code written in the name cell, where no code column holds it.
+    let mut name_after_code = None;
+    if code.is_none() && panel.coded.is_some() {
+        // The cell is under the name's header, or under a header taken for the code's (项目).
+        let code_col = match code_src {
+            CodeSource::Single(c) => Some(c),
+            _ => None,
+        };
+        let cell = text_at(rd, ColKind::Name).map(|(c, _)| c).or(code_col);
+        if let Some((c, n)) = cell.and_then(|c| split_code_name(&rd.sheet.shown(r, c).to_string()))
+        {
+            code = Some(c);
+            name_after_code = Some(n);
+        }
+    }
     let key: Option<String> = if let Some(coded) = &panel.coded {
         match code {
             Some(code) => {
-                let name =
-                    text_at(rd, ColKind::Name).map(|(c, _)| rd.sheet.shown(r, c).to_string());
+                let name = name_after_code.or_else(|| {
+                    text_at(rd, ColKind::Name).map(|(c, _)| rd.sheet.shown(r, c).to_string())
+                });
                 if rd.data.row(&code).is_some() {
                     rd.notice(
                         Severity::Error,
@@ -1147,5 +1194,35 @@ pub(crate) fn closest_label(
         [(best, i), (next, _), ..] if best > next => Some(i),
         [(_, i)] => Some(i),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_code_name;
+
+    #[test]
+    fn a_code_and_its_name_in_one_cell() {
+        let split = |t: &str| split_code_name(t).map(|(c, n)| format!("{c}|{n}"));
+        assert_eq!(
+            split("2010450 事业运行").as_deref(),
+            Some("2010450|事业运行")
+        );
+        assert_eq!(
+            split("201　一般公共服务支出").as_deref(),
+            Some("201|一般公共服务支出")
+        );
+        assert_eq!(
+            split("20104政府办公厅").as_deref(),
+            Some("20104|政府办公厅")
+        );
+        assert_eq!(split("事业运行"), None);
+        assert_eq!(split("2010450"), None);
+        assert_eq!(
+            split("2023年度"),
+            None,
+            "four digits are a year, not a code"
+        );
+        assert_eq!(split("1. 工资福利支出"), None);
     }
 }

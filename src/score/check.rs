@@ -351,7 +351,8 @@ fn score_findings(
         )),
         Val::Num(_) => {
             let expected = Val::Num(exp);
-            if agree(ColKind::Score, &ind.reported, &expected, 1) != Agreement::Exact {
+            if agree(ColKind::Score, &ind.reported, &expected, 1, Decimal::ZERO) != Agreement::Exact
+            {
                 let found = ind.reported.num().normalize();
                 out.push(at.finding(
                     Severity::Warning,
@@ -439,7 +440,7 @@ fn actual_findings(book: &Book, calc: &Calc, fi: usize, sc: &Scoring, out: &mut 
                     book.forms[fi].1.sheet.clone(),
                     None,
                     format!(
-                        "工作簿中没有 {other}，{}与它之间的表间核对已跳过",
+                        "工作簿中没有可审核的 {other}，{}与它之间的表间核对已跳过",
                         book.forms[fi].0.table_no
                     ),
                 ));
