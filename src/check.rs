@@ -672,8 +672,9 @@ fn code_names(ctx: &mut Ctx) {
                     ctx.out.push(Finding {
                         expected: Some(oname.clone()),
                         found: Some(name.clone()),
+                        // A wording defect (a shortened name), not a wrong number.
                         ..Finding::new(
-                            Severity::Error,
+                            Severity::Warning,
                             "code-name",
                             &form.id,
                             data.sheet.clone(),
