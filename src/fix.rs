@@ -182,14 +182,18 @@ pub fn kept_values_of<'w>(wb: &'w crate::read::Workbook, sheet: &Sheet) -> Optio
         .map(|s| s.name.as_str())
 }
 
-/// Whether a sheet is the 审核结果 sheet a previous fix wrote.
+/// Whether a sheet is the 审核结果 sheet a previous fix wrote: by its name and the start of
+/// its header, or — printed to PDF, where the name is lost — by its whole header near the top.
 pub fn is_own_audit_sheet(sheet: &Sheet) -> bool {
-    sheet.name.starts_with(AUDIT_SHEET)
-        && AUDIT_HEADER
+    let header_at = |row: u32, columns: usize| {
+        AUDIT_HEADER
             .iter()
-            .take(AUDIT_HEADER_KEY)
+            .take(columns)
             .enumerate()
-            .all(|(c, h)| matches!(sheet.get(AUDIT_HEADER_ROW, c as u16), Cell::Text(t) if t == h))
+            .all(|(c, h)| matches!(sheet.get(row, c as u16), Cell::Text(t) if t == h))
+    };
+    (sheet.name.starts_with(AUDIT_SHEET) && header_at(AUDIT_HEADER_ROW, AUDIT_HEADER_KEY))
+        || (0..=AUDIT_HEADER_ROW + 2).any(|r| header_at(r, AUDIT_HEADER.len()))
 }
 
 /// A derived cell whose value fix changed.
