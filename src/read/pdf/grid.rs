@@ -1,6 +1,6 @@
 //! Rebuilds one PDF page's ruled tables and text lines from its glyphs and ruling lines, in reading order.
 
-use super::super::document::{Block, TableGrid};
+use super::super::document::{Block, Line, TableGrid};
 use super::{merge, Page};
 
 /// Positions closer than this (points) are one line position of a grid.
@@ -164,15 +164,10 @@ pub(crate) fn page_items(page: &Page) -> Vec<Block> {
     for (t, runs) in tables.iter().zip(in_table) {
         items.push((t.ys[0], Block::Table(build_table(t, &runs, page.number))));
     }
-    for line in lines(&outside) {
-        if !is_page_furniture(&line.1) {
-            items.push((
-                line.0,
-                Block::Line {
-                    text: line.1,
-                    page: Some(page.number),
-                },
-            ));
+    for (top, mut line) in lines(&outside) {
+        if !is_page_furniture(&line.text) {
+            line.page = Some(page.number);
+            items.push((top, Block::Line(line)));
         }
     }
     items.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -274,6 +269,7 @@ fn build_table(t: &Ruled, runs: &[&Run], page: u32) -> TableGrid {
         rows: vec![vec![String::new(); cols]; rows],
         merges: Vec::new(),
         pages: vec![page; rows],
+        columns: t.xs.clone(),
     };
     for cell in 0..rows * cols {
         if owner[cell] != cell {
@@ -376,8 +372,8 @@ fn rule_between(rules: &[Rule], run: &Run, g: &Run) -> bool {
     rules.iter().any(|r| matches!(*r, Rule::V { x, y0, y1 } if x > run.x1 - 1.0 && x > a && x < b && y0 <= y && y1 >= y))
 }
 
-/// Runs outside tables as lines: (top, text), top to bottom.
-fn lines(runs: &[&Run]) -> Vec<(f64, String)> {
+/// Runs outside tables as lines, top to bottom, with the top of each.
+fn lines(runs: &[&Run]) -> Vec<(f64, Line)> {
     let mut sorted: Vec<&&Run> = runs.iter().collect();
     sorted.sort_by(|a, b| a.baseline.total_cmp(&b.baseline));
     let mut lines: Vec<Vec<&Run>> = Vec::new();
@@ -397,9 +393,30 @@ fn lines(runs: &[&Run]) -> Vec<(f64, String)> {
                 .map(|r| r.text.as_str())
                 .collect::<Vec<_>>()
                 .join(" ");
-            (top, text)
+            let mut l = Line::new(text, None);
+            l.pieces = pieces(&line);
+            (top, l)
         })
         .collect()
+}
+
+/// A gap wider than this many characters separates two pieces of a line.
+const PIECE_GAP: f64 = 1.5;
+
+/// The line's runs joined into pieces where the gap between them is narrow.
+fn pieces(line: &[&Run]) -> Vec<(f64, String)> {
+    let mut out: Vec<(f64, String)> = Vec::new();
+    let mut end = f64::NEG_INFINITY;
+    for r in line {
+        match out.last_mut() {
+            Some((_, text)) if r.x0 - end < r.size * PIECE_GAP => {
+                *text = join_text([text.clone(), r.text.clone()]);
+            }
+            _ => out.push((r.x0, r.text.clone())),
+        }
+        end = r.x1;
+    }
+    out
 }
 
 /// Whether `next` (opening a page) has the columns of `prev` (closing the previous page).
