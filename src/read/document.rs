@@ -131,6 +131,10 @@ pub(crate) fn read(path: &Path, format: Format) -> Result<Workbook, ReadError> {
 const MAX_HEADING_LINES: usize = 4;
 /// A heading line (title, unit, 附件 label) is short; a longer line is prose.
 const MAX_HEADING_CHARS: usize = 60;
+/// What ends a sentence of a note.
+const SENTENCE_ENDS: [char; 4] = ['。', '；', '.', ';'];
+/// A line this long that ends mid-sentence was wrapped.
+const MIN_WRAPPED_CHARS: usize = 30;
 /// A field label above a table (`填报单位：`) is shorter still, and names one of these.
 const MAX_LABEL_CHARS: usize = 12;
 const FIELD_WORDS: [&str; 6] = ["单位", "部门", "名称", "年度", "日期", "编码"];
@@ -171,12 +175,12 @@ pub(crate) fn lay_out(blocks: Vec<Block>) -> LaidOut {
                 let follows = pending.is_empty();
                 let heading = take_heading(&mut pending);
                 pending.clear();
-                let mut notes = Vec::new();
-                while let Some(Block::Line(line)) =
-                    iter.next_if(|b| matches!(b, Block::Line(l) if is_note(&l.text)))
+                let mut notes: Vec<Line> = Vec::new();
+                while let Some(Block::Line(line)) = iter
+                    .next_if(|b| matches!(b, Block::Line(l) if continues_notes(notes.last(), l)))
                 {
                     out.passages.push(line.passage());
-                    notes.push(line);
+                    add_note(&mut notes, line);
                 }
                 match sections.last_mut() {
                     Some(s) if follows && is_signature_block(&table) => {
@@ -200,6 +204,40 @@ pub(crate) fn lay_out(blocks: Vec<Block>) -> LaidOut {
         out.sheets.push(sheet);
     }
     out
+}
+
+/// Whether `line` belongs to the notes under a table, the last of them so far `last`: a
+/// note, or on the note's page the rest of a note wrapped over lines, or a further sentence
+/// (`2. 本套报表…。`, the 空表说明 `本单位没有…故本表无数据。`).
+fn continues_notes(last: Option<&Line>, line: &Line) -> bool {
+    let t = line.text.trim();
+    if is_note(t) {
+        return true;
+    }
+    let Some(last) = last.filter(|l| l.page == line.page && !is_section_heading(t)) else {
+        return false;
+    };
+    is_wrapped(last) || t.ends_with(SENTENCE_ENDS)
+}
+
+/// A PDF line cut where the text ran out of width: long, and ending mid-sentence. (A Word
+/// paragraph is whole.)
+fn is_wrapped(line: &Line) -> bool {
+    let t = line.text.trim();
+    line.page.is_some()
+        && t.chars().count() >= MIN_WRAPPED_CHARS
+        && !t.ends_with(SENTENCE_ENDS)
+        && !t.ends_with(['：', ':'])
+}
+
+/// Adds a note line: the rest of a wrapped note joins it, a new sentence is a note of its own.
+fn add_note(notes: &mut Vec<Line>, line: Line) {
+    match notes.last_mut() {
+        Some(last) if is_wrapped(last) && !is_note(&line.text) => {
+            last.text.push_str(line.text.trim());
+        }
+        _ => notes.push(line),
+    }
 }
 
 /// A table whose first filled cell opens a note (填表人：…): the signature block of the
@@ -667,5 +705,32 @@ mod tests {
         let signed: Vec<String> = (0..4).map(|c| s.get(4, c).to_string()).collect();
         assert_eq!(signed, ["填表人：", "张三", "填报日期：", "2024年5月25日"]);
         assert_eq!(out.row_pages["基础数据表"].len(), 5);
+    }
+
+    #[test]
+    fn further_sentences_and_wrapped_lines_under_a_note_are_notes_too() {
+        let out = lay_out(vec![
+            line("政府性基金预算财政拨款收入支出决算表", 1),
+            table(&[&["项目", "金额"]], 1),
+            line(
+                "注：本表反映部门本年度政府性基金预算财政拨款收入、支出及结转和",
+                1,
+            ),
+            line("结余情况。", 1),
+            line("本单位没有政府性基金收入，故本表无数据。", 1),
+            line("国有资本经营预算财政拨款支出决算表", 1),
+            table(&[&["项目", "金额"]], 1),
+        ]);
+        let s = &out.sheets[0];
+        assert_eq!(
+            s.get(2, 0).as_text(),
+            Some("注：本表反映部门本年度政府性基金预算财政拨款收入、支出及结转和结余情况。")
+        );
+        assert_eq!(
+            s.get(3, 0).as_text(),
+            Some("本单位没有政府性基金收入，故本表无数据。")
+        );
+        assert_eq!(s.height(), 4);
+        assert_eq!(out.sheets[1].name, "国有资本经营预算财政拨款支出决算表");
     }
 }
