@@ -1,4 +1,4 @@
-//! Prints what the reader makes of a file (PDF, Word or workbook): every sheet row by row with its PDF page, then the free text. Run: `cargo run --release --example dump FILE`.
+//! Prints what the reader makes of a file (PDF, Word or workbook): every sheet row by row with its PDF page, then the free text. Run: `cargo run --release --example dump FILE` (`DUMP_DEBUG=1` shows each cell's type).
 
 use fiscalform::read::read_workbook;
 
@@ -18,7 +18,15 @@ fn main() {
         let merges: Vec<String> = s.merges.iter().map(|m| m.to_string()).collect();
         println!("=== {} {merges:?}", s.name);
         for r in 0..s.height() {
-            let row: Vec<String> = (0..s.width()).map(|c| s.get(r, c).to_string()).collect();
+            let row: Vec<String> = (0..s.width())
+                .map(|c| {
+                    if std::env::var("DUMP_DEBUG").is_ok() {
+                        format!("{:?}", s.get(r, c))
+                    } else {
+                        s.get(r, c).to_string()
+                    }
+                })
+                .collect();
             println!(
                 "{:>3} {:?} {}",
                 r + 1,

@@ -477,15 +477,20 @@ fn repeated_header(prev: &TableGrid, next: &TableGrid) -> usize {
     .unwrap_or(0)
 }
 
-/// Whether `shown` shows the row `row`: at least two cells, each as in `row`, and at most one
-/// of `row`'s cells left blank.
+/// Whether `shown` shows the row `row`: at least two cells as in `row`, none otherwise, and
+/// at most one cell blank in one of them only (a merged cell's text is printed on one page).
 fn shows_row(shown: &[String], row: &[String]) -> bool {
-    let filled = |r: &[String]| r.iter().filter(|c| !c.is_empty()).count();
-    let same = shown
-        .iter()
-        .enumerate()
-        .all(|(c, t)| t.is_empty() || row.get(c) == Some(t));
-    same && filled(shown) >= 2 && filled(shown) + 1 >= filled(row)
+    let filled = |r: &[String], c: usize| r.get(c).filter(|t| !t.is_empty()).cloned();
+    let (mut same, mut odd) = (0, 0);
+    for c in 0..shown.len().max(row.len()) {
+        match (filled(shown, c), filled(row, c)) {
+            (Some(a), Some(b)) if a == b => same += 1,
+            (Some(_), Some(_)) => return false,
+            (None, None) => {}
+            _ => odd += 1,
+        }
+    }
+    same >= 2 && odd <= 1
 }
 
 /// More cells of words than of numbers: a header, not data.
