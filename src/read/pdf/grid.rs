@@ -665,8 +665,9 @@ mod tests {
             &[],
             3,
         );
+        // The merged cell 绩效指标 shows its text on the page where its middle is printed.
         let next = grid(
-            &[&["", "一级指标", "分值"], &["", "效益指标", "10"]],
+            &[&["绩效指标", "一级指标", "分值"], &["", "效益指标", "10"]],
             &[],
             4,
         );
