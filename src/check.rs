@@ -18,6 +18,10 @@ pub struct Finding {
     pub form: String,
     pub sheet: Option<String>,
     pub cell: Option<String>,
+    /// The page `cell` was printed on, for a form read from a PDF (its `sheet` and `cell` are
+    /// then the rebuilt table's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
     pub related: Vec<String>,
     pub expected: Option<String>,
     pub found: Option<String>,
@@ -47,6 +51,7 @@ impl Finding {
             form: form.to_string(),
             sheet,
             cell,
+            page: None,
             related: vec![],
             expected: None,
             found: None,
@@ -54,6 +59,19 @@ impl Finding {
             target: None,
             fixable: false,
         }
+    }
+
+    /// Where the finding is, as people read it: `sheet!A1`, preceded by `第N页` for a PDF.
+    pub fn place(&self) -> Option<String> {
+        let at = match (&self.sheet, &self.cell) {
+            (Some(sh), Some(c)) => format!("{sh}!{c}"),
+            (Some(sh), None) => sh.clone(),
+            _ => return None,
+        };
+        Some(match self.page {
+            Some(p) => format!("第{p}页 {at}"),
+            None => at,
+        })
     }
 
     pub fn severity(&self) -> Severity {

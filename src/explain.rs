@@ -5,8 +5,8 @@
 use crate::expr::Val;
 use crate::form::Catalog;
 use crate::model::FormData;
-use crate::normalize::a1;
-use crate::read::read_workbook;
+use crate::normalize::{a1, parse_a1};
+use crate::read::{read_workbook, Workbook};
 use crate::recognize::{recognize_workbook, Outcome, Recognized};
 use serde::Serialize;
 use std::path::Path;
@@ -40,6 +40,9 @@ pub struct CellExplained {
     /// The row's label or 科目名称 and the column's label, as people name the cell.
     pub name: String,
     pub address: String,
+    /// The page the cell was printed on, for a form read from a PDF.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
     pub value: String,
 }
 
@@ -62,19 +65,15 @@ pub fn explain_file(catalog: &Catalog, path: &Path) -> FileExplained {
             }
         }
     };
+    let own = |name: &str| wb.sheet(name).is_some_and(crate::fix::is_own_audit_sheet);
     let sheets = recognize_workbook(catalog, &wb)
         .into_iter()
         .map(|o| match o {
-            Outcome::Form(rec) => explain_form(&rec),
-            Outcome::Skipped { sheet, reason } => SheetExplained {
-                sheet,
-                form: None,
-                table_no: None,
-                why: reason,
-                cells: vec![],
-                words: vec![],
-                strays: vec![],
-            },
+            Outcome::Form(rec) if rec.data.sheet.as_deref().is_some_and(own) => {
+                skipped(rec.data.sheet.unwrap_or_default(), OWN_AUDIT_SHEET.into())
+            }
+            Outcome::Form(rec) => explain_form(&rec, &wb),
+            Outcome::Skipped { sheet, reason } => skipped(sheet, reason),
         })
         .collect();
     FileExplained {
@@ -84,7 +83,22 @@ pub fn explain_file(catalog: &Catalog, path: &Path) -> FileExplained {
     }
 }
 
-fn explain_form(rec: &Recognized) -> SheetExplained {
+/// Why a sheet fix wrote is not read as a form.
+const OWN_AUDIT_SHEET: &str = "这是 fiscalform 校正时写的审核结果，不是报表，不读取";
+
+fn skipped(sheet: String, why: String) -> SheetExplained {
+    SheetExplained {
+        sheet,
+        form: None,
+        table_no: None,
+        why,
+        cells: vec![],
+        words: vec![],
+        strays: vec![],
+    }
+}
+
+fn explain_form(rec: &Recognized, wb: &Workbook) -> SheetExplained {
     SheetExplained {
         sheet: rec.data.sheet.clone().unwrap_or_default(),
         form: Some(rec.form.id.clone()),
@@ -97,7 +111,7 @@ fn explain_form(rec: &Recognized) -> SheetExplained {
             ),
             None => rec.why.clone(),
         },
-        cells: read_cells(rec),
+        cells: read_cells(rec, wb),
         words: rec.words.iter().map(|&(r, c)| a1(r, c)).collect(),
         strays: rec
             .data
@@ -112,8 +126,12 @@ fn explain_form(rec: &Recognized) -> SheetExplained {
 }
 
 /// Every logical cell that holds a value, with where it was read from, in reading order.
-fn read_cells(rec: &Recognized) -> Vec<CellExplained> {
+fn read_cells(rec: &Recognized, wb: &Workbook) -> Vec<CellExplained> {
     let data = &rec.data;
+    let page = |address: &str| {
+        let (r, _) = parse_a1(address)?;
+        wb.page_of(data.sheet.as_deref()?, r)
+    };
     data.origin
         .iter()
         .filter(|(key, _)| !key.ends_with("#row"))
@@ -123,6 +141,7 @@ fn read_cells(rec: &Recognized) -> Vec<CellExplained> {
                 key: key.clone(),
                 name,
                 address: address.clone(),
+                page: page(address),
                 value: shown(&value),
             })
         })
@@ -177,7 +196,11 @@ fn render_sheet(out: &mut String, s: &SheetExplained) {
     out.push_str(&format!("工作表“{}”：认定为{no}（{}）\n", s.sheet, s.why));
     out.push_str(&format!("  读到的数值 {} 个：\n", s.cells.len()));
     for c in &s.cells {
-        out.push_str(&format!("    {:<6} {}  = {}\n", c.address, c.name, c.value));
+        let at = match c.page {
+            Some(p) => format!("第{p}页 {}", c.address),
+            None => c.address.clone(),
+        };
+        out.push_str(&format!("    {at:<6} {}  = {}\n", c.name, c.value));
     }
     out.push_str(&format!(
         "  作为标题、表头、行名、代码或注释读取的单元格 {} 个\n",

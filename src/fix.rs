@@ -60,6 +60,8 @@ pub struct Content<'c> {
     pub others: Vec<OtherSheet>,
     /// What reading noticed (not-a-number, strays, skipped sheets), at the input's cells.
     pub reading: Vec<Finding>,
+    /// Per form (parallel to `forms`), for a PDF: the page each logical cell was printed on.
+    pub pages: Vec<IndexMap<String, u32>>,
 }
 
 /// Read and recognise a workbook, keeping what no form holds.
@@ -144,12 +146,15 @@ pub fn load<'c>(catalog: &'c Catalog, path: &Path) -> Result<Content<'c>, String
             merges: sheet.merges.clone(),
         });
     }
+    crate::report::locate_pages(&wb, &mut reading);
+    let pages = rec.forms.iter().map(|(_, d)| cell_pages(&wb, d)).collect();
     Ok(Content {
         source: path.display().to_string(),
         forms: rec.forms,
         strays,
         others,
         reading,
+        pages,
     })
 }
 
@@ -175,6 +180,33 @@ fn kept_stray(wb: &crate::read::Workbook, data: &FormData, at: &str) -> Option<K
         });
     }
     Some(kept)
+}
+
+/// The PDF page of each logical cell of a form (nothing for a spreadsheet).
+fn cell_pages(wb: &crate::read::Workbook, data: &FormData) -> IndexMap<String, u32> {
+    let Some(sheet) = data.sheet.as_deref() else {
+        return IndexMap::new();
+    };
+    data.origin
+        .iter()
+        .filter_map(|(key, at)| {
+            let (r, _) = parse_a1(at)?;
+            Some((key.clone(), wb.page_of(sheet, r)?))
+        })
+        .collect()
+}
+
+/// The note on a value read from a PDF.
+fn source_note(page: u32) -> String {
+    format!("来源：第{page}页")
+}
+
+/// A logical cell by its key in a form: `L27.amount` (row and column) or `fund_rate`.
+fn cell_of(form: usize, key: &str) -> CellId {
+    match key.rsplit_once('.') {
+        Some((row, col)) => CellId::new(form, row, col),
+        None => CellId::new(form, key, ""),
+    }
 }
 
 fn kept_cell(sheet: &Sheet, r: u32, c: u16) -> Option<KeptCell> {
@@ -204,14 +236,18 @@ pub fn kept_values_of<'w>(wb: &'w crate::read::Workbook, sheet: &Sheet) -> Optio
         .map(|s| s.name.as_str())
 }
 
-/// Whether a sheet is the 审核结果 sheet a previous fix wrote.
+/// Whether a sheet is the 审核结果 sheet a previous fix wrote: by its name and the start of
+/// its header, or — printed to PDF, where the name is lost — by its whole header near the top.
 pub fn is_own_audit_sheet(sheet: &Sheet) -> bool {
-    sheet.name.starts_with(AUDIT_SHEET)
-        && AUDIT_HEADER
+    let header_at = |row: u32, columns: usize| {
+        AUDIT_HEADER
             .iter()
-            .take(AUDIT_HEADER_KEY)
+            .take(columns)
             .enumerate()
-            .all(|(c, h)| matches!(sheet.get(AUDIT_HEADER_ROW, c as u16), Cell::Text(t) if t == h))
+            .all(|(c, h)| matches!(sheet.get(row, c as u16), Cell::Text(t) if t == h))
+    };
+    (sheet.name.starts_with(AUDIT_SHEET) && header_at(AUDIT_HEADER_ROW, AUDIT_HEADER_KEY))
+        || (0..=AUDIT_HEADER_ROW + 2).any(|r| header_at(r, AUDIT_HEADER.len()))
 }
 
 /// A derived cell whose value fix changed.
@@ -415,6 +451,7 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
         strays,
         others,
         reading,
+        pages,
     } = content;
     let mut book = Book::new(forms);
     let placement = place(&book, &compute(&book, Mode::Fix, false));
@@ -575,11 +612,7 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
     let mut stray_marks: Vec<HashMap<String, String>> = vec![HashMap::new(); strays.len()];
     for f in &reading {
         let fi = form_of(f).filter(|&fi| input_at[fi].0 == f.sheet);
-        let origin = match (&f.sheet, &f.cell) {
-            (Some(s), Some(c)) => Some(format!("{s}!{c}")),
-            (Some(s), None) => Some(s.clone()),
-            _ => None,
-        };
+        let origin = f.place();
         let mut at = None;
         let mut status = Status::Open(TO_CONFIRM.into());
         if let Some(fi) = fi {
@@ -629,12 +662,18 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
             status,
         });
     }
+    // Where a logical cell was in the input: sheet!A1, after its page for a PDF.
+    let input_place = |fi: usize, key: &str| -> Option<String> {
+        let (sheet, at) = &input_at[fi];
+        let place = format!("{}!{}", sheet.as_deref().unwrap_or(""), at.get(key)?);
+        Some(match pages.get(fi).and_then(|p| p.get(key)) {
+            Some(page) => format!("第{page}页 {place}"),
+            None => place,
+        })
+    };
     let origin_of = |f: &Finding| -> Option<String> {
         let fi = form_of(f)?;
-        let t = f.target.as_ref()?;
-        let (sheet, at) = &input_at[fi];
-        let c = at.get(&t.key())?;
-        Some(format!("{}!{c}", sheet.as_deref().unwrap_or("")))
+        input_place(fi, &f.target.as_ref()?.key())
     };
     for f in &before {
         let fi = form_of(f);
@@ -707,10 +746,7 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
             form: form.id.clone(),
             table_no: form.table_no.clone(),
             at: Some(c.at.clone()),
-            origin: input_at[c.cell.form]
-                .1
-                .get(&c.cell.key())
-                .map(|a| format!("{}!{a}", input_at[c.cell.form].0.as_deref().unwrap_or(""))),
+            origin: input_place(c.cell.form, &c.cell.key()),
             rule: c.rule.clone(),
             message: format!("{}!{} {}", c.at.0, c.at.1, c.note),
             status: change_status(c),
@@ -746,6 +782,16 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
     }
     for (c, note) in &kept_tails {
         add_note(&mut marks, c.clone(), note, Fill::None);
+    }
+    for (fi, form_pages) in pages.iter().enumerate() {
+        for (key, page) in form_pages {
+            add_note(
+                &mut marks,
+                cell_of(fi, key),
+                &source_note(*page),
+                Fill::None,
+            );
+        }
     }
     for c in &changes {
         let fill = if c.review {

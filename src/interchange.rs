@@ -492,6 +492,7 @@ pub fn from_json<'c>(
         strays,
         others,
         reading: Vec::new(),
+        pages: Vec::new(),
     })
 }
 

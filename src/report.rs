@@ -151,20 +151,31 @@ fn values_not_placed(rec: &crate::recognize::Recognized) -> Finding {
     )
 }
 
+/// Sets the PDF page of every finding at a cell of a sheet rebuilt from a PDF.
+pub fn locate_pages(wb: &crate::read::Workbook, findings: &mut [Finding]) {
+    for f in findings {
+        let row = f.cell.as_deref().and_then(crate::normalize::parse_a1);
+        if let (Some(sheet), Some((r, _))) = (&f.sheet, row) {
+            f.page = wb.page_of(sheet, r);
+        }
+    }
+}
+
 /// Audit one file; a file that cannot be read gives a report with `error` set.
 pub fn check_file(catalog: &Catalog, path: &Path) -> FileReport {
     let shown = path.display().to_string();
-    let rec = match recognize_file(catalog, path) {
-        Ok(r) => r,
+    let wb = match read_workbook(path) {
+        Ok(wb) => wb,
         Err(e) => {
             return FileReport {
                 path: shown,
                 forms: vec![],
                 findings: vec![],
-                error: Some(e),
+                error: Some(e.to_string()),
             }
         }
     };
+    let rec = recognize_book(catalog, &wb);
     let forms: Vec<FormRef> = rec
         .forms
         .iter()
@@ -177,6 +188,7 @@ pub fn check_file(catalog: &Catalog, path: &Path) -> FileReport {
     let calc = compute(&book, Mode::Check, false);
     let mut findings = rec.findings;
     findings.extend(audit(&book, &calc));
+    locate_pages(&wb, &mut findings);
     sort_findings(&book, &mut findings);
     FileReport {
         path: shown,
@@ -248,11 +260,7 @@ pub fn render_text(reports: &[FileReport]) -> String {
                 "warning" => "警告",
                 _ => "提示",
             };
-            let at = match (&f.sheet, &f.cell) {
-                (Some(sh), Some(c)) => format!("{sh}!{c}"),
-                (Some(sh), None) => sh.clone(),
-                _ => "-".into(),
-            };
+            let at = f.place().unwrap_or_else(|| "-".into());
             let form = if f.form.is_empty() {
                 "-"
             } else {

@@ -612,5 +612,8 @@ fn a_child_without_its_parent_and_a_renamed_code_are_errors() {
         .expect("code-name");
     assert_eq!(renamed["found"], "行政单位医疗");
     assert_eq!(renamed["expected"], "事业单位医疗");
-    assert_eq!(renamed["severity"], "warning", "a wording defect, not a wrong number");
+    assert_eq!(
+        renamed["severity"], "warning",
+        "a wording defect, not a wrong number"
+    );
 }

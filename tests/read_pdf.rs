@@ -1,18 +1,21 @@
-//! Reads PDFs: the real published 2024 决算 against its xlsx transcription, and damaged, scanned and encrypted PDFs.
+//! Reads PDFs: the real published 2024 决算 against its xlsx transcription, findings and fix's notes located by page, and damaged, scanned and encrypted PDFs refused by every command.
 
+#[path = "support/cli.rs"]
+mod cli;
+
+use std::collections::BTreeMap;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use fiscalform::read::{read_workbook, Cell, Format, ReadError, Sheet};
 use rust_decimal::Decimal;
+use serde_json::Value;
 
+/// The real disclosure (from ../shared/real, kept here so that CI has it) and its transcription.
 fn real(ext: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/real")
+        .join("tests/fixtures/real")
         .join(format!("2024决算-上海普陀区财政局.{ext}"))
-}
-
-fn real_dir_exists() -> bool {
-    real("pdf").exists()
 }
 
 fn scratch(name: &str) -> PathBuf {
@@ -71,10 +74,6 @@ fn numbers(sheet: &Sheet) -> Vec<Decimal> {
 
 #[test]
 fn real_disclosure_tables_read_as_their_transcription() {
-    if !real_dir_exists() {
-        eprintln!("shared/real is not beside the repository: skipped");
-        return;
-    }
     let pdf = read_workbook(&real("pdf")).unwrap_or_else(|e| panic!("{e}"));
     let xlsx = read_workbook(&real("xlsx")).unwrap();
     assert_eq!(pdf.format, Format::Pdf);
@@ -107,9 +106,6 @@ fn real_disclosure_tables_read_as_their_transcription() {
 
 #[test]
 fn real_disclosure_keeps_pages_and_text() {
-    if !real_dir_exists() {
-        return;
-    }
     let pdf = read_workbook(&real("pdf")).unwrap_or_else(|e| panic!("{e}"));
     let first = pdf.sheet("收入支出决算总表").expect("公开01表");
     let total = (0..first.height())
@@ -142,27 +138,30 @@ fn damaged_pdf_is_refused() {
     let garbage = dir.join("坏.pdf");
     std::fs::write(&garbage, b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ngarbage").unwrap();
     expect_document_error(&garbage, "不是完好的 PDF");
-    if real_dir_exists() {
-        let bytes = std::fs::read(real("pdf")).unwrap();
-        let truncated = dir.join("截断.pdf");
-        std::fs::write(&truncated, &bytes[..bytes.len() / 3]).unwrap();
-        let e = read_workbook(&truncated).expect_err("a third of a PDF");
-        assert!(matches!(e, ReadError::Document { .. }), "{e:?}");
-    }
+    let bytes = std::fs::read(real("pdf")).unwrap();
+    let truncated = dir.join("截断.pdf");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 3]).unwrap();
+    let e = read_workbook(&truncated).expect_err("a third of a PDF");
+    assert!(matches!(e, ReadError::Document { .. }), "{e:?}");
 }
 
-/// A one-page PDF that only draws a rectangle (as a scan only draws an image).
-fn pdf_without_text(path: &Path) {
+/// A one-page A4 PDF painting `content`.
+fn one_page(content: &[u8]) -> pdf_extract::Document {
     use pdf_extract::{dictionary, Document, Object, Stream};
     let mut doc = Document::with_version("1.5");
     let pages_id = doc.new_object_id();
-    let content = Stream::new(dictionary! {}, b"0 0 0 RG 10 10 100 100 re S".to_vec());
-    let content_id = doc.add_object(content);
+    let font_id = doc.add_object(dictionary! {
+        "Type" => "Font",
+        "Subtype" => "Type1",
+        "BaseFont" => "Helvetica",
+    });
+    let content_id = doc.add_object(Stream::new(dictionary! {}, content.to_vec()));
     let page_id = doc.add_object(dictionary! {
         "Type" => "Page",
         "Parent" => pages_id,
         "Contents" => content_id,
         "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        "Resources" => dictionary! { "Font" => dictionary! { "F1" => font_id } },
     });
     doc.objects.insert(
         pages_id,
@@ -174,6 +173,32 @@ fn pdf_without_text(path: &Path) {
     );
     let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
     doc.trailer.set("Root", catalog_id);
+    doc
+}
+
+/// A one-page PDF that only draws a rectangle (as a scan only draws an image).
+fn pdf_without_text(path: &Path) {
+    one_page(b"0 0 0 RG 10 10 100 100 re S").save(path).unwrap();
+}
+
+/// A PDF with a table that opens only with the password "secret" (RC4, 128 bits).
+fn encrypted_pdf(path: &Path) {
+    use pdf_extract::{EncryptionState, EncryptionVersion, Object, Permissions};
+    let mut doc = one_page(
+        b"0 0 0 RG 50 700 200 40 re S 150 700 m 150 740 l S \
+          BT /F1 10 Tf 60 715 Td (total) Tj 100 0 Td (526.36) Tj ET",
+    );
+    let id = Object::string_literal(b"fiscalform-test-1".to_vec());
+    doc.trailer.set("ID", vec![id.clone(), id]);
+    let state = EncryptionState::try_from(EncryptionVersion::V2 {
+        document: &doc,
+        owner_password: "owner",
+        user_password: "secret",
+        key_length: 128,
+        permissions: Permissions::all(),
+    })
+    .unwrap();
+    doc.encrypt(&state).unwrap();
     doc.save(path).unwrap();
 }
 
@@ -212,23 +237,196 @@ fn print_real_disclosure() {
     }
 }
 
-/// `check` refuses an unreadable document with exit 2 and the reader's message.
 #[test]
-fn check_exits_2_on_a_scanned_pdf_and_a_damaged_docx() {
-    let dir = scratch("cli");
+fn encrypted_pdf_is_refused_with_what_to_do() {
+    let path = scratch("encrypted").join("加密.pdf");
+    encrypted_pdf(&path);
+    let mut doc = pdf_extract::Document::load(&path).unwrap();
+    assert!(doc.is_encrypted(), "the test file is encrypted");
+    assert!(doc.decrypt("secret").is_ok(), "and opens with its password");
+    expect_document_error(&path, "加密");
+    let msg = read_workbook(&path).unwrap_err().to_string();
+    assert!(
+        msg.contains("密码") && msg.contains("不加密的 PDF"),
+        "{msg}"
+    );
+}
+
+/// The files no command can read, each with a word its message must hold.
+fn unreadable(dir: &Path) -> Vec<(PathBuf, &'static str)> {
     let scan = dir.join("扫描件.pdf");
     pdf_without_text(&scan);
+    let locked = dir.join("加密.pdf");
+    encrypted_pdf(&locked);
+    let damaged = dir.join("坏.pdf");
+    std::fs::write(&damaged, b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ngarbage").unwrap();
     let docx = dir.join("坏.docx");
     std::fs::write(&docx, b"PK\x03\x04 not really a zip").unwrap();
-    for (path, zh) in [(&scan, "扫描件"), (&docx, "已损坏")] {
-        let (mut out, mut err) = (Vec::new(), Vec::new());
-        let code = fiscalform::cli::run(
-            ["fiscalform", "check", path.to_str().unwrap()],
-            &mut out,
-            &mut err,
+    vec![
+        (scan, "扫描件"),
+        (locked, "加密"),
+        (damaged, "不是完好的 PDF"),
+        (docx, "已损坏"),
+    ]
+}
+
+/// `check`, `fix` and `export` refuse an unreadable document with exit 2 and the reader's
+/// message naming the file, and write nothing.
+#[test]
+fn every_command_refuses_an_unreadable_document_and_writes_nothing() {
+    let dir = scratch("cli");
+    for (path, zh) in unreadable(&dir) {
+        let stem = path.file_stem().unwrap().to_string_lossy().to_string();
+        let ext = path.extension().unwrap().to_string_lossy().to_string();
+        let fixed = dir.join(format!("{stem}-{ext}-已校正.xlsx"));
+        let json = dir.join(format!("{stem}-{ext}.json"));
+        let p = path.to_str().unwrap();
+        for args in [
+            vec!["check", p],
+            vec!["fix", p, "-o", fixed.to_str().unwrap()],
+            vec!["export", p, "-o", json.to_str().unwrap()],
+        ] {
+            let (code, out, err) = cli::run(&args);
+            let shown = out + &err;
+            assert_eq!(code, 2, "{args:?}: {shown}");
+            assert!(shown.contains(zh) && shown.contains(p), "{args:?}: {shown}");
+        }
+        assert!(
+            !fixed.exists() && !json.exists(),
+            "{p}: an output was written"
         );
-        let shown = String::from_utf8_lossy(&out).to_string() + &String::from_utf8_lossy(&err);
-        assert_eq!(code, 2, "{shown}");
-        assert!(shown.contains(zh), "{shown}");
     }
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| !n.ends_with(".pdf") && !n.ends_with(".docx"))
+        .collect();
+    assert!(left.is_empty(), "half-written files: {left:?}");
+}
+
+/// The page of a finding's cell as the reader has it.
+fn page_of_cell(wb: &fiscalform::read::Workbook, sheet: &str, cell: &str) -> Option<u32> {
+    let (r, _) = fiscalform::normalize::parse_a1(cell)?;
+    wb.page_of(sheet, r)
+}
+
+/// `check` on the real PDF: every finding at a cell says the page it is printed on, beside
+/// the row and column of the rebuilt table, in the JSON and in the text.
+#[test]
+fn check_locates_findings_on_the_pdfs_pages() {
+    let pdf = real("pdf");
+    let wb = read_workbook(&pdf).unwrap();
+    let (code, report) = cli::check_json(&pdf);
+    assert_eq!(code, 0, "{report}");
+    let findings = cli::findings(&report);
+    let at_cells: Vec<&Value> = findings.iter().filter(|f| f["cell"].is_string()).collect();
+    assert!(!at_cells.is_empty());
+    for f in &at_cells {
+        let (sheet, cell) = (f["sheet"].as_str().unwrap(), f["cell"].as_str().unwrap());
+        let page = page_of_cell(&wb, sheet, cell).expect("a page");
+        assert_eq!(f["page"], page, "{f}");
+    }
+    // 公开01表 runs over pages 6 and 7; the 尾差 of its 社会保障和就业支出 is on page 6.
+    let first = at_cells
+        .iter()
+        .find(|f| f["form"] == "final-01")
+        .expect("a finding of 公开01表");
+    assert_eq!(first["page"], 6);
+    let (_, text, _) = cli::run(&["check", pdf.to_str().unwrap()]);
+    let place = format!(
+        "第6页 {}!{}",
+        first["sheet"].as_str().unwrap(),
+        first["cell"].as_str().unwrap()
+    );
+    assert!(text.contains(&place), "{place} in {text}");
+}
+
+/// The notes of a written workbook's sheet, by cell (`xl/commentsN.xml` found through the
+/// sheet's relationships).
+fn notes(xlsx: &Path, sheet_index: usize) -> BTreeMap<String, String> {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(xlsx).unwrap()).unwrap();
+    let mut part = |name: &str| {
+        let mut s = String::new();
+        if let Ok(mut f) = zip.by_name(name) {
+            f.read_to_string(&mut s).unwrap();
+        }
+        s
+    };
+    let rels = part(&format!("xl/worksheets/_rels/sheet{sheet_index}.xml.rels"));
+    let Some(target) = rels
+        .split("Target=\"../")
+        .skip(1)
+        .map(|t| t.split('"').next().unwrap().to_string())
+        .find(|t| t.starts_with("comments"))
+    else {
+        return BTreeMap::new();
+    };
+    let xml = part(&format!("xl/{target}"));
+    xml.split("<comment ref=\"")
+        .skip(1)
+        .map(|c| {
+            let cell = c.split('"').next().unwrap().to_string();
+            let text: String = c
+                .split("<t")
+                .skip(1)
+                .filter_map(|t| t.split_once('>').map(|(_, rest)| rest))
+                .map(|t| t.split("</t>").next().unwrap())
+                .collect();
+            (cell, text)
+        })
+        .collect()
+}
+
+/// `fix` on the real PDF notes on every value it read the page it was printed on, and the
+/// 审核结果 sheet names the page and the rebuilt table's cell of each finding.
+#[test]
+fn fix_notes_the_page_of_every_value_read_from_a_pdf() {
+    let out = scratch("fix-pages").join("2024决算-已校正.xlsx");
+    let _ = std::fs::remove_file(&out);
+    let pdf = real("pdf");
+    let (code, msg, err) = cli::run(&["fix", pdf.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{msg}{err}");
+    let wb = read_workbook(&out).unwrap();
+    let index = wb.sheets.iter().position(|s| s.name == "公开01表").unwrap() + 1;
+    let s01 = &wb.sheets[index - 1];
+    let notes = notes(&out, index);
+    let row_of = |label: &str| {
+        (0..s01.height())
+            .find(|&r| s01.get(r, 0).as_text().is_some_and(|t| t.contains(label)))
+            .unwrap_or_else(|| panic!("{label} in 公开01表"))
+    };
+    // 公开01表 as fix writes it: 项目 | 行次 | 金额 on each side.
+    let note_at = |r: u32| {
+        notes
+            .get(&fiscalform::normalize::a1(r, 2))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let first = note_at(row_of("一般公共预算财政拨款收入"));
+    assert!(first.contains("来源：第6页"), "{first:?}");
+    let total = note_at(row_of("总计"));
+    assert!(total.contains("来源：第7页"), "{total:?}");
+    let amounts: Vec<(u32, u16)> = (0..s01.height())
+        .flat_map(|r| [2, 5].map(|c| (r, c)))
+        .filter(|&(r, c)| matches!(s01.get(r, c), Cell::Number(d) if !d.is_zero()))
+        .collect();
+    assert!(amounts.len() > 10, "{amounts:?}");
+    for (r, c) in amounts {
+        let at = fiscalform::normalize::a1(r, c);
+        let note = notes.get(&at).cloned().unwrap_or_default();
+        assert!(
+            note.contains("来源：第6页") || note.contains("来源：第7页"),
+            "{at}: {note:?}"
+        );
+    }
+    let audit = wb.sheet("审核结果").unwrap();
+    let places: Vec<String> = (0..audit.height())
+        .map(|r| audit.get(r, 3).to_string())
+        .collect();
+    assert!(
+        places
+            .iter()
+            .any(|p| p.contains("（原表 第6页 收入支出决算总表!")),
+        "{places:?}"
+    );
 }

@@ -24,12 +24,14 @@ pub struct Passage {
 }
 
 /// A table rebuilt from a document: rows of cell texts, its merged regions (positions
-/// relative to the table's top-left cell) and the page of each row (PDF only).
+/// relative to the table's top-left cell), the page of each row and the x of each column's
+/// left edge followed by the table's right edge (PDF only).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct TableGrid {
     pub rows: Vec<Vec<String>>,
     pub merges: Vec<Merge>,
     pub pages: Vec<u32>,
+    pub columns: Vec<f64>,
 }
 
 impl TableGrid {
@@ -40,10 +42,41 @@ impl TableGrid {
     }
 }
 
+/// A line of text outside the tables. A PDF's line also has its pieces — the parts a wide
+/// gap separates, each with the x where it starts — so that a line of fields
+/// (`部门：…    年度    单位：万元`) can be put under the columns it was printed over.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Line {
+    pub text: String,
+    pub page: Option<u32>,
+    pub pieces: Vec<(f64, String)>,
+}
+
+impl Line {
+    pub(crate) fn new(text: impl Into<String>, page: Option<u32>) -> Line {
+        Line {
+            text: text.into(),
+            page,
+            pieces: Vec::new(),
+        }
+    }
+
+    fn passage(&self) -> Passage {
+        Passage {
+            page: self.page,
+            text: self.text.clone(),
+        }
+    }
+
+    fn page(&self) -> u32 {
+        self.page.unwrap_or(0)
+    }
+}
+
 /// One piece of a document's content, in reading order.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Block {
-    Line { text: String, page: Option<u32> },
+    Line(Line),
     Table(TableGrid),
 }
 
@@ -98,6 +131,15 @@ pub(crate) fn read(path: &Path, format: Format) -> Result<Workbook, ReadError> {
 const MAX_HEADING_LINES: usize = 4;
 /// A heading line (title, unit, 附件 label) is short; a longer line is prose.
 const MAX_HEADING_CHARS: usize = 60;
+/// What ends a sentence of a note.
+const SENTENCE_ENDS: [char; 4] = ['。', '；', '.', ';'];
+/// A line this long that ends mid-sentence was wrapped.
+const MIN_WRAPPED_CHARS: usize = 30;
+/// A field label above a table (`填报单位：`) is shorter still, and names one of these.
+const MAX_LABEL_CHARS: usize = 12;
+const FIELD_WORDS: [&str; 6] = ["单位", "部门", "名称", "年度", "日期", "编码"];
+/// A piece of text starting this close (points) left of a column's edge is in that column.
+const COLUMN_SLACK: f64 = 2.0;
 /// Words that open a note under a table.
 const NOTE_OPENERS: [&str; 8] = [
     "注",
@@ -110,59 +152,133 @@ const NOTE_OPENERS: [&str; 8] = [
     "制表",
 ];
 
+/// A table with the lines laid out with it: its heading, then parts — the table and its
+/// notes, and a signature block printed as a table of its own below them.
+struct Section {
+    heading: Vec<Line>,
+    parts: Vec<(TableGrid, Vec<Line>)>,
+}
+
 /// Lays the blocks out as sheets (see the module documentation).
 pub(crate) fn lay_out(blocks: Vec<Block>) -> LaidOut {
     let mut out = LaidOut::default();
-    let mut names = HashSet::new();
-    let mut pending: Vec<(String, Option<u32>)> = Vec::new();
+    let mut sections: Vec<Section> = Vec::new();
+    let mut pending: Vec<Line> = Vec::new();
     let mut iter = blocks.into_iter().peekable();
     while let Some(block) = iter.next() {
         match block {
-            Block::Line { text, page } => {
-                out.passages.push(Passage {
-                    page,
-                    text: text.clone(),
-                });
-                pending.push((text, page));
+            Block::Line(line) => {
+                out.passages.push(line.passage());
+                pending.push(line);
             }
             Block::Table(table) => {
+                let follows = pending.is_empty();
                 let heading = take_heading(&mut pending);
                 pending.clear();
-                let mut notes = Vec::new();
-                while let Some(Block::Line { text, .. }) = iter.peek() {
-                    if !is_note(text) {
-                        break;
+                let mut notes: Vec<Line> = Vec::new();
+                while let Some(Block::Line(line)) = iter
+                    .next_if(|b| matches!(b, Block::Line(l) if continues_notes(notes.last(), l)))
+                {
+                    out.passages.push(line.passage());
+                    add_note(&mut notes, line);
+                }
+                match sections.last_mut() {
+                    Some(s) if follows && is_signature_block(&table) => {
+                        s.parts.push((table, notes))
                     }
-                    let Some(Block::Line { text, page }) = iter.next() else {
-                        break;
-                    };
-                    out.passages.push(Passage {
-                        page,
-                        text: text.clone(),
-                    });
-                    notes.push((text, page));
+                    _ => sections.push(Section {
+                        heading,
+                        parts: vec![(table, notes)],
+                    }),
                 }
-                let name = sheet_name(&heading, out.sheets.len(), &mut names);
-                let (sheet, pages) = table_sheet(&name, heading, table, notes);
-                if pages.iter().any(|p| *p > 0) {
-                    out.row_pages.insert(name, pages);
-                }
-                out.sheets.push(sheet);
             }
         }
+    }
+    let mut names = HashSet::new();
+    for section in sections {
+        let name = sheet_name(&section.heading, out.sheets.len(), &mut names);
+        let (sheet, pages) = section_sheet(&name, section);
+        if pages.iter().any(|p| *p > 0) {
+            out.row_pages.insert(name, pages);
+        }
+        out.sheets.push(sheet);
     }
     out
 }
 
-/// The short lines directly above a table, top first.
-fn take_heading(pending: &mut Vec<(String, Option<u32>)>) -> Vec<(String, Option<u32>)> {
+/// Whether `line` belongs to the notes under a table, the last of them so far `last`: a
+/// note, or on the note's page the rest of a note wrapped over lines, or a further sentence
+/// (`2. 本套报表…。`, the 空表说明 `本单位没有…故本表无数据。`).
+fn continues_notes(last: Option<&Line>, line: &Line) -> bool {
+    let t = line.text.trim();
+    if is_note(t) {
+        return true;
+    }
+    let Some(last) = last.filter(|l| l.page == line.page && !is_section_heading(t)) else {
+        return false;
+    };
+    is_wrapped(last) || t.ends_with(SENTENCE_ENDS)
+}
+
+/// A PDF line cut where the text ran out of width: long, and ending mid-sentence. (A Word
+/// paragraph is whole.)
+fn is_wrapped(line: &Line) -> bool {
+    let t = line.text.trim();
+    line.page.is_some()
+        && t.chars().count() >= MIN_WRAPPED_CHARS
+        && !t.ends_with(SENTENCE_ENDS)
+        && !t.ends_with(['：', ':'])
+}
+
+/// Adds a note line: the rest of a wrapped note joins it, a new sentence is a note of its own.
+fn add_note(notes: &mut Vec<Line>, line: Line) {
+    match notes.last_mut() {
+        Some(last) if is_wrapped(last) && !is_note(&line.text) => {
+            last.text.push_str(line.text.trim());
+        }
+        _ => notes.push(line),
+    }
+}
+
+/// A table whose first filled cell opens a note (填表人：…): the signature block of the
+/// table above it, printed with borders of its own.
+fn is_signature_block(table: &TableGrid) -> bool {
+    table
+        .rows
+        .iter()
+        .flatten()
+        .find(|c| !c.trim().is_empty())
+        .is_some_and(|c| is_note(c))
+}
+
+/// The short lines directly above a table, top first: titles and labels, at least one of
+/// them a title (a lone `填报单位：` or `情况如下：` above a table is no heading).
+fn take_heading(pending: &mut Vec<Line>) -> Vec<Line> {
     let short = pending
         .iter()
         .rev()
         .take(MAX_HEADING_LINES)
-        .take_while(|(t, _)| is_heading(t))
+        .take_while(|l| is_heading(&l.text) || is_field_label(&l.text))
         .count();
-    pending.split_off(pending.len() - short)
+    let heading = pending.split_off(pending.len() - short);
+    if heading.iter().any(|l| is_heading(&l.text)) {
+        heading
+    } else {
+        pending.extend(heading);
+        Vec::new()
+    }
+}
+
+/// A field's label with its value left blank (`填报单位：`), not a sentence leading into the
+/// table (`纳入编制范围的单位包括：`).
+fn is_field_label(text: &str) -> bool {
+    let t = text.trim();
+    let Some(label) = t.strip_suffix(['：', ':']) else {
+        return false;
+    };
+    t.chars().count() <= MAX_LABEL_CHARS
+        && FIELD_WORDS.iter().any(|w| label.ends_with(w))
+        && !is_note(t)
 }
 
 /// A short line that does not end a sentence, opens no note and is no section heading of the
@@ -200,14 +316,10 @@ fn is_unit_line(text: &str) -> bool {
 }
 
 /// A unique, valid Excel sheet name from the table's first heading line that is not its unit.
-fn sheet_name(
-    heading: &[(String, Option<u32>)],
-    index: usize,
-    taken: &mut HashSet<String>,
-) -> String {
+fn sheet_name(heading: &[Line], index: usize, taken: &mut HashSet<String>) -> String {
     let base: String = heading
         .iter()
-        .map(|(t, _)| t.trim())
+        .map(|l| l.text.trim())
         .find(|t| !is_unit_line(t) && !t.is_empty())
         .unwrap_or("")
         .chars()
@@ -230,48 +342,128 @@ fn sheet_name(
     name
 }
 
-/// The sheet of one table and the page of each of its rows (0 where unknown).
-fn table_sheet(
-    name: &str,
-    heading: Vec<(String, Option<u32>)>,
-    table: TableGrid,
-    notes: Vec<(String, Option<u32>)>,
-) -> (Sheet, Vec<u32>) {
-    let width = table.width().max(1);
-    let mut cells = Vec::new();
-    let mut merges = Vec::new();
-    let mut pages = Vec::new();
-    for (text, page) in heading {
-        let row = pages.len() as u32;
-        if is_unit_line(&text) {
-            cells.push((row, width - 1, Cell::Text(text)));
+/// A sheet being laid out: its cells, merges and the page of each row (0 where unknown).
+#[derive(Default)]
+struct Layout {
+    cells: Vec<(u32, u16, Cell)>,
+    merges: Vec<Merge>,
+    pages: Vec<u32>,
+}
+
+impl Layout {
+    fn next_row(&self) -> u32 {
+        self.pages.len() as u32
+    }
+
+    /// A heading line: a line of fields under the columns its pieces start over, the unit
+    /// alone in the last column, anything else (the title) merged across the table.
+    fn heading(&mut self, line: Line, width: u16, columns: &[f64]) {
+        let row = self.next_row();
+        let fields = line.pieces.len() > 1
+            && columns.len() > 1
+            && line.pieces.iter().any(|(_, t)| t.contains(['：', ':']));
+        if fields {
+            let mut placed: Vec<(u16, String)> = Vec::new();
+            for (x, text) in &line.pieces {
+                let col = column_at(columns, *x);
+                match placed.last_mut() {
+                    Some((c, t)) if *c == col => *t = format!("{t} {text}"),
+                    _ => placed.push((col, text.clone())),
+                }
+            }
+            self.cells
+                .extend(placed.into_iter().map(|(c, t)| (row, c, Cell::Text(t))));
+        } else if is_unit_line(&line.text) {
+            self.cells
+                .push((row, width - 1, Cell::Text(line.text.clone())));
         } else {
-            cells.push((row, 0, Cell::Text(text)));
-            merges.push(Merge {
+            self.cells.push((row, 0, Cell::Text(line.text.clone())));
+            self.merges.push(Merge {
                 first_row: row,
                 first_col: 0,
                 last_row: row,
                 last_col: width - 1,
             });
         }
-        pages.push(page.unwrap_or(0));
+        self.pages.push(line.page());
     }
-    let top = pages.len() as u32;
-    for (r, row) in table.rows.into_iter().enumerate() {
-        for (c, text) in row.into_iter().enumerate() {
-            cells.push((top + r as u32, c as u16, cell_value(&text)));
+
+    /// The table's rows, its column `c` put in column `to(c)`.
+    fn table(&mut self, table: TableGrid, to: impl Fn(u16) -> u16) {
+        let top = self.next_row();
+        for (r, row) in table.rows.into_iter().enumerate() {
+            for (c, text) in row.into_iter().enumerate() {
+                self.cells
+                    .push((top + r as u32, to(c as u16), cell_value(&text)));
+            }
+            self.pages.push(table.pages.get(r).copied().unwrap_or(0));
         }
-        pages.push(table.pages.get(r).copied().unwrap_or(0));
+        self.merges.extend(table.merges.iter().map(|m| Merge {
+            first_row: m.first_row + top,
+            last_row: m.last_row + top,
+            first_col: to(m.first_col),
+            last_col: to(m.last_col),
+        }));
     }
-    merges.extend(table.merges.iter().map(|m| Merge {
-        first_row: m.first_row + top,
-        last_row: m.last_row + top,
-        ..*m
-    }));
-    for (text, page) in notes {
-        cells.push((pages.len() as u32, 0, Cell::Text(text)));
-        pages.push(page.unwrap_or(0));
+
+    fn note(&mut self, line: Line) {
+        let row = self.next_row();
+        self.cells.push((row, 0, Cell::Text(line.text.clone())));
+        self.pages.push(line.page());
     }
+}
+
+/// The column (of a table whose column edges are `columns`) that x falls in; outside the
+/// table, the first or the last.
+fn column_at(columns: &[f64], x: f64) -> u16 {
+    let inside = columns.partition_point(|edge| *edge <= x + COLUMN_SLACK);
+    inside
+        .saturating_sub(1)
+        .min(columns.len().saturating_sub(2)) as u16
+}
+
+/// For each column of a table printed below another, the column of the other it starts
+/// under; nothing (keep its own columns) when two would share one or a grid is unknown.
+fn columns_under(own: &[f64], above: &[f64]) -> Vec<u16> {
+    if own.len() < 2 || above.len() < 2 {
+        return Vec::new();
+    }
+    let to: Vec<u16> = own[..own.len() - 1]
+        .iter()
+        .map(|x| column_at(above, *x))
+        .collect();
+    match to.windows(2).all(|w| w[0] < w[1]) {
+        true => to,
+        false => Vec::new(),
+    }
+}
+
+/// The sheet of one section and the page of each of its rows.
+fn section_sheet(name: &str, section: Section) -> (Sheet, Vec<u32>) {
+    let Some((first, _)) = section.parts.first() else {
+        return (Sheet::from_cells(name, Vec::new(), Vec::new()), Vec::new());
+    };
+    let width = first.width().max(1);
+    let columns = first.columns.clone();
+    let mut layout = Layout::default();
+    for line in section.heading {
+        layout.heading(line, width, &columns);
+    }
+    for (i, (table, notes)) in section.parts.into_iter().enumerate() {
+        let to = match i {
+            0 => Vec::new(),
+            _ => columns_under(&table.columns, &columns),
+        };
+        layout.table(table, |c| to.get(c as usize).copied().unwrap_or(c));
+        for line in notes {
+            layout.note(line);
+        }
+    }
+    let Layout {
+        cells,
+        merges,
+        pages,
+    } = layout;
     (Sheet::from_cells(name, cells, merges), pages)
 }
 
@@ -376,10 +568,7 @@ mod tests {
     use super::*;
 
     fn line(t: &str, page: u32) -> Block {
-        Block::Line {
-            text: t.to_string(),
-            page: Some(page),
-        }
+        Block::Line(Line::new(t, Some(page)))
     }
 
     fn table(rows: &[&[&str]], page: u32) -> Block {
@@ -390,6 +579,7 @@ mod tests {
                 .collect(),
             merges: vec![],
             pages: vec![page; rows.len()],
+            columns: vec![],
         })
     }
 
@@ -446,5 +636,101 @@ mod tests {
         ]);
         let names: Vec<_> = out.sheets.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names, ["附件1", "附件1(2)", "表3"]);
+    }
+
+    fn ruled(rows: &[&[&str]], page: u32, columns: &[f64]) -> Block {
+        let Block::Table(mut t) = table(rows, page) else {
+            unreachable!()
+        };
+        t.columns = columns.to_vec();
+        Block::Table(t)
+    }
+
+    #[test]
+    fn a_line_of_fields_goes_under_its_columns_and_a_lone_label_joins_the_heading() {
+        let mut fields = Line::new("部门：某中心 年度 金额单位：万元", Some(1));
+        fields.pieces = vec![
+            (50.0, "部门：某中心".into()),
+            (205.0, "年度".into()),
+            (300.0, "金额单位：万元".into()),
+        ];
+        let out = lay_out(vec![
+            line("收入决算表", 1),
+            line("填报单位：", 1),
+            Block::Line(fields),
+            ruled(
+                &[&["项目", "金额", "合计"]],
+                1,
+                &[50.0, 200.0, 300.0, 400.0],
+            ),
+        ]);
+        let s = &out.sheets[0];
+        assert_eq!(s.name, "收入决算表");
+        assert_eq!(s.get(1, 0).as_text(), Some("填报单位："));
+        assert_eq!(s.get(2, 0).as_text(), Some("部门：某中心"));
+        assert_eq!(s.get(2, 1).as_text(), Some("年度"));
+        assert_eq!(s.get(2, 2).as_text(), Some("金额单位：万元"));
+        assert_eq!(s.get(3, 0).as_text(), Some("项目"));
+    }
+
+    #[test]
+    fn a_sentence_leading_into_a_table_is_no_heading() {
+        let out = lay_out(vec![
+            line("纳入本部门决算编制范围的单位包括：", 1),
+            table(&[&["序号", "单位名称"]], 1),
+        ]);
+        assert_eq!(out.sheets[0].name, "表1");
+        assert_eq!(out.sheets[0].get(0, 0).as_text(), Some("序号"));
+    }
+
+    #[test]
+    fn a_signature_block_printed_as_a_table_stays_with_the_table_above() {
+        let out = lay_out(vec![
+            line("基础数据表", 1),
+            ruled(
+                &[&["项目", "金额"], &["合计", "5"]],
+                1,
+                &[0.0, 100.0, 200.0],
+            ),
+            line("说明：按实填报。", 1),
+            ruled(
+                &[&["填表人：", "张三", "填报日期：", "2024年5月25日"]],
+                1,
+                &[0.0, 40.0, 100.0, 150.0, 200.0],
+            ),
+        ]);
+        assert_eq!(out.sheets.len(), 1);
+        let s = &out.sheets[0];
+        assert_eq!(s.get(3, 0).as_text(), Some("说明：按实填报。"));
+        let signed: Vec<String> = (0..4).map(|c| s.get(4, c).to_string()).collect();
+        assert_eq!(signed, ["填表人：", "张三", "填报日期：", "2024年5月25日"]);
+        assert_eq!(out.row_pages["基础数据表"].len(), 5);
+    }
+
+    #[test]
+    fn further_sentences_and_wrapped_lines_under_a_note_are_notes_too() {
+        let out = lay_out(vec![
+            line("政府性基金预算财政拨款收入支出决算表", 1),
+            table(&[&["项目", "金额"]], 1),
+            line(
+                "注：本表反映部门本年度政府性基金预算财政拨款收入、支出及结转和",
+                1,
+            ),
+            line("结余情况。", 1),
+            line("本单位没有政府性基金收入，故本表无数据。", 1),
+            line("国有资本经营预算财政拨款支出决算表", 1),
+            table(&[&["项目", "金额"]], 1),
+        ]);
+        let s = &out.sheets[0];
+        assert_eq!(
+            s.get(2, 0).as_text(),
+            Some("注：本表反映部门本年度政府性基金预算财政拨款收入、支出及结转和结余情况。")
+        );
+        assert_eq!(
+            s.get(3, 0).as_text(),
+            Some("本单位没有政府性基金收入，故本表无数据。")
+        );
+        assert_eq!(s.height(), 4);
+        assert_eq!(out.sheets[1].name, "国有资本经营预算财政拨款支出决算表");
     }
 }

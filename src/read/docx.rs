@@ -9,7 +9,7 @@ use std::io::{BufReader, Read, Seek};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-use super::document::{Block, DocumentProblem, TableGrid};
+use super::document::{Block, DocumentProblem, Line, TableGrid};
 use super::{Merge, MAX_COLS, MAX_ROWS};
 
 /// The most `word/document.xml` may inflate to (a 25-page disclosure is well under 5 MiB).
@@ -187,10 +187,9 @@ fn end_paragraph(st: &mut State) {
     let text = std::mem::take(&mut st.paragraph);
     match st.cell.as_mut() {
         Some(cell) => cell.paragraphs.push(text),
-        None if st.tables == 0 && !text.trim().is_empty() => st.blocks.push(Block::Line {
-            text: text.trim().to_string(),
-            page: None,
-        }),
+        None if st.tables == 0 && !text.trim().is_empty() => {
+            st.blocks.push(Block::Line(Line::new(text.trim(), None)))
+        }
         None => {}
     }
 }

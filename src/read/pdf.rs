@@ -8,14 +8,13 @@
 //! table are the page's lines. A table that starts a page right after a table that ended the
 //! previous one, with the same columns, continues it; a repeated header is dropped.
 
-use pdf_extract::{
-    ColorSpace, MediaBox, OutputDev, OutputError, Path as PdfPath, PathOp, Transform,
-};
+use pdf_extract::{ColorSpace, MediaBox, OutputDev, OutputError, Path as PdfPath, Transform};
 
 use super::document::{Block, DocumentProblem, TableGrid};
 use super::Merge;
 
 mod grid;
+mod paint;
 
 pub(crate) use grid::{Rule, Run};
 
@@ -75,7 +74,10 @@ fn read_pages(bytes: &[u8]) -> Result<Vec<Page>, DocumentProblem> {
     if doc.get_pages().is_empty() {
         return Err(damaged(&"没有任何页面 / no pages"));
     }
-    let mut collector = Collector::default();
+    let mut collector = Collector {
+        painted: paint::pages(&doc),
+        ..Collector::default()
+    };
     pdf_extract::output_doc(&doc, &mut collector).map_err(|e| damaged(&format!("{e:?}")))?;
     Ok(collector.pages)
 }
@@ -90,6 +92,13 @@ fn is_encryption_error(message: &str) -> bool {
 struct Collector {
     pages: Vec<Page>,
     height: f64,
+    /// What each page paints: the clip of every text-showing operation and the lines (see
+    /// [`paint`]).
+    painted: Vec<Option<paint::Painted>>,
+    /// Text-showing operations seen on the current page.
+    shows: usize,
+    /// For each glyph of the current page: its operation and its centre in user space.
+    shown_by: Vec<(usize, (f64, f64))>,
 }
 
 impl Collector {
@@ -100,40 +109,55 @@ impl Collector {
         self.pages.last_mut().expect("a page")
     }
 
-    fn add_path(&mut self, ctm: &Transform, path: &PdfPath) {
-        let height = self.height;
-        let at = |x: f64, y: f64| {
-            (
-                ctm.m11 * x + ctm.m21 * y + ctm.m31,
-                height - (ctm.m12 * x + ctm.m22 * y + ctm.m32),
-            )
+    /// Drops the current page's glyphs that their clip hides, when the clips of the page are
+    /// known for exactly the operations pdf-extract showed.
+    fn drop_clipped(&mut self) {
+        let shown_by = std::mem::take(&mut self.shown_by);
+        let index = self.pages.len().saturating_sub(1);
+        let (Some(Some(painted)), Some(page)) = (self.painted.get(index), self.pages.last_mut())
+        else {
+            return;
         };
-        let mut current = (0.0, 0.0);
-        let mut start = (0.0, 0.0);
+        let clips = &painted.shows;
+        if clips.len() != self.shows || shown_by.len() != page.runs.len() {
+            return;
+        }
+        let mut visible = shown_by.iter().map(|(show, (x, y))| {
+            clips
+                .get(*show)
+                .copied()
+                .flatten()
+                .is_none_or(|c| c.holds(*x, *y))
+        });
+        page.runs.retain(|_| visible.next().unwrap_or(true));
+    }
+
+    /// The page's ruling lines, in page coordinates with y growing down.
+    fn rules(&self, index: usize) -> Vec<Rule> {
+        let Some(Some(painted)) = self.painted.get(index) else {
+            return Vec::new();
+        };
+        let flip = |(x, y): (f64, f64)| (x, self.height - y);
+        let corners = |a: &paint::Area| (flip((a.x0, a.y0)), flip((a.x1, a.y1)));
         let mut rules = Vec::new();
-        for op in &path.ops {
-            match *op {
-                PathOp::MoveTo(x, y) => {
-                    current = at(x, y);
-                    start = current;
-                }
-                PathOp::LineTo(x, y) => {
-                    let next = at(x, y);
-                    rules.extend(Rule::between(current, next));
-                    current = next;
-                }
-                PathOp::Rect(x, y, w, h) => {
-                    let (a, b) = (at(x, y), at(x + w, y + h));
+        for mark in &painted.marks {
+            match mark {
+                paint::Mark::Line(a, b) => rules.extend(Rule::between(flip(*a), flip(*b))),
+                paint::Mark::Frame(r) => {
+                    let (a, b) = corners(r);
                     rules.extend(Rule::from_rect(a, b));
                 }
-                PathOp::Close => {
-                    rules.extend(Rule::between(current, start));
-                    current = start;
+                // A filled background is no border; a thin filled rectangle is a rule.
+                paint::Mark::Fill(r) => {
+                    let (a, b) = corners(r);
+                    let edges = Rule::from_rect(a, b);
+                    if edges.len() == 1 {
+                        rules.extend(edges);
+                    }
                 }
-                PathOp::CurveTo(.., x, y) => current = at(x, y),
             }
         }
-        self.page().rules.extend(rules);
+        rules
     }
 }
 
@@ -145,14 +169,19 @@ impl OutputDev for Collector {
         _art: Option<(f64, f64, f64, f64)>,
     ) -> Result<(), OutputError> {
         self.height = media.ury - media.lly;
+        self.shows = 0;
+        self.shown_by.clear();
+        let rules = self.rules(self.pages.len());
         self.pages.push(Page {
             number,
+            rules,
             ..Page::default()
         });
         Ok(())
     }
 
     fn end_page(&mut self) -> Result<(), OutputError> {
+        self.drop_clipped();
         Ok(())
     }
 
@@ -169,11 +198,14 @@ impl OutputDev for Collector {
             .sqrt();
         let (x, baseline) = (trm.m31, self.height - trm.m32);
         let glyph = Run::glyph(x, x + width * size, baseline, size, text);
+        let centre = ((glyph.x0 + glyph.x1) / 2.0, trm.m32 + glyph.size * 0.3);
         self.page().runs.push(glyph);
+        self.shown_by.push((self.shows.saturating_sub(1), centre));
         Ok(())
     }
 
     fn begin_word(&mut self) -> Result<(), OutputError> {
+        self.shows += 1;
         Ok(())
     }
 
@@ -187,23 +219,22 @@ impl OutputDev for Collector {
 
     fn stroke(
         &mut self,
-        ctm: &Transform,
+        _ctm: &Transform,
         _colorspace: &ColorSpace,
         _color: &[f64],
-        path: &PdfPath,
+        _path: &PdfPath,
     ) -> Result<(), OutputError> {
-        self.add_path(ctm, path);
+        // Lines come from [`paint`], which sees clips and `f*`.
         Ok(())
     }
 
     fn fill(
         &mut self,
-        ctm: &Transform,
+        _ctm: &Transform,
         _colorspace: &ColorSpace,
         _color: &[f64],
-        path: &PdfPath,
+        _path: &PdfPath,
     ) -> Result<(), OutputError> {
-        self.add_path(ctm, path);
         Ok(())
     }
 }

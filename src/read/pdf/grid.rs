@@ -1,6 +1,6 @@
 //! Rebuilds one PDF page's ruled tables and text lines from its glyphs and ruling lines, in reading order.
 
-use super::super::document::{Block, TableGrid};
+use super::super::document::{Block, Line, TableGrid};
 use super::{merge, Page};
 
 /// Positions closer than this (points) are one line position of a grid.
@@ -164,15 +164,10 @@ pub(crate) fn page_items(page: &Page) -> Vec<Block> {
     for (t, runs) in tables.iter().zip(in_table) {
         items.push((t.ys[0], Block::Table(build_table(t, &runs, page.number))));
     }
-    for line in lines(&outside) {
-        if !is_page_furniture(&line.1) {
-            items.push((
-                line.0,
-                Block::Line {
-                    text: line.1,
-                    page: Some(page.number),
-                },
-            ));
+    for (top, mut line) in lines(&outside) {
+        if !is_page_furniture(&line.text) {
+            line.page = Some(page.number);
+            items.push((top, Block::Line(line)));
         }
     }
     items.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -274,6 +269,7 @@ fn build_table(t: &Ruled, runs: &[&Run], page: u32) -> TableGrid {
         rows: vec![vec![String::new(); cols]; rows],
         merges: Vec::new(),
         pages: vec![page; rows],
+        columns: t.xs.clone(),
     };
     for cell in 0..rows * cols {
         if owner[cell] != cell {
@@ -376,8 +372,8 @@ fn rule_between(rules: &[Rule], run: &Run, g: &Run) -> bool {
     rules.iter().any(|r| matches!(*r, Rule::V { x, y0, y1 } if x > run.x1 - 1.0 && x > a && x < b && y0 <= y && y1 >= y))
 }
 
-/// Runs outside tables as lines: (top, text), top to bottom.
-fn lines(runs: &[&Run]) -> Vec<(f64, String)> {
+/// Runs outside tables as lines, top to bottom, with the top of each.
+fn lines(runs: &[&Run]) -> Vec<(f64, Line)> {
     let mut sorted: Vec<&&Run> = runs.iter().collect();
     sorted.sort_by(|a, b| a.baseline.total_cmp(&b.baseline));
     let mut lines: Vec<Vec<&Run>> = Vec::new();
@@ -397,9 +393,30 @@ fn lines(runs: &[&Run]) -> Vec<(f64, String)> {
                 .map(|r| r.text.as_str())
                 .collect::<Vec<_>>()
                 .join(" ");
-            (top, text)
+            let mut l = Line::new(text, None);
+            l.pieces = pieces(&line);
+            (top, l)
         })
         .collect()
+}
+
+/// A gap wider than this many characters separates two pieces of a line.
+const PIECE_GAP: f64 = 1.5;
+
+/// The line's runs joined into pieces where the gap between them is narrow.
+fn pieces(line: &[&Run]) -> Vec<(f64, String)> {
+    let mut out: Vec<(f64, String)> = Vec::new();
+    let mut end = f64::NEG_INFINITY;
+    for r in line {
+        match out.last_mut() {
+            Some((_, text)) if r.x0 - end < r.size * PIECE_GAP => {
+                *text = join_text([text.clone(), r.text.clone()]);
+            }
+            _ => out.push((r.x0, r.text.clone())),
+        }
+        end = r.x1;
+    }
+    out
 }
 
 /// Whether `next` (opening a page) has the columns of `prev` (closing the previous page).
@@ -411,31 +428,154 @@ pub(crate) fn same_columns(prev: &TableGrid, next: &TableGrid) -> bool {
 /// Appends a table continued on the next page, without its repeated header rows.
 pub(crate) fn append_continued(prev: &mut TableGrid, mut next: TableGrid) {
     drop_leading_blank_rows(&mut next);
-    let repeated = (1..=next.rows.len().min(prev.rows.len()).min(6))
-        .rev()
-        .find(|&k| {
-            next.rows[..k] == prev.rows[..k]
-                && next.rows[..k]
-                    .iter()
-                    .any(|r| r.iter().any(|c| !c.is_empty()))
-        })
-        .unwrap_or(0);
+    let repeated = repeated_header(prev, &next);
     let offset = prev.rows.len() as u32 - repeated as u32;
+    // A merge reaching from the repeated header into the body keeps its body part.
     prev.merges.extend(
         next.merges
             .iter()
-            .filter(|m| m.first_row as usize >= repeated)
+            .filter(|m| m.last_row as usize >= repeated)
             .map(|m| {
                 merge(
-                    m.first_row + offset,
+                    m.first_row.max(repeated as u32) + offset,
                     m.first_col,
                     m.last_row + offset,
                     m.last_col,
                 )
             }),
     );
+    let boundary = prev.rows.len();
     prev.rows.extend(next.rows.into_iter().skip(repeated));
     prev.pages.extend(next.pages.into_iter().skip(repeated));
+    if boundary > 0 {
+        join_cut_cells(prev, boundary);
+    }
+}
+
+/// Most rows a repeated header has.
+const MAX_HEADER_ROWS: usize = 6;
+
+/// How many rows at the top of `next` repeat a header of `prev`: its top rows, or (rows set
+/// to print on every page) a block of wordy rows further down, a merged cell's text shown
+/// only on its first page.
+fn repeated_header(prev: &TableGrid, next: &TableGrid) -> usize {
+    let most = next.rows.len().min(prev.rows.len()).min(MAX_HEADER_ROWS);
+    let filled = |rows: &[Vec<String>]| rows.iter().any(|r| r.iter().any(|c| !c.is_empty()));
+    let top = (1..=most)
+        .rev()
+        .find(|&k| next.rows[..k] == prev.rows[..k] && filled(&next.rows[..k]));
+    top.or_else(|| {
+        (1..=most).rev().find(|&k| {
+            let head = &next.rows[..k];
+            wordy(head)
+                && prev
+                    .rows
+                    .windows(k)
+                    .any(|block| head.iter().zip(block).all(|(n, p)| shows_row(n, p)))
+        })
+    })
+    .unwrap_or(0)
+}
+
+/// Whether `shown` shows the row `row`: at least two cells as in `row`, none otherwise, and
+/// at most one cell blank in one of them only (a merged cell's text is printed on one page).
+fn shows_row(shown: &[String], row: &[String]) -> bool {
+    let filled = |r: &[String], c: usize| r.get(c).filter(|t| !t.is_empty()).cloned();
+    let (mut same, mut odd) = (0, 0);
+    for c in 0..shown.len().max(row.len()) {
+        match (filled(shown, c), filled(row, c)) {
+            (Some(a), Some(b)) if a == b => same += 1,
+            (Some(_), Some(_)) => return false,
+            (None, None) => {}
+            _ => odd += 1,
+        }
+    }
+    same >= 2 && odd <= 1
+}
+
+/// More cells of words than of numbers: a header, not data.
+fn wordy(rows: &[Vec<String>]) -> bool {
+    let cells = rows.iter().flatten().filter(|c| !c.is_empty());
+    let (words, numbers) = cells.fold((0, 0), |(w, n), c| {
+        match c.replace(',', "").parse::<f64>().is_ok() {
+            true => (w, n + 1),
+            false => (w + 1, n),
+        }
+    });
+    words > numbers
+}
+
+/// A cell's rows and columns (a merged region, or one cell), inclusive.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Region {
+    rows: (usize, usize),
+    cols: (usize, usize),
+}
+
+fn region_at(t: &TableGrid, row: usize, col: usize) -> Region {
+    t.merges
+        .iter()
+        .find(|m| m.contains(row as u32, col as u16))
+        .map_or(
+            Region {
+                rows: (row, row),
+                cols: (col, col),
+            },
+            |m| Region {
+                rows: (m.first_row as usize, m.last_row as usize),
+                cols: (m.first_col as usize, m.last_col as usize),
+            },
+        )
+}
+
+/// The text of a cell shown in two parts: the whole of it, when one part is blank or a part
+/// of the other.
+fn one_text(upper: String, lower: String) -> Option<String> {
+    let (u, l) = (squeezed(&upper), squeezed(&lower));
+    if u.is_empty() {
+        (!l.is_empty()).then_some(lower)
+    } else if l.is_empty() || u.contains(&l) {
+        Some(upper)
+    } else {
+        l.contains(&u).then_some(lower)
+    }
+}
+
+fn squeezed(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Joins the merged cells a page break cut in two (rows `..boundary` from one page, the rest
+/// from the next): a cell above the break and one below it over the same columns, one of
+/// them several rows tall, where the lower one is blank or shows a part of the upper one's
+/// text (a printed merged cell shows its text, or what of it fits, on every page it spans).
+fn join_cut_cells(t: &mut TableGrid, boundary: usize) {
+    let width = t.rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut col = 0;
+    while col < width {
+        let (above, below) = (region_at(t, boundary - 1, col), region_at(t, boundary, col));
+        col = above.cols.1.max(col) + 1;
+        let tall = above.rows.0 < above.rows.1 || below.rows.0 < below.rows.1;
+        if above.cols != below.cols || below.rows.0 != boundary || !tall {
+            continue;
+        }
+        let text = |r: &Region| t.rows[r.rows.0].get(r.cols.0).cloned().unwrap_or_default();
+        let Some(kept) = one_text(text(&above), text(&below)) else {
+            continue;
+        };
+        t.merges.retain(|m| {
+            let r = (m.first_row as usize, m.first_col as usize);
+            r != (above.rows.0, above.cols.0) && r != (below.rows.0, below.cols.0)
+        });
+        t.rows[below.rows.0][below.cols.0].clear();
+        t.rows[above.rows.0][above.cols.0] = kept;
+        t.merges.push(merge(
+            above.rows.0 as u32,
+            above.cols.0 as u16,
+            below.rows.1 as u32,
+            above.cols.1 as u16,
+        ));
+    }
 }
 
 /// Removes empty rows (a double rule at the top of a continued table) that no merge touches.
@@ -460,5 +600,83 @@ fn drop_leading_blank_rows(table: &mut TableGrid) {
     for m in &mut table.merges {
         m.first_row -= blank as u32;
         m.last_row -= blank as u32;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grid(rows: &[&[&str]], merges: &[(u32, u16, u32, u16)], page: u32) -> TableGrid {
+        TableGrid {
+            rows: rows
+                .iter()
+                .map(|r| r.iter().map(|c| c.to_string()).collect())
+                .collect(),
+            merges: merges.iter().map(|m| merge(m.0, m.1, m.2, m.3)).collect(),
+            pages: vec![page; rows.len()],
+            columns: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_merged_cell_cut_by_the_page_break_is_one_cell_again() {
+        let mut prev = grid(
+            &[
+                &["一级指标", "三级指标", "分值"],
+                &["效益指标（30分）", "促进招商", "10"],
+                &["", "宣传", "10"],
+            ],
+            &[(1, 0, 2, 0)],
+            3,
+        );
+        // Page 4 repeats the header and shows what fits of the merged cell's text.
+        let next = grid(
+            &[
+                &["一级指标", "三级指标", "分值"],
+                &["（30分）", "生态绿心", "10"],
+                &["", "引导", "10"],
+                &["满意度指标", "满意度", "10"],
+            ],
+            &[(1, 0, 2, 0)],
+            4,
+        );
+        append_continued(&mut prev, next);
+        assert_eq!(prev.rows.len(), 6);
+        assert_eq!(prev.rows[1][0], "效益指标（30分）");
+        assert_eq!(prev.rows[3][0], "");
+        assert_eq!(prev.rows[5][0], "满意度指标");
+        assert!(
+            prev.merges.contains(&merge(1, 0, 4, 0)),
+            "{:?}",
+            prev.merges
+        );
+        assert_eq!(prev.pages, [3, 3, 3, 4, 4, 4]);
+    }
+
+    #[test]
+    fn a_header_repeated_from_further_down_is_dropped_and_data_rows_are_kept() {
+        let mut prev = grid(
+            &[
+                &["单位名称", "某中心", ""],
+                &["", "一级指标", "分值"],
+                &["", "产出指标", "10"],
+            ],
+            &[],
+            3,
+        );
+        // The merged cell 绩效指标 shows its text on the page where its middle is printed.
+        let next = grid(
+            &[&["绩效指标", "一级指标", "分值"], &["", "效益指标", "10"]],
+            &[],
+            4,
+        );
+        append_continued(&mut prev, next);
+        assert_eq!(prev.rows.len(), 4);
+        assert_eq!(prev.rows[3][1], "效益指标");
+        // A data row equal to one above is data, not a header.
+        let mut prev = grid(&[&["项目", "金额"], &["其他", "1"]], &[], 1);
+        append_continued(&mut prev, grid(&[&["其他", "1"]], &[], 2));
+        assert_eq!(prev.rows.len(), 3);
     }
 }

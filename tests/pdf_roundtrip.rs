@@ -1,0 +1,202 @@
+//! Our own filled workbooks, one per family, printed to PDF by LibreOffice read back to the same `export` as the workbook itself.
+
+#[path = "support/cli.rs"]
+mod cli;
+#[path = "support/grid.rs"]
+mod grid;
+#[path = "support/lo.rs"]
+mod lo;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use cli::run;
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+fn dir(tag: &str) -> PathBuf {
+    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("pdf-roundtrip")
+        .join(tag);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn manifest(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// `fiscalform export IN` as JSON.
+fn export(input: &Path, output: &Path) -> Value {
+    let (code, _, err) = run(&["export", s(input), "-o", s(output)]);
+    assert_eq!(code, 0, "export {}: {err}", input.display());
+    serde_json::from_str(&std::fs::read_to_string(output).unwrap()).unwrap()
+}
+
+/// `fiscalform fix IN -o OUT`: our own formatted workbook.
+fn fix(input: &Path, output: &Path) {
+    let (code, out, err) = run(&["fix", s(input), "-o", s(output)]);
+    assert!(
+        (code == 0 || code == 1) && output.exists(),
+        "fix {}: {code} {out} {err}",
+        input.display()
+    );
+}
+
+/// Logical cells of an exported document: (form id, cell) → value; rows' cells as
+/// `key.col`, free cells by id, plus each form's unit, year and remarks (注, 空表说明).
+fn logical_cells(doc: &Value) -> BTreeMap<(String, String), Value> {
+    let mut m = BTreeMap::new();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for f in doc["forms"].as_array().unwrap() {
+        let id = f["id"].as_str().unwrap().to_string();
+        let n = seen.entry(id.clone()).or_default();
+        *n += 1;
+        let id = if *n == 1 { id } else { format!("{id}#{n}") };
+        for field in ["unit", "year", "remarks"] {
+            m.insert((id.clone(), field.to_string()), f[field].clone());
+        }
+        for r in f["rows"].as_array().unwrap() {
+            let key = r["key"].as_str().unwrap();
+            for (col, v) in r["values"].as_object().unwrap() {
+                m.insert((id.clone(), format!("{key}.{col}")), v.clone());
+            }
+        }
+        for (cid, v) in f["cells"].as_object().unwrap() {
+            m.insert((id.clone(), cid.clone()), v.clone());
+        }
+    }
+    m
+}
+
+/// Values as the audit sees them: numbers by value ("6.20" is 6.2), texts without the
+/// spaces and line breaks a printed cell wraps at.
+fn same_value(a: &Value, b: &Value) -> bool {
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    match (a.as_str(), b.as_str()) {
+        (Some(x), Some(y)) => match (x.parse::<Decimal>(), y.parse::<Decimal>()) {
+            (Ok(p), Ok(q)) => p == q,
+            _ => squeeze(x) == squeeze(y),
+        },
+        _ => match (a, b, &a["text"], &b["text"]) {
+            (.., Value::String(x), Value::String(y)) => squeeze(x) == squeeze(y),
+            (Value::Array(x), Value::Array(y), ..) => {
+                x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_value(p, q))
+            }
+            _ => a == b,
+        },
+    }
+}
+
+fn is_zero(v: &Value) -> bool {
+    v.as_str()
+        .and_then(|s| s.parse::<Decimal>().ok())
+        .is_some_and(|d| d.is_zero())
+}
+
+/// The differences between two exports, one line each. Our amount formats print 0 as a blank
+/// cell, so a zero and a blank are the same number.
+fn differences(xlsx: &Value, pdf: &Value) -> Vec<String> {
+    let (a, b) = (logical_cells(xlsx), logical_cells(pdf));
+    let mut out = Vec::new();
+    let keys: std::collections::BTreeSet<_> = a.keys().chain(b.keys()).collect();
+    for k in keys {
+        let (v, w) = (
+            a.get(k).unwrap_or(&Value::Null),
+            b.get(k).unwrap_or(&Value::Null),
+        );
+        let blank_zero = (is_zero(v) && w.is_null()) || (v.is_null() && is_zero(w));
+        if !same_value(v, w) && !blank_zero {
+            out.push(format!("{} {}: xlsx {v}, pdf {w}", k.0, k.1));
+        }
+    }
+    out
+}
+
+fn form_ids(doc: &Value) -> Vec<String> {
+    doc["forms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// LibreOffice prints Chinese with a Chinese font only: without one the PDF holds blank
+/// glyphs, and no reader could find the forms in it.
+fn require_chinese_font() {
+    let fonts = std::process::Command::new("fc-list")
+        .arg(":lang=zh")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    assert!(
+        !fonts.is_empty(),
+        "a Chinese font is needed to print the forms to PDF: install one \
+         (apt-get install -y fonts-wqy-microhei) — .ci/run does this on CI"
+    );
+}
+
+/// fix(input) → PDF by LibreOffice; the exports of the fixed workbook and of its PDF agree.
+fn round_trip(tag: &str, input: &Path) {
+    require_chinese_font();
+    let d = dir(tag);
+    let fixed = d.join(format!("{tag}.xlsx"));
+    fix(input, &fixed);
+    let pdf = lo::convert(&fixed, "pdf", &d);
+    let xlsx_json = export(&fixed, &d.join("xlsx.json"));
+    let pdf_json = export(&pdf, &d.join("pdf.json"));
+    assert!(
+        !form_ids(&xlsx_json).is_empty(),
+        "{tag}: no form in the xlsx"
+    );
+    assert_eq!(
+        form_ids(&pdf_json),
+        form_ids(&xlsx_json),
+        "{tag}: the forms read from the PDF"
+    );
+    let diff = differences(&xlsx_json, &pdf_json);
+    assert!(
+        diff.is_empty(),
+        "{tag}: {} logical cells differ:\n{}",
+        diff.len(),
+        diff.join("\n")
+    );
+}
+
+fn from_fixture(tag: &str, fixture: &str) -> PathBuf {
+    let book = grid::load(&manifest("tests/fixtures").join(fixture));
+    let x = dir(tag).join(format!("{tag}-input.xlsx"));
+    book.write_xlsx(&x);
+    x
+}
+
+#[test]
+fn final_accounts_workbook_reads_back_from_its_pdf() {
+    round_trip(
+        "final",
+        &manifest("tests/fixtures/sample/2023决算-株洲.xlsx"),
+    );
+}
+
+#[test]
+fn budget_workbook_reads_back_from_its_pdf() {
+    round_trip("budget", &from_fixture("budget", "seed002_budget.grid"));
+}
+
+/// Every 绩效自评 fixture printable in full (seed 003's 评价报告 holds a cell taller than a page,
+/// which no spreadsheet prints whole).
+#[test]
+fn performance_workbooks_read_back_from_their_pdfs() {
+    for (tag, fixture) in [
+        ("perf", "seed000_perf.grid"),
+        ("perf001", "seed001_perf.grid"),
+        ("perf004", "seed004_perf.grid"),
+    ] {
+        round_trip(tag, &from_fixture(tag, fixture));
+    }
+}
