@@ -648,7 +648,11 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
         } else if let Some(sheet) = &f.sheet {
             if let Some(oi) = others.iter().position(|o| &o.name == sheet) {
                 at = Some((other_names[oi].clone(), "A1".into()));
-                status = Status::Resolved(format!("已原样复制到工作表“{}”", other_names[oi]));
+                // A sheet merely not a form is settled by the copy; a form that could not be
+                // judged (values-not-placed, code-unknown) is still for a person.
+                if f.severity == "info" {
+                    status = Status::Resolved(format!("已原样复制到工作表“{}”", other_names[oi]));
+                }
             }
         }
         lines.push(AuditLine {

@@ -98,6 +98,39 @@ pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &crate::read::Workbook) -> R
             )),
         }
     }
+    // A table whose 科目 names cannot all be given codes is not judged: its sums would miss
+    // the rows left out. Its sheet is kept as it is.
+    let unknown = crate::recognize::resolve_uncoded(&mut forms);
+    let mut unjudged: Vec<usize> = unknown.iter().map(|u| u.form).collect();
+    unjudged.dedup();
+    for &fi in unjudged.iter().rev() {
+        let (form, data) = forms.remove(fi);
+        let rows: Vec<&crate::recognize::Uncoded> =
+            unknown.iter().filter(|u| u.form == fi).collect();
+        let names: Vec<String> = rows
+            .iter()
+            .map(|u| {
+                format!(
+                    "“{}”（{}）",
+                    u.name,
+                    u.cells.first().map_or("", String::as_str)
+                )
+            })
+            .collect();
+        findings.push(Finding::new(
+            Severity::Error,
+            "code-unknown",
+            &form.id,
+            data.sheet.clone(),
+            rows.first().and_then(|u| u.cells.first().cloned()),
+            format!(
+                "{}：科目{}没有科目代码，工作簿其他表中也没有同名科目，无法确定代码；{}的审核（含表间核对）未进行，请补上科目代码",
+                form.table_no,
+                names.join("、"),
+                form.table_no
+            ),
+        ));
+    }
     // Values a previous fix kept beside a form are still values outside it.
     for sheet in &wb.sheets {
         let Some(base) = crate::fix::kept_values_of(wb, sheet) else {

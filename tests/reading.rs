@@ -301,4 +301,104 @@ fn a_table_whose_values_cannot_be_placed_is_said_and_not_judged() {
     // explain says why the sheet was not checked.
     let (_, text) = run(&["explain", broken.to_str().unwrap()]);
     assert!(text.contains("无法识别数值位置"), "{text}");
+    // fix keeps the sheet as it is and leaves it for a person.
+    let fixed = dir.join("labels-unknown-fixed.xlsx");
+    let (code, text) = run(&[
+        "fix",
+        broken.to_str().unwrap(),
+        "-o",
+        fixed.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("仍需人工核对：错误 1 条"), "{text}");
+    let kept = read_workbook(&fixed).unwrap();
+    assert!(kept
+        .sheets
+        .iter()
+        .any(|s| s.cells().any(|(_, _, c)| c.to_string() == "第0项")));
+}
+
+/// 公开03表 printed without its code column, names indented under their parent, as many units
+/// publish it: each name takes the code it has in 公开02表 (under the parent read before it),
+/// so the checks are those of the coded table. A name found in no other table is one error
+/// naming it and its cell, and the table is not judged (its sums would miss that row).
+#[test]
+fn indented_names_take_their_codes_from_the_other_tables() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("reading-indented");
+    std::fs::create_dir_all(&dir).unwrap();
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let plain_book = grid::load(&fixtures.join("seed001_final.grid"));
+    let indented = |rename: Option<(&str, &str)>| {
+        let mut book = plain_book.clone();
+        let sheet = book.sheet_mut("公开03表");
+        for row in sheet.rows.iter_mut() {
+            let code = row
+                .first()
+                .map(|c| c.as_str().to_string())
+                .unwrap_or_default();
+            let is_code =
+                [3, 5, 7].contains(&code.len()) && code.bytes().all(|b| b.is_ascii_digit());
+            if code == "科目代码" {
+                row[0] = grid::GridCell::Empty;
+            }
+            if !is_code {
+                continue;
+            }
+            let mut name = row[1].as_str().to_string();
+            if let Some((_, to)) = rename.filter(|(from, _)| *from == name) {
+                name = to.to_string();
+            }
+            let indent = "　".repeat(code.len() - 3);
+            row[1] = grid::GridCell::text(&format!("{indent}{name}"));
+            row[0] = grid::GridCell::Empty;
+        }
+        book
+    };
+    let findings_of = |book: &grid::GridBook, name: &str| {
+        let path = dir.join(name);
+        book.write_xlsx(&path);
+        let (_, report) = cli::check_json(&path);
+        cli::findings(&report)
+    };
+    let summary = |fs: &[Value]| {
+        let mut v: Vec<String> = fs
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {} {} {}",
+                    f["severity"], f["rule"], f["form"], f["cell"]
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let plain = findings_of(&plain_book, "plain.xlsx");
+    let read = findings_of(&indented(None), "indented.xlsx");
+    assert_eq!(summary(&read), summary(&plain), "{read:#?}");
+
+    let renamed = findings_of(
+        &indented(Some(("事业单位医疗", "某某医疗"))),
+        "renamed.xlsx",
+    );
+    let unknown: Vec<&Value> = renamed
+        .iter()
+        .filter(|f| f["rule"] == "code-unknown")
+        .collect();
+    assert_eq!(unknown.len(), 1, "{renamed:#?}");
+    let message = unknown[0]["message"].as_str().unwrap();
+    let cell = unknown[0]["cell"].as_str().unwrap();
+    assert!(
+        message.contains("某某医疗") && message.contains(cell),
+        "{message}"
+    );
+    assert!(message.contains("审核（含表间核对）未进行"), "{message}");
+    assert_eq!(unknown[0]["severity"], "error");
+    // No rule judges the table with the row left out of its sums.
+    let judged: Vec<&Value> = renamed
+        .iter()
+        .filter(|f| f["rule"] != "code-unknown" && f["rule"] != "cross-table-skipped")
+        .filter(|f| f["severity"] == "error")
+        .collect();
+    assert!(judged.is_empty(), "{judged:#?}");
 }

@@ -5,6 +5,8 @@
 mod grid;
 mod table;
 
+pub use table::UNCODED;
+
 use crate::calc::blank_data;
 use crate::expr::Val;
 use crate::form::{Catalog, ColKind, Form, Severity, Vocabulary};
@@ -13,7 +15,7 @@ use crate::model::{FormData, StatedUnit, Stray};
 use crate::normalize::{a1, label_key, parse_a1, parse_amount, parse_rate, Amount};
 use crate::read::{Cell, Sheet, Workbook};
 use rust_decimal::Decimal;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Something found while reading a sheet (a value that is not a number, a value in no cell).
 #[derive(Debug, Clone, PartialEq)]
@@ -547,6 +549,131 @@ pub fn recognize_sheet<'c>(form: &'c Form, vocab: &Vocabulary, sheet: &Sheet) ->
         why: String::new(),
         words,
     }
+}
+
+/// A 科目 row read without a code whose name no coded row of the workbook carries.
+pub struct Uncoded {
+    pub form: usize,
+    pub name: String,
+    /// Where its values were (now kept as strays).
+    pub cells: Vec<String>,
+}
+
+/// Gives the 科目 rows read without a code (names indented under their parent) the code the
+/// same name has in another table of the workbook; a row whose name is found nowhere becomes
+/// strays (kept, not judged) and is returned to be reported.
+pub fn resolve_uncoded(forms: &mut [(&Form, FormData)]) -> Vec<Uncoded> {
+    // Every code a name has anywhere: 行政运行 is 2010101 under 人大事务, 2010201 under 政协事务.
+    let mut codes_of: HashMap<String, Vec<String>> = HashMap::new();
+    for (_, data) in forms.iter() {
+        for row in &data.rows {
+            if let (Some(code), Some(label)) = (&row.code, &row.label) {
+                let codes = codes_of
+                    .entry(table::strip_ordinal(&label_key(label)))
+                    .or_default();
+                if !codes.contains(code) {
+                    codes.push(code.clone());
+                }
+            }
+        }
+    }
+    let mut unknown = Vec::new();
+    for (fi, (_, data)) in forms.iter_mut().enumerate() {
+        // The rows in order: a name takes the code under the parent read just before it.
+        let mut last: HashMap<usize, String> = HashMap::new();
+        let keys: Vec<(String, Option<String>)> = data
+            .rows
+            .iter()
+            .map(|r| (r.key.clone(), r.code.clone()))
+            .collect();
+        for (key, code) in keys {
+            let name = key.strip_prefix(UNCODED);
+            let code = match (code, name) {
+                (Some(code), _) => Some(code),
+                (None, Some(name)) => pick_code(codes_of.get(name), &last, data),
+                (None, None) => continue,
+            };
+            match (code, name) {
+                (Some(code), None) => {
+                    last.insert(code.len(), code);
+                }
+                (Some(code), Some(_)) => {
+                    rekey_row(data, &key, &code);
+                    last.insert(code.len(), code);
+                }
+                (None, _) => unknown.push(Uncoded {
+                    form: fi,
+                    name: data
+                        .row(&key)
+                        .and_then(|r| r.label.clone())
+                        .unwrap_or_default(),
+                    cells: unplace_row(data, &key),
+                }),
+            }
+        }
+    }
+    unknown
+}
+
+/// Of the codes a name has, the one under the parent last read (its code less two digits),
+/// else the only one; never a code the form already has.
+fn pick_code(
+    candidates: Option<&Vec<String>>,
+    last: &HashMap<usize, String>,
+    data: &FormData,
+) -> Option<String> {
+    let free: Vec<&String> = candidates?
+        .iter()
+        .filter(|c| data.row(c).is_none())
+        .collect();
+    let under_parent = free.iter().find(|c| {
+        c.len() > 3
+            && last
+                .get(&(c.len() - 2))
+                .is_some_and(|p| c.starts_with(p.as_str()))
+    });
+    match (under_parent, free.as_slice()) {
+        (Some(c), _) => Some((*c).clone()),
+        (None, [only]) => Some((*only).clone()),
+        _ => None,
+    }
+}
+
+fn rekey_row(data: &mut FormData, from: &str, code: &str) {
+    if let Some(row) = data.row_mut(from) {
+        row.key = code.to_string();
+        row.code = Some(code.to_string());
+    }
+    let prefix = format!("{from}.");
+    data.origin = std::mem::take(&mut data.origin)
+        .into_iter()
+        .map(|(k, v)| match k.strip_prefix(&prefix) {
+            Some(col) => (format!("{code}.{col}"), v),
+            None => (k, v),
+        })
+        .collect();
+}
+
+/// Removes a row, keeping its values as strays; the cells they were in.
+fn unplace_row(data: &mut FormData, key: &str) -> Vec<String> {
+    let Some(at) = data.rows.iter().position(|r| r.key == key) else {
+        return Vec::new();
+    };
+    let row = data.rows.remove(at);
+    let mut cells = Vec::new();
+    for (col, value) in &row.values {
+        let Some(cell) = data.origin.shift_remove(&format!("{key}.{col}")) else {
+            continue;
+        };
+        let text = match value {
+            Val::Num(d) => d.normalize().to_string(),
+            Val::Text(t) => t.clone(),
+            _ => continue,
+        };
+        cells.push(cell.clone());
+        data.strays.push(Stray { cell, text });
+    }
+    cells
 }
 
 /// The numbers of a recognised sheet that landed in no cell of the form, when there are so

@@ -207,6 +207,9 @@ fn row_label_keys(rd: &Reader, blocks: &[usize]) -> HashSet<String> {
 
 pub(crate) use crate::normalize::strip_ordinal;
 
+/// How the key of a 科目 row read without a code starts (the name key follows).
+pub const UNCODED: &str = "?";
+
 /// How well definition column `d` fits a sheet column headed by `texts`: 0 when no leaf key
 /// (or, weaker, no synonym of one) heads it, else more for every header text they share.
 fn column_fit(d: &DefCol, texts: &HashSet<String>) -> u32 {
@@ -860,6 +863,50 @@ fn read_code(rd: &Reader, r: u32, src: CodeSource, state: &mut SplitCodeState) -
     }
 }
 
+/// A 科目 row of a table printed without codes (names indented under their parent): kept
+/// under its name ([`UNCODED`] + name key) with its values; the report gives it the code the
+/// same name has in the workbook's other tables, or reports it.
+fn named_row(
+    rd: &mut Reader,
+    pi: usize,
+    panel: &Panel,
+    r: u32,
+    col_of: &dyn Fn(usize, &str) -> Option<u16>,
+) -> Option<String> {
+    let name_col = panel
+        .columns
+        .iter()
+        .filter(|c| c.kind == ColKind::Name)
+        .find_map(|c| col_of(pi, &c.id))?;
+    let name = rd.sheet.shown(r, name_col).to_string();
+    let key = strip_ordinal(&label_key(&name));
+    let is_word = |k: &str| k.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    if !is_word(&key) || ["栏次", "行次", "小计", "合计", "总计"].contains(&key.as_str())
+    {
+        return None;
+    }
+    let has_number = panel
+        .columns
+        .iter()
+        .filter(|c| c.kind == ColKind::Amount)
+        .filter_map(|c| col_of(pi, &c.id))
+        .any(|c| matches!(rd.sheet.get(r, c), Cell::Number(_)));
+    let row_key = format!("{UNCODED}{key}");
+    if !has_number || rd.data.row(&row_key).is_some() {
+        return None;
+    }
+    rd.data.rows.push(RowData {
+        panel: panel.id.clone(),
+        key: row_key.clone(),
+        kind: RowKind::Coded,
+        code: None,
+        label: Some(name.trim().to_string()),
+        line: None,
+        values: IndexMap::new(),
+    });
+    Some(row_key)
+}
+
 /// A 科目 code and its name in one cell ("2010450 事业运行", "201　一般公共服务支出"): the
 /// 类/款/项 code of three, five or seven digits, then the name.
 fn split_code_name(text: &str) -> Option<(String, String)> {
@@ -967,7 +1014,13 @@ fn read_panel_row(
                         rd.text_key(r, c)
                             .is_some_and(|k| k == total || k == "总计" || k == "合计")
                     });
-                is_total.then(|| "total".to_string())
+                if is_total {
+                    Some("total".to_string())
+                } else if matches!(code_src, CodeSource::None) {
+                    named_row(rd, pi, panel, r, col_of)
+                } else {
+                    None
+                }
             }
         }
     } else if panel.list.is_some() {
