@@ -253,18 +253,24 @@ fn array<'v>(m: &'v Map<String, Value>, key: &str, path: &str) -> Result<&'v [Va
     }
 }
 
+/// A decimal number in the range of real figures ([`crate::normalize::in_input_range`]).
 fn decimal(s: &str) -> Option<Decimal> {
     let t = s.trim();
     Decimal::from_str(t)
         .ok()
         .or_else(|| Decimal::from_scientific(t).ok())
+        .filter(|d| crate::normalize::in_input_range(*d))
 }
 
 /// A logical cell's value from JSON, for a cell of `kind` (inverse of [`value_json`]).
 fn parse_value(kind: ColKind, v: &Value, path: &str) -> Result<Val, ImportError> {
     match (v, kind.is_numeric()) {
         (Value::Null, _) => Ok(Val::Blank),
-        (Value::Bool(b), _) => Ok(Val::Bool(*b)),
+        (Value::Bool(_), true) => bad(
+            path,
+            "应为数字（写成十进制字符串，如 \"526.36\"），实为 true/false",
+        ),
+        (Value::Bool(b), false) => Ok(Val::Bool(*b)),
         (Value::String(s), true) => {
             let t = s.trim();
             if t.is_empty() {
@@ -277,7 +283,7 @@ fn parse_value(kind: ColKind, v: &Value, path: &str) -> Result<Val, ImportError>
                     None => bad(
                         path,
                         format!(
-                            "“{s}”不是数字；金额、比率、分值写成十进制字符串（如 \"526.36\"、比率 \"0.7968\"），没有数据写 \"——\" 或省略，确需保留的文字写成 {{\"text\": \"…\"}}"
+                            "“{s}”不是数字或超出范围（绝对值应在 1e-10 与 1e15 之间）；金额、比率、分值写成十进制字符串（如 \"526.36\"、比率 \"0.7968\"），没有数据写 \"——\" 或省略，确需保留的文字写成 {{\"text\": \"…\"}}"
                         ),
                     ),
                 }
@@ -285,7 +291,10 @@ fn parse_value(kind: ColKind, v: &Value, path: &str) -> Result<Val, ImportError>
         }
         (Value::Number(n), true) => match decimal(&n.to_string()) {
             Some(d) => Ok(Val::Num(d)),
-            None => bad(path, format!("数字 {n} 超出范围")),
+            None => bad(
+                path,
+                format!("数字 {n} 超出范围（绝对值应在 1e-10 与 1e15 之间）"),
+            ),
         },
         (Value::Object(_), true) => {
             let m = object(v, path, &["text"])?;

@@ -199,6 +199,19 @@ fn non_text_invalid(cell: &Cell) -> Amount {
     Amount::Invalid(cell.to_string())
 }
 
+/// The largest magnitude an input number may have (1e15): no amount in 万元, rate, score or
+/// count comes near it, and sums and ratios of such numbers stay far inside `Decimal`'s range,
+/// so no arithmetic on input can overflow.
+const INPUT_MAX: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0);
+/// The smallest non-zero magnitude an input number may have (1e-10): finer is no figure.
+const INPUT_MIN: Decimal = Decimal::from_parts(1, 0, 0, false, 10);
+
+/// Whether a number read from a file or a document is in the range of real figures; one
+/// outside it is refused at its cell, never computed with.
+pub fn in_input_range(d: Decimal) -> bool {
+    d.is_zero() || (d.abs() <= INPUT_MAX && d.abs() >= INPUT_MIN)
+}
+
 /// Reads a money amount from a cell.
 ///
 /// * number cells → `Value`;

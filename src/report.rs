@@ -232,6 +232,29 @@ pub fn check_file(catalog: &Catalog, path: &Path) -> FileReport {
 }
 
 /// Audit many files on every core; reports come back in the order of `paths`.
+/// [`check_file`], with a failure of ours on one file (a panic: a bug) turned into that
+/// file's "could not run" report, so the other files of the batch keep theirs.
+pub fn check_file_guarded(catalog: &Catalog, path: &Path) -> FileReport {
+    let run = std::panic::AssertUnwindSafe(|| check_file(catalog, path));
+    std::panic::catch_unwind(run).unwrap_or_else(|panic| {
+        let detail = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        FileReport {
+            path: path.display().to_string(),
+            forms: vec![],
+            findings: vec![],
+            error: Some(format!(
+                "处理此文件时程序内部出错（{detail}），未能审核；其他文件不受影响。请将此文件反馈给维护者。\n\
+                 Internal error while checking {}: {detail}",
+                path.display()
+            )),
+        }
+    })
+}
+
 pub fn check_files(catalog: &Catalog, paths: &[std::path::PathBuf]) -> Vec<FileReport> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;
@@ -246,7 +269,7 @@ pub fn check_files(catalog: &Catalog, paths: &[std::path::PathBuf]) -> Vec<FileR
             s.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(path) = paths.get(i) else { break };
-                let report = check_file(catalog, path);
+                let report = check_file_guarded(catalog, path);
                 if let Ok(mut slots) = slots.lock() {
                     slots[i] = Some(report);
                 }

@@ -373,3 +373,20 @@ fn no_form_may_refer_to_a_repeatable_one() {
         .to_string();
     assert!(msg.contains("t-02") && msg.contains("可重复"), "{msg}");
 }
+
+/// A form id names the files `export --format csv` writes: one that could reach outside the
+/// folder (`../../x`) is refused when the definition is loaded.
+#[test]
+fn a_form_id_that_could_name_a_path_is_refused() {
+    for bad in ["../../x", "a/b", "final 01", "表01"] {
+        let src = MINIMAL.replace("id = \"t-01\"", &format!("id = \"{bad}\""));
+        let msg = Catalog::from_sources(vec![("t-01.toml".into(), src)])
+            .expect_err(bad)
+            .to_string();
+        assert!(
+            msg.contains("只能由英文字母、数字、- 和 _ 组成"),
+            "{bad}: {msg}"
+        );
+    }
+    assert!(Catalog::from_sources(vec![("t-01.toml".into(), MINIMAL.to_string())]).is_ok());
+}

@@ -266,6 +266,18 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
     if def.id.trim().is_empty() {
         return Err(ctx.err("id", "表的 id 不能为空"));
     }
+    // The id names files (`export --format csv` writes ID.csv): letters, digits, - and _
+    // only, so no id reaches outside the folder it is written to.
+    let safe = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    if def.id.len() > 64 || !def.id.chars().all(safe) {
+        return Err(ctx.err(
+            "id",
+            format!(
+                "表的 id“{}”只能由英文字母、数字、- 和 _ 组成（至多 64 个字符）",
+                def.id
+            ),
+        ));
+    }
     let sheet_name = def
         .sheet_name
         .clone()

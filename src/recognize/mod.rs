@@ -464,6 +464,21 @@ impl Reader<'_> {
         match amount {
             Amount::Blank => Val::Blank,
             Amount::Nothing => Val::Nothing,
+            Amount::Value(d) if !crate::normalize::in_input_range(d) => {
+                self.notice(
+                    Severity::Error,
+                    "value-out-of-range",
+                    r,
+                    c,
+                    format!(
+                        "{} {}（{what}）的数值 {d} 超出合理范围（绝对值应在 1e-10 与 1e15 之间）；\
+                         请核对是否填错或带入了公式错误，本单元格未参与计算",
+                        self.form.table_no,
+                        a1(r, c)
+                    ),
+                );
+                Val::Text(d.to_string())
+            }
             Amount::Value(d) if kind == ColKind::Amount => {
                 Val::Num(in_wan(&mut self.data.stated_unit, d))
             }
