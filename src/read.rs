@@ -509,6 +509,14 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, ReadError> {
             });
         }
     };
+    // A workbook with no sheet to read (its workbook part missing) is no clean workbook.
+    if sheets.is_empty() {
+        return Err(corrupt(
+            path,
+            None,
+            "没有可读取的工作表 / no worksheet to read",
+        ));
+    }
     Ok(Workbook {
         path: p(),
         format,

@@ -816,3 +816,29 @@ fn ods_repeated_value_rows_expand() {
     check_common_cells(&wb);
     assert_same_cells(&read(&inputs().xlsx), &wb);
 }
+
+/// An xlsx whose workbook lists no sheet holds nothing we can read: it cannot be checked,
+/// which is exit 2, not a clean report of nothing.
+#[test]
+fn a_workbook_without_a_sheet_cannot_be_read() {
+    let path = scratch("no-sheet").join("no-sheet.xlsx");
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default();
+    let rels = "http://schemas.openxmlformats.org/package/2006/relationships";
+    let office =
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument";
+    let parts = [
+        ("[Content_Types].xml", "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/></Types>".to_string()),
+        ("_rels/.rels", format!("<Relationships xmlns=\"{rels}\"><Relationship Id=\"rId1\" Type=\"{office}\" Target=\"xl/workbook.xml\"/></Relationships>")),
+        ("xl/workbook.xml", "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheets/></workbook>".to_string()),
+        ("xl/_rels/workbook.xml.rels", format!("<Relationships xmlns=\"{rels}\"/>")),
+    ];
+    for (name, text) in parts {
+        z.start_file(name, opts).unwrap();
+        z.write_all(text.as_bytes()).unwrap();
+    }
+    z.finish().unwrap();
+    let e = expect_err(&path);
+    assert!(matches!(e, ReadError::Corrupt { .. }), "{e:?}");
+    assert!(e.to_string().contains("没有可读取的工作表"), "{e}");
+}
