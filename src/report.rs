@@ -98,9 +98,40 @@ pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &crate::read::Workbook) -> R
             )),
         }
     }
-    // A table whose 科目 names cannot all be given codes is not judged: its sums would miss
-    // the rows left out. Its sheet is kept as it is.
-    let unknown = crate::recognize::resolve_uncoded(&mut forms);
+    set_aside_uncoded(&mut forms, &mut findings);
+    // Values a previous fix kept beside a form are still values outside it.
+    for sheet in &wb.sheets {
+        let Some(base) = crate::fix::kept_values_of(wb, sheet) else {
+            continue;
+        };
+        let form = forms
+            .iter()
+            .find(|(_, d): &&(&crate::form::Form, FormData)| d.sheet.as_deref() == Some(base))
+            .map(|(f, _)| *f);
+        for (r, c, cell) in sheet.cells() {
+            let at = crate::normalize::a1(r, c);
+            findings.push(Finding::new(
+                Severity::Warning,
+                "value-outside-form",
+                form.map_or("", |f| f.id.as_str()),
+                Some(sheet.name.clone()),
+                Some(at.clone()),
+                format!(
+                    "{}!{at} 处有内容“{cell}”：原在{} {at}，表中没有对应的单元格，校正时保留在此；请核对是否填错位置",
+                    sheet.name,
+                    form.map_or(base, |f| f.table_no.as_str())
+                ),
+            ));
+        }
+    }
+    Recognized { forms, findings }
+}
+
+/// Gives 科目 rows printed without codes the codes of their names in the other tables; a table
+/// whose names cannot all be given codes is not judged (its sums would miss the rows left out):
+/// it leaves `forms` with one code-unknown error, its sheet kept as it is.
+fn set_aside_uncoded(forms: &mut Vec<(&crate::form::Form, FormData)>, findings: &mut Vec<Finding>) {
+    let unknown = crate::recognize::resolve_uncoded(forms);
     let mut unjudged: Vec<usize> = unknown.iter().map(|u| u.form).collect();
     unjudged.dedup();
     for &fi in unjudged.iter().rev() {
@@ -131,32 +162,6 @@ pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &crate::read::Workbook) -> R
             ),
         ));
     }
-    // Values a previous fix kept beside a form are still values outside it.
-    for sheet in &wb.sheets {
-        let Some(base) = crate::fix::kept_values_of(wb, sheet) else {
-            continue;
-        };
-        let form = forms
-            .iter()
-            .find(|(_, d): &&(&crate::form::Form, FormData)| d.sheet.as_deref() == Some(base))
-            .map(|(f, _)| *f);
-        for (r, c, cell) in sheet.cells() {
-            let at = crate::normalize::a1(r, c);
-            findings.push(Finding::new(
-                Severity::Warning,
-                "value-outside-form",
-                form.map_or("", |f| f.id.as_str()),
-                Some(sheet.name.clone()),
-                Some(at.clone()),
-                format!(
-                    "{}!{at} 处有内容“{cell}”：原在{} {at}，表中没有对应的单元格，校正时保留在此；请核对是否填错位置",
-                    sheet.name,
-                    form.map_or(base, |f| f.table_no.as_str())
-                ),
-            ));
-        }
-    }
-    Recognized { forms, findings }
 }
 
 /// The one finding for a sheet taken for a form whose numbers could not be placed: which
