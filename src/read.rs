@@ -549,13 +549,18 @@ fn quietly_catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     let result = catch_unwind(AssertUnwindSafe(f));
     IN_PARSER.with(|q| q.set(was));
     result.map_err(|panic| {
-        let msg = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".to_string());
+        let msg = panic_message(panic.as_ref());
         msg.split_whitespace().collect::<Vec<_>>().join(" ")
     })
+}
+
+/// The message a panic was raised with ("unknown panic" when it carries none).
+pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
 }
 
 fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {

@@ -242,11 +242,7 @@ pub fn check_file(catalog: &Catalog, path: &Path) -> FileReport {
 pub fn check_file_guarded(catalog: &Catalog, path: &Path) -> FileReport {
     let run = std::panic::AssertUnwindSafe(|| check_file(catalog, path));
     std::panic::catch_unwind(run).unwrap_or_else(|panic| {
-        let detail = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
+        let detail = crate::read::panic_message(panic.as_ref());
         FileReport {
             path: path.display().to_string(),
             forms: vec![],

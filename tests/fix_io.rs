@@ -5,6 +5,8 @@
 
 #[path = "support/cli.rs"]
 mod cli;
+#[path = "support/export.rs"]
+mod export;
 #[path = "support/grid.rs"]
 mod grid;
 #[path = "support/layout_gen.rs"]
@@ -12,6 +14,7 @@ mod layout_gen;
 
 use cli::run;
 
+use export::logical_cells;
 use fiscalform::calc::{compute, Book, Mode};
 use fiscalform::form::Catalog;
 use fiscalform::normalize::{label_key, parse_amount, parse_rate, Amount};
@@ -339,30 +342,6 @@ fn cases() -> Vec<&'static Case> {
     built.iter().filter_map(|c| c.as_ref().ok()).collect()
 }
 
-/// Logical cells of an exported document: (form id, cell) → value; rows' cells as
-/// `key.col`, grid cells by id.
-fn logical_cells(doc: &Value) -> BTreeMap<(String, String), Value> {
-    let mut m = BTreeMap::new();
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for f in doc["forms"].as_array().unwrap() {
-        // A form a workbook holds several of (附件3 per project) by its place among them.
-        let id = f["id"].as_str().unwrap().to_string();
-        let n = seen.entry(id.clone()).or_default();
-        *n += 1;
-        let id = if *n == 1 { id } else { format!("{id}#{n}") };
-        for r in f["rows"].as_array().unwrap() {
-            let key = r["key"].as_str().unwrap();
-            for (col, v) in r["values"].as_object().unwrap() {
-                m.insert((id.clone(), format!("{key}.{col}")), v.clone());
-            }
-        }
-        for (cid, v) in f["cells"].as_object().unwrap() {
-            m.insert((id.clone(), cid.clone()), v.clone());
-        }
-    }
-    m
-}
-
 /// A value compared as the audit sees it: amounts by decimal value ("526.360" = "526.36").
 fn same_value(a: &Value, b: &Value) -> bool {
     match (a.as_str(), b.as_str()) {
@@ -387,7 +366,10 @@ fn form_field<'a>(doc: &'a Value, id: &str, field: &str) -> &'a Value {
 #[test]
 fn export_of_fix_equals_export_of_the_input_on_every_input_cell() {
     each_case("property", |c| {
-        let (a, b) = (logical_cells(&c.json_x), logical_cells(&c.json_f1));
+        let (a, b) = (
+            logical_cells(&c.json_x, &[]),
+            logical_cells(&c.json_f1, &[]),
+        );
         let mut inputs = 0;
         for (k, v) in &a {
             if c.derived.contains(k) || c.gaps.contains(k.0.split('#').next().unwrap()) {
@@ -1131,7 +1113,7 @@ fn the_json_export_follows_the_documented_schema() {
     let perf = dir("json").join("perf.xlsx");
     fixture("seed001_perf.grid").write_xlsx(&perf);
     let jp = export(&perf, &d.join("perf.json"));
-    let texts = logical_cells(&jp)
+    let texts = logical_cells(&jp, &[])
         .into_values()
         .filter(|v| {
             v.as_str()

@@ -2,15 +2,17 @@
 
 #[path = "support/cli.rs"]
 mod cli;
+#[path = "support/export.rs"]
+mod export;
 #[path = "support/grid.rs"]
 mod grid;
 #[path = "support/lo.rs"]
 mod lo;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use cli::run;
+use export::logical_cells;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
@@ -47,32 +49,6 @@ fn fix(input: &Path, output: &Path) {
     );
 }
 
-/// Logical cells of an exported document: (form id, cell) → value; rows' cells as
-/// `key.col`, free cells by id, plus each form's unit, year and remarks (注, 空表说明).
-fn logical_cells(doc: &Value) -> BTreeMap<(String, String), Value> {
-    let mut m = BTreeMap::new();
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for f in doc["forms"].as_array().unwrap() {
-        let id = f["id"].as_str().unwrap().to_string();
-        let n = seen.entry(id.clone()).or_default();
-        *n += 1;
-        let id = if *n == 1 { id } else { format!("{id}#{n}") };
-        for field in ["unit", "year", "remarks"] {
-            m.insert((id.clone(), field.to_string()), f[field].clone());
-        }
-        for r in f["rows"].as_array().unwrap() {
-            let key = r["key"].as_str().unwrap();
-            for (col, v) in r["values"].as_object().unwrap() {
-                m.insert((id.clone(), format!("{key}.{col}")), v.clone());
-            }
-        }
-        for (cid, v) in f["cells"].as_object().unwrap() {
-            m.insert((id.clone(), cid.clone()), v.clone());
-        }
-    }
-    m
-}
-
 /// Values as the audit sees them: numbers by value ("6.20" is 6.2), texts without the
 /// spaces and line breaks a printed cell wraps at.
 fn same_value(a: &Value, b: &Value) -> bool {
@@ -101,7 +77,10 @@ fn is_zero(v: &Value) -> bool {
 /// The differences between two exports, one line each. Our amount formats print 0 as a blank
 /// cell, so a zero and a blank are the same number.
 fn differences(xlsx: &Value, pdf: &Value) -> Vec<String> {
-    let (a, b) = (logical_cells(xlsx), logical_cells(pdf));
+    let (a, b) = (
+        logical_cells(xlsx, &["unit", "year", "remarks"]),
+        logical_cells(pdf, &["unit", "year", "remarks"]),
+    );
     let mut out = Vec::new();
     let keys: std::collections::BTreeSet<_> = a.keys().chain(b.keys()).collect();
     for k in keys {

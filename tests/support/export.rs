@@ -1,0 +1,33 @@
+//! Test support: the logical cells of a document `fiscalform export` wrote, to compare two
+//! readings of the same forms cell by cell.
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Logical cells of an exported document: (form, cell) → value. Forms by id, a form a
+/// workbook holds several of (附件3 per project) by its place among them (`id`, `id#2`, …);
+/// rows' cells as `key.col`, free cells by id, and each form field named in `fields`
+/// ("unit", "year", "remarks") under its name.
+pub fn logical_cells(doc: &Value, fields: &[&str]) -> BTreeMap<(String, String), Value> {
+    let mut m = BTreeMap::new();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for f in doc["forms"].as_array().unwrap() {
+        let id = f["id"].as_str().unwrap().to_string();
+        let n = seen.entry(id.clone()).or_default();
+        *n += 1;
+        let id = if *n == 1 { id } else { format!("{id}#{n}") };
+        for field in fields {
+            m.insert((id.clone(), field.to_string()), f[*field].clone());
+        }
+        for r in f["rows"].as_array().unwrap() {
+            let key = r["key"].as_str().unwrap();
+            for (col, v) in r["values"].as_object().unwrap() {
+                m.insert((id.clone(), format!("{key}.{col}")), v.clone());
+            }
+        }
+        for (cid, v) in f["cells"].as_object().unwrap() {
+            m.insert((id.clone(), cid.clone()), v.clone());
+        }
+    }
+    m
+}
