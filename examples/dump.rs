@@ -15,7 +15,7 @@ fn main() {
         }
     };
     for s in &wb.sheets {
-        let merges: Vec<String> = s.merges.iter().map(|m| m.to_string()).collect();
+        let merges: Vec<String> = s.merges().iter().map(|m| m.to_string()).collect();
         println!("=== {} {merges:?}", s.name);
         for r in 0..s.height() {
             let row: Vec<String> = (0..s.width())

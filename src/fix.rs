@@ -143,7 +143,7 @@ pub fn load<'c>(catalog: &'c Catalog, path: &Path) -> Result<Content<'c>, String
                 .filter_map(|(r, c, _)| kept_cell(sheet, r, c))
                 .map(|k| KeptCell { merge: None, ..k })
                 .collect(),
-            merges: sheet.merges.clone(),
+            merges: sheet.merges().to_vec(),
         });
     }
     crate::report::locate_pages(&wb, &mut reading);
@@ -215,9 +215,8 @@ fn kept_cell(sheet: &Sheet, r: u32, c: u16) -> Option<KeptCell> {
         return None;
     }
     let merge = sheet
-        .merges
-        .iter()
-        .find(|m| (m.first_row, m.first_col) == (r, c))
+        .merge_at(r, c)
+        .filter(|m| (m.first_row, m.first_col) == (r, c))
         .copied();
     Some(KeptCell {
         cell: a1(r, c),

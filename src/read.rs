@@ -3,9 +3,12 @@
 //! This is the only place that touches calamine. Everything downstream sees [`Workbook`],
 //! [`Sheet`] and [`Cell`]:
 //!
-//! * Positions are absolute: `rows[0][0]` is A1 even when the used range starts at C5.
-//!   Rows are ragged: a row is only as long as its last non-empty cell, and the grid ends at
-//!   the last row holding a value, so a stray value at XFD1048576 costs memory for one row only.
+//! * Positions are absolute: (0, 0) is A1 even when the used range starts at C5. Sheets are
+//!   stored sparsely (each row holds only its non-empty cells; the sheet ends at the last row
+//!   holding a value), so a stray value at XFD1048576 costs one cell, and loops run over what a
+//!   row holds ([`Sheet::row`], [`Sheet::shown_cols`]), never over the sheet's width.
+//! * A zip container (xlsx, ods, docx) is checked before it is parsed (`zip_guard`): bounded
+//!   inflated sizes and ratios, every entry's CRC, a shared-strings count the part can hold.
 //! * Numbers are [`Decimal`]. calamine's `f64` is converted once, here, by rounding to
 //!   15 significant digits (the precision Excel and LibreOffice show and compare with) and
 //!   dropping trailing zeros: 526.36 reads as exactly 526.36, and a cached `SUM` result stored as
@@ -34,6 +37,7 @@ mod document;
 mod docx;
 mod ods_merges;
 mod pdf;
+mod zip_guard;
 
 pub use document::{DocumentProblem, Passage};
 
@@ -113,60 +117,108 @@ impl fmt::Display for Format {
 }
 
 /// One worksheet: its cells at absolute positions and its merged regions.
+///
+/// Stored sparsely: one entry per row up to the last row holding a value, each row holding only
+/// its non-empty cells, so a stray value at XFD1048576 costs one row's index and one cell.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sheet {
     /// The sheet name as shown on its tab.
     pub name: String,
     /// Hidden or "very hidden" in the workbook.
     pub hidden: bool,
-    /// `rows[r][c]` is the cell at Excel row `r + 1`, column `c` (0 = A). Rows are ragged and
-    /// end at their last non-empty cell; use [`Sheet::get`] for bounds-free access.
-    pub rows: Vec<Vec<Cell>>,
+    /// `rows[r]` holds the non-empty cells of Excel row `r + 1`, sorted by column (0 = A).
+    rows: Vec<Vec<(u16, Cell)>>,
+    /// One past the right-most column holding a value.
+    width: u16,
     /// Merged regions, sorted by top-left corner; single-cell "merges" are dropped.
-    pub merges: Vec<Merge>,
+    merges: Vec<Merge>,
+    /// For each stored row, the merges covering it (indices into `merges`), up to a bound on
+    /// the entries; merges past the bound are in `unindexed` and searched one by one.
+    merges_by_row: Vec<Vec<u32>>,
+    unindexed: Vec<u32>,
 }
 
 static EMPTY: Cell = Cell::Empty;
 
+/// How many (row, merge) pairs the merge index holds at most: a real form has a few thousand;
+/// a file claiming millions of tall merges is searched slowly rather than indexed in memory.
+const MERGE_INDEX_LIMIT: usize = 4_000_000;
+
 impl Sheet {
     /// A sheet built from cells at absolute positions (later cells at the same place win) and
-    /// its merged regions: how readers other than calamine's, and tests, make sheets. Keep
-    /// using it rather than the fields, so the storage can change.
+    /// its merged regions: how every reader and the tests make sheets.
     pub fn from_cells(
         name: impl Into<String>,
         cells: impl IntoIterator<Item = (u32, u16, Cell)>,
-        mut merges: Vec<Merge>,
+        merges: Vec<Merge>,
     ) -> Sheet {
-        let mut rows: Vec<Vec<Cell>> = Vec::new();
+        let mut rows: Vec<Vec<(u16, Cell)>> = Vec::new();
         for (r, c, cell) in cells {
-            if cell.is_empty() {
-                continue;
-            }
-            let (r, c) = (r as usize, c as usize);
+            let r = r as usize;
             if rows.len() <= r {
+                if cell.is_empty() {
+                    continue;
+                }
                 rows.resize_with(r + 1, Vec::new);
             }
-            if rows[r].len() <= c {
-                rows[r].resize(c + 1, Cell::Empty);
-            }
-            rows[r][c] = cell;
+            rows[r].push((c, cell));
         }
+        Sheet::from_rows(name.into(), false, rows, merges)
+    }
+
+    /// A sheet from rows of (column, cell) in any order; the last cell given for a place wins
+    /// and empty cells are dropped.
+    fn from_rows(
+        name: String,
+        hidden: bool,
+        mut rows: Vec<Vec<(u16, Cell)>>,
+        mut merges: Vec<Merge>,
+    ) -> Sheet {
+        for row in &mut rows {
+            // Stable sort keeps the order of repeated places: the last one wins.
+            row.sort_by_key(|(c, _)| *c);
+            let mut kept: Vec<(u16, Cell)> = Vec::with_capacity(row.len());
+            for (c, cell) in row.drain(..) {
+                if kept.last().is_some_and(|(k, _)| *k == c) {
+                    kept.pop();
+                }
+                kept.push((c, cell));
+            }
+            kept.retain(|(_, cell)| !cell.is_empty());
+            *row = kept;
+        }
+        while rows.last().is_some_and(Vec::is_empty) {
+            rows.pop();
+        }
+        let width = rows
+            .iter()
+            .filter_map(|r| r.last().map(|(c, _)| c + 1))
+            .max()
+            .unwrap_or(0);
         merges.retain(|m| m.first_row != m.last_row || m.first_col != m.last_col);
         merges.sort();
+        merges.dedup();
+        let (merges_by_row, unindexed) = index_merges(&merges, rows.len());
         Sheet {
-            name: name.into(),
-            hidden: false,
+            name,
+            hidden,
             rows,
+            width,
             merges,
+            merges_by_row,
+            unindexed,
         }
     }
 
-    /// The cell at (row, col), zero-based absolute; [`Cell::Empty`] outside the stored grid.
+    /// The cell at (row, col), zero-based absolute; [`Cell::Empty`] where nothing is stored.
     pub fn get(&self, row: u32, col: u16) -> &Cell {
-        self.rows
-            .get(row as usize)
-            .and_then(|r| r.get(col as usize))
-            .unwrap_or(&EMPTY)
+        let Some(line) = self.rows.get(row as usize) else {
+            return &EMPTY;
+        };
+        match line.binary_search_by_key(&col, |(c, _)| *c) {
+            Ok(i) => &line[i].1,
+            Err(_) => &EMPTY,
+        }
     }
 
     /// Number of rows up to and including the last row holding a value.
@@ -176,12 +228,56 @@ impl Sheet {
 
     /// Number of columns up to and including the right-most column holding a value.
     pub fn width(&self) -> u16 {
-        self.rows.iter().map(Vec::len).max().unwrap_or(0) as u16
+        self.width
+    }
+
+    /// The non-empty cells of row `row`, left to right, with their columns.
+    pub fn row(&self, row: u32) -> impl Iterator<Item = (u16, &Cell)> + '_ {
+        self.rows
+            .get(row as usize)
+            .into_iter()
+            .flatten()
+            .map(|(c, cell)| (*c, cell))
+    }
+
+    /// The columns of row `row` that show something: its non-empty cells and the first column
+    /// of each merged region crossing the row (which shows the region's value). Sorted, unique.
+    pub fn shown_cols(&self, row: u32) -> Vec<u16> {
+        let mut cols: Vec<u16> = self.row(row).map(|(c, _)| c).collect();
+        cols.extend(self.merges_across(row).map(|m| m.first_col));
+        cols.sort_unstable();
+        cols.dedup();
+        cols
+    }
+
+    /// Merged regions, sorted by top-left corner.
+    pub fn merges(&self) -> &[Merge] {
+        &self.merges
+    }
+
+    /// The merged regions crossing row `row`.
+    fn merges_across(&self, row: u32) -> impl Iterator<Item = &Merge> + '_ {
+        let indexed = self.merges_by_row.get(row as usize).into_iter().flatten();
+        let far = (row as usize >= self.merges_by_row.len()).then_some(&self.merges);
+        let far = far
+            .into_iter()
+            .flatten()
+            .filter(move |m| (m.first_row..=m.last_row).contains(&row));
+        let rest = if (row as usize) < self.merges_by_row.len() {
+            self.unindexed.as_slice()
+        } else {
+            &[]
+        };
+        indexed
+            .chain(rest)
+            .map(|&i| &self.merges[i as usize])
+            .filter(move |m| (m.first_row..=m.last_row).contains(&row))
+            .chain(far)
     }
 
     /// The merged region covering (row, col), if any.
     pub fn merge_at(&self, row: u32, col: u16) -> Option<&Merge> {
-        self.merges.iter().find(|m| m.contains(row, col))
+        self.merges_across(row).find(|m| m.contains(row, col))
     }
 
     /// Whether (row, col) lies inside a merged region but is not its top-left cell: a place that
@@ -202,13 +298,41 @@ impl Sheet {
 
     /// All non-empty cells, row by row, with their absolute positions.
     pub fn cells(&self) -> impl Iterator<Item = (u32, u16, &Cell)> + '_ {
-        self.rows.iter().enumerate().flat_map(|(r, row)| {
-            row.iter()
-                .enumerate()
-                .filter(|(_, c)| !c.is_empty())
-                .map(move |(c, cell)| (r as u32, c as u16, cell))
-        })
+        self.rows
+            .iter()
+            .enumerate()
+            .flat_map(|(r, row)| row.iter().map(move |(c, cell)| (r as u32, *c, cell)))
     }
+
+    /// Changes every cell in place (a reader's last conversion).
+    fn map_cells(&mut self, f: impl Fn(&mut Cell)) {
+        self.rows.iter_mut().flatten().for_each(|(_, cell)| f(cell));
+    }
+}
+
+/// For each of the first `height` rows, the merges crossing it; merges that would take the
+/// index past [`MERGE_INDEX_LIMIT`] entries are returned apart.
+fn index_merges(merges: &[Merge], height: usize) -> (Vec<Vec<u32>>, Vec<u32>) {
+    let mut by_row: Vec<Vec<u32>> = vec![Vec::new(); height];
+    let mut unindexed = Vec::new();
+    let mut entries = 0usize;
+    for (i, m) in merges.iter().enumerate() {
+        let first = m.first_row as usize;
+        let last = (m.last_row as usize).min(height.saturating_sub(1));
+        if first >= height {
+            continue;
+        }
+        let span = last - first + 1;
+        if entries + span > MERGE_INDEX_LIMIT {
+            unindexed.push(i as u32);
+            continue;
+        }
+        entries += span;
+        for row in &mut by_row[first..=last] {
+            row.push(i as u32);
+        }
+    }
+    (by_row, unindexed)
 }
 
 /// A merged region, zero-based inclusive absolute bounds.
@@ -634,17 +758,35 @@ fn looks_like_text(b: &[u8]) -> bool {
         .any(|&c| c == 0 || (c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r' | 0x1A)))
 }
 
-/// Decides whether a zip archive is an xlsx/xlsm or an ods workbook from its entry names.
+/// Decides whether a zip archive is an xlsx/xlsm, an ods workbook or a Word document from its
+/// entry names, and checks it is sound before any parser inflates it.
 fn zip_kind(path: &Path, ext: &str) -> Result<Format, ReadError> {
-    let not_a_workbook = |found: String| ReadError::NotAWorkbook {
-        path: path.to_path_buf(),
-        ext: ext.to_string(),
-        found,
-    };
     let mut zip = match zip::ZipArchive::new(open_file(path)?) {
         Ok(z) => z,
         // A truncated download or copy: the zip directory at the end is missing.
         Err(e) => return Err(corrupt(path, None, format!("zip: {e}"))),
+    };
+    let format = zip_format(path, ext, &mut zip)?;
+    zip_guard::inspect(&mut zip).map_err(|detail| match format {
+        Format::Docx => ReadError::Document {
+            path: path.to_path_buf(),
+            problem: DocumentProblem::DocxDamaged { detail },
+        },
+        _ => corrupt(path, None, detail),
+    })?;
+    Ok(format)
+}
+
+/// Which workbook or document a zip archive is, by its entry names.
+fn zip_format(
+    path: &Path,
+    ext: &str,
+    zip: &mut zip::ZipArchive<BufReader<File>>,
+) -> Result<Format, ReadError> {
+    let not_a_workbook = |found: String| ReadError::NotAWorkbook {
+        path: path.to_path_buf(),
+        ext: ext.to_string(),
+        found,
     };
     let names: Vec<String> = zip
         .file_names()
@@ -846,13 +988,13 @@ fn read_ods(path: &Path) -> Result<Vec<Sheet>, ReadError> {
         };
         let mut sheet = grid.into_sheet(name, is_hidden(meta.visible), sheet_merges);
         // ODS stores error results as text: turn Excel error spellings back into errors.
-        for cell in sheet.rows.iter_mut().flatten() {
+        sheet.map_cells(|cell| {
             if let Cell::Text(t) = cell {
                 if is_error_literal(t) {
                     *cell = Cell::Error(std::mem::take(t));
                 }
             }
-        }
+        });
         Ok(sheet)
     })
 }
@@ -907,10 +1049,10 @@ pub(crate) fn merge_from_bounds(r1: u32, c1: u32, r2: u32, c2: u32) -> Option<Me
     })
 }
 
-/// Collects cells at absolute positions into a ragged grid.
+/// Collects cells at absolute positions, row by row, sparsely.
 #[derive(Default)]
 struct Grid {
-    rows: Vec<Vec<Cell>>,
+    rows: Vec<Vec<(u16, Cell)>>,
 }
 
 impl Grid {
@@ -922,25 +1064,16 @@ impl Grid {
                 col as u64 + 1
             ));
         }
-        if cell.is_empty() {
-            if let Some(slot) = self
-                .rows
-                .get_mut(row as usize)
-                .and_then(|r| r.get_mut(col as usize))
-            {
-                *slot = Cell::Empty;
-            }
-            return Ok(());
-        }
-        let (r, c) = (row as usize, col as usize);
+        let r = row as usize;
         if self.rows.len() <= r {
+            if cell.is_empty() {
+                return Ok(());
+            }
             self.rows.resize_with(r + 1, Vec::new);
         }
-        let line = &mut self.rows[r];
-        if line.len() <= c {
-            line.resize(c + 1, Cell::Empty);
-        }
-        line[c] = cell;
+        // An empty cell after a value at the same place clears it (kept until the sheet is
+        // built, where the last cell given for a place wins).
+        self.rows[r].push((col as u16, cell));
         Ok(())
     }
 
@@ -960,24 +1093,8 @@ impl Grid {
         Ok(grid)
     }
 
-    fn into_sheet(mut self, name: &str, hidden: bool, mut merges: Vec<Merge>) -> Sheet {
-        for row in &mut self.rows {
-            while matches!(row.last(), Some(Cell::Empty)) {
-                row.pop();
-            }
-        }
-        while matches!(self.rows.last(), Some(r) if r.is_empty()) {
-            self.rows.pop();
-        }
-        merges.retain(|m| m.first_row != m.last_row || m.first_col != m.last_col);
-        merges.sort();
-        merges.dedup();
-        Sheet {
-            name: name.to_string(),
-            hidden,
-            rows: self.rows,
-            merges,
-        }
+    fn into_sheet(self, name: &str, hidden: bool, merges: Vec<Merge>) -> Sheet {
+        Sheet::from_rows(name.to_string(), hidden, self.rows, merges)
     }
 }
 
@@ -1013,7 +1130,8 @@ fn convert(data: Data) -> Cell {
 fn number(f: f64) -> Cell {
     match decimal_from_f64(f) {
         Some(d) => Cell::Number(d),
-        None => Cell::Error("#NUM!".to_string()),
+        // NaN, infinities and magnitudes beyond any amount: say what the file holds.
+        None => Cell::Text(format!("{f:e}")),
     }
 }
 
@@ -1136,7 +1254,8 @@ mod tests {
         assert_eq!(decimal_from_f64(1e300), None);
         assert_eq!(decimal_from_f64(f64::NAN), None);
         assert_eq!(decimal_from_f64(f64::INFINITY), None);
-        assert_eq!(number(1e300), Cell::Error("#NUM!".into()));
+        assert_eq!(number(1e300), Cell::Text("1e300".into()));
+        assert_eq!(number(f64::NAN), Cell::Text("NaN".into()));
     }
 
     #[test]
@@ -1198,11 +1317,11 @@ mod tests {
         );
         assert_eq!(s.height(), 6);
         assert_eq!(s.width(), 4);
-        assert_eq!(s.rows[4].len(), 3);
-        assert_eq!(s.rows[0].len(), 0);
+        assert_eq!(s.row(4).count(), 1);
+        assert_eq!(s.row(0).count(), 0);
         assert_eq!(s.get(4, 2), &Cell::Text("x".into()));
         assert_eq!(s.get(100, 100), &Cell::Empty);
-        assert_eq!(s.merges.len(), 1, "single-cell merges are dropped");
+        assert_eq!(s.merges().len(), 1, "single-cell merges are dropped");
         assert_eq!(s.merge_at(0, 1).unwrap().to_string(), "A1:C1");
         assert_eq!(s.merge_at(1, 1), None);
         let cells: Vec<_> = s.cells().map(|(r, c, _)| (r, c)).collect();

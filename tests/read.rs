@@ -340,7 +340,7 @@ fn check_common_cells(wb: &Workbook) {
     assert_eq!(s1.height(), 17);
     assert_eq!(s1.width(), 6);
     assert_eq!(
-        s1.merges,
+        s1.merges().to_vec(),
         vec![merge(0, 0, 0, 5), merge(3, 0, 3, 2), merge(3, 3, 3, 5)]
     );
     assert_eq!(s1.merge_at(3, 4), Some(&merge(3, 3, 3, 5)));
@@ -374,7 +374,7 @@ fn check_common_cells(wb: &Workbook) {
     assert_eq!(s2.height(), 14);
     assert_eq!(s2.width(), 6);
     assert_eq!(
-        s2.merges,
+        s2.merges().to_vec(),
         vec![
             merge(4, 2, 4, 3),
             merge(4, 4, 6, 4),
@@ -425,7 +425,7 @@ fn check_common_cells(wb: &Workbook) {
         ]
     );
     assert_eq!(
-        s3.merges,
+        s3.merges().to_vec(),
         vec![merge(0, 0, 0, 2), merge(0, 3, 1, 3), merge(0, 4, 1, 4)]
     );
 
@@ -471,7 +471,7 @@ fn assert_same_cells(a: &Workbook, b: &Workbook) {
     for (sa, sb) in a.sheets.iter().zip(&b.sheets) {
         assert_eq!(sa.name, sb.name);
         assert_eq!(sa.hidden, sb.hidden, "{}", sa.name);
-        assert_eq!(sa.merges, sb.merges, "merges of {}", sa.name);
+        assert_eq!(sa.merges(), sb.merges(), "merges of {}", sa.name);
         assert_eq!(sa.height(), sb.height(), "height of {}", sa.name);
         assert_eq!(sa.width(), sb.width(), "width of {}", sa.name);
         for r in 0..sa.height() {

@@ -210,7 +210,7 @@ fn check_same_book(name: &str) {
         assert_same_cells(expected, got);
         let (top, end) = table_rows(expected);
         let read: Vec<Merge> = got
-            .merges
+            .merges()
             .iter()
             .filter(|m| m.first_row >= top && m.first_row < end)
             .copied()

@@ -225,7 +225,7 @@ fn print_real_disclosure() {
         println!(
             "=== {} {:?}",
             s.name,
-            s.merges.iter().map(|m| m.to_string()).collect::<Vec<_>>()
+            s.merges().iter().map(|m| m.to_string()).collect::<Vec<_>>()
         );
         for r in 0..s.height() {
             let row: Vec<String> = (0..s.width()).map(|c| s.get(r, c).to_string()).collect();

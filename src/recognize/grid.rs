@@ -146,12 +146,12 @@ fn find_label(
     to: u32,
 ) -> Option<(u32, u16, Option<String>)> {
     let bare = strip_parens(key);
-    for r in from..to {
-        for c in 0..rd.sheet.width() {
+    for r in from..to.min(rd.sheet.height()) {
+        for (c, cell) in rd.sheet.row(r) {
             if rd.sheet.is_covered(r, c) {
                 continue;
             }
-            let Cell::Text(t) = rd.sheet.get(r, c) else {
+            let Cell::Text(t) = cell else {
                 continue;
             };
             let k = label_key(t);
@@ -315,19 +315,20 @@ fn locate(
             return None;
         }
         // Beside the label: the nth non-empty cell to its right that is not a label.
-        let mut c = last_col(rd, lr, lc) + 1;
+        let sheet = rd.sheet;
+        let beside = last_col(rd, lr, lc) + 1;
         let mut seen = 0;
-        while c < rd.sheet.width() {
-            if !rd.sheet.get(lr, c).is_empty() {
-                if is_label(rd, lr, c) {
-                    return None;
-                }
-                if seen == lab.nth {
-                    return Some(Found::Cell(lr, c));
-                }
-                seen += 1;
+        for (c, _) in sheet.row(lr).filter(|&(c, _)| c >= beside) {
+            if sheet.is_covered(lr, c) {
+                continue;
             }
-            c = last_col(rd, lr, c) + 1;
+            if is_label(rd, lr, c) {
+                return None;
+            }
+            if seen == lab.nth {
+                return Some(Found::Cell(lr, c));
+            }
+            seen += 1;
         }
         return None;
     }
@@ -381,7 +382,7 @@ fn consume_labels(rd: &mut Reader, rows: &[Vec<GridCellDef>], from: u32, to: u32
         .filter(|k| !k.is_empty())
         .collect();
     for r in from..to.min(rd.sheet.height()) {
-        for c in 0..rd.sheet.width() {
+        for c in rd.sheet.shown_cols(r) {
             if rd
                 .text_key(r, c)
                 .is_some_and(|k| keys.contains(&k) || keys.contains(&strip_parens(&k)))

@@ -85,7 +85,7 @@ pub fn recognize_workbook<'c>(catalog: &'c Catalog, wb: &Workbook) -> Vec<Outcom
 fn skipped(sheet: &Sheet) -> Outcome<'static> {
     Outcome::Skipped {
         sheet: sheet.name.clone(),
-        reason: if sheet.rows.iter().all(|r| r.iter().all(Cell::is_empty)) {
+        reason: if sheet.cells().next().is_none() {
             "空白工作表".into()
         } else {
             "未识别出任何标准表格（标题或表号不符），已跳过".into()
@@ -152,7 +152,7 @@ fn join_sheets(sheets: &[Sheet]) -> (Sheet, Vec<(String, u32)>) {
     for s in sheets {
         parts.push((s.name.clone(), offset));
         cells.extend(s.cells().map(|(r, c, cell)| (r + offset, c, cell.clone())));
-        merges.extend(s.merges.iter().map(|m| crate::read::Merge {
+        merges.extend(s.merges().iter().map(|m| crate::read::Merge {
             first_row: m.first_row + offset,
             last_row: m.last_row + offset,
             ..*m
@@ -350,9 +350,10 @@ pub fn identify<'c>(catalog: &'c Catalog, sheet: &Sheet) -> Option<&'c Form> {
 pub fn identify_why<'c>(catalog: &'c Catalog, sheet: &Sheet) -> Option<(&'c Form, String)> {
     let first = first_filled_row(sheet);
     let top: Vec<(String, u32, u16)> = (first..sheet.height().min(first + 12))
-        .flat_map(|r| (0..sheet.width().min(30)).map(move |c| (r, c)))
-        .filter_map(|(r, c)| {
-            let t = sheet.get(r, c).as_text()?;
+        .flat_map(|r| sheet.row(r).map(move |(c, cell)| (r, c, cell)))
+        .filter(|&(_, c, _)| c < 30)
+        .filter_map(|(r, c, cell)| {
+            let t = cell.as_text()?;
             Some((strip_parens(&label_key(t)), r, c))
         })
         .collect();
@@ -409,22 +410,25 @@ pub(crate) struct Reader<'s> {
 }
 
 impl Reader<'_> {
+    /// Mark the cell at (r, c) as read; inside a merged region, the region's value and
+    /// whatever else its cells hold (only stored cells are visited, so a region over the whole
+    /// sheet costs what the sheet holds).
     pub fn consume(&mut self, r: u32, c: u16) {
-        match self.sheet.merge_at(r, c) {
-            Some(m) => {
-                for rr in m.first_row..=m.last_row {
-                    for cc in m.first_col..=m.last_col {
-                        self.consumed.insert((rr, cc));
-                    }
-                }
-            }
-            None => {
-                self.consumed.insert((r, c));
-            }
+        self.consumed.insert((r, c));
+        let sheet = self.sheet;
+        let Some(m) = sheet.merge_at(r, c) else {
+            return;
+        };
+        self.consumed.insert((m.first_row, m.first_col));
+        for rr in m.first_row..=m.last_row.min(sheet.height().saturating_sub(1)) {
+            let inside = sheet
+                .row(rr)
+                .filter(|&(cc, _)| (m.first_col..=m.last_col).contains(&cc));
+            self.consumed.extend(inside.map(|(cc, _)| (rr, cc)));
         }
     }
     pub fn consume_row(&mut self, r: u32) {
-        for c in 0..self.sheet.width() {
+        for c in self.sheet.shown_cols(r) {
             self.consume(r, c);
         }
     }
@@ -788,8 +792,9 @@ fn read_top(rd: &mut Reader) -> u32 {
         // Past the title, the first row with anything else (a header, a grid row) ends the
         // lines above the table: a page further down repeating them is the table's.
         let mut other = false;
-        for c in 0..rd.sheet.width() {
-            let t = match rd.sheet.get(r, c) {
+        let sheet = rd.sheet;
+        for (c, cell) in sheet.row(r) {
+            let t = match cell {
                 Cell::Text(t) => t.clone(),
                 Cell::Empty => continue,
                 _ => {
@@ -875,11 +880,11 @@ fn in_wan(stated: &mut Option<StatedUnit>, d: Decimal) -> Decimal {
 /// the top of a page the table continues on.
 pub(crate) fn is_page_top_row(rd: &Reader, r: u32) -> bool {
     let mut any = false;
-    for c in 0..rd.sheet.width() {
+    for (c, cell) in rd.sheet.row(r) {
         if rd.sheet.is_covered(r, c) {
             continue;
         }
-        match rd.sheet.get(r, c) {
+        match cell {
             Cell::Empty => {}
             Cell::Text(t) if t.trim().is_empty() => {}
             Cell::Text(t) if top_line(rd.form, rd.vocab, t).is_some() => any = true,
@@ -918,16 +923,19 @@ fn year_only(k: &str) -> Option<String> {
 /// back); anything else left unread anywhere is reported as a stray.
 fn read_rest(rd: &mut Reader, after: u32) {
     for r in after..rd.sheet.height() {
-        let texts: Vec<(u16, String)> = (0..rd.sheet.width())
-            .filter(|&c| !rd.consumed.contains(&(r, c)))
-            .filter_map(|c| match rd.sheet.get(r, c) {
+        let sheet = rd.sheet;
+        let unread = || {
+            sheet
+                .row(r)
+                .filter(|&(c, _)| !rd.consumed.contains(&(r, c)))
+        };
+        let texts: Vec<(u16, String)> = unread()
+            .filter_map(|(c, cell)| match cell {
                 Cell::Text(t) if !t.trim().is_empty() => Some((c, t.trim().to_string())),
                 _ => None,
             })
             .collect();
-        let numbers = (0..rd.sheet.width())
-            .filter(|&c| !rd.consumed.contains(&(r, c)))
-            .any(|c| matches!(rd.sheet.get(r, c), Cell::Number(_)));
+        let numbers = unread().any(|(_, cell)| matches!(cell, Cell::Number(_)));
         if !texts.is_empty() && !numbers {
             let line = texts
                 .iter()

@@ -164,20 +164,26 @@ fn is_column_number_row(keys: &[String]) -> bool {
 }
 
 fn row_keys(rd: &Reader, r: u32) -> Vec<String> {
-    (0..rd.sheet.width())
+    rd.sheet
+        .shown_cols(r)
+        .into_iter()
         .filter(|&c| rd.sheet.merge_at(r, c).is_none_or(|m| m.first_col == c))
         .filter_map(|c| rd.text_key(r, c))
         .collect()
 }
 
 fn row_has_number(rd: &Reader, r: u32) -> bool {
-    (0..rd.sheet.width()).any(|c| matches!(rd.sheet.get(r, c), Cell::Number(_)))
+    rd.sheet
+        .row(r)
+        .any(|(_, cell)| matches!(cell, Cell::Number(_)))
 }
 
 /// Keys of the cells that start in row `r`: a cell merged down from a row above belongs to
 /// that row (a header cell spanning two header rows is not a text of the lower one).
 fn own_keys(rd: &Reader, r: u32) -> Vec<String> {
-    (0..rd.sheet.width())
+    rd.sheet
+        .shown_cols(r)
+        .into_iter()
         .filter(|&c| !rd.sheet.is_covered(r, c))
         .filter_map(|c| rd.text_key(r, c))
         .collect()
@@ -739,7 +745,7 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
     {
         let key = label_key(label);
         for rr in first..end.min(height) {
-            for c in 0..width {
+            for c in rd.sheet.shown_cols(rr) {
                 if rd.text_key(rr, c).is_some_and(|k| k == key) {
                     rd.consume(rr, c);
                 }
@@ -1029,8 +1035,12 @@ fn read_panel_row(
             .iter()
             .filter_map(|c| col_of(pi, &c.id))
             .any(|c| {
-                !rd.consumed.contains(&(r, c))
-                    && rd.sheet.merge_at(r, c).is_none_or(|m| m.first_row == r)
+                let origin = rd
+                    .sheet
+                    .merge_at(r, c)
+                    .map_or((r, c), |m| (m.first_row, m.first_col));
+                origin.0 == r
+                    && !rd.consumed.contains(&origin)
                     && rd.text_key(r, c).is_some_and(|k| k != "……" && k != "…")
             });
         if !has_content {

@@ -402,7 +402,7 @@ impl Rendered {
                     .collect();
                 out.push_str(&format!("{:>3} {}\n", r + 1, cells.join("\t").trim_end()));
             }
-            let merges: Vec<String> = s.merges.iter().map(|m| m.to_string()).collect();
+            let merges: Vec<String> = s.merges().iter().map(|m| m.to_string()).collect();
             out.push_str(&format!("merges: {}\n", merges.join(" ")));
         }
         out
@@ -414,7 +414,7 @@ impl Rendered {
         for s in &self.book.sheets {
             let ws = wb.add_worksheet();
             ws.set_name(&s.name).unwrap();
-            for m in &s.merges {
+            for m in s.merges() {
                 ws.merge_range(
                     m.first_row,
                     m.first_col,
