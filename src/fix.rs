@@ -325,15 +325,16 @@ fn output_origin(form: &Form, data: &FormData, layout: &Layout) -> IndexMap<Stri
         .iter()
         .map(|(k, &(r, c))| (k.clone(), a1(r, c)))
         .collect();
+    // The first sheet row of each logical row: its cells are keyed `row.col`.
+    let mut first_row: HashMap<&str, u32> = HashMap::new();
+    for (k, &(r, _)) in &layout.addr {
+        if let Some((row, _)) = k.rsplit_once('.') {
+            let at = first_row.entry(row).or_insert(r);
+            *at = (*at).min(r);
+        }
+    }
     for row in &data.rows {
-        let prefix = format!("{}.", row.key);
-        let Some(r) = layout
-            .addr
-            .iter()
-            .filter(|(k, _)| k.starts_with(&prefix))
-            .map(|(_, &(r, _))| r)
-            .min()
-        else {
+        let Some(&r) = first_row.get(row.key.as_str()) else {
             continue;
         };
         let col = form
@@ -453,7 +454,8 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
         pages,
     } = content;
     let mut book = Book::new(forms);
-    let placement = place(&book, &compute(&book, Mode::Fix, false));
+    let calc_in = compute(&book, Mode::Fix, false);
+    let placement = place(&book, &calc_in);
     let positions = Positions::new(&placement);
     // Input positions (for 原位置); from here on every logical cell names its output cell.
     let input_at: Vec<(Option<String>, IndexMap<String, String>)> = book
@@ -470,7 +472,12 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
     // Empty 自评得分 cells a 评（扣）分标准 can score are filled (before recomputing, so that
     // 总分 follows), each with its formula.
     let fills = crate::score::check::fill_empty_scores(&mut book);
-    let calc_fix = compute(&book, Mode::Fix, false);
+    // Filled scores change what the rules settle on; otherwise the first computation stands.
+    let calc_fix = if fills.is_empty() {
+        calc_in
+    } else {
+        compute(&book, Mode::Fix, false)
+    };
 
     // Recompute: every derived cell takes the value the rules settle on; note what changed.
     let settled = |c: &CellId| calc_fix.resolved.get(c).cloned().unwrap_or(Val::Blank);

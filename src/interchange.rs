@@ -739,7 +739,7 @@ fn parse_row(
     if !seen.insert(key.clone()) {
         return bad(&format!("{p}.key"), format!("行“{key}”出现两次"));
     }
-    match data.rows.iter_mut().find(|r| r.key == key) {
+    match data.rows.by_key_mut(&key) {
         Some(row) if row.kind == RowKind::Fixed || row.kind == RowKind::Total => {
             if row.panel != panel.id {
                 return bad(

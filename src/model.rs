@@ -3,6 +3,7 @@
 use crate::expr::Val;
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RowKind {
@@ -68,7 +69,7 @@ pub struct FormData {
     pub sheet: Option<String>,
     pub unit: Option<String>,
     pub year: Option<String>,
-    pub rows: Vec<RowData>,
+    pub rows: Rows,
     pub grid: IndexMap<String, Val>,
     /// Statements found under the table (注, 空表说明, other remarks).
     pub remarks: Vec<String>,
@@ -97,10 +98,10 @@ impl FormData {
     }
 
     pub fn row(&self, key: &str) -> Option<&RowData> {
-        self.rows.iter().find(|r| r.key == key)
+        self.rows.by_key(key)
     }
     pub fn row_mut(&mut self, key: &str) -> Option<&mut RowData> {
-        self.rows.iter_mut().find(|r| r.key == key)
+        self.rows.by_key_mut(key)
     }
     /// True when no value cell holds a number other than zero or any text.
     pub fn is_empty(&self) -> bool {
@@ -110,5 +111,132 @@ impl FormData {
             _ => false,
         };
         !self.rows.iter().any(|r| r.values.values().any(busy)) && !self.grid.values().any(busy)
+    }
+}
+
+/// A form's rows in reading order, found by key at once (a department's 公开02表 has thousands
+/// of 科目 rows, and every value cell is looked up by its row's key). Read it as a slice; change
+/// it through its methods, which keep the index, and never change a row's `key` in place
+/// ([`Rows::rekey`] does).
+#[derive(Debug, Clone, Default)]
+pub struct Rows {
+    list: Vec<RowData>,
+    /// Key → position of the first row with that key.
+    at: HashMap<String, usize>,
+}
+
+impl Rows {
+    pub fn push(&mut self, row: RowData) {
+        self.at.entry(row.key.clone()).or_insert(self.list.len());
+        self.list.push(row);
+    }
+
+    /// Removes and returns the row at `index`.
+    pub fn remove(&mut self, index: usize) -> RowData {
+        let row = self.list.remove(index);
+        self.reindex();
+        row
+    }
+
+    /// The first row with `key`.
+    pub fn by_key(&self, key: &str) -> Option<&RowData> {
+        self.at.get(key).map(|&i| &self.list[i])
+    }
+
+    pub fn by_key_mut(&mut self, key: &str) -> Option<&mut RowData> {
+        self.at.get(key).map(|&i| &mut self.list[i])
+    }
+
+    /// Where the first row with `key` is.
+    pub fn position(&self, key: &str) -> Option<usize> {
+        self.at.get(key).copied()
+    }
+
+    /// Gives the first row keyed `from` the key `to`.
+    pub fn rekey(&mut self, from: &str, to: &str) -> Option<&mut RowData> {
+        let i = self.position(from)?;
+        self.list[i].key = to.to_string();
+        self.reindex();
+        Some(&mut self.list[i])
+    }
+
+    /// Keeps only the rows `keep` says yes to.
+    pub fn retain(&mut self, keep: impl FnMut(&RowData) -> bool) {
+        self.list.retain(keep);
+        self.reindex();
+    }
+
+    /// Every row, to change values (not keys: see [`Rows::rekey`]).
+    pub fn iter_mut(&mut self) -> std::slice::IterMut<'_, RowData> {
+        self.list.iter_mut()
+    }
+
+    fn reindex(&mut self) {
+        self.at.clear();
+        for (i, row) in self.list.iter().enumerate() {
+            self.at.entry(row.key.clone()).or_insert(i);
+        }
+    }
+}
+
+impl std::ops::Deref for Rows {
+    type Target = [RowData];
+    fn deref(&self) -> &[RowData] {
+        &self.list
+    }
+}
+
+impl FromIterator<RowData> for Rows {
+    fn from_iter<I: IntoIterator<Item = RowData>>(rows: I) -> Rows {
+        let mut all = Rows::default();
+        rows.into_iter().for_each(|r| all.push(r));
+        all
+    }
+}
+
+impl<'a> IntoIterator for &'a Rows {
+    type Item = &'a RowData;
+    type IntoIter = std::slice::Iter<'a, RowData>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.list.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(key: &str, panel: &str) -> RowData {
+        RowData {
+            panel: panel.into(),
+            key: key.into(),
+            kind: RowKind::Coded,
+            code: Some(key.into()),
+            label: None,
+            line: None,
+            values: IndexMap::new(),
+        }
+    }
+
+    #[test]
+    fn rows_are_found_by_key_after_every_change() {
+        let mut rows: Rows = ["201", "20101", "?工资", "201"]
+            .iter()
+            .map(|k| row(k, "main"))
+            .collect();
+        assert_eq!(rows.position("201"), Some(0), "the first of two alike keys");
+        assert_eq!(rows.by_key("?工资").map(|r| r.key.as_str()), Some("?工资"));
+        rows.rekey("?工资", "30101").unwrap().code = Some("30101".into());
+        assert!(rows.by_key("?工资").is_none());
+        assert_eq!(rows.position("30101"), Some(2));
+        assert_eq!(rows.remove(0).key, "201");
+        assert_eq!(rows.position("201"), Some(2), "the second one now");
+        assert_eq!(rows.position("30101"), Some(1));
+        rows.push(row("other", "side"));
+        rows.retain(|r| r.panel == "side" || r.key != "20101");
+        let keys: Vec<&str> = rows.iter().map(|r| r.key.as_str()).collect();
+        assert_eq!(keys, ["30101", "201", "other"]);
+        assert_eq!(rows.position("other"), Some(2));
+        assert!(rows.by_key("20101").is_none());
     }
 }

@@ -432,7 +432,13 @@ pub fn compute(book: &Book, mode: Mode, template: bool) -> Calc {
     }
     let mut derived = ev.out.into_inner();
     // Keep definition order (rules, then rows) rather than evaluation order.
-    derived.sort_by_cached_key(|k, _| order.iter().position(|o| o == k).unwrap_or(usize::MAX));
+    let rank: HashMap<&CellId, usize> = order
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, c)| (c, i))
+        .collect();
+    derived.sort_by_cached_key(|k, _| rank.get(k).copied().unwrap_or(usize::MAX));
     Calc {
         derived,
         resolved: ev.memo.into_inner(),

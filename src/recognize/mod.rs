@@ -659,8 +659,7 @@ fn pick_code(
 }
 
 fn rekey_row(data: &mut FormData, from: &str, code: &str) {
-    if let Some(row) = data.row_mut(from) {
-        row.key = code.to_string();
+    if let Some(row) = data.rows.rekey(from, code) {
         row.code = Some(code.to_string());
     }
     let prefix = format!("{from}.");
@@ -675,7 +674,7 @@ fn rekey_row(data: &mut FormData, from: &str, code: &str) {
 
 /// Removes a row, keeping its values as strays; the cells they were in.
 fn unplace_row(data: &mut FormData, key: &str) -> Vec<String> {
-    let Some(at) = data.rows.iter().position(|r| r.key == key) else {
+    let Some(at) = data.rows.position(key) else {
         return Vec::new();
     };
     let row = data.rows.remove(at);
