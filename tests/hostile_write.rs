@@ -190,3 +190,79 @@ fn a_new_csv_folder_appears_whole_or_not_at_all() {
     assert!(csv_names(&out).len() >= 5);
     assert!(temporaries(&d.join("a")).is_empty());
 }
+
+// ------------------------------------------------------------------ expression depth
+
+/// The shipped definitions copied into a folder of their own, with `rule` appended to
+/// final-01.toml as one more check.
+fn templates_with(name: &str, expr: &str) -> PathBuf {
+    let d = dir(name);
+    let shipped = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("templates");
+    for e in std::fs::read_dir(&shipped).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), d.join(e.file_name())).unwrap();
+    }
+    let path = d.join("final-01.toml");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str(&format!(
+        "\n[[check]]\nid = \"deep\"\nname = \"很深的规则\"\nexpr = \"{expr}\"\n"
+    ));
+    std::fs::write(&path, text).unwrap();
+    d
+}
+
+/// `fiscalform check SAMPLE --templates DIR`: exit code and standard error.
+fn check_with(templates: &Path) -> (i32, String) {
+    let (code, _, err) = cli::run(&["--templates", s(templates), "check", s(&sample())]);
+    (code, err)
+}
+
+fn assert_refused_as_too_deep(name: &str, expr: &str) {
+    let (code, err) = check_with(&templates_with(name, expr));
+    assert_eq!(code, 2, "{name}: {err}");
+    for said in ["final-01.toml", "final-01", "deep", "嵌套过深", "sum("] {
+        assert!(err.contains(said), "{name}: {said} missing from {err}");
+    }
+}
+
+#[test]
+fn deeply_nested_parentheses_are_refused_with_the_rule_named() {
+    let n = 3000;
+    let expr = format!("{}L27{} == L27", "(".repeat(n), ")".repeat(n));
+    assert_refused_as_too_deep("parens", &expr);
+    // Through functions, minus signs and `not` as well.
+    let expr = format!("{}L27{} == L27", "abs(".repeat(n), ")".repeat(n));
+    assert_refused_as_too_deep("calls", &expr);
+    let expr = format!("{}L27 == L27", "-".repeat(n));
+    assert_refused_as_too_deep("minus", &expr);
+    let expr = format!("{}L27 == L27", "not ".repeat(n));
+    assert_refused_as_too_deep("not", &expr);
+}
+
+#[test]
+fn long_operator_chains_are_refused_not_overflowed() {
+    // 6,000 terms overflowed the binder; 200,000 the dropping of the parsed tree.
+    for (name, n) in [("chain-6000", 6_000), ("chain-200000", 200_000)] {
+        let expr = format!("L27{} == L27", " + L27".repeat(n));
+        assert_refused_as_too_deep(name, &expr);
+    }
+    let expr = format!("L27{} == L27", " * L27".repeat(6_000));
+    assert_refused_as_too_deep("product", &expr);
+    let expr = format!("L27 == L27{}", " and L27 == L27".repeat(6_000));
+    assert_refused_as_too_deep("and", &expr);
+}
+
+#[test]
+fn rules_within_the_limit_still_run() {
+    // 150 parentheses, and a sum of 5,000 terms written as a function's arguments.
+    let n = 150;
+    let expr = format!("{}L27{} == L27", "(".repeat(n), ")".repeat(n));
+    let (code, err) = check_with(&templates_with("within-parens", &expr));
+    assert!(code <= 1, "{err}");
+    let expr = format!("sum(L27{}) == 5000 * L27", ", L27".repeat(4_999));
+    let (code, err) = check_with(&templates_with("within-sum", &expr));
+    assert!(code <= 1, "{err}");
+    let expr = format!("L27{} == 100 * L27", " + L27".repeat(99));
+    let (code, err) = check_with(&templates_with("within-chain", &expr));
+    assert!(code <= 1, "{err}");
+}
