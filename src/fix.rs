@@ -17,7 +17,7 @@ use crate::write::{form_sheets, place, Fill, Mark, Placement, WriteError, WriteO
 use indexmap::IndexMap;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Note, Url, Workbook, Worksheet};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 /// Name of the first sheet fix writes.
@@ -1116,8 +1116,18 @@ fn stray_sheet(
         .set_font_name(FONT)
         .set_font_size(10)
         .set_background_color("#F8C9C4");
-    let at: Vec<(u32, u16)> = cells.iter().filter_map(|k| parse_a1(&k.cell)).collect();
-    let mut merged: Vec<Merge> = Vec::new();
+    // Kept values by row, then column: what a merge covers is found without a scan of all.
+    let mut at: BTreeMap<u32, BTreeSet<u16>> = BTreeMap::new();
+    for (r, c) in cells.iter().filter_map(|k| parse_a1(&k.cell)) {
+        at.entry(r).or_default().insert(c);
+    }
+    let covers_another = |m: &Merge, head: (u32, u16)| {
+        at.range(m.first_row..=m.last_row).any(|(&r, cols)| {
+            cols.range(m.first_col..=m.last_col)
+                .any(|&c| (r, c) != head)
+        })
+    };
+    let mut merged = PlacedMerges::default();
     for k in cells {
         let Some((r, c)) = parse_a1(&k.cell) else {
             continue;
@@ -1126,13 +1136,11 @@ fn stray_sheet(
         // gathered from two places may collide; the values matter, the merges do not).
         if let Some(m) = k.merge.filter(|m| {
             (m.last_row > m.first_row || m.last_col > m.first_col)
-                && !at
-                    .iter()
-                    .any(|&(rr, cc)| (rr, cc) != (r, c) && m.contains(rr, cc))
-                && !merged.iter().any(|o| overlap(o, m))
+                && !covers_another(m, (r, c))
+                && !merged.overlaps(m)
         }) {
             ws.merge_range(m.first_row, m.first_col, m.last_row, m.last_col, "", &fmt)?;
-            merged.push(m);
+            merged.add(m);
         }
         write_cell(&mut ws, r, c, &k.value, &fmt)?;
         let text = notes.get(&k.cell).cloned().unwrap_or_else(|| {
@@ -1148,6 +1156,44 @@ fn stray_sheet(
         )?;
     }
     Ok(ws)
+}
+
+/// Merged regions placed on a sheet, to ask whether a new one would overlap any, without
+/// comparing it with every one: the cells of small regions are kept in a set; the few large
+/// ones (more than [`PlacedMerges::SMALL`] cells) are compared one by one.
+#[derive(Default)]
+struct PlacedMerges {
+    cells: HashSet<(u32, u16)>,
+    all: Vec<Merge>,
+    large: Vec<Merge>,
+}
+
+impl PlacedMerges {
+    const SMALL: u64 = 1024;
+
+    fn area(m: &Merge) -> u64 {
+        (u64::from(m.last_row.saturating_sub(m.first_row)) + 1)
+            * (u64::from(m.last_col.saturating_sub(m.first_col)) + 1)
+    }
+    fn cells_of(m: &Merge) -> impl Iterator<Item = (u32, u16)> + '_ {
+        (m.first_row..=m.last_row)
+            .flat_map(move |r| (m.first_col..=m.last_col).map(move |c| (r, c)))
+    }
+    fn overlaps(&self, m: &Merge) -> bool {
+        if Self::area(m) > Self::SMALL {
+            return self.all.iter().any(|o| overlap(o, m));
+        }
+        Self::cells_of(m).any(|rc| self.cells.contains(&rc))
+            || self.large.iter().any(|o| overlap(o, m))
+    }
+    fn add(&mut self, m: Merge) {
+        if Self::area(&m) > Self::SMALL {
+            self.large.push(m);
+        } else {
+            self.cells.extend(Self::cells_of(&m));
+        }
+        self.all.push(m);
+    }
 }
 
 fn overlap(a: &Merge, b: &Merge) -> bool {

@@ -266,3 +266,141 @@ fn rules_within_the_limit_still_run() {
     let (code, err) = check_with(&templates_with("within-chain", &expr));
     assert!(code <= 1, "{err}");
 }
+
+// ------------------------------------------------------------------ linear import
+
+fn col_name(mut c: u32) -> String {
+    let mut s = String::new();
+    c += 1;
+    while c > 0 {
+        s.insert(0, (b'A' + ((c - 1) % 26) as u8) as char);
+        c = (c - 1) / 26;
+    }
+    s
+}
+
+/// The sample's export with a sheet of `rows` × 100 cells beside the forms, every second row
+/// merged across pairs of columns (`merges` regions, each two cells wide), and `strays`
+/// numbers below 公开01表, each heading a merge two cells wide.
+fn big_export(rows: u32, merges: usize, strays: u32) -> serde_json::Value {
+    let (code, json, err) = cli::run(&["export", s(&sample()), "-o", "-"]);
+    assert_eq!(code, 0, "{err}");
+    let mut doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let mut cells = Vec::new();
+    for r in 0..rows {
+        for c in 0..100 {
+            let cell = format!("{}{}", col_name(c), r + 1);
+            cells.push(if c % 3 == 0 {
+                serde_json::json!({"cell": cell, "text": format!("项目{r}-{c}")})
+            } else {
+                serde_json::json!({"cell": cell, "number": format!("{r}.{c:02}")})
+            });
+        }
+    }
+    let mut regions = Vec::new();
+    'rows: for r in (0..rows).step_by(2) {
+        for c in (0..100).step_by(2) {
+            if regions.len() == merges {
+                break 'rows;
+            }
+            regions.push(serde_json::json!(format!(
+                "{}{}:{}{}",
+                col_name(c),
+                r + 1,
+                col_name(c + 1),
+                r + 1
+            )));
+        }
+    }
+    assert_eq!(regions.len(), merges, "enough rows for the merges");
+    doc["other_sheets"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"name": "附表", "cells": cells, "merges": regions}));
+    let form = &mut doc["forms"][0];
+    let kept = form["strays"].as_array_mut().unwrap();
+    for r in 0..strays {
+        let row = 1000 + r;
+        kept.push(serde_json::json!({
+            "cell": format!("Z{row}"),
+            "number": format!("{r}"),
+            "merge": format!("Z{row}:AA{row}"),
+        }));
+    }
+    doc
+}
+
+#[test]
+fn a_large_import_is_linear_and_keeps_every_cell() {
+    // 200,000 cells, 20,000 merges and 20,000 merged strays: a search through the cells read
+    // so far for each new one took minutes here; linear, it is about a second.
+    let d = dir("big-import");
+    let doc = big_export(2_000, 20_000, 20_000);
+    let input = d.join("big.json");
+    std::fs::write(&input, serde_json::to_string(&doc).unwrap()).unwrap();
+    let out = d.join("big.xlsx");
+    let (code, _, err) = cli::run(&["import", s(&input), "-o", s(&out)]);
+    assert!(code <= 1, "{err}");
+    // Every cell and merge of the extra sheet, and every stray, is in the workbook written.
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
+    let range = wb.worksheet_range("附表").unwrap();
+    assert_eq!(range.used_cells().count(), 200_000);
+    assert_eq!(
+        range.get_value((1999, 98)),
+        Some(&calamine::Data::Float(1999.98))
+    );
+    assert_eq!(
+        range.get_value((1999, 99)),
+        Some(&calamine::Data::String("项目1999-99".into()))
+    );
+    assert_eq!(wb.merge_cells_by_sheet_name("附表").unwrap().len(), 20_000);
+    let kept = wb
+        .sheet_names()
+        .into_iter()
+        .find(|n| n.contains("表外"))
+        .expect("the strays' sheet");
+    let range = wb.worksheet_range(&kept).unwrap();
+    assert_eq!(
+        range.used_cells().count(),
+        doc["forms"][0]["strays"].as_array().unwrap().len()
+    );
+    assert_eq!(wb.merge_cells_by_sheet_name(&kept).unwrap().len(), 20_000);
+}
+
+#[test]
+fn overlapping_merges_are_refused_naming_both() {
+    let d = dir("overlap");
+    let mut doc = big_export(4, 0, 0);
+    let sheet = doc["other_sheets"]
+        .as_array_mut()
+        .unwrap()
+        .last_mut()
+        .unwrap();
+    sheet["merges"] = serde_json::json!(["A1:B1", "D1:E3", "A3:B3", "C2:D2"]);
+    let input = d.join("overlap.json");
+    std::fs::write(&input, serde_json::to_string(&doc).unwrap()).unwrap();
+    let out = d.join("overlap.xlsx");
+    let (code, _, err) = cli::run(&["import", s(&input), "-o", s(&out)]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("C2:D2") && err.contains("D1:E3") && err.contains("重叠"),
+        "{err}"
+    );
+    assert!(err.contains(".merges[3]"), "{err}");
+    assert!(!out.exists());
+    // Among the strays of a form as well.
+    let mut doc = big_export(4, 0, 2);
+    let strays = doc["forms"][0]["strays"].as_array_mut().unwrap();
+    let n = strays.len();
+    strays[n - 1]["cell"] = "Y1000".into();
+    strays[n - 1]["merge"] = "Y1000:Z1000".into();
+    std::fs::write(&input, serde_json::to_string(&doc).unwrap()).unwrap();
+    let (code, _, err) = cli::run(&["import", s(&input), "-o", s(&out)]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("Y1000:Z1000") && err.contains("Z1000:AA1000"),
+        "{err}"
+    );
+    assert!(!out.exists());
+}
