@@ -11,7 +11,7 @@ use crate::form::{Catalog, ColKind, Form, Severity};
 use crate::layout::{a1, Content as Placed, Layout};
 use crate::model::{FormData, RowKind};
 use crate::normalize::{label_key, parse_a1};
-use crate::read::{read_workbook, Cell, Merge, Sheet};
+use crate::read::{Cell, Merge, Sheet};
 use crate::report::recognize_book;
 use crate::write::{form_sheets, place, Fill, Mark, Placement, WriteError, WriteOptions};
 use indexmap::IndexMap;
@@ -66,7 +66,7 @@ pub struct Content<'c> {
 
 /// Read and recognise a workbook, keeping what no form holds.
 pub fn load<'c>(catalog: &'c Catalog, path: &Path) -> Result<Content<'c>, String> {
-    let wb = read_workbook(path).map_err(|e| e.to_string())?;
+    let (wb, renamed) = crate::sheet_names::read(path)?;
     let rec = recognize_book(catalog, &wb);
     // A form's sheet and the sheets its table continues on.
     let form_sheet_names: HashSet<String> = rec
@@ -88,6 +88,7 @@ pub fn load<'c>(catalog: &'c Catalog, path: &Path) -> Result<Content<'c>, String
         })
         .collect();
     let mut reading = rec.findings;
+    reading.extend(crate::sheet_names::findings(&wb, &renamed));
     let mut others = Vec::new();
     for sheet in &wb.sheets {
         if form_sheet_names.contains(&sheet.name) {
@@ -878,6 +879,7 @@ fn builtin_rule_name(rule: &str) -> Option<&'static str> {
         "duplicate-code" => "同一科目代码只出现一次",
         "duplicate-form" => "同一张表只出现一次",
         "sheet-skipped" => "工作表未识别",
+        "duplicate-sheet-name" => "工作表名称不可重复",
         "cross-table-skipped" => "表间审核未能进行",
         "indicator-score" => "自评得分按评（扣）分标准计算",
         "rule-full-points" => "评（扣）分标准的满分等于分值",

@@ -404,3 +404,149 @@ fn overlapping_merges_are_refused_naming_both() {
     );
     assert!(!out.exists());
 }
+
+// ------------------------------------------------------------------ duplicate sheet names
+
+/// The sample with one more sheet per name in `extra` (each holding `第N份说明` in A1),
+/// listed in xl/workbook.xml as a hand edit could: Excel itself refuses names twice.
+fn with_extra_sheets(path: &Path, extra: &[&str]) {
+    use std::io::{Read, Write};
+    let mut zin = zip::ZipArchive::new(std::fs::File::open(sample()).unwrap()).unwrap();
+    let mut zout = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let options = zip::write::SimpleFileOptions::default();
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut text = Vec::new();
+        f.read_to_end(&mut text).unwrap();
+        let each = |f: &dyn Fn(usize, &str) -> String| -> String {
+            extra.iter().enumerate().map(|(i, n)| f(i, n)).collect()
+        };
+        let text = match name.as_str() {
+            "xl/workbook.xml" => String::from_utf8(text).unwrap().replace(
+                "</sheets>",
+                &(each(&|i, n| {
+                    format!(r#"<sheet name="{n}" sheetId="{}" r:id="rIdX{i}"/>"#, 100 + i)
+                }) + "</sheets>"),
+            ),
+            "xl/_rels/workbook.xml.rels" => String::from_utf8(text).unwrap().replace(
+                "</Relationships>",
+                &(each(&|i, _| {
+                    format!(
+                        r#"<Relationship Id="rIdX{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/extra{i}.xml"/>"#
+                    )
+                }) + "</Relationships>"),
+            ),
+            "[Content_Types].xml" => String::from_utf8(text).unwrap().replace(
+                "</Types>",
+                &(each(&|i, _| {
+                    format!(
+                        r#"<Override PartName="/xl/worksheets/extra{i}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#
+                    )
+                }) + "</Types>"),
+            ),
+            _ => {
+                zout.start_file(name, options).unwrap();
+                zout.write_all(&text).unwrap();
+                continue;
+            }
+        };
+        zout.start_file(name, options).unwrap();
+        zout.write_all(text.as_bytes()).unwrap();
+    }
+    for i in 0..extra.len() {
+        zout.start_file(format!("xl/worksheets/extra{i}.xml"), options)
+            .unwrap();
+        write!(
+            zout,
+            r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>第{}份说明</t></is></c></row></sheetData></worksheet>"#,
+            i + 1
+        )
+        .unwrap();
+    }
+    zout.finish().unwrap();
+}
+
+/// Sheet names of a written workbook and the text of every cell, by sheet.
+fn sheets_of(path: &Path) -> Vec<(String, Vec<String>)> {
+    use calamine::Reader;
+    let mut wb = calamine::open_workbook_auto(path).unwrap();
+    wb.sheet_names()
+        .into_iter()
+        .map(|n| {
+            let range = wb.worksheet_range(&n).unwrap();
+            let texts = range.used_cells().map(|(_, _, v)| v.to_string()).collect();
+            (n, texts)
+        })
+        .collect()
+}
+
+#[test]
+fn fix_keeps_both_sheets_of_one_name_and_says_it_renamed_one() {
+    let d = dir("duplicate-sheets");
+    let long = "一二三四五六七八九十".repeat(3) + "长";
+    assert_eq!(long.chars().count(), 31);
+    for (case, extra, expected) in [
+        (
+            "two-others",
+            vec!["说明", "说明"],
+            vec!["说明".to_string(), "说明 (2)".to_string()],
+        ),
+        (
+            "beside-a-form",
+            vec!["公开09表"],
+            vec!["公开09表 (2)".to_string()],
+        ),
+        (
+            "long",
+            vec![long.as_str(), long.as_str()],
+            vec![
+                long.clone(),
+                "一二三四五六七八九十".repeat(2) + "一二三四五六七 (2)",
+            ],
+        ),
+    ] {
+        let input = d.join(format!("{case}.xlsx"));
+        with_extra_sheets(&input, &extra);
+        let out = d.join(format!("{case}-已校正.xlsx"));
+        let (code, _, err) = cli::run(&["fix", s(&input), "-o", s(&out)]);
+        assert!(code <= 1, "{case}: {err}");
+        let sheets = sheets_of(&out);
+        let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
+        let start = names.len() - expected.len();
+        assert_eq!(names[start..], expected, "{case}: {names:?}");
+        // Every sheet's content, none read twice.
+        for (i, name) in expected.iter().enumerate() {
+            let texts = &sheets[start + i].1;
+            assert_eq!(texts, &[format!("第{}份说明", i + 1)], "{case}: {name}");
+        }
+        // The audit says which sheet was renamed to what.
+        let audit = sheets[0].1.join("\n");
+        let renamed = expected.last().unwrap();
+        assert!(
+            audit.contains("同名") && audit.contains(&format!("已改名为“{renamed}”")),
+            "{case}: {audit}"
+        );
+        assert!(renamed.chars().count() <= 31);
+    }
+}
+
+#[test]
+fn check_reads_both_sheets_of_one_name_too() {
+    let d = dir("duplicate-check");
+    let input = d.join("two.xlsx");
+    with_extra_sheets(&input, &["公开09表", "公开09表"]);
+    let (_, report) = cli::check_json(&input);
+    let findings = cli::findings(&report);
+    let renamed: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["rule"] == "duplicate-sheet-name")
+        .map(|f| f["sheet"].as_str().unwrap())
+        .collect();
+    assert_eq!(renamed, ["公开09表 (2)", "公开09表 (3)"], "{report:#}");
+    // The renamed sheets hold notes, not a second 公开09表: no duplicate-form.
+    assert!(
+        !findings.iter().any(|f| f["rule"] == "duplicate-form"),
+        "{report:#}"
+    );
+}
