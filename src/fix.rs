@@ -13,7 +13,10 @@ use crate::model::{FormData, RowKind};
 use crate::normalize::{label_key, parse_a1};
 use crate::read::{Cell, Merge, Sheet};
 use crate::report::recognize_book;
-use crate::write::{form_sheets, place, Fill, Mark, Placement, WriteError, WriteOptions};
+use crate::write::{
+    clip, cut_text, form_sheets, place, Fill, Mark, Placement, WriteError, WriteOptions,
+    MAX_CELL_TEXT, MAX_NOTE_TEXT,
+};
 use indexmap::IndexMap;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Note, Url, Workbook, Worksheet};
@@ -157,6 +160,123 @@ pub fn load<'c>(catalog: &'c Catalog, path: &Path) -> Result<Content<'c>, String
         reading,
         pages,
     })
+}
+
+/// Rule of a text too long for a cell of Excel.
+const TEXT_CUT: &str = "text-too-long";
+
+/// Cut every input text longer than a cell of Excel holds (32,767 characters: the writer
+/// refuses more), each with an error finding at its cell saying how much was kept and that
+/// the whole text is still in the input. A clerk gets the workbook with everything else in
+/// it, and knows exactly which cell to shorten or split, rather than no workbook and a bare
+/// "string too long".
+fn cut_long_texts(
+    forms: &mut [(&Form, FormData)],
+    strays: &mut [Vec<KeptCell>],
+    others: &mut [OtherSheet],
+) -> Vec<Finding> {
+    let mut found = Vec::new();
+    let mut cut = |text: &mut String,
+                   form: &str,
+                   sheet: Option<&str>,
+                   cell: Option<&str>,
+                   what: String| {
+        let Some((short, kept)) = cut_text(text, MAX_CELL_TEXT) else {
+            return;
+        };
+        let total = text.chars().count();
+        found.push(Finding::new(
+            Severity::Error,
+            TEXT_CUT,
+            form,
+            sheet.map(str::to_string),
+            cell.map(str::to_string),
+            format!(
+                "{what}的文字有 {total} 个字符，超过 Excel 一个单元格最多 {MAX_CELL_TEXT} 个字符的上限：写出的工作簿中只保留前 {kept} 个字符（末尾注明“{}”），其余 {} 个字符未写入，全文仍在原文件中；请把这段文字拆到几个单元格或移到附件中",
+                crate::write::CUT_MARK,
+                total - kept
+            ),
+        ));
+        *text = short;
+    };
+    for ((form, data), kept) in forms.iter_mut().zip(strays.iter_mut()) {
+        let sheet = data.sheet.clone();
+        let at = |cell: Option<&String>, logical: &str| match (&sheet, cell) {
+            (Some(s), Some(c)) => format!("{s}!{c}"),
+            _ => format!("{}“{logical}”", form.table_no),
+        };
+        for row in &mut data.rows {
+            for (col, v) in row.values.iter_mut() {
+                if let Val::Text(t) = v {
+                    let key = format!("{}.{col}", row.key);
+                    let cell = data.origin.get(&key);
+                    cut(
+                        t,
+                        &form.id,
+                        sheet.as_deref(),
+                        cell.map(String::as_str),
+                        at(cell, &key),
+                    );
+                }
+            }
+            if let Some(label) = &mut row.label {
+                cut(
+                    label,
+                    &form.id,
+                    sheet.as_deref(),
+                    None,
+                    format!("{}行“{}”的名称", form.table_no, row.key),
+                );
+            }
+        }
+        for (id, v) in data.grid.iter_mut() {
+            if let Val::Text(t) = v {
+                let cell = data.origin.get(id);
+                cut(
+                    t,
+                    &form.id,
+                    sheet.as_deref(),
+                    cell.map(String::as_str),
+                    at(cell, id),
+                );
+            }
+        }
+        for (i, r) in data.remarks.iter_mut().enumerate() {
+            cut(
+                r,
+                &form.id,
+                sheet.as_deref(),
+                None,
+                format!("{}第 {} 条说明", form.table_no, i + 1),
+            );
+        }
+        for (field, v) in [("单位", &mut data.unit), ("年度", &mut data.year)] {
+            if let Some(t) = v {
+                cut(
+                    t,
+                    &form.id,
+                    sheet.as_deref(),
+                    None,
+                    format!("{}的{field}", form.table_no),
+                );
+            }
+        }
+        for k in kept.iter_mut() {
+            if let Cell::Text(t) | Cell::Error(t) = &mut k.value {
+                let place = format!("{}!{}", sheet.as_deref().unwrap_or(""), k.cell);
+                cut(t, &form.id, sheet.as_deref(), Some(&k.cell), place);
+            }
+        }
+    }
+    for o in others.iter_mut() {
+        for k in o.cells.iter_mut() {
+            if let Cell::Text(t) | Cell::Error(t) = &mut k.value {
+                let place = format!("{}!{}", o.name, k.cell);
+                cut(t, "", Some(&o.name), Some(&k.cell), place);
+            }
+        }
+    }
+    found
 }
 
 /// A value read outside a form, to be kept beside it: from the form's sheet (`C5`), or from a
@@ -448,12 +568,13 @@ impl Positions {
 pub fn fix(content: Content) -> Result<Fixed, WriteError> {
     let Content {
         source,
-        forms,
-        strays,
-        others,
-        reading,
+        mut forms,
+        mut strays,
+        mut others,
+        mut reading,
         pages,
     } = content;
+    reading.extend(cut_long_texts(&mut forms, &mut strays, &mut others));
     let mut book = Book::new(forms);
     let placement = place(&book, &compute(&book, Mode::Fix, false));
     let positions = Positions::new(&placement);
@@ -630,10 +751,19 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
                 if let Some(id) = positions.resolve(&placement, fi, out) {
                     add_mark(&mut marks, id, &f.message, Fill::Conflict, f.severity);
                 }
-            } else if f.rule == "value-outside-form" {
+            } else if f.rule == "value-outside-form"
+                || (f.rule == TEXT_CUT
+                    && strays[fi].iter().any(|k| Some(&k.cell) == f.cell.as_ref()))
+            {
                 if let (Some(name), Some(c)) = (&stray_names[fi], &f.cell) {
                     at = Some((name.clone(), c.clone()));
-                    stray_marks[fi].insert(c.clone(), f.message.clone());
+                    stray_marks[fi]
+                        .entry(c.clone())
+                        .and_modify(|m| {
+                            m.push('\n');
+                            m.push_str(&f.message);
+                        })
+                        .or_insert_with(|| f.message.clone());
                     status = Status::Open(kept_beside(name));
                 }
             } else {
@@ -648,7 +778,8 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
             }
         } else if let Some(sheet) = &f.sheet {
             if let Some(oi) = others.iter().position(|o| &o.name == sheet) {
-                at = Some((other_names[oi].clone(), "A1".into()));
+                let cell = f.cell.clone().unwrap_or_else(|| "A1".into());
+                at = Some((other_names[oi].clone(), cell));
                 // A sheet merely not a form is settled by the copy; a form that could not be
                 // judged (values-not-placed, code-unknown) is still for a person.
                 if f.severity == "info" {
@@ -880,6 +1011,7 @@ fn builtin_rule_name(rule: &str) -> Option<&'static str> {
         "duplicate-form" => "同一张表只出现一次",
         "sheet-skipped" => "工作表未识别",
         "duplicate-sheet-name" => "工作表名称不可重复",
+        TEXT_CUT => "单元格文字不超过 32767 个字符",
         "cross-table-skipped" => "表间审核未能进行",
         "indicator-score" => "自评得分按评（扣）分标准计算",
         "rule-full-points" => "评（扣）分标准的满分等于分值",
@@ -1022,10 +1154,9 @@ fn audit_sheet(
             Status::Resolved(s) | Status::Open(s) => s.as_str(),
         };
         let texts = [form.as_str(), &place, &l.rule, &l.message, status];
-        for (c, t) in [(4, &l.rule), (5, &l.message)] {
-            ws.write_string_with_format(r, c, t, &cell)?;
+        for (c, t) in [(4, l.rule.as_str()), (5, &l.message), (6, status)] {
+            ws.write_string_with_format(r, c, clip(t, MAX_CELL_TEXT), &cell)?;
         }
-        ws.write_string_with_format(r, 6, status, &cell)?;
         // Wrapped text needs its height set: readers do not grow rows on opening.
         let needed = texts
             .iter()
@@ -1033,7 +1164,8 @@ fn audit_sheet(
             .map(|(t, w)| wrapped_lines(t, *w))
             .max()
             .unwrap_or(1);
-        ws.set_row_height(r, 13.5 * needed as f64 + 1.5)?;
+        // Excel's tallest row is 409 points.
+        ws.set_row_height(r, (13.5 * needed as f64 + 1.5).min(409.0))?;
     }
     let last = AUDIT_HEADER_ROW + lines.len() as u32;
     ws.autofilter(AUDIT_HEADER_ROW, 0, last, AUDIT_HEADER.len() as u16 - 1)?;
@@ -1093,14 +1225,14 @@ fn write_cell(
             ws.write_number_with_format(r, c, d.to_f64().unwrap_or(0.0), fmt)?;
         }
         Cell::Text(t) => {
-            ws.write_string_with_format(r, c, t, fmt)?;
+            ws.write_string_with_format(r, c, clip(t, MAX_CELL_TEXT), fmt)?;
         }
         Cell::Bool(b) => {
             ws.write_boolean_with_format(r, c, *b, fmt)?;
         }
         // No error values in the writer: keep the spelling as text.
         Cell::Error(e) => {
-            ws.write_string_with_format(r, c, e, fmt)?;
+            ws.write_string_with_format(r, c, clip(e, MAX_CELL_TEXT), fmt)?;
         }
     }
     Ok(())
@@ -1151,7 +1283,7 @@ fn stray_sheet(
         ws.insert_note(
             r,
             c,
-            &Note::new(text)
+            &Note::new(clip(&text, MAX_NOTE_TEXT))
                 .set_author("fiscalform")
                 .set_width(300)
                 .set_height(90),
@@ -1227,7 +1359,7 @@ fn copy_sheet(name: &str, sheet: &OtherSheet) -> Result<Worksheet, WriteError> {
                 m.first_col,
                 m.last_row,
                 m.last_col,
-                &text,
+                &clip(&text, MAX_CELL_TEXT),
                 &fmt,
             )?;
         }

@@ -59,6 +59,44 @@ impl From<XlsxError> for WriteError {
     }
 }
 
+/// The most characters Excel holds in one cell, counted as Excel counts them (UTF-16 units).
+pub const MAX_CELL_TEXT: usize = 32_767;
+/// The most a note holds (rust_xlsxwriter keeps 54 units for its own markup).
+pub const MAX_NOTE_TEXT: usize = MAX_CELL_TEXT - 54;
+/// What ends a text cut to fit a cell, so that whoever reads the cell sees it is not whole.
+pub const CUT_MARK: &str = "…（超长，已截断）";
+
+/// `text` cut to at most `max` UTF-16 units, ending with [`CUT_MARK`], with the number of
+/// characters of `text` kept; `None` when it fits as it is.
+pub fn cut_text(text: &str, max: usize) -> Option<(String, usize)> {
+    if text.encode_utf16().count() <= max {
+        return None;
+    }
+    let room = max.saturating_sub(CUT_MARK.encode_utf16().count());
+    let mut used = 0;
+    let mut kept = 0;
+    let mut out = String::new();
+    for ch in text.chars() {
+        used += ch.len_utf16();
+        if used > room {
+            break;
+        }
+        out.push(ch);
+        kept += 1;
+    }
+    out.push_str(CUT_MARK);
+    Some((out, kept))
+}
+
+/// A text of ours (a message, a note) that fits `max`: cut, visibly, where it would not. An
+/// input text is cut before writing, by `fix`, which reports it at its cell.
+pub fn clip(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match cut_text(text, max) {
+        Some((cut, _)) => cut.into(),
+        None => text.into(),
+    }
+}
+
 /// How a marked cell is filled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Fill {
@@ -384,7 +422,7 @@ fn write_sheet(
                 ws.write_blank(p.row, p.col, &fmt)?;
             }
             Content::Text(t) => {
-                ws.write_string_with_format(p.row, p.col, t, &fmt)?;
+                ws.write_string_with_format(p.row, p.col, clip(t, MAX_CELL_TEXT), &fmt)?;
             }
             Content::Number(n) => {
                 ws.write_number_with_format(p.row, p.col, f64::from(*n), &fmt)?;
@@ -392,7 +430,7 @@ fn write_sheet(
             Content::Cell(id) => {
                 write_value(ws, book, calc, placement, fi, id, p.row, p.col, &fmt, opts)?;
                 if let Some(m) = opts.marks.get(id) {
-                    let note = Note::new(&m.note)
+                    let note = Note::new(clip(&m.note, MAX_NOTE_TEXT))
                         .set_author("fiscalform")
                         .set_width(300)
                         .set_height(90);
@@ -552,7 +590,7 @@ fn write_plain(
             ws.write_number_with_format(row, col, d.to_f64().unwrap_or(0.0), fmt)?;
         }
         Val::Text(t) => {
-            ws.write_string_with_format(row, col, t, fmt)?;
+            ws.write_string_with_format(row, col, clip(t, MAX_CELL_TEXT), fmt)?;
         }
         Val::Nothing => {
             ws.write_string_with_format(row, col, "——", fmt)?;

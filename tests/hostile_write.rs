@@ -410,6 +410,13 @@ fn overlapping_merges_are_refused_naming_both() {
 /// The sample with one more sheet per name in `extra` (each holding `第N份说明` in A1),
 /// listed in xl/workbook.xml as a hand edit could: Excel itself refuses names twice.
 fn with_extra_sheets(path: &Path, extra: &[&str]) {
+    let texts: Vec<String> = (1..=extra.len()).map(|i| format!("第{i}份说明")).collect();
+    with_sheets_holding(path, extra, &texts);
+}
+
+/// The sample with one more sheet per name in `extra`, holding the text of the same place in
+/// `texts` in A1 (written as the file's own XML: a writer would refuse a text too long).
+fn with_sheets_holding(path: &Path, extra: &[&str], texts: &[String]) {
     use std::io::{Read, Write};
     let mut zin = zip::ZipArchive::new(std::fs::File::open(sample()).unwrap()).unwrap();
     let mut zout = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
@@ -454,13 +461,12 @@ fn with_extra_sheets(path: &Path, extra: &[&str]) {
         zout.start_file(name, options).unwrap();
         zout.write_all(text.as_bytes()).unwrap();
     }
-    for i in 0..extra.len() {
+    for (i, text) in texts.iter().enumerate() {
         zout.start_file(format!("xl/worksheets/extra{i}.xml"), options)
             .unwrap();
         write!(
             zout,
-            r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>第{}份说明</t></is></c></row></sheetData></worksheet>"#,
-            i + 1
+            r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>{text}</t></is></c></row></sheetData></worksheet>"#
         )
         .unwrap();
     }
@@ -549,4 +555,81 @@ fn check_reads_both_sheets_of_one_name_too() {
         !findings.iter().any(|f| f["rule"] == "duplicate-form"),
         "{report:#}"
     );
+}
+
+// ------------------------------------------------------------------ texts beyond a cell
+
+/// A text of `n` characters that says where it ends.
+fn long_text(n: usize) -> String {
+    let mut t = "说明文字".repeat(n / 4);
+    t.truncate(t.len() - "说明文字".len());
+    t.push_str("结尾四字");
+    assert_eq!(t.chars().count(), n);
+    t
+}
+
+fn audit_lines(path: &Path) -> Vec<String> {
+    sheets_of(path).remove(0).1
+}
+
+#[test]
+fn a_text_beyond_excels_limit_is_cut_at_its_cell_and_reported() {
+    let d = dir("long-text");
+    // From a workbook: a sheet beside the forms holding 40,000 characters in A1.
+    let input = d.join("long.xlsx");
+    with_sheets_holding(&input, &["附注"], &[long_text(40_000)]);
+    let out = d.join("long-已校正.xlsx");
+    let (code, _, err) = cli::run(&["fix", s(&input), "-o", s(&out)]);
+    assert_eq!(code, 1, "a cut text is left for a person: {err}");
+    let sheets = sheets_of(&out);
+    let (_, texts) = sheets.iter().find(|(n, _)| n == "附注").unwrap();
+    assert_eq!(texts.len(), 1);
+    assert!(texts[0].starts_with("说明文字说明文字"));
+    assert!(
+        texts[0].ends_with("…（超长，已截断）"),
+        "the cell shows it is cut"
+    );
+    assert!(texts[0].encode_utf16().count() <= 32_767);
+    let audit = audit_lines(&out).join("\n");
+    assert!(
+        audit.contains("附注!A1") && audit.contains("40000 个字符") && audit.contains("未写入"),
+        "{audit}"
+    );
+
+    // From JSON: a remark, a text typed where an amount belongs, and a value outside the form.
+    let (code, json, err) = cli::run(&["export", s(&sample()), "-o", "-"]);
+    assert_eq!(code, 0, "{err}");
+    let mut doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let form = &mut doc["forms"][0];
+    form["remarks"][0] = long_text(33_000).into();
+    let row = form["rows"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|r| r["values"]["amount"] == "526.36")
+        .unwrap();
+    row["values"]["amount"] = serde_json::json!({"text": long_text(50_000)});
+    form["strays"] = serde_json::json!([{"cell": "H80", "text": long_text(32_768)}]);
+    let input = d.join("long.json");
+    std::fs::write(&input, serde_json::to_string(&doc).unwrap()).unwrap();
+    let out = d.join("long-import.xlsx");
+    let (code, _, err) = cli::run(&["import", s(&input), "-o", s(&out)]);
+    assert_eq!(code, 1, "{err}");
+    let audit = audit_lines(&out).join("\n");
+    for said in [
+        "33000 个字符",
+        "50000 个字符",
+        "32768 个字符",
+        "公开01表!H80",
+    ] {
+        assert!(audit.contains(said), "{said} missing: {audit}");
+    }
+    let sheets = sheets_of(&out);
+    let cut: Vec<&String> = sheets
+        .iter()
+        .flat_map(|(_, t)| t)
+        .filter(|t| t.ends_with("…（超长，已截断）"))
+        .collect();
+    assert_eq!(cut.len(), 3, "the remark, the amount cell and the stray");
+    assert!(cut.iter().all(|t| t.encode_utf16().count() <= 32_767));
 }
