@@ -6,7 +6,7 @@
 
 use crate::check::Finding;
 use crate::form::Severity;
-use crate::read::{read_workbook, Workbook};
+use crate::read::{read_workbook, Format, Workbook};
 use std::collections::HashSet;
 use std::io::{Read, Seek, Write};
 use std::path::Path;
@@ -96,6 +96,10 @@ pub fn read(path: &Path) -> Result<(Workbook, Vec<Renamed>), String> {
 /// rewritten): the reader may have read one of them in place of the other, so the file is
 /// refused rather than read with a sheet lost.
 fn refuse_shared_names(wb: &Workbook) -> Result<(), String> {
+    // A PDF's or Word document's sheets are named by us, uniquely.
+    if !matches!(wb.format, Format::Xlsx | Format::Xls | Format::Ods) {
+        return Ok(());
+    }
     let mut seen = HashSet::new();
     for s in &wb.sheets {
         if !seen.insert(s.name.as_str()) {
