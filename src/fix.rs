@@ -80,13 +80,19 @@ pub fn load<'c>(catalog: &'c Catalog, path: &Path) -> Result<Content<'c>, String
             d.sheet.clone().into_iter().chain(more)
         })
         .collect();
+    // Every sheet's merged regions by their first cell.
+    let heads: HashMap<&str, MergeHeads> = wb
+        .sheets
+        .iter()
+        .map(|s| (s.name.as_str(), merge_heads(s)))
+        .collect();
     let mut strays: Vec<Vec<KeptCell>> = rec
         .forms
         .iter()
         .map(|(_, data)| {
             data.strays
                 .iter()
-                .filter_map(|s| kept_stray(&wb, data, &s.cell))
+                .filter_map(|s| kept_stray(&wb, &heads, data, &s.cell))
                 .collect()
         })
         .collect();
@@ -110,20 +116,33 @@ pub fn load<'c>(catalog: &'c Catalog, path: &Path) -> Result<Content<'c>, String
         if let Some(fi) = owner {
             reading.retain(|f| f.sheet.as_deref() != Some(sheet.name.as_str()));
             let form = rec.forms[fi].0;
+            let sheet_heads = &heads[sheet.name.as_str()];
+            // The cells the form's kept values take, and their merges: a value carried back
+            // moves down past them (looked up, not searched for: such sheets can be large).
+            let mut taken: HashSet<String> = strays[fi].iter().map(|s| s.cell.clone()).collect();
+            let mut covered = PlacedMerges::default();
+            for m in strays[fi].iter().filter_map(|s| s.merge) {
+                covered.add(m);
+            }
+            let single = |r: u32, c: u16| Merge {
+                first_row: r,
+                first_col: c,
+                last_row: r,
+                last_col: c,
+            };
             for (r, c, cell) in sheet.cells() {
-                let Some(mut k) = kept_cell(sheet, r, c) else {
+                let Some(mut k) = kept_cell(sheet, sheet_heads, r, c) else {
                     continue;
                 };
                 let mut row = r;
-                while strays[fi].iter().any(|s| {
-                    s.cell == k.cell
-                        || s.merge.is_some_and(|m| {
-                            parse_a1(&k.cell).is_some_and(|(rr, cc)| m.contains(rr, cc))
-                        })
-                }) {
+                while taken.contains(&k.cell) || covered.overlaps(&single(row, c)) {
                     row += 1;
                     k.cell = a1(row, c);
                     k.merge = None;
+                }
+                taken.insert(k.cell.clone());
+                if let Some(m) = k.merge {
+                    covered.add(m);
                 }
                 reading.push(Finding::new(
                     Severity::Warning,
@@ -144,7 +163,7 @@ pub fn load<'c>(catalog: &'c Catalog, path: &Path) -> Result<Content<'c>, String
             name: sheet.name.clone(),
             cells: sheet
                 .cells()
-                .filter_map(|(r, c, _)| kept_cell(sheet, r, c))
+                .filter_map(|(r, c, _)| kept_cell(sheet, &heads[sheet.name.as_str()], r, c))
                 .map(|k| KeptCell { merge: None, ..k })
                 .collect(),
             merges: sheet.merges.clone(),
@@ -281,7 +300,12 @@ fn cut_long_texts(
 
 /// A value read outside a form, to be kept beside it: from the form's sheet (`C5`), or from a
 /// sheet its table continues on (`'续表'!C5`, kept below the first sheet's, as it was read).
-fn kept_stray(wb: &crate::read::Workbook, data: &FormData, at: &str) -> Option<KeptCell> {
+fn kept_stray(
+    wb: &crate::read::Workbook,
+    heads: &HashMap<&str, MergeHeads>,
+    data: &FormData,
+    at: &str,
+) -> Option<KeptCell> {
     let (name, cell, offset) = match at.rsplit_once('!') {
         Some((name, cell)) => {
             let name = name.trim_matches('\'');
@@ -291,7 +315,7 @@ fn kept_stray(wb: &crate::read::Workbook, data: &FormData, at: &str) -> Option<K
         None => (data.sheet.as_deref()?, at, 0),
     };
     let (r, c) = parse_a1(cell)?;
-    let mut kept = kept_cell(wb.sheet(name)?, r, c)?;
+    let mut kept = kept_cell(wb.sheet(name)?, heads.get(name)?, r, c)?;
     if offset > 0 {
         kept.cell = a1(r + offset, c);
         kept.merge = kept.merge.map(|m| Merge {
@@ -330,16 +354,24 @@ fn cell_of(form: usize, key: &str) -> CellId {
     }
 }
 
-fn kept_cell(sheet: &Sheet, r: u32, c: u16) -> Option<KeptCell> {
+/// A sheet's merged regions by their first cell.
+type MergeHeads = HashMap<(u32, u16), Merge>;
+
+fn merge_heads(sheet: &Sheet) -> MergeHeads {
+    let mut heads = HashMap::new();
+    for m in &sheet.merges {
+        // The first region listed from a cell, as a search through them would find.
+        heads.entry((m.first_row, m.first_col)).or_insert(*m);
+    }
+    heads
+}
+
+fn kept_cell(sheet: &Sheet, heads: &MergeHeads, r: u32, c: u16) -> Option<KeptCell> {
     let value = sheet.get(r, c).clone();
     if value.is_empty() {
         return None;
     }
-    let merge = sheet
-        .merges
-        .iter()
-        .find(|m| (m.first_row, m.first_col) == (r, c))
-        .copied();
+    let merge = heads.get(&(r, c)).copied();
     Some(KeptCell {
         cell: a1(r, c),
         value,

@@ -633,3 +633,33 @@ fn a_text_beyond_excels_limit_is_cut_at_its_cell_and_reported() {
     assert_eq!(cut.len(), 3, "the remark, the amount cell and the stray");
     assert!(cut.iter().all(|t| t.encode_utf16().count() <= 32_767));
 }
+
+#[test]
+fn a_second_fix_carries_many_kept_values_back_in_linear_time() {
+    // 20,000 merged values outside 公开01表: the corrected workbook keeps them on a sheet of
+    // their own, which a second fix carries back beside the form. Each was looked for among
+    // all those carried so far (and each merge among all merges): quadratic.
+    let d = dir("fix-of-fix");
+    let doc = big_export(0, 0, 20_000);
+    let input = d.join("strays.json");
+    std::fs::write(&input, serde_json::to_string(&doc).unwrap()).unwrap();
+    let first = d.join("first.xlsx");
+    let (code, _, err) = cli::run(&["import", s(&input), "-o", s(&first)]);
+    assert!(code <= 1, "{err}");
+    let second = d.join("second.xlsx");
+    let (code, _, err) = cli::run(&["fix", s(&first), "-o", s(&second)]);
+    assert!(code <= 1, "{err}");
+    let kept = |path: &Path| {
+        use calamine::Reader;
+        let mut wb: calamine::Xlsx<_> = calamine::open_workbook(path).unwrap();
+        let name = wb
+            .sheet_names()
+            .into_iter()
+            .find(|n| n.contains("表外"))
+            .expect("the strays' sheet");
+        let cells = wb.worksheet_range(&name).unwrap().used_cells().count();
+        (cells, wb.merge_cells_by_sheet_name(&name).unwrap().len())
+    };
+    assert_eq!(kept(&first), (20_000, 20_000));
+    assert_eq!(kept(&second), kept(&first));
+}
