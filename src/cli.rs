@@ -372,16 +372,17 @@ where
                                 "CSV 每张表一个文件，不能写到标准输出：请用 -o 指定目录".into()
                             );
                         }
-                        std::fs::create_dir_all(&output).map_err(|e| {
-                            format!("无法创建目录 {}：{}", output.display(), describe_io(&e))
-                        })?;
                         let files = crate::interchange::to_csv(&content);
-                        for (name, text) in &files {
-                            let path = output.join(name);
-                            refuse_same(&input, &path)?;
-                            crate::write::write_atomic(&path, |f| f.write_all(text.as_bytes()))
-                                .map_err(|e| e.to_string())?;
+                        for (name, _) in &files {
+                            refuse_same(&input, &output.join(name))?;
                         }
+                        // The set is written whole or not at all: a failure at one form leaves
+                        // no CSV of the others behind.
+                        let set: Vec<(String, Vec<u8>)> = files
+                            .iter()
+                            .map(|(n, t)| (n.clone(), t.as_bytes().to_vec()))
+                            .collect();
+                        crate::write::write_file_set(&output, &set)?;
                         Ok(format!(
                             "已导出到 {}：{} 个 CSV 文件（{}）",
                             output.display(),

@@ -11,13 +11,16 @@ use crate::form::{Catalog, ColKind, Form, Severity};
 use crate::layout::{a1, Content as Placed, Layout};
 use crate::model::{FormData, RowKind};
 use crate::normalize::{label_key, parse_a1};
-use crate::read::{read_workbook, Cell, Merge, Sheet};
+use crate::read::{Cell, Merge, Sheet};
 use crate::report::recognize_book;
-use crate::write::{form_sheets, place, Fill, Mark, Placement, WriteError, WriteOptions};
+use crate::write::{
+    clip, cut_text, form_sheets, place, Fill, Mark, Placement, WriteError, WriteOptions,
+    MAX_CELL_TEXT, MAX_NOTE_TEXT,
+};
 use indexmap::IndexMap;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Note, Url, Workbook, Worksheet};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 /// Name of the first sheet fix writes.
@@ -66,7 +69,7 @@ pub struct Content<'c> {
 
 /// Read and recognise a workbook, keeping what no form holds.
 pub fn load<'c>(catalog: &'c Catalog, path: &Path) -> Result<Content<'c>, String> {
-    let wb = read_workbook(path).map_err(|e| e.to_string())?;
+    let (wb, renamed) = crate::sheet_names::read(path)?;
     let rec = recognize_book(catalog, &wb);
     // A form's sheet and the sheets its table continues on.
     let form_sheet_names: HashSet<String> = rec
@@ -77,17 +80,24 @@ pub fn load<'c>(catalog: &'c Catalog, path: &Path) -> Result<Content<'c>, String
             d.sheet.clone().into_iter().chain(more)
         })
         .collect();
+    // Every sheet's merged regions by their first cell.
+    let heads: HashMap<&str, MergeHeads> = wb
+        .sheets
+        .iter()
+        .map(|s| (s.name.as_str(), merge_heads(s)))
+        .collect();
     let mut strays: Vec<Vec<KeptCell>> = rec
         .forms
         .iter()
         .map(|(_, data)| {
             data.strays
                 .iter()
-                .filter_map(|s| kept_stray(&wb, data, &s.cell))
+                .filter_map(|s| kept_stray(&wb, &heads, data, &s.cell))
                 .collect()
         })
         .collect();
     let mut reading = rec.findings;
+    reading.extend(crate::sheet_names::findings(&wb, &renamed));
     let mut others = Vec::new();
     for sheet in &wb.sheets {
         if form_sheet_names.contains(&sheet.name) {
@@ -106,20 +116,33 @@ pub fn load<'c>(catalog: &'c Catalog, path: &Path) -> Result<Content<'c>, String
         if let Some(fi) = owner {
             reading.retain(|f| f.sheet.as_deref() != Some(sheet.name.as_str()));
             let form = rec.forms[fi].0;
+            let sheet_heads = &heads[sheet.name.as_str()];
+            // The cells the form's kept values take, and their merges: a value carried back
+            // moves down past them (looked up, not searched for: such sheets can be large).
+            let mut taken: HashSet<String> = strays[fi].iter().map(|s| s.cell.clone()).collect();
+            let mut covered = PlacedMerges::default();
+            for m in strays[fi].iter().filter_map(|s| s.merge) {
+                covered.add(m);
+            }
+            let single = |r: u32, c: u16| Merge {
+                first_row: r,
+                first_col: c,
+                last_row: r,
+                last_col: c,
+            };
             for (r, c, cell) in sheet.cells() {
-                let Some(mut k) = kept_cell(sheet, r, c) else {
+                let Some(mut k) = kept_cell(sheet, sheet_heads, r, c) else {
                     continue;
                 };
                 let mut row = r;
-                while strays[fi].iter().any(|s| {
-                    s.cell == k.cell
-                        || s.merge.is_some_and(|m| {
-                            parse_a1(&k.cell).is_some_and(|(rr, cc)| m.contains(rr, cc))
-                        })
-                }) {
+                while taken.contains(&k.cell) || covered.overlaps(&single(row, c)) {
                     row += 1;
                     k.cell = a1(row, c);
                     k.merge = None;
+                }
+                taken.insert(k.cell.clone());
+                if let Some(m) = k.merge {
+                    covered.add(m);
                 }
                 reading.push(Finding::new(
                     Severity::Warning,
@@ -140,7 +163,7 @@ pub fn load<'c>(catalog: &'c Catalog, path: &Path) -> Result<Content<'c>, String
             name: sheet.name.clone(),
             cells: sheet
                 .cells()
-                .filter_map(|(r, c, _)| kept_cell(sheet, r, c))
+                .filter_map(|(r, c, _)| kept_cell(sheet, &heads[sheet.name.as_str()], r, c))
                 .map(|k| KeptCell { merge: None, ..k })
                 .collect(),
             merges: sheet.merges().to_vec(),
@@ -158,9 +181,131 @@ pub fn load<'c>(catalog: &'c Catalog, path: &Path) -> Result<Content<'c>, String
     })
 }
 
+/// Rule of a text too long for a cell of Excel.
+const TEXT_CUT: &str = "text-too-long";
+
+/// Cut every input text longer than a cell of Excel holds (32,767 characters: the writer
+/// refuses more), each with an error finding at its cell saying how much was kept and that
+/// the whole text is still in the input. A clerk gets the workbook with everything else in
+/// it, and knows exactly which cell to shorten or split, rather than no workbook and a bare
+/// "string too long".
+fn cut_long_texts(
+    forms: &mut [(&Form, FormData)],
+    strays: &mut [Vec<KeptCell>],
+    others: &mut [OtherSheet],
+) -> Vec<Finding> {
+    let mut found = Vec::new();
+    let mut cut = |text: &mut String,
+                   form: &str,
+                   sheet: Option<&str>,
+                   cell: Option<&str>,
+                   what: String| {
+        let Some((short, kept)) = cut_text(text, MAX_CELL_TEXT) else {
+            return;
+        };
+        let total = text.chars().count();
+        found.push(Finding::new(
+            Severity::Error,
+            TEXT_CUT,
+            form,
+            sheet.map(str::to_string),
+            cell.map(str::to_string),
+            format!(
+                "{what}的文字有 {total} 个字符，超过 Excel 一个单元格最多 {MAX_CELL_TEXT} 个字符的上限：写出的工作簿中只保留前 {kept} 个字符（末尾注明“{}”），其余 {} 个字符未写入，全文仍在原文件中；请把这段文字拆到几个单元格或移到附件中",
+                crate::write::CUT_MARK,
+                total - kept
+            ),
+        ));
+        *text = short;
+    };
+    for ((form, data), kept) in forms.iter_mut().zip(strays.iter_mut()) {
+        let sheet = data.sheet.clone();
+        let at = |cell: Option<&String>, logical: &str| match (&sheet, cell) {
+            (Some(s), Some(c)) => format!("{s}!{c}"),
+            _ => format!("{}“{logical}”", form.table_no),
+        };
+        for row in data.rows.iter_mut() {
+            for (col, v) in row.values.iter_mut() {
+                if let Val::Text(t) = v {
+                    let key = format!("{}.{col}", row.key);
+                    let cell = data.origin.get(&key);
+                    cut(
+                        t,
+                        &form.id,
+                        sheet.as_deref(),
+                        cell.map(String::as_str),
+                        at(cell, &key),
+                    );
+                }
+            }
+            if let Some(label) = &mut row.label {
+                cut(
+                    label,
+                    &form.id,
+                    sheet.as_deref(),
+                    None,
+                    format!("{}行“{}”的名称", form.table_no, row.key),
+                );
+            }
+        }
+        for (id, v) in data.grid.iter_mut() {
+            if let Val::Text(t) = v {
+                let cell = data.origin.get(id);
+                cut(
+                    t,
+                    &form.id,
+                    sheet.as_deref(),
+                    cell.map(String::as_str),
+                    at(cell, id),
+                );
+            }
+        }
+        for (i, r) in data.remarks.iter_mut().enumerate() {
+            cut(
+                r,
+                &form.id,
+                sheet.as_deref(),
+                None,
+                format!("{}第 {} 条说明", form.table_no, i + 1),
+            );
+        }
+        for (field, v) in [("单位", &mut data.unit), ("年度", &mut data.year)] {
+            if let Some(t) = v {
+                cut(
+                    t,
+                    &form.id,
+                    sheet.as_deref(),
+                    None,
+                    format!("{}的{field}", form.table_no),
+                );
+            }
+        }
+        for k in kept.iter_mut() {
+            if let Cell::Text(t) | Cell::Error(t) = &mut k.value {
+                let place = format!("{}!{}", sheet.as_deref().unwrap_or(""), k.cell);
+                cut(t, &form.id, sheet.as_deref(), Some(&k.cell), place);
+            }
+        }
+    }
+    for o in others.iter_mut() {
+        for k in o.cells.iter_mut() {
+            if let Cell::Text(t) | Cell::Error(t) = &mut k.value {
+                let place = format!("{}!{}", o.name, k.cell);
+                cut(t, "", Some(&o.name), Some(&k.cell), place);
+            }
+        }
+    }
+    found
+}
+
 /// A value read outside a form, to be kept beside it: from the form's sheet (`C5`), or from a
 /// sheet its table continues on (`'续表'!C5`, kept below the first sheet's, as it was read).
-fn kept_stray(wb: &crate::read::Workbook, data: &FormData, at: &str) -> Option<KeptCell> {
+fn kept_stray(
+    wb: &crate::read::Workbook,
+    heads: &HashMap<&str, MergeHeads>,
+    data: &FormData,
+    at: &str,
+) -> Option<KeptCell> {
     let (name, cell, offset) = match at.rsplit_once('!') {
         Some((name, cell)) => {
             let name = name.trim_matches('\'');
@@ -170,7 +315,7 @@ fn kept_stray(wb: &crate::read::Workbook, data: &FormData, at: &str) -> Option<K
         None => (data.sheet.as_deref()?, at, 0),
     };
     let (r, c) = parse_a1(cell)?;
-    let mut kept = kept_cell(wb.sheet(name)?, r, c)?;
+    let mut kept = kept_cell(wb.sheet(name)?, heads.get(name)?, r, c)?;
     if offset > 0 {
         kept.cell = a1(r + offset, c);
         kept.merge = kept.merge.map(|m| Merge {
@@ -209,15 +354,24 @@ fn cell_of(form: usize, key: &str) -> CellId {
     }
 }
 
-fn kept_cell(sheet: &Sheet, r: u32, c: u16) -> Option<KeptCell> {
+/// A sheet's merged regions by their first cell.
+type MergeHeads = HashMap<(u32, u16), Merge>;
+
+fn merge_heads(sheet: &Sheet) -> MergeHeads {
+    let mut heads = HashMap::new();
+    for m in sheet.merges() {
+        // The first region listed from a cell, as a search through them would find.
+        heads.entry((m.first_row, m.first_col)).or_insert(*m);
+    }
+    heads
+}
+
+fn kept_cell(sheet: &Sheet, heads: &MergeHeads, r: u32, c: u16) -> Option<KeptCell> {
     let value = sheet.get(r, c).clone();
     if value.is_empty() {
         return None;
     }
-    let merge = sheet
-        .merge_at(r, c)
-        .filter(|m| (m.first_row, m.first_col) == (r, c))
-        .copied();
+    let merge = heads.get(&(r, c)).copied();
     Some(KeptCell {
         cell: a1(r, c),
         value,
@@ -447,12 +601,13 @@ impl Positions {
 pub fn fix(content: Content) -> Result<Fixed, WriteError> {
     let Content {
         source,
-        forms,
-        strays,
-        others,
-        reading,
+        mut forms,
+        mut strays,
+        mut others,
+        mut reading,
         pages,
     } = content;
+    reading.extend(cut_long_texts(&mut forms, &mut strays, &mut others));
     let mut book = Book::new(forms);
     let calc_in = compute(&book, Mode::Fix, false);
     let placement = place(&book, &calc_in);
@@ -635,10 +790,19 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
                 if let Some(id) = positions.resolve(&placement, fi, out) {
                     add_mark(&mut marks, id, &f.message, Fill::Conflict, f.severity);
                 }
-            } else if f.rule == "value-outside-form" {
+            } else if f.rule == "value-outside-form"
+                || (f.rule == TEXT_CUT
+                    && strays[fi].iter().any(|k| Some(&k.cell) == f.cell.as_ref()))
+            {
                 if let (Some(name), Some(c)) = (&stray_names[fi], &f.cell) {
                     at = Some((name.clone(), c.clone()));
-                    stray_marks[fi].insert(c.clone(), f.message.clone());
+                    stray_marks[fi]
+                        .entry(c.clone())
+                        .and_modify(|m| {
+                            m.push('\n');
+                            m.push_str(&f.message);
+                        })
+                        .or_insert_with(|| f.message.clone());
                     status = Status::Open(kept_beside(name));
                 }
             } else {
@@ -653,7 +817,8 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
             }
         } else if let Some(sheet) = &f.sheet {
             if let Some(oi) = others.iter().position(|o| &o.name == sheet) {
-                at = Some((other_names[oi].clone(), "A1".into()));
+                let cell = f.cell.clone().unwrap_or_else(|| "A1".into());
+                at = Some((other_names[oi].clone(), cell));
                 // A sheet merely not a form is settled by the copy; a form that could not be
                 // judged (values-not-placed, code-unknown) is still for a person.
                 if f.severity == "info" {
@@ -884,6 +1049,8 @@ fn builtin_rule_name(rule: &str) -> Option<&'static str> {
         "duplicate-code" => "同一科目代码只出现一次",
         "duplicate-form" => "同一张表只出现一次",
         "sheet-skipped" => "工作表未识别",
+        "duplicate-sheet-name" => "工作表名称不可重复",
+        TEXT_CUT => "单元格文字不超过 32767 个字符",
         "cross-table-skipped" => "表间审核未能进行",
         "indicator-score" => "自评得分按评（扣）分标准计算",
         "rule-full-points" => "评（扣）分标准的满分等于分值",
@@ -1026,10 +1193,9 @@ fn audit_sheet(
             Status::Resolved(s) | Status::Open(s) => s.as_str(),
         };
         let texts = [form.as_str(), &place, &l.rule, &l.message, status];
-        for (c, t) in [(4, &l.rule), (5, &l.message)] {
-            ws.write_string_with_format(r, c, t, &cell)?;
+        for (c, t) in [(4, l.rule.as_str()), (5, &l.message), (6, status)] {
+            ws.write_string_with_format(r, c, clip(t, MAX_CELL_TEXT), &cell)?;
         }
-        ws.write_string_with_format(r, 6, status, &cell)?;
         // Wrapped text needs its height set: readers do not grow rows on opening.
         let needed = texts
             .iter()
@@ -1037,7 +1203,8 @@ fn audit_sheet(
             .map(|(t, w)| wrapped_lines(t, *w))
             .max()
             .unwrap_or(1);
-        ws.set_row_height(r, 13.5 * needed as f64 + 1.5)?;
+        // Excel's tallest row is 409 points.
+        ws.set_row_height(r, (13.5 * needed as f64 + 1.5).min(409.0))?;
     }
     let last = AUDIT_HEADER_ROW + lines.len() as u32;
     ws.autofilter(AUDIT_HEADER_ROW, 0, last, AUDIT_HEADER.len() as u16 - 1)?;
@@ -1097,14 +1264,14 @@ fn write_cell(
             ws.write_number_with_format(r, c, d.to_f64().unwrap_or(0.0), fmt)?;
         }
         Cell::Text(t) => {
-            ws.write_string_with_format(r, c, t, fmt)?;
+            ws.write_string_with_format(r, c, clip(t, MAX_CELL_TEXT), fmt)?;
         }
         Cell::Bool(b) => {
             ws.write_boolean_with_format(r, c, *b, fmt)?;
         }
         // No error values in the writer: keep the spelling as text.
         Cell::Error(e) => {
-            ws.write_string_with_format(r, c, e, fmt)?;
+            ws.write_string_with_format(r, c, clip(e, MAX_CELL_TEXT), fmt)?;
         }
     }
     Ok(())
@@ -1122,8 +1289,18 @@ fn stray_sheet(
         .set_font_name(FONT)
         .set_font_size(10)
         .set_background_color("#F8C9C4");
-    let at: Vec<(u32, u16)> = cells.iter().filter_map(|k| parse_a1(&k.cell)).collect();
-    let mut merged: Vec<Merge> = Vec::new();
+    // Kept values by row, then column: what a merge covers is found without a scan of all.
+    let mut at: BTreeMap<u32, BTreeSet<u16>> = BTreeMap::new();
+    for (r, c) in cells.iter().filter_map(|k| parse_a1(&k.cell)) {
+        at.entry(r).or_default().insert(c);
+    }
+    let covers_another = |m: &Merge, head: (u32, u16)| {
+        at.range(m.first_row..=m.last_row).any(|(&r, cols)| {
+            cols.range(m.first_col..=m.last_col)
+                .any(|&c| (r, c) != head)
+        })
+    };
+    let mut merged = PlacedMerges::default();
     for k in cells {
         let Some((r, c)) = parse_a1(&k.cell) else {
             continue;
@@ -1132,13 +1309,11 @@ fn stray_sheet(
         // gathered from two places may collide; the values matter, the merges do not).
         if let Some(m) = k.merge.filter(|m| {
             (m.last_row > m.first_row || m.last_col > m.first_col)
-                && !at
-                    .iter()
-                    .any(|&(rr, cc)| (rr, cc) != (r, c) && m.contains(rr, cc))
-                && !merged.iter().any(|o| overlap(o, m))
+                && !covers_another(m, (r, c))
+                && !merged.overlaps(m)
         }) {
             ws.merge_range(m.first_row, m.first_col, m.last_row, m.last_col, "", &fmt)?;
-            merged.push(m);
+            merged.add(m);
         }
         write_cell(&mut ws, r, c, &k.value, &fmt)?;
         let text = notes.get(&k.cell).cloned().unwrap_or_else(|| {
@@ -1147,13 +1322,51 @@ fn stray_sheet(
         ws.insert_note(
             r,
             c,
-            &Note::new(text)
+            &Note::new(clip(&text, MAX_NOTE_TEXT))
                 .set_author("fiscalform")
                 .set_width(300)
                 .set_height(90),
         )?;
     }
     Ok(ws)
+}
+
+/// Merged regions placed on a sheet, to ask whether a new one would overlap any, without
+/// comparing it with every one: the cells of small regions are kept in a set; the few large
+/// ones (more than [`PlacedMerges::SMALL`] cells) are compared one by one.
+#[derive(Default)]
+struct PlacedMerges {
+    cells: HashSet<(u32, u16)>,
+    all: Vec<Merge>,
+    large: Vec<Merge>,
+}
+
+impl PlacedMerges {
+    const SMALL: u64 = 1024;
+
+    fn area(m: &Merge) -> u64 {
+        (u64::from(m.last_row.saturating_sub(m.first_row)) + 1)
+            * (u64::from(m.last_col.saturating_sub(m.first_col)) + 1)
+    }
+    fn cells_of(m: &Merge) -> impl Iterator<Item = (u32, u16)> + '_ {
+        (m.first_row..=m.last_row)
+            .flat_map(move |r| (m.first_col..=m.last_col).map(move |c| (r, c)))
+    }
+    fn overlaps(&self, m: &Merge) -> bool {
+        if Self::area(m) > Self::SMALL {
+            return self.all.iter().any(|o| overlap(o, m));
+        }
+        Self::cells_of(m).any(|rc| self.cells.contains(&rc))
+            || self.large.iter().any(|o| overlap(o, m))
+    }
+    fn add(&mut self, m: Merge) {
+        if Self::area(&m) > Self::SMALL {
+            self.large.push(m);
+        } else {
+            self.cells.extend(Self::cells_of(&m));
+        }
+        self.all.push(m);
+    }
 }
 
 fn overlap(a: &Merge, b: &Merge) -> bool {
@@ -1185,7 +1398,7 @@ fn copy_sheet(name: &str, sheet: &OtherSheet) -> Result<Worksheet, WriteError> {
                 m.first_col,
                 m.last_row,
                 m.last_col,
-                &text,
+                &clip(&text, MAX_CELL_TEXT),
                 &fmt,
             )?;
         }

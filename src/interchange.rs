@@ -14,6 +14,7 @@ use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::str::FromStr;
 
@@ -381,17 +382,40 @@ fn parse_merge(s: &str, path: &str) -> Result<Merge, ImportError> {
     }
 }
 
+/// Refuse two merged regions that share a cell, naming both (the path is the later one's).
+///
+/// A sweep down the rows in O(n log n): the regions that span the current row are disjoint
+/// as long as no overlap has been found, so they are kept in a map by first column, and a new
+/// region can only overlap the one starting last at or before its own last column.
 fn check_overlaps(merges: &[Merge], path: &str) -> Result<(), ImportError> {
-    for (i, a) in merges.iter().enumerate() {
-        for b in &merges[..i] {
-            let apart = a.last_row < b.first_row
-                || b.last_row < a.first_row
-                || a.last_col < b.first_col
-                || b.last_col < a.first_col;
-            if !apart {
-                return bad(&format!("{path}[{i}]"), format!("合并区域 {a} 与 {b} 重叠"));
+    use std::cmp::Reverse;
+    use std::collections::{BTreeMap, BinaryHeap};
+    let mut order: Vec<usize> = (0..merges.len()).collect();
+    order.sort_by_key(|&i| (merges[i].first_row, merges[i].first_col));
+    // Spanning regions by first column; and by last row, to drop them once passed.
+    let mut active: BTreeMap<u16, usize> = BTreeMap::new();
+    let mut ends: BinaryHeap<Reverse<(u32, usize)>> = BinaryHeap::new();
+    for i in order {
+        let a = &merges[i];
+        while let Some(&Reverse((last_row, j))) = ends.peek() {
+            if last_row >= a.first_row {
+                break;
+            }
+            ends.pop();
+            active.remove(&merges[j].first_col);
+        }
+        if let Some((_, &j)) = active.range(..=a.last_col).next_back() {
+            let b = &merges[j];
+            if b.last_col >= a.first_col {
+                let (first, second) = if j < i { (b, a) } else { (a, b) };
+                return bad(
+                    &format!("{path}[{}]", i.max(j)),
+                    format!("合并区域 {second} 与 {first} 重叠"),
+                );
             }
         }
+        active.insert(a.first_col, i);
+        ends.push(Reverse((a.last_row, i)));
     }
     Ok(())
 }
@@ -435,11 +459,12 @@ pub fn from_json<'c>(
         return bad("$", "缺少 forms（表的数组）");
     }
     let mut forms: Vec<(&Form, FormData)> = Vec::new();
+    let mut form_ids = HashSet::new();
     let mut strays = Vec::new();
     for (i, fv) in array(top, "forms", "$")?.iter().enumerate() {
         let path = format!("$.forms[{i}]");
         let (form, data, kept) = parse_form(catalog, fv, &path)?;
-        if !form.repeatable && forms.iter().any(|(f, _)| f.id == form.id) {
+        if !form_ids.insert(form.id.as_str()) && !form.repeatable {
             return bad(
                 &format!("{path}.id"),
                 format!(
@@ -452,6 +477,7 @@ pub fn from_json<'c>(
         strays.push(kept);
     }
     let mut others: Vec<OtherSheet> = Vec::new();
+    let mut other_names = HashSet::new();
     for (i, sv) in array(top, "other_sheets", "$")?.iter().enumerate() {
         let path = format!("$.other_sheets[{i}]");
         let m = object(sv, &path, &["name", "cells", "merges"])?;
@@ -465,17 +491,15 @@ pub fn from_json<'c>(
             }
             None => return bad(&path, "缺少 name（工作表名）"),
         };
-        if others
-            .iter()
-            .any(|o| o.name.to_lowercase() == name.to_lowercase())
-        {
+        if !other_names.insert(name.to_lowercase()) {
             return bad(&format!("{path}.name"), format!("工作表“{name}”出现两次"));
         }
         let mut cells: Vec<KeptCell> = Vec::new();
+        let mut at = HashSet::new();
         for (j, cv) in array(m, "cells", &path)?.iter().enumerate() {
             let p = format!("{path}.cells[{j}]");
             let k = parse_raw(cv, &p, false)?;
-            if cells.iter().any(|c| c.cell == k.cell) {
+            if !at.insert(k.cell.clone()) {
                 return bad(&format!("{p}.cell"), format!("单元格 {} 出现两次", k.cell));
             }
             cells.push(k);
@@ -531,7 +555,7 @@ fn parse_form<'c>(
     let year = opt_string(m, "year", path)?;
     let mut data = blank_data(form, unit.as_deref(), year.as_deref(), false);
     data.sheet = opt_string(m, "sheet", path)?;
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = RowsSeen::new(&data);
     for (j, rv) in array(m, "rows", path)?.iter().enumerate() {
         let p = format!("{path}.rows[{j}]");
         parse_row(form, &mut data, &mut seen, rv, &p)?;
@@ -579,10 +603,11 @@ fn parse_form<'c>(
         }
     }
     let mut kept: Vec<KeptCell> = Vec::new();
+    let mut at = HashSet::new();
     for (j, sv) in array(m, "strays", path)?.iter().enumerate() {
         let p = format!("{path}.strays[{j}]");
         let k = parse_raw(sv, &p, true)?;
-        if kept.iter().any(|c| c.cell == k.cell) {
+        if !at.insert(k.cell.clone()) {
             return bad(&format!("{p}.cell"), format!("单元格 {} 出现两次", k.cell));
         }
         kept.push(k);
@@ -592,10 +617,31 @@ fn parse_form<'c>(
     Ok((form, data, kept))
 }
 
+/// What the rows read so far hold, so that each row is placed without a search through them.
+struct RowsSeen {
+    /// Keys given in the document.
+    keys: HashSet<String>,
+    /// Rows per panel, for the key of a list row given without one.
+    per_panel: HashMap<String, usize>,
+}
+
+impl RowsSeen {
+    fn new(data: &FormData) -> RowsSeen {
+        let mut per_panel: HashMap<String, usize> = HashMap::new();
+        for r in data.rows.iter() {
+            *per_panel.entry(r.panel.clone()).or_default() += 1;
+        }
+        RowsSeen {
+            keys: HashSet::new(),
+            per_panel,
+        }
+    }
+}
+
 fn parse_row(
     form: &Form,
     data: &mut FormData,
-    seen: &mut std::collections::HashSet<String>,
+    seen: &mut RowsSeen,
     rv: &Value,
     p: &str,
 ) -> Result<(), ImportError> {
@@ -660,7 +706,7 @@ fn parse_row(
             }
             None => format!(
                 "#{}",
-                data.rows.iter().filter(|r| r.panel == panel.id).count() + 1
+                seen.per_panel.get(&panel.id).copied().unwrap_or(0) + 1
             ),
         }
     } else {
@@ -736,7 +782,7 @@ fn parse_row(
             )
         }
     }
-    if !seen.insert(key.clone()) {
+    if !seen.keys.insert(key.clone()) {
         return bad(&format!("{p}.key"), format!("行“{key}”出现两次"));
     }
     match data.rows.by_key_mut(&key) {
@@ -764,6 +810,7 @@ fn parse_row(
                         _ => None,
                     })
             };
+            *seen.per_panel.entry(panel.id.clone()).or_default() += 1;
             data.rows.push(RowData {
                 panel: panel.id.clone(),
                 key: key.clone(),

@@ -20,4 +20,5 @@ pub mod read;
 pub mod recognize;
 pub mod report;
 pub mod score;
+pub mod sheet_names;
 pub mod write;

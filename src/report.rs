@@ -5,7 +5,6 @@ use crate::calc::{compute, Book, Mode};
 use crate::check::{audit, counts, Finding};
 use crate::form::{Catalog, Severity};
 use crate::model::FormData;
-use crate::read::read_workbook;
 use crate::recognize::{recognize_workbook, unplaced_numbers, Outcome};
 use serde::Serialize;
 use std::path::Path;
@@ -34,8 +33,11 @@ pub struct Recognized<'c> {
 
 /// Read and recognise a workbook; skipped sheets and reading notices become findings.
 pub fn recognize_file<'c>(catalog: &'c Catalog, path: &Path) -> Result<Recognized<'c>, String> {
-    let wb = read_workbook(path).map_err(|e| e.to_string())?;
-    Ok(recognize_book(catalog, &wb))
+    let (wb, renamed) = crate::sheet_names::read(path)?;
+    let mut rec = recognize_book(catalog, &wb);
+    rec.findings
+        .extend(crate::sheet_names::findings(&wb, &renamed));
+    Ok(rec)
 }
 
 /// Recognise the forms of a workbook already read (fix also needs the sheets themselves).
@@ -202,18 +204,20 @@ pub fn locate_pages(wb: &crate::read::Workbook, findings: &mut [Finding]) {
 /// Audit one file; a file that cannot be read gives a report with `error` set.
 pub fn check_file(catalog: &Catalog, path: &Path) -> FileReport {
     let shown = path.display().to_string();
-    let wb = match read_workbook(path) {
-        Ok(wb) => wb,
+    let (wb, renamed) = match crate::sheet_names::read(path) {
+        Ok(read) => read,
         Err(e) => {
             return FileReport {
                 path: shown,
                 forms: vec![],
                 findings: vec![],
-                error: Some(e.to_string()),
+                error: Some(e),
             }
         }
     };
-    let rec = recognize_book(catalog, &wb);
+    let mut rec = recognize_book(catalog, &wb);
+    rec.findings
+        .extend(crate::sheet_names::findings(&wb, &renamed));
     let forms: Vec<FormRef> = rec
         .forms
         .iter()

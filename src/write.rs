@@ -59,6 +59,44 @@ impl From<XlsxError> for WriteError {
     }
 }
 
+/// The most characters Excel holds in one cell, counted as Excel counts them (UTF-16 units).
+pub const MAX_CELL_TEXT: usize = 32_767;
+/// The most a note holds (rust_xlsxwriter keeps 54 units for its own markup).
+pub const MAX_NOTE_TEXT: usize = MAX_CELL_TEXT - 54;
+/// What ends a text cut to fit a cell, so that whoever reads the cell sees it is not whole.
+pub const CUT_MARK: &str = "…（超长，已截断）";
+
+/// `text` cut to at most `max` UTF-16 units, ending with [`CUT_MARK`], with the number of
+/// characters of `text` kept; `None` when it fits as it is.
+pub fn cut_text(text: &str, max: usize) -> Option<(String, usize)> {
+    if text.encode_utf16().count() <= max {
+        return None;
+    }
+    let room = max.saturating_sub(CUT_MARK.encode_utf16().count());
+    let mut used = 0;
+    let mut kept = 0;
+    let mut out = String::new();
+    for ch in text.chars() {
+        used += ch.len_utf16();
+        if used > room {
+            break;
+        }
+        out.push(ch);
+        kept += 1;
+    }
+    out.push_str(CUT_MARK);
+    Some((out, kept))
+}
+
+/// A text of ours (a message, a note) that fits `max`: cut, visibly, where it would not. An
+/// input text is cut before writing, by `fix`, which reports it at its cell.
+pub fn clip(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match cut_text(text, max) {
+        Some((cut, _)) => cut.into(),
+        None => text.into(),
+    }
+}
+
 /// How a marked cell is filled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Fill {
@@ -384,7 +422,7 @@ fn write_sheet(
                 ws.write_blank(p.row, p.col, &fmt)?;
             }
             Content::Text(t) => {
-                ws.write_string_with_format(p.row, p.col, t, &fmt)?;
+                ws.write_string_with_format(p.row, p.col, clip(t, MAX_CELL_TEXT), &fmt)?;
             }
             Content::Number(n) => {
                 ws.write_number_with_format(p.row, p.col, f64::from(*n), &fmt)?;
@@ -392,7 +430,7 @@ fn write_sheet(
             Content::Cell(id) => {
                 write_value(ws, book, calc, placement, fi, id, p.row, p.col, &fmt, opts)?;
                 if let Some(m) = opts.marks.get(id) {
-                    let note = Note::new(&m.note)
+                    let note = Note::new(clip(&m.note, MAX_NOTE_TEXT))
                         .set_author("fiscalform")
                         .set_width(300)
                         .set_height(90);
@@ -552,7 +590,7 @@ fn write_plain(
             ws.write_number_with_format(row, col, d.to_f64().unwrap_or(0.0), fmt)?;
         }
         Val::Text(t) => {
-            ws.write_string_with_format(row, col, t, fmt)?;
+            ws.write_string_with_format(row, col, clip(t, MAX_CELL_TEXT), fmt)?;
         }
         Val::Nothing => {
             ws.write_string_with_format(row, col, "——", fmt)?;
@@ -626,9 +664,24 @@ pub fn save_atomic(wb: &mut Workbook, path: &Path) -> Result<(), WriteError> {
     write_atomic(path, |f| f.write_all(&buf))
 }
 
+/// Prefix and suffix of the temporary files `write_atomic` creates beside its output; a
+/// later run recognises a leftover of an interrupted one by them.
+pub const TEMP_PREFIX: &str = ".fiscalform-";
+pub const TEMP_SUFFIX: &str = ".tmp";
+
+/// How old a leftover temporary file must be before a later run removes it: old enough that
+/// no run still writing it can be alive.
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
+
 /// Create `path` by having `fill` write a temporary file beside it, then renaming that over
 /// `path`. Whatever goes wrong (an error from `fill`, a full disk, a failed rename), the
 /// temporary file is removed and `path` is left as it was: never a half-written file.
+///
+/// The temporary file gets a random name (`.fiscalform-XXXXXXXX.tmp`) and is created
+/// exclusively (`O_EXCL`, no symlink followed), so nothing planted in the folder can make us
+/// write through it into another file. A run killed by a signal cannot remove its temporary
+/// file; the next run writing into that folder removes such leftovers once they are an hour
+/// old.
 pub fn write_atomic(
     path: &Path,
     fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
@@ -637,25 +690,161 @@ pub fn write_atomic(
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let io = |err| WriteError::Io {
         path: path.to_path_buf(),
         err,
     };
-    let written = std::fs::File::create(&tmp).and_then(|mut f| {
-        fill(&mut f)?;
-        f.sync_all()
-    });
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(io(e));
+    remove_stale_temporaries(dir);
+    let mut builder = tempfile::Builder::new();
+    builder
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .rand_bytes(10);
+    // The finished file gets the permissions an ordinary new file would (0666 less the
+    // umask), not the 0600 tempfile gives by default.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io(e)
-    })
+    // Dropping `tmp` on any error below removes the temporary file.
+    let mut tmp = builder.tempfile_in(dir).map_err(io)?;
+    fill(tmp.as_file_mut())
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+/// Remove `.fiscalform-*.tmp` files (and staging folders) in `dir` left by a run that was killed (Ctrl-C, SIGTERM,
+/// a power cut) more than an hour ago. Only regular files are touched, never what a symlink
+/// points to; every failure is ignored (the leftover is harmless, only untidy).
+pub fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let now = std::time::SystemTime::now();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)) {
+            continue;
+        }
+        // `DirEntry::metadata` does not follow symlinks.
+        let Ok(meta) = entry.metadata() else { continue };
+        let old = meta
+            .modified()
+            .ok()
+            .and_then(|m| now.duration_since(m).ok())
+            .is_some_and(|age| age > STALE_AFTER);
+        if old && meta.is_file() {
+            let _ = std::fs::remove_file(entry.path());
+        } else if old && meta.is_dir() {
+            // A staging folder of `write_file_set`.
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Write a set of files (`name`, contents) into the folder `dir` as one step: either every
+/// file of the set is in place, or — whatever fails — `dir` holds what it held before (a
+/// file of the set that replaced an older one is put back).
+///
+/// A folder that does not exist yet is filled under a temporary name beside it
+/// (`.fiscalform-XXXXXXXX.tmp`) and renamed into place. Into an existing folder, the files
+/// are first all written to a temporary folder inside it; only renames remain, and those
+/// already done are undone when one fails.
+pub fn write_file_set(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), String> {
+    let folder_error = |path: &Path, e: &std::io::Error| {
+        format!(
+            "无法写入目录 {}：{}（请检查目录是否存在、是否有写权限、磁盘空间是否足够；未写出任何文件）",
+            path.display(),
+            describe_io(e)
+        )
+    };
+    let file_error = |path: &Path, e: &std::io::Error| {
+        format!(
+            "无法写入文件 {}：{}（请检查该名称是否已被目录或其他程序占用、是否有写权限、磁盘空间是否足够；本次未写出任何文件）",
+            path.display(),
+            describe_io(e)
+        )
+    };
+    let exists = match std::fs::symlink_metadata(dir) {
+        Ok(_) => true,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+        Err(e) => return Err(folder_error(dir, &e)),
+    };
+    let staging_in = if exists {
+        dir.to_path_buf()
+    } else {
+        let parent = dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent).map_err(|e| folder_error(parent, &e))?;
+        parent.to_path_buf()
+    };
+    remove_stale_temporaries(&staging_in);
+    // Dropped (removed with what is in it) on every early return below.
+    let staging = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .rand_bytes(10)
+        .tempdir_in(&staging_in)
+        .map_err(|e| folder_error(&staging_in, &e))?;
+    for (name, data) in files {
+        let path = staging.path().join(name);
+        std::fs::File::create_new(&path)
+            .and_then(|mut f| {
+                f.write_all(data)?;
+                f.sync_all()
+            })
+            .map_err(|e| file_error(&dir.join(name), &e))?;
+    }
+    if !exists {
+        let staged = staging.keep();
+        return std::fs::rename(&staged, dir).map_err(|e| {
+            let _ = std::fs::remove_dir_all(&staged);
+            folder_error(dir, &e)
+        });
+    }
+    // Into an existing folder: each older file is moved aside into the staging folder before
+    // its replacement takes its name, so that a failure can put it back.
+    let mut done: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
+    let undo = |done: &[(PathBuf, Option<PathBuf>)]| {
+        for (target, old) in done.iter().rev() {
+            match old {
+                Some(old) => {
+                    let _ = std::fs::rename(old, target);
+                }
+                None => {
+                    let _ = std::fs::remove_file(target);
+                }
+            }
+        }
+    };
+    for (i, (name, _)) in files.iter().enumerate() {
+        let target = dir.join(name);
+        let new = staging.path().join(name);
+        let old = match std::fs::symlink_metadata(&target) {
+            Ok(m) if m.is_file() || m.file_type().is_symlink() => {
+                let old = staging.path().join(format!("{i}.old"));
+                if let Err(e) = std::fs::rename(&target, &old) {
+                    undo(&done);
+                    return Err(file_error(&target, &e));
+                }
+                Some(old)
+            }
+            _ => None,
+        };
+        if let Err(e) = std::fs::rename(&new, &target) {
+            if let Some(old) = &old {
+                let _ = std::fs::rename(old, &target);
+            }
+            undo(&done);
+            return Err(file_error(&target, &e));
+        }
+        done.push((target, old));
+    }
+    Ok(())
 }

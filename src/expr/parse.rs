@@ -320,9 +320,34 @@ fn lex(src: &str) -> Result<Vec<Tok>, String> {
     Ok(out)
 }
 
+/// How deep an expression may nest: parentheses, function calls, `-`/`not` and every
+/// operator of a chain (`a+b+c` is two levels) together. Every walk over an expression (bind,
+/// evaluation, the Excel formula, dropping it) recurses once per level, so a definition given
+/// with `--templates` cannot overflow the stack; no real rule comes near it — a long sum is
+/// written `sum(a:b)` or `sum(a, b, …)`, whose arguments do not nest.
+pub const MAX_DEPTH: usize = 200;
+
+/// An expression under construction with the depth of its tree.
+type Node = (Expr, usize);
+
 struct Parser {
     toks: Vec<Tok>,
     pos: usize,
+    /// Parentheses, calls, `-` and `not` the parser is inside of.
+    nesting: usize,
+}
+
+/// The node over `children`: one level deeper than the deepest of them, refused past
+/// [`MAX_DEPTH`] before it is built, so that no tree deeper than that ever exists.
+fn deeper(depths: &[usize]) -> Result<usize, String> {
+    let d = depths.iter().copied().max().unwrap_or(0) + 1;
+    if d > MAX_DEPTH {
+        return Err(format!(
+            "表达式嵌套过深（超过 {MAX_DEPTH} 层；括号、函数、负号以及连续的 + - * / and or 每一项都算一层）：\
+             请把长串相加改写为 sum(起始单元格:结束单元格) 或 sum(a, b, …)，或把规则拆成几条"
+        ));
+    }
+    Ok(d)
 }
 
 impl Parser {
@@ -353,33 +378,38 @@ impl Parser {
         }
     }
 
-    fn or(&mut self) -> Result<Expr, String> {
-        let mut l = self.and()?;
+    fn or(&mut self) -> Result<Node, String> {
+        let (mut l, mut dl) = self.and()?;
         while self.is_word("or") {
             self.pos += 1;
-            let r = self.and()?;
+            let (r, dr) = self.and()?;
+            dl = deeper(&[dl, dr])?;
             l = Expr::Or(Box::new(l), Box::new(r));
         }
-        Ok(l)
+        Ok((l, dl))
     }
-    fn and(&mut self) -> Result<Expr, String> {
-        let mut l = self.not()?;
+    fn and(&mut self) -> Result<Node, String> {
+        let (mut l, mut dl) = self.not()?;
         while self.is_word("and") {
             self.pos += 1;
-            let r = self.not()?;
+            let (r, dr) = self.not()?;
+            dl = deeper(&[dl, dr])?;
             l = Expr::And(Box::new(l), Box::new(r));
         }
-        Ok(l)
+        Ok((l, dl))
     }
-    fn not(&mut self) -> Result<Expr, String> {
+    fn not(&mut self) -> Result<Node, String> {
         if self.is_word("not") {
             self.pos += 1;
-            return Ok(Expr::Not(Box::new(self.not()?)));
+            self.enter()?;
+            let (e, d) = self.not()?;
+            self.leave();
+            return Ok((Expr::Not(Box::new(e)), deeper(&[d])?));
         }
         self.cmp()
     }
-    fn cmp(&mut self) -> Result<Expr, String> {
-        let l = self.add()?;
+    fn cmp(&mut self) -> Result<Node, String> {
+        let (l, dl) = self.add()?;
         let op = match self.peek() {
             Some(Tok::Op("==")) => CmpOp::Eq,
             Some(Tok::Op("!=")) => CmpOp::Ne,
@@ -387,99 +417,120 @@ impl Parser {
             Some(Tok::Op(">=")) => CmpOp::Ge,
             Some(Tok::Op("<")) => CmpOp::Lt,
             Some(Tok::Op(">")) => CmpOp::Gt,
-            _ => return Ok(l),
+            _ => return Ok((l, dl)),
         };
         self.pos += 1;
-        let r = self.add()?;
-        Ok(Expr::Cmp(op, Box::new(l), Box::new(r)))
+        let (r, dr) = self.add()?;
+        Ok((Expr::Cmp(op, Box::new(l), Box::new(r)), deeper(&[dl, dr])?))
     }
-    fn add(&mut self) -> Result<Expr, String> {
-        let mut l = self.mul()?;
+    fn add(&mut self) -> Result<Node, String> {
+        let (mut l, mut dl) = self.mul()?;
         loop {
             let op = match self.peek() {
                 Some(Tok::Op("+")) => BinOp::Add,
                 Some(Tok::Op("-")) => BinOp::Sub,
-                _ => return Ok(l),
+                _ => return Ok((l, dl)),
             };
             self.pos += 1;
-            let r = self.mul()?;
+            let (r, dr) = self.mul()?;
+            dl = deeper(&[dl, dr])?;
             l = Expr::Bin(op, Box::new(l), Box::new(r));
         }
     }
-    fn mul(&mut self) -> Result<Expr, String> {
-        let mut l = self.unary()?;
+    fn mul(&mut self) -> Result<Node, String> {
+        let (mut l, mut dl) = self.unary()?;
         loop {
             let op = match self.peek() {
                 Some(Tok::Op("*")) => BinOp::Mul,
                 Some(Tok::Op("/")) => BinOp::Div,
-                _ => return Ok(l),
+                _ => return Ok((l, dl)),
             };
             self.pos += 1;
-            let r = self.unary()?;
+            let (r, dr) = self.unary()?;
+            dl = deeper(&[dl, dr])?;
             l = Expr::Bin(op, Box::new(l), Box::new(r));
         }
     }
-    fn unary(&mut self) -> Result<Expr, String> {
+    fn unary(&mut self) -> Result<Node, String> {
         if self.eat(&Tok::Op("-")) {
-            return Ok(Expr::Neg(Box::new(self.unary()?)));
+            self.enter()?;
+            let (e, d) = self.unary()?;
+            self.leave();
+            return Ok((Expr::Neg(Box::new(e)), deeper(&[d])?));
         }
         self.primary()
     }
-    fn primary(&mut self) -> Result<Expr, String> {
+    /// One more level of the parser's own recursion (a parenthesis, a call, `-`, `not`):
+    /// refused past [`MAX_DEPTH`] before recursing, whatever the tree below would be.
+    fn enter(&mut self) -> Result<(), String> {
+        self.nesting += 1;
+        deeper(&[self.nesting - 1]).map(|_| ())
+    }
+    fn leave(&mut self) {
+        self.nesting -= 1;
+    }
+    fn primary(&mut self) -> Result<Node, String> {
         match self.peek().cloned() {
             Some(Tok::Num(n)) => {
                 self.pos += 1;
-                Ok(Expr::Num(n))
+                Ok((Expr::Num(n), 1))
             }
             Some(Tok::Str(s)) => {
                 self.pos += 1;
-                Ok(Expr::Str(s))
+                Ok((Expr::Str(s), 1))
             }
             Some(Tok::LParen) => {
                 self.pos += 1;
+                self.enter()?;
                 let e = self.or()?;
+                self.leave();
                 self.expect(&Tok::RParen, "“)”")?;
                 Ok(e)
             }
             Some(Tok::At) => {
                 self.pos += 1;
-                self.all(None)
+                Ok((self.all(None)?, 1))
             }
             Some(Tok::Form(f))
                 if self.toks.get(self.pos + 1) == Some(&Tok::Bang)
                     && self.toks.get(self.pos + 2) == Some(&Tok::At) =>
             {
                 self.pos += 3;
-                self.all(Some(f))
+                Ok((self.all(Some(f))?, 1))
             }
             Some(Tok::Name(n)) if n == "children" => {
                 self.pos += 1;
-                Ok(Expr::Children)
+                Ok((Expr::Children, 1))
             }
             Some(Tok::Name(n)) if self.toks.get(self.pos + 1) == Some(&Tok::LParen) => {
                 let func = Func::from_name(&n).ok_or_else(|| format!("未知函数 {n}"))?;
                 self.pos += 2;
+                self.enter()?;
                 let mut args = Vec::new();
+                let mut depths = Vec::new();
                 if !self.eat(&Tok::RParen) {
                     loop {
-                        args.push(self.arg()?);
+                        let (a, d) = self.arg()?;
+                        args.push(a);
+                        depths.push(d);
                         if self.eat(&Tok::RParen) {
                             break;
                         }
                         self.expect(&Tok::Comma, "“,”或“)”")?;
                     }
                 }
+                self.leave();
                 check_arity(func, args.len())?;
-                Ok(Expr::Call(func, args))
+                Ok((Expr::Call(func, args), deeper(&depths)?))
             }
             Some(Tok::Name(_)) | Some(Tok::Code(_)) | Some(Tok::Form(_)) => {
-                Ok(Expr::Ref(self.reference()?))
+                Ok((Expr::Ref(self.reference()?), 1))
             }
             Some(t) => Err(format!("此处不应出现 {t:?}")),
             None => Err("表达式不完整".into()),
         }
     }
-    fn arg(&mut self) -> Result<Expr, String> {
+    fn arg(&mut self) -> Result<Node, String> {
         let save = self.pos;
         if matches!(
             self.peek(),
@@ -489,7 +540,7 @@ impl Parser {
             if let Ok(a) = self.reference() {
                 if self.eat(&Tok::Colon) {
                     let b = self.reference()?;
-                    return Ok(Expr::Range(a, b));
+                    return Ok((Expr::Range(a, b), 1));
                 }
             }
             self.pos = save;
@@ -552,8 +603,12 @@ fn check_arity(func: Func, n: usize) -> Result<(), String> {
 /// Parse one expression; the error says what is wrong in Chinese.
 pub fn parse(src: &str) -> Result<Expr, String> {
     let toks = lex(src)?;
-    let mut p = Parser { toks, pos: 0 };
-    let e = p.or()?;
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        nesting: 0,
+    };
+    let (e, _) = p.or()?;
     if p.pos < p.toks.len() {
         return Err(format!("表达式在第 {} 个记号后多出内容", p.pos));
     }
