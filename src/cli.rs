@@ -275,33 +275,43 @@ where
                 Some(Ok(t)) => Some(t),
                 None => None,
             };
-            let reports: Vec<_> = files
+            let paths: Vec<&std::path::Path> = files
                 .iter()
                 .map(|f| match (&stdin, is_std(f)) {
-                    (Some(t), true) => crate::report::FileReport {
-                        path: STDIN_NAME.into(),
-                        ..crate::report::check_file(&catalog, t.path())
-                    },
-                    _ => crate::report::check_file(&catalog, f),
+                    (Some(t), true) => t.path(),
+                    _ => f.as_path(),
                 })
                 .collect();
-            let text = match format {
-                OutputFormat::Text => crate::report::render_text(&reports),
-                OutputFormat::Json => crate::report::render_json(&reports),
-            };
-            let _ = write!(out, "{text}");
-            if format == OutputFormat::Json {
-                let _ = writeln!(out);
+            let json = format == OutputFormat::Json;
+            if json {
+                let _ = write!(out, "{{\n  \"files\": [");
             }
-            // The text report already says why a file could not be read: once is enough.
-            if format == OutputFormat::Json {
-                for r in &reports {
-                    if let Some(e) = &r.error {
+            let mut totals = crate::report::Totals::default();
+            let mut code = 0;
+            crate::report::check_each(&catalog, &paths, |i, mut report| {
+                if is_std(&files[i]) {
+                    report.path = STDIN_NAME.into();
+                }
+                totals.add(&report);
+                code = code.max(crate::report::file_exit_code(&report));
+                if json {
+                    let sep = if i == 0 { "\n" } else { ",\n" };
+                    let _ = write!(out, "{sep}{}", crate::report::render_file_json(&report));
+                    // The text report says why a file could not be read; JSON says it on stderr.
+                    if let Some(e) = &report.error {
                         let _ = writeln!(err, "{e}");
                     }
+                } else {
+                    let _ = write!(out, "{}", crate::report::render_file_text(&report));
                 }
+                let _ = out.flush();
+            });
+            if json {
+                let _ = writeln!(out, "\n  ]\n}}");
+            } else if files.len() > 1 {
+                let _ = write!(out, "{}", totals.line());
             }
-            crate::report::exit_code(&reports)
+            code
         }
         Command::Explain { files, format } => explain(&catalog, &files, format, out),
         Command::Rules { inputs, format } => rules(&catalog, &inputs, format, out, err),

@@ -260,33 +260,41 @@ pub fn check_file_guarded(catalog: &Catalog, path: &Path) -> FileReport {
     })
 }
 
-pub fn check_files(catalog: &Catalog, paths: &[std::path::PathBuf]) -> Vec<FileReport> {
+/// Checks `paths` on every core and hands each file's report to `emit` in the order given, as
+/// soon as it and the ones before it are ready: a batch of thousands of files holds only the
+/// reports still waiting for a slower one before them. A file whose check fails unexpectedly
+/// is reported as could-not-run, and the batch goes on.
+pub fn check_each(catalog: &Catalog, paths: &[&Path], mut emit: impl FnMut(usize, FileReport)) {
     use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::Mutex;
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(paths.len())
         .max(1);
     let next = AtomicUsize::new(0);
-    let slots: Mutex<Vec<Option<FileReport>>> = Mutex::new(vec![None; paths.len()]);
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, FileReport)>();
     std::thread::scope(|s| {
         for _ in 0..workers {
-            s.spawn(|| loop {
+            let tx = tx.clone();
+            let next = &next;
+            s.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(path) = paths.get(i) else { break };
-                let report = check_file_guarded(catalog, path);
-                if let Ok(mut slots) = slots.lock() {
-                    slots[i] = Some(report);
+                if tx.send((i, check_file_guarded(catalog, path))).is_err() {
+                    break;
                 }
             });
         }
+        drop(tx);
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut due = 0;
+        for (i, report) in rx {
+            waiting.insert(i, report);
+            while let Some(report) = waiting.remove(&due) {
+                emit(due, report);
+                due += 1;
+            }
+        }
     });
-    slots
-        .into_inner()
-        .unwrap_or_default()
-        .into_iter()
-        .flatten()
-        .collect()
 }
 
 /// Forms in workbook order (each sheet of a repeatable form in its place), then errors before
@@ -307,61 +315,89 @@ fn sort_findings(book: &Book, findings: &mut [Finding]) {
     findings.sort_by_key(|f| (pos(f), rank(f)));
 }
 
-pub fn render_text(reports: &[FileReport]) -> String {
+/// One file's part of the text report.
+pub fn render_file_text(r: &FileReport) -> String {
     let mut s = String::new();
-    for r in reports {
-        s.push_str(&format!("== {}\n", r.path));
-        if let Some(e) = &r.error {
-            s.push_str(&format!("  无法读取：{e}\n"));
-            continue;
-        }
-        for f in &r.findings {
-            let sev = match f.severity {
-                "error" => "错误",
-                "warning" => "警告",
-                _ => "提示",
-            };
-            let at = f.place().unwrap_or_else(|| "-".into());
-            let form = if f.form.is_empty() {
-                "-"
-            } else {
-                f.form.as_str()
-            };
-            s.push_str(&format!("  {sev}  {form}  {at}  {}\n", f.message));
-        }
-        let (e, w, i) = counts(&r.findings);
-        s.push_str(&format!(
-            "  小结：识别 {} 张表（{}）；错误 {e} 条，警告 {w} 条，提示 {i} 条\n",
-            r.forms.len(),
-            r.forms
-                .iter()
-                .map(|f| f.id.as_str())
-                .collect::<Vec<_>>()
-                .join("、")
-        ));
+    s.push_str(&format!("== {}\n", r.path));
+    if let Some(e) = &r.error {
+        s.push_str(&format!("  无法读取：{e}\n"));
+        return s;
     }
+    for f in &r.findings {
+        let sev = match f.severity {
+            "error" => "错误",
+            "warning" => "警告",
+            _ => "提示",
+        };
+        let at = f.place().unwrap_or_else(|| "-".into());
+        let form = if f.form.is_empty() {
+            "-"
+        } else {
+            f.form.as_str()
+        };
+        s.push_str(&format!("  {sev}  {form}  {at}  {}\n", f.message));
+    }
+    let (e, w, i) = counts(&r.findings);
+    s.push_str(&format!(
+        "  小结：识别 {} 张表（{}）；错误 {e} 条，警告 {w} 条，提示 {i} 条\n",
+        r.forms.len(),
+        r.forms
+            .iter()
+            .map(|f| f.id.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
+    ));
     s
 }
 
-pub fn render_json(reports: &[FileReport]) -> String {
-    #[derive(Serialize)]
-    struct Out<'a> {
-        files: &'a [FileReport],
-    }
-    serde_json::to_string_pretty(&Out { files: reports })
-        .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+/// One file's report as a member of the JSON report's `files`, indented to sit in it.
+pub fn render_file_json(r: &FileReport) -> String {
+    let text = serde_json::to_string_pretty(r).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    text.lines()
+        .map(|l| format!("    {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
-/// 0 clean, 1 when a finding is an error, 2 when a file could not be read.
-pub fn exit_code(reports: &[FileReport]) -> i32 {
-    if reports.iter().any(|r| r.error.is_some()) {
+/// A file's exit code: 0 clean, 1 when a finding is an error, 2 when it could not be read
+/// (a batch's is the largest of its files').
+pub fn file_exit_code(r: &FileReport) -> i32 {
+    if r.error.is_some() {
         2
-    } else if reports
-        .iter()
-        .any(|r| r.findings.iter().any(|f| f.severity == "error"))
-    {
+    } else if r.findings.iter().any(|f| f.severity == "error") {
         1
     } else {
         0
+    }
+}
+
+/// What a batch found, added up file by file as the reports go by.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Totals {
+    pub files: usize,
+    pub unreadable: usize,
+    pub forms: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Totals {
+    pub fn add(&mut self, r: &FileReport) {
+        let (e, w, i) = counts(&r.findings);
+        self.files += 1;
+        self.unreadable += usize::from(r.error.is_some());
+        self.forms += r.forms.len();
+        self.errors += e;
+        self.warnings += w;
+        self.infos += i;
+    }
+
+    /// The batch's closing line.
+    pub fn line(&self) -> String {
+        format!(
+            "合计：{} 个文件（{} 个无法读取），识别 {} 张表；错误 {} 条，警告 {} 条，提示 {} 条\n",
+            self.files, self.unreadable, self.forms, self.errors, self.warnings, self.infos
+        )
     }
 }

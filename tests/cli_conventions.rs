@@ -188,3 +188,46 @@ fn wps_et_and_ett_files_are_read_by_their_content() {
     assert_eq!(code, 2);
     assert!(out.contains("纯文本"), "{out}");
 }
+
+/// A batch is checked on every core but reported in the order given, each file as soon as it
+/// is ready, and ends with one total line; JSON holds every file in that order.
+#[test]
+fn a_batch_is_reported_in_order_with_a_total() {
+    let d = dir("batch");
+    let empty_book = d.join("空.xlsx");
+    run(&["template", "final-07", "-o", s(&empty_book)]);
+    let missing = d.join("不存在.xlsx");
+    let files = [sample(), missing.clone(), empty_book.clone(), sample()];
+    let mut args = vec!["check"];
+    args.extend(files.iter().map(|p| s(p)));
+    let (code, out, _) = run(&args);
+    assert_eq!(code, 2, "a file could not be read");
+    let heads: Vec<&str> = out.lines().filter(|l| l.starts_with("== ")).collect();
+    let expected: Vec<String> = files
+        .iter()
+        .map(|p| format!("== {}", p.display()))
+        .collect();
+    assert_eq!(heads, expected);
+    let last = out.lines().last().unwrap();
+    assert_eq!(
+        last, "合计：4 个文件（1 个无法读取），识别 19 张表；错误 2 条，警告 0 条，提示 18 条",
+        "{out}"
+    );
+    let (_, one, _) = run(&["check", s(&sample())]);
+    assert!(!one.contains("合计："), "one file needs no total");
+
+    args.insert(1, "--format");
+    args.insert(2, "json");
+    let (code, out, err) = run(&args);
+    assert_eq!(code, 2);
+    let report: serde_json::Value = serde_json::from_str(&out).expect("one JSON document");
+    let paths: Vec<&str> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    let expected: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    assert_eq!(paths, expected);
+    assert!(err.contains("不存在.xlsx"), "{err}");
+}

@@ -250,11 +250,7 @@ impl Bound {
                 let _ = write!(out, "\"{}\"", s.replace('"', "\"\""));
             }
             Bound::Cell(c) => out.push_str(&numeric_ref(&addr.a1(c, home)?)),
-            Bound::Cells(cs) => {
-                out.push_str("SUM(");
-                out.push_str(&join_ranges(cs, addr, home)?);
-                out.push(')');
-            }
+            Bound::Cells(cs) => out.push_str(&excel_call("SUM", range_parts(cs, addr, home)?)),
             Bound::TopLevelSum { form, panel, col } => {
                 out.push_str(&addr.top_level_sum(*form, panel, col, home)?)
             }
@@ -296,16 +292,14 @@ impl Bound {
                     out.push('0');
                     return Some(());
                 }
-                out.push_str("SUM(");
-                for (i, (c, when)) in pairs.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    out.push_str("IF(");
-                    when.emit(addr, home, out)?;
-                    let _ = write!(out, ",{},0)", numeric_ref(&addr.a1(c, home)?));
+                let mut terms = Vec::with_capacity(pairs.len());
+                for (c, when) in pairs {
+                    let mut term = String::from("IF(");
+                    when.emit(addr, home, &mut term)?;
+                    let _ = write!(term, ",{},0)", numeric_ref(&addr.a1(c, home)?));
+                    terms.push(term);
                 }
-                out.push(')');
+                out.push_str(&excel_call("SUM", terms));
             }
         }
         Some(())
@@ -317,18 +311,15 @@ impl Bound {
         let mut minus = Vec::new();
         flatten_additive(self, true, &mut plus, &mut minus);
         let emit_group = |terms: &[&Bound], out: &mut String| -> Option<()> {
-            out.push_str("SUM(");
-            for (i, t) in terms.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
+            let mut args = Vec::with_capacity(terms.len());
+            for t in terms {
                 match t {
-                    Bound::Cell(c) => out.push_str(&addr.a1(c, home)?),
-                    Bound::Cells(cs) => out.push_str(&join_ranges(cs, addr, home)?),
-                    other => other.emit(addr, home, out)?,
+                    Bound::Cell(c) => args.push(addr.a1(c, home)?),
+                    Bound::Cells(cs) => args.extend(range_parts(cs, addr, home)?),
+                    other => args.push(other.excel(addr, home)?),
                 }
             }
-            out.push(')');
+            out.push_str(&excel_call("SUM", args));
             Some(())
         };
         if plus.is_empty() {
@@ -455,27 +446,37 @@ fn emit_call(
         // `Bound::SumIf` and a lookup is replaced by the cell it found when the rule is bound.
         Func::Amount | Func::Points | Func::SumIf | Func::Lookup => return None,
     };
-    out.push_str(name);
-    out.push('(');
-    for (i, a) in args.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
+    let mut texts = Vec::with_capacity(args.len());
+    for a in args {
         match (f, a) {
             // SUM skips text by itself; MIN/MAX of a single "——" cell must count it as 0 as
             // our evaluation does, so it goes through N().
-            (Func::Sum, Bound::Cell(c)) => out.push_str(&addr.a1(c, home)?),
-            (Func::Min | Func::Max, Bound::Cell(c)) => {
-                out.push_str(&numeric_ref(&addr.a1(c, home)?))
-            }
+            (Func::Sum, Bound::Cell(c)) => texts.push(addr.a1(c, home)?),
+            (Func::Min | Func::Max, Bound::Cell(c)) => texts.push(numeric_ref(&addr.a1(c, home)?)),
             (Func::Sum | Func::Min | Func::Max, Bound::Cells(cs)) => {
-                out.push_str(&join_ranges(cs, addr, home)?)
+                texts.extend(range_parts(cs, addr, home)?)
             }
-            _ => a.emit(addr, home, out)?,
+            _ => texts.push(a.excel(addr, home)?),
         }
     }
-    out.push(')');
+    out.push_str(&excel_call(name, texts));
     Some(())
+}
+
+/// Excel takes at most 255 arguments in a call.
+const EXCEL_MAX_ARGS: usize = 255;
+
+/// `NAME(a,b,…)`; past Excel's 255 arguments, SUM, MIN and MAX (the same over parts as over
+/// the whole) nest: `SUM(SUM(a1,…,a255),SUM(…))`.
+fn excel_call(name: &str, args: Vec<String>) -> String {
+    if args.len() <= EXCEL_MAX_ARGS || !matches!(name, "SUM" | "MIN" | "MAX") {
+        return format!("{name}({})", args.join(","));
+    }
+    let parts: Vec<String> = args
+        .chunks(EXCEL_MAX_ARGS)
+        .map(|chunk| format!("{name}({})", chunk.join(",")))
+        .collect();
+    excel_call(name, parts)
 }
 
 /// A text test's subject in Excel: a cell as it is (its text, not N() of it), anything else as
@@ -515,13 +516,13 @@ fn paren(s: &str) -> String {
 }
 
 /// `C9,C10,C11,C13` → `C9:C11,C13` (same sheet, same column, consecutive rows).
-fn join_ranges(cells: &[CellId], addr: &dyn Addresses, home: usize) -> Option<String> {
+fn range_parts(cells: &[CellId], addr: &dyn Addresses, home: usize) -> Option<Vec<String>> {
     let mut refs = Vec::with_capacity(cells.len());
     for c in cells {
         refs.push(addr.a1(c, home)?);
     }
     if refs.is_empty() {
-        return Some("0".into());
+        return Some(vec!["0".into()]);
     }
     let mut parts: Vec<String> = Vec::new();
     let mut i = 0;
@@ -545,7 +546,7 @@ fn join_ranges(cells: &[CellId], addr: &dyn Addresses, home: usize) -> Option<St
         }
         i = j + 1;
     }
-    Some(parts.join(","))
+    Some(parts)
 }
 
 /// `'公开02表'!C9` → ("'公开02表'!", "C", 9); anything unexpected gives row 0.
@@ -754,6 +755,54 @@ mod tests {
         let s = Bound::Cells(vec![cell("L1"), cell("L2"), cell("L3")]);
         assert_eq!(s.excel(&sheet, 0).unwrap(), "SUM(C5:C7)");
         assert_eq!(s.term_count(), 3);
+    }
+
+    /// The arguments of each call in an Excel formula, counted at every depth.
+    fn widest_call(formula: &str) -> usize {
+        let mut stack: Vec<usize> = Vec::new();
+        let mut widest = 0;
+        for ch in formula.chars() {
+            match ch {
+                '(' => stack.push(1),
+                ',' => *stack.last_mut().unwrap() += 1,
+                ')' => widest = widest.max(stack.pop().unwrap()),
+                _ => {}
+            }
+        }
+        widest
+    }
+
+    #[test]
+    fn sums_past_excels_255_arguments_nest() {
+        // 600 cells two rows apart: no range joins them, 600 arguments.
+        let mut m = HashMap::new();
+        let mut cells = Vec::new();
+        for i in 0..600u32 {
+            let key = format!("r{i}");
+            m.insert(
+                format!("{key}.amount"),
+                (format!("C{}", 5 + 2 * i), Val::Num(d("1"))),
+            );
+            cells.push(cell(&key));
+        }
+        let sheet = Sheet(m);
+        let sum = Bound::Cells(cells.clone());
+        let f = sum.excel(&sheet, 0).unwrap();
+        assert!(
+            f.starts_with("SUM(SUM(C5,C7,") && f.ends_with(",C1203))"),
+            "{f}"
+        );
+        assert_eq!(widest_call(&f), 255);
+        assert_eq!(f.matches("C").count(), 600, "every cell once");
+        assert_eq!(sum.eval(&sheet), Val::Num(d("600")));
+        let call = Bound::Call(Func::Max, cells.into_iter().map(Bound::Cell).collect());
+        let f = call.excel(&sheet, 0).unwrap();
+        assert!(f.starts_with("MAX(MAX(N(C5),"), "{f}");
+        assert_eq!(widest_call(&f), 255);
+        let few = excel_call("SUM", vec!["A1".into(), "A3".into()]);
+        assert_eq!(few, "SUM(A1,A3)");
+        let many: Vec<String> = (0..70_000).map(|i| format!("A{i}")).collect();
+        assert_eq!(widest_call(&excel_call("SUM", many)), 255, "nests twice");
     }
 
     #[test]
