@@ -198,6 +198,7 @@ pub fn audit(book: &Book, calc: &Calc) -> Vec<Finding> {
         empty_note(&mut ctx, fi);
     }
     code_names(&mut ctx);
+    unit_names(&mut ctx);
     let mut missing: HashSet<(usize, String)> = HashSet::new();
     for (fi, rule, err) in &calc.unbound {
         unbound(&mut ctx, &mut missing, *fi, rule, err);
@@ -704,6 +705,67 @@ fn code_names(ctx: &mut Ctx) {
                 _ => {}
             }
         }
+    }
+}
+
+/// Every table of a workbook names the same unit: a table whose unit differs from what most
+/// of them say (a 株州 among 株洲) is a warning at its unit line.
+fn unit_names(ctx: &mut Ctx) {
+    let named: Vec<(usize, &String)> = ctx
+        .book
+        .forms
+        .iter()
+        .enumerate()
+        .filter_map(|(fi, (_, d))| d.unit.as_ref().map(|u| (fi, u)))
+        .collect();
+    let mut tally: Vec<(String, usize)> = Vec::new();
+    for (_, unit) in &named {
+        let key = label_key(unit);
+        match tally.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, n)) => *n += 1,
+            None => tally.push((key, 1)),
+        }
+    }
+    // The most common name; on a tie, the first table's.
+    let Some((usual, count)) = tally
+        .iter()
+        .fold(None, |best: Option<&(String, usize)>, t| match best {
+            Some(b) if b.1 >= t.1 => Some(b),
+            _ => Some(t),
+        })
+    else {
+        return;
+    };
+    let Some(usual_name) = named
+        .iter()
+        .find(|(_, u)| label_key(u) == *usual)
+        .map(|(_, u)| *u)
+    else {
+        return;
+    };
+    for (fi, unit) in &named {
+        if label_key(unit) == *usual {
+            continue;
+        }
+        let (form, data) = (ctx.book.forms[*fi].0, &ctx.book.forms[*fi].1);
+        let at = data.unit_at.clone();
+        let message = format!(
+            "{}{}：单位名称为“{unit}”，而其他 {count} 张表为“{usual_name}”；同一工作簿各表的单位名称应一致，请核对",
+            form.table_no,
+            at.as_ref().map(|a| format!(" {a}")).unwrap_or_default()
+        );
+        ctx.out.push(Finding {
+            expected: Some(usual_name.clone()),
+            found: Some((*unit).clone()),
+            ..Finding::new(
+                Severity::Warning,
+                "unit-name",
+                &form.id,
+                data.sheet.clone(),
+                at,
+                message,
+            )
+        });
     }
 }
 

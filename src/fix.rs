@@ -620,6 +620,8 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
         .collect();
     for (fi, (form, data)) in book.forms.iter_mut().enumerate() {
         data.origin = output_origin(form, data, &placement.layouts[fi]);
+        let (r, c) = crate::layout::UNIT_CELL;
+        data.unit_at = data.unit.as_ref().map(|_| a1(r, c));
         data.sheet = Some(placement.sheets[fi].clone());
     }
     let before = audit(&book, &compute(&book, Mode::Check, false));
@@ -1043,6 +1045,7 @@ fn builtin_rule_name(rule: &str) -> Option<&'static str> {
         "parent-code-missing" => "下级科目须列在其上级科目之下",
         "code-length" => "科目代码位数须为类、款、项之一",
         "code-name" => "同一科目代码在各表中名称一致",
+        "unit-name" => "各表单位名称一致",
         "empty-table-note" => "空表须有空表说明",
         "not-a-number" => "金额、比率栏须填数字",
         "value-outside-form" => "表外内容",

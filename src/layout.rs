@@ -51,6 +51,10 @@ pub struct Placed {
     pub style: Style,
 }
 
+/// Where a written form states its unit's name (row, column; zero-based): the line under the
+/// title.
+pub const UNIT_CELL: (u32, u16) = (2, 0);
+
 #[derive(Debug, Clone, Default)]
 pub struct Layout {
     pub cells: Vec<Placed>,
@@ -124,7 +128,14 @@ pub fn layout(form: &Form, data: &FormData, fi: usize, inputs: &dyn Fn(&CellId) 
         (width - right_cols).max(1)
     };
     let unit = format!("{}{}", form.unit_label, data.unit.as_deref().unwrap_or(""));
-    l.put(2, 0, 1, left_cols, Content::Text(unit), Style::InfoLeft);
+    l.put(
+        UNIT_CELL.0,
+        UNIT_CELL.1,
+        1,
+        left_cols,
+        Content::Text(unit),
+        Style::InfoLeft,
+    );
     if let Some(p) = form.period_for(year) {
         if left_cols < width - right_cols {
             l.put(

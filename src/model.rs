@@ -68,6 +68,8 @@ pub struct FormData {
     /// Sheet the form was read from.
     pub sheet: Option<String>,
     pub unit: Option<String>,
+    /// Where the unit's name was read (A1 on `sheet`).
+    pub unit_at: Option<String>,
     pub year: Option<String>,
     pub rows: Rows,
     pub grid: IndexMap<String, Val>,

@@ -343,6 +343,33 @@ fn final_04_totals_balance_and_appropriation_columns() {
         severity: "error",
         cell: at(F04, "总计", 2),
     });
+    // Each fund balances on its own: 年末 of one fund wrong, or a fund's income without its
+    // spending.
+    run(Case {
+        name: "f04-gpb-balance",
+        edits: vec![(at(F04, "年末财政拨款结转和结余", 3), "5")],
+        form: "final-04",
+        rule: "gpb-balance",
+        severity: "error",
+        cell: at(F04, "一般公共预算财政拨款", 2).nth(1),
+    });
+    run(Case {
+        name: "f04-gf-balance",
+        edits: vec![(at(F04, "二、政府性基金预算财政拨款", 2), "5")],
+        form: "final-04",
+        rule: "gf-balance",
+        severity: "error",
+        // The check names its first cell, 年初 of the fund (行30, C36).
+        cell: at(F04, "", 2).nth(35),
+    });
+    run(Case {
+        name: "f04-soe-balance",
+        edits: vec![(at(F04, "年末财政拨款结转和结余", 5), "2.5")],
+        form: "final-04",
+        rule: "soe-balance",
+        severity: "error",
+        cell: at(F04, "", 2).nth(36),
+    });
     run(Case {
         name: "f04-gpb-05",
         edits: vec![(at(F04, "五、教育支出", 3), "5")],
@@ -615,5 +642,36 @@ fn a_child_without_its_parent_and_a_renamed_code_are_errors() {
     assert_eq!(
         renamed["severity"], "warning",
         "a wording defect, not a wrong number"
+    );
+}
+
+/// Every table names the same unit: seed 001 as published prints 株州市… on 公开04表 and
+/// 株洲市… on the other eight, a warning at 公开04表's unit line; corrected, nothing.
+#[test]
+fn one_unit_name_on_every_table() {
+    let published = seed();
+    let (r, c) = published
+        .sheet(F04)
+        .find("部门：株州市长株潭一体化发展事务中心")
+        .unwrap();
+    let (_, findings) = check(&published, "unit-name-published");
+    let hits: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["rule"] == "unit-name")
+        .collect();
+    assert_eq!(hits.len(), 1, "{findings:#?}");
+    assert_eq!(hits[0]["form"], "final-04");
+    assert_eq!(hits[0]["severity"], "warning");
+    assert_eq!(hits[0]["cell"], grid::a1(r, c).as_str());
+    assert_eq!(hits[0]["found"], "株州市长株潭一体化发展事务中心");
+    assert_eq!(hits[0]["expected"], "株洲市长株潭一体化发展事务中心");
+    let mut corrected = seed();
+    corrected
+        .sheet_mut(F04)
+        .put(r, c, GridCell::text("部门：株洲市长株潭一体化发展事务中心"));
+    let (_, findings) = check(&corrected, "unit-name-corrected");
+    assert!(
+        !findings.iter().any(|f| f["rule"] == "unit-name"),
+        "{findings:#?}"
     );
 }

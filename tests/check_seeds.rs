@@ -8,6 +8,7 @@ mod cli;
 mod grid;
 
 use cli::{check_json, findings};
+use serde_json::Value;
 use std::path::PathBuf;
 
 fn fixture(name: &str) -> grid::GridBook {
@@ -112,7 +113,13 @@ fn seed_001_as_published_has_no_error_only_its_rounding_differences() {
     let (code, json) = check_json(&path);
     assert_eq!(code, 0, "{json:#}");
     let all = findings(&json);
-    assert!(all.iter().all(|f| f["severity"] == "info"), "{all:#?}");
+    // Besides 尾差 infos, only the unit name it misprints on 公开04表 (株州 for 株洲).
+    let warnings: Vec<&Value> = all.iter().filter(|f| f["severity"] != "info").collect();
+    assert_eq!(warnings.len(), 1, "{all:#?}");
+    assert_eq!(
+        (&warnings[0]["rule"], &warnings[0]["form"]),
+        (&Value::from("unit-name"), &Value::from("final-04"))
+    );
     // 公开01表 lines 32–57 add to 526.35 while 本年支出合计 is 526.36 (FORMS.md).
     let s01 = fixture("seed001_final.grid");
     let (r58, c58) = s01.sheet("公开01表").find("本年支出合计").unwrap();

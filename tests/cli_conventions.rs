@@ -210,7 +210,7 @@ fn a_batch_is_reported_in_order_with_a_total() {
     assert_eq!(heads, expected);
     let last = out.lines().last().unwrap();
     assert_eq!(
-        last, "合计：4 个文件（1 个无法读取），识别 19 张表；错误 2 条，警告 0 条，提示 18 条",
+        last, "合计：4 个文件（1 个无法读取），识别 19 张表；错误 2 条，警告 2 条，提示 18 条",
         "{out}"
     );
     let (_, one, _) = run(&["check", s(&sample())]);

@@ -820,6 +820,7 @@ fn read_top(rd: &mut Reader) -> u32 {
                 Some(TopLine::Unit(name)) => {
                     if !name.is_empty() {
                         rd.data.unit = Some(name);
+                        rd.data.unit_at = Some(a1(r, c));
                     }
                     last = last.max(r);
                 }
