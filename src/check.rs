@@ -196,6 +196,7 @@ pub fn audit(book: &Book, calc: &Calc) -> Vec<Finding> {
     for fi in 0..book.forms.len() {
         hierarchy(&mut ctx, fi);
         empty_note(&mut ctx, fi);
+        placeholders(&mut ctx, fi);
     }
     code_names(&mut ctx);
     unit_names(&mut ctx);
@@ -760,6 +761,68 @@ fn unit_names(ctx: &mut Ctx) {
             ..Finding::new(
                 Severity::Warning,
                 "unit-name",
+                &form.id,
+                data.sheet.clone(),
+                at,
+                message,
+            )
+        });
+    }
+}
+
+/// Marks a template leaves for the clerk to replace: left in a filled form they are published
+/// as they are (`XX单位`, `待补充`).
+const PLACEHOLDERS: [&str; 6] = ["XX", "ＸＸ", "××", "xx", "待补充", "待填写"];
+
+/// The placeholder a text still holds: one of [`PLACEHOLDERS`], or a year missing its last
+/// digit (`202 年`).
+fn placeholder_in(text: &str) -> Option<String> {
+    if let Some(p) = PLACEHOLDERS.iter().find(|p| text.contains(*p)) {
+        return Some(p.to_string());
+    }
+    let chars: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+    chars.windows(4).enumerate().find_map(|(i, w)| {
+        let before_digit = i > 0 && chars[i - 1].is_ascii_digit();
+        (w[..3] == ['2', '0', '2'] && w[3] == '年' && !before_digit).then(|| "202 年".to_string())
+    })
+}
+
+/// Texts of a filled form that still hold a template's placeholder: a warning at each cell.
+fn placeholders(ctx: &mut Ctx, fi: usize) {
+    let (form, data) = (ctx.book.forms[fi].0, &ctx.book.forms[fi].1);
+    if data.is_empty() {
+        return;
+    }
+    let mut texts: Vec<(Option<String>, &str)> = Vec::new();
+    for row in &data.rows {
+        for (col, v) in &row.values {
+            if let Val::Text(t) = v {
+                texts.push((data.origin.get(&format!("{}.{col}", row.key)).cloned(), t));
+            }
+        }
+    }
+    for (key, v) in &data.grid {
+        if let Val::Text(t) = v {
+            texts.push((data.origin.get(key).cloned(), t));
+        }
+    }
+    if let Some(unit) = &data.unit {
+        texts.push((data.unit_at.clone(), unit));
+    }
+    for (at, text) in texts {
+        let Some(mark) = placeholder_in(text) else {
+            continue;
+        };
+        let message = format!(
+            "{}{}：“{text}”中仍有模板占位内容“{mark}”，请填写实际内容",
+            form.table_no,
+            at.as_ref().map(|a| format!(" {a}")).unwrap_or_default()
+        );
+        ctx.out.push(Finding {
+            found: Some(text.to_string()),
+            ..Finding::new(
+                Severity::Warning,
+                "placeholder",
                 &form.id,
                 data.sheet.clone(),
                 at,

@@ -1046,6 +1046,7 @@ fn builtin_rule_name(rule: &str) -> Option<&'static str> {
         "code-length" => "科目代码位数须为类、款、项之一",
         "code-name" => "同一科目代码在各表中名称一致",
         "unit-name" => "各表单位名称一致",
+        "placeholder" => "不得留有模板占位内容",
         "empty-table-note" => "空表须有空表说明",
         "not-a-number" => "金额、比率栏须填数字",
         "value-outside-form" => "表外内容",

@@ -1168,3 +1168,31 @@ fn xls_and_ods_copies_read_to_the_same_values() {
         }
     }
 }
+
+/// A text still holding a template's placeholder (待补充, XX, a year missing its digit) is a
+/// warning at its cell; the seeds as published hold none (their exact-findings tests).
+#[test]
+fn placeholders_left_in_texts_are_named_at_their_cells() {
+    for (mark, text) in [
+        ("待补充", "待补充"),
+        ("XX", "完成XX次"),
+        ("202 年", "202 年完成"),
+    ] {
+        let mut book = fixture("seed000_perf.grid");
+        let sheet = book.sheet_mut("附件3-2");
+        let (r, c) = sheet.find("已完成").expect("a 实际完成值 text");
+        sheet.put(r, c, GridCell::text(text));
+        let (_, findings) = check(&book, &format!("placeholder-{}", mark.len()));
+        let hits: Vec<&Value> = findings
+            .iter()
+            .filter(|f| f["rule"] == "placeholder")
+            .collect();
+        assert_eq!(hits.len(), 1, "{mark}: {findings:#?}");
+        assert_eq!(hits[0]["severity"], "warning");
+        assert_eq!(hits[0]["cell"], grid::a1(r, c).as_str(), "{mark}");
+        assert!(
+            hits[0]["message"].as_str().unwrap().contains(mark),
+            "{mark}"
+        );
+    }
+}
