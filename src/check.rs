@@ -599,19 +599,17 @@ fn hierarchy(ctx: &mut Ctx, fi: usize) {
         let cell = CellId::new(fi, key.clone(), "");
         let at = data.origin.get(key).cloned();
         let message = format!(
-            "{}{}：科目 {code} {} 的上级科目 {parent} 不在表中；下级科目须列在其上级科目之下，上级科目金额为其下级之和",
-            form.table_no,
-            at.as_ref().map(|a| format!(" {a}")).unwrap_or_default(),
+            "科目 {code} {} 的上级科目 {parent} 不在表中；下级科目须列在其上级科目之下，上级科目金额为其下级之和",
             row.label.clone().unwrap_or_default()
         );
         ctx.out.push(Finding {
             expected: Some(parent.clone()),
             target: Some(cell),
-            ..Finding::new(
+            ..built_in(
                 Severity::Error,
                 "parent-code-missing",
-                &form.id,
-                data.sheet.clone(),
+                form,
+                data,
                 at,
                 message,
             )
@@ -629,9 +627,7 @@ fn hierarchy(ctx: &mut Ctx, fi: usize) {
         if !levels.contains(&code.len()) {
             let at = data.origin.get(&row.key).cloned();
             let message = format!(
-                "{}{}：科目代码 {code} 长度为 {} 位，应为类 3 位、款 5 位、项 7 位",
-                form.table_no,
-                at.as_ref().map(|a| format!(" {a}")).unwrap_or_default(),
+                "科目代码 {code} 长度为 {} 位，应为类 3 位、款 5 位、项 7 位",
                 code.len()
             );
             ctx.out.push(Finding {
@@ -644,14 +640,7 @@ fn hierarchy(ctx: &mut Ctx, fi: usize) {
                         .join("、")
                 )),
                 found: Some(format!("{} 位", code.len())),
-                ..Finding::new(
-                    Severity::Error,
-                    "code-length",
-                    &form.id,
-                    data.sheet.clone(),
-                    at,
-                    message,
-                )
+                ..built_in(Severity::Error, "code-length", form, data, at, message)
             });
         }
     }
@@ -684,23 +673,12 @@ fn code_names(ctx: &mut Ctx) {
                 Some((ofi, oname, okey)) if *okey != key => {
                     let at = data.origin.get(&row.key).cloned();
                     let other = ctx.book.forms[*ofi].0.table_no.clone();
-                    let message = format!(
-                        "{}{}：科目 {code} 名称为“{name}”，而{other}中同一科目名称为“{oname}”；同一科目代码在各表中的名称应一致",
-                        form.table_no,
-                        at.as_ref().map(|a| format!(" {a}")).unwrap_or_default()
-                    );
+                    let message = format!("科目 {code} 名称为“{name}”，而{other}中同一科目名称为“{oname}”；同一科目代码在各表中的名称应一致");
                     ctx.out.push(Finding {
                         expected: Some(oname.clone()),
                         found: Some(name.clone()),
                         // A wording defect (a shortened name), not a wrong number.
-                        ..Finding::new(
-                            Severity::Warning,
-                            "code-name",
-                            &form.id,
-                            data.sheet.clone(),
-                            at,
-                            message,
-                        )
+                        ..built_in(Severity::Warning, "code-name", form, data, at, message)
                     });
                 }
                 _ => {}
@@ -750,22 +728,11 @@ fn unit_names(ctx: &mut Ctx) {
         }
         let (form, data) = (ctx.book.forms[*fi].0, &ctx.book.forms[*fi].1);
         let at = data.unit_at.clone();
-        let message = format!(
-            "{}{}：单位名称为“{unit}”，而其他 {count} 张表为“{usual_name}”；同一工作簿各表的单位名称应一致，请核对",
-            form.table_no,
-            at.as_ref().map(|a| format!(" {a}")).unwrap_or_default()
-        );
+        let message = format!("单位名称为“{unit}”，而其他 {count} 张表为“{usual_name}”；同一工作簿各表的单位名称应一致，请核对");
         ctx.out.push(Finding {
             expected: Some(usual_name.clone()),
             found: Some((*unit).clone()),
-            ..Finding::new(
-                Severity::Warning,
-                "unit-name",
-                &form.id,
-                data.sheet.clone(),
-                at,
-                message,
-            )
+            ..built_in(Severity::Warning, "unit-name", form, data, at, message)
         });
     }
 }
@@ -813,23 +780,26 @@ fn placeholders(ctx: &mut Ctx, fi: usize) {
         let Some(mark) = placeholder_in(text) else {
             continue;
         };
-        let message = format!(
-            "{}{}：“{text}”中仍有模板占位内容“{mark}”，请填写实际内容",
-            form.table_no,
-            at.as_ref().map(|a| format!(" {a}")).unwrap_or_default()
-        );
+        let message = format!("“{text}”中仍有模板占位内容“{mark}”，请填写实际内容");
         ctx.out.push(Finding {
             found: Some(text.to_string()),
-            ..Finding::new(
-                Severity::Warning,
-                "placeholder",
-                &form.id,
-                data.sheet.clone(),
-                at,
-                message,
-            )
+            ..built_in(Severity::Warning, "placeholder", form, data, at, message)
         });
     }
+}
+
+/// A finding of a built-in check at `at` of a form, its message led by the table and cell.
+fn built_in(
+    severity: Severity,
+    rule: &str,
+    form: &crate::form::Form,
+    data: &crate::model::FormData,
+    at: Option<String>,
+    what: String,
+) -> Finding {
+    let place = at.as_ref().map(|a| format!(" {a}")).unwrap_or_default();
+    let message = format!("{}{place}：{what}", form.table_no);
+    Finding::new(severity, rule, &form.id, data.sheet.clone(), at, message)
 }
 
 /// An empty table must say why (空表说明).
