@@ -687,52 +687,63 @@ fn code_names(ctx: &mut Ctx) {
     }
 }
 
-/// Every table of a workbook names the same unit: a table whose unit differs from what most
-/// of them say (a 株州 among 株洲) is a warning at its unit line.
+/// Every table of a workbook names the same unit and the same year: a table that says
+/// otherwise than most of them (a 株州 among 株洲, last year's title) is a warning at that line.
 fn unit_names(ctx: &mut Ctx) {
-    let named: Vec<(usize, &String)> = ctx
+    agree_across(ctx, "unit-name", "单位名称", |d| {
+        d.unit.as_deref().map(|u| (u, d.unit_at.clone()))
+    });
+    agree_across(ctx, "year", "年度", |d| {
+        d.year.as_deref().map(|y| (y, d.year_at.clone()))
+    });
+}
+
+/// What `pick` reads from each table (a value and where it is) is the same on all of them;
+/// each table that differs from the most common value (on a tie, the first table's) is a
+/// warning of `rule` at its place.
+fn agree_across(
+    ctx: &mut Ctx,
+    rule: &str,
+    noun: &str,
+    pick: impl Fn(&crate::model::FormData) -> Option<(&str, Option<String>)>,
+) {
+    let stated: Vec<(usize, &str, Option<String>)> = ctx
         .book
         .forms
         .iter()
         .enumerate()
-        .filter_map(|(fi, (_, d))| d.unit.as_ref().map(|u| (fi, u)))
+        .filter_map(|(fi, (_, d))| pick(d).map(|(v, at)| (fi, v, at)))
         .collect();
-    let mut tally: Vec<(String, usize)> = Vec::new();
-    for (_, unit) in &named {
-        let key = label_key(unit);
-        match tally.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, n)) => *n += 1,
-            None => tally.push((key, 1)),
+    let mut tally: Vec<(String, &str, usize)> = Vec::new();
+    for (_, value, _) in &stated {
+        let key = label_key(value);
+        match tally.iter_mut().find(|(k, _, _)| *k == key) {
+            Some((_, _, n)) => *n += 1,
+            None => tally.push((key, value, 1)),
         }
     }
-    // The most common name; on a tie, the first table's.
-    let Some((usual, count)) = tally
+    let Some((usual, usual_text, count)) = tally
         .iter()
-        .fold(None, |best: Option<&(String, usize)>, t| match best {
-            Some(b) if b.1 >= t.1 => Some(b),
+        .fold(None, |best: Option<&(String, &str, usize)>, t| match best {
+            Some(b) if b.2 >= t.2 => Some(b),
             _ => Some(t),
         })
+        .cloned()
     else {
         return;
     };
-    let Some(usual_name) = named
-        .iter()
-        .find(|(_, u)| label_key(u) == *usual)
-        .map(|(_, u)| *u)
-    else {
-        return;
-    };
-    for (fi, unit) in &named {
-        if label_key(unit) == *usual {
+    for (fi, value, at) in stated {
+        if label_key(value) == usual {
             continue;
         }
-        let (form, data) = (ctx.book.forms[*fi].0, &ctx.book.forms[*fi].1);
-        let at = data.unit_at.clone();
-        let message = format!("单位名称为“{unit}”，而其他 {count} 张表为“{usual_name}”；同一工作簿各表的单位名称应一致，请核对");
+        let (form, data) = (ctx.book.forms[fi].0, &ctx.book.forms[fi].1);
+        let message = format!(
+            "{noun}为“{value}”，而其他 {count} 张表为“{usual_text}”；同一工作簿各表的{noun}应一致，请核对"
+        );
         ctx.out.push(Finding {
-            expected: Some(usual_name.clone()),
-            found: Some((*unit).clone()),
-            ..built_in(Severity::Warning, "unit-name", form, data, at, message)
+            expected: Some(usual_text.to_string()),
+            found: Some(value.to_string()),
+            ..built_in(Severity::Warning, rule, form, data, at, message)
         });
     }
 }

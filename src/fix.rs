@@ -622,6 +622,8 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
         data.origin = output_origin(form, data, &placement.layouts[fi]);
         let (r, c) = crate::layout::UNIT_CELL;
         data.unit_at = data.unit.as_ref().map(|_| a1(r, c));
+        let (r, c) = crate::layout::TITLE_CELL;
+        data.year_at = data.year.as_ref().map(|_| a1(r, c));
         data.sheet = Some(placement.sheets[fi].clone());
     }
     let before = audit(&book, &compute(&book, Mode::Check, false));
@@ -1046,6 +1048,7 @@ fn builtin_rule_name(rule: &str) -> Option<&'static str> {
         "code-length" => "科目代码位数须为类、款、项之一",
         "code-name" => "同一科目代码在各表中名称一致",
         "unit-name" => "各表单位名称一致",
+        "year" => "各表年度一致",
         "placeholder" => "不得留有模板占位内容",
         "empty-table-note" => "空表须有空表说明",
         "not-a-number" => "金额、比率栏须填数字",

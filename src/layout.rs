@@ -51,6 +51,9 @@ pub struct Placed {
     pub style: Style,
 }
 
+/// Where a written form has its title, which states the year (row, column; zero-based).
+pub const TITLE_CELL: (u32, u16) = (0, 0);
+
 /// Where a written form states its unit's name (row, column; zero-based): the line under the
 /// title.
 pub const UNIT_CELL: (u32, u16) = (2, 0);
@@ -101,8 +104,8 @@ pub fn layout(form: &Form, data: &FormData, fi: usize, inputs: &dyn Fn(&CellId) 
     };
     let year = data.year.as_deref();
     l.put(
-        0,
-        0,
+        TITLE_CELL.0,
+        TITLE_CELL.1,
         1,
         width,
         Content::Text(form.title_for(year)),

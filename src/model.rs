@@ -70,6 +70,8 @@ pub struct FormData {
     pub unit: Option<String>,
     /// Where the unit's name was read (A1 on `sheet`).
     pub unit_at: Option<String>,
+    /// Where the year was read (A1 on `sheet`): the title or a line of its own.
+    pub year_at: Option<String>,
     pub year: Option<String>,
     pub rows: Rows,
     pub grid: IndexMap<String, Val>,

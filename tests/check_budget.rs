@@ -1225,3 +1225,28 @@ expr = "sum(@group.weight) == 100 and in(level1, \"产出指标\", \"效益指�
     .to_string();
     assert!(m.contains("list.group_by") && m.contains("nom"), "{m}");
 }
+
+/// Every table states the same year: a title left at last year's is a warning at the title,
+/// naming the year the other tables state.
+#[test]
+fn one_year_on_every_table() {
+    let (_, published) = check(&seed(), "year-published");
+    assert!(
+        !published.iter().any(|f| f["rule"] == "year"),
+        "{published:#?}"
+    );
+    let mut book = seed();
+    let sheet = book.sheet_mut("部门收入总体情况表");
+    let (r, c) = sheet.find("2023年部门收入总体情况表").unwrap();
+    sheet.put(r, c, GridCell::text("2022年部门收入总体情况表"));
+    let (_, findings) = check(&book, "year-last-year");
+    let hits: Vec<&Value> = findings.iter().filter(|f| f["rule"] == "year").collect();
+    assert_eq!(hits.len(), 1, "{findings:#?}");
+    assert_eq!(hits[0]["severity"], "warning");
+    assert_eq!(hits[0]["sheet"], "部门收入总体情况表");
+    assert_eq!(hits[0]["cell"], grid::a1(r, c).as_str());
+    assert_eq!(
+        (&hits[0]["found"], &hits[0]["expected"]),
+        (&Value::from("2022"), &Value::from("2023"))
+    );
+}

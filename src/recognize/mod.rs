@@ -805,7 +805,7 @@ fn read_top(rd: &mut Reader) -> u32 {
                 Some(TopLine::Title) => {
                     title_row.get_or_insert(r);
                     if let Some(y) = year_anywhere(&label_key(&t)) {
-                        rd.data.year.get_or_insert(y);
+                        note_year(rd, y, r, c);
                     }
                     last = last.max(r);
                 }
@@ -825,7 +825,7 @@ fn read_top(rd: &mut Reader) -> u32 {
                     last = last.max(r);
                 }
                 Some(TopLine::Year(y)) => {
-                    rd.data.year.get_or_insert(y);
+                    note_year(rd, y, r, c);
                     last = last.max(r);
                 }
             }
@@ -874,6 +874,14 @@ fn in_wan(stated: &mut Option<StatedUnit>, d: Decimal) -> Decimal {
     };
     s.decimals = s.decimals.max(d.normalize().scale().min(2));
     d * s.unit.in_wan
+}
+
+/// The first year the lines above a table state, and where.
+fn note_year(rd: &mut Reader, year: String, r: u32, c: u16) {
+    if rd.data.year.is_none() {
+        rd.data.year = Some(year);
+        rd.data.year_at = Some(a1(r, c));
+    }
 }
 
 /// A row inside a table that only repeats the lines above it (title, 部门名称, 表号, 金额单位):
