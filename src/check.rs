@@ -813,18 +813,46 @@ fn built_in(
     Finding::new(severity, rule, &form.id, data.sheet.clone(), at, message)
 }
 
-/// An empty table must say why (空表说明).
+/// Words that make a 空表说明 a condition ("此表如无数字则表示…"), true of a table with figures.
+const CONDITIONAL: [&str; 3] = ["如无", "若无", "如果"];
+
+/// An empty table must say why (空表说明); a table with figures must not say it has none.
 fn empty_note(ctx: &mut Ctx, fi: usize) {
     let (form, data) = (ctx.book.forms[fi].0, &ctx.book.forms[fi].1);
     let Some(note) = &form.empty_note else { return };
-    // A workbook without a single figure is a blank template, not a set of empty tables.
-    if !data.is_empty() || ctx.book.forms.iter().all(|(_, d)| d.is_empty()) {
-        return;
-    }
-    let said = data.remarks.iter().any(|r| {
+    let says_empty = |r: &String| {
         let k = label_key(r);
         note.keywords.iter().any(|w| k.contains(&label_key(w)))
-    });
+    };
+    if !data.is_empty() {
+        // A table with figures saying it has none ("如无数字则…" is a condition, not a claim).
+        let claims = data.remarks.iter().filter(|r| says_empty(r));
+        if let Some(claim) = claims
+            .into_iter()
+            .find(|r| !CONDITIONAL.iter().any(|w| r.contains(w)))
+        {
+            ctx.out.push(Finding {
+                found: Some(claim.clone()),
+                ..Finding::new(
+                    Severity::Warning,
+                    "empty-note-with-figures",
+                    &form.id,
+                    data.sheet.clone(),
+                    None,
+                    format!(
+                        "{}填有数字，但表下说明“{claim}”称本表无数据；请删去该说明或核对数字",
+                        form.table_no
+                    ),
+                )
+            });
+        }
+        return;
+    }
+    // A workbook without a single figure is a blank template, not a set of empty tables.
+    if ctx.book.forms.iter().all(|(_, d)| d.is_empty()) {
+        return;
+    }
+    let said = data.remarks.iter().any(says_empty);
     if !said {
         ctx.out.push(Finding {
             expected: Some(note.text.clone()),

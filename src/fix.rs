@@ -1051,6 +1051,7 @@ fn builtin_rule_name(rule: &str) -> Option<&'static str> {
         "year" => "各表年度一致",
         "placeholder" => "不得留有模板占位内容",
         "empty-table-note" => "空表须有空表说明",
+        "empty-note-with-figures" => "有数字的表不得注明无数据",
         "not-a-number" => "金额、比率栏须填数字",
         "value-outside-form" => "表外内容",
         "duplicate-code" => "同一科目代码只出现一次",

@@ -675,3 +675,25 @@ fn one_unit_name_on_every_table() {
         "{findings:#?}"
     );
 }
+
+/// A table with figures must not say it has none: 公开07表 keeps its 无数据 note under a
+/// filled 合计 (warning); empty, as published, the note is what it must say.
+#[test]
+fn a_note_saying_no_data_under_figures_is_a_warning() {
+    let rule = "empty-note-with-figures";
+    let (_, published) = check(&seed(), "no-data-note-published");
+    assert!(
+        !published.iter().any(|f| f["rule"] == rule),
+        "{published:#?}"
+    );
+    let mut book = seed();
+    let sheet = book.sheet_mut(F07);
+    let (r, c) = sheet.find("合计").unwrap();
+    sheet.put(r, c + 3, GridCell::num("12.00"));
+    let (_, findings) = check(&book, "no-data-note-with-figures");
+    let hits: Vec<&Value> = findings.iter().filter(|f| f["rule"] == rule).collect();
+    assert_eq!(hits.len(), 1, "{findings:#?}");
+    assert_eq!(hits[0]["form"], "final-07");
+    assert_eq!(hits[0]["severity"], "warning");
+    assert!(hits[0]["found"].as_str().unwrap().contains("故本表无数据"));
+}
