@@ -255,24 +255,20 @@ impl Sheet {
         &self.merges
     }
 
-    /// The merged regions crossing row `row`.
+    /// The merged regions crossing row `row`: through the index for a stored row, else (a row
+    /// below every value) by looking at each.
     fn merges_across(&self, row: u32) -> impl Iterator<Item = &Merge> + '_ {
-        let indexed = self.merges_by_row.get(row as usize).into_iter().flatten();
-        let far = (row as usize >= self.merges_by_row.len()).then_some(&self.merges);
-        let far = far
-            .into_iter()
-            .flatten()
-            .filter(move |m| (m.first_row..=m.last_row).contains(&row));
-        let rest = if (row as usize) < self.merges_by_row.len() {
-            self.unindexed.as_slice()
-        } else {
-            &[]
-        };
+        let (indexed, unindexed, all): (&[u32], &[u32], &[Merge]) =
+            match self.merges_by_row.get(row as usize) {
+                Some(indexed) => (indexed, &self.unindexed, &[]),
+                None => (&[], &[], &self.merges),
+            };
         indexed
-            .chain(rest)
+            .iter()
+            .chain(unindexed)
             .map(|&i| &self.merges[i as usize])
+            .chain(all)
             .filter(move |m| (m.first_row..=m.last_row).contains(&row))
-            .chain(far)
     }
 
     /// The merged region covering (row, col), if any.
