@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Finding {
-    pub severity: &'static str,
+    pub severity: Severity,
     pub rule: String,
     pub form: String,
     pub sheet: Option<String>,
@@ -46,7 +46,7 @@ impl Finding {
         message: String,
     ) -> Finding {
         Finding {
-            severity: severity.as_str(),
+            severity,
             rule: rule.to_string(),
             form: form.to_string(),
             sheet,
@@ -72,14 +72,6 @@ impl Finding {
             Some(p) => format!("第{p}页 {at}"),
             None => at,
         })
-    }
-
-    pub fn severity(&self) -> Severity {
-        match self.severity {
-            "error" => Severity::Error,
-            "warning" => Severity::Warning,
-            _ => Severity::Info,
-        }
     }
 }
 
@@ -557,7 +549,7 @@ fn judge(
 /// 96.5 to be written instead of the 100 the form requires): drop the derivation's.
 fn superseded(book: &Book, out: &mut Vec<Finding>) {
     let mut gone: Vec<(String, Option<String>, Option<String>, String)> = Vec::new();
-    for f in out.iter().filter(|f| f.severity != "info") {
+    for f in out.iter().filter(|f| f.severity != Severity::Info) {
         let Some(form) = book.forms.iter().map(|(f, _)| *f).find(|x| x.id == f.form) else {
             continue;
         };
@@ -874,6 +866,6 @@ fn empty_note(ctx: &mut Ctx, fi: usize) {
 
 /// Severity counts: (errors, warnings, infos).
 pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
-    let n = |s: &str| findings.iter().filter(|f| f.severity == s).count();
-    (n("error"), n("warning"), n("info"))
+    let n = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    (n(Severity::Error), n(Severity::Warning), n(Severity::Info))
 }

@@ -438,7 +438,7 @@ pub enum Status {
 /// One line of the 审核结果 sheet.
 #[derive(Debug, Clone)]
 pub struct AuditLine {
-    pub severity: &'static str,
+    pub severity: Severity,
     pub form: String,
     pub table_no: String,
     /// Output sheet and A1 the finding points at.
@@ -461,13 +461,13 @@ pub struct Fixed {
 impl Fixed {
     /// Findings a person must still look at, by severity: (errors, warnings, infos).
     pub fn open_counts(&self) -> (usize, usize, usize) {
-        let n = |s: &str| {
+        let n = |s: Severity| {
             self.lines
                 .iter()
                 .filter(|l| l.severity == s && matches!(l.status, Status::Open(_)))
                 .count()
         };
-        (n("error"), n("warning"), n("info"))
+        (n(Severity::Error), n(Severity::Warning), n(Severity::Info))
     }
 }
 
@@ -825,7 +825,7 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
                 at = Some((other_names[oi].clone(), cell));
                 // A sheet merely not a form is settled by the copy; a form that could not be
                 // judged (values-not-placed, code-unknown) is still for a person.
-                if f.severity == "info" {
+                if f.severity == Severity::Info {
                     status = Status::Resolved(format!("已原样复制到工作表“{}”", other_names[oi]));
                 }
             }
@@ -864,9 +864,9 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
         });
         let change = f.target.as_ref().and_then(|t| changed.get(t));
         let status = if after_keys.contains(&finding_key(f)) {
-            Status::Open(if f.severity == "info" && f.fixable {
+            Status::Open(if f.severity == Severity::Info && f.fixable {
                 TAIL_KEPT.into()
-            } else if f.severity == "info" {
+            } else if f.severity == Severity::Info {
                 PLEASE_CHECK.into()
             } else {
                 TO_CONFIRM.into()
@@ -881,7 +881,7 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
         lines.push(AuditLine {
             // A correction a person must confirm is left as an error, whatever the rule's level.
             severity: if change.is_some_and(|c| c.review) {
-                "error"
+                Severity::Error
             } else {
                 f.severity
             },
@@ -921,7 +921,11 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
     for c in changes.iter().filter(|c| !named.contains(&c.cell)) {
         let (form, _) = &book.forms[c.cell.form];
         lines.push(AuditLine {
-            severity: if c.review { "error" } else { "info" },
+            severity: if c.review {
+                Severity::Error
+            } else {
+                Severity::Info
+            },
             form: form.id.clone(),
             table_no: form.table_no.clone(),
             at: Some(c.at.clone()),
@@ -932,7 +936,10 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
         });
     }
     // Highlight every cell of a disagreement that remains.
-    for f in after.iter().filter(|f| f.severity != "info" && !f.fixable) {
+    for f in after
+        .iter()
+        .filter(|f| f.severity != Severity::Info && !f.fixable)
+    {
         let Some(fi) = form_of(f) else {
             continue;
         };
@@ -980,15 +987,10 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
         };
         add_note(&mut marks, c.cell.clone(), &c.note, fill);
     }
-    let rank = |s: &str| match s {
-        "error" => 0,
-        "warning" => 1,
-        _ => 2,
-    };
     lines.sort_by_key(|l| {
         (
             form_pos(&l.form).unwrap_or(usize::MAX),
-            rank(l.severity),
+            l.severity,
             matches!(l.status, Status::Resolved(_)),
         )
     });
@@ -1074,8 +1076,14 @@ fn table_no(book: &Book, form: &str) -> String {
         .unwrap_or_default()
 }
 
-fn add_mark(marks: &mut HashMap<CellId, Mark>, c: CellId, message: &str, fill: Fill, sev: &str) {
-    let text = format!("{}：{message}", severity_name(sev));
+fn add_mark(
+    marks: &mut HashMap<CellId, Mark>,
+    c: CellId,
+    message: &str,
+    fill: Fill,
+    sev: Severity,
+) {
+    let text = format!("{}：{message}", sev.chinese());
     add_note(marks, c, &text, fill);
 }
 
@@ -1139,14 +1147,14 @@ fn audit_sheet(
         .clone()
         .set_font_color("#0563C1")
         .set_underline(rust_xlsxwriter::FormatUnderline::Single);
-    let sev_fmt = |s: &str| match s {
-        "error" => cell.clone().set_background_color("#F8C9C4"),
-        "warning" => cell.clone().set_background_color("#FFE699"),
-        _ => cell.clone(),
+    let sev_fmt = |s: Severity| match s {
+        Severity::Error => cell.clone().set_background_color("#F8C9C4"),
+        Severity::Warning => cell.clone().set_background_color("#FFE699"),
+        Severity::Info => cell.clone(),
     };
     ws.write_string_with_format(0, 0, "审核结果", &title)?;
-    let count = |s: &str| lines.iter().filter(|l| l.severity == s).count();
-    let open = |s: &str| {
+    let count = |s: Severity| lines.iter().filter(|l| l.severity == s).count();
+    let open = |s: Severity| {
         lines
             .iter()
             .filter(|l| l.severity == s && matches!(l.status, Status::Open(_)))
@@ -1160,10 +1168,10 @@ fn audit_sheet(
             .map(|(f, _)| f.table_no.as_str())
             .collect::<Vec<_>>()
             .join("、"),
-        count("error"),
-        open("error"),
-        count("warning"),
-        count("info"),
+        count(Severity::Error),
+        open(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
         changes.len()
     );
     let wrap = base.clone().set_text_wrap().set_align(FormatAlign::Top);
@@ -1178,7 +1186,7 @@ fn audit_sheet(
     for (i, l) in lines.iter().enumerate() {
         let r = AUDIT_HEADER_ROW + 1 + i as u32;
         ws.write_number_with_format(r, 0, (i + 1) as f64, &cell)?;
-        ws.write_string_with_format(r, 1, severity_name(l.severity), &sev_fmt(l.severity))?;
+        ws.write_string_with_format(r, 1, l.severity.chinese(), &sev_fmt(l.severity))?;
         // "final-01 公开01表", never the bare 表号: a later run must not take this sheet for
         // the form itself.
         let form = if l.form.is_empty() {
@@ -1223,14 +1231,6 @@ fn audit_sheet(
     ws.set_margins(0.4, 0.4, 0.5, 0.5, 0.3, 0.3);
     ws.set_repeat_rows(AUDIT_HEADER_ROW, AUDIT_HEADER_ROW)?;
     Ok(ws)
-}
-
-fn severity_name(severity: &str) -> &'static str {
-    match severity {
-        "error" => "错误",
-        "warning" => "警告",
-        _ => "提示",
-    }
 }
 
 /// The 单元格 of an audit line: the output cell, and where it was in the input when that

@@ -307,12 +307,7 @@ fn sort_findings(book: &Book, findings: &mut [Finding]) {
             .or_else(|| book.form_index(&f.form))
             .unwrap_or(usize::MAX)
     };
-    let rank = |f: &Finding| match f.severity {
-        "error" => 0,
-        "warning" => 1,
-        _ => 2,
-    };
-    findings.sort_by_key(|f| (pos(f), rank(f)));
+    findings.sort_by_key(|f| (pos(f), f.severity));
 }
 
 /// One file's part of the text report.
@@ -324,11 +319,7 @@ pub fn render_file_text(r: &FileReport) -> String {
         return s;
     }
     for f in &r.findings {
-        let sev = match f.severity {
-            "error" => "错误",
-            "warning" => "警告",
-            _ => "提示",
-        };
+        let sev = f.severity.chinese();
         let at = f.place().unwrap_or_else(|| "-".into());
         let form = if f.form.is_empty() {
             "-"
@@ -364,7 +355,7 @@ pub fn render_file_json(r: &FileReport) -> String {
 pub fn file_exit_code(r: &FileReport) -> i32 {
     if r.error.is_some() {
         2
-    } else if r.findings.iter().any(|f| f.severity == "error") {
+    } else if r.findings.iter().any(|f| f.severity == Severity::Error) {
         1
     } else {
         0

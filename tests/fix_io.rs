@@ -13,6 +13,7 @@ mod grid;
 mod layout_gen;
 
 use cli::run;
+use fiscalform::form::Severity;
 
 use export::logical_cells;
 use fiscalform::calc::{compute, Book, Mode};
@@ -542,7 +543,7 @@ fn check_of_fix_has_no_error_fix_could_resolve() {
         let left: Vec<_> = r
             .findings
             .iter()
-            .filter(|f| f.severity == "error" && f.fixable && !c.gaps.contains(&f.form))
+            .filter(|f| f.severity == Severity::Error && f.fixable && !c.gaps.contains(&f.form))
             .collect();
         assert!(left.is_empty(), "{}: {left:#?}", c.name);
         // And the same forms are found in the output as in the input.

@@ -10,6 +10,7 @@ mod lo;
 
 use fiscalform::expr::Val;
 use fiscalform::form::Catalog;
+use fiscalform::form::Severity;
 use fiscalform::report::recognize_file;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -49,7 +50,7 @@ fn values(catalog: &Catalog, path: &Path) -> BTreeMap<(String, String), String> 
     let warnings: Vec<_> = rec
         .findings
         .iter()
-        .filter(|f| f.severity != "info")
+        .filter(|f| f.severity != Severity::Info)
         .collect();
     assert!(
         warnings.is_empty(),

@@ -8,6 +8,7 @@ mod grid;
 mod layout_gen;
 
 use fiscalform::check::Finding;
+use fiscalform::form::Severity;
 use fiscalform::form::{Catalog, Form};
 use fiscalform::model::FormData;
 use fiscalform::report::{check_file, recognize_book};
@@ -40,7 +41,7 @@ fn check_drawn(name: &str, variations: &[Variation]) -> Vec<Finding> {
 fn cells(findings: &[Finding], severity: &str, rule_other_than: &str) -> BTreeSet<String> {
     findings
         .iter()
-        .filter(|f| f.severity == severity && f.rule != rule_other_than)
+        .filter(|f| f.severity.as_str() == severity && f.rule != rule_other_than)
         .filter_map(|f| f.cell.clone())
         .collect()
 }
@@ -78,5 +79,5 @@ fn the_conversion_is_said_once_at_the_unit_line() {
     let cell = said[0].cell.as_deref().expect("the unit line's cell");
     assert!(said[0].message.contains(cell), "{}", said[0].message);
     assert!(said[0].message.contains("元") && said[0].message.contains("万元"));
-    assert_eq!(said[0].severity, "info");
+    assert_eq!(said[0].severity, Severity::Info);
 }

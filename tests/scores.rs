@@ -12,6 +12,7 @@ mod lo;
 
 use fiscalform::calc::{blank_data, compute, Book, Mode};
 use fiscalform::expr::Val;
+use fiscalform::form::Severity;
 use fiscalform::form::{Catalog, Form};
 use fiscalform::model::{FormData, RowData, RowKind};
 use fiscalform::score::check::{fill_empty_scores, fill_formulas};
@@ -383,7 +384,10 @@ fn row_of(f: &fiscalform::check::Finding) -> String {
 #[test]
 fn seed000_numbers_give_no_error_and_their_actuals_agree_with_the_base_data() {
     let all = audit_in_memory(&SEED000_DEPT);
-    assert!(all.iter().all(|f| f.severity != "error"), "{all:#?}");
+    assert!(
+        all.iter().all(|f| f.severity != Severity::Error),
+        "{all:#?}"
+    );
     // 33 / 44 = 75%, 147.58 / 184.83 = 79.85%, 12.12 / 67.00 = 18.09%: as reported.
     for rule in [
         "staff-rate-vs-base",
@@ -399,7 +403,7 @@ fn seed000_numbers_give_no_error_and_their_actuals_agree_with_the_base_data() {
     assert_eq!(labels, 2, "{all:#?}");
     let warnings: Vec<_> = all
         .iter()
-        .filter(|f| f.severity == "warning" && f.rule != "level1-weight")
+        .filter(|f| f.severity == Severity::Warning && f.rule != "level1-weight")
         .collect();
     assert_eq!(warnings.len(), 2, "{warnings:#?}");
     assert!(warnings.iter().all(|f| f.rule == "rule-full-points"));
@@ -484,7 +488,7 @@ fn actual_values_are_checked_against_perf_base() {
     let of = |rule: &str| all.iter().filter(|f| f.rule == rule).collect::<Vec<_>>();
     let staff = of("staff-rate-vs-base");
     assert_eq!(staff.len(), 1, "{all:#?}");
-    assert_eq!(staff[0].severity, "warning");
+    assert_eq!(staff[0].severity, Severity::Warning);
     assert_eq!(staff[0].expected.as_deref(), Some("75.00%"));
     assert_eq!(staff[0].found.as_deref(), Some("80%"));
     assert_eq!(row_of(staff[0]), "#1.actual");

@@ -161,7 +161,9 @@ pub struct FixedRow {
     pub label_span: Option<u16>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How serious a finding is; ordered from the most serious (`Error < Warning < Info`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
     Warning,
@@ -182,6 +184,12 @@ impl Severity {
             Severity::Warning => "警告",
             Severity::Info => "提示",
         }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
