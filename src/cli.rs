@@ -3,7 +3,7 @@
 //! error, 2 could not run.
 
 use crate::calc::{blank_data, compute, Book, Mode};
-use crate::form::{Catalog, Family, Form};
+use crate::form::{Catalog, Family, Form, Severity};
 use crate::write::{build, describe_io, save_atomic, WriteOptions};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
@@ -69,22 +69,25 @@ pub enum Command {
     },
     /// 审核已填报的工作簿（.xlsx、.xls、.ods）或公开的表格（.pdf、.docx）：逐个派生单元格、逐条规则
     #[command(
-        after_help = "示例：\n  fiscalform check 2024决算.xlsx\n  fiscalform check 单位甲.xlsx 单位乙.xlsx --format json > 审核.json\n  cat 2024决算.xlsx | fiscalform check -\n\n退出码：0 无错误；1 有错误级别的审核结果；2 有文件无法读取。"
+        after_help = "示例：\n  fiscalform check 2024决算.xlsx\n  fiscalform check 单位甲.xlsx 单位乙.xlsx --format json > 审核.json\n  fiscalform check 收到的报表/ --min-severity error     文件夹（含子文件夹）中的全部报表，只列错误\n  fiscalform check \"收到的报表/*.xlsx\"                   文件名模式由本工具展开（Windows cmd 亦可）\n  cat 2024决算.xlsx | fiscalform check -\n\n退出码：0 无错误；1 有错误级别的审核结果；2 有文件无法读取。"
     )]
     Check {
-        /// 要审核的工作簿；- 表示从标准输入读取
+        /// 要审核的工作簿；也可给出文件夹（含子文件夹）或文件名模式（如 批次/*.xlsx）；- 表示从标准输入读取
         #[arg(required = true, value_name = "文件")]
         files: Vec<PathBuf>,
         /// 输出格式：text 文字，json 供程序读取
         #[arg(long, value_enum, default_value = "text", value_name = "格式")]
         format: OutputFormat,
+        /// 文字报告只列出此级别及以上的审核结果：error 只列错误，warning 列错误和警告，info 全部列出（小结与 JSON 始终计入全部）
+        #[arg(long, value_enum, default_value = "info", value_name = "级别")]
+        min_severity: SeverityArg,
     },
     /// 说明工作簿是如何读取的：每个工作表认定为哪张表及依据，每个数值读自哪个单元格，哪些内容在表外
     #[command(
         after_help = "示例：\n  fiscalform explain 2024决算.xlsx\n  fiscalform explain 2024决算.xlsx --format json\n\n退出码：0 已读取；2 有文件无法读取。"
     )]
     Explain {
-        /// 要说明的工作簿
+        /// 要说明的工作簿；也可给出文件夹（含子文件夹）或文件名模式（如 批次/*.xlsx）
         #[arg(required = true, value_name = "文件")]
         files: Vec<PathBuf>,
         /// 输出格式：text 文字，json 供程序读取
@@ -93,14 +96,14 @@ pub enum Command {
     },
     /// 写出校正后的工作簿：模板版式，派生单元格为实时公式，改动处标黄并加批注，首个工作表“审核结果”列出全部审核结果
     #[command(
-        after_help = "示例：\n  fiscalform fix 2024决算.xlsx                      写出 2024决算-已校正.xlsx（与原表同目录）\n  fiscalform fix 2024决算.xlsx -o 校正后.xlsx\n\n退出码：0 已写出，无需人工核对的错误；1 已写出，仍有错误需人工核对（如合计与各项相差较大）；2 未写出。"
+        after_help = "示例：\n  fiscalform fix 2024决算.xlsx                      写出 2024决算-已校正.xlsx（与原表同目录）\n  fiscalform fix 2024决算.xlsx -o 校正后.xlsx\n  fiscalform fix 收到的报表/ -o 校正结果/               文件夹中的每个报表，写到文件夹“校正结果”\n\n退出码：0 已写出，无需人工核对的错误；1 已写出，仍有错误需人工核对（如合计与各项相差较大）；2 未写出。"
     )]
     Fix {
-        /// 已填报的工作簿
-        #[arg(value_name = "输入文件")]
-        input: PathBuf,
-        /// 输出的 .xlsx 文件（不能是输入文件本身）；省略时为输入文件名加“-已校正.xlsx”
-        #[arg(short, long, value_name = "输出文件")]
+        /// 已填报的工作簿；也可给出文件夹（含子文件夹）或文件名模式（如 批次/*.xlsx），逐个校正
+        #[arg(required = true, value_name = "输入文件")]
+        inputs: Vec<PathBuf>,
+        /// 一个输入时：输出的 .xlsx 文件（不能是输入文件本身）；多个输入时：存放校正结果的文件夹。省略时写在输入文件旁，文件名加“-已校正”
+        #[arg(short, long, value_name = "输出")]
         output: Option<PathBuf>,
     },
     /// 导出每张表的单元格：JSON（一个文件）或 CSV（每张表一个文件）
@@ -135,7 +138,7 @@ pub enum Command {
         after_help = "示例：\n  fiscalform rules \"90%（含）以上计10分；每降低1%扣0.5分\"\n  fiscalform rules 2024绩效自评.xlsx\n\n退出码：0 成功；2 有文件无法读取。"
     )]
     Rules {
-        /// 评（扣）分标准文字（如 "90%（含）以上计10分；…"）或工作簿文件
+        /// 评（扣）分标准文字（如 "90%（含）以上计10分；…"），或工作簿文件、文件夹
         #[arg(required = true, value_name = "文字或文件")]
         inputs: Vec<String>,
         /// 输出格式：text 文字，json 供程序读取
@@ -165,6 +168,23 @@ pub enum OutputFormat {
     Json,
 }
 
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+pub enum SeverityArg {
+    Error,
+    Warning,
+    Info,
+}
+
+impl From<SeverityArg> for Severity {
+    fn from(s: SeverityArg) -> Severity {
+        match s {
+            SeverityArg::Error => Severity::Error,
+            SeverityArg::Warning => Severity::Warning,
+            SeverityArg::Info => Severity::Info,
+        }
+    }
+}
+
 #[derive(Copy, Clone, Debug, ValueEnum)]
 pub enum FamilyArg {
     Final,
@@ -184,6 +204,21 @@ impl From<FamilyArg> for Family {
 
 /// Run the program with these arguments; returns the exit code.
 pub fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    run_with_progress(args, out, err, false)
+}
+
+/// [`run`], with a progress bar on stderr for long batches when `progress` is set and stderr is
+/// a terminal (the program itself; tests and embedding callers pass false).
+pub fn run_with_progress<I, T>(
+    args: I,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    progress: bool,
+) -> i32
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
@@ -266,69 +301,26 @@ where
                 }
             }
         }
-        Command::Check { files, format } => {
-            let stdin = match files.iter().any(|f| is_std(f)).then(stdin_to_file) {
-                Some(Err(m)) => {
-                    let _ = writeln!(err, "{m}");
-                    return 2;
-                }
-                Some(Ok(t)) => Some(t),
-                None => None,
-            };
-            let paths: Vec<&std::path::Path> = files
-                .iter()
-                .map(|f| match (&stdin, is_std(f)) {
-                    (Some(t), true) => t.path(),
-                    _ => f.as_path(),
-                })
-                .collect();
-            let json = format == OutputFormat::Json;
-            if json {
-                let _ = write!(out, "{{\n  \"files\": [");
-            }
-            let mut totals = crate::report::Totals::default();
-            let mut code = 0;
-            crate::report::check_each(&catalog, &paths, |i, mut report| {
-                if is_std(&files[i]) {
-                    report.path = STDIN_NAME.into();
-                }
-                totals.add(&report);
-                code = code.max(crate::report::file_exit_code(&report));
-                if json {
-                    let sep = if i == 0 { "\n" } else { ",\n" };
-                    let _ = write!(out, "{sep}{}", crate::report::render_file_json(&report));
-                    // The text report says why a file could not be read; JSON says it on stderr.
-                    if let Some(e) = &report.error {
-                        let _ = writeln!(err, "{e}");
-                    }
-                } else {
-                    let _ = write!(out, "{}", crate::report::render_file_text(&report));
-                }
-                let _ = out.flush();
-            });
-            if json {
-                let _ = writeln!(out, "\n  ]\n}}");
-            } else if files.len() > 1 {
-                let _ = write!(out, "{}", totals.line());
-            }
-            code
-        }
-        Command::Explain { files, format } => explain(&catalog, &files, format, out),
+        Command::Check {
+            files,
+            format,
+            min_severity,
+        } => check(
+            &catalog,
+            &files,
+            format,
+            min_severity.into(),
+            progress,
+            out,
+            err,
+        ),
+        Command::Explain { files, format } => explain(&catalog, &files, format, out, err),
         Command::Rules { inputs, format } => rules(&catalog, &inputs, format, out, err),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut command(), "fiscalform", out);
             0
         }
-        Command::Fix { input, output } => {
-            let output = output.unwrap_or_else(|| suggested_output(&input));
-            let run = || -> Result<crate::fix::Fixed, String> {
-                refuse_same(&input, &output)?;
-                refuse_not_xlsx(&output)?;
-                let content = crate::fix::load(&catalog, &input)?;
-                write_fixed(content, &output)
-            };
-            finish_fixed(run(), &output, out, err)
-        }
+        Command::Fix { inputs, output } => fix_files(&catalog, &inputs, output, progress, out, err),
         Command::Import { input, output } => {
             let run = || -> Result<crate::fix::Fixed, String> {
                 refuse_same(&input, &output)?;
@@ -423,6 +415,84 @@ where
     }
 }
 
+/// The files `args` name (folders and patterns expanded), or none when that fails, said on
+/// `err`.
+fn expanded(
+    args: &[PathBuf],
+    found: crate::batch::Found,
+    err: &mut dyn Write,
+) -> Option<Vec<PathBuf>> {
+    crate::batch::expand(args, found)
+        .map_err(|m| writeln!(err, "{m}"))
+        .ok()
+}
+
+/// `check`: every file (folders and patterns expanded) audited on every core, each file's
+/// report printed as soon as it is ready, in the order given; a batch ends with its totals.
+fn check(
+    catalog: &Catalog,
+    args: &[PathBuf],
+    format: OutputFormat,
+    shown: Severity,
+    progress: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let Some(files) = expanded(args, crate::batch::Found::Forms, err) else {
+        return 2;
+    };
+    let stdin = match files.iter().any(|f| is_std(f)).then(stdin_to_file) {
+        Some(Err(m)) => {
+            let _ = writeln!(err, "{m}");
+            return 2;
+        }
+        Some(Ok(t)) => Some(t),
+        None => None,
+    };
+    let paths: Vec<&std::path::Path> = files
+        .iter()
+        .map(|f| match (&stdin, is_std(f)) {
+            (Some(t), true) => t.path(),
+            _ => f.as_path(),
+        })
+        .collect();
+    let json = format == OutputFormat::Json;
+    if json {
+        let _ = write!(out, "{{\n  \"files\": [");
+    }
+    let mut totals = crate::report::Totals::default();
+    let mut code = 0;
+    let mut bar = crate::batch::Progress::new(paths.len(), progress);
+    crate::report::check_each(catalog, &paths, |i, mut report| {
+        if is_std(&files[i]) {
+            report.path = STDIN_NAME.into();
+        }
+        totals.add(&report);
+        code = code.max(crate::report::file_exit_code(&report));
+        bar.print(|| {
+            if json {
+                let sep = if i == 0 { "\n" } else { ",\n" };
+                let _ = write!(out, "{sep}{}", crate::report::render_file_json(&report));
+                // The text report says why a file could not be read; JSON says it on stderr.
+                if let Some(e) = &report.error {
+                    let _ = writeln!(err, "{e}");
+                }
+            } else {
+                let _ = write!(out, "{}", crate::report::render_file_text(&report, shown));
+            }
+            let _ = out.flush();
+        });
+    });
+    bar.finish();
+    if json {
+        let totals = serde_json::to_string(&totals).unwrap_or_default();
+        let _ = writeln!(out, "\n  ],\n  \"totals\": {totals}\n}}");
+    } else if files.len() > 1 {
+        let _ = write!(out, "{}", totals.line());
+    }
+    code
+}
+
 /// The command line definition with Chinese headings on every command's help (clap does not
 /// pass a help template or headings down to subcommands).
 fn command() -> clap::Command {
@@ -513,11 +583,123 @@ fn refuse_same(input: &std::path::Path, output: &std::path::Path) -> Result<(), 
 }
 
 fn suggested_output(input: &std::path::Path) -> PathBuf {
+    input.with_file_name(fixed_name(input))
+}
+
+/// `名称-已校正.xlsx` for input `名称.xxx`.
+fn fixed_name(input: &std::path::Path) -> String {
     let stem = input
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_else(|| "工作簿".into());
-    input.with_file_name(format!("{stem}-已校正.xlsx"))
+    format!("{stem}{}.xlsx", crate::batch::FIXED_SUFFIX)
+}
+
+/// `fix`: one input to `-o FILE` (or beside it), or many (folders, patterns, several files)
+/// each beside its input or into the folder `-o DIR`; fixed on every core, each file's summary
+/// printed in the order given, a batch closed by its totals.
+fn fix_files(
+    catalog: &Catalog,
+    args: &[PathBuf],
+    output: Option<PathBuf>,
+    progress: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let single = args.len() == 1
+        && !args[0].is_dir()
+        && (args[0].exists() || !crate::batch::is_pattern(&args[0]));
+    if single {
+        let input = &args[0];
+        let output = output.unwrap_or_else(|| suggested_output(input));
+        let (text, code) = fix_one(catalog, input, &output);
+        return print_to(code, &text, out, err);
+    }
+    let planned = crate::batch::expand(args, crate::batch::Found::FormsToFix)
+        .and_then(|files| plan_outputs(files, output.as_deref()));
+    let planned = match planned {
+        Ok(p) => p,
+        Err(m) => {
+            let _ = writeln!(err, "{m}");
+            return 2;
+        }
+    };
+    let mut bar = crate::batch::Progress::new(planned.len(), progress);
+    let (mut code, mut written) = (0, 0);
+    let work = |(input, output): &(PathBuf, PathBuf)| {
+        crate::batch::guarded(input, || Ok(fix_one(catalog, input, output)))
+            .unwrap_or_else(|e| (format!("{e}\n"), 2))
+    };
+    crate::batch::each_in_order(&planned, work, |i, (text, file_code)| {
+        code = code.max(file_code);
+        written += usize::from(file_code != 2);
+        bar.print(|| {
+            let _ = write!(out, "== {}\n{text}", planned[i].0.display());
+            let _ = out.flush();
+        });
+    });
+    bar.finish();
+    let _ = writeln!(
+        out,
+        "合计：{} 个文件，写出 {written} 个校正后的工作簿，{} 个未写出",
+        planned.len(),
+        planned.len() - written
+    );
+    code
+}
+
+/// Each input with the workbook fix writes for it: beside it, or in folder `dir` (created when
+/// missing), where two inputs of the same name get `(2)`, `(3)`… rather than one overwriting
+/// the other.
+fn plan_outputs(
+    inputs: Vec<PathBuf>,
+    dir: Option<&std::path::Path>,
+) -> Result<Vec<(PathBuf, PathBuf)>, String> {
+    let Some(dir) = dir else {
+        return Ok(inputs
+            .into_iter()
+            .map(|i| {
+                let o = suggested_output(&i);
+                (i, o)
+            })
+            .collect());
+    };
+    if dir
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+    {
+        return Err(format!(
+            "给出了多个输入，-o 应是存放校正结果的文件夹，而不是一个文件（{}）",
+            dir.display()
+        ));
+    }
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("无法创建文件夹 {}：{}", dir.display(), describe_io(&e)))?;
+    let mut taken = std::collections::HashSet::new();
+    Ok(inputs
+        .into_iter()
+        .map(|input| {
+            let name = fixed_name(&input);
+            let mut out = dir.join(&name);
+            let mut n = 2;
+            while !taken.insert(out.clone()) {
+                out = dir.join(name.replace(".xlsx", &format!("({n}).xlsx")));
+                n += 1;
+            }
+            (input, out)
+        })
+        .collect())
+}
+
+/// Fixes one file: the summary to print and the file's exit code.
+fn fix_one(catalog: &Catalog, input: &std::path::Path, output: &std::path::Path) -> (String, i32) {
+    let run = || -> Result<crate::fix::Fixed, String> {
+        refuse_same(input, output)?;
+        refuse_not_xlsx(output)?;
+        let content = crate::fix::load(catalog, input)?;
+        write_fixed(content, output)
+    };
+    fixed_summary(run(), output)
 }
 
 fn refuse_not_xlsx(output: &std::path::Path) -> Result<(), String> {
@@ -543,14 +725,36 @@ fn write_fixed(
     Ok(fixed)
 }
 
-/// Summary line of fix and import; exit 0 when nothing is left for a person, 1 when errors
-/// remain that fix must not resolve by itself, 2 when nothing was written.
+/// Summary line of fix and import, printed on stdout, or the reason nothing was written, on
+/// stderr; exit 0 when nothing is left for a person, 1 when errors remain that fix must not
+/// resolve by itself, 2 when nothing was written.
 fn finish_fixed(
     result: Result<crate::fix::Fixed, String>,
     output: &std::path::Path,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
+    let (text, code) = fixed_summary(result, output);
+    print_to(code, &text, out, err)
+}
+
+/// `text` on stderr when the command could not run (`code` 2), else on stdout; gives `code`.
+fn print_to(code: i32, text: &str, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let _ = if code == 2 {
+        write!(err, "{text}")
+    } else {
+        write!(out, "{text}")
+    };
+    code
+}
+
+/// What [`finish_fixed`] prints, and the exit code.
+fn fixed_summary(
+    result: Result<crate::fix::Fixed, String>,
+    output: &std::path::Path,
+) -> (String, i32) {
+    use std::fmt::Write;
+    let mut out = String::new();
     match result {
         Ok(fixed) => {
             let (e, w, i) = fixed.open_counts();
@@ -567,22 +771,21 @@ fn finish_fixed(
                 let what = if c.review { "核对" } else { "校正" };
                 let _ = writeln!(out, "  {what}  {}!{}  {}", c.at.0, c.at.1, c.note);
             }
-            if e > 0 {
-                1
-            } else {
-                0
-            }
+            (out, i32::from(e > 0))
         }
-        Err(m) => {
-            let _ = writeln!(err, "{m}");
-            2
-        }
+        Err(m) => (format!("{m}\n"), 2),
     }
 }
 
-/// A workbook path (existing, or named like one) rather than a rule text.
+/// A workbook path (existing, or named like one), a folder or a file name pattern, rather than
+/// a rule text.
 fn is_workbook_arg(s: &str) -> bool {
     let p = std::path::Path::new(s);
+    // A rule text may hold brackets (`[90%,100%]计10分`): a pattern counts when it names files.
+    let names_files = p.file_name().is_some_and(|n| n == "*" || n == "**");
+    if p.is_dir() || (crate::batch::is_pattern(p) && names_files) {
+        return true;
+    }
     let ext = p
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
@@ -600,6 +803,10 @@ fn rules(
     use crate::score::describe;
     let (files, texts): (Vec<&String>, Vec<&String>) =
         inputs.iter().partition(|s| is_workbook_arg(s));
+    let files: Vec<PathBuf> = files.iter().map(PathBuf::from).collect();
+    let Some(files) = expanded(&files, crate::batch::Found::Forms, err) else {
+        return 2;
+    };
     if !files.is_empty() && !texts.is_empty() {
         let _ = writeln!(
             err,
@@ -628,7 +835,7 @@ fn rules(
     }
     let reports: Vec<_> = files
         .iter()
-        .map(|f| describe::describe_file(catalog, std::path::Path::new(f.as_str())))
+        .map(|f| describe::describe_file(catalog, f))
         .collect();
     let text = match format {
         OutputFormat::Text => describe::render_text(&reports, catalog),
@@ -696,7 +903,16 @@ pub fn write_template(
 }
 
 /// `explain`: exit 0 when every file was read, 2 when one could not be.
-fn explain(catalog: &Catalog, files: &[PathBuf], format: OutputFormat, out: &mut dyn Write) -> i32 {
+fn explain(
+    catalog: &Catalog,
+    args: &[PathBuf],
+    format: OutputFormat,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let Some(files) = expanded(args, crate::batch::Found::Forms, err) else {
+        return 2;
+    };
     let explained: Vec<_> = files
         .iter()
         .map(|f| crate::explain::explain_file(catalog, f))

@@ -5,6 +5,7 @@
 //! `calc` derived cells → `check` → `write` a formatted workbook (`fix` writes the corrected one,
 //! `interchange` the JSON/CSV); `cli` ties them together.
 
+pub mod batch;
 pub mod calc;
 pub mod check;
 pub mod cli;

@@ -244,57 +244,19 @@ pub fn check_file(catalog: &Catalog, path: &Path) -> FileReport {
 /// [`check_file`], with a failure of ours on one file (a panic: a bug) turned into that
 /// file's "could not run" report, so the other files of the batch keep theirs.
 pub fn check_file_guarded(catalog: &Catalog, path: &Path) -> FileReport {
-    let run = std::panic::AssertUnwindSafe(|| check_file(catalog, path));
-    std::panic::catch_unwind(run).unwrap_or_else(|panic| {
-        let detail = crate::read::panic_message(panic.as_ref());
-        FileReport {
-            path: path.display().to_string(),
-            forms: vec![],
-            findings: vec![],
-            error: Some(format!(
-                "处理此文件时程序内部出错（{detail}），未能审核；其他文件不受影响。请将此文件反馈给维护者。\n\
-                 Internal error while checking {}: {detail}",
-                path.display()
-            )),
-        }
+    crate::batch::guarded(path, || Ok(check_file(catalog, path))).unwrap_or_else(|e| FileReport {
+        path: path.display().to_string(),
+        forms: vec![],
+        findings: vec![],
+        error: Some(e),
     })
 }
 
 /// Checks `paths` on every core and hands each file's report to `emit` in the order given, as
-/// soon as it and the ones before it are ready: a batch of thousands of files holds only the
-/// reports still waiting for a slower one before them. A file whose check fails unexpectedly
-/// is reported as could-not-run, and the batch goes on.
-pub fn check_each(catalog: &Catalog, paths: &[&Path], mut emit: impl FnMut(usize, FileReport)) {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(paths.len())
-        .max(1);
-    let next = AtomicUsize::new(0);
-    let (tx, rx) = std::sync::mpsc::channel::<(usize, FileReport)>();
-    std::thread::scope(|s| {
-        for _ in 0..workers {
-            let tx = tx.clone();
-            let next = &next;
-            s.spawn(move || loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(path) = paths.get(i) else { break };
-                if tx.send((i, check_file_guarded(catalog, path))).is_err() {
-                    break;
-                }
-            });
-        }
-        drop(tx);
-        let mut waiting = std::collections::BTreeMap::new();
-        let mut due = 0;
-        for (i, report) in rx {
-            waiting.insert(i, report);
-            while let Some(report) = waiting.remove(&due) {
-                emit(due, report);
-                due += 1;
-            }
-        }
-    });
+/// soon as it and the ones before it are ready. A file whose check fails unexpectedly is
+/// reported as could-not-run, and the batch goes on.
+pub fn check_each(catalog: &Catalog, paths: &[&Path], emit: impl FnMut(usize, FileReport)) {
+    crate::batch::each_in_order(paths, |p| check_file_guarded(catalog, p), emit);
 }
 
 /// Forms in workbook order (each sheet of a repeatable form in its place), then errors before
@@ -310,15 +272,16 @@ fn sort_findings(book: &Book, findings: &mut [Finding]) {
     findings.sort_by_key(|f| (pos(f), f.severity));
 }
 
-/// One file's part of the text report.
-pub fn render_file_text(r: &FileReport) -> String {
+/// One file's part of the text report: its findings from `shown` up (errors only, errors and
+/// warnings, or all), and a summary that counts them all.
+pub fn render_file_text(r: &FileReport, shown: Severity) -> String {
     let mut s = String::new();
     s.push_str(&format!("== {}\n", r.path));
     if let Some(e) = &r.error {
         s.push_str(&format!("  无法读取：{e}\n"));
         return s;
     }
-    for f in &r.findings {
+    for f in r.findings.iter().filter(|f| f.severity <= shown) {
         let sev = f.severity.chinese();
         let at = f.place().unwrap_or_else(|| "-".into());
         let form = if f.form.is_empty() {
@@ -343,7 +306,13 @@ pub fn render_file_text(r: &FileReport) -> String {
 
 /// One file's report as a member of the JSON report's `files`, indented to sit in it.
 pub fn render_file_json(r: &FileReport) -> String {
-    let text = serde_json::to_string_pretty(r).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    let (errors, warnings, infos) = counts(&r.findings);
+    let mut value = serde_json::to_value(r).unwrap_or_default();
+    if let Some(fields) = value.as_object_mut() {
+        let counts = serde_json::json!({ "errors": errors, "warnings": warnings, "infos": infos });
+        fields.insert("counts".into(), counts);
+    }
+    let text = serde_json::to_string_pretty(&value).unwrap_or_default();
     text.lines()
         .map(|l| format!("    {l}"))
         .collect::<Vec<_>>()
@@ -363,7 +332,7 @@ pub fn file_exit_code(r: &FileReport) -> i32 {
 }
 
 /// What a batch found, added up file by file as the reports go by.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Totals {
     pub files: usize,
     pub unreadable: usize,
