@@ -3,6 +3,7 @@
 //! 空表说明 — each finding naming its form, cell, rule, expected and found value.
 
 use crate::calc::{agree, Agreement, BindError, Book, Calc, Settled};
+use crate::coverage::Coverage;
 use crate::expr::{round_dp, Bound, CellId, CmpOp, Env, Func, Val};
 use crate::form::{ColKind, Severity};
 use crate::model::RowKind;
@@ -115,6 +116,11 @@ pub fn cell_a1(book: &Book, c: &CellId, home: usize) -> Option<String> {
 struct Ctx<'b, 'a> {
     book: &'b Book<'a>,
     out: Vec<Finding>,
+    /// Check rules judged, by (form index, rule id): how many times, and how many of those
+    /// read a filled cell.
+    judged: HashMap<(usize, String), (usize, usize)>,
+    /// Check rules that could not be bound, by (form index, rule id): why.
+    not_bound: HashMap<(usize, String), BindError>,
 }
 
 impl Ctx<'_, '_> {
@@ -178,9 +184,16 @@ impl Ctx<'_, '_> {
 
 /// Every finding of the workbook's forms (reading notices are added by the caller).
 pub fn audit(book: &Book, calc: &Calc) -> Vec<Finding> {
+    audit_covered(book, calc).0
+}
+
+/// [`audit`], with which rules ran and how they came out.
+pub fn audit_covered(book: &Book, calc: &Calc) -> (Vec<Finding>, Coverage) {
     let mut ctx = Ctx {
         book,
         out: Vec::new(),
+        judged: HashMap::new(),
+        not_bound: HashMap::new(),
     };
     derived_findings(&mut ctx, calc);
     check_rules(&mut ctx, calc);
@@ -206,7 +219,8 @@ pub fn audit(book: &Book, calc: &Calc) -> Vec<Finding> {
             ctx.out.push(f);
         }
     }
-    ctx.out
+    let coverage = crate::coverage::of_rules(book, calc, &ctx.out, &ctx.judged, &ctx.not_bound);
+    (ctx.out, coverage)
 }
 
 fn unbound(
@@ -341,6 +355,7 @@ fn check_rules(ctx: &mut Ctx, calc: &Calc) {
             let insts = match book.instances(fi, rule, false) {
                 Ok(i) => i,
                 Err(e) => {
+                    ctx.not_bound.insert((fi, rule.id.clone()), e.clone());
                     unbound(ctx, &mut missing, fi, &rule.id, &e);
                     continue;
                 }
@@ -356,6 +371,9 @@ fn check_rules(ctx: &mut Ctx, calc: &Calc) {
                 {
                     continue;
                 }
+                let runs = ctx.judged.entry((fi, rule.id.clone())).or_default();
+                runs.0 += 1;
+                runs.1 += usize::from(reads_filled(book, &inst.bound));
                 let before = ctx.out.len();
                 judge(ctx, &env, fi, rule, &inst.bound, inst.target.as_ref());
                 if let Some(cell) = ctx.out.get(before).and_then(|f| f.cell.clone()) {
@@ -366,6 +384,17 @@ fn check_rules(ctx: &mut Ctx, calc: &Calc) {
             }
         }
     }
+}
+
+/// Whether `b` reads a figure (else the check ran on an empty table: blanks and zeros).
+fn reads_filled(book: &Book, b: &Bound) -> bool {
+    let mut cells = Vec::new();
+    b.cells(&mut cells);
+    cells.iter().any(|c| match book.input(c) {
+        Val::Blank => false,
+        Val::Num(d) => !d.is_zero(),
+        _ => true,
+    })
 }
 
 /// The cell a check without target speaks about: the first cell of its left side that holds

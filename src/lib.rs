@@ -9,6 +9,7 @@ pub mod batch;
 pub mod calc;
 pub mod check;
 pub mod cli;
+pub mod coverage;
 pub mod explain;
 pub mod expr;
 pub mod fix;

@@ -2,7 +2,8 @@
 //! findings as text for people or as the JSON contract scripts rely on.
 
 use crate::calc::{compute, Book, Mode};
-use crate::check::{audit, counts, Finding};
+use crate::check::{audit_covered, counts, Finding};
+use crate::coverage::Coverage;
 use crate::form::{Catalog, Severity};
 use crate::model::FormData;
 use crate::recognize::{recognize_workbook, unplaced_numbers, Outcome};
@@ -23,6 +24,9 @@ pub struct FileReport {
     /// Why the file could not be read at all.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Which rules ran and how they came out (none for a file that could not be read).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<Coverage>,
 }
 
 /// The recognised forms of a workbook with their values, and what reading them noticed.
@@ -168,6 +172,9 @@ fn set_aside_uncoded(forms: &mut Vec<(&crate::form::Form, FormData)>, findings: 
 
 /// The one finding for a sheet taken for a form whose numbers could not be placed: which
 /// cells, that none of its rules ran, and what to do. Its sheet is kept as it is.
+/// The rule of a sheet taken for a form whose numbers land in no cell of it.
+const VALUES_NOT_PLACED: &str = "values-not-placed";
+
 fn values_not_placed(rec: &crate::recognize::Recognized) -> Finding {
     let cells = unplaced_numbers(rec).unwrap_or_default();
     let shown: Vec<&str> = cells.iter().take(8).map(String::as_str).collect();
@@ -179,7 +186,7 @@ fn values_not_placed(rec: &crate::recognize::Recognized) -> Finding {
     let no = &rec.form.table_no;
     Finding::new(
         Severity::Error,
-        "values-not-placed",
+        VALUES_NOT_PLACED,
         &rec.form.id,
         rec.data.sheet.clone(),
         cells.first().cloned(),
@@ -212,6 +219,7 @@ pub fn check_file(catalog: &Catalog, path: &Path) -> FileReport {
                 forms: vec![],
                 findings: vec![],
                 error: Some(e),
+                coverage: None,
             }
         }
     };
@@ -229,7 +237,14 @@ pub fn check_file(catalog: &Catalog, path: &Path) -> FileReport {
     let book = Book::new(rec.forms);
     let calc = compute(&book, Mode::Check, false);
     let mut findings = rec.findings;
-    findings.extend(audit(&book, &calc));
+    let (audited, mut coverage) = audit_covered(&book, &calc);
+    let unreadable: std::collections::HashSet<String> = findings
+        .iter()
+        .filter(|f| f.rule == VALUES_NOT_PLACED)
+        .map(|f| f.form.clone())
+        .collect();
+    coverage.add_missing(catalog, &book, &unreadable);
+    findings.extend(audited);
     locate_pages(&wb, &mut findings);
     sort_findings(&book, &mut findings);
     FileReport {
@@ -237,6 +252,7 @@ pub fn check_file(catalog: &Catalog, path: &Path) -> FileReport {
         forms,
         findings,
         error: None,
+        coverage: Some(coverage),
     }
 }
 
@@ -249,6 +265,7 @@ pub fn check_file_guarded(catalog: &Catalog, path: &Path) -> FileReport {
         forms: vec![],
         findings: vec![],
         error: Some(e),
+        coverage: None,
     })
 }
 
@@ -301,6 +318,12 @@ pub fn render_file_text(r: &FileReport, shown: Severity) -> String {
             .collect::<Vec<_>>()
             .join("、")
     ));
+    if let Some(c) = &r.coverage {
+        s.push_str(&format!("  核对范围：{}\n", c.summary()));
+        for (reason, n) in c.not_run_reasons() {
+            s.push_str(&format!("  未能核对：{reason}（{n} 条规则）\n"));
+        }
+    }
     s
 }
 

@@ -7,17 +7,11 @@ mod cli;
 #[path = "support/grid.rs"]
 mod grid;
 
+use grid::fixture;
+
 use cli::{check_json, findings};
 use serde_json::Value;
 use std::path::PathBuf;
-
-fn fixture(name: &str) -> grid::GridBook {
-    grid::load(
-        &PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name),
-    )
-}
 
 fn out(name: &str) -> PathBuf {
     let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("check-seeds");

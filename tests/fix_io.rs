@@ -9,6 +9,8 @@ mod cli;
 mod export;
 #[path = "support/grid.rs"]
 mod grid;
+
+use grid::fixture;
 #[path = "support/layout_gen.rs"]
 mod layout_gen;
 
@@ -35,14 +37,6 @@ const FIXTURES: [&str; 6] = [
     "seed004_perf.grid",
     "seed003_report.grid",
 ];
-
-fn fixture(name: &str) -> grid::GridBook {
-    grid::load(
-        &PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name),
-    )
-}
 
 fn dir(tag: &str) -> PathBuf {
     let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))

@@ -7,6 +7,8 @@ mod cli;
 #[path = "support/grid.rs"]
 mod grid;
 
+use grid::fixture;
+
 use grid::GridCell;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -15,14 +17,6 @@ fn dir() -> PathBuf {
     let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("hostile");
     std::fs::create_dir_all(&d).unwrap();
     d
-}
-
-fn fixture(name: &str) -> grid::GridBook {
-    grid::load(
-        &PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name),
-    )
 }
 
 fn sample() -> PathBuf {

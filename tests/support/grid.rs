@@ -229,6 +229,15 @@ pub fn load(path: &Path) -> GridBook {
     parse(&text, &path.display().to_string())
 }
 
+/// The fixture `name` of tests/fixtures.
+pub fn fixture(name: &str) -> GridBook {
+    load(
+        &std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name),
+    )
+}
+
 /// Parse fixture text (`origin` names it in panic messages).
 pub fn parse(text: &str, origin: &str) -> GridBook {
     let mut sheets: Vec<GridSheet> = Vec::new();

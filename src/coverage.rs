@@ -1,0 +1,243 @@
+//! Which rules of the form definitions ran on a workbook and how they came out — passed,
+//! failed, no data, or not run and why — so that "not checked" never reads as "passed".
+
+use crate::calc::{BindError, Book, Calc};
+use crate::check::Finding;
+use crate::expr::Val;
+use crate::form::{Catalog, Family, Form, Severity};
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+/// How one rule of one form came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RunStatus {
+    /// Ran, and found an error or a warning.
+    Failed,
+    /// Could not run: a table it reads is missing or unreadable.
+    NotRun,
+    /// Ran on nothing: every cell it reads is blank (an empty table).
+    NoData,
+    /// Ran and found nothing beyond 尾差.
+    Passed,
+}
+
+impl RunStatus {
+    pub fn chinese(self) -> &'static str {
+        match self {
+            RunStatus::Failed => "未通过",
+            RunStatus::NotRun => "未能核对",
+            RunStatus::NoData => "无数据",
+            RunStatus::Passed => "通过",
+        }
+    }
+}
+
+/// One rule of one form.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleRun {
+    pub form: String,
+    pub table_no: String,
+    pub rule: String,
+    pub name: String,
+    pub status: RunStatus,
+    /// Why it did not run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The form it reads that the workbook lacks.
+    #[serde(skip)]
+    pub lacks: Option<String>,
+}
+
+/// Every rule of every form a workbook holds or should hold.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Coverage {
+    /// Forms of the workbook's set (公开01–09表, 部门公开表01–10) it does not hold, or holds
+    /// unreadably.
+    pub missing_forms: Vec<String>,
+    pub rules: Vec<RuleRun>,
+}
+
+impl Coverage {
+    /// How many rules came out `status`.
+    pub fn count(&self, status: RunStatus) -> usize {
+        self.rules.iter().filter(|r| r.status == status).count()
+    }
+
+    /// The rules that did not run, with why.
+    pub fn not_run(&self) -> impl Iterator<Item = &RuleRun> {
+        self.rules.iter().filter(|r| r.status == RunStatus::NotRun)
+    }
+
+    /// The reasons rules did not run, each with how many, in the order first met.
+    pub fn not_run_reasons(&self) -> Vec<(String, usize)> {
+        let mut reasons: indexmap::IndexMap<&str, usize> = indexmap::IndexMap::new();
+        for r in self.not_run() {
+            *reasons
+                .entry(r.reason.as_deref().unwrap_or(""))
+                .or_default() += 1;
+        }
+        reasons
+            .into_iter()
+            .map(|(r, n)| (r.to_string(), n))
+            .collect()
+    }
+
+    /// "规则 120 条：通过 100，未通过 2，无数据 10，未能核对 8"
+    pub fn summary(&self) -> String {
+        let parts: Vec<String> = [
+            RunStatus::Passed,
+            RunStatus::Failed,
+            RunStatus::NoData,
+            RunStatus::NotRun,
+        ]
+        .iter()
+        .map(|s| format!("{} {}", s.chinese(), self.count(*s)))
+        .collect();
+        format!("规则 {} 条：{}", self.rules.len(), parts.join("，"))
+    }
+
+    /// Adds the forms of the workbook's set that it lacks (a 决算 or 预算 disclosure publishes
+    /// all its tables; a 绩效 submission holds what its subject needs, so none is missing
+    /// there), each rule of them not run. `unreadable` are the forms recognised but not read
+    /// (their values landed in no cell).
+    pub fn add_missing(&mut self, catalog: &Catalog, book: &Book, unreadable: &HashSet<String>) {
+        let Some(family) = main_family(book) else {
+            return;
+        };
+        if family == Family::Perf {
+            return;
+        }
+        for form in catalog.family(family) {
+            if book.form_index(&form.id).is_some() {
+                continue;
+            }
+            let reason = missing_reason(form, unreadable);
+            self.missing_forms.push(form.id.clone());
+            for (rule, name) in rules_of(form) {
+                self.rules.push(RuleRun {
+                    form: form.id.clone(),
+                    table_no: form.table_no.clone(),
+                    rule: rule.to_string(),
+                    name: name.to_string(),
+                    status: RunStatus::NotRun,
+                    reason: Some(reason.clone()),
+                    lacks: None,
+                });
+            }
+        }
+        for r in &mut self.rules {
+            if let Some(form) = r.lacks.as_deref().and_then(|id| catalog.get(id)) {
+                r.reason = Some(missing_reason(form, unreadable));
+            }
+        }
+    }
+}
+
+/// Why the rules of `form`, or reading it, could not run: absent, or its values unreadable.
+fn missing_reason(form: &Form, unreadable: &HashSet<String>) -> String {
+    if unreadable.contains(&form.id) {
+        format!("{} 的数值未能读入表格，未审核", form.table_no)
+    } else {
+        format!("工作簿中没有 {}", form.table_no)
+    }
+}
+
+/// The family most of the workbook's forms belong to.
+fn main_family(book: &Book) -> Option<Family> {
+    let mut counts: HashMap<Family, usize> = HashMap::new();
+    for (form, _) in &book.forms {
+        *counts.entry(form.family).or_default() += 1;
+    }
+    counts.into_iter().max_by_key(|(_, n)| *n).map(|(f, _)| f)
+}
+
+fn rules_of(form: &Form) -> impl Iterator<Item = (&str, &str)> {
+    form.derive
+        .iter()
+        .chain(&form.check)
+        .map(|r| (r.id.as_str(), r.name.as_str()))
+}
+
+/// Why a rule could not be bound, as the 未检查 list says it.
+fn why_not_bound(e: &BindError) -> String {
+    match e {
+        BindError::MissingForm(id) => format!("工作簿中没有可审核的 {id}"),
+        BindError::Unknown(m) => format!("规则无法应用于本表：{m}"),
+    }
+}
+
+/// The rules of the forms in `book`: derive rules from `calc`, check rules from what the audit
+/// judged (`judged`: times, times with a filled cell) or could not bind (`not_bound`), failed
+/// where `findings` hold an error or a warning of theirs.
+pub fn of_rules(
+    book: &Book,
+    calc: &Calc,
+    findings: &[Finding],
+    judged: &HashMap<(usize, String), (usize, usize)>,
+    not_bound: &HashMap<(usize, String), BindError>,
+) -> Coverage {
+    let failed: HashSet<(&str, Option<&str>, &str)> = findings
+        .iter()
+        .filter(|f| f.severity != Severity::Info)
+        .map(|f| (f.form.as_str(), f.sheet.as_deref(), f.rule.as_str()))
+        .collect();
+    let derived = derived_runs(calc);
+    let mut not_bound = not_bound.clone();
+    for (fi, rule, e) in &calc.unbound {
+        not_bound.insert((*fi, rule.clone()), e.clone());
+    }
+    let mut rules = Vec::new();
+    for (fi, (form, data)) in book.forms.iter().enumerate() {
+        for (rule, name) in rules_of(form) {
+            let key = (fi, rule.to_string());
+            let unbound = not_bound.get(&key);
+            let (status, reason) = if let Some(e) = unbound {
+                (RunStatus::NotRun, Some(why_not_bound(e)))
+            } else if failed.contains(&(form.id.as_str(), data.sheet.as_deref(), rule)) {
+                (RunStatus::Failed, None)
+            } else {
+                let (runs, with_data) = derived
+                    .get(&key)
+                    .or_else(|| judged.get(&key))
+                    .copied()
+                    .unwrap_or_default();
+                let status = if runs == 0 || with_data == 0 {
+                    RunStatus::NoData
+                } else {
+                    RunStatus::Passed
+                };
+                (status, None)
+            };
+            rules.push(RuleRun {
+                form: form.id.clone(),
+                table_no: form.table_no.clone(),
+                rule: rule.to_string(),
+                name: name.to_string(),
+                status,
+                reason,
+                lacks: match unbound {
+                    Some(BindError::MissingForm(id)) => Some(id.clone()),
+                    _ => None,
+                },
+            });
+        }
+    }
+    Coverage {
+        missing_forms: vec![],
+        rules,
+    }
+}
+
+/// Per (form index, derive rule): the cells it derived, and how many of them had anything to
+/// compare (a filled value or a non-zero result).
+fn derived_runs(calc: &Calc) -> HashMap<(usize, String), (usize, usize)> {
+    let zeroish = |v: &Val| v.is_blank() || matches!(v, Val::Num(d) if d.is_zero());
+    let mut runs: HashMap<(usize, String), (usize, usize)> = HashMap::new();
+    for d in calc.derived.values() {
+        let entry = runs.entry((d.cell.form, d.rule_id.clone())).or_default();
+        entry.0 += 1;
+        entry.1 += usize::from(!(zeroish(&d.filled) && zeroish(&d.expected)));
+    }
+    runs
+}
