@@ -898,3 +898,41 @@ pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
     let n = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
     (n(Severity::Error), n(Severity::Warning), n(Severity::Info))
 }
+
+/// Rule of a text too long for a cell of Excel.
+pub const TEXT_CUT: &str = "text-too-long";
+
+/// The Chinese name of `rule`: the definition's own (of `form`), or a built-in rule's.
+pub fn rule_name(form: Option<&crate::form::Form>, rule: &str) -> String {
+    form.and_then(|f| f.derive.iter().chain(&f.check).find(|r| r.id == rule))
+        .map(|r| r.name.clone())
+        .or_else(|| builtin_rule_name(rule).map(str::to_string))
+        .unwrap_or_else(|| rule.to_string())
+}
+
+/// Names of the rules the program applies besides the definitions' own.
+fn builtin_rule_name(rule: &str) -> Option<&'static str> {
+    Some(match rule {
+        "parent-code-missing" => "下级科目须列在其上级科目之下",
+        "code-length" => "科目代码位数须为类、款、项之一",
+        "code-name" => "同一科目代码在各表中名称一致",
+        "unit-name" => "各表单位名称一致",
+        "year" => "各表年度一致",
+        "placeholder" => "不得留有模板占位内容",
+        "empty-table-note" => "空表须有空表说明",
+        "empty-note-with-figures" => "有数字的表不得注明无数据",
+        "not-a-number" => "金额、比率栏须填数字",
+        "value-outside-form" => "表外内容",
+        "duplicate-code" => "同一科目代码只出现一次",
+        "duplicate-form" => "同一张表只出现一次",
+        "sheet-skipped" => "工作表未识别",
+        "duplicate-sheet-name" => "工作表名称不可重复",
+        TEXT_CUT => "单元格文字不超过 32767 个字符",
+        "cross-table-skipped" => "表间审核未能进行",
+        "indicator-score" => "自评得分按评（扣）分标准计算",
+        "rule-full-points" => "评（扣）分标准的满分等于分值",
+        "rule-unreadable" => "评（扣）分标准须人工评分",
+        "rule-not-applied" => "审核规则无法应用于本表",
+        _ => return None,
+    })
+}

@@ -82,6 +82,21 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "info", value_name = "级别")]
         min_severity: SeverityArg,
     },
+    /// 批量审核并写出审核汇总：汇总（每个文件一行：单位、年度、识别与缺少的表、错误警告提示条数、主要金额、文件链接）、问题清单（每条审核结果）、未检查（未能核对的规则）
+    #[command(
+        after_help = "示例：\n  fiscalform review 收到的报表/ -o 审核汇总.xlsx\n  fiscalform review \"收到的报表/*.xlsx\" --format csv -o 审核汇总目录\n  fiscalform review 收到的报表/ --format json -o 审核汇总.json\n\n退出码：0 已写出，无错误；1 已写出，有错误级别的审核结果；2 有文件无法读取（已列入汇总），或未写出。"
+    )]
+    Review {
+        /// 要审核的工作簿、文件夹（含子文件夹）或文件名模式（如 收到的报表/*.xlsx）
+        #[arg(required = true, value_name = "文件")]
+        inputs: Vec<PathBuf>,
+        /// 输出：xlsx 为一个 .xlsx 文件，csv 为存放三个 CSV 文件的文件夹，json 为一个 .json 文件（- 表示标准输出）
+        #[arg(short, long, value_name = "输出")]
+        output: PathBuf,
+        /// 输出格式：xlsx 工作簿，csv 每张表一个文件，json 供程序读取
+        #[arg(long, value_enum, default_value = "xlsx", value_name = "格式")]
+        format: ReviewFormat,
+    },
     /// 说明工作簿是如何读取的：每个工作表认定为哪张表及依据，每个数值读自哪个单元格，哪些内容在表外
     #[command(
         after_help = "示例：\n  fiscalform explain 2024决算.xlsx\n  fiscalform explain 2024决算.xlsx --format json\n\n退出码：0 已读取；2 有文件无法读取。"
@@ -165,6 +180,13 @@ pub enum ExportFormat {
 #[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
 pub enum OutputFormat {
     Text,
+    Json,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ReviewFormat {
+    Xlsx,
+    Csv,
     Json,
 }
 
@@ -314,6 +336,11 @@ where
             out,
             err,
         ),
+        Command::Review {
+            inputs,
+            output,
+            format,
+        } => review(&catalog, &inputs, &output, format, progress, out, err),
         Command::Explain { files, format } => explain(&catalog, &files, format, out, err),
         Command::Rules { inputs, format } => rules(&catalog, &inputs, format, out, err),
         Command::Completions { shell } => {
@@ -491,6 +518,99 @@ fn check(
         let _ = write!(out, "{}", totals.line());
     }
     code
+}
+
+/// `review`: every file checked on every core, gathered into the review tables and written
+/// whole (or not at all) as a workbook, three CSV files or one JSON document.
+fn review(
+    catalog: &Catalog,
+    args: &[PathBuf],
+    output: &std::path::Path,
+    format: ReviewFormat,
+    progress: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let Some(files) = expanded(args, crate::batch::Found::Forms, err) else {
+        return 2;
+    };
+    if let Some(input) = files.iter().find(|f| same_file(f, output)) {
+        let _ = writeln!(
+            err,
+            "输出 {} 就是输入文件 {}：不会覆盖原表，请换一个输出文件名",
+            output.display(),
+            input.display()
+        );
+        return 2;
+    }
+    if format == ReviewFormat::Xlsx {
+        if let Err(m) = refuse_not_xlsx(output) {
+            let _ = writeln!(err, "{m}");
+            return 2;
+        }
+    }
+    let paths: Vec<&std::path::Path> = files.iter().map(PathBuf::as_path).collect();
+    let mut gathered = crate::review::Review::new(catalog);
+    let mut code = 0;
+    let mut bar = crate::batch::Progress::new(paths.len(), progress);
+    crate::report::check_each(catalog, &paths, |_, report| {
+        code = code.max(crate::report::file_exit_code(&report));
+        gathered.add(catalog, report);
+        bar.print(|| {});
+    });
+    bar.finish();
+    gathered.sort();
+    match write_review(&gathered, output, format, out) {
+        Ok(()) => {
+            if !is_std(output) {
+                let _ = writeln!(out, "已生成 {}", output.display());
+                let _ = write!(out, "{}", gathered.totals.line());
+            }
+            code
+        }
+        Err(m) => {
+            let _ = writeln!(err, "{m}");
+            2
+        }
+    }
+}
+
+fn write_review(
+    review: &crate::review::Review,
+    output: &std::path::Path,
+    format: ReviewFormat,
+    out: &mut dyn Write,
+) -> Result<(), String> {
+    match format {
+        ReviewFormat::Xlsx => {
+            let mut wb =
+                crate::write::review::workbook(&review.tables()).map_err(|e| e.to_string())?;
+            save_atomic(&mut wb, output).map_err(|e| e.to_string())
+        }
+        ReviewFormat::Csv => {
+            let set: Vec<(String, Vec<u8>)> = review
+                .tables()
+                .iter()
+                .map(|t| {
+                    (
+                        format!("{}.csv", t.name),
+                        crate::review::to_csv(t).into_bytes(),
+                    )
+                })
+                .collect();
+            crate::write::write_file_set(output, &set)
+        }
+        ReviewFormat::Json => {
+            let text = serde_json::to_string_pretty(review).map_err(|e| e.to_string())? + "\n";
+            if is_std(output) {
+                return out
+                    .write_all(text.as_bytes())
+                    .map_err(|e| format!("无法写到标准输出：{}", describe_io(&e)));
+            }
+            crate::write::write_atomic(output, |f| f.write_all(text.as_bytes()))
+                .map_err(|e| e.to_string())
+        }
+    }
 }
 
 /// The command line definition with Chinese headings on every command's help (clap does not

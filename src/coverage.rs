@@ -64,6 +64,11 @@ impl Coverage {
         self.rules.iter().filter(|r| r.status == status).count()
     }
 
+    /// How many rules did not run.
+    pub fn not_run_count(&self) -> usize {
+        self.count(RunStatus::NotRun)
+    }
+
     /// The rules that did not run, with why.
     pub fn not_run(&self) -> impl Iterator<Item = &RuleRun> {
         self.rules.iter().filter(|r| r.status == RunStatus::NotRun)

@@ -5,7 +5,7 @@
 //! forms), so nothing is lost.
 
 use crate::calc::{agree, compute, Agreement, Book, Mode};
-use crate::check::{audit, show, Finding};
+use crate::check::{audit, show, Finding, TEXT_CUT};
 use crate::expr::{CellId, Val};
 use crate::form::{Catalog, ColKind, Form, Severity};
 use crate::layout::{a1, Content as Placed, Layout};
@@ -180,9 +180,6 @@ pub fn load<'c>(catalog: &'c Catalog, path: &Path) -> Result<Content<'c>, String
         pages,
     })
 }
-
-/// Rule of a text too long for a cell of Excel.
-const TEXT_CUT: &str = "text-too-long";
 
 /// Cut every input text longer than a cell of Excel holds (32,767 characters: the writer
 /// refuses more), each with an error finding at its cell saying how much was kept and that
@@ -1033,41 +1030,7 @@ fn kept_beside(sheet: &str) -> String {
 
 /// The Chinese name of a rule: the definition's `name`, or the built-in rule's.
 fn rule_name(book: &Book, form: &str, rule: &str) -> String {
-    let defined = book
-        .form_index(form)
-        .map(|fi| book.forms[fi].0)
-        .and_then(|f| f.derive.iter().chain(&f.check).find(|r| r.id == rule))
-        .map(|r| r.name.clone());
-    defined
-        .or_else(|| builtin_rule_name(rule).map(str::to_string))
-        .unwrap_or_else(|| rule.to_string())
-}
-
-/// Names of the rules the program applies besides the definitions' own.
-fn builtin_rule_name(rule: &str) -> Option<&'static str> {
-    Some(match rule {
-        "parent-code-missing" => "下级科目须列在其上级科目之下",
-        "code-length" => "科目代码位数须为类、款、项之一",
-        "code-name" => "同一科目代码在各表中名称一致",
-        "unit-name" => "各表单位名称一致",
-        "year" => "各表年度一致",
-        "placeholder" => "不得留有模板占位内容",
-        "empty-table-note" => "空表须有空表说明",
-        "empty-note-with-figures" => "有数字的表不得注明无数据",
-        "not-a-number" => "金额、比率栏须填数字",
-        "value-outside-form" => "表外内容",
-        "duplicate-code" => "同一科目代码只出现一次",
-        "duplicate-form" => "同一张表只出现一次",
-        "sheet-skipped" => "工作表未识别",
-        "duplicate-sheet-name" => "工作表名称不可重复",
-        TEXT_CUT => "单元格文字不超过 32767 个字符",
-        "cross-table-skipped" => "表间审核未能进行",
-        "indicator-score" => "自评得分按评（扣）分标准计算",
-        "rule-full-points" => "评（扣）分标准的满分等于分值",
-        "rule-unreadable" => "评（扣）分标准须人工评分",
-        "rule-not-applied" => "审核规则无法应用于本表",
-        _ => return None,
-    })
+    crate::check::rule_name(book.form_index(form).map(|fi| book.forms[fi].0), rule)
 }
 
 fn table_no(book: &Book, form: &str) -> String {
@@ -1216,20 +1179,19 @@ fn audit_sheet(
         let needed = texts
             .iter()
             .zip(&AUDIT_WIDTHS[2..])
-            .map(|(t, w)| wrapped_lines(t, *w))
+            .map(|(t, w)| crate::write::wrapped_lines(t, *w))
             .max()
             .unwrap_or(1);
         // Excel's tallest row is 409 points.
         ws.set_row_height(r, (13.5 * needed as f64 + 1.5).min(409.0))?;
     }
     let last = AUDIT_HEADER_ROW + lines.len() as u32;
-    ws.autofilter(AUDIT_HEADER_ROW, 0, last, AUDIT_HEADER.len() as u16 - 1)?;
-    ws.set_freeze_panes(AUDIT_HEADER_ROW + 1, 0)?;
-    ws.set_paper_size(9);
-    ws.set_landscape();
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_margins(0.4, 0.4, 0.5, 0.5, 0.3, 0.3);
-    ws.set_repeat_rows(AUDIT_HEADER_ROW, AUDIT_HEADER_ROW)?;
+    crate::write::set_up_list(
+        &mut ws,
+        AUDIT_HEADER_ROW,
+        last,
+        AUDIT_HEADER.len() as u16 - 1,
+    )?;
     Ok(ws)
 }
 
@@ -1243,18 +1205,6 @@ fn audit_place(l: &AuditLine) -> String {
         (None, Some(i)) => format!("原表 {i}"),
         (None, None) => String::new(),
     }
-}
-
-/// Lines a text wraps to in a column of `width` characters (a CJK character takes two).
-fn wrapped_lines(text: &str, width: f64) -> usize {
-    let per_line = (width - 1.0).max(1.0);
-    text.split('\n')
-        .map(|seg| {
-            (crate::write::display_width(seg) as f64 / per_line)
-                .ceil()
-                .max(1.0) as usize
-        })
-        .sum()
 }
 
 fn write_cell(

@@ -27,6 +27,9 @@ pub struct FileReport {
     /// Which rules ran and how they came out (none for a file that could not be read).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub coverage: Option<Coverage>,
+    /// Unit, year, family and key figures (none for a file that could not be read).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub glance: Option<crate::figures::Glance>,
 }
 
 /// The recognised forms of a workbook with their values, and what reading them noticed.
@@ -220,6 +223,7 @@ pub fn check_file(catalog: &Catalog, path: &Path) -> FileReport {
                 findings: vec![],
                 error: Some(e),
                 coverage: None,
+                glance: None,
             }
         }
     };
@@ -253,6 +257,7 @@ pub fn check_file(catalog: &Catalog, path: &Path) -> FileReport {
         findings,
         error: None,
         coverage: Some(coverage),
+        glance: Some(crate::figures::glance(&book, &calc)),
     }
 }
 
@@ -266,6 +271,7 @@ pub fn check_file_guarded(catalog: &Catalog, path: &Path) -> FileReport {
         findings: vec![],
         error: Some(e),
         coverage: None,
+        glance: None,
     })
 }
 

@@ -199,6 +199,21 @@ pub struct Instance {
 
 impl Book<'_> {
     /// Every instance of a rule of form `fi`.
+    /// The logical cell a reference of form `fi` names (`L27`, `data.c7`, `total_score`),
+    /// as a rule's `cells` would target it.
+    pub fn cell_named(&self, fi: usize, reference: &str) -> Result<CellId, BindError> {
+        let Expr::Ref(r) = parse(reference).map_err(BindError::Unknown)? else {
+            return Err(BindError::Unknown(format!("“{reference}”不是单元格引用")));
+        };
+        let scope = Scope {
+            form: fi,
+            row: None,
+            col: None,
+            template: false,
+        };
+        self.resolve(&r, scope)
+    }
+
     pub fn instances(
         &self,
         fi: usize,

@@ -50,6 +50,7 @@ pub struct Form {
     pub check: Vec<Rule>,
     pub scoring: Option<Scoring>,
     pub review: ReviewDef,
+    pub figures: Vec<FigureDef>,
     /// Sheet columns the widest block needs.
     pub width: u16,
 }
@@ -633,6 +634,7 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
         check,
         scoring,
         review: def.review,
+        figures: def.figures,
         width,
     })
 }

@@ -82,6 +82,18 @@ pub struct FormFile {
     /// Limits of what `fix` corrects without a person (default 1% and 1 万元).
     #[serde(default)]
     pub review: ReviewDef,
+    /// The key figures a reviewer compares across units (审核汇总): a name and the cell that
+    /// holds it, as a rule's `cells` names one (`L27`, `data.c7`, `total_score`).
+    #[serde(default)]
+    pub figures: Vec<FigureDef>,
+}
+
+/// One key figure of a form.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FigureDef {
+    pub name: String,
+    pub cell: String,
 }
 
 /// How far a filled amount may be from the value its rule computes for `fix` to correct it as

@@ -16,6 +16,8 @@ use std::fmt;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+pub mod review;
+
 #[derive(Debug)]
 pub enum WriteError {
     Xlsx(XlsxError),
@@ -443,6 +445,32 @@ fn write_sheet(
         }
     }
     Ok(())
+}
+
+/// A list sheet (审核结果, the review's sheets) set up to sort and print: an autofilter over its
+/// rows, the header frozen and repeated on every page, A4 landscape fitted to one page wide.
+pub fn set_up_list(
+    ws: &mut Worksheet,
+    header_row: u32,
+    last_row: u32,
+    last_col: u16,
+) -> Result<(), XlsxError> {
+    ws.autofilter(header_row, 0, last_row, last_col)?;
+    ws.set_freeze_panes(header_row + 1, 0)?;
+    ws.set_paper_size(9);
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_margins(0.4, 0.4, 0.5, 0.5, 0.3, 0.3);
+    ws.set_repeat_rows(header_row, header_row)?;
+    Ok(())
+}
+
+/// Lines a text wraps to in a column of `width` characters (a CJK character takes two).
+pub fn wrapped_lines(text: &str, width: f64) -> usize {
+    let per_line = (width - 1.0).max(1.0);
+    text.split('\n')
+        .map(|seg| (display_width(seg) as f64 / per_line).ceil().max(1.0) as usize)
+        .sum()
 }
 
 /// Display width of a text in character cells: CJK and full-width characters take two.

@@ -1,0 +1,79 @@
+//! A workbook at a glance for a reviewer: its unit, year and family, and the key figures its
+//! form definitions name (本年收入合计, 财政拨款, 三公合计, 总分 …), read from their cells.
+
+use crate::calc::{Book, Calc};
+use crate::expr::Val;
+use crate::form::{Catalog, Family};
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// What a reviewer's summary row says of one workbook.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Glance {
+    /// The unit most tables name.
+    pub unit: Option<String>,
+    /// The year most tables state.
+    pub year: Option<String>,
+    /// The family most forms belong to.
+    pub family: Option<Family>,
+    /// Each key figure by name, as filled (or as computed, where the cell was left blank).
+    pub figures: IndexMap<String, Decimal>,
+}
+
+/// The names of every key figure of the catalog, in the order of the forms: the columns of a
+/// summary.
+pub fn names(catalog: &Catalog) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for figure in catalog.forms.iter().flat_map(|f| &f.figures) {
+        if !names.contains(&figure.name) {
+            names.push(figure.name.clone());
+        }
+    }
+    names
+}
+
+/// The glance at a recognised and computed workbook.
+pub fn glance(book: &Book, calc: &Calc) -> Glance {
+    let forms = || book.forms.iter();
+    Glance {
+        unit: usual(forms().filter_map(|(_, d)| d.unit.as_deref())),
+        year: usual(forms().filter_map(|(_, d)| d.year.as_deref())),
+        family: usual(forms().map(|(f, _)| f.family)),
+        figures: figures(book, calc),
+    }
+}
+
+/// The most common of `values` (on a tie, the first met).
+pub fn usual<T: PartialEq + Clone, V: Into<T>>(values: impl Iterator<Item = V>) -> Option<T> {
+    let mut tally: Vec<(T, usize)> = Vec::new();
+    for v in values {
+        let v = v.into();
+        match tally.iter_mut().find(|(t, _)| *t == v) {
+            Some((_, n)) => *n += 1,
+            None => tally.push((v, 1)),
+        }
+    }
+    let most = tally.iter().map(|(_, n)| *n).max()?;
+    tally.into_iter().find(|(_, n)| *n == most).map(|(t, _)| t)
+}
+
+fn figures(book: &Book, calc: &Calc) -> IndexMap<String, Decimal> {
+    let mut out = IndexMap::new();
+    for (fi, (form, _)) in book.forms.iter().enumerate() {
+        for figure in &form.figures {
+            let Ok(cell) = book.cell_named(fi, &figure.cell) else {
+                continue;
+            };
+            let filled = book.input(&cell);
+            let value = match (&filled, calc.resolved.get(&cell)) {
+                (Val::Blank, Some(computed)) => computed.clone(),
+                _ => filled,
+            };
+            if let Val::Num(d) = value {
+                out.entry(figure.name.clone()).or_insert(d);
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,137 @@
+//! The review workbook (审核汇总.xlsx): one sheet per review table, printable on A4 landscape,
+//! with a frozen header, an autofilter, levels coloured as in 审核结果 and files linked.
+
+use super::{clip, wrapped_lines, WriteError, MAX_CELL_TEXT};
+use crate::form::Severity;
+use crate::review::{entry_text, Entry, Table};
+use rust_decimal::prelude::ToPrimitive;
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Url, Workbook, Worksheet};
+
+/// The row of each sheet's column headings (title and note above it).
+const HEADER_ROW: u32 = 2;
+
+/// The workbook of `tables`, one sheet each in order.
+pub fn workbook(tables: &[Table]) -> Result<Workbook, WriteError> {
+    let mut wb = Workbook::new();
+    for t in tables {
+        wb.push_worksheet(sheet(t).map_err(WriteError::Xlsx)?);
+    }
+    Ok(wb)
+}
+
+struct Formats {
+    cell: Format,
+    money: Format,
+    count: Format,
+    link: Format,
+    error: Format,
+    warning: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        let cell = Format::new()
+            .set_font_name("宋体")
+            .set_font_size(10)
+            .set_border(FormatBorder::Thin)
+            .set_text_wrap()
+            .set_align(FormatAlign::Top);
+        Formats {
+            money: cell.clone().set_num_format("#,##0.00"),
+            count: cell.clone().set_num_format("0"),
+            link: cell
+                .clone()
+                .set_font_color("#0563C1")
+                .set_underline(rust_xlsxwriter::FormatUnderline::Single),
+            error: cell.clone().set_background_color("#F8C9C4"),
+            warning: cell.clone().set_background_color("#FFE699"),
+            cell,
+        }
+    }
+}
+
+fn sheet(t: &Table) -> Result<Worksheet, rust_xlsxwriter::XlsxError> {
+    let mut ws = Worksheet::new();
+    ws.set_name(t.name)?;
+    let f = Formats::new();
+    let last_col = t.columns.len().saturating_sub(1) as u16;
+    let title = Format::new()
+        .set_font_name("黑体")
+        .set_font_size(14)
+        .set_bold();
+    let heading = match t.name {
+        "汇总" => "审核汇总".to_string(),
+        other => format!("审核汇总·{other}"),
+    };
+    ws.write_string_with_format(0, 0, heading, &title)?;
+    let note = Format::new().set_font_name("宋体").set_font_size(10);
+    ws.write_string_with_format(1, 0, &t.note, &note)?;
+    let head = f
+        .cell
+        .clone()
+        .set_bold()
+        .set_align(FormatAlign::Center)
+        .set_background_color("#D9E1F2");
+    for (c, (name, width)) in t.columns.iter().enumerate() {
+        ws.write_string_with_format(HEADER_ROW, c as u16, name, &head)?;
+        ws.set_column_width(c as u16, *width)?;
+    }
+    for (i, row) in t.rows.iter().enumerate() {
+        let r = HEADER_ROW + 1 + i as u32;
+        for (c, entry) in row.iter().enumerate() {
+            write_entry(&mut ws, r, c as u16, entry, &f)?;
+        }
+        let lines = row
+            .iter()
+            .zip(&t.columns)
+            .map(|(e, (_, w))| wrapped_lines(&entry_text(e), *w))
+            .max()
+            .unwrap_or(1);
+        // Readers do not grow wrapped rows on opening; Excel's tallest row is 409 points.
+        ws.set_row_height(r, (13.5 * lines as f64 + 1.5).min(409.0))?;
+    }
+    let last_row = HEADER_ROW + t.rows.len() as u32;
+    super::set_up_list(&mut ws, HEADER_ROW, last_row, last_col)?;
+    Ok(ws)
+}
+
+fn write_entry(
+    ws: &mut Worksheet,
+    r: u32,
+    c: u16,
+    entry: &Entry,
+    f: &Formats,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    match entry {
+        Entry::Text(s) => ws.write_string_with_format(r, c, clip(s, MAX_CELL_TEXT), &f.cell)?,
+        Entry::Count(n) => ws.write_number_with_format(r, c, *n as f64, &f.count)?,
+        Entry::Money(d) => {
+            ws.write_number_with_format(r, c, d.to_f64().unwrap_or_default(), &f.money)?
+        }
+        Entry::Level(s) => {
+            let fmt = match s {
+                Severity::Error => &f.error,
+                Severity::Warning => &f.warning,
+                Severity::Info => &f.cell,
+            };
+            ws.write_string_with_format(r, c, s.chinese(), fmt)?
+        }
+        Entry::File(path) => {
+            let name = std::path::Path::new(path)
+                .file_name()
+                .map_or(path.clone(), |n| n.to_string_lossy().to_string());
+            ws.write_url_with_format(r, c, Url::new(file_url(path)).set_text(name), &f.link)?
+        }
+        Entry::Empty => ws.write_blank(r, c, &f.cell)?,
+    };
+    Ok(())
+}
+
+/// A `file:///` link to `path`, absolute so the workbook can be moved.
+fn file_url(path: &str) -> String {
+    let p = std::path::Path::new(path);
+    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let text = abs.to_string_lossy().replace('\\', "/");
+    let text = text.trim_start_matches('/');
+    format!("file:///{text}")
+}
