@@ -46,7 +46,7 @@ fn main() {
     let batch: Vec<&Path> = (0..200).map(|_| sample.as_path()).collect();
     let start = Instant::now();
     let mut reported = 0;
-    fiscalform::report::check_each(&catalog, &batch, |_, _| reported += 1);
+    fiscalform::report::check_each(&catalog, &batch, None, |_, _| reported += 1);
     let batch_t = start.elapsed();
     assert_eq!(reported, batch.len());
     let dir = std::env::temp_dir().join("fiscalform-bench");

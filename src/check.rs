@@ -901,6 +901,12 @@ pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
 
 /// Rule of a text too long for a cell of Excel.
 pub const TEXT_CUT: &str = "text-too-long";
+/// Rule of an opening balance that is not last year's closing one (`check --prior`).
+pub const PRIOR_CARRY: &str = "prior-carry";
+/// Rule of an item that moved more than its form's threshold since last year.
+pub const PRIOR_CHANGE: &str = "prior-change";
+/// Rule of a last year's workbook whose year is not the one before this year's.
+pub const PRIOR_YEAR: &str = "prior-year";
 
 /// The Chinese name of `rule`: the definition's own (of `form`), or a built-in rule's.
 pub fn rule_name(form: Option<&crate::form::Form>, rule: &str) -> String {
@@ -929,6 +935,9 @@ fn builtin_rule_name(rule: &str) -> Option<&'static str> {
         "duplicate-sheet-name" => "工作表名称不可重复",
         TEXT_CUT => "单元格文字不超过 32767 个字符",
         "cross-table-skipped" => "表间审核未能进行",
+        PRIOR_CARRY => "年初结转和结余等于上年年末结转和结余",
+        PRIOR_CHANGE => "较上年变动较大须说明",
+        PRIOR_YEAR => "上年文件须为上一年度",
         "indicator-score" => "自评得分按评（扣）分标准计算",
         "rule-full-points" => "评（扣）分标准的满分等于分值",
         "rule-unreadable" => "评（扣）分标准须人工评分",

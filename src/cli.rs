@@ -78,6 +78,9 @@ pub enum Command {
         /// 输出格式：text 文字，json 供程序读取
         #[arg(long, value_enum, default_value = "text", value_name = "格式")]
         format: OutputFormat,
+        /// 上年的工作簿：核对本年年初结转和结余等于上年年末，并列出变动较大（超过 10% 且 1 万元，或从无到有）的类级科目和“三公”经费
+        #[arg(long, value_name = "上年文件")]
+        prior: Option<PathBuf>,
         /// 文字报告只列出此级别及以上的审核结果：error 只列错误，warning 列错误和警告，info 全部列出（小结与 JSON 始终计入全部）
         #[arg(long, value_enum, default_value = "info", value_name = "级别")]
         min_severity: SeverityArg,
@@ -327,15 +330,15 @@ where
             files,
             format,
             min_severity,
-        } => check(
-            &catalog,
-            &files,
-            format,
-            min_severity.into(),
-            progress,
-            out,
-            err,
-        ),
+            prior,
+        } => {
+            let shown = Shown {
+                format,
+                min: min_severity.into(),
+                progress,
+            };
+            check(&catalog, &files, prior.as_deref(), shown, out, err)
+        }
         Command::Review {
             inputs,
             output,
@@ -454,20 +457,43 @@ fn expanded(
         .ok()
 }
 
+/// How `check` prints: the format, the least severity listed, and whether a progress bar may
+/// be drawn.
+#[derive(Debug, Clone, Copy)]
+struct Shown {
+    format: OutputFormat,
+    min: Severity,
+    progress: bool,
+}
+
 /// `check`: every file (folders and patterns expanded) audited on every core, each file's
 /// report printed as soon as it is ready, in the order given; a batch ends with its totals.
 fn check(
     catalog: &Catalog,
     args: &[PathBuf],
-    format: OutputFormat,
-    shown: Severity,
-    progress: bool,
+    prior: Option<&std::path::Path>,
+    shown: Shown,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
     let Some(files) = expanded(args, crate::batch::Found::Forms, err) else {
         return 2;
     };
+    let prior = match prior
+        .map(|p| crate::prior::Prior::load(catalog, p))
+        .transpose()
+    {
+        Ok(p) => p,
+        Err(m) => {
+            let _ = writeln!(err, "{m}");
+            return 2;
+        }
+    };
+    let Shown {
+        format,
+        min: shown,
+        progress,
+    } = shown;
     let stdin = match files.iter().any(|f| is_std(f)).then(stdin_to_file) {
         Some(Err(m)) => {
             let _ = writeln!(err, "{m}");
@@ -490,7 +516,7 @@ fn check(
     let mut totals = crate::report::Totals::default();
     let mut code = 0;
     let mut bar = crate::batch::Progress::new(paths.len(), progress);
-    crate::report::check_each(catalog, &paths, |i, mut report| {
+    crate::report::check_each(catalog, &paths, prior.as_ref(), |i, mut report| {
         if is_std(&files[i]) {
             report.path = STDIN_NAME.into();
         }
@@ -553,7 +579,7 @@ fn review(
     let mut gathered = crate::review::Review::new(catalog);
     let mut code = 0;
     let mut bar = crate::batch::Progress::new(paths.len(), progress);
-    crate::report::check_each(catalog, &paths, |_, report| {
+    crate::report::check_each(catalog, &paths, None, |_, report| {
         code = code.max(crate::report::file_exit_code(&report));
         gathered.add(catalog, report);
         bar.print(|| {});

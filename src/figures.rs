@@ -65,15 +65,19 @@ fn figures(book: &Book, calc: &Calc) -> IndexMap<String, Decimal> {
             let Ok(cell) = book.cell_named(fi, &figure.cell) else {
                 continue;
             };
-            let filled = book.input(&cell);
-            let value = match (&filled, calc.resolved.get(&cell)) {
-                (Val::Blank, Some(computed)) => computed.clone(),
-                _ => filled,
-            };
-            if let Val::Num(d) = value {
+            if let Val::Num(d) = value_at(book, calc, &cell) {
                 out.entry(figure.name.clone()).or_insert(d);
             }
         }
     }
     out
+}
+
+/// The value at `cell` as filled, or as computed where the clerk left it blank.
+pub fn value_at(book: &Book, calc: &Calc, cell: &crate::expr::CellId) -> Val {
+    let filled = book.input(cell);
+    match (&filled, calc.resolved.get(cell)) {
+        (Val::Blank, Some(computed)) => computed.clone(),
+        _ => filled,
+    }
 }

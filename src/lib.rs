@@ -19,6 +19,7 @@ pub mod interchange;
 pub mod layout;
 pub mod model;
 pub mod normalize;
+pub mod prior;
 pub mod read;
 pub mod recognize;
 pub mod report;

@@ -6,6 +6,7 @@ use crate::check::{audit_covered, counts, Finding};
 use crate::coverage::Coverage;
 use crate::form::{Catalog, Severity};
 use crate::model::FormData;
+use crate::prior::Prior;
 use crate::recognize::{recognize_workbook, unplaced_numbers, Outcome};
 use serde::Serialize;
 use std::path::Path;
@@ -213,6 +214,11 @@ pub fn locate_pages(wb: &crate::read::Workbook, findings: &mut [Finding]) {
 
 /// Audit one file; a file that cannot be read gives a report with `error` set.
 pub fn check_file(catalog: &Catalog, path: &Path) -> FileReport {
+    check_file_against(catalog, path, None)
+}
+
+/// [`check_file`], compared with last year's workbook when there is one.
+pub fn check_file_against(catalog: &Catalog, path: &Path, prior: Option<&Prior>) -> FileReport {
     let shown = path.display().to_string();
     let (wb, renamed) = match crate::sheet_names::read(path) {
         Ok(read) => read,
@@ -249,6 +255,9 @@ pub fn check_file(catalog: &Catalog, path: &Path) -> FileReport {
         .collect();
     coverage.add_missing(catalog, &book, &unreadable);
     findings.extend(audited);
+    if let Some(prior) = prior {
+        findings.extend(crate::prior::compare(&book, &calc, prior));
+    }
     locate_pages(&wb, &mut findings);
     sort_findings(&book, &mut findings);
     FileReport {
@@ -264,8 +273,9 @@ pub fn check_file(catalog: &Catalog, path: &Path) -> FileReport {
 /// Audit many files on every core; reports come back in the order of `paths`.
 /// [`check_file`], with a failure of ours on one file (a panic: a bug) turned into that
 /// file's "could not run" report, so the other files of the batch keep theirs.
-pub fn check_file_guarded(catalog: &Catalog, path: &Path) -> FileReport {
-    crate::batch::guarded(path, || Ok(check_file(catalog, path))).unwrap_or_else(|e| FileReport {
+pub fn check_file_guarded(catalog: &Catalog, path: &Path, prior: Option<&Prior>) -> FileReport {
+    let check = || Ok(check_file_against(catalog, path, prior));
+    crate::batch::guarded(path, check).unwrap_or_else(|e| FileReport {
         path: path.display().to_string(),
         forms: vec![],
         findings: vec![],
@@ -278,8 +288,13 @@ pub fn check_file_guarded(catalog: &Catalog, path: &Path) -> FileReport {
 /// Checks `paths` on every core and hands each file's report to `emit` in the order given, as
 /// soon as it and the ones before it are ready. A file whose check fails unexpectedly is
 /// reported as could-not-run, and the batch goes on.
-pub fn check_each(catalog: &Catalog, paths: &[&Path], emit: impl FnMut(usize, FileReport)) {
-    crate::batch::each_in_order(paths, |p| check_file_guarded(catalog, p), emit);
+pub fn check_each(
+    catalog: &Catalog,
+    paths: &[&Path],
+    prior: Option<&Prior>,
+    emit: impl FnMut(usize, FileReport),
+) {
+    crate::batch::each_in_order(paths, |p| check_file_guarded(catalog, p, prior), emit);
 }
 
 /// Forms in workbook order (each sheet of a repeatable form in its place), then errors before

@@ -51,6 +51,7 @@ pub struct Form {
     pub scoring: Option<Scoring>,
     pub review: ReviewDef,
     pub figures: Vec<FigureDef>,
+    pub prior: PriorDef,
     /// Sheet columns the widest block needs.
     pub width: u16,
 }
@@ -635,6 +636,7 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
         scoring,
         review: def.review,
         figures: def.figures,
+        prior: def.prior,
         width,
     })
 }

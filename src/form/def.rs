@@ -86,6 +86,62 @@ pub struct FormFile {
     /// holds it, as a rule's `cells` names one (`L27`, `data.c7`, `total_score`).
     #[serde(default)]
     pub figures: Vec<FigureDef>,
+    /// What `check --prior` compares with last year's workbook.
+    #[serde(default)]
+    pub prior: PriorDef,
+}
+
+/// Comparisons with last year's workbook.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PriorDef {
+    /// This year's opening balance equals last year's closing one.
+    pub carry: Vec<CarryDef>,
+    /// Items whose change a reviewer must see explained.
+    pub changes: Option<ChangesDef>,
+}
+
+/// `this` (a cell of this year's form) equals `last` (a cell of last year's same form).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CarryDef {
+    pub name: String,
+    pub this: String,
+    pub last: String,
+}
+
+/// Items compared column by column with last year's: a change beyond `ratio` of last year's
+/// value and beyond `amount` 万元, or from zero beyond `amount`, is a warning.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangesDef {
+    pub columns: Vec<String>,
+    /// The rows compared, by key; none: the 类 rows (three-digit codes).
+    #[serde(default)]
+    pub rows: Vec<String>,
+    #[serde(default = "ten_percent")]
+    pub ratio: rust_decimal::Decimal,
+    #[serde(default = "one_wan")]
+    pub amount: rust_decimal::Decimal,
+}
+
+fn ten_percent() -> rust_decimal::Decimal {
+    rust_decimal::Decimal::new(10, 2)
+}
+
+fn one_wan() -> rust_decimal::Decimal {
+    rust_decimal::Decimal::ONE
+}
+
+impl ChangesDef {
+    /// Whether the row `key` (with `code`) is compared.
+    pub fn selects_row(&self, key: &str, code: Option<&str>) -> bool {
+        if self.rows.is_empty() {
+            code.is_some_and(|c| c.chars().count() == 3)
+        } else {
+            self.rows.iter().any(|r| r == key)
+        }
+    }
 }
 
 /// One key figure of a form.

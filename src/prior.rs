@@ -1,0 +1,223 @@
+//! Last year's workbook against this year's: this year's 年初 balances are last year's 年末
+//! (an error at this year's cell, naming last year's), and the items a reviewer must see
+//! explained — a 类 or a “三公” item that moved by more than the form's threshold, or appeared
+//! from zero — as warnings with both years' values. What to compare is in the form
+//! definitions (`[prior]`).
+
+use crate::calc::{compute, Book, Calc, Mode};
+use crate::check::{show, Finding, PRIOR_CARRY, PRIOR_CHANGE, PRIOR_YEAR};
+use crate::expr::{CellId, Val};
+use crate::form::{ColKind, Form, Severity};
+use rust_decimal::Decimal;
+
+/// Last year's workbook, read and computed once for every file compared with it.
+pub struct Prior<'c> {
+    /// The file, as messages name it.
+    pub name: String,
+    pub book: Book<'c>,
+    pub calc: Calc,
+}
+
+impl<'c> Prior<'c> {
+    /// Reads last year's workbook `path`.
+    pub fn load(catalog: &'c crate::form::Catalog, path: &std::path::Path) -> Result<Self, String> {
+        let rec = crate::report::recognize_file(catalog, path)
+            .map_err(|e| format!("无法读取上年的工作簿：{e}"))?;
+        if rec.forms.is_empty() {
+            return Err(format!(
+                "上年的工作簿 {} 中没有识别出任何表，无法与上年比较",
+                path.display()
+            ));
+        }
+        let book = Book::new(rec.forms);
+        let calc = compute(&book, Mode::Check, false);
+        let name = path.file_name().map_or(path.display().to_string(), |n| {
+            n.to_string_lossy().to_string()
+        });
+        Ok(Prior { name, book, calc })
+    }
+}
+
+/// The findings of this year's `book` against last year's.
+pub fn compare(book: &Book, calc: &Calc, prior: &Prior) -> Vec<Finding> {
+    let mut out = Vec::new();
+    out.extend(year_apart(book, prior));
+    for (fi, (form, _)) in book.forms.iter().enumerate() {
+        let Some(li) = prior.book.form_index(&form.id) else {
+            continue;
+        };
+        let this = Side { book, calc, fi };
+        let last = Side {
+            book: &prior.book,
+            calc: &prior.calc,
+            fi: li,
+        };
+        carried(&this, &last, &prior.name, &mut out);
+        changes(&this, &last, &prior.name, &mut out);
+    }
+    out
+}
+
+/// A warning when the tables of both workbooks state years that are not one apart.
+fn year_apart(book: &Book, prior: &Prior) -> Option<Finding> {
+    let year = |b: &Book| -> Option<i32> {
+        let stated = crate::figures::usual(b.forms.iter().filter_map(|(_, d)| d.year.as_deref()));
+        stated.and_then(|y: &str| y.trim_end_matches('年').parse().ok())
+    };
+    let (this, last) = (year(book)?, year(&prior.book)?);
+    if this - last == 1 {
+        return None;
+    }
+    let (form, data) = &book.forms[0];
+    let message = format!(
+        "本年工作簿为 {this} 年，用作上年比较的 {} 为 {last} 年，不是上一年度；请核对 --prior 给出的文件",
+        prior.name
+    );
+    Some(Finding::new(
+        Severity::Warning,
+        PRIOR_YEAR,
+        &form.id,
+        data.sheet.clone(),
+        None,
+        message,
+    ))
+}
+
+/// One form of one year's workbook.
+struct Side<'s, 'c> {
+    book: &'s Book<'c>,
+    calc: &'s Calc,
+    fi: usize,
+}
+
+impl Side<'_, '_> {
+    fn form(&self) -> &Form {
+        self.book.forms[self.fi].0
+    }
+
+    fn cell(&self, reference: &str) -> Option<CellId> {
+        self.book.cell_named(self.fi, reference).ok()
+    }
+
+    /// The amount at `c` as filled (as computed where left blank); blank reads as zero.
+    fn amount(&self, c: &CellId) -> Decimal {
+        match crate::figures::value_at(self.book, self.calc, c) {
+            Val::Num(d) => d,
+            _ => Decimal::ZERO,
+        }
+    }
+
+    /// `公开01表 C35（年初结转和结余（行29））`: this year's cell as findings name it.
+    fn named(&self, c: &CellId) -> String {
+        let data = &self.book.forms[self.fi].1;
+        let at = data.origin.get(&c.key()).map(|a| format!(" {a}"));
+        let described = self.book.describe(c);
+        format!(
+            "{}{}（{described}）",
+            self.form().table_no,
+            at.unwrap_or_default()
+        )
+    }
+
+    /// `收入支出决算总表!D33`: a cell of last year's file, by its sheet.
+    fn place(&self, c: &CellId) -> String {
+        let data = &self.book.forms[self.fi].1;
+        let sheet = data
+            .sheet
+            .clone()
+            .unwrap_or_else(|| self.form().table_no.clone());
+        match data.origin.get(&c.key()) {
+            Some(at) => format!("{sheet}!{at}"),
+            None => sheet,
+        }
+    }
+
+    fn finding(&self, severity: Severity, rule: &str, c: &CellId, message: String) -> Finding {
+        let data = &self.book.forms[self.fi].1;
+        Finding {
+            target: Some(c.clone()),
+            ..Finding::new(
+                severity,
+                rule,
+                &self.form().id,
+                data.sheet.clone(),
+                data.origin.get(&c.key()).cloned(),
+                message,
+            )
+        }
+    }
+}
+
+fn money(d: Decimal) -> String {
+    show(ColKind::Amount, &Val::Num(d))
+}
+
+/// This year's opening balances against last year's closing ones.
+fn carried(this: &Side, last: &Side, last_name: &str, out: &mut Vec<Finding>) {
+    for carry in &this.form().prior.carry {
+        let (Some(now), Some(then)) = (this.cell(&carry.this), last.cell(&carry.last)) else {
+            continue;
+        };
+        let (a, b) = (this.amount(&now), last.amount(&then));
+        if a.round_dp(2) == b.round_dp(2) {
+            continue;
+        }
+        let then_at = format!("{last_name} {}", last.place(&then));
+        let message = format!(
+            "{}：{}，本年为 {}，上年（{then_at}）为 {}，相差 {}",
+            this.named(&now),
+            carry.name,
+            money(a),
+            money(b),
+            money(a - b)
+        );
+        let mut f = this.finding(Severity::Error, PRIOR_CARRY, &now, message);
+        f.related = vec![then_at];
+        f.expected = Some(money(b));
+        f.found = Some(money(a));
+        out.push(f);
+    }
+}
+
+/// Items that moved by more than the threshold, or appeared from zero.
+fn changes(this: &Side, last: &Side, last_name: &str, out: &mut Vec<Finding>) {
+    let Some(rule) = &this.form().prior.changes else {
+        return;
+    };
+    let data = &this.book.forms[this.fi].1;
+    for row in data
+        .rows
+        .iter()
+        .filter(|r| rule.selects_row(&r.key, r.code.as_deref()))
+    {
+        for col in &rule.columns {
+            let now = CellId::new(this.fi, row.key.clone(), col.clone());
+            let then = CellId::new(last.fi, row.key.clone(), col.clone());
+            let (a, b) = (this.amount(&now), last.amount(&then));
+            let moved = (a - b).abs();
+            let beyond = moved > rule.amount && (b.is_zero() || moved > b.abs() * rule.ratio);
+            if a.is_zero() && b.is_zero() || !beyond {
+                continue;
+            }
+            let how = if b.is_zero() {
+                "上年为 0，本年新增".to_string()
+            } else {
+                let pct = ((a - b) / b.abs() * Decimal::ONE_HUNDRED).round_dp(1);
+                let verb = if a > b { "增加" } else { "减少" };
+                format!("{verb} {}（{}%）", money(moved), pct.abs().normalize())
+            };
+            let message = format!(
+                "{}：本年 {}，上年（{last_name}）{}，{how}；变动超过 {}% 且 {} 万元，请在情况说明中解释",
+                this.named(&now),
+                money(a),
+                money(b),
+                (rule.ratio * Decimal::ONE_HUNDRED).normalize(),
+                rule.amount.normalize()
+            );
+            let mut f = this.finding(Severity::Warning, PRIOR_CHANGE, &now, message);
+            f.expected = Some(money(b));
+            f.found = Some(money(a));
+            out.push(f);
+        }
+    }
+}
