@@ -43,8 +43,6 @@ pub const KNOWN_GAPS: &[(&str, &str)] = &[
     ("final-05", "indented-names"),
     ("final-06", "code-with-name"),
     ("final-06", "indented-names"),
-    ("final-06", "one-list"),
-    ("final-06", "two-blocks"),
     ("final-06", "two-sheets"),
     ("final-09", "budget-actual-rows"),
     ("perf-dept", "columns-reordered"),
@@ -564,6 +562,16 @@ impl Item {
         match &self.piece {
             Piece::Text(t) => t,
             _ => "",
+        }
+    }
+    /// Whether the piece shows something: a text, a 行次 or a value (a blank value shows an
+    /// empty ruled cell, which is nothing).
+    fn shows_anything(&self) -> bool {
+        match &self.piece {
+            Piece::Empty => false,
+            Piece::Text(t) => !t.is_empty(),
+            Piece::Line(_) => true,
+            Piece::Value { val, .. } => *val != Val::Blank,
         }
     }
     fn last_row(&self) -> u32 {
@@ -1312,7 +1320,7 @@ impl Canvas {
                     && it.row >= br.data
                     && it.row < br.data_end
             };
-            let used = |it: &Item| !matches!(&it.piece, Piece::Empty) && !it.text().is_empty();
+            let used = |it: &Item| it.shows_anything();
             let last_j = self
                 .items
                 .iter()
