@@ -807,6 +807,12 @@ fn later_block_keys(rd: &Reader, bi: usize) -> HashSet<String> {
     keys
 }
 
+/// Whether a panel's rows are 科目 rows printed with their codes: a coded panel, or fixed rows
+/// showing theirs (公开06表's economic codes).
+fn shows_codes(panel: &Panel) -> bool {
+    panel.coded.is_some() || panel.rows.iter().any(|r| r.code.is_some() && r.show_code)
+}
+
 /// Where a panel's codes are: split 类/款/项 columns between the previous panel of the same
 /// block and the next one, the panel's code column, or a column headed 代码/编码.
 fn code_source(
@@ -817,7 +823,7 @@ fn code_source(
     col_of: &dyn Fn(usize, &str) -> Option<u16>,
     all: &[(Option<u16>, Option<u16>)],
 ) -> CodeSource {
-    if panel.coded.is_none() && !panel.rows.iter().any(|r| r.code.is_some() && r.show_code) {
+    if !shows_codes(panel) {
         return CodeSource::None;
     }
     // Split code columns sit left of the panel's first recognised column, after the previous panel.
@@ -915,18 +921,21 @@ fn named_row(
 
 /// A 科目 code and its name in one cell ("2010450 事业运行", "201　一般公共服务支出"): the
 /// 类/款/项 code of three, five or seven digits, then the name.
+/// A cell wrapped inside the code ("30⏎101 基本工资") still shows it whole.
 fn split_code_name(text: &str) -> Option<(String, String)> {
     let text = text.trim();
-    let digits = text.len() - text.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-    if ![3, 5, 7].contains(&digits) {
+    let in_code = |c: char| c.is_ascii_digit() || c == '\n' || c == '\r';
+    let lead = &text[..text.len() - text.trim_start_matches(in_code).len()];
+    let code: String = lead.chars().filter(char::is_ascii_digit).collect();
+    if ![3, 5, 7].contains(&code.len()) {
         return None;
     }
-    let name = text[digits..].trim_start_matches(|c: char| c.is_whitespace() || c == '　');
+    let name = text[lead.len()..].trim_start_matches(|c: char| c.is_whitespace() || c == '　');
     let starts_as_name = name
         .chars()
         .next()
         .is_some_and(|c| !c.is_ascii_digit() && c != '.');
-    starts_as_name.then(|| (text[..digits].to_string(), name.trim().to_string()))
+    starts_as_name.then(|| (code, name.trim().to_string()))
 }
 
 fn code_cells(src: CodeSource) -> Vec<u16> {
@@ -960,7 +969,7 @@ fn read_panel_row(
     let mut code = read_code(rd, r, code_src, split);
     // "2010450 事业运行": the code written in the name cell, where no code column holds it.
     let mut name_after_code = None;
-    if code.is_none() && panel.coded.is_some() {
+    if code.is_none() && shows_codes(panel) {
         // The cell is under the name's header, or under a header taken for the code's (项目).
         let code_col = match code_src {
             CodeSource::Single(c) => Some(c),
@@ -1179,12 +1188,18 @@ fn identify_fixed(
         let taken = rd.data.origin.contains_key(&format!("{}#row", real[0].id));
         return (has_number && !taken).then(|| real[0].id.clone());
     }
-    let label = panel
-        .columns
-        .iter()
-        .filter(|c| c.kind == ColKind::Label)
-        .find_map(|c| col_of(pi, &c.id))
-        .and_then(|c| rd.text_key(r, c))?;
+    // The row's label, or the 科目 name of a row printed without its code (names indented
+    // under their parent).
+    let label = [ColKind::Label, ColKind::Name]
+        .into_iter()
+        .find_map(|kind| {
+            panel
+                .columns
+                .iter()
+                .filter(|c| c.kind == kind)
+                .find_map(|c| col_of(pi, &c.id))
+                .and_then(|c| rd.text_key(r, c))
+        })?;
     // Exact label first ("一、一般公共预算财政拨款" is line 1, "一般公共预算财政拨款" line 29),
     // then without ordinals and asides; never a row already read.
     let free: Vec<_> = panel
@@ -1213,12 +1228,28 @@ fn identify_fixed(
     if let Some(x) = same {
         return Some(x.id.clone());
     }
+    // A label another panel of the form prints as it is (公开06表's 商品和服务支出 read
+    // through the 人员经费 columns of one list) is that panel's, not a near one of this panel.
+    if names_a_row_exactly(rd.form, &want) {
+        return None;
+    }
     let keys: Vec<(usize, Vec<String>)> = free
         .iter()
         .enumerate()
         .map(|(i, x)| (i, names(x).iter().map(|k| strip_ordinal(k)).collect()))
         .collect();
     closest_label(&want, &keys, &rd.vocab.label_endings).map(|i| free[i].id.clone())
+}
+
+/// Whether a fixed row of any panel of `form` has `want` (a label key, ordinal stripped) as
+/// its label or an alias.
+fn names_a_row_exactly(form: &Form, want: &str) -> bool {
+    form.blocks
+        .iter()
+        .flat_map(|b| &b.panels)
+        .flat_map(|p| &p.rows)
+        .flat_map(|x| x.label.iter().chain(x.aliases.iter()))
+        .any(|l| strip_ordinal(&label_key(l)) == want)
 }
 
 /// The one row whose label `want` abbreviates (an ending of the vocabulary left out:
@@ -1278,6 +1309,11 @@ mod tests {
         assert_eq!(
             split("20104政府办公厅").as_deref(),
             Some("20104|政府办公厅")
+        );
+        assert_eq!(
+            split("30\n101 基本工资").as_deref(),
+            Some("30101|基本工资"),
+            "wrapped inside the code"
         );
         assert_eq!(split("事业运行"), None);
         assert_eq!(split("2010450"), None);

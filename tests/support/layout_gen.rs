@@ -41,8 +41,6 @@ pub const KNOWN_GAPS: &[(&str, &str)] = &[
     ("final-04", "stacked"),
     ("final-04", "two-sheets"),
     ("final-05", "indented-names"),
-    ("final-06", "code-with-name"),
-    ("final-06", "indented-names"),
     ("final-06", "two-sheets"),
     ("final-09", "budget-actual-rows"),
     ("perf-dept", "columns-reordered"),
@@ -1081,17 +1079,17 @@ impl Canvas {
     /// The code column of coded panels dropped: its code written before the name
     /// (`2010450 事业运行`), or only the name, indented by level.
     fn codes_into_names(&mut self, indent_only: bool) {
-        let codes: Vec<(usize, u32, String)> = self
+        // Each name takes the code of its own panel's row (公开06表 has three side by side).
+        let codes: Vec<(usize, u32, Option<usize>, String)> = self
             .items
             .iter()
             .filter(|it| it.role == Role::Code && it.column == Some(ColKind::Code))
-            .map(|it| (it.sheet, it.row, it.text().to_string()))
+            .map(|it| (it.sheet, it.row, it.panel, it.text().to_string()))
             .collect();
         for it in self.items.iter_mut().filter(|it| it.role == Role::Name) {
-            let Some((_, _, code)) = codes
-                .iter()
-                .find(|(s, r, c)| *s == it.sheet && *r == it.row && !c.is_empty())
-            else {
+            let Some((.., code)) = codes.iter().find(|(s, r, p, c)| {
+                *s == it.sheet && *r == it.row && *p == it.panel && !c.is_empty()
+            }) else {
                 continue;
             };
             let name = it.text().to_string();
