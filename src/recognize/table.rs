@@ -351,7 +351,13 @@ fn column_groups(
         keys.extend(d.leaf.iter().chain(&d.syn));
     }
     let is_key = |c: usize| sheet_texts[c].iter().any(|t| keys.contains(t));
-    let headed = |c: usize| !sheet_texts[c].is_empty();
+    // A column headed only by a section over several (公用经费 over an empty column left
+    // between code and name) names no column: it neither ends nor starts a group.
+    let names: HashSet<&String> = defs
+        .iter()
+        .flat_map(|d| d.leaf.iter().chain(&d.syn))
+        .collect();
+    let headed = |c: usize| is_key(c) || sheet_texts[c].iter().any(|t| names.contains(t));
     let mut starts: Vec<usize> = Vec::new();
     for c in 0..sheet_texts.len() {
         let after_value = starts.is_empty()

@@ -58,7 +58,6 @@ pub const KNOWN_GAPS: &[(&str, &str)] = &[
     ("budget-05", "total-on-sub-header+continued-on-next-sheet"),
     ("final-01", "stacked+extra-empty"),
     ("final-06", "stacked+extra-empty"),
-    ("final-06", "header-synonyms+extra-empty"),
     ("final-02", "header-synonyms+code-with-name"),
     ("final-03", "header-synonyms+code-with-name"),
     ("final-05", "header-synonyms+code-with-name"),
