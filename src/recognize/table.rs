@@ -881,6 +881,27 @@ fn read_code(rd: &Reader, r: u32, src: CodeSource, state: &mut SplitCodeState) -
     }
 }
 
+/// Where a 科目 row printed without its code has its name: the name column, or the code
+/// column when no name column was found (项目 over the names alone is taken for the code's
+/// header).
+fn uncoded_name_column(
+    panel: &Panel,
+    pi: usize,
+    col_of: &dyn Fn(usize, &str) -> Option<u16>,
+    src: CodeSource,
+) -> Option<u16> {
+    let name = panel
+        .columns
+        .iter()
+        .filter(|c| c.kind == ColKind::Name)
+        .find_map(|c| col_of(pi, &c.id));
+    match src {
+        CodeSource::None => name,
+        CodeSource::Single(c) if name.is_none() => Some(c),
+        _ => None,
+    }
+}
+
 /// A 科目 row of a table printed without codes (names indented under their parent): kept
 /// under its name ([`UNCODED`] + name key) with its values; the report gives it the code the
 /// same name has in the workbook's other tables, or reports it.
@@ -889,13 +910,9 @@ fn named_row(
     pi: usize,
     panel: &Panel,
     r: u32,
+    name_col: u16,
     col_of: &dyn Fn(usize, &str) -> Option<u16>,
 ) -> Option<String> {
-    let name_col = panel
-        .columns
-        .iter()
-        .filter(|c| c.kind == ColKind::Name)
-        .find_map(|c| col_of(pi, &c.id))?;
     let name = rd.sheet.shown(r, name_col).to_string();
     let key = strip_ordinal(&label_key(&name));
     let is_word = |k: &str| k.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
@@ -909,7 +926,8 @@ fn named_row(
         .filter(|c| c.kind == ColKind::Amount)
         .filter_map(|c| col_of(pi, &c.id))
         .any(|c| matches!(rd.sheet.get(r, c), Cell::Number(_)));
-    let row_key = format!("{UNCODED}{key}");
+    let code = known_code(rd, panel, &key);
+    let row_key = code.clone().unwrap_or_else(|| format!("{UNCODED}{key}"));
     if !has_number || rd.data.row(&row_key).is_some() {
         return None;
     }
@@ -917,12 +935,42 @@ fn named_row(
         panel: panel.id.clone(),
         key: row_key.clone(),
         kind: RowKind::Coded,
-        code: None,
+        code,
         label: Some(name.trim().to_string()),
         line: None,
         values: IndexMap::new(),
     });
     Some(row_key)
+}
+
+/// The code a 科目 name key stands for in the national classifications the vocabulary knows
+/// (function classes, economic codes), at one of the panel's code lengths and of the family
+/// of the codes read above it (229 其他支出 under function codes, 399 under economic ones);
+/// when the name has several codes, the one under the parent read last.
+fn known_code(rd: &Reader, panel: &Panel, key: &str) -> Option<String> {
+    let above: Vec<&String> = rd
+        .data
+        .rows
+        .iter()
+        .filter(|r| r.panel == panel.id)
+        .filter_map(|r| r.code.as_ref())
+        .collect();
+    let family = above.last().and_then(|c| c.chars().next());
+    let candidates: Vec<String> = rd
+        .vocab
+        .subject_codes(key)
+        .iter()
+        .filter(|c| {
+            panel
+                .coded
+                .as_ref()
+                .is_none_or(|p| p.levels.contains(&c.len()))
+        })
+        .filter(|c| family.is_none_or(|f| c.starts_with(f)))
+        .cloned()
+        .collect();
+    let last: HashMap<usize, String> = above.iter().map(|c| (c.len(), c.to_string())).collect();
+    super::pick_code(Some(&candidates), &last, &rd.data)
 }
 
 /// A 科目 code and its name in one cell ("2010450 事业运行", "201　一般公共服务支出"): the
@@ -1037,10 +1085,9 @@ fn read_panel_row(
                     });
                 if is_total {
                     Some("total".to_string())
-                } else if matches!(code_src, CodeSource::None) {
-                    named_row(rd, pi, panel, r, col_of)
                 } else {
-                    None
+                    uncoded_name_column(panel, pi, col_of, code_src)
+                        .and_then(|c| named_row(rd, pi, panel, r, c, col_of))
                 }
             }
         }

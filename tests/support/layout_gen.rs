@@ -28,19 +28,15 @@ pub const KNOWN_GAPS: &[(&str, &str)] = &[
     ("budget-04", "header-synonyms"),
     ("budget-04", "stacked"),
     ("budget-04", "two-sheets"),
-    ("budget-06", "indented-names"),
     ("budget-07", "columns-reordered"),
     ("budget-09", "columns-reordered"),
     ("budget-10", "columns-reordered"),
     ("budget-10", "continued-on-next-sheet"),
     ("budget-10", "repeated-header"),
     ("final-01", "two-sheets"),
-    ("final-02", "indented-names"),
-    ("final-03", "indented-names"),
     ("final-04", "no-line-column+other-ordinals"),
     ("final-04", "stacked"),
     ("final-04", "two-sheets"),
-    ("final-05", "indented-names"),
     ("final-06", "two-sheets"),
     ("final-09", "budget-actual-rows"),
     ("perf-dept", "columns-reordered"),
@@ -51,6 +47,10 @@ pub const KNOWN_GAPS: &[(&str, &str)] = &[
     ("perf-project", "repeated-header"),
     ("perf-project", "several-in-one-sheet"),
     // Variations read alone but not yet together (found by the combinations).
+    ("final-02", "header-synonyms+indented-names"),
+    ("final-03", "header-synonyms+indented-names"),
+    ("final-05", "header-synonyms+indented-names"),
+    ("final-08", "header-synonyms+indented-names"),
     ("budget-01", "stacked+extra-empty"),
     ("budget-03", "total-on-sub-header+repeated-header"),
     ("budget-03", "total-on-sub-header+continued-on-next-sheet"),
@@ -58,10 +58,6 @@ pub const KNOWN_GAPS: &[(&str, &str)] = &[
     ("budget-05", "total-on-sub-header+continued-on-next-sheet"),
     ("final-01", "stacked+extra-empty"),
     ("final-06", "stacked+extra-empty"),
-    ("final-02", "header-synonyms+code-with-name"),
-    ("final-03", "header-synonyms+code-with-name"),
-    ("final-05", "header-synonyms+code-with-name"),
-    ("final-08", "header-synonyms+indented-names"),
     (
         "final-09",
         "pairs-under-items+continued-on-next-sheet+extra-empty",
@@ -401,6 +397,19 @@ impl Rendered {
             out.push_str(&format!("merges: {}\n", merges.join(" ")));
         }
         out
+    }
+
+    /// The sheets of `book` other than `own` (the form's sheet there) added after the
+    /// rendering's, unless a sheet of that name is drawn already: the other tables of the
+    /// workbook the form was filled in.
+    pub fn add_companions(&mut self, book: &Workbook, own: Option<&str>) {
+        for s in &book.sheets {
+            let taken =
+                Some(s.name.as_str()) == own || self.book.sheets.iter().any(|d| d.name == s.name);
+            if !taken {
+                self.book.sheets.push(s.clone());
+            }
+        }
     }
 
     /// The layout written as an .xlsx file (to read it back through the file path).
