@@ -333,6 +333,45 @@ fn align_panels(rd: &Reader, defs: &[DefCol], sheet_texts: &[HashSet<String>]) -
     out
 }
 
+/// A panel whose code and name columns both went unplaced, with a free column left of its
+/// placed ones headed by a word of a code column's header (项目 over names printed
+/// without codes): that column holds the names.
+fn place_bare_names(
+    rd: &Reader,
+    defs: &[DefCol],
+    sheet_texts: &[HashSet<String>],
+    mapping: &mut [Option<u16>],
+) {
+    let used: HashSet<u16> = mapping.iter().flatten().copied().collect();
+    let key_kind = |d: &DefCol| matches!(d.col.kind, ColKind::Code | ColKind::Name);
+    for i in 0..defs.len() {
+        let slot = defs[i].slot;
+        let own: Vec<usize> = (0..defs.len()).filter(|&j| defs[j].slot == slot).collect();
+        let keys_unplaced = own
+            .iter()
+            .all(|&j| !key_kind(&defs[j]) || mapping[j].is_none());
+        let Some(first) = own.iter().filter_map(|&j| mapping[j]).min() else {
+            continue;
+        };
+        if defs[i].col.kind != ColKind::Name || !keys_unplaced {
+            continue;
+        }
+        // The nearest headed column on the left (an empty one may stand between).
+        let Some(left) = (0..first)
+            .rev()
+            .find(|&c| !sheet_texts[c as usize].is_empty())
+        else {
+            continue;
+        };
+        let headed = sheet_texts[left as usize]
+            .iter()
+            .any(|t| rd.vocab.code_headers.contains(t));
+        if headed && !used.contains(&left) {
+            mapping[i] = Some(left);
+        }
+    }
+}
+
 /// The sheet's column groups as (first, after-last) column: a group starts at a key column
 /// (one whose header names a code, name, label or 行次 column of the form, or a code header of
 /// the vocabulary) that follows a column holding a header and no key.
@@ -556,7 +595,8 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         })
         .collect();
     take_level_words(rd, data_start, &mut sheet_texts);
-    let mapping = align_panels(rd, &defs, &without_lower_levels(&sheet_texts));
+    let mut mapping = align_panels(rd, &defs, &without_lower_levels(&sheet_texts));
+    place_bare_names(rd, &defs, &sheet_texts, &mut mapping);
     // Where the header block's columns start in the definition's layout and in the sheet, to
     // place the continuing blocks' columns that no header text names.
     let placed: Vec<(u16, u16, u16)> = defs

@@ -47,10 +47,6 @@ pub const KNOWN_GAPS: &[(&str, &str)] = &[
     ("perf-project", "repeated-header"),
     ("perf-project", "several-in-one-sheet"),
     // Variations read alone but not yet together (found by the combinations).
-    ("final-02", "header-synonyms+indented-names"),
-    ("final-03", "header-synonyms+indented-names"),
-    ("final-05", "header-synonyms+indented-names"),
-    ("final-08", "header-synonyms+indented-names"),
     ("budget-01", "stacked+extra-empty"),
     ("budget-03", "total-on-sub-header+repeated-header"),
     ("budget-03", "total-on-sub-header+continued-on-next-sheet"),
