@@ -683,12 +683,16 @@ fn every_non_empty_input_cell_is_found_in_the_output() {
         assert_eq!(output.sheets[0].name, "审核结果", "{}", c.name);
         let mut missing = Vec::new();
         for sheet in &input.sheets {
-            // The form read from this sheet: its output sheet, the sheet of values kept beside
-            // it, and the audit (where a corrected value's original is quoted).
+            // The form read from this sheet (or continued on it): its output sheet, the sheet
+            // of values kept beside it, and the audit (where a corrected value's original is
+            // quoted).
             let form = content
                 .forms
                 .iter()
-                .find(|(_, d)| d.sheet.as_deref() == Some(sheet.name.as_str()))
+                .find(|(_, d)| {
+                    d.sheet.as_deref() == Some(sheet.name.as_str())
+                        || d.continued.iter().any(|(n, _)| *n == sheet.name)
+                })
                 .map(|(f, _)| *f);
             let targets: Vec<&Sheet> = match form {
                 Some(f) => output

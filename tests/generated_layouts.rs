@@ -157,8 +157,18 @@ fn lost_cells(r: &Rendered, rec: &Recognized) -> Vec<String> {
 
 /// Render one layout of a case and read it back: what went wrong, if anything.
 fn trial(case: &Case, variations: &[Variation], seed: u64) -> Result<(), Vec<String>> {
-    let r = render(case.form, &case.data, variations, seed);
+    let r = rendered(case, variations, seed);
     check_rendering(case, &r, &recognize_book(catalog(), &r.book))
+}
+
+/// A layout of a case, in its workbook: names printed without codes take their codes from the
+/// workbook's other tables, so that layout comes with the fixture's other sheets as they are.
+fn rendered(case: &Case, variations: &[Variation], seed: u64) -> Rendered {
+    let mut r = render(case.form, &case.data, variations, seed);
+    if variations.contains(&Variation::IndentedNames) {
+        r.add_companions(&fixture_book(case.fixture), case.data.sheet.as_deref());
+    }
+    r
 }
 
 fn check_rendering(case: &Case, r: &Rendered, rec: &Recognized) -> Result<(), Vec<String>> {
@@ -211,7 +221,7 @@ fn only() -> Option<(String, Vec<Variation>, u64)> {
 fn run_only(form: &str, vars: &[Variation], seed: u64) {
     let mut failed = false;
     for case in cases().iter().filter(|c| c.form.id == form) {
-        let r = render(case.form, &case.data, vars, seed);
+        let r = rendered(case, vars, seed);
         println!(
             "##### {} {} seed {seed}\n{}",
             case.name(),
@@ -381,7 +391,10 @@ fn a_sample_written_to_xlsx_reads_back_the_same_values() {
     let mut problems = Vec::new();
     for (i, case) in cases().iter().enumerate().step_by(3) {
         let seed = 1000 + i as u64;
-        let r = layout_gen::passing_layout(case.form, &case.data, MOST_COMBINED, seed);
+        let mut r = layout_gen::passing_layout(case.form, &case.data, MOST_COMBINED, seed);
+        if r.variations.contains(&Variation::IndentedNames) {
+            r.add_companions(&fixture_book(case.fixture), case.data.sheet.as_deref());
+        }
         let path = dir.join(format!("{}-{seed}.xlsx", case.form.id));
         r.write_xlsx(&path);
         let book = fiscalform::read::read_workbook(&path).unwrap();

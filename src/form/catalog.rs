@@ -82,10 +82,19 @@ impl Catalog {
             }
             forms.push(form);
         }
-        let cat = Catalog {
-            forms,
-            vocabulary: vocabulary.unwrap_or_else(Vocabulary::built_in),
-        };
+        let mut vocabulary = vocabulary.unwrap_or_else(Vocabulary::built_in);
+        for row in forms
+            .iter()
+            .flat_map(|f| &f.blocks)
+            .flat_map(|b| &b.panels)
+            .flat_map(|p| &p.rows)
+            .filter(|r| r.show_code)
+        {
+            if let (Some(code), Some(label)) = (&row.code, &row.label) {
+                vocabulary.add_subject(code, label);
+            }
+        }
+        let cat = Catalog { forms, vocabulary };
         cat.validate()?;
         Ok(cat)
     }

@@ -2,7 +2,7 @@
 //! unit-line labels, money units and droppable label endings, as comparison keys.
 
 use super::compile::DefError;
-use crate::normalize::label_key;
+use crate::normalize::{label_key, strip_ordinal};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -20,6 +20,8 @@ struct VocabularyFile {
     unit_labels: Vec<String>,
     money_units: Vec<MoneyUnitDef>,
     label_endings: Vec<String>,
+    #[serde(default)]
+    subjects: Vec<[String; 2]>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -41,6 +43,10 @@ pub struct Vocabulary {
     /// Longest name first, so "千元" is found before "元".
     pub money_units: Vec<MoneyUnit>,
     pub label_endings: Vec<String>,
+    /// 科目 name key (ordinal stripped) → the codes it stands for in the national
+    /// classifications: the vocabulary's function classes, and every code a form's fixed rows
+    /// show (公开06表's economic codes, added by the catalogue).
+    subjects: HashMap<String, Vec<String>>,
 }
 
 impl Vocabulary {
@@ -75,13 +81,34 @@ impl Vocabulary {
             });
         }
         money_units.sort_by_key(|m| std::cmp::Reverse(m.name.chars().count()));
-        Ok(Vocabulary {
+        let mut v = Vocabulary {
             code_headers: def.code_headers.iter().map(|w| label_key(w)).collect(),
             synonyms,
             unit_labels: def.unit_labels.iter().map(|w| label_key(w)).collect(),
             money_units,
             label_endings: def.label_endings.iter().map(|w| label_key(w)).collect(),
-        })
+            subjects: HashMap::new(),
+        };
+        for [code, name] in &def.subjects {
+            v.add_subject(code, name);
+        }
+        Ok(v)
+    }
+
+    /// Records that the 科目 `name` has `code`.
+    pub fn add_subject(&mut self, code: &str, name: &str) {
+        let codes = self
+            .subjects
+            .entry(strip_ordinal(&label_key(name)))
+            .or_default();
+        if !codes.iter().any(|c| c == code) {
+            codes.push(code.to_string());
+        }
+    }
+
+    /// The codes a 科目 name key (ordinal stripped) stands for.
+    pub fn subject_codes(&self, key: &str) -> &[String] {
+        self.subjects.get(key).map_or(&[], Vec::as_slice)
     }
 
     pub fn built_in() -> Vocabulary {
@@ -112,6 +139,14 @@ mod tests {
         assert!(v.synonyms_of("金额").contains(&"决算数".to_string()));
         assert!(v.synonyms_of("无此词").is_empty());
         assert!(v.code_headers.contains(&"科目编码".to_string()));
+    }
+
+    #[test]
+    fn function_classes_have_their_codes() {
+        let v = Vocabulary::built_in();
+        assert_eq!(v.subject_codes("社会保障和就业支出"), ["208"]);
+        assert_eq!(v.subject_codes("卫生健康支出"), ["210"]);
+        assert!(v.subject_codes("事业运行").is_empty());
     }
 
     #[test]

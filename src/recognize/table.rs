@@ -333,6 +333,45 @@ fn align_panels(rd: &Reader, defs: &[DefCol], sheet_texts: &[HashSet<String>]) -
     out
 }
 
+/// A panel whose code and name columns both went unplaced, with a free column left of its
+/// placed ones headed by a word of a code column's header (项目 over names printed
+/// without codes): that column holds the names.
+fn place_bare_names(
+    rd: &Reader,
+    defs: &[DefCol],
+    sheet_texts: &[HashSet<String>],
+    mapping: &mut [Option<u16>],
+) {
+    let used: HashSet<u16> = mapping.iter().flatten().copied().collect();
+    let key_kind = |d: &DefCol| matches!(d.col.kind, ColKind::Code | ColKind::Name);
+    for i in 0..defs.len() {
+        let slot = defs[i].slot;
+        let own: Vec<usize> = (0..defs.len()).filter(|&j| defs[j].slot == slot).collect();
+        let keys_unplaced = own
+            .iter()
+            .all(|&j| !key_kind(&defs[j]) || mapping[j].is_none());
+        let Some(first) = own.iter().filter_map(|&j| mapping[j]).min() else {
+            continue;
+        };
+        if defs[i].col.kind != ColKind::Name || !keys_unplaced {
+            continue;
+        }
+        // The nearest headed column on the left (an empty one may stand between).
+        let Some(left) = (0..first)
+            .rev()
+            .find(|&c| !sheet_texts[c as usize].is_empty())
+        else {
+            continue;
+        };
+        let headed = sheet_texts[left as usize]
+            .iter()
+            .any(|t| rd.vocab.code_headers.contains(t));
+        if headed && !used.contains(&left) {
+            mapping[i] = Some(left);
+        }
+    }
+}
+
 /// The sheet's column groups as (first, after-last) column: a group starts at a key column
 /// (one whose header names a code, name, label or 行次 column of the form, or a code header of
 /// the vocabulary) that follows a column holding a header and no key.
@@ -351,7 +390,13 @@ fn column_groups(
         keys.extend(d.leaf.iter().chain(&d.syn));
     }
     let is_key = |c: usize| sheet_texts[c].iter().any(|t| keys.contains(t));
-    let headed = |c: usize| !sheet_texts[c].is_empty();
+    // A column headed only by a section over several (公用经费 over an empty column left
+    // between code and name) names no column: it neither ends nor starts a group.
+    let names: HashSet<&String> = defs
+        .iter()
+        .flat_map(|d| d.leaf.iter().chain(&d.syn))
+        .collect();
+    let headed = |c: usize| is_key(c) || sheet_texts[c].iter().any(|t| names.contains(t));
     let mut starts: Vec<usize> = Vec::new();
     for c in 0..sheet_texts.len() {
         let after_value = starts.is_empty()
@@ -550,7 +595,8 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         })
         .collect();
     take_level_words(rd, data_start, &mut sheet_texts);
-    let mapping = align_panels(rd, &defs, &without_lower_levels(&sheet_texts));
+    let mut mapping = align_panels(rd, &defs, &without_lower_levels(&sheet_texts));
+    place_bare_names(rd, &defs, &sheet_texts, &mut mapping);
     // Where the header block's columns start in the definition's layout and in the sheet, to
     // place the continuing blocks' columns that no header text names.
     let placed: Vec<(u16, u16, u16)> = defs
@@ -807,6 +853,12 @@ fn later_block_keys(rd: &Reader, bi: usize) -> HashSet<String> {
     keys
 }
 
+/// Whether a panel's rows are 科目 rows printed with their codes: a coded panel, or fixed rows
+/// showing theirs (公开06表's economic codes).
+fn shows_codes(panel: &Panel) -> bool {
+    panel.coded.is_some() || panel.rows.iter().any(|r| r.code.is_some() && r.show_code)
+}
+
 /// Where a panel's codes are: split 类/款/项 columns between the previous panel of the same
 /// block and the next one, the panel's code column, or a column headed 代码/编码.
 fn code_source(
@@ -817,7 +869,7 @@ fn code_source(
     col_of: &dyn Fn(usize, &str) -> Option<u16>,
     all: &[(Option<u16>, Option<u16>)],
 ) -> CodeSource {
-    if panel.coded.is_none() && !panel.rows.iter().any(|r| r.code.is_some() && r.show_code) {
+    if !shows_codes(panel) {
         return CodeSource::None;
     }
     // Split code columns sit left of the panel's first recognised column, after the previous panel.
@@ -869,6 +921,27 @@ fn read_code(rd: &Reader, r: u32, src: CodeSource, state: &mut SplitCodeState) -
     }
 }
 
+/// Where a 科目 row printed without its code has its name: the name column, or the code
+/// column when no name column was found (项目 over the names alone is taken for the code's
+/// header).
+fn uncoded_name_column(
+    panel: &Panel,
+    pi: usize,
+    col_of: &dyn Fn(usize, &str) -> Option<u16>,
+    src: CodeSource,
+) -> Option<u16> {
+    let name = panel
+        .columns
+        .iter()
+        .filter(|c| c.kind == ColKind::Name)
+        .find_map(|c| col_of(pi, &c.id));
+    match src {
+        CodeSource::None => name,
+        CodeSource::Single(c) if name.is_none() => Some(c),
+        _ => None,
+    }
+}
+
 /// A 科目 row of a table printed without codes (names indented under their parent): kept
 /// under its name ([`UNCODED`] + name key) with its values; the report gives it the code the
 /// same name has in the workbook's other tables, or reports it.
@@ -877,13 +950,9 @@ fn named_row(
     pi: usize,
     panel: &Panel,
     r: u32,
+    name_col: u16,
     col_of: &dyn Fn(usize, &str) -> Option<u16>,
 ) -> Option<String> {
-    let name_col = panel
-        .columns
-        .iter()
-        .filter(|c| c.kind == ColKind::Name)
-        .find_map(|c| col_of(pi, &c.id))?;
     let name = rd.sheet.shown(r, name_col).to_string();
     let key = strip_ordinal(&label_key(&name));
     let is_word = |k: &str| k.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
@@ -897,7 +966,8 @@ fn named_row(
         .filter(|c| c.kind == ColKind::Amount)
         .filter_map(|c| col_of(pi, &c.id))
         .any(|c| matches!(rd.sheet.get(r, c), Cell::Number(_)));
-    let row_key = format!("{UNCODED}{key}");
+    let code = known_code(rd, panel, &key);
+    let row_key = code.clone().unwrap_or_else(|| format!("{UNCODED}{key}"));
     if !has_number || rd.data.row(&row_key).is_some() {
         return None;
     }
@@ -905,7 +975,7 @@ fn named_row(
         panel: panel.id.clone(),
         key: row_key.clone(),
         kind: RowKind::Coded,
-        code: None,
+        code,
         label: Some(name.trim().to_string()),
         line: None,
         values: IndexMap::new(),
@@ -913,20 +983,53 @@ fn named_row(
     Some(row_key)
 }
 
+/// The code a 科目 name key stands for in the national classifications the vocabulary knows
+/// (function classes, economic codes), at one of the panel's code lengths and of the family
+/// of the codes read above it (229 其他支出 under function codes, 399 under economic ones);
+/// when the name has several codes, the one under the parent read last.
+fn known_code(rd: &Reader, panel: &Panel, key: &str) -> Option<String> {
+    let above: Vec<&String> = rd
+        .data
+        .rows
+        .iter()
+        .filter(|r| r.panel == panel.id)
+        .filter_map(|r| r.code.as_ref())
+        .collect();
+    let family = above.last().and_then(|c| c.chars().next());
+    let candidates: Vec<String> = rd
+        .vocab
+        .subject_codes(key)
+        .iter()
+        .filter(|c| {
+            panel
+                .coded
+                .as_ref()
+                .is_none_or(|p| p.levels.contains(&c.len()))
+        })
+        .filter(|c| family.is_none_or(|f| c.starts_with(f)))
+        .cloned()
+        .collect();
+    let last: HashMap<usize, String> = above.iter().map(|c| (c.len(), c.to_string())).collect();
+    super::pick_code(Some(&candidates), &last, &rd.data)
+}
+
 /// A 科目 code and its name in one cell ("2010450 事业运行", "201　一般公共服务支出"): the
 /// 类/款/项 code of three, five or seven digits, then the name.
+/// A cell wrapped inside the code ("30⏎101 基本工资") still shows it whole.
 fn split_code_name(text: &str) -> Option<(String, String)> {
     let text = text.trim();
-    let digits = text.len() - text.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-    if ![3, 5, 7].contains(&digits) {
+    let in_code = |c: char| c.is_ascii_digit() || c == '\n' || c == '\r';
+    let lead = &text[..text.len() - text.trim_start_matches(in_code).len()];
+    let code: String = lead.chars().filter(char::is_ascii_digit).collect();
+    if ![3, 5, 7].contains(&code.len()) {
         return None;
     }
-    let name = text[digits..].trim_start_matches(|c: char| c.is_whitespace() || c == '　');
+    let name = text[lead.len()..].trim_start_matches(|c: char| c.is_whitespace() || c == '　');
     let starts_as_name = name
         .chars()
         .next()
         .is_some_and(|c| !c.is_ascii_digit() && c != '.');
-    starts_as_name.then(|| (text[..digits].to_string(), name.trim().to_string()))
+    starts_as_name.then(|| (code, name.trim().to_string()))
 }
 
 fn code_cells(src: CodeSource) -> Vec<u16> {
@@ -960,7 +1063,7 @@ fn read_panel_row(
     let mut code = read_code(rd, r, code_src, split);
     // "2010450 事业运行": the code written in the name cell, where no code column holds it.
     let mut name_after_code = None;
-    if code.is_none() && panel.coded.is_some() {
+    if code.is_none() && shows_codes(panel) {
         // The cell is under the name's header, or under a header taken for the code's (项目).
         let code_col = match code_src {
             CodeSource::Single(c) => Some(c),
@@ -1022,10 +1125,9 @@ fn read_panel_row(
                     });
                 if is_total {
                     Some("total".to_string())
-                } else if matches!(code_src, CodeSource::None) {
-                    named_row(rd, pi, panel, r, col_of)
                 } else {
-                    None
+                    uncoded_name_column(panel, pi, col_of, code_src)
+                        .and_then(|c| named_row(rd, pi, panel, r, c, col_of))
                 }
             }
         }
@@ -1179,12 +1281,18 @@ fn identify_fixed(
         let taken = rd.data.origin.contains_key(&format!("{}#row", real[0].id));
         return (has_number && !taken).then(|| real[0].id.clone());
     }
-    let label = panel
-        .columns
-        .iter()
-        .filter(|c| c.kind == ColKind::Label)
-        .find_map(|c| col_of(pi, &c.id))
-        .and_then(|c| rd.text_key(r, c))?;
+    // The row's label, or the 科目 name of a row printed without its code (names indented
+    // under their parent).
+    let label = [ColKind::Label, ColKind::Name]
+        .into_iter()
+        .find_map(|kind| {
+            panel
+                .columns
+                .iter()
+                .filter(|c| c.kind == kind)
+                .find_map(|c| col_of(pi, &c.id))
+                .and_then(|c| rd.text_key(r, c))
+        })?;
     // Exact label first ("一、一般公共预算财政拨款" is line 1, "一般公共预算财政拨款" line 29),
     // then without ordinals and asides; never a row already read.
     let free: Vec<_> = panel
@@ -1213,12 +1321,28 @@ fn identify_fixed(
     if let Some(x) = same {
         return Some(x.id.clone());
     }
+    // A label another panel of the form prints as it is (公开06表's 商品和服务支出 read
+    // through the 人员经费 columns of one list) is that panel's, not a near one of this panel.
+    if names_a_row_exactly(rd.form, &want) {
+        return None;
+    }
     let keys: Vec<(usize, Vec<String>)> = free
         .iter()
         .enumerate()
         .map(|(i, x)| (i, names(x).iter().map(|k| strip_ordinal(k)).collect()))
         .collect();
     closest_label(&want, &keys, &rd.vocab.label_endings).map(|i| free[i].id.clone())
+}
+
+/// Whether a fixed row of any panel of `form` has `want` (a label key, ordinal stripped) as
+/// its label or an alias.
+fn names_a_row_exactly(form: &Form, want: &str) -> bool {
+    form.blocks
+        .iter()
+        .flat_map(|b| &b.panels)
+        .flat_map(|p| &p.rows)
+        .flat_map(|x| x.label.iter().chain(x.aliases.iter()))
+        .any(|l| strip_ordinal(&label_key(l)) == want)
 }
 
 /// The one row whose label `want` abbreviates (an ending of the vocabulary left out:
@@ -1278,6 +1402,11 @@ mod tests {
         assert_eq!(
             split("20104政府办公厅").as_deref(),
             Some("20104|政府办公厅")
+        );
+        assert_eq!(
+            split("30\n101 基本工资").as_deref(),
+            Some("30101|基本工资"),
+            "wrapped inside the code"
         );
         assert_eq!(split("事业运行"), None);
         assert_eq!(split("2010450"), None);

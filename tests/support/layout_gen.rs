@@ -28,23 +28,15 @@ pub const KNOWN_GAPS: &[(&str, &str)] = &[
     ("budget-04", "header-synonyms"),
     ("budget-04", "stacked"),
     ("budget-04", "two-sheets"),
-    ("budget-06", "indented-names"),
     ("budget-07", "columns-reordered"),
     ("budget-09", "columns-reordered"),
     ("budget-10", "columns-reordered"),
     ("budget-10", "continued-on-next-sheet"),
     ("budget-10", "repeated-header"),
     ("final-01", "two-sheets"),
-    ("final-02", "indented-names"),
-    ("final-03", "indented-names"),
     ("final-04", "no-line-column+other-ordinals"),
     ("final-04", "stacked"),
     ("final-04", "two-sheets"),
-    ("final-05", "indented-names"),
-    ("final-06", "code-with-name"),
-    ("final-06", "indented-names"),
-    ("final-06", "one-list"),
-    ("final-06", "two-blocks"),
     ("final-06", "two-sheets"),
     ("final-09", "budget-actual-rows"),
     ("perf-dept", "columns-reordered"),
@@ -62,11 +54,6 @@ pub const KNOWN_GAPS: &[(&str, &str)] = &[
     ("budget-05", "total-on-sub-header+continued-on-next-sheet"),
     ("final-01", "stacked+extra-empty"),
     ("final-06", "stacked+extra-empty"),
-    ("final-06", "header-synonyms+extra-empty"),
-    ("final-02", "header-synonyms+code-with-name"),
-    ("final-03", "header-synonyms+code-with-name"),
-    ("final-05", "header-synonyms+code-with-name"),
-    ("final-08", "header-synonyms+indented-names"),
     (
         "final-09",
         "pairs-under-items+continued-on-next-sheet+extra-empty",
@@ -408,6 +395,19 @@ impl Rendered {
         out
     }
 
+    /// The sheets of `book` other than `own` (the form's sheet there) added after the
+    /// rendering's, unless a sheet of that name is drawn already: the other tables of the
+    /// workbook the form was filled in.
+    pub fn add_companions(&mut self, book: &Workbook, own: Option<&str>) {
+        for s in &book.sheets {
+            let taken =
+                Some(s.name.as_str()) == own || self.book.sheets.iter().any(|d| d.name == s.name);
+            if !taken {
+                self.book.sheets.push(s.clone());
+            }
+        }
+    }
+
     /// The layout written as an .xlsx file (to read it back through the file path).
     pub fn write_xlsx(&self, path: &std::path::Path) {
         let mut wb = rust_xlsxwriter::Workbook::new();
@@ -564,6 +564,16 @@ impl Item {
         match &self.piece {
             Piece::Text(t) => t,
             _ => "",
+        }
+    }
+    /// Whether the piece shows something: a text, a 行次 or a value (a blank value shows an
+    /// empty ruled cell, which is nothing).
+    fn shows_anything(&self) -> bool {
+        match &self.piece {
+            Piece::Empty => false,
+            Piece::Text(t) => !t.is_empty(),
+            Piece::Line(_) => true,
+            Piece::Value { val, .. } => *val != Val::Blank,
         }
     }
     fn last_row(&self) -> u32 {
@@ -1073,17 +1083,17 @@ impl Canvas {
     /// The code column of coded panels dropped: its code written before the name
     /// (`2010450 事业运行`), or only the name, indented by level.
     fn codes_into_names(&mut self, indent_only: bool) {
-        let codes: Vec<(usize, u32, String)> = self
+        // Each name takes the code of its own panel's row (公开06表 has three side by side).
+        let codes: Vec<(usize, u32, Option<usize>, String)> = self
             .items
             .iter()
             .filter(|it| it.role == Role::Code && it.column == Some(ColKind::Code))
-            .map(|it| (it.sheet, it.row, it.text().to_string()))
+            .map(|it| (it.sheet, it.row, it.panel, it.text().to_string()))
             .collect();
         for it in self.items.iter_mut().filter(|it| it.role == Role::Name) {
-            let Some((_, _, code)) = codes
-                .iter()
-                .find(|(s, r, c)| *s == it.sheet && *r == it.row && !c.is_empty())
-            else {
+            let Some((.., code)) = codes.iter().find(|(s, r, p, c)| {
+                *s == it.sheet && *r == it.row && *p == it.panel && !c.is_empty()
+            }) else {
                 continue;
             };
             let name = it.text().to_string();
@@ -1312,7 +1322,7 @@ impl Canvas {
                     && it.row >= br.data
                     && it.row < br.data_end
             };
-            let used = |it: &Item| !matches!(&it.piece, Piece::Empty) && !it.text().is_empty();
+            let used = |it: &Item| it.shows_anything();
             let last_j = self
                 .items
                 .iter()
