@@ -5,7 +5,7 @@
 //! forms), so nothing is lost.
 
 use crate::calc::{agree, compute, Agreement, Book, Mode};
-use crate::check::{audit, show, Finding, TEXT_CUT};
+use crate::check::{audit, audit_covered, show, Finding, TEXT_CUT};
 use crate::expr::{CellId, Val};
 use crate::form::{Catalog, ColKind, Form, Severity};
 use crate::layout::{a1, Content as Placed, Layout};
@@ -732,7 +732,7 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
     }
     let book = Book::new(forms);
     let calc_out = compute(&book, Mode::Fix, false);
-    let after = audit(&book, &compute(&book, Mode::Check, false));
+    let (after, coverage) = audit_covered(&book, &compute(&book, Mode::Check, false));
 
     // Sheet names: 审核结果, the forms', then the kept values' and the other sheets'.
     let mut used: Vec<String> = vec![AUDIT_SHEET.to_string()];
@@ -993,7 +993,8 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
     });
 
     let mut wb = Workbook::new();
-    wb.push_worksheet(audit_sheet(&source, &book, &changes, &lines)?);
+    let summary = audit_summary(&source, &book, &changes, &lines, &coverage);
+    wb.push_worksheet(audit_sheet(&summary, &lines)?);
     let opts = WriteOptions { marks, formulas };
     for (fi, ws) in form_sheets(&book, &calc_out, &placement, &opts)?
         .into_iter()
@@ -1085,12 +1086,50 @@ fn unique_name(used: &mut Vec<String>, base: &str, suffix: &str) -> String {
 
 const FONT: &str = "宋体";
 
-fn audit_sheet(
+/// The line under 审核结果's title: the source, the forms, the counts, what the colours mean,
+/// and which rules ran (so that "not checked" never reads as "passed").
+fn audit_summary(
     source: &str,
     book: &Book,
     changes: &[Change],
     lines: &[AuditLine],
-) -> Result<Worksheet, WriteError> {
+    coverage: &crate::coverage::Coverage,
+) -> String {
+    let count = |s: Severity| lines.iter().filter(|l| l.severity == s).count();
+    let open = |s: Severity| {
+        lines
+            .iter()
+            .filter(|l| l.severity == s && matches!(l.status, Status::Open(_)))
+            .count()
+    };
+    let not_run: Vec<String> = coverage
+        .not_run_reasons()
+        .into_iter()
+        .map(|(reason, n)| format!("{reason}（{n} 条）"))
+        .collect();
+    let not_run = if not_run.is_empty() {
+        String::new()
+    } else {
+        format!("；未能核对：{}", not_run.join("，"))
+    };
+    format!(
+        "来源：{source}；识别 {} 张表（{}）；错误 {} 条（校正后仍有 {} 条需人工核对），警告 {} 条，提示 {} 条；重新计算后改动 {} 个单元格（黄色底纹，批注写明原值）；需人工核对的单元格为红色底纹。核对范围（校正后）：{}{not_run}。",
+        book.forms.len(),
+        book.forms
+            .iter()
+            .map(|(f, _)| f.table_no.as_str())
+            .collect::<Vec<_>>()
+            .join("、"),
+        count(Severity::Error),
+        open(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+        changes.len(),
+        coverage.summary()
+    )
+}
+
+fn audit_sheet(summary: &str, lines: &[AuditLine]) -> Result<Worksheet, WriteError> {
     let mut ws = Worksheet::new();
     ws.set_name(AUDIT_SHEET)?;
     let base = Format::new().set_font_name(FONT).set_font_size(10);
@@ -1116,30 +1155,11 @@ fn audit_sheet(
         Severity::Info => cell.clone(),
     };
     ws.write_string_with_format(0, 0, "审核结果", &title)?;
-    let count = |s: Severity| lines.iter().filter(|l| l.severity == s).count();
-    let open = |s: Severity| {
-        lines
-            .iter()
-            .filter(|l| l.severity == s && matches!(l.status, Status::Open(_)))
-            .count()
-    };
-    let summary = format!(
-        "来源：{source}；识别 {} 张表（{}）；错误 {} 条（校正后仍有 {} 条需人工核对），警告 {} 条，提示 {} 条；重新计算后改动 {} 个单元格（黄色底纹，批注写明原值）；需人工核对的单元格为红色底纹。",
-        book.forms.len(),
-        book.forms
-            .iter()
-            .map(|(f, _)| f.table_no.as_str())
-            .collect::<Vec<_>>()
-            .join("、"),
-        count(Severity::Error),
-        open(Severity::Error),
-        count(Severity::Warning),
-        count(Severity::Info),
-        changes.len()
-    );
     let wrap = base.clone().set_text_wrap().set_align(FormatAlign::Top);
-    ws.merge_range(1, 0, 1, AUDIT_HEADER.len() as u16 - 1, &summary, &wrap)?;
-    ws.set_row_height(1, 42)?;
+    ws.merge_range(1, 0, 1, AUDIT_HEADER.len() as u16 - 1, summary, &wrap)?;
+    let width: f64 = AUDIT_WIDTHS.iter().sum();
+    let needed = crate::write::wrapped_lines(summary, width).max(3);
+    ws.set_row_height(1, (13.5 * needed as f64 + 1.5).min(409.0))?;
     for (c, h) in AUDIT_HEADER.iter().enumerate() {
         ws.write_string_with_format(AUDIT_HEADER_ROW, c as u16, *h, &head)?;
     }

@@ -177,3 +177,36 @@ fn an_unreadable_file_has_no_coverage_rather_than_an_empty_one() {
     assert_eq!(code, 2);
     assert!(json["files"][0].get("coverage").is_none(), "{json:#}");
 }
+
+#[test]
+fn the_audit_sheet_of_fix_says_which_rules_could_not_run() {
+    use calamine::{open_workbook, Reader, Xlsx};
+    let mut book = fixture("seed001_final.grid");
+    book.sheets.retain(|s| s.name == "公开01表");
+    let path = out("only-01.xlsx");
+    book.write_xlsx(&path);
+    let fixed = out("only-01-fixed.xlsx");
+    let (code, _, err) = run(&["fix", path.to_str().unwrap(), "-o", fixed.to_str().unwrap()]);
+    assert!(code <= 1, "{err}");
+    let mut wb: Xlsx<_> = open_workbook(&fixed).unwrap();
+    let sheet = wb.worksheet_range("审核结果").unwrap();
+    let summary = sheet.get_value((1, 0)).unwrap().to_string();
+    assert!(summary.contains("核对范围（校正后）：规则 "), "{summary}");
+    assert!(
+        summary.contains("未能核对：工作簿中没有可审核的 final-02"),
+        "{summary}"
+    );
+
+    let (code, _, err) = run(&[
+        "fix",
+        sample().to_str().unwrap(),
+        "-o",
+        fixed.to_str().unwrap(),
+    ]);
+    assert!(code <= 1, "{err}");
+    let mut wb: Xlsx<_> = open_workbook(&fixed).unwrap();
+    let sheet = wb.worksheet_range("审核结果").unwrap();
+    let summary = sheet.get_value((1, 0)).unwrap().to_string();
+    assert!(summary.contains("未能核对 0"), "{summary}");
+    assert!(!summary.contains("未能核对："), "{summary}");
+}
