@@ -585,6 +585,7 @@ fn review(
         bar.print(|| {});
     });
     bar.finish();
+    code = code.max(gathered.compare_years(catalog));
     gathered.sort();
     match write_review(&gathered, output, format, out) {
         Ok(()) => {

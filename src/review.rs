@@ -111,6 +111,59 @@ impl Review {
         self.files.push(row);
     }
 
+    /// Compares each file with the file of the same unit and the year before, when the batch
+    /// holds one (as `check --prior` would), adding what that finds to the file's rows; gives
+    /// the exit code those findings call for (1 for an error, else 0).
+    pub fn compare_years(&mut self, catalog: &Catalog) -> i32 {
+        let mut code = 0;
+        for (this, last) in self.year_pairs() {
+            let last_path = std::path::Path::new(&self.files[last].path);
+            let Ok(prior) = crate::prior::Prior::load(catalog, last_path) else {
+                continue;
+            };
+            let path = std::path::Path::new(&self.files[this].path);
+            let report = crate::report::check_file_against(catalog, path, Some(&prior));
+            let unit = self.files[this].unit.clone().unwrap_or_default();
+            for f in report.findings.iter().filter(|f| is_prior_rule(&f.rule)) {
+                let row = &mut self.files[this];
+                let (in_file, in_batch) = match f.severity {
+                    Severity::Error => (&mut row.errors, &mut self.totals.errors),
+                    Severity::Warning => (&mut row.warnings, &mut self.totals.warnings),
+                    Severity::Info => (&mut row.infos, &mut self.totals.infos),
+                };
+                *in_file += 1;
+                *in_batch += 1;
+                if f.severity == Severity::Error {
+                    code = 1;
+                }
+                self.findings
+                    .push(issue_row(catalog, &unit, &report.path, f));
+            }
+        }
+        code
+    }
+
+    /// (this year's file, last year's file) of each unit that has both among the files.
+    fn year_pairs(&self) -> Vec<(usize, usize)> {
+        let key = |f: &FileRow| -> Option<(String, i32)> {
+            let unit = crate::normalize::label_key(f.unit.as_deref()?);
+            let year = f.year.as_deref()?.trim_end_matches('年').parse().ok()?;
+            Some((unit, year))
+        };
+        let mut pairs = Vec::new();
+        for (i, f) in self.files.iter().enumerate() {
+            let Some((unit, year)) = key(f) else { continue };
+            let last = self
+                .files
+                .iter()
+                .position(|g| key(g) == Some((unit.clone(), year - 1)));
+            if let Some(j) = last {
+                pairs.push((i, j));
+            }
+        }
+        pairs
+    }
+
     /// Files with the most errors first (then warnings), otherwise in the order given.
     pub fn sort(&mut self) {
         self.files.sort_by_key(|f| {
@@ -361,4 +414,9 @@ pub fn entry_text(e: &Entry) -> String {
         Entry::Level(s) => s.chinese().to_string(),
         Entry::Empty => String::new(),
     }
+}
+
+fn is_prior_rule(rule: &str) -> bool {
+    use crate::check::{PRIOR_CARRY, PRIOR_CHANGE, PRIOR_YEAR};
+    [PRIOR_CARRY, PRIOR_CHANGE, PRIOR_YEAR].contains(&rule)
 }

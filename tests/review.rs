@@ -257,3 +257,57 @@ fn review_refuses_to_write_over_an_input_or_a_non_xlsx_name() {
     assert_eq!(code, 2);
     assert!(err.contains(".xlsx"), "{err}");
 }
+
+/// A unit's file of the year before among the inputs is compared as `check --prior` would:
+/// the carry-over and change findings are in 问题清单 and counted in 汇总, for the later year
+/// only.
+#[test]
+fn a_units_file_of_the_year_before_is_found_among_the_inputs() {
+    let d = dir("two-years");
+    let folder = d.join("收到");
+    std::fs::create_dir_all(&folder).unwrap();
+    let this = folder.join("2023决算.xlsx");
+    let last = folder.join("2022决算.xlsx");
+    fixture("seed001_final.grid").write_xlsx(&this);
+    let mut before = fixture("seed001_final.grid");
+    let sheet = before.sheet_mut("公开09表");
+    // The data row (预算数 and 决算数, 合计 13.35 first); last year's figures a quarter of
+    // this year's: every 三公 item moved.
+    let (r, _) = sheet.find("13.35").expect("三公 row");
+    for col in 0..sheet.width() {
+        if let Ok(v) = sheet.cell(r, col).as_str().parse::<f64>() {
+            sheet.put(r, col, GridCell::num(&format!("{:.2}", v / 4.0)));
+        }
+    }
+    before.write_xlsx(&last);
+
+    let json_out = d.join("review.json");
+    let (code, out, err) = run(&["review", s(&folder), "--format", "json", "-o", s(&json_out)]);
+    assert_eq!(code, 0, "changes are warnings: {out}{err}");
+    let review: Value = serde_json::from_slice(&std::fs::read(&json_out).unwrap()).unwrap();
+    let prior: Vec<&Value> = review["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"].as_str().unwrap().starts_with("prior-"))
+        .collect();
+    assert!(!prior.is_empty(), "{review:#}");
+    assert!(prior
+        .iter()
+        .all(|f| file_name(f["file"].as_str().unwrap()) == "2023决算.xlsx"));
+    assert!(prior.iter().any(|f| f["rule"] == "prior-change"
+        && f["form"] == "公开09表"
+        && f["message"].as_str().unwrap().contains("2022决算.xlsx")));
+
+    let (_, text, _) = run(&["check", "--format", "json", "--prior", s(&last), s(&this)]);
+    let checked: Value = serde_json::from_str(&text).unwrap();
+    let row = review["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| file_name(f["path"].as_str().unwrap()) == "2023决算.xlsx")
+        .unwrap();
+    for k in ["errors", "warnings", "infos"] {
+        assert_eq!(row[k], checked["files"][0]["counts"][k], "{k}");
+    }
+}
