@@ -202,6 +202,7 @@ pub fn audit_covered(book: &Book, calc: &Calc) -> (Vec<Finding>, Coverage) {
         hierarchy(&mut ctx, fi);
         empty_note(&mut ctx, fi);
         placeholders(&mut ctx, fi);
+        negatives(&mut ctx, calc, fi);
     }
     code_names(&mut ctx);
     unit_names(&mut ctx);
@@ -820,6 +821,48 @@ fn placeholders(ctx: &mut Ctx, fi: usize) {
     }
 }
 
+/// Amounts filled in negative where the form has no negative (all but the rows and columns
+/// its definition names: 结余分配, 年初 and 年末 balances): an error at each cell. Derived cells
+/// are left to their rules.
+fn negatives(ctx: &mut Ctx, calc: &Calc, fi: usize) {
+    let (form, data) = (ctx.book.forms[fi].0, &ctx.book.forms[fi].1);
+    let mut found = Vec::new();
+    for row in &data.rows {
+        for (col, v) in &row.values {
+            let Val::Num(d) = v else { continue };
+            let cell = CellId::new(fi, row.key.clone(), col.clone());
+            let derived = calc.derived.contains_key(&cell);
+            let amount = ctx.book.kind(&cell) == ColKind::Amount;
+            if d.is_sign_negative()
+                && !d.is_zero()
+                && amount
+                && !derived
+                && !form.negative.allows(&row.key, col)
+            {
+                found.push(cell);
+            }
+        }
+    }
+    for cell in found {
+        let shown = show(ColKind::Amount, &ctx.book.input(&cell));
+        let message = format!(
+            "{}：金额为 {shown}，本表此处不应为负数；请核对（冲减、退回等请按规定列支，并在说明中写明）",
+            ctx.place(&cell)
+        );
+        ctx.push(
+            Severity::Error,
+            NEGATIVE_AMOUNT,
+            fi,
+            Some(&cell),
+            &[],
+            None,
+            Some(shown),
+            message,
+            false,
+        );
+    }
+}
+
 /// A finding of a built-in check at `at` of a form, its message led by the table and cell.
 fn built_in(
     severity: Severity,
@@ -901,6 +944,8 @@ pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
 
 /// Rule of a text too long for a cell of Excel.
 pub const TEXT_CUT: &str = "text-too-long";
+/// Rule of an amount filled in negative where the form has none.
+pub const NEGATIVE_AMOUNT: &str = "negative-amount";
 /// Rule of an opening balance that is not last year's closing one (`check --prior`).
 pub const PRIOR_CARRY: &str = "prior-carry";
 /// Rule of an item that moved more than its form's threshold since last year.
@@ -935,6 +980,7 @@ fn builtin_rule_name(rule: &str) -> Option<&'static str> {
         "duplicate-sheet-name" => "工作表名称不可重复",
         TEXT_CUT => "单元格文字不超过 32767 个字符",
         "cross-table-skipped" => "表间审核未能进行",
+        NEGATIVE_AMOUNT => "金额不应为负数",
         PRIOR_CARRY => "年初结转和结余等于上年年末结转和结余",
         PRIOR_CHANGE => "较上年变动较大须说明",
         PRIOR_YEAR => "上年文件须为上一年度",

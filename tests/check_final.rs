@@ -697,3 +697,29 @@ fn a_note_saying_no_data_under_figures_is_a_warning() {
     assert_eq!(hits[0]["severity"], "warning");
     assert!(hits[0]["found"].as_str().unwrap().contains("故本表无数据"));
 }
+
+/// An amount entered negative is an error at its cell, except where the definition allows it
+/// (年初 and 年末 balances, 结余分配): there it passes.
+#[test]
+fn a_negative_amount_is_an_error_where_the_form_has_none() {
+    run(Case {
+        name: "f02-negative-item",
+        edits: vec![(at(F02, "事业运行", 3), "-5.00")],
+        form: "final-02",
+        rule: "negative-amount",
+        severity: "error",
+        cell: at(F02, "事业运行", 3),
+    });
+    let mut book = seed();
+    let opening = at(F01, "年初结转和结余", 2).a1(&book);
+    let closing = at(F01, "年末结转和结余", 2).a1(&book);
+    for a1 in [&opening, &closing] {
+        book.sheet_mut(F01).set(a1, GridCell::num("-3.00"));
+    }
+    let (_, after) = check(&book, "f01-negative-balances");
+    let negative: Vec<&Value> = after
+        .iter()
+        .filter(|f| f["rule"] == "negative-amount")
+        .collect();
+    assert!(negative.is_empty(), "{negative:#?}");
+}

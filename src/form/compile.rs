@@ -52,6 +52,7 @@ pub struct Form {
     pub review: ReviewDef,
     pub figures: Vec<FigureDef>,
     pub prior: PriorDef,
+    pub negative: NegativeDef,
     /// Sheet columns the widest block needs.
     pub width: u16,
 }
@@ -637,6 +638,7 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
         review: def.review,
         figures: def.figures,
         prior: def.prior,
+        negative: def.negative,
         width,
     })
 }

@@ -89,6 +89,25 @@ pub struct FormFile {
     /// What `check --prior` compares with last year's workbook.
     #[serde(default)]
     pub prior: PriorDef,
+    /// Where an amount may be negative (结余分配, 年初 and 年末 balances); anywhere else a
+    /// negative amount is an error.
+    #[serde(default)]
+    pub negative: NegativeDef,
+}
+
+/// The rows (by key) and columns (by id) whose amounts may be negative.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NegativeDef {
+    pub rows: Vec<String>,
+    pub columns: Vec<String>,
+}
+
+impl NegativeDef {
+    /// Whether the amount of row `key`, column `col` may be negative.
+    pub fn allows(&self, key: &str, col: &str) -> bool {
+        self.rows.iter().any(|r| r == key) || self.columns.iter().any(|c| c == col)
+    }
 }
 
 /// Comparisons with last year's workbook.
