@@ -65,6 +65,8 @@ pub struct Content<'c> {
     pub reading: Vec<Finding>,
     /// Per form (parallel to `forms`), for a PDF: the page each logical cell was printed on.
     pub pages: Vec<IndexMap<String, u32>>,
+    /// The definitions the forms came from: which forms of their set are missing.
+    pub catalog: &'c Catalog,
 }
 
 /// Read and recognise a workbook, keeping what no form holds.
@@ -178,6 +180,7 @@ pub fn load<'c>(catalog: &'c Catalog, path: &Path) -> Result<Content<'c>, String
         others,
         reading,
         pages,
+        catalog,
     })
 }
 
@@ -603,6 +606,7 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
         mut others,
         mut reading,
         pages,
+        catalog,
     } = content;
     reading.extend(cut_long_texts(&mut forms, &mut strays, &mut others));
     let mut book = Book::new(forms);
@@ -732,7 +736,13 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
     }
     let book = Book::new(forms);
     let calc_out = compute(&book, Mode::Fix, false);
-    let (after, coverage) = audit_covered(&book, &compute(&book, Mode::Check, false));
+    let (after, mut coverage) = audit_covered(&book, &compute(&book, Mode::Check, false));
+    let unreadable: HashSet<String> = reading
+        .iter()
+        .filter(|f| f.rule == crate::report::VALUES_NOT_PLACED)
+        .map(|f| f.form.clone())
+        .collect();
+    coverage.add_missing(catalog, &book, &unreadable);
 
     // Sheet names: 审核结果, the forms', then the kept values' and the other sheets'.
     let mut used: Vec<String> = vec![AUDIT_SHEET.to_string()];

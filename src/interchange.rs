@@ -526,6 +526,7 @@ pub fn from_json<'c>(
         others,
         reading: Vec::new(),
         pages: Vec::new(),
+        catalog,
     })
 }
 

@@ -177,7 +177,7 @@ fn set_aside_uncoded(forms: &mut Vec<(&crate::form::Form, FormData)>, findings: 
 /// The one finding for a sheet taken for a form whose numbers could not be placed: which
 /// cells, that none of its rules ran, and what to do. Its sheet is kept as it is.
 /// The rule of a sheet taken for a form whose numbers land in no cell of it.
-const VALUES_NOT_PLACED: &str = "values-not-placed";
+pub const VALUES_NOT_PLACED: &str = "values-not-placed";
 
 fn values_not_placed(rec: &crate::recognize::Recognized) -> Finding {
     let cells = unplaced_numbers(rec).unwrap_or_default();

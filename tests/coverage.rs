@@ -193,7 +193,11 @@ fn the_audit_sheet_of_fix_says_which_rules_could_not_run() {
     let summary = sheet.get_value((1, 0)).unwrap().to_string();
     assert!(summary.contains("核对范围（校正后）：规则 "), "{summary}");
     assert!(
-        summary.contains("未能核对：工作簿中没有可审核的 final-02"),
+        summary.contains("未能核对：工作簿中没有 公开02表（5 条）"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("工作簿中没有 公开09表（4 条）"),
         "{summary}"
     );
 
