@@ -917,6 +917,35 @@ fn empty_note(ctx: &mut Ctx, fi: usize) {
         return;
     }
     let said = data.remarks.iter().any(says_empty);
+    let copied = data.remarks.iter().filter(|r| says_empty(r)).find_map(|r| {
+        let k = label_key(r);
+        let own = note
+            .fund
+            .as_ref()
+            .is_some_and(|f| k.contains(&label_key(f)));
+        let word = note
+            .other_words
+            .iter()
+            .find(|w| k.contains(&label_key(w)))?;
+        (!own).then_some((r, word))
+    });
+    if let Some((claim, word)) = copied {
+        ctx.out.push(Finding {
+            found: Some(claim.clone()),
+            expected: Some(note.text.clone()),
+            ..Finding::new(
+                Severity::Warning,
+                EMPTY_NOTE_OTHER_TABLE,
+                &form.id,
+                data.sheet.clone(),
+                None,
+                format!(
+                    "{}的空表说明“{claim}”说的是“{word}”，不是本表的内容，像是从别的表抄来的；请改为如“{}”",
+                    form.table_no, note.text
+                ),
+            )
+        });
+    }
     if !said {
         ctx.out.push(Finding {
             expected: Some(note.text.clone()),
@@ -944,6 +973,8 @@ pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
 
 /// Rule of a text too long for a cell of Excel.
 pub const TEXT_CUT: &str = "text-too-long";
+/// Rule of an empty table's note that names another table's fund.
+pub const EMPTY_NOTE_OTHER_TABLE: &str = "empty-note-other-table";
 /// Rule of an amount filled in negative where the form has none.
 pub const NEGATIVE_AMOUNT: &str = "negative-amount";
 /// Rule of an opening balance that is not last year's closing one (`check --prior`).
@@ -981,6 +1012,7 @@ fn builtin_rule_name(rule: &str) -> Option<&'static str> {
         TEXT_CUT => "单元格文字不超过 32767 个字符",
         "cross-table-skipped" => "表间审核未能进行",
         NEGATIVE_AMOUNT => "金额不应为负数",
+        EMPTY_NOTE_OTHER_TABLE => "空表说明须说本表的内容",
         PRIOR_CARRY => "年初结转和结余等于上年年末结转和结余",
         PRIOR_CHANGE => "较上年变动较大须说明",
         PRIOR_YEAR => "上年文件须为上一年度",

@@ -723,3 +723,41 @@ fn a_negative_amount_is_an_error_where_the_form_has_none() {
         .collect();
     assert!(negative.is_empty(), "{negative:#?}");
 }
+
+/// An empty table's note copied from the other fund's table (公开08表's words under 公开07表)
+/// is a warning; the published notes, and one naming both funds, are not.
+#[test]
+fn an_empty_tables_note_copied_from_another_table_is_a_warning() {
+    let copied = |text: &str, name: &str| -> Vec<Value> {
+        let mut book = seed();
+        let sheet = book.sheet_mut(F07);
+        let (r, c) = sheet
+            .find("本单位没有政府性基金收入，也没有使用政府性基金安排的支出，故本表无数据。")
+            .expect("公开07表's note");
+        sheet.put(r, c, GridCell::text(text));
+        let (_, found) = check(&book, name);
+        found
+            .into_iter()
+            .filter(|f| f["rule"] == "empty-note-other-table")
+            .collect()
+    };
+    let (_, published) = check(&seed(), "notes-published");
+    assert!(!published
+        .iter()
+        .any(|f| f["rule"] == "empty-note-other-table"));
+    let hit = copied(
+        "本单位没有使用国有资本经营预算安排的支出，故本表无数据。",
+        "note-from-08",
+    );
+    assert_eq!(hit.len(), 1, "{hit:#?}");
+    assert_eq!(
+        (hit[0]["form"].as_str(), hit[0]["severity"].as_str()),
+        (Some("final-07"), Some("warning"))
+    );
+    assert!(hit[0]["message"].as_str().unwrap().contains("国有资本经营"));
+    let both = copied(
+        "本单位无政府性基金及国有资本经营预算收支，故本表无数据。",
+        "note-both-funds",
+    );
+    assert!(both.is_empty(), "{both:#?}");
+}

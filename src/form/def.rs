@@ -216,6 +216,13 @@ pub struct EmptyNoteDef {
     pub text: String,
     /// Normalised fragments any of which marks a statement as the 空表说明 ("无数据", "无该项支出").
     pub keywords: Vec<String>,
+    /// Words that name another table's fund (国有资本经营 under 公开07表): a 空表说明 holding
+    /// one was copied from that table.
+    #[serde(default)]
+    pub other_words: Vec<String>,
+    /// The table's own fund (政府性基金): a note naming it as well as another is fine.
+    #[serde(default)]
+    pub fund: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
