@@ -126,16 +126,16 @@ pub enum Command {
     },
     /// 导出每张表的单元格：JSON（一个文件）或 CSV（每张表一个文件）
     #[command(
-        after_help = "示例：\n  fiscalform export 2024决算.xlsx -o 2024决算.json\n  fiscalform export 2024决算.xlsx -o -               JSON 写到标准输出\n  fiscalform export 2024决算.xlsx --format csv -o 导出目录\n\n退出码：0 已导出；2 未导出。"
+        after_help = "示例：\n  fiscalform export 2024决算.xlsx -o 2024决算.json\n  fiscalform export 2024决算.xlsx -o -               JSON 写到标准输出\n  fiscalform export 2024决算.xlsx --format csv -o 导出目录\n  fiscalform export 收到的报表/ -o 导出目录              文件夹中的每个报表，各写一个 .json 文件\n\n退出码：0 已导出；2 未导出。"
     )]
     Export {
-        /// 已填报的工作簿
-        #[arg(value_name = "输入文件")]
-        input: PathBuf,
+        /// 已填报的工作簿；也可给出文件夹（含子文件夹）或文件名模式（如 批次/*.xlsx），逐个导出
+        #[arg(required = true, value_name = "输入文件")]
+        inputs: Vec<PathBuf>,
         /// 导出格式：json 或 csv
         #[arg(long, value_enum, default_value = "json", value_name = "格式")]
         format: ExportFormat,
-        /// 输出的 .json 文件（- 表示标准输出），或存放 CSV 文件的目录
+        /// 一个输入时：输出的 .json 文件（- 表示标准输出），或存放 CSV 文件的目录；多个输入时：存放导出结果的文件夹（每个输入一个 .json 文件，或一个 CSV 子文件夹）
         #[arg(short, long, value_name = "输出")]
         output: PathBuf,
     },
@@ -373,74 +373,132 @@ where
             finish_fixed(run(), &output, out, err)
         }
         Command::Export {
-            input,
+            inputs,
             format,
             output,
-        } => {
-            let mut run = || -> Result<String, String> {
-                refuse_same(&input, &output)?;
-                let content = crate::fix::load(&catalog, &input)?;
-                match format {
-                    ExportFormat::Json if is_std(&output) => {
-                        let text = crate::interchange::to_json(&content);
-                        out.write_all(text.as_bytes())
-                            .and_then(|()| out.write_all(b"\n"))
-                            .map_err(|e| format!("无法写到标准输出：{}", describe_io(&e)))?;
-                        Ok(String::new())
-                    }
-                    ExportFormat::Json => {
-                        let text = crate::interchange::to_json(&content);
-                        crate::write::write_atomic(&output, |f| f.write_all(text.as_bytes()))
-                            .map_err(|e| e.to_string())?;
-                        Ok(format!(
-                            "已导出 {}：{} 张表",
-                            output.display(),
-                            content.forms.len()
-                        ))
-                    }
-                    ExportFormat::Csv => {
-                        if is_std(&output) {
-                            return Err(
-                                "CSV 每张表一个文件，不能写到标准输出：请用 -o 指定目录".into()
-                            );
-                        }
-                        let files = crate::interchange::to_csv(&content);
-                        for (name, _) in &files {
-                            refuse_same(&input, &output.join(name))?;
-                        }
-                        // The set is written whole or not at all: a failure at one form leaves
-                        // no CSV of the others behind.
-                        let set: Vec<(String, Vec<u8>)> = files
-                            .iter()
-                            .map(|(n, t)| (n.clone(), t.as_bytes().to_vec()))
-                            .collect();
-                        crate::write::write_file_set(&output, &set)?;
-                        Ok(format!(
-                            "已导出到 {}：{} 个 CSV 文件（{}）",
-                            output.display(),
-                            files.len(),
-                            files
-                                .iter()
-                                .map(|(n, _)| n.as_str())
-                                .collect::<Vec<_>>()
-                                .join("、")
-                        ))
-                    }
-                }
-            };
-            match run() {
-                Ok(msg) => {
-                    // Export to standard output prints nothing but the document.
-                    if !msg.is_empty() {
-                        let _ = writeln!(out, "{msg}");
-                    }
-                    0
-                }
-                Err(m) => {
-                    let _ = writeln!(err, "{m}");
-                    2
-                }
+        } => export_files(&catalog, &inputs, format, &output, out, err),
+    }
+}
+
+/// `export`: one input to `-o` (a .json file, `-`, or a folder of CSV files), or many
+/// (folders, patterns, several files) each into the folder `-o`: `名称.json`, or a folder
+/// `名称/` of CSV files.
+fn export_files(
+    catalog: &Catalog,
+    args: &[PathBuf],
+    format: ExportFormat,
+    output: &std::path::Path,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let single = args.len() == 1 && !args[0].is_dir() && !crate::batch::is_pattern(&args[0]);
+    if single {
+        return match export_one(catalog, &args[0], format, output, out) {
+            // Export to standard output prints nothing but the document.
+            Ok(msg) if msg.is_empty() => 0,
+            Ok(msg) => print_to(0, &format!("{msg}\n"), out, err),
+            Err(m) => print_to(2, &format!("{m}\n"), out, err),
+        };
+    }
+    if is_std(output) {
+        let _ = writeln!(
+            err,
+            "多个输入时 -o 应是存放导出结果的文件夹，不能是标准输出"
+        );
+        return 2;
+    }
+    let Some(files) = expanded(args, crate::batch::Found::Forms, err) else {
+        return 2;
+    };
+    let name = |input: &std::path::Path| {
+        let stem = input
+            .file_stem()
+            .map_or("工作簿".into(), |s| s.to_string_lossy().to_string());
+        match format {
+            ExportFormat::Json => format!("{stem}.json"),
+            ExportFormat::Csv => stem,
+        }
+    };
+    let planned = match plan_into(files, output, name) {
+        Ok(p) => p,
+        Err(m) => return print_to(2, &format!("{m}\n"), out, err),
+    };
+    let (mut code, mut written) = (0, 0);
+    for (input, target) in &planned {
+        let mut sink = std::io::sink();
+        let export = || export_one(catalog, input, format, target, &mut sink);
+        let msg = match crate::batch::guarded(input, export) {
+            Ok(m) => {
+                written += 1;
+                m
             }
+            Err(m) => {
+                code = 2;
+                m
+            }
+        };
+        let _ = writeln!(out, "== {}\n{msg}", input.display());
+    }
+    let _ = writeln!(
+        out,
+        "合计：{} 个文件，导出 {written} 个，{} 个未导出（见各文件的说明）",
+        planned.len(),
+        planned.len() - written
+    );
+    code
+}
+
+/// Exports one workbook to `output`; the line to print (empty when the document itself went
+/// to standard output).
+fn export_one(
+    catalog: &Catalog,
+    input: &std::path::Path,
+    format: ExportFormat,
+    output: &std::path::Path,
+    out: &mut dyn Write,
+) -> Result<String, String> {
+    refuse_same(input, output)?;
+    let content = crate::fix::load(catalog, input)?;
+    match format {
+        ExportFormat::Json if is_std(output) => {
+            let text = crate::interchange::to_json(&content);
+            out.write_all(text.as_bytes())
+                .and_then(|()| out.write_all(b"\n"))
+                .map_err(|e| format!("无法写到标准输出：{}", describe_io(&e)))?;
+            Ok(String::new())
+        }
+        ExportFormat::Json => {
+            let text = crate::interchange::to_json(&content);
+            crate::write::write_atomic(output, |f| f.write_all(text.as_bytes()))
+                .map_err(|e| e.to_string())?;
+            Ok(format!(
+                "已导出 {}：{} 张表",
+                output.display(),
+                content.forms.len()
+            ))
+        }
+        ExportFormat::Csv => {
+            if is_std(output) {
+                return Err("CSV 每张表一个文件，不能写到标准输出：请用 -o 指定目录".into());
+            }
+            let files = crate::interchange::to_csv(&content);
+            for (name, _) in &files {
+                refuse_same(input, &output.join(name))?;
+            }
+            // The set is written whole or not at all: a failure at one form leaves no CSV of
+            // the others behind.
+            let set: Vec<(String, Vec<u8>)> = files
+                .iter()
+                .map(|(n, t)| (n.clone(), t.as_bytes().to_vec()))
+                .collect();
+            crate::write::write_file_set(output, &set)?;
+            let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+            Ok(format!(
+                "已导出到 {}：{} 个 CSV 文件（{}）",
+                output.display(),
+                files.len(),
+                names.join("、")
+            ))
         }
     }
 }
@@ -795,28 +853,39 @@ fn fix_files(
     code
 }
 
-/// Each input with the workbook fix writes for it: beside it, or in folder `dir` (created when
-/// missing), where two inputs of the same name get `(2)`, `(3)`… rather than one overwriting
-/// the other.
+/// Each input with the workbook fix writes for it: beside it, or in folder `dir`.
 fn plan_outputs(
     inputs: Vec<PathBuf>,
     dir: Option<&std::path::Path>,
 ) -> Result<Vec<(PathBuf, PathBuf)>, String> {
-    let Some(dir) = dir else {
-        return Ok(inputs
+    match dir {
+        Some(dir) => plan_into(inputs, dir, fixed_name),
+        None => Ok(inputs
             .into_iter()
             .map(|i| {
                 let o = suggested_output(&i);
                 (i, o)
             })
-            .collect());
-    };
-    if dir
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
-    {
+            .collect()),
+    }
+}
+
+/// Each input with what is written for it in folder `dir` (created when missing), named by
+/// `name`; two inputs of the same name get `(2)`, `(3)`… rather than one overwriting the
+/// other.
+fn plan_into(
+    inputs: Vec<PathBuf>,
+    dir: &std::path::Path,
+    name: impl Fn(&std::path::Path) -> String,
+) -> Result<Vec<(PathBuf, PathBuf)>, String> {
+    let looks_like_file = dir.extension().is_some_and(|e| {
+        ["xlsx", "json", "csv"]
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    });
+    if dir.is_file() || looks_like_file {
         return Err(format!(
-            "给出了多个输入，-o 应是存放校正结果的文件夹，而不是一个文件（{}）",
+            "给出了多个输入，-o 应是存放结果的文件夹，而不是一个文件（{}）",
             dir.display()
         ));
     }
@@ -826,16 +895,24 @@ fn plan_outputs(
     Ok(inputs
         .into_iter()
         .map(|input| {
-            let name = fixed_name(&input);
+            let name = name(&input);
             let mut out = dir.join(&name);
             let mut n = 2;
             while !taken.insert(out.clone()) {
-                out = dir.join(name.replace(".xlsx", &format!("({n}).xlsx")));
+                out = dir.join(numbered(&name, n));
                 n += 1;
             }
             (input, out)
         })
         .collect())
+}
+
+/// `名称(2).xlsx` for `名称.xlsx`, `名称(2)` for `名称`.
+fn numbered(name: &str, n: usize) -> String {
+    match name.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}({n}).{ext}"),
+        None => format!("{name}({n})"),
+    }
 }
 
 /// Fixes one file: the summary to print and the file's exit code.

@@ -328,3 +328,38 @@ fn generated_trees_give_exactly_their_forms_in_path_order() {
         }
     }
 }
+
+#[test]
+fn export_of_a_folder_writes_one_document_per_workbook() {
+    let d = received("export");
+    let target = d.join("导出");
+    let (code, out, err) = run(&["export", s(&d), "-o", s(&target)]);
+    assert_eq!(code, 0, "{out}{err}");
+    let mut names: Vec<String> = std::fs::read_dir(&target)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["决算.json", "复核.json", "甲单位.json"]);
+    let doc: Value =
+        serde_json::from_slice(&std::fs::read(target.join("甲单位.json")).unwrap()).unwrap();
+    assert_eq!(doc["forms"].as_array().unwrap().len(), 9);
+    assert!(
+        out.ends_with("合计：3 个文件，导出 3 个，0 个未导出（见各文件的说明）\n"),
+        "{out}"
+    );
+
+    let csv = d.join("csv");
+    let (code, _, err) = run(&["export", s(&d), "--format", "csv", "-o", s(&csv)]);
+    assert_eq!(code, 0, "{err}");
+    let per_form = csv.join("甲单位").read_dir().unwrap().count();
+    assert_eq!(
+        per_form, 9,
+        "a folder of one CSV per form for each workbook"
+    );
+    assert!(csv.join("甲单位").join("final-01_公开01表.csv").is_file());
+
+    let (code, out, err) = run(&["export", s(&d), "-o", "-"]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty() && err.contains("文件夹"), "{err}");
+}
