@@ -157,28 +157,30 @@ impl Ctx<'_, '_> {
 
     /// "公开02表 C10（2010450 事业运行·本年收入合计）" — the form's own sheet cell.
     fn place(&self, c: &CellId) -> String {
-        let at = self.book.forms[c.form]
-            .1
-            .origin
-            .get(&c.key())
-            .map(|a| format!(" {a}"))
-            .unwrap_or_default();
-        format!(
-            "{}{at}（{}）",
-            self.form_name(c.form),
-            self.book.describe(c)
-        )
+        place(self.book, c)
     }
+}
 
-    /// The 表号, with the sheet for forms a workbook may hold several of ("附件3（附件3-2）").
-    fn form_name(&self, fi: usize) -> String {
-        let (form, data) = (self.book.forms[fi].0, &self.book.forms[fi].1);
-        match (&data.sheet, form.repeatable) {
-            (Some(sheet), true) if label_key(sheet) != label_key(&form.table_no) => {
-                format!("{}（{sheet}）", form.table_no)
-            }
-            _ => form.table_no.clone(),
+/// "公开02表 C10（2010450 事业运行·本年收入合计）" — a logical cell as findings name it: its
+/// form, the sheet cell it was read from, and what it is.
+pub fn place(book: &Book, c: &CellId) -> String {
+    let at = book.forms[c.form]
+        .1
+        .origin
+        .get(&c.key())
+        .map(|a| format!(" {a}"))
+        .unwrap_or_default();
+    format!("{}{at}（{}）", form_name(book, c.form), book.describe(c))
+}
+
+/// The 表号, with the sheet for forms a workbook may hold several of ("附件3（附件3-2）").
+fn form_name(book: &Book, fi: usize) -> String {
+    let (form, data) = (book.forms[fi].0, &book.forms[fi].1);
+    match (&data.sheet, form.repeatable) {
+        (Some(sheet), true) if label_key(sheet) != label_key(&form.table_no) => {
+            format!("{}（{sheet}）", form.table_no)
         }
+        _ => form.table_no.clone(),
     }
 }
 

@@ -107,18 +107,6 @@ impl Side<'_, '_> {
         }
     }
 
-    /// `公开01表 C35（年初结转和结余（行29））`: this year's cell as findings name it.
-    fn named(&self, c: &CellId) -> String {
-        let data = &self.book.forms[self.fi].1;
-        let at = data.origin.get(&c.key()).map(|a| format!(" {a}"));
-        let described = self.book.describe(c);
-        format!(
-            "{}{}（{described}）",
-            self.form().table_no,
-            at.unwrap_or_default()
-        )
-    }
-
     /// `收入支出决算总表!D33`: a cell of last year's file, by its sheet.
     fn place(&self, c: &CellId) -> String {
         let data = &self.book.forms[self.fi].1;
@@ -165,7 +153,7 @@ fn carried(this: &Side, last: &Side, last_name: &str, out: &mut Vec<Finding>) {
         let then_at = format!("{last_name} {}", last.place(&then));
         let message = format!(
             "{}：{}，本年为 {}，上年（{then_at}）为 {}，相差 {}",
-            this.named(&now),
+            crate::check::place(this.book, &now),
             carry.name,
             money(a),
             money(b),
@@ -208,7 +196,7 @@ fn changes(this: &Side, last: &Side, last_name: &str, out: &mut Vec<Finding>) {
             };
             let message = format!(
                 "{}：本年 {}，上年（{last_name}）{}，{how}；变动超过 {}% 且 {} 万元，请在情况说明中解释",
-                this.named(&now),
+                crate::check::place(this.book, &now),
                 money(a),
                 money(b),
                 (rule.ratio * Decimal::ONE_HUNDRED).normalize(),
