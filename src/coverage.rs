@@ -2,7 +2,7 @@
 //! failed, no data, or not run and why — so that "not checked" never reads as "passed".
 
 use crate::calc::{BindError, Book, Calc};
-use crate::check::Finding;
+use crate::check::{Finding, VALUES_NOT_PLACED};
 use crate::expr::Val;
 use crate::form::{Catalog, Family, Form, Severity};
 use serde::Serialize;
@@ -104,9 +104,15 @@ impl Coverage {
 
     /// Adds the forms of the workbook's set that it lacks (a 决算 or 预算 disclosure publishes
     /// all its tables; a 绩效 submission holds what its subject needs, so none is missing
-    /// there), each rule of them not run. `unreadable` are the forms recognised but not read
-    /// (their values landed in no cell).
-    pub fn add_missing(&mut self, catalog: &Catalog, book: &Book, unreadable: &HashSet<String>) {
+    /// there), each rule of them not run. `reading` are the findings of reading the workbook:
+    /// a form among them as values-not-placed was recognised but not read.
+    pub fn add_missing(&mut self, catalog: &Catalog, book: &Book, reading: &[Finding]) {
+        let unreadable: HashSet<String> = reading
+            .iter()
+            .filter(|f| f.rule == VALUES_NOT_PLACED)
+            .map(|f| f.form.clone())
+            .collect();
+        let unreadable = &unreadable;
         let Some(family) = main_family(book) else {
             return;
         };

@@ -737,12 +737,7 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
     let book = Book::new(forms);
     let calc_out = compute(&book, Mode::Fix, false);
     let (after, mut coverage) = audit_covered(&book, &compute(&book, Mode::Check, false));
-    let unreadable: HashSet<String> = reading
-        .iter()
-        .filter(|f| f.rule == crate::report::VALUES_NOT_PLACED)
-        .map(|f| f.form.clone())
-        .collect();
-    coverage.add_missing(catalog, &book, &unreadable);
+    coverage.add_missing(catalog, &book, &reading);
 
     // Sheet names: 审核结果, the forms', then the kept values' and the other sheets'.
     let mut used: Vec<String> = vec![AUDIT_SHEET.to_string()];

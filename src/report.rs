@@ -2,7 +2,7 @@
 //! findings as text for people or as the JSON contract scripts rely on.
 
 use crate::calc::{compute, Book, Mode};
-use crate::check::{audit_covered, counts, Finding};
+use crate::check::{audit_covered, counts, Finding, VALUES_NOT_PLACED};
 use crate::coverage::Coverage;
 use crate::form::{Catalog, Severity};
 use crate::model::FormData;
@@ -176,9 +176,6 @@ fn set_aside_uncoded(forms: &mut Vec<(&crate::form::Form, FormData)>, findings: 
 
 /// The one finding for a sheet taken for a form whose numbers could not be placed: which
 /// cells, that none of its rules ran, and what to do. Its sheet is kept as it is.
-/// The rule of a sheet taken for a form whose numbers land in no cell of it.
-pub const VALUES_NOT_PLACED: &str = "values-not-placed";
-
 fn values_not_placed(rec: &crate::recognize::Recognized) -> Finding {
     let cells = unplaced_numbers(rec).unwrap_or_default();
     let shown: Vec<&str> = cells.iter().take(8).map(String::as_str).collect();
@@ -248,12 +245,7 @@ pub fn check_file_against(catalog: &Catalog, path: &Path, prior: Option<&Prior>)
     let calc = compute(&book, Mode::Check, false);
     let mut findings = rec.findings;
     let (audited, mut coverage) = audit_covered(&book, &calc);
-    let unreadable: std::collections::HashSet<String> = findings
-        .iter()
-        .filter(|f| f.rule == VALUES_NOT_PLACED)
-        .map(|f| f.form.clone())
-        .collect();
-    coverage.add_missing(catalog, &book, &unreadable);
+    coverage.add_missing(catalog, &book, &findings);
     findings.extend(audited);
     if let Some(prior) = prior {
         findings.extend(crate::prior::compare(&book, &calc, prior));
