@@ -118,9 +118,9 @@ struct Ctx<'b, 'a> {
     out: Vec<Finding>,
     /// Check rules judged, by (form index, rule id): how many times, and how many of those
     /// read a filled cell.
-    judged: HashMap<(usize, String), (usize, usize)>,
+    judged: HashMap<(usize, &'a str), (usize, usize)>,
     /// Check rules that could not be bound, by (form index, rule id): why.
-    not_bound: HashMap<(usize, String), BindError>,
+    not_bound: HashMap<(usize, &'a str), BindError>,
 }
 
 impl Ctx<'_, '_> {
@@ -186,11 +186,18 @@ fn form_name(book: &Book, fi: usize) -> String {
 
 /// Every finding of the workbook's forms (reading notices are added by the caller).
 pub fn audit(book: &Book, calc: &Calc) -> Vec<Finding> {
-    audit_covered(book, calc).0
+    audited(book, calc).out
 }
 
 /// [`audit`], with which rules ran and how they came out.
 pub fn audit_covered(book: &Book, calc: &Calc) -> (Vec<Finding>, Coverage) {
+    let ctx = audited(book, calc);
+    let coverage = crate::coverage::of_rules(book, calc, &ctx.out, &ctx.judged, &ctx.not_bound);
+    (ctx.out, coverage)
+}
+
+/// The audit, with what it noted of the check rules on the way.
+fn audited<'b, 'a>(book: &'b Book<'a>, calc: &Calc) -> Ctx<'b, 'a> {
     let mut ctx = Ctx {
         book,
         out: Vec::new(),
@@ -222,8 +229,7 @@ pub fn audit_covered(book: &Book, calc: &Calc) -> (Vec<Finding>, Coverage) {
             ctx.out.push(f);
         }
     }
-    let coverage = crate::coverage::of_rules(book, calc, &ctx.out, &ctx.judged, &ctx.not_bound);
-    (ctx.out, coverage)
+    ctx
 }
 
 fn unbound(
@@ -349,16 +355,16 @@ fn derived_findings(ctx: &mut Ctx, calc: &Calc) {
     }
 }
 
-fn check_rules(ctx: &mut Ctx, calc: &Calc) {
+fn check_rules<'a>(ctx: &mut Ctx<'_, 'a>, calc: &Calc) {
     let book = ctx.book;
     let env = Settled { book, calc };
     let mut missing = HashSet::new();
-    for (fi, (form, _)) in book.forms.iter().enumerate() {
+    for (fi, &(form, _)) in book.forms.iter().enumerate() {
         for rule in &form.check {
             let insts = match book.instances(fi, rule, false) {
                 Ok(i) => i,
                 Err(e) => {
-                    ctx.not_bound.insert((fi, rule.id.clone()), e.clone());
+                    ctx.not_bound.insert((fi, rule.id.as_str()), e.clone());
                     unbound(ctx, &mut missing, fi, &rule.id, &e);
                     continue;
                 }
@@ -374,7 +380,7 @@ fn check_rules(ctx: &mut Ctx, calc: &Calc) {
                 {
                     continue;
                 }
-                let runs = ctx.judged.entry((fi, rule.id.clone())).or_default();
+                let runs = ctx.judged.entry((fi, rule.id.as_str())).or_default();
                 runs.0 += 1;
                 runs.1 += usize::from(reads_filled(book, &inst.bound));
                 let before = ctx.out.len();

@@ -185,8 +185,8 @@ pub fn of_rules(
     book: &Book,
     calc: &Calc,
     findings: &[Finding],
-    judged: &HashMap<(usize, String), (usize, usize)>,
-    not_bound: &HashMap<(usize, String), BindError>,
+    judged: &HashMap<(usize, &str), (usize, usize)>,
+    not_bound: &HashMap<(usize, &str), BindError>,
 ) -> Coverage {
     let failed: HashSet<(&str, Option<&str>, &str)> = findings
         .iter()
@@ -196,12 +196,12 @@ pub fn of_rules(
     let derived = derived_runs(calc);
     let mut not_bound = not_bound.clone();
     for (fi, rule, e) in &calc.unbound {
-        not_bound.insert((*fi, rule.clone()), e.clone());
+        not_bound.insert((*fi, rule.as_str()), e.clone());
     }
     let mut rules = Vec::new();
     for (fi, (form, data)) in book.forms.iter().enumerate() {
         for (rule, name) in rules_of(form) {
-            let key = (fi, rule.to_string());
+            let key = (fi, rule);
             let unbound = not_bound.get(&key);
             let (status, reason) = if let Some(e) = unbound {
                 (RunStatus::NotRun, Some(why_not_bound(e)))
@@ -242,11 +242,11 @@ pub fn of_rules(
 
 /// Per (form index, derive rule): the cells it derived, and how many of them had anything to
 /// compare (a filled value or a non-zero result).
-fn derived_runs(calc: &Calc) -> HashMap<(usize, String), (usize, usize)> {
+fn derived_runs(calc: &Calc) -> HashMap<(usize, &str), (usize, usize)> {
     let zeroish = |v: &Val| v.is_blank() || matches!(v, Val::Num(d) if d.is_zero());
-    let mut runs: HashMap<(usize, String), (usize, usize)> = HashMap::new();
+    let mut runs: HashMap<(usize, &str), (usize, usize)> = HashMap::new();
     for d in calc.derived.values() {
-        let entry = runs.entry((d.cell.form, d.rule_id.clone())).or_default();
+        let entry = runs.entry((d.cell.form, d.rule_id.as_str())).or_default();
         entry.0 += 1;
         entry.1 += usize::from(!(zeroish(&d.filled) && zeroish(&d.expected)));
     }
