@@ -53,6 +53,15 @@ pub fn expand(args: &[PathBuf], found: Found) -> Result<Vec<PathBuf>, String> {
     Ok(files)
 }
 
+/// Whether `args` name one file (existing or not, as [`expand`] would pass it through), not
+/// a folder, a pattern or several: a command then writes where `-o` says, as for one file.
+pub fn one_file(args: &[PathBuf]) -> bool {
+    match args {
+        [arg] => !arg.is_dir() && (arg.exists() || !is_pattern(arg)),
+        _ => false,
+    }
+}
+
 /// Whether `p` holds a wildcard (`*`, `?`, `[…]`) for [`expand`] to match.
 pub fn is_pattern(p: &Path) -> bool {
     p.to_string_lossy().contains(['*', '?', '['])

@@ -391,8 +391,7 @@ fn export_files(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
-    let single = args.len() == 1 && !args[0].is_dir() && !crate::batch::is_pattern(&args[0]);
-    if single {
+    if crate::batch::one_file(args) {
         return match export_one(catalog, &args[0], format, output, out) {
             // Export to standard output prints nothing but the document.
             Ok(msg) if msg.is_empty() => 0,
@@ -811,10 +810,7 @@ fn fix_files(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
-    let single = args.len() == 1
-        && !args[0].is_dir()
-        && (args[0].exists() || !crate::batch::is_pattern(&args[0]));
-    if single {
+    if crate::batch::one_file(args) {
         let input = &args[0];
         let output = output.unwrap_or_else(|| suggested_output(input));
         let (text, code) = fix_one(catalog, input, &output);
