@@ -1164,7 +1164,7 @@ fn audit_sheet(summary: &str, lines: &[AuditLine]) -> Result<Worksheet, WriteErr
     ws.merge_range(1, 0, 1, AUDIT_HEADER.len() as u16 - 1, summary, &wrap)?;
     let width: f64 = AUDIT_WIDTHS.iter().sum();
     let needed = crate::write::wrapped_lines(summary, width).max(3);
-    ws.set_row_height(1, (13.5 * needed as f64 + 1.5).min(409.0))?;
+    ws.set_row_height(1, crate::write::wrapped_row_height(needed))?;
     for (c, h) in AUDIT_HEADER.iter().enumerate() {
         ws.write_string_with_format(AUDIT_HEADER_ROW, c as u16, *h, &head)?;
     }
@@ -1207,8 +1207,7 @@ fn audit_sheet(summary: &str, lines: &[AuditLine]) -> Result<Worksheet, WriteErr
             .map(|(t, w)| crate::write::wrapped_lines(t, *w))
             .max()
             .unwrap_or(1);
-        // Excel's tallest row is 409 points.
-        ws.set_row_height(r, (13.5 * needed as f64 + 1.5).min(409.0))?;
+        ws.set_row_height(r, crate::write::wrapped_row_height(needed))?;
     }
     let last = AUDIT_HEADER_ROW + lines.len() as u32;
     crate::write::set_up_list(

@@ -465,6 +465,12 @@ pub fn set_up_list(
     Ok(())
 }
 
+/// The height in points of a row of 10-point text wrapped to `lines` lines (readers do not
+/// grow wrapped rows on opening), at most Excel's tallest row, 409 points.
+pub fn wrapped_row_height(lines: usize) -> f64 {
+    (13.5 * lines as f64 + 1.5).min(409.0)
+}
+
 /// Lines a text wraps to in a column of `width` characters (a CJK character takes two).
 pub fn wrapped_lines(text: &str, width: f64) -> usize {
     let per_line = (width - 1.0).max(1.0);

@@ -87,8 +87,7 @@ fn sheet(t: &Table) -> Result<Worksheet, rust_xlsxwriter::XlsxError> {
             .map(|(e, (_, w))| wrapped_lines(&entry_text(e), *w))
             .max()
             .unwrap_or(1);
-        // Readers do not grow wrapped rows on opening; Excel's tallest row is 409 points.
-        ws.set_row_height(r, (13.5 * lines as f64 + 1.5).min(409.0))?;
+        ws.set_row_height(r, super::wrapped_row_height(lines))?;
     }
     let last_row = HEADER_ROW + t.rows.len() as u32;
     super::set_up_list(&mut ws, HEADER_ROW, last_row, last_col)?;
