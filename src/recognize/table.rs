@@ -142,6 +142,14 @@ pub(crate) fn continues_above(form: &Form, bi: usize) -> bool {
         && form.blocks[bi - 1].is_table()
 }
 
+/// The words of the table being read: its rows' labels, its header texts and the leaf
+/// header texts that name one column each.
+struct TableWords<'a> {
+    row_labels: &'a HashSet<String>,
+    header: &'a HashSet<String>,
+    leaf: &'a HashSet<String>,
+}
+
 /// One panel of the table being read, with where its columns are in the sheet.
 struct Slot<'f> {
     /// Which of the blocks read together (0 = the block with the header).
@@ -631,29 +639,7 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
             }
         }
     }
-    let col_of = |si: usize, id: &str| -> Option<u16> { slots[si].cols.get(id).copied() };
-    // Panels' sheet column ranges (side by side within one block), to find split code columns.
-    let ranges: Vec<(Option<u16>, Option<u16>)> = slots
-        .iter()
-        .map(|s| {
-            (
-                s.cols.values().min().copied(),
-                s.cols.values().max().copied(),
-            )
-        })
-        .collect();
-    let code_sources: Vec<CodeSource> = slots
-        .iter()
-        .enumerate()
-        .map(|(si, s)| {
-            let part: Vec<usize> = (0..slots.len())
-                .filter(|&j| slots[j].part == s.part)
-                .collect();
-            let pi = part.iter().position(|&j| j == si).unwrap_or(0);
-            let part_ranges: Vec<_> = part.iter().map(|&j| ranges[j]).collect();
-            code_source(s.panel, si, pi, &sheet_texts, &col_of, &part_ranges)
-        })
-        .collect();
+    let mut code_sources = code_sources(&slots, &sheet_texts);
 
     // 4. Rows.
     let footers: Vec<(usize, &Vec<Vec<crate::form::GridCellDef>>)> = parts
@@ -686,6 +672,7 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         slots.iter().map(|_| SplitCodeState::new()).collect();
     let mut list_counter: Vec<usize> = vec![0; slots.len()];
     let mut empty_run = 0;
+    let mut realigned_until = data_start;
     let mut r = data_start;
     let mut last_data: Option<u32> = None;
     while r < height {
@@ -717,13 +704,33 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         }
         empty_run = 0;
         let first_key = keys.first().cloned().unwrap_or_default();
-        if first_key.starts_with("注:") || first_key.starts_with("说明:") || first_key == "注" {
-            break;
+        let at_footer = keys.iter().any(|k| footer_keys.contains(k));
+        if is_note_key(&first_key) || at_footer {
+            // The first sheet's footer and notes above the title and rows of the second (the
+            // table's halves on two sheets, read joined): the footer is read there, the notes
+            // are remarks, and the table goes on.
+            let words = TableWords {
+                row_labels: &row_labels,
+                header: &all_texts,
+                leaf: &leaf_keys,
+            };
+            let Some(top) = resumes_after_notes(rd, r, &words) else {
+                break;
+            };
+            let mut notes_from = r;
+            if at_footer {
+                for (b, footer) in &footers {
+                    let read = grid::read_cells(rd, footer, Some(*b), r, top);
+                    notes_from = notes_from.max(read);
+                }
+            }
+            keep_notes(rd, notes_from, top);
+            r = top;
+            continue;
         }
-        if keys.iter().any(|k| footer_keys.contains(k))
-            || keys
-                .iter()
-                .any(|k| stop_keys.contains(k) || stop_keys.contains(&strip_ordinal(k)))
+        if keys
+            .iter()
+            .any(|k| stop_keys.contains(k) || stop_keys.contains(&strip_ordinal(k)))
         {
             break;
         }
@@ -733,6 +740,20 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
             .map(|rr| row_keys(rd, rr))
             .take_while(|ks| !ks.is_empty() && ks.iter().all(|k| all_texts.contains(k)))
             .any(|ks| ks.iter().filter(|k| leaf_keys.contains(*k)).count() >= 2);
+        if repeated_header && r >= realigned_until {
+            let texts;
+            (realigned_until, texts) = header_texts_from(rd, r, &all_texts);
+            let before: Vec<Option<u16>> = slots.iter().map(first_column).collect();
+            let moved = realign(rd, &defs, &without_lower_levels(&texts), &mut slots);
+            if !moved.is_empty() {
+                let fresh = self::code_sources(&slots, &texts);
+                let old = code_sources.clone();
+                for si in moved {
+                    code_sources[si] = code_source_at(&before, &old, first_column(&slots[si]))
+                        .unwrap_or(fresh[si]);
+                }
+            }
+        }
         if is_column_number_row(&keys) || repeated_header || super::is_page_top_row(rd, r) {
             // 栏次 row, or a page's title, unit line or header repeated on a continuation page.
             rd.consume_row(r);
@@ -754,7 +775,7 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
                         si,
                         slots[pj].panel,
                         r,
-                        &col_of,
+                        &|si: usize, id: &str| slots[si].cols.get(id).copied(),
                         code_sources[si],
                         &mut split_state[si],
                         &mut list_counter[si],
@@ -799,6 +820,231 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         }
     }
     end.max(r.min(height))
+}
+
+fn is_note_key(first_key: &str) -> bool {
+    first_key.starts_with("注:") || first_key.starts_with("说明:") || first_key == "注"
+}
+
+/// Where the table resumes below the notes starting at row `r`: past text-only note lines,
+/// the top of a page (title, 表号, unit line, header, 栏次) and then a row of the table's own
+/// labels — or any row of values, when the page top repeats the form's own lines and its
+/// header. `None` when the notes end the table.
+fn resumes_after_notes(rd: &Reader, r: u32, words: &TableWords) -> Option<u32> {
+    let height = rd.sheet.height();
+    let mut top = None;
+    let (mut own_top, mut own_header) = (false, false);
+    for n in r + 1..height.min(r + 40) {
+        let keys = row_keys(rd, n);
+        if keys.is_empty() {
+            continue;
+        }
+        let own = keys
+            .iter()
+            .any(|k| words.row_labels.contains(k) || words.row_labels.contains(&strip_ordinal(k)));
+        let header = keys
+            .iter()
+            .all(|k| words.header.contains(k) || k == "栏次" || k == "行次");
+        let values = row_has_number(rd, n) && own_top && own_header;
+        if !header && (own || values) {
+            return top;
+        }
+        let page_top = super::is_page_top_row(rd, n);
+        if page_top || header || is_column_number_row(&keys) {
+            top.get_or_insert(n);
+            own_top |= page_top;
+            own_header |= header && keys.iter().filter(|k| words.leaf.contains(*k)).count() >= 2;
+        } else if top.is_some() || row_has_number(rd, n) {
+            return None;
+        }
+    }
+    None
+}
+
+/// Note lines of rows `from..to` kept as remarks, as below the table.
+fn keep_notes(rd: &mut Reader, from: u32, to: u32) {
+    for r in from..to {
+        let cols: Vec<u16> = rd
+            .sheet
+            .shown_cols(r)
+            .into_iter()
+            .filter(|&c| !rd.sheet.is_covered(r, c) && rd.text_key(r, c).is_some())
+            .collect();
+        if cols.is_empty() {
+            continue;
+        }
+        let line = cols
+            .iter()
+            .map(|&c| rd.sheet.get(r, c).to_string().trim().to_string())
+            .collect::<Vec<_>>()
+            .join(" ");
+        rd.data.remarks.push(line);
+        for c in cols {
+            rd.consume(r, c);
+        }
+    }
+}
+
+/// Where each slot's codes are read from, given where its columns are.
+fn code_sources(slots: &[Slot], sheet_texts: &[HashSet<String>]) -> Vec<CodeSource> {
+    let col_of = |si: usize, id: &str| -> Option<u16> { slots[si].cols.get(id).copied() };
+    // Panels' sheet column ranges (side by side within one block), to find split code columns.
+    let ranges: Vec<(Option<u16>, Option<u16>)> = slots
+        .iter()
+        .map(|s| {
+            (
+                s.cols.values().min().copied(),
+                s.cols.values().max().copied(),
+            )
+        })
+        .collect();
+    slots
+        .iter()
+        .enumerate()
+        .map(|(si, s)| {
+            let part: Vec<usize> = (0..slots.len())
+                .filter(|&j| slots[j].part == s.part)
+                .collect();
+            let pi = part.iter().position(|&j| j == si).unwrap_or(0);
+            let part_ranges: Vec<_> = part.iter().map(|&j| ranges[j]).collect();
+            code_source(s.panel, si, pi, sheet_texts, &col_of, &part_ranges)
+        })
+        .collect()
+}
+
+/// The header rows starting at `r` (rows of header texts, 栏次 and page-top lines): the row
+/// after them and each sheet column's header keys.
+fn header_texts_from(
+    rd: &Reader,
+    r: u32,
+    header_texts: &HashSet<String>,
+) -> (u32, Vec<HashSet<String>>) {
+    let height = rd.sheet.height();
+    let mut end = r;
+    while end < height {
+        let keys = row_keys(rd, end);
+        let header = !keys.is_empty() && keys.iter().all(|k| header_texts.contains(k));
+        if !header && !is_column_number_row(&keys) && !super::is_page_top_row(rd, end) {
+            break;
+        }
+        end += 1;
+    }
+    let width = rd.sheet.width().max(1);
+    let texts = (0..width)
+        .map(|c| {
+            (r..end)
+                .filter_map(|rr| rd.text_key(rr, c))
+                .flat_map(|k| {
+                    let p = strip_parens(&k);
+                    [k, p]
+                })
+                .collect()
+        })
+        .collect();
+    (end, texts)
+}
+
+/// A header repeated inside the table (a stacked panel under its own header, the second
+/// sheet of a table printed on two): each panel the first header left without any value
+/// column, and whose value columns this one all names, is read through its columns from
+/// there on. The panels moved.
+fn realign<'f>(
+    rd: &Reader,
+    defs: &[DefCol<'f>],
+    texts: &[HashSet<String>],
+    slots: &mut [Slot<'f>],
+) -> Vec<usize> {
+    let together = align_panels(rd, defs, texts);
+    let mut moved = Vec::new();
+    for si in 0..slots.len() {
+        let own: Vec<&DefCol> = defs.iter().filter(|d| d.slot == si).collect();
+        let is_value = |d: &DefCol| is_value_kind(d.col.kind);
+        let unread = own
+            .iter()
+            .filter(|d| is_value(d))
+            .all(|d| !slots[si].cols.contains_key(d.col.id.as_str()));
+        if own.iter().all(|d| !is_value(d)) || !unread {
+            continue;
+        }
+        let of_together: Vec<Option<u16>> = defs
+            .iter()
+            .zip(&together)
+            .filter(|(d, _)| d.slot == si)
+            .map(|(_, m)| *m)
+            .collect();
+        let alone = || align(&own.iter().map(|d| (*d).clone()).collect::<Vec<_>>(), texts);
+        let names_values =
+            |m: &[Option<u16>]| own.iter().zip(m).all(|(d, m)| !is_value(d) || m.is_some());
+        let candidate = if names_values(&of_together) {
+            of_together
+        } else {
+            alone()
+        };
+        // Columns another panel already reads its values from are that panel's header
+        // repeated (公开06表's third panel read through the second's group).
+        let values: HashSet<u16> = own
+            .iter()
+            .zip(&candidate)
+            .filter(|(d, _)| is_value(d))
+            .filter_map(|(_, m)| *m)
+            .collect();
+        let anothers = (0..slots.len())
+            .filter(|&j| j != si)
+            .any(|j| values.is_subset(&value_columns(&slots[j])));
+        if !names_values(&candidate) || anothers {
+            continue;
+        }
+        slots[si].cols = own
+            .iter()
+            .zip(&candidate)
+            .filter_map(|(d, m)| m.map(|c| (d.col.id.as_str(), c)))
+            .collect();
+        moved.push(si);
+    }
+    // Panels laid out alike (收入 and 支出 stacked, each under the same header words) are read
+    // through the columns of the header repeated for the one that moved.
+    for i in moved.clone() {
+        for j in alike_panels(slots, i) {
+            if !moved.contains(&j) {
+                slots[j].cols = slots[i].cols.clone();
+                moved.push(j);
+            }
+        }
+    }
+    moved
+}
+
+fn is_value_kind(kind: ColKind) -> bool {
+    !matches!(
+        kind,
+        ColKind::Code | ColKind::Name | ColKind::Label | ColKind::Line
+    )
+}
+
+/// The sheet columns a slot reads its values from.
+fn value_columns(slot: &Slot) -> HashSet<u16> {
+    slot.panel
+        .columns
+        .iter()
+        .filter(|c| is_value_kind(c.kind))
+        .filter_map(|c| slot.cols.get(c.id.as_str()).copied())
+        .collect()
+}
+
+fn first_column(slot: &Slot) -> Option<u16> {
+    slot.cols.values().min().copied()
+}
+
+/// The code source a panel read from sheet column `first` had before a repeated header moved
+/// panels (the 类 | 款 words printed under the first header only).
+fn code_source_at(
+    firsts: &[Option<u16>],
+    sources: &[CodeSource],
+    first: Option<u16>,
+) -> Option<CodeSource> {
+    (0..firsts.len())
+        .find(|&j| first.is_some() && firsts[j] == first && !matches!(sources[j], CodeSource::None))
+        .map(|j| sources[j])
 }
 
 /// The other fixed-row panels of slot `si`'s block whose columns are the same as its own.
