@@ -16,6 +16,7 @@ use crate::fix::Content;
 use crate::form::{Catalog, ColKind, Family, Form, Panel, Severity};
 use crate::model::{FormData, RowData, RowKind};
 use crate::normalize::label_key;
+use crate::read::{Cell, Sheet};
 use indexmap::IndexMap;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -24,6 +25,10 @@ use std::path::Path;
 pub const CODE_NAME_RULE: &str = "merge-code-name";
 /// Name of the sheet showing each unit's share of each total.
 pub const DETAIL_SHEET: &str = "汇总明细";
+/// The headings of 汇总明细's first columns (the units' columns follow), and the row they are
+/// on: also how a later run knows the sheet is ours, not a form.
+pub const DETAIL_LEAD: [&str; 4] = ["表号", "表", "项目", "汇总方式"];
+pub const DETAIL_HEADER_ROW: u32 = 2;
 /// Joins the parts of a key that are texts read from workbooks (a character no label holds).
 const SEP: char = '\u{1f}';
 
@@ -715,6 +720,15 @@ fn detail_rows(book: &Book, shares: IndexMap<Spot, Shares>, units: usize) -> Vec
             }
         })
         .collect()
+}
+
+/// Whether a sheet is the 汇总明细 a merge wrote: by its name and the start of its header.
+pub fn is_own_detail_sheet(sheet: &Sheet) -> bool {
+    sheet.name.starts_with(DETAIL_SHEET)
+        && DETAIL_LEAD
+            .iter()
+            .enumerate()
+            .all(|(c, h)| matches!(sheet.get(DETAIL_HEADER_ROW, c as u16), Cell::Text(t) if t == h))
 }
 
 /// Blank or zero.

@@ -5,20 +5,15 @@
 use super::{clip, wrapped_lines, MAX_CELL_TEXT};
 use crate::expr::Val;
 use crate::form::ColKind;
-use crate::merge::{Detail, DetailRow, Way, DETAIL_SHEET};
+use crate::merge::{
+    Detail, DetailRow, Way, DETAIL_HEADER_ROW as HEADER_ROW, DETAIL_LEAD, DETAIL_SHEET,
+};
 use crate::normalize::a1;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Formula, Worksheet, XlsxError};
 
-/// The row of the column headings (title and note above it).
-const HEADER_ROW: u32 = 2;
-/// The columns before the units': 表号, 表, 项目, 汇总方式.
-const LEAD: [(&str, f64); 4] = [
-    ("表号", 9.0),
-    ("表", 22.0),
-    ("项目", 34.0),
-    ("汇总方式", 12.0),
-];
+/// Width of each column before the units' ([`DETAIL_LEAD`]).
+const LEAD_WIDTHS: [f64; 4] = [9.0, 22.0, 34.0, 12.0];
 /// Width of a unit's column and of the department's.
 const UNIT_WIDTH: f64 = 14.0;
 
@@ -81,10 +76,10 @@ pub fn detail_sheet(detail: &Detail) -> Result<Worksheet, XlsxError> {
     let plain = Format::new().set_font_name("宋体").set_font_size(10);
     ws.write_string_with_format(1, 0, note, &plain)?;
     let units = detail.units.len() as u16;
-    let lead = LEAD.len() as u16;
-    for (c, (name, width)) in LEAD.iter().enumerate() {
+    let lead = DETAIL_LEAD.len() as u16;
+    for (c, (name, width)) in DETAIL_LEAD.iter().zip(LEAD_WIDTHS).enumerate() {
         ws.write_string_with_format(HEADER_ROW, c as u16, *name, &f.head)?;
-        ws.set_column_width(c as u16, *width)?;
+        ws.set_column_width(c as u16, width)?;
     }
     for (u, (name, file)) in detail.units.iter().enumerate() {
         let c = lead + u as u16;
@@ -123,7 +118,7 @@ fn write_line(ws: &mut Worksheet, r: u32, row: &DetailRow, f: &Formats) -> Resul
     for (c, text) in names.iter().enumerate() {
         ws.write_string_with_format(r, c as u16, clip(text, MAX_CELL_TEXT), &f.text)?;
     }
-    let lead = LEAD.len() as u16;
+    let lead = DETAIL_LEAD.len() as u16;
     for (u, v) in row.shares.iter().enumerate() {
         write_value(ws, r, lead + u as u16, row.kind, v, f)?;
     }
@@ -141,7 +136,8 @@ fn write_line(ws: &mut Worksheet, r: u32, row: &DetailRow, f: &Formats) -> Resul
         }
         (_, v) => write_value(ws, r, c, row.kind, v, f)?,
     }
-    let lines = wrapped_lines(&row.item, LEAD[2].1).max(wrapped_lines(&row.title, LEAD[1].1));
+    let lines =
+        wrapped_lines(&row.item, LEAD_WIDTHS[2]).max(wrapped_lines(&row.title, LEAD_WIDTHS[1]));
     ws.set_row_height(r, super::wrapped_row_height(lines))?;
     Ok(())
 }
