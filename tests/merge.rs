@@ -293,3 +293,310 @@ fn random_splits_of_a_unit_merge_back_to_the_unit() {
         );
     }
 }
+
+/// The rows of form `id` in an exported document.
+fn rows_mut<'d>(doc: &'d mut Value, id: &str) -> &'d mut Vec<Value> {
+    let forms = doc["forms"].as_array_mut().unwrap();
+    let form = forms.iter_mut().find(|f| f["id"] == id).unwrap();
+    form["rows"].as_array_mut().unwrap()
+}
+
+fn coded(key: &str, label: &str, amount: &str) -> Value {
+    serde_json::json!({
+        "panel": "main", "key": key, "kind": "coded", "code": key, "label": label,
+        "values": { "c1": amount, "c2": amount }
+    })
+}
+
+/// Unit B: seed 001's 公开03表 without class 221, with a class 213 of its own, another amount
+/// for 2080505, and (when `rename`) another name for 2101199. Written by import, which
+/// recomputes its totals.
+fn unit_b(d: &Path, a: &Path, rename: bool) -> PathBuf {
+    let mut doc = exported(&fixed(a));
+    let rows = rows_mut(&mut doc, "final-03");
+    rows.retain(|r| !r["key"].as_str().unwrap().starts_with("221"));
+    for r in rows.iter_mut() {
+        match r["key"].as_str().unwrap() {
+            "2080505" => r["values"] = serde_json::json!({ "c1": "10.00", "c2": "10.00" }),
+            "2101199" if rename => r["label"] = "其他行政事业单位医疗支出（含补充）".into(),
+            _ => {}
+        }
+    }
+    let at = rows
+        .iter()
+        .position(|r| r["key"] == "221")
+        .unwrap_or(rows.len());
+    rows.splice(
+        at..at,
+        [
+            coded("213", "农林水支出", "5.00"),
+            coded("21301", "农业农村", "5.00"),
+            coded("2130101", "行政运行", "5.00"),
+        ],
+    );
+    let name = if rename {
+        "单位乙-改名.json"
+    } else {
+        "单位乙.json"
+    };
+    let json = d.join(name);
+    std::fs::write(&json, serde_json::to_string(&doc).unwrap()).unwrap();
+    let out = json.with_extension("xlsx");
+    let (code, o, e) = run(&["import", s(&json), "-o", s(&out)]);
+    assert!(code < 2, "{o}{e}");
+    out
+}
+
+/// (key, label, values) of each row of form `id`.
+fn rows_of(doc: &Value, id: &str) -> Vec<(String, Value, BTreeMap<String, Decimal>)> {
+    let form = doc["forms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == id)
+        .unwrap();
+    form["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let values = r["values"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .filter_map(|(c, v)| Some((c.clone(), dec(v)?)))
+                .collect();
+            (
+                r["key"].as_str().unwrap().to_string(),
+                r["label"].clone(),
+                values,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn two_units_give_the_union_of_their_codes_with_the_sums_per_code() {
+    let d = dir("codes");
+    let a = workbook(&d, "seed001_final.grid");
+    let b = unit_b(&d, &a, false);
+    let out = d.join("部门汇总.xlsx");
+    let (code, o, e) = merge(&[&a, &b], &out, &[]);
+    assert!(code < 2, "{o}{e}");
+    assert!(!o.contains("科目 "), "the same names: no finding: {o}");
+    let merged = rows_of(&exported(&out), "final-03");
+    let ra = rows_of(&exported(&fixed(&a)), "final-03");
+    let rb = rows_of(&exported(&b), "final-03");
+    let keys = |rows: &[(String, Value, BTreeMap<String, Decimal>)]| -> BTreeSet<String> {
+        rows.iter().map(|r| r.0.clone()).collect()
+    };
+    let union: BTreeSet<String> = keys(&ra).union(&keys(&rb)).cloned().collect();
+    assert_eq!(keys(&merged), union);
+    for code in ["221", "2210201", "213", "2130101", "2080505"] {
+        assert!(
+            union.contains(code),
+            "{code}: overlapping and disjoint codes"
+        );
+    }
+    let codes: Vec<&String> = merged
+        .iter()
+        .map(|r| &r.0)
+        .filter(|k| *k != "total")
+        .collect();
+    let mut sorted = codes.clone();
+    sorted.sort();
+    assert_eq!(codes, sorted, "each code under its 类 and 款");
+    let of = |rows: &[(String, Value, BTreeMap<String, Decimal>)], key: &str, col: &str| {
+        rows.iter()
+            .find(|r| r.0 == key)
+            .and_then(|r| r.2.get(col).copied())
+            .unwrap_or_default()
+    };
+    for (key, _, values) in &merged {
+        for (col, v) in values {
+            assert_eq!(*v, of(&ra, key, col) + of(&rb, key, col), "{key}.{col}");
+        }
+    }
+    assert_eq!(of(&merged, "2080505", "c1"), Decimal::new(3944, 2));
+    assert_eq!(of(&merged, "213", "c1"), Decimal::new(500, 2));
+}
+
+#[test]
+fn a_code_two_units_name_differently_is_a_warning_naming_both_files() {
+    let d = dir("names");
+    let a = workbook(&d, "seed001_final.grid");
+    let b = unit_b(&d, &a, true);
+    let out = d.join("部门汇总.xlsx");
+    let (code, o, e) = merge(&[&a, &b], &out, &[]);
+    assert!(code < 2, "{o}{e}");
+    let line = o
+        .lines()
+        .find(|l| l.contains("科目 2101199"))
+        .unwrap_or_else(|| panic!("no finding: {o}"));
+    for part in [
+        "警告",
+        s(&a),
+        s(&b),
+        "“其他行政事业单位医疗支出”",
+        "“其他行政事业单位医疗支出（含补充）”",
+    ] {
+        assert!(line.contains(part), "{part} in {line}");
+    }
+    let audit = sheet_rows(&out, fiscalform::fix::AUDIT_SHEET);
+    assert!(
+        audit.iter().flatten().any(|c| c.contains("科目 2101199")),
+        "listed in 审核结果"
+    );
+    let merged = rows_of(&exported(&out), "final-03");
+    let row = merged.iter().find(|r| r.0 == "2101199").unwrap();
+    assert_eq!(row.1, "其他行政事业单位医疗支出", "the first unit's name");
+}
+
+fn sheet_rows(path: &Path, name: &str) -> Vec<Vec<String>> {
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap();
+    let range = wb.worksheet_range(name).unwrap();
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn the_detail_sheet_shows_each_units_share_of_each_total() {
+    let d = dir("detail");
+    let a = workbook(&d, "seed001_final.grid");
+    let b = unit_b(&d, &a, false);
+    let out = d.join("部门汇总.xlsx");
+    let (code, o, e) = merge(&[&a, &b], &out, &[]);
+    assert!(code < 2, "{o}{e}");
+    let rows = sheet_rows(&out, fiscalform::merge::DETAIL_SHEET);
+    let header = &rows[fiscalform::merge::DETAIL_HEADER_ROW as usize];
+    assert_eq!(header.len(), 4 + 2 + 1, "{header:?}");
+    assert!(header[4].contains("seed001_final.xlsx") && header[5].contains("单位乙.xlsx"));
+    let line = |table: &str, item: &str| -> &Vec<String> {
+        rows.iter()
+            .find(|r| r[0] == table && r[2] == item)
+            .unwrap_or_else(|| panic!("{table} {item}: {rows:?}"))
+    };
+    let total = line("公开03表", "合计·本年支出合计");
+    let num = |t: &str| Decimal::from_str(t).unwrap_or_default();
+    assert_eq!(total[3], "各单位相加");
+    assert_eq!(num(&total[6]), num(&total[4]) + num(&total[5]));
+    assert_eq!(num(&total[4]), Decimal::new(52636, 2));
+    let new_class = line("公开03表", "213 农林水支出·本年支出合计");
+    assert_eq!(
+        (new_class[4].as_str(), num(&new_class[5])),
+        ("", Decimal::new(5, 0))
+    );
+    let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
+    let formulas = wb
+        .worksheet_formula(fiscalform::merge::DETAIL_SHEET)
+        .unwrap();
+    assert!(
+        formulas.rows().flatten().any(|f| f.starts_with("SUM(E")),
+        "the department's figure is a live sum of the units'"
+    );
+    let (_, report) = cli::check_json(&out);
+    assert!(
+        !cli::findings(&report)
+            .iter()
+            .any(|f| f["sheet"] == fiscalform::merge::DETAIL_SHEET),
+        "checking the merged workbook does not take 汇总明细 for a form"
+    );
+}
+
+#[test]
+fn perf_scores_are_listed_not_added_and_the_unit_can_be_named() {
+    let d = dir("perf");
+    let unit = workbook(&d, "seed004_perf.grid");
+    let out = d.join("部门汇总.xlsx");
+    let (code, o, e) = merge(&[&unit, &unit], &out, &["--unit", "某某局"]);
+    assert!(code < 2, "{o}{e}");
+    let rows = sheet_rows(&out, fiscalform::merge::DETAIL_SHEET);
+    let scores: Vec<&Vec<String>> = rows
+        .iter()
+        .filter(|r| r[3] == "不相加，取第一个单位")
+        .collect();
+    assert!(!scores.is_empty(), "{rows:?}");
+    for r in scores {
+        assert_eq!(
+            (&r[4], &r[6]),
+            (&r[5], &r[4]),
+            "listed per unit, not added: {r:?}"
+        );
+    }
+    let doc = exported(&out);
+    for f in doc["forms"].as_array().unwrap() {
+        assert_eq!(f["unit"], "某某局", "{}", f["id"]);
+    }
+    let (code, o, e) = merge(&[&unit], &d.join("未改名.xlsx"), &[]);
+    assert!(code < 2, "{o}{e}");
+    let before = exported(&unit);
+    let after = exported(&d.join("未改名.xlsx"));
+    assert_eq!(
+        before["forms"][0]["unit"], after["forms"][0]["unit"],
+        "the first unit's name"
+    );
+}
+
+#[test]
+fn inputs_that_cannot_be_merged_leave_no_output() {
+    let d = dir("refused");
+    let final_ = workbook(&d, "seed001_final.grid");
+    let budget = workbook(&d, "seed002_budget.grid");
+    let out = d.join("部门汇总.xlsx");
+    let (code, _, e) = merge(&[&final_, &budget], &out, &[]);
+    assert_eq!(code, 2, "{e}");
+    assert!(
+        e.contains("不同类别") && e.contains("seed002_budget.xlsx"),
+        "{e}"
+    );
+    assert!(!out.exists(), "nothing written");
+
+    let of_year = |year: &str| {
+        let mut doc = exported(&final_);
+        for f in doc["forms"].as_array_mut().unwrap() {
+            f["year"] = year.into();
+        }
+        let json = d.join(format!("{year}.json"));
+        std::fs::write(&json, serde_json::to_string(&doc).unwrap()).unwrap();
+        let xlsx = json.with_extension("xlsx");
+        assert!(run(&["import", s(&json), "-o", s(&xlsx)]).0 < 2);
+        xlsx
+    };
+    let (this_year, last_year) = (of_year("2023"), of_year("2022"));
+    let (code, _, e) = merge(&[&this_year, &last_year], &out, &[]);
+    assert_eq!(code, 2, "{e}");
+    assert!(e.contains("不同年度"), "{e}");
+    assert!(!out.exists(), "nothing written");
+
+    let broken = d.join("坏文件.xlsx");
+    std::fs::write(&broken, b"not a workbook").unwrap();
+    let (code, _, e) = merge(&[&final_, &broken], &out, &[]);
+    assert_eq!(code, 2, "{e}");
+    assert!(e.contains("坏文件.xlsx"), "{e}");
+    assert!(!out.exists(), "nothing written");
+
+    let before = std::fs::read(&final_).unwrap();
+    let (code, _, e) = merge(&[&budget, &final_], &final_, &[]);
+    assert_eq!(code, 2, "{e}");
+    assert!(e.contains("不会覆盖"), "{e}");
+    assert_eq!(
+        std::fs::read(&final_).unwrap(),
+        before,
+        "the input is untouched"
+    );
+
+    let (code, o, e) = merge(&[&final_, &final_], &out, &[]);
+    assert!(
+        code < 2 && out.exists(),
+        "the same family and year merge: {o}{e}"
+    );
+}
