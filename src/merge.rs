@@ -7,7 +7,10 @@
 //! unit's that fills them (a department's self-evaluation score is not the sum of its units').
 //! Rows are united: fixed rows by their id, 科目 rows by code (a code named differently by two
 //! units is a warning naming both), list rows (projects, indicators, units) by the texts that
-//! name them; a row only some units have is taken in, 科目 rows in code order.
+//! name them; a row only some units have is taken in, 科目 rows in code order — except the
+//! scored indicators of a self-evaluation, which stay the first unit's ([`is_evaluation`]).
+//! A form a workbook may hold several of (附件3, one per project) is matched by the name it
+//! gives itself, so different projects stay different forms.
 
 use crate::calc::{compute, Book, Mode};
 use crate::check::Finding;
@@ -317,6 +320,7 @@ impl<'c> Merger<'c> {
                 .cloned();
             match found {
                 Some(key) => self.fold_row(unit, instance, form, &data, row, &key),
+                None if row.kind == RowKind::List && is_evaluation(form, &row.panel) => {}
                 None => self.take_row(unit, instance, &data, row.clone(), id),
             }
         }
@@ -592,6 +596,18 @@ fn naming_columns(panel: &Panel) -> Vec<String> {
     let mut seen = HashSet::new();
     cols.retain(|c| seen.insert(c.clone()));
     cols
+}
+
+/// Whether a list is the scored indicators of a self-evaluation (perf-dept, perf-project): the
+/// department's is the first unit's, since its 分值 must add to 100; the units' scores are
+/// listed in 汇总明细, not added, and indicators only later units have are not taken in.
+/// (The indicator lists of the budget's target tables are blocks per unit or project, and are
+/// united like any list.)
+fn is_evaluation(form: &Form, panel: &str) -> bool {
+    form.family == Family::Perf
+        && form
+            .panel(panel)
+            .is_some_and(|p| p.columns.iter().any(|c| c.kind == ColKind::Score))
 }
 
 /// `n` of a list row keyed `#n`.

@@ -159,7 +159,12 @@ fn one_unit_merges_to_that_unit_as_fix_writes_it() {
 #[test]
 fn a_unit_merged_with_itself_doubles_every_amount_and_nothing_else() {
     let d = dir("twice");
-    for name in ["seed001_final.grid", "seed004_perf.grid"] {
+    for name in [
+        "seed001_final.grid",
+        "seed004_perf.grid",
+        "seed000_perf.grid",
+        "seed002_budget.grid",
+    ] {
         let unit = workbook(&d, name);
         let out = d.join(format!("twice-{}", name.replace(".grid", ".xlsx")));
         let (code, o, e) = merge(&[&unit, &unit], &out, &[]);
