@@ -605,3 +605,41 @@ fn inputs_that_cannot_be_merged_leave_no_output() {
         "the same family and year merge: {o}{e}"
     );
 }
+
+#[test]
+fn a_self_evaluations_indicators_stay_the_first_units_while_project_lists_are_united() {
+    let d = dir("evaluation");
+    let first = workbook(&d, "seed000_perf.grid");
+    let second = workbook(&d, "seed004_perf.grid");
+    let out = d.join("部门汇总.xlsx");
+    let (code, o, e) = merge(&[&first, &second], &out, &[]);
+    assert!(code < 2, "{o}{e}");
+    let merged = exported(&out);
+    let list = |doc: &Value, form: &str, panel: &str| -> Vec<Value> {
+        let f = doc["forms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == form)
+            .unwrap();
+        f["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["kind"] == "list" && r["panel"] == panel)
+            .map(|r| r["label"].clone())
+            .collect()
+    };
+    let (a, b) = (exported(&fixed(&first)), exported(&second));
+    let indicators = list(&merged, "perf-dept", "ind");
+    assert!(!indicators.is_empty());
+    assert_eq!(
+        indicators,
+        list(&a, "perf-dept", "ind"),
+        "the first unit's indicators"
+    );
+    let projects = list(&merged, "perf-base", "projects");
+    let mut both = list(&a, "perf-base", "projects");
+    both.extend(list(&b, "perf-base", "projects"));
+    assert_eq!(projects, both, "the projects of both units");
+}
