@@ -26,6 +26,8 @@ use std::path::Path;
 
 /// Rule of the finding that two units name one 科目 code differently.
 pub const CODE_NAME_RULE: &str = "merge-code-name";
+/// Rule of the warning that an input is itself a merged workbook.
+pub const MERGED_INPUT_RULE: &str = "merge-merged-input";
 /// Name of the sheet showing each unit's share of each total.
 pub const DETAIL_SHEET: &str = "汇总明细";
 /// The headings of 汇总明细's first columns (the units' columns follow), and the row they are
@@ -166,6 +168,9 @@ impl<'c> Merger<'c> {
         let name = glance.unit.unwrap_or_else(|| file_stem(path));
         self.units.push((name, file));
         self.note_reading(unit, &content.reading);
+        if content.others.iter().any(|o| o.name == DETAIL_SHEET) {
+            self.note_merged_input(unit, &book.forms[0].0.id);
+        }
         let derived: HashSet<CellId> = calc.derived.into_keys().collect();
         let mut seen: HashMap<String, usize> = HashMap::new();
         for (fi, (form, data)) in book.forms.into_iter().enumerate() {
@@ -238,6 +243,22 @@ impl<'c> Merger<'c> {
                 format!("{file}：{place}{}", f.message),
             ));
         }
+    }
+
+    /// A workbook a merge wrote counts as one unit (a city's 汇总 of its departments' 汇总), but
+    /// given beside the units it sums, its amounts would count twice: a warning says so.
+    fn note_merged_input(&mut self, unit: usize, form: &str) {
+        let file = &self.units[unit].1;
+        self.findings.push(Finding::new(
+            Severity::Warning,
+            MERGED_INPUT_RULE,
+            form,
+            None,
+            None,
+            format!(
+                "{file} 是汇总表（有工作表“{DETAIL_SHEET}”），已作为一个单位计入；如果它所汇总的单位也在输入中，金额会重复计算"
+            ),
+        ));
     }
 
     /// The merged form a unit's `nth` form with instance key `key` adds to.

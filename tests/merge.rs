@@ -389,6 +389,7 @@ fn two_units_give_the_union_of_their_codes_with_the_sums_per_code() {
     let (code, o, e) = merge(&[&a, &b], &out, &[]);
     assert!(code < 2, "{o}{e}");
     assert!(!o.contains("科目 "), "the same names: no finding: {o}");
+    assert!(!o.contains("是汇总表"), "units, not merged workbooks: {o}");
     let merged = rows_of(&exported(&out), "final-03");
     let ra = rows_of(&exported(&fixed(&a)), "final-03");
     let rb = rows_of(&exported(&b), "final-03");
@@ -642,4 +643,30 @@ fn a_self_evaluations_indicators_stay_the_first_units_while_project_lists_are_un
     let mut both = list(&a, "perf-base", "projects");
     both.extend(list(&b, "perf-base", "projects"));
     assert_eq!(projects, both, "the projects of both units");
+}
+
+#[test]
+fn a_merged_workbook_given_as_a_unit_is_counted_once_with_a_warning() {
+    let d = dir("merged-input");
+    let unit = workbook(&d, "seed001_final.grid");
+    let department = d.join("部门汇总.xlsx");
+    assert!(merge(&[&unit], &department, &[]).0 < 2);
+    let city = d.join("市汇总.xlsx");
+    let (code, o, e) = merge(&[&department, &unit], &city, &[]);
+    assert!(code < 2, "{o}{e}");
+    let warning = o
+        .lines()
+        .find(|l| l.contains("是汇总表"))
+        .unwrap_or_else(|| panic!("{o}"));
+    assert!(
+        warning.contains("警告") && warning.contains(s(&department)),
+        "{warning}"
+    );
+    let twice = d.join("两次.xlsx");
+    assert!(merge(&[&unit, &unit], &twice, &[]).0 < 2);
+    assert_eq!(
+        cells(&exported(&city)),
+        cells(&exported(&twice)),
+        "a merged workbook counts as the sum it holds"
+    );
 }
