@@ -100,6 +100,21 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "xlsx", value_name = "格式")]
         format: ReviewFormat,
     },
+    /// 汇总：把各单位的报表加成部门的报表——金额逐格相加，科目按代码合并，得分与文字取第一个单位；写法与 fix 相同（实时公式、“审核结果”），另有工作表“汇总明细”列出各单位对各合计数的贡献
+    #[command(
+        after_help = "示例：\n  fiscalform merge 单位甲.xlsx 单位乙.xlsx -o 部门汇总.xlsx\n  fiscalform merge 各单位报表/ -o 部门汇总.xlsx --unit 某某局     文件夹中的全部报表，汇总表的单位名称为“某某局”\n\n退出码：0 已写出，无需人工核对的错误；1 已写出，仍有错误需人工核对；2 未写出（有文件无法读取、类别或年度不同等）。"
+    )]
+    Merge {
+        /// 各单位的工作簿；也可给出文件夹（含子文件夹）或文件名模式（如 各单位/*.xlsx）
+        #[arg(required = true, value_name = "文件")]
+        inputs: Vec<PathBuf>,
+        /// 输出的 .xlsx 文件（不能是输入文件之一）
+        #[arg(short, long, value_name = "输出文件")]
+        output: PathBuf,
+        /// 汇总表的单位（部门）名称；省略时沿用第一个单位的名称
+        #[arg(long, value_name = "单位")]
+        unit: Option<String>,
+    },
     /// 说明工作簿是如何读取的：每个工作表认定为哪张表及依据，每个数值读自哪个单元格，哪些内容在表外
     #[command(
         after_help = "示例：\n  fiscalform explain 2024决算.xlsx\n  fiscalform explain 2024决算.xlsx --format json\n\n退出码：0 已读取；2 有文件无法读取。"
@@ -344,6 +359,19 @@ where
             output,
             format,
         } => review(&catalog, &inputs, &output, format, progress, out, err),
+        Command::Merge {
+            inputs,
+            output,
+            unit,
+        } => merge(
+            &catalog,
+            &inputs,
+            &output,
+            unit.as_deref(),
+            progress,
+            out,
+            err,
+        ),
         Command::Explain { files, format } => explain(&catalog, &files, format, out, err),
         Command::Rules { inputs, format } => rules(&catalog, &inputs, format, out, err),
         Command::Completions { shell } => {
@@ -657,6 +685,56 @@ fn review(
             2
         }
     }
+}
+
+/// `merge`: the units read one after another into a running sum, then written as fix writes
+/// with 汇总明细 added — whole, or not at all when any input cannot be read or does not fit.
+fn merge(
+    catalog: &Catalog,
+    args: &[PathBuf],
+    output: &std::path::Path,
+    unit: Option<&str>,
+    progress: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let Some(files) = expanded(args, crate::batch::Found::Forms, err) else {
+        return 2;
+    };
+    // What the merge itself found (科目 names that differ, units' unreadable values).
+    let mut notes = String::new();
+    let mut run = || -> Result<crate::fix::Fixed, String> {
+        refuse_not_xlsx(output)?;
+        for input in &files {
+            refuse_same(input, output)?;
+        }
+        let mut merger = crate::merge::Merger::new(catalog);
+        let mut bar = crate::batch::Progress::new(files.len(), progress);
+        for input in &files {
+            merger.add(input)?;
+            bar.print(|| {});
+        }
+        bar.finish();
+        let (content, detail) = merger.finish(unit);
+        for f in &content.reading {
+            notes.push_str(&format!("  {}  {}\n", f.severity.chinese(), f.message));
+        }
+        let mut fixed = crate::fix::fix(content).map_err(|e| e.to_string())?;
+        let sheet = crate::write::merge::detail_sheet(&detail).map_err(|e| e.to_string())?;
+        fixed.workbook.push_worksheet(sheet);
+        save_atomic(&mut fixed.workbook, output).map_err(|e| e.to_string())?;
+        Ok(fixed)
+    };
+    let result = run();
+    if result.is_ok() {
+        let _ = write!(
+            out,
+            "已汇总 {} 个文件（各单位的贡献见工作表“{}”）\n{notes}",
+            files.len(),
+            crate::merge::DETAIL_SHEET
+        );
+    }
+    finish_fixed(result, output, out, err)
 }
 
 fn write_review(

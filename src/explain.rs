@@ -66,11 +66,18 @@ pub fn explain_file(catalog: &Catalog, path: &Path) -> FileExplained {
         }
     };
     let own = |name: &str| wb.sheet(name).is_some_and(crate::fix::is_own_audit_sheet);
+    let detail = |name: &str| {
+        wb.sheet(name)
+            .is_some_and(crate::merge::is_own_detail_sheet)
+    };
     let sheets = recognize_workbook(catalog, &wb)
         .into_iter()
         .map(|o| match o {
             Outcome::Form(rec) if rec.data.sheet.as_deref().is_some_and(own) => {
                 skipped(rec.data.sheet.unwrap_or_default(), OWN_AUDIT_SHEET.into())
+            }
+            Outcome::Form(rec) if rec.data.sheet.as_deref().is_some_and(detail) => {
+                skipped(rec.data.sheet.unwrap_or_default(), OWN_DETAIL_SHEET.into())
             }
             Outcome::Form(rec) => explain_form(&rec, &wb),
             Outcome::Skipped { sheet, reason } => skipped(sheet, reason),
@@ -85,6 +92,7 @@ pub fn explain_file(catalog: &Catalog, path: &Path) -> FileExplained {
 
 /// Why a sheet fix wrote is not read as a form.
 const OWN_AUDIT_SHEET: &str = "这是 fiscalform 校正时写的审核结果，不是报表，不读取";
+const OWN_DETAIL_SHEET: &str = "这是 fiscalform 汇总时写的汇总明细，不是报表，不读取";
 
 fn skipped(sheet: String, why: String) -> SheetExplained {
     SheetExplained {

@@ -509,7 +509,7 @@ fn output_origin(form: &Form, data: &FormData, layout: &Layout) -> IndexMap<Stri
     origin
 }
 
-fn set_value(data: &mut FormData, c: &CellId, v: Val) {
+pub(crate) fn set_value(data: &mut FormData, c: &CellId, v: Val) {
     if c.col.is_empty() {
         if v == Val::Blank {
             data.grid.shift_remove(&c.row);

@@ -17,6 +17,7 @@ pub mod fix;
 pub mod form;
 pub mod interchange;
 pub mod layout;
+pub mod merge;
 pub mod model;
 pub mod normalize;
 pub mod prior;

@@ -135,6 +135,18 @@ impl Rows {
         self.list.push(row);
     }
 
+    /// Puts `row` at `index`, the rows from there on moving down one.
+    pub fn insert(&mut self, index: usize, row: RowData) {
+        // Shifting the positions keeps the index without hashing every key again (a merge
+        // inserts rows one by one into lists of thousands).
+        for at in self.at.values_mut().filter(|at| **at >= index) {
+            *at += 1;
+        }
+        let first = self.at.entry(row.key.clone()).or_insert(index);
+        *first = (*first).min(index);
+        self.list.insert(index, row);
+    }
+
     /// Removes and returns the row at `index`.
     pub fn remove(&mut self, index: usize) -> RowData {
         let row = self.list.remove(index);

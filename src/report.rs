@@ -52,11 +52,13 @@ pub fn recognize_file<'c>(catalog: &'c Catalog, path: &Path) -> Result<Recognize
 pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &crate::read::Workbook) -> Recognized<'c> {
     let mut forms = Vec::new();
     let mut findings = Vec::new();
-    // The sheets a previous fix wrote (审核结果, the values it kept beside a form) are not
+    // The sheets a previous fix or merge wrote (审核结果, 汇总明细, the values kept beside a form) are not
     // forms the clerk filled, whatever text they hold.
     let own = |name: &str| {
         wb.sheet(name).is_some_and(|s| {
-            crate::fix::is_own_audit_sheet(s) || crate::fix::kept_values_of(wb, s).is_some()
+            crate::fix::is_own_audit_sheet(s)
+                || crate::merge::is_own_detail_sheet(s)
+                || crate::fix::kept_values_of(wb, s).is_some()
         })
     };
     for outcome in recognize_workbook(catalog, wb) {

@@ -16,6 +16,7 @@ use std::fmt;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+pub mod merge;
 pub mod review;
 
 #[derive(Debug)]
