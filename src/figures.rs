@@ -81,3 +81,14 @@ pub fn value_at(book: &Book, calc: &Calc, cell: &crate::expr::CellId) -> Val {
         _ => filled,
     }
 }
+
+/// A year written in a file's name (`2024决算-某局.xlsx`), for when its tables state none.
+pub fn year_in_name(path: &std::path::Path) -> Option<String> {
+    let name = path.file_name()?.to_string_lossy().to_string();
+    let digits: Vec<char> = name.chars().collect();
+    digits.windows(4).find_map(|w| {
+        let s: String = w.iter().collect();
+        let year: u32 = s.parse().ok()?;
+        (2000..2100).contains(&year).then_some(s)
+    })
+}

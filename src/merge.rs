@@ -163,7 +163,8 @@ impl<'c> Merger<'c> {
         let book = Book::new(content.forms);
         let calc = compute(&book, Mode::Check, false);
         let glance = crate::figures::glance(&book, &calc);
-        self.same_kind(&file, glance.family, glance.year.as_deref())?;
+        let year = glance.year.or_else(|| crate::figures::year_in_name(path));
+        self.same_kind(&file, glance.family, year.as_deref())?;
         let unit = self.units.len();
         let name = glance.unit.unwrap_or_else(|| file_stem(path));
         self.units.push((name, file));

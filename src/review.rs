@@ -315,7 +315,9 @@ fn file_row(catalog: &Catalog, r: &FileReport) -> FileRow {
     FileRow {
         path: r.path.clone(),
         unit: glance.unit,
-        year: glance.year.or_else(|| year_in_name(&r.path)),
+        year: glance
+            .year
+            .or_else(|| crate::figures::year_in_name(std::path::Path::new(&r.path))),
         family: glance.family,
         forms: r.forms.iter().map(|f| f.id.clone()).collect(),
         missing_forms: r
@@ -330,20 +332,6 @@ fn file_row(catalog: &Catalog, r: &FileReport) -> FileRow {
         figures: glance.figures,
         error: r.error.clone(),
     }
-}
-
-/// A year written in a file's name (`2024决算-某局.xlsx`), when its tables state none.
-fn year_in_name(path: &str) -> Option<String> {
-    let name = std::path::Path::new(path)
-        .file_name()?
-        .to_string_lossy()
-        .to_string();
-    let digits: Vec<char> = name.chars().collect();
-    digits.windows(4).find_map(|w| {
-        let s: String = w.iter().collect();
-        let year: u32 = s.parse().ok()?;
-        (2000..2100).contains(&year).then_some(s)
-    })
 }
 
 fn issue_row(catalog: &Catalog, unit: &str, file: &str, f: &Finding) -> IssueRow {

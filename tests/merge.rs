@@ -607,6 +607,31 @@ fn inputs_that_cannot_be_merged_leave_no_output() {
     );
 }
 
+/// Tables that state no year (seed 001 prints `    年度`) take it from the file's name, as
+/// `review` does: 2023 and 2022 files are refused, two 2023 files merge.
+#[test]
+fn a_year_only_in_the_file_names_still_keeps_years_apart() {
+    let d = dir("year-in-name");
+    let final_ = workbook(&d, "seed001_final.grid");
+    let named = |name: &str| {
+        let p = d.join(name);
+        std::fs::copy(&final_, &p).unwrap();
+        p
+    };
+    let (a, b, c) = (
+        named("2023决算-甲.xlsx"),
+        named("2022决算-乙.xlsx"),
+        named("2023决算-丙.xlsx"),
+    );
+    let out = d.join("部门汇总.xlsx");
+    let (code, _, e) = merge(&[&a, &b], &out, &[]);
+    assert_eq!(code, 2, "{e}");
+    assert!(e.contains("不同年度") && e.contains("2022"), "{e}");
+    assert!(!out.exists(), "nothing written");
+    let (code, o, e) = merge(&[&a, &c], &out, &[]);
+    assert!(code < 2 && out.exists(), "{o}{e}");
+}
+
 #[test]
 fn a_self_evaluations_indicators_stay_the_first_units_while_project_lists_are_united() {
     let d = dir("evaluation");
