@@ -431,16 +431,31 @@ fn pair_out_of_order(defs: &[DefCol], sheet_texts: &[HashSet<String>], out: &mut
         if out[i].is_some() {
             continue;
         }
-        let best = (0..sheet_texts.len() as u16)
+        let fits: Vec<(u32, u16)> = (0..sheet_texts.len() as u16)
             .filter(|j| !used.contains(j))
             .map(|j| (column_fit(&defs[i], &sheet_texts[j as usize]), j))
-            .filter(|(fit, _)| *fit >= 12)
+            .filter(|(fit, _)| *fit > 0)
+            .collect();
+        // The leaf alone is enough where it names one free column and one column of the
+        // definition (三级指标 printed after 年度指标值).
+        let named_once = fits.len() == 1 && leaf_unique(defs, i);
+        let best = fits
+            .into_iter()
+            .filter(|(fit, _)| *fit >= 12 || named_once)
             .max_by_key(|(fit, j)| (*fit, std::cmp::Reverse(*j)));
         if let Some((_, j)) = best {
             out[i] = Some(j);
             used.insert(j);
         }
     }
+}
+
+/// Whether no other definition column shares a leaf key with column `i`.
+fn leaf_unique(defs: &[DefCol], i: usize) -> bool {
+    !defs
+        .iter()
+        .enumerate()
+        .any(|(j, d)| j != i && d.leaf.iter().any(|k| defs[i].leaf.contains(k)))
 }
 
 /// The 类 | 款 | 项 words of split code columns printed on the first data row, beside its
@@ -634,7 +649,14 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
                 .iter()
                 .find(|(at, span, _)| *at <= pos && pos < at + span)
                 .map(|(at, _, sc)| sc + (pos - at));
-            if let Some(sc) = m.or(by_position) {
+            // A column the header block has too, under the same name, is where it is there
+            // (budget-07's unit rows under its 合计 row, columns printed in another order).
+            let as_above = defs
+                .iter()
+                .zip(&mapping)
+                .find(|(h, _)| h.col.id == d.col.id && h.col.label == d.col.label)
+                .and_then(|(_, m)| *m);
+            if let Some(sc) = as_above.or(m).or(by_position) {
                 slots[d.slot].cols.insert(d.col.id.as_str(), sc);
             }
         }

@@ -25,17 +25,12 @@ use std::str::FromStr;
 /// fails.
 pub const KNOWN_GAPS: &[(&str, &str)] = &[
     ("budget-04", "header-synonyms"),
-    ("budget-07", "columns-reordered"),
-    ("budget-09", "columns-reordered"),
-    ("budget-10", "columns-reordered"),
     ("budget-10", "continued-on-next-sheet"),
     ("budget-10", "repeated-header"),
     ("final-04", "no-line-column+other-ordinals"),
     ("final-09", "budget-actual-rows"),
-    ("perf-dept", "columns-reordered"),
     ("perf-dept", "continued-on-next-sheet"),
     ("perf-dept", "repeated-header"),
-    ("perf-project", "columns-reordered"),
     ("perf-project", "continued-on-next-sheet"),
     ("perf-project", "repeated-header"),
     ("perf-project", "several-in-one-sheet"),
@@ -1279,15 +1274,19 @@ impl Canvas {
                 }
                 let i = rng.below(cols.len() - 1);
                 let (a, z) = (cols[i].0, cols[i + 1].0);
+                // A block without header shows its columns under the header of the table
+                // it continues: the swap moves that table's every block.
+                let table = table_blocks(form, bi);
+                let in_table = |it: &Item| it.block.is_some_and(|b| table.contains(&b));
                 let single_cells = self.items.iter().all(|it| {
-                    it.block != Some(bi)
+                    !in_table(it)
                         || !(it.col <= z && it.last_col() >= a)
                         || (it.cols == 1 && (it.col == a || it.col == z))
                 });
                 if !single_cells {
                     continue;
                 }
-                for it in self.items.iter_mut().filter(|it| it.block == Some(bi)) {
+                for it in self.items.iter_mut().filter(|it| in_table(it)) {
                     if it.col == a {
                         it.col = z;
                     } else if it.col == z {
@@ -1951,4 +1950,24 @@ impl Rng {
             v.swap(i, j);
         }
     }
+}
+
+/// Block `bi` with the table blocks it continues and those continuing it (blocks without a
+/// header of their own, read under the header above them).
+fn table_blocks(form: &Form, bi: usize) -> std::ops::RangeInclusive<usize> {
+    let headerless = |b: usize| {
+        b > 0
+            && form.blocks[b].is_table()
+            && form.blocks[b].header.is_empty()
+            && form.blocks[b - 1].is_table()
+    };
+    let mut first = bi;
+    while headerless(first) {
+        first -= 1;
+    }
+    let mut last = bi;
+    while last + 1 < form.blocks.len() && headerless(last + 1) {
+        last += 1;
+    }
+    first..=last
 }
