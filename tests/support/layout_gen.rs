@@ -1279,8 +1279,7 @@ impl Canvas {
                 let table = table_blocks(form, bi);
                 let in_table = |it: &Item| it.block.is_some_and(|b| table.contains(&b));
                 let single_cells = self.items.iter().all(|it| {
-                    !in_table(it)
-                        || !(it.col <= z && it.last_col() >= a)
+                    !(in_table(it) && it.col <= z && it.last_col() >= a)
                         || (it.cols == 1 && (it.col == a || it.col == z))
                 });
                 if !single_cells {
