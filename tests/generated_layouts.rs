@@ -228,9 +228,6 @@ fn run_only(form: &str, vars: &[Variation], seed: u64) {
             names(vars),
             r.dump()
         );
-        let xlsx = std::env::temp_dir().join(format!("gen-only-{form}-{seed}.xlsx"));
-        r.write_xlsx(&xlsx);
-        println!("written to {} (for `fiscalform explain`)", xlsx.display());
         let rec = recognize_book(catalog(), &r.book);
         for f in &rec.findings {
             println!(
@@ -244,6 +241,9 @@ fn run_only(form: &str, vars: &[Variation], seed: u64) {
         } else {
             println!("reads back the same");
         }
+        let xlsx = std::env::temp_dir().join(format!("gen-only-{form}-{seed}.xlsx"));
+        r.write_xlsx(&xlsx);
+        println!("written to {} (for `fiscalform explain`)", xlsx.display());
     }
     assert!(!failed, "see the differences above");
 }

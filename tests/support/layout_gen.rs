@@ -1584,6 +1584,7 @@ impl Canvas {
             .cloned()
             .collect();
         let head_rows = br.data - br.start;
+        self.split_rows_at(cut);
         if new_sheet {
             let s = self.sheets.len();
             self.sheets.push(format!("{}（续）", self.form_sheet_name));
@@ -1607,6 +1608,23 @@ impl Canvas {
                 self.items.push(h);
             }
         }
+    }
+
+    /// Pieces of the first sheet spanning row `cut` end above it; below, the rest of each is
+    /// an empty cell, as a merged cell cut by a page break prints its text once.
+    fn split_rows_at(&mut self, cut: u32) {
+        let mut rest = Vec::new();
+        for it in self.items.iter_mut() {
+            if it.sheet == 0 && it.row < cut && it.last_row() >= cut {
+                let mut below = it.clone();
+                below.row = cut;
+                below.rows = it.last_row() + 1 - cut;
+                below.piece = Piece::Empty;
+                it.rows = cut - it.row;
+                rest.push(below);
+            }
+        }
+        self.items.extend(rest);
     }
 
     /// Empty rows among the data rows and empty columns between the table's columns.
