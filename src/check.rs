@@ -987,6 +987,9 @@ pub const TEXT_CUT: &str = "text-too-long";
 pub const EMPTY_NOTE_OTHER_TABLE: &str = "empty-note-other-table";
 /// Rule of an amount filled in negative where the form has none.
 pub const NEGATIVE_AMOUNT: &str = "negative-amount";
+/// Rule of a rate met only at 100% or below, over 100% and given full marks (`[scoring]
+/// met_at_most_100`).
+pub const RATE_OVER_100_MET: &str = "rate-over-100-met";
 /// Rule of an opening balance that is not last year's closing one (`check --prior`).
 pub const PRIOR_CARRY: &str = "prior-carry";
 /// Rule of an item that moved more than its form's threshold since last year.
@@ -1023,6 +1026,7 @@ fn builtin_rule_name(rule: &str) -> Option<&'static str> {
         "cross-table-skipped" => "表间审核未能进行",
         NEGATIVE_AMOUNT => "金额不应为负数",
         EMPTY_NOTE_OTHER_TABLE => "空表说明须说本表的内容",
+        RATE_OVER_100_MET => "控制率超过100%不得评为达标（满分）",
         PRIOR_CARRY => "年初结转和结余等于上年年末结转和结余",
         PRIOR_CHANGE => "较上年变动较大须说明",
         PRIOR_YEAR => "上年文件须为上一年度",

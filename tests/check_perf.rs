@@ -1196,3 +1196,40 @@ fn placeholders_left_in_texts_are_named_at_their_cells() {
         );
     }
 }
+
+/// 执行率 over 100% (全年执行数 above 全年预算数) is a warning at the rate's cell; the published
+/// rates (79.68%, 67.71%) pass.
+#[test]
+fn a_rate_of_execution_over_100_percent_is_a_warning() {
+    // 3,770.33 ÷ 3,660.33 = 103.01%.
+    run(Case {
+        name: "dept-fund-rate-over-100",
+        seed: S000,
+        passes_on: published_000,
+        edits: vec![("附件2", "E5", n("3770.33")), ("附件2", "G5", t("103.01%"))],
+        sheet: "附件2",
+        rule: "fund-rate-le-100",
+        severity: "warning",
+        cell: "G5",
+        expected: Some("≤100%"),
+        found: Some("103.01%"),
+    });
+}
+
+/// A 控制率 over 100% given full marks is reported as met when it is not (warning at the
+/// score); the published 75% with its deduction rule passes.
+#[test]
+fn a_control_rate_over_100_percent_with_full_marks_is_a_warning() {
+    run(Case {
+        name: "dept-control-rate-over-100-met",
+        seed: S000,
+        passes_on: published_000,
+        edits: vec![("附件2", "E14", t("≤100%")), ("附件2", "F14", t("105%"))],
+        sheet: "附件2",
+        rule: "rate-over-100-met",
+        severity: "warning",
+        cell: "H14",
+        expected: None,
+        found: Some("8"),
+    });
+}

@@ -69,6 +69,8 @@ pub struct Scoring {
     pub weight: String,
     pub score: Option<String>,
     pub actual_from: Vec<ActualFrom>,
+    /// Indicators whose rate is met only at 100% or below (`met_at_most_100`).
+    pub met_at_most_100: Vec<String>,
 }
 
 /// An indicator whose actual value another form gives.
@@ -728,6 +730,12 @@ fn compile_scoring(ctx: &Ctx, sd: &ScoringDef, blocks: &[Block]) -> Result<Scori
             expr,
         });
     }
+    if !sd.met_at_most_100.is_empty() && (sd.actual.is_none() || sd.score.is_none()) {
+        return Err(ctx.err(
+            "scoring.met_at_most_100",
+            "没有实际完成值列或自评得分列（scoring.actual、scoring.score），无从核对",
+        ));
+    }
     Ok(Scoring {
         panel: sd.panel.clone(),
         name: sd.name.clone(),
@@ -738,6 +746,7 @@ fn compile_scoring(ctx: &Ctx, sd: &ScoringDef, blocks: &[Block]) -> Result<Scori
         weight: sd.weight.clone(),
         score: sd.score.clone(),
         actual_from,
+        met_at_most_100: sd.met_at_most_100.clone(),
     })
 }
 

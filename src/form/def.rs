@@ -566,6 +566,11 @@ pub struct ScoringDef {
     /// Indicators whose 实际完成值 follows from another form (perf-base).
     #[serde(default)]
     pub actual_from: Vec<ActualFromDef>,
+    /// Indicators (三级指标 names, compared as `actual_from`'s) whose 实际完成值 is a rate met
+    /// only at 100% or below (在职人员控制率, 公用经费控制率): one over 100% given full marks
+    /// is a warning.
+    #[serde(default)]
+    pub met_at_most_100: Vec<String>,
 }
 
 /// "在职人员控制率 is perf-base's 控制率": the indicators it applies to and the expression.

@@ -215,6 +215,7 @@ pub fn audit(book: &Book, calc: &Calc) -> Vec<Finding> {
         let Some(score_col) = &sc.score else { continue };
         for ind in indicators(book, fi) {
             score_findings(book, sc, score_col, &ind, &mut out);
+            over_100_met(book, sc, score_col, &ind, &mut out);
         }
         actual_findings(book, calc, fi, sc, &mut out);
     }
@@ -374,6 +375,51 @@ fn score_findings(
         // Text in a score cell is reported when the workbook is read.
         _ => {}
     }
+}
+
+/// A rate met only at 100% or below (`met_at_most_100`: 在职人员控制率) whose 实际完成值 is over
+/// 100% while its 自评得分 is the full 分值: reported as met when it is not. A warning at the
+/// score. Rows whose rule computes the score are left to `indicator-score`: their rule says
+/// what an overrun costs.
+fn over_100_met(
+    book: &Book,
+    sc: &Scoring,
+    score_col: &str,
+    ind: &Indicator,
+    out: &mut Vec<Finding>,
+) {
+    let limited = sc
+        .met_at_most_100
+        .iter()
+        .any(|n| name_key(&ind.name).contains(name_key(n).as_str()));
+    let (Some(actual), Some(weight), Val::Num(score)) = (&ind.actual, ind.weight, &ind.reported)
+    else {
+        return;
+    };
+    let over = actual.percent && actual.value > Decimal::ONE_HUNDRED;
+    if !limited || !over || ind.expected.is_some() || *score < weight {
+        return;
+    }
+    let at = At { book, fi: ind.form };
+    let cell = |col: &str| CellId::new(ind.form, ind.row.clone(), col);
+    let score_cell = cell(score_col);
+    let related: Vec<CellId> = sc.actual.as_deref().map(cell).into_iter().collect();
+    let shown = format!("{}%", fmt_num(actual.value));
+    out.push(at.finding(
+        Severity::Warning,
+        crate::check::RATE_OVER_100_MET,
+        &score_cell,
+        &related,
+        None,
+        Some(fmt_num(score.normalize())),
+        format!(
+            "{}：{}实际完成值为 {shown}，超过 100%，未达到目标，却得满分 {} 分；请核对实际完成值或按评分标准扣分",
+            at.place(&score_cell),
+            ind.name,
+            fmt_num(score.normalize())
+        ),
+        false,
+    ));
 }
 
 /// Letters and digits only, for matching indicator names ("“三公经费”控制率" ~ "三公经费控制率").
