@@ -927,34 +927,40 @@ fn year_only(k: &str) -> Option<String> {
     matches!(&k[4..], "年" | "年度").then_some(y)
 }
 
+/// Row `r`'s unread texts as one remark (a 注 line, kept and written back), when the row
+/// holds no unread number.
+pub(crate) fn keep_as_remark(rd: &mut Reader, r: u32) {
+    let sheet = rd.sheet;
+    let unread = || {
+        sheet
+            .row(r)
+            .filter(|&(c, _)| !rd.consumed.contains(&(r, c)))
+    };
+    let texts: Vec<(u16, String)> = unread()
+        .filter_map(|(c, cell)| match cell {
+            Cell::Text(t) if !t.trim().is_empty() => Some((c, t.trim().to_string())),
+            _ => None,
+        })
+        .collect();
+    let numbers = unread().any(|(_, cell)| matches!(cell, Cell::Number(_)));
+    if !texts.is_empty() && !numbers {
+        let line = texts
+            .iter()
+            .map(|(_, t)| t.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        rd.data.remarks.push(line);
+        for (c, _) in texts {
+            rd.consume(r, c);
+        }
+    }
+}
+
 /// Below the last block: 注 lines and other statements become remarks (kept and written
 /// back); anything else left unread anywhere is reported as a stray.
 fn read_rest(rd: &mut Reader, after: u32) {
     for r in after..rd.sheet.height() {
-        let sheet = rd.sheet;
-        let unread = || {
-            sheet
-                .row(r)
-                .filter(|&(c, _)| !rd.consumed.contains(&(r, c)))
-        };
-        let texts: Vec<(u16, String)> = unread()
-            .filter_map(|(c, cell)| match cell {
-                Cell::Text(t) if !t.trim().is_empty() => Some((c, t.trim().to_string())),
-                _ => None,
-            })
-            .collect();
-        let numbers = unread().any(|(_, cell)| matches!(cell, Cell::Number(_)));
-        if !texts.is_empty() && !numbers {
-            let line = texts
-                .iter()
-                .map(|(_, t)| t.as_str())
-                .collect::<Vec<_>>()
-                .join(" ");
-            rd.data.remarks.push(line);
-            for (c, _) in texts {
-                rd.consume(r, c);
-            }
-        }
+        keep_as_remark(rd, r);
     }
     let mut strays = Vec::new();
     let sheet = rd.sheet;

@@ -605,18 +605,7 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         rd.consume_row(r);
     }
     // 3. Align sheet columns with definition columns by their header texts.
-    let width = rd.sheet.width().max(1);
-    let mut sheet_texts: Vec<HashSet<String>> = (0..width)
-        .map(|c| {
-            (first..data_start)
-                .filter_map(|r| rd.text_key(r, c))
-                .flat_map(|k| {
-                    let p = strip_parens(&k);
-                    [k, p]
-                })
-                .collect()
-        })
-        .collect();
+    let mut sheet_texts = column_texts(rd, first..data_start);
     take_level_words(rd, data_start, &mut sheet_texts);
     let mut mapping = align_panels(rd, &defs, &without_lower_levels(&sheet_texts));
     place_bare_names(rd, &defs, &sheet_texts, &mut mapping);
@@ -746,7 +735,9 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
                     notes_from = notes_from.max(read);
                 }
             }
-            keep_notes(rd, notes_from, top);
+            for n in notes_from..top {
+                super::keep_as_remark(rd, n);
+            }
             r = top;
             continue;
         }
@@ -883,30 +874,6 @@ fn resumes_after_notes(rd: &Reader, r: u32, words: &TableWords) -> Option<u32> {
     None
 }
 
-/// Note lines of rows `from..to` kept as remarks, as below the table.
-fn keep_notes(rd: &mut Reader, from: u32, to: u32) {
-    for r in from..to {
-        let cols: Vec<u16> = rd
-            .sheet
-            .shown_cols(r)
-            .into_iter()
-            .filter(|&c| !rd.sheet.is_covered(r, c) && rd.text_key(r, c).is_some())
-            .collect();
-        if cols.is_empty() {
-            continue;
-        }
-        let line = cols
-            .iter()
-            .map(|&c| rd.sheet.get(r, c).to_string().trim().to_string())
-            .collect::<Vec<_>>()
-            .join(" ");
-        rd.data.remarks.push(line);
-        for c in cols {
-            rd.consume(r, c);
-        }
-    }
-}
-
 /// Where each slot's codes are read from, given where its columns are.
 fn code_sources(slots: &[Slot], sheet_texts: &[HashSet<String>]) -> Vec<CodeSource> {
     let col_of = |si: usize, id: &str| -> Option<u16> { slots[si].cols.get(id).copied() };
@@ -951,19 +918,22 @@ fn header_texts_from(
         }
         end += 1;
     }
-    let width = rd.sheet.width().max(1);
-    let texts = (0..width)
+    (end, column_texts(rd, r..end))
+}
+
+/// Each sheet column's header keys over `rows` (each with its parenthesised aside dropped too).
+fn column_texts(rd: &Reader, rows: std::ops::Range<u32>) -> Vec<HashSet<String>> {
+    (0..rd.sheet.width().max(1))
         .map(|c| {
-            (r..end)
-                .filter_map(|rr| rd.text_key(rr, c))
+            rows.clone()
+                .filter_map(|r| rd.text_key(r, c))
                 .flat_map(|k| {
                     let p = strip_parens(&k);
                     [k, p]
                 })
                 .collect()
         })
-        .collect();
-    (end, texts)
+        .collect()
 }
 
 /// A header repeated inside the table (a stacked panel under its own header, the second
@@ -980,7 +950,7 @@ fn realign<'f>(
     let mut moved = Vec::new();
     for si in 0..slots.len() {
         let own: Vec<&DefCol> = defs.iter().filter(|d| d.slot == si).collect();
-        let is_value = |d: &DefCol| is_value_kind(d.col.kind);
+        let is_value = |d: &DefCol| d.col.kind.is_value();
         let unread = own
             .iter()
             .filter(|d| is_value(d))
@@ -1036,19 +1006,12 @@ fn realign<'f>(
     moved
 }
 
-fn is_value_kind(kind: ColKind) -> bool {
-    !matches!(
-        kind,
-        ColKind::Code | ColKind::Name | ColKind::Label | ColKind::Line
-    )
-}
-
 /// The sheet columns a slot reads its values from.
 fn value_columns(slot: &Slot) -> HashSet<u16> {
     slot.panel
         .columns
         .iter()
-        .filter(|c| is_value_kind(c.kind))
+        .filter(|c| c.kind.is_value())
         .filter_map(|c| slot.cols.get(c.id.as_str()).copied())
         .collect()
 }
