@@ -717,14 +717,20 @@ fn code_names(ctx: &mut Ctx) {
     }
 }
 
-/// Every table of a workbook names the same unit and the same year: a table that says
-/// otherwise than most of them (a 株州 among 株洲, last year's title) is a warning at that line.
+/// Every table of a workbook names the same unit, the same year and the same money unit: a
+/// table that says otherwise than most of them (a 株州 among 株洲, last year's title, 元 among
+/// 万元) is a warning at that line.
 fn unit_names(ctx: &mut Ctx) {
     agree_across(ctx, "unit-name", "单位名称", |d| {
         d.unit.as_deref().map(|u| (u, d.unit_at.clone()))
     });
     agree_across(ctx, "year", "年度", |d| {
         d.year.as_deref().map(|y| (y, d.year_at.clone()))
+    });
+    agree_across(ctx, "money-unit-consistent", "金额单位", |d| {
+        d.money_unit_named
+            .as_ref()
+            .map(|(unit, at)| (unit.as_str(), Some(at.clone())))
     });
 }
 
@@ -1013,6 +1019,7 @@ fn builtin_rule_name(rule: &str) -> Option<&'static str> {
         "code-name" => "同一科目代码在各表中名称一致",
         "unit-name" => "各表单位名称一致",
         "year" => "各表年度一致",
+        "money-unit-consistent" => "各表金额单位一致",
         "placeholder" => "不得留有模板占位内容",
         "empty-table-note" => "空表须有空表说明",
         "empty-note-with-figures" => "有数字的表不得注明无数据",

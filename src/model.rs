@@ -82,6 +82,9 @@ pub struct FormData {
     pub origin: IndexMap<String, String>,
     /// Set when the sheet states its amounts in 元 or 千元 (they were converted to 万元).
     pub stated_unit: Option<StatedUnit>,
+    /// The money unit the sheet names in its top lines (万元 too), with where (A1): every table
+    /// of a workbook should name the same one.
+    pub money_unit_named: Option<(String, String)>,
     /// The sheets after `sheet` the table continues on, each with the row it starts at when
     /// the sheets are read one below the other (its cells' origins are `'name'!A1`).
     pub continued: Vec<(String, u32)>,

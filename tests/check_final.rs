@@ -676,6 +676,34 @@ fn one_unit_name_on_every_table() {
     );
 }
 
+/// Every table states the same 金额单位: seed 001 says 万元 on all nine (nothing to report);
+/// 公开07表 turned to 元 is a warning at its unit line, naming the usual unit.
+#[test]
+fn one_money_unit_on_every_table() {
+    let rule = "money-unit-consistent";
+    let (_, published) = check(&seed(), "money-unit-published");
+    assert!(
+        !published.iter().any(|f| f["rule"] == rule),
+        "{published:#?}"
+    );
+    let mut book = seed();
+    let sheet = book.sheet(F07);
+    let (r, c) = ["金额单位：万元", "金额单位: 万元"]
+        .iter()
+        .find_map(|t| sheet.find(t))
+        .unwrap();
+    book.sheet_mut(F07)
+        .put(r, c, GridCell::text("金额单位：元"));
+    let (_, findings) = check(&book, "money-unit-yuan");
+    let hits: Vec<&Value> = findings.iter().filter(|f| f["rule"] == rule).collect();
+    assert_eq!(hits.len(), 1, "{findings:#?}");
+    assert_eq!(hits[0]["form"], "final-07");
+    assert_eq!(hits[0]["severity"], "warning");
+    assert_eq!(hits[0]["cell"], grid::a1(r, c).as_str());
+    assert_eq!(hits[0]["found"], "元");
+    assert_eq!(hits[0]["expected"], "万元");
+}
+
 /// A table with figures must not say it has none: 公开07表 keeps its 无数据 note under a
 /// filled 合计 (warning); empty, as published, the note is what it must say.
 #[test]

@@ -842,12 +842,15 @@ fn read_top(rd: &mut Reader) -> u32 {
     }
 }
 
-/// Remembers a money unit other than 万元 stated in a top line ("金额单位：元"): the amounts
-/// read after it are converted to 万元.
+/// Remembers the money unit stated in a top line ("金额单位：元") and where; one other than 万元
+/// converts the amounts read after it to 万元.
 fn note_money_unit(rd: &mut Reader, text: &str, r: u32, c: u16) {
     let Some(unit) = rd.vocab.money_unit_in(&label_key(text)) else {
         return;
     };
+    rd.data
+        .money_unit_named
+        .get_or_insert_with(|| (unit.name.clone(), a1(r, c)));
     if unit.in_wan == Decimal::ONE || rd.data.stated_unit.is_some() {
         return;
     }
