@@ -121,6 +121,9 @@ struct Ctx<'b, 'a> {
     judged: HashMap<(usize, &'a str), (usize, usize)>,
     /// Check rules that could not be bound, by (form index, rule id): why.
     not_bound: HashMap<(usize, &'a str), BindError>,
+    /// The cells of every amount equation that held (a derived sum, an `=` check): a blank
+    /// among them is shown to be zero by the table's own sums.
+    held_sums: Vec<Vec<CellId>>,
 }
 
 impl Ctx<'_, '_> {
@@ -203,10 +206,12 @@ fn audited<'b, 'a>(book: &'b Book<'a>, calc: &Calc) -> Ctx<'b, 'a> {
         out: Vec::new(),
         judged: HashMap::new(),
         not_bound: HashMap::new(),
+        held_sums: Vec::new(),
     };
     derived_findings(&mut ctx, calc);
     check_rules(&mut ctx, calc);
     superseded(book, &mut ctx.out);
+    blanks_shown_zero(&mut ctx, calc);
     for fi in 0..book.forms.len() {
         hierarchy(&mut ctx, fi);
         empty_note(&mut ctx, fi);
@@ -276,12 +281,16 @@ fn unbound(
 fn derived_findings(ctx: &mut Ctx, calc: &Calc) {
     for d in calc.derived.values() {
         let fi = d.cell.form;
-        if d.agreement == Agreement::Exact {
-            continue;
-        }
         let kind = ctx.book.kind(&d.cell);
         let mut reads = Vec::new();
         d.bound.cells(&mut reads);
+        let held = matches!(d.agreement, Agreement::Exact | Agreement::Tail { .. });
+        if held && kind == ColKind::Amount && !d.filled.is_blank() {
+            ctx.held_sums.push(reads.clone());
+        }
+        if d.agreement == Agreement::Exact {
+            continue;
+        }
         let exp = show(kind, &d.expected);
         let found = show(kind, &d.filled);
         let place = ctx.place(&d.cell);
@@ -333,10 +342,14 @@ fn derived_findings(ctx: &mut Ctx, calc: &Calc) {
                     (Val::Num(a), Val::Num(b)) => format!("，相差 {}", show(kind, &Val::Num(*a - *b))),
                     _ => String::new(),
                 };
+                let blanks = blank_note(ctx.book, calc, &reads);
                 (
                     severity,
                     Some(exp.clone()),
-                    format!("{place}：{}，应为 {exp}，填报 {found}{diff}", d.rule_name),
+                    format!(
+                        "{place}：{}，应为 {exp}，填报 {found}{diff}{blanks}",
+                        d.rule_name
+                    ),
                     true,
                 )
             }
@@ -494,6 +507,11 @@ fn judge(
                 .replace("{found}", &ls)
                 .replace("{place}", &place)
         });
+        let held = matches!(outcome, Agreement::Exact | Agreement::Tail { .. });
+        if held && *op == CmpOp::Eq && kind == ColKind::Amount && !(lv.is_blank() && rv.is_blank())
+        {
+            ctx.held_sums.push(reads.clone());
+        }
         match outcome {
             Agreement::Exact | Agreement::PartsBlank => {}
             Agreement::Tail { diff, tolerance } => ctx.push(
@@ -533,7 +551,7 @@ fn judge(
                         format!("不满足 {}", op.symbol())
                     };
                     format!("{place}：{}，{ls} {rel} {}", rule.name, right(&rs))
-                }),
+                }) + &blank_note(book, env.calc, &reads),
                 false,
             ),
         }
@@ -877,6 +895,106 @@ fn negatives(ctx: &mut Ctx, calc: &Calc, fi: usize) {
     }
 }
 
+/// The amounts among `cells` the clerk left blank (derived cells have findings of their own).
+fn blank_inputs(book: &Book, calc: &Calc, cells: &[CellId]) -> Vec<CellId> {
+    let mut blank: Vec<CellId> = cells
+        .iter()
+        .filter(|c| book.kind(c) == ColKind::Amount && !calc.derived.contains_key(*c))
+        .filter(|c| book.input(c).is_blank())
+        .cloned()
+        .collect();
+    blank.dedup();
+    blank
+}
+
+/// What a failing sum adds when it read blanks, so that none is taken for zero unsaid:
+/// "；其中 C7（…）未填写，按 0 计算".
+fn blank_note(book: &Book, calc: &Calc, cells: &[CellId]) -> String {
+    let blank = blank_inputs(book, calc, cells);
+    if blank.is_empty() {
+        return String::new();
+    }
+    let named: Vec<String> = blank.iter().map(|c| place(book, c)).collect();
+    format!("；其中 {} 未填写，按 0 计算", named.join("、"))
+}
+
+/// Whether another amount of `cell`'s row is filled with a figure other than zero: a blank in
+/// a row of figures is a gap, a row left blank (or zero) throughout is the form's way of saying
+/// it has nothing. A single cell (of a grid form) is in the sheet row it was read from; one
+/// not read from the sheet at all is not a blank the clerk could fill.
+fn row_has_figures(book: &Book, cell: &CellId) -> bool {
+    let figure = |v: &Val| matches!(v, Val::Num(d) if !d.is_zero());
+    let data = &book.forms[cell.form].1;
+    let Some(at) = data.origin.get(&cell.key()) else {
+        return false;
+    };
+    if !cell.col.is_empty() {
+        return book.row(cell.form, &cell.row).is_some_and(|r| {
+            r.values
+                .iter()
+                .any(|(col, v)| *col != cell.col && figure(v))
+        });
+    }
+    let row = sheet_row(at);
+    data.grid.iter().any(|(id, v)| {
+        id != &cell.row && figure(v) && data.origin.get(id).is_some_and(|o| sheet_row(o) == row)
+    })
+}
+
+/// The sheet and row of an origin (`C8` → ("", "8"), `'续表'!C8` → ("'续表'!", "8")).
+fn sheet_row(a1: &str) -> (&str, &str) {
+    let digits = a1.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let sheet = a1[..digits].trim_end_matches(|c: char| c.is_ascii_uppercase() || c == '$');
+    (sheet, &a1[digits..])
+}
+
+/// Blank amounts in rows of figures that sums which held read are zero by the table's own
+/// sums: one info per table naming them and suggesting 0.00, so that no blank is read as zero
+/// without a word (tables that print zero as blank get one line each, not one per cell).
+fn blanks_shown_zero(ctx: &mut Ctx, calc: &Calc) {
+    let mut by_form: Vec<Vec<CellId>> = vec![Vec::new(); ctx.book.forms.len()];
+    let sums = std::mem::take(&mut ctx.held_sums);
+    for cell in sums.iter().flat_map(|s| blank_inputs(ctx.book, calc, s)) {
+        let cells = &mut by_form[cell.form];
+        if row_has_figures(ctx.book, &cell) && !cells.contains(&cell) {
+            cells.push(cell);
+        }
+    }
+    for cells in by_form.iter().filter(|c| !c.is_empty()) {
+        let (first, rest) = (&cells[0], &cells[1..]);
+        let fi = first.form;
+        let brief = |c: &CellId| {
+            let at = cell_a1(ctx.book, c, fi).unwrap_or_default();
+            format!("{at}（{}）", ctx.book.describe(c))
+        };
+        let mut shown = vec![ctx.place(first)];
+        shown.extend(rest.iter().take(BLANKS_NAMED - 1).map(brief));
+        let more = match cells.len() {
+            n if n > BLANKS_NAMED => format!("等 {n} 个单元格"),
+            _ => String::new(),
+        };
+        let message = format!(
+            "{}{more}未填写；本表合计显示其为 0，建议填 0.00",
+            shown.join("、")
+        );
+        let zero = Some(show(ColKind::Amount, &Val::Num(Decimal::ZERO)));
+        ctx.push(
+            Severity::Info,
+            BLANK_IS_ZERO,
+            fi,
+            Some(first),
+            rest,
+            zero,
+            None,
+            message,
+            false,
+        );
+    }
+}
+
+/// How many blank cells a [`BLANK_IS_ZERO`] message names before it counts the rest.
+const BLANKS_NAMED: usize = 3;
+
 /// A finding of a built-in check at `at` of a form, its message led by the table and cell.
 fn built_in(
     severity: Severity,
@@ -993,6 +1111,8 @@ pub const TEXT_CUT: &str = "text-too-long";
 pub const EMPTY_NOTE_OTHER_TABLE: &str = "empty-note-other-table";
 /// Rule of an amount filled in negative where the form has none.
 pub const NEGATIVE_AMOUNT: &str = "negative-amount";
+/// A blank amount the table's sums show to be zero.
+pub const BLANK_IS_ZERO: &str = "blank-is-zero";
 /// Rule of a rate met only at 100% or below, over 100% and given full marks (`[scoring]
 /// met_at_most_100`).
 pub const RATE_OVER_100_MET: &str = "rate-over-100-met";
@@ -1032,6 +1152,7 @@ fn builtin_rule_name(rule: &str) -> Option<&'static str> {
         TEXT_CUT => "单元格文字不超过 32767 个字符",
         "cross-table-skipped" => "表间审核未能进行",
         NEGATIVE_AMOUNT => "金额不应为负数",
+        BLANK_IS_ZERO => "为零的金额建议填 0.00",
         EMPTY_NOTE_OTHER_TABLE => "空表说明须说本表的内容",
         RATE_OVER_100_MET => "控制率超过100%不得评为达标（满分）",
         PRIOR_CARRY => "年初结转和结余等于上年年末结转和结余",

@@ -67,7 +67,7 @@ fn a_folder_is_checked_recursively_in_path_order_without_lock_or_hidden_files() 
     assert_eq!(heads(&out), sorted, "{out}");
     assert!(
         out.ends_with(
-            "合计：3 个文件（0 个无法读取），识别 27 张表；错误 2 条，警告 2 条，提示 28 条\n"
+            "合计：3 个文件（0 个无法读取），识别 27 张表；错误 2 条，警告 2 条，提示 33 条\n"
         ),
         "{out}"
     );

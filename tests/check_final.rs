@@ -704,6 +704,57 @@ fn one_money_unit_on_every_table() {
     assert_eq!(hits[0]["expected"], "万元");
 }
 
+/// A blank amount in a row of figures that the table's sums show to be zero is an info
+/// suggesting 0.00 at that cell; the published seed, which writes its zeros, has none.
+#[test]
+fn a_blank_the_sums_show_to_be_zero_is_an_info() {
+    let rule = "blank-is-zero";
+    let (_, published) = check(&seed(), "blank-zero-published");
+    assert!(
+        !published.iter().any(|f| f["rule"] == rule),
+        "{published:#?}"
+    );
+    let mut book = seed();
+    let project = at(F03, "事业运行", 3).a1(&book);
+    book.sheet_mut(F03).set(&project, GridCell::Empty);
+    let (code, findings) = check(&book, "blank-zero-project");
+    let hits: Vec<&Value> = findings.iter().filter(|f| f["rule"] == rule).collect();
+    assert_eq!(hits.len(), 1, "{findings:#?}");
+    assert_eq!(hits[0]["form"], "final-03");
+    assert_eq!(hits[0]["severity"], "info");
+    assert_eq!(hits[0]["cell"], project.as_str());
+    assert_eq!(hits[0]["expected"], "0.00");
+    assert!(hits[0]["message"].as_str().unwrap().contains("建议填 0.00"));
+    assert_eq!(code, 0, "a blank zero is no error: {findings:#?}");
+}
+
+/// A blank that a failing sum reads is not taken for zero unsaid: the sum's finding names it
+/// as blank, counted as 0.
+#[test]
+fn a_failing_sum_says_which_of_its_parts_were_blank() {
+    let mut book = seed();
+    let basic = at(F03, "事业运行", 2).a1(&book);
+    book.sheet_mut(F03).set(&basic, GridCell::Empty);
+    let (code, findings) = check(&book, "blank-part-of-sum");
+    assert_eq!(code, 1, "{findings:#?}");
+    let total = at(F03, "事业运行", 1).a1(&book);
+    let hit = findings
+        .iter()
+        .find(|f| {
+            f["form"] == "final-03" && f["cell"] == total.as_str() && f["severity"] == "error"
+        })
+        .unwrap_or_else(|| panic!("no error at {total}: {findings:#?}"));
+    let message = hit["message"].as_str().unwrap();
+    assert!(
+        message.contains(&format!("{basic}（")) && message.contains("未填写，按 0 计算"),
+        "{hit:#?}"
+    );
+    assert!(
+        !findings.iter().any(|f| f["rule"] == "blank-is-zero"),
+        "a blank a failing sum needs is not shown to be zero: {findings:#?}"
+    );
+}
+
 /// A table with figures must not say it has none: 公开07表 keeps its 无数据 note under a
 /// filled 合计 (warning); empty, as published, the note is what it must say.
 #[test]

@@ -116,6 +116,10 @@ fn seed_000_as_published_gives_its_real_findings_only() {
                 Some("2810.04"),
                 Some("182.51"),
             ),
+            // 上年结转资金 has no 年初预算数 printed in either project, and 年度资金总额 adds up
+            // without it.
+            want("附件3-1", "C8", "blank-is-zero", "info", Some("0.00"), None),
+            want("附件3-2", "C8", "blank-is-zero", "info", Some("0.00"), None),
             // 产出指标 (50分) holds 8+10+10+6+6 = 40; 效益指标 (30分) holds 4 × 10 = 40 (the
             // 分值 add to 100 overall: the labels are wrong).
             want(
@@ -236,6 +240,8 @@ fn seed_004_as_published_gives_its_real_findings_only() {
     assert_exactly(
         &all,
         vec![
+            // 4、公共安全支出 has no 2022年决算数 printed, and the 2022 column adds up without it.
+            want("附件一", "B16", "blank-is-zero", "info", Some("0.00"), None),
             // FORMS.md: 项目支出 2023年预算数 7.5 is not 7.5 + 64.
             want(
                 "附件一",
