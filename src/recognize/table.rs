@@ -2,6 +2,7 @@
 //! aligns the sheet's columns with the definition's (an absent 行次 column is fine), then
 //! identifies each row by 行次, code or label and reads its values.
 
+use super::carry::GroupCarry;
 use super::{grid, strip_parens, with_year, Reader};
 use crate::expr::Val;
 use crate::form::{ColKind, ColumnDef, Form, Panel, Severity};
@@ -544,6 +545,13 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         .collect();
     // Header words any 科目 table may use for its code columns, whatever the definition says.
     all_texts.extend(rd.vocab.code_headers.iter().cloned());
+    // The label beside the table (绩效指标) stands in its header rows, repeated ones too.
+    all_texts.extend(
+        parts
+            .iter()
+            .filter_map(|&b| form.blocks[b].side_label.as_deref())
+            .map(label_key),
+    );
     let leaf_keys: HashSet<String> = defs
         .iter()
         .chain(cont_defs.iter().flatten())
@@ -682,6 +690,7 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
     let mut split_state: Vec<SplitCodeState> =
         slots.iter().map(|_| SplitCodeState::new()).collect();
     let mut list_counter: Vec<usize> = vec![0; slots.len()];
+    let mut carry = GroupCarry::default();
     let mut empty_run = 0;
     let mut realigned_until = data_start;
     let mut r = data_start;
@@ -738,6 +747,7 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
             for n in notes_from..top {
                 super::keep_as_remark(rd, n);
             }
+            carry.cut();
             r = top;
             continue;
         }
@@ -770,6 +780,7 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         if is_column_number_row(&keys) || repeated_header || super::is_page_top_row(rd, r) {
             // 栏次 row, or a page's title, unit line or header repeated on a continuation page.
             rd.consume_row(r);
+            carry.cut();
             r += 1;
             continue;
         }
@@ -783,18 +794,20 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
                 // 支出 lines stacked under 收入) is read through this panel's columns.
                 let panels = std::iter::once(si).chain(alike_panels(&slots, si));
                 for pj in panels.collect::<Vec<_>>() {
+                    let col_of = |si: usize, id: &str| slots[si].cols.get(id).copied();
                     let got = read_panel_row(
                         rd,
                         si,
                         slots[pj].panel,
                         r,
-                        &|si: usize, id: &str| slots[si].cols.get(id).copied(),
+                        &col_of,
                         code_sources[si],
                         &mut split_state[si],
                         &mut list_counter[si],
                     );
                     any |= got;
                     if got {
+                        carry.after_row(rd, si, slots[pj].panel, r, &col_of);
                         break;
                     }
                 }

@@ -25,14 +25,8 @@ use std::str::FromStr;
 /// fails.
 pub const KNOWN_GAPS: &[(&str, &str)] = &[
     ("budget-04", "header-synonyms"),
-    ("budget-10", "continued-on-next-sheet"),
-    ("budget-10", "repeated-header"),
     ("final-04", "no-line-column+other-ordinals"),
     ("final-09", "budget-actual-rows"),
-    ("perf-dept", "continued-on-next-sheet"),
-    ("perf-dept", "repeated-header"),
-    ("perf-project", "continued-on-next-sheet"),
-    ("perf-project", "repeated-header"),
     ("perf-project", "several-in-one-sheet"),
     // Variations read alone but not yet together (found by the combinations).
     ("budget-03", "total-on-sub-header+repeated-header"),
