@@ -1368,7 +1368,10 @@ fn read_panel_row(
                             .is_some_and(|k| k == total || k == "总计" || k == "合计")
                     });
                 if is_total {
-                    Some("total".to_string())
+                    // A second 合计 row (the header repeated with the 合计 on its 类 款 项
+                    // row) is not read over the first: its cells are left as strays.
+                    let taken = rd.data.origin.contains_key("total#row");
+                    (!taken).then(|| "total".to_string())
                 } else {
                     uncoded_name_column(panel, pi, col_of, code_src)
                         .and_then(|c| named_row(rd, pi, panel, r, c, col_of))

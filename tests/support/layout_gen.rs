@@ -29,10 +29,6 @@ pub const KNOWN_GAPS: &[(&str, &str)] = &[
     ("final-09", "budget-actual-rows"),
     ("perf-project", "several-in-one-sheet"),
     // Variations read alone but not yet together (found by the combinations).
-    ("budget-03", "total-on-sub-header+repeated-header"),
-    ("budget-03", "total-on-sub-header+continued-on-next-sheet"),
-    ("budget-05", "total-on-sub-header+repeated-header"),
-    ("budget-05", "total-on-sub-header+continued-on-next-sheet"),
     ("final-01", "two-sheets+continued-on-next-sheet"),
     ("final-04", "stacked+other-ordinals+extra-empty"),
     ("final-06", "stacked+extra-empty"),
@@ -1588,6 +1584,11 @@ impl Canvas {
                 // A label merged down beside the whole table (绩效指标) is repeated over the
                 // header rows only; below them, the rest of it is cut like any merged cell.
                 h.rows = h.rows.min(br.data - h.row);
+                // The header's words are repeated, not the 合计 values on its 类 款 项 row:
+                // data is given once (a second 合计 row is reported, not read over the first).
+                if matches!(h.piece, Piece::Value { .. }) {
+                    h.piece = Piece::Empty;
+                }
                 h
             })
             .collect();
