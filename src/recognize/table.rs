@@ -705,10 +705,12 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
                 // A long gap is the end of the table, unless the next row is one of its own
                 // (a stacked panel drawn below the rows left empty beside the other).
                 let next = (r + 1..height).find(|&n| !row_keys(rd, n).is_empty());
+                // (or the header repeated over the rest of the table).
                 let own = next.is_some_and(|n| {
                     row_keys(rd, n)
                         .iter()
                         .any(|k| row_labels.contains(k) || row_labels.contains(&strip_ordinal(k)))
+                        || repeats_header(rd, n, &all_texts, &leaf_keys)
                 });
                 match next {
                     Some(n) if own => {
@@ -757,12 +759,8 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         {
             break;
         }
-        // A header repeated on a continuation page: rows of header texts only, down to one
-        // naming at least two columns ("收入 | 支出" over "项目 | 金额 | 项目 | 合计 …").
-        let repeated_header = (r..height.min(r + 4))
-            .map(|rr| row_keys(rd, rr))
-            .take_while(|ks| !ks.is_empty() && ks.iter().all(|k| all_texts.contains(k)))
-            .any(|ks| ks.iter().filter(|k| leaf_keys.contains(*k)).count() >= 2);
+        // A header repeated on a continuation page.
+        let repeated_header = repeats_header(rd, r, &all_texts, &leaf_keys);
         if repeated_header && r >= realigned_until {
             let texts;
             (realigned_until, texts) = header_texts_from(rd, r, &all_texts);
@@ -846,6 +844,15 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         }
     }
     end.max(r.min(height))
+}
+
+/// Whether a header is repeated from row `r` (a continuation page): rows of header texts
+/// only, down to one naming at least two columns ("收入 | 支出" over "项目 | 金额 | 项目 | 合计 …").
+fn repeats_header(rd: &Reader, r: u32, header: &HashSet<String>, leaf: &HashSet<String>) -> bool {
+    (r..rd.sheet.height().min(r + 4))
+        .map(|rr| row_keys(rd, rr))
+        .take_while(|ks| !ks.is_empty() && ks.iter().all(|k| header.contains(k)))
+        .any(|ks| ks.iter().filter(|k| leaf.contains(*k)).count() >= 2)
 }
 
 fn is_note_key(first_key: &str) -> bool {
@@ -1554,18 +1561,26 @@ fn identify_fixed(
             .map(|l| label_key(l))
             .collect()
     };
-    if let Some(x) = free.iter().find(|x| names(x).contains(&label)) {
-        return Some(x.id.clone());
-    }
     let want = strip_ordinal(&label);
     let want_bare = strip_parens(&want);
-    let same = free.iter().find(|x| {
+    let exact = |x: &&&crate::form::FixedRow| names(x).contains(&label);
+    let same = |x: &&&crate::form::FixedRow| {
         names(x).iter().any(|k| {
             let k = strip_ordinal(k);
             k == want || strip_parens(&k) == want_bare
         })
-    });
-    if let Some(x) = same {
+    };
+    // Two rows named alike once ordinals are gone (一、一般公共预算财政拨款 and the
+    // 一般公共预算财政拨款 under 年初结转和结余): the next one down the form is meant.
+    let next = panel_rows_after(rd, panel);
+    if let Some(x) = free
+        .iter()
+        .skip_while(|x| !next(&x.id))
+        .find(|x| same(x) || exact(x))
+    {
+        return Some(x.id.clone());
+    }
+    if let Some(x) = free.iter().find(exact).or_else(|| free.iter().find(same)) {
         return Some(x.id.clone());
     }
     // A label another panel of the form prints as it is (公开06表's 商品和服务支出 read
@@ -1579,6 +1594,20 @@ fn identify_fixed(
         .map(|(i, x)| (i, names(x).iter().map(|k| strip_ordinal(k)).collect()))
         .collect();
     closest_label(&want, &keys, &rd.vocab.label_endings).map(|i| free[i].id.clone())
+}
+
+/// Whether a fixed row of `panel` comes after every row of it read so far (by its place in
+/// the form's definition).
+fn panel_rows_after<'p>(rd: &Reader, panel: &'p Panel) -> impl Fn(&str) -> bool + 'p {
+    let read = |x: &crate::form::FixedRow| rd.data.origin.contains_key(&format!("{}#row", x.id));
+    let last = panel.rows.iter().rposition(read);
+    move |id: &str| {
+        let at = panel.rows.iter().position(|x| x.id == id);
+        match (at, last) {
+            (Some(at), Some(last)) => at > last,
+            _ => true,
+        }
+    }
 }
 
 /// Whether a fixed row of any panel of `form` has `want` (a label key, ordinal stripped) as
