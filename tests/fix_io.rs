@@ -693,15 +693,16 @@ fn every_non_empty_input_cell_is_found_in_the_output() {
                     d.sheet.as_deref() == Some(sheet.name.as_str())
                         || d.continued.iter().any(|(n, _)| *n == sheet.name)
                 })
-                .map(|(f, _)| *f);
+                .map(|(f, d)| (*f, d));
             let targets: Vec<&Sheet> = match form {
-                Some(f) => output
+                Some((f, d)) => output
                     .sheets
                     .iter()
                     .filter(|o| {
-                        // A repeatable form (附件3 per project) keeps its sheet's name.
+                        // A repeatable form (附件3 per project) keeps the name of the sheet
+                        // it starts on.
                         let base = if f.repeatable {
-                            sheet.name.as_str()
+                            d.sheet.as_deref().unwrap_or(sheet.name.as_str())
                         } else {
                             f.sheet_name.as_str()
                         };
@@ -722,7 +723,7 @@ fn every_non_empty_input_cell_is_found_in_the_output() {
                 sheet.name
             );
             let found = Found::of(&targets);
-            if form.is_some_and(|f| c.gaps.contains(&f.id)) {
+            if form.is_some_and(|(f, _)| c.gaps.contains(&f.id)) {
                 continue;
             }
             for (r, col, cell) in sheet.cells() {

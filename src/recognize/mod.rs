@@ -2,6 +2,7 @@
 //! or 表号 whatever the sheet's name or position; headers found by their labels wherever
 //! they start; rows by 行次, label or code; values in unknown places kept and reported.
 
+mod carry;
 mod grid;
 mod table;
 
@@ -9,7 +10,7 @@ pub use table::UNCODED;
 
 use crate::calc::blank_data;
 use crate::expr::Val;
-use crate::form::{Catalog, ColKind, Form, Severity, Vocabulary};
+use crate::form::{Catalog, ColKind, Form, GridCellDef, Severity, Vocabulary};
 use crate::layout::{layout, Layout};
 use crate::model::{FormData, StatedUnit, Stray};
 use crate::normalize::{a1, label_key, parse_a1, parse_amount, parse_rate, Amount};
@@ -67,7 +68,10 @@ pub fn recognize_workbook<'c>(catalog: &'c Catalog, wb: &Workbook) -> Vec<Outcom
         let mut end = i + 1;
         while end < wb.sheets.len() {
             let taken_for = found[end].as_ref().map(|(f, _)| f.id.as_str());
-            if taken_for.is_some_and(|id| id != form.id || form.repeatable) {
+            if taken_for.is_some_and(|id| id != form.id) {
+                break;
+            }
+            if taken_for.is_some() && starts_a_copy(form, &catalog.vocabulary, &wb.sheets[end]) {
                 break;
             }
             match continued(form, &catalog.vocabulary, &wb.sheets[i..=end], &rec) {
@@ -91,6 +95,35 @@ fn skipped(sheet: &Sheet) -> Outcome<'static> {
             "未识别出任何标准表格（标题或表号不符），已跳过".into()
         },
     }
+}
+
+/// Whether `sheet`, taken for a repeatable form, is another copy of it (the next project's
+/// 项目支出绩效自评表) rather than the continuation of the sheet before: a copy fills the form's
+/// first block (the project's name and funds), a continuation only goes on with the table.
+fn starts_a_copy(form: &Form, vocab: &Vocabulary, sheet: &Sheet) -> bool {
+    form.repeatable && fills_first_block(form, &recognize_sheet(form, vocab, sheet).data)
+}
+
+/// Whether any value of the form's first block was read.
+fn fills_first_block(form: &Form, data: &FormData) -> bool {
+    let Some(first) = form.blocks.first() else {
+        return false;
+    };
+    let grid_filled = first
+        .grid
+        .iter()
+        .flatten()
+        .filter_map(|c| match c {
+            GridCellDef::Cell { id: Some(id), .. } => data.grid.get(id),
+            _ => None,
+        })
+        .any(|v| !v.is_blank());
+    let rows_filled = data
+        .rows
+        .iter()
+        .filter(|r| first.panels.iter().any(|p| p.id == r.panel))
+        .any(|r| r.values.values().any(|v| !v.is_blank()));
+    grid_filled || rows_filled
 }
 
 /// The form read over `sheets` as one table, when the last of them continues the others:

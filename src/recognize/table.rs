@@ -2,6 +2,7 @@
 //! aligns the sheet's columns with the definition's (an absent 行次 column is fine), then
 //! identifies each row by 行次, code or label and reads its values.
 
+use super::carry::GroupCarry;
 use super::{grid, strip_parens, with_year, Reader};
 use crate::expr::Val;
 use crate::form::{ColKind, ColumnDef, Form, Panel, Severity};
@@ -544,6 +545,13 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         .collect();
     // Header words any 科目 table may use for its code columns, whatever the definition says.
     all_texts.extend(rd.vocab.code_headers.iter().cloned());
+    // The label beside the table (绩效指标) stands in its header rows, repeated ones too.
+    all_texts.extend(
+        parts
+            .iter()
+            .filter_map(|&b| form.blocks[b].side_label.as_deref())
+            .map(label_key),
+    );
     let leaf_keys: HashSet<String> = defs
         .iter()
         .chain(cont_defs.iter().flatten())
@@ -682,6 +690,7 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
     let mut split_state: Vec<SplitCodeState> =
         slots.iter().map(|_| SplitCodeState::new()).collect();
     let mut list_counter: Vec<usize> = vec![0; slots.len()];
+    let mut carry = GroupCarry::default();
     let mut empty_run = 0;
     let mut realigned_until = data_start;
     let mut r = data_start;
@@ -696,10 +705,12 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
                 // A long gap is the end of the table, unless the next row is one of its own
                 // (a stacked panel drawn below the rows left empty beside the other).
                 let next = (r + 1..height).find(|&n| !row_keys(rd, n).is_empty());
+                // (or the header repeated over the rest of the table).
                 let own = next.is_some_and(|n| {
                     row_keys(rd, n)
                         .iter()
                         .any(|k| row_labels.contains(k) || row_labels.contains(&strip_ordinal(k)))
+                        || repeats_header(rd, n, &all_texts, &leaf_keys)
                 });
                 match next {
                     Some(n) if own => {
@@ -738,6 +749,7 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
             for n in notes_from..top {
                 super::keep_as_remark(rd, n);
             }
+            carry.cut();
             r = top;
             continue;
         }
@@ -747,12 +759,8 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         {
             break;
         }
-        // A header repeated on a continuation page: rows of header texts only, down to one
-        // naming at least two columns ("收入 | 支出" over "项目 | 金额 | 项目 | 合计 …").
-        let repeated_header = (r..height.min(r + 4))
-            .map(|rr| row_keys(rd, rr))
-            .take_while(|ks| !ks.is_empty() && ks.iter().all(|k| all_texts.contains(k)))
-            .any(|ks| ks.iter().filter(|k| leaf_keys.contains(*k)).count() >= 2);
+        // A header repeated on a continuation page.
+        let repeated_header = repeats_header(rd, r, &all_texts, &leaf_keys);
         if repeated_header && r >= realigned_until {
             let texts;
             (realigned_until, texts) = header_texts_from(rd, r, &all_texts);
@@ -770,6 +778,7 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         if is_column_number_row(&keys) || repeated_header || super::is_page_top_row(rd, r) {
             // 栏次 row, or a page's title, unit line or header repeated on a continuation page.
             rd.consume_row(r);
+            carry.cut();
             r += 1;
             continue;
         }
@@ -783,18 +792,20 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
                 // 支出 lines stacked under 收入) is read through this panel's columns.
                 let panels = std::iter::once(si).chain(alike_panels(&slots, si));
                 for pj in panels.collect::<Vec<_>>() {
+                    let col_of = |si: usize, id: &str| slots[si].cols.get(id).copied();
                     let got = read_panel_row(
                         rd,
                         si,
                         slots[pj].panel,
                         r,
-                        &|si: usize, id: &str| slots[si].cols.get(id).copied(),
+                        &col_of,
                         code_sources[si],
                         &mut split_state[si],
                         &mut list_counter[si],
                     );
                     any |= got;
                     if got {
+                        carry.after_row(rd, si, slots[pj].panel, r, &col_of);
                         break;
                     }
                 }
@@ -833,6 +844,15 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         }
     }
     end.max(r.min(height))
+}
+
+/// Whether a header is repeated from row `r` (a continuation page): rows of header texts
+/// only, down to one naming at least two columns ("收入 | 支出" over "项目 | 金额 | 项目 | 合计 …").
+fn repeats_header(rd: &Reader, r: u32, header: &HashSet<String>, leaf: &HashSet<String>) -> bool {
+    (r..rd.sheet.height().min(r + 4))
+        .map(|rr| row_keys(rd, rr))
+        .take_while(|ks| !ks.is_empty() && ks.iter().all(|k| header.contains(k)))
+        .any(|ks| ks.iter().filter(|k| leaf.contains(*k)).count() >= 2)
 }
 
 fn is_note_key(first_key: &str) -> bool {
@@ -1355,7 +1375,10 @@ fn read_panel_row(
                             .is_some_and(|k| k == total || k == "总计" || k == "合计")
                     });
                 if is_total {
-                    Some("total".to_string())
+                    // A second 合计 row (the header repeated with the 合计 on its 类 款 项
+                    // row) is not read over the first: its cells are left as strays.
+                    let taken = rd.data.origin.contains_key("total#row");
+                    (!taken).then(|| "total".to_string())
                 } else {
                     uncoded_name_column(panel, pi, col_of, code_src)
                         .and_then(|c| named_row(rd, pi, panel, r, c, col_of))
@@ -1538,18 +1561,26 @@ fn identify_fixed(
             .map(|l| label_key(l))
             .collect()
     };
-    if let Some(x) = free.iter().find(|x| names(x).contains(&label)) {
-        return Some(x.id.clone());
-    }
     let want = strip_ordinal(&label);
     let want_bare = strip_parens(&want);
-    let same = free.iter().find(|x| {
+    let exact = |x: &&&crate::form::FixedRow| names(x).contains(&label);
+    let same = |x: &&&crate::form::FixedRow| {
         names(x).iter().any(|k| {
             let k = strip_ordinal(k);
             k == want || strip_parens(&k) == want_bare
         })
-    });
-    if let Some(x) = same {
+    };
+    // Two rows named alike once ordinals are gone (一、一般公共预算财政拨款 and the
+    // 一般公共预算财政拨款 under 年初结转和结余): the next one down the form is meant.
+    let next = panel_rows_after(rd, panel);
+    if let Some(x) = free
+        .iter()
+        .skip_while(|x| !next(&x.id))
+        .find(|x| same(x) || exact(x))
+    {
+        return Some(x.id.clone());
+    }
+    if let Some(x) = free.iter().find(exact).or_else(|| free.iter().find(same)) {
         return Some(x.id.clone());
     }
     // A label another panel of the form prints as it is (公开06表's 商品和服务支出 read
@@ -1563,6 +1594,20 @@ fn identify_fixed(
         .map(|(i, x)| (i, names(x).iter().map(|k| strip_ordinal(k)).collect()))
         .collect();
     closest_label(&want, &keys, &rd.vocab.label_endings).map(|i| free[i].id.clone())
+}
+
+/// Whether a fixed row of `panel` comes after every row of it read so far (by its place in
+/// the form's definition).
+fn panel_rows_after<'p>(rd: &Reader, panel: &'p Panel) -> impl Fn(&str) -> bool + 'p {
+    let read = |x: &crate::form::FixedRow| rd.data.origin.contains_key(&format!("{}#row", x.id));
+    let last = panel.rows.iter().rposition(read);
+    move |id: &str| {
+        let at = panel.rows.iter().position(|x| x.id == id);
+        match (at, last) {
+            (Some(at), Some(last)) => at > last,
+            _ => true,
+        }
+    }
 }
 
 /// Whether a fixed row of any panel of `form` has `want` (a label key, ordinal stripped) as
