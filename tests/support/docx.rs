@@ -1,6 +1,8 @@
 //! Word documents (.docx) written from grid fixtures for the tests: each sheet's lines above
 //! and below its table as paragraphs, the table with gridSpan/vMerge, free paragraphs between.
 
+#![allow(dead_code)]
+
 use std::io::Write;
 use std::path::Path;
 
