@@ -320,9 +320,15 @@ fn check_locates_findings_on_the_pdfs_pages() {
     let findings = cli::findings(&report);
     // The tables hold nothing beyond 尾差; the one error is a sentence of the 说明 (its
     // 财政拨款收入支出总计 is printed 0.3万元), found by the statement checks.
-    let errors: Vec<&Value> = findings.iter().filter(|f| f["severity"] == "error").collect();
+    let errors: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .collect();
     assert_eq!(code, 1, "{report}");
-    assert!(errors.iter().all(|f| f["rule"] == "text-amount"), "{errors:#?}");
+    assert!(
+        errors.iter().all(|f| f["rule"] == "text-amount"),
+        "{errors:#?}"
+    );
     assert_eq!(errors.len(), 1, "{errors:#?}");
     let at_cells: Vec<&Value> = findings
         .iter()

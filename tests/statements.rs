@@ -101,7 +101,7 @@ fn every_pattern_finds_its_examples() {
             };
             let sentence = &text::sentences(&[piece])[0];
             let want: Decimal = e.amount.parse().unwrap();
-            let found = read(&patterns, &sentence.chars).into_iter().any(|s| {
+            let found = read(&patterns, &sentence.chars, None).into_iter().any(|s| {
                 matches!(s.kind, Kind::Amount { label: Some(l), .. } if l == i)
                     && s.number.value == want
             });
@@ -311,7 +311,11 @@ fn parts_in_parentheses_and_after_a_semicolon_belong_to_their_own_total() {
 fn parts_said_to_be_the_main_ones_may_leave_some_out_but_not_exceed() {
     let right = "2023年度一般公共预算财政拨款支出526.36万元，主要用于以下方面：一般公共服务（类）支出428.48万元，占81.4%；社会保障和就业支出47.76万元，占9.1%。";
     assert!(judge_001(right, "main-right").is_empty());
-    let wrong = right.replace("47.76万元，占9.1%", "147.76万元，占28.1%");
+    // A class the tables do not hold, so that only the sum is judged.
+    let wrong = right.replace(
+        "社会保障和就业支出47.76万元，占9.1%",
+        "城乡社区支出147.76万元，占28.1%",
+    );
     let found = judge_001(&wrong, "main-wrong");
     assert_one(&found, "text-sum", "error", &["576.24万元", "526.36万元"]);
 }
@@ -330,6 +334,45 @@ fn a_score_is_checked_against_the_self_evaluation_table() {
         "error",
         &["自评得分96.3分", "98.3分"],
     );
+}
+
+#[test]
+fn a_class_stated_by_its_name_is_its_row_of_the_table() {
+    let right = "2023年度一般公共预算财政拨款支出526. 36万元，主要用于以下方面：一般公共服务（类）支出428. 48万元，占81. 4%；社会保障和就业支出47. 76万元，占9. 1%。";
+    assert!(judge_001(right, "class-right").is_empty());
+    let wrong = right.replace("47. 76万元，占9. 1%", "46. 76万元，占8. 9%");
+    let found = judge_001(&wrong, "class-wrong");
+    assert_one(
+        &found,
+        "text-amount",
+        "error",
+        &["208 社会保障和就业支出46.76万元", "公开05表", "47.76万元"],
+    );
+}
+
+#[test]
+fn an_item_named_by_its_path_heads_the_sentences_after_it() {
+    let text = |actual: &str| {
+        format!("2、一般公共服务（类）发展与改革事务（款）事业运行（项）。\n年初预算为532.93万元，支出决算为{actual}万元，完成年初预算的78.6%。")
+    };
+    assert!(judge_001(&text("418.68"), "item-right").is_empty());
+    let found = judge_001(&text("481.68"), "item-wrong");
+    let amounts: Vec<Value> = found
+        .into_iter()
+        .filter(|f| f["rule"] == "text-amount")
+        .collect();
+    assert_one(
+        &amounts,
+        "text-amount",
+        "error",
+        &["2010450 事业运行481.68万元", "418.68万元"],
+    );
+    // A 项 the tables do not hold is not confused with the one before it.
+    let other = format!(
+        "{}\n3、一般公共服务（类）发展与改革事务（款）行政运行（项）。\n年初预算为0万元，支出决算为9万元。",
+        text("418.68")
+    );
+    assert!(judge_001(&other, "item-other").is_empty());
 }
 
 #[test]

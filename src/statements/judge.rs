@@ -54,6 +54,8 @@ struct Judge<'p, 'b, 'a> {
     stated: HashMap<usize, Decimal>,
     /// The last amount stated before: what `与上年相比，减少…` in the next sentence is about.
     last: Option<Decimal>,
+    /// The 项 the last heading named.
+    subject: Option<usize>,
 }
 
 /// Checks `sentences` against the tables of `book`; findings and the tally of statements.
@@ -63,16 +65,25 @@ pub fn check_sentences(
     book: &Book,
     calc: &Calc,
 ) -> (Vec<Finding>, Tally) {
+    let known = super::subjects::with_subjects(patterns, book);
     let mut j = Judge {
-        patterns,
+        patterns: &known.patterns,
         book,
         calc,
         out: Vec::new(),
         tally: Tally::default(),
         stated: HashMap::new(),
         last: None,
+        subject: None,
     };
     for (i, s) in sentences.iter().enumerate() {
+        // A heading `类（类）款（款）项（项）` names the 项 the sentences after it state; another
+        // heading ends it.
+        if let Some(path) = super::subjects::item_path(&s.text) {
+            j.subject = known.items.get(&path).copied();
+        } else if super::text::is_heading(&s.text) {
+            j.subject = None;
+        }
         // A sentence opening with 其中 lists the parts of the sentence before.
         let before = (i > 0 && s.continues && s.chars.starts_with(&['其', '中']))
             .then(|| &sentences[i - 1].chars);
@@ -90,7 +101,7 @@ pub fn check_sentences(
 
 impl Judge<'_, '_, '_> {
     fn sentence(&mut self, s: &Sentence, chars: &[char], from: usize) {
-        let all = read(self.patterns, chars);
+        let all = read(self.patterns, chars, self.subject);
         let flat = contains(&s.chars, "持平");
         for (i, st) in all
             .iter()

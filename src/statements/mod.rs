@@ -9,6 +9,7 @@
 mod judge;
 pub mod parse;
 pub mod patterns;
+mod subjects;
 pub mod text;
 
 pub use judge::{check_sentences, Tally};

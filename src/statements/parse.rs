@@ -82,8 +82,9 @@ enum Opened {
     Paren(usize),
 }
 
-/// The statements of a sentence, in the order written.
-pub fn read(patterns: &Patterns, chars: &[char]) -> Vec<Statement> {
+/// The statements of a sentence, in the order written; `subject` is the figure a clause that
+/// names none but says 预算/决算 states (the 项 a heading named).
+pub fn read(patterns: &Patterns, chars: &[char], subject: Option<usize>) -> Vec<Statement> {
     let compares = PRIOR.iter().any(|w| contains(chars, w));
     let mut out: Vec<Statement> = Vec::new();
     let mut lists = Lists::default();
@@ -94,7 +95,7 @@ pub fn read(patterns: &Patterns, chars: &[char]) -> Vec<Statement> {
         let lead = lead(gap);
         let kind = match number.unit {
             NumUnit::Percent => percent_kind(patterns, lead, compares),
-            _ => amount_kind(patterns, gap, lead, compares, &mut out, &mut lists),
+            _ => amount_kind(patterns, gap, lead, compares, &mut out, &mut lists, subject),
         };
         from = number.end;
         out.push(Statement { number, kind });
@@ -172,6 +173,7 @@ fn amount_kind(
     compares: bool,
     before: &mut [Statement],
     lists: &mut Lists,
+    subject: Option<usize>,
 ) -> Kind {
     if let (Some(direction), true) = (direction(lead), compares) {
         return Kind::Change {
@@ -183,7 +185,7 @@ fn amount_kind(
     let found = label_in(patterns, lead);
     let label = found
         .map(|(i, _)| i)
-        .or_else(|| carried_label(lead, before));
+        .or_else(|| carried_label(lead, before, subject));
     // The basis is said after the label (基本支出预算为…); 年初 and 上年 may come before it.
     let words: Vec<char> = match found {
         Some((_, at)) => lead[at.1..].to_vec(),
@@ -242,14 +244,18 @@ fn open_list(before: &mut [Statement], lists: &mut Lists, opened: Opened, partia
 
 /// The label of the amount before, for a clause that names none but says 预算/决算 of it
 /// (`公务接待费支出预算为5万元，支出决算为1.35万元`).
-fn carried_label(lead: &[char], before: &[Statement]) -> Option<usize> {
+fn carried_label(lead: &[char], before: &[Statement], subject: Option<usize>) -> Option<usize> {
     if !["预算", "决算", "执行数"].iter().any(|w| contains(lead, w)) {
         return None;
     }
-    before.iter().rev().find_map(|s| match s.kind {
-        Kind::Amount { label, .. } => label,
-        _ => None,
-    })
+    before
+        .iter()
+        .rev()
+        .find_map(|s| match s.kind {
+            Kind::Amount { label, .. } => label,
+            _ => None,
+        })
+        .or(subject)
 }
 
 /// The basis the words after a label state (`lead`: the whole clause): 上年/调整/结转

@@ -64,6 +64,10 @@ pub struct Pattern {
     pub initial: Vec<CellRef>,
     #[serde(default)]
     pub examples: Vec<Example>,
+    /// The name a 科目 found in a table is shown by (it has no label when its name is not
+    /// its own).
+    #[serde(skip)]
+    pub shown: Option<String>,
 }
 
 impl Pattern {
@@ -78,7 +82,10 @@ impl Pattern {
     }
     /// The name people read: the first label.
     pub fn name(&self) -> &str {
-        self.labels.first().map_or(self.id.as_str(), String::as_str)
+        self.shown
+            .as_deref()
+            .or(self.labels.first().map(String::as_str))
+            .unwrap_or(self.id.as_str())
     }
 }
 
@@ -88,6 +95,17 @@ impl Pattern {
 pub struct Patterns {
     #[serde(default)]
     pub statement: Vec<Pattern>,
+    /// The coded tables whose 科目 are figures too, each with the column holding them.
+    #[serde(default)]
+    pub subjects: Vec<SubjectSource>,
+}
+
+/// A coded table whose rows' names a sentence may state, and the column of their amounts.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubjectSource {
+    pub form: String,
+    pub column: String,
 }
 
 impl Patterns {

@@ -90,9 +90,13 @@ pub fn is_heading(line: &str) -> bool {
     }
 }
 
-/// The text without spaces (收、支 read as one word 收支), with full-width digits, points and percent signs made ASCII.
+/// The text without spaces (收、支 read as one word 收支; a class's （类） dropped, so that
+/// 一般公共服务（类）支出 reads as the 科目 一般公共服务支出), with full-width digits, points and percent signs made ASCII.
 fn plain(text: &str) -> Vec<char> {
-    let text = text.replace("收、支", "收支");
+    let text = text
+        .replace("收、支", "收支")
+        .replace("（类）", "")
+        .replace("(类)", "");
     text.chars()
         .filter(|c| !c.is_whitespace())
         .map(|c| match c {
