@@ -291,6 +291,24 @@ fn the_parts_listed_add_up_to_their_total() {
 }
 
 #[test]
+fn a_sentence_opening_with_qizhong_lists_the_parts_of_the_sentence_before() {
+    let right = "1. 年初预算公共专项资金 418 万元。其中“长株潭一体化发展专项资金”388 万元、“湘赣区域合作示范区建设专项引导资金”30 万元。";
+    assert!(judge_001(right, "carried-right").is_empty());
+    let wrong = right.replace("388 万元", "378 万元");
+    let found = judge_001(&wrong, "carried-wrong");
+    assert_one(
+        &found,
+        "text-sum",
+        "error",
+        &[
+            "“其中“长株潭一体化发展专项资金”378 万元",
+            "408万元",
+            "418万元",
+        ],
+    );
+}
+
+#[test]
 fn parts_in_parentheses_and_after_a_semicolon_belong_to_their_own_total() {
     // Seed 003's words; its 基本支出 is not seed 001's, so only the sums are judged here.
     let sums = |s: &str, tag: &str| -> Vec<Value> {

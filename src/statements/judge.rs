@@ -56,6 +56,9 @@ struct Judge<'p, 'b, 'a> {
     last: Option<Decimal>,
     /// The 项 the last heading named.
     subject: Option<usize>,
+    /// Where the sentence judged starts among the characters read (the sentence before it
+    /// comes first when it opens with 其中).
+    offset: usize,
 }
 
 /// Checks `sentences` against the tables of `book`; findings and the tally of statements.
@@ -75,6 +78,7 @@ pub fn check_sentences(
         stated: HashMap::new(),
         last: None,
         subject: None,
+        offset: 0,
     };
     for (i, s) in sentences.iter().enumerate() {
         // A heading `类（类）款（款）项（项）` names the 项 the sentences after it state; another
@@ -102,6 +106,7 @@ pub fn check_sentences(
 impl Judge<'_, '_, '_> {
     fn sentence(&mut self, s: &Sentence, chars: &[char], from: usize) {
         let all = read(self.patterns, chars, self.subject);
+        self.offset = from;
         let flat = contains(&s.chars, "持平");
         for (i, st) in all
             .iter()
@@ -391,7 +396,12 @@ impl Judge<'_, '_, '_> {
         st: &Statement,
         what: String,
     ) -> Finding {
-        let message = format!("{}说明文字“{}”：{what}", s.place.shown(), quote(s, st));
+        let at = st.number.start.saturating_sub(self.offset);
+        let message = format!(
+            "{}说明文字“{}”：{what}",
+            s.place.shown(),
+            quote(s, at, st.number.end - st.number.start)
+        );
         let mut f = Finding::new(severity, rule, "", None, None, message);
         match &s.place {
             Place::Page { page, line } => {
@@ -488,14 +498,15 @@ fn plain(d: Decimal) -> String {
     d.normalize().to_string()
 }
 
-/// The sentence as written, or for a long one the words around the number.
-fn quote(s: &Sentence, st: &Statement) -> String {
+/// The sentence as written, or for a long one the words around the number at `at` (`len`
+/// characters with its unit).
+fn quote(s: &Sentence, at: usize, len: usize) -> String {
     const LONG: usize = 160;
     if s.text.chars().count() <= LONG {
         return s.text.clone();
     }
-    let from = st.number.start.saturating_sub(60);
-    let to = (st.number.end + 30).min(s.chars.len());
+    let from = at.saturating_sub(60);
+    let to = (at + len + 30).min(s.chars.len());
     let words: String = s.chars.get(from..to).unwrap_or_default().iter().collect();
     format!("…{words}…")
 }
