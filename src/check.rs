@@ -67,6 +67,8 @@ impl Finding {
         let at = match (&self.sheet, &self.cell) {
             (Some(sh), Some(c)) => format!("{sh}!{c}"),
             (Some(sh), None) => sh.clone(),
+            // A sentence of a document's text: 第12行 (of its page), 第5段.
+            (None, Some(c)) => c.clone(),
             _ => return None,
         };
         Some(match self.page {
@@ -1164,6 +1166,6 @@ fn builtin_rule_name(rule: &str) -> Option<&'static str> {
         "rule-not-applied" => "审核规则无法应用于本表",
         crate::merge::CODE_NAME_RULE => "汇总的各单位同一科目代码名称一致",
         crate::merge::MERGED_INPUT_RULE => "汇总表不与其下单位重复汇总",
-        _ => return None,
+        _ => return crate::statements::rule_name(rule),
     })
 }

@@ -56,6 +56,8 @@ pub struct Coverage {
     /// unreadably.
     pub missing_forms: Vec<String>,
     pub rules: Vec<RuleRun>,
+    /// The statements of the document's texts: agreed, differed, not tied to a table.
+    pub statements: crate::statements::Tally,
 }
 
 impl Coverage {
@@ -235,8 +237,8 @@ pub fn of_rules(
         }
     }
     Coverage {
-        missing_forms: vec![],
         rules,
+        ..Coverage::default()
     }
 }
 

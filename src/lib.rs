@@ -27,4 +27,5 @@ pub mod report;
 pub mod review;
 pub mod score;
 pub mod sheet_names;
+pub mod statements;
 pub mod write;

@@ -252,6 +252,9 @@ pub fn check_file_against(catalog: &Catalog, path: &Path, prior: Option<&Prior>)
     if let Some(prior) = prior {
         findings.extend(crate::prior::compare(&book, &calc, prior));
     }
+    let (said, tally) = crate::statements::check(&catalog.statements, &wb, &book, &calc);
+    findings.extend(said);
+    coverage.statements = tally;
     locate_pages(&wb, &mut findings);
     sort_findings(&book, &mut findings);
     FileReport {
@@ -335,6 +338,7 @@ pub fn render_file_text(r: &FileReport, shown: Severity) -> String {
     ));
     if let Some(c) = &r.coverage {
         s.push_str(&format!("  核对范围：{}\n", c.summary()));
+        s.push_str(&format!("  文字核对：{}\n", c.statements.summary()));
         for (reason, n) in c.not_run_reasons() {
             s.push_str(&format!("  未能核对：{reason}（{n} 条规则）\n"));
         }

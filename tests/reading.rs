@@ -228,12 +228,16 @@ fn the_real_published_pdf_reads_to_the_values_of_its_transcription() {
     assert_eq!(logical_values(&pdf), want);
     let (code, report) = cli::check_json(&pdf);
     let findings = cli::findings(&report);
+    // The tables hold nothing beyond 尾差. The sentences of its 说明 are judged in
+    // tests/statements.rs: one of them is really wrong, so the exit code is 1.
+    let of_tables = |f: &&Value| !f["rule"].as_str().unwrap_or("").starts_with("text-");
     let not_info: Vec<&Value> = findings
         .iter()
+        .filter(of_tables)
         .filter(|f| f["severity"] != "info")
         .collect();
     assert!(not_info.is_empty(), "{not_info:#?}");
-    assert_eq!(code, 0);
+    assert_eq!(code, 1);
 }
 
 /// Seed 001 with 公开01表's row labels replaced by words no form knows: its figures cannot

@@ -19,6 +19,8 @@ pub struct Catalog {
     pub forms: Vec<Form>,
     /// The shared words recognition reads headers and labels through.
     pub vocabulary: Vocabulary,
+    /// The statements a disclosure's texts restate its tables with (`statements.toml`).
+    pub statements: crate::statements::Patterns,
 }
 
 impl Catalog {
@@ -66,7 +68,12 @@ impl Catalog {
     pub fn from_sources(sources: Vec<(String, String)>) -> Result<Catalog, DefError> {
         let mut forms: Vec<Form> = Vec::new();
         let mut vocabulary = None;
+        let mut statements = None;
         for (name, text) in &sources {
+            if crate::statements::patterns::is_patterns_file(name) {
+                statements = Some(crate::statements::Patterns::parse(name, text)?);
+                continue;
+            }
             if is_vocabulary_file(name) {
                 vocabulary = Some(Vocabulary::parse(name, text)?);
                 continue;
@@ -94,7 +101,12 @@ impl Catalog {
                 vocabulary.add_subject(code, label);
             }
         }
-        let cat = Catalog { forms, vocabulary };
+        let statements = statements.unwrap_or_else(crate::statements::Patterns::built_in);
+        let cat = Catalog {
+            forms,
+            vocabulary,
+            statements,
+        };
         cat.validate()?;
         Ok(cat)
     }

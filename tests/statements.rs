@@ -1,0 +1,516 @@
+//! The words against the numbers: the 情况说明 and 自评报告 texts of documents built from the seeds (their tables and their own sentences) checked against their tables and against themselves, one test per statement shape with a right and a wrong number, and the real published PDF.
+
+#[path = "support/cli.rs"]
+mod cli;
+#[path = "support/docx.rs"]
+mod docx;
+#[path = "support/grid.rs"]
+mod grid;
+
+use fiscalform::statements::parse::{read, Kind};
+use fiscalform::statements::{text, Patterns, Piece, Place};
+use rust_decimal::Decimal;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("statements")
+        .join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn fixture_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// The seed's report text as its author's paragraphs: the text dump breaks a paragraph where
+/// a page ended (a line ending in neither 。 nor ：, the next not a heading); those are joined.
+/// A heading that is a title (no 。) is a paragraph of its own.
+fn report_text(name: &str) -> String {
+    let raw = std::fs::read_to_string(fixture_path(name)).unwrap();
+    let mut out = String::new();
+    let mut title = false;
+    for line in raw.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let ends = out.ends_with(['。', '：', ':', '；']) || out.is_empty() || title;
+        title = text::is_heading(line) && !line.contains('。');
+        if !ends && !text::is_heading(line) {
+            out.push_str(line);
+        } else {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+/// `fiscalform check` of a Word document holding the tables of `tables` and then `text`.
+fn check_document(tables: &str, text: &str, tag: &str) -> (i32, Value) {
+    let path = scratch(tag).join("公开.docx");
+    docx::write_docx_with_text(&grid::fixture(tables), text, &path);
+    let (code, report) = cli::check_json(&path);
+    (code, report)
+}
+
+/// The findings of the statement rules (`text-…`).
+fn text_findings(report: &Value) -> Vec<Value> {
+    cli::findings(report)
+        .into_iter()
+        .filter(|f| f["rule"].as_str().is_some_and(|r| r.starts_with("text-")))
+        .collect()
+}
+
+fn tally(report: &Value) -> (u64, u64, u64) {
+    let t = &report["files"][0]["coverage"]["statements"];
+    let n = |k: &str| t[k].as_u64().unwrap();
+    (n("agreed"), n("differed"), n("untied"))
+}
+
+/// The statement findings of seed 001's tables with one sentence after them.
+fn judge_001(sentence: &str, tag: &str) -> Vec<Value> {
+    let (_, report) = check_document("seed001_final.grid", sentence, tag);
+    text_findings(&report)
+}
+
+/// Asserts the one finding of `found`: its rule, severity and words of its message.
+fn assert_one(found: &[Value], rule: &str, severity: &str, words: &[&str]) {
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let f = &found[0];
+    assert_eq!(f["rule"], rule, "{f}");
+    assert_eq!(f["severity"], severity, "{f}");
+    let message = f["message"].as_str().unwrap();
+    for w in words {
+        assert!(message.contains(w), "“{w}” in {message}");
+    }
+}
+
+#[test]
+fn every_pattern_finds_its_examples() {
+    let patterns = Patterns::built_in();
+    for (i, p) in patterns.statement.iter().enumerate() {
+        assert!(!p.examples.is_empty(), "{}: no example", p.id);
+        for e in &p.examples {
+            let piece = Piece {
+                place: Place::Paragraph(1),
+                text: e.text.clone(),
+            };
+            let sentence = &text::sentences(&[piece])[0];
+            let want: Decimal = e.amount.parse().unwrap();
+            let found = read(&patterns, &sentence.chars, None).into_iter().any(|s| {
+                matches!(s.kind, Kind::Amount { label: Some(l), .. } if l == i)
+                    && s.number.value == want
+            });
+            assert!(found, "{}: {} in “{}”", p.id, e.amount, e.text);
+        }
+    }
+}
+
+#[test]
+fn an_amount_agrees_with_its_table_cell_or_is_an_error() {
+    assert!(judge_001("本年收入合计526. 36万元。", "amount-right").is_empty());
+    let wrong = judge_001("本年收入合计562.36万元。", "amount-wrong");
+    assert_one(
+        &wrong,
+        "text-amount",
+        "error",
+        &[
+            "第",
+            "段",
+            "“本年收入合计562.36万元。”",
+            "562.36万元",
+            "公开01表",
+            "526.36万元",
+        ],
+    );
+    assert_eq!(wrong[0]["expected"], "526.36");
+    assert!(wrong[0]["related"][0]
+        .as_str()
+        .unwrap()
+        .contains("公开01表"));
+}
+
+#[test]
+fn an_amount_is_read_at_the_precision_written() {
+    // 项目支出 9.80 written 9.8, 公务用车运行维护费 12.00 written 12.
+    let right = "本年支出合计526.36万元，其中：基本支出516.56万元，项目支出9.8万元。";
+    assert!(judge_001(right, "precision-right").is_empty());
+    let wrong = "本年支出合计526.36万元，其中：基本支出516.56万元，项目支出9.9万元。";
+    let found = judge_001(wrong, "precision-wrong");
+    let amount: Vec<&Value> = found
+        .iter()
+        .filter(|f| f["rule"] == "text-amount")
+        .collect();
+    assert_eq!(amount.len(), 1, "{found:#?}");
+    assert!(amount[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("项目支出9.9万元"));
+}
+
+#[test]
+fn a_budget_amount_is_checked_against_the_budget_column() {
+    let right = "“三公”经费财政拨款支出预算为13.35万元，支出决算为13.35万元，完成预算的100%。";
+    assert!(judge_001(right, "budget-right").is_empty());
+    let wrong = "“三公”经费财政拨款支出预算为17万元，支出决算为13.35万元，完成预算的78.5%。";
+    let found = judge_001(wrong, "budget-wrong");
+    assert_one(
+        &found,
+        "text-amount",
+        "error",
+        &["“三公”经费17万元", "公开09表", "13.35万元"],
+    );
+}
+
+#[test]
+fn a_share_is_recomputed_from_the_amounts_of_its_sentence() {
+    let right =
+        "本年支出合计526. 36万元，其中：基本支出516. 56万元，占98. 1%；项目支出9. 8万元，占1. 9%。";
+    assert!(judge_001(right, "share-right").is_empty());
+    let wrong =
+        "本年支出合计526.36万元，其中：基本支出516.56万元，占96.1%；项目支出9.8万元，占1.9%。";
+    let found = judge_001(wrong, "share-wrong");
+    assert_one(
+        &found,
+        "text-share",
+        "warning",
+        &["占比96.1%", "98.14%", "516.56 ÷ 526.36"],
+    );
+}
+
+#[test]
+fn a_share_of_a_named_figure_takes_that_figure_as_its_base() {
+    let right = "2023年度一般公共预算财政拨款基本支出516.56万元，其中：人员经费299.85万元，占基本支出的58.0%；公用经费216.71万元，占基本支出的42.0%。";
+    assert!(judge_001(right, "named-right").is_empty());
+    let wrong = right.replace("占基本支出的42.0%", "占基本支出的41.0%");
+    let found = judge_001(&wrong, "named-wrong");
+    assert_one(
+        &found,
+        "text-share",
+        "warning",
+        &["41%", "41.95%", "216.71 ÷ 516.56"],
+    );
+}
+
+#[test]
+fn a_completion_rate_is_the_actual_over_the_budget_stated() {
+    let right = "公务用车运行维护费支出预算为12万元，支出决算为12万元，完成预算的100%。";
+    assert!(judge_001(right, "completion-right").is_empty());
+    let wrong = right.replace("100%", "90%");
+    let found = judge_001(&wrong, "completion-wrong");
+    assert_one(
+        &found,
+        "text-completion",
+        "warning",
+        &["完成预算比例90%", "100%"],
+    );
+}
+
+#[test]
+fn a_change_rate_is_the_change_over_last_years_figure() {
+    let right = "2023年度收、支总计526. 36万元。与上年相比，减少196. 48万元，减少27. 18%。";
+    assert!(judge_001(right, "change-right").is_empty());
+    let wrong = right.replace("27. 18%", "37. 18%");
+    let found = judge_001(&wrong, "change-wrong");
+    assert_one(
+        &found,
+        "text-change",
+        "warning",
+        &["增减率37.18%", "27.18%", "196.48 ÷ 722.84"],
+    );
+}
+
+#[test]
+fn an_increase_is_not_a_decrease() {
+    let right = "公务接待费支出决算为1.35万元，与上年相比增加0.83万元，增加159.6%。";
+    assert!(judge_001(right, "direction-right").is_empty());
+    let wrong = "公务接待费支出决算为1.35万元，与上年相比增加0.83万元，下降159.6%。";
+    let found = judge_001(wrong, "direction-wrong");
+    assert_one(
+        &found,
+        "text-change",
+        "error",
+        &["增减方向前后矛盾", "金额增加", "比率减少"],
+    );
+}
+
+#[test]
+fn a_growth_from_zero_is_not_a_percentage() {
+    let right = "公务接待费支出决算为1.35万元，与上年相比增加0.83万元，增长159.6%。";
+    assert!(judge_001(right, "zero-right").is_empty());
+    let wrong = "公务接待费支出决算为1.35万元，与上年相比增加1.35万元，增长100%。";
+    let found = judge_001(wrong, "zero-wrong");
+    assert_one(&found, "text-change", "warning", &["基数为0", "从零起算"]);
+}
+
+#[test]
+fn flat_is_no_change() {
+    let right = "因公出国（境）费支出预算为0万元，支出决算为0万元，与上年相比持平。";
+    assert!(judge_001(right, "flat-right").is_empty());
+    let wrong = "因公出国（境）费支出决算为0万元，与上年相比持平，减少0.5万元。";
+    let found = judge_001(wrong, "flat-wrong");
+    assert_one(&found, "text-flat", "error", &["持平", "0.5万元"]);
+}
+
+#[test]
+fn an_amount_split_two_ways_adds_up_each_way() {
+    let right = "2023年基本支出决算数为1,008.84万元，按支出性质分类包括：人员经费861.26万元，公用经费147.58万元；按支出经济分类包括：工资福利支出853.90万元，商品和服务支出147.58万元，对个人和家庭的补助7.36万元。";
+    let sums = |s: &str, tag: &str| -> Vec<Value> {
+        let found = judge_001(s, tag);
+        found
+            .into_iter()
+            .filter(|f| f["rule"] == "text-sum")
+            .collect()
+    };
+    assert!(sums(right, "two-ways-right").is_empty());
+    let wrong = right.replace("853.90", "835.90");
+    assert_one(
+        &sums(&wrong, "two-ways-wrong"),
+        "text-sum",
+        "error",
+        &["990.84万元", "1008.84万元"],
+    );
+}
+
+#[test]
+fn the_parts_listed_add_up_to_their_total() {
+    let right = "2023年度政府采购支出总额135.24万元，其中：政府采购货物支出30.84万元、政府采购工程支出0万元、政府采购服务支出104.4万元。";
+    assert!(judge_001(right, "sum-right").is_empty());
+    let wrong = right.replace("30.84", "30.8");
+    let found = judge_001(&wrong, "sum-wrong");
+    assert_one(
+        &found,
+        "text-sum",
+        "error",
+        &["135.2万元", "30.8 + 0 + 104.4", "135.24万元"],
+    );
+}
+
+#[test]
+fn a_sentence_opening_with_qizhong_lists_the_parts_of_the_sentence_before() {
+    let right = "1. 年初预算公共专项资金 418 万元。其中“长株潭一体化发展专项资金”388 万元、“湘赣区域合作示范区建设专项引导资金”30 万元。";
+    assert!(judge_001(right, "carried-right").is_empty());
+    let wrong = right.replace("388 万元", "378 万元");
+    let found = judge_001(&wrong, "carried-wrong");
+    assert_one(
+        &found,
+        "text-sum",
+        "error",
+        &[
+            "“其中“长株潭一体化发展专项资金”378 万元",
+            "408万元",
+            "418万元",
+        ],
+    );
+}
+
+#[test]
+fn parts_in_parentheses_and_after_a_semicolon_belong_to_their_own_total() {
+    // Seed 003's words; its 基本支出 is not seed 001's, so only the sums are judged here.
+    let sums = |s: &str, tag: &str| -> Vec<Value> {
+        let found = judge_001(s, tag);
+        found
+            .into_iter()
+            .filter(|f| f["rule"] == "text-sum")
+            .collect()
+    };
+    let right = "批复部门预算支出209.45万元,其中:基本支出149.45万元(含工资福利支出 118.25 万元,商品服务支出 25.59 万元,对个人和家庭补助支出5.61万元);项目支出60万元(含业务性专项60万元、项目性专项0万元)。";
+    assert!(sums(right, "nested-right").is_empty());
+    let wrong = right.replace("25.59", "26.59");
+    let found = sums(&wrong, "nested-wrong");
+    assert_one(&found, "text-sum", "error", &["150.45万元", "149.45万元"]);
+}
+
+#[test]
+fn parts_said_to_be_the_main_ones_may_leave_some_out_but_not_exceed() {
+    let right = "2023年度一般公共预算财政拨款支出526.36万元，主要用于以下方面：一般公共服务（类）支出428.48万元，占81.4%；社会保障和就业支出47.76万元，占9.1%。";
+    assert!(judge_001(right, "main-right").is_empty());
+    // A class the tables do not hold, so that only the sum is judged.
+    let wrong = right.replace(
+        "社会保障和就业支出47.76万元，占9.1%",
+        "城乡社区支出147.76万元，占28.1%",
+    );
+    let found = judge_001(&wrong, "main-wrong");
+    assert_one(&found, "text-sum", "error", &["576.24万元", "526.36万元"]);
+}
+
+#[test]
+fn a_score_is_checked_against_the_self_evaluation_table() {
+    let check = |s: &str, tag: &str| {
+        let (_, report) = check_document("seed001_perf.grid", s, tag);
+        text_findings(&report)
+    };
+    assert!(check("自评得分为98.3分。", "score-right").is_empty());
+    let found = check("自评得分为96.3分。", "score-wrong");
+    assert_one(
+        &found,
+        "text-amount",
+        "error",
+        &["自评得分96.3分", "98.3分"],
+    );
+}
+
+#[test]
+fn a_class_stated_by_its_name_is_its_row_of_the_table() {
+    let right = "2023年度一般公共预算财政拨款支出526. 36万元，主要用于以下方面：一般公共服务（类）支出428. 48万元，占81. 4%；社会保障和就业支出47. 76万元，占9. 1%。";
+    assert!(judge_001(right, "class-right").is_empty());
+    let wrong = right.replace("47. 76万元，占9. 1%", "46. 76万元，占8. 9%");
+    let found = judge_001(&wrong, "class-wrong");
+    assert_one(
+        &found,
+        "text-amount",
+        "error",
+        &["208 社会保障和就业支出46.76万元", "公开05表", "47.76万元"],
+    );
+}
+
+#[test]
+fn an_item_named_by_its_path_heads_the_sentences_after_it() {
+    let text = |actual: &str| {
+        format!("2、一般公共服务（类）发展与改革事务（款）事业运行（项）。\n年初预算为532.93万元，支出决算为{actual}万元，完成年初预算的78.6%。")
+    };
+    assert!(judge_001(&text("418.68"), "item-right").is_empty());
+    let found = judge_001(&text("481.68"), "item-wrong");
+    let amounts: Vec<Value> = found
+        .into_iter()
+        .filter(|f| f["rule"] == "text-amount")
+        .collect();
+    assert_one(
+        &amounts,
+        "text-amount",
+        "error",
+        &["2010450 事业运行481.68万元", "418.68万元"],
+    );
+    // A 项 the tables do not hold is not confused with the one before it.
+    let other = format!(
+        "{}\n3、一般公共服务（类）发展与改革事务（款）行政运行（项）。\n年初预算为0万元，支出决算为9万元。",
+        text("418.68")
+    );
+    assert!(judge_001(&other, "item-other").is_empty());
+}
+
+#[test]
+fn a_statement_no_table_holds_is_counted_not_reported() {
+    let (_, report) = check_document(
+        "seed001_final.grid",
+        "机关运行经费支出184.65万元。",
+        "untied",
+    );
+    assert!(text_findings(&report).is_empty());
+    assert_eq!(tally(&report), (0, 0, 1));
+}
+
+/// Seed 001's 情况说明 and 自评报告 after its nine tables: every amount restating a table
+/// agrees; what disagrees is found at its sentence.
+#[test]
+fn seed001_report_restates_its_tables_but_for_three_sentences() {
+    let (code, report) = check_document(
+        "seed001_final.grid",
+        &report_text("seed001_report.txt"),
+        "seed001",
+    );
+    assert_eq!(code, 1, "errors found");
+    let found = text_findings(&report);
+    let quotes: Vec<(&str, &str, &str)> = found
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap(),
+                f["severity"].as_str().unwrap(),
+                f["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let has = |rule: &str, words: &str| {
+        quotes
+            .iter()
+            .any(|(r, s, m)| *r == rule && *s == "error" && m.contains(words))
+    };
+    // 公开09表 prints the 预算数 columns with the 决算 figures (合计 13.35, 公务接待费 1.35); the
+    // 说明 states the budget as 17 and 5.
+    assert!(
+        has("text-amount", "“三公”经费财政拨款支出预算为17万元"),
+        "{quotes:#?}"
+    );
+    assert!(
+        has("text-amount", "“三公”经费17万元与公开09表"),
+        "{quotes:#?}"
+    );
+    assert!(
+        has("text-amount", "公务接待费支出预算为5万元"),
+        "{quotes:#?}"
+    );
+    // 30.8 + 0 + 104.4 = 135.2, not the 135.24 stated.
+    assert!(has("text-sum", "政府采购支出总额135.24万元"), "{quotes:#?}");
+    assert_eq!(quotes.len(), 3, "nothing else: {quotes:#?}");
+    let (agreed, differed, _) = tally(&report);
+    assert_eq!(differed, 3);
+    assert!(agreed >= 40, "the other statements agree: {agreed}");
+}
+
+/// Seed 000's 自评报告 (its tables are the 绩效 forms): its lists of parts and its rates add up.
+#[test]
+fn seed000_report_adds_up() {
+    let (_, report) = check_document(
+        "seed000_perf.grid",
+        &report_text("seed000_report.txt"),
+        "seed000",
+    );
+    assert!(
+        text_findings(&report).is_empty(),
+        "{:#?}",
+        text_findings(&report)
+    );
+    let (agreed, _, _) = tally(&report);
+    assert!(agreed >= 10, "{agreed}");
+}
+
+/// Seed 003's 绩效评价报告 states its 支出 and its parts in a text cell: 173.02 + 38.38 +
+/// 147.20 = 358.60, not 358.65. The finding is at that cell.
+#[test]
+fn seed003_report_cell_states_parts_that_miss_the_total() {
+    let path = scratch("seed003").join("报告.xlsx");
+    grid::fixture("seed003_report.grid").write_xlsx(&path);
+    let (_, report) = cli::check_json(&path);
+    let found = text_findings(&report);
+    assert_one(
+        &found,
+        "text-sum",
+        "error",
+        &[
+            "2021年度财政拨款支出为358.65万元",
+            "358.6万元",
+            "173.02 + 38.38 + 147.2",
+        ],
+    );
+    assert!(found[0]["sheet"].is_string() && found[0]["cell"].is_string());
+}
+
+/// The real published 决算: its 说明 restates its tables. Two sentences are really wrong: the
+/// 财政拨款收入支出总计 printed as 0.3万元 (公开04表: 2,961.68) and 一般公共服务支出 2106.66 of
+/// 2940.05 stated as 71.73% (it is 71.65%).
+#[test]
+fn real_disclosure_restates_its_tables() {
+    let pdf = fixture_path("real/2024决算-上海普陀区财政局.pdf");
+    let (_, report) = cli::check_json(&pdf);
+    let found = text_findings(&report);
+    let errors: Vec<&Value> = found.iter().filter(|f| f["severity"] == "error").collect();
+    assert_eq!(errors.len(), 1, "{found:#?}");
+    let message = errors[0]["message"].as_str().unwrap();
+    assert!(message.contains("财政拨款收入支出总计0.3万元"), "{message}");
+    assert!(message.contains("2961.68万元"), "{message}");
+    assert_eq!(errors[0]["page"], 21);
+    assert_eq!(errors[0]["cell"], "第14行");
+    let warnings: Vec<&Value> = found
+        .iter()
+        .filter(|f| f["severity"] == "warning")
+        .collect();
+    assert_eq!(warnings.len(), 1, "{found:#?}");
+    assert!(warnings[0]["message"].as_str().unwrap().contains("71.73%"));
+    let (agreed, _, _) = tally(&report);
+    assert!(agreed >= 25, "{agreed}");
+}
