@@ -1122,6 +1122,9 @@ pub const RATE_OVER_100_MET: &str = "rate-over-100-met";
 pub const PRIOR_CARRY: &str = "prior-carry";
 /// Rule of an item that moved more than its form's threshold since last year.
 pub const PRIOR_CHANGE: &str = "prior-change";
+/// Rule of a figure restated from last year's published 决算 that differs from it (perf-base
+/// 上年决算数).
+pub const PRIOR_FINAL: &str = "prior-final";
 /// Rule of a last year's workbook whose year is not the one before this year's.
 pub const PRIOR_YEAR: &str = "prior-year";
 
@@ -1160,6 +1163,7 @@ fn builtin_rule_name(rule: &str) -> Option<&'static str> {
         PRIOR_CARRY => "年初结转和结余等于上年年末结转和结余",
         PRIOR_CHANGE => "较上年变动较大须说明",
         PRIOR_YEAR => "上年文件须为上一年度",
+        PRIOR_FINAL => "上年决算数等于上年决算公开数",
         "indicator-score" => "自评得分按评（扣）分标准计算",
         "rule-full-points" => "评（扣）分标准的满分等于分值",
         "rule-unreadable" => "评（扣）分标准须人工评分",

@@ -1,13 +1,14 @@
 //! Last year's workbook against this year's: this year's 年初 balances are last year's 年末
 //! (an error at this year's cell, naming last year's), and the items a reviewer must see
 //! explained — a 类 or a “三公” item that moved by more than the form's threshold, or appeared
-//! from zero — as warnings with both years' values. What to compare is in the form
-//! definitions (`[prior]`).
+//! from zero — as warnings with both years' values; a figure this year restates from last year's
+//! published tables (perf-base 上年决算数 from last year's 决算公开) must equal it, within 尾差.
+//! What to compare is in the form definitions (`[prior]`).
 
 use crate::calc::{compute, Book, Calc, Mode};
-use crate::check::{show, Finding, PRIOR_CARRY, PRIOR_CHANGE, PRIOR_YEAR};
+use crate::check::{show, Finding, PRIOR_CARRY, PRIOR_CHANGE, PRIOR_FINAL, PRIOR_YEAR};
 use crate::expr::{CellId, Val};
-use crate::form::{ColKind, Form, Severity};
+use crate::form::{ColKind, Form, PublishedDef, Severity};
 use rust_decimal::Decimal;
 
 /// Last year's workbook, read and computed once for every file compared with it.
@@ -43,10 +44,13 @@ pub fn compare(book: &Book, calc: &Calc, prior: &Prior) -> Vec<Finding> {
     let mut out = Vec::new();
     out.extend(year_apart(book, prior));
     for (fi, (form, _)) in book.forms.iter().enumerate() {
+        let this = Side { book, calc, fi };
+        for entry in &form.prior.published {
+            out.extend(published(&this, entry, prior));
+        }
         let Some(li) = prior.book.form_index(&form.id) else {
             continue;
         };
-        let this = Side { book, calc, fi };
         let last = Side {
             book: &prior.book,
             calc: &prior.calc,
@@ -107,6 +111,11 @@ impl Side<'_, '_> {
         }
     }
 
+    /// The 尾差 one rounded amount of this form may carry.
+    fn tail(&self) -> Decimal {
+        self.book.forms[self.fi].1.rounding_per_term()
+    }
+
     /// `收入支出决算总表!D33`: a cell of last year's file, by its sheet.
     fn place(&self, c: &CellId) -> String {
         let data = &self.book.forms[self.fi].1;
@@ -159,12 +168,62 @@ fn carried(this: &Side, last: &Side, last_name: &str, out: &mut Vec<Finding>) {
             money(b),
             money(a - b)
         );
-        let mut f = this.finding(Severity::Error, PRIOR_CARRY, &now, message);
-        f.related = vec![then_at];
-        f.expected = Some(money(b));
-        f.found = Some(money(a));
-        out.push(f);
+        let f = this.finding(Severity::Error, PRIOR_CARRY, &now, message);
+        out.push(against_last(f, then_at, a, b));
     }
+}
+
+/// `f` with last year's cell `then_at` and both years' values.
+fn against_last(mut f: Finding, then_at: String, this: Decimal, last: Decimal) -> Finding {
+    f.related = vec![then_at];
+    f.expected = Some(money(last));
+    f.found = Some(money(this));
+    f
+}
+
+/// A cell of this year's form that restates a figure of last year's published form `entry.form`
+/// (of any family): an error when it differs beyond 尾差 or is blank, info within 尾差.
+fn published(this: &Side, entry: &PublishedDef, prior: &Prior) -> Option<Finding> {
+    let last = Side {
+        book: &prior.book,
+        calc: &prior.calc,
+        fi: prior.book.form_index(&entry.form)?,
+    };
+    let (now, then) = (this.cell(&entry.this)?, last.cell(&entry.last)?);
+    let blank = matches!(
+        crate::figures::value_at(this.book, this.calc, &now),
+        Val::Blank
+    );
+    let (a, b) = (this.amount(&now), last.amount(&then));
+    let diff = (a - b).round_dp(2);
+    if diff.is_zero() {
+        return None;
+    }
+    let tolerance = this.tail() + last.tail();
+    let then_at = format!("{} {}", prior.name, last.place(&then));
+    let head = format!("{}：{}", crate::check::place(this.book, &now), entry.name);
+    let (severity, message) = if blank {
+        (
+            Severity::Error,
+            format!("{head}，未填写，上年决算（{then_at}）为 {}", money(b)),
+        )
+    } else {
+        let stated = format!(
+            "{head}，本年填报 {}，上年决算（{then_at}）为 {}，相差 {}",
+            money(a),
+            money(b),
+            money(diff)
+        );
+        match diff.abs() <= tolerance {
+            true => (
+                Severity::Info,
+                format!("{stated}（允许 ±{}），可能为尾差", tolerance.normalize()),
+            ),
+            false => (Severity::Error, stated),
+        }
+    };
+    let f = this.finding(severity, PRIOR_FINAL, &now, message);
+    Some(against_last(f, then_at, a, b))
 }
 
 /// Items that moved by more than the threshold, or appeared from zero.

@@ -118,6 +118,20 @@ pub struct PriorDef {
     pub carry: Vec<CarryDef>,
     /// Items whose change a reviewer must see explained.
     pub changes: Option<ChangesDef>,
+    /// This year's cells that restate last year's published figures of another form (perf-base
+    /// 上年决算数 against last year's 决算公开 tables).
+    pub published: Vec<PublishedDef>,
+}
+
+/// `this` (a cell of this year's form) equals `last` of last year's form `form`, which may be
+/// of another family (`final-09`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishedDef {
+    pub name: String,
+    pub this: String,
+    pub form: String,
+    pub last: String,
 }
 
 /// `this` (a cell of this year's form) equals `last` (a cell of last year's same form).

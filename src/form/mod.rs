@@ -12,7 +12,7 @@ pub use compile::{
     Scoring, Severity, Target,
 };
 pub use def::{
-    ColKind, ColumnDef, EmptyNoteDef, Family, GridCellDef, HeaderCellDef, ListDef, ReviewDef,
-    ScoringDef,
+    ColKind, ColumnDef, EmptyNoteDef, Family, GridCellDef, HeaderCellDef, ListDef, PublishedDef,
+    ReviewDef, ScoringDef,
 };
 pub use vocabulary::{MoneyUnit, Vocabulary};
