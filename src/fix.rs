@@ -100,6 +100,7 @@ pub fn load<'c>(catalog: &'c Catalog, path: &Path) -> Result<Content<'c>, String
         .collect();
     let mut reading = rec.findings;
     reading.extend(crate::sheet_names::findings(&wb, &renamed));
+    reading.extend(text_findings(catalog, &wb, &rec.forms));
     let mut others = Vec::new();
     for sheet in &wb.sheets {
         if form_sheet_names.contains(&sheet.name) {
@@ -595,6 +596,22 @@ impl Positions {
         v.sort_by(|a, b| a.col.cmp(&b.col));
         v
     }
+}
+
+/// The statements of the document's texts (情况说明, 自评报告) checked against its tables as
+/// read: fix changes no text, so these stand in 审核结果 as they are.
+fn text_findings(
+    catalog: &Catalog,
+    wb: &crate::read::Workbook,
+    forms: &[(&Form, FormData)],
+) -> Vec<Finding> {
+    let texts = |d: &FormData| d.grid.values().any(|v| matches!(v, Val::Text(_)));
+    if wb.text.is_empty() && !forms.iter().any(|(_, d)| texts(d)) {
+        return Vec::new();
+    }
+    let book = Book::new(forms.to_vec());
+    let calc = compute(&book, Mode::Check, false);
+    crate::statements::check(&catalog.statements, wb, &book, &calc).0
 }
 
 /// Build the corrected workbook of `content`.

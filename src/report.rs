@@ -338,7 +338,9 @@ pub fn render_file_text(r: &FileReport, shown: Severity) -> String {
     ));
     if let Some(c) = &r.coverage {
         s.push_str(&format!("  核对范围：{}\n", c.summary()));
-        s.push_str(&format!("  文字核对：{}\n", c.statements.summary()));
+        if !c.statements.is_empty() {
+            s.push_str(&format!("  文字核对：{}\n", c.statements.summary()));
+        }
         for (reason, n) in c.not_run_reasons() {
             s.push_str(&format!("  未能核对：{reason}（{n} 条规则）\n"));
         }

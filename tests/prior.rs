@@ -275,7 +275,7 @@ fn a_prior_file_of_another_year_than_the_one_before_is_a_warning() {
 }
 
 /// perf-base 上年决算数 and the 决算 cells they restate (三公 of 公开09表, 项目支出 of 公开03表,
-/// 公用经费 of 公开06表).
+/// 302 商品和服务支出 of 公开06表, which perf-base's note says its 公用经费 is).
 const RESTATED: [(&str, &str, &str); 8] = [
     ("sangong.prev", "final-09", "data.c7"),
     ("car.prev", "final-09", "data.c9"),
@@ -284,7 +284,7 @@ const RESTATED: [(&str, &str, &str); 8] = [
     ("abroad.prev", "final-09", "data.c8"),
     ("reception.prev", "final-09", "data.c12"),
     ("project.prev", "final-03", "total.c3"),
-    ("public.prev", "final-06", "public_total"),
+    ("public.prev", "final-06", "[302].amount"),
 ];
 
 /// Last year's 决算: seed 001 with the figures seed 004's perf-base states as 上年决算数.
@@ -314,7 +314,7 @@ fn perf_base_prior_year_figures_as_last_years_final_give_nothing() {
 #[test]
 fn a_perf_base_prior_year_figure_off_last_years_final_is_an_error_at_its_cell() {
     let mut last = last_final_of_seed004();
-    let public = locate_in(&last, "final-06", "public_total");
+    let public = locate_in(&last, "final-06", "[302].amount");
     set(&mut last, &public, public.2 + Decimal::new(3, 0));
     let found = perf_findings("perf-off", &last, |_| {});
     assert_eq!(found.len(), 1, "{found:#?}");

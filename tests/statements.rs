@@ -490,6 +490,25 @@ fn seed003_report_cell_states_parts_that_miss_the_total() {
     assert!(found[0]["sheet"].is_string() && found[0]["cell"].is_string());
 }
 
+/// `fix` gives back the same statement findings in 审核结果: a wrong sentence is left for the
+/// clerk (exit 1), quoted at its cell.
+#[test]
+fn fix_lists_the_statements_found_wrong_in_its_audit_sheet() {
+    let dir = scratch("seed003-fix");
+    let path = dir.join("报告.xlsx");
+    grid::fixture("seed003_report.grid").write_xlsx(&path);
+    let out = dir.join("报告-已修正.xlsx");
+    let (code, o, e) = cli::run(&["fix", path.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(code, 1, "a wrong sentence is left for a person: {o}{e}");
+    let wb = fiscalform::read::read_workbook(&out).unwrap();
+    let audit = wb.sheet("审核结果").expect("审核结果");
+    let quoted = audit.cells().any(|(_, _, c)| {
+        c.as_text()
+            .is_some_and(|t| t.contains("2021年度财政拨款支出为358.65万元") && t.contains("358.6"))
+    });
+    assert!(quoted, "{:#?}", audit.cells().collect::<Vec<_>>());
+}
+
 /// The real published 决算: its 说明 restates its tables. Two sentences are really wrong: the
 /// 财政拨款收入支出总计 printed as 0.3万元 (公开04表: 2,961.68) and 一般公共服务支出 2106.66 of
 /// 2940.05 stated as 71.73% (it is 71.65%).

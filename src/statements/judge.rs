@@ -25,6 +25,11 @@ pub struct Tally {
 }
 
 impl Tally {
+    /// Whether any statement was found (a workbook of tables only has none).
+    pub fn is_empty(&self) -> bool {
+        self.agreed + self.differed + self.untied == 0
+    }
+
     /// "说明文字语句 12 条：一致 9，不一致 1，无法对应表格 2"
     pub fn summary(&self) -> String {
         format!(
