@@ -253,20 +253,8 @@ fn a_prior_file_of_another_year_than_the_one_before_is_a_warning() {
     };
     let this = year_file("2023");
     let rules = |last: &Path| -> Vec<String> {
-        let (_, text, err) = run(&[
-            "check",
-            "--format",
-            "json",
-            "--prior",
-            last.to_str().unwrap(),
-            this.to_str().unwrap(),
-        ]);
-        let json: Value = serde_json::from_str(&text).expect(&err);
-        json["files"][0]["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["rule"].as_str().unwrap().to_string())
+        rules_against(&this, last)
+            .into_iter()
             .filter(|r| r.starts_with("prior-"))
             .collect()
     };
@@ -382,23 +370,30 @@ fn a_final_of_another_year_than_the_one_before_the_perf_is_a_warning() {
         ]);
         let this = out(&format!("perf-year-{year}.xlsx"));
         fixture("seed004_perf.grid").write_xlsx(&this);
-        let (_, text, err) = run(&[
-            "check",
-            "--format",
-            "json",
-            "--prior",
-            last.to_str().unwrap(),
-            this.to_str().unwrap(),
-        ]);
-        let json: Value = serde_json::from_str(&text).expect(&err);
-        json["files"][0]["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["rule"].as_str().unwrap().to_string())
+        rules_against(&this, &last)
+            .into_iter()
             .filter(|r| r == "prior-year")
             .collect()
     };
     assert_eq!(rules("2022"), Vec::<String>::new());
     assert_eq!(rules("2021"), ["prior-year"]);
+}
+
+/// The rule of every finding of `check --prior last this`.
+fn rules_against(this: &Path, last: &Path) -> Vec<String> {
+    let (_, text, err) = run(&[
+        "check",
+        "--format",
+        "json",
+        "--prior",
+        last.to_str().unwrap(),
+        this.to_str().unwrap(),
+    ]);
+    let json: Value = serde_json::from_str(&text).expect(&err);
+    json["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
 }
