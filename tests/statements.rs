@@ -29,14 +29,14 @@ fn fixture_path(name: &str) -> PathBuf {
 
 /// The seed's report text as its author's paragraphs: the text dump breaks a paragraph where
 /// a page ended (a line ending in neither 。 nor ：, the next not a heading); those are joined.
-/// A heading that is a title (no 。) is a paragraph of its own.
+/// A heading that is a title (no 。 and no ，) is a paragraph of its own.
 fn report_text(name: &str) -> String {
     let raw = std::fs::read_to_string(fixture_path(name)).unwrap();
     let mut out = String::new();
     let mut title = false;
     for line in raw.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let ends = out.ends_with(['。', '：', ':', '；']) || out.is_empty() || title;
-        title = text::is_heading(line) && !line.contains('。');
+        title = text::is_heading(line) && !line.contains(['。', '，', ',']);
         if !ends && !text::is_heading(line) {
             out.push_str(line);
         } else {
@@ -532,4 +532,45 @@ fn real_disclosure_restates_its_tables() {
     assert!(warnings[0]["message"].as_str().unwrap().contains("71.73%"));
     let (agreed, _, _) = tally(&report);
     assert!(agreed >= 25, "{agreed}");
+}
+
+/// Seed 002's 部门预算 说明 after its budget tables: its sentences state the budget with or
+/// without the word 预算, and a class listed under 项目支出 is that class's 项目支出 column.
+/// Every amount restating a table agrees; a retyped one is an error at its sentence.
+#[test]
+fn seed002_budget_report_restates_its_tables() {
+    let text = report_text("seed002_report.txt");
+    let (_, report) = check_document("seed002_budget.grid", &text, "seed002");
+    let found = text_findings(&report);
+    assert!(found.is_empty(), "{found:#?}");
+    let (agreed, differed, _) = tally(&report);
+    assert_eq!(differed, 0);
+    assert!(agreed >= 15, "the restated amounts are tied: {agreed}");
+
+    let cases = [
+        (
+            "“三公”经费预算数为 42.34 万元",
+            "“三公”经费预算数为 43.34 万元",
+            "43.34",
+        ),
+        (
+            "其中：一般公共服务支出 340.42 万元",
+            "其中：一般公共服务支出 938.91 万元",
+            "项目支出",
+        ),
+    ];
+    for (i, (right, wrong, words)) in cases.into_iter().enumerate() {
+        assert!(text.contains(right), "{right}");
+        let (_, report) = check_document(
+            "seed002_budget.grid",
+            &text.replace(right, wrong),
+            &format!("seed002-wrong-{i}"),
+        );
+        assert_one(
+            &text_findings(&report),
+            "text-amount",
+            "error",
+            &[wrong, words],
+        );
+    }
 }

@@ -8,7 +8,7 @@ use super::text::{NumUnit, Place, Sentence};
 use crate::calc::{Book, Calc};
 use crate::check::Finding;
 use crate::expr::{round_dp, CellId, Val};
-use crate::form::Severity;
+use crate::form::{Family, Severity};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -125,7 +125,8 @@ impl Judge<'_, '_, '_> {
                     parent,
                     ..
                 } => {
-                    self.amount(s, st, *p, *basis, parent.is_some());
+                    let of = parent.map(|t| label(&all[t]));
+                    self.amount(s, st, *p, *basis, of);
                 }
                 Kind::Share { base } => self.share(s, &all, i, *base),
                 Kind::Completion => self.completion(s, &all, i),
@@ -152,9 +153,22 @@ impl Judge<'_, '_, '_> {
         }
     }
 
-    /// An amount of a named figure against the table cell holding it.
-    fn amount(&mut self, s: &Sentence, st: &Statement, p: usize, basis: Basis, is_part: bool) {
+    /// An amount of a named figure against the table cell holding it; `of`: the label of the
+    /// amount it is stated a part of, if it is one.
+    fn amount(
+        &mut self,
+        s: &Sentence,
+        st: &Statement,
+        p: usize,
+        basis: Basis,
+        of: Option<Option<usize>>,
+    ) {
+        let is_part = of.is_some();
         let pattern = &self.patterns.statement[p];
+        let pattern = of
+            .flatten()
+            .and_then(|t| pattern.as_part_of(&self.patterns.statement[t].id))
+            .unwrap_or(pattern);
         if !same_unit(pattern, st.number.unit) {
             return;
         }
@@ -203,18 +217,31 @@ impl Judge<'_, '_, '_> {
         self.out.push(f);
     }
 
-    /// The first cell of the figure on `basis` in a form the document holds.
+    /// The table cell a statement restates: the first of its basis's cells the document
+    /// holds. A 预算 document's tables hold only budgets, which its sentences state with or
+    /// without the word 预算: an actual-basis statement there ties to a budget table's cell.
     fn tie(&self, pattern: &Pattern, basis: Basis) -> Option<Tied> {
-        pattern.cells(basis).iter().find_map(|c| {
-            let fi = self.book.form_index(&c.form)?;
-            let cell = self.book.cell_named(fi, &c.cell).ok()?;
-            let value = match crate::figures::value_at(self.book, self.calc, &cell) {
-                Val::Num(d) => d,
-                Val::Blank => Decimal::ZERO,
-                _ => return None,
-            };
-            Some(Tied { cell, value })
-        })
+        let budget_tables = pattern.budget.iter().filter(|c| {
+            basis == Basis::Actual
+                && self
+                    .book
+                    .form_index(&c.form)
+                    .is_some_and(|fi| self.book.forms[fi].0.family == Family::Budget)
+        });
+        pattern
+            .cells(basis)
+            .iter()
+            .chain(budget_tables)
+            .find_map(|c| {
+                let fi = self.book.form_index(&c.form)?;
+                let cell = self.book.cell_named(fi, &c.cell).ok()?;
+                let value = match crate::figures::value_at(self.book, self.calc, &cell) {
+                    Val::Num(d) => d,
+                    Val::Blank => Decimal::ZERO,
+                    _ => return None,
+                };
+                Some(Tied { cell, value })
+            })
     }
 
     /// 占…%: the amount before it over its base — the figure named (占基本支出的), else the
@@ -431,7 +458,13 @@ impl Judge<'_, '_, '_> {
         let form = self.book.forms[cell.form].0;
         let at = crate::check::cell_a1(self.book, cell, usize::MAX)
             .map_or_else(String::new, |a| format!("（{a}）"));
-        format!("{}{}{at}", form.table_no, self.book.describe(cell))
+        let what = self.book.describe(cell);
+        let gap = if what.starts_with(|c: char| c.is_ascii_digit()) {
+            " "
+        } else {
+            ""
+        };
+        format!("{}{gap}{what}{at}", form.table_no)
     }
 }
 

@@ -68,6 +68,10 @@ pub struct Pattern {
     /// its own).
     #[serde(skip)]
     pub shown: Option<String>,
+    /// The figure as a part of another (by that one's id): a 科目 listed under 项目支出 is
+    /// its 项目支出 column, not its total.
+    #[serde(skip)]
+    pub as_part_of: Vec<(String, Pattern)>,
 }
 
 impl Pattern {
@@ -79,6 +83,12 @@ impl Pattern {
             Basis::Initial => &self.initial,
             Basis::Prior => &[],
         }
+    }
+    /// The figure this one is when stated as a part of the figure `parent`.
+    pub fn as_part_of(&self, parent: &str) -> Option<&Pattern> {
+        self.as_part_of
+            .iter()
+            .find_map(|(of, p)| (of == parent).then_some(p))
     }
     /// The name people read: the first label.
     pub fn name(&self) -> &str {
@@ -106,6 +116,10 @@ pub struct Patterns {
 pub struct SubjectSource {
     pub form: String,
     pub column: String,
+    /// The column holding a 科目's part of another figure, by that figure's id:
+    /// `parts = { basic = "c2", project = "c3" }`.
+    #[serde(default)]
+    pub parts: std::collections::BTreeMap<String, String>,
 }
 
 impl Patterns {

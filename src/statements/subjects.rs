@@ -4,6 +4,7 @@
 
 use super::patterns::{CellRef, Pattern, Patterns};
 use crate::calc::Book;
+use crate::form::Family;
 use crate::model::RowKind;
 use std::collections::HashMap;
 
@@ -42,7 +43,24 @@ pub fn with_subjects(patterns: &Patterns, book: &Book) -> WithSubjects {
                 out.statement.push(subject(code, name, unique));
                 out.statement.len() - 1
             });
-            out.statement[at].actual.push(cell);
+            let budget = book.forms[fi].0.family == Family::Budget;
+            let own = &mut out.statement[at];
+            add_cell(own, cell, budget);
+            for (of, column) in &source.parts {
+                let part = match own.as_part_of.iter().position(|(o, _)| o == of) {
+                    Some(i) => &mut own.as_part_of[i].1,
+                    None => {
+                        let shape = subject(code, name, unique);
+                        own.as_part_of.push((of.clone(), shape));
+                        &mut own.as_part_of.last_mut().expect("just pushed").1
+                    }
+                };
+                let cell = CellRef {
+                    form: source.form.clone(),
+                    cell: format!("[{code}].{column}"),
+                };
+                add_cell(part, cell, budget);
+            }
             if let Some(kuan) = code
                 .get(..5)
                 .filter(|_| code.len() == 7)
@@ -57,6 +75,15 @@ pub fn with_subjects(patterns: &Patterns, book: &Book) -> WithSubjects {
     WithSubjects {
         patterns: out,
         items,
+    }
+}
+
+/// A table's cell of a figure: a 预算 table's on the budget basis.
+fn add_cell(pattern: &mut Pattern, cell: CellRef, budget: bool) {
+    if budget {
+        pattern.budget.push(cell);
+    } else {
+        pattern.actual.push(cell);
     }
 }
 
@@ -76,6 +103,7 @@ fn subject(code: &str, name: &str, unique: bool) -> Pattern {
         initial: vec![],
         examples: vec![],
         shown: Some(format!("{code} {name}")),
+        as_part_of: vec![],
     }
 }
 
