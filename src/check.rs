@@ -46,6 +46,15 @@ impl Finding {
         cell: Option<String>,
         message: String,
     ) -> Finding {
+        // A form read over several sheets (a table continued on 公开01表（续）) gives the
+        // cells of its other sheets as `'sheet'!A1`: the finding is on that sheet.
+        let (sheet, cell) = match cell.as_deref().and_then(|c| c.rsplit_once('!')) {
+            Some((other, at)) => (
+                Some(other.trim_matches('\'').to_string()),
+                Some(at.to_string()),
+            ),
+            None => (sheet, cell),
+        };
         Finding {
             severity,
             rule: rule.to_string(),

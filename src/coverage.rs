@@ -33,6 +33,25 @@ impl RunStatus {
     }
 }
 
+/// How the rules of one table came out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TableTally {
+    pub table_no: String,
+    /// By [`RunStatus`] (its discriminant): failed, not run, no data, passed.
+    pub counts: [usize; 4],
+    /// Why rules did not run, each once.
+    pub reasons: Vec<String>,
+}
+
+impl TableTally {
+    pub fn count(&self, status: RunStatus) -> usize {
+        self.counts[status as usize]
+    }
+    pub fn rules(&self) -> usize {
+        self.counts.iter().sum()
+    }
+}
+
 /// One rule of one form.
 #[derive(Debug, Clone, Serialize)]
 pub struct RuleRun {
@@ -102,6 +121,29 @@ impl Coverage {
         .map(|s| format!("{} {}", s.chinese(), self.count(*s)))
         .collect();
         format!("规则 {} 条：{}", self.rules.len(), parts.join("，"))
+    }
+
+    /// One line per table, in the order met: its 表号 and how many of its rules came out
+    /// each way, with why those not run did not — the short table of 审核结果.
+    pub fn by_table(&self) -> Vec<TableTally> {
+        let mut tables: indexmap::IndexMap<&str, TableTally> = indexmap::IndexMap::new();
+        for r in &self.rules {
+            let t = tables
+                .entry(r.table_no.as_str())
+                .or_insert_with(|| TableTally {
+                    table_no: r.table_no.clone(),
+                    ..TableTally::default()
+                });
+            t.counts[r.status as usize] += 1;
+            if let Some(why) = r
+                .reason
+                .as_deref()
+                .filter(|w| !t.reasons.iter().any(|x| x == w))
+            {
+                t.reasons.push(why.to_string());
+            }
+        }
+        tables.into_values().collect()
     }
 
     /// Adds the forms of the workbook's set that it lacks (a 决算 or 预算 disclosure publishes
@@ -190,11 +232,19 @@ pub fn of_rules(
     judged: &HashMap<(usize, &str), (usize, usize)>,
     not_bound: &HashMap<(usize, &str), BindError>,
 ) -> Coverage {
-    let failed: HashSet<(&str, Option<&str>, &str)> = findings
-        .iter()
-        .filter(|f| f.severity != Severity::Info)
+    let failing = || findings.iter().filter(|f| f.severity != Severity::Info);
+    // Which table a finding is of: its form when the workbook holds one of that form, else
+    // (several 项目支出绩效自评表) the table of the cell judged, or of the sheet named.
+    let failed_form: HashSet<(&str, &str)> = failing()
+        .map(|f| (f.form.as_str(), f.rule.as_str()))
+        .collect();
+    let failed_at: HashSet<(&str, usize, &str)> = failing()
+        .filter_map(|f| Some((f.form.as_str(), f.target.as_ref()?.form, f.rule.as_str())))
+        .collect();
+    let failed_on: HashSet<(&str, Option<&str>, &str)> = failing()
         .map(|f| (f.form.as_str(), f.sheet.as_deref(), f.rule.as_str()))
         .collect();
+    let alone = |id: &str| book.forms.iter().filter(|(f, _)| f.id == id).count() == 1;
     let derived = derived_runs(calc);
     let mut not_bound = not_bound.clone();
     for (fi, rule, e) in &calc.unbound {
@@ -207,7 +257,10 @@ pub fn of_rules(
             let unbound = not_bound.get(&key);
             let (status, reason) = if let Some(e) = unbound {
                 (RunStatus::NotRun, Some(why_not_bound(e)))
-            } else if failed.contains(&(form.id.as_str(), data.sheet.as_deref(), rule)) {
+            } else if (alone(&form.id) && failed_form.contains(&(form.id.as_str(), rule)))
+                || failed_at.contains(&(form.id.as_str(), fi, rule))
+                || failed_on.contains(&(form.id.as_str(), data.sheet.as_deref(), rule))
+            {
                 (RunStatus::Failed, None)
             } else {
                 let (runs, with_data) = derived

@@ -111,12 +111,10 @@ impl At {
         grid::a1(r, c)
     }
     /// As a finding of `form` names it: another form's cell carries its sheet.
-    fn finding_cell(&self, book: &GridBook, form: &str) -> String {
-        if sheet_of(form) == self.sheet {
-            self.a1(book)
-        } else {
-            format!("'{}'!{}", self.sheet, self.a1(book))
-        }
+    /// Whether a finding is at this cell: its sheet (another table's, for a rule whose
+    /// cell is there) and A1.
+    fn holds(&self, book: &GridBook, f: &Value) -> bool {
+        f["sheet"] == self.sheet && f["cell"] == self.a1(book).as_str()
     }
 }
 
@@ -444,10 +442,10 @@ fn run(case: Case) {
         put(&mut book, *at, cell.clone());
     }
     let (code, after) = check(&book, case.name);
-    let cell = case.cell.finding_cell(&book, case.form);
+    let cell = format!("{}!{}", case.cell.sheet, case.cell.a1(&book));
     let hits: Vec<_> = after
         .iter()
-        .filter(|f| is_rule(f) && f["cell"] == cell.as_str())
+        .filter(|f| is_rule(f) && case.cell.holds(&book, f))
         .collect();
     let Some(hit) = hits.first() else {
         panic!(

@@ -1,4 +1,5 @@
-//! `review` over a folder of generated workbooks with errors injected at known cells: every
+//! `review` over a folder of generated workbooks (seed 001's tables, one drawn in a generated
+//! layout) with errors injected at known cells: every
 //! injected error is in 问题清单 with its file and cell, the counts agree with `check --format
 //! json`, the workbook has its three sheets and opens in LibreOffice, and CSV/JSON carry the
 //! same rows.
@@ -7,17 +8,24 @@
 mod cli;
 #[path = "support/grid.rs"]
 mod grid;
+#[path = "support/layout_gen.rs"]
+mod layout_gen;
 #[path = "support/lo.rs"]
 mod lo;
 
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use cli::run;
 use fiscalform::calc::{compute, Book, Mode};
-use fiscalform::form::Catalog;
+use fiscalform::form::{Catalog, Form};
+use fiscalform::model::FormData;
+use fiscalform::normalize::parse_a1;
+use fiscalform::read::{Cell, Sheet, Workbook};
 use fiscalform::report::recognize_book;
 use grid::{fixture, GridCell};
+use layout_gen::{fixture_book, passing_layout, Rendered, Rng};
+use rust_decimal::Decimal;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 fn dir(tag: &str) -> PathBuf {
@@ -33,52 +41,85 @@ fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
-/// The cells of seed 001's 决算 that a derive rule computes and that hold a figure:
-/// (sheet, A1, value). Changing one is an error reported at that very cell.
-fn derived_cells() -> Vec<(String, String, f64)> {
+/// Seed 001's 决算 as the library reads it, with the keys of the cells a derive rule computes,
+/// per form id: injecting a wrong figure there is an error reported at that very cell.
+fn seed_forms() -> (Workbook, Vec<(Form, FormData, BTreeSet<String>)>) {
     let catalog = Catalog::embedded().unwrap();
-    let path = dir("seed").join("seed001.xlsx");
-    fixture("seed001_final.grid").write_xlsx(&path);
-    let wb = fiscalform::read::read_workbook(&path).unwrap();
-    let rec = recognize_book(&catalog, &wb);
-    let book = Book::new(rec.forms);
-    let calc = compute(&book, Mode::Check, false);
-    let mut cells = Vec::new();
-    for d in calc.derived.values() {
-        let data = &book.forms[d.cell.form].1;
-        let (Some(sheet), Some(at)) = (&data.sheet, data.origin.get(&d.cell.key())) else {
-            continue;
-        };
-        if let fiscalform::expr::Val::Num(v) = book.input(&d.cell) {
-            let v: f64 = v.to_string().parse().unwrap();
-            if v.abs() > 1.0 {
-                cells.push((sheet.clone(), at.clone(), v));
-            }
+    let book = fixture_book("seed001_final.grid");
+    let rec = recognize_book(&catalog, &book);
+    let forms = Book::new(rec.forms);
+    let calc = compute(&forms, Mode::Check, false);
+    let mut out = Vec::new();
+    for (i, (form, data)) in forms.forms.iter().enumerate() {
+        let derived: BTreeSet<String> = calc
+            .derived
+            .values()
+            .filter(|d| d.cell.form == i)
+            .map(|d| d.cell.key())
+            .collect();
+        if !derived.is_empty() {
+            out.push(((*form).clone(), data.clone(), derived));
         }
     }
-    cells.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
-    cells
+    (book, out)
 }
 
-/// A folder of `n` copies of seed 001's 决算, each with one derived cell made wrong by a
-/// seeded choice; returns the folder and, per file name, the (sheet, cell) made wrong.
+/// `cell` of `sheet` replaced by `value`.
+fn with_cell(sheet: &Sheet, at: (u32, u16), value: Decimal) -> Sheet {
+    let cells = sheet.cells().map(|(r, c, cell)| {
+        let cell = if (r, c) == at {
+            Cell::Number(value)
+        } else {
+            cell.clone()
+        };
+        (r, c, cell)
+    });
+    Sheet::from_cells(sheet.name.clone(), cells, sheet.merges().to_vec())
+}
+
+/// The derived cells drawn in `r` holding a figure: (sheet, A1, value).
+fn derived_figures(r: &Rendered, derived: &BTreeSet<String>) -> Vec<(String, String, Decimal)> {
+    r.values
+        .iter()
+        .filter(|(_, _, key)| derived.contains(key))
+        .filter_map(|(sheet, a1, _)| {
+            let at = parse_a1(a1)?;
+            let v = r.book.sheet(sheet)?.get(at.0, at.1).as_number()?;
+            (v.abs() > Decimal::ONE).then(|| (sheet.clone(), a1.clone(), v))
+        })
+        .collect()
+}
+
+/// A folder of `n` workbooks of seed 001's nine tables, each with one table drawn in a
+/// generated layout real units publish (the reading issue's generator: stacked panels, two
+/// sheets, other headers, ordinals, units …) and one cell a derive rule computes made wrong
+/// in it (doubled plus 37, wrong in any money unit); returns the folder and, per file name,
+/// the (sheet, cell) made wrong.
 fn generated_folder(tag: &str, n: usize) -> (PathBuf, BTreeMap<String, (String, String)>) {
     let d = dir(tag);
-    let cells = derived_cells();
-    assert!(cells.len() > 20, "{cells:?}");
+    let (seed_book, forms) = seed_forms();
     let mut injected = BTreeMap::new();
-    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut rng = Rng::new(0x2545_F491_4F6C_DD1D);
     for i in 0..n {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        let (sheet, at, v) = &cells[(state % cells.len() as u64) as usize];
-        let mut book = fixture("seed001_final.grid");
-        book.sheet_mut(sheet)
-            .set(at, GridCell::num(&format!("{:.2}", v + 37.0)));
-        let name = format!("单位{i:03}.xlsx");
-        book.write_xlsx(&d.join(&name));
-        injected.insert(name, (sheet.clone(), at.clone()));
+        // The tables in turn; 公开07/08表, empty in seed 001, have no figure to make wrong.
+        let (mut r, candidates) = (0..forms.len())
+            .find_map(|k| {
+                let (form, data, derived) = &forms[(i + k) % forms.len()];
+                let mut r = passing_layout(form, data, 4, rng.next());
+                r.add_companions(&seed_book, data.sheet.as_deref());
+                let candidates = derived_figures(&r, derived);
+                (!candidates.is_empty()).then_some((r, candidates))
+            })
+            .expect("a table with derived figures");
+        let (sheet, a1, v) = rng.choose(&candidates).clone();
+        let at = parse_a1(&a1).unwrap();
+        let wrong = v * Decimal::TWO + Decimal::from(37);
+        for s in r.book.sheets.iter_mut().filter(|s| s.name == sheet) {
+            *s = with_cell(s, at, wrong);
+        }
+        let name = format!("单位{i:04}.xlsx");
+        r.write_xlsx(&d.join(&name));
+        injected.insert(name, (sheet, a1));
     }
     (d, injected)
 }
@@ -93,7 +134,11 @@ fn file_name(path: &str) -> String {
 
 #[test]
 fn every_injected_error_is_listed_at_its_file_and_cell_and_counts_agree_with_check() {
-    let (folder, injected) = generated_folder("injected", 24);
+    let files = std::env::var("FISCALFORM_REVIEW_FILES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(27);
+    let (folder, injected) = generated_folder("injected", files);
     let json_out = folder.parent().unwrap().join("injected.json");
     let (code, out, err) = run(&["review", s(&folder), "--format", "json", "-o", s(&json_out)]);
     assert_eq!(code, 1, "{out}{err}");
@@ -219,7 +264,8 @@ fn the_workbook_has_its_three_sheets_and_the_csv_the_same_rows() {
             issues
                 .iter()
                 .any(|r| r[1] == *name && r[3] == place && r[4] == "错误"),
-            "{name} {place}"
+            "{name} {place}: {:#?}",
+            issues.iter().filter(|r| r[1] == *name).collect::<Vec<_>>()
         );
     }
     let unchecked = sheet_rows(&out, "未检查");
@@ -247,7 +293,7 @@ fn the_workbook_has_its_three_sheets_and_the_csv_the_same_rows() {
 #[test]
 fn review_refuses_to_write_over_an_input_or_a_non_xlsx_name() {
     let (folder, _) = generated_folder("refuse", 1);
-    let input = folder.join("单位000.xlsx");
+    let input = folder.join("单位0000.xlsx");
     let before = std::fs::read(&input).unwrap();
     let (code, _, err) = run(&["review", s(&input), "-o", s(&input)]);
     assert_eq!(code, 2);
