@@ -5,8 +5,10 @@
 //! forms), so nothing is lost.
 
 use crate::calc::{agree, compute, Agreement, Book, Mode};
-use crate::check::{audit, audit_covered, show, Finding, TEXT_CUT};
+use crate::check::{audit, audit_covered};
 use crate::expr::{CellId, Val};
+use crate::findings::{Finding, TEXT_CUT};
+use crate::form::show;
 use crate::form::{Catalog, ColKind, Form, Severity};
 use crate::layout::{a1, Content as Placed, Layout};
 use crate::model::{FormData, RowKind};

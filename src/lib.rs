@@ -13,6 +13,7 @@ pub mod coverage;
 pub mod explain;
 pub mod expr;
 pub mod figures;
+pub mod findings;
 pub mod fix;
 pub mod form;
 pub mod interchange;

@@ -13,8 +13,8 @@
 //! gives itself, so different projects stay different forms.
 
 use crate::calc::{compute, Book, Mode};
-use crate::check::Finding;
 use crate::expr::{CellId, Val};
+use crate::findings::Finding;
 use crate::fix::Content;
 use crate::form::{Catalog, ColKind, Family, Form, Panel, Severity};
 use crate::model::{FormData, RowData, RowKind};

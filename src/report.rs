@@ -2,8 +2,9 @@
 //! findings as text for people or as the JSON contract scripts rely on.
 
 use crate::calc::{compute, Book, Mode};
-use crate::check::{audit_covered, counts, Finding, VALUES_NOT_PLACED};
+use crate::check::audit_covered;
 use crate::coverage::Coverage;
+use crate::findings::{counts, Finding, VALUES_NOT_PLACED};
 use crate::form::{Catalog, Severity};
 use crate::model::FormData;
 use crate::prior::Prior;

@@ -4,7 +4,7 @@
 //! workbook from a temporary copy in which every later sheet of a name is renamed `名称 (2)`,
 //! `名称 (3)` … (within Excel's 31 characters), and report each rename.
 
-use crate::check::Finding;
+use crate::findings::Finding;
 use crate::form::Severity;
 use crate::read::{read_workbook, Format, Workbook};
 use std::collections::HashSet;

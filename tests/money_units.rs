@@ -7,7 +7,7 @@ mod grid;
 #[path = "support/layout_gen.rs"]
 mod layout_gen;
 
-use fiscalform::check::Finding;
+use fiscalform::findings::Finding;
 use fiscalform::form::Severity;
 use fiscalform::form::{Catalog, Form};
 use fiscalform::model::FormData;

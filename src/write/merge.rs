@@ -158,7 +158,7 @@ fn write_value(
         other => ws.write_string_with_format(
             r,
             c,
-            clip(&crate::check::show(kind, other), MAX_CELL_TEXT),
+            clip(&crate::form::show(kind, other), MAX_CELL_TEXT),
             &f.text,
         )?,
     };
