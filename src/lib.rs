@@ -7,6 +7,7 @@
 
 pub mod batch;
 pub mod calc;
+pub mod cellref;
 pub mod check;
 pub mod cli;
 pub mod coverage;
