@@ -1016,8 +1016,8 @@ fn builtin_rule_name(rule: &str) -> Option<&'static str> {
         "rule-full-points" => "评（扣）分标准的满分等于分值",
         "rule-unreadable" => "评（扣）分标准须人工评分",
         "rule-not-applied" => "审核规则无法应用于本表",
-        crate::merge::CODE_NAME_RULE => "汇总的各单位同一科目代码名称一致",
-        crate::merge::MERGED_INPUT_RULE => "汇总表不与其下单位重复汇总",
+        crate::findings::CODE_NAME_RULE => "汇总的各单位同一科目代码名称一致",
+        crate::findings::MERGED_INPUT_RULE => "汇总表不与其下单位重复汇总",
         _ => return crate::statements::rule_name(rule),
     })
 }

@@ -139,3 +139,7 @@ pub const PRIOR_CHANGE: &str = "prior-change";
 pub const PRIOR_FINAL: &str = "prior-final";
 /// Rule of a last year's workbook whose year is not the one before this year's.
 pub const PRIOR_YEAR: &str = "prior-year";
+/// Rule of the finding that two units name one 科目 code differently.
+pub const CODE_NAME_RULE: &str = "merge-code-name";
+/// Rule of the warning that an input is itself a merged workbook.
+pub const MERGED_INPUT_RULE: &str = "merge-merged-input";

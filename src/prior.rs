@@ -23,7 +23,7 @@ pub struct Prior<'c> {
 impl<'c> Prior<'c> {
     /// Reads last year's workbook `path`.
     pub fn load(catalog: &'c crate::form::Catalog, path: &std::path::Path) -> Result<Self, String> {
-        let rec = crate::report::recognize_file(catalog, path)
+        let rec = crate::load::recognize_file(catalog, path)
             .map_err(|e| format!("无法读取上年的工作簿：{e}"))?;
         if rec.forms.is_empty() {
             return Err(format!(

@@ -61,7 +61,7 @@ pub fn prepare(path: &Path) -> Result<Prepared, String> {
                 .map(|r| format!("第 {} 个工作表“{}”", r.position, r.from))
                 .collect::<Vec<_>>()
                 .join("、"),
-            crate::write::describe_io(&e)
+            crate::files::describe_io(&e)
         )
     })?;
     Ok(Prepared {
@@ -238,7 +238,7 @@ fn rewrite<R: Read + Seek>(
     xml: &str,
 ) -> std::io::Result<tempfile::NamedTempFile> {
     let tmp = tempfile::Builder::new()
-        .prefix(crate::write::TEMP_PREFIX)
+        .prefix(crate::files::TEMP_PREFIX)
         .suffix(".xlsx")
         .tempfile()?;
     let mut out = zip::ZipWriter::new(std::io::BufWriter::new(tmp.reopen()?));

@@ -14,7 +14,7 @@ use calamine::{open_workbook, Data, Reader, Xlsx};
 use cli::run;
 use fiscalform::calc::{compute, Book, Mode};
 use fiscalform::form::Catalog;
-use fiscalform::report::recognize_book;
+use fiscalform::load::recognize_book;
 use grid::{fixture, GridCell};
 use serde_json::Value;
 use std::collections::BTreeMap;

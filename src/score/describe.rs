@@ -159,7 +159,7 @@ fn row_of(book: &Book, ind: &Indicator) -> RuleRow {
 /// `fiscalform rules FILE`: every indicator row of every form with `[scoring]`.
 pub fn describe_file(catalog: &Catalog, path: &Path) -> FileRules {
     let shown = path.display().to_string();
-    let rec = match crate::report::recognize_file(catalog, path) {
+    let rec = match crate::load::recognize_file(catalog, path) {
         Ok(r) => r,
         Err(e) => {
             return FileRules {
