@@ -123,7 +123,7 @@ fn folder_unreadable(dir: &Path, e: &std::io::Error) -> String {
     format!(
         "无法读取文件夹 {}：{}",
         dir.display(),
-        crate::write::describe_io(e)
+        crate::files::describe_io(e)
     )
 }
 

@@ -4,125 +4,16 @@
 
 use crate::calc::{agree, Agreement, BindError, Book, Calc, Settled};
 use crate::coverage::Coverage;
-use crate::expr::{round_dp, Bound, CellId, CmpOp, Env, Func, Val};
-use crate::form::{ColKind, Severity};
+use crate::expr::{Bound, CellId, CmpOp, Env, Func, Val};
+use crate::findings::{
+    cell_a1, place, Finding, BLANK_IS_ZERO, EMPTY_NOTE_OTHER_TABLE, NEGATIVE_AMOUNT, PRIOR_CARRY,
+    PRIOR_CHANGE, PRIOR_FINAL, PRIOR_YEAR, RATE_OVER_100_MET, TEXT_CUT,
+};
+use crate::form::{show, ColKind, Severity};
 use crate::model::RowKind;
 use crate::normalize::label_key;
 use rust_decimal::Decimal;
-use serde::Serialize;
 use std::collections::{HashMap, HashSet};
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Finding {
-    pub severity: Severity,
-    pub rule: String,
-    pub form: String,
-    pub sheet: Option<String>,
-    pub cell: Option<String>,
-    /// The page `cell` was printed on, for a form read from a PDF (its `sheet` and `cell` are
-    /// then the rebuilt table's).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub page: Option<u32>,
-    pub related: Vec<String>,
-    pub expected: Option<String>,
-    pub found: Option<String>,
-    pub message: String,
-    /// The logical cell judged wrong (for fix), when there is one.
-    #[serde(skip)]
-    pub target: Option<CellId>,
-    /// Fix resolves it by recomputing a derived cell.
-    #[serde(skip)]
-    pub fixable: bool,
-}
-
-impl Finding {
-    /// A finding at `cell` (A1) of `sheet`, for form `form`, with nothing related, expected or
-    /// found, no logical target and no fix; a caller that has those sets them on the result.
-    pub fn new(
-        severity: Severity,
-        rule: &str,
-        form: &str,
-        sheet: Option<String>,
-        cell: Option<String>,
-        message: String,
-    ) -> Finding {
-        // A form read over several sheets (a table continued on 公开01表（续）) gives the
-        // cells of its other sheets as `'sheet'!A1`: the finding is on that sheet.
-        let (sheet, cell) = match cell.as_deref().and_then(|c| c.rsplit_once('!')) {
-            Some((other, at)) => (
-                Some(other.trim_matches('\'').to_string()),
-                Some(at.to_string()),
-            ),
-            None => (sheet, cell),
-        };
-        Finding {
-            severity,
-            rule: rule.to_string(),
-            form: form.to_string(),
-            sheet,
-            cell,
-            page: None,
-            related: vec![],
-            expected: None,
-            found: None,
-            message,
-            target: None,
-            fixable: false,
-        }
-    }
-
-    /// Where the finding is, as people read it: `sheet!A1`, preceded by `第N页` for a PDF.
-    pub fn place(&self) -> Option<String> {
-        let at = match (&self.sheet, &self.cell) {
-            (Some(sh), Some(c)) => format!("{sh}!{c}"),
-            (Some(sh), None) => sh.clone(),
-            // A sentence of a document's text: 第12行 (of its page), 第5段.
-            (None, Some(c)) => c.clone(),
-            _ => return None,
-        };
-        Some(match self.page {
-            Some(p) => format!("第{p}页 {at}"),
-            None => at,
-        })
-    }
-}
-
-/// Text of a value as the form shows it: amounts with two decimals, rates as percentages.
-pub fn show(kind: ColKind, v: &Val) -> String {
-    match v {
-        Val::Blank => "空".into(),
-        Val::Nothing => "——".into(),
-        Val::Text(t) => t.clone(),
-        Val::Bool(b) => if *b { "是" } else { "否" }.into(),
-        Val::Num(d) => match kind {
-            ColKind::Amount => {
-                let r = round_dp(*d, 2);
-                if r == *d {
-                    format!("{:.2}", r)
-                } else {
-                    d.normalize().to_string()
-                }
-            }
-            ColKind::Rate => format!("{}%", round_dp(*d * Decimal::ONE_HUNDRED, 2).normalize()),
-            _ => round_dp(*d, 4).normalize().to_string(),
-        },
-    }
-}
-
-/// Where a logical cell was read from: `C30`, or for another form `'公开02表'!C9`.
-pub fn cell_a1(book: &Book, c: &CellId, home: usize) -> Option<String> {
-    let data = &book.forms[c.form].1;
-    let at = data.origin.get(&c.key()).cloned()?;
-    if c.form == home {
-        Some(at)
-    } else {
-        let sheet = data
-            .sheet
-            .clone()
-            .unwrap_or_else(|| book.forms[c.form].0.sheet_name.clone());
-        Some(format!("'{sheet}'!{at}"))
-    }
-}
 
 struct Ctx<'b, 'a> {
     book: &'b Book<'a>,
@@ -172,29 +63,6 @@ impl Ctx<'_, '_> {
     /// "公开02表 C10（2010450 事业运行·本年收入合计）" — the form's own sheet cell.
     fn place(&self, c: &CellId) -> String {
         place(self.book, c)
-    }
-}
-
-/// "公开02表 C10（2010450 事业运行·本年收入合计）" — a logical cell as findings name it: its
-/// form, the sheet cell it was read from, and what it is.
-pub fn place(book: &Book, c: &CellId) -> String {
-    let at = book.forms[c.form]
-        .1
-        .origin
-        .get(&c.key())
-        .map(|a| format!(" {a}"))
-        .unwrap_or_default();
-    format!("{}{at}（{}）", form_name(book, c.form), book.describe(c))
-}
-
-/// The 表号, with the sheet for forms a workbook may hold several of ("附件3（附件3-2）").
-fn form_name(book: &Book, fi: usize) -> String {
-    let (form, data) = (book.forms[fi].0, &book.forms[fi].1);
-    match (&data.sheet, form.repeatable) {
-        (Some(sheet), true) if label_key(sheet) != label_key(&form.table_no) => {
-            format!("{}（{sheet}）", form.table_no)
-        }
-        _ => form.table_no.clone(),
     }
 }
 
@@ -1108,35 +976,6 @@ fn empty_note(ctx: &mut Ctx, fi: usize) {
     }
 }
 
-/// Severity counts: (errors, warnings, infos).
-pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
-    let n = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
-    (n(Severity::Error), n(Severity::Warning), n(Severity::Info))
-}
-
-/// Rule of a sheet taken for a form whose numbers land in no cell of it.
-pub const VALUES_NOT_PLACED: &str = "values-not-placed";
-/// Rule of a text too long for a cell of Excel.
-pub const TEXT_CUT: &str = "text-too-long";
-/// Rule of an empty table's note that names another table's fund.
-pub const EMPTY_NOTE_OTHER_TABLE: &str = "empty-note-other-table";
-/// Rule of an amount filled in negative where the form has none.
-pub const NEGATIVE_AMOUNT: &str = "negative-amount";
-/// A blank amount the table's sums show to be zero.
-pub const BLANK_IS_ZERO: &str = "blank-is-zero";
-/// Rule of a rate met only at 100% or below, over 100% and given full marks (`[scoring]
-/// met_at_most_100`).
-pub const RATE_OVER_100_MET: &str = "rate-over-100-met";
-/// Rule of an opening balance that is not last year's closing one (`check --prior`).
-pub const PRIOR_CARRY: &str = "prior-carry";
-/// Rule of an item that moved more than its form's threshold since last year.
-pub const PRIOR_CHANGE: &str = "prior-change";
-/// Rule of a figure restated from last year's published 决算 that differs from it (perf-base
-/// 上年决算数).
-pub const PRIOR_FINAL: &str = "prior-final";
-/// Rule of a last year's workbook whose year is not the one before this year's.
-pub const PRIOR_YEAR: &str = "prior-year";
-
 /// The Chinese name of `rule`: the definition's own (of `form`), or a built-in rule's.
 pub fn rule_name(form: Option<&crate::form::Form>, rule: &str) -> String {
     form.and_then(|f| f.derive.iter().chain(&f.check).find(|r| r.id == rule))
@@ -1177,8 +1016,8 @@ fn builtin_rule_name(rule: &str) -> Option<&'static str> {
         "rule-full-points" => "评（扣）分标准的满分等于分值",
         "rule-unreadable" => "评（扣）分标准须人工评分",
         "rule-not-applied" => "审核规则无法应用于本表",
-        crate::merge::CODE_NAME_RULE => "汇总的各单位同一科目代码名称一致",
-        crate::merge::MERGED_INPUT_RULE => "汇总表不与其下单位重复汇总",
+        crate::findings::CODE_NAME_RULE => "汇总的各单位同一科目代码名称一致",
+        crate::findings::MERGED_INPUT_RULE => "汇总表不与其下单位重复汇总",
         _ => return crate::statements::rule_name(rule),
     })
 }

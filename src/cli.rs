@@ -3,8 +3,9 @@
 //! error, 2 could not run.
 
 use crate::calc::{blank_data, compute, Book, Mode};
+use crate::files::describe_io;
 use crate::form::{Catalog, Family, Form, Severity};
-use crate::write::{build, describe_io, save_atomic, WriteOptions};
+use crate::write::{build, save_atomic, WriteOptions};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
 use std::io::Write;
@@ -485,7 +486,7 @@ fn export_one(
     out: &mut dyn Write,
 ) -> Result<String, String> {
     refuse_same(input, output)?;
-    let content = crate::fix::load(catalog, input)?;
+    let content = crate::load::load(catalog, input)?;
     match format {
         ExportFormat::Json if is_std(output) => {
             let text = crate::interchange::to_json(&content);
@@ -731,7 +732,7 @@ fn merge(
             out,
             "已汇总 {} 个文件（各单位的贡献见工作表“{}”）\n{notes}",
             files.len(),
-            crate::merge::DETAIL_SHEET
+            crate::load::own::DETAIL_SHEET
         );
     }
     finish_fixed(result, output, out, err)
@@ -994,7 +995,7 @@ fn fix_one(catalog: &Catalog, input: &std::path::Path, output: &std::path::Path)
     let run = || -> Result<crate::fix::Fixed, String> {
         refuse_same(input, output)?;
         refuse_not_xlsx(output)?;
-        let content = crate::fix::load(catalog, input)?;
+        let content = crate::load::load(catalog, input)?;
         write_fixed(content, output)
     };
     fixed_summary(run(), output)
@@ -1015,7 +1016,7 @@ fn refuse_not_xlsx(output: &std::path::Path) -> Result<(), String> {
 }
 
 fn write_fixed(
-    content: crate::fix::Content,
+    content: crate::load::Content,
     output: &std::path::Path,
 ) -> Result<crate::fix::Fixed, String> {
     let mut fixed = crate::fix::fix(content).map_err(|e| e.to_string())?;
@@ -1063,7 +1064,7 @@ fn fixed_summary(
                 fixed.forms.len(),
                 fixed.forms.join("、"),
                 fixed.changes.len(),
-                crate::fix::AUDIT_SHEET
+                crate::load::own::AUDIT_SHEET
             );
             for c in &fixed.changes {
                 let what = if c.review { "核对" } else { "校正" };

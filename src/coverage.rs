@@ -2,8 +2,8 @@
 //! failed, no data, or not run and why — so that "not checked" never reads as "passed".
 
 use crate::calc::{BindError, Book, Calc};
-use crate::check::{Finding, VALUES_NOT_PLACED};
 use crate::expr::Val;
+use crate::findings::{Finding, VALUES_NOT_PLACED};
 use crate::form::{Catalog, Family, Form, Severity};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};

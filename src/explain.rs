@@ -65,10 +65,13 @@ pub fn explain_file(catalog: &Catalog, path: &Path) -> FileExplained {
             }
         }
     };
-    let own = |name: &str| wb.sheet(name).is_some_and(crate::fix::is_own_audit_sheet);
+    let own = |name: &str| {
+        wb.sheet(name)
+            .is_some_and(crate::load::own::is_own_audit_sheet)
+    };
     let detail = |name: &str| {
         wb.sheet(name)
-            .is_some_and(crate::merge::is_own_detail_sheet)
+            .is_some_and(crate::load::own::is_own_detail_sheet)
     };
     let sheets = recognize_workbook(catalog, &wb)
         .into_iter()

@@ -5,8 +5,8 @@
 
 use crate::calc::blank_data;
 use crate::expr::Val;
-use crate::fix::{Content, KeptCell, OtherSheet};
 use crate::form::{Catalog, ColKind, Form};
+use crate::load::{Content, KeptCell, OtherSheet};
 use crate::model::{FormData, RowData, RowKind};
 use crate::normalize::{a1, parse_a1, parse_a1_range};
 use crate::read::{Cell, Merge};

@@ -7,16 +7,20 @@
 
 pub mod batch;
 pub mod calc;
+pub mod cellref;
 pub mod check;
 pub mod cli;
 pub mod coverage;
 pub mod explain;
 pub mod expr;
 pub mod figures;
+pub mod files;
+pub mod findings;
 pub mod fix;
 pub mod form;
 pub mod interchange;
 pub mod layout;
+pub mod load;
 pub mod merge;
 pub mod model;
 pub mod normalize;

@@ -13,27 +13,17 @@
 //! gives itself, so different projects stay different forms.
 
 use crate::calc::{compute, Book, Mode};
-use crate::check::Finding;
 use crate::expr::{CellId, Val};
-use crate::fix::Content;
+use crate::findings::{Finding, CODE_NAME_RULE, MERGED_INPUT_RULE};
 use crate::form::{Catalog, ColKind, Family, Form, Panel, Severity};
+use crate::load::own::DETAIL_SHEET;
+use crate::load::Content;
 use crate::model::{FormData, RowData, RowKind};
 use crate::normalize::label_key;
-use crate::read::{Cell, Sheet};
 use indexmap::IndexMap;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-/// Rule of the finding that two units name one 科目 code differently.
-pub const CODE_NAME_RULE: &str = "merge-code-name";
-/// Rule of the warning that an input is itself a merged workbook.
-pub const MERGED_INPUT_RULE: &str = "merge-merged-input";
-/// Name of the sheet showing each unit's share of each total.
-pub const DETAIL_SHEET: &str = "汇总明细";
-/// The headings of 汇总明细's first columns (the units' columns follow), and the row they are
-/// on: also how a later run knows the sheet is ours, not a form.
-pub const DETAIL_LEAD: [&str; 4] = ["表号", "表", "项目", "汇总方式"];
-pub const DETAIL_HEADER_ROW: u32 = 2;
 /// Joins the parts of a key that are texts read from workbooks (a character no label holds).
 const SEP: char = '\u{1f}';
 
@@ -154,7 +144,7 @@ impl<'c> Merger<'c> {
     /// of another family or year than the first.
     pub fn add(&mut self, path: &Path) -> Result<(), String> {
         let file = path.display().to_string();
-        let content = crate::fix::load(self.catalog, path)?;
+        let content = crate::load::load(self.catalog, path)?;
         if content.forms.is_empty() {
             return Err(format!(
                 "{file} 中没有识别出任何表，无法汇总（fiscalform explain {file} 可说明读取情况）"
@@ -758,15 +748,6 @@ fn detail_rows(book: &Book, shares: IndexMap<Spot, Shares>, units: usize) -> Vec
             }
         })
         .collect()
-}
-
-/// Whether a sheet is the 汇总明细 a merge wrote: by its name and the start of its header.
-pub fn is_own_detail_sheet(sheet: &Sheet) -> bool {
-    sheet.name.starts_with(DETAIL_SHEET)
-        && DETAIL_LEAD
-            .iter()
-            .enumerate()
-            .all(|(c, h)| matches!(sheet.get(DETAIL_HEADER_ROW, c as u16), Cell::Text(t) if t == h))
 }
 
 /// Blank or zero.

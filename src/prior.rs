@@ -6,8 +6,9 @@
 //! What to compare is in the form definitions (`[prior]`).
 
 use crate::calc::{compute, Book, Calc, Mode};
-use crate::check::{show, Finding, PRIOR_CARRY, PRIOR_CHANGE, PRIOR_FINAL, PRIOR_YEAR};
 use crate::expr::{CellId, Val};
+use crate::findings::{Finding, PRIOR_CARRY, PRIOR_CHANGE, PRIOR_FINAL, PRIOR_YEAR};
+use crate::form::show;
 use crate::form::{ColKind, Form, PublishedDef, Severity};
 use rust_decimal::Decimal;
 
@@ -22,7 +23,7 @@ pub struct Prior<'c> {
 impl<'c> Prior<'c> {
     /// Reads last year's workbook `path`.
     pub fn load(catalog: &'c crate::form::Catalog, path: &std::path::Path) -> Result<Self, String> {
-        let rec = crate::report::recognize_file(catalog, path)
+        let rec = crate::load::recognize_file(catalog, path)
             .map_err(|e| format!("无法读取上年的工作簿：{e}"))?;
         if rec.forms.is_empty() {
             return Err(format!(
@@ -162,7 +163,7 @@ fn carried(this: &Side, last: &Side, last_name: &str, out: &mut Vec<Finding>) {
         let then_at = format!("{last_name} {}", last.place(&then));
         let message = format!(
             "{}：{}，本年为 {}，上年（{then_at}）为 {}，相差 {}",
-            crate::check::place(this.book, &now),
+            crate::findings::place(this.book, &now),
             carry.name,
             money(a),
             money(b),
@@ -201,7 +202,11 @@ fn published(this: &Side, entry: &PublishedDef, prior: &Prior) -> Option<Finding
     }
     let tolerance = this.tail() + last.tail();
     let then_at = format!("{} {}", prior.name, last.place(&then));
-    let head = format!("{}：{}", crate::check::place(this.book, &now), entry.name);
+    let head = format!(
+        "{}：{}",
+        crate::findings::place(this.book, &now),
+        entry.name
+    );
     let (severity, message) = if blank {
         (
             Severity::Error,
@@ -255,7 +260,7 @@ fn changes(this: &Side, last: &Side, last_name: &str, out: &mut Vec<Finding>) {
             };
             let message = format!(
                 "{}：本年 {}，上年（{last_name}）{}，{how}；变动超过 {}% 且 {} 万元，请在情况说明中解释",
-                crate::check::place(this.book, &now),
+                crate::findings::place(this.book, &now),
                 money(a),
                 money(b),
                 (rule.ratio * Decimal::ONE_HUNDRED).normalize(),

@@ -54,10 +54,7 @@ use calamine::{Xlsx, XlsxError};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-/// Number of rows in an Excel worksheet (1..=1_048_576).
-pub const MAX_ROWS: u32 = 1_048_576;
-/// Number of columns in an Excel worksheet (A..=XFD).
-pub const MAX_COLS: u32 = 16_384;
+pub use crate::cellref::{MAX_COLS, MAX_ROWS};
 
 /// A workbook read from disk.
 #[derive(Debug, Clone, PartialEq)]
@@ -354,8 +351,8 @@ impl fmt::Display for Merge {
         write!(
             f,
             "{}:{}",
-            crate::normalize::a1(self.first_row, self.first_col),
-            crate::normalize::a1(self.last_row, self.last_col)
+            crate::cellref::a1(self.first_row, self.first_col),
+            crate::cellref::a1(self.last_row, self.last_col)
         )
     }
 }

@@ -1,13 +1,12 @@
-//! Audits one file end to end (read → recognise → recompute → check) and renders the
+//! Audits one file end to end (load → recompute → check) and renders the
 //! findings as text for people or as the JSON contract scripts rely on.
 
 use crate::calc::{compute, Book, Mode};
-use crate::check::{audit_covered, counts, Finding, VALUES_NOT_PLACED};
+use crate::check::audit_covered;
 use crate::coverage::Coverage;
+use crate::findings::{counts, Finding};
 use crate::form::{Catalog, Severity};
-use crate::model::FormData;
 use crate::prior::Prior;
-use crate::recognize::{recognize_workbook, unplaced_numbers, Outcome};
 use serde::Serialize;
 use std::path::Path;
 
@@ -33,184 +32,6 @@ pub struct FileReport {
     pub glance: Option<crate::figures::Glance>,
 }
 
-/// The recognised forms of a workbook with their values, and what reading them noticed.
-pub struct Recognized<'c> {
-    pub forms: Vec<(&'c crate::form::Form, FormData)>,
-    pub findings: Vec<Finding>,
-}
-
-/// Read and recognise a workbook; skipped sheets and reading notices become findings.
-pub fn recognize_file<'c>(catalog: &'c Catalog, path: &Path) -> Result<Recognized<'c>, String> {
-    let (wb, renamed) = crate::sheet_names::read(path)?;
-    let mut rec = recognize_book(catalog, &wb);
-    rec.findings
-        .extend(crate::sheet_names::findings(&wb, &renamed));
-    Ok(rec)
-}
-
-/// Recognise the forms of a workbook already read (fix also needs the sheets themselves).
-pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &crate::read::Workbook) -> Recognized<'c> {
-    let mut forms = Vec::new();
-    let mut findings = Vec::new();
-    // The sheets a previous fix or merge wrote (审核结果, 汇总明细, the values kept beside a form) are not
-    // forms the clerk filled, whatever text they hold.
-    let own = |name: &str| {
-        wb.sheet(name).is_some_and(|s| {
-            crate::fix::is_own_audit_sheet(s)
-                || crate::merge::is_own_detail_sheet(s)
-                || crate::fix::kept_values_of(wb, s).is_some()
-        })
-    };
-    for outcome in recognize_workbook(catalog, wb) {
-        match outcome {
-            Outcome::Form(rec) if rec.data.sheet.as_deref().is_some_and(own) => {}
-            Outcome::Skipped { sheet, .. } if own(&sheet) => {}
-            Outcome::Form(rec) if unplaced_numbers(&rec).is_some() => {
-                findings.push(values_not_placed(&rec));
-            }
-            Outcome::Form(rec) => {
-                for n in rec.notices {
-                    findings.push(Finding::new(
-                        n.severity,
-                        n.rule,
-                        &rec.form.id,
-                        rec.data.sheet.clone(),
-                        Some(n.cell),
-                        n.message,
-                    ));
-                }
-                if !rec.form.repeatable
-                    && forms
-                        .iter()
-                        .any(|(f, _): &(&crate::form::Form, FormData)| f.id == rec.form.id)
-                {
-                    findings.push(Finding::new(
-                        Severity::Warning,
-                        "duplicate-form",
-                        &rec.form.id,
-                        rec.data.sheet.clone(),
-                        None,
-                        format!(
-                            "工作表“{}”又是一张{}；只审核第一张，这一张已跳过",
-                            rec.data.sheet.clone().unwrap_or_default(),
-                            rec.form.table_no
-                        ),
-                    ));
-                    continue;
-                }
-                forms.push((rec.form, rec.data));
-            }
-            Outcome::Skipped { sheet, reason } => findings.push(Finding::new(
-                Severity::Info,
-                "sheet-skipped",
-                "",
-                Some(sheet.clone()),
-                None,
-                format!("工作表“{sheet}”：{reason}"),
-            )),
-        }
-    }
-    set_aside_uncoded(&mut forms, &mut findings);
-    // Values a previous fix kept beside a form are still values outside it.
-    for sheet in &wb.sheets {
-        let Some(base) = crate::fix::kept_values_of(wb, sheet) else {
-            continue;
-        };
-        let form = forms
-            .iter()
-            .find(|(_, d): &&(&crate::form::Form, FormData)| d.sheet.as_deref() == Some(base))
-            .map(|(f, _)| *f);
-        for (r, c, cell) in sheet.cells() {
-            let at = crate::normalize::a1(r, c);
-            findings.push(Finding::new(
-                Severity::Warning,
-                "value-outside-form",
-                form.map_or("", |f| f.id.as_str()),
-                Some(sheet.name.clone()),
-                Some(at.clone()),
-                format!(
-                    "{}!{at} 处有内容“{cell}”：原在{} {at}，表中没有对应的单元格，校正时保留在此；请核对是否填错位置",
-                    sheet.name,
-                    form.map_or(base, |f| f.table_no.as_str())
-                ),
-            ));
-        }
-    }
-    Recognized { forms, findings }
-}
-
-/// Gives 科目 rows printed without codes the codes of their names in the other tables; a table
-/// whose names cannot all be given codes is not judged (its sums would miss the rows left out):
-/// it leaves `forms` with one code-unknown error, its sheet kept as it is.
-fn set_aside_uncoded(forms: &mut Vec<(&crate::form::Form, FormData)>, findings: &mut Vec<Finding>) {
-    let unknown = crate::recognize::resolve_uncoded(forms);
-    let mut unjudged: Vec<usize> = unknown.iter().map(|u| u.form).collect();
-    unjudged.dedup();
-    for &fi in unjudged.iter().rev() {
-        let (form, data) = forms.remove(fi);
-        let rows: Vec<&crate::recognize::Uncoded> =
-            unknown.iter().filter(|u| u.form == fi).collect();
-        let names: Vec<String> = rows
-            .iter()
-            .map(|u| {
-                format!(
-                    "“{}”（{}）",
-                    u.name,
-                    u.cells.first().map_or("", String::as_str)
-                )
-            })
-            .collect();
-        findings.push(Finding::new(
-            Severity::Error,
-            "code-unknown",
-            &form.id,
-            data.sheet.clone(),
-            rows.first().and_then(|u| u.cells.first().cloned()),
-            format!(
-                "{}：科目{}没有科目代码，工作簿其他表中也没有同名科目，无法确定代码；{}的审核（含表间核对）未进行，请补上科目代码",
-                form.table_no,
-                names.join("、"),
-                form.table_no
-            ),
-        ));
-    }
-}
-
-/// The one finding for a sheet taken for a form whose numbers could not be placed: which
-/// cells, that none of its rules ran, and what to do. Its sheet is kept as it is.
-fn values_not_placed(rec: &crate::recognize::Recognized) -> Finding {
-    let cells = unplaced_numbers(rec).unwrap_or_default();
-    let shown: Vec<&str> = cells.iter().take(8).map(String::as_str).collect();
-    let more = if cells.len() > shown.len() {
-        format!(" 等 {} 处", cells.len())
-    } else {
-        String::new()
-    };
-    let no = &rec.form.table_no;
-    Finding::new(
-        Severity::Error,
-        VALUES_NOT_PLACED,
-        &rec.form.id,
-        rec.data.sheet.clone(),
-        cells.first().cloned(),
-        format!(
-            "无法识别{no}的数值位置：{}{more}的数值对应不到表中的单元格，{no}的审核（含表间核对）\
-             未进行；请按标准格式整理该表（标题、表头、行名），或用 fiscalform explain 查看读取情况",
-            shown.join("、")
-        ),
-    )
-}
-
-/// Sets the PDF page of every finding at a cell of a sheet rebuilt from a PDF.
-pub fn locate_pages(wb: &crate::read::Workbook, findings: &mut [Finding]) {
-    for f in findings {
-        let row = f.cell.as_deref().and_then(crate::normalize::parse_a1);
-        if let (Some(sheet), Some((r, _))) = (&f.sheet, row) {
-            f.page = wb.page_of(sheet, r);
-        }
-    }
-}
-
 /// Audit one file; a file that cannot be read gives a report with `error` set.
 pub fn check_file(catalog: &Catalog, path: &Path) -> FileReport {
     check_file_against(catalog, path, None)
@@ -219,7 +40,7 @@ pub fn check_file(catalog: &Catalog, path: &Path) -> FileReport {
 /// [`check_file`], compared with last year's workbook when there is one.
 pub fn check_file_against(catalog: &Catalog, path: &Path, prior: Option<&Prior>) -> FileReport {
     let shown = path.display().to_string();
-    let (wb, renamed) = match crate::sheet_names::read(path) {
+    let (wb, rec) = match crate::load::read(catalog, path) {
         Ok(read) => read,
         Err(e) => {
             return FileReport {
@@ -232,9 +53,6 @@ pub fn check_file_against(catalog: &Catalog, path: &Path, prior: Option<&Prior>)
             }
         }
     };
-    let mut rec = recognize_book(catalog, &wb);
-    rec.findings
-        .extend(crate::sheet_names::findings(&wb, &renamed));
     let forms: Vec<FormRef> = rec
         .forms
         .iter()
@@ -255,7 +73,7 @@ pub fn check_file_against(catalog: &Catalog, path: &Path, prior: Option<&Prior>)
     let (said, tally) = crate::statements::check(&catalog.statements, &wb, &book, &calc);
     findings.extend(said);
     coverage.statements = tally;
-    locate_pages(&wb, &mut findings);
+    crate::load::locate_pages(&wb, &mut findings);
     sort_findings(&book, &mut findings);
     FileReport {
         path: shown,

@@ -2,8 +2,8 @@
 //! every finding (问题清单), every rule that could not run (未检查) — as tables that the
 //! review workbook, CSV and JSON all render alike.
 
-use crate::check::Finding;
 use crate::coverage::Coverage;
+use crate::findings::Finding;
 use crate::form::{Catalog, Family, Severity};
 use crate::report::{FileReport, Totals};
 use rust_decimal::Decimal;
@@ -309,7 +309,7 @@ fn cols(c: &[(&str, f64)]) -> Vec<(String, f64)> {
 }
 
 fn file_row(catalog: &Catalog, r: &FileReport) -> FileRow {
-    let (errors, warnings, infos) = crate::check::counts(&r.findings);
+    let (errors, warnings, infos) = crate::findings::counts(&r.findings);
     let glance = r.glance.clone().unwrap_or_default();
     let table_no = |id: &String| catalog.get(id).map_or(id.clone(), |f| f.table_no.clone());
     FileRow {
@@ -405,6 +405,6 @@ pub fn entry_text(e: &Entry) -> String {
 }
 
 fn is_prior_rule(rule: &str) -> bool {
-    use crate::check::{PRIOR_CARRY, PRIOR_CHANGE, PRIOR_YEAR};
+    use crate::findings::{PRIOR_CARRY, PRIOR_CHANGE, PRIOR_YEAR};
     [PRIOR_CARRY, PRIOR_CHANGE, PRIOR_YEAR].contains(&rule)
 }

@@ -4,7 +4,7 @@
 //! workbook from a temporary copy in which every later sheet of a name is renamed `名称 (2)`,
 //! `名称 (3)` … (within Excel's 31 characters), and report each rename.
 
-use crate::check::Finding;
+use crate::findings::Finding;
 use crate::form::Severity;
 use crate::read::{read_workbook, Format, Workbook};
 use std::collections::HashSet;
@@ -61,7 +61,7 @@ pub fn prepare(path: &Path) -> Result<Prepared, String> {
                 .map(|r| format!("第 {} 个工作表“{}”", r.position, r.from))
                 .collect::<Vec<_>>()
                 .join("、"),
-            crate::write::describe_io(&e)
+            crate::files::describe_io(&e)
         )
     })?;
     Ok(Prepared {
@@ -238,7 +238,7 @@ fn rewrite<R: Read + Seek>(
     xml: &str,
 ) -> std::io::Result<tempfile::NamedTempFile> {
     let tmp = tempfile::Builder::new()
-        .prefix(crate::write::TEMP_PREFIX)
+        .prefix(crate::files::TEMP_PREFIX)
         .suffix(".xlsx")
         .tempfile()?;
     let mut out = zip::ZipWriter::new(std::io::BufWriter::new(tmp.reopen()?));

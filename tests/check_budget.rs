@@ -11,9 +11,9 @@ mod lo;
 
 use fiscalform::expr::Val;
 use fiscalform::form::Catalog;
+use fiscalform::load::recognize_file;
 use fiscalform::normalize::parse_amount;
 use fiscalform::read::Cell;
-use fiscalform::report::recognize_file;
 use grid::{GridBook, GridCell, GridSheet};
 use serde_json::Value;
 use std::collections::BTreeMap;

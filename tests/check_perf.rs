@@ -1030,7 +1030,7 @@ fn a_project_missing_from_the_base_table_is_not_compared() {
 /// Every recognised value by logical cell: "form|sheet|key" → "N:2051.69" / "T:text" / "——".
 fn values(path: &Path) -> BTreeMap<String, String> {
     let cat = fiscalform::form::Catalog::embedded().unwrap();
-    let rec = fiscalform::report::recognize_file(&cat, path).unwrap();
+    let rec = fiscalform::load::recognize_file(&cat, path).unwrap();
     let mut out = BTreeMap::new();
     // A number in a text column (实际完成值 1149.03) reads as text; written "1,149.03" by the
     // amounts-as-text variant it is the same number.

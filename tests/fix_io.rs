@@ -136,7 +136,7 @@ fn generated_sources() -> Vec<(String, Source)> {
     let catalog = Catalog::embedded().unwrap();
     let mut out = Vec::new();
     for (seed, (fixture, id)) in GENERATED.into_iter().enumerate() {
-        let rec = fiscalform::report::recognize_book(&catalog, &layout_gen::fixture_book(fixture));
+        let rec = fiscalform::load::recognize_book(&catalog, &layout_gen::fixture_book(fixture));
         let (form, data) = rec.forms.iter().find(|(f, _)| f.id == id).unwrap();
         let r = layout_gen::passing_layout(form, data, 5, 7 + seed as u64);
         // fix writes the unit line in the form's own words (部门：…), the unit's name kept: a
@@ -176,7 +176,7 @@ fn make_case(name: String, book: &Source) -> Result<Case, String> {
         return Err(format!("import {name}: {err}"));
     }
     let catalog = Catalog::embedded().unwrap();
-    let content = fiscalform::fix::load(&catalog, &x)?;
+    let content = fiscalform::load::load(&catalog, &x)?;
     let b = Book::new(content.forms);
     let calc = compute(&b, Mode::Fix, false);
     // Form names as logical_cells() gives them: the id, then id#2, id#3 for more of one.
@@ -230,7 +230,7 @@ fn layout_gaps(catalog: &Catalog, written: &Path) -> (BTreeSet<String>, BTreeSet
         .filter(|f| {
             !f.sheet
                 .as_deref()
-                .is_some_and(|s| s.ends_with(fiscalform::fix::STRAY_SUFFIX))
+                .is_some_and(|s| s.ends_with(fiscalform::load::own::STRAY_SUFFIX))
         })
         .map(|f| f.form.clone())
         .collect();
@@ -240,7 +240,7 @@ fn layout_gaps(catalog: &Catalog, written: &Path) -> (BTreeSet<String>, BTreeSet
         .flat_map(|f| {
             [
                 f.sheet_name.clone(),
-                format!("{}{}", f.sheet_name, fiscalform::fix::STRAY_SUFFIX),
+                format!("{}{}", f.sheet_name, fiscalform::load::own::STRAY_SUFFIX),
             ]
         })
         .collect();
@@ -678,7 +678,7 @@ fn every_non_empty_input_cell_is_found_in_the_output() {
     each_case("property", |c| {
         let input: Workbook = read_workbook(&c.x).unwrap();
         let output: Workbook = read_workbook(&c.f1).unwrap();
-        let content = fiscalform::fix::load(&catalog, &c.x).unwrap();
+        let content = fiscalform::load::load(&catalog, &c.x).unwrap();
         let audit = output.sheet("审核结果").expect("审核结果 sheet");
         assert_eq!(output.sheets[0].name, "审核结果", "{}", c.name);
         let mut missing = Vec::new();
@@ -1267,7 +1267,7 @@ fn csv_export_is_one_file_per_form_excel_safe() {
         .any(|l| l.split(',').any(|f| f.starts_with('='))));
     // One file per form of the workbook.
     let catalog = Catalog::embedded().unwrap();
-    let n = fiscalform::fix::load(&catalog, &x).unwrap().forms.len();
+    let n = fiscalform::load::load(&catalog, &x).unwrap().forms.len();
     assert_eq!(files.len(), n);
     // Fields: escaping is for text, not for numbers.
     assert_eq!(fiscalform::interchange::csv_field("-12.50"), "-12.50");

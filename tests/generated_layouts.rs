@@ -13,8 +13,8 @@ mod layout_gen;
 
 use fiscalform::expr::Val;
 use fiscalform::form::{Catalog, Form};
+use fiscalform::load::{recognize_book, Recognized};
 use fiscalform::model::FormData;
-use fiscalform::report::{recognize_book, Recognized};
 use layout_gen::{fixture_book, known_gaps, names, parse_names, pick, render, Rendered, Variation};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;

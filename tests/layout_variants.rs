@@ -11,7 +11,7 @@ mod lo;
 use fiscalform::expr::Val;
 use fiscalform::form::Catalog;
 use fiscalform::form::Severity;
-use fiscalform::report::recognize_file;
+use fiscalform::load::recognize_file;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

@@ -17,7 +17,7 @@ use export::logical_cells;
 use fiscalform::calc::Book;
 use fiscalform::expr::{CellId, Val};
 use fiscalform::form::{Catalog, ColKind};
-use fiscalform::report::recognize_book;
+use fiscalform::load::recognize_book;
 use grid::{fixture, GridCell};
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -448,7 +448,7 @@ fn a_code_two_units_name_differently_is_a_warning_naming_both_files() {
     ] {
         assert!(line.contains(part), "{part} in {line}");
     }
-    let audit = sheet_rows(&out, fiscalform::fix::AUDIT_SHEET);
+    let audit = sheet_rows(&out, fiscalform::load::own::AUDIT_SHEET);
     assert!(
         audit.iter().flatten().any(|c| c.contains("科目 2101199")),
         "listed in 审核结果"
@@ -482,8 +482,8 @@ fn the_detail_sheet_shows_each_units_share_of_each_total() {
     let out = d.join("部门汇总.xlsx");
     let (code, o, e) = merge(&[&a, &b], &out, &[]);
     assert!(code < 2, "{o}{e}");
-    let rows = sheet_rows(&out, fiscalform::merge::DETAIL_SHEET);
-    let header = &rows[fiscalform::merge::DETAIL_HEADER_ROW as usize];
+    let rows = sheet_rows(&out, fiscalform::load::own::DETAIL_SHEET);
+    let header = &rows[fiscalform::load::own::DETAIL_HEADER_ROW as usize];
     assert_eq!(header.len(), 4 + 2 + 1, "{header:?}");
     assert!(header[4].contains("seed001_final.xlsx") && header[5].contains("单位乙.xlsx"));
     let line = |table: &str, item: &str| -> &Vec<String> {
@@ -503,7 +503,7 @@ fn the_detail_sheet_shows_each_units_share_of_each_total() {
     );
     let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
     let formulas = wb
-        .worksheet_formula(fiscalform::merge::DETAIL_SHEET)
+        .worksheet_formula(fiscalform::load::own::DETAIL_SHEET)
         .unwrap();
     assert!(
         formulas.rows().flatten().any(|f| f.starts_with("SUM(E")),
@@ -513,7 +513,7 @@ fn the_detail_sheet_shows_each_units_share_of_each_total() {
     assert!(
         !cli::findings(&report)
             .iter()
-            .any(|f| f["sheet"] == fiscalform::merge::DETAIL_SHEET),
+            .any(|f| f["sheet"] == fiscalform::load::own::DETAIL_SHEET),
         "checking the merged workbook does not take 汇总明细 for a form"
     );
 }
@@ -525,7 +525,7 @@ fn perf_scores_are_listed_not_added_and_the_unit_can_be_named() {
     let out = d.join("部门汇总.xlsx");
     let (code, o, e) = merge(&[&unit, &unit], &out, &["--unit", "某某局"]);
     assert!(code < 2, "{o}{e}");
-    let rows = sheet_rows(&out, fiscalform::merge::DETAIL_SHEET);
+    let rows = sheet_rows(&out, fiscalform::load::own::DETAIL_SHEET);
     let scores: Vec<&Vec<String>> = rows
         .iter()
         .filter(|r| r[3] == "不相加，取第一个单位")

@@ -7,11 +7,12 @@ mod grid;
 #[path = "support/layout_gen.rs"]
 mod layout_gen;
 
-use fiscalform::check::Finding;
+use fiscalform::findings::Finding;
 use fiscalform::form::Severity;
 use fiscalform::form::{Catalog, Form};
+use fiscalform::load::recognize_book;
 use fiscalform::model::FormData;
-use fiscalform::report::{check_file, recognize_book};
+use fiscalform::report::check_file;
 use layout_gen::{fixture_book, render, Variation};
 use std::collections::BTreeSet;
 use std::path::PathBuf;

@@ -14,7 +14,7 @@ use cli::run;
 use fiscalform::calc::Book;
 use fiscalform::expr::Val;
 use fiscalform::form::Catalog;
-use fiscalform::report::recognize_book;
+use fiscalform::load::recognize_book;
 use grid::{fixture, GridBook, GridCell};
 use rust_decimal::Decimal;
 use serde_json::Value;

@@ -197,7 +197,7 @@ fn every_cell_of_every_fixture_lands_somewhere() {
 /// Every recognised value of a file: (form, logical cell) → value as shown.
 fn logical_values(path: &Path) -> std::collections::BTreeMap<(String, String), String> {
     let catalog = Catalog::embedded().unwrap();
-    let rec = fiscalform::report::recognize_file(&catalog, path).unwrap();
+    let rec = fiscalform::load::recognize_file(&catalog, path).unwrap();
     let mut out = std::collections::BTreeMap::new();
     for (form, data) in &rec.forms {
         for row in &data.rows {

@@ -346,7 +346,7 @@ fn seed000_indicators_score_as_reported_with_the_stated_five_points_warned() {
 
 /// Seed 000's 附件1 and 附件2 as a clerk fills them (执行率, 得分 and 总分 typed as published),
 /// audited in memory: the values by logical cell, no workbook layout involved.
-fn audit_in_memory(rows: &[Ind]) -> Vec<fiscalform::check::Finding> {
+fn audit_in_memory(rows: &[Ind]) -> Vec<fiscalform::findings::Finding> {
     let catalog = Catalog::embedded().unwrap();
     let mut dept = perf_dept(catalog.get("perf-dept").unwrap(), rows);
     for (k, v) in [
@@ -377,7 +377,7 @@ fn audit_in_memory(rows: &[Ind]) -> Vec<fiscalform::check::Finding> {
     fiscalform::check::audit(&book, &calc)
 }
 
-fn row_of(f: &fiscalform::check::Finding) -> String {
+fn row_of(f: &fiscalform::findings::Finding) -> String {
     f.target.as_ref().map(|t| t.key()).unwrap_or_default()
 }
 

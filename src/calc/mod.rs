@@ -94,7 +94,7 @@ impl<'a> Book<'a> {
             Some(r) if self.group_level(c) => {
                 match r.get(&self.group_column(c).unwrap_or_default()) {
                     Val::Text(t) => t.split_whitespace().collect::<String>(),
-                    other => crate::check::show(ColKind::Text, &other),
+                    other => crate::form::show(ColKind::Text, &other),
                 }
             }
             Some(r) if r.kind == RowKind::Coded => format!(

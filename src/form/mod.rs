@@ -4,6 +4,7 @@
 mod catalog;
 mod compile;
 mod def;
+mod show;
 mod vocabulary;
 
 pub use catalog::Catalog;
@@ -15,4 +16,5 @@ pub use def::{
     ColKind, ColumnDef, EmptyNoteDef, Family, GridCellDef, HeaderCellDef, ListDef, PublishedDef,
     ReviewDef, ScoringDef,
 };
+pub use show::show;
 pub use vocabulary::{MoneyUnit, Vocabulary};

@@ -12,8 +12,8 @@ use super::quantity::{parse_quantity, Quantity};
 use super::rules::{parse_rule, FailOutcome, Rule, RuleKind, Scored, Shape};
 use super::text::{excel_num, fmt_num};
 use crate::calc::{agree, Agreement, BindError, Book, Calc, Scope, Settled};
-use crate::check::{cell_a1, Finding};
 use crate::expr::{round_dp, Addresses, CellId, Val};
+use crate::findings::{cell_a1, Finding};
 use crate::form::{ColKind, Scoring, Severity};
 use crate::model::{RowData, RowKind};
 use rust_decimal::Decimal;
@@ -407,7 +407,7 @@ fn over_100_met(
     let shown = format!("{}%", fmt_num(actual.value));
     out.push(at.finding(
         Severity::Warning,
-        crate::check::RATE_OVER_100_MET,
+        crate::findings::RATE_OVER_100_MET,
         &score_cell,
         &related,
         None,

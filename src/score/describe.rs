@@ -5,8 +5,8 @@ use super::check::{indicators, scorability, shape_name, Indicator, RuleSource};
 use super::rules::{parse_rule, Rule};
 use super::text::fmt_num;
 use crate::calc::Book;
-use crate::check::cell_a1;
 use crate::expr::{CellId, Val};
+use crate::findings::cell_a1;
 use crate::form::Catalog;
 use serde::Serialize;
 use std::path::Path;
@@ -159,7 +159,7 @@ fn row_of(book: &Book, ind: &Indicator) -> RuleRow {
 /// `fiscalform rules FILE`: every indicator row of every form with `[scoring]`.
 pub fn describe_file(catalog: &Catalog, path: &Path) -> FileRules {
     let shown = path.display().to_string();
-    let rec = match crate::report::recognize_file(catalog, path) {
+    let rec = match crate::load::recognize_file(catalog, path) {
         Ok(r) => r,
         Err(e) => {
             return FileRules {

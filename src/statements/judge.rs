@@ -6,8 +6,8 @@ use super::parse::{contains, read, Direction, Kind, Statement};
 use super::patterns::{Basis, Pattern, Patterns, Unit};
 use super::text::{NumUnit, Place, Sentence};
 use crate::calc::{Book, Calc};
-use crate::check::Finding;
 use crate::expr::{round_dp, CellId, Val};
+use crate::findings::Finding;
 use crate::form::{Family, Severity};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -456,7 +456,7 @@ impl Judge<'_, '_, '_> {
 
     fn cell_name(&self, cell: &CellId) -> String {
         let form = self.book.forms[cell.form].0;
-        let at = crate::check::cell_a1(self.book, cell, usize::MAX)
+        let at = crate::findings::cell_a1(self.book, cell, usize::MAX)
             .map_or_else(String::new, |a| format!("（{a}）"));
         let what = self.book.describe(cell);
         let gap = if what.starts_with(|c: char| c.is_ascii_digit()) {

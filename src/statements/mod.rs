@@ -17,7 +17,7 @@ pub use patterns::{Patterns, FILE_NAME};
 pub use text::{Piece, Place, Sentence};
 
 use crate::calc::{Book, Calc};
-use crate::check::Finding;
+use crate::findings::Finding;
 use crate::read::Workbook;
 
 /// Rule ids of the statement checks.

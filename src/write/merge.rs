@@ -5,9 +5,8 @@
 use super::{clip, wrapped_lines, MAX_CELL_TEXT};
 use crate::expr::Val;
 use crate::form::ColKind;
-use crate::merge::{
-    Detail, DetailRow, Way, DETAIL_HEADER_ROW as HEADER_ROW, DETAIL_LEAD, DETAIL_SHEET,
-};
+use crate::load::own::{DETAIL_HEADER_ROW as HEADER_ROW, DETAIL_LEAD, DETAIL_SHEET};
+use crate::merge::{Detail, DetailRow, Way};
 use crate::normalize::a1;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Formula, Worksheet, XlsxError};
@@ -158,7 +157,7 @@ fn write_value(
         other => ws.write_string_with_format(
             r,
             c,
-            clip(&crate::check::show(kind, other), MAX_CELL_TEXT),
+            clip(&crate::form::show(kind, other), MAX_CELL_TEXT),
             &f.text,
         )?,
     };

@@ -3,6 +3,7 @@
 
 use crate::calc::{Book, Calc};
 use crate::expr::{Addresses, CellId, Val};
+use crate::files::{describe_io, TEMP_PREFIX, TEMP_SUFFIX};
 use crate::form::ColKind;
 use crate::layout::{a1, layout, Content, Layout, Style};
 use crate::model::RowKind;
@@ -16,6 +17,7 @@ use std::fmt;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+pub mod fixed;
 pub mod merge;
 pub mod review;
 
@@ -40,21 +42,6 @@ impl fmt::Display for WriteError {
 }
 
 impl std::error::Error for WriteError {}
-
-/// An operating-system error in Chinese for the common cases (the English text of the others).
-pub fn describe_io(e: &std::io::Error) -> String {
-    use std::io::ErrorKind;
-    match e.kind() {
-        ErrorKind::NotFound => "文件或目录不存在".into(),
-        ErrorKind::PermissionDenied => "没有访问权限".into(),
-        ErrorKind::StorageFull => "磁盘空间已满".into(),
-        ErrorKind::IsADirectory => "这是一个目录，不是文件".into(),
-        ErrorKind::NotADirectory => "路径中有一段不是目录".into(),
-        ErrorKind::ReadOnlyFilesystem => "文件系统为只读".into(),
-        ErrorKind::BrokenPipe => "接收输出的程序已关闭".into(),
-        _ => e.to_string(),
-    }
-}
 
 impl From<XlsxError> for WriteError {
     fn from(e: XlsxError) -> Self {
@@ -698,11 +685,6 @@ pub fn save_atomic(wb: &mut Workbook, path: &Path) -> Result<(), WriteError> {
     let buf = wb.save_to_buffer()?;
     write_atomic(path, |f| f.write_all(&buf))
 }
-
-/// Prefix and suffix of the temporary files `write_atomic` creates beside its output; a
-/// later run recognises a leftover of an interrupted one by them.
-pub const TEMP_PREFIX: &str = ".fiscalform-";
-pub const TEMP_SUFFIX: &str = ".tmp";
 
 /// How old a leftover temporary file must be before a later run removes it: old enough that
 /// no run still writing it can be alive.

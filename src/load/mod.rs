@@ -1,0 +1,256 @@
+//! Loading: the one stage that turns a file into recognised content — its forms with their
+//! values, the values outside them, the other sheets, what reading noticed — setting aside
+//! the sheets fiscalform wrote itself. check, fix, export, explain and `rules` consume it.
+
+mod kept;
+pub mod own;
+
+pub use kept::{KeptCell, OtherSheet, PlacedMerges};
+
+use crate::calc::{compute, Book, Mode};
+use crate::cellref::parse_a1;
+use crate::expr::Val;
+use crate::findings::{Finding, VALUES_NOT_PLACED};
+use crate::form::{Catalog, Form, Severity};
+use crate::model::FormData;
+use crate::read::Workbook;
+use crate::recognize::{recognize_workbook, unplaced_numbers, Outcome};
+use indexmap::IndexMap;
+use std::path::Path;
+
+/// The recognised forms of a workbook with their values, and what reading them noticed.
+pub struct Recognized<'c> {
+    pub forms: Vec<(&'c Form, FormData)>,
+    pub findings: Vec<Finding>,
+}
+
+/// Read and recognise a workbook; skipped sheets and reading notices become findings.
+pub fn recognize_file<'c>(catalog: &'c Catalog, path: &Path) -> Result<Recognized<'c>, String> {
+    read(catalog, path).map(|(_, rec)| rec)
+}
+
+/// [`recognize_file`], with the workbook read (its sheets, and a document's free text).
+pub fn read<'c>(catalog: &'c Catalog, path: &Path) -> Result<(Workbook, Recognized<'c>), String> {
+    let (wb, renamed) = crate::sheet_names::read(path)?;
+    let mut rec = recognize_book(catalog, &wb);
+    rec.findings
+        .extend(crate::sheet_names::findings(&wb, &renamed));
+    Ok((wb, rec))
+}
+
+/// Recognise the forms of a workbook already read (fix also needs the sheets themselves).
+pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &Workbook) -> Recognized<'c> {
+    let mut forms = Vec::new();
+    let mut findings = Vec::new();
+    let own = |name: &str| own::is_own_sheet(wb, name);
+    for outcome in recognize_workbook(catalog, wb) {
+        match outcome {
+            Outcome::Form(rec) if rec.data.sheet.as_deref().is_some_and(own) => {}
+            Outcome::Skipped { sheet, .. } if own(&sheet) => {}
+            Outcome::Form(rec) if unplaced_numbers(&rec).is_some() => {
+                findings.push(values_not_placed(&rec));
+            }
+            Outcome::Form(rec) => {
+                for n in rec.notices {
+                    findings.push(Finding::new(
+                        n.severity,
+                        n.rule,
+                        &rec.form.id,
+                        rec.data.sheet.clone(),
+                        Some(n.cell),
+                        n.message,
+                    ));
+                }
+                if !rec.form.repeatable
+                    && forms
+                        .iter()
+                        .any(|(f, _): &(&Form, FormData)| f.id == rec.form.id)
+                {
+                    findings.push(Finding::new(
+                        Severity::Warning,
+                        "duplicate-form",
+                        &rec.form.id,
+                        rec.data.sheet.clone(),
+                        None,
+                        format!(
+                            "工作表“{}”又是一张{}；只审核第一张，这一张已跳过",
+                            rec.data.sheet.clone().unwrap_or_default(),
+                            rec.form.table_no
+                        ),
+                    ));
+                    continue;
+                }
+                forms.push((rec.form, rec.data));
+            }
+            Outcome::Skipped { sheet, reason } => findings.push(Finding::new(
+                Severity::Info,
+                "sheet-skipped",
+                "",
+                Some(sheet.clone()),
+                None,
+                format!("工作表“{sheet}”：{reason}"),
+            )),
+        }
+    }
+    set_aside_uncoded(&mut forms, &mut findings);
+    // Values a previous fix kept beside a form are still values outside it.
+    for sheet in &wb.sheets {
+        let Some(base) = own::kept_values_of(wb, sheet) else {
+            continue;
+        };
+        let form = forms
+            .iter()
+            .find(|(_, d): &&(&Form, FormData)| d.sheet.as_deref() == Some(base))
+            .map(|(f, _)| *f);
+        for (r, c, cell) in sheet.cells() {
+            let at = crate::normalize::a1(r, c);
+            findings.push(Finding::new(
+                Severity::Warning,
+                "value-outside-form",
+                form.map_or("", |f| f.id.as_str()),
+                Some(sheet.name.clone()),
+                Some(at.clone()),
+                format!(
+                    "{}!{at} 处有内容“{cell}”：原在{} {at}，表中没有对应的单元格，校正时保留在此；请核对是否填错位置",
+                    sheet.name,
+                    form.map_or(base, |f| f.table_no.as_str())
+                ),
+            ));
+        }
+    }
+    Recognized { forms, findings }
+}
+
+/// Gives 科目 rows printed without codes the codes of their names in the other tables; a table
+/// whose names cannot all be given codes is not judged (its sums would miss the rows left out):
+/// it leaves `forms` with one code-unknown error, its sheet kept as it is.
+fn set_aside_uncoded(forms: &mut Vec<(&Form, FormData)>, findings: &mut Vec<Finding>) {
+    let unknown = crate::recognize::resolve_uncoded(forms);
+    let mut unjudged: Vec<usize> = unknown.iter().map(|u| u.form).collect();
+    unjudged.dedup();
+    for &fi in unjudged.iter().rev() {
+        let (form, data) = forms.remove(fi);
+        let rows: Vec<&crate::recognize::Uncoded> =
+            unknown.iter().filter(|u| u.form == fi).collect();
+        let names: Vec<String> = rows
+            .iter()
+            .map(|u| {
+                format!(
+                    "“{}”（{}）",
+                    u.name,
+                    u.cells.first().map_or("", String::as_str)
+                )
+            })
+            .collect();
+        findings.push(Finding::new(
+            Severity::Error,
+            "code-unknown",
+            &form.id,
+            data.sheet.clone(),
+            rows.first().and_then(|u| u.cells.first().cloned()),
+            format!(
+                "{}：科目{}没有科目代码，工作簿其他表中也没有同名科目，无法确定代码；{}的审核（含表间核对）未进行，请补上科目代码",
+                form.table_no,
+                names.join("、"),
+                form.table_no
+            ),
+        ));
+    }
+}
+
+/// The one finding for a sheet taken for a form whose numbers could not be placed: which
+/// cells, that none of its rules ran, and what to do. Its sheet is kept as it is.
+fn values_not_placed(rec: &crate::recognize::Recognized) -> Finding {
+    let cells = unplaced_numbers(rec).unwrap_or_default();
+    let shown: Vec<&str> = cells.iter().take(8).map(String::as_str).collect();
+    let more = if cells.len() > shown.len() {
+        format!(" 等 {} 处", cells.len())
+    } else {
+        String::new()
+    };
+    let no = &rec.form.table_no;
+    Finding::new(
+        Severity::Error,
+        VALUES_NOT_PLACED,
+        &rec.form.id,
+        rec.data.sheet.clone(),
+        cells.first().cloned(),
+        format!(
+            "无法识别{no}的数值位置：{}{more}的数值对应不到表中的单元格，{no}的审核（含表间核对）\
+             未进行；请按标准格式整理该表（标题、表头、行名），或用 fiscalform explain 查看读取情况",
+            shown.join("、")
+        ),
+    )
+}
+
+/// Sets the PDF page of every finding at a cell of a sheet rebuilt from a PDF.
+pub fn locate_pages(wb: &Workbook, findings: &mut [Finding]) {
+    for f in findings {
+        let row = f.cell.as_deref().and_then(crate::normalize::parse_a1);
+        if let (Some(sheet), Some((r, _))) = (&f.sheet, row) {
+            f.page = wb.page_of(sheet, r);
+        }
+    }
+}
+
+/// What fix, export and import work on: the forms with their values, and everything else.
+pub struct Content<'c> {
+    /// The file it came from, as shown to people.
+    pub source: String,
+    pub forms: Vec<(&'c Form, FormData)>,
+    /// Per form (parallel to `forms`): values found where the form has no cell, at the
+    /// address they had.
+    pub strays: Vec<Vec<KeptCell>>,
+    pub others: Vec<OtherSheet>,
+    /// What reading noticed (not-a-number, strays, skipped sheets), at the input's cells.
+    pub reading: Vec<Finding>,
+    /// Per form (parallel to `forms`), for a PDF: the page each logical cell was printed on.
+    pub pages: Vec<IndexMap<String, u32>>,
+    /// The definitions the forms came from: which forms of their set are missing.
+    pub catalog: &'c Catalog,
+}
+
+/// Read and recognise a workbook, keeping what no form holds.
+pub fn load<'c>(catalog: &'c Catalog, path: &Path) -> Result<Content<'c>, String> {
+    let (wb, rec) = read(catalog, path)?;
+    let mut reading = rec.findings;
+    reading.extend(text_findings(catalog, &wb, &rec.forms));
+    let (strays, others) = kept::outside_forms(&wb, &rec.forms, &mut reading);
+    locate_pages(&wb, &mut reading);
+    let pages = rec.forms.iter().map(|(_, d)| cell_pages(&wb, d)).collect();
+    Ok(Content {
+        source: path.display().to_string(),
+        forms: rec.forms,
+        strays,
+        others,
+        reading,
+        pages,
+        catalog,
+    })
+}
+
+/// The statements of the document's texts (情况说明, 自评报告) checked against its tables as
+/// read: fix changes no text, so these stand in 审核结果 as they are.
+fn text_findings(catalog: &Catalog, wb: &Workbook, forms: &[(&Form, FormData)]) -> Vec<Finding> {
+    let texts = |d: &FormData| d.grid.values().any(|v| matches!(v, Val::Text(_)));
+    if wb.text.is_empty() && !forms.iter().any(|(_, d)| texts(d)) {
+        return Vec::new();
+    }
+    let book = Book::new(forms.to_vec());
+    let calc = compute(&book, Mode::Check, false);
+    crate::statements::check(&catalog.statements, wb, &book, &calc).0
+}
+
+/// The PDF page of each logical cell of a form (nothing for a spreadsheet).
+fn cell_pages(wb: &Workbook, data: &FormData) -> IndexMap<String, u32> {
+    let Some(sheet) = data.sheet.as_deref() else {
+        return IndexMap::new();
+    };
+    data.origin
+        .iter()
+        .filter_map(|(key, at)| {
+            let (r, _) = parse_a1(at)?;
+            Some((key.clone(), wb.page_of(sheet, r)?))
+        })
+        .collect()
+}

@@ -1,0 +1,300 @@
+//! Renders the workbook fix planned: the 审核结果 sheet first, each form's sheet followed by
+//! the values kept beside it, then the sheets copied as they were read.
+
+use super::{clip, form_sheets, Placement, WriteError, WriteOptions, MAX_CELL_TEXT, MAX_NOTE_TEXT};
+use crate::calc::{Book, Calc};
+use crate::form::Severity;
+use crate::layout::a1;
+use crate::load::own::{AUDIT_HEADER, AUDIT_HEADER_ROW, AUDIT_SHEET};
+use crate::load::{KeptCell, OtherSheet, PlacedMerges};
+use crate::normalize::parse_a1;
+use crate::read::{Cell, Merge};
+use rust_decimal::prelude::ToPrimitive;
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Note, Url, Workbook, Worksheet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// What became of a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// Fix resolved it (the text says how).
+    Resolved(String),
+    /// Still there after fix: a person must decide.
+    Open(String),
+}
+
+/// One line of the 审核结果 sheet.
+#[derive(Debug, Clone)]
+pub struct AuditLine {
+    pub severity: Severity,
+    pub form: String,
+    pub table_no: String,
+    /// Output sheet and A1 the finding points at.
+    pub at: Option<(String, String)>,
+    /// Where it was in the input (sheet!A1), when the input had positions.
+    pub origin: Option<String>,
+    pub rule: String,
+    pub message: String,
+    pub status: Status,
+}
+
+/// Width of each 审核结果 column (characters of the default font).
+const AUDIT_WIDTHS: [f64; 7] = [5.0, 5.0, 14.0, 26.0, 22.0, 52.0, 26.0];
+
+const FONT: &str = "宋体";
+
+/// The values found outside one form, kept on a sheet beside it, with the note of each.
+pub struct KeptSheet<'p> {
+    pub name: String,
+    pub cells: &'p [KeptCell],
+    /// A cell's note by its address (the default note where there is none).
+    pub notes: HashMap<String, String>,
+}
+
+/// Everything the corrected workbook holds, decided by fix; [`render`] only writes it.
+pub struct FixedPlan<'p, 'a> {
+    /// The line under 审核结果's title.
+    pub summary: String,
+    pub lines: &'p [AuditLine],
+    /// The forms with their settled values, computed, and placed in the template layout.
+    pub book: &'p Book<'a>,
+    pub calc: &'p Calc,
+    pub placement: &'p Placement,
+    /// The marks, notes and score formulas of the forms' cells.
+    pub options: WriteOptions,
+    /// Per form (parallel to the book's): the sheet of its kept values, if it has any.
+    pub kept: Vec<Option<KeptSheet<'p>>>,
+    /// The sheets no form was recognised in, each under the name it gets.
+    pub others: Vec<(String, &'p OtherSheet)>,
+}
+
+/// The corrected workbook of `plan`.
+pub fn render(plan: FixedPlan) -> Result<Workbook, WriteError> {
+    let mut wb = Workbook::new();
+    wb.push_worksheet(audit_sheet(&plan.summary, plan.lines)?);
+    let sheets = form_sheets(plan.book, plan.calc, plan.placement, &plan.options)?;
+    for (ws, kept) in sheets.into_iter().zip(&plan.kept) {
+        wb.push_worksheet(ws);
+        if let Some(k) = kept {
+            wb.push_worksheet(stray_sheet(&k.name, k.cells, &k.notes)?);
+        }
+    }
+    for (name, o) in &plan.others {
+        wb.push_worksheet(copy_sheet(name, o)?);
+    }
+    Ok(wb)
+}
+
+/// The 审核结果 sheet: the title, the summary line, one line per finding with a link to its cell.
+fn audit_sheet(summary: &str, lines: &[AuditLine]) -> Result<Worksheet, WriteError> {
+    let mut ws = Worksheet::new();
+    ws.set_name(AUDIT_SHEET)?;
+    let base = Format::new().set_font_name(FONT).set_font_size(10);
+    let title = base.clone().set_bold().set_font_size(14);
+    let head = base
+        .clone()
+        .set_bold()
+        .set_border(FormatBorder::Thin)
+        .set_background_color("#D9E1F2")
+        .set_align(FormatAlign::Center);
+    let cell = base
+        .clone()
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap()
+        .set_align(FormatAlign::Top);
+    let link = cell
+        .clone()
+        .set_font_color("#0563C1")
+        .set_underline(rust_xlsxwriter::FormatUnderline::Single);
+    let sev_fmt = |s: Severity| match s {
+        Severity::Error => cell.clone().set_background_color("#F8C9C4"),
+        Severity::Warning => cell.clone().set_background_color("#FFE699"),
+        Severity::Info => cell.clone(),
+    };
+    ws.write_string_with_format(0, 0, "审核结果", &title)?;
+    let wrap = base.clone().set_text_wrap().set_align(FormatAlign::Top);
+    ws.merge_range(1, 0, 1, AUDIT_HEADER.len() as u16 - 1, summary, &wrap)?;
+    let width: f64 = AUDIT_WIDTHS.iter().sum();
+    let needed = crate::write::wrapped_lines(summary, width).max(3);
+    ws.set_row_height(1, crate::write::wrapped_row_height(needed))?;
+    for (c, h) in AUDIT_HEADER.iter().enumerate() {
+        ws.write_string_with_format(AUDIT_HEADER_ROW, c as u16, *h, &head)?;
+    }
+    for (c, w) in AUDIT_WIDTHS.iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+    }
+    for (i, l) in lines.iter().enumerate() {
+        let r = AUDIT_HEADER_ROW + 1 + i as u32;
+        ws.write_number_with_format(r, 0, (i + 1) as f64, &cell)?;
+        ws.write_string_with_format(r, 1, l.severity.chinese(), &sev_fmt(l.severity))?;
+        // "final-01 公开01表", never the bare 表号: a later run must not take this sheet for
+        // the form itself.
+        let form = if l.form.is_empty() {
+            String::new()
+        } else {
+            format!("{} {}", l.form, l.table_no)
+        };
+        ws.write_string_with_format(r, 2, &form, &cell)?;
+        let place = audit_place(l);
+        match &l.at {
+            Some((sheet, at)) => {
+                let target = format!("internal:'{}'!{at}", sheet.replace('\'', "''"));
+                ws.write_url_with_format(r, 3, Url::new(target).set_text(&place), &link)?;
+            }
+            None => {
+                ws.write_string_with_format(r, 3, &place, &cell)?;
+            }
+        }
+        let status = match &l.status {
+            Status::Resolved(s) | Status::Open(s) => s.as_str(),
+        };
+        let texts = [form.as_str(), &place, &l.rule, &l.message, status];
+        for (c, t) in [(4, l.rule.as_str()), (5, &l.message), (6, status)] {
+            ws.write_string_with_format(r, c, clip(t, MAX_CELL_TEXT), &cell)?;
+        }
+        // Wrapped text needs its height set: readers do not grow rows on opening.
+        let needed = texts
+            .iter()
+            .zip(&AUDIT_WIDTHS[2..])
+            .map(|(t, w)| crate::write::wrapped_lines(t, *w))
+            .max()
+            .unwrap_or(1);
+        ws.set_row_height(r, crate::write::wrapped_row_height(needed))?;
+    }
+    let last = AUDIT_HEADER_ROW + lines.len() as u32;
+    crate::write::set_up_list(
+        &mut ws,
+        AUDIT_HEADER_ROW,
+        last,
+        AUDIT_HEADER.len() as u16 - 1,
+    )?;
+    Ok(ws)
+}
+
+/// The 单元格 of an audit line: the output cell, and where it was in the input when that
+/// was elsewhere.
+fn audit_place(l: &AuditLine) -> String {
+    let out = l.at.as_ref().map(|(s, a)| format!("{s}!{a}"));
+    match (out, &l.origin) {
+        (Some(o), Some(i)) if *i != o => format!("{o}（原表 {i}）"),
+        (Some(o), _) => o,
+        (None, Some(i)) => format!("原表 {i}"),
+        (None, None) => String::new(),
+    }
+}
+
+fn write_cell(
+    ws: &mut Worksheet,
+    r: u32,
+    c: u16,
+    v: &Cell,
+    fmt: &Format,
+) -> Result<(), WriteError> {
+    match v {
+        Cell::Empty => {
+            ws.write_blank(r, c, fmt)?;
+        }
+        Cell::Number(d) => {
+            ws.write_number_with_format(r, c, d.to_f64().unwrap_or(0.0), fmt)?;
+        }
+        Cell::Text(t) => {
+            ws.write_string_with_format(r, c, clip(t, MAX_CELL_TEXT), fmt)?;
+        }
+        Cell::Bool(b) => {
+            ws.write_boolean_with_format(r, c, *b, fmt)?;
+        }
+        // No error values in the writer: keep the spelling as text.
+        Cell::Error(e) => {
+            ws.write_string_with_format(r, c, clip(e, MAX_CELL_TEXT), fmt)?;
+        }
+    }
+    Ok(())
+}
+
+/// The values found outside a form, at the addresses they had, highlighted, with a note.
+fn stray_sheet(
+    name: &str,
+    cells: &[KeptCell],
+    notes: &HashMap<String, String>,
+) -> Result<Worksheet, WriteError> {
+    let mut ws = Worksheet::new();
+    ws.set_name(name)?;
+    let fmt = Format::new()
+        .set_font_name(FONT)
+        .set_font_size(10)
+        .set_background_color("#F8C9C4");
+    // Kept values by row, then column: what a merge covers is found without a scan of all.
+    let mut at: BTreeMap<u32, BTreeSet<u16>> = BTreeMap::new();
+    for (r, c) in cells.iter().filter_map(|k| parse_a1(&k.cell)) {
+        at.entry(r).or_default().insert(c);
+    }
+    let covers_another = |m: &Merge, head: (u32, u16)| {
+        at.range(m.first_row..=m.last_row).any(|(&r, cols)| {
+            cols.range(m.first_col..=m.last_col)
+                .any(|&c| (r, c) != head)
+        })
+    };
+    let mut merged = PlacedMerges::default();
+    for k in cells {
+        let Some((r, c)) = parse_a1(&k.cell) else {
+            continue;
+        };
+        // A merge is kept only where it covers no other kept value and no other merge (values
+        // gathered from two places may collide; the values matter, the merges do not).
+        if let Some(m) = k.merge.filter(|m| {
+            (m.last_row > m.first_row || m.last_col > m.first_col)
+                && !covers_another(m, (r, c))
+                && !merged.overlaps(m)
+        }) {
+            ws.merge_range(m.first_row, m.first_col, m.last_row, m.last_col, "", &fmt)?;
+            merged.add(m);
+        }
+        write_cell(&mut ws, r, c, &k.value, &fmt)?;
+        let text = notes.get(&k.cell).cloned().unwrap_or_else(|| {
+            format!("此值在原表 {} 处，表中没有对应的单元格；已原样保留", k.cell)
+        });
+        ws.insert_note(
+            r,
+            c,
+            &Note::new(clip(&text, MAX_NOTE_TEXT))
+                .set_author("fiscalform")
+                .set_width(300)
+                .set_height(90),
+        )?;
+    }
+    Ok(ws)
+}
+
+/// An unrecognised sheet, value by value with its merges.
+fn copy_sheet(name: &str, sheet: &OtherSheet) -> Result<Worksheet, WriteError> {
+    let mut ws = Worksheet::new();
+    ws.set_name(name)?;
+    let fmt = Format::new().set_font_name(FONT).set_font_size(10);
+    let values: HashMap<String, &Cell> = sheet
+        .cells
+        .iter()
+        .map(|k| (k.cell.clone(), &k.value))
+        .collect();
+    for m in &sheet.merges {
+        if m.last_row > m.first_row || m.last_col > m.first_col {
+            let top = a1(m.first_row, m.first_col);
+            let text = match values.get(&top) {
+                Some(Cell::Text(t)) => t.clone(),
+                _ => String::new(),
+            };
+            ws.merge_range(
+                m.first_row,
+                m.first_col,
+                m.last_row,
+                m.last_col,
+                &clip(&text, MAX_CELL_TEXT),
+                &fmt,
+            )?;
+        }
+    }
+    for k in &sheet.cells {
+        if let Some((r, c)) = parse_a1(&k.cell) {
+            write_cell(&mut ws, r, c, &k.value, &fmt)?;
+        }
+    }
+    Ok(ws)
+}
