@@ -30,16 +30,16 @@ fn workbook(dir: &Path, (classes, groups): (u32, u32)) -> (PathBuf, usize) {
     (path, rows)
 }
 
-/// CPU seconds of the waited-for children so far (utime + stime, /proc/self/stat).
+/// CPU seconds (user and system) of the waited-for children so far, to the microsecond.
 fn children_cpu() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    // After the name come state (field 3 of the line) …: cutime is field 16, cstime 17.
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok());
-    ticks(13)
-        .zip(ticks(14))
-        .map_or(0.0, |(u, s)| (u + s) / 100.0)
+    // SAFETY: getrusage only writes the zeroed struct it is given.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage);
+        usage
+    };
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    secs(usage.ru_utime) + secs(usage.ru_stime)
 }
 
 /// Runs `program args`, returning (CPU seconds, wall seconds).
@@ -96,7 +96,7 @@ fn rounds(bin: &Path, floor: &Path, input: &Path, dir: &Path, n: u32) -> Vec<Vec
 
 /// The median over the rounds of work `w`'s CPU seconds divided by the floor's of the round.
 fn paired_ratio(t: &[Vec<(f64, f64)>], w: usize) -> f64 {
-    let r = t[w].iter().zip(&t[0]).map(|(a, f)| a.0 / f.0.max(0.005));
+    let r = t[w].iter().zip(&t[0]).map(|(a, f)| a.0 / f.0.max(1e-6));
     median(r.collect())
 }
 
@@ -134,7 +134,7 @@ fn main() {
             .collect();
         let fix_wall = median(t[2].iter().map(|x| x.1).collect());
         println!(
-            "{rows:>7} {n:>6}  {:>7.3} {:>7.3} {:>5.1}×  {:>7.3} {:>5.1}×  {:>7.3} {:>7.3}  {fix_wall:>9.3}s",
+            "{rows:>7} {n:>6}  {:>7.4} {:>7.4} {:>5.1}×  {:>7.4} {:>5.1}×  {:>7.4} {:>7.4}  {fix_wall:>9.3}s",
             cpu[0],
             cpu[1],
             paired_ratio(&t, 1),
@@ -148,7 +148,7 @@ fn main() {
     println!("growth from one size to the next (time ratio for the rows ratio):");
     for w in medians.windows(2) {
         let ((a, ta), (b, tb)) = (&w[0], &w[1]);
-        let grow = |i: usize| tb[i] / ta[i].max(0.005);
+        let grow = |i: usize| tb[i] / ta[i].max(1e-6);
         let line: Vec<String> = (0..WORKS.len())
             .map(|i| format!("{} {:.1}×", WORKS[i], grow(i)))
             .collect();
