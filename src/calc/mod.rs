@@ -20,7 +20,7 @@ use crate::model::{FormData, RowData, RowKind};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// The forms of one workbook with their values.
 pub struct Book<'a> {
@@ -290,10 +290,11 @@ pub struct Calc {
 
 struct Evaluator<'b, 'a> {
     book: &'b Book<'a>,
-    defs: HashMap<CellId, (Bound, &'b Rule)>,
+    /// The definitions not evaluated yet: each is taken out when its evaluation starts, so
+    /// one reached again before it ends is a cycle.
+    defs: RefCell<HashMap<CellId, (Bound, &'b Rule)>>,
     mode: Mode,
     memo: RefCell<HashMap<CellId, Val>>,
-    busy: RefCell<HashSet<CellId>>,
     out: RefCell<IndexMap<CellId, Derived>>,
 }
 
@@ -302,13 +303,10 @@ impl Env for Evaluator<'_, '_> {
         if let Some(v) = self.memo.borrow().get(c) {
             return v.clone();
         }
-        let Some((bound, rule)) = self.defs.get(c) else {
+        // Not derived, or a cycle the compiler could not see (data-dependent): the filled value.
+        let Some((bound, rule)) = self.defs.borrow_mut().remove(c) else {
             return self.book.input(c);
         };
-        if !self.busy.borrow_mut().insert(c.clone()) {
-            // A cycle the compiler could not see (data-dependent): use the filled value.
-            return self.book.input(c);
-        }
         let mut expected = bound.eval(self);
         let kind = self.book.kind(c);
         if kind == ColKind::Amount {
@@ -366,21 +364,20 @@ impl Env for Evaluator<'_, '_> {
         } else {
             expected.clone()
         };
-        self.busy.borrow_mut().remove(c);
-        self.memo.borrow_mut().insert(c.clone(), resolved);
+        self.memo.borrow_mut().insert(c.clone(), resolved.clone());
         self.out.borrow_mut().insert(
             c.clone(),
             Derived {
                 cell: c.clone(),
                 rule_id: rule.id.clone(),
                 rule_name: rule.name.clone(),
-                bound: bound.clone(),
+                bound,
                 expected,
                 filled,
                 agreement,
             },
         );
-        self.memo.borrow()[c].clone()
+        resolved
     }
     fn top_level_sum(&self, form: usize, panel: &str, col: &str) -> Decimal {
         let ix = &self.book.index[form];
@@ -421,10 +418,9 @@ pub fn compute(book: &Book, mode: Mode, template: bool) -> Calc {
     }
     let ev = Evaluator {
         book,
-        defs,
+        defs: RefCell::new(defs),
         mode,
         memo: RefCell::default(),
-        busy: RefCell::default(),
         out: RefCell::default(),
     };
     for c in &order {

@@ -464,7 +464,29 @@ fn emit_call(
 }
 
 /// Excel takes at most 255 arguments in a call.
-const EXCEL_MAX_ARGS: usize = 255;
+pub const EXCEL_MAX_ARGS: usize = 255;
+
+/// The most arguments any one call of an Excel formula takes, counted at every depth (at most
+/// [`EXCEL_MAX_ARGS`] in a formula Excel accepts); texts in quotes are not looked into.
+pub fn widest_call(formula: &str) -> usize {
+    let mut stack: Vec<usize> = Vec::new();
+    let (mut widest, mut quoted) = (0, false);
+    for ch in formula.chars() {
+        match ch {
+            '"' => quoted = !quoted,
+            _ if quoted => {}
+            '(' => stack.push(1),
+            ',' => {
+                if let Some(n) = stack.last_mut() {
+                    *n += 1;
+                }
+            }
+            ')' => widest = widest.max(stack.pop().unwrap_or(0)),
+            _ => {}
+        }
+    }
+    widest
+}
 
 /// `NAME(a,b,…)`; past Excel's 255 arguments, SUM, MIN and MAX (the same over parts as over
 /// the whole) nest: `SUM(SUM(a1,…,a255),SUM(…))`.
@@ -755,21 +777,6 @@ mod tests {
         let s = Bound::Cells(vec![cell("L1"), cell("L2"), cell("L3")]);
         assert_eq!(s.excel(&sheet, 0).unwrap(), "SUM(C5:C7)");
         assert_eq!(s.term_count(), 3);
-    }
-
-    /// The arguments of each call in an Excel formula, counted at every depth.
-    fn widest_call(formula: &str) -> usize {
-        let mut stack: Vec<usize> = Vec::new();
-        let mut widest = 0;
-        for ch in formula.chars() {
-            match ch {
-                '(' => stack.push(1),
-                ',' => *stack.last_mut().unwrap() += 1,
-                ')' => widest = widest.max(stack.pop().unwrap()),
-                _ => {}
-            }
-        }
-        widest
     }
 
     #[test]

@@ -4,5 +4,7 @@
 mod bound;
 mod parse;
 
-pub use bound::{points_in, round_dp, Addresses, Bound, CellId, Env, Val};
+pub use bound::{
+    points_in, round_dp, widest_call, Addresses, Bound, CellId, Env, Val, EXCEL_MAX_ARGS,
+};
 pub use parse::{parse, BinOp, CmpOp, Expr, Func, Head, Ref};

@@ -73,6 +73,10 @@ pub fn check_sentences(
     book: &Book,
     calc: &Calc,
 ) -> (Vec<Finding>, Tally) {
+    // Nothing to read: no need for the patterns of a table's thousands of 科目.
+    if sentences.is_empty() {
+        return (Vec::new(), Tally::default());
+    }
     let known = super::subjects::with_subjects(patterns, book);
     let mut j = Judge {
         patterns: &known.patterns,

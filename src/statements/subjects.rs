@@ -33,12 +33,16 @@ pub fn with_subjects(patterns: &Patterns, book: &Book) -> WithSubjects {
             .filter_map(|r| Some((r.code.as_deref()?, r.label.as_deref()?.trim())))
             .collect();
         let names: HashMap<&str, &str> = rows.iter().copied().collect();
+        let mut named: HashMap<&str, usize> = HashMap::new();
+        for &(_, name) in &rows {
+            *named.entry(name).or_default() += 1;
+        }
         for &(code, name) in &rows {
             let cell = CellRef {
                 form: source.form.clone(),
                 cell: format!("[{code}].{}", source.column),
             };
-            let unique = rows.iter().filter(|(_, n)| *n == name).count() == 1;
+            let unique = named[name] == 1;
             let at = *by_name.entry(format!("{code}:{name}")).or_insert_with(|| {
                 out.statement.push(subject(code, name, unique));
                 out.statement.len() - 1
