@@ -388,6 +388,7 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
     let plan = FixedPlan {
         summary: audit_summary(&source, &book, &changes, &lines, &coverage),
         lines: &lines,
+        coverage: coverage.by_table(),
         book: &book,
         calc: &calc_out,
         placement: &placement,

@@ -32,21 +32,6 @@ const S09: &str = "项目支出绩效目标表";
 const S10: &str = "部门整体支出绩效目标表";
 
 /// The sheet each form is on in the seed workbook.
-fn sheet_of(form: &str) -> &'static str {
-    match form {
-        "budget-01" => S01,
-        "budget-02" => S02,
-        "budget-03" => S03,
-        "budget-04" => S04,
-        "budget-05" => S05,
-        "budget-06" => S06,
-        "budget-07" => S07,
-        "budget-08" => S08,
-        "budget-09" => S09,
-        "budget-10" => S10,
-        other => panic!("no sheet for {other}"),
-    }
-}
 
 // The two units of 部门公开表10 and the projects of 部门公开表09, as printed.
 const CENTRE: &str = "长沙市长株潭一体化发展事务中心";

@@ -3,6 +3,7 @@
 
 use super::{clip, form_sheets, Placement, WriteError, WriteOptions, MAX_CELL_TEXT, MAX_NOTE_TEXT};
 use crate::calc::{Book, Calc};
+use crate::coverage::{RunStatus, TableTally};
 use crate::form::Severity;
 use crate::layout::a1;
 use crate::load::own::{AUDIT_HEADER, AUDIT_HEADER_ROW, AUDIT_SHEET};
@@ -55,6 +56,8 @@ pub struct FixedPlan<'p, 'a> {
     /// The line under 审核结果's title.
     pub summary: String,
     pub lines: &'p [AuditLine],
+    /// How each table's rules came out after correction: the short table under the lines.
+    pub coverage: Vec<TableTally>,
     /// The forms with their settled values, computed, and placed in the template layout.
     pub book: &'p Book<'a>,
     pub calc: &'p Calc,
@@ -70,7 +73,7 @@ pub struct FixedPlan<'p, 'a> {
 /// The corrected workbook of `plan`.
 pub fn render(plan: FixedPlan) -> Result<Workbook, WriteError> {
     let mut wb = Workbook::new();
-    wb.push_worksheet(audit_sheet(&plan.summary, plan.lines)?);
+    wb.push_worksheet(audit_sheet(&plan.summary, plan.lines, &plan.coverage)?);
     let sheets = form_sheets(plan.book, plan.calc, plan.placement, &plan.options)?;
     for (ws, kept) in sheets.into_iter().zip(&plan.kept) {
         wb.push_worksheet(ws);
@@ -85,7 +88,11 @@ pub fn render(plan: FixedPlan) -> Result<Workbook, WriteError> {
 }
 
 /// The 审核结果 sheet: the title, the summary line, one line per finding with a link to its cell.
-fn audit_sheet(summary: &str, lines: &[AuditLine]) -> Result<Worksheet, WriteError> {
+fn audit_sheet(
+    summary: &str,
+    lines: &[AuditLine],
+    coverage: &[TableTally],
+) -> Result<Worksheet, WriteError> {
     let mut ws = Worksheet::new();
     ws.set_name(AUDIT_SHEET)?;
     let base = Format::new().set_font_name(FONT).set_font_size(10);
@@ -167,7 +174,78 @@ fn audit_sheet(summary: &str, lines: &[AuditLine]) -> Result<Worksheet, WriteErr
         last,
         AUDIT_HEADER.len() as u16 - 1,
     )?;
+    coverage_table(&mut ws, last + 2, coverage, [&title, &head, &cell])?;
     Ok(ws)
+}
+
+/// Columns of the 核对范围 table under the findings (表 spans the 级别 and 表 columns).
+const COVERAGE_HEADER: [(u16, &str); 6] = [
+    (0, "序号"),
+    (1, "表"),
+    (3, "规则"),
+    (4, "通过"),
+    (5, "未通过、无数据、未能核对"),
+    (6, "未能核对的原因"),
+];
+
+/// The 核对范围 table from row `first`: per table, how many of its rules passed, failed, had
+/// no data or could not run (and why), then the sum — so that "not checked" never reads as
+/// "passed". `formats`: title, header, cell.
+fn coverage_table(
+    ws: &mut Worksheet,
+    first: u32,
+    tables: &[TableTally],
+    [title, head, cell]: [&Format; 3],
+) -> Result<(), WriteError> {
+    if tables.is_empty() {
+        return Ok(());
+    }
+    ws.write_string_with_format(
+        first,
+        0,
+        "核对范围（校正后）",
+        &title.clone().set_font_size(11),
+    )?;
+    for (c, h) in COVERAGE_HEADER {
+        ws.write_string_with_format(first + 1, c, h, head)?;
+    }
+    ws.merge_range(first + 1, 1, first + 1, 2, "表", head)?;
+    let mut total = TableTally {
+        table_no: "合计".to_string(),
+        ..TableTally::default()
+    };
+    for (i, t) in tables.iter().enumerate() {
+        coverage_row(ws, first + 2 + i as u32, Some(i + 1), t, cell)?;
+        for (sum, n) in total.counts.iter_mut().zip(t.counts) {
+            *sum += n;
+        }
+    }
+    coverage_row(ws, first + 2 + tables.len() as u32, None, &total, head)
+}
+
+/// One line of the 核对范围 table (`number`: its 序号, none for the sum).
+fn coverage_row(
+    ws: &mut Worksheet,
+    r: u32,
+    number: Option<usize>,
+    t: &TableTally,
+    fmt: &Format,
+) -> Result<(), WriteError> {
+    match number {
+        Some(n) => ws.write_number_with_format(r, 0, n as f64, fmt)?,
+        None => ws.write_blank(r, 0, fmt)?,
+    };
+    ws.merge_range(r, 1, r, 2, &t.table_no, fmt)?;
+    ws.write_number_with_format(r, 3, t.rules() as f64, fmt)?;
+    ws.write_number_with_format(r, 4, t.count(RunStatus::Passed) as f64, fmt)?;
+    let rest = [RunStatus::Failed, RunStatus::NoData, RunStatus::NotRun]
+        .map(|s| format!("{} {}", s.chinese(), t.count(s)))
+        .join("，");
+    ws.write_string_with_format(r, 5, rest, fmt)?;
+    ws.write_string_with_format(r, 6, clip(&t.reasons.join("；"), MAX_CELL_TEXT), fmt)?;
+    let needed = crate::write::wrapped_lines(&t.reasons.join("；"), AUDIT_WIDTHS[6]);
+    ws.set_row_height(r, crate::write::wrapped_row_height(needed.max(1)))?;
+    Ok(())
 }
 
 /// The 单元格 of an audit line: the output cell, and where it was in the input when that
