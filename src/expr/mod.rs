@@ -3,6 +3,8 @@
 
 mod bound;
 mod parse;
+mod template;
 
 pub use bound::{points_in, round_dp, Addresses, Bound, CellId, Env, Val};
 pub use parse::{parse, BinOp, CmpOp, Expr, Func, Head, Ref};
+pub use template::Template;

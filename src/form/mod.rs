@@ -4,15 +4,17 @@
 mod catalog;
 mod compile;
 mod def;
+mod rule;
 mod vocabulary;
 
 pub use catalog::Catalog;
 pub use compile::{
-    compile_form, grid_cols, grid_rows, ActualFrom, Block, DefError, FixedRow, Form, Panel, Rule,
-    Scoring, Severity, Target,
+    compile_form, grid_cols, grid_rows, ActualFrom, Block, DefError, FixedRow, Form, Panel,
+    Scoring, Severity,
 };
 pub use def::{
     ColKind, ColumnDef, EmptyNoteDef, Family, GridCellDef, HeaderCellDef, ListDef, PublishedDef,
     ReviewDef, ScoringDef,
 };
+pub use rule::{RowFilter, Rule, Selector, Target};
 pub use vocabulary::{MoneyUnit, Vocabulary};
