@@ -4,7 +4,7 @@
 use super::Book;
 use crate::expr::{parse, Bound, CellId, Expr, Func, Head, Ref, Template, Val};
 use crate::form::{Form, RowFilter, Rule, Selector, Target};
-use crate::model::{FormData, RowData, RowKind};
+use crate::model::{FormData, Key, RowData, RowKind};
 use indexmap::IndexMap;
 use std::collections::HashMap;
 
@@ -64,7 +64,7 @@ impl Index {
                     .iter()
                     .filter(|r| r.panel == p.id && r.kind == RowKind::Coded)
                     .collect();
-                code_tree(&rows, Some("total"), &coded.levels, &mut ix);
+                code_tree(&rows, Some(Key::Total.as_str()), &coded.levels, &mut ix);
             }
             if let Some(col) = p.list.as_ref().and_then(|l| l.group_by.as_deref()) {
                 for group in list_groups(data, &p.id, col) {
@@ -571,7 +571,7 @@ impl Book<'_> {
         match head {
             Head::Code(c) => Some(c.clone()),
             Head::Name(n) => {
-                if data.row(n).is_some() || form.fixed_row(n).is_some() || n == "total" {
+                if data.row(n).is_some() || form.fixed_row(n).is_some() || *n == Key::Total {
                     return Some(n.clone());
                 }
                 let line: u32 = n.strip_prefix('L')?.parse().ok()?;

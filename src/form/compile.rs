@@ -5,6 +5,7 @@
 use super::def::*;
 use super::rule::{compile_rules, Rule, RuleSet};
 use crate::expr::{parse, Expr};
+use crate::model::Key;
 use std::collections::HashSet;
 use std::fmt;
 
@@ -364,7 +365,7 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
                     label_span: r.label_span,
                 });
             }
-            if p.coded.is_some() && !row_ids.insert("total".into()) {
+            if p.coded.is_some() && !row_ids.insert(Key::Total.as_str().into()) {
                 return Err(ctx.err(pfield, "一张表只能有一个科目行栏目组（合计行 id 为 total）"));
             }
             panels.push(Panel {
