@@ -70,6 +70,8 @@ pub struct Scoring {
     pub unit: Option<String>,
     pub weight: String,
     pub score: Option<String>,
+    /// Grid score cells with the grid cell of their 分值 (see [`ScoringDef`]).
+    pub score_cells: Vec<(String, String)>,
     pub actual_from: Vec<ActualFrom>,
     /// Indicators whose rate is met only at 100% or below (`met_at_most_100`).
     pub met_at_most_100: Vec<String>,
@@ -536,6 +538,7 @@ fn compile_scoring(ctx: &Ctx, sd: &ScoringDef, blocks: &[Block]) -> Result<Scori
             ));
         }
     }
+    let score_cells = score_cells(ctx, sd, blocks)?;
     let mut actual_from = Vec::new();
     for (i, a) in sd.actual_from.iter().enumerate() {
         let field = format!("scoring.actual_from[{i}]（{}）", a.id);
@@ -568,9 +571,55 @@ fn compile_scoring(ctx: &Ctx, sd: &ScoringDef, blocks: &[Block]) -> Result<Scori
         unit: sd.unit.clone(),
         weight: sd.weight.clone(),
         score: sd.score.clone(),
+        score_cells,
         actual_from,
         met_at_most_100: sd.met_at_most_100.clone(),
     })
+}
+
+/// `score_cells`: each a grid score cell with the grid score cell of its 分值.
+fn score_cells(
+    ctx: &Ctx,
+    sd: &ScoringDef,
+    blocks: &[Block],
+) -> Result<Vec<(String, String)>, DefError> {
+    let is_score_cell = |id: &str| {
+        blocks
+            .iter()
+            .flat_map(|b| b.grid.iter().chain(b.footer.iter()))
+            .flatten()
+            .any(|c| matches!(c, GridCellDef::Cell { id: Some(i), kind: Some(ColKind::Score), .. } if i == id))
+    };
+    for id in sd.score_cells.iter().flat_map(|(s, w)| [s, w]) {
+        if !is_score_cell(id) {
+            return Err(ctx.err(
+                "scoring.score_cells",
+                format!("“{id}”不是本表分数类型（score）的单元格"),
+            ));
+        }
+    }
+    Ok(sd
+        .score_cells
+        .iter()
+        .map(|(s, w)| (s.clone(), w.clone()))
+        .collect())
+}
+
+impl Scoring {
+    /// The key of the cell holding the 分值 that bounds score cell `id`: a grid cell named in
+    /// `score_cells`, or the row's 分值 in the score column.
+    pub fn weight_of(&self, id: &crate::expr::CellId) -> Option<String> {
+        if id.col.is_empty() {
+            self.score_cells
+                .iter()
+                .find(|(s, _)| *s == id.row)
+                .map(|(_, w)| w.clone())
+        } else if self.score.as_deref() == Some(id.col.as_str()) {
+            Some(format!("{}.{}", id.row, self.weight))
+        } else {
+            None
+        }
+    }
 }
 
 pub fn grid_cols(c: &GridCellDef) -> u16 {

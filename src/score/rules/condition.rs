@@ -103,6 +103,8 @@ const SUFFIX_BOUNDS: &[(&str, Side, Option<bool>)] = &[
 
 /// Reads a condition ("90%(含)以上", "满意度小于90%且大于等于80%的", "80%≤x<90%", "偏离10%以内").
 /// Outer `None`: unreadable; `Some(None)`: no number at all.
+// Long: one scan over the numbers, each read as a range end, a bound or a bare number; the
+// bounds found so far decide how the next one reads.
 pub(super) fn parse_condition(cond: &str) -> Option<Option<Cond>> {
     let chars: Vec<char> = cond.chars().collect();
     let toks = tokens(&chars);
