@@ -7,7 +7,7 @@ use crate::calc::blank_data;
 use crate::expr::Val;
 use crate::form::{Catalog, ColKind, Form};
 use crate::load::{Content, KeptCell, OtherSheet};
-use crate::model::{FormData, RowData, RowKind};
+use crate::model::{FormData, Key, RowData, RowKind};
 use crate::normalize::{a1, parse_a1, parse_a1_range};
 use crate::read::{Cell, Merge};
 use indexmap::IndexMap;
@@ -676,7 +676,7 @@ fn parse_row(
     let kind = opt_string(m, "kind", p)?;
     let key = if panel.coded.is_some() {
         match (key.as_deref(), code.as_deref()) {
-            (Some("total"), _) => "total".to_string(),
+            (Some(k), _) if *k == Key::Total => k.to_string(),
             (k, c) => {
                 let code = c.or(k).unwrap_or("");
                 if code.is_empty() || !code.bytes().all(|b| b.is_ascii_digit()) {
@@ -732,7 +732,7 @@ fn parse_row(
         }
         k
     };
-    let expected_kind = if panel.coded.is_some() && key == "total" {
+    let expected_kind = if panel.coded.is_some() && key == Key::Total {
         "total"
     } else if panel.coded.is_some() {
         "coded"

@@ -5,6 +5,33 @@ use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 
+/// Row keys the program gives, not the definition's fixed rows nor the data's codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    /// The 合计 row of a code-keyed panel, `total` in rules (`total.c1`).
+    Total,
+}
+
+impl Key {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Key::Total => "total",
+        }
+    }
+}
+
+impl PartialEq<Key> for str {
+    fn eq(&self, k: &Key) -> bool {
+        self == k.as_str()
+    }
+}
+
+impl PartialEq<Key> for String {
+    fn eq(&self, k: &Key) -> bool {
+        self == k.as_str()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RowKind {
     /// A row the definition fixes (行次 rows, economic-code rows of 公开06表).

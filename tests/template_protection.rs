@@ -44,7 +44,10 @@ fn unlocked(styles: &str, xf: usize) -> bool {
 }
 
 fn write(family: Family, name: &str) -> PathBuf {
-    let catalog = Catalog::embedded().unwrap();
+    write_from(&Catalog::embedded().unwrap(), family, name)
+}
+
+fn write_from(catalog: &Catalog, family: Family, name: &str) -> PathBuf {
     let forms: Vec<_> = catalog.family(family).collect();
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("protection");
     std::fs::create_dir_all(&dir).unwrap();
@@ -121,35 +124,73 @@ fn sheets_are_protected_without_password_formulas_locked_inputs_open() {
     assert!(s2.contains("SUMPRODUCT((LEN(A8:A22)=3),D8:D22)"), "{s2}");
 }
 
-#[test]
-fn self_evaluation_scores_are_bounded_by_the_rows_weight() {
-    let path = write(Family::Perf, "perf.xlsx");
-    let wb: Xlsx<_> = open_workbook(&path).unwrap();
+/// The `<dataValidation type="custom"` formulas of the 附件2 (perf-dept) sheet of a workbook.
+fn custom_validations(path: &std::path::Path) -> Vec<String> {
+    let wb: Xlsx<_> = open_workbook(path).unwrap();
     let i = wb
         .sheet_names()
         .iter()
         .position(|n| n == "附件2")
         .expect("perf-dept sheet")
         + 1;
-    let xml = part(&path, &format!("xl/worksheets/sheet{i}.xml"));
-    let custom: Vec<&str> = xml
-        .split("<dataValidation type=\"custom\"")
+    let xml = part(path, &format!("xl/worksheets/sheet{i}.xml"));
+    xml.split("<dataValidation type=\"custom\"")
         .skip(1)
-        .collect();
+        .map(|v| {
+            v.split("<formula1>")
+                .nth(1)
+                .unwrap()
+                .split("</formula1>")
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn the_score_column_is_bounded_as_scoring_names_it() {
+    // perf-dept with its 自评得分 column renamed "mark" everywhere.
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("protection-renamed");
+    std::fs::create_dir_all(&dir).unwrap();
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/templates")).unwrap() {
+        let path = entry.unwrap().path();
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        if path.file_name().unwrap() == "perf-dept.toml" {
+            for (from, to) in [
+                ("{ id = \"score\"", "{ id = \"mark\""),
+                ("@ind.score", "@ind.mark"),
+                ("columns = [\"score\"]", "columns = [\"mark\"]"),
+                ("\"score <= weight\"", "\"mark <= weight\""),
+                ("\"score >= weight\"", "\"mark >= weight\""),
+                ("not blank(score)", "not blank(mark)"),
+                ("score = \"score\"", "score = \"mark\""),
+            ] {
+                assert!(text.contains(from), "{from}");
+                text = text.replace(from, to);
+            }
+        }
+        std::fs::write(dir.join(path.file_name().unwrap()), text).unwrap();
+    }
+    let renamed = write_from(
+        &Catalog::from_dir(&dir).unwrap(),
+        Family::Perf,
+        "perf-renamed.xlsx",
+    );
+    let original = custom_validations(&write(Family::Perf, "perf-for-renamed.xlsx"));
+    assert!(original.len() > 2, "{original:?}");
+    assert_eq!(custom_validations(&renamed), original);
+}
+
+#[test]
+fn self_evaluation_scores_are_bounded_by_the_rows_weight() {
+    let custom = custom_validations(&write(Family::Perf, "perf.xlsx"));
     assert!(
         !custom.is_empty(),
         "自评得分 cells have a custom validation"
     );
     for v in &custom {
-        let formula = v
-            .split("<formula1>")
-            .nth(1)
-            .unwrap()
-            .split("</formula1>")
-            .next()
-            .unwrap()
-            .replace("&gt;", ">")
-            .replace("&lt;", "<");
+        let formula = v.replace("&gt;", ">").replace("&lt;", "<");
         assert!(
             formula.starts_with("AND(ISNUMBER(")
                 && formula.contains(">=0")

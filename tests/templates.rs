@@ -238,6 +238,37 @@ fn derived_cell_declared_as_input_is_refused() {
 }
 
 #[test]
+fn row_selectors_and_cells_are_read_when_loaded() {
+    let rule = |target: &str| {
+        refused(&format!(
+            "[[check]]\nid = \"t\"\nname = \"甲\"\n{target}\nexpr = \"amount >= 0\"\n"
+        ))
+    };
+    let msg = rule("rows = \"p:bogus\"\ncolumns = [\"amount\"]");
+    assert!(
+        msg.contains("check[0]（t）.rows") && msg.contains("未知的行选择“bogus”"),
+        "{msg}"
+    );
+    let msg = rule("rows = \"p:groups\"\ncolumns = [\"amount\"]");
+    assert!(msg.contains("没有分组"), "{msg}");
+    let msg = rule("rows = \"nowhere\"\ncolumns = [\"amount\"]");
+    assert!(msg.contains("未知的行或栏目组“nowhere”"), "{msg}");
+    let msg = rule("cells = [\"L1 + L2\"]");
+    assert!(
+        msg.contains("check[0]（t）.cells") && msg.contains("不是单元格引用"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_row_placeholder_outside_a_code_form_name_or_text_is_refused() {
+    let msg = refused(
+        "[[check]]\nid = \"t\"\nname = \"甲\"\nrows = \"p\"\ncolumns = [\"amount\"]\nexpr = \"amount >= L{line}\"\n",
+    );
+    assert!(msg.contains("expr") && msg.contains("{line}"), "{msg}");
+}
+
+#[test]
 fn duplicate_ids_are_refused() {
     let src = MINIMAL.replace(
         "{ line = 2, label = \"乙\" }",

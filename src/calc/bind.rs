@@ -2,9 +2,9 @@
 //! which rows are a 科目's children, which columns `c2:c7` covers.
 
 use super::Book;
-use crate::expr::{parse, Bound, CellId, Expr, Func, Head, Ref, Val};
-use crate::form::{Form, Rule, Target};
-use crate::model::{FormData, RowData, RowKind};
+use crate::expr::{parse, Bound, CellId, Expr, Func, Head, Ref, Template, Val};
+use crate::form::{Form, RowFilter, Rule, Selector, Target};
+use crate::model::{FormData, Key, RowData, RowKind};
 use indexmap::IndexMap;
 use std::collections::HashMap;
 
@@ -64,7 +64,7 @@ impl Index {
                     .iter()
                     .filter(|r| r.panel == p.id && r.kind == RowKind::Coded)
                     .collect();
-                code_tree(&rows, Some("total"), &coded.levels, &mut ix);
+                code_tree(&rows, Some(Key::Total.as_str()), &coded.levels, &mut ix);
             }
             if let Some(col) = p.list.as_ref().and_then(|l| l.group_by.as_deref()) {
                 for group in list_groups(data, &p.id, col) {
@@ -220,161 +220,134 @@ impl Book<'_> {
         rule: &Rule,
         template: bool,
     ) -> Result<Vec<Instance>, BindError> {
-        let (form, data) = (self.forms[fi].0, &self.forms[fi].1);
-        let mut out = Vec::new();
+        let whole = Scope {
+            form: fi,
+            row: None,
+            col: None,
+            template,
+        };
         match &rule.target {
-            Target::Cells(cells) if cells.is_empty() => {
-                let scope = Scope {
-                    form: fi,
-                    row: None,
-                    col: None,
-                    template,
-                };
-                let expr = rule_expr(rule, None)?;
-                out.push(Instance {
-                    target: None,
-                    bound: self.bind(&expr, scope)?,
-                    condition: self.bind_condition(rule, None, scope)?,
-                });
-            }
-            Target::Cells(cells) => {
-                for c in cells {
-                    let r = parse(c).map_err(BindError::Unknown)?;
-                    let Expr::Ref(r) = r else {
-                        return Err(BindError::Unknown(format!("“{c}”不是单元格引用")));
-                    };
-                    let cell = self.resolve(
-                        &r,
-                        Scope {
-                            form: fi,
-                            row: None,
-                            col: None,
-                            template,
-                        },
-                    )?;
+            Target::Cells(cells) if cells.is_empty() => Ok(vec![self.instance(rule, None, whole)?]),
+            Target::Cells(cells) => cells
+                .iter()
+                .map(|r| {
+                    let cell = self.resolve(r, whole)?;
                     let row = self.forms[fi].1.row(&cell.row);
-                    let scope = Scope {
-                        form: fi,
+                    let s = Scope {
                         row,
                         col: Some(cell.col.as_str()),
-                        template,
+                        ..whole
                     };
-                    let expr = rule_expr(rule, row)?;
-                    let bound = self.bind(&expr, scope)?;
-                    let condition = self.bind_condition(rule, row, scope)?;
-                    out.push(Instance {
-                        target: Some(cell),
-                        bound,
-                        condition,
-                    });
-                }
-            }
+                    let mut inst = self.instance(rule, row, s)?;
+                    inst.target = Some(cell);
+                    Ok(inst)
+                })
+                .collect(),
             Target::Rows {
                 selector,
                 columns,
-                only_with,
+                only_coded,
             } => {
-                let rows = self.select_rows(fi, selector)?;
-                for row in rows {
-                    if only_with.as_deref() == Some("code") && row.code.is_none() {
+                let mut out = Vec::new();
+                for row in self.select_rows(fi, selector)? {
+                    if *only_coded && row.code.is_none() {
                         continue;
                     }
-                    let panel = form
-                        .panel(&row.panel)
-                        .ok_or_else(|| BindError::Unknown(format!("栏目组 {}", row.panel)))?;
-                    if form.fixed_row(&row.key).is_some_and(|(_, fr)| fr.blank) {
-                        continue;
-                    }
-                    for col in columns {
-                        if panel.column(col).is_none() {
-                            return Err(BindError::Unknown(format!(
-                                "栏目组“{}”没有列“{col}”",
-                                panel.id
-                            )));
-                        }
-                        let scope = Scope {
-                            form: fi,
-                            row: Some(row),
-                            col: Some(col.as_str()),
-                            template,
-                        };
-                        let expr = rule_expr(rule, Some(row))?;
-                        let bound = self.bind(&expr, scope)?;
-                        let condition = self.bind_condition(rule, Some(row), scope)?;
-                        out.push(Instance {
-                            target: Some(CellId::new(fi, row.key.clone(), col.clone())),
-                            bound,
-                            condition,
-                        });
-                    }
+                    self.row_instances(fi, rule, row, columns, template, &mut out)?;
                 }
+                Ok(out)
             }
         }
-        let _ = data;
-        Ok(out)
     }
 
-    /// The rule's `where` condition (other than `"code"`, which selects rows) in scope `s`.
-    fn bind_condition(
+    /// The instances of a row rule on one row, one a column.
+    fn row_instances(
+        &self,
+        fi: usize,
+        rule: &Rule,
+        row: &RowData,
+        columns: &[String],
+        template: bool,
+        out: &mut Vec<Instance>,
+    ) -> Result<(), BindError> {
+        let form = self.forms[fi].0;
+        let panel = form
+            .panel(&row.panel)
+            .ok_or_else(|| BindError::Unknown(format!("栏目组 {}", row.panel)))?;
+        if form.fixed_row(&row.key).is_some_and(|(_, fr)| fr.blank) {
+            return Ok(());
+        }
+        for col in columns {
+            if panel.column(col).is_none() {
+                return Err(BindError::Unknown(format!(
+                    "栏目组“{}”没有列“{col}”",
+                    panel.id
+                )));
+            }
+            let scope = Scope {
+                form: fi,
+                row: Some(row),
+                col: Some(col.as_str()),
+                template,
+            };
+            let mut inst = self.instance(rule, Some(row), scope)?;
+            inst.target = Some(CellId::new(fi, row.key.clone(), col.clone()));
+            out.push(inst);
+        }
+        Ok(())
+    }
+
+    /// The rule's expression and `where` condition bound in scope `s`, on `row`'s code and
+    /// 行次; no target yet.
+    fn instance(
         &self,
         rule: &Rule,
         row: Option<&RowData>,
         s: Scope,
-    ) -> Result<Option<Bound>, BindError> {
-        match &rule.condition {
-            None => Ok(None),
-            Some(src) => {
-                let e = parse(&placeholders(src, row)).map_err(BindError::Unknown)?;
-                Ok(Some(self.bind(&e, s)?))
-            }
-        }
+    ) -> Result<Instance, BindError> {
+        let bound = self.bind(&for_row(&rule.expr, row), s)?;
+        let condition = match &rule.condition {
+            None => None,
+            Some(c) => Some(self.bind(&for_row(c, row), s)?),
+        };
+        Ok(Instance {
+            target: None,
+            bound,
+            condition,
+        })
     }
 
-    fn select_rows(&self, fi: usize, selector: &str) -> Result<Vec<&RowData>, BindError> {
+    fn select_rows(&self, fi: usize, selector: &Selector) -> Result<Vec<&RowData>, BindError> {
         let (form, data) = (self.forms[fi].0, &self.forms[fi].1);
         let ix = &self.index[fi];
-        let (panel, filter) = selector.split_once(':').unwrap_or((selector, ""));
-        if form.panel(panel).is_none() {
-            return match data.row(selector) {
-                Some(r) => Ok(vec![r]),
-                None if form.fixed_row(selector).is_some() => Ok(vec![]),
-                None => Err(BindError::Unknown(format!("未知的行或栏目组“{selector}”"))),
-            };
-        }
-        let in_panel = data.rows.iter().filter(|r| r.panel == panel);
+        let (panel, filter) = match selector {
+            Selector::Row(id) => {
+                return match data.row(id) {
+                    Some(r) => Ok(vec![r]),
+                    None if form.fixed_row(id).is_some() => Ok(vec![]),
+                    None => Err(BindError::Unknown(format!("未知的行或栏目组“{id}”"))),
+                }
+            }
+            Selector::Panel { panel, rows } => (panel, *rows),
+        };
+        let in_panel = data.rows.iter().filter(|r| &r.panel == panel);
         // A coded panel's total is always a parent: it sums the top-level rows, even none.
         let has_children = |r: &&RowData| {
             r.kind == RowKind::Total || ix.children.get(&r.key).is_some_and(|c| !c.is_empty())
         };
         Ok(match filter {
-            "" => in_panel.collect(),
-            "parents" => in_panel.filter(has_children).collect(),
-            "leaves" => in_panel
+            RowFilter::All => in_panel.collect(),
+            RowFilter::Parents => in_panel.filter(has_children).collect(),
+            RowFilter::Leaves => in_panel
                 .filter(|r| r.kind != RowKind::Total && !has_children(r))
                 .collect(),
-            "coded" => in_panel.filter(|r| r.kind == RowKind::Coded).collect(),
-            "list" => in_panel.filter(|r| r.kind == RowKind::List).collect(),
-            "fixed" => in_panel.filter(|r| r.kind == RowKind::Fixed).collect(),
+            RowFilter::Coded => in_panel.filter(|r| r.kind == RowKind::Coded).collect(),
+            RowFilter::List => in_panel.filter(|r| r.kind == RowKind::List).collect(),
+            RowFilter::Fixed => in_panel.filter(|r| r.kind == RowKind::Fixed).collect(),
             // The first row of each list group stands for the group.
-            "groups" => {
-                if form
-                    .panel(panel)
-                    .and_then(|p| p.list.as_ref())
-                    .is_none_or(|l| l.group_by.is_none())
-                {
-                    return Err(BindError::Unknown(format!(
-                        "栏目组“{panel}”没有分组（list.group_by），不能用 {panel}:groups"
-                    )));
-                }
-                in_panel
-                    .filter(|r| ix.groups.contains_key(&r.key))
-                    .collect()
-            }
-            other => {
-                return Err(BindError::Unknown(format!(
-                    "未知的行选择“{other}”（可用 parents、leaves、coded、list、fixed、groups）"
-                )))
-            }
+            RowFilter::Groups => in_panel
+                .filter(|r| ix.groups.contains_key(&r.key))
+                .collect(),
         })
     }
 
@@ -598,7 +571,7 @@ impl Book<'_> {
         match head {
             Head::Code(c) => Some(c.clone()),
             Head::Name(n) => {
-                if data.row(n).is_some() || form.fixed_row(n).is_some() || n == "total" {
+                if data.row(n).is_some() || form.fixed_row(n).is_some() || *n == Key::Total {
                     return Some(n.clone());
                 }
                 let line: u32 = n.strip_prefix('L')?.parse().ok()?;
@@ -718,21 +691,17 @@ impl Book<'_> {
     }
 }
 
-fn rule_expr(rule: &Rule, row: Option<&RowData>) -> Result<Expr, BindError> {
-    if let Some(e) = &rule.expr {
-        return Ok(e.clone());
+/// `expr` with `{code}` and `{line}` filled in from the row (empty when it has none).
+fn for_row<'t>(expr: &'t Template, row: Option<&RowData>) -> std::borrow::Cow<'t, Expr> {
+    if !expr.per_row() {
+        return std::borrow::Cow::Borrowed(expr.expr());
     }
-    parse(&placeholders(&rule.source, row)).map_err(BindError::Unknown)
-}
-
-/// `{code}` and `{line}` replaced by the row's code and 行次.
-fn placeholders(src: &str, row: Option<&RowData>) -> String {
-    let code = row.and_then(|r| r.code.clone()).unwrap_or_default();
+    let code = row.and_then(|r| r.code.as_deref()).unwrap_or_default();
     let line = row
         .and_then(|r| r.line)
         .map(|l| l.to_string())
         .unwrap_or_default();
-    src.replace("{code}", &code).replace("{line}", &line)
+    expr.for_row(code, &line)
 }
 
 impl Form {

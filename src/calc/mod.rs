@@ -16,7 +16,7 @@ pub use bind::{BindError, Index, Instance, Scope};
 
 use crate::expr::{round_dp, Bound, CellId, Env, Val};
 use crate::form::{ColKind, Form, GridCellDef, Rule};
-use crate::model::{FormData, RowData, RowKind};
+use crate::model::{FormData, Key, RowData, RowKind};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use std::cell::RefCell;
@@ -382,7 +382,7 @@ impl Env for Evaluator<'_, '_> {
     fn top_level_sum(&self, form: usize, panel: &str, col: &str) -> Decimal {
         let ix = &self.book.index[form];
         ix.children
-            .get("total")
+            .get(Key::Total.as_str())
             .into_iter()
             .flatten()
             .filter(|k| {
@@ -477,7 +477,7 @@ pub fn blank_data(form: &Form, unit: Option<&str>, year: Option<&str>, template:
         if let Some(coded) = &panel.coded {
             let total = RowData {
                 panel: panel.id.clone(),
-                key: "total".into(),
+                key: Key::Total.as_str().into(),
                 kind: RowKind::Total,
                 code: None,
                 label: Some(coded.total.clone()),

@@ -2,8 +2,9 @@
 //! can show — references that resolve, no cycle between derived cells, no derived input, no
 //! overlapping merges.
 
-use super::compile::{compile_form, DefError, Form, Target};
+use super::compile::{compile_form, DefError, Form};
 use super::def::Family;
+use super::rule::{Selector, Target};
 use super::vocabulary::{Vocabulary, FILE_NAME as VOCABULARY_FILE};
 use crate::calc::{blank_data, BindError, Book, Scope};
 use crate::expr::CellId;
@@ -154,21 +155,21 @@ impl Catalog {
             for (what, rules) in [("derive", &form.derive), ("check", &form.check)] {
                 for (i, rule) in rules.iter().enumerate() {
                     let field = format!("{what}[{i}]（{}）", rule.id);
-                    if let Target::Rows { selector, .. } = &rule.target {
-                        let panel = selector.split(':').next().unwrap_or("");
-                        if form.panel(panel).is_none() && form.fixed_row(selector).is_none() {
+                    if let Target::Rows {
+                        selector: Selector::Row(id),
+                        ..
+                    } = &rule.target
+                    {
+                        if form.fixed_row(id.as_str()).is_none() {
                             return Err(err(
                                 format!("{field}.rows"),
-                                format!("未知的行或栏目组“{selector}”"),
+                                format!("未知的行或栏目组“{id}”"),
                             ));
                         }
                     }
-                    for src in std::iter::once(&rule.source).chain(rule.condition.iter()) {
-                        let probe = src.replace("{code}", "0").replace("{line}", "0");
-                        let mut others = Vec::new();
-                        if let Ok(e) = crate::expr::parse(&probe) {
-                            e.forms(&mut others);
-                        }
+                    for expr in std::iter::once(&rule.expr).chain(rule.condition.iter()) {
+                        let mut others: Vec<String> = Vec::new();
+                        expr.expr().forms(&mut others);
                         if let Some(o) = others
                             .iter()
                             .find(|o| **o != form.id && self.get(o).is_some_and(|f| f.repeatable))

@@ -3,7 +3,9 @@
 //! overlapping merges) are done by the catalog once every form is known.
 
 use super::def::*;
+use super::rule::{compile_rules, Rule, RuleSet};
 use crate::expr::{parse, Expr};
+use crate::model::Key;
 use std::collections::HashSet;
 use std::fmt;
 
@@ -68,6 +70,8 @@ pub struct Scoring {
     pub unit: Option<String>,
     pub weight: String,
     pub score: Option<String>,
+    /// Grid score cells with the grid cell of their 分值 (see [`ScoringDef`]).
+    pub score_cells: Vec<(String, String)>,
     pub actual_from: Vec<ActualFrom>,
     /// Indicators whose rate is met only at 100% or below (`met_at_most_100`).
     pub met_at_most_100: Vec<String>,
@@ -198,60 +202,13 @@ impl std::fmt::Display for Severity {
     }
 }
 
-#[derive(Debug, Clone)]
-pub enum Target {
-    Cells(Vec<String>),
-    Rows {
-        selector: String,
-        columns: Vec<String>,
-        only_with: Option<String>,
-    },
-}
-
-#[derive(Debug, Clone)]
-pub struct Rule {
-    pub id: String,
-    pub name: String,
-    pub target: Target,
-    /// Expression source; `{code}` and `{line}` are replaced per row before parsing.
-    pub source: String,
-    /// Parsed once when the source has no per-row placeholders.
-    pub expr: Option<Expr>,
-    pub severity: Severity,
-    pub message: Option<String>,
-    /// Checks: the `where` condition under which the rule applies, other than `"code"` (see
-    /// [`Target::Rows`]); its source, with placeholders as in `source`.
-    pub condition: Option<String>,
-    /// Check: the derive rule whose finding at the same cell this check's finding replaces.
-    pub supersedes: Option<String>,
-    /// Derive: accepted distance between filled and computed values.
-    pub tolerance: Option<rust_decimal::Decimal>,
-    /// Derive: severity when every part is blank while the derived cell is filled.
-    pub blank_parts: Option<Severity>,
-}
-
-impl Rule {
-    pub fn has_placeholders(&self) -> bool {
-        self.source.contains("{code}") || self.source.contains("{line}")
-    }
-}
-
-fn severity_of(s: &str) -> Option<Severity> {
-    match s {
-        "error" => Some(Severity::Error),
-        "warning" => Some(Severity::Warning),
-        "info" => Some(Severity::Info),
-        _ => None,
-    }
-}
-
-struct Ctx<'a> {
+pub(super) struct Ctx<'a> {
     file: &'a str,
     form: String,
 }
 
 impl Ctx<'_> {
-    fn err(&self, field: impl Into<String>, message: impl Into<String>) -> DefError {
+    pub(super) fn err(&self, field: impl Into<String>, message: impl Into<String>) -> DefError {
         DefError {
             file: self.file.to_string(),
             form: self.form.clone(),
@@ -410,7 +367,7 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
                     label_span: r.label_span,
                 });
             }
-            if p.coded.is_some() && !row_ids.insert("total".into()) {
+            if p.coded.is_some() && !row_ids.insert(Key::Total.as_str().into()) {
                 return Err(ctx.err(pfield, "一张表只能有一个科目行栏目组（合计行 id 为 total）"));
             }
             panels.push(Panel {
@@ -490,118 +447,9 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
     }
 
     let mut rule_ids = HashSet::new();
-    let mut compile_rules = |defs: &[RuleDef], what: &str, default: Severity| {
-        let mut out = Vec::new();
-        for (i, r) in defs.iter().enumerate() {
-            let field = format!("{what}[{i}]（{}）", r.id);
-            if !rule_ids.insert(r.id.clone()) {
-                return Err(ctx.err(field, format!("规则 id“{}”重复", r.id)));
-            }
-            // `where = "code"` selects the rows that have a code; anything else is a condition.
-            let (only_with, condition) = match r.r#where.as_deref() {
-                None => (None, None),
-                Some("code") => (Some("code".to_string()), None),
-                Some(src) => {
-                    if what != "check" {
-                        return Err(ctx.err(
-                            format!("{field}.where"),
-                            "条件 where 只能用于核对规则（check）：计算单元格须在每一行都有公式",
-                        ));
-                    }
-                    let probe = src.replace("{code}", "0").replace("{line}", "0");
-                    let e = parse(&probe).map_err(|m| ctx.err(format!("{field}.where"), m))?;
-                    text_comparisons(&e).map_err(|m| ctx.err(format!("{field}.where"), m))?;
-                    (None, Some(src.to_string()))
-                }
-            };
-            let target = match (&r.rows, r.cells.is_empty()) {
-                (Some(sel), true) => {
-                    if r.columns.is_empty() {
-                        return Err(ctx.err(field, "按行的规则需要 columns"));
-                    }
-                    Target::Rows {
-                        selector: sel.clone(),
-                        columns: r.columns.clone(),
-                        only_with,
-                    }
-                }
-                (None, false) => Target::Cells(r.cells.clone()),
-                (None, true) if what == "check" => Target::Cells(Vec::new()),
-                _ => return Err(ctx.err(field, "cells 与 rows 须且只须给出一个")),
-            };
-            let placeholders = r.expr.contains("{code}") || r.expr.contains("{line}");
-            let probe = r.expr.replace("{code}", "0").replace("{line}", "0");
-            let parsed = parse(&probe).map_err(|m| ctx.err(format!("{field}.expr"), m))?;
-            text_comparisons(&parsed).map_err(|m| ctx.err(format!("{field}.expr"), m))?;
-            let severity = match r.severity.as_deref() {
-                None => default,
-                Some(s) => severity_of(s).ok_or_else(|| {
-                    ctx.err(
-                        format!("{field}.severity"),
-                        format!("未知的级别“{s}”（应为 error、warning 或 info）"),
-                    )
-                })?,
-            };
-            let blank_parts = match r.blank_parts.as_deref() {
-                None => None,
-                Some(_) if what != "derive" => {
-                    return Err(ctx.err(
-                        format!("{field}.blank_parts"),
-                        "blank_parts 只用于计算规则（derive）",
-                    ))
-                }
-                Some(s) => Some(severity_of(s).ok_or_else(|| {
-                    ctx.err(
-                        format!("{field}.blank_parts"),
-                        format!("未知的级别“{s}”（应为 error、warning 或 info）"),
-                    )
-                })?),
-            };
-            let tolerance = match r.tolerance.as_deref() {
-                None => None,
-                Some(_) if what != "derive" => {
-                    return Err(ctx.err(
-                        format!("{field}.tolerance"),
-                        "tolerance 只用于计算规则（derive）",
-                    ))
-                }
-                Some(t) => Some(
-                    t.trim()
-                        .parse::<rust_decimal::Decimal>()
-                        .ok()
-                        .filter(|d| !d.is_sign_negative())
-                        .ok_or_else(|| {
-                            ctx.err(
-                                format!("{field}.tolerance"),
-                                format!("“{t}”不是非负数（如 \"0.5\"）"),
-                            )
-                        })?,
-                ),
-            };
-            if r.supersedes.is_some() && what != "check" {
-                return Err(ctx.err(
-                    format!("{field}.supersedes"),
-                    "supersedes 只用于核对规则（check）",
-                ));
-            }
-            out.push(Rule {
-                id: r.id.clone(),
-                name: r.name.clone(),
-                target,
-                source: r.expr.clone(),
-                expr: if placeholders { None } else { Some(parsed) },
-                severity,
-                message: r.message.clone(),
-                supersedes: r.supersedes.clone(),
-                condition,
-                tolerance,
-                blank_parts,
-            });
-        }
-        Ok(out)
-    };
-    let derive = compile_rules(&def.derive, "derive", Severity::Error)?;
-    let check = compile_rules(&def.check, "check", Severity::Error)?;
+    let panels: Vec<&Panel> = blocks.iter().flat_map(|b| b.panels.iter()).collect();
+    let derive = compile_rules(&ctx, &def.derive, RuleSet::Derive, &panels, &mut rule_ids)?;
+    let check = compile_rules(&ctx, &def.check, RuleSet::Check, &panels, &mut rule_ids)?;
     for (i, c) in check.iter().enumerate() {
         if let Some(s) = &c.supersedes {
             if !derive.iter().any(|d| &d.id == s) {
@@ -643,29 +491,6 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
         negative: def.negative,
         width,
     })
-}
-
-/// `==`, `<` … compare numbers: a text operand (`level1 == "成本指标"`) would compare 0 with 0
-/// and always hold, so it is refused in favour of `in(level1, "成本指标")`.
-fn text_comparisons(e: &Expr) -> Result<(), String> {
-    match e {
-        Expr::Cmp(_, a, b) => {
-            if matches!(**a, Expr::Str(_)) || matches!(**b, Expr::Str(_)) {
-                return Err(
-                    "比较运算（==、<= 等）只比较数值；比较文字请用 in(列, \"文字\", …)".into(),
-                );
-            }
-            text_comparisons(a)?;
-            text_comparisons(b)
-        }
-        Expr::Neg(x) | Expr::Not(x) => text_comparisons(x),
-        Expr::Bin(_, a, b) | Expr::And(a, b) | Expr::Or(a, b) => {
-            text_comparisons(a)?;
-            text_comparisons(b)
-        }
-        Expr::Call(_, args) => args.iter().try_for_each(text_comparisons),
-        _ => Ok(()),
-    }
 }
 
 fn compile_scoring(ctx: &Ctx, sd: &ScoringDef, blocks: &[Block]) -> Result<Scoring, DefError> {
@@ -713,6 +538,7 @@ fn compile_scoring(ctx: &Ctx, sd: &ScoringDef, blocks: &[Block]) -> Result<Scori
             ));
         }
     }
+    let score_cells = score_cells(ctx, sd, blocks)?;
     let mut actual_from = Vec::new();
     for (i, a) in sd.actual_from.iter().enumerate() {
         let field = format!("scoring.actual_from[{i}]（{}）", a.id);
@@ -745,9 +571,55 @@ fn compile_scoring(ctx: &Ctx, sd: &ScoringDef, blocks: &[Block]) -> Result<Scori
         unit: sd.unit.clone(),
         weight: sd.weight.clone(),
         score: sd.score.clone(),
+        score_cells,
         actual_from,
         met_at_most_100: sd.met_at_most_100.clone(),
     })
+}
+
+/// `score_cells`: each a grid score cell with the grid score cell of its 分值.
+fn score_cells(
+    ctx: &Ctx,
+    sd: &ScoringDef,
+    blocks: &[Block],
+) -> Result<Vec<(String, String)>, DefError> {
+    let is_score_cell = |id: &str| {
+        blocks
+            .iter()
+            .flat_map(|b| b.grid.iter().chain(b.footer.iter()))
+            .flatten()
+            .any(|c| matches!(c, GridCellDef::Cell { id: Some(i), kind: Some(ColKind::Score), .. } if i == id))
+    };
+    for id in sd.score_cells.iter().flat_map(|(s, w)| [s, w]) {
+        if !is_score_cell(id) {
+            return Err(ctx.err(
+                "scoring.score_cells",
+                format!("“{id}”不是本表分数类型（score）的单元格"),
+            ));
+        }
+    }
+    Ok(sd
+        .score_cells
+        .iter()
+        .map(|(s, w)| (s.clone(), w.clone()))
+        .collect())
+}
+
+impl Scoring {
+    /// The key of the cell holding the 分值 that bounds score cell `id`: a grid cell named in
+    /// `score_cells`, or the row's 分值 in the score column.
+    pub fn weight_of(&self, id: &crate::expr::CellId) -> Option<String> {
+        if id.col.is_empty() {
+            self.score_cells
+                .iter()
+                .find(|(s, _)| *s == id.row)
+                .map(|(_, w)| w.clone())
+        } else if self.score.as_deref() == Some(id.col.as_str()) {
+            Some(format!("{}.{}", id.row, self.weight))
+        } else {
+            None
+        }
+    }
 }
 
 pub fn grid_cols(c: &GridCellDef) -> u16 {

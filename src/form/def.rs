@@ -577,6 +577,11 @@ pub struct ScoringDef {
     /// 自评得分.
     #[serde(default)]
     pub score: Option<String>,
+    /// Grid cells holding a score, each with the grid cell of its 分值
+    /// (`fund_score = "fund_weight"`): the written workbook accepts there a number between 0
+    /// and that 分值.
+    #[serde(default)]
+    pub score_cells: std::collections::BTreeMap<String, String>,
     /// Indicators whose 实际完成值 follows from another form (perf-base).
     #[serde(default)]
     pub actual_from: Vec<ActualFromDef>,

@@ -4,17 +4,19 @@
 mod catalog;
 mod compile;
 mod def;
+mod rule;
 mod show;
 mod vocabulary;
 
 pub use catalog::Catalog;
 pub use compile::{
-    compile_form, grid_cols, grid_rows, ActualFrom, Block, DefError, FixedRow, Form, Panel, Rule,
-    Scoring, Severity, Target,
+    compile_form, grid_cols, grid_rows, ActualFrom, Block, DefError, FixedRow, Form, Panel,
+    Scoring, Severity,
 };
 pub use def::{
     ColKind, ColumnDef, EmptyNoteDef, Family, GridCellDef, HeaderCellDef, ListDef, PublishedDef,
     ReviewDef, ScoringDef,
 };
+pub use rule::{RowFilter, Rule, Selector, Target};
 pub use show::show;
 pub use vocabulary::{MoneyUnit, Vocabulary};

@@ -7,7 +7,7 @@ use super::{grid, strip_parens, with_year, Reader};
 use crate::expr::Val;
 use crate::form::{ColKind, ColumnDef, Form, Panel, Severity};
 use crate::layout::header_cells;
-use crate::model::{RowData, RowKind};
+use crate::model::{Key, RowData, RowKind};
 use crate::normalize::{a1, label_key, parse_amount, parse_code, Amount, SplitCodeState};
 use crate::read::Cell;
 use indexmap::IndexMap;
@@ -1377,8 +1377,11 @@ fn read_panel_row(
                 if is_total {
                     // A second 合计 row (the header repeated with the 合计 on its 类 款 项
                     // row) is not read over the first: its cells are left as strays.
-                    let taken = rd.data.origin.contains_key("total#row");
-                    (!taken).then(|| "total".to_string())
+                    let taken = rd
+                        .data
+                        .origin
+                        .contains_key(&format!("{}#row", Key::Total.as_str()));
+                    (!taken).then(|| Key::Total.as_str().to_string())
                 } else {
                     uncoded_name_column(panel, pi, col_of, code_src)
                         .and_then(|c| named_row(rd, pi, panel, r, c, col_of))

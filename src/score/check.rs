@@ -9,7 +9,7 @@
 //! it is shown with (a reported 8 agrees with 7.97).
 
 use super::quantity::{parse_quantity, Quantity};
-use super::rules::{parse_rule, FailOutcome, Rule, RuleKind, Scored, Shape};
+use super::rules::{parse_rule, Rule, Scored};
 use super::text::{excel_num, fmt_num};
 use crate::calc::{agree, Agreement, BindError, Book, Calc, Scope, Settled};
 use crate::expr::{round_dp, Addresses, CellId, Val};
@@ -165,44 +165,6 @@ fn read_row(fi: usize, sc: &Scoring, r: &RowData) -> Option<Indicator> {
         reported,
         expected,
     })
-}
-
-/// Chinese name of a rule shape.
-pub fn shape_name(shape: Shape) -> &'static str {
-    match shape {
-        Shape::Tiers => "分档计分",
-        Shape::DeductPerPoint => "超限扣分",
-        Shape::LinearAboveFloor => "线性计分",
-        Shape::DeviationBands => "偏离度分档计分",
-        Shape::Proportional => "按比例计分",
-        Shape::PassFail => "达标计分",
-        Shape::Checklist => "逐项计分",
-    }
-}
-
-/// Whether a machine can score a rule, and what it needs, in Chinese.
-pub fn scorability(rule: &Rule) -> (bool, &'static str) {
-    match &rule.kind {
-        RuleKind::Checklist(_) => (false, "否：逐项内容需人工判断"),
-        RuleKind::PassFail(pf)
-            if pf.exception.is_some()
-                || !pf.levels.is_empty()
-                || pf.on_fail == FailOutcome::Judgement =>
-        {
-            (
-                true,
-                "部分：年度指标值与实际完成值为数值且达标时得满分；未达标时的扣分由人工判断",
-            )
-        }
-        RuleKind::Tiers(_) => (true, "可以：实际完成值为数值时自动计分，可写成 Excel 公式"),
-        RuleKind::DeductPerPoint(d) if d.limit.is_some() => {
-            (true, "可以：实际完成值为数值时自动计分，可写成 Excel 公式")
-        }
-        _ => (
-            true,
-            "可以：年度指标值与实际完成值为数值时自动计分，可写成 Excel 公式",
-        ),
-    }
 }
 
 /// Every finding about indicator scores and actual values of the book's forms.

@@ -1,7 +1,7 @@
 //! `fiscalform rules`: tells people how a 评（扣）分标准 text is understood (shape, thresholds,
 //! points, whether a machine can score it), for one text or for every indicator of a workbook.
 
-use super::check::{indicators, scorability, shape_name, Indicator, RuleSource};
+use super::check::{indicators, Indicator, RuleSource};
 use super::rules::{parse_rule, Rule};
 use super::text::fmt_num;
 use crate::calc::Book;
@@ -27,9 +27,9 @@ pub struct Understood {
 }
 
 fn understood(rule: &Rule) -> Understood {
-    let (scorable, scoring) = scorability(rule);
+    let (scorable, scoring) = rule.scorability();
     Understood {
-        shape: shape_name(rule.shape()).to_string(),
+        shape: rule.shape().name().to_string(),
         explanation: rule.explain(),
         stated_full: rule.stated_full_points().map(fmt_num),
         scorable,

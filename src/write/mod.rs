@@ -638,7 +638,6 @@ fn validate(
     row: u32,
     col: u16,
 ) -> Result<(), WriteError> {
-    let _ = book;
     let dv = match kind {
         ColKind::Amount | ColKind::Number | ColKind::Rate => DataValidation::new()
             .allow_decimal_number(DataValidationRule::Between(-1.0e13, 1.0e13))
@@ -649,14 +648,12 @@ fn validate(
                 _ => "此处应填写金额（万元，可保留两位小数），没有数据请留空。",
             })?,
         ColKind::Score => {
-            let weight_key = if id.col.is_empty() {
-                id.row.strip_suffix("score").map(|p| format!("{p}weight"))
-            } else {
-                Some(format!("{}.weight", id.row))
-            };
-            let weight = weight_key
-                .and_then(|k| placement.layouts[fi].addr.get(&k).copied())
-                .filter(|_| id.col.is_empty() || id.col == "score");
+            let weight = book.forms[fi]
+                .0
+                .scoring
+                .as_ref()
+                .and_then(|sc| sc.weight_of(id))
+                .and_then(|k| placement.layouts[fi].addr.get(&k).copied());
             let here = a1(row, col);
             match weight {
                 Some((wr, wc)) => DataValidation::new()

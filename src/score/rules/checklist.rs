@@ -1,0 +1,107 @@
+//! Checklists: items each worth points ("①有内部财务管理制度…，2分；②…"); a person judges
+//! each item, so the rule is explained but never scored.
+
+use super::lexer::{find_points, tokens};
+use super::{FormulaCells, Points, RuleKind, Scored, Shape, ShapeRule};
+use crate::score::quantity::Quantity;
+use crate::score::text::fmt_num;
+use rust_decimal::Decimal;
+
+/// One item of a checklist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChecklistItem {
+    pub text: String,
+    pub points: Decimal,
+}
+
+/// The items of a checklist rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checklist(pub Vec<ChecklistItem>);
+
+impl std::ops::Deref for Checklist {
+    type Target = Vec<ChecklistItem>;
+    fn deref(&self) -> &Vec<ChecklistItem> {
+        &self.0
+    }
+}
+
+/// "①有内部财务管理制度…，2分；②有本部门厉行节约制度，2分；…".
+pub(super) fn parse(s: &str) -> Option<RuleKind> {
+    const MARKS: &[char] = &['①', '②', '③', '④', '⑤', '⑥', '⑦', '⑧', '⑨', '⑩'];
+    // The leading ① was trimmed by folding; items are separated by the other marks.
+    let items: Vec<&str> = s.split(MARKS).filter(|x| !x.is_empty()).collect();
+    if items.len() < 2 || !s.chars().any(|c| MARKS.contains(&c)) {
+        return None;
+    }
+    let mut out = Vec::new();
+    for item in items {
+        let chars: Vec<char> = item.trim_end_matches([';', ',', '。']).chars().collect();
+        // The item ends with its points: "…，2分" or "…得2分".
+        let (start, end, points) = find_points(&chars)?;
+        if end != chars.len() {
+            return None;
+        }
+        let Points::Abs(v) = points else {
+            return None;
+        };
+        let text: String = chars[..start].iter().collect();
+        let text = text.trim_end_matches([',', ':']).to_string();
+        // Threshold numbers make it tiers, not a checklist.
+        if tokens(&text.chars().collect::<Vec<_>>())
+            .iter()
+            .any(|t| t.percent)
+        {
+            return None;
+        }
+        out.push(ChecklistItem { text, points: v });
+    }
+    Some(RuleKind::Checklist(Checklist(out)))
+}
+
+impl ShapeRule for Checklist {
+    fn shape(&self) -> Shape {
+        Shape::Checklist
+    }
+
+    fn stated_full(&self, _text: &str) -> Option<Decimal> {
+        Some(self.iter().map(|i| i.points).sum())
+    }
+
+    fn explain(&self) -> String {
+        let list: Vec<String> = self
+            .iter()
+            .enumerate()
+            .map(|(i, it)| format!("{}. {} {}分", i + 1, it.text, fmt_num(it.points)))
+            .collect();
+        format!(
+            "逐项计分（共{}分，需逐项人工判断）：{}",
+            fmt_num(self.iter().map(|i| i.points).sum()),
+            list.join("；")
+        )
+    }
+
+    fn cell_values(
+        &self,
+        _target: Option<&Quantity>,
+        _actual: &Quantity,
+    ) -> Option<(Decimal, Option<Decimal>)> {
+        None
+    }
+
+    fn score(
+        &self,
+        _target: Option<&Quantity>,
+        _actual: &Quantity,
+        _weight: Decimal,
+    ) -> Option<Scored> {
+        None
+    }
+
+    fn excel_formula(&self, _cells: &FormulaCells) -> Option<String> {
+        None
+    }
+
+    fn scorability(&self) -> (bool, &'static str) {
+        (false, "否：逐项内容需人工判断")
+    }
+}
