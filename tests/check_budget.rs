@@ -31,8 +31,6 @@ const S08: &str = "政府性基金预算支出情况表";
 const S09: &str = "项目支出绩效目标表";
 const S10: &str = "部门整体支出绩效目标表";
 
-/// The sheet each form is on in the seed workbook.
-
 // The two units of 部门公开表10 and the projects of 部门公开表09, as printed.
 const CENTRE: &str = "长沙市长株潭一体化发展事务中心";
 const OFFICE: &str = "长沙市“两型社会”建设综合配套改革办公室";

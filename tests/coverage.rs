@@ -214,3 +214,61 @@ fn the_audit_sheet_of_fix_says_which_rules_could_not_run() {
     assert!(summary.contains("未能核对 0"), "{summary}");
     assert!(!summary.contains("未能核对："), "{summary}");
 }
+
+/// Under its findings, 审核结果 has a short 核对范围 table: one line per table with its rules
+/// passed, failed, without data and not run (and why), then the sum — the same counts `check`
+/// gives of the corrected workbook.
+#[test]
+fn the_audit_sheet_ends_with_a_table_of_what_each_table_had_checked() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let mut book = fixture("seed001_final.grid");
+    book.sheets
+        .retain(|s| s.name == "公开01表" || s.name == "公开04表");
+    let path = out("only-01-04.xlsx");
+    book.write_xlsx(&path);
+    let fixed = out("only-01-04-fixed.xlsx");
+    let (code, _, err) = run(&["fix", path.to_str().unwrap(), "-o", fixed.to_str().unwrap()]);
+    assert!(code <= 1, "{err}");
+    let mut wb: Xlsx<_> = open_workbook(&fixed).unwrap();
+    let sheet = wb.worksheet_range("审核结果").unwrap();
+    let text = |c: &Data| c.to_string();
+    let rows: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(text).collect()).collect();
+    let title = rows
+        .iter()
+        .position(|r| r[0] == "核对范围（校正后）")
+        .expect("a 核对范围 table");
+    assert_eq!(rows[title + 1][3], "规则");
+    let line = |table: &str| -> &Vec<String> {
+        rows[title + 2..]
+            .iter()
+            .find(|r| r[1] == table)
+            .unwrap_or_else(|| panic!("{table} in {rows:?}"))
+    };
+
+    let c = coverage(&fixed);
+    let count = |form: &str, status: &str| {
+        rules(&c)
+            .iter()
+            .filter(|r| r["form"] == form && (status.is_empty() || r["status"] == status))
+            .count()
+            .to_string()
+    };
+    for (form, table) in [("final-01", "公开01表"), ("final-04", "公开04表")] {
+        let l = line(table);
+        assert_eq!(l[3], count(form, ""), "{table}: {l:?}");
+        assert_eq!(l[4], count(form, "passed"), "{table}: {l:?}");
+        let rest = format!(
+            "未通过 {}，无数据 {}，未能核对 {}",
+            count(form, "failed"),
+            count(form, "no-data"),
+            count(form, "not-run")
+        );
+        assert_eq!(l[5], rest, "{table}: {l:?}");
+    }
+    let missing = line("公开02表");
+    assert_eq!(missing[4], "0");
+    assert!(missing[5].ends_with(&format!("未能核对 {}", count("final-02", ""))));
+    assert_eq!(missing[6], "工作簿中没有 公开02表");
+    let total = line("合计");
+    assert_eq!(total[3], rules(&c).len().to_string());
+}
