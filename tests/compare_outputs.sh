@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-#! Compares two fiscalform binaries over the same inputs: `check --format json` and `export`
-#! must be byte-identical, the workbook `fix` writes must have identical content (every part of
-#! the .xlsx but its creation time). Used to show that a restructuring changed no behaviour.
+#! Compares two fiscalform binaries over the same inputs: `check --format json`, `export` and
+#! `explain --format json` must be byte-identical, the workbook `fix` writes must have identical
+#! content (every part of the .xlsx but its creation time). Used to show that a restructuring
+#! changed no behaviour.
 #!
 #! Usage: tests/compare_outputs.sh BEFORE AFTER [INPUT_DIR_OR_FILE...]
 #! Without inputs: every workbook, PDF and Word file under tests/fixtures, plus the variants the
@@ -52,6 +53,8 @@ run_one() {
     echo "export exit $?" >>"$out/codes"
     "$bin" fix "$in" -o "$out/fixed.xlsx" >"$out/fix.out" 2>"$out/fix.err"
     echo "fix exit $?" >>"$out/codes"
+    "$bin" explain --format json "$in" >"$out/explain.json" 2>"$out/explain.err"
+    echo "explain exit $?" >>"$out/codes"
     # The content of the written workbook: every part but docProps/core.xml (its time).
     if [ -f "$out/fixed.xlsx" ]; then
         unzip -p "$out/fixed.xlsx" -x docProps/core.xml >"$out/fixed.content"
@@ -67,7 +70,7 @@ cut -f1 "$list" | xargs -P 2 -I{} bash -c 'run_one "$before" before {} && run_on
 
 differ=0
 while IFS=$'\t' read -r n f; do
-    for part in codes check.json check.err export.json export.err fix.out fix.err fixed.content; do
+    for part in codes check.json check.err export.json export.err fix.out fix.err fixed.content explain.json explain.err; do
         a="$work/before/$n/$part"
         b="$work/after/$n/$part"
         if [ -e "$a" ] || [ -e "$b" ]; then
@@ -80,7 +83,7 @@ while IFS=$'\t' read -r n f; do
 done <"$list"
 total=$(wc -l <"$list")
 if [ "$differ" -eq 0 ]; then
-    echo "identical: $total inputs (check --format json, export, fix)"
+    echo "identical: $total inputs (check --format json, export, fix, explain --format json)"
     exit 0
 fi
 echo "$differ outputs differ over $total inputs"
