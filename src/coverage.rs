@@ -244,7 +244,11 @@ pub fn of_rules(
     let failed_on: HashSet<(&str, Option<&str>, &str)> = failing()
         .map(|f| (f.form.as_str(), f.sheet.as_deref(), f.rule.as_str()))
         .collect();
-    let alone = |id: &str| book.forms.iter().filter(|(f, _)| f.id == id).count() == 1;
+    let mut held: HashMap<&str, usize> = HashMap::new();
+    for (f, _) in &book.forms {
+        *held.entry(f.id.as_str()).or_default() += 1;
+    }
+    let alone = |id: &str| held.get(id) == Some(&1);
     let derived = derived_runs(calc);
     let mut not_bound = not_bound.clone();
     for (fi, rule, e) in &calc.unbound {

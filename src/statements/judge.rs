@@ -3,7 +3,7 @@
 //! parts against their totals.
 
 use super::parse::{contains, read, Direction, Kind, Statement};
-use super::patterns::{Basis, Pattern, Patterns, Unit};
+use super::patterns::{Basis, CellRef, Pattern, Patterns, Unit};
 use super::text::{NumUnit, Place, Sentence};
 use crate::calc::{Book, Calc};
 use crate::expr::{round_dp, CellId, Val};
@@ -225,12 +225,14 @@ impl Judge<'_, '_, '_> {
     /// holds. A 预算 document's tables hold only budgets, which its sentences state with or
     /// without the word 预算: an actual-basis statement there ties to a budget table's cell.
     fn tie(&self, pattern: &Pattern, basis: Basis) -> Option<Tied> {
-        let budget_tables = pattern.budget.iter().filter(|c| {
-            basis == Basis::Actual
-                && self
-                    .book
-                    .form_index(&c.form)
-                    .is_some_and(|fi| self.book.forms[fi].0.family == Family::Budget)
+        let also: &[CellRef] = match basis {
+            Basis::Actual => &pattern.budget,
+            _ => &[],
+        };
+        let budget_tables = also.iter().filter(|c| {
+            self.book
+                .form_index(&c.form)
+                .is_some_and(|fi| self.book.forms[fi].0.family == Family::Budget)
         });
         pattern
             .cells(basis)

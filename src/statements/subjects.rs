@@ -25,6 +25,7 @@ pub fn with_subjects(patterns: &Patterns, book: &Book) -> WithSubjects {
         let Some(fi) = book.form_index(&source.form) else {
             continue;
         };
+        let budget = book.forms[fi].0.family == Family::Budget;
         let rows: Vec<(&str, &str)> = book.forms[fi]
             .1
             .rows
@@ -47,23 +48,14 @@ pub fn with_subjects(patterns: &Patterns, book: &Book) -> WithSubjects {
                 out.statement.push(subject(code, name, unique));
                 out.statement.len() - 1
             });
-            let budget = book.forms[fi].0.family == Family::Budget;
             let own = &mut out.statement[at];
             add_cell(own, cell, budget);
             for (of, column) in &source.parts {
-                let part = match own.as_part_of.iter().position(|(o, _)| o == of) {
-                    Some(i) => &mut own.as_part_of[i].1,
-                    None => {
-                        let shape = subject(code, name, unique);
-                        own.as_part_of.push((of.clone(), shape));
-                        &mut own.as_part_of.last_mut().expect("just pushed").1
-                    }
-                };
                 let cell = CellRef {
                     form: source.form.clone(),
                     cell: format!("[{code}].{column}"),
                 };
-                add_cell(part, cell, budget);
+                add_cell(part_of(own, of), cell, budget);
             }
             if let Some(kuan) = code
                 .get(..5)
@@ -80,6 +72,26 @@ pub fn with_subjects(patterns: &Patterns, book: &Book) -> WithSubjects {
         patterns: out,
         items,
     }
+}
+
+/// The figure `own` is as a part of the figure `of`, made on first use.
+fn part_of<'p>(own: &'p mut Pattern, of: &str) -> &'p mut Pattern {
+    let at = match own.as_part_of.iter().position(|(o, _)| o == of) {
+        Some(i) => i,
+        None => {
+            // The same 科目, named alike, with none of the cells of its total.
+            let shape = Pattern {
+                actual: vec![],
+                budget: vec![],
+                initial: vec![],
+                as_part_of: vec![],
+                ..own.clone()
+            };
+            own.as_part_of.push((of.to_string(), shape));
+            own.as_part_of.len() - 1
+        }
+    };
+    &mut own.as_part_of[at].1
 }
 
 /// A table's cell of a figure: a 预算 table's on the budget basis.

@@ -242,8 +242,9 @@ fn coverage_row(
         .map(|s| format!("{} {}", s.chinese(), t.count(s)))
         .join("，");
     ws.write_string_with_format(r, 5, rest, fmt)?;
-    ws.write_string_with_format(r, 6, clip(&t.reasons.join("；"), MAX_CELL_TEXT), fmt)?;
-    let needed = crate::write::wrapped_lines(&t.reasons.join("；"), AUDIT_WIDTHS[6]);
+    let reasons = t.reasons.join("；");
+    ws.write_string_with_format(r, 6, clip(&reasons, MAX_CELL_TEXT), fmt)?;
+    let needed = crate::write::wrapped_lines(&reasons, AUDIT_WIDTHS[6]);
     ws.set_row_height(r, crate::write::wrapped_row_height(needed.max(1)))?;
     Ok(())
 }
