@@ -515,11 +515,14 @@ fn export_one(
             }
             // The set is written whole or not at all: a failure at one form leaves no CSV of
             // the others behind.
-            let set: Vec<(String, Vec<u8>)> = files
+            let set: Vec<(String, crate::write::WriteFile)> = files
                 .iter()
-                .map(|(n, t)| (n.clone(), t.as_bytes().to_vec()))
+                .map(|(n, t)| {
+                    let fill: crate::write::WriteFile = Box::new(|w| w.write_all(t.as_bytes()));
+                    (n.clone(), fill)
+                })
                 .collect();
-            crate::write::write_file_set(output, &set)?;
+            crate::write::write_file_set(output, set)?;
             let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
             Ok(format!(
                 "已导出到 {}：{} 个 CSV 文件（{}）",
@@ -673,7 +676,7 @@ fn review(
     bar.finish();
     code = code.max(gathered.compare_years(catalog));
     gathered.sort();
-    match write_review(&gathered, output, format, out) {
+    match write_review(&mut gathered, output, format, out) {
         Ok(()) => {
             if !is_std(output) {
                 let _ = writeln!(out, "已生成 {}", output.display());
@@ -739,40 +742,46 @@ fn merge(
 }
 
 fn write_review(
-    review: &crate::review::Review,
+    review: &mut crate::review::Review,
     output: &std::path::Path,
     format: ReviewFormat,
     out: &mut dyn Write,
 ) -> Result<(), String> {
+    let spool_error = |e: std::io::Error| {
+        format!(
+            "无法读回临时文件中的审核结果：{}（请检查临时目录的磁盘空间；未写出 {}）",
+            describe_io(&e),
+            output.display()
+        )
+    };
     match format {
         ReviewFormat::Xlsx => {
-            let mut wb =
-                crate::write::review::workbook(&review.tables()).map_err(|e| e.to_string())?;
-            save_atomic(&mut wb, output).map_err(|e| e.to_string())
+            let tables = review.tables().map_err(spool_error)?;
+            crate::write::review::save(tables, output).map_err(|e| e.to_string())
         }
         ReviewFormat::Csv => {
-            let set: Vec<(String, Vec<u8>)> = review
+            let set: Vec<(String, crate::write::WriteFile)> = review
                 .tables()
-                .iter()
+                .map_err(spool_error)?
+                .into_iter()
                 .map(|t| {
-                    (
-                        format!("{}.csv", t.name),
-                        crate::review::to_csv(t).into_bytes(),
-                    )
+                    let name = format!("{}.csv", t.name);
+                    let fill: crate::write::WriteFile =
+                        Box::new(move |w| crate::review::write_csv(t, w));
+                    (name, fill)
                 })
                 .collect();
-            crate::write::write_file_set(output, &set)
+            crate::write::write_file_set(output, set)
         }
-        ReviewFormat::Json => {
-            let text = serde_json::to_string_pretty(review).map_err(|e| e.to_string())? + "\n";
-            if is_std(output) {
-                return out
-                    .write_all(text.as_bytes())
-                    .map_err(|e| format!("无法写到标准输出：{}", describe_io(&e)));
-            }
-            crate::write::write_atomic(output, |f| f.write_all(text.as_bytes()))
-                .map_err(|e| e.to_string())
-        }
+        ReviewFormat::Json if is_std(output) => review
+            .write_json(out)
+            .map_err(|e| format!("无法写到标准输出：{}", describe_io(&e))),
+        ReviewFormat::Json => crate::write::write_atomic(output, |f| {
+            let mut w = std::io::BufWriter::new(f);
+            review.write_json(&mut w)?;
+            w.flush()
+        })
+        .map_err(|e| e.to_string()),
     }
 }
 

@@ -31,5 +31,6 @@ pub mod report;
 pub mod review;
 pub mod score;
 pub mod sheet_names;
+pub mod spool;
 pub mod statements;
 pub mod write;

@@ -6,8 +6,10 @@ use crate::coverage::Coverage;
 use crate::findings::Finding;
 use crate::form::{Catalog, Family, Severity};
 use crate::report::{FileReport, Totals};
+use crate::spool::Spool;
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::io;
 
 /// One cell of a review table.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,15 +23,19 @@ pub enum Entry {
     Empty,
 }
 
+/// A table's rows, read one at a time (from memory, or back from a spool).
+pub type Rows<'a> = Box<dyn Iterator<Item = io::Result<Vec<Entry>>> + 'a>;
+
 /// A table of the review: a sheet of the workbook, a CSV file, a member of the JSON.
-#[derive(Debug, Clone)]
-pub struct Table {
+pub struct Table<'a> {
     pub name: &'static str,
     /// What the sheet says above its header.
     pub note: String,
     /// Column headings with their widths in characters.
     pub columns: Vec<(String, f64)>,
-    pub rows: Vec<Vec<Entry>>,
+    /// How many rows `rows` gives.
+    pub len: usize,
+    pub rows: Rows<'a>,
 }
 
 /// One file's row of 汇总, kept until the batch is sorted.
@@ -52,7 +58,7 @@ pub struct FileRow {
 }
 
 /// One finding of 问题清单.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IssueRow {
     pub unit: String,
     pub file: String,
@@ -66,7 +72,7 @@ pub struct IssueRow {
 }
 
 /// One rule of 未检查.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UncheckedRow {
     pub unit: String,
     pub file: String,
@@ -77,13 +83,14 @@ pub struct UncheckedRow {
 }
 
 /// A batch's review, gathered file by file (each report is dropped once its rows are taken).
-#[derive(Debug, Default, Serialize)]
+/// A file's row stays in memory until the batch is sorted; findings and rules not run, which
+/// grow with the files, go to spools and are read back as they are written out.
+#[derive(Debug, Default)]
 pub struct Review {
-    #[serde(skip)]
     figure_names: Vec<String>,
     pub files: Vec<FileRow>,
-    pub findings: Vec<IssueRow>,
-    pub unchecked: Vec<UncheckedRow>,
+    pub findings: Spool<IssueRow>,
+    pub unchecked: Spool<UncheckedRow>,
     pub totals: Totals,
 }
 
@@ -102,11 +109,12 @@ impl Review {
         let unit = row.unit.clone().unwrap_or_default();
         for f in &report.findings {
             self.findings
-                .push(issue_row(catalog, &unit, &report.path, f));
+                .push(&issue_row(catalog, &unit, &report.path, f));
         }
         if let Some(c) = &report.coverage {
-            self.unchecked
-                .extend(unchecked_rows(&unit, &report.path, c));
+            for row in unchecked_rows(&unit, &report.path, c) {
+                self.unchecked.push(&row);
+            }
         }
         self.files.push(row);
     }
@@ -137,7 +145,7 @@ impl Review {
                     code = 1;
                 }
                 self.findings
-                    .push(issue_row(catalog, &unit, &report.path, f));
+                    .push(&issue_row(catalog, &unit, &report.path, f));
             }
         }
         code
@@ -175,132 +183,160 @@ impl Review {
         });
     }
 
-    /// The three tables: 汇总, 问题清单, 未检查.
-    pub fn tables(&self) -> [Table; 3] {
-        [self.summary(), self.issues(), self.not_checked()]
+    /// The three tables: 汇总, 问题清单, 未检查. The last two read their spools back as they
+    /// are written out; a spool that cannot be read is an error here, or later as a row.
+    pub fn tables(&mut self) -> io::Result<[Table<'_>; 3]> {
+        let summary = summary_table(&self.figure_names, &self.files, &self.totals);
+        let issues = issues_table(self.findings.len(), self.findings.items()?);
+        let unchecked = unchecked_table(self.unchecked.len(), self.unchecked.items()?);
+        Ok([summary, issues, unchecked])
     }
+}
 
-    fn summary(&self) -> Table {
-        let mut columns = cols(&[
-            ("单位", 26.0),
-            ("年度", 7.0),
-            ("类别", 12.0),
-            ("识别的表", 10.0),
-            ("缺少的表", 16.0),
-            ("错误", 6.0),
-            ("警告", 6.0),
-            ("提示", 6.0),
-            ("未能核对", 8.0),
-        ]);
-        columns.extend(self.figure_names.iter().map(|n| (n.clone(), 13.0)));
-        columns.push(("文件".into(), 30.0));
-        columns.push(("备注".into(), 40.0));
-        let rows = self.files.iter().map(|f| self.summary_row(f)).collect();
-        let t = &self.totals;
-        Table {
-            name: "汇总",
-            note: format!(
-                "共 {} 个文件（{} 个无法读取），识别 {} 张表；错误 {} 条，警告 {} 条，提示 {} 条。按错误条数排序；金额单位：万元。",
-                t.files, t.unreadable, t.forms, t.errors, t.warnings, t.infos
-            ),
-            columns,
-            rows,
+impl Review {
+    /// Writes the review as one JSON document (`files`, `findings`, `unchecked`, `totals`),
+    /// each finding as it is read back from its spool.
+    pub fn write_json(&mut self, w: &mut dyn io::Write) -> io::Result<()> {
+        w.write_all(b"{\n  \"files\": ")?;
+        serde_json::to_writer_pretty(&mut *w, &self.files)?;
+        w.write_all(b",\n  \"findings\": ")?;
+        json_array(self.findings.items()?, w)?;
+        w.write_all(b",\n  \"unchecked\": ")?;
+        json_array(self.unchecked.items()?, w)?;
+        w.write_all(b",\n  \"totals\": ")?;
+        serde_json::to_writer_pretty(&mut *w, &self.totals)?;
+        w.write_all(b"\n}\n")
+    }
+}
+
+/// A JSON array of `items`, one per line.
+fn json_array<T: Serialize>(
+    items: impl Iterator<Item = io::Result<T>>,
+    w: &mut dyn io::Write,
+) -> io::Result<()> {
+    w.write_all(b"[")?;
+    for (i, item) in items.enumerate() {
+        w.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
+        serde_json::to_writer(&mut *w, &item?)?;
+    }
+    w.write_all(b"\n  ]")
+}
+
+fn summary_table<'a>(figures: &'a [String], files: &'a [FileRow], t: &Totals) -> Table<'a> {
+    let mut columns = cols(&[
+        ("单位", 26.0),
+        ("年度", 7.0),
+        ("类别", 12.0),
+        ("识别的表", 10.0),
+        ("缺少的表", 16.0),
+        ("错误", 6.0),
+        ("警告", 6.0),
+        ("提示", 6.0),
+        ("未能核对", 8.0),
+    ]);
+    columns.extend(figures.iter().map(|n| (n.clone(), 13.0)));
+    columns.push(("文件".into(), 30.0));
+    columns.push(("备注".into(), 40.0));
+    Table {
+        name: "汇总",
+        note: format!(
+            "共 {} 个文件（{} 个无法读取），识别 {} 张表；错误 {} 条，警告 {} 条，提示 {} 条。按错误条数排序；金额单位：万元。",
+            t.files, t.unreadable, t.forms, t.errors, t.warnings, t.infos
+        ),
+        columns,
+        len: files.len(),
+        rows: Box::new(files.iter().map(|f| Ok(summary_row(figures, f)))),
+    }
+}
+
+fn summary_row(figures: &[String], f: &FileRow) -> Vec<Entry> {
+    let text = |s: &Option<String>| s.clone().map_or(Entry::Empty, Entry::Text);
+    let family = f.family.map(|x| x.chinese().to_string());
+    let mut row = vec![text(&f.unit), text(&f.year), text(&family)];
+    match &f.error {
+        Some(_) => {
+            row.push(Entry::Text("无法读取".into()));
+            row.extend(std::iter::repeat_n(Entry::Empty, 5 + figures.len()));
+        }
+        None => {
+            row.push(Entry::Count(f.forms.len()));
+            row.push(Entry::Text(f.missing_forms.join("、")));
+            row.extend([f.errors, f.warnings, f.infos, f.not_run].map(Entry::Count));
+            row.extend(
+                figures
+                    .iter()
+                    .map(|n| f.figures.get(n).map_or(Entry::Empty, |d| Entry::Money(*d))),
+            );
         }
     }
+    row.push(Entry::File(f.path.clone()));
+    // Why a file could not be read: the Chinese line (the English one repeats it).
+    let said = f.error.as_deref().and_then(|e| e.lines().next());
+    row.push(said.map_or(Entry::Empty, |e| Entry::Text(e.to_string())));
+    row
+}
 
-    fn summary_row(&self, f: &FileRow) -> Vec<Entry> {
-        let text = |s: &Option<String>| s.clone().map_or(Entry::Empty, Entry::Text);
-        let family = f.family.map(|x| x.chinese().to_string());
-        let mut row = vec![text(&f.unit), text(&f.year), text(&family)];
-        match &f.error {
-            Some(_) => {
-                row.push(Entry::Text("无法读取".into()));
-                row.extend(std::iter::repeat_n(
-                    Entry::Empty,
-                    5 + self.figure_names.len(),
-                ));
-            }
-            None => {
-                row.push(Entry::Count(f.forms.len()));
-                row.push(Entry::Text(f.missing_forms.join("、")));
-                row.extend([f.errors, f.warnings, f.infos, f.not_run].map(Entry::Count));
-                row.extend(
-                    self.figure_names
-                        .iter()
-                        .map(|n| f.figures.get(n).map_or(Entry::Empty, |d| Entry::Money(*d))),
-                );
-            }
-        }
-        row.push(Entry::File(f.path.clone()));
-        // Why a file could not be read: the Chinese line (the English one repeats it).
-        let said = f.error.as_deref().and_then(|e| e.lines().next());
-        row.push(said.map_or(Entry::Empty, |e| Entry::Text(e.to_string())));
-        row
+fn issues_table<'a>(
+    len: usize,
+    findings: impl Iterator<Item = io::Result<IssueRow>> + 'a,
+) -> Table<'a> {
+    let row = |i: IssueRow| {
+        vec![
+            Entry::Text(i.unit),
+            Entry::File(i.file),
+            Entry::Text(i.form),
+            Entry::Text(i.place),
+            Entry::Level(i.severity),
+            Entry::Text(i.rule_name),
+            Entry::Text(i.message),
+            Entry::Text(i.fix),
+        ]
+    };
+    Table {
+        name: "问题清单",
+        note: format!("每个文件的每条审核结果，共 {len} 条。"),
+        columns: cols(&[
+            ("单位", 22.0),
+            ("文件", 24.0),
+            ("表", 10.0),
+            ("单元格", 18.0),
+            ("级别", 6.0),
+            ("规则", 26.0),
+            ("说明", 60.0),
+            ("fix 的处理", 24.0),
+        ]),
+        len,
+        rows: Box::new(findings.map(move |i| i.map(row))),
     }
+}
 
-    fn issues(&self) -> Table {
-        let rows = self
-            .findings
-            .iter()
-            .map(|i| {
-                vec![
-                    Entry::Text(i.unit.clone()),
-                    Entry::File(i.file.clone()),
-                    Entry::Text(i.form.clone()),
-                    Entry::Text(i.place.clone()),
-                    Entry::Level(i.severity),
-                    Entry::Text(i.rule_name.clone()),
-                    Entry::Text(i.message.clone()),
-                    Entry::Text(i.fix.clone()),
-                ]
-            })
-            .collect();
-        Table {
-            name: "问题清单",
-            note: format!("每个文件的每条审核结果，共 {} 条。", self.findings.len()),
-            columns: cols(&[
-                ("单位", 22.0),
-                ("文件", 24.0),
-                ("表", 10.0),
-                ("单元格", 18.0),
-                ("级别", 6.0),
-                ("规则", 26.0),
-                ("说明", 60.0),
-                ("fix 的处理", 24.0),
-            ]),
-            rows,
-        }
-    }
-
-    fn not_checked(&self) -> Table {
-        let rows = self
-            .unchecked
-            .iter()
-            .map(|u| {
-                vec![
-                    Entry::Text(u.unit.clone()),
-                    Entry::File(u.file.clone()),
-                    Entry::Text(u.form.clone()),
-                    Entry::Text(u.rule_name.clone()),
-                    Entry::Text(u.reason.clone()),
-                ]
-            })
-            .collect();
-        Table {
-            name: "未检查",
-            note: format!(
-                "未能核对的规则（缺表、数值未能读入等），共 {} 条：这些规则没有运行，不等于通过。",
-                self.unchecked.len()
-            ),
-            columns: cols(&[
-                ("单位", 22.0),
-                ("文件", 24.0),
-                ("表", 10.0),
-                ("规则", 40.0),
-                ("原因", 40.0),
-            ]),
-            rows,
-        }
+fn unchecked_table<'a>(
+    len: usize,
+    rules: impl Iterator<Item = io::Result<UncheckedRow>> + 'a,
+) -> Table<'a> {
+    let row = |u: UncheckedRow| {
+        vec![
+            Entry::Text(u.unit),
+            Entry::File(u.file),
+            Entry::Text(u.form),
+            Entry::Text(u.rule_name),
+            Entry::Text(u.reason),
+        ]
+    };
+    Table {
+        name: "未检查",
+        note: format!(
+            "未能核对的规则（缺表、数值未能读入等），共 {len} 条：这些规则没有运行，不等于通过。"
+        ),
+        columns: cols(&[
+            ("单位", 22.0),
+            ("文件", 24.0),
+            ("表", 10.0),
+            ("规则", 40.0),
+            ("原因", 40.0),
+        ]),
+        len,
+        rows: Box::new(rules.map(move |u| u.map(row))),
     }
 }
 
@@ -374,9 +410,9 @@ fn unchecked_rows<'c>(
     })
 }
 
-/// A table as CSV (UTF-8 with the byte-order mark Excel needs to read it as such).
-pub fn to_csv(t: &Table) -> String {
-    let mut out = String::from('\u{feff}');
+/// Writes a table as CSV (UTF-8 with the byte-order mark Excel needs to read it as such), row
+/// by row.
+pub fn write_csv(t: Table<'_>, w: &mut dyn io::Write) -> io::Result<()> {
     let line = |cells: Vec<String>| {
         cells
             .iter()
@@ -384,13 +420,13 @@ pub fn to_csv(t: &Table) -> String {
             .collect::<Vec<_>>()
             .join(",")
     };
-    out.push_str(&line(t.columns.iter().map(|(n, _)| n.clone()).collect()));
-    out.push_str("\r\n");
-    for row in &t.rows {
-        out.push_str(&line(row.iter().map(entry_text).collect()));
-        out.push_str("\r\n");
+    w.write_all("\u{feff}".as_bytes())?;
+    let head = line(t.columns.iter().map(|(n, _)| n.clone()).collect());
+    write!(w, "{head}\r\n")?;
+    for row in t.rows {
+        write!(w, "{}\r\n", line(row?.iter().map(entry_text).collect()))?;
     }
-    out
+    Ok(())
 }
 
 /// An entry as plain text.

@@ -268,6 +268,16 @@ fn the_workbook_has_its_three_sheets_and_the_csv_the_same_rows() {
             issues.iter().filter(|r| r[1] == *name).collect::<Vec<_>>()
         );
     }
+    // Each finding's file is a live link to it (a formula, streamed with its row).
+    let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
+    let formulas = wb.worksheet_formula("问题清单").unwrap();
+    let link = formulas.get_value((3, 1)).unwrap();
+    let target = std::path::absolute(folder.join(&issues[3][1])).unwrap();
+    assert!(
+        link.starts_with("HYPERLINK(\"file:///")
+            && link.contains(target.to_string_lossy().trim_start_matches('/')),
+        "{link}"
+    );
     let unchecked = sheet_rows(&out, "未检查");
     assert!(
         unchecked

@@ -679,8 +679,22 @@ fn validate(
 /// Write the workbook to `path` through a temporary file in the same folder, so an
 /// interrupted run never leaves a half-written file behind.
 pub fn save_atomic(wb: &mut Workbook, path: &Path) -> Result<(), WriteError> {
-    let buf = wb.save_to_buffer()?;
-    write_atomic(path, |f| f.write_all(&buf))
+    // The workbook is zipped straight into the temporary file; a failure of the writer itself
+    // (not of the disk) is reported as such.
+    let mut failed = None;
+    let written = write_atomic(path, |f| {
+        let mut out = std::io::BufWriter::new(f);
+        wb.save_to_writer(&mut out).map_err(|e| {
+            let err = std::io::Error::other(e.to_string());
+            failed = Some(e);
+            err
+        })?;
+        out.flush()
+    });
+    match (failed, written) {
+        (Some(e), _) => Err(WriteError::Xlsx(e)),
+        (None, result) => result,
+    }
 }
 
 /// How old a leftover temporary file must be before a later run removes it: old enough that
@@ -760,7 +774,10 @@ pub fn remove_stale_temporaries(dir: &Path) {
     }
 }
 
-/// Write a set of files (`name`, contents) into the folder `dir` as one step: either every
+/// What writes one file of a set, given the file to write into.
+pub type WriteFile<'a> = Box<dyn FnOnce(&mut dyn std::io::Write) -> std::io::Result<()> + 'a>;
+
+/// Write a set of files (`name`, what writes it) into the folder `dir` as one step: either every
 /// file of the set is in place, or — whatever fails — `dir` holds what it held before (a
 /// file of the set that replaced an older one is put back).
 ///
@@ -768,7 +785,7 @@ pub fn remove_stale_temporaries(dir: &Path) {
 /// (`.fiscalform-XXXXXXXX.tmp`) and renamed into place. Into an existing folder, the files
 /// are first all written to a temporary folder inside it; only renames remain, and those
 /// already done are undone when one fails.
-pub fn write_file_set(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), String> {
+pub fn write_file_set(dir: &Path, files: Vec<(String, WriteFile<'_>)>) -> Result<(), String> {
     let folder_error = |path: &Path, e: &std::io::Error| {
         format!(
             "无法写入目录 {}：{}（请检查目录是否存在、是否有写权限、磁盘空间是否足够；未写出任何文件）",
@@ -806,14 +823,17 @@ pub fn write_file_set(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), Str
         .rand_bytes(10)
         .tempdir_in(&staging_in)
         .map_err(|e| folder_error(&staging_in, &e))?;
-    for (name, data) in files {
-        let path = staging.path().join(name);
+    let mut names = Vec::new();
+    for (name, fill) in files {
+        let path = staging.path().join(&name);
         std::fs::File::create_new(&path)
-            .and_then(|mut f| {
-                f.write_all(data)?;
-                f.sync_all()
+            .and_then(|f| {
+                let mut out = std::io::BufWriter::new(f);
+                fill(&mut out)?;
+                out.into_inner().map_err(|e| e.into_error())?.sync_all()
             })
-            .map_err(|e| file_error(&dir.join(name), &e))?;
+            .map_err(|e| file_error(&dir.join(&name), &e))?;
+        names.push(name);
     }
     if !exists {
         let staged = staging.keep();
@@ -837,7 +857,7 @@ pub fn write_file_set(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), Str
             }
         }
     };
-    for (i, (name, _)) in files.iter().enumerate() {
+    for (i, name) in names.iter().enumerate() {
         let target = dir.join(name);
         let new = staging.path().join(name);
         let old = match std::fs::symlink_metadata(&target) {

@@ -1,22 +1,47 @@
 //! The review workbook (审核汇总.xlsx): one sheet per review table, printable on A4 landscape,
-//! with a frozen header, an autofilter, levels coloured as in 审核结果 and files linked.
+//! with a frozen header, an autofilter, levels coloured as in 审核结果 and files linked. The
+//! sheets are written row by row in constant memory: a batch of any size takes the same memory.
 
 use super::{clip, wrapped_lines, WriteError, MAX_CELL_TEXT};
 use crate::form::Severity;
 use crate::review::{entry_text, Entry, Table};
 use rust_decimal::prelude::ToPrimitive;
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Url, Workbook, Worksheet};
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Formula, Url, Workbook, Worksheet};
 
 /// The row of each sheet's column headings (title and note above it).
 const HEADER_ROW: u32 = 2;
 
-/// The workbook of `tables`, one sheet each in order.
-pub fn workbook(tables: &[Table]) -> Result<Workbook, WriteError> {
+/// Rows of a sheet given the height of their wrapped text. Even in constant memory the writer
+/// keeps every row's height until the end (about 700 bytes a row); past this many rows (some
+/// 14 MB) the rest keep the default height, so that memory stays bounded whatever the batch.
+const ROWS_WITH_HEIGHT: usize = 20_000;
+
+/// Writes the workbook of `tables`, one sheet each in order, to `path` (whole, or not at all).
+pub fn save(tables: [Table<'_>; 3], path: &std::path::Path) -> Result<(), WriteError> {
     let mut wb = Workbook::new();
     for t in tables {
-        wb.push_worksheet(sheet(t).map_err(WriteError::Xlsx)?);
+        let ws = wb.add_worksheet_with_constant_memory()?;
+        sheet(ws, t).map_err(|e| match e {
+            SheetError::Xlsx(e) => WriteError::Xlsx(e),
+            SheetError::Rows(err) => WriteError::Io {
+                path: path.to_path_buf(),
+                err,
+            },
+        })?;
     }
-    Ok(wb)
+    super::save_atomic(&mut wb, path)
+}
+
+/// Why a sheet could not be written: the writer, or the rows read back from their spool.
+enum SheetError {
+    Xlsx(rust_xlsxwriter::XlsxError),
+    Rows(std::io::Error),
+}
+
+impl From<rust_xlsxwriter::XlsxError> for SheetError {
+    fn from(e: rust_xlsxwriter::XlsxError) -> Self {
+        SheetError::Xlsx(e)
+    }
 }
 
 struct Formats {
@@ -50,8 +75,7 @@ impl Formats {
     }
 }
 
-fn sheet(t: &Table) -> Result<Worksheet, rust_xlsxwriter::XlsxError> {
-    let mut ws = Worksheet::new();
+fn sheet(ws: &mut Worksheet, t: Table<'_>) -> Result<(), SheetError> {
     ws.set_name(t.name)?;
     let f = Formats::new();
     let last_col = t.columns.len().saturating_sub(1) as u16;
@@ -76,22 +100,26 @@ fn sheet(t: &Table) -> Result<Worksheet, rust_xlsxwriter::XlsxError> {
         ws.write_string_with_format(HEADER_ROW, c as u16, name, &head)?;
         ws.set_column_width(c as u16, *width)?;
     }
-    for (i, row) in t.rows.iter().enumerate() {
+    // Known before the rows, which in constant memory must come in order and last.
+    let last_row = HEADER_ROW + t.len as u32;
+    super::set_up_list(ws, HEADER_ROW, last_row, last_col)?;
+    for (i, row) in t.rows.enumerate() {
+        let row = row.map_err(SheetError::Rows)?;
         let r = HEADER_ROW + 1 + i as u32;
         for (c, entry) in row.iter().enumerate() {
-            write_entry(&mut ws, r, c as u16, entry, &f)?;
+            write_entry(ws, r, c as u16, entry, &f)?;
         }
-        let lines = row
-            .iter()
-            .zip(&t.columns)
-            .map(|(e, (_, w))| wrapped_lines(&entry_text(e), *w))
-            .max()
-            .unwrap_or(1);
-        ws.set_row_height(r, super::wrapped_row_height(lines))?;
+        if i < ROWS_WITH_HEIGHT {
+            let lines = row
+                .iter()
+                .zip(&t.columns)
+                .map(|(e, (_, w))| wrapped_lines(&entry_text(e), *w))
+                .max()
+                .unwrap_or(1);
+            ws.set_row_height(r, super::wrapped_row_height(lines))?;
+        }
     }
-    let last_row = HEADER_ROW + t.rows.len() as u32;
-    super::set_up_list(&mut ws, HEADER_ROW, last_row, last_col)?;
-    Ok(ws)
+    Ok(())
 }
 
 fn write_entry(
@@ -115,15 +143,32 @@ fn write_entry(
             };
             ws.write_string_with_format(r, c, s.chinese(), fmt)?
         }
-        Entry::File(path) => {
-            let name = std::path::Path::new(path)
-                .file_name()
-                .map_or(path.clone(), |n| n.to_string_lossy().to_string());
-            ws.write_url_with_format(r, c, Url::new(file_url(path)).set_text(name), &f.link)?
-        }
+        Entry::File(path) => write_file_link(ws, r, c, path, &f.link)?,
         Entry::Empty => ws.write_blank(r, c, &f.cell)?,
     };
     Ok(())
+}
+
+/// A file's name linked to it: as a HYPERLINK formula (a cell like any other, streamed with
+/// its row), or where the link is too long for a formula's text, as a worksheet link.
+fn write_file_link<'w>(
+    ws: &'w mut Worksheet,
+    r: u32,
+    c: u16,
+    path: &str,
+    link: &Format,
+) -> Result<&'w mut Worksheet, rust_xlsxwriter::XlsxError> {
+    let name = std::path::Path::new(path)
+        .file_name()
+        .map_or(path.to_string(), |n| n.to_string_lossy().to_string());
+    let url = file_url(path);
+    // Excel takes at most 255 characters in a formula's string.
+    if url.chars().count() > 255 || name.chars().count() > 255 {
+        return ws.write_url_with_format(r, c, Url::new(url).set_text(name), link);
+    }
+    let quoted = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let formula = format!("=HYPERLINK({},{})", quoted(&url), quoted(&name));
+    ws.write_formula_with_format(r, c, Formula::new(formula).set_result(name), link)
 }
 
 /// A `file:///` link to `path`, absolute so the workbook can be moved.
