@@ -33,6 +33,7 @@
 //! * Only worksheets are returned; chart sheets, dialog sheets and macro sheets are skipped.
 //!   Hidden sheets are returned with `hidden: true`.
 
+mod blocks;
 mod document;
 mod docx;
 mod ods_merges;

@@ -9,7 +9,7 @@ use std::io::{BufReader, Read, Seek};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-use super::document::{Block, DocumentProblem, Line, TableGrid};
+use super::blocks::{Block, DocumentProblem, Line, TableGrid};
 use super::{Merge, MAX_COLS, MAX_ROWS};
 
 /// The most `word/document.xml` may inflate to (a 25-page disclosure is well under 5 MiB).

@@ -10,7 +10,7 @@
 
 use pdf_extract::{ColorSpace, MediaBox, OutputDev, OutputError, Path as PdfPath, Transform};
 
-use super::document::{Block, DocumentProblem, TableGrid};
+use super::blocks::{Block, DocumentProblem, TableGrid};
 use super::Merge;
 
 mod grid;

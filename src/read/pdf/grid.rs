@@ -1,6 +1,6 @@
 //! Rebuilds one PDF page's ruled tables and text lines from its glyphs and ruling lines, in reading order.
 
-use super::super::document::{Block, Line, TableGrid};
+use super::super::blocks::{Block, Line, TableGrid};
 use super::{merge, Page};
 
 /// Positions closer than this (points) are one line position of a grid.
