@@ -2,8 +2,10 @@
 //! can show — references that resolve, no cycle between derived cells, no derived input, no
 //! overlapping merges.
 
-use super::compile::{compile_form, DefError, Form};
+use super::compile::compile_form;
+use super::compiled::Form;
 use super::def::Family;
+use super::error::DefError;
 use super::rule::{Selector, Target};
 use super::vocabulary::{Vocabulary, FILE_NAME as VOCABULARY_FILE};
 use crate::calc::{blank_data, BindError, Book, Scope};

@@ -3,20 +3,22 @@
 
 mod catalog;
 mod compile;
+mod compile_rule;
+mod compiled;
 mod def;
+mod error;
 mod rule;
 mod show;
 mod vocabulary;
 
 pub use catalog::Catalog;
-pub use compile::{
-    compile_form, grid_cols, grid_rows, ActualFrom, Block, DefError, FixedRow, Form, Panel,
-    Scoring, Severity,
-};
+pub use compile::{compile_form, grid_cols, grid_rows};
+pub use compiled::{ActualFrom, Block, FixedRow, Form, Panel, Scoring, Severity};
 pub use def::{
     ColKind, ColumnDef, EmptyNoteDef, Family, GridCellDef, HeaderCellDef, ListDef, PublishedDef,
     ReviewDef, ScoringDef,
 };
+pub use error::DefError;
 pub use rule::{RowFilter, Rule, Selector, Target};
 pub use show::show;
 pub use vocabulary::{MoneyUnit, Vocabulary};

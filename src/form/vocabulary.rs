@@ -1,7 +1,7 @@
 //! The shared words of `templates/vocabulary.toml`: header synonyms, code-column headers,
 //! unit-line labels, money units and droppable label endings, as comparison keys.
 
-use super::compile::DefError;
+use super::error::DefError;
 use crate::normalize::{label_key, strip_ordinal};
 use rust_decimal::Decimal;
 use serde::Deserialize;
