@@ -11,6 +11,7 @@ pub mod cellref;
 pub mod check;
 pub mod cli;
 pub mod coverage;
+pub mod definitions;
 pub mod explain;
 pub mod expr;
 pub mod figures;

@@ -1,16 +1,12 @@
-//! The catalogue of forms: loads every definition, then validates what only the whole set
-//! can show — references that resolve, no cycle between derived cells, no derived input, no
-//! overlapping merges.
+//! The catalogue of forms: every definition compiled, with the shared vocabulary and the
+//! statement patterns. Loading a folder of definitions and validating them as a set is
+//! `crate::definitions` (it needs the calculator and the layout, which build on forms).
 
 use super::compile::compile_form;
 use super::compiled::Form;
 use super::def::Family;
 use super::error::DefError;
-use super::rule::{Selector, Target};
 use super::vocabulary::{Vocabulary, FILE_NAME as VOCABULARY_FILE};
-use crate::calc::{blank_data, BindError, Book, Scope};
-use crate::expr::CellId;
-use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 mod embedded {
@@ -23,7 +19,7 @@ pub struct Catalog {
     /// The shared words recognition reads headers and labels through.
     pub vocabulary: Vocabulary,
     /// The statements a disclosure's texts restate its tables with (`statements.toml`).
-    pub statements: crate::statements::Patterns,
+    pub statements: super::statement_patterns::Patterns,
 }
 
 impl Catalog {
@@ -39,52 +35,14 @@ impl Catalog {
         )
     }
 
-    /// Every `*.toml` of a folder (replacing the built-in definitions).
-    pub fn from_dir(dir: &Path) -> Result<Catalog, DefError> {
-        let err = |m: String| DefError {
-            file: dir.display().to_string(),
-            form: "-".into(),
-            field: "-".into(),
-            message: m,
-        };
-        let rd = std::fs::read_dir(dir).map_err(|e| {
-            err(format!(
-                "无法读取模板目录：{e}（请检查 --templates 给出的路径）"
-            ))
-        })?;
-        let mut files: Vec<_> = rd
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-            .collect();
-        files.sort();
-        if files.is_empty() {
-            return Err(err("目录中没有 .toml 表格定义文件".into()));
-        }
-        let mut sources = Vec::new();
-        for f in files {
-            let text = std::fs::read_to_string(&f)
-                .map_err(|e| err(format!("无法读取 {}：{e}", f.display())))?;
-            sources.push((f.display().to_string(), text));
-        }
-        Catalog::from_sources(sources)
-    }
-
-    /// Definitions from their sources, validated as a set.
-    pub fn from_sources(sources: Vec<(String, String)>) -> Result<Catalog, DefError> {
-        let cat = Catalog::compiled(sources)?;
-        cat.validate()?;
-        Ok(cat)
-    }
-
     /// Every definition of `sources` compiled, with the vocabulary and statement patterns.
-    fn compiled(sources: Vec<(String, String)>) -> Result<Catalog, DefError> {
+    pub(crate) fn compiled(sources: Vec<(String, String)>) -> Result<Catalog, DefError> {
         let mut forms: Vec<Form> = Vec::new();
         let mut vocabulary = None;
         let mut statements = None;
         for (name, text) in &sources {
-            if crate::statements::patterns::is_patterns_file(name) {
-                statements = Some(crate::statements::Patterns::parse(name, text)?);
+            if super::statement_patterns::is_patterns_file(name) {
+                statements = Some(super::statement_patterns::Patterns::parse(name, text)?);
                 continue;
             }
             if is_vocabulary_file(name) {
@@ -114,7 +72,7 @@ impl Catalog {
                 vocabulary.add_subject(code, label);
             }
         }
-        let statements = statements.unwrap_or_else(crate::statements::Patterns::built_in);
+        let statements = statements.unwrap_or_else(super::statement_patterns::Patterns::built_in);
         Ok(Catalog {
             forms,
             vocabulary,
@@ -138,193 +96,6 @@ impl Catalog {
             .collect::<Vec<_>>()
             .join(", ")
     }
-
-    fn validate(&self) -> Result<(), DefError> {
-        let book = Book::new(
-            self.forms
-                .iter()
-                .map(|f| (f, blank_data(f, None, None, true)))
-                .collect(),
-        );
-        let mut derived: HashMap<CellId, Vec<CellId>> = HashMap::new();
-        for (fi, form) in self.forms.iter().enumerate() {
-            let err = |field: String, message: String| DefError {
-                file: form.file.clone(),
-                form: form.id.clone(),
-                field,
-                message,
-            };
-            for (what, rules) in [("derive", &form.derive), ("check", &form.check)] {
-                for (i, rule) in rules.iter().enumerate() {
-                    let field = format!("{what}[{i}]（{}）", rule.id);
-                    if let Target::Rows {
-                        selector: Selector::Row(id),
-                        ..
-                    } = &rule.target
-                    {
-                        if form.fixed_row(id.as_str()).is_none() {
-                            return Err(err(
-                                format!("{field}.rows"),
-                                format!("未知的行或栏目组“{id}”"),
-                            ));
-                        }
-                    }
-                    for expr in std::iter::once(&rule.expr).chain(rule.condition.iter()) {
-                        let mut others: Vec<String> = Vec::new();
-                        expr.expr().forms(&mut others);
-                        if let Some(o) = others
-                            .iter()
-                            .find(|o| **o != form.id && self.get(o).is_some_and(|f| f.repeatable))
-                        {
-                            return Err(err(
-                                format!("{field}.expr"),
-                                format!(
-                                    "引用了可重复的表“{o}”：一个工作簿可有多张该表，无法确定引用哪一张；请把规则写在“{o}”中"
-                                ),
-                            ));
-                        }
-                    }
-                    let insts = book.instances(fi, rule, true).map_err(|e| match e {
-                        BindError::MissingForm(id) => {
-                            err(format!("{field}.expr"), format!("引用了不存在的表“{id}”"))
-                        }
-                        BindError::Unknown(m) => err(format!("{field}.expr"), m),
-                    })?;
-                    if what == "check" {
-                        continue;
-                    }
-                    for inst in insts {
-                        let Some(t) = inst.target else { continue };
-                        if let Some((_, row)) = form.fixed_row(&t.row) {
-                            if row.inputs.as_ref().is_some_and(|i| i.contains(&t.col)) {
-                                return Err(err(
-                                    field,
-                                    format!(
-                                        "单元格 {} 既是计算单元格又被声明为填报单元格（inputs）",
-                                        t.key()
-                                    ),
-                                ));
-                            }
-                        }
-                        if derived.contains_key(&t) {
-                            return Err(err(
-                                field,
-                                format!("单元格 {} 被多条计算规则定义", t.key()),
-                            ));
-                        }
-                        let mut reads = Vec::new();
-                        inst.bound.cells(&mut reads);
-                        derived.insert(t, reads);
-                    }
-                }
-            }
-            overlapping_merges(&book, fi).map_err(|m| err("blocks".into(), m))?;
-            for (i, a) in form
-                .scoring
-                .iter()
-                .flat_map(|s| s.actual_from.iter())
-                .enumerate()
-            {
-                let scope = Scope {
-                    form: fi,
-                    row: None,
-                    col: None,
-                    template: true,
-                };
-                book.bind(&a.expr, scope).map_err(|e| {
-                    let field = format!("scoring.actual_from[{i}]（{}）.expr", a.id);
-                    match e {
-                        BindError::MissingForm(id) => err(field, format!("引用了不存在的表“{id}”")),
-                        BindError::Unknown(m) => err(field, m),
-                    }
-                })?;
-            }
-        }
-        if let Some(cycle) = find_cycle(&derived) {
-            let first = &cycle[0];
-            let form = &self.forms[first.form];
-            let path: Vec<String> = cycle
-                .iter()
-                .map(|c| format!("{}!{}", self.forms[c.form].id, c.key()))
-                .collect();
-            return Err(DefError {
-                file: form.file.clone(),
-                form: form.id.clone(),
-                field: "derive".into(),
-                message: format!("计算单元格之间存在循环引用：{}", path.join(" → ")),
-            });
-        }
-        Ok(())
-    }
-}
-
-fn overlapping_merges(book: &Book, fi: usize) -> Result<(), String> {
-    let (form, data) = (book.forms[fi].0, &book.forms[fi].1);
-    let layout = crate::layout::layout(form, data, fi, &|_| true);
-    let mut taken: HashMap<(u32, u16), usize> = HashMap::new();
-    for (i, p) in layout.cells.iter().enumerate() {
-        for r in p.row..p.row + p.rows {
-            for c in p.col..p.col + p.cols {
-                if let Some(&j) = taken.get(&(r, c)) {
-                    let q = &layout.cells[j];
-                    let span = |x: &crate::layout::Placed| {
-                        format!(
-                            "{}:{}",
-                            crate::layout::a1(x.row, x.col),
-                            crate::layout::a1(x.row + x.rows - 1, x.col + x.cols - 1)
-                        )
-                    };
-                    return Err(format!(
-                        "单元格区域重叠：{}（{:?}）与 {}（{:?}）",
-                        span(q),
-                        q.content,
-                        span(p),
-                        p.content
-                    ));
-                }
-                taken.insert((r, c), i);
-            }
-        }
-    }
-    Ok(())
-}
-
-/// A cycle in the derived-cell graph, as the list of cells around it.
-fn find_cycle(graph: &HashMap<CellId, Vec<CellId>>) -> Option<Vec<CellId>> {
-    let mut done: HashSet<&CellId> = HashSet::new();
-    let mut keys: Vec<&CellId> = graph.keys().collect();
-    keys.sort();
-    for start in keys {
-        let mut stack: Vec<(&CellId, usize)> = vec![(start, 0)];
-        let mut on_path: Vec<&CellId> = vec![start];
-        if done.contains(start) {
-            continue;
-        }
-        while let Some((node, i)) = stack.pop() {
-            let next = graph.get(node).and_then(|v| v.get(i));
-            match next {
-                Some(n) => {
-                    stack.push((node, i + 1));
-                    if !graph.contains_key(n) || done.contains(n) {
-                        continue;
-                    }
-                    if let Some(pos) = on_path.iter().position(|p| *p == n) {
-                        let mut cycle: Vec<CellId> =
-                            on_path[pos..].iter().map(|c| (*c).clone()).collect();
-                        cycle.push(n.clone());
-                        return Some(cycle);
-                    }
-                    on_path.push(n);
-                    stack.push((n, 0));
-                }
-                None => {
-                    done.insert(node);
-                    on_path.pop();
-                }
-            }
-        }
-    }
-    None
 }
 
 /// The shared vocabulary is a file of its own among the definitions, known by its name.
@@ -332,17 +103,4 @@ fn is_vocabulary_file(name: &str) -> bool {
     Path::new(name)
         .file_name()
         .is_some_and(|f| f == VOCABULARY_FILE)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The built-in definitions are loaded without the set's validation: it runs here.
-    #[test]
-    fn embedded_definitions_validate() {
-        let cat = Catalog::embedded().expect("the built-in definitions compile");
-        assert_eq!(cat.forms.len(), 23);
-        cat.validate().expect("the built-in definitions validate");
-    }
 }

@@ -9,6 +9,7 @@ mod def;
 mod error;
 mod rule;
 mod show;
+pub mod statement_patterns;
 mod vocabulary;
 
 pub use catalog::Catalog;

@@ -8,7 +8,7 @@
 
 mod judge;
 pub mod parse;
-pub mod patterns;
+pub use crate::form::statement_patterns as patterns;
 mod subjects;
 pub mod text;
 

@@ -1,7 +1,7 @@
 //! The statement patterns of `templates/statements.toml`: the labels a text restates a table
 //! figure under, and the cells holding that figure.
 
-use crate::form::DefError;
+use super::error::DefError;
 use serde::Deserialize;
 
 /// The built-in patterns, embedded like the form definitions.

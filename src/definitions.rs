@@ -1,0 +1,249 @@
+//! Definitions read from files (`--templates DIR`) and validated as a set — references that
+//! resolve, no cycle between derived cells, no derived input, no overlapping merges — which
+//! takes the calculator and the layout, so it sits above them and the catalogue.
+
+use crate::calc::{blank_data, BindError, Book, Scope};
+use crate::expr::CellId;
+use crate::form::{Catalog, DefError, Selector, Target};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+impl Catalog {
+    /// Every `*.toml` of a folder (replacing the built-in definitions).
+    pub fn from_dir(dir: &Path) -> Result<Catalog, DefError> {
+        let err = |m: String| DefError {
+            file: dir.display().to_string(),
+            form: "-".into(),
+            field: "-".into(),
+            message: m,
+        };
+        let rd = std::fs::read_dir(dir).map_err(|e| {
+            err(format!(
+                "无法读取模板目录：{e}（请检查 --templates 给出的路径）"
+            ))
+        })?;
+        let mut files: Vec<_> = rd
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            return Err(err("目录中没有 .toml 表格定义文件".into()));
+        }
+        let mut sources = Vec::new();
+        for f in files {
+            let text = std::fs::read_to_string(&f)
+                .map_err(|e| err(format!("无法读取 {}：{e}", f.display())))?;
+            sources.push((f.display().to_string(), text));
+        }
+        Catalog::from_sources(sources)
+    }
+
+    /// Definitions from their sources, validated as a set.
+    pub fn from_sources(sources: Vec<(String, String)>) -> Result<Catalog, DefError> {
+        let cat = Catalog::compiled(sources)?;
+        cat.validate()?;
+        Ok(cat)
+    }
+
+    fn validate(&self) -> Result<(), DefError> {
+        let book = Book::new(
+            self.forms
+                .iter()
+                .map(|f| (f, blank_data(f, None, None, true)))
+                .collect(),
+        );
+        let mut derived: HashMap<CellId, Vec<CellId>> = HashMap::new();
+        for (fi, form) in self.forms.iter().enumerate() {
+            let err = |field: String, message: String| DefError {
+                file: form.file.clone(),
+                form: form.id.clone(),
+                field,
+                message,
+            };
+            for (what, rules) in [("derive", &form.derive), ("check", &form.check)] {
+                for (i, rule) in rules.iter().enumerate() {
+                    let field = format!("{what}[{i}]（{}）", rule.id);
+                    if let Target::Rows {
+                        selector: Selector::Row(id),
+                        ..
+                    } = &rule.target
+                    {
+                        if form.fixed_row(id.as_str()).is_none() {
+                            return Err(err(
+                                format!("{field}.rows"),
+                                format!("未知的行或栏目组“{id}”"),
+                            ));
+                        }
+                    }
+                    for expr in std::iter::once(&rule.expr).chain(rule.condition.iter()) {
+                        let mut others: Vec<String> = Vec::new();
+                        expr.expr().forms(&mut others);
+                        if let Some(o) = others
+                            .iter()
+                            .find(|o| **o != form.id && self.get(o).is_some_and(|f| f.repeatable))
+                        {
+                            return Err(err(
+                                format!("{field}.expr"),
+                                format!(
+                                    "引用了可重复的表“{o}”：一个工作簿可有多张该表，无法确定引用哪一张；请把规则写在“{o}”中"
+                                ),
+                            ));
+                        }
+                    }
+                    let insts = book.instances(fi, rule, true).map_err(|e| match e {
+                        BindError::MissingForm(id) => {
+                            err(format!("{field}.expr"), format!("引用了不存在的表“{id}”"))
+                        }
+                        BindError::Unknown(m) => err(format!("{field}.expr"), m),
+                    })?;
+                    if what == "check" {
+                        continue;
+                    }
+                    for inst in insts {
+                        let Some(t) = inst.target else { continue };
+                        if let Some((_, row)) = form.fixed_row(&t.row) {
+                            if row.inputs.as_ref().is_some_and(|i| i.contains(&t.col)) {
+                                return Err(err(
+                                    field,
+                                    format!(
+                                        "单元格 {} 既是计算单元格又被声明为填报单元格（inputs）",
+                                        t.key()
+                                    ),
+                                ));
+                            }
+                        }
+                        if derived.contains_key(&t) {
+                            return Err(err(
+                                field,
+                                format!("单元格 {} 被多条计算规则定义", t.key()),
+                            ));
+                        }
+                        let mut reads = Vec::new();
+                        inst.bound.cells(&mut reads);
+                        derived.insert(t, reads);
+                    }
+                }
+            }
+            overlapping_merges(&book, fi).map_err(|m| err("blocks".into(), m))?;
+            for (i, a) in form
+                .scoring
+                .iter()
+                .flat_map(|s| s.actual_from.iter())
+                .enumerate()
+            {
+                let scope = Scope {
+                    form: fi,
+                    row: None,
+                    col: None,
+                    template: true,
+                };
+                book.bind(&a.expr, scope).map_err(|e| {
+                    let field = format!("scoring.actual_from[{i}]（{}）.expr", a.id);
+                    match e {
+                        BindError::MissingForm(id) => err(field, format!("引用了不存在的表“{id}”")),
+                        BindError::Unknown(m) => err(field, m),
+                    }
+                })?;
+            }
+        }
+        if let Some(cycle) = find_cycle(&derived) {
+            let first = &cycle[0];
+            let form = &self.forms[first.form];
+            let path: Vec<String> = cycle
+                .iter()
+                .map(|c| format!("{}!{}", self.forms[c.form].id, c.key()))
+                .collect();
+            return Err(DefError {
+                file: form.file.clone(),
+                form: form.id.clone(),
+                field: "derive".into(),
+                message: format!("计算单元格之间存在循环引用：{}", path.join(" → ")),
+            });
+        }
+        Ok(())
+    }
+}
+
+fn overlapping_merges(book: &Book, fi: usize) -> Result<(), String> {
+    let (form, data) = (book.forms[fi].0, &book.forms[fi].1);
+    let layout = crate::layout::layout(form, data, fi, &|_| true);
+    let mut taken: HashMap<(u32, u16), usize> = HashMap::new();
+    for (i, p) in layout.cells.iter().enumerate() {
+        for r in p.row..p.row + p.rows {
+            for c in p.col..p.col + p.cols {
+                if let Some(&j) = taken.get(&(r, c)) {
+                    let q = &layout.cells[j];
+                    let span = |x: &crate::layout::Placed| {
+                        format!(
+                            "{}:{}",
+                            crate::layout::a1(x.row, x.col),
+                            crate::layout::a1(x.row + x.rows - 1, x.col + x.cols - 1)
+                        )
+                    };
+                    return Err(format!(
+                        "单元格区域重叠：{}（{:?}）与 {}（{:?}）",
+                        span(q),
+                        q.content,
+                        span(p),
+                        p.content
+                    ));
+                }
+                taken.insert((r, c), i);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A cycle in the derived-cell graph, as the list of cells around it.
+fn find_cycle(graph: &HashMap<CellId, Vec<CellId>>) -> Option<Vec<CellId>> {
+    let mut done: HashSet<&CellId> = HashSet::new();
+    let mut keys: Vec<&CellId> = graph.keys().collect();
+    keys.sort();
+    for start in keys {
+        let mut stack: Vec<(&CellId, usize)> = vec![(start, 0)];
+        let mut on_path: Vec<&CellId> = vec![start];
+        if done.contains(start) {
+            continue;
+        }
+        while let Some((node, i)) = stack.pop() {
+            let next = graph.get(node).and_then(|v| v.get(i));
+            match next {
+                Some(n) => {
+                    stack.push((node, i + 1));
+                    if !graph.contains_key(n) || done.contains(n) {
+                        continue;
+                    }
+                    if let Some(pos) = on_path.iter().position(|p| *p == n) {
+                        let mut cycle: Vec<CellId> =
+                            on_path[pos..].iter().map(|c| (*c).clone()).collect();
+                        cycle.push(n.clone());
+                        return Some(cycle);
+                    }
+                    on_path.push(n);
+                    stack.push((n, 0));
+                }
+                None => {
+                    done.insert(node);
+                    on_path.pop();
+                }
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The built-in definitions are loaded without the set's validation: it runs here.
+    #[test]
+    fn embedded_definitions_validate() {
+        let cat = Catalog::embedded().expect("the built-in definitions compile");
+        assert_eq!(cat.forms.len(), 23);
+        cat.validate().expect("the built-in definitions validate");
+    }
+}
