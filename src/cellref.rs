@@ -8,20 +8,34 @@ pub const MAX_COLS: u32 = 16_384;
 
 /// Column letters for a zero-based column: 0 → "A", 25 → "Z", 26 → "AA", 16383 → "XFD".
 pub fn col_name(col: u16) -> String {
+    let mut s = String::with_capacity(4);
+    push_col_name(&mut s, col);
+    s
+}
+
+/// Appends the letters of a zero-based column (a name is built for every cell written or
+/// read, so without a buffer of its own).
+fn push_col_name(out: &mut String, col: u16) {
     let mut n = col as u32 + 1;
-    let mut letters = Vec::new();
+    // Four letters hold every u16 column (Excel's own stop at three, XFD).
+    let mut letters = [0u8; 4];
+    let mut start = letters.len();
     while n > 0 {
         n -= 1;
-        letters.push(b'A' + (n % 26) as u8);
+        start -= 1;
+        letters[start] = b'A' + (n % 26) as u8;
         n /= 26;
     }
-    letters.reverse();
-    String::from_utf8(letters).unwrap_or_default()
+    out.extend(letters[start..].iter().map(|&b| char::from(b)));
 }
 
 /// A1 notation for a zero-based (row, col): (0, 0) → "A1", (29, 2) → "C30".
 pub fn a1(row: u32, col: u16) -> String {
-    format!("{}{}", col_name(col), row as u64 + 1)
+    use std::fmt::Write;
+    let mut s = String::with_capacity(12);
+    push_col_name(&mut s, col);
+    let _ = write!(s, "{}", row as u64 + 1);
+    s
 }
 
 /// Parses "C30", "c30", "$C$30" (surrounding whitespace allowed) to a zero-based (row, col).
@@ -63,4 +77,37 @@ pub fn parse_a1_range(s: &str) -> Option<((u32, u16), (u32, u16))> {
         }
     };
     Some(((a.0.min(b.0), a.1.min(b.1)), (a.0.max(b.0), a.1.max(b.1))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_letters_at_each_length_boundary() {
+        let cases = [
+            (0, "A"),
+            (25, "Z"),
+            (26, "AA"),
+            (701, "ZZ"),
+            (702, "AAA"),
+            (16_383, "XFD"),
+            (18_277, "ZZZ"),
+            (18_278, "AAAA"),
+            (u16::MAX, "CRXP"),
+        ];
+        for (col, name) in cases {
+            assert_eq!(col_name(col), name, "column {col}");
+        }
+    }
+
+    #[test]
+    fn a1_names_and_parses_back() {
+        assert_eq!(a1(0, 0), "A1");
+        assert_eq!(a1(29, 2), "C30");
+        assert_eq!(a1(MAX_ROWS - 1, (MAX_COLS - 1) as u16), "XFD1048576");
+        for (r, c) in [(0, 0), (9, 26), (99_999, 701), (MAX_ROWS - 1, 16_383)] {
+            assert_eq!(parse_a1(&a1(r, c)), Some((r, c)));
+        }
+    }
 }

@@ -45,8 +45,9 @@ impl Ctx<'_, '_> {
         let (form, data) = (self.book.forms[fi].0, &self.book.forms[fi].1);
         let cell = target.and_then(|t| cell_a1(self.book, t, fi));
         let mut rel: Vec<String> = Vec::new();
+        let mut seen = HashSet::new();
         for a in related.iter().filter_map(|c| cell_a1(self.book, c, fi)) {
-            if !rel.contains(&a) {
+            if seen.insert(a.clone()) {
                 rel.push(a);
             }
         }
@@ -164,11 +165,15 @@ fn derived_findings(ctx: &mut Ctx, calc: &Calc) {
         let mut reads = Vec::new();
         d.bound.cells(&mut reads);
         let held = matches!(d.agreement, Agreement::Exact | Agreement::Tail { .. });
-        if held && kind == ColKind::Amount && !d.filled.is_blank() {
-            ctx.held_sums.push(reads.clone());
-        }
+        let held_sum = held && kind == ColKind::Amount && !d.filled.is_blank();
         if d.agreement == Agreement::Exact {
+            if held_sum {
+                ctx.held_sums.push(reads);
+            }
             continue;
+        }
+        if held_sum {
+            ctx.held_sums.push(reads.clone());
         }
         let exp = show(kind, &d.expected);
         let found = show(kind, &d.filled);
@@ -276,7 +281,13 @@ fn check_rules<'a>(ctx: &mut Ctx<'_, 'a>, calc: &Calc) {
                 runs.0 += 1;
                 runs.1 += usize::from(reads_filled(book, &inst.bound));
                 let before = ctx.out.len();
-                judge(ctx, &env, fi, rule, &inst.bound, inst.target.as_ref());
+                let j = Judged {
+                    fi,
+                    rule,
+                    bound: &inst.bound,
+                    target: inst.target.as_ref(),
+                };
+                judge(ctx, &env, j);
                 if let Some(cell) = ctx.out.get(before).and_then(|f| f.cell.clone()) {
                     if !seen.insert(cell) {
                         ctx.out.truncate(before);
@@ -312,59 +323,28 @@ fn first_cell(b: &Bound, env: &dyn Env) -> Option<CellId> {
         .cloned()
 }
 
-fn judge(
-    ctx: &mut Ctx,
-    env: &Settled,
+/// One instance of a check rule to judge: its form, rule, bound expression and target.
+struct Judged<'j> {
     fi: usize,
-    rule: &crate::form::Rule,
-    bound: &Bound,
-    target: Option<&CellId>,
-) {
-    let book = ctx.book;
+    rule: &'j crate::form::Rule,
+    bound: &'j Bound,
+    target: Option<&'j CellId>,
+}
+
+fn judge(ctx: &mut Ctx, env: &Settled, j: Judged) {
+    let Judged {
+        fi,
+        rule,
+        bound,
+        target,
+    } = j;
     let mut reads = Vec::new();
     bound.cells(&mut reads);
     if let Bound::Cmp(op, l, r) = bound {
+        let book = ctx.book;
         let (lv, rv) = (l.eval(env), r.eval(env));
         let subject = target.cloned().or_else(|| first_cell(l, env));
         let kind = subject.as_ref().map_or(ColKind::Amount, |c| book.kind(c));
-        let related: Vec<CellId> = reads
-            .iter()
-            .filter(|c| Some(*c) != subject.as_ref())
-            .cloned()
-            .collect();
-        let place = subject
-            .as_ref()
-            .map(|c| ctx.place(c))
-            .unwrap_or_else(|| book.forms[fi].0.table_no.clone());
-        // The cells the right side is made of; of many, those that hold something (a group's
-        // merged amount, not the empty cells under it).
-        let right_desc = {
-            let mut cs = Vec::new();
-            r.operands(env, &mut cs);
-            cs.dedup();
-            if cs.len() > 1 {
-                let filled: Vec<CellId> = cs
-                    .iter()
-                    .filter(|c| !env.value(c).is_blank())
-                    .cloned()
-                    .collect();
-                if !filled.is_empty() {
-                    cs = filled;
-                }
-            }
-            cs.iter()
-                .map(|c| ctx.place(c))
-                .collect::<Vec<_>>()
-                .join("、")
-        };
-        let right = |shown: &str| {
-            if right_desc.is_empty() {
-                shown.to_string()
-            } else {
-                format!("{right_desc} {shown}")
-            }
-        };
-        let (ls, rs) = (show(kind, &lv), show(kind, &rv));
         let outcome = match op {
             CmpOp::Eq => agree(
                 kind,
@@ -373,110 +353,180 @@ fn judge(
                 l.term_count_in(env).max(r.term_count_in(env)).max(1),
                 book.rounding_per_term(&reads),
             ),
-            _ => {
-                if bound.eval(env).truthy() {
-                    Agreement::Exact
-                } else {
-                    Agreement::Differs
-                }
-            }
+            _ if bound.eval(env).truthy() => Agreement::Exact,
+            _ => Agreement::Differs,
         };
-        let message = rule.message.clone().map(|m| {
-            m.replace("{expected}", &rs)
-                .replace("{found}", &ls)
-                .replace("{place}", &place)
-        });
         let held = matches!(outcome, Agreement::Exact | Agreement::Tail { .. });
         if held && *op == CmpOp::Eq && kind == ColKind::Amount && !(lv.is_blank() && rv.is_blank())
         {
             ctx.held_sums.push(reads.clone());
         }
-        match outcome {
-            Agreement::Exact | Agreement::PartsBlank => {}
-            Agreement::Tail { diff, tolerance } => ctx.push(
-                Severity::Info,
-                &rule.id,
-                fi,
-                subject.as_ref(),
-                &related,
-                Some(rs.clone()),
-                Some(ls.clone()),
-                message.unwrap_or_else(|| {
-                    format!(
-                        "{place}：{}，{ls} 与 {} 相差 {}（允许 ±{}），可能为尾差",
-                        rule.name,
-                        right(&rs),
-                        diff.normalize(),
-                        tolerance.normalize()
-                    )
-                }),
-                false,
-            ),
-            Agreement::Differs => ctx.push(
-                rule.severity,
-                &rule.id,
-                fi,
-                subject.as_ref(),
-                &related,
-                Some(format!(
-                    "{}{rs}",
-                    if *op == CmpOp::Eq { "" } else { op.symbol() }
-                )),
-                Some(ls.clone()),
-                message.unwrap_or_else(|| {
-                    let rel = if *op == CmpOp::Eq {
-                        "≠".to_string()
-                    } else {
-                        format!("不满足 {}", op.symbol())
-                    };
-                    format!("{place}：{}，{ls} {rel} {}", rule.name, right(&rs))
-                }) + &blank_note(book, env.calc, &reads),
-                false,
-            ),
+        // Nothing to say: the messages are built only for a finding.
+        if matches!(outcome, Agreement::Exact | Agreement::PartsBlank) {
+            return;
         }
+        let compared = Compared {
+            op: *op,
+            right: r,
+            values: (lv, rv),
+            subject,
+            kind,
+            outcome,
+        };
+        compared_finding(ctx, env, fi, rule, &reads, compared);
     } else if !bound.eval(env).truthy() {
-        let subject = target.cloned().or_else(|| reads.first().cloned());
-        let place = subject
-            .as_ref()
-            .map(|c| ctx.place(c))
-            .unwrap_or_else(|| book.forms[fi].0.table_no.clone());
-        let related: Vec<CellId> = reads
+        failed_condition(ctx, env, &j, &reads);
+    }
+}
+
+/// A comparison a check rule made that did not hold exactly.
+struct Compared<'r> {
+    op: CmpOp,
+    right: &'r Bound,
+    /// The left and right side's values.
+    values: (Val, Val),
+    subject: Option<CellId>,
+    kind: ColKind,
+    outcome: Agreement,
+}
+
+/// The finding of a comparison within 尾差 (info) or failed (the rule's severity).
+fn compared_finding(
+    ctx: &mut Ctx,
+    env: &Settled,
+    fi: usize,
+    rule: &crate::form::Rule,
+    reads: &[CellId],
+    c: Compared,
+) {
+    let book = ctx.book;
+    let subject = c.subject.as_ref();
+    let related: Vec<CellId> = reads
+        .iter()
+        .filter(|r| Some(*r) != subject)
+        .cloned()
+        .collect();
+    let place = subject
+        .map(|s| ctx.place(s))
+        .unwrap_or_else(|| book.forms[fi].0.table_no.clone());
+    let right_desc = right_side(ctx, env, c.right);
+    let right = |shown: &str| {
+        if right_desc.is_empty() {
+            shown.to_string()
+        } else {
+            format!("{right_desc} {shown}")
+        }
+    };
+    let (ls, rs) = (show(c.kind, &c.values.0), show(c.kind, &c.values.1));
+    let message = rule.message.clone().map(|m| {
+        m.replace("{expected}", &rs)
+            .replace("{found}", &ls)
+            .replace("{place}", &place)
+    });
+    let op = c.op;
+    let (severity, expected, message) = match c.outcome {
+        Agreement::Tail { diff, tolerance } => (
+            Severity::Info,
+            rs.clone(),
+            message.unwrap_or_else(|| {
+                format!(
+                    "{place}：{}，{ls} 与 {} 相差 {}（允许 ±{}），可能为尾差",
+                    rule.name,
+                    right(&rs),
+                    diff.normalize(),
+                    tolerance.normalize()
+                )
+            }),
+        ),
+        _ => (
+            rule.severity,
+            format!("{}{rs}", if op == CmpOp::Eq { "" } else { op.symbol() }),
+            message.unwrap_or_else(|| {
+                let rel = if op == CmpOp::Eq {
+                    "≠".to_string()
+                } else {
+                    format!("不满足 {}", op.symbol())
+                };
+                format!("{place}：{}，{ls} {rel} {}", rule.name, right(&rs))
+            }) + &blank_note(book, env.calc, reads),
+        ),
+    };
+    let (e, f) = (Some(expected), Some(ls));
+    ctx.push(
+        severity, &rule.id, fi, subject, &related, e, f, message, false,
+    );
+}
+
+/// The cells the right side of a comparison is made of, placed; of many, those that hold
+/// something (a group's merged amount, not the empty cells under it).
+fn right_side(ctx: &Ctx, env: &Settled, right: &Bound) -> String {
+    let mut cs = Vec::new();
+    right.operands(env, &mut cs);
+    cs.dedup();
+    if cs.len() > 1 {
+        let filled: Vec<CellId> = cs
             .iter()
-            .filter(|c| Some(*c) != subject.as_ref())
+            .filter(|c| !env.value(c).is_blank())
             .cloned()
             .collect();
-        // What the judged cell holds, and for `in(x, …)` the texts it may hold.
-        let found = target.map(|t| show(book.kind(t), &env.value(t)));
-        let expected = match bound {
-            Bound::Call(Func::In, args) => Some(
-                args[1..]
-                    .iter()
-                    .map(|a| show(ColKind::Text, &a.eval(env)))
-                    .collect::<Vec<_>>()
-                    .join("、"),
-            ),
-            _ => None,
-        };
-        let detail = match (&expected, &found) {
-            (Some(e), Some(f)) => format!("，应为 {e} 之一，填报“{f}”"),
-            (None, Some(f)) => format!("，填报“{f}”"),
-            _ => String::new(),
-        };
-        ctx.push(
-            rule.severity,
-            &rule.id,
-            fi,
-            subject.as_ref(),
-            &related,
-            expected,
-            found,
-            rule.message
-                .clone()
-                .map(|m| m.replace("{place}", &place))
-                .unwrap_or_else(|| format!("{place}：不符合“{}”{detail}", rule.name)),
-            false,
-        );
+        if !filled.is_empty() {
+            cs = filled;
+        }
     }
+    cs.iter()
+        .map(|c| ctx.place(c))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// The finding of a condition (`in`, `blank`, `and` …) that does not hold.
+fn failed_condition(ctx: &mut Ctx, env: &Settled, j: &Judged, reads: &[CellId]) {
+    let (fi, rule, bound, target) = (j.fi, j.rule, j.bound, j.target);
+    let book = ctx.book;
+    let subject = target.cloned().or_else(|| reads.first().cloned());
+    let place = subject
+        .as_ref()
+        .map(|c| ctx.place(c))
+        .unwrap_or_else(|| book.forms[fi].0.table_no.clone());
+    let related: Vec<CellId> = reads
+        .iter()
+        .filter(|c| Some(*c) != subject.as_ref())
+        .cloned()
+        .collect();
+    // What the judged cell holds, and for `in(x, …)` the texts it may hold.
+    let found = target.map(|t| show(book.kind(t), &env.value(t)));
+    let expected = match bound {
+        Bound::Call(Func::In, args) => Some(
+            args[1..]
+                .iter()
+                .map(|a| show(ColKind::Text, &a.eval(env)))
+                .collect::<Vec<_>>()
+                .join("、"),
+        ),
+        _ => None,
+    };
+    let detail = match (&expected, &found) {
+        (Some(e), Some(f)) => format!("，应为 {e} 之一，填报“{f}”"),
+        (None, Some(f)) => format!("，填报“{f}”"),
+        _ => String::new(),
+    };
+    let message = rule
+        .message
+        .clone()
+        .map(|m| m.replace("{place}", &place))
+        .unwrap_or_else(|| format!("{place}：不符合“{}”{detail}", rule.name));
+    let subject = subject.as_ref();
+    ctx.push(
+        rule.severity,
+        &rule.id,
+        fi,
+        subject,
+        &related,
+        expected,
+        found,
+        message,
+        false,
+    );
 }
 
 /// A failed check whose rule `supersedes` a derivation stands for that derivation's finding at
@@ -778,8 +828,9 @@ fn negatives(ctx: &mut Ctx, calc: &Calc, fi: usize) {
 fn blank_inputs(book: &Book, calc: &Calc, cells: &[CellId]) -> Vec<CellId> {
     let mut blank: Vec<CellId> = cells
         .iter()
-        .filter(|c| book.kind(c) == ColKind::Amount && !calc.derived.contains_key(*c))
-        .filter(|c| book.input(c).is_blank())
+        // The cheap tests first: most cells read are filled or derived.
+        .filter(|c| !calc.derived.contains_key(*c) && book.input(c).is_blank())
+        .filter(|c| book.kind(c) == ColKind::Amount)
         .cloned()
         .collect();
     blank.dedup();
@@ -833,10 +884,11 @@ fn sheet_row(a1: &str) -> (&str, &str) {
 fn blanks_shown_zero(ctx: &mut Ctx, calc: &Calc) {
     let mut by_form: Vec<Vec<CellId>> = vec![Vec::new(); ctx.book.forms.len()];
     let sums = std::mem::take(&mut ctx.held_sums);
+    let mut seen = HashSet::new();
     for cell in sums.iter().flat_map(|s| blank_inputs(ctx.book, calc, s)) {
-        let cells = &mut by_form[cell.form];
-        if row_has_figures(ctx.book, &cell) && !cells.contains(&cell) {
-            cells.push(cell);
+        if !seen.contains(&cell) && row_has_figures(ctx.book, &cell) {
+            seen.insert(cell.clone());
+            by_form[cell.form].push(cell);
         }
     }
     for cells in by_form.iter().filter(|c| !c.is_empty()) {

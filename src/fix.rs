@@ -13,7 +13,7 @@ use crate::form::{ColKind, Form, Severity};
 use crate::layout::{a1, Content as Placed, Layout};
 use crate::load::own::{AUDIT_SHEET, STRAY_SUFFIX};
 use crate::load::{Content, KeptCell, OtherSheet};
-use crate::model::{FormData, RowKind};
+use crate::model::{FastIndexMap, FormData, RowKind};
 use crate::normalize::{label_key, parse_a1};
 use crate::read::Cell;
 use crate::score::check::ScoreFill;
@@ -199,8 +199,8 @@ impl Fixed {
 
 /// Logical cell key → output A1 (and row key → the row's first cell), so findings on the
 /// fixed book name the cells of the workbook being written.
-fn output_origin(form: &Form, data: &FormData, layout: &Layout) -> IndexMap<String, String> {
-    let mut origin: IndexMap<String, String> = layout
+fn output_origin(form: &Form, data: &FormData, layout: &Layout) -> FastIndexMap<String, String> {
+    let mut origin: FastIndexMap<String, String> = layout
         .addr
         .iter()
         .map(|(k, &(r, c))| (k.clone(), a1(r, c)))
@@ -425,7 +425,7 @@ fn to_output_cells(book: &mut Book, placement: &Placement) -> Vec<InputCells> {
 }
 
 /// A form's input sheet, and its logical cells' addresses in it.
-type InputCells = (Option<String>, IndexMap<String, String>);
+type InputCells = (Option<String>, FastIndexMap<String, String>);
 
 /// Every derived cell whose settled value differs from the one filled in, and the 尾差 kept
 /// (the filled value stands, the formula carries the difference), each with its note.

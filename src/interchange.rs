@@ -750,7 +750,7 @@ fn parse_row(
         }
     }
     let label = opt_string(m, "label", p)?;
-    let mut values = IndexMap::new();
+    let mut values = crate::model::FastIndexMap::default();
     match m.get("values") {
         None | Some(Value::Null) => {}
         Some(Value::Object(vals)) => {

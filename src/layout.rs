@@ -4,7 +4,7 @@
 use crate::expr::{CellId, Val};
 use crate::form::{grid_cols, grid_rows};
 use crate::form::{Block, ColKind, Form, GridCellDef, HeaderCellDef};
-use crate::model::{FormData, RowKind};
+use crate::model::{FastMap, FormData, RowKind};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -62,7 +62,7 @@ pub const UNIT_CELL: (u32, u16) = (2, 0);
 pub struct Layout {
     pub cells: Vec<Placed>,
     /// Logical cell key (`L27.amount`, `fund_rate`) → (row, col).
-    pub addr: HashMap<String, (u32, u16)>,
+    pub addr: FastMap<String, (u32, u16)>,
     /// First and last header rows of the first table (repeated when printing).
     pub header_rows: Option<(u32, u32)>,
     /// First row under the first table's header.

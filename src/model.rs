@@ -3,7 +3,14 @@
 use crate::expr::Val;
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
-use std::collections::HashMap;
+
+/// A hash map for the keys the program looks up for every cell (row keys, logical cells):
+/// a fast hash seeded per process instead of SipHash.
+pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
+/// An insertion-ordered map with the same fast hash: a row's values by column, a form's
+/// single cells, where each logical cell was read.
+pub type FastIndexMap<K, V> = IndexMap<K, V, foldhash::fast::RandomState>;
 
 /// Row keys the program gives, not the definition's fixed rows nor the data's codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +62,7 @@ pub struct RowData {
     pub label: Option<String>,
     pub line: Option<u32>,
     /// Value and text cells by column id.
-    pub values: IndexMap<String, Val>,
+    pub values: FastIndexMap<String, Val>,
 }
 
 impl RowData {
@@ -101,12 +108,12 @@ pub struct FormData {
     pub year_at: Option<String>,
     pub year: Option<String>,
     pub rows: Rows,
-    pub grid: IndexMap<String, Val>,
+    pub grid: FastIndexMap<String, Val>,
     /// Statements found under the table (注, 空表说明, other remarks).
     pub remarks: Vec<String>,
     pub strays: Vec<Stray>,
     /// Where each logical cell was read from (`L27.amount` → `C30`).
-    pub origin: IndexMap<String, String>,
+    pub origin: FastIndexMap<String, String>,
     /// Set when the sheet states its amounts in 元 or 千元 (they were converted to 万元).
     pub stated_unit: Option<StatedUnit>,
     /// The money unit the sheet names in its top lines (万元 too), with where (A1): every table
@@ -156,7 +163,7 @@ impl FormData {
 pub struct Rows {
     list: Vec<RowData>,
     /// Key → position of the first row with that key.
-    at: HashMap<String, usize>,
+    at: FastMap<String, usize>,
 }
 
 impl Rows {
@@ -260,7 +267,7 @@ mod tests {
             code: Some(key.into()),
             label: None,
             line: None,
-            values: IndexMap::new(),
+            values: Default::default(),
         }
     }
 

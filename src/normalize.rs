@@ -392,24 +392,34 @@ impl SplitCodeState {
 /// Leading 一、 (一) 1、 1. and 其中： removed from a label key, so "一、基本支出" matches
 /// "基本支出" and "其中:公车购置" matches "公车购置".
 pub fn strip_ordinal(k: &str) -> String {
-    let mut s = k.trim_start_matches("其中:").to_string();
-    let numerals = |c: char| "一二三四五六七八九十0123456789".contains(c);
+    // Read for every row of a table: slices of `k`, one allocation at the end.
+    let numerals = |c: char| {
+        matches!(
+            c,
+            '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '0'..='9'
+        )
+    };
+    let mut s = k.trim_start_matches("其中:");
     if s.starts_with('(') {
         if let Some(end) = s.find(')') {
             if s[1..end].chars().all(numerals) && end > 1 {
-                s = s[end + 1..].to_string();
+                s = &s[end + 1..];
             }
         }
     }
-    let lead: String = s.chars().take_while(|c| numerals(*c)).collect();
-    if !lead.is_empty() {
-        let rest = &s[lead.len()..];
+    let lead: usize = s
+        .chars()
+        .take_while(|c| numerals(*c))
+        .map(char::len_utf8)
+        .sum();
+    if lead > 0 {
+        let rest = &s[lead..];
         if let Some(r) = rest
             .strip_prefix('、')
             .or_else(|| rest.strip_prefix('.'))
             .or_else(|| rest.strip_prefix('．'))
         {
-            s = r.to_string();
+            s = r;
         }
     }
     s.trim_start_matches("其中:").to_string()
@@ -791,6 +801,11 @@ mod tests {
         assert!(!names_match("", ""));
         assert_eq!(strip_ordinal("其中:公车购置"), "公车购置");
         assert_eq!(strip_ordinal("(一)基本支出"), "基本支出");
+        assert_eq!(strip_ordinal("12．其他支出"), "其他支出");
+        assert_eq!(strip_ordinal("其中:(十)3、项目"), "项目");
+        // A name that merely starts with a numeral keeps it; empty parentheses are no ordinal.
+        assert_eq!(strip_ordinal("一般公共服务支出"), "一般公共服务支出");
+        assert_eq!(strip_ordinal("()项目"), "()项目");
     }
 
     #[test]

@@ -97,7 +97,7 @@ const SEED000_DEPT: [Ind; 10] = [
 ];
 
 fn list_row(key: usize, values: &[(&str, Val)]) -> RowData {
-    let mut v = IndexMap::new();
+    let mut v = IndexMap::default();
     for (k, x) in values {
         v.insert(k.to_string(), x.clone());
     }

@@ -4,9 +4,8 @@
 use super::Book;
 use crate::expr::{parse, Bound, CellId, Expr, Func, Head, Ref, Template, Val};
 use crate::form::{Form, RowFilter, Rule, Selector, Target};
-use crate::model::{FormData, Key, RowData, RowKind};
+use crate::model::{FastMap, FormData, Key, RowData, RowKind};
 use indexmap::IndexMap;
-use std::collections::HashMap;
 
 /// Why a rule could not be bound.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,16 +18,16 @@ pub enum BindError {
 /// Per-form lookup tables, built once per workbook.
 #[derive(Debug, Default, Clone)]
 pub struct Index {
-    pos: HashMap<String, usize>,
-    line: HashMap<u32, usize>,
+    pos: FastMap<String, usize>,
+    line: FastMap<u32, usize>,
     /// Child row keys of every row that has children (the total's are the top-level rows).
-    pub children: HashMap<String, Vec<String>>,
+    pub children: FastMap<String, Vec<String>>,
     /// Coded rows whose parent 科目 row is missing.
     pub orphans: Vec<String>,
     /// List groups (`group_by`): the first row's key → the keys of the group's rows.
     pub groups: IndexMap<String, Vec<String>>,
     /// Each grouped list row's group (its first row's key).
-    pub group_of: HashMap<String, String>,
+    pub group_of: FastMap<String, String>,
 }
 
 impl Index {
@@ -135,7 +134,7 @@ fn list_groups(data: &FormData, panel: &str, col: &str) -> Vec<Vec<String>> {
 /// Parent of each coded row = the longest present code that is a proper prefix of it at a
 /// hierarchy level; rows without one hang under `total` (and are orphans unless top-level).
 fn code_tree(rows: &[&RowData], total: Option<&str>, levels: &[usize], ix: &mut Index) {
-    let present: HashMap<&str, &str> = rows
+    let present: FastMap<&str, &str> = rows
         .iter()
         .filter_map(|r| r.code.as_deref().map(|c| (c, r.key.as_str())))
         .collect();

@@ -16,11 +16,10 @@ pub use bind::{BindError, Index, Instance, Scope};
 
 use crate::expr::{round_dp, Bound, CellId, Env, Val};
 use crate::form::{ColKind, Form, GridCellDef, Rule};
-use crate::model::{FormData, Key, RowData, RowKind};
+use crate::model::{FastMap, FormData, Key, RowData, RowKind};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 /// The forms of one workbook with their values.
 pub struct Book<'a> {
@@ -281,9 +280,9 @@ pub struct Derived {
 
 #[derive(Debug, Default)]
 pub struct Calc {
-    pub derived: IndexMap<CellId, Derived>,
+    pub derived: IndexMap<CellId, Derived, foldhash::fast::RandomState>,
     /// Derived values as used downstream (filled within tolerance in Check mode).
-    pub resolved: HashMap<CellId, Val>,
+    pub resolved: FastMap<CellId, Val>,
     /// Rules that could not be bound (a form they read is absent, …): (form index, rule, why).
     pub unbound: Vec<(usize, String, BindError)>,
 }
@@ -292,10 +291,10 @@ struct Evaluator<'b, 'a> {
     book: &'b Book<'a>,
     /// The definitions not evaluated yet: each is taken out when its evaluation starts, so
     /// one reached again before it ends is a cycle.
-    defs: RefCell<HashMap<CellId, (Bound, &'b Rule)>>,
+    defs: RefCell<FastMap<CellId, (Bound, &'b Rule)>>,
     mode: Mode,
-    memo: RefCell<HashMap<CellId, Val>>,
-    out: RefCell<IndexMap<CellId, Derived>>,
+    memo: RefCell<FastMap<CellId, Val>>,
+    out: RefCell<IndexMap<CellId, Derived, foldhash::fast::RandomState>>,
 }
 
 impl Env for Evaluator<'_, '_> {
@@ -398,7 +397,7 @@ impl Env for Evaluator<'_, '_> {
 
 /// Recompute every derived cell of every form of the book.
 pub fn compute(book: &Book, mode: Mode, template: bool) -> Calc {
-    let mut defs = HashMap::new();
+    let mut defs = FastMap::default();
     let mut unbound = Vec::new();
     let mut order = Vec::new();
     for (fi, (form, _)) in book.forms.iter().enumerate() {
@@ -428,7 +427,7 @@ pub fn compute(book: &Book, mode: Mode, template: bool) -> Calc {
     }
     let mut derived = ev.out.into_inner();
     // Keep definition order (rules, then rows) rather than evaluation order.
-    let rank: HashMap<&CellId, usize> = order
+    let rank: FastMap<&CellId, usize> = order
         .iter()
         .enumerate()
         .rev()
@@ -482,7 +481,7 @@ pub fn blank_data(form: &Form, unit: Option<&str>, year: Option<&str>, template:
                 code: None,
                 label: Some(coded.total.clone()),
                 line: None,
-                values: IndexMap::new(),
+                values: Default::default(),
             };
             if !coded.total_last {
                 data.rows.push(total.clone());
@@ -496,7 +495,7 @@ pub fn blank_data(form: &Form, unit: Option<&str>, year: Option<&str>, template:
                         code: None,
                         label: None,
                         line: None,
-                        values: IndexMap::new(),
+                        values: Default::default(),
                     });
                 }
             }
@@ -512,7 +511,7 @@ pub fn blank_data(form: &Form, unit: Option<&str>, year: Option<&str>, template:
                 code: r.code.clone(),
                 label: r.label.clone(),
                 line: r.line,
-                values: IndexMap::new(),
+                values: Default::default(),
             });
         }
         if let (Some(list), true) = (&panel.list, template) {

@@ -585,12 +585,19 @@ pub fn recognize_sheet<'c>(form: &'c Form, vocab: &Vocabulary, sheet: &Sheet) ->
         grid::read_signature(&mut rd);
     }
     read_rest(&mut rd, cursor);
-    let read_at: HashSet<&str> = rd.data.origin.values().map(String::as_str).collect();
+    // The cells values were read from, by position (an origin on another sheet, `'续表'!C8`,
+    // is none of this sheet's): no A1 name is built for every cell consumed.
+    let read_at: HashSet<(u32, u16)> = rd
+        .data
+        .origin
+        .values()
+        .filter_map(|o| parse_a1(o).filter(|&(r, c)| a1(r, c) == *o))
+        .collect();
     let mut words: Vec<(u32, u16)> = rd
         .consumed
         .iter()
         .copied()
-        .filter(|&(r, c)| !sheet.get(r, c).is_empty() && !read_at.contains(a1(r, c).as_str()))
+        .filter(|&(r, c)| !sheet.get(r, c).is_empty() && !read_at.contains(&(r, c)))
         .collect();
     words.sort_unstable();
     let Reader { data, notices, .. } = rd;
@@ -923,6 +930,12 @@ fn note_year(rd: &mut Reader, year: String, r: u32, c: u16) {
 /// A row inside a table that only repeats the lines above it (title, 部门名称, 表号, 金额单位):
 /// the top of a page the table continues on.
 pub(crate) fn is_page_top_row(rd: &Reader, r: u32) -> bool {
+    // A row holding anything but text (a 科目 row's amounts) is none: said before the texts
+    // are weighed as title lines, which every row of a table would otherwise pay for.
+    let uncovered = || rd.sheet.row(r).filter(|&(c, _)| !rd.sheet.is_covered(r, c));
+    if uncovered().any(|(_, cell)| !matches!(cell, Cell::Empty | Cell::Text(_))) {
+        return false;
+    }
     let mut any = false;
     for (c, cell) in rd.sheet.row(r) {
         if rd.sheet.is_covered(r, c) {

@@ -1229,7 +1229,7 @@ fn named_row(
         code,
         label: Some(name.trim().to_string()),
         line: None,
-        values: IndexMap::new(),
+        values: IndexMap::default(),
     });
     Some(row_key)
 }
@@ -1354,7 +1354,7 @@ fn read_panel_row(
                     code: Some(code.clone()),
                     label: name.map(|n| n.trim().to_string()),
                     line: None,
-                    values: IndexMap::new(),
+                    values: IndexMap::default(),
                 });
                 Some(code)
             }
@@ -1414,7 +1414,7 @@ fn read_panel_row(
             code: None,
             label: None,
             line: None,
-            values: IndexMap::new(),
+            values: IndexMap::default(),
         });
         Some(key)
     } else {

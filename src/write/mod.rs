@@ -216,6 +216,9 @@ fn is_input_cell(book: &Book, calc: &Calc, c: &CellId) -> bool {
 
 struct Formats {
     cache: HashMap<(Style, u8), Format>,
+    /// The data validation of an input cell of each numeric kind but scores, built once (a
+    /// table of 10,000 rows has tens of thousands of input cells).
+    validations: HashMap<ColKind, DataValidation>,
 }
 
 const FONT: &str = "宋体";
@@ -325,6 +328,7 @@ pub fn form_sheets(
 ) -> Result<Vec<Worksheet>, WriteError> {
     let mut formats = Formats {
         cache: HashMap::new(),
+        validations: HashMap::new(),
     };
     let mut out = Vec::new();
     for (fi, (form, _)) in book.forms.iter().enumerate() {
@@ -396,7 +400,7 @@ fn write_sheet(
             }),
             _ => 0,
         };
-        let fmt = formats.get(p.style, mark).clone();
+        let fmt = formats.get(p.style, mark);
         if p.rows > 1 || p.cols > 1 {
             ws.merge_range(
                 p.row,
@@ -404,21 +408,21 @@ fn write_sheet(
                 p.row + p.rows - 1,
                 p.col + p.cols - 1,
                 "",
-                &fmt,
+                fmt,
             )?;
         }
         match &p.content {
             Content::Empty => {
-                ws.write_blank(p.row, p.col, &fmt)?;
+                ws.write_blank(p.row, p.col, fmt)?;
             }
             Content::Text(t) => {
-                ws.write_string_with_format(p.row, p.col, clip(t, MAX_CELL_TEXT), &fmt)?;
+                ws.write_string_with_format(p.row, p.col, clip(t, MAX_CELL_TEXT), fmt)?;
             }
             Content::Number(n) => {
-                ws.write_number_with_format(p.row, p.col, f64::from(*n), &fmt)?;
+                ws.write_number_with_format(p.row, p.col, f64::from(*n), fmt)?;
             }
             Content::Cell(id) => {
-                write_value(ws, book, calc, placement, fi, id, p.row, p.col, &fmt, opts)?;
+                write_value(ws, book, calc, placement, fi, id, p.row, p.col, fmt, opts)?;
                 if let Some(m) = opts.marks.get(id) {
                     let note = Note::new(clip(&m.note, MAX_NOTE_TEXT))
                         .set_author("fiscalform")
@@ -427,7 +431,17 @@ fn write_sheet(
                     ws.insert_note(p.row, p.col, &note)?;
                 }
                 if let Style::Value { kind, input: true } = p.style {
-                    validate(ws, book, placement, fi, id, kind, p.row, p.col)?;
+                    let at = (p.row, p.col);
+                    validate(
+                        ws,
+                        book,
+                        placement,
+                        fi,
+                        id,
+                        kind,
+                        at,
+                        &mut formats.validations,
+                    )?;
                 }
             }
         }
@@ -635,45 +649,63 @@ fn validate(
     fi: usize,
     id: &CellId,
     kind: ColKind,
-    row: u32,
-    col: u16,
+    (row, col): (u32, u16),
+    numeric: &mut HashMap<ColKind, DataValidation>,
 ) -> Result<(), WriteError> {
     let dv = match kind {
-        ColKind::Amount | ColKind::Number | ColKind::Rate => DataValidation::new()
-            .allow_decimal_number(DataValidationRule::Between(-1.0e13, 1.0e13))
-            .set_error_title("请输入数字")?
-            .set_error_message(match kind {
-                ColKind::Rate => "此处应填写百分比或小数，如 79.68% 或 0.7968。",
-                ColKind::Number => "此处应填写数字。",
-                _ => "此处应填写金额（万元，可保留两位小数），没有数据请留空。",
-            })?,
-        ColKind::Score => {
-            let weight = book.forms[fi]
-                .0
-                .scoring
-                .as_ref()
-                .and_then(|sc| sc.weight_of(id))
-                .and_then(|k| placement.layouts[fi].addr.get(&k).copied());
-            let here = a1(row, col);
-            match weight {
-                Some((wr, wc)) => DataValidation::new()
-                    .allow_custom(Formula::new(format!(
-                        "=AND(ISNUMBER({here}),{here}>=0,{here}<={})",
-                        a1(wr, wc)
-                    )))
-                    .set_error_title("自评得分超出范围")?
-                    .set_error_message("自评得分应在 0 与本行分值之间。")?,
-                None => DataValidation::new()
-                    .allow_decimal_number(DataValidationRule::Between(0.0, 100.0))
-                    .set_error_title("请输入分数")?
-                    .set_error_message("分值、得分应为 0 到 100 之间的数字。")?,
-            }
-        }
+        ColKind::Amount | ColKind::Number | ColKind::Rate => match numeric.entry(kind) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(numeric_validation(kind)?),
+        },
+        ColKind::Score => &score_validation(book, placement, fi, id, (row, col))?,
         _ => return Ok(()),
     };
-    let dv = dv.set_error_style(DataValidationErrorStyle::Stop);
-    ws.add_data_validation(row, col, row, col, &dv)?;
+    ws.add_data_validation(row, col, row, col, dv)?;
     Ok(())
+}
+
+/// An amount, number or rate typed into an input cell: a number, refused otherwise.
+fn numeric_validation(kind: ColKind) -> Result<DataValidation, WriteError> {
+    let dv = DataValidation::new()
+        .allow_decimal_number(DataValidationRule::Between(-1.0e13, 1.0e13))
+        .set_error_title("请输入数字")?
+        .set_error_message(match kind {
+            ColKind::Rate => "此处应填写百分比或小数，如 79.68% 或 0.7968。",
+            ColKind::Number => "此处应填写数字。",
+            _ => "此处应填写金额（万元，可保留两位小数），没有数据请留空。",
+        })?;
+    Ok(dv.set_error_style(DataValidationErrorStyle::Stop))
+}
+
+/// A score typed into an input cell: between 0 and the row's 分值 (or 100 without one).
+fn score_validation(
+    book: &Book,
+    placement: &Placement,
+    fi: usize,
+    id: &CellId,
+    (row, col): (u32, u16),
+) -> Result<DataValidation, WriteError> {
+    let weight = book.forms[fi]
+        .0
+        .scoring
+        .as_ref()
+        .and_then(|sc| sc.weight_of(id))
+        .and_then(|k| placement.layouts[fi].addr.get(&k).copied());
+    let here = a1(row, col);
+    let dv = match weight {
+        Some((wr, wc)) => DataValidation::new()
+            .allow_custom(Formula::new(format!(
+                "=AND(ISNUMBER({here}),{here}>=0,{here}<={})",
+                a1(wr, wc)
+            )))
+            .set_error_title("自评得分超出范围")?
+            .set_error_message("自评得分应在 0 与本行分值之间。")?,
+        None => DataValidation::new()
+            .allow_decimal_number(DataValidationRule::Between(0.0, 100.0))
+            .set_error_title("请输入分数")?
+            .set_error_message("分值、得分应为 0 到 100 之间的数字。")?,
+    };
+    Ok(dv.set_error_style(DataValidationErrorStyle::Stop))
 }
 
 /// Write the workbook to `path` through a temporary file in the same folder, so an
