@@ -1444,7 +1444,7 @@ fn read_panel_row(
         };
         let cell = rd.sheet.shown(r, sc).clone();
         let merged_from_above = rd.sheet.merge_at(r, sc).is_some_and(|m| m.first_row < r);
-        if merged_from_above && col.kind != ColKind::Text {
+        if merged_from_above && col.kind != ColKind::Text || holds_value(rd, &key, &col.id) {
             continue;
         }
         rd.consume(r, sc);
@@ -1483,8 +1483,18 @@ fn read_panel_row(
     true
 }
 
+/// Whether logical cell `key.col` was read already with a value: a second reading of the row
+/// (through another panel's columns) leaves it, and the cell it would read from, alone.
+fn holds_value(rd: &Reader, key: &str, col: &str) -> bool {
+    rd.data
+        .row(key)
+        .and_then(|row| row.values.get(col))
+        .is_some_and(|v| !v.is_blank())
+        && rd.data.origin.contains_key(&format!("{key}.{col}"))
+}
+
 fn identify_fixed(
-    rd: &Reader,
+    rd: &mut Reader,
     pi: usize,
     panel: &Panel,
     r: u32,
@@ -1504,7 +1514,7 @@ fn identify_fixed(
             .and_then(|n| u32::try_from(n.trunc().mantissa()).ok())
         {
             if let Some(row) = panel.rows.iter().find(|x| x.line == Some(line)) {
-                return Some(row.id.clone());
+                return unless_read(rd, row, r, c, &format!("行次 {line}"));
             }
         }
     }
@@ -1514,7 +1524,8 @@ fn identify_fixed(
             .iter()
             .find(|x| x.code.as_deref() == Some(code.as_str()) && x.show_code)
         {
-            return Some(row.id.clone());
+            let at = rd.sheet.shown_cols(r).first().copied().unwrap_or(0);
+            return unless_read(rd, row, r, at, &format!("科目代码 {code}"));
         }
     }
     // A panel of one unlabelled row (公开09表): the first row holding numbers is it.
@@ -1598,6 +1609,45 @@ fn identify_fixed(
         .collect();
     closest_label(&want, &keys, &rd.vocab.label_endings).map(|i| free[i].id.clone())
 }
+
+/// Fixed row `row`, named on sheet row `r` by its 行次 or code (`by`, in cell `c`), unless it
+/// was read already from another sheet row: then the second printing is reported and its
+/// cells are left as strays, never read over the first. Read again from the same sheet row
+/// (through another panel's columns), it only fills what the first reading left blank.
+fn unless_read(
+    rd: &mut Reader,
+    row: &crate::form::FixedRow,
+    r: u32,
+    c: u16,
+    by: &str,
+) -> Option<String> {
+    let Some(first) = rd.data.origin.get(&format!("{}#row", row.id)).cloned() else {
+        return Some(row.id.clone());
+    };
+    if first == (r + 1).to_string() {
+        return Some(row.id.clone());
+    }
+    let at = a1(r, c);
+    let said = rd
+        .notices
+        .iter()
+        .any(|n| n.rule == DUPLICATE_ROW && n.cell == at);
+    if !said {
+        let name = row.label.as_deref().unwrap_or(&row.id);
+        let message = format!(
+            "{}第 {} 行（{by}）与第 {first} 行是同一行“{}”；只读取第一次出现的数据，\
+             本行的内容已保留为表外内容，请核对",
+            rd.form.table_no,
+            r + 1,
+            name.trim()
+        );
+        rd.notice(Severity::Warning, DUPLICATE_ROW, r, c, message);
+    }
+    None
+}
+
+/// The rule of a fixed row printed twice (by its 行次 or code).
+pub const DUPLICATE_ROW: &str = "duplicate-row";
 
 /// Whether a fixed row of `panel` comes after every row of it read so far (by its place in
 /// the form's definition).
