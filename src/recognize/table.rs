@@ -790,7 +790,9 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
             for si in (0..slots.len()).filter(|&si| slots[si].part == part) {
                 // A row of another panel laid out alike (公开06表's 310 in the 公用经费 group,
                 // 支出 lines stacked under 收入) is read through this panel's columns.
-                let panels = std::iter::once(si).chain(alike_panels(&slots, si));
+                let alike = alike_panels(&slots, si).into_iter();
+                let panels =
+                    std::iter::once(si).chain(alike.filter(|&pj| reads_through(&slots, si, pj)));
                 for pj in panels.collect::<Vec<_>>() {
                     let col_of = |si: usize, id: &str| slots[si].cols.get(id).copied();
                     let got = read_panel_row(
@@ -958,8 +960,8 @@ fn column_texts(rd: &Reader, rows: std::ops::Range<u32>) -> Vec<HashSet<String>>
 
 /// A header repeated inside the table (a stacked panel under its own header, the second
 /// sheet of a table printed on two): each panel the first header left without any value
-/// column, and whose value columns this one all names, is read through its columns from
-/// there on. The panels moved.
+/// column, or none of whose rows was read yet, and whose value columns this one all names, is
+/// read through its columns from there on. The panels moved.
 fn realign<'f>(
     rd: &Reader,
     defs: &[DefCol<'f>],
@@ -971,11 +973,11 @@ fn realign<'f>(
     for si in 0..slots.len() {
         let own: Vec<&DefCol> = defs.iter().filter(|d| d.slot == si).collect();
         let is_value = |d: &DefCol| d.col.kind.is_value();
-        let unread = own
+        let unplaced = own
             .iter()
             .filter(|d| is_value(d))
             .all(|d| !slots[si].cols.contains_key(d.col.id.as_str()));
-        if own.iter().all(|d| !is_value(d)) || !unread {
+        if own.iter().all(|d| !is_value(d)) || !unplaced && has_read_rows(rd, slots[si].panel) {
             continue;
         }
         let of_together: Vec<Option<u16>> = defs
@@ -1000,9 +1002,10 @@ fn realign<'f>(
             .filter(|(d, _)| is_value(d))
             .filter_map(|(_, m)| *m)
             .collect();
-        let anothers = (0..slots.len())
-            .filter(|&j| j != si)
-            .any(|j| values.is_subset(&value_columns(&slots[j])));
+        let anothers = unplaced
+            && (0..slots.len())
+                .filter(|&j| j != si)
+                .any(|j| values.is_subset(&value_columns(&slots[j])));
         if !names_values(&candidate) || anothers {
             continue;
         }
@@ -1013,17 +1016,33 @@ fn realign<'f>(
             .collect();
         moved.push(si);
     }
-    // Panels laid out alike (收入 and 支出 stacked, each under the same header words) are read
-    // through the columns of the header repeated for the one that moved.
+    // Panels laid out alike (收入 and 支出 stacked, each under the same header words) and not
+    // read yet are read through the columns of the header repeated for the one that moved.
     for i in moved.clone() {
         for j in alike_panels(slots, i) {
-            if !moved.contains(&j) {
+            if !moved.contains(&j) && !has_read_rows(rd, slots[j].panel) {
                 slots[j].cols = slots[i].cols.clone();
                 moved.push(j);
             }
         }
     }
     moved
+}
+
+/// Whether any row of `panel` has been read.
+fn has_read_rows(rd: &Reader, panel: &Panel) -> bool {
+    rd.data
+        .rows
+        .iter()
+        .filter(|row| row.panel == panel.id)
+        .any(|row| rd.data.origin.contains_key(&format!("{}#row", row.key)))
+}
+
+/// Whether slot `si` reads the rows of its alike panel `pj` through its own columns: when
+/// `pj` has no value column of its own, or the same ones.
+fn reads_through(slots: &[Slot], si: usize, pj: usize) -> bool {
+    let theirs = value_columns(&slots[pj]);
+    theirs.is_empty() || theirs == value_columns(&slots[si])
 }
 
 /// The sheet columns a slot reads its values from.
