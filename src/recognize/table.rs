@@ -943,10 +943,14 @@ fn header_texts_from(
     (end, column_texts(rd, r..end))
 }
 
-/// Each sheet column's header keys over `rows` (each with its parenthesised aside dropped too).
+/// Each sheet column's header keys over `rows` (each with its parenthesised aside dropped too);
+/// none for an empty spacer column (see [`is_spacer`]).
 fn column_texts(rd: &Reader, rows: std::ops::Range<u32>) -> Vec<HashSet<String>> {
     (0..rd.sheet.width().max(1))
         .map(|c| {
+            if is_spacer(rd, &rows, c) {
+                return HashSet::new();
+            }
             rows.clone()
                 .filter_map(|r| rd.text_key(r, c))
                 .flat_map(|k| {
@@ -956,6 +960,31 @@ fn column_texts(rd: &Reader, rows: std::ops::Range<u32>) -> Vec<HashSet<String>>
                 .collect()
         })
         .collect()
+}
+
+/// Whether sheet column `c` is an empty column left inside a merged header (公务用车运行费
+/// merged over 预算数 | (empty) | 决算数): every header text over it is a merge across
+/// several columns, and another column under the lowest of them has a header below it that
+/// this one lacks. It names no column of its own.
+fn is_spacer(rd: &Reader, rows: &std::ops::Range<u32>, c: u16) -> bool {
+    let sheet = rd.sheet;
+    let mut lowest: Option<&crate::read::Merge> = None;
+    for r in rows.clone().filter(|&r| rd.text_key(r, c).is_some()) {
+        match sheet.merge_at(r, c) {
+            Some(m) if m.first_col < m.last_col => {
+                if lowest.is_none_or(|l| m.last_row > l.last_row) {
+                    lowest = Some(m);
+                }
+            }
+            _ => return false,
+        }
+    }
+    let Some(m) = lowest else {
+        return false;
+    };
+    (m.first_col..=m.last_col)
+        .filter(|&o| o != c)
+        .any(|o| (m.last_row + 1..rows.end).any(|r| rd.text_key(r, o).is_some()))
 }
 
 /// A header repeated inside the table (a stacked panel under its own header, the second

@@ -29,10 +29,6 @@ pub const KNOWN_GAPS: &[(&str, &str)] = &[
     // Variations read alone but not yet together (found by the combinations).
     ("final-06", "stacked+header-synonyms+code-with-name"),
     ("final-06", "two-sheets+header-synonyms"),
-    (
-        "final-09",
-        "pairs-under-items+continued-on-next-sheet+extra-empty",
-    ),
 ];
 
 /// A fixture's sheets as the library reads them, built in memory.
