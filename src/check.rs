@@ -1051,6 +1051,7 @@ fn builtin_rule_name(rule: &str) -> Option<&'static str> {
         "not-a-number" => "金额、比率栏须填数字",
         "value-outside-form" => "表外内容",
         "duplicate-code" => "同一科目代码只出现一次",
+        crate::recognize::DUPLICATE_ROW => "同一行只出现一次",
         "duplicate-form" => "同一张表只出现一次",
         "sheet-skipped" => "工作表未识别",
         "duplicate-sheet-name" => "工作表名称不可重复",

@@ -413,3 +413,82 @@ fn a_sample_written_to_xlsx_reads_back_the_same_values() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Conservation when a row is printed twice: the first data row of 公开01表 printed again under
+/// the repeated header, with other numbers. Its logical cells keep the first row's values, and
+/// every number of the second printing is reported as a value outside the form, never read
+/// over the first.
+#[test]
+fn a_row_printed_again_after_a_repeated_header_is_reported_not_read_over_the_first() {
+    use fiscalform::cellref::a1;
+    use fiscalform::read::{Cell, Sheet};
+    let case = cases()
+        .iter()
+        .find(|c| c.form.id == "final-01")
+        .expect("a fixture with 公开01表");
+    let mut r = rendered(case, &[Variation::RepeatedHeader], 0);
+    let sheet = &r.book.sheets[0];
+    // The header's 项目 row is printed twice: the first data row comes two rows below each.
+    let headers: Vec<u32> = (0..sheet.height())
+        .filter(|&row| sheet.get(row, 0).to_string().trim() == "项目")
+        .collect();
+    let [first_header, repeated] = headers[..] else {
+        panic!("want the header printed twice, found it at rows {headers:?}");
+    };
+    let (original, copy) = (first_header + 2, repeated + 2);
+    // The logical cells drawn on the first data row, as the generator placed them.
+    let drawn: Vec<(u16, String)> = (0..sheet.width())
+        .filter_map(|c| {
+            let at = a1(original, c);
+            let drawn = r
+                .values
+                .iter()
+                .find(|(s, a, _)| *s == sheet.name && *a == at);
+            drawn.map(|(_, _, key)| (c, key.clone()))
+        })
+        .collect();
+    assert!(drawn.len() >= 2, "the first data row draws {drawn:?}");
+    let cells = sheet
+        .cells()
+        .filter(|&(row, _, _)| row != copy)
+        .map(|(row, c, cell)| (row, c, cell.clone()));
+    // The copy, with other numbers in the cells drawn from logical values.
+    let doubled = (0..sheet.width()).map(|c| {
+        let cell = match sheet.get(original, c) {
+            Cell::Number(d) if drawn.iter().any(|(at, _)| *at == c) => {
+                Cell::Number(*d * rust_decimal::Decimal::TWO + rust_decimal::Decimal::ONE)
+            }
+            other => other.clone(),
+        };
+        (copy, c, cell)
+    });
+    let merges = sheet.merges().to_vec();
+    r.book.sheets[0] = Sheet::from_cells(
+        sheet.name.clone(),
+        cells.chain(doubled).collect::<Vec<_>>(),
+        merges,
+    );
+    let rec = recognize_book(catalog(), &r.book);
+    let (_, got) = rec
+        .forms
+        .iter()
+        .find(|(f, _)| f.id == "final-01")
+        .expect("公开01表 recognised");
+    let (want, read) = (logical_values(&case.data), logical_values(got));
+    for (c, key) in &drawn {
+        let at = a1(original, *c);
+        assert_eq!(
+            got.origin.get(key),
+            Some(&at),
+            "{key} is not read from {at}"
+        );
+        assert_eq!(read.get(key), want.get(key), "{key} read from {at}");
+        let again = a1(copy, *c);
+        assert!(
+            rec.findings.iter().any(
+                |f| f.rule == "value-outside-form" && f.cell.as_deref() == Some(again.as_str())
+            ),
+            "the second printing's {again} is not reported"
+        );
+    }
+}

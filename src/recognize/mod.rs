@@ -6,7 +6,7 @@ mod carry;
 mod grid;
 mod table;
 
-pub use table::UNCODED;
+pub use table::{DUPLICATE_ROW, UNCODED};
 
 use crate::calc::blank_data;
 use crate::expr::Val;

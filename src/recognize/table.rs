@@ -790,7 +790,9 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
             for si in (0..slots.len()).filter(|&si| slots[si].part == part) {
                 // A row of another panel laid out alike (公开06表's 310 in the 公用经费 group,
                 // 支出 lines stacked under 收入) is read through this panel's columns.
-                let panels = std::iter::once(si).chain(alike_panels(&slots, si));
+                let alike = alike_panels(&slots, si).into_iter();
+                let panels =
+                    std::iter::once(si).chain(alike.filter(|&pj| reads_through(&slots, si, pj)));
                 for pj in panels.collect::<Vec<_>>() {
                     let col_of = |si: usize, id: &str| slots[si].cols.get(id).copied();
                     let got = read_panel_row(
@@ -941,10 +943,14 @@ fn header_texts_from(
     (end, column_texts(rd, r..end))
 }
 
-/// Each sheet column's header keys over `rows` (each with its parenthesised aside dropped too).
+/// Each sheet column's header keys over `rows` (each with its parenthesised aside dropped too);
+/// none for an empty spacer column (see [`is_spacer`]).
 fn column_texts(rd: &Reader, rows: std::ops::Range<u32>) -> Vec<HashSet<String>> {
     (0..rd.sheet.width().max(1))
         .map(|c| {
+            if is_spacer(rd, &rows, c) {
+                return HashSet::new();
+            }
             rows.clone()
                 .filter_map(|r| rd.text_key(r, c))
                 .flat_map(|k| {
@@ -956,10 +962,35 @@ fn column_texts(rd: &Reader, rows: std::ops::Range<u32>) -> Vec<HashSet<String>>
         .collect()
 }
 
+/// Whether sheet column `c` is an empty column left inside a merged header (公务用车运行费
+/// merged over 预算数 | (empty) | 决算数): every header text over it is a merge across
+/// several columns, and another column under the lowest of them has a header below it that
+/// this one lacks. It names no column of its own.
+fn is_spacer(rd: &Reader, rows: &std::ops::Range<u32>, c: u16) -> bool {
+    let sheet = rd.sheet;
+    let mut lowest: Option<&crate::read::Merge> = None;
+    for r in rows.clone().filter(|&r| rd.text_key(r, c).is_some()) {
+        match sheet.merge_at(r, c) {
+            Some(m) if m.first_col < m.last_col => {
+                if lowest.is_none_or(|l| m.last_row > l.last_row) {
+                    lowest = Some(m);
+                }
+            }
+            _ => return false,
+        }
+    }
+    let Some(m) = lowest else {
+        return false;
+    };
+    (m.first_col..=m.last_col)
+        .filter(|&o| o != c)
+        .any(|o| (m.last_row + 1..rows.end).any(|r| rd.text_key(r, o).is_some()))
+}
+
 /// A header repeated inside the table (a stacked panel under its own header, the second
 /// sheet of a table printed on two): each panel the first header left without any value
-/// column, and whose value columns this one all names, is read through its columns from
-/// there on. The panels moved.
+/// column, or none of whose rows was read yet, and whose value columns this one all names, is
+/// read through its columns from there on. The panels moved.
 fn realign<'f>(
     rd: &Reader,
     defs: &[DefCol<'f>],
@@ -971,11 +1002,11 @@ fn realign<'f>(
     for si in 0..slots.len() {
         let own: Vec<&DefCol> = defs.iter().filter(|d| d.slot == si).collect();
         let is_value = |d: &DefCol| d.col.kind.is_value();
-        let unread = own
+        let unplaced = own
             .iter()
             .filter(|d| is_value(d))
             .all(|d| !slots[si].cols.contains_key(d.col.id.as_str()));
-        if own.iter().all(|d| !is_value(d)) || !unread {
+        if own.iter().all(|d| !is_value(d)) || !unplaced && has_read_rows(rd, slots[si].panel) {
             continue;
         }
         let of_together: Vec<Option<u16>> = defs
@@ -1000,9 +1031,10 @@ fn realign<'f>(
             .filter(|(d, _)| is_value(d))
             .filter_map(|(_, m)| *m)
             .collect();
-        let anothers = (0..slots.len())
-            .filter(|&j| j != si)
-            .any(|j| values.is_subset(&value_columns(&slots[j])));
+        let anothers = unplaced
+            && (0..slots.len())
+                .filter(|&j| j != si)
+                .any(|j| values.is_subset(&value_columns(&slots[j])));
         if !names_values(&candidate) || anothers {
             continue;
         }
@@ -1013,17 +1045,33 @@ fn realign<'f>(
             .collect();
         moved.push(si);
     }
-    // Panels laid out alike (收入 and 支出 stacked, each under the same header words) are read
-    // through the columns of the header repeated for the one that moved.
+    // Panels laid out alike (收入 and 支出 stacked, each under the same header words) and not
+    // read yet are read through the columns of the header repeated for the one that moved.
     for i in moved.clone() {
         for j in alike_panels(slots, i) {
-            if !moved.contains(&j) {
+            if !moved.contains(&j) && !has_read_rows(rd, slots[j].panel) {
                 slots[j].cols = slots[i].cols.clone();
                 moved.push(j);
             }
         }
     }
     moved
+}
+
+/// Whether any row of `panel` has been read.
+fn has_read_rows(rd: &Reader, panel: &Panel) -> bool {
+    rd.data
+        .rows
+        .iter()
+        .filter(|row| row.panel == panel.id)
+        .any(|row| rd.data.origin.contains_key(&format!("{}#row", row.key)))
+}
+
+/// Whether slot `si` reads the rows of its alike panel `pj` through its own columns: when
+/// `pj` has no value column of its own, or the same ones.
+fn reads_through(slots: &[Slot], si: usize, pj: usize) -> bool {
+    let theirs = value_columns(&slots[pj]);
+    theirs.is_empty() || theirs == value_columns(&slots[si])
 }
 
 /// The sheet columns a slot reads its values from.
@@ -1444,7 +1492,7 @@ fn read_panel_row(
         };
         let cell = rd.sheet.shown(r, sc).clone();
         let merged_from_above = rd.sheet.merge_at(r, sc).is_some_and(|m| m.first_row < r);
-        if merged_from_above && col.kind != ColKind::Text {
+        if merged_from_above && col.kind != ColKind::Text || holds_value(rd, &key, &col.id) {
             continue;
         }
         rd.consume(r, sc);
@@ -1483,8 +1531,18 @@ fn read_panel_row(
     true
 }
 
+/// Whether logical cell `key.col` was read already with a value: a second reading of the row
+/// (through another panel's columns) leaves it, and the cell it would read from, alone.
+fn holds_value(rd: &Reader, key: &str, col: &str) -> bool {
+    rd.data
+        .row(key)
+        .and_then(|row| row.values.get(col))
+        .is_some_and(|v| !v.is_blank())
+        && rd.data.origin.contains_key(&format!("{key}.{col}"))
+}
+
 fn identify_fixed(
-    rd: &Reader,
+    rd: &mut Reader,
     pi: usize,
     panel: &Panel,
     r: u32,
@@ -1504,7 +1562,7 @@ fn identify_fixed(
             .and_then(|n| u32::try_from(n.trunc().mantissa()).ok())
         {
             if let Some(row) = panel.rows.iter().find(|x| x.line == Some(line)) {
-                return Some(row.id.clone());
+                return unless_read(rd, row, r, c, &format!("行次 {line}"));
             }
         }
     }
@@ -1514,7 +1572,8 @@ fn identify_fixed(
             .iter()
             .find(|x| x.code.as_deref() == Some(code.as_str()) && x.show_code)
         {
-            return Some(row.id.clone());
+            let at = rd.sheet.shown_cols(r).first().copied().unwrap_or(0);
+            return unless_read(rd, row, r, at, &format!("科目代码 {code}"));
         }
     }
     // A panel of one unlabelled row (公开09表): the first row holding numbers is it.
@@ -1598,6 +1657,45 @@ fn identify_fixed(
         .collect();
     closest_label(&want, &keys, &rd.vocab.label_endings).map(|i| free[i].id.clone())
 }
+
+/// Fixed row `row`, named on sheet row `r` by its 行次 or code (`by`, in cell `c`), unless it
+/// was read already from another sheet row: then the second printing is reported and its
+/// cells are left as strays, never read over the first. Read again from the same sheet row
+/// (through another panel's columns), it only fills what the first reading left blank.
+fn unless_read(
+    rd: &mut Reader,
+    row: &crate::form::FixedRow,
+    r: u32,
+    c: u16,
+    by: &str,
+) -> Option<String> {
+    let Some(first) = rd.data.origin.get(&format!("{}#row", row.id)).cloned() else {
+        return Some(row.id.clone());
+    };
+    if first == (r + 1).to_string() {
+        return Some(row.id.clone());
+    }
+    let at = a1(r, c);
+    let said = rd
+        .notices
+        .iter()
+        .any(|n| n.rule == DUPLICATE_ROW && n.cell == at);
+    if !said {
+        let name = row.label.as_deref().unwrap_or(&row.id);
+        let message = format!(
+            "{}第 {} 行（{by}）与第 {first} 行是同一行“{}”；只读取第一次出现的数据，\
+             本行的内容已保留为表外内容，请核对",
+            rd.form.table_no,
+            r + 1,
+            name.trim()
+        );
+        rd.notice(Severity::Warning, DUPLICATE_ROW, r, c, message);
+    }
+    None
+}
+
+/// The rule of a fixed row printed twice (by its 行次 or code).
+pub const DUPLICATE_ROW: &str = "duplicate-row";
 
 /// Whether a fixed row of `panel` comes after every row of it read so far (by its place in
 /// the form's definition).

@@ -27,15 +27,8 @@ pub const KNOWN_GAPS: &[(&str, &str)] = &[
     ("final-09", "budget-actual-rows"),
     ("perf-project", "several-in-one-sheet"),
     // Variations read alone but not yet together (found by the combinations).
-    ("final-01", "two-sheets+continued-on-next-sheet"),
-    ("final-04", "stacked+other-ordinals+extra-empty"),
-    ("final-06", "stacked+extra-empty"),
     ("final-06", "stacked+header-synonyms+code-with-name"),
     ("final-06", "two-sheets+header-synonyms"),
-    (
-        "final-09",
-        "pairs-under-items+continued-on-next-sheet+extra-empty",
-    ),
 ];
 
 /// A fixture's sheets as the library reads them, built in memory.
