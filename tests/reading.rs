@@ -21,16 +21,6 @@ fn real() -> PathBuf {
         .join("tests/fixtures/real/2024决算-上海普陀区财政局.xlsx")
 }
 
-fn run(args: &[&str]) -> (i32, String) {
-    let (mut o, mut e) = (Vec::new(), Vec::new());
-    let code = fiscalform::cli::run(
-        std::iter::once("fiscalform").chain(args.iter().copied()),
-        &mut o,
-        &mut e,
-    );
-    (code, String::from_utf8(o).unwrap())
-}
-
 #[test]
 fn the_real_published_workbook_is_nine_tables_with_only_rounding_infos() {
     let (code, report) = cli::check_json(&real());
@@ -79,7 +69,7 @@ fn the_real_published_workbook_is_nine_tables_with_only_rounding_infos() {
 
 /// The logical cells `explain --format json` shows for a form: key → (address, value).
 fn explained(file: &Path, form: &str) -> Vec<(String, String, String)> {
-    let (code, out) = run(&["explain", "--format", "json", file.to_str().unwrap()]);
+    let (code, out, _) = cli::run(&["explain", "--format", "json", file.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}");
     let v: Value = serde_json::from_str(&out).unwrap();
     let sheet = v["files"][0]["sheets"]
@@ -127,7 +117,7 @@ fn explain_shows_every_final_01_value_of_the_real_workbook_with_its_cell() {
         .collect();
     want.sort();
     assert_eq!(cells, want);
-    let (_, text) = run(&["explain", real().to_str().unwrap()]);
+    let (_, text, _) = cli::run(&["explain", real().to_str().unwrap()]);
     assert!(
         text.contains("工作表“收入支出决算总表”：认定为公开01表"),
         "{text}"
@@ -140,7 +130,7 @@ fn explain_shows_every_final_01_value_of_the_real_workbook_with_its_cell() {
 
 #[test]
 fn explain_of_an_unreadable_file_exits_2() {
-    let (code, out) = run(&["explain", "/nonexistent/x.xlsx"]);
+    let (code, out, _) = cli::run(&["explain", "/nonexistent/x.xlsx"]);
     assert_eq!(code, 2);
     assert!(out.contains("无法读取"), "{out}");
 }
@@ -303,11 +293,11 @@ fn a_table_whose_values_cannot_be_placed_is_said_and_not_judged() {
         .collect();
     assert!(about_01.is_empty(), "{about_01:#?}");
     // explain says why the sheet was not checked.
-    let (_, text) = run(&["explain", broken.to_str().unwrap()]);
+    let (_, text, _) = cli::run(&["explain", broken.to_str().unwrap()]);
     assert!(text.contains("无法识别数值位置"), "{text}");
     // fix keeps the sheet as it is and leaves it for a person.
     let fixed = dir.join("labels-unknown-fixed.xlsx");
-    let (code, text) = run(&[
+    let (code, text, _) = cli::run(&[
         "fix",
         broken.to_str().unwrap(),
         "-o",

@@ -10,6 +10,9 @@ mod grid;
 #[path = "support/lo.rs"]
 mod lo;
 
+#[path = "support/cli.rs"]
+mod cli;
+use cli::run;
 use fiscalform::calc::{blank_data, compute, Book, Mode};
 use fiscalform::expr::Val;
 use fiscalform::form::Severity;
@@ -27,19 +30,6 @@ fn out(dir: &str, name: &str) -> PathBuf {
     let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(dir);
     std::fs::create_dir_all(&d).unwrap();
     d.join(name)
-}
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let mut o = Vec::new();
-    let mut e = Vec::new();
-    let mut argv = vec!["fiscalform"];
-    argv.extend_from_slice(args);
-    let code = fiscalform::cli::run(argv, &mut o, &mut e);
-    (
-        code,
-        String::from_utf8(o).unwrap(),
-        String::from_utf8(e).unwrap(),
-    )
 }
 
 fn check_json(path: &Path) -> Vec<Value> {

@@ -2,7 +2,10 @@
 //! merge where its definition puts it and a live formula in every derived cell; bad
 //! definitions are refused with a message naming file, form and field.
 
+#[path = "support/cli.rs"]
+mod cli;
 use calamine::{open_workbook, Data, Reader, Xlsx};
+use cli::run;
 use fiscalform::calc::{blank_data, compute, Book, Mode};
 use fiscalform::form::{Catalog, Family};
 use fiscalform::layout::{a1, Content};
@@ -14,19 +17,6 @@ fn out_dir(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d
-}
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let mut out = Vec::new();
-    let mut err = Vec::new();
-    let mut argv = vec!["fiscalform"];
-    argv.extend_from_slice(args);
-    let code = fiscalform::cli::run(argv, &mut out, &mut err);
-    (
-        code,
-        String::from_utf8(out).unwrap(),
-        String::from_utf8(err).unwrap(),
-    )
 }
 
 fn text_of(d: &Data) -> String {
