@@ -6,258 +6,37 @@ use super::compile_rule::compile_rules;
 use super::compiled::*;
 use super::def::*;
 use super::error::{Ctx, DefError};
-use super::rule::RuleSet;
+use super::rule::{Rule, RuleSet};
 use crate::expr::parse;
 use crate::model::Key;
 use std::collections::HashSet;
 
 /// Parse and structurally check one form file.
 pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
-    let def: FormFile = toml::from_str(text).map_err(|e| DefError {
-        file: file.to_string(),
-        form: "?".into(),
-        field: e
-            .span()
-            .map(|s| format!("第 {} 行", line_of(text, s.start)))
-            .unwrap_or_else(|| "?".into()),
-        message: e.message().to_string(),
-    })?;
+    let def = parse_definition(file, text)?;
     let ctx = Ctx {
         file,
         form: def.id.clone(),
     };
-    if def.id.trim().is_empty() {
-        return Err(ctx.err("id", "表的 id 不能为空"));
-    }
-    // The id names files (`export --format csv` writes ID.csv): letters, digits, - and _
-    // only, so no id reaches outside the folder it is written to.
-    let safe = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
-    if def.id.len() > 64 || !def.id.chars().all(safe) {
-        return Err(ctx.err(
-            "id",
-            format!(
-                "表的 id“{}”只能由英文字母、数字、- 和 _ 组成（至多 64 个字符）",
-                def.id
-            ),
-        ));
-    }
-    let sheet_name = def
-        .sheet_name
-        .clone()
-        .unwrap_or_else(|| def.table_no.clone());
-    if sheet_name.chars().count() > 31 || sheet_name.contains(['[', ']', ':', '*', '?', '/', '\\'])
-    {
-        return Err(ctx.err(
-            "sheet_name",
-            format!("工作表名“{sheet_name}”超过 31 个字符或含有 Excel 不允许的字符"),
-        ));
-    }
-
-    let mut row_ids: HashSet<String> = HashSet::new();
-    let mut block_ids = HashSet::new();
-    let mut panel_ids = HashSet::new();
-    let mut lines = HashSet::new();
-    let mut grid_ids = HashSet::new();
+    let sheet_name = checked_names(&ctx, &def)?;
+    let mut ids = Ids::default();
     let mut blocks = Vec::new();
-    let mut width = 0u16;
-
     for (bi, b) in def.blocks.iter().enumerate() {
-        let bfield = format!("blocks[{bi}]（{}）", b.id);
-        if !block_ids.insert(b.id.clone()) {
-            return Err(ctx.err(bfield, format!("区块 id“{}”重复", b.id)));
-        }
-        let mut panels = Vec::new();
-        for (pi, p) in b.panels.iter().enumerate() {
-            let pfield = format!("{bfield}.panels[{pi}]（{}）", p.id);
-            if !panel_ids.insert(p.id.clone()) {
-                return Err(ctx.err(pfield, format!("栏目组 id“{}”重复", p.id)));
-            }
-            let mut col_ids = HashSet::new();
-            for c in &p.columns {
-                if !col_ids.insert(c.id.clone()) {
-                    return Err(
-                        ctx.err(format!("{pfield}.columns"), format!("列 id“{}”重复", c.id))
-                    );
-                }
-                if c.span == 0 {
-                    return Err(ctx.err(format!("{pfield}.columns.{}", c.id), "span 不能为 0"));
-                }
-            }
-            if let Some(g) = p.list.as_ref().and_then(|l| l.group_by.as_ref()) {
-                if !p.columns.iter().any(|c| &c.id == g) {
-                    return Err(
-                        ctx.err(format!("{pfield}.list.group_by"), format!("未知的列“{g}”"))
-                    );
-                }
-            }
-            if p.coded.is_some() && p.list.is_some() {
-                return Err(ctx.err(
-                    pfield,
-                    "一个栏目组不能同时是科目行（coded）和清单行（list）",
-                ));
-            }
-            let mut rows = Vec::new();
-            for (ri, r) in p.rows.iter().enumerate() {
-                let id = match (&r.id, r.line) {
-                    (Some(id), _) => id.clone(),
-                    (None, Some(l)) => format!("L{l}"),
-                    (None, None) => match &r.code {
-                        Some(c) => c.clone(),
-                        None => {
-                            return Err(ctx.err(
-                                format!("{pfield}.rows[{ri}]"),
-                                "固定行需要 id、line（行次）或 code 之一",
-                            ))
-                        }
-                    },
-                };
-                if !row_ids.insert(id.clone()) {
-                    return Err(ctx.err(format!("{pfield}.rows[{ri}]"), format!("行 id“{id}”重复")));
-                }
-                if let Some(l) = r.line {
-                    if !lines.insert(l) {
-                        return Err(
-                            ctx.err(format!("{pfield}.rows[{ri}]"), format!("行次 {l} 重复"))
-                        );
-                    }
-                }
-                if let Some(inputs) = &r.inputs {
-                    for i in inputs {
-                        if !p.columns.iter().any(|c| &c.id == i) {
-                            return Err(ctx.err(
-                                format!("{pfield}.rows[{ri}].inputs"),
-                                format!("未知的列“{i}”"),
-                            ));
-                        }
-                    }
-                }
-                if let Some(span) = r.label_span {
-                    let width: u16 = p.columns.iter().map(|c| c.span).sum();
-                    let at: u16 = p
-                        .columns
-                        .iter()
-                        .take_while(|c| c.kind != ColKind::Label)
-                        .map(|c| c.span)
-                        .sum();
-                    if at + span > width {
-                        return Err(ctx.err(
-                            format!("{pfield}.rows[{ri}].label_span"),
-                            format!("标签跨 {span} 列，超出栏目组“{}”的宽度（{width} 列），会与相邻单元格重叠", p.id),
-                        ));
-                    }
-                }
-                rows.push(FixedRow {
-                    id,
-                    line: r.line,
-                    label: r.label.clone(),
-                    aliases: r.aliases.clone(),
-                    code: r.code.clone(),
-                    show_code: r.show_code,
-                    inputs: r.inputs.clone(),
-                    blank: r.blank,
-                    indent: r.indent,
-                    parent: r.parent.clone(),
-                    label_span: r.label_span,
-                });
-            }
-            if p.coded.is_some() && !row_ids.insert(Key::Total.as_str().into()) {
-                return Err(ctx.err(pfield, "一张表只能有一个科目行栏目组（合计行 id 为 total）"));
-            }
-            panels.push(Panel {
-                id: p.id.clone(),
-                columns: p.columns.clone(),
-                rows,
-                coded: p.coded.clone(),
-                list: p.list.clone(),
-            });
-        }
-        for (pi, p) in panels.iter().enumerate() {
-            for r in &p.rows {
-                if let Some(parent) = &r.parent {
-                    if !panels
-                        .iter()
-                        .any(|q| q.rows.iter().any(|x| &x.id == parent))
-                    {
-                        return Err(ctx.err(
-                            format!("{bfield}.panels[{pi}].rows（{}）.parent", r.id),
-                            format!("未知的上级行“{parent}”"),
-                        ));
-                    }
-                }
-            }
-        }
-        let side = u16::from(b.side_label.is_some());
-        let table_width: u16 = side + panels.iter().map(Panel::width).sum::<u16>();
-        for (ri, row) in b.header.iter().enumerate() {
-            let _ = row;
-            let covered = header_row_width(&b.header, ri);
-            if !panels.is_empty() && covered != table_width - side {
-                return Err(ctx.err(
-                    format!("{bfield}.header[{ri}]"),
-                    format!(
-                        "表头第 {} 行宽 {covered} 列，而表格有 {} 列",
-                        ri + 1,
-                        table_width - side
-                    ),
-                ));
-            }
-        }
-        let mut grid_width = 0u16;
-        for (gi, row) in b.grid.iter().chain(b.footer.iter()).enumerate() {
-            let mut w = 0;
-            for c in row {
-                if let GridCellDef::Cell { id: Some(id), .. } = c {
-                    if !grid_ids.insert(id.clone()) || row_ids.contains(id) {
-                        return Err(ctx.err(
-                            format!("{bfield}.grid[{gi}]"),
-                            format!("单元格 id“{id}”重复"),
-                        ));
-                    }
-                }
-                w += grid_cols(c);
-            }
-            grid_width = grid_width.max(w);
-        }
-        let bw = table_width.max(grid_width);
-        width = width.max(bw);
-        blocks.push(Block {
-            id: b.id.clone(),
-            header: b.header.clone(),
-            column_numbers: b.column_numbers,
-            side_label: b.side_label.clone(),
-            panels,
-            grid: b.grid.clone(),
-            footer: b.footer.clone(),
-            width: bw,
-        });
+        blocks.push(compile_block(&ctx, bi, b, &mut ids)?);
     }
     for c in &def.signature {
         if let GridCellDef::Cell { id: Some(id), .. } = c {
-            if !grid_ids.insert(id.clone()) {
+            if !ids.grid.insert(id.clone()) {
                 return Err(ctx.err("signature", format!("单元格 id“{id}”重复")));
             }
         }
     }
-
-    let mut rule_ids = HashSet::new();
-    let panels: Vec<&Panel> = blocks.iter().flat_map(|b| b.panels.iter()).collect();
-    let derive = compile_rules(&ctx, &def.derive, RuleSet::Derive, &panels, &mut rule_ids)?;
-    let check = compile_rules(&ctx, &def.check, RuleSet::Check, &panels, &mut rule_ids)?;
-    for (i, c) in check.iter().enumerate() {
-        if let Some(s) = &c.supersedes {
-            if !derive.iter().any(|d| &d.id == s) {
-                return Err(ctx.err(
-                    format!("check[{i}]（{}）.supersedes", c.id),
-                    format!("没有 id 为“{s}”的计算规则"),
-                ));
-            }
-        }
-    }
+    let (derive, check) = compile_form_rules(&ctx, &def, &blocks)?;
     let scoring = match &def.scoring {
         Some(sd) => Some(compile_scoring(&ctx, sd, &blocks)?),
         None => None,
     };
-
+    let width = blocks.iter().map(|b| b.width).max().unwrap_or(0);
     Ok(Form {
         file: file.to_string(),
         id: def.id,
@@ -284,6 +63,292 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
         negative: def.negative,
         width,
     })
+}
+
+/// The TOML of a form file, or where it cannot be read (by line).
+fn parse_definition(file: &str, text: &str) -> Result<FormFile, DefError> {
+    toml::from_str(text).map_err(|e| DefError {
+        file: file.to_string(),
+        form: "?".into(),
+        field: e
+            .span()
+            .map(|s| format!("第 {} 行", line_of(text, s.start)))
+            .unwrap_or_else(|| "?".into()),
+        message: e.message().to_string(),
+    })
+}
+
+/// The form's id checked (it names files) and its sheet name (checked against Excel's rules).
+fn checked_names(ctx: &Ctx, def: &FormFile) -> Result<String, DefError> {
+    if def.id.trim().is_empty() {
+        return Err(ctx.err("id", "表的 id 不能为空"));
+    }
+    // The id names files (`export --format csv` writes ID.csv): letters, digits, - and _
+    // only, so no id reaches outside the folder it is written to.
+    let safe = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    if def.id.len() > 64 || !def.id.chars().all(safe) {
+        return Err(ctx.err(
+            "id",
+            format!(
+                "表的 id“{}”只能由英文字母、数字、- 和 _ 组成（至多 64 个字符）",
+                def.id
+            ),
+        ));
+    }
+    let sheet_name = def
+        .sheet_name
+        .clone()
+        .unwrap_or_else(|| def.table_no.clone());
+    if sheet_name.chars().count() > 31 || sheet_name.contains(['[', ']', ':', '*', '?', '/', '\\'])
+    {
+        return Err(ctx.err(
+            "sheet_name",
+            format!("工作表名“{sheet_name}”超过 31 个字符或含有 Excel 不允许的字符"),
+        ));
+    }
+    Ok(sheet_name)
+}
+
+/// The ids seen so far in a form: each must be unique within it.
+#[derive(Default)]
+struct Ids {
+    rows: HashSet<String>,
+    blocks: HashSet<String>,
+    panels: HashSet<String>,
+    lines: HashSet<u32>,
+    grid: HashSet<String>,
+}
+
+fn compile_block(ctx: &Ctx, bi: usize, b: &BlockDef, ids: &mut Ids) -> Result<Block, DefError> {
+    let bfield = format!("blocks[{bi}]（{}）", b.id);
+    if !ids.blocks.insert(b.id.clone()) {
+        return Err(ctx.err(bfield, format!("区块 id“{}”重复", b.id)));
+    }
+    let mut panels = Vec::new();
+    for (pi, p) in b.panels.iter().enumerate() {
+        panels.push(compile_panel(
+            ctx,
+            &format!("{bfield}.panels[{pi}]（{}）", p.id),
+            p,
+            ids,
+        )?);
+    }
+    check_parents(ctx, &bfield, &panels)?;
+    let table_width = checked_header_width(ctx, &bfield, b, &panels)?;
+    let width = table_width.max(checked_grid_width(ctx, &bfield, b, ids)?);
+    Ok(Block {
+        id: b.id.clone(),
+        header: b.header.clone(),
+        column_numbers: b.column_numbers,
+        side_label: b.side_label.clone(),
+        panels,
+        grid: b.grid.clone(),
+        footer: b.footer.clone(),
+        width,
+    })
+}
+
+fn compile_panel(ctx: &Ctx, pfield: &str, p: &PanelDef, ids: &mut Ids) -> Result<Panel, DefError> {
+    if !ids.panels.insert(p.id.clone()) {
+        return Err(ctx.err(pfield, format!("栏目组 id“{}”重复", p.id)));
+    }
+    check_columns(ctx, pfield, p)?;
+    let mut rows = Vec::new();
+    for (ri, r) in p.rows.iter().enumerate() {
+        rows.push(compile_row(
+            ctx,
+            &format!("{pfield}.rows[{ri}]"),
+            r,
+            p,
+            ids,
+        )?);
+    }
+    if p.coded.is_some() && !ids.rows.insert(Key::Total.as_str().into()) {
+        return Err(ctx.err(pfield, "一张表只能有一个科目行栏目组（合计行 id 为 total）"));
+    }
+    Ok(Panel {
+        id: p.id.clone(),
+        columns: p.columns.clone(),
+        rows,
+        coded: p.coded.clone(),
+        list: p.list.clone(),
+    })
+}
+
+/// A panel's columns: ids unique, spans not zero, the list's grouping column known, and not
+/// both coded and list rows.
+fn check_columns(ctx: &Ctx, pfield: &str, p: &PanelDef) -> Result<(), DefError> {
+    let mut col_ids = HashSet::new();
+    for c in &p.columns {
+        if !col_ids.insert(c.id.clone()) {
+            return Err(ctx.err(format!("{pfield}.columns"), format!("列 id“{}”重复", c.id)));
+        }
+        if c.span == 0 {
+            return Err(ctx.err(format!("{pfield}.columns.{}", c.id), "span 不能为 0"));
+        }
+    }
+    if let Some(g) = p.list.as_ref().and_then(|l| l.group_by.as_ref()) {
+        if !p.columns.iter().any(|c| &c.id == g) {
+            return Err(ctx.err(format!("{pfield}.list.group_by"), format!("未知的列“{g}”")));
+        }
+    }
+    if p.coded.is_some() && p.list.is_some() {
+        return Err(ctx.err(
+            pfield,
+            "一个栏目组不能同时是科目行（coded）和清单行（list）",
+        ));
+    }
+    Ok(())
+}
+
+fn compile_row(
+    ctx: &Ctx,
+    rfield: &str,
+    r: &RowDef,
+    p: &PanelDef,
+    ids: &mut Ids,
+) -> Result<FixedRow, DefError> {
+    let id = match (&r.id, r.line, &r.code) {
+        (Some(id), _, _) => id.clone(),
+        (None, Some(l), _) => format!("L{l}"),
+        (None, None, Some(c)) => c.clone(),
+        (None, None, None) => {
+            return Err(ctx.err(rfield, "固定行需要 id、line（行次）或 code 之一"))
+        }
+    };
+    if !ids.rows.insert(id.clone()) {
+        return Err(ctx.err(rfield, format!("行 id“{id}”重复")));
+    }
+    if let Some(l) = r.line {
+        if !ids.lines.insert(l) {
+            return Err(ctx.err(rfield, format!("行次 {l} 重复")));
+        }
+    }
+    for i in r.inputs.iter().flatten() {
+        if !p.columns.iter().any(|c| &c.id == i) {
+            return Err(ctx.err(format!("{rfield}.inputs"), format!("未知的列“{i}”")));
+        }
+    }
+    if let Some(span) = r.label_span {
+        let width: u16 = p.columns.iter().map(|c| c.span).sum();
+        let at: u16 = p
+            .columns
+            .iter()
+            .take_while(|c| c.kind != ColKind::Label)
+            .map(|c| c.span)
+            .sum();
+        if at + span > width {
+            return Err(ctx.err(
+                format!("{rfield}.label_span"),
+                format!(
+                    "标签跨 {span} 列，超出栏目组“{}”的宽度（{width} 列），会与相邻单元格重叠",
+                    p.id
+                ),
+            ));
+        }
+    }
+    Ok(FixedRow {
+        id,
+        line: r.line,
+        label: r.label.clone(),
+        aliases: r.aliases.clone(),
+        code: r.code.clone(),
+        show_code: r.show_code,
+        inputs: r.inputs.clone(),
+        blank: r.blank,
+        indent: r.indent,
+        parent: r.parent.clone(),
+        label_span: r.label_span,
+    })
+}
+
+/// Every row's `parent` names a row of the block.
+fn check_parents(ctx: &Ctx, bfield: &str, panels: &[Panel]) -> Result<(), DefError> {
+    for (pi, p) in panels.iter().enumerate() {
+        for r in &p.rows {
+            let Some(parent) = &r.parent else { continue };
+            if !panels
+                .iter()
+                .any(|q| q.rows.iter().any(|x| &x.id == parent))
+            {
+                return Err(ctx.err(
+                    format!("{bfield}.panels[{pi}].rows（{}）.parent", r.id),
+                    format!("未知的上级行“{parent}”"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The block's table width (its side label and panels); each header row must cover the panels.
+fn checked_header_width(
+    ctx: &Ctx,
+    bfield: &str,
+    b: &BlockDef,
+    panels: &[Panel],
+) -> Result<u16, DefError> {
+    let side = u16::from(b.side_label.is_some());
+    let panels_width: u16 = panels.iter().map(Panel::width).sum();
+    for ri in 0..b.header.len() {
+        let covered = header_row_width(&b.header, ri);
+        if !panels.is_empty() && covered != panels_width {
+            return Err(ctx.err(
+                format!("{bfield}.header[{ri}]"),
+                format!(
+                    "表头第 {} 行宽 {covered} 列，而表格有 {panels_width} 列",
+                    ri + 1
+                ),
+            ));
+        }
+    }
+    Ok(side + panels_width)
+}
+
+/// The widest row of the block's grid and footer; their cell ids must be unique in the form.
+fn checked_grid_width(
+    ctx: &Ctx,
+    bfield: &str,
+    b: &BlockDef,
+    ids: &mut Ids,
+) -> Result<u16, DefError> {
+    let mut grid_width = 0u16;
+    for (gi, row) in b.grid.iter().chain(b.footer.iter()).enumerate() {
+        for c in row {
+            if let GridCellDef::Cell { id: Some(id), .. } = c {
+                if !ids.grid.insert(id.clone()) || ids.rows.contains(id) {
+                    return Err(ctx.err(
+                        format!("{bfield}.grid[{gi}]"),
+                        format!("单元格 id“{id}”重复"),
+                    ));
+                }
+            }
+        }
+        grid_width = grid_width.max(row.iter().map(grid_cols).sum());
+    }
+    Ok(grid_width)
+}
+
+/// The form's derive and check rules; a check may supersede only a derive rule of the form.
+fn compile_form_rules(
+    ctx: &Ctx,
+    def: &FormFile,
+    blocks: &[Block],
+) -> Result<(Vec<Rule>, Vec<Rule>), DefError> {
+    let mut rule_ids = HashSet::new();
+    let panels: Vec<&Panel> = blocks.iter().flat_map(|b| b.panels.iter()).collect();
+    let derive = compile_rules(ctx, &def.derive, RuleSet::Derive, &panels, &mut rule_ids)?;
+    let check = compile_rules(ctx, &def.check, RuleSet::Check, &panels, &mut rule_ids)?;
+    for (i, c) in check.iter().enumerate() {
+        let Some(s) = &c.supersedes else { continue };
+        if !derive.iter().any(|d| &d.id == s) {
+            return Err(ctx.err(
+                format!("check[{i}]（{}）.supersedes", c.id),
+                format!("没有 id 为“{s}”的计算规则"),
+            ));
+        }
+    }
+    Ok((derive, check))
 }
 
 fn compile_scoring(ctx: &Ctx, sd: &ScoringDef, blocks: &[Block]) -> Result<Scoring, DefError> {
