@@ -3,8 +3,8 @@
 
 use crate::expr::{CellId, Val};
 use crate::form::{grid_cols, grid_rows};
-use crate::form::{Block, ColKind, Form, GridCellDef, HeaderCellDef};
-use crate::model::{FastMap, FormData, RowKind};
+use crate::form::{Block, ColKind, ColumnDef, Form, GridCellDef, HeaderCellDef, Panel};
+use crate::model::{FastMap, FormData, RowData, RowKind};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -399,6 +399,35 @@ fn table_block(
     start: u32,
     inputs: &dyn Fn(&CellId) -> bool,
 ) -> u32 {
+    let first_data = place_header(l, block, start);
+    let mut height = 0u32;
+    for (pi, panel) in block.panels.iter().enumerate() {
+        let at = PanelAt {
+            form,
+            panel,
+            fi,
+            offset: block.panel_offset(pi),
+            first_data,
+        };
+        height = height.max(place_panel(l, &at, data, inputs));
+    }
+    let r = first_data + height;
+    // The side label covers header and rows; footer rows (totals) run the full width below it.
+    if let Some(label) = &block.side_label {
+        l.put(
+            start,
+            0,
+            r - start,
+            1,
+            Content::Text(label.clone()),
+            Style::SideLabel,
+        );
+    }
+    grid_rows_at(l, &block.footer, fi, r, 0, inputs)
+}
+
+/// A block's header rows and its 栏次 row from `start`; gives the first row of data.
+fn place_header(l: &mut Layout, block: &Block, start: u32) -> u32 {
     let side = u16::from(block.side_label.is_some());
     let mut r = start;
     place_rows(
@@ -433,191 +462,196 @@ fn table_block(
         }
         r += 1;
     }
-    let first_data = r;
-    let mut height = 0u32;
-    for (pi, p) in block.panels.iter().enumerate() {
-        let off = block.panel_offset(pi);
-        let rows: Vec<_> = data.rows.iter().filter(|d| d.panel == p.id).collect();
-        height = height.max(rows.len() as u32);
-        let mut merge_runs: HashMap<&str, (String, u32)> = HashMap::new();
+    r
+}
+
+/// Where a panel's rows go: its form and panel, its first column and first data row.
+struct PanelAt<'a> {
+    form: &'a Form,
+    panel: &'a Panel,
+    fi: usize,
+    offset: u16,
+    first_data: u32,
+}
+
+/// Places every row of one panel; gives how many rows it took.
+fn place_panel(
+    l: &mut Layout,
+    at: &PanelAt,
+    data: &FormData,
+    inputs: &dyn Fn(&CellId) -> bool,
+) -> u32 {
+    let p = at.panel;
+    let rows: Vec<_> = data.rows.iter().filter(|d| d.panel == p.id).collect();
+    if p.coded.is_some() {
         let code_cols: Vec<u16> = p
             .columns
             .iter()
             .filter(|c| c.kind.is_code())
-            .filter_map(|c| p.column_offset(&c.id).map(|o| off + o))
+            .filter_map(|c| p.column_offset(&c.id).map(|o| at.offset + o))
             .collect();
-        if p.coded.is_some() {
-            let coded_rows: Vec<u32> = rows
-                .iter()
-                .enumerate()
-                .filter(|(_, d)| d.kind == RowKind::Coded)
-                .map(|(i, _)| first_data + i as u32)
-                .collect();
-            if let (Some(a), Some(b)) = (coded_rows.first(), coded_rows.last()) {
-                l.coded_ranges
-                    .insert(p.id.clone(), (code_cols.clone(), *a, *b));
-            }
+        let coded_rows: Vec<u32> = rows
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.kind == RowKind::Coded)
+            .map(|(i, _)| at.first_data + i as u32)
+            .collect();
+        if let (Some(a), Some(b)) = (coded_rows.first(), coded_rows.last()) {
+            l.coded_ranges.insert(p.id.clone(), (code_cols, *a, *b));
         }
-        for (i, d) in rows.iter().enumerate() {
-            let row = first_data + i as u32;
-            let fixed = form.fixed_row(&d.key).map(|(_, f)| f);
-            let blank = fixed.is_some_and(|f| f.blank);
-            let is_total = d.kind == RowKind::Total;
-            let mut c = off;
-            let mut skip_until = 0u16;
-            for col in &p.columns {
-                let here = c;
-                c += col.span;
-                if here < skip_until {
+    }
+    let mut merge_runs: HashMap<&str, (String, u32)> = HashMap::new();
+    for (i, d) in rows.iter().enumerate() {
+        place_row(l, at, i, d, &mut merge_runs, inputs);
+    }
+    rows.len() as u32
+}
+
+/// Places the `i`th row of a panel, column by column (a label or 合计 may span several).
+fn place_row<'p>(
+    l: &mut Layout,
+    at: &PanelAt<'p>,
+    i: usize,
+    d: &RowData,
+    merge_runs: &mut HashMap<&'p str, (String, u32)>,
+    inputs: &dyn Fn(&CellId) -> bool,
+) {
+    let (p, off) = (at.panel, at.offset);
+    let row = at.first_data + i as u32;
+    let fixed = at.form.fixed_row(&d.key).map(|(_, f)| f);
+    let is_total = d.kind == RowKind::Total;
+    let mut c = off;
+    let mut skip_until = 0u16;
+    for col in &p.columns {
+        let here = c;
+        c += col.span;
+        if here < skip_until {
+            continue;
+        }
+        let span = col.span;
+        match col.kind {
+            ColKind::Label => {
+                let span = fixed.and_then(|f| f.label_span).unwrap_or(span);
+                skip_until = here + span;
+                let bold = is_total
+                    || fixed.is_some_and(|f| {
+                        f.indent == 0 && f.parent.is_none() && f.line.is_none() && !f.show_code
+                    });
+                let style = Style::Label {
+                    indent: fixed.map_or(0, |f| f.indent),
+                    bold,
+                };
+                l.put(row, here, 1, span, label_of(d), style);
+            }
+            ColKind::Line => {
+                let content = d.line.map_or(Content::Empty, Content::Number);
+                l.put(row, here, 1, span, content, Style::Line);
+            }
+            k if k.is_code() && is_total => {
+                // 合计 spans the code and name columns.
+                let name_end = p
+                    .columns
+                    .iter()
+                    .position(|x| x.kind == ColKind::Name)
+                    .map(|ni| off + p.columns[..=ni].iter().map(|x| x.span).sum::<u16>())
+                    .unwrap_or(here + span);
+                skip_until = name_end;
+                let style = Style::Label {
+                    indent: 0,
+                    bold: true,
+                };
+                l.put(row, here, 1, name_end - here, label_of(d), style);
+            }
+            ColKind::Code | ColKind::CodeLei | ColKind::CodeKuan | ColKind::CodeXiang => {
+                // The whole code, or its 类/款/项 part in a split code column.
+                let show = d.kind == RowKind::Coded || fixed.is_some_and(|f| f.show_code);
+                let text = match col.kind {
+                    ColKind::Code if show => d.code.clone().unwrap_or_default(),
+                    ColKind::Code => String::new(),
+                    part => split_code(d.code.as_deref(), part),
+                };
+                let style = typed_by_clerk(d, Style::Code);
+                l.put(row, here, 1, span, Content::Text(text), style);
+            }
+            ColKind::Name => {
+                let style = typed_by_clerk(
+                    d,
+                    Style::Label {
+                        indent: 0,
+                        bold: false,
+                    },
+                );
+                l.put(row, here, 1, span, label_of(d), style);
+            }
+            kind if fixed.is_some_and(|f| f.blank) => {
+                let style = Style::Value { kind, input: false };
+                l.put(row, here, 1, span, Content::Empty, style);
+            }
+            kind => {
+                let id = CellId::new(at.fi, d.key.clone(), col.id.clone());
+                let input = inputs(&id);
+                let merged_down = p
+                    .list
+                    .as_ref()
+                    .is_some_and(|li| li.merge_down.contains(&col.id));
+                if merged_down && extends_merge_above(l, merge_runs, col, d, i, row, here, &id) {
                     continue;
                 }
-                let span = col.span;
-                match col.kind {
-                    ColKind::Label => {
-                        let span = fixed.and_then(|f| f.label_span).unwrap_or(span);
-                        skip_until = here + span;
-                        let bold = is_total
-                            || fixed.is_some_and(|f| {
-                                f.indent == 0
-                                    && f.parent.is_none()
-                                    && f.line.is_none()
-                                    && !f.show_code
-                            });
-                        l.put(
-                            row,
-                            here,
-                            1,
-                            span,
-                            Content::Text(d.label.clone().unwrap_or_default()),
-                            Style::Label {
-                                indent: fixed.map_or(0, |f| f.indent),
-                                bold,
-                            },
-                        );
-                    }
-                    ColKind::Line => {
-                        let content = d.line.map_or(Content::Empty, Content::Number);
-                        l.put(row, here, 1, span, content, Style::Line);
-                    }
-                    k if k.is_code() && is_total => {
-                        // 合计 spans the code and name columns.
-                        let name_end = p
-                            .columns
-                            .iter()
-                            .position(|x| x.kind == ColKind::Name)
-                            .map(|ni| off + p.columns[..=ni].iter().map(|x| x.span).sum::<u16>())
-                            .unwrap_or(here + span);
-                        skip_until = name_end;
-                        l.put(
-                            row,
-                            here,
-                            1,
-                            name_end - here,
-                            Content::Text(d.label.clone().unwrap_or_default()),
-                            Style::Label {
-                                indent: 0,
-                                bold: true,
-                            },
-                        );
-                    }
-                    ColKind::Code | ColKind::CodeLei | ColKind::CodeKuan | ColKind::CodeXiang => {
-                        // The whole code, or its 类/款/项 part in a split code column.
-                        let show = d.kind == RowKind::Coded || fixed.is_some_and(|f| f.show_code);
-                        let text = match col.kind {
-                            ColKind::Code if show => d.code.clone().unwrap_or_default(),
-                            ColKind::Code => String::new(),
-                            part => split_code(d.code.as_deref(), part),
-                        };
-                        l.put(
-                            row,
-                            here,
-                            1,
-                            span,
-                            Content::Text(text),
-                            typed_by_clerk(d, Style::Code),
-                        );
-                    }
-                    ColKind::Name => {
-                        let text = d.label.clone().unwrap_or_default();
-                        let style = typed_by_clerk(
-                            d,
-                            Style::Label {
-                                indent: 0,
-                                bold: false,
-                            },
-                        );
-                        l.put(row, here, 1, span, Content::Text(text), style);
-                    }
-                    kind => {
-                        if blank {
-                            l.put(
-                                row,
-                                here,
-                                1,
-                                span,
-                                Content::Empty,
-                                Style::Value { kind, input: false },
-                            );
-                            continue;
-                        }
-                        let id = CellId::new(fi, d.key.clone(), col.id.clone());
-                        let input = inputs(&id);
-                        if p.list
-                            .as_ref()
-                            .is_some_and(|li| li.merge_down.contains(&col.id))
-                        {
-                            let text = match d.get(&col.id) {
-                                Val::Text(t) => t,
-                                _ => String::new(),
-                            };
-                            let run = merge_runs
-                                .entry(col.id.as_str())
-                                .or_insert((String::new(), row));
-                            if !text.is_empty() && text == run.0 && i > 0 {
-                                // Extend the previous merged cell down.
-                                if let Some(prev) = l
-                                    .cells
-                                    .iter_mut()
-                                    .rev()
-                                    .find(|pc| pc.col == here && pc.row == run.1)
-                                {
-                                    prev.rows = row - run.1 + 1;
-                                }
-                                l.addr.insert(id.key(), (run.1, here));
-                                continue;
-                            }
-                            *run = (text, row);
-                        }
-                        l.put(
-                            row,
-                            here,
-                            1,
-                            span,
-                            Content::Cell(id),
-                            Style::Value { kind, input },
-                        );
-                    }
-                }
+                l.put(
+                    row,
+                    here,
+                    1,
+                    span,
+                    Content::Cell(id),
+                    Style::Value { kind, input },
+                );
             }
         }
     }
-    r = first_data + height;
-    // The side label covers header and rows; footer rows (totals) run the full width below it.
-    if let Some(label) = &block.side_label {
-        l.put(
-            start,
-            0,
-            r - start,
-            1,
-            Content::Text(label.clone()),
-            Style::SideLabel,
-        );
+}
+
+fn label_of(d: &RowData) -> Content {
+    Content::Text(d.label.clone().unwrap_or_default())
+}
+
+/// A list column merged down (`merge_down`): the same text as the row above extends that
+/// row's cell down over this one (true); otherwise this row starts a new run (false).
+#[allow(clippy::too_many_arguments)]
+fn extends_merge_above<'p>(
+    l: &mut Layout,
+    merge_runs: &mut HashMap<&'p str, (String, u32)>,
+    col: &'p ColumnDef,
+    d: &RowData,
+    i: usize,
+    row: u32,
+    here: u16,
+    id: &CellId,
+) -> bool {
+    let text = match d.get(&col.id) {
+        Val::Text(t) => t,
+        _ => String::new(),
+    };
+    let run = merge_runs
+        .entry(col.id.as_str())
+        .or_insert((String::new(), row));
+    if !text.is_empty() && text == run.0 && i > 0 {
+        if let Some(prev) = l
+            .cells
+            .iter_mut()
+            .rev()
+            .find(|pc| pc.col == here && pc.row == run.1)
+        {
+            prev.rows = row - run.1 + 1;
+        }
+        l.addr.insert(id.key(), (run.1, here));
+        return true;
     }
-    grid_rows_at(l, &block.footer, fi, r, 0, inputs)
+    *run = (text, row);
+    false
 }
 
 /// Codes and names of 科目 rows and list rows are the clerk's to type: unlocked.
-fn typed_by_clerk(d: &crate::model::RowData, fixed_style: Style) -> Style {
+fn typed_by_clerk(d: &RowData, fixed_style: Style) -> Style {
     if matches!(d.kind, RowKind::Coded | RowKind::List) {
         Style::Entry
     } else {
