@@ -560,16 +560,32 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
     let row_labels = row_label_keys(rd, &parts);
     let height = rd.sheet.height();
 
-    // 1. The first row naming at least two columns is the header's anchor.
+    // 1. The first row naming at least two of the form's columns is the header's anchor. A row
+    //    naming one and a code header any 科目 table uses (项目 | 金额) anchors the table when
+    //    data rows follow it before such a row (a section printed above the next header).
     let needed = leaf_keys.len().min(2);
-    let Some(anchor) = (start..height.min(start + 80)).find(|&r| {
+    let names_columns = |r: u32, loose: bool| {
         let keys = row_keys(rd, r);
-        let hits: HashSet<&String> = keys.iter().filter(|k| leaf_keys.contains(*k)).collect();
-        hits.len() >= needed
+        let own: HashSet<&String> = keys.iter().filter(|k| leaf_keys.contains(*k)).collect();
+        let coded = keys
+            .iter()
+            .filter(|k| loose && rd.vocab.code_headers.contains(*k) && !own.contains(k))
+            .collect::<HashSet<_>>();
+        (needed == 0 || !own.is_empty())
+            && own.len() + coded.len() >= needed
             && !keys
                 .iter()
                 .any(|k| row_labels.contains(&strip_ordinal(k)) && !all_texts.contains(k))
-    }) else {
+    };
+    let rows = start..height.min(start + 80);
+    let strict = rows.clone().find(|&r| names_columns(r, false));
+    let loose = rows.clone().find(|&r| names_columns(r, true));
+    let anchor = match (loose, strict) {
+        (Some(l), Some(s)) if (l + 1..s).any(|r| row_has_number(rd, r)) => Some(l),
+        (_, Some(s)) => Some(s),
+        (l, None) => l,
+    };
+    let Some(anchor) = anchor else {
         return start;
     };
     // 2. Header rows: above the anchor while they name parent headers, below it while every

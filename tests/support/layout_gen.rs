@@ -27,7 +27,6 @@ pub const KNOWN_GAPS: &[(&str, &str)] = &[
     ("final-09", "budget-actual-rows"),
     ("perf-project", "several-in-one-sheet"),
     // Variations read alone but not yet together (found by the combinations).
-    ("final-06", "stacked+header-synonyms+code-with-name"),
     ("final-06", "two-sheets+header-synonyms"),
 ];
 
