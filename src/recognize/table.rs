@@ -342,9 +342,10 @@ fn align_panels(rd: &Reader, defs: &[DefCol], sheet_texts: &[HashSet<String>]) -
     out
 }
 
-/// A panel whose code and name columns both went unplaced, with a free column left of its
-/// placed ones headed by a word of a code column's header (项目 over names printed
-/// without codes): that column holds the names.
+/// A panel whose name column went unplaced, with a free column headed by a word of a code
+/// column's header (项目 over names): that column holds the names. It is the nearest headed
+/// column right of the panel's code column (科目编码 | 项目 | 决算数), or, with the code unplaced
+/// too, left of the panel's placed columns (项目 over names printed without codes).
 fn place_bare_names(
     rd: &Reader,
     defs: &[DefCol],
@@ -352,31 +353,42 @@ fn place_bare_names(
     mapping: &mut [Option<u16>],
 ) {
     let used: HashSet<u16> = mapping.iter().flatten().copied().collect();
-    let key_kind = |d: &DefCol| matches!(d.col.kind, ColKind::Code | ColKind::Name);
+    let headed = |c: u16| !sheet_texts[c as usize].is_empty();
     for i in 0..defs.len() {
-        let slot = defs[i].slot;
-        let own: Vec<usize> = (0..defs.len()).filter(|&j| defs[j].slot == slot).collect();
-        let keys_unplaced = own
-            .iter()
-            .all(|&j| !key_kind(&defs[j]) || mapping[j].is_none());
-        let Some(first) = own.iter().filter_map(|&j| mapping[j]).min() else {
-            continue;
-        };
-        if defs[i].col.kind != ColKind::Name || !keys_unplaced {
+        if defs[i].col.kind != ColKind::Name || mapping[i].is_some() {
             continue;
         }
-        // The nearest headed column on the left (an empty one may stand between).
-        let Some(left) = (0..first)
-            .rev()
-            .find(|&c| !sheet_texts[c as usize].is_empty())
-        else {
+        let own: Vec<usize> = (0..defs.len())
+            .filter(|&j| defs[j].slot == defs[i].slot)
+            .collect();
+        let code_at = own
+            .iter()
+            .find(|&&j| defs[j].col.kind == ColKind::Code)
+            .and_then(|&j| mapping[j]);
+        let candidate = match code_at {
+            Some(code) => {
+                let next = own
+                    .iter()
+                    .filter_map(|&j| mapping[j])
+                    .filter(|&c| c > code)
+                    .min()
+                    .unwrap_or(sheet_texts.len() as u16);
+                (code + 1..next).find(|&c| headed(c))
+            }
+            None => own
+                .iter()
+                .filter_map(|&j| mapping[j])
+                .min()
+                .and_then(|first| (0..first).rev().find(|&c| headed(c))),
+        };
+        let Some(col) = candidate else {
             continue;
         };
-        let headed = sheet_texts[left as usize]
+        let names_codes = sheet_texts[col as usize]
             .iter()
             .any(|t| rd.vocab.code_headers.contains(t));
-        if headed && !used.contains(&left) {
-            mapping[i] = Some(left);
+        if names_codes && !used.contains(&col) {
+            mapping[i] = Some(col);
         }
     }
 }

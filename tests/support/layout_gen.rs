@@ -27,7 +27,6 @@ pub const KNOWN_GAPS: &[(&str, &str)] = &[
     ("final-09", "budget-actual-rows"),
     ("perf-project", "several-in-one-sheet"),
     // Variations read alone but not yet together (found by the combinations).
-    ("final-06", "two-sheets+header-synonyms"),
 ];
 
 /// A fixture's sheets as the library reads them, built in memory.
