@@ -1592,6 +1592,10 @@ fn identify_fixed(
             if let Some(row) = panel.rows.iter().find(|x| x.line == Some(line)) {
                 return unless_read(rd, row, r, c, &format!("行次 {line}"));
             }
+            // Another panel's 行次 (总计 of 支出, line 62, is not 收入's 总计 of line 31).
+            if another_panels_line(rd.form, panel, line) {
+                return None;
+            }
         }
     }
     if let Some(code) = code {
@@ -1684,6 +1688,15 @@ fn identify_fixed(
         .map(|(i, x)| (i, names(x).iter().map(|k| strip_ordinal(k)).collect()))
         .collect();
     closest_label(&want, &keys, &rd.vocab.label_endings).map(|i| free[i].id.clone())
+}
+
+/// Whether `line` is the 行次 of a row of another panel of the form.
+fn another_panels_line(form: &Form, panel: &Panel, line: u32) -> bool {
+    form.blocks
+        .iter()
+        .flat_map(|b| &b.panels)
+        .filter(|p| p.id != panel.id)
+        .any(|p| p.rows.iter().any(|x| x.line == Some(line)))
 }
 
 /// Fixed row `row`, named on sheet row `r` by its 行次 or code (`by`, in cell `c`), unless it
