@@ -723,6 +723,7 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
     let mut realigned_until = data_start;
     let mut r = data_start;
     let mut last_data: Option<u32> = None;
+    let mut last_through: Vec<Option<usize>> = vec![None; slots.len()];
     while r < height {
         let keys = row_keys(rd, r);
         if keys.is_empty() {
@@ -818,10 +819,16 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
             for si in (0..slots.len()).filter(|&si| slots[si].part == part) {
                 // A row of another panel laid out alike (公开06表's 310 in the 公用经费 group,
                 // 支出 lines stacked under 收入) is read through this panel's columns.
+                // The panel that took the last row through these columns is tried first: a
+                // label two panels could take (事业单位经营) belongs to the section it is in.
                 let alike = alike_panels(&slots, si).into_iter();
-                let panels =
-                    std::iter::once(si).chain(alike.filter(|&pj| reads_through(&slots, si, pj)));
-                for pj in panels.collect::<Vec<_>>() {
+                let mut panels: Vec<usize> = std::iter::once(si)
+                    .chain(alike.filter(|&pj| reads_through(&slots, si, pj)))
+                    .collect();
+                if let Some(at) = panels.iter().position(|&p| Some(p) == last_through[si]) {
+                    panels[..=at].rotate_right(1);
+                }
+                for pj in panels {
                     let col_of = |si: usize, id: &str| slots[si].cols.get(id).copied();
                     let got = read_panel_row(
                         rd,
@@ -836,6 +843,7 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
                     any |= got;
                     if got {
                         carry.after_row(rd, si, slots[pj].panel, r, &col_of);
+                        last_through[si] = Some(pj);
                         break;
                     }
                 }
@@ -1699,6 +1707,13 @@ fn another_panels_line(form: &Form, panel: &Panel, line: u32) -> bool {
         .any(|p| p.rows.iter().any(|x| x.line == Some(line)))
 }
 
+/// Whether `want` is `label` with an ending of the vocabulary left out.
+fn abbreviates(want: &str, label: &str, endings: &[String]) -> bool {
+    label
+        .strip_prefix(want)
+        .is_some_and(|rest| endings.iter().any(|e| e == rest))
+}
+
 /// Fixed row `row`, named on sheet row `r` by its 行次 or code (`by`, in cell `c`), unless it
 /// was read already from another sheet row: then the second printing is reported and its
 /// cells are left as strays, never read over the first. Read again from the same sheet row
@@ -1771,10 +1786,9 @@ pub(crate) fn closest_label(
     rows: &[(usize, Vec<String>)],
     endings: &[String],
 ) -> Option<usize> {
-    let abbreviates = |k: &String| endings.iter().any(|e| format!("{want}{e}") == *k);
     let short: Vec<usize> = rows
         .iter()
-        .filter(|(_, ks)| ks.iter().any(abbreviates))
+        .filter(|(_, ks)| ks.iter().any(|k| abbreviates(want, k, endings)))
         .map(|(i, _)| *i)
         .collect();
     if let [one] = short[..] {
