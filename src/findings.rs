@@ -110,7 +110,7 @@ pub fn place(book: &Book, c: &CellId) -> String {
 }
 
 /// The 表号, with the sheet for forms a workbook may hold several of ("附件3（附件3-2）"), and
-/// which copy of its sheet it is ("附件3（第2张（第30–55行））").
+/// which copy of its sheet it is ("附件3（第2张，第30–55行）").
 fn form_name(book: &Book, fi: usize) -> String {
     let (form, data) = (book.forms[fi].0, &book.forms[fi].1);
     let sheet = match (&data.sheet, form.repeatable) {

@@ -147,10 +147,10 @@ impl SheetCopy {
         }
     }
 
-    /// How people tell the copy from the others of its sheet: "第2张（第30–55行）".
+    /// How people tell the copy from the others of its sheet: "第2张，第30–55行".
     pub fn name(&self) -> String {
         format!(
-            "第{}张（第{}–{}行）",
+            "第{}张，第{}–{}行",
             self.n,
             self.first_row + 1,
             self.last_row + 1

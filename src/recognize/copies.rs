@@ -20,6 +20,7 @@ pub(super) fn recognize_copies<'c>(
     if ranges.len() < 2 {
         return None;
     }
+    let total = ranges.len();
     let copies = ranges.into_iter().enumerate().map(|(i, (first, last))| {
         let mut rec = recognize_sheet(form, vocab, &rows_of(sheet, first, last));
         let copy = SheetCopy {
@@ -27,7 +28,11 @@ pub(super) fn recognize_copies<'c>(
             first_row: first,
             last_row: last,
         };
-        rec.why = format!("工作表中的{}", copy.name());
+        rec.why = format!(
+            "工作表中一张接一张印有 {total} 张{}，这是{}",
+            form.table_no,
+            copy.name()
+        );
         rec.data.copy = Some(copy);
         rec
     });
