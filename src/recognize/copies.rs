@@ -69,10 +69,10 @@ fn copy_ranges(form: &Form, vocab: &Vocabulary, sheet: &Sheet) -> Vec<(u32, u32)
     let last = sheet.height().saturating_sub(1);
     let until = |i: usize| candidates.get(i + 1).map_or(last, |next| next - 1);
     let mut starts = vec![first];
-    for i in 1..candidates.len() {
-        let rows = rows_of(sheet, candidates[i], until(i));
+    for (i, &from) in candidates.iter().enumerate().skip(1) {
+        let rows = rows_of(sheet, from, until(i));
         if fills_first_block(form, &recognize_sheet(form, vocab, &rows).data) {
-            starts.push(candidates[i]);
+            starts.push(from);
         }
     }
     let ends = starts[1..].iter().map(|s| s - 1).chain([last]);
