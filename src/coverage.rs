@@ -241,8 +241,22 @@ pub fn of_rules(
     let failed_at: HashSet<(&str, usize, &str)> = failing()
         .filter_map(|f| Some((f.form.as_str(), f.target.as_ref()?.form, f.rule.as_str())))
         .collect();
-    let failed_on: HashSet<(&str, Option<&str>, &str)> = failing()
-        .map(|f| (f.form.as_str(), f.sheet.as_deref(), f.rule.as_str()))
+    // A sheet holding several copies of the form: the copy whose rows hold the cell.
+    let copy_of = |f: &Finding| {
+        book.forms.iter().find_map(|(form, d)| {
+            let c = d.copy.filter(|c| c.holds(f.cell.as_deref()))?;
+            (form.id == f.form && d.sheet == f.sheet).then_some(c.n)
+        })
+    };
+    let failed_on: HashSet<(&str, Option<&str>, Option<u32>, &str)> = failing()
+        .map(|f| {
+            (
+                f.form.as_str(),
+                f.sheet.as_deref(),
+                copy_of(f),
+                f.rule.as_str(),
+            )
+        })
         .collect();
     let mut held: HashMap<&str, usize> = HashMap::new();
     for (f, _) in &book.forms {
@@ -263,7 +277,12 @@ pub fn of_rules(
                 (RunStatus::NotRun, Some(why_not_bound(e)))
             } else if (alone(&form.id) && failed_form.contains(&(form.id.as_str(), rule)))
                 || failed_at.contains(&(form.id.as_str(), fi, rule))
-                || failed_on.contains(&(form.id.as_str(), data.sheet.as_deref(), rule))
+                || failed_on.contains(&(
+                    form.id.as_str(),
+                    data.sheet.as_deref(),
+                    data.copy.map(|c| c.n),
+                    rule,
+                ))
             {
                 (RunStatus::Failed, None)
             } else {

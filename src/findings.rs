@@ -109,14 +109,24 @@ pub fn place(book: &Book, c: &CellId) -> String {
     format!("{}{at}（{}）", form_name(book, c.form), book.describe(c))
 }
 
-/// The 表号, with the sheet for forms a workbook may hold several of ("附件3（附件3-2）").
+/// The 表号, with the sheet for forms a workbook may hold several of ("附件3（附件3-2）"), and
+/// which copy of its sheet it is ("附件3（第2张，第30–55行）").
 fn form_name(book: &Book, fi: usize) -> String {
     let (form, data) = (book.forms[fi].0, &book.forms[fi].1);
-    match (&data.sheet, form.repeatable) {
-        (Some(sheet), true) if label_key(sheet) != label_key(&form.table_no) => {
-            format!("{}（{sheet}）", form.table_no)
-        }
-        _ => form.table_no.clone(),
+    let sheet = match (&data.sheet, form.repeatable) {
+        (Some(sheet), true) if label_key(sheet) != label_key(&form.table_no) => Some(sheet),
+        _ => None,
+    };
+    let copy = data.copy.map(|c| c.name());
+    let aside = [sheet.map(String::as_str), copy.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if aside.is_empty() {
+        form.table_no.clone()
+    } else {
+        format!("{}（{aside}）", form.table_no)
     }
 }
 

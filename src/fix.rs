@@ -411,7 +411,7 @@ fn to_output_cells(book: &mut Book, placement: &Placement) -> Vec<InputCells> {
     let input_at = book
         .forms
         .iter()
-        .map(|(_, d)| (d.sheet.clone(), d.origin.clone()))
+        .map(|(_, d)| (d.sheet.clone(), d.origin.clone(), d.copy))
         .collect();
     for (fi, (form, data)) in book.forms.iter_mut().enumerate() {
         data.origin = output_origin(form, data, &placement.layouts[fi]);
@@ -420,12 +420,18 @@ fn to_output_cells(book: &mut Book, placement: &Placement) -> Vec<InputCells> {
         let (r, c) = crate::layout::TITLE_CELL;
         data.year_at = data.year.as_ref().map(|_| a1(r, c));
         data.sheet = Some(placement.sheets[fi].clone());
+        data.copy = None;
     }
     input_at
 }
 
-/// A form's input sheet, and its logical cells' addresses in it.
-type InputCells = (Option<String>, FastIndexMap<String, String>);
+/// A form's input sheet, its logical cells' addresses in it, and which copy of the sheet it
+/// was when the sheet held several.
+type InputCells = (
+    Option<String>,
+    FastIndexMap<String, String>,
+    Option<crate::model::SheetCopy>,
+);
 
 /// Every derived cell whose settled value differs from the one filled in, and the 尾差 kept
 /// (the filled value stands, the formula carries the difference), each with its note.
@@ -612,15 +618,22 @@ impl<'l, 'a> Ledger<'l, 'a> {
                 form.id == f.form
                     && (f.sheet.is_none()
                         || d.sheet == f.sheet
-                        || self.input_at[fi].0 == f.sheet
+                        || self.on_input_sheet(fi, f)
                         || self.stray_names[fi] == f.sheet)
             })
             .or_else(|| self.book.form_index(&f.form))
     }
 
+    /// Whether a finding is at form `fi`'s input sheet, within its rows when the sheet held
+    /// several copies of the form.
+    fn on_input_sheet(&self, fi: usize, f: &Finding) -> bool {
+        let (sheet, _, copy) = &self.input_at[fi];
+        *sheet == f.sheet && copy.is_none_or(|c| c.holds(f.cell.as_deref()))
+    }
+
     /// Where a logical cell was in the input: sheet!A1, after its page for a PDF.
     fn input_place(&self, fi: usize, key: &str) -> Option<String> {
-        let (sheet, at) = &self.input_at[fi];
+        let (sheet, at, _) = &self.input_at[fi];
         let place = format!("{}!{}", sheet.as_deref().unwrap_or(""), at.get(key)?);
         Some(match self.pages.get(fi).and_then(|p| p.get(key)) {
             Some(page) => format!("第{page}页 {place}"),
@@ -684,7 +697,9 @@ impl Ledger<'_, '_> {
         stray_marks: &mut [HashMap<String, String>],
     ) -> (Option<(String, String)>, Status) {
         let open = Status::Open(TO_CONFIRM.into());
-        if let Some(fi) = self.form_of(f).filter(|&fi| self.input_at[fi].0 == f.sheet) {
+        let on_input = (0..self.input_at.len())
+            .find(|&fi| self.book.forms[fi].0.id == f.form && self.on_input_sheet(fi, f));
+        if let Some(fi) = on_input {
             return self.in_form_place(fi, f, marks, &mut stray_marks[fi]);
         }
         if let Some(fi) = self.form_of(f).filter(|&fi| self.stray_names[fi].is_some()) {

@@ -122,6 +122,40 @@ pub struct FormData {
     /// The sheets after `sheet` the table continues on, each with the row it starts at when
     /// the sheets are read one below the other (its cells' origins are `'name'!A1`).
     pub continued: Vec<(String, u32)>,
+    /// Set when `sheet` holds several copies of a repeatable form one below the other (a
+    /// 项目支出绩效自评表 per project): which one this is and the rows it was read from.
+    pub copy: Option<SheetCopy>,
+}
+
+/// One of several copies of a form printed one below the other in one sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SheetCopy {
+    /// 1 for the topmost copy, 2 for the next, …
+    pub n: u32,
+    /// The rows of the sheet the copy was read from (0-based, inclusive).
+    pub first_row: u32,
+    pub last_row: u32,
+}
+
+impl SheetCopy {
+    /// Whether a finding at `cell` (A1 of the copy's sheet) is about this copy: its row lies in
+    /// the copy's rows; a finding at no cell is the first copy's.
+    pub fn holds(&self, cell: Option<&str>) -> bool {
+        match cell.and_then(crate::cellref::parse_a1) {
+            Some((r, _)) => (self.first_row..=self.last_row).contains(&r),
+            None => self.n == 1,
+        }
+    }
+
+    /// How people tell the copy from the others of its sheet: "第2张，第30–55行".
+    pub fn name(&self) -> String {
+        format!(
+            "第{}张，第{}–{}行",
+            self.n,
+            self.first_row + 1,
+            self.last_row + 1
+        )
+    }
 }
 
 /// Half of the last digit a table in 万元 shows (two decimals): the 尾差 of one rounded term.

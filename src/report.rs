@@ -118,7 +118,10 @@ fn sort_findings(book: &Book, findings: &mut [Finding]) {
     let pos = |f: &Finding| {
         book.forms
             .iter()
-            .position(|(form, d)| form.id == f.form && (f.sheet.is_none() || d.sheet == f.sheet))
+            .position(|(form, d)| {
+                let in_copy = d.copy.is_none_or(|c| c.holds(f.cell.as_deref()));
+                form.id == f.form && (f.sheet.is_none() || d.sheet == f.sheet && in_copy)
+            })
             .or_else(|| book.form_index(&f.form))
             .unwrap_or(usize::MAX)
     };

@@ -1242,3 +1242,151 @@ fn a_control_rate_over_100_percent_with_full_marks_is_a_warning() {
         found: Some("8"),
     });
 }
+
+// ------------------------------------------------------------------ projects in one sheet
+
+/// The logical values of a form: key → value as read.
+fn logical(data: &fiscalform::model::FormData) -> BTreeMap<String, String> {
+    let mut out: BTreeMap<String, String> = data
+        .grid
+        .iter()
+        .map(|(k, v)| (k.clone(), format!("{v:?}")))
+        .collect();
+    for r in &data.rows {
+        for (c, v) in &r.values {
+            out.insert(format!("{}.{c}", r.key), format!("{v:?}"));
+        }
+    }
+    out
+}
+
+/// The perf-project forms of a workbook in reading order, with their values.
+fn projects(path: &Path) -> Vec<fiscalform::model::FormData> {
+    let cat = fiscalform::form::Catalog::embedded().unwrap();
+    let rec = fiscalform::load::recognize_file(&cat, path).unwrap();
+    rec.forms
+        .into_iter()
+        .filter(|(f, _)| f.id == "perf-project")
+        .map(|(_, d)| d)
+        .collect()
+}
+
+/// Seed 000 with its two projects (附件3-1 and 附件3-2, the second's 自评得分 8 where 10 ×
+/// 67.71% gives 6.77) apart, and the same two printed one below the other in one sheet 附件3,
+/// two rows apart; with how far down the second starts there.
+fn projects_apart_and_in_one_sheet() -> (GridBook, GridBook, u32) {
+    let mut apart = fixture(S000);
+    apart.sheet_mut("附件3-2").set("H6", n("8"));
+    let first = apart.sheet("附件3-1").clone();
+    let second = apart.sheet("附件3-2");
+    let down = first.rows.len() as u32 + 2;
+    let mut both = first;
+    both.name = "附件3".into();
+    for (r, row) in second.rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            both.put(r as u32 + down, c as u16, cell.clone());
+        }
+    }
+    let moved = second
+        .merges
+        .iter()
+        .map(|&(a, b, c, d)| (a + down, b, c + down, d));
+    both.merges.extend(moved);
+    let mut one = apart.clone();
+    one.sheets.retain(|s| !s.name.starts_with("附件3"));
+    one.sheets.push(both);
+    (apart, one, down)
+}
+
+/// Several projects one below the other in one sheet, as units publish them: each is a 附件3
+/// of its own with its name and numbers, checked and scored as on a sheet of its own (the
+/// same findings, at the rows it was printed on, naming which copy), and fix writes each on
+/// a sheet of its own.
+#[test]
+fn two_projects_printed_in_one_sheet_are_read_checked_and_fixed_as_two_forms() {
+    let (apart, one, down) = projects_apart_and_in_one_sheet();
+    let (apart_path, one_path) = (
+        write(&apart, "projects-apart"),
+        write(&one, "projects-one-sheet"),
+    );
+    let (want, got) = (projects(&apart_path), projects(&one_path));
+    assert_eq!(got.len(), 2, "{got:#?}");
+    for (w, g) in want.iter().zip(&got) {
+        assert_eq!(logical(g), logical(w));
+        assert_eq!(g.sheet.as_deref(), Some("附件3"));
+    }
+    let name = |d: &fiscalform::model::FormData| format!("{:?}", d.grid["project_name"]);
+    assert!(name(&got[0]).contains("业务工作经费") && name(&got[1]).contains("其他事业发展类资金"));
+
+    let (_, findings_apart) = check_path(&apart_path);
+    let (code, findings_one) = check_path(&one_path);
+    assert_eq!(code, 1);
+    let moved: Vec<Row> = findings_apart
+        .iter()
+        .map(row)
+        .map(|(sheet, cell, rule, severity, expected, found)| {
+            let cell = match sheet.as_str() {
+                "附件3-2" => {
+                    let (r, c) = grid::parse_a1(&cell).unwrap();
+                    grid::a1(r + down, c)
+                }
+                _ => cell,
+            };
+            let sheet = if sheet.starts_with("附件3") {
+                "附件3".into()
+            } else {
+                sheet
+            };
+            (sheet, cell, rule, severity, expected, found)
+        })
+        .collect();
+    assert_exactly(&findings_one, moved);
+    // Both projects' 自评得分 are scored; the second's names its copy.
+    let score_at = |cell: &str| {
+        findings_one
+            .iter()
+            .find(|f| f["rule"] == "fund-score" && f["cell"] == cell)
+            .unwrap_or_else(|| panic!("no fund-score at {cell}: {findings_one:#?}"))["message"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(score_at("H6").contains("第1张"));
+    let second = grid::a1(5 + down, 7);
+    assert!(
+        score_at(&second).contains(&format!("附件3（第2张，第{}–", down + 1)),
+        "{}",
+        score_at(&second)
+    );
+
+    let fixed = scratch().join("projects-one-sheet-fixed.xlsx");
+    let (code, out, err) = cli::run(&[
+        "fix",
+        one_path.to_str().unwrap(),
+        "-o",
+        fixed.to_str().unwrap(),
+    ]);
+    assert!(code <= 1 && fixed.exists(), "{out}{err}");
+    let again = projects(&fixed);
+    assert_eq!(again.len(), 2);
+    assert_ne!(again[0].sheet, again[1].sheet);
+    assert_eq!(name(&again[0]), name(&got[0]));
+    assert_eq!(name(&again[1]), name(&got[1]));
+}
+
+/// A project's title printed again at the top of a page its indicator table goes on over
+/// starts no second project: one 附件3, read as on its sheet without it.
+#[test]
+fn a_title_reprinted_over_a_page_break_is_no_second_project() {
+    let published = fixture(S000);
+    let mut book = published.clone();
+    let sheet = book.sheet_mut("附件3-2");
+    // Row 17 is 效益指标's first indicator; the 绩效指标 label covers column A down past it.
+    sheet.insert_row(16);
+    sheet.put(16, 1, t("2023年度项目支出绩效自评表"));
+    let got = projects(&write(&book, "project-title-over-page-break"));
+    let want = projects(&write(&published, "project-published"));
+    assert_eq!(got.len(), 2, "附件3-1 and 附件3-2: {got:#?}");
+    assert_eq!(got[1].copy, None);
+    assert_eq!(logical(&got[1]), logical(&want[1]));
+}

@@ -3,6 +3,7 @@
 //! they start; rows by 行次, label or code; values in unknown places kept and reported.
 
 mod carry;
+mod copies;
 mod grid;
 mod table;
 
@@ -48,7 +49,8 @@ pub enum Outcome<'c> {
 
 /// Every sheet of a workbook: recognised as a form, or skipped with the reason. Sheets that
 /// continue the form of the sheet before them (its second panel under the title again, or
-/// more of its rows under the header again) are read with it as one table.
+/// more of its rows under the header again) are read with it as one table; a sheet holding
+/// several copies of a repeatable form one below the other gives each as a form of its own.
 pub fn recognize_workbook<'c>(catalog: &'c Catalog, wb: &Workbook) -> Vec<Outcome<'c>> {
     let found: Vec<Option<(&Form, String)>> = wb
         .sheets
@@ -63,6 +65,14 @@ pub fn recognize_workbook<'c>(catalog: &'c Catalog, wb: &Workbook) -> Vec<Outcom
             i += 1;
             continue;
         };
+        if let Some(copies) = copies::recognize_copies(form, &catalog.vocabulary, &wb.sheets[i]) {
+            out.extend(copies.into_iter().map(|mut rec| {
+                rec.why = format!("{why}；{}", rec.why);
+                Outcome::Form(Box::new(rec))
+            }));
+            i += 1;
+            continue;
+        }
         let mut rec = recognize_sheet(form, &catalog.vocabulary, &wb.sheets[i]);
         rec.why = why.clone();
         let mut end = i + 1;
@@ -930,22 +940,34 @@ fn note_year(rd: &mut Reader, year: String, r: u32, c: u16) {
 /// A row inside a table that only repeats the lines above it (title, 部门名称, 表号, 金额单位):
 /// the top of a page the table continues on.
 pub(crate) fn is_page_top_row(rd: &Reader, r: u32) -> bool {
+    top_lines_row(rd.form, rd.vocab, rd.sheet, r).is_some()
+}
+
+/// Whether row `r` holds only lines printed above `form`'s table (title, 部门名称, 表号,
+/// 金额单位): Some(true) when one of them is the title, None for any other row.
+pub(crate) fn top_lines_row(
+    form: &Form,
+    vocab: &Vocabulary,
+    sheet: &Sheet,
+    r: u32,
+) -> Option<bool> {
     // A row holding anything but text (a 科目 row's amounts) is none: said before the texts
     // are weighed as title lines, which every row of a table would otherwise pay for.
-    let uncovered = || rd.sheet.row(r).filter(|&(c, _)| !rd.sheet.is_covered(r, c));
+    let uncovered = || sheet.row(r).filter(|&(c, _)| !sheet.is_covered(r, c));
     if uncovered().any(|(_, cell)| !matches!(cell, Cell::Empty | Cell::Text(_))) {
-        return false;
+        return None;
     }
-    let mut any = false;
-    for (c, cell) in rd.sheet.row(r) {
-        if rd.sheet.is_covered(r, c) {
-            continue;
-        }
+    let mut any = None;
+    for (_, cell) in uncovered() {
         match cell {
-            Cell::Empty => {}
             Cell::Text(t) if t.trim().is_empty() => {}
-            Cell::Text(t) if top_line(rd.form, rd.vocab, t).is_some() => any = true,
-            _ => return false,
+            Cell::Text(t) => match top_line(form, vocab, t)? {
+                TopLine::Title => any = Some(true),
+                _ => {
+                    any.get_or_insert(false);
+                }
+            },
+            _ => {}
         }
     }
     any

@@ -25,7 +25,6 @@ use std::str::FromStr;
 /// fails.
 pub const KNOWN_GAPS: &[(&str, &str)] = &[
     ("final-09", "budget-actual-rows"),
-    ("perf-project", "several-in-one-sheet"),
     // Variations read alone but not yet together (found by the combinations).
 ];
 
@@ -439,6 +438,9 @@ pub fn pick(form: &Form, pool: &[Variation], most: usize, seed: u64) -> Vec<Vari
         &[Stacked, TwoSheets, OneList, TwoBlocks][..],
         &[PairsUnderItems, BudgetActualRows, NoColumnNumbers][..],
         &[HeaderUnmergedDown, HeaderUnmergedAcross][..],
+        // Copies one below the other in one sheet are whole forms: none goes on to a sheet
+        // of its own.
+        &[SeveralInOneSheet, ContinuedOnNextSheet, TwoSheets][..],
     ];
     for group in exclusive {
         let mut seen = false;

@@ -1,0 +1,107 @@
+//! Several copies of a repeatable form printed one below the other in one sheet (each
+//! project's 项目支出绩效自评表): the sheet cut into row ranges, each read as a form of its own.
+
+use super::{fills_first_block, first_filled_row, recognize_sheet, top_lines_row, Recognized};
+use crate::form::{Form, Vocabulary};
+use crate::model::SheetCopy;
+use crate::read::{Cell, Merge, Sheet};
+
+/// The copies of `form` in `sheet`, each read on its own rows, when the sheet holds more than
+/// one; None when it holds one or the form is not one a workbook may hold several of.
+pub(super) fn recognize_copies<'c>(
+    form: &'c Form,
+    vocab: &Vocabulary,
+    sheet: &Sheet,
+) -> Option<Vec<Recognized<'c>>> {
+    if !form.repeatable {
+        return None;
+    }
+    let ranges = copy_ranges(form, vocab, sheet);
+    if ranges.len() < 2 {
+        return None;
+    }
+    let total = ranges.len();
+    let copies = ranges.into_iter().enumerate().map(|(i, (first, last))| {
+        let mut rec = recognize_sheet(form, vocab, &rows_of(sheet, first, last));
+        let copy = SheetCopy {
+            n: i as u32 + 1,
+            first_row: first,
+            last_row: last,
+        };
+        rec.why = format!(
+            "工作表中一张接一张印有 {total} 张{}，这是{}",
+            form.table_no,
+            copy.name()
+        );
+        rec.data.copy = Some(copy);
+        rec
+    });
+    Some(copies.collect())
+}
+
+/// The rows of each copy (first, last): from the sheet's first row, then from every row that
+/// prints the form's title again below rows of a table — with the lines printed just above
+/// it (附件号, 表号) — when its rows fill the form's first block (the project's name and
+/// funds): a title repeated at the top of a page the same table goes on over starts no copy.
+fn copy_ranges(form: &Form, vocab: &Vocabulary, sheet: &Sheet) -> Vec<(u32, u32)> {
+    let first = first_filled_row(sheet);
+    let mut candidates = vec![first];
+    // Whether the copy above has shown a row that is not a top line, and the first of the
+    // top-line rows just above the row looked at.
+    let mut below_table = false;
+    let mut tops_from = None;
+    for r in first..sheet.height() {
+        match top_lines_row(form, vocab, sheet, r) {
+            Some(title) => {
+                let from = *tops_from.get_or_insert(r);
+                if title && below_table {
+                    candidates.push(from);
+                    below_table = false;
+                }
+            }
+            None if is_blank_row(sheet, r) => {}
+            None => {
+                below_table = true;
+                tops_from = None;
+            }
+        }
+    }
+    let last = sheet.height().saturating_sub(1);
+    let until = |i: usize| candidates.get(i + 1).map_or(last, |next| next - 1);
+    let mut starts = vec![first];
+    for (i, &from) in candidates.iter().enumerate().skip(1) {
+        let rows = rows_of(sheet, from, until(i));
+        if fills_first_block(form, &recognize_sheet(form, vocab, &rows).data) {
+            starts.push(from);
+        }
+    }
+    let ends = starts[1..].iter().map(|s| s - 1).chain([last]);
+    starts.iter().copied().zip(ends).collect()
+}
+
+fn is_blank_row(sheet: &Sheet, r: u32) -> bool {
+    sheet.row(r).all(|(_, cell)| match cell {
+        Cell::Text(t) => t.trim().is_empty(),
+        other => other.is_empty(),
+    })
+}
+
+/// The sheet with only rows `first..=last` kept, where they were (addresses stay the
+/// sheet's); merged regions starting in them are cut at `last`.
+fn rows_of(sheet: &Sheet, first: u32, last: u32) -> Sheet {
+    let inside = |r: u32| (first..=last).contains(&r);
+    let cells = sheet
+        .cells()
+        .filter(|&(r, _, _)| inside(r))
+        .map(|(r, c, cell)| (r, c, cell.clone()));
+    let merges = sheet
+        .merges()
+        .iter()
+        .filter(|m| inside(m.first_row))
+        .map(|m| Merge {
+            last_row: m.last_row.min(last),
+            ..*m
+        })
+        .collect();
+    Sheet::from_cells(sheet.name.clone(), cells, merges)
+}
