@@ -4,6 +4,7 @@
 
 mod carry;
 mod grid;
+mod group_rows;
 mod table;
 
 pub use table::{DUPLICATE_ROW, UNCODED};
