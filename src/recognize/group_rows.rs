@@ -9,7 +9,11 @@ use super::table::{
 use super::{strip_parens, Reader};
 use crate::form::Severity;
 use crate::layout::header_cells;
+use crate::normalize::{parse_amount, Amount};
 use std::collections::{HashMap, HashSet};
+
+/// The rule of a row holding a group's values under a label that names no group.
+pub const UNLABELLED_GROUP_ROW: &str = "group-row-unlabelled";
 
 /// One cell of the top header row over several columns of one panel.
 struct Group<'f> {
@@ -122,13 +126,47 @@ impl<'f> GroupRows<'f> {
         true
     }
 
-    /// The group whose text labels row `r`, and the cell that does.
-    fn label_of(&self, rd: &Reader, r: u32) -> Option<(usize, u16)> {
-        let values: HashSet<u16> = self
-            .groups
+    /// Reports row `r`, read by no panel, when it holds a number in the groups' columns: its
+    /// label names no group, so its values are left where they are.
+    pub(super) fn report_unlabelled(&self, rd: &mut Reader, r: u32) {
+        let values: HashSet<u16> = self.value_columns();
+        let number = values
+            .iter()
+            .any(|&c| matches!(parse_amount(rd.sheet.get(r, c)), Amount::Value(_)));
+        if !number || self.label_of(rd, r).is_some() {
+            return;
+        }
+        let label = rd
+            .sheet
+            .shown_cols(r)
+            .into_iter()
+            .filter(|c| !values.contains(c))
+            .find(|&c| rd.text_key(r, c).is_some());
+        let named = label.map_or("（无行名）".to_string(), |c| {
+            format!("“{}”", rd.sheet.shown(r, c).to_string().trim())
+        });
+        let groups: Vec<String> = self.groups.iter().map(|g| format!("“{}”", g.text)).collect();
+        let message = format!(
+            "{}第 {} 行{named}的数值未读取：表头未分{}，各行须以其中之一为行名",
+            rd.form.table_no,
+            r + 1,
+            groups.concat()
+        );
+        let at = label.or_else(|| values.iter().min().copied()).unwrap_or(0);
+        rd.notice(Severity::Warning, UNLABELLED_GROUP_ROW, r, at, message);
+    }
+
+    /// The sheet columns the groups read from.
+    fn value_columns(&self) -> HashSet<u16> {
+        self.groups
             .iter()
             .flat_map(|g| g.cols.values().copied())
-            .collect();
+            .collect()
+    }
+
+    /// The group whose text labels row `r`, and the cell that does.
+    fn label_of(&self, rd: &Reader, r: u32) -> Option<(usize, u16)> {
+        let values = self.value_columns();
         rd.sheet
             .shown_cols(r)
             .into_iter()

@@ -7,6 +7,7 @@ mod grid;
 mod group_rows;
 mod table;
 
+pub use group_rows::UNLABELLED_GROUP_ROW;
 pub use table::{DUPLICATE_ROW, UNCODED};
 
 use crate::calc::blank_data;

@@ -834,6 +834,8 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         }
         if any {
             last_data = Some(r);
+        } else if let Some(g) = &group_rows {
+            g.report_unlabelled(rd, r);
         }
         r += 1;
     }
