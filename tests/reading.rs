@@ -491,7 +491,10 @@ fn rows_not_labelled_budget_or_actual_are_reported_not_read() {
         .collect();
     assert_eq!(not_placed.len(), 1, "{findings:#?}");
     let message = not_placed[0]["message"].as_str().unwrap();
-    assert!(message.contains("B6") && message.contains("等 12 处"), "{message}");
+    assert!(
+        message.contains("B6") && message.contains("等 12 处"),
+        "{message}"
+    );
     assert!(
         message.contains("第 6 行“上年数”的数值未读取：表头未分“预算数”“决算数”"),
         "{message}"
@@ -503,7 +506,11 @@ fn rows_not_labelled_budget_or_actual_are_reported_not_read() {
 
     let twice = budget_actual_as_rows(
         "twice.xlsx",
-        &[BUDGET_ROW, ACTUAL_ROW, &ACTUAL_ROW.replace("15.50", "16.50")],
+        &[
+            BUDGET_ROW,
+            ACTUAL_ROW,
+            &ACTUAL_ROW.replace("15.50", "16.50"),
+        ],
     );
     let values = logical_values(&twice);
     let at = |c: &str| values.get(&("final-09".to_string(), format!("data.{c}")));
@@ -517,7 +524,10 @@ fn rows_not_labelled_budget_or_actual_are_reported_not_read() {
     assert_eq!(again.len(), 1, "{findings:#?}");
     assert_eq!(again[0]["cell"], "A8");
     let message = again[0]["message"].as_str().unwrap();
-    assert!(message.contains("第 8 行与第 7 行都标为“决算数”"), "{message}");
+    assert!(
+        message.contains("第 8 行与第 7 行都标为“决算数”"),
+        "{message}"
+    );
     assert!(findings
         .iter()
         .any(|f| f["rule"] == "value-outside-form" && f["cell"] == "B8"));
@@ -526,7 +536,11 @@ fn rows_not_labelled_budget_or_actual_are_reported_not_read() {
     // A third row under another label, beside the two groups: said, and kept.
     let extra = budget_actual_as_rows(
         "extra.xlsx",
-        &[BUDGET_ROW, ACTUAL_ROW, &ACTUAL_ROW.replace("决算数", "上年数")],
+        &[
+            BUDGET_ROW,
+            ACTUAL_ROW,
+            &ACTUAL_ROW.replace("决算数", "上年数"),
+        ],
     );
     let (_, report) = cli::check_json(&extra);
     let findings = cli::findings(&report);
@@ -547,4 +561,38 @@ fn rows_not_labelled_budget_or_actual_are_reported_not_read() {
         Some("15.5")
     );
     assert_conserved(&extra);
+}
+
+/// Seed 001's 公开06表 with its first panel's 科目名称 header printed as `word`, written to
+/// `name`; its findings.
+fn final_06_names_headed(word: &str, name: &str) -> Vec<Value> {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("reading-names-headed");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut book = grid::fixture("seed001_final.grid");
+    let sheet = book.sheet_mut("公开06表");
+    let at = sheet.find("科目名称").expect("科目名称 header");
+    sheet.put(at.0, at.1, grid::GridCell::text(word));
+    let path = dir.join(name);
+    book.write_xlsx(&path);
+    assert_conserved(&path);
+    cli::findings(&cli::check_json(&path).1)
+}
+
+/// 科目编码 | 项目 | 决算数: 项目 beside a placed code column heads the names, which are read
+/// as the rows' names rather than left outside the table; a header no code column's word
+/// (摘要) leaves them outside, reported.
+#[test]
+fn names_headed_by_a_code_header_word_beside_the_code_column_are_names() {
+    let outside = |fs: &[Value]| -> Vec<String> {
+        fs.iter()
+            .filter(|f| f["rule"] == "value-outside-form" && f["form"] == "final-06")
+            .map(|f| f["cell"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    let read = final_06_names_headed("项目", "xiangmu.xlsx");
+    assert!(outside(&read).is_empty(), "{read:#?}");
+    let kept = final_06_names_headed("摘要", "zhaiyao.xlsx");
+    let cells = outside(&kept);
+    assert!(cells.contains(&"B6".to_string()), "{kept:#?}");
+    assert!(cells.iter().all(|c| c.starts_with('B')), "{cells:?}");
 }

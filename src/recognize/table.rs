@@ -343,9 +343,9 @@ fn align_panels(rd: &Reader, defs: &[DefCol], sheet_texts: &[HashSet<String>]) -
     out
 }
 
-/// A panel whose code and name columns both went unplaced, with a free column left of its
-/// placed ones headed by a word of a code column's header (项目 over names printed
-/// without codes): that column holds the names.
+/// A panel whose name column went unplaced, with a free column headed by a word of a code
+/// column's header (项目 over the names) left of its other placed columns and, when its code
+/// column is placed, right of that (科目编码 | 项目 | 决算数): that column holds the names.
 fn place_bare_names(
     rd: &Reader,
     defs: &[DefCol],
@@ -353,30 +353,38 @@ fn place_bare_names(
     mapping: &mut [Option<u16>],
 ) {
     let used: HashSet<u16> = mapping.iter().flatten().copied().collect();
-    let key_kind = |d: &DefCol| matches!(d.col.kind, ColKind::Code | ColKind::Name);
     for i in 0..defs.len() {
-        let slot = defs[i].slot;
-        let own: Vec<usize> = (0..defs.len()).filter(|&j| defs[j].slot == slot).collect();
-        let keys_unplaced = own
-            .iter()
-            .all(|&j| !key_kind(&defs[j]) || mapping[j].is_none());
-        let Some(first) = own.iter().filter_map(|&j| mapping[j]).min() else {
-            continue;
-        };
-        if defs[i].col.kind != ColKind::Name || !keys_unplaced {
+        if defs[i].col.kind != ColKind::Name || mapping[i].is_some() {
             continue;
         }
+        let slot = defs[i].slot;
+        let own: Vec<usize> = (0..defs.len()).filter(|&j| defs[j].slot == slot).collect();
+        let is_code = |j: usize| defs[j].col.kind == ColKind::Code;
+        let code = own.iter().find(|&&j| is_code(j)).and_then(|&j| mapping[j]);
+        let Some(first) = own
+            .iter()
+            .filter(|&&j| !is_code(j))
+            .filter_map(|&j| mapping[j])
+            .min()
+        else {
+            continue;
+        };
         // The nearest headed column on the left (an empty one may stand between).
         let Some(left) = (0..first)
             .rev()
+            .take_while(|&c| code.is_none_or(|k| c > k))
             .find(|&c| !sheet_texts[c as usize].is_empty())
         else {
             continue;
         };
-        let headed = sheet_texts[left as usize]
-            .iter()
-            .any(|t| rd.vocab.code_headers.contains(t));
-        if headed && !used.contains(&left) {
+        let texts = &sheet_texts[left as usize];
+        let headed = texts.iter().any(|t| rd.vocab.code_headers.contains(t));
+        // Beside a placed code column, a 款 or 项 column is the code's, not the names'.
+        let level = code.is_some()
+            && texts
+                .iter()
+                .any(|t| matches!(t.as_str(), "类" | "款" | "项"));
+        if headed && !level && !used.contains(&left) {
             mapping[i] = Some(left);
         }
     }
@@ -793,7 +801,10 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
             r += 1;
             continue;
         }
-        if group_rows.as_mut().is_some_and(|g| g.read_row(rd, &slots, r)) {
+        if group_rows
+            .as_mut()
+            .is_some_and(|g| g.read_row(rd, &slots, r))
+        {
             last_data = Some(r);
             r += 1;
             continue;
