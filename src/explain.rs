@@ -181,7 +181,12 @@ fn column_name(form: &Form, panel: &str, col: &str) -> Option<String> {
     })?;
     let p = &block.panels[pi];
     let label = p.columns.iter().find(|c| c.id == col)?.label.clone()?;
-    let twice = p.columns.iter().filter(|c| c.label.as_ref() == Some(&label)).count() > 1;
+    let twice = p
+        .columns
+        .iter()
+        .filter(|c| c.label.as_ref() == Some(&label))
+        .count()
+        > 1;
     let pos = block.panel_offset(pi) + p.column_offset(col)?;
     let top = header_cells(block)
         .into_iter()

@@ -58,7 +58,7 @@ impl<'f> GroupRows<'f> {
         let usable = groups.len() >= 2
             && single_row
             && groups.iter().all(|g| g.slot == slot && !g.keys.is_empty())
-            && !groups.iter().flat_map(|g| &g.keys).any(|k| in_header(k))
+            && !groups.iter().flat_map(|g| &g.keys).any(in_header)
             && !groups
                 .iter()
                 .flat_map(|g| &g.keys)
@@ -145,7 +145,11 @@ impl<'f> GroupRows<'f> {
         let named = label.map_or("（无行名）".to_string(), |c| {
             format!("“{}”", rd.sheet.shown(r, c).to_string().trim())
         });
-        let groups: Vec<String> = self.groups.iter().map(|g| format!("“{}”", g.text)).collect();
+        let groups: Vec<String> = self
+            .groups
+            .iter()
+            .map(|g| format!("“{}”", g.text))
+            .collect();
         let message = format!(
             "{}第 {} 行{named}的数值未读取：表头未分{}，各行须以其中之一为行名",
             rd.form.table_no,
