@@ -418,6 +418,11 @@ fn budget_actual_as_rows(name: &str, rows: &[&str]) -> PathBuf {
     path
 }
 
+/// The findings of rule `rule`.
+fn of_rule<'a>(findings: &'a [Value], rule: &str) -> Vec<&'a Value> {
+    findings.iter().filter(|f| f["rule"] == rule).collect()
+}
+
 const BUDGET_ROW: &str = "预算数\t20.00\t3.00\t12.00\t4.00\t8.00\t5.00";
 const ACTUAL_ROW: &str = "决算数\t15.50\t2.00\t10.50\t3.50\t7.00\t3.00";
 
@@ -485,11 +490,9 @@ fn rows_not_labelled_budget_or_actual_are_reported_not_read() {
     let (code, report) = cli::check_json(&unrelated);
     assert_eq!(code, 1);
     let findings = cli::findings(&report);
-    let not_placed: Vec<&Value> = findings
-        .iter()
-        .filter(|f| f["rule"] == "values-not-placed" && f["form"] == "final-09")
-        .collect();
+    let not_placed = of_rule(&findings, "values-not-placed");
     assert_eq!(not_placed.len(), 1, "{findings:#?}");
+    assert_eq!(not_placed[0]["form"], "final-09");
     let message = not_placed[0]["message"].as_str().unwrap();
     assert!(
         message.contains("B6") && message.contains("等 12 处"),
@@ -517,10 +520,7 @@ fn rows_not_labelled_budget_or_actual_are_reported_not_read() {
     assert_eq!(at("c7").map(String::as_str), Some("15.5"));
     let (_, report) = cli::check_json(&twice);
     let findings = cli::findings(&report);
-    let again: Vec<&Value> = findings
-        .iter()
-        .filter(|f| f["rule"] == "duplicate-row")
-        .collect();
+    let again = of_rule(&findings, "duplicate-row");
     assert_eq!(again.len(), 1, "{findings:#?}");
     assert_eq!(again[0]["cell"], "A8");
     let message = again[0]["message"].as_str().unwrap();
@@ -544,10 +544,7 @@ fn rows_not_labelled_budget_or_actual_are_reported_not_read() {
     );
     let (_, report) = cli::check_json(&extra);
     let findings = cli::findings(&report);
-    let unlabelled: Vec<&Value> = findings
-        .iter()
-        .filter(|f| f["rule"] == "group-row-unlabelled")
-        .collect();
+    let unlabelled = of_rule(&findings, "group-row-unlabelled");
     assert_eq!(unlabelled.len(), 1, "{findings:#?}");
     assert_eq!(unlabelled[0]["cell"], "A8");
     assert_eq!(unlabelled[0]["severity"], "warning");
