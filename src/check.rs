@@ -1052,6 +1052,7 @@ fn builtin_rule_name(rule: &str) -> Option<&'static str> {
         "value-outside-form" => "表外内容",
         "duplicate-code" => "同一科目代码只出现一次",
         crate::recognize::DUPLICATE_ROW => "同一行只出现一次",
+        crate::recognize::UNLABELLED_GROUP_ROW => "行名须标明数值所属的表头分组",
         "duplicate-form" => "同一张表只出现一次",
         "sheet-skipped" => "工作表未识别",
         "duplicate-sheet-name" => "工作表名称不可重复",

@@ -3,7 +3,8 @@
 //! and the values left outside the form — so a clerk whose workbook is misread sees where.
 
 use crate::expr::Val;
-use crate::form::Catalog;
+use crate::form::{Catalog, Form};
+use crate::layout::header_cells;
 use crate::model::FormData;
 use crate::normalize::{a1, parse_a1};
 use crate::read::{read_workbook, Workbook};
@@ -166,18 +167,35 @@ fn value_of(rec: &Recognized, data: &FormData, key: &str) -> Option<(Val, String
     }
     let (row_key, col) = key.rsplit_once('.')?;
     let row = data.row(row_key)?;
-    let col_label = rec
-        .form
-        .blocks
-        .iter()
-        .flat_map(|b| &b.panels)
-        .filter(|p| p.id == row.panel)
-        .flat_map(|p| &p.columns)
-        .find(|c| c.id == col)
-        .and_then(|c| c.label.clone())
-        .unwrap_or_else(|| col.to_string());
+    let col_label = column_name(rec.form, &row.panel, col).unwrap_or_else(|| col.to_string());
     let row_label = row.label.clone().unwrap_or_else(|| row_key.to_string());
     Some((row.get(col), format!("{row_label}·{col_label}")))
+}
+
+/// How people name column `col` of panel `panel`: its label, after the top header cell over
+/// it when another column of the panel has the same label (公开09表's 预算数·合计 and 决算数·合计).
+fn column_name(form: &Form, panel: &str, col: &str) -> Option<String> {
+    let (block, pi) = form.blocks.iter().find_map(|b| {
+        let pi = b.panels.iter().position(|p| p.id == panel)?;
+        Some((b, pi))
+    })?;
+    let p = &block.panels[pi];
+    let label = p.columns.iter().find(|c| c.id == col)?.label.clone()?;
+    let twice = p
+        .columns
+        .iter()
+        .filter(|c| c.label.as_ref() == Some(&label))
+        .count()
+        > 1;
+    let pos = block.panel_offset(pi) + p.column_offset(col)?;
+    let top = header_cells(block)
+        .into_iter()
+        .find(|h| h.row == 0 && h.cols > 1 && h.col <= pos && pos < h.col + h.cols)
+        .filter(|_| twice);
+    Some(match top {
+        Some(h) => format!("{}·{label}", h.text),
+        None => label,
+    })
 }
 
 /// The explanation as text for people.

@@ -396,3 +396,200 @@ fn indented_names_take_their_codes_from_the_other_tables() {
         .collect();
     assert!(judged.is_empty(), "{judged:#?}");
 }
+
+/// 公开09表 as some units print it: the items head the columns once, and 预算数 and 决算数 are
+/// two rows under them (rows `rows`, each "label\tvalues…"), written to `name` in a fresh folder.
+fn budget_actual_as_rows(name: &str, rows: &[&str]) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("reading-budget-actual-rows");
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = format!(
+        "=== sheet 公开09表\n\
+         # merge A1:G1\n# merge A4:A5\n# merge B4:B5\n# merge C4:C5\n# merge D4:F4\n# merge G4:G5\n\
+         财政拨款“三公”经费支出决算表\n\
+         \t\t\t\t\t\t公开09表\n\
+         部门：某某中心\t2023年度\t\t\t\t\t金额单位：万元\n\
+         项目\t合计\t因公出国（境）费\t公务用车购置及运行维护费\t\t\t公务接待费\n\
+         \t\t\t小计\t公务用车购置费\t公务用车运行费\n\
+         {}\n",
+        rows.join("\n")
+    );
+    let path = dir.join(name);
+    grid::parse(&text, name).write_xlsx(&path);
+    path
+}
+
+/// The findings of rule `rule`.
+fn of_rule<'a>(findings: &'a [Value], rule: &str) -> Vec<&'a Value> {
+    findings.iter().filter(|f| f["rule"] == rule).collect()
+}
+
+const BUDGET_ROW: &str = "预算数\t20.00\t3.00\t12.00\t4.00\t8.00\t5.00";
+const ACTUAL_ROW: &str = "决算数\t15.50\t2.00\t10.50\t3.50\t7.00\t3.00";
+
+/// Each row labelled 预算数 or 决算数 fills that group's columns (c1–c6, c7–c12), whichever
+/// comes first; the labels and every value land somewhere, and nothing is reported.
+#[test]
+fn budget_and_actual_printed_as_rows_read_into_their_own_columns() {
+    let want: Vec<(String, String)> = [
+        ("c1", "20"),
+        ("c2", "3"),
+        ("c3", "12"),
+        ("c4", "4"),
+        ("c5", "8"),
+        ("c6", "5"),
+        ("c7", "15.5"),
+        ("c8", "2"),
+        ("c9", "10.5"),
+        ("c10", "3.5"),
+        ("c11", "7"),
+        ("c12", "3"),
+    ]
+    .iter()
+    .map(|(c, v)| (format!("data.{c}"), v.to_string()))
+    .collect();
+    for (name, rows) in [
+        ("in-order.xlsx", [BUDGET_ROW, ACTUAL_ROW]),
+        ("actual-first.xlsx", [ACTUAL_ROW, BUDGET_ROW]),
+    ] {
+        let path = budget_actual_as_rows(name, &rows);
+        let mut got: Vec<(String, String)> = logical_values(&path)
+            .into_iter()
+            .filter(|((form, _), _)| form == "final-09")
+            .map(|((_, cell), v)| (cell, v))
+            .collect();
+        let order = |k: &String| k[6..].parse::<u32>().unwrap_or(0);
+        got.sort_by_key(|(k, _)| order(k));
+        assert_eq!(got, want, "{name}");
+        assert_conserved(&path);
+        let (_, report) = cli::check_json(&path);
+        let about_09: Vec<Value> = cli::findings(&report)
+            .into_iter()
+            .filter(|f| f["form"] == "final-09" && f["severity"] != "info")
+            .collect();
+        assert!(about_09.is_empty(), "{name}: {about_09:#?}");
+        // explain names the group of columns labelled alike.
+        let (_, text, _) = cli::run(&["explain", path.to_str().unwrap()]);
+        for shown in ["·预算数·合计  = 20", "·决算数·合计  = 15.5"] {
+            assert!(text.contains(shown), "{name}: {text}");
+        }
+    }
+}
+
+/// Rows labelled with neither group's text are read into neither: the header alone cannot
+/// say whether its columns are 预算数 or 决算数, so the values are reported as not placed; a
+/// group labelled twice is read once, the second row reported and kept.
+#[test]
+fn rows_not_labelled_budget_or_actual_are_reported_not_read() {
+    let unrelated = budget_actual_as_rows(
+        "unrelated.xlsx",
+        &[
+            &BUDGET_ROW.replace("预算数", "上年数"),
+            &ACTUAL_ROW.replace("决算数", "本年数"),
+        ],
+    );
+    let (code, report) = cli::check_json(&unrelated);
+    assert_eq!(code, 1);
+    let findings = cli::findings(&report);
+    let not_placed = of_rule(&findings, "values-not-placed");
+    assert_eq!(not_placed.len(), 1, "{findings:#?}");
+    assert_eq!(not_placed[0]["form"], "final-09");
+    let message = not_placed[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("B6") && message.contains("等 12 处"),
+        "{message}"
+    );
+    assert!(
+        message.contains("第 6 行“上年数”的数值未读取：表头未分“预算数”“决算数”"),
+        "{message}"
+    );
+    assert!(!logical_values(&unrelated)
+        .keys()
+        .any(|(form, _)| form == "final-09"));
+    assert_conserved(&unrelated);
+
+    let twice = budget_actual_as_rows(
+        "twice.xlsx",
+        &[
+            BUDGET_ROW,
+            ACTUAL_ROW,
+            &ACTUAL_ROW.replace("15.50", "16.50"),
+        ],
+    );
+    let values = logical_values(&twice);
+    let at = |c: &str| values.get(&("final-09".to_string(), format!("data.{c}")));
+    assert_eq!(at("c7").map(String::as_str), Some("15.5"));
+    let (_, report) = cli::check_json(&twice);
+    let findings = cli::findings(&report);
+    let again = of_rule(&findings, "duplicate-row");
+    assert_eq!(again.len(), 1, "{findings:#?}");
+    assert_eq!(again[0]["cell"], "A8");
+    let message = again[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("第 8 行与第 7 行都标为“决算数”"),
+        "{message}"
+    );
+    assert!(findings
+        .iter()
+        .any(|f| f["rule"] == "value-outside-form" && f["cell"] == "B8"));
+    assert_conserved(&twice);
+
+    // A third row under another label, beside the two groups: said, and kept.
+    let extra = budget_actual_as_rows(
+        "extra.xlsx",
+        &[
+            BUDGET_ROW,
+            ACTUAL_ROW,
+            &ACTUAL_ROW.replace("决算数", "上年数"),
+        ],
+    );
+    let (_, report) = cli::check_json(&extra);
+    let findings = cli::findings(&report);
+    let unlabelled = of_rule(&findings, "group-row-unlabelled");
+    assert_eq!(unlabelled.len(), 1, "{findings:#?}");
+    assert_eq!(unlabelled[0]["cell"], "A8");
+    assert_eq!(unlabelled[0]["severity"], "warning");
+    assert!(findings
+        .iter()
+        .any(|f| f["rule"] == "value-outside-form" && f["cell"] == "G8"));
+    assert_eq!(
+        logical_values(&extra)
+            .get(&("final-09".to_string(), "data.c7".to_string()))
+            .map(String::as_str),
+        Some("15.5")
+    );
+    assert_conserved(&extra);
+}
+
+/// Seed 001's 公开06表 with its first panel's 科目名称 header printed as `word`, written to
+/// `name`; its findings.
+fn final_06_names_headed(word: &str, name: &str) -> Vec<Value> {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("reading-names-headed");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut book = grid::fixture("seed001_final.grid");
+    let sheet = book.sheet_mut("公开06表");
+    let at = sheet.find("科目名称").expect("科目名称 header");
+    sheet.put(at.0, at.1, grid::GridCell::text(word));
+    let path = dir.join(name);
+    book.write_xlsx(&path);
+    assert_conserved(&path);
+    cli::findings(&cli::check_json(&path).1)
+}
+
+/// 科目编码 | 项目 | 决算数: 项目 beside a placed code column heads the names, which are read
+/// as the rows' names rather than left outside the table; a header no code column's word
+/// (摘要) leaves them outside, reported.
+#[test]
+fn names_headed_by_a_code_header_word_beside_the_code_column_are_names() {
+    let outside = |fs: &[Value]| -> Vec<String> {
+        fs.iter()
+            .filter(|f| f["rule"] == "value-outside-form" && f["form"] == "final-06")
+            .map(|f| f["cell"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    let read = final_06_names_headed("项目", "xiangmu.xlsx");
+    assert!(outside(&read).is_empty(), "{read:#?}");
+    let kept = final_06_names_headed("摘要", "zhaiyao.xlsx");
+    let cells = outside(&kept);
+    assert!(cells.contains(&"B6".to_string()), "{kept:#?}");
+    assert!(cells.iter().all(|c| c.starts_with('B')), "{cells:?}");
+}

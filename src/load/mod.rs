@@ -169,6 +169,13 @@ fn values_not_placed(rec: &crate::recognize::Recognized) -> Finding {
         String::new()
     };
     let no = &rec.form.table_no;
+    // What reading found about why (rows whose labels name no group of the header).
+    let why: String = rec
+        .notices
+        .iter()
+        .find(|n| n.rule == crate::recognize::UNLABELLED_GROUP_ROW)
+        .map(|n| format!("{}；", n.message))
+        .unwrap_or_default();
     Finding::new(
         Severity::Error,
         VALUES_NOT_PLACED,
@@ -177,7 +184,7 @@ fn values_not_placed(rec: &crate::recognize::Recognized) -> Finding {
         cells.first().cloned(),
         format!(
             "无法识别{no}的数值位置：{}{more}的数值对应不到表中的单元格，{no}的审核（含表间核对）\
-             未进行；请按标准格式整理该表（标题、表头、行名），或用 fiscalform explain 查看读取情况",
+             未进行；{why}请按标准格式整理该表（标题、表头、行名），或用 fiscalform explain 查看读取情况",
             shown.join("、")
         ),
     )

@@ -5,8 +5,10 @@
 mod carry;
 mod copies;
 mod grid;
+mod group_rows;
 mod table;
 
+pub use group_rows::UNLABELLED_GROUP_ROW;
 pub use table::{DUPLICATE_ROW, UNCODED};
 
 use crate::calc::blank_data;
@@ -84,7 +86,7 @@ pub fn recognize_workbook<'c>(catalog: &'c Catalog, wb: &Workbook) -> Vec<Outcom
             if taken_for.is_some() && starts_a_copy(form, &catalog.vocabulary, &wb.sheets[end]) {
                 break;
             }
-            match continued(form, &catalog.vocabulary, &wb.sheets[i..=end], &rec) {
+            match continued(form, &catalog.vocabulary, &wb.sheets[i..=end], &rec, why) {
                 Some(joined) => rec = joined,
                 None => break,
             }
@@ -137,12 +139,14 @@ fn fills_first_block(form: &Form, data: &FormData) -> bool {
 }
 
 /// The form read over `sheets` as one table, when the last of them continues the others:
-/// more values land in the form than without it, and its values mostly land in cells.
+/// more values land in the form than without it, and its values mostly land in cells. `why`
+/// is why the first sheet was taken for the form.
 fn continued<'c>(
     form: &'c Form,
     vocab: &Vocabulary,
     sheets: &[Sheet],
     so_far: &Recognized<'c>,
+    why: &str,
 ) -> Option<Recognized<'c>> {
     // A sheet that only mentions the form (a list of findings naming 公开01表) has nothing
     // to continue.
@@ -172,8 +176,7 @@ fn continued<'c>(
         return None;
     }
     rec.why = format!(
-        "{}；续表在工作表{}",
-        so_far.why,
+        "{why}；续表在工作表{}",
         parts[1..]
             .iter()
             .map(|(n, _)| format!("“{n}”"))

@@ -3,6 +3,7 @@
 //! identifies each row by 行次, code or label and reads its values.
 
 use super::carry::GroupCarry;
+use super::group_rows::GroupRows;
 use super::{grid, strip_parens, with_year, Reader};
 use crate::expr::Val;
 use crate::form::{ColKind, ColumnDef, Form, Panel, Severity};
@@ -15,10 +16,10 @@ use std::collections::{HashMap, HashSet};
 
 /// A definition column with the header texts that name it.
 #[derive(Clone)]
-struct DefCol<'f> {
+pub(super) struct DefCol<'f> {
     /// Index of the column's panel among the panels read together (see [`Slot`]).
-    slot: usize,
-    col: &'f ColumnDef,
+    pub(super) slot: usize,
+    pub(super) col: &'f ColumnDef,
     /// Keys of every header text above the column (parents included).
     texts: HashSet<String>,
     /// Keys that must appear for a sheet column to be this one.
@@ -58,7 +59,7 @@ fn keys_of(s: &str) -> Vec<String> {
 
 /// Keys of a header text or column label, `{year}`/`{prev_year}` read with the year of the
 /// title ("{prev_year}年决算数" → "2022年决算数"); none when it is dated and no year is known.
-fn dated(rd: &Reader, t: &str) -> Vec<String> {
+pub(super) fn dated(rd: &Reader, t: &str) -> Vec<String> {
     with_year(t, rd.data.year.as_deref())
         .map(|t| keys_of(&t))
         .unwrap_or_default()
@@ -152,11 +153,11 @@ struct TableWords<'a> {
 }
 
 /// One panel of the table being read, with where its columns are in the sheet.
-struct Slot<'f> {
+pub(super) struct Slot<'f> {
     /// Which of the blocks read together (0 = the block with the header).
     part: usize,
-    panel: &'f Panel,
-    cols: HashMap<&'f str, u16>,
+    pub(super) panel: &'f Panel,
+    pub(super) cols: HashMap<&'f str, u16>,
 }
 
 fn is_column_number_row(keys: &[String]) -> bool {
@@ -243,7 +244,7 @@ fn column_fit(d: &DefCol, texts: &HashSet<String>) -> u32 {
 /// Columns the order leaves apart are then paired where their whole header path agrees
 /// (公开09表 printed item by item, 预算数 | 决算数 under each, against the definition's
 /// 预算数 block then 决算数 block).
-fn align(defs: &[DefCol], sheet_texts: &[HashSet<String>]) -> Vec<Option<u16>> {
+pub(super) fn align(defs: &[DefCol], sheet_texts: &[HashSet<String>]) -> Vec<Option<u16>> {
     let (n, m) = (defs.len(), sheet_texts.len());
     let score = |i: usize, j: usize| column_fit(&defs[i], &sheet_texts[j]);
     let mut dp = vec![vec![0u32; m + 1]; n + 1];
@@ -343,9 +344,8 @@ fn align_panels(rd: &Reader, defs: &[DefCol], sheet_texts: &[HashSet<String>]) -
 }
 
 /// A panel whose name column went unplaced, with a free column headed by a word of a code
-/// column's header (项目 over names): that column holds the names. It is the nearest headed
-/// column right of the panel's code column (科目编码 | 项目 | 决算数), or, with the code unplaced
-/// too, left of the panel's placed columns (项目 over names printed without codes).
+/// column's header (项目 over the names) left of its other placed columns and, when its code
+/// column is placed, right of that (科目编码 | 项目 | 决算数): that column holds the names.
 fn place_bare_names(
     rd: &Reader,
     defs: &[DefCol],
@@ -353,42 +353,39 @@ fn place_bare_names(
     mapping: &mut [Option<u16>],
 ) {
     let used: HashSet<u16> = mapping.iter().flatten().copied().collect();
-    let headed = |c: u16| !sheet_texts[c as usize].is_empty();
     for i in 0..defs.len() {
         if defs[i].col.kind != ColKind::Name || mapping[i].is_some() {
             continue;
         }
-        let own: Vec<usize> = (0..defs.len())
-            .filter(|&j| defs[j].slot == defs[i].slot)
-            .collect();
-        let code_at = own
+        let slot = defs[i].slot;
+        let own: Vec<usize> = (0..defs.len()).filter(|&j| defs[j].slot == slot).collect();
+        let is_code = |j: usize| defs[j].col.kind == ColKind::Code;
+        let code = own.iter().find(|&&j| is_code(j)).and_then(|&j| mapping[j]);
+        let Some(first) = own
             .iter()
-            .find(|&&j| defs[j].col.kind == ColKind::Code)
-            .and_then(|&j| mapping[j]);
-        let candidate = match code_at {
-            Some(code) => {
-                let next = own
-                    .iter()
-                    .filter_map(|&j| mapping[j])
-                    .filter(|&c| c > code)
-                    .min()
-                    .unwrap_or(sheet_texts.len() as u16);
-                (code + 1..next).find(|&c| headed(c))
-            }
-            None => own
-                .iter()
-                .filter_map(|&j| mapping[j])
-                .min()
-                .and_then(|first| (0..first).rev().find(|&c| headed(c))),
-        };
-        let Some(col) = candidate else {
+            .filter(|&&j| !is_code(j))
+            .filter_map(|&j| mapping[j])
+            .min()
+        else {
             continue;
         };
-        let names_codes = sheet_texts[col as usize]
-            .iter()
-            .any(|t| rd.vocab.code_headers.contains(t));
-        if names_codes && !used.contains(&col) {
-            mapping[i] = Some(col);
+        // The nearest headed column on the left (an empty one may stand between).
+        let Some(left) = (0..first)
+            .rev()
+            .take_while(|&c| code.is_none_or(|k| c > k))
+            .find(|&c| !sheet_texts[c as usize].is_empty())
+        else {
+            continue;
+        };
+        let texts = &sheet_texts[left as usize];
+        let headed = texts.iter().any(|t| rd.vocab.code_headers.contains(t));
+        // Beside a placed code column, a 款 or 项 column is the code's, not the names'.
+        let level = code.is_some()
+            && texts
+                .iter()
+                .any(|t| matches!(t.as_str(), "类" | "款" | "项"));
+        if headed && !level && !used.contains(&left) {
+            mapping[i] = Some(left);
         }
     }
 }
@@ -510,7 +507,7 @@ fn without_lower_levels(sheet_texts: &[HashSet<String>]) -> Vec<HashSet<String>>
 
 /// Where each panel's codes are read from in the sheet.
 #[derive(Clone, Copy)]
-enum CodeSource {
+pub(super) enum CodeSource {
     None,
     Single(u16),
     /// 类, 款 and (for function codes) 项 columns.
@@ -687,6 +684,12 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         }
     }
     let mut code_sources = code_sources(&slots, &sheet_texts);
+    // Groups of the top header printed as rows (预算数 | 决算数 under the items).
+    let mut group_rows =
+        GroupRows::find(rd, bi, &defs, &mapping, &without_lower_levels(&sheet_texts));
+    if let Some(g) = &group_rows {
+        g.unplace(&defs, &mut slots);
+    }
 
     // 4. Rows.
     let footers: Vec<(usize, &Vec<Vec<crate::form::GridCellDef>>)> = parts
@@ -795,6 +798,10 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
             (realigned_until, texts) = header_texts_from(rd, r, &all_texts);
             let before: Vec<Option<u16>> = slots.iter().map(first_column).collect();
             let moved = realign(rd, &defs, &without_lower_levels(&texts), &mut slots);
+            if let Some(g) = group_rows.as_mut() {
+                g.place(&defs, &without_lower_levels(&texts));
+                g.unplace(&defs, &mut slots);
+            }
             if !moved.is_empty() {
                 let fresh = self::code_sources(&slots, &texts);
                 let old = code_sources.clone();
@@ -808,6 +815,14 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
             // 栏次 row, or a page's title, unit line or header repeated on a continuation page.
             rd.consume_row(r);
             carry.cut();
+            r += 1;
+            continue;
+        }
+        if group_rows
+            .as_mut()
+            .is_some_and(|g| g.read_row(rd, &slots, r))
+        {
+            last_data = Some(r);
             r += 1;
             continue;
         }
@@ -854,6 +869,8 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         }
         if any {
             last_data = Some(r);
+        } else if let Some(g) = &group_rows {
+            g.report_unlabelled(rd, r);
         }
         r += 1;
     }
@@ -1507,6 +1524,21 @@ fn read_panel_row(
     let Some(key) = key else {
         return false;
     };
+    read_row_values(rd, pi, panel, r, col_of, code_src, &key);
+    true
+}
+
+/// Reads sheet row `r` into logical row `key` of `panel` through the columns `col_of` places:
+/// the identifying cells (codes, labels, 行次) are consumed, each value column read.
+pub(super) fn read_row_values(
+    rd: &mut Reader,
+    pi: usize,
+    panel: &Panel,
+    r: u32,
+    col_of: &dyn Fn(usize, &str) -> Option<u16>,
+    code_src: CodeSource,
+    key: &str,
+) {
     // Consume the identifying cells.
     for c in code_cells(code_src) {
         rd.consume(r, c);
@@ -1528,7 +1560,7 @@ fn read_panel_row(
         };
         let cell = rd.sheet.shown(r, sc).clone();
         let merged_from_above = rd.sheet.merge_at(r, sc).is_some_and(|m| m.first_row < r);
-        if merged_from_above && col.kind != ColKind::Text || holds_value(rd, &key, &col.id) {
+        if merged_from_above && col.kind != ColKind::Text || holds_value(rd, key, &col.id) {
             continue;
         }
         rd.consume(r, sc);
@@ -1544,7 +1576,7 @@ fn read_panel_row(
         if val == Val::Blank {
             continue;
         }
-        if let Some(row) = rd.data.row_mut(&key) {
+        if let Some(row) = rd.data.row_mut(key) {
             if label_col.as_deref() == Some(col.id.as_str()) {
                 if let Val::Text(t) = &val {
                     row.label = Some(t.clone());
@@ -1553,18 +1585,17 @@ fn read_panel_row(
             row.values.insert(col.id.clone(), val);
         }
     }
-    if let Some(row) = rd.data.row(&key) {
+    if let Some(row) = rd.data.row(key) {
         if row.kind != RowKind::Fixed {
             rd.data
                 .origin
-                .entry(key.clone())
+                .entry(key.to_string())
                 .or_insert_with(|| a1(r, 0));
         }
     }
     rd.data
         .origin
         .insert(format!("{key}#row"), (r + 1).to_string());
-    true
 }
 
 /// Whether logical cell `key.col` was read already with a value: a second reading of the row
@@ -1769,7 +1800,7 @@ fn panel_rows_after<'p>(rd: &Reader, panel: &'p Panel) -> impl Fn(&str) -> bool 
 
 /// Whether a fixed row of any panel of `form` has `want` (a label key, ordinal stripped) as
 /// its label or an alias.
-fn names_a_row_exactly(form: &Form, want: &str) -> bool {
+pub(super) fn names_a_row_exactly(form: &Form, want: &str) -> bool {
     form.blocks
         .iter()
         .flat_map(|b| &b.panels)
