@@ -380,10 +380,7 @@ fn place_bare_names(
         let texts = &sheet_texts[left as usize];
         let headed = texts.iter().any(|t| rd.vocab.code_headers.contains(t));
         // Beside a placed code column, a 款 or 项 column is the code's, not the names'.
-        let level = code.is_some()
-            && texts
-                .iter()
-                .any(|t| matches!(t.as_str(), "类" | "款" | "项"));
+        let level = code.is_some() && texts.iter().any(|t| is_level_word(t));
         if headed && !level && !used.contains(&left) {
             mapping[i] = Some(left);
         }
@@ -468,15 +465,17 @@ fn leaf_unique(defs: &[DefCol], i: usize) -> bool {
         .any(|(j, d)| j != i && d.leaf.iter().any(|k| defs[i].leaf.contains(k)))
 }
 
+/// Whether a header key is one of the 类 | 款 | 项 words over the columns of a split code.
+fn is_level_word(key: &str) -> bool {
+    matches!(key, "类" | "款" | "项")
+}
+
 /// The 类 | 款 | 项 words of split code columns printed on the first data row, beside its
 /// 合计 (公开02表 as published: `类 | 款 | 项 | 合计 | 2946.25 …`): header texts of their
 /// columns, not values.
 fn take_level_words(rd: &mut Reader, r: u32, sheet_texts: &mut [HashSet<String>]) {
     let levels: Vec<u16> = (0..sheet_texts.len() as u16)
-        .filter(|&c| {
-            rd.text_key(r, c)
-                .is_some_and(|k| matches!(k.as_str(), "类" | "款" | "项"))
-        })
+        .filter(|&c| rd.text_key(r, c).is_some_and(|k| is_level_word(&k)))
         .collect();
     if levels.len() < 2 {
         return;
