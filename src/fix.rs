@@ -338,26 +338,28 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
     } = content;
     reading.extend(cut_long_texts(&mut forms, &mut strays, &mut others));
     let mut book = Book::new(forms);
-    let calc_in = compute(&book, Mode::Fix, false);
-    let placement = place(&book, &calc_in);
+    // Three computations: the check of the input (its findings, and which cells are derived
+    // for the layout), the fix (what every derived cell settles on, after the scores it can
+    // fill), and the check of the settled forms (what is left, and the values written).
+    let checked_in = compute(&book, Mode::Check, false);
+    let placement = place(&book, &checked_in);
     let input_at = to_output_cells(&mut book, &placement);
-    let before = audit(&book, &compute(&book, Mode::Check, false));
+    let before = audit(&book, &checked_in);
+    drop(checked_in);
 
     // Empty 自评得分 cells a 评（扣）分标准 can score are filled (before recomputing, so that
     // 总分 follows), each with its formula.
     let fills = crate::score::check::fill_empty_scores(&mut book);
-    // Filled scores change what the rules settle on; otherwise the first computation stands.
-    let calc_fix = if fills.is_empty() {
-        calc_in
-    } else {
-        compute(&book, Mode::Fix, false)
-    };
+    let calc_fix = compute(&book, Mode::Fix, false);
     let (mut changes, kept_tails) = recomputed(&book, &calc_fix, &placement);
     changes.extend(fill_changes(&book, &fills, &placement));
     let formulas = crate::score::check::fill_formulas(&fills, &placement);
     let (book, notes_added) = settle(book, &calc_fix);
-    let calc_out = compute(&book, Mode::Fix, false);
-    let (after, mut coverage) = audit_covered(&book, &compute(&book, Mode::Check, false));
+    drop(calc_fix);
+    // On settled forms the check and the fix agree: every derived cell holds what the fix
+    // settled on, so the check's values are the ones to write.
+    let calc_out = compute(&book, Mode::Check, false);
+    let (after, mut coverage) = audit_covered(&book, &calc_out);
     coverage.add_missing(catalog, &book, &reading);
 
     let ledger = Ledger::new(&book, &placement, input_at, &pages, &strays, &others);
