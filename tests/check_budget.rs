@@ -8,6 +8,8 @@ mod cli;
 mod grid;
 #[path = "support/lo.rs"]
 mod lo;
+#[path = "support/mutation.rs"]
+mod mutation;
 
 use fiscalform::expr::Val;
 use fiscalform::form::Catalog;
@@ -15,6 +17,7 @@ use fiscalform::load::recognize_file;
 use fiscalform::normalize::parse_amount;
 use fiscalform::read::Cell;
 use grid::{GridBook, GridCell, GridSheet};
+use mutation::{Expected, Quiet, Scope};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -92,12 +95,6 @@ impl At {
     fn a1(&self, book: &GridBook) -> String {
         let (r, c) = self.pos(book);
         grid::a1(r, c)
-    }
-    /// As a finding of `form` names it: another form's cell carries its sheet.
-    /// Whether a finding is at this cell: its sheet (another table's, for a rule whose
-    /// cell is there) and A1.
-    fn holds(&self, book: &GridBook, f: &Value) -> bool {
-        f["sheet"] == self.sheet && f["cell"] == self.a1(book).as_str()
     }
 }
 
@@ -403,52 +400,35 @@ fn case(
 }
 
 fn run(case: Case) {
-    let is_rule = |f: &Value| f["form"] == case.form && f["rule"] == case.rule;
-    assert!(
-        !corrected_findings().iter().any(is_rule),
-        "{}: rule {} fires on the corrected seed",
-        case.name,
-        case.rule
-    );
     let mut book = corrected();
+    let quiet = |expected: &Expected, good: &[Value], what: &str| {
+        mutation::assert_quiet(expected, good, Quiet::Silent, what)
+    };
+    let rule_only = Expected {
+        name: case.name,
+        rule: case.rule,
+        scope: Scope::Form(case.form),
+        sheet: None,
+        cell: "",
+        severity: case.severity,
+    };
+    quiet(&rule_only, corrected_findings(), "the corrected seed");
     if let Some(prepare) = case.prepare {
         prepare(&mut book);
         let (_, before) = check(&book, &format!("{}-prepared", case.name));
-        assert!(
-            !before.iter().any(is_rule),
-            "{}: rule {} fires on the prepared workbook: {before:#?}",
-            case.name,
-            case.rule
-        );
+        quiet(&rule_only, &before, "the prepared workbook");
     }
     for (at, cell) in &case.edits {
         put(&mut book, *at, cell.clone());
     }
     let (code, after) = check(&book, case.name);
-    let cell = format!("{}!{}", case.cell.sheet, case.cell.a1(&book));
-    let hits: Vec<_> = after
-        .iter()
-        .filter(|f| is_rule(f) && case.cell.holds(&book, f))
-        .collect();
-    let Some(hit) = hits.first() else {
-        panic!(
-            "{}: no {} finding of rule {} at {cell}: {after:#?}",
-            case.name, case.severity, case.rule
-        );
+    let cell = case.cell.a1(&book);
+    let expected = Expected {
+        sheet: Some(case.cell.sheet),
+        cell: &cell,
+        ..rule_only
     };
-    assert_eq!(hits.len(), 1, "{}: reported once: {hits:#?}", case.name);
-    assert_eq!(hit["severity"], case.severity, "{}: {hit:#?}", case.name);
-    assert!(
-        hit["message"]
-            .as_str()
-            .unwrap()
-            .contains(&case.cell.a1(&book)),
-        "{}: the message names the cell: {hit:#?}",
-        case.name
-    );
-    if case.severity == "error" {
-        assert_eq!(code, 1, "{}: errors give exit code 1", case.name);
-    }
+    mutation::assert_fires(&expected, code, &after);
 }
 
 #[test]
