@@ -235,22 +235,6 @@ fn output_origin(form: &Form, data: &FormData, layout: &Layout) -> FastIndexMap<
     origin
 }
 
-pub(crate) fn set_value(data: &mut FormData, c: &CellId, v: Val) {
-    if c.col.is_empty() {
-        if v == Val::Blank {
-            data.grid.shift_remove(&c.row);
-        } else {
-            data.grid.insert(c.row.clone(), v);
-        }
-    } else if let Some(row) = data.row_mut(&c.row) {
-        if v == Val::Blank {
-            row.values.shift_remove(&c.col);
-        } else {
-            row.values.insert(c.col.clone(), v);
-        }
-    }
-}
-
 /// The 空表说明 an empty table lacks, if it lacks one.
 fn missing_empty_note(form: &Form, data: &FormData) -> Option<String> {
     let note = form.empty_note.as_ref()?;
@@ -546,7 +530,9 @@ fn fill_changes(book: &Book, fills: &[ScoreFill], placement: &Placement) -> Vec<
 fn settle<'a>(mut book: Book<'a>, calc: &Calc) -> (Book<'a>, HashSet<String>) {
     let mut forms = std::mem::take(&mut book.forms);
     for d in calc.derived.values() {
-        set_value(&mut forms[d.cell.form].1, &d.cell, settled(calc, &d.cell));
+        forms[d.cell.form]
+            .1
+            .set(&d.cell.row, &d.cell.col, settled(calc, &d.cell));
     }
     let mut notes_added = HashSet::new();
     for (form, data) in forms.iter_mut() {

@@ -144,7 +144,7 @@ impl<'c> Merger<'c> {
     /// of another family or year than the first.
     pub fn add(&mut self, path: &Path) -> Result<(), String> {
         let file = path.display().to_string();
-        let content = crate::load::load(self.catalog, path)?;
+        let content = crate::load::load(self.catalog, path).map_err(|e| e.to_string())?;
         if content.forms.is_empty() {
             return Err(format!(
                 "{file} 中没有识别出任何表，无法汇总（fiscalform explain {file} 可说明读取情况）"
@@ -704,7 +704,7 @@ fn recompute_rates(book: Book) -> Book {
         .collect();
     let mut forms = book.forms;
     for (cell, v) in rates {
-        crate::fix::set_value(&mut forms[cell.form].1, &cell, v);
+        forms[cell.form].1.set(&cell.row, &cell.col, v);
     }
     Book::new(forms)
 }

@@ -178,6 +178,23 @@ impl FormData {
     pub fn row_mut(&mut self, key: &str) -> Option<&mut RowData> {
         self.rows.by_key_mut(key)
     }
+    /// Set the value of logical cell `col` of row `row` (`col` empty: grid cell `row`); a
+    /// blank value removes it. A row the form lacks is left alone.
+    pub fn set(&mut self, row: &str, col: &str, v: Val) {
+        if col.is_empty() {
+            if v == Val::Blank {
+                self.grid.shift_remove(row);
+            } else {
+                self.grid.insert(row.to_string(), v);
+            }
+        } else if let Some(data) = self.row_mut(row) {
+            if v == Val::Blank {
+                data.values.shift_remove(col);
+            } else {
+                data.values.insert(col.to_string(), v);
+            }
+        }
+    }
     /// True when no value cell holds a number other than zero or any text.
     pub fn is_empty(&self) -> bool {
         let busy = |v: &Val| match v {
