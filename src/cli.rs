@@ -486,7 +486,7 @@ fn export_one(
     out: &mut dyn Write,
 ) -> Result<String, String> {
     refuse_same(input, output)?;
-    let content = crate::load::load(catalog, input)?;
+    let content = crate::load::load(catalog, input).map_err(|e| e.to_string())?;
     match format {
         ExportFormat::Json if is_std(output) => {
             let text = crate::interchange::to_json(&content);
@@ -1004,7 +1004,7 @@ fn fix_one(catalog: &Catalog, input: &std::path::Path, output: &std::path::Path)
     let run = || -> Result<crate::fix::Fixed, String> {
         refuse_same(input, output)?;
         refuse_not_xlsx(output)?;
-        let content = crate::load::load(catalog, input)?;
+        let content = crate::load::load(catalog, input).map_err(|e| e.to_string())?;
         write_fixed(content, output)
     };
     fixed_summary(run(), output)

@@ -47,7 +47,7 @@ pub fn check_file_against(catalog: &Catalog, path: &Path, prior: Option<&Prior>)
                 path: shown,
                 forms: vec![],
                 findings: vec![],
-                error: Some(e),
+                error: Some(e.to_string()),
                 coverage: None,
                 glance: None,
             }

@@ -6,10 +6,11 @@
 
 use crate::findings::Finding;
 use crate::form::Severity;
-use crate::read::{read_workbook, Format, Workbook};
+use crate::read::{read_workbook, Format, ReadError, Workbook};
 use std::collections::HashSet;
+use std::fmt;
 use std::io::{Read, Seek, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The part of an .xlsx that lists its sheets.
 const WORKBOOK_PART: &str = "xl/workbook.xml";
@@ -25,6 +26,67 @@ pub struct Renamed {
     pub to: String,
 }
 
+/// Why a file could not be opened as a workbook: what the reader says of it, or sheets that
+/// share a name and cannot be read apart.
+#[derive(Debug)]
+pub enum OpenError {
+    Read(ReadError),
+    /// The renamed copy of `path` was read and failed: the reader's message names `path`.
+    ReadCopy {
+        path: PathBuf,
+        copy: PathBuf,
+        error: ReadError,
+    },
+    /// An .xlsx whose shared sheet names must be renamed, and whose renamed copy could not be
+    /// written.
+    RenamedCopy {
+        path: PathBuf,
+        renamed: Vec<Renamed>,
+        detail: String,
+    },
+    /// Two sheets of an .xls or .ods share a name: the reader may read one for the other.
+    SharedName {
+        path: PathBuf,
+        sheet: String,
+    },
+}
+
+impl fmt::Display for OpenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OpenError::Read(e) => write!(f, "{e}"),
+            OpenError::ReadCopy { path, copy, error } => write!(
+                f,
+                "{}",
+                error
+                    .to_string()
+                    .replace(&copy.display().to_string(), &path.display().to_string())
+            ),
+            OpenError::RenamedCopy {
+                path,
+                renamed,
+                detail,
+            } => write!(
+                f,
+                "{} 中有同名的工作表（{}），需要改名后读取，但无法在临时目录写出改名后的副本：{detail}（请检查临时目录的空间和权限，或在 Excel/WPS 中给同名的工作表改名后再试）",
+                path.display(),
+                renamed
+                    .iter()
+                    .map(|r| format!("第 {} 个工作表“{}”", r.position, r.from))
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            ),
+            OpenError::SharedName { path, sheet } => write!(
+                f,
+                "{} 中有两个工作表都叫“{sheet}”，无法分别读取（后一个可能被读成前一个的内容）；请在 Excel/WPS 中给其中一个改名后再试",
+                path.display(),
+            ),
+        }
+    }
+}
+
+impl std::error::Error for OpenError {}
+
 /// The file to read in place of the workbook, when sheets had to be renamed.
 pub struct Prepared {
     /// The temporary copy (removed when dropped); `None`: read the workbook itself.
@@ -35,7 +97,7 @@ pub struct Prepared {
 /// For an .xlsx that lists a sheet name more than once: a temporary copy with the later
 /// ones renamed. Anything else (another format, a damaged file, distinct names) gives no copy
 /// and is left to the reader, which says what is wrong with it.
-pub fn prepare(path: &Path) -> Result<Prepared, String> {
+pub fn prepare(path: &Path) -> Result<Prepared, OpenError> {
     let none = || Prepared {
         copy: None,
         renamed: Vec::new(),
@@ -52,17 +114,10 @@ pub fn prepare(path: &Path) -> Result<Prepared, String> {
     let Some((xml, renamed)) = rename_duplicates(&xml) else {
         return Ok(none());
     };
-    let copy = rewrite(&mut zip, &xml).map_err(|e| {
-        format!(
-            "{} 中有同名的工作表（{}），需要改名后读取，但无法在临时目录写出改名后的副本：{}（请检查临时目录的空间和权限，或在 Excel/WPS 中给同名的工作表改名后再试）",
-            path.display(),
-            renamed
-                .iter()
-                .map(|r| format!("第 {} 个工作表“{}”", r.position, r.from))
-                .collect::<Vec<_>>()
-                .join("、"),
-            crate::files::describe_io(&e)
-        )
+    let copy = rewrite(&mut zip, &xml).map_err(|e| OpenError::RenamedCopy {
+        path: path.to_path_buf(),
+        detail: crate::files::describe_io(&e),
+        renamed: renamed.clone(),
     })?;
     Ok(Prepared {
         copy: Some(copy),
@@ -73,16 +128,15 @@ pub fn prepare(path: &Path) -> Result<Prepared, String> {
 /// Read a workbook as [`read_workbook`] does, sheets that share a name from a copy in which
 /// the later ones are renamed; with the renames. Error messages and `Workbook::path` name the
 /// file given, not the copy.
-pub fn read(path: &Path) -> Result<(Workbook, Vec<Renamed>), String> {
+pub fn read(path: &Path) -> Result<(Workbook, Vec<Renamed>), OpenError> {
     let prepared = prepare(path)?;
     let wb = match &prepared.copy {
-        None => read_workbook(path).map_err(|e| e.to_string())?,
+        None => read_workbook(path).map_err(OpenError::Read)?,
         Some(copy) => {
-            let mut wb = read_workbook(copy.path()).map_err(|e| {
-                e.to_string().replace(
-                    &copy.path().display().to_string(),
-                    &path.display().to_string(),
-                )
+            let mut wb = read_workbook(copy.path()).map_err(|error| OpenError::ReadCopy {
+                path: path.to_path_buf(),
+                copy: copy.path().to_path_buf(),
+                error,
             })?;
             wb.path = path.to_path_buf();
             wb
@@ -95,7 +149,7 @@ pub fn read(path: &Path) -> Result<(Workbook, Vec<Renamed>), String> {
 /// Sheets still sharing a name after reading (an .xls or .ods, whose sheet list is not
 /// rewritten): the reader may have read one of them in place of the other, so the file is
 /// refused rather than read with a sheet lost.
-fn refuse_shared_names(wb: &Workbook) -> Result<(), String> {
+fn refuse_shared_names(wb: &Workbook) -> Result<(), OpenError> {
     // A PDF's or Word document's sheets are named by us, uniquely.
     if !matches!(wb.format, Format::Xlsx | Format::Xls | Format::Ods) {
         return Ok(());
@@ -103,11 +157,10 @@ fn refuse_shared_names(wb: &Workbook) -> Result<(), String> {
     let mut seen = HashSet::new();
     for s in &wb.sheets {
         if !seen.insert(s.name.as_str()) {
-            return Err(format!(
-                "{} 中有两个工作表都叫“{}”，无法分别读取（后一个可能被读成前一个的内容）；请在 Excel/WPS 中给其中一个改名后再试",
-                wb.path.display(),
-                s.name
-            ));
+            return Err(OpenError::SharedName {
+                path: wb.path.clone(),
+                sheet: s.name.clone(),
+            });
         }
     }
     Ok(())

@@ -5,6 +5,7 @@
 mod kept;
 pub mod own;
 
+pub use crate::sheet_names::OpenError;
 pub use kept::{KeptCell, OtherSheet, PlacedMerges};
 
 use crate::calc::{compute, Book, Mode};
@@ -25,12 +26,15 @@ pub struct Recognized<'c> {
 }
 
 /// Read and recognise a workbook; skipped sheets and reading notices become findings.
-pub fn recognize_file<'c>(catalog: &'c Catalog, path: &Path) -> Result<Recognized<'c>, String> {
+pub fn recognize_file<'c>(catalog: &'c Catalog, path: &Path) -> Result<Recognized<'c>, OpenError> {
     read(catalog, path).map(|(_, rec)| rec)
 }
 
 /// [`recognize_file`], with the workbook read (its sheets, and a document's free text).
-pub fn read<'c>(catalog: &'c Catalog, path: &Path) -> Result<(Workbook, Recognized<'c>), String> {
+pub fn read<'c>(
+    catalog: &'c Catalog,
+    path: &Path,
+) -> Result<(Workbook, Recognized<'c>), OpenError> {
     let (wb, renamed) = crate::sheet_names::read(path)?;
     let mut rec = recognize_book(catalog, &wb);
     rec.findings
@@ -218,7 +222,7 @@ pub struct Content<'c> {
 }
 
 /// Read and recognise a workbook, keeping what no form holds.
-pub fn load<'c>(catalog: &'c Catalog, path: &Path) -> Result<Content<'c>, String> {
+pub fn load<'c>(catalog: &'c Catalog, path: &Path) -> Result<Content<'c>, OpenError> {
     let (wb, rec) = read(catalog, path)?;
     let mut reading = rec.findings;
     reading.extend(text_findings(catalog, &wb, &rec.forms));

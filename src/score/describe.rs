@@ -165,7 +165,7 @@ pub fn describe_file(catalog: &Catalog, path: &Path) -> FileRules {
             return FileRules {
                 path: shown,
                 rules: vec![],
-                error: Some(e),
+                error: Some(e.to_string()),
             }
         }
     };
