@@ -715,7 +715,7 @@ fn merge(
         let mut merger = crate::merge::Merger::new(catalog);
         let mut bar = crate::batch::Progress::new(files.len(), progress);
         for input in &files {
-            merger.add(input)?;
+            merger.add(input).map_err(|e| e.to_string())?;
             bar.print(|| {});
         }
         bar.finish();

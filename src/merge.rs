@@ -17,11 +17,12 @@ use crate::expr::{CellId, Val};
 use crate::findings::{Finding, CODE_NAME_RULE, MERGED_INPUT_RULE};
 use crate::form::{Catalog, ColKind, Family, Form, Panel, Severity};
 use crate::load::own::DETAIL_SHEET;
-use crate::load::Content;
+use crate::load::{Content, OpenError};
 use crate::model::{FormData, RowData, RowKind};
 use crate::normalize::label_key;
 use indexmap::IndexMap;
 use std::collections::{HashMap, HashSet};
+use std::fmt;
 use std::path::Path;
 
 /// Joins the parts of a key that are texts read from workbooks (a character no label holds).
@@ -56,6 +57,63 @@ impl Way {
         }
     }
 }
+
+/// Why a unit's workbook is not added to the sum.
+#[derive(Debug)]
+pub enum Refusal {
+    /// The file could not be read.
+    Open(OpenError),
+    /// No form was recognised in it.
+    NoForm { file: String },
+    /// Its forms are of another family than the first unit's.
+    OtherFamily {
+        file: String,
+        family: Family,
+        first: String,
+        first_family: Family,
+    },
+    /// Its year is another than the first unit's.
+    OtherYear {
+        file: String,
+        year: String,
+        first: String,
+        first_year: String,
+    },
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::Open(e) => write!(f, "{e}"),
+            Refusal::NoForm { file } => write!(
+                f,
+                "{file} 中没有识别出任何表，无法汇总（fiscalform explain {file} 可说明读取情况）"
+            ),
+            Refusal::OtherFamily {
+                file,
+                family,
+                first,
+                first_family,
+            } => write!(
+                f,
+                "{file} 是{}报表，而 {first} 是{}报表：不同类别的报表不能汇总，未写出汇总表",
+                family.chinese(),
+                first_family.chinese()
+            ),
+            Refusal::OtherYear {
+                file,
+                year,
+                first,
+                first_year,
+            } => write!(
+                f,
+                "{file} 是 {year} 年度的报表，而 {first} 是 {first_year} 年度的：不同年度的报表不能汇总，未写出汇总表"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Refusal {}
 
 /// One line of 汇总明细: a total (or a score) of a form, each unit's value and the department's.
 #[derive(Debug, Clone)]
@@ -142,13 +200,11 @@ impl<'c> Merger<'c> {
 
     /// Reads one unit's workbook and adds it to the sum; refuses a workbook with no form, or
     /// of another family or year than the first.
-    pub fn add(&mut self, path: &Path) -> Result<(), String> {
+    pub fn add(&mut self, path: &Path) -> Result<(), Refusal> {
         let file = path.display().to_string();
-        let content = crate::load::load(self.catalog, path).map_err(|e| e.to_string())?;
+        let content = crate::load::load(self.catalog, path).map_err(Refusal::Open)?;
         if content.forms.is_empty() {
-            return Err(format!(
-                "{file} 中没有识别出任何表，无法汇总（fiscalform explain {file} 可说明读取情况）"
-            ));
+            return Err(Refusal::NoForm { file });
         }
         let book = Book::new(content.forms);
         let calc = compute(&book, Mode::Check, false);
@@ -187,7 +243,7 @@ impl<'c> Merger<'c> {
         file: &str,
         family: Option<Family>,
         year: Option<&str>,
-    ) -> Result<(), String> {
+    ) -> Result<(), Refusal> {
         let first = self.units.first().map(|(_, f)| f.clone());
         let Some(first) = first else {
             self.family = family;
@@ -196,18 +252,22 @@ impl<'c> Merger<'c> {
         };
         if let (Some(a), Some(b)) = (self.family, family) {
             if a != b {
-                return Err(format!(
-                    "{file} 是{}报表，而 {first} 是{}报表：不同类别的报表不能汇总，未写出汇总表",
-                    b.chinese(),
-                    a.chinese()
-                ));
+                return Err(Refusal::OtherFamily {
+                    file: file.to_string(),
+                    family: b,
+                    first,
+                    first_family: a,
+                });
             }
         }
         if let (Some(a), Some(b)) = (self.year.as_deref(), year) {
             if a != b {
-                return Err(format!(
-                    "{file} 是 {b} 年度的报表，而 {first} 是 {a} 年度的：不同年度的报表不能汇总，未写出汇总表"
-                ));
+                return Err(Refusal::OtherYear {
+                    file: file.to_string(),
+                    year: b.to_string(),
+                    first,
+                    first_year: a.to_string(),
+                });
             }
         }
         if self.family.is_none() {
