@@ -522,7 +522,7 @@ fn export_one(
                     (n.clone(), fill)
                 })
                 .collect();
-            crate::write::write_file_set(output, set)?;
+            crate::write::write_file_set(output, set).map_err(|e| e.to_string())?;
             let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
             Ok(format!(
                 "已导出到 {}：{} 个 CSV 文件（{}）",
@@ -771,7 +771,7 @@ fn write_review(
                     (name, fill)
                 })
                 .collect();
-            crate::write::write_file_set(output, set)
+            crate::write::write_file_set(output, set).map_err(|e| e.to_string())
         }
         ReviewFormat::Json if is_std(output) => review
             .write_json(out)

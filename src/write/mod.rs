@@ -809,6 +809,47 @@ pub fn remove_stale_temporaries(dir: &Path) {
 /// What writes one file of a set, given the file to write into.
 pub type WriteFile<'a> = Box<dyn FnOnce(&mut dyn std::io::Write) -> std::io::Result<()> + 'a>;
 
+/// Why a set of files was not written: the folder, or one file of it (nothing was written).
+#[derive(Debug)]
+pub enum FileSetError {
+    Folder { path: PathBuf, detail: String },
+    File { path: PathBuf, detail: String },
+}
+
+impl FileSetError {
+    fn folder(path: &Path, e: &std::io::Error) -> FileSetError {
+        FileSetError::Folder {
+            path: path.to_path_buf(),
+            detail: describe_io(e),
+        }
+    }
+    fn file(path: &Path, e: &std::io::Error) -> FileSetError {
+        FileSetError::File {
+            path: path.to_path_buf(),
+            detail: describe_io(e),
+        }
+    }
+}
+
+impl fmt::Display for FileSetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FileSetError::Folder { path, detail } => write!(
+                f,
+                "无法写入目录 {}：{detail}（请检查目录是否存在、是否有写权限、磁盘空间是否足够；未写出任何文件）",
+                path.display()
+            ),
+            FileSetError::File { path, detail } => write!(
+                f,
+                "无法写入文件 {}：{detail}（请检查该名称是否已被目录或其他程序占用、是否有写权限、磁盘空间是否足够；本次未写出任何文件）",
+                path.display()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for FileSetError {}
+
 /// Write a set of files (`name`, what writes it) into the folder `dir` as one step: either every
 /// file of the set is in place, or — whatever fails — `dir` holds what it held before (a
 /// file of the set that replaced an older one is put back).
@@ -817,25 +858,11 @@ pub type WriteFile<'a> = Box<dyn FnOnce(&mut dyn std::io::Write) -> std::io::Res
 /// (`.fiscalform-XXXXXXXX.tmp`) and renamed into place. Into an existing folder, the files
 /// are first all written to a temporary folder inside it; only renames remain, and those
 /// already done are undone when one fails.
-pub fn write_file_set(dir: &Path, files: Vec<(String, WriteFile<'_>)>) -> Result<(), String> {
-    let folder_error = |path: &Path, e: &std::io::Error| {
-        format!(
-            "无法写入目录 {}：{}（请检查目录是否存在、是否有写权限、磁盘空间是否足够；未写出任何文件）",
-            path.display(),
-            describe_io(e)
-        )
-    };
-    let file_error = |path: &Path, e: &std::io::Error| {
-        format!(
-            "无法写入文件 {}：{}（请检查该名称是否已被目录或其他程序占用、是否有写权限、磁盘空间是否足够；本次未写出任何文件）",
-            path.display(),
-            describe_io(e)
-        )
-    };
+pub fn write_file_set(dir: &Path, files: Vec<(String, WriteFile<'_>)>) -> Result<(), FileSetError> {
     let exists = match std::fs::symlink_metadata(dir) {
         Ok(_) => true,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
-        Err(e) => return Err(folder_error(dir, &e)),
+        Err(e) => return Err(FileSetError::folder(dir, &e)),
     };
     let staging_in = if exists {
         dir.to_path_buf()
@@ -844,7 +871,7 @@ pub fn write_file_set(dir: &Path, files: Vec<(String, WriteFile<'_>)>) -> Result
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        std::fs::create_dir_all(parent).map_err(|e| folder_error(parent, &e))?;
+        std::fs::create_dir_all(parent).map_err(|e| FileSetError::folder(parent, &e))?;
         parent.to_path_buf()
     };
     remove_stale_temporaries(&staging_in);
@@ -854,28 +881,44 @@ pub fn write_file_set(dir: &Path, files: Vec<(String, WriteFile<'_>)>) -> Result
         .suffix(TEMP_SUFFIX)
         .rand_bytes(10)
         .tempdir_in(&staging_in)
-        .map_err(|e| folder_error(&staging_in, &e))?;
+        .map_err(|e| FileSetError::folder(&staging_in, &e))?;
+    let names = stage_files(staging.path(), dir, files)?;
+    if !exists {
+        let staged = staging.keep();
+        return std::fs::rename(&staged, dir).map_err(|e| {
+            let _ = std::fs::remove_dir_all(&staged);
+            FileSetError::folder(dir, &e)
+        });
+    }
+    swap_into(dir, staging.path(), &names)
+}
+
+/// Every file of the set written into the staging folder; their names. An error names the
+/// file as it would have been in `dir`.
+fn stage_files(
+    staging: &Path,
+    dir: &Path,
+    files: Vec<(String, WriteFile<'_>)>,
+) -> Result<Vec<String>, FileSetError> {
     let mut names = Vec::new();
     for (name, fill) in files {
-        let path = staging.path().join(&name);
+        let path = staging.join(&name);
         std::fs::File::create_new(&path)
             .and_then(|f| {
                 let mut out = std::io::BufWriter::new(f);
                 fill(&mut out)?;
                 out.into_inner().map_err(|e| e.into_error())?.sync_all()
             })
-            .map_err(|e| file_error(&dir.join(&name), &e))?;
+            .map_err(|e| FileSetError::file(&dir.join(&name), &e))?;
         names.push(name);
     }
-    if !exists {
-        let staged = staging.keep();
-        return std::fs::rename(&staged, dir).map_err(|e| {
-            let _ = std::fs::remove_dir_all(&staged);
-            folder_error(dir, &e)
-        });
-    }
-    // Into an existing folder: each older file is moved aside into the staging folder before
-    // its replacement takes its name, so that a failure can put it back.
+    Ok(names)
+}
+
+/// The staged files renamed into an existing folder: each older file is moved aside into the
+/// staging folder before its replacement takes its name, so that a failure can put every
+/// one back.
+fn swap_into(dir: &Path, staging: &Path, names: &[String]) -> Result<(), FileSetError> {
     let mut done: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
     let undo = |done: &[(PathBuf, Option<PathBuf>)]| {
         for (target, old) in done.iter().rev() {
@@ -891,13 +934,13 @@ pub fn write_file_set(dir: &Path, files: Vec<(String, WriteFile<'_>)>) -> Result
     };
     for (i, name) in names.iter().enumerate() {
         let target = dir.join(name);
-        let new = staging.path().join(name);
+        let new = staging.join(name);
         let old = match std::fs::symlink_metadata(&target) {
             Ok(m) if m.is_file() || m.file_type().is_symlink() => {
-                let old = staging.path().join(format!("{i}.old"));
+                let old = staging.join(format!("{i}.old"));
                 if let Err(e) = std::fs::rename(&target, &old) {
                     undo(&done);
-                    return Err(file_error(&target, &e));
+                    return Err(FileSetError::file(&target, &e));
                 }
                 Some(old)
             }
@@ -908,7 +951,7 @@ pub fn write_file_set(dir: &Path, files: Vec<(String, WriteFile<'_>)>) -> Result
                 let _ = std::fs::rename(old, &target);
             }
             undo(&done);
-            return Err(file_error(&target, &e));
+            return Err(FileSetError::file(&target, &e));
         }
         done.push((target, old));
     }
