@@ -36,17 +36,49 @@ fn cut_long_texts(
     strays: &mut [Vec<KeptCell>],
     others: &mut [OtherSheet],
 ) -> Vec<Finding> {
-    let mut found = Vec::new();
-    let mut cut = |text: &mut String,
-                   form: &str,
-                   sheet: Option<&str>,
-                   cell: Option<&str>,
-                   what: String| {
+    let mut cutter = Cutter::default();
+    for ((form, data), kept) in forms.iter_mut().zip(strays.iter_mut()) {
+        cutter.form_texts(form, data);
+        let sheet = data.sheet.as_deref();
+        for k in kept.iter_mut() {
+            if let Cell::Text(t) | Cell::Error(t) = &mut k.value {
+                let place = format!("{}!{}", sheet.unwrap_or(""), k.cell);
+                cutter.cut(t, &form.id, sheet, Some(&k.cell), place);
+            }
+        }
+    }
+    for o in others.iter_mut() {
+        for k in o.cells.iter_mut() {
+            if let Cell::Text(t) | Cell::Error(t) = &mut k.value {
+                let place = format!("{}!{}", o.name, k.cell);
+                cutter.cut(t, "", Some(&o.name), Some(&k.cell), place);
+            }
+        }
+    }
+    cutter.found
+}
+
+/// Texts cut to what a cell holds, with the finding of each.
+#[derive(Default)]
+struct Cutter {
+    found: Vec<Finding>,
+}
+
+impl Cutter {
+    /// Cut `text` if it is longer than a cell holds; `what` names it in the finding.
+    fn cut(
+        &mut self,
+        text: &mut String,
+        form: &str,
+        sheet: Option<&str>,
+        cell: Option<&str>,
+        what: String,
+    ) {
         let Some((short, kept)) = cut_text(text, MAX_CELL_TEXT) else {
             return;
         };
         let total = text.chars().count();
-        found.push(Finding::new(
+        self.found.push(Finding::new(
             Severity::Error,
             TEXT_CUT,
             form,
@@ -59,10 +91,13 @@ fn cut_long_texts(
             ),
         ));
         *text = short;
-    };
-    for ((form, data), kept) in forms.iter_mut().zip(strays.iter_mut()) {
+    }
+
+    /// Every text of one form: values, row names, grid cells, remarks, unit and year.
+    fn form_texts(&mut self, form: &Form, data: &mut FormData) {
         let sheet = data.sheet.clone();
-        let at = |cell: Option<&String>, logical: &str| match (&sheet, cell) {
+        let sheet = sheet.as_deref();
+        let at = |cell: Option<&String>, logical: &str| match (sheet, cell) {
             (Some(s), Some(c)) => format!("{s}!{c}"),
             _ => format!("{}“{logical}”", form.table_no),
         };
@@ -71,73 +106,32 @@ fn cut_long_texts(
                 if let Val::Text(t) = v {
                     let key = format!("{}.{col}", row.key);
                     let cell = data.origin.get(&key);
-                    cut(
-                        t,
-                        &form.id,
-                        sheet.as_deref(),
-                        cell.map(String::as_str),
-                        at(cell, &key),
-                    );
+                    let what = at(cell, &key);
+                    self.cut(t, &form.id, sheet, cell.map(String::as_str), what);
                 }
             }
             if let Some(label) = &mut row.label {
-                cut(
-                    label,
-                    &form.id,
-                    sheet.as_deref(),
-                    None,
-                    format!("{}行“{}”的名称", form.table_no, row.key),
-                );
+                let what = format!("{}行“{}”的名称", form.table_no, row.key);
+                self.cut(label, &form.id, sheet, None, what);
             }
         }
         for (id, v) in data.grid.iter_mut() {
             if let Val::Text(t) = v {
                 let cell = data.origin.get(id);
-                cut(
-                    t,
-                    &form.id,
-                    sheet.as_deref(),
-                    cell.map(String::as_str),
-                    at(cell, id),
-                );
+                self.cut(t, &form.id, sheet, cell.map(String::as_str), at(cell, id));
             }
         }
         for (i, r) in data.remarks.iter_mut().enumerate() {
-            cut(
-                r,
-                &form.id,
-                sheet.as_deref(),
-                None,
-                format!("{}第 {} 条说明", form.table_no, i + 1),
-            );
+            let what = format!("{}第 {} 条说明", form.table_no, i + 1);
+            self.cut(r, &form.id, sheet, None, what);
         }
         for (field, v) in [("单位", &mut data.unit), ("年度", &mut data.year)] {
             if let Some(t) = v {
-                cut(
-                    t,
-                    &form.id,
-                    sheet.as_deref(),
-                    None,
-                    format!("{}的{field}", form.table_no),
-                );
-            }
-        }
-        for k in kept.iter_mut() {
-            if let Cell::Text(t) | Cell::Error(t) = &mut k.value {
-                let place = format!("{}!{}", sheet.as_deref().unwrap_or(""), k.cell);
-                cut(t, &form.id, sheet.as_deref(), Some(&k.cell), place);
+                let what = format!("{}的{field}", form.table_no);
+                self.cut(t, &form.id, sheet, None, what);
             }
         }
     }
-    for o in others.iter_mut() {
-        for k in o.cells.iter_mut() {
-            if let Cell::Text(t) | Cell::Error(t) = &mut k.value {
-                let place = format!("{}!{}", o.name, k.cell);
-                cut(t, "", Some(&o.name), Some(&k.cell), place);
-            }
-        }
-    }
-    found
 }
 
 /// The note on a value read from a PDF.

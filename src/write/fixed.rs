@@ -87,6 +87,48 @@ pub fn render(plan: FixedPlan) -> Result<Workbook, WriteError> {
     Ok(wb)
 }
 
+/// The formats of 审核结果.
+struct AuditFormats {
+    base: Format,
+    title: Format,
+    head: Format,
+    cell: Format,
+    link: Format,
+}
+
+impl AuditFormats {
+    fn new() -> AuditFormats {
+        let base = Format::new().set_font_name(FONT).set_font_size(10);
+        let cell = base
+            .clone()
+            .set_border(FormatBorder::Thin)
+            .set_text_wrap()
+            .set_align(FormatAlign::Top);
+        AuditFormats {
+            title: base.clone().set_bold().set_font_size(14),
+            head: base
+                .clone()
+                .set_bold()
+                .set_border(FormatBorder::Thin)
+                .set_background_color("#D9E1F2")
+                .set_align(FormatAlign::Center),
+            link: cell
+                .clone()
+                .set_font_color("#0563C1")
+                .set_underline(rust_xlsxwriter::FormatUnderline::Single),
+            cell,
+            base,
+        }
+    }
+    fn severity(&self, s: Severity) -> Format {
+        match s {
+            Severity::Error => self.cell.clone().set_background_color("#F8C9C4"),
+            Severity::Warning => self.cell.clone().set_background_color("#FFE699"),
+            Severity::Info => self.cell.clone(),
+        }
+    }
+}
+
 /// The 审核结果 sheet: the title, the summary line, one line per finding with a link to its cell.
 fn audit_sheet(
     summary: &str,
@@ -95,77 +137,10 @@ fn audit_sheet(
 ) -> Result<Worksheet, WriteError> {
     let mut ws = Worksheet::new();
     ws.set_name(AUDIT_SHEET)?;
-    let base = Format::new().set_font_name(FONT).set_font_size(10);
-    let title = base.clone().set_bold().set_font_size(14);
-    let head = base
-        .clone()
-        .set_bold()
-        .set_border(FormatBorder::Thin)
-        .set_background_color("#D9E1F2")
-        .set_align(FormatAlign::Center);
-    let cell = base
-        .clone()
-        .set_border(FormatBorder::Thin)
-        .set_text_wrap()
-        .set_align(FormatAlign::Top);
-    let link = cell
-        .clone()
-        .set_font_color("#0563C1")
-        .set_underline(rust_xlsxwriter::FormatUnderline::Single);
-    let sev_fmt = |s: Severity| match s {
-        Severity::Error => cell.clone().set_background_color("#F8C9C4"),
-        Severity::Warning => cell.clone().set_background_color("#FFE699"),
-        Severity::Info => cell.clone(),
-    };
-    ws.write_string_with_format(0, 0, "审核结果", &title)?;
-    let wrap = base.clone().set_text_wrap().set_align(FormatAlign::Top);
-    ws.merge_range(1, 0, 1, AUDIT_HEADER.len() as u16 - 1, summary, &wrap)?;
-    let width: f64 = AUDIT_WIDTHS.iter().sum();
-    let needed = crate::write::wrapped_lines(summary, width).max(3);
-    ws.set_row_height(1, crate::write::wrapped_row_height(needed))?;
-    for (c, h) in AUDIT_HEADER.iter().enumerate() {
-        ws.write_string_with_format(AUDIT_HEADER_ROW, c as u16, *h, &head)?;
-    }
-    for (c, w) in AUDIT_WIDTHS.iter().enumerate() {
-        ws.set_column_width(c as u16, *w)?;
-    }
+    let formats = AuditFormats::new();
+    audit_head(&mut ws, summary, &formats)?;
     for (i, l) in lines.iter().enumerate() {
-        let r = AUDIT_HEADER_ROW + 1 + i as u32;
-        ws.write_number_with_format(r, 0, (i + 1) as f64, &cell)?;
-        ws.write_string_with_format(r, 1, l.severity.chinese(), &sev_fmt(l.severity))?;
-        // "final-01 公开01表", never the bare 表号: a later run must not take this sheet for
-        // the form itself.
-        let form = if l.form.is_empty() {
-            String::new()
-        } else {
-            format!("{} {}", l.form, l.table_no)
-        };
-        ws.write_string_with_format(r, 2, &form, &cell)?;
-        let place = audit_place(l);
-        match &l.at {
-            Some((sheet, at)) => {
-                let target = format!("internal:'{}'!{at}", sheet.replace('\'', "''"));
-                ws.write_url_with_format(r, 3, Url::new(target).set_text(&place), &link)?;
-            }
-            None => {
-                ws.write_string_with_format(r, 3, &place, &cell)?;
-            }
-        }
-        let status = match &l.status {
-            Status::Resolved(s) | Status::Open(s) => s.as_str(),
-        };
-        let texts = [form.as_str(), &place, &l.rule, &l.message, status];
-        for (c, t) in [(4, l.rule.as_str()), (5, &l.message), (6, status)] {
-            ws.write_string_with_format(r, c, clip(t, MAX_CELL_TEXT), &cell)?;
-        }
-        // Wrapped text needs its height set: readers do not grow rows on opening.
-        let needed = texts
-            .iter()
-            .zip(&AUDIT_WIDTHS[2..])
-            .map(|(t, w)| crate::write::wrapped_lines(t, *w))
-            .max()
-            .unwrap_or(1);
-        ws.set_row_height(r, crate::write::wrapped_row_height(needed))?;
+        audit_line(&mut ws, i, l, &formats)?;
     }
     let last = AUDIT_HEADER_ROW + lines.len() as u32;
     crate::write::set_up_list(
@@ -174,8 +149,75 @@ fn audit_sheet(
         last,
         AUDIT_HEADER.len() as u16 - 1,
     )?;
-    coverage_table(&mut ws, last + 2, coverage, [&title, &head, &cell])?;
+    let AuditFormats {
+        title, head, cell, ..
+    } = &formats;
+    coverage_table(&mut ws, last + 2, coverage, [title, head, cell])?;
     Ok(ws)
+}
+
+/// The title, the summary line and the header of the list of findings.
+fn audit_head(ws: &mut Worksheet, summary: &str, f: &AuditFormats) -> Result<(), WriteError> {
+    ws.write_string_with_format(0, 0, "审核结果", &f.title)?;
+    let wrap = f.base.clone().set_text_wrap().set_align(FormatAlign::Top);
+    ws.merge_range(1, 0, 1, AUDIT_HEADER.len() as u16 - 1, summary, &wrap)?;
+    let width: f64 = AUDIT_WIDTHS.iter().sum();
+    let needed = crate::write::wrapped_lines(summary, width).max(3);
+    ws.set_row_height(1, crate::write::wrapped_row_height(needed))?;
+    for (c, h) in AUDIT_HEADER.iter().enumerate() {
+        ws.write_string_with_format(AUDIT_HEADER_ROW, c as u16, *h, &f.head)?;
+    }
+    for (c, w) in AUDIT_WIDTHS.iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+    }
+    Ok(())
+}
+
+/// The `i`th finding's line: number, severity, form, place (a link to its cell), rule,
+/// message, what became of it.
+fn audit_line(
+    ws: &mut Worksheet,
+    i: usize,
+    l: &AuditLine,
+    f: &AuditFormats,
+) -> Result<(), WriteError> {
+    let r = AUDIT_HEADER_ROW + 1 + i as u32;
+    ws.write_number_with_format(r, 0, (i + 1) as f64, &f.cell)?;
+    ws.write_string_with_format(r, 1, l.severity.chinese(), &f.severity(l.severity))?;
+    // "final-01 公开01表", never the bare 表号: a later run must not take this sheet for
+    // the form itself.
+    let form = if l.form.is_empty() {
+        String::new()
+    } else {
+        format!("{} {}", l.form, l.table_no)
+    };
+    ws.write_string_with_format(r, 2, &form, &f.cell)?;
+    let place = audit_place(l);
+    match &l.at {
+        Some((sheet, at)) => {
+            let target = format!("internal:'{}'!{at}", sheet.replace('\'', "''"));
+            ws.write_url_with_format(r, 3, Url::new(target).set_text(&place), &f.link)?;
+        }
+        None => {
+            ws.write_string_with_format(r, 3, &place, &f.cell)?;
+        }
+    }
+    let status = match &l.status {
+        Status::Resolved(s) | Status::Open(s) => s.as_str(),
+    };
+    let texts = [form.as_str(), &place, &l.rule, &l.message, status];
+    for (c, t) in [(4, l.rule.as_str()), (5, &l.message), (6, status)] {
+        ws.write_string_with_format(r, c, clip(t, MAX_CELL_TEXT), &f.cell)?;
+    }
+    // Wrapped text needs its height set: readers do not grow rows on opening.
+    let needed = texts
+        .iter()
+        .zip(&AUDIT_WIDTHS[2..])
+        .map(|(t, w)| crate::write::wrapped_lines(t, *w))
+        .max()
+        .unwrap_or(1);
+    ws.set_row_height(r, crate::write::wrapped_row_height(needed))?;
+    Ok(())
 }
 
 /// Columns of the 核对范围 table under the findings (表 spans the 级别 and 表 columns).
