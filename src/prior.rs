@@ -20,16 +20,39 @@ pub struct Prior<'c> {
     pub calc: Calc,
 }
 
-impl<'c> Prior<'c> {
-    /// Reads last year's workbook `path`.
-    pub fn load(catalog: &'c crate::form::Catalog, path: &std::path::Path) -> Result<Self, String> {
-        let rec = crate::load::recognize_file(catalog, path)
-            .map_err(|e| format!("无法读取上年的工作簿：{e}"))?;
-        if rec.forms.is_empty() {
-            return Err(format!(
+/// Why last year's workbook cannot be compared with.
+#[derive(Debug)]
+pub enum PriorError {
+    Open(crate::load::OpenError),
+    NoForm { path: std::path::PathBuf },
+}
+
+impl std::fmt::Display for PriorError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PriorError::Open(e) => write!(f, "无法读取上年的工作簿：{e}"),
+            PriorError::NoForm { path } => write!(
+                f,
                 "上年的工作簿 {} 中没有识别出任何表，无法与上年比较",
                 path.display()
-            ));
+            ),
+        }
+    }
+}
+
+impl std::error::Error for PriorError {}
+
+impl<'c> Prior<'c> {
+    /// Reads last year's workbook `path`.
+    pub fn load(
+        catalog: &'c crate::form::Catalog,
+        path: &std::path::Path,
+    ) -> Result<Self, PriorError> {
+        let rec = crate::load::recognize_file(catalog, path).map_err(PriorError::Open)?;
+        if rec.forms.is_empty() {
+            return Err(PriorError::NoForm {
+                path: path.to_path_buf(),
+            });
         }
         let book = Book::new(rec.forms);
         let calc = compute(&book, Mode::Check, false);
