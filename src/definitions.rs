@@ -42,7 +42,11 @@ impl Catalog {
 
     /// Definitions from their sources, validated as a set.
     pub fn from_sources(sources: Vec<(String, String)>) -> Result<Catalog, DefError> {
-        let cat = Catalog::compiled(sources)?;
+        let cat = Catalog::compiled(
+            sources
+                .iter()
+                .map(|(name, text)| (name.clone(), crate::form::Source::Toml(text))),
+        )?;
         cat.validate()?;
         Ok(cat)
     }
@@ -238,6 +242,28 @@ fn find_cycle(graph: &HashMap<CellId, Vec<CellId>>) -> Option<Vec<CellId>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The JSON the build embeds reads as the `templates/` folder it was made of.
+    #[test]
+    fn embedded_definitions_are_the_templates_folder() {
+        let embedded = Catalog::embedded().unwrap();
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut folder = Catalog::from_dir(&dir).unwrap();
+        for f in &mut folder.forms {
+            f.file = Path::new(&f.file)
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into();
+        }
+        assert_eq!(folder.forms.len(), embedded.forms.len());
+        for (a, b) in folder.forms.iter().zip(&embedded.forms) {
+            assert_eq!(format!("{a:?}"), format!("{b:?}"), "{}", a.file);
+        }
+        assert_eq!(folder.vocabulary, embedded.vocabulary);
+        let shown = |c: &Catalog| format!("{:?}", c.statements);
+        assert_eq!(shown(&folder), shown(&embedded));
+    }
 
     /// The built-in definitions are loaded without the set's validation: it runs here.
     #[test]

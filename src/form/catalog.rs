@@ -2,10 +2,11 @@
 //! statement patterns. Loading a folder of definitions and validating them as a set is
 //! `crate::definitions` (it needs the calculator and the layout, which build on forms).
 
-use super::compile::compile_form;
+use super::compile::compile_form_from;
 use super::compiled::Form;
 use super::def::Family;
 use super::error::DefError;
+use super::source::Source;
 use super::vocabulary::{Vocabulary, FILE_NAME as VOCABULARY_FILE};
 use std::path::Path;
 
@@ -23,33 +24,39 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// The definitions built into the binary. They are compiled but not validated as a set
-    /// (binding every rule to a blank book was three quarters of loading them): they cannot
-    /// change after the build, and a test validates them (`embedded_definitions_validate`).
+    /// The definitions built into the binary, as JSON the build made of `templates/*.toml`.
+    /// They are compiled but not validated as a set (binding every rule to a blank book was
+    /// three quarters of loading them): they cannot change after the build, and a test
+    /// validates them (`embedded_definitions_validate`).
     pub fn embedded() -> Result<Catalog, DefError> {
         Catalog::compiled(
             embedded::EMBEDDED
                 .iter()
-                .map(|(n, t)| (n.to_string(), t.to_string()))
-                .collect(),
+                .map(|(n, json)| (n.to_string(), Source::Json(json))),
         )
     }
 
-    /// Every definition of `sources` compiled, with the vocabulary and statement patterns.
-    pub(crate) fn compiled(sources: Vec<(String, String)>) -> Result<Catalog, DefError> {
+    /// Every definition of `sources` (file name, text) compiled, with the vocabulary and
+    /// statement patterns.
+    pub(crate) fn compiled<'s>(
+        sources: impl IntoIterator<Item = (String, Source<'s>)>,
+    ) -> Result<Catalog, DefError> {
         let mut forms: Vec<Form> = Vec::new();
         let mut vocabulary = None;
         let mut statements = None;
-        for (name, text) in &sources {
+        for (name, source) in sources {
+            let name = &name;
             if super::statement_patterns::is_patterns_file(name) {
-                statements = Some(super::statement_patterns::Patterns::parse(name, text)?);
+                statements = Some(super::statement_patterns::Patterns::parse_from(
+                    name, source,
+                )?);
                 continue;
             }
             if is_vocabulary_file(name) {
-                vocabulary = Some(Vocabulary::parse(name, text)?);
+                vocabulary = Some(Vocabulary::parse_from(name, source)?);
                 continue;
             }
-            let form = compile_form(name, text)?;
+            let form = compile_form_from(name, source)?;
             if let Some(other) = forms.iter().find(|f| f.id == form.id) {
                 return Err(DefError {
                     file: name.clone(),

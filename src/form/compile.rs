@@ -7,13 +7,19 @@ use super::compiled::*;
 use super::def::*;
 use super::error::{Ctx, DefError};
 use super::rule::{Rule, RuleSet};
+use super::source::Source;
 use crate::expr::parse;
 use crate::model::Key;
 use std::collections::HashSet;
 
-/// Parse and structurally check one form file.
+/// Parse and structurally check one form file (TOML).
 pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
-    let def = parse_definition(file, text)?;
+    compile_form_from(file, Source::Toml(text))
+}
+
+/// [`compile_form`] of a definition in either of its texts.
+pub(crate) fn compile_form_from(file: &str, source: Source) -> Result<Form, DefError> {
+    let def = parse_definition(file, source)?;
     let ctx = Ctx {
         file,
         form: def.id.clone(),
@@ -66,15 +72,15 @@ pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
 }
 
 /// The TOML of a form file, or where it cannot be read (by line).
-fn parse_definition(file: &str, text: &str) -> Result<FormFile, DefError> {
-    toml::from_str(text).map_err(|e| DefError {
+fn parse_definition(file: &str, source: Source) -> Result<FormFile, DefError> {
+    source.parse().map_err(|e| DefError {
         file: file.to_string(),
         form: "?".into(),
         field: e
-            .span()
-            .map(|s| format!("第 {} 行", line_of(text, s.start)))
+            .line
+            .map(|l| format!("第 {l} 行"))
             .unwrap_or_else(|| "?".into()),
-        message: e.message().to_string(),
+        message: e.brief,
     })
 }
 
@@ -488,8 +494,4 @@ fn header_row_width(header: &[Vec<HeaderCellDef>], ri: usize) -> u16 {
         .map(|(_, c)| c.cols())
         .sum();
     own + from_above
-}
-
-fn line_of(text: &str, byte: usize) -> usize {
-    text[..byte.min(text.len())].matches('\n').count() + 1
 }

@@ -9,6 +9,7 @@ mod def;
 mod error;
 mod rule;
 mod show;
+mod source;
 pub mod statement_patterns;
 mod vocabulary;
 
@@ -22,4 +23,5 @@ pub use def::{
 pub use error::DefError;
 pub use rule::{RowFilter, Rule, Selector, Target};
 pub use show::show;
+pub use source::Source;
 pub use vocabulary::{MoneyUnit, Vocabulary};

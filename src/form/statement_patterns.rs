@@ -2,6 +2,7 @@
 //! figure under, and the cells holding that figure.
 
 use super::error::DefError;
+use super::source::Source;
 use serde::Deserialize;
 
 /// The built-in patterns, embedded like the form definitions.
@@ -125,14 +126,20 @@ pub struct SubjectSource {
 impl Patterns {
     /// Parses and validates a patterns file; `name` is what an error names.
     pub fn parse(name: &str, text: &str) -> Result<Patterns, DefError> {
+        Patterns::parse_from(name, Source::Toml(text))
+    }
+
+    /// [`Patterns::parse`] of the file in either of its texts.
+    pub(crate) fn parse_from(name: &str, source: Source) -> Result<Patterns, DefError> {
         let err = |form: &str, field: &str, message: String| DefError {
             file: name.to_string(),
             form: form.to_string(),
             field: field.to_string(),
             message,
         };
-        let patterns: Patterns = toml::from_str(text)
-            .map_err(|e| err("-", "-", format!("语句模式文件无法解析：{e}")))?;
+        let patterns: Patterns = source
+            .parse()
+            .map_err(|e| err("-", "-", format!("语句模式文件无法解析：{}", e.full)))?;
         for p in &patterns.statement {
             if p.labels.iter().any(|l| l.trim().is_empty()) || p.labels.is_empty() {
                 return Err(err(&p.id, "labels", "语句模式须有非空的名称".into()));

@@ -2,6 +2,7 @@
 //! unit-line labels, money units and droppable label endings, as comparison keys.
 
 use super::error::DefError;
+use super::source::Source;
 use crate::normalize::{label_key, strip_ordinal};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -34,7 +35,7 @@ struct MoneyUnitDef {
 pub use crate::model::MoneyUnit;
 
 /// The vocabulary as comparison keys ([`label_key`]).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Vocabulary {
     pub code_headers: Vec<String>,
     /// Key → the other keys of its synonym groups.
@@ -51,14 +52,20 @@ pub struct Vocabulary {
 
 impl Vocabulary {
     pub fn parse(file: &str, text: &str) -> Result<Vocabulary, DefError> {
+        Vocabulary::parse_from(file, Source::Toml(text))
+    }
+
+    /// [`Vocabulary::parse`] of the file in either of its texts.
+    pub(crate) fn parse_from(file: &str, source: Source) -> Result<Vocabulary, DefError> {
         let err = |message: String| DefError {
             file: file.to_string(),
             form: "-".into(),
             field: "vocabulary".into(),
             message,
         };
-        let def: VocabularyFile =
-            toml::from_str(text).map_err(|e| err(format!("词表格式有误：{e}")))?;
+        let def: VocabularyFile = source
+            .parse()
+            .map_err(|e| err(format!("词表格式有误：{}", e.full)))?;
         let mut synonyms: HashMap<String, Vec<String>> = HashMap::new();
         for group in &def.column_synonyms {
             let keys: Vec<String> = group.iter().map(|w| label_key(w)).collect();
