@@ -30,12 +30,12 @@ pub struct Renamed {
 /// share a name and cannot be read apart.
 #[derive(Debug)]
 pub enum OpenError {
-    Read(ReadError),
+    Read(Box<ReadError>),
     /// The renamed copy of `path` was read and failed: the reader's message names `path`.
     ReadCopy {
         path: PathBuf,
         copy: PathBuf,
-        error: ReadError,
+        error: Box<ReadError>,
     },
     /// An .xlsx whose shared sheet names must be renamed, and whose renamed copy could not be
     /// written.
@@ -131,12 +131,12 @@ pub fn prepare(path: &Path) -> Result<Prepared, OpenError> {
 pub fn read(path: &Path) -> Result<(Workbook, Vec<Renamed>), OpenError> {
     let prepared = prepare(path)?;
     let wb = match &prepared.copy {
-        None => read_workbook(path).map_err(OpenError::Read)?,
+        None => read_workbook(path).map_err(|e| OpenError::Read(Box::new(e)))?,
         Some(copy) => {
             let mut wb = read_workbook(copy.path()).map_err(|error| OpenError::ReadCopy {
                 path: path.to_path_buf(),
                 copy: copy.path().to_path_buf(),
-                error,
+                error: Box::new(error),
             })?;
             wb.path = path.to_path_buf();
             wb

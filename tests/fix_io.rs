@@ -176,7 +176,7 @@ fn make_case(name: String, book: &Source) -> Result<Case, String> {
         return Err(format!("import {name}: {err}"));
     }
     let catalog = Catalog::embedded().unwrap();
-    let content = fiscalform::load::load(&catalog, &x)?;
+    let content = fiscalform::load::load(&catalog, &x).map_err(|e| e.to_string())?;
     let b = Book::new(content.forms);
     let calc = compute(&b, Mode::Fix, false);
     // Form names as logical_cells() gives them: the id, then id#2, id#3 for more of one.
