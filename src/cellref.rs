@@ -1,5 +1,5 @@
-//! A1 notation of sheet cells and Excel's sheet limits: the addresses people and files use,
-//! shared by reading and normalising.
+//! A1 notation of sheet cells, Excel's sheet limits and the sheet names it accepts: the
+//! addresses people and files use, shared by reading, normalising, exchanging and writing.
 
 /// Number of rows in an Excel worksheet (1..=1_048_576).
 pub const MAX_ROWS: u32 = 1_048_576;
@@ -77,6 +77,16 @@ pub fn parse_a1_range(s: &str) -> Option<((u32, u16), (u32, u16))> {
         }
     };
     Some(((a.0.min(b.0), a.1.min(b.1)), (a.0.max(b.0), a.1.max(b.1))))
+}
+
+/// What Excel accepts as a sheet name: 1–31 characters, none of []:*?/\, not quoted.
+pub fn valid_sheet_name(s: &str) -> bool {
+    let n = s.chars().count();
+    n > 0
+        && n <= 31
+        && !s.contains(['[', ']', ':', '*', '?', '/', '\\'])
+        && !s.starts_with('\'')
+        && !s.ends_with('\'')
 }
 
 #[cfg(test)]

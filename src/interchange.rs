@@ -482,7 +482,7 @@ pub fn from_json<'c>(
         let path = format!("$.other_sheets[{i}]");
         let m = object(sv, &path, &["name", "cells", "merges"])?;
         let name = match opt_string(m, "name", &path)? {
-            Some(n) if crate::write::valid_sheet_name(&n) => n,
+            Some(n) if crate::cellref::valid_sheet_name(&n) => n,
             Some(n) => {
                 return bad(
                     &format!("{path}.name"),

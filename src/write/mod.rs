@@ -2,6 +2,7 @@
 //! stored, locked derived cells, validated inputs; written to a temporary file and renamed.
 
 use crate::calc::{Book, Calc};
+use crate::cellref::valid_sheet_name;
 use crate::expr::{Addresses, CellId, Val};
 use crate::files::{describe_io, TEMP_PREFIX, TEMP_SUFFIX};
 use crate::form::ColKind;
@@ -177,16 +178,6 @@ fn sheet_names(book: &Book) -> Vec<String> {
         names.push(name);
     }
     names
-}
-
-/// What Excel accepts as a sheet name: 1–31 characters, none of []:*?/\, not quoted.
-pub fn valid_sheet_name(s: &str) -> bool {
-    let n = s.chars().count();
-    n > 0
-        && n <= 31
-        && !s.contains(['[', ']', ':', '*', '?', '/', '\\'])
-        && !s.starts_with('\'')
-        && !s.ends_with('\'')
 }
 
 pub fn place(book: &Book, calc: &Calc) -> Placement {
