@@ -193,131 +193,86 @@ fn lex(src: &str) -> Result<Vec<Tok>, String> {
     let mut out = Vec::new();
     while i < chars.len() {
         let c = chars[i];
-        if c.is_whitespace() {
+        let rest = &chars[i..];
+        let (tok, len) = if c.is_whitespace() {
             i += 1;
             continue;
-        }
-        if c.is_ascii_digit() {
-            let start = i;
-            while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
-                i += 1;
+        } else if c.is_ascii_digit() {
+            lex_number(rest)?
+        } else if c.is_alphabetic() || c == '_' {
+            lex_name(rest)
+        } else {
+            match c {
+                '"' => lex_quoted(rest, '"', "引号未闭合", Tok::Str)?,
+                '\'' => lex_quoted(rest, '\'', "表名引号未闭合", Tok::Form)?,
+                '[' => lex_quoted(rest, ']', "科目代码的方括号未闭合", Tok::Code)?,
+                other => lex_symbol(rest).ok_or_else(|| format!("无法识别的字符“{other}”"))?,
             }
-            let text: String = chars[start..i].iter().collect();
-            let n = Decimal::from_str(&text).map_err(|_| format!("数字写法有误：{text}"))?;
-            out.push(Tok::Num(n));
-            continue;
-        }
-        if c.is_alphabetic() || c == '_' {
-            let start = i;
-            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
-                i += 1;
-            }
-            out.push(Tok::Name(chars[start..i].iter().collect()));
-            continue;
-        }
-        match c {
-            '"' => {
-                let start = i + 1;
-                i += 1;
-                while i < chars.len() && chars[i] != '"' {
-                    i += 1;
-                }
-                if i >= chars.len() {
-                    return Err("引号未闭合".into());
-                }
-                out.push(Tok::Str(chars[start..i].iter().collect()));
-                i += 1;
-            }
-            '\'' => {
-                let start = i + 1;
-                i += 1;
-                while i < chars.len() && chars[i] != '\'' {
-                    i += 1;
-                }
-                if i >= chars.len() {
-                    return Err("表名引号未闭合".into());
-                }
-                out.push(Tok::Form(chars[start..i].iter().collect()));
-                i += 1;
-            }
-            '[' => {
-                let start = i + 1;
-                i += 1;
-                while i < chars.len() && chars[i] != ']' {
-                    i += 1;
-                }
-                if i >= chars.len() {
-                    return Err("科目代码的方括号未闭合".into());
-                }
-                out.push(Tok::Code(chars[start..i].iter().collect()));
-                i += 1;
-            }
-            '!' if chars.get(i + 1) == Some(&'=') => {
-                out.push(Tok::Op("!="));
-                i += 2;
-            }
-            '!' => {
-                out.push(Tok::Bang);
-                i += 1;
-            }
-            '.' => {
-                out.push(Tok::Dot);
-                i += 1;
-            }
-            ':' => {
-                out.push(Tok::Colon);
-                i += 1;
-            }
-            ',' => {
-                out.push(Tok::Comma);
-                i += 1;
-            }
-            '(' => {
-                out.push(Tok::LParen);
-                i += 1;
-            }
-            ')' => {
-                out.push(Tok::RParen);
-                i += 1;
-            }
-            '@' => {
-                out.push(Tok::At);
-                i += 1;
-            }
-            '=' if chars.get(i + 1) == Some(&'=') => {
-                out.push(Tok::Op("=="));
-                i += 2;
-            }
-            '<' | '>' => {
-                let eq = chars.get(i + 1) == Some(&'=');
-                out.push(Tok::Op(match (c, eq) {
-                    ('<', true) => "<=",
-                    ('<', false) => "<",
-                    ('>', true) => ">=",
-                    _ => ">",
-                }));
-                i += if eq { 2 } else { 1 };
-            }
-            '+' => {
-                out.push(Tok::Op("+"));
-                i += 1;
-            }
-            '-' => {
-                out.push(Tok::Op("-"));
-                i += 1;
-            }
-            '*' => {
-                out.push(Tok::Op("*"));
-                i += 1;
-            }
-            '/' => {
-                out.push(Tok::Op("/"));
-                i += 1;
-            }
-            other => return Err(format!("无法识别的字符“{other}”")),
-        }
+        };
+        out.push(tok);
+        i += len;
     }
     Ok(out)
+}
+
+/// A number at the start of `rest` (digits and dots) and how many characters it takes.
+fn lex_number(rest: &[char]) -> Result<(Tok, usize), String> {
+    let len = rest
+        .iter()
+        .take_while(|c| c.is_ascii_digit() || **c == '.')
+        .count();
+    let text: String = rest[..len].iter().collect();
+    let n = Decimal::from_str(&text).map_err(|_| format!("数字写法有误：{text}"))?;
+    Ok((Tok::Num(n), len))
+}
+
+/// A name at the start of `rest` (letters, digits, `_`) and how many characters it takes.
+fn lex_name(rest: &[char]) -> (Tok, usize) {
+    let len = rest
+        .iter()
+        .take_while(|c| c.is_alphanumeric() || **c == '_')
+        .count();
+    (Tok::Name(rest[..len].iter().collect()), len)
+}
+
+/// The text between the opening character at the start of `rest` and `close` — a string,
+/// a quoted form name or a bracketed subject code — and how many characters it takes with
+/// both delimiters; `unclosed` when `close` never comes.
+fn lex_quoted(
+    rest: &[char],
+    close: char,
+    unclosed: &str,
+    tok: fn(String) -> Tok,
+) -> Result<(Tok, usize), String> {
+    let Some(end) = rest[1..].iter().position(|c| *c == close).map(|p| p + 1) else {
+        return Err(unclosed.into());
+    };
+    Ok((tok(rest[1..end].iter().collect()), end + 1))
+}
+
+/// The punctuation or operator at the start of `rest` and how many characters it takes.
+fn lex_symbol(rest: &[char]) -> Option<(Tok, usize)> {
+    let then_eq = rest.get(1) == Some(&'=');
+    Some(match rest[0] {
+        '!' if then_eq => (Tok::Op("!="), 2),
+        '!' => (Tok::Bang, 1),
+        '.' => (Tok::Dot, 1),
+        ':' => (Tok::Colon, 1),
+        ',' => (Tok::Comma, 1),
+        '(' => (Tok::LParen, 1),
+        ')' => (Tok::RParen, 1),
+        '@' => (Tok::At, 1),
+        '=' if then_eq => (Tok::Op("=="), 2),
+        '<' if then_eq => (Tok::Op("<="), 2),
+        '<' => (Tok::Op("<"), 1),
+        '>' if then_eq => (Tok::Op(">="), 2),
+        '>' => (Tok::Op(">"), 1),
+        '+' => (Tok::Op("+"), 1),
+        '-' => (Tok::Op("-"), 1),
+        '*' => (Tok::Op("*"), 1),
+        '/' => (Tok::Op("/"), 1),
+        _ => return None,
+    })
 }
 
 /// How deep an expression may nest: parentheses, function calls, `-`/`not` and every
