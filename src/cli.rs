@@ -264,84 +264,29 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let parsed = command()
-        .try_get_matches_from(args)
-        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m));
-    let cli = match parsed {
+    let cli = match parse_args(args, out, err) {
         Ok(c) => c,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = if e.use_stderr() {
-                write!(err, "{e}")
-            } else {
-                write!(out, "{e}")
-            };
-            return code;
-        }
+        Err(code) => return code,
     };
-    let catalog = match &cli.templates {
-        Some(dir) => Catalog::from_dir(dir),
-        None => Catalog::embedded(),
-    };
-    let catalog = match catalog {
+    let catalog = match load_catalog(&cli, err) {
         Ok(c) => c,
-        Err(e) => {
-            let _ = writeln!(err, "{e}");
-            return 2;
-        }
+        Err(code) => return code,
     };
     match cli.command {
-        Command::Forms => {
-            let rows: Vec<[String; 4]> = catalog
-                .forms
-                .iter()
-                .map(|f| {
-                    [
-                        f.id.clone(),
-                        f.table_no.clone(),
-                        f.plain_title(),
-                        f.family.as_str().to_string(),
-                    ]
-                })
-                .collect();
-            let _ = write!(out, "{}", aligned(&rows));
-            0
-        }
+        Command::Forms => list_forms(&catalog, out),
         Command::Template {
             ids,
             family,
             year,
             unit,
             output,
-        } => {
-            let forms = match select_forms(&catalog, &ids, family.map(Family::from)) {
-                Ok(f) => f,
-                Err(m) => {
-                    let _ = writeln!(err, "{m}");
-                    return 2;
-                }
-            };
-            match write_template(&forms, year.as_deref(), unit.as_deref(), &output) {
-                Ok(()) => {
-                    let _ = writeln!(
-                        out,
-                        "已生成 {}：{} 张表（{}）",
-                        output.display(),
-                        forms.len(),
-                        forms
-                            .iter()
-                            .map(|f| f.table_no.as_str())
-                            .collect::<Vec<_>>()
-                            .join("、")
-                    );
-                    0
-                }
-                Err(m) => {
-                    let _ = writeln!(err, "{m}");
-                    2
-                }
+        } => match select_forms(&catalog, &ids, family.map(Family::from)) {
+            Ok(forms) => template(&forms, year.as_deref(), unit.as_deref(), &output, out, err),
+            Err(m) => {
+                let _ = writeln!(err, "{m}");
+                2
             }
-        }
+        },
         Command::Check {
             files,
             format,
@@ -380,33 +325,124 @@ where
             0
         }
         Command::Fix { inputs, output } => fix_files(&catalog, &inputs, output, progress, out, err),
-        Command::Import { input, output } => {
-            let run = || -> Result<crate::fix::Fixed, String> {
-                refuse_same(&input, &output)?;
-                refuse_not_xlsx(&output)?;
-                let (text, shown) = if is_std(&input) {
-                    let mut text = String::new();
-                    std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
-                        .map_err(|e| format!("无法读取{STDIN_NAME}：{}", describe_io(&e)))?;
-                    (text, STDIN_NAME.to_string())
-                } else {
-                    let text = std::fs::read_to_string(&input).map_err(|e| {
-                        format!("无法读取 {}：{}", input.display(), describe_io(&e))
-                    })?;
-                    (text, input.display().to_string())
-                };
-                let content = crate::interchange::from_json(&catalog, &text, &shown)
-                    .map_err(|e| format!("{shown} 不符合表的定义，未导入。{e}"))?;
-                write_fixed(content, &output)
-            };
-            finish_fixed(run(), &output, out, err)
-        }
+        Command::Import { input, output } => import(&catalog, &input, &output, out, err),
         Command::Export {
             inputs,
             format,
             output,
         } => export_files(&catalog, &inputs, format, &output, out, err),
     }
+}
+
+/// The command line read by clap; on a usage error or `--help`/`--version`, clap's text is
+/// written (to stderr for an error) and the exit code returned instead.
+fn parse_args<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> Result<Cli, i32>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let parsed = command()
+        .try_get_matches_from(args)
+        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m));
+    parsed.map_err(|e| {
+        let code = if e.use_stderr() { 2 } else { 0 };
+        let _ = if e.use_stderr() {
+            write!(err, "{e}")
+        } else {
+            write!(out, "{e}")
+        };
+        code
+    })
+}
+
+/// The form definitions: from `--templates` when given, else the embedded ones; a definition
+/// that does not compile is reported and exits with 2.
+fn load_catalog(cli: &Cli, err: &mut dyn Write) -> Result<Catalog, i32> {
+    let catalog = match &cli.templates {
+        Some(dir) => Catalog::from_dir(dir),
+        None => Catalog::embedded(),
+    };
+    catalog.map_err(|e| {
+        let _ = writeln!(err, "{e}");
+        2
+    })
+}
+
+/// `forms`: one aligned line per form (id, table number, title, family).
+fn list_forms(catalog: &Catalog, out: &mut dyn Write) -> i32 {
+    let rows: Vec<[String; 4]> = catalog
+        .forms
+        .iter()
+        .map(|f| {
+            [
+                f.id.clone(),
+                f.table_no.clone(),
+                f.plain_title(),
+                f.family.as_str().to_string(),
+            ]
+        })
+        .collect();
+    let _ = write!(out, "{}", aligned(&rows));
+    0
+}
+
+/// `template`: the blank workbook of the chosen forms.
+fn template(
+    forms: &[&Form],
+    year: Option<&str>,
+    unit: Option<&str>,
+    output: &std::path::Path,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    match write_template(forms, year, unit, output) {
+        Ok(()) => {
+            let _ = writeln!(
+                out,
+                "已生成 {}：{} 张表（{}）",
+                output.display(),
+                forms.len(),
+                forms
+                    .iter()
+                    .map(|f| f.table_no.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            );
+            0
+        }
+        Err(m) => {
+            let _ = writeln!(err, "{m}");
+            2
+        }
+    }
+}
+
+/// `import`: a JSON document (a file or stdin) written as a workbook.
+fn import(
+    catalog: &Catalog,
+    input: &std::path::Path,
+    output: &std::path::Path,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let run = || -> Result<crate::fix::Fixed, String> {
+        refuse_same(input, output)?;
+        refuse_not_xlsx(output)?;
+        let (text, shown) = if is_std(input) {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                .map_err(|e| format!("无法读取{STDIN_NAME}：{}", describe_io(&e)))?;
+            (text, STDIN_NAME.to_string())
+        } else {
+            let text = std::fs::read_to_string(input)
+                .map_err(|e| format!("无法读取 {}：{}", input.display(), describe_io(&e)))?;
+            (text, input.display().to_string())
+        };
+        let content = crate::interchange::from_json(catalog, &text, &shown)
+            .map_err(|e| format!("{shown} 不符合表的定义，未导入。{e}"))?;
+        write_fixed(content, output)
+    };
+    finish_fixed(run(), output, out, err)
 }
 
 /// `export`: one input to `-o` (a .json file, `-`, or a folder of CSV files), or many

@@ -5,9 +5,9 @@
 
 use crate::calc::blank_data;
 use crate::expr::Val;
-use crate::form::{Catalog, ColKind, Form};
+use crate::form::{Catalog, ColKind, Form, Panel};
 use crate::load::{Content, KeptCell, OtherSheet};
-use crate::model::{FormData, Key, RowData, RowKind};
+use crate::model::{FastIndexMap, FormData, Key, RowData, RowKind};
 use crate::normalize::{a1, parse_a1, parse_a1_range};
 use crate::read::{Cell, Merge};
 use indexmap::IndexMap;
@@ -440,6 +440,30 @@ pub fn from_json<'c>(
         "$",
         &["format", "version", "source", "forms", "other_sheets"],
     )?;
+    check_format_version(top)?;
+    if !top.contains_key("forms") {
+        return bad("$", "缺少 forms（表的数组）");
+    }
+    let (forms, strays) = parse_forms(catalog, top)?;
+    let mut others: Vec<OtherSheet> = Vec::new();
+    let mut other_names = HashSet::new();
+    for (i, sv) in array(top, "other_sheets", "$")?.iter().enumerate() {
+        let path = format!("$.other_sheets[{i}]");
+        others.push(parse_other_sheet(sv, &path, &mut other_names)?);
+    }
+    Ok(Content {
+        source: source.to_string(),
+        forms,
+        strays,
+        others,
+        reading: Vec::new(),
+        pages: Vec::new(),
+        catalog,
+    })
+}
+
+/// `format` and `version`, when given, must be this program's.
+fn check_format_version(top: &Map<String, Value>) -> Result<(), ImportError> {
     match top.get("format") {
         None => {}
         Some(Value::String(s)) if s == FORMAT => {}
@@ -455,9 +479,18 @@ pub fn from_json<'c>(
             )
         }
     }
-    if !top.contains_key("forms") {
-        return bad("$", "缺少 forms（表的数组）");
-    }
+    Ok(())
+}
+
+/// The forms read from a document and, in the same order, each one's values outside it.
+type FormsRead<'c> = (Vec<(&'c Form, FormData)>, Vec<Vec<KeptCell>>);
+
+/// The forms of the document with, beside each, its values outside the form; a form that is
+/// not repeatable may appear once.
+fn parse_forms<'c>(
+    catalog: &'c Catalog,
+    top: &Map<String, Value>,
+) -> Result<FormsRead<'c>, ImportError> {
     let mut forms: Vec<(&Form, FormData)> = Vec::new();
     let mut form_ids = HashSet::new();
     let mut strays = Vec::new();
@@ -476,60 +509,70 @@ pub fn from_json<'c>(
         forms.push((form, data));
         strays.push(kept);
     }
-    let mut others: Vec<OtherSheet> = Vec::new();
-    let mut other_names = HashSet::new();
-    for (i, sv) in array(top, "other_sheets", "$")?.iter().enumerate() {
-        let path = format!("$.other_sheets[{i}]");
-        let m = object(sv, &path, &["name", "cells", "merges"])?;
-        let name = match opt_string(m, "name", &path)? {
-            Some(n) if crate::cellref::valid_sheet_name(&n) => n,
-            Some(n) => {
-                return bad(
-                    &format!("{path}.name"),
-                    format!("“{n}”不能作工作表名（1–31 个字符，不含 []:*?/\\）"),
-                )
-            }
-            None => return bad(&path, "缺少 name（工作表名）"),
-        };
-        if !other_names.insert(name.to_lowercase()) {
-            return bad(&format!("{path}.name"), format!("工作表“{name}”出现两次"));
+    Ok((forms, strays))
+}
+
+/// One entry of `other_sheets`: a sheet name not yet used (case-insensitively, as Excel
+/// compares them), its cells and its merges, which must not overlap.
+fn parse_other_sheet(
+    sv: &Value,
+    path: &str,
+    names: &mut HashSet<String>,
+) -> Result<OtherSheet, ImportError> {
+    let m = object(sv, path, &["name", "cells", "merges"])?;
+    let name = match opt_string(m, "name", path)? {
+        Some(n) if crate::cellref::valid_sheet_name(&n) => n,
+        Some(n) => {
+            return bad(
+                &format!("{path}.name"),
+                format!("“{n}”不能作工作表名（1–31 个字符，不含 []:*?/\\）"),
+            )
         }
-        let mut cells: Vec<KeptCell> = Vec::new();
-        let mut at = HashSet::new();
-        for (j, cv) in array(m, "cells", &path)?.iter().enumerate() {
-            let p = format!("{path}.cells[{j}]");
-            let k = parse_raw(cv, &p, false)?;
-            if !at.insert(k.cell.clone()) {
-                return bad(&format!("{p}.cell"), format!("单元格 {} 出现两次", k.cell));
-            }
-            cells.push(k);
-        }
-        let mut merges = Vec::new();
-        for (j, mv) in array(m, "merges", &path)?.iter().enumerate() {
-            let p = format!("{path}.merges[{j}]");
-            match mv {
-                Value::String(s) => merges.push(parse_merge(s, &p)?),
-                _ => return bad(&p, "应为区域，如 \"A1:C1\""),
-            }
-        }
-        check_overlaps(&merges, &format!("{path}.merges"))?;
-        others.push(OtherSheet {
-            name,
-            cells,
-            merges,
-        });
+        None => return bad(path, "缺少 name（工作表名）"),
+    };
+    if !names.insert(name.to_lowercase()) {
+        return bad(&format!("{path}.name"), format!("工作表“{name}”出现两次"));
     }
-    Ok(Content {
-        source: source.to_string(),
-        forms,
-        strays,
-        others,
-        reading: Vec::new(),
-        pages: Vec::new(),
-        catalog,
+    let cells = kept_cells(m, "cells", path, false)?;
+    let mut merges = Vec::new();
+    for (j, mv) in array(m, "merges", path)?.iter().enumerate() {
+        let p = format!("{path}.merges[{j}]");
+        match mv {
+            Value::String(s) => merges.push(parse_merge(s, &p)?),
+            _ => return bad(&p, "应为区域，如 \"A1:C1\""),
+        }
+    }
+    check_overlaps(&merges, &format!("{path}.merges"))?;
+    Ok(OtherSheet {
+        name,
+        cells,
+        merges,
     })
 }
 
+/// The raw cells listed under `field` (a form's `strays`, another sheet's `cells`), each cell
+/// at most once; `with_merge` when a cell may carry its merged area.
+fn kept_cells(
+    m: &Map<String, Value>,
+    field: &str,
+    path: &str,
+    with_merge: bool,
+) -> Result<Vec<KeptCell>, ImportError> {
+    let mut kept: Vec<KeptCell> = Vec::new();
+    let mut at = HashSet::new();
+    for (j, v) in array(m, field, path)?.iter().enumerate() {
+        let p = format!("{path}.{field}[{j}]");
+        let k = parse_raw(v, &p, with_merge)?;
+        if !at.insert(k.cell.clone()) {
+            return bad(&format!("{p}.cell"), format!("单元格 {} 出现两次", k.cell));
+        }
+        kept.push(k);
+    }
+    Ok(kept)
+}
+
+/// One entry of `forms`: the form its id names, unit and year, rows, grid cells, remarks and
+/// the values kept outside the form.
 fn parse_form<'c>(
     catalog: &'c Catalog,
     fv: &Value,
@@ -561,6 +604,21 @@ fn parse_form<'c>(
         let p = format!("{path}.rows[{j}]");
         parse_row(form, &mut data, &mut seen, rv, &p)?;
     }
+    parse_grid_cells(form, &mut data, m, path)?;
+    parse_remarks(&mut data, m, path)?;
+    let kept = kept_cells(m, "strays", path, true)?;
+    let merges: Vec<Merge> = kept.iter().filter_map(|k| k.merge).collect();
+    check_overlaps(&merges, &format!("{path}.strays"))?;
+    Ok((form, data, kept))
+}
+
+/// A form's `cells`: each a cell of its fixed grid, blanks left out.
+fn parse_grid_cells(
+    form: &Form,
+    data: &mut FormData,
+    m: &Map<String, Value>,
+    path: &str,
+) -> Result<(), ImportError> {
     match m.get("cells") {
         None | Some(Value::Null) => {}
         Some(Value::Object(cells)) => {
@@ -592,6 +650,15 @@ fn parse_form<'c>(
             )
         }
     }
+    Ok(())
+}
+
+/// A form's `remarks`: strings, in order.
+fn parse_remarks(
+    data: &mut FormData,
+    m: &Map<String, Value>,
+    path: &str,
+) -> Result<(), ImportError> {
     for (j, r) in array(m, "remarks", path)?.iter().enumerate() {
         match r {
             Value::String(s) => data.remarks.push(s.clone()),
@@ -603,19 +670,7 @@ fn parse_form<'c>(
             }
         }
     }
-    let mut kept: Vec<KeptCell> = Vec::new();
-    let mut at = HashSet::new();
-    for (j, sv) in array(m, "strays", path)?.iter().enumerate() {
-        let p = format!("{path}.strays[{j}]");
-        let k = parse_raw(sv, &p, true)?;
-        if !at.insert(k.cell.clone()) {
-            return bad(&format!("{p}.cell"), format!("单元格 {} 出现两次", k.cell));
-        }
-        kept.push(k);
-    }
-    let merges: Vec<Merge> = kept.iter().filter_map(|k| k.merge).collect();
-    check_overlaps(&merges, &format!("{path}.strays"))?;
-    Ok((form, data, kept))
+    Ok(())
 }
 
 /// What the rows read so far hold, so that each row is placed without a search through them.
@@ -639,6 +694,8 @@ impl RowsSeen {
     }
 }
 
+/// One entry of a form's `rows`: its panel, key and kind checked against the form, its values
+/// read, then stored (a fixed or total row filled in, a coded or list row added).
 fn parse_row(
     form: &Form,
     data: &mut FormData,
@@ -653,9 +710,35 @@ fn parse_row(
     )?;
     let key = opt_string(m, "key", p)?;
     let code = opt_string(m, "code", p)?;
+    let panel = row_panel(form, m, key.as_deref(), p)?;
+    let kind = opt_string(m, "kind", p)?;
+    let key = if panel.coded.is_some() {
+        coded_row_key(key.as_deref(), code.as_deref(), p)?
+    } else if panel.list.is_some() {
+        list_row_key(panel, key, seen, p)?
+    } else {
+        fixed_row_key(form, panel, key, p)?
+    };
+    check_row_kind(panel, &key, kind, p)?;
+    let label = opt_string(m, "label", p)?;
+    let values = row_values(panel, m, p)?;
+    if !seen.keys.insert(key.clone()) {
+        return bad(&format!("{p}.key"), format!("行“{key}”出现两次"));
+    }
+    store_row(data, seen, panel, key, label, values, p)
+}
+
+/// The panel a row belongs to: as given, or for a fixed row given without one, the panel
+/// that holds its key.
+fn row_panel<'f>(
+    form: &'f Form,
+    m: &Map<String, Value>,
+    key: Option<&str>,
+    p: &str,
+) -> Result<&'f Panel, ImportError> {
     let panel_id = match opt_string(m, "panel", p)? {
         Some(pid) => pid,
-        None => match key.as_deref().and_then(|k| form.fixed_row(k)) {
+        None => match key.and_then(|k| form.fixed_row(k)) {
             Some((panel, _)) => panel.id.clone(),
             None => return bad(p, "缺少 panel（行所在的栏组）"),
         },
@@ -673,66 +756,92 @@ fn parse_row(
             ),
         );
     };
-    let kind = opt_string(m, "kind", p)?;
-    let key = if panel.coded.is_some() {
-        match (key.as_deref(), code.as_deref()) {
-            (Some(k), _) if *k == Key::Total => k.to_string(),
-            (k, c) => {
-                let code = c.or(k).unwrap_or("");
-                if code.is_empty() || !code.bytes().all(|b| b.is_ascii_digit()) {
+    Ok(panel)
+}
+
+/// The key of a row in a code-keyed panel: the 合计 key, or the subject code (given as `code`
+/// or `key`, all digits; both given must agree).
+fn coded_row_key(key: Option<&str>, code: Option<&str>, p: &str) -> Result<String, ImportError> {
+    match (key, code) {
+        (Some(k), _) if *k == Key::Total => Ok(k.to_string()),
+        (k, c) => {
+            let code = c.or(k).unwrap_or("");
+            if code.is_empty() || !code.bytes().all(|b| b.is_ascii_digit()) {
+                return bad(
+                    &format!("{p}.code"),
+                    format!("科目代码应为数字，如 \"2010450\"，实为“{code}”"),
+                );
+            }
+            if let (Some(k), Some(c)) = (k, c) {
+                if k != c {
                     return bad(
-                        &format!("{p}.code"),
-                        format!("科目代码应为数字，如 \"2010450\"，实为“{code}”"),
+                        &format!("{p}.key"),
+                        format!("科目行的 key 应等于 code（{c}）"),
                     );
                 }
-                if let (Some(k), Some(c)) = (k, c) {
-                    if k != c {
-                        return bad(
-                            &format!("{p}.key"),
-                            format!("科目行的 key 应等于 code（{c}）"),
-                        );
-                    }
-                }
-                code.to_string()
             }
+            Ok(code.to_string())
         }
-    } else if panel.list.is_some() {
-        match key {
-            Some(k) if k.starts_with('#') && k[1..].parse::<u32>().is_ok() => k,
-            Some(k) => {
-                return bad(
-                    &format!("{p}.key"),
-                    format!("列表行的 key 应为 \"#1\"、\"#2\" …，实为“{k}”"),
-                )
-            }
-            None => format!(
-                "#{}",
-                seen.per_panel.get(&panel.id).copied().unwrap_or(0) + 1
-            ),
-        }
-    } else {
-        let Some(k) = key else {
-            return bad(p, "缺少 key（行的编号，如 \"L27\"）");
-        };
-        if !panel.rows.iter().any(|r| r.id == k) {
-            return bad(
-                &format!("{p}.key"),
-                format!(
-                    "{}的栏组“{}”没有行“{k}”；可用：{}",
-                    form.table_no,
-                    panel.id,
-                    panel
-                        .rows
-                        .iter()
-                        .map(|r| r.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            );
-        }
-        k
+    }
+}
+
+/// The key of a row in a list panel: "#n" as given, or the next number in its panel.
+fn list_row_key(
+    panel: &Panel,
+    key: Option<String>,
+    seen: &RowsSeen,
+    p: &str,
+) -> Result<String, ImportError> {
+    match key {
+        Some(k) if k.starts_with('#') && k[1..].parse::<u32>().is_ok() => Ok(k),
+        Some(k) => bad(
+            &format!("{p}.key"),
+            format!("列表行的 key 应为 \"#1\"、\"#2\" …，实为“{k}”"),
+        ),
+        None => Ok(format!(
+            "#{}",
+            seen.per_panel.get(&panel.id).copied().unwrap_or(0) + 1
+        )),
+    }
+}
+
+/// The key of a fixed row: required, and one of its panel's rows.
+fn fixed_row_key(
+    form: &Form,
+    panel: &Panel,
+    key: Option<String>,
+    p: &str,
+) -> Result<String, ImportError> {
+    let Some(k) = key else {
+        return bad(p, "缺少 key（行的编号，如 \"L27\"）");
     };
-    let expected_kind = if panel.coded.is_some() && key == Key::Total {
+    if !panel.rows.iter().any(|r| r.id == k) {
+        return bad(
+            &format!("{p}.key"),
+            format!(
+                "{}的栏组“{}”没有行“{k}”；可用：{}",
+                form.table_no,
+                panel.id,
+                panel
+                    .rows
+                    .iter()
+                    .map(|r| r.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
+    }
+    Ok(k)
+}
+
+/// A `kind` given for a row must be the one its panel and key make it.
+fn check_row_kind(
+    panel: &Panel,
+    key: &str,
+    kind: Option<String>,
+    p: &str,
+) -> Result<(), ImportError> {
+    let expected_kind = if panel.coded.is_some() && *key == Key::Total {
         "total"
     } else if panel.coded.is_some() {
         "coded"
@@ -749,8 +858,16 @@ fn parse_row(
             );
         }
     }
-    let label = opt_string(m, "label", p)?;
-    let mut values = crate::model::FastIndexMap::default();
+    Ok(())
+}
+
+/// A row's `values`: each a value column of its panel, blanks left out.
+fn row_values(
+    panel: &Panel,
+    m: &Map<String, Value>,
+    p: &str,
+) -> Result<FastIndexMap<String, Val>, ImportError> {
+    let mut values = FastIndexMap::default();
     match m.get("values") {
         None | Some(Value::Null) => {}
         Some(Value::Object(vals)) => {
@@ -783,9 +900,20 @@ fn parse_row(
             )
         }
     }
-    if !seen.keys.insert(key.clone()) {
-        return bad(&format!("{p}.key"), format!("行“{key}”出现两次"));
-    }
+    Ok(values)
+}
+
+/// Puts a checked row into the form: a fixed or total row (already there, blank) gets its
+/// values; a coded or list row is added, a list row labelled from its label column.
+fn store_row(
+    data: &mut FormData,
+    seen: &mut RowsSeen,
+    panel: &Panel,
+    key: String,
+    label: Option<String>,
+    values: FastIndexMap<String, Val>,
+    p: &str,
+) -> Result<(), ImportError> {
     match data.rows.by_key_mut(&key) {
         Some(row) if row.kind == RowKind::Fixed || row.kind == RowKind::Total => {
             if row.panel != panel.id {
@@ -879,84 +1007,101 @@ fn csv_value(v: &Val) -> String {
 /// One CSV per form (file name, content): every filled logical cell one line, then remarks
 /// and values outside the form; UTF-8 with BOM and CRLF, as Excel expects.
 pub fn to_csv(content: &Content) -> Vec<(String, String)> {
-    let mut files = Vec::new();
-    for ((form, data), strays) in content.forms.iter().zip(content.strays.iter()) {
-        let mut out = String::from("\u{feff}");
-        let mut line = |fields: &[&str]| {
-            out.push_str(
-                &fields
-                    .iter()
-                    .map(|f| csv_field(f))
-                    .collect::<Vec<_>>()
-                    .join(","),
-            );
-            out.push_str("\r\n");
-        };
-        line(&CSV_HEADER);
-        let unit = data.unit.clone().unwrap_or_default();
-        let year = data.year.clone().unwrap_or_default();
-        let head = [
-            unit.as_str(),
-            year.as_str(),
-            form.id.as_str(),
-            form.table_no.as_str(),
-        ];
-        for r in &data.rows {
-            let panel = form.panel(&r.panel);
-            for (col, v) in &r.values {
-                let col_label = panel
-                    .and_then(|p| p.column(col))
-                    .and_then(|c| c.label.clone())
-                    .unwrap_or_default();
-                let line_no = r.line.map(|l| l.to_string()).unwrap_or_default();
-                let value = csv_value(v);
-                let mut f: Vec<&str> = head.to_vec();
-                f.extend([
-                    r.panel.as_str(),
-                    r.key.as_str(),
-                    r.code.as_deref().unwrap_or(""),
-                    r.label.as_deref().unwrap_or(""),
-                    line_no.as_str(),
-                    col.as_str(),
-                    col_label.as_str(),
-                    value.as_str(),
-                ]);
-                line(&f);
-            }
-        }
-        for (id, v) in &data.grid {
-            let value = csv_value(v);
-            let mut f: Vec<&str> = head.to_vec();
-            f.extend(["cells", id.as_str(), "", "", "", "", "", value.as_str()]);
-            line(&f);
-        }
-        for (i, r) in data.remarks.iter().enumerate() {
-            let n = (i + 1).to_string();
-            let mut f: Vec<&str> = head.to_vec();
-            f.extend(["remarks", n.as_str(), "", "", "", "", "", r.as_str()]);
-            line(&f);
-        }
-        for k in strays {
-            let value = k.value.to_string();
-            let mut f: Vec<&str> = head.to_vec();
-            f.extend([
-                "strays",
-                k.cell.as_str(),
-                "",
-                "",
-                "",
-                "",
-                "",
-                value.as_str(),
-            ]);
-            line(&f);
-        }
-        let safe: String = form
-            .table_no
-            .chars()
-            .filter(|c| !"\\/:*?\"<>|".contains(*c))
-            .collect();
-        files.push((format!("{}_{safe}.csv", form.id), out));
+    content
+        .forms
+        .iter()
+        .zip(content.strays.iter())
+        .map(|((form, data), strays)| (csv_file_name(form), form_csv(form, data, strays)))
+        .collect()
+}
+
+/// A CSV file being written: UTF-8 with BOM, CRLF line ends.
+struct CsvOut(String);
+
+impl CsvOut {
+    fn new() -> CsvOut {
+        CsvOut(String::from("\u{feff}"))
     }
-    files
+
+    fn line(&mut self, fields: &[&str]) {
+        self.0.push_str(
+            &fields
+                .iter()
+                .map(|f| csv_field(f))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        self.0.push_str("\r\n");
+    }
+
+    /// A line for a value not in a panel row (`section` is cells, remarks or strays): only
+    /// the form's columns, the section, where in it and the value are filled.
+    fn outside_line(&mut self, head: &[&str; 4], section: &str, at: &str, value: &str) {
+        let mut f: Vec<&str> = head.to_vec();
+        f.extend([section, at, "", "", "", "", "", value]);
+        self.line(&f);
+    }
+}
+
+/// The CSV of one form: header, panel rows, grid cells, remarks, values outside the form.
+fn form_csv(form: &Form, data: &FormData, strays: &[KeptCell]) -> String {
+    let mut out = CsvOut::new();
+    out.line(&CSV_HEADER);
+    let unit = data.unit.clone().unwrap_or_default();
+    let year = data.year.clone().unwrap_or_default();
+    let head = [
+        unit.as_str(),
+        year.as_str(),
+        form.id.as_str(),
+        form.table_no.as_str(),
+    ];
+    for r in &data.rows {
+        row_csv_lines(&mut out, &head, form, r);
+    }
+    for (id, v) in &data.grid {
+        out.outside_line(&head, "cells", id, &csv_value(v));
+    }
+    for (i, r) in data.remarks.iter().enumerate() {
+        out.outside_line(&head, "remarks", &(i + 1).to_string(), r);
+    }
+    for k in strays {
+        out.outside_line(&head, "strays", &k.cell, &k.value.to_string());
+    }
+    out.0
+}
+
+/// One line per filled value of a panel row, with the row's key, code, label and line
+/// number and the column's label.
+fn row_csv_lines(out: &mut CsvOut, head: &[&str; 4], form: &Form, r: &RowData) {
+    let panel = form.panel(&r.panel);
+    for (col, v) in &r.values {
+        let col_label = panel
+            .and_then(|p| p.column(col))
+            .and_then(|c| c.label.clone())
+            .unwrap_or_default();
+        let line_no = r.line.map(|l| l.to_string()).unwrap_or_default();
+        let value = csv_value(v);
+        let mut f: Vec<&str> = head.to_vec();
+        f.extend([
+            r.panel.as_str(),
+            r.key.as_str(),
+            r.code.as_deref().unwrap_or(""),
+            r.label.as_deref().unwrap_or(""),
+            line_no.as_str(),
+            col.as_str(),
+            col_label.as_str(),
+            value.as_str(),
+        ]);
+        out.line(&f);
+    }
+}
+
+/// "<form id>_<table number>.csv", without the characters a file name cannot hold.
+fn csv_file_name(form: &Form) -> String {
+    let safe: String = form
+        .table_no
+        .chars()
+        .filter(|c| !"\\/:*?\"<>|".contains(*c))
+        .collect();
+    format!("{}_{safe}.csv", form.id)
 }

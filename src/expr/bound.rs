@@ -386,14 +386,7 @@ fn emit_call(
         Func::Abs => "ABS",
         Func::Round => "ROUND",
         Func::If => "IF",
-        Func::Ratio => {
-            let mut den = String::new();
-            args[1].emit(addr, home, &mut den)?;
-            let mut num = String::new();
-            emit_operand(&args[0], addr, home, &mut num)?;
-            let _ = write!(out, "IF({den}=0,\"——\",{num}/{})", paren(&den));
-            return Some(());
-        }
+        Func::Ratio => return emit_ratio(args, addr, home, out),
         Func::Blank => {
             let a = as_is(&args[0], addr, home)?;
             let _ = write!(out, "OR({a}=\"\",{a}=\"——\")");
@@ -416,36 +409,61 @@ fn emit_call(
                 Some(())
             });
         }
-        Func::First => {
-            // IF(C6<>"",C6,IF(C7<>"",C7,…)): the first cell that is not empty.
-            let mut cells = Vec::new();
-            for a in args {
-                match a {
-                    Bound::Cell(c) => cells.push(addr.a1(c, home)?),
-                    Bound::Cells(cs) => {
-                        for c in cs {
-                            cells.push(addr.a1(c, home)?);
-                        }
-                    }
-                    _ => return None,
-                }
-            }
-            let Some(last) = cells.pop() else {
-                out.push_str("\"\"");
-                return Some(());
-            };
-            for c in &cells {
-                let _ = write!(out, "IF({c}<>\"\",{c},");
-            }
-            out.push_str(&last);
-            out.push_str(&")".repeat(cells.len()));
-            return Some(());
-        }
+        Func::First => return emit_first(args, addr, home, out),
         // Reading a number out of free text (an amount, the points of a label) has no faithful
         // Excel formula: a derived cell using it is written as its value. `sumif` is bound as
         // `Bound::SumIf` and a lookup is replaced by the cell it found when the rule is bound.
         Func::Amount | Func::Points | Func::SumIf | Func::Lookup => return None,
     };
+    emit_plain_call(f, name, args, addr, home, out)
+}
+
+/// `ratio(a, b)`: a/b, or "——" when b is 0 as our evaluation gives.
+fn emit_ratio(args: &[Bound], addr: &dyn Addresses, home: usize, out: &mut String) -> Option<()> {
+    let mut den = String::new();
+    args[1].emit(addr, home, &mut den)?;
+    let mut num = String::new();
+    emit_operand(&args[0], addr, home, &mut num)?;
+    let _ = write!(out, "IF({den}=0,\"——\",{num}/{})", paren(&den));
+    Some(())
+}
+
+/// `first(…)` as IF(C6<>"",C6,IF(C7<>"",C7,…)): the first cell that is not empty.
+fn emit_first(args: &[Bound], addr: &dyn Addresses, home: usize, out: &mut String) -> Option<()> {
+    let mut cells = Vec::new();
+    for a in args {
+        match a {
+            Bound::Cell(c) => cells.push(addr.a1(c, home)?),
+            Bound::Cells(cs) => {
+                for c in cs {
+                    cells.push(addr.a1(c, home)?);
+                }
+            }
+            _ => return None,
+        }
+    }
+    let Some(last) = cells.pop() else {
+        out.push_str("\"\"");
+        return Some(());
+    };
+    for c in &cells {
+        let _ = write!(out, "IF({c}<>\"\",{c},");
+    }
+    out.push_str(&last);
+    out.push_str(&")".repeat(cells.len()));
+    Some(())
+}
+
+/// A function Excel has under its own name (SUM, MIN, MAX, ABS, ROUND, IF), each argument
+/// written as that function needs it.
+fn emit_plain_call(
+    f: Func,
+    name: &str,
+    args: &[Bound],
+    addr: &dyn Addresses,
+    home: usize,
+    out: &mut String,
+) -> Option<()> {
     let mut texts = Vec::with_capacity(args.len());
     for a in args {
         match (f, a) {
@@ -587,27 +605,16 @@ fn split_a1(r: &str) -> (&str, &str, u32) {
 }
 
 fn eval_call(f: Func, args: &[Bound], env: &dyn Env) -> Val {
-    let flat = |args: &[Bound]| -> Vec<Decimal> {
-        let mut v = Vec::new();
-        for a in args {
-            match a {
-                // Over a range, spreadsheets skip blanks and text; so do we.
-                Bound::Cells(cs) if matches!(f, Func::Min | Func::Max) => {
-                    v.extend(cs.iter().filter_map(|c| match env.value(c) {
-                        Val::Num(d) => Some(d),
-                        _ => None,
-                    }))
-                }
-                Bound::Cells(cs) => v.extend(cs.iter().map(|c| env.value(c).num())),
-                other => v.push(other.eval(env).num()),
-            }
-        }
-        v
-    };
     match f {
-        Func::Sum => Val::Num(flat(args).into_iter().sum()),
-        Func::Min => flat(args).into_iter().min().map_or(Val::Blank, Val::Num),
-        Func::Max => flat(args).into_iter().max().map_or(Val::Blank, Val::Num),
+        Func::Sum => Val::Num(numbers_of(f, args, env).into_iter().sum()),
+        Func::Min => numbers_of(f, args, env)
+            .into_iter()
+            .min()
+            .map_or(Val::Blank, Val::Num),
+        Func::Max => numbers_of(f, args, env)
+            .into_iter()
+            .max()
+            .map_or(Val::Blank, Val::Num),
         Func::Abs => Val::Num(args[0].eval(env).num().abs()),
         Func::Round => {
             let dp = args[1].eval(env).num();
@@ -645,18 +652,7 @@ fn eval_call(f: Func, args: &[Bound], env: &dyn Env) -> Val {
             let unit = args.get(1).map(|u| u.eval(env));
             money_in_text(&args[0].eval(env), unit.as_ref()).map_or(Val::Blank, Val::Num)
         }
-        Func::First => {
-            for a in args {
-                let vals: Vec<Val> = match a {
-                    Bound::Cells(cs) => cs.iter().map(|c| env.value(c)).collect(),
-                    other => vec![other.eval(env)],
-                };
-                if let Some(v) = vals.into_iter().find(|v| !v.is_blank()) {
-                    return v;
-                }
-            }
-            Val::Blank
-        }
+        Func::First => first_filled(args, env),
         // Bound as `Bound::SumIf`; a bare call cannot occur.
         Func::SumIf => Val::Blank,
         Func::Points => match args[0].eval(env) {
@@ -666,6 +662,39 @@ fn eval_call(f: Func, args: &[Bound], env: &dyn Env) -> Val {
         // Bound to a cell or a blank when the rule is bound; never evaluated as a call.
         Func::Lookup => Val::Blank,
     }
+}
+
+/// The numbers a SUM, MIN or MAX takes from its arguments, ranges spread out.
+fn numbers_of(f: Func, args: &[Bound], env: &dyn Env) -> Vec<Decimal> {
+    let mut v = Vec::new();
+    for a in args {
+        match a {
+            // Over a range, spreadsheets skip blanks and text; so do we.
+            Bound::Cells(cs) if matches!(f, Func::Min | Func::Max) => {
+                v.extend(cs.iter().filter_map(|c| match env.value(c) {
+                    Val::Num(d) => Some(d),
+                    _ => None,
+                }))
+            }
+            Bound::Cells(cs) => v.extend(cs.iter().map(|c| env.value(c).num())),
+            other => v.push(other.eval(env).num()),
+        }
+    }
+    v
+}
+
+/// `first(…)`: the first value, ranges spread out, that is not blank.
+fn first_filled(args: &[Bound], env: &dyn Env) -> Val {
+    for a in args {
+        let vals: Vec<Val> = match a {
+            Bound::Cells(cs) => cs.iter().map(|c| env.value(c)).collect(),
+            other => vec![other.eval(env)],
+        };
+        if let Some(v) = vals.into_iter().find(|v| !v.is_blank()) {
+            return v;
+        }
+    }
+    Val::Blank
 }
 
 /// Comparison key of a value as text: spaces and full-width forms folded, numbers as written.

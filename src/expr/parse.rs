@@ -187,137 +187,144 @@ enum Tok {
     Op(&'static str),
 }
 
-fn lex(src: &str) -> Result<Vec<Tok>, String> {
+/// What is wrong with an expression; shown to the user through its `Display`, in Chinese.
+#[derive(Debug, Clone, PartialEq)]
+enum ParseError {
+    /// A character no token starts with.
+    UnknownChar(char),
+    /// Digits and dots that make no number.
+    BadNumber(String),
+    /// A text `"…"` without its closing quote.
+    UnclosedText,
+    /// A form name `'…'` without its closing quote.
+    UnclosedFormName,
+    /// A subject code `[…]` without its closing bracket.
+    UnclosedCode,
+    /// Nesting past [`MAX_DEPTH`].
+    TooDeep,
+    /// Something else where this (described in words) must stand.
+    Expected(&'static str),
+    /// A call of a function the language does not have.
+    UnknownFunction(String),
+    /// A token that cannot stand here.
+    Unexpected(Tok),
+    /// The expression ends where more must follow.
+    Incomplete,
+    /// A call with a number of arguments its function does not take.
+    Arity { func: Func, n: usize },
+    /// Tokens left over after a whole expression, counted in tokens.
+    Trailing { after: usize },
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParseError::UnknownChar(c) => write!(f, "无法识别的字符“{c}”"),
+            ParseError::BadNumber(text) => write!(f, "数字写法有误：{text}"),
+            ParseError::UnclosedText => f.write_str("引号未闭合"),
+            ParseError::UnclosedFormName => f.write_str("表名引号未闭合"),
+            ParseError::UnclosedCode => f.write_str("科目代码的方括号未闭合"),
+            ParseError::TooDeep => write!(
+                f,
+                "表达式嵌套过深（超过 {MAX_DEPTH} 层；括号、函数、负号以及连续的 + - * / and or 每一项都算一层）：\
+                 请把长串相加改写为 sum(起始单元格:结束单元格) 或 sum(a, b, …)，或把规则拆成几条"
+            ),
+            ParseError::Expected(what) => write!(f, "此处应为{what}"),
+            ParseError::UnknownFunction(n) => write!(f, "未知函数 {n}"),
+            ParseError::Unexpected(t) => write!(f, "此处不应出现 {t:?}"),
+            ParseError::Incomplete => f.write_str("表达式不完整"),
+            ParseError::Arity { func, n } => write!(f, "函数 {func:?} 的参数个数不对（{n} 个）"),
+            ParseError::Trailing { after } => write!(f, "表达式在第 {after} 个记号后多出内容"),
+        }
+    }
+}
+
+fn lex(src: &str) -> Result<Vec<Tok>, ParseError> {
     let chars: Vec<char> = src.chars().collect();
     let mut i = 0;
     let mut out = Vec::new();
     while i < chars.len() {
         let c = chars[i];
-        if c.is_whitespace() {
+        let rest = &chars[i..];
+        let (tok, len) = if c.is_whitespace() {
             i += 1;
             continue;
-        }
-        if c.is_ascii_digit() {
-            let start = i;
-            while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
-                i += 1;
+        } else if c.is_ascii_digit() {
+            lex_number(rest)?
+        } else if c.is_alphabetic() || c == '_' {
+            lex_name(rest)
+        } else {
+            match c {
+                '"' => lex_quoted(rest, '"', ParseError::UnclosedText, Tok::Str)?,
+                '\'' => lex_quoted(rest, '\'', ParseError::UnclosedFormName, Tok::Form)?,
+                '[' => lex_quoted(rest, ']', ParseError::UnclosedCode, Tok::Code)?,
+                other => lex_symbol(rest).ok_or(ParseError::UnknownChar(other))?,
             }
-            let text: String = chars[start..i].iter().collect();
-            let n = Decimal::from_str(&text).map_err(|_| format!("数字写法有误：{text}"))?;
-            out.push(Tok::Num(n));
-            continue;
-        }
-        if c.is_alphabetic() || c == '_' {
-            let start = i;
-            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
-                i += 1;
-            }
-            out.push(Tok::Name(chars[start..i].iter().collect()));
-            continue;
-        }
-        match c {
-            '"' => {
-                let start = i + 1;
-                i += 1;
-                while i < chars.len() && chars[i] != '"' {
-                    i += 1;
-                }
-                if i >= chars.len() {
-                    return Err("引号未闭合".into());
-                }
-                out.push(Tok::Str(chars[start..i].iter().collect()));
-                i += 1;
-            }
-            '\'' => {
-                let start = i + 1;
-                i += 1;
-                while i < chars.len() && chars[i] != '\'' {
-                    i += 1;
-                }
-                if i >= chars.len() {
-                    return Err("表名引号未闭合".into());
-                }
-                out.push(Tok::Form(chars[start..i].iter().collect()));
-                i += 1;
-            }
-            '[' => {
-                let start = i + 1;
-                i += 1;
-                while i < chars.len() && chars[i] != ']' {
-                    i += 1;
-                }
-                if i >= chars.len() {
-                    return Err("科目代码的方括号未闭合".into());
-                }
-                out.push(Tok::Code(chars[start..i].iter().collect()));
-                i += 1;
-            }
-            '!' if chars.get(i + 1) == Some(&'=') => {
-                out.push(Tok::Op("!="));
-                i += 2;
-            }
-            '!' => {
-                out.push(Tok::Bang);
-                i += 1;
-            }
-            '.' => {
-                out.push(Tok::Dot);
-                i += 1;
-            }
-            ':' => {
-                out.push(Tok::Colon);
-                i += 1;
-            }
-            ',' => {
-                out.push(Tok::Comma);
-                i += 1;
-            }
-            '(' => {
-                out.push(Tok::LParen);
-                i += 1;
-            }
-            ')' => {
-                out.push(Tok::RParen);
-                i += 1;
-            }
-            '@' => {
-                out.push(Tok::At);
-                i += 1;
-            }
-            '=' if chars.get(i + 1) == Some(&'=') => {
-                out.push(Tok::Op("=="));
-                i += 2;
-            }
-            '<' | '>' => {
-                let eq = chars.get(i + 1) == Some(&'=');
-                out.push(Tok::Op(match (c, eq) {
-                    ('<', true) => "<=",
-                    ('<', false) => "<",
-                    ('>', true) => ">=",
-                    _ => ">",
-                }));
-                i += if eq { 2 } else { 1 };
-            }
-            '+' => {
-                out.push(Tok::Op("+"));
-                i += 1;
-            }
-            '-' => {
-                out.push(Tok::Op("-"));
-                i += 1;
-            }
-            '*' => {
-                out.push(Tok::Op("*"));
-                i += 1;
-            }
-            '/' => {
-                out.push(Tok::Op("/"));
-                i += 1;
-            }
-            other => return Err(format!("无法识别的字符“{other}”")),
-        }
+        };
+        out.push(tok);
+        i += len;
     }
     Ok(out)
+}
+
+/// A number at the start of `rest` (digits and dots) and how many characters it takes.
+fn lex_number(rest: &[char]) -> Result<(Tok, usize), ParseError> {
+    let len = rest
+        .iter()
+        .take_while(|c| c.is_ascii_digit() || **c == '.')
+        .count();
+    let text: String = rest[..len].iter().collect();
+    let n = Decimal::from_str(&text).map_err(|_| ParseError::BadNumber(text.clone()))?;
+    Ok((Tok::Num(n), len))
+}
+
+/// A name at the start of `rest` (letters, digits, `_`) and how many characters it takes.
+fn lex_name(rest: &[char]) -> (Tok, usize) {
+    let len = rest
+        .iter()
+        .take_while(|c| c.is_alphanumeric() || **c == '_')
+        .count();
+    (Tok::Name(rest[..len].iter().collect()), len)
+}
+
+/// The text between the opening character at the start of `rest` and `close` — a string,
+/// a quoted form name or a bracketed subject code — and how many characters it takes with
+/// both delimiters; `unclosed` when `close` never comes.
+fn lex_quoted(
+    rest: &[char],
+    close: char,
+    unclosed: ParseError,
+    tok: fn(String) -> Tok,
+) -> Result<(Tok, usize), ParseError> {
+    let Some(end) = rest[1..].iter().position(|c| *c == close).map(|p| p + 1) else {
+        return Err(unclosed);
+    };
+    Ok((tok(rest[1..end].iter().collect()), end + 1))
+}
+
+/// The punctuation or operator at the start of `rest` and how many characters it takes.
+fn lex_symbol(rest: &[char]) -> Option<(Tok, usize)> {
+    let then_eq = rest.get(1) == Some(&'=');
+    Some(match rest[0] {
+        '!' if then_eq => (Tok::Op("!="), 2),
+        '!' => (Tok::Bang, 1),
+        '.' => (Tok::Dot, 1),
+        ':' => (Tok::Colon, 1),
+        ',' => (Tok::Comma, 1),
+        '(' => (Tok::LParen, 1),
+        ')' => (Tok::RParen, 1),
+        '@' => (Tok::At, 1),
+        '=' if then_eq => (Tok::Op("=="), 2),
+        '<' if then_eq => (Tok::Op("<="), 2),
+        '<' => (Tok::Op("<"), 1),
+        '>' if then_eq => (Tok::Op(">="), 2),
+        '>' => (Tok::Op(">"), 1),
+        '+' => (Tok::Op("+"), 1),
+        '-' => (Tok::Op("-"), 1),
+        '*' => (Tok::Op("*"), 1),
+        '/' => (Tok::Op("/"), 1),
+        _ => return None,
+    })
 }
 
 /// How deep an expression may nest: parentheses, function calls, `-`/`not` and every
@@ -339,13 +346,10 @@ struct Parser {
 
 /// The node over `children`: one level deeper than the deepest of them, refused past
 /// [`MAX_DEPTH`] before it is built, so that no tree deeper than that ever exists.
-fn deeper(depths: &[usize]) -> Result<usize, String> {
+fn deeper(depths: &[usize]) -> Result<usize, ParseError> {
     let d = depths.iter().copied().max().unwrap_or(0) + 1;
     if d > MAX_DEPTH {
-        return Err(format!(
-            "表达式嵌套过深（超过 {MAX_DEPTH} 层；括号、函数、负号以及连续的 + - * / and or 每一项都算一层）：\
-             请把长串相加改写为 sum(起始单元格:结束单元格) 或 sum(a, b, …)，或把规则拆成几条"
-        ));
+        return Err(ParseError::TooDeep);
     }
     Ok(d)
 }
@@ -370,15 +374,15 @@ impl Parser {
     fn is_word(&self, w: &str) -> bool {
         matches!(self.peek(), Some(Tok::Name(n)) if n == w)
     }
-    fn expect(&mut self, t: &Tok, what: &str) -> Result<(), String> {
+    fn expect(&mut self, t: &Tok, what: &'static str) -> Result<(), ParseError> {
         if self.eat(t) {
             Ok(())
         } else {
-            Err(format!("此处应为{what}"))
+            Err(ParseError::Expected(what))
         }
     }
 
-    fn or(&mut self) -> Result<Node, String> {
+    fn or(&mut self) -> Result<Node, ParseError> {
         let (mut l, mut dl) = self.and()?;
         while self.is_word("or") {
             self.pos += 1;
@@ -388,7 +392,7 @@ impl Parser {
         }
         Ok((l, dl))
     }
-    fn and(&mut self) -> Result<Node, String> {
+    fn and(&mut self) -> Result<Node, ParseError> {
         let (mut l, mut dl) = self.not()?;
         while self.is_word("and") {
             self.pos += 1;
@@ -398,7 +402,7 @@ impl Parser {
         }
         Ok((l, dl))
     }
-    fn not(&mut self) -> Result<Node, String> {
+    fn not(&mut self) -> Result<Node, ParseError> {
         if self.is_word("not") {
             self.pos += 1;
             self.enter()?;
@@ -408,7 +412,7 @@ impl Parser {
         }
         self.cmp()
     }
-    fn cmp(&mut self) -> Result<Node, String> {
+    fn cmp(&mut self) -> Result<Node, ParseError> {
         let (l, dl) = self.add()?;
         let op = match self.peek() {
             Some(Tok::Op("==")) => CmpOp::Eq,
@@ -423,7 +427,7 @@ impl Parser {
         let (r, dr) = self.add()?;
         Ok((Expr::Cmp(op, Box::new(l), Box::new(r)), deeper(&[dl, dr])?))
     }
-    fn add(&mut self) -> Result<Node, String> {
+    fn add(&mut self) -> Result<Node, ParseError> {
         let (mut l, mut dl) = self.mul()?;
         loop {
             let op = match self.peek() {
@@ -437,7 +441,7 @@ impl Parser {
             l = Expr::Bin(op, Box::new(l), Box::new(r));
         }
     }
-    fn mul(&mut self) -> Result<Node, String> {
+    fn mul(&mut self) -> Result<Node, ParseError> {
         let (mut l, mut dl) = self.unary()?;
         loop {
             let op = match self.peek() {
@@ -451,7 +455,7 @@ impl Parser {
             l = Expr::Bin(op, Box::new(l), Box::new(r));
         }
     }
-    fn unary(&mut self) -> Result<Node, String> {
+    fn unary(&mut self) -> Result<Node, ParseError> {
         if self.eat(&Tok::Op("-")) {
             self.enter()?;
             let (e, d) = self.unary()?;
@@ -462,14 +466,14 @@ impl Parser {
     }
     /// One more level of the parser's own recursion (a parenthesis, a call, `-`, `not`):
     /// refused past [`MAX_DEPTH`] before recursing, whatever the tree below would be.
-    fn enter(&mut self) -> Result<(), String> {
+    fn enter(&mut self) -> Result<(), ParseError> {
         self.nesting += 1;
         deeper(&[self.nesting - 1]).map(|_| ())
     }
     fn leave(&mut self) {
         self.nesting -= 1;
     }
-    fn primary(&mut self) -> Result<Node, String> {
+    fn primary(&mut self) -> Result<Node, ParseError> {
         match self.peek().cloned() {
             Some(Tok::Num(n)) => {
                 self.pos += 1;
@@ -503,7 +507,8 @@ impl Parser {
                 Ok((Expr::Children, 1))
             }
             Some(Tok::Name(n)) if self.toks.get(self.pos + 1) == Some(&Tok::LParen) => {
-                let func = Func::from_name(&n).ok_or_else(|| format!("未知函数 {n}"))?;
+                let func =
+                    Func::from_name(&n).ok_or_else(|| ParseError::UnknownFunction(n.clone()))?;
                 self.pos += 2;
                 self.enter()?;
                 let mut args = Vec::new();
@@ -526,11 +531,11 @@ impl Parser {
             Some(Tok::Name(_)) | Some(Tok::Code(_)) | Some(Tok::Form(_)) => {
                 Ok((Expr::Ref(self.reference()?), 1))
             }
-            Some(t) => Err(format!("此处不应出现 {t:?}")),
-            None => Err("表达式不完整".into()),
+            Some(t) => Err(ParseError::Unexpected(t)),
+            None => Err(ParseError::Incomplete),
         }
     }
-    fn arg(&mut self) -> Result<Node, String> {
+    fn arg(&mut self) -> Result<Node, ParseError> {
         let save = self.pos;
         if matches!(
             self.peek(),
@@ -548,19 +553,19 @@ impl Parser {
         self.or()
     }
     /// `panel.col` after the `@`.
-    fn all(&mut self, form: Option<String>) -> Result<Expr, String> {
+    fn all(&mut self, form: Option<String>) -> Result<Expr, ParseError> {
         let panel = self.name("栏目组名")?;
         self.expect(&Tok::Dot, "“.”")?;
         let col = self.name("列名")?;
         Ok(Expr::All { form, panel, col })
     }
-    fn name(&mut self, what: &str) -> Result<String, String> {
+    fn name(&mut self, what: &'static str) -> Result<String, ParseError> {
         match self.next() {
             Some(Tok::Name(n)) => Ok(n),
-            _ => Err(format!("此处应为{what}")),
+            _ => Err(ParseError::Expected(what)),
         }
     }
-    fn reference(&mut self) -> Result<Ref, String> {
+    fn reference(&mut self) -> Result<Ref, ParseError> {
         let form = if let Some(Tok::Form(f)) = self.peek().cloned() {
             self.pos += 1;
             self.expect(&Tok::Bang, "“!”")?;
@@ -571,7 +576,7 @@ impl Parser {
         let head = match self.next() {
             Some(Tok::Name(n)) => Head::Name(n),
             Some(Tok::Code(c)) => Head::Code(c.trim().to_string()),
-            _ => return Err("此处应为单元格引用".into()),
+            _ => return Err(ParseError::Expected("单元格引用")),
         };
         let col = if self.eat(&Tok::Dot) {
             Some(self.name("列名")?)
@@ -582,7 +587,7 @@ impl Parser {
     }
 }
 
-fn check_arity(func: Func, n: usize) -> Result<(), String> {
+fn check_arity(func: Func, n: usize) -> Result<(), ParseError> {
     let ok = match func {
         Func::Sum | Func::Min | Func::Max => n >= 1,
         Func::Abs | Func::Blank | Func::Points => n == 1,
@@ -596,12 +601,17 @@ fn check_arity(func: Func, n: usize) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!("函数 {func:?} 的参数个数不对（{n} 个）"))
+        Err(ParseError::Arity { func, n })
     }
 }
 
 /// Parse one expression; the error says what is wrong in Chinese.
 pub fn parse(src: &str) -> Result<Expr, String> {
+    parse_expr(src).map_err(|e| e.to_string())
+}
+
+/// [`parse`], with what is wrong as a [`ParseError`].
+fn parse_expr(src: &str) -> Result<Expr, ParseError> {
     let toks = lex(src)?;
     let mut p = Parser {
         toks,
@@ -610,7 +620,7 @@ pub fn parse(src: &str) -> Result<Expr, String> {
     };
     let (e, _) = p.or()?;
     if p.pos < p.toks.len() {
-        return Err(format!("表达式在第 {} 个记号后多出内容", p.pos));
+        return Err(ParseError::Trailing { after: p.pos });
     }
     Ok(e)
 }
@@ -721,5 +731,38 @@ mod tests {
         assert_eq!(forms, ["perf-base", "perf-base"]);
         assert!(parse("points(level1) == sum(@group.weight)").is_ok());
         assert!(parse("lookup(a, b)").unwrap_err().contains("参数个数"));
+    }
+
+    #[test]
+    fn error_messages_read_as_written() {
+        let cases = [
+            ("L1 # L2", "无法识别的字符“#”"),
+            ("1.2.3", "数字写法有误：1.2.3"),
+            ("\"abc", "引号未闭合"),
+            ("'final-01!L1", "表名引号未闭合"),
+            ("[201.c1", "科目代码的方括号未闭合"),
+            ("(L1", "此处应为“)”"),
+            ("sum(L1 L2)", "此处应为“,”或“)”"),
+            ("@group", "此处应为“.”"),
+            ("@1", "此处应为栏目组名"),
+            ("L1.", "此处应为列名"),
+            ("'x'!1", "此处应为单元格引用"),
+            ("foo(1)", "未知函数 foo"),
+            (")", "此处不应出现 RParen"),
+            ("L1 +", "表达式不完整"),
+            ("abs(1, 2)", "函数 Abs 的参数个数不对（2 个）"),
+            ("L1 L2", "表达式在第 1 个记号后多出内容"),
+        ];
+        for (src, message) in cases {
+            assert_eq!(parse(src).unwrap_err(), message, "{src}");
+        }
+        let deep = format!(
+            "{}1{}",
+            "(".repeat(MAX_DEPTH + 1),
+            ")".repeat(MAX_DEPTH + 1)
+        );
+        assert!(parse(&deep)
+            .unwrap_err()
+            .starts_with(&format!("表达式嵌套过深（超过 {MAX_DEPTH} 层；")));
     }
 }

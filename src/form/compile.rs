@@ -369,6 +369,33 @@ fn compile_scoring(ctx: &Ctx, sd: &ScoringDef, blocks: &[Block]) -> Result<Scori
             format!("栏目组“{}”不是清单行（list），不能作为指标行", sd.panel),
         ));
     }
+    check_scoring_columns(ctx, sd, panel)?;
+    let score_cells = score_cells(ctx, sd, blocks)?;
+    let actual_from = compile_actual_from(ctx, sd)?;
+    if !sd.met_at_most_100.is_empty() && (sd.actual.is_none() || sd.score.is_none()) {
+        return Err(ctx.err(
+            "scoring.met_at_most_100",
+            "没有实际完成值列或自评得分列（scoring.actual、scoring.score），无从核对",
+        ));
+    }
+    Ok(Scoring {
+        panel: sd.panel.clone(),
+        name: sd.name.clone(),
+        rule: sd.rule.clone(),
+        target: sd.target.clone(),
+        actual: sd.actual.clone(),
+        unit: sd.unit.clone(),
+        weight: sd.weight.clone(),
+        score: sd.score.clone(),
+        score_cells,
+        actual_from,
+        met_at_most_100: sd.met_at_most_100.clone(),
+    })
+}
+
+/// Each column `[scoring]` names is a column of its panel, numeric for 分值 and 得分 and text
+/// for the others.
+fn check_scoring_columns(ctx: &Ctx, sd: &ScoringDef, panel: &Panel) -> Result<(), DefError> {
     let named: [(&str, Option<&String>); 7] = [
         ("name", Some(&sd.name)),
         ("rule", sd.rule.as_ref()),
@@ -402,7 +429,12 @@ fn compile_scoring(ctx: &Ctx, sd: &ScoringDef, blocks: &[Block]) -> Result<Scori
             ));
         }
     }
-    let score_cells = score_cells(ctx, sd, blocks)?;
+    Ok(())
+}
+
+/// `actual_from`: each needs the 实际完成值 column and at least one indicator name, and its
+/// expression must parse.
+fn compile_actual_from(ctx: &Ctx, sd: &ScoringDef) -> Result<Vec<ActualFrom>, DefError> {
     let mut actual_from = Vec::new();
     for (i, a) in sd.actual_from.iter().enumerate() {
         let field = format!("scoring.actual_from[{i}]（{}）", a.id);
@@ -420,25 +452,7 @@ fn compile_scoring(ctx: &Ctx, sd: &ScoringDef, blocks: &[Block]) -> Result<Scori
             expr,
         });
     }
-    if !sd.met_at_most_100.is_empty() && (sd.actual.is_none() || sd.score.is_none()) {
-        return Err(ctx.err(
-            "scoring.met_at_most_100",
-            "没有实际完成值列或自评得分列（scoring.actual、scoring.score），无从核对",
-        ));
-    }
-    Ok(Scoring {
-        panel: sd.panel.clone(),
-        name: sd.name.clone(),
-        rule: sd.rule.clone(),
-        target: sd.target.clone(),
-        actual: sd.actual.clone(),
-        unit: sd.unit.clone(),
-        weight: sd.weight.clone(),
-        score: sd.score.clone(),
-        score_cells,
-        actual_from,
-        met_at_most_100: sd.met_at_most_100.clone(),
-    })
+    Ok(actual_from)
 }
 
 /// `score_cells`: each a grid score cell with the grid score cell of its 分值.

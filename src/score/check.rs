@@ -14,7 +14,7 @@ use super::text::{excel_num, fmt_num};
 use crate::calc::{agree, Agreement, BindError, Book, Calc, Scope, Settled};
 use crate::expr::{round_dp, Addresses, CellId, Val};
 use crate::findings::{cell_a1, Finding};
-use crate::form::{ColKind, Scoring, Severity};
+use crate::form::{ActualFrom, ColKind, Scoring, Severity};
 use crate::model::{RowData, RowKind};
 use rust_decimal::Decimal;
 
@@ -247,19 +247,7 @@ fn score_findings(
     let Some(rule) = &ind.rule else {
         // A rule column that holds something no machine can score: the person scores it.
         if let (Some((text, RuleSource::Column)), Some(rc)) = (&ind.rule_text, &rule_cell) {
-            out.push(at.finding(
-                Severity::Info,
-                "rule-unreadable",
-                rc,
-                &[],
-                None,
-                None,
-                format!(
-                    "{}：评（扣）分标准“{text}”不是可自动计分的规则，该指标的自评得分由人工评定",
-                    at.place(rc)
-                ),
-                false,
-            ));
+            out.push(unreadable_rule(&at, text, rc));
         }
         return;
     };
@@ -268,22 +256,7 @@ fn score_findings(
     let rel: Vec<CellId> = rule_cell.iter().cloned().collect();
     if let (Some(stated), Some(w)) = (rule.stated_full_points(), ind.weight) {
         if stated != w {
-            out.push(at.finding(
-                Severity::Warning,
-                "rule-full-points",
-                &weight_cell,
-                &rel,
-                Some(fmt_num(stated)),
-                Some(fmt_num(w)),
-                format!(
-                    "{}：评（扣）分标准写明满分 {} 分，而本行分值为 {} 分；请统一二者（自评得分按分值 {} 分计算）",
-                    at.place(&weight_cell),
-                    fmt_num(stated),
-                    fmt_num(w),
-                    fmt_num(w)
-                ),
-                false,
-            ));
+            out.push(full_points_mismatch(&at, &weight_cell, &rel, stated, w));
         }
     }
     let (Some(scored), Some(exp)) = (&ind.expected, ind.expected_score()) else {
@@ -297,45 +270,102 @@ fn score_findings(
         rule.explain(),
         scored.explanation
     );
+    out.extend(reported_score(&at, ind, &score_cell, &related, exp, &why));
+}
+
+/// Info at the rule cell: its text is no rule this program can score.
+fn unreadable_rule(at: &At, text: &str, rule_cell: &CellId) -> Finding {
+    at.finding(
+        Severity::Info,
+        "rule-unreadable",
+        rule_cell,
+        &[],
+        None,
+        None,
+        format!(
+            "{}：评（扣）分标准“{text}”不是可自动计分的规则，该指标的自评得分由人工评定",
+            at.place(rule_cell)
+        ),
+        false,
+    )
+}
+
+/// Warning at the 分值: the rule states full points other than the row's weight.
+fn full_points_mismatch(
+    at: &At,
+    weight_cell: &CellId,
+    rel: &[CellId],
+    stated: Decimal,
+    w: Decimal,
+) -> Finding {
+    at.finding(
+        Severity::Warning,
+        "rule-full-points",
+        weight_cell,
+        rel,
+        Some(fmt_num(stated)),
+        Some(fmt_num(w)),
+        format!(
+            "{}：评（扣）分标准写明满分 {} 分，而本行分值为 {} 分；请统一二者（自评得分按分值 {} 分计算）",
+            at.place(weight_cell),
+            fmt_num(stated),
+            fmt_num(w),
+            fmt_num(w)
+        ),
+        false,
+    )
+}
+
+/// The reported 自评得分 against the computed `exp`: an info (fixable) when it is empty, a
+/// warning when it disagrees at the precision it is shown with.
+fn reported_score(
+    at: &At,
+    ind: &Indicator,
+    score_cell: &CellId,
+    related: &[CellId],
+    exp: Decimal,
+    why: &str,
+) -> Option<Finding> {
     match &ind.reported {
-        v if v.is_blank() => out.push(at.finding(
+        v if v.is_blank() => Some(at.finding(
             Severity::Info,
             "indicator-score",
-            &score_cell,
-            &related,
+            score_cell,
+            related,
             Some(fmt_num(exp)),
             None,
             format!(
                 "{}：未填写自评得分，按评（扣）分标准应为 {} 分。{why}",
-                at.place(&score_cell),
+                at.place(score_cell),
                 fmt_num(exp)
             ),
             true,
         )),
         Val::Num(_) => {
             let expected = Val::Num(exp);
-            if agree(ColKind::Score, &ind.reported, &expected, 1, Decimal::ZERO) != Agreement::Exact
+            if agree(ColKind::Score, &ind.reported, &expected, 1, Decimal::ZERO) == Agreement::Exact
             {
-                let found = ind.reported.num().normalize();
-                out.push(at.finding(
-                    Severity::Warning,
-                    "indicator-score",
-                    &score_cell,
-                    &related,
-                    Some(fmt_num(exp)),
-                    Some(fmt_num(found)),
-                    format!(
-                        "{}：按评（扣）分标准应得 {} 分，填报 {} 分。{why}",
-                        at.place(&score_cell),
-                        fmt_num(exp),
-                        fmt_num(found)
-                    ),
-                    false,
-                ));
+                return None;
             }
+            let found = ind.reported.num().normalize();
+            Some(at.finding(
+                Severity::Warning,
+                "indicator-score",
+                score_cell,
+                related,
+                Some(fmt_num(exp)),
+                Some(fmt_num(found)),
+                format!(
+                    "{}：按评（扣）分标准应得 {} 分，填报 {} 分。{why}",
+                    at.place(score_cell),
+                    fmt_num(exp),
+                    fmt_num(found)
+                ),
+                false,
+            ))
         }
         // Text in a score cell is reported when the workbook is read.
-        _ => {}
+        _ => None,
     }
 }
 
@@ -432,69 +462,96 @@ fn actual_findings(book: &Book, calc: &Calc, fi: usize, sc: &Scoring, out: &mut 
         if matching.is_empty() {
             continue;
         }
-        let scope = Scope {
-            form: fi,
-            row: None,
-            col: None,
-            template: false,
-        };
-        let bound = match book.bind(&a.expr, scope) {
-            Ok(b) => b,
-            Err(BindError::MissingForm(other)) => {
-                out.push(Finding::new(
-                    Severity::Info,
-                    "cross-table-skipped",
-                    &book.forms[fi].0.id,
-                    book.forms[fi].1.sheet.clone(),
-                    None,
-                    format!(
-                        "工作簿中没有可审核的 {other}，{}与它之间的表间核对已跳过",
-                        book.forms[fi].0.table_no
-                    ),
-                ));
-                continue;
-            }
-            Err(BindError::Unknown(_)) => continue,
-        };
-        let Val::Num(expected) = bound.eval(&env) else {
+        let Some((expected, reads)) = actual_expected(book, &env, fi, a, out) else {
             continue;
         };
-        let mut reads = Vec::new();
-        bound.cells(&mut reads);
         for row in matching {
-            let cell = CellId::new(fi, row.key.clone(), actual_col.clone());
-            let Some(text) = text_of(&row.get(actual_col)) else {
-                continue;
-            };
-            let Some((found, dp)) = parse_quantity(&text).as_ref().and_then(as_fraction) else {
-                continue;
-            };
-            if round_dp(expected, dp.min(10)) == found {
-                continue;
-            }
-            let shown = pct(round_dp(expected, 4));
-            let sources: Vec<String> = reads.iter().filter_map(|c| cell_a1(book, c, fi)).collect();
-            out.push(at.finding(
-                Severity::Warning,
-                &a.id,
-                &cell,
-                &reads,
-                Some(shown.clone()),
-                Some(text.clone()),
-                format!(
-                    "{}：{}，按{}应为 {shown}，填报 {text}",
-                    at.place(&cell),
-                    a.name,
-                    if sources.is_empty() {
-                        "基础数据".to_string()
-                    } else {
-                        sources.join("、")
-                    }
-                ),
-                false,
-            ));
+            out.extend(actual_mismatch(&at, row, actual_col, a, expected, &reads));
         }
     }
+}
+
+/// The value `a`'s expression gives over the workbook, with the cells it reads; none when it
+/// cannot be bound (an info when the other form is missing) or gives no number.
+fn actual_expected(
+    book: &Book,
+    env: &Settled,
+    fi: usize,
+    a: &ActualFrom,
+    out: &mut Vec<Finding>,
+) -> Option<(Decimal, Vec<CellId>)> {
+    let scope = Scope {
+        form: fi,
+        row: None,
+        col: None,
+        template: false,
+    };
+    let bound = match book.bind(&a.expr, scope) {
+        Ok(b) => b,
+        Err(BindError::MissingForm(other)) => {
+            out.push(Finding::new(
+                Severity::Info,
+                "cross-table-skipped",
+                &book.forms[fi].0.id,
+                book.forms[fi].1.sheet.clone(),
+                None,
+                format!(
+                    "工作簿中没有可审核的 {other}，{}与它之间的表间核对已跳过",
+                    book.forms[fi].0.table_no
+                ),
+            ));
+            return None;
+        }
+        Err(BindError::Unknown(_)) => return None,
+    };
+    let Val::Num(expected) = bound.eval(env) else {
+        return None;
+    };
+    let mut reads = Vec::new();
+    bound.cells(&mut reads);
+    Some((expected, reads))
+}
+
+/// A warning at a row's 实际完成值 when the rate it states (at the precision it is written
+/// with) is not the one `a` computes.
+fn actual_mismatch(
+    at: &At,
+    row: &RowData,
+    actual_col: &str,
+    a: &ActualFrom,
+    expected: Decimal,
+    reads: &[CellId],
+) -> Option<Finding> {
+    let cell = CellId::new(at.fi, row.key.clone(), actual_col);
+    let text = text_of(&row.get(actual_col))?;
+    let (found, dp) = parse_quantity(&text).as_ref().and_then(as_fraction)?;
+    if round_dp(expected, dp.min(10)) == found {
+        return None;
+    }
+    let shown = pct(round_dp(expected, 4));
+    let sources: Vec<String> = reads
+        .iter()
+        .filter_map(|c| cell_a1(at.book, c, at.fi))
+        .collect();
+    Some(at.finding(
+        Severity::Warning,
+        &a.id,
+        &cell,
+        reads,
+        Some(shown.clone()),
+        Some(text.clone()),
+        format!(
+            "{}：{}，按{}应为 {shown}，填报 {text}",
+            at.place(&cell),
+            a.name,
+            if sources.is_empty() {
+                "基础数据".to_string()
+            } else {
+                sources.join("、")
+            }
+        ),
+        false,
+    ))
 }
 
 fn pct(fraction: Decimal) -> String {

@@ -213,54 +213,7 @@ pub fn render_text(files: &[FileRules], catalog: &Catalog) -> String {
                 ));
                 last_form = Some(here);
             }
-            let at = r.cell.as_deref().unwrap_or("-");
-            match (&r.understood, r.source) {
-                (Some(u), _) => {
-                    let from = if r.source == Some("target") {
-                        "（写在年度指标值中）"
-                    } else {
-                        ""
-                    };
-                    s.push_str(&format!("  {at} {}{from}：{}\n", r.indicator, r.text));
-                    s.push_str(&format!("    类型：{}；理解：{}\n", u.shape, u.explanation));
-                    if let (Some(full), Some(w)) = (&u.stated_full, &r.weight) {
-                        if full != w {
-                            s.push_str(&format!(
-                                "    文本写明满分 {full} 分，而本行分值为 {w} 分（按分值计）\n"
-                            ));
-                        }
-                    }
-                    s.push_str(&format!("    自动计分：{}\n", u.scoring));
-                    if let (Some(e), Some(c)) = (&r.expected, &r.computation) {
-                        s.push_str(&format!(
-                            "    按本行数值：{c}；应得 {e} 分{}\n",
-                            r.reported
-                                .as_ref()
-                                .map(|x| format!("（填报 {x}）"))
-                                .unwrap_or_default()
-                        ));
-                    }
-                }
-                (None, Some(_)) => s.push_str(&format!(
-                    "  {at} {}：评（扣）分标准“{}”{NOT_A_RULE}\n",
-                    r.indicator, r.text
-                )),
-                (None, None) => {
-                    let what = if catalog
-                        .get(&r.form)
-                        .and_then(|x| x.scoring.as_ref())
-                        .is_some_and(|sc| sc.rule.is_some())
-                    {
-                        "没有评（扣）分标准"
-                    } else {
-                        "年度指标值是目标，不是计分规则"
-                    };
-                    s.push_str(&format!(
-                        "  {at} {}：{what}（“{}”），自评得分由人工评定\n",
-                        r.indicator, r.text
-                    ));
-                }
-            }
+            render_rule_text(r, catalog, &mut s);
         }
         let rules = f.rules.iter().filter(|r| r.understood.is_some()).count();
         let auto = f
@@ -275,6 +228,62 @@ pub fn render_text(files: &[FileRules], catalog: &Catalog) -> String {
         ));
     }
     s
+}
+
+/// One indicator row: its rule as understood, or why it is left to the person.
+fn render_rule_text(r: &RuleRow, catalog: &Catalog, s: &mut String) {
+    let at = r.cell.as_deref().unwrap_or("-");
+    match (&r.understood, r.source) {
+        (Some(u), _) => render_understood_text(r, u, at, s),
+        (None, Some(_)) => s.push_str(&format!(
+            "  {at} {}：评（扣）分标准“{}”{NOT_A_RULE}\n",
+            r.indicator, r.text
+        )),
+        (None, None) => {
+            let what = if catalog
+                .get(&r.form)
+                .and_then(|x| x.scoring.as_ref())
+                .is_some_and(|sc| sc.rule.is_some())
+            {
+                "没有评（扣）分标准"
+            } else {
+                "年度指标值是目标，不是计分规则"
+            };
+            s.push_str(&format!(
+                "  {at} {}：{what}（“{}”），自评得分由人工评定\n",
+                r.indicator, r.text
+            ));
+        }
+    }
+}
+
+/// A rule that was understood: its text, kind and reading, a full-points mismatch, how it is
+/// scored and what this row's numbers give.
+fn render_understood_text(r: &RuleRow, u: &Understood, at: &str, s: &mut String) {
+    let from = if r.source == Some("target") {
+        "（写在年度指标值中）"
+    } else {
+        ""
+    };
+    s.push_str(&format!("  {at} {}{from}：{}\n", r.indicator, r.text));
+    s.push_str(&format!("    类型：{}；理解：{}\n", u.shape, u.explanation));
+    if let (Some(full), Some(w)) = (&u.stated_full, &r.weight) {
+        if full != w {
+            s.push_str(&format!(
+                "    文本写明满分 {full} 分，而本行分值为 {w} 分（按分值计）\n"
+            ));
+        }
+    }
+    s.push_str(&format!("    自动计分：{}\n", u.scoring));
+    if let (Some(e), Some(c)) = (&r.expected, &r.computation) {
+        s.push_str(&format!(
+            "    按本行数值：{c}；应得 {e} 分{}\n",
+            r.reported
+                .as_ref()
+                .map(|x| format!("（填报 {x}）"))
+                .unwrap_or_default()
+        ));
+    }
 }
 
 pub fn render_json(files: &[FileRules]) -> String {

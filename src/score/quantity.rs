@@ -1,6 +1,6 @@
 //! Parses the quantity in a 年度指标值 / 实际完成值 cell ("≥90%", "≤79.73万元", "6次以上") into an exact value.
 
-use super::text::{arabic_at, chinese_at, ends_with_at, fmt_num, normalize, starts_with_any};
+use super::text::{arabic_at, chinese_at, ends_with_at, fmt_num, normalize, starts_with_any, Num};
 use rust_decimal::Decimal;
 use std::fmt;
 
@@ -299,40 +299,11 @@ pub fn parse_quantity(text: &str) -> Option<Quantity> {
     if chars.is_empty() {
         return None;
     }
-
-    // Where the number is: the first Arabic digit, else a Chinese numeral right after the prefix.
-    let first_digit = chars.iter().position(|c| c.is_ascii_digit());
-    let (num, negative) = match first_digit {
-        Some(p) => {
-            let n = arabic_at(&chars, p)?;
-            let negative = p > 0 && chars[p - 1] == '-';
-            (n, negative)
-        }
-        None => {
-            // Only "一次", "≥两个", "不少于三次": a comparison prefix then the numeral.
-            let mut p = 0;
-            for (w, _) in PREFIX_CMP {
-                if starts_with_any(&chars, 0, &[w]).is_some() {
-                    p = w.chars().count();
-                    break;
-                }
-            }
-            let n = chinese_at(&chars, p)?;
-            (n, false)
-        }
-    };
+    let (num, negative) = locate_number(&chars)?;
 
     // Prefix: an optional label, then an optional comparison word.
     let prefix_end = if negative { num.start - 1 } else { num.start };
-    let mut cmp = None;
-    let mut label_end = prefix_end;
-    for (w, c) in PREFIX_CMP {
-        if ends_with_at(&chars, prefix_end, w) {
-            cmp = Some(*c);
-            label_end = prefix_end - w.chars().count();
-            break;
-        }
-    }
+    let (cmp, label_end) = prefix_comparison(&chars, prefix_end);
     let label: String = chars[..label_end].iter().collect();
     let label = label.trim_end_matches(':');
     if !label_is_plain(label) {
@@ -340,37 +311,15 @@ pub fn parse_quantity(text: &str) -> Option<Quantity> {
     }
 
     // Unit right after the number.
-    let mut pos = num.end;
-    let rest: String = chars[pos..].iter().collect();
-    let mut unit = "";
-    for u in UNITS {
-        if rest.starts_with(u) {
-            unit = u;
-            break;
-        }
-    }
+    let rest: String = chars[num.end..].iter().collect();
+    let unit = UNITS
+        .iter()
+        .copied()
+        .find(|u| rest.starts_with(u))
+        .unwrap_or("");
     // "个百分点" reads as percentage points: a percent for our purposes.
     let percent = matches!(unit, "%" | "个百分点");
-    pos += unit.chars().count();
-
-    // Suffix comparison.
-    let rest: String = chars[pos..].iter().collect();
-    let mut rest = rest.as_str();
-    for (w, c) in SUFFIX_CMP {
-        if let Some(r) = rest.strip_prefix(w) {
-            if let Some(c) = c {
-                if cmp.is_some() && cmp != Some(*c) {
-                    return None;
-                }
-                cmp = Some(*c);
-            }
-            rest = r;
-            break;
-        }
-    }
-    if !rest.is_empty() {
-        return None;
-    }
+    let cmp = suffix_comparison(&rest[unit.len()..], cmp)?;
     // A 4-digit year ("2023年") is a date, not a quantity.
     if unit == "年" && num.value >= Decimal::from(1900) && num.value <= Decimal::from(2100) {
         return None;
@@ -386,6 +335,61 @@ pub fn parse_quantity(text: &str) -> Option<Quantity> {
         },
         cmp,
     })
+}
+
+/// Where the number is, and whether a minus sign stands before it: the first Arabic digit,
+/// else a Chinese numeral right after a comparison prefix ("一次", "≥两个", "不少于三次").
+fn locate_number(chars: &[char]) -> Option<(Num, bool)> {
+    match chars.iter().position(|c| c.is_ascii_digit()) {
+        Some(p) => {
+            let n = arabic_at(chars, p)?;
+            let negative = p > 0 && chars[p - 1] == '-';
+            Some((n, negative))
+        }
+        None => {
+            let mut p = 0;
+            for (w, _) in PREFIX_CMP {
+                if starts_with_any(chars, 0, &[w]).is_some() {
+                    p = w.chars().count();
+                    break;
+                }
+            }
+            let n = chinese_at(chars, p)?;
+            Some((n, false))
+        }
+    }
+}
+
+/// The comparison word that ends the prefix before the number (at `prefix_end`), if any, and
+/// where the label before it ends.
+fn prefix_comparison(chars: &[char], prefix_end: usize) -> (Option<Cmp>, usize) {
+    for (w, c) in PREFIX_CMP {
+        if ends_with_at(chars, prefix_end, w) {
+            return (Some(*c), prefix_end - w.chars().count());
+        }
+    }
+    (None, prefix_end)
+}
+
+/// What follows the number and its unit: at most a comparison word ("以上", "以内", …),
+/// which must agree with one given before the number. The comparison then in force, or
+/// `None` when the text does not read as one quantity.
+fn suffix_comparison(rest: &str, cmp: Option<Cmp>) -> Option<Option<Cmp>> {
+    let mut cmp = cmp;
+    let mut rest = rest;
+    for (w, c) in SUFFIX_CMP {
+        if let Some(r) = rest.strip_prefix(w) {
+            if let Some(c) = c {
+                if cmp.is_some() && cmp != Some(*c) {
+                    return None;
+                }
+                cmp = Some(*c);
+            }
+            rest = r;
+            break;
+        }
+    }
+    rest.is_empty().then_some(cmp)
 }
 
 /// A label before the number is fine when it is a short name ("满意度", "目标完成率") and not a

@@ -103,8 +103,6 @@ const SUFFIX_BOUNDS: &[(&str, Side, Option<bool>)] = &[
 
 /// Reads a condition ("90%(含)以上", "满意度小于90%且大于等于80%的", "80%≤x<90%", "偏离10%以内").
 /// Outer `None`: unreadable; `Some(None)`: no number at all.
-// Long: one scan over the numbers, each read as a range end, a bound or a bare number; the
-// bounds found so far decide how the next one reads.
 pub(super) fn parse_condition(cond: &str) -> Option<Option<Cond>> {
     let chars: Vec<char> = cond.chars().collect();
     let toks = tokens(&chars);
@@ -118,68 +116,18 @@ pub(super) fn parse_condition(cond: &str) -> Option<Option<Cond>> {
     let mut k = 0;
     while k < toks.len() {
         let t = &toks[k];
-        // Range "A[(含)]-B".
-        let mut p = t.end;
-        let mut a_mark = None;
-        if starts_with_at(&chars, p, "(含)") {
-            a_mark = Some(true);
-            p += 3;
-        } else if starts_with_at(&chars, p, "(不含)") {
-            a_mark = Some(false);
-            p += 4;
-        }
-        let sep = starts_with_any(&chars, p, &["-", "~", "至", "到"]);
-        if let (Some(sep), Some(next)) = (sep, toks.get(k + 1)) {
-            if next.start == p + sep.chars().count() {
-                let mut b_mark = None;
-                if starts_with_at(&chars, next.end, "(含)") {
-                    b_mark = Some(true);
-                } else if starts_with_at(&chars, next.end, "(不含)") {
-                    b_mark = Some(false);
-                }
-                if lo.is_some() || hi.is_some() {
-                    return None;
-                }
-                lo = Some(Bound {
-                    value: t.value,
-                    incl: a_mark,
-                });
-                hi = Some(Bound {
-                    value: next.value,
-                    incl: b_mark,
-                });
-                bounded.push(t);
-                bounded.push(next);
-                k += 2;
-                continue;
+        if let Some((next, from, to)) = range_at(&chars, &toks, k) {
+            if lo.is_some() || hi.is_some() {
+                return None;
             }
+            lo = Some(from);
+            hi = Some(to);
+            bounded.push(t);
+            bounded.push(next);
+            k += 2;
+            continue;
         }
-        // Single number: comparison before and/or after it.
-        let pre = PREFIX_BOUNDS
-            .iter()
-            .find(|(w, _, _)| ends_with_at(&chars, t.start, w))
-            .map(|&(_, s, incl)| (s, Some(incl)));
-        let suf = SUFFIX_BOUNDS
-            .iter()
-            .find(|(w, _, _)| starts_with_at(&chars, t.end, w))
-            .map(|&(_, s, incl)| (s, incl));
-        let role = match (pre, suf) {
-            (None, None) => None,
-            (Some(r), None) => Some(r),
-            (None, Some((Side::Mark, _))) => None,
-            (None, Some(r)) => Some(r),
-            (Some((s, i)), Some((Side::Mark, m))) => Some((s, m.or(i))),
-            (Some((s1, i1)), Some((s2, i2))) => {
-                if s1 != s2 {
-                    return None;
-                }
-                match (i1, i2) {
-                    (Some(a), Some(b)) if a != b => return None,
-                    (a, b) => Some((s1, a.or(b))),
-                }
-            }
-        };
-        match role {
+        match bound_role(&chars, t)? {
             Some((Side::Lo, incl)) => {
                 if lo.is_some() {
                     return None;
@@ -204,7 +152,83 @@ pub(super) fn parse_condition(cond: &str) -> Option<Option<Cond>> {
         }
         k += 1;
     }
-    let kind_tokens: &Vec<&Token> = if bounded.is_empty() { &bares } else { &bounded };
+    cond_from(lo, hi, &bares, &bounded)
+}
+
+/// A range "A[(含)]-B[(含)]" starting at token `k`: its second number and both ends.
+fn range_at<'t>(chars: &[char], toks: &'t [Token], k: usize) -> Option<(&'t Token, Bound, Bound)> {
+    let t = &toks[k];
+    let mut p = t.end;
+    let mut a_mark = None;
+    if starts_with_at(chars, p, "(含)") {
+        a_mark = Some(true);
+        p += 3;
+    } else if starts_with_at(chars, p, "(不含)") {
+        a_mark = Some(false);
+        p += 4;
+    }
+    let sep = starts_with_any(chars, p, &["-", "~", "至", "到"])?;
+    let next = toks.get(k + 1)?;
+    if next.start != p + sep.chars().count() {
+        return None;
+    }
+    let mut b_mark = None;
+    if starts_with_at(chars, next.end, "(含)") {
+        b_mark = Some(true);
+    } else if starts_with_at(chars, next.end, "(不含)") {
+        b_mark = Some(false);
+    }
+    let from = Bound {
+        value: t.value,
+        incl: a_mark,
+    };
+    let to = Bound {
+        value: next.value,
+        incl: b_mark,
+    };
+    Some((next, from, to))
+}
+
+/// What a single number is, from the comparison before and/or after it: a lower or upper
+/// bound (with whether it is included) or, inner `None`, a bare number. Outer `None` when
+/// the two comparisons disagree.
+fn bound_role(chars: &[char], t: &Token) -> Option<Option<(Side, Option<bool>)>> {
+    let pre = PREFIX_BOUNDS
+        .iter()
+        .find(|(w, _, _)| ends_with_at(chars, t.start, w))
+        .map(|&(_, s, incl)| (s, Some(incl)));
+    let suf = SUFFIX_BOUNDS
+        .iter()
+        .find(|(w, _, _)| starts_with_at(chars, t.end, w))
+        .map(|&(_, s, incl)| (s, incl));
+    Some(match (pre, suf) {
+        (None, None) => None,
+        (Some(r), None) => Some(r),
+        (None, Some((Side::Mark, _))) => None,
+        (None, Some(r)) => Some(r),
+        (Some((s, i)), Some((Side::Mark, m))) => Some((s, m.or(i))),
+        (Some((s1, i1)), Some((s2, i2))) => {
+            if s1 != s2 {
+                return None;
+            }
+            match (i1, i2) {
+                (Some(a), Some(b)) if a != b => return None,
+                (a, b) => Some((s1, a.or(b))),
+            }
+        }
+    })
+}
+
+/// The condition the scan found: the kind of number (percent, unit) from the bounds, else
+/// from the bare numbers; a single bare number when there are no bounds. `None` when numbers
+/// of the bounds' kind stand beside them or the bounds disagree on the unit.
+fn cond_from(
+    lo: Option<Bound>,
+    hi: Option<Bound>,
+    bares: &[&Token],
+    bounded: &[&Token],
+) -> Option<Option<Cond>> {
+    let kind_tokens = if bounded.is_empty() { bares } else { bounded };
     if kind_tokens.is_empty() {
         return Some(None);
     }

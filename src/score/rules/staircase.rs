@@ -61,56 +61,14 @@ fn points_rank(p: &Points, top: Decimal) -> Decimal {
 }
 
 /// Builds a staircase from clauses. `None` when the clauses do not form bands on one number.
-// Long: one pass from clauses to ordered steps; its stages share the tiers and the direction.
 pub(super) fn staircase_from(clauses: &[Clause]) -> Option<Staircase> {
-    let mut tiers: Vec<(Tier, Option<Decimal>)> = Vec::new();
-    let mut otherwise: Option<Points> = None;
-    let mut percent: Option<bool> = None;
-    let mut unit = String::new();
-    for c in clauses {
-        // "每下降一档扣2分" is a per-step rule, not a band.
-        if c.cond.contains('每') {
-            return None;
-        }
-        match parse_condition(&c.cond)? {
-            None => {
-                if otherwise_words(&c.cond) && otherwise.is_none() {
-                    otherwise = Some(c.points.clone());
-                } else {
-                    return None;
-                }
-            }
-            Some(cond) => {
-                if *percent.get_or_insert(cond.percent) != cond.percent {
-                    return None;
-                }
-                if unit.is_empty() {
-                    unit = cond.unit.clone();
-                }
-                tiers.push((
-                    Tier {
-                        lo: cond.lo,
-                        hi: cond.hi,
-                        points: c.points.clone(),
-                    },
-                    cond.bare,
-                ));
-            }
-        }
-    }
-    if tiers.is_empty() {
-        return None;
-    }
-    // A single number with no comparison ("出现1次投诉扣2分") says nothing about the other values.
-    if tiers.len() == 1 && tiers[0].1.is_some() && otherwise.is_none() {
-        return None;
-    }
-    // Deductions with nothing said below the tiers: the base is unknown.
-    if otherwise.is_none()
-        && tiers
-            .iter()
-            .all(|(t, _)| matches!(t.points, Points::Deduct(_)))
-    {
+    let Bands {
+        mut tiers,
+        otherwise,
+        percent,
+        unit,
+    } = read_bands(clauses)?;
+    if !bands_say_enough(&tiers, &otherwise) {
         return None;
     }
     let top_abs = tiers
@@ -121,36 +79,158 @@ pub(super) fn staircase_from(clauses: &[Clause]) -> Option<Staircase> {
         })
         .max()
         .unwrap_or(Decimal::ONE_HUNDRED);
-    // Position of a tier on the number line; ties: "below v" < "exactly v" < "from v up".
-    let key = |t: &Tier, bare: Option<Decimal>| -> (Decimal, u8) {
-        match (t.lo, t.hi, bare) {
-            (Some(l), _, _) => (l.value, 2),
-            (None, Some(h), _) => (h.value, 0),
-            (None, None, Some(b)) => (b, 1),
-            _ => (Decimal::ZERO, 1),
+    tiers.sort_by_key(|(t, b)| tier_position(t, *b));
+    let dir = Direction::new(higher_is_better(&tiers, &otherwise, top_abs)?);
+    let tiers = place_bare_numbers(tiers, dir.higher_is_better);
+    // Best tier first.
+    let mut ranked: Vec<&Tier> = tiers.iter().collect();
+    if dir.higher_is_better {
+        ranked.reverse();
+    }
+    let (mut steps, implied_top) = steps_from_best(&ranked, dir)?;
+    let worst = ranked[ranked.len() - 1];
+    let (otherwise_points, otherwise_stated) = match dir.worse_side(worst) {
+        Some(b) => {
+            steps.push(Step {
+                cmp: if b.incl == Some(false) {
+                    dir.beyond
+                } else {
+                    dir.at_least
+                },
+                threshold: b.value,
+                points: worst.points.clone(),
+            });
+            let stated = otherwise.is_some();
+            (otherwise.unwrap_or(Points::Abs(Decimal::ZERO)), stated)
+        }
+        None => {
+            if otherwise.is_some() {
+                return None;
+            }
+            (worst.points.clone(), true)
         }
     };
-    tiers.sort_by_key(|(t, b)| key(t, *b));
-    // Which way is better.
-    let higher_is_better = if tiers.len() == 1 {
+    if !thresholds_move_toward_worse(&steps, dir) {
+        return None;
+    }
+    Some(Staircase {
+        steps,
+        otherwise: otherwise_points,
+        otherwise_stated,
+        percent: percent.unwrap_or(false),
+        unit,
+        implied_top,
+        higher_is_better: dir.higher_is_better,
+    })
+}
+
+/// The bands the clauses state, not yet ordered: each tier with the bare number it was given
+/// as ("出现1次"), the points for everything else, and whether the number is a percent.
+struct Bands {
+    tiers: Vec<(Tier, Option<Decimal>)>,
+    otherwise: Option<Points>,
+    percent: Option<bool>,
+    unit: String,
+}
+
+/// Reads each clause as a band on the number or as the "otherwise" clause; `None` for a
+/// per-step rule, a clause that is neither, or bands mixing percent and plain numbers.
+fn read_bands(clauses: &[Clause]) -> Option<Bands> {
+    let mut bands = Bands {
+        tiers: Vec::new(),
+        otherwise: None,
+        percent: None,
+        unit: String::new(),
+    };
+    for c in clauses {
+        // "每下降一档扣2分" is a per-step rule, not a band.
+        if c.cond.contains('每') {
+            return None;
+        }
+        match parse_condition(&c.cond)? {
+            None => {
+                if otherwise_words(&c.cond) && bands.otherwise.is_none() {
+                    bands.otherwise = Some(c.points.clone());
+                } else {
+                    return None;
+                }
+            }
+            Some(cond) => {
+                if *bands.percent.get_or_insert(cond.percent) != cond.percent {
+                    return None;
+                }
+                if bands.unit.is_empty() {
+                    bands.unit = cond.unit.clone();
+                }
+                bands.tiers.push((
+                    Tier {
+                        lo: cond.lo,
+                        hi: cond.hi,
+                        points: c.points.clone(),
+                    },
+                    cond.bare,
+                ));
+            }
+        }
+    }
+    Some(bands)
+}
+
+/// Whether the bands say enough to score every value.
+fn bands_say_enough(tiers: &[(Tier, Option<Decimal>)], otherwise: &Option<Points>) -> bool {
+    if tiers.is_empty() {
+        return false;
+    }
+    // A single number with no comparison ("出现1次投诉扣2分") says nothing about the other values.
+    if tiers.len() == 1 && tiers[0].1.is_some() && otherwise.is_none() {
+        return false;
+    }
+    // Deductions with nothing said below the tiers: the base is unknown.
+    !(otherwise.is_none()
+        && tiers
+            .iter()
+            .all(|(t, _)| matches!(t.points, Points::Deduct(_))))
+}
+
+/// Position of a tier on the number line; ties: "below v" < "exactly v" < "from v up".
+fn tier_position(t: &Tier, bare: Option<Decimal>) -> (Decimal, u8) {
+    match (t.lo, t.hi, bare) {
+        (Some(l), _, _) => (l.value, 2),
+        (None, Some(h), _) => (h.value, 0),
+        (None, None, Some(b)) => (b, 1),
+        _ => (Decimal::ZERO, 1),
+    }
+}
+
+/// Which way is better, from tiers sorted along the number line: a single tier against the
+/// otherwise clause, else the points of the lowest tier against the highest. `None` when
+/// they are worth the same.
+fn higher_is_better(
+    tiers: &[(Tier, Option<Decimal>)],
+    otherwise: &Option<Points>,
+    top_abs: Decimal,
+) -> Option<bool> {
+    if tiers.len() == 1 {
         let (t, _) = &tiers[0];
-        match (&otherwise, t.lo, t.hi) {
+        return Some(match (otherwise, t.lo, t.hi) {
             (Some(o), _, _) if points_rank(o, top_abs) > points_rank(&t.points, top_abs) => {
                 t.lo.is_none()
             }
             (_, None, Some(_)) => false,
             _ => true,
-        }
-    } else {
-        let low = points_rank(&tiers[0].0.points, top_abs);
-        let high = points_rank(&tiers[tiers.len() - 1].0.points, top_abs);
-        if low == high {
-            return None;
-        }
-        high > low
-    };
-    // Bare numbers become the bound on the side that matters.
-    let tiers: Vec<Tier> = tiers
+        });
+    }
+    let low = points_rank(&tiers[0].0.points, top_abs);
+    let high = points_rank(&tiers[tiers.len() - 1].0.points, top_abs);
+    if low == high {
+        return None;
+    }
+    Some(high > low)
+}
+
+/// Bare numbers become the bound on the side that matters.
+fn place_bare_numbers(tiers: Vec<(Tier, Option<Decimal>)>, higher_is_better: bool) -> Vec<Tier> {
+    tiers
         .into_iter()
         .map(|(mut t, bare)| {
             if let Some(b) = bare {
@@ -166,33 +246,66 @@ pub(super) fn staircase_from(clauses: &[Clause]) -> Option<Staircase> {
             }
             t
         })
-        .collect();
-    // The staircase runs from the better end to the worse: "x ≥ cut → points" when higher is
-    // better, its mirror "x ≤ cut → points" when lower is.
-    let (at_least, beyond) = if higher_is_better {
-        (Cmp::Ge, Cmp::Gt)
-    } else {
-        (Cmp::Le, Cmp::Lt)
-    };
-    // A tier's bound on the better side, and on the worse side.
-    let better_side = |t: &Tier| if higher_is_better { t.hi } else { t.lo };
-    let worse_side = |t: &Tier| if higher_is_better { t.lo } else { t.hi };
-    // Best tier first.
-    let mut ranked: Vec<&Tier> = tiers.iter().collect();
-    if higher_is_better {
-        ranked.reverse();
+        .collect()
+}
+
+/// Which way the staircase runs. It runs from the better end to the worse: "x ≥ cut → points"
+/// when higher is better, its mirror "x ≤ cut → points" when lower is.
+#[derive(Clone, Copy)]
+struct Direction {
+    higher_is_better: bool,
+    at_least: Cmp,
+    beyond: Cmp,
+}
+
+impl Direction {
+    fn new(higher_is_better: bool) -> Direction {
+        let (at_least, beyond) = if higher_is_better {
+            (Cmp::Ge, Cmp::Gt)
+        } else {
+            (Cmp::Le, Cmp::Lt)
+        };
+        Direction {
+            higher_is_better,
+            at_least,
+            beyond,
+        }
     }
+
+    /// A tier's bound on the better side.
+    fn better_side(self, t: &Tier) -> Option<Bound> {
+        if self.higher_is_better {
+            t.hi
+        } else {
+            t.lo
+        }
+    }
+
+    /// A tier's bound on the worse side.
+    fn worse_side(self, t: &Tier) -> Option<Bound> {
+        if self.higher_is_better {
+            t.lo
+        } else {
+            t.hi
+        }
+    }
+}
+
+/// The steps from the best tier down to the worst tier's: full marks above the best tier when
+/// it is bounded on its better side without being full marks (then `implied_top`), and one
+/// step where each tier meets the next.
+fn steps_from_best(ranked: &[&Tier], dir: Direction) -> Option<(Vec<Step>, bool)> {
     let mut steps: Vec<Step> = Vec::new();
     let mut implied_top = false;
     let best = ranked[0];
-    if let Some(b) = better_side(best) {
+    if let Some(b) = dir.better_side(best) {
         if best.points != Points::Full {
             implied_top = true;
             steps.push(Step {
                 cmp: if b.incl == Some(true) {
-                    beyond
+                    dir.beyond
                 } else {
-                    at_least
+                    dir.at_least
                 },
                 threshold: b.value,
                 points: Points::Full,
@@ -201,58 +314,40 @@ pub(super) fn staircase_from(clauses: &[Clause]) -> Option<Staircase> {
     }
     for w in ranked.windows(2) {
         let (better, worse) = (w[0], w[1]);
-        let (lower, upper) = if higher_is_better {
+        let (lower, upper) = if dir.higher_is_better {
             (worse, better)
         } else {
             (better, worse)
         };
-        let (cut, upper_gets) = cut_between(lower, upper, higher_is_better)?;
-        let better_gets = upper_gets == higher_is_better;
+        let (cut, upper_gets) = cut_between(lower, upper, dir.higher_is_better)?;
+        let better_gets = upper_gets == dir.higher_is_better;
         steps.push(Step {
-            cmp: if better_gets { at_least } else { beyond },
+            cmp: if better_gets {
+                dir.at_least
+            } else {
+                dir.beyond
+            },
             threshold: cut,
             points: better.points.clone(),
         });
     }
-    let worst = ranked[ranked.len() - 1];
-    let (otherwise_points, otherwise_stated) = match worse_side(worst) {
-        Some(b) => {
-            steps.push(Step {
-                cmp: if b.incl == Some(false) {
-                    beyond
-                } else {
-                    at_least
-                },
-                threshold: b.value,
-                points: worst.points.clone(),
-            });
-            let stated = otherwise.is_some();
-            (otherwise.unwrap_or(Points::Abs(Decimal::ZERO)), stated)
-        }
-        None => {
-            if otherwise.is_some() {
-                return None;
-            }
-            (worst.points.clone(), true)
+    Some((steps, implied_top))
+}
+
+/// Thresholds must move one way: toward the worse end (or stay, "beyond v" before "at least v").
+fn thresholds_move_toward_worse(steps: &[Step], dir: Direction) -> bool {
+    let toward_worse = |a: Decimal, b: Decimal| {
+        if dir.higher_is_better {
+            a > b
+        } else {
+            a < b
         }
     };
-    // Thresholds must move one way: toward the worse end.
-    let toward_worse = |a: Decimal, b: Decimal| if higher_is_better { a > b } else { a < b };
-    for w in steps.windows(2) {
-        let ok = toward_worse(w[0].threshold, w[1].threshold)
-            || (w[0].threshold == w[1].threshold && w[0].cmp == beyond && w[1].cmp == at_least);
-        if !ok {
-            return None;
-        }
-    }
-    Some(Staircase {
-        steps,
-        otherwise: otherwise_points,
-        otherwise_stated,
-        percent: percent.unwrap_or(false),
-        unit,
-        implied_top,
-        higher_is_better,
+    steps.windows(2).all(|w| {
+        toward_worse(w[0].threshold, w[1].threshold)
+            || (w[0].threshold == w[1].threshold
+                && w[0].cmp == dir.beyond
+                && w[1].cmp == dir.at_least)
     })
 }
 
