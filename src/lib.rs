@@ -26,6 +26,7 @@ pub mod merge;
 pub mod model;
 pub mod normalize;
 pub mod prior;
+pub mod quantity;
 pub mod read;
 pub mod recognize;
 pub mod report;

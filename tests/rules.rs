@@ -1,6 +1,6 @@
 //! Tests of score::rules: every 评（扣）分标准 text of the seeds, clerk-style variants per shape, non-rules, scores and formulas.
 
-use fiscalform::score::quantity::{parse_quantity, Cmp, Quantity};
+use fiscalform::quantity::{parse_quantity, Cmp, Quantity};
 use fiscalform::score::rules::{parse_rule, FailOutcome, Points, Rule, RuleKind, Shape, Staircase};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;

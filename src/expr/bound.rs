@@ -2,7 +2,7 @@
 //! formulas from the same tree, so that what Excel shows and what `check` says cannot drift.
 
 use super::parse::{BinOp, CmpOp, Func};
-use crate::score::quantity::parse_quantity;
+use crate::quantity::parse_quantity;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::fmt::Write as _;
 

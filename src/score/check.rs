@@ -8,14 +8,14 @@
 //! is left to the person. A reported score is compared with the computed one at the precision
 //! it is shown with (a reported 8 agrees with 7.97).
 
-use super::quantity::{parse_quantity, Quantity};
 use super::rules::{parse_rule, Rule, Scored};
-use super::text::{excel_num, fmt_num};
 use crate::calc::{agree, Agreement, BindError, Book, Calc, Scope, Settled};
 use crate::expr::{round_dp, Addresses, CellId, Val};
 use crate::findings::{cell_a1, Finding};
 use crate::form::{ActualFrom, ColKind, Scoring, Severity};
 use crate::model::{RowData, RowKind};
+use crate::quantity::text::{excel_num, fmt_num};
+use crate::quantity::{parse_quantity, Quantity};
 use rust_decimal::Decimal;
 
 /// Scores are filled and compared with two decimals at most.

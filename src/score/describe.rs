@@ -3,11 +3,11 @@
 
 use super::check::{indicators, Indicator, RuleSource};
 use super::rules::{parse_rule, Rule};
-use super::text::fmt_num;
 use crate::calc::Book;
 use crate::expr::{CellId, Val};
 use crate::findings::cell_a1;
 use crate::form::Catalog;
+use crate::quantity::text::fmt_num;
 use serde::Serialize;
 use std::path::Path;
 

@@ -3,8 +3,8 @@
 
 use super::lexer::{find_points, tokens};
 use super::{FormulaCells, Points, RuleKind, Scored, Shape, ShapeRule};
-use crate::score::quantity::Quantity;
-use crate::score::text::fmt_num;
+use crate::quantity::text::fmt_num;
+use crate::quantity::Quantity;
 use rust_decimal::Decimal;
 
 /// One item of a checklist.

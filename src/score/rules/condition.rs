@@ -2,7 +2,7 @@
 //! "偏离10%以内" read as bounds on one number.
 
 use super::lexer::{tokens, Token};
-use crate::score::text::{ends_with_at, starts_with_any, starts_with_at};
+use crate::quantity::text::{ends_with_at, starts_with_any, starts_with_at};
 use rust_decimal::Decimal;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,8 +8,8 @@ use super::{
     FormulaCells, Points, RuleKind, Scored, Shape, ShapeRule, SCORABLE_FROM_ACTUAL,
     SCORABLE_WITH_TARGET,
 };
-use crate::score::quantity::{Quantity, UNITS};
-use crate::score::text::{excel_num, fmt_num, number_at, starts_with_any, starts_with_at};
+use crate::quantity::text::{excel_num, fmt_num, number_at, starts_with_any, starts_with_at};
+use crate::quantity::{Quantity, UNITS};
 use rust_decimal::Decimal;
 
 /// How partial steps of a deduction count.

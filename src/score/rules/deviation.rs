@@ -4,8 +4,8 @@ use super::lexer::clauses;
 use super::measure::{finish, read_pair, round10};
 use super::staircase::{staircase_from, Staircase};
 use super::{FormulaCells, Points, RuleKind, Scored, Shape, ShapeRule};
-use crate::score::quantity::Quantity;
-use crate::score::text::{fmt_num, fmt_pct};
+use crate::quantity::text::{fmt_num, fmt_pct};
+use crate::quantity::Quantity;
 use rust_decimal::Decimal;
 
 /// The bands of a deviation rule, over the deviation as a fraction.

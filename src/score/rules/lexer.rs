@@ -2,10 +2,10 @@
 //! clauses ("<condition> <points>") and the numbers of a condition with their units.
 
 use super::Points;
-use crate::score::quantity::UNITS;
-use crate::score::text::{
+use crate::quantity::text::{
     arabic_at, fmt_num, normalize, number_at, starts_with_any, starts_with_at,
 };
+use crate::quantity::UNITS;
 use rust_decimal::Decimal;
 
 /// Width folding plus rule-specific spellings: "百分之九十" → "90%", "百分点" kept,

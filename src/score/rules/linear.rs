@@ -3,8 +3,8 @@
 
 use super::measure::{completion_rate, finish, rate_excel};
 use super::{FormulaCells, RuleKind, Scored, Shape, ShapeRule};
-use crate::score::quantity::Quantity;
-use crate::score::text::{arabic_at, excel_num, fmt_num, fmt_pct};
+use crate::quantity::text::{arabic_at, excel_num, fmt_num, fmt_pct};
+use crate::quantity::Quantity;
 use rust_decimal::Decimal;
 
 /// "完成率小于60%不得分，大于等于60%，得分=（完成率-60%）/（1-60%）*指标分值".

@@ -3,8 +3,8 @@
 
 use super::lexer::{clauses, find_after_any};
 use super::Points;
-use crate::score::quantity::Quantity;
-use crate::score::text::{fmt_num, fmt_pct};
+use crate::quantity::text::{fmt_num, fmt_pct};
+use crate::quantity::Quantity;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 const COUNT_UNITS: &[&str] = &[

@@ -44,7 +44,7 @@ pub use proportional::Proportional;
 pub use staircase::{Staircase, Step};
 pub use tiers::Tiers;
 
-use super::quantity::Quantity;
+use crate::quantity::Quantity;
 use rust_decimal::Decimal;
 
 /// The family a rule belongs to.
@@ -293,7 +293,7 @@ mod tests {
     use super::condition::{parse_condition, Bound, Cond};
     use super::lexer::{clauses, find_points, fold_rule_text};
     use super::*;
-    use crate::score::quantity::Cmp;
+    use crate::quantity::Cmp;
     use rust_decimal_macros::dec;
 
     fn cond(s: &str) -> Cond {

@@ -4,8 +4,8 @@ use super::condition::parse_condition;
 use super::lexer::clauses;
 use super::measure::{finish, points_text, read_pair, round10, show};
 use super::{FormulaCells, Points, RuleKind, Scored, Shape, ShapeRule, SCORABLE_WITH_TARGET};
-use crate::score::quantity::{Cmp, Quantity};
-use crate::score::text::{excel_num, fmt_num};
+use crate::quantity::text::{excel_num, fmt_num};
+use crate::quantity::{Cmp, Quantity};
 use rust_decimal::Decimal;
 
 /// What a failed pass/fail rule gives.

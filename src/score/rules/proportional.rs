@@ -4,8 +4,8 @@ use super::condition::parse_condition;
 use super::lexer::clauses;
 use super::measure::{completion_rate, finish, rate_excel};
 use super::{FormulaCells, Points, RuleKind, Scored, Shape, ShapeRule};
-use crate::score::quantity::Quantity;
-use crate::score::text::{excel_num, fmt_num, fmt_pct};
+use crate::quantity::text::{excel_num, fmt_num, fmt_pct};
+use crate::quantity::Quantity;
 use rust_decimal::Decimal;
 
 /// "全部完成得满分，未完成按比例计分".

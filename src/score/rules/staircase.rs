@@ -5,8 +5,8 @@ use super::condition::{parse_condition, Bound};
 use super::lexer::Clause;
 use super::measure::{points_text, show};
 use super::Points;
-use crate::score::quantity::Cmp;
-use crate::score::text::{excel_num, fmt_num};
+use crate::quantity::text::{excel_num, fmt_num};
+use crate::quantity::Cmp;
 use rust_decimal::Decimal;
 
 /// One step of a staircase: when `measure <cmp> threshold`, award `points`.

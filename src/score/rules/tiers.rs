@@ -4,8 +4,8 @@ use super::lexer::clauses;
 use super::measure::{finish, read_for, round10, show};
 use super::staircase::{staircase_from, Staircase};
 use super::{FormulaCells, Points, RuleKind, Scored, Shape, ShapeRule, SCORABLE_FROM_ACTUAL};
-use crate::score::quantity::Quantity;
-use crate::score::text::fmt_num;
+use crate::quantity::text::fmt_num;
+use crate::quantity::Quantity;
 use rust_decimal::Decimal;
 
 /// The bands of a tiers rule.

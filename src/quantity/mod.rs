@@ -1,8 +1,12 @@
 //! Parses the quantity in a 年度指标值 / 实际完成值 cell ("≥90%", "≤79.73万元", "6次以上") into an exact value.
+//! It sits below `expr` (a derived cell may read a quantity) and `score` (whose rules compare
+//! them); `text` holds the number and width helpers the rule parsers share with it.
 
-use super::text::{arabic_at, chinese_at, ends_with_at, fmt_num, normalize, starts_with_any, Num};
+pub mod text;
+
 use rust_decimal::Decimal;
 use std::fmt;
+use text::{arabic_at, chinese_at, ends_with_at, fmt_num, normalize, starts_with_any, Num};
 
 /// The comparison a target states ("≥90%" is `Ge`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
