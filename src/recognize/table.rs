@@ -1612,95 +1612,150 @@ fn read_panel_row(
     split: &mut SplitCodeState,
     list_counter: &mut usize,
 ) -> bool {
-    let text_at = |rd: &Reader, kind: ColKind| -> Option<(u16, String)> {
-        panel
+    let at = PanelRow {
+        pi,
+        panel,
+        r,
+        col_of,
+        code_src,
+    };
+    let (code, name_after_code) = at.code(rd, split);
+    let key: Option<String> = if let Some(coded) = &panel.coded {
+        match code {
+            Some(code) => at.coded_row(rd, code, name_after_code),
+            None => at.uncoded_row(rd, &coded.total),
+        }
+    } else if panel.list.is_some() {
+        at.list_row(rd, list_counter)
+    } else {
+        identify_fixed(rd, pi, panel, r, col_of, code)
+    };
+    let Some(key) = key else {
+        return false;
+    };
+    read_row_values(rd, pi, panel, r, col_of, code_src, &key);
+    true
+}
+
+/// Sheet row `r` read through the columns `col_of` places for slot `pi`, as a row of `panel`.
+struct PanelRow<'a> {
+    pi: usize,
+    panel: &'a Panel,
+    r: u32,
+    col_of: &'a dyn Fn(usize, &str) -> Option<u16>,
+    code_src: CodeSource,
+}
+
+impl PanelRow<'_> {
+    /// The first of the panel's name columns holding a text on the row.
+    fn name_cell(&self, rd: &Reader) -> Option<u16> {
+        self.panel
             .columns
             .iter()
-            .filter(|c| c.kind == kind)
-            .find_map(|c| col_of(pi, &c.id).and_then(|sc| rd.text_key(r, sc).map(|k| (sc, k))))
-    };
-    let mut code = read_code(rd, r, code_src, split);
-    // "2010450 事业运行": the code written in the name cell, where no code column holds it.
-    let mut name_after_code = None;
-    if code.is_none() && shows_codes(panel) {
+            .filter(|c| c.kind == ColKind::Name)
+            .find_map(|c| {
+                (self.col_of)(self.pi, &c.id).filter(|&sc| rd.text_key(self.r, sc).is_some())
+            })
+    }
+
+    /// The row's code, and the name written after it when the code was read from the name
+    /// cell.
+    fn code(&self, rd: &Reader, split: &mut SplitCodeState) -> (Option<String>, Option<String>) {
+        let code = read_code(rd, self.r, self.code_src, split);
+        if code.is_some() || !shows_codes(self.panel) {
+            return (code, None);
+        }
+        // "2010450 事业运行": the code written in the name cell, where no code column holds it.
         // The cell is under the name's header, or under a header taken for the code's (项目).
-        let code_col = match code_src {
+        let code_col = match self.code_src {
             CodeSource::Single(c) => Some(c),
             _ => None,
         };
-        let cell = text_at(rd, ColKind::Name).map(|(c, _)| c).or(code_col);
-        if let Some((c, n)) = cell.and_then(|c| split_code_name(&rd.sheet.shown(r, c).to_string()))
-        {
-            code = Some(c);
-            name_after_code = Some(n);
+        let cell = self.name_cell(rd).or(code_col);
+        match cell.and_then(|c| split_code_name(&rd.sheet.shown(self.r, c).to_string())) {
+            Some((c, n)) => (Some(c), Some(n)),
+            None => (None, None),
         }
     }
-    let key: Option<String> = if let Some(coded) = &panel.coded {
-        match code {
-            Some(code) => {
-                let name = name_after_code.or_else(|| {
-                    text_at(rd, ColKind::Name).map(|(c, _)| rd.sheet.shown(r, c).to_string())
-                });
-                if rd.data.row(&code).is_some() {
-                    rd.notice(
-                        Severity::Error,
-                        "duplicate-code",
-                        r,
-                        code_cells(code_src).first().copied().unwrap_or(0),
-                        format!(
-                            "科目代码 {code} 在{}中出现两次（第 {} 行）；只读取第一次出现的数据",
-                            rd.form.table_no,
-                            r + 1
-                        ),
-                    );
-                    return false;
-                }
-                rd.data.rows.push(RowData {
-                    panel: panel.id.clone(),
-                    key: code.clone(),
-                    kind: RowKind::Coded,
-                    code: Some(code.clone()),
-                    label: name.map(|n| n.trim().to_string()),
-                    line: None,
-                    values: IndexMap::default(),
-                });
-                Some(code)
-            }
-            None => {
-                let total = label_key(&coded.total);
-                let is_total = code_cells(code_src)
-                    .into_iter()
-                    .chain(
-                        panel
-                            .columns
-                            .iter()
-                            .filter(|c| matches!(c.kind, ColKind::Name | ColKind::Label))
-                            .filter_map(|c| col_of(pi, &c.id)),
-                    )
-                    .chain(code_cells(code_src).first().map(|c| c.saturating_sub(1)))
-                    .any(|c| {
-                        rd.text_key(r, c)
-                            .is_some_and(|k| k == total || k == "总计" || k == "合计")
-                    });
-                if is_total {
-                    // A second 合计 row (the header repeated with the 合计 on its 类 款 项
-                    // row) is not read over the first: its cells are left as strays.
-                    let taken = rd
-                        .data
-                        .origin
-                        .contains_key(&format!("{}#row", Key::Total.as_str()));
-                    (!taken).then(|| Key::Total.as_str().to_string())
-                } else {
-                    uncoded_name_column(panel, pi, col_of, code_src)
-                        .and_then(|c| named_row(rd, pi, panel, r, c, col_of))
-                }
-            }
+
+    /// A 科目 row by its code: a new row of the panel, unless the code was read already (then
+    /// reported, and none).
+    fn coded_row(
+        &self,
+        rd: &mut Reader,
+        code: String,
+        name_after_code: Option<String>,
+    ) -> Option<String> {
+        let r = self.r;
+        let name = name_after_code
+            .or_else(|| self.name_cell(rd).map(|c| rd.sheet.shown(r, c).to_string()));
+        if rd.data.row(&code).is_some() {
+            rd.notice(
+                Severity::Error,
+                "duplicate-code",
+                r,
+                code_cells(self.code_src).first().copied().unwrap_or(0),
+                format!(
+                    "科目代码 {code} 在{}中出现两次（第 {} 行）；只读取第一次出现的数据",
+                    rd.form.table_no,
+                    r + 1
+                ),
+            );
+            return None;
         }
-    } else if panel.list.is_some() {
-        let has_content = panel
+        rd.data.rows.push(RowData {
+            panel: self.panel.id.clone(),
+            key: code.clone(),
+            kind: RowKind::Coded,
+            code: Some(code.clone()),
+            label: name.map(|n| n.trim().to_string()),
+            line: None,
+            values: IndexMap::default(),
+        });
+        Some(code)
+    }
+
+    /// A row of a 科目 panel without a code: its 合计 (labelled `total`), or a 科目 printed
+    /// without its code.
+    fn uncoded_row(&self, rd: &mut Reader, total: &str) -> Option<String> {
+        let (r, code_src) = (self.r, self.code_src);
+        let total = label_key(total);
+        let is_total = code_cells(code_src)
+            .into_iter()
+            .chain(
+                self.panel
+                    .columns
+                    .iter()
+                    .filter(|c| matches!(c.kind, ColKind::Name | ColKind::Label))
+                    .filter_map(|c| (self.col_of)(self.pi, &c.id)),
+            )
+            .chain(code_cells(code_src).first().map(|c| c.saturating_sub(1)))
+            .any(|c| {
+                rd.text_key(r, c)
+                    .is_some_and(|k| k == total || k == "总计" || k == "合计")
+            });
+        if is_total {
+            // A second 合计 row (the header repeated with the 合计 on its 类 款 项
+            // row) is not read over the first: its cells are left as strays.
+            let taken = rd
+                .data
+                .origin
+                .contains_key(&format!("{}#row", Key::Total.as_str()));
+            (!taken).then(|| Key::Total.as_str().to_string())
+        } else {
+            uncoded_name_column(self.panel, self.pi, self.col_of, code_src)
+                .and_then(|c| named_row(rd, self.pi, self.panel, r, c, self.col_of))
+        }
+    }
+
+    /// A new row of a list panel, when the row holds a text of its own in the panel's columns.
+    fn list_row(&self, rd: &mut Reader, list_counter: &mut usize) -> Option<String> {
+        let r = self.r;
+        let has_content = self
+            .panel
             .columns
             .iter()
-            .filter_map(|c| col_of(pi, &c.id))
+            .filter_map(|c| (self.col_of)(self.pi, &c.id))
             .any(|c| {
                 let origin = rd
                     .sheet
@@ -1711,12 +1766,12 @@ fn read_panel_row(
                     && rd.text_key(r, c).is_some_and(|k| k != "……" && k != "…")
             });
         if !has_content {
-            return false;
+            return None;
         }
         *list_counter += 1;
         let key = format!("#{list_counter}");
         rd.data.rows.push(RowData {
-            panel: panel.id.clone(),
+            panel: self.panel.id.clone(),
             key: key.clone(),
             kind: RowKind::List,
             code: None,
@@ -1725,14 +1780,7 @@ fn read_panel_row(
             values: IndexMap::default(),
         });
         Some(key)
-    } else {
-        identify_fixed(rd, pi, panel, r, col_of, code)
-    };
-    let Some(key) = key else {
-        return false;
-    };
-    read_row_values(rd, pi, panel, r, col_of, code_src, &key);
-    true
+    }
 }
 
 /// Reads sheet row `r` into logical row `key` of `panel` through the columns `col_of` places:
@@ -1823,57 +1871,14 @@ fn identify_fixed(
     col_of: &dyn Fn(usize, &str) -> Option<u16>,
     code: Option<String>,
 ) -> Option<String> {
-    if let Some(c) = panel
-        .columns
-        .iter()
-        .find(|c| c.kind == ColKind::Line)
-        .and_then(|c| col_of(pi, &c.id))
-    {
-        if let Some(line) = rd
-            .sheet
-            .get(r, c)
-            .as_number()
-            .and_then(|n| u32::try_from(n.trunc().mantissa()).ok())
-        {
-            if let Some(row) = panel.rows.iter().find(|x| x.line == Some(line)) {
-                return unless_read(rd, row, r, c, &format!("行次 {line}"));
-            }
-            // Another panel's 行次 (总计 of 支出, line 62, is not 收入's 总计 of line 31).
-            if another_panels_line(rd.form, panel, line) {
-                return None;
-            }
-        }
+    if let Some(decided) = fixed_by_line(rd, pi, panel, r, col_of) {
+        return decided;
     }
-    if let Some(code) = code {
-        if let Some(row) = panel
-            .rows
-            .iter()
-            .find(|x| x.code.as_deref() == Some(code.as_str()) && x.show_code)
-        {
-            let at = rd.sheet.shown_cols(r).first().copied().unwrap_or(0);
-            return unless_read(rd, row, r, at, &format!("科目代码 {code}"));
-        }
+    if let Some(decided) = code.and_then(|code| fixed_by_code(rd, panel, r, &code)) {
+        return decided;
     }
-    // A panel of one unlabelled row (公开09表): the first row holding numbers is it.
-    let keyed = panel
-        .columns
-        .iter()
-        .any(|c| matches!(c.kind, ColKind::Label | ColKind::Line | ColKind::Code));
-    let real: Vec<_> = panel.rows.iter().filter(|x| !x.blank).collect();
-    if !keyed && real.len() == 1 {
-        let has_number = panel
-            .columns
-            .iter()
-            .filter(|c| c.kind.is_numeric())
-            .filter_map(|c| col_of(pi, &c.id))
-            .any(|c| {
-                matches!(
-                    parse_amount(rd.sheet.get(r, c)),
-                    Amount::Value(_) | Amount::Nothing
-                )
-            });
-        let taken = rd.data.origin.contains_key(&format!("{}#row", real[0].id));
-        return (has_number && !taken).then(|| real[0].id.clone());
+    if let Some(decided) = sole_unlabelled_row(rd, pi, panel, r, col_of) {
+        return decided;
     }
     // The row's label, or the 科目 name of a row printed without its code (names indented
     // under their parent).
@@ -1887,6 +1892,81 @@ fn identify_fixed(
                 .find_map(|c| col_of(pi, &c.id))
                 .and_then(|c| rd.text_key(r, c))
         })?;
+    fixed_by_label(rd, panel, &label)
+}
+
+/// The fixed row the 行次 printed on row `r` names: `Some` when the 行次 decides (the row, or
+/// none when it was read already or is another panel's 行次), `None` when no 行次 is read.
+fn fixed_by_line(
+    rd: &mut Reader,
+    pi: usize,
+    panel: &Panel,
+    r: u32,
+    col_of: &dyn Fn(usize, &str) -> Option<u16>,
+) -> Option<Option<String>> {
+    let c = panel
+        .columns
+        .iter()
+        .find(|c| c.kind == ColKind::Line)
+        .and_then(|c| col_of(pi, &c.id))?;
+    let line = rd
+        .sheet
+        .get(r, c)
+        .as_number()
+        .and_then(|n| u32::try_from(n.trunc().mantissa()).ok())?;
+    if let Some(row) = panel.rows.iter().find(|x| x.line == Some(line)) {
+        return Some(unless_read(rd, row, r, c, &format!("行次 {line}")));
+    }
+    // Another panel's 行次 (总计 of 支出, line 62, is not 收入's 总计 of line 31).
+    another_panels_line(rd.form, panel, line).then_some(None)
+}
+
+/// The fixed row showing code `code`: `Some` when one does (the row, or none when it was read
+/// already).
+fn fixed_by_code(rd: &mut Reader, panel: &Panel, r: u32, code: &str) -> Option<Option<String>> {
+    let row = panel
+        .rows
+        .iter()
+        .find(|x| x.code.as_deref() == Some(code) && x.show_code)?;
+    let at = rd.sheet.shown_cols(r).first().copied().unwrap_or(0);
+    Some(unless_read(rd, row, r, at, &format!("科目代码 {code}")))
+}
+
+/// A panel of one unlabelled row (公开09表): the first row holding numbers is it. `Some` for
+/// such a panel (the row, or none when row `r` holds no number or the row was read), `None`
+/// for any other.
+fn sole_unlabelled_row(
+    rd: &Reader,
+    pi: usize,
+    panel: &Panel,
+    r: u32,
+    col_of: &dyn Fn(usize, &str) -> Option<u16>,
+) -> Option<Option<String>> {
+    let keyed = panel
+        .columns
+        .iter()
+        .any(|c| matches!(c.kind, ColKind::Label | ColKind::Line | ColKind::Code));
+    let real: Vec<_> = panel.rows.iter().filter(|x| !x.blank).collect();
+    if keyed || real.len() != 1 {
+        return None;
+    }
+    let has_number = panel
+        .columns
+        .iter()
+        .filter(|c| c.kind.is_numeric())
+        .filter_map(|c| col_of(pi, &c.id))
+        .any(|c| {
+            matches!(
+                parse_amount(rd.sheet.get(r, c)),
+                Amount::Value(_) | Amount::Nothing
+            )
+        });
+    let taken = rd.data.origin.contains_key(&format!("{}#row", real[0].id));
+    Some((has_number && !taken).then(|| real[0].id.clone()))
+}
+
+/// The fixed row of `panel` not read yet that `label` (a label key) names.
+fn fixed_by_label(rd: &Reader, panel: &Panel, label: &str) -> Option<String> {
     // Exact label first ("一、一般公共预算财政拨款" is line 1, "一般公共预算财政拨款" line 29),
     // then without ordinals and asides; never a row already read.
     let free: Vec<_> = panel
@@ -1901,9 +1981,9 @@ fn identify_fixed(
             .map(|l| label_key(l))
             .collect()
     };
-    let want = strip_ordinal(&label);
+    let want = strip_ordinal(label);
     let want_bare = strip_parens(&want);
-    let exact = |x: &&&crate::form::FixedRow| names(x).contains(&label);
+    let exact = |x: &&&crate::form::FixedRow| names(x).iter().any(|k| k == label);
     let same = |x: &&&crate::form::FixedRow| {
         names(x).iter().any(|k| {
             let k = strip_ordinal(k);
