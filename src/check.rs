@@ -2,15 +2,15 @@
 //! every check rule within and across tables, the 科目 hierarchy and names, empty tables'
 //! 空表说明 — each finding naming its form, cell, rule, expected and found value.
 
-use crate::calc::{agree, Agreement, BindError, Book, Calc, Settled};
+use crate::calc::{agree, Agreement, BindError, Book, Calc, Derived, Settled};
 use crate::coverage::Coverage;
 use crate::expr::{Bound, CellId, CmpOp, Env, Func, Val};
 use crate::findings::{
     cell_a1, place, Finding, BLANK_IS_ZERO, EMPTY_NOTE_OTHER_TABLE, NEGATIVE_AMOUNT, PRIOR_CARRY,
     PRIOR_CHANGE, PRIOR_FINAL, PRIOR_YEAR, RATE_OVER_100_MET, TEXT_CUT,
 };
-use crate::form::{show, ColKind, Severity};
-use crate::model::RowKind;
+use crate::form::{show, ColKind, EmptyNoteDef, Form, Severity};
+use crate::model::{FormData, RowKind};
 use crate::normalize::label_key;
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
@@ -175,69 +175,9 @@ fn derived_findings(ctx: &mut Ctx, calc: &Calc) {
         if held_sum {
             ctx.held_sums.push(reads.clone());
         }
-        let exp = show(kind, &d.expected);
         let found = show(kind, &d.filled);
-        let place = ctx.place(&d.cell);
-        let rule = ctx.book.forms[fi]
-            .0
-            .derive
-            .iter()
-            .find(|r| r.id == d.rule_id);
-        let severity = rule.map_or(Severity::Error, |r| r.severity);
-        // Only the severity, the expected value, the message and whether fix resolves it depend
-        // on how the filled value disagrees; the finding is the derived cell's either way.
-        let (severity, expected, message, fixable) = match &d.agreement {
-            Agreement::PartsBlank => {
-                let parts = reads
-                    .iter()
-                    .map(|c| ctx.book.describe(c))
-                    .collect::<Vec<_>>()
-                    .join("、");
-                (
-                    rule.and_then(|r| r.blank_parts).unwrap_or(severity),
-                    None,
-                    format!(
-                        "{place}：填报 {found}，但其组成项（{parts}）均未填写，无法核对“{}”；请填写各组成项",
-                        d.rule_name
-                    ),
-                    false,
-                )
-            }
-            Agreement::Tail { diff, tolerance } => (
-                Severity::Info,
-                Some(exp.clone()),
-                format!(
-                    "{place}：{}，按各项计算为 {exp}，填报 {found}，相差 {}（{} 项允许 ±{}），可能为尾差",
-                    d.rule_name,
-                    diff.normalize(),
-                    d.bound.term_count(),
-                    tolerance.normalize()
-                ),
-                true,
-            ),
-            _ if d.filled.is_blank() => (
-                severity,
-                Some(exp.clone()),
-                format!("{place}：{}，应为 {exp}，但未填写", d.rule_name),
-                true,
-            ),
-            _ => {
-                let diff = match (&d.filled, &d.expected) {
-                    (Val::Num(a), Val::Num(b)) => format!("，相差 {}", show(kind, &Val::Num(*a - *b))),
-                    _ => String::new(),
-                };
-                let blanks = blank_note(ctx.book, calc, &reads);
-                (
-                    severity,
-                    Some(exp.clone()),
-                    format!(
-                        "{place}：{}，应为 {exp}，填报 {found}{diff}{blanks}",
-                        d.rule_name
-                    ),
-                    true,
-                )
-            }
-        };
+        let (severity, expected, message, fixable) =
+            disagreement(ctx, calc, d, kind, &reads, &found);
         ctx.push(
             severity,
             &d.rule_id,
@@ -250,6 +190,79 @@ fn derived_findings(ctx: &mut Ctx, calc: &Calc) {
             fixable,
         );
     }
+}
+
+/// How derived cell `d`'s filled value (shown as `found`) disagrees with what its rule
+/// computes: the finding's severity, the expected value, the message and whether fix resolves
+/// it. Only these depend on how it disagrees; the finding is the derived cell's either way.
+fn disagreement(
+    ctx: &Ctx,
+    calc: &Calc,
+    d: &Derived,
+    kind: ColKind,
+    reads: &[CellId],
+    found: &str,
+) -> (Severity, Option<String>, String, bool) {
+    let exp = show(kind, &d.expected);
+    let place = ctx.place(&d.cell);
+    let rule = ctx.book.forms[d.cell.form]
+        .0
+        .derive
+        .iter()
+        .find(|r| r.id == d.rule_id);
+    let severity = rule.map_or(Severity::Error, |r| r.severity);
+    match &d.agreement {
+        Agreement::PartsBlank => {
+            let parts = reads
+                .iter()
+                .map(|c| ctx.book.describe(c))
+                .collect::<Vec<_>>()
+                .join("、");
+            (
+                rule.and_then(|r| r.blank_parts).unwrap_or(severity),
+                None,
+                format!(
+                    "{place}：填报 {found}，但其组成项（{parts}）均未填写，无法核对“{}”；请填写各组成项",
+                    d.rule_name
+                ),
+                false,
+            )
+        }
+        Agreement::Tail { diff, tolerance } => (
+            Severity::Info,
+            Some(exp.clone()),
+            format!(
+                "{place}：{}，按各项计算为 {exp}，填报 {found}，相差 {}（{} 项允许 ±{}），可能为尾差",
+                d.rule_name,
+                diff.normalize(),
+                d.bound.term_count(),
+                tolerance.normalize()
+            ),
+            true,
+        ),
+        _ if d.filled.is_blank() => (
+            severity,
+            Some(exp.clone()),
+            format!("{place}：{}，应为 {exp}，但未填写", d.rule_name),
+            true,
+        ),
+        _ => {
+            let diff = match (&d.filled, &d.expected) {
+                (Val::Num(a), Val::Num(b)) => format!("，相差 {}", show(kind, &Val::Num(*a - *b))),
+                _ => String::new(),
+            };
+            let blanks = blank_note(ctx.book, calc, reads);
+            (
+                severity,
+                Some(exp.clone()),
+                format!(
+                    "{place}：{}，应为 {exp}，填报 {found}{diff}{blanks}",
+                    d.rule_name
+                ),
+                true,
+            )
+        }
+}
 }
 
 fn check_rules<'a>(ctx: &mut Ctx<'_, 'a>, calc: &Calc) {
@@ -947,68 +960,16 @@ const CONDITIONAL: [&str; 3] = ["如无", "若无", "如果"];
 fn empty_note(ctx: &mut Ctx, fi: usize) {
     let (form, data) = (ctx.book.forms[fi].0, &ctx.book.forms[fi].1);
     let Some(note) = &form.empty_note else { return };
-    let says_empty = |r: &String| {
-        let k = label_key(r);
-        note.keywords.iter().any(|w| k.contains(&label_key(w)))
-    };
     if !data.is_empty() {
-        // A table with figures saying it has none ("如无数字则…" is a condition, not a claim).
-        let claims = data.remarks.iter().filter(|r| says_empty(r));
-        if let Some(claim) = claims
-            .into_iter()
-            .find(|r| !CONDITIONAL.iter().any(|w| r.contains(w)))
-        {
-            ctx.out.push(Finding {
-                found: Some(claim.clone()),
-                ..Finding::new(
-                    Severity::Warning,
-                    "empty-note-with-figures",
-                    &form.id,
-                    data.sheet.clone(),
-                    None,
-                    format!(
-                        "{}填有数字，但表下说明“{claim}”称本表无数据；请删去该说明或核对数字",
-                        form.table_no
-                    ),
-                )
-            });
-        }
+        ctx.out.extend(claimed_empty(form, data, note));
         return;
     }
     // A workbook without a single figure is a blank template, not a set of empty tables.
     if ctx.book.forms.iter().all(|(_, d)| d.is_empty()) {
         return;
     }
-    let said = data.remarks.iter().any(says_empty);
-    let copied = data.remarks.iter().filter(|r| says_empty(r)).find_map(|r| {
-        let k = label_key(r);
-        let own = note
-            .fund
-            .as_ref()
-            .is_some_and(|f| k.contains(&label_key(f)));
-        let word = note
-            .other_words
-            .iter()
-            .find(|w| k.contains(&label_key(w)))?;
-        (!own).then_some((r, word))
-    });
-    if let Some((claim, word)) = copied {
-        ctx.out.push(Finding {
-            found: Some(claim.clone()),
-            expected: Some(note.text.clone()),
-            ..Finding::new(
-                Severity::Warning,
-                EMPTY_NOTE_OTHER_TABLE,
-                &form.id,
-                data.sheet.clone(),
-                None,
-                format!(
-                    "{}的空表说明“{claim}”说的是“{word}”，不是本表的内容，像是从别的表抄来的；请改为如“{}”",
-                    form.table_no, note.text
-                ),
-            )
-        });
-    }
+    let said = data.remarks.iter().any(|r| says_empty(note, r));
+    ctx.out.extend(copied_note(form, data, note));
     if !said {
         ctx.out.push(Finding {
             expected: Some(note.text.clone()),
@@ -1026,6 +987,71 @@ fn empty_note(ctx: &mut Ctx, fi: usize) {
             )
         });
     }
+}
+
+/// Whether remark `r` says the table is empty (holds a keyword of its 空表说明).
+fn says_empty(note: &EmptyNoteDef, r: &str) -> bool {
+    let k = label_key(r);
+    note.keywords.iter().any(|w| k.contains(&label_key(w)))
+}
+
+/// A table with figures saying it has none ("如无数字则…" is a condition, not a claim).
+fn claimed_empty(form: &Form, data: &FormData, note: &EmptyNoteDef) -> Option<Finding> {
+    let claim = data
+        .remarks
+        .iter()
+        .filter(|r| says_empty(note, r))
+        .find(|r| !CONDITIONAL.iter().any(|w| r.contains(w)))?;
+    Some(Finding {
+        found: Some(claim.clone()),
+        ..Finding::new(
+            Severity::Warning,
+            "empty-note-with-figures",
+            &form.id,
+            data.sheet.clone(),
+            None,
+            format!(
+                "{}填有数字，但表下说明“{claim}”称本表无数据；请删去该说明或核对数字",
+                form.table_no
+            ),
+        )
+    })
+}
+
+/// An empty table's 空表说明 copied from another table: it names another table's words and
+/// not this one's fund.
+fn copied_note(form: &Form, data: &FormData, note: &EmptyNoteDef) -> Option<Finding> {
+    let (claim, word) = data
+        .remarks
+        .iter()
+        .filter(|r| says_empty(note, r))
+        .find_map(|r| {
+            let k = label_key(r);
+            let own = note
+                .fund
+                .as_ref()
+                .is_some_and(|f| k.contains(&label_key(f)));
+            let word = note
+                .other_words
+                .iter()
+                .find(|w| k.contains(&label_key(w)))?;
+            (!own).then_some((r, word))
+        })?;
+    Some(Finding {
+        found: Some(claim.clone()),
+        expected: Some(note.text.clone()),
+        ..Finding::new(
+            Severity::Warning,
+            EMPTY_NOTE_OTHER_TABLE,
+            &form.id,
+            data.sheet.clone(),
+            None,
+            format!(
+                "{}的空表说明“{claim}”说的是“{word}”，不是本表的内容，像是从别的表抄来的；请改为如“{}”",
+                form.table_no, note.text
+            ),
+        )
+    })
 }
 
 /// The Chinese name of `rule`: the definition's own (of `form`), or a built-in rule's.

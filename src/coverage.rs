@@ -5,6 +5,7 @@ use crate::calc::{BindError, Book, Calc};
 use crate::expr::Val;
 use crate::findings::{Finding, VALUES_NOT_PLACED};
 use crate::form::{Catalog, Family, Form, Severity};
+use crate::model::FormData;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
@@ -222,6 +223,72 @@ fn why_not_bound(e: &BindError) -> String {
     }
 }
 
+/// The rules failed in a workbook: those with an error or a warning among the findings.
+/// Which table a finding is of: its form when the workbook holds one of that form, else
+/// (several 项目支出绩效自评表) the table of the cell judged, or of the sheet named.
+struct Failures<'a> {
+    /// (form, rule) of every failing finding.
+    by_form: HashSet<(&'a str, &'a str)>,
+    /// (form, form index of the cell judged, rule).
+    at: HashSet<(&'a str, usize, &'a str)>,
+    /// (form, sheet, copy within the sheet, rule).
+    on: HashSet<(&'a str, Option<&'a str>, Option<u32>, &'a str)>,
+    /// How many tables of each form the workbook holds.
+    held: HashMap<&'a str, usize>,
+}
+
+impl<'a> Failures<'a> {
+    fn new(book: &'a Book, findings: &'a [Finding]) -> Self {
+        let failing = || findings.iter().filter(|f| f.severity != Severity::Info);
+        let by_form = failing()
+            .map(|f| (f.form.as_str(), f.rule.as_str()))
+            .collect();
+        let at = failing()
+            .filter_map(|f| Some((f.form.as_str(), f.target.as_ref()?.form, f.rule.as_str())))
+            .collect();
+        // A sheet holding several copies of the form: the copy whose rows hold the cell.
+        let copy_of = |f: &Finding| {
+            book.forms.iter().find_map(|(form, d)| {
+                let c = d.copy.filter(|c| c.holds(f.cell.as_deref()))?;
+                (form.id == f.form && d.sheet == f.sheet).then_some(c.n)
+            })
+        };
+        let on = failing()
+            .map(|f| {
+                (
+                    f.form.as_str(),
+                    f.sheet.as_deref(),
+                    copy_of(f),
+                    f.rule.as_str(),
+                )
+            })
+            .collect();
+        let mut held: HashMap<&str, usize> = HashMap::new();
+        for (f, _) in &book.forms {
+            *held.entry(f.id.as_str()).or_default() += 1;
+        }
+        Failures {
+            by_form,
+            at,
+            on,
+            held,
+        }
+    }
+
+    /// Whether `rule` failed on table `fi` of the book, of `form` holding `data`.
+    fn has(&self, fi: usize, form: &Form, data: &FormData, rule: &str) -> bool {
+        let alone = self.held.get(form.id.as_str()) == Some(&1);
+        (alone && self.by_form.contains(&(form.id.as_str(), rule)))
+            || self.at.contains(&(form.id.as_str(), fi, rule))
+            || self.on.contains(&(
+                form.id.as_str(),
+                data.sheet.as_deref(),
+                data.copy.map(|c| c.n),
+                rule,
+            ))
+    }
+}
+
 /// The rules of the forms in `book`: derive rules from `calc`, check rules from what the audit
 /// judged (`judged`: times, times with a filled cell) or could not bind (`not_bound`), failed
 /// where `findings` hold an error or a warning of theirs.
@@ -232,37 +299,7 @@ pub fn of_rules(
     judged: &HashMap<(usize, &str), (usize, usize)>,
     not_bound: &HashMap<(usize, &str), BindError>,
 ) -> Coverage {
-    let failing = || findings.iter().filter(|f| f.severity != Severity::Info);
-    // Which table a finding is of: its form when the workbook holds one of that form, else
-    // (several 项目支出绩效自评表) the table of the cell judged, or of the sheet named.
-    let failed_form: HashSet<(&str, &str)> = failing()
-        .map(|f| (f.form.as_str(), f.rule.as_str()))
-        .collect();
-    let failed_at: HashSet<(&str, usize, &str)> = failing()
-        .filter_map(|f| Some((f.form.as_str(), f.target.as_ref()?.form, f.rule.as_str())))
-        .collect();
-    // A sheet holding several copies of the form: the copy whose rows hold the cell.
-    let copy_of = |f: &Finding| {
-        book.forms.iter().find_map(|(form, d)| {
-            let c = d.copy.filter(|c| c.holds(f.cell.as_deref()))?;
-            (form.id == f.form && d.sheet == f.sheet).then_some(c.n)
-        })
-    };
-    let failed_on: HashSet<(&str, Option<&str>, Option<u32>, &str)> = failing()
-        .map(|f| {
-            (
-                f.form.as_str(),
-                f.sheet.as_deref(),
-                copy_of(f),
-                f.rule.as_str(),
-            )
-        })
-        .collect();
-    let mut held: HashMap<&str, usize> = HashMap::new();
-    for (f, _) in &book.forms {
-        *held.entry(f.id.as_str()).or_default() += 1;
-    }
-    let alone = |id: &str| held.get(id) == Some(&1);
+    let failed = Failures::new(book, findings);
     let derived = derived_runs(calc);
     let mut not_bound = not_bound.clone();
     for (fi, rule, e) in &calc.unbound {
@@ -275,15 +312,7 @@ pub fn of_rules(
             let unbound = not_bound.get(&key);
             let (status, reason) = if let Some(e) = unbound {
                 (RunStatus::NotRun, Some(why_not_bound(e)))
-            } else if (alone(&form.id) && failed_form.contains(&(form.id.as_str(), rule)))
-                || failed_at.contains(&(form.id.as_str(), fi, rule))
-                || failed_on.contains(&(
-                    form.id.as_str(),
-                    data.sheet.as_deref(),
-                    data.copy.map(|c| c.n),
-                    rule,
-                ))
-            {
+            } else if failed.has(fi, form, data, rule) {
                 (RunStatus::Failed, None)
             } else {
                 let (runs, with_data) = derived

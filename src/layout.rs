@@ -3,7 +3,7 @@
 
 use crate::expr::{CellId, Val};
 use crate::form::{grid_cols, grid_rows};
-use crate::form::{Block, ColKind, ColumnDef, Form, GridCellDef, HeaderCellDef, Panel};
+use crate::form::{Block, ColKind, ColumnDef, FixedRow, Form, GridCellDef, HeaderCellDef, Panel};
 use crate::model::{FastMap, FormData, RowData, RowKind};
 use std::collections::HashMap;
 
@@ -102,6 +102,25 @@ pub fn layout(form: &Form, data: &FormData, fi: usize, inputs: &dyn Fn(&CellId) 
         widths: column_widths(form),
         ..Layout::default()
     };
+    put_heading(&mut l, form, data);
+    let mut r = 3;
+    for block in &form.blocks {
+        let start = r;
+        r = if block.is_table() {
+            table_block(&mut l, form, block, data, fi, r, inputs)
+        } else {
+            grid_rows_at(&mut l, &block.grid, fi, r, 0, inputs)
+        };
+        l.block_rows.push((start, r));
+    }
+    r = put_notes_and_signature(&mut l, form, data, fi, r, inputs);
+    l.last_row = r.saturating_sub(1);
+    l
+}
+
+/// The lines above the blocks: title, 表号, the unit's name, the period and the money unit.
+fn put_heading(l: &mut Layout, form: &Form, data: &FormData) {
+    let width = l.width;
     let year = data.year.as_deref();
     l.put(
         TITLE_CELL.0,
@@ -161,16 +180,19 @@ pub fn layout(form: &Form, data: &FormData, fi: usize, inputs: &dyn Fn(&CellId) 
             Style::InfoRight,
         );
     }
-    let mut r = 3;
-    for block in &form.blocks {
-        let start = r;
-        r = if block.is_table() {
-            table_block(&mut l, form, block, data, fi, r, inputs)
-        } else {
-            grid_rows_at(&mut l, &block.grid, fi, r, 0, inputs)
-        };
-        l.block_rows.push((start, r));
-    }
+}
+
+/// The notes (the form's own, then the data's other remarks) and the signature line from
+/// row `r` on; the row after them.
+fn put_notes_and_signature(
+    l: &mut Layout,
+    form: &Form,
+    data: &FormData,
+    fi: usize,
+    mut r: u32,
+    inputs: &dyn Fn(&CellId) -> bool,
+) -> u32 {
+    let width = l.width;
     let text_rows: Vec<String> = form
         .notes
         .iter()
@@ -183,17 +205,9 @@ pub fn layout(form: &Form, data: &FormData, fi: usize, inputs: &dyn Fn(&CellId) 
     }
     if !form.signature.is_empty() {
         l.signature_rows = Some((r, r + 1));
-        r = grid_rows_at(
-            &mut l,
-            std::slice::from_ref(&form.signature),
-            fi,
-            r,
-            0,
-            inputs,
-        );
+        r = grid_rows_at(l, std::slice::from_ref(&form.signature), fi, r, 0, inputs);
     }
-    l.last_row = r.saturating_sub(1);
-    l
+    r
 }
 
 /// Remarks found in the data that are not the form's own notes (空表说明, explanations).
@@ -533,14 +547,7 @@ fn place_row<'p>(
             ColKind::Label => {
                 let span = fixed.and_then(|f| f.label_span).unwrap_or(span);
                 skip_until = here + span;
-                let bold = is_total
-                    || fixed.is_some_and(|f| {
-                        f.indent == 0 && f.parent.is_none() && f.line.is_none() && !f.show_code
-                    });
-                let style = Style::Label {
-                    indent: fixed.map_or(0, |f| f.indent),
-                    bold,
-                };
+                let style = label_style(fixed, is_total);
                 l.put(row, here, 1, span, label_of(d), style);
             }
             ColKind::Line => {
@@ -549,38 +556,17 @@ fn place_row<'p>(
             }
             k if k.is_code() && is_total => {
                 // 合计 spans the code and name columns.
-                let name_end = p
-                    .columns
-                    .iter()
-                    .position(|x| x.kind == ColKind::Name)
-                    .map(|ni| off + p.columns[..=ni].iter().map(|x| x.span).sum::<u16>())
-                    .unwrap_or(here + span);
+                let name_end = name_end(p, off).unwrap_or(here + span);
                 skip_until = name_end;
-                let style = Style::Label {
-                    indent: 0,
-                    bold: true,
-                };
-                l.put(row, here, 1, name_end - here, label_of(d), style);
+                l.put(row, here, 1, name_end - here, label_of(d), TOTAL_LABEL);
             }
             ColKind::Code | ColKind::CodeLei | ColKind::CodeKuan | ColKind::CodeXiang => {
-                // The whole code, or its 类/款/项 part in a split code column.
-                let show = d.kind == RowKind::Coded || fixed.is_some_and(|f| f.show_code);
-                let text = match col.kind {
-                    ColKind::Code if show => d.code.clone().unwrap_or_default(),
-                    ColKind::Code => String::new(),
-                    part => split_code(d.code.as_deref(), part),
-                };
+                let text = code_text(d, fixed, col.kind);
                 let style = typed_by_clerk(d, Style::Code);
                 l.put(row, here, 1, span, Content::Text(text), style);
             }
             ColKind::Name => {
-                let style = typed_by_clerk(
-                    d,
-                    Style::Label {
-                        indent: 0,
-                        bold: false,
-                    },
-                );
+                let style = typed_by_clerk(d, NAME_LABEL);
                 l.put(row, here, 1, span, label_of(d), style);
             }
             kind if fixed.is_some_and(|f| f.blank) => {
@@ -607,6 +593,50 @@ fn place_row<'p>(
                 );
             }
         }
+    }
+}
+
+/// The label of a total spanning the code and name columns.
+const TOTAL_LABEL: Style = Style::Label {
+    indent: 0,
+    bold: true,
+};
+
+/// A 科目 name.
+const NAME_LABEL: Style = Style::Label {
+    indent: 0,
+    bold: false,
+};
+
+/// The style of a fixed row's label: bold for a total and for a top row of its own (no
+/// indent, parent, 行次 or code shown).
+fn label_style(fixed: Option<&FixedRow>, is_total: bool) -> Style {
+    let bold = is_total
+        || fixed.is_some_and(|f| {
+            f.indent == 0 && f.parent.is_none() && f.line.is_none() && !f.show_code
+        });
+    Style::Label {
+        indent: fixed.map_or(0, |f| f.indent),
+        bold,
+    }
+}
+
+/// Where a panel placed at column `off` has its name column end, if it has one.
+fn name_end(p: &Panel, off: u16) -> Option<u16> {
+    p.columns
+        .iter()
+        .position(|x| x.kind == ColKind::Name)
+        .map(|ni| off + p.columns[..=ni].iter().map(|x| x.span).sum::<u16>())
+}
+
+/// What a code column of kind `kind` shows on row `d`: the whole code, or its 类/款/项 part
+/// in a split code column.
+fn code_text(d: &RowData, fixed: Option<&FixedRow>, kind: ColKind) -> String {
+    let show = d.kind == RowKind::Coded || fixed.is_some_and(|f| f.show_code);
+    match kind {
+        ColKind::Code if show => d.code.clone().unwrap_or_default(),
+        ColKind::Code => String::new(),
+        part => split_code(d.code.as_deref(), part),
     }
 }
 

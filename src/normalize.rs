@@ -587,6 +587,11 @@ mod tests {
         }
         // Scale is kept as typed.
         assert_eq!(parse_amount(&text("0.00")).value().unwrap().scale(), 2);
+    }
+
+    #[test]
+    fn invalid_amounts() {
+        use Amount::*;
         for bad in [
             "12.50万元",
             "12.50元",

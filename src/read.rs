@@ -464,6 +464,7 @@ impl ReadError {
 }
 
 impl fmt::Display for ReadError {
+    // Long only by its messages' lines: one flat match, a bilingual message for each error.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ReadError::NotFound { path } => write!(

@@ -54,38 +54,7 @@ pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &Workbook) -> Recognized<'c>
             Outcome::Form(rec) if unplaced_numbers(&rec).is_some() => {
                 findings.push(values_not_placed(&rec));
             }
-            Outcome::Form(rec) => {
-                for n in rec.notices {
-                    findings.push(Finding::new(
-                        n.severity,
-                        n.rule,
-                        &rec.form.id,
-                        rec.data.sheet.clone(),
-                        Some(n.cell),
-                        n.message,
-                    ));
-                }
-                if !rec.form.repeatable
-                    && forms
-                        .iter()
-                        .any(|(f, _): &(&Form, FormData)| f.id == rec.form.id)
-                {
-                    findings.push(Finding::new(
-                        Severity::Warning,
-                        "duplicate-form",
-                        &rec.form.id,
-                        rec.data.sheet.clone(),
-                        None,
-                        format!(
-                            "工作表“{}”又是一张{}；只审核第一张，这一张已跳过",
-                            rec.data.sheet.clone().unwrap_or_default(),
-                            rec.form.table_no
-                        ),
-                    ));
-                    continue;
-                }
-                forms.push((rec.form, rec.data));
-            }
+            Outcome::Form(rec) => take_form(*rec, &mut forms, &mut findings),
             Outcome::Skipped { sheet, reason } => findings.push(Finding::new(
                 Severity::Info,
                 "sheet-skipped",
@@ -97,7 +66,52 @@ pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &Workbook) -> Recognized<'c>
         }
     }
     set_aside_uncoded(&mut forms, &mut findings);
-    // Values a previous fix kept beside a form are still values outside it.
+    findings.extend(kept_values(wb, &forms));
+    Recognized { forms, findings }
+}
+
+/// Takes a recognised form into `forms`, its reading notices into `findings`; a second copy
+/// of a form that is not repeatable is reported and skipped.
+fn take_form<'c>(
+    rec: crate::recognize::Recognized<'c>,
+    forms: &mut Vec<(&'c Form, FormData)>,
+    findings: &mut Vec<Finding>,
+) {
+    for n in rec.notices {
+        findings.push(Finding::new(
+            n.severity,
+            n.rule,
+            &rec.form.id,
+            rec.data.sheet.clone(),
+            Some(n.cell),
+            n.message,
+        ));
+    }
+    if !rec.form.repeatable
+        && forms
+            .iter()
+            .any(|(f, _): &(&Form, FormData)| f.id == rec.form.id)
+    {
+        findings.push(Finding::new(
+            Severity::Warning,
+            "duplicate-form",
+            &rec.form.id,
+            rec.data.sheet.clone(),
+            None,
+            format!(
+                "工作表“{}”又是一张{}；只审核第一张，这一张已跳过",
+                rec.data.sheet.clone().unwrap_or_default(),
+                rec.form.table_no
+            ),
+        ));
+        return;
+    }
+    forms.push((rec.form, rec.data));
+}
+
+/// Values a previous fix kept beside a form are still values outside it: one warning each.
+fn kept_values(wb: &Workbook, forms: &[(&Form, FormData)]) -> Vec<Finding> {
+    let mut findings = Vec::new();
     for sheet in &wb.sheets {
         let Some(base) = own::kept_values_of(wb, sheet) else {
             continue;
@@ -122,7 +136,7 @@ pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &Workbook) -> Recognized<'c>
             ));
         }
     }
-    Recognized { forms, findings }
+    findings
 }
 
 /// Gives 科目 rows printed without codes the codes of their names in the other tables; a table

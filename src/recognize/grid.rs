@@ -253,6 +253,28 @@ fn locate(
     from: u32,
     to: u32,
 ) -> Option<Found> {
+    let (lefts, ups) = label_keys(lab);
+    let has_left = lab.left.as_ref().is_some_and(|l| !label_key(l).is_empty());
+    if !has_left {
+        return below_up_label(rd, &ups, known, known_chars, from, to);
+    }
+    let (lr, lc, embedded) = lefts
+        .iter()
+        .find_map(|l| find_label(rd, l, known_chars, from, to))?;
+    rd.consume(lr, lc);
+    if let Some(rest) = embedded {
+        // The value is written into the label cell itself.
+        return Some(Found::Embedded(lr, lc, rest));
+    }
+    if let Some(found) = at_crossing(rd, &ups, known, known_chars, from, (lr, lc)) {
+        return found;
+    }
+    beside_label(rd, known, (lr, lc), lab.nth)
+}
+
+/// The keys of a cell's left labels and of its up labels (its other spellings count as up
+/// labels when it has one, else as left labels).
+fn label_keys(lab: &Labels) -> (Vec<String>, Vec<String>) {
     let keys = |v: Vec<&String>| -> Vec<String> {
         v.into_iter()
             .map(|l| label_key(l))
@@ -272,79 +294,96 @@ fn locate(
             .chain(lab.alts.iter().filter(|_| has_up))
             .collect(),
     );
-    let is_label = |rd: &Reader, r: u32, c: u16| {
-        rd.text_key(r, c).is_some_and(|k| {
-            known.contains(&k)
-                || known.contains(&strip_parens(&k))
-                || k.ends_with(':')
-                // "项目支出：1,907.88" — another label with its value written in.
-                || known.iter().any(|l| {
-                    l.chars().count() >= 2
-                        && k.strip_prefix(l.as_str()).is_some_and(|s| s.starts_with(':'))
-                })
-        })
-    };
-    let has_left = lab.left.as_ref().is_some_and(|l| !label_key(l).is_empty());
-    if has_left {
-        let (lr, lc, embedded) = lefts
-            .iter()
-            .find_map(|l| find_label(rd, l, known_chars, from, to))?;
-        rd.consume(lr, lc);
-        if let Some(rest) = embedded {
-            // The value is written into the label cell itself.
-            return Some(Found::Embedded(lr, lc, rest));
+    (lefts, ups)
+}
+
+/// Whether cell (r, c) holds a label of the form rather than a value.
+fn is_label(rd: &Reader, known: &HashSet<String>, r: u32, c: u16) -> bool {
+    rd.text_key(r, c).is_some_and(|k| {
+        known.contains(&k)
+            || known.contains(&strip_parens(&k))
+            || k.ends_with(':')
+            // "项目支出：1,907.88" — another label with its value written in.
+            || known.iter().any(|l| {
+                l.chars().count() >= 2
+                    && k.strip_prefix(l.as_str()).is_some_and(|s| s.starts_with(':'))
+            })
+    })
+}
+
+/// The value under the first up label found near the left label at (lr, lc): the crossing,
+/// or the first value below a label the left label spans. `Some` when an up label is found
+/// (with none when no value lies there), `None` when none is.
+fn at_crossing(
+    rd: &mut Reader,
+    ups: &[String],
+    known: &HashSet<String>,
+    known_chars: &[Vec<char>],
+    from: u32,
+    (lr, lc): (u32, u16),
+) -> Option<Option<Found>> {
+    let (ur, uc, _) = ups
+        .iter()
+        .find_map(|u| find_label(rd, u, known_chars, from.min(lr).saturating_sub(4), lr + 1))?;
+    rd.consume(ur, uc);
+    let mut r = lr.max(last_row(rd, ur, uc) + 1);
+    while r <= last_row(rd, lr, lc).max(lr) + 2 && r < rd.sheet.height() {
+        if !rd.sheet.get(r, uc).is_empty() && !is_label(rd, known, r, uc) {
+            return Some(Some(Found::Cell(r, uc)));
         }
-        for u in &ups {
-            let Some((ur, uc, _)) =
-                find_label(rd, u, known_chars, from.min(lr).saturating_sub(4), lr + 1)
-            else {
-                continue;
-            };
-            rd.consume(ur, uc);
-            // The crossing, or the first value below a label the left label spans.
-            let mut r = lr.max(last_row(rd, ur, uc) + 1);
-            while r <= last_row(rd, lr, lc).max(lr) + 2 && r < rd.sheet.height() {
-                if !rd.sheet.get(r, uc).is_empty() && !is_label(rd, r, uc) {
-                    return Some(Found::Cell(r, uc));
-                }
-                if r >= last_row(rd, lr, lc) && rd.sheet.get(r, uc).is_empty() && r >= lr {
-                    return Some(Found::Cell(r, uc));
-                }
-                r += 1;
-            }
+        if r >= last_row(rd, lr, lc) && rd.sheet.get(r, uc).is_empty() && r >= lr {
+            return Some(Some(Found::Cell(r, uc)));
+        }
+        r += 1;
+    }
+    Some(None)
+}
+
+/// Beside the label at (lr, lc): the nth non-empty cell to its right that is not a label.
+fn beside_label(
+    rd: &Reader,
+    known: &HashSet<String>,
+    (lr, lc): (u32, u16),
+    nth: usize,
+) -> Option<Found> {
+    let sheet = rd.sheet;
+    let beside = last_col(rd, lr, lc) + 1;
+    let mut seen = 0;
+    for (c, _) in sheet.row(lr).filter(|&(c, _)| c >= beside) {
+        if sheet.is_covered(lr, c) {
+            continue;
+        }
+        if is_label(rd, known, lr, c) {
             return None;
         }
-        // Beside the label: the nth non-empty cell to its right that is not a label.
-        let sheet = rd.sheet;
-        let beside = last_col(rd, lr, lc) + 1;
-        let mut seen = 0;
-        for (c, _) in sheet.row(lr).filter(|&(c, _)| c >= beside) {
-            if sheet.is_covered(lr, c) {
-                continue;
-            }
-            if is_label(rd, lr, c) {
-                return None;
-            }
-            if seen == lab.nth {
-                return Some(Found::Cell(lr, c));
-            }
-            seen += 1;
+        if seen == nth {
+            return Some(Found::Cell(lr, c));
         }
-        return None;
+        seen += 1;
     }
-    for u in &ups {
-        let Some((ur, uc, _)) = find_label(rd, u, known_chars, from, to) else {
-            continue;
-        };
-        rd.consume(ur, uc);
-        let mut r = last_row(rd, ur, uc) + 1;
-        while r < (ur + 4).min(rd.sheet.height()) {
-            if !rd.sheet.get(r, uc).is_empty() && !is_label(rd, r, uc) {
-                return Some(Found::Cell(r, uc));
-            }
-            r += 1;
+    None
+}
+
+/// A cell with only an up label: the first value within three rows below the first of its
+/// up labels found in rows `from..to`.
+fn below_up_label(
+    rd: &mut Reader,
+    ups: &[String],
+    known: &HashSet<String>,
+    known_chars: &[Vec<char>],
+    from: u32,
+    to: u32,
+) -> Option<Found> {
+    let (ur, uc, _) = ups
+        .iter()
+        .find_map(|u| find_label(rd, u, known_chars, from, to))?;
+    rd.consume(ur, uc);
+    let mut r = last_row(rd, ur, uc) + 1;
+    while r < (ur + 4).min(rd.sheet.height()) {
+        if !rd.sheet.get(r, uc).is_empty() && !is_label(rd, known, r, uc) {
+            return Some(Found::Cell(r, uc));
         }
-        return None;
+        r += 1;
     }
     None
 }

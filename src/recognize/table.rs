@@ -6,7 +6,7 @@ use super::carry::GroupCarry;
 use super::group_rows::GroupRows;
 use super::{grid, strip_parens, with_year, Reader};
 use crate::expr::Val;
-use crate::form::{ColKind, ColumnDef, Form, Panel, Severity};
+use crate::form::{ColKind, ColumnDef, Form, GridCellDef, Panel, Severity};
 use crate::layout::header_cells;
 use crate::model::{Key, RowData, RowKind};
 use crate::normalize::{a1, label_key, parse_amount, parse_code, Amount, SplitCodeState};
@@ -513,40 +513,315 @@ pub(super) enum CodeSource {
     Split(u16, u16, Option<u16>),
 }
 
+/// Reads the table of block `bi` (with the headerless blocks that continue it) from row
+/// `start` on: finds its header, places its columns, reads its rows and footer. Returns the
+/// row after the table (`start` when no header is found).
 pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
-    let form = rd.form;
-    // The block with the header, then the headerless blocks that continue it.
-    let parts: Vec<usize> = std::iter::once(bi)
-        .chain((bi + 1..form.blocks.len()).take_while(|&b| continues_above(form, b)))
-        .collect();
-    let mut slots: Vec<Slot> = Vec::new();
-    for (part, &b) in parts.iter().enumerate() {
-        for panel in &form.blocks[b].panels {
-            slots.push(Slot {
-                part,
-                panel,
-                cols: HashMap::new(),
-            });
+    let table = TableDef::new(rd, bi);
+    let height = rd.sheet.height();
+    // 1. The header's anchor.
+    let Some(anchor) = table.anchor_row(rd, start) else {
+        return start;
+    };
+    // 2. Header rows around it.
+    let first = table.header_top(rd, start, anchor);
+    let data_start = table.first_data_row(rd, anchor);
+    for r in first..data_start {
+        rd.consume_row(r);
+    }
+    // 3. Align sheet columns with definition columns by their header texts.
+    let mut sheet_texts = column_texts(rd, first..data_start);
+    take_level_words(rd, data_start, &mut sheet_texts);
+    let mut walk = RowWalk::new(rd, &table, &sheet_texts, data_start);
+    // 4. Rows.
+    while walk.r < height {
+        if !walk.step(rd) {
+            break;
         }
     }
-    let mut defs = def_columns(rd, bi, 0);
-    add_synonyms(rd, &mut defs);
-    let mut cont_defs = Vec::new();
-    let mut base = form.blocks[bi].panels.len();
-    for &b in &parts[1..] {
-        let mut cont = continuation_columns(rd, b, base);
-        add_synonyms(rd, &mut cont);
-        cont_defs.push(cont);
-        base += form.blocks[b].panels.len();
+    let r = walk.r;
+    let end = table.read_footers(rd, r, walk.last_data.map_or(data_start, |l| l + 1));
+    table.consume_side_labels(rd, first..end.min(height));
+    end.max(r.min(height))
+}
+
+/// The blocks read together as one table (the block with the header, then the headerless
+/// blocks that continue it), their definition columns and the words that tell the table's
+/// header rows, data rows and end apart.
+struct TableDef<'f> {
+    /// The block with the header.
+    bi: usize,
+    /// `bi`, then the blocks that continue it.
+    parts: Vec<usize>,
+    /// The header block's columns.
+    defs: Vec<DefCol<'f>>,
+    /// Each continuing block's columns.
+    cont_defs: Vec<Vec<DefCol<'f>>>,
+    /// Every header text of the table (see [`header_words`]).
+    header: HashSet<String>,
+    /// Keys naming one column each (leaf header texts and their synonyms).
+    leaf: HashSet<String>,
+    /// Keys naming any row of the definition.
+    row_labels: HashSet<String>,
+    /// The blocks' footers, with the block each belongs to.
+    footers: Vec<(usize, &'f [Vec<GridCellDef>])>,
+    /// Keys of the footers' texts: where the rows reach one, the footer begins.
+    footer_keys: HashSet<String>,
+    /// Keys of the later blocks' labels: where the rows reach one, the table ends.
+    stop_keys: HashSet<String>,
+}
+
+impl<'f> TableDef<'f> {
+    fn new(rd: &Reader<'f>, bi: usize) -> Self {
+        let form = rd.form;
+        let parts: Vec<usize> = std::iter::once(bi)
+            .chain((bi + 1..form.blocks.len()).take_while(|&b| continues_above(form, b)))
+            .collect();
+        let mut defs = def_columns(rd, bi, 0);
+        add_synonyms(rd, &mut defs);
+        let mut cont_defs = Vec::new();
+        let mut base = form.blocks[bi].panels.len();
+        for &b in &parts[1..] {
+            let mut cont = continuation_columns(rd, b, base);
+            add_synonyms(rd, &mut cont);
+            cont_defs.push(cont);
+            base += form.blocks[b].panels.len();
+        }
+        let all: Vec<&DefCol> = defs.iter().chain(cont_defs.iter().flatten()).collect();
+        let header = header_words(rd, &parts, &all);
+        let leaf: HashSet<String> = all
+            .iter()
+            .flat_map(|d| d.leaf.iter().chain(&d.syn).cloned())
+            .collect();
+        let row_labels = row_label_keys(rd, &parts);
+        let footers: Vec<(usize, &'f [Vec<GridCellDef>])> = parts
+            .iter()
+            .map(|&b| (b, form.blocks[b].footer.as_slice()))
+            .filter(|(_, f)| !f.is_empty())
+            .collect();
+        let footer_keys = footer_keys(&footers);
+        let mut stop_keys = later_block_keys(rd, *parts.last().unwrap_or(&bi));
+        stop_keys.retain(|k| !row_labels.contains(k));
+        TableDef {
+            bi,
+            parts,
+            defs,
+            cont_defs,
+            header,
+            leaf,
+            row_labels,
+            footers,
+            footer_keys,
+            stop_keys,
+        }
     }
-    // Every header text of the block is a header text, over a defined column or not (a label
-    // spanning two sheet columns leaves the second one's header text over no column).
+
+    fn words(&self) -> TableWords<'_> {
+        TableWords {
+            row_labels: &self.row_labels,
+            header: &self.header,
+            leaf: &self.leaf,
+        }
+    }
+
+    /// The first row naming at least two of the form's columns is the header's anchor. A row
+    /// naming one and a code header any 科目 table uses (项目 | 金额) anchors the table when
+    /// data rows follow it before such a row (a section printed above the next header).
+    fn anchor_row(&self, rd: &Reader, start: u32) -> Option<u32> {
+        let needed = self.leaf.len().min(2);
+        let names_columns = |r: u32, loose: bool| {
+            let keys = row_keys(rd, r);
+            let own: HashSet<&String> = keys.iter().filter(|k| self.leaf.contains(*k)).collect();
+            let coded = keys
+                .iter()
+                .filter(|k| loose && rd.vocab.code_headers.contains(*k) && !own.contains(k))
+                .collect::<HashSet<_>>();
+            (needed == 0 || !own.is_empty())
+                && own.len() + coded.len() >= needed
+                && !keys.iter().any(|k| {
+                    self.row_labels.contains(&strip_ordinal(k)) && !self.header.contains(k)
+                })
+        };
+        let rows = start..rd.sheet.height().min(start + 80);
+        let strict = rows.clone().find(|&r| names_columns(r, false));
+        let loose = rows.clone().find(|&r| names_columns(r, true));
+        match (loose, strict) {
+            (Some(l), Some(s)) if (l + 1..s).any(|r| row_has_number(rd, r)) => Some(l),
+            (_, Some(s)) => Some(s),
+            (l, None) => l,
+        }
+    }
+
+    /// The first header row: above the anchor while rows name parent headers.
+    /// Between the lines above the table and the anchor, a row of texts is a header row too,
+    /// whatever its words (公开08表 printed with 07's columns: 年初结转和结余 | 本年收入 …); the
+    /// columns it names that the form lacks hold strays, if anything.
+    fn header_top(&self, rd: &Reader, start: u32, anchor: u32) -> u32 {
+        let mut first = anchor;
+        while first > start {
+            let keys = row_keys(rd, first - 1);
+            let texts_only = !keys.is_empty() && !row_has_number(rd, first - 1);
+            if texts_only
+                && keys
+                    .iter()
+                    .any(|k| self.header.contains(k) || !self.row_labels.contains(k))
+            {
+                first -= 1;
+            } else {
+                break;
+            }
+        }
+        first
+    }
+
+    /// The row after the header: below the anchor, header rows go on while every cell is a
+    /// header text or a 栏次 mark.
+    fn first_data_row(&self, rd: &Reader, anchor: u32) -> u32 {
+        let height = rd.sheet.height();
+        let mut data_start = anchor + 1;
+        while data_start < height {
+            let keys = row_keys(rd, data_start);
+            // Cells merged down from the row above ("合计" over two header rows) are that row's:
+            // only the row's own cells may show it is a data row.
+            let header_like = !keys.is_empty()
+                && keys
+                    .iter()
+                    .all(|k| self.header.contains(k) || k == "栏次" || k == "行次")
+                && !own_keys(rd, data_start)
+                    .iter()
+                    .any(|k| self.row_labels.contains(&strip_ordinal(k)));
+            if header_like || is_column_number_row(&keys) {
+                data_start += 1;
+            } else {
+                break;
+            }
+        }
+        data_start
+    }
+
+    /// Places the table's columns in the sheet by the header texts over them: each slot's
+    /// columns, and the header block's alignment (which tells the groups printed as rows).
+    fn place_columns(
+        &self,
+        rd: &Reader<'f>,
+        sheet_texts: &[HashSet<String>],
+    ) -> (Vec<Slot<'f>>, Vec<Option<u16>>) {
+        let mut slots = slots_of(rd.form, &self.parts);
+        let mut mapping = align_panels(rd, &self.defs, &without_lower_levels(sheet_texts));
+        place_bare_names(rd, &self.defs, sheet_texts, &mut mapping);
+        for (d, m) in self.defs.iter().zip(&mapping) {
+            if let Some(m) = m {
+                slots[d.slot].cols.insert(d.col.id.as_str(), *m);
+            }
+        }
+        self.place_continuing_columns(rd.form, &mapping, sheet_texts, &mut slots);
+        (slots, mapping)
+    }
+
+    /// Places the continuing blocks' columns: by their own label, as the header block's column
+    /// of the same name, or by their position under the header block's columns.
+    fn place_continuing_columns(
+        &self,
+        form: &Form,
+        mapping: &[Option<u16>],
+        sheet_texts: &[HashSet<String>],
+        slots: &mut [Slot<'f>],
+    ) {
+        // Where the header block's columns start in the definition's layout and in the sheet,
+        // to place the continuing blocks' columns that no header text names.
+        let placed: Vec<(u16, u16, u16)> = self
+            .defs
+            .iter()
+            .zip(mapping)
+            .filter_map(|(d, m)| {
+                let (b, p) = (&form.blocks[self.bi], d.slot);
+                let pos = b.panel_offset(p) + b.panels[p].column_offset(&d.col.id)?;
+                m.map(|m| (pos, d.col.span, m))
+            })
+            .collect();
+        for (ci, cdefs) in self.cont_defs.iter().enumerate() {
+            let b = &form.blocks[self.parts[ci + 1]];
+            let first_slot = cdefs.first().map_or(0, |d| d.slot);
+            for (d, m) in cdefs
+                .iter()
+                .zip(align(cdefs, &without_lower_levels(sheet_texts)))
+            {
+                let p = d.slot - first_slot;
+                let pos = b.panel_offset(p) + b.panels[p].column_offset(&d.col.id).unwrap_or(0);
+                let by_position = placed
+                    .iter()
+                    .find(|(at, span, _)| *at <= pos && pos < at + span)
+                    .map(|(at, _, sc)| sc + (pos - at));
+                // A column the header block has too, under the same name, is where it is there
+                // (budget-07's unit rows under its 合计 row, columns printed in another order).
+                let as_above = self
+                    .defs
+                    .iter()
+                    .zip(mapping)
+                    .find(|(h, _)| h.col.id == d.col.id && h.col.label == d.col.label)
+                    .and_then(|(_, m)| *m);
+                if let Some(sc) = as_above.or(m).or(by_position) {
+                    slots[d.slot].cols.insert(d.col.id.as_str(), sc);
+                }
+            }
+        }
+    }
+
+    /// Whether row `n`, found after a long gap, is still the table's: one of its own rows (a
+    /// stacked panel drawn below the rows left empty beside the other) or its header repeated.
+    fn goes_on_at(&self, rd: &Reader, n: u32) -> bool {
+        row_keys(rd, n)
+            .iter()
+            .any(|k| self.row_labels.contains(k) || self.row_labels.contains(&strip_ordinal(k)))
+            || repeats_header(rd, n, &self.header, &self.leaf)
+    }
+
+    /// Reads the footers below the rows, which stop at `r`: the row after the table, at least
+    /// `end`.
+    fn read_footers(&self, rd: &mut Reader, r: u32, end: u32) -> u32 {
+        let height = rd.sheet.height();
+        let mut end = end;
+        for &(b, footer) in &self.footers {
+            end = grid::read_cells(
+                rd,
+                footer,
+                Some(b),
+                r.min(height),
+                (r + footer.len() as u32 + 3).min(height),
+            )
+            .max(end);
+        }
+        end
+    }
+
+    /// Consumes the label printed beside the table (绩效指标) wherever it stands in `rows`.
+    fn consume_side_labels(&self, rd: &mut Reader, rows: std::ops::Range<u32>) {
+        for label in self
+            .parts
+            .iter()
+            .filter_map(|&b| rd.form.blocks[b].side_label.as_ref())
+        {
+            let key = label_key(label);
+            for rr in rows.clone() {
+                for c in rd.sheet.shown_cols(rr) {
+                    if rd.text_key(rr, c).is_some_and(|k| k == key) {
+                        rd.consume(rr, c);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Every header text of the table, over a defined column or not (a label spanning two sheet
+/// columns leaves the second one's header text over no column).
+fn header_words(rd: &Reader, parts: &[usize], defs: &[&DefCol]) -> HashSet<String> {
+    let form = rd.form;
     let mut all_texts: HashSet<String> = defs
         .iter()
-        .chain(cont_defs.iter().flatten())
         .flat_map(|d| d.texts.iter().cloned())
         .chain(
-            header_cells(&form.blocks[bi])
+            header_cells(&form.blocks[parts[0]])
                 .iter()
                 .flat_map(|h| keys_of(&h.text)),
         )
@@ -560,344 +835,279 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
             .filter_map(|&b| form.blocks[b].side_label.as_deref())
             .map(label_key),
     );
-    let leaf_keys: HashSet<String> = defs
-        .iter()
-        .chain(cont_defs.iter().flatten())
-        .flat_map(|d| d.leaf.iter().chain(&d.syn).cloned())
-        .collect();
-    let row_labels = row_label_keys(rd, &parts);
-    let height = rd.sheet.height();
+    all_texts
+}
 
-    // 1. The first row naming at least two of the form's columns is the header's anchor. A row
-    //    naming one and a code header any 科目 table uses (项目 | 金额) anchors the table when
-    //    data rows follow it before such a row (a section printed above the next header).
-    let needed = leaf_keys.len().min(2);
-    let names_columns = |r: u32, loose: bool| {
-        let keys = row_keys(rd, r);
-        let own: HashSet<&String> = keys.iter().filter(|k| leaf_keys.contains(*k)).collect();
-        let coded = keys
-            .iter()
-            .filter(|k| loose && rd.vocab.code_headers.contains(*k) && !own.contains(k))
-            .collect::<HashSet<_>>();
-        (needed == 0 || !own.is_empty())
-            && own.len() + coded.len() >= needed
-            && !keys
-                .iter()
-                .any(|k| row_labels.contains(&strip_ordinal(k)) && !all_texts.contains(k))
-    };
-    let rows = start..height.min(start + 80);
-    let strict = rows.clone().find(|&r| names_columns(r, false));
-    let loose = rows.clone().find(|&r| names_columns(r, true));
-    let anchor = match (loose, strict) {
-        (Some(l), Some(s)) if (l + 1..s).any(|r| row_has_number(rd, r)) => Some(l),
-        (_, Some(s)) => Some(s),
-        (l, None) => l,
-    };
-    let Some(anchor) = anchor else {
-        return start;
-    };
-    // 2. Header rows: above the anchor while they name parent headers, below it while every
-    //    cell is a header text or a 栏次 mark.
-    // Between the lines above the table and the anchor, a row of texts is a header row too,
-    // whatever its words (公开08表 printed with 07's columns: 年初结转和结余 | 本年收入 …); the
-    // columns it names that the form lacks hold strays, if anything.
-    let mut first = anchor;
-    while first > start {
-        let keys = row_keys(rd, first - 1);
-        let texts_only = !keys.is_empty() && !row_has_number(rd, first - 1);
-        if texts_only
-            && keys
-                .iter()
-                .any(|k| all_texts.contains(k) || !row_labels.contains(k))
-        {
-            first -= 1;
-        } else {
-            break;
-        }
-    }
-    let mut data_start = anchor + 1;
-    while data_start < height {
-        let keys = row_keys(rd, data_start);
-        // Cells merged down from the row above ("合计" over two header rows) are that row's:
-        // only the row's own cells may show it is a data row.
-        let header_like = !keys.is_empty()
-            && keys
-                .iter()
-                .all(|k| all_texts.contains(k) || k == "栏次" || k == "行次")
-            && !own_keys(rd, data_start)
-                .iter()
-                .any(|k| row_labels.contains(&strip_ordinal(k)));
-        if header_like || is_column_number_row(&keys) {
-            data_start += 1;
-        } else {
-            break;
-        }
-    }
-    for r in first..data_start {
-        rd.consume_row(r);
-    }
-    // 3. Align sheet columns with definition columns by their header texts.
-    let mut sheet_texts = column_texts(rd, first..data_start);
-    take_level_words(rd, data_start, &mut sheet_texts);
-    let mut mapping = align_panels(rd, &defs, &without_lower_levels(&sheet_texts));
-    place_bare_names(rd, &defs, &sheet_texts, &mut mapping);
-    // Where the header block's columns start in the definition's layout and in the sheet, to
-    // place the continuing blocks' columns that no header text names.
-    let placed: Vec<(u16, u16, u16)> = defs
-        .iter()
-        .zip(&mapping)
-        .filter_map(|(d, m)| {
-            let (b, p) = (&form.blocks[bi], d.slot);
-            let pos = b.panel_offset(p) + b.panels[p].column_offset(&d.col.id)?;
-            m.map(|m| (pos, d.col.span, m))
-        })
-        .collect();
-    for (d, m) in defs.iter().zip(&mapping) {
-        if let Some(m) = m {
-            slots[d.slot].cols.insert(d.col.id.as_str(), *m);
-        }
-    }
-    for (ci, cdefs) in cont_defs.iter().enumerate() {
-        let b = &form.blocks[parts[ci + 1]];
-        let first_slot = cdefs.first().map_or(0, |d| d.slot);
-        for (d, m) in cdefs
-            .iter()
-            .zip(align(cdefs, &without_lower_levels(&sheet_texts)))
-        {
-            let p = d.slot - first_slot;
-            let pos = b.panel_offset(p) + b.panels[p].column_offset(&d.col.id).unwrap_or(0);
-            let by_position = placed
-                .iter()
-                .find(|(at, span, _)| *at <= pos && pos < at + span)
-                .map(|(at, _, sc)| sc + (pos - at));
-            // A column the header block has too, under the same name, is where it is there
-            // (budget-07's unit rows under its 合计 row, columns printed in another order).
-            let as_above = defs
-                .iter()
-                .zip(&mapping)
-                .find(|(h, _)| h.col.id == d.col.id && h.col.label == d.col.label)
-                .and_then(|(_, m)| *m);
-            if let Some(sc) = as_above.or(m).or(by_position) {
-                slots[d.slot].cols.insert(d.col.id.as_str(), sc);
-            }
-        }
-    }
-    let mut code_sources = code_sources(&slots, &sheet_texts);
-    // Groups of the top header printed as rows (预算数 | 决算数 under the items).
-    let mut group_rows =
-        GroupRows::find(rd, bi, &defs, &mapping, &without_lower_levels(&sheet_texts));
-    if let Some(g) = &group_rows {
-        g.unplace(&defs, &mut slots);
-    }
-
-    // 4. Rows.
-    let footers: Vec<(usize, &Vec<Vec<crate::form::GridCellDef>>)> = parts
-        .iter()
-        .map(|&b| (b, &form.blocks[b].footer))
-        .filter(|(_, f)| !f.is_empty())
-        .collect();
-    let footer_keys: HashSet<String> = footers
+/// Keys of the texts of the footers.
+fn footer_keys(footers: &[(usize, &[Vec<GridCellDef>])]) -> HashSet<String> {
+    footers
         .iter()
         .flat_map(|(_, f)| f.iter().flatten())
         .filter_map(|c| match c {
-            crate::form::GridCellDef::Text(t) => Some(label_key(t)),
-            crate::form::GridCellDef::Cell { text: Some(t), .. } => Some(label_key(t)),
+            GridCellDef::Text(t) => Some(label_key(t)),
+            GridCellDef::Cell { text: Some(t), .. } => Some(label_key(t)),
             _ => None,
         })
         .filter(|k| !k.is_empty())
-        .collect();
-    let mut stop_keys = later_block_keys(rd, *parts.last().unwrap_or(&bi));
-    stop_keys.retain(|k| !row_labels.contains(k));
-    let is_list = |part: usize| {
-        slots
-            .iter()
-            .any(|s| s.part == part && s.panel.list.is_some())
-    };
-    let part_order: Vec<usize> = (0..parts.len())
-        .filter(|&p| !is_list(p))
-        .chain((0..parts.len()).filter(|&p| is_list(p)))
-        .collect();
-    let mut split_state: Vec<SplitCodeState> =
-        slots.iter().map(|_| SplitCodeState::new()).collect();
-    let mut list_counter: Vec<usize> = vec![0; slots.len()];
-    let mut carry = GroupCarry::default();
-    let mut empty_run = 0;
-    let mut realigned_until = data_start;
-    let mut r = data_start;
-    let mut last_data: Option<u32> = None;
-    let mut last_through: Vec<Option<usize>> = vec![None; slots.len()];
-    while r < height {
+        .collect()
+}
+
+/// One slot for each panel of the blocks `parts`, no column placed yet.
+fn slots_of<'f>(form: &'f Form, parts: &[usize]) -> Vec<Slot<'f>> {
+    let mut slots = Vec::new();
+    for (part, &b) in parts.iter().enumerate() {
+        for panel in &form.blocks[b].panels {
+            slots.push(Slot {
+                part,
+                panel,
+                cols: HashMap::new(),
+            });
+        }
+    }
+    slots
+}
+
+/// The walk down a table's data rows, with what it carries from one row to the next.
+struct RowWalk<'t, 'f> {
+    table: &'t TableDef<'f>,
+    slots: Vec<Slot<'f>>,
+    code_sources: Vec<CodeSource>,
+    /// Groups of the top header printed as rows (预算数 | 决算数 under the items).
+    group_rows: Option<GroupRows<'f>>,
+    /// The parts in the order they are offered a row: lists last.
+    part_order: Vec<usize>,
+    split_state: Vec<SplitCodeState>,
+    list_counter: Vec<usize>,
+    carry: GroupCarry,
+    /// Empty rows met in a row.
+    empty_run: u32,
+    /// Where the header last repeated ends (no realigning inside it).
+    realigned_until: u32,
+    /// The row being read.
+    r: u32,
+    /// The last row read as data.
+    last_data: Option<u32>,
+    /// For each slot, the panel that took the last row through its columns.
+    last_through: Vec<Option<usize>>,
+}
+
+impl<'t, 'f> RowWalk<'t, 'f> {
+    fn new(
+        rd: &Reader<'f>,
+        table: &'t TableDef<'f>,
+        sheet_texts: &[HashSet<String>],
+        data_start: u32,
+    ) -> Self {
+        let (mut slots, mapping) = table.place_columns(rd, sheet_texts);
+        let code_sources = code_sources(&slots, sheet_texts);
+        let group_rows = GroupRows::find(
+            rd,
+            table.bi,
+            &table.defs,
+            &mapping,
+            &without_lower_levels(sheet_texts),
+        );
+        if let Some(g) = &group_rows {
+            g.unplace(&table.defs, &mut slots);
+        }
+        let is_list = |part: usize| {
+            slots
+                .iter()
+                .any(|s| s.part == part && s.panel.list.is_some())
+        };
+        let parts = table.parts.len();
+        let part_order: Vec<usize> = (0..parts)
+            .filter(|&p| !is_list(p))
+            .chain((0..parts).filter(|&p| is_list(p)))
+            .collect();
+        RowWalk {
+            table,
+            split_state: slots.iter().map(|_| SplitCodeState::new()).collect(),
+            list_counter: vec![0; slots.len()],
+            last_through: vec![None; slots.len()],
+            slots,
+            code_sources,
+            group_rows,
+            part_order,
+            carry: GroupCarry::default(),
+            empty_run: 0,
+            realigned_until: data_start,
+            r: data_start,
+            last_data: None,
+        }
+    }
+
+    /// Reads the row the walk is at and moves past it; false where the table ends.
+    fn step(&mut self, rd: &mut Reader) -> bool {
+        let r = self.r;
+        let table = self.table;
         let keys = row_keys(rd, r);
         if keys.is_empty() {
-            empty_run += 1;
-            // A table printed from a PDF keeps the empty ruled rows of a table without data
-            // (公开07/08表), its 合计 row at the bottom.
-            if empty_run >= 12 {
-                // A long gap is the end of the table, unless the next row is one of its own
-                // (a stacked panel drawn below the rows left empty beside the other).
-                let next = (r + 1..height).find(|&n| !row_keys(rd, n).is_empty());
-                // (or the header repeated over the rest of the table).
-                let own = next.is_some_and(|n| {
-                    row_keys(rd, n)
-                        .iter()
-                        .any(|k| row_labels.contains(k) || row_labels.contains(&strip_ordinal(k)))
-                        || repeats_header(rd, n, &all_texts, &leaf_keys)
-                });
-                match next {
-                    Some(n) if own => {
-                        empty_run = 0;
-                        r = n;
-                        continue;
-                    }
-                    _ => break,
-                }
-            }
-            r += 1;
-            continue;
+            return self.past_empty_row(rd);
         }
-        empty_run = 0;
+        self.empty_run = 0;
         let first_key = keys.first().cloned().unwrap_or_default();
-        let at_footer = keys.iter().any(|k| footer_keys.contains(k));
+        let at_footer = keys.iter().any(|k| table.footer_keys.contains(k));
         if is_note_key(&first_key) || at_footer {
-            // The first sheet's footer and notes above the title and rows of the second (the
-            // table's halves on two sheets, read joined): the footer is read there, the notes
-            // are remarks, and the table goes on.
-            let words = TableWords {
-                row_labels: &row_labels,
-                header: &all_texts,
-                leaf: &leaf_keys,
-            };
-            let Some(top) = resumes_after_notes(rd, r, &words) else {
-                break;
-            };
-            let mut notes_from = r;
-            if at_footer {
-                for (b, footer) in &footers {
-                    let read = grid::read_cells(rd, footer, Some(*b), r, top);
-                    notes_from = notes_from.max(read);
-                }
-            }
-            for n in notes_from..top {
-                super::keep_as_remark(rd, n);
-            }
-            carry.cut();
-            r = top;
-            continue;
+            return self.past_notes(rd, at_footer);
         }
         if keys
             .iter()
-            .any(|k| stop_keys.contains(k) || stop_keys.contains(&strip_ordinal(k)))
+            .any(|k| table.stop_keys.contains(k) || table.stop_keys.contains(&strip_ordinal(k)))
         {
-            break;
+            return false;
         }
         // A header repeated on a continuation page.
-        let repeated_header = repeats_header(rd, r, &all_texts, &leaf_keys);
-        if repeated_header && r >= realigned_until {
-            let texts;
-            (realigned_until, texts) = header_texts_from(rd, r, &all_texts);
-            let before: Vec<Option<u16>> = slots.iter().map(first_column).collect();
-            let moved = realign(rd, &defs, &without_lower_levels(&texts), &mut slots);
-            if let Some(g) = group_rows.as_mut() {
-                g.place(&defs, &without_lower_levels(&texts));
-                g.unplace(&defs, &mut slots);
-            }
-            if !moved.is_empty() {
-                let fresh = self::code_sources(&slots, &texts);
-                let old = code_sources.clone();
-                for si in moved {
-                    code_sources[si] = code_source_at(&before, &old, first_column(&slots[si]))
-                        .unwrap_or(fresh[si]);
-                }
-            }
+        let repeated_header = repeats_header(rd, r, &table.header, &table.leaf);
+        if repeated_header && r >= self.realigned_until {
+            self.realign_at(rd, r);
         }
         if is_column_number_row(&keys) || repeated_header || super::is_page_top_row(rd, r) {
             // 栏次 row, or a page's title, unit line or header repeated on a continuation page.
             rd.consume_row(r);
-            carry.cut();
-            r += 1;
-            continue;
+            self.carry.cut();
+            self.r += 1;
+            return true;
         }
-        if group_rows
+        // A group's row, else a row of the panels.
+        let read = self
+            .group_rows
             .as_mut()
-            .is_some_and(|g| g.read_row(rd, &slots, r))
-        {
-            last_data = Some(r);
-            r += 1;
-            continue;
+            .is_some_and(|g| g.read_row(rd, &self.slots, r))
+            || self.read_panels(rd, r);
+        if read {
+            self.last_data = Some(r);
+        } else if let Some(g) = &self.group_rows {
+            g.report_unlabelled(rd, r);
         }
-        // Side by side panels each read their part of the row. Of stacked blocks, the first
-        // whose fixed or coded rows name the row takes it (合计 above the units, 公用经费 below
-        // perf-base's projects); a row none of them names goes to a list.
+        self.r += 1;
+        true
+    }
+
+    /// Past an empty row. A table printed from a PDF keeps the empty ruled rows of a table
+    /// without data (公开07/08表), its 合计 row at the bottom; a long gap is the end of the
+    /// table, unless the table goes on at the next row holding anything. False where it ends.
+    fn past_empty_row(&mut self, rd: &Reader) -> bool {
+        self.empty_run += 1;
+        if self.empty_run < 12 {
+            self.r += 1;
+            return true;
+        }
+        let next = (self.r + 1..rd.sheet.height()).find(|&n| !row_keys(rd, n).is_empty());
+        match next {
+            Some(n) if self.table.goes_on_at(rd, n) => {
+                self.empty_run = 0;
+                self.r = n;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Past the notes starting at the row the walk is at. The first sheet's footer and notes
+    /// above the title and rows of the second (the table's halves on two sheets, read joined):
+    /// the footer is read there, the notes are remarks, and the table goes on. False where the
+    /// notes end the table.
+    fn past_notes(&mut self, rd: &mut Reader, at_footer: bool) -> bool {
+        let r = self.r;
+        let Some(top) = resumes_after_notes(rd, r, &self.table.words()) else {
+            return false;
+        };
+        let mut notes_from = r;
+        if at_footer {
+            for &(b, footer) in &self.table.footers {
+                let read = grid::read_cells(rd, footer, Some(b), r, top);
+                notes_from = notes_from.max(read);
+            }
+        }
+        for n in notes_from..top {
+            super::keep_as_remark(rd, n);
+        }
+        self.carry.cut();
+        self.r = top;
+        true
+    }
+
+    /// Places the panels again under the header repeated from row `r` (see [`realign`]); a
+    /// panel that moved keeps the code source it had in the columns it moved to.
+    fn realign_at(&mut self, rd: &Reader, r: u32) {
+        let defs = &self.table.defs;
+        let texts;
+        (self.realigned_until, texts) = header_texts_from(rd, r, &self.table.header);
+        let before: Vec<Option<u16>> = self.slots.iter().map(first_column).collect();
+        let moved = realign(rd, defs, &without_lower_levels(&texts), &mut self.slots);
+        if let Some(g) = self.group_rows.as_mut() {
+            g.place(defs, &without_lower_levels(&texts));
+            g.unplace(defs, &mut self.slots);
+        }
+        if !moved.is_empty() {
+            let fresh = code_sources(&self.slots, &texts);
+            let old = self.code_sources.clone();
+            for si in moved {
+                self.code_sources[si] =
+                    code_source_at(&before, &old, first_column(&self.slots[si]))
+                        .unwrap_or(fresh[si]);
+            }
+        }
+    }
+
+    /// Side by side panels each read their part of row `r`. Of stacked blocks, the first
+    /// whose fixed or coded rows name the row takes it (合计 above the units, 公用经费 below
+    /// perf-base's projects); a row none of them names goes to a list. True when any read it.
+    fn read_panels(&mut self, rd: &mut Reader, r: u32) -> bool {
         let mut any = false;
-        for &part in &part_order {
-            for si in (0..slots.len()).filter(|&si| slots[si].part == part) {
-                // A row of another panel laid out alike (公开06表's 310 in the 公用经费 group,
-                // 支出 lines stacked under 收入) is read through this panel's columns.
-                // The panel that took the last row through these columns is tried first: a
-                // label two panels could take (事业单位经营) belongs to the section it is in.
-                let alike = alike_panels(&slots, si).into_iter();
-                let mut panels: Vec<usize> = std::iter::once(si)
-                    .chain(alike.filter(|&pj| reads_through(&slots, si, pj)))
-                    .collect();
-                if let Some(at) = panels.iter().position(|&p| Some(p) == last_through[si]) {
-                    panels[..=at].rotate_right(1);
-                }
-                for pj in panels {
-                    let col_of = |si: usize, id: &str| slots[si].cols.get(id).copied();
-                    let got = read_panel_row(
-                        rd,
-                        si,
-                        slots[pj].panel,
-                        r,
-                        &col_of,
-                        code_sources[si],
-                        &mut split_state[si],
-                        &mut list_counter[si],
-                    );
-                    any |= got;
-                    if got {
-                        carry.after_row(rd, si, slots[pj].panel, r, &col_of);
-                        last_through[si] = Some(pj);
-                        break;
-                    }
-                }
+        for part in self.part_order.clone() {
+            let in_part: Vec<usize> = (0..self.slots.len())
+                .filter(|&si| self.slots[si].part == part)
+                .collect();
+            for si in in_part {
+                any |= self.read_slot(rd, si, r);
             }
             if any {
                 break;
             }
         }
-        if any {
-            last_data = Some(r);
-        } else if let Some(g) = &group_rows {
-            g.report_unlabelled(rd, r);
+        any
+    }
+
+    /// Reads row `r` through slot `si`'s columns, as a row of its panel or of one laid out
+    /// alike; true when one of them took it.
+    fn read_slot(&mut self, rd: &mut Reader, si: usize, r: u32) -> bool {
+        // A row of another panel laid out alike (公开06表's 310 in the 公用经费 group,
+        // 支出 lines stacked under 收入) is read through this panel's columns.
+        // The panel that took the last row through these columns is tried first: a
+        // label two panels could take (事业单位经营) belongs to the section it is in.
+        let slots = &self.slots;
+        let alike = alike_panels(slots, si).into_iter();
+        let mut panels: Vec<usize> = std::iter::once(si)
+            .chain(alike.filter(|&pj| reads_through(slots, si, pj)))
+            .collect();
+        if let Some(at) = panels
+            .iter()
+            .position(|&p| Some(p) == self.last_through[si])
+        {
+            panels[..=at].rotate_right(1);
         }
-        r += 1;
-    }
-    let mut end = last_data.map_or(data_start, |l| l + 1);
-    for (b, footer) in footers {
-        end = grid::read_cells(
-            rd,
-            footer,
-            Some(b),
-            r.min(height),
-            (r + footer.len() as u32 + 3).min(height),
-        )
-        .max(end);
-    }
-    for label in parts
-        .iter()
-        .filter_map(|&b| form.blocks[b].side_label.as_ref())
-    {
-        let key = label_key(label);
-        for rr in first..end.min(height) {
-            for c in rd.sheet.shown_cols(rr) {
-                if rd.text_key(rr, c).is_some_and(|k| k == key) {
-                    rd.consume(rr, c);
-                }
+        let col_of = |si: usize, id: &str| slots[si].cols.get(id).copied();
+        for pj in panels {
+            let got = read_panel_row(
+                rd,
+                si,
+                slots[pj].panel,
+                r,
+                &col_of,
+                self.code_sources[si],
+                &mut self.split_state[si],
+                &mut self.list_counter[si],
+            );
+            if got {
+                self.carry.after_row(rd, si, slots[pj].panel, r, &col_of);
+                self.last_through[si] = Some(pj);
+                return true;
             }
         }
+        false
     }
-    end.max(r.min(height))
 }
 
 /// Whether a header is repeated from row `r` (a continuation page): rows of header texts
@@ -1173,9 +1383,7 @@ fn later_block_keys(rd: &Reader, bi: usize) -> HashSet<String> {
     for b in &rd.form.blocks[bi + 1..] {
         for row in &b.grid {
             for c in row {
-                if let crate::form::GridCellDef::Text(t)
-                | crate::form::GridCellDef::Cell { text: Some(t), .. } = c
-                {
+                if let GridCellDef::Text(t) | GridCellDef::Cell { text: Some(t), .. } = c {
                     let k = label_key(t);
                     if k.chars().count() >= 2 {
                         keys.insert(k);
@@ -1404,95 +1612,150 @@ fn read_panel_row(
     split: &mut SplitCodeState,
     list_counter: &mut usize,
 ) -> bool {
-    let text_at = |rd: &Reader, kind: ColKind| -> Option<(u16, String)> {
-        panel
+    let at = PanelRow {
+        pi,
+        panel,
+        r,
+        col_of,
+        code_src,
+    };
+    let (code, name_after_code) = at.code(rd, split);
+    let key: Option<String> = if let Some(coded) = &panel.coded {
+        match code {
+            Some(code) => at.coded_row(rd, code, name_after_code),
+            None => at.uncoded_row(rd, &coded.total),
+        }
+    } else if panel.list.is_some() {
+        at.list_row(rd, list_counter)
+    } else {
+        identify_fixed(rd, pi, panel, r, col_of, code)
+    };
+    let Some(key) = key else {
+        return false;
+    };
+    read_row_values(rd, pi, panel, r, col_of, code_src, &key);
+    true
+}
+
+/// Sheet row `r` read through the columns `col_of` places for slot `pi`, as a row of `panel`.
+struct PanelRow<'a> {
+    pi: usize,
+    panel: &'a Panel,
+    r: u32,
+    col_of: &'a dyn Fn(usize, &str) -> Option<u16>,
+    code_src: CodeSource,
+}
+
+impl PanelRow<'_> {
+    /// The first of the panel's name columns holding a text on the row.
+    fn name_cell(&self, rd: &Reader) -> Option<u16> {
+        self.panel
             .columns
             .iter()
-            .filter(|c| c.kind == kind)
-            .find_map(|c| col_of(pi, &c.id).and_then(|sc| rd.text_key(r, sc).map(|k| (sc, k))))
-    };
-    let mut code = read_code(rd, r, code_src, split);
-    // "2010450 事业运行": the code written in the name cell, where no code column holds it.
-    let mut name_after_code = None;
-    if code.is_none() && shows_codes(panel) {
+            .filter(|c| c.kind == ColKind::Name)
+            .find_map(|c| {
+                (self.col_of)(self.pi, &c.id).filter(|&sc| rd.text_key(self.r, sc).is_some())
+            })
+    }
+
+    /// The row's code, and the name written after it when the code was read from the name
+    /// cell.
+    fn code(&self, rd: &Reader, split: &mut SplitCodeState) -> (Option<String>, Option<String>) {
+        let code = read_code(rd, self.r, self.code_src, split);
+        if code.is_some() || !shows_codes(self.panel) {
+            return (code, None);
+        }
+        // "2010450 事业运行": the code written in the name cell, where no code column holds it.
         // The cell is under the name's header, or under a header taken for the code's (项目).
-        let code_col = match code_src {
+        let code_col = match self.code_src {
             CodeSource::Single(c) => Some(c),
             _ => None,
         };
-        let cell = text_at(rd, ColKind::Name).map(|(c, _)| c).or(code_col);
-        if let Some((c, n)) = cell.and_then(|c| split_code_name(&rd.sheet.shown(r, c).to_string()))
-        {
-            code = Some(c);
-            name_after_code = Some(n);
+        let cell = self.name_cell(rd).or(code_col);
+        match cell.and_then(|c| split_code_name(&rd.sheet.shown(self.r, c).to_string())) {
+            Some((c, n)) => (Some(c), Some(n)),
+            None => (None, None),
         }
     }
-    let key: Option<String> = if let Some(coded) = &panel.coded {
-        match code {
-            Some(code) => {
-                let name = name_after_code.or_else(|| {
-                    text_at(rd, ColKind::Name).map(|(c, _)| rd.sheet.shown(r, c).to_string())
-                });
-                if rd.data.row(&code).is_some() {
-                    rd.notice(
-                        Severity::Error,
-                        "duplicate-code",
-                        r,
-                        code_cells(code_src).first().copied().unwrap_or(0),
-                        format!(
-                            "科目代码 {code} 在{}中出现两次（第 {} 行）；只读取第一次出现的数据",
-                            rd.form.table_no,
-                            r + 1
-                        ),
-                    );
-                    return false;
-                }
-                rd.data.rows.push(RowData {
-                    panel: panel.id.clone(),
-                    key: code.clone(),
-                    kind: RowKind::Coded,
-                    code: Some(code.clone()),
-                    label: name.map(|n| n.trim().to_string()),
-                    line: None,
-                    values: IndexMap::default(),
-                });
-                Some(code)
-            }
-            None => {
-                let total = label_key(&coded.total);
-                let is_total = code_cells(code_src)
-                    .into_iter()
-                    .chain(
-                        panel
-                            .columns
-                            .iter()
-                            .filter(|c| matches!(c.kind, ColKind::Name | ColKind::Label))
-                            .filter_map(|c| col_of(pi, &c.id)),
-                    )
-                    .chain(code_cells(code_src).first().map(|c| c.saturating_sub(1)))
-                    .any(|c| {
-                        rd.text_key(r, c)
-                            .is_some_and(|k| k == total || k == "总计" || k == "合计")
-                    });
-                if is_total {
-                    // A second 合计 row (the header repeated with the 合计 on its 类 款 项
-                    // row) is not read over the first: its cells are left as strays.
-                    let taken = rd
-                        .data
-                        .origin
-                        .contains_key(&format!("{}#row", Key::Total.as_str()));
-                    (!taken).then(|| Key::Total.as_str().to_string())
-                } else {
-                    uncoded_name_column(panel, pi, col_of, code_src)
-                        .and_then(|c| named_row(rd, pi, panel, r, c, col_of))
-                }
-            }
+
+    /// A 科目 row by its code: a new row of the panel, unless the code was read already (then
+    /// reported, and none).
+    fn coded_row(
+        &self,
+        rd: &mut Reader,
+        code: String,
+        name_after_code: Option<String>,
+    ) -> Option<String> {
+        let r = self.r;
+        let name = name_after_code
+            .or_else(|| self.name_cell(rd).map(|c| rd.sheet.shown(r, c).to_string()));
+        if rd.data.row(&code).is_some() {
+            rd.notice(
+                Severity::Error,
+                "duplicate-code",
+                r,
+                code_cells(self.code_src).first().copied().unwrap_or(0),
+                format!(
+                    "科目代码 {code} 在{}中出现两次（第 {} 行）；只读取第一次出现的数据",
+                    rd.form.table_no,
+                    r + 1
+                ),
+            );
+            return None;
         }
-    } else if panel.list.is_some() {
-        let has_content = panel
+        rd.data.rows.push(RowData {
+            panel: self.panel.id.clone(),
+            key: code.clone(),
+            kind: RowKind::Coded,
+            code: Some(code.clone()),
+            label: name.map(|n| n.trim().to_string()),
+            line: None,
+            values: IndexMap::default(),
+        });
+        Some(code)
+    }
+
+    /// A row of a 科目 panel without a code: its 合计 (labelled `total`), or a 科目 printed
+    /// without its code.
+    fn uncoded_row(&self, rd: &mut Reader, total: &str) -> Option<String> {
+        let (r, code_src) = (self.r, self.code_src);
+        let total = label_key(total);
+        let is_total = code_cells(code_src)
+            .into_iter()
+            .chain(
+                self.panel
+                    .columns
+                    .iter()
+                    .filter(|c| matches!(c.kind, ColKind::Name | ColKind::Label))
+                    .filter_map(|c| (self.col_of)(self.pi, &c.id)),
+            )
+            .chain(code_cells(code_src).first().map(|c| c.saturating_sub(1)))
+            .any(|c| {
+                rd.text_key(r, c)
+                    .is_some_and(|k| k == total || k == "总计" || k == "合计")
+            });
+        if is_total {
+            // A second 合计 row (the header repeated with the 合计 on its 类 款 项
+            // row) is not read over the first: its cells are left as strays.
+            let taken = rd
+                .data
+                .origin
+                .contains_key(&format!("{}#row", Key::Total.as_str()));
+            (!taken).then(|| Key::Total.as_str().to_string())
+        } else {
+            uncoded_name_column(self.panel, self.pi, self.col_of, code_src)
+                .and_then(|c| named_row(rd, self.pi, self.panel, r, c, self.col_of))
+        }
+    }
+
+    /// A new row of a list panel, when the row holds a text of its own in the panel's columns.
+    fn list_row(&self, rd: &mut Reader, list_counter: &mut usize) -> Option<String> {
+        let r = self.r;
+        let has_content = self
+            .panel
             .columns
             .iter()
-            .filter_map(|c| col_of(pi, &c.id))
+            .filter_map(|c| (self.col_of)(self.pi, &c.id))
             .any(|c| {
                 let origin = rd
                     .sheet
@@ -1503,12 +1766,12 @@ fn read_panel_row(
                     && rd.text_key(r, c).is_some_and(|k| k != "……" && k != "…")
             });
         if !has_content {
-            return false;
+            return None;
         }
         *list_counter += 1;
         let key = format!("#{list_counter}");
         rd.data.rows.push(RowData {
-            panel: panel.id.clone(),
+            panel: self.panel.id.clone(),
             key: key.clone(),
             kind: RowKind::List,
             code: None,
@@ -1517,14 +1780,7 @@ fn read_panel_row(
             values: IndexMap::default(),
         });
         Some(key)
-    } else {
-        identify_fixed(rd, pi, panel, r, col_of, code)
-    };
-    let Some(key) = key else {
-        return false;
-    };
-    read_row_values(rd, pi, panel, r, col_of, code_src, &key);
-    true
+    }
 }
 
 /// Reads sheet row `r` into logical row `key` of `panel` through the columns `col_of` places:
@@ -1615,57 +1871,14 @@ fn identify_fixed(
     col_of: &dyn Fn(usize, &str) -> Option<u16>,
     code: Option<String>,
 ) -> Option<String> {
-    if let Some(c) = panel
-        .columns
-        .iter()
-        .find(|c| c.kind == ColKind::Line)
-        .and_then(|c| col_of(pi, &c.id))
-    {
-        if let Some(line) = rd
-            .sheet
-            .get(r, c)
-            .as_number()
-            .and_then(|n| u32::try_from(n.trunc().mantissa()).ok())
-        {
-            if let Some(row) = panel.rows.iter().find(|x| x.line == Some(line)) {
-                return unless_read(rd, row, r, c, &format!("行次 {line}"));
-            }
-            // Another panel's 行次 (总计 of 支出, line 62, is not 收入's 总计 of line 31).
-            if another_panels_line(rd.form, panel, line) {
-                return None;
-            }
-        }
+    if let Some(decided) = fixed_by_line(rd, pi, panel, r, col_of) {
+        return decided;
     }
-    if let Some(code) = code {
-        if let Some(row) = panel
-            .rows
-            .iter()
-            .find(|x| x.code.as_deref() == Some(code.as_str()) && x.show_code)
-        {
-            let at = rd.sheet.shown_cols(r).first().copied().unwrap_or(0);
-            return unless_read(rd, row, r, at, &format!("科目代码 {code}"));
-        }
+    if let Some(decided) = code.and_then(|code| fixed_by_code(rd, panel, r, &code)) {
+        return decided;
     }
-    // A panel of one unlabelled row (公开09表): the first row holding numbers is it.
-    let keyed = panel
-        .columns
-        .iter()
-        .any(|c| matches!(c.kind, ColKind::Label | ColKind::Line | ColKind::Code));
-    let real: Vec<_> = panel.rows.iter().filter(|x| !x.blank).collect();
-    if !keyed && real.len() == 1 {
-        let has_number = panel
-            .columns
-            .iter()
-            .filter(|c| c.kind.is_numeric())
-            .filter_map(|c| col_of(pi, &c.id))
-            .any(|c| {
-                matches!(
-                    parse_amount(rd.sheet.get(r, c)),
-                    Amount::Value(_) | Amount::Nothing
-                )
-            });
-        let taken = rd.data.origin.contains_key(&format!("{}#row", real[0].id));
-        return (has_number && !taken).then(|| real[0].id.clone());
+    if let Some(decided) = sole_unlabelled_row(rd, pi, panel, r, col_of) {
+        return decided;
     }
     // The row's label, or the 科目 name of a row printed without its code (names indented
     // under their parent).
@@ -1679,6 +1892,81 @@ fn identify_fixed(
                 .find_map(|c| col_of(pi, &c.id))
                 .and_then(|c| rd.text_key(r, c))
         })?;
+    fixed_by_label(rd, panel, &label)
+}
+
+/// The fixed row the 行次 printed on row `r` names: `Some` when the 行次 decides (the row, or
+/// none when it was read already or is another panel's 行次), `None` when no 行次 is read.
+fn fixed_by_line(
+    rd: &mut Reader,
+    pi: usize,
+    panel: &Panel,
+    r: u32,
+    col_of: &dyn Fn(usize, &str) -> Option<u16>,
+) -> Option<Option<String>> {
+    let c = panel
+        .columns
+        .iter()
+        .find(|c| c.kind == ColKind::Line)
+        .and_then(|c| col_of(pi, &c.id))?;
+    let line = rd
+        .sheet
+        .get(r, c)
+        .as_number()
+        .and_then(|n| u32::try_from(n.trunc().mantissa()).ok())?;
+    if let Some(row) = panel.rows.iter().find(|x| x.line == Some(line)) {
+        return Some(unless_read(rd, row, r, c, &format!("行次 {line}")));
+    }
+    // Another panel's 行次 (总计 of 支出, line 62, is not 收入's 总计 of line 31).
+    another_panels_line(rd.form, panel, line).then_some(None)
+}
+
+/// The fixed row showing code `code`: `Some` when one does (the row, or none when it was read
+/// already).
+fn fixed_by_code(rd: &mut Reader, panel: &Panel, r: u32, code: &str) -> Option<Option<String>> {
+    let row = panel
+        .rows
+        .iter()
+        .find(|x| x.code.as_deref() == Some(code) && x.show_code)?;
+    let at = rd.sheet.shown_cols(r).first().copied().unwrap_or(0);
+    Some(unless_read(rd, row, r, at, &format!("科目代码 {code}")))
+}
+
+/// A panel of one unlabelled row (公开09表): the first row holding numbers is it. `Some` for
+/// such a panel (the row, or none when row `r` holds no number or the row was read), `None`
+/// for any other.
+fn sole_unlabelled_row(
+    rd: &Reader,
+    pi: usize,
+    panel: &Panel,
+    r: u32,
+    col_of: &dyn Fn(usize, &str) -> Option<u16>,
+) -> Option<Option<String>> {
+    let keyed = panel
+        .columns
+        .iter()
+        .any(|c| matches!(c.kind, ColKind::Label | ColKind::Line | ColKind::Code));
+    let real: Vec<_> = panel.rows.iter().filter(|x| !x.blank).collect();
+    if keyed || real.len() != 1 {
+        return None;
+    }
+    let has_number = panel
+        .columns
+        .iter()
+        .filter(|c| c.kind.is_numeric())
+        .filter_map(|c| col_of(pi, &c.id))
+        .any(|c| {
+            matches!(
+                parse_amount(rd.sheet.get(r, c)),
+                Amount::Value(_) | Amount::Nothing
+            )
+        });
+    let taken = rd.data.origin.contains_key(&format!("{}#row", real[0].id));
+    Some((has_number && !taken).then(|| real[0].id.clone()))
+}
+
+/// The fixed row of `panel` not read yet that `label` (a label key) names.
+fn fixed_by_label(rd: &Reader, panel: &Panel, label: &str) -> Option<String> {
     // Exact label first ("一、一般公共预算财政拨款" is line 1, "一般公共预算财政拨款" line 29),
     // then without ordinals and asides; never a row already read.
     let free: Vec<_> = panel
@@ -1693,9 +1981,9 @@ fn identify_fixed(
             .map(|l| label_key(l))
             .collect()
     };
-    let want = strip_ordinal(&label);
+    let want = strip_ordinal(label);
     let want_bare = strip_parens(&want);
-    let exact = |x: &&&crate::form::FixedRow| names(x).contains(&label);
+    let exact = |x: &&&crate::form::FixedRow| names(x).iter().any(|k| k == label);
     let same = |x: &&&crate::form::FixedRow| {
         names(x).iter().any(|k| {
             let k = strip_ordinal(k);
