@@ -5,10 +5,9 @@
 mod carry;
 mod copies;
 mod grid;
-mod group_rows;
 mod table;
 
-pub use group_rows::UNLABELLED_GROUP_ROW;
+pub use table::UNLABELLED_GROUP_ROW;
 pub use table::{DUPLICATE_ROW, UNCODED};
 
 use crate::calc::blank_data;

@@ -2,8 +2,9 @@
 //! aligns the sheet's columns with the definition's (an absent 行次 column is fine), then
 //! identifies each row by 行次, code or label and reads its values.
 
+mod group_rows;
+
 use super::carry::GroupCarry;
-use super::group_rows::GroupRows;
 use super::{grid, strip_parens, with_year, Reader};
 use crate::expr::Val;
 use crate::form::{ColKind, ColumnDef, Form, GridCellDef, Panel, Severity};
@@ -11,6 +12,8 @@ use crate::layout::header_cells;
 use crate::model::{Key, RowData, RowKind};
 use crate::normalize::{a1, label_key, parse_amount, parse_code, Amount, SplitCodeState};
 use crate::read::Cell;
+use group_rows::GroupRows;
+pub use group_rows::UNLABELLED_GROUP_ROW;
 use indexmap::IndexMap;
 use std::collections::{HashMap, HashSet};
 

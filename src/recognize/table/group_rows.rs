@@ -2,14 +2,18 @@
 //! 公务接待费, 决算数 over the same) printed with the groups as rows: the leaves head the
 //! columns once, and a row labelled by each group holds that group's values.
 
-use super::table::{
+//!
+//! A part of the table reader (only `read_table` uses it), so a child of `table` that reads
+//! through its column alignment and row reading.
+
+use super::{
     align, dated, names_a_row_exactly, read_row_values, strip_ordinal, CodeSource, DefCol, Slot,
     DUPLICATE_ROW,
 };
-use super::{strip_parens, Reader};
 use crate::form::Severity;
 use crate::layout::header_cells;
 use crate::normalize::{parse_amount, Amount};
+use crate::recognize::{strip_parens, Reader};
 use std::collections::{HashMap, HashSet};
 
 /// The rule of a row holding a group's values under a label that names no group.
