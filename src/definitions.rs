@@ -2,9 +2,9 @@
 //! resolve, no cycle between derived cells, no derived input, no overlapping merges — which
 //! takes the calculator and the layout, so it sits above them and the catalogue.
 
-use crate::calc::{blank_data, BindError, Book, Scope};
+use crate::calc::{blank_data, BindError, Book, Instance, Scope};
 use crate::expr::CellId;
-use crate::form::{Catalog, DefError, Selector, Target};
+use crate::form::{Catalog, DefError, Form, Rule, Selector, Target};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -59,115 +59,157 @@ impl Catalog {
                 .collect(),
         );
         let mut derived: HashMap<CellId, Vec<CellId>> = HashMap::new();
-        for (fi, form) in self.forms.iter().enumerate() {
-            let err = |field: String, message: String| DefError {
-                file: form.file.clone(),
-                form: form.id.clone(),
-                field,
-                message,
-            };
-            for (what, rules) in [("derive", &form.derive), ("check", &form.check)] {
-                for (i, rule) in rules.iter().enumerate() {
-                    let field = format!("{what}[{i}]（{}）", rule.id);
-                    if let Target::Rows {
-                        selector: Selector::Row(id),
-                        ..
-                    } = &rule.target
-                    {
-                        if form.fixed_row(id.as_str()).is_none() {
-                            return Err(err(
-                                format!("{field}.rows"),
-                                format!("未知的行或栏目组“{id}”"),
-                            ));
-                        }
-                    }
-                    for expr in std::iter::once(&rule.expr).chain(rule.condition.iter()) {
-                        let mut others: Vec<String> = Vec::new();
-                        expr.expr().forms(&mut others);
-                        if let Some(o) = others
-                            .iter()
-                            .find(|o| **o != form.id && self.get(o).is_some_and(|f| f.repeatable))
-                        {
-                            return Err(err(
-                                format!("{field}.expr"),
-                                format!(
-                                    "引用了可重复的表“{o}”：一个工作簿可有多张该表，无法确定引用哪一张；请把规则写在“{o}”中"
-                                ),
-                            ));
-                        }
-                    }
-                    let insts = book.instances(fi, rule, true).map_err(|e| match e {
-                        BindError::MissingForm(id) => {
-                            err(format!("{field}.expr"), format!("引用了不存在的表“{id}”"))
-                        }
-                        BindError::Unknown(m) => err(format!("{field}.expr"), m),
-                    })?;
-                    if what == "check" {
-                        continue;
-                    }
-                    for inst in insts {
-                        let Some(t) = inst.target else { continue };
-                        if let Some((_, row)) = form.fixed_row(&t.row) {
-                            if row.inputs.as_ref().is_some_and(|i| i.contains(&t.col)) {
-                                return Err(err(
-                                    field,
-                                    format!(
-                                        "单元格 {} 既是计算单元格又被声明为填报单元格（inputs）",
-                                        t.key()
-                                    ),
-                                ));
-                            }
-                        }
-                        if derived.contains_key(&t) {
-                            return Err(err(
-                                field,
-                                format!("单元格 {} 被多条计算规则定义", t.key()),
-                            ));
-                        }
-                        let mut reads = Vec::new();
-                        inst.bound.cells(&mut reads);
-                        derived.insert(t, reads);
-                    }
+        for fi in 0..self.forms.len() {
+            self.validate_form(&book, fi, &mut derived)?;
+        }
+        match find_cycle(&derived) {
+            Some(cycle) => Err(self.cycle_error(&cycle)),
+            None => Ok(()),
+        }
+    }
+
+    /// One form's rules bound to a blank book, each derived cell claimed once (into
+    /// `derived`, with the cells it reads), its merges and its `actual_from` expressions.
+    fn validate_form(
+        &self,
+        book: &Book,
+        fi: usize,
+        derived: &mut HashMap<CellId, Vec<CellId>>,
+    ) -> Result<(), DefError> {
+        let form = &self.forms[fi];
+        for (what, rules) in [("derive", &form.derive), ("check", &form.check)] {
+            for (i, rule) in rules.iter().enumerate() {
+                let field = format!("{what}[{i}]（{}）", rule.id);
+                self.validate_references(form, rule, &field)?;
+                let insts = book
+                    .instances(fi, rule, true)
+                    .map_err(|e| bind_error(form, format!("{field}.expr"), e))?;
+                if what == "derive" {
+                    claim_targets(form, &field, insts, derived)?;
                 }
             }
-            overlapping_merges(&book, fi).map_err(|m| err("blocks".into(), m))?;
-            for (i, a) in form
-                .scoring
-                .iter()
-                .flat_map(|s| s.actual_from.iter())
-                .enumerate()
-            {
-                let scope = Scope {
-                    form: fi,
-                    row: None,
-                    col: None,
-                    template: true,
-                };
-                book.bind(&a.expr, scope).map_err(|e| {
-                    let field = format!("scoring.actual_from[{i}]（{}）.expr", a.id);
-                    match e {
-                        BindError::MissingForm(id) => err(field, format!("引用了不存在的表“{id}”")),
-                        BindError::Unknown(m) => err(field, m),
-                    }
-                })?;
-            }
         }
-        if let Some(cycle) = find_cycle(&derived) {
-            let first = &cycle[0];
-            let form = &self.forms[first.form];
-            let path: Vec<String> = cycle
-                .iter()
-                .map(|c| format!("{}!{}", self.forms[c.form].id, c.key()))
-                .collect();
-            return Err(DefError {
-                file: form.file.clone(),
-                form: form.id.clone(),
-                field: "derive".into(),
-                message: format!("计算单元格之间存在循环引用：{}", path.join(" → ")),
-            });
+        overlapping_merges(book, fi).map_err(|m| form_error(form, "blocks".into(), m))?;
+        for (i, a) in form
+            .scoring
+            .iter()
+            .flat_map(|s| s.actual_from.iter())
+            .enumerate()
+        {
+            let scope = Scope {
+                form: fi,
+                row: None,
+                col: None,
+                template: true,
+            };
+            book.bind(&a.expr, scope).map_err(|e| {
+                let field = format!("scoring.actual_from[{i}]（{}）.expr", a.id);
+                bind_error(form, field, e)
+            })?;
         }
         Ok(())
     }
+
+    /// A rule's row selector names a row of its form, and its expressions name no repeatable
+    /// form but its own (a workbook may hold several: which one would be unknown).
+    fn validate_references(&self, form: &Form, rule: &Rule, field: &str) -> Result<(), DefError> {
+        if let Target::Rows {
+            selector: Selector::Row(id),
+            ..
+        } = &rule.target
+        {
+            if form.fixed_row(id.as_str()).is_none() {
+                return Err(form_error(
+                    form,
+                    format!("{field}.rows"),
+                    format!("未知的行或栏目组“{id}”"),
+                ));
+            }
+        }
+        for expr in std::iter::once(&rule.expr).chain(rule.condition.iter()) {
+            let mut others: Vec<String> = Vec::new();
+            expr.expr().forms(&mut others);
+            if let Some(o) = others
+                .iter()
+                .find(|o| **o != form.id && self.get(o).is_some_and(|f| f.repeatable))
+            {
+                return Err(form_error(
+                    form,
+                    format!("{field}.expr"),
+                    format!(
+                        "引用了可重复的表“{o}”：一个工作簿可有多张该表，无法确定引用哪一张；请把规则写在“{o}”中"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The error of a cycle among derived cells, at the form of its first cell.
+    fn cycle_error(&self, cycle: &[CellId]) -> DefError {
+        let form = &self.forms[cycle[0].form];
+        let path: Vec<String> = cycle
+            .iter()
+            .map(|c| format!("{}!{}", self.forms[c.form].id, c.key()))
+            .collect();
+        form_error(
+            form,
+            "derive".into(),
+            format!("计算单元格之间存在循环引用：{}", path.join(" → ")),
+        )
+    }
+}
+
+fn form_error(form: &Form, field: String, message: String) -> DefError {
+    DefError {
+        file: form.file.clone(),
+        form: form.id.clone(),
+        field,
+        message,
+    }
+}
+
+fn bind_error(form: &Form, field: String, e: BindError) -> DefError {
+    match e {
+        BindError::MissingForm(id) => form_error(form, field, format!("引用了不存在的表“{id}”")),
+        BindError::Unknown(m) => form_error(form, field, m),
+    }
+}
+
+/// Each cell a derive rule's instances compute: not also an input, not derived by another
+/// rule; recorded with the cells it reads.
+fn claim_targets(
+    form: &Form,
+    field: &str,
+    insts: Vec<Instance>,
+    derived: &mut HashMap<CellId, Vec<CellId>>,
+) -> Result<(), DefError> {
+    for inst in insts {
+        let Some(t) = inst.target else { continue };
+        if let Some((_, row)) = form.fixed_row(&t.row) {
+            if row.inputs.as_ref().is_some_and(|i| i.contains(&t.col)) {
+                return Err(form_error(
+                    form,
+                    field.into(),
+                    format!(
+                        "单元格 {} 既是计算单元格又被声明为填报单元格（inputs）",
+                        t.key()
+                    ),
+                ));
+            }
+        }
+        if derived.contains_key(&t) {
+            return Err(form_error(
+                form,
+                field.into(),
+                format!("单元格 {} 被多条计算规则定义", t.key()),
+            ));
+        }
+        let mut reads = Vec::new();
+        inst.bound.cells(&mut reads);
+        derived.insert(t, reads);
+    }
+    Ok(())
 }
 
 fn overlapping_merges(book: &Book, fi: usize) -> Result<(), String> {
