@@ -71,7 +71,8 @@ pub(crate) fn compile_form_from(file: &str, source: Source) -> Result<Form, DefE
     })
 }
 
-/// The TOML of a form file, or where it cannot be read (by line).
+/// A form file's definition (TOML, or the build's JSON of it), or where it cannot be read
+/// (by line).
 fn parse_definition(file: &str, source: Source) -> Result<FormFile, DefError> {
     source.parse().map_err(|e| DefError {
         file: file.to_string(),
