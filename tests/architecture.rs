@@ -1,8 +1,11 @@
 //! The module graph of `src/` has no circle: no file imports, through others, a file that
 //! imports it, and no top-level module (`read`, `calc`, `write` …) does either. The graph is
-//! read from the code's own `crate::…` and `super::…` paths, resolved to files (a folder's
-//! `mod.rs` that re-exports a child's name sends the path on to the child), as in
-//! docs/architecture.md.
+//! read from the code's own `crate::…` and `super::…` paths, resolved to files (a file that
+//! re-exports a name with `pub use` sends the path on to the file that defines it), as in
+//! docs/architecture.md. A module and the children it declares are one unit, as Rust's module
+//! tree makes them: a parent's use of its own children (by their bare names) is not read, so
+//! a child may use its parent's items, and siblings are what must not import each other in a
+//! loop.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -113,12 +116,13 @@ fn paths_named(file: &str, code: &str) -> Vec<Vec<String>> {
                 .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
                 .unwrap_or(rest.len());
             let mut path = base.clone();
-            path.extend(
-                rest[..end]
-                    .split("::")
-                    .filter(|s| !s.is_empty())
-                    .map(String::from),
-            );
+            for seg in rest[..end].split("::").filter(|s| !s.is_empty()) {
+                if seg == "super" {
+                    path.pop();
+                } else {
+                    path.push(seg.to_string());
+                }
+            }
             if rest[end..].starts_with('{') && rest[..end].ends_with("::") {
                 let group = &rest[end + 1..rest[end..].find('}').map_or(rest.len(), |i| end + i)];
                 for member in group.split(',') {
@@ -131,6 +135,34 @@ fn paths_named(file: &str, code: &str) -> Vec<Vec<String>> {
             } else {
                 out.push(path);
             }
+        }
+    }
+    out
+}
+
+/// The `pub use` statements of a file (over several lines too): the path before the names,
+/// and the names (`pub use bound::{Bound, CellId};` → [bound], [Bound, CellId]).
+fn reexports(code: &str) -> Vec<(Vec<String>, Vec<String>)> {
+    let mut out = Vec::new();
+    for head in ["pub use ", "pub(crate) use "] {
+        for (at, _) in code.match_indices(head) {
+            let rest = &code[at + head.len()..];
+            let stmt: String = rest[..rest.find(';').unwrap_or(rest.len())]
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            let (prefix, names) = match stmt.find('{') {
+                Some(b) => (&stmt[..b], words(&stmt[b..])),
+                None => match stmt.rfind("::") {
+                    Some(c) => (&stmt[..c], words(&stmt[c..])),
+                    None => continue,
+                },
+            };
+            let names = names
+                .into_iter()
+                .filter(|n| n != "self" && n != "as")
+                .collect();
+            out.push((words(prefix), names));
         }
     }
     out
@@ -151,27 +183,19 @@ fn read_tree(src: &Path) -> (Tree, BTreeMap<String, BTreeSet<String>>) {
             )
         })
         .collect();
-    for (f, text) in texts
-        .iter()
-        .filter(|(f, _)| f.ends_with("mod.rs") || *f == "lib.rs")
-    {
-        for line in text
-            .lines()
-            .map(str::trim)
-            .filter(|l| l.starts_with("pub use "))
-        {
-            let names = words(
-                line.trim_start_matches("pub use ")
-                    .trim_start_matches("self::"),
-            );
-            let Some(child) = names.first() else { continue };
-            let Some(child_file) = tree.file_of(&[module_of(f), vec![child.clone()]].concat())
-            else {
-                continue;
+    for (f, text) in &texts {
+        for (prefix, names) in reexports(text) {
+            let base = match prefix.first().map(String::as_str) {
+                Some("crate") => prefix[1..].to_vec(),
+                Some("self") => [module_of(f), prefix[1..].to_vec()].concat(),
+                _ => [module_of(f), prefix].concat(),
             };
-            for n in &names[1..] {
-                tree.reexports
-                    .insert((f.clone(), n.clone()), child_file.clone());
+            for n in names {
+                if let Some(target) = tree.resolve(&[base.clone(), vec![n.clone()]].concat()) {
+                    if target != *f {
+                        tree.reexports.insert((f.clone(), n), target);
+                    }
+                }
             }
         }
     }
@@ -281,6 +305,21 @@ fn a_circle_is_found_and_a_chain_is_not() {
     let named = paths_named(
         "recognize/table.rs",
         "use super::group_rows::GroupRows;\nuse crate::form::{Catalog, compiled::Form};",
+    );
+    let multi_line =
+        "pub use bound::{\n    Bound,\n    CellId,\n};\npub use crate::sheet_names::OpenError;";
+    assert_eq!(
+        reexports(multi_line),
+        vec![
+            (
+                vec!["bound".to_string()],
+                vec!["Bound".to_string(), "CellId".into()]
+            ),
+            (
+                vec!["crate".to_string(), "sheet_names".into()],
+                vec!["OpenError".to_string()]
+            ),
+        ]
     );
     assert_eq!(
         named,
