@@ -262,7 +262,7 @@ fn disagreement(
                 true,
             )
         }
-}
+    }
 }
 
 fn check_rules<'a>(ctx: &mut Ctx<'_, 'a>, calc: &Calc) {

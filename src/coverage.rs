@@ -224,8 +224,9 @@ fn why_not_bound(e: &BindError) -> String {
 }
 
 /// The rules failed in a workbook: those with an error or a warning among the findings.
-/// Which table a finding is of: its form when the workbook holds one of that form, else
-/// (several 项目支出绩效自评表) the table of the cell judged, or of the sheet named.
+///
+/// A finding counts for its form's table when the workbook holds one table of that form;
+/// else (several 项目支出绩效自评表) for the table of the cell judged, or of the sheet named.
 struct Failures<'a> {
     /// (form, rule) of every failing finding.
     by_form: HashSet<(&'a str, &'a str)>,

@@ -1,7 +1,6 @@
 //! A table whose top header row groups its leaf columns (公开09表's 预算数 over 合计 …
 //! 公务接待费, 决算数 over the same) printed with the groups as rows: the leaves head the
 //! columns once, and a row labelled by each group holds that group's values.
-
 //!
 //! A part of the table reader (only `read_table` uses it), so a child of `table` that reads
 //! through its column alignment and row reading.
