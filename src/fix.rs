@@ -1017,3 +1017,50 @@ fn audit_summary(
         coverage.summary()
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::form::Catalog;
+    use std::path::Path;
+
+    /// On settled forms the check and the fix come to the same values and agreements: what
+    /// lets `fix` audit the settled forms and write their values with one computation.
+    #[test]
+    fn on_settled_forms_check_and_fix_agree() {
+        let catalog = Catalog::embedded().unwrap();
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        for file in [
+            "sample/2023决算-株洲.xlsx",
+            "real/2024决算-上海普陀区财政局.xlsx",
+        ] {
+            let content = crate::load::load(&catalog, &fixtures.join(file)).unwrap();
+            let mut book = Book::new(content.forms);
+            crate::score::check::fill_empty_scores(&mut book);
+            let fixed = compute(&book, Mode::Fix, false);
+            let (settled_book, _) = settle(book, &fixed);
+            let checked = compute(&settled_book, Mode::Check, false);
+            let refixed = compute(&settled_book, Mode::Fix, false);
+            assert_eq!(checked.derived.len(), fixed.derived.len(), "{file}");
+            assert_eq!(refixed.derived.len(), fixed.derived.len(), "{file}");
+            for (c, d) in &refixed.derived {
+                let e = &checked.derived[c];
+                assert_eq!(
+                    (&d.expected, &d.filled, &d.agreement),
+                    (&e.expected, &e.filled, &e.agreement),
+                    "{file} {c:?}"
+                );
+                assert_eq!(
+                    refixed.resolved.get(c),
+                    checked.resolved.get(c),
+                    "{file} {c:?}"
+                );
+                assert_eq!(
+                    refixed.resolved.get(c),
+                    fixed.resolved.get(c),
+                    "{file} {c:?}: settling again changes nothing"
+                );
+            }
+        }
+    }
+}
