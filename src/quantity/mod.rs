@@ -2,7 +2,7 @@
 //! It sits below `expr` (a derived cell may read a quantity) and `score` (whose rules compare
 //! them); `text` holds the number and width helpers the rule parsers share with it.
 
-pub mod text;
+pub(crate) mod text;
 
 use rust_decimal::Decimal;
 use std::fmt;
