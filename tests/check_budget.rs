@@ -17,7 +17,7 @@ use fiscalform::load::recognize_file;
 use fiscalform::normalize::parse_amount;
 use fiscalform::read::Cell;
 use grid::{GridBook, GridCell, GridSheet};
-use mutation::{Expected, Quiet, Scope};
+use mutation::{Expected, Quiet, RuleOf, Scope};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -401,22 +401,18 @@ fn case(
 
 fn run(case: Case) {
     let mut book = corrected();
-    let quiet = |expected: &Expected, good: &[Value], what: &str| {
-        mutation::assert_quiet(expected, good, Quiet::Silent, what)
-    };
-    let rule_only = Expected {
+    let rule = RuleOf {
         name: case.name,
         rule: case.rule,
         scope: Scope::Form(case.form),
-        sheet: None,
-        cell: "",
-        severity: case.severity,
     };
-    quiet(&rule_only, corrected_findings(), "the corrected seed");
+    let quiet =
+        |good: &[Value], what: &str| mutation::assert_quiet(&rule, good, Quiet::Silent, what);
+    quiet(corrected_findings(), "the corrected seed");
     if let Some(prepare) = case.prepare {
         prepare(&mut book);
         let (_, before) = check(&book, &format!("{}-prepared", case.name));
-        quiet(&rule_only, &before, "the prepared workbook");
+        quiet(&before, "the prepared workbook");
     }
     for (at, cell) in &case.edits {
         put(&mut book, *at, cell.clone());
@@ -424,9 +420,10 @@ fn run(case: Case) {
     let (code, after) = check(&book, case.name);
     let cell = case.cell.a1(&book);
     let expected = Expected {
+        of: rule,
         sheet: Some(case.cell.sheet),
         cell: &cell,
-        ..rule_only
+        severity: case.severity,
     };
     mutation::assert_fires(&expected, code, &after);
 }

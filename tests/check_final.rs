@@ -10,7 +10,7 @@ mod grid;
 mod mutation;
 
 use grid::{GridBook, GridCell};
-use mutation::{Expected, Quiet, Scope};
+use mutation::{Expected, Quiet, RuleOf, Scope};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -83,15 +83,17 @@ fn run(case: Case) {
     let (code, after) = check(&book, case.name);
     let cell = case.cell.a1(&book);
     let expected = Expected {
-        name: case.name,
-        rule: case.rule,
-        scope: Scope::Form(case.form),
+        of: RuleOf {
+            name: case.name,
+            rule: case.rule,
+            scope: Scope::Form(case.form),
+        },
         sheet: None,
         cell: &cell,
         severity: case.severity,
     };
     mutation::assert_quiet(
-        &expected,
+        &expected.of,
         published_findings(),
         Quiet::InfosOnly,
         "the published seed",

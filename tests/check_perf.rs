@@ -20,7 +20,7 @@ use fiscalform::expr::Val;
 use fiscalform::normalize::{parse_amount, Amount};
 use fiscalform::read::Cell;
 use grid::{GridBook, GridCell};
-use mutation::{Expected, Quiet, Scope};
+use mutation::{Expected, Quiet, RuleOf, Scope};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -383,14 +383,16 @@ fn run(case: Case) {
     }
     let (code, after) = check(&book, case.name);
     let expected = Expected {
-        name: case.name,
-        rule: case.rule,
-        scope: Scope::Sheet(case.sheet),
+        of: RuleOf {
+            name: case.name,
+            rule: case.rule,
+            scope: Scope::Sheet(case.sheet),
+        },
         sheet: Some(case.sheet),
         cell: case.cell,
         severity: case.severity,
     };
-    mutation::assert_quiet(&expected, &good, Quiet::InfosOnly, "good data");
+    mutation::assert_quiet(&expected.of, &good, Quiet::InfosOnly, "good data");
     let hit = row(mutation::assert_fires(&expected, code, &after));
     assert_eq!(
         hit.4.as_deref(),

@@ -29,20 +29,15 @@ pub enum Scope<'a> {
     Sheet(&'a str),
 }
 
-/// The finding a broken cell must give.
-pub struct Expected<'a> {
-    /// The case, for the messages of failed assertions.
+/// A case's rule: its name (for the messages of failed assertions), its id and its scope.
+#[derive(Clone, Copy)]
+pub struct RuleOf<'a> {
     pub name: &'a str,
     pub rule: &'a str,
     pub scope: Scope<'a>,
-    /// The sheet the finding must name, when the family tells its cells apart by sheet.
-    pub sheet: Option<&'a str>,
-    /// A1 of the cell, as the finding names it.
-    pub cell: &'a str,
-    pub severity: &'a str,
 }
 
-impl Expected<'_> {
+impl RuleOf<'_> {
     /// A finding of this rule, in its scope.
     pub fn is_rule(&self, f: &Value) -> bool {
         f["rule"] == self.rule
@@ -51,8 +46,21 @@ impl Expected<'_> {
                 Scope::Sheet(sheet) => f["sheet"] == sheet,
             }
     }
+}
+
+/// The finding a broken cell must give.
+pub struct Expected<'a> {
+    pub of: RuleOf<'a>,
+    /// The sheet the finding must name, when the family tells its cells apart by sheet.
+    pub sheet: Option<&'a str>,
+    /// A1 of the cell, as the finding names it.
+    pub cell: &'a str,
+    pub severity: &'a str,
+}
+
+impl Expected<'_> {
     fn is_hit(&self, f: &Value) -> bool {
-        self.is_rule(f)
+        self.of.is_rule(f)
             && self.sheet.is_none_or(|sheet| f["sheet"] == sheet)
             && f["cell"] == self.cell
     }
@@ -68,45 +76,41 @@ pub enum Quiet {
 }
 
 /// The rule gives nothing (or only infos) on the good workbook's findings.
-pub fn assert_quiet(expected: &Expected, good: &[Value], quiet: Quiet, what: &str) {
-    let loud =
-        |f: &&Value| expected.is_rule(f) && (quiet == Quiet::Silent || f["severity"] != "info");
+pub fn assert_quiet(rule: &RuleOf, good: &[Value], quiet: Quiet, what: &str) {
+    let loud = |f: &&Value| rule.is_rule(f) && (quiet == Quiet::Silent || f["severity"] != "info");
     let fired: Vec<&Value> = good.iter().filter(loud).collect();
     assert!(
         fired.is_empty(),
         "{}: rule {} fires on {what}: {fired:#?}",
-        expected.name,
-        expected.rule
+        rule.name,
+        rule.rule
     );
 }
 
 /// The broken workbook's findings hold the expected finding once, at its cell, with its
 /// severity and a message naming the cell; an error gives exit code 1. Returns the finding.
 pub fn assert_fires<'f>(expected: &Expected, code: i32, broken: &'f [Value]) -> &'f Value {
+    let name = expected.of.name;
     let hits: Vec<&Value> = broken.iter().filter(|f| expected.is_hit(f)).collect();
     let Some(hit) = hits.first() else {
         panic!(
             "{}: no {} finding of rule {} at {}{}: {broken:#?}",
-            expected.name,
+            name,
             expected.severity,
-            expected.rule,
+            expected.of.rule,
             expected.sheet.map(|s| format!("{s}!")).unwrap_or_default(),
             expected.cell
         );
     };
-    assert_eq!(hits.len(), 1, "{}: reported once: {hits:#?}", expected.name);
-    assert_eq!(
-        hit["severity"], expected.severity,
-        "{}: {hit:#?}",
-        expected.name
-    );
+    assert_eq!(hits.len(), 1, "{}: reported once: {hits:#?}", name);
+    assert_eq!(hit["severity"], expected.severity, "{}: {hit:#?}", name);
     assert!(
         hit["message"].as_str().unwrap().contains(expected.cell),
         "{}: the message names the cell: {hit:#?}",
-        expected.name
+        name
     );
     if expected.severity == "error" {
-        assert_eq!(code, 1, "{}: errors give exit code 1", expected.name);
+        assert_eq!(code, 1, "{}: errors give exit code 1", name);
     }
     hit
 }
