@@ -23,14 +23,7 @@ fn out(name: &str) -> PathBuf {
 /// a form, and `check` runs (exit 0 or 1).
 #[test]
 fn every_seed_workbook_is_recognised_sheet_by_sheet() {
-    for name in [
-        "seed001_final",
-        "seed001_perf",
-        "seed002_budget",
-        "seed000_perf",
-        "seed004_perf",
-        "seed003_report",
-    ] {
+    for name in grid::SEEDS {
         let book = fixture(&format!("{name}.grid"));
         let path = out(&format!("whole-{name}.xlsx"));
         book.write_xlsx(&path);

@@ -141,19 +141,8 @@ fn libreoffice_recalculates_what_fix_writes_to_our_stored_results() {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("lo-fix");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    for name in [
-        "seed001_final",
-        "seed001_perf",
-        "seed002_budget",
-        "seed000_perf",
-        "seed004_perf",
-        "seed003_report",
-    ] {
-        let book = grid::load(
-            &PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/fixtures")
-                .join(format!("{name}.grid")),
-        );
+    for name in grid::SEEDS {
+        let book = grid::fixture(&format!("{name}.grid"));
         let x = dir.join(format!("{name}.xlsx"));
         book.write_xlsx(&x);
         let fixed = dir.join(format!("{name}-fixed.xlsx"));

@@ -229,6 +229,16 @@ pub fn load(path: &Path) -> GridBook {
     parse(&text, &path.display().to_string())
 }
 
+/// The seeds' workbooks transcribed under tests/fixtures (`<name>.grid`).
+pub const SEEDS: [&str; 6] = [
+    "seed001_final",
+    "seed001_perf",
+    "seed002_budget",
+    "seed000_perf",
+    "seed004_perf",
+    "seed003_report",
+];
+
 /// The fixture `name` of tests/fixtures.
 pub fn fixture(name: &str) -> GridBook {
     load(
