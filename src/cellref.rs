@@ -1,10 +1,50 @@
-//! A1 notation of sheet cells, Excel's sheet limits and the sheet names it accepts: the
-//! addresses people and files use, shared by reading, normalising, exchanging and writing.
+//! Cells of a sheet as the program keeps them ([`Place`]) and the A1 notation people and files
+//! use for them, Excel's sheet limits and the sheet names it accepts: shared by reading,
+//! normalising, exchanging and writing.
 
 /// Number of rows in an Excel worksheet (1..=1_048_576).
 pub const MAX_ROWS: u32 = 1_048_576;
 /// Number of columns in an Excel worksheet (A..=XFD).
 pub const MAX_COLS: u32 = 16_384;
+
+/// A cell of a workbook as the program keeps it: zero-based row and column on the sheet a
+/// form was read from, or on a sheet its table continues on. A1 is only how it is shown
+/// (`C8`, `'续表'!C8`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Place {
+    /// The sheet, when it is not the form's own: one the table continues on.
+    pub sheet: Option<String>,
+    pub row: u32,
+    pub col: u16,
+}
+
+impl Place {
+    /// A cell of the form's own sheet.
+    pub fn at(row: u32, col: u16) -> Self {
+        Place {
+            sheet: None,
+            row,
+            col,
+        }
+    }
+    /// A cell of the form's own sheet by its A1 name (`C8`, `$C$8`); None for anything else.
+    pub fn from_a1(s: &str) -> Option<Self> {
+        parse_a1(s).map(|(row, col)| Place::at(row, col))
+    }
+    /// Row and column on the form's own sheet; None for a cell of another sheet.
+    pub fn local(&self) -> Option<(u32, u16)> {
+        self.sheet.is_none().then_some((self.row, self.col))
+    }
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(sheet) = &self.sheet {
+            write!(f, "'{sheet}'!")?;
+        }
+        f.write_str(&a1(self.row, self.col))
+    }
+}
 
 /// Column letters for a zero-based column: 0 → "A", 25 → "Z", 26 → "AA", 16383 → "XFD".
 pub fn col_name(col: u16) -> String {
@@ -118,6 +158,38 @@ mod tests {
         assert_eq!(a1(MAX_ROWS - 1, (MAX_COLS - 1) as u16), "XFD1048576");
         for (r, c) in [(0, 0), (9, 26), (99_999, 701), (MAX_ROWS - 1, 16_383)] {
             assert_eq!(parse_a1(&a1(r, c)), Some((r, c)));
+        }
+    }
+
+    #[test]
+    fn a_place_is_shown_in_a1_and_names_another_sheet() {
+        let here = Place::at(29, 2);
+        assert_eq!(here.to_string(), "C30");
+        assert_eq!(here.local(), Some((29, 2)));
+        let there = Place {
+            sheet: Some("公开01表（续）".into()),
+            ..Place::at(7, 2)
+        };
+        assert_eq!(there.to_string(), "'公开01表（续）'!C8");
+        assert_eq!(
+            there.local(),
+            None,
+            "a cell of another sheet is not on this one"
+        );
+        assert_eq!(Place::from_a1("$C$30"), Some(here));
+        assert_eq!(Place::from_a1("'公开01表（续）'!C8"), None);
+        assert_eq!(Place::from_a1("第14行"), None);
+    }
+
+    #[test]
+    fn every_place_reads_back_from_what_it_shows() {
+        let mut seed = 7u64;
+        for _ in 0..2_000 {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let row = (seed >> 33) as u32 % MAX_ROWS;
+            let col = (seed >> 17) as u16 % MAX_COLS as u16;
+            let place = Place::at(row, col);
+            assert_eq!(Place::from_a1(&place.to_string()), Some(place));
         }
     }
 }

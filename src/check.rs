@@ -3,6 +3,7 @@
 //! 空表说明 — each finding naming its form, cell, rule, expected and found value.
 
 use crate::calc::{agree, Agreement, BindError, Book, Calc, Derived, Settled};
+use crate::cellref::Place;
 use crate::coverage::Coverage;
 use crate::expr::{Bound, CellId, CmpOp, Env, Func, Val};
 use crate::findings::{
@@ -144,7 +145,7 @@ fn unbound(
                 );
             }
         }
-        BindError::Unknown(m) => ctx.push(
+        other => ctx.push(
             Severity::Warning,
             "rule-not-applied",
             fi,
@@ -152,7 +153,7 @@ fn unbound(
             &[],
             None,
             None,
-            format!("规则 {rule} 无法应用于本表：{m}"),
+            format!("规则 {rule} 无法应用于本表：{other}"),
             false,
         ),
     }
@@ -586,8 +587,8 @@ fn hierarchy(ctx: &mut Ctx, fi: usize) {
             .copied()
             .unwrap_or(3);
         let parent = code.get(..parent_len).unwrap_or("").to_string();
-        let cell = CellId::new(fi, key.clone(), "");
-        let at = data.origin.get(key).cloned();
+        let cell = CellId::whole_row(fi, key.clone());
+        let at = data.origin.get(key).map(ToString::to_string);
         let message = format!(
             "科目 {code} {} 的上级科目 {parent} 不在表中；下级科目须列在其上级科目之下，上级科目金额为其下级之和",
             row.label.clone().unwrap_or_default()
@@ -615,7 +616,7 @@ fn hierarchy(ctx: &mut Ctx, fi: usize) {
             .map(|c| c.levels.clone())
             .unwrap_or_default();
         if !levels.contains(&code.len()) {
-            let at = data.origin.get(&row.key).cloned();
+            let at = data.origin.get(&row.key).map(ToString::to_string);
             let message = format!(
                 "科目代码 {code} 长度为 {} 位，应为类 3 位、款 5 位、项 7 位",
                 code.len()
@@ -661,7 +662,7 @@ fn code_names(ctx: &mut Ctx) {
                     first.insert(code.clone(), (fi, name.clone(), key));
                 }
                 Some((ofi, oname, okey)) if *okey != key => {
-                    let at = data.origin.get(&row.key).cloned();
+                    let at = data.origin.get(&row.key).map(ToString::to_string);
                     let other = ctx.book.forms[*ofi].0.table_no.clone();
                     let message = format!("科目 {code} 名称为“{name}”，而{other}中同一科目名称为“{oname}”；同一科目代码在各表中的名称应一致");
                     ctx.out.push(Finding {
@@ -682,15 +683,19 @@ fn code_names(ctx: &mut Ctx) {
 /// 万元) is a warning at that line.
 fn unit_names(ctx: &mut Ctx) {
     agree_across(ctx, "unit-name", "单位名称", |d| {
-        d.unit.as_deref().map(|u| (u, d.unit_at.clone()))
+        d.unit
+            .as_deref()
+            .map(|u| (u, d.unit_at.as_ref().map(ToString::to_string)))
     });
     agree_across(ctx, "year", "年度", |d| {
-        d.year.as_deref().map(|y| (y, d.year_at.clone()))
+        d.year
+            .as_deref()
+            .map(|y| (y, d.year_at.as_ref().map(ToString::to_string)))
     });
     agree_across(ctx, "money-unit-consistent", "金额单位", |d| {
         d.money_unit_named
             .as_ref()
-            .map(|(unit, at)| (unit.as_str(), Some(at.clone())))
+            .map(|(unit, at)| (unit.as_str(), Some(at.to_string())))
     });
 }
 
@@ -771,17 +776,22 @@ fn placeholders(ctx: &mut Ctx, fi: usize) {
     for row in &data.rows {
         for (col, v) in &row.values {
             if let Val::Text(t) = v {
-                texts.push((data.origin.get(&format!("{}.{col}", row.key)).cloned(), t));
+                texts.push((
+                    data.origin
+                        .get(&format!("{}.{col}", row.key))
+                        .map(ToString::to_string),
+                    t,
+                ));
             }
         }
     }
     for (key, v) in &data.grid {
         if let Val::Text(t) = v {
-            texts.push((data.origin.get(key).cloned(), t));
+            texts.push((data.origin.get(key).map(ToString::to_string), t));
         }
     }
     if let Some(unit) = &data.unit {
-        texts.push((data.unit_at.clone(), unit));
+        texts.push((data.unit_at.as_ref().map(ToString::to_string), unit));
     }
     for (at, text) in texts {
         let Some(mark) = placeholder_in(text) else {
@@ -871,24 +881,15 @@ fn row_has_figures(book: &Book, cell: &CellId) -> bool {
     let Some(at) = data.origin.get(&cell.key()) else {
         return false;
     };
-    if !cell.col.is_empty() {
-        return book.row(cell.form, &cell.row).is_some_and(|r| {
-            r.values
-                .iter()
-                .any(|(col, v)| *col != cell.col && figure(v))
-        });
+    if let Some(own) = cell.column() {
+        return book
+            .row(cell.form, &cell.row)
+            .is_some_and(|r| r.values.iter().any(|(col, v)| col != own && figure(v)));
     }
-    let row = sheet_row(at);
-    data.grid.iter().any(|(id, v)| {
-        id != &cell.row && figure(v) && data.origin.get(id).is_some_and(|o| sheet_row(o) == row)
-    })
-}
-
-/// The sheet and row of an origin (`C8` → ("", "8"), `'续表'!C8` → ("'续表'!", "8")).
-fn sheet_row(a1: &str) -> (&str, &str) {
-    let digits = a1.trim_end_matches(|c: char| c.is_ascii_digit()).len();
-    let sheet = a1[..digits].trim_end_matches(|c: char| c.is_ascii_uppercase() || c == '$');
-    (sheet, &a1[digits..])
+    let same_row = |o: &Place| o.sheet == at.sheet && o.row == at.row;
+    data.grid
+        .iter()
+        .any(|(id, v)| id != &cell.row && figure(v) && data.origin.get(id).is_some_and(same_row))
 }
 
 /// Blank amounts in rows of figures that sums which held read are zero by the table's own

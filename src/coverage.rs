@@ -218,8 +218,8 @@ fn rules_of(form: &Form) -> impl Iterator<Item = (&str, &str)> {
 /// Why a rule could not be bound, as the 未检查 list says it.
 fn why_not_bound(e: &BindError) -> String {
     match e {
-        BindError::MissingForm(id) => format!("工作簿中没有可审核的 {id}"),
-        BindError::Unknown(m) => format!("规则无法应用于本表：{m}"),
+        BindError::MissingForm(_) => e.to_string(),
+        other => format!("规则无法应用于本表：{other}"),
     }
 }
 

@@ -172,7 +172,7 @@ fn form_error(form: &Form, field: String, message: String) -> DefError {
 fn bind_error(form: &Form, field: String, e: BindError) -> DefError {
     match e {
         BindError::MissingForm(id) => form_error(form, field, format!("引用了不存在的表“{id}”")),
-        BindError::Unknown(m) => form_error(form, field, m),
+        other => form_error(form, field, other.to_string()),
     }
 }
 
@@ -187,7 +187,11 @@ fn claim_targets(
     for inst in insts {
         let Some(t) = inst.target else { continue };
         if let Some((_, row)) = form.fixed_row(&t.row) {
-            if row.inputs.as_ref().is_some_and(|i| i.contains(&t.col)) {
+            if row
+                .inputs
+                .as_ref()
+                .is_some_and(|i| t.column().is_some_and(|c| i.iter().any(|x| x == c)))
+            {
                 return Err(form_error(
                     form,
                     field.into(),

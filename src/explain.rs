@@ -2,11 +2,12 @@
 //! logical cell with the address it was read from, the cells read as the form's own words,
 //! and the values left outside the form — so a clerk whose workbook is misread sees where.
 
+use crate::cellref::Place;
 use crate::expr::Val;
 use crate::form::{Catalog, Form};
 use crate::layout::header_cells;
 use crate::model::FormData;
-use crate::normalize::{a1, parse_a1};
+use crate::normalize::a1;
 use crate::read::{read_workbook, Workbook};
 use crate::recognize::{recognize_workbook, Outcome, Recognized};
 use serde::Serialize;
@@ -130,7 +131,7 @@ fn explain_form(rec: &Recognized, wb: &Workbook) -> SheetExplained {
             .strays
             .iter()
             .map(|s| StrayExplained {
-                address: s.cell.clone(),
+                address: s.cell.to_string(),
                 text: s.text.clone(),
             })
             .collect(),
@@ -140,19 +141,18 @@ fn explain_form(rec: &Recognized, wb: &Workbook) -> SheetExplained {
 /// Every logical cell that holds a value, with where it was read from, in reading order.
 fn read_cells(rec: &Recognized, wb: &Workbook) -> Vec<CellExplained> {
     let data = &rec.data;
-    let page = |address: &str| {
-        let (r, _) = parse_a1(address)?;
+    let page = |address: &Place| {
+        let (r, _) = address.local()?;
         wb.page_of(data.sheet.as_deref()?, r)
     };
     data.origin
         .iter()
-        .filter(|(key, _)| !key.ends_with("#row"))
         .filter_map(|(key, address)| {
             let (value, name) = value_of(rec, data, key)?;
             (value != Val::Blank).then(|| CellExplained {
                 key: key.clone(),
                 name,
-                address: address.clone(),
+                address: address.to_string(),
                 page: page(address),
                 value: shown(&value),
             })

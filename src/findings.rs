@@ -85,7 +85,7 @@ impl Finding {
 /// Where a logical cell was read from: `C30`, or for another form `'公开02表'!C9`.
 pub fn cell_a1(book: &Book, c: &CellId, home: usize) -> Option<String> {
     let data = &book.forms[c.form].1;
-    let at = data.origin.get(&c.key()).cloned()?;
+    let at = data.origin.get(&c.key())?.to_string();
     if c.form == home {
         Some(at)
     } else {

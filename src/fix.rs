@@ -5,12 +5,13 @@
 //! forms), so nothing is lost.
 
 use crate::calc::{agree, compute, Agreement, Book, Calc, Derived, Mode};
+use crate::cellref::Place;
 use crate::check::{audit, audit_covered};
 use crate::expr::{CellId, Val};
 use crate::findings::{Finding, TEXT_CUT};
 use crate::form::show;
 use crate::form::{ColKind, Form, Severity};
-use crate::layout::{a1, Content as Placed, Layout};
+use crate::layout::{Content as Placed, Layout};
 use crate::load::own::{AUDIT_SHEET, STRAY_SUFFIX};
 use crate::load::{Content, KeptCell, OtherSheet};
 use crate::model::{FastIndexMap, FormData, RowKind};
@@ -43,7 +44,7 @@ fn cut_long_texts(
         for k in kept.iter_mut() {
             if let Cell::Text(t) | Cell::Error(t) = &mut k.value {
                 let place = format!("{}!{}", sheet.unwrap_or(""), k.cell);
-                cutter.cut(t, &form.id, sheet, Some(&k.cell), place);
+                cutter.cut(t, &form.id, sheet, Some(&k.cell.to_string()), place);
             }
         }
     }
@@ -51,7 +52,7 @@ fn cut_long_texts(
         for k in o.cells.iter_mut() {
             if let Cell::Text(t) | Cell::Error(t) = &mut k.value {
                 let place = format!("{}!{}", o.name, k.cell);
-                cutter.cut(t, "", Some(&o.name), Some(&k.cell), place);
+                cutter.cut(t, "", Some(&o.name), Some(&k.cell.to_string()), place);
             }
         }
     }
@@ -105,9 +106,9 @@ impl Cutter {
             for (col, v) in row.values.iter_mut() {
                 if let Val::Text(t) = v {
                     let key = format!("{}.{col}", row.key);
-                    let cell = data.origin.get(&key);
-                    let what = at(cell, &key);
-                    self.cut(t, &form.id, sheet, cell.map(String::as_str), what);
+                    let cell = data.origin.get(&key).map(ToString::to_string);
+                    let what = at(cell.as_ref(), &key);
+                    self.cut(t, &form.id, sheet, cell.as_deref(), what);
                 }
             }
             if let Some(label) = &mut row.label {
@@ -117,8 +118,9 @@ impl Cutter {
         }
         for (id, v) in data.grid.iter_mut() {
             if let Val::Text(t) = v {
-                let cell = data.origin.get(id);
-                self.cut(t, &form.id, sheet, cell.map(String::as_str), at(cell, id));
+                let cell = data.origin.get(id).map(ToString::to_string);
+                let what = at(cell.as_ref(), id);
+                self.cut(t, &form.id, sheet, cell.as_deref(), what);
             }
         }
         for (i, r) in data.remarks.iter_mut().enumerate() {
@@ -137,14 +139,6 @@ impl Cutter {
 /// The note on a value read from a PDF.
 fn source_note(page: u32) -> String {
     format!("来源：第{page}页")
-}
-
-/// A logical cell by its key in a form: `L27.amount` (row and column) or `fund_rate`.
-fn cell_of(form: usize, key: &str) -> CellId {
-    match key.rsplit_once('.') {
-        Some((row, col)) => CellId::new(form, row, col),
-        None => CellId::new(form, key, ""),
-    }
 }
 
 /// A derived cell whose value fix changed.
@@ -191,14 +185,16 @@ impl Fixed {
     }
 }
 
-/// Logical cell key → output A1 (and row key → the row's first cell), so findings on the
-/// fixed book name the cells of the workbook being written.
-fn output_origin(form: &Form, data: &FormData, layout: &Layout) -> FastIndexMap<String, String> {
-    let mut origin: FastIndexMap<String, String> = layout
+/// Sets the places of `data` to the workbook being written: each logical cell's output cell
+/// (and a 科目 or list row's first cell, and each row's sheet row), so findings on the fixed
+/// book name the cells of that workbook.
+fn use_output_places(form: &Form, data: &mut FormData, layout: &Layout) {
+    let mut origin: FastIndexMap<String, Place> = layout
         .addr
         .iter()
-        .map(|(k, &(r, c))| (k.clone(), a1(r, c)))
+        .map(|(k, &(r, c))| (k.clone(), Place::at(r, c)))
         .collect();
+    let mut row_at = FastIndexMap::default();
     // The first sheet row of each logical row: its cells are keyed `row.col`.
     let mut first_row: HashMap<&str, u32> = HashMap::new();
     for (k, &(r, _)) in &layout.addr {
@@ -222,11 +218,12 @@ fn output_origin(form: &Form, data: &FormData, layout: &Layout) -> FastIndexMap<
             })
             .unwrap_or(0);
         if row.kind != RowKind::Fixed {
-            origin.insert(row.key.clone(), a1(r, col));
+            origin.insert(row.key.clone(), Place::at(r, col));
         }
-        origin.insert(format!("{}#row", row.key), (r + 1).to_string());
+        row_at.insert(row.key.clone(), r);
     }
-    origin
+    data.origin = origin;
+    data.row_at = row_at;
 }
 
 /// The 空表说明 an empty table lacks, if it lacks one.
@@ -286,6 +283,10 @@ impl Positions {
         let pos = parse_a1(cell)?;
         self.at.get(fi)?.get(&pos).cloned()
     }
+    /// The value cell at a place of form `fi`'s output sheet.
+    fn at_place(&self, fi: usize, place: &Place) -> Option<CellId> {
+        self.at.get(fi)?.get(&place.local()?).cloned()
+    }
     /// Every value cell of a logical row (for findings about a whole 科目 row).
     fn row_cells(&self, fi: usize, key: &str) -> Vec<CellId> {
         let mut v: Vec<CellId> = self
@@ -293,7 +294,7 @@ impl Positions {
             .get(fi)
             .into_iter()
             .flat_map(|m| m.values())
-            .filter(|c| c.row == key && !c.col.is_empty())
+            .filter(|c| c.row == key && c.column().is_some())
             .cloned()
             .collect();
         v.sort_by(|a, b| a.col.cmp(&b.col));
@@ -385,7 +386,7 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
     })
 }
 
-/// Where each form was in the input (sheet and logical cell → A1, for 原位置); from then on
+/// Where each form was in the input (sheet and logical cell → place, for 原位置); from then on
 /// every logical cell of `book` names its cell in the output.
 fn to_output_cells(book: &mut Book, placement: &Placement) -> Vec<InputCells> {
     let input_at = book
@@ -394,11 +395,11 @@ fn to_output_cells(book: &mut Book, placement: &Placement) -> Vec<InputCells> {
         .map(|(_, d)| (d.sheet.clone(), d.origin.clone(), d.copy))
         .collect();
     for (fi, (form, data)) in book.forms.iter_mut().enumerate() {
-        data.origin = output_origin(form, data, &placement.layouts[fi]);
+        use_output_places(form, data, &placement.layouts[fi]);
         let (r, c) = crate::layout::UNIT_CELL;
-        data.unit_at = data.unit.as_ref().map(|_| a1(r, c));
+        data.unit_at = data.unit.as_ref().map(|_| Place::at(r, c));
         let (r, c) = crate::layout::TITLE_CELL;
-        data.year_at = data.year.as_ref().map(|_| a1(r, c));
+        data.year_at = data.year.as_ref().map(|_| Place::at(r, c));
         data.sheet = Some(placement.sheets[fi].clone());
         data.copy = None;
     }
@@ -409,7 +410,7 @@ fn to_output_cells(book: &mut Book, placement: &Placement) -> Vec<InputCells> {
 /// was when the sheet held several.
 type InputCells = (
     Option<String>,
-    FastIndexMap<String, String>,
+    FastIndexMap<String, Place>,
     Option<crate::model::SheetCopy>,
 );
 
@@ -494,7 +495,7 @@ fn output_at(book: &Book, placement: &Placement, c: &CellId) -> (String, String)
         .1
         .origin
         .get(&c.key())
-        .cloned()
+        .map(ToString::to_string)
         .unwrap_or_default();
     (placement.sheets[c.form].clone(), at)
 }
@@ -526,7 +527,7 @@ fn settle<'a>(mut book: Book<'a>, calc: &Calc) -> (Book<'a>, HashSet<String>) {
     for d in calc.derived.values() {
         forms[d.cell.form]
             .1
-            .set(&d.cell.row, &d.cell.col, settled(calc, &d.cell));
+            .set(&d.cell.row, d.cell.column(), settled(calc, &d.cell));
     }
     let mut notes_added = HashSet::new();
     for (form, data) in forms.iter_mut() {
@@ -656,7 +657,7 @@ impl Ledger<'_, '_> {
         &self,
         reading: &[Finding],
         marks: &mut HashMap<CellId, Mark>,
-    ) -> (Vec<AuditLine>, Vec<HashMap<String, String>>) {
+    ) -> (Vec<AuditLine>, Vec<HashMap<Place, String>>) {
         let mut stray_marks = vec![HashMap::new(); self.strays.len()];
         let lines = reading
             .iter()
@@ -676,7 +677,7 @@ impl Ledger<'_, '_> {
         &self,
         f: &Finding,
         marks: &mut HashMap<CellId, Mark>,
-        stray_marks: &mut [HashMap<String, String>],
+        stray_marks: &mut [HashMap<Place, String>],
     ) -> (Option<(String, String)>, Status) {
         let open = Status::Open(TO_CONFIRM.into());
         let on_input = (0..self.input_at.len())
@@ -687,7 +688,9 @@ impl Ledger<'_, '_> {
         if let Some(fi) = self.form_of(f).filter(|&fi| self.stray_names[fi].is_some()) {
             // A value carried back from a previous fix's 表外内容 sheet.
             if let (Some(name), Some(c)) = (&self.stray_names[fi], &f.cell) {
-                stray_marks[fi].insert(c.clone(), f.message.clone());
+                if let Some(at) = Place::from_a1(c) {
+                    stray_marks[fi].insert(at, f.message.clone());
+                }
                 return (
                     Some((name.clone(), c.clone())),
                     Status::Open(kept_beside(name)),
@@ -721,14 +724,17 @@ impl Ledger<'_, '_> {
         fi: usize,
         f: &Finding,
         marks: &mut HashMap<CellId, Mark>,
-        stray_marks: &mut HashMap<String, String>,
+        stray_marks: &mut HashMap<Place, String>,
     ) -> (Option<(String, String)>, Status) {
         let open = Status::Open(TO_CONFIRM.into());
-        let key = f.cell.as_ref().and_then(|c| {
+        // The logical cell the finding names, by its input place; list rows (`#1.name`) are
+        // left out, as they were when this map also held each row's sheet row (`key#row`).
+        let at = f.cell.as_deref().and_then(Place::from_a1);
+        let key = at.as_ref().and_then(|at| {
             self.input_at[fi]
                 .1
                 .iter()
-                .find(|(k, v)| *v == c && !k.contains('#'))
+                .find(|(k, v)| *v == at && !k.contains('#'))
                 .map(|(k, _)| k.clone())
         });
         let sheet = &self.placement.sheets[fi];
@@ -736,24 +742,27 @@ impl Ledger<'_, '_> {
             .as_ref()
             .and_then(|k| self.book.forms[fi].1.origin.get(k))
         {
-            if let Some(id) = self.positions.resolve(self.placement, fi, out) {
+            if let Some(id) = self.positions.at_place(fi, out) {
                 add_mark(marks, id, &f.message, Fill::Conflict, f.severity);
             }
-            return (Some((sheet.clone(), out.clone())), open);
+            return (Some((sheet.clone(), out.to_string())), open);
         }
         let kept = f.rule == "value-outside-form"
-            || (f.rule == TEXT_CUT
-                && self.strays[fi]
-                    .iter()
-                    .any(|k| Some(&k.cell) == f.cell.as_ref()));
+            || (f.rule == TEXT_CUT && self.strays[fi].iter().any(|k| Some(&k.cell) == at.as_ref()));
         if !kept {
             return (Some((sheet.clone(), "A1".into())), open);
         }
         let (Some(name), Some(c)) = (&self.stray_names[fi], &f.cell) else {
             return (None, open);
         };
+        let Some(at) = at else {
+            return (
+                Some((name.clone(), c.clone())),
+                Status::Open(kept_beside(name)),
+            );
+        };
         stray_marks
-            .entry(c.clone())
+            .entry(at)
             .and_modify(|m| {
                 m.push('\n');
                 m.push_str(&f.message);
@@ -865,7 +874,7 @@ impl Ledger<'_, '_> {
             let resolve = |r: &str| self.positions.resolve(self.placement, fi, r);
             let mut cells: Vec<CellId> = Vec::new();
             if let Some(t) = &f.target {
-                if t.col.is_empty() && self.book.forms[fi].0.grid_kind(&t.row).is_none() {
+                if t.column().is_none() && self.book.forms[fi].0.grid_kind(&t.row).is_none() {
                     cells.extend(self.positions.row_cells(fi, &t.row));
                 } else {
                     cells.push(t.clone());
@@ -894,7 +903,12 @@ fn mark_notes(
     }
     for (fi, form_pages) in pages.iter().enumerate() {
         for (key, page) in form_pages {
-            add_note(marks, cell_of(fi, key), &source_note(*page), Fill::None);
+            add_note(
+                marks,
+                CellId::of_key(fi, key),
+                &source_note(*page),
+                Fill::None,
+            );
         }
     }
     for c in changes {

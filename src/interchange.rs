@@ -4,11 +4,12 @@
 //! with the path of the offending field.
 
 use crate::calc::blank_data;
+use crate::cellref::Place;
 use crate::expr::Val;
 use crate::form::{Catalog, ColKind, Form, Panel};
 use crate::load::{Content, KeptCell, OtherSheet};
 use crate::model::{FastIndexMap, FormData, Key, RowData, RowKind};
-use crate::normalize::{a1, parse_a1, parse_a1_range};
+use crate::normalize::{parse_a1, parse_a1_range};
 use crate::read::{Cell, Merge};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
@@ -91,7 +92,7 @@ pub fn value_json(kind: ColKind, v: &Val) -> Option<Value> {
 
 fn raw_json(k: &KeptCell) -> Value {
     let mut m = Map::new();
-    m.insert("cell".into(), Value::String(k.cell.clone()));
+    m.insert("cell".into(), Value::String(k.cell.to_string()));
     match &k.value {
         Cell::Number(d) => m.insert("number".into(), Value::String(d.to_string())),
         Cell::Text(t) => m.insert("text".into(), Value::String(t.clone())),
@@ -328,7 +329,10 @@ fn parse_raw(v: &Value, path: &str, with_merge: bool) -> Result<KeptCell, Import
     };
     let m = object(v, path, allowed)?;
     let cell = match m.get("cell") {
-        Some(Value::String(s)) if parse_a1(s).is_some() => s.trim().to_uppercase(),
+        Some(Value::String(s)) if parse_a1(s).is_some() => {
+            let (r, c) = parse_a1(s).expect("checked above");
+            Place::at(r, c)
+        }
         Some(_) => return bad(&format!("{path}.cell"), "应为单元格地址，如 \"C40\""),
         None => return bad(path, "缺少 cell（单元格地址，如 \"C40\"）"),
     };
@@ -360,7 +364,7 @@ fn parse_raw(v: &Value, path: &str, with_merge: bool) -> Result<KeptCell, Import
         Some(_) => return bad(&format!("{path}.merge"), "应为区域，如 \"C40:E40\""),
     };
     if let Some(mg) = merge {
-        if a1(mg.first_row, mg.first_col) != cell {
+        if (mg.first_row, mg.first_col) != (cell.row, cell.col) {
             return bad(
                 &format!("{path}.merge"),
                 format!("合并区域应从 {cell} 开始"),
@@ -1065,7 +1069,7 @@ fn form_csv(form: &Form, data: &FormData, strays: &[KeptCell]) -> String {
         out.outside_line(&head, "remarks", &(i + 1).to_string(), r);
     }
     for k in strays {
-        out.outside_line(&head, "strays", &k.cell, &k.value.to_string());
+        out.outside_line(&head, "strays", &k.cell.to_string(), &k.value.to_string());
     }
     out.0
 }

@@ -374,7 +374,7 @@ fn grid_rows_at(
             GridCellDef::Cell {
                 id: Some(id), kind, ..
             } => {
-                let id = CellId::new(fi, id, "");
+                let id = CellId::grid(fi, id);
                 let input = inputs(&id);
                 l.put(
                     r,

@@ -138,15 +138,6 @@ pub struct Detail {
     pub rows: Vec<DetailRow>,
 }
 
-/// A cell of the merged forms: which form (instance), row key and column (empty for a grid
-/// cell).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct Spot {
-    instance: usize,
-    row: String,
-    col: String,
-}
-
 /// The units' values of one cell 汇总明细 shows, and how they are consolidated.
 struct Shares {
     way: Way,
@@ -180,7 +171,8 @@ pub struct Merger<'c> {
     family: Option<Family>,
     year: Option<String>,
     names: HashMap<(usize, String), Named>,
-    shares: IndexMap<Spot, Shares>,
+    /// By cell of the merged forms (its `form` is the merged form's instance).
+    shares: IndexMap<CellId, Shares>,
     findings: Vec<Finding>,
 }
 
@@ -511,29 +503,26 @@ impl<'c> Merger<'c> {
                 if !derived.contains(&CellId::new(fi, row.key.as_str(), col.as_str())) {
                     continue;
                 }
+                let cell = CellId::new(instance, row.key.as_str(), col.as_str());
                 let kind = panel
                     .and_then(|p| p.column(col))
                     .map_or(ColKind::Amount, |c| c.kind);
-                self.share(instance, &row.key, col, Way::of(kind, true), unit, v);
+                self.share(cell, Way::of(kind, true), unit, v);
             }
         }
         for (id, v) in &data.grid {
             let kind = form.grid_kind(id).unwrap_or(ColKind::Amount);
-            let is_derived = derived.contains(&CellId::new(fi, id.as_str(), ""));
+            let is_derived = derived.contains(&CellId::grid(fi, id.as_str()));
             if is_derived || kind == ColKind::Score {
-                self.share(instance, id, "", Way::of(kind, is_derived), unit, v);
+                let cell = CellId::grid(instance, id.as_str());
+                self.share(cell, Way::of(kind, is_derived), unit, v);
             }
         }
     }
 
-    fn share(&mut self, instance: usize, row: &str, col: &str, way: Way, unit: usize, v: &Val) {
-        let spot = Spot {
-            instance,
-            row: row.to_string(),
-            col: col.to_string(),
-        };
+    fn share(&mut self, cell: CellId, way: Way, unit: usize, v: &Val) {
         self.shares
-            .entry(spot)
+            .entry(cell)
             .or_insert_with(|| Shares {
                 way,
                 by_unit: Vec::new(),
@@ -718,7 +707,7 @@ fn cell_place(data: &FormData, key: &str) -> Option<String> {
     let at = data.origin.get(key)?;
     Some(match &data.sheet {
         Some(sheet) => format!("{sheet}!{at}"),
-        None => at.clone(),
+        None => at.to_string(),
     })
 }
 
@@ -764,35 +753,38 @@ fn recompute_rates(book: Book) -> Book {
         .collect();
     let mut forms = book.forms;
     for (cell, v) in rates {
-        forms[cell.form].1.set(&cell.row, &cell.col, v);
+        forms[cell.form].1.set(&cell.row, cell.column(), v);
     }
     Book::new(forms)
 }
 
 /// 汇总明细's lines in the merged forms' order: form, row, column.
-fn detail_rows(book: &Book, shares: IndexMap<Spot, Shares>, units: usize) -> Vec<DetailRow> {
-    let order = |s: &Spot| {
-        let (form, data) = &book.forms[s.instance];
-        let row = match s.col.as_str() {
-            "" => data.rows.len() + data.grid.get_index_of(&s.row).unwrap_or(0),
-            _ => data.rows.position(&s.row).unwrap_or(usize::MAX),
+fn detail_rows(book: &Book, shares: IndexMap<CellId, Shares>, units: usize) -> Vec<DetailRow> {
+    let order = |s: &CellId| {
+        let (form, data) = &book.forms[s.form];
+        let row = match s.column() {
+            None => data.rows.len() + data.grid.get_index_of(&s.row).unwrap_or(0),
+            Some(_) => data.rows.position(&s.row).unwrap_or(usize::MAX),
         };
         let col = data
             .row(&s.row)
             .and_then(|r| form.panel(&r.panel))
-            .and_then(|p| p.columns.iter().position(|c| c.id == s.col))
+            .and_then(|p| {
+                p.columns
+                    .iter()
+                    .position(|c| Some(c.id.as_str()) == s.column())
+            })
             .unwrap_or(0);
-        (s.instance, row, col)
+        (s.form, row, col)
     };
-    let mut spots: Vec<(Spot, Shares)> = shares.into_iter().collect();
+    let mut spots: Vec<(CellId, Shares)> = shares.into_iter().collect();
     spots.sort_by_cached_key(|(s, _)| order(s));
     spots
         .into_iter()
         // A total every unit leaves at zero tells a reviewer nothing.
         .filter(|(_, shares)| shares.by_unit.iter().any(|(_, v)| !is_nil(v)))
-        .map(|(s, Shares { way, by_unit })| {
-            let (form, _) = &book.forms[s.instance];
-            let cell = CellId::new(s.instance, s.row, s.col);
+        .map(|(cell, Shares { way, by_unit })| {
+            let (form, _) = &book.forms[cell.form];
             let mut shares = vec![Val::Blank; units];
             for (u, v) in by_unit {
                 shares[u] = v;

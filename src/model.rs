@@ -1,5 +1,6 @@
 //! The values of one filled (or blank) form, by logical cell, independent of any file format.
 
+use crate::cellref::Place;
 use crate::expr::Val;
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
@@ -74,7 +75,7 @@ impl RowData {
 /// A value found where the form has no cell: kept and reported, never dropped.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stray {
-    pub cell: String,
+    pub cell: Place,
     pub text: String,
 }
 
@@ -102,23 +103,27 @@ pub struct FormData {
     /// Sheet the form was read from.
     pub sheet: Option<String>,
     pub unit: Option<String>,
-    /// Where the unit's name was read (A1 on `sheet`).
-    pub unit_at: Option<String>,
-    /// Where the year was read (A1 on `sheet`): the title or a line of its own.
-    pub year_at: Option<String>,
+    /// Where the unit's name was read.
+    pub unit_at: Option<Place>,
+    /// Where the year was read: the title or a line of its own.
+    pub year_at: Option<Place>,
     pub year: Option<String>,
     pub rows: Rows,
     pub grid: FastIndexMap<String, Val>,
     /// Statements found under the table (注, 空表说明, other remarks).
     pub remarks: Vec<String>,
     pub strays: Vec<Stray>,
-    /// Where each logical cell was read from (`L27.amount` → `C30`).
-    pub origin: FastIndexMap<String, String>,
+    /// Where each logical cell was read from (`L27.amount` → C30); a 科目 or list row's own
+    /// key names the cell its row starts at.
+    pub origin: FastIndexMap<String, Place>,
+    /// The sheet row (zero-based) each row was read from: a row printed again is told apart.
+    /// For a table continued on other sheets, the row of the sheets read one below the other.
+    pub row_at: FastIndexMap<String, u32>,
     /// Set when the sheet states its amounts in 元 or 千元 (they were converted to 万元).
     pub stated_unit: Option<StatedUnit>,
-    /// The money unit the sheet names in its top lines (万元 too), with where (A1): every table
+    /// The money unit the sheet names in its top lines (万元 too), with where: every table
     /// of a workbook should name the same one.
-    pub money_unit_named: Option<(String, String)>,
+    pub money_unit_named: Option<(String, Place)>,
     /// The sheets after `sheet` the table continues on, each with the row it starts at when
     /// the sheets are read one below the other (its cells' origins are `'name'!A1`).
     pub continued: Vec<(String, u32)>,
@@ -178,16 +183,18 @@ impl FormData {
     pub fn row_mut(&mut self, key: &str) -> Option<&mut RowData> {
         self.rows.by_key_mut(key)
     }
-    /// Set the value of logical cell `col` of row `row` (`col` empty: grid cell `row`); a
-    /// blank value removes it. A row the form lacks is left alone.
-    pub fn set(&mut self, row: &str, col: &str, v: Val) {
-        if col.is_empty() {
+    /// Set the value of logical cell `col` of row `row` (no `col`: grid cell `row`); a blank
+    /// value removes it. A row the form lacks is left alone.
+    pub fn set(&mut self, row: &str, col: Option<&str>, v: Val) {
+        let Some(col) = col else {
             if v == Val::Blank {
                 self.grid.shift_remove(row);
             } else {
                 self.grid.insert(row.to_string(), v);
             }
-        } else if let Some(data) = self.row_mut(row) {
+            return;
+        };
+        if let Some(data) = self.row_mut(row) {
             if v == Val::Blank {
                 data.values.shift_remove(col);
             } else {

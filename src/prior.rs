@@ -162,7 +162,7 @@ impl Side<'_, '_> {
                 rule,
                 &self.form().id,
                 data.sheet.clone(),
-                data.origin.get(&c.key()).cloned(),
+                data.origin.get(&c.key()).map(ToString::to_string),
                 message,
             )
         }

@@ -762,12 +762,15 @@ fn zip_kind(path: &Path, ext: &str) -> Result<Format, ReadError> {
         Err(e) => return Err(corrupt(path, None, format!("zip: {e}"))),
     };
     let format = zip_format(path, ext, &mut zip)?;
-    zip_guard::inspect(&mut zip).map_err(|detail| match format {
-        Format::Docx => ReadError::Document {
-            path: path.to_path_buf(),
-            problem: DocumentProblem::DocxDamaged { detail },
-        },
-        _ => corrupt(path, None, detail),
+    zip_guard::inspect(&mut zip).map_err(|refusal| {
+        let detail = refusal.to_string();
+        match format {
+            Format::Docx => ReadError::Document {
+                path: path.to_path_buf(),
+                problem: DocumentProblem::DocxDamaged { detail },
+            },
+            _ => corrupt(path, None, detail),
+        }
     })?;
     Ok(format)
 }

@@ -333,7 +333,7 @@ fn seed_002_reads_every_table_to_its_logical_cells() {
     // 其中：经费拨款 under 本级财政拨款 (two header rows).
     let b02 = form("budget-02");
     assert_eq!(b02.row("total").unwrap().get("c3"), d("938.91"));
-    assert_eq!(b02.origin["total.c3"], "G6");
+    assert_eq!(b02.origin["total.c3"].to_string(), "G6");
     assert_eq!(b02.row("2010406").unwrap().get("c3"), d("340.42"));
     // 合计 and the unit row under one header.
     let b07 = form("budget-07");
@@ -341,7 +341,7 @@ fn seed_002_reads_every_table_to_its_logical_cells() {
     let unit = b07.rows.iter().find(|r| r.panel == "units").unwrap();
     assert_eq!(unit.get("name"), Val::Text(OFFICE.into()));
     assert_eq!(unit.get("c5"), d("37.34"));
-    assert_eq!(b07.origin[&format!("{}.c5", unit.key)], "F6");
+    assert_eq!(b07.origin[&format!("{}.c5", unit.key)].to_string(), "F6");
     // 部门公开表09: 合计, the unit row and 22 indicator rows of three projects; texts merged
     // down are read on every row (and name the merged cell), amounts on the first only.
     let b09 = form("budget-09");
@@ -355,7 +355,10 @@ fn seed_002_reads_every_table_to_its_logical_cells() {
     assert_eq!(south.len(), 12);
     assert_eq!(south[0].get("fund"), d("200.35"));
     assert!(south[1..].iter().all(|r| r.get("fund") == Val::Blank));
-    assert_eq!(b09.origin[&format!("{}.name", south[5].key)], "B17");
+    assert_eq!(
+        b09.origin[&format!("{}.name", south[5].key)].to_string(),
+        "B17"
+    );
     // 部门公开表10: two units of 15 rows each.
     let b10 = form("budget-10");
     let rows: Vec<_> = b10.rows.iter().filter(|r| r.panel == "main").collect();

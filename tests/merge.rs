@@ -218,13 +218,13 @@ fn amount_cells(path: &Path) -> Vec<(String, String, Decimal)> {
         let grid_cells = data
             .grid
             .iter()
-            .map(|(id, v)| (CellId::new(fi, id.as_str(), ""), v));
+            .map(|(id, v)| (CellId::grid(fi, id.as_str()), v));
         for (cell, v) in row_cells.chain(grid_cells) {
             let (Val::Num(d), ColKind::Amount) = (v, book.kind(&cell)) else {
                 continue;
             };
             if let Some(at) = data.origin.get(&cell.key()) {
-                found.push((sheet.clone(), at.clone(), *d));
+                found.push((sheet.clone(), at.to_string(), *d));
             }
         }
     }

@@ -50,7 +50,7 @@ fn locate_in(grid: &GridBook, form: &str, reference: &str) -> (String, String, D
         Val::Num(d) => d,
         _ => Decimal::ZERO,
     };
-    (data.sheet.clone().unwrap(), at, value)
+    (data.sheet.clone().unwrap(), at.to_string(), value)
 }
 
 fn set(book: &mut GridBook, (sheet, at, _): &(String, String, Decimal), v: Decimal) {

@@ -145,9 +145,10 @@ fn assert_conserved(path: &Path) {
             continue;
         };
         let sheet = wb.sheet(rec.data.sheet.as_deref().unwrap()).unwrap();
-        let mut placed: HashSet<String> = rec.data.origin.values().cloned().collect();
+        let mut placed: HashSet<String> =
+            rec.data.origin.values().map(ToString::to_string).collect();
         placed.extend(rec.words.iter().map(|&(r, c)| a1(r, c)));
-        placed.extend(rec.data.strays.iter().map(|s| s.cell.clone()));
+        placed.extend(rec.data.strays.iter().map(|s| s.cell.to_string()));
         let lost: Vec<String> = sheet
             .cells()
             .filter(|&(r, c, _)| !sheet.is_covered(r, c))

@@ -8,7 +8,7 @@ mod docx;
 mod grid;
 
 use fiscalform::statements::parse::{read, Kind};
-use fiscalform::statements::{text, Patterns, Piece, Place};
+use fiscalform::statements::{text, Patterns, Piece, SentenceAt};
 use rust_decimal::Decimal;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -96,7 +96,7 @@ fn every_pattern_finds_its_examples() {
         assert!(!p.examples.is_empty(), "{}: no example", p.id);
         for e in &p.examples {
             let piece = Piece {
-                place: Place::Paragraph(1),
+                place: SentenceAt::Paragraph(1),
                 text: e.text.clone(),
             };
             let sentence = &text::sentences(&[piece])[0];

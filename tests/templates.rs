@@ -411,3 +411,38 @@ fn a_form_id_that_could_name_a_path_is_refused() {
     }
     assert!(Catalog::from_sources(vec![("t-01.toml".into(), MINIMAL.to_string())]).is_ok());
 }
+
+#[test]
+fn each_reason_a_rule_cannot_be_bound_is_named() {
+    let check = |expr: &str| {
+        refused(&format!(
+            "[[check]]\nid = \"t\"\nname = \"甲\"\nexpr = \"{expr}\"\n"
+        ))
+    };
+    let cases = [
+        ("L1.bogus >= 0", "引用“L1.bogus”：栏目组“p”没有列“bogus”"),
+        ("sum(L1:L9) >= 0", "未知的引用“L9”（表 t-01）"),
+        ("sum(@group.amount) >= 0", "@group 只能用于按行的规则"),
+        ("children >= 0", "children 只能用于按行的规则"),
+        ("sum(@q.amount) >= 0", "未知的栏目组“q”"),
+        ("sum(@p.bogus) >= 0", "栏目组“p”没有列“bogus”"),
+        (
+            "sumif(1, 1 > 0) >= 0",
+            "sumif 的第一个参数应为一列单元格（如 @projects.fund）",
+        ),
+        (
+            "lookup(1, 2, 3) >= 0",
+            "lookup 的第 2、3 个参数须为 @栏目组.列",
+        ),
+    ];
+    for (expr, reason) in cases {
+        let msg = check(expr);
+        assert!(
+            msg.contains("check[0]（t）") && msg.contains(reason),
+            "{expr}: {msg}"
+        );
+    }
+    // A rule that binds is not refused: the reasons above are the expressions', not the form's.
+    let fine = format!("{MINIMAL}[[check]]\nid = \"t\"\nname = \"甲\"\nexpr = \"L1 + L2 >= 0\"\n");
+    assert!(Catalog::from_sources(vec![("t-01.toml".into(), fine)]).is_ok());
+}

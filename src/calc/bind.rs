@@ -2,7 +2,7 @@
 //! which rows are a 科目's children, which columns `c2:c7` covers.
 
 use super::Book;
-use crate::expr::{parse, Bound, CellId, Expr, Func, Head, Ref, Template, Val};
+use crate::expr::{parse, Bound, CellId, Expr, Func, Head, ParseError, Ref, Template, Val};
 use crate::form::{Form, RowFilter, Rule, Selector, Target};
 use crate::model::{FastMap, FormData, Key, RowData, RowKind};
 use indexmap::IndexMap;
@@ -12,7 +12,78 @@ use indexmap::IndexMap;
 pub enum BindError {
     /// The rule reads a form the workbook does not contain.
     MissingForm(String),
-    Unknown(String),
+    /// A reference a rule names by text (a score's `cells`) does not parse.
+    Parse(ParseError),
+    /// A reference by text that is an expression, not a cell.
+    NotACell { reference: String },
+    /// A row's panel the form does not define.
+    RowPanel { panel: String },
+    /// A panel the form does not define.
+    UnknownPanel { panel: String },
+    /// A column the panel does not have.
+    NoColumn { panel: String, col: String },
+    /// A row selector naming neither a row nor a panel of the form.
+    UnknownRow { id: String },
+    /// A reference naming nothing of the form.
+    UnknownRef { reference: String, form: String },
+    /// A reference to a row of several columns that names none, outside a per-column rule.
+    RefNeedsColumn { reference: String },
+    /// A reference to a column its row's panel lacks.
+    RefNoColumn {
+        reference: String,
+        panel: String,
+        col: String,
+    },
+    /// `@group` in a rule that is not per row.
+    GroupOutsideRow,
+    /// `@group` on a row of a list that is not grouped.
+    NotGrouped { row: String },
+    /// `sumif` over something that is not a column of cells.
+    SumIfCells,
+    /// `lookup` whose names and values are not columns.
+    LookupColumns,
+    /// `children` in a rule that is not per row.
+    ChildrenOutsideRow,
+    /// `children` in a rule that is not per column.
+    ChildrenNeedColumn,
+    /// A range whose ends are not both fixed rows.
+    RangeEnds { from: String, to: String },
+    /// A range from a row of one panel to a row of another.
+    RangeAcrossPanels { from: String, to: String },
+}
+
+impl std::fmt::Display for BindError {
+    /// What is wrong, in Chinese, as the rule-not-applied finding quotes it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use BindError::*;
+        match self {
+            MissingForm(id) => write!(f, "工作簿中没有可审核的 {id}"),
+            Parse(e) => write!(f, "{e}"),
+            NotACell { reference } => write!(f, "“{reference}”不是单元格引用"),
+            RowPanel { panel } => write!(f, "栏目组 {panel}"),
+            UnknownPanel { panel } => write!(f, "未知的栏目组“{panel}”"),
+            NoColumn { panel, col } => write!(f, "栏目组“{panel}”没有列“{col}”"),
+            UnknownRow { id } => write!(f, "未知的行或栏目组“{id}”"),
+            UnknownRef { reference, form } => write!(f, "未知的引用“{reference}”（表 {form}）"),
+            RefNeedsColumn { reference: r } => write!(f, "引用“{r}”需要指明列（如 {r}.c1）"),
+            RefNoColumn {
+                reference,
+                panel,
+                col,
+            } => write!(f, "引用“{reference}”：栏目组“{panel}”没有列“{col}”"),
+            GroupOutsideRow => write!(f, "@group 只能用于按行的规则"),
+            NotGrouped { row } => write!(
+                f,
+                "@group 只能用于分组清单（list.group_by）的行，“{row}”不是"
+            ),
+            SumIfCells => write!(f, "sumif 的第一个参数应为一列单元格（如 @projects.fund）"),
+            LookupColumns => write!(f, "lookup 的第 2、3 个参数须为 @栏目组.列"),
+            ChildrenOutsideRow => write!(f, "children 只能用于按行的规则"),
+            ChildrenNeedColumn => write!(f, "children 需要列"),
+            RangeEnds { from, to } => write!(f, "区域“{from}:{to}”两端须为同一栏目组的固定行"),
+            RangeAcrossPanels { from, to } => write!(f, "区域“{from}:{to}”跨越了栏目组"),
+        }
+    }
 }
 
 /// Per-form lookup tables, built once per workbook.
@@ -201,8 +272,10 @@ impl Book<'_> {
     /// The logical cell a reference of form `fi` names (`L27`, `data.c7`, `total_score`),
     /// as a rule's `cells` would target it.
     pub fn cell_named(&self, fi: usize, reference: &str) -> Result<CellId, BindError> {
-        let Expr::Ref(r) = parse(reference).map_err(BindError::Unknown)? else {
-            return Err(BindError::Unknown(format!("“{reference}”不是单元格引用")));
+        let Expr::Ref(r) = parse(reference).map_err(BindError::Parse)? else {
+            return Err(BindError::NotACell {
+                reference: reference.to_string(),
+            });
         };
         let scope = Scope {
             form: fi,
@@ -234,7 +307,7 @@ impl Book<'_> {
                     let row = self.forms[fi].1.row(&cell.row);
                     let s = Scope {
                         row,
-                        col: Some(cell.col.as_str()),
+                        col: cell.column(),
                         ..whole
                     };
                     let mut inst = self.instance(rule, row, s)?;
@@ -270,18 +343,18 @@ impl Book<'_> {
         out: &mut Vec<Instance>,
     ) -> Result<(), BindError> {
         let form = self.forms[fi].0;
-        let panel = form
-            .panel(&row.panel)
-            .ok_or_else(|| BindError::Unknown(format!("栏目组 {}", row.panel)))?;
+        let panel = form.panel(&row.panel).ok_or_else(|| BindError::RowPanel {
+            panel: row.panel.clone(),
+        })?;
         if form.fixed_row(&row.key).is_some_and(|(_, fr)| fr.blank) {
             return Ok(());
         }
         for col in columns {
             if panel.column(col).is_none() {
-                return Err(BindError::Unknown(format!(
-                    "栏目组“{}”没有列“{col}”",
-                    panel.id
-                )));
+                return Err(BindError::NoColumn {
+                    panel: panel.id.clone(),
+                    col: col.clone(),
+                });
             }
             let scope = Scope {
                 form: fi,
@@ -324,7 +397,7 @@ impl Book<'_> {
                 return match data.row(id) {
                     Some(r) => Ok(vec![r]),
                     None if form.fixed_row(id).is_some() => Ok(vec![]),
-                    None => Err(BindError::Unknown(format!("未知的行或栏目组“{id}”"))),
+                    None => Err(BindError::UnknownRow { id: id.clone() }),
                 }
             }
             Selector::Panel { panel, rows } => (panel, *rows),
@@ -391,28 +464,23 @@ impl Book<'_> {
     /// `@group.col`: the column over the rows of the current row's list group.
     fn group_cells(&self, col: &str, s: Scope) -> Result<Bound, BindError> {
         let form = self.forms[s.form].0;
-        let row = s
-            .row
-            .ok_or_else(|| BindError::Unknown("@group 只能用于按行的规则".into()))?;
+        let row = s.row.ok_or(BindError::GroupOutsideRow)?;
         if form
             .panel(&row.panel)
             .is_none_or(|p| p.column(col).is_none())
         {
-            return Err(BindError::Unknown(format!(
-                "栏目组“{}”没有列“{col}”",
-                row.panel
-            )));
+            return Err(BindError::NoColumn {
+                panel: row.panel.clone(),
+                col: col.to_string(),
+            });
         }
         let ix = &self.index[s.form];
         let members = ix
             .group_of
             .get(&row.key)
             .and_then(|head| ix.groups.get(head))
-            .ok_or_else(|| {
-                BindError::Unknown(format!(
-                    "@group 只能用于分组清单（list.group_by）的行，“{}”不是",
-                    row.key
-                ))
+            .ok_or_else(|| BindError::NotGrouped {
+                row: row.key.clone(),
             })?;
         Ok(Bound::Cells(
             members
@@ -427,18 +495,14 @@ impl Book<'_> {
         let cells = match self.bind(&args[0], s)? {
             Bound::Cells(cs) => cs,
             Bound::Cell(c) => vec![c],
-            _ => {
-                return Err(BindError::Unknown(
-                    "sumif 的第一个参数应为一列单元格（如 @projects.fund）".into(),
-                ))
-            }
+            _ => return Err(BindError::SumIfCells),
         };
         let mut pairs = Vec::with_capacity(cells.len());
         for c in cells {
             let scope = Scope {
                 form: c.form,
                 row: self.forms[c.form].1.row(&c.row),
-                col: Some(c.col.as_str()),
+                col: c.column(),
                 template: s.template,
             };
             let holds = self.bind(&args[1], scope)?;
@@ -464,11 +528,14 @@ impl Book<'_> {
                 .ok_or_else(|| BindError::MissingForm(id.to_string()))?,
         };
         let (form, data) = (self.forms[fi].0, &self.forms[fi].1);
-        let p = form
-            .panel(panel)
-            .ok_or_else(|| BindError::Unknown(format!("未知的栏目组“{panel}”")))?;
+        let p = form.panel(panel).ok_or_else(|| BindError::UnknownPanel {
+            panel: panel.to_string(),
+        })?;
         if p.column(col).is_none() {
-            return Err(BindError::Unknown(format!("栏目组“{panel}”没有列“{col}”")));
+            return Err(BindError::NoColumn {
+                panel: panel.to_string(),
+                col: col.to_string(),
+            });
         }
         Ok(data
             .rows
@@ -486,9 +553,7 @@ impl Book<'_> {
         let (Bound::Cells(names), Bound::Cells(values)) =
             (self.bind(&args[1], s)?, self.bind(&args[2], s)?)
         else {
-            return Err(BindError::Unknown(
-                "lookup 的第 2、3 个参数须为 @栏目组.列".into(),
-            ));
+            return Err(BindError::LookupColumns);
         };
         let text = |b: &Bound| match b {
             Bound::Cell(c) => match self.input(c) {
@@ -528,12 +593,8 @@ impl Book<'_> {
     }
 
     fn children(&self, s: Scope) -> Result<Bound, BindError> {
-        let row = s
-            .row
-            .ok_or_else(|| BindError::Unknown("children 只能用于按行的规则".into()))?;
-        let col = s
-            .col
-            .ok_or_else(|| BindError::Unknown("children 需要列".into()))?;
+        let row = s.row.ok_or(BindError::ChildrenOutsideRow)?;
+        let col = s.col.ok_or(BindError::ChildrenNeedColumn)?;
         if s.template && row.kind == RowKind::Total {
             return Ok(Bound::TopLevelSum {
                 form: s.form,
@@ -602,42 +663,46 @@ impl Book<'_> {
                 }
             }
             if form.grid_kind(n).is_some() {
-                return Ok(CellId::new(fi, n.clone(), ""));
+                return Ok(CellId::grid(fi, n.clone()));
             }
         }
         if let (Head::Name(n), None) = (&r.head, &r.col) {
             if !local && form.grid_kind(n).is_some() {
-                return Ok(CellId::new(fi, n.clone(), ""));
+                return Ok(CellId::grid(fi, n.clone()));
             }
         }
         let key = self
             .row_key(fi, &r.head)
-            .ok_or_else(|| BindError::Unknown(format!("未知的引用“{r}”（表 {}）", form.id)))?;
+            .ok_or_else(|| BindError::UnknownRef {
+                reference: r.to_string(),
+                form: form.id.clone(),
+            })?;
         let col = match &r.col {
             Some(c) => c.clone(),
             None => {
                 let panel_default = self
                     .panel_of(fi, &key)
                     .and_then(|p| p.default_column().map(str::to_string));
-                let ctx_col = s.col.filter(|c| !c.is_empty());
+                let ctx_col = s.col;
                 match (panel_default, ctx_col) {
                     (Some(c), _) if !local || ctx_col.is_none() => c,
                     (_, Some(c)) => c.to_string(),
                     (Some(c), None) => c,
                     (None, None) => {
-                        return Err(BindError::Unknown(format!(
-                            "引用“{r}”需要指明列（如 {r}.c1）"
-                        )))
+                        return Err(BindError::RefNeedsColumn {
+                            reference: r.to_string(),
+                        })
                     }
                 }
             }
         };
         if let Some(p) = self.panel_of(fi, &key) {
             if p.column(&col).is_none() {
-                return Err(BindError::Unknown(format!(
-                    "引用“{r}”：栏目组“{}”没有列“{col}”",
-                    p.id
-                )));
+                return Err(BindError::RefNoColumn {
+                    reference: r.to_string(),
+                    panel: p.id.clone(),
+                    col,
+                });
             }
         }
         Ok(CellId::new(fi, key, col))
@@ -670,12 +735,16 @@ impl Book<'_> {
             form.fixed_row_position(&first.row),
             form.fixed_row_position(&last.row),
         ) else {
-            return Err(BindError::Unknown(format!(
-                "区域“{a}:{b}”两端须为同一栏目组的固定行"
-            )));
+            return Err(BindError::RangeEnds {
+                from: a.to_string(),
+                to: b.to_string(),
+            });
         };
         if i.0 != j.0 {
-            return Err(BindError::Unknown(format!("区域“{a}:{b}”跨越了栏目组")));
+            return Err(BindError::RangeAcrossPanels {
+                from: a.to_string(),
+                to: b.to_string(),
+            });
         }
         let panel = form
             .panels()
@@ -685,7 +754,10 @@ impl Book<'_> {
         Ok(panel.rows[i.1.min(j.1)..=i.1.max(j.1)]
             .iter()
             .filter(|r| !r.blank)
-            .map(|r| CellId::new(fi, r.id.clone(), first.col.clone()))
+            .map(|r| CellId {
+                row: r.id.clone(),
+                ..first.clone()
+            })
             .collect())
     }
 }
@@ -715,6 +787,7 @@ impl Form {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cellref::Place;
 
     /// List rows of panel "p" with a `name` cell each: (text, origin of the cell).
     fn list(cells: &[(&str, Option<&str>)]) -> FormData {
@@ -735,7 +808,8 @@ mod tests {
                     .insert("name".into(), Val::Text(text.to_string()));
             }
             if let Some(at) = at {
-                data.origin.insert(format!("{key}.name"), at.to_string());
+                let (r, c) = crate::cellref::parse_a1(at).expect("an A1 address");
+                data.origin.insert(format!("{key}.name"), Place::at(r, c));
             }
             data.rows.push(row);
         }

@@ -49,12 +49,11 @@ impl<'a> Book<'a> {
     }
     /// The value as filled in the workbook.
     pub fn input(&self, c: &CellId) -> Val {
-        if c.col.is_empty() {
+        let Some(col) = c.column() else {
             let data = &self.forms[c.form].1;
             return data.grid.get(&c.row).cloned().unwrap_or(Val::Blank);
-        }
-        self.row(c.form, &c.row)
-            .map_or(Val::Blank, |r| r.get(&c.col))
+        };
+        self.row(c.form, &c.row).map_or(Val::Blank, |r| r.get(col))
     }
     /// Row `key` of form `fi`, found through the index built with the book (every cell read
     /// of an evaluation goes through here, so no scan of the form's rows); rows added to the
@@ -70,23 +69,23 @@ impl<'a> Book<'a> {
     /// Kind of the column (or grid cell) a logical cell belongs to.
     pub fn kind(&self, c: &CellId) -> ColKind {
         let form = self.forms[c.form].0;
-        if c.col.is_empty() {
+        let Some(col) = c.column() else {
             return form.grid_kind(&c.row).unwrap_or(ColKind::Amount);
-        }
+        };
         let panel = form
             .fixed_row(&c.row)
             .map(|(p, _)| p)
             .or_else(|| self.row(c.form, &c.row).and_then(|r| form.panel(&r.panel)));
         panel
-            .and_then(|p| p.column(&c.col))
+            .and_then(|p| p.column(col))
             .map_or(ColKind::Amount, |col| col.kind)
     }
     /// Human label of a logical cell: "本年收入合计", "2010450 事业运行 · 本年收入合计".
     pub fn describe(&self, c: &CellId) -> String {
         let form = self.forms[c.form].0;
-        if c.col.is_empty() {
+        let Some(col) = c.column() else {
             return grid_label(form, &c.row).unwrap_or_else(|| c.row.clone());
-        }
+        };
         let row = self.row(c.form, &c.row);
         let mut row_label = match row {
             // The group's text on one line: "产出指标\n（50分）" is named 产出指标（50分）.
@@ -115,7 +114,7 @@ impl<'a> Book<'a> {
         }
         let panel = row.and_then(|r| form.panel(&r.panel));
         let multi = panel.is_some_and(|p| p.value_columns().count() > 1);
-        match panel.and_then(|p| p.column(&c.col)) {
+        match panel.and_then(|p| p.column(col)) {
             Some(col) if multi => {
                 let name = col.label.clone().unwrap_or_else(|| col.id.clone());
                 format!("{row_label}·{name}")
@@ -151,14 +150,17 @@ impl Book<'_> {
         {
             return false;
         }
-        c.col == col
+        let Some(own) = c.column() else {
+            return false;
+        };
+        own == col
             || members.len() > 1
                 && self
                     .row(c.form, &c.row)
-                    .is_some_and(|r| !r.get(&c.col).is_blank())
+                    .is_some_and(|r| !r.get(own).is_blank())
                 && members[1..]
                     .iter()
-                    .all(|k| self.row(c.form, k).is_none_or(|r| r.get(&c.col).is_blank()))
+                    .all(|k| self.row(c.form, k).is_none_or(|r| r.get(own).is_blank()))
     }
 }
 

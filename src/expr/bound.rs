@@ -6,29 +6,55 @@ use crate::quantity::parse_quantity;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::fmt::Write as _;
 
-/// A logical cell of one form of a workbook: `form` indexes the workbook's forms; grid cells
-/// have an empty `col`.
+/// A logical cell of one form of a workbook: `form` indexes the workbook's forms, `row` is the
+/// row's key (or a grid cell's id) and `col` the value column of the row, None for a grid cell.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CellId {
     pub form: usize,
     pub row: String,
-    pub col: String,
+    pub col: Option<String>,
 }
 
 impl CellId {
+    /// Value cell `col` of row `row`.
     pub fn new(form: usize, row: impl Into<String>, col: impl Into<String>) -> Self {
+        let col = col.into();
+        debug_assert!(!col.is_empty(), "a value cell names its column");
         CellId {
             form,
             row: row.into(),
-            col: col.into(),
+            col: Some(col),
         }
+    }
+    /// Grid cell `id` (a cell of its own, not in a table row: `fund_rate`, `total_score`).
+    pub fn grid(form: usize, id: impl Into<String>) -> Self {
+        CellId {
+            form,
+            row: id.into(),
+            col: None,
+        }
+    }
+    /// A whole row as one place (a finding about a 科目 row rather than one of its cells): like
+    /// a grid cell, it names no column.
+    pub fn whole_row(form: usize, key: impl Into<String>) -> Self {
+        CellId::grid(form, key)
+    }
+    /// The cell a logical name within form `form` names: `L27.amount` or `fund_rate`.
+    pub fn of_key(form: usize, key: &str) -> Self {
+        match key.rsplit_once('.') {
+            Some((row, col)) => CellId::new(form, row, col),
+            None => CellId::grid(form, key),
+        }
+    }
+    /// The value column, None for a grid cell.
+    pub fn column(&self) -> Option<&str> {
+        self.col.as_deref()
     }
     /// The logical name within its form: `L27.amount`, `2010450.c1`, `fund_rate`.
     pub fn key(&self) -> String {
-        if self.col.is_empty() {
-            self.row.clone()
-        } else {
-            format!("{}.{}", self.row, self.col)
+        match &self.col {
+            None => self.row.clone(),
+            Some(col) => format!("{}.{col}", self.row),
         }
     }
 }
@@ -760,6 +786,22 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
     use std::str::FromStr;
+
+    #[test]
+    fn a_cell_names_its_column_and_a_grid_cell_none() {
+        let value = CellId::of_key(2, "2010450.c1");
+        assert_eq!(value, CellId::new(2, "2010450", "c1"));
+        assert_eq!(value.column(), Some("c1"));
+        assert_eq!(value.key(), "2010450.c1");
+        let grid = CellId::of_key(2, "fund_rate");
+        assert_eq!(grid, CellId::grid(2, "fund_rate"));
+        assert_eq!(grid.column(), None);
+        assert_eq!(grid.key(), "fund_rate");
+        assert!(
+            CellId::whole_row(2, "2010450") < value,
+            "a row as a whole sorts before its cells, as the empty column did"
+        );
+    }
 
     struct Sheet(HashMap<String, (String, Val)>);
     impl Env for Sheet {

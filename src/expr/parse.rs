@@ -170,8 +170,9 @@ impl Func {
     }
 }
 
+/// A token of the expression language; a parse error names the one it did not expect.
 #[derive(Debug, Clone, PartialEq)]
-enum Tok {
+pub enum Tok {
     Num(Decimal),
     Str(String),
     Name(String),
@@ -189,7 +190,7 @@ enum Tok {
 
 /// What is wrong with an expression; shown to the user through its `Display`, in Chinese.
 #[derive(Debug, Clone, PartialEq)]
-enum ParseError {
+pub enum ParseError {
     /// A character no token starts with.
     UnknownChar(char),
     /// Digits and dots that make no number.
@@ -605,13 +606,8 @@ fn check_arity(func: Func, n: usize) -> Result<(), ParseError> {
     }
 }
 
-/// Parse one expression; the error says what is wrong in Chinese.
-pub fn parse(src: &str) -> Result<Expr, String> {
-    parse_expr(src).map_err(|e| e.to_string())
-}
-
-/// [`parse`], with what is wrong as a [`ParseError`].
-fn parse_expr(src: &str) -> Result<Expr, ParseError> {
+/// Parse one expression; the error's `Display` says what is wrong in Chinese.
+pub fn parse(src: &str) -> Result<Expr, ParseError> {
     let toks = lex(src)?;
     let mut p = Parser {
         toks,
@@ -668,6 +664,11 @@ impl Expr {
 mod tests {
     use super::*;
 
+    /// What parsing `src` refuses, in words.
+    fn refusal(src: &str) -> String {
+        parse(src).unwrap_err().to_string()
+    }
+
     #[test]
     fn parses_sums_ranges_and_cross_form_refs() {
         let e = parse("sum(L1:L8)").unwrap();
@@ -701,18 +702,16 @@ mod tests {
         assert!(matches!(e, Expr::Call(Func::In, ref a) if a.len() == 3));
         assert!(parse("sumif(@projects.fund, not blank(target))").is_ok());
         assert!(parse("amount(value, measure) <= first(@group.fund)").is_ok());
-        assert!(parse("in(level1)").unwrap_err().contains("参数个数"));
-        assert!(parse("sumif(@projects.fund)")
-            .unwrap_err()
-            .contains("参数个数"));
+        assert!(refusal("in(level1)").contains("参数个数"));
+        assert!(refusal("sumif(@projects.fund)").contains("参数个数"));
     }
 
     #[test]
     fn rejects_bad_text_with_a_reason() {
         assert!(parse("sum(L1:").is_err());
-        assert!(parse("foo(1)").unwrap_err().contains("未知函数"));
-        assert!(parse("a ＋ b").unwrap_err().contains("无法识别"));
-        assert!(parse("round(a)").unwrap_err().contains("参数个数"));
+        assert!(refusal("foo(1)").contains("未知函数"));
+        assert!(refusal("a ＋ b").contains("无法识别"));
+        assert!(refusal("round(a)").contains("参数个数"));
         assert!(parse("a b").is_err());
     }
 
@@ -730,7 +729,7 @@ mod tests {
         e.forms(&mut forms);
         assert_eq!(forms, ["perf-base", "perf-base"]);
         assert!(parse("points(level1) == sum(@group.weight)").is_ok());
-        assert!(parse("lookup(a, b)").unwrap_err().contains("参数个数"));
+        assert!(refusal("lookup(a, b)").contains("参数个数"));
     }
 
     #[test]
@@ -754,15 +753,13 @@ mod tests {
             ("L1 L2", "表达式在第 1 个记号后多出内容"),
         ];
         for (src, message) in cases {
-            assert_eq!(parse(src).unwrap_err(), message, "{src}");
+            assert_eq!(refusal(src), message, "{src}");
         }
         let deep = format!(
             "{}1{}",
             "(".repeat(MAX_DEPTH + 1),
             ")".repeat(MAX_DEPTH + 1)
         );
-        assert!(parse(&deep)
-            .unwrap_err()
-            .starts_with(&format!("表达式嵌套过深（超过 {MAX_DEPTH} 层；")));
+        assert!(refusal(&deep).starts_with(&format!("表达式嵌套过深（超过 {MAX_DEPTH} 层；")));
     }
 }

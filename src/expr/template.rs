@@ -2,7 +2,7 @@
 //! `{code}` and `{line}` stay in the tree as written and are filled in for each row by
 //! substitution in the tree, never by parsing the text again.
 
-use super::parse::{parse, Expr, Head, Ref};
+use super::parse::{parse, Expr, Head, ParseError, Ref};
 use std::borrow::Cow;
 
 const CODE: &str = "{code}";
@@ -16,18 +16,10 @@ pub struct Template {
 }
 
 impl Template {
-    /// Parses `src`; the error says what is wrong in Chinese.
-    pub fn parse(src: &str) -> Result<Template, String> {
+    /// Parses `src`; the error's `Display` says what is wrong in Chinese.
+    pub fn parse(src: &str) -> Result<Template, TemplateError> {
         let per_row = src.contains(CODE) || src.contains(LINE);
-        let expr = parse(src).map_err(|e| {
-            if per_row {
-                format!(
-                    "{e}（{CODE}、{LINE} 只能写在科目代码 [{CODE}]、表名 '…' 或文字 \"…\" 之中）"
-                )
-            } else {
-                e
-            }
-        })?;
+        let expr = parse(src).map_err(|error| TemplateError { error, per_row })?;
         Ok(Template { expr, per_row })
     }
 
@@ -47,6 +39,27 @@ impl Template {
             return Cow::Borrowed(&self.expr);
         }
         Cow::Owned(Fill { code, line }.expr(&self.expr))
+    }
+}
+
+/// What is wrong with a rule expression, and whether it holds placeholders (then the message
+/// says where they may stand).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TemplateError {
+    pub error: ParseError,
+    pub per_row: bool,
+}
+
+impl std::fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.error)?;
+        if self.per_row {
+            write!(
+                f,
+                "（{CODE}、{LINE} 只能写在科目代码 [{CODE}]、表名 '…' 或文字 \"…\" 之中）"
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -122,7 +135,7 @@ mod tests {
 
     #[test]
     fn a_placeholder_outside_brackets_quotes_and_texts_is_refused() {
-        let e = Template::parse("L{line} + 1").unwrap_err();
+        let e = Template::parse("L{line} + 1").unwrap_err().to_string();
         assert!(e.contains("只能写在科目代码"), "{e}");
     }
 }

@@ -445,7 +445,7 @@ fn compile_actual_from(ctx: &Ctx, sd: &ScoringDef) -> Result<Vec<ActualFrom>, De
         if a.indicators.is_empty() {
             return Err(ctx.err(format!("{field}.indicators"), "至少给出一个指标名称"));
         }
-        let expr = parse(&a.expr).map_err(|m| ctx.err(format!("{field}.expr"), m))?;
+        let expr = parse(&a.expr).map_err(|e| ctx.err(format!("{field}.expr"), e.to_string()))?;
         actual_from.push(ActualFrom {
             id: a.id.clone(),
             name: a.name.clone(),

@@ -99,7 +99,7 @@ fn compile_rule(
 
 /// An expression or condition: parsed, and refused when it compares texts with `==`, `<` ….
 fn template(ctx: &Ctx, src: &str, field: &str) -> Result<Template, DefError> {
-    let t = Template::parse(src).map_err(|m| ctx.err(field, m))?;
+    let t = Template::parse(src).map_err(|e| ctx.err(field, e.to_string()))?;
     text_comparisons(t.expr()).map_err(|m| ctx.err(field, m))?;
     Ok(t)
 }
@@ -183,7 +183,7 @@ fn cells(ctx: &Ctx, cells: &[String], field: &str) -> Result<Vec<Ref>, DefError>
         .map(|c| match parse(c) {
             Ok(Expr::Ref(r)) => Ok(r),
             Ok(_) => Err(ctx.err(field, format!("“{c}”不是单元格引用"))),
-            Err(m) => Err(ctx.err(field, m)),
+            Err(e) => Err(ctx.err(field, e.to_string())),
         })
         .collect()
 }

@@ -150,12 +150,14 @@ impl Scoring {
     /// The key of the cell holding the 分值 that bounds score cell `id`: a grid cell named in
     /// `score_cells`, or the row's 分值 in the score column.
     pub fn weight_of(&self, id: &crate::expr::CellId) -> Option<String> {
-        if id.col.is_empty() {
-            self.score_cells
+        let Some(col) = id.column() else {
+            return self
+                .score_cells
                 .iter()
                 .find(|(s, _)| *s == id.row)
-                .map(|(_, w)| w.clone())
-        } else if self.score.as_deref() == Some(id.col.as_str()) {
+                .map(|(_, w)| w.clone());
+        };
+        if self.score.as_deref() == Some(col) {
             Some(format!("{}.{}", id.row, self.weight))
         } else {
             None

@@ -3,7 +3,7 @@
 //! no form was recognised in.
 
 use super::own::{is_own_audit_sheet, kept_values_of};
-use crate::cellref::{a1, parse_a1};
+use crate::cellref::Place;
 use crate::findings::Finding;
 use crate::form::{Form, Severity};
 use crate::model::FormData;
@@ -13,7 +13,8 @@ use std::collections::{HashMap, HashSet};
 /// A cell kept as it was read: its address and value, and the merged range it heads.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeptCell {
-    pub cell: String,
+    /// On the sheet it is kept on (so never another sheet's: `sheet` is None).
+    pub cell: Place,
     pub value: Cell,
     pub merge: Option<Merge>,
 }
@@ -103,7 +104,7 @@ fn carry_back(
 ) {
     // The cells the form's kept values take, and their merges: a value carried back moves
     // down past them (looked up, not searched for: such sheets can be large).
-    let mut taken: HashSet<String> = strays.iter().map(|s| s.cell.clone()).collect();
+    let mut taken: HashSet<Place> = strays.iter().map(|s| s.cell.clone()).collect();
     let mut covered = PlacedMerges::default();
     for m in strays.iter().filter_map(|s| s.merge) {
         covered.add(m);
@@ -121,7 +122,7 @@ fn carry_back(
         let mut row = r;
         while taken.contains(&k.cell) || covered.overlaps(&single(row, c)) {
             row += 1;
-            k.cell = a1(row, c);
+            k.cell = Place::at(row, c);
             k.merge = None;
         }
         taken.insert(k.cell.clone());
@@ -133,7 +134,7 @@ fn carry_back(
             "value-outside-form",
             &form.id,
             Some(sheet.name.clone()),
-            Some(k.cell.clone()),
+            Some(k.cell.to_string()),
             format!(
                 "{}!{} 处有内容“{cell}”：{}中没有对应的单元格，已在表旁保留；请核对是否填错位置",
                 sheet.name, k.cell, form.table_no
@@ -162,7 +163,7 @@ fn kept_cell(sheet: &Sheet, heads: &MergeHeads, r: u32, c: u16) -> Option<KeptCe
     }
     let merge = heads.get(&(r, c)).copied();
     Some(KeptCell {
-        cell: a1(r, c),
+        cell: Place::at(r, c),
         value,
         merge,
     })
@@ -174,20 +175,19 @@ fn kept_stray(
     wb: &Workbook,
     heads: &HashMap<&str, MergeHeads>,
     data: &FormData,
-    at: &str,
+    at: &Place,
 ) -> Option<KeptCell> {
-    let (name, cell, offset) = match at.rsplit_once('!') {
-        Some((name, cell)) => {
-            let name = name.trim_matches('\'');
+    let (name, offset) = match &at.sheet {
+        Some(name) => {
             let (_, offset) = data.continued.iter().find(|(n, _)| n == name)?;
-            (name, cell, *offset)
+            (name.as_str(), *offset)
         }
-        None => (data.sheet.as_deref()?, at, 0),
+        None => (data.sheet.as_deref()?, 0),
     };
-    let (r, c) = parse_a1(cell)?;
+    let (r, c) = (at.row, at.col);
     let mut kept = kept_cell(wb.sheet(name)?, heads.get(name)?, r, c)?;
     if offset > 0 {
-        kept.cell = a1(r + offset, c);
+        kept.cell = Place::at(r + offset, c);
         kept.merge = kept.merge.map(|m| Merge {
             first_row: m.first_row + offset,
             last_row: m.last_row + offset,

@@ -9,7 +9,6 @@ pub use crate::sheet_names::OpenError;
 pub use kept::{KeptCell, OtherSheet, PlacedMerges};
 
 use crate::calc::{compute, Book, Mode};
-use crate::cellref::parse_a1;
 use crate::expr::Val;
 use crate::findings::{Finding, VALUES_NOT_PLACED};
 use crate::form::{Catalog, Form, Severity};
@@ -83,7 +82,7 @@ fn take_form<'c>(
             n.rule,
             &rec.form.id,
             rec.data.sheet.clone(),
-            Some(n.cell),
+            Some(n.cell.to_string()),
             n.message,
         ));
     }
@@ -274,7 +273,7 @@ fn cell_pages(wb: &Workbook, data: &FormData) -> IndexMap<String, u32> {
     data.origin
         .iter()
         .filter_map(|(key, at)| {
-            let (r, _) = parse_a1(at)?;
+            let (r, _) = at.local()?;
             Some((key.clone(), wb.page_of(sheet, r)?))
         })
         .collect()

@@ -24,16 +24,102 @@ const RATIO_FLOOR: u64 = 8 * MIB;
 /// How far into the shared-strings part its `uniqueCount` is looked for.
 const HEAD: usize = 4096;
 
-/// Why a zip container is refused, in words for the 损坏 message (Chinese / English).
-pub(crate) fn inspect<R: Read + Seek>(zip: &mut ZipArchive<R>) -> Result<(), String> {
+/// Why a zip container is refused; its `Display` gives the words of the 损坏 message
+/// (Chinese / English).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Refusal {
+    /// Entry `n` (1-based) of the directory cannot be read.
+    Unreadable { n: usize, detail: String },
+    /// An entry declares more than [`ENTRY_LIMIT`] bytes.
+    EntryTooLarge { name: String, declared: u64 },
+    /// A large entry inflates more than [`RATIO_LIMIT`]-fold.
+    RatioTooHigh { name: String, ratio: u64 },
+    /// All entries together declare more than [`TOTAL_LIMIT`] bytes.
+    TotalTooLarge,
+    /// An entry fails its CRC.
+    Checksum { name: String },
+    /// An entry cannot be inflated.
+    Inflate { name: String, detail: String },
+    /// An XML part is malformed at byte `at`.
+    MalformedXml {
+        name: String,
+        at: u64,
+        detail: String,
+    },
+    /// An entry inflates past the size it declares.
+    PastDeclared { name: String, declared: u64 },
+    /// A shared-strings part claims more strings than its bytes can hold.
+    StringsClaimed {
+        name: String,
+        claimed: u64,
+        declared: u64,
+    },
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::Unreadable { n, detail } => {
+                write!(f, "压缩包第 {n} 个条目无法读取 / zip entry {n}: {detail}")
+            }
+            Refusal::EntryTooLarge { name, declared } => write!(
+                f,
+                "条目 {name} 解压后为 {}，超过单个条目上限 {}（疑似压缩炸弹）/ entry {name} inflates \
+                 to {}, over the limit of {}",
+                size(*declared),
+                size(ENTRY_LIMIT),
+                size(*declared),
+                size(ENTRY_LIMIT)
+            ),
+            Refusal::RatioTooHigh { name, ratio } => write!(
+                f,
+                "条目 {name} 的压缩比为 {ratio}:1，超过上限 {RATIO_LIMIT}:1（疑似压缩炸弹）/ entry \
+                 {name} inflates {ratio}-fold, over the limit of {RATIO_LIMIT}"
+            ),
+            Refusal::TotalTooLarge => write!(
+                f,
+                "压缩包解压后超过 {} / the archive inflates to more than {}",
+                size(TOTAL_LIMIT),
+                size(TOTAL_LIMIT)
+            ),
+            Refusal::Checksum { name } => write!(
+                f,
+                "条目 {name} 的校验和（CRC）不符，文件内容已损坏 / entry {name} fails its CRC check"
+            ),
+            Refusal::Inflate { name, detail } => write!(
+                f,
+                "条目 {name} 无法解压 / entry {name} cannot be inflated: {detail}"
+            ),
+            Refusal::MalformedXml { name, at, detail } => write!(
+                f,
+                "条目 {name} 的 XML 在第 {at} 字节处有误（{detail}）/ entry {name} is malformed XML \
+                 at byte {at}: {detail}"
+            ),
+            Refusal::PastDeclared { name, declared } => write!(
+                f,
+                "条目 {name} 解压后比声明的 {declared} 字节更大 / entry {name} inflates past its \
+                 declared size"
+            ),
+            Refusal::StringsClaimed {
+                name,
+                claimed,
+                declared,
+            } => write!(
+                f,
+                "共享字符串表 {name} 声称有 {claimed} 个字符串，而它只有 {declared} 字节 / {name} \
+                 claims {claimed} strings in {declared} bytes"
+            ),
+        }
+    }
+}
+
+/// Inflates every entry of a zip container once, into nothing, under the limits above.
+pub(crate) fn inspect<R: Read + Seek>(zip: &mut ZipArchive<R>) -> Result<(), Refusal> {
     let mut total = 0u64;
     for i in 0..zip.len() {
-        let mut entry = zip.by_index(i).map_err(|e| {
-            format!(
-                "压缩包第 {} 个条目无法读取 / zip entry {}: {e}",
-                i + 1,
-                i + 1
-            )
+        let mut entry = zip.by_index(i).map_err(|e| Refusal::Unreadable {
+            n: i + 1,
+            detail: e.to_string(),
         })?;
         if entry.is_dir() {
             continue;
@@ -46,38 +132,39 @@ pub(crate) fn inspect<R: Read + Seek>(zip: &mut ZipArchive<R>) -> Result<(), Str
         judge(&name, declared, entry.compressed_size())?;
         total = total.saturating_add(declared);
         if total > TOTAL_LIMIT {
-            return Err(format!(
-                "压缩包解压后超过 {} / the archive inflates to more than {}",
-                size(TOTAL_LIMIT),
-                size(TOTAL_LIMIT)
-            ));
+            return Err(Refusal::TotalTooLarge);
         }
         let lower = name.to_ascii_lowercase();
         let shared_strings = lower.ends_with("sharedstrings.xml");
         let xml = lower.ends_with(".xml") || lower.ends_with(".rels");
-        let inflated = inflate_into_nothing(&mut entry, declared, shared_strings, xml)
-            .map_err(|damage| match damage {
-                Damage::Io(e) if e.to_string().contains("checksum") => format!(
-                    "条目 {name} 的校验和（CRC）不符，文件内容已损坏 / entry {name} fails its CRC check"
-                ),
-                Damage::Io(e) => format!("条目 {name} 无法解压 / entry {name} cannot be inflated: {e}"),
-                Damage::Xml { at, detail } => format!(
-                    "条目 {name} 的 XML 在第 {at} 字节处有误（{detail}）/ entry {name} is malformed XML \
-                     at byte {at}: {detail}"
-                ),
+        let inflated =
+            inflate_into_nothing(&mut entry, declared, shared_strings, xml).map_err(|damage| {
+                match damage {
+                    Damage::Io(e) if e.to_string().contains("checksum") => {
+                        Refusal::Checksum { name: name.clone() }
+                    }
+                    Damage::Io(e) => Refusal::Inflate {
+                        name: name.clone(),
+                        detail: e.to_string(),
+                    },
+                    Damage::Xml { at, detail } => Refusal::MalformedXml {
+                        name: name.clone(),
+                        at,
+                        detail,
+                    },
+                }
             })?;
         if inflated.size > declared {
-            return Err(format!(
-                "条目 {name} 解压后比声明的 {declared} 字节更大 / entry {name} inflates past its declared size"
-            ));
+            return Err(Refusal::PastDeclared { name, declared });
         }
         if let Some(claimed) = inflated.unique_count {
             let room = declared / 4 + 16;
             if claimed > room {
-                return Err(format!(
-                    "共享字符串表 {name} 声称有 {claimed} 个字符串，而它只有 {declared} 字节 / \
-                     {name} claims {claimed} strings in {declared} bytes"
-                ));
+                return Err(Refusal::StringsClaimed {
+                    name,
+                    claimed,
+                    declared,
+                });
             }
         }
     }
@@ -85,24 +172,19 @@ pub(crate) fn inspect<R: Read + Seek>(zip: &mut ZipArchive<R>) -> Result<(), Str
 }
 
 /// Refuses an entry by its declared sizes alone.
-pub(crate) fn judge(name: &str, declared: u64, compressed: u64) -> Result<(), String> {
+pub(crate) fn judge(name: &str, declared: u64, compressed: u64) -> Result<(), Refusal> {
     if declared > ENTRY_LIMIT {
-        return Err(format!(
-            "条目 {name} 解压后为 {}，超过单个条目上限 {}（疑似压缩炸弹）/ entry {name} inflates to {}, \
-             over the limit of {}",
-            size(declared),
-            size(ENTRY_LIMIT),
-            size(declared),
-            size(ENTRY_LIMIT)
-        ));
+        return Err(Refusal::EntryTooLarge {
+            name: name.to_string(),
+            declared,
+        });
     }
-    if declared > RATIO_FLOOR && declared / compressed.max(1) > RATIO_LIMIT {
-        return Err(format!(
-            "条目 {name} 的压缩比为 {}:1，超过上限 {RATIO_LIMIT}:1（疑似压缩炸弹）/ entry {name} \
-             inflates {}-fold, over the limit of {RATIO_LIMIT}",
-            declared / compressed.max(1),
-            declared / compressed.max(1)
-        ));
+    let ratio = declared / compressed.max(1);
+    if declared > RATIO_FLOOR && ratio > RATIO_LIMIT {
+        return Err(Refusal::RatioTooHigh {
+            name: name.to_string(),
+            ratio,
+        });
     }
     Ok(())
 }
@@ -243,9 +325,13 @@ mod tests {
             judge("small", 4 * MIB, 1).is_ok(),
             "small entries may be repetitive"
         );
-        let bomb = judge("xl/worksheets/sheet1.xml", 3 * 1024 * MIB, 3 * MIB).unwrap_err();
+        let bomb = judge("xl/worksheets/sheet1.xml", 3 * 1024 * MIB, 3 * MIB)
+            .unwrap_err()
+            .to_string();
         assert!(bomb.contains("3.0 GB") && bomb.contains("256 MB"), "{bomb}");
-        let ratio = judge("xl/sharedStrings.xml", 100 * MIB, 100 * 1024).unwrap_err();
+        let ratio = judge("xl/sharedStrings.xml", 100 * MIB, 100 * 1024)
+            .unwrap_err()
+            .to_string();
         assert!(ratio.contains("1024:1"), "{ratio}");
     }
 

@@ -3,6 +3,7 @@
 //! the cut, so the blank cell the cut leaves takes up the text read above it.
 
 use super::Reader;
+use crate::cellref::Place;
 use crate::expr::Val;
 use crate::form::{ColKind, Panel};
 use std::collections::HashMap;
@@ -10,8 +11,9 @@ use std::collections::HashMap;
 /// A text last read in a merged-down column, and how far down it reaches.
 struct Open {
     val: Val,
-    /// The cell it was read from, as the row's origin names it.
-    origin: String,
+    /// The cell it was read from, as the row's origin names it (a value read always has
+    /// one; None would leave the rows it is carried into without a place).
+    origin: Option<Place>,
     /// The last sheet row of the cell it was read from (or carried into).
     until: u32,
 }
@@ -72,7 +74,7 @@ impl GroupCarry {
         let until = rd.sheet.merge_at(r, sc).map_or(r, |m| m.last_row);
         let read = rd.data.row(key).map(|row| row.get(&slot_col.1));
         if let Some(val) = read.filter(|v| !v.is_blank()) {
-            let origin = rd.data.origin.get(&cell_key).cloned().unwrap_or_default();
+            let origin = rd.data.origin.get(&cell_key).cloned();
             self.open.insert(slot_col, Open { val, origin, until });
             return;
         }
@@ -89,6 +91,8 @@ impl GroupCarry {
         if let Some(row) = rd.data.row_mut(key) {
             row.values.insert(slot_col.1.clone(), open.val.clone());
         }
-        rd.data.origin.insert(cell_key, open.origin.clone());
+        if let Some(origin) = &open.origin {
+            rd.data.origin.insert(cell_key, origin.clone());
+        }
     }
 }

@@ -3,10 +3,11 @@
 //! crossing, or written into the label itself ("其中：一般公共预算：3,660.33").
 
 use super::{strip_parens, with_year, Reader};
+use crate::cellref::Place;
 use crate::expr::Val;
 use crate::form::{ColKind, GridCellDef};
 use crate::layout::{Content, Layout, Placed};
-use crate::normalize::{a1, key_with_offsets, label_key};
+use crate::normalize::{key_with_offsets, label_key};
 use crate::read::Cell;
 use std::collections::HashSet;
 
@@ -232,7 +233,7 @@ pub(crate) fn read_cells(
         rd.consume(r, c);
         end = end.max(last_row(rd, r, c) + 1);
         // Where the cell is, even empty: a finding about it ("应为 …，但未填写") names it.
-        rd.data.origin.insert(id.clone(), a1(r, c));
+        rd.data.origin.insert(id.clone(), Place::at(r, c));
         if val != Val::Blank {
             rd.data.grid.insert(id, val);
         }

@@ -11,11 +11,12 @@ pub use table::UNLABELLED_GROUP_ROW;
 pub use table::{DUPLICATE_ROW, UNCODED};
 
 use crate::calc::blank_data;
+use crate::cellref::Place;
 use crate::expr::Val;
 use crate::form::{Catalog, ColKind, Form, GridCellDef, Severity, Vocabulary};
 use crate::layout::{layout, Layout};
 use crate::model::{FormData, StatedUnit, Stray};
-use crate::normalize::{a1, label_key, parse_a1, parse_amount, parse_rate, Amount};
+use crate::normalize::{a1, label_key, parse_amount, parse_rate, Amount};
 use crate::read::{Cell, Sheet, Workbook};
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
@@ -25,7 +26,7 @@ use std::collections::{HashMap, HashSet};
 pub struct Notice {
     pub severity: Severity,
     pub rule: &'static str,
-    pub cell: String,
+    pub cell: Place,
     pub message: String,
 }
 
@@ -159,7 +160,7 @@ fn continued<'c>(
         r.data
             .origin
             .values()
-            .filter_map(|a| parse_a1(a))
+            .filter_map(Place::local)
             .filter(|&(row, _)| row >= last)
             .count()
     };
@@ -167,10 +168,12 @@ fn continued<'c>(
         .data
         .strays
         .iter()
-        .filter_map(|s| parse_a1(&s.cell))
+        .filter_map(|s| s.cell.local())
         .filter(|&(row, _)| row >= last)
         .count();
-    let gained = rec.data.origin.len() > so_far.data.origin.len();
+    // Rows read count as well as cells: a row of blank cells read is read.
+    let places = |r: &Recognized| r.data.origin.len() + r.data.row_at.len();
+    let gained = places(&rec) > places(so_far);
     if !gained || landed(&rec) <= strays_below {
         return None;
     }
@@ -211,11 +214,15 @@ fn join_sheets(sheets: &[Sheet]) -> (Sheet, Vec<(String, u32)>) {
 /// Addresses in a joined sheet back to the sheets they came from: `C5` on the first,
 /// `'续表'!C5` on another.
 fn relocate(rec: &mut Recognized, parts: &[(String, u32)]) {
-    let home = |a: &str| -> Option<String> {
-        let (r, c) = parse_a1(a)?;
+    let place = |(r, c): (u32, u16)| -> Option<Place> {
         let (name, start) = parts.iter().rev().find(|(_, start)| *start <= r)?;
-        (*start > 0).then(|| format!("'{name}'!{}", a1(r - start, c)))
+        (*start > 0).then(|| Place {
+            sheet: Some(name.clone()),
+            row: r - start,
+            col: c,
+        })
     };
+    let home = |at: &Place| at.local().and_then(place);
     for at in rec.data.origin.values_mut() {
         if let Some(moved) = home(at) {
             *at = moved;
@@ -228,7 +235,9 @@ fn relocate(rec: &mut Recognized, parts: &[(String, u32)]) {
     }
     for n in &mut rec.notices {
         if let Some(moved) = home(&n.cell) {
-            n.message = n.message.replacen(&n.cell, &moved, 1);
+            n.message = n
+                .message
+                .replacen(&n.cell.to_string(), &moved.to_string(), 1);
             n.cell = moved;
         }
     }
@@ -560,7 +569,7 @@ impl Reader<'_> {
         self.notices.push(Notice {
             severity,
             rule,
-            cell: a1(r, c),
+            cell: Place::at(r, c),
             message,
         });
     }
@@ -599,12 +608,7 @@ pub fn recognize_sheet<'c>(form: &'c Form, vocab: &Vocabulary, sheet: &Sheet) ->
     read_rest(&mut rd, cursor);
     // The cells values were read from, by position (an origin on another sheet, `'续表'!C8`,
     // is none of this sheet's): no A1 name is built for every cell consumed.
-    let read_at: HashSet<(u32, u16)> = rd
-        .data
-        .origin
-        .values()
-        .filter_map(|o| parse_a1(o).filter(|&(r, c)| a1(r, c) == *o))
-        .collect();
+    let read_at: HashSet<(u32, u16)> = rd.data.origin.values().filter_map(Place::local).collect();
     let mut words: Vec<(u32, u16)> = rd
         .consumed
         .iter()
@@ -740,7 +744,7 @@ fn unplace_row(data: &mut FormData, key: &str) -> Vec<String> {
             Val::Text(t) => t.clone(),
             _ => continue,
         };
-        cells.push(cell.clone());
+        cells.push(cell.to_string());
         data.strays.push(Stray { cell, text });
     }
     cells
@@ -756,7 +760,7 @@ pub fn unplaced_numbers(rec: &Recognized) -> Option<Vec<String>> {
         .strays
         .iter()
         .filter(|s| is_number(&s.text))
-        .map(|s| s.cell.clone())
+        .map(|s| s.cell.to_string())
         .collect();
     let placed = numbers_placed(rec);
     (outside.len() >= 5 && outside.len() >= placed).then_some(outside)
@@ -872,7 +876,7 @@ fn read_top(rd: &mut Reader) -> u32 {
                 Some(TopLine::Unit(name)) => {
                     if !name.is_empty() {
                         rd.data.unit = Some(name);
-                        rd.data.unit_at = Some(a1(r, c));
+                        rd.data.unit_at = Some(Place::at(r, c));
                     }
                     last = last.max(r);
                 }
@@ -902,7 +906,7 @@ fn note_money_unit(rd: &mut Reader, text: &str, r: u32, c: u16) {
     };
     rd.data
         .money_unit_named
-        .get_or_insert_with(|| (unit.name.clone(), a1(r, c)));
+        .get_or_insert_with(|| (unit.name.clone(), Place::at(r, c)));
     if unit.in_wan == Decimal::ONE || rd.data.stated_unit.is_some() {
         return;
     }
@@ -935,7 +939,7 @@ fn in_wan(stated: &mut Option<StatedUnit>, d: Decimal) -> Decimal {
 fn note_year(rd: &mut Reader, year: String, r: u32, c: u16) {
     if rd.data.year.is_none() {
         rd.data.year = Some(year);
-        rd.data.year_at = Some(a1(r, c));
+        rd.data.year_at = Some(Place::at(r, c));
     }
 }
 
@@ -1054,7 +1058,7 @@ fn read_rest(rd: &mut Reader, after: u32) {
             continue;
         }
         strays.push(Stray {
-            cell: a1(r, c),
+            cell: Place::at(r, c),
             text,
         });
     }

@@ -6,11 +6,12 @@ mod group_rows;
 
 use super::carry::GroupCarry;
 use super::{grid, strip_parens, with_year, Reader};
+use crate::cellref::Place;
 use crate::expr::Val;
 use crate::form::{ColKind, ColumnDef, Form, GridCellDef, Panel, Severity};
 use crate::layout::header_cells;
 use crate::model::{Key, RowData, RowKind};
-use crate::normalize::{a1, label_key, parse_amount, parse_code, Amount, SplitCodeState};
+use crate::normalize::{label_key, parse_amount, parse_code, Amount, SplitCodeState};
 use crate::read::Cell;
 use group_rows::GroupRows;
 pub use group_rows::UNLABELLED_GROUP_ROW;
@@ -1329,7 +1330,7 @@ fn has_read_rows(rd: &Reader, panel: &Panel) -> bool {
         .rows
         .iter()
         .filter(|row| row.panel == panel.id)
-        .any(|row| rd.data.origin.contains_key(&format!("{}#row", row.key)))
+        .any(|row| rd.data.row_at.contains_key(&row.key))
 }
 
 /// Whether slot `si` reads the rows of its alike panel `pj` through its own columns: when
@@ -1740,10 +1741,7 @@ impl PanelRow<'_> {
         if is_total {
             // A second 合计 row (the header repeated with the 合计 on its 类 款 项
             // row) is not read over the first: its cells are left as strays.
-            let taken = rd
-                .data
-                .origin
-                .contains_key(&format!("{}#row", Key::Total.as_str()));
+            let taken = rd.data.row_at.contains_key(Key::Total.as_str());
             (!taken).then(|| Key::Total.as_str().to_string())
         } else {
             uncoded_name_column(self.panel, self.pi, self.col_of, code_src)
@@ -1825,8 +1823,8 @@ pub(super) fn read_row_values(
         // A text merged down from a row above was read from the merged cell: name that cell,
         // which is what a reader sees (and what tells two merged blocks apart, see `calc::bind`).
         let at = match rd.sheet.merge_at(r, sc) {
-            Some(m) if merged_from_above => a1(m.first_row, m.first_col),
-            _ => a1(r, sc),
+            Some(m) if merged_from_above => Place::at(m.first_row, m.first_col),
+            _ => Place::at(r, sc),
         };
         rd.data.origin.insert(format!("{key}.{}", col.id), at);
         let what = format!("{key}·{}", col.label.as_deref().unwrap_or(&col.id));
@@ -1848,12 +1846,10 @@ pub(super) fn read_row_values(
             rd.data
                 .origin
                 .entry(key.to_string())
-                .or_insert_with(|| a1(r, 0));
+                .or_insert_with(|| Place::at(r, 0));
         }
     }
-    rd.data
-        .origin
-        .insert(format!("{key}#row"), (r + 1).to_string());
+    rd.data.row_at.insert(key.to_string(), r);
 }
 
 /// Whether logical cell `key.col` was read already with a value: a second reading of the row
@@ -1964,7 +1960,7 @@ fn sole_unlabelled_row(
                 Amount::Value(_) | Amount::Nothing
             )
         });
-    let taken = rd.data.origin.contains_key(&format!("{}#row", real[0].id));
+    let taken = rd.data.row_at.contains_key(&real[0].id);
     Some((has_number && !taken).then(|| real[0].id.clone()))
 }
 
@@ -1975,7 +1971,7 @@ fn fixed_by_label(rd: &Reader, panel: &Panel, label: &str) -> Option<String> {
     let free: Vec<_> = panel
         .rows
         .iter()
-        .filter(|x| !x.blank && !rd.data.origin.contains_key(&format!("{}#row", x.id)))
+        .filter(|x| !x.blank && !rd.data.row_at.contains_key(&x.id))
         .collect();
     let names = |x: &crate::form::FixedRow| -> Vec<String> {
         x.label
@@ -2046,13 +2042,13 @@ fn unless_read(
     c: u16,
     by: &str,
 ) -> Option<String> {
-    let Some(first) = rd.data.origin.get(&format!("{}#row", row.id)).cloned() else {
+    let Some(&first) = rd.data.row_at.get(&row.id) else {
         return Some(row.id.clone());
     };
-    if first == (r + 1).to_string() {
+    if first == r {
         return Some(row.id.clone());
     }
-    let at = a1(r, c);
+    let at = Place::at(r, c);
     let said = rd
         .notices
         .iter()
@@ -2060,10 +2056,11 @@ fn unless_read(
     if !said {
         let name = row.label.as_deref().unwrap_or(&row.id);
         let message = format!(
-            "{}第 {} 行（{by}）与第 {first} 行是同一行“{}”；只读取第一次出现的数据，\
+            "{}第 {} 行（{by}）与第 {} 行是同一行“{}”；只读取第一次出现的数据，\
              本行的内容已保留为表外内容，请核对",
             rd.form.table_no,
             r + 1,
+            first + 1,
             name.trim()
         );
         rd.notice(Severity::Warning, DUPLICATE_ROW, r, c, message);
@@ -2077,7 +2074,7 @@ pub const DUPLICATE_ROW: &str = "duplicate-row";
 /// Whether a fixed row of `panel` comes after every row of it read so far (by its place in
 /// the form's definition).
 fn panel_rows_after<'p>(rd: &Reader, panel: &'p Panel) -> impl Fn(&str) -> bool + 'p {
-    let read = |x: &crate::form::FixedRow| rd.data.origin.contains_key(&format!("{}#row", x.id));
+    let read = |x: &crate::form::FixedRow| rd.data.row_at.contains_key(&x.id);
     let last = panel.rows.iter().rposition(read);
     move |id: &str| {
         let at = panel.rows.iter().position(|x| x.id == id);

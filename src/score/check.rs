@@ -502,7 +502,7 @@ fn actual_expected(
             ));
             return None;
         }
-        Err(BindError::Unknown(_)) => return None,
+        Err(_) => return None,
     };
     let Val::Num(expected) = bound.eval(env) else {
         return None;
@@ -617,9 +617,9 @@ pub fn score_fills(book: &Book) -> Vec<ScoreFill> {
 pub fn fill_empty_scores(book: &mut Book) -> Vec<ScoreFill> {
     let fills = score_fills(book);
     for f in &fills {
-        if let Some(row) = book.forms[f.cell.form].1.row_mut(&f.cell.row) {
-            row.values.insert(f.cell.col.clone(), Val::Num(f.value));
-        }
+        book.forms[f.cell.form]
+            .1
+            .set(&f.cell.row, f.cell.column(), Val::Num(f.value));
     }
     fills
 }

@@ -4,7 +4,7 @@
 
 use super::parse::{contains, read, Direction, Kind, Statement};
 use super::patterns::{Basis, CellRef, Pattern, Patterns, Unit};
-use super::text::{NumUnit, Place, Sentence};
+use super::text::{NumUnit, Sentence, SentenceAt};
 use crate::calc::{Book, Calc};
 use crate::expr::{round_dp, CellId, Val};
 use crate::findings::Finding;
@@ -442,12 +442,12 @@ impl Judge<'_, '_, '_> {
         );
         let mut f = Finding::new(severity, rule, "", None, None, message);
         match &s.place {
-            Place::Page { page, line } => {
+            SentenceAt::Page { page, line } => {
                 f.page = Some(*page);
                 f.cell = Some(format!("第{line}行"));
             }
-            Place::Paragraph(n) => f.cell = Some(format!("第{n}段")),
-            Place::Cell { sheet, cell } => {
+            SentenceAt::Paragraph(n) => f.cell = Some(format!("第{n}段")),
+            SentenceAt::Cell { sheet, cell } => {
                 f.sheet = Some(sheet.clone());
                 f.cell = Some(cell.clone());
             }

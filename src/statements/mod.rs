@@ -14,7 +14,7 @@ pub mod text;
 
 pub use judge::{check_sentences, Tally};
 pub use patterns::{Patterns, FILE_NAME};
-pub use text::{Piece, Place, Sentence};
+pub use text::{Piece, Sentence, SentenceAt};
 
 use crate::calc::{Book, Calc};
 use crate::findings::Finding;
@@ -71,9 +71,9 @@ pub fn document_runs(wb: &Workbook) -> Vec<Vec<Piece>> {
             Some(pg) => {
                 line = if pg == page { line + 1 } else { 1 };
                 page = pg;
-                Place::Page { page: pg, line }
+                SentenceAt::Page { page: pg, line }
             }
-            None => Place::Paragraph(n + 1),
+            None => SentenceAt::Paragraph(n + 1),
         };
         let heading = text::is_heading(&p.text);
         let new_run = p.page.is_none() || heading || after_title || runs.is_empty();
@@ -103,9 +103,9 @@ fn cell_runs(book: &Book) -> Vec<Vec<Piece>> {
         for (key, value) in &data.grid {
             if let (crate::expr::Val::Text(t), Some(cell)) = (value, data.origin.get(key)) {
                 runs.push(vec![Piece {
-                    place: Place::Cell {
+                    place: SentenceAt::Cell {
                         sheet: sheet.clone(),
-                        cell: cell.clone(),
+                        cell: cell.to_string(),
                     },
                     text: t.clone(),
                 }]);

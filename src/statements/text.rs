@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 
 /// Where a sentence was read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Place {
+pub enum SentenceAt {
     /// A PDF's page and its line among the page's text lines (tables left out).
     Page { page: u32, line: usize },
     /// A Word document's paragraph among its text paragraphs.
@@ -14,13 +14,13 @@ pub enum Place {
     Cell { sheet: String, cell: String },
 }
 
-impl Place {
+impl SentenceAt {
     /// As people read it: 第3页第12行, 第5段, 附件4!D14.
     pub fn shown(&self) -> String {
         match self {
-            Place::Page { page, line } => format!("第{page}页第{line}行"),
-            Place::Paragraph(n) => format!("第{n}段"),
-            Place::Cell { sheet, cell } => format!("{sheet}!{cell}"),
+            SentenceAt::Page { page, line } => format!("第{page}页第{line}行"),
+            SentenceAt::Paragraph(n) => format!("第{n}段"),
+            SentenceAt::Cell { sheet, cell } => format!("{sheet}!{cell}"),
         }
     }
 }
@@ -28,14 +28,14 @@ impl Place {
 /// A piece of text and where it starts.
 #[derive(Debug, Clone)]
 pub struct Piece {
-    pub place: Place,
+    pub place: SentenceAt,
     pub text: String,
 }
 
 /// A sentence as written, and where it starts.
 #[derive(Debug, Clone)]
 pub struct Sentence {
-    pub place: Place,
+    pub place: SentenceAt,
     pub text: String,
     /// The text read: spaces dropped, full-width digits and punctuation made plain.
     pub chars: Vec<char>,
@@ -48,7 +48,7 @@ pub struct Sentence {
 pub fn sentences(run: &[Piece]) -> Vec<Sentence> {
     let mut out: Vec<Sentence> = Vec::new();
     let mut current = String::new();
-    let mut start: Option<Place> = None;
+    let mut start: Option<SentenceAt> = None;
     for piece in run {
         for ch in piece.text.chars() {
             if start.is_none() && !ch.is_whitespace() {
@@ -64,7 +64,7 @@ pub fn sentences(run: &[Piece]) -> Vec<Sentence> {
     out
 }
 
-fn push_sentence(out: &mut Vec<Sentence>, current: &mut String, start: &mut Option<Place>) {
+fn push_sentence(out: &mut Vec<Sentence>, current: &mut String, start: &mut Option<SentenceAt>) {
     let text = std::mem::take(current).trim().to_string();
     if let (Some(place), false) = (start.take(), text.is_empty()) {
         let continues = !out.is_empty();

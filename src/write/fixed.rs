@@ -3,12 +3,11 @@
 
 use super::{clip, form_sheets, Placement, WriteError, WriteOptions, MAX_CELL_TEXT, MAX_NOTE_TEXT};
 use crate::calc::{Book, Calc};
+use crate::cellref::Place;
 use crate::coverage::{RunStatus, TableTally};
 use crate::form::Severity;
-use crate::layout::a1;
 use crate::load::own::{AUDIT_HEADER, AUDIT_HEADER_ROW, AUDIT_SHEET};
 use crate::load::{KeptCell, OtherSheet, PlacedMerges};
-use crate::normalize::parse_a1;
 use crate::read::{Cell, Merge};
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Note, Url, Workbook, Worksheet};
@@ -47,8 +46,8 @@ const FONT: &str = "宋体";
 pub struct KeptSheet<'p> {
     pub name: String,
     pub cells: &'p [KeptCell],
-    /// A cell's note by its address (the default note where there is none).
-    pub notes: HashMap<String, String>,
+    /// A cell's note by its place (the default note where there is none).
+    pub notes: HashMap<Place, String>,
 }
 
 /// Everything the corrected workbook holds, decided by fix; [`render`] only writes it.
@@ -335,7 +334,7 @@ fn write_cell(
 fn stray_sheet(
     name: &str,
     cells: &[KeptCell],
-    notes: &HashMap<String, String>,
+    notes: &HashMap<Place, String>,
 ) -> Result<Worksheet, WriteError> {
     let mut ws = Worksheet::new();
     ws.set_name(name)?;
@@ -345,7 +344,7 @@ fn stray_sheet(
         .set_background_color("#F8C9C4");
     // Kept values by row, then column: what a merge covers is found without a scan of all.
     let mut at: BTreeMap<u32, BTreeSet<u16>> = BTreeMap::new();
-    for (r, c) in cells.iter().filter_map(|k| parse_a1(&k.cell)) {
+    for (r, c) in cells.iter().map(|k| (k.cell.row, k.cell.col)) {
         at.entry(r).or_default().insert(c);
     }
     let covers_another = |m: &Merge, head: (u32, u16)| {
@@ -356,9 +355,7 @@ fn stray_sheet(
     };
     let mut merged = PlacedMerges::default();
     for k in cells {
-        let Some((r, c)) = parse_a1(&k.cell) else {
-            continue;
-        };
+        let (r, c) = (k.cell.row, k.cell.col);
         // A merge is kept only where it covers no other kept value and no other merge (values
         // gathered from two places may collide; the values matter, the merges do not).
         if let Some(m) = k.merge.filter(|m| {
@@ -390,15 +387,14 @@ fn copy_sheet(name: &str, sheet: &OtherSheet) -> Result<Worksheet, WriteError> {
     let mut ws = Worksheet::new();
     ws.set_name(name)?;
     let fmt = Format::new().set_font_name(FONT).set_font_size(10);
-    let values: HashMap<String, &Cell> = sheet
+    let values: HashMap<(u32, u16), &Cell> = sheet
         .cells
         .iter()
-        .map(|k| (k.cell.clone(), &k.value))
+        .map(|k| ((k.cell.row, k.cell.col), &k.value))
         .collect();
     for m in &sheet.merges {
         if m.last_row > m.first_row || m.last_col > m.first_col {
-            let top = a1(m.first_row, m.first_col);
-            let text = match values.get(&top) {
+            let text = match values.get(&(m.first_row, m.first_col)) {
                 Some(Cell::Text(t)) => t.clone(),
                 _ => String::new(),
             };
@@ -413,9 +409,7 @@ fn copy_sheet(name: &str, sheet: &OtherSheet) -> Result<Worksheet, WriteError> {
         }
     }
     for k in &sheet.cells {
-        if let Some((r, c)) = parse_a1(&k.cell) {
-            write_cell(&mut ws, r, c, &k.value, &fmt)?;
-        }
+        write_cell(&mut ws, k.cell.row, k.cell.col, &k.value, &fmt)?;
     }
     Ok(ws)
 }

@@ -200,7 +200,10 @@ fn is_input_cell(book: &Book, calc: &Calc, c: &CellId) -> bool {
     }
     let form = book.forms[c.form].0;
     match form.fixed_row(&c.row) {
-        Some((_, row)) => row.inputs.as_ref().is_none_or(|i| i.contains(&c.col)),
+        Some((_, row)) => row
+            .inputs
+            .as_ref()
+            .is_none_or(|i| c.column().is_some_and(|col| i.iter().any(|x| x == col))),
         None => true,
     }
 }

@@ -1847,10 +1847,9 @@ fn piece_of(
         Content::Text(t) => Piece::Text(t.clone()),
         Content::Number(n) => Piece::Line(*n),
         Content::Cell(id) => {
-            let val = if id.col.is_empty() {
-                data.grid.get(&id.row).cloned().unwrap_or(Val::Blank)
-            } else {
-                data.row(&id.row).map_or(Val::Blank, |r| r.get(&id.col))
+            let val = match id.column() {
+                None => data.grid.get(&id.row).cloned().unwrap_or(Val::Blank),
+                Some(col) => data.row(&id.row).map_or(Val::Blank, |r| r.get(col)),
             };
             let kind = match style {
                 Style::Value { kind, .. } => kind,
