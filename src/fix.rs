@@ -21,10 +21,10 @@ use crate::score::check::ScoreFill;
 use crate::write::fixed::{render, FixedPlan, KeptSheet};
 pub use crate::write::fixed::{AuditLine, Status};
 use crate::write::{
-    cut_text, place, Fill, Mark, Placement, WriteError, WriteOptions, MAX_CELL_TEXT,
+    cut_text, place, Fill, Mark, Placement, RenderedWorkbook, WriteError, WriteOptions,
+    MAX_CELL_TEXT,
 };
 use indexmap::IndexMap;
-use rust_xlsxwriter::Workbook;
 use std::collections::{HashMap, HashSet};
 
 /// Cut every input text longer than a cell of Excel holds (32,767 characters: the writer
@@ -166,7 +166,7 @@ const NOTE_ADDED: &str = "已在表下补写空表说明";
 
 /// The workbook fix built, with what it did.
 pub struct Fixed {
-    pub workbook: Workbook,
+    pub workbook: RenderedWorkbook,
     pub forms: Vec<String>,
     pub changes: Vec<Change>,
     pub lines: Vec<AuditLine>,

@@ -729,7 +729,15 @@ fn parse_row(
     if !seen.keys.insert(key.clone()) {
         return bad(&format!("{p}.key"), format!("行“{key}”出现两次"));
     }
-    store_row(data, seen, panel, key, label, values, p)
+    let row = ImportedRow { key, label, values };
+    store_row(data, seen, panel, row, p)
+}
+
+/// A row of an imported form, checked against its panel.
+struct ImportedRow {
+    key: String,
+    label: Option<String>,
+    values: FastIndexMap<String, Val>,
 }
 
 /// The panel a row belongs to: as given, or for a fixed row given without one, the panel
@@ -913,11 +921,10 @@ fn store_row(
     data: &mut FormData,
     seen: &mut RowsSeen,
     panel: &Panel,
-    key: String,
-    label: Option<String>,
-    values: FastIndexMap<String, Val>,
+    row: ImportedRow,
     p: &str,
 ) -> Result<(), ImportError> {
+    let ImportedRow { key, label, values } = row;
     match data.rows.by_key_mut(&key) {
         Some(row) if row.kind == RowKind::Fixed || row.kind == RowKind::Total => {
             if row.panel != panel.id {

@@ -113,7 +113,18 @@ pub fn layout(form: &Form, data: &FormData, fi: usize, inputs: &dyn Fn(&CellId) 
         };
         l.block_rows.push((start, r));
     }
-    r = put_notes_and_signature(&mut l, form, data, fi, r, inputs);
+    r = put_notes(&mut l, form, data, r);
+    if !form.signature.is_empty() {
+        l.signature_rows = Some((r, r + 1));
+        r = grid_rows_at(
+            &mut l,
+            std::slice::from_ref(&form.signature),
+            fi,
+            r,
+            0,
+            inputs,
+        );
+    }
     l.last_row = r.saturating_sub(1);
     l
 }
@@ -184,14 +195,8 @@ fn put_heading(l: &mut Layout, form: &Form, data: &FormData) {
 
 /// The notes (the form's own, then the data's other remarks) and the signature line from
 /// row `r` on; the row after them.
-fn put_notes_and_signature(
-    l: &mut Layout,
-    form: &Form,
-    data: &FormData,
-    fi: usize,
-    mut r: u32,
-    inputs: &dyn Fn(&CellId) -> bool,
-) -> u32 {
+/// The form's notes and the remarks of the data, one line each from row `r`; the row after.
+fn put_notes(l: &mut Layout, form: &Form, data: &FormData, mut r: u32) -> u32 {
     let width = l.width;
     let text_rows: Vec<String> = form
         .notes
@@ -202,10 +207,6 @@ fn put_notes_and_signature(
     for note in text_rows {
         l.put(r, 0, 1, width, Content::Text(note), Style::Note);
         r += 1;
-    }
-    if !form.signature.is_empty() {
-        l.signature_rows = Some((r, r + 1));
-        r = grid_rows_at(l, std::slice::from_ref(&form.signature), fi, r, 0, inputs);
     }
     r
 }

@@ -375,10 +375,13 @@ fn prefix_comparison(chars: &[char], prefix_end: usize) -> (Option<Cmp>, usize) 
     (None, prefix_end)
 }
 
+/// The comparison a quantity states, if it states one.
+type StatedCmp = Option<Cmp>;
+
 /// What follows the number and its unit: at most a comparison word ("以上", "以内", …),
 /// which must agree with one given before the number. The comparison then in force, or
 /// `None` when the text does not read as one quantity.
-fn suffix_comparison(rest: &str, cmp: Option<Cmp>) -> Option<Option<Cmp>> {
+fn suffix_comparison(rest: &str, cmp: StatedCmp) -> Option<StatedCmp> {
     let mut cmp = cmp;
     let mut rest = rest;
     for (w, c) in SUFFIX_CMP {

@@ -9,6 +9,8 @@ use crate::form::ColKind;
 use crate::layout::{a1, layout, Content, Layout, Style};
 use crate::model::RowKind;
 use rust_decimal::prelude::ToPrimitive;
+/// A workbook rendered in memory, ready to save: what fix's plan becomes.
+pub use rust_xlsxwriter::Workbook as RenderedWorkbook;
 use rust_xlsxwriter::{
     DataValidation, DataValidationErrorStyle, DataValidationRule, Format, FormatAlign,
     FormatBorder, Formula, Note, ProtectionOptions, Workbook, Worksheet, XlsxError,
