@@ -5,7 +5,7 @@
 //! docs/architecture.md. A module and the children it declares are one unit, as Rust's module
 //! tree makes them: a parent's use of its own children (by their bare names) is not read, so
 //! a child may use its parent's items, and siblings are what must not import each other in a
-//! loop.
+//! loop. Every top-level module also has its row in the page's module table.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -333,4 +333,56 @@ fn a_circle_is_found_and_a_chain_is_not() {
             ],
         ]
     );
+}
+
+/// Top-level modules `lib_rs` declares that `doc` gives no row of its module table
+/// (`| \`name\` | what it does |`), and rows naming no module.
+fn undocumented(lib_rs: &str, doc: &str) -> (Vec<String>, Vec<String>) {
+    let declared: BTreeSet<String> = lib_rs
+        .lines()
+        .filter_map(|l| {
+            let l = l.trim();
+            let l = l.strip_prefix("pub ").unwrap_or(l);
+            l.strip_prefix("mod ")?
+                .strip_suffix(';')
+                .map(str::to_string)
+        })
+        .collect();
+    let rows: BTreeSet<String> = doc
+        .lines()
+        .filter_map(|l| {
+            l.strip_prefix("| `")?
+                .split_once('`')
+                .map(|(m, _)| m.to_string())
+        })
+        .collect();
+    (
+        declared.difference(&rows).cloned().collect(),
+        rows.difference(&declared).cloned().collect(),
+    )
+}
+
+#[test]
+fn every_top_level_module_has_its_sentence_in_the_architecture_page() {
+    let lib_rs = std::fs::read_to_string(src().join("lib.rs")).unwrap();
+    let doc_path = src().join("../docs/architecture.md");
+    let doc = std::fs::read_to_string(doc_path).unwrap();
+    let (missing, stale) = undocumented(&lib_rs, &doc);
+    assert!(
+        missing.is_empty(),
+        "modules without a row in docs/architecture.md: {missing:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "rows of docs/architecture.md naming no module: {stale:?}"
+    );
+}
+
+#[test]
+fn a_module_left_out_of_the_page_is_found() {
+    let lib_rs = "pub mod calc;\nmod files;\npub mod gone_soon;\n";
+    let doc = "| module | what |\n|---|---|\n| `calc` | computes |\n| `gone` | was here |\n";
+    let (missing, stale) = undocumented(lib_rs, doc);
+    assert_eq!(missing, ["files", "gone_soon"]);
+    assert_eq!(stale, ["gone"]);
 }
