@@ -187,11 +187,7 @@ fn claim_targets(
     for inst in insts {
         let Some(t) = inst.target else { continue };
         if let Some((_, row)) = form.fixed_row(&t.row) {
-            if row
-                .inputs
-                .as_ref()
-                .is_some_and(|i| t.column().is_some_and(|c| i.iter().any(|x| x == c)))
-            {
+            if row.declares_input(t.column()) {
                 return Err(form_error(
                     form,
                     field.into(),

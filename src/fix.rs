@@ -15,7 +15,7 @@ use crate::layout::{Content as Placed, Layout};
 use crate::load::own::{AUDIT_SHEET, STRAY_SUFFIX};
 use crate::load::{Content, KeptCell, OtherSheet};
 use crate::model::{FastIndexMap, FormData, RowKind};
-use crate::normalize::{label_key, parse_a1};
+use crate::normalize::label_key;
 use crate::read::Cell;
 use crate::score::check::ScoreFill;
 use crate::write::fixed::{render, FixedPlan, KeptSheet};
@@ -43,16 +43,16 @@ fn cut_long_texts(
         let sheet = data.sheet.as_deref();
         for k in kept.iter_mut() {
             if let Cell::Text(t) | Cell::Error(t) = &mut k.value {
-                let place = format!("{}!{}", sheet.unwrap_or(""), k.cell);
-                cutter.cut(t, &form.id, sheet, Some(&k.cell.to_string()), place);
+                let what = || format!("{}!{}", sheet.unwrap_or(""), k.cell);
+                cutter.cut(t, &form.id, sheet, Some(&k.cell), what);
             }
         }
     }
     for o in others.iter_mut() {
         for k in o.cells.iter_mut() {
             if let Cell::Text(t) | Cell::Error(t) = &mut k.value {
-                let place = format!("{}!{}", o.name, k.cell);
-                cutter.cut(t, "", Some(&o.name), Some(&k.cell.to_string()), place);
+                let what = || format!("{}!{}", o.name, k.cell);
+                cutter.cut(t, "", Some(&o.name), Some(&k.cell), what);
             }
         }
     }
@@ -66,14 +66,15 @@ struct Cutter {
 }
 
 impl Cutter {
-    /// Cut `text` if it is longer than a cell holds; `what` names it in the finding.
+    /// Cut `text` if it is longer than a cell holds; `what` names it in the finding (made only
+    /// then: every text of a workbook passes here).
     fn cut(
         &mut self,
         text: &mut String,
         form: &str,
         sheet: Option<&str>,
-        cell: Option<&str>,
-        what: String,
+        cell: Option<&Place>,
+        what: impl FnOnce() -> String,
     ) {
         let Some((short, kept)) = cut_text(text, MAX_CELL_TEXT) else {
             return;
@@ -84,9 +85,10 @@ impl Cutter {
             TEXT_CUT,
             form,
             sheet.map(str::to_string),
-            cell.map(str::to_string),
+            cell.map(ToString::to_string),
             format!(
-                "{what}的文字有 {total} 个字符，超过 Excel 一个单元格最多 {MAX_CELL_TEXT} 个字符的上限：写出的工作簿中只保留前 {kept} 个字符（末尾注明“{}”），其余 {} 个字符未写入，全文仍在原文件中；请把这段文字拆到几个单元格或移到附件中",
+                "{}的文字有 {total} 个字符，超过 Excel 一个单元格最多 {MAX_CELL_TEXT} 个字符的上限：写出的工作簿中只保留前 {kept} 个字符（末尾注明“{}”），其余 {} 个字符未写入，全文仍在原文件中；请把这段文字拆到几个单元格或移到附件中",
+                what(),
                 crate::write::CUT_MARK,
                 total - kept
             ),
@@ -98,7 +100,7 @@ impl Cutter {
     fn form_texts(&mut self, form: &Form, data: &mut FormData) {
         let sheet = data.sheet.clone();
         let sheet = sheet.as_deref();
-        let at = |cell: Option<&String>, logical: &str| match (sheet, cell) {
+        let at = |cell: Option<&Place>, logical: &str| match (sheet, cell) {
             (Some(s), Some(c)) => format!("{s}!{c}"),
             _ => format!("{}“{logical}”", form.table_no),
         };
@@ -106,30 +108,28 @@ impl Cutter {
             for (col, v) in row.values.iter_mut() {
                 if let Val::Text(t) = v {
                     let key = format!("{}.{col}", row.key);
-                    let cell = data.origin.get(&key).map(ToString::to_string);
-                    let what = at(cell.as_ref(), &key);
-                    self.cut(t, &form.id, sheet, cell.as_deref(), what);
+                    let cell = data.origin.get(&key);
+                    self.cut(t, &form.id, sheet, cell, || at(cell, &key));
                 }
             }
             if let Some(label) = &mut row.label {
-                let what = format!("{}行“{}”的名称", form.table_no, row.key);
+                let what = || format!("{}行“{}”的名称", form.table_no, row.key);
                 self.cut(label, &form.id, sheet, None, what);
             }
         }
         for (id, v) in data.grid.iter_mut() {
             if let Val::Text(t) = v {
-                let cell = data.origin.get(id).map(ToString::to_string);
-                let what = at(cell.as_ref(), id);
-                self.cut(t, &form.id, sheet, cell.as_deref(), what);
+                let cell = data.origin.get(id);
+                self.cut(t, &form.id, sheet, cell, || at(cell, id));
             }
         }
         for (i, r) in data.remarks.iter_mut().enumerate() {
-            let what = format!("{}第 {} 条说明", form.table_no, i + 1);
+            let what = || format!("{}第 {} 条说明", form.table_no, i + 1);
             self.cut(r, &form.id, sheet, None, what);
         }
         for (field, v) in [("单位", &mut data.unit), ("年度", &mut data.year)] {
             if let Some(t) = v {
-                let what = format!("{}的{field}", form.table_no);
+                let what = || format!("{}的{field}", form.table_no);
                 self.cut(t, &form.id, sheet, None, what);
             }
         }
@@ -280,8 +280,7 @@ impl Positions {
             }
             None => (home, reference),
         };
-        let pos = parse_a1(cell)?;
-        self.at.get(fi)?.get(&pos).cloned()
+        self.at_place(fi, &Place::from_a1(cell)?)
     }
     /// The value cell at a place of form `fi`'s output sheet.
     fn at_place(&self, fi: usize, place: &Place) -> Option<CellId> {
@@ -755,19 +754,15 @@ impl Ledger<'_, '_> {
         let (Some(name), Some(c)) = (&self.stray_names[fi], &f.cell) else {
             return (None, open);
         };
-        let Some(at) = at else {
-            return (
-                Some((name.clone(), c.clone())),
-                Status::Open(kept_beside(name)),
-            );
-        };
-        stray_marks
-            .entry(at)
-            .and_modify(|m| {
-                m.push('\n');
-                m.push_str(&f.message);
-            })
-            .or_insert_with(|| f.message.clone());
+        if let Some(at) = at {
+            stray_marks
+                .entry(at)
+                .and_modify(|m| {
+                    m.push('\n');
+                    m.push_str(&f.message);
+                })
+                .or_insert_with(|| f.message.clone());
+        }
         (
             Some((name.clone(), c.clone())),
             Status::Open(kept_beside(name)),

@@ -9,7 +9,7 @@ use crate::expr::Val;
 use crate::form::{Catalog, ColKind, Form, Panel};
 use crate::load::{Content, KeptCell, OtherSheet};
 use crate::model::{FastIndexMap, FormData, Key, RowData, RowKind};
-use crate::normalize::{parse_a1, parse_a1_range};
+use crate::normalize::parse_a1_range;
 use crate::read::{Cell, Merge};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
@@ -329,12 +329,11 @@ fn parse_raw(v: &Value, path: &str, with_merge: bool) -> Result<KeptCell, Import
     };
     let m = object(v, path, allowed)?;
     let cell = match m.get("cell") {
-        Some(Value::String(s)) if parse_a1(s).is_some() => {
-            let (r, c) = parse_a1(s).expect("checked above");
-            Place::at(r, c)
-        }
-        Some(_) => return bad(&format!("{path}.cell"), "应为单元格地址，如 \"C40\""),
         None => return bad(path, "缺少 cell（单元格地址，如 \"C40\"）"),
+        Some(v) => match v.as_str().and_then(Place::from_a1) {
+            Some(cell) => cell,
+            None => return bad(&format!("{path}.cell"), "应为单元格地址，如 \"C40\""),
+        },
     };
     let kinds: Vec<&str> = ["number", "text", "bool", "error"]
         .into_iter()

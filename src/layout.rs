@@ -193,9 +193,8 @@ fn put_heading(l: &mut Layout, form: &Form, data: &FormData) {
     }
 }
 
-/// The notes (the form's own, then the data's other remarks) and the signature line from
-/// row `r` on; the row after them.
-/// The form's notes and the remarks of the data, one line each from row `r`; the row after.
+/// The notes (the form's own, then the data's other remarks), one line each from row `r`;
+/// the row after them.
 fn put_notes(l: &mut Layout, form: &Form, data: &FormData, mut r: u32) -> u32 {
     let width = l.width;
     let text_rows: Vec<String> = form

@@ -808,8 +808,8 @@ mod tests {
                     .insert("name".into(), Val::Text(text.to_string()));
             }
             if let Some(at) = at {
-                let (r, c) = crate::cellref::parse_a1(at).expect("an A1 address");
-                data.origin.insert(format!("{key}.name"), Place::at(r, c));
+                let at = Place::from_a1(at).expect("an A1 address");
+                data.origin.insert(format!("{key}.name"), at);
             }
             data.rows.push(row);
         }

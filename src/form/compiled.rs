@@ -146,6 +146,15 @@ pub struct FixedRow {
     pub label_span: Option<u16>,
 }
 
+impl FixedRow {
+    /// Whether the row declares value column `col` a cell the clerk fills (`inputs`); a grid
+    /// cell (no column) is none of a row's.
+    pub fn declares_input(&self, col: Option<&str>) -> bool {
+        let declared = self.inputs.as_deref().unwrap_or_default();
+        col.is_some_and(|col| declared.iter().any(|x| x == col))
+    }
+}
+
 impl Scoring {
     /// The key of the cell holding the 分值 that bounds score cell `id`: a grid cell named in
     /// `score_cells`, or the row's 分值 in the score column.

@@ -606,8 +606,8 @@ pub fn recognize_sheet<'c>(form: &'c Form, vocab: &Vocabulary, sheet: &Sheet) ->
         grid::read_signature(&mut rd);
     }
     read_rest(&mut rd, cursor);
-    // The cells values were read from, by position (an origin on another sheet, `'续表'!C8`,
-    // is none of this sheet's): no A1 name is built for every cell consumed.
+    // The cells values were read from (an origin on another sheet, `'续表'!C8`, is none of
+    // this sheet's).
     let read_at: HashSet<(u32, u16)> = rd.data.origin.values().filter_map(Place::local).collect();
     let mut words: Vec<(u32, u16)> = rd
         .consumed

@@ -202,10 +202,8 @@ fn is_input_cell(book: &Book, calc: &Calc, c: &CellId) -> bool {
     }
     let form = book.forms[c.form].0;
     match form.fixed_row(&c.row) {
-        Some((_, row)) => row
-            .inputs
-            .as_ref()
-            .is_none_or(|i| c.column().is_some_and(|col| i.iter().any(|x| x == col))),
+        // A row that declares no inputs takes every cell it does not derive as one.
+        Some((_, row)) => row.inputs.is_none() || row.declares_input(c.column()),
         None => true,
     }
 }
