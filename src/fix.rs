@@ -7,6 +7,7 @@
 use crate::calc::{agree, compute, Agreement, Book, Calc, Derived, Mode};
 use crate::cellref::Place;
 use crate::check::{audit, audit_covered};
+use crate::coverage::Coverage;
 use crate::expr::{CellId, Val};
 use crate::findings::{Finding, TEXT_CUT};
 use crate::form::show;
@@ -316,28 +317,20 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
     } = content;
     reading.extend(cut_long_texts(&mut forms, &mut strays, &mut others));
     let mut book = Book::new(forms);
-    // Three computations: the check of the input (its findings, and which cells are derived
-    // for the layout), the fix (what every derived cell settles on, after the scores it can
-    // fill), and the check of the settled forms (what is left, and the values written).
     let checked_in = compute(&book, Mode::Check, false);
     let placement = place(&book, &checked_in);
     let input_at = to_output_cells(&mut book, &placement);
-    let before = audit(&book, &checked_in);
-    drop(checked_in);
-
-    // Empty 自评得分 cells a 评（扣）分标准 can score are filled (before recomputing, so that
-    // 总分 follows), each with its formula.
-    let fills = crate::score::check::fill_empty_scores(&mut book);
-    let calc_fix = compute(&book, Mode::Fix, false);
-    let (mut changes, kept_tails) = recomputed(&book, &calc_fix, &placement);
-    changes.extend(fill_changes(&book, &fills, &placement));
-    let formulas = crate::score::check::fill_formulas(&fills, &placement);
-    let (book, notes_added) = settle(book, &calc_fix);
-    drop(calc_fix);
-    // On settled forms the check and the fix agree: every derived cell holds what the fix
-    // settled on, so the check's values are the ones to write.
-    let calc_out = compute(&book, Mode::Check, false);
-    let (after, mut coverage) = audit_covered(&book, &calc_out);
+    let Outcome {
+        book,
+        calc: calc_out,
+        before,
+        after,
+        mut coverage,
+        changes,
+        kept_tails,
+        formulas,
+        notes_added,
+    } = settle_and_audit(book, checked_in, &placement);
     coverage.add_missing(catalog, &book, &reading);
 
     let ledger = Ledger::new(&book, &placement, input_at, &pages, &strays, &others);
@@ -383,6 +376,93 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
         changes,
         lines,
     })
+}
+
+/// The forms settled and audited: what fix writes and what it says about it.
+struct Outcome<'a> {
+    book: Book<'a>,
+    /// The check of the settled forms: the values written.
+    calc: Calc,
+    /// The findings on the input, and on the settled forms.
+    before: Vec<Finding>,
+    after: Vec<Finding>,
+    coverage: Coverage,
+    changes: Vec<Change>,
+    kept_tails: Vec<(CellId, String)>,
+    /// The formulas of the scores filled in.
+    formulas: HashMap<CellId, String>,
+    /// The forms whose 空表说明 was added.
+    notes_added: HashSet<String>,
+}
+
+/// Settle the forms and audit them before and after. Three computations: the check of the
+/// input (`checked_in`), the fix (what every derived cell settles on, after the scores it
+/// can fill), and the check of the settled forms (what is left, and the values written) —
+/// or one, when the input is already settled.
+fn settle_and_audit<'a>(
+    mut book: Book<'a>,
+    checked_in: Calc,
+    placement: &Placement,
+) -> Outcome<'a> {
+    let fills = crate::score::check::score_fills(&book);
+    if fills.is_empty() && already_settled(&book, &checked_in) {
+        // Fix would fill, correct and add nothing: the settled forms are the input, and so
+        // are their check and audit.
+        let (after, coverage) = audit_covered(&book, &checked_in);
+        return Outcome {
+            book,
+            calc: checked_in,
+            before: after.clone(),
+            after,
+            coverage,
+            changes: Vec::new(),
+            kept_tails: Vec::new(),
+            formulas: HashMap::new(),
+            notes_added: HashSet::new(),
+        };
+    }
+    let before = audit(&book, &checked_in);
+    drop(checked_in);
+    // Empty 自评得分 cells a 评（扣）分标准 can score are filled (before recomputing, so that
+    // 总分 follows), each with its formula.
+    crate::score::check::apply_score_fills(&mut book, &fills);
+    let calc_fix = compute(&book, Mode::Fix, false);
+    let (mut changes, kept_tails) = recomputed(&book, &calc_fix, placement);
+    changes.extend(fill_changes(&book, &fills, placement));
+    let formulas = crate::score::check::fill_formulas(&fills, placement);
+    let (book, notes_added) = settle(book, &calc_fix);
+    drop(calc_fix);
+    // On settled forms the check and the fix agree: every derived cell holds what the fix
+    // settled on, so the check's values are the ones to write.
+    let calc = compute(&book, Mode::Check, false);
+    let (after, coverage) = audit_covered(&book, &calc);
+    Outcome {
+        book,
+        calc,
+        before,
+        after,
+        coverage,
+        changes,
+        kept_tails,
+        formulas,
+        notes_added,
+    }
+}
+
+/// True when every derived cell holds exactly what its rule gives (the same number, or both
+/// blank) and no empty table lacks its 空表说明. Then the fix computation settles every cell
+/// on its filled value — it differs from the check only where a filled value differs from
+/// the rule's — and settling changes nothing but a number's trailing zeros (37.9 → 37.90),
+/// which nothing written shows.
+fn already_settled(book: &Book, checked: &Calc) -> bool {
+    checked
+        .derived
+        .values()
+        .all(|d| d.agreement == Agreement::Exact && d.filled == d.expected)
+        && book
+            .forms
+            .iter()
+            .all(|(form, data)| missing_empty_note(form, data).is_none())
 }
 
 /// Where each form was in the input (sheet and logical cell → place, for 原位置); from then on

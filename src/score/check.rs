@@ -616,12 +616,17 @@ pub fn score_fills(book: &Book) -> Vec<ScoreFill> {
 /// that 总分 follows) and returns what was filled.
 pub fn fill_empty_scores(book: &mut Book) -> Vec<ScoreFill> {
     let fills = score_fills(book);
-    for f in &fills {
+    apply_score_fills(book, &fills);
+    fills
+}
+
+/// Write the scores of `fills` into their cells.
+pub fn apply_score_fills(book: &mut Book, fills: &[ScoreFill]) {
+    for f in fills {
         book.forms[f.cell.form]
             .1
             .set(&f.cell.row, f.cell.column(), Val::Num(f.value));
     }
-    fills
 }
 
 /// For the writer ([`crate::write::WriteOptions::formulas`]): each filled score's formula,
