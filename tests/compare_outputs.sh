@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 #! Compares two fiscalform binaries over the same inputs: `check --format json`, `export` and
 #! `explain --format json` must be byte-identical, the workbook `fix` writes must have identical
-#! content (every part of the .xlsx but its creation time). Used to show that a restructuring
+#! content (every part of the .xlsx but its creation time; data validations compared by the cells
+#! each rule covers, see tests/xlsx_content.py). Used to show that a restructuring
 #! changed no behaviour.
 #!
 #! Usage: tests/compare_outputs.sh BEFORE AFTER [INPUT_DIR_OR_FILE...]
@@ -55,16 +56,17 @@ run_one() {
     echo "fix exit $?" >>"$out/codes"
     "$bin" explain --format json "$in" >"$out/explain.json" 2>"$out/explain.err"
     echo "explain exit $?" >>"$out/codes"
-    # The content of the written workbook: every part but docProps/core.xml (its time).
+    # The content of the written workbook: every part but docProps/core.xml (its time), the
+    # data validations as the cells each rule covers (tests/xlsx_content.py).
     if [ -f "$out/fixed.xlsx" ]; then
-        unzip -p "$out/fixed.xlsx" -x docProps/core.xml >"$out/fixed.content"
+        python3 "$root/tests/xlsx_content.py" "$out/fixed.xlsx" >"$out/fixed.content"
         rm "$out/fixed.xlsx"
     fi
     # The messages name the scratch directory of this side: make them comparable.
     sed -i "s#$work/$side/$n#OUT#g" "$out/fix.out" "$out/fix.err" "$out/export.err"
 }
 export -f run_one
-export work before after
+export work before after root
 
 cut -f1 "$list" | xargs -P 2 -I{} bash -c 'run_one "$before" before {} && run_one "$after" after {}'
 

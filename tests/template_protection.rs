@@ -4,6 +4,7 @@
 //! sheets' XML, which calamine does not expose).
 
 use calamine::{open_workbook, Reader, Xlsx};
+use fiscalform::cellref::parse_a1;
 use fiscalform::form::{Catalog, Family};
 use std::io::Read;
 use std::path::PathBuf;
@@ -29,6 +30,25 @@ fn style_of(sheet_xml: &str, a1: &str) -> usize {
         .and_then(|s| s.split('"').next())
         .and_then(|s| s.parse().ok())
         .unwrap_or(0)
+}
+
+/// The type of the `<dataValidation>` whose `sqref` (cells and blocks, space-separated) covers
+/// cell `a1`, if any.
+fn validation_at(sheet_xml: &str, a1: &str) -> Option<String> {
+    let (row, col) = parse_a1(a1).unwrap();
+    let inside = |block: &str| {
+        let (first, last) = block.split_once(':').unwrap_or((block, block));
+        let ((r1, c1), (r2, c2)) = (parse_a1(first).unwrap(), parse_a1(last).unwrap());
+        (r1..=r2).contains(&row) && (c1..=c2).contains(&col)
+    };
+    sheet_xml.split("<dataValidation ").skip(1).find_map(|v| {
+        let attr = |name: &str| v.split(&format!(" {name}=\"")).nth(1)?.split('"').next();
+        let kind = v.split("type=\"").nth(1)?.split('"').next()?;
+        attr("sqref")?
+            .split(' ')
+            .any(inside)
+            .then(|| kind.to_string())
+    })
 }
 
 /// Whether cell style `xf` of styles.xml is unlocked.
@@ -113,7 +133,17 @@ fn sheets_are_protected_without_password_formulas_locked_inputs_open() {
         s1.contains("<dataValidation type=\"decimal\""),
         "amount validation"
     );
-    assert!(s1.contains("sqref=\"C7\""), "line 1 validated");
+    assert_eq!(
+        validation_at(&s1, "C7").as_deref(),
+        Some("decimal"),
+        "line 1 validated"
+    );
+    assert_eq!(
+        validation_at(&s1, "C33"),
+        None,
+        "a formula is not validated"
+    );
+    assert_eq!(validation_at(&s2, "D8").as_deref(), Some("decimal"));
     // A blank form prints no 0.00: amounts show nothing for zero.
     assert!(
         styles.contains("formatCode=\"#,##0.00;-#,##0.00;;@\""),

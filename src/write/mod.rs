@@ -12,8 +12,8 @@ use rust_decimal::prelude::ToPrimitive;
 /// A workbook rendered in memory, ready to save: what fix's plan becomes.
 pub use rust_xlsxwriter::Workbook as RenderedWorkbook;
 use rust_xlsxwriter::{
-    DataValidation, DataValidationErrorStyle, DataValidationRule, Format, FormatAlign,
-    FormatBorder, Formula, Note, ProtectionOptions, Workbook, Worksheet, XlsxError,
+    DataValidation, Format, FormatAlign, FormatBorder, Formula, Note, ProtectionOptions, Workbook,
+    Worksheet, XlsxError,
 };
 use std::collections::HashMap;
 use std::fmt;
@@ -23,6 +23,9 @@ use std::path::{Path, PathBuf};
 pub mod fixed;
 pub mod merge;
 pub mod review;
+mod validation;
+
+use validation::InputCells;
 
 #[derive(Debug)]
 pub enum WriteError {
@@ -385,6 +388,7 @@ fn write_sheet(
     for (row, height) in row_heights(layout, book) {
         ws.set_row_height(row, height)?;
     }
+    let mut inputs = InputCells::default();
     for p in &layout.cells {
         let mark = match &p.content {
             Content::Cell(id) => opts.marks.get(id).map_or(0, |m| match m.fill {
@@ -425,22 +429,12 @@ fn write_sheet(
                     ws.insert_note(p.row, p.col, &note)?;
                 }
                 if let Style::Value { kind, input: true } = p.style {
-                    let at = (p.row, p.col);
-                    validate(
-                        ws,
-                        book,
-                        placement,
-                        fi,
-                        id,
-                        kind,
-                        at,
-                        &mut formats.validations,
-                    )?;
+                    inputs.add(kind, id, (p.row, p.col));
                 }
             }
         }
     }
-    Ok(())
+    inputs.finish(ws, book, placement, fi, &mut formats.validations)
 }
 
 /// A list sheet (审核结果, the review's sheets) set up to sort and print: an autofilter over its
@@ -633,73 +627,6 @@ fn write_plain(
         }
     }
     Ok(())
-}
-
-#[allow(clippy::too_many_arguments)]
-fn validate(
-    ws: &mut Worksheet,
-    book: &Book,
-    placement: &Placement,
-    fi: usize,
-    id: &CellId,
-    kind: ColKind,
-    (row, col): (u32, u16),
-    numeric: &mut HashMap<ColKind, DataValidation>,
-) -> Result<(), WriteError> {
-    let dv = match kind {
-        ColKind::Amount | ColKind::Number | ColKind::Rate => match numeric.entry(kind) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => e.insert(numeric_validation(kind)?),
-        },
-        ColKind::Score => &score_validation(book, placement, fi, id, (row, col))?,
-        _ => return Ok(()),
-    };
-    ws.add_data_validation(row, col, row, col, dv)?;
-    Ok(())
-}
-
-/// An amount, number or rate typed into an input cell: a number, refused otherwise.
-fn numeric_validation(kind: ColKind) -> Result<DataValidation, WriteError> {
-    let dv = DataValidation::new()
-        .allow_decimal_number(DataValidationRule::Between(-1.0e13, 1.0e13))
-        .set_error_title("请输入数字")?
-        .set_error_message(match kind {
-            ColKind::Rate => "此处应填写百分比或小数，如 79.68% 或 0.7968。",
-            ColKind::Number => "此处应填写数字。",
-            _ => "此处应填写金额（万元，可保留两位小数），没有数据请留空。",
-        })?;
-    Ok(dv.set_error_style(DataValidationErrorStyle::Stop))
-}
-
-/// A score typed into an input cell: between 0 and the row's 分值 (or 100 without one).
-fn score_validation(
-    book: &Book,
-    placement: &Placement,
-    fi: usize,
-    id: &CellId,
-    (row, col): (u32, u16),
-) -> Result<DataValidation, WriteError> {
-    let weight = book.forms[fi]
-        .0
-        .scoring
-        .as_ref()
-        .and_then(|sc| sc.weight_of(id))
-        .and_then(|k| placement.layouts[fi].addr.get(&k).copied());
-    let here = a1(row, col);
-    let dv = match weight {
-        Some((wr, wc)) => DataValidation::new()
-            .allow_custom(Formula::new(format!(
-                "=AND(ISNUMBER({here}),{here}>=0,{here}<={})",
-                a1(wr, wc)
-            )))
-            .set_error_title("自评得分超出范围")?
-            .set_error_message("自评得分应在 0 与本行分值之间。")?,
-        None => DataValidation::new()
-            .allow_decimal_number(DataValidationRule::Between(0.0, 100.0))
-            .set_error_title("请输入分数")?
-            .set_error_message("分值、得分应为 0 到 100 之间的数字。")?,
-    };
-    Ok(dv.set_error_style(DataValidationErrorStyle::Stop))
 }
 
 /// Write the workbook to `path` through a temporary file in the same folder, so an
