@@ -54,7 +54,14 @@ impl CellId {
     pub fn key(&self) -> String {
         match &self.col {
             None => self.row.clone(),
-            Some(col) => format!("{}.{col}", self.row),
+            Some(col) => {
+                // Built by hand rather than with format!: keys are made for every cell looked up.
+                let mut key = String::with_capacity(self.row.len() + 1 + col.len());
+                key.push_str(&self.row);
+                key.push('.');
+                key.push_str(col);
+                key
+            }
         }
     }
 }
@@ -590,22 +597,22 @@ fn range_parts(cells: &[CellId], addr: &dyn Addresses, home: usize) -> Option<Ve
     if refs.is_empty() {
         return Some(vec!["0".into()]);
     }
+    let split: Vec<_> = refs.iter().map(|r| split_a1(r)).collect();
     let mut parts: Vec<String> = Vec::new();
     let mut i = 0;
     while i < refs.len() {
-        let (sheet, col, row) = split_a1(&refs[i]);
+        let (sheet, col, row) = split[i];
         let mut j = i;
         while j + 1 < refs.len() {
-            let (s2, c2, r2) = split_a1(&refs[j + 1]);
-            let (_, _, rj) = split_a1(&refs[j]);
-            if s2 == sheet && c2 == col && r2 == rj + 1 && row > 0 {
+            let (s2, c2, r2) = split[j + 1];
+            if s2 == sheet && c2 == col && r2 == split[j].2 + 1 && row > 0 {
                 j += 1;
             } else {
                 break;
             }
         }
         if j > i {
-            let (_, _, last) = split_a1(&refs[j]);
+            let last = split[j].2;
             parts.push(format!("{}:{col}{last}", refs[i]));
         } else {
             parts.push(refs[i].clone());

@@ -503,7 +503,7 @@ impl Reader<'_> {
         kind: ColKind,
         r: u32,
         c: u16,
-        what: &str,
+        what: impl std::fmt::Display,
         trim_text: bool,
     ) -> Val {
         let amount = match kind {

@@ -1827,8 +1827,8 @@ pub(super) fn read_row_values(
             _ => Place::at(r, sc),
         };
         rd.data.origin.insert(format!("{key}.{}", col.id), at);
-        let what = format!("{key}·{}", col.label.as_deref().unwrap_or(&col.id));
-        let val = rd.cell_value(&cell, col.kind, r, sc, &what, false);
+        let what = format_args!("{key}·{}", col.label.as_deref().unwrap_or(&col.id));
+        let val = rd.cell_value(&cell, col.kind, r, sc, what, false);
         if val == Val::Blank {
             continue;
         }
