@@ -1113,6 +1113,48 @@ mod tests {
     use crate::form::Catalog;
     use std::path::Path;
 
+    /// fix takes its one-computation path only when fixing would change nothing: not on the
+    /// sample (公开01表 C33 keyed 562.36 for 526.36), not on the workbook fix makes of it (its
+    /// 尾差 are kept with a note, its blank totals of empty tables become 0), and on that
+    /// workbook with every derived cell at its rule's value, which fix then leaves alone.
+    #[test]
+    fn only_a_workbook_fix_would_not_change_is_already_settled() {
+        let catalog = Catalog::embedded().unwrap();
+        let sample =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sample/2023决算-株洲.xlsx");
+        let settled = |content: &Content| {
+            let book = Book::new(content.forms.clone());
+            let checked = compute(&book, Mode::Check, false);
+            crate::score::check::score_fills(&book).is_empty() && already_settled(&book, &checked)
+        };
+        let content = crate::load::load(&catalog, &sample).unwrap();
+        assert!(!settled(&content), "a wrong total is not settled");
+        let mut fixed = fix(content).unwrap();
+        assert!(!fixed.changes.is_empty());
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("已校正.xlsx");
+        crate::write::save_atomic(&mut fixed.workbook, &out).unwrap();
+        let mut content = crate::load::load(&catalog, &out).unwrap();
+        assert!(
+            !settled(&content),
+            "尾差 kept and blank totals are not settled"
+        );
+
+        // Totals of totals: each pass puts the level below at its rule's value.
+        for _ in 0..5 {
+            let book = Book::new(content.forms.clone());
+            let checked = compute(&book, Mode::Check, false);
+            for d in checked.derived.values() {
+                content.forms[d.cell.form]
+                    .1
+                    .set(&d.cell.row, d.cell.column(), d.expected.clone());
+            }
+        }
+        assert!(settled(&content), "every derived cell at its rule's value");
+        let again = fix(content).unwrap();
+        assert!(again.changes.is_empty(), "{:?}", again.changes);
+    }
+
     /// On settled forms the check and the fix come to the same values and agreements: what
     /// lets `fix` audit the settled forms and write their values with one computation.
     #[test]
