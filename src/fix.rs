@@ -405,7 +405,7 @@ fn settle_and_audit<'a>(
     placement: &Placement,
 ) -> Outcome<'a> {
     let fills = crate::score::check::score_fills(&book);
-    if fills.is_empty() && already_settled(&book, &checked_in) {
+    if already_settled(&book, &checked_in, &fills) {
         // Fix would fill, correct and add nothing: the settled forms are the input, and so
         // are their check and audit.
         let (after, coverage) = audit_covered(&book, &checked_in);
@@ -449,16 +449,18 @@ fn settle_and_audit<'a>(
     }
 }
 
-/// True when every derived cell holds exactly what its rule gives (the same number, or both
-/// blank) and no empty table lacks its 空表说明. Then the fix computation settles every cell
+/// True when no score is left to fill (`fills` is empty), every derived cell holds exactly
+/// what its rule gives (the same number, or both blank) and no empty table lacks its
+/// 空表说明. Then the fix computation settles every cell
 /// on its filled value — it differs from the check only where a filled value differs from
 /// the rule's — and settling changes nothing but a number's trailing zeros (37.9 → 37.90),
 /// which nothing written shows.
-fn already_settled(book: &Book, checked: &Calc) -> bool {
-    checked
-        .derived
-        .values()
-        .all(|d| d.agreement == Agreement::Exact && d.filled == d.expected)
+fn already_settled(book: &Book, checked: &Calc, fills: &[ScoreFill]) -> bool {
+    fills.is_empty()
+        && checked
+            .derived
+            .values()
+            .all(|d| d.agreement == Agreement::Exact && d.filled == d.expected)
         && book
             .forms
             .iter()
@@ -1125,7 +1127,7 @@ mod tests {
         let settled = |content: &Content| {
             let book = Book::new(content.forms.clone());
             let checked = compute(&book, Mode::Check, false);
-            crate::score::check::score_fills(&book).is_empty() && already_settled(&book, &checked)
+            already_settled(&book, &checked, &crate::score::check::score_fills(&book))
         };
         let content = crate::load::load(&catalog, &sample).unwrap();
         assert!(!settled(&content), "a wrong total is not settled");

@@ -12,8 +12,8 @@ use rust_decimal::prelude::ToPrimitive;
 /// A workbook rendered in memory, ready to save: what fix's plan becomes.
 pub use rust_xlsxwriter::Workbook as RenderedWorkbook;
 use rust_xlsxwriter::{
-    DataValidation, Format, FormatAlign, FormatBorder, Formula, Note, ProtectionOptions, Workbook,
-    Worksheet, XlsxError,
+    Format, FormatAlign, FormatBorder, Formula, Note, ProtectionOptions, Workbook, Worksheet,
+    XlsxError,
 };
 use std::collections::HashMap;
 use std::fmt;
@@ -213,9 +213,6 @@ fn is_input_cell(book: &Book, calc: &Calc, c: &CellId) -> bool {
 
 struct Formats {
     cache: HashMap<(Style, u8), Format>,
-    /// The data validation of an input cell of each numeric kind but scores, built once (a
-    /// table of 10,000 rows has tens of thousands of input cells).
-    validations: HashMap<ColKind, DataValidation>,
 }
 
 const FONT: &str = "宋体";
@@ -325,7 +322,6 @@ pub fn form_sheets(
 ) -> Result<Vec<Worksheet>, WriteError> {
     let mut formats = Formats {
         cache: HashMap::new(),
-        validations: HashMap::new(),
     };
     let mut out = Vec::new();
     for (fi, (form, _)) in book.forms.iter().enumerate() {
@@ -434,7 +430,7 @@ fn write_sheet(
             }
         }
     }
-    inputs.finish(ws, book, placement, fi, &mut formats.validations)
+    inputs.finish(ws, book, placement, fi)
 }
 
 /// A list sheet (审核结果, the review's sheets) set up to sort and print: an autofilter over its

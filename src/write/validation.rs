@@ -38,23 +38,19 @@ impl InputCells {
         }
     }
 
-    /// Add the validations of the cells noted to `ws`, form `fi` of `placement`; `numeric`
-    /// keeps each numeric kind's rule across sheets.
+    /// Add the validations of the cells noted to `ws`, form `fi` of `placement`: each numeric
+    /// kind's rule is built once per sheet and laid over its blocks.
     pub(super) fn finish(
         self,
         ws: &mut Worksheet,
         book: &Book,
         placement: &Placement,
         fi: usize,
-        numeric: &mut HashMap<ColKind, DataValidation>,
     ) -> Result<(), WriteError> {
         for (kind, cells) in self.numeric {
-            let dv = match numeric.entry(kind) {
-                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => e.insert(numeric_validation(kind)?),
-            };
+            let dv = numeric_validation(kind)?;
             for (r1, c1, r2, c2) in rectangles(cells) {
-                ws.add_data_validation(r1, c1, r2, c2, dv)?;
+                ws.add_data_validation(r1, c1, r2, c2, &dv)?;
             }
         }
         for (id, row, col) in self.scores {
