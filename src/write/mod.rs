@@ -6,7 +6,7 @@ use crate::cellref::valid_sheet_name;
 use crate::expr::{Addresses, CellId, Val};
 use crate::files::{describe_io, TEMP_PREFIX, TEMP_SUFFIX};
 use crate::form::ColKind;
-use crate::layout::{a1, layout, Content, Layout, Style};
+use crate::layout::{a1, layout, Content, Layout, Placed, Style};
 use crate::model::RowKind;
 use rust_decimal::prelude::ToPrimitive;
 /// A workbook rendered in memory, ready to save: what fix's plan becomes.
@@ -22,9 +22,11 @@ use std::path::{Path, PathBuf};
 
 pub mod fixed;
 pub mod merge;
+mod pen;
 pub mod review;
 mod validation;
 
+use pen::{At, Pen};
 use validation::InputCells;
 
 #[derive(Debug)]
@@ -385,44 +387,24 @@ fn write_sheet(
         ws.set_row_height(row, height)?;
     }
     let mut inputs = InputCells::default();
-    for p in &layout.cells {
-        let mark = match &p.content {
-            Content::Cell(id) => opts.marks.get(id).map_or(0, |m| match m.fill {
-                Fill::None => 0,
-                Fill::Changed => 1,
-                Fill::Conflict => 2,
-            }),
-            _ => 0,
-        };
-        let fmt = formats.get(p.style, mark);
+    let ats: Vec<At> = layout.cells.iter().map(|p| at_of(p, opts)).collect();
+    let mut pen = Pen::new(ws, formats, ats.iter().copied())?;
+    for (p, &at) in layout.cells.iter().zip(&ats) {
         if p.rows > 1 || p.cols > 1 {
-            ws.merge_range(
-                p.row,
-                p.col,
-                p.row + p.rows - 1,
-                p.col + p.cols - 1,
-                "",
-                fmt,
-            )?;
+            pen.merge(at, p.rows, p.cols)?;
         }
         match &p.content {
-            Content::Empty => {
-                ws.write_blank(p.row, p.col, fmt)?;
-            }
-            Content::Text(t) => {
-                ws.write_string_with_format(p.row, p.col, clip(t, MAX_CELL_TEXT), fmt)?;
-            }
-            Content::Number(n) => {
-                ws.write_number_with_format(p.row, p.col, f64::from(*n), fmt)?;
-            }
+            Content::Empty => pen.blank(at),
+            Content::Text(t) => pen.text(at, &clip(t, MAX_CELL_TEXT))?,
+            Content::Number(n) => pen.number(at, f64::from(*n))?,
             Content::Cell(id) => {
-                write_value(ws, book, calc, placement, fi, id, p.row, p.col, fmt, opts)?;
+                write_value(&mut pen, book, calc, placement, fi, id, at, opts)?;
                 if let Some(m) = opts.marks.get(id) {
                     let note = Note::new(clip(&m.note, MAX_NOTE_TEXT))
                         .set_author("fiscalform")
                         .set_width(300)
                         .set_height(90);
-                    ws.insert_note(p.row, p.col, &note)?;
+                    pen.ws.insert_note(p.row, p.col, &note)?;
                 }
                 if let Style::Value { kind, input: true } = p.style {
                     inputs.add(kind, id, (p.row, p.col));
@@ -430,7 +412,25 @@ fn write_sheet(
             }
         }
     }
+    pen.finish()?;
     inputs.finish(ws, book, placement, fi)
+}
+
+/// Where a placed cell goes and the style it takes, marked when fix changed or questions it.
+fn at_of(p: &Placed, opts: &WriteOptions) -> At {
+    let mark = match &p.content {
+        Content::Cell(id) => opts.marks.get(id).map_or(0, |m| match m.fill {
+            Fill::None => 0,
+            Fill::Changed => 1,
+            Fill::Conflict => 2,
+        }),
+        _ => 0,
+    };
+    At {
+        row: p.row,
+        col: p.col,
+        key: (p.style, mark),
+    }
 }
 
 /// A list sheet (审核结果, the review's sheets) set up to sort and print: an autofilter over its
@@ -514,15 +514,13 @@ fn row_heights(layout: &Layout, book: &Book) -> Vec<(u32, f64)> {
 
 #[allow(clippy::too_many_arguments)]
 fn write_value(
-    ws: &mut Worksheet,
+    pen: &mut Pen,
     book: &Book,
     calc: &Calc,
     placement: &Placement,
     fi: usize,
     id: &CellId,
-    row: u32,
-    col: u16,
-    fmt: &Format,
+    at: At,
     opts: &WriteOptions,
 ) -> Result<(), WriteError> {
     if let Some(d) = calc.derived.get(id) {
@@ -557,21 +555,21 @@ fn write_value(
             };
             if let Some(guarded) = blank_until_filled(book, placement, fi, d, &f) {
                 let formula = Formula::new(format!("={guarded}")).set_result("");
-                ws.write_formula_with_format(row, col, formula, fmt)?;
+                pen.formula(at, formula)?;
                 return Ok(());
             }
             let formula = Formula::new(format!("={f}")).set_result(result_text(value));
-            ws.write_formula_with_format(row, col, formula, fmt)?;
+            pen.formula(at, formula)?;
             return Ok(());
         }
-        return write_plain(ws, value, row, col, fmt);
+        return write_plain(pen, value, at);
     }
     if let Some(f) = opts.formulas.get(id) {
         let formula = Formula::new(format!("={f}")).set_result(result_text(&book.input(id)));
-        ws.write_formula_with_format(row, col, formula, fmt)?;
+        pen.formula(at, formula)?;
         return Ok(());
     }
-    write_plain(ws, &book.input(id), row, col, fmt)
+    write_plain(pen, &book.input(id), at)
 }
 
 /// The formula of a derived cell in a 科目 or list row none of whose inputs is filled (a spare
@@ -598,29 +596,13 @@ fn blank_until_filled(
     Some(format!("IF(COUNT({})=0,\"\",{formula})", refs.join(",")))
 }
 
-fn write_plain(
-    ws: &mut Worksheet,
-    v: &Val,
-    row: u32,
-    col: u16,
-    fmt: &Format,
-) -> Result<(), WriteError> {
+fn write_plain(pen: &mut Pen, v: &Val, at: At) -> Result<(), WriteError> {
     match v {
-        Val::Num(d) => {
-            ws.write_number_with_format(row, col, d.to_f64().unwrap_or(0.0), fmt)?;
-        }
-        Val::Text(t) => {
-            ws.write_string_with_format(row, col, clip(t, MAX_CELL_TEXT), fmt)?;
-        }
-        Val::Nothing => {
-            ws.write_string_with_format(row, col, "——", fmt)?;
-        }
-        Val::Bool(b) => {
-            ws.write_boolean_with_format(row, col, *b, fmt)?;
-        }
-        Val::Blank => {
-            ws.write_blank(row, col, fmt)?;
-        }
+        Val::Num(d) => pen.number(at, d.to_f64().unwrap_or(0.0))?,
+        Val::Text(t) => pen.text(at, &clip(t, MAX_CELL_TEXT))?,
+        Val::Nothing => pen.text(at, "——")?,
+        Val::Bool(b) => pen.boolean(at, *b)?,
+        Val::Blank => pen.blank(at),
     }
     Ok(())
 }
