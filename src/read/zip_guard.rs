@@ -3,11 +3,14 @@
 //!
 //! The parsers trust what a zip claims: calamine reserves memory for as many shared strings as
 //! `uniqueCount` says, and reads an entry whole whatever it inflates to. Every entry is
-//! therefore inflated here once, into nothing, under the limits below; a file that passes holds
-//! at most [`TOTAL_LIMIT`] bytes of XML, which bounds what reading it can cost.
+//! therefore inflated here once, under the limits below (an XML part into memory, to be parsed,
+//! the rest into nothing); a file that passes holds at most [`TOTAL_LIMIT`] bytes of XML, which
+//! bounds what reading it can cost.
 
 use std::io::{self, Read, Seek};
 
+use super::part_facts::{PartFacts, PartRole};
+use super::xml_scan;
 use quick_xml::events::Event;
 use zip::ZipArchive;
 
@@ -113,9 +116,11 @@ impl std::fmt::Display for Refusal {
     }
 }
 
-/// Inflates every entry of a zip container once, into nothing, under the limits above.
-pub(crate) fn inspect<R: Read + Seek>(zip: &mut ZipArchive<R>) -> Result<(), Refusal> {
+/// Inflates every entry of a zip container once, under the limits above, and parses its XML
+/// parts; returns what the scan learnt of the workbook on the way.
+pub(crate) fn inspect<R: Read + Seek>(zip: &mut ZipArchive<R>) -> Result<PartFacts, Refusal> {
     let mut total = 0u64;
+    let mut scratch = Scratch::default();
     for i in 0..zip.len() {
         let mut entry = zip.by_index(i).map_err(|e| Refusal::Unreadable {
             n: i + 1,
@@ -134,26 +139,10 @@ pub(crate) fn inspect<R: Read + Seek>(zip: &mut ZipArchive<R>) -> Result<(), Ref
         if total > TOTAL_LIMIT {
             return Err(Refusal::TotalTooLarge);
         }
-        let lower = name.to_ascii_lowercase();
-        let shared_strings = lower.ends_with("sharedstrings.xml");
-        let xml = lower.ends_with(".xml") || lower.ends_with(".rels");
-        let inflated =
-            inflate_into_nothing(&mut entry, declared, shared_strings, xml).map_err(|damage| {
-                match damage {
-                    Damage::Io(e) if e.to_string().contains("checksum") => {
-                        Refusal::Checksum { name: name.clone() }
-                    }
-                    Damage::Io(e) => Refusal::Inflate {
-                        name: name.clone(),
-                        detail: e.to_string(),
-                    },
-                    Damage::Xml { at, detail } => Refusal::MalformedXml {
-                        name: name.clone(),
-                        at,
-                        detail,
-                    },
-                }
-            })?;
+        let part = Part::new(&name, declared);
+        let inflated = scratch
+            .inflate(&mut entry, &part)
+            .map_err(|damage| damage.refusal(&name))?;
         if inflated.size > declared {
             return Err(Refusal::PastDeclared { name, declared });
         }
@@ -168,7 +157,7 @@ pub(crate) fn inspect<R: Read + Seek>(zip: &mut ZipArchive<R>) -> Result<(), Ref
             }
         }
     }
-    Ok(())
+    Ok(scratch.facts)
 }
 
 /// Refuses an entry by its declared sizes alone.
@@ -194,38 +183,83 @@ struct Inflated {
     unique_count: Option<u64>,
 }
 
-/// Reads an entry to its end (which makes the zip reader verify its CRC), at most one byte past
-/// its declared size; an XML part is parsed on the way, so that damage the parsers would pass
-/// over (a mismatched end tag, a broken attribute, a part cut short) is found here, named by
-/// its part. The head of the shared-strings part is kept for its `uniqueCount`.
-fn inflate_into_nothing(
-    entry: &mut impl Read,
+/// An entry of the container, as the guard treats it.
+struct Part<'a> {
+    name: &'a str,
     declared: u64,
     shared_strings: bool,
     xml: bool,
-) -> Result<Inflated, Damage> {
-    let mut limited = entry.take(declared.saturating_add(1));
-    let mut head = Vec::new();
-    if shared_strings {
-        (&mut limited)
-            .take(HEAD as u64)
-            .read_to_end(&mut head)
-            .map_err(Damage::Io)?;
+    role: PartRole,
+}
+
+impl<'a> Part<'a> {
+    fn new(name: &'a str, declared: u64) -> Part<'a> {
+        let lower = name.to_ascii_lowercase();
+        Part {
+            name,
+            declared,
+            shared_strings: lower.ends_with("sharedstrings.xml"),
+            xml: lower.ends_with(".xml") || lower.ends_with(".rels"),
+            role: PartRole::of(name),
+        }
     }
-    let mut counted = Counted {
-        inner: io::Cursor::new(&head).chain(limited),
-        count: 0,
-    };
-    if xml {
-        well_formed(&mut counted)?;
+}
+
+/// The buffer parts are inflated into, and the facts gathered from them.
+#[derive(Default)]
+struct Scratch {
+    bytes: Vec<u8>,
+    facts: PartFacts,
+}
+
+impl Scratch {
+    /// Reads an entry to its end (which makes the zip reader verify its CRC), at most one byte
+    /// past its declared size. An XML part is held in memory (its size is bounded by
+    /// [`ENTRY_LIMIT`]) and parsed, so that damage the parsers would pass over (a mismatched
+    /// end tag, a broken attribute, a part cut short) is found here, named by its part: the
+    /// fast scan accepts what it is sure of, the full parser judges the rest. The head of the
+    /// shared-strings part gives its `uniqueCount`.
+    fn inflate(&mut self, entry: &mut impl Read, part: &Part) -> Result<Inflated, Damage> {
+        let mut limited = entry.take(part.declared.saturating_add(1));
+        let bytes = &mut self.bytes;
+        bytes.clear();
+        if !part.xml && !part.shared_strings {
+            let size = io::copy(&mut limited, &mut io::sink()).map_err(Damage::Io)?;
+            return Ok(Inflated {
+                size,
+                unique_count: None,
+            });
+        }
+        if let Err(e) = limited.read_to_end(bytes) {
+            // The CRC is checked when the entry's last byte is read: damage inside the XML it
+            // holds was met first, and is named first (its place says where).
+            return Err(match well_formed(bytes) {
+                Err(xml @ Damage::Xml { at, .. }) if at < bytes.len() as u64 => xml,
+                _ => Damage::Io(e),
+            });
+        }
+        // `take` stops before the end when the entry is longer than declared: the CRC was not
+        // reached, but the size already condemns the entry.
+        let size = bytes.len() as u64;
+        if part.xml && size <= part.declared {
+            let facts = &mut self.facts;
+            facts.begin();
+            let whole = xml_scan::sound(bytes, |name, attrs| facts.element(part.role, name, attrs));
+            if !whole {
+                well_formed(bytes)?;
+            }
+            if part.role == PartRole::Worksheet {
+                facts.end_worksheet(part.name, whole);
+            }
+        }
+        Ok(Inflated {
+            size,
+            unique_count: part
+                .shared_strings
+                .then(|| unique_count(&bytes[..bytes.len().min(HEAD)]))
+                .flatten(),
+        })
     }
-    io::copy(&mut counted, &mut io::sink()).map_err(Damage::Io)?;
-    // `take` stops before the end when the entry is longer than declared: the CRC was not
-    // reached, but the size already condemns the entry.
-    Ok(Inflated {
-        size: counted.count,
-        unique_count: shared_strings.then(|| unique_count(&head)).flatten(),
-    })
 }
 
 /// What reading an entry found wrong.
@@ -234,32 +268,30 @@ enum Damage {
     Xml { at: u64, detail: String },
 }
 
-/// A reader that counts the bytes read through it.
-struct Counted<R> {
-    inner: R,
-    count: u64,
-}
-
-impl<R: Read> Read for Counted<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.count += n as u64;
-        Ok(n)
+impl Damage {
+    fn refusal(self, name: &str) -> Refusal {
+        let name = name.to_string();
+        match self {
+            Damage::Io(e) if e.to_string().contains("checksum") => Refusal::Checksum { name },
+            Damage::Io(e) => Refusal::Inflate {
+                name,
+                detail: e.to_string(),
+            },
+            Damage::Xml { at, detail } => Refusal::MalformedXml { name, at, detail },
+        }
     }
 }
 
 /// Parses an XML part to its end: tags closed in order, attributes well formed.
-fn well_formed(part: &mut impl Read) -> Result<(), Damage> {
-    let mut reader = quick_xml::Reader::from_reader(io::BufReader::new(part));
-    let mut buf = Vec::new();
+fn well_formed(part: &[u8]) -> Result<(), Damage> {
+    let mut reader = quick_xml::Reader::from_reader(part);
     let mut depth = 0usize;
-    let bad = |reader: &quick_xml::Reader<_>, detail: String| Damage::Xml {
+    let bad = |reader: &quick_xml::Reader<&[u8]>, detail: String| Damage::Xml {
         at: reader.buffer_position(),
         detail,
     };
     loop {
-        buf.clear();
-        match reader.read_event_into(&mut buf) {
+        match reader.read_event() {
             Ok(Event::Start(e)) => {
                 depth += 1;
                 attributes_sound(&e).map_err(|d| bad(&reader, d))?;
@@ -317,6 +349,101 @@ fn size(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every XML part of the workbooks the project ships, by name.
+    fn shipped_parts() -> Vec<(String, Vec<u8>)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut parts = Vec::new();
+        for book in [
+            "sample/2023决算-株洲.xlsx",
+            "real/2024决算-上海普陀区财政局.xlsx",
+        ] {
+            let file = std::fs::File::open(root.join(book)).unwrap();
+            let mut zip = ZipArchive::new(file).unwrap();
+            for i in 0..zip.len() {
+                let mut entry = zip.by_index(i).unwrap();
+                let name = entry.name().unwrap().into_owned();
+                if name.ends_with(".xml") || name.ends_with(".rels") {
+                    let mut bytes = Vec::new();
+                    entry.read_to_end(&mut bytes).unwrap();
+                    parts.push((format!("{book}:{name}"), bytes));
+                }
+            }
+        }
+        parts
+    }
+
+    #[test]
+    fn the_fast_scan_accepts_every_part_of_the_shipped_workbooks() {
+        let parts = shipped_parts();
+        assert!(parts.len() > 20);
+        for (name, bytes) in &parts {
+            assert!(xml_scan::sound(bytes, |_, _| {}), "{name}");
+            assert!(well_formed(bytes).is_ok(), "{name}");
+        }
+    }
+
+    /// The scan may leave a sound part to the parser, but never passes one the parser refuses:
+    /// over generated damage to real parts (bytes cut, markup inserted, the part cut short).
+    #[test]
+    fn what_the_fast_scan_accepts_the_parser_accepts() {
+        const MARKUP: [&[u8]; 14] = [
+            b"<",
+            b">",
+            b"/",
+            b"\"",
+            b"'",
+            b"=",
+            b" ",
+            b"</c>",
+            b"<c>",
+            b"<c/>",
+            b"&",
+            b"\xff",
+            b"<!--",
+            b" r=\"A1\"",
+        ];
+        let parts = shipped_parts();
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let (mut sound, mut refused) = (0, 0);
+        for case in 0..4000 {
+            let (name, part) = &parts[next(parts.len())];
+            let mut bytes = part.clone();
+            for _ in 0..1 + next(3) {
+                let at = next(bytes.len() + 1);
+                match next(3) {
+                    0 => {
+                        let end = (at + 1 + next(8)).min(bytes.len());
+                        bytes.drain(at.min(end)..end);
+                    }
+                    1 => {
+                        let piece = MARKUP[next(MARKUP.len())];
+                        bytes.splice(at..at, piece.iter().copied());
+                    }
+                    _ => bytes.truncate(at),
+                }
+            }
+            if xml_scan::sound(&bytes, |_, _| {}) {
+                sound += 1;
+                if let Err(Damage::Xml { at, detail }) = well_formed(&bytes) {
+                    panic!("case {case} of {name}: the parser refuses at {at}: {detail}");
+                }
+            } else if well_formed(&bytes).is_err() {
+                refused += 1;
+            }
+        }
+        // Both sides were met: damage the scan passed (in text, say) and damage refused.
+        assert!(
+            sound > 200 && refused > 1000,
+            "sound {sound}, refused {refused}"
+        );
+    }
 
     #[test]
     fn sizes_and_ratios_are_judged_before_inflating() {

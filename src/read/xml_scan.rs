@@ -1,0 +1,271 @@
+//! A fast scan of an XML part that accepts only what it is sure is well formed: the zip guard
+//! parses every part of a workbook, and a full parser costs as much as calamine's own reading.
+//!
+//! The scan knows the shapes spreadsheet parts are written in (an XML declaration, elements,
+//! quoted attributes, text). Whatever it does not know (comments, CDATA, a DOCTYPE, another
+//! encoding) or finds wrong is left to the full parser, which decides and names the damage; so
+//! the scan can only be stricter than the parser, never more lenient. It hands each element, with
+//! its attributes, to a visitor, so that facts a part holds are gathered on the way.
+
+use memchr::{memchr, memchr2, memchr3, memmem};
+
+/// An element's attributes as written: name and raw (still escaped) value.
+pub(crate) type Attrs<'x> = [(&'x [u8], &'x [u8])];
+
+/// True when `xml` is sound: valid UTF-8, every element closed in order, every attribute quoted
+/// and named once. `visit` sees each start or empty element. False means "not sure": the full
+/// parser must look (the visitor may have seen part of the elements).
+pub(crate) fn sound(xml: &[u8], mut visit: impl FnMut(&[u8], &Attrs)) -> bool {
+    if std::str::from_utf8(xml).is_err() {
+        return false;
+    }
+    let mut scan = Scan {
+        xml,
+        at: 0,
+        open: Vec::new(),
+        attrs: Vec::new(),
+    };
+    if xml.starts_with(b"\xEF\xBB\xBF") {
+        scan.at = 3;
+    }
+    if xml[scan.at..].starts_with(b"<?") && !scan.declaration() {
+        return false;
+    }
+    while let Some(mark) = memchr2(b'<', b'&', &xml[scan.at..]) {
+        scan.at += mark;
+        if xml[scan.at] == b'&' {
+            if !scan.reference() {
+                return false;
+            }
+            continue;
+        }
+        scan.at += 1;
+        let done = match xml.get(scan.at) {
+            Some(b'/') => scan.end_tag(),
+            Some(b'?' | b'!') | None => false,
+            Some(_) => scan.start_tag(&mut visit),
+        };
+        if !done {
+            return false;
+        }
+    }
+    scan.open.is_empty()
+}
+
+/// The scan's position and the elements still open.
+struct Scan<'x> {
+    xml: &'x [u8],
+    at: usize,
+    open: Vec<&'x [u8]>,
+    attrs: Vec<(&'x [u8], &'x [u8])>,
+}
+
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// A byte that may be part of an element or attribute name here.
+fn is_name_byte(b: u8) -> bool {
+    !is_space(b) && !matches!(b, b'<' | b'>' | b'/' | b'=' | b'"' | b'\'' | b'?' | b'!')
+}
+
+impl<'x> Scan<'x> {
+    /// `<?xml …?>` at the start, in UTF-8 (or with no encoding named).
+    fn declaration(&mut self) -> bool {
+        let rest = &self.xml[self.at..];
+        let Some(end) = memmem::find(rest, b"?>") else {
+            return false;
+        };
+        let decl = &rest[..end];
+        if !decl.starts_with(b"<?xml") || !decl.get(5).is_some_and(|&b| is_space(b)) {
+            return false;
+        }
+        if let Some(e) = memmem::find(decl, b"encoding") {
+            let value = decl[e + 8..]
+                .iter()
+                .copied()
+                .filter(|&b| !matches!(b, b'=' | b'"' | b'\'') && !is_space(b))
+                .take(5)
+                .collect::<Vec<u8>>();
+            if !value.eq_ignore_ascii_case(b"utf-8") {
+                return false;
+            }
+        }
+        self.at += end + 2;
+        true
+    }
+
+    /// `&name;` in text: closed by `;` before another `&` or markup.
+    fn reference(&mut self) -> bool {
+        let rest = &self.xml[self.at + 1..];
+        match memchr3(b';', b'&', b'<', rest) {
+            Some(i) if rest[i] == b';' => {
+                self.at += i + 2;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.xml.get(self.at).copied()
+    }
+
+    fn skip_space(&mut self) {
+        while self.peek().is_some_and(is_space) {
+            self.at += 1;
+        }
+    }
+
+    fn name(&mut self) -> &'x [u8] {
+        let start = self.at;
+        while self.peek().is_some_and(is_name_byte) {
+            self.at += 1;
+        }
+        &self.xml[start..self.at]
+    }
+
+    /// `</name>` (spaces allowed before `>`), closing the element open last.
+    fn end_tag(&mut self) -> bool {
+        self.at += 1;
+        let name = self.name();
+        self.skip_space();
+        if self.peek() != Some(b'>') || self.open.pop() != Some(name) || name.is_empty() {
+            return false;
+        }
+        self.at += 1;
+        true
+    }
+
+    /// `<name a="…" b='…'>` or `<name …/>`.
+    fn start_tag(&mut self, visit: &mut impl FnMut(&[u8], &Attrs)) -> bool {
+        let name = self.name();
+        if name.is_empty() {
+            return false;
+        }
+        self.attrs.clear();
+        loop {
+            let spaced = self.peek().is_some_and(is_space);
+            self.skip_space();
+            match self.peek() {
+                Some(b'>') => {
+                    self.at += 1;
+                    self.open.push(name);
+                    break;
+                }
+                Some(b'/') if self.xml.get(self.at + 1) == Some(&b'>') => {
+                    self.at += 2;
+                    break;
+                }
+                Some(_) if spaced => {
+                    if !self.attribute() {
+                        return false;
+                    }
+                }
+                _ => return false,
+            }
+        }
+        visit(name, &self.attrs);
+        true
+    }
+
+    /// `key = "value"`, the key not met before in this element.
+    fn attribute(&mut self) -> bool {
+        let key = self.name();
+        self.skip_space();
+        if key.is_empty() || self.peek() != Some(b'=') {
+            return false;
+        }
+        self.at += 1;
+        self.skip_space();
+        let quote = match self.peek() {
+            Some(q @ (b'"' | b'\'')) => q,
+            _ => return false,
+        };
+        let start = self.at + 1;
+        let Some(len) = memchr(quote, &self.xml[start..]) else {
+            return false;
+        };
+        let value = &self.xml[start..start + len];
+        // A tag broken inside a value would run on to the next quote.
+        if memchr2(b'<', b'>', value).is_some() || self.attrs.iter().any(|(k, _)| *k == key) {
+            return false;
+        }
+        self.attrs.push((key, value));
+        self.at = start + len + 1;
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(xml: &str) -> bool {
+        sound(xml.as_bytes(), |_, _| {})
+    }
+
+    #[test]
+    fn spreadsheet_shapes_are_sound() {
+        assert!(ok(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n\
+             <worksheet xmlns=\"x\"><sheetData><row r=\"1\" spans='1:3'>\
+             <c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\"/></row></sheetData>\
+             <mergeCells count=\"1\"><mergeCell ref=\"A1:C1\"/></mergeCells></worksheet >"
+        ));
+        assert!(ok("\u{feff}<a><b x = \"1\"\ty='2' /></a  >"));
+        assert!(ok("<a>text with > and &amp; &#36895; in it</a>"));
+    }
+
+    #[test]
+    fn damage_and_unknown_shapes_are_left_to_the_parser() {
+        for bad in [
+            "<a><b></a></b>",
+            "<a>",
+            "</a>",
+            "<a><b/>",
+            "<row r=\"7\" << spans=\"1:3\"></row>",
+            "<a x=\"1\" x=\"2\"/>",
+            "<a x=1/>",
+            "<a x=\"1/>",
+            "<a x=\"1\"y=\"2\"/>",
+            "<a x/>",
+            "<a><!-- note --></a>",
+            "<a><![CDATA[x]]></a>",
+            "<!DOCTYPE a><a/>",
+            "<?xml version=\"1.0\" encoding=\"GBK\"?><a/>",
+            "<a><?pi x?></a>",
+            "<>",
+            "<a></>",
+            "<a",
+            "<a/",
+            "<a>Exc&el</a>",
+            "<a>&amp</a>",
+            "<a>&</a>",
+        ] {
+            assert!(!ok(bad), "{bad}");
+        }
+        assert!(!sound(b"<a>\xff</a>", |_, _| {}));
+    }
+
+    #[test]
+    fn the_visitor_sees_each_element_with_its_attributes() {
+        let mut seen = Vec::new();
+        let xml = b"<m count=\"2\"><mergeCell ref=\"A1:B2\"/><x:mergeCell ref='C3:D4'/></m>";
+        assert!(sound(xml, |name, attrs| {
+            let attrs: Vec<String> = attrs
+                .iter()
+                .map(|(k, v)| format!("{}={}", utf8(k), utf8(v)))
+                .collect();
+            seen.push(format!("{} {}", utf8(name), attrs.join(" ")));
+        }));
+        assert_eq!(
+            seen,
+            ["m count=2", "mergeCell ref=A1:B2", "x:mergeCell ref=C3:D4"]
+        );
+    }
+
+    fn utf8(b: &[u8]) -> &str {
+        std::str::from_utf8(b).unwrap()
+    }
+}
