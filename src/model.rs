@@ -9,6 +9,9 @@ use rust_decimal::Decimal;
 /// a fast hash seeded per process instead of SipHash.
 pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
+/// A set with the same fast hash: the sheet cells recognition has read.
+pub type FastSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
+
 /// An insertion-ordered map with the same fast hash: a row's values by column, a form's
 /// single cells, where each logical cell was read.
 pub type FastIndexMap<K, V> = IndexMap<K, V, foldhash::fast::RandomState>;

@@ -54,16 +54,19 @@ impl CellId {
     pub fn key(&self) -> String {
         match &self.col {
             None => self.row.clone(),
-            Some(col) => {
-                // Built by hand rather than with format!: keys are made for every cell looked up.
-                let mut key = String::with_capacity(self.row.len() + 1 + col.len());
-                key.push_str(&self.row);
-                key.push('.');
-                key.push_str(col);
-                key
-            }
+            Some(col) => cell_key(&self.row, col),
         }
     }
+}
+
+/// The key of the logical cell in column `col` of row `row`: `row.col`. Built by hand rather
+/// than with format!: keys are made for every cell read and looked up.
+pub fn cell_key(row: &str, col: &str) -> String {
+    let mut key = String::with_capacity(row.len() + 1 + col.len());
+    key.push_str(row);
+    key.push('.');
+    key.push_str(col);
+    key
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -4,7 +4,7 @@
 
 use super::Reader;
 use crate::cellref::Place;
-use crate::expr::Val;
+use crate::expr::{cell_key, Val};
 use crate::form::{ColKind, Panel};
 use std::collections::HashMap;
 
@@ -70,11 +70,11 @@ impl GroupCarry {
         (r, sc): (u32, u16),
         cut: bool,
     ) {
-        let cell_key = format!("{key}.{}", slot_col.1);
+        let own_key = cell_key(key, &slot_col.1);
         let until = rd.sheet.merge_at(r, sc).map_or(r, |m| m.last_row);
         let read = rd.data.row(key).map(|row| row.get(&slot_col.1));
         if let Some(val) = read.filter(|v| !v.is_blank()) {
-            let origin = rd.data.origin.get(&cell_key).cloned();
+            let origin = rd.data.origin.get(&own_key).cloned();
             self.open.insert(slot_col, Open { val, origin, until });
             return;
         }
@@ -92,7 +92,7 @@ impl GroupCarry {
             row.values.insert(slot_col.1.clone(), open.val.clone());
         }
         if let Some(origin) = &open.origin {
-            rd.data.origin.insert(cell_key, origin.clone());
+            rd.data.origin.insert(own_key, origin.clone());
         }
     }
 }

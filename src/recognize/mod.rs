@@ -12,10 +12,10 @@ pub use table::{DUPLICATE_ROW, UNCODED};
 
 use crate::calc::blank_data;
 use crate::cellref::Place;
-use crate::expr::Val;
+use crate::expr::{cell_key, Val};
 use crate::form::{Catalog, ColKind, Form, GridCellDef, Severity, Vocabulary};
 use crate::layout::{layout, Layout};
-use crate::model::{FormData, StatedUnit, Stray};
+use crate::model::{FastSet, FormData, StatedUnit, Stray};
 use crate::normalize::{a1, label_key, parse_amount, parse_rate, Amount};
 use crate::read::{Cell, Sheet, Workbook};
 use rust_decimal::Decimal;
@@ -458,7 +458,7 @@ pub(crate) struct Reader<'s> {
     pub form: &'s Form,
     pub vocab: &'s Vocabulary,
     pub blank: Layout,
-    pub consumed: HashSet<(u32, u16)>,
+    pub consumed: FastSet<(u32, u16)>,
     pub notices: Vec<Notice>,
     pub data: FormData,
 }
@@ -585,7 +585,7 @@ pub fn recognize_sheet<'c>(form: &'c Form, vocab: &Vocabulary, sheet: &Sheet) ->
         form,
         vocab,
         blank,
-        consumed: HashSet::new(),
+        consumed: FastSet::default(),
         notices: Vec::new(),
         data,
     };
@@ -608,7 +608,7 @@ pub fn recognize_sheet<'c>(form: &'c Form, vocab: &Vocabulary, sheet: &Sheet) ->
     read_rest(&mut rd, cursor);
     // The cells values were read from (an origin on another sheet, `'续表'!C8`, is none of
     // this sheet's).
-    let read_at: HashSet<(u32, u16)> = rd.data.origin.values().filter_map(Place::local).collect();
+    let read_at: FastSet<(u32, u16)> = rd.data.origin.values().filter_map(Place::local).collect();
     let mut words: Vec<(u32, u16)> = rd
         .consumed
         .iter()
@@ -736,7 +736,7 @@ fn unplace_row(data: &mut FormData, key: &str) -> Vec<String> {
     let row = data.rows.remove(at);
     let mut cells = Vec::new();
     for (col, value) in &row.values {
-        let Some(cell) = data.origin.shift_remove(&format!("{key}.{col}")) else {
+        let Some(cell) = data.origin.shift_remove(&cell_key(key, col)) else {
             continue;
         };
         let text = match value {

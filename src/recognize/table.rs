@@ -7,7 +7,7 @@ mod group_rows;
 use super::carry::GroupCarry;
 use super::{grid, strip_parens, with_year, Reader};
 use crate::cellref::Place;
-use crate::expr::Val;
+use crate::expr::{cell_key, Val};
 use crate::form::{ColKind, ColumnDef, Form, GridCellDef, Panel, Severity};
 use crate::layout::header_cells;
 use crate::model::{Key, RowData, RowKind};
@@ -1826,7 +1826,7 @@ pub(super) fn read_row_values(
             Some(m) if merged_from_above => Place::at(m.first_row, m.first_col),
             _ => Place::at(r, sc),
         };
-        rd.data.origin.insert(format!("{key}.{}", col.id), at);
+        rd.data.origin.insert(cell_key(key, &col.id), at);
         let what = format_args!("{key}·{}", col.label.as_deref().unwrap_or(&col.id));
         let val = rd.cell_value(&cell, col.kind, r, sc, what, false);
         if val == Val::Blank {
@@ -1859,7 +1859,7 @@ fn holds_value(rd: &Reader, key: &str, col: &str) -> bool {
         .row(key)
         .and_then(|row| row.values.get(col))
         .is_some_and(|v| !v.is_blank())
-        && rd.data.origin.contains_key(&format!("{key}.{col}"))
+        && rd.data.origin.contains_key(&cell_key(key, col))
 }
 
 fn identify_fixed(
