@@ -7,7 +7,7 @@ use crate::expr::Val;
 use crate::form::{Catalog, Form};
 use crate::layout::header_cells;
 use crate::model::FormData;
-use crate::normalize::a1;
+use crate::normalize::{a1, decimal_text};
 use crate::read::{read_workbook, Workbook};
 use crate::recognize::{recognize_workbook, Outcome, Recognized};
 use serde::Serialize;
@@ -253,7 +253,7 @@ fn shown(v: &Val) -> String {
     match v {
         Val::Blank => String::new(),
         Val::Nothing => "——".into(),
-        Val::Num(d) => d.normalize().to_string(),
+        Val::Num(d) => decimal_text(*d),
         Val::Text(t) => t.clone(),
         Val::Bool(b) => if *b { "是" } else { "否" }.into(),
     }

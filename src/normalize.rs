@@ -297,7 +297,7 @@ pub fn parse_code(cell: &Cell) -> Option<String> {
             if d.is_sign_negative() || !d.fract().is_zero() {
                 return None;
             }
-            d.trunc().normalize().to_string()
+            decimal_text(d.trunc())
         }
         Cell::Text(t) => fold_text(t),
         _ => return None,
@@ -467,9 +467,63 @@ pub fn key_with_offsets(s: &str) -> Vec<(char, usize)> {
         .collect()
 }
 
+/// A number as the forms show it: no trailing zeros, no exponent, `-` before a negative
+/// (`526.36`, `0.05`, `-12`); what `d.normalize().to_string()` gives, made without the general
+/// formatter for the amounts a workbook holds (keys are made for every number cell read).
+pub fn decimal_text(d: Decimal) -> String {
+    let d = d.normalize();
+    let Ok(units) = u64::try_from(d.mantissa().unsigned_abs()) else {
+        return d.to_string();
+    };
+    let digits = units.to_string();
+    let scale = d.scale() as usize;
+    let mut out = String::with_capacity(digits.len() + scale + 3);
+    if d.is_sign_negative() {
+        out.push('-');
+    }
+    match digits.len().checked_sub(scale) {
+        Some(0) | None => {
+            out.push_str("0.");
+            out.extend(std::iter::repeat_n('0', scale - digits.len()));
+            out.push_str(&digits);
+        }
+        Some(whole) if scale > 0 => {
+            out.push_str(&digits[..whole]);
+            out.push('.');
+            out.push_str(&digits[whole..]);
+        }
+        Some(_) => out.push_str(&digits),
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimal_text_is_the_normalised_display() {
+        for (text, want) in [("526.360", "526.36"), ("-0.050", "-0.05"), ("-0.00", "0")] {
+            assert_eq!(decimal_text(dec(text)), want);
+        }
+        assert_eq!(decimal_text(dec("12e3")), "12000");
+        // Generated: mantissas up to 96 bits (past u64, the general formatter's share), every
+        // scale, both signs.
+        let mut seed = 0x1234_5678_9abc_def1u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..20_000 {
+            let bits = next() % 97;
+            let mantissa = (i128::from(next()) << 32 | i128::from(next() as u32)) >> (96 - bits);
+            let d = Decimal::from_i128_with_scale(mantissa, (next() % 29) as u32);
+            let d = if next() % 2 == 0 { -d } else { d };
+            assert_eq!(decimal_text(d), d.normalize().to_string(), "{d:?}");
+        }
+    }
 
     fn dec(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()

@@ -5,6 +5,7 @@ use super::Book;
 use crate::expr::{parse, Bound, CellId, Expr, Func, Head, ParseError, Ref, Template, Val};
 use crate::form::{Form, RowFilter, Rule, Selector, Target};
 use crate::model::{FastMap, FormData, Key, RowData, RowKind};
+use crate::normalize::decimal_text;
 use indexmap::IndexMap;
 
 /// Why a rule could not be bound.
@@ -181,7 +182,7 @@ fn list_groups(data: &FormData, panel: &str, col: &str) -> Vec<Vec<String>> {
         let v = r.get(col);
         let text = match &v {
             Val::Text(t) => crate::normalize::label_key(t),
-            Val::Num(d) => d.normalize().to_string(),
+            Val::Num(d) => decimal_text(*d),
             _ => String::new(),
         };
         let continues = match &current {

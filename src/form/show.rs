@@ -2,6 +2,7 @@
 
 use super::ColKind;
 use crate::expr::{round_dp, Val};
+use crate::normalize::decimal_text;
 use rust_decimal::Decimal;
 
 /// Text of a value as the form shows it: amounts with two decimals, rates as percentages.
@@ -17,11 +18,11 @@ pub fn show(kind: ColKind, v: &Val) -> String {
                 if r == *d {
                     format!("{:.2}", r)
                 } else {
-                    d.normalize().to_string()
+                    decimal_text(*d)
                 }
             }
             ColKind::Rate => format!("{}%", round_dp(*d * Decimal::ONE_HUNDRED, 2).normalize()),
-            _ => round_dp(*d, 4).normalize().to_string(),
+            _ => decimal_text(round_dp(*d, 4)),
         },
     }
 }

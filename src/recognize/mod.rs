@@ -16,7 +16,7 @@ use crate::expr::{cell_key, Val};
 use crate::form::{Catalog, ColKind, Form, GridCellDef, Severity, Vocabulary};
 use crate::layout::{layout, Layout};
 use crate::model::{FastSet, FormData, StatedUnit, Stray};
-use crate::normalize::{a1, label_key, parse_amount, parse_rate, Amount};
+use crate::normalize::{a1, decimal_text, label_key, parse_amount, parse_rate, Amount};
 use crate::read::{Cell, Sheet, Workbook};
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
@@ -489,7 +489,7 @@ impl Reader<'_> {
     pub fn text_key(&self, r: u32, c: u16) -> Option<String> {
         match self.sheet.shown(r, c) {
             Cell::Text(t) => Some(label_key(t)).filter(|k| !k.is_empty()),
-            Cell::Number(n) => Some(n.normalize().to_string()),
+            Cell::Number(n) => Some(decimal_text(*n)),
             _ => None,
         }
     }
@@ -740,7 +740,7 @@ fn unplace_row(data: &mut FormData, key: &str) -> Vec<String> {
             continue;
         };
         let text = match value {
-            Val::Num(d) => d.normalize().to_string(),
+            Val::Num(d) => decimal_text(*d),
             Val::Text(t) => t.clone(),
             _ => continue,
         };

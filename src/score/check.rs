@@ -14,6 +14,7 @@ use crate::expr::{round_dp, Addresses, CellId, Val};
 use crate::findings::{cell_a1, Finding};
 use crate::form::{ActualFrom, ColKind, Scoring, Severity};
 use crate::model::{RowData, RowKind};
+use crate::normalize::decimal_text;
 use crate::quantity::text::{excel_num, fmt_num};
 use crate::quantity::{parse_quantity, Quantity};
 use rust_decimal::Decimal;
@@ -76,7 +77,7 @@ impl Indicator {
 fn text_of(v: &Val) -> Option<String> {
     match v {
         Val::Text(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
-        Val::Num(d) => Some(d.normalize().to_string()),
+        Val::Num(d) => Some(decimal_text(*d)),
         _ => None,
     }
 }

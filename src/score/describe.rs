@@ -7,6 +7,7 @@ use crate::calc::Book;
 use crate::expr::{CellId, Val};
 use crate::findings::cell_a1;
 use crate::form::Catalog;
+use crate::normalize::decimal_text;
 use crate::quantity::text::fmt_num;
 use serde::Serialize;
 use std::path::Path;
@@ -131,7 +132,7 @@ fn row_of(book: &Book, ind: &Indicator) -> RuleRow {
         Some((t, _)) => t.clone(),
         None => match data.row(&ind.row).map(|r| r.get(&sc.target)) {
             Some(Val::Text(t)) => t,
-            Some(Val::Num(d)) => d.normalize().to_string(),
+            Some(Val::Num(d)) => decimal_text(d),
             _ => String::new(),
         },
     };

@@ -8,6 +8,7 @@ use crate::files::{describe_io, TEMP_PREFIX, TEMP_SUFFIX};
 use crate::form::ColKind;
 use crate::layout::{a1, layout, Content, Layout, Placed, Style};
 use crate::model::RowKind;
+use crate::normalize::decimal_text;
 use rust_decimal::prelude::ToPrimitive;
 /// A workbook rendered in memory, ready to save: what fix's plan becomes.
 pub use rust_xlsxwriter::Workbook as RenderedWorkbook;
@@ -296,7 +297,7 @@ impl Formats {
 
 fn result_text(v: &Val) -> String {
     match v {
-        Val::Num(d) => d.normalize().to_string(),
+        Val::Num(d) => decimal_text(*d),
         Val::Nothing => "——".into(),
         Val::Text(t) => t.clone(),
         Val::Bool(b) => if *b { "TRUE" } else { "FALSE" }.into(),
