@@ -140,8 +140,18 @@ pub trait Env {
 }
 
 pub trait Addresses {
+    /// Where a cell sits on its form's sheet (row and column from 0), when it is placed.
+    fn position(&self, cell: &CellId) -> Option<(u32, u16)>;
+    /// What goes before a reference to a cell of form `form` from form `home`'s sheet: nothing
+    /// on the same sheet, else the quoted sheet name and `!`.
+    fn sheet_prefix(&self, form: usize, home: usize) -> String;
     /// A1 reference of a cell, with its sheet when it is not `home`'s sheet.
-    fn a1(&self, cell: &CellId, home: usize) -> Option<String>;
+    fn a1(&self, cell: &CellId, home: usize) -> Option<String> {
+        let (row, col) = self.position(cell)?;
+        let mut out = self.sheet_prefix(cell.form, home);
+        out.push_str(&crate::cellref::a1(row, col));
+        Some(out)
+    }
     /// For blank templates: a SUMPRODUCT over a coded panel's rows whose code is top-level.
     fn top_level_sum(&self, form: usize, panel: &str, col: &str, home: usize) -> Option<String>;
 }
@@ -593,51 +603,32 @@ fn paren(s: &str) -> String {
 
 /// `C9,C10,C11,C13` → `C9:C11,C13` (same sheet, same column, consecutive rows).
 fn range_parts(cells: &[CellId], addr: &dyn Addresses, home: usize) -> Option<Vec<String>> {
-    let mut refs = Vec::with_capacity(cells.len());
+    let mut placed = Vec::with_capacity(cells.len());
     for c in cells {
-        refs.push(addr.a1(c, home)?);
+        let (row, col) = addr.position(c)?;
+        placed.push((c.form, row, col));
     }
-    if refs.is_empty() {
+    if placed.is_empty() {
         return Some(vec!["0".into()]);
     }
-    let split: Vec<_> = refs.iter().map(|r| split_a1(r)).collect();
     let mut parts: Vec<String> = Vec::new();
     let mut i = 0;
-    while i < refs.len() {
-        let (sheet, col, row) = split[i];
+    while i < placed.len() {
+        let (form, row, col) = placed[i];
         let mut j = i;
-        while j + 1 < refs.len() {
-            let (s2, c2, r2) = split[j + 1];
-            if s2 == sheet && c2 == col && r2 == split[j].2 + 1 && row > 0 {
-                j += 1;
-            } else {
-                break;
-            }
+        while j + 1 < placed.len() && placed[j + 1] == (form, placed[j].1 + 1, col) {
+            j += 1;
         }
+        let mut part = addr.sheet_prefix(form, home);
+        part.push_str(&crate::cellref::a1(row, col));
         if j > i {
-            let last = split[j].2;
-            parts.push(format!("{}:{col}{last}", refs[i]));
-        } else {
-            parts.push(refs[i].clone());
+            part.push(':');
+            part.push_str(&crate::cellref::a1(placed[j].1, col));
         }
+        parts.push(part);
         i = j + 1;
     }
     Some(parts)
-}
-
-/// `'公开02表'!C9` → ("'公开02表'!", "C", 9); anything unexpected gives row 0.
-fn split_a1(r: &str) -> (&str, &str, u32) {
-    let (sheet, cell) = match r.rfind('!') {
-        Some(i) => (&r[..=i], &r[i + 1..]),
-        None => ("", r),
-    };
-    let cell = cell.trim_start_matches('$');
-    let digits = cell
-        .find(|c: char| c.is_ascii_digit())
-        .unwrap_or(cell.len());
-    let col = cell[..digits].trim_end_matches('$');
-    let row = cell[digits..].parse().unwrap_or(0);
-    (sheet, col, row)
 }
 
 fn eval_call(f: Func, args: &[Bound], env: &dyn Env) -> Val {
@@ -823,8 +814,11 @@ mod tests {
         }
     }
     impl Addresses for Sheet {
-        fn a1(&self, c: &CellId, _home: usize) -> Option<String> {
-            self.0.get(&c.key()).map(|v| v.0.clone())
+        fn position(&self, c: &CellId) -> Option<(u32, u16)> {
+            crate::cellref::parse_a1(&self.0.get(&c.key())?.0)
+        }
+        fn sheet_prefix(&self, _form: usize, _home: usize) -> String {
+            String::new()
         }
         fn top_level_sum(&self, _: usize, _: &str, _: &str, _: usize) -> Option<String> {
             None

@@ -129,16 +129,14 @@ pub struct Placement {
 }
 
 impl Addresses for Placement {
-    fn a1(&self, cell: &CellId, home: usize) -> Option<String> {
-        let (r, c) = *self.layouts.get(cell.form)?.addr.get(&cell.key())?;
-        let local = a1(r, c);
-        if cell.form == home {
-            Some(local)
+    fn position(&self, cell: &CellId) -> Option<(u32, u16)> {
+        self.layouts.get(cell.form)?.addr.get(&cell.key()).copied()
+    }
+    fn sheet_prefix(&self, form: usize, home: usize) -> String {
+        if form == home {
+            String::new()
         } else {
-            Some(format!(
-                "'{}'!{local}",
-                self.sheets[cell.form].replace('\'', "''")
-            ))
+            format!("'{}'!", self.sheets[form].replace('\'', "''"))
         }
     }
     fn top_level_sum(&self, form: usize, panel: &str, col: &str, home: usize) -> Option<String> {
@@ -150,11 +148,7 @@ impl Addresses for Placement {
             .iter()
             .find(|(k, (r, _))| k.ends_with(&format!(".{col}")) && *r >= *first && *r <= *last)
             .map(|(_, (_, c))| *c)?;
-        let prefix = if form == home {
-            String::new()
-        } else {
-            format!("'{}'!", self.sheets[form].replace('\'', "''"))
-        };
+        let prefix = self.sheet_prefix(form, home);
         let range = |c: u16| format!("{prefix}{}:{}", a1(*first, c), a1(*last, c));
         let test = match code_cols.as_slice() {
             [code] => format!("(LEN({})=3)", range(*code)),
