@@ -6,7 +6,7 @@
 use super::validation::{rectangles, Rect};
 use super::Formats;
 use crate::layout::Style;
-use indexmap::IndexMap;
+use crate::model::FastIndexMap;
 use rust_xlsxwriter::{Formula, Worksheet, XlsxError};
 
 /// A cell's style and its mark (0 none, 1 changed, 2 conflict): the key of its format.
@@ -25,7 +25,7 @@ pub(super) struct Pen<'a> {
     pub ws: &'a mut Worksheet,
     formats: &'a mut Formats,
     /// The cells of each style, styles in the order first met.
-    styled: IndexMap<StyleKey, Vec<(u32, u16)>>,
+    styled: FastIndexMap<StyleKey, Vec<(u32, u16)>>,
     /// The rows and columns spanned by cells that hold a value (the sheet's dimension so far).
     written: Option<Rect>,
     /// Blank cells: they take part in the dimension only when written with their format.
@@ -40,7 +40,7 @@ impl<'a> Pen<'a> {
         formats: &'a mut Formats,
         first_met: impl Iterator<Item = At>,
     ) -> Result<Pen<'a>, XlsxError> {
-        let mut styled: IndexMap<StyleKey, Vec<(u32, u16)>> = IndexMap::new();
+        let mut styled: FastIndexMap<StyleKey, Vec<(u32, u16)>> = FastIndexMap::default();
         for at in first_met {
             if !styled.contains_key(&at.key) {
                 let fmt = formats.get(at.key.0, at.key.1);
