@@ -54,10 +54,11 @@ pub enum Outcome<'c> {
 /// more of its rows under the header again) are read with it as one table; a sheet holding
 /// several copies of a repeatable form one below the other gives each as a form of its own.
 pub fn recognize_workbook<'c>(catalog: &'c Catalog, wb: &Workbook) -> Vec<Outcome<'c>> {
+    let titles = title_keys(catalog);
     let found: Vec<Option<(&Form, String)>> = wb
         .sheets
         .iter()
-        .map(|sheet| identify_why(catalog, sheet))
+        .map(|sheet| identify_with(catalog, &titles, sheet))
         .collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -394,16 +395,17 @@ fn title_score(keys: &[String], text: &str) -> Option<i32> {
     let in_text = char_bits(&t);
     keys.iter()
         .filter_map(|key| {
-            let k: Vec<char> = key.chars().collect();
-            let len = k.len() as i32;
             // A fit is at most twice the key's characters matched, less its length; so a fit
             // of three in four needs seven in eight of them in the text, which most lines of
             // most sheets are far from. (The bits may hold a character the text lacks: never
             // one too few.)
-            let present = k.iter().filter(|&&c| in_text & char_bit(c) != 0).count() as i32;
+            let (len, present) = key.chars().fold((0i32, 0i32), |(len, present), c| {
+                (len + 1, present + i32::from(in_text & char_bit(c) != 0))
+            });
             if present * 8 < len * 7 {
                 return None;
             }
+            let k: Vec<char> = key.chars().collect();
             let fit = fit_chars(&t, &k);
             (fit * 4 >= len * 3).then_some(fit * 4 + len.min(fit))
         })
@@ -428,6 +430,20 @@ pub fn identify<'c>(catalog: &'c Catalog, sheet: &Sheet) -> Option<&'c Form> {
 
 /// [`identify`], with why the sheet was taken for the form, in words for `explain`.
 pub fn identify_why<'c>(catalog: &'c Catalog, sheet: &Sheet) -> Option<(&'c Form, String)> {
+    identify_with(catalog, &title_keys(catalog), sheet)
+}
+
+/// Each form's title keys, in catalog order: made once for all the sheets of a workbook.
+fn title_keys(catalog: &Catalog) -> Vec<Vec<String>> {
+    catalog.forms.iter().map(form_title_keys).collect()
+}
+
+/// [`identify_why`] with the forms' title keys at hand.
+fn identify_with<'c>(
+    catalog: &'c Catalog,
+    titles: &[Vec<String>],
+    sheet: &Sheet,
+) -> Option<(&'c Form, String)> {
     let first = first_filled_row(sheet);
     let top: Vec<(String, u32, u16)> = (first..sheet.height().min(first + 12))
         .flat_map(|r| sheet.row(r).map(move |(c, cell)| (r, c, cell)))
@@ -438,12 +454,11 @@ pub fn identify_why<'c>(catalog: &'c Catalog, sheet: &Sheet) -> Option<(&'c Form
         })
         .collect();
     let mut best: Option<(i32, &Form, String)> = None;
-    for form in &catalog.forms {
-        let keys = form_title_keys(form);
+    for (form, keys) in catalog.forms.iter().zip(titles) {
         let title = top
             .iter()
             .filter(|(t, _, _)| t.chars().count() <= 60)
-            .filter_map(|(t, r, c)| title_score(&keys, t).map(|s| (s, t, *r, *c)))
+            .filter_map(|(t, r, c)| title_score(keys, t).map(|s| (s, t, *r, *c)))
             .max_by_key(|(s, ..)| *s);
         let mut score = title.map_or(0, |(s, ..)| 1000 + s);
         let mut why: Vec<String> = title
