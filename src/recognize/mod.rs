@@ -390,9 +390,7 @@ fn fit_chars(t: &[char], k: &[char]) -> i32 {
 /// The best fit of any of a form's title keys in a title line, when it is a fit at all: at
 /// least three in four of the key's characters net of what differs (明细 left out of
 /// 公开06表's title still fits; budget-10's header 部门整体支出年度绩效目标 is no title).
-fn title_score(keys: &[String], text: &str) -> Option<i32> {
-    let t: Vec<char> = text.chars().collect();
-    let in_text = char_bits(&t);
+fn title_score(keys: &[String], line: &TitleLine) -> Option<i32> {
     keys.iter()
         .filter_map(|key| {
             // A fit is at most twice the key's characters matched, less its length; so a fit
@@ -400,16 +398,31 @@ fn title_score(keys: &[String], text: &str) -> Option<i32> {
             // most sheets are far from. (The bits may hold a character the text lacks: never
             // one too few.)
             let (len, present) = key.chars().fold((0i32, 0i32), |(len, present), c| {
-                (len + 1, present + i32::from(in_text & char_bit(c) != 0))
+                (len + 1, present + i32::from(line.bits & char_bit(c) != 0))
             });
             if present * 8 < len * 7 {
                 return None;
             }
             let k: Vec<char> = key.chars().collect();
-            let fit = fit_chars(&t, &k);
+            let fit = fit_chars(&line.chars, &k);
             (fit * 4 >= len * 3).then_some(fit * 4 + len.min(fit))
         })
         .max()
+}
+
+/// A line that may be a title, as the forms' title keys are fitted to it: its characters and
+/// their summary.
+struct TitleLine {
+    chars: Vec<char>,
+    bits: u64,
+}
+
+impl TitleLine {
+    fn new(text: &str) -> TitleLine {
+        let chars: Vec<char> = text.chars().collect();
+        let bits = char_bits(&chars);
+        TitleLine { chars, bits }
+    }
 }
 
 /// A 64-bit summary of the characters of `t`: the bit of each.
@@ -453,12 +466,17 @@ fn identify_with<'c>(
             Some((strip_parens(&label_key(t)), r, c))
         })
         .collect();
+    // Lines of at most 60 characters may be titles.
+    let lines: Vec<(TitleLine, &(String, u32, u16))> = top
+        .iter()
+        .map(|entry| (TitleLine::new(&entry.0), entry))
+        .filter(|(line, _)| line.chars.len() <= 60)
+        .collect();
     let mut best: Option<(i32, &Form, String)> = None;
     for (form, keys) in catalog.forms.iter().zip(titles) {
-        let title = top
+        let title = lines
             .iter()
-            .filter(|(t, _, _)| t.chars().count() <= 60)
-            .filter_map(|(t, r, c)| title_score(keys, t).map(|s| (s, t, *r, *c)))
+            .filter_map(|(line, (t, r, c))| title_score(keys, line).map(|s| (s, t, *r, *c)))
             .max_by_key(|(s, ..)| *s);
         let mut score = title.map_or(0, |(s, ..)| 1000 + s);
         let mut why: Vec<String> = title
@@ -837,7 +855,9 @@ fn top_line(form: &Form, vocab: &Vocabulary, t: &str) -> Option<TopLine> {
     // Every title line counts ("附件 1：2023 年度部门整体支出绩效自评表" above
     // "2023 年度部门（单位）整体支出绩效自评表"), as identify() reads them.
     let stripped = strip_parens(&k);
-    if stripped.chars().count() <= 60 && title_score(&form_title_keys(form), &stripped).is_some() {
+    if stripped.chars().count() <= 60
+        && title_score(&form_title_keys(form), &TitleLine::new(&stripped)).is_some()
+    {
         return Some(TopLine::Title);
     }
     // Before the unit line: "单位：万元" is the money unit, not a unit named 万元; "公开01表
@@ -1187,7 +1207,7 @@ mod tests {
             let want = score_aligning_every_key(&keys, &text);
             fits += usize::from(want.is_some());
             assert_eq!(
-                title_score(&keys, &text),
+                title_score(&keys, &TitleLine::new(&text)),
                 want,
                 "case {case}: {keys:?} in {text}"
             );
