@@ -37,8 +37,6 @@ mod blocks;
 mod document;
 mod docx;
 mod ods_merges;
-mod part_facts;
-use part_facts::PartFacts;
 mod pdf;
 mod xml_scan;
 mod zip_guard;
@@ -606,13 +604,8 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, ReadError> {
         detail: e.to_string(),
     })?;
     let kind = sniff(&head);
-    let mut facts = PartFacts::default();
     let format = match kind {
-        Sniffed::Zip => {
-            let (format, found) = zip_kind(path, &ext)?;
-            facts = found;
-            format
-        }
+        Sniffed::Zip => zip_kind(path, &ext)?,
         Sniffed::Cfb => Format::Xls,
         Sniffed::Pdf => Format::Pdf,
         Sniffed::Other(found) => {
@@ -626,7 +619,7 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, ReadError> {
     if matches!(format, Format::Pdf | Format::Docx) {
         return document::read(path, format);
     }
-    let sheets = match quietly_catch_panic(|| read_sheets(path, format, &ext, &facts)) {
+    let sheets = match quietly_catch_panic(|| read_sheets(path, format, &ext)) {
         Ok(r) => r?,
         Err(msg) => {
             return Err(ReadError::Corrupt {
@@ -763,14 +756,14 @@ fn looks_like_text(b: &[u8]) -> bool {
 
 /// Decides whether a zip archive is an xlsx/xlsm, an ods workbook or a Word document from its
 /// entry names, and checks it is sound before any parser inflates it.
-fn zip_kind(path: &Path, ext: &str) -> Result<(Format, PartFacts), ReadError> {
+fn zip_kind(path: &Path, ext: &str) -> Result<Format, ReadError> {
     let mut zip = match zip::ZipArchive::new(open_file(path)?) {
         Ok(z) => z,
         // A truncated download or copy: the zip directory at the end is missing.
         Err(e) => return Err(corrupt(path, None, format!("zip: {e}"))),
     };
     let format = zip_format(path, ext, &mut zip)?;
-    let facts = zip_guard::inspect(&mut zip).map_err(|refusal| {
+    zip_guard::inspect(&mut zip).map_err(|refusal| {
         let detail = refusal.to_string();
         match format {
             Format::Docx => ReadError::Document {
@@ -780,7 +773,7 @@ fn zip_kind(path: &Path, ext: &str) -> Result<(Format, PartFacts), ReadError> {
             _ => corrupt(path, None, detail),
         }
     })?;
-    Ok((format, facts))
+    Ok(format)
 }
 
 /// Which workbook or document a zip archive is, by its entry names.
@@ -863,14 +856,9 @@ fn ole_other_document(path: &Path) -> Option<&'static str> {
     None
 }
 
-fn read_sheets(
-    path: &Path,
-    format: Format,
-    ext: &str,
-    facts: &PartFacts,
-) -> Result<Vec<Sheet>, ReadError> {
+fn read_sheets(path: &Path, format: Format, ext: &str) -> Result<Vec<Sheet>, ReadError> {
     match format {
-        Format::Xlsx => read_xlsx(path, facts),
+        Format::Xlsx => read_xlsx(path),
         Format::Xls => read_xls(path, ext),
         Format::Ods => read_ods(path),
         Format::Pdf | Format::Docx => Ok(document::read(path, format)?.sheets),
@@ -907,8 +895,7 @@ fn xlsx_error(path: &Path, sheet: Option<&str>, e: XlsxError) -> ReadError {
     }
 }
 
-/// The worksheets of an xlsx; a sheet's merges come from the guard's scan when it knows them.
-fn read_xlsx(path: &Path, facts: &PartFacts) -> Result<Vec<Sheet>, ReadError> {
+fn read_xlsx(path: &Path) -> Result<Vec<Sheet>, ReadError> {
     let mut wb: Xlsx<_> = Xlsx::new(open_file(path)?).map_err(|e| xlsx_error(path, None, e))?;
     let metas = wb.sheets_metadata().to_vec();
     let mut sheets = Vec::new();
@@ -933,14 +920,10 @@ fn read_xlsx(path: &Path, facts: &PartFacts) -> Result<Vec<Sheet>, ReadError> {
                     .map_err(|d| corrupt(path, Some(name), d))?;
             }
         }
-        let merges = match facts.merges_of(name) {
-            Some(known) => merges_from(known),
-            None => merges_from(
-                &wb.merge_cells_by_sheet_name(name)
-                    .map_err(|e| xlsx_error(path, Some(name), e))?,
-            ),
-        };
-        sheets.push(grid.into_sheet(name, is_hidden(meta.visible), merges));
+        let merges = wb
+            .merge_cells_by_sheet_name(name)
+            .map_err(|e| xlsx_error(path, Some(name), e))?;
+        sheets.push(grid.into_sheet(name, is_hidden(meta.visible), merges_from(&merges)));
     }
     Ok(sheets)
 }
@@ -1248,69 +1231,6 @@ fn iso_duration_days(s: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The merged ranges the guard's scan finds for each sheet are calamine's, over generated
-    /// workbooks: sheet names with spaces, quotes, an ampersand or Chinese, merges anywhere.
-    #[test]
-    fn the_scans_merges_are_calamines() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: u32| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % u64::from(n)) as u32
-        };
-        const NAMES: [&str; 6] = ["公开01表", "Sheet 2", "O'Neil", "A&B", "续表（一）", "x"];
-        let (mut known, mut sheets) = (0, 0);
-        for case in 0..40 {
-            let path = dir.path().join(format!("{case}.xlsx"));
-            let mut wb = rust_xlsxwriter::Workbook::new();
-            let fmt = rust_xlsxwriter::Format::new();
-            for s in 0..1 + next(3) {
-                let ws = wb.add_worksheet();
-                ws.set_name(format!("{}{s}", NAMES[next(6) as usize]))
-                    .unwrap();
-                ws.write_number(next(30), next(8) as u16, 1.5).unwrap();
-                let mut row = 0;
-                for _ in 0..next(5) {
-                    let (c1, w, h) = (next(6) as u16, 1 + next(3) as u16, next(3));
-                    ws.merge_range(row, c1, row + h, c1 + w, "合并", &fmt)
-                        .unwrap();
-                    row += h + 1 + next(4);
-                }
-            }
-            wb.save(&path).unwrap();
-            let mut zip = zip::ZipArchive::new(File::open(&path).unwrap()).unwrap();
-            let facts = zip_guard::inspect(&mut zip).unwrap();
-            let mut book: Xlsx<_> = Xlsx::new(open_file(&path).unwrap()).unwrap();
-            for name in book.sheet_names() {
-                let theirs = book.merge_cells_by_sheet_name(&name).unwrap();
-                sheets += 1;
-                if let Some(ours) = facts.merges_of(&name) {
-                    known += 1;
-                    assert_eq!(ours, &theirs[..], "case {case}, sheet {name}");
-                }
-            }
-        }
-        // Only workbooks with an ampersand in a sheet name are left to calamine.
-        assert!(known * 2 > sheets, "{known} of {sheets}");
-        // The shipped workbooks (one written by Excel, one by openpyxl): every sheet known.
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-        for file in [
-            "sample/2023决算-株洲.xlsx",
-            "real/2024决算-上海普陀区财政局.xlsx",
-        ] {
-            let path = root.join(file);
-            let mut zip = zip::ZipArchive::new(File::open(&path).unwrap()).unwrap();
-            let facts = zip_guard::inspect(&mut zip).unwrap();
-            let mut book: Xlsx<_> = Xlsx::new(open_file(&path).unwrap()).unwrap();
-            for name in book.sheet_names() {
-                let theirs = book.merge_cells_by_sheet_name(&name).unwrap();
-                assert_eq!(facts.merges_of(&name), Some(&theirs[..]), "{file}: {name}");
-            }
-        }
-    }
 
     fn dec(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()

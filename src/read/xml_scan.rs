@@ -4,18 +4,13 @@
 //! The scan knows the shapes spreadsheet parts are written in (an XML declaration, elements,
 //! quoted attributes, text). Whatever it does not know (comments, CDATA, a DOCTYPE, another
 //! encoding) or finds wrong is left to the full parser, which decides and names the damage; so
-//! the scan can only be stricter than the parser, never more lenient. It hands each element, with
-//! its attributes, to a visitor, so that facts a part holds are gathered on the way.
+//! the scan can only be stricter than the parser, never more lenient.
 
 use memchr::{memchr, memchr2, memchr3, memmem};
 
-/// An element's attributes as written: name and raw (still escaped) value.
-pub(crate) type Attrs<'x> = [(&'x [u8], &'x [u8])];
-
 /// True when `xml` is sound: valid UTF-8, every element closed in order, every attribute quoted
-/// and named once. `visit` sees each start or empty element. False means "not sure": the full
-/// parser must look (the visitor may have seen part of the elements).
-pub(crate) fn sound(xml: &[u8], mut visit: impl FnMut(&[u8], &Attrs)) -> bool {
+/// and named once. False means "not sure": the full parser must look.
+pub(crate) fn sound(xml: &[u8]) -> bool {
     if std::str::from_utf8(xml).is_err() {
         return false;
     }
@@ -23,7 +18,7 @@ pub(crate) fn sound(xml: &[u8], mut visit: impl FnMut(&[u8], &Attrs)) -> bool {
         xml,
         at: 0,
         open: Vec::new(),
-        attrs: Vec::new(),
+        keys: Vec::new(),
     };
     if xml.starts_with(b"\xEF\xBB\xBF") {
         scan.at = 3;
@@ -43,7 +38,7 @@ pub(crate) fn sound(xml: &[u8], mut visit: impl FnMut(&[u8], &Attrs)) -> bool {
         let done = match xml.get(scan.at) {
             Some(b'/') => scan.end_tag(),
             Some(b'?' | b'!') | None => false,
-            Some(_) => scan.start_tag(&mut visit),
+            Some(_) => scan.start_tag(),
         };
         if !done {
             return false;
@@ -57,7 +52,8 @@ struct Scan<'x> {
     xml: &'x [u8],
     at: usize,
     open: Vec<&'x [u8]>,
-    attrs: Vec<(&'x [u8], &'x [u8])>,
+    /// The attribute names of the element being read.
+    keys: Vec<&'x [u8]>,
 }
 
 fn is_space(b: u8) -> bool {
@@ -138,12 +134,12 @@ impl<'x> Scan<'x> {
     }
 
     /// `<name a="…" b='…'>` or `<name …/>`.
-    fn start_tag(&mut self, visit: &mut impl FnMut(&[u8], &Attrs)) -> bool {
+    fn start_tag(&mut self) -> bool {
         let name = self.name();
         if name.is_empty() {
             return false;
         }
-        self.attrs.clear();
+        self.keys.clear();
         loop {
             let spaced = self.peek().is_some_and(is_space);
             self.skip_space();
@@ -165,7 +161,6 @@ impl<'x> Scan<'x> {
                 _ => return false,
             }
         }
-        visit(name, &self.attrs);
         true
     }
 
@@ -188,10 +183,10 @@ impl<'x> Scan<'x> {
         };
         let value = &self.xml[start..start + len];
         // A tag broken inside a value would run on to the next quote.
-        if memchr2(b'<', b'>', value).is_some() || self.attrs.iter().any(|(k, _)| *k == key) {
+        if memchr2(b'<', b'>', value).is_some() || self.keys.contains(&key) {
             return false;
         }
-        self.attrs.push((key, value));
+        self.keys.push(key);
         self.at = start + len + 1;
         true
     }
@@ -202,7 +197,7 @@ mod tests {
     use super::*;
 
     fn ok(xml: &str) -> bool {
-        sound(xml.as_bytes(), |_, _| {})
+        sound(xml.as_bytes())
     }
 
     #[test]
@@ -245,27 +240,6 @@ mod tests {
         ] {
             assert!(!ok(bad), "{bad}");
         }
-        assert!(!sound(b"<a>\xff</a>", |_, _| {}));
-    }
-
-    #[test]
-    fn the_visitor_sees_each_element_with_its_attributes() {
-        let mut seen = Vec::new();
-        let xml = b"<m count=\"2\"><mergeCell ref=\"A1:B2\"/><x:mergeCell ref='C3:D4'/></m>";
-        assert!(sound(xml, |name, attrs| {
-            let attrs: Vec<String> = attrs
-                .iter()
-                .map(|(k, v)| format!("{}={}", utf8(k), utf8(v)))
-                .collect();
-            seen.push(format!("{} {}", utf8(name), attrs.join(" ")));
-        }));
-        assert_eq!(
-            seen,
-            ["m count=2", "mergeCell ref=A1:B2", "x:mergeCell ref=C3:D4"]
-        );
-    }
-
-    fn utf8(b: &[u8]) -> &str {
-        std::str::from_utf8(b).unwrap()
+        assert!(!sound(b"<a>\xff</a>"));
     }
 }

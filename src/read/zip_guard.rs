@@ -9,7 +9,6 @@
 
 use std::io::{self, Read, Seek};
 
-use super::part_facts::{PartFacts, PartRole};
 use super::xml_scan;
 use quick_xml::events::Event;
 use zip::ZipArchive;
@@ -117,8 +116,8 @@ impl std::fmt::Display for Refusal {
 }
 
 /// Inflates every entry of a zip container once, under the limits above, and parses its XML
-/// parts; returns what the scan learnt of the workbook on the way.
-pub(crate) fn inspect<R: Read + Seek>(zip: &mut ZipArchive<R>) -> Result<PartFacts, Refusal> {
+/// parts.
+pub(crate) fn inspect<R: Read + Seek>(zip: &mut ZipArchive<R>) -> Result<(), Refusal> {
     let mut total = 0u64;
     let mut scratch = Scratch::default();
     for i in 0..zip.len() {
@@ -157,7 +156,7 @@ pub(crate) fn inspect<R: Read + Seek>(zip: &mut ZipArchive<R>) -> Result<PartFac
             }
         }
     }
-    Ok(scratch.facts)
+    Ok(())
 }
 
 /// Refuses an entry by its declared sizes alone.
@@ -184,32 +183,27 @@ struct Inflated {
 }
 
 /// An entry of the container, as the guard treats it.
-struct Part<'a> {
-    name: &'a str,
+struct Part {
     declared: u64,
     shared_strings: bool,
     xml: bool,
-    role: PartRole,
 }
 
-impl<'a> Part<'a> {
-    fn new(name: &'a str, declared: u64) -> Part<'a> {
+impl Part {
+    fn new(name: &str, declared: u64) -> Part {
         let lower = name.to_ascii_lowercase();
         Part {
-            name,
             declared,
             shared_strings: lower.ends_with("sharedstrings.xml"),
             xml: lower.ends_with(".xml") || lower.ends_with(".rels"),
-            role: PartRole::of(name),
         }
     }
 }
 
-/// The buffer parts are inflated into, and the facts gathered from them.
+/// The buffer parts are inflated into, reused from one part to the next.
 #[derive(Default)]
 struct Scratch {
     bytes: Vec<u8>,
-    facts: PartFacts,
 }
 
 impl Scratch {
@@ -241,16 +235,8 @@ impl Scratch {
         // `take` stops before the end when the entry is longer than declared: the CRC was not
         // reached, but the size already condemns the entry.
         let size = bytes.len() as u64;
-        if part.xml && size <= part.declared {
-            let facts = &mut self.facts;
-            facts.begin();
-            let whole = xml_scan::sound(bytes, |name, attrs| facts.element(part.role, name, attrs));
-            if !whole {
-                well_formed(bytes)?;
-            }
-            if part.role == PartRole::Worksheet {
-                facts.end_worksheet(part.name, whole);
-            }
+        if part.xml && size <= part.declared && !xml_scan::sound(bytes) {
+            well_formed(bytes)?;
         }
         Ok(Inflated {
             size,
@@ -378,7 +364,7 @@ mod tests {
         let parts = shipped_parts();
         assert!(parts.len() > 20);
         for (name, bytes) in &parts {
-            assert!(xml_scan::sound(bytes, |_, _| {}), "{name}");
+            assert!(xml_scan::sound(bytes), "{name}");
             assert!(well_formed(bytes).is_ok(), "{name}");
         }
     }
@@ -429,7 +415,7 @@ mod tests {
                     _ => bytes.truncate(at),
                 }
             }
-            if xml_scan::sound(&bytes, |_, _| {}) {
+            if xml_scan::sound(&bytes) {
                 sound += 1;
                 if let Err(Damage::Xml { at, detail }) = well_formed(&bytes) {
                     panic!("case {case} of {name}: the parser refuses at {at}: {detail}");
