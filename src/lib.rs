@@ -35,4 +35,6 @@ pub mod score;
 pub mod sheet_names;
 pub mod spool;
 pub mod statements;
+#[cfg(test)]
+mod test_rng;
 pub mod write;

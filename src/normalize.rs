@@ -500,6 +500,7 @@ pub fn decimal_text(d: Decimal) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::Rng;
 
     #[test]
     fn decimal_text_is_the_normalised_display() {
@@ -509,13 +510,8 @@ mod tests {
         assert_eq!(decimal_text(dec("12e3")), "12000");
         // Generated: mantissas up to 96 bits (past u64, the general formatter's share), every
         // scale, both signs.
-        let mut seed = 0x1234_5678_9abc_def1u64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rng = Rng::new(0x1234_5678_9abc_def1);
+        let mut next = || rng.next();
         for _ in 0..20_000 {
             let bits = next() % 97;
             let mantissa = (i128::from(next()) << 32 | i128::from(next() as u32)) >> (96 - bits);

@@ -335,6 +335,7 @@ fn size(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::Rng;
 
     /// Every XML part of the workbooks the project ships, by name.
     fn shipped_parts() -> Vec<(String, Vec<u8>)> {
@@ -390,13 +391,8 @@ mod tests {
             b" r=\"A1\"",
         ];
         let parts = shipped_parts();
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut rng = Rng::new(0x9e37_79b9_7f4a_7c15);
+        let mut next = |n: usize| rng.below(n);
         let (mut sound, mut refused) = (0, 0);
         for case in 0..4000 {
             let (name, part) = &parts[next(parts.len())];

@@ -1140,6 +1140,7 @@ fn read_rest(rd: &mut Reader, after: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::Rng;
 
     /// The title score as the alignment alone gives it, every key aligned.
     fn score_aligning_every_key(keys: &[String], text: &str) -> Option<i32> {
@@ -1181,28 +1182,23 @@ mod tests {
             "2024年",
             "单位：万元",
         ];
-        let mut seed = 0x0bad_5eed_1234_5678u64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
-        let phrase = |next: &mut dyn FnMut(usize) -> usize| -> String {
-            (0..1 + next(6)).map(|_| WORDS[next(WORDS.len())]).collect()
+        let mut rng = Rng::new(0x0bad_5eed_1234_5678);
+        let phrase = |rng: &mut Rng| -> String {
+            (0..1 + rng.below(6))
+                .map(|_| WORDS[rng.below(WORDS.len())])
+                .collect()
         };
         let mut fits = 0;
         for case in 0..3000 {
-            let keys: Vec<String> = (0..1 + next(3)).map(|_| phrase(&mut next)).collect();
-            let text = if next(2) == 0 {
+            let keys: Vec<String> = (0..1 + rng.below(3)).map(|_| phrase(&mut rng)).collect();
+            let text = if rng.below(2) == 0 {
                 // A line holding a key, with words around it and a character dropped.
-                let mut t = format!("{}{}{}", phrase(&mut next), keys[0], phrase(&mut next));
+                let t = format!("{}{}{}", phrase(&mut rng), keys[0], phrase(&mut rng));
                 let chars: Vec<char> = t.chars().collect();
-                let cut = next(chars.len());
-                t = chars[..cut].iter().chain(&chars[cut + 1..]).collect();
-                t
+                let cut = rng.below(chars.len());
+                chars[..cut].iter().chain(&chars[cut + 1..]).collect()
             } else {
-                phrase(&mut next)
+                phrase(&mut rng)
             };
             let want = score_aligning_every_key(&keys, &text);
             fits += usize::from(want.is_some());

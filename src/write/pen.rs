@@ -154,6 +154,7 @@ fn grown(extent: Option<Rect>, (r1, c1, r2, c2): Rect) -> Rect {
 mod tests {
     use super::*;
     use crate::form::ColKind;
+    use crate::test_rng::Rng;
     use rust_xlsxwriter::Workbook;
     use std::collections::HashMap;
     use std::io::Read;
@@ -207,13 +208,8 @@ mod tests {
             Kind::Formula,
             Kind::Bool,
         ];
-        let mut seed = 0x853c_49e6_748f_ea9bu64;
-        let mut next = |n: u32| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % u64::from(n)) as u32
-        };
+        let mut rng = Rng::new(0x853c_49e6_748f_ea9b);
+        let mut next = |n: u32| rng.below(n as usize) as u32;
         for case in 0..60 {
             // Cells in row order, as a layout lists them; a merge starts some rows.
             let mut cells = Vec::new();

@@ -136,6 +136,7 @@ fn score_validation(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::Rng;
     use std::collections::HashSet;
 
     /// Every cell of a rectangle, in order.
@@ -167,13 +168,8 @@ mod tests {
     #[test]
     fn rectangles_cover_exactly_the_cells_given_once_each() {
         // Generated scatters, from sparse to nearly full, with repeated cells.
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut rng = Rng::new(0x2545_f491_4f6c_dd1d);
+        let mut next = |n: u64| rng.below(n as usize) as u64;
         for case in 0..300 {
             let (rows, cols) = (1 + next(40) as u32, 1 + next(12) as u16);
             let density = 1 + next(10);
