@@ -119,7 +119,7 @@ impl std::fmt::Display for Refusal {
 /// parts.
 pub(crate) fn inspect<R: Read + Seek>(zip: &mut ZipArchive<R>) -> Result<(), Refusal> {
     let mut total = 0u64;
-    let mut scratch = Scratch::default();
+    let mut bytes = Vec::new();
     for i in 0..zip.len() {
         let mut entry = zip.by_index(i).map_err(|e| Refusal::Unreadable {
             n: i + 1,
@@ -139,9 +139,8 @@ pub(crate) fn inspect<R: Read + Seek>(zip: &mut ZipArchive<R>) -> Result<(), Ref
             return Err(Refusal::TotalTooLarge);
         }
         let part = Part::new(&name, declared);
-        let inflated = scratch
-            .inflate(&mut entry, &part)
-            .map_err(|damage| damage.refusal(&name))?;
+        let inflated =
+            inflate(&mut entry, &part, &mut bytes).map_err(|damage| damage.refusal(&name))?;
         if inflated.size > declared {
             return Err(Refusal::PastDeclared { name, declared });
         }
@@ -200,52 +199,44 @@ impl Part {
     }
 }
 
-/// The buffer parts are inflated into, reused from one part to the next.
-#[derive(Default)]
-struct Scratch {
-    bytes: Vec<u8>,
-}
-
-impl Scratch {
-    /// Reads an entry to its end (which makes the zip reader verify its CRC), at most one byte
-    /// past its declared size. An XML part is held in memory (its size is bounded by
-    /// [`ENTRY_LIMIT`]) and parsed, so that damage the parsers would pass over (a mismatched
-    /// end tag, a broken attribute, a part cut short) is found here, named by its part: the
-    /// fast scan accepts what it is sure of, the full parser judges the rest. The head of the
-    /// shared-strings part gives its `uniqueCount`.
-    fn inflate(&mut self, entry: &mut impl Read, part: &Part) -> Result<Inflated, Damage> {
-        let mut limited = entry.take(part.declared.saturating_add(1));
-        let bytes = &mut self.bytes;
-        bytes.clear();
-        if !part.xml && !part.shared_strings {
-            let size = io::copy(&mut limited, &mut io::sink()).map_err(Damage::Io)?;
-            return Ok(Inflated {
-                size,
-                unique_count: None,
-            });
-        }
-        if let Err(e) = limited.read_to_end(bytes) {
-            // The CRC is checked when the entry's last byte is read: damage inside the XML it
-            // holds was met first, and is named first (its place says where).
-            return Err(match well_formed(bytes) {
-                Err(xml @ Damage::Xml { at, .. }) if at < bytes.len() as u64 => xml,
-                _ => Damage::Io(e),
-            });
-        }
-        // `take` stops before the end when the entry is longer than declared: the CRC was not
-        // reached, but the size already condemns the entry.
-        let size = bytes.len() as u64;
-        if part.xml && size <= part.declared && !xml_scan::sound(bytes) {
-            well_formed(bytes)?;
-        }
-        Ok(Inflated {
+/// Reads an entry to its end (which makes the zip reader verify its CRC), at most one byte
+/// past its declared size. An XML part is held in memory (its size is bounded by
+/// [`ENTRY_LIMIT`]) and parsed, so that damage the parsers would pass over (a mismatched
+/// end tag, a broken attribute, a part cut short) is found here, named by its part: the
+/// fast scan accepts what it is sure of, the full parser judges the rest. The head of the
+/// shared-strings part gives its `uniqueCount`. `bytes` is the buffer, reused from one part
+/// to the next.
+fn inflate(entry: &mut impl Read, part: &Part, bytes: &mut Vec<u8>) -> Result<Inflated, Damage> {
+    let mut limited = entry.take(part.declared.saturating_add(1));
+    bytes.clear();
+    if !part.xml && !part.shared_strings {
+        let size = io::copy(&mut limited, &mut io::sink()).map_err(Damage::Io)?;
+        return Ok(Inflated {
             size,
-            unique_count: part
-                .shared_strings
-                .then(|| unique_count(&bytes[..bytes.len().min(HEAD)]))
-                .flatten(),
-        })
+            unique_count: None,
+        });
     }
+    if let Err(e) = limited.read_to_end(bytes) {
+        // The CRC is checked when the entry's last byte is read: damage inside the XML it
+        // holds was met first, and is named first (its place says where).
+        return Err(match well_formed(bytes) {
+            Err(xml @ Damage::Xml { at, .. }) if at < bytes.len() as u64 => xml,
+            _ => Damage::Io(e),
+        });
+    }
+    // `take` stops before the end when the entry is longer than declared: the CRC was not
+    // reached, but the size already condemns the entry.
+    let size = bytes.len() as u64;
+    if part.xml && size <= part.declared && !xml_scan::sound(bytes) {
+        well_formed(bytes)?;
+    }
+    Ok(Inflated {
+        size,
+        unique_count: part
+            .shared_strings
+            .then(|| unique_count(&bytes[..bytes.len().min(HEAD)]))
+            .flatten(),
+    })
 }
 
 /// What reading an entry found wrong.

@@ -208,8 +208,11 @@ fn is_input_cell(book: &Book, calc: &Calc, c: &CellId) -> bool {
     }
 }
 
+/// A cell's style and its mark (0 none, 1 changed, 2 conflict): the key of its format.
+type StyleKey = (Style, u8);
+
 struct Formats {
-    cache: HashMap<(Style, u8), Format>,
+    cache: HashMap<StyleKey, Format>,
 }
 
 const FONT: &str = "宋体";
@@ -221,8 +224,9 @@ const RATE_FORMAT: &str = "0.00%;-0.00%;;@";
 const NUMBER_FORMAT: &str = "General;-General;;@";
 
 impl Formats {
-    fn get(&mut self, style: Style, mark: u8) -> &Format {
-        self.cache.entry((style, mark)).or_insert_with(|| {
+    fn get(&mut self, key: StyleKey) -> &Format {
+        let (style, mark) = key;
+        self.cache.entry(key).or_insert_with(|| {
             let base = Format::new().set_font_name(FONT).set_font_size(10);
             let bordered = base.clone().set_border(FormatBorder::Thin).set_text_wrap();
             let f = match style {

@@ -4,13 +4,9 @@
 //! meet them (the order of styles.xml, as cell-by-cell writing gives).
 
 use super::validation::{rectangles, Rect};
-use super::Formats;
-use crate::layout::Style;
+use super::{Formats, StyleKey};
 use crate::model::FastIndexMap;
 use rust_xlsxwriter::{Formula, Worksheet, XlsxError};
-
-/// A cell's style and its mark (0 none, 1 changed, 2 conflict): the key of its format.
-pub(super) type StyleKey = (Style, u8);
 
 /// Where a cell goes and how it looks.
 #[derive(Clone, Copy)]
@@ -43,7 +39,7 @@ impl<'a> Pen<'a> {
         let mut styled: FastIndexMap<StyleKey, Vec<(u32, u16)>> = FastIndexMap::default();
         for at in first_met {
             if !styled.contains_key(&at.key) {
-                let fmt = formats.get(at.key.0, at.key.1);
+                let fmt = formats.get(at.key);
                 ws.set_range_format(at.row, at.col, at.row, at.col, fmt)?;
                 styled.insert(at.key, Vec::new());
             }
@@ -97,7 +93,7 @@ impl<'a> Pen<'a> {
 
     /// Merge `rows` × `cols` cells from `at`; its first cell is written after.
     pub(super) fn merge(&mut self, at: At, rows: u32, cols: u16) -> Result<(), XlsxError> {
-        let fmt = self.formats.get(at.key.0, at.key.1);
+        let fmt = self.formats.get(at.key);
         let (last_row, last_col) = (at.row + rows - 1, at.col + cols - 1);
         self.ws
             .merge_range(at.row, at.col, last_row, last_col, "", fmt)?;
@@ -109,7 +105,7 @@ impl<'a> Pen<'a> {
     /// blank cells that reach beyond the written ones, so the sheet's dimension counts them.
     pub(super) fn finish(self) -> Result<(), XlsxError> {
         for (key, cells) in self.styled {
-            let fmt = self.formats.get(key.0, key.1);
+            let fmt = self.formats.get(key);
             for (r1, c1, r2, c2) in rectangles(cells) {
                 self.ws.set_range_format(r1, c1, r2, c2, fmt)?;
             }
@@ -117,7 +113,7 @@ impl<'a> Pen<'a> {
         let mut extent = self.written;
         for at in self.blanks {
             if !extent.is_some_and(|e| within(e, at)) {
-                let fmt = self.formats.get(at.key.0, at.key.1);
+                let fmt = self.formats.get(at.key);
                 self.ws.write_blank(at.row, at.col, fmt)?;
                 extent = Some(grown(extent, (at.row, at.col, at.row, at.col)));
             }
@@ -154,6 +150,7 @@ fn grown(extent: Option<Rect>, (r1, c1, r2, c2): Rect) -> Rect {
 mod tests {
     use super::*;
     use crate::form::ColKind;
+    use crate::layout::Style;
     use crate::test_rng::Rng;
     use rust_xlsxwriter::Workbook;
     use std::collections::HashMap;
@@ -251,7 +248,7 @@ mod tests {
             let mut by_cell = Worksheet::new();
             for &(at, kind, span) in &cells {
                 let (r, c) = (at.row, at.col);
-                let fmt = formats.get(at.key.0, at.key.1).clone();
+                let fmt = formats.get(at.key).clone();
                 if span > 1 {
                     by_cell
                         .merge_range(r, c, r, c + span - 1, "", &fmt)
