@@ -27,8 +27,8 @@
 //!   reads as [`Cell::Error`] too.
 //! * Booleans read as [`Cell::Bool`] from xlsx and xls. LibreOffice has no boolean type: an .ods
 //!   it wrote holds TRUE as the number 1 (with a `=TRUE()` formula), which reads as `Number(1)`.
-//! * Merged regions come from the file for all three formats: calamine reports them for xlsx and
-//!   xls; for ODS they are read here from `content.xml` (`table:number-columns-spanned` /
+//! * Merged regions come from the file for all three formats: calamine reports them for xlsx
+//!   (unless the zip guard's scan has read them already, see `part_merges`) and xls; for ODS they are read here from `content.xml` (`table:number-columns-spanned` /
 //!   `table:number-rows-spanned`), because calamine 0.38 does not report them.
 //! * Only worksheets are returned; chart sheets, dialog sheets and macro sheets are skipped.
 //!   Hidden sheets are returned with `hidden: true`.
@@ -37,9 +37,14 @@ mod blocks;
 mod document;
 mod docx;
 mod ods_merges;
+mod part_merges;
 mod pdf;
+mod seek_log;
 mod xml_scan;
 mod zip_guard;
+
+use part_merges::PartMerges;
+use seek_log::SeekLog;
 
 pub use document::{DocumentProblem, Passage};
 
@@ -604,8 +609,13 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, ReadError> {
         detail: e.to_string(),
     })?;
     let kind = sniff(&head);
+    let mut part_merges = PartMerges::default();
     let format = match kind {
-        Sniffed::Zip => zip_kind(path, &ext)?,
+        Sniffed::Zip => {
+            let (format, merges) = zip_kind(path, &ext)?;
+            part_merges = merges;
+            format
+        }
         Sniffed::Cfb => Format::Xls,
         Sniffed::Pdf => Format::Pdf,
         Sniffed::Other(found) => {
@@ -619,7 +629,7 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, ReadError> {
     if matches!(format, Format::Pdf | Format::Docx) {
         return document::read(path, format);
     }
-    let sheets = match quietly_catch_panic(|| read_sheets(path, format, &ext)) {
+    let sheets = match quietly_catch_panic(|| read_sheets(path, format, &ext, &part_merges)) {
         Ok(r) => r?,
         Err(msg) => {
             return Err(ReadError::Corrupt {
@@ -755,15 +765,16 @@ fn looks_like_text(b: &[u8]) -> bool {
 }
 
 /// Decides whether a zip archive is an xlsx/xlsm, an ods workbook or a Word document from its
-/// entry names, and checks it is sound before any parser inflates it.
-fn zip_kind(path: &Path, ext: &str) -> Result<Format, ReadError> {
+/// entry names, and checks it is sound before any parser inflates it; the merges the check
+/// found on the way come with it.
+fn zip_kind(path: &Path, ext: &str) -> Result<(Format, PartMerges), ReadError> {
     let mut zip = match zip::ZipArchive::new(open_file(path)?) {
         Ok(z) => z,
         // A truncated download or copy: the zip directory at the end is missing.
         Err(e) => return Err(corrupt(path, None, format!("zip: {e}"))),
     };
     let format = zip_format(path, ext, &mut zip)?;
-    zip_guard::inspect(&mut zip).map_err(|refusal| {
+    let merges = zip_guard::inspect(&mut zip).map_err(|refusal| {
         let detail = refusal.to_string();
         match format {
             Format::Docx => ReadError::Document {
@@ -773,7 +784,7 @@ fn zip_kind(path: &Path, ext: &str) -> Result<Format, ReadError> {
             _ => corrupt(path, None, detail),
         }
     })?;
-    Ok(format)
+    Ok((format, merges))
 }
 
 /// Which workbook or document a zip archive is, by its entry names.
@@ -856,9 +867,14 @@ fn ole_other_document(path: &Path) -> Option<&'static str> {
     None
 }
 
-fn read_sheets(path: &Path, format: Format, ext: &str) -> Result<Vec<Sheet>, ReadError> {
+fn read_sheets(
+    path: &Path,
+    format: Format,
+    ext: &str,
+    part_merges: &PartMerges,
+) -> Result<Vec<Sheet>, ReadError> {
     match format {
-        Format::Xlsx => read_xlsx(path),
+        Format::Xlsx => Ok(read_xlsx(path, part_merges)?.0),
         Format::Xls => read_xls(path, ext),
         Format::Ods => read_ods(path),
         Format::Pdf | Format::Docx => Ok(document::read(path, format)?.sheets),
@@ -895,16 +911,23 @@ fn xlsx_error(path: &Path, sheet: Option<&str>, e: XlsxError) -> ReadError {
     }
 }
 
-fn read_xlsx(path: &Path) -> Result<Vec<Sheet>, ReadError> {
-    let mut wb: Xlsx<_> = Xlsx::new(open_file(path)?).map_err(|e| xlsx_error(path, None, e))?;
+/// The worksheets of an xlsx, and how many of them calamine was asked for their merges: a
+/// sheet's merged ranges are the guard's when it is sure of the part calamine opened for it.
+/// Which part that is, the seek log tells: opening an entry, the zip reader seeks to its data
+/// last (`seek_log`'s tests hold it to that).
+fn read_xlsx(path: &Path, part_merges: &PartMerges) -> Result<(Vec<Sheet>, usize), ReadError> {
+    let (file, last_seek) = SeekLog::new(open_file(path)?);
+    let mut wb: Xlsx<_> = Xlsx::new(file).map_err(|e| xlsx_error(path, None, e))?;
     let metas = wb.sheets_metadata().to_vec();
     let mut sheets = Vec::new();
+    let mut asked = 0;
     for meta in metas {
         if meta.typ != SheetType::WorkSheet {
             continue;
         }
         let name = meta.name.as_str();
         let mut grid = Grid::default();
+        last_seek.clear();
         {
             let mut reader = match wb.worksheet_cells_reader(name) {
                 Ok(r) => r,
@@ -920,12 +943,19 @@ fn read_xlsx(path: &Path) -> Result<Vec<Sheet>, ReadError> {
                     .map_err(|d| corrupt(path, Some(name), d))?;
             }
         }
-        let merges = wb
-            .merge_cells_by_sheet_name(name)
-            .map_err(|e| xlsx_error(path, Some(name), e))?;
-        sheets.push(grid.into_sheet(name, is_hidden(meta.visible), merges_from(&merges)));
+        let merges = match last_seek.get().and_then(|start| part_merges.at(start)) {
+            Some(known) => merges_from(known),
+            None => {
+                asked += 1;
+                merges_from(
+                    &wb.merge_cells_by_sheet_name(name)
+                        .map_err(|e| xlsx_error(path, Some(name), e))?,
+                )
+            }
+        };
+        sheets.push(grid.into_sheet(name, is_hidden(meta.visible), merges));
     }
-    Ok(sheets)
+    Ok((sheets, asked))
 }
 
 fn read_xls(path: &Path, ext: &str) -> Result<Vec<Sheet>, ReadError> {
@@ -1231,6 +1261,316 @@ fn iso_duration_days(s: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A generated xlsx, written part by part, so that its structure can be anything calamine
+    /// reads: sheets in parts of any name and case, relationships absolute or relative, a
+    /// workbook moved by `_rels/.rels`, and merges written in every shape.
+    mod crafted {
+        use crate::test_rng::Rng;
+        use std::io::Write;
+
+        const PLAIN: [&str; 4] = ["A1:C1", "B3:B5", "D10:F12", "AA2:AB2"];
+        const ODD: [&str; 6] = ["a1:c1", "$A$1:B2", "C3:A1", "E5", "A0:B1", "A1:B2:C3"];
+
+        fn pick<'a>(rng: &mut Rng, from: &[&'a str]) -> &'a str {
+            from[rng.below(from.len())]
+        }
+
+        fn ranges(rng: &mut Rng) -> String {
+            let odd = rng.below(4) == 0;
+            (0..1 + rng.below(3))
+                .map(|_| {
+                    let r = if odd {
+                        pick(rng, &ODD)
+                    } else {
+                        pick(rng, &PLAIN)
+                    };
+                    format!("<mergeCell ref=\"{r}\"/>")
+                })
+                .collect()
+        }
+
+        /// A worksheet part with a few cells and merges in one of many shapes.
+        fn sheet(rng: &mut Rng) -> String {
+            let data = format!(
+                "<sheetData><row r=\"2\"><c r=\"B2\"><v>{}</v></c></row></sheetData>",
+                rng.below(100)
+            );
+            let block = |rng: &mut Rng| format!("<mergeCells>{}</mergeCells>", ranges(rng));
+            let (before, after) = match rng.below(9) {
+                0 => (String::new(), String::new()),
+                1 => (String::new(), "<mergeCells/>".to_string()),
+                2 => (String::new(), format!("{}{}", block(rng), block(rng))),
+                3 => (
+                    String::new(),
+                    format!(
+                        "<x:mergeCells xmlns:x=\"urn:x\">{}</x:mergeCells>",
+                        ranges(rng)
+                    ),
+                ),
+                4 => (block(rng), String::new()),
+                5 => (
+                    String::new(),
+                    format!(
+                        "<mergeCells><g>{}</g>{}</mergeCells>",
+                        ranges(rng),
+                        ranges(rng)
+                    ),
+                ),
+                6 => (String::new(), format!("{}{}", ranges(rng), block(rng))),
+                _ => (String::new(), block(rng)),
+            };
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<worksheet \
+                 xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">\
+                 {before}{data}{after}</worksheet>"
+            )
+        }
+
+        const R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+        /// A second directory record for a part, reading the first `len` bytes of its data
+        /// from the same local header: a directory (`…/`) or another name (`….bin`), which
+        /// the sheet's relationship names instead of the part.
+        pub(super) struct Alias {
+            name: String,
+            part: usize,
+            len: usize,
+        }
+
+        /// Writes a workbook of 1–3 sheets to `path`.
+        pub(super) fn write(rng: &mut Rng, path: &std::path::Path) {
+            let moved = rng.below(4) == 0;
+            let (book, book_rels) = if moved {
+                ("wb/book.xml", "wb/_rels/book.xml.rels")
+            } else {
+                ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+            };
+            let dir = book.rsplit_once('/').unwrap().0;
+            let mut parts: Vec<(String, String)> = vec![(
+                "_rels/.rels".into(),
+                relationships(&format!(
+                    "<Relationship Id=\"rId1\" Type=\"{R}/officeDocument\" Target=\"{book}\"/>"
+                )),
+            )];
+            let (mut sheets, mut rels, mut aliases) = (String::new(), String::new(), Vec::new());
+            for i in 1..=1 + rng.below(3) {
+                let file = if rng.below(3) == 0 { "Sheet" } else { "sheet" };
+                let part = format!("{dir}/worksheets/{file}{i}.xml");
+                let mut target = match rng.below(3) {
+                    0 => format!("/{part}"),
+                    _ => format!("worksheets/{file}{i}.xml"),
+                };
+                parts.push((part.clone(), sheet(rng)));
+                if i > 1 && rng.below(6) == 0 {
+                    // A second sheet shows the first one's part.
+                    target = "worksheets/sheet1.xml".to_string();
+                } else if rng.below(5) == 0 {
+                    let suffix = if rng.below(2) == 0 { "/" } else { ".bin" };
+                    let whole = parts.last().unwrap().1.len();
+                    let len = if rng.below(2) == 0 {
+                        whole
+                    } else {
+                        rng.below(whole)
+                    };
+                    target += suffix;
+                    aliases.push(Alias {
+                        name: format!("{part}{suffix}"),
+                        part: parts.len() - 1,
+                        len,
+                    });
+                }
+                rels += &format!(
+                    "<Relationship Id=\"rId{i}\" Type=\"{R}/worksheet\" Target=\"{target}\"/>"
+                );
+                sheets += &format!("<sheet name=\"S{i}\" sheetId=\"{i}\" r:id=\"rId{i}\"/>");
+                // A decoy part whose name differs only in case.
+                if rng.below(5) == 0 {
+                    parts.push((part.replace("heet", "HEET"), sheet(rng)));
+                }
+            }
+            parts.push((
+                book.into(),
+                format!(
+                    "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/\
+                     main\" xmlns:r=\"{R}\"><sheets>{sheets}</sheets></workbook>"
+                ),
+            ));
+            parts.push((book_rels.into(), relationships(&rels)));
+            if aliases.is_empty() && rng.below(2) == 0 {
+                let n = parts.len();
+                parts.swap(1 + rng.below(n - 1), 1 + rng.below(n - 1));
+            }
+            if aliases.is_empty() && rng.below(2) == 0 {
+                save_mixed(rng, &parts, path);
+            } else {
+                std::fs::write(path, stored_zip(&parts, &aliases)).unwrap();
+            }
+        }
+
+        fn relationships(inner: &str) -> String {
+            format!(
+                "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/\
+                 relationships\">{inner}</Relationships>"
+            )
+        }
+
+        /// The parts through the zip crate, each stored or deflated at random.
+        fn save_mixed(rng: &mut Rng, parts: &[(String, String)], path: &std::path::Path) {
+            let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+            for (name, text) in parts {
+                let method = if rng.below(2) == 0 {
+                    zip::CompressionMethod::Stored
+                } else {
+                    zip::CompressionMethod::Deflated
+                };
+                let options = zip::write::SimpleFileOptions::default().compression_method(method);
+                zip.start_file(name, options).unwrap();
+                zip.write_all(text.as_bytes()).unwrap();
+            }
+            zip.finish().unwrap();
+        }
+
+        fn crc32(data: &[u8]) -> u32 {
+            let mut crc = !0u32;
+            for &b in data {
+                crc ^= u32::from(b);
+                for _ in 0..8 {
+                    crc = if crc & 1 == 1 {
+                        (crc >> 1) ^ 0xEDB8_8320
+                    } else {
+                        crc >> 1
+                    };
+                }
+            }
+            !crc
+        }
+
+        /// A zip of stored parts written byte by byte, with the aliases' directory records.
+        pub(super) fn stored_zip(parts: &[(String, String)], aliases: &[Alias]) -> Vec<u8> {
+            let mut out = Vec::new();
+            // (name, local header offset, crc, size)
+            let mut records: Vec<(&str, u32, u32, u32)> = Vec::new();
+            for (name, text) in parts {
+                let (data, offset) = (text.as_bytes(), out.len() as u32);
+                let (crc, size) = (crc32(data), data.len() as u32);
+                out.extend(0x0403_4b50u32.to_le_bytes());
+                out.extend([20u16, 0, 0, 0, 0x21].iter().flat_map(|v| v.to_le_bytes()));
+                out.extend([crc, size, size].iter().flat_map(|v| v.to_le_bytes()));
+                out.extend([name.len() as u16, 0].iter().flat_map(|v| v.to_le_bytes()));
+                out.extend(name.as_bytes());
+                out.extend(data);
+                records.push((name, offset, crc, size));
+            }
+            for alias in aliases {
+                let data = &parts[alias.part].1.as_bytes()[..alias.len];
+                let offset = records[alias.part].1;
+                records.push((&alias.name, offset, crc32(data), data.len() as u32));
+            }
+            let directory = out.len() as u32;
+            for &(name, offset, crc, size) in &records {
+                out.extend(0x0201_4b50u32.to_le_bytes());
+                out.extend(
+                    [20u16, 20, 0, 0, 0, 0x21]
+                        .iter()
+                        .flat_map(|v| v.to_le_bytes()),
+                );
+                out.extend([crc, size, size].iter().flat_map(|v| v.to_le_bytes()));
+                out.extend(
+                    [name.len() as u16, 0, 0, 0, 0]
+                        .iter()
+                        .flat_map(|v| v.to_le_bytes()),
+                );
+                out.extend([0u32, offset].iter().flat_map(|v| v.to_le_bytes()));
+                out.extend(name.as_bytes());
+            }
+            let size = out.len() as u32 - directory;
+            out.extend(0x0605_4b50u32.to_le_bytes());
+            let count = records.len() as u16;
+            out.extend([0u16, 0, count, count].iter().flat_map(|v| v.to_le_bytes()));
+            out.extend([size, directory].iter().flat_map(|v| v.to_le_bytes()));
+            out.extend(0u16.to_le_bytes());
+            out
+        }
+    }
+
+    /// A directory entry is checked like any other: zip readers open one by name, so one that
+    /// holds data could be a sheet's part, and damage in it is refused.
+    #[test]
+    fn a_directory_holding_damaged_data_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dir.xlsx");
+        let mut book = rust_xlsxwriter::Workbook::new();
+        book.add_worksheet().write_number(1, 1, 5.0).unwrap();
+        book.save(&path).unwrap();
+        let mut zip = zip::ZipArchive::new(File::open(&path).unwrap()).unwrap();
+        let mut parts: Vec<(String, String)> = (0..zip.len())
+            .map(|i| {
+                let mut entry = zip.by_index(i).unwrap();
+                let mut text = String::new();
+                entry.read_to_string(&mut text).unwrap();
+                (entry.name().unwrap().into_owned(), text)
+            })
+            .collect();
+        parts.push(("xl/media/".into(), "directory data ".repeat(20)));
+        let mut bytes = crafted::stored_zip(&parts, &[]);
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(read_workbook(&path).is_ok());
+        let at = bytes.windows(9).position(|w| w == b"directory").unwrap();
+        bytes[at + 100] ^= 1;
+        std::fs::write(&path, &bytes).unwrap();
+        let err = read_workbook(&path).unwrap_err().to_string();
+        assert!(err.contains("xl/media/") && err.contains("CRC"), "{err}");
+    }
+
+    /// The guard's merges are calamine's: over generated workbooks of every structure and
+    /// merge shape, reading with them gives the same sheets (or the same error) as asking
+    /// calamine for every sheet's merges; and plain workbooks are read without asking.
+    #[test]
+    fn merges_known_to_the_guard_are_calamines() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut rng = crate::test_rng::Rng::new(0x5eed_3e76_e5a1_0b01);
+        let (mut sheets, mut asked, mut failed) = (0, 0, 0);
+        for case in 0..300 {
+            let path = dir.path().join(format!("{case}.xlsx"));
+            crafted::write(&mut rng, &path);
+            let mut zip = zip::ZipArchive::new(File::open(&path).unwrap()).unwrap();
+            let known = zip_guard::inspect(&mut zip).unwrap();
+            let ours = read_xlsx(&path, &known);
+            let calamines = read_xlsx(&path, &PartMerges::default());
+            match (&ours, &calamines) {
+                (Ok((a, n)), Ok((b, _))) => {
+                    assert_eq!(a, b, "case {case}");
+                    sheets += a.len();
+                    asked += n;
+                }
+                _ => {
+                    assert_eq!(format!("{ours:?}"), format!("{calamines:?}"), "case {case}");
+                    failed += 1;
+                }
+            }
+        }
+        // Both ways are taken many times: the shapes the guard is sure of, and the others.
+        assert!(
+            asked > 100 && asked + 100 < sheets,
+            "asked {asked} of {sheets}"
+        );
+        assert!(failed > 5 && failed < 200, "{failed} unreadable");
+        // The shipped workbooks (one written by Excel, one by openpyxl): never asked.
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        for file in [
+            "sample/2023决算-株洲.xlsx",
+            "real/2024决算-上海普陀区财政局.xlsx",
+        ] {
+            let path = root.join(file);
+            let mut zip = zip::ZipArchive::new(File::open(&path).unwrap()).unwrap();
+            let known = zip_guard::inspect(&mut zip).unwrap();
+            let (ours, asked) = read_xlsx(&path, &known).unwrap();
+            assert_eq!(asked, 0, "{file}");
+            assert_eq!(ours, read_xlsx(&path, &PartMerges::default()).unwrap().0);
+            assert!(ours.iter().any(|s| !s.merges().is_empty()), "{file}");
+        }
+    }
 
     fn dec(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()

@@ -8,9 +8,25 @@
 
 use memchr::{memchr, memchr2, memchr3, memmem};
 
-/// True when `xml` is sound: valid UTF-8, every element closed in order, every attribute quoted
-/// and named once. False means "not sure": the full parser must look.
+/// [`sound_with`] with no visitor.
+#[cfg(test)]
 pub(crate) fn sound(xml: &[u8]) -> bool {
+    sound_with(xml, |_| {})
+}
+
+/// An element as the scan meets it (a start or empty tag), for a visitor gathering facts.
+pub(crate) struct Element<'s, 'x> {
+    pub name: &'x [u8],
+    /// Its attributes as written, (key, raw value), in order; keys are unique.
+    pub attrs: &'s [(&'x [u8], &'x [u8])],
+    /// The element it sits in, if any.
+    pub parent: Option<&'x [u8]>,
+}
+
+/// True when `xml` is sound: valid UTF-8, every element closed in order, every attribute quoted
+/// and named once; each element is handed to `visit` on the way. False means "not sure": the
+/// full parser must look, and what the visitor gathered is not to be trusted.
+pub(crate) fn sound_with(xml: &[u8], mut visit: impl FnMut(&Element)) -> bool {
     if std::str::from_utf8(xml).is_err() {
         return false;
     }
@@ -18,7 +34,7 @@ pub(crate) fn sound(xml: &[u8]) -> bool {
         xml,
         at: 0,
         open: Vec::new(),
-        keys: Vec::new(),
+        attrs: Vec::new(),
     };
     if xml.starts_with(b"\xEF\xBB\xBF") {
         scan.at = 3;
@@ -38,7 +54,7 @@ pub(crate) fn sound(xml: &[u8]) -> bool {
         let done = match xml.get(scan.at) {
             Some(b'/') => scan.end_tag(),
             Some(b'?' | b'!') | None => false,
-            Some(_) => scan.start_tag(),
+            Some(_) => scan.start_tag(&mut visit),
         };
         if !done {
             return false;
@@ -52,8 +68,8 @@ struct Scan<'x> {
     xml: &'x [u8],
     at: usize,
     open: Vec<&'x [u8]>,
-    /// The attribute names of the element being read.
-    keys: Vec<&'x [u8]>,
+    /// The attributes of the element being read.
+    attrs: Vec<(&'x [u8], &'x [u8])>,
 }
 
 fn is_space(b: u8) -> bool {
@@ -134,12 +150,13 @@ impl<'x> Scan<'x> {
     }
 
     /// `<name a="…" b='…'>` or `<name …/>`.
-    fn start_tag(&mut self) -> bool {
+    fn start_tag(&mut self, visit: &mut impl FnMut(&Element)) -> bool {
         let name = self.name();
         if name.is_empty() {
             return false;
         }
-        self.keys.clear();
+        self.attrs.clear();
+        let parent = self.open.last().copied();
         loop {
             let spaced = self.peek().is_some_and(is_space);
             self.skip_space();
@@ -161,6 +178,11 @@ impl<'x> Scan<'x> {
                 _ => return false,
             }
         }
+        visit(&Element {
+            name,
+            attrs: &self.attrs,
+            parent,
+        });
         true
     }
 
@@ -183,10 +205,10 @@ impl<'x> Scan<'x> {
         };
         let value = &self.xml[start..start + len];
         // A tag broken inside a value would run on to the next quote.
-        if memchr2(b'<', b'>', value).is_some() || self.keys.contains(&key) {
+        if memchr2(b'<', b'>', value).is_some() || self.attrs.iter().any(|&(k, _)| k == key) {
             return false;
         }
-        self.keys.push(key);
+        self.attrs.push((key, value));
         self.at = start + len + 1;
         true
     }
@@ -241,5 +263,26 @@ mod tests {
             assert!(!ok(bad), "{bad}");
         }
         assert!(!sound(b"<a>\xff</a>"));
+    }
+
+    #[test]
+    fn the_visitor_sees_each_element_with_its_attributes_and_parent() {
+        let mut seen = Vec::new();
+        let xml = "<a k=\"1\"><b/><c x='2' y=\"&amp;\"><d/></c></a>";
+        assert!(sound_with(xml.as_bytes(), |e| {
+            let text = |b: &[u8]| String::from_utf8(b.to_vec()).unwrap();
+            let attrs: Vec<String> = e
+                .attrs
+                .iter()
+                .map(|(k, v)| format!("{}={}", text(k), text(v)))
+                .collect();
+            seen.push(format!(
+                "{}[{}]<{}",
+                text(e.name),
+                attrs.join(","),
+                e.parent.map(text).unwrap_or_default()
+            ));
+        }));
+        assert_eq!(seen, ["a[k=1]<", "b[]<a", "c[x=2,y=&amp;]<a", "d[]<c"]);
     }
 }

@@ -9,7 +9,9 @@
 
 use std::io::{self, Read, Seek};
 
+use super::part_merges::{MergeCollector, PartMerges};
 use super::xml_scan;
+use calamine::Dimensions;
 use quick_xml::events::Event;
 use zip::ZipArchive;
 
@@ -116,18 +118,18 @@ impl std::fmt::Display for Refusal {
 }
 
 /// Inflates every entry of a zip container once, under the limits above, and parses its XML
-/// parts.
-pub(crate) fn inspect<R: Read + Seek>(zip: &mut ZipArchive<R>) -> Result<(), Refusal> {
+/// parts; what it learnt of their merged ranges on the way comes back.
+pub(crate) fn inspect<R: Read + Seek>(zip: &mut ZipArchive<R>) -> Result<PartMerges, Refusal> {
     let mut total = 0u64;
     let mut bytes = Vec::new();
+    let mut found = PartMerges::default();
     for i in 0..zip.len() {
         let mut entry = zip.by_index(i).map_err(|e| Refusal::Unreadable {
             n: i + 1,
             detail: e.to_string(),
         })?;
-        if entry.is_dir() {
-            continue;
-        }
+        // A directory entry is checked like any other: zip readers open one by its name, and
+        // one may hold data (and be named as a sheet's part).
         let name = entry
             .name()
             .map(|n| n.into_owned())
@@ -144,6 +146,7 @@ pub(crate) fn inspect<R: Read + Seek>(zip: &mut ZipArchive<R>) -> Result<(), Ref
         if inflated.size > declared {
             return Err(Refusal::PastDeclared { name, declared });
         }
+        found.record(entry.data_start(), inflated.merges);
         if let Some(claimed) = inflated.unique_count {
             let room = declared / 4 + 16;
             if claimed > room {
@@ -155,7 +158,7 @@ pub(crate) fn inspect<R: Read + Seek>(zip: &mut ZipArchive<R>) -> Result<(), Ref
             }
         }
     }
-    Ok(())
+    Ok(found)
 }
 
 /// Refuses an entry by its declared sizes alone.
@@ -179,6 +182,8 @@ pub(crate) fn judge(name: &str, declared: u64, compressed: u64) -> Result<(), Re
 struct Inflated {
     size: u64,
     unique_count: Option<u64>,
+    /// An XML part's merged ranges, when the scan is sure of them.
+    merges: Option<Vec<Dimensions>>,
 }
 
 /// An entry of the container, as the guard treats it.
@@ -214,6 +219,7 @@ fn inflate(entry: &mut impl Read, part: &Part, bytes: &mut Vec<u8>) -> Result<In
         return Ok(Inflated {
             size,
             unique_count: None,
+            merges: None,
         });
     }
     if let Err(e) = limited.read_to_end(bytes) {
@@ -227,11 +233,18 @@ fn inflate(entry: &mut impl Read, part: &Part, bytes: &mut Vec<u8>) -> Result<In
     // `take` stops before the end when the entry is longer than declared: the CRC was not
     // reached, but the size already condemns the entry.
     let size = bytes.len() as u64;
-    if part.xml && size <= part.declared && !xml_scan::sound(bytes) {
-        well_formed(bytes)?;
+    let mut merges = None;
+    if part.xml && size <= part.declared {
+        let mut collector = MergeCollector::default();
+        if xml_scan::sound_with(bytes, |e| collector.visit(e)) {
+            merges = collector.finish();
+        } else {
+            well_formed(bytes)?;
+        }
     }
     Ok(Inflated {
         size,
+        merges,
         unique_count: part
             .shared_strings
             .then(|| unique_count(&bytes[..bytes.len().min(HEAD)]))

@@ -1,0 +1,175 @@
+//! The merged ranges of a worksheet part, gathered while the zip guard scans it, exactly as
+//! calamine would read them — or "unsure", and calamine reads them itself.
+//!
+//! calamine finds a sheet's merges by parsing the whole sheet a second time (a seventh of a
+//! large `check`). It takes the first `mergeCells` element (by local name) and every
+//! `mergeCell` start inside it, reading its `ref` attribute. The collector here only answers
+//! for parts where that reading cannot differ: one unprefixed `<mergeCells>`, its children
+//! plain `<mergeCell ref="A1:C2"/>` elements, no other name containing `mergeCell`, and
+//! references in the plain upper-case form.
+
+use std::collections::hash_map::{Entry, HashMap};
+
+use calamine::Dimensions;
+use memchr::memmem;
+
+use super::xml_scan::Element;
+
+/// What the zip guard learnt of a sound container's merges: the merged ranges of each XML part
+/// it is sure of, by where the part's data starts in the file. That place is how a reader of the
+/// same file names the entry it opened (see `seek_log`), whatever path led it there.
+#[derive(Default)]
+pub(crate) struct PartMerges {
+    /// None for a part the scan is unsure of, for an entry that is not XML (a sheet may be
+    /// stored under any name, a directory's included), and for a data start two entries
+    /// share (their sizes may differ).
+    by_data_start: HashMap<u64, Option<Vec<Dimensions>>>,
+}
+
+impl PartMerges {
+    /// The merges of the part whose data starts at `data_start`, if the guard is sure of them.
+    pub(crate) fn at(&self, data_start: u64) -> Option<&[Dimensions]> {
+        self.by_data_start.get(&data_start)?.as_deref()
+    }
+
+    /// Records an entry once it is read. Its data start is known then (the zip reader found
+    /// it to read the entry); were it not, no reader could be matched to the entry, and
+    /// leaving it out is the safe side.
+    pub(crate) fn record(&mut self, data_start: Option<u64>, merges: Option<Vec<Dimensions>>) {
+        let Some(start) = data_start else { return };
+        match self.by_data_start.entry(start) {
+            Entry::Vacant(v) => {
+                v.insert(merges);
+            }
+            Entry::Occupied(mut o) => *o.get_mut() = None,
+        }
+    }
+}
+
+/// Gathers one part's merged ranges from the scan's elements.
+#[derive(Default)]
+pub(crate) struct MergeCollector {
+    block_seen: bool,
+    ranges: Vec<Dimensions>,
+    unsure: bool,
+}
+
+const BLOCK: &[u8] = b"mergeCells";
+const RANGE: &[u8] = b"mergeCell";
+
+impl MergeCollector {
+    pub(crate) fn visit(&mut self, element: &Element) {
+        let name = element.name;
+        if self.unsure || name.len() < RANGE.len() || memmem::find(name, RANGE).is_none() {
+            return;
+        }
+        let sure = match name {
+            BLOCK if !self.block_seen => {
+                self.block_seen = true;
+                true
+            }
+            RANGE if element.parent == Some(BLOCK) => match element.attrs {
+                [(b"ref", value)] => reference(value).map(|d| self.ranges.push(d)).is_some(),
+                _ => false,
+            },
+            _ => false,
+        };
+        self.unsure |= !sure;
+    }
+
+    /// The part's merged ranges in document order (none when it has no `mergeCells`), or
+    /// None when calamine must be asked.
+    pub(crate) fn finish(self) -> Option<Vec<Dimensions>> {
+        (!self.unsure).then_some(self.ranges)
+    }
+}
+
+/// `A1:C2` (or a single `B3`) as calamine's zero-based bounds, when written plainly: up to
+/// three upper-case letters and seven digits per corner, rows from 1, the first corner above
+/// and left of the second.
+fn reference(value: &[u8]) -> Option<Dimensions> {
+    let mut corners = value.split(|&b| b == b':');
+    let start = corner(corners.next()?)?;
+    let end = match corners.next() {
+        Some(text) => corner(text)?,
+        None => start,
+    };
+    let ordered = start.0 <= end.0 && start.1 <= end.1;
+    (corners.next().is_none() && ordered).then_some(Dimensions { start, end })
+}
+
+/// `C12` as (row, col), zero-based.
+fn corner(text: &[u8]) -> Option<(u32, u32)> {
+    let letters = text.iter().take_while(|b| b.is_ascii_uppercase()).count();
+    let digits = &text[letters..];
+    if !(1..=3).contains(&letters)
+        || !(1..=7).contains(&digits.len())
+        || !digits.iter().all(u8::is_ascii_digit)
+    {
+        return None;
+    }
+    let col = text[..letters]
+        .iter()
+        .fold(0u32, |n, &b| n * 26 + u32::from(b - b'A') + 1);
+    let row = digits
+        .iter()
+        .fold(0u32, |n, &b| n * 10 + u32::from(b - b'0'));
+    Some((row.checked_sub(1)?, col - 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::xml_scan::sound_with;
+    use super::*;
+
+    /// (start, end) corners, zero-based (row, col).
+    type Corners = ((u32, u32), (u32, u32));
+
+    fn merges(body: &str) -> Option<Vec<Corners>> {
+        let xml = format!("<worksheet><sheetData/>{body}</worksheet>");
+        let mut collector = MergeCollector::default();
+        assert!(sound_with(xml.as_bytes(), |e| collector.visit(e)), "{xml}");
+        collector
+            .finish()
+            .map(|v| v.iter().map(|d| (d.start, d.end)).collect())
+    }
+
+    #[test]
+    fn plain_blocks_are_read() {
+        assert_eq!(merges(""), Some(vec![]));
+        assert_eq!(merges("<mergeCells/>"), Some(vec![]));
+        assert_eq!(
+            merges(
+                "<mergeCells count=\"2\"><mergeCell ref=\"A1:C2\"/>\
+                 <mergeCell ref=\"AB10\"></mergeCell></mergeCells>"
+            ),
+            Some(vec![((0, 0), (1, 2)), ((9, 27), (9, 27))])
+        );
+    }
+
+    #[test]
+    fn anything_calamine_might_read_otherwise_is_unsure() {
+        for body in [
+            "<mergeCells><mergeCell ref=\"A1:B2\"/></mergeCells><mergeCells/>",
+            "<x:mergeCells><mergeCell ref=\"A1:B2\"/></x:mergeCells>",
+            "<mergeCells><x:mergeCell ref=\"A1:B2\"/></mergeCells>",
+            "<mergeCells><g><mergeCell ref=\"A1:B2\"/></g></mergeCells>",
+            "<mergeCell ref=\"A1:B2\"/>",
+            "<mergeCells><mergeCell x:ref=\"A1:B2\"/></mergeCells>",
+            "<mergeCells><mergeCell ref=\"A1:B2\" id=\"1\"/></mergeCells>",
+            "<mergeCells><mergeCell/></mergeCells>",
+            "<mergeCells><mergeCell ref=\"a1:b2\"/></mergeCells>",
+            "<mergeCells><mergeCell ref=\"B2:A1\"/></mergeCells>",
+            "<mergeCells><mergeCell ref=\"A0:B2\"/></mergeCells>",
+            "<mergeCells><mergeCell ref=\"A1:B2:C3\"/></mergeCells>",
+            "<mergeCells><mergeCell ref=\"$A$1:B2\"/></mergeCells>",
+            "<mergeCells><mergeCell ref=\"AAAA1:B2\"/></mergeCells>",
+            "<mergeCells><mergeCell ref=\"A12345678:B2\"/></mergeCells>",
+            "<mergeCells><mergeCell ref=\"A1:&#66;2\"/></mergeCells>",
+            "<mergeCells><mergeCell ref=\"\"/></mergeCells>",
+            "<mergeCellsX/>",
+        ] {
+            assert_eq!(merges(body), None, "{body}");
+        }
+    }
+}
