@@ -291,21 +291,45 @@ pub struct Calc {
 
 struct Evaluator<'b, 'a> {
     book: &'b Book<'a>,
-    /// The definitions not evaluated yet: each is taken out when its evaluation starts, so
-    /// one reached again before it ends is a cycle.
-    defs: RefCell<FastMap<CellId, (Bound, &'b Rule)>>,
+    /// Every derived cell and where its evaluation stands (one lookup tells a cell read as
+    /// filled from one to evaluate or already evaluated).
+    derived: RefCell<FastMap<CellId, Slot<'b>>>,
     mode: Mode,
-    memo: RefCell<FastMap<CellId, Val>>,
     out: RefCell<IndexMap<CellId, Derived, foldhash::fast::RandomState>>,
+}
+
+/// Where the evaluation of a derived cell stands.
+enum Slot<'b> {
+    /// Not evaluated yet: its definition.
+    Pending(Bound, &'b Rule),
+    /// Being evaluated: reached again before it ends, it is a cycle.
+    Started,
+    /// Evaluated: the value it resolved to.
+    Done(Val),
+}
+
+impl<'b> Slot<'b> {
+    /// The definition of a pending cell, marking it started; None for a started cell.
+    fn start(&mut self) -> Option<(Bound, &'b Rule)> {
+        match std::mem::replace(self, Slot::Started) {
+            Slot::Pending(bound, rule) => Some((bound, rule)),
+            other => {
+                *self = other;
+                None
+            }
+        }
+    }
 }
 
 impl Env for Evaluator<'_, '_> {
     fn value(&self, c: &CellId) -> Val {
-        if let Some(v) = self.memo.borrow().get(c) {
-            return v.clone();
-        }
+        let definition = match self.derived.borrow_mut().get_mut(c) {
+            Some(Slot::Done(v)) => return v.clone(),
+            Some(slot) => slot.start(),
+            None => None,
+        };
         // Not derived, or a cycle the compiler could not see (data-dependent): the filled value.
-        let Some((bound, rule)) = self.defs.borrow_mut().remove(c) else {
+        let Some((bound, rule)) = definition else {
             return self.book.input(c);
         };
         let mut expected = bound.eval(self);
@@ -365,7 +389,9 @@ impl Env for Evaluator<'_, '_> {
         } else {
             expected.clone()
         };
-        self.memo.borrow_mut().insert(c.clone(), resolved.clone());
+        if let Some(slot) = self.derived.borrow_mut().get_mut(c) {
+            *slot = Slot::Done(resolved.clone());
+        }
         self.out.borrow_mut().insert(
             c.clone(),
             Derived {
@@ -409,7 +435,7 @@ pub fn compute(book: &Book, mode: Mode, template: bool) -> Calc {
                     for inst in insts {
                         if let Some(t) = inst.target {
                             order.push(t.clone());
-                            defs.insert(t, (inst.bound, rule));
+                            defs.insert(t, Slot::Pending(inst.bound, rule));
                         }
                     }
                 }
@@ -419,9 +445,8 @@ pub fn compute(book: &Book, mode: Mode, template: bool) -> Calc {
     }
     let ev = Evaluator {
         book,
-        defs: RefCell::new(defs),
+        derived: RefCell::new(defs),
         mode,
-        memo: RefCell::default(),
         out: RefCell::default(),
     };
     for c in &order {
@@ -436,9 +461,18 @@ pub fn compute(book: &Book, mode: Mode, template: bool) -> Calc {
         .map(|(i, c)| (c, i))
         .collect();
     derived.sort_by_cached_key(|k, _| rank.get(k).copied().unwrap_or(usize::MAX));
+    let resolved = ev
+        .derived
+        .into_inner()
+        .into_iter()
+        .filter_map(|(cell, slot)| match slot {
+            Slot::Done(v) => Some((cell, v)),
+            Slot::Pending(..) | Slot::Started => None,
+        })
+        .collect();
     Calc {
         derived,
-        resolved: ev.memo.into_inner(),
+        resolved,
         unbound,
     }
 }
