@@ -10,12 +10,13 @@ use crate::cellref::Place;
 use crate::expr::{cell_key, Val};
 use crate::form::{ColKind, ColumnDef, Form, GridCellDef, Panel, Severity};
 use crate::layout::header_cells;
-use crate::model::{Key, RowData, RowKind};
+use crate::model::{FastMap, Key, RowData, RowKind};
 use crate::normalize::{label_key, parse_amount, parse_code, Amount, SplitCodeState};
 use crate::read::Cell;
 use group_rows::GroupRows;
 pub use group_rows::UNLABELLED_GROUP_ROW;
 use indexmap::IndexMap;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 /// A definition column with the header texts that name it.
@@ -161,7 +162,8 @@ pub(super) struct Slot<'f> {
     /// Which of the blocks read together (0 = the block with the header).
     part: usize,
     pub(super) panel: &'f Panel,
-    pub(super) cols: HashMap<&'f str, u16>,
+    /// Each definition column's sheet column (looked up for every cell a row reads).
+    pub(super) cols: FastMap<&'f str, u16>,
 }
 
 fn is_column_number_row(keys: &[String]) -> bool {
@@ -774,10 +776,10 @@ impl<'f> TableDef<'f> {
     /// Whether row `n`, found after a long gap, is still the table's: one of its own rows (a
     /// stacked panel drawn below the rows left empty beside the other) or its header repeated.
     fn goes_on_at(&self, rd: &Reader, n: u32) -> bool {
-        row_keys(rd, n)
-            .iter()
+        let keys = row_keys(rd, n);
+        keys.iter()
             .any(|k| self.row_labels.contains(k) || self.row_labels.contains(&strip_ordinal(k)))
-            || repeats_header(rd, n, &self.header, &self.leaf)
+            || repeats_header(rd, n, &keys, &self.header, &self.leaf)
     }
 
     /// Reads the footers below the rows, which stop at `r`: the row after the table, at least
@@ -864,7 +866,7 @@ fn slots_of<'f>(form: &'f Form, parts: &[usize]) -> Vec<Slot<'f>> {
             slots.push(Slot {
                 part,
                 panel,
-                cols: HashMap::new(),
+                cols: FastMap::default(),
             });
         }
     }
@@ -962,7 +964,7 @@ impl<'t, 'f> RowWalk<'t, 'f> {
             return false;
         }
         // A header repeated on a continuation page.
-        let repeated_header = repeats_header(rd, r, &table.header, &table.leaf);
+        let repeated_header = repeats_header(rd, r, &keys, &table.header, &table.leaf);
         if repeated_header && r >= self.realigned_until {
             self.realign_at(rd, r);
         }
@@ -1116,9 +1118,17 @@ impl<'t, 'f> RowWalk<'t, 'f> {
 
 /// Whether a header is repeated from row `r` (a continuation page): rows of header texts
 /// only, down to one naming at least two columns ("收入 | 支出" over "项目 | 金额 | 项目 | 合计 …").
-fn repeats_header(rd: &Reader, r: u32, header: &HashSet<String>, leaf: &HashSet<String>) -> bool {
-    (r..rd.sheet.height().min(r + 4))
-        .map(|rr| row_keys(rd, rr))
+/// The caller has made row `r`'s keys already (`keys_at_r`, its `row_keys`).
+fn repeats_header(
+    rd: &Reader,
+    r: u32,
+    keys_at_r: &[String],
+    header: &HashSet<String>,
+    leaf: &HashSet<String>,
+) -> bool {
+    let below = (r + 1..rd.sheet.height().min(r + 4)).map(|rr| Cow::Owned(row_keys(rd, rr)));
+    std::iter::once(Cow::Borrowed(keys_at_r))
+        .chain(below)
         .take_while(|ks| !ks.is_empty() && ks.iter().all(|k| header.contains(k)))
         .any(|ks| ks.iter().filter(|k| leaf.contains(*k)).count() >= 2)
 }

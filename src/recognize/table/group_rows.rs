@@ -11,9 +11,10 @@ use super::{
 };
 use crate::form::Severity;
 use crate::layout::header_cells;
+use crate::model::FastMap;
 use crate::normalize::{parse_amount, Amount};
 use crate::recognize::{strip_parens, Reader};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// The rule of a row holding a group's values under a label that names no group.
 pub const UNLABELLED_GROUP_ROW: &str = "group-row-unlabelled";
@@ -29,7 +30,7 @@ struct Group<'f> {
     /// Its columns: indices into the table's definition columns.
     defs: Vec<usize>,
     /// Where its columns are in the sheet.
-    cols: HashMap<&'f str, u16>,
+    cols: FastMap<&'f str, u16>,
     /// The sheet row it was read from.
     read_at: Option<u32>,
 }
@@ -74,7 +75,7 @@ impl<'f> GroupRows<'f> {
     /// Places each group's columns alone against the sheet's header texts; false (nothing
     /// changed) unless every group heads the same non-empty set of sheet columns.
     pub(super) fn place(&mut self, defs: &[DefCol<'f>], sheet_texts: &[HashSet<String>]) -> bool {
-        let placed: Vec<HashMap<&'f str, u16>> = self
+        let placed: Vec<FastMap<&'f str, u16>> = self
             .groups
             .iter()
             .map(|g| {
@@ -85,7 +86,7 @@ impl<'f> GroupRows<'f> {
                     .collect()
             })
             .collect();
-        let columns = |m: &HashMap<&str, u16>| m.values().copied().collect::<HashSet<u16>>();
+        let columns = |m: &FastMap<&str, u16>| m.values().copied().collect::<HashSet<u16>>();
         let first = columns(&placed[0]);
         if first.is_empty() || placed.iter().any(|m| columns(m) != first) {
             return false;
@@ -210,7 +211,7 @@ fn top_groups<'f>(rd: &Reader, bi: usize, defs: &[DefCol<'f>]) -> Vec<Group<'f>>
                 text: h.text.clone(),
                 slot: under.first().map_or(usize::MAX, |&i| defs[i].slot),
                 defs: under,
-                cols: HashMap::new(),
+                cols: FastMap::default(),
                 read_at: None,
             }
         })
