@@ -28,7 +28,8 @@
 //! * Booleans read as [`Cell::Bool`] from xlsx and xls. LibreOffice has no boolean type: an .ods
 //!   it wrote holds TRUE as the number 1 (with a `=TRUE()` formula), which reads as `Number(1)`.
 //! * Merged regions come from the file for all three formats: calamine reports them for xlsx
-//!   (unless the zip guard's scan has read them already, see `part_merges`) and xls; for ODS they are read here from `content.xml` (`table:number-columns-spanned` /
+//!   (unless the zip guard's scan has read them already, see `part_merges`) and xls; for ODS
+//!   they are read here from `content.xml` (`table:number-columns-spanned` /
 //!   `table:number-rows-spanned`), because calamine 0.38 does not report them.
 //! * Only worksheets are returned; chart sheets, dialog sheets and macro sheets are skipped.
 //!   Hidden sheets are returned with `hidden: true`.

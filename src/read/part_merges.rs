@@ -13,6 +13,8 @@ use std::collections::hash_map::{Entry, HashMap};
 use calamine::Dimensions;
 use memchr::memmem;
 
+use crate::cellref::parse_a1;
+
 use super::xml_scan::Element;
 
 /// What the zip guard learnt of a sound container's merges: the merged ranges of each XML part
@@ -84,37 +86,27 @@ impl MergeCollector {
     }
 }
 
-/// `A1:C2` (or a single `B3`) as calamine's zero-based bounds, when written plainly: up to
-/// three upper-case letters and seven digits per corner, rows from 1, the first corner above
-/// and left of the second.
+/// `A1:C2` (or a single `B3`) as calamine's zero-based bounds, when written plainly: corners
+/// within Excel's sheet, the first above and left of the second.
 fn reference(value: &[u8]) -> Option<Dimensions> {
-    let mut corners = value.split(|&b| b == b':');
-    let start = corner(corners.next()?)?;
-    let end = match corners.next() {
-        Some(text) => corner(text)?,
-        None => start,
+    let text = std::str::from_utf8(value).ok()?;
+    let (start, end) = match text.split_once(':') {
+        Some((first, last)) => (corner(first)?, corner(last)?),
+        None => (corner(text)?, corner(text)?),
     };
-    let ordered = start.0 <= end.0 && start.1 <= end.1;
-    (corners.next().is_none() && ordered).then_some(Dimensions { start, end })
+    (start.0 <= end.0 && start.1 <= end.1).then_some(Dimensions { start, end })
 }
 
-/// `C12` as (row, col), zero-based.
-fn corner(text: &[u8]) -> Option<(u32, u32)> {
-    let letters = text.iter().take_while(|b| b.is_ascii_uppercase()).count();
-    let digits = &text[letters..];
-    if !(1..=3).contains(&letters)
-        || !(1..=7).contains(&digits.len())
-        || !digits.iter().all(u8::is_ascii_digit)
+/// `C12` as (row, col), zero-based: upper-case letters and digits only, where calamine's
+/// reading and `parse_a1`'s agree (no `$`, no spaces, which `parse_a1` would pass over).
+fn corner(text: &str) -> Option<(u32, u32)> {
+    if !text
+        .bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
     {
         return None;
     }
-    let col = text[..letters]
-        .iter()
-        .fold(0u32, |n, &b| n * 26 + u32::from(b - b'A') + 1);
-    let row = digits
-        .iter()
-        .fold(0u32, |n, &b| n * 10 + u32::from(b - b'0'));
-    Some((row.checked_sub(1)?, col - 1))
+    parse_a1(text).map(|(row, col)| (row, u32::from(col)))
 }
 
 #[cfg(test)]
