@@ -609,6 +609,7 @@ fn write_plain(pen: &mut Pen, v: &Val, at: At) -> Result<(), WriteError> {
 /// Write the workbook to `path` through a temporary file in the same folder, so an
 /// interrupted run never leaves a half-written file behind.
 pub fn save_atomic(wb: &mut Workbook, path: &Path) -> Result<(), WriteError> {
+    wb.set_zip_compression_level(ZIP_LEVEL);
     // The workbook is zipped straight into the temporary file; a failure of the writer itself
     // (not of the disk) is reported as such.
     let mut failed = None;
@@ -626,6 +627,11 @@ pub fn save_atomic(wb: &mut Workbook, path: &Path) -> Result<(), WriteError> {
         (None, result) => result,
     }
 }
+
+/// The deflate level of the workbooks we write: Excel's own (365 saves at 3). Zipping is a
+/// large part of writing a workbook; level 3 takes 0.7 of the time of rust_xlsxwriter's
+/// default, 6, for a file 3–8% bigger (the sample; a 1,000-row 公开02/03表).
+const ZIP_LEVEL: u8 = 3;
 
 /// How old a leftover temporary file must be before a later run removes it: old enough that
 /// no run still writing it can be alive.
