@@ -1175,6 +1175,28 @@ pub fn decimal_from_f64(f: f64) -> Option<Decimal> {
     if f.abs() < 1e-28 {
         return Some(Decimal::ZERO);
     }
+    if let Some(d) = short_decimal(f) {
+        return Some(d);
+    }
+    decimal_from_f64_text(f)
+}
+
+/// Powers of ten a short decimal is tried at: money has at most a few decimals.
+const SHORT_SCALES: [f64; 7] = [1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6];
+
+/// `f` as the decimal of at most 15 digits and 6 decimals it stands for, found without text
+/// (nearly every number of a form). When `f·10^s` rounds to an integer `n` below 10^15, `f` is
+/// within 2^-52 of `n/10^s` relative, far less than half a unit of its 15th digit, so
+/// `decimal_from_f64_text` would give `n/10^s` too.
+fn short_decimal(f: f64) -> Option<Decimal> {
+    SHORT_SCALES.iter().zip(0u32..).find_map(|(&power, scale)| {
+        let n = f * power;
+        (n.abs() < 1e15 && n.fract() == 0.0).then(|| Decimal::new(n as i64, scale).normalize())
+    })
+}
+
+/// `f` rounded to 15 significant digits, through its scientific notation.
+fn decimal_from_f64_text(f: f64) -> Option<Decimal> {
     let text = format!("{f:.14e}");
     let d = Decimal::from_scientific(&text)
         .or_else(|_| Decimal::from_str(&format!("{f}")))
@@ -1596,6 +1618,56 @@ mod tests {
         assert_eq!(decimal_from_f64(f64::INFINITY), None);
         assert_eq!(number(1e300), Cell::Text("1e300".into()));
         assert_eq!(number(f64::NAN), Cell::Text("NaN".into()));
+    }
+
+    /// A double the way a workbook may hold one: money typed or summed, values at the 15-digit
+    /// edge, near powers of ten, tiny, huge, or any bit pattern.
+    fn workbook_double(rng: &mut crate::test_rng::Rng) -> f64 {
+        let sign = if rng.below(2) == 0 { 1.0 } else { -1.0 };
+        let cents = (rng.next() % 10u64.pow(1 + rng.below(16) as u32)) as f64;
+        let value = match rng.below(8) {
+            0 => cents / 100.0,
+            1 => cents / 10f64.powi(rng.below(9) as i32),
+            2 => (0..1 + rng.below(40))
+                .map(|_| (rng.next() % 100_000) as f64 / 100.0)
+                .sum(),
+            3 => {
+                10f64.powi(rng.below(40) as i32 - 20) * (1.0 + (rng.below(3) as f64 - 1.0) * 1e-15)
+            }
+            4 => cents * 10f64.powi(rng.below(30) as i32 - 15),
+            5 => 0.1 * (rng.below(1000) as f64) + 0.2 * (rng.below(1000) as f64),
+            6 => (cents / 100.0) * 1.000_000_000_000_01,
+            _ => f64::from_bits(rng.next()),
+        };
+        sign * value
+    }
+
+    #[test]
+    fn a_short_decimal_is_the_one_its_scientific_text_gives() {
+        let mut rng = crate::test_rng::Rng::new(0x5eed_f64d);
+        let (mut short, mut long) = (0, 0);
+        for _ in 0..200_000 {
+            let f = workbook_double(&mut rng);
+            let fast = decimal_from_f64(f);
+            let slow = if !f.is_finite() {
+                None
+            } else if f.abs() < 1e-28 {
+                Some(Decimal::ZERO)
+            } else {
+                decimal_from_f64_text(f)
+            };
+            let shown = |d: Option<Decimal>| d.map(|d| (d.to_string(), d.scale()));
+            assert_eq!(shown(fast), shown(slow), "{f:e} ({:#x})", f.to_bits());
+            match short_decimal(f) {
+                Some(_) => short += 1,
+                None => long += 1,
+            }
+        }
+        // Both ways are taken often.
+        assert!(
+            short > 50_000 && long > 50_000,
+            "{short} short, {long} long"
+        );
     }
 
     #[test]
