@@ -71,11 +71,29 @@ fn push_col_name(out: &mut String, col: u16) {
 
 /// A1 notation for a zero-based (row, col): (0, 0) → "A1", (29, 2) → "C30".
 pub fn a1(row: u32, col: u16) -> String {
-    use std::fmt::Write;
-    let mut s = String::with_capacity(12);
-    push_col_name(&mut s, col);
-    let _ = write!(s, "{}", row as u64 + 1);
+    let mut s = String::with_capacity(14);
+    push_a1(&mut s, row, col);
     s
+}
+
+/// Appends the A1 notation of a zero-based (row, col) to `out`.
+pub fn push_a1(out: &mut String, row: u32, col: u16) {
+    push_col_name(out, col);
+    push_row_number(out, row);
+}
+
+/// Appends the one-based number of a zero-based row, digit by digit (a formula names
+/// thousands of cells; the formatting machinery cost more than the rest of the name).
+fn push_row_number(out: &mut String, row: u32) {
+    let mut n = row as u64 + 1;
+    let mut digits = [0u8; 10];
+    let mut start = digits.len();
+    while n > 0 {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    out.extend(digits[start..].iter().map(|&b| char::from(b)));
 }
 
 /// Parses "C30", "c30", "$C$30" (surrounding whitespace allowed) to a zero-based (row, col).
@@ -158,6 +176,9 @@ mod tests {
         assert_eq!(a1(MAX_ROWS - 1, (MAX_COLS - 1) as u16), "XFD1048576");
         for (r, c) in [(0, 0), (9, 26), (99_999, 701), (MAX_ROWS - 1, 16_383)] {
             assert_eq!(parse_a1(&a1(r, c)), Some((r, c)));
+        }
+        for row in [1, 8, 9, 10, 98, 99, 100, 999_999, u32::MAX - 1, u32::MAX] {
+            assert_eq!(a1(row, 0), format!("A{}", row as u64 + 1));
         }
     }
 

@@ -149,7 +149,7 @@ pub trait Addresses {
     fn a1(&self, cell: &CellId, home: usize) -> Option<String> {
         let (row, col) = self.position(cell)?;
         let mut out = self.sheet_prefix(cell.form, home);
-        out.push_str(&crate::cellref::a1(row, col));
+        crate::cellref::push_a1(&mut out, row, col);
         Some(out)
     }
     /// For blank templates: a SUMPRODUCT over a coded panel's rows whose code is top-level.
@@ -620,10 +620,11 @@ fn range_parts(cells: &[CellId], addr: &dyn Addresses, home: usize) -> Option<Ve
             j += 1;
         }
         let mut part = addr.sheet_prefix(form, home);
-        part.push_str(&crate::cellref::a1(row, col));
+        part.reserve(16);
+        crate::cellref::push_a1(&mut part, row, col);
         if j > i {
             part.push(':');
-            part.push_str(&crate::cellref::a1(placed[j].1, col));
+            crate::cellref::push_a1(&mut part, placed[j].1, col);
         }
         parts.push(part);
         i = j + 1;
