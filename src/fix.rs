@@ -15,7 +15,7 @@ use crate::form::{ColKind, Form, Severity};
 use crate::layout::{Content as Placed, Layout};
 use crate::load::own::{AUDIT_SHEET, STRAY_SUFFIX};
 use crate::load::{Content, KeptCell, OtherSheet};
-use crate::model::{FastIndexMap, FormData, RowKind};
+use crate::model::{FastIndexMap, FastMap, FormData, RowKind};
 use crate::normalize::label_key;
 use crate::read::Cell;
 use crate::score::check::ScoreFill;
@@ -197,7 +197,7 @@ fn use_output_places(form: &Form, data: &mut FormData, layout: &Layout) {
         .collect();
     let mut row_at = FastIndexMap::default();
     // The first sheet row of each logical row: its cells are keyed `row.col`.
-    let mut first_row: HashMap<&str, u32> = HashMap::new();
+    let mut first_row: FastMap<&str, u32> = FastMap::default();
     for (k, &(r, _)) in &layout.addr {
         if let Some((row, _)) = k.rsplit_once('.') {
             let at = first_row.entry(row).or_insert(r);
@@ -252,7 +252,7 @@ fn finding_key(f: &Finding) -> (String, String, Option<String>, String) {
 
 /// Where the output cells are: (form, row, col) → logical cell, per form.
 struct Positions {
-    at: Vec<HashMap<(u32, u16), CellId>>,
+    at: Vec<FastMap<(u32, u16), CellId>>,
 }
 
 impl Positions {
@@ -470,10 +470,11 @@ fn already_settled(book: &Book, checked: &Calc, fills: &[ScoreFill]) -> bool {
 /// Where each form was in the input (sheet and logical cell → place, for 原位置); from then on
 /// every logical cell of `book` names its cell in the output.
 fn to_output_cells(book: &mut Book, placement: &Placement) -> Vec<InputCells> {
+    // Taken, not copied: `use_output_places` gives every form its output places.
     let input_at = book
         .forms
-        .iter()
-        .map(|(_, d)| (d.sheet.clone(), d.origin.clone(), d.copy))
+        .iter_mut()
+        .map(|(_, d)| (d.sheet.take(), std::mem::take(&mut d.origin), d.copy))
         .collect();
     for (fi, (form, data)) in book.forms.iter_mut().enumerate() {
         use_output_places(form, data, &placement.layouts[fi]);

@@ -150,6 +150,11 @@ static EMPTY: Cell = Cell::Empty;
 const MERGE_INDEX_LIMIT: usize = 4_000_000;
 
 impl Sheet {
+    /// How many non-empty cells the sheet holds.
+    pub fn cell_count(&self) -> usize {
+        self.rows.iter().map(Vec::len).sum()
+    }
+
     /// A sheet built from cells at absolute positions (later cells at the same place win) and
     /// its merged regions: how every reader and the tests make sheets.
     pub fn from_cells(

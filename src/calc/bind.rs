@@ -105,6 +105,7 @@ pub struct Index {
 impl Index {
     pub fn new(form: &Form, data: &FormData) -> Index {
         let mut ix = Index::default();
+        ix.pos.reserve(data.rows.len());
         for (i, r) in data.rows.iter().enumerate() {
             ix.pos.insert(r.key.clone(), i);
             if let Some(l) = r.line {

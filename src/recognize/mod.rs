@@ -644,7 +644,8 @@ pub fn recognize_sheet<'c>(form: &'c Form, vocab: &Vocabulary, sheet: &Sheet) ->
         form,
         vocab,
         blank,
-        consumed: FastSet::default(),
+        // Most cells of a sheet are consumed: sized once instead of grown.
+        consumed: FastSet::with_capacity_and_hasher(sheet.cell_count(), Default::default()),
         notices: Vec::new(),
         data,
     };
@@ -667,7 +668,9 @@ pub fn recognize_sheet<'c>(form: &'c Form, vocab: &Vocabulary, sheet: &Sheet) ->
     read_rest(&mut rd, cursor);
     // The cells values were read from (an origin on another sheet, `'续表'!C8`, is none of
     // this sheet's).
-    let read_at: FastSet<(u32, u16)> = rd.data.origin.values().filter_map(Place::local).collect();
+    let mut read_at: FastSet<(u32, u16)> =
+        FastSet::with_capacity_and_hasher(rd.data.origin.len(), Default::default());
+    read_at.extend(rd.data.origin.values().filter_map(Place::local));
     let mut words: Vec<(u32, u16)> = rd
         .consumed
         .iter()

@@ -7,7 +7,7 @@ use crate::expr::{Addresses, CellId, Val};
 use crate::files::{describe_io, TEMP_PREFIX, TEMP_SUFFIX};
 use crate::form::ColKind;
 use crate::layout::{a1, layout, Content, Layout, Placed, Style};
-use crate::model::RowKind;
+use crate::model::{FastMap, RowKind};
 use crate::normalize::decimal_text;
 use rust_decimal::prelude::ToPrimitive;
 /// A workbook rendered in memory, ready to save: what fix's plan becomes.
@@ -212,7 +212,7 @@ fn is_input_cell(book: &Book, calc: &Calc, c: &CellId) -> bool {
 type StyleKey = (Style, u8);
 
 struct Formats {
-    cache: HashMap<StyleKey, Format>,
+    cache: FastMap<StyleKey, Format>,
 }
 
 const FONT: &str = "宋体";
@@ -322,7 +322,7 @@ pub fn form_sheets(
     opts: &WriteOptions,
 ) -> Result<Vec<Worksheet>, WriteError> {
     let mut formats = Formats {
-        cache: HashMap::new(),
+        cache: FastMap::default(),
     };
     let mut out = Vec::new();
     for (fi, (form, _)) in book.forms.iter().enumerate() {

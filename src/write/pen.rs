@@ -153,7 +153,6 @@ mod tests {
     use crate::layout::Style;
     use crate::test_rng::Rng;
     use rust_xlsxwriter::Workbook;
-    use std::collections::HashMap;
     use std::io::Read;
 
     /// What a generated cell holds.
@@ -225,7 +224,7 @@ mod tests {
                 }
             }
             let mut formats = Formats {
-                cache: HashMap::new(),
+                cache: crate::model::FastMap::default(),
             };
             let mut by_pen = Worksheet::new();
             let mut pen = Pen::new(&mut by_pen, &mut formats, cells.iter().map(|c| c.0)).unwrap();

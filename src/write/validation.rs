@@ -6,11 +6,10 @@ use crate::calc::Book;
 use crate::expr::CellId;
 use crate::form::ColKind;
 use crate::layout::a1;
-use indexmap::IndexMap;
+use crate::model::{FastIndexMap, FastMap};
 use rust_xlsxwriter::{
     DataValidation, DataValidationErrorStyle, DataValidationRule, Formula, Worksheet,
 };
-use std::collections::HashMap;
 
 /// A block of cells: first row, first column, last row, last column (0-based, inclusive).
 pub type Rect = (u32, u16, u32, u16);
@@ -21,7 +20,7 @@ pub type Rect = (u32, u16, u32, u16);
 #[derive(Default)]
 pub(super) struct InputCells {
     /// Amount, number and rate cells, by kind, in the order first met.
-    numeric: IndexMap<ColKind, Vec<(u32, u16)>>,
+    numeric: FastIndexMap<ColKind, Vec<(u32, u16)>>,
     /// Score cells: each has its own bound, its row's 分值.
     scores: Vec<(CellId, u32, u16)>,
 }
@@ -68,7 +67,7 @@ pub fn rectangles(mut cells: Vec<(u32, u16)>) -> Vec<Rect> {
     cells.dedup();
     let mut rects: Vec<Rect> = Vec::new();
     // The rectangle ending on the row above, by its columns.
-    let mut open: HashMap<(u16, u16), usize> = HashMap::new();
+    let mut open: FastMap<(u16, u16), usize> = FastMap::default();
     let mut i = 0;
     while i < cells.len() {
         let (row, first) = cells[i];
