@@ -813,16 +813,15 @@ fn negatives(ctx: &mut Ctx, calc: &Calc, fi: usize) {
     let mut found = Vec::new();
     for row in &data.rows {
         for (col, v) in &row.values {
+            // Most amounts are not negative: the cell is named only for those that are.
             let Val::Num(d) = v else { continue };
+            if !d.is_sign_negative() || d.is_zero() {
+                continue;
+            }
             let cell = CellId::new(fi, row.key.clone(), col.clone());
             let derived = calc.derived.contains_key(&cell);
             let amount = ctx.book.kind(&cell) == ColKind::Amount;
-            if d.is_sign_negative()
-                && !d.is_zero()
-                && amount
-                && !derived
-                && !form.negative.allows(&row.key, col)
-            {
+            if amount && !derived && !form.negative.allows(&row.key, col) {
                 found.push(cell);
             }
         }
@@ -851,8 +850,8 @@ fn negatives(ctx: &mut Ctx, calc: &Calc, fi: usize) {
 fn blank_inputs(book: &Book, calc: &Calc, cells: &[CellId]) -> Vec<CellId> {
     let mut blank: Vec<CellId> = cells
         .iter()
-        // The cheap tests first: most cells read are filled or derived.
-        .filter(|c| !calc.derived.contains_key(*c) && book.input(c).is_blank())
+        // The test that settles most cells first: most cells read are filled (derived ones too).
+        .filter(|c| book.input(c).is_blank() && !calc.derived.contains_key(*c))
         .filter(|c| book.kind(c) == ColKind::Amount)
         .cloned()
         .collect();
