@@ -24,9 +24,9 @@ struct Ctx<'b, 'a> {
     judged: HashMap<(usize, &'a str), (usize, usize)>,
     /// Check rules that could not be bound, by (form index, rule id): why.
     not_bound: HashMap<(usize, &'a str), BindError>,
-    /// The cells of every amount equation that held (a derived sum, an `=` check): a blank
-    /// among them is shown to be zero by the table's own sums.
-    held_sums: Vec<Vec<CellId>>,
+    /// The blank amounts of every amount equation that held (a derived sum, an `=` check):
+    /// each is shown to be zero by the table's own sums.
+    held_blanks: Vec<Vec<CellId>>,
 }
 
 impl Ctx<'_, '_> {
@@ -87,12 +87,12 @@ fn audited<'b, 'a>(book: &'b Book<'a>, calc: &Calc) -> Ctx<'b, 'a> {
         out: Vec::new(),
         judged: HashMap::new(),
         not_bound: HashMap::new(),
-        held_sums: Vec::new(),
+        held_blanks: Vec::new(),
     };
     derived_findings(&mut ctx, calc);
     check_rules(&mut ctx, calc);
     superseded(book, &mut ctx.out);
-    blanks_shown_zero(&mut ctx, calc);
+    blanks_shown_zero(&mut ctx);
     for fi in 0..book.forms.len() {
         hierarchy(&mut ctx, fi);
         empty_note(&mut ctx, fi);
@@ -163,19 +163,16 @@ fn derived_findings(ctx: &mut Ctx, calc: &Calc) {
     for d in calc.derived.values() {
         let fi = d.cell.form;
         let kind = ctx.book.kind(&d.cell);
-        let mut reads = Vec::new();
-        d.bound.cells(&mut reads);
         let held = matches!(d.agreement, Agreement::Exact | Agreement::Tail { .. });
-        let held_sum = held && kind == ColKind::Amount && !d.filled.is_blank();
+        if held && kind == ColKind::Amount && !d.filled.is_blank() {
+            let blanks = blank_inputs_of(ctx.book, calc, &d.bound);
+            ctx.held_blanks.push(blanks);
+        }
         if d.agreement == Agreement::Exact {
-            if held_sum {
-                ctx.held_sums.push(reads);
-            }
             continue;
         }
-        if held_sum {
-            ctx.held_sums.push(reads.clone());
-        }
+        let mut reads = Vec::new();
+        d.bound.cells(&mut reads);
         let found = show(kind, &d.filled);
         let (severity, expected, message, fixable) =
             disagreement(ctx, calc, d, kind, &reads, &found);
@@ -373,7 +370,8 @@ fn judge(ctx: &mut Ctx, env: &Settled, j: Judged) {
         let held = matches!(outcome, Agreement::Exact | Agreement::Tail { .. });
         if held && *op == CmpOp::Eq && kind == ColKind::Amount && !(lv.is_blank() && rv.is_blank())
         {
-            ctx.held_sums.push(reads.clone());
+            ctx.held_blanks
+                .push(blank_inputs(ctx.book, env.calc, &reads));
         }
         // Nothing to say: the messages are built only for a finding.
         if matches!(outcome, Agreement::Exact | Agreement::PartsBlank) {
@@ -850,13 +848,29 @@ fn negatives(ctx: &mut Ctx, calc: &Calc, fi: usize) {
 fn blank_inputs(book: &Book, calc: &Calc, cells: &[CellId]) -> Vec<CellId> {
     let mut blank: Vec<CellId> = cells
         .iter()
-        // The test that settles most cells first: most cells read are filled (derived ones too).
-        .filter(|c| book.input(c).is_blank() && !calc.derived.contains_key(*c))
-        .filter(|c| book.kind(c) == ColKind::Amount)
+        .filter(|c| is_blank_amount_input(book, calc, c))
         .cloned()
         .collect();
     blank.dedup();
     blank
+}
+
+/// [`blank_inputs`] of the cells `bound` reads, copying only the blank ones.
+fn blank_inputs_of(book: &Book, calc: &Calc, bound: &Bound) -> Vec<CellId> {
+    let mut blank = Vec::new();
+    bound.each_cell(&mut |c| {
+        if is_blank_amount_input(book, calc, c) {
+            blank.push(c.clone());
+        }
+    });
+    blank.dedup();
+    blank
+}
+
+/// An amount the clerk left blank, not a derived cell.
+fn is_blank_amount_input(book: &Book, calc: &Calc, c: &CellId) -> bool {
+    // The test that settles most cells first: most cells read are filled (derived ones too).
+    book.input(c).is_blank() && !calc.derived.contains_key(c) && book.kind(c) == ColKind::Amount
 }
 
 /// What a failing sum adds when it read blanks, so that none is taken for zero unsaid:
@@ -894,11 +908,11 @@ fn row_has_figures(book: &Book, cell: &CellId) -> bool {
 /// Blank amounts in rows of figures that sums which held read are zero by the table's own
 /// sums: one info per table naming them and suggesting 0.00, so that no blank is read as zero
 /// without a word (tables that print zero as blank get one line each, not one per cell).
-fn blanks_shown_zero(ctx: &mut Ctx, calc: &Calc) {
+fn blanks_shown_zero(ctx: &mut Ctx) {
     let mut by_form: Vec<Vec<CellId>> = vec![Vec::new(); ctx.book.forms.len()];
-    let sums = std::mem::take(&mut ctx.held_sums);
+    let held_blanks = std::mem::take(&mut ctx.held_blanks);
     let mut seen = HashSet::new();
-    for cell in sums.iter().flat_map(|s| blank_inputs(ctx.book, calc, s)) {
+    for cell in held_blanks.into_iter().flatten() {
         if !seen.contains(&cell) && row_has_figures(ctx.book, &cell) {
             seen.insert(cell.clone());
             by_form[cell.form].push(cell);

@@ -261,19 +261,25 @@ impl Bound {
 
     /// Every cell the expression reads.
     pub fn cells(&self, out: &mut Vec<CellId>) {
+        self.each_cell(&mut |c| out.push(c.clone()));
+    }
+
+    /// Every cell the expression reads, in the order of [`Bound::cells`], handed to `f`
+    /// without being copied (a caller that keeps only a few of them).
+    pub fn each_cell<F: FnMut(&CellId)>(&self, f: &mut F) {
         match self {
-            Bound::Cell(c) => out.push(c.clone()),
-            Bound::Cells(cs) => out.extend(cs.iter().cloned()),
-            Bound::Neg(e) | Bound::Not(e) => e.cells(out),
+            Bound::Cell(c) => f(c),
+            Bound::Cells(cs) => cs.iter().for_each(&mut *f),
+            Bound::Neg(e) | Bound::Not(e) => e.each_cell(f),
             Bound::Bin(_, a, b) | Bound::Cmp(_, a, b) | Bound::And(a, b) | Bound::Or(a, b) => {
-                a.cells(out);
-                b.cells(out);
+                a.each_cell(f);
+                b.each_cell(f);
             }
-            Bound::Call(_, args) => args.iter().for_each(|a| a.cells(out)),
+            Bound::Call(_, args) => args.iter().for_each(|a| a.each_cell(f)),
             Bound::SumIf(pairs) => {
                 for (c, when) in pairs {
-                    out.push(c.clone());
-                    when.cells(out);
+                    f(c);
+                    when.each_cell(f);
                 }
             }
             Bound::Num(_) | Bound::Str(_) | Bound::TopLevelSum { .. } => {}
