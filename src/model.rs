@@ -270,7 +270,15 @@ impl Rows {
     pub fn rekey(&mut self, from: &str, to: &str) -> Option<&mut RowData> {
         let i = self.position(from)?;
         self.list[i].key = to.to_string();
-        self.reindex();
+        // Only two keys' first rows can change (a table of thousands of names is rekeyed row
+        // by row, so the index is not rebuilt): `from`'s is now the next row keyed so, if any,
+        // and `to`'s this row, unless one before it has that key.
+        match self.list[i + 1..].iter().position(|r| r.key == from) {
+            Some(next) => self.at.insert(from.to_string(), i + 1 + next),
+            None => self.at.remove(from),
+        };
+        let first = self.at.entry(to.to_string()).or_insert(i);
+        *first = (*first).min(i);
         Some(&mut self.list[i])
     }
 
@@ -352,5 +360,27 @@ mod tests {
         assert_eq!(keys, ["30101", "201", "other"]);
         assert_eq!(rows.position("other"), Some(2));
         assert!(rows.by_key("20101").is_none());
+    }
+
+    /// Rekeying keeps the index of every key on its first row, over generated tables of few
+    /// keys (many alike) rekeyed at random, to a key of their own, another's or a new one.
+    #[test]
+    fn a_rekey_finds_every_key_where_a_scan_does() {
+        let mut rng = crate::test_rng::Rng::new(0x0dd_5eed_1234);
+        let pool = ["?a", "?b", "201", "20101", "?a.b", "30101"];
+        for case in 0..300 {
+            let n = 1 + rng.below(12);
+            let mut rows: Rows = (0..n).map(|_| row(pool[rng.below(6)], "main")).collect();
+            for _ in 0..1 + rng.below(10) {
+                let (from, to) = (pool[rng.below(6)], pool[rng.below(6)]);
+                let first = rows.iter().position(|r| r.key == from);
+                let rekeyed = rows.rekey(from, to).map(|_| ());
+                assert_eq!(rekeyed.is_some(), first.is_some(), "case {case}");
+                for key in pool {
+                    let scanned = rows.iter().position(|r| r.key == key);
+                    assert_eq!(rows.position(key), scanned, "case {case}: {key}");
+                }
+            }
+        }
     }
 }

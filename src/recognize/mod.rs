@@ -15,7 +15,7 @@ use crate::cellref::Place;
 use crate::expr::{cell_key, Val};
 use crate::form::{Catalog, ColKind, Form, GridCellDef, Severity, Vocabulary};
 use crate::layout::{layout, Layout};
-use crate::model::{FastSet, FormData, StatedUnit, Stray};
+use crate::model::{FastMap, FastSet, FormData, StatedUnit, Stray};
 use crate::normalize::{a1, decimal_text, label_key, parse_amount, parse_rate, Amount};
 use crate::read::{Cell, Sheet, Workbook};
 use rust_decimal::Decimal;
@@ -718,6 +718,7 @@ pub fn resolve_uncoded(forms: &mut [(&Form, FormData)]) -> Vec<Uncoded> {
     for (fi, (_, data)) in forms.iter_mut().enumerate() {
         // The rows in order: a name takes the code under the parent read just before it.
         let mut last: HashMap<usize, String> = HashMap::new();
+        let mut origins = OriginsByRow::default();
         let keys: Vec<(String, Option<String>)> = data
             .rows
             .iter()
@@ -735,17 +736,23 @@ pub fn resolve_uncoded(forms: &mut [(&Form, FormData)]) -> Vec<Uncoded> {
                     last.insert(code.len(), code);
                 }
                 (Some(code), Some(_)) => {
-                    rekey_row(data, &key, &code);
+                    rekey_row(data, &key, &code, &mut origins);
                     last.insert(code.len(), code);
                 }
-                (None, _) => unknown.push(Uncoded {
-                    form: fi,
-                    name: data
+                (None, _) => {
+                    let name = data
                         .row(&key)
                         .and_then(|r| r.label.clone())
-                        .unwrap_or_default(),
-                    cells: unplace_row(data, &key),
-                }),
+                        .unwrap_or_default();
+                    let cells = unplace_row(data, &key);
+                    // Removing origins moved the ones after them.
+                    origins = OriginsByRow::default();
+                    unknown.push(Uncoded {
+                        form: fi,
+                        name,
+                        cells,
+                    })
+                }
             }
         }
     }
@@ -776,10 +783,30 @@ fn pick_code(
     }
 }
 
-fn rekey_row(data: &mut FormData, from: &str, code: &str) {
+fn rekey_row(data: &mut FormData, from: &str, code: &str, origins: &mut OriginsByRow) {
     if let Some(row) = data.rows.rekey(from, code) {
         row.code = Some(code.to_string());
     }
+    // Every origin keyed `from.…` becomes `code.…`, in its place. Renaming them one by one
+    // rather than rebuilding the map keeps a table of thousands of names linear.
+    for i in origins.of(&data.origin, from) {
+        let (key, _) = data.origin.get_index(i).expect("an index of the map");
+        let Some(rest) = key.strip_prefix(from).filter(|r| r.starts_with('.')) else {
+            continue;
+        };
+        let renamed = format!("{code}{rest}");
+        if data.origin.replace_index(i, renamed).is_err() {
+            // The new key is taken already: as a rebuilt map would, keep the first place of
+            // the key and the later value.
+            rename_rebuilding(data, from, code);
+            *origins = OriginsByRow::default();
+            return;
+        }
+    }
+}
+
+/// Renames the origins keyed `from.…` to `code.…` by rebuilding the map.
+fn rename_rebuilding(data: &mut FormData, from: &str, code: &str) {
     let prefix = format!("{from}.");
     data.origin = std::mem::take(&mut data.origin)
         .into_iter()
@@ -788,6 +815,29 @@ fn rekey_row(data: &mut FormData, from: &str, code: &str) {
             None => (k, v),
         })
         .collect();
+}
+
+/// Which origins each row key prefixes (`row.col` under `row`; under each part of a key with
+/// several dots), built once per form when a row is first renamed, and again only after the
+/// origins moved.
+#[derive(Default)]
+struct OriginsByRow(Option<FastMap<String, Vec<usize>>>);
+
+impl OriginsByRow {
+    /// The positions of the origins whose key starts with `row` and a dot (some may have been
+    /// renamed since: the caller checks).
+    fn of(&mut self, origin: &crate::model::FastIndexMap<String, Place>, row: &str) -> Vec<usize> {
+        let by_row = self.0.get_or_insert_with(|| {
+            let mut by_row: FastMap<String, Vec<usize>> = FastMap::default();
+            for (i, key) in origin.keys().enumerate() {
+                for (dot, _) in key.match_indices('.') {
+                    by_row.entry(key[..dot].to_string()).or_default().push(i);
+                }
+            }
+            by_row
+        });
+        by_row.get(row).cloned().unwrap_or_default()
+    }
 }
 
 /// Removes a row, keeping its values as strays; the cells they were in.
@@ -1144,6 +1194,38 @@ fn read_rest(rd: &mut Reader, after: u32) {
 mod tests {
     use super::*;
     use crate::test_rng::Rng;
+
+    /// Renaming a row's origins in place gives the map a rebuild gives, in order: over
+    /// generated forms whose keys share prefixes (`?a`, `?a.b`), whose new keys may be taken
+    /// already, renamed one row after another as names get their codes.
+    #[test]
+    fn origins_renamed_in_place_are_those_a_rebuild_gives() {
+        let mut rng = Rng::new(0x0419_1175);
+        let rows = ["?a", "?a.b", "?b", "201", "20101"];
+        let cols = ["amount", "basic", "b.amount"];
+        for case in 0..400 {
+            let mut data = FormData::default();
+            for _ in 0..rng.below(14) {
+                let key = cell_key(rows[rng.below(5)], cols[rng.below(3)]);
+                let place = Place::at(rng.below(50) as u32, rng.below(8) as u16);
+                data.origin.insert(key, place);
+            }
+            let mut rebuilt = data.clone();
+            let mut origins = OriginsByRow::default();
+            for _ in 0..1 + rng.below(4) {
+                let from = rows[rng.below(3)];
+                let code = ["201", "20101", "30101"][rng.below(3)];
+                rekey_row(&mut data, from, code, &mut origins);
+                rename_rebuilding(&mut rebuilt, from, code);
+                let pairs = |d: &FormData| d.origin.clone().into_iter().collect::<Vec<_>>();
+                assert_eq!(
+                    pairs(&data),
+                    pairs(&rebuilt),
+                    "case {case}: {from} → {code}"
+                );
+            }
+        }
+    }
 
     /// The title score as the alignment alone gives it, every key aligned.
     fn score_aligning_every_key(keys: &[String], text: &str) -> Option<i32> {
