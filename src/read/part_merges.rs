@@ -92,7 +92,10 @@ fn reference(value: &[u8]) -> Option<Dimensions> {
     let text = std::str::from_utf8(value).ok()?;
     let (start, end) = match text.split_once(':') {
         Some((first, last)) => (corner(first)?, corner(last)?),
-        None => (corner(text)?, corner(text)?),
+        None => {
+            let only = corner(text)?;
+            (only, only)
+        }
     };
     (start.0 <= end.0 && start.1 <= end.1).then_some(Dimensions { start, end })
 }
