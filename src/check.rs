@@ -207,7 +207,7 @@ fn disagreement(
         .0
         .derive
         .iter()
-        .find(|r| r.id == d.rule_id);
+        .find(|r| *r.id == *d.rule_id);
     let severity = rule.map_or(Severity::Error, |r| r.severity);
     match &d.agreement {
         Agreement::PartsBlank => {
@@ -586,7 +586,7 @@ fn hierarchy(ctx: &mut Ctx, fi: usize) {
             .unwrap_or(3);
         let parent = code.get(..parent_len).unwrap_or("").to_string();
         let cell = CellId::whole_row(fi, key.clone());
-        let at = data.origin.get(key).map(ToString::to_string);
+        let at = data.origin.get(&**key).map(ToString::to_string);
         let message = format!(
             "科目 {code} {} 的上级科目 {parent} 不在表中；下级科目须列在其上级科目之下，上级科目金额为其下级之和",
             row.label.clone().unwrap_or_default()
@@ -614,7 +614,7 @@ fn hierarchy(ctx: &mut Ctx, fi: usize) {
             .map(|c| c.levels.clone())
             .unwrap_or_default();
         if !levels.contains(&code.len()) {
-            let at = data.origin.get(&row.key).map(ToString::to_string);
+            let at = data.origin.get(&*row.key).map(ToString::to_string);
             let message = format!(
                 "科目代码 {code} 长度为 {} 位，应为类 3 位、款 5 位、项 7 位",
                 code.len()
@@ -660,7 +660,7 @@ fn code_names(ctx: &mut Ctx) {
                     first.insert(code.clone(), (fi, name.clone(), key));
                 }
                 Some((ofi, oname, okey)) if *okey != key => {
-                    let at = data.origin.get(&row.key).map(ToString::to_string);
+                    let at = data.origin.get(&*row.key).map(ToString::to_string);
                     let other = ctx.book.forms[*ofi].0.table_no.clone();
                     let message = format!("科目 {code} 名称为“{name}”，而{other}中同一科目名称为“{oname}”；同一科目代码在各表中的名称应一致");
                     ctx.out.push(Finding {
@@ -897,12 +897,12 @@ fn row_has_figures(book: &Book, cell: &CellId) -> bool {
     if let Some(own) = cell.column() {
         return book
             .row(cell.form, &cell.row)
-            .is_some_and(|r| r.values.iter().any(|(col, v)| col != own && figure(v)));
+            .is_some_and(|r| r.values.iter().any(|(col, v)| **col != *own && figure(v)));
     }
     let same_row = |o: &Place| o.sheet == at.sheet && o.row == at.row;
     data.grid
         .iter()
-        .any(|(id, v)| id != &cell.row && figure(v) && data.origin.get(id).is_some_and(same_row))
+        .any(|(id, v)| **id != *cell.row && figure(v) && data.origin.get(id).is_some_and(same_row))
 }
 
 /// Blank amounts in rows of figures that sums which held read are zero by the table's own

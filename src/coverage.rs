@@ -354,7 +354,7 @@ fn derived_runs(calc: &Calc) -> HashMap<(usize, &str), (usize, usize)> {
     let zeroish = |v: &Val| v.is_blank() || matches!(v, Val::Num(d) if d.is_zero());
     let mut runs: HashMap<(usize, &str), (usize, usize)> = HashMap::new();
     for d in calc.derived.values() {
-        let entry = runs.entry((d.cell.form, d.rule_id.as_str())).or_default();
+        let entry = runs.entry((d.cell.form, &*d.rule_id)).or_default();
         entry.0 += 1;
         entry.1 += usize::from(!(zeroish(&d.filled) && zeroish(&d.expected)));
     }

@@ -180,7 +180,7 @@ fn column_name(form: &Form, panel: &str, col: &str) -> Option<String> {
         Some((b, pi))
     })?;
     let p = &block.panels[pi];
-    let label = p.columns.iter().find(|c| c.id == col)?.label.clone()?;
+    let label = p.columns.iter().find(|c| *c.id == *col)?.label.clone()?;
     let twice = p
         .columns
         .iter()

@@ -205,7 +205,7 @@ fn use_output_places(form: &Form, data: &mut FormData, layout: &Layout) {
         }
     }
     for row in &data.rows {
-        let Some(&r) = first_row.get(row.key.as_str()) else {
+        let Some(&r) = first_row.get(&*row.key) else {
             continue;
         };
         let col = form
@@ -219,7 +219,7 @@ fn use_output_places(form: &Form, data: &mut FormData, layout: &Layout) {
             })
             .unwrap_or(0);
         if row.kind != RowKind::Fixed {
-            origin.insert(row.key.clone(), Place::at(r, col));
+            origin.insert(row.key.to_string(), Place::at(r, col));
         }
         row_at.insert(row.key.clone(), r);
     }
@@ -294,7 +294,7 @@ impl Positions {
             .get(fi)
             .into_iter()
             .flat_map(|m| m.values())
-            .filter(|c| c.row == key && c.column().is_some())
+            .filter(|c| &*c.row == key && c.column().is_some())
             .cloned()
             .collect();
         v.sort_by(|a, b| a.col.cmp(&b.col));
@@ -565,7 +565,7 @@ fn change_of(book: &Book, d: &Derived, value: Val, placement: &Placement) -> Cha
         at: output_at(book, placement, &d.cell),
         from: d.filled.clone(),
         to: value,
-        rule: d.rule_name.clone(),
+        rule: d.rule_name.to_string(),
         note,
         review,
     }

@@ -5,7 +5,7 @@
 
 use crate::calc::blank_data;
 use crate::cellref::Place;
-use crate::expr::Val;
+use crate::expr::{Name, Val};
 use crate::form::{Catalog, ColKind, Form, Panel};
 use crate::load::{Content, KeptCell, OtherSheet};
 use crate::model::{FastIndexMap, FormData, Key, RowData, RowKind};
@@ -127,7 +127,7 @@ pub fn to_json(content: &Content) -> String {
                 .iter()
                 .map(|r| RowOut {
                     panel: r.panel.clone(),
-                    key: r.key.clone(),
+                    key: r.key.to_string(),
                     kind: kind_name(r.kind),
                     code: r.code.clone().filter(|_| r.kind == RowKind::Coded),
                     label: r.label.clone(),
@@ -137,7 +137,7 @@ pub fn to_json(content: &Content) -> String {
                         .iter()
                         .filter_map(|(c, v)| {
                             let kind = column_kind(form, &r.panel, c).unwrap_or(ColKind::Amount);
-                            value_json(kind, v).map(|j| (c.clone(), j))
+                            value_json(kind, v).map(|j| (c.to_string(), j))
                         })
                         .collect(),
                 })
@@ -736,7 +736,7 @@ fn parse_row(
 struct ImportedRow {
     key: String,
     label: Option<String>,
-    values: FastIndexMap<String, Val>,
+    values: FastIndexMap<Name, Val>,
 }
 
 /// The panel a row belongs to: as given, or for a fixed row given without one, the panel
@@ -877,7 +877,7 @@ fn row_values(
     panel: &Panel,
     m: &Map<String, Value>,
     p: &str,
-) -> Result<FastIndexMap<String, Val>, ImportError> {
+) -> Result<FastIndexMap<Name, Val>, ImportError> {
     let mut values = FastIndexMap::default();
     match m.get("values") {
         None | Some(Value::Null) => {}
@@ -892,7 +892,7 @@ fn row_values(
                             panel.id,
                             panel
                                 .value_columns()
-                                .map(|c| c.id.as_str())
+                                .map(|c| &*c.id)
                                 .collect::<Vec<_>>()
                                 .join(", ")
                         ),
@@ -900,7 +900,7 @@ fn row_values(
                 };
                 let val = parse_value(c.kind, v, &vp)?;
                 if val != Val::Blank {
-                    values.insert(col.clone(), val);
+                    values.insert(c.id.clone(), val);
                 }
             }
         }
@@ -944,7 +944,7 @@ fn store_row(
                     .list
                     .as_ref()
                     .and_then(|l| l.label_column.as_ref())
-                    .and_then(|c| match values.get(c) {
+                    .and_then(|c| match values.get(c.as_str()) {
                         Some(Val::Text(t)) => Some(t.clone()),
                         _ => None,
                     })
@@ -952,7 +952,7 @@ fn store_row(
             *seen.per_panel.entry(panel.id.clone()).or_default() += 1;
             data.rows.push(RowData {
                 panel: panel.id.clone(),
-                key: key.clone(),
+                key: key.as_str().into(),
                 kind: if coded { RowKind::Coded } else { RowKind::List },
                 code: coded.then(|| key.clone()),
                 label,
@@ -1094,11 +1094,11 @@ fn row_csv_lines(out: &mut CsvOut, head: &[&str; 4], form: &Form, r: &RowData) {
         let mut f: Vec<&str> = head.to_vec();
         f.extend([
             r.panel.as_str(),
-            r.key.as_str(),
+            &*r.key,
             r.code.as_deref().unwrap_or(""),
             r.label.as_deref().unwrap_or(""),
             line_no.as_str(),
-            col.as_str(),
+            &**col,
             col_label.as_str(),
             value.as_str(),
         ]);

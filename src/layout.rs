@@ -579,7 +579,7 @@ fn place_row<'p>(
                 let merged_down = p
                     .list
                     .as_ref()
-                    .is_some_and(|li| li.merge_down.contains(&col.id));
+                    .is_some_and(|li| li.merge_down.iter().any(|m| *m == *col.id));
                 if merged_down && extends_merge_above(l, merge_runs, col, d, i, row, here, &id) {
                     continue;
                 }
@@ -661,9 +661,7 @@ fn extends_merge_above<'p>(
         Val::Text(t) => t,
         _ => String::new(),
     };
-    let run = merge_runs
-        .entry(col.id.as_str())
-        .or_insert((String::new(), row));
+    let run = merge_runs.entry(&*col.id).or_insert((String::new(), row));
     if !text.is_empty() && text == run.0 && i > 0 {
         if let Some(prev) = l
             .cells

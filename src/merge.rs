@@ -13,7 +13,7 @@
 //! gives itself, so different projects stay different forms.
 
 use crate::calc::{compute, Book, Mode};
-use crate::expr::{CellId, Val};
+use crate::expr::{CellId, Name, Val};
 use crate::findings::{Finding, CODE_NAME_RULE, MERGED_INPUT_RULE};
 use crate::form::{Catalog, ColKind, Family, Form, Panel, Severity};
 use crate::load::own::DETAIL_SHEET;
@@ -157,7 +157,7 @@ struct Merged<'c> {
     data: FormData,
     /// Row identity → the keys of the merged rows with it (more than one for list rows that
     /// repeat, such as two blank indicator rows).
-    rows: HashMap<String, Vec<String>>,
+    rows: HashMap<String, Vec<Name>>,
     /// Number of the next list row taken in (`#n`).
     next_list: u32,
 }
@@ -170,7 +170,7 @@ pub struct Merger<'c> {
     units: Vec<(String, String)>,
     family: Option<Family>,
     year: Option<String>,
-    names: HashMap<(usize, String), Named>,
+    names: HashMap<(usize, Name), Named>,
     /// By cell of the merged forms (its `form` is the merged form's instance).
     shares: IndexMap<CellId, Shares>,
     findings: Vec<Finding>,
@@ -317,7 +317,7 @@ impl<'c> Merger<'c> {
     /// A form no earlier unit had: taken as it is (its rows in its own order).
     fn adopt(&mut self, unit: usize, form: &'c Form, data: FormData) {
         let identities = row_identities(form, &data);
-        let mut rows: HashMap<String, Vec<String>> = HashMap::new();
+        let mut rows: HashMap<String, Vec<Name>> = HashMap::new();
         for (row, id) in data.rows.iter().zip(identities) {
             rows.entry(id).or_default().push(row.key.clone());
             if row.kind == RowKind::Coded {
@@ -470,7 +470,7 @@ impl<'c> Merger<'c> {
     ) {
         let merged = &mut self.forms[instance];
         if row.kind == RowKind::List {
-            row.key = format!("#{}", merged.next_list);
+            row.key = format!("#{}", merged.next_list).into();
             merged.next_list += 1;
         }
         let panel = merged.form.panel(&row.panel);
@@ -500,10 +500,10 @@ impl<'c> Merger<'c> {
         for row in data.rows.iter().filter(|r| shown_in_detail(form, r)) {
             let panel = form.panel(&row.panel);
             for (col, v) in &row.values {
-                if !derived.contains(&CellId::new(fi, row.key.as_str(), col.as_str())) {
+                if !derived.contains(&CellId::new(fi, row.key.clone(), col.clone())) {
                     continue;
                 }
-                let cell = CellId::new(instance, row.key.as_str(), col.as_str());
+                let cell = CellId::new(instance, row.key.clone(), col.clone());
                 let kind = panel
                     .and_then(|p| p.column(col))
                     .map_or(ColKind::Amount, |c| c.kind);
@@ -651,7 +651,7 @@ fn naming_columns(panel: &Panel) -> Vec<String> {
             .columns
             .iter()
             .filter(|c| c.kind == ColKind::Text)
-            .map(|c| c.id.clone())
+            .map(|c| c.id.to_string())
             .collect();
     }
     let mut seen = HashSet::new();
@@ -763,17 +763,13 @@ fn detail_rows(book: &Book, shares: IndexMap<CellId, Shares>, units: usize) -> V
     let order = |s: &CellId| {
         let (form, data) = &book.forms[s.form];
         let row = match s.column() {
-            None => data.rows.len() + data.grid.get_index_of(&s.row).unwrap_or(0),
+            None => data.rows.len() + data.grid.get_index_of(&*s.row).unwrap_or(0),
             Some(_) => data.rows.position(&s.row).unwrap_or(usize::MAX),
         };
         let col = data
             .row(&s.row)
             .and_then(|r| form.panel(&r.panel))
-            .and_then(|p| {
-                p.columns
-                    .iter()
-                    .position(|c| Some(c.id.as_str()) == s.column())
-            })
+            .and_then(|p| p.columns.iter().position(|c| Some(&*c.id) == s.column()))
             .unwrap_or(0);
         (s.form, row, col)
     };

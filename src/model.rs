@@ -1,7 +1,7 @@
 //! The values of one filled (or blank) form, by logical cell, independent of any file format.
 
 use crate::cellref::Place;
-use crate::expr::Val;
+use crate::expr::{Name, Val};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 
@@ -43,6 +43,12 @@ impl PartialEq<Key> for String {
     }
 }
 
+impl PartialEq<Key> for Name {
+    fn eq(&self, k: &Key) -> bool {
+        **self == *k.as_str()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RowKind {
     /// A row the definition fixes (行次 rows, economic-code rows of 公开06表).
@@ -59,14 +65,14 @@ pub enum RowKind {
 pub struct RowData {
     pub panel: String,
     /// Unique in the form: the fixed row's id, `total`, the code, or `#n` for list rows.
-    pub key: String,
+    pub key: Name,
     pub kind: RowKind,
     pub code: Option<String>,
     /// The label or 科目名称 as found (fixed rows: as defined).
     pub label: Option<String>,
     pub line: Option<u32>,
     /// Value and text cells by column id.
-    pub values: FastIndexMap<String, Val>,
+    pub values: FastIndexMap<Name, Val>,
 }
 
 impl RowData {
@@ -121,7 +127,7 @@ pub struct FormData {
     pub origin: FastIndexMap<String, Place>,
     /// The sheet row (zero-based) each row was read from: a row printed again is told apart.
     /// For a table continued on other sheets, the row of the sheets read one below the other.
-    pub row_at: FastIndexMap<String, u32>,
+    pub row_at: FastIndexMap<Name, u32>,
     /// Set when the sheet states its amounts in 元 or 千元 (they were converted to 万元).
     pub stated_unit: Option<StatedUnit>,
     /// The money unit the sheet names in its top lines (万元 too), with where: every table
@@ -201,7 +207,7 @@ impl FormData {
             if v == Val::Blank {
                 data.values.shift_remove(col);
             } else {
-                data.values.insert(col.to_string(), v);
+                data.values.insert(Name::from(col), v);
             }
         }
     }
@@ -224,7 +230,7 @@ impl FormData {
 pub struct Rows {
     list: Vec<RowData>,
     /// Key → position of the first row with that key.
-    at: FastMap<String, usize>,
+    at: FastMap<Name, usize>,
 }
 
 impl Rows {
@@ -269,15 +275,22 @@ impl Rows {
     /// Gives the first row keyed `from` the key `to`.
     pub fn rekey(&mut self, from: &str, to: &str) -> Option<&mut RowData> {
         let i = self.position(from)?;
-        self.list[i].key = to.to_string();
+        let to = Name::from(to);
+        self.list[i].key = to.clone();
         // Only two keys' first rows can change (a table of thousands of names is rekeyed row
         // by row, so the index is not rebuilt): `from`'s is now the next row keyed so, if any,
         // and `to`'s this row, unless one before it has that key.
-        match self.list[i + 1..].iter().position(|r| r.key == from) {
-            Some(next) => self.at.insert(from.to_string(), i + 1 + next),
-            None => self.at.remove(from),
-        };
-        let first = self.at.entry(to.to_string()).or_insert(i);
+        match self.list[i + 1..].iter().position(|r| *r.key == *from) {
+            Some(next) => {
+                if let Some(first) = self.at.get_mut(from) {
+                    *first = i + 1 + next;
+                }
+            }
+            None => {
+                self.at.remove(from);
+            }
+        }
+        let first = self.at.entry(to).or_insert(i);
         *first = (*first).min(i);
         Some(&mut self.list[i])
     }
@@ -347,16 +360,16 @@ mod tests {
             .map(|k| row(k, "main"))
             .collect();
         assert_eq!(rows.position("201"), Some(0), "the first of two alike keys");
-        assert_eq!(rows.by_key("?工资").map(|r| r.key.as_str()), Some("?工资"));
+        assert_eq!(rows.by_key("?工资").map(|r| &*r.key), Some("?工资"));
         rows.rekey("?工资", "30101").unwrap().code = Some("30101".into());
         assert!(rows.by_key("?工资").is_none());
         assert_eq!(rows.position("30101"), Some(2));
-        assert_eq!(rows.remove(0).key, "201");
+        assert_eq!(&*rows.remove(0).key, "201");
         assert_eq!(rows.position("201"), Some(2), "the second one now");
         assert_eq!(rows.position("30101"), Some(1));
         rows.push(row("other", "side"));
-        rows.retain(|r| r.panel == "side" || r.key != "20101");
-        let keys: Vec<&str> = rows.iter().map(|r| r.key.as_str()).collect();
+        rows.retain(|r| r.panel == "side" || &*r.key != "20101");
+        let keys: Vec<&str> = rows.iter().map(|r| &*r.key).collect();
         assert_eq!(keys, ["30101", "201", "other"]);
         assert_eq!(rows.position("other"), Some(2));
         assert!(rows.by_key("20101").is_none());
@@ -373,11 +386,11 @@ mod tests {
             let mut rows: Rows = (0..n).map(|_| row(pool[rng.below(6)], "main")).collect();
             for _ in 0..1 + rng.below(10) {
                 let (from, to) = (pool[rng.below(6)], pool[rng.below(6)]);
-                let first = rows.iter().position(|r| r.key == from);
+                let first = rows.iter().position(|r| *r.key == *from);
                 let rekeyed = rows.rekey(from, to).map(|_| ());
                 assert_eq!(rekeyed.is_some(), first.is_some(), "case {case}");
                 for key in pool {
-                    let scanned = rows.iter().position(|r| r.key == key);
+                    let scanned = rows.iter().position(|r| *r.key == *key);
                     assert_eq!(rows.position(key), scanned, "case {case}: {key}");
                 }
             }

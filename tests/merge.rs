@@ -213,7 +213,7 @@ fn amount_cells(path: &Path) -> Vec<(String, String, Decimal)> {
         let row_cells = data.rows.iter().flat_map(|r| {
             r.values
                 .iter()
-                .map(|(c, v)| (CellId::new(fi, r.key.as_str(), c.as_str()), v))
+                .map(|(c, v)| (CellId::new(fi, r.key.clone(), c.clone()), v))
         });
         let grid_cells = data
             .grid

@@ -89,11 +89,11 @@ const SEED000_DEPT: [Ind; 10] = [
 fn list_row(key: usize, values: &[(&str, Val)]) -> RowData {
     let mut v = IndexMap::default();
     for (k, x) in values {
-        v.insert(k.to_string(), x.clone());
+        v.insert((*k).into(), x.clone());
     }
     RowData {
         panel: "ind".into(),
-        key: format!("#{key}"),
+        key: format!("#{key}").into(),
         kind: RowKind::List,
         code: None,
         label: None,
@@ -131,7 +131,7 @@ fn set_indicators(data: &mut FormData, rows: &[Ind]) {
 fn set_row(data: &mut FormData, key: &str, cols: &[(&str, &str)]) {
     let row = data.row_mut(key).unwrap_or_else(|| panic!("row {key}"));
     for (c, v) in cols {
-        row.values.insert(c.to_string(), num(v));
+        row.values.insert((*c).into(), num(v));
     }
 }
 
@@ -977,7 +977,7 @@ fn rules_of_a_project_targets_table() {
         .rows
         .iter()
         .filter(|r| r.panel == "projects")
-        .map(|r| r.key.clone())
+        .map(|r| r.key.to_string())
         .skip(1)
         .take(texts.len())
         .collect();

@@ -2,9 +2,9 @@
 //! which rows are a 科目's children, which columns `c2:c7` covers.
 
 use super::Book;
-use crate::expr::{parse, Bound, CellId, Expr, Func, Head, ParseError, Ref, Template, Val};
+use crate::expr::{parse, Bound, CellId, Expr, Func, Head, Name, ParseError, Ref, Template, Val};
 use crate::form::{Form, RowFilter, Rule, Selector, Target};
-use crate::model::{FastMap, FormData, Key, RowData, RowKind};
+use crate::model::{FastMap, FastSet, FormData, Key, RowData, RowKind};
 use crate::normalize::decimal_text;
 use indexmap::IndexMap;
 
@@ -90,16 +90,18 @@ impl std::fmt::Display for BindError {
 /// Per-form lookup tables, built once per workbook.
 #[derive(Debug, Default, Clone)]
 pub struct Index {
-    pos: FastMap<String, usize>,
+    pos: FastMap<Name, usize>,
     line: FastMap<u32, usize>,
     /// Child row keys of every row that has children (the total's are the top-level rows).
-    pub children: FastMap<String, Vec<String>>,
+    pub children: FastMap<Name, Vec<Name>>,
     /// Coded rows whose parent 科目 row is missing.
-    pub orphans: Vec<String>,
+    pub orphans: Vec<Name>,
     /// List groups (`group_by`): the first row's key → the keys of the group's rows.
-    pub groups: IndexMap<String, Vec<String>>,
+    pub groups: IndexMap<Name, Vec<Name>>,
     /// Each grouped list row's group (its first row's key).
-    pub group_of: FastMap<String, String>,
+    pub group_of: FastMap<Name, Name>,
+    /// The form's column ids, each held once: the cell ids of a column share its text.
+    columns: FastSet<Name>,
 }
 
 impl Index {
@@ -113,12 +115,13 @@ impl Index {
             }
         }
         for p in form.panels() {
+            ix.columns.extend(p.columns.iter().map(|c| c.id.clone()));
             for r in &p.rows {
                 if let Some(parent) = &r.parent {
                     ix.children
-                        .entry(parent.clone())
+                        .entry(Name::from(parent.as_str()))
                         .or_default()
-                        .push(r.id.clone());
+                        .push(Name::from(r.id.as_str()));
                 }
             }
             // Fixed rows carrying codes (公开06表) form a hierarchy by code like 科目 rows.
@@ -152,6 +155,19 @@ impl Index {
     pub fn row_pos(&self, key: &str) -> Option<usize> {
         self.pos.get(key).copied()
     }
+    /// Row key `key` as the form's rows hold it, shared; new text for a row added since.
+    pub fn row_name(&self, key: &str) -> Name {
+        self.pos
+            .get_key_value(key)
+            .map_or_else(|| Name::from(key), |(k, _)| k.clone())
+    }
+    /// Column id `col` as the index holds it, shared; new text for a column the form lacks.
+    pub fn column_name(&self, col: &str) -> Name {
+        self.columns
+            .get(col)
+            .cloned()
+            .unwrap_or_else(|| Name::from(col))
+    }
     pub fn line_pos(&self, line: u32) -> Option<usize> {
         self.line.get(&line).copied()
     }
@@ -164,7 +180,7 @@ impl Index {
 /// otherwise it starts a group. So two units merged over consecutive blocks stay apart even
 /// with the same 单位编码, and a name typed on every row of an unmerged sheet (or a template)
 /// still makes one group.
-fn list_groups(data: &FormData, panel: &str, col: &str) -> Vec<Vec<String>> {
+fn list_groups(data: &FormData, panel: &str, col: &str) -> Vec<Vec<Name>> {
     let rows: Vec<&RowData> = data
         .rows
         .iter()
@@ -176,7 +192,7 @@ fn list_groups(data: &FormData, panel: &str, col: &str) -> Vec<Vec<String>> {
             (i > 0 && origin(i - 1) == Some(o)) || (i + 1 < rows.len() && origin(i + 1) == Some(o))
         })
     };
-    let mut groups: Vec<Vec<String>> = Vec::new();
+    let mut groups: Vec<Vec<Name>> = Vec::new();
     // The group's text and whether its cell is a merged block.
     let mut current: Option<(String, bool)> = None;
     for (i, r) in rows.iter().enumerate() {
@@ -207,9 +223,10 @@ fn list_groups(data: &FormData, panel: &str, col: &str) -> Vec<Vec<String>> {
 /// Parent of each coded row = the longest present code that is a proper prefix of it at a
 /// hierarchy level; rows without one hang under `total` (and are orphans unless top-level).
 fn code_tree(rows: &[&RowData], total: Option<&str>, levels: &[usize], ix: &mut Index) {
-    let present: FastMap<&str, &str> = rows
+    let total = total.map(Name::from);
+    let present: FastMap<&str, &Name> = rows
         .iter()
-        .filter_map(|r| r.code.as_deref().map(|c| (c, r.key.as_str())))
+        .filter_map(|r| r.code.as_deref().map(|c| (c, &r.key)))
         .collect();
     let top = levels.first().copied().unwrap_or(3);
     for r in rows {
@@ -231,15 +248,15 @@ fn code_tree(rows: &[&RowData], total: Option<&str>, levels: &[usize], ix: &mut 
                 }
             }
         }
-        match (parent, total) {
+        match (parent, &total) {
             (Some(p), _) => ix
                 .children
-                .entry(p.to_string())
+                .entry(Name::clone(p))
                 .or_default()
                 .push(r.key.clone()),
             (None, Some(t)) => {
                 ix.children
-                    .entry(t.to_string())
+                    .entry(t.clone())
                     .or_default()
                     .push(r.key.clone());
             }
@@ -365,7 +382,8 @@ impl Book<'_> {
                 template,
             };
             let mut inst = self.instance(rule, Some(row), scope)?;
-            inst.target = Some(CellId::new(fi, row.key.clone(), col.clone()));
+            let col = self.index[fi].column_name(col);
+            inst.target = Some(CellId::new(fi, row.key.clone(), col));
             out.push(inst);
         }
         Ok(())
@@ -482,12 +500,13 @@ impl Book<'_> {
             .get(&row.key)
             .and_then(|head| ix.groups.get(head))
             .ok_or_else(|| BindError::NotGrouped {
-                row: row.key.clone(),
+                row: row.key.to_string(),
             })?;
+        let col = ix.column_name(col);
         Ok(Bound::Cells(
             members
                 .iter()
-                .map(|k| CellId::new(s.form, k.clone(), col))
+                .map(|k| CellId::new(s.form, k.clone(), col.clone()))
                 .collect(),
         ))
     }
@@ -539,11 +558,12 @@ impl Book<'_> {
                 col: col.to_string(),
             });
         }
+        let col = self.index[fi].column_name(col);
         Ok(data
             .rows
             .iter()
             .filter(|r| r.panel == panel && matches!(r.kind, RowKind::List | RowKind::Coded))
-            .map(|r| CellId::new(fi, r.key.clone(), col))
+            .map(|r| CellId::new(fi, r.key.clone(), col.clone()))
             .collect())
     }
 
@@ -604,14 +624,12 @@ impl Book<'_> {
                 col: col.to_string(),
             });
         }
-        let kids = self.index[s.form]
-            .children
-            .get(&row.key)
-            .cloned()
-            .unwrap_or_default();
+        let ix = &self.index[s.form];
+        let col = ix.column_name(col);
+        let kids = ix.children.get(&row.key).map_or(&[][..], Vec::as_slice);
         Ok(Bound::Cells(
-            kids.into_iter()
-                .map(|k| CellId::new(s.form, k, col))
+            kids.iter()
+                .map(|k| CellId::new(s.form, k.clone(), col.clone()))
                 .collect(),
         ))
     }
@@ -661,7 +679,11 @@ impl Book<'_> {
                     .panel(&row.panel)
                     .is_some_and(|p| p.column(n).is_some())
                 {
-                    return Ok(CellId::new(fi, row.key.clone(), n.clone()));
+                    return Ok(CellId::new(
+                        fi,
+                        row.key.clone(),
+                        self.index[fi].column_name(n),
+                    ));
                 }
             }
             if form.grid_kind(n).is_some() {
@@ -707,7 +729,8 @@ impl Book<'_> {
                 });
             }
         }
-        Ok(CellId::new(fi, key, col))
+        let ix = &self.index[fi];
+        Ok(CellId::new(fi, ix.row_name(&key), ix.column_name(&col)))
     }
 
     fn range(&self, a: &Ref, b: &Ref, s: Scope) -> Result<Vec<CellId>, BindError> {
@@ -719,13 +742,15 @@ impl Book<'_> {
         {
             if let Some(p) = form.panel(&row.panel) {
                 if let (Some(i), Some(j)) = (
-                    p.columns.iter().position(|c| &c.id == x),
-                    p.columns.iter().position(|c| &c.id == y),
+                    p.columns.iter().position(|c| *c.id == **x),
+                    p.columns.iter().position(|c| *c.id == **y),
                 ) {
                     return Ok(p.columns[i.min(j)..=i.max(j)]
                         .iter()
                         .filter(|c| c.kind.is_numeric())
-                        .map(|c| CellId::new(fi, row.key.clone(), c.id.clone()))
+                        .map(|c| {
+                            CellId::new(fi, row.key.clone(), self.index[fi].column_name(&c.id))
+                        })
                         .collect());
                 }
             }
@@ -757,7 +782,7 @@ impl Book<'_> {
             .iter()
             .filter(|r| !r.blank)
             .map(|r| CellId {
-                row: r.id.clone(),
+                row: self.index[fi].row_name(&r.id),
                 ..first.clone()
             })
             .collect())
@@ -798,7 +823,7 @@ mod tests {
             let key = format!("#{}", i + 1);
             let mut row = RowData {
                 panel: "p".into(),
-                key: key.clone(),
+                key: key.as_str().into(),
                 kind: RowKind::List,
                 code: None,
                 label: None,
@@ -818,7 +843,7 @@ mod tests {
         data
     }
 
-    fn keys(groups: Vec<Vec<String>>) -> Vec<Vec<usize>> {
+    fn keys(groups: Vec<Vec<Name>>) -> Vec<Vec<usize>> {
         groups
             .into_iter()
             .map(|g| g.iter().map(|k| k[1..].parse().unwrap()).collect())

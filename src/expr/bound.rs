@@ -6,18 +6,22 @@ use crate::quantity::parse_quantity;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::fmt::Write as _;
 
+/// A row key or column id as a logical cell holds it: shared text, so copying a cell id (every
+/// cell a rule reads, every derived cell) counts a reference instead of copying the text.
+pub type Name = std::sync::Arc<str>;
+
 /// A logical cell of one form of a workbook: `form` indexes the workbook's forms, `row` is the
 /// row's key (or a grid cell's id) and `col` the value column of the row, None for a grid cell.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CellId {
     pub form: usize,
-    pub row: String,
-    pub col: Option<String>,
+    pub row: Name,
+    pub col: Option<Name>,
 }
 
 impl CellId {
     /// Value cell `col` of row `row`.
-    pub fn new(form: usize, row: impl Into<String>, col: impl Into<String>) -> Self {
+    pub fn new(form: usize, row: impl Into<Name>, col: impl Into<Name>) -> Self {
         let col = col.into();
         debug_assert!(!col.is_empty(), "a value cell names its column");
         CellId {
@@ -27,7 +31,7 @@ impl CellId {
         }
     }
     /// Grid cell `id` (a cell of its own, not in a table row: `fund_rate`, `total_score`).
-    pub fn grid(form: usize, id: impl Into<String>) -> Self {
+    pub fn grid(form: usize, id: impl Into<Name>) -> Self {
         CellId {
             form,
             row: id.into(),
@@ -36,7 +40,7 @@ impl CellId {
     }
     /// A whole row as one place (a finding about a 科目 row rather than one of its cells): like
     /// a grid cell, it names no column.
-    pub fn whole_row(form: usize, key: impl Into<String>) -> Self {
+    pub fn whole_row(form: usize, key: impl Into<Name>) -> Self {
         CellId::grid(form, key)
     }
     /// The cell a logical name within form `form` names: `L27.amount` or `fund_rate`.
@@ -53,7 +57,7 @@ impl CellId {
     /// The logical name within its form: `L27.amount`, `2010450.c1`, `fund_rate`.
     pub fn key(&self) -> String {
         match &self.col {
-            None => self.row.clone(),
+            None => self.row.to_string(),
             Some(col) => cell_key(&self.row, col),
         }
     }

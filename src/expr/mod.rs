@@ -6,7 +6,8 @@ mod parse;
 mod template;
 
 pub use bound::{
-    cell_key, points_in, round_dp, widest_call, Addresses, Bound, CellId, Env, Val, EXCEL_MAX_ARGS,
+    cell_key, points_in, round_dp, widest_call, Addresses, Bound, CellId, Env, Name, Val,
+    EXCEL_MAX_ARGS,
 };
 pub use parse::{parse, BinOp, CmpOp, Expr, Func, Head, ParseError, Ref};
 pub use template::{Template, TemplateError};

@@ -195,7 +195,7 @@ fn check_columns(ctx: &Ctx, pfield: &str, p: &PanelDef) -> Result<(), DefError> 
         }
     }
     if let Some(g) = p.list.as_ref().and_then(|l| l.group_by.as_ref()) {
-        if !p.columns.iter().any(|c| &c.id == g) {
+        if !p.columns.iter().any(|c| *c.id == **g) {
             return Err(ctx.err(format!("{pfield}.list.group_by"), format!("未知的列“{g}”")));
         }
     }
@@ -232,7 +232,7 @@ fn compile_row(
         }
     }
     for i in r.inputs.iter().flatten() {
-        if !p.columns.iter().any(|c| &c.id == i) {
+        if !p.columns.iter().any(|c| *c.id == **i) {
             return Err(ctx.err(format!("{rfield}.inputs"), format!("未知的列“{i}”")));
         }
     }

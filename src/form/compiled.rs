@@ -99,13 +99,13 @@ impl Panel {
         self.columns.iter().map(|c| c.span).sum()
     }
     pub fn column(&self, id: &str) -> Option<&ColumnDef> {
-        self.columns.iter().find(|c| c.id == id)
+        self.columns.iter().find(|c| *c.id == *id)
     }
     /// Offset of a column inside the panel.
     pub fn column_offset(&self, id: &str) -> Option<u16> {
         let mut off = 0;
         for c in &self.columns {
-            if c.id == id {
+            if *c.id == *id {
                 return Some(off);
             }
             off += c.span;
@@ -163,7 +163,7 @@ impl Scoring {
             return self
                 .score_cells
                 .iter()
-                .find(|(s, _)| *s == id.row)
+                .find(|(s, _)| **s == *id.row)
                 .map(|(_, w)| w.clone());
         };
         if self.score.as_deref() == Some(col) {

@@ -390,7 +390,8 @@ pub struct PanelDef {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ColumnDef {
-    pub id: String,
+    /// Shared by every row's value in the column (a row's values are keyed by it).
+    pub id: crate::expr::Name,
     pub kind: ColKind,
     /// The header label a filled workbook shows for this column (recognition); defaults to the
     /// header text directly above it.

@@ -4,7 +4,7 @@
 
 use super::Reader;
 use crate::cellref::Place;
-use crate::expr::{cell_key, Val};
+use crate::expr::{cell_key, Name, Val};
 use crate::form::{ColKind, Panel};
 use std::collections::HashMap;
 
@@ -22,7 +22,7 @@ struct Open {
 /// the last row read and the next.
 #[derive(Default)]
 pub(crate) struct GroupCarry {
-    open: HashMap<(usize, String), Open>,
+    open: HashMap<(usize, Name), Open>,
     cut: bool,
 }
 
@@ -53,7 +53,7 @@ impl GroupCarry {
         let texts = panel
             .columns
             .iter()
-            .filter(|c| c.kind == ColKind::Text && list.merge_down.contains(&c.id));
+            .filter(|c| c.kind == ColKind::Text && list.merge_down.iter().any(|m| *m == *c.id));
         for col in texts {
             if let Some(sc) = col_of(si, &col.id) {
                 self.carry_column(rd, (si, col.id.clone()), &key, (r, sc), cut);
@@ -65,7 +65,7 @@ impl GroupCarry {
     fn carry_column(
         &mut self,
         rd: &mut Reader,
-        slot_col: (usize, String),
+        slot_col: (usize, Name),
         key: &str,
         (r, sc): (u32, u16),
         cut: bool,

@@ -12,7 +12,7 @@ pub use table::{DUPLICATE_ROW, UNCODED};
 
 use crate::calc::blank_data;
 use crate::cellref::Place;
-use crate::expr::{cell_key, Val};
+use crate::expr::{cell_key, Name, Val};
 use crate::form::{Catalog, ColKind, Form, GridCellDef, Severity, Vocabulary};
 use crate::layout::{layout, Layout};
 use crate::model::{FastMap, FastSet, FormData, StatedUnit, Stray};
@@ -719,7 +719,7 @@ pub fn resolve_uncoded(forms: &mut [(&Form, FormData)]) -> Vec<Uncoded> {
         // The rows in order: a name takes the code under the parent read just before it.
         let mut last: HashMap<usize, String> = HashMap::new();
         let mut origins = OriginsByRow::default();
-        let keys: Vec<(String, Option<String>)> = data
+        let keys: Vec<(Name, Option<String>)> = data
             .rows
             .iter()
             .map(|r| (r.key.clone(), r.code.clone()))

@@ -717,7 +717,7 @@ impl<'f> TableDef<'f> {
         place_bare_names(rd, &self.defs, sheet_texts, &mut mapping);
         for (d, m) in self.defs.iter().zip(&mapping) {
             if let Some(m) = m {
-                slots[d.slot].cols.insert(d.col.id.as_str(), *m);
+                slots[d.slot].cols.insert(&*d.col.id, *m);
             }
         }
         self.place_continuing_columns(rd.form, &mapping, sheet_texts, &mut slots);
@@ -767,7 +767,7 @@ impl<'f> TableDef<'f> {
                     .find(|(h, _)| h.col.id == d.col.id && h.col.label == d.col.label)
                     .and_then(|(_, m)| *m);
                 if let Some(sc) = as_above.or(m).or(by_position) {
-                    slots[d.slot].cols.insert(d.col.id.as_str(), sc);
+                    slots[d.slot].cols.insert(&*d.col.id, sc);
                 }
             }
         }
@@ -1281,7 +1281,7 @@ fn realign<'f>(
         let unplaced = own
             .iter()
             .filter(|d| is_value(d))
-            .all(|d| !slots[si].cols.contains_key(d.col.id.as_str()));
+            .all(|d| !slots[si].cols.contains_key(&*d.col.id));
         if own.iter().all(|d| !is_value(d)) || !unplaced && has_read_rows(rd, slots[si].panel) {
             continue;
         }
@@ -1317,7 +1317,7 @@ fn realign<'f>(
         slots[si].cols = own
             .iter()
             .zip(&candidate)
-            .filter_map(|(d, m)| m.map(|c| (d.col.id.as_str(), c)))
+            .filter_map(|(d, m)| m.map(|c| (&*d.col.id, c)))
             .collect();
         moved.push(si);
     }
@@ -1356,7 +1356,7 @@ fn value_columns(slot: &Slot) -> HashSet<u16> {
         .columns
         .iter()
         .filter(|c| c.kind.is_value())
-        .filter_map(|c| slot.cols.get(c.id.as_str()).copied())
+        .filter_map(|c| slot.cols.get(&*c.id).copied())
         .collect()
 }
 
@@ -1546,7 +1546,7 @@ fn named_row(
     }
     rd.data.rows.push(RowData {
         panel: panel.id.clone(),
-        key: row_key.clone(),
+        key: row_key.as_str().into(),
         kind: RowKind::Coded,
         code,
         label: Some(name.trim().to_string()),
@@ -1719,7 +1719,7 @@ impl PanelRow<'_> {
         }
         rd.data.rows.push(RowData {
             panel: self.panel.id.clone(),
-            key: code.clone(),
+            key: code.as_str().into(),
             kind: RowKind::Coded,
             code: Some(code.clone()),
             label: name.map(|n| n.trim().to_string()),
@@ -1783,7 +1783,7 @@ impl PanelRow<'_> {
         let key = format!("#{list_counter}");
         rd.data.rows.push(RowData {
             panel: self.panel.id.clone(),
-            key: key.clone(),
+            key: key.as_str().into(),
             kind: RowKind::List,
             code: None,
             label: None,
@@ -1843,7 +1843,7 @@ pub(super) fn read_row_values(
             continue;
         }
         if let Some(row) = rd.data.row_mut(key) {
-            if label_col.as_deref() == Some(col.id.as_str()) {
+            if label_col.as_deref() == Some(&*col.id) {
                 if let Val::Text(t) = &val {
                     row.label = Some(t.clone());
                 }
@@ -1859,7 +1859,7 @@ pub(super) fn read_row_values(
                 .or_insert_with(|| Place::at(r, 0));
         }
     }
-    rd.data.row_at.insert(key.to_string(), r);
+    rd.data.row_at.insert(key.into(), r);
 }
 
 /// Whether logical cell `key.col` was read already with a value: a second reading of the row
@@ -1970,7 +1970,7 @@ fn sole_unlabelled_row(
                 Amount::Value(_) | Amount::Nothing
             )
         });
-    let taken = rd.data.row_at.contains_key(&real[0].id);
+    let taken = rd.data.row_at.contains_key(real[0].id.as_str());
     Some((has_number && !taken).then(|| real[0].id.clone()))
 }
 
@@ -1981,7 +1981,7 @@ fn fixed_by_label(rd: &Reader, panel: &Panel, label: &str) -> Option<String> {
     let free: Vec<_> = panel
         .rows
         .iter()
-        .filter(|x| !x.blank && !rd.data.row_at.contains_key(&x.id))
+        .filter(|x| !x.blank && !rd.data.row_at.contains_key(x.id.as_str()))
         .collect();
     let names = |x: &crate::form::FixedRow| -> Vec<String> {
         x.label
@@ -2052,7 +2052,7 @@ fn unless_read(
     c: u16,
     by: &str,
 ) -> Option<String> {
-    let Some(&first) = rd.data.row_at.get(&row.id) else {
+    let Some(&first) = rd.data.row_at.get(row.id.as_str()) else {
         return Some(row.id.clone());
     };
     if first == r {
@@ -2084,7 +2084,7 @@ pub const DUPLICATE_ROW: &str = "duplicate-row";
 /// Whether a fixed row of `panel` comes after every row of it read so far (by its place in
 /// the form's definition).
 fn panel_rows_after<'p>(rd: &Reader, panel: &'p Panel) -> impl Fn(&str) -> bool + 'p {
-    let read = |x: &crate::form::FixedRow| rd.data.row_at.contains_key(&x.id);
+    let read = |x: &crate::form::FixedRow| rd.data.row_at.contains_key(x.id.as_str());
     let last = panel.rows.iter().rposition(read);
     move |id: &str| {
         let at = panel.rows.iter().position(|x| x.id == id);

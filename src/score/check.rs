@@ -10,7 +10,7 @@
 
 use super::rules::{parse_rule, Rule, Scored};
 use crate::calc::{agree, Agreement, BindError, Book, Calc, Scope, Settled};
-use crate::expr::{round_dp, Addresses, CellId, Val};
+use crate::expr::{round_dp, Addresses, CellId, Name, Val};
 use crate::findings::{cell_a1, Finding};
 use crate::form::{ActualFrom, ColKind, Scoring, Severity};
 use crate::model::{RowData, RowKind};
@@ -35,7 +35,7 @@ pub enum RuleSource {
 #[derive(Debug, Clone)]
 pub struct Indicator {
     pub form: usize,
-    pub row: String,
+    pub row: Name,
     /// 三级指标 (or the row key when unnamed).
     pub name: String,
     /// The rule text and where it was, when the row has one.
@@ -153,7 +153,7 @@ fn read_row(fi: usize, sc: &Scoring, r: &RowData) -> Option<Indicator> {
     };
     let name = text_of(&r.get(&sc.name))
         .map(|n| n.split_whitespace().collect::<Vec<_>>().join(""))
-        .unwrap_or_else(|| r.key.clone());
+        .unwrap_or_else(|| r.key.to_string());
     Some(Indicator {
         form: fi,
         row: r.key.clone(),

@@ -640,7 +640,7 @@ impl Canvas {
                     .rows
                     .iter()
                     .filter(|r| r.panel == p.id)
-                    .map(|r| r.key.as_str())
+                    .map(|r| &*r.key)
                     .collect();
                 for it in &mut self.items {
                     if it.block == Some(bi) && it.panel == Some(pi) && it.row >= br.data {
@@ -1848,7 +1848,7 @@ fn piece_of(
         Content::Number(n) => Piece::Line(*n),
         Content::Cell(id) => {
             let val = match id.column() {
-                None => data.grid.get(&id.row).cloned().unwrap_or(Val::Blank),
+                None => data.grid.get(&*id.row).cloned().unwrap_or(Val::Blank),
                 Some(col) => data.row(&id.row).map_or(Val::Blank, |r| r.get(col)),
             };
             let kind = match style {

@@ -82,7 +82,7 @@ impl<'f> GroupRows<'f> {
                 let own: Vec<DefCol<'f>> = g.defs.iter().map(|&i| defs[i].clone()).collect();
                 own.iter()
                     .zip(align(&own, sheet_texts))
-                    .filter_map(|(d, m)| m.map(|m| (d.col.id.as_str(), m)))
+                    .filter_map(|(d, m)| m.map(|m| (&*d.col.id, m)))
                     .collect()
             })
             .collect();
@@ -102,7 +102,7 @@ impl<'f> GroupRows<'f> {
     pub(super) fn unplace(&self, defs: &[DefCol], slots: &mut [Slot]) {
         for g in &self.groups {
             for &i in &g.defs {
-                slots[g.slot].cols.remove(defs[i].col.id.as_str());
+                slots[g.slot].cols.remove(&*defs[i].col.id);
             }
         }
     }
