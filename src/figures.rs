@@ -76,7 +76,7 @@ fn figures(book: &Book, calc: &Calc) -> IndexMap<String, Decimal> {
 /// The value at `cell` as filled, or as computed where the clerk left it blank.
 pub fn value_at(book: &Book, calc: &Calc, cell: &crate::expr::CellId) -> Val {
     let filled = book.input(cell);
-    match (&filled, calc.resolved.get(cell)) {
+    match (&filled, calc.resolved(cell)) {
         (Val::Blank, Some(computed)) => computed.clone(),
         _ => filled,
     }

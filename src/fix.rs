@@ -532,7 +532,7 @@ fn recomputed(
 
 /// The value the rules settle on for a cell (blank when none).
 fn settled(calc: &Calc, c: &CellId) -> Val {
-    calc.resolved.get(c).cloned().unwrap_or(Val::Blank)
+    calc.resolved(c).cloned().unwrap_or(Val::Blank)
 }
 
 /// The change of a derived cell from its filled value to `value`: a correction, or — beyond
@@ -1184,14 +1184,10 @@ mod tests {
                     (&e.expected, &e.filled, &e.agreement),
                     "{file} {c:?}"
                 );
+                assert_eq!(refixed.resolved(c), checked.resolved(c), "{file} {c:?}");
                 assert_eq!(
-                    refixed.resolved.get(c),
-                    checked.resolved.get(c),
-                    "{file} {c:?}"
-                );
-                assert_eq!(
-                    refixed.resolved.get(c),
-                    fixed.resolved.get(c),
+                    refixed.resolved(c),
+                    fixed.resolved(c),
                     "{file} {c:?}: settling again changes nothing"
                 );
             }

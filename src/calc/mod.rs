@@ -279,13 +279,14 @@ pub struct Derived {
     pub expected: Val,
     pub filled: Val,
     pub agreement: Agreement,
+    /// The value used downstream: `expected`, or `filled` where the mode keeps it (a filled
+    /// value within tolerance in Check mode, a published amount within 尾差 in Fix mode).
+    pub resolved: Val,
 }
 
 #[derive(Debug, Default)]
 pub struct Calc {
     pub derived: IndexMap<CellId, Derived, foldhash::fast::RandomState>,
-    /// Derived values as used downstream (filled within tolerance in Check mode).
-    pub resolved: FastMap<CellId, Val>,
     /// Rules that could not be bound (a form they read is absent, …): (form index, rule, why).
     pub unbound: Vec<(usize, String, BindError)>,
 }
@@ -419,6 +420,7 @@ impl Env for Evaluator<'_, '_> {
                 expected,
                 filled,
                 agreement,
+                resolved: resolved.clone(),
             },
         );
         resolved
@@ -471,6 +473,9 @@ pub fn compute(book: &Book, mode: Mode, template: bool) -> Calc {
     for c in &order {
         ev.value(c);
     }
+    // Every evaluated cell is in `out`, with the value it resolved to: the evaluation's own
+    // state is no longer needed (at 10,000 rows it is a tenth of a check's memory).
+    drop(ev.derived);
     let mut derived = ev.out.into_inner();
     // Keep definition order (rules, then rows) rather than evaluation order.
     let rank: FastMap<&CellId, usize> = order
@@ -480,29 +485,18 @@ pub fn compute(book: &Book, mode: Mode, template: bool) -> Calc {
         .map(|(i, c)| (c, i))
         .collect();
     derived.sort_by_cached_key(|k, _| rank.get(k).copied().unwrap_or(usize::MAX));
-    let resolved = ev
-        .derived
-        .into_inner()
-        .into_iter()
-        .filter_map(|(cell, slot)| match slot {
-            Slot::Done(v) => Some((cell, v)),
-            Slot::Pending(..) | Slot::Started => None,
-        })
-        .collect();
-    Calc {
-        derived,
-        resolved,
-        unbound,
-    }
+    Calc { derived, unbound }
 }
 
 impl Calc {
     /// The value the rules settle on for a cell: resolved if derived, else as filled.
     pub fn value(&self, book: &Book, c: &CellId) -> Val {
-        self.resolved
-            .get(c)
-            .cloned()
-            .unwrap_or_else(|| book.input(c))
+        self.resolved(c).cloned().unwrap_or_else(|| book.input(c))
+    }
+    /// The value a derived cell resolved to (filled within tolerance in Check mode); None for a
+    /// cell no rule derives.
+    pub fn resolved(&self, c: &CellId) -> Option<&Val> {
+        self.derived.get(c).map(|d| &d.resolved)
     }
 }
 

@@ -525,7 +525,7 @@ fn write_value(
     if let Some(d) = calc.derived.get(id) {
         // The value the rules settled on: the recomputation, or a published amount within 尾差
         // of it, kept with the difference as a visible term so the formula stays live.
-        let value = calc.resolved.get(id).unwrap_or(&d.expected);
+        let value = &d.resolved;
         if let Some(f) = d.bound.excel(placement, fi) {
             let f = match (value, &d.expected) {
                 // Parts all blank: show the published total until the clerk fills them in.
