@@ -306,7 +306,14 @@ impl Bound {
                 let _ = write!(out, "\"{}\"", s.replace('"', "\"\""));
             }
             Bound::Cell(c) => out.push_str(&numeric_ref(&addr.a1(c, home)?)),
-            Bound::Cells(cs) => out.push_str(&excel_call("SUM", range_parts(cs, addr, home)?)),
+            Bound::Cells(_) => emit_plain_call(
+                Func::Sum,
+                "SUM",
+                std::slice::from_ref(self),
+                addr,
+                home,
+                out,
+            )?,
             Bound::TopLevelSum { form, panel, col } => {
                 out.push_str(&addr.top_level_sum(*form, panel, col, home)?)
             }
@@ -520,21 +527,62 @@ fn emit_plain_call(
     home: usize,
     out: &mut String,
 ) -> Option<()> {
-    let mut texts = Vec::with_capacity(args.len());
+    // A range stands for one cell or more: the arguments are at most this many.
+    let most: usize = args
+        .iter()
+        .map(|a| match a {
+            Bound::Cells(cs) => cs.len().max(1),
+            _ => 1,
+        })
+        .sum();
+    if !fits_one_call(name, most) {
+        let mut texts = Vec::with_capacity(args.len());
+        each_argument(f, args, addr, home, &mut |t| texts.push(t.to_string()))?;
+        out.push_str(&excel_call(name, texts));
+        return Some(());
+    }
+    // One call: its arguments written straight into the formula.
+    out.push_str(name);
+    out.push('(');
+    let mut first = true;
+    each_argument(f, args, addr, home, &mut |t| {
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        out.push_str(t);
+    })?;
+    out.push(')');
+    Some(())
+}
+
+/// Hands each argument of `f` to `text` as Excel needs it, a range of cells as its ranges.
+fn each_argument(
+    f: Func,
+    args: &[Bound],
+    addr: &dyn Addresses,
+    home: usize,
+    text: &mut dyn FnMut(&str),
+) -> Option<()> {
     for a in args {
         match (f, a) {
             // SUM skips text by itself; MIN/MAX of a single "——" cell must count it as 0 as
             // our evaluation does, so it goes through N().
-            (Func::Sum, Bound::Cell(c)) => texts.push(addr.a1(c, home)?),
-            (Func::Min | Func::Max, Bound::Cell(c)) => texts.push(numeric_ref(&addr.a1(c, home)?)),
+            (Func::Sum, Bound::Cell(c)) => text(&addr.a1(c, home)?),
+            (Func::Min | Func::Max, Bound::Cell(c)) => text(&numeric_ref(&addr.a1(c, home)?)),
             (Func::Sum | Func::Min | Func::Max, Bound::Cells(cs)) => {
-                texts.extend(range_parts(cs, addr, home)?)
+                for_each_range(cs, addr, home, &mut *text)?
             }
-            _ => texts.push(a.excel(addr, home)?),
+            _ => text(&a.excel(addr, home)?),
         }
     }
-    out.push_str(&excel_call(name, texts));
     Some(())
+}
+
+/// True when `n` arguments of `name` are one call in Excel: SUM, MIN and MAX of more than
+/// [`EXCEL_MAX_ARGS`] are nested.
+fn fits_one_call(name: &str, n: usize) -> bool {
+    n <= EXCEL_MAX_ARGS || !matches!(name, "SUM" | "MIN" | "MAX")
 }
 
 /// Excel takes at most 255 arguments in a call.
@@ -565,7 +613,7 @@ pub fn widest_call(formula: &str) -> usize {
 /// `NAME(a,b,…)`; past Excel's 255 arguments, SUM, MIN and MAX (the same over parts as over
 /// the whole) nest: `SUM(SUM(a1,…,a255),SUM(…))`.
 fn excel_call(name: &str, args: Vec<String>) -> String {
-    if args.len() <= EXCEL_MAX_ARGS || !matches!(name, "SUM" | "MIN" | "MAX") {
+    if fits_one_call(name, args.len()) {
         return format!("{name}({})", args.join(","));
     }
     let parts: Vec<String> = args
@@ -613,15 +661,29 @@ fn paren(s: &str) -> String {
 
 /// `C9,C10,C11,C13` → `C9:C11,C13` (same sheet, same column, consecutive rows).
 fn range_parts(cells: &[CellId], addr: &dyn Addresses, home: usize) -> Option<Vec<String>> {
+    let mut parts = Vec::new();
+    for_each_range(cells, addr, home, |part| parts.push(part.to_string()))?;
+    Some(parts)
+}
+
+/// Hands each range of `cells` to `part` in order, as [`range_parts`] lists them (`0` for no
+/// cells); None, before any part, when a cell has no place.
+fn for_each_range(
+    cells: &[CellId],
+    addr: &dyn Addresses,
+    home: usize,
+    mut part: impl FnMut(&str),
+) -> Option<()> {
     let mut placed = Vec::with_capacity(cells.len());
     for c in cells {
         let (row, col) = addr.position(c)?;
         placed.push((c.form, row, col));
     }
     if placed.is_empty() {
-        return Some(vec!["0".into()]);
+        part("0");
+        return Some(());
     }
-    let mut parts: Vec<String> = Vec::new();
+    let mut text = String::with_capacity(32);
     let mut i = 0;
     while i < placed.len() {
         let (form, row, col) = placed[i];
@@ -629,17 +691,17 @@ fn range_parts(cells: &[CellId], addr: &dyn Addresses, home: usize) -> Option<Ve
         while j + 1 < placed.len() && placed[j + 1] == (form, placed[j].1 + 1, col) {
             j += 1;
         }
-        let mut part = addr.sheet_prefix(form, home);
-        part.reserve(16);
-        crate::cellref::push_a1(&mut part, row, col);
+        text.clear();
+        text.push_str(&addr.sheet_prefix(form, home));
+        crate::cellref::push_a1(&mut text, row, col);
         if j > i {
-            part.push(':');
-            crate::cellref::push_a1(&mut part, placed[j].1, col);
+            text.push(':');
+            crate::cellref::push_a1(&mut text, placed[j].1, col);
         }
-        parts.push(part);
+        part(&text);
         i = j + 1;
     }
-    Some(parts)
+    Some(())
 }
 
 fn eval_call(f: Func, args: &[Bound], env: &dyn Env) -> Val {
@@ -896,6 +958,42 @@ mod tests {
         assert_eq!(few, "SUM(A1,A3)");
         let many: Vec<String> = (0..70_000).map(|i| format!("A{i}")).collect();
         assert_eq!(widest_call(&excel_call("SUM", many)), 255, "nests twice");
+    }
+
+    /// A call written straight into the formula is the call its argument texts make: the same
+    /// ranges, separators and nesting, on both sides of Excel's 255 arguments.
+    #[test]
+    fn a_call_written_in_place_is_the_call_of_its_arguments() {
+        let mut rng = crate::test_rng::Rng::new(0x5eed_0255);
+        for case in 0..300 {
+            let mut m = HashMap::new();
+            let mut args = Vec::new();
+            let mut row = 5u32;
+            let count = [1, 2, 3, 60, 250, 256, 300][case % 7];
+            for a in 0..count {
+                let cells: Vec<CellId> = (0..rng.below(4))
+                    .map(|i| {
+                        // Mostly consecutive rows, which join into ranges; sometimes a gap.
+                        row += 1 + u32::from(rng.below(3) == 0);
+                        let key = format!("a{a}c{i}");
+                        m.insert(format!("{key}.amount"), (format!("C{row}"), Val::Blank));
+                        cell(&key)
+                    })
+                    .collect();
+                args.push(match cells.len() {
+                    1 if rng.below(2) == 0 => Bound::Cell(cells[0].clone()),
+                    _ => Bound::Cells(cells),
+                });
+            }
+            let sheet = Sheet(m);
+            for (f, name) in [(Func::Sum, "SUM"), (Func::Min, "MIN"), (Func::Max, "MAX")] {
+                let mut in_place = String::new();
+                emit_plain_call(f, name, &args, &sheet, 0, &mut in_place).unwrap();
+                let mut texts = Vec::new();
+                each_argument(f, &args, &sheet, 0, &mut |t| texts.push(t.to_string())).unwrap();
+                assert_eq!(in_place, excel_call(name, texts), "case {case}");
+            }
+        }
     }
 
     #[test]
