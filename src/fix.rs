@@ -609,7 +609,7 @@ fn settle<'a>(mut book: Book<'a>, calc: &Calc) -> (Book<'a>, HashSet<String>) {
     for d in calc.derived.values() {
         forms[d.cell.form]
             .1
-            .set(&d.cell.row, d.cell.column(), settled(calc, &d.cell));
+            .set(&d.cell.row, d.cell.col.as_ref(), settled(calc, &d.cell));
     }
     let mut notes_added = HashSet::new();
     for (form, data) in forms.iter_mut() {
@@ -1148,9 +1148,11 @@ mod tests {
             let book = Book::new(content.forms.clone());
             let checked = compute(&book, Mode::Check, false);
             for d in checked.derived.values() {
-                content.forms[d.cell.form]
-                    .1
-                    .set(&d.cell.row, d.cell.column(), d.expected.clone());
+                content.forms[d.cell.form].1.set(
+                    &d.cell.row,
+                    d.cell.col.as_ref(),
+                    d.expected.clone(),
+                );
             }
         }
         assert!(settled(&content), "every derived cell at its rule's value");

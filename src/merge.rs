@@ -753,7 +753,7 @@ fn recompute_rates(book: Book) -> Book {
         .collect();
     let mut forms = book.forms;
     for (cell, v) in rates {
-        forms[cell.form].1.set(&cell.row, cell.column(), v);
+        forms[cell.form].1.set(&cell.row, cell.col.as_ref(), v);
     }
     Book::new(forms)
 }

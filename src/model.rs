@@ -194,7 +194,7 @@ impl FormData {
     }
     /// Set the value of logical cell `col` of row `row` (no `col`: grid cell `row`); a blank
     /// value removes it. A row the form lacks is left alone.
-    pub fn set(&mut self, row: &str, col: Option<&str>, v: Val) {
+    pub fn set(&mut self, row: &str, col: Option<&Name>, v: Val) {
         let Some(col) = col else {
             if v == Val::Blank {
                 self.grid.shift_remove(row);
@@ -205,9 +205,9 @@ impl FormData {
         };
         if let Some(data) = self.row_mut(row) {
             if v == Val::Blank {
-                data.values.shift_remove(col);
+                data.values.shift_remove(&**col);
             } else {
-                data.values.insert(Name::from(col), v);
+                data.values.insert(col.clone(), v);
             }
         }
     }

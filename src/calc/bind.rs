@@ -118,10 +118,8 @@ impl Index {
             ix.columns.extend(p.columns.iter().map(|c| c.id.clone()));
             for r in &p.rows {
                 if let Some(parent) = &r.parent {
-                    ix.children
-                        .entry(Name::from(parent.as_str()))
-                        .or_default()
-                        .push(Name::from(r.id.as_str()));
+                    let (parent, child) = (ix.row_name(parent), ix.row_name(&r.id));
+                    ix.children.entry(parent).or_default().push(child);
                 }
             }
             // Fixed rows carrying codes (公开06表) form a hierarchy by code like 科目 rows.

@@ -626,7 +626,7 @@ pub fn apply_score_fills(book: &mut Book, fills: &[ScoreFill]) {
     for f in fills {
         book.forms[f.cell.form]
             .1
-            .set(&f.cell.row, f.cell.column(), Val::Num(f.value));
+            .set(&f.cell.row, f.cell.col.as_ref(), Val::Num(f.value));
     }
 }
 
