@@ -190,11 +190,17 @@ impl Fixed {
 /// (and a 科目 or list row's first cell, and each row's sheet row), so findings on the fixed
 /// book name the cells of that workbook.
 fn use_output_places(form: &Form, data: &mut FormData, layout: &Layout) {
-    let mut origin: FastIndexMap<String, Place> = layout
-        .addr
-        .iter()
-        .map(|(k, &(r, c))| (k.clone(), Place::at(r, c)))
-        .collect();
+    // Sized for the rows' own places too: growing past the cells' count would double it.
+    let mut origin: FastIndexMap<String, Place> = FastIndexMap::with_capacity_and_hasher(
+        layout.addr.len() + data.rows.len(),
+        Default::default(),
+    );
+    origin.extend(
+        layout
+            .addr
+            .iter()
+            .map(|(k, &(r, c))| (k.clone(), Place::at(r, c))),
+    );
     let mut row_at = FastIndexMap::default();
     // The first sheet row of each logical row: its cells are keyed `row.col`.
     let mut first_row: FastMap<&str, u32> = FastMap::default();
