@@ -272,7 +272,7 @@ fn check_rules<'a>(ctx: &mut Ctx<'_, 'a>, calc: &Calc) {
             let insts = match book.instances(fi, rule, false) {
                 Ok(i) => i,
                 Err(e) => {
-                    ctx.not_bound.insert((fi, rule.id.as_str()), e.clone());
+                    ctx.not_bound.insert((fi, &*rule.id), e.clone());
                     unbound(ctx, &mut missing, fi, &rule.id, &e);
                     continue;
                 }
@@ -288,7 +288,7 @@ fn check_rules<'a>(ctx: &mut Ctx<'_, 'a>, calc: &Calc) {
                 {
                     continue;
                 }
-                let runs = ctx.judged.entry((fi, rule.id.as_str())).or_default();
+                let runs = ctx.judged.entry((fi, &*rule.id)).or_default();
                 runs.0 += 1;
                 runs.1 += usize::from(reads_filled(book, &inst.bound));
                 let before = ctx.out.len();
@@ -553,7 +553,7 @@ fn superseded(book: &Book, out: &mut Vec<Finding>) {
         if let Some(s) = form
             .check
             .iter()
-            .find(|r| r.id == f.rule)
+            .find(|r| *r.id == *f.rule)
             .and_then(|r| r.supersedes.clone())
         {
             gone.push((f.form.clone(), f.sheet.clone(), f.cell.clone(), s));
@@ -1070,8 +1070,8 @@ fn copied_note(form: &Form, data: &FormData, note: &EmptyNoteDef) -> Option<Find
 
 /// The Chinese name of `rule`: the definition's own (of `form`), or a built-in rule's.
 pub fn rule_name(form: Option<&crate::form::Form>, rule: &str) -> String {
-    form.and_then(|f| f.derive.iter().chain(&f.check).find(|r| r.id == rule))
-        .map(|r| r.name.clone())
+    form.and_then(|f| f.derive.iter().chain(&f.check).find(|r| *r.id == *rule))
+        .map(|r| r.name.to_string())
         .or_else(|| builtin_rule_name(rule).map(str::to_string))
         .unwrap_or_else(|| rule.to_string())
 }

@@ -212,7 +212,7 @@ fn rules_of(form: &Form) -> impl Iterator<Item = (&str, &str)> {
     form.derive
         .iter()
         .chain(&form.check)
-        .map(|r| (r.id.as_str(), r.name.as_str()))
+        .map(|r| (&*r.id, &*r.name))
 }
 
 /// Why a rule could not be bound, as the 未检查 list says it.

@@ -53,7 +53,7 @@ fn every_rule(family: &str) -> Vec<(String, String)> {
             f.derive
                 .iter()
                 .chain(&f.check)
-                .map(|r| (f.id.clone(), r.id.clone()))
+                .map(|r| (f.id.clone(), r.id.to_string()))
                 .collect::<Vec<_>>()
         })
         .collect();

@@ -300,26 +300,10 @@ struct Evaluator<'b, 'a> {
     out: RefCell<IndexMap<CellId, Derived, foldhash::fast::RandomState>>,
 }
 
-/// A rule's id and name, made once for all the cells it derives.
-#[derive(Clone)]
-struct RuleNames {
-    id: Name,
-    name: Name,
-}
-
-impl RuleNames {
-    fn of(rule: &Rule) -> RuleNames {
-        RuleNames {
-            id: Name::from(rule.id.as_str()),
-            name: Name::from(rule.name.as_str()),
-        }
-    }
-}
-
 /// Where the evaluation of a derived cell stands.
 enum Slot<'b> {
     /// Not evaluated yet: its definition.
-    Pending(Bound, &'b Rule, RuleNames),
+    Pending(Bound, &'b Rule),
     /// Being evaluated: reached again before it ends, it is a cycle.
     Started,
     /// Evaluated: the value it resolved to.
@@ -328,9 +312,9 @@ enum Slot<'b> {
 
 impl<'b> Slot<'b> {
     /// The definition of a pending cell, marking it started; None for a started cell.
-    fn start(&mut self) -> Option<(Bound, &'b Rule, RuleNames)> {
+    fn start(&mut self) -> Option<(Bound, &'b Rule)> {
         match std::mem::replace(self, Slot::Started) {
-            Slot::Pending(bound, rule, names) => Some((bound, rule, names)),
+            Slot::Pending(bound, rule) => Some((bound, rule)),
             other => {
                 *self = other;
                 None
@@ -347,7 +331,7 @@ impl Env for Evaluator<'_, '_> {
             None => None,
         };
         // Not derived, or a cycle the compiler could not see (data-dependent): the filled value.
-        let Some((bound, rule, names)) = definition else {
+        let Some((bound, rule)) = definition else {
             return self.book.input(c);
         };
         let mut expected = bound.eval(self);
@@ -414,8 +398,8 @@ impl Env for Evaluator<'_, '_> {
             c.clone(),
             Derived {
                 cell: c.clone(),
-                rule_id: names.id,
-                rule_name: names.name,
+                rule_id: rule.id.clone(),
+                rule_name: rule.name.clone(),
                 bound,
                 expected,
                 filled,
@@ -452,15 +436,14 @@ pub fn compute(book: &Book, mode: Mode, template: bool) -> Calc {
         for rule in &form.derive {
             match book.instances(fi, rule, template) {
                 Ok(insts) => {
-                    let names = RuleNames::of(rule);
                     for inst in insts {
                         if let Some(t) = inst.target {
                             order.push(t.clone());
-                            defs.insert(t, Slot::Pending(inst.bound, rule, names.clone()));
+                            defs.insert(t, Slot::Pending(inst.bound, rule));
                         }
                     }
                 }
-                Err(e) => unbound.push((fi, rule.id.clone(), e)),
+                Err(e) => unbound.push((fi, rule.id.to_string(), e)),
             }
         }
     }

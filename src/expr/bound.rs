@@ -6,8 +6,8 @@ use crate::quantity::parse_quantity;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::fmt::Write as _;
 
-/// A row key or column id as a logical cell holds it: shared text, so copying a cell id (every
-/// cell a rule reads, every derived cell) counts a reference instead of copying the text.
+/// A row key, column id or rule name as the book holds it: shared text, so copying a cell id
+/// (every cell a rule reads, every derived cell) counts a reference instead of copying the text.
 pub type Name = std::sync::Arc<str>;
 
 /// A logical cell of one form of a workbook: `form` indexes the workbook's forms, `row` is the

@@ -348,7 +348,7 @@ fn compile_form_rules(
     let check = compile_rules(ctx, &def.check, RuleSet::Check, &panels, &mut rule_ids)?;
     for (i, c) in check.iter().enumerate() {
         let Some(s) = &c.supersedes else { continue };
-        if !derive.iter().any(|d| &d.id == s) {
+        if !derive.iter().any(|d| *d.id == **s) {
             return Err(ctx.err(
                 format!("check[{i}]（{}）.supersedes", c.id),
                 format!("没有 id 为“{s}”的计算规则"),

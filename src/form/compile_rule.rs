@@ -84,8 +84,8 @@ fn compile_rule(
         ));
     }
     Ok(Rule {
-        id: r.id.clone(),
-        name: r.name.clone(),
+        id: r.id.as_str().into(),
+        name: r.name.as_str().into(),
         target,
         expr,
         severity,

@@ -43,8 +43,8 @@ pub enum RowFilter {
 
 #[derive(Debug, Clone)]
 pub struct Rule {
-    pub id: String,
-    pub name: String,
+    pub id: crate::expr::Name,
+    pub name: crate::expr::Name,
     pub target: Target,
     /// The expression, parsed once; `{code}` and `{line}` are filled in per row.
     pub expr: Template,
