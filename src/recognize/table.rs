@@ -1851,7 +1851,10 @@ pub(super) fn read_row_values(
             row.values.insert(col.id.clone(), val);
         }
     }
+    // The row's own key, shared, where the row is in the data.
+    let mut shared_key = None;
     if let Some(row) = rd.data.row(key) {
+        shared_key = Some(row.key.clone());
         if row.kind != RowKind::Fixed {
             rd.data
                 .origin
@@ -1859,7 +1862,9 @@ pub(super) fn read_row_values(
                 .or_insert_with(|| Place::at(r, 0));
         }
     }
-    rd.data.row_at.insert(key.into(), r);
+    rd.data
+        .row_at
+        .insert(shared_key.unwrap_or_else(|| key.into()), r);
 }
 
 /// Whether logical cell `key.col` was read already with a value: a second reading of the row
