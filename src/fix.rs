@@ -8,7 +8,7 @@ use crate::calc::{agree, compute, Agreement, Book, Calc, Derived, Mode};
 use crate::cellref::Place;
 use crate::check::{audit, audit_covered};
 use crate::coverage::Coverage;
-use crate::expr::{CellId, Val};
+use crate::expr::{CellId, Name, Val};
 use crate::findings::{Finding, TEXT_CUT};
 use crate::form::show;
 use crate::form::{ColKind, Form, Severity};
@@ -26,6 +26,7 @@ use crate::write::{
     MAX_CELL_TEXT,
 };
 use indexmap::IndexMap;
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
 /// Cut every input text longer than a cell of Excel holds (32,767 characters: the writer
@@ -259,6 +260,8 @@ fn finding_key(f: &Finding) -> (String, String, Option<String>, String) {
 /// Where the output cells are: (form, row, col) → logical cell, per form.
 struct Positions {
     at: Vec<FastMap<(u32, u16), CellId>>,
+    /// Per form: the value cells of each logical row, in column order.
+    rows: Vec<FastMap<Name, Vec<CellId>>>,
 }
 
 impl Positions {
@@ -275,8 +278,21 @@ impl Positions {
                     })
                     .collect()
             })
+            .collect::<Vec<FastMap<_, CellId>>>();
+        let rows = at
+            .iter()
+            .map(|cells| {
+                let mut rows: FastMap<Name, Vec<CellId>> = FastMap::default();
+                for c in cells.values().filter(|c| c.column().is_some()) {
+                    rows.entry(c.row.clone()).or_default().push(c.clone());
+                }
+                for row in rows.values_mut() {
+                    row.sort_by(|a, b| a.col.cmp(&b.col));
+                }
+                rows
+            })
             .collect();
-        Positions { at }
+        Positions { at, rows }
     }
     /// The value cells a reference names: `C10` in `home`'s sheet or `'公开02表'!C9`.
     fn resolve(&self, placement: &Placement, home: usize, reference: &str) -> Option<CellId> {
@@ -294,17 +310,11 @@ impl Positions {
         self.at.get(fi)?.get(&place.local()?).cloned()
     }
     /// Every value cell of a logical row (for findings about a whole 科目 row).
-    fn row_cells(&self, fi: usize, key: &str) -> Vec<CellId> {
-        let mut v: Vec<CellId> = self
-            .at
+    fn row_cells(&self, fi: usize, key: &str) -> &[CellId] {
+        self.rows
             .get(fi)
-            .into_iter()
-            .flat_map(|m| m.values())
-            .filter(|c| &*c.row == key && c.column().is_some())
-            .cloned()
-            .collect();
-        v.sort_by(|a, b| a.col.cmp(&b.col));
-        v
+            .and_then(|rows| rows.get(key))
+            .map_or(&[], Vec::as_slice)
     }
 }
 
@@ -355,9 +365,12 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
         )
     });
 
+    // The input's places and the output's positions are not needed to write: released
+    // before the output workbook is built, where memory peaks.
+    let (stray_names, other_names) = ledger.into_names();
     let kept = strays
         .iter()
-        .zip(&ledger.stray_names)
+        .zip(&stray_names)
         .zip(stray_marks)
         .map(|((cells, name), notes)| {
             let name = name.clone()?;
@@ -373,7 +386,7 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
         placement: &placement,
         options: WriteOptions { marks, formulas },
         kept,
-        others: ledger.other_names.iter().cloned().zip(&others).collect(),
+        others: other_names.into_iter().zip(&others).collect(),
     };
     let workbook = render(plan)?;
     Ok(Fixed {
@@ -632,8 +645,11 @@ fn settle<'a>(mut book: Book<'a>, calc: &Calc) -> (Book<'a>, HashSet<String>) {
 struct Ledger<'l, 'a> {
     book: &'l Book<'a>,
     placement: &'l Placement,
-    positions: Positions,
+    /// Built when a finding first needs it: most files have none that do.
+    positions: OnceCell<Positions>,
     input_at: Vec<InputCells>,
+    /// Per form, built when first needed: the logical cell read at each input place.
+    input_keys: Vec<OnceCell<FastMap<Place, String>>>,
     pages: &'l [IndexMap<String, u32>],
     strays: &'l [Vec<KeptCell>],
     others: &'l [OtherSheet],
@@ -669,7 +685,8 @@ impl<'l, 'a> Ledger<'l, 'a> {
         Ledger {
             book,
             placement,
-            positions: Positions::new(placement),
+            positions: OnceCell::new(),
+            input_keys: input_at.iter().map(|_| OnceCell::new()).collect(),
             input_at,
             pages,
             strays,
@@ -677,6 +694,33 @@ impl<'l, 'a> Ledger<'l, 'a> {
             stray_names,
             other_names,
         }
+    }
+
+    fn positions(&self) -> &Positions {
+        self.positions
+            .get_or_init(|| Positions::new(self.placement))
+    }
+
+    /// The logical cell read at `at` on form `fi`'s input sheet; list rows (`#1.name`) are
+    /// left out, as they were when the origins also held each row's sheet row (`key#row`).
+    /// The first cell read there, when several were.
+    fn input_key(&self, fi: usize, at: &Place) -> Option<&String> {
+        let keys = self.input_keys[fi].get_or_init(|| {
+            let mut keys = FastMap::default();
+            for (key, place) in &self.input_at[fi].1 {
+                if !key.contains('#') {
+                    keys.entry(place.clone()).or_insert_with(|| key.clone());
+                }
+            }
+            keys
+        });
+        keys.get(at)
+    }
+
+    /// The names of the sheets the kept values and the other sheets are copied to, per form
+    /// and per other sheet; the rest of the ledger is dropped.
+    fn into_names(self) -> (Vec<Option<String>>, Vec<String>) {
+        (self.stray_names, self.other_names)
     }
 
     /// The form a finding is about (a repeatable form by its sheet too).
@@ -815,22 +859,12 @@ impl Ledger<'_, '_> {
         stray_marks: &mut HashMap<Place, String>,
     ) -> (Option<(String, String)>, Status) {
         let open = Status::Open(TO_CONFIRM.into());
-        // The logical cell the finding names, by its input place; list rows (`#1.name`) are
-        // left out, as they were when this map also held each row's sheet row (`key#row`).
+        // The logical cell the finding names, by its input place.
         let at = f.cell.as_deref().and_then(Place::from_a1);
-        let key = at.as_ref().and_then(|at| {
-            self.input_at[fi]
-                .1
-                .iter()
-                .find(|(k, v)| *v == at && !k.contains('#'))
-                .map(|(k, _)| k.clone())
-        });
+        let key = at.as_ref().and_then(|at| self.input_key(fi, at));
         let sheet = &self.placement.sheets[fi];
-        if let Some(out) = key
-            .as_ref()
-            .and_then(|k| self.book.forms[fi].1.origin.get(k))
-        {
-            if let Some(id) = self.positions.at_place(fi, out) {
+        if let Some(out) = key.and_then(|k| self.book.forms[fi].1.origin.get(k)) {
+            if let Some(id) = self.positions().at_place(fi, out) {
                 add_mark(marks, id, &f.message, Fill::Conflict, f.severity);
             }
             return (Some((sheet.clone(), out.to_string())), open);
@@ -955,11 +989,11 @@ impl Ledger<'_, '_> {
             let Some(fi) = self.form_of(f) else {
                 continue;
             };
-            let resolve = |r: &str| self.positions.resolve(self.placement, fi, r);
+            let resolve = |r: &str| self.positions().resolve(self.placement, fi, r);
             let mut cells: Vec<CellId> = Vec::new();
             if let Some(t) = &f.target {
                 if t.column().is_none() && self.book.forms[fi].0.grid_kind(&t.row).is_none() {
-                    cells.extend(self.positions.row_cells(fi, &t.row));
+                    cells.extend_from_slice(self.positions().row_cells(fi, &t.row));
                 } else {
                     cells.push(t.clone());
                 }
