@@ -1448,3 +1448,47 @@ fn fix_fills_empty_quantitative_scores_and_libreoffice_agrees() {
         97.0
     );
 }
+
+#[test]
+fn a_text_in_an_amount_cell_is_listed_and_noted_at_its_cell_in_the_output() {
+    let mut book = fixture("seed001_final.grid");
+    let s05 = book.sheet_mut("公开05表");
+    let (r, _) = s05.find("2010450").expect("row 2010450");
+    let input_cell = grid::a1(r, 3);
+    s05.set(&input_cell, grid::GridCell::text("见附件"));
+    let d = dir("text-in-amount");
+    let x = d.join("x.xlsx");
+    book.write_xlsx(&x);
+    let out = d.join("out.xlsx");
+    let (code, stdout, err) = run(&["fix", s(&x), "-o", s(&out)]);
+    assert_eq!(code, 1, "left for a person: {stdout}{err}");
+    let wb = read_workbook(&out).unwrap();
+    // The same logical cell in the output: row 2010450, the same amount column.
+    let s05 = wb.sheet("公开05表").unwrap();
+    let (rr, cc) = (0..s05.height())
+        .flat_map(|r| (0..s05.width()).map(move |c| (r, c)))
+        .find(|&(r, c)| {
+            s05.get(r, c) == &Cell::Text("2010450".into())
+                || s05.get(r, c) == &Cell::Number(2010450.into())
+        })
+        .expect("2010450 in the output");
+    let output_cell = grid::a1(rr, cc + 3);
+    let audit = wb.sheet("审核结果").unwrap();
+    let line = (0..audit.height())
+        .find(|&r| matches!(audit.get(r, 5), Cell::Text(t) if t.contains("见附件")))
+        .expect("the text is listed");
+    let Cell::Text(place) = audit.get(line, 3) else {
+        panic!("the line names a place");
+    };
+    assert!(
+        place.starts_with(&format!("公开05表!{output_cell}")),
+        "listed at {place}, the output cell is {output_cell} (input {input_cell})"
+    );
+    let comments: String = (1..=wb.sheets.len())
+        .map(|i| xlsx_part(&out, &format!("xl/comments{i}.xml")))
+        .collect();
+    assert!(
+        comments.contains("见附件"),
+        "the cell carries the finding's note"
+    );
+}
