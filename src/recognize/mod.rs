@@ -520,6 +520,8 @@ pub(crate) struct Reader<'s> {
     pub consumed: FastSet<(u32, u16)>,
     pub notices: Vec<Notice>,
     pub data: FormData,
+    /// The codes read so far, for naming the rows of a table printed without codes.
+    pub codes_read: table::CodesRead,
 }
 
 impl Reader<'_> {
@@ -648,6 +650,7 @@ pub fn recognize_sheet<'c>(form: &'c Form, vocab: &Vocabulary, sheet: &Sheet) ->
         consumed: FastSet::with_capacity_and_hasher(sheet.cell_count(), Default::default()),
         notices: Vec::new(),
         data,
+        codes_read: Default::default(),
     };
     let top = read_top(&mut rd);
     let mut cursor = top;

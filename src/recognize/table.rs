@@ -1560,15 +1560,13 @@ fn named_row(
 /// (function classes, economic codes), at one of the panel's code lengths and of the family
 /// of the codes read above it (229 其他支出 under function codes, 399 under economic ones);
 /// when the name has several codes, the one under the parent read last.
-fn known_code(rd: &Reader, panel: &Panel, key: &str) -> Option<String> {
-    let above: Vec<&String> = rd
-        .data
-        .rows
-        .iter()
-        .filter(|r| r.panel == panel.id)
-        .filter_map(|r| r.code.as_ref())
-        .collect();
-    let family = above.last().and_then(|c| c.chars().next());
+fn known_code(rd: &mut Reader, panel: &Panel, key: &str) -> Option<String> {
+    let none = PanelCodes::default();
+    let above = rd
+        .codes_read
+        .of_panel(&rd.data.rows, &panel.id)
+        .unwrap_or(&none);
+    let family = above.family;
     let candidates: Vec<String> = rd
         .vocab
         .subject_codes(key)
@@ -1582,8 +1580,44 @@ fn known_code(rd: &Reader, panel: &Panel, key: &str) -> Option<String> {
         .filter(|c| family.is_none_or(|f| c.starts_with(f)))
         .cloned()
         .collect();
-    let last: HashMap<usize, String> = above.iter().map(|c| (c.len(), c.to_string())).collect();
-    super::pick_code(Some(&candidates), &last, &rd.data)
+    super::pick_code(Some(&candidates), &above.last_of_len, &rd.data)
+}
+
+/// The codes read so far in each panel of a sheet, for [`known_code`]: rows are only added
+/// while a sheet is read, so each look takes in the rows added since the last one (a table of
+/// thousands of uncoded names would otherwise go over every row read for each name).
+#[derive(Default)]
+pub(crate) struct CodesRead {
+    /// How many rows of the form were taken in.
+    seen: usize,
+    by_panel: FastMap<String, PanelCodes>,
+}
+
+/// The codes of one panel's rows read so far.
+#[derive(Default)]
+struct PanelCodes {
+    /// The last code read of each length.
+    last_of_len: HashMap<usize, String>,
+    /// The first digit of the last code read: the family of codes the table uses.
+    family: Option<char>,
+}
+
+impl CodesRead {
+    /// The codes of panel `panel` among `rows`, the rows read so far; none when it has none.
+    fn of_panel(&mut self, rows: &[RowData], panel: &str) -> Option<&PanelCodes> {
+        if self.seen > rows.len() {
+            *self = CodesRead::default();
+        }
+        for row in &rows[self.seen..] {
+            if let Some(code) = &row.code {
+                let codes = self.by_panel.entry(row.panel.clone()).or_default();
+                codes.last_of_len.insert(code.len(), code.clone());
+                codes.family = code.chars().next();
+            }
+        }
+        self.seen = rows.len();
+        self.by_panel.get(panel)
+    }
 }
 
 /// A 科目 code and its name in one cell ("2010450 事业运行", "201　一般公共服务支出"): the
