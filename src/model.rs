@@ -320,6 +320,28 @@ impl Rows {
         Some(&mut self.list[i])
     }
 
+    /// Removes and returns the rows from `at` on, in order.
+    pub fn split_off(&mut self, at: usize) -> Vec<RowData> {
+        let tail = self.list.split_off(at);
+        self.reindex();
+        tail
+    }
+
+    /// Puts the rows in the order of `order`, positions of the rows as they are now, each
+    /// once.
+    pub fn reorder(&mut self, order: &[usize]) {
+        debug_assert_eq!(order.len(), self.list.len());
+        let mut rows: Vec<Option<RowData>> = std::mem::take(&mut self.list)
+            .into_iter()
+            .map(Some)
+            .collect();
+        self.list = order
+            .iter()
+            .map(|&i| rows[i].take().expect("each row once"))
+            .collect();
+        self.reindex();
+    }
+
     /// Keeps only the rows `keep` says yes to.
     pub fn retain(&mut self, keep: impl FnMut(&RowData) -> bool) {
         self.list.retain(keep);
