@@ -4,7 +4,9 @@
 //! floor, `check`, `fix`, `export` and `import` on each in turn (paired runs: one round runs all
 //! of them back to back, so a busy moment of a shared machine hits them alike) and prints
 //! medians of CPU seconds (of the whole process), their ratios to the floor, the growth from one
-//! size to the next, and then the batch benchmark (`examples/batch_bench.rs`).
+//! size to the next; then the growth from 1,000 to 10,000 rows of the tables in the shapes that
+//! take other paths (no codes, a finding on every row, a second unit to merge), and the batch
+//! benchmark (`examples/batch_bench.rs`).
 //! Run: `cargo build --release --examples && target/release/examples/scale_bench [ROUNDS]`.
 
 #[path = "batch_bench.rs"]
@@ -13,6 +15,7 @@ mod batch_bench;
 #[path = "../tests/support/large_tables.rs"]
 mod large_tables;
 
+use large_tables::Shape;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -21,13 +24,55 @@ use std::time::Instant;
 const SIZES: [(u32, u32); 4] = [(1, 9), (10, 9), (100, 9), (100, 45)];
 
 /// The workbook of one size, made once in the temporary folder; with its 科目 rows per table.
-fn workbook(dir: &Path, (classes, groups): (u32, u32)) -> (PathBuf, usize) {
+fn workbook(dir: &Path, size: (u32, u32)) -> (PathBuf, usize) {
+    shaped(dir, size, Shape::Coded)
+}
+
+/// [`workbook`] in another shape.
+fn shaped(dir: &Path, (classes, groups): (u32, u32), shape: Shape) -> (PathBuf, usize) {
     let rows = large_tables::subjects(classes, groups).len();
-    let path = dir.join(format!("公开02-03表-{rows}行.xlsx"));
+    let name = match shape {
+        Shape::Coded => format!("公开02-03表-{rows}行.xlsx"),
+        other => format!("公开02-03表-{rows}行-{other:?}.xlsx"),
+    };
+    let path = dir.join(name);
     if !path.exists() {
-        large_tables::write(&path, classes, groups);
+        large_tables::write_shaped(&path, classes, groups, shape);
     }
     (path, rows)
+}
+
+/// Shapes of the tables that take other paths than the clean pair, each with the command
+/// timed on it: growth from 1,000 to 10,000 rows shows a path that is not linear.
+const SHAPES: [(&str, Shape, &str); 3] = [
+    ("公开03表 without codes", Shape::Uncoded, "check"),
+    ("a text in every 项 row", Shape::TextInEveryRow, "fix"),
+    ("a unit with other 项", Shape::OtherItems, "merge"),
+];
+
+/// The median CPU seconds of `command` on the tables in `shape` at each of `sizes`.
+fn shape_times(bin: &Path, dir: &Path, shape: Shape, command: &str, n: u32) -> Vec<f64> {
+    let out = dir.join("out.xlsx");
+    [SIZES[1], SIZES[2]]
+        .into_iter()
+        .map(|size| {
+            let (input, _) = shaped(dir, size, shape);
+            let (clean, _) = workbook(dir, size);
+            let cmd = Path::new(command);
+            let args: Vec<&Path> = match command {
+                "check" => vec![cmd, &input],
+                "merge" => vec![cmd, &clean, &input, Path::new("-o"), &out],
+                _ => vec![cmd, &input, Path::new("-o"), &out],
+            };
+            let times = (0..n)
+                .map(|_| {
+                    let _ = std::fs::remove_file(&out);
+                    run(bin, &args).0
+                })
+                .collect();
+            median(times)
+        })
+        .collect()
 }
 
 /// CPU seconds (user and system) of the waited-for children so far, to the microsecond.
@@ -156,6 +201,17 @@ fn main() {
             "  {a} → {b} rows ({:.0}×): {}",
             *b as f64 / *a as f64,
             line.join(", ")
+        );
+    }
+    println!();
+    println!("other shapes of the tables: CPU seconds at 1,000 and 10,000 科目 rows, growth");
+    for (what, shape, command) in SHAPES {
+        let t = shape_times(&bin, &dir, shape, command, rounds_asked.unwrap_or(5));
+        println!(
+            "  {command:<6} {what:<24} {:>7.4} {:>7.4} {:>6.1}×",
+            t[0],
+            t[1],
+            t[1] / t[0].max(1e-6)
         );
     }
     println!();

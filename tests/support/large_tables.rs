@@ -1,20 +1,50 @@
 //! Generated 公开02表 and 公开03表 of any size, for the large-table benchmark
 //! (`examples/scale_bench.rs`) and the tests of wide totals: 类 rows (codes 201, 202, …) with
 //! 款 rows of ten 项 each, every 类 and 款 the sum of its rows, 合计 the sum of the 类, 收入
-//! all 财政拨款 and 支出 split into 基本 and 项目 — a clean pair of tables, amounts in 万元.
+//! all 财政拨款 and 支出 split into 基本 and 项目 — a clean pair of tables, amounts in 万元 —
+//! and the same tables in other shapes ([`Shape`]).
+
+#![allow(dead_code)]
 
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
 use std::path::Path;
 
 /// Writes both tables with `classes` 类 of `groups` 款 each to `path`.
 pub fn write(path: &Path, classes: u32, groups: u32) {
-    let rows = subjects(classes, groups);
+    write_shaped(path, classes, groups, Shape::Coded);
+}
+
+/// How the generated tables are printed, beside the clean pair: the shapes that take other
+/// paths through reading, fixing and merging.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Shape {
+    /// Both tables with their codes.
+    Coded,
+    /// 公开03表 printed without its code column: each 科目 row by its name alone, which
+    /// 公开02表 gives the code of.
+    Uncoded,
+    /// A text (见附件) in 公开02表's 上级补助收入 column of every 项 row: a reading finding per
+    /// row, its sums unchanged.
+    TextInEveryRow,
+    /// Every 项 code moved by 50 (2010101 → 2010151): a unit whose 项 the others lack.
+    OtherItems,
+}
+
+/// [`write`] in shape `shape`.
+pub fn write_shaped(path: &Path, classes: u32, groups: u32, shape: Shape) {
+    let mut rows = subjects(classes, groups);
+    if shape == Shape::OtherItems {
+        for s in rows.iter_mut().filter(|s| s.code.len() == 7) {
+            let item: u32 = s.code[5..].parse().expect("a 项 number");
+            s.code = format!("{}{:02}", &s.code[..5], (item + 50) % 100);
+        }
+    }
     let mut book = Workbook::new();
     for income in [true, false] {
         let sheet = book.add_worksheet();
         let name = if income { "公开02表" } else { "公开03表" };
         sheet.set_name(name).expect("a valid sheet name");
-        table(sheet, income, &rows);
+        table(sheet, income, &rows, shape);
     }
     book.save(path).expect("the generated workbook written");
 }
@@ -78,7 +108,7 @@ fn amount(l: u32, k: u32, p: u32) -> (i64, i64) {
 }
 
 /// One table: title, 表号, unit, the two header rows, 栏次, 合计 and the 科目 rows.
-fn table(sheet: &mut Worksheet, income: bool, rows: &[Subject]) {
+fn table(sheet: &mut Worksheet, income: bool, rows: &[Subject], shape: Shape) {
     let (title, no, heads): (&str, &str, &[&str]) = if income {
         let heads = &[
             "本年收入合计",
@@ -114,18 +144,27 @@ fn table(sheet: &mut Worksheet, income: bool, rows: &[Subject]) {
         sheet.merge_range(3, c, 4, c, h, &f).expect(ok);
         sheet.write_number(5, c, (i + 1) as f64).expect(ok);
     }
-    sheet.write_string(4, 0, "科目代码").expect(ok);
+    let coded = income || shape != Shape::Uncoded;
+    if coded {
+        sheet.write_string(4, 0, "科目代码").expect(ok);
+    }
     sheet.write_string(4, 1, "科目名称").expect(ok);
     sheet.merge_range(5, 0, 5, 1, "栏次", &f).expect(ok);
     sheet.merge_range(6, 0, 6, 1, "合计", &f).expect(ok);
     amounts(sheet, 6, income, total(rows), heads.len());
     for (i, s) in rows.iter().enumerate() {
         let r = 7 + i as u32;
-        sheet.write_string(r, 0, &s.code).expect(ok);
+        if coded {
+            sheet.write_string(r, 0, &s.code).expect(ok);
+        }
         sheet
             .write_string(r, 1, format!("科目{}", s.code))
             .expect(ok);
         amounts(sheet, r, income, (s.basic, s.project), heads.len());
+        if income && shape == Shape::TextInEveryRow && s.code.len() == 7 {
+            // 上级补助收入, 0 in these tables.
+            sheet.write_string(r, 4, "见附件").expect(ok);
+        }
     }
 }
 
