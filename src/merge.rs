@@ -678,9 +678,6 @@ fn list_number(row: &RowData) -> Option<u32> {
         .flatten()
 }
 
-/// Where a row new to the merged form goes: a 科目 row before the panel's first higher code
-/// (so codes keep their order, each under its 类 and 款), else before a closing total row,
-/// else after the panel's last row.
 /// Puts the rows a unit brought (pushed after the merged rows, from `first_taken` on) where
 /// taking them in one at a time puts them ([`insert_position`]): a 科目 row before the first
 /// merged code above it, any other row after its panel's last row (before a closing 合计).
@@ -735,10 +732,7 @@ fn placed_at_once(form: &Form, rows: &[RowData], first: usize) -> Option<Vec<usi
         {
             return None;
         }
-        let total_last = form
-            .panel(panel)
-            .and_then(|p| p.coded.as_ref())
-            .is_some_and(|c| c.total_last);
+        let total_last = closes_with_total(form.panel(panel));
         let closing = merged
             .iter()
             .find(|&&i| total_last && rows[i].kind == RowKind::Total);
@@ -787,13 +781,14 @@ fn placed_at_once(form: &Form, rows: &[RowData], first: usize) -> Option<Vec<usi
     Some(order)
 }
 
+/// Where a row new to the merged form goes: a 科目 row before the panel's first higher code
+/// (so codes keep their order, each under its 类 and 款), else before a closing total row,
+/// else after the panel's last row.
 fn insert_position(data: &FormData, panel: Option<&Panel>, row: &RowData) -> usize {
     let in_panel: Vec<usize> = (0..data.rows.len())
         .filter(|&i| data.rows[i].panel == row.panel)
         .collect();
-    let total_last = panel
-        .and_then(|p| p.coded.as_ref())
-        .is_some_and(|c| c.total_last);
+    let total_last = closes_with_total(panel);
     let higher = |i: &usize| {
         let r = &data.rows[*i];
         row.kind == RowKind::Coded && r.kind == RowKind::Coded && r.key > row.key
@@ -806,6 +801,13 @@ fn insert_position(data: &FormData, panel: Option<&Panel>, row: &RowData) -> usi
         .copied()
         .or_else(|| in_panel.last().map(|i| i + 1))
         .unwrap_or(data.rows.len())
+}
+
+/// Whether the panel's 合计 row closes it (comes after its 科目 rows): new rows go before it.
+fn closes_with_total(panel: Option<&Panel>) -> bool {
+    panel
+        .and_then(|p| p.coded.as_ref())
+        .is_some_and(|c| c.total_last)
 }
 
 /// `sheet!A1` of a row in the unit's workbook.
