@@ -906,6 +906,18 @@ fn a_failure_mid_write_leaves_no_output_and_no_temporary_file() {
 
 // ------------------------------------------------------------------ disagreements, strays, other sheets
 
+/// Where a written sheet shows 科目 code `code`, as text or as a number.
+fn code_at(sheet: &Sheet, code: &str) -> (u32, u16) {
+    let number = Cell::Number(code.parse().expect("a code of digits"));
+    (0..sheet.height())
+        .flat_map(|r| (0..sheet.width()).map(move |c| (r, c)))
+        .find(|&(r, c)| {
+            let cell = sheet.get(r, c);
+            *cell == Cell::Text(code.into()) || *cell == number
+        })
+        .unwrap_or_else(|| panic!("{code} in the output"))
+}
+
 /// Seed 001 with 公开05表 2010450 基本支出 raised by 10: 公开05表's totals follow, and 合计
 /// 基本支出 no longer equals 公开06表 人员经费合计 + 公用经费合计 — two input-based figures that
 /// disagree, which fix must not settle by guessing.
@@ -932,13 +944,7 @@ fn a_disagreement_between_tables_is_highlighted_at_both_and_left_to_a_person() {
     let wb = read_workbook(&out).unwrap();
     // The input cell is not "fixed".
     let s05 = wb.sheet("公开05表").unwrap();
-    let (rr, _) = (0..s05.height())
-        .flat_map(|r| (0..s05.width()).map(move |c| (r, c)))
-        .find(|&(r, c)| {
-            s05.get(r, c) == &Cell::Text("2010450".into())
-                || s05.get(r, c) == &Cell::Number(2010450.into())
-        })
-        .expect("2010450 in the output");
+    let (rr, _) = code_at(s05, "2010450");
     assert_eq!(s05.get(rr, 3), &Cell::Number(raised));
     // Listed, open, naming both tables.
     let audit = wb.sheet("审核结果").unwrap();
@@ -1465,13 +1471,7 @@ fn a_text_in_an_amount_cell_is_listed_and_noted_at_its_cell_in_the_output() {
     let wb = read_workbook(&out).unwrap();
     // The same logical cell in the output: row 2010450, the same amount column.
     let s05 = wb.sheet("公开05表").unwrap();
-    let (rr, cc) = (0..s05.height())
-        .flat_map(|r| (0..s05.width()).map(move |c| (r, c)))
-        .find(|&(r, c)| {
-            s05.get(r, c) == &Cell::Text("2010450".into())
-                || s05.get(r, c) == &Cell::Number(2010450.into())
-        })
-        .expect("2010450 in the output");
+    let (rr, cc) = code_at(s05, "2010450");
     let output_cell = grid::a1(rr, cc + 3);
     let audit = wb.sheet("审核结果").unwrap();
     let line = (0..audit.height())

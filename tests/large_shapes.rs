@@ -3,9 +3,12 @@
 
 #[path = "support/cli.rs"]
 mod cli;
+#[path = "support/export.rs"]
+mod export;
 #[path = "support/large_tables.rs"]
 mod large_tables;
 
+use export::exported;
 use large_tables::Shape;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -24,18 +27,6 @@ fn written(shape: Shape, test: &str) -> PathBuf {
     let path = dir.join(format!("{shape:?}.xlsx"));
     large_tables::write_shaped(&path, CLASSES, GROUPS, shape);
     path
-}
-
-fn exported(path: &std::path::Path) -> Value {
-    let out = path.with_extension("json");
-    let (code, _, err) = cli::run(&[
-        "export",
-        path.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-    ]);
-    assert!(code <= 1, "{err}");
-    serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap()
 }
 
 /// The codes of a form's 科目 rows and their 本年…合计 (c1), as exported.

@@ -13,7 +13,7 @@ mod grid;
 
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use cli::run;
-use export::logical_cells;
+use export::{exported, logical_cells};
 use fiscalform::calc::Book;
 use fiscalform::expr::{CellId, Val};
 use fiscalform::form::{Catalog, ColKind};
@@ -43,14 +43,6 @@ fn workbook(d: &Path, fixture_name: &str) -> PathBuf {
     let path = d.join(fixture_name.replace(".grid", ".xlsx"));
     fixture(fixture_name).write_xlsx(&path);
     path
-}
-
-/// The document `fiscalform export` writes for `path`.
-fn exported(path: &Path) -> Value {
-    let json = path.with_extension("json");
-    let (code, out, err) = run(&["export", s(path), "-o", s(&json)]);
-    assert_eq!(code, 0, "{out}{err}");
-    serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap()
 }
 
 /// `fiscalform merge INPUTS… -o OUT [extra…]`: exit code, stdout, stderr.

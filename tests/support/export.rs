@@ -1,8 +1,26 @@
-//! Test support: the logical cells of a document `fiscalform export` wrote, to compare two
-//! readings of the same forms cell by cell.
+//! Test support: the document `fiscalform export` writes, and its logical cells, to compare
+//! two readings of the same forms cell by cell.
+
+#![allow(dead_code)]
 
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The document `fiscalform export` writes for `path` (beside it, as `.json`).
+pub fn exported(path: &Path) -> Value {
+    let json = path.with_extension("json");
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let args = ["fiscalform", "export", path.to_str().unwrap(), "-o"];
+    let code = fiscalform::cli::run(
+        args.into_iter().chain([json.to_str().unwrap()]),
+        &mut out,
+        &mut err,
+    );
+    let said = String::from_utf8_lossy(&out) + String::from_utf8_lossy(&err);
+    assert_eq!(code, 0, "export {}: {said}", path.display());
+    serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap()
+}
 
 /// Logical cells of an exported document: (form, cell) → value. Forms by id, a form a
 /// workbook holds several of (附件3 per project) by its place among them (`id`, `id#2`, …);
