@@ -6,7 +6,7 @@
 //! encoding) or finds wrong is left to the full parser, which decides and names the damage; so
 //! the scan can only be stricter than the parser, never more lenient.
 
-use memchr::{memchr, memchr2, memchr3, memmem};
+use memchr::{memchr2, memchr3, memmem};
 
 /// [`sound_with`] with no visitor.
 #[cfg(test)]
@@ -42,7 +42,7 @@ pub(crate) fn sound_with(xml: &[u8], mut visit: impl FnMut(&Element)) -> bool {
     if xml[scan.at..].starts_with(b"<?") && !scan.declaration() {
         return false;
     }
-    while let Some(mark) = memchr2(b'<', b'&', &xml[scan.at..]) {
+    while let Some(mark) = scan.next_markup() {
         scan.at += mark;
         if xml[scan.at] == b'&' {
             if !scan.reference() {
@@ -76,10 +76,22 @@ fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
-/// A byte that may be part of an element or attribute name here.
-fn is_name_byte(b: u8) -> bool {
-    !is_space(b) && !matches!(b, b'<' | b'>' | b'/' | b'=' | b'"' | b'\'' | b'?' | b'!')
-}
+/// The bytes that end an element or attribute name here: spaces and markup. A table, as
+/// names are read a byte at a time over every tag of a sheet.
+const ENDS_NAME: [bool; 256] = {
+    let mut ends = [false; 256];
+    let enders = *b" \t\r\n<>/=\"'?!";
+    let mut i = 0;
+    while i < enders.len() {
+        ends[enders[i] as usize] = true;
+        i += 1;
+    }
+    ends
+};
+
+/// How far ahead markup is looked for byte by byte before a vectorised search: most text
+/// between a sheet's tags (a cell's value, a style number) is shorter.
+const SHORT_TEXT: usize = 16;
 
 impl<'x> Scan<'x> {
     /// `<?xml …?>` at the start, in UTF-8 (or with no encoding named).
@@ -119,6 +131,17 @@ impl<'x> Scan<'x> {
         }
     }
 
+    /// How far from here the next `<` or `&` is.
+    fn next_markup(&self) -> Option<usize> {
+        let rest = &self.xml[self.at..];
+        let near = &rest[..rest.len().min(SHORT_TEXT)];
+        match near.iter().position(|&b| b == b'<' || b == b'&') {
+            Some(i) => Some(i),
+            None if near.len() == rest.len() => None,
+            None => memchr2(b'<', b'&', &rest[near.len()..]).map(|i| i + near.len()),
+        }
+    }
+
     fn peek(&self) -> Option<u8> {
         self.xml.get(self.at).copied()
     }
@@ -130,11 +153,13 @@ impl<'x> Scan<'x> {
     }
 
     fn name(&mut self) -> &'x [u8] {
-        let start = self.at;
-        while self.peek().is_some_and(is_name_byte) {
-            self.at += 1;
-        }
-        &self.xml[start..self.at]
+        let rest = &self.xml[self.at..];
+        let len = rest
+            .iter()
+            .position(|&b| ENDS_NAME[usize::from(b)])
+            .unwrap_or(rest.len());
+        self.at += len;
+        &rest[..len]
     }
 
     /// `</name>` (spaces allowed before `>`), closing the element open last.
@@ -200,12 +225,17 @@ impl<'x> Scan<'x> {
             _ => return false,
         };
         let start = self.at + 1;
-        let Some(len) = memchr(quote, &self.xml[start..]) else {
+        // Up to the closing quote; a tag broken inside a value would run on to the next quote
+        // over a `<` or `>`. Values are short (a cell's reference, a style's number), so
+        // byte by byte.
+        let Some(len) = self.xml[start..]
+            .iter()
+            .position(|&b| b == quote || b == b'<' || b == b'>')
+        else {
             return false;
         };
         let value = &self.xml[start..start + len];
-        // A tag broken inside a value would run on to the next quote.
-        if memchr2(b'<', b'>', value).is_some() || self.attrs.iter().any(|&(k, _)| k == key) {
+        if self.xml[start + len] != quote || self.attrs.iter().any(|&(k, _)| k == key) {
             return false;
         }
         self.attrs.push((key, value));
