@@ -313,7 +313,7 @@ fn check_rules<'a>(ctx: &mut Ctx<'_, 'a>, calc: &Calc) {
 fn reads_filled(book: &Book, b: &Bound) -> bool {
     let mut cells = Vec::new();
     b.cells(&mut cells);
-    cells.iter().any(|c| match book.input(c) {
+    cells.iter().any(|c| match book.input_ref(c) {
         Val::Blank => false,
         Val::Num(d) => !d.is_zero(),
         _ => true,
@@ -870,7 +870,7 @@ fn blank_inputs_of(book: &Book, calc: &Calc, bound: &Bound) -> Vec<CellId> {
 /// An amount the clerk left blank, not a derived cell.
 fn is_blank_amount_input(book: &Book, calc: &Calc, c: &CellId) -> bool {
     // The test that settles most cells first: most cells read are filled (derived ones too).
-    book.input(c).is_blank() && !calc.derived.contains_key(c) && book.kind(c) == ColKind::Amount
+    book.input_ref(c).is_blank() && !calc.derived.contains_key(c) && book.kind(c) == ColKind::Amount
 }
 
 /// What a failing sum adds when it read blanks, so that none is taken for zero unsaid:

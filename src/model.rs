@@ -78,8 +78,31 @@ pub struct RowData {
 
 impl RowData {
     pub fn get(&self, col: &str) -> Val {
-        self.values.get(col).cloned().unwrap_or(Val::Blank)
+        self.value(col).cloned().unwrap_or(Val::Blank)
     }
+    /// The value of column `col`, if read. Every cell read of a computation asks, most often
+    /// with the column's id shared with the form's definition, as the row's values are keyed:
+    /// a row's handful of keys are first looked along for that very text, which costs less
+    /// than hashing `col`; else the map is asked.
+    pub fn value(&self, col: &str) -> Option<&Val> {
+        if self.values.len() > SCANNED_VALUES {
+            return self.values.get(col);
+        }
+        let shared = |k: &Name| k.as_ptr() == col.as_ptr() && k.len() == col.len();
+        match self.values.iter().find(|(k, _)| shared(k)) {
+            Some((_, v)) => Some(v),
+            None => self.values.get(col),
+        }
+    }
+}
+
+/// Up to how many values a row's are looked along before they are looked up.
+const SCANNED_VALUES: usize = 16;
+
+/// Whether two texts are equal, settled by their address when they are one shared text (a
+/// row key or column id taken from the row or the form's definition).
+pub fn same_text(a: &str, b: &str) -> bool {
+    (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
 }
 
 /// A value found where the form has no cell: kept and reported, never dropped.

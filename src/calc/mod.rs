@@ -16,7 +16,7 @@ pub use bind::{BindError, Index, Instance, Scope};
 
 use crate::expr::{round_dp, Bound, CellId, Env, Name, Val};
 use crate::form::{ColKind, Form, GridCellDef, Rule};
-use crate::model::{FastMap, FormData, Key, RowData, RowKind};
+use crate::model::{same_text, FastMap, FormData, Key, RowData, RowKind};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use std::cell::RefCell;
@@ -49,11 +49,18 @@ impl<'a> Book<'a> {
     }
     /// The value as filled in the workbook.
     pub fn input(&self, c: &CellId) -> Val {
+        self.input_ref(c).clone()
+    }
+    /// [`Book::input`] without a copy, for a reader that only looks at it.
+    pub fn input_ref(&self, c: &CellId) -> &Val {
+        static BLANK: Val = Val::Blank;
         let Some(col) = c.column() else {
             let data = &self.forms[c.form].1;
-            return data.grid.get(&*c.row).cloned().unwrap_or(Val::Blank);
+            return data.grid.get(&*c.row).unwrap_or(&BLANK);
         };
-        self.row(c.form, &c.row).map_or(Val::Blank, |r| r.get(col))
+        self.row(c.form, &c.row)
+            .and_then(|r| r.value(col))
+            .unwrap_or(&BLANK)
     }
     /// Row `key` of form `fi`, found through the index built with the book (every cell read
     /// of an evaluation goes through here, so no scan of the form's rows); rows added to the
@@ -63,7 +70,7 @@ impl<'a> Book<'a> {
         self.index[fi]
             .row_pos(key)
             .and_then(|i| data.rows.get(i))
-            .filter(|r| *r.key == *key)
+            .filter(|r| same_text(&r.key, key))
             .or_else(|| data.row(key))
     }
     /// Kind of the column (or grid cell) a logical cell belongs to.

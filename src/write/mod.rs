@@ -482,9 +482,9 @@ fn row_heights(layout: &Layout, book: &Book) -> Vec<(u32, f64)> {
         ) {
             continue;
         }
-        let text = match &p.content {
-            Content::Text(t) => t.clone(),
-            Content::Cell(id) => match book.input(id) {
+        let text: &str = match &p.content {
+            Content::Text(t) => t,
+            Content::Cell(id) => match book.input_ref(id) {
                 Val::Text(t) => t,
                 _ => continue,
             },
@@ -564,11 +564,11 @@ fn write_value(
         return write_plain(pen, value, at);
     }
     if let Some(f) = opts.formulas.get(id) {
-        let formula = Formula::new(format!("={f}")).set_result(result_text(&book.input(id)));
+        let formula = Formula::new(format!("={f}")).set_result(result_text(book.input_ref(id)));
         pen.formula(at, formula)?;
         return Ok(());
     }
-    write_plain(pen, &book.input(id), at)
+    write_plain(pen, book.input_ref(id), at)
 }
 
 /// The formula of a derived cell in a 科目 or list row none of whose inputs is filled (a spare
@@ -583,12 +583,12 @@ fn blank_until_filled(
     formula: &str,
 ) -> Option<String> {
     let row = book.forms[d.cell.form].1.row(&d.cell.row)?;
-    if !matches!(row.kind, RowKind::Coded | RowKind::List) || !book.input(&d.cell).is_blank() {
+    if !matches!(row.kind, RowKind::Coded | RowKind::List) || !book.input_ref(&d.cell).is_blank() {
         return None;
     }
     let mut reads = Vec::new();
     d.bound.cells(&mut reads);
-    if reads.is_empty() || reads.iter().any(|c| !book.input(c).is_blank()) {
+    if reads.is_empty() || reads.iter().any(|c| !book.input_ref(c).is_blank()) {
         return None;
     }
     let refs: Vec<String> = reads.iter().filter_map(|c| placement.a1(c, fi)).collect();
