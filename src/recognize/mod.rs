@@ -703,6 +703,11 @@ pub struct Uncoded {
 /// same name has in another table of the workbook; a row whose name is found nowhere becomes
 /// strays (kept, not judged) and is returned to be reported.
 pub fn resolve_uncoded(forms: &mut [(&Form, FormData)]) -> Vec<Uncoded> {
+    // Most tables print every code: then there is nothing to resolve, nor to gather for it.
+    let uncoded = |data: &FormData| data.rows.iter().any(|r| r.key.starts_with(UNCODED));
+    if !forms.iter().any(|(_, data)| uncoded(data)) {
+        return Vec::new();
+    }
     // Every code a name has anywhere: 行政运行 is 2010101 under 人大事务, 2010201 under 政协事务.
     let mut codes_of: HashMap<String, Vec<String>> = HashMap::new();
     for (_, data) in forms.iter() {

@@ -10,12 +10,11 @@ use crate::cellref::Place;
 use crate::expr::{cell_key, Val};
 use crate::form::{ColKind, ColumnDef, Form, GridCellDef, Panel, Severity};
 use crate::layout::header_cells;
-use crate::model::{FastMap, Key, RowData, RowKind};
+use crate::model::{FastIndexMap, FastMap, Key, RowData, RowKind};
 use crate::normalize::{label_key, parse_amount, parse_code, Amount, SplitCodeState};
 use crate::read::Cell;
 use group_rows::GroupRows;
 pub use group_rows::UNLABELLED_GROUP_ROW;
-use indexmap::IndexMap;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
@@ -957,10 +956,9 @@ impl<'t, 'f> RowWalk<'t, 'f> {
         if is_note_key(&first_key) || at_footer {
             return self.past_notes(rd, at_footer);
         }
-        if keys
-            .iter()
-            .any(|k| table.stop_keys.contains(k) || table.stop_keys.contains(&strip_ordinal(k)))
-        {
+        let stops =
+            |k: &String| table.stop_keys.contains(k) || table.stop_keys.contains(&strip_ordinal(k));
+        if !table.stop_keys.is_empty() && keys.iter().any(stops) {
             return false;
         }
         // A header repeated on a continuation page.
@@ -1551,9 +1549,16 @@ fn named_row(
         code,
         label: Some(name.trim().to_string()),
         line: None,
-        values: IndexMap::default(),
+        values: values_of(panel),
     });
     Some(row_key)
+}
+
+/// The values of a new row of `panel`, room made for each of its value columns: a row's
+/// values are read one by one, and a map grown on the way reallocates twice per row.
+fn values_of(panel: &Panel) -> FastIndexMap<crate::expr::Name, Val> {
+    let columns = panel.columns.iter().filter(|c| c.kind.is_value()).count();
+    FastIndexMap::with_capacity_and_hasher(columns, Default::default())
 }
 
 /// The code a 科目 name key stands for in the national classifications the vocabulary knows
@@ -1758,7 +1763,7 @@ impl PanelRow<'_> {
             code: Some(code.clone()),
             label: name.map(|n| n.trim().to_string()),
             line: None,
-            values: IndexMap::default(),
+            values: values_of(self.panel),
         });
         Some(code)
     }
@@ -1822,7 +1827,7 @@ impl PanelRow<'_> {
             code: None,
             label: None,
             line: None,
-            values: IndexMap::default(),
+            values: values_of(self.panel),
         });
         Some(key)
     }
