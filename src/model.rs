@@ -425,6 +425,35 @@ mod tests {
         }
     }
 
+    /// A row's value is found whether the column id asked with is the shared text the row is
+    /// keyed by or a copy of it, for rows of a few values and of more than are looked along.
+    #[test]
+    fn a_value_is_found_by_a_shared_id_or_a_copy_of_it() {
+        let mut rng = crate::test_rng::Rng::new(0x2545_f491_4f6c_dd1d);
+        for case in 0..500 {
+            let ids: Vec<Name> = (0..1 + rng.below(2 * SCANNED_VALUES))
+                .map(|i| Name::from(format!("c{i}")))
+                .collect();
+            let mut r = row("2010101", "p");
+            for (i, id) in ids.iter().enumerate() {
+                if rng.below(4) > 0 {
+                    r.values.insert(id.clone(), Val::Num(Decimal::from(i)));
+                }
+            }
+            for (i, id) in ids.iter().enumerate() {
+                let copy = id.to_string();
+                let expected = r.values.get(&**id);
+                assert_eq!(r.value(id), expected, "case {case}, shared {id}");
+                assert_eq!(r.value(&copy), expected, "case {case}, copy {id}");
+                assert_eq!(
+                    expected.is_some(),
+                    r.get(&copy) == Val::Num(Decimal::from(i))
+                );
+            }
+            assert_eq!(r.value("absent"), None);
+        }
+    }
+
     #[test]
     fn rows_are_found_by_key_after_every_change() {
         let mut rows: Rows = ["201", "20101", "?工资", "201"]
