@@ -61,7 +61,10 @@ fn fold_char(ch: char) -> char {
 /// `label_key("本 年 收 入 合 计") == label_key("本年收入合计")`,
 /// `label_key("因公出国（境）费") == "因公出国(境)费"`.
 pub fn label_key(s: &str) -> String {
-    let mut out: String = s.chars().filter(|&c| !is_space(c)).map(fold_char).collect();
+    // Room for the text as it is: folding keeps or shortens it, so the key is made without
+    // growing (a key is made for every text cell a table's rows are read by).
+    let mut out = String::with_capacity(s.len());
+    out.extend(s.chars().filter(|&c| !is_space(c)).map(fold_char));
     while out.ends_with(':') {
         out.pop();
     }
