@@ -310,6 +310,11 @@ impl Rows {
         self.at.get(key).map(|&i| &mut self.list[i])
     }
 
+    /// The row at `index` (see [`Rows::position`]), to change.
+    pub fn get_mut(&mut self, index: usize) -> Option<&mut RowData> {
+        self.list.get_mut(index)
+    }
+
     /// Where the first row with `key` is.
     pub fn position(&self, key: &str) -> Option<usize> {
         self.at.get(key).copied()

@@ -296,7 +296,13 @@ impl Sheet {
     /// The value shown at (row, col): for a cell inside a merged region, the value of the
     /// region's top-left cell (where Excel keeps it); otherwise the cell itself.
     pub fn shown(&self, row: u32, col: u16) -> &Cell {
-        match self.merge_at(row, col) {
+        self.shown_through(row, col, self.merge_at(row, col))
+    }
+
+    /// [`Sheet::shown`] for a caller that has found the cell's merged region (`merge_at`)
+    /// already.
+    pub fn shown_through(&self, row: u32, col: u16, merge: Option<&Merge>) -> &Cell {
+        match merge {
             Some(m) => self.get(m.first_row, m.first_col),
             None => self.get(row, col),
         }

@@ -17,7 +17,7 @@ use crate::form::{Catalog, ColKind, Form, GridCellDef, Severity, Vocabulary};
 use crate::layout::{layout, Layout};
 use crate::model::{FastMap, FastSet, FormData, StatedUnit, Stray};
 use crate::normalize::{a1, decimal_text, label_key, parse_amount, parse_rate, Amount};
-use crate::read::{Cell, Sheet, Workbook};
+use crate::read::{Cell, Merge, Sheet, Workbook};
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
 
@@ -529,9 +529,13 @@ impl Reader<'_> {
     /// whatever else its cells hold (only stored cells are visited, so a region over the whole
     /// sheet costs what the sheet holds).
     pub fn consume(&mut self, r: u32, c: u16) {
+        self.consume_through(r, c, self.sheet.merge_at(r, c));
+    }
+    /// [`Reader::consume`] for a caller that has found the cell's merged region already.
+    pub fn consume_through(&mut self, r: u32, c: u16, merge: Option<&Merge>) {
         self.consumed.insert((r, c));
         let sheet = self.sheet;
-        let Some(m) = sheet.merge_at(r, c) else {
+        let Some(m) = merge else {
             return;
         };
         self.consumed.insert((m.first_row, m.first_col));

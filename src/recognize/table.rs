@@ -1859,19 +1859,25 @@ pub(super) fn read_row_values(
         }
     }
     let label_col = panel.list.as_ref().and_then(|l| l.label_column.clone());
+    // The row is found once: reading its cells adds no row and removes none.
+    let row_index = rd.data.rows.position(key);
     for col in panel.columns.iter().filter(|c| c.kind.is_value()) {
         let Some(sc) = col_of(pi, &col.id) else {
             continue;
         };
-        let cell = rd.sheet.shown(r, sc).clone();
-        let merged_from_above = rd.sheet.merge_at(r, sc).is_some_and(|m| m.first_row < r);
-        if merged_from_above && col.kind != ColKind::Text || holds_value(rd, key, &col.id) {
+        let sheet = rd.sheet;
+        let merge = sheet.merge_at(r, sc);
+        let cell = sheet.shown_through(r, sc, merge).clone();
+        let merged_from_above = merge.is_some_and(|m| m.first_row < r);
+        if merged_from_above && col.kind != ColKind::Text
+            || holds_value(rd, row_index, key, &col.id)
+        {
             continue;
         }
-        rd.consume(r, sc);
+        rd.consume_through(r, sc, merge);
         // A text merged down from a row above was read from the merged cell: name that cell,
         // which is what a reader sees (and what tells two merged blocks apart, see `calc::bind`).
-        let at = match rd.sheet.merge_at(r, sc) {
+        let at = match merge {
             Some(m) if merged_from_above => Place::at(m.first_row, m.first_col),
             _ => Place::at(r, sc),
         };
@@ -1881,7 +1887,7 @@ pub(super) fn read_row_values(
         if val == Val::Blank {
             continue;
         }
-        if let Some(row) = rd.data.row_mut(key) {
+        if let Some(row) = row_index.and_then(|i| rd.data.rows.get_mut(i)) {
             if label_col.as_deref() == Some(&*col.id) {
                 if let Val::Text(t) = &val {
                     row.label = Some(t.clone());
@@ -1892,7 +1898,7 @@ pub(super) fn read_row_values(
     }
     // The row's own key, shared, where the row is in the data.
     let mut shared_key = None;
-    if let Some(row) = rd.data.row(key) {
+    if let Some(row) = row_index.and_then(|i| rd.data.rows.get(i)) {
         shared_key = Some(row.key.clone());
         if row.kind != RowKind::Fixed {
             rd.data
@@ -1906,11 +1912,12 @@ pub(super) fn read_row_values(
         .insert(shared_key.unwrap_or_else(|| key.into()), r);
 }
 
-/// Whether logical cell `key.col` was read already with a value: a second reading of the row
-/// (through another panel's columns) leaves it, and the cell it would read from, alone.
-fn holds_value(rd: &Reader, key: &str, col: &str) -> bool {
-    rd.data
-        .row(key)
+/// Whether logical cell `key.col` (of the row at `row_index`) was read already with a value: a
+/// second reading of the row (through another panel's columns) leaves it, and the cell it
+/// would read from, alone.
+fn holds_value(rd: &Reader, row_index: Option<usize>, key: &str, col: &str) -> bool {
+    row_index
+        .and_then(|i| rd.data.rows.get(i))
         .and_then(|row| row.values.get(col))
         .is_some_and(|v| !v.is_blank())
         && rd.data.origin.contains_key(&cell_key(key, col))
