@@ -1,5 +1,6 @@
 //! Test support: the document `fiscalform export` writes, and its logical cells, to compare
-//! two readings of the same forms cell by cell.
+//! two readings of the same forms cell by cell. A test that includes it includes
+//! `support/cli.rs` as `cli` too.
 
 #![allow(dead_code)]
 
@@ -10,15 +11,9 @@ use std::path::Path;
 /// The document `fiscalform export` writes for `path` (beside it, as `.json`).
 pub fn exported(path: &Path) -> Value {
     let json = path.with_extension("json");
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let args = ["fiscalform", "export", path.to_str().unwrap(), "-o"];
-    let code = fiscalform::cli::run(
-        args.into_iter().chain([json.to_str().unwrap()]),
-        &mut out,
-        &mut err,
-    );
-    let said = String::from_utf8_lossy(&out) + String::from_utf8_lossy(&err);
-    assert_eq!(code, 0, "export {}: {said}", path.display());
+    let (input, output) = (path.to_str().unwrap(), json.to_str().unwrap());
+    let (code, out, err) = super::cli::run(&["export", input, "-o", output]);
+    assert_eq!(code, 0, "export {}: {out}{err}", path.display());
     serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap()
 }
 
