@@ -88,8 +88,7 @@ impl RowData {
         if self.values.len() > SCANNED_VALUES {
             return self.values.get(col);
         }
-        let shared = |k: &Name| k.as_ptr() == col.as_ptr() && k.len() == col.len();
-        match self.values.iter().find(|(k, _)| shared(k)) {
+        match self.values.iter().find(|(k, _)| one_text(k, col)) {
             Some((_, v)) => Some(v),
             None => self.values.get(col),
         }
@@ -102,7 +101,12 @@ const SCANNED_VALUES: usize = 16;
 /// Whether two texts are equal, settled by their address when they are one shared text (a
 /// row key or column id taken from the row or the form's definition).
 pub fn same_text(a: &str, b: &str) -> bool {
-    (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
+    one_text(a, b) || a == b
+}
+
+/// Whether two texts are one text in memory: the same address and length.
+fn one_text(a: &str, b: &str) -> bool {
+    a.as_ptr() == b.as_ptr() && a.len() == b.len()
 }
 
 /// A value found where the form has no cell: kept and reported, never dropped.
