@@ -8,7 +8,7 @@ use crate::calc::{agree, compute, Agreement, Book, Calc, Derived, Mode};
 use crate::cellref::Place;
 use crate::check::{audit, audit_covered};
 use crate::coverage::Coverage;
-use crate::expr::{CellId, Name, Val};
+use crate::expr::{cell_key, CellId, Name, Val};
 use crate::findings::{Finding, TEXT_CUT};
 use crate::form::show;
 use crate::form::{ColKind, Form, Severity};
@@ -22,8 +22,8 @@ use crate::score::check::ScoreFill;
 use crate::write::fixed::{render, FixedPlan, KeptSheet};
 pub use crate::write::fixed::{AuditLine, Status};
 use crate::write::{
-    cut_text, place, Fill, Mark, Placement, RenderedWorkbook, WriteError, WriteOptions,
-    MAX_CELL_TEXT,
+    cut_text, place, CellFormulas, Fill, Mark, Marks, Placement, RenderedWorkbook, WriteError,
+    WriteOptions, MAX_CELL_TEXT,
 };
 use indexmap::IndexMap;
 use std::cell::OnceCell;
@@ -196,23 +196,13 @@ fn use_output_places(form: &Form, data: &mut FormData, layout: &Layout) {
         layout.addr.len() + data.rows.len(),
         Default::default(),
     );
-    origin.extend(
-        layout
-            .addr
-            .iter()
-            .map(|(k, &(r, c))| (k.clone(), Place::at(r, c))),
-    );
+    origin.extend(layout.addr.iter().map(|(row, col, (r, c))| {
+        let key = col.map_or_else(|| row.to_string(), |col| cell_key(row, col));
+        (key, Place::at(r, c))
+    }));
     let mut row_at = FastIndexMap::default();
-    // The first sheet row of each logical row: its cells are keyed `row.col`.
-    let mut first_row: FastMap<&str, u32> = FastMap::default();
-    for (k, &(r, _)) in &layout.addr {
-        if let Some((row, _)) = k.rsplit_once('.') {
-            let at = first_row.entry(row).or_insert(r);
-            *at = (*at).min(r);
-        }
-    }
     for row in &data.rows {
-        let Some(&r) = first_row.get(&*row.key) else {
+        let Some(r) = layout.addr.first_row(&row.key) else {
             continue;
         };
         let col = form
@@ -350,7 +340,7 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
     coverage.add_missing(catalog, &book, &reading);
 
     let ledger = Ledger::new(&book, &placement, input_at, &pages, &strays, &others);
-    let mut marks: HashMap<CellId, Mark> = HashMap::new();
+    let mut marks = Marks::default();
     let (mut lines, stray_marks) = ledger.reading_lines(&reading, &mut marks);
     lines.extend(ledger.before_lines(&before, &after, &changes, &notes_added));
     lines.extend(ledger.after_lines(&before, &after));
@@ -409,7 +399,7 @@ struct Outcome<'a> {
     changes: Vec<Change>,
     kept_tails: Vec<(CellId, String)>,
     /// The formulas of the scores filled in.
-    formulas: HashMap<CellId, String>,
+    formulas: CellFormulas,
     /// The forms whose 空表说明 was added.
     notes_added: HashSet<String>,
 }
@@ -436,7 +426,7 @@ fn settle_and_audit<'a>(
             coverage,
             changes: Vec::new(),
             kept_tails: Vec::new(),
-            formulas: HashMap::new(),
+            formulas: CellFormulas::default(),
             notes_added: HashSet::new(),
         };
     }
@@ -788,7 +778,7 @@ impl Ledger<'_, '_> {
     fn reading_lines(
         &self,
         reading: &[Finding],
-        marks: &mut HashMap<CellId, Mark>,
+        marks: &mut Marks,
     ) -> (Vec<AuditLine>, Vec<HashMap<Place, String>>) {
         let mut stray_marks = vec![HashMap::new(); self.strays.len()];
         let lines = reading
@@ -808,7 +798,7 @@ impl Ledger<'_, '_> {
     fn reading_place(
         &self,
         f: &Finding,
-        marks: &mut HashMap<CellId, Mark>,
+        marks: &mut Marks,
         stray_marks: &mut [HashMap<Place, String>],
     ) -> (Option<(String, String)>, Status) {
         let open = Status::Open(TO_CONFIRM.into());
@@ -855,7 +845,7 @@ impl Ledger<'_, '_> {
         &self,
         fi: usize,
         f: &Finding,
-        marks: &mut HashMap<CellId, Mark>,
+        marks: &mut Marks,
         stray_marks: &mut HashMap<Place, String>,
     ) -> (Option<(String, String)>, Status) {
         let open = Status::Open(TO_CONFIRM.into());
@@ -981,7 +971,7 @@ impl Ledger<'_, '_> {
     }
 
     /// Highlight every cell of a disagreement that remains.
-    fn mark_conflicts(&self, after: &[Finding], marks: &mut HashMap<CellId, Mark>) {
+    fn mark_conflicts(&self, after: &[Finding], marks: &mut Marks) {
         for f in after
             .iter()
             .filter(|f| f.severity != Severity::Info && !f.fixable)
@@ -1011,7 +1001,7 @@ impl Ledger<'_, '_> {
 /// The notes of the kept 尾差, of a PDF's pages and of the changes (yellow, or red for a
 /// change to confirm).
 fn mark_notes(
-    marks: &mut HashMap<CellId, Mark>,
+    marks: &mut Marks,
     kept_tails: &[(CellId, String)],
     pages: &[IndexMap<String, u32>],
     changes: &[Change],
@@ -1063,19 +1053,13 @@ fn table_no(book: &Book, form: &str) -> String {
         .unwrap_or_default()
 }
 
-fn add_mark(
-    marks: &mut HashMap<CellId, Mark>,
-    c: CellId,
-    message: &str,
-    fill: Fill,
-    sev: Severity,
-) {
+fn add_mark(marks: &mut Marks, c: CellId, message: &str, fill: Fill, sev: Severity) {
     let text = format!("{}：{message}", sev.chinese());
     add_note(marks, c, &text, fill);
 }
 
 /// Add a note line to a cell's mark; the stronger fill wins (conflict over change).
-fn add_note(marks: &mut HashMap<CellId, Mark>, c: CellId, text: &str, fill: Fill) {
+fn add_note(marks: &mut Marks, c: CellId, text: &str, fill: Fill) {
     let m = marks.entry(c).or_insert(Mark {
         note: String::new(),
         fill,

@@ -1,10 +1,10 @@
 //! Places a form's title, header, rows and notes on sheet cells: the one layout shared by
 //! `template`, `fix` and `import`, and the addresses formulas refer to.
 
-use crate::expr::{CellId, Val};
+use crate::expr::{CellId, Name, Val};
 use crate::form::{grid_cols, grid_rows};
 use crate::form::{Block, ColKind, ColumnDef, FixedRow, Form, GridCellDef, HeaderCellDef, Panel};
-use crate::model::{FastMap, FormData, RowData, RowKind};
+use crate::model::{one_text, FastMap, FormData, RowData, RowKind};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -61,8 +61,8 @@ pub const UNIT_CELL: (u32, u16) = (2, 0);
 #[derive(Debug, Clone, Default)]
 pub struct Layout {
     pub cells: Vec<Placed>,
-    /// Logical cell key (`L27.amount`, `fund_rate`) → (row, col).
-    pub addr: FastMap<String, (u32, u16)>,
+    /// Where each logical cell (`L27.amount`, `fund_rate`) is: (row, col).
+    pub addr: CellAddresses,
     /// First and last header rows of the first table (repeated when printing).
     pub header_rows: Option<(u32, u32)>,
     /// First row under the first table's header.
@@ -78,10 +78,131 @@ pub struct Layout {
     pub last_row: u32,
 }
 
+/// Where each logical cell of a layout is placed (row, column), found by its row's key and
+/// then its column: placing a cell makes no key text, and finding one (every reference of
+/// every formula written) hashes the row's key alone.
+#[derive(Debug, Clone, Default)]
+pub struct CellAddresses {
+    /// Each row key (or grid cell id) with its cells, in the order placed: (column, None for
+    /// a grid cell; place).
+    rows: Vec<(Name, PlacedCells)>,
+    /// Row key → its index in `rows`.
+    index: FastMap<Name, usize>,
+    len: usize,
+    /// Room made for a new row's cells: the table's width (a row grown cell by cell would
+    /// take twice the room it needs).
+    row_room: usize,
+}
+
+/// The cells of one row key: (column, None for a grid cell; place).
+type PlacedCells = Vec<(Option<Name>, (u32, u16))>;
+
+impl CellAddresses {
+    /// Addresses for about `rows` rows of `width` cells.
+    pub fn with_room(rows: usize, width: usize) -> Self {
+        CellAddresses {
+            rows: Vec::with_capacity(rows),
+            index: FastMap::with_capacity_and_hasher(rows, Default::default()),
+            len: 0,
+            row_room: width,
+        }
+    }
+    /// Places `cell` at `at`, where it was placed before if it was.
+    pub fn insert(&mut self, cell: &CellId, at: (u32, u16)) {
+        let i = self.row_for(&cell.row);
+        let cells = &mut self.rows[i].1;
+        match column_in(cells, cell.column()) {
+            Some(c) => cells[c].1 = at,
+            None => {
+                cells.push((cell.col.clone(), at));
+                self.len += 1;
+            }
+        }
+    }
+    /// The index of row `row`, added if new. A layout places a row's cells one after the
+    /// other: the last row is tried before the index.
+    fn row_for(&mut self, row: &Name) -> usize {
+        if let Some(last) = self.rows.len().checked_sub(1) {
+            if one_text(&self.rows[last].0, row) {
+                return last;
+            }
+        }
+        if let Some(&i) = self.index.get(&**row) {
+            return i;
+        }
+        self.index.insert(row.clone(), self.rows.len());
+        self.rows
+            .push((row.clone(), Vec::with_capacity(self.row_room)));
+        self.rows.len() - 1
+    }
+    /// Where `cell` is.
+    pub fn get(&self, cell: &CellId) -> Option<(u32, u16)> {
+        self.at(&cell.row, cell.column())
+    }
+    /// Where the cell of logical name `key` is: `L27.amount`, or a grid cell's `fund_rate`.
+    pub fn get_key(&self, key: &str) -> Option<(u32, u16)> {
+        key.rsplit_once('.')
+            .and_then(|(row, col)| self.at(row, Some(col)))
+            .or_else(|| self.at(key, None))
+    }
+    fn cells_of(&self, row: &str) -> Option<&PlacedCells> {
+        self.index.get(row).map(|&i| &self.rows[i].1)
+    }
+    fn at(&self, row: &str, col: Option<&str>) -> Option<(u32, u16)> {
+        let cells = self.cells_of(row)?;
+        column_in(cells, col).map(|i| cells[i].1)
+    }
+    /// The first sheet row of logical row `row`'s value cells.
+    pub fn first_row(&self, row: &str) -> Option<u32> {
+        let cells = self.cells_of(row)?;
+        cells
+            .iter()
+            .filter(|(col, _)| col.is_some())
+            .map(|&(_, (r, _))| r)
+            .min()
+    }
+    /// How many cells are placed.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+    /// Every placed cell in the order placed: its row key, its column (None for a grid cell)
+    /// and its place.
+    pub fn iter(&self) -> impl Iterator<Item = (&Name, Option<&Name>, (u32, u16))> + '_ {
+        self.rows
+            .iter()
+            .flat_map(|(row, cells)| cells.iter().map(move |(col, at)| (row, col.as_ref(), *at)))
+    }
+}
+
+/// Whether two short texts (column ids) are equal, compared here rather than by a call.
+fn short_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+}
+
+/// Where column `col` (None: the grid cell) is among a row's placed cells. A column id is
+/// most often the very text the row's cells were placed with (ids are shared within a form):
+/// the cells are looked along for it by address before their texts are compared.
+fn column_in(cells: &[(Option<Name>, (u32, u16))], col: Option<&str>) -> Option<usize> {
+    let Some(col) = col else {
+        return cells.iter().position(|(c, _)| c.is_none());
+    };
+    cells
+        .iter()
+        .position(|(c, _)| c.as_deref().is_some_and(|c| one_text(c, col)))
+        .or_else(|| {
+            cells
+                .iter()
+                .position(|(c, _)| c.as_deref().is_some_and(|c| short_eq(c, col)))
+        })
+}
+
 impl Layout {
     fn put(&mut self, row: u32, col: u16, rows: u32, cols: u16, content: Content, style: Style) {
         if let Content::Cell(c) = &content {
-            self.addr.insert(c.key(), (row, col));
+            self.addr.insert(c, (row, col));
         }
         self.cells.push(Placed {
             row,
@@ -97,9 +218,13 @@ impl Layout {
 /// Lay out form number `fi` of a book with the rows its data has.
 pub fn layout(form: &Form, data: &FormData, fi: usize, inputs: &dyn Fn(&CellId) -> bool) -> Layout {
     let width = form.width.max(3);
+    // Room for the rows the data has, each as wide as the form, and for the form's own lines.
+    let rows = data.rows.len() + 32;
     let mut l = Layout {
         width,
         widths: column_widths(form),
+        cells: Vec::with_capacity(rows * usize::from(width)),
+        addr: CellAddresses::with_room(rows, usize::from(width)),
         ..Layout::default()
     };
     put_heading(&mut l, form, data);
@@ -671,7 +796,7 @@ fn extends_merge_above<'p>(
         {
             prev.rows = row - run.1 + 1;
         }
-        l.addr.insert(id.key(), (run.1, here));
+        l.addr.insert(id, (run.1, here));
         return true;
     }
     *run = (text, row);

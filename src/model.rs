@@ -84,6 +84,7 @@ impl RowData {
     /// with the column's id shared with the form's definition, as the row's values are keyed:
     /// a row's handful of keys are first looked along for that very text, which costs less
     /// than hashing `col`; else the map is asked.
+    #[inline(always)]
     pub fn value(&self, col: &str) -> Option<&Val> {
         if self.values.len() > SCANNED_VALUES {
             return self.values.get(col);
@@ -100,12 +101,14 @@ const SCANNED_VALUES: usize = 16;
 
 /// Whether two texts are equal, settled by their address when they are one shared text (a
 /// row key or column id taken from the row or the form's definition).
+#[inline]
 pub fn same_text(a: &str, b: &str) -> bool {
     one_text(a, b) || a == b
 }
 
 /// Whether two texts are one text in memory: the same address and length.
-fn one_text(a: &str, b: &str) -> bool {
+#[inline]
+pub fn one_text(a: &str, b: &str) -> bool {
     a.as_ptr() == b.as_ptr() && a.len() == b.len()
 }
 

@@ -40,7 +40,7 @@ fn text_of(p: &Placed) -> Option<String> {
 /// The labels of value cell `id`, looked for only inside its block's rows `rows`: a label of
 /// another block is never this cell's (厉行节约保障措施 is not under 批复规模).
 fn labels(layout: &Layout, id: &str, rows: (u32, u32), alts: Vec<String>) -> Option<Labels> {
-    let &(r, c) = layout.addr.get(id)?;
+    let (r, c) = layout.addr.get_key(id)?;
     let left_cell = layout
         .cells
         .iter()
@@ -71,7 +71,7 @@ fn labels(layout: &Layout, id: &str, rows: (u32, u32), alts: Vec<String>) -> Opt
     let nth = layout
         .addr
         .iter()
-        .filter(|(_, &(r2, c2))| r2 == r && c2 < c && c2 >= label_end)
+        .filter(|&(_, _, (r2, c2))| r2 == r && c2 < c && c2 >= label_end)
         .count();
     let keys: Vec<String> = left.iter().chain(up.iter()).map(|l| label_key(l)).collect();
     let alts = alts

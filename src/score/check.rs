@@ -635,7 +635,7 @@ pub fn apply_score_fills(book: &mut Book, fills: &[ScoreFill]) {
 pub fn fill_formulas(
     fills: &[ScoreFill],
     addr: &dyn Addresses,
-) -> std::collections::HashMap<CellId, String> {
+) -> crate::model::FastMap<CellId, String> {
     fills
         .iter()
         .filter_map(|f| Some((f.cell.clone(), f.formula(addr)?)))

@@ -16,7 +16,6 @@ use rust_xlsxwriter::{
     Format, FormatAlign, FormatBorder, Formula, Note, ProtectionOptions, Workbook, Worksheet,
     XlsxError,
 };
-use std::collections::HashMap;
 use std::fmt;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -114,12 +113,18 @@ pub struct Mark {
     pub fill: Fill,
 }
 
+/// The cells to highlight, by logical cell: looked up for every cell written.
+pub type Marks = FastMap<CellId, Mark>;
+
+/// Formulas of cells that are not derived, by logical cell (see [`WriteOptions::formulas`]).
+pub type CellFormulas = FastMap<CellId, String>;
+
 #[derive(Default)]
 pub struct WriteOptions {
-    pub marks: HashMap<CellId, Mark>,
+    pub marks: Marks,
     /// Formulas (no leading '=') for cells that are not derived but whose value was computed
     /// (a 自评得分 `fix` fills from its 评（扣）分标准); the cell's value is the cached result.
-    pub formulas: HashMap<CellId, String>,
+    pub formulas: CellFormulas,
 }
 
 /// Where every logical cell of every form sits, for formulas across sheets.
@@ -130,7 +135,7 @@ pub struct Placement {
 
 impl Addresses for Placement {
     fn position(&self, cell: &CellId) -> Option<(u32, u16)> {
-        self.layouts.get(cell.form)?.addr.get(&cell.key()).copied()
+        self.layouts.get(cell.form)?.addr.get(cell)
     }
     fn sheet_prefix(&self, form: usize, home: usize) -> String {
         if form == home {
@@ -146,8 +151,8 @@ impl Addresses for Placement {
         let value_col = layout
             .addr
             .iter()
-            .find(|(k, (r, _))| k.ends_with(&format!(".{col}")) && *r >= *first && *r <= *last)
-            .map(|(_, (_, c))| *c)?;
+            .find(|&(_, c, (r, _))| c.is_some_and(|c| **c == *col) && r >= *first && r <= *last)
+            .map(|(_, _, (_, c))| c)?;
         let prefix = self.sheet_prefix(form, home);
         let range = |c: u16| format!("{prefix}{}:{}", a1(*first, c), a1(*last, c));
         let test = match code_cols.as_slice() {

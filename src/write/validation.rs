@@ -114,7 +114,7 @@ fn score_validation(
         .scoring
         .as_ref()
         .and_then(|sc| sc.weight_of(id))
-        .and_then(|k| placement.layouts[fi].addr.get(&k).copied());
+        .and_then(|k| placement.layouts[fi].addr.get_key(&k));
     let here = a1(row, col);
     let dv = match weight {
         Some((wr, wc)) => DataValidation::new()
