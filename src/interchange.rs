@@ -5,10 +5,10 @@
 
 use crate::calc::blank_data;
 use crate::cellref::Place;
-use crate::expr::{Name, Val};
+use crate::expr::Val;
 use crate::form::{Catalog, ColKind, Form, Panel};
 use crate::load::{Content, KeptCell, OtherSheet};
-use crate::model::{FastIndexMap, FormData, Key, RowData, RowKind};
+use crate::model::{FormData, Key, RowData, RowKind, RowValues};
 use crate::normalize::parse_a1_range;
 use crate::read::{Cell, Merge};
 use indexmap::IndexMap;
@@ -736,7 +736,7 @@ fn parse_row(
 struct ImportedRow {
     key: String,
     label: Option<String>,
-    values: FastIndexMap<Name, Val>,
+    values: RowValues,
 }
 
 /// The panel a row belongs to: as given, or for a fixed row given without one, the panel
@@ -873,12 +873,8 @@ fn check_row_kind(
 }
 
 /// A row's `values`: each a value column of its panel, blanks left out.
-fn row_values(
-    panel: &Panel,
-    m: &Map<String, Value>,
-    p: &str,
-) -> Result<FastIndexMap<Name, Val>, ImportError> {
-    let mut values = FastIndexMap::default();
+fn row_values(panel: &Panel, m: &Map<String, Value>, p: &str) -> Result<RowValues, ImportError> {
+    let mut values = RowValues::default();
     match m.get("values") {
         None | Some(Value::Null) => {}
         Some(Value::Object(vals)) => {

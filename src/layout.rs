@@ -4,7 +4,7 @@
 use crate::expr::{CellId, Name, Val};
 use crate::form::{grid_cols, grid_rows};
 use crate::form::{Block, ColKind, ColumnDef, FixedRow, Form, GridCellDef, HeaderCellDef, Panel};
-use crate::model::{one_text, FastMap, FormData, RowData, RowKind};
+use crate::model::{one_text, short_eq, FastMap, FormData, RowData, RowKind};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -175,11 +175,6 @@ impl CellAddresses {
             .iter()
             .flat_map(|(row, cells)| cells.iter().map(move |(col, at)| (row, col.as_ref(), *at)))
     }
-}
-
-/// Whether two short texts (column ids) are equal, compared here rather than by a call.
-fn short_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 
 /// Where column `col` (None: the grid cell) is among a row's placed cells. A column id is

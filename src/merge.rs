@@ -413,7 +413,7 @@ impl<'c> Merger<'c> {
             let kind = panel
                 .and_then(|p| p.column(col))
                 .map_or(ColKind::Amount, |c| c.kind);
-            let cell = acc.values.entry(col.clone()).or_insert(Val::Blank);
+            let cell = acc.values.get_or_insert_with(col, || Val::Blank);
             combine(kind, cell, v);
         }
         acc.values.retain(|_, v| *v != Val::Blank);

@@ -73,37 +73,131 @@ pub struct RowData {
     pub label: Option<String>,
     pub line: Option<u32>,
     /// Value and text cells by column id.
-    pub values: FastIndexMap<Name, Val>,
+    pub values: RowValues,
 }
 
 impl RowData {
     pub fn get(&self, col: &str) -> Val {
         self.value(col).cloned().unwrap_or(Val::Blank)
     }
-    /// The value of column `col`, if read. Every cell read of a computation asks, most often
-    /// with the column's id shared with the form's definition, as the row's values are keyed:
-    /// a row's handful of keys are first looked along for that very text, which costs less
-    /// than hashing `col`; else the map is asked.
-    #[inline(always)]
+    /// The value of column `col`, if read.
+    #[inline]
     pub fn value(&self, col: &str) -> Option<&Val> {
-        if self.values.len() > SCANNED_VALUES {
-            return self.values.get(col);
-        }
-        match self.values.iter().find(|(k, _)| one_text(k, col)) {
-            Some((_, v)) => Some(v),
-            None => self.values.get(col),
-        }
+        self.values.get(col)
     }
 }
 
-/// Up to how many values a row's are looked along before they are looked up.
-const SCANNED_VALUES: usize = 16;
+/// A row's values by column id, in the order they were set. A row has a handful (as many as
+/// its panel has value columns), so they are kept in a list and looked along rather than
+/// hashed: setting one allocates nothing beyond the list, and finding one, most often asked
+/// with the very column id the value was set with, settles on its address.
+#[derive(Debug, Clone, Default)]
+pub struct RowValues(Vec<(Name, Val)>);
+
+impl RowValues {
+    /// Values with room for `n`.
+    pub fn with_capacity(n: usize) -> Self {
+        RowValues(Vec::with_capacity(n))
+    }
+    fn position(&self, col: &str) -> Option<usize> {
+        self.0
+            .iter()
+            .position(|(k, _)| one_text(k, col))
+            .or_else(|| self.0.iter().position(|(k, _)| short_eq(k, col)))
+    }
+    /// The value of column `col`.
+    #[inline]
+    pub fn get(&self, col: &str) -> Option<&Val> {
+        self.position(col).map(|i| &self.0[i].1)
+    }
+    pub fn get_mut(&mut self, col: &str) -> Option<&mut Val> {
+        self.position(col).map(|i| &mut self.0[i].1)
+    }
+    pub fn contains_key(&self, col: &str) -> bool {
+        self.position(col).is_some()
+    }
+    /// Sets column `col` to `v`, where it was if it was set: the value it had.
+    pub fn insert(&mut self, col: Name, v: Val) -> Option<Val> {
+        match self.position(&col) {
+            Some(i) => Some(std::mem::replace(&mut self.0[i].1, v)),
+            None => {
+                self.0.push((col, v));
+                None
+            }
+        }
+    }
+    /// The value of column `col`, set to `make()` first if it has none.
+    pub fn get_or_insert_with(&mut self, col: &Name, make: impl FnOnce() -> Val) -> &mut Val {
+        let i = match self.position(col) {
+            Some(i) => i,
+            None => {
+                self.0.push((col.clone(), make()));
+                self.0.len() - 1
+            }
+        };
+        &mut self.0[i].1
+    }
+    /// Removes column `col`, keeping the others in order: the value it had.
+    pub fn shift_remove(&mut self, col: &str) -> Option<Val> {
+        self.position(col).map(|i| self.0.remove(i).1)
+    }
+    pub fn retain(&mut self, mut keep: impl FnMut(&Name, &mut Val) -> bool) {
+        self.0.retain_mut(|(k, v)| keep(k, v));
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (&Name, &Val)> + '_ {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&Name, &mut Val)> + '_ {
+        self.0.iter_mut().map(|(k, v)| (&*k, v))
+    }
+    pub fn keys(&self) -> impl Iterator<Item = &Name> + '_ {
+        self.0.iter().map(|(k, _)| k)
+    }
+    pub fn values(&self) -> impl Iterator<Item = &Val> + '_ {
+        self.0.iter().map(|(_, v)| v)
+    }
+}
+
+impl FromIterator<(Name, Val)> for RowValues {
+    /// As a map collects: a column given twice keeps its first place and its last value.
+    fn from_iter<I: IntoIterator<Item = (Name, Val)>>(pairs: I) -> Self {
+        let mut values = RowValues::default();
+        for (k, v) in pairs {
+            values.insert(k, v);
+        }
+        values
+    }
+}
+
+impl<'a> IntoIterator for &'a RowValues {
+    type Item = (&'a Name, &'a Val);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (Name, Val)>,
+        fn(&'a (Name, Val)) -> (&'a Name, &'a Val),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
 
 /// Whether two texts are equal, settled by their address when they are one shared text (a
 /// row key or column id taken from the row or the form's definition).
 #[inline]
 pub fn same_text(a: &str, b: &str) -> bool {
     one_text(a, b) || a == b
+}
+
+/// Whether two short texts (column ids, row keys) are equal, compared byte by byte here: a
+/// call to compare memory costs more than the few bytes do.
+#[inline]
+pub fn short_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 
 /// Whether two texts are one text in memory: the same address and length.
@@ -236,7 +330,7 @@ impl FormData {
         };
         if let Some(data) = self.row_mut(row) {
             if v == Val::Blank {
-                data.values.shift_remove(&**col);
+                data.values.shift_remove(col);
             } else {
                 data.values.insert(col.clone(), v);
             }
@@ -437,32 +531,67 @@ mod tests {
         }
     }
 
-    /// A row's value is found whether the column id asked with is the shared text the row is
-    /// keyed by or a copy of it, for rows of a few values and of more than are looked along.
+    /// A row's values behave as an ordered map (IndexMap's insert and shift_remove) under
+    /// random changes, and a value is found whether the column id asked with is the shared
+    /// text it was set with or a copy of it: checked against a plain list of (text, value).
     #[test]
-    fn a_value_is_found_by_a_shared_id_or_a_copy_of_it() {
+    fn row_values_are_an_ordered_map_found_by_shared_id_or_copy() {
         let mut rng = crate::test_rng::Rng::new(0x2545_f491_4f6c_dd1d);
         for case in 0..500 {
-            let ids: Vec<Name> = (0..1 + rng.below(2 * SCANNED_VALUES))
-                .map(|i| Name::from(format!("c{i}")))
+            // Ids of one length (c10..c29) and of others: the comparison is not settled by it.
+            let ids: Vec<Name> = (0..1 + rng.below(24))
+                .map(|i| Name::from(format!("c{}", [i + 10, i][i % 2])))
                 .collect();
             let mut r = row("2010101", "p");
-            for (i, id) in ids.iter().enumerate() {
-                if rng.below(4) > 0 {
-                    r.values.insert(id.clone(), Val::Num(Decimal::from(i)));
+            let mut model: Vec<(String, Val)> = Vec::new();
+            for step in 0..rng.below(40) {
+                let id = &ids[rng.below(ids.len())];
+                let asked: Name = match rng.below(2) {
+                    0 => id.clone(),
+                    _ => Name::from(id.to_string()),
+                };
+                let at = model.iter().position(|(k, _)| **k == **id);
+                match rng.below(4) {
+                    0 => {
+                        let gone = r.values.shift_remove(&asked);
+                        assert_eq!(gone, at.map(|i| model.remove(i).1), "case {case}.{step}");
+                    }
+                    1 => {
+                        let v = r.values.get_or_insert_with(&asked, || Val::Blank);
+                        match at {
+                            Some(i) => assert_eq!(*v, model[i].1, "case {case}.{step}"),
+                            None => model.push((id.to_string(), Val::Blank)),
+                        }
+                    }
+                    _ => {
+                        let v = Val::Num(Decimal::from(step));
+                        let old = r.values.insert(asked, v.clone());
+                        match at {
+                            Some(i) => {
+                                assert_eq!(old, Some(std::mem::replace(&mut model[i].1, v)))
+                            }
+                            None => {
+                                assert_eq!(old, None);
+                                model.push((id.to_string(), v));
+                            }
+                        }
+                    }
                 }
             }
-            for (i, id) in ids.iter().enumerate() {
-                let copy = id.to_string();
-                let expected = r.values.get(&**id);
+            let listed: Vec<(String, Val)> = r
+                .values
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect();
+            assert_eq!(listed, model, "case {case}: order and values");
+            for id in &ids {
+                let expected = model.iter().find(|(k, _)| **k == **id).map(|(_, v)| v);
                 assert_eq!(r.value(id), expected, "case {case}, shared {id}");
+                let copy: String = id.to_string();
                 assert_eq!(r.value(&copy), expected, "case {case}, copy {id}");
-                assert_eq!(
-                    expected.is_some(),
-                    r.get(&copy) == Val::Num(Decimal::from(i))
-                );
             }
             assert_eq!(r.value("absent"), None);
+            assert_eq!(r.values.len(), model.len());
         }
     }
 

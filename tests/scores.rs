@@ -20,7 +20,6 @@ use fiscalform::form::{Catalog, Form};
 use fiscalform::model::{FormData, RowData, RowKind};
 use fiscalform::score::check::{fill_empty_scores, fill_formulas};
 use fiscalform::write::{build, place, save_atomic, WriteOptions};
-use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -87,10 +86,10 @@ const SEED000_DEPT: [Ind; 10] = [
 ];
 
 fn list_row(key: usize, values: &[(&str, Val)]) -> RowData {
-    let mut v = IndexMap::default();
-    for (k, x) in values {
-        v.insert((*k).into(), x.clone());
-    }
+    let v = values
+        .iter()
+        .map(|(k, x)| ((*k).into(), x.clone()))
+        .collect();
     RowData {
         panel: "ind".into(),
         key: format!("#{key}").into(),

@@ -10,7 +10,7 @@ use crate::cellref::Place;
 use crate::expr::{cell_key, Val};
 use crate::form::{ColKind, ColumnDef, Form, GridCellDef, Panel, Severity};
 use crate::layout::header_cells;
-use crate::model::{FastIndexMap, FastMap, Key, RowData, RowKind};
+use crate::model::{FastMap, Key, RowData, RowKind, RowValues};
 use crate::normalize::{label_key, parse_amount, parse_code, Amount, SplitCodeState};
 use crate::read::Cell;
 use group_rows::GroupRows;
@@ -1556,9 +1556,8 @@ fn named_row(
 
 /// The values of a new row of `panel`, room made for each of its value columns: a row's
 /// values are read one by one, and a map grown on the way reallocates twice per row.
-fn values_of(panel: &Panel) -> FastIndexMap<crate::expr::Name, Val> {
-    let columns = panel.columns.iter().filter(|c| c.kind.is_value()).count();
-    FastIndexMap::with_capacity_and_hasher(columns, Default::default())
+fn values_of(panel: &Panel) -> RowValues {
+    RowValues::with_capacity(panel.columns.iter().filter(|c| c.kind.is_value()).count())
 }
 
 /// The code a 科目 name key stands for in the national classifications the vocabulary knows
