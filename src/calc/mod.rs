@@ -458,7 +458,11 @@ pub fn compute(book: &Book, mode: Mode, template: bool) -> Calc {
         book,
         derived: RefCell::new(defs),
         mode,
-        out: RefCell::default(),
+        // Every derived cell is evaluated once: room for all (growing would double it).
+        out: RefCell::new(IndexMap::with_capacity_and_hasher(
+            order.len(),
+            Default::default(),
+        )),
     };
     for c in &order {
         ev.value(c);
