@@ -191,9 +191,6 @@ impl Fixed {
 /// (and a 科目 or list row's first cell, and each row's sheet row), so findings on the fixed
 /// book name the cells of that workbook.
 fn use_output_places(form: &Form, data: &mut FormData, layout: &Layout) {
-    // The places read are replaced: let them go before the new ones are made, so the two
-    // (a 10,000-row table's largest maps) are never held at once.
-    data.origin = FastIndexMap::default();
     // Sized for the rows' own places too: growing past the cells' count would double it.
     let mut origin: FastIndexMap<String, Place> = FastIndexMap::with_capacity_and_hasher(
         layout.addr.len() + data.rows.len(),
