@@ -139,10 +139,12 @@ impl CellAddresses {
     pub fn get(&self, cell: &CellId) -> Option<(u32, u16)> {
         self.at(&cell.row, cell.column())
     }
-    /// Where the cell of logical name `key` is: `L27.amount`, or a grid cell's `fund_rate`.
+    /// Where the cell of logical name `key` is: `L27.amount`, or a grid cell's `fund_rate`. A
+    /// row key or a column id may hold a `.` itself (a 科目 name, a definition's `w.t`): each
+    /// split of `key` into row and column is tried, the last `.` first, then the grid cell.
     pub fn get_key(&self, key: &str) -> Option<(u32, u16)> {
-        key.rsplit_once('.')
-            .and_then(|(row, col)| self.at(row, Some(col)))
+        key.rmatch_indices('.')
+            .find_map(|(i, _)| self.at(&key[..i], Some(&key[i + 1..])))
             .or_else(|| self.at(key, None))
     }
     fn cells_of(&self, row: &str) -> Option<&PlacedCells> {
@@ -836,5 +838,72 @@ mod tests {
         assert_eq!(split_code(Some("20104"), ColKind::CodeLei), "");
         assert_eq!(split_code(Some("20104"), ColKind::CodeKuan), "04");
         assert_eq!(split_code(Some("2010450"), ColKind::CodeXiang), "50");
+    }
+
+    /// Generated cells, some placed twice, row keys and column ids with and without a `.`,
+    /// grid cells among them: each is found where it was placed last, by its id (shared texts
+    /// or copies) and by its logical name, as a map from `row.col` texts finds it; the first row
+    /// of a row is its value cells' top one; every cell is listed once.
+    #[test]
+    fn cell_addresses_find_each_cell_as_a_map_of_its_name_does() {
+        let mut rng = crate::test_rng::Rng::new(0x5eed_ce11_add5);
+        let rows = ["2010101", "L27", "#3", "一.工资", "total", "fund_rate"];
+        let cols = ["c1", "c2", "amount", "w.t", "a.b.c"];
+        for case in 0..300 {
+            let mut addr = CellAddresses::with_room(2, 3);
+            let mut by_name: std::collections::HashMap<String, (u32, u16)> = Default::default();
+            let mut placed: Vec<CellId> = Vec::new();
+            for step in 0..rng.below(40) {
+                let row = rows[rng.below(rows.len())];
+                let cell = match rng.below(5) {
+                    0 => CellId::grid(0, row),
+                    _ => CellId::new(0, row, cols[rng.below(cols.len())]),
+                };
+                let at = (step as u32, rng.below(9) as u16);
+                addr.insert(&cell, at);
+                by_name.insert(cell.key(), at);
+                placed.retain(|c| *c != cell);
+                placed.push(cell);
+            }
+            for cell in &placed {
+                let expected = by_name.get(&cell.key()).copied();
+                assert!(expected.is_some());
+                let copy = CellId {
+                    form: 0,
+                    row: Name::from(cell.row.to_string()),
+                    col: cell.col.as_deref().map(Name::from),
+                };
+                assert_eq!(addr.get(cell), expected, "case {case}: {}", cell.key());
+                assert_eq!(
+                    addr.get(&copy),
+                    expected,
+                    "case {case}: copy of {}",
+                    cell.key()
+                );
+                // A name two cells share (grid `a.b` and row `a`'s column `b`) is no case here.
+                let shared = placed.iter().filter(|c| c.key() == cell.key()).count();
+                if shared == 1 {
+                    assert_eq!(addr.get_key(&cell.key()), expected, "case {case}");
+                }
+            }
+            for row in rows {
+                let top = placed
+                    .iter()
+                    .filter(|c| *c.row == *row && c.col.is_some())
+                    .map(|c| by_name[&c.key()].0)
+                    .min();
+                assert_eq!(addr.first_row(row), top, "case {case}: first row of {row}");
+            }
+            assert_eq!(addr.len(), placed.len(), "case {case}");
+            let mut listed: Vec<String> = addr
+                .iter()
+                .map(|(row, col, _)| col.map_or_else(|| row.to_string(), |c| format!("{row}.{c}")))
+                .collect();
+            let mut names: Vec<String> = placed.iter().map(CellId::key).collect();
+            listed.sort();
+            names.sort();
+            assert_eq!(listed, names, "case {case}");
+            assert_eq!(addr.get_key("absent.c1"), None);
+        }
     }
 }
