@@ -4,7 +4,7 @@
 use crate::expr::{CellId, Name, Val};
 use crate::form::{grid_cols, grid_rows};
 use crate::form::{Block, ColKind, ColumnDef, FixedRow, Form, GridCellDef, HeaderCellDef, Panel};
-use crate::model::{one_text, short_eq, FastMap, FormData, RowData, RowKind};
+use crate::model::{one_text, position_of_text, FastMap, FormData, RowData, RowKind};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -179,21 +179,12 @@ impl CellAddresses {
     }
 }
 
-/// Where column `col` (None: the grid cell) is among a row's placed cells. A column id is
-/// most often the very text the row's cells were placed with (ids are shared within a form):
-/// the cells are looked along for it by address before their texts are compared.
+/// Where column `col` (None: the grid cell) is among a row's placed cells.
 fn column_in(cells: &[(Option<Name>, (u32, u16))], col: Option<&str>) -> Option<usize> {
-    let Some(col) = col else {
-        return cells.iter().position(|(c, _)| c.is_none());
-    };
-    cells
-        .iter()
-        .position(|(c, _)| c.as_deref().is_some_and(|c| one_text(c, col)))
-        .or_else(|| {
-            cells
-                .iter()
-                .position(|(c, _)| c.as_deref().is_some_and(|c| short_eq(c, col)))
-        })
+    match col {
+        Some(col) => position_of_text(cells, col, |(c, _)| c.as_deref()),
+        None => cells.iter().position(|(c, _)| c.is_none()),
+    }
 }
 
 impl Layout {

@@ -100,21 +100,12 @@ impl RowValues {
         RowValues(Vec::with_capacity(n))
     }
     fn position(&self, col: &str) -> Option<usize> {
-        self.0
-            .iter()
-            .position(|(k, _)| one_text(k, col))
-            .or_else(|| self.0.iter().position(|(k, _)| short_eq(k, col)))
+        position_of_text(&self.0, col, |(k, _)| Some(k))
     }
     /// The value of column `col`.
     #[inline]
     pub fn get(&self, col: &str) -> Option<&Val> {
         self.position(col).map(|i| &self.0[i].1)
-    }
-    pub fn get_mut(&mut self, col: &str) -> Option<&mut Val> {
-        self.position(col).map(|i| &mut self.0[i].1)
-    }
-    pub fn contains_key(&self, col: &str) -> bool {
-        self.position(col).is_some()
     }
     /// Sets column `col` to `v`, where it was if it was set: the value it had.
     pub fn insert(&mut self, col: Name, v: Val) -> Option<Val> {
@@ -156,9 +147,6 @@ impl RowValues {
     pub fn iter_mut(&mut self) -> impl Iterator<Item = (&Name, &mut Val)> + '_ {
         self.0.iter_mut().map(|(k, v)| (&*k, v))
     }
-    pub fn keys(&self) -> impl Iterator<Item = &Name> + '_ {
-        self.0.iter().map(|(k, _)| k)
-    }
     pub fn values(&self) -> impl Iterator<Item = &Val> + '_ {
         self.0.iter().map(|(_, v)| v)
     }
@@ -193,10 +181,27 @@ pub fn same_text(a: &str, b: &str) -> bool {
     one_text(a, b) || a == b
 }
 
+/// Where text `text` (a column id) is among `items`, whose texts `text_of` gives: looked along
+/// for that very text by its address first (ids are shared with the form's definition), then
+/// by its bytes.
+#[inline]
+pub fn position_of_text<T>(
+    items: &[T],
+    text: &str,
+    text_of: impl Fn(&T) -> Option<&str>,
+) -> Option<usize> {
+    let found = |same: fn(&str, &str) -> bool| {
+        items
+            .iter()
+            .position(|item| text_of(item).is_some_and(|t| same(t, text)))
+    };
+    found(one_text).or_else(|| found(short_eq))
+}
+
 /// Whether two short texts (column ids, row keys) are equal, compared byte by byte here: a
 /// call to compare memory costs more than the few bytes do.
 #[inline]
-pub fn short_eq(a: &str, b: &str) -> bool {
+fn short_eq(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 
