@@ -16,21 +16,30 @@ pub use bind::{BindError, Index, Instance, Scope};
 
 use crate::expr::{round_dp, Bound, CellId, Env, Name, Val};
 use crate::form::{ColKind, Form, GridCellDef, Rule};
-use crate::model::{same_text, FastMap, FormData, Key, RowData, RowKind};
+use crate::model::{one_text, same_text, FastMap, FormData, Key, RowData, RowKind};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The forms of one workbook with their values.
 pub struct Book<'a> {
     pub forms: Vec<(&'a Form, FormData)>,
     pub index: Vec<Index>,
+    /// The row the index last found, form and position packed (see [`found_at`]): the cells
+    /// read one after another (a row's sum, a written row, a rule's inputs) mostly lie in one
+    /// row. Atomic only so that a book can be read from several threads (a prior year's).
+    last_found: AtomicU64,
 }
 
 impl<'a> Book<'a> {
     pub fn new(forms: Vec<(&'a Form, FormData)>) -> Book<'a> {
         let index = forms.iter().map(|(f, d)| Index::new(f, d)).collect();
-        Book { forms, index }
+        Book {
+            forms,
+            index,
+            last_found: AtomicU64::new(u64::MAX),
+        }
     }
     /// The 尾差 of one rounded term among `cells`: of their tables, the coarsest one's
     /// (a table in 万元 beside one in 元 rounds at 0.005 万元).
@@ -67,11 +76,25 @@ impl<'a> Book<'a> {
     /// data after the book was built are still found by a scan.
     pub fn row(&self, fi: usize, key: &str) -> Option<&RowData> {
         let data = &self.forms[fi].1;
-        self.index[fi]
-            .row_pos(key)
+        // The row found last, when `key` is its very key (the same text in memory): what the
+        // index gave for that key then, without hashing it again.
+        let last = self.last_found.load(Ordering::Relaxed);
+        if let Some(r) = position_in(last, fi)
             .and_then(|i| data.rows.get(i))
-            .filter(|r| same_text(&r.key, key))
-            .or_else(|| data.row(key))
+            .filter(|r| one_text(&r.key, key))
+        {
+            return Some(r);
+        }
+        let indexed = self.index[fi]
+            .row_pos(key)
+            .filter(|&i| data.rows.get(i).is_some_and(|r| same_text(&r.key, key)));
+        match indexed {
+            Some(i) => {
+                self.last_found.store(found_at(fi, i), Ordering::Relaxed);
+                data.rows.get(i)
+            }
+            None => data.row(key),
+        }
     }
     /// Kind of the column (or grid cell) a logical cell belongs to.
     pub fn kind(&self, c: &CellId) -> ColKind {
@@ -494,6 +517,21 @@ impl Calc {
     }
 }
 
+/// Form `fi`'s row `pos`, packed in one word (form in the high half); a form or position too
+/// large to pack is never remembered.
+fn found_at(fi: usize, pos: usize) -> u64 {
+    match (u32::try_from(fi), u32::try_from(pos)) {
+        (Ok(f), Ok(p)) if f != u32::MAX => (u64::from(f) << 32) | u64::from(p),
+        _ => u64::MAX,
+    }
+}
+
+/// The position packed in `packed` when it is a row of form `fi`.
+fn position_in(packed: u64, fi: usize) -> Option<usize> {
+    let (form, pos) = (packed >> 32, packed & u64::from(u32::MAX));
+    (packed != u64::MAX && usize::try_from(form).ok() == Some(fi)).then_some(pos as usize)
+}
+
 /// An Env that reads settled values, for checks.
 pub struct Settled<'c, 'b, 'a> {
     pub book: &'b Book<'a>,
@@ -663,6 +701,65 @@ mod tests {
                 looked_at > 10,
                 "{family:?}: only {looked_at} cells looked at"
             );
+        }
+    }
+
+    /// A row found through the remembered last row is the row the index finds: over random
+    /// lookups of keys held by several rows, keys shared with their row and copies of them,
+    /// keys of no row and keys of another form.
+    #[test]
+    fn the_remembered_row_is_the_row_the_index_finds() {
+        let catalog = Catalog::embedded().unwrap();
+        let forms: Vec<&Form> = catalog.family(Family::Final).take(2).collect();
+        let mut rng = crate::test_rng::Rng::new(7);
+        let mut datas: Vec<FormData> = forms
+            .iter()
+            .map(|f| blank_data(f, None, None, false))
+            .collect();
+        for data in &mut datas {
+            let panel = data
+                .rows
+                .first()
+                .map(|r| r.panel.clone())
+                .unwrap_or_default();
+            for _ in 0..60 {
+                let key: Name = format!("k{}", rng.below(25)).into();
+                data.rows.push(RowData {
+                    panel: panel.clone(),
+                    key,
+                    kind: RowKind::Coded,
+                    code: None,
+                    label: None,
+                    line: None,
+                    values: Default::default(),
+                });
+            }
+        }
+        let asked: Vec<(usize, Name)> = (0..2000)
+            .map(|_| {
+                let fi = rng.below(2);
+                let rows = &datas[fi].rows;
+                let key: Name = match rng.below(3) {
+                    0 => rows[rng.below(rows.len())].key.clone(),
+                    1 => Name::from(&*rows[rng.below(rows.len())].key),
+                    _ => format!("k{}", rng.below(30)).into(),
+                };
+                (fi, key)
+            })
+            .collect();
+        let book = Book::new(forms.iter().copied().zip(datas).collect());
+        let by_index = |fi: usize, key: &str| {
+            let data = &book.forms[fi].1;
+            book.index[fi]
+                .row_pos(key)
+                .and_then(|i| data.rows.get(i))
+                .filter(|r| same_text(&r.key, key))
+                .or_else(|| data.row(key))
+                .map(|r| r as *const RowData)
+        };
+        for (fi, key) in &asked {
+            let found = book.row(*fi, key).map(|r| r as *const RowData);
+            assert_eq!(found, by_index(*fi, key), "form {fi}, row {key}");
         }
     }
 }
