@@ -9,6 +9,7 @@ mod grid;
 mod lo;
 
 use fiscalform::expr::Val;
+use fiscalform::findings::Finding;
 use fiscalform::form::Catalog;
 use fiscalform::form::Severity;
 use fiscalform::load::recognize_file;
@@ -23,6 +24,19 @@ fn dir() -> PathBuf {
 
 /// Every recognised value: (form, logical cell) → value, plus unit, year and row labels.
 fn values(catalog: &Catalog, path: &Path) -> BTreeMap<(String, String), String> {
+    let (out, warnings) = values_and_warnings(catalog, path);
+    assert!(
+        warnings.is_empty(),
+        "{}: reading found {warnings:#?}",
+        path.display()
+    );
+    out
+}
+
+type Values = BTreeMap<(String, String), String>;
+
+/// [`values`], with what reading warned about.
+fn values_and_warnings(catalog: &Catalog, path: &Path) -> (Values, Vec<Finding>) {
     let rec = recognize_file(catalog, path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut out = BTreeMap::new();
     for (form, data) in &rec.forms {
@@ -47,17 +61,12 @@ fn values(catalog: &Catalog, path: &Path) -> BTreeMap<(String, String), String> 
             out.insert((id.clone(), k.clone()), format!("{v:?}"));
         }
     }
-    let warnings: Vec<_> = rec
+    let warnings: Vec<Finding> = rec
         .findings
-        .iter()
+        .into_iter()
         .filter(|f| f.severity != Severity::Info)
         .collect();
-    assert!(
-        warnings.is_empty(),
-        "{}: reading found {warnings:#?}",
-        path.display()
-    );
-    out
+    (out, warnings)
 }
 
 fn same_as_plain(name: &str, book: &grid::GridBook) {
@@ -130,5 +139,96 @@ fn xls_and_ods_copies_read_like_the_xlsx() {
             want,
             "{fmt} copy reads differently"
         );
+    }
+}
+
+/// A sheet that is not a table but is taken for one — a 说明 or 概况 whose lines name a table,
+/// a 目录 listing the tables with their 表号 and pages, a hidden old copy of a table with
+/// other numbers — placed before the tables is set aside with one warning naming the sheet
+/// audited instead; the values read are the plain workbook's. Over generated sheets at
+/// generated places.
+#[test]
+fn sheets_taken_for_a_table_before_it_are_set_aside() {
+    let catalog = Catalog::embedded().unwrap();
+    let plain = dir().join("plain-for-extra-sheets.xlsx");
+    seed().write_xlsx(&plain);
+    let want = values(&catalog, &plain);
+    let titles: Vec<(String, String)> = seed()
+        .sheets
+        .iter()
+        .map(|s| (s.name.clone(), s.cell(0, 0).as_str().to_string()))
+        .collect();
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut below = |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    for case in 0..12 {
+        let mut book = seed();
+        let (no, title) = titles[below(titles.len())].clone();
+        let mut extra = grid::GridSheet::new(["说明", "部门概况", "目录", "旧表"][case % 4]);
+        match case % 4 {
+            0 => extra.put(0, 0, grid::GridCell::text(&title)),
+            1 => {
+                extra.put(0, 0, grid::GridCell::text("2023年度部门决算情况说明"));
+                extra.put(
+                    1,
+                    0,
+                    grid::GridCell::text(&format!("一、{title}：本表反映本年收支总体情况。")),
+                );
+            }
+            2 => {
+                extra.put(0, 0, grid::GridCell::text("目录"));
+                for (i, (no, title)) in titles.iter().enumerate() {
+                    extra.put(i as u32 + 1, 0, grid::GridCell::text(no));
+                    extra.put(i as u32 + 1, 1, grid::GridCell::text(title));
+                    extra.put(i as u32 + 1, 2, grid::GridCell::num(&(i + 3).to_string()));
+                }
+            }
+            _ => {
+                extra = book.sheet(&no).clone();
+                extra.name = format!("{no}(旧)");
+                extra.hidden = true;
+                for row in &mut extra.rows {
+                    for cell in row.iter_mut() {
+                        if let grid::GridCell::Number(n) = cell {
+                            *n = format!("{n}1");
+                        }
+                    }
+                }
+            }
+        }
+        let name = extra.name.clone();
+        let at = below(book.sheets.len() + 1)
+            .min(book.sheets.iter().position(|s| s.name == no).unwrap_or(0));
+        book.sheets.insert(at, extra);
+        let path = dir().join(format!("extra-sheet-{case}.xlsx"));
+        book.write_xlsx(&path);
+        let (got, warnings) = values_and_warnings(&catalog, &path);
+        let differing: Vec<_> = want
+            .iter()
+            .filter(|(k, v)| got.get(*k) != Some(*v))
+            .map(|(k, v)| (k, v, got.get(k)))
+            .take(5)
+            .collect();
+        assert!(
+            differing.is_empty() && got.len() == want.len(),
+            "case {case}: sheet {name} before {no} changes what is read: {differing:?}"
+        );
+        for w in &warnings {
+            assert_eq!(w.rule, "duplicate-form", "case {case}: {w:?}");
+            assert_eq!(
+                w.sheet.as_deref(),
+                Some(name.as_str()),
+                "case {case}: {w:?}"
+            );
+            assert!(
+                w.message.contains("审核的是工作表"),
+                "case {case}: {}",
+                w.message
+            );
+        }
     }
 }

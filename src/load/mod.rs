@@ -14,7 +14,7 @@ use crate::findings::{Finding, VALUES_NOT_PLACED};
 use crate::form::{Catalog, Form, Severity};
 use crate::model::FormData;
 use crate::read::Workbook;
-use crate::recognize::{recognize_workbook, unplaced_numbers, Outcome};
+use crate::recognize::{numbers_placed, recognize_workbook, unplaced_numbers, Outcome};
 use indexmap::IndexMap;
 use std::path::Path;
 
@@ -46,10 +46,27 @@ pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &Workbook) -> Recognized<'c>
     let mut forms = Vec::new();
     let mut findings = Vec::new();
     let own = |name: &str| own::is_own_sheet(wb, name);
-    for outcome in recognize_workbook(catalog, wb) {
+    let outcomes: Vec<Outcome> = recognize_workbook(catalog, wb)
+        .into_iter()
+        .filter(|o| match o {
+            Outcome::Form(rec) => !rec.data.sheet.as_deref().is_some_and(own),
+            Outcome::Skipped { sheet, .. } => !own(sheet),
+        })
+        .collect();
+    let set_aside = copies_set_aside(wb, &outcomes);
+    for (outcome, audited_instead) in outcomes.into_iter().zip(set_aside) {
         match outcome {
-            Outcome::Form(rec) if rec.data.sheet.as_deref().is_some_and(own) => {}
-            Outcome::Skipped { sheet, .. } if own(&sheet) => {}
+            Outcome::Form(rec) if audited_instead.is_some() => {
+                let hidden = wb
+                    .sheets
+                    .iter()
+                    .any(|s| s.hidden && rec.data.sheet.as_ref() == Some(&s.name));
+                findings.push(another_copy(
+                    &rec,
+                    hidden,
+                    audited_instead.flatten().as_deref(),
+                ));
+            }
             Outcome::Form(rec) if unplaced_numbers(&rec).is_some() => {
                 findings.push(values_not_placed(&rec));
             }
@@ -69,8 +86,7 @@ pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &Workbook) -> Recognized<'c>
     Recognized { forms, findings }
 }
 
-/// Takes a recognised form into `forms`, its reading notices into `findings`; a second copy
-/// of a form that is not repeatable is reported and skipped.
+/// Takes a recognised form into `forms`, its reading notices into `findings`.
 fn take_form<'c>(
     rec: crate::recognize::Recognized<'c>,
     forms: &mut Vec<(&'c Form, FormData)>,
@@ -86,26 +102,83 @@ fn take_form<'c>(
             n.message,
         ));
     }
-    if !rec.form.repeatable
-        && forms
-            .iter()
-            .any(|(f, _): &(&Form, FormData)| f.id == rec.form.id)
-    {
-        findings.push(Finding::new(
-            Severity::Warning,
-            "duplicate-form",
-            &rec.form.id,
-            rec.data.sheet.clone(),
-            None,
-            format!(
-                "工作表“{}”又是一张{}；只审核第一张，这一张已跳过",
-                rec.data.sheet.clone().unwrap_or_default(),
-                rec.form.table_no
-            ),
-        ));
-        return;
-    }
     forms.push((rec.form, rec.data));
+}
+
+/// Which sheet is audited when a form that is not repeatable was taken on several: the copy
+/// whose numbers all found their cells, then one with its table filled in (a 说明 or 目录 sheet
+/// whose only line is the form's title is taken for it too), then a shown sheet before a
+/// hidden one (an old copy kept out of sight), then, among copies with nothing filled in,
+/// the one with more of its table read (an empty 公开07表 rather than a list of the tables),
+/// then the first. For each outcome: the sheet audited instead when it is a copy set aside,
+/// else None.
+fn copies_set_aside(wb: &Workbook, outcomes: &[Outcome]) -> Vec<Option<Option<String>>> {
+    let hidden = |name: Option<&str>| {
+        wb.sheets
+            .iter()
+            .any(|s| s.hidden && Some(s.name.as_str()) == name)
+    };
+    let rank = |rec: &crate::recognize::Recognized| {
+        let placeable = unplaced_numbers(rec).is_none();
+        let filled = numbers_placed(rec) > 0;
+        let read = if filled {
+            0
+        } else {
+            rec.data.origin.len() + rec.data.row_at.len()
+        };
+        (placeable, filled, !hidden(rec.data.sheet.as_deref()), read)
+    };
+    let mut best: IndexMap<&str, (usize, _)> = IndexMap::new();
+    for (i, outcome) in outcomes.iter().enumerate() {
+        let Outcome::Form(rec) = outcome else {
+            continue;
+        };
+        if rec.form.repeatable {
+            continue;
+        }
+        let r = rank(rec);
+        let entry = best.entry(rec.form.id.as_str()).or_insert((i, r));
+        if r > entry.1 {
+            *entry = (i, r);
+        }
+    }
+    outcomes
+        .iter()
+        .enumerate()
+        .map(|(i, outcome)| match outcome {
+            Outcome::Form(rec) => best
+                .get(rec.form.id.as_str())
+                .filter(|(kept, _)| *kept != i)
+                .map(|&(kept, _)| match &outcomes[kept] {
+                    Outcome::Form(k) => k.data.sheet.clone(),
+                    Outcome::Skipped { .. } => None,
+                }),
+            Outcome::Skipped { .. } => None,
+        })
+        .collect()
+}
+
+/// The warning for a sheet (`hidden` or not) taken for a form that another sheet, `audited`,
+/// gives as well.
+fn another_copy(
+    rec: &crate::recognize::Recognized,
+    hidden: bool,
+    audited: Option<&str>,
+) -> Finding {
+    let sheet = rec.data.sheet.clone().unwrap_or_default();
+    let shown = if hidden { "（隐藏）" } else { "" };
+    let instead = audited.map_or(String::new(), |a| format!("审核的是工作表“{a}”，"));
+    Finding::new(
+        Severity::Warning,
+        "duplicate-form",
+        &rec.form.id,
+        rec.data.sheet.clone(),
+        None,
+        format!(
+            "工作表“{sheet}”{shown}也像一张{}；{instead}这一张已跳过，请核对它是否为多余的副本",
+            rec.form.table_no
+        ),
+    )
 }
 
 /// Values a previous fix kept beside a form are still values outside it: one warning each.

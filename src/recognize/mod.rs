@@ -81,7 +81,11 @@ pub fn recognize_workbook<'c>(catalog: &'c Catalog, wb: &Workbook) -> Vec<Outcom
         let mut end = i + 1;
         while end < wb.sheets.len() {
             let taken_for = found[end].as_ref().map(|(f, _)| f.id.as_str());
-            if taken_for.is_some_and(|id| id != form.id) {
+            // A hidden sheet (an old copy kept out of sight) continues no shown one, nor the
+            // other way round.
+            if taken_for.is_some_and(|id| id != form.id)
+                || wb.sheets[end].hidden != wb.sheets[i].hidden
+            {
                 break;
             }
             if taken_for.is_some() && starts_a_copy(form, &catalog.vocabulary, &wb.sheets[end]) {
@@ -890,7 +894,8 @@ pub fn unplaced_numbers(rec: &Recognized) -> Option<Vec<String>> {
     (outside.len() >= 5 && outside.len() >= placed).then_some(outside)
 }
 
-fn numbers_placed(rec: &Recognized) -> usize {
+/// How many numbers of the form were read into its cells.
+pub fn numbers_placed(rec: &Recognized) -> usize {
     rec.data
         .rows
         .iter()

@@ -95,6 +95,8 @@ pub struct GridSheet {
     pub widths: Vec<(u16, f64)>,
     /// `# note:` and `# source:` lines, without the `# `.
     pub notes: Vec<String>,
+    /// Written as a hidden sheet.
+    pub hidden: bool,
 }
 
 static EMPTY: GridCell = GridCell::Empty;
@@ -378,6 +380,7 @@ impl GridSheet {
             bold: Vec::new(),
             widths: Vec::new(),
             notes: Vec::new(),
+            hidden: false,
         }
     }
 
@@ -639,6 +642,13 @@ impl GridBook {
             let ws = wb.add_worksheet();
             ws.set_name(&sheet.name)
                 .unwrap_or_else(|e| panic!("sheet name {:?}: {e}", sheet.name));
+            // Excel shows the first sheet not hidden: a hidden first sheet needs another
+            // one active.
+            let first_shown = self.sheets.iter().position(|s| !s.hidden);
+            if first_shown.is_some_and(|i| i > 0 && self.sheets[i].name == sheet.name) {
+                ws.set_active(true);
+            }
+            ws.set_hidden(sheet.hidden);
             for (c, w) in sheet.column_widths().into_iter().enumerate() {
                 ws.set_column_width(c as u16, w).unwrap();
             }
