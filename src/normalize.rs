@@ -3,9 +3,10 @@
 //! Everything here is pure and total: any input gives an answer, never a panic.
 //!
 //! Decisions worth knowing:
-//! * Amount text may carry thousands separators only in standard 3-digit groups
-//!   ("1,643.36", "１，６４３.３６"); "1,6433" and "526,36" are [`Amount::Invalid`], so a mistyped
-//!   decimal comma is reported rather than read as a number 100 times too big.
+//! * Amount text may carry thousands separators (commas, or spaces as some exports print
+//!   them) only in standard 3-digit groups ("1,643.36", "１，６４３.３６", "1 643.36"); "1,6433",
+//!   "526,36" and "12 34" are [`Amount::Invalid`], so a mistyped decimal comma is reported
+//!   rather than read as a number 100 times too big.
 //! * "(12.50)" is the accounting notation for −12.50 and reads as `Value(-12.50)`.
 //! * Unit words are not stripped: "12.50万元" or "12.50元" is [`Amount::Invalid`], because the
 //!   unit may disagree with the table's 金额单位 and only the caller can judge that. A leading
@@ -122,8 +123,27 @@ fn is_nothing(s: &str) -> bool {
     compact.chars().all(is_dash) || matches!(compact.as_str(), "/" | "//" | "\\" | "无")
 }
 
+/// The digits of an integer part written in thousands, `sep` between the groups: one to three
+/// digits, then groups of three ("2,946" and "2 946"; not "29,46" nor "2,946 000").
+fn grouped_digits(int_part: &str, sep: char) -> Option<String> {
+    let mut groups = int_part.split(sep);
+    let first = groups.next()?;
+    if first.is_empty() || first.len() > 3 || !first.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut all = first.to_string();
+    for g in groups {
+        if g.len() != 3 || !g.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        all.push_str(g);
+    }
+    Some(all)
+}
+
 /// Parses a plain number: optional sign or accounting parentheses, optional leading ¥,
-/// digits with optional standard thousands separators, optional fraction and exponent.
+/// digits with optional thousands separators (commas or spaces), optional fraction and
+/// exponent.
 fn parse_number_text(s: &str) -> Option<Decimal> {
     let (paren, s) = match s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
         Some(inner) => (true, inner),
@@ -155,28 +175,13 @@ fn parse_number_text(s: &str) -> Option<Decimal> {
             return None;
         }
     }
-    let digits: String = if int_part.contains(',') {
-        if exponent.is_some() {
-            return None;
+    let digits = match int_part.chars().find(|c| !c.is_ascii_digit()) {
+        None => int_part.to_string(),
+        // Thousands separated by commas, or by spaces as some exports print them.
+        Some(sep) if (sep == ',' || is_space(sep)) && exponent.is_none() => {
+            grouped_digits(int_part, sep)?
         }
-        let mut groups = int_part.split(',');
-        let first = groups.next()?;
-        if first.is_empty() || first.len() > 3 || !first.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        let mut all = first.to_string();
-        for g in groups {
-            if g.len() != 3 || !g.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
-            all.push_str(g);
-        }
-        all
-    } else {
-        if !int_part.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        int_part.to_string()
+        Some(_) => return None,
     };
     let mut text = String::with_capacity(s.len() + 2);
     if neg || paren {
@@ -219,7 +224,8 @@ pub fn in_input_range(d: Decimal) -> bool {
 /// Reads a money amount from a cell.
 ///
 /// * number cells → `Value`;
-/// * text "1,643.36", "１，６４３.３６", " 526.36 ", "-12.5", "+3", "¥12.00", "1.2E+3" → `Value`;
+/// * text "1,643.36", "１，６４３.３６", "1 643.36", " 526.36 ", "-12.5", "+3", "¥12.00", "1.2E+3"
+///   → `Value`;
 ///   "(12.50)" → `Value(-12.50)`;
 /// * empty or whitespace-only → `Blank`; "—", "——", "-", "--", "/", "／", "\", "无" → `Nothing`;
 /// * everything else, including "12.50万元", "1,6433", "526,36", "12%", booleans and error values
@@ -626,6 +632,14 @@ mod tests {
             (text(".5"), Value(dec("0.5"))),
             (text("12."), Value(dec("12"))),
             (text("1,234,567.89"), Value(dec("1234567.89"))),
+            (text("1 643.36"), Value(dec("1643.36"))),
+            (text("2 946.25"), Value(dec("2946.25"))),
+            (text("1\u{a0}234.56"), Value(dec("1234.56"))),
+            (text("1\u{2009}234"), Value(dec("1234"))),
+            (
+                text("-1\u{202f}234\u{202f}567.00"),
+                Value(dec("-1234567.00")),
+            ),
             (text("1.2E+3"), Value(dec("1200"))),
             (text("5e-2"), Value(dec("0.05"))),
             (text(""), Blank),
@@ -650,6 +664,44 @@ mod tests {
         assert_eq!(parse_amount(&text("0.00")).value().unwrap().scale(), 2);
     }
 
+    /// Generated amounts written in thousands with each separator (comma, space, no-break,
+    /// thin and narrow no-break space) read back as the amount; with one group a digit short
+    /// they are refused.
+    #[test]
+    fn amounts_in_thousands_read_back_whatever_the_separator() {
+        let mut rng = crate::test_rng::Rng::new(11);
+        for _ in 0..2000 {
+            let int = (rng.next() % 10u64.pow(1 + rng.below(12) as u32)).to_string();
+            let frac = ["", ".5", ".05", ".36", ".00"][rng.below(5)];
+            let sep = [',', ' ', '\u{a0}', '\u{2009}', '\u{202f}'][rng.below(5)];
+            let mut grouped = String::new();
+            for (i, ch) in int.chars().enumerate() {
+                if i > 0 && (int.len() - i) % 3 == 0 {
+                    grouped.push(sep);
+                }
+                grouped.push(ch);
+            }
+            let typed = format!("{grouped}{frac}");
+            let want = dec(&format!("{int}{frac}"));
+            assert_eq!(
+                parse_amount(&text(&typed)),
+                Amount::Value(want),
+                "{typed:?}"
+            );
+            if let Some(cut) = typed.rfind(sep) {
+                let short = format!(
+                    "{}{}",
+                    &typed[..cut + sep.len_utf8()],
+                    &typed[cut + sep.len_utf8() + 1..]
+                );
+                assert!(
+                    matches!(parse_amount(&text(&short)), Amount::Invalid(_)),
+                    "{short:?} is a group short"
+                );
+            }
+        }
+    }
+
     #[test]
     fn invalid_amounts() {
         use Amount::*;
@@ -661,8 +713,13 @@ mod tests {
             "1,643,36",
             ",643",
             "643,",
-            "1 643.36",
             "526。36",
+            "12 34",
+            "1 2345",
+            "1, 234",
+            "1,234 567",
+            "1 234e3",
+            "1  234",
             "12%",
             "abc",
             "一",
