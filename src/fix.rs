@@ -548,12 +548,25 @@ fn settled(calc: &Calc, c: &CellId) -> Val {
 /// what fix corrects as certain — one a person must confirm.
 fn change_of(book: &Book, d: &Derived, value: Val, placement: &Placement) -> Change {
     let kind = book.kind(&d.cell);
-    let review = matches!(
-        (kind, &d.filled, &value),
-        (ColKind::Amount, Val::Num(f), Val::Num(v))
-            if book.forms[d.cell.form].0.review.needs_review(*f, *v)
-    );
-    let note = if review {
+    let unreadable = unreadable_figures(book, d);
+    let review = !unreadable.is_empty()
+        || matches!(
+            (kind, &d.filled, &value),
+            (ColKind::Amount, Val::Num(f), Val::Num(v))
+                if book.forms[d.cell.form].0.review.needs_review(*f, *v)
+        );
+    let note = if !unreadable.is_empty() {
+        let cells: Vec<String> = unreadable
+            .iter()
+            .map(|c| output_at(book, placement, c).1)
+            .collect();
+        format!(
+            "{TO_CONFIRM}：{} 不是可识别的数字，按 0 计算为 {}，不能据此校正；已写入公式，请改正该单元格后核对（{}）",
+            cells.join("、"),
+            show(kind, &value),
+            d.rule_name
+        )
+    } else if review {
         format!(
             "{TO_CONFIRM}：填报数 {}，按各项计算为 {}，相差 {}，超出可自动校正的范围；已写入公式，合计与各项可能任一有误（{}）",
             show(kind, &d.filled),
@@ -578,6 +591,23 @@ fn change_of(book: &Book, d: &Derived, value: Val, placement: &Placement) -> Cha
         note,
         review,
     }
+}
+
+/// The cells of `d` — the cell itself, then those its rule reads — holding a figure that
+/// could not be read as a number (a not-a-number text in an amount, rate, score or number
+/// column): the recomputation counts them as 0, so it cannot correct the cell.
+fn unreadable_figures(book: &Book, d: &Derived) -> Vec<CellId> {
+    let mut cells = vec![d.cell.clone()];
+    d.bound.cells(&mut cells);
+    cells.retain(|c| {
+        matches!(book.input_ref(c), Val::Text(_))
+            && matches!(
+                book.kind(c),
+                ColKind::Amount | ColKind::Rate | ColKind::Score | ColKind::Number
+            )
+    });
+    cells.dedup();
+    cells
 }
 
 /// Sheet and A1 of a logical cell in the output.

@@ -841,6 +841,32 @@ fn a_small_difference_is_corrected_without_a_person() {
     assert!(!stdout.contains("核对  "), "{stdout}");
 }
 
+/// A total whose parts hold a figure that is not a number ("0,5": a decimal comma) is not
+/// corrected by a sum counting it as 0, however small the difference: the same 526.86 that is
+/// corrected above is left to a person, naming the unreadable cell.
+#[test]
+fn a_total_over_an_unreadable_part_is_left_to_a_person() {
+    let d = dir("unreadable-part");
+    let mut book = fixture("seed001_final.grid");
+    let sheet = book.sheet_mut("公开01表");
+    let (r, c) = sheet.find("本年收入合计").expect("本年收入合计 row");
+    sheet.put(r, c + 2, grid::GridCell::num("526.86"));
+    let (p, pc) = sheet
+        .find("二、政府性基金预算财政拨款收入")
+        .expect("line 2");
+    sheet.put(p, pc + 2, grid::GridCell::text("0,5"));
+    let x = d.join("x.xlsx");
+    book.write_xlsx(&x);
+    let out = d.join("f.xlsx");
+    let (code, stdout, err) = run(&["fix", s(&x), "-o", s(&out)]);
+    assert_eq!(code, 1, "{stdout}{err}");
+    assert!(
+        stdout.contains("核对  公开01表!C33  需人工核对：C8 不是可识别的数字，按 0 计算为 526.36"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("校正  公开01表!C33"), "{stdout}");
+}
+
 #[test]
 fn output_equal_to_input_is_refused_and_the_input_is_untouched() {
     let d = dir("same");
