@@ -1095,6 +1095,7 @@ fn builtin_rule_name(rule: &str) -> Option<&'static str> {
         crate::recognize::UNLABELLED_GROUP_ROW => "行名须标明数值所属的表头分组",
         "duplicate-form" => "同一张表只出现一次",
         "sheet-skipped" => "工作表未识别",
+        crate::load::NO_FORM => "文件须含可审核的表",
         "duplicate-sheet-name" => "工作表名称不可重复",
         TEXT_CUT => "单元格文字不超过 32767 个字符",
         "cross-table-skipped" => "表间审核未能进行",

@@ -232,3 +232,35 @@ fn a_batch_is_reported_in_order_with_a_total() {
     assert_eq!(paths, expected);
     assert!(err.contains("不存在.xlsx"), "{err}");
 }
+
+/// A file in which no form is recognised — an empty workbook, a list of names and numbers —
+/// is not a clean file in a batch: `check` says nothing was audited and exits 1, as `fix`
+/// does; the sample in the same batch is still checked.
+#[test]
+fn a_file_without_any_form_is_an_error_not_a_pass() {
+    let d = dir("no-form");
+    let empty = d.join("空.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    wb.add_worksheet();
+    wb.save(&empty).unwrap();
+    let list = d.join("名单.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for r in 0..20u32 {
+        ws.write_string(r, 0, format!("职工{r}")).unwrap();
+        ws.write_number(r, 1, f64::from(r) * 1.5).unwrap();
+    }
+    wb.save(&list).unwrap();
+    for f in [&empty, &list] {
+        let (code, out, err) = run(&["check", s(f)]);
+        assert_eq!(code, 1, "{out}{err}");
+        assert!(out.contains("没有识别出任何标准表格"), "{out}");
+        assert!(out.contains("未进行任何审核"), "{out}");
+        let fixed = d.join("fixed.xlsx");
+        let (code, out, err) = run(&["fix", s(f), "-o", s(&fixed)]);
+        assert_eq!(code, 1, "{out}{err}");
+    }
+    let (code, out, _) = run(&["check", s(&empty), s(&sample())]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("C33"), "the sample is checked too: {out}");
+}

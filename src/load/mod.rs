@@ -83,8 +83,29 @@ pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &Workbook) -> Recognized<'c>
     }
     set_aside_uncoded(&mut forms, &mut findings);
     findings.extend(kept_values(wb, &forms));
+    // A file with no form in it is not a clean one: nothing was audited.
+    if forms.is_empty() && !findings.iter().any(|f| f.severity == Severity::Error) {
+        findings.push(Finding::new(
+            Severity::Error,
+            NO_FORM,
+            "",
+            None,
+            None,
+            format!(
+                "文件{}没有识别出任何标准表格（部门预算公开表、部门决算公开表或绩效自评表），未进行任何审核；\
+                 请确认文件是否选对，或用 fiscalform explain 查看各工作表的读取情况",
+                match wb.sheets.len() {
+                    0 => String::new(),
+                    n => format!("的 {n} 张工作表中"),
+                }
+            ),
+        ));
+    }
     Recognized { forms, findings }
 }
+
+/// The rule of the error on a file in which no form was recognised.
+pub const NO_FORM: &str = "no-form";
 
 /// Takes a recognised form into `forms`, its reading notices into `findings`.
 fn take_form<'c>(
