@@ -232,3 +232,55 @@ fn sheets_taken_for_a_table_before_it_are_set_aside() {
         }
     }
 }
+
+/// Header words dressed as units print them — with the unit ("决算数（万元）", "基本支出(万元)"),
+/// with the year in front ("2023年决算数", "2023年度合计"), with both — read like the plain
+/// words, over generated dressings of every table's header cells (the 项目/行次/栏次 and 科目
+/// headers left as they are).
+#[test]
+fn header_words_with_a_unit_or_a_year_read_like_the_plain_words() {
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let mut below = |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    for case in 0..6 {
+        let mut book = seed();
+        for sheet in &mut book.sheets {
+            let unit_line = (0..sheet.rows.len() as u32)
+                .find(|&r| {
+                    sheet.rows[r as usize]
+                        .iter()
+                        .any(|c| c.as_str().contains("单位"))
+                })
+                .unwrap_or(0);
+            let first_values = (unit_line + 1..sheet.rows.len() as u32)
+                .find(|&r| {
+                    sheet.rows[r as usize]
+                        .iter()
+                        .any(|c| matches!(c, grid::GridCell::Number(_)) || c.as_str() == "栏次")
+                })
+                .unwrap_or(unit_line + 1);
+            for r in unit_line + 1..first_values {
+                for cell in sheet.rows[r as usize].iter_mut() {
+                    let grid::GridCell::Text(t) = cell else {
+                        continue;
+                    };
+                    if t.chars().count() <= 2 || t.contains("科目") || t.contains("行次") {
+                        continue;
+                    }
+                    *t = match below(5) {
+                        0 => format!("{t}（万元）"),
+                        1 => format!("{t}(万元)"),
+                        2 => format!("2023年{t}"),
+                        3 => format!("2023年度{t}（万元）"),
+                        _ => t.clone(),
+                    };
+                }
+            }
+        }
+        same_as_plain(&format!("dressed-headers-{case}"), &book);
+    }
+}

@@ -152,8 +152,99 @@ pub(crate) fn continues_above(form: &Form, bi: usize) -> bool {
 /// header texts that name one column each.
 struct TableWords<'a> {
     row_labels: &'a HashSet<String>,
-    header: &'a HashSet<String>,
-    leaf: &'a HashSet<String>,
+    header: &'a HeaderWords,
+    leaf: &'a HeaderWords,
+}
+
+/// Header words of a table (or its columns' own names), found in a sheet's header however it
+/// dresses them: "决算数（万元）" with its unit, "2024年决算数" or "2024年度决算数" with the
+/// table's year in front.
+pub(super) struct HeaderWords {
+    words: HashSet<String>,
+    year: YearInFront,
+}
+
+/// Which year may stand in front of a header word.
+#[derive(Clone)]
+enum YearInFront {
+    /// The table's own, as its title gives it.
+    Own(String),
+    /// Any: the title gives none, and no column of the form is told from another by its year.
+    Any,
+    /// None: the title gives none, and the form's columns are dated (上年决算数 beside 本年
+    /// 决算数 as "2023年决算数" and "2024年决算数"), so a year is part of a column's name.
+    No,
+}
+
+impl HeaderWords {
+    fn new(rd: &Reader, words: HashSet<String>) -> HeaderWords {
+        HeaderWords {
+            words,
+            year: year_in_front(rd),
+        }
+    }
+    fn len(&self) -> usize {
+        self.words.len()
+    }
+    /// Whether sheet text key `k` is one of the words, as it is or undressed.
+    fn contains(&self, k: &str) -> bool {
+        self.words.contains(k)
+            || undressed(k, &self.year)
+                .iter()
+                .any(|u| self.words.contains(u))
+    }
+}
+
+/// Which year may stand in front of a header word of `rd`'s form.
+fn year_in_front(rd: &Reader) -> YearInFront {
+    match &rd.data.year {
+        Some(y) => YearInFront::Own(y.clone()),
+        None if dates_its_columns(rd.form) => YearInFront::No,
+        None => YearInFront::Any,
+    }
+}
+
+/// Whether a column of `form` is named with a year (`{year}年决算数`, `{prev_year}年决算数`).
+fn dates_its_columns(form: &Form) -> bool {
+    let dated = |t: &str| t.contains("{year}") || t.contains("{prev_year}");
+    form.blocks.iter().any(|b| {
+        b.header.iter().flatten().any(|h| dated(h.text()))
+            || b.panels.iter().flat_map(|p| &p.columns).any(|c| {
+                c.label.as_deref().is_some_and(dated) || c.aliases.iter().any(|a| dated(a))
+            })
+    })
+}
+
+/// What a header text `k` names without its dress: without a parenthesised aside (a unit),
+/// without a `year` in front, without both. Empty when it wears neither (the common case
+/// costs no allocation).
+fn undressed(k: &str, year: &YearInFront) -> Vec<String> {
+    let mut out = Vec::new();
+    let bare = k
+        .contains('(')
+        .then(|| strip_parens(k))
+        .filter(|b| !b.is_empty());
+    for text in std::iter::once(k).chain(bare.as_deref()) {
+        if let Some(rest) = without_year(text, year).filter(|r| !r.is_empty()) {
+            out.push(rest.to_string());
+        }
+    }
+    out.extend(bare);
+    out
+}
+
+/// `text` without the year in front of it ("2024年" or "2024年度"), when `year` allows it.
+fn without_year<'t>(text: &'t str, year: &YearInFront) -> Option<&'t str> {
+    let rest = match year {
+        YearInFront::Own(y) => text.strip_prefix(y.as_str())?,
+        YearInFront::Any => {
+            let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+            (digits == 4 && matches!(&text[..2], "19" | "20")).then(|| &text[4..])?
+        }
+        YearInFront::No => return None,
+    };
+    rest.strip_prefix("年度")
+        .or_else(|| rest.strip_prefix('年'))
 }
 
 /// One panel of the table being read, with where its columns are in the sheet.
@@ -563,9 +654,9 @@ struct TableDef<'f> {
     /// Each continuing block's columns.
     cont_defs: Vec<Vec<DefCol<'f>>>,
     /// Every header text of the table (see [`header_words`]).
-    header: HashSet<String>,
+    header: HeaderWords,
     /// Keys naming one column each (leaf header texts and their synonyms).
-    leaf: HashSet<String>,
+    leaf: HeaderWords,
     /// Keys naming any row of the definition.
     row_labels: HashSet<String>,
     /// The blocks' footers, with the block each belongs to.
@@ -593,11 +684,13 @@ impl<'f> TableDef<'f> {
             base += form.blocks[b].panels.len();
         }
         let all: Vec<&DefCol> = defs.iter().chain(cont_defs.iter().flatten()).collect();
-        let header = header_words(rd, &parts, &all);
-        let leaf: HashSet<String> = all
-            .iter()
-            .flat_map(|d| d.leaf.iter().chain(&d.syn).cloned())
-            .collect();
+        let header = HeaderWords::new(rd, header_words(rd, &parts, &all));
+        let leaf = HeaderWords::new(
+            rd,
+            all.iter()
+                .flat_map(|d| d.leaf.iter().chain(&d.syn).cloned())
+                .collect(),
+        );
         let row_labels = row_label_keys(rd, &parts);
         let footers: Vec<(usize, &'f [Vec<GridCellDef>])> = parts
             .iter()
@@ -636,7 +729,7 @@ impl<'f> TableDef<'f> {
         let needed = self.leaf.len().min(2);
         let names_columns = |r: u32, loose: bool| {
             let keys = row_keys(rd, r);
-            let own: HashSet<&String> = keys.iter().filter(|k| self.leaf.contains(*k)).collect();
+            let own: HashSet<&String> = keys.iter().filter(|k| self.leaf.contains(k)).collect();
             let coded = keys
                 .iter()
                 .filter(|k| loose && rd.vocab.code_headers.contains(*k) && !own.contains(k))
@@ -1121,14 +1214,14 @@ fn repeats_header(
     rd: &Reader,
     r: u32,
     keys_at_r: &[String],
-    header: &HashSet<String>,
-    leaf: &HashSet<String>,
+    header: &HeaderWords,
+    leaf: &HeaderWords,
 ) -> bool {
     let below = (r + 1..rd.sheet.height().min(r + 4)).map(|rr| Cow::Owned(row_keys(rd, rr)));
     std::iter::once(Cow::Borrowed(keys_at_r))
         .chain(below)
         .take_while(|ks| !ks.is_empty() && ks.iter().all(|k| header.contains(k)))
-        .any(|ks| ks.iter().filter(|k| leaf.contains(*k)).count() >= 2)
+        .any(|ks| ks.iter().filter(|k| leaf.contains(k)).count() >= 2)
 }
 
 fn is_note_key(first_key: &str) -> bool {
@@ -1162,7 +1255,7 @@ fn resumes_after_notes(rd: &Reader, r: u32, words: &TableWords) -> Option<u32> {
         if page_top || header || is_column_number_row(&keys) {
             top.get_or_insert(n);
             own_top |= page_top;
-            own_header |= header && keys.iter().filter(|k| words.leaf.contains(*k)).count() >= 2;
+            own_header |= header && keys.iter().filter(|k| words.leaf.contains(k)).count() >= 2;
         } else if top.is_some() || row_has_number(rd, n) {
             return None;
         }
@@ -1202,7 +1295,7 @@ fn code_sources(slots: &[Slot], sheet_texts: &[HashSet<String>]) -> Vec<CodeSour
 fn header_texts_from(
     rd: &Reader,
     r: u32,
-    header_texts: &HashSet<String>,
+    header_texts: &HeaderWords,
 ) -> (u32, Vec<HashSet<String>>) {
     let height = rd.sheet.height();
     let mut end = r;
@@ -1220,6 +1313,7 @@ fn header_texts_from(
 /// Each sheet column's header keys over `rows` (each with its parenthesised aside dropped too);
 /// none for an empty spacer column (see [`is_spacer`]).
 fn column_texts(rd: &Reader, rows: std::ops::Range<u32>) -> Vec<HashSet<String>> {
+    let year = year_in_front(rd);
     (0..rd.sheet.width().max(1))
         .map(|c| {
             if is_spacer(rd, &rows, c) {
@@ -1228,8 +1322,10 @@ fn column_texts(rd: &Reader, rows: std::ops::Range<u32>) -> Vec<HashSet<String>>
             rows.clone()
                 .filter_map(|r| rd.text_key(r, c))
                 .flat_map(|k| {
-                    let p = strip_parens(&k);
-                    [k, p]
+                    let mut keys = undressed(&k, &year);
+                    keys.push(strip_parens(&k));
+                    keys.push(k);
+                    keys
                 })
                 .collect()
         })
@@ -2226,5 +2322,36 @@ mod tests {
             "four digits are a year, not a code"
         );
         assert_eq!(split("1. 工资福利支出"), None);
+    }
+
+    /// A header word is undressed of a unit in parentheses and of a year in front: the
+    /// table's own year when its title gives one, any year when it gives none and no column
+    /// is named by its year, none when columns are (2023年决算数 is 上年 beside 2024年决算数).
+    #[test]
+    fn header_words_undressed_of_a_unit_and_a_year() {
+        use super::{undressed, YearInFront};
+        let own = YearInFront::Own("2024".into());
+        assert_eq!(undressed("决算数(万元)", &own), ["决算数"]);
+        assert_eq!(undressed("2024年决算数", &own), ["决算数"]);
+        assert_eq!(
+            undressed("2024年度决算数(万元)", &own),
+            ["决算数(万元)", "决算数", "2024年度决算数"]
+        );
+        assert!(
+            undressed("2023年决算数", &own).is_empty(),
+            "another year is a name"
+        );
+        assert_eq!(undressed("2023年度合计", &YearInFront::Any), ["合计"]);
+        assert!(undressed("2023年决算数", &YearInFront::No).is_empty());
+        assert!(undressed("12345年", &YearInFront::Any).is_empty());
+        assert!(
+            undressed("2024年", &YearInFront::Any).is_empty(),
+            "nothing after the year"
+        );
+        assert!(
+            undressed("决算数", &own).is_empty(),
+            "plain words cost nothing"
+        );
+        assert!(undressed("(万元)", &own).is_empty());
     }
 }
