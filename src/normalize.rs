@@ -676,7 +676,7 @@ mod tests {
             let sep = [',', ' ', '\u{a0}', '\u{2009}', '\u{202f}'][rng.below(5)];
             let mut grouped = String::new();
             for (i, ch) in int.chars().enumerate() {
-                if i > 0 && (int.len() - i) % 3 == 0 {
+                if i > 0 && (int.len() - i).is_multiple_of(3) {
                     grouped.push(sep);
                 }
                 grouped.push(ch);
