@@ -284,3 +284,72 @@ fn header_words_with_a_unit_or_a_year_read_like_the_plain_words() {
         same_as_plain(&format!("dressed-headers-{case}"), &book);
     }
 }
+
+/// A column the form lacks (上年决算数, 备注数) added at the right of a 科目 table, its header
+/// merged down over the header rows, leaves the table's own values as they were: its cells are
+/// values outside the form, one warning each, and nothing else is reported. Over the seed's
+/// coded tables, one at a time and all at once.
+#[test]
+fn a_column_the_form_lacks_leaves_the_table_read() {
+    let catalog = Catalog::embedded().unwrap();
+    let plain = dir().join("plain-for-extra-column.xlsx");
+    seed().write_xlsx(&plain);
+    let want = values(&catalog, &plain);
+    let tables = ["公开02表", "公开03表", "公开05表"];
+    for (case, chosen) in [&tables[..1], &tables[1..2], &tables[2..], &tables[..]]
+        .iter()
+        .enumerate()
+    {
+        let mut book = seed();
+        let mut added = 0;
+        for name in chosen.iter() {
+            let sheet = book.sheet_mut(name);
+            let rows = sheet.rows.len() as u32;
+            let unit_line = (0..rows)
+                .find(|&r| {
+                    sheet.rows[r as usize]
+                        .iter()
+                        .any(|c| c.as_str().contains("单位"))
+                })
+                .expect("a unit line");
+            let numbers = |r: u32| {
+                sheet.rows[r as usize]
+                    .iter()
+                    .any(|c| matches!(c, grid::GridCell::Number(_)))
+            };
+            let first_numbers = (unit_line + 1..rows)
+                .find(|&r| numbers(r))
+                .expect("numbers");
+            let data: Vec<u32> = (first_numbers + 1..rows)
+                .filter(|&r| numbers(r) && sheet.cell(r, 0).as_str() != "栏次")
+                .collect();
+            let w = sheet.width();
+            sheet.put(unit_line + 1, w, grid::GridCell::text("上年决算数"));
+            if first_numbers > unit_line + 2 {
+                sheet.merges.push((unit_line + 1, w, first_numbers - 1, w));
+            }
+            for (i, r) in data.into_iter().enumerate() {
+                sheet.put(r, w, grid::GridCell::num(&format!("{}.50", 10 + i)));
+                added += 1;
+            }
+        }
+        let path = dir().join(format!("extra-column-{case}.xlsx"));
+        book.write_xlsx(&path);
+        let (got, warnings) = values_and_warnings(&catalog, &path);
+        let differing: Vec<_> = want
+            .iter()
+            .filter(|(k, v)| got.get(*k) != Some(*v))
+            .take(5)
+            .collect();
+        assert!(differing.is_empty(), "case {case}: {differing:?}");
+        assert!(
+            warnings.iter().all(|w| w.rule == "value-outside-form"),
+            "case {case}: {warnings:#?}"
+        );
+        assert_eq!(
+            warnings.len(),
+            added,
+            "case {case}: one warning per added value"
+        );
+    }
+}

@@ -779,13 +779,15 @@ impl<'f> TableDef<'f> {
         let mut data_start = anchor + 1;
         while data_start < height {
             let keys = row_keys(rd, data_start);
-            // Cells merged down from the row above ("合计" over two header rows) are that row's:
-            // only the row's own cells may show it is a data row.
+            // Cells merged down from the row above ("合计" over two header rows, a column the
+            // form lacks such as 上年决算数) are that row's: only the row's own cells may show
+            // it is a data row.
+            let own = own_keys(rd, data_start);
             let header_like = !keys.is_empty()
-                && keys
+                && own
                     .iter()
                     .all(|k| self.header.contains(k) || k == "栏次" || k == "行次")
-                && !own_keys(rd, data_start)
+                && !own
                     .iter()
                     .any(|k| self.row_labels.contains(&strip_ordinal(k)));
             if header_like || is_column_number_row(&keys) {
