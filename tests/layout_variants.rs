@@ -353,3 +353,73 @@ fn a_column_the_form_lacks_leaves_the_table_read() {
         );
     }
 }
+
+/// A 序号 column put in front of a 科目 table, its header merged down over the header rows and
+/// the rows numbered 1, 2, 3…, is read as nothing: every value as in the plain workbook and
+/// no warning. A cell of it holding something else than a row number (2.5) is still a value
+/// outside the form.
+#[test]
+fn a_serial_number_column_is_read_as_nothing() {
+    let catalog = Catalog::embedded().unwrap();
+    let plain = dir().join("plain-for-serial.xlsx");
+    seed().write_xlsx(&plain);
+    let want = values(&catalog, &plain);
+    for odd in [false, true] {
+        let mut book = seed();
+        for name in ["公开02表", "公开03表", "公开05表"] {
+            let sheet = book.sheet_mut(name);
+            sheet.insert_col(0);
+            let rows = sheet.rows.len() as u32;
+            let unit_line = (0..rows)
+                .find(|&r| {
+                    sheet.rows[r as usize]
+                        .iter()
+                        .any(|c| c.as_str().contains("单位"))
+                })
+                .expect("a unit line");
+            let numbers = |r: u32| {
+                sheet.rows[r as usize]
+                    .iter()
+                    .any(|c| matches!(c, grid::GridCell::Number(_)))
+            };
+            let first_numbers = (unit_line + 1..rows)
+                .find(|&r| numbers(r))
+                .expect("numbers");
+            let data: Vec<u32> = (first_numbers..rows)
+                .filter(|&r| numbers(r) && sheet.cell(r, 1).as_str() != "栏次")
+                .collect();
+            sheet.put(unit_line + 1, 0, grid::GridCell::text("序号"));
+            if first_numbers > unit_line + 2 {
+                sheet.merges.push((unit_line + 1, 0, first_numbers - 1, 0));
+            }
+            for (i, r) in data.into_iter().enumerate() {
+                let n = if odd && i == 2 {
+                    "2.5".to_string()
+                } else {
+                    (i + 1).to_string()
+                };
+                sheet.put(r, 0, grid::GridCell::num(&n));
+            }
+        }
+        let path = dir().join(format!("serial-{odd}.xlsx"));
+        book.write_xlsx(&path);
+        let (got, warnings) = values_and_warnings(&catalog, &path);
+        assert_eq!(got.len(), want.len(), "odd {odd}");
+        let differing: Vec<_> = want
+            .iter()
+            .filter(|(k, v)| got.get(*k) != Some(*v))
+            .take(5)
+            .collect();
+        assert!(differing.is_empty(), "odd {odd}: {differing:?}");
+        let outside: Vec<_> = warnings
+            .iter()
+            .filter(|w| w.rule == "value-outside-form")
+            .collect();
+        assert_eq!(
+            outside.len(),
+            if odd { 3 } else { 0 },
+            "odd {odd}: {warnings:#?}"
+        );
+        assert_eq!(warnings.len(), outside.len(), "{warnings:#?}");
+    }
+}

@@ -23,6 +23,8 @@ struct VocabularyFile {
     label_endings: Vec<String>,
     #[serde(default)]
     subjects: Vec<[String; 2]>,
+    #[serde(default)]
+    serial_headers: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -38,6 +40,8 @@ pub use crate::model::MoneyUnit;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Vocabulary {
     pub code_headers: Vec<String>,
+    /// Headers of a column numbering the rows (序号): no form has one.
+    pub serial_headers: Vec<String>,
     /// Key → the other keys of its synonym groups.
     synonyms: HashMap<String, Vec<String>>,
     pub unit_labels: Vec<String>,
@@ -90,6 +94,7 @@ impl Vocabulary {
         money_units.sort_by_key(|m| std::cmp::Reverse(m.name.chars().count()));
         let mut v = Vocabulary {
             code_headers: def.code_headers.iter().map(|w| label_key(w)).collect(),
+            serial_headers: def.serial_headers.iter().map(|w| label_key(w)).collect(),
             synonyms,
             unit_labels: def.unit_labels.iter().map(|w| label_key(w)).collect(),
             money_units,

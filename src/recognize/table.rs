@@ -636,9 +636,42 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         }
     }
     let r = walk.r;
+    consume_serial_numbers(rd, &sheet_texts, data_start..r.min(height));
     let end = table.read_footers(rd, r, walk.last_data.map_or(data_start, |l| l + 1));
     table.consume_side_labels(rd, first..end.min(height));
     end.max(r.min(height))
+}
+
+/// The numbers of a column headed 序号 (a column no form has, numbering the rows) over `rows`
+/// are the rows' order, read as nothing: consumed, so they are not values outside the form.
+/// Anything else in the column (a text, a fraction) stays outside, to be reported.
+fn consume_serial_numbers(
+    rd: &mut Reader,
+    sheet_texts: &[HashSet<String>],
+    rows: std::ops::Range<u32>,
+) {
+    let serial: Vec<u16> = (0..sheet_texts.len())
+        .filter(|&c| {
+            sheet_texts[c]
+                .iter()
+                .any(|k| rd.vocab.serial_headers.contains(k))
+        })
+        .filter_map(|c| u16::try_from(c).ok())
+        .collect();
+    for c in serial {
+        for r in rows.clone() {
+            let whole = match rd.sheet.get(r, c) {
+                Cell::Number(n) => n.fract().is_zero() && !n.is_sign_negative(),
+                Cell::Text(t) => {
+                    !t.trim().is_empty() && t.trim().bytes().all(|b| b.is_ascii_digit())
+                }
+                _ => false,
+            };
+            if whole {
+                rd.consume(r, c);
+            }
+        }
+    }
 }
 
 /// The blocks read together as one table (the block with the header, then the headerless
