@@ -423,3 +423,54 @@ fn a_serial_number_column_is_read_as_nothing() {
         assert_eq!(warnings.len(), outside.len(), "{warnings:#?}");
     }
 }
+
+/// A 三公 table printed transposed — its items down the rows, 预算数 and 决算数 across — reads
+/// none of its numbers into the form's cells: even with only four numbers (one item spent) it
+/// is refused with an error naming them, not taken for an empty table that passes.
+#[test]
+fn a_table_none_of_whose_numbers_land_is_refused_not_empty() {
+    let catalog = Catalog::embedded().unwrap();
+    let mut book = seed();
+    let sheet = book.sheet_mut("公开09表");
+    let title = sheet.cell(0, 0).as_str().to_string();
+    let unit = sheet.cell(2, 0).as_str().to_string();
+    let mut t = grid::GridSheet::new("公开09表");
+    t.put(0, 0, grid::GridCell::text(&title));
+    t.put(1, 0, grid::GridCell::text(&unit));
+    t.put(1, 2, grid::GridCell::text("金额单位：万元"));
+    for (c, h) in ["项目", "预算数", "决算数"].iter().enumerate() {
+        t.put(2, c as u16, grid::GridCell::text(h));
+    }
+    // Only 公务接待费 spent: four numbers, the others left blank.
+    let items = [
+        ("合计", "1.35"),
+        ("因公出国（境）费", ""),
+        ("公务用车购置及运行维护费", ""),
+        ("公务接待费", "1.35"),
+    ];
+    for (i, (item, amount)) in items.iter().enumerate() {
+        let r = 3 + i as u32;
+        t.put(r, 0, grid::GridCell::text(item));
+        if !amount.is_empty() {
+            t.put(r, 1, grid::GridCell::num(amount));
+            t.put(r, 2, grid::GridCell::num(amount));
+        }
+    }
+    *sheet = t;
+    let path = dir().join("transposed-09.xlsx");
+    book.write_xlsx(&path);
+    let (got, findings) = values_and_warnings(&catalog, &path);
+    assert!(
+        !got.keys().any(|(form, _)| form == "final-09"),
+        "公开09表 read as a form: {:?}",
+        got.iter()
+            .filter(|((f, _), _)| f == "final-09")
+            .collect::<Vec<_>>()
+    );
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.rule == "values-not-placed" && f.severity == Severity::Error),
+        "{findings:#?}"
+    );
+}
