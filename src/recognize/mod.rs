@@ -879,9 +879,8 @@ fn unplace_row(data: &mut FormData, key: &str) -> Vec<String> {
 }
 
 /// The numbers of a recognised sheet that landed in no cell of the form, when there are so
-/// many that its values cannot be placed with confidence: at least five and at least as many
-/// as were placed, or two and none placed. Checking such a sheet would judge zeros (or an
-/// empty table) read in place of its figures.
+/// many that its values cannot be placed with confidence: at least five, and at least as many
+/// as were placed. Checking such a sheet would judge zeros read in place of its figures.
 pub fn unplaced_numbers(rec: &Recognized) -> Option<Vec<String>> {
     let is_number = |t: &str| matches!(parse_amount(&Cell::Text(t.to_string())), Amount::Value(_));
     let outside: Vec<String> = rec
@@ -892,10 +891,7 @@ pub fn unplaced_numbers(rec: &Recognized) -> Option<Vec<String>> {
         .map(|s| s.cell.to_string())
         .collect();
     let placed = numbers_placed(rec);
-    // Mostly outside, or all: a 三公 table printed transposed reads not one of its numbers.
-    let refused =
-        (outside.len() >= 5 && outside.len() >= placed) || (placed == 0 && outside.len() >= 2);
-    refused.then_some(outside)
+    (outside.len() >= 5 && outside.len() >= placed).then_some(outside)
 }
 
 /// How many numbers of the form were read into its cells.
