@@ -131,6 +131,10 @@ fn grouped_digits(int_part: &str, sep: char) -> Option<String> {
     if first.is_empty() || first.len() > 3 || !first.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
+    // "0 326.71" is two figures run together (a PDF cell missing its ruling), not thousands.
+    if sep != ',' && first.starts_with('0') {
+        return None;
+    }
     let mut all = first.to_string();
     for g in groups {
         if g.len() != 3 || !g.bytes().all(|b| b.is_ascii_digit()) {
@@ -719,6 +723,7 @@ mod tests {
             "1, 234",
             "1,234 567",
             "1 234e3",
+            "0 326.71",
             "1  234",
             "12%",
             "abc",

@@ -56,19 +56,29 @@ pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &Workbook) -> Recognized<'c>
     let set_aside = copies_set_aside(wb, &outcomes);
     for (outcome, audited_instead) in outcomes.into_iter().zip(set_aside) {
         match outcome {
+            // A sheet whose numbers find no cells is reported as such — a copy set aside too,
+            // when the copy audited holds no figure (the figures are likely on this one).
+            Outcome::Form(rec)
+                if unplaced_numbers(&rec).is_some()
+                    && audited_instead.as_ref().is_none_or(|a| !a.audited_filled) =>
+            {
+                findings.push(values_not_placed(&rec));
+            }
             Outcome::Form(rec) if audited_instead.is_some() => {
                 let hidden = wb
                     .sheets
                     .iter()
                     .any(|s| s.hidden && rec.data.sheet.as_ref() == Some(&s.name));
-                findings.push(another_copy(
-                    &rec,
-                    hidden,
-                    audited_instead.flatten().as_deref(),
-                ));
-            }
-            Outcome::Form(rec) if unplaced_numbers(&rec).is_some() => {
-                findings.push(values_not_placed(&rec));
+                let audited = audited_instead.and_then(|a| a.audited);
+                findings.push(another_copy(&rec, hidden, audited.as_deref()));
+                // The figures it holds outside the form are reported still (a transposed
+                // table's behind a 说明 page naming it); its words are not.
+                let figures = figures_outside(&rec);
+                let outside = rec
+                    .notices
+                    .iter()
+                    .filter(|n| n.rule == "value-outside-form" && figures.contains(&&n.cell));
+                findings.extend(outside.map(|n| notice_finding(&rec, n)));
             }
             Outcome::Form(rec) => take_form(*rec, &mut forms, &mut findings),
             Outcome::Skipped { sheet, reason } => findings.push(Finding::new(
@@ -113,27 +123,46 @@ fn take_form<'c>(
     forms: &mut Vec<(&'c Form, FormData)>,
     findings: &mut Vec<Finding>,
 ) {
-    for n in rec.notices {
-        findings.push(Finding::new(
-            n.severity,
-            n.rule,
-            &rec.form.id,
-            rec.data.sheet.clone(),
-            Some(n.cell.to_string()),
-            n.message,
-        ));
-    }
+    findings.extend(rec.notices.iter().map(|n| notice_finding(&rec, n)));
     forms.push((rec.form, rec.data));
 }
 
-/// Which sheet is audited when a form that is not repeatable was taken on several: the copy
-/// whose numbers all found their cells, then one with its table filled in (a 说明 or 目录 sheet
-/// whose only line is the form's title is taken for it too), then a shown sheet before a
-/// hidden one (an old copy kept out of sight), then, among copies with nothing filled in,
-/// the one with more of its table read (an empty 公开07表 rather than a list of the tables),
-/// then the first. For each outcome: the sheet audited instead when it is a copy set aside,
-/// else None.
-fn copies_set_aside(wb: &Workbook, outcomes: &[Outcome]) -> Vec<Option<Option<String>>> {
+/// The cells of `rec`'s values outside the form that hold a number.
+fn figures_outside<'r>(rec: &'r crate::recognize::Recognized) -> Vec<&'r crate::cellref::Place> {
+    use crate::normalize::{parse_amount, Amount};
+    rec.data
+        .strays
+        .iter()
+        .filter(|s| {
+            matches!(
+                parse_amount(&crate::read::Cell::Text(s.text.clone())),
+                Amount::Value(_)
+            )
+        })
+        .map(|s| &s.cell)
+        .collect()
+}
+
+/// A reading notice of `rec` as a finding at its cell.
+fn notice_finding(rec: &crate::recognize::Recognized, n: &crate::recognize::Notice) -> Finding {
+    Finding::new(
+        n.severity,
+        n.rule,
+        &rec.form.id,
+        rec.data.sheet.clone(),
+        Some(n.cell.to_string()),
+        n.message.clone(),
+    )
+}
+
+/// Which sheet is audited when a form that is not repeatable was taken on several: a copy
+/// whose numbers all found their cells (one whose numbers did not is reported as such in any
+/// case), then one with its table filled in (a 说明 or 目录 sheet whose only line is the
+/// form's title is taken for it too), then a shown sheet before a hidden one (an old copy
+/// kept out of sight), then, among copies with nothing filled in, the one with more of its
+/// table read (an empty 公开07表 rather than a list of the tables), then the first. For each
+/// outcome: the copy audited instead when it is a copy set aside, else None.
+fn copies_set_aside(wb: &Workbook, outcomes: &[Outcome]) -> Vec<Option<SetAside>> {
     let hidden = |name: Option<&str>| {
         wb.sheets
             .iter()
@@ -170,13 +199,24 @@ fn copies_set_aside(wb: &Workbook, outcomes: &[Outcome]) -> Vec<Option<Option<St
             Outcome::Form(rec) => best
                 .get(rec.form.id.as_str())
                 .filter(|(kept, _)| *kept != i)
-                .map(|&(kept, _)| match &outcomes[kept] {
-                    Outcome::Form(k) => k.data.sheet.clone(),
-                    Outcome::Skipped { .. } => None,
+                .map(|&(kept, (_, filled, ..))| SetAside {
+                    audited: match &outcomes[kept] {
+                        Outcome::Form(k) => k.data.sheet.clone(),
+                        Outcome::Skipped { .. } => None,
+                    },
+                    audited_filled: filled,
                 }),
             Outcome::Skipped { .. } => None,
         })
         .collect()
+}
+
+/// A copy of a form set aside for another one, the one audited.
+struct SetAside {
+    /// The audited copy's sheet.
+    audited: Option<String>,
+    /// Whether the audited copy has figures in its cells.
+    audited_filled: bool,
 }
 
 /// The warning for a sheet (`hidden` or not) taken for a form that another sheet, `audited`,

@@ -499,9 +499,44 @@ fn identify_with<'c>(
             best = Some((score, form, why.join("；")));
         }
     }
-    best.map(|(_, f, why)| (f, why)).or_else(|| {
-        identify_by_labels(catalog, sheet)
-            .map(|f| (f, format!("没有标题，按表内栏目与行名认定为{}", f.table_no)))
+    best.map(|(_, f, why)| (f, why))
+        .or_else(|| identify_by_sheet_name(catalog, titles, sheet))
+        .or_else(|| {
+            identify_by_labels(catalog, sheet)
+                .map(|f| (f, format!("没有标题，按表内栏目与行名认定为{}", f.table_no)))
+        })
+}
+
+/// A sheet of figures without title nor 表号, named by its form's title or 表号 (“公开08表”,
+/// “一般公共预算财政拨款支出决算表”): the name tells the form, where the table's columns and
+/// rows alone may not (公开07表 and 公开08表 have the same). A sheet without a figure (notes
+/// kept beside a form, named after it) is not taken for the form by its name.
+fn identify_by_sheet_name<'c>(
+    catalog: &'c Catalog,
+    titles: &[Vec<String>],
+    sheet: &Sheet,
+) -> Option<(&'c Form, String)> {
+    let figures = |cell: &Cell| matches!(parse_amount(cell), Amount::Value(_));
+    if !sheet.cells().any(|(_, _, cell)| figures(cell)) {
+        return None;
+    }
+    let name = strip_parens(&label_key(&sheet.name));
+    let line = TitleLine::new(&name);
+    let mut best: Option<(i32, &Form)> = None;
+    for (form, keys) in catalog.forms.iter().zip(titles) {
+        let no = label_key(&form.table_no);
+        let score = title_score(keys, &line)
+            .map(|s| 1000 + s)
+            .or_else(|| (!no.starts_with("附件") && mentions_table_no(&name, &no)).then_some(50));
+        if let Some(score) = score.filter(|&s| best.is_none_or(|(b, _)| s > b)) {
+            best = Some((score, form));
+        }
+    }
+    best.map(|(_, f)| {
+        (
+            f,
+            format!("没有标题，按工作表名称“{}”认定为{}", sheet.name, f.table_no),
+        )
     })
 }
 

@@ -167,12 +167,11 @@ pub(super) struct HeaderWords {
 /// Which year may stand in front of a header word.
 #[derive(Clone)]
 enum YearInFront {
-    /// The table's own, as its title gives it.
+    /// This one: the table's own, as its title gives it, or else the one year its header
+    /// shows.
     Own(String),
-    /// Any: the title gives none, and no column of the form is told from another by its year.
-    Any,
-    /// None: the title gives none, and the form's columns are dated (上年决算数 beside 本年
-    /// 决算数 as "2023年决算数" and "2024年决算数"), so a year is part of a column's name.
+    /// None: the header shows several years (2023年预算数 beside 2024年预算数), or the form's
+    /// columns are named by their years, so a year is part of a column's name.
     No,
 }
 
@@ -195,13 +194,32 @@ impl HeaderWords {
     }
 }
 
-/// Which year may stand in front of a header word of `rd`'s form.
+/// Which year may stand in front of a header word of `rd`'s form: the title's; without one,
+/// the year the texts at the top of the sheet show, when they show one year only and no
+/// column of the form is named by its year.
 fn year_in_front(rd: &Reader) -> YearInFront {
-    match &rd.data.year {
-        Some(y) => YearInFront::Own(y.clone()),
-        None if dates_its_columns(rd.form) => YearInFront::No,
-        None => YearInFront::Any,
+    if let Some(y) = &rd.data.year {
+        return YearInFront::Own(y.clone());
     }
+    if dates_its_columns(rd.form) {
+        return YearInFront::No;
+    }
+    let first = super::first_filled_row(rd.sheet);
+    let mut years = (first..rd.sheet.height().min(first + 20))
+        .flat_map(|r| rd.sheet.row(r))
+        .filter_map(|(_, cell)| cell.as_text())
+        .filter_map(|t| year_in_front_of(&label_key(t)).map(str::to_string));
+    match (years.next(), years.collect::<HashSet<_>>()) {
+        (Some(y), others) if others.iter().all(|o| *o == y) => YearInFront::Own(y),
+        _ => YearInFront::No,
+    }
+}
+
+/// The year a text starts with ("2024年…", "2024年度…").
+fn year_in_front_of(text: &str) -> Option<&str> {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    (digits == 4 && matches!(&text[..2], "19" | "20") && text[4..].starts_with('年'))
+        .then(|| &text[..4])
 }
 
 /// Whether a column of `form` is named with a year (`{year}年决算数`, `{prev_year}年决算数`).
@@ -237,10 +255,6 @@ fn undressed(k: &str, year: &YearInFront) -> Vec<String> {
 fn without_year<'t>(text: &'t str, year: &YearInFront) -> Option<&'t str> {
     let rest = match year {
         YearInFront::Own(y) => text.strip_prefix(y.as_str())?,
-        YearInFront::Any => {
-            let digits = text.bytes().take_while(u8::is_ascii_digit).count();
-            (digits == 4 && matches!(&text[..2], "19" | "20")).then(|| &text[4..])?
-        }
         YearInFront::No => return None,
     };
     rest.strip_prefix("年度")
@@ -2364,7 +2378,7 @@ mod tests {
     /// is named by its year, none when columns are (2023年决算数 is 上年 beside 2024年决算数).
     #[test]
     fn header_words_undressed_of_a_unit_and_a_year() {
-        use super::{undressed, YearInFront};
+        use super::{undressed, year_in_front_of, YearInFront};
         let own = YearInFront::Own("2024".into());
         assert_eq!(undressed("决算数(万元)", &own), ["决算数"]);
         assert_eq!(undressed("2024年决算数", &own), ["决算数"]);
@@ -2376,13 +2390,15 @@ mod tests {
             undressed("2023年决算数", &own).is_empty(),
             "another year is a name"
         );
-        assert_eq!(undressed("2023年度合计", &YearInFront::Any), ["合计"]);
         assert!(undressed("2023年决算数", &YearInFront::No).is_empty());
-        assert!(undressed("12345年", &YearInFront::Any).is_empty());
         assert!(
-            undressed("2024年", &YearInFront::Any).is_empty(),
+            undressed("2024年", &own).is_empty(),
             "nothing after the year"
         );
+        assert_eq!(year_in_front_of("2023年度合计"), Some("2023"));
+        assert_eq!(year_in_front_of("12345年"), None);
+        assert_eq!(year_in_front_of("2023"), None);
+        assert_eq!(year_in_front_of("3023年"), None);
         assert!(
             undressed("决算数", &own).is_empty(),
             "plain words cost nothing"
