@@ -561,6 +561,9 @@ pub(crate) struct Reader<'s> {
     pub data: FormData,
     /// The codes read so far, for naming the rows of a table printed without codes.
     pub codes_read: table::CodesRead,
+    /// Where the title gives no year: the one year that may stand in front of the sheet's
+    /// header words (see `table::year_in_front`), found once.
+    pub header_year: std::cell::OnceCell<Option<String>>,
 }
 
 impl Reader<'_> {
@@ -694,6 +697,7 @@ pub fn recognize_sheet<'c>(form: &'c Form, vocab: &Vocabulary, sheet: &Sheet) ->
         notices: Vec::new(),
         data,
         codes_read: Default::default(),
+        header_year: Default::default(),
     };
     let top = read_top(&mut rd);
     let mut cursor = top;

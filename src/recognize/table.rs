@@ -201,18 +201,21 @@ fn year_in_front(rd: &Reader) -> YearInFront {
     if let Some(y) = &rd.data.year {
         return YearInFront::Own(y.clone());
     }
-    if dates_its_columns(rd.form) {
-        return YearInFront::No;
-    }
-    let first = super::first_filled_row(rd.sheet);
-    let mut years = (first..rd.sheet.height().min(first + 20))
-        .flat_map(|r| rd.sheet.row(r))
-        .filter_map(|(_, cell)| cell.as_text())
-        .filter_map(|t| year_in_front_of(&label_key(t)).map(str::to_string));
-    match (years.next(), years.collect::<HashSet<_>>()) {
-        (Some(y), others) if others.iter().all(|o| *o == y) => YearInFront::Own(y),
-        _ => YearInFront::No,
-    }
+    let shown = rd.header_year.get_or_init(|| {
+        if dates_its_columns(rd.form) {
+            return None;
+        }
+        let first = super::first_filled_row(rd.sheet);
+        let mut years = (first..rd.sheet.height().min(first + 20))
+            .flat_map(|r| rd.sheet.row(r))
+            .filter_map(|(_, cell)| cell.as_text())
+            .filter_map(|t| year_in_front_of(&label_key(t)).map(str::to_string));
+        match (years.next(), years.collect::<HashSet<_>>()) {
+            (Some(y), others) if others.iter().all(|o| *o == y) => Some(y),
+            _ => None,
+        }
+    });
+    shown.clone().map_or(YearInFront::No, YearInFront::Own)
 }
 
 /// The year a text starts with ("2024年…", "2024年度…").
