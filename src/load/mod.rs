@@ -14,7 +14,9 @@ use crate::findings::{Finding, VALUES_NOT_PLACED};
 use crate::form::{Catalog, Form, Severity};
 use crate::model::FormData;
 use crate::read::Workbook;
-use crate::recognize::{numbers_placed, recognize_workbook, unplaced_numbers, Outcome};
+use crate::recognize::{
+    figures_outside, numbers_placed, recognize_workbook, unplaced_numbers, Outcome,
+};
 use indexmap::IndexMap;
 use std::path::Path;
 
@@ -65,15 +67,12 @@ pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &Workbook) -> Recognized<'c>
                 findings.push(values_not_placed(&rec));
             }
             Outcome::Form(rec) if audited_instead.is_some() => {
-                let hidden = wb
-                    .sheets
-                    .iter()
-                    .any(|s| s.hidden && rec.data.sheet.as_ref() == Some(&s.name));
+                let hidden = is_hidden(wb, rec.data.sheet.as_deref());
                 let audited = audited_instead.and_then(|a| a.audited);
                 findings.push(another_copy(&rec, hidden, audited.as_deref()));
                 // The figures it holds outside the form are reported still (a transposed
                 // table's behind a 说明 page naming it); its words are not.
-                let figures = figures_outside(&rec);
+                let figures: Vec<_> = figures_outside(&rec).map(|s| &s.cell).collect();
                 let outside = rec
                     .notices
                     .iter()
@@ -127,20 +126,11 @@ fn take_form<'c>(
     forms.push((rec.form, rec.data));
 }
 
-/// The cells of `rec`'s values outside the form that hold a number.
-fn figures_outside<'r>(rec: &'r crate::recognize::Recognized) -> Vec<&'r crate::cellref::Place> {
-    use crate::normalize::{parse_amount, Amount};
-    rec.data
-        .strays
+/// Whether the sheet named `name` is hidden in `wb`.
+fn is_hidden(wb: &Workbook, name: Option<&str>) -> bool {
+    wb.sheets
         .iter()
-        .filter(|s| {
-            matches!(
-                parse_amount(&crate::read::Cell::Text(s.text.clone())),
-                Amount::Value(_)
-            )
-        })
-        .map(|s| &s.cell)
-        .collect()
+        .any(|s| s.hidden && Some(s.name.as_str()) == name)
 }
 
 /// A reading notice of `rec` as a finding at its cell.
@@ -163,11 +153,6 @@ fn notice_finding(rec: &crate::recognize::Recognized, n: &crate::recognize::Noti
 /// table read (an empty 公开07表 rather than a list of the tables), then the first. For each
 /// outcome: the copy audited instead when it is a copy set aside, else None.
 fn copies_set_aside(wb: &Workbook, outcomes: &[Outcome]) -> Vec<Option<SetAside>> {
-    let hidden = |name: Option<&str>| {
-        wb.sheets
-            .iter()
-            .any(|s| s.hidden && Some(s.name.as_str()) == name)
-    };
     let rank = |rec: &crate::recognize::Recognized| {
         let placeable = unplaced_numbers(rec).is_none();
         let filled = numbers_placed(rec) > 0;
@@ -176,7 +161,8 @@ fn copies_set_aside(wb: &Workbook, outcomes: &[Outcome]) -> Vec<Option<SetAside>
         } else {
             rec.data.origin.len() + rec.data.row_at.len()
         };
-        (placeable, filled, !hidden(rec.data.sheet.as_deref()), read)
+        let shown = !is_hidden(wb, rec.data.sheet.as_deref());
+        (placeable, filled, shown, read)
     };
     let mut best: IndexMap<&str, (usize, _)> = IndexMap::new();
     for (i, outcome) in outcomes.iter().enumerate() {

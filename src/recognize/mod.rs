@@ -470,41 +470,69 @@ fn identify_with<'c>(
             Some((strip_parens(&label_key(t)), r, c))
         })
         .collect();
-    // Lines of at most 60 characters may be titles.
-    let lines: Vec<(TitleLine, &(String, u32, u16))> = top
-        .iter()
-        .map(|entry| (TitleLine::new(&entry.0), entry))
-        .filter(|(line, _)| line.chars.len() <= 60)
-        .collect();
-    let mut best: Option<(i32, &Form, String)> = None;
-    for (form, keys) in catalog.forms.iter().zip(titles) {
-        let title = lines
-            .iter()
-            .filter_map(|(line, (t, r, c))| title_score(keys, line).map(|s| (s, t, *r, *c)))
-            .max_by_key(|(s, ..)| *s);
-        let mut score = title.map_or(0, |(s, ..)| 1000 + s);
-        let mut why: Vec<String> = title
-            .map(|(_, t, r, c)| format!("{} 的标题“{t}”与“{}”相符", a1(r, c), form.title))
-            .into_iter()
-            .collect();
-        let no = label_key(&form.table_no);
-        if let Some((_, r, c)) = (!no.starts_with("附件"))
-            .then(|| top.iter().find(|(t, _, _)| mentions_table_no(t, &no)))
-            .flatten()
-        {
-            score += 50;
-            why.push(format!("{} 有表号“{}”", a1(*r, *c), form.table_no));
-        }
-        if score > 0 && best.as_ref().is_none_or(|(s, _, _)| score > *s) {
-            best = Some((score, form, why.join("；")));
-        }
-    }
-    best.map(|(_, f, why)| (f, why))
+    let in_sheet = best_named(catalog, titles, &top).map(|named| {
+        let form = named.form;
+        let title = named
+            .title
+            .map(|(t, r, c)| format!("{} 的标题“{t}”与“{}”相符", a1(*r, *c), form.title));
+        let no = named
+            .table_no
+            .map(|(_, r, c)| format!("{} 有表号“{}”", a1(*r, *c), form.table_no));
+        let why: Vec<String> = title.into_iter().chain(no).collect();
+        (form, why.join("；"))
+    });
+    in_sheet
         .or_else(|| identify_by_sheet_name(catalog, titles, sheet))
         .or_else(|| {
             identify_by_labels(catalog, sheet)
                 .map(|f| (f, format!("没有标题，按表内栏目与行名认定为{}", f.table_no)))
         })
+}
+
+/// The form texts name, with the text naming it by its title and the one giving its 表号.
+struct Named<'c, 't> {
+    form: &'c Form,
+    title: Option<&'t (String, u32, u16)>,
+    table_no: Option<&'t (String, u32, u16)>,
+}
+
+/// The form `texts` (key, row, column) name best: 1000 and more for its title in a text of at
+/// most 60 characters, 50 more for its 表号 (not an attachment's, whose numbering varies).
+fn best_named<'c, 't>(
+    catalog: &'c Catalog,
+    titles: &[Vec<String>],
+    texts: &'t [(String, u32, u16)],
+) -> Option<Named<'c, 't>> {
+    // Lines of at most 60 characters may be titles.
+    let lines: Vec<(TitleLine, &(String, u32, u16))> = texts
+        .iter()
+        .map(|entry| (TitleLine::new(&entry.0), entry))
+        .filter(|(line, _)| line.chars.len() <= 60)
+        .collect();
+    let mut best: Option<(i32, Named)> = None;
+    for (form, keys) in catalog.forms.iter().zip(titles) {
+        let title = lines
+            .iter()
+            .filter_map(|(line, entry)| title_score(keys, line).map(|s| (s, *entry)))
+            .max_by_key(|(s, _)| *s);
+        let no = label_key(&form.table_no);
+        let table_no = (!no.starts_with("附件"))
+            .then(|| texts.iter().find(|(t, _, _)| mentions_table_no(t, &no)))
+            .flatten();
+        let score = title.map_or(0, |(s, _)| 1000 + s) + if table_no.is_some() { 50 } else { 0 };
+        if score > 0 && best.as_ref().is_none_or(|(s, _)| score > *s) {
+            let title = title.map(|(_, entry)| entry);
+            best = Some((
+                score,
+                Named {
+                    form,
+                    title,
+                    table_no,
+                },
+            ));
+        }
+    }
+    best.map(|(_, named)| named)
 }
 
 /// A sheet of figures without title nor 表号, named by its form's title or 表号 (“公开08表”,
@@ -520,23 +548,14 @@ fn identify_by_sheet_name<'c>(
     if !sheet.cells().any(|(_, _, cell)| figures(cell)) {
         return None;
     }
-    let name = strip_parens(&label_key(&sheet.name));
-    let line = TitleLine::new(&name);
-    let mut best: Option<(i32, &Form)> = None;
-    for (form, keys) in catalog.forms.iter().zip(titles) {
-        let no = label_key(&form.table_no);
-        let score = title_score(keys, &line)
-            .map(|s| 1000 + s)
-            .or_else(|| (!no.starts_with("附件") && mentions_table_no(&name, &no)).then_some(50));
-        if let Some(score) = score.filter(|&s| best.is_none_or(|(b, _)| s > b)) {
-            best = Some((score, form));
-        }
-    }
-    best.map(|(_, f)| {
-        (
-            f,
-            format!("没有标题，按工作表名称“{}”认定为{}", sheet.name, f.table_no),
-        )
+    let name = [(strip_parens(&label_key(&sheet.name)), 0, 0)];
+    best_named(catalog, titles, &name).map(|named| {
+        let form = named.form;
+        let why = format!(
+            "没有标题，按工作表名称“{}”认定为{}",
+            sheet.name, form.table_no
+        );
+        (form, why)
     })
 }
 
@@ -921,16 +940,17 @@ fn unplace_row(data: &mut FormData, key: &str) -> Vec<String> {
 /// many that its values cannot be placed with confidence: at least five, and at least as many
 /// as were placed. Checking such a sheet would judge zeros read in place of its figures.
 pub fn unplaced_numbers(rec: &Recognized) -> Option<Vec<String>> {
-    let is_number = |t: &str| matches!(parse_amount(&Cell::Text(t.to_string())), Amount::Value(_));
-    let outside: Vec<String> = rec
-        .data
-        .strays
-        .iter()
-        .filter(|s| is_number(&s.text))
-        .map(|s| s.cell.to_string())
-        .collect();
+    let outside: Vec<String> = figures_outside(rec).map(|s| s.cell.to_string()).collect();
     let placed = numbers_placed(rec);
     (outside.len() >= 5 && outside.len() >= placed).then_some(outside)
+}
+
+/// The values found outside the form that are numbers.
+pub fn figures_outside<'r>(rec: &'r Recognized) -> impl Iterator<Item = &'r Stray> {
+    rec.data
+        .strays
+        .iter()
+        .filter(|s| matches!(parse_amount(&Cell::Text(s.text.clone())), Amount::Value(_)))
 }
 
 /// How many numbers of the form were read into its cells.

@@ -2376,9 +2376,9 @@ mod tests {
         assert_eq!(split("1. 工资福利支出"), None);
     }
 
-    /// A header word is undressed of a unit in parentheses and of a year in front: the
-    /// table's own year when its title gives one, any year when it gives none and no column
-    /// is named by its year, none when columns are (2023年决算数 is 上年 beside 2024年决算数).
+    /// A header word is undressed of a unit in parentheses and of the year allowed in front
+    /// (the title's, or the one year the header shows), not of another year (2023年决算数 is
+    /// 上年 beside 2024年决算数).
     #[test]
     fn header_words_undressed_of_a_unit_and_a_year() {
         use super::{undressed, year_in_front_of, YearInFront};
