@@ -819,20 +819,30 @@ fn fixing_the_sample_writes_the_formula_and_leaves_its_large_difference_to_a_per
     assert!(sheet2.contains("+0.01</f>"), "尾差 kept as a visible term");
 }
 
-/// A difference within the definition's limits (1% and 1 万元 by default) beyond 尾差 is
-/// corrected as certain: 526.86 for 526.36 is changed, yellow, exit 0.
-#[test]
-fn a_small_difference_is_corrected_without_a_person() {
-    let d = dir("small-difference");
+/// Seed 001 with its 本年收入合计 (526.36, the sum of its lines) published as `total`.
+fn income_total_published_as(total: &str) -> grid::GridBook {
     let mut book = fixture("seed001_final.grid");
     let sheet = book.sheet_mut("公开01表");
     let (r, c) = sheet.find("本年收入合计").expect("本年收入合计 row");
     assert_eq!(sheet.cell(r, c + 2).as_str(), "526.36");
-    sheet.put(r, c + 2, grid::GridCell::num("526.86"));
+    sheet.put(r, c + 2, grid::GridCell::num(total));
+    book
+}
+
+/// Writes `book` into `d` and fixes it there: exit code, standard output and error.
+fn fix_book(d: &Path, book: &grid::GridBook) -> (i32, String, String) {
     let x = d.join("x.xlsx");
     book.write_xlsx(&x);
     let out = d.join("f.xlsx");
-    let (code, stdout, err) = run(&["fix", s(&x), "-o", s(&out)]);
+    run(&["fix", s(&x), "-o", s(&out)])
+}
+
+/// A difference within the definition's limits (1% and 1 万元 by default) beyond 尾差 is
+/// corrected as certain: 526.86 for 526.36 is changed, yellow, exit 0.
+#[test]
+fn a_small_difference_is_corrected_without_a_person() {
+    let book = income_total_published_as("526.86");
+    let (code, stdout, err) = fix_book(&dir("small-difference"), &book);
     assert_eq!(code, 0, "{stdout}{err}");
     assert!(
         stdout.contains("校正  公开01表!C33  原值 526.86 → 526.36"),
@@ -846,19 +856,13 @@ fn a_small_difference_is_corrected_without_a_person() {
 /// corrected above is left to a person, naming the unreadable cell.
 #[test]
 fn a_total_over_an_unreadable_part_is_left_to_a_person() {
-    let d = dir("unreadable-part");
-    let mut book = fixture("seed001_final.grid");
+    let mut book = income_total_published_as("526.86");
     let sheet = book.sheet_mut("公开01表");
-    let (r, c) = sheet.find("本年收入合计").expect("本年收入合计 row");
-    sheet.put(r, c + 2, grid::GridCell::num("526.86"));
     let (p, pc) = sheet
         .find("二、政府性基金预算财政拨款收入")
         .expect("line 2");
     sheet.put(p, pc + 2, grid::GridCell::text("0,5"));
-    let x = d.join("x.xlsx");
-    book.write_xlsx(&x);
-    let out = d.join("f.xlsx");
-    let (code, stdout, err) = run(&["fix", s(&x), "-o", s(&out)]);
+    let (code, stdout, err) = fix_book(&dir("unreadable-part"), &book);
     assert_eq!(code, 1, "{stdout}{err}");
     assert!(
         stdout.contains("核对  公开01表!C33  需人工核对：C8 不是可识别的数字，按 0 计算为 526.36"),

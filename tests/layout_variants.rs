@@ -71,21 +71,75 @@ fn values_and_warnings(catalog: &Catalog, path: &Path) -> (Values, Vec<Finding>)
 
 fn same_as_plain(name: &str, book: &grid::GridBook) {
     let catalog = Catalog::embedded().unwrap();
+    let want = plain_values(&catalog, name);
+    let path = dir().join(format!("{name}.xlsx"));
+    book.write_xlsx(&path);
+    let got = values(&catalog, &path);
+    assert_eq!(got, want, "variant {name} reads differently");
+}
+
+/// The values of the seed's plain workbook, written for the variant `name`.
+fn plain_values(catalog: &Catalog, name: &str) -> Values {
     let plain = dir().join(format!("plain-{name}.xlsx"));
-    let base = grid::load(
-        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed001_final.grid"),
-    );
-    base.write_xlsx(&plain);
-    let want = values(&catalog, &plain);
+    seed().write_xlsx(&plain);
+    let want = values(catalog, &plain);
     assert!(
         want.len() > 300,
         "the plain workbook reads {} values",
         want.len()
     );
-    let path = dir().join(format!("{name}.xlsx"));
-    book.write_xlsx(&path);
-    let got = values(&catalog, &path);
-    assert_eq!(got, want, "variant {name} reads differently");
+    want
+}
+
+/// The first few values of `want` that `got` reads otherwise (or not at all).
+fn differing<'w>(want: &'w Values, got: &Values) -> Vec<(&'w (String, String), &'w String)> {
+    want.iter()
+        .filter(|(k, v)| got.get(*k) != Some(*v))
+        .take(5)
+        .collect()
+}
+
+/// Numbers below a bound from a xorshift sequence started at `state`: generated cases that
+/// are the same on every run.
+fn xorshift(mut state: u64) -> impl FnMut(usize) -> usize {
+    move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    }
+}
+
+/// Puts `header` at the top of column `col` of a 科目 table's header rows (between its unit
+/// line and its first row of numbers), merged down over them; the table's data rows: its rows
+/// of numbers but the 栏次 row, told by column `label_col`.
+fn head_column(sheet: &mut grid::GridSheet, col: u16, header: &str, label_col: u16) -> Vec<u32> {
+    let rows = sheet.rows.len() as u32;
+    let unit_line = (0..rows)
+        .find(|&r| {
+            sheet.rows[r as usize]
+                .iter()
+                .any(|c| c.as_str().contains("单位"))
+        })
+        .expect("a unit line");
+    let numbers = |r: u32| {
+        sheet.rows[r as usize]
+            .iter()
+            .any(|c| matches!(c, grid::GridCell::Number(_)))
+    };
+    let first_numbers = (unit_line + 1..rows)
+        .find(|&r| numbers(r))
+        .expect("numbers");
+    let data: Vec<u32> = (first_numbers..rows)
+        .filter(|&r| numbers(r) && sheet.cell(r, label_col).as_str() != "栏次")
+        .collect();
+    sheet.put(unit_line + 1, col, grid::GridCell::text(header));
+    if first_numbers > unit_line + 2 {
+        sheet
+            .merges
+            .push((unit_line + 1, col, first_numbers - 1, col));
+    }
+    data
 }
 
 fn seed() -> grid::GridBook {
@@ -150,21 +204,13 @@ fn xls_and_ods_copies_read_like_the_xlsx() {
 #[test]
 fn sheets_taken_for_a_table_before_it_are_set_aside() {
     let catalog = Catalog::embedded().unwrap();
-    let plain = dir().join("plain-for-extra-sheets.xlsx");
-    seed().write_xlsx(&plain);
-    let want = values(&catalog, &plain);
+    let want = plain_values(&catalog, "for-extra-sheets");
     let titles: Vec<(String, String)> = seed()
         .sheets
         .iter()
         .map(|s| (s.name.clone(), s.cell(0, 0).as_str().to_string()))
         .collect();
-    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-    let mut below = |n: usize| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state % n as u64) as usize
-    };
+    let mut below = xorshift(0x9e37_79b9_7f4a_7c15_u64);
     for case in 0..12 {
         let mut book = seed();
         let (no, title) = titles[below(titles.len())].clone();
@@ -207,12 +253,7 @@ fn sheets_taken_for_a_table_before_it_are_set_aside() {
         let path = dir().join(format!("extra-sheet-{case}.xlsx"));
         book.write_xlsx(&path);
         let (got, warnings) = values_and_warnings(&catalog, &path);
-        let differing: Vec<_> = want
-            .iter()
-            .filter(|(k, v)| got.get(*k) != Some(*v))
-            .map(|(k, v)| (k, v, got.get(k)))
-            .take(5)
-            .collect();
+        let differing = differing(&want, &got);
         assert!(
             differing.is_empty() && got.len() == want.len(),
             "case {case}: sheet {name} before {no} changes what is read: {differing:?}"
@@ -249,13 +290,7 @@ fn sheets_taken_for_a_table_before_it_are_set_aside() {
 /// headers left as they are).
 #[test]
 fn header_words_with_a_unit_or_a_year_read_like_the_plain_words() {
-    let mut state = 0x2545_f491_4f6c_dd1d_u64;
-    let mut below = |n: usize| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state % n as u64) as usize
-    };
+    let mut below = xorshift(0x2545_f491_4f6c_dd1d_u64);
     for case in 0..6 {
         let mut book = seed();
         for sheet in &mut book.sheets {
@@ -302,9 +337,7 @@ fn header_words_with_a_unit_or_a_year_read_like_the_plain_words() {
 #[test]
 fn a_column_the_form_lacks_leaves_the_table_read() {
     let catalog = Catalog::embedded().unwrap();
-    let plain = dir().join("plain-for-extra-column.xlsx");
-    seed().write_xlsx(&plain);
-    let want = values(&catalog, &plain);
+    let want = plain_values(&catalog, "for-extra-column");
     let tables = ["公开02表", "公开03表", "公开05表"];
     for (case, chosen) in [&tables[..1], &tables[1..2], &tables[2..], &tables[..]]
         .iter()
@@ -314,30 +347,8 @@ fn a_column_the_form_lacks_leaves_the_table_read() {
         let mut added = 0;
         for name in chosen.iter() {
             let sheet = book.sheet_mut(name);
-            let rows = sheet.rows.len() as u32;
-            let unit_line = (0..rows)
-                .find(|&r| {
-                    sheet.rows[r as usize]
-                        .iter()
-                        .any(|c| c.as_str().contains("单位"))
-                })
-                .expect("a unit line");
-            let numbers = |r: u32| {
-                sheet.rows[r as usize]
-                    .iter()
-                    .any(|c| matches!(c, grid::GridCell::Number(_)))
-            };
-            let first_numbers = (unit_line + 1..rows)
-                .find(|&r| numbers(r))
-                .expect("numbers");
-            let data: Vec<u32> = (first_numbers + 1..rows)
-                .filter(|&r| numbers(r) && sheet.cell(r, 0).as_str() != "栏次")
-                .collect();
             let w = sheet.width();
-            sheet.put(unit_line + 1, w, grid::GridCell::text("上年决算数"));
-            if first_numbers > unit_line + 2 {
-                sheet.merges.push((unit_line + 1, w, first_numbers - 1, w));
-            }
+            let data = head_column(sheet, w, "上年决算数", 0);
             for (i, r) in data.into_iter().enumerate() {
                 sheet.put(r, w, grid::GridCell::num(&format!("{}.50", 10 + i)));
                 added += 1;
@@ -346,11 +357,7 @@ fn a_column_the_form_lacks_leaves_the_table_read() {
         let path = dir().join(format!("extra-column-{case}.xlsx"));
         book.write_xlsx(&path);
         let (got, warnings) = values_and_warnings(&catalog, &path);
-        let differing: Vec<_> = want
-            .iter()
-            .filter(|(k, v)| got.get(*k) != Some(*v))
-            .take(5)
-            .collect();
+        let differing = differing(&want, &got);
         assert!(differing.is_empty(), "case {case}: {differing:?}");
         assert!(
             warnings.iter().all(|w| w.rule == "value-outside-form"),
@@ -371,37 +378,13 @@ fn a_column_the_form_lacks_leaves_the_table_read() {
 #[test]
 fn a_serial_number_column_is_read_as_nothing() {
     let catalog = Catalog::embedded().unwrap();
-    let plain = dir().join("plain-for-serial.xlsx");
-    seed().write_xlsx(&plain);
-    let want = values(&catalog, &plain);
+    let want = plain_values(&catalog, "for-serial");
     for odd in [false, true] {
         let mut book = seed();
         for name in ["公开02表", "公开03表", "公开05表"] {
             let sheet = book.sheet_mut(name);
             sheet.insert_col(0);
-            let rows = sheet.rows.len() as u32;
-            let unit_line = (0..rows)
-                .find(|&r| {
-                    sheet.rows[r as usize]
-                        .iter()
-                        .any(|c| c.as_str().contains("单位"))
-                })
-                .expect("a unit line");
-            let numbers = |r: u32| {
-                sheet.rows[r as usize]
-                    .iter()
-                    .any(|c| matches!(c, grid::GridCell::Number(_)))
-            };
-            let first_numbers = (unit_line + 1..rows)
-                .find(|&r| numbers(r))
-                .expect("numbers");
-            let data: Vec<u32> = (first_numbers..rows)
-                .filter(|&r| numbers(r) && sheet.cell(r, 1).as_str() != "栏次")
-                .collect();
-            sheet.put(unit_line + 1, 0, grid::GridCell::text("序号"));
-            if first_numbers > unit_line + 2 {
-                sheet.merges.push((unit_line + 1, 0, first_numbers - 1, 0));
-            }
+            let data = head_column(sheet, 0, "序号", 1);
             for (i, r) in data.into_iter().enumerate() {
                 let n = if odd && i == 2 {
                     "2.5".to_string()
@@ -415,11 +398,7 @@ fn a_serial_number_column_is_read_as_nothing() {
         book.write_xlsx(&path);
         let (got, warnings) = values_and_warnings(&catalog, &path);
         assert_eq!(got.len(), want.len(), "odd {odd}");
-        let differing: Vec<_> = want
-            .iter()
-            .filter(|(k, v)| got.get(*k) != Some(*v))
-            .take(5)
-            .collect();
+        let differing = differing(&want, &got);
         assert!(differing.is_empty(), "odd {odd}: {differing:?}");
         let outside: Vec<_> = warnings
             .iter()
