@@ -545,3 +545,43 @@ fn a_total_column_headed_zongji_reads_like_heji() {
     sheet.merges.retain(|m| (m.0, m.1) != (gr, gc));
     same_as_plain("zongji", &book);
 }
+
+/// Empty 公开07表 and 公开08表 (no figure at all) whose title and 表号 lines are cut off are each
+/// taken for its own form by its sheet's name: their columns and rows are the same.
+#[test]
+fn empty_sheets_without_title_are_told_by_their_names() {
+    let catalog = Catalog::embedded().unwrap();
+    let mut book = seed();
+    for sheet in &mut book.sheets {
+        sheet.rows.drain(0..2);
+        sheet.bold.clear();
+        sheet.merges = sheet
+            .merges
+            .iter()
+            .filter(|m| m.0 >= 2)
+            .map(|&(r1, c1, r2, c2)| (r1 - 2, c1, r2 - 2, c2))
+            .collect();
+        if matches!(sheet.name.as_str(), "公开07表" | "公开08表") {
+            for cell in sheet.rows.iter_mut().flatten() {
+                if matches!(cell, grid::GridCell::Number(_)) {
+                    *cell = grid::GridCell::Empty;
+                }
+            }
+        }
+    }
+    let path = dir().join("empty-07-08-named.xlsx");
+    book.write_xlsx(&path);
+    let rec = recognize_file(&catalog, &path).unwrap();
+    for (sheet, id) in [("公开07表", "final-07"), ("公开08表", "final-08")] {
+        assert!(
+            rec.forms
+                .iter()
+                .any(|(f, d)| f.id == id && d.sheet.as_deref() == Some(sheet)),
+            "{sheet} not read as {id}: {:?}",
+            rec.forms
+                .iter()
+                .map(|(f, d)| (f.id.clone(), d.sheet.clone()))
+                .collect::<Vec<_>>()
+        );
+    }
+}

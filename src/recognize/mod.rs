@@ -535,17 +535,20 @@ fn best_named<'c, 't>(
     best.map(|(_, named)| named)
 }
 
-/// A sheet of figures without title nor 表号, named by its form's title or 表号 (“公开08表”,
-/// “一般公共预算财政拨款支出决算表”): the name tells the form, where the table's columns and
-/// rows alone may not (公开07表 and 公开08表 have the same). A sheet without a figure (notes
-/// kept beside a form, named after it) is not taken for the form by its name.
+/// A sheet without title nor 表号 holding figures or a form's table, named by its form's title
+/// or 表号 (“公开08表”, “一般公共预算财政拨款支出决算表”): the name tells the form, where the
+/// table's columns and rows alone may not (公开07表 and 公开08表 have the same, and are often
+/// empty). A sheet with neither (notes kept beside a form, named after it) is not taken for
+/// the form by its name.
 fn identify_by_sheet_name<'c>(
     catalog: &'c Catalog,
     titles: &[Vec<String>],
     sheet: &Sheet,
 ) -> Option<(&'c Form, String)> {
     let figures = |cell: &Cell| matches!(parse_amount(cell), Amount::Value(_));
-    if !sheet.cells().any(|(_, _, cell)| figures(cell)) {
+    if !sheet.cells().any(|(_, _, cell)| figures(cell))
+        && identify_by_labels(catalog, sheet).is_none()
+    {
         return None;
     }
     let name = [(strip_parens(&label_key(&sheet.name)), 0, 0)];
