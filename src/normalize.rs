@@ -312,10 +312,21 @@ pub fn parse_code(cell: &Cell) -> Option<String> {
             }
             decimal_text(d.trunc())
         }
-        Cell::Text(t) => fold_text(t),
+        Cell::Text(t) => spaced_code(&fold_text(t)).unwrap_or_else(|| fold_text(t)),
         _ => return None,
     };
     (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).then_some(s)
+}
+
+/// "201 06 01" (a 类, 款 and 项 printed apart in one cell) as "2010601": a group of three digits,
+/// then one or two groups of two, spaced.
+fn spaced_code(text: &str) -> Option<String> {
+    let groups: Vec<&str> = text.split(is_space).filter(|g| !g.is_empty()).collect();
+    let digits = |g: &str, n: usize| g.len() == n && g.bytes().all(|b| b.is_ascii_digit());
+    let shaped = matches!(groups.len(), 2 | 3)
+        && digits(groups[0], 3)
+        && groups[1..].iter().all(|g| digits(g, 2));
+    shaped.then(|| groups.concat())
 }
 
 /// Rebuilds full subject codes from tables that split them over 类/款/项 columns
@@ -360,17 +371,25 @@ impl SplitCodeState {
         let l = parse_code(lei);
         let k = parse_code(kuan).map(pad2);
         let x = parse_code(xiang).map(pad2);
-        if let Some(full) = &l {
-            if k.is_none() && x.is_none() && matches!(full.len(), 5 | 7) {
-                self.lei = Some(full[..3].to_string());
-                self.kuan = Some(full[3..5].to_string());
-                return Some(full.clone());
-            }
-            if full.len() != 3 {
-                return None;
-            }
+        // A whole code in one of the columns ("2010601" under 项, "20106" under 款 beside its
+        // 类): the others only repeat its parts.
+        if let Some(full) = [&x, &k, &l]
+            .into_iter()
+            .flatten()
+            .find(|c| matches!(c.len(), 5 | 7))
+        {
+            let parts = [(&l, 0..3), (&k, 3..5), (&x, 5..7)];
+            let repeats = |(part, level): &(&Option<String>, std::ops::Range<usize>)| {
+                part.as_ref().is_none_or(|p| {
+                    p == full || full.starts_with(p.as_str()) || full.get(level.clone()) == Some(p)
+                })
+            };
+            return parts.iter().all(repeats).then(|| self.enter(full));
         }
-        if k.as_ref().is_some_and(|k| k.len() != 2) || x.as_ref().is_some_and(|x| x.len() != 2) {
+        if l.as_ref().is_some_and(|l| l.len() != 3)
+            || k.as_ref().is_some_and(|k| k.len() != 2)
+            || x.as_ref().is_some_and(|x| x.len() != 2)
+        {
             return None;
         }
         match (l, k, x) {
@@ -399,6 +418,14 @@ impl SplitCodeState {
                 Some(format!("{lei}{kuan}{x}"))
             }
         }
+    }
+
+    /// Takes a whole code (3, 5 or 7 digits) read on its own as the context of the rows below
+    /// it; returns it.
+    pub fn enter(&mut self, code: &str) -> String {
+        self.lei = code.get(..3).map(str::to_string);
+        self.kuan = code.get(3..5).map(str::to_string);
+        code.to_string()
     }
 }
 
@@ -863,6 +890,50 @@ mod tests {
         st.reset();
         assert_eq!(st.next(&e, &text("04"), &e), None);
         assert_eq!(st.next(&e, &e, &text("50")), None);
+    }
+
+    /// Whole codes under the 款 and 项 columns (`201 | 20106 | 2010601`), and codes printed with
+    /// spaces between their levels (`201 06 01`), as published.
+    #[test]
+    fn whole_and_spaced_codes_in_split_columns() {
+        let e = Cell::Empty;
+        let mut st = SplitCodeState::new();
+        assert_eq!(st.next(&text("201"), &e, &e), Some("201".into()));
+        assert_eq!(st.next(&e, &text("20106"), &e), Some("20106".into()));
+        assert_eq!(st.next(&e, &e, &num("2010601")), Some("2010601".into()));
+        // The next bare 项 goes on under the 款 the whole code set.
+        assert_eq!(st.next(&e, &e, &text("02")), Some("2010602".into()));
+        // Parts beside a whole code repeat it.
+        assert_eq!(
+            st.next(&text("208"), &text("05"), &text("2080501")),
+            Some("2080501".into())
+        );
+        assert_eq!(
+            st.next(&text("208"), &text("20805"), &text("2080505")),
+            Some("2080505".into())
+        );
+        // Parts that contradict it leave the row unplaced.
+        assert_eq!(st.next(&text("210"), &e, &text("2080501")), None);
+        assert_eq!(st.next(&e, &text("06"), &text("2080501")), None);
+        // Spaced levels in one cell.
+        assert_eq!(st.next(&text("221 02"), &e, &e), Some("22102".into()));
+        assert_eq!(
+            st.next(&text(" 221\u{3000}02 01 "), &e, &e),
+            Some("2210201".into())
+        );
+        assert_eq!(st.next(&e, &e, &text("03")), Some("2210203".into()));
+        assert_eq!(parse_code(&text("201 06 01")), Some("2010601".into()));
+        assert_eq!(parse_code(&text("301 02")), Some("30102".into()));
+        // Not a code: other groupings, a fourth level, a name after the code.
+        for t in [
+            "20 106",
+            "201 6",
+            "201 06 01 02",
+            "2010 601",
+            "201 一般公共服务支出",
+        ] {
+            assert_eq!(parse_code(&text(t)), None, "{t}");
+        }
     }
 
     #[test]

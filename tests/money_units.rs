@@ -13,7 +13,7 @@ use fiscalform::form::{Catalog, Form};
 use fiscalform::load::recognize_book;
 use fiscalform::model::FormData;
 use fiscalform::report::check_file;
-use layout_gen::{fixture_book, render, Variation};
+use layout_gen::{fixture_book, render, Rendered, Rng, Variation};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -81,4 +81,102 @@ fn the_conversion_is_said_once_at_the_unit_line() {
     assert!(said[0].message.contains(cell), "{}", said[0].message);
     assert!(said[0].message.contains("元") && said[0].message.contains("万元"));
     assert_eq!(said[0].severity, Severity::Info);
+}
+
+/// Seed 001's nine 决算 tables in one workbook, each in 元 and drawn with the variations
+/// `said` gives it (where the unit is said); `check`'s findings on it.
+fn check_book_in_yuan(name: &str, said: impl Fn(usize) -> Vec<Variation>) -> Vec<Finding> {
+    let catalog = Catalog::embedded().unwrap();
+    let forms = recognize_book(&catalog, &fixture_book("seed001_final.grid")).forms;
+    assert_eq!(forms.len(), 9);
+    let mut book: Option<Rendered> = None;
+    for (i, (form, data)) in forms.iter().enumerate() {
+        let mut variations = said(i);
+        variations.push(Variation::MoneyYuan);
+        let drawn = render(form, data, &variations, 1);
+        match &mut book {
+            Some(b) => b.book.sheets.extend(drawn.book.sheets),
+            None => book = Some(drawn),
+        }
+    }
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("money_units");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}.xlsx"));
+    book.unwrap().write_xlsx(&path);
+    let report = check_file(&catalog, &path);
+    assert!(report.error.is_none(), "{:?}", report.error);
+    report.findings
+}
+
+/// The errors and warnings of `findings`, by rule and cell.
+fn judged(findings: &[Finding]) -> BTreeSet<(String, String, Option<String>)> {
+    findings
+        .iter()
+        .filter(|f| f.severity != Severity::Info)
+        .map(|f| (f.form.clone(), f.rule.clone(), f.cell.clone()))
+        .collect()
+}
+
+/// A workbook in 元 is audited alike wherever its tables say so: on the line above the table,
+/// in the header words over the amounts (`决算数（元）`), after the title, or on some tables
+/// only, the others in the workbook's unit.
+#[test]
+fn a_workbook_in_yuan_is_audited_alike_wherever_it_says_so() {
+    use Variation::{NoUnitLine, UnitInHeader, UnitInTitle};
+    let stated = check_book_in_yuan("book-stated", |_| vec![]);
+    let want = judged(&stated);
+    // Seed 001's figures are rounded to 0.01 万元: shown in whole 元, its 尾差 are errors.
+    assert!(!want.is_empty(), "{stated:#?}");
+    let ways = [
+        vec![],
+        vec![UnitInHeader],
+        vec![UnitInTitle],
+        vec![NoUnitLine],
+    ];
+    for seed in 1..=6u64 {
+        let mut rng = Rng::new(seed);
+        let mut picked: Vec<usize> = (0..9).map(|_| rng.below(ways.len())).collect();
+        // At least one table says the unit, at least one does not.
+        picked[(seed % 9) as usize] = 3;
+        picked[((seed + 4) % 9) as usize] = 1 + (seed % 2) as usize;
+        let got = check_book_in_yuan(&format!("book-{seed}"), |i| ways[picked[i]].clone());
+        assert_eq!(judged(&got), want, "seed {seed}, ways {picked:?}");
+        let inherited = got.iter().filter(|f| f.rule == "money-unit-book").count();
+        assert!(inherited >= 1, "seed {seed}: {got:#?}");
+    }
+}
+
+/// A table naming no unit in a workbook whose tables name different ones (万元 here, 元
+/// there) is in 万元: nothing says otherwise.
+#[test]
+fn a_table_naming_no_unit_among_tables_that_disagree_is_in_wan() {
+    let catalog = Catalog::embedded().unwrap();
+    let forms = recognize_book(&catalog, &fixture_book("seed001_final.grid")).forms;
+    let (form, data) = &forms[0];
+    let mut book = render(form, data, &[Variation::MoneyYuan], 1);
+    for (i, (form, data)) in forms.iter().enumerate().skip(1) {
+        let said = if i == 1 {
+            vec![Variation::NoUnitLine]
+        } else {
+            vec![]
+        };
+        book.book
+            .sheets
+            .extend(render(form, data, &said, 1).book.sheets);
+    }
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("money_units");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("book-disagreeing.xlsx");
+    book.write_xlsx(&path);
+    let findings = check_file(&catalog, &path).findings;
+    assert!(
+        findings.iter().all(|f| f.rule != "money-unit-book"),
+        "{findings:#?}"
+    );
+    // 公开02表 in 万元 agrees with 公开01表 converted from 元.
+    let cross: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error && f.form == "final-02")
+        .collect();
+    assert!(cross.is_empty(), "{cross:#?}");
 }

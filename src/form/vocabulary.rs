@@ -138,6 +138,18 @@ impl Vocabulary {
         let after = after.trim_start_matches(':');
         self.money_units.iter().find(|m| after.starts_with(&m.name))
     }
+
+    /// The money unit a header word gives in parentheses ("决算数(元)", "金额(单位:万元)"):
+    /// the aside is the unit's name alone, after an optional "单位:" or "金额单位:".
+    pub fn money_unit_aside(&self, key: &str) -> Option<&MoneyUnit> {
+        let (_, aside) = key.split_once('(')?;
+        let aside = aside.strip_suffix(')')?;
+        let name = aside
+            .strip_prefix("金额单位:")
+            .or_else(|| aside.strip_prefix("单位:"))
+            .unwrap_or(aside);
+        self.money_units.iter().find(|m| m.name == name)
+    }
 }
 
 #[cfg(test)]
@@ -170,6 +182,22 @@ mod tests {
         assert_eq!(unit("公开01表 单位：万元"), Some("1".into()));
         assert_eq!(unit("单位：美元"), None);
         assert_eq!(unit("编制单位：某某中心"), None);
+    }
+
+    #[test]
+    fn money_units_are_found_in_a_header_words_aside() {
+        let v = Vocabulary::built_in();
+        let unit = |t: &str| {
+            v.money_unit_aside(&label_key(t))
+                .map(|m| m.in_wan.to_string())
+        };
+        assert_eq!(unit("决算数（元）"), Some("0.0001".into()));
+        assert_eq!(unit("金额(单位：千元)"), Some("0.1".into()));
+        assert_eq!(unit("金额（金额单位：万元）"), Some("1".into()));
+        assert_eq!(unit("金额（元/人）"), None);
+        assert_eq!(unit("决算数（美元）"), None);
+        assert_eq!(unit("决算数元"), None);
+        assert_eq!(unit("部门（单位）名称"), None);
     }
 
     #[test]

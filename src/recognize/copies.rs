@@ -3,7 +3,7 @@
 
 use super::{fills_first_block, first_filled_row, recognize_sheet, top_lines_row, Recognized};
 use crate::form::{Form, Vocabulary};
-use crate::model::SheetCopy;
+use crate::model::{MoneyUnit, SheetCopy};
 use crate::read::{Cell, Merge, Sheet};
 
 /// The copies of `form` in `sheet`, each read on its own rows, when the sheet holds more than
@@ -12,6 +12,7 @@ pub(super) fn recognize_copies<'c>(
     form: &'c Form,
     vocab: &Vocabulary,
     sheet: &Sheet,
+    book_unit: Option<&MoneyUnit>,
 ) -> Option<Vec<Recognized<'c>>> {
     if !form.repeatable {
         return None;
@@ -22,7 +23,7 @@ pub(super) fn recognize_copies<'c>(
     }
     let total = ranges.len();
     let copies = ranges.into_iter().enumerate().map(|(i, (first, last))| {
-        let mut rec = recognize_sheet(form, vocab, &rows_of(sheet, first, last));
+        let mut rec = recognize_sheet(form, vocab, &rows_of(sheet, first, last), book_unit);
         let copy = SheetCopy {
             n: i as u32 + 1,
             first_row: first,
@@ -71,7 +72,7 @@ fn copy_ranges(form: &Form, vocab: &Vocabulary, sheet: &Sheet) -> Vec<(u32, u32)
     let mut starts = vec![first];
     for (i, &from) in candidates.iter().enumerate().skip(1) {
         let rows = rows_of(sheet, from, until(i));
-        if fills_first_block(form, &recognize_sheet(form, vocab, &rows).data) {
+        if fills_first_block(form, &recognize_sheet(form, vocab, &rows, None).data) {
             starts.push(from);
         }
     }

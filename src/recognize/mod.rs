@@ -15,7 +15,7 @@ use crate::cellref::Place;
 use crate::expr::{cell_key, Name, Val};
 use crate::form::{Catalog, ColKind, Form, GridCellDef, Severity, Vocabulary};
 use crate::layout::{layout, Layout};
-use crate::model::{FastMap, FastSet, FormData, StatedUnit, Stray};
+use crate::model::{FastMap, FastSet, FormData, MoneyUnit, StatedUnit, Stray};
 use crate::normalize::{a1, decimal_text, label_key, parse_amount, parse_rate, Amount};
 use crate::read::{Cell, Merge, Sheet, Workbook};
 use rust_decimal::Decimal;
@@ -60,6 +60,26 @@ pub fn recognize_workbook<'c>(catalog: &'c Catalog, wb: &Workbook) -> Vec<Outcom
         .iter()
         .map(|sheet| identify_with(catalog, &titles, sheet))
         .collect();
+    let out = recognize_found(catalog, wb, &found, None);
+    match book_money_unit(&catalog.vocabulary, &out) {
+        Some(unit) => {
+            let mut out = recognize_found(catalog, wb, &found, Some(unit));
+            out.iter_mut().for_each(forget_unused_book_unit);
+            out
+        }
+        None => out,
+    }
+}
+
+/// The sheets read as the forms `found` takes them for; a table naming no money unit is in
+/// `book_unit`.
+fn recognize_found<'c>(
+    catalog: &'c Catalog,
+    wb: &Workbook,
+    found: &[Option<(&'c Form, String)>],
+    book_unit: Option<&MoneyUnit>,
+) -> Vec<Outcome<'c>> {
+    let vocab = &catalog.vocabulary;
     let mut out = Vec::new();
     let mut i = 0;
     while i < wb.sheets.len() {
@@ -68,7 +88,7 @@ pub fn recognize_workbook<'c>(catalog: &'c Catalog, wb: &Workbook) -> Vec<Outcom
             i += 1;
             continue;
         };
-        if let Some(copies) = copies::recognize_copies(form, &catalog.vocabulary, &wb.sheets[i]) {
+        if let Some(copies) = copies::recognize_copies(form, vocab, &wb.sheets[i], book_unit) {
             out.extend(copies.into_iter().map(|mut rec| {
                 rec.why = format!("{why}；{}", rec.why);
                 Outcome::Form(Box::new(rec))
@@ -76,7 +96,7 @@ pub fn recognize_workbook<'c>(catalog: &'c Catalog, wb: &Workbook) -> Vec<Outcom
             i += 1;
             continue;
         }
-        let mut rec = recognize_sheet(form, &catalog.vocabulary, &wb.sheets[i]);
+        let mut rec = recognize_sheet(form, vocab, &wb.sheets[i], book_unit);
         rec.why = why.clone();
         let mut end = i + 1;
         while end < wb.sheets.len() {
@@ -88,10 +108,11 @@ pub fn recognize_workbook<'c>(catalog: &'c Catalog, wb: &Workbook) -> Vec<Outcom
             {
                 break;
             }
-            if taken_for.is_some() && starts_a_copy(form, &catalog.vocabulary, &wb.sheets[end]) {
+            if taken_for.is_some() && starts_a_copy(form, vocab, &wb.sheets[end]) {
                 break;
             }
-            match continued(form, &catalog.vocabulary, &wb.sheets[i..=end], &rec, why) {
+            let sheets = &wb.sheets[i..=end];
+            match continued(form, vocab, sheets, &rec, why, book_unit) {
                 Some(joined) => rec = joined,
                 None => break,
             }
@@ -101,6 +122,35 @@ pub fn recognize_workbook<'c>(catalog: &'c Catalog, wb: &Workbook) -> Vec<Outcom
         i = end;
     }
     out
+}
+
+/// The money unit of a workbook whose tables name one other than 万元, all the same, while
+/// some name none: a careful reviewer reads those in it too (a 公开02表 of amounts in 元 beside
+/// a 公开01表 that says 元).
+fn book_money_unit<'v>(vocab: &'v Vocabulary, out: &[Outcome]) -> Option<&'v MoneyUnit> {
+    let named: Vec<Option<&str>> = out
+        .iter()
+        .filter_map(|o| match o {
+            Outcome::Form(rec) => Some(rec.data.money_unit_named.as_ref().map(|(u, _)| u.as_str())),
+            Outcome::Skipped { .. } => None,
+        })
+        .collect();
+    let first = named.iter().flatten().next()?;
+    let agreed = named.iter().flatten().all(|u| u == first);
+    let unit = vocab.money_units.iter().find(|m| m.name == *first)?;
+    (agreed && unit.in_wan != Decimal::ONE && named.contains(&None)).then_some(unit)
+}
+
+/// A table given the workbook's money unit that read no number takes no unit: the 元 of the
+/// other tables says nothing about it.
+fn forget_unused_book_unit(outcome: &mut Outcome) {
+    let Outcome::Form(rec) = outcome else {
+        return;
+    };
+    if numbers_placed(rec) == 0 && rec.notices.iter().any(|n| n.rule == BOOK_UNIT_RULE) {
+        rec.notices.retain(|n| n.rule != BOOK_UNIT_RULE);
+        rec.data.stated_unit = None;
+    }
 }
 
 fn skipped(sheet: &Sheet) -> Outcome<'static> {
@@ -118,7 +168,7 @@ fn skipped(sheet: &Sheet) -> Outcome<'static> {
 /// 项目支出绩效自评表) rather than the continuation of the sheet before: a copy fills the form's
 /// first block (the project's name and funds), a continuation only goes on with the table.
 fn starts_a_copy(form: &Form, vocab: &Vocabulary, sheet: &Sheet) -> bool {
-    form.repeatable && fills_first_block(form, &recognize_sheet(form, vocab, sheet).data)
+    form.repeatable && fills_first_block(form, &recognize_sheet(form, vocab, sheet, None).data)
 }
 
 /// Whether any value of the form's first block was read.
@@ -152,6 +202,7 @@ fn continued<'c>(
     sheets: &[Sheet],
     so_far: &Recognized<'c>,
     why: &str,
+    book_unit: Option<&MoneyUnit>,
 ) -> Option<Recognized<'c>> {
     // A sheet that only mentions the form (a list of findings naming 公开01表) has nothing
     // to continue.
@@ -159,7 +210,7 @@ fn continued<'c>(
         return None;
     }
     let (joined, parts) = join_sheets(sheets);
-    let mut rec = recognize_sheet(form, vocab, &joined);
+    let mut rec = recognize_sheet(form, vocab, &joined, book_unit);
     let last = parts.last()?.1;
     let landed = |r: &Recognized| {
         r.data
@@ -586,6 +637,8 @@ pub(crate) struct Reader<'s> {
     /// Where the title gives no year: the one year that may stand in front of the sheet's
     /// header words (see `table::year_in_front`), found once.
     pub header_year: std::cell::OnceCell<Option<String>>,
+    /// The money unit of the workbook's other tables, for a table that names none.
+    pub book_unit: Option<&'s MoneyUnit>,
 }
 
 impl Reader<'_> {
@@ -704,7 +757,14 @@ impl Reader<'_> {
     }
 }
 
-pub fn recognize_sheet<'c>(form: &'c Form, vocab: &Vocabulary, sheet: &Sheet) -> Recognized<'c> {
+/// Reads `sheet` as `form`; its amounts are in `book_unit` when it names no money unit (see
+/// [`recognize_workbook`]).
+pub fn recognize_sheet<'c>(
+    form: &'c Form,
+    vocab: &Vocabulary,
+    sheet: &Sheet,
+    book_unit: Option<&MoneyUnit>,
+) -> Recognized<'c> {
     let mut data = blank_data(form, None, None, false);
     data.sheet = Some(sheet.name.clone());
     let template = blank_data(form, None, None, true);
@@ -720,6 +780,7 @@ pub fn recognize_sheet<'c>(form: &'c Form, vocab: &Vocabulary, sheet: &Sheet) ->
         data,
         codes_read: Default::default(),
         header_year: Default::default(),
+        book_unit,
     };
     let top = read_top(&mut rd);
     let mut cursor = top;
@@ -1056,6 +1117,8 @@ fn read_top(rd: &mut Reader) -> u32 {
                     if let Some(y) = year_anywhere(&label_key(&t)) {
                         note_year(rd, y, r, c);
                     }
+                    // "收入支出决算总表（单位：元）".
+                    note_money_unit(rd, &t, r, c);
                     last = last.max(r);
                 }
                 None => {
@@ -1091,15 +1154,36 @@ fn read_top(rd: &mut Reader) -> u32 {
     }
 }
 
-/// Remembers the money unit stated in a top line ("金额单位：元") and where; one other than 万元
-/// converts the amounts read after it to 万元.
+/// Remembers the money unit stated in a top line ("金额单位：元") and where.
 fn note_money_unit(rd: &mut Reader, text: &str, r: u32, c: u16) {
-    let Some(unit) = rd.vocab.money_unit_in(&label_key(text)) else {
-        return;
-    };
-    rd.data
-        .money_unit_named
-        .get_or_insert_with(|| (unit.name.clone(), Place::at(r, c)));
+    let vocab = rd.vocab;
+    if let Some(unit) = vocab.money_unit_in(&label_key(text)) {
+        adopt_money_unit(rd, unit, r, c, UnitFrom::TopLine);
+    }
+}
+
+/// Where a table's money unit was found.
+#[derive(Clone, Copy, PartialEq)]
+enum UnitFrom {
+    /// A line above the table: "单位：元".
+    TopLine,
+    /// A header word's aside: "决算数（元）".
+    Header,
+    /// The workbook's other tables (the table names none).
+    Book,
+}
+
+/// The rule of the notice saying a table was read in the workbook's money unit.
+const BOOK_UNIT_RULE: &str = "money-unit-book";
+
+/// Takes `unit` as the table's money unit, found at (r, c): named, unless the workbook's; one
+/// other than 万元 converts the amounts read after it to 万元, with a notice saying so.
+fn adopt_money_unit(rd: &mut Reader, unit: &MoneyUnit, r: u32, c: u16, from: UnitFrom) {
+    if from != UnitFrom::Book {
+        rd.data
+            .money_unit_named
+            .get_or_insert_with(|| (unit.name.clone(), Place::at(r, c)));
+    }
     if unit.in_wan == Decimal::ONE || rd.data.stated_unit.is_some() {
         return;
     }
@@ -1108,14 +1192,42 @@ fn note_money_unit(rd: &mut Reader, text: &str, r: u32, c: u16) {
         cell: a1(r, c),
         decimals: 0,
     });
-    let message = format!(
-        "{} {} 注明金额单位为{}，已换算为万元后审核（尾差按{}计）",
-        rd.form.table_no,
-        a1(r, c),
-        unit.name,
-        unit.name
-    );
-    rd.notice(Severity::Info, "money-unit", r, c, message);
+    let (no, name, at) = (&rd.form.table_no, &unit.name, a1(r, c));
+    let (rule, message) = match from {
+        UnitFrom::TopLine => ("money-unit", format!("{no} {at} 注明金额单位为{name}")),
+        UnitFrom::Header => ("money-unit", format!("{no} {at} 表头注明金额单位为{name}")),
+        UnitFrom::Book => (
+            BOOK_UNIT_RULE,
+            format!("{no} 未注明金额单位，本工作簿其他表注明为{name}，按{name}读取"),
+        ),
+    };
+    let message = format!("{message}，已换算为万元后审核（尾差按{name}计）");
+    rd.notice(Severity::Info, rule, r, c, message);
+}
+
+/// The money unit of a table whose top lines name none: the one a header word gives in
+/// parentheses over `header_rows` ("决算数（元）"), else the workbook's.
+pub(crate) fn settle_money_unit(
+    rd: &mut Reader,
+    header_rows: std::ops::Range<u32>,
+    at: (u32, u16),
+) {
+    if rd.data.money_unit_named.is_some() || rd.data.stated_unit.is_some() {
+        return;
+    }
+    let vocab = rd.vocab;
+    let sheet = rd.sheet;
+    for r in header_rows {
+        for (c, cell) in sheet.row(r) {
+            let Cell::Text(t) = cell else { continue };
+            if let Some(unit) = vocab.money_unit_aside(&label_key(t)) {
+                return adopt_money_unit(rd, unit, r, c, UnitFrom::Header);
+            }
+        }
+    }
+    if let Some(unit) = rd.book_unit {
+        adopt_money_unit(rd, unit, at.0, at.1, UnitFrom::Book);
+    }
 }
 
 /// An amount as read, in 万元: converted from the sheet's stated unit, whose shown decimals

@@ -395,8 +395,11 @@ fn align_panels(rd: &Reader, defs: &[DefCol], sheet_texts: &[HashSet<String>]) -
     let mut slots: Vec<usize> = defs.iter().map(|d| d.slot).collect();
     slots.dedup();
     let groups = column_groups(rd, defs, sheet_texts);
-    if slots.len() < 2 || groups.len() < 2 {
+    if slots.len() < 2 {
         return align(defs, sheet_texts);
+    }
+    if groups.len() < 2 {
+        return one_group(defs, &slots, sheet_texts);
     }
     // fit[s][g]: the alignment of panel s inside group g and its score.
     let fits: Vec<Vec<(u32, Vec<Option<u16>>)>> = slots
@@ -454,6 +457,52 @@ fn align_panels(rd: &Reader, defs: &[DefCol], sheet_texts: &[HashSet<String>]) -
         }
     }
     out
+}
+
+/// The alignment of one group of sheet columns with several side-by-side panels: the whole
+/// row at once, unless one panel alone fits the group as well. A group is one panel's
+/// columns (the others, stacked below, are read through it): its code under one panel and its
+/// amounts under another (公用经费 over 科目代码 | 项目 | 金额, a header both of 公开06表's 公用经费
+/// panels carry) would read no row.
+fn one_group(
+    defs: &[DefCol],
+    slots: &[usize],
+    sheet_texts: &[HashSet<String>],
+) -> Vec<Option<u16>> {
+    let score = |m: &[Option<u16>]| -> u32 {
+        defs.iter()
+            .zip(m)
+            .filter_map(|(d, m)| m.map(|c| column_fit(d, &sheet_texts[c as usize])))
+            .sum()
+    };
+    let whole = align(defs, sheet_texts);
+    let spread = |m: &[Option<u16>]| {
+        let mut used: Vec<usize> = defs
+            .iter()
+            .zip(m)
+            .filter(|(_, m)| m.is_some())
+            .map(|(d, _)| d.slot)
+            .collect();
+        used.dedup();
+        used.len() > 1
+    };
+    if !spread(&whole) {
+        return whole;
+    }
+    let mut best = (score(&whole), whole);
+    for &slot in slots {
+        let own: Vec<usize> = (0..defs.len()).filter(|&i| defs[i].slot == slot).collect();
+        let panel_defs: Vec<DefCol> = own.iter().map(|&i| defs[i].clone()).collect();
+        let mut m = vec![None; defs.len()];
+        for (&i, c) in own.iter().zip(align(&panel_defs, sheet_texts)) {
+            m[i] = c;
+        }
+        let s = score(&m);
+        if s > best.0 || s == best.0 && spread(&best.1) {
+            best = (s, m);
+        }
+    }
+    best.1
 }
 
 /// A panel whose name column went unplaced, with a free column headed by a word of a code
@@ -642,6 +691,7 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
     for r in first..data_start {
         rd.consume_row(r);
     }
+    super::settle_money_unit(rd, first..data_start, (anchor, 0));
     // 3. Align sheet columns with definition columns by their header texts.
     let mut sheet_texts = column_texts(rd, first..data_start);
     take_level_words(rd, data_start, &mut sheet_texts);
@@ -1189,6 +1239,7 @@ impl<'t, 'f> RowWalk<'t, 'f> {
             g.place(defs, &without_lower_levels(&texts));
             g.unplace(defs, &mut self.slots);
         }
+        self.retire_unheaded(&texts, &moved);
         if !moved.is_empty() {
             let fresh = code_sources(&self.slots, &texts);
             let old = self.code_sources.clone();
@@ -1196,6 +1247,19 @@ impl<'t, 'f> RowWalk<'t, 'f> {
                 self.code_sources[si] =
                     code_source_at(&before, &old, first_column(&self.slots[si]))
                         .unwrap_or(fresh[si]);
+            }
+        }
+    }
+
+    /// A panel the repeated header did not move whose value columns it leaves without a
+    /// header (公开06表 going on with 公用经费 alone, an empty column where 人员经费's 决算数
+    /// was) reads nothing below it: its columns would take the next panel's rows.
+    fn retire_unheaded(&mut self, texts: &[HashSet<String>], moved: &[usize]) {
+        for si in (0..self.slots.len()).filter(|si| !moved.contains(si)) {
+            let values = value_columns(&self.slots[si]);
+            if !values.is_empty() && values.iter().all(|&c| unheaded(texts, c)) {
+                self.slots[si].cols.clear();
+                self.code_sources[si] = CodeSource::None;
             }
         }
     }
@@ -1351,11 +1415,20 @@ fn header_texts_from(
 ) -> (u32, Vec<HashSet<String>>) {
     let height = rd.sheet.height();
     let mut end = r;
+    let mut seen: HashSet<String> = HashSet::new();
     while end < height {
         let keys = row_keys(rd, end);
         let header = !keys.is_empty() && keys.iter().all(|k| header_texts.contains(k));
         if !header && !is_column_number_row(&keys) && !super::is_page_top_row(rd, end) {
             break;
+        }
+        // A row naming again the columns a row above named is the next header (the page's
+        // header repeated, then the header of the panel the page goes on with).
+        if header && keys.len() >= 2 && keys.iter().all(|k| seen.contains(k)) {
+            break;
+        }
+        if header {
+            seen.extend(keys);
         }
         end += 1;
     }
@@ -1419,18 +1492,28 @@ fn realign<'f>(
     texts: &[HashSet<String>],
     slots: &mut [Slot<'f>],
 ) -> Vec<usize> {
-    let together = align_panels(rd, defs, texts);
+    let mut together = align_panels(rd, defs, texts);
+    place_bare_names(rd, defs, texts, &mut together);
+    let is_value = |d: &DefCol| d.col.kind.is_value();
+    // A panel whose value columns the new header leaves without a word is as good as
+    // unplaced: its columns moved (公用经费's 决算数 from D to C on the next sheet).
+    let unplaced: Vec<bool> = (0..slots.len())
+        .map(|si| {
+            value_columns(&slots[si])
+                .iter()
+                .all(|&c| unheaded(texts, c))
+        })
+        .collect();
+    // The panels the header may move: those with values to read, not reading rows already.
+    let may_move: Vec<bool> = (0..slots.len())
+        .map(|si| {
+            defs.iter().any(|d| d.slot == si && is_value(d))
+                && (unplaced[si] || !has_read_rows(rd, slots[si].panel))
+        })
+        .collect();
     let mut moved = Vec::new();
-    for si in 0..slots.len() {
+    for si in (0..slots.len()).filter(|&si| may_move[si]) {
         let own: Vec<&DefCol> = defs.iter().filter(|d| d.slot == si).collect();
-        let is_value = |d: &DefCol| d.col.kind.is_value();
-        let unplaced = own
-            .iter()
-            .filter(|d| is_value(d))
-            .all(|d| !slots[si].cols.contains_key(&*d.col.id));
-        if own.iter().all(|d| !is_value(d)) || !unplaced && has_read_rows(rd, slots[si].panel) {
-            continue;
-        }
         let of_together: Vec<Option<u16>> = defs
             .iter()
             .zip(&together)
@@ -1453,10 +1536,19 @@ fn realign<'f>(
             .filter(|(d, _)| is_value(d))
             .filter_map(|(_, m)| *m)
             .collect();
-        let anothers = unplaced
-            && (0..slots.len())
+        // So are columns the header, read as a whole, gives another panel (公用经费 over
+        // 科目代码 | 项目 | 金额: not 人员经费's, whose words would fit them alone).
+        let others_together: HashSet<u16> = defs
+            .iter()
+            .zip(&together)
+            .filter(|(d, _)| d.slot != si && may_move[d.slot] && is_value(d))
+            .filter_map(|(_, m)| *m)
+            .collect();
+        let anothers = unplaced[si]
+            && ((0..slots.len())
                 .filter(|&j| j != si)
-                .any(|j| values.is_subset(&value_columns(&slots[j])));
+                .any(|j| values.is_subset(&value_columns(&slots[j])))
+                || !values.is_empty() && values.is_subset(&others_together));
         if !names_values(&candidate) || anothers {
             continue;
         }
@@ -1478,6 +1570,11 @@ fn realign<'f>(
         }
     }
     moved
+}
+
+/// Whether sheet column `c` has no header text in `texts`.
+fn unheaded(texts: &[HashSet<String>], c: u16) -> bool {
+    texts.get(c as usize).is_none_or(HashSet::is_empty)
 }
 
 /// Whether any row of `panel` has been read.
@@ -1866,14 +1963,15 @@ impl PanelRow<'_> {
             return (code, None);
         }
         // "2010450 事业运行": the code written in the name cell, where no code column holds it.
-        // The cell is under the name's header, or under a header taken for the code's (项目).
+        // The cell is under the name's header, or under a header taken for the code's (项目),
+        // or the 类 column of a split code with the name column left empty.
         let code_col = match self.code_src {
-            CodeSource::Single(c) => Some(c),
-            _ => None,
+            CodeSource::Single(c) | CodeSource::Split(c, ..) => Some(c),
+            CodeSource::None => None,
         };
         let cell = self.name_cell(rd).or(code_col);
         match cell.and_then(|c| split_code_name(&rd.sheet.shown(self.r, c).to_string())) {
-            Some((c, n)) => (Some(c), Some(n)),
+            Some((c, n)) => (Some(split.enter(&c)), Some(n)),
             None => (None, None),
         }
     }

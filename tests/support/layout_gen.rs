@@ -146,6 +146,13 @@ pub enum Variation {
     IndentedNames,
     /// The code column split over 类/款/项 (economic codes: 类/款).
     SplitCodes,
+    /// Split over 类/款/项, each row's whole code under its own level (`201 | 20106 | 2010601`).
+    WholeCodesPerLevel,
+    /// Split over 类/款/项, each row's code and name in the 类 column (`20106 财政事务`), the
+    /// name column left empty.
+    CodeNameUnderLei,
+    /// Codes with their levels spaced apart: `201 06 01`.
+    SpacedCodes,
     /// The side label column (绩效指标) left out: the table starts at column A.
     NoSideLabel,
     /// Two value columns of a list table in the other order.
@@ -171,6 +178,13 @@ pub enum Variation {
     MoneyYuan,
     /// Money in 千元 (amounts × 10).
     MoneyThousand,
+    /// The money unit said in the header words over the amount columns (`决算数（元）`), the
+    /// line above the table that says it gone.
+    UnitInHeader,
+    /// The money unit said after the title (`收入支出决算总表（单位：元）`), its line gone.
+    UnitInTitle,
+    /// No money unit said at all (a table in 万元, as most are).
+    NoUnitLine,
     /// The table's rows continued on the next sheet under a repeated header.
     ContinuedOnNextSheet,
     /// The header rows repeated in the middle of the rows (a printed page break).
@@ -188,7 +202,7 @@ pub enum Variation {
 use Variation::*;
 
 impl Variation {
-    pub const ALL: [Variation; 33] = [
+    pub const ALL: [Variation; 39] = [
         Stacked,
         TwoSheets,
         HeaderSynonyms,
@@ -204,6 +218,9 @@ impl Variation {
         CodeWithName,
         IndentedNames,
         SplitCodes,
+        WholeCodesPerLevel,
+        CodeNameUnderLei,
+        SpacedCodes,
         NoSideLabel,
         ColumnsReordered,
         OneList,
@@ -216,6 +233,9 @@ impl Variation {
         NoTableNo,
         MoneyYuan,
         MoneyThousand,
+        UnitInHeader,
+        UnitInTitle,
+        NoUnitLine,
         ContinuedOnNextSheet,
         RepeatedHeader,
         ExtraEmpty,
@@ -242,6 +262,9 @@ impl Variation {
             CodeWithName => "code-with-name",
             IndentedNames => "indented-names",
             SplitCodes => "split-codes",
+            WholeCodesPerLevel => "whole-codes-per-level",
+            CodeNameUnderLei => "code-name-under-lei",
+            SpacedCodes => "spaced-codes",
             NoSideLabel => "no-side-label",
             ColumnsReordered => "columns-reordered",
             OneList => "one-list",
@@ -254,6 +277,9 @@ impl Variation {
             NoTableNo => "no-table-no",
             MoneyYuan => "money-yuan",
             MoneyThousand => "money-thousand",
+            UnitInHeader => "unit-in-header",
+            UnitInTitle => "unit-in-title",
+            NoUnitLine => "no-unit-line",
             ContinuedOnNextSheet => "continued-on-next-sheet",
             RepeatedHeader => "repeated-header",
             ExtraEmpty => "extra-empty",
@@ -303,7 +329,8 @@ impl Variation {
             SpacedLabels => labels(form).any(|l| spaceable(&l)),
             WrappedLabels => labels(form).any(|l| wrappable(&l)),
             AbbreviatedLabels => labels(form).any(|l| abbreviated(&l).is_some()),
-            CodeWithName | IndentedNames | SplitCodes => coded_with_code,
+            CodeWithName | IndentedNames | SplitCodes | SpacedCodes => coded_with_code,
+            WholeCodesPerLevel | CodeNameUnderLei => coded_split,
             NoSideLabel => tables().any(|b| b.side_label.is_some()),
             ColumnsReordered => tables()
                 .flat_map(|b| &b.panels)
@@ -316,6 +343,8 @@ impl Variation {
             TableNoWithUnit => !form.money_unit.is_empty(),
             NoTableNo => true,
             MoneyYuan | MoneyThousand => has_amount && form.money_unit.contains("万元"),
+            UnitInHeader => has_amount && !form.money_unit.is_empty(),
+            UnitInTitle | NoUnitLine => has_amount && !form.money_unit.is_empty(),
             ContinuedOnNextSheet | RepeatedHeader => tables().any(|b| !b.header.is_empty()),
             ExtraEmpty | Offset | SheetNames | SheetOrder => true,
         }
@@ -430,8 +459,19 @@ pub fn pick(form: &Form, pool: &[Variation], most: usize, seed: u64) -> Vec<Vari
     choice.truncate(n);
     // Money in 元 and in 千元 exclude each other; so do the ways codes are shown.
     let exclusive = [
-        &[MoneyYuan, MoneyThousand][..],
-        &[CodeWithName, IndentedNames, SplitCodes, TotalOnSubHeader][..],
+        // A table that does not say its unit is in 万元.
+        &[MoneyYuan, MoneyThousand, NoUnitLine][..],
+        // The unit is said in one place.
+        &[TableNoWithUnit, UnitInHeader, UnitInTitle, NoUnitLine][..],
+        &[
+            CodeWithName,
+            IndentedNames,
+            SplitCodes,
+            TotalOnSubHeader,
+            WholeCodesPerLevel,
+            CodeNameUnderLei,
+            SpacedCodes,
+        ][..],
         &[Stacked, TwoSheets, OneList, TwoBlocks][..],
         &[PairsUnderItems, BudgetActualRows, NoColumnNumbers][..],
         &[HeaderUnmergedDown, HeaderUnmergedAcross][..],
@@ -459,11 +499,12 @@ fn apply_order(v: Variation) -> u8 {
         NoSideLabel | ColumnsReordered | PairsUnderItems | BudgetActualRows => 0,
         OneList | TwoBlocks => 0,
         SplitCodes | TotalOnSubHeader | CodeWithName | IndentedNames => 1,
+        WholeCodesPerLevel | CodeNameUnderLei | SpacedCodes => 1,
         NoLineColumn | NoColumnNumbers => 2,
         HeaderSynonyms | HeaderUnmergedDown | HeaderUnmergedAcross => 3,
         OtherOrdinals | SpacedLabels | WrappedLabels | AbbreviatedLabels => 4,
         UnitLabel | TableNoWithUnit | NoTableNo | MoneyYuan | MoneyThousand => 5,
-        ExtraEmpty => 6,
+        ExtraEmpty | UnitInHeader | UnitInTitle | NoUnitLine => 6,
         Stacked => 7,
         RepeatedHeader => 8,
         TwoSheets | ContinuedOnNextSheet => 9,
@@ -676,7 +717,13 @@ impl Canvas {
             AbbreviatedLabels => self.edit_labels(abbreviated),
             CodeWithName => self.codes_into_names(false),
             IndentedNames => self.codes_into_names(true),
-            SplitCodes => self.split_codes(form, rng),
+            SplitCodes => {
+                let style = *rng.choose(&[SplitStyle::EveryPart, SplitStyle::Parts]);
+                self.split_codes(form, style)
+            }
+            WholeCodesPerLevel => self.split_codes(form, SplitStyle::Whole),
+            CodeNameUnderLei => self.split_codes(form, SplitStyle::WithNameUnderLei),
+            SpacedCodes => self.space_codes(form),
             NoSideLabel => self.drop_side_label(),
             ColumnsReordered => self.reorder_columns(form, rng),
             OneList => self.join_panels(form, 1),
@@ -702,6 +749,9 @@ impl Canvas {
             NoTableNo => self.items.retain(|it| it.role != Role::TableNo),
             MoneyYuan => self.money(Decimal::from(10000), "元"),
             MoneyThousand => self.money(Decimal::from(10), "千元"),
+            UnitInHeader => self.unit_elsewhere(Role::Header),
+            UnitInTitle => self.unit_elsewhere(Role::Title),
+            NoUnitLine => self.items.retain(|it| it.role != Role::MoneyUnit),
             ContinuedOnNextSheet => self.continue_table(form, rng, true),
             RepeatedHeader => self.continue_table(form, rng, false),
             ExtraEmpty => self.extra_empty(rng),
@@ -1155,8 +1205,7 @@ impl Canvas {
 
     /// The code column of coded panels split over 类/款/项 (类/款 for two-level codes) under a
     /// new header row; a code shows its own part only or every part, as units print it.
-    fn split_codes(&mut self, form: &Form, rng: &mut Rng) {
-        let every_part = rng.below(2) == 0;
+    fn split_codes(&mut self, form: &Form, style: SplitStyle) {
         let mut columns: Vec<(usize, u16, usize, usize)> = Vec::new(); // sheet, col, block, parts
         for it in &self.items {
             if it.role == Role::Header && it.column == Some(ColKind::Code) && it.cols == 1 {
@@ -1208,7 +1257,7 @@ impl Canvas {
                 }
                 let code = it.text().to_string();
                 for k in 0..parts {
-                    let part = code_part(&code, &lens, k, every_part);
+                    let part = code_part(&code, &lens, k, style);
                     if k == 0 {
                         it.piece = Piece::Text(part);
                     } else {
@@ -1220,12 +1269,73 @@ impl Canvas {
                 }
             }
             self.items.extend(extra);
+            if style == SplitStyle::WithNameUnderLei {
+                self.names_under_lei(sheet, col);
+            }
+        }
+    }
+
+    /// Each name of a code shown under the 类 column `col` written there after its code, its
+    /// own cell left empty.
+    fn names_under_lei(&mut self, sheet: usize, col: u16) {
+        let names: Vec<(u32, Option<usize>, String)> = self
+            .items
+            .iter()
+            .filter(|it| it.sheet == sheet && it.role == Role::Name && !it.text().is_empty())
+            .map(|it| (it.row, it.panel, it.text().to_string()))
+            .collect();
+        for it in self
+            .items
+            .iter_mut()
+            .filter(|it| it.sheet == sheet && it.role == Role::Code)
+        {
+            let Some((.., name)) = names
+                .iter()
+                .find(|(r, p, _)| *r == it.row && *p == it.panel)
+            else {
+                continue;
+            };
+            if it.col == col && !it.text().is_empty() {
+                it.piece = Piece::Text(format!("{} {name}", it.text()));
+            }
+        }
+        let under_lei: Vec<(u32, Option<usize>)> = self
+            .items
+            .iter()
+            .filter(|it| it.sheet == sheet && it.role == Role::Code && it.col == col)
+            .filter(|it| it.text().contains(' '))
+            .map(|it| (it.row, it.panel))
+            .collect();
+        self.items.retain(|it| {
+            !(it.sheet == sheet && it.role == Role::Name && under_lei.contains(&(it.row, it.panel)))
+        });
+    }
+
+    /// Codes printed with their levels spaced apart (`201 06 01`, `301 01`).
+    fn space_codes(&mut self, form: &Form) {
+        for it in self.items.iter_mut().filter(|it| it.role == Role::Code) {
+            let code = it.text().to_string();
+            if code.len() < 5 || !code.bytes().all(|b| b.is_ascii_digit()) {
+                continue;
+            }
+            let lens = it
+                .block
+                .and_then(|bi| code_levels(form, bi, it.panel))
+                .unwrap_or(vec![3, 5, 7]);
+            let mut parts = Vec::new();
+            let mut from = 0;
+            for &to in lens.iter().filter(|&&l| l <= code.len()) {
+                parts.push(&code[from..to]);
+                from = to;
+            }
+            it.piece = Piece::Text(parts.join(" "));
         }
     }
 
     /// Split codes with the 合计 row on the `类 款 项` header row.
     fn total_on_sub_header(&mut self, form: &Form, rng: &mut Rng) {
-        self.split_codes(form, rng);
+        let style = *rng.choose(&[SplitStyle::EveryPart, SplitStyle::Parts]);
+        self.split_codes(form, style);
         self.drop_rows(|it| it.role == Role::ColumnNumber);
         let totals: Vec<(usize, u32)> = self
             .items
@@ -1588,6 +1698,30 @@ impl Canvas {
         }
     }
 
+    /// The money unit of the unit line said instead in the header words over the amount
+    /// columns (`role` Header) or after the title (Title); the unit line gone.
+    fn unit_elsewhere(&mut self, role: Role) {
+        let said = self.items.iter().find(|it| it.role == Role::MoneyUnit);
+        let Some(unit) = said.and_then(|it| {
+            ["万元", "千元", "元"]
+                .into_iter()
+                .find(|u| it.text().contains(u))
+        }) else {
+            return;
+        };
+        self.items.retain(|it| it.role != Role::MoneyUnit);
+        let over_amounts = |it: &Item| it.column == Some(ColKind::Amount) && !it.text().is_empty();
+        for it in self.items.iter_mut().filter(|it| it.role == role) {
+            if role == Role::Title {
+                it.piece = Piece::Text(format!("{}（单位：{unit}）", it.text()));
+                break;
+            }
+            if over_amounts(it) {
+                it.piece = Piece::Text(format!("{}（{unit}）", it.text()));
+            }
+        }
+    }
+
     /// The data rows of the first table cut at a seeded row: the rest continues under a copy
     /// of the header rows, on the next sheet or right below.
     fn continue_table(&mut self, form: &Form, rng: &mut Rng, new_sheet: bool) {
@@ -1800,15 +1934,36 @@ fn levels_of(p: &fiscalform::form::Panel) -> Option<Vec<usize>> {
     (lens.len() > 1).then_some(lens)
 }
 
-/// Part `k` of a code whose levels have the lengths `lens`: with `every_part`, a code shows
-/// each part it has (201 | 06 | 01); otherwise only its own last part (类 row 201, 款 row 06).
-fn code_part(code: &str, lens: &[usize], k: usize, every_part: bool) -> String {
+/// How a code split over 类/款/项 columns is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SplitStyle {
+    /// Each row's own level only: `| 06 |` under 201.
+    Parts,
+    /// Every level: `201 | 06 |`.
+    EveryPart,
+    /// The whole code under the row's own level: `| 20106 |`.
+    Whole,
+    /// The whole code with the name under 类: `20106 财政事务 | |`.
+    WithNameUnderLei,
+}
+
+/// Part `k` of a code whose levels have the lengths `lens`, as `style` shows it: with
+/// `EveryPart`, each part it has (201 | 06 | 01); with `Parts`, only its own last part (类 row
+/// 201, 款 row 06); the whole code in one column with the others.
+fn code_part(code: &str, lens: &[usize], k: usize, style: SplitStyle) -> String {
+    let own_level = lens.iter().position(|&l| l == code.len());
+    match style {
+        SplitStyle::Whole if own_level == Some(k) => return code.to_string(),
+        SplitStyle::WithNameUnderLei if k == 0 => return code.to_string(),
+        SplitStyle::Whole | SplitStyle::WithNameUnderLei => return String::new(),
+        SplitStyle::Parts | SplitStyle::EveryPart => {}
+    }
     let from = if k == 0 { 0 } else { lens[k - 1] };
     let to = lens[k];
     if code.len() < to {
         return String::new();
     }
-    if !every_part
+    if style == SplitStyle::Parts
         && lens.iter().position(|&l| l == code.len()) != Some(k)
         && code.len() != lens[lens.len() - 1]
     {
