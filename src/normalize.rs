@@ -372,19 +372,26 @@ impl SplitCodeState {
         let k = parse_code(kuan).map(pad2);
         let x = parse_code(xiang).map(pad2);
         // A whole code in one of the columns ("2010601" under 项, "20106" under 款 beside its
-        // 类): the others only repeat its parts.
-        if let Some(full) = [&x, &k, &l]
+        // 类): the others only repeat its parts, or (a 2-digit 项 after a whole 款) go on
+        // below it.
+        if let Some(whole) = [&x, &k, &l]
             .into_iter()
             .flatten()
             .find(|c| matches!(c.len(), 5 | 7))
         {
-            let parts = [(&l, 0..3), (&k, 3..5), (&x, 5..7)];
-            let repeats = |(part, level): &(&Option<String>, std::ops::Range<usize>)| {
+            let full = match &x {
+                Some(x) if whole.len() == 5 && x.len() == 2 => format!("{whole}{x}"),
+                _ => whole.clone(),
+            };
+            // Each part as the code up to its level, or as that level's own digits.
+            let repeats = |part: &Option<String>, to: usize| {
                 part.as_ref().is_none_or(|p| {
-                    p == full || full.starts_with(p.as_str()) || full.get(level.clone()) == Some(p)
+                    let own = to.checked_sub(p.len()).and_then(|from| full.get(from..to));
+                    *p == full || full.get(..to) == Some(p.as_str()) || own == Some(p.as_str())
                 })
             };
-            return parts.iter().all(repeats).then(|| self.enter(full));
+            let fits = repeats(&l, 3) && repeats(&k, 5) && (full.len() < 7 || repeats(&x, 7));
+            return fits.then(|| self.enter(&full));
         }
         if l.as_ref().is_some_and(|l| l.len() != 3)
             || k.as_ref().is_some_and(|k| k.len() != 2)
@@ -912,9 +919,21 @@ mod tests {
             st.next(&text("208"), &text("20805"), &text("2080505")),
             Some("2080505".into())
         );
-        // Parts that contradict it leave the row unplaced.
+        // A whole 款 with its 项 beside it.
+        assert_eq!(
+            st.next(&text("201"), &text("20106"), &text("01")),
+            Some("2010601".into())
+        );
+        assert_eq!(
+            st.next(&e, &text("20106"), &text("02")),
+            Some("2010602".into())
+        );
+        // Parts that contradict it leave the row unplaced: another 类, another 款, a 类 that
+        // is only the code's first digit (a 序号 2 beside 20106).
         assert_eq!(st.next(&text("210"), &e, &text("2080501")), None);
         assert_eq!(st.next(&e, &text("06"), &text("2080501")), None);
+        assert_eq!(st.next(&text("2"), &text("20106"), &e), None);
+        assert_eq!(st.next(&text("202"), &text("20106"), &text("01")), None);
         // Spaced levels in one cell.
         assert_eq!(st.next(&text("221 02"), &e, &e), Some("22102".into()));
         assert_eq!(

@@ -585,3 +585,53 @@ fn empty_sheets_without_title_are_told_by_their_names() {
         );
     }
 }
+
+/// 公开01表 going on below a header printed over its 支出 columns only (on a second sheet or
+/// inside the first): the 收入 rows below it (本年收入合计, 年初结转和结余, 总计) are still read
+/// through their own columns, at every place the page may break.
+#[test]
+fn a_header_over_one_panel_leaves_the_other_read() {
+    let catalog = Catalog::embedded().unwrap();
+    let want = plain_values(&catalog, "half-headed");
+    let mut next = xorshift(0x0137_5eed);
+    for case in 0..8 {
+        let mut book = seed();
+        let first = &mut book.sheets[0];
+        let heads = first.find_all("项目");
+        let (header, right) = (heads[0].0, heads[1].1);
+        let head: Vec<grid::GridCell> = (right..right + 3)
+            .map(|c| first.cell(header, c).clone())
+            .collect();
+        // A break between the first data row and 本年收入合计.
+        let total = first.find("本年收入合计").expect("本年收入合计").0;
+        let at = header + 3 + next((total - header - 3) as usize) as u32;
+        if case % 2 == 0 {
+            first.insert_row(at);
+            for (k, cell) in head.into_iter().enumerate() {
+                first.put(at, right + k as u16, cell);
+            }
+        } else {
+            let mut rest = grid::GridSheet::new("公开01表（续）");
+            rest.rows = first.rows.split_off(at as usize);
+            rest.rows.insert(0, Vec::new());
+            for (k, cell) in head.into_iter().enumerate() {
+                rest.put(0, right + k as u16, cell);
+            }
+            for m in first.merges.iter().filter(|m| m.0 >= at) {
+                rest.merges.push((m.0 - at + 1, m.1, m.2 - at + 1, m.3));
+            }
+            first.merges.retain(|m| m.0 < at);
+            book.sheets.insert(1, rest);
+        }
+        let path = dir().join(format!("half-headed-{case}.xlsx"));
+        book.write_xlsx(&path);
+        let (got, warnings) = values_and_warnings(&catalog, &path);
+        let off = differing(&want, &got);
+        assert!(
+            off.is_empty(),
+            "case {case}, break at row {}: {off:?}",
+            at + 1
+        );
+        assert!(warnings.is_empty(), "case {case}: {warnings:#?}");
+    }
+}

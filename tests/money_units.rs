@@ -86,14 +86,22 @@ fn the_conversion_is_said_once_at_the_unit_line() {
 /// Seed 001's nine 决算 tables in one workbook, each in 元 and drawn with the variations
 /// `said` gives it (where the unit is said); `check`'s findings on it.
 fn check_book_in_yuan(name: &str, said: impl Fn(usize) -> Vec<Variation>) -> Vec<Finding> {
+    check_book(name, |i, _| {
+        let mut variations = said(i);
+        variations.push(Variation::MoneyYuan);
+        variations
+    })
+}
+
+/// Seed 001's nine 决算 tables in one workbook, each drawn with the variations `drawn_with`
+/// gives it (by its place and form id); `check`'s findings on it.
+fn check_book(name: &str, drawn_with: impl Fn(usize, &str) -> Vec<Variation>) -> Vec<Finding> {
     let catalog = Catalog::embedded().unwrap();
     let forms = recognize_book(&catalog, &fixture_book("seed001_final.grid")).forms;
     assert_eq!(forms.len(), 9);
     let mut book: Option<Rendered> = None;
     for (i, (form, data)) in forms.iter().enumerate() {
-        let mut variations = said(i);
-        variations.push(Variation::MoneyYuan);
-        let drawn = render(form, data, &variations, 1);
+        let drawn = render(form, data, &drawn_with(i, &form.id), 1);
         match &mut book {
             Some(b) => b.book.sheets.extend(drawn.book.sheets),
             None => book = Some(drawn),
@@ -179,4 +187,105 @@ fn a_table_naming_no_unit_among_tables_that_disagree_is_in_wan() {
         .filter(|f| f.severity == Severity::Error && f.form == "final-02")
         .collect();
     assert!(cross.is_empty(), "{cross:#?}");
+}
+
+/// A few tables do not say a workbook's unit: 公开07/08表 (zeros, or nothing) under 单位：元, or one
+/// 公开01表 in 元, among tables in 万元 that say nothing, leave those in 万元, each warned that
+/// it names no unit while another table names 元.
+#[test]
+fn a_few_tables_do_not_set_the_unit_of_the_silent_others() {
+    use Variation::{MoneyYuan, NoUnitLine};
+    let without = |findings: &[Finding], rule: &str| -> BTreeSet<_> {
+        judged(findings)
+            .into_iter()
+            .filter(|(_, r, _)| r != rule)
+            .collect()
+    };
+    let missing = |findings: &[Finding]| -> Vec<String> {
+        findings
+            .iter()
+            .filter(|f| f.rule == "money-unit-missing")
+            .map(|f| f.form.clone())
+            .collect()
+    };
+    let stated = judged(&check_book("book-wan", |_, _| vec![]));
+    let some_yuan = |name: &str, yuan: &[&str]| {
+        check_book(name, |_, id| {
+            vec![if yuan.contains(&id) {
+                MoneyYuan
+            } else {
+                NoUnitLine
+            }]
+        })
+    };
+    let empty_say_yuan = some_yuan("book-empty-yuan", &["final-07", "final-08"]);
+    assert!(empty_say_yuan.iter().all(|f| f.rule != "money-unit-book"));
+    assert_eq!(without(&empty_say_yuan, "money-unit-missing"), stated);
+    assert_eq!(missing(&empty_say_yuan).len(), 7, "{empty_say_yuan:#?}");
+
+    let one_says_yuan = some_yuan("book-one-yuan", &["final-01"]);
+    assert!(one_says_yuan.iter().all(|f| f.rule != "money-unit-book"));
+    // The seven others holding figures (公开07表 holds none).
+    let warned = missing(&one_says_yuan);
+    assert_eq!(warned.len(), 7, "{one_says_yuan:#?}");
+    assert!(!warned.contains(&"final-07".to_string()), "{warned:?}");
+    assert!(!warned.contains(&"final-01".to_string()));
+    // Otherwise as when the others say 万元 (公开01表's 元 the odd one out): 公开01表's own
+    // 尾差 in whole 元, nothing across tables.
+    let others_say_wan = check_book("book-one-yuan-others-wan", |i, _| {
+        if i == 0 {
+            vec![MoneyYuan]
+        } else {
+            vec![]
+        }
+    });
+    assert_eq!(
+        without(&one_says_yuan, "money-unit-missing"),
+        without(&others_say_wan, "money-unit-consistent"),
+    );
+}
+
+/// A table that names two money units (单位：元 above it, 金额（万元）in its header) is read in
+/// the first, with a warning at the second.
+#[test]
+fn a_table_naming_two_units_is_warned_of() {
+    use fiscalform::read::{Cell, Sheet};
+    let catalog = Catalog::embedded().unwrap();
+    let forms = recognize_book(&catalog, &fixture_book("seed001_final.grid")).forms;
+    let (form, data) = &forms[0];
+    let mut drawn = render(form, data, &[Variation::MoneyYuan], 1);
+    let sheet = &drawn.book.sheets[0];
+    let mut headed = Vec::new();
+    let cells = sheet.cells().map(|(r, c, cell)| match cell {
+        Cell::Text(t) if ["决算数", "金额"].contains(&t.trim()) => {
+            headed.push(fiscalform::normalize::a1(r, c));
+            (r, c, Cell::Text(format!("{t}（万元）")))
+        }
+        other => (r, c, other.clone()),
+    });
+    let cells: Vec<_> = cells.collect();
+    drawn.book.sheets[0] = Sheet::from_cells(sheet.name.clone(), cells, sheet.merges().to_vec());
+    assert!(!headed.is_empty(), "公开01表 has 金额 columns");
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("money_units");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("two-units.xlsx");
+    drawn.write_xlsx(&path);
+    let findings = check_file(&catalog, &path).findings;
+    let conflicts: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.rule == "money-unit-conflict")
+        .collect();
+    assert_eq!(conflicts.len(), 1, "{findings:#?}");
+    assert_eq!(conflicts[0].severity, Severity::Warning);
+    assert!(
+        headed.contains(conflicts[0].cell.as_ref().unwrap()),
+        "{conflicts:#?}"
+    );
+    // Read in 元 as the line above says: the same judgement as without the header's aside.
+    let plain = check_drawn("two-units-plain", &[Variation::MoneyYuan]);
+    let without: BTreeSet<_> = judged(&findings)
+        .into_iter()
+        .filter(|(_, rule, _)| rule != "money-unit-conflict")
+        .collect();
+    assert_eq!(without, judged(&plain));
 }

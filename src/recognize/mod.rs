@@ -6,6 +6,7 @@ mod carry;
 mod copies;
 mod grid;
 mod table;
+mod units;
 
 pub use table::UNLABELLED_GROUP_ROW;
 pub use table::{DUPLICATE_ROW, UNCODED};
@@ -15,11 +16,12 @@ use crate::cellref::Place;
 use crate::expr::{cell_key, Name, Val};
 use crate::form::{Catalog, ColKind, Form, GridCellDef, Severity, Vocabulary};
 use crate::layout::{layout, Layout};
-use crate::model::{FastMap, FastSet, FormData, MoneyUnit, StatedUnit, Stray};
+use crate::model::{FastMap, FastSet, FormData, MoneyUnit, Stray};
 use crate::normalize::{a1, decimal_text, label_key, parse_amount, parse_rate, Amount};
 use crate::read::{Cell, Merge, Sheet, Workbook};
-use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
+pub(crate) use units::settle_money_unit;
+use units::{in_wan, note_money_unit, BookUnits};
 
 /// Something found while reading a sheet (a value that is not a number, a value in no cell).
 #[derive(Debug, Clone, PartialEq)]
@@ -60,24 +62,23 @@ pub fn recognize_workbook<'c>(catalog: &'c Catalog, wb: &Workbook) -> Vec<Outcom
         .iter()
         .map(|sheet| identify_with(catalog, &titles, sheet))
         .collect();
-    let out = recognize_found(catalog, wb, &found, None);
-    match book_money_unit(&catalog.vocabulary, &out) {
-        Some(unit) => {
-            let mut out = recognize_found(catalog, wb, &found, Some(unit));
-            out.iter_mut().for_each(forget_unused_book_unit);
-            out
-        }
-        None => out,
+    let mut out = recognize_found(catalog, wb, &found, &BookUnits::default());
+    let book = BookUnits::of(&catalog.vocabulary, &out);
+    if book.inherits() {
+        out = recognize_found(catalog, wb, &found, &book);
+        out.iter_mut().for_each(units::forget_unused_book_unit);
     }
+    book.warn_silent(&mut out);
+    out
 }
 
 /// The sheets read as the forms `found` takes them for; a table naming no money unit is in
-/// `book_unit`.
+/// its family's unit of `book`.
 fn recognize_found<'c>(
     catalog: &'c Catalog,
     wb: &Workbook,
     found: &[Option<(&'c Form, String)>],
-    book_unit: Option<&MoneyUnit>,
+    book: &BookUnits,
 ) -> Vec<Outcome<'c>> {
     let vocab = &catalog.vocabulary;
     let mut out = Vec::new();
@@ -88,6 +89,7 @@ fn recognize_found<'c>(
             i += 1;
             continue;
         };
+        let book_unit = book.of_form(form);
         if let Some(copies) = copies::recognize_copies(form, vocab, &wb.sheets[i], book_unit) {
             out.extend(copies.into_iter().map(|mut rec| {
                 rec.why = format!("{why}；{}", rec.why);
@@ -122,35 +124,6 @@ fn recognize_found<'c>(
         i = end;
     }
     out
-}
-
-/// The money unit of a workbook whose tables name one other than 万元, all the same, while
-/// some name none: a careful reviewer reads those in it too (a 公开02表 of amounts in 元 beside
-/// a 公开01表 that says 元).
-fn book_money_unit<'v>(vocab: &'v Vocabulary, out: &[Outcome]) -> Option<&'v MoneyUnit> {
-    let named: Vec<Option<&str>> = out
-        .iter()
-        .filter_map(|o| match o {
-            Outcome::Form(rec) => Some(rec.data.money_unit_named.as_ref().map(|(u, _)| u.as_str())),
-            Outcome::Skipped { .. } => None,
-        })
-        .collect();
-    let first = named.iter().flatten().next()?;
-    let agreed = named.iter().flatten().all(|u| u == first);
-    let unit = vocab.money_units.iter().find(|m| m.name == *first)?;
-    (agreed && unit.in_wan != Decimal::ONE && named.contains(&None)).then_some(unit)
-}
-
-/// A table given the workbook's money unit that read no number takes no unit: the 元 of the
-/// other tables says nothing about it.
-fn forget_unused_book_unit(outcome: &mut Outcome) {
-    let Outcome::Form(rec) = outcome else {
-        return;
-    };
-    if numbers_placed(rec) == 0 && rec.notices.iter().any(|n| n.rule == BOOK_UNIT_RULE) {
-        rec.notices.retain(|n| n.rule != BOOK_UNIT_RULE);
-        rec.data.stated_unit = None;
-    }
 }
 
 fn skipped(sheet: &Sheet) -> Outcome<'static> {
@@ -670,7 +643,7 @@ impl Reader<'_> {
     }
     pub fn text_key(&self, r: u32, c: u16) -> Option<String> {
         match self.sheet.shown(r, c) {
-            Cell::Text(t) => Some(label_key(t)).filter(|k| !k.is_empty()),
+            Cell::Text(t) => Some(label_key(without_column_number(t))).filter(|k| !k.is_empty()),
             Cell::Number(n) => Some(decimal_text(*n)),
             _ => None,
         }
@@ -1028,6 +1001,25 @@ pub fn numbers_placed(rec: &Recognized) -> usize {
         .count()
 }
 
+/// A header word with its column's number on a line of its own below it, in one cell
+/// (`本年收入合计\n1`, the 栏次 row folded into the header): the word alone.
+fn without_column_number(text: &str) -> &str {
+    let text = text.trim_end();
+    let Some((word, number)) = text.rsplit_once('\n') else {
+        return text;
+    };
+    let number = number.trim();
+    let is_number = matches!(number.len(), 1 | 2) && number.bytes().all(|b| b.is_ascii_digit());
+    let is_word = word
+        .chars()
+        .any(|c| !c.is_ascii_digit() && !c.is_whitespace());
+    if is_number && is_word {
+        word
+    } else {
+        text
+    }
+}
+
 /// A line printed above a form's table.
 enum TopLine {
     Title,
@@ -1152,92 +1144,6 @@ fn read_top(rd: &mut Reader) -> u32 {
     } else {
         first
     }
-}
-
-/// Remembers the money unit stated in a top line ("金额单位：元") and where.
-fn note_money_unit(rd: &mut Reader, text: &str, r: u32, c: u16) {
-    let vocab = rd.vocab;
-    if let Some(unit) = vocab.money_unit_in(&label_key(text)) {
-        adopt_money_unit(rd, unit, r, c, UnitFrom::TopLine);
-    }
-}
-
-/// Where a table's money unit was found.
-#[derive(Clone, Copy, PartialEq)]
-enum UnitFrom {
-    /// A line above the table: "单位：元".
-    TopLine,
-    /// A header word's aside: "决算数（元）".
-    Header,
-    /// The workbook's other tables (the table names none).
-    Book,
-}
-
-/// The rule of the notice saying a table was read in the workbook's money unit.
-const BOOK_UNIT_RULE: &str = "money-unit-book";
-
-/// Takes `unit` as the table's money unit, found at (r, c): named, unless the workbook's; one
-/// other than 万元 converts the amounts read after it to 万元, with a notice saying so.
-fn adopt_money_unit(rd: &mut Reader, unit: &MoneyUnit, r: u32, c: u16, from: UnitFrom) {
-    if from != UnitFrom::Book {
-        rd.data
-            .money_unit_named
-            .get_or_insert_with(|| (unit.name.clone(), Place::at(r, c)));
-    }
-    if unit.in_wan == Decimal::ONE || rd.data.stated_unit.is_some() {
-        return;
-    }
-    rd.data.stated_unit = Some(StatedUnit {
-        unit: unit.clone(),
-        cell: a1(r, c),
-        decimals: 0,
-    });
-    let (no, name, at) = (&rd.form.table_no, &unit.name, a1(r, c));
-    let (rule, message) = match from {
-        UnitFrom::TopLine => ("money-unit", format!("{no} {at} 注明金额单位为{name}")),
-        UnitFrom::Header => ("money-unit", format!("{no} {at} 表头注明金额单位为{name}")),
-        UnitFrom::Book => (
-            BOOK_UNIT_RULE,
-            format!("{no} 未注明金额单位，本工作簿其他表注明为{name}，按{name}读取"),
-        ),
-    };
-    let message = format!("{message}，已换算为万元后审核（尾差按{name}计）");
-    rd.notice(Severity::Info, rule, r, c, message);
-}
-
-/// The money unit of a table whose top lines name none: the one a header word gives in
-/// parentheses over `header_rows` ("决算数（元）"), else the workbook's.
-pub(crate) fn settle_money_unit(
-    rd: &mut Reader,
-    header_rows: std::ops::Range<u32>,
-    at: (u32, u16),
-) {
-    if rd.data.money_unit_named.is_some() || rd.data.stated_unit.is_some() {
-        return;
-    }
-    let vocab = rd.vocab;
-    let sheet = rd.sheet;
-    for r in header_rows {
-        for (c, cell) in sheet.row(r) {
-            let Cell::Text(t) = cell else { continue };
-            if let Some(unit) = vocab.money_unit_aside(&label_key(t)) {
-                return adopt_money_unit(rd, unit, r, c, UnitFrom::Header);
-            }
-        }
-    }
-    if let Some(unit) = rd.book_unit {
-        adopt_money_unit(rd, unit, at.0, at.1, UnitFrom::Book);
-    }
-}
-
-/// An amount as read, in 万元: converted from the sheet's stated unit, whose shown decimals
-/// are kept for the 尾差 tolerance.
-fn in_wan(stated: &mut Option<StatedUnit>, d: Decimal) -> Decimal {
-    let Some(s) = stated else {
-        return d;
-    };
-    s.decimals = s.decimals.max(d.normalize().scale().min(2));
-    d * s.unit.in_wan
 }
 
 /// The first year the lines above a table state, and where.

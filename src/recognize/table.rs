@@ -1239,7 +1239,7 @@ impl<'t, 'f> RowWalk<'t, 'f> {
             g.place(defs, &without_lower_levels(&texts));
             g.unplace(defs, &mut self.slots);
         }
-        self.retire_unheaded(&texts, &moved);
+        self.retire_unheaded(rd, &texts, &moved);
         if !moved.is_empty() {
             let fresh = code_sources(&self.slots, &texts);
             let old = self.code_sources.clone();
@@ -1251,13 +1251,14 @@ impl<'t, 'f> RowWalk<'t, 'f> {
         }
     }
 
-    /// A panel the repeated header did not move whose value columns it leaves without a
-    /// header (公开06表 going on with 公用经费 alone, an empty column where 人员经费's 决算数
-    /// was) reads nothing below it: its columns would take the next panel's rows.
-    fn retire_unheaded(&mut self, texts: &[HashSet<String>], moved: &[usize]) {
+    /// A panel the repeated header did not move, and whose columns it gives to another or
+    /// leaves empty (see [`lost_columns`]), reads nothing below it: its columns would take the
+    /// next panel's rows, or the panel would keep the next panel from reading through the
+    /// columns it shares with it.
+    fn retire_unheaded(&mut self, rd: &Reader, texts: &[HashSet<String>], moved: &[usize]) {
+        let next = self.realigned_until;
         for si in (0..self.slots.len()).filter(|si| !moved.contains(si)) {
-            let values = value_columns(&self.slots[si]);
-            if !values.is_empty() && values.iter().all(|&c| unheaded(texts, c)) {
+            if lost_columns(rd, &self.slots[si], texts, next) {
                 self.slots[si].cols.clear();
                 self.code_sources[si] = CodeSource::None;
             }
@@ -1499,9 +1500,8 @@ fn realign<'f>(
     // unplaced: its columns moved (公用经费's 决算数 from D to C on the next sheet).
     let unplaced: Vec<bool> = (0..slots.len())
         .map(|si| {
-            value_columns(&slots[si])
-                .iter()
-                .all(|&c| unheaded(texts, c))
+            let unheaded = |c: &u16| texts.get(*c as usize).is_none_or(HashSet::is_empty);
+            value_columns(&slots[si]).iter().all(unheaded)
         })
         .collect();
     // The panels the header may move: those with values to read, not reading rows already.
@@ -1544,11 +1544,11 @@ fn realign<'f>(
             .filter(|(d, _)| d.slot != si && may_move[d.slot] && is_value(d))
             .filter_map(|(_, m)| *m)
             .collect();
+        let read_by_another = (0..slots.len())
+            .filter(|&j| j != si)
+            .any(|j| values.is_subset(&value_columns(&slots[j])));
         let anothers = unplaced[si]
-            && ((0..slots.len())
-                .filter(|&j| j != si)
-                .any(|j| values.is_subset(&value_columns(&slots[j])))
-                || !values.is_empty() && values.is_subset(&others_together));
+            && (read_by_another || !values.is_empty() && values.is_subset(&others_together));
         if !names_values(&candidate) || anothers {
             continue;
         }
@@ -1572,9 +1572,23 @@ fn realign<'f>(
     moved
 }
 
-/// Whether sheet column `c` has no header text in `texts`.
-fn unheaded(texts: &[HashSet<String>], c: u16) -> bool {
-    texts.get(c as usize).is_none_or(HashSet::is_empty)
+/// Whether a new header (`texts`) over row `next` leaves none of a panel's value columns a
+/// header word, and either heads the key columns it read its rows by (code, name: the columns
+/// went to another panel laid out otherwise, 公开06表 going on with 公用经费 alone, an empty
+/// column where 人员经费's 决算数 was) or leaves them empty from row `next` on (公用经费's
+/// columns E–H when the page goes on with 公用经费 in A–D). A header that covers none of the panel's
+/// columns while its rows go on (公开01表's second page headed over 支出 only) leaves the
+/// panel reading them.
+fn lost_columns(rd: &Reader, slot: &Slot, texts: &[HashSet<String>], next: u32) -> bool {
+    let unheaded = |c: u16| texts.get(c as usize).is_none_or(HashSet::is_empty);
+    let values = value_columns(slot);
+    let keys_headed = slot
+        .cols
+        .values()
+        .any(|&c| !values.contains(&c) && !unheaded(c));
+    let empty_below = (next..rd.sheet.height())
+        .all(|r| slot.cols.values().all(|&c| rd.sheet.get(r, c).is_empty()));
+    !values.is_empty() && values.iter().all(|&c| unheaded(c)) && (keys_headed || empty_below)
 }
 
 /// Whether any row of `panel` has been read.
@@ -1969,8 +1983,11 @@ impl PanelRow<'_> {
             CodeSource::Single(c) | CodeSource::Split(c, ..) => Some(c),
             CodeSource::None => None,
         };
-        let cell = self.name_cell(rd).or(code_col);
-        match cell.and_then(|c| split_code_name(&rd.sheet.shown(self.r, c).to_string())) {
+        let written = [self.name_cell(rd), code_col]
+            .into_iter()
+            .flatten()
+            .find_map(|c| split_code_name(&rd.sheet.shown(self.r, c).to_string()));
+        match written {
             Some((c, n)) => (Some(split.enter(&c)), Some(n)),
             None => (None, None),
         }

@@ -126,6 +126,9 @@ pub enum Variation {
     NoLineColumn,
     /// No 栏次 row.
     NoColumnNumbers,
+    /// Each column's number under its header word in the same cell (`本年收入合计\n1`), no
+    /// 栏次 row.
+    NumbersInHeader,
     /// Header cells merged otherwise: vertical merges broken up, the text on the lowest row.
     HeaderUnmergedDown,
     /// Header cells merged otherwise: horizontal merges broken up, the text repeated.
@@ -202,12 +205,13 @@ pub enum Variation {
 use Variation::*;
 
 impl Variation {
-    pub const ALL: [Variation; 39] = [
+    pub const ALL: [Variation; 40] = [
         Stacked,
         TwoSheets,
         HeaderSynonyms,
         NoLineColumn,
         NoColumnNumbers,
+        NumbersInHeader,
         HeaderUnmergedDown,
         HeaderUnmergedAcross,
         TotalOnSubHeader,
@@ -252,6 +256,7 @@ impl Variation {
             HeaderSynonyms => "header-synonyms",
             NoLineColumn => "no-line-column",
             NoColumnNumbers => "no-column-numbers",
+            NumbersInHeader => "numbers-in-header",
             HeaderUnmergedDown => "header-unmerged-down",
             HeaderUnmergedAcross => "header-unmerged-across",
             TotalOnSubHeader => "total-on-sub-header",
@@ -319,7 +324,7 @@ impl Variation {
             Stacked | TwoSheets => tables().any(|b| b.panels.len() > 1 && b.side_label.is_none()),
             HeaderSynonyms => columns().any(|c| synonyms_of(header_word(c)).is_some()),
             NoLineColumn => has_kind(ColKind::Line),
-            NoColumnNumbers => tables().any(|b| b.column_numbers),
+            NoColumnNumbers | NumbersInHeader => tables().any(|b| b.column_numbers),
             HeaderUnmergedDown => tables().any(|b| b.header.iter().flatten().any(|h| h.rows() > 1)),
             HeaderUnmergedAcross => {
                 tables().any(|b| b.header.iter().flatten().any(|h| h.cols() > 1))
@@ -473,7 +478,12 @@ pub fn pick(form: &Form, pool: &[Variation], most: usize, seed: u64) -> Vec<Vari
             SpacedCodes,
         ][..],
         &[Stacked, TwoSheets, OneList, TwoBlocks][..],
-        &[PairsUnderItems, BudgetActualRows, NoColumnNumbers][..],
+        &[
+            PairsUnderItems,
+            BudgetActualRows,
+            NoColumnNumbers,
+            NumbersInHeader,
+        ][..],
         &[HeaderUnmergedDown, HeaderUnmergedAcross][..],
         // Copies one below the other in one sheet are whole forms: none goes on to a sheet
         // of its own.
@@ -500,7 +510,7 @@ fn apply_order(v: Variation) -> u8 {
         OneList | TwoBlocks => 0,
         SplitCodes | TotalOnSubHeader | CodeWithName | IndentedNames => 1,
         WholeCodesPerLevel | CodeNameUnderLei | SpacedCodes => 1,
-        NoLineColumn | NoColumnNumbers => 2,
+        NoLineColumn | NoColumnNumbers | NumbersInHeader => 2,
         HeaderSynonyms | HeaderUnmergedDown | HeaderUnmergedAcross => 3,
         OtherOrdinals | SpacedLabels | WrappedLabels | AbbreviatedLabels => 4,
         UnitLabel | TableNoWithUnit | NoTableNo | MoneyYuan | MoneyThousand => 5,
@@ -702,6 +712,7 @@ impl Canvas {
             HeaderSynonyms => self.header_synonyms(form, rng),
             NoLineColumn => self.drop_columns(|it| it.column == Some(ColKind::Line)),
             NoColumnNumbers => self.drop_rows(|it| it.role == Role::ColumnNumber),
+            NumbersInHeader => self.numbers_into_header(),
             HeaderUnmergedDown => self.unmerge_header_down(),
             HeaderUnmergedAcross => self.unmerge_header_across(),
             TotalOnSubHeader => self.total_on_sub_header(form, rng),
@@ -722,7 +733,10 @@ impl Canvas {
                 self.split_codes(form, style)
             }
             WholeCodesPerLevel => self.split_codes(form, SplitStyle::Whole),
-            CodeNameUnderLei => self.split_codes(form, SplitStyle::WithNameUnderLei),
+            CodeNameUnderLei => {
+                let keep_names = rng.below(2) == 0;
+                self.split_codes(form, SplitStyle::WithNameUnderLei { keep_names })
+            }
             SpacedCodes => self.space_codes(form),
             NoSideLabel => self.drop_side_label(),
             ColumnsReordered => self.reorder_columns(form, rng),
@@ -915,6 +929,31 @@ impl Canvas {
     }
 
     /// Remove the sheet rows holding a piece that matches `gone`.
+    /// The 栏次 row's numbers written under the header words just above them, in their cells
+    /// (a header cell over several columns keeps its word alone); the row gone.
+    fn numbers_into_header(&mut self) {
+        let numbers: Vec<(usize, u32, u16, String)> = self
+            .items
+            .iter()
+            .filter(|it| it.role == Role::ColumnNumber && it.cols == 1)
+            .filter(|it| !it.text().is_empty() && it.text().bytes().all(|b| b.is_ascii_digit()))
+            .map(|it| (it.sheet, it.row, it.col, it.text().to_string()))
+            .collect();
+        for (sheet, row, col, n) in numbers {
+            let above = self.items.iter_mut().find(|it| {
+                it.sheet == sheet
+                    && it.role == Role::Header
+                    && it.col == col
+                    && it.cols == 1
+                    && it.last_row() + 1 == row
+            });
+            if let Some(h) = above.filter(|h| !h.text().is_empty()) {
+                h.piece = Piece::Text(format!("{}\n{n}", h.text()));
+            }
+        }
+        self.drop_rows(|it| it.role == Role::ColumnNumber);
+    }
+
     fn drop_rows(&mut self, gone: impl Fn(&Item) -> bool) {
         let mut rows: Vec<(usize, u32)> = self
             .items
@@ -1269,15 +1308,15 @@ impl Canvas {
                 }
             }
             self.items.extend(extra);
-            if style == SplitStyle::WithNameUnderLei {
-                self.names_under_lei(sheet, col);
+            if let SplitStyle::WithNameUnderLei { keep_names } = style {
+                self.names_under_lei(sheet, col, keep_names);
             }
         }
     }
 
     /// Each name of a code shown under the 类 column `col` written there after its code, its
-    /// own cell left empty.
-    fn names_under_lei(&mut self, sheet: usize, col: u16) {
+    /// own cell left empty unless `keep_names`.
+    fn names_under_lei(&mut self, sheet: usize, col: u16, keep_names: bool) {
         let names: Vec<(u32, Option<usize>, String)> = self
             .items
             .iter()
@@ -1303,7 +1342,7 @@ impl Canvas {
             .items
             .iter()
             .filter(|it| it.sheet == sheet && it.role == Role::Code && it.col == col)
-            .filter(|it| it.text().contains(' '))
+            .filter(|it| it.text().contains(' ') && !keep_names)
             .map(|it| (it.row, it.panel))
             .collect();
         self.items.retain(|it| {
@@ -1717,7 +1756,14 @@ impl Canvas {
                 break;
             }
             if over_amounts(it) {
-                it.piece = Piece::Text(format!("{}（{unit}）", it.text()));
+                // Before the column's number, when the header shows it: `决算数（元）\n1`.
+                let (word, number) = it.text().split_once('\n').unwrap_or((it.text(), ""));
+                let number = if number.is_empty() {
+                    String::new()
+                } else {
+                    format!("\n{number}")
+                };
+                it.piece = Piece::Text(format!("{word}（{unit}）{number}"));
             }
         }
     }
@@ -1943,8 +1989,9 @@ enum SplitStyle {
     EveryPart,
     /// The whole code under the row's own level: `| 20106 |`.
     Whole,
-    /// The whole code with the name under 类: `20106 财政事务 | |`.
-    WithNameUnderLei,
+    /// The whole code with the name under 类: `20106 财政事务 | |`, the name column left
+    /// empty or not.
+    WithNameUnderLei { keep_names: bool },
 }
 
 /// Part `k` of a code whose levels have the lengths `lens`, as `style` shows it: with
@@ -1954,8 +2001,8 @@ fn code_part(code: &str, lens: &[usize], k: usize, style: SplitStyle) -> String 
     let own_level = lens.iter().position(|&l| l == code.len());
     match style {
         SplitStyle::Whole if own_level == Some(k) => return code.to_string(),
-        SplitStyle::WithNameUnderLei if k == 0 => return code.to_string(),
-        SplitStyle::Whole | SplitStyle::WithNameUnderLei => return String::new(),
+        SplitStyle::WithNameUnderLei { .. } if k == 0 => return code.to_string(),
+        SplitStyle::Whole | SplitStyle::WithNameUnderLei { .. } => return String::new(),
         SplitStyle::Parts | SplitStyle::EveryPart => {}
     }
     let from = if k == 0 { 0 } else { lens[k - 1] };
