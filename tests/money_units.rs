@@ -30,11 +30,16 @@ fn check_drawn(name: &str, variations: &[Variation]) -> Vec<Finding> {
     let catalog = Catalog::embedded().unwrap();
     let (form, data) = final_01(&catalog);
     let drawn = render(form, &data, variations, 1);
+    check_written(&catalog, name, &drawn)
+}
+
+/// `check`'s findings on `drawn`, written as `name`.xlsx.
+fn check_written(catalog: &Catalog, name: &str, drawn: &Rendered) -> Vec<Finding> {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("money_units");
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(format!("{name}.xlsx"));
     drawn.write_xlsx(&path);
-    let report = check_file(&catalog, &path);
+    let report = check_file(catalog, &path);
     assert!(report.error.is_none(), "{:?}", report.error);
     report.findings
 }
@@ -107,13 +112,7 @@ fn check_book(name: &str, drawn_with: impl Fn(usize, &str) -> Vec<Variation>) ->
             None => book = Some(drawn),
         }
     }
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("money_units");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{name}.xlsx"));
-    book.unwrap().write_xlsx(&path);
-    let report = check_file(&catalog, &path);
-    assert!(report.error.is_none(), "{:?}", report.error);
-    report.findings
+    check_written(&catalog, name, &book.unwrap())
 }
 
 /// The errors and warnings of `findings`, by rule and cell.
@@ -172,11 +171,7 @@ fn a_table_naming_no_unit_among_tables_that_disagree_is_in_wan() {
             .sheets
             .extend(render(form, data, &said, 1).book.sheets);
     }
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("money_units");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("book-disagreeing.xlsx");
-    book.write_xlsx(&path);
-    let findings = check_file(&catalog, &path).findings;
+    let findings = check_written(&catalog, "book-disagreeing", &book);
     assert!(
         findings.iter().all(|f| f.rule != "money-unit-book"),
         "{findings:#?}"
@@ -266,11 +261,7 @@ fn a_table_naming_two_units_is_warned_of() {
     let cells: Vec<_> = cells.collect();
     drawn.book.sheets[0] = Sheet::from_cells(sheet.name.clone(), cells, sheet.merges().to_vec());
     assert!(!headed.is_empty(), "公开01表 has 金额 columns");
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("money_units");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("two-units.xlsx");
-    drawn.write_xlsx(&path);
-    let findings = check_file(&catalog, &path).findings;
+    let findings = check_written(&catalog, "two-units", &drawn);
     let conflicts: Vec<&Finding> = findings
         .iter()
         .filter(|f| f.rule == "money-unit-conflict")
