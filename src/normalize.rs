@@ -320,7 +320,7 @@ pub fn parse_code(cell: &Cell) -> Option<String> {
 
 /// "201 06 01" (a 类, 款 and 项 printed apart in one cell) as "2010601": a group of three digits,
 /// then one or two groups of two, spaced.
-fn spaced_code(text: &str) -> Option<String> {
+pub(crate) fn spaced_code(text: &str) -> Option<String> {
     let groups: Vec<&str> = text.split(is_space).filter(|g| !g.is_empty()).collect();
     let digits = |g: &str, n: usize| g.len() == n && g.bytes().all(|b| b.is_ascii_digit());
     let shaped = matches!(groups.len(), 2 | 3)

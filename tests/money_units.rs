@@ -176,12 +176,24 @@ fn a_table_naming_no_unit_among_tables_that_disagree_is_in_wan() {
         findings.iter().all(|f| f.rule != "money-unit-book"),
         "{findings:#?}"
     );
-    // 公开02表 in 万元 agrees with 公开01表 converted from 元.
+    // 公开02表 in 万元 agrees with 公开01表 converted from 元, and is warned that it names no
+    // unit where others name 万元 and 元.
     let cross: Vec<&Finding> = findings
         .iter()
         .filter(|f| f.severity == Severity::Error && f.form == "final-02")
         .collect();
     assert!(cross.is_empty(), "{cross:#?}");
+    let missing: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.rule == "money-unit-missing")
+        .collect();
+    assert_eq!(missing.len(), 1, "{findings:#?}");
+    assert_eq!(missing[0].form, "final-02");
+    assert!(
+        missing[0].message.contains("万元、元"),
+        "{}",
+        missing[0].message
+    );
 }
 
 /// A few tables do not say a workbook's unit: 公开07/08表 (zeros, or nothing) under 单位：元, or one
@@ -274,6 +286,45 @@ fn a_table_naming_two_units_is_warned_of() {
     );
     // Read in 元 as the line above says: the same judgement as without the header's aside.
     let plain = check_drawn("two-units-plain", &[Variation::MoneyYuan]);
+    let without: BTreeSet<_> = judged(&findings)
+        .into_iter()
+        .filter(|(_, rule, _)| rule != "money-unit-conflict")
+        .collect();
+    assert_eq!(without, judged(&plain));
+}
+
+/// A line stating the unit outweighs a unit after the title: `收入支出决算总表（单位：元）` over a
+/// table of 万元 whose line says `单位：万元` is read in 万元, with a warning at the title.
+#[test]
+fn a_unit_line_outweighs_the_titles_aside() {
+    use fiscalform::read::{Cell, Sheet};
+    let catalog = Catalog::embedded().unwrap();
+    let (form, data) = final_01(&catalog);
+    let mut drawn = render(form, &data, &[], 1);
+    let sheet = &drawn.book.sheets[0];
+    let mut titled = Vec::new();
+    let cells = sheet.cells().map(|(r, c, cell)| match cell {
+        Cell::Text(t) if t.trim() == form.title => {
+            titled.push(fiscalform::normalize::a1(r, c));
+            (r, c, Cell::Text(format!("{t}（单位：元）")))
+        }
+        other => (r, c, other.clone()),
+    });
+    let cells: Vec<_> = cells.collect();
+    drawn.book.sheets[0] = Sheet::from_cells(sheet.name.clone(), cells, sheet.merges().to_vec());
+    assert_eq!(titled.len(), 1, "公开01表 has its title once");
+    let findings = check_written(&catalog, "title-yuan-line-wan", &drawn);
+    let conflicts: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.rule == "money-unit-conflict")
+        .collect();
+    assert_eq!(conflicts.len(), 1, "{findings:#?}");
+    assert_eq!(conflicts[0].cell, Some(titled[0].clone()));
+    assert!(
+        findings.iter().all(|f| f.rule != "money-unit"),
+        "not converted"
+    );
+    let plain = check_drawn("title-yuan-line-wan-plain", &[]);
     let without: BTreeSet<_> = judged(&findings)
         .into_iter()
         .filter(|(_, rule, _)| rule != "money-unit-conflict")

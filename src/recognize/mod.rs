@@ -1087,6 +1087,8 @@ fn top_line(form: &Form, vocab: &Vocabulary, t: &str) -> Option<TopLine> {
 /// after them.
 fn read_top(rd: &mut Reader) -> u32 {
     let mut title_row = None;
+    // A unit after the title ("收入支出决算总表（单位：元）") yields to a line stating one.
+    let mut title_unit = None;
     let first = first_filled_row(rd.sheet);
     let mut last = first;
     for r in first..rd.sheet.height().min(first + 12) {
@@ -1109,8 +1111,7 @@ fn read_top(rd: &mut Reader) -> u32 {
                     if let Some(y) = year_anywhere(&label_key(&t)) {
                         note_year(rd, y, r, c);
                     }
-                    // "收入支出决算总表（单位：元）".
-                    note_money_unit(rd, &t, r, c);
+                    title_unit.get_or_insert((t.clone(), r, c));
                     last = last.max(r);
                 }
                 None => {
@@ -1138,6 +1139,9 @@ fn read_top(rd: &mut Reader) -> u32 {
         if other && title_row.is_some_and(|t| t < r) {
             break;
         }
+    }
+    if let Some((t, r, c)) = title_unit {
+        note_money_unit(rd, &t, r, c);
     }
     if title_row.is_some() {
         last + 1

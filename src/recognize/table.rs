@@ -1889,7 +1889,15 @@ impl CodesRead {
 fn split_code_name(text: &str) -> Option<(String, String)> {
     let text = text.trim();
     let in_code = |c: char| c.is_ascii_digit() || c == '\n' || c == '\r';
-    let lead = &text[..text.len() - text.trim_start_matches(in_code).len()];
+    let mut lead = &text[..text.len() - text.trim_start_matches(in_code).len()];
+    // "201 06 01 行政运行": the levels spaced apart before the name.
+    let spaced = &text[..text.len()
+        - text
+            .trim_start_matches(|c: char| c.is_ascii_digit() || c.is_whitespace())
+            .len()];
+    if crate::normalize::spaced_code(spaced).is_some() {
+        lead = spaced;
+    }
     let code: String = lead.chars().filter(char::is_ascii_digit).collect();
     if ![3, 5, 7].contains(&code.len()) {
         return None;
@@ -2481,8 +2489,15 @@ mod tests {
             Some("30101|基本工资"),
             "wrapped inside the code"
         );
+        assert_eq!(
+            split("201 06 01 行政运行").as_deref(),
+            Some("2010601|行政运行"),
+            "levels spaced apart"
+        );
+        assert_eq!(split("301 01　基本工资").as_deref(), Some("30101|基本工资"));
         assert_eq!(split("事业运行"), None);
         assert_eq!(split("2010450"), None);
+        assert_eq!(split("201 06 01"), None);
         assert_eq!(
             split("2023年度"),
             None,

@@ -81,18 +81,32 @@ pub(crate) fn settle_money_unit(
 ) {
     let vocab = rd.vocab;
     let sheet = rd.sheet;
-    for r in header_rows {
+    // The first aside, and the first naming another unit (warned of).
+    let mut asides: Vec<(&MoneyUnit, u32, u16)> = Vec::new();
+    for r in header_rows.filter(|_| reads_header_units(rd.form)) {
         for (c, _) in sheet.row(r) {
             let key = rd.text_key(r, c).unwrap_or_default();
             if let Some(unit) = vocab.money_unit_aside(&key) {
-                return adopt_money_unit(rd, unit, r, c, UnitFrom::Header);
+                if asides.iter().all(|(u, ..)| u.name != unit.name) {
+                    asides.push((unit, r, c));
+                }
             }
         }
+    }
+    for (unit, r, c) in asides.into_iter().take(2) {
+        adopt_money_unit(rd, unit, r, c, UnitFrom::Header);
     }
     let unit = rd.book_unit.filter(|_| takes_book_unit(rd.form));
     if let (None, Some(unit)) = (&rd.data.money_unit_named, unit) {
         adopt_money_unit(rd, unit, at.0, at.1, UnitFrom::Book);
     }
+}
+
+/// Whether a form's header words may state its unit: not a 绩效 form's, whose funds in the
+/// labels of its single cells ("项目资金（元）") are not read for one, so that all its amounts
+/// and those of the forms it is compared with stay as written.
+fn reads_header_units(form: &Form) -> bool {
+    form.family != Family::Perf
 }
 
 /// Whether a form may be read in its workbook's unit: one of tables only. A form with blocks
@@ -116,7 +130,8 @@ pub(super) fn in_wan(stated: &mut Option<StatedUnit>, d: Decimal) -> Decimal {
 #[derive(Default)]
 pub(super) struct BookUnits<'v> {
     inherited: Vec<(Family, &'v MoneyUnit)>,
-    hinted: Vec<(Family, &'v MoneyUnit)>,
+    /// The units other tables name ("元", "元、万元"), for the tables that name none.
+    hinted: Vec<(Family, String)>,
 }
 
 impl<'v> BookUnits<'v> {
@@ -124,7 +139,7 @@ impl<'v> BookUnits<'v> {
     /// one, other than 万元, and are at least as many as those naming none, that unit (a
     /// clerk's 公开02表 in 元 beside the 公开01、04、06表 that say 元). One table saying 元
     /// among many silent ones says nothing of them: it may be the one in another unit; the
-    /// silent ones are read in 万元 and warned of.
+    /// silent ones are read in 万元 and warned of, as they are when the units named differ.
     pub(super) fn of(vocab: &'v Vocabulary, out: &[Outcome]) -> BookUnits<'v> {
         let mut units = BookUnits::default();
         for family in [Family::Final, Family::Budget, Family::Perf] {
@@ -137,13 +152,17 @@ impl<'v> BookUnits<'v> {
             let Some(unit) = vocab.money_units.iter().find(|m| m.name == *first) else {
                 continue;
             };
-            if !said.iter().all(|u| u == first) || unit.in_wan == Decimal::ONE || silent == 0 {
+            let agreed = said.iter().all(|u| u == first);
+            if agreed && unit.in_wan == Decimal::ONE || silent == 0 {
                 continue;
             }
-            if said.len() >= silent {
+            if agreed && said.len() >= silent {
                 units.inherited.push((family, unit));
             } else {
-                units.hinted.push((family, unit));
+                let mut names: Vec<&str> = said.clone();
+                names.sort_unstable();
+                names.dedup();
+                units.hinted.push((family, names.join("、")));
             }
         }
         units
@@ -162,10 +181,11 @@ impl<'v> BookUnits<'v> {
             .map(|(_, u)| *u)
     }
 
-    /// Warns each table holding figures that names no unit, read in 万元, of the other unit a
-    /// few tables of its family name.
+    /// Warns each table holding figures that names no unit, read in 万元, of the units other
+    /// tables of its family name (a few the same one other than 万元, or different ones).
     pub(super) fn warn_silent(&self, out: &mut [Outcome]) {
-        for &(family, unit) in &self.hinted {
+        for (family, units) in &self.hinted {
+            let family = *family;
             let silent = out.iter_mut().filter_map(|o| match o {
                 Outcome::Form(rec) if rec.form.family == family => Some(rec),
                 _ => None,
@@ -174,8 +194,8 @@ impl<'v> BookUnits<'v> {
                 silent.filter(|rec| holds_figures(rec) && rec.data.money_unit_named.is_none())
             {
                 let message = format!(
-                    "{} 未注明金额单位，已按万元读取；本工作簿另有表注明为{}，请核对本表的金额单位并注明",
-                    rec.form.table_no, unit.name
+                    "{} 未注明金额单位，已按万元读取；本工作簿另有表注明为{units}，请核对本表的金额单位并注明",
+                    rec.form.table_no
                 );
                 rec.notices.push(super::Notice {
                     severity: Severity::Warning,
