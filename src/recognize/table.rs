@@ -1496,21 +1496,7 @@ fn realign<'f>(
     let mut together = align_panels(rd, defs, texts);
     place_bare_names(rd, defs, texts, &mut together);
     let is_value = |d: &DefCol| d.col.kind.is_value();
-    // A panel whose value columns the new header leaves without a word is as good as
-    // unplaced: its columns moved (公用经费's 决算数 from D to C on the next sheet).
-    let unplaced: Vec<bool> = (0..slots.len())
-        .map(|si| {
-            let unheaded = |c: &u16| texts.get(*c as usize).is_none_or(HashSet::is_empty);
-            value_columns(&slots[si]).iter().all(unheaded)
-        })
-        .collect();
-    // The panels the header may move: those with values to read, not reading rows already.
-    let may_move: Vec<bool> = (0..slots.len())
-        .map(|si| {
-            defs.iter().any(|d| d.slot == si && is_value(d))
-                && (unplaced[si] || !has_read_rows(rd, slots[si].panel))
-        })
-        .collect();
+    let (unplaced, may_move) = movable_panels(rd, defs, texts, slots);
     let mut moved = Vec::new();
     for si in (0..slots.len()).filter(|&si| may_move[si]) {
         let own: Vec<&DefCol> = defs.iter().filter(|d| d.slot == si).collect();
@@ -1559,8 +1545,38 @@ fn realign<'f>(
             .collect();
         moved.push(si);
     }
-    // Panels laid out alike (收入 and 支出 stacked, each under the same header words) and not
-    // read yet are read through the columns of the header repeated for the one that moved.
+    move_alike(rd, slots, &mut moved);
+    moved
+}
+
+/// For each panel, whether the new header (`texts`) leaves it unplaced — none of its value
+/// columns headed: as good as without columns, which moved (公用经费's 决算数 from D to C on
+/// the next sheet) — and whether the header may move it: it has values to read, and is
+/// unplaced or reads no row yet.
+fn movable_panels(
+    rd: &Reader,
+    defs: &[DefCol],
+    texts: &[HashSet<String>],
+    slots: &[Slot],
+) -> (Vec<bool>, Vec<bool>) {
+    let unheaded = |c: &u16| texts.get(*c as usize).is_none_or(HashSet::is_empty);
+    let unplaced: Vec<bool> = slots
+        .iter()
+        .map(|slot| value_columns(slot).iter().all(unheaded))
+        .collect();
+    let may_move = (0..slots.len())
+        .map(|si| {
+            defs.iter().any(|d| d.slot == si && d.col.kind.is_value())
+                && (unplaced[si] || !has_read_rows(rd, slots[si].panel))
+        })
+        .collect();
+    (unplaced, may_move)
+}
+
+/// Panels laid out alike (收入 and 支出 stacked, each under the same header words) and not
+/// read yet are read through the columns of the header repeated for one that `moved`; they
+/// join it.
+fn move_alike(rd: &Reader, slots: &mut [Slot], moved: &mut Vec<usize>) {
     for i in moved.clone() {
         for j in alike_panels(slots, i) {
             if !moved.contains(&j) && !has_read_rows(rd, slots[j].panel) {
@@ -1569,7 +1585,6 @@ fn realign<'f>(
             }
         }
     }
-    moved
 }
 
 /// Whether a new header (`texts`) over row `next` leaves none of a panel's value columns a
