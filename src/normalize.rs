@@ -312,7 +312,10 @@ pub fn parse_code(cell: &Cell) -> Option<String> {
             }
             decimal_text(d.trunc())
         }
-        Cell::Text(t) => spaced_code(&fold_text(t)).unwrap_or_else(|| fold_text(t)),
+        Cell::Text(t) => {
+            let folded = fold_text(t);
+            spaced_code(&folded).unwrap_or(folded)
+        }
         _ => return None,
     };
     (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).then_some(s)

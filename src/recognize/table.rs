@@ -1559,10 +1559,9 @@ fn movable_panels(
     texts: &[HashSet<String>],
     slots: &[Slot],
 ) -> (Vec<bool>, Vec<bool>) {
-    let unheaded = |c: &u16| texts.get(*c as usize).is_none_or(HashSet::is_empty);
     let unplaced: Vec<bool> = slots
         .iter()
-        .map(|slot| value_columns(slot).iter().all(unheaded))
+        .map(|slot| value_columns(slot).iter().all(|&c| unheaded(texts, c)))
         .collect();
     let may_move = (0..slots.len())
         .map(|si| {
@@ -1595,15 +1594,23 @@ fn move_alike(rd: &Reader, slots: &mut [Slot], moved: &mut Vec<usize>) {
 /// columns while its rows go on (公开01表's second page headed over 支出 only) leaves the
 /// panel reading them.
 fn lost_columns(rd: &Reader, slot: &Slot, texts: &[HashSet<String>], next: u32) -> bool {
-    let unheaded = |c: u16| texts.get(c as usize).is_none_or(HashSet::is_empty);
     let values = value_columns(slot);
+    if values.is_empty() || !values.iter().all(|&c| unheaded(texts, c)) {
+        return false;
+    }
     let keys_headed = slot
         .cols
         .values()
-        .any(|&c| !values.contains(&c) && !unheaded(c));
-    let empty_below = (next..rd.sheet.height())
-        .all(|r| slot.cols.values().all(|&c| rd.sheet.get(r, c).is_empty()));
-    !values.is_empty() && values.iter().all(|&c| unheaded(c)) && (keys_headed || empty_below)
+        .any(|&c| !values.contains(&c) && !unheaded(texts, c));
+    // Looked at only when the rest holds: it reads every row below.
+    keys_headed
+        || (next..rd.sheet.height())
+            .all(|r| slot.cols.values().all(|&c| rd.sheet.get(r, c).is_empty()))
+}
+
+/// Whether sheet column `c` has no header text in `texts`.
+fn unheaded(texts: &[HashSet<String>], c: u16) -> bool {
+    texts.get(c as usize).is_none_or(HashSet::is_empty)
 }
 
 /// Whether any row of `panel` has been read.

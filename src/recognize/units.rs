@@ -79,27 +79,39 @@ pub(crate) fn settle_money_unit(
     header_rows: std::ops::Range<u32>,
     at: (u32, u16),
 ) {
-    let vocab = rd.vocab;
-    let sheet = rd.sheet;
-    // The first aside, and the first naming another unit (warned of).
-    let mut asides: Vec<(&MoneyUnit, u32, u16)> = Vec::new();
-    for r in header_rows.filter(|_| reads_header_units(rd.form)) {
-        for (c, _) in sheet.row(r) {
-            let key = rd.text_key(r, c).unwrap_or_default();
-            if let Some(unit) = vocab.money_unit_aside(&key) {
-                if asides.iter().all(|(u, ..)| u.name != unit.name) {
-                    asides.push((unit, r, c));
-                }
-            }
+    if reads_header_units(rd.form) {
+        for (unit, r, c) in header_asides(rd, header_rows) {
+            adopt_money_unit(rd, unit, r, c, UnitFrom::Header);
         }
-    }
-    for (unit, r, c) in asides.into_iter().take(2) {
-        adopt_money_unit(rd, unit, r, c, UnitFrom::Header);
     }
     let unit = rd.book_unit.filter(|_| takes_book_unit(rd.form));
     if let (None, Some(unit)) = (&rd.data.money_unit_named, unit) {
         adopt_money_unit(rd, unit, at.0, at.1, UnitFrom::Book);
     }
+}
+
+/// The money units header words over `rows` give in parentheses, with where: the first, and
+/// the first naming another unit (to be warned of).
+fn header_asides<'v>(
+    rd: &Reader<'v>,
+    rows: std::ops::Range<u32>,
+) -> Vec<(&'v MoneyUnit, u32, u16)> {
+    let mut asides: Vec<(&MoneyUnit, u32, u16)> = Vec::new();
+    for r in rows {
+        for (c, _) in rd.sheet.row(r) {
+            let key = rd.text_key(r, c).unwrap_or_default();
+            let Some(unit) = rd.vocab.money_unit_aside(&key) else {
+                continue;
+            };
+            if asides.iter().all(|(u, ..)| u.name != unit.name) {
+                asides.push((unit, r, c));
+                if asides.len() == 2 {
+                    return asides;
+                }
+            }
+        }
+    }
+    asides
 }
 
 /// Whether a form's header words may state its unit: not a 绩效 form's, whose funds in the
