@@ -142,6 +142,19 @@ fn head_column(sheet: &mut grid::GridSheet, col: u16, header: &str, label_col: u
     data
 }
 
+/// The seed sheet without its first two rows (the title and 表号 lines), its merges moved up
+/// and its bold marks (the title's) gone.
+fn cut_title_lines(sheet: &mut grid::GridSheet) {
+    sheet.rows.drain(0..2);
+    sheet.bold.clear();
+    sheet.merges = sheet
+        .merges
+        .iter()
+        .filter(|m| m.0 >= 2)
+        .map(|&(r1, c1, r2, c2)| (r1 - 2, c1, r2 - 2, c2))
+        .collect();
+}
+
 fn seed() -> grid::GridBook {
     grid::load(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed001_final.grid"))
 }
@@ -426,14 +439,7 @@ fn sheets_without_title_are_told_by_their_names() {
     for by_title in [false, true] {
         let mut book = seed();
         for (sheet, title) in book.sheets.iter_mut().zip(&titles) {
-            sheet.rows.drain(0..2);
-            sheet.bold.clear();
-            sheet.merges = sheet
-                .merges
-                .iter()
-                .filter(|m| m.0 >= 2)
-                .map(|&(r1, c1, r2, c2)| (r1 - 2, c1, r2 - 2, c2))
-                .collect();
+            cut_title_lines(sheet);
             if by_title {
                 sheet.name = title.clone();
             }
@@ -553,14 +559,7 @@ fn empty_sheets_without_title_are_told_by_their_names() {
     let catalog = Catalog::embedded().unwrap();
     let mut book = seed();
     for sheet in &mut book.sheets {
-        sheet.rows.drain(0..2);
-        sheet.bold.clear();
-        sheet.merges = sheet
-            .merges
-            .iter()
-            .filter(|m| m.0 >= 2)
-            .map(|&(r1, c1, r2, c2)| (r1 - 2, c1, r2 - 2, c2))
-            .collect();
+        cut_title_lines(sheet);
         if matches!(sheet.name.as_str(), "公开07表" | "公开08表") {
             for cell in sheet.rows.iter_mut().flatten() {
                 if matches!(cell, grid::GridCell::Number(_)) {
