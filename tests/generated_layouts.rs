@@ -551,3 +551,138 @@ fn layouts_that_once_raised_false_warnings_raise_none() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Seeds of the stacked workbooks per fixture.
+const STACKED_SEEDS: u64 = 60;
+
+/// Variations kept out of the stacked workbooks: those drawing more than one sheet or copy,
+/// naming the sheets, or giving a table another money unit than its neighbours (a silent
+/// table's unit is the workbook's, tested in `money_units`).
+const NOT_STACKED: [Variation; 10] = [
+    Variation::TwoSheets,
+    Variation::ContinuedOnNextSheet,
+    Variation::SeveralInOneSheet,
+    Variation::SheetNames,
+    Variation::SheetOrder,
+    Variation::MoneyYuan,
+    Variation::MoneyThousand,
+    Variation::UnitInHeader,
+    Variation::UnitInTitle,
+    Variation::NoUnitLine,
+];
+
+/// A fixture's forms, each in a seeded layout of up to three variations, printed one below
+/// the other in one sheet — the whole disclosure pasted into one sheet, or turned from its PDF
+/// into one — or a few to a sheet, with 0–3 blank rows between: every form reads back the
+/// values it was drawn from, nothing drawn is lost, and nothing is an error.
+#[test]
+fn forms_printed_one_below_another_read_back_each() {
+    let pool: Vec<Variation> = Variation::ALL
+        .into_iter()
+        .filter(|v| !NOT_STACKED.contains(v))
+        .collect();
+    let mut problems = Vec::new();
+    for fixture in FIXTURES {
+        let cases: Vec<&Case> = cases().iter().filter(|c| c.fixture == *fixture).collect();
+        if cases.len() < 2 {
+            continue;
+        }
+        for seed in 0..STACKED_SEEDS {
+            let drawn: Vec<Rendered> = cases
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let s = seed * 100 + i as u64;
+                    render(c.form, &c.data, &pick(c.form, &pool, 3, s), s)
+                })
+                .collect();
+            let r = stack(&drawn, seed);
+            let rec = recognize_book(catalog(), &r.book);
+            let mut found = lost_cells(&r, &rec);
+            found.extend(false_alarms(&r, &rec));
+            found.extend(each_read_back(&cases, &rec));
+            let first: Vec<String> = found.into_iter().take(4).collect();
+            if !first.is_empty() {
+                problems.push(format!("{fixture}:{seed}: {}", first.join("; ")));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// What reads differently from the cases drawn, each form read as often as it was drawn (a
+/// fixture may hold several 项目支出绩效自评表), in the order drawn.
+fn each_read_back(cases: &[&Case], rec: &Recognized) -> Vec<String> {
+    let mut problems = Vec::new();
+    let ids: BTreeSet<&str> = cases.iter().map(|c| c.form.id.as_str()).collect();
+    for id in ids {
+        let drawn: Vec<&&Case> = cases.iter().filter(|c| c.form.id == id).collect();
+        let read: Vec<&FormData> = rec
+            .forms
+            .iter()
+            .filter(|(f, _)| f.id == id)
+            .map(|(_, d)| d)
+            .collect();
+        if read.len() != drawn.len() {
+            problems.push(format!(
+                "{id} read {} times, drawn {}",
+                read.len(),
+                drawn.len()
+            ));
+            continue;
+        }
+        for (case, data) in drawn.iter().zip(read) {
+            problems.extend(differences(&case.data, data));
+        }
+    }
+    problems
+}
+
+/// The renderings' sheets one below the other, a random number of forms to a sheet (all of
+/// them on one in a third of the seeds), 0–3 blank rows between; the values drawn moved with
+/// them.
+fn stack(drawn: &[Rendered], seed: u64) -> Rendered {
+    use fiscalform::cellref::{a1, parse_a1};
+    use fiscalform::read::{Merge, Sheet};
+    let mut rng = layout_gen::Rng::new(seed ^ 0x5eed);
+    let per_sheet = if seed.is_multiple_of(3) {
+        drawn.len()
+    } else {
+        2 + rng.below(drawn.len() - 1)
+    };
+    let mut sheets: Vec<Sheet> = Vec::new();
+    let mut values = Vec::new();
+    let mut variations: BTreeSet<Variation> = BTreeSet::new();
+    for chunk in drawn.chunks(per_sheet) {
+        let name = format!("Sheet{}", sheets.len() + 1);
+        let (mut cells, mut merges, mut offset) = (Vec::new(), Vec::new(), 0u32);
+        for r in chunk {
+            variations.extend(r.variations.iter().copied());
+            for s in &r.book.sheets {
+                cells.extend(
+                    s.cells()
+                        .map(|(row, c, cell)| (row + offset, c, cell.clone())),
+                );
+                merges.extend(s.merges().iter().map(|m| Merge {
+                    first_row: m.first_row + offset,
+                    last_row: m.last_row + offset,
+                    ..*m
+                }));
+                for (from, at, key) in r.values.iter().filter(|v| v.0 == s.name) {
+                    let (row, col) = parse_a1(at).unwrap_or_else(|| panic!("{from}!{at}"));
+                    values.push((name.clone(), a1(row + offset, col), key.clone()));
+                }
+                offset += s.height() + rng.below(4) as u32;
+            }
+        }
+        sheets.push(Sheet::from_cells(name, cells, merges));
+    }
+    let mut book = drawn[0].book.clone();
+    book.sheets = sheets;
+    Rendered {
+        book,
+        values,
+        variations: variations.into_iter().collect(),
+        seed,
+    }
+}

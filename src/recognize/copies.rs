@@ -80,7 +80,7 @@ fn copy_ranges(form: &Form, vocab: &Vocabulary, sheet: &Sheet) -> Vec<(u32, u32)
     starts.iter().copied().zip(ends).collect()
 }
 
-fn is_blank_row(sheet: &Sheet, r: u32) -> bool {
+pub(super) fn is_blank_row(sheet: &Sheet, r: u32) -> bool {
     sheet.row(r).all(|(_, cell)| match cell {
         Cell::Text(t) => t.trim().is_empty(),
         other => other.is_empty(),
@@ -88,8 +88,8 @@ fn is_blank_row(sheet: &Sheet, r: u32) -> bool {
 }
 
 /// The sheet with only rows `first..=last` kept, where they were (addresses stay the
-/// sheet's); merged regions starting in them are cut at `last`.
-fn rows_of(sheet: &Sheet, first: u32, last: u32) -> Sheet {
+/// sheet's, and it stays hidden or shown); merged regions starting in them are cut at `last`.
+pub(super) fn rows_of(sheet: &Sheet, first: u32, last: u32) -> Sheet {
     let inside = |r: u32| (first..=last).contains(&r);
     let cells = sheet
         .cells()
@@ -104,5 +104,7 @@ fn rows_of(sheet: &Sheet, first: u32, last: u32) -> Sheet {
             ..*m
         })
         .collect();
-    Sheet::from_cells(sheet.name.clone(), cells, merges)
+    let mut part = Sheet::from_cells(sheet.name.clone(), cells, merges);
+    part.hidden = sheet.hidden;
+    part
 }

@@ -5,6 +5,7 @@
 mod carry;
 mod copies;
 mod grid;
+mod stacked;
 mod table;
 mod units;
 
@@ -19,6 +20,7 @@ use crate::layout::{layout, Layout};
 use crate::model::{FastMap, FastSet, FormData, MoneyUnit, Stray};
 use crate::normalize::{a1, decimal_text, label_key, parse_amount, parse_rate, Amount};
 use crate::read::{Cell, Merge, Sheet, Workbook};
+use stacked::{stacked_parts, Part};
 use std::collections::{HashMap, HashSet};
 pub(crate) use units::settle_money_unit;
 use units::{in_wan, note_money_unit, BookUnits};
@@ -57,15 +59,25 @@ pub enum Outcome<'c> {
 /// several copies of a repeatable form one below the other gives each as a form of its own.
 pub fn recognize_workbook<'c>(catalog: &'c Catalog, wb: &Workbook) -> Vec<Outcome<'c>> {
     let titles = title_keys(catalog);
-    let found: Vec<Option<(&Form, String)>> = wb
+    let parts: Vec<Part> = wb
         .sheets
         .iter()
-        .map(|sheet| identify_with(catalog, &titles, sheet))
+        .flat_map(|sheet| stacked_parts(catalog, &titles, sheet))
         .collect();
-    let mut out = recognize_found(catalog, wb, &found, &BookUnits::default());
+    let found: Vec<Option<(&Form, String)>> = parts
+        .iter()
+        .map(|part| {
+            let (form, why) = identify_with(catalog, &titles, &part.sheet)?;
+            Some(match part.why() {
+                Some(apart) => (form, format!("{apart}；{why}")),
+                None => (form, why),
+            })
+        })
+        .collect();
+    let mut out = recognize_found(catalog, &parts, &found, &BookUnits::default());
     let book = BookUnits::of(&catalog.vocabulary, &out);
     if book.inherits() {
-        out = recognize_found(catalog, wb, &found, &book);
+        out = recognize_found(catalog, &parts, &found, &book);
         out.iter_mut().for_each(units::forget_unused_book_unit);
     }
     book.warn_silent(&mut out);
@@ -76,21 +88,22 @@ pub fn recognize_workbook<'c>(catalog: &'c Catalog, wb: &Workbook) -> Vec<Outcom
 /// its family's unit of `book`.
 fn recognize_found<'c>(
     catalog: &'c Catalog,
-    wb: &Workbook,
+    parts: &[Part],
     found: &[Option<(&'c Form, String)>],
     book: &BookUnits,
 ) -> Vec<Outcome<'c>> {
     let vocab = &catalog.vocabulary;
+    let sheets: Vec<&Sheet> = parts.iter().map(|p| p.sheet.as_ref()).collect();
     let mut out = Vec::new();
     let mut i = 0;
-    while i < wb.sheets.len() {
+    while i < sheets.len() {
         let Some((form, why)) = &found[i] else {
-            out.push(skipped(&wb.sheets[i]));
+            out.push(skipped(sheets[i]));
             i += 1;
             continue;
         };
         let book_unit = book.of_form(form);
-        if let Some(copies) = copies::recognize_copies(form, vocab, &wb.sheets[i], book_unit) {
+        if let Some(copies) = copies::recognize_copies(form, vocab, sheets[i], book_unit) {
             out.extend(copies.into_iter().map(|mut rec| {
                 rec.why = format!("{why}；{}", rec.why);
                 Outcome::Form(Box::new(rec))
@@ -98,23 +111,23 @@ fn recognize_found<'c>(
             i += 1;
             continue;
         }
-        let mut rec = recognize_sheet(form, vocab, &wb.sheets[i], book_unit);
+        let mut rec = recognize_sheet(form, vocab, sheets[i], book_unit);
         rec.why = why.clone();
         let mut end = i + 1;
-        while end < wb.sheets.len() {
+        while end < sheets.len() {
             let taken_for = found[end].as_ref().map(|(f, _)| f.id.as_str());
             // A hidden sheet (an old copy kept out of sight) continues no shown one, nor the
-            // other way round.
+            // other way round; a form printed below another in one sheet continues none.
             if taken_for.is_some_and(|id| id != form.id)
-                || wb.sheets[end].hidden != wb.sheets[i].hidden
+                || sheets[end].hidden != sheets[i].hidden
+                || sheets[end].name == sheets[i].name
             {
                 break;
             }
-            if taken_for.is_some() && starts_a_copy(form, vocab, &wb.sheets[end]) {
+            if taken_for.is_some() && starts_a_copy(form, vocab, sheets[end]) {
                 break;
             }
-            let sheets = &wb.sheets[i..=end];
-            match continued(form, vocab, sheets, &rec, why, book_unit) {
+            match continued(form, vocab, &sheets[i..=end], &rec, why, book_unit) {
                 Some(joined) => rec = joined,
                 None => break,
             }
@@ -172,7 +185,7 @@ fn fills_first_block(form: &Form, data: &FormData) -> bool {
 fn continued<'c>(
     form: &'c Form,
     vocab: &Vocabulary,
-    sheets: &[Sheet],
+    sheets: &[&Sheet],
     so_far: &Recognized<'c>,
     why: &str,
     book_unit: Option<&MoneyUnit>,
@@ -221,7 +234,7 @@ fn continued<'c>(
 
 /// The sheets one below the other, as one sheet named as the first; with each sheet's name
 /// and the row it starts at.
-fn join_sheets(sheets: &[Sheet]) -> (Sheet, Vec<(String, u32)>) {
+fn join_sheets(sheets: &[&Sheet]) -> (Sheet, Vec<(String, u32)>) {
     let mut cells = Vec::new();
     let mut merges = Vec::new();
     let mut parts = Vec::new();
