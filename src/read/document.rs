@@ -109,7 +109,8 @@ pub(crate) fn lay_out(blocks: Vec<Block>) -> LaidOut {
             }
             Block::Table(table) => {
                 let follows = pending.is_empty();
-                let heading = take_heading(&mut pending);
+                let page = table.pages.first().copied().filter(|&p| p > 0);
+                let heading = take_heading(&mut pending, page);
                 pending.clear();
                 let mut notes: Vec<Line> = Vec::new();
                 while let Some(Block::Line(line)) = iter
@@ -188,13 +189,16 @@ fn is_signature_block(table: &TableGrid) -> bool {
 }
 
 /// The short lines directly above a table, top first: titles and labels, at least one of
-/// them a title (a lone `填报单位：` or `情况如下：` above a table is no heading).
-fn take_heading(pending: &mut Vec<Line>) -> Vec<Line> {
+/// them a title (a lone `填报单位：` or `情况如下：` above a table is no heading). Of a PDF, only
+/// lines on the page the table starts on (`page`): a cover's or a 目录's lines on the page
+/// before are no heading of the table that opens the next page.
+fn take_heading(pending: &mut Vec<Line>, page: Option<u32>) -> Vec<Line> {
+    let on_page = |l: &Line| page.is_none() || l.page.is_none() || l.page == page;
     let short = pending
         .iter()
         .rev()
         .take(MAX_HEADING_LINES)
-        .take_while(|l| is_heading(&l.text) || is_field_label(&l.text))
+        .take_while(|l| on_page(l) && (is_heading(&l.text) || is_field_label(&l.text)))
         .count();
     let heading = pending.split_off(pending.len() - short);
     if heading.iter().any(|l| is_heading(&l.text)) {
@@ -245,7 +249,7 @@ fn is_note(text: &str) -> bool {
     NOTE_OPENERS.iter().any(|w| t.starts_with(w))
 }
 
-fn is_unit_line(text: &str) -> bool {
+pub(crate) fn is_unit_line(text: &str) -> bool {
     let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     (t.starts_with("单位：") || t.starts_with("单位:") || t.contains("单位：万元"))
         && t.chars().count() <= 20
@@ -498,6 +502,44 @@ mod tests {
         assert_eq!(out.passages.len(), 5);
         assert_eq!(out.passages[4].text, "二、情况说明");
         assert_eq!(out.passages[4].page, Some(4));
+    }
+
+    /// A cover's and a 目录's short lines on the pages before a table: kept as text, never the
+    /// heading of the table that opens the next page (the 目录's `公开07表 …` line once named
+    /// 公开01表's sheet after 公开07表).
+    #[test]
+    fn a_cover_or_contents_page_is_no_heading_of_the_table_opening_the_next_page() {
+        let out = lay_out(vec![
+            line("2023年度部门决算", 1),
+            line("编制日期：2024年8月", 1),
+            line("目录", 2),
+            line("公开08表 国有资本经营预算财政拨款支出决算表", 2),
+            line("收入支出决算总表", 3),
+            line("单位：万元", 3),
+            table(&[&["项目", "决算数"], &["合计", "526.36"]], 3),
+        ]);
+        assert_eq!(out.sheets.len(), 1);
+        let s = &out.sheets[0];
+        assert_eq!(s.name, "收入支出决算总表");
+        assert_eq!(s.get(0, 0), &Cell::Text("收入支出决算总表".into()));
+        assert_eq!(s.get(1, 1), &Cell::Text("单位：万元".into()));
+        assert_eq!(s.height(), 4, "the title, the unit line, the table");
+        let kept: Vec<&str> = out.passages.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(
+            kept[..4],
+            [
+                "2023年度部门决算",
+                "编制日期：2024年8月",
+                "目录",
+                "公开08表 国有资本经营预算财政拨款支出决算表"
+            ]
+        );
+        // A Word document has no pages: its lines above a table are its heading as before.
+        let word = lay_out(vec![
+            Block::Line(Line::new("收入支出决算总表", None)),
+            table(&[&["项目", "决算数"], &["合计", "526.36"]], 0),
+        ]);
+        assert_eq!(word.sheets[0].name, "收入支出决算总表");
     }
 
     #[test]

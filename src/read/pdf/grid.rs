@@ -1,6 +1,7 @@
 //! Rebuilds one PDF page's ruled tables and text lines from its glyphs and ruling lines, in reading order.
 
 use super::super::blocks::{Block, Line, TableGrid};
+use super::super::document::is_unit_line;
 use super::{merge, Page};
 
 /// Positions closer than this (points) are one line position of a grid.
@@ -162,7 +163,9 @@ pub(crate) fn page_items(page: &Page) -> Vec<Block> {
     }
     let mut items: Vec<(f64, Block)> = Vec::new();
     for (t, runs) in tables.iter().zip(in_table) {
-        items.push((t.ys[0], Block::Table(build_table(t, &runs, page.number))));
+        let (table, unit_lines) = build_table(t, &runs, page.number);
+        items.push((t.ys[0], Block::Table(table)));
+        outside.extend(unit_lines);
     }
     for (top, mut line) in lines(&outside) {
         if !is_page_furniture(&line.text) {
@@ -245,7 +248,10 @@ fn find_tables(rules: &[Rule]) -> Vec<Ruled> {
 }
 
 /// The table's cells (a merged region is one cell), each holding the text of its runs.
-fn build_table(t: &Ruled, runs: &[&Run], page: u32) -> TableGrid {
+/// The table of `t` with the runs inside it; and the unit lines (`单位：万元`) printed in a
+/// box above its text (the top box's rules drawn around the unit line too), which are the
+/// lines above the table, not part of its header word.
+fn build_table<'r>(t: &Ruled, runs: &[&'r Run], page: u32) -> (TableGrid, Vec<&'r Run>) {
     let (rows, cols) = (t.ys.len() - 1, t.xs.len() - 1);
     let mut owner: Vec<usize> = (0..rows * cols).collect();
     for r in 0..rows {
@@ -265,6 +271,7 @@ fn build_table(t: &Ruled, runs: &[&Run], page: u32) -> TableGrid {
         let slot = Ruled::slot(&t.ys, y) * cols + Ruled::slot(&t.xs, x);
         texts[owner[slot]].push(run);
     }
+    let unit_lines: Vec<&Run> = texts.iter_mut().flat_map(take_unit_line).collect();
     let mut grid = TableGrid {
         rows: vec![vec![String::new(); cols]; rows],
         merges: Vec::new(),
@@ -285,7 +292,21 @@ fn build_table(t: &Ruled, runs: &[&Run], page: u32) -> TableGrid {
                 .push(merge(r as u32, c as u16, last_r as u32, last_c as u16));
         }
     }
-    grid
+    (grid, unit_lines)
+}
+
+/// The unit line (`单位：万元`) a box holds above other text, taken out of the box.
+fn take_unit_line<'r>(runs: &mut Vec<&'r Run>) -> Option<&'r Run> {
+    let top = runs
+        .iter()
+        .enumerate()
+        .min_by(|a, b| a.1.baseline.total_cmp(&b.1.baseline))?;
+    let (i, unit) = (top.0, *top.1);
+    let below = |r: &&Run| r.baseline - unit.baseline >= unit.size.min(r.size) * 0.4;
+    if !is_unit_line(&unit.text) || !runs.iter().any(below) {
+        return None;
+    }
+    Some(runs.remove(i))
 }
 
 fn is_wide(c: char) -> bool {
@@ -313,17 +334,38 @@ fn join_text(pieces: impl IntoIterator<Item = String>) -> String {
     out
 }
 
+/// A box's runs as its text, in reading order. A line holding only a number under text (a
+/// header word over its column's number, `本年收入合计` over `1`) stays a line of its own, as
+/// a cell typed with a line break holds it.
 fn join_runs(runs: &[&Run]) -> String {
+    let same_line = |a: &Run, b: &Run| (a.baseline - b.baseline).abs() < a.size.min(b.size) * 0.4;
     let mut sorted: Vec<&&Run> = runs.iter().collect();
     sorted.sort_by(|a, b| {
-        let same_line = (a.baseline - b.baseline).abs() < a.size.min(b.size) * 0.4;
-        if same_line {
+        if same_line(a, b) {
             a.x0.total_cmp(&b.x0)
         } else {
             a.baseline.total_cmp(&b.baseline)
         }
     });
-    join_text(sorted.into_iter().map(|r| r.text.clone()))
+    let mut lines: Vec<Vec<&Run>> = Vec::new();
+    for r in sorted {
+        match lines.last_mut() {
+            Some(line) if same_line(line[0], r) => line.push(r),
+            _ => lines.push(vec![r]),
+        }
+    }
+    let mut out = String::new();
+    for line in lines {
+        let text = join_text(line.iter().map(|r| r.text.clone()));
+        let number = !text.is_empty() && text.chars().all(|c| c.is_ascii_digit());
+        if number && out.chars().last().is_some_and(is_wide) {
+            out.push('\n');
+            out.push_str(&text);
+        } else {
+            out = join_text([out, text]);
+        }
+    }
+    out
 }
 
 /// Glyphs grouped into runs: same baseline, no gap wider than half a character, no ruling
@@ -617,6 +659,97 @@ mod tests {
             pages: vec![page; rows.len()],
             columns: Vec::new(),
         }
+    }
+
+    /// A page with one ruled table of `cols` columns and `rows` rows, 20 points each, from
+    /// (100, 100); and these runs (x, baseline, text), 10 points high.
+    fn ruled_page(rows: usize, cols: usize, runs: &[(f64, f64, &str)]) -> Page {
+        let (x0, y0, step) = (100.0, 100.0, 20.0);
+        let (x1, y1) = (x0 + step * cols as f64, y0 + step * rows as f64);
+        let mut rules = Vec::new();
+        for r in 0..=rows {
+            let y = y0 + step * r as f64;
+            rules.push(Rule::H { y, x0, x1 });
+        }
+        for c in 0..=cols {
+            let x = x0 + step * c as f64;
+            rules.push(Rule::V { x, y0, y1 });
+        }
+        let runs = runs
+            .iter()
+            .map(|&(x, baseline, text)| {
+                let width = 10.0 * text.chars().count() as f64;
+                Run::glyph(x, x + width.min(18.0), baseline, 10.0, text)
+            })
+            .collect();
+        Page {
+            number: 1,
+            runs,
+            rules,
+        }
+    }
+
+    fn table_of(items: &[Block]) -> &TableGrid {
+        items
+            .iter()
+            .find_map(|b| match b {
+                Block::Table(t) => Some(t),
+                Block::Line(_) => None,
+            })
+            .expect("a table")
+    }
+
+    /// A header word over its column's number in one box (`本年收入合计` over `1`) keeps the
+    /// number on a line of its own, as the cell typed in Excel holds it; a wrapped word is one
+    /// word again.
+    #[test]
+    fn a_column_number_under_a_header_word_stays_on_its_own_line() {
+        let page = ruled_page(
+            2,
+            2,
+            &[
+                (101.0, 108.0, "本年收"),
+                (101.0, 113.0, "入合计"),
+                (121.0, 108.0, "财政拨"),
+                (121.0, 113.0, "款收入"),
+                (121.0, 118.0, "2"),
+                (101.0, 135.0, "12.50"),
+            ],
+        );
+        let t = table_of(&page_items(&page)).clone();
+        assert_eq!(t.rows[0], ["本年收入合计", "财政拨款收入\n2"]);
+        assert_eq!(t.rows[1][0], "12.50");
+    }
+
+    /// `单位：万元` printed inside the table's top box, above a header word: a line above the
+    /// table, not part of the word (`单位：万元其他收入` left 公开02表's last column unread).
+    #[test]
+    fn a_unit_line_in_a_header_box_is_a_line_above_the_table() {
+        let page = ruled_page(
+            2,
+            2,
+            &[
+                (121.0, 106.0, "单位：万元"),
+                (121.0, 116.0, "其他收入"),
+                (101.0, 116.0, "合计"),
+                (121.0, 135.0, "6.20"),
+            ],
+        );
+        let items = page_items(&page);
+        let t = table_of(&items);
+        assert_eq!(t.rows[0], ["合计", "其他收入"]);
+        let lines: Vec<&str> = items
+            .iter()
+            .filter_map(|b| match b {
+                Block::Line(l) => Some(l.text.as_str()),
+                Block::Table(_) => None,
+            })
+            .collect();
+        assert_eq!(lines, ["单位：万元"]);
+        assert!(
+            matches!(items[0], Block::Line(_)),
+            "the unit line comes first"
+        );
     }
 
     #[test]
