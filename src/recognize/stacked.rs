@@ -67,13 +67,10 @@ fn form_starts(catalog: &Catalog, titles: &[Vec<String>], sheet: &Sheet) -> Vec<
     let mut parts: Vec<(u32, usize)> = vec![(first, 0)];
     let mut current: Option<&Form> = None;
     for r in first..sheet.height() {
-        let texts = text_only_row(sheet, r);
+        let texts = texts_in_row(sheet, r);
         let titled = texts
-            .as_ref()
-            .filter(|t| (1..=3).contains(&t.len()))
-            .and_then(|t| best_named(catalog, titles, t))
-            .filter(|named| named.title.is_some())
-            .map(|named| named.form);
+            .filter(|n| (1..=3).contains(n))
+            .and_then(|_| titled_form(catalog, titles, sheet, r));
         match (titled, current) {
             (Some(form), None) => current = Some(form),
             (Some(form), Some(cur)) if form.id != cur.id => {
@@ -89,7 +86,7 @@ fn form_starts(catalog: &Catalog, titles: &[Vec<String>], sheet: &Sheet) -> Vec<
             }
             (Some(_), Some(_)) => {}
             (None, _) => {
-                if texts.as_ref().is_none_or(|t| t.len() >= 2) {
+                if texts.is_none_or(|n| n >= 2) {
                     if let Some(part) = parts.last_mut() {
                         part.1 += 1;
                     }
@@ -113,26 +110,40 @@ fn form_starts(catalog: &Catalog, titles: &[Vec<String>], sheet: &Sheet) -> Vec<
 
 /// Whether row `r` is a row of a table: it holds a figure, or several texts.
 fn is_table_row(sheet: &Sheet, r: u32) -> bool {
-    text_only_row(sheet, r).is_none_or(|texts| texts.len() >= 2)
+    texts_in_row(sheet, r).is_none_or(|n| n >= 2)
 }
 
-/// The texts of row `r` as title keys (row, column), when the row holds nothing but text (no
-/// figure); None for a row holding a figure or another value.
-fn text_only_row(sheet: &Sheet, r: u32) -> Option<Vec<(String, u32, u16)>> {
-    let mut texts = Vec::new();
+/// How many texts row `r` shows (cells a merge covers aside), when it shows nothing else; None
+/// for a row holding a figure or another value.
+fn texts_in_row(sheet: &Sheet, r: u32) -> Option<usize> {
+    let mut n = 0;
     for (c, cell) in sheet.row(r) {
-        if sheet.is_covered(r, c) {
-            continue;
-        }
         match cell {
             Cell::Empty => {}
             Cell::Text(t) if t.trim().is_empty() => {}
-            Cell::Text(t) if c < 30 => texts.push((strip_parens(&label_key(t)), r, c)),
-            Cell::Text(_) => {}
+            _ if sheet.is_covered(r, c) => {}
+            Cell::Text(_) => n += 1,
             _ => return None,
         }
     }
-    Some(texts)
+    Some(n)
+}
+
+/// The form whose title row `r` prints, if it prints one.
+fn titled_form<'c>(
+    catalog: &'c Catalog,
+    titles: &[Vec<String>],
+    sheet: &Sheet,
+    r: u32,
+) -> Option<&'c Form> {
+    let keys: Vec<(String, u32, u16)> = sheet
+        .row(r)
+        .filter(|&(c, _)| c < 30 && !sheet.is_covered(r, c))
+        .filter_map(|(c, cell)| Some((strip_parens(&label_key(cell.as_text()?)), r, c)))
+        .filter(|(key, _, _)| !key.is_empty())
+        .collect();
+    let named = best_named(catalog, titles, &keys)?;
+    named.title.map(|_| named.form)
 }
 
 /// The first of the rows just above `form`'s title at `title` that are printed about it
