@@ -684,5 +684,6 @@ fn stack(drawn: &[Rendered], seed: u64) -> Rendered {
         values,
         variations: variations.into_iter().collect(),
         seed,
+        ruled: Vec::new(),
     }
 }

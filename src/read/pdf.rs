@@ -48,11 +48,16 @@ pub(crate) fn read_blocks(bytes: &[u8]) -> Result<Vec<Block>, DocumentProblem> {
 }
 
 /// Appends a table that opens a page to the table that closed the previous page when their
-/// columns agree (dropping a repeated header), otherwise starts a new table.
+/// columns agree, or its column lines are among the other's (dropping a repeated header);
+/// otherwise starts a new table.
 fn continue_or_push(blocks: &mut Vec<Block>, table: TableGrid) {
     if let Some(Block::Table(prev)) = blocks.last_mut() {
         if grid::same_columns(prev, &table) {
             grid::append_continued(prev, table);
+            return;
+        }
+        if let Some(fitted) = grid::on_columns(&table, &prev.columns) {
+            grid::append_continued(prev, fitted);
             return;
         }
     }

@@ -15,7 +15,7 @@ use fiscalform::model::FormData;
 use fiscalform::normalize::a1;
 use fiscalform::read::{Cell, Format, Merge, Sheet, Workbook};
 use rust_decimal::Decimal;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::str::FromStr;
 
@@ -373,6 +373,9 @@ pub struct Rendered {
     pub values: Vec<(String, String, String)>,
     pub variations: Vec<Variation>,
     pub seed: u64,
+    /// (sheet, region) of every cell of a table — header, labels, codes, values, blank ones
+    /// too — which a printed table rules: what `write_ruled_xlsx` draws borders around.
+    pub ruled: Vec<(String, Merge)>,
 }
 
 impl Rendered {
@@ -407,6 +410,108 @@ impl Rendered {
         }
     }
 
+    /// The layout written as an .xlsx file set up to print as units publish it: thin borders
+    /// around every cell of its tables, columns as wide as their texts, each sheet fitted to
+    /// the page's width (for a PDF printed from it).
+    pub fn write_ruled_xlsx(&self, path: &std::path::Path) {
+        use rust_xlsxwriter::{Format, FormatBorder};
+        let ruled = Format::new().set_border(FormatBorder::Thin).set_text_wrap();
+        let plain = Format::new();
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        for s in &self.book.sheets {
+            let ws = wb.add_worksheet();
+            ws.set_name(&s.name).unwrap();
+            ws.set_landscape();
+            ws.set_print_fit_to_pages(1, 0);
+            let regions = table_boxes(
+                self.ruled
+                    .iter()
+                    .filter(|(name, _)| *name == s.name)
+                    .map(|(_, m)| *m),
+            );
+            let in_table = |r: u32, c: u16| {
+                regions.iter().any(|m| {
+                    (m.first_row..=m.last_row).contains(&r)
+                        && (m.first_col..=m.last_col).contains(&c)
+                })
+            };
+            // Columns as wide as their texts (up to 40 characters, longer texts wrap); rows as
+            // tall as their wrapped lines, which the spreadsheet does not work out on opening.
+            let width = |t: &str| -> f64 {
+                t.chars()
+                    .map(|ch| if ch.is_ascii() { 1.2 } else { 2.2 })
+                    .sum()
+            };
+            let spans_columns = |r: u32, c: u16| {
+                s.merges()
+                    .iter()
+                    .find(|m| m.first_row == r && m.first_col == c && m.last_col > c)
+                    .copied()
+            };
+            let mut widths: BTreeMap<u16, f64> = BTreeMap::new();
+            for (r, c, cell) in s.cells() {
+                if spans_columns(r, c).is_some() {
+                    continue;
+                }
+                let widest = cell.to_string().lines().map(width).fold(0.0, f64::max);
+                let e = widths.entry(c).or_insert(6.0);
+                *e = e.max(widest.min(40.0));
+            }
+            for (&c, &w) in &widths {
+                ws.set_column_width(c, w).unwrap();
+            }
+            let mut heights: BTreeMap<u32, f64> = BTreeMap::new();
+            for (r, c, cell) in s.cells() {
+                let across: f64 = match spans_columns(r, c) {
+                    Some(m) => (m.first_col..=m.last_col)
+                        .map(|k| widths.get(&k).copied().unwrap_or(8.0))
+                        .sum(),
+                    None => widths.get(&c).copied().unwrap_or(8.0),
+                };
+                let lines: f64 = cell
+                    .to_string()
+                    .lines()
+                    .map(|l| (width(l) * 1.2 / across).ceil().max(1.0))
+                    .sum();
+                let e = heights.entry(r).or_insert(15.0);
+                *e = e.max(16.0 * lines);
+            }
+            for (r, h) in heights {
+                ws.set_row_height(r, h).unwrap();
+            }
+            for m in s.merges() {
+                let f = if in_table(m.first_row, m.first_col) {
+                    &ruled
+                } else {
+                    &plain
+                };
+                ws.merge_range(m.first_row, m.first_col, m.last_row, m.last_col, "", f)
+                    .unwrap();
+            }
+            for m in &regions {
+                for r in m.first_row..=m.last_row {
+                    for c in m.first_col..=m.last_col {
+                        if s.get(r, c).is_empty() && !s.is_covered(r, c) {
+                            ws.write_blank(r, c, &ruled).unwrap();
+                        }
+                    }
+                }
+            }
+            for (r, c, cell) in s.cells() {
+                let f = if in_table(r, c) { &ruled } else { &plain };
+                match cell {
+                    Cell::Number(d) => {
+                        ws.write_number_with_format(r, c, d.to_string().parse::<f64>().unwrap(), f)
+                    }
+                    Cell::Bool(b) => ws.write_boolean_with_format(r, c, *b, f),
+                    other => ws.write_string_with_format(r, c, other.to_string(), f),
+                }
+                .unwrap();
+            }
+        }
+        wb.save(path).unwrap();
+    }
+
     /// The layout written as an .xlsx file (to read it back through the file path).
     pub fn write_xlsx(&self, path: &std::path::Path) {
         let mut wb = rust_xlsxwriter::Workbook::new();
@@ -437,6 +542,25 @@ impl Rendered {
     }
 }
 
+/// The boxes a printed table rules: the regions of table cells gathered into one box per run
+/// of rows they cover without a gap, as wide as the widest of them.
+fn table_boxes(regions: impl Iterator<Item = Merge>) -> Vec<Merge> {
+    let mut sorted: Vec<Merge> = regions.collect();
+    sorted.sort_by_key(|m| (m.first_row, m.first_col));
+    let mut boxes: Vec<Merge> = Vec::new();
+    for m in sorted {
+        match boxes.last_mut() {
+            Some(b) if m.first_row <= b.last_row + 1 => {
+                b.last_row = b.last_row.max(m.last_row);
+                b.first_col = b.first_col.min(m.first_col);
+                b.last_col = b.last_col.max(m.last_col);
+            }
+            _ => boxes.push(m),
+        }
+    }
+    boxes
+}
+
 /// Render `data` (a filled `form`) with the given variations, every choice drawn from `seed`.
 pub fn render(form: &Form, data: &FormData, variations: &[Variation], seed: u64) -> Rendered {
     let mut rng = Rng::new(seed);
@@ -452,6 +576,7 @@ pub fn render(form: &Form, data: &FormData, variations: &[Variation], seed: u64)
         values,
         variations: variations.to_vec(),
         seed,
+        ruled: canvas.ruled(),
     }
 }
 
@@ -844,6 +969,33 @@ impl Canvas {
             row_pages: Default::default(),
         };
         (book, values)
+    }
+
+    /// The regions of the table items (header, labels, codes, values) by sheet.
+    fn ruled(&self) -> Vec<(String, Merge)> {
+        self.items
+            .iter()
+            .filter(|it| {
+                !matches!(
+                    it.role,
+                    Role::Title
+                        | Role::TableNo
+                        | Role::UnitLine
+                        | Role::Period
+                        | Role::MoneyUnit
+                        | Role::Note
+                )
+            })
+            .map(|it| {
+                let region = Merge {
+                    first_row: it.row,
+                    first_col: it.col,
+                    last_row: it.last_row(),
+                    last_col: it.last_col(),
+                };
+                (self.sheets[it.sheet].clone(), region)
+            })
+            .collect()
     }
 
     fn cell_of(&self, piece: &Piece) -> Cell {

@@ -467,6 +467,56 @@ pub(crate) fn same_columns(prev: &TableGrid, next: &TableGrid) -> bool {
     width(prev) == width(next)
 }
 
+/// `next` laid on the column lines of the table it may continue (`lines`, edges included),
+/// when its own lines are all among them with the same outer edges: a page where a panel's
+/// blank rows are drawn without their inner lines has fewer columns than the page before.
+/// Each of its columns goes under the column starting at the same line, merged across the
+/// columns it spans.
+pub(crate) fn on_columns(next: &TableGrid, lines: &[f64]) -> Option<TableGrid> {
+    let at = |x: f64| lines.iter().position(|l| (l - x).abs() < SNAP);
+    let map: Vec<usize> = next.columns.iter().map(|&x| at(x)).collect::<Option<_>>()?;
+    if map.len() < 2 || map[0] != 0 || map[map.len() - 1] != lines.len() - 1 {
+        return None;
+    }
+    let mut rows = vec![vec![String::new(); lines.len() - 1]; next.rows.len()];
+    for (r, row) in next.rows.iter().enumerate() {
+        for (j, text) in row.iter().enumerate().take(map.len() - 1) {
+            rows[r][map[j]].clone_from(text);
+        }
+    }
+    let cols = |first: u16, last: u16| {
+        (
+            map[first as usize] as u16,
+            map[last as usize + 1] as u16 - 1,
+        )
+    };
+    let mut merges: Vec<_> = next
+        .merges
+        .iter()
+        .map(|m| {
+            let (first, last) = cols(m.first_col, m.last_col);
+            merge(m.first_row, first, m.last_row, last)
+        })
+        .collect();
+    for j in 0..map.len() - 1 {
+        if map[j + 1] - map[j] < 2 {
+            continue;
+        }
+        for r in 0..rows.len() as u32 {
+            if !next.merges.iter().any(|m| m.contains(r, j as u16)) {
+                let (first, last) = cols(j as u16, j as u16);
+                merges.push(merge(r, first, r, last));
+            }
+        }
+    }
+    Some(TableGrid {
+        rows,
+        merges,
+        pages: next.pages.clone(),
+        columns: lines.to_vec(),
+    })
+}
+
 /// Appends a table continued on the next page, without its repeated header rows.
 pub(crate) fn append_continued(prev: &mut TableGrid, mut next: TableGrid) {
     drop_leading_blank_rows(&mut next);
@@ -750,6 +800,35 @@ mod tests {
             matches!(items[0], Block::Line(_)),
             "the unit line comes first"
         );
+    }
+
+    /// 公开06表 going on over a page where the 人员经费 panel, ended, is drawn without its
+    /// inner lines: the page's two columns go under the first page's three and its last, the
+    /// blank one merged across the three.
+    #[test]
+    fn a_page_drawing_fewer_column_lines_is_laid_on_the_columns_above() {
+        let mut prev = grid(
+            &[
+                &["科目代码", "科目名称", "决算数", "决算数"],
+                &["30101", "基本工资", "85.62", "18.52"],
+            ],
+            &[],
+            1,
+        );
+        prev.columns = vec![0.0, 40.0, 120.0, 160.0, 200.0];
+        let mut next = grid(&[&["", "16.67"], &["", "58.75"]], &[], 2);
+        next.columns = vec![0.0, 160.5, 200.0];
+        let fitted = on_columns(&next, &prev.columns).expect("the lines are the first page's");
+        append_continued(&mut prev, fitted);
+        assert_eq!(prev.rows[2], ["", "", "", "16.67"]);
+        assert_eq!(prev.rows[3], ["", "", "", "58.75"]);
+        assert!(prev.merges.contains(&merge(2, 0, 2, 2)));
+        assert_eq!(prev.pages, [1, 1, 2, 2]);
+        // Other outer edges, or a line the first page lacks: another table.
+        next.columns = vec![0.0, 150.0, 200.0];
+        assert!(on_columns(&next, &prev.columns).is_none());
+        next.columns = vec![10.0, 160.0, 200.0];
+        assert!(on_columns(&next, &prev.columns).is_none());
     }
 
     #[test]
