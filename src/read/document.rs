@@ -189,17 +189,29 @@ fn is_signature_block(table: &TableGrid) -> bool {
 }
 
 /// The short lines directly above a table, top first: titles and labels, at least one of
-/// them a title (a lone `填报单位：` or `情况如下：` above a table is no heading). Of a PDF, only
+/// them a title (a lone `填报单位：` or `情况如下：` above a table is no heading). Of a PDF, the
 /// lines on the page the table starts on (`page`): a cover's or a 目录's lines on the page
-/// before are no heading of the table that opens the next page.
+/// before are no heading of a table whose page prints its own; a table opening its page
+/// with no line above it takes the last lines of the page before (its title printed at the
+/// foot of that page).
 fn take_heading(pending: &mut Vec<Line>, page: Option<u32>) -> Vec<Line> {
     let on_page = |l: &Line| page.is_none() || l.page.is_none() || l.page == page;
-    let short = pending
-        .iter()
-        .rev()
-        .take(MAX_HEADING_LINES)
-        .take_while(|l| on_page(l) && (is_heading(&l.text) || is_field_label(&l.text)))
-        .count();
+    let heading_lines = |same_page: bool| {
+        pending
+            .iter()
+            .rev()
+            .take(MAX_HEADING_LINES)
+            .take_while(|l| {
+                (!same_page || on_page(l)) && (is_heading(&l.text) || is_field_label(&l.text))
+            })
+            .count()
+    };
+    // A table with no line above it on its page may have its title at the foot of the page
+    // before.
+    let short = match heading_lines(true) {
+        0 => heading_lines(false),
+        n => n,
+    };
     let heading = pending.split_off(pending.len() - short);
     if heading.iter().any(|l| is_heading(&l.text)) {
         heading
@@ -534,6 +546,15 @@ mod tests {
                 "公开08表 国有资本经营预算财政拨款支出决算表"
             ]
         );
+        // A title printed at the foot of a page, its table opening the next page with no line
+        // above it, is its heading still.
+        let foot = lay_out(vec![
+            line("收入支出决算总表", 1),
+            line("单位：万元", 1),
+            table(&[&["项目", "决算数"], &["合计", "526.36"]], 2),
+        ]);
+        assert_eq!(foot.sheets[0].name, "收入支出决算总表");
+        assert_eq!(foot.sheets[0].get(1, 1), &Cell::Text("单位：万元".into()));
         // A Word document has no pages: its lines above a table are its heading as before.
         let word = lay_out(vec![
             Block::Line(Line::new("收入支出决算总表", None)),

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use super::copies::{is_blank_row, rows_of};
 use super::{best_named, first_filled_row, strip_parens, top_lines_row};
 use crate::form::{Catalog, Form};
-use crate::normalize::label_key;
+use crate::normalize::{label_key, parse_amount, strip_ordinal, Amount};
 use crate::read::{Cell, Sheet};
 
 /// A sheet, or the rows of one that hold one of the forms printed in it.
@@ -122,7 +122,8 @@ fn texts_in_row(sheet: &Sheet, r: u32) -> Option<usize> {
             Cell::Empty => {}
             Cell::Text(t) if t.trim().is_empty() => {}
             _ if sheet.is_covered(r, c) => {}
-            Cell::Text(_) => n += 1,
+            // A number typed as text (a 目录's page number) is a figure too.
+            Cell::Text(_) if !matches!(parse_amount(cell), Amount::Value(_)) => n += 1,
             _ => return None,
         }
     }
@@ -139,11 +140,18 @@ fn titled_form<'c>(
     let keys: Vec<(String, u32, u16)> = sheet
         .row(r)
         .filter(|&(c, _)| c < 30 && !sheet.is_covered(r, c))
-        .filter_map(|(c, cell)| Some((strip_parens(&label_key(cell.as_text()?)), r, c)))
-        .filter(|(key, _, _)| !key.is_empty())
+        .filter_map(|(c, cell)| Some((label_key(cell.as_text()?), c)))
+        .filter(|(key, _)| !key.is_empty() && !is_section_heading(key))
+        .map(|(key, c)| (strip_parens(&key), r, c))
         .collect();
     let named = best_named(catalog, titles, &keys)?;
     named.title.map(|_| named.form)
+}
+
+/// A heading of a 情况说明 or a 目录 line rather than a table's title: numbered
+/// (`七、财政拨款“三公”经费支出决算情况说明`, `7.政府性基金…`) or a 说明.
+fn is_section_heading(key: &str) -> bool {
+    strip_ordinal(key).len() != key.len() || key.ends_with("说明")
 }
 
 /// The first of the rows just above `form`'s title at `title` that are printed about it
@@ -162,4 +170,85 @@ fn lines_above(form: &Form, catalog: &Catalog, sheet: &Sheet, title: u32, floor:
         from = r;
     }
     from
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::recognize::title_keys;
+
+    /// The parts `rows` (one text per cell, numbers as numbers, `'12` a number typed as
+    /// text) are cut into: each part's first row, 1-based.
+    fn cut(rows: &[&[&str]]) -> Vec<u32> {
+        let catalog = Catalog::embedded().unwrap();
+        let cells = rows.iter().enumerate().flat_map(|(r, row)| {
+            row.iter().enumerate().map(move |(c, t)| {
+                let cell = match (t.strip_prefix('\''), t.parse::<rust_decimal::Decimal>()) {
+                    (Some(typed), _) => Cell::Text(typed.to_string()),
+                    (None, Ok(d)) => Cell::Number(d),
+                    (None, Err(_)) => Cell::Text(t.to_string()),
+                };
+                (r as u32, c as u16, cell)
+            })
+        });
+        let sheet = Sheet::from_cells("Sheet1", cells.filter(|(_, _, c)| !c.is_empty()), vec![]);
+        let parts = stacked_parts(&catalog, &title_keys(&catalog), &sheet);
+        parts
+            .iter()
+            .map(|p| p.rows.map_or(1, |(first, _)| first + 1))
+            .collect()
+    }
+
+    #[test]
+    fn an_empty_table_printed_below_another_is_a_part_of_its_own() {
+        let rows: &[&[&str]] = &[
+            &["政府性基金预算财政拨款收入支出决算表"],
+            &["", "", "", "公开07表"],
+            &["部门：某中心", "", "", "单位：万元"],
+            &["项目", "年初结转和结余", "本年收入", "本年支出"],
+            &["合计", "", "", ""],
+            &["注：本单位没有政府性基金收入，也没有使用政府性基金安排的支出，故本表无数据。"],
+            &[""],
+            &["", "", "", "公开08表"],
+            &["国有资本经营预算财政拨款支出决算表"],
+            &["部门：某中心", "", "", "单位：万元"],
+            &["项目", "本年支出", "基本支出", "项目支出"],
+            &["合计", "0", "0", "0"],
+        ];
+        assert_eq!(
+            cut(rows),
+            [1, 8],
+            "08 starts at its 表号 line above its title"
+        );
+    }
+
+    /// A 情况说明's numbered headings read like titles, and a 目录's lines name every table:
+    /// neither cuts the sheet, small tables between them or not.
+    #[test]
+    fn headings_of_a_statement_and_lines_of_a_contents_cut_nothing() {
+        let statement: &[&[&str]] = &[
+            &["一、收入支出决算总体情况说明"],
+            &["2023年度收入、支出决算总计526.36万元。"],
+            &["项目", "金额", "占比"],
+            &["本年收入", "526.36", "100%"],
+            &["五、一般公共预算财政拨款支出决算情况说明"],
+            &["项目", "金额"],
+            &["一般公共服务支出", "428.48"],
+            &["住房保障支出", "24.52"],
+            &["七、财政拨款“三公”经费支出决算情况说明"],
+            &["项目", "预算数", "决算数"],
+            &["合计", "3.5", "2.1"],
+        ];
+        assert_eq!(cut(statement), [1]);
+        let contents: &[&[&str]] = &[
+            &["目录"],
+            &["1、", "收入支出决算总表", "'3"],
+            &["2、", "收入决算表", "'4"],
+            &["项目", "页码"],
+            &["9、", "国有资本经营预算财政拨款支出决算表", "'11"],
+            &["第三部分", "名词解释", "'12"],
+            &["第四部分", "附件", "'13"],
+        ];
+        assert_eq!(cut(contents), [1]);
+    }
 }
