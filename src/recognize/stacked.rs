@@ -86,7 +86,7 @@ fn form_starts(catalog: &Catalog, titles: &[Vec<String>], sheet: &Sheet) -> Vec<
             }
             (Some(_), Some(_)) => {}
             (None, _) => {
-                if texts.is_none_or(|n| n >= 2) {
+                if table_row(texts, sheet, r) {
                     if let Some(part) = parts.last_mut() {
                         part.1 += 1;
                     }
@@ -108,9 +108,24 @@ fn form_starts(catalog: &Catalog, titles: &[Vec<String>], sheet: &Sheet) -> Vec<
     starts
 }
 
-/// Whether row `r` is a row of a table: it holds a figure, or several texts.
+/// Whether row `r` is a row of a table: it holds a figure, or several texts, or is a 合计
+/// row (an empty table's, its cells blank).
 fn is_table_row(sheet: &Sheet, r: u32) -> bool {
-    texts_in_row(sheet, r).is_none_or(|n| n >= 2)
+    table_row(texts_in_row(sheet, r), sheet, r)
+}
+
+/// [`is_table_row`] with the row's texts counted.
+fn table_row(texts: Option<usize>, sheet: &Sheet, r: u32) -> bool {
+    let total = || {
+        let mut texts = sheet.row(r).filter_map(|(_, cell)| cell.as_text());
+        texts
+            .next()
+            .is_some_and(|t| matches!(label_key(t).as_str(), "合计" | "总计"))
+    };
+    match texts {
+        None => true,
+        Some(n) => n >= 2 || (n == 1 && total()),
+    }
 }
 
 /// How many texts row `r` shows (cells a merge covers aside), when it shows nothing else; None
@@ -199,6 +214,7 @@ mod tests {
             .collect()
     }
 
+    /// 公开07表 empty — a header row and a 合计 row of blank cells — with 08 below it.
     #[test]
     fn an_empty_table_printed_below_another_is_a_part_of_its_own() {
         let rows: &[&[&str]] = &[
@@ -206,7 +222,7 @@ mod tests {
             &["", "", "", "公开07表"],
             &["部门：某中心", "", "", "单位：万元"],
             &["项目", "年初结转和结余", "本年收入", "本年支出"],
-            &["合计", "", "", ""],
+            &["合计"],
             &["注：本单位没有政府性基金收入，也没有使用政府性基金安排的支出，故本表无数据。"],
             &[""],
             &["", "", "", "公开08表"],
