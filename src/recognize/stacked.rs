@@ -156,11 +156,20 @@ fn titled_form<'c>(
         .row(r)
         .filter(|&(c, _)| c < 30 && !sheet.is_covered(r, c))
         .filter_map(|(c, cell)| Some((label_key(cell.as_text()?), c)))
-        .filter(|(key, _)| !key.is_empty() && !is_section_heading(key))
+        .filter(|(key, _)| names_a_table(key) && !is_section_heading(key))
         .map(|(key, c)| (strip_parens(&key), r, c))
         .collect();
+    if keys.is_empty() {
+        return None;
+    }
     let named = best_named(catalog, titles, &keys)?;
     named.title.map(|_| named.form)
+}
+
+/// Whether a text may be a form's title, as every title names a 表 or a 报告 (a cheap test
+/// before the title keys are fitted to it); a note (注：本表反映…) is none.
+fn names_a_table(key: &str) -> bool {
+    (key.contains('表') || key.contains("报告")) && !key.starts_with('注')
 }
 
 /// A heading of a 情况说明 or a 目录 line rather than a table's title: numbered
