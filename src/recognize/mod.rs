@@ -45,6 +45,9 @@ pub struct Recognized<'c> {
     /// notes — in sheet order (row, column). With the origins of `data` and its strays, every
     /// non-empty cell of the sheet is accounted for.
     pub words: Vec<(u32, u16)>,
+    /// How many of the first strays of `data` were kept out of the rows read (a cover and a
+    /// 目录 above a sheet's first form): values outside the form, not figures of its own.
+    pub kept_apart: usize,
 }
 
 #[derive(Debug)]
@@ -104,8 +107,11 @@ fn recognize_found<'c>(
         };
         let book_unit = book.of_form(form);
         if let Some(copies) = copies::recognize_copies(form, vocab, sheets[i], book_unit) {
-            out.extend(copies.into_iter().map(|mut rec| {
+            out.extend(copies.into_iter().enumerate().map(|(n, mut rec)| {
                 rec.why = format!("{why}；{}", rec.why);
+                if n == 0 {
+                    keep_outside(&mut rec, &parts[i].lead);
+                }
                 Outcome::Form(Box::new(rec))
             }));
             i += 1;
@@ -133,6 +139,7 @@ fn recognize_found<'c>(
             }
             end += 1;
         }
+        keep_outside(&mut rec, &parts[i].lead);
         out.push(Outcome::Form(Box::new(rec)));
         i = end;
     }
@@ -804,6 +811,7 @@ pub fn recognize_sheet<'c>(
         notices,
         why: String::new(),
         words,
+        kept_apart: 0,
     }
 }
 
@@ -1000,6 +1008,7 @@ pub fn figures_outside<'r>(rec: &'r Recognized) -> impl Iterator<Item = &'r Stra
     rec.data
         .strays
         .iter()
+        .skip(rec.kept_apart)
         .filter(|s| matches!(parse_amount(&Cell::Text(s.text.clone())), Amount::Value(_)))
 }
 
@@ -1291,17 +1300,31 @@ fn read_rest(rd: &mut Reader, after: u32) {
         });
     }
     for s in strays {
-        rd.notices.push(Notice {
-            severity: Severity::Warning,
-            rule: "value-outside-form",
-            cell: s.cell.clone(),
-            message: format!(
-                "{} 处有内容“{}”，但{}没有对应的单元格；已保留，请核对是否填错位置",
-                s.cell, s.text, rd.form.table_no
-            ),
-        });
+        rd.notices.push(outside_notice(rd.form, &s));
         rd.data.strays.push(s);
     }
+}
+
+/// The warning for a value in no cell of `form`.
+fn outside_notice(form: &Form, s: &Stray) -> Notice {
+    Notice {
+        severity: Severity::Warning,
+        rule: "value-outside-form",
+        cell: s.cell.clone(),
+        message: format!(
+            "{} 处有内容“{}”，但{}没有对应的单元格；已保留，请核对是否填错位置",
+            s.cell, s.text, form.table_no
+        ),
+    }
+}
+
+/// The cells kept out of a part (a cover and a 目录 above a sheet's first form), values
+/// outside the form read from it.
+fn keep_outside(rec: &mut Recognized, lead: &[Stray]) {
+    rec.notices
+        .extend(lead.iter().map(|s| outside_notice(rec.form, s)));
+    rec.data.strays.splice(0..0, lead.iter().cloned());
+    rec.kept_apart += lead.len();
 }
 
 #[cfg(test)]

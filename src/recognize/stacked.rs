@@ -4,7 +4,9 @@ use std::borrow::Cow;
 
 use super::copies::{is_blank_row, rows_of};
 use super::{best_named, first_filled_row, strip_parens, top_lines_row};
+use crate::cellref::Place;
 use crate::form::{Catalog, Form};
+use crate::model::Stray;
 use crate::normalize::{label_key, parse_amount, strip_ordinal, Amount};
 use crate::read::{Cell, Sheet};
 
@@ -13,6 +15,9 @@ pub(super) struct Part<'s> {
     pub sheet: Cow<'s, Sheet>,
     /// The sheet's rows the part holds (0-based, inclusive) when the sheet holds several forms.
     pub rows: Option<(u32, u32)>,
+    /// Cells above the lines of the sheet's first form (a cover, a 目录 naming every table),
+    /// kept out of the part as values outside it.
+    pub lead: Vec<Stray>,
 }
 
 impl Part<'_> {
@@ -45,26 +50,38 @@ pub(super) fn stacked_parts<'s>(
         return vec![Part {
             sheet: Cow::Borrowed(sheet),
             rows: None,
+            lead: Vec::new(),
         }];
     }
     let last = sheet.height().saturating_sub(1);
-    let ends = starts[1..].iter().map(|s| s - 1).chain([last]);
+    let ends = starts[1..].iter().map(|s| s.0 - 1).chain([last]);
     starts
         .iter()
         .zip(ends)
-        .map(|(&first, last)| Part {
-            sheet: Cow::Owned(rows_of(sheet, first, last)),
+        .map(|(&(first, body), last)| Part {
+            sheet: Cow::Owned(rows_of(sheet, body, last)),
             rows: Some((first, last)),
+            lead: (first..body)
+                .flat_map(|r| sheet.row(r).map(move |(c, cell)| (r, c, cell)))
+                .filter(|&(r, c, cell)| {
+                    !sheet.is_covered(r, c) && !cell.to_string().trim().is_empty()
+                })
+                .map(|(r, c, cell)| Stray {
+                    cell: Place::at(r, c),
+                    text: cell.to_string(),
+                })
+                .collect(),
         })
         .collect()
 }
 
-/// The first row of each form printed in `sheet`: the sheet's first filled row, then the
-/// start of each other form's lines whose part holds a table.
-fn form_starts(catalog: &Catalog, titles: &[Vec<String>], sheet: &Sheet) -> Vec<u32> {
+/// The first row of each form printed in `sheet`, with the first row of its own lines (its
+/// title's, 表号's): the sheet's first filled row, then the start of each other form's lines
+/// whose part holds a table. Above the first form's lines may stand a cover and a 目录.
+fn form_starts(catalog: &Catalog, titles: &[Vec<String>], sheet: &Sheet) -> Vec<(u32, u32)> {
     let first = first_filled_row(sheet);
-    // (first row of the part, rows of a table it holds)
-    let mut parts: Vec<(u32, usize)> = vec![(first, 0)];
+    // (first row of the part, rows of a table it holds, the first row of its form's lines)
+    let mut parts: Vec<(u32, usize, u32)> = vec![(first, 0, first)];
     let mut current: Option<&Form> = None;
     for r in first..sheet.height() {
         let texts = texts_in_row(sheet, r);
@@ -72,16 +89,19 @@ fn form_starts(catalog: &Catalog, titles: &[Vec<String>], sheet: &Sheet) -> Vec<
             .filter(|n| (1..=3).contains(n))
             .and_then(|_| titled_form(catalog, titles, sheet, r));
         match (titled, current) {
-            (Some(form), None) => current = Some(form),
+            (Some(form), None) => {
+                current = Some(form);
+                parts[0].2 = lines_above(form, catalog, sheet, r, first);
+            }
             (Some(form), Some(cur)) if form.id != cur.id => {
                 let floor = parts.last().map_or(first, |p| p.0);
-                let from = lines_above(form, catalog, sheet, r, floor);
+                let from = lines_above(form, catalog, sheet, r, floor + 1);
                 // The lines above the title were counted with the part above.
                 let moved = (from..r).filter(|&k| is_table_row(sheet, k)).count();
                 if let Some(part) = parts.last_mut() {
                     part.1 = part.1.saturating_sub(moved);
                 }
-                parts.push((from, 0));
+                parts.push((from, 0, from));
                 current = Some(form);
             }
             (Some(_), Some(_)) => {}
@@ -96,14 +116,15 @@ fn form_starts(catalog: &Catalog, titles: &[Vec<String>], sheet: &Sheet) -> Vec<
     }
     // A part without a table goes with the part above it; a first part without one (a cover
     // line, a heading) with the part below.
-    let mut starts: Vec<u32> = parts
+    let mut starts: Vec<(u32, u32)> = parts
         .iter()
         .enumerate()
-        .filter(|&(i, &(_, rows))| i == 0 || rows >= TABLE_ROWS)
-        .map(|(_, &(start, _))| start)
+        .filter(|&(i, &(_, rows, _))| i == 0 || rows >= TABLE_ROWS)
+        .map(|(_, &(start, _, body))| (start, body))
         .collect();
     if parts[0].1 < TABLE_ROWS && starts.len() > 1 {
-        starts.remove(1);
+        let (_, body) = starts.remove(1);
+        starts[0].1 = starts[0].1.min(body);
     }
     starts
 }
@@ -179,11 +200,11 @@ fn is_section_heading(key: &str) -> bool {
 }
 
 /// The first of the rows just above `form`'s title at `title` that are printed about it
-/// (表号, 附件号, 单位, blank rows between), not above `floor`.
-fn lines_above(form: &Form, catalog: &Catalog, sheet: &Sheet, title: u32, floor: u32) -> u32 {
+/// (表号, 附件号, 单位, blank rows between), not above `lowest`.
+fn lines_above(form: &Form, catalog: &Catalog, sheet: &Sheet, title: u32, lowest: u32) -> u32 {
     let mut from = title;
     let mut r = title;
-    while r > floor + 1 {
+    while r > lowest {
         r -= 1;
         if is_blank_row(sheet, r) {
             continue;
