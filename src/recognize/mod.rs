@@ -1273,6 +1273,14 @@ pub(crate) fn keep_as_remark(rd: &mut Reader, r: u32) {
 /// Below the last block: 注 lines and other statements become remarks (kept and written
 /// back); anything else left unread anywhere is reported as a stray.
 fn read_rest(rd: &mut Reader, after: u32) {
+    // A sentence on a row of its own below everything read is a note too, though the table's
+    // rows were looked for there (a 空表说明 right under an empty table's 合计, not opened by 注).
+    let below = last_row_read(rd).map_or(after, |r| r + 1);
+    for r in below..after {
+        if is_sentence_row(rd, r) {
+            keep_as_remark(rd, r);
+        }
+    }
     for r in after..rd.sheet.height() {
         keep_as_remark(rd, r);
     }
@@ -1303,6 +1311,32 @@ fn read_rest(rd: &mut Reader, after: u32) {
         rd.notices.push(outside_notice(rd.form, &s));
         rd.data.strays.push(s);
     }
+}
+
+/// The last sheet row a logical cell or a row of the form was read from.
+fn last_row_read(rd: &Reader) -> Option<u32> {
+    let cells = rd
+        .data
+        .origin
+        .values()
+        .filter_map(Place::local)
+        .map(|(r, _)| r);
+    cells.chain(rd.data.row_at.values().copied()).max()
+}
+
+/// Whether row `r` holds, unread, one text only, a sentence (`…，故本表无数据。`).
+fn is_sentence_row(rd: &Reader, r: u32) -> bool {
+    let mut unread = rd
+        .sheet
+        .row(r)
+        .filter(|&(c, cell)| !rd.consumed.contains(&(r, c)) && !cell.to_string().trim().is_empty());
+    let sentence = |cell: &Cell| {
+        cell.as_text().is_some_and(|t| {
+            let t = t.trim();
+            t.ends_with('。') && t.chars().count() >= 8
+        })
+    };
+    matches!((unread.next(), unread.next()), (Some((_, cell)), None) if sentence(cell))
 }
 
 /// The warning for a value in no cell of `form`.
@@ -1431,5 +1465,43 @@ mod tests {
             );
         }
         assert!(fits > 500, "{fits}");
+    }
+
+    /// An empty 公开07表 whose 空表说明 stands right under its 合计 row, not opened by 注：
+    /// the sentence is a note of the table (it was a value outside it, and the note missing);
+    /// a figure or a second text on that row is no note.
+    #[test]
+    fn a_sentence_right_under_an_empty_table_is_its_note() {
+        let catalog = Catalog::embedded().unwrap();
+        let form = catalog.forms.iter().find(|f| f.id == "final-07").unwrap();
+        let sheet = |last: &[&str]| {
+            let mut rows: Vec<Vec<&str>> = vec![
+                vec!["政府性基金预算财政拨款收入支出决算表"],
+                vec!["部门：某中心", "", "", "", "单位：万元"],
+                vec![
+                    "项目",
+                    "年初结转和结余",
+                    "本年收入",
+                    "本年支出",
+                    "年末结转和结余",
+                ],
+                vec!["合计"],
+            ];
+            rows.push(last.to_vec());
+            let cells = rows.into_iter().enumerate().flat_map(|(r, row)| {
+                row.into_iter()
+                    .enumerate()
+                    .filter(|(_, t)| !t.is_empty())
+                    .map(move |(c, t)| (r as u32, c as u16, Cell::Text(t.to_string())))
+            });
+            Sheet::from_cells("公开07表", cells.collect::<Vec<_>>(), vec![])
+        };
+        let note = "本单位无政府性基金预算财政拨款收支，故本表无数据。";
+        let rec = recognize_sheet(form, &catalog.vocabulary, &sheet(&[note]), None);
+        assert_eq!(rec.data.remarks, [note]);
+        assert!(rec.data.strays.is_empty(), "{:?}", rec.data.strays);
+        let rec = recognize_sheet(form, &catalog.vocabulary, &sheet(&[note, "", "12.5"]), None);
+        assert!(rec.data.remarks.is_empty());
+        assert_eq!(rec.data.strays.len(), 2);
     }
 }
