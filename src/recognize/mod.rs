@@ -1287,30 +1287,36 @@ fn read_rest(rd: &mut Reader, after: u32) {
     let mut strays = Vec::new();
     let sheet = rd.sheet;
     for (r, c, cell) in sheet.cells() {
-        if rd.consumed.contains(&(r, c)) || cell.is_empty() {
+        if rd.consumed.contains(&(r, c)) {
             continue;
         }
-        if rd.sheet.is_covered(r, c) {
+        let Some(stray) = shown_value(sheet, r, c, cell) else {
             continue;
-        }
-        let text = cell.to_string();
-        if text.trim().is_empty() {
-            continue;
-        }
+        };
         // "……" marks rows left out of a printed list: a word of the form, not a value.
-        if text.trim() == "……" {
+        if stray.text.trim() == "……" {
             rd.consumed.insert((r, c));
             continue;
         }
-        strays.push(Stray {
-            cell: Place::at(r, c),
-            text,
-        });
+        strays.push(stray);
     }
     for s in strays {
         rd.notices.push(outside_notice(rd.form, &s));
         rd.data.strays.push(s);
     }
+}
+
+/// The value `cell` at (r, c) shows, as a stray, unless it shows nothing: blank, or hidden
+/// under a merged region's first cell.
+pub(super) fn shown_value(sheet: &Sheet, r: u32, c: u16, cell: &Cell) -> Option<Stray> {
+    if cell.is_empty() || sheet.is_covered(r, c) {
+        return None;
+    }
+    let text = cell.to_string();
+    (!text.trim().is_empty()).then(|| Stray {
+        cell: Place::at(r, c),
+        text,
+    })
 }
 
 /// The last sheet row a logical cell or a row of the form was read from.

@@ -3,8 +3,7 @@
 use std::borrow::Cow;
 
 use super::copies::{is_blank_row, rows_of};
-use super::{best_named, first_filled_row, strip_parens, top_lines_row};
-use crate::cellref::Place;
+use super::{best_named, first_filled_row, shown_value, strip_parens, top_lines_row};
 use crate::form::{Catalog, Form};
 use crate::model::Stray;
 use crate::normalize::{label_key, parse_amount, strip_ordinal, Amount};
@@ -63,13 +62,7 @@ pub(super) fn stacked_parts<'s>(
             rows: Some((first, last)),
             lead: (first..body)
                 .flat_map(|r| sheet.row(r).map(move |(c, cell)| (r, c, cell)))
-                .filter(|&(r, c, cell)| {
-                    !sheet.is_covered(r, c) && !cell.to_string().trim().is_empty()
-                })
-                .map(|(r, c, cell)| Stray {
-                    cell: Place::at(r, c),
-                    text: cell.to_string(),
-                })
+                .filter_map(|(r, c, cell)| shown_value(sheet, r, c, cell))
                 .collect(),
         })
         .collect()
