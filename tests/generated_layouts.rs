@@ -694,7 +694,6 @@ fn stack(drawn: &[Rendered], seed: u64) -> Rendered {
 /// its values and nothing is an error (公开01表 was once taken for the 目录's 07 line).
 #[test]
 fn forms_below_a_cover_and_contents_in_one_sheet_read_back_each() {
-    use fiscalform::read::{Cell, Merge, Sheet};
     let mut problems = Vec::new();
     for fixture in ["seed001_final.grid", "seed002_budget.grid"] {
         let cases: Vec<&Case> = cases().iter().filter(|c| c.fixture == fixture).collect();
@@ -703,55 +702,9 @@ fn forms_below_a_cover_and_contents_in_one_sheet_read_back_each() {
                 .iter()
                 .map(|c| render(c.form, &c.data, &[], 0))
                 .collect();
-            let mut r = stack(&drawn, 0);
-            let mut lines: Vec<Vec<Cell>> = vec![
-                vec![Cell::Text("2023年度部门决算公开".into())],
-                vec![Cell::Text("编制日期：2024年8月".into())],
-                vec![Cell::Text("目录".into())],
-            ];
-            for (i, c) in cases.iter().enumerate() {
-                let title = c.form.title.replace("{year}", "2023");
-                lines.push(if numbered_in_one_cell {
-                    vec![Cell::Text(format!("{}.{title}", i + 1))]
-                } else {
-                    vec![
-                        Cell::Text(format!("{}、", i + 1)),
-                        Cell::Text(title),
-                        Cell::Number((i as i64 + 3).into()),
-                    ]
-                });
-            }
-            let shift = lines.len() as u32 + 1;
-            let sheet = &r.book.sheets[0];
-            let mut cells: Vec<(u32, u16, Cell)> = lines
-                .into_iter()
-                .enumerate()
-                .flat_map(|(row, cs)| {
-                    cs.into_iter()
-                        .enumerate()
-                        .map(move |(col, cell)| (row as u32, col as u16, cell))
-                })
-                .collect();
-            cells.extend(
-                sheet
-                    .cells()
-                    .map(|(row, c, cell)| (row + shift, c, cell.clone())),
-            );
-            let merges = sheet
-                .merges()
-                .iter()
-                .map(|m| Merge {
-                    first_row: m.first_row + shift,
-                    last_row: m.last_row + shift,
-                    ..*m
-                })
-                .collect();
-            let name = sheet.name.clone();
-            r.book.sheets[0] = Sheet::from_cells(name.clone(), cells, merges);
-            for v in r.values.iter_mut().filter(|v| v.0 == name) {
-                let (row, col) = fiscalform::cellref::parse_a1(&v.1).unwrap();
-                v.1 = fiscalform::cellref::a1(row + shift, col);
-            }
+            let cover = cover_and_contents(&cases, numbered_in_one_cell, &drawn[0]);
+            // Seed 0 stacks them all on one sheet, the cover first.
+            let r = stack(&[&[cover], &drawn[..]].concat(), 0);
             let rec = recognize_book(catalog(), &r.book);
             let mut found = lost_cells(&r, &rec);
             found.extend(
@@ -771,4 +724,45 @@ fn forms_below_a_cover_and_contents_in_one_sheet_read_back_each() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// A cover and a 目录 naming the cases' forms, numbered in one cell (`7.政府性基金…`) or as
+/// `7、 | title | page`, as a rendering like `like` holding no value.
+fn cover_and_contents(cases: &[&Case], numbered_in_one_cell: bool, like: &Rendered) -> Rendered {
+    use fiscalform::read::{Cell, Sheet};
+    let mut lines: Vec<Vec<Cell>> = vec![
+        vec![Cell::Text("2023年度部门决算公开".into())],
+        vec![Cell::Text("编制日期：2024年8月".into())],
+        vec![Cell::Text("目录".into())],
+    ];
+    for (i, c) in cases.iter().enumerate() {
+        let title = c.form.title.replace("{year}", "2023");
+        lines.push(if numbered_in_one_cell {
+            vec![Cell::Text(format!("{}.{title}", i + 1))]
+        } else {
+            vec![
+                Cell::Text(format!("{}、", i + 1)),
+                Cell::Text(title),
+                Cell::Number((i as i64 + 3).into()),
+            ]
+        });
+    }
+    let cells = lines.into_iter().enumerate().flat_map(|(row, cs)| {
+        cs.into_iter()
+            .enumerate()
+            .map(move |(col, cell)| (row as u32, col as u16, cell))
+    });
+    let mut book = like.book.clone();
+    book.sheets = vec![Sheet::from_cells(
+        "封面",
+        cells.collect::<Vec<_>>(),
+        Vec::new(),
+    )];
+    Rendered {
+        book,
+        values: Vec::new(),
+        variations: Vec::new(),
+        seed: 0,
+        ruled: Vec::new(),
+    }
 }
