@@ -198,6 +198,9 @@ fn generated_layouts_read_back_from_their_pdfs() {
         ("seed001_final.grid", 1),
         ("seed001_final.grid", 2),
         ("seed002_budget.grid", 3),
+        ("seed000_perf.grid", 4),
+        ("seed001_perf.grid", 5),
+        ("seed004_perf.grid", 6),
     ] {
         let tag = format!("gen-{}-{seed}", fixture.trim_end_matches(".grid"));
         let read = fiscalform::load::recognize_book(&catalog, &layout_gen::fixture_book(fixture));

@@ -48,7 +48,7 @@ pub(crate) fn read_blocks(bytes: &[u8]) -> Result<Vec<Block>, DocumentProblem> {
 }
 
 /// Appends a table that opens a page to the table that closed the previous page when their
-/// columns agree, or its column lines are among the other's (dropping a repeated header);
+/// columns agree, or both stand between the same outer edges (dropping a repeated header);
 /// otherwise starts a new table.
 fn continue_or_push(blocks: &mut Vec<Block>, table: TableGrid) {
     if let Some(Block::Table(prev)) = blocks.last_mut() {
@@ -56,8 +56,9 @@ fn continue_or_push(blocks: &mut Vec<Block>, table: TableGrid) {
             grid::append_continued(prev, table);
             return;
         }
-        if let Some(fitted) = grid::on_columns(&table, &prev.columns) {
-            grid::append_continued(prev, fitted);
+        if let Some((laid_prev, laid_next)) = grid::on_shared_columns(prev, &table) {
+            *prev = laid_prev;
+            grid::append_continued(prev, laid_next);
             return;
         }
     }

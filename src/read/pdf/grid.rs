@@ -467,12 +467,35 @@ pub(crate) fn same_columns(prev: &TableGrid, next: &TableGrid) -> bool {
     width(prev) == width(next)
 }
 
+/// Two tables printed on consecutive pages from one sheet, laid on the union of their column
+/// lines, when they stand between the same outer edges: a page break falls where a section
+/// drawing other inner lines begins (a 绩效 table's indicator rows under its budget rows), or
+/// where a panel's blank rows are drawn without their inner lines.
+pub(crate) fn on_shared_columns(
+    prev: &TableGrid,
+    next: &TableGrid,
+) -> Option<(TableGrid, TableGrid)> {
+    let edges = |lines: &[f64]| Some((*lines.first()?, *lines.last()?));
+    let ((left, right), (next_left, next_right)) = (edges(&prev.columns)?, edges(&next.columns)?);
+    if (left - next_left).abs() >= SNAP || (right - next_right).abs() >= SNAP {
+        return None;
+    }
+    let mut union = prev.columns.clone();
+    union.extend(
+        next.columns
+            .iter()
+            .filter(|&&x| !prev.columns.iter().any(|l| (l - x).abs() < SNAP)),
+    );
+    let union = snap(union);
+    Some((on_columns(prev, &union)?, on_columns(next, &union)?))
+}
+
 /// `next` laid on the column lines of the table it may continue (`lines`, edges included),
 /// when its own lines are all among them with the same outer edges: a page where a panel's
 /// blank rows are drawn without their inner lines has fewer columns than the page before.
 /// Each of its columns goes under the column starting at the same line, merged across the
 /// columns it spans.
-pub(crate) fn on_columns(next: &TableGrid, lines: &[f64]) -> Option<TableGrid> {
+fn on_columns(next: &TableGrid, lines: &[f64]) -> Option<TableGrid> {
     let at = |x: f64| lines.iter().position(|l| (l - x).abs() < SNAP);
     let map: Vec<usize> = next.columns.iter().map(|&x| at(x)).collect::<Option<_>>()?;
     if map.len() < 2 || map[0] != 0 || map[map.len() - 1] != lines.len() - 1 {
@@ -818,17 +841,72 @@ mod tests {
         prev.columns = vec![0.0, 40.0, 120.0, 160.0, 200.0];
         let mut next = grid(&[&["", "16.67"], &["", "58.75"]], &[], 2);
         next.columns = vec![0.0, 160.5, 200.0];
-        let fitted = on_columns(&next, &prev.columns).expect("the lines are the first page's");
+        let (laid_prev, fitted) = on_shared_columns(&prev, &next).expect("one frame");
+        assert_eq!(
+            (&laid_prev.rows, &laid_prev.merges),
+            (&prev.rows, &prev.merges)
+        );
         append_continued(&mut prev, fitted);
         assert_eq!(prev.rows[2], ["", "", "", "16.67"]);
         assert_eq!(prev.rows[3], ["", "", "", "58.75"]);
         assert!(prev.merges.contains(&merge(2, 0, 2, 2)));
         assert_eq!(prev.pages, [1, 1, 2, 2]);
-        // Other outer edges, or a line the first page lacks: another table.
-        next.columns = vec![0.0, 150.0, 200.0];
-        assert!(on_columns(&next, &prev.columns).is_none());
+        // Other outer edges: another table.
         next.columns = vec![10.0, 160.0, 200.0];
-        assert!(on_columns(&next, &prev.columns).is_none());
+        assert!(on_shared_columns(&prev, &next).is_none());
+        next.columns = vec![0.0, 160.0, 230.0];
+        assert!(on_shared_columns(&prev, &next).is_none());
+    }
+
+    /// A 绩效 table's budget rows (label | three amounts, each over two columns) closing a
+    /// page, its 楼堂馆所 rows drawing every column opening the next: both on one set of
+    /// columns, each amount in the column its box starts at.
+    #[test]
+    fn a_page_drawing_more_column_lines_lays_the_page_above_on_them() {
+        let mut prev = grid(&[&["政府采购金额", "——", "549.47", "549.47"]], &[], 1);
+        prev.columns = vec![0.0, 100.0, 200.0, 300.0, 400.0];
+        let mut next = grid(
+            &[
+                &[
+                    "部门基本支出预算调整",
+                    "——",
+                    "",
+                    "1250.42",
+                    "",
+                    "1123.57",
+                    "",
+                ],
+                &[
+                    "楼堂馆所",
+                    "批复规模",
+                    "实际规模",
+                    "控制率",
+                    "预算投资",
+                    "实际投资",
+                    "概算控制率",
+                ],
+            ],
+            &[(0, 1, 0, 2), (0, 3, 0, 4), (0, 5, 0, 6)],
+            2,
+        );
+        next.columns = vec![0.0, 100.0, 150.0, 200.0, 250.0, 300.0, 350.0, 400.0];
+        let (mut joined, laid_next) = on_shared_columns(&prev, &next).expect("one frame");
+        append_continued(&mut joined, laid_next);
+        assert_eq!(
+            joined.rows[0],
+            ["政府采购金额", "——", "", "549.47", "", "549.47", ""]
+        );
+        assert_eq!(joined.rows[1][3], "1250.42");
+        assert!(joined.merges.contains(&merge(0, 3, 0, 4)));
+        assert!(joined.merges.contains(&merge(1, 5, 1, 6)));
+        // Lines on both sides the other lacks: their union.
+        next.columns = vec![0.0, 100.0, 150.0, 250.0, 350.0, 400.0];
+        next.rows.iter_mut().for_each(|r| r.truncate(5));
+        next.merges.clear();
+        let (laid_prev, laid_next) = on_shared_columns(&prev, &next).expect("one frame");
+        assert_eq!(laid_prev.columns.len(), 8);
+        assert_eq!(laid_prev.rows[0][3], "549.47");
+        assert_eq!(laid_next.rows[1][4], "控制率");
     }
 
     #[test]
