@@ -634,3 +634,82 @@ fn a_header_over_one_panel_leaves_the_other_read() {
         assert!(warnings.is_empty(), "case {case}: {warnings:#?}");
     }
 }
+
+/// The 行次 cells below each 行次 header of `book` (公开01表's two, 公开04表's), as (sheet,
+/// row, column).
+fn line_cells(book: &grid::GridBook) -> Vec<(usize, u32, u16)> {
+    let mut out = Vec::new();
+    for (si, s) in book.sheets.iter().enumerate() {
+        for (hr, c) in s.find_all("行次") {
+            out.extend(
+                (hr + 1..s.rows.len() as u32)
+                    .filter(|&r| matches!(s.cell(r, c), grid::GridCell::Number(_)))
+                    .map(|r| (si, r, c)),
+            );
+        }
+    }
+    out
+}
+
+/// 行次 typed as text (a column formatted 文本) name their rows as numbers do, spacer rows'
+/// 行次 included: nothing is left over.
+#[test]
+fn line_numbers_typed_as_text_read_like_numbers() {
+    let mut book = seed();
+    let cells = line_cells(&book);
+    assert!(cells.len() > 60, "{} 行次 cells", cells.len());
+    for (si, r, c) in cells {
+        let shown = book.sheets[si].cell(r, c).as_str().to_string();
+        book.sheets[si].put(r, c, grid::GridCell::text(&shown));
+    }
+    same_as_plain("line-numbers-as-text", &book);
+}
+
+/// A 行次 that names another row than its label (a clerk's typo, one row of another template)
+/// does not move the row: the table is read by its labels, the same values as the plain
+/// workbook, and one note names the cell. With the 行次 as the form has them, no note.
+#[test]
+fn a_line_number_naming_another_row_is_overruled_by_its_label_and_noted() {
+    let catalog = Catalog::embedded().unwrap();
+    let want = plain_values(&catalog, "line-typo");
+    let plain = dir().join("plain-line-typo.xlsx");
+    let notes = |path: &Path| -> Vec<String> {
+        let rec = recognize_file(&catalog, path).unwrap();
+        rec.findings
+            .iter()
+            .filter(|f| f.rule == "line-mismatch")
+            .map(|f| {
+                format!(
+                    "{}!{}",
+                    f.sheet.clone().unwrap_or_default(),
+                    f.cell.clone().unwrap_or_default()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(notes(&plain), Vec::<String>::new());
+    let book = seed();
+    let cells = line_cells(&book);
+    let mut next = xorshift(0x11_2e5);
+    for case in 0..6 {
+        let mut book = book.clone();
+        // A labelled row's 行次 set to the next labelled row's.
+        let (si, r, c) = loop {
+            let (si, r, c) = cells[next(cells.len())];
+            let sheet = &book.sheets[si];
+            if !sheet.cell(r, c - 1).is_empty() && !sheet.cell(r + 1, c - 1).is_empty() {
+                break (si, r, c);
+            }
+        };
+        let other = book.sheets[si].cell(r + 1, c).clone();
+        book.sheets[si].put(r, c, other);
+        let path = dir().join(format!("line-typo-{case}.xlsx"));
+        book.write_xlsx(&path);
+        let (got, warnings) = values_and_warnings(&catalog, &path);
+        let off = differing(&want, &got);
+        assert!(off.is_empty(), "case {case}, {}: {off:?}", grid::a1(r, c));
+        assert!(warnings.is_empty(), "case {case}: {warnings:#?}");
+        let at = format!("{}!{}", book.sheets[si].name, grid::a1(r, c));
+        assert_eq!(notes(&path), vec![at], "case {case}");
+    }
+}

@@ -9,8 +9,8 @@ mod stacked;
 mod table;
 mod units;
 
-pub use table::UNLABELLED_GROUP_ROW;
 pub use table::{DUPLICATE_ROW, UNCODED};
+pub use table::{LINE_MISMATCH, UNLABELLED_GROUP_ROW};
 
 use crate::calc::blank_data;
 use crate::cellref::Place;
@@ -632,6 +632,9 @@ pub(crate) struct Reader<'s> {
     pub header_year: std::cell::OnceCell<Option<String>>,
     /// The money unit of the workbook's other tables, for a table that names none.
     pub book_unit: Option<&'s MoneyUnit>,
+    /// Whether the 行次 column (label column, 行次 column) names the rows (see
+    /// `table::line_numbers`), found once per pair.
+    pub line_columns: FastMap<(u16, u16), bool>,
 }
 
 impl Reader<'_> {
@@ -774,6 +777,7 @@ pub fn recognize_sheet<'c>(
         codes_read: Default::default(),
         header_year: Default::default(),
         book_unit,
+        line_columns: FastMap::default(),
     };
     let top = read_top(&mut rd);
     let mut cursor = top;

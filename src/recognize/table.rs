@@ -3,6 +3,7 @@
 //! identifies each row by 行次, code or label and reads its values.
 
 mod group_rows;
+mod line_numbers;
 
 use super::carry::GroupCarry;
 use super::{grid, strip_parens, with_year, Reader};
@@ -15,6 +16,8 @@ use crate::normalize::{label_key, parse_amount, parse_code, Amount, SplitCodeSta
 use crate::read::Cell;
 use group_rows::GroupRows;
 pub use group_rows::UNLABELLED_GROUP_ROW;
+use line_numbers::LineAt;
+pub use line_numbers::LINE_MISMATCH;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
@@ -2223,15 +2226,6 @@ fn identify_fixed(
     col_of: &dyn Fn(usize, &str) -> Option<u16>,
     code: Option<String>,
 ) -> Option<String> {
-    if let Some(decided) = fixed_by_line(rd, pi, panel, r, col_of) {
-        return decided;
-    }
-    if let Some(decided) = code.and_then(|code| fixed_by_code(rd, panel, r, &code)) {
-        return decided;
-    }
-    if let Some(decided) = sole_unlabelled_row(rd, pi, panel, r, col_of) {
-        return decided;
-    }
     // The row's label, or the 科目 name of a row printed without its code (names indented
     // under their parent).
     let label = [ColKind::Label, ColKind::Name]
@@ -2243,31 +2237,47 @@ fn identify_fixed(
                 .filter(|c| c.kind == kind)
                 .find_map(|c| col_of(pi, &c.id))
                 .and_then(|c| rd.text_key(r, c))
-        })?;
-    fixed_by_label(rd, panel, &label)
-}
-
-/// The fixed row the 行次 printed on row `r` names: `Some` when the 行次 decides (the row, or
-/// none when it was read already or is another panel's 行次), `None` when no 行次 is read.
-fn fixed_by_line(
-    rd: &mut Reader,
-    pi: usize,
-    panel: &Panel,
-    r: u32,
-    col_of: &dyn Fn(usize, &str) -> Option<u16>,
-) -> Option<Option<String>> {
-    let c = panel
+        });
+    let label_col = [ColKind::Label, ColKind::Name]
+        .into_iter()
+        .find_map(|kind| {
+            panel
+                .columns
+                .iter()
+                .filter(|c| c.kind == kind)
+                .find_map(|c| col_of(pi, &c.id))
+        });
+    let line = panel
         .columns
         .iter()
         .find(|c| c.kind == ColKind::Line)
-        .and_then(|c| col_of(pi, &c.id))?;
-    let line = rd
-        .sheet
-        .get(r, c)
-        .as_number()
-        .and_then(|n| u32::try_from(n.trunc().mantissa()).ok())?;
+        .and_then(|c| col_of(pi, &c.id))
+        .and_then(|c| line_numbers::line_in(rd, r, c));
+    if let Some(at) = line {
+        if line_numbers::lines_decide(rd, label_col, at.col) {
+            if let Some(decided) = fixed_by_line(rd, panel, r, at) {
+                return decided;
+            }
+        } else if label.is_none() {
+            // A spacer row of a table read by its labels: its 行次 is the table's own.
+            rd.consume(r, at.col);
+        }
+    }
+    if let Some(decided) = code.and_then(|code| fixed_by_code(rd, panel, r, &code)) {
+        return decided;
+    }
+    if let Some(decided) = sole_unlabelled_row(rd, pi, panel, r, col_of) {
+        return decided;
+    }
+    fixed_by_label(rd, panel, &label?)
+}
+
+/// The fixed row 行次 `at` (printed on row `r`) names: `Some` when the 行次 decides (the row,
+/// or none when it was read already or is another panel's 行次), `None` when it names no row.
+fn fixed_by_line(rd: &mut Reader, panel: &Panel, r: u32, at: LineAt) -> Option<Option<String>> {
+    let line = at.line;
     if let Some(row) = panel.rows.iter().find(|x| x.line == Some(line)) {
-        return Some(unless_read(rd, row, r, c, &format!("行次 {line}")));
+        return Some(unless_read(rd, row, r, at.col, &format!("行次 {line}")));
     }
     // Another panel's 行次 (总计 of 支出, line 62, is not 收入's 总计 of line 31).
     another_panels_line(rd.form, panel, line).then_some(None)
@@ -2378,7 +2388,7 @@ fn another_panels_line(form: &Form, panel: &Panel, line: u32) -> bool {
 }
 
 /// Whether `want` is `label` with an ending of the vocabulary left out.
-fn abbreviates(want: &str, label: &str, endings: &[String]) -> bool {
+pub(super) fn abbreviates(want: &str, label: &str, endings: &[String]) -> bool {
     label
         .strip_prefix(want)
         .is_some_and(|rest| endings.iter().any(|e| e == rest))

@@ -124,6 +124,9 @@ pub enum Variation {
     HeaderSynonyms,
     /// No 行次 column.
     NoLineColumn,
+    /// 行次 numbered otherwise (another template vintage): every number one more, or the
+    /// labelled rows numbered on without the spacer rows.
+    OtherLineNumbers,
     /// No 栏次 row.
     NoColumnNumbers,
     /// Each column's number under its header word in the same cell (`本年收入合计\n1`), no
@@ -205,11 +208,12 @@ pub enum Variation {
 use Variation::*;
 
 impl Variation {
-    pub const ALL: [Variation; 40] = [
+    pub const ALL: [Variation; 41] = [
         Stacked,
         TwoSheets,
         HeaderSynonyms,
         NoLineColumn,
+        OtherLineNumbers,
         NoColumnNumbers,
         NumbersInHeader,
         HeaderUnmergedDown,
@@ -255,6 +259,7 @@ impl Variation {
             TwoSheets => "two-sheets",
             HeaderSynonyms => "header-synonyms",
             NoLineColumn => "no-line-column",
+            OtherLineNumbers => "other-line-numbers",
             NoColumnNumbers => "no-column-numbers",
             NumbersInHeader => "numbers-in-header",
             HeaderUnmergedDown => "header-unmerged-down",
@@ -323,7 +328,7 @@ impl Variation {
         match self {
             Stacked | TwoSheets => tables().any(|b| b.panels.len() > 1 && b.side_label.is_none()),
             HeaderSynonyms => columns().any(|c| synonyms_of(header_word(c)).is_some()),
-            NoLineColumn => has_kind(ColKind::Line),
+            NoLineColumn | OtherLineNumbers => has_kind(ColKind::Line),
             NoColumnNumbers | NumbersInHeader => tables().any(|b| b.column_numbers),
             HeaderUnmergedDown => tables().any(|b| b.header.iter().flatten().any(|h| h.rows() > 1)),
             HeaderUnmergedAcross => {
@@ -635,7 +640,7 @@ fn apply_order(v: Variation) -> u8 {
         OneList | TwoBlocks => 0,
         SplitCodes | TotalOnSubHeader | CodeWithName | IndentedNames => 1,
         WholeCodesPerLevel | CodeNameUnderLei | SpacedCodes => 1,
-        NoLineColumn | NoColumnNumbers | NumbersInHeader => 2,
+        NoLineColumn | OtherLineNumbers | NoColumnNumbers | NumbersInHeader => 2,
         HeaderSynonyms | HeaderUnmergedDown | HeaderUnmergedAcross => 3,
         OtherOrdinals | SpacedLabels | WrappedLabels | AbbreviatedLabels => 4,
         UnitLabel | TableNoWithUnit | NoTableNo | MoneyYuan | MoneyThousand => 5,
@@ -836,6 +841,7 @@ impl Canvas {
             TwoSheets => self.stack_panels(form, rng, true),
             HeaderSynonyms => self.header_synonyms(form, rng),
             NoLineColumn => self.drop_columns(|it| it.column == Some(ColKind::Line)),
+            OtherLineNumbers => self.renumber_lines(rng.below(2) == 0),
             NoColumnNumbers => self.drop_rows(|it| it.role == Role::ColumnNumber),
             NumbersInHeader => self.numbers_into_header(),
             HeaderUnmergedDown => self.unmerge_header_down(),
@@ -1047,6 +1053,35 @@ impl Canvas {
             } else if it.last_col() >= at {
                 it.cols += n;
             }
+        }
+    }
+
+    /// Every 行次 one more (`shift`), or the rows with a label numbered on from 1 panel after
+    /// panel, spacer rows (no label) left without one.
+    fn renumber_lines(&mut self, shift: bool) {
+        let labelled: BTreeSet<(usize, u32, Option<usize>)> = self
+            .items
+            .iter()
+            .filter(|it| it.role == Role::Label && !it.text().trim().is_empty())
+            .map(|it| (it.sheet, it.row, it.panel))
+            .collect();
+        let mut lines: Vec<&mut Item> = self
+            .items
+            .iter_mut()
+            .filter(|it| matches!(it.piece, Piece::Line(_)))
+            .collect();
+        lines.sort_by_key(|it| (it.panel, it.sheet, it.row));
+        let mut next = 1;
+        for it in lines {
+            let Piece::Line(n) = it.piece else { continue };
+            it.piece = if shift {
+                Piece::Line(n + 1)
+            } else if labelled.contains(&(it.sheet, it.row, it.panel)) {
+                next += 1;
+                Piece::Line(next - 1)
+            } else {
+                Piece::Empty
+            };
         }
     }
 
