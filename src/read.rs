@@ -41,6 +41,8 @@ mod ods_merges;
 mod part_merges;
 mod pdf;
 mod seek_log;
+mod shown;
+mod uncached;
 mod xml_scan;
 mod zip_guard;
 
@@ -48,6 +50,7 @@ use part_merges::PartMerges;
 use seek_log::SeekLog;
 
 pub use document::{DocumentProblem, Passage};
+pub use shown::{decimals_shown, CellNote, CellNoteKind};
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -78,6 +81,8 @@ pub struct Workbook {
     pub text: Vec<Passage>,
     /// For sheets rebuilt from a PDF: the 1-based page of each row, by sheet name.
     pub row_pages: BTreeMap<String, Vec<u32>>,
+    /// What reading did to stored cells (numbers read as their format shows them).
+    pub cell_notes: Vec<CellNote>,
 }
 
 impl Workbook {
@@ -641,16 +646,17 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, ReadError> {
     if matches!(format, Format::Pdf | Format::Docx) {
         return document::read(path, format);
     }
-    let sheets = match quietly_catch_panic(|| read_sheets(path, format, &ext, &part_merges)) {
-        Ok(r) => r?,
-        Err(msg) => {
-            return Err(ReadError::Corrupt {
-                path: p(),
-                sheet: None,
-                detail: format!("解析器崩溃 / the parser crashed: {msg}"),
-            });
-        }
-    };
+    let (sheets, cell_notes) =
+        match quietly_catch_panic(|| read_sheets(path, format, &ext, &part_merges)) {
+            Ok(r) => r?,
+            Err(msg) => {
+                return Err(ReadError::Corrupt {
+                    path: p(),
+                    sheet: None,
+                    detail: format!("解析器崩溃 / the parser crashed: {msg}"),
+                });
+            }
+        };
     // A workbook with no sheet to read (its workbook part missing) is no clean workbook.
     if sheets.is_empty() {
         return Err(corrupt(
@@ -665,6 +671,7 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, ReadError> {
         sheets,
         text: Vec::new(),
         row_pages: BTreeMap::new(),
+        cell_notes,
     })
 }
 
@@ -884,13 +891,22 @@ fn read_sheets(
     format: Format,
     ext: &str,
     part_merges: &PartMerges,
-) -> Result<Vec<Sheet>, ReadError> {
+) -> Result<(Vec<Sheet>, Vec<CellNote>), ReadError> {
     match format {
-        Format::Xlsx => Ok(read_xlsx(path, part_merges)?.0),
-        Format::Xls => read_xls(path, ext),
-        Format::Ods => read_ods(path),
-        Format::Pdf | Format::Docx => Ok(document::read(path, format)?.sheets),
+        Format::Xlsx => read_xlsx(path, part_merges).map(|x| (x.sheets, x.notes)),
+        Format::Xls => Ok((read_xls(path, ext)?, Vec::new())),
+        Format::Ods => Ok((read_ods(path)?, Vec::new())),
+        Format::Pdf | Format::Docx => Ok((document::read(path, format)?.sheets, Vec::new())),
     }
+}
+
+/// What [`read_xlsx`] reads.
+#[derive(Debug, PartialEq)]
+struct XlsxRead {
+    sheets: Vec<Sheet>,
+    notes: Vec<CellNote>,
+    /// How many sheets calamine was asked for their merges.
+    asked: usize,
 }
 
 fn corrupt(path: &Path, sheet: Option<&str>, detail: impl fmt::Display) -> ReadError {
@@ -927,11 +943,12 @@ fn xlsx_error(path: &Path, sheet: Option<&str>, e: XlsxError) -> ReadError {
 /// sheet's merged ranges are the guard's when it is sure of the part calamine opened for it.
 /// Which part that is, the seek log tells: opening an entry, the zip reader seeks to its data
 /// last (`seek_log`'s tests hold it to that).
-fn read_xlsx(path: &Path, part_merges: &PartMerges) -> Result<(Vec<Sheet>, usize), ReadError> {
+fn read_xlsx(path: &Path, part_merges: &PartMerges) -> Result<XlsxRead, ReadError> {
     let (file, last_seek) = SeekLog::new(open_file(path)?);
     let mut wb: Xlsx<_> = Xlsx::new(file).map_err(|e| xlsx_error(path, None, e))?;
     let metas = wb.sheets_metadata().to_vec();
     let mut sheets = Vec::new();
+    let mut notes = Vec::new();
     let mut asked = 0;
     for meta in metas {
         if meta.typ != SheetType::WorkSheet {
@@ -946,14 +963,35 @@ fn read_xlsx(path: &Path, part_merges: &PartMerges) -> Result<(Vec<Sheet>, usize
                 Err(XlsxError::NotAWorksheet(_)) => continue,
                 Err(e) => return Err(xlsx_error(path, Some(name), e)),
             };
-            while let Some(cell) = reader
-                .next_cell()
+            let shown = shown::ShownDecimals::new(reader.styles());
+            while let Some((cell, style)) = reader
+                .next_cell_with_style_id()
                 .map_err(|e| xlsx_error(path, Some(name), e))?
             {
                 let (r, c) = cell.get_position();
-                grid.put(r, c, convert(cell.get_value().clone().into()))
+                let mut value = convert(cell.get_value().clone().into());
+                if let Cell::Number(stored) = value {
+                    if let Some(rounded) = shown.rounded(style, stored) {
+                        value = Cell::Number(rounded);
+                        notes.push(rounded_note(name, r, c, stored, rounded));
+                    }
+                }
+                grid.put(r, c, value)
                     .map_err(|d| corrupt(path, Some(name), d))?;
             }
+        }
+        if let Some(start) = last_seek.get() {
+            notes.extend(
+                part_merges
+                    .uncached_at(start)
+                    .iter()
+                    .map(|&(row, col)| CellNote {
+                        sheet: name.to_string(),
+                        row,
+                        col,
+                        kind: CellNoteKind::FormulaWithoutValue,
+                    }),
+            );
         }
         let merges = match last_seek.get().and_then(|start| part_merges.at(start)) {
             Some(known) => merges_from(known),
@@ -967,7 +1005,20 @@ fn read_xlsx(path: &Path, part_merges: &PartMerges) -> Result<(Vec<Sheet>, usize
         };
         sheets.push(grid.into_sheet(name, is_hidden(meta.visible), merges));
     }
-    Ok((sheets, asked))
+    Ok(XlsxRead {
+        sheets,
+        notes,
+        asked,
+    })
+}
+
+fn rounded_note(sheet: &str, row: u32, col: u32, stored: Decimal, shown: Decimal) -> CellNote {
+    CellNote {
+        sheet: sheet.to_string(),
+        row,
+        col: col.min(u16::MAX as u32) as u16,
+        kind: CellNoteKind::RoundedToShown { stored, shown },
+    }
 }
 
 fn read_xls(path: &Path, ext: &str) -> Result<Vec<Sheet>, ReadError> {
@@ -1573,10 +1624,10 @@ mod tests {
             let ours = read_xlsx(&path, &known);
             let calamines = read_xlsx(&path, &PartMerges::default());
             match (&ours, &calamines) {
-                (Ok((a, n)), Ok((b, _))) => {
-                    assert_eq!(a, b, "case {case}");
-                    sheets += a.len();
-                    asked += n;
+                (Ok(a), Ok(b)) => {
+                    assert_eq!(a.sheets, b.sheets, "case {case}");
+                    sheets += a.sheets.len();
+                    asked += a.asked;
                 }
                 _ => {
                     assert_eq!(format!("{ours:?}"), format!("{calamines:?}"), "case {case}");
@@ -1599,10 +1650,11 @@ mod tests {
             let path = root.join(file);
             let mut zip = zip::ZipArchive::new(File::open(&path).unwrap()).unwrap();
             let known = zip_guard::inspect(&mut zip).unwrap();
-            let (ours, asked) = read_xlsx(&path, &known).unwrap();
-            assert_eq!(asked, 0, "{file}");
-            assert_eq!(ours, read_xlsx(&path, &PartMerges::default()).unwrap().0);
-            assert!(ours.iter().any(|s| !s.merges().is_empty()), "{file}");
+            let ours = read_xlsx(&path, &known).unwrap();
+            assert_eq!(ours.asked, 0, "{file}");
+            let calamines = read_xlsx(&path, &PartMerges::default()).unwrap();
+            assert_eq!(ours.sheets, calamines.sheets);
+            assert!(ours.sheets.iter().any(|s| !s.merges().is_empty()), "{file}");
         }
     }
 

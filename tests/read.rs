@@ -8,7 +8,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use fiscalform::normalize::{parse_amount, parse_code, Amount, SplitCodeState};
-use fiscalform::read::{read_workbook, Cell, Format, Merge, ReadError, Sheet, Workbook};
+use fiscalform::read::{
+    read_workbook, Cell, CellNoteKind, Format, Merge, ReadError, Sheet, Workbook,
+};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{ExcelDateTime, Format as XFormat, Formula, Workbook as XWorkbook};
 
@@ -576,6 +578,41 @@ fn formula_cells_read_their_cached_value_or_empty() {
     let got = read(&stripped);
     assert_eq!(sheet(&got, "有结果").get(0, 1), &Cell::Empty);
     assert_eq!(sheet(&got, "有结果").get(0, 0), &num("1.5"));
+    // Each such cell is noted (an empty text result is a result); the audit warns.
+    let uncached = |wb: &Workbook| -> Vec<(String, u32, u16)> {
+        wb.cell_notes
+            .iter()
+            .filter(|n| n.kind == CellNoteKind::FormulaWithoutValue)
+            .map(|n| (n.sheet.clone(), n.row, n.col))
+            .collect()
+    };
+    assert_eq!(uncached(&read(&path)), vec![]);
+    assert_eq!(uncached(&got), vec![("有结果".to_string(), 0, 1)]);
+    let catalog = fiscalform::form::Catalog::embedded().unwrap();
+    let rec = fiscalform::load::recognize_file(&catalog, &stripped).unwrap();
+    let warned: Vec<_> = rec
+        .findings
+        .iter()
+        .filter(|f| f.rule == "formula-without-value")
+        .map(|f| (f.sheet.clone(), f.cell.clone(), f.severity))
+        .collect();
+    assert_eq!(
+        warned,
+        vec![(
+            Some("有结果".to_string()),
+            Some("B1".to_string()),
+            fiscalform::form::Severity::Warning
+        )]
+    );
+    // `<v/>`, as openpyxl writes a formula it did not compute.
+    let empty_v = dir.join("empty-v.xlsx");
+    rewrite_zip_part(&path, &empty_v, "xl/worksheets/sheet1.xml", |xml| {
+        xml.replace("<v>3</v>", "<v/>")
+    });
+    assert_eq!(
+        uncached(&read(&empty_v)),
+        vec![("有结果".to_string(), 0, 1)]
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ use crate::expr::Val;
 use crate::findings::{Finding, VALUES_NOT_PLACED};
 use crate::form::{Catalog, Form, Severity};
 use crate::model::FormData;
-use crate::read::Workbook;
+use crate::read::{CellNote, CellNoteKind, Workbook};
 use crate::recognize::{
     figures_outside, numbers_placed, recognize_workbook, unplaced_numbers, Outcome,
 };
@@ -92,6 +92,7 @@ pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &Workbook) -> Recognized<'c>
     }
     set_aside_uncoded(&mut forms, &mut findings);
     findings.extend(kept_values(wb, &forms));
+    findings.extend(cell_note_findings(wb, &forms));
     // A file with no form in it is not a clean one: nothing was audited.
     if forms.is_empty() && !findings.iter().any(|f| f.severity == Severity::Error) {
         findings.push(Finding::new(
@@ -111,6 +112,57 @@ pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &Workbook) -> Recognized<'c>
         ));
     }
     Recognized { forms, findings }
+}
+
+/// The rule of the note on numbers stored with more decimals than their cells show.
+pub const SHOWN_ROUNDED: &str = "shown-rounded";
+/// The rule of the warning on formulas stored without their computed results.
+pub const FORMULA_WITHOUT_VALUE: &str = "formula-without-value";
+
+/// One finding per sheet and kind of what reading did to its stored cells: the count and
+/// the first of them.
+fn cell_note_findings(wb: &Workbook, forms: &[(&Form, FormData)]) -> Vec<Finding> {
+    let rounded = |n: &&CellNote| matches!(n.kind, CellNoteKind::RoundedToShown { .. });
+    let mut by_sheet: IndexMap<(&str, bool), (usize, &CellNote)> = IndexMap::new();
+    for note in &wb.cell_notes {
+        by_sheet
+            .entry((&note.sheet, rounded(&note)))
+            .or_insert((0, note))
+            .0 += 1;
+    }
+    by_sheet
+        .into_values()
+        .map(|(count, first)| {
+            let sheet = first.sheet.as_str();
+            let cell = crate::cellref::a1(first.row, first.col);
+            let form = forms
+                .iter()
+                .find(|(_, d)| d.sheet.as_deref() == Some(sheet))
+                .map_or("", |(f, _)| f.id.as_str());
+            let cells = if count > 1 { format!("{cell} 等 {count} 个单元格") } else { cell.clone() };
+            let (severity, rule, message) = match &first.kind {
+                CellNoteKind::RoundedToShown { stored, shown } => (
+                    Severity::Info,
+                    SHOWN_ROUNDED,
+                    format!(
+                        "工作表“{sheet}”的 {cells} 存储的数值小数位多于单元格显示的位数\
+                         （{cell} 存为 {stored}，显示为 {shown}）；已按显示的数值审核。建议用 ROUND \
+                         函数取整，使存储的数值与公开的数值一致"
+                    ),
+                ),
+                CellNoteKind::FormulaWithoutValue => (
+                    Severity::Warning,
+                    FORMULA_WITHOUT_VALUE,
+                    format!(
+                        "工作表“{sheet}”的 {cells} 含公式，但文件没有保存公式的计算结果（常见于程序\
+                         生成的文件），按空白读取，相关核对可能报“未填写”；请用 Excel 或 WPS 打开并\
+                         保存后再检查"
+                    ),
+                ),
+            };
+            Finding::new(severity, rule, form, Some(sheet.to_string()), Some(cell), message)
+        })
+        .collect()
 }
 
 /// The rule of the error on a file in which no form was recognised.

@@ -60,6 +60,7 @@ pub(crate) fn read(path: &Path, format: Format) -> Result<Workbook, ReadError> {
         sheets: laid.sheets,
         text: laid.passages,
         row_pages: laid.row_pages,
+        cell_notes: Vec::new(),
     })
 }
 

@@ -26,6 +26,9 @@ pub(crate) struct PartMerges {
     /// stored under any name, a directory's included), and for a data start two entries
     /// share (their sizes may differ).
     by_data_start: HashMap<u64, Option<Vec<Dimensions>>>,
+    /// The cells of each part holding a formula and no value (see `uncached`), by the same
+    /// data starts; none where two entries share one.
+    uncached: HashMap<u64, Vec<(u32, u16)>>,
 }
 
 impl PartMerges {
@@ -34,16 +37,33 @@ impl PartMerges {
         self.by_data_start.get(&data_start)?.as_deref()
     }
 
+    /// The cells holding a formula and no value of the part whose data starts at
+    /// `data_start`, as far as the guard's scan read them.
+    pub(crate) fn uncached_at(&self, data_start: u64) -> &[(u32, u16)] {
+        self.uncached.get(&data_start).map_or(&[], Vec::as_slice)
+    }
+
     /// Records an entry once it is read. Its data start is known then (the zip reader found
     /// it to read the entry); were it not, no reader could be matched to the entry, and
     /// leaving it out is the safe side.
-    pub(crate) fn record(&mut self, data_start: Option<u64>, merges: Option<Vec<Dimensions>>) {
+    pub(crate) fn record(
+        &mut self,
+        data_start: Option<u64>,
+        merges: Option<Vec<Dimensions>>,
+        uncached: Vec<(u32, u16)>,
+    ) {
         let Some(start) = data_start else { return };
         match self.by_data_start.entry(start) {
             Entry::Vacant(v) => {
                 v.insert(merges);
+                if !uncached.is_empty() {
+                    self.uncached.insert(start, uncached);
+                }
             }
-            Entry::Occupied(mut o) => *o.get_mut() = None,
+            Entry::Occupied(mut o) => {
+                *o.get_mut() = None;
+                self.uncached.remove(&start);
+            }
         }
     }
 }

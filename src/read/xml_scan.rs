@@ -21,6 +21,8 @@ pub(crate) struct Element<'s, 'x> {
     pub attrs: &'s [(&'x [u8], &'x [u8])],
     /// The element it sits in, if any.
     pub parent: Option<&'x [u8]>,
+    /// Nothing inside it: written `<name/>` or `<name></name>`.
+    pub empty: bool,
 }
 
 /// True when `xml` is sound: valid UTF-8, every element closed in order, every attribute quoted
@@ -182,18 +184,19 @@ impl<'x> Scan<'x> {
         }
         self.attrs.clear();
         let parent = self.open.last().copied();
-        loop {
+        let empty = loop {
             let spaced = self.peek().is_some_and(is_space);
             self.skip_space();
             match self.peek() {
                 Some(b'>') => {
                     self.at += 1;
                     self.open.push(name);
-                    break;
+                    // Content right after the tag starting `</` can only be its own end tag.
+                    break self.xml[self.at..].starts_with(b"</");
                 }
                 Some(b'/') if self.xml.get(self.at + 1) == Some(&b'>') => {
                     self.at += 2;
-                    break;
+                    break true;
                 }
                 Some(_) if spaced => {
                     if !self.attribute() {
@@ -202,11 +205,12 @@ impl<'x> Scan<'x> {
                 }
                 _ => return false,
             }
-        }
+        };
         visit(&Element {
             name,
             attrs: &self.attrs,
             parent,
+            empty,
         });
         true
     }

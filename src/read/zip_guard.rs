@@ -10,6 +10,7 @@
 use std::io::{self, Read, Seek};
 
 use super::part_merges::{MergeCollector, PartMerges};
+use super::uncached::UncachedCollector;
 use super::xml_scan;
 use calamine::Dimensions;
 use quick_xml::events::Event;
@@ -146,7 +147,7 @@ pub(crate) fn inspect<R: Read + Seek>(zip: &mut ZipArchive<R>) -> Result<PartMer
         if inflated.size > declared {
             return Err(Refusal::PastDeclared { name, declared });
         }
-        found.record(entry.data_start(), inflated.merges);
+        found.record(entry.data_start(), inflated.merges, inflated.uncached);
         if let Some(claimed) = inflated.unique_count {
             let room = declared / 4 + 16;
             if claimed > room {
@@ -184,6 +185,9 @@ struct Inflated {
     unique_count: Option<u64>,
     /// An XML part's merged ranges, when the scan is sure of them.
     merges: Option<Vec<Dimensions>>,
+    /// Its cells holding a formula and no value (see [`UncachedCollector`]), when the scan
+    /// read it.
+    uncached: Vec<(u32, u16)>,
 }
 
 /// An entry of the container, as the guard treats it.
@@ -220,6 +224,7 @@ fn inflate(entry: &mut impl Read, part: &Part, bytes: &mut Vec<u8>) -> Result<In
             size,
             unique_count: None,
             merges: None,
+            uncached: Vec::new(),
         });
     }
     if let Err(e) = limited.read_to_end(bytes) {
@@ -233,11 +238,17 @@ fn inflate(entry: &mut impl Read, part: &Part, bytes: &mut Vec<u8>) -> Result<In
     // `take` stops before the end when the entry is longer than declared: the CRC was not
     // reached, but the size already condemns the entry.
     let size = bytes.len() as u64;
-    let mut merges = None;
+    let (mut merges, mut uncached) = (None, Vec::new());
     if part.xml && size <= part.declared {
         let mut collector = MergeCollector::default();
-        if xml_scan::sound_with(bytes, |e| collector.visit(e)) {
+        let mut formulas = UncachedCollector::default();
+        let visit = |e: &xml_scan::Element| {
+            collector.visit(e);
+            formulas.visit(e);
+        };
+        if xml_scan::sound_with(bytes, visit) {
             merges = collector.finish();
+            uncached = formulas.finish();
         } else {
             well_formed(bytes)?;
         }
@@ -245,6 +256,7 @@ fn inflate(entry: &mut impl Read, part: &Part, bytes: &mut Vec<u8>) -> Result<In
     Ok(Inflated {
         size,
         merges,
+        uncached,
         unique_count: part
             .shared_strings
             .then(|| unique_count(&bytes[..bytes.len().min(HEAD)]))

@@ -97,6 +97,9 @@ pub struct GridSheet {
     pub notes: Vec<String>,
     /// Written as a hidden sheet.
     pub hidden: bool,
+    /// Number formats of cells whose format is not their published decimals (a value stored
+    /// with more decimals than it shows), by (row, column).
+    pub number_formats: std::collections::BTreeMap<(u32, u16), String>,
 }
 
 static EMPTY: GridCell = GridCell::Empty;
@@ -381,6 +384,7 @@ impl GridSheet {
             widths: Vec::new(),
             notes: Vec::new(),
             hidden: false,
+            number_formats: Default::default(),
         }
     }
 
@@ -660,10 +664,10 @@ impl GridBook {
                 match cell {
                     GridCell::Number(s) => {
                         let decimals = s.split_once('.').map(|(_, f)| f.len()).unwrap_or(0);
-                        let nf = if decimals == 0 {
-                            "0".to_string()
-                        } else {
-                            format!("0.{}", "0".repeat(decimals))
+                        let nf = match sheet.number_formats.get(&(r, c)) {
+                            Some(given) => given.clone(),
+                            None if decimals == 0 => "0".to_string(),
+                            None => format!("0.{}", "0".repeat(decimals)),
                         };
                         f = f.set_num_format(nf);
                     }
