@@ -37,14 +37,32 @@ pub(crate) fn read_blocks(bytes: &[u8]) -> Result<Vec<Block>, DocumentProblem> {
     let mut blocks: Vec<Block> = Vec::new();
     for page in &pages {
         let items = grid::page_items(page);
+        let mut after_table = false;
         for (i, block) in items.into_iter().enumerate() {
+            let is_table = matches!(block, Block::Table(_));
             match block {
                 Block::Table(t) if i == 0 => continue_or_push(&mut blocks, t),
+                Block::Table(t) if after_table => below_or_push(&mut blocks, t),
                 other => blocks.push(other),
             }
+            after_table = is_table;
         }
     }
     Ok(blocks)
+}
+
+/// Appends a table right below the table before it on the same page (nothing printed
+/// between them: an empty row drawn without rules parts one table's header from its rows)
+/// when both stand between the same outer edges; otherwise starts a new table.
+fn below_or_push(blocks: &mut Vec<Block>, table: TableGrid) {
+    if let Some(Block::Table(prev)) = blocks.last_mut() {
+        if let Some((laid_prev, laid_next)) = grid::on_shared_columns(prev, &table) {
+            *prev = laid_prev;
+            grid::append_below(prev, laid_next);
+            return;
+        }
+    }
+    blocks.push(Block::Table(table));
 }
 
 /// Appends a table that opens a page to the table that closed the previous page when their

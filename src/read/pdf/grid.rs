@@ -567,6 +567,21 @@ pub(crate) fn append_continued(prev: &mut TableGrid, mut next: TableGrid) {
     }
 }
 
+/// Appends a table printed right below `prev` on the same page, as it is.
+pub(crate) fn append_below(prev: &mut TableGrid, next: TableGrid) {
+    let offset = prev.rows.len() as u32;
+    prev.merges.extend(next.merges.iter().map(|m| {
+        merge(
+            m.first_row + offset,
+            m.first_col,
+            m.last_row + offset,
+            m.last_col,
+        )
+    }));
+    prev.rows.extend(next.rows);
+    prev.pages.extend(next.pages);
+}
+
 /// Most rows a repeated header has.
 const MAX_HEADER_ROWS: usize = 6;
 
