@@ -690,7 +690,7 @@ fn a_line_number_naming_another_row_is_overruled_by_its_label_and_noted() {
     assert_eq!(notes(&plain), Vec::<String>::new());
     let book = seed();
     let cells = line_cells(&book);
-    let mut next = xorshift(0x11_2e5);
+    let mut next = xorshift(0x0011_02e5);
     for case in 0..6 {
         let mut book = book.clone();
         // A labelled row's 行次 set to the next labelled row's.
@@ -711,5 +711,158 @@ fn a_line_number_naming_another_row_is_overruled_by_its_label_and_noted() {
         assert!(warnings.is_empty(), "case {case}: {warnings:#?}");
         let at = format!("{}!{}", book.sheets[si].name, grid::a1(r, c));
         assert_eq!(notes(&path), vec![at], "case {case}");
+    }
+}
+
+/// Amounts stored with more decimals than their cells show (万元 = 元/10000 without ROUND,
+/// formatted `0.00` or `#,##0.00`) read as shown, the figures the unit publishes: the same
+/// values as the plain workbook, and one note per sheet naming its first such cell. Shown as
+/// stored (General), they read as stored.
+#[test]
+fn amounts_stored_with_more_decimals_than_shown_read_as_shown() {
+    use rust_decimal::prelude::*;
+    let catalog = Catalog::embedded().unwrap();
+    let want = plain_values(&catalog, "unrounded");
+    let mut next = xorshift(0x00de_c1a1);
+    let mut book = seed();
+    let mut first_changed: BTreeMap<String, String> = BTreeMap::new();
+    for sheet in &mut book.sheets {
+        for r in 0..sheet.rows.len() as u32 {
+            for c in 0..sheet.rows[r as usize].len() as u16 {
+                let grid::GridCell::Number(shown) = sheet.cell(r, c).clone() else {
+                    continue;
+                };
+                if shown.split_once('.').is_none_or(|(_, d)| d.len() != 2) {
+                    continue;
+                }
+                // Off the shown figure by less than half its last digit, either way.
+                let off = Decimal::new(next(9999) as i64 - 4999, 6);
+                let stored = Decimal::from_str(&shown).unwrap() + off;
+                if off.is_zero() {
+                    continue;
+                }
+                let format = ["0.00", "#,##0.00", "#,##0.00_ ;[Red]-#,##0.00 "][next(3)];
+                sheet.number_formats.insert((r, c), format.to_string());
+                sheet.put(r, c, grid::GridCell::Number(stored.to_string()));
+                first_changed
+                    .entry(sheet.name.clone())
+                    .or_insert_with(|| grid::a1(r, c));
+            }
+        }
+    }
+    assert!(first_changed.len() >= 8, "{first_changed:?}");
+    let path = dir().join("unrounded.xlsx");
+    book.write_xlsx(&path);
+    let (got, warnings) = values_and_warnings(&catalog, &path);
+    assert_eq!(differing(&want, &got), Vec::new());
+    assert!(warnings.is_empty(), "{warnings:#?}");
+    let rec = recognize_file(&catalog, &path).unwrap();
+    let noted: BTreeMap<String, String> = rec
+        .findings
+        .iter()
+        .filter(|f| f.rule == "shown-rounded")
+        .map(|f| (f.sheet.clone().unwrap(), f.cell.clone().unwrap()))
+        .collect();
+    assert_eq!(noted, first_changed);
+    // Shown as stored: read as stored, nothing noted.
+    for sheet in &mut book.sheets {
+        for f in sheet.number_formats.values_mut() {
+            *f = "General".to_string();
+        }
+    }
+    book.write_xlsx(&path);
+    let rec = recognize_file(&catalog, &path).unwrap();
+    assert!(!rec.findings.iter().any(|f| f.rule == "shown-rounded"));
+    let (got, _) = values_and_warnings(&catalog, &path);
+    assert!(
+        !differing(&want, &got).is_empty(),
+        "read as shown under General"
+    );
+}
+
+/// A sign-off line under each table (单位负责人：… 制表人：…, in one cell or label by label)
+/// is one of its notes: the same values, no warning.
+#[test]
+fn a_sign_off_line_under_a_table_is_a_note() {
+    let mut book = seed();
+    for (i, sheet) in book.sheets.iter_mut().enumerate() {
+        // Tables without 注 lines, which would end them above the sign-off line.
+        let is_note = |row: &Vec<grid::GridCell>| {
+            row.iter()
+                .any(|c| c.as_str().starts_with("注") || c.as_str().starts_with("说明"))
+        };
+        while sheet
+            .rows
+            .last()
+            .is_some_and(|r| r.iter().all(|c| c.is_empty()) || is_note(r))
+        {
+            sheet.rows.pop();
+        }
+        let below = sheet.rows.len() as u32 + 1;
+        if i % 2 == 0 {
+            let line = "单位负责人：张三    财务负责人：李四    制表人：王五";
+            sheet.put(below, 0, grid::GridCell::text(line));
+        } else {
+            for (c, t) in [
+                "单位负责人：",
+                "张三",
+                "制表人：",
+                "王五",
+                "联系电话：",
+                "0731-1234567",
+            ]
+            .iter()
+            .enumerate()
+            {
+                sheet.put(below, c as u16, grid::GridCell::text(t));
+            }
+        }
+    }
+    same_as_plain("sign-off", &book);
+}
+
+/// Numbers typed with the unit their column is read in read as the numbers: amounts of a
+/// table in 万元 as `526.36万元`, scores as `10分`. The same values, no warning.
+#[test]
+fn numbers_typed_with_their_unit_read_as_numbers() {
+    let catalog = Catalog::embedded().unwrap();
+    // The amounts (two decimals) of the 决算 tables; the 分值 and 得分 of the 绩效 tables.
+    let amount = |_: &grid::GridSheet, _: u32, _: u16, n: &str| n.contains('.');
+    let score = |sheet: &grid::GridSheet, r: u32, c: u16, _: &str| {
+        let heading = (0..r)
+            .rev()
+            .map(|h| sheet.cell(h, c))
+            .find(|cell| matches!(cell, grid::GridCell::Text(_)));
+        heading.is_some_and(|h| ["分值", "自评得分", "得分"].contains(&h.squeezed().as_str()))
+    };
+    type Pick = dyn Fn(&grid::GridSheet, u32, u16, &str) -> bool;
+    for (fixture, unit, pick) in [
+        ("seed001_final.grid", "万元", &amount as &Pick),
+        ("seed004_perf.grid", "分", &score as &Pick),
+    ] {
+        let plain = grid::fixture(fixture);
+        let plain_path = dir().join(format!("{fixture}-plain-units.xlsx"));
+        plain.write_xlsx(&plain_path);
+        let want = values(&catalog, &plain_path);
+        let mut book = plain.clone();
+        let mut typed = 0;
+        for sheet in &mut book.sheets {
+            for r in 0..sheet.rows.len() as u32 {
+                for c in 0..sheet.rows[r as usize].len() as u16 {
+                    if let grid::GridCell::Number(n) = sheet.cell(r, c).clone() {
+                        if pick(sheet, r, c, &n) {
+                            sheet.put(r, c, grid::GridCell::text(&format!("{n}{unit}")));
+                            typed += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(typed >= 8, "{fixture}: {typed} numbers typed with {unit}");
+        let path = dir().join(format!("{fixture}-with-units.xlsx"));
+        book.write_xlsx(&path);
+        let (got, warnings) = values_and_warnings(&catalog, &path);
+        assert_eq!(differing(&want, &got), Vec::new(), "{fixture}");
+        assert!(warnings.is_empty(), "{fixture}: {warnings:#?}");
     }
 }

@@ -25,6 +25,8 @@ struct VocabularyFile {
     subjects: Vec<[String; 2]>,
     #[serde(default)]
     serial_headers: Vec<String>,
+    #[serde(default)]
+    sign_off_labels: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -45,6 +47,8 @@ pub struct Vocabulary {
     /// Key → the other keys of its synonym groups.
     synonyms: HashMap<String, Vec<String>>,
     pub unit_labels: Vec<String>,
+    /// Labels of a sign-off line under a table (单位负责人：, 制表人：), each followed by a colon.
+    pub sign_off_labels: Vec<String>,
     /// Longest name first, so "千元" is found before "元".
     pub money_units: Vec<MoneyUnit>,
     pub label_endings: Vec<String>,
@@ -97,6 +101,7 @@ impl Vocabulary {
             serial_headers: def.serial_headers.iter().map(|w| label_key(w)).collect(),
             synonyms,
             unit_labels: def.unit_labels.iter().map(|w| label_key(w)).collect(),
+            sign_off_labels: def.sign_off_labels.iter().map(|w| label_key(w)).collect(),
             money_units,
             label_endings: def.label_endings.iter().map(|w| label_key(w)).collect(),
             subjects: HashMap::new(),

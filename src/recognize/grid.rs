@@ -21,6 +21,9 @@ struct Labels {
     /// Other spellings a filled workbook may use (the cell's `aliases`, years filled in): of
     /// its column label when it has one, else of its row label.
     alts: Vec<String>,
+    /// The column words of its `row·column` aliases (总分·自评得分): a header of the table
+    /// above names the column the value stands in.
+    columns_above: Vec<String>,
 }
 
 /// The placed cell covering (r, c) inside the rows `rows`.
@@ -74,6 +77,15 @@ fn labels(layout: &Layout, id: &str, rows: (u32, u32), alts: Vec<String>) -> Opt
         .filter(|&(_, _, (r2, c2))| r2 == r && c2 < c && c2 >= label_end)
         .count();
     let keys: Vec<String> = left.iter().chain(up.iter()).map(|l| label_key(l)).collect();
+    let columns_above = alts
+        .iter()
+        .filter_map(|a| a.split_once('·'))
+        .filter(|(row, _)| {
+            left.as_deref()
+                .is_some_and(|l| label_key(l) == label_key(row))
+        })
+        .map(|(_, column)| label_key(column))
+        .collect();
     let alts = alts
         .into_iter()
         .filter(|a| !a.contains('·') && !keys.contains(&label_key(a)))
@@ -83,6 +95,7 @@ fn labels(layout: &Layout, id: &str, rows: (u32, u32), alts: Vec<String>) -> Opt
         up,
         nth,
         alts,
+        columns_above,
     })
 }
 
@@ -270,7 +283,31 @@ fn locate(
     if let Some(found) = at_crossing(rd, &ups, known, known_chars, from, (lr, lc)) {
         return found;
     }
-    beside_label(rd, known, (lr, lc), lab.nth)
+    under_header_above(rd, known, &lab.columns_above, (lr, lc))
+        .or_else(|| beside_label(rd, known, (lr, lc), lab.nth))
+}
+
+/// How far above its label a total row looks for the header naming its column.
+const HEADER_ABOVE: u32 = 200;
+
+/// Beside the label at (lr, lc), in the column the nearest header above names (`columns`:
+/// 总分's 分值 and 自评得分 under the indicator table's headers, in whatever order the unit
+/// put them): the cell there (empty or not), unless it holds a label.
+fn under_header_above(
+    rd: &Reader,
+    known: &HashSet<String>,
+    columns: &[String],
+    (lr, lc): (u32, u16),
+) -> Option<Found> {
+    let beside = last_col(rd, lr, lc) + 1;
+    let header = (lr.saturating_sub(HEADER_ABOVE)..lr).rev().find_map(|r| {
+        rd.sheet
+            .row(r)
+            .filter(|&(c, _)| c >= beside && !rd.sheet.is_covered(r, c))
+            .find(|&(c, _)| rd.text_key(r, c).is_some_and(|k| columns.contains(&k)))
+    })?;
+    let c = header.0;
+    (!is_label(rd, known, lr, c)).then_some(Found::Cell(lr, c))
 }
 
 /// The keys of a cell's left labels and of its up labels (its other spellings count as up

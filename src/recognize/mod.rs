@@ -694,8 +694,7 @@ impl Reader<'_> {
                     other => Val::Text(other.to_string()),
                 }
             }
-            ColKind::Rate => parse_rate(cell),
-            _ => parse_amount(cell),
+            _ => self.amount(cell, kind),
         };
         match amount {
             Amount::Blank => Val::Blank,
@@ -733,6 +732,38 @@ impl Reader<'_> {
                 );
                 Val::Text(t)
             }
+        }
+    }
+
+    /// A number cell of a column of `kind` read: a rate as a fraction, and a number typed with
+    /// the unit its column is read in as the number.
+    pub fn amount(&self, cell: &Cell, kind: ColKind) -> Amount {
+        let read = match kind {
+            ColKind::Rate => parse_rate(cell),
+            _ => parse_amount(cell),
+        };
+        match read {
+            Amount::Invalid(t) => self.without_unit(kind, &t).unwrap_or(Amount::Invalid(t)),
+            read => read,
+        }
+    }
+
+    /// A number typed with the unit its column is read in (`10分` for a score, `526.36万元`
+    /// in a table of 万元): the number.
+    fn without_unit(&self, kind: ColKind, text: &str) -> Option<Amount> {
+        let unit = match kind {
+            ColKind::Score => "分",
+            ColKind::Amount => self
+                .data
+                .stated_unit
+                .as_ref()
+                .map_or("万元", |s| s.unit.name.as_str()),
+            _ => return None,
+        };
+        let number = text.trim().strip_suffix(unit)?;
+        match parse_amount(&Cell::Text(number.to_string())) {
+            read @ Amount::Value(_) => Some(read),
+            _ => None,
         }
     }
 
@@ -1278,10 +1309,11 @@ pub(crate) fn keep_as_remark(rd: &mut Reader, r: u32) {
 /// back); anything else left unread anywhere is reported as a stray.
 fn read_rest(rd: &mut Reader, after: u32) {
     // A sentence on a row of its own below everything read is a note too, though the table's
-    // rows were looked for there (a 空表说明 right under an empty table's 合计, not opened by 注).
+    // rows were looked for there (a 空表说明 right under an empty table's 合计, not opened by 注);
+    // so is a sign-off line (单位负责人：… 制表人：…).
     let below = last_row_read(rd).map_or(after, |r| r + 1);
     for r in below..after {
-        if is_sentence_row(rd, r) {
+        if is_sentence_row(rd, r) || is_sign_off_row(rd, r) {
             keep_as_remark(rd, r);
         }
     }
@@ -1332,6 +1364,23 @@ fn last_row_read(rd: &Reader) -> Option<u32> {
         .filter_map(Place::local)
         .map(|(r, _)| r);
     cells.chain(rd.data.row_at.values().copied()).max()
+}
+
+/// Whether row `r`'s first unread text opens with a sign-off label and its colon
+/// (`单位负责人：张三    制表人：王五`).
+fn is_sign_off_row(rd: &Reader, r: u32) -> bool {
+    let first = rd
+        .sheet
+        .row(r)
+        .find(|&(c, cell)| !rd.consumed.contains(&(r, c)) && !cell.to_string().trim().is_empty());
+    let Some((_, Cell::Text(t))) = first else {
+        return false;
+    };
+    let key = crate::normalize::label_key(t);
+    rd.vocab.sign_off_labels.iter().any(|label| {
+        key.strip_prefix(label.as_str())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(':'))
+    })
 }
 
 /// Whether row `r` holds, unread, one text only, a sentence (`…，故本表无数据。`).

@@ -276,17 +276,57 @@ pub(super) struct Slot<'f> {
     pub(super) cols: FastMap<&'f str, u16>,
 }
 
+/// Whether a row's keys are a 栏次 row: the word 栏次 (or `*` marks) with column marks, or at
+/// least three column marks numbered in order (consecutively when plain numbers).
 fn is_column_number_row(keys: &[String]) -> bool {
-    !keys.is_empty()
-        && keys.iter().any(|k| k == "栏次" || k == "**" || k == "*")
-        && keys.iter().all(|k| {
-            k == "栏次" || k.chars().all(|c| c == '*') || k.parse::<u32>().is_ok_and(|n| n <= 60)
-        })
-        || keys.len() >= 3
-            && keys.iter().all(|k| k.parse::<u32>().is_ok_and(|n| n <= 60))
-            && keys
-                .windows(2)
-                .all(|w| w[0].parse::<u32>().ok().map(|a| a + 1) == w[1].parse().ok())
+    let starred = |k: &String| !k.is_empty() && k.chars().all(|c| c == '*');
+    let is_word = |k: &String| k == "栏次" || starred(k);
+    if keys.iter().any(is_word) {
+        return keys.iter().all(|k| is_word(k) || column_mark(k).is_some());
+    }
+    let marks: Option<Vec<(u32, bool)>> = keys.iter().map(|k| column_mark(k)).collect();
+    let Some(marks) = marks.filter(|m| m.len() >= 3) else {
+        return false;
+    };
+    let all_plain = marks.iter().all(|&(_, plain)| plain);
+    marks.windows(2).all(|w| {
+        let (a, b) = (w[0].0, w[1].0);
+        if all_plain {
+            a + 1 == b
+        } else {
+            a < b
+        }
+    })
+}
+
+/// The number a 栏次 mark gives its column, and whether the mark is a plain number: `3`;
+/// `(3)`, `[3]`, `第3栏`, `3栏`, `③`; or a formula label `1=2+3+4` (its first number).
+fn column_mark(k: &str) -> Option<(u32, bool)> {
+    const MOST: u32 = 60;
+    let number = |t: &str| t.parse::<u32>().ok().filter(|&n| n <= MOST);
+    if let Some(n) = number(k) {
+        return Some((n, true));
+    }
+    let mut chars = k.chars();
+    if let (Some(c @ '①'..='⑳'), None) = (chars.next(), chars.next()) {
+        return Some((c as u32 - '①' as u32 + 1, false));
+    }
+    let bare = k.strip_prefix('第').unwrap_or(k);
+    let bare = bare.strip_suffix('栏').unwrap_or(bare);
+    let bare = bare
+        .strip_prefix('(')
+        .and_then(|t| t.strip_suffix(')'))
+        .or_else(|| bare.strip_prefix('[').and_then(|t| t.strip_suffix(']')))
+        .unwrap_or(bare);
+    if bare != k {
+        return number(bare).map(|n| (n, false));
+    }
+    let (first, rest) = k.split_once('=')?;
+    let formula = |c: char| c.is_ascii_digit() || "+-*/=×÷,、".contains(c);
+    (!rest.is_empty() && rest.chars().all(formula))
+        .then(|| number(first))
+        .flatten()
+        .map(|n| (n, false))
 }
 
 fn row_keys(rd: &Reader, r: u32) -> Vec<String> {
@@ -2316,10 +2356,10 @@ fn sole_unlabelled_row(
         .columns
         .iter()
         .filter(|c| c.kind.is_numeric())
-        .filter_map(|c| col_of(pi, &c.id))
-        .any(|c| {
+        .filter_map(|c| Some((col_of(pi, &c.id)?, c.kind)))
+        .any(|(c, kind)| {
             matches!(
-                parse_amount(rd.sheet.get(r, c)),
+                rd.amount(rd.sheet.get(r, c), kind),
                 Amount::Value(_) | Amount::Nothing
             )
         });
@@ -2499,7 +2539,38 @@ pub(crate) fn closest_label(
 
 #[cfg(test)]
 mod tests {
-    use super::split_code_name;
+    use super::{is_column_number_row, split_code_name};
+
+    #[test]
+    fn column_number_rows_in_the_marks_units_print() {
+        let row = |keys: &[&str]| {
+            is_column_number_row(&keys.iter().map(|k| k.to_string()).collect::<Vec<_>>())
+        };
+        for marked in [
+            &["栏次", "1", "2", "3"][..],
+            &["栏次", "1=2+3+4+5+6+7", "2", "3", "4"],
+            &["①", "②", "③"],
+            &["(1)", "(2)", "(3)", "(4)"],
+            &["第1栏", "第2栏", "第3栏"],
+            &["1栏", "2栏", "3栏"],
+            &["*", "1", "2"],
+            &["1", "2", "3"],
+            &["1=2+3", "2", "3", "6=1+2-3"],
+        ] {
+            assert!(row(marked), "{marked:?}");
+        }
+        for data in [
+            &["1", "2", "4"][..],
+            &["3", "2", "1"],
+            &["(1)", "(2)"],
+            &["一般公共服务支出", "1", "2", "3"],
+            &["栏次", "合计", "1"],
+            &["100", "101", "102"],
+            &["1=合计", "2", "3"],
+        ] {
+            assert!(!row(data), "{data:?}");
+        }
+    }
 
     #[test]
     fn a_code_and_its_name_in_one_cell() {

@@ -66,6 +66,7 @@ pub fn fixture_book(name: &str) -> Workbook {
         sheets,
         text: Vec::new(),
         row_pages: Default::default(),
+        cell_notes: Vec::new(),
     }
 }
 
@@ -129,6 +130,9 @@ pub enum Variation {
     OtherLineNumbers,
     /// No 栏次 row.
     NoColumnNumbers,
+    /// The 栏次 row's numbers written otherwise: `①`, `（1）`, `第1栏`, `1栏`, or the first as
+    /// a formula label (`1=2+3`).
+    MarkedColumnNumbers,
     /// Each column's number under its header word in the same cell (`本年收入合计\n1`), no
     /// 栏次 row.
     NumbersInHeader,
@@ -208,13 +212,14 @@ pub enum Variation {
 use Variation::*;
 
 impl Variation {
-    pub const ALL: [Variation; 41] = [
+    pub const ALL: [Variation; 42] = [
         Stacked,
         TwoSheets,
         HeaderSynonyms,
         NoLineColumn,
         OtherLineNumbers,
         NoColumnNumbers,
+        MarkedColumnNumbers,
         NumbersInHeader,
         HeaderUnmergedDown,
         HeaderUnmergedAcross,
@@ -261,6 +266,7 @@ impl Variation {
             NoLineColumn => "no-line-column",
             OtherLineNumbers => "other-line-numbers",
             NoColumnNumbers => "no-column-numbers",
+            MarkedColumnNumbers => "marked-column-numbers",
             NumbersInHeader => "numbers-in-header",
             HeaderUnmergedDown => "header-unmerged-down",
             HeaderUnmergedAcross => "header-unmerged-across",
@@ -329,7 +335,9 @@ impl Variation {
             Stacked | TwoSheets => tables().any(|b| b.panels.len() > 1 && b.side_label.is_none()),
             HeaderSynonyms => columns().any(|c| synonyms_of(header_word(c)).is_some()),
             NoLineColumn | OtherLineNumbers => has_kind(ColKind::Line),
-            NoColumnNumbers | NumbersInHeader => tables().any(|b| b.column_numbers),
+            NoColumnNumbers | MarkedColumnNumbers | NumbersInHeader => {
+                tables().any(|b| b.column_numbers)
+            }
             HeaderUnmergedDown => tables().any(|b| b.header.iter().flatten().any(|h| h.rows() > 1)),
             HeaderUnmergedAcross => {
                 tables().any(|b| b.header.iter().flatten().any(|h| h.cols() > 1))
@@ -641,6 +649,7 @@ fn apply_order(v: Variation) -> u8 {
         SplitCodes | TotalOnSubHeader | CodeWithName | IndentedNames => 1,
         WholeCodesPerLevel | CodeNameUnderLei | SpacedCodes => 1,
         NoLineColumn | OtherLineNumbers | NoColumnNumbers | NumbersInHeader => 2,
+        MarkedColumnNumbers => 2,
         HeaderSynonyms | HeaderUnmergedDown | HeaderUnmergedAcross => 3,
         OtherOrdinals | SpacedLabels | WrappedLabels | AbbreviatedLabels => 4,
         UnitLabel | TableNoWithUnit | NoTableNo | MoneyYuan | MoneyThousand => 5,
@@ -843,6 +852,7 @@ impl Canvas {
             NoLineColumn => self.drop_columns(|it| it.column == Some(ColKind::Line)),
             OtherLineNumbers => self.renumber_lines(rng.below(2) == 0),
             NoColumnNumbers => self.drop_rows(|it| it.role == Role::ColumnNumber),
+            MarkedColumnNumbers => self.mark_column_numbers(rng.below(5)),
             NumbersInHeader => self.numbers_into_header(),
             HeaderUnmergedDown => self.unmerge_header_down(),
             HeaderUnmergedAcross => self.unmerge_header_across(),
@@ -869,7 +879,7 @@ impl Canvas {
                 self.split_codes(form, SplitStyle::WithNameUnderLei { keep_names })
             }
             SpacedCodes => self.space_codes(form),
-            NoSideLabel => self.drop_side_label(),
+            NoSideLabel => self.drop_side_label(form),
             ColumnsReordered => self.reorder_columns(form, rng),
             OneList => self.join_panels(form, 1),
             TwoBlocks => self.join_panels(form, 2),
@@ -973,6 +983,7 @@ impl Canvas {
             sheets,
             text: Vec::new(),
             row_pages: Default::default(),
+            cell_notes: Vec::new(),
         };
         (book, values)
     }
@@ -1139,6 +1150,31 @@ impl Canvas {
             }
         }
         self.drop_rows(|it| it.role == Role::ColumnNumber);
+    }
+
+    /// Each 栏次 number `n` written in mark style `style` (0 `①`, 1 `（1）`, 2 `第1栏`, 3 `1栏`);
+    /// style 4 writes the first of each row as a formula label (`1=2+3`).
+    fn mark_column_numbers(&mut self, style: usize) {
+        let mut firsts: BTreeSet<(usize, u32)> = BTreeSet::new();
+        let mut numbers: Vec<&mut Item> = self
+            .items
+            .iter_mut()
+            .filter(|it| it.role == Role::ColumnNumber)
+            .filter(|it| it.text().parse::<u32>().is_ok())
+            .collect();
+        numbers.sort_by_key(|it| (it.sheet, it.row, it.col));
+        for it in numbers {
+            let n: u32 = it.text().parse().unwrap();
+            let marked = match style {
+                0 => char::from_u32('①' as u32 + n - 1).unwrap().to_string(),
+                1 => format!("（{n}）"),
+                2 => format!("第{n}栏"),
+                3 => format!("{n}栏"),
+                _ if firsts.insert((it.sheet, it.row)) => format!("{n}={}+{}", n + 1, n + 2),
+                _ => continue,
+            };
+            it.piece = Piece::Text(marked);
+        }
     }
 
     fn drop_rows(&mut self, gone: impl Fn(&Item) -> bool) {
@@ -1345,16 +1381,23 @@ impl Canvas {
 
     /// The side label (绩效指标) gone and its table moved left to column A; the rows of other
     /// blocks stay where they are.
-    fn drop_side_label(&mut self) {
+    /// The rows the side label spans move left into its column, and with them a totals
+    /// block right below the table (总分 under 分值 and 自评得分 stays under them).
+    fn drop_side_label(&mut self, form: &Form) {
         let Some(side) = self.items.iter().position(|it| it.role == Role::SideLabel) else {
             return;
         };
         let gone = self.items.remove(side);
-        for it in self.items.iter_mut() {
-            let inside =
-                it.sheet == gone.sheet && it.row >= gone.row && it.last_row() <= gone.last_row();
-            if inside && it.col > gone.col {
+        let totals = totals_after(form, gone.block);
+        for it in self.items.iter_mut().filter(|it| it.sheet == gone.sheet) {
+            let inside = it.row >= gone.row && it.last_row() <= gone.last_row();
+            if !(inside || totals.is_some() && it.block == totals) {
+                continue;
+            }
+            if it.col > gone.col {
                 it.col -= 1;
+            } else if it.cols > 1 {
+                it.cols -= 1;
             }
         }
     }
@@ -1636,8 +1679,13 @@ impl Canvas {
                 let (a, z) = (cols[i].0, cols[i + 1].0);
                 // A block without header shows its columns under the header of the table
                 // it continues: the swap moves that table's every block.
+                // A totals block right below the table keeps its values under their columns.
                 let table = table_blocks(form, bi);
-                let in_table = |it: &Item| it.block.is_some_and(|b| table.contains(&b));
+                let totals = totals_after(form, Some(*table.end()));
+                let in_table = |it: &Item| {
+                    it.block.is_some_and(|b| table.contains(&b))
+                        || totals.is_some() && it.block == totals
+                };
                 let single_cells = self.items.iter().all(|it| {
                     !(in_table(it) && it.col <= z && it.last_col() >= a)
                         || (it.cols == 1 && (it.col == a || it.col == z))
@@ -2447,6 +2495,13 @@ impl Rng {
 
 /// Block `bi` with the table blocks it continues and those continuing it (blocks without a
 /// header of their own, read under the header above them).
+/// The grid block right after table block `bi` holding a totals row (总分), if any.
+fn totals_after(form: &Form, bi: Option<usize>) -> Option<usize> {
+    let next = bi? + 1;
+    let b = form.blocks.get(next)?;
+    (!b.is_table() && !b.grid.is_empty()).then_some(next)
+}
+
 fn table_blocks(form: &Form, bi: usize) -> std::ops::RangeInclusive<usize> {
     let headerless = |b: usize| {
         b > 0
