@@ -85,6 +85,34 @@ impl RowData {
     pub fn value(&self, col: &str) -> Option<&Val> {
         self.values.get(col)
     }
+
+    /// The row as a message names it: a 科目 row by its code and name, another by its label
+    /// (without the printed form's colon), with its 行次; its key when it has no label.
+    pub fn shown_name(&self) -> String {
+        // A label wrapped in its cell ("社会保障\n和就业支出") is named on one line.
+        let label = self
+            .label
+            .as_deref()
+            .map(|l| l.lines().map(str::trim).collect::<String>());
+        let name = match self.kind {
+            RowKind::Coded => format!(
+                "{} {}",
+                self.code.as_deref().unwrap_or(""),
+                label.as_deref().unwrap_or("")
+            )
+            .trim()
+            .to_string(),
+            // "项目支出：" names the row 项目支出; the colon is the printed form's punctuation.
+            _ => label.map_or_else(
+                || self.key.to_string(),
+                |l| l.trim_end_matches([':', '：']).to_string(),
+            ),
+        };
+        match self.line {
+            Some(line) => format!("{name}（行{line}）"),
+            None => name,
+        }
+    }
 }
 
 /// A row's values by column id, in the order they were set. A row has a handful (as many as
@@ -534,6 +562,24 @@ mod tests {
             line: None,
             values: Default::default(),
         }
+    }
+
+    #[test]
+    fn a_row_is_named_on_one_line_by_its_code_name_or_label_and_line() {
+        let mut coded = row("2080505", "main");
+        coded.label = Some("机关事业单位基本养老\n保险缴费支出".into());
+        assert_eq!(
+            coded.shown_name(),
+            "2080505 机关事业单位基本养老保险缴费支出"
+        );
+        let mut fixed = row("L39", "expenditure");
+        fixed.kind = RowKind::Fixed;
+        fixed.code = None;
+        fixed.label = Some(" 项目支出：".into());
+        fixed.line = Some(39);
+        assert_eq!(fixed.shown_name(), "项目支出（行39）");
+        fixed.label = None;
+        assert_eq!(fixed.shown_name(), "L39（行39）");
     }
 
     /// A row's values behave as an ordered map (IndexMap's insert and shift_remove) under

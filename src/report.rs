@@ -145,7 +145,9 @@ pub fn render_file_text(r: &FileReport, shown: Severity) -> String {
         } else {
             f.form.as_str()
         };
-        s.push_str(&format!("  {sev}  {form}  {at}  {}\n", f.message));
+        // One line a finding: a text quoted from a cell wrapped in it keeps its words.
+        let message = f.message.replace(['\r', '\n'], " ");
+        s.push_str(&format!("  {sev}  {form}  {at}  {message}\n"));
     }
     let (e, w, i) = counts(&r.findings);
     s.push_str(&format!(

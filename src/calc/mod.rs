@@ -117,31 +117,21 @@ impl<'a> Book<'a> {
             return grid_label(form, &c.row).unwrap_or_else(|| c.row.to_string());
         };
         let row = self.row(c.form, &c.row);
-        let mut row_label = match row {
+        let row_label = match row {
             // The group's text on one line: "产出指标\n（50分）" is named 产出指标（50分）.
             Some(r) if self.group_level(c) => {
-                match r.get(&self.group_column(c).unwrap_or_default()) {
+                let group = match r.get(&self.group_column(c).unwrap_or_default()) {
                     Val::Text(t) => t.split_whitespace().collect::<String>(),
                     other => crate::form::show(ColKind::Text, &other),
+                };
+                match r.line {
+                    Some(line) => format!("{group}（行{line}）"),
+                    None => group,
                 }
             }
-            Some(r) if r.kind == RowKind::Coded => format!(
-                "{} {}",
-                r.code.as_deref().unwrap_or(""),
-                r.label.as_deref().unwrap_or("")
-            )
-            .trim()
-            .to_string(),
-            // "项目支出：" names the row 项目支出; the colon is the printed form's punctuation.
-            Some(r) => r.label.as_deref().map_or_else(
-                || r.key.to_string(),
-                |l| l.trim().trim_end_matches([':', '：']).to_string(),
-            ),
+            Some(r) => r.shown_name(),
             None => c.row.to_string(),
         };
-        if let Some(line) = row.and_then(|r| r.line) {
-            row_label = format!("{row_label}（行{line}）");
-        }
         let panel = row.and_then(|r| form.panel(&r.panel));
         let multi = panel.is_some_and(|p| p.value_columns().count() > 1);
         match panel.and_then(|p| p.column(col)) {

@@ -12,7 +12,7 @@ use crate::expr::{cell_key, Val};
 use crate::form::{ColKind, ColumnDef, Form, GridCellDef, Panel, Severity};
 use crate::layout::header_cells;
 use crate::model::{FastMap, Key, RowData, RowKind, RowValues};
-use crate::normalize::{label_key, parse_amount, parse_code, Amount, SplitCodeState};
+use crate::normalize::{label_key, parse_code, Amount, SplitCodeState};
 use crate::read::Cell;
 use group_rows::GroupRows;
 pub use group_rows::UNLABELLED_GROUP_ROW;
@@ -2217,7 +2217,10 @@ pub(super) fn read_row_values(
             _ => Place::at(r, sc),
         };
         rd.data.origin.insert(cell_key(key, &col.id), at);
-        let what = format_args!("{key}·{}", col.label.as_deref().unwrap_or(&col.id));
+        let row_name = row_index
+            .and_then(|i| rd.data.rows.get(i))
+            .map_or_else(|| key.to_string(), |row| row.shown_name());
+        let what = format_args!("{row_name}·{}", col.label.as_deref().unwrap_or(&col.id));
         let val = rd.cell_value(&cell, col.kind, r, sc, what, false);
         if val == Val::Blank {
             continue;
