@@ -866,3 +866,24 @@ fn numbers_typed_with_their_unit_read_as_numbers() {
         assert!(warnings.is_empty(), "{fixture}: {warnings:#?}");
     }
 }
+
+/// A line under the title dating the table (（2024年4月编制）) is one of the lines above the
+/// table, not the year it reports on: the same values and years, no warning.
+#[test]
+fn a_date_line_under_the_title_is_a_line_above_the_table() {
+    let mut book = seed();
+    for sheet in &mut book.sheets {
+        sheet.insert_row(1);
+        sheet.put(1, 0, grid::GridCell::text("（2024年4月编制）"));
+    }
+    same_as_plain("date-line", &book);
+    let catalog = Catalog::embedded().unwrap();
+    let years = |file: &str| -> Vec<(String, Option<String>)> {
+        let rec = recognize_file(&catalog, &dir().join(file)).unwrap();
+        rec.forms
+            .iter()
+            .map(|(f, d)| (f.id.clone(), d.year.clone()))
+            .collect()
+    };
+    assert_eq!(years("date-line.xlsx"), years("plain-date-line.xlsx"));
+}

@@ -1086,6 +1086,9 @@ enum TopLine {
     Unit(String),
     /// "2023年度" alone.
     Year(String),
+    /// The date the table was made ("（2024年4月编制）", "填报日期：2024年4月10日"): not
+    /// the year it reports on.
+    Dated,
 }
 
 /// What a cell's text is, if it is one of the lines above a form's table.
@@ -1137,7 +1140,42 @@ fn top_line(form: &Form, vocab: &Vocabulary, t: &str) -> Option<TopLine> {
             .unwrap_or_default();
         return Some(TopLine::Unit(name));
     }
+    if is_date_line(&k) {
+        return Some(TopLine::Dated);
+    }
     year_only(&k).map(TopLine::Year)
+}
+
+/// Whether `k` (a label key) dates the table to a month or a day: `(2024年4月编制)`,
+/// `2024年4月10日`, `填报日期:2024年4月`.
+fn is_date_line(k: &str) -> bool {
+    let k = strip_parens_around(k);
+    let k = ["编制日期:", "填报日期:", "制表日期:", "日期:"]
+        .iter()
+        .find_map(|p| k.strip_prefix(p))
+        .unwrap_or(k);
+    let k = ["编制", "填报", "制表", "制"]
+        .iter()
+        .find_map(|s| k.strip_suffix(s))
+        .unwrap_or(k);
+    let mut parts = k.split(['年', '月', '日']);
+    let number = |p: Option<&str>, most: u32| {
+        p.and_then(|p| p.parse::<u32>().ok())
+            .is_some_and(|n| (1..=most).contains(&n))
+    };
+    let (year, month, day) = (parts.next(), parts.next(), parts.next());
+    let ends = k.ends_with('月') || k.ends_with('日');
+    year.is_some_and(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
+        && number(month, 12)
+        && (k.ends_with('月') || number(day, 31))
+        && ends
+}
+
+/// `k` without one pair of brackets around it.
+fn strip_parens_around(k: &str) -> &str {
+    k.strip_prefix('(')
+        .and_then(|t| t.strip_suffix(')'))
+        .unwrap_or(k)
 }
 
 /// Title, attachment number, unit, year, 表号 and 金额单位 lines above the first block; returns the first row
@@ -1190,6 +1228,7 @@ fn read_top(rd: &mut Reader) -> u32 {
                     note_year(rd, y, r, c);
                     last = last.max(r);
                 }
+                Some(TopLine::Dated) => last = last.max(r),
             }
             rd.consume(r, c);
         }
@@ -1423,6 +1462,28 @@ fn keep_outside(rec: &mut Recognized, lead: &[Stray]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_dating_the_table_is_no_year_it_reports_on() {
+        for dated in [
+            "（2024年4月编制）",
+            "2024年4月10日",
+            "填报日期：2024年4月",
+            "2024年 4 月",
+        ] {
+            assert!(is_date_line(&label_key(dated)), "{dated}");
+        }
+        for other in [
+            "2024年",
+            "2024年度",
+            "（2024年度）",
+            "4月",
+            "2024年13月",
+            "2024年4月支出",
+        ] {
+            assert!(!is_date_line(&label_key(other)), "{other}");
+        }
+    }
     use crate::test_rng::Rng;
 
     /// Renaming a row's origins in place gives the map a rebuild gives, in order: over
