@@ -58,7 +58,11 @@ fn values_and_warnings(catalog: &Catalog, path: &Path) -> (Values, Vec<Finding>)
             }
         }
         for (k, v) in &data.grid {
-            out.insert((id.clone(), k.clone()), format!("{v:?}"));
+            let shown = match v {
+                Val::Num(d) => format!("Num({})", d.normalize()),
+                other => format!("{other:?}"),
+            };
+            out.insert((id.clone(), k.clone()), shown);
         }
     }
     let warnings: Vec<Finding> = rec
@@ -886,4 +890,88 @@ fn a_date_line_under_the_title_is_a_line_above_the_table() {
             .collect()
     };
     assert_eq!(years("date-line.xlsx"), years("plain-date-line.xlsx"));
+}
+
+/// The money unit stated on the unit's line, in the same cell (`部门：某某中心    单位：元`,
+/// as a Word paragraph or a merged cell is typed): the unit's name without it, and the
+/// amounts in that unit. In 元 (every amount ×10000), the same values in 万元 as the plain
+/// workbook.
+#[test]
+fn a_money_unit_on_the_units_line_is_the_tables_unit() {
+    for (unit, scale) in [("万元", 1i64), ("元", 10_000)] {
+        let mut book = seed();
+        for sheet in &mut book.sheets {
+            let Some((ur, uc)) = sheet.find_all("部门").into_iter().next().or_else(|| {
+                (0..sheet.rows.len() as u32).find_map(|r| {
+                    let row = &sheet.rows[r as usize];
+                    row.iter()
+                        .position(|c| c.as_str().starts_with("部门"))
+                        .map(|c| (r, c as u16))
+                })
+            }) else {
+                continue;
+            };
+            let name = sheet.cell(ur, uc).as_str().to_string();
+            for c in 0..sheet.rows[ur as usize].len() as u16 {
+                if sheet.cell(ur, c).as_str().contains("单位") {
+                    sheet.put(ur, c, grid::GridCell::Empty);
+                }
+            }
+            sheet.put(
+                ur,
+                uc,
+                grid::GridCell::text(&format!("{name}          单位：{unit}")),
+            );
+            for r in ur + 1..sheet.rows.len() as u32 {
+                for c in 0..sheet.rows[r as usize].len() as u16 {
+                    if let grid::GridCell::Number(n) = sheet.cell(r, c).clone() {
+                        if n.contains('.') {
+                            let v = rust_decimal::Decimal::from_str_exact(&n).unwrap()
+                                * rust_decimal::Decimal::from(scale);
+                            sheet.put(r, c, grid::GridCell::Number(v.normalize().to_string()));
+                        }
+                    }
+                }
+            }
+        }
+        let catalog = Catalog::embedded().unwrap();
+        let name = format!("unit-on-units-line-{unit}");
+        let want = plain_values(&catalog, &name);
+        let path = dir().join(format!("{name}.xlsx"));
+        book.write_xlsx(&path);
+        let (got, warnings) = values_and_warnings(&catalog, &path);
+        assert_eq!(differing(&want, &got), Vec::new(), "{unit}");
+        assert!(warnings.is_empty(), "{unit}: {warnings:#?}");
+    }
+}
+
+/// A 备注 column a unit adds right of a table, a remark on one row: kept where it is and
+/// noted (info), not warned about; the same values.
+#[test]
+fn a_remark_column_added_to_a_table_is_kept_and_noted() {
+    let catalog = Catalog::embedded().unwrap();
+    let mut book = seed();
+    let sheet = book
+        .sheets
+        .iter_mut()
+        .find(|s| s.find("基本支出").is_some() && s.find("项目支出").is_some())
+        .expect("a table with 基本支出 and 项目支出");
+    let (hr, _) = sheet.find("基本支出").unwrap();
+    let right = sheet.width();
+    sheet.put(hr, right, grid::GridCell::text("备注"));
+    let data = (hr + 1..sheet.rows.len() as u32)
+        .filter(|&r| matches!(sheet.cell(r, right - 1), grid::GridCell::Number(_)))
+        .nth(2)
+        .expect("a data row");
+    sheet.put(data, right, grid::GridCell::text("含以前年度结转"));
+    let at = format!("{}!{}", sheet.name, grid::a1(data, right));
+    same_as_plain("remark-column", &book);
+    let rec = recognize_file(&catalog, &dir().join("remark-column.xlsx")).unwrap();
+    let noted: Vec<String> = rec
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Info && f.message.contains("含以前年度结转"))
+        .map(|f| format!("{}!{}", f.sheet.clone().unwrap(), f.cell.clone().unwrap()))
+        .collect();
+    assert_eq!(noted, vec![at]);
 }

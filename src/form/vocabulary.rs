@@ -27,6 +27,8 @@ struct VocabularyFile {
     serial_headers: Vec<String>,
     #[serde(default)]
     sign_off_labels: Vec<String>,
+    #[serde(default)]
+    remark_headers: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -49,6 +51,8 @@ pub struct Vocabulary {
     pub unit_labels: Vec<String>,
     /// Labels of a sign-off line under a table (单位负责人：, 制表人：), each followed by a colon.
     pub sign_off_labels: Vec<String>,
+    /// Headers of a column of remarks (备注) a unit adds to a table.
+    pub remark_headers: Vec<String>,
     /// Longest name first, so "千元" is found before "元".
     pub money_units: Vec<MoneyUnit>,
     pub label_endings: Vec<String>,
@@ -102,6 +106,7 @@ impl Vocabulary {
             synonyms,
             unit_labels: def.unit_labels.iter().map(|w| label_key(w)).collect(),
             sign_off_labels: def.sign_off_labels.iter().map(|w| label_key(w)).collect(),
+            remark_headers: def.remark_headers.iter().map(|w| label_key(w)).collect(),
             money_units,
             label_endings: def.label_endings.iter().map(|w| label_key(w)).collect(),
             subjects: HashMap::new(),

@@ -635,6 +635,8 @@ pub(crate) struct Reader<'s> {
     /// Whether the 行次 column (label column, 行次 column) names the rows (see
     /// `table::line_numbers`), found once per pair.
     pub line_columns: FastMap<(u16, u16), bool>,
+    /// Texts in a column of remarks (备注) the unit added, kept and noted (see `read_rest`).
+    pub remark_cells: FastSet<(u32, u16)>,
 }
 
 impl Reader<'_> {
@@ -809,6 +811,7 @@ pub fn recognize_sheet<'c>(
         header_year: Default::default(),
         book_unit,
         line_columns: FastMap::default(),
+        remark_cells: FastSet::default(),
     };
     let top = read_top(&mut rd);
     let mut cursor = top;
@@ -1082,8 +1085,9 @@ enum TopLine {
     Title,
     /// 表号, attachment number ("附件3-1") or 金额单位.
     Mark,
-    /// "部门名称：…" with the unit's name (empty when the name is in another cell).
-    Unit(String),
+    /// "部门名称：…" with the unit's name (empty when the name is in another cell), and the
+    /// money unit stated after it on the same line ("部门：某某中心    单位：元").
+    Unit(String, Option<String>),
     /// "2023年度" alone.
     Year(String),
     /// The date the table was made ("（2024年4月编制）", "填报日期：2024年4月10日"): not
@@ -1136,9 +1140,9 @@ fn top_line(form: &Form, vocab: &Vocabulary, t: &str) -> Option<TopLine> {
         let name = t
             .trim()
             .split_once(['：', ':'])
-            .map(|(_, n)| n.trim().to_string())
-            .unwrap_or_default();
-        return Some(TopLine::Unit(name));
+            .map_or("", |(_, n)| n.trim());
+        let (name, money) = split_money_unit(vocab, name);
+        return Some(TopLine::Unit(name.to_string(), money.map(str::to_string)));
     }
     if is_date_line(&k) {
         return Some(TopLine::Dated);
@@ -1169,6 +1173,24 @@ fn is_date_line(k: &str) -> bool {
         && number(month, 12)
         && (k.ends_with('月') || number(day, 31))
         && ends
+}
+
+/// A unit's name and the money unit stated after it on the same line (`某某中心    单位：元`,
+/// `某某中心 金额单位：万元`): the name, and the statement when there is one.
+fn split_money_unit<'t>(vocab: &Vocabulary, name: &'t str) -> (&'t str, Option<&'t str>) {
+    for (at, _) in name.match_indices("单位") {
+        let statement = label_key(&name[at..]);
+        if !statement.starts_with("单位:") || vocab.money_unit_in(&statement).is_none() {
+            continue;
+        }
+        let before = name[..at].trim_end();
+        let (before, from) = match before.strip_suffix("金额") {
+            Some(b) => (b, b.len()),
+            None => (before, at),
+        };
+        return (before.trim_end(), Some(&name[from..]));
+    }
+    (name, None)
 }
 
 /// `k` without one pair of brackets around it.
@@ -1217,7 +1239,10 @@ fn read_top(rd: &mut Reader) -> u32 {
                     note_money_unit(rd, &t, r, c);
                     last = last.max(r);
                 }
-                Some(TopLine::Unit(name)) => {
+                Some(TopLine::Unit(name, money)) => {
+                    if let Some(statement) = money {
+                        note_money_unit(rd, &statement, r, c);
+                    }
                     if !name.is_empty() {
                         rd.data.unit = Some(name);
                         rd.data.unit_at = Some(Place::at(r, c));
@@ -1376,7 +1401,16 @@ fn read_rest(rd: &mut Reader, after: u32) {
         strays.push(stray);
     }
     for s in strays {
-        rd.notices.push(outside_notice(rd.form, &s));
+        let remark = s
+            .cell
+            .local()
+            .is_some_and(|at| rd.remark_cells.contains(&at));
+        let notice = if remark {
+            remark_notice(rd.form, &s)
+        } else {
+            outside_notice(rd.form, &s)
+        };
+        rd.notices.push(notice);
         rd.data.strays.push(s);
     }
 }
@@ -1445,6 +1479,20 @@ fn outside_notice(form: &Form, s: &Stray) -> Notice {
         cell: s.cell.clone(),
         message: format!(
             "{} 处有内容“{}”，但{}没有对应的单元格；已保留，请核对是否填错位置",
+            s.cell, s.text, form.table_no
+        ),
+    }
+}
+
+/// The note for a text in a column of remarks the unit added: kept where it is, as any
+/// value outside the form, but no defect.
+fn remark_notice(form: &Form, s: &Stray) -> Notice {
+    Notice {
+        severity: Severity::Info,
+        rule: "value-outside-form",
+        cell: s.cell.clone(),
+        message: format!(
+            "{} 处的备注“{}”已保留；{}没有备注栏，备注不参与审核",
             s.cell, s.text, form.table_no
         ),
     }

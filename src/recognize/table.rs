@@ -747,6 +747,7 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
     }
     let r = walk.r;
     consume_serial_numbers(rd, &sheet_texts, data_start..r.min(height));
+    note_remark_column(rd, &sheet_texts, data_start..r.min(height));
     let end = table.read_footers(rd, r, walk.last_data.map_or(data_start, |l| l + 1));
     table.consume_side_labels(rd, first..end.min(height));
     end.max(r.min(height))
@@ -779,6 +780,31 @@ fn consume_serial_numbers(
             };
             if whole {
                 rd.consume(r, c);
+            }
+        }
+    }
+}
+
+/// The texts of a column headed 备注 (a column no form has) over `rows`: remarks on their
+/// rows, kept where they are and noted rather than warned about (see `read_rest`).
+fn note_remark_column(
+    rd: &mut Reader,
+    sheet_texts: &[HashSet<String>],
+    rows: std::ops::Range<u32>,
+) {
+    let headed = |c: usize| {
+        sheet_texts[c]
+            .iter()
+            .any(|k| rd.vocab.remark_headers.contains(k))
+    };
+    let remarks: Vec<u16> = (0..sheet_texts.len())
+        .filter(|&c| headed(c))
+        .filter_map(|c| u16::try_from(c).ok())
+        .collect();
+    for c in remarks {
+        for r in rows.clone() {
+            if matches!(rd.sheet.get(r, c), Cell::Text(t) if !t.trim().is_empty()) {
+                rd.remark_cells.insert((r, c));
             }
         }
     }
