@@ -108,6 +108,14 @@ pub(crate) fn lay_out(blocks: Vec<Block>) -> LaidOut {
                 out.passages.push(line.passage());
                 pending.push(line);
             }
+            Block::Table(table) if field_lines(&table).is_some() => {
+                // A borderless Word table laying out the unit's line (编制单位：… | 单位：万元)
+                // is lines of the heading, as printed.
+                for line in field_lines(&table).unwrap_or_default() {
+                    out.passages.push(line.passage());
+                    pending.push(line);
+                }
+            }
             Block::Table(table) => {
                 let follows = pending.is_empty();
                 let page = table.pages.first().copied().filter(|&p| p > 0);
@@ -176,6 +184,34 @@ fn add_note(notes: &mut Vec<Line>, line: Line) {
         }
         _ => notes.push(line),
     }
+}
+
+/// Most rows a table laying out the lines above a table (unit, money unit) has.
+const MAX_FIELD_ROWS: usize = 2;
+
+/// The cells of a small table holding only fields (`编制单位：某某中心 | 单位：万元`, a Word
+/// table laying out the unit's line), as lines in reading order; None for any other table.
+fn field_lines(table: &TableGrid) -> Option<Vec<Line>> {
+    let page = table.pages.first().copied().filter(|&p| p > 0);
+    let texts: Vec<&str> = table
+        .rows
+        .iter()
+        .flatten()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .collect();
+    let fields = table.rows.len() <= MAX_FIELD_ROWS
+        && !texts.is_empty()
+        && texts.iter().all(|t| is_field(t) || is_unit_line(t));
+    fields.then(|| texts.iter().map(|t| Line::new(*t, page)).collect())
+}
+
+/// A field and its value (`编制单位：某某中心`, `金额单位：万元`, `填报日期：2024年4月`).
+fn is_field(text: &str) -> bool {
+    text.split_once(['：', ':']).is_some_and(|(label, _)| {
+        let label = label.trim();
+        label.chars().count() <= MAX_LABEL_CHARS && FIELD_WORDS.iter().any(|w| label.ends_with(w))
+    })
 }
 
 /// A table whose first filled cell opens a note (填表人：…): the signature block of the
@@ -252,7 +288,9 @@ fn is_section_heading(t: &str) -> bool {
         .take_while(|c| ORDINALS.contains(*c))
         .collect();
     let after = &ordinal[digits.len()..];
-    (!digits.is_empty() && after.starts_with(['、', ')', '）']))
+    // A numbered table title (`五、一般公共预算财政拨款支出决算表`) heads its table.
+    let names_a_table = t.trim_end().ends_with('表');
+    (!digits.is_empty() && after.starts_with(['、', ')', '）']) && !names_a_table)
         || (t.starts_with('第') && t.chars().take(6).collect::<String>().contains("部分"))
 }
 
@@ -487,6 +525,56 @@ mod tests {
         assert_eq!(cell_value("1,23.4"), Cell::Text("1,23.4".into()));
         assert_eq!(cell_value("79.68%"), Cell::Text("79.68%".into()));
         assert_eq!(cell_value(""), Cell::Empty);
+    }
+
+    /// The unit's line laid out as a borderless table of fields under the title: lines of
+    /// the heading of the table below, which keeps the title. A small table of anything
+    /// else is a table.
+    #[test]
+    fn a_table_of_fields_under_the_title_is_lines_of_the_heading() {
+        let out = lay_out(vec![
+            line("收入决算表", 3),
+            table(&[&["编制单位：某某中心", "单位：万元"]], 3),
+            table(&[&["项目", "金额"], &["合计", "1,000.50"]], 3),
+        ]);
+        assert_eq!(out.sheets.len(), 1);
+        let s = &out.sheets[0];
+        assert_eq!(s.name, "收入决算表");
+        let texts: Vec<String> = s.cells().map(|(_, _, c)| c.to_string()).collect();
+        assert!(
+            texts.contains(&"编制单位：某某中心".to_string()),
+            "{texts:?}"
+        );
+        assert!(texts.contains(&"单位：万元".to_string()), "{texts:?}");
+        let out = lay_out(vec![
+            line("收入决算表", 3),
+            table(&[&["项目", "金额"], &["合计", "1,000.50"]], 3),
+        ]);
+        assert_eq!(out.sheets.len(), 1);
+        assert!(field_lines(&TableGrid {
+            rows: vec![vec!["合计".into(), "1,000.50".into()]],
+            merges: vec![],
+            pages: vec![3],
+            columns: vec![],
+        })
+        .is_none());
+    }
+
+    /// A table title numbered as a section of the document heads its table; a numbered
+    /// section heading does not.
+    #[test]
+    fn a_numbered_table_title_heads_its_table() {
+        let rows: &[&[&str]] = &[&["项目", "金额"], &["合计", "1,000.50"]];
+        let out = lay_out(vec![
+            line("五、一般公共预算财政拨款支出决算表", 3),
+            table(rows, 3),
+        ]);
+        assert_eq!(out.sheets[0].name, "五、一般公共预算财政拨款支出决算表");
+        let out = lay_out(vec![
+            line("七、“三公”经费支出决算情况说明", 3),
+            table(rows, 3),
+        ]);
+        assert_ne!(out.sheets[0].name, "七、“三公”经费支出决算情况说明");
     }
 
     #[test]
