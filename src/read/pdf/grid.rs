@@ -358,8 +358,16 @@ fn join_runs(runs: &[&Run]) -> String {
     for line in lines {
         let text = join_text(line.iter().map(|r| r.text.clone()));
         let number = !text.is_empty() && text.chars().all(|c| c.is_ascii_digit());
+        // A number (or a code) wrapped in a narrow box goes on without a space: `2946.`
+        // over `25`.
+        let numeric = |c: char| c.is_ascii_digit() || c == '.' || c == ',';
+        let wraps_number = out.chars().last().is_some_and(numeric)
+            && text.chars().next().is_some_and(numeric)
+            && out.chars().all(|c| numeric(c) || c == '-');
         if number && out.chars().last().is_some_and(is_wide) {
             out.push('\n');
+            out.push_str(&text);
+        } else if wraps_number {
             out.push_str(&text);
         } else {
             out = join_text([out, text]);
@@ -790,6 +798,25 @@ mod tests {
     /// A header word over its column's number in one box (`本年收入合计` over `1`) keeps the
     /// number on a line of its own, as the cell typed in Excel holds it; a wrapped word is one
     /// word again.
+    #[test]
+    fn a_number_wrapped_in_a_narrow_box_is_one_number() {
+        let runs = [
+            Run::glyph(100.0, 130.0, 110.0, 10.0, "2946."),
+            Run::glyph(100.0, 112.0, 122.0, 10.0, "25"),
+        ];
+        assert_eq!(join_runs(&runs.iter().collect::<Vec<_>>()), "2946.25");
+        let code = [
+            Run::glyph(100.0, 130.0, 110.0, 10.0, "20106"),
+            Run::glyph(100.0, 112.0, 122.0, 10.0, "01"),
+        ];
+        assert_eq!(join_runs(&code.iter().collect::<Vec<_>>()), "2010601");
+        let words = [
+            Run::glyph(100.0, 130.0, 110.0, 10.0, "Total"),
+            Run::glyph(100.0, 112.0, 122.0, 10.0, "25"),
+        ];
+        assert_eq!(join_runs(&words.iter().collect::<Vec<_>>()), "Total 25");
+    }
+
     #[test]
     fn a_column_number_under_a_header_word_stays_on_its_own_line() {
         let page = ruled_page(
