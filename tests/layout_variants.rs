@@ -214,9 +214,9 @@ fn xls_and_ods_copies_read_like_the_xlsx() {
 }
 
 /// A sheet that is not a table but is taken for one — a 说明 or 概况 whose lines name a table,
-/// a 目录 listing the tables with their 表号 and pages, a hidden old copy of a table with
-/// other numbers — placed before the tables is set aside with one warning naming the sheet
-/// audited instead; the values read are the plain workbook's. Over generated sheets at
+/// a hidden old copy of a table with other numbers — placed before the tables is set aside
+/// with one warning naming the sheet audited instead; a 目录 listing the tables with their 表号
+/// and pages is skipped. The values read are the plain workbook's. Over generated sheets at
 /// generated places.
 #[test]
 fn sheets_taken_for_a_table_before_it_are_set_aside() {
@@ -275,8 +275,13 @@ fn sheets_taken_for_a_table_before_it_are_set_aside() {
             differing.is_empty() && got.len() == want.len(),
             "case {case}: sheet {name} before {no} changes what is read: {differing:?}"
         );
-        // One warning names the sheet set aside and the one audited; the figures on it (a
-        // 目录's page numbers) are reported where they are.
+        // A 目录 is no form: skipped, not set aside as a copy, its page numbers no values.
+        if case % 4 == 2 {
+            assert!(warnings.is_empty(), "case {case}: {warnings:#?}");
+            continue;
+        }
+        // One warning names the sheet set aside and the one audited; the figures on it are
+        // reported where they are.
         let duplicate: Vec<_> = warnings
             .iter()
             .filter(|w| w.rule == "duplicate-form")
@@ -974,4 +979,45 @@ fn a_remark_column_added_to_a_table_is_kept_and_noted() {
         .map(|f| format!("{}!{}", f.sheet.clone().unwrap(), f.cell.clone().unwrap()))
         .collect();
     assert_eq!(noted, vec![at]);
+}
+
+/// A 目录 sheet listing the tables with their page numbers (序号 | 报表名称 | 页码) before
+/// them is none of them: the same values, no warning, no error.
+#[test]
+fn a_contents_sheet_with_page_numbers_is_no_form() {
+    let catalog = Catalog::embedded().unwrap();
+    let mut book = seed();
+    let mut contents = grid::GridSheet::new("目录");
+    contents.put(0, 0, grid::GridCell::text("目  录"));
+    for (c, h) in ["序号", "报表名称", "页码"].iter().enumerate() {
+        contents.put(1, c as u16, grid::GridCell::text(h));
+    }
+    for (i, sheet) in book.sheets.iter().enumerate() {
+        let title = sheet.cell(0, 0).as_str().to_string();
+        let r = i as u32 + 2;
+        contents.put(r, 0, grid::GridCell::num(&(i + 1).to_string()));
+        contents.put(r, 1, grid::GridCell::text(&title));
+        contents.put(r, 2, grid::GridCell::num(&(i + 3).to_string()));
+    }
+    book.sheets.insert(0, contents);
+    same_as_plain("contents-with-pages", &book);
+    let rec = recognize_file(&catalog, &dir().join("contents-with-pages.xlsx")).unwrap();
+    assert!(
+        !rec.findings.iter().any(|f| f.severity == Severity::Error),
+        "{:#?}",
+        rec.findings
+    );
+}
+
+/// A table number printed above the title (表一, 表1, 附表1) is one of the lines above the
+/// table: the same values, no warning.
+#[test]
+fn a_table_number_above_the_title_is_a_line_above_the_table() {
+    let mut book = seed();
+    for (i, sheet) in book.sheets.iter_mut().enumerate() {
+        let marks = ["表一", "表1", "附表1", "表 3-1"];
+        sheet.insert_row(0);
+        sheet.put(0, 0, grid::GridCell::text(marks[i % marks.len()]));
+    }
+    same_as_plain("table-number-above", &book);
 }

@@ -343,11 +343,16 @@ pub(crate) fn with_year(s: &str, year: Option<&str>) -> Option<String> {
     )
 }
 
-/// "附件1", "附件一", "附件3-1", "附件 2：" — the attachment number printed above a form.
+/// "附件1", "附件一", "附件3-1", "附件 2：", "附表1", "表一" — the attachment or table number printed
+/// above a form.
 fn is_attachment_no(k: &str) -> bool {
-    let Some(rest) = k.strip_prefix("附件") else {
+    let Some(rest) = ["附件", "附表", "表"]
+        .iter()
+        .find_map(|p| k.strip_prefix(p))
+    else {
         return false;
     };
+    let rest = rest.trim_end_matches(':');
     !rest.is_empty()
         && rest
             .chars()
@@ -514,6 +519,10 @@ fn identify_with<'c>(
             Some((strip_parens(&label_key(t)), r, c))
         })
         .collect();
+    // A 目录 lists the forms' titles (with page numbers): it is none of them.
+    if top.first().is_some_and(|(k, _, _)| k == "目录") {
+        return None;
+    }
     let in_sheet = best_named(catalog, titles, &top).map(|named| {
         let form = named.form;
         let title = named
@@ -1188,7 +1197,9 @@ fn split_money_unit<'t>(vocab: &Vocabulary, name: &'t str) -> (&'t str, Option<&
             Some(b) => (b, b.len()),
             None => (before, at),
         };
-        return (before.trim_end(), Some(&name[from..]));
+        // 某某中心（单位：元）: the bracket opening the statement is no part of the name.
+        let unit = before.trim_end().trim_end_matches(['（', '(']).trim_end();
+        return (unit, Some(&name[from..]));
     }
     (name, None)
 }
