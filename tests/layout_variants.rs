@@ -1021,3 +1021,68 @@ fn a_table_number_above_the_title_is_a_line_above_the_table() {
     }
     same_as_plain("table-number-above", &book);
 }
+
+/// The amounts of `values` alone (what a label, a unit's name may change around them).
+fn amounts(values: &Values) -> Values {
+    values
+        .iter()
+        .filter(|((_, k), _)| k.contains('.') && !k.ends_with("#label"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+/// Near misses of the rules above, read as before them: a unit named 元江… on the unit's
+/// line is no money unit; a label copied over a labelled row's, its 行次 right, leaves the
+/// rows to their 行次; amounts formatted to fewer than two decimals are read as stored.
+#[test]
+fn near_misses_of_the_unit_line_the_line_numbers_and_the_shown_decimals() {
+    let catalog = Catalog::embedded().unwrap();
+    let want = amounts(&plain_values(&catalog, "near-misses"));
+    // 元江县 after 单位：.
+    let mut book = seed();
+    for sheet in &mut book.sheets {
+        if let Some((r, c)) = sheet.find_all("部门").into_iter().next() {
+            sheet.put(
+                r,
+                c,
+                grid::GridCell::text("主管部门：元江县教育局    预算单位：元江县第一中学"),
+            );
+        }
+    }
+    let path = dir().join("near-miss-yuanjiang.xlsx");
+    book.write_xlsx(&path);
+    assert_eq!(
+        differing(&want, &amounts(&values_and_warnings(&catalog, &path).0)),
+        Vec::new()
+    );
+    // A label copied from the row above, over 公开01表's 八、社会保障和就业支出.
+    let mut book = seed();
+    let sheet = &mut book.sheets[0];
+    let (r, c) = sheet.find("八、社会保障和就业支出").expect("the label");
+    let above = sheet.cell(r - 1, c).clone();
+    sheet.put(r, c, above);
+    let path = dir().join("near-miss-label-copy.xlsx");
+    book.write_xlsx(&path);
+    assert_eq!(
+        differing(&want, &amounts(&values_and_warnings(&catalog, &path).0)),
+        Vec::new()
+    );
+    // Every amount formatted 0.0 or #,##0.
+    for (i, format) in ["0.0", "#,##0"].iter().enumerate() {
+        let mut book = seed();
+        for sheet in &mut book.sheets {
+            for r in 0..sheet.rows.len() as u32 {
+                for c in 0..sheet.rows[r as usize].len() as u16 {
+                    if matches!(sheet.cell(r, c), grid::GridCell::Number(n) if n.contains('.')) {
+                        sheet.number_formats.insert((r, c), format.to_string());
+                    }
+                }
+            }
+        }
+        let path = dir().join(format!("near-miss-format-{i}.xlsx"));
+        book.write_xlsx(&path);
+        let (got, warnings) = values_and_warnings(&catalog, &path);
+        assert_eq!(differing(&want, &amounts(&got)), Vec::new(), "{format}");
+        assert!(warnings.is_empty(), "{format}: {warnings:#?}");
+    }
+}

@@ -53,9 +53,14 @@ pub(crate) fn read_blocks(bytes: &[u8]) -> Result<Vec<Block>, DocumentProblem> {
 
 /// Appends a table right below the table before it on the same page (nothing printed
 /// between them: an empty row drawn without rules parts one table's header from its rows)
-/// when both stand between the same outer edges; otherwise starts a new table.
+/// when both stand between the same outer edges and the upper one holds no figure (a header
+/// alone); a table under a table of figures is another table.
 fn below_or_push(blocks: &mut Vec<Block>, table: TableGrid) {
     if let Some(Block::Table(prev)) = blocks.last_mut() {
+        if grid::holds_figures(prev) {
+            blocks.push(Block::Table(table));
+            return;
+        }
         if let Some((laid_prev, laid_next)) = grid::on_shared_columns(prev, &table) {
             *prev = laid_prev;
             grid::append_below(prev, laid_next);
@@ -270,5 +275,39 @@ pub(crate) fn merge(first_row: u32, first_col: u16, last_row: u32, last_col: u16
         first_col,
         last_row,
         last_col,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grid(rows: &[&[&str]]) -> TableGrid {
+        TableGrid {
+            rows: rows
+                .iter()
+                .map(|r| r.iter().map(|c| c.to_string()).collect())
+                .collect(),
+            merges: vec![],
+            pages: vec![1; rows.len()],
+            columns: vec![0.0, 50.0, 100.0, 150.0],
+        }
+    }
+
+    /// A header printed apart from its rows by an unruled empty row is one table with them;
+    /// a table under a table of figures, between the same edges, is another table.
+    #[test]
+    fn a_table_below_a_header_alone_is_its_rows_and_below_figures_another_table() {
+        let header = grid(&[&["科目", "合计", "基本支出"], &["栏次", "1", "2"]]);
+        let rows = grid(&[&["201", "9389.1", "9389.1"]]);
+        let mut blocks = vec![Block::Table(header)];
+        below_or_push(&mut blocks, rows.clone());
+        assert_eq!(blocks.len(), 1);
+        let mut blocks = vec![Block::Table(grid(&[&["科目", "合计"], &["201", "12.50"]]))];
+        below_or_push(
+            &mut blocks,
+            grid(&[&["科目", "金额", "备注"], &["301", "3.00", ""]]),
+        );
+        assert_eq!(blocks.len(), 2);
     }
 }

@@ -22,6 +22,9 @@ pub enum CellNoteKind {
     FormulaWithoutValue,
 }
 
+/// The fewest decimals a number is read as shown with: the two of an amount in 万元.
+const MIN_ROUNDED_DECIMALS: u32 = 2;
+
 /// The decimals each cell style's number format shows (`None`: shown as stored).
 pub(super) struct ShownDecimals(Vec<Option<u32>>);
 
@@ -39,10 +42,12 @@ impl ShownDecimals {
         )
     }
 
-    /// `n` as style `style` shows it, when that shows fewer decimals than `n` has.
+    /// `n` as style `style` shows it, when that shows fewer decimals than `n` has. A format
+    /// showing fewer than two (`0.0`, `#,##0` over amounts in 万元) is taken as the stored
+    /// figure: the 尾差 tolerance is that of two decimals, not of what such a format hides.
     pub(super) fn rounded(&self, style: usize, n: Decimal) -> Option<Decimal> {
         let decimals = (*self.0.get(style)?)?;
-        (n.scale() > decimals)
+        (decimals >= MIN_ROUNDED_DECIMALS && n.scale() > decimals)
             .then(|| n.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero))
             .filter(|shown| *shown != n)
     }

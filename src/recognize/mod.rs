@@ -1188,8 +1188,12 @@ fn is_date_line(k: &str) -> bool {
 /// `某某中心 金额单位：万元`): the name, and the statement when there is one.
 fn split_money_unit<'t>(vocab: &Vocabulary, name: &'t str) -> (&'t str, Option<&'t str>) {
     for (at, _) in name.match_indices("单位") {
+        // The statement names a unit and nothing more (单位：元, not 单位：元江县第一中学).
         let statement = label_key(&name[at..]);
-        if !statement.starts_with("单位:") || vocab.money_unit_in(&statement).is_none() {
+        let named = statement
+            .strip_prefix("单位:")
+            .map(|u| u.trim_end_matches([')', '）']));
+        if !named.is_some_and(|u| vocab.money_units.iter().any(|m| m.name == u)) {
             continue;
         }
         let before = name[..at].trim_end();

@@ -575,6 +575,20 @@ pub(crate) fn append_continued(prev: &mut TableGrid, mut next: TableGrid) {
     }
 }
 
+/// The largest number a header row shows (its 栏次).
+const MOST_COLUMN_NUMBER: i64 = 60;
+
+/// Whether `table` holds a figure: a number other than a header's 栏次 (1, 2, … 60).
+pub(crate) fn holds_figures(table: &TableGrid) -> bool {
+    table.rows.iter().flatten().any(|c| {
+        matches!(
+            crate::read::document::cell_value(c.trim()),
+            crate::read::Cell::Number(n)
+                if !n.fract().is_zero() || n > rust_decimal::Decimal::from(MOST_COLUMN_NUMBER)
+        )
+    })
+}
+
 /// Appends a table printed right below `prev` on the same page, as it is.
 pub(crate) fn append_below(prev: &mut TableGrid, next: TableGrid) {
     let offset = prev.rows.len() as u32;

@@ -32,8 +32,9 @@ pub(super) fn line_in(rd: &Reader, r: u32, c: u16) -> Option<LineAt> {
 }
 
 /// Whether the 行次 in column `line_col` name the rows labelled in column `label_col`: no row
-/// of the sheet is labelled plainly as another row of the form than its 行次 names. Found once
-/// per pair of columns; the first row that is not noted.
+/// of the sheet is labelled plainly as another row of the form than its 行次 names — save a
+/// label copied from another row of the column over a labelled row's (its 行次 says which
+/// row it is). Found once per pair of columns; the first such row is noted.
 pub(super) fn lines_decide(rd: &mut Reader, label_col: Option<u16>, line_col: u16) -> bool {
     let Some(label_col) = label_col else {
         return true;
@@ -44,7 +45,11 @@ pub(super) fn lines_decide(rd: &mut Reader, label_col: Option<u16>, line_col: u1
     let first_mismatch = (0..rd.sheet.height()).find_map(|r| {
         let at = line_in(rd, r, line_col)?;
         let label = rd.text_key(r, label_col)?;
-        mismatch(rd, at.line, &label).map(|meant| (r, at, meant))
+        let meant = mismatch(rd, at.line, &label)?;
+        let copied = names_a_labelled_row(rd, at.line)
+            && (0..rd.sheet.height())
+                .any(|other| other != r && rd.text_key(other, label_col).as_ref() == Some(&label));
+        (!copied).then_some((r, at, meant))
     });
     rd.line_columns
         .insert((label_col, line_col), first_mismatch.is_none());
@@ -75,6 +80,16 @@ fn mismatch<'f>(rd: &Reader<'f>, line: u32, label: &str) -> Option<&'f FixedRow>
         .filter(|x| by_line.is_none_or(|b| b.id != x.id))
         .filter(|x| names_plainly(x, label, endings))
         .min_by_key(|x| x.line.map_or(u32::MAX, |l| l.abs_diff(line)))
+}
+
+/// Whether 行次 `line` is a row of the form with a label (not a spacer row).
+fn names_a_labelled_row(rd: &Reader, line: u32) -> bool {
+    rd.form
+        .blocks
+        .iter()
+        .flat_map(|b| &b.panels)
+        .flat_map(|p| &p.rows)
+        .any(|x| x.line == Some(line) && x.label.as_deref().is_some_and(|l| !l.trim().is_empty()))
 }
 
 /// The row's label and aliases as label keys.
