@@ -87,7 +87,8 @@ impl RowData {
     }
 
     /// The row as a message names it: a 科目 row by its code and name, another by its label
-    /// (without the printed form's colon), with its 行次; its key when it has no label.
+    /// (without the printed form's colon), with its 行次; a spacer row as 空行; its key when it
+    /// has no label.
     pub fn shown_name(&self) -> String {
         // A label wrapped in its cell ("社会保障\n和就业支出") is named on one line.
         let label = self
@@ -103,10 +104,12 @@ impl RowData {
             .trim()
             .to_string(),
             // "项目支出：" names the row 项目支出; the colon is the printed form's punctuation.
-            _ => label.map_or_else(
-                || self.key.to_string(),
-                |l| l.trim_end_matches([':', '：']).to_string(),
-            ),
+            _ => match label {
+                Some(l) => l.trim_end_matches([':', '：']).to_string(),
+                // A spacer row of the form (行次 9–26 of 公开01表).
+                None if self.kind == RowKind::Fixed && self.line.is_some() => "空行".to_string(),
+                None => self.key.to_string(),
+            },
         };
         match self.line {
             Some(line) => format!("{name}（行{line}）"),
@@ -579,7 +582,9 @@ mod tests {
         fixed.line = Some(39);
         assert_eq!(fixed.shown_name(), "项目支出（行39）");
         fixed.label = None;
-        assert_eq!(fixed.shown_name(), "L39（行39）");
+        assert_eq!(fixed.shown_name(), "空行（行39）");
+        fixed.line = None;
+        assert_eq!(fixed.shown_name(), "L39");
     }
 
     /// A row's values behave as an ordered map (IndexMap's insert and shift_remove) under

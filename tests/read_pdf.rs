@@ -209,6 +209,20 @@ fn scanned_pdf_is_refused_with_what_to_do() {
     expect_document_error(&path, "扫描件");
 }
 
+/// A table ruled only across (三线表): text, but no table rebuilt from cell borders. The
+/// message says why and asks for the Excel or Word original.
+#[test]
+fn pdf_of_tables_ruled_only_across_says_why_it_reads_none() {
+    let path = scratch("three-line").join("三线表.pdf");
+    one_page(
+        b"0 0 0 RG 50 740 m 300 740 l S 50 700 m 300 700 l S \
+          BT /F1 10 Tf 60 720 Td (total) Tj 100 0 Td (526.36) Tj ET",
+    )
+    .save(&path)
+    .unwrap();
+    expect_document_error(&path, "框线");
+}
+
 #[test]
 fn pdf_found_by_content_not_extension() {
     let path = scratch("misnamed").join("扫描件.xlsx");

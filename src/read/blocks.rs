@@ -121,6 +121,16 @@ impl DocumentProblem {
                  {p} is a damaged Word document ({detail}): open it in Word or WPS and save it as a \
                  new .docx; if it does not open, get the original file again."
             ),
+            DocumentProblem::NoTables { kind: "PDF" } => write!(
+                f,
+                "文件 {p} 是 PDF 文档，但其中没有任何表格，没有可审核的报表：PDF 中的表格按单元格的\
+                 框线读取，三线表、无框线的表格和图片形式的表格都读不出；请确认文件是否为公开报表，\
+                 并向编报单位索取报表的 Excel 或 Word 电子版。\n\
+                 {p} is a PDF document without any table, so there is no form to audit: tables \
+                 are read from their cell borders, so tables ruled only across (三线表), without \
+                 borders or pasted as pictures cannot be read; ask the unit for the Excel or Word \
+                 original of the tables."
+            ),
             DocumentProblem::NoTables { kind } => write!(
                 f,
                 "文件 {p} 是 {kind} 文档，但其中没有任何表格，没有可审核的报表：请确认文件是否为\
