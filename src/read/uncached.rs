@@ -6,10 +6,15 @@ use super::xml_scan::Element;
 use crate::cellref::parse_a1;
 
 /// Gathers one part's cells holding a formula and no value, from the scan's elements.
+/// The longest cell reference a sheet writes (`XFD1048576`), with room to spare.
+const MAX_REF: usize = 16;
+
 /// The cell being read.
 struct CellSeen {
-    /// Its place (None when written without one).
-    at: Option<(u32, u16)>,
+    /// Its `r` attribute as written (empty when written without one), read only for a cell
+    /// found: most cells hold no formula.
+    at: [u8; MAX_REF],
+    at_len: usize,
     /// Its result is text (`t="str"`): an empty value is an empty text, a result.
     text: bool,
     formula: bool,
@@ -34,10 +39,14 @@ impl UncachedCollector {
                         .find(|(k, _)| *k == name)
                         .map(|(_, v)| *v)
                 };
+                let r = attr(b"r")
+                    .filter(|r| r.len() <= MAX_REF)
+                    .unwrap_or_default();
+                let mut at = [0; MAX_REF];
+                at[..r.len()].copy_from_slice(r);
                 self.cell = Some(CellSeen {
-                    at: attr(b"r")
-                        .and_then(|v| std::str::from_utf8(v).ok())
-                        .and_then(parse_a1),
+                    at,
+                    at_len: r.len(),
                     text: attr(b"t") == Some(b"str"),
                     formula: false,
                     value: false,
@@ -60,13 +69,13 @@ impl UncachedCollector {
     }
 
     fn close(&mut self) {
-        if let Some(CellSeen {
-            at: Some(at),
-            formula: true,
-            value: false,
-            ..
-        }) = self.cell.take()
-        {
+        let Some(cell) = self.cell.take().filter(|c| c.formula && !c.value) else {
+            return;
+        };
+        let at = std::str::from_utf8(&cell.at[..cell.at_len])
+            .ok()
+            .and_then(parse_a1);
+        if let Some(at) = at {
             self.found.push(at);
         }
     }

@@ -2222,6 +2222,7 @@ pub(super) fn read_row_values(
     let label_col = panel.list.as_ref().and_then(|l| l.label_column.clone());
     // The row is found once: reading its cells adds no row and removes none.
     let row_index = rd.data.rows.position(key);
+    let mut row_name: Option<String> = None;
     for col in panel.columns.iter().filter(|c| c.kind.is_value()) {
         let Some(sc) = col_of(pi, &col.id) else {
             continue;
@@ -2243,10 +2244,26 @@ pub(super) fn read_row_values(
             _ => Place::at(r, sc),
         };
         rd.data.origin.insert(cell_key(key, &col.id), at);
-        let row_name = row_index
-            .and_then(|i| rd.data.rows.get(i))
-            .map_or_else(|| key.to_string(), |row| row.shown_name());
-        let what = format_args!("{row_name}·{}", col.label.as_deref().unwrap_or(&col.id));
+        // The row's name for a notice on the cell: made only for a cell that may get one (a
+        // text where a number goes, a number out of range), once per row.
+        let may_be_noticed = col.kind != ColKind::Text
+            && match &cell {
+                Cell::Empty => false,
+                Cell::Number(d) => !crate::normalize::in_input_range(*d),
+                _ => true,
+            };
+        if may_be_noticed && row_name.is_none() {
+            row_name = Some(
+                row_index
+                    .and_then(|i| rd.data.rows.get(i))
+                    .map_or_else(|| key.to_string(), |row| row.shown_name()),
+            );
+        }
+        let what = format_args!(
+            "{}·{}",
+            row_name.as_deref().unwrap_or(key),
+            col.label.as_deref().unwrap_or(&col.id)
+        );
         let val = rd.cell_value(&cell, col.kind, r, sc, what, false);
         if val == Val::Blank {
             continue;
