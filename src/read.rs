@@ -973,7 +973,11 @@ fn read_xlsx(path: &Path, part_merges: &PartMerges) -> Result<XlsxRead, ReadErro
                 if let Cell::Number(stored) = value {
                     if let Some(rounded) = shown.rounded(style, stored) {
                         value = Cell::Number(rounded);
-                        notes.push(rounded_note(name, r, c, stored, rounded));
+                        let kind = CellNoteKind::RoundedToShown {
+                            stored,
+                            shown: rounded,
+                        };
+                        notes.push(CellNote::new(name, r, c, kind));
                     }
                 }
                 grid.put(r, c, value)
@@ -981,17 +985,9 @@ fn read_xlsx(path: &Path, part_merges: &PartMerges) -> Result<XlsxRead, ReadErro
             }
         }
         if let Some(start) = last_seek.get() {
-            notes.extend(
-                part_merges
-                    .uncached_at(start)
-                    .iter()
-                    .map(|&(row, col)| CellNote {
-                        sheet: name.to_string(),
-                        row,
-                        col,
-                        kind: CellNoteKind::FormulaWithoutValue,
-                    }),
-            );
+            notes.extend(part_merges.uncached_at(start).iter().map(|&(row, col)| {
+                CellNote::new(name, row, col.into(), CellNoteKind::FormulaWithoutValue)
+            }));
         }
         let merges = match last_seek.get().and_then(|start| part_merges.at(start)) {
             Some(known) => merges_from(known),
@@ -1010,15 +1006,6 @@ fn read_xlsx(path: &Path, part_merges: &PartMerges) -> Result<XlsxRead, ReadErro
         notes,
         asked,
     })
-}
-
-fn rounded_note(sheet: &str, row: u32, col: u32, stored: Decimal, shown: Decimal) -> CellNote {
-    CellNote {
-        sheet: sheet.to_string(),
-        row,
-        col: col.min(u16::MAX as u32) as u16,
-        kind: CellNoteKind::RoundedToShown { stored, shown },
-    }
 }
 
 fn read_xls(path: &Path, ext: &str) -> Result<Vec<Sheet>, ReadError> {

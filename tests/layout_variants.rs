@@ -736,27 +736,22 @@ fn amounts_stored_with_more_decimals_than_shown_read_as_shown() {
     let mut book = seed();
     let mut first_changed: BTreeMap<String, String> = BTreeMap::new();
     for sheet in &mut book.sheets {
-        for r in 0..sheet.rows.len() as u32 {
-            for c in 0..sheet.rows[r as usize].len() as u16 {
-                let grid::GridCell::Number(shown) = sheet.cell(r, c).clone() else {
-                    continue;
-                };
-                if shown.split_once('.').is_none_or(|(_, d)| d.len() != 2) {
-                    continue;
-                }
-                // Off the shown figure by less than half its last digit, either way.
-                let off = Decimal::new(next(9999) as i64 - 4999, 6);
-                let stored = Decimal::from_str(&shown).unwrap() + off;
-                if off.is_zero() {
-                    continue;
-                }
-                let format = ["0.00", "#,##0.00", "#,##0.00_ ;[Red]-#,##0.00 "][next(3)];
-                sheet.number_formats.insert((r, c), format.to_string());
-                sheet.put(r, c, grid::GridCell::Number(stored.to_string()));
-                first_changed
-                    .entry(sheet.name.clone())
-                    .or_insert_with(|| grid::a1(r, c));
+        for (r, c, shown) in sheet.numbers() {
+            if shown.split_once('.').is_none_or(|(_, d)| d.len() != 2) {
+                continue;
             }
+            // Off the shown figure by less than half its last digit, either way.
+            let off = Decimal::new(next(9999) as i64 - 4999, 6);
+            let stored = Decimal::from_str(&shown).unwrap() + off;
+            if off.is_zero() {
+                continue;
+            }
+            let format = ["0.00", "#,##0.00", "#,##0.00_ ;[Red]-#,##0.00 "][next(3)];
+            sheet.number_formats.insert((r, c), format.to_string());
+            sheet.put(r, c, grid::GridCell::Number(stored.to_string()));
+            first_changed
+                .entry(sheet.name.clone())
+                .or_insert_with(|| grid::a1(r, c));
         }
     }
     assert!(first_changed.len() >= 8, "{first_changed:?}");
@@ -856,14 +851,10 @@ fn numbers_typed_with_their_unit_read_as_numbers() {
         let mut book = plain.clone();
         let mut typed = 0;
         for sheet in &mut book.sheets {
-            for r in 0..sheet.rows.len() as u32 {
-                for c in 0..sheet.rows[r as usize].len() as u16 {
-                    if let grid::GridCell::Number(n) = sheet.cell(r, c).clone() {
-                        if pick(sheet, r, c, &n) {
-                            sheet.put(r, c, grid::GridCell::text(&format!("{n}{unit}")));
-                            typed += 1;
-                        }
-                    }
+            for (r, c, n) in sheet.numbers() {
+                if pick(sheet, r, c, &n) {
+                    sheet.put(r, c, grid::GridCell::text(&format!("{n}{unit}")));
+                    typed += 1;
                 }
             }
         }
@@ -927,15 +918,11 @@ fn a_money_unit_on_the_units_line_is_the_tables_unit() {
                 uc,
                 grid::GridCell::text(&format!("{name}          单位：{unit}")),
             );
-            for r in ur + 1..sheet.rows.len() as u32 {
-                for c in 0..sheet.rows[r as usize].len() as u16 {
-                    if let grid::GridCell::Number(n) = sheet.cell(r, c).clone() {
-                        if n.contains('.') {
-                            let v = rust_decimal::Decimal::from_str_exact(&n).unwrap()
-                                * rust_decimal::Decimal::from(scale);
-                            sheet.put(r, c, grid::GridCell::Number(v.normalize().to_string()));
-                        }
-                    }
+            for (r, c, n) in sheet.numbers() {
+                if r > ur && n.contains('.') {
+                    let v = rust_decimal::Decimal::from_str_exact(&n).unwrap()
+                        * rust_decimal::Decimal::from(scale);
+                    sheet.put(r, c, grid::GridCell::Number(v.normalize().to_string()));
                 }
             }
         }
@@ -1071,11 +1058,9 @@ fn near_misses_of_the_unit_line_the_line_numbers_and_the_shown_decimals() {
     for (i, format) in ["0.0", "#,##0"].iter().enumerate() {
         let mut book = seed();
         for sheet in &mut book.sheets {
-            for r in 0..sheet.rows.len() as u32 {
-                for c in 0..sheet.rows[r as usize].len() as u16 {
-                    if matches!(sheet.cell(r, c), grid::GridCell::Number(n) if n.contains('.')) {
-                        sheet.number_formats.insert((r, c), format.to_string());
-                    }
+            for (r, c, n) in sheet.numbers() {
+                if n.contains('.') {
+                    sheet.number_formats.insert((r, c), format.to_string());
                 }
             }
         }

@@ -108,15 +108,16 @@ pub(crate) fn lay_out(blocks: Vec<Block>) -> LaidOut {
                 out.passages.push(line.passage());
                 pending.push(line);
             }
-            Block::Table(table) if field_lines(&table).is_some() => {
+            Block::Table(table) => {
                 // A borderless Word table laying out the unit's line (编制单位：… | 单位：万元)
                 // is lines of the heading, as printed.
-                for line in field_lines(&table).unwrap_or_default() {
-                    out.passages.push(line.passage());
-                    pending.push(line);
+                if let Some(lines) = field_lines(&table) {
+                    for line in lines {
+                        out.passages.push(line.passage());
+                        pending.push(line);
+                    }
+                    continue;
                 }
-            }
-            Block::Table(table) => {
                 let follows = pending.is_empty();
                 let page = table.pages.first().copied().filter(|&p| p > 0);
                 let heading = take_heading(&mut pending, page);

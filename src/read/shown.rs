@@ -14,6 +14,19 @@ pub struct CellNote {
     pub kind: CellNoteKind,
 }
 
+impl CellNote {
+    /// A note on cell (`row`, `col`) of `sheet`, zero-based (a column past Excel's last is
+    /// named as its last).
+    pub(super) fn new(sheet: &str, row: u32, col: u32, kind: CellNoteKind) -> CellNote {
+        CellNote {
+            sheet: sheet.to_string(),
+            row,
+            col: u16::try_from(col).unwrap_or(u16::MAX),
+            kind,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum CellNoteKind {
     /// A number stored with more decimals than its format shows, read as shown.

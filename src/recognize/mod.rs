@@ -1457,11 +1457,7 @@ fn last_row_read(rd: &Reader) -> Option<u32> {
 /// Whether row `r`'s first unread text opens with a sign-off label and its colon
 /// (`单位负责人：张三    制表人：王五`).
 fn is_sign_off_row(rd: &Reader, r: u32) -> bool {
-    let first = rd
-        .sheet
-        .row(r)
-        .find(|&(c, cell)| !rd.consumed.contains(&(r, c)) && !cell.to_string().trim().is_empty());
-    let Some((_, Cell::Text(t))) = first else {
+    let Some((_, Cell::Text(t))) = unread_shown(rd, r).next() else {
         return false;
     };
     let key = crate::normalize::label_key(t);
@@ -1471,12 +1467,16 @@ fn is_sign_off_row(rd: &Reader, r: u32) -> bool {
     })
 }
 
+/// The cells of row `r` not read, that show something.
+fn unread_shown<'r>(rd: &'r Reader, r: u32) -> impl Iterator<Item = (u16, &'r Cell)> + 'r {
+    rd.sheet.row(r).filter(move |&(c, cell)| {
+        !rd.consumed.contains(&(r, c)) && !cell.to_string().trim().is_empty()
+    })
+}
+
 /// Whether row `r` holds, unread, one text only, a sentence (`…，故本表无数据。`).
 fn is_sentence_row(rd: &Reader, r: u32) -> bool {
-    let mut unread = rd
-        .sheet
-        .row(r)
-        .filter(|&(c, cell)| !rd.consumed.contains(&(r, c)) && !cell.to_string().trim().is_empty());
+    let mut unread = unread_shown(rd, r);
     let sentence = |cell: &Cell| {
         cell.as_text().is_some_and(|t| {
             let t = t.trim();

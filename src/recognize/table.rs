@@ -2313,26 +2313,19 @@ fn identify_fixed(
     code: Option<String>,
 ) -> Option<String> {
     // The row's label, or the 科目 name of a row printed without its code (names indented
-    // under their parent).
-    let label = [ColKind::Label, ColKind::Name]
+    // under their parent): the first of the label and the name columns holding a text.
+    let label_cols: Vec<u16> = [ColKind::Label, ColKind::Name]
         .into_iter()
-        .find_map(|kind| {
+        .filter_map(|kind| {
             panel
                 .columns
                 .iter()
                 .filter(|c| c.kind == kind)
                 .find_map(|c| col_of(pi, &c.id))
-                .and_then(|c| rd.text_key(r, c))
-        });
-    let label_col = [ColKind::Label, ColKind::Name]
-        .into_iter()
-        .find_map(|kind| {
-            panel
-                .columns
-                .iter()
-                .filter(|c| c.kind == kind)
-                .find_map(|c| col_of(pi, &c.id))
-        });
+        })
+        .collect();
+    let label = label_cols.iter().find_map(|&c| rd.text_key(r, c));
+    let label_col = label_cols.first().copied();
     let line = panel
         .columns
         .iter()

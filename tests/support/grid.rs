@@ -447,6 +447,19 @@ impl GridSheet {
         None
     }
 
+    /// Every number cell, (row, column, its published text), row by row.
+    pub fn numbers(&self) -> Vec<(u32, u16, String)> {
+        let mut out = Vec::new();
+        for (r, row) in self.rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                if let GridCell::Number(n) = cell {
+                    out.push((r as u32, c as u16, n.clone()));
+                }
+            }
+        }
+        out
+    }
+
     /// Every cell whose squeezed text equals `text` squeezed.
     pub fn find_all(&self, text: &str) -> Vec<(u32, u16)> {
         let want = squeeze(text);

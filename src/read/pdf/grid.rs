@@ -552,27 +552,32 @@ fn on_columns(next: &TableGrid, lines: &[f64]) -> Option<TableGrid> {
 pub(crate) fn append_continued(prev: &mut TableGrid, mut next: TableGrid) {
     drop_leading_blank_rows(&mut next);
     let repeated = repeated_header(prev, &next);
-    let offset = prev.rows.len() as u32 - repeated as u32;
-    // A merge reaching from the repeated header into the body keeps its body part.
+    let boundary = prev.rows.len();
+    append_rows(prev, next, repeated);
+    if boundary > 0 {
+        join_cut_cells(prev, boundary);
+    }
+}
+
+/// Appends the rows of `next` after its first `skip` under those of `prev`, with its merges.
+fn append_rows(prev: &mut TableGrid, next: TableGrid, skip: usize) {
+    let offset = prev.rows.len() as u32 - skip as u32;
+    // A merge reaching from the rows skipped (a repeated header) keeps its part below them.
     prev.merges.extend(
         next.merges
             .iter()
-            .filter(|m| m.last_row as usize >= repeated)
+            .filter(|m| m.last_row as usize >= skip)
             .map(|m| {
                 merge(
-                    m.first_row.max(repeated as u32) + offset,
+                    m.first_row.max(skip as u32) + offset,
                     m.first_col,
                     m.last_row + offset,
                     m.last_col,
                 )
             }),
     );
-    let boundary = prev.rows.len();
-    prev.rows.extend(next.rows.into_iter().skip(repeated));
-    prev.pages.extend(next.pages.into_iter().skip(repeated));
-    if boundary > 0 {
-        join_cut_cells(prev, boundary);
-    }
+    prev.rows.extend(next.rows.into_iter().skip(skip));
+    prev.pages.extend(next.pages.into_iter().skip(skip));
 }
 
 /// The largest number a header row shows (its 栏次).
@@ -591,17 +596,7 @@ pub(crate) fn holds_figures(table: &TableGrid) -> bool {
 
 /// Appends a table printed right below `prev` on the same page, as it is.
 pub(crate) fn append_below(prev: &mut TableGrid, next: TableGrid) {
-    let offset = prev.rows.len() as u32;
-    prev.merges.extend(next.merges.iter().map(|m| {
-        merge(
-            m.first_row + offset,
-            m.first_col,
-            m.last_row + offset,
-            m.last_col,
-        )
-    }));
-    prev.rows.extend(next.rows);
-    prev.pages.extend(next.pages);
+    append_rows(prev, next, 0);
 }
 
 /// Most rows a repeated header has.

@@ -63,20 +63,15 @@ pub(super) fn lines_decide(rd: &mut Reader, label_col: Option<u16>, line_col: u1
 /// The row of the form `label` (a label key) plainly names, when its 行次 `line` names another
 /// that the label does not fit even loosely.
 fn mismatch<'f>(rd: &Reader<'f>, line: u32, label: &str) -> Option<&'f FixedRow> {
-    let rows = || {
-        rd.form
-            .blocks
-            .iter()
-            .flat_map(|b| &b.panels)
-            .flat_map(|p| &p.rows)
-    };
-    let by_line = rows().find(|x| x.line == Some(line));
+    let by_line = rd.form.line_row(line).map(|(_, x)| x);
     let endings = &rd.vocab.label_endings;
     if by_line.is_some_and(|x| fits_loosely(x, label, endings)) {
         return None;
     }
     // Of two rows named alike (收入's 总计 and 支出's), the one numbered nearer.
-    rows()
+    rd.form
+        .panels()
+        .flat_map(|p| &p.rows)
         .filter(|x| by_line.is_none_or(|b| b.id != x.id))
         .filter(|x| names_plainly(x, label, endings))
         .min_by_key(|x| x.line.map_or(u32::MAX, |l| l.abs_diff(line)))
@@ -85,11 +80,8 @@ fn mismatch<'f>(rd: &Reader<'f>, line: u32, label: &str) -> Option<&'f FixedRow>
 /// Whether 行次 `line` is a row of the form with a label (not a spacer row).
 fn names_a_labelled_row(rd: &Reader, line: u32) -> bool {
     rd.form
-        .blocks
-        .iter()
-        .flat_map(|b| &b.panels)
-        .flat_map(|p| &p.rows)
-        .any(|x| x.line == Some(line) && x.label.as_deref().is_some_and(|l| !l.trim().is_empty()))
+        .line_row(line)
+        .is_some_and(|(_, x)| x.label.as_deref().is_some_and(|l| !l.trim().is_empty()))
 }
 
 /// The row's label and aliases as label keys.
@@ -129,12 +121,8 @@ fn note(rd: &mut Reader, r: u32, at: LineAt, meant: &FixedRow) {
     };
     let named = rd
         .form
-        .blocks
-        .iter()
-        .flat_map(|b| &b.panels)
-        .flat_map(|p| &p.rows)
-        .find(|x| x.line == Some(at.line))
-        .map_or_else(|| "不存在".to_string(), shown);
+        .line_row(at.line)
+        .map_or_else(|| "不存在".to_string(), |(_, x)| shown(x));
     let standard = meant
         .line
         .map_or(String::new(), |l| format!("，标准格式中该行行次为 {l}"));
