@@ -1974,11 +1974,16 @@ impl CodesRead {
     }
 }
 
-/// A 科目 code and its name in one cell ("2010450 事业运行", "201　一般公共服务支出"): the
-/// 类/款/项 code of three, five or seven digits, then the name.
+/// A 科目 code and its name in one cell ("2010450 事业运行", "201　一般公共服务支出",
+/// "2010450.事业运行"): the 类/款/项 code of three, five or seven digits, then the name; or the
+/// code in brackets before or after it, as budget systems export it ("[2010450]事业运行",
+/// "事业运行（2010450）").
 /// A cell wrapped inside the code ("30⏎101 基本工资") still shows it whole.
 fn split_code_name(text: &str) -> Option<(String, String)> {
     let text = text.trim();
+    if let Some(found) = bracketed_code_name(text) {
+        return Some(found);
+    }
     let in_code = |c: char| c.is_ascii_digit() || c == '\n' || c == '\r';
     let mut lead = &text[..text.len() - text.trim_start_matches(in_code).len()];
     // "201 06 01 行政运行": the levels spaced apart before the name.
@@ -1993,12 +1998,37 @@ fn split_code_name(text: &str) -> Option<(String, String)> {
     if ![3, 5, 7].contains(&code.len()) {
         return None;
     }
-    let name = text[lead.len()..].trim_start_matches(|c: char| c.is_whitespace() || c == '　');
+    let after = &text[lead.len()..];
+    // "201.5" is a number, not 201 and a name: a stop must be followed by the name itself.
+    let name =
+        after.trim_start_matches(|c: char| c.is_whitespace() || CODE_NAME_SEPARATORS.contains(&c));
     let starts_as_name = name
         .chars()
         .next()
-        .is_some_and(|c| !c.is_ascii_digit() && c != '.');
+        .is_some_and(|c| !c.is_ascii_digit() && c != '.' && c != '．');
     starts_as_name.then(|| (code, name.trim().to_string()))
+}
+
+/// What units put between a code and its name in one cell, besides spaces.
+const CODE_NAME_SEPARATORS: [char; 9] = ['.', '．', '、', '-', '—', '_', ':', '：', '|'];
+
+/// "[2010450]事业运行", "【201】一般公共服务支出", "事业运行(2010450)": a code of three, five
+/// or seven digits in brackets, before or after its name.
+fn bracketed_code_name(text: &str) -> Option<(String, String)> {
+    const OPEN: [char; 6] = ['[', '【', '(', '（', '〔', '［'];
+    const CLOSE: [char; 6] = [']', '】', ')', '）', '〕', '］'];
+    let is_code = |s: &str| {
+        [3, 5, 7].contains(&s.trim().len()) && s.trim().bytes().all(|b| b.is_ascii_digit())
+    };
+    let (code, name) = if let Some(rest) = text.strip_prefix(OPEN) {
+        rest.split_once(CLOSE)?
+    } else {
+        let (name, code) = text.strip_suffix(CLOSE)?.rsplit_once(OPEN)?;
+        (code, name)
+    };
+    let name = name.trim_matches(|c: char| c.is_whitespace() || CODE_NAME_SEPARATORS.contains(&c));
+    let named = name.chars().next().is_some_and(|c| !c.is_ascii_digit());
+    (is_code(code) && named).then(|| (code.trim().to_string(), name.to_string()))
 }
 
 fn code_cells(src: CodeSource) -> Vec<u16> {
@@ -2646,6 +2676,36 @@ mod tests {
             "four digits are a year, not a code"
         );
         assert_eq!(split("1. 工资福利支出"), None);
+    }
+
+    /// The shapes budget systems and units' own sheets give a code and its name in one cell.
+    #[test]
+    fn a_code_and_its_name_bracketed_or_stopped() {
+        let split = |t: &str| split_code_name(t).map(|(c, n)| format!("{c}|{n}"));
+        for (cell, read) in [
+            ("[2010450]事业运行", "2010450|事业运行"),
+            ("【2010450】事业运行", "2010450|事业运行"),
+            ("（201）一般公共服务支出", "201|一般公共服务支出"),
+            ("事业运行(2010450)", "2010450|事业运行"),
+            ("事业运行 （2010450）", "2010450|事业运行"),
+            ("2010450.事业运行", "2010450|事业运行"),
+            ("2010450、事业运行", "2010450|事业运行"),
+            ("2010450-事业运行", "2010450|事业运行"),
+            ("20104：政府办公厅", "20104|政府办公厅"),
+        ] {
+            assert_eq!(split(cell).as_deref(), Some(read), "{cell}");
+        }
+        for not_coded in [
+            "201.5",
+            "2010450.5",
+            "[2010450]",
+            "其他支出(2)",
+            "[2024]年度",
+            "(1)一般公共服务",
+            "事业运行(2010450",
+        ] {
+            assert_eq!(split(not_coded), None, "{not_coded}");
+        }
     }
 
     /// A header word is undressed of a unit in parentheses and of the year allowed in front

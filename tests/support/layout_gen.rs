@@ -150,7 +150,8 @@ pub enum Variation {
     WrappedLabels,
     /// Labels without their trailing 支出: 社会保障和就业 for 社会保障和就业支出.
     AbbreviatedLabels,
-    /// 科目 code and name in one cell: `2010450 事业运行`.
+    /// 科目 code and name in one cell: `2010450 事业运行`, `[2010450]事业运行`,
+    /// `事业运行（2010450）`, `2010450.事业运行`…
     CodeWithName,
     /// No code column; names indented under their parent.
     IndentedNames,
@@ -665,6 +666,20 @@ fn apply_order(v: Variation) -> u8 {
 
 // ------------------------------------------------------------------------------------ canvas
 
+/// One way units write a code and its name in one cell.
+type CodeNameJoin = fn(&str, &str) -> String;
+
+/// The ways of [`CodeNameJoin`] units and budget systems use.
+const CODE_NAME_JOINS: [CodeNameJoin; 7] = [
+    |code, name| format!("{code} {name}"),
+    |code, name| format!("{code}{name}"),
+    |code, name| format!("[{code}]{name}"),
+    |code, name| format!("【{code}】{name}"),
+    |code, name| format!("{name}（{code}）"),
+    |code, name| format!("{code}.{name}"),
+    |code, name| format!("{code}-{name}"),
+];
+
 /// What a placed piece shows.
 #[derive(Debug, Clone, PartialEq)]
 enum Piece {
@@ -867,8 +882,11 @@ impl Canvas {
                 self.edit_labels(|l| wrappable(l).then(|| wrapped(l, at)))
             }
             AbbreviatedLabels => self.edit_labels(abbreviated),
-            CodeWithName => self.codes_into_names(false),
-            IndentedNames => self.codes_into_names(true),
+            CodeWithName => {
+                let joined = *rng.choose(&CODE_NAME_JOINS);
+                self.codes_into_names(Some(joined))
+            }
+            IndentedNames => self.codes_into_names(None),
             SplitCodes => {
                 let style = *rng.choose(&[SplitStyle::EveryPart, SplitStyle::Parts]);
                 self.split_codes(form, style)
@@ -1415,7 +1433,7 @@ impl Canvas {
 
     /// The code column of coded panels dropped: its code written before the name
     /// (`2010450 事业运行`), or only the name, indented by level.
-    fn codes_into_names(&mut self, indent_only: bool) {
+    fn codes_into_names(&mut self, joined: Option<CodeNameJoin>) {
         // Each name takes the code of its own panel's row (公开06表 has three side by side).
         let codes: Vec<(usize, u32, Option<usize>, String)> = self
             .items
@@ -1430,15 +1448,16 @@ impl Canvas {
                 continue;
             };
             let name = it.text().to_string();
-            it.piece = Piece::Text(if indent_only {
-                let level = match code.len() {
-                    0..=3 => 0,
-                    4..=5 => 1,
-                    _ => 2,
-                };
-                format!("{}{name}", "　".repeat(level * 2))
-            } else {
-                format!("{code} {name}")
+            it.piece = Piece::Text(match joined {
+                None => {
+                    let level = match code.len() {
+                        0..=3 => 0,
+                        4..=5 => 1,
+                        _ => 2,
+                    };
+                    format!("{}{name}", "　".repeat(level * 2))
+                }
+                Some(join) => join(code, &name),
             });
         }
         // The header over the code column and the 合计 (which spans code and name) stay.
