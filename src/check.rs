@@ -982,7 +982,7 @@ fn empty_note(ctx: &mut Ctx, fi: usize) {
     if ctx.book.forms.iter().all(|(_, d)| d.is_empty()) {
         return;
     }
-    let said = data.remarks.iter().any(|r| says_empty(note, r));
+    let said = data.remarks.iter().any(|r| note.said_by(r));
     ctx.out.extend(copied_note(form, data, note));
     if !said {
         ctx.out.push(Finding {
@@ -1003,18 +1003,12 @@ fn empty_note(ctx: &mut Ctx, fi: usize) {
     }
 }
 
-/// Whether remark `r` says the table is empty (holds a keyword of its 空表说明).
-fn says_empty(note: &EmptyNoteDef, r: &str) -> bool {
-    let k = label_key(r);
-    note.keywords.iter().any(|w| k.contains(&label_key(w)))
-}
-
 /// A table with figures saying it has none ("如无数字则…" is a condition, not a claim).
 fn claimed_empty(form: &Form, data: &FormData, note: &EmptyNoteDef) -> Option<Finding> {
     let claim = data
         .remarks
         .iter()
-        .filter(|r| says_empty(note, r))
+        .filter(|r| note.said_by(r))
         .find(|r| !CONDITIONAL.iter().any(|w| r.contains(w)))?;
     Some(Finding {
         found: Some(claim.clone()),
@@ -1038,7 +1032,7 @@ fn copied_note(form: &Form, data: &FormData, note: &EmptyNoteDef) -> Option<Find
     let (claim, word) = data
         .remarks
         .iter()
-        .filter(|r| says_empty(note, r))
+        .filter(|r| note.said_by(r))
         .find_map(|r| {
             let k = label_key(r);
             let own = note

@@ -16,7 +16,6 @@ use crate::layout::{Content as Placed, Layout};
 use crate::load::own::{AUDIT_SHEET, STRAY_SUFFIX};
 use crate::load::{Content, KeptCell, OtherSheet};
 use crate::model::{FastIndexMap, FastMap, FormData, RowKind};
-use crate::normalize::label_key;
 use crate::read::Cell;
 use crate::score::check::ScoreFill;
 use crate::write::fixed::{render, FixedPlan, KeptSheet};
@@ -230,10 +229,11 @@ fn missing_empty_note(form: &Form, data: &FormData) -> Option<String> {
     if !data.is_empty() || data.rows.is_empty() {
         return None;
     }
-    let said = data.remarks.iter().chain(form.notes.iter()).any(|r| {
-        let k = label_key(r);
-        note.keywords.iter().any(|w| k.contains(&label_key(w)))
-    });
+    let said = data
+        .remarks
+        .iter()
+        .chain(form.notes.iter())
+        .any(|r| note.said_by(r));
     (!said).then(|| note.text.clone())
 }
 

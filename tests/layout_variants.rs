@@ -1071,3 +1071,34 @@ fn near_misses_of_the_unit_line_the_line_numbers_and_the_shown_decimals() {
         assert!(warnings.is_empty(), "{format}: {warnings:#?}");
     }
 }
+
+/// Titles in a unit's own words, some nearer a budget form's title than their own
+/// (一般公共预算支出决算表 is one character off 一般公共预算支出情况表): the 表号 printed
+/// beside them names the form, so each sheet reads as the one it is.
+#[test]
+fn a_title_in_the_units_own_words_is_told_by_its_table_no() {
+    let catalog = Catalog::embedded().unwrap();
+    for (sheet_name, title) in [
+        ("公开04表", "财政拨款收支决算总表"),
+        ("公开05表", "一般公共预算支出决算表"),
+        ("公开06表", "一般公共预算基本支出决算表"),
+        ("公开08表", "国有资本经营预算支出决算表"),
+        ("公开09表", "“三公”经费支出决算表"),
+    ] {
+        let mut book = seed();
+        let sheet = book.sheet_mut(sheet_name);
+        assert!(
+            sheet.find(sheet_name).is_some(),
+            "{sheet_name} shows its 表号"
+        );
+        sheet.put(0, 0, grid::GridCell::text(title));
+        let path = dir().join(format!("own-title-{sheet_name}.xlsx"));
+        book.write_xlsx(&path);
+        let got = values(&catalog, &path);
+        assert_eq!(
+            differing(&plain_values(&catalog, "own-titles"), &got),
+            Vec::<(&(String, String), &String)>::new(),
+            "{title}"
+        );
+    }
+}

@@ -239,6 +239,16 @@ pub struct EmptyNoteDef {
     pub fund: Option<String>,
 }
 
+impl EmptyNoteDef {
+    /// Whether `text` says the table is empty (holds one of the keywords).
+    pub fn said_by(&self, text: &str) -> bool {
+        let k = crate::normalize::label_key(text);
+        self.keywords
+            .iter()
+            .any(|w| k.contains(&crate::normalize::label_key(w)))
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BlockDef {

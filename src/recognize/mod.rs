@@ -443,6 +443,8 @@ fn fit_chars(t: &[char], k: &[char]) -> i32 {
 /// The best fit of any of a form's title keys in a title line, when it is a fit at all: at
 /// least three in four of the key's characters net of what differs (明细 left out of
 /// 公开06表's title still fits; budget-10's header 部门整体支出年度绩效目标 is no title).
+/// A key that is the whole line, but for its year, scores [`WHOLE_TITLE`] more than any near
+/// fit.
 fn title_score(keys: &[String], line: &TitleLine) -> Option<i32> {
     keys.iter()
         .filter_map(|key| {
@@ -458,9 +460,30 @@ fn title_score(keys: &[String], line: &TitleLine) -> Option<i32> {
             }
             let k: Vec<char> = key.chars().collect();
             let fit = fit_chars(&line.chars, &k);
-            (fit * 4 >= len * 3).then_some(fit * 4 + len.min(fit))
+            (fit * 4 >= len * 3)
+                .then_some(fit * 4 + len.min(fit) + whole_bonus(fit, len, line.words))
         })
         .max()
+}
+
+/// What a title key the line holds whole adds to its fit: more than any fit, and more than a
+/// 表号 ([`TABLE_NO`]), so a form's own title outweighs a 表号 another form has.
+const WHOLE_TITLE: i32 = 3000;
+
+/// What a sheet naming a form's 表号 adds: more than any near fit of a title, so a unit's own
+/// wording of a title (一般公共预算支出决算表, near the budget's 一般公共预算支出情况表) does
+/// not take the sheet from the form its 表号 (公开05表) names.
+const TABLE_NO: i32 = 2000;
+
+/// [`WHOLE_TITLE`] for a key of `len` characters all found (`fit`) in a line of `words`
+/// characters besides its year: 支出决算表 is in 一般公共预算支出决算表 and 收入支出决算表, but
+/// not as their title.
+fn whole_bonus(fit: i32, len: i32, words: i32) -> i32 {
+    if fit == len && words <= len {
+        WHOLE_TITLE
+    } else {
+        0
+    }
 }
 
 /// A line that may be a title, as the forms' title keys are fitted to it: its characters and
@@ -468,13 +491,17 @@ fn title_score(keys: &[String], line: &TitleLine) -> Option<i32> {
 struct TitleLine {
     chars: Vec<char>,
     bits: u64,
+    /// How many characters it has besides the digits and 年度 of a year.
+    words: i32,
 }
 
 impl TitleLine {
     fn new(text: &str) -> TitleLine {
         let chars: Vec<char> = text.chars().collect();
         let bits = char_bits(&chars);
-        TitleLine { chars, bits }
+        let in_year = |c: &&char| c.is_ascii_digit() || **c == '年' || **c == '度';
+        let words = chars.iter().filter(|c| !in_year(c)).count() as i32;
+        TitleLine { chars, bits, words }
     }
 }
 
@@ -527,7 +554,7 @@ fn identify_with<'c>(
         let form = named.form;
         let title = named
             .title
-            .map(|(t, r, c)| format!("{} 的标题“{t}”与“{}”相符", a1(*r, *c), form.title));
+            .map(|(t, r, c)| format!("{} 的标题“{t}”与“{}”相符", a1(*r, *c), form.plain_title()));
         let no = named
             .table_no
             .map(|(_, r, c)| format!("{} 有表号“{}”", a1(*r, *c), form.table_no));
@@ -550,7 +577,8 @@ struct Named<'c, 't> {
 }
 
 /// The form `texts` (key, row, column) name best: 1000 and more for its title in a text of at
-/// most 60 characters, 50 more for its 表号 (not an attachment's, whose numbering varies).
+/// most 60 characters ([`WHOLE_TITLE`] more for the whole title), [`TABLE_NO`] more for its
+/// 表号 (not an attachment's, whose numbering varies).
 fn best_named<'c, 't>(
     catalog: &'c Catalog,
     titles: &[Vec<String>],
@@ -572,7 +600,8 @@ fn best_named<'c, 't>(
         let table_no = (!no.starts_with("附件"))
             .then(|| texts.iter().find(|(t, _, _)| mentions_table_no(t, &no)))
             .flatten();
-        let score = title.map_or(0, |(s, _)| 1000 + s) + if table_no.is_some() { 50 } else { 0 };
+        let score =
+            title.map_or(0, |(s, _)| 1000 + s) + if table_no.is_some() { TABLE_NO } else { 0 };
         if score > 0 && best.as_ref().is_none_or(|(s, _)| score > *s) {
             let title = title.map(|(_, entry)| entry);
             best = Some((
@@ -729,6 +758,10 @@ impl Reader<'_> {
                 Val::Num(in_wan(&mut self.data.stated_unit, d))
             }
             Amount::Value(d) => Val::Num(d),
+            Amount::Invalid(t) if self.is_empty_table_note(&t) => {
+                self.data.remarks.push(t.trim().to_string());
+                Val::Blank
+            }
             Amount::Invalid(t) => {
                 self.notice(
                     Severity::Error,
@@ -744,6 +777,14 @@ impl Reader<'_> {
                 Val::Text(t)
             }
         }
+    }
+
+    /// Whether `text`, found where a figure belongs, is the table's 空表说明 written across its
+    /// empty cells (本单位无政府性基金…故本表无数据 in the 合计 row): a sentence of the form's
+    /// own words for an empty table.
+    fn is_empty_table_note(&self, text: &str) -> bool {
+        let note = self.form.empty_note.as_ref();
+        text.trim().chars().count() >= 8 && note.is_some_and(|note| note.said_by(text))
     }
 
     /// A number cell of a column of `kind` read: a rate as a fraction, and a number typed with
@@ -1587,7 +1628,11 @@ mod tests {
             .filter_map(|key| {
                 let fit = title_fit(text, key);
                 let len = key.chars().count() as i32;
-                (fit * 4 >= len * 3).then_some(fit * 4 + len.min(fit))
+                (fit * 4 >= len * 3).then_some(
+                    fit * 4
+                        + len.min(fit)
+                        + super::whole_bonus(fit, len, TitleLine::new(text).words),
+                )
             })
             .max()
     }
@@ -1686,5 +1731,49 @@ mod tests {
         let rec = recognize_sheet(form, &catalog.vocabulary, &sheet(&[note, "", "12.5"]), None);
         assert!(rec.data.remarks.is_empty());
         assert_eq!(rec.data.strays.len(), 2);
+    }
+
+    /// An empty 公开07表 whose 空表说明 is written across the amount cells of its 合计 row: the
+    /// table is empty and says why; any other text there is still a text where a figure belongs.
+    #[test]
+    fn a_note_across_an_empty_total_row_is_the_tables_note() {
+        let catalog = Catalog::embedded().unwrap();
+        let form = catalog.forms.iter().find(|f| f.id == "final-07").unwrap();
+        let sheet = |in_total: &str| {
+            let rows: [&[&str]; 4] = [
+                &["政府性基金预算财政拨款收入支出决算表"],
+                &["部门：某中心", "", "", "", "单位：万元"],
+                &[
+                    "项目",
+                    "年初结转和结余",
+                    "本年收入",
+                    "本年支出",
+                    "年末结转和结余",
+                ],
+                &["合计", in_total],
+            ];
+            let cells = rows.iter().enumerate().flat_map(|(r, row)| {
+                row.iter()
+                    .enumerate()
+                    .map(move |(c, t)| (r as u32, c as u16, Cell::Text(t.to_string())))
+            });
+            Sheet::from_cells("公开07表", cells.collect::<Vec<_>>(), vec![])
+        };
+        let not_a_number = |rec: &Recognized| {
+            rec.notices
+                .iter()
+                .filter(|n| n.rule == "not-a-number")
+                .count()
+        };
+        let note = "本单位无政府性基金预算财政拨款收入支出，故本表无数据";
+        let rec = recognize_sheet(form, &catalog.vocabulary, &sheet(note), None);
+        assert_eq!(rec.data.remarks, [note]);
+        assert!(rec.data.is_empty());
+        assert_eq!(not_a_number(&rec), 0);
+        for other in ["见情况说明第三部分", "无"] {
+            let rec = recognize_sheet(form, &catalog.vocabulary, &sheet(other), None);
+            assert!(rec.data.remarks.is_empty(), "{other}");
+            assert_eq!(not_a_number(&rec), usize::from(other != "无"), "{other}");
+        }
     }
 }
