@@ -1102,3 +1102,78 @@ fn a_title_in_the_units_own_words_is_told_by_its_table_no() {
         );
     }
 }
+
+/// A column comparing with another year or the budget (上年决算数, 年初预算数, 预算数 before
+/// or after the 决算数, another year's 决算数, 增减额) beside each amount column of 公开01表 —
+/// as many figures as the form's own: the table is read as it was, the added figures are
+/// values outside the form (one warning each), and nothing else is reported.
+#[test]
+fn a_comparison_column_beside_the_total_tables_amounts_leaves_it_read() {
+    let catalog = Catalog::embedded().unwrap();
+    let want = plain_values(&catalog, "for-comparison-column");
+    let headers = [
+        "上年决算数",
+        "年初预算数",
+        "预算数",
+        "2022年决算数",
+        "增减额",
+    ];
+    for (case, header) in headers.iter().enumerate() {
+        for before in [false, true] {
+            let mut book = seed();
+            let sheet = book.sheet_mut("公开01表");
+            let mut amounts = sheet.find_all("金额");
+            amounts.retain(|&(r, _)| sheet.cell(r, 0).as_str() == "项目");
+            assert_eq!(amounts.len(), 2, "{amounts:?}");
+            let header_row = amounts[0].0;
+            let mut added = 0;
+            for &(_, col) in amounts.iter().rev() {
+                let at = if before { col } else { col + 1 };
+                sheet.insert_col(at);
+                let own = if before { col + 1 } else { col };
+                sheet.put(header_row, at, grid::GridCell::text(header));
+                let data: Vec<u32> = (header_row + 2..sheet.rows.len() as u32)
+                    .filter(|&r| matches!(sheet.cell(r, own), grid::GridCell::Number(_)))
+                    .collect();
+                for r in data {
+                    sheet.put(r, at, grid::GridCell::num(&format!("{}.25", r)));
+                    added += 1;
+                }
+            }
+            let path = dir().join(format!("comparison-column-{case}-{before}.xlsx"));
+            book.write_xlsx(&path);
+            let (got, warnings) = values_and_warnings(&catalog, &path);
+            let label = format!("{header}, before: {before}");
+            assert_eq!(differing(&want, &got), Vec::new(), "{label}");
+            assert!(
+                warnings.iter().all(|w| w.rule == "value-outside-form"),
+                "{label}: {warnings:#?}"
+            );
+            assert_eq!(
+                warnings.len(),
+                added,
+                "{label}: one warning per added value"
+            );
+        }
+    }
+}
+
+/// A 决算 set whose 公开06表 prints no 表号 and a title as near the budget's
+/// 一般公共预算基本支出情况表 as its own (一般公共预算基本支出决算情况表): among a workbook of
+/// 决算 tables it is the 决算 one, read as in the plain workbook.
+#[test]
+fn a_near_title_is_read_as_the_form_of_the_workbooks_family() {
+    let catalog = Catalog::embedded().unwrap();
+    let mut book = seed();
+    let sheet = book.sheet_mut("公开06表");
+    let (r, c) = sheet.find("公开06表").expect("the 表号");
+    sheet.put(r, c, grid::GridCell::Empty);
+    sheet.put(0, 0, grid::GridCell::text("一般公共预算基本支出决算情况表"));
+    let path = dir().join("near-title-of-the-family.xlsx");
+    book.write_xlsx(&path);
+    let got = values(&catalog, &path);
+    assert_eq!(
+        differing(&plain_values(&catalog, "near-title-family"), &got),
+        Vec::<(&(String, String), &String)>::new()
+    );
+}

@@ -29,6 +29,8 @@ struct VocabularyFile {
     sign_off_labels: Vec<String>,
     #[serde(default)]
     remark_headers: Vec<String>,
+    #[serde(default)]
+    comparison_headers: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -53,6 +55,8 @@ pub struct Vocabulary {
     pub sign_off_labels: Vec<String>,
     /// Headers of a column of remarks (备注) a unit adds to a table.
     pub remark_headers: Vec<String>,
+    /// Headers of a column comparing with another year or the budget (上年决算数) a unit adds.
+    pub comparison_headers: Vec<String>,
     /// Longest name first, so "千元" is found before "元".
     pub money_units: Vec<MoneyUnit>,
     pub label_endings: Vec<String>,
@@ -107,6 +111,11 @@ impl Vocabulary {
             unit_labels: def.unit_labels.iter().map(|w| label_key(w)).collect(),
             sign_off_labels: def.sign_off_labels.iter().map(|w| label_key(w)).collect(),
             remark_headers: def.remark_headers.iter().map(|w| label_key(w)).collect(),
+            comparison_headers: def
+                .comparison_headers
+                .iter()
+                .map(|w| label_key(w))
+                .collect(),
             money_units,
             label_endings: def.label_endings.iter().map(|w| label_key(w)).collect(),
             subjects: HashMap::new(),

@@ -15,7 +15,7 @@ pub use table::{LINE_MISMATCH, UNLABELLED_GROUP_ROW};
 use crate::calc::blank_data;
 use crate::cellref::Place;
 use crate::expr::{cell_key, Name, Val};
-use crate::form::{Catalog, ColKind, Form, GridCellDef, Severity, Vocabulary};
+use crate::form::{Catalog, ColKind, Family, Form, GridCellDef, Severity, Vocabulary};
 use crate::layout::{layout, Layout};
 use crate::model::{FastMap, FastSet, FormData, MoneyUnit, Stray};
 use crate::normalize::{a1, decimal_text, label_key, parse_amount, parse_rate, Amount};
@@ -48,6 +48,9 @@ pub struct Recognized<'c> {
     /// How many of the first strays of `data` were kept out of the rows read (a cover and a
     /// 目录 above a sheet's first form): values outside the form, not figures of its own.
     pub kept_apart: usize,
+    /// The cells of columns the unit added to compare with another year or the budget
+    /// (上年决算数): values outside the form, but not its figures misplaced.
+    pub comparison_cells: FastSet<(u32, u16)>,
 }
 
 #[derive(Debug)]
@@ -67,10 +70,16 @@ pub fn recognize_workbook<'c>(catalog: &'c Catalog, wb: &Workbook) -> Vec<Outcom
         .iter()
         .flat_map(|sheet| stacked_parts(catalog, &titles, sheet))
         .collect();
+    let mut taken: Vec<Option<Identified>> = parts
+        .iter()
+        .map(|part| identify_with(catalog, &titles, &part.sheet, None))
+        .collect();
+    keep_to_the_books_family(catalog, &titles, &parts, &mut taken);
     let found: Vec<Option<(&Form, String)>> = parts
         .iter()
-        .map(|part| {
-            let (form, why) = identify_with(catalog, &titles, &part.sheet)?;
+        .zip(taken)
+        .map(|(part, taken)| {
+            let Identified { form, why, .. } = taken?;
             Some(match part.why() {
                 Some(apart) => (form, format!("{apart}；{why}")),
                 None => (form, why),
@@ -85,6 +94,37 @@ pub fn recognize_workbook<'c>(catalog: &'c Catalog, wb: &Workbook) -> Vec<Outcom
     }
     book.warn_silent(&mut out);
     out
+}
+
+/// A sheet taken for a form of another family than most of the workbook's (a 决算 set's
+/// “三公”经费支出决算表 nearer the budget's 一般公共预算“三公”经费支出情况表 than its own
+/// title) by no more than a near title, a sheet name or its labels, is taken for the form of
+/// the workbook's family it names, when it names one. A whole title or a 表号 stands.
+fn keep_to_the_books_family<'c>(
+    catalog: &'c Catalog,
+    titles: &[Vec<String>],
+    parts: &[Part],
+    taken: &mut [Option<Identified<'c>>],
+) {
+    let families: Vec<Family> = taken.iter().flatten().map(|t| t.form.family).collect();
+    let most = |f: Family| families.iter().filter(|&&g| g == f).count();
+    let Some(book) = [Family::Final, Family::Budget, Family::Perf]
+        .into_iter()
+        .find(|&f| most(f) * 2 > families.len() && most(f) >= 2)
+    else {
+        return;
+    };
+    for (part, taken) in parts.iter().zip(taken.iter_mut()) {
+        if !taken
+            .as_ref()
+            .is_some_and(|t| t.form.family != book && !t.firm)
+        {
+            continue;
+        }
+        if let Some(own) = identify_with(catalog, titles, &part.sheet, Some(book)) {
+            *taken = Some(own);
+        }
+    }
 }
 
 /// The sheets read as the forms `found` takes them for; a table naming no money unit is in
@@ -523,7 +563,14 @@ pub fn identify<'c>(catalog: &'c Catalog, sheet: &Sheet) -> Option<&'c Form> {
 
 /// [`identify`], with why the sheet was taken for the form, in words for `explain`.
 pub fn identify_why<'c>(catalog: &'c Catalog, sheet: &Sheet) -> Option<(&'c Form, String)> {
-    identify_with(catalog, &title_keys(catalog), sheet)
+    identify_with(catalog, &title_keys(catalog), sheet, None).map(|t| (t.form, t.why))
+}
+
+/// The form a sheet is taken for, why, and whether firmly: by its whole title or its 表号.
+struct Identified<'c> {
+    form: &'c Form,
+    why: String,
+    firm: bool,
 }
 
 /// Each form's title keys, in catalog order: made once for all the sheets of a workbook.
@@ -531,12 +578,13 @@ fn title_keys(catalog: &Catalog) -> Vec<Vec<String>> {
     catalog.forms.iter().map(form_title_keys).collect()
 }
 
-/// [`identify_why`] with the forms' title keys at hand.
+/// [`identify_why`] with the forms' title keys at hand, among the forms of `family` if given.
 fn identify_with<'c>(
     catalog: &'c Catalog,
     titles: &[Vec<String>],
     sheet: &Sheet,
-) -> Option<(&'c Form, String)> {
+    family: Option<Family>,
+) -> Option<Identified<'c>> {
     let first = first_filled_row(sheet);
     let top: Vec<(String, u32, u16)> = (first..sheet.height().min(first + 12))
         .flat_map(|r| sheet.row(r).map(move |(c, cell)| (r, c, cell)))
@@ -550,7 +598,7 @@ fn identify_with<'c>(
     if top.first().is_some_and(|(k, _, _)| k == "目录") {
         return None;
     }
-    let in_sheet = best_named(catalog, titles, &top).map(|named| {
+    let in_sheet = best_named(catalog, titles, &top, family).map(|named| {
         let form = named.form;
         let title = named
             .title
@@ -559,13 +607,24 @@ fn identify_with<'c>(
             .table_no
             .map(|(_, r, c)| format!("{} 有表号“{}”", a1(*r, *c), form.table_no));
         let why: Vec<String> = title.into_iter().chain(no).collect();
-        (form, why.join("；"))
+        Identified {
+            form,
+            why: why.join("；"),
+            firm: named.firm,
+        }
     });
+    let loosely = |(form, why)| Identified {
+        form,
+        why,
+        firm: false,
+    };
     in_sheet
-        .or_else(|| identify_by_sheet_name(catalog, titles, sheet))
+        .or_else(|| identify_by_sheet_name(catalog, titles, sheet, family).map(loosely))
         .or_else(|| {
             identify_by_labels(catalog, sheet)
+                .filter(|f| family.is_none_or(|family| f.family == family))
                 .map(|f| (f, format!("没有标题，按表内栏目与行名认定为{}", f.table_no)))
+                .map(loosely)
         })
 }
 
@@ -574,15 +633,18 @@ struct Named<'c, 't> {
     form: &'c Form,
     title: Option<&'t (String, u32, u16)>,
     table_no: Option<&'t (String, u32, u16)>,
+    /// Whether by its whole title or its 表号.
+    firm: bool,
 }
 
 /// The form `texts` (key, row, column) name best: 1000 and more for its title in a text of at
 /// most 60 characters ([`WHOLE_TITLE`] more for the whole title), [`TABLE_NO`] more for its
-/// 表号 (not an attachment's, whose numbering varies).
+/// 表号 (not an attachment's, whose numbering varies). Among the forms of `family` if given.
 fn best_named<'c, 't>(
     catalog: &'c Catalog,
     titles: &[Vec<String>],
     texts: &'t [(String, u32, u16)],
+    family: Option<Family>,
 ) -> Option<Named<'c, 't>> {
     // Lines of at most 60 characters may be titles.
     let lines: Vec<(TitleLine, &(String, u32, u16))> = texts
@@ -591,7 +653,11 @@ fn best_named<'c, 't>(
         .filter(|(line, _)| line.chars.len() <= 60)
         .collect();
     let mut best: Option<(i32, Named)> = None;
+    let of_family = |form: &&Form| family.is_none_or(|family| form.family == family);
     for (form, keys) in catalog.forms.iter().zip(titles) {
+        if !of_family(&form) {
+            continue;
+        }
         let title = lines
             .iter()
             .filter_map(|(line, entry)| title_score(keys, line).map(|s| (s, *entry)))
@@ -603,6 +669,7 @@ fn best_named<'c, 't>(
         let score =
             title.map_or(0, |(s, _)| 1000 + s) + if table_no.is_some() { TABLE_NO } else { 0 };
         if score > 0 && best.as_ref().is_none_or(|(s, _)| score > *s) {
+            let firm = table_no.is_some() || title.is_some_and(|(s, _)| s >= WHOLE_TITLE);
             let title = title.map(|(_, entry)| entry);
             best = Some((
                 score,
@@ -610,6 +677,7 @@ fn best_named<'c, 't>(
                     form,
                     title,
                     table_no,
+                    firm,
                 },
             ));
         }
@@ -626,6 +694,7 @@ fn identify_by_sheet_name<'c>(
     catalog: &'c Catalog,
     titles: &[Vec<String>],
     sheet: &Sheet,
+    family: Option<Family>,
 ) -> Option<(&'c Form, String)> {
     let figures = |cell: &Cell| matches!(parse_amount(cell), Amount::Value(_));
     if !sheet.cells().any(|(_, _, cell)| figures(cell))
@@ -634,7 +703,7 @@ fn identify_by_sheet_name<'c>(
         return None;
     }
     let name = [(strip_parens(&label_key(&sheet.name)), 0, 0)];
-    best_named(catalog, titles, &name).map(|named| {
+    best_named(catalog, titles, &name, family).map(|named| {
         let form = named.form;
         let why = format!(
             "没有标题，按工作表名称“{}”认定为{}",
@@ -675,6 +744,8 @@ pub(crate) struct Reader<'s> {
     pub line_columns: FastMap<(u16, u16), bool>,
     /// Texts in a column of remarks (备注) the unit added, kept and noted (see `read_rest`).
     pub remark_cells: FastSet<(u32, u16)>,
+    /// Cells of a column comparing with another year or the budget the unit added.
+    pub comparison_cells: FastSet<(u32, u16)>,
 }
 
 impl Reader<'_> {
@@ -862,6 +933,7 @@ pub fn recognize_sheet<'c>(
         book_unit,
         line_columns: FastMap::default(),
         remark_cells: FastSet::default(),
+        comparison_cells: FastSet::default(),
     };
     let top = read_top(&mut rd);
     let mut cursor = top;
@@ -892,7 +964,12 @@ pub fn recognize_sheet<'c>(
         .filter(|&(r, c)| !sheet.get(r, c).is_empty() && !read_at.contains(&(r, c)))
         .collect();
     words.sort_unstable();
-    let Reader { data, notices, .. } = rd;
+    let Reader {
+        data,
+        notices,
+        comparison_cells,
+        ..
+    } = rd;
     Recognized {
         form,
         data,
@@ -900,6 +977,7 @@ pub fn recognize_sheet<'c>(
         why: String::new(),
         words,
         kept_apart: 0,
+        comparison_cells,
     }
 }
 
@@ -1085,8 +1163,18 @@ fn unplace_row(data: &mut FormData, key: &str) -> Vec<String> {
 /// The numbers of a recognised sheet that landed in no cell of the form, when there are so
 /// many that its values cannot be placed with confidence: at least five, and at least as many
 /// as were placed. Checking such a sheet would judge zeros read in place of its figures.
+/// Figures under a column the unit added to compare (上年决算数) are not counted: they are
+/// known for what they are.
 pub fn unplaced_numbers(rec: &Recognized) -> Option<Vec<String>> {
-    let outside: Vec<String> = figures_outside(rec).map(|s| s.cell.to_string()).collect();
+    let compared = |s: &&Stray| {
+        s.cell
+            .local()
+            .is_some_and(|at| rec.comparison_cells.contains(&at))
+    };
+    let outside: Vec<String> = figures_outside(rec)
+        .filter(|s| !compared(s))
+        .map(|s| s.cell.to_string())
+        .collect();
     let placed = numbers_placed(rec);
     (outside.len() >= 5 && outside.len() >= placed).then_some(outside)
 }

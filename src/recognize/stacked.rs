@@ -176,7 +176,7 @@ fn titled_form<'c>(
     if keys.is_empty() {
         return None;
     }
-    let named = best_named(catalog, titles, &keys)?;
+    let named = best_named(catalog, titles, &keys, None)?;
     named.title.map(|_| named.form)
 }
 

@@ -9,7 +9,7 @@ use super::carry::GroupCarry;
 use super::{grid, strip_parens, with_year, Reader};
 use crate::cellref::Place;
 use crate::expr::{cell_key, Val};
-use crate::form::{ColKind, ColumnDef, Form, GridCellDef, Panel, Severity};
+use crate::form::{ColKind, ColumnDef, Family, Form, GridCellDef, Panel, Severity};
 use crate::layout::header_cells;
 use crate::model::{FastMap, Key, RowData, RowKind, RowValues};
 use crate::normalize::{label_key, parse_code, Amount, SplitCodeState};
@@ -37,15 +37,23 @@ pub(super) struct DefCol<'f> {
 }
 
 /// The synonyms of a column's leaf keys, less any word that is itself the leaf of another
-/// column of the form (公开09表 has both 预算数 and 决算数: neither stands for the other).
+/// column of the form (公开09表 has both 预算数 and 决算数: neither stands for the other), and
+/// less the other family's figures: a 决算 table's 金额 is its 决算数, never a 预算数 beside it
+/// (a unit's 预算数 | 决算数 columns), and the other way round.
 fn add_synonyms(rd: &Reader, defs: &mut [DefCol]) {
     let leaves: HashSet<String> = defs.iter().flat_map(|d| d.leaf.iter().cloned()).collect();
+    let other_family = match rd.form.family {
+        Family::Final => Some("预算"),
+        Family::Budget => Some("决算"),
+        Family::Perf => None,
+    };
     for d in defs.iter_mut() {
         let mut syn: Vec<String> = d
             .leaf
             .iter()
             .flat_map(|k| rd.vocab.synonyms_of(k).iter().cloned())
             .filter(|w| !leaves.contains(w))
+            .filter(|w| other_family.is_none_or(|other| !w.contains(other)))
             .collect();
         syn.sort();
         syn.dedup();
@@ -748,6 +756,7 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
     let r = walk.r;
     consume_serial_numbers(rd, &sheet_texts, data_start..r.min(height));
     note_remark_column(rd, &sheet_texts, data_start..r.min(height));
+    note_comparison_columns(rd, &table.header, &sheet_texts, data_start..r.min(height));
     let end = table.read_footers(rd, r, walk.last_data.map_or(data_start, |l| l + 1));
     table.consume_side_labels(rd, first..end.min(height));
     end.max(r.min(height))
@@ -805,6 +814,41 @@ fn note_remark_column(
         for r in rows.clone() {
             if matches!(rd.sheet.get(r, c), Cell::Text(t) if !t.trim().is_empty()) {
                 rd.remark_cells.insert((r, c));
+            }
+        }
+    }
+}
+
+/// The figures of a column the unit added to compare (上年决算数, 年初预算数, 增减额; see
+/// [`Vocabulary::comparison_headers`]) over `rows`: values outside the form all the same, but
+/// known for what they are (see [`super::unplaced_numbers`]). A word of the form's own header
+/// (公开09表's 预算数) names no added column.
+fn note_comparison_columns(
+    rd: &mut Reader,
+    own: &HeaderWords,
+    sheet_texts: &[HashSet<String>],
+    rows: std::ops::Range<u32>,
+) {
+    let headed = |c: usize| {
+        sheet_texts[c].iter().any(|k| {
+            let after_digits = k.trim_start_matches(|ch: char| ch.is_ascii_digit());
+            let undated = match after_digits.len() < k.len() {
+                true => after_digits
+                    .trim_start_matches("年度")
+                    .trim_start_matches('年'),
+                false => k,
+            };
+            let dated = undated.len() < k.len();
+            (dated && matches!(undated, "决算数" | "决算"))
+                || (!own.words.contains(undated)
+                    && rd.vocab.comparison_headers.iter().any(|w| w == undated))
+        })
+    };
+    for c in (0..sheet_texts.len()).filter(|&c| headed(c)) {
+        let Ok(c) = u16::try_from(c) else { continue };
+        for r in rows.clone() {
+            if !rd.consumed.contains(&(r, c)) && !rd.sheet.get(r, c).is_empty() {
+                rd.comparison_cells.insert((r, c));
             }
         }
     }
