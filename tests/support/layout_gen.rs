@@ -175,7 +175,8 @@ pub enum Variation {
     TwoBlocks,
     /// 预算数 and 决算数 as the lowest header level, under each item (公开09表 as published).
     PairsUnderItems,
-    /// 预算数 and 决算数 as two rows under one header of items (公开09表).
+    /// 预算数 and 决算数 as two rows under one header of items (公开09表), the year in front or
+    /// not (2023年预算数).
     BudgetActualRows,
     /// Two copies of a repeatable form (项目支出绩效自评表) one after another in one sheet.
     SeveralInOneSheet,
@@ -901,8 +902,11 @@ impl Canvas {
             ColumnsReordered => self.reorder_columns(form, rng),
             OneList => self.join_panels(form, 1),
             TwoBlocks => self.join_panels(form, 2),
-            PairsUnderItems => self.budget_actual(form, false),
-            BudgetActualRows => self.budget_actual(form, true),
+            PairsUnderItems => self.budget_actual(form, false, false),
+            BudgetActualRows => {
+                let dated = rng.below(2) == 0;
+                self.budget_actual(form, true, dated)
+            }
             SeveralInOneSheet => {
                 let below = self.items.iter().map(|it| it.last_row()).max().unwrap_or(0);
                 let down = below + 2 + rng.below(3) as u32;
@@ -1861,7 +1865,7 @@ impl Canvas {
 
     /// A table whose header's top row is 预算数 | 决算数 over the same items: 预算数/决算数
     /// under each item instead, or as two rows under the items.
-    fn budget_actual(&mut self, form: &Form, as_rows: bool) {
+    fn budget_actual(&mut self, form: &Form, as_rows: bool, dated_labels: bool) {
         let Some(bi) = budget_actual_block(form) else {
             return;
         };
@@ -1910,7 +1914,11 @@ impl Canvas {
                 }
             }
             for (row, word) in [(data_row, "预算数"), (data_row + 1, "决算数")] {
-                let mut label = header_item(0, row, off, word, bi);
+                let word = match dated_labels {
+                    true => format!("2023年{word}"),
+                    false => word.to_string(),
+                };
+                let mut label = header_item(0, row, off, &word, bi);
                 label.role = Role::Label;
                 label.column = Some(ColKind::Label);
                 self.items.push(label);

@@ -6,8 +6,8 @@
 //! through its column alignment and row reading.
 
 use super::{
-    align, dated, names_a_row_exactly, read_row_values, strip_ordinal, CodeSource, DefCol, Slot,
-    DUPLICATE_ROW,
+    align, dated, names_a_row_exactly, read_row_values, strip_ordinal, undressed, year_in_front,
+    CodeSource, DefCol, Slot, DUPLICATE_ROW,
 };
 use crate::form::Severity;
 use crate::layout::header_cells;
@@ -172,9 +172,11 @@ impl<'f> GroupRows<'f> {
             .collect()
     }
 
-    /// The group whose text labels row `r`, and the cell that does.
+    /// The group whose text labels row `r`, and the cell that does; with the table's year in
+    /// front or not (2024年预算数).
     fn label_of(&self, rd: &Reader, r: u32) -> Option<(usize, u16)> {
         let values = self.value_columns();
+        let year = year_in_front(rd);
         rd.sheet
             .shown_cols(r)
             .into_iter()
@@ -182,9 +184,14 @@ impl<'f> GroupRows<'f> {
             .find_map(|c| {
                 let k = strip_ordinal(&rd.text_key(r, c)?);
                 let bare = strip_parens(&k);
+                let undated = undressed(&k, &year);
                 self.groups
                     .iter()
-                    .position(|g| g.keys.contains(&k) || g.keys.contains(&bare))
+                    .position(|g| {
+                        g.keys.contains(&k)
+                            || g.keys.contains(&bare)
+                            || undated.iter().any(|u| g.keys.contains(u))
+                    })
                     .map(|g| (g, c))
             })
     }
