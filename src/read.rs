@@ -181,6 +181,36 @@ impl Sheet {
         Sheet::from_rows(name.into(), false, rows, merges)
     }
 
+    /// The sheet with the rows of `turn` turned into columns, as a table printed with its rows
+    /// and columns swapped (公开09表's items down the rows) reads as the form prints it (see
+    /// [`Turn`]); a merge inside the rows turns with them, one across their edge is dropped.
+    /// None when the rows turned are more than a sheet has columns.
+    pub fn turned(&self, turn: &Turn) -> Option<Sheet> {
+        let mut cells = Vec::with_capacity(self.cell_count());
+        for (r, c, cell) in self.cells() {
+            let (r, c) = turn.forward(r, c)?;
+            cells.push((r, c, cell.clone()));
+        }
+        let merges = self
+            .merges
+            .iter()
+            .filter(|m| turn.inside(m.first_row) == turn.inside(m.last_row))
+            .filter_map(|m| {
+                let (first_row, first_col) = turn.forward(m.first_row, m.first_col)?;
+                let (last_row, last_col) = turn.forward(m.last_row, m.last_col)?;
+                Some(Merge {
+                    first_row,
+                    first_col,
+                    last_row,
+                    last_col,
+                })
+            })
+            .collect();
+        let mut sheet = Sheet::from_cells(self.name.clone(), cells, merges);
+        sheet.hidden = self.hidden;
+        Some(sheet)
+    }
+
     /// A sheet from rows of (column, cell) in any order; the last cell given for a place wins
     /// and empty cells are dropped.
     fn from_rows(
@@ -353,6 +383,39 @@ fn index_merges(merges: &[Merge], height: usize) -> (Vec<Vec<u32>>, Vec<u32>) {
 }
 
 /// A merged region, zero-based inclusive absolute bounds.
+/// The rows `top..end` of a sheet turned into columns: cell (top + i, j) goes to (top + j, i);
+/// the rows above stay, the rows below move down past the `width` rows the turned ones fill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Turn {
+    pub top: u32,
+    pub end: u32,
+    /// One past the right-most column of the rows turned.
+    pub width: u16,
+}
+
+impl Turn {
+    fn inside(&self, r: u32) -> bool {
+        (self.top..self.end).contains(&r)
+    }
+    /// Where cell (r, c) of the sheet goes; None past the columns a sheet has.
+    pub fn forward(&self, r: u32, c: u16) -> Option<(u32, u16)> {
+        Some(match r {
+            r if r < self.top => (r, c),
+            r if r < self.end => (self.top + u32::from(c), u16::try_from(r - self.top).ok()?),
+            r => (r - self.end + self.top + u32::from(self.width), c),
+        })
+    }
+    /// Where cell (r, c) of the turned sheet came from.
+    pub fn back(&self, r: u32, c: u16) -> (u32, u16) {
+        let below = self.top + u32::from(self.width);
+        match r {
+            r if r < self.top => (r, c),
+            r if r < below => (self.top + u32::from(c), (r - self.top) as u16),
+            r => (r - below + self.end, c),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Merge {
     pub first_row: u32,

@@ -1177,3 +1177,70 @@ fn a_near_title_is_read_as_the_form_of_the_workbooks_family() {
         Vec::<(&(String, String), &String)>::new()
     );
 }
+
+/// The seed's 公开09表 as many county units print it: its items down the rows (numbered as
+/// row labels, 其中：…), 预算数 and 决算数 across, a note below. It reads as the plain table,
+/// each value at its own cell; a wrong 决算数 合计 is found at that cell.
+#[test]
+fn a_three_public_table_printed_down_the_rows_is_read() {
+    let catalog = Catalog::embedded().unwrap();
+    let vertical = |total_spent: &str| {
+        let mut book = seed();
+        let sheet = book.sheet_mut("公开09表");
+        let mut t = grid::GridSheet::new("公开09表");
+        t.put(0, 0, sheet.cell(0, 0).clone());
+        t.put(1, 2, grid::GridCell::text("公开09表"));
+        t.put(2, 0, sheet.cell(2, 0).clone());
+        t.put(2, 2, grid::GridCell::text("金额单位：万元"));
+        for (c, h) in ["项目", "预算数", "决算数"].iter().enumerate() {
+            t.put(3, c as u16, grid::GridCell::text(h));
+        }
+        let items = [
+            ("合计", "13.35", total_spent),
+            ("1、因公出国（境）费", "0.00", "0.00"),
+            ("2、公务用车购置及运行维护费", "12.00", "12.00"),
+            ("其中：公务用车购置费", "0.00", "0.00"),
+            ("公务用车运行费", "12.00", "12.00"),
+            ("3、公务接待费", "1.35", "1.35"),
+        ];
+        for (i, (item, budget, spent)) in items.iter().enumerate() {
+            let r = 4 + i as u32;
+            t.put(r, 0, grid::GridCell::text(item));
+            t.put(r, 1, grid::GridCell::num(budget));
+            t.put(r, 2, grid::GridCell::num(spent));
+        }
+        t.put(
+            10,
+            0,
+            grid::GridCell::text("注：本表反映部门本年度财政拨款“三公”经费支出预决算情况。"),
+        );
+        *sheet = t;
+        book
+    };
+    let path = dir().join("three-public-down-the-rows.xlsx");
+    vertical("13.35").write_xlsx(&path);
+    let got = values(&catalog, &path);
+    let want = plain_values(&catalog, "three-public-down-the-rows");
+    let of_09 = |v: &Values| -> Values {
+        v.iter()
+            .filter(|((form, _), _)| form == "final-09")
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    };
+    assert!(of_09(&want).len() >= 12, "{want:?}");
+    assert_eq!(of_09(&got), of_09(&want));
+    let path = dir().join("three-public-down-the-rows-wrong.xlsx");
+    vertical("15.35").write_xlsx(&path);
+    let report = fiscalform::report::check_file(&catalog, &path);
+    let at_total: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.form == "final-09" && f.severity == Severity::Error)
+        .map(|f| f.cell.clone().unwrap_or_default())
+        .collect();
+    assert!(
+        at_total.contains(&"C5".to_string()),
+        "{:#?}",
+        report.findings
+    );
+}

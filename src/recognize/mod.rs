@@ -7,6 +7,7 @@ mod copies;
 mod grid;
 mod stacked;
 mod table;
+mod transposed;
 mod units;
 
 pub use table::{DUPLICATE_ROW, UNCODED};
@@ -159,6 +160,12 @@ fn recognize_found<'c>(
         }
         let mut rec = recognize_sheet(form, vocab, sheets[i], book_unit);
         rec.why = why.clone();
+        if let Some(mut turned) =
+            transposed::recognize_turned(form, vocab, sheets[i], book_unit, &rec)
+        {
+            turned.why = format!("{why}；表格行列互换（如项目列在各行），按互换后读取");
+            rec = turned;
+        }
         let mut end = i + 1;
         while end < sheets.len() {
             let taken_for = found[end].as_ref().map(|(f, _)| f.id.as_str());
@@ -303,15 +310,23 @@ fn join_sheets(sheets: &[&Sheet]) -> (Sheet, Vec<(String, u32)>) {
 /// Addresses in a joined sheet back to the sheets they came from: `C5` on the first,
 /// `'续表'!C5` on another.
 fn relocate(rec: &mut Recognized, parts: &[(String, u32)]) {
-    let place = |(r, c): (u32, u16)| -> Option<Place> {
+    move_places(rec, |r, c| {
         let (name, start) = parts.iter().rev().find(|(_, start)| *start <= r)?;
         (*start > 0).then(|| Place {
             sheet: Some(name.clone()),
             row: r - start,
             col: c,
         })
-    };
-    let home = |at: &Place| at.local().and_then(place);
+    });
+    // The words of the form's own sheet; the other sheets' words are theirs.
+    let first_end = parts.get(1).map_or(u32::MAX, |p| p.1);
+    rec.words.retain(|&(r, _)| r < first_end);
+}
+
+/// Moves every place of the sheet `rec` was read from that `moved` moves (none: it stays):
+/// the values' origins, the strays and the notices, whose messages name the new cell.
+fn move_places(rec: &mut Recognized, moved: impl Fn(u32, u16) -> Option<Place>) {
+    let home = |at: &Place| at.local().and_then(|(r, c)| moved(r, c));
     for at in rec.data.origin.values_mut() {
         if let Some(moved) = home(at) {
             *at = moved;
@@ -330,9 +345,6 @@ fn relocate(rec: &mut Recognized, parts: &[(String, u32)]) {
             n.cell = moved;
         }
     }
-    // The words of the form's own sheet; the other sheets' words are theirs.
-    let first_end = parts.get(1).map_or(u32::MAX, |p| p.1);
-    rec.words.retain(|&(r, _)| r < first_end);
 }
 
 /// Comparison key of a title: year prefixes and parenthesised asides removed.

@@ -1563,6 +1563,9 @@ fn column_texts(rd: &Reader, rows: std::ops::Range<u32>) -> Vec<HashSet<String>>
                 .flat_map(|k| {
                     let mut keys = undressed(&k, &year);
                     keys.push(strip_parens(&k));
+                    // A header cell numbered as a row label (1、因公出国（境）费, 其中：…),
+                    // as a table printed with its rows and columns swapped has them.
+                    keys.push(strip_ordinal(&k));
                     keys.push(k);
                     keys
                 })

@@ -1,0 +1,118 @@
+//! A table printed with its rows and columns swapped (公开09表's items down the rows, 预算数
+//! and 决算数 across): when a sheet's figures cannot be placed as the form prints them, the
+//! table below its top lines is turned and read again, and every place read is turned back.
+
+use super::{first_filled_row, numbers_placed, recognize_sheet, unplaced_numbers, Recognized};
+use crate::cellref::Place;
+use crate::form::{Form, Vocabulary};
+use crate::model::MoneyUnit;
+use crate::read::{Sheet, Turn};
+
+/// How many rows below the first filled one the turned table may start at (the title, 表号
+/// and unit lines above it stay as they are).
+const TOP_LINES: u32 = 8;
+
+/// The sheet read with its table turned, when `as_printed` (the same sheet read as printed)
+/// could not place its figures and the turned table places them all, more than as printed.
+pub(super) fn recognize_turned<'c>(
+    form: &'c Form,
+    vocab: &Vocabulary,
+    sheet: &Sheet,
+    book_unit: Option<&MoneyUnit>,
+    as_printed: &Recognized,
+) -> Option<Recognized<'c>> {
+    unplaced_numbers(as_printed)?;
+    let first = first_filled_row(sheet);
+    let placed = numbers_placed(as_printed);
+    (first + 1..(first + TOP_LINES).min(sheet.height()))
+        .filter_map(|top| table_from(sheet, top))
+        .filter_map(|turn| {
+            let turned = sheet.turned(&turn)?;
+            let rec = recognize_sheet(form, vocab, &turned, book_unit);
+            let fits = unplaced_numbers(&rec).is_none() && numbers_placed(&rec) > placed;
+            fits.then(|| (numbers_placed(&rec), turn, rec))
+        })
+        .max_by_key(|(placed, turn, _)| (*placed, std::cmp::Reverse(turn.top)))
+        .map(|(_, turn, mut rec)| {
+            turn_back(&mut rec, &turn);
+            rec
+        })
+}
+
+/// How many rows a table printed turned may have: as many as a form has columns, at most.
+const MOST_TURNED_ROWS: u32 = 64;
+
+/// The rows of a table starting at row `top`: it and the rows after it holding two cells or
+/// more (a note under the table, on a row of its own, ends it). None for a table of more rows
+/// than a turned one has.
+fn table_from(sheet: &Sheet, top: u32) -> Option<Turn> {
+    let cells = |r: u32| sheet.row(r).count();
+    if cells(top) < 2 {
+        return None;
+    }
+    let end = (top + 1..sheet.height())
+        .find(|&r| cells(r) < 2)
+        .unwrap_or(sheet.height());
+    if end - top > MOST_TURNED_ROWS {
+        return None;
+    }
+    let width = (top..end)
+        .filter_map(|r| sheet.row(r).last().map(|(c, _)| c + 1))
+        .max()?;
+    Some(Turn { top, end, width })
+}
+
+/// Every place of `rec`, read off the sheet turned by `turn`, as the place it has in the sheet
+/// as printed.
+fn turn_back(rec: &mut Recognized, turn: &Turn) {
+    super::move_places(rec, |r, c| {
+        let (row, col) = turn.back(r, c);
+        Some(Place {
+            sheet: None,
+            row,
+            col,
+        })
+    });
+    for at in &mut rec.words {
+        *at = turn.back(at.0, at.1);
+    }
+    rec.words.sort_unstable();
+    let cells = std::mem::take(&mut rec.comparison_cells);
+    rec.comparison_cells = cells.into_iter().map(|(r, c)| turn.back(r, c)).collect();
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::read::{Cell, Sheet, Turn};
+    use crate::test_rng::Rng;
+
+    /// Over generated sheets and turns: every cell of the turned sheet holds what the cell it
+    /// came from holds, and no two cells land on one place.
+    #[test]
+    fn a_turned_sheet_holds_every_cell_once_where_back_finds_it() {
+        let mut rng = Rng::new(0x7a5e_0d09_0000_0001);
+        for case in 0..300 {
+            let (height, width) = (1 + rng.below(30) as u32, 1 + rng.below(12) as u16);
+            let cells: Vec<(u32, u16, Cell)> = (0..height)
+                .flat_map(|r| (0..width).map(move |c| (r, c)))
+                .filter(|_| rng.below(3) > 0)
+                .map(|(r, c)| (r, c, Cell::Text(format!("{r}:{c}"))))
+                .collect();
+            let sheet = Sheet::from_cells("t", cells.clone(), vec![]);
+            let top = rng.below(height as usize) as u32;
+            let end = top + 1 + rng.below((height - top) as usize) as u32;
+            let turn = Turn { top, end, width };
+            let turned = sheet.turned(&turn).expect("small sheets turn");
+            assert_eq!(turned.cell_count(), sheet.cell_count(), "case {case}");
+            for (r, c, cell) in turned.cells() {
+                let (r0, c0) = turn.back(r, c);
+                assert_eq!(
+                    sheet.get(r0, c0),
+                    cell,
+                    "case {case}: ({r},{c}) ← ({r0},{c0})"
+                );
+                assert_eq!(turn.forward(r0, c0), Some((r, c)), "case {case}");
+            }
+        }
+    }
+}
