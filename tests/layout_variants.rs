@@ -1244,3 +1244,31 @@ fn a_three_public_table_printed_down_the_rows_is_read() {
         report.findings
     );
 }
+
+/// 公开05表 with its 科目代码 column kept but left empty (names only, as some units publish
+/// it): read as a table without codes, each row taking the code its name has in 公开03表, so
+/// the values are those of the plain workbook.
+#[test]
+fn a_code_column_left_empty_reads_as_no_code_column() {
+    let catalog = Catalog::embedded().unwrap();
+    let mut book = seed();
+    let sheet = book.sheet_mut("公开05表");
+    let (header_row, code_col) = sheet.find("科目代码").expect("the code column");
+    let blanked: Vec<u32> = (header_row + 1..sheet.rows.len() as u32)
+        .filter(|&r| {
+            let code = sheet.cell(r, code_col).as_str().to_string();
+            code.starts_with(|c: char| c.is_ascii_digit())
+        })
+        .collect();
+    assert!(blanked.len() > 5, "{blanked:?}");
+    for &r in &blanked {
+        sheet.put(r, code_col, grid::GridCell::Empty);
+    }
+    let path = dir().join("code-column-left-empty.xlsx");
+    book.write_xlsx(&path);
+    let got = values(&catalog, &path);
+    assert_eq!(
+        differing(&plain_values(&catalog, "code-column-left-empty"), &got),
+        Vec::<(&(String, String), &String)>::new()
+    );
+}

@@ -1212,7 +1212,14 @@ impl<'t, 'f> RowWalk<'t, 'f> {
         data_start: u32,
     ) -> Self {
         let (mut slots, mapping) = table.place_columns(rd, sheet_texts);
-        let code_sources = code_sources(&slots, sheet_texts);
+        let mut code_sources = code_sources(&slots, sheet_texts);
+        for src in &mut code_sources {
+            if let CodeSource::Single(c) = *src {
+                if column_left_empty(rd, c, data_start) {
+                    *src = CodeSource::None;
+                }
+            }
+        }
         let group_rows = GroupRows::find(
             rd,
             table.bi,
@@ -1494,6 +1501,18 @@ fn resumes_after_notes(rd: &Reader, r: u32, words: &TableWords) -> Option<u32> {
 }
 
 /// Where each slot's codes are read from, given where its columns are.
+/// Whether column `c` holds no code from row `from` down — nothing, or words without a digit
+/// (栏次) only: a
+/// 科目代码 column a unit kept but left empty, its rows named only (read as a table without
+/// codes).
+fn column_left_empty(rd: &Reader, c: u16, from: u32) -> bool {
+    (from..rd.sheet.height()).all(|r| match rd.sheet.get(r, c) {
+        Cell::Number(_) => false,
+        Cell::Text(t) => !t.contains(|ch: char| ch.is_ascii_digit() || ('０'..='９').contains(&ch)),
+        _ => true,
+    })
+}
+
 fn code_sources(slots: &[Slot], sheet_texts: &[HashSet<String>]) -> Vec<CodeSource> {
     let col_of = |si: usize, id: &str| -> Option<u16> { slots[si].cols.get(id).copied() };
     // Panels' sheet column ranges (side by side within one block), to find split code columns.
