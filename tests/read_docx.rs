@@ -157,6 +157,48 @@ fn nested_tables_grid_before_and_text_between_tables() {
     assert!(wb.text[1].text.contains("本年度&无变化"));
 }
 
+/// A form table laid inside a 1×1 frame table, with its title above it in the frame (as
+/// documents pasted from web pages have it): the frame gives its title line and the table,
+/// cell by cell — not one cell holding all of the table's text.
+#[test]
+fn a_table_inside_a_frame_table_is_read_as_the_table() {
+    let cell = |t: &str| format!("<w:tc>{}</w:tc>", paragraphs(t));
+    let row = |cells: &[&str]| {
+        let cells: String = cells.iter().map(|t| cell(t)).collect();
+        format!("<w:tr>{cells}</w:tr>")
+    };
+    let table = format!(
+        "<w:tbl>{}{}{}</w:tbl>",
+        row(&["科目名称", "决算数"]),
+        row(&["合计", "2,940.05"]),
+        row(&["一般公共服务支出", "2106.66"])
+    );
+    let body = format!(
+        "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>支出决算表</w:t></w:r></w:p>{table}</w:tc></w:tr></w:tbl>\
+         <w:p><w:r><w:t>注：本表反映部门本年度各项支出情况。</w:t></w:r></w:p>"
+    );
+    let path = scratch("framed").join("框内表.docx");
+    write_docx_xml(&body, &path);
+    let wb = read_workbook(&path).unwrap_or_else(|e| panic!("{e}"));
+    let cells: Vec<(u32, u16, String)> = wb
+        .sheets
+        .iter()
+        .flat_map(|s| s.cells().map(|(r, c, cell)| (r, c, cell.to_string())))
+        .collect();
+    let at = |text: &str| {
+        cells
+            .iter()
+            .find(|(_, _, t)| t == text)
+            .map(|(r, c, _)| (*r, *c))
+    };
+    let (total_row, total_col) = at("合计").unwrap_or_else(|| panic!("{cells:?}"));
+    assert_eq!(at("2940.05"), Some((total_row, total_col + 1)), "{cells:?}");
+    assert_eq!(at("一般公共服务支出"), Some((total_row + 1, total_col)));
+    assert_eq!(at("科目名称"), Some((total_row - 1, total_col)));
+    let title = at("支出决算表").expect("the title line");
+    assert!(title.0 < total_row - 1, "{cells:?}");
+}
+
 fn expect_document_error(path: &Path, zh: &str) -> String {
     let e = read_workbook(path).expect_err("must not read");
     assert!(matches!(e, ReadError::Document { .. }), "{e:?}");

@@ -1,7 +1,8 @@
 //! Reads a Word document (.docx): every top-level table (`w:tbl`, with `w:gridSpan` and `w:vMerge` merges) as a grid and the paragraphs between them as lines, in document order.
 //!
-//! A cell's paragraphs are joined with line breaks; a table nested inside a cell adds its
-//! paragraphs to that cell's text. `w:gridBefore` skips leading grid columns of a row. Only
+//! A cell's paragraphs are joined with line breaks; a small table nested inside a cell adds
+//! its paragraphs to that cell's text, while a table that only wraps another as large as it
+//! (a 1×1 frame around a form) gives the tables and paragraphs it holds, in order. `w:gridBefore` skips leading grid columns of a row. Only
 //! `word/document.xml` is read, through an inflate cap, so a zip bomb cannot exhaust memory.
 
 use std::io::{BufReader, Read, Seek};
@@ -49,7 +50,7 @@ pub(crate) fn read_blocks<R: Read + Seek>(reader: R) -> Result<Vec<Block>, Docum
     parse(BufReader::new(xml.as_slice())).map_err(damaged)
 }
 
-/// The cell being read in the top-level table.
+/// The cell being read in a table.
 #[derive(Default)]
 struct CellState {
     span: u32,
@@ -65,17 +66,41 @@ enum VMerge {
     Continue,
 }
 
+/// How deep tables are followed into cells; deeper ones only add their text to the cells.
+const MAX_DEPTH: usize = 8;
+
+/// One table being read, the outermost first.
 #[derive(Default)]
-struct State {
-    blocks: Vec<Block>,
-    /// Nesting depth of `w:tbl`.
-    tables: u32,
+struct Frame {
     table: TableGrid,
     row: Vec<String>,
     col: u32,
     cell: Option<CellState>,
     /// The merge a vertical merge started in each column, by index into `table.merges`.
     open_vmerge: Vec<Option<usize>>,
+    /// The table's content as blocks in document order — its cells' own paragraphs as lines,
+    /// the tables nested in them as tables — for a table that only wraps others.
+    inner: Vec<Block>,
+    /// The most rows of a table nested in it.
+    nested_rows: usize,
+}
+
+impl Frame {
+    /// Whether the table only lays out what it holds: a table nested in it of two rows or
+    /// more has as many rows as it (a 1×1 frame around a whole form); a small table inside a
+    /// cell of a real one is part of that cell's text.
+    fn wraps(&self) -> bool {
+        self.nested_rows >= 2 && self.nested_rows >= self.table.rows.len()
+    }
+}
+
+#[derive(Default)]
+struct State {
+    blocks: Vec<Block>,
+    /// The tables being read, the innermost last.
+    frames: Vec<Frame>,
+    /// Tables nested deeper than [`MAX_DEPTH`], being passed through.
+    too_deep: u32,
     paragraph: String,
     in_text: bool,
 }
@@ -115,49 +140,61 @@ fn parse<R: std::io::BufRead>(input: R) -> Result<Vec<Block>, String> {
 }
 
 fn start(e: &BytesStart<'_>, st: &mut State) -> Result<(), String> {
-    match e.name().as_ref() {
-        "w:tbl" => {
-            st.tables += 1;
-            if st.tables == 1 {
-                st.table = TableGrid::default();
-                st.open_vmerge.clear();
-            }
+    let name = e.name();
+    let name = name.as_ref();
+    if name == "w:tbl" {
+        if st.frames.len() < MAX_DEPTH && st.too_deep == 0 {
+            st.frames.push(Frame::default());
+        } else {
+            st.too_deep += 1;
         }
-        "w:tr" if st.tables == 1 => {
-            if st.table.rows.len() as u32 >= MAX_ROWS {
+        return Ok(());
+    }
+    match name {
+        "w:p" => st.paragraph.clear(),
+        "w:t" => st.in_text = true,
+        "w:tab" if !st.in_text => st.paragraph.push(' '),
+        "w:br" | "w:cr" => st.paragraph.push('\n'),
+        _ => {}
+    }
+    if st.too_deep > 0 {
+        return Ok(());
+    }
+    let Some(frame) = st.frames.last_mut() else {
+        return Ok(());
+    };
+    match name {
+        "w:tr" => {
+            if frame.table.rows.len() as u32 >= MAX_ROWS {
                 return Err(format!(
                     "表格超过 {MAX_ROWS} 行 / a table with too many rows"
                 ));
             }
-            st.row.clear();
-            st.col = 0;
+            frame.row.clear();
+            frame.col = 0;
         }
-        "w:gridBefore" if st.tables == 1 && st.cell.is_none() => {
-            st.col += count(e)?.min(MAX_COLS);
+        "w:gridBefore" if frame.cell.is_none() => {
+            frame.col += count(e)?.min(MAX_COLS);
         }
-        "w:tc" if st.tables == 1 => {
-            st.cell = Some(CellState {
+        "w:tc" => {
+            frame.cell = Some(CellState {
                 span: 1,
                 ..CellState::default()
             })
         }
-        "w:gridSpan" if st.tables == 1 => {
-            if let Some(cell) = st.cell.as_mut() {
+        "w:gridSpan" => {
+            if let Some(cell) = frame.cell.as_mut() {
                 cell.span = span_value(e)?;
             }
         }
-        "w:vMerge" if st.tables == 1 => {
-            if let Some(cell) = st.cell.as_mut() {
+        "w:vMerge" => {
+            if let Some(cell) = frame.cell.as_mut() {
                 cell.vmerge = match attr(e, "w:val")?.as_deref() {
                     Some("restart") => VMerge::Restart,
                     _ => VMerge::Continue,
                 };
             }
         }
-        "w:p" => st.paragraph.clear(),
-        "w:t" => st.in_text = true,
-        "w:tab" if !st.in_text => st.paragraph.push(' '),
-        "w:br" | "w:cr" => st.paragraph.push('\n'),
         _ => {}
     }
     Ok(())
@@ -167,15 +204,18 @@ fn end(name: &str, st: &mut State) -> Result<(), String> {
     match name {
         "w:t" => st.in_text = false,
         "w:p" => end_paragraph(st),
-        "w:tc" if st.tables == 1 => end_cell(st)?,
-        "w:tr" if st.tables == 1 => {
-            let row = std::mem::take(&mut st.row);
-            st.table.rows.push(row);
+        "w:tbl" if st.too_deep > 0 => st.too_deep -= 1,
+        "w:tbl" => end_table(st),
+        _ if st.too_deep > 0 => {}
+        "w:tc" => {
+            if let Some(frame) = st.frames.last_mut() {
+                end_cell(frame)?;
+            }
         }
-        "w:tbl" => {
-            st.tables = st.tables.saturating_sub(1);
-            if st.tables == 0 {
-                st.blocks.push(Block::Table(std::mem::take(&mut st.table)));
+        "w:tr" => {
+            if let Some(frame) = st.frames.last_mut() {
+                let row = std::mem::take(&mut frame.row);
+                frame.table.rows.push(row);
             }
         }
         _ => {}
@@ -183,23 +223,53 @@ fn end(name: &str, st: &mut State) -> Result<(), String> {
     Ok(())
 }
 
+/// A table ends: a table that only wraps others gives what it holds, any other its grid —
+/// to the document, or to the table it is nested in.
+fn end_table(st: &mut State) {
+    let Some(frame) = st.frames.pop() else {
+        return;
+    };
+    let rows = frame.table.rows.len();
+    let made = match frame.wraps() {
+        true => frame.inner,
+        false => vec![Block::Table(frame.table)],
+    };
+    match st.frames.last_mut() {
+        Some(outer) => {
+            outer.nested_rows = outer.nested_rows.max(rows);
+            outer.inner.extend(made);
+        }
+        None => st.blocks.extend(made),
+    }
+}
+
+/// A paragraph ends: its text goes to the cell of every table it is in (a small table
+/// nested in a cell is part of the cell's text), and as a line of the innermost table's
+/// content (see [`Frame::inner`]); outside tables, it is a line of the document.
 fn end_paragraph(st: &mut State) {
     let text = std::mem::take(&mut st.paragraph);
-    match st.cell.as_mut() {
-        Some(cell) => cell.paragraphs.push(text),
-        None if st.tables == 0 && !text.trim().is_empty() => {
-            st.blocks.push(Block::Line(Line::new(text.trim(), None)))
+    if st.frames.is_empty() {
+        if !text.trim().is_empty() {
+            st.blocks.push(Block::Line(Line::new(text.trim(), None)));
         }
-        None => {}
+        return;
+    }
+    for frame in &mut st.frames {
+        if let Some(cell) = frame.cell.as_mut() {
+            cell.paragraphs.push(text.clone());
+        }
+    }
+    if let Some(inner) = st.frames.last_mut().filter(|_| !text.trim().is_empty()) {
+        inner.inner.push(Block::Line(Line::new(text.trim(), None)));
     }
 }
 
 /// Places the finished cell at the current column and records its merge.
-fn end_cell(st: &mut State) -> Result<(), String> {
-    let Some(cell) = st.cell.take() else {
+fn end_cell(frame: &mut Frame) -> Result<(), String> {
+    let Some(cell) = frame.cell.take() else {
         return Ok(());
     };
-    let (row, col) = (st.table.rows.len() as u32, st.col);
+    let (row, col) = (frame.table.rows.len() as u32, frame.col);
     let last_col = col + cell.span - 1;
     if last_col >= MAX_COLS {
         return Err(format!(
@@ -207,39 +277,39 @@ fn end_cell(st: &mut State) -> Result<(), String> {
         ));
     }
     let text = cell.paragraphs.join("\n");
-    if st.open_vmerge.len() <= last_col as usize {
-        st.open_vmerge.resize(last_col as usize + 1, None);
+    if frame.open_vmerge.len() <= last_col as usize {
+        frame.open_vmerge.resize(last_col as usize + 1, None);
     }
     match cell.vmerge {
-        VMerge::Continue => match st.open_vmerge[col as usize] {
-            Some(i) => st.table.merges[i].last_row = row,
-            None => place_text(st, col, text),
+        VMerge::Continue => match frame.open_vmerge[col as usize] {
+            Some(i) => frame.table.merges[i].last_row = row,
+            None => place_text(frame, col, text),
         },
         VMerge::Restart | VMerge::None => {
-            place_text(st, col, text);
+            place_text(frame, col, text);
             let merge = Merge {
                 first_row: row,
                 first_col: col as u16,
                 last_row: row,
                 last_col: last_col as u16,
             };
-            st.table.merges.push(merge);
-            let index = (cell.vmerge == VMerge::Restart).then_some(st.table.merges.len() - 1);
-            st.open_vmerge[col as usize] = index;
+            frame.table.merges.push(merge);
+            let index = (cell.vmerge == VMerge::Restart).then_some(frame.table.merges.len() - 1);
+            frame.open_vmerge[col as usize] = index;
         }
     }
-    st.col = last_col + 1;
+    frame.col = last_col + 1;
     Ok(())
 }
 
-fn place_text(st: &mut State, col: u32, text: String) {
+fn place_text(frame: &mut Frame, col: u32, text: String) {
     if text.is_empty() {
         return;
     }
-    if st.row.len() <= col as usize {
-        st.row.resize(col as usize + 1, String::new());
+    if frame.row.len() <= col as usize {
+        frame.row.resize(col as usize + 1, String::new());
     }
-    st.row[col as usize] = text;
+    frame.row[col as usize] = text;
 }
 
 /// A `w:gridSpan` width: absent, zero or unreadable counts as 1.
