@@ -1272,3 +1272,19 @@ fn a_code_column_left_empty_reads_as_no_code_column() {
         Vec::<(&(String, String), &String)>::new()
     );
 }
+
+/// Every sheet without its title and 表号 lines, named Sheet1…Sheet9 (titles in text boxes,
+/// which are not read), in another order: each is told by its columns and rows alone —
+/// 公开07表 by the columns it has beyond 公开05表's, the empty 公开08表 by the fund its 空表说明
+/// names — and reads as in the plain workbook.
+#[test]
+fn untitled_sheets_with_plain_names_are_told_by_their_tables() {
+    let catalog = Catalog::embedded().unwrap();
+    let mut book = seed();
+    for (n, sheet) in book.sheets.iter_mut().enumerate() {
+        cut_title_lines(sheet);
+        sheet.name = format!("Sheet{}", n + 1);
+    }
+    book.sheets.reverse();
+    same_as_plain("untitled-plain-names", &book);
+}

@@ -444,12 +444,18 @@ fn form_labels(form: &Form) -> Vec<String> {
 }
 
 /// A sheet without a title (seed 003's one-page report) is the form whose labels it shows:
-/// at least five labels and four in five of them found, the best share winning.
+/// at least five labels and four in five of them found, the best share winning, then the most
+/// labels found, then the form whose fund the sheet names (in its 空表说明).
 fn identify_by_labels<'c>(catalog: &'c Catalog, sheet: &Sheet) -> Option<&'c Form> {
     let keys: HashSet<String> = sheet
         .cells()
         .filter_map(|(_, _, c)| c.as_text().map(|t| strip_parens(&label_key(t))))
         .collect();
+    // 公开08表 shows 公开05表's labels; its 空表说明 names its fund (国有资本经营).
+    let names_its_fund = |form: &Form| {
+        let fund = form.empty_note.as_ref().and_then(|n| n.fund.as_deref());
+        fund.is_some_and(|fund| keys.iter().any(|k| k.contains(fund)))
+    };
     let mut best: Option<(usize, usize, &Form)> = None;
     for form in &catalog.forms {
         let labels = form_labels(form);
@@ -457,8 +463,12 @@ fn identify_by_labels<'c>(catalog: &'c Catalog, sheet: &Sheet) -> Option<&'c For
         if labels.len() < 5 || hits * 5 < labels.len() * 4 {
             continue;
         }
-        // Compare hits/len as fractions without division.
-        if best.is_none_or(|(h, n, _)| hits * n > h * labels.len()) {
+        // Compare hits/len as fractions without division; at the same share, the form with more
+        // labels found is the more particular (公开07表 shows all of 公开05表's, and its own).
+        let better = |(h, n, f): (usize, usize, &Form)| {
+            (hits * n, hits, names_its_fund(form)) > (h * labels.len(), h, names_its_fund(f))
+        };
+        if best.is_none_or(better) {
             best = Some((hits, labels.len(), form));
         }
     }
