@@ -1279,7 +1279,6 @@ fn a_code_column_left_empty_reads_as_no_code_column() {
 /// names — and reads as in the plain workbook.
 #[test]
 fn untitled_sheets_with_plain_names_are_told_by_their_tables() {
-    let catalog = Catalog::embedded().unwrap();
     let mut book = seed();
     for (n, sheet) in book.sheets.iter_mut().enumerate() {
         cut_title_lines(sheet);
@@ -1287,4 +1286,49 @@ fn untitled_sheets_with_plain_names_are_told_by_their_tables() {
     }
     book.sheets.reverse();
     same_as_plain("untitled-plain-names", &book);
+}
+
+/// 公开03表 printed with the 表号 of 公开02表 (copied with the sheet) and its title with the
+/// word 部门: the table's columns and rows are 公开03表's, so it is read as 公开03表, as in
+/// the plain workbook, with one warning at the 表号; the same for 公开09表 carrying 公开08表's
+/// 表号 and a longer title.
+#[test]
+fn a_table_no_copied_from_another_table_yields_to_the_table_itself() {
+    let catalog = Catalog::embedded().unwrap();
+    for (sheet_name, copied_no, title) in [
+        (
+            "公开03表",
+            "公开02表",
+            "株洲市长株潭一体化发展事务中心支出决算表",
+        ),
+        (
+            "公开09表",
+            "公开08表",
+            "一般公共预算财政拨款“三公”经费支出决算表",
+        ),
+    ] {
+        let mut book = seed();
+        let sheet = book.sheet_mut(sheet_name);
+        let (r, c) = sheet.find(sheet_name).expect("the 表号");
+        sheet.put(r, c, grid::GridCell::text(copied_no));
+        sheet.put(0, 0, grid::GridCell::text(title));
+        let path = dir().join(format!("copied-table-no-{sheet_name}.xlsx"));
+        book.write_xlsx(&path);
+        let (got, warnings) = values_and_warnings(&catalog, &path);
+        assert_eq!(
+            differing(&plain_values(&catalog, "copied-table-no"), &got),
+            Vec::<(&(String, String), &String)>::new(),
+            "{sheet_name}"
+        );
+        let said: Vec<(&str, Option<&str>)> = warnings
+            .iter()
+            .map(|w| (w.rule.as_str(), w.cell.as_deref()))
+            .collect();
+        let at = grid::a1(r, c);
+        assert_eq!(
+            said,
+            [("table-no-mismatch", Some(at.as_str()))],
+            "{sheet_name}"
+        );
+    }
 }

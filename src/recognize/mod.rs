@@ -447,10 +447,7 @@ fn form_labels(form: &Form) -> Vec<String> {
 /// at least five labels and four in five of them found, the best share winning, then the most
 /// labels found, then the form whose fund the sheet names (in its 空表说明).
 fn identify_by_labels<'c>(catalog: &'c Catalog, sheet: &Sheet) -> Option<&'c Form> {
-    let keys: HashSet<String> = sheet
-        .cells()
-        .filter_map(|(_, _, c)| c.as_text().map(|t| strip_parens(&label_key(t))))
-        .collect();
+    let keys = sheet_label_keys(sheet);
     // 公开08表 shows 公开05表's labels; its 空表说明 names its fund (国有资本经营).
     let names_its_fund = |form: &Form| {
         let fund = form.empty_note.as_ref().and_then(|n| n.fund.as_deref());
@@ -458,21 +455,41 @@ fn identify_by_labels<'c>(catalog: &'c Catalog, sheet: &Sheet) -> Option<&'c For
     };
     let mut best: Option<(usize, usize, &Form)> = None;
     for form in &catalog.forms {
-        let labels = form_labels(form);
-        let hits = labels.iter().filter(|l| keys.contains(*l)).count();
-        if labels.len() < 5 || hits * 5 < labels.len() * 4 {
+        let (hits, labels) = labels_found(form, &keys);
+        if labels < 5 || hits * 5 < labels * 4 {
             continue;
         }
         // Compare hits/len as fractions without division; at the same share, the form with more
         // labels found is the more particular (公开07表 shows all of 公开05表's, and its own).
         let better = |(h, n, f): (usize, usize, &Form)| {
-            (hits * n, hits, names_its_fund(form)) > (h * labels.len(), h, names_its_fund(f))
+            (hits * n, hits, names_its_fund(form)) > (h * labels, h, names_its_fund(f))
         };
         if best.is_none_or(better) {
-            best = Some((hits, labels.len(), form));
+            best = Some((hits, labels, form));
         }
     }
     best.map(|(_, _, f)| f)
+}
+
+/// The keys of a sheet's texts, as [`form_labels`] gives a form's.
+fn sheet_label_keys(sheet: &Sheet) -> HashSet<String> {
+    sheet
+        .cells()
+        .filter_map(|(_, _, c)| c.as_text().map(|t| strip_parens(&label_key(t))))
+        .collect()
+}
+
+/// How many of a form's labels the sheet's `keys` hold, of how many.
+fn labels_found(form: &Form, keys: &HashSet<String>) -> (usize, usize) {
+    let labels = form_labels(form);
+    let hits = labels.iter().filter(|l| keys.contains(*l)).count();
+    (hits, labels.len())
+}
+
+/// Whether the sheet's `keys` show more of `rival`'s labels, as a share, than of `form`'s.
+fn shows_more_of(rival: &Form, form: &Form, keys: &HashSet<String>) -> bool {
+    let ((rh, rn), (fh, fn_)) = (labels_found(rival, keys), labels_found(form, keys));
+    rh * fn_ > fh * rn
 }
 
 /// How well `key` (a form's title key) stands in the title line `text`: the key aligned whole
@@ -620,14 +637,31 @@ fn identify_with<'c>(
     if top.first().is_some_and(|(k, _, _)| k == "目录") {
         return None;
     }
+    let titled = |form: &Form, (t, r, c): &(String, u32, u16)| {
+        format!("{} 的标题“{t}”与“{}”相符", a1(*r, *c), form.plain_title())
+    };
     let in_sheet = best_named(catalog, titles, &top, family).map(|named| {
         let form = named.form;
-        let title = named
-            .title
-            .map(|(t, r, c)| format!("{} 的标题“{t}”与“{}”相符", a1(*r, *c), form.plain_title()));
         let no = named
             .table_no
             .map(|(_, r, c)| format!("{} 有表号“{}”", a1(*r, *c), form.table_no));
+        // A 表号 copied from another table, or left from before the tables were renumbered:
+        // the table itself tells which of the two it is.
+        if let (Some((rival, line)), Some(no)) = (named.rival, &no) {
+            if shows_more_of(rival, form, &sheet_label_keys(sheet)) {
+                let why = format!(
+                    "{}；{no}，但表内栏目与行名是{}的",
+                    titled(rival, line),
+                    rival.table_no
+                );
+                return Identified {
+                    form: rival,
+                    why,
+                    firm: true,
+                };
+            }
+        }
+        let title = named.title.map(|line| titled(form, line));
         let why: Vec<String> = title.into_iter().chain(no).collect();
         Identified {
             form,
@@ -657,6 +691,8 @@ struct Named<'c, 't> {
     table_no: Option<&'t (String, u32, u16)>,
     /// Whether by its whole title or its 表号.
     firm: bool,
+    /// The form the title names best, when the 表号 of another outweighed it.
+    rival: Option<(&'c Form, &'t (String, u32, u16))>,
 }
 
 /// The form `texts` (key, row, column) name best: 1000 and more for its title in a text of at
@@ -675,6 +711,7 @@ fn best_named<'c, 't>(
         .filter(|(line, _)| line.chars.len() <= 60)
         .collect();
     let mut best: Option<(i32, Named)> = None;
+    let mut by_title: Option<(i32, &Form, &(String, u32, u16))> = None;
     let of_family = |form: &&Form| family.is_none_or(|family| form.family == family);
     for (form, keys) in catalog.forms.iter().zip(titles) {
         if !of_family(&form) {
@@ -688,6 +725,11 @@ fn best_named<'c, 't>(
         let table_no = (!no.starts_with("附件"))
             .then(|| texts.iter().find(|(t, _, _)| mentions_table_no(t, &no)))
             .flatten();
+        if let Some((s, entry)) = title {
+            if by_title.is_none_or(|(b, _, _)| s > b) {
+                by_title = Some((s, form, entry));
+            }
+        }
         let score =
             title.map_or(0, |(s, _)| 1000 + s) + if table_no.is_some() { TABLE_NO } else { 0 };
         if score > 0 && best.as_ref().is_none_or(|(s, _)| score > *s) {
@@ -700,11 +742,16 @@ fn best_named<'c, 't>(
                     title,
                     table_no,
                     firm,
+                    rival: None,
                 },
             ));
         }
     }
-    best.map(|(_, named)| named)
+    let (_, mut named) = best?;
+    named.rival = by_title
+        .filter(|(_, form, _)| form.id != named.form.id && named.table_no.is_some())
+        .map(|(_, form, line)| (form, line));
+    Some(named)
 }
 
 /// A sheet without title nor 表号 holding figures or a form's table, named by its form's title
@@ -852,7 +899,11 @@ impl Reader<'_> {
             }
             Amount::Value(d) => Val::Num(d),
             Amount::Invalid(t) if self.is_empty_table_note(&t) => {
-                self.data.remarks.push(t.trim().to_string());
+                // Each cell of a note merged across the row shows it: it is one note.
+                let note = t.trim().to_string();
+                if !self.data.remarks.contains(&note) {
+                    self.data.remarks.push(note);
+                }
                 Val::Blank
             }
             Amount::Invalid(t) => {
@@ -1253,7 +1304,12 @@ enum TopLine {
     /// The date the table was made ("（2024年4月编制）", "填报日期：2024年4月10日"): not
     /// the year it reports on.
     Dated,
+    /// Another table's 表号 ("公开02表" above 公开03表's table, copied with the sheet).
+    OtherTableNo,
 }
+
+/// The rule of a 表号 printed above a table that is another table's.
+pub const OTHER_TABLE_NO: &str = "table-no-mismatch";
 
 /// What a cell's text is, if it is one of the lines above a form's table.
 fn top_line(form: &Form, vocab: &Vocabulary, t: &str) -> Option<TopLine> {
@@ -1285,6 +1341,9 @@ fn top_line(form: &Form, vocab: &Vocabulary, t: &str) -> Option<TopLine> {
     {
         return Some(TopLine::Mark);
     }
+    if is_table_no_shape(&k) {
+        return Some(TopLine::OtherTableNo);
+    }
     // "编制单位：…", "填报单位：" with the name in the next cell — not a label that merely starts
     // the same way ("预算部门、单位名称" is perf-dept's first row label, "部门名称" and
     // "单位（项目）名称" are column headers).
@@ -1308,6 +1367,16 @@ fn top_line(form: &Form, vocab: &Vocabulary, t: &str) -> Option<TopLine> {
         return Some(TopLine::Dated);
     }
     year_only(&k).map(TopLine::Year)
+}
+
+/// Whether `k` (a label key) is a 表号 as the forms print theirs: 公开05表, 部门公开表05.
+fn is_table_no_shape(k: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let final_no = k
+        .strip_prefix("公开")
+        .and_then(|rest| rest.strip_suffix('表'))
+        .is_some_and(digits);
+    final_no || k.strip_prefix("部门公开表").is_some_and(digits)
 }
 
 /// Whether `k` (a label key) dates the table to a month or a day: `(2024年4月编制)`,
@@ -1420,6 +1489,15 @@ fn read_top(rd: &mut Reader) -> u32 {
                     last = last.max(r);
                 }
                 Some(TopLine::Dated) => last = last.max(r),
+                Some(TopLine::OtherTableNo) => {
+                    let message = format!(
+                        "表号“{}”与本表不符：按标题和表内栏目，本表是{}；请核对表号",
+                        t.trim(),
+                        rd.form.table_no
+                    );
+                    rd.notice(Severity::Warning, OTHER_TABLE_NO, r, c, message);
+                    last = last.max(r);
+                }
             }
             rd.consume(r, c);
         }
@@ -1879,6 +1957,22 @@ mod tests {
         let rec = recognize_sheet(form, &catalog.vocabulary, &sheet(note), None);
         assert_eq!(rec.data.remarks, [note]);
         assert!(rec.data.is_empty());
+        assert_eq!(not_a_number(&rec), 0);
+        // Merged across the row's amount cells, each of which shows it: still one note.
+        let unmerged = sheet(note);
+        let cells: Vec<(u32, u16, Cell)> = unmerged
+            .cells()
+            .map(|(r, c, x)| (r, c, x.clone()))
+            .collect();
+        let across = crate::read::Merge {
+            first_row: 3,
+            first_col: 1,
+            last_row: 3,
+            last_col: 4,
+        };
+        let merged = Sheet::from_cells("公开07表", cells, vec![across]);
+        let rec = recognize_sheet(form, &catalog.vocabulary, &merged, None);
+        assert_eq!(rec.data.remarks, [note]);
         assert_eq!(not_a_number(&rec), 0);
         for other in ["见情况说明第三部分", "无"] {
             let rec = recognize_sheet(form, &catalog.vocabulary, &sheet(other), None);

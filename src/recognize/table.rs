@@ -756,7 +756,7 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
     let r = walk.r;
     consume_serial_numbers(rd, &sheet_texts, data_start..r.min(height));
     note_remark_column(rd, &sheet_texts, data_start..r.min(height));
-    note_comparison_columns(rd, &table.header, &sheet_texts, data_start..r.min(height));
+    note_comparison_columns(rd, &walk.aligned, &sheet_texts, data_start..r.min(height));
     let end = table.read_footers(rd, r, walk.last_data.map_or(data_start, |l| l + 1));
     table.consume_side_labels(rd, first..end.min(height));
     end.max(r.min(height))
@@ -821,16 +821,17 @@ fn note_remark_column(
 
 /// The figures of a column the unit added to compare (上年决算数, 年初预算数, 增减额; see
 /// [`Vocabulary::comparison_headers`]) over `rows`: values outside the form all the same, but
-/// known for what they are (see [`super::unplaced_numbers`]). A word of the form's own header
-/// (公开09表's 预算数) names no added column.
+/// known for what they are (see [`super::unplaced_numbers`]). A column the header gave one of
+/// the form's own (`aligned`) is none, whatever group header is above it.
 fn note_comparison_columns(
     rd: &mut Reader,
-    own: &HeaderWords,
+    aligned: &HashSet<u16>,
     sheet_texts: &[HashSet<String>],
     rows: std::ops::Range<u32>,
 ) {
     let headed = |c: usize| {
-        sheet_texts[c].iter().any(|k| {
+        let own = u16::try_from(c).is_ok_and(|c| aligned.contains(&c));
+        !own && sheet_texts[c].iter().any(|k| {
             let after_digits = k.trim_start_matches(|ch: char| ch.is_ascii_digit());
             let undated = match after_digits.len() < k.len() {
                 true => after_digits
@@ -839,9 +840,13 @@ fn note_comparison_columns(
                 false => k,
             };
             let dated = undated.len() < k.len();
-            (dated && matches!(undated, "决算数" | "决算"))
-                || (!own.words.contains(undated)
-                    && rd.vocab.comparison_headers.iter().any(|w| w == undated))
+            // A budget table's (or a performance table's) own figures are its 预算数.
+            let own_figures = rd.form.family != Family::Final
+                && undated.contains("预算")
+                && !undated.contains("年初")
+                && !undated.contains("调整");
+            (dated && matches!(undated, "决算数" | "决算" | "预算数" | "预算"))
+                || (!own_figures && rd.vocab.comparison_headers.iter().any(|w| w == undated))
         })
     };
     for c in (0..sheet_texts.len()).filter(|&c| headed(c)) {
@@ -1202,6 +1207,9 @@ struct RowWalk<'t, 'f> {
     last_data: Option<u32>,
     /// For each slot, the panel that took the last row through its columns.
     last_through: Vec<Option<usize>>,
+    /// The sheet columns the header gave the form's columns: none of them is a column the
+    /// unit added.
+    aligned: HashSet<u16>,
 }
 
 impl<'t, 'f> RowWalk<'t, 'f> {
@@ -1212,6 +1220,7 @@ impl<'t, 'f> RowWalk<'t, 'f> {
         data_start: u32,
     ) -> Self {
         let (mut slots, mapping) = table.place_columns(rd, sheet_texts);
+        let aligned: HashSet<u16> = mapping.iter().flatten().copied().collect();
         let mut code_sources = code_sources(&slots, sheet_texts);
         for src in &mut code_sources {
             if let CodeSource::Single(c) = *src {
@@ -1254,6 +1263,7 @@ impl<'t, 'f> RowWalk<'t, 'f> {
             realigned_until: data_start,
             r: data_start,
             last_data: None,
+            aligned,
         }
     }
 

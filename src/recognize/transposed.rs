@@ -2,7 +2,10 @@
 //! and 决算数 across): when a sheet's figures cannot be placed as the form prints them, the
 //! table below its top lines is turned and read again, and every place read is turned back.
 
-use super::{first_filled_row, numbers_placed, recognize_sheet, unplaced_numbers, Recognized};
+use super::{
+    figures_outside, first_filled_row, numbers_placed, recognize_sheet, unplaced_numbers,
+    Recognized,
+};
 use crate::cellref::Place;
 use crate::form::{Form, Vocabulary};
 use crate::model::MoneyUnit;
@@ -13,7 +16,8 @@ use crate::read::{Sheet, Turn};
 const TOP_LINES: u32 = 8;
 
 /// The sheet read with its table turned, when `as_printed` (the same sheet read as printed)
-/// could not place its figures and the turned table places them all, more than as printed.
+/// could not place its figures and the turned table places every figure of the sheet (not one
+/// left outside the form). Of several places the table may start at, the lowest that does.
 pub(super) fn recognize_turned<'c>(
     form: &'c Form,
     vocab: &Vocabulary,
@@ -22,6 +26,9 @@ pub(super) fn recognize_turned<'c>(
     as_printed: &Recognized,
 ) -> Option<Recognized<'c>> {
     unplaced_numbers(as_printed)?;
+    if !is_one_row(form) {
+        return None;
+    }
     let first = first_filled_row(sheet);
     let placed = numbers_placed(as_printed);
     (first + 1..(first + TOP_LINES).min(sheet.height()))
@@ -29,14 +36,26 @@ pub(super) fn recognize_turned<'c>(
         .filter_map(|turn| {
             let turned = sheet.turned(&turn)?;
             let rec = recognize_sheet(form, vocab, &turned, book_unit);
-            let fits = unplaced_numbers(&rec).is_none() && numbers_placed(&rec) > placed;
+            let fits = figures_outside(&rec).next().is_none() && numbers_placed(&rec) > placed;
             fits.then(|| (numbers_placed(&rec), turn, rec))
         })
-        .max_by_key(|(placed, turn, _)| (*placed, std::cmp::Reverse(turn.top)))
+        .max_by_key(|(placed, turn, _)| (*placed, turn.top))
         .map(|(_, turn, mut rec)| {
             turn_back(&mut rec, &turn);
             rec
         })
+}
+
+/// Whether every table of the form is one row of figures under its header (公开09表): only
+/// such a table is printed turned, its columns down the rows; a table of many rows or of a
+/// list turned reads as nonsense.
+fn is_one_row(form: &Form) -> bool {
+    form.blocks.iter().all(|block| {
+        block.panels.iter().all(|panel| {
+            let rows = panel.rows.iter().filter(|row| !row.blank).count();
+            panel.coded.is_none() && panel.list.is_none() && rows == 1
+        })
+    })
 }
 
 /// How many rows a table printed turned may have: as many as a form has columns, at most.
