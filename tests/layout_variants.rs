@@ -1288,10 +1288,11 @@ fn untitled_sheets_with_plain_names_are_told_by_their_tables() {
     same_as_plain("untitled-plain-names", &book);
 }
 
-/// 公开03表 printed with the 表号 of 公开02表 (copied with the sheet) and its title with the
-/// word 部门: the table's columns and rows are 公开03表's, so it is read as 公开03表, as in
+/// 公开03表 printed with the 表号 of 公开02表 (copied with the sheet) and its title after the
+/// unit's name: the table's columns and rows are 公开03表's, so it is read as 公开03表, as in
 /// the plain workbook, with one warning at the 表号; the same for 公开09表 carrying 公开08表's
-/// 表号 and a longer title.
+/// 表号 and a longer title, and for 公开08表 (whose labels are 公开05表's) carrying 公开05表's
+/// 表号 under a title with the unit's name.
 #[test]
 fn a_table_no_copied_from_another_table_yields_to_the_table_itself() {
     let catalog = Catalog::embedded().unwrap();
@@ -1305,6 +1306,11 @@ fn a_table_no_copied_from_another_table_yields_to_the_table_itself() {
             "公开09表",
             "公开08表",
             "一般公共预算财政拨款“三公”经费支出决算表",
+        ),
+        (
+            "公开08表",
+            "公开05表",
+            "株洲市长株潭一体化发展事务中心国有资本经营预算财政拨款支出决算表",
         ),
     ] {
         let mut book = seed();
@@ -1331,4 +1337,15 @@ fn a_table_no_copied_from_another_table_yields_to_the_table_itself() {
             "{sheet_name}"
         );
     }
+}
+
+/// A 表号 printed without its leading zero (公开5表) is the table's own: read as in the plain
+/// workbook, nothing said.
+#[test]
+fn a_table_no_without_its_zero_is_the_tables_own() {
+    let mut book = seed();
+    let sheet = book.sheet_mut("公开05表");
+    let (r, c) = sheet.find("公开05表").expect("the 表号");
+    sheet.put(r, c, grid::GridCell::text("公开5表"));
+    same_as_plain("unpadded-table-no", &book);
 }

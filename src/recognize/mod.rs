@@ -486,10 +486,11 @@ fn labels_found(form: &Form, keys: &HashSet<String>) -> (usize, usize) {
     (hits, labels.len())
 }
 
-/// Whether the sheet's `keys` show more of `rival`'s labels, as a share, than of `form`'s.
-fn shows_more_of(rival: &Form, form: &Form, keys: &HashSet<String>) -> bool {
+/// Whether the sheet's `keys` show more of `rival`'s labels, as a share, than of `form`'s —
+/// or as many, when `tie_to_rival`.
+fn shows_more_of(rival: &Form, form: &Form, keys: &HashSet<String>, tie_to_rival: bool) -> bool {
     let ((rh, rn), (fh, fn_)) = (labels_found(rival, keys), labels_found(form, keys));
-    rh * fn_ > fh * rn
+    rh * fn_ > fh * rn || (tie_to_rival && rh * fn_ == fh * rn)
 }
 
 /// How well `key` (a form's title key) stands in the title line `text`: the key aligned whole
@@ -648,7 +649,12 @@ fn identify_with<'c>(
         // A 表号 copied from another table, or left from before the tables were renumbered:
         // the table itself tells which of the two it is.
         if let (Some((rival, line)), Some(no)) = (named.rival, &no) {
-            if shows_more_of(rival, form, &sheet_label_keys(sheet)) {
+            // Tables of the same labels (公开05表 and 公开08表) are told by a title holding the
+            // rival's whole (国有资本经营预算财政拨款支出决算表 after the unit's name).
+            let whole = form_title_keys(rival)
+                .iter()
+                .any(|key| line.0.contains(key.as_str()));
+            if shows_more_of(rival, form, &sheet_label_keys(sheet), whole) {
                 let why = format!(
                     "{}；{no}，但表内栏目与行名是{}的",
                     titled(rival, line),
@@ -1341,8 +1347,11 @@ fn top_line(form: &Form, vocab: &Vocabulary, t: &str) -> Option<TopLine> {
     {
         return Some(TopLine::Mark);
     }
-    if is_table_no_shape(&k) {
-        return Some(TopLine::OtherTableNo);
+    if let Some(shape) = table_no_shape(&k) {
+        return Some(match table_no_shape(&no) == Some(shape) {
+            true => TopLine::Mark,
+            false => TopLine::OtherTableNo,
+        });
     }
     // "编制单位：…", "填报单位：" with the name in the next cell — not a label that merely starts
     // the same way ("预算部门、单位名称" is perf-dept's first row label, "部门名称" and
@@ -1369,14 +1378,21 @@ fn top_line(form: &Form, vocab: &Vocabulary, t: &str) -> Option<TopLine> {
     year_only(&k).map(TopLine::Year)
 }
 
-/// Whether `k` (a label key) is a 表号 as the forms print theirs: 公开05表, 部门公开表05.
-fn is_table_no_shape(k: &str) -> bool {
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+/// A 表号 as the forms print theirs (公开05表, 部门公开表05, 公开5表 unpadded): its kind and
+/// number.
+fn table_no_shape(k: &str) -> Option<(&'static str, u32)> {
+    let number = |s: &str| {
+        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
     let final_no = k
         .strip_prefix("公开")
-        .and_then(|rest| rest.strip_suffix('表'))
-        .is_some_and(digits);
-    final_no || k.strip_prefix("部门公开表").is_some_and(digits)
+        .and_then(|rest| rest.strip_suffix('表'));
+    match final_no.and_then(number) {
+        Some(n) => Some(("公开", n)),
+        None => Some(("部门公开表", k.strip_prefix("部门公开表").and_then(number)?)),
+    }
 }
 
 /// Whether `k` (a label key) dates the table to a month or a day: `(2024年4月编制)`,

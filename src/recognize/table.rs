@@ -822,13 +822,32 @@ fn note_remark_column(
 /// The figures of a column the unit added to compare (上年决算数, 年初预算数, 增减额; see
 /// [`Vocabulary::comparison_headers`]) over `rows`: values outside the form all the same, but
 /// known for what they are (see [`super::unplaced_numbers`]). A column the header gave one of
-/// the form's own (`aligned`) is none, whatever group header is above it.
+/// the form's own (`aligned`) is none, whatever group header is above it; a dated 决算数 or
+/// 预算数 is one beside the form's own figures, or when of a year before the latest.
 fn note_comparison_columns(
     rd: &mut Reader,
     aligned: &HashSet<u16>,
     sheet_texts: &[HashSet<String>],
     rows: std::ops::Range<u32>,
 ) {
+    // The year a header's dated figures are this year's: the title's, else the latest shown.
+    let year_of = |k: &str| -> Option<u32> {
+        let digits = &k[..k.len() - k.trim_start_matches(|ch: char| ch.is_ascii_digit()).len()];
+        (digits.len() == 4).then(|| digits.parse().ok()).flatten()
+    };
+    let this_year = rd
+        .data
+        .year
+        .as_deref()
+        .and_then(|y| y.parse::<u32>().ok())
+        .or_else(|| {
+            sheet_texts
+                .iter()
+                .flatten()
+                .filter_map(|k| year_of(k))
+                .max()
+        });
+    let earlier = |k: &str| year_of(k).zip(this_year).is_some_and(|(y, own)| y < own);
     let headed = |c: usize| {
         let own = u16::try_from(c).is_ok_and(|c| aligned.contains(&c));
         !own && sheet_texts[c].iter().any(|k| {
@@ -845,7 +864,9 @@ fn note_comparison_columns(
                 && undated.contains("预算")
                 && !undated.contains("年初")
                 && !undated.contains("调整");
-            (dated && matches!(undated, "决算数" | "决算" | "预算数" | "预算"))
+            // Another year's figures: beside the form's own (placed), or before the latest.
+            let other_year = !aligned.is_empty() || earlier(k);
+            (dated && other_year && matches!(undated, "决算数" | "决算" | "预算数" | "预算"))
                 || (!own_figures && rd.vocab.comparison_headers.iter().any(|w| w == undated))
         })
     };
@@ -1207,8 +1228,8 @@ struct RowWalk<'t, 'f> {
     last_data: Option<u32>,
     /// For each slot, the panel that took the last row through its columns.
     last_through: Vec<Option<usize>>,
-    /// The sheet columns the header gave the form's columns: none of them is a column the
-    /// unit added.
+    /// The sheet columns the header gave the form's value columns: none of them is a column
+    /// the unit added.
     aligned: HashSet<u16>,
 }
 
@@ -1220,7 +1241,10 @@ impl<'t, 'f> RowWalk<'t, 'f> {
         data_start: u32,
     ) -> Self {
         let (mut slots, mapping) = table.place_columns(rd, sheet_texts);
-        let aligned: HashSet<u16> = mapping.iter().flatten().copied().collect();
+        let aligned: HashSet<u16> = (table.defs.iter().zip(&mapping))
+            .filter(|(d, _)| d.col.kind.is_value())
+            .filter_map(|(_, m)| *m)
+            .collect();
         let mut code_sources = code_sources(&slots, sheet_texts);
         for src in &mut code_sources {
             if let CodeSource::Single(c) = *src {
