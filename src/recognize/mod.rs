@@ -1300,7 +1300,7 @@ fn without_column_number(text: &str) -> &str {
 /// A line printed above a form's table.
 enum TopLine {
     Title,
-    /// 表号, attachment number ("附件3-1") or 金额单位.
+    /// 表号, attachment number ("附件3-1"), 金额单位 or a continuation mark ("续表").
     Mark,
     /// "部门名称：…" with the unit's name (empty when the name is in another cell), and the
     /// money unit stated after it on the same line ("部门：某某中心    单位：元").
@@ -1336,6 +1336,7 @@ fn top_line(form: &Form, vocab: &Vocabulary, t: &str) -> Option<TopLine> {
     let no = label_key(&form.table_no);
     if k == no
         || is_attachment_no(&k)
+        || is_continuation_mark(&k)
         // The period of a template whose year was left blank ("    年度").
         || (k == "年度" && form.period.is_some())
         || k.starts_with("金额单位")
@@ -1376,6 +1377,14 @@ fn top_line(form: &Form, vocab: &Vocabulary, t: &str) -> Option<TopLine> {
         return Some(TopLine::Dated);
     }
     year_only(&k).map(TopLine::Year)
+}
+
+/// "续表", "（续）", "接上页": a line saying the table goes on from the page before.
+fn is_continuation_mark(k: &str) -> bool {
+    matches!(
+        strip_parens_around(k),
+        "续表" | "续" | "续上表" | "接上表" | "接上页" | "续上页" | "上接"
+    )
 }
 
 /// A 表号 as the forms print theirs (公开05表, 部门公开表05, 公开5表 unpadded): its kind and
@@ -1770,6 +1779,17 @@ fn keep_outside(rec: &mut Recognized, lead: &[Stray]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_continuation_mark_is_a_line_above_the_table() {
+        for mark in ["续表", "（续表）", "(续)", "接上页", "（接上页）", "续上表"]
+        {
+            assert!(is_continuation_mark(&label_key(mark)), "{mark}");
+        }
+        for other in ["续表说明", "继续", "收入决算表（续）", "表"] {
+            assert!(!is_continuation_mark(&label_key(other)), "{other}");
+        }
+    }
 
     #[test]
     fn a_line_dating_the_table_is_no_year_it_reports_on() {
