@@ -382,7 +382,6 @@ fn index_merges(merges: &[Merge], height: usize) -> (Vec<Vec<u32>>, Vec<u32>) {
     (by_row, unindexed)
 }
 
-/// A merged region, zero-based inclusive absolute bounds.
 /// The rows `top..end` of a sheet turned into columns: cell (top + i, j) goes to (top + j, i);
 /// the rows above stay, the rows below move down past the `width` rows the turned ones fill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -416,6 +415,7 @@ impl Turn {
     }
 }
 
+/// A merged region, zero-based inclusive absolute bounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Merge {
     pub first_row: u32,

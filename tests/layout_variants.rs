@@ -1077,7 +1077,6 @@ fn near_misses_of_the_unit_line_the_line_numbers_and_the_shown_decimals() {
 /// beside them names the form, so each sheet reads as the one it is.
 #[test]
 fn a_title_in_the_units_own_words_is_told_by_its_table_no() {
-    let catalog = Catalog::embedded().unwrap();
     for (sheet_name, title) in [
         ("公开04表", "财政拨款收支决算总表"),
         ("公开05表", "一般公共预算支出决算表"),
@@ -1092,14 +1091,7 @@ fn a_title_in_the_units_own_words_is_told_by_its_table_no() {
             "{sheet_name} shows its 表号"
         );
         sheet.put(0, 0, grid::GridCell::text(title));
-        let path = dir().join(format!("own-title-{sheet_name}.xlsx"));
-        book.write_xlsx(&path);
-        let got = values(&catalog, &path);
-        assert_eq!(
-            differing(&plain_values(&catalog, "own-titles"), &got),
-            Vec::<(&(String, String), &String)>::new(),
-            "{title}"
-        );
+        same_as_plain(&format!("own-title-{sheet_name}"), &book);
     }
 }
 
@@ -1163,19 +1155,12 @@ fn a_comparison_column_beside_the_total_tables_amounts_leaves_it_read() {
 /// 决算 tables it is the 决算 one, read as in the plain workbook.
 #[test]
 fn a_near_title_is_read_as_the_form_of_the_workbooks_family() {
-    let catalog = Catalog::embedded().unwrap();
     let mut book = seed();
     let sheet = book.sheet_mut("公开06表");
     let (r, c) = sheet.find("公开06表").expect("the 表号");
     sheet.put(r, c, grid::GridCell::Empty);
     sheet.put(0, 0, grid::GridCell::text("一般公共预算基本支出决算情况表"));
-    let path = dir().join("near-title-of-the-family.xlsx");
-    book.write_xlsx(&path);
-    let got = values(&catalog, &path);
-    assert_eq!(
-        differing(&plain_values(&catalog, "near-title-family"), &got),
-        Vec::<(&(String, String), &String)>::new()
-    );
+    same_as_plain("near-title-of-the-family", &book);
 }
 
 /// The seed's 公开09表 as many county units print it: its items down the rows (numbered as
@@ -1250,7 +1235,6 @@ fn a_three_public_table_printed_down_the_rows_is_read() {
 /// the values are those of the plain workbook.
 #[test]
 fn a_code_column_left_empty_reads_as_no_code_column() {
-    let catalog = Catalog::embedded().unwrap();
     let mut book = seed();
     let sheet = book.sheet_mut("公开05表");
     let (header_row, code_col) = sheet.find("科目代码").expect("the code column");
@@ -1264,13 +1248,7 @@ fn a_code_column_left_empty_reads_as_no_code_column() {
     for &r in &blanked {
         sheet.put(r, code_col, grid::GridCell::Empty);
     }
-    let path = dir().join("code-column-left-empty.xlsx");
-    book.write_xlsx(&path);
-    let got = values(&catalog, &path);
-    assert_eq!(
-        differing(&plain_values(&catalog, "code-column-left-empty"), &got),
-        Vec::<(&(String, String), &String)>::new()
-    );
+    same_as_plain("code-column-left-empty", &book);
 }
 
 /// Every sheet without its title and 表号 lines, named Sheet1…Sheet9 (titles in text boxes,

@@ -259,8 +259,10 @@ fn end_paragraph(st: &mut State) {
             cell.paragraphs.push(text.clone());
         }
     }
-    if let Some(inner) = st.frames.last_mut().filter(|_| !text.trim().is_empty()) {
-        inner.inner.push(Block::Line(Line::new(text.trim(), None)));
+    if let Some(innermost) = st.frames.last_mut().filter(|_| !text.trim().is_empty()) {
+        innermost
+            .inner
+            .push(Block::Line(Line::new(text.trim(), None)));
     }
 }
 

@@ -648,13 +648,18 @@ fn identify_with<'c>(
             .map(|(_, r, c)| format!("{} 有表号“{}”", a1(*r, *c), form.table_no));
         // A 表号 copied from another table, or left from before the tables were renumbered:
         // the table itself tells which of the two it is.
-        if let (Some((rival, line)), Some(no)) = (named.rival, &no) {
+        if let (
+            Some(Rival {
+                form: rival,
+                line,
+                holds_whole,
+            }),
+            Some(no),
+        ) = (named.rival, &no)
+        {
             // Tables of the same labels (公开05表 and 公开08表) are told by a title holding the
             // rival's whole (国有资本经营预算财政拨款支出决算表 after the unit's name).
-            let whole = form_title_keys(rival)
-                .iter()
-                .any(|key| line.0.contains(key.as_str()));
-            if shows_more_of(rival, form, &sheet_label_keys(sheet), whole) {
+            if shows_more_of(rival, form, &sheet_label_keys(sheet), holds_whole) {
                 let why = format!(
                     "{}；{no}，但表内栏目与行名是{}的",
                     titled(rival, line),
@@ -698,7 +703,16 @@ struct Named<'c, 't> {
     /// Whether by its whole title or its 表号.
     firm: bool,
     /// The form the title names best, when the 表号 of another outweighed it.
-    rival: Option<(&'c Form, &'t (String, u32, u16))>,
+    rival: Option<Rival<'c, 't>>,
+}
+
+/// The form a title names, against the 表号 of another.
+struct Rival<'c, 't> {
+    form: &'c Form,
+    /// The title line.
+    line: &'t (String, u32, u16),
+    /// Whether the line holds one of the form's title keys whole.
+    holds_whole: bool,
 }
 
 /// The form `texts` (key, row, column) name best: 1000 and more for its title in a text of at
@@ -717,7 +731,7 @@ fn best_named<'c, 't>(
         .filter(|(line, _)| line.chars.len() <= 60)
         .collect();
     let mut best: Option<(i32, Named)> = None;
-    let mut by_title: Option<(i32, &Form, &(String, u32, u16))> = None;
+    let mut by_title: Option<(i32, Rival)> = None;
     let of_family = |form: &&Form| family.is_none_or(|family| form.family == family);
     for (form, keys) in catalog.forms.iter().zip(titles) {
         if !of_family(&form) {
@@ -731,9 +745,15 @@ fn best_named<'c, 't>(
         let table_no = (!no.starts_with("附件"))
             .then(|| texts.iter().find(|(t, _, _)| mentions_table_no(t, &no)))
             .flatten();
-        if let Some((s, entry)) = title {
-            if by_title.is_none_or(|(b, _, _)| s > b) {
-                by_title = Some((s, form, entry));
+        if let Some((s, line)) = title {
+            if by_title.as_ref().is_none_or(|(b, _)| s > *b) {
+                let holds_whole = keys.iter().any(|key| line.0.contains(key.as_str()));
+                let rival = Rival {
+                    form,
+                    line,
+                    holds_whole,
+                };
+                by_title = Some((s, rival));
             }
         }
         let score =
@@ -755,8 +775,8 @@ fn best_named<'c, 't>(
     }
     let (_, mut named) = best?;
     named.rival = by_title
-        .filter(|(_, form, _)| form.id != named.form.id && named.table_no.is_some())
-        .map(|(_, form, line)| (form, line));
+        .map(|(_, rival)| rival)
+        .filter(|rival| rival.form.id != named.form.id && named.table_no.is_some());
     Some(named)
 }
 

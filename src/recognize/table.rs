@@ -831,10 +831,7 @@ fn note_comparison_columns(
     rows: std::ops::Range<u32>,
 ) {
     // The year a header's dated figures are this year's: the title's, else the latest shown.
-    let year_of = |k: &str| -> Option<u32> {
-        let digits = &k[..k.len() - k.trim_start_matches(|ch: char| ch.is_ascii_digit()).len()];
-        (digits.len() == 4).then(|| digits.parse().ok()).flatten()
-    };
+    let year_of = |k: &str| dated_key(k).0.filter(|y| y.len() == 4)?.parse::<u32>().ok();
     let this_year = rd
         .data
         .year
@@ -851,14 +848,8 @@ fn note_comparison_columns(
     let headed = |c: usize| {
         let own = u16::try_from(c).is_ok_and(|c| aligned.contains(&c));
         !own && sheet_texts[c].iter().any(|k| {
-            let after_digits = k.trim_start_matches(|ch: char| ch.is_ascii_digit());
-            let undated = match after_digits.len() < k.len() {
-                true => after_digits
-                    .trim_start_matches("年度")
-                    .trim_start_matches('年'),
-                false => k,
-            };
-            let dated = undated.len() < k.len();
+            let (year, undated) = dated_key(k);
+            let dated = year.is_some();
             // A budget table's (or a performance table's) own figures are its 预算数.
             let own_figures = rd.form.family != Family::Final
                 && undated.contains("预算")
@@ -877,6 +868,19 @@ fn note_comparison_columns(
                 rd.comparison_cells.insert((r, c));
             }
         }
+    }
+}
+
+/// A header key's leading digits (a year, "2023年决算数") and the rest after its 年 or 年度;
+/// none and the key itself when it starts with no digit.
+fn dated_key(k: &str) -> (Option<&str>, &str) {
+    let rest = k.trim_start_matches(|ch: char| ch.is_ascii_digit());
+    match rest.len() < k.len() {
+        true => (
+            Some(&k[..k.len() - rest.len()]),
+            rest.trim_start_matches("年度").trim_start_matches('年'),
+        ),
+        false => (None, k),
     }
 }
 
