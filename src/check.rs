@@ -226,6 +226,16 @@ fn disagreement(
                 false,
             )
         }
+        Agreement::PartsAbsent => (
+            Severity::Info,
+            Some(exp.clone()),
+            format!(
+                "{place}：填报 {found}，按表中各项计算为 {exp}；{}，差额可能在该列，无法核对“{}”",
+                ctx.book.absent_named(reads),
+                d.rule_name
+            ),
+            false,
+        ),
         Agreement::Tail { diff, tolerance } => (
             Severity::Info,
             Some(exp.clone()),
@@ -299,6 +309,15 @@ fn check_rules<'a>(ctx: &mut Ctx<'_, 'a>, calc: &Calc) {
                     target: inst.target.as_ref(),
                 };
                 judge(ctx, &env, j);
+                if ctx.out.len() > before && book.reads_absent(&inst.bound) {
+                    // The difference may be the figures of a column the table lacks.
+                    ctx.out.truncate(before);
+                    let mut reads = Vec::new();
+                    inst.bound.cells(&mut reads);
+                    let why = BindError::AbsentColumn(book.absent_named(&reads));
+                    ctx.not_bound.insert((fi, &*rule.id), why);
+                    continue;
+                }
                 if let Some(cell) = ctx.out.get(before).and_then(|f| f.cell.clone()) {
                     if !seen.insert(cell) {
                         ctx.out.truncate(before);

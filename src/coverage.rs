@@ -1,7 +1,7 @@
 //! Which rules of the form definitions ran on a workbook and how they came out — passed,
 //! failed, no data, or not run and why — so that "not checked" never reads as "passed".
 
-use crate::calc::{BindError, Book, Calc};
+use crate::calc::{Agreement, BindError, Book, Calc};
 use crate::expr::Val;
 use crate::findings::{Finding, VALUES_NOT_PLACED};
 use crate::form::{Catalog, Family, Form, Severity};
@@ -218,7 +218,7 @@ fn rules_of(form: &Form) -> impl Iterator<Item = (&str, &str)> {
 /// Why a rule could not be bound, as the 未检查 list says it.
 fn why_not_bound(e: &BindError) -> String {
     match e {
-        BindError::MissingForm(_) => e.to_string(),
+        BindError::MissingForm(_) | BindError::AbsentColumn(_) => e.to_string(),
         other => format!("规则无法应用于本表：{other}"),
     }
 }
@@ -305,6 +305,14 @@ pub fn of_rules(
     let mut not_bound = not_bound.clone();
     for (fi, rule, e) in &calc.unbound {
         not_bound.insert((*fi, rule.as_str()), e.clone());
+    }
+    for d in calc.derived.values() {
+        if d.agreement == Agreement::PartsAbsent {
+            let mut reads = Vec::new();
+            d.bound.cells(&mut reads);
+            let why = BindError::AbsentColumn(book.absent_named(&reads));
+            not_bound.insert((d.cell.form, &*d.rule_id), why);
+        }
     }
     let mut rules = Vec::new();
     for (fi, (form, data)) in book.forms.iter().enumerate() {

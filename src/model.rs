@@ -300,6 +300,23 @@ pub struct FormData {
     /// Set when `sheet` holds several copies of a repeatable form one below the other (a
     /// 项目支出绩效自评表 per project): which one this is and the rows it was read from.
     pub copy: Option<SheetCopy>,
+    /// The form's amount columns the table was printed without (see
+    /// [`crate::recognize::absent_columns`]): their cells hold no published figure.
+    pub absent_columns: Vec<AbsentColumn>,
+}
+
+/// An amount column of the standard form that a table was printed without.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AbsentColumn {
+    /// The panel of the definition the column belongs to.
+    pub panel: String,
+    pub col: Name,
+    /// How the form heads it (项目支出), with its 栏次 where the form numbers its columns.
+    pub label: String,
+    pub no: Option<String>,
+    /// Where the table shows the column before it (or after it, for a first column) in its
+    /// first row: where the missing column belongs.
+    pub near: Option<Place>,
 }
 
 /// One of several copies of a form printed one below the other in one sheet.

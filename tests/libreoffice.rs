@@ -141,8 +141,14 @@ fn libreoffice_recalculates_what_fix_writes_to_our_stored_results() {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("lo-fix");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    for name in grid::SEEDS {
-        let book = grid::fixture(&format!("{name}.grid"));
+    // 公开03表 printed without its 项目支出 column (E): fix writes the column back blank and the
+    // totals beside it keep the published figure until it is filled.
+    let mut without_project = grid::fixture("seed001_final.grid");
+    without_project.sheet_mut("公开03表").delete_columns(4, 4);
+    let books = (grid::SEEDS.iter())
+        .map(|name| (name.to_string(), grid::fixture(&format!("{name}.grid"))))
+        .chain([("seed001_final-03无项目支出".to_string(), without_project)]);
+    for (name, book) in books {
         let x = dir.join(format!("{name}.xlsx"));
         book.write_xlsx(&x);
         let fixed = dir.join(format!("{name}-fixed.xlsx"));
@@ -160,6 +166,20 @@ fn libreoffice_recalculates_what_fix_writes_to_our_stored_results() {
             &mut e,
         );
         assert!(code == 0 || code == 1, "{}", String::from_utf8_lossy(&e));
+        if name.ends_with("无项目支出") {
+            let mut out: Xlsx<_> = open_workbook(&fixed).unwrap();
+            let audit = out.worksheet_range("审核结果").unwrap();
+            let told = |c: &Data| matches!(c, Data::String(t) if t.contains("公开03表 缺少“项目支出”列（第3栏）"));
+            assert!(
+                audit.used_cells().any(|(_, _, c)| told(c)),
+                "审核结果 names the column"
+            );
+            let formulas = out.worksheet_formula("公开03表").unwrap();
+            let kept = formulas
+                .used_cells()
+                .filter(|(_, _, f)| f.starts_with("IF(COUNT(E"));
+            assert!(kept.count() >= 3, "the totals keep the published figures");
+        }
         let n = compare_with_libreoffice(&fixed, &dir.join(format!("lo-{name}")));
         // The one-page report (seed 003) is text only.
         assert!(

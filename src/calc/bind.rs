@@ -13,6 +13,9 @@ use indexmap::IndexMap;
 pub enum BindError {
     /// The rule reads a form the workbook does not contain.
     MissingForm(String),
+    /// The rule reads a column its table was printed without and does not hold there
+    /// (`公开03表 缺少“项目支出”列`): not a binding error, a rule that could not be judged.
+    AbsentColumn(String),
     /// A reference a rule names by text (a score's `cells`) does not parse.
     Parse(ParseError),
     /// A reference by text that is an expression, not a cell.
@@ -59,6 +62,7 @@ impl std::fmt::Display for BindError {
         use BindError::*;
         match self {
             MissingForm(id) => write!(f, "工作簿中没有可审核的 {id}"),
+            AbsentColumn(named) => write!(f, "{named}"),
             Parse(e) => write!(f, "{e}"),
             NotACell { reference } => write!(f, "“{reference}”不是单元格引用"),
             RowPanel { panel } => write!(f, "栏目组 {panel}"),

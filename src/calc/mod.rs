@@ -74,6 +74,50 @@ impl<'a> Book<'a> {
     /// Row `key` of form `fi`, found through the index built with the book (every cell read
     /// of an evaluation goes through here, so no scan of the form's rows); rows added to the
     /// data after the book was built are still found by a scan.
+    /// Whether `c` lies in a column its table was printed without (see
+    /// [`FormData::absent_columns`]).
+    pub fn is_absent(&self, c: &CellId) -> bool {
+        let absent = &self.forms[c.form].1.absent_columns;
+        if absent.is_empty() {
+            return false;
+        }
+        let (Some(col), Some(row)) = (c.column(), self.row(c.form, &c.row)) else {
+            return false;
+        };
+        absent
+            .iter()
+            .any(|a| *a.col == *col && a.panel == row.panel)
+    }
+    /// The columns among `cells` that their tables were printed without:
+    /// "公开03表 缺少“项目支出”列".
+    pub fn absent_named(&self, cells: &[CellId]) -> String {
+        let mut named: Vec<String> = Vec::new();
+        for c in cells.iter().filter(|c| self.is_absent(c)) {
+            let (form, data) = &self.forms[c.form];
+            let column = data
+                .absent_columns
+                .iter()
+                .find(|a| Some(&*a.col) == c.column());
+            let text = format!(
+                "{} 缺少“{}”列",
+                form.table_no,
+                column.map_or("", |a| a.label.as_str())
+            );
+            if !named.contains(&text) {
+                named.push(text);
+            }
+        }
+        named.join("、")
+    }
+    /// Whether `bound` reads a cell of a column its table was printed without.
+    pub fn reads_absent(&self, bound: &Bound) -> bool {
+        if self.forms.iter().all(|(_, d)| d.absent_columns.is_empty()) {
+            return false;
+        }
+        let mut reads = Vec::new();
+        bound.cells(&mut reads);
+        reads.iter().any(|c| self.is_absent(c))
+    }
     pub fn row(&self, fi: usize, key: &str) -> Option<&RowData> {
         let data = &self.forms[fi].1;
         // The row found last, when `key` is its very key (the same text in memory): what the
@@ -229,6 +273,9 @@ pub enum Agreement {
     /// Filled while every cell the rule reads is blank: the breakdown is missing, the value
     /// cannot be checked (rules with `blank_parts`).
     PartsBlank,
+    /// Differs while the rule reads a column the table was printed without: the difference
+    /// may be that column's figures, the value cannot be checked.
+    PartsAbsent,
     Differs,
 }
 
@@ -386,8 +433,21 @@ impl Env for Evaluator<'_, '_> {
         {
             agreement = Agreement::PartsBlank;
         }
+        // A column the table was printed without: a total in it was not published, so there
+        // is nothing to judge (its parts give it); a total beside it cannot be judged.
+        if agreement == Agreement::Differs && filled.is_blank() && self.book.is_absent(c) {
+            agreement = Agreement::Exact;
+        } else if agreement == Agreement::Differs
+            && !filled.is_blank()
+            && self.book.reads_absent(&bound)
+        {
+            agreement = Agreement::PartsAbsent;
+        }
         let keep_filled = match &agreement {
-            Agreement::Exact | Agreement::Tail { .. } | Agreement::PartsBlank => true,
+            Agreement::Exact
+            | Agreement::Tail { .. }
+            | Agreement::PartsBlank
+            | Agreement::PartsAbsent => true,
             // A rule that only warns (a score the clerk judged): totals add what is printed.
             Agreement::Differs => {
                 rule.severity != crate::form::Severity::Error || nothing_to_compute_from()
@@ -402,7 +462,7 @@ impl Env for Evaluator<'_, '_> {
             && matches!((&filled, &expected), (Val::Num(f), Val::Num(e)) if f != e);
         let fix_keeps_tail = (matches!(agreement, Agreement::Tail { .. })
             && kind == ColKind::Amount)
-            || agreement == Agreement::PartsBlank
+            || matches!(agreement, Agreement::PartsBlank | Agreement::PartsAbsent)
             || shown_precision;
         let resolved = if (self.mode == Mode::Check && keep_filled && !filled.is_blank())
             || (self.mode == Mode::Fix && fix_keeps_tail)

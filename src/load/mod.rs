@@ -10,9 +10,9 @@ pub use kept::{KeptCell, OtherSheet, PlacedMerges};
 
 use crate::calc::{compute, Book, Mode};
 use crate::expr::Val;
-use crate::findings::{Finding, VALUES_NOT_PLACED};
+use crate::findings::{Finding, COLUMN_ABSENT, VALUES_NOT_PLACED};
 use crate::form::{Catalog, Form, Severity};
-use crate::model::FormData;
+use crate::model::{AbsentColumn, FormData};
 use crate::read::{CellNote, CellNoteKind, Workbook};
 use crate::recognize::{
     figures_outside, numbers_placed, recognize_workbook, unplaced_numbers, Outcome,
@@ -170,12 +170,41 @@ pub const NO_FORM: &str = "no-form";
 
 /// Takes a recognised form into `forms`, its reading notices into `findings`.
 fn take_form<'c>(
-    rec: crate::recognize::Recognized<'c>,
+    mut rec: crate::recognize::Recognized<'c>,
     forms: &mut Vec<(&'c Form, FormData)>,
     findings: &mut Vec<Finding>,
 ) {
     findings.extend(rec.notices.iter().map(|n| notice_finding(&rec, n)));
+    rec.data.absent_columns = crate::recognize::absent_columns(rec.form, &rec.data);
+    // Panels stacked under one header lack a column together: said once.
+    let mut said: Vec<&str> = Vec::new();
+    for a in &rec.data.absent_columns {
+        if !said.contains(&a.label.as_str()) {
+            said.push(&a.label);
+            findings.push(column_absent(rec.form, &rec.data, a));
+        }
+    }
     forms.push((rec.form, rec.data));
+}
+
+/// The warning that table `data` was printed without column `a` of its form.
+fn column_absent(form: &Form, data: &FormData, a: &AbsentColumn) -> Finding {
+    let no =
+        a.no.as_ref()
+            .map(|n| format!("（第{n}栏）"))
+            .unwrap_or_default();
+    Finding::new(
+        Severity::Warning,
+        COLUMN_ABSENT,
+        &form.id,
+        data.sheet.clone(),
+        a.near.as_ref().map(ToString::to_string),
+        format!(
+            "{} 缺少“{}”列{no}：标准表式有此列，表中未找到。该列按空白读取；合计与各项不符时，\
+             如差额可能在此列，不作错误报告而列为未能核对。请按标准表式补齐该列",
+            form.table_no, a.label
+        ),
+    )
 }
 
 /// Whether the sheet named `name` is hidden in `wb`.

@@ -2,6 +2,7 @@
 //! or 表号 whatever the sheet's name or position; headers found by their labels wherever
 //! they start; rows by 行次, label or code; values in unknown places kept and reported.
 
+mod absent;
 mod carry;
 mod copies;
 mod grid;
@@ -10,6 +11,7 @@ mod table;
 mod transposed;
 mod units;
 
+pub use absent::absent_columns;
 pub use table::{DUPLICATE_ROW, UNCODED};
 pub use table::{LINE_MISMATCH, UNLABELLED_GROUP_ROW};
 

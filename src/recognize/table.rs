@@ -285,7 +285,8 @@ pub(super) struct Slot<'f> {
 }
 
 /// Whether a row's keys are a 栏次 row: the word 栏次 (or `*` marks) with column marks, or at
-/// least three column marks numbered in order (consecutively when plain numbers).
+/// least three column marks numbered in order (consecutively when plain numbers, but for up to
+/// two columns a table was printed without: `1 3 4 5 6 7`, from 1).
 fn is_column_number_row(keys: &[String]) -> bool {
     let starred = |k: &String| !k.is_empty() && k.chars().all(|c| c == '*');
     let is_word = |k: &String| k == "栏次" || starred(k);
@@ -297,14 +298,13 @@ fn is_column_number_row(keys: &[String]) -> bool {
         return false;
     };
     let all_plain = marks.iter().all(|&(_, plain)| plain);
-    marks.windows(2).all(|w| {
-        let (a, b) = (w[0].0, w[1].0);
-        if all_plain {
-            a + 1 == b
-        } else {
-            a < b
-        }
-    })
+    let increasing = marks.windows(2).all(|w| w[0].0 < w[1].0);
+    if !all_plain || !increasing {
+        return increasing && !all_plain;
+    }
+    let (first, last) = (marks[0].0, marks[marks.len() - 1].0);
+    let skipped = (last - first + 1) as usize - marks.len();
+    skipped == 0 || (first == 1 && skipped <= 2 && marks.len() >= 4)
 }
 
 /// The number a 栏次 mark gives its column, and whether the mark is a plain number: `3`;
@@ -2729,11 +2729,16 @@ mod tests {
             &["*", "1", "2"],
             &["1", "2", "3"],
             &["1=2+3", "2", "3", "6=1+2-3"],
+            // 公开09表 printed without its second column.
+            &["1", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"],
+            &["1", "2", "3", "5", "6", "8"],
         ] {
             assert!(row(marked), "{marked:?}");
         }
         for data in [
             &["1", "2", "4"][..],
+            &["2", "3", "5", "6"],
+            &["1", "2", "5", "6", "9"],
             &["3", "2", "1"],
             &["(1)", "(2)"],
             &["一般公共服务支出", "1", "2", "3"],

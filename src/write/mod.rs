@@ -541,6 +541,16 @@ fn write_value(
                         reads.iter().filter_map(|c| placement.a1(c, fi)).collect();
                     format!("IF(COUNT({})=0,{},{f})", refs.join(","), v.normalize())
                 }
+                // A column the table lacked: the published total until the clerk fills the
+                // column in (the output has it).
+                (Val::Num(v), _) if d.agreement == crate::calc::Agreement::PartsAbsent => {
+                    let mut reads = Vec::new();
+                    d.bound.cells(&mut reads);
+                    let refs: Vec<String> = (reads.iter().filter(|c| book.is_absent(c)))
+                        .filter_map(|c| placement.a1(c, fi))
+                        .collect();
+                    format!("IF(COUNT({})=0,{},{f})", refs.join(","), v.normalize())
+                }
                 // A rate or score kept at the precision the clerk wrote it with.
                 (Val::Num(v), Val::Num(e))
                     if v != e && matches!(book.kind(id), ColKind::Rate | ColKind::Score) =>
@@ -588,12 +598,15 @@ fn blank_until_filled(
     formula: &str,
 ) -> Option<String> {
     let row = book.forms[d.cell.form].1.row(&d.cell.row)?;
-    if !matches!(row.kind, RowKind::Coded | RowKind::List) || !book.input_ref(&d.cell).is_blank() {
+    // A column the table lacked is written blank, to be filled in, whatever its sums settled on.
+    let absent = book.is_absent(&d.cell);
+    let spare_row = matches!(row.kind, RowKind::Coded | RowKind::List);
+    if !absent && (!spare_row || !book.input_ref(&d.cell).is_blank()) {
         return None;
     }
     let mut reads = Vec::new();
     d.bound.cells(&mut reads);
-    if reads.is_empty() || reads.iter().any(|c| !book.input_ref(c).is_blank()) {
+    if reads.is_empty() || (!absent && reads.iter().any(|c| !book.input_ref(c).is_blank())) {
         return None;
     }
     let refs: Vec<String> = reads.iter().filter_map(|c| placement.a1(c, fi)).collect();

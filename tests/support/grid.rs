@@ -606,6 +606,42 @@ impl GridSheet {
     }
 }
 
+impl GridSheet {
+    /// Deletes sheet columns `first..=last`, moving the cells right of them left: merges
+    /// across them shrink, merges within them go.
+    pub fn delete_columns(&mut self, first: u16, last: u16) {
+        let n = last - first + 1;
+        for row in &mut self.rows {
+            let end = row.len().min(last as usize + 1);
+            if (first as usize) < end {
+                row.drain(first as usize..end);
+            }
+        }
+        // A merge's first column moves onto the first kept one, its last onto the last kept.
+        let from = |c: u16| if c > last { c - n } else { c.min(first) };
+        let to = |c: u16| {
+            if c > last {
+                c - n
+            } else if c >= first {
+                first - 1
+            } else {
+                c
+            }
+        };
+        self.merges = (self.merges.iter())
+            .filter(|m| !(m.1 >= first && m.3 <= last))
+            .map(|&(r1, c1, r2, c2)| (r1, from(c1), r2, to(c2)))
+            .filter(|&(r1, c1, r2, c2)| (r1, c1) != (r2, c2))
+            .collect();
+        self.bold.retain(|&(_, c)| c < first || c > last);
+        self.bold
+            .iter_mut()
+            .filter(|b| b.1 > last)
+            .for_each(|b| b.1 -= n);
+        self.widths.clear();
+    }
+}
+
 impl GridBook {
     pub fn sheet(&self, name: &str) -> &GridSheet {
         self.sheets

@@ -30,7 +30,11 @@ pub fn fixture_book(name: &str) -> Workbook {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(name);
-    let g = crate::grid::load(&path);
+    grid_workbook(&crate::grid::load(&path), path)
+}
+
+/// The sheets of grid book `g` as the library reads them, built in memory, as read from `path`.
+pub fn grid_workbook(g: &crate::grid::GridBook, path: PathBuf) -> Workbook {
     let sheets = g
         .sheets
         .iter()

@@ -1,0 +1,71 @@
+//! Columns of the standard form a table was printed without, found from where its values were
+//! read: their cells hold no published figure, so a sum over them cannot be judged.
+
+use crate::cellref::Place;
+use crate::expr::cell_key;
+use crate::form::{ColKind, ColumnDef, Form, Panel};
+use crate::model::{AbsentColumn, FormData, RowData};
+
+/// The amount columns of `form` that no row of their panel was read with, in the panels whose
+/// rows were read with other amount columns (a panel with nothing read is an empty or missing
+/// part, not a missing column).
+pub fn absent_columns(form: &Form, data: &FormData) -> Vec<AbsentColumn> {
+    let mut absent = Vec::new();
+    for panel in form.blocks.iter().flat_map(|b| &b.panels) {
+        let amounts: Vec<&ColumnDef> = panel
+            .columns
+            .iter()
+            .filter(|c| c.kind == ColKind::Amount)
+            .collect();
+        if amounts.len() < 2 {
+            continue;
+        }
+        let rows: Vec<&RowData> = data.rows.iter().filter(|r| r.panel == panel.id).collect();
+        let first_read = |col: &str| {
+            rows.iter()
+                .find_map(|r| data.origin.get(&cell_key(&r.key, col)))
+        };
+        let read: Vec<bool> = amounts
+            .iter()
+            .map(|c| first_read(&c.id).is_some())
+            .collect();
+        if !read.contains(&true) {
+            continue;
+        }
+        for (i, c) in amounts.iter().enumerate().filter(|&(i, _)| !read[i]) {
+            let beside = amounts[..i].iter().rev().chain(&amounts[i + 1..]);
+            let near = beside.filter_map(|b| first_read(&b.id)).next().cloned();
+            absent.push(absent_column(form, panel, c, near));
+        }
+    }
+    absent
+}
+
+fn absent_column(form: &Form, panel: &Panel, c: &ColumnDef, near: Option<Place>) -> AbsentColumn {
+    AbsentColumn {
+        panel: panel.id.clone(),
+        col: c.id.clone(),
+        label: label_of(form, c),
+        no: c.no.clone(),
+        near,
+    }
+}
+
+/// How the form heads column `c`: its label, or that of the column of the same id in the
+/// panel whose header it continues under (公开 panels stacked under one header).
+fn label_of(form: &Form, c: &ColumnDef) -> String {
+    let same_id = form
+        .blocks
+        .iter()
+        .flat_map(|b| &b.panels)
+        .flat_map(|p| &p.columns);
+    (c.label.iter())
+        .chain(
+            same_id
+                .filter(|o| o.id == c.id)
+                .filter_map(|o| o.label.as_ref()),
+        )
+        .next()
+        .cloned()
+        .unwrap_or_else(|| c.id.to_string())
+}
