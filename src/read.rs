@@ -37,6 +37,7 @@
 mod blocks;
 mod document;
 mod docx;
+mod hidden_lines;
 mod ods_merges;
 mod part_merges;
 mod pdf;
@@ -50,6 +51,7 @@ use part_merges::PartMerges;
 use seek_log::SeekLog;
 
 pub use document::{DocumentProblem, Passage};
+pub use hidden_lines::HiddenLines;
 pub use shown::{decimals_shown, CellNote, CellNoteKind};
 
 use std::collections::BTreeMap;
@@ -136,6 +138,8 @@ pub struct Sheet {
     pub name: String,
     /// Hidden or "very hidden" in the workbook.
     pub hidden: bool,
+    /// The rows and columns it hides (known for .xlsx).
+    pub hidden_lines: HiddenLines,
     /// `rows[r]` holds the non-empty cells of Excel row `r + 1`, sorted by column (0 = A).
     rows: Vec<Vec<(u16, Cell)>>,
     /// One past the right-most column holding a value.
@@ -247,6 +251,7 @@ impl Sheet {
         Sheet {
             name,
             hidden,
+            hidden_lines: HiddenLines::default(),
             rows,
             width,
             merges,
@@ -1062,7 +1067,14 @@ fn read_xlsx(path: &Path, part_merges: &PartMerges) -> Result<XlsxRead, ReadErro
                 )
             }
         };
-        sheets.push(grid.into_sheet(name, is_hidden(meta.visible), merges));
+        let mut sheet = grid.into_sheet(name, is_hidden(meta.visible), merges);
+        if let Some(lines) = last_seek
+            .get()
+            .and_then(|start| part_merges.hidden_at(start))
+        {
+            sheet.hidden_lines = lines.clone();
+        }
+        sheets.push(sheet);
     }
     Ok(XlsxRead {
         sheets,

@@ -2,6 +2,7 @@
 //! values, the values outside them, the other sheets, what reading noticed — setting aside
 //! the sheets fiscalform wrote itself. check, fix, export, explain and `rules` consume it.
 
+mod hidden;
 mod kept;
 pub mod own;
 
@@ -92,6 +93,7 @@ pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &Workbook) -> Recognized<'c>
     }
     set_aside_uncoded(&mut forms, &mut findings);
     findings.extend(kept_values(wb, &forms));
+    findings.extend(hidden::hidden_findings(wb, &forms));
     findings.extend(cell_note_findings(wb, &forms));
     // A file with no form in it is not a clean one: nothing was audited.
     if forms.is_empty() && !findings.iter().any(|f| f.severity == Severity::Error) {

@@ -15,6 +15,7 @@ use memchr::memmem;
 
 use crate::cellref::parse_a1;
 
+use super::hidden_lines::HiddenLines;
 use super::xml_scan::Element;
 
 /// What the zip guard learnt of a sound container's merges: the merged ranges of each XML part
@@ -29,6 +30,9 @@ pub(crate) struct PartMerges {
     /// The cells of each part holding a formula and no value (see `uncached`), by the same
     /// data starts; none where two entries share one.
     uncached: HashMap<u64, Vec<(u32, u16)>>,
+    /// The rows and columns each part hides, by the same data starts; none where two entries
+    /// share one.
+    hidden: HashMap<u64, HiddenLines>,
 }
 
 impl PartMerges {
@@ -43,6 +47,12 @@ impl PartMerges {
         self.uncached.get(&data_start).map_or(&[], Vec::as_slice)
     }
 
+    /// The rows and columns the part whose data starts at `data_start` hides, as far as the
+    /// guard's scan read them.
+    pub(crate) fn hidden_at(&self, data_start: u64) -> Option<&HiddenLines> {
+        self.hidden.get(&data_start)
+    }
+
     /// Records an entry once it is read. Its data start is known then (the zip reader found
     /// it to read the entry); were it not, no reader could be matched to the entry, and
     /// leaving it out is the safe side.
@@ -51,6 +61,7 @@ impl PartMerges {
         data_start: Option<u64>,
         merges: Option<Vec<Dimensions>>,
         uncached: Vec<(u32, u16)>,
+        hidden: HiddenLines,
     ) {
         let Some(start) = data_start else { return };
         match self.by_data_start.entry(start) {
@@ -59,10 +70,14 @@ impl PartMerges {
                 if !uncached.is_empty() {
                     self.uncached.insert(start, uncached);
                 }
+                if !hidden.is_empty() {
+                    self.hidden.insert(start, hidden);
+                }
             }
             Entry::Occupied(mut o) => {
                 *o.get_mut() = None;
                 self.uncached.remove(&start);
+                self.hidden.remove(&start);
             }
         }
     }

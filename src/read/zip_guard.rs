@@ -9,6 +9,7 @@
 
 use std::io::{self, Read, Seek};
 
+use super::hidden_lines::HiddenLines;
 use super::part_merges::{MergeCollector, PartMerges};
 use super::uncached::UncachedCollector;
 use super::xml_scan;
@@ -147,7 +148,12 @@ pub(crate) fn inspect<R: Read + Seek>(zip: &mut ZipArchive<R>) -> Result<PartMer
         if inflated.size > declared {
             return Err(Refusal::PastDeclared { name, declared });
         }
-        found.record(entry.data_start(), inflated.merges, inflated.uncached);
+        found.record(
+            entry.data_start(),
+            inflated.merges,
+            inflated.uncached,
+            inflated.hidden,
+        );
         if let Some(claimed) = inflated.unique_count {
             let room = declared / 4 + 16;
             if claimed > room {
@@ -188,6 +194,8 @@ struct Inflated {
     /// Its cells holding a formula and no value (see [`UncachedCollector`]), when the scan
     /// read it.
     uncached: Vec<(u32, u16)>,
+    /// The rows and columns it hides, when the scan read it.
+    hidden: HiddenLines,
 }
 
 /// An entry of the container, as the guard treats it.
@@ -225,6 +233,7 @@ fn inflate(entry: &mut impl Read, part: &Part, bytes: &mut Vec<u8>) -> Result<In
             unique_count: None,
             merges: None,
             uncached: Vec::new(),
+            hidden: HiddenLines::default(),
         });
     }
     if let Err(e) = limited.read_to_end(bytes) {
@@ -238,17 +247,20 @@ fn inflate(entry: &mut impl Read, part: &Part, bytes: &mut Vec<u8>) -> Result<In
     // `take` stops before the end when the entry is longer than declared: the CRC was not
     // reached, but the size already condemns the entry.
     let size = bytes.len() as u64;
-    let (mut merges, mut uncached) = (None, Vec::new());
+    let (mut merges, mut uncached, mut hidden) = (None, Vec::new(), HiddenLines::default());
     if part.xml && size <= part.declared {
         let mut collector = MergeCollector::default();
         let mut formulas = UncachedCollector::default();
+        let mut lines = HiddenLines::default();
         let visit = |e: &xml_scan::Element| {
             collector.visit(e);
             formulas.visit(e);
+            lines.visit(e);
         };
         if xml_scan::sound_with(bytes, visit) {
             merges = collector.finish();
             uncached = formulas.finish();
+            hidden = lines.finish();
         } else {
             well_formed(bytes)?;
         }
@@ -257,6 +269,7 @@ fn inflate(entry: &mut impl Read, part: &Part, bytes: &mut Vec<u8>) -> Result<In
         size,
         merges,
         uncached,
+        hidden,
         unique_count: part
             .shared_strings
             .then(|| unique_count(&bytes[..bytes.len().min(HEAD)]))

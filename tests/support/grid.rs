@@ -97,6 +97,9 @@ pub struct GridSheet {
     pub notes: Vec<String>,
     /// Written as a hidden sheet.
     pub hidden: bool,
+    /// Rows and columns written hidden (0-based).
+    pub hidden_rows: Vec<u32>,
+    pub hidden_cols: Vec<u16>,
     /// Number formats of cells whose format is not their published decimals (a value stored
     /// with more decimals than it shows), by (row, column).
     pub number_formats: std::collections::BTreeMap<(u32, u16), String>,
@@ -384,6 +387,8 @@ impl GridSheet {
             widths: Vec::new(),
             notes: Vec::new(),
             hidden: false,
+            hidden_rows: Vec::new(),
+            hidden_cols: Vec::new(),
             number_formats: Default::default(),
         }
     }
@@ -702,6 +707,12 @@ impl GridBook {
                 ws.set_active(true);
             }
             ws.set_hidden(sheet.hidden);
+            for &r in &sheet.hidden_rows {
+                ws.set_row_hidden(r).unwrap();
+            }
+            for &c in &sheet.hidden_cols {
+                ws.set_column_hidden(c).unwrap();
+            }
             for (c, w) in sheet.column_widths().into_iter().enumerate() {
                 ws.set_column_width(c as u16, w).unwrap();
             }

@@ -1,0 +1,131 @@
+//! Figures in rows or columns a sheet hides are read and audited like any others, and said once
+//! per table (`hidden-cells`), since the printed or published table does not show them; hidden
+//! rows holding no figure (a template's spare rows) are not. Every table row of seed 001's
+//! 决算 and seed 002's budget tables holding a figure is hidden in turn, in a written .xlsx.
+
+#[path = "support/cli.rs"]
+mod cli;
+#[path = "support/grid.rs"]
+mod grid;
+
+use grid::{GridBook, GridCell};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn dir() -> PathBuf {
+    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("hidden-cells");
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// The findings of checking `book` written to `path`, and the exit code.
+fn checked(book: &GridBook, path: &Path) -> (i32, Vec<Value>) {
+    book.write_xlsx(path);
+    let (code, report) = cli::check_json(path);
+    (code, cli::findings(&report))
+}
+
+fn of_rule<'a>(findings: &'a [Value], rule: &str) -> Vec<&'a Value> {
+    findings.iter().filter(|f| f["rule"] == rule).collect()
+}
+
+/// Errors and warnings but the hidden-cells ones, as (rule, sheet, cell).
+fn judged(findings: &[Value]) -> Vec<(String, String, String)> {
+    let mut out: Vec<_> = findings
+        .iter()
+        .filter(|f| f["severity"] != "info" && f["rule"] != "hidden-cells")
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or("").to_string();
+            (s("rule"), s("sheet"), s("cell"))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Whether the cell holds an amount other than zero: a number written with decimals (行次,
+/// 栏次 and codes are whole numbers).
+fn is_figure(cell: &GridCell) -> bool {
+    matches!(cell, GridCell::Number(n)
+        if n.contains('.') && n.parse::<f64>().is_ok_and(|v| v != 0.0))
+}
+
+/// Row by row, the first four rows of every sheet holding an amount: hidden alone, one warning
+/// for its table naming the row, the rest of the findings as before; a row of zeros hidden:
+/// nothing said.
+#[test]
+fn a_hidden_row_with_figures_is_said_and_still_audited() {
+    let d = dir();
+    for fixture in ["seed001_final", "seed002_budget"] {
+        let book = grid::fixture(&format!("{fixture}.grid"));
+        let (_, base) = checked(&book, &d.join(format!("{fixture}.xlsx")));
+        assert!(of_rule(&base, "hidden-cells").is_empty());
+        let base_judged = judged(&base);
+        let mut tried = 0;
+        for sheet in &book.sheets {
+            let figure_rows: Vec<u32> = (0..sheet.rows.len() as u32)
+                .filter(|&r| sheet.rows[r as usize].iter().any(is_figure))
+                .collect();
+            for &r in figure_rows.iter().take(4) {
+                tried += 1;
+                let mut hidden = book.clone();
+                hidden.sheet_mut(&sheet.name).hidden_rows = vec![r];
+                let path = d.join(format!("{fixture}-{}-{r}.xlsx", sheet.name));
+                let (_, found) = checked(&hidden, &path);
+                let said = of_rule(&found, "hidden-cells");
+                let what = format!("{fixture} {} row {} hidden", sheet.name, r + 1);
+                assert_eq!(said.len(), 1, "{what}: {said:#?}");
+                assert_eq!(said[0]["sheet"], sheet.name.as_str(), "{what}");
+                assert_eq!(said[0]["severity"], "warning", "{what}");
+                let message = said[0]["message"].as_str().unwrap();
+                assert!(
+                    message.contains(&format!("隐藏的第{}行", r + 1)),
+                    "{what}: {message}"
+                );
+                assert_eq!(judged(&found), base_judged, "{what}: audited otherwise");
+            }
+            // A row of zeros under its code and name: nothing a reader misses.
+            let zeros = |row: &Vec<GridCell>| {
+                row.iter()
+                    .any(|c| matches!(c, GridCell::Number(n) if n.contains('.')))
+                    && row.iter().enumerate().all(|(i, c)| match c {
+                        GridCell::Number(n) => i < 2 || n.parse::<f64>() == Ok(0.0),
+                        GridCell::Text(_) => i < 2,
+                        GridCell::Empty => true,
+                    })
+            };
+            let blank_row = (0..sheet.rows.len() as u32).find(|&r| zeros(&sheet.rows[r as usize]));
+            if let Some(r) = blank_row {
+                let mut hidden = book.clone();
+                hidden.sheet_mut(&sheet.name).hidden_rows = vec![r];
+                let path = d.join(format!("{fixture}-{}-blank-{r}.xlsx", sheet.name));
+                let (_, found) = checked(&hidden, &path);
+                let said = of_rule(&found, "hidden-cells");
+                assert!(
+                    said.is_empty(),
+                    "{fixture} {} row {}: {said:#?}",
+                    sheet.name,
+                    r + 1
+                );
+            }
+        }
+        assert!(tried >= 20, "{fixture}: only {tried} rows hidden");
+    }
+}
+
+/// 公开05表's 项目支出 column hidden: said with its letter; 公开02表's 经营收入 column (zeros)
+/// hidden: nothing said.
+#[test]
+fn a_hidden_column_with_figures_is_said_and_one_of_zeros_is_not() {
+    let d = dir();
+    let book = grid::fixture("seed001_final.grid");
+    let mut hidden = book.clone();
+    hidden.sheet_mut("公开05表").hidden_cols = vec![4];
+    hidden.sheet_mut("公开02表").hidden_cols = vec![6];
+    let (_, found) = checked(&hidden, &d.join("columns.xlsx"));
+    let said = of_rule(&found, "hidden-cells");
+    assert_eq!(said.len(), 1, "{said:#?}");
+    assert_eq!(said[0]["form"], "final-05");
+    let message = said[0]["message"].as_str().unwrap();
+    assert!(message.contains("隐藏的E列"), "{message}");
+}
