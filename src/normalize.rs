@@ -56,8 +56,9 @@ fn fold_char(ch: char) -> char {
 
 /// Label comparison key: removes all whitespace (incl. U+3000, NBSP, \n, \r, \t) and
 /// zero-width characters, maps full-width ASCII (！–～: digits, letters, （）：，；) to half-width,
-/// Kangxi radicals to ideographs, unifies quotes (“”‘’「」『』"') to `"`, and drops trailing
-/// colons. Chinese text is kept; ASCII letter case is kept.
+/// Kangxi radicals to ideographs, unifies quotes (“”‘’「」『』"') to `"`, writes a year in
+/// Chinese numerals in digits (二〇二三年 → 2023年, see [`fold_numeral_years`]) and drops
+/// trailing colons. Chinese text is kept; ASCII letter case is kept.
 ///
 /// `label_key("本 年 收 入 合 计") == label_key("本年收入合计")`,
 /// `label_key("因公出国（境）费") == "因公出国(境)费"`.
@@ -69,7 +70,60 @@ pub fn label_key(s: &str) -> String {
     while out.ends_with(':') {
         out.pop();
     }
+    fold_numeral_years(&mut out);
     out
+}
+
+/// The zeros a year in Chinese numerals is written with (二〇二三, 二零二三, 二○二三, 二O二三).
+const NUMERAL_ZEROS: [char; 4] = ['〇', '零', '○', 'O'];
+
+/// Writes the years of a key given in Chinese numerals in digits, one character for one:
+/// four numerals of 2000–2099 (二〇二三, 二零二三) right before 年, not inside a longer run
+/// of numerals. Every such year has a zero, so a key without one is left as it is at once.
+fn fold_numeral_years(key: &mut String) {
+    if !key.contains('年') || !key.contains(NUMERAL_ZEROS) {
+        return;
+    }
+    let chars: Vec<char> = key.chars().collect();
+    let mut out = String::with_capacity(key.len());
+    let mut i = 0;
+    while i < chars.len() {
+        match numeral_year_at(&chars, i) {
+            Some(digits) => {
+                out.extend(digits);
+                i += digits.len();
+            }
+            None => {
+                out.push(chars[i]);
+                i += 1;
+            }
+        }
+    }
+    *key = out;
+}
+
+/// The year in digits when `chars` holds one in Chinese numerals at `i` (see
+/// [`fold_numeral_years`]).
+fn numeral_year_at(chars: &[char], i: usize) -> Option<[char; 4]> {
+    let starts_run = i == 0 || numeral_digit(chars[i - 1]).is_none();
+    if !starts_run || chars.get(i + 4) != Some(&'年') {
+        return None;
+    }
+    let four = chars.get(i..i + 4)?;
+    let mut digits = ['0'; 4];
+    for (d, &c) in digits.iter_mut().zip(four) {
+        *d = numeral_digit(c)?;
+    }
+    (digits[0] == '2' && digits[1] == '0').then_some(digits)
+}
+
+/// A Chinese numeral as the digit it writes.
+fn numeral_digit(c: char) -> Option<char> {
+    if NUMERAL_ZEROS.contains(&c) {
+        return Some('0');
+    }
+    let at = "一二三四五六七八九".chars().position(|n| n == c)?;
+    char::from_digit(at as u32 + 1, 10)
 }
 
 /// A money amount (or a rate) read from a cell.
@@ -587,6 +641,33 @@ mod tests {
         assert_eq!(label_key("年度预\n算申请"), label_key("年度预算申请"));
         assert_eq!(label_key("因公出国（境）费"), label_key("因公出国(境)费"));
         assert_eq!(label_key("因公出国（境）费"), "因公出国(境)费");
+    }
+
+    #[test]
+    fn years_in_chinese_numerals_are_keyed_in_digits() {
+        for year in [
+            "二〇二三年度",
+            "二零二三年度",
+            "二○二三年度",
+            "二Ｏ二三年度",
+            "２０２３年度",
+        ] {
+            assert_eq!(label_key(year), "2023年度", "{year}");
+        }
+        assert_eq!(
+            label_key("株洲市某某局二〇二四年收入支出决算总表"),
+            "株洲市某某局2024年收入支出决算总表"
+        );
+        // Not a year: no 年 after it, part of a longer run, or no year of 2000–2099.
+        for kept in [
+            "二〇二三",
+            "一二〇二三年",
+            "一二三四年",
+            "零星支出年度合计",
+            "三〇二三年",
+        ] {
+            assert_eq!(label_key(kept), kept, "{kept}");
+        }
     }
 
     #[test]
