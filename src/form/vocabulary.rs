@@ -13,12 +13,20 @@ pub const BUILT_IN: &str = include_str!("../../templates/vocabulary.toml");
 /// The file name the catalogue reads the vocabulary from.
 pub const FILE_NAME: &str = "vocabulary.toml";
 
+/// The longest unit's name taken from a line above a table (株洲市长株潭一体化发展事务中心 is 15).
+const MAX_NAME_CHARS: usize = 40;
+/// Characters no unit's name holds: those of a field, a sentence or a list (keys are folded,
+/// so the full-width ones are their ASCII twins).
+const NOT_IN_A_NAME: [char; 8] = [':', '。', ',', ';', '!', '?', '、', '"'];
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct VocabularyFile {
     code_headers: Vec<String>,
     column_synonyms: Vec<Vec<String>>,
     unit_labels: Vec<String>,
+    #[serde(default)]
+    organisation_endings: Vec<String>,
     money_units: Vec<MoneyUnitDef>,
     label_endings: Vec<String>,
     #[serde(default)]
@@ -51,6 +59,8 @@ pub struct Vocabulary {
     /// Key → the other keys of its synonym groups.
     synonyms: HashMap<String, Vec<String>>,
     pub unit_labels: Vec<String>,
+    /// How a unit's name ends (局, 中心, 委员会 …): see [`Vocabulary::is_organisation`].
+    pub organisation_endings: Vec<String>,
     /// Labels of a sign-off line under a table (单位负责人：, 制表人：), each followed by a colon.
     pub sign_off_labels: Vec<String>,
     /// Headers of a column of remarks (备注) a unit adds to a table.
@@ -109,6 +119,11 @@ impl Vocabulary {
             serial_headers: def.serial_headers.iter().map(|w| label_key(w)).collect(),
             synonyms,
             unit_labels: def.unit_labels.iter().map(|w| label_key(w)).collect(),
+            organisation_endings: def
+                .organisation_endings
+                .iter()
+                .map(|w| label_key(w))
+                .collect(),
             sign_off_labels: def.sign_off_labels.iter().map(|w| label_key(w)).collect(),
             remark_headers: def.remark_headers.iter().map(|w| label_key(w)).collect(),
             comparison_headers: def
@@ -151,6 +166,21 @@ impl Vocabulary {
         self.synonyms.get(key).map_or(&[], Vec::as_slice)
     }
 
+    /// Whether a key is a unit's name and nothing else: one of the organisation endings
+    /// after at least three other characters, no digit (a year, a date, a 表号), no colon (a
+    /// field: 部门：…) and no sentence's punctuation (a note: 注：本表…).
+    pub fn is_organisation(&self, key: &str) -> bool {
+        let chars = key.chars().count();
+        let plain = !key.contains(|c: char| c.is_ascii_digit() || NOT_IN_A_NAME.contains(&c));
+        (4..=MAX_NAME_CHARS).contains(&chars)
+            && plain
+            && !key.starts_with('注')
+            && self
+                .organisation_endings
+                .iter()
+                .any(|e| key.ends_with(e.as_str()))
+    }
+
     /// The money unit a text names after "单位" ("金额单位：元", "单位：千元", "单位:万元").
     pub fn money_unit_in(&self, key: &str) -> Option<&MoneyUnit> {
         let (_, after) = key.rsplit_once("单位:")?;
@@ -190,6 +220,34 @@ mod tests {
         assert_eq!(v.subject_codes("社会保障和就业支出"), ["208"]);
         assert_eq!(v.subject_codes("卫生健康支出"), ["210"]);
         assert!(v.subject_codes("事业运行").is_empty());
+    }
+
+    #[test]
+    fn unit_names_are_told_from_other_lines() {
+        let v = Vocabulary::built_in();
+        let named = |t: &str| v.is_organisation(&label_key(t));
+        for name in [
+            "株洲市长株潭一体化发展事务中心",
+            "株洲市交通运输局",
+            "株洲市发展和改革委员会",
+            "株洲市人民政府办公室",
+            "株洲市第二中学",
+            "上海市普陀区财政局",
+        ] {
+            assert!(named(name), "{name}");
+        }
+        for other in [
+            "收入支出决算总表",
+            "部门：株洲市交通运输局",
+            "2023年度部门决算",
+            "金额单位：万元",
+            "注：本表反映部门本年度的总收支",
+            "全部",
+            "本表反映单位、部门及所属事务中心",
+            "财政拨款“三公”经费支出决算表",
+        ] {
+            assert!(!named(other), "{other}");
+        }
     }
 
     #[test]

@@ -21,7 +21,9 @@ use crate::expr::{cell_key, Name, Val};
 use crate::form::{Catalog, ColKind, Family, Form, GridCellDef, Severity, Vocabulary};
 use crate::layout::{layout, Layout};
 use crate::model::{FastMap, FastSet, FormData, MoneyUnit, Stray};
-use crate::normalize::{a1, decimal_text, label_key, parse_amount, parse_rate, Amount};
+use crate::normalize::{
+    a1, decimal_text, key_with_offsets, label_key, parse_amount, parse_rate, Amount,
+};
 use crate::read::{Cell, Merge, Sheet, Workbook};
 use stacked::{stacked_parts, Part};
 use std::collections::{HashMap, HashSet};
@@ -1327,6 +1329,9 @@ enum TopLine {
     /// "部门名称：…" with the unit's name (empty when the name is in another cell), and the
     /// money unit stated after it on the same line ("部门：某某中心    单位：元").
     Unit(String, Option<String>),
+    /// A unit's name alone ("株洲市长株潭一体化发展事务中心", no 部门：), with the year
+    /// written after it and the money unit stated after that on the same line.
+    Organisation(NamedLine),
     /// "2023年度" alone.
     Year(String),
     /// The date the table was made ("（2024年4月编制）", "填报日期：2024年4月10日"): not
@@ -1334,6 +1339,14 @@ enum TopLine {
     Dated,
     /// Another table's 表号 ("公开02表" above 公开03表's table, copied with the sheet).
     OtherTableNo,
+}
+
+/// A line naming the unit without a label: "株洲市某某局", "株洲市某某中心2023年度" over a
+/// title in the next line, "株洲市某某中心    单位：元".
+struct NamedLine {
+    name: String,
+    year: Option<String>,
+    money: Option<String>,
 }
 
 /// The rule of a 表号 printed above a table that is another table's.
@@ -1398,7 +1411,53 @@ fn top_line(form: &Form, vocab: &Vocabulary, t: &str) -> Option<TopLine> {
     if is_date_line(&k) {
         return Some(TopLine::Dated);
     }
-    year_only(&k).map(TopLine::Year)
+    if let Some(y) = year_only(&k) {
+        return Some(TopLine::Year(y));
+    }
+    named_line(vocab, t).map(TopLine::Organisation)
+}
+
+/// A line holding a unit's name and nothing else but the year after it and a money unit
+/// stated after that (see [`NamedLine`]).
+fn named_line(vocab: &Vocabulary, t: &str) -> Option<NamedLine> {
+    let (text, money) = split_money_unit(vocab, t.trim());
+    let k = label_key(text);
+    let (name_key, year) = match year_at(&k) {
+        Some((at, y)) if matches!(&k[at + y.len()..], "年" | "年度") => (&k[..at], Some(y)),
+        Some(_) => return None,
+        None => (k.as_str(), None),
+    };
+    vocab.is_organisation(name_key).then(|| NamedLine {
+        name: text_of_key_prefix(text, name_key),
+        year,
+        money: money.map(str::to_string),
+    })
+}
+
+/// The unit a title names in front of its year or of its words ("株洲市交通运输局2023年部门
+/// 收支总表", "株洲市某某中心收入支出决算总表"), when what is in front is a unit's name.
+fn unit_in_title(form: &Form, vocab: &Vocabulary, t: &str) -> Option<String> {
+    let k = label_key(t);
+    let before_words = || {
+        form_title_keys(form)
+            .iter()
+            .filter_map(|key| k.find(key.as_str()))
+            .min()
+    };
+    let cut = year_at(&k).map(|(at, _)| at).or_else(before_words)?;
+    let name_key = &k[..cut];
+    vocab
+        .is_organisation(name_key)
+        .then(|| text_of_key_prefix(t, name_key))
+}
+
+/// The start of `text` whose label key is `prefix` (a start of the text's key), as written.
+fn text_of_key_prefix(text: &str, prefix: &str) -> String {
+    // Keys fold one character into one, so the prefix's characters count the text's.
+    let n = prefix.chars().count();
+    let keyed = key_with_offsets(text);
+    let end = keyed.get(n).map_or(text.len(), |&(_, at)| at);
+    text[..end].trim().to_string()
 }
 
 /// "续表", "（续）", "接上页": a line saying the table goes on from the page before.
@@ -1495,6 +1554,7 @@ fn read_top(rd: &mut Reader) -> u32 {
         // lines above the table: a page further down repeating them is the table's.
         let mut other = false;
         let sheet = rd.sheet;
+        let all_top_lines = top_lines_row(rd.form, rd.vocab, sheet, r).is_some();
         for (c, cell) in sheet.row(r) {
             let t = match cell {
                 Cell::Text(t) => t.clone(),
@@ -1510,7 +1570,26 @@ fn read_top(rd: &mut Reader) -> u32 {
                     if let Some(y) = year_anywhere(&label_key(&t)) {
                         note_year(rd, y, r, c);
                     }
+                    if let Some(name) = unit_in_title(rd.form, rd.vocab, &t) {
+                        note_unit_name(rd, name, r, c);
+                    }
                     title_unit.get_or_insert((t.clone(), r, c));
+                    last = last.max(r);
+                }
+                // A unit's name among other words is the table's row or field, not a line
+                // above it.
+                Some(TopLine::Organisation(_)) if !all_top_lines => {
+                    other = true;
+                    continue;
+                }
+                Some(TopLine::Organisation(named)) => {
+                    if let Some(statement) = named.money {
+                        note_money_unit(rd, &statement, r, c);
+                    }
+                    if let Some(y) = named.year {
+                        note_year(rd, y, r, c);
+                    }
+                    note_unit_name(rd, named.name, r, c);
                     last = last.max(r);
                 }
                 None => {
@@ -1559,6 +1638,15 @@ fn read_top(rd: &mut Reader) -> u32 {
         last + 1
     } else {
         first
+    }
+}
+
+/// A unit named without a label (a name alone on its line, or in front of the title): the
+/// table's unit unless a line labelled as the unit's (部门：…) names it.
+fn note_unit_name(rd: &mut Reader, name: String, r: u32, c: u16) {
+    if rd.data.unit.is_none() {
+        rd.data.unit = Some(name);
+        rd.data.unit_at = Some(Place::at(r, c));
     }
 }
 
@@ -1613,15 +1701,20 @@ fn year_in(k: &str) -> Option<String> {
 
 /// The first "2023年" in a title ("附件1：2023年度…" too).
 fn year_anywhere(k: &str) -> Option<String> {
-    let chars: Vec<char> = k.chars().collect();
-    (0..chars.len().saturating_sub(4)).find_map(|i| {
-        let four = &chars[i..i + 4];
-        let starts = i == 0 || !chars[i - 1].is_ascii_digit();
+    year_at(k).map(|(_, y)| y)
+}
+
+/// The first "2023年" in a key, with the byte offset of its digits.
+fn year_at(k: &str) -> Option<(usize, String)> {
+    let bytes = k.as_bytes();
+    (0..bytes.len().saturating_sub(4)).find_map(|i| {
+        let four = &bytes[i..i + 4];
+        let starts = i == 0 || !bytes[i - 1].is_ascii_digit();
         (starts
-            && four.iter().all(char::is_ascii_digit)
-            && chars.get(i + 4) == Some(&'年')
-            && matches!(four[0], '1' | '2'))
-        .then(|| four.iter().collect())
+            && four.iter().all(u8::is_ascii_digit)
+            && k[i + 4..].starts_with('年')
+            && matches!(four[0], b'1' | b'2'))
+        .then(|| (i, k[i..i + 4].to_string()))
     })
 }
 

@@ -1,0 +1,369 @@
+//! The unit and the year read where units print them without a label: the unit's name in the
+//! title (`株洲市交通运输局2023年度收入支出决算总表`), alone on a line over the title or over the
+//! table, or with the year on a line of its own over the title's words; the year in digits,
+//! in Chinese numerals (`二〇二三年度`, `二零二三年`) or in full-width digits. Seed 001's nine
+//! tables with their top lines rewritten in every combination of unit, shape, year and the
+//! sheets that name the unit are checked one workbook each (the workbook's unit and year
+//! exactly, nothing of them left as a stray), as Word documents too, and `review` pairs two
+//! years of a unit by them.
+
+#[path = "support/cli.rs"]
+mod cli;
+#[path = "support/docx.rs"]
+mod docx;
+#[path = "support/grid.rs"]
+mod grid;
+
+use grid::{fixture, GridBook, GridCell, GridSheet};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// Names units print, of the endings they end in.
+const UNITS: [&str; 5] = [
+    "株洲市长株潭一体化发展事务中心",
+    "株洲市交通运输局",
+    "株洲市发展和改革委员会",
+    "株洲市人民政府办公室",
+    "株洲市第二中学",
+];
+
+/// Where a sheet names its unit.
+#[derive(Clone, Copy, Debug)]
+enum Shape {
+    /// In front of the year and the title: `株洲市某某局2023年度收入支出决算总表`.
+    InTitle,
+    /// Alone on a line over the title (`2023年度收入支出决算总表`).
+    OverTitle,
+    /// With the year on a line over the title's words: `株洲市某某局2023年度` / `收入支出决算总表`.
+    WithYearOverTitle,
+    /// Alone on the line over the table, where `部门：…` was.
+    OverTable,
+}
+
+const SHAPES: [Shape; 4] = [
+    Shape::InTitle,
+    Shape::OverTitle,
+    Shape::WithYearOverTitle,
+    Shape::OverTable,
+];
+
+/// How a year is written.
+#[derive(Clone, Copy, Debug)]
+enum Numerals {
+    /// 2023年度
+    Digits,
+    /// 2023年
+    DigitsNoDu,
+    /// 二〇二三年度
+    ChineseLing,
+    /// 二零二三年
+    ChineseZero,
+    /// ２０２３年度
+    FullWidth,
+}
+
+const NUMERALS: [Numerals; 5] = [
+    Numerals::Digits,
+    Numerals::DigitsNoDu,
+    Numerals::ChineseLing,
+    Numerals::ChineseZero,
+    Numerals::FullWidth,
+];
+
+/// Which of the nine sheets name the unit (the others print the year and the title only).
+#[derive(Clone, Copy, Debug)]
+enum Carriers {
+    All,
+    /// 公开01表 only.
+    First,
+    /// Every other sheet.
+    Alternate,
+    /// Every sheet, each in the next shape.
+    MixedShapes,
+}
+
+const CARRIERS: [Carriers; 4] = [
+    Carriers::All,
+    Carriers::First,
+    Carriers::Alternate,
+    Carriers::MixedShapes,
+];
+
+/// `year` written in `numerals`.
+fn written(year: u32, numerals: Numerals) -> String {
+    let chinese = |zero: char| -> String {
+        year.to_string()
+            .chars()
+            .map(|d| match d {
+                '0' => zero,
+                d => "一二三四五六七八九"
+                    .chars()
+                    .nth(d.to_digit(10).unwrap() as usize - 1)
+                    .unwrap(),
+            })
+            .collect()
+    };
+    match numerals {
+        Numerals::Digits => format!("{year}年度"),
+        Numerals::DigitsNoDu => format!("{year}年"),
+        Numerals::ChineseLing => format!("{}年度", chinese('〇')),
+        Numerals::ChineseZero => format!("{}年", chinese('零')),
+        Numerals::FullWidth => {
+            let wide: String = year
+                .to_string()
+                .chars()
+                .map(|d| char::from_u32(d as u32 + 0xFEE0).unwrap())
+                .collect();
+            format!("{wide}年度")
+        }
+    }
+}
+
+/// The unit line of seed 001's sheets (`部门：…    金额单位：万元`): row 3.
+const UNIT_ROW: u32 = 2;
+
+/// Rewrites a seed 001 sheet's title and unit lines: the unit named in `shape` (or not at all)
+/// and the year `year` in front of the title; the `部门：` cell gone.
+fn rewrite(sheet: &mut GridSheet, unit: Option<&str>, shape: Shape, year: &str) {
+    let title = sheet.cell(0, 0).as_str().to_string();
+    sheet.put(UNIT_ROW, 0, GridCell::Empty);
+    let Some(unit) = unit else {
+        sheet.put(0, 0, GridCell::text(&format!("{year}{title}")));
+        return;
+    };
+    match shape {
+        Shape::InTitle => sheet.put(0, 0, GridCell::text(&format!("{unit}{year}{title}"))),
+        Shape::OverTable => {
+            sheet.put(0, 0, GridCell::text(&format!("{year}{title}")));
+            sheet.put(UNIT_ROW, 0, GridCell::text(unit));
+        }
+        Shape::OverTitle | Shape::WithYearOverTitle => {
+            sheet.insert_row(0);
+            let (over, words) = match shape {
+                Shape::OverTitle => (unit.to_string(), format!("{year}{title}")),
+                _ => (format!("{unit}{year}"), title),
+            };
+            sheet.put(0, 0, GridCell::text(&over));
+            sheet.put(1, 0, GridCell::text(&words));
+        }
+    }
+}
+
+/// Seed 001's nine tables with the unit and the year printed as one variant says.
+fn variant(unit: &str, shape: Shape, year: &str, carriers: Carriers) -> GridBook {
+    let mut book = fixture("seed001_final.grid");
+    for (i, sheet) in book.sheets.iter_mut().enumerate() {
+        let (named, shape) = match carriers {
+            Carriers::All => (true, shape),
+            Carriers::First => (i == 0, shape),
+            Carriers::Alternate => (i % 2 == 0, shape),
+            Carriers::MixedShapes => (true, SHAPES[i % SHAPES.len()]),
+        };
+        rewrite(sheet, named.then_some(unit), shape, year);
+    }
+    book
+}
+
+fn out_dir(tag: &str) -> PathBuf {
+    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("unit_and_year")
+        .join(tag);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// The unit and the year `check --format json` gives a file, and the findings naming the unit
+/// (a unit read as a value outside its table).
+fn read_back(path: &Path, unit: &str) -> (Option<String>, Option<String>, Vec<String>) {
+    let (_, report) = cli::check_json(path);
+    let file = &report["files"][0];
+    assert_eq!(
+        file["forms"].as_array().map(Vec::len),
+        Some(9),
+        "{}: {file:#}",
+        path.display()
+    );
+    let text = |v: &Value| v.as_str().map(str::to_string);
+    let naming: Vec<String> = cli::findings(&report)
+        .iter()
+        .filter_map(|f| f["message"].as_str())
+        .filter(|m| m.contains(unit))
+        .map(str::to_string)
+        .collect();
+    (
+        text(&file["glance"]["unit"]),
+        text(&file["glance"]["year"]),
+        naming,
+    )
+}
+
+/// Every unit, shape, way of writing the year and choice of the sheets naming the unit: the
+/// workbook's unit and year are the ones printed, and no line of them is left as a stray.
+#[test]
+fn the_unit_and_the_year_are_read_in_every_shape_units_print_them() {
+    let dir = out_dir("xlsx");
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for (s, &shape) in SHAPES.iter().enumerate() {
+        for (y, &numerals) in NUMERALS.iter().enumerate() {
+            let carriers = CARRIERS[(s + y) % CARRIERS.len()];
+            let unit = UNITS[(s * NUMERALS.len() + y) % UNITS.len()];
+            let book = variant(unit, shape, &written(2023, numerals), carriers);
+            let path = dir.join(format!("{n:02}.xlsx"));
+            book.write_xlsx(&path);
+            n += 1;
+            let got = read_back(&path, unit);
+            let want = (Some(unit.to_string()), Some("2023".to_string()), vec![]);
+            if got != want {
+                failures.push(format!(
+                    "{shape:?} {numerals:?} {carriers:?} {unit}: {got:?}"
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The same variants as Word documents: the lines over each table are its paragraphs.
+#[test]
+fn the_unit_and_the_year_are_read_from_the_lines_over_a_word_table() {
+    let dir = out_dir("docx");
+    let mut failures = Vec::new();
+    for (i, &shape) in SHAPES.iter().enumerate() {
+        let numerals = NUMERALS[(i + 2) % NUMERALS.len()];
+        let unit = UNITS[i % UNITS.len()];
+        let book = variant(unit, shape, &written(2023, numerals), Carriers::All);
+        let path = dir.join(format!("{i}.docx"));
+        docx::write_docx(&book, &path);
+        let got = read_back(&path, unit);
+        let want = (Some(unit.to_string()), Some("2023".to_string()), vec![]);
+        if got != want {
+            failures.push(format!("{shape:?} {numerals:?} {unit}: {got:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A line over the table that is no unit's name (a note, the document's heading, a sign-off,
+/// a date) names no unit; a labelled unit line wins over a bare name on another line.
+#[test]
+fn lines_that_are_no_units_name_none_and_a_labelled_line_wins() {
+    let dir = out_dir("not-units");
+    for (i, line) in [
+        "本表反映部门本年度的总收支",
+        "2023年度部门决算",
+        "单位负责人：张三",
+        "（2024年4月编制）",
+        "株洲市财政局关于部门决算公开的说明。",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut book = fixture("seed001_final.grid");
+        for sheet in &mut book.sheets {
+            rewrite(sheet, None, Shape::OverTable, "");
+            sheet.put(UNIT_ROW, 0, GridCell::text(line));
+        }
+        let path = dir.join(format!("{i}.xlsx"));
+        book.write_xlsx(&path);
+        let (unit, _, _) = read_back(&path, "株洲");
+        assert_eq!(unit, None, "{line}");
+    }
+    let mut book = fixture("seed001_final.grid");
+    for sheet in &mut book.sheets {
+        sheet.insert_row(0);
+        sheet.put(0, 0, GridCell::text("株洲市财政局"));
+    }
+    let path = dir.join("labelled.xlsx");
+    book.write_xlsx(&path);
+    let (unit, _, _) = read_back(&path, "株洲市财政局");
+    assert_eq!(unit.as_deref(), Some("株洲市长株潭一体化发展事务中心"));
+}
+
+/// Seed 001's 三公 data row (合计 13.35 first) a quarter of what it is: last year's figures,
+/// every item moved.
+fn quartered_three_costs(book: &mut GridBook) {
+    let sheet = book.sheet_mut("公开09表");
+    let (r, _) = sheet.find("13.35").expect("三公 row");
+    for col in 0..sheet.width() {
+        if let Ok(v) = sheet.cell(r, col).as_str().parse::<f64>() {
+            sheet.put(r, col, GridCell::num(&format!("{:.2}", v / 4.0)));
+        }
+    }
+}
+
+/// Two units, each with this year's file (its year in Chinese numerals) and last year's, named
+/// without a year: `review` reads each file's unit and year from its tables and compares each
+/// unit's two years, and only those.
+#[test]
+fn review_pairs_two_years_of_a_unit_named_only_in_its_titles() {
+    let dir = out_dir("review");
+    let folder = dir.join("收到");
+    std::fs::create_dir_all(&folder).unwrap();
+    let units = [(UNITS[1], Shape::InTitle), (UNITS[0], Shape::OverTitle)];
+    for (i, (unit, shape)) in units.iter().enumerate() {
+        let this = variant(
+            unit,
+            *shape,
+            &written(2023, Numerals::ChineseLing),
+            Carriers::All,
+        );
+        this.write_xlsx(&folder.join(format!("单位{i}-本年.xlsx")));
+        let mut last = variant(
+            unit,
+            *shape,
+            &written(2022, Numerals::Digits),
+            Carriers::All,
+        );
+        quartered_three_costs(&mut last);
+        last.write_xlsx(&folder.join(format!("单位{i}-上年.xlsx")));
+    }
+    let out = dir.join("review.json");
+    let (code, text, err) = cli::run(&[
+        "review",
+        folder.to_str().unwrap(),
+        "--format",
+        "json",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(code < 2, "{text}{err}");
+    let review: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let name = |v: &Value| {
+        Path::new(v.as_str().unwrap())
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .to_string()
+    };
+    for (i, (unit, _)) in units.iter().enumerate() {
+        for (which, year) in [("本年", "2023"), ("上年", "2022")] {
+            let file = format!("单位{i}-{which}.xlsx");
+            let row = review["files"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| name(&f["path"]) == file)
+                .unwrap_or_else(|| panic!("{file}: {review:#}"));
+            assert_eq!(row["unit"], *unit, "{file}");
+            assert_eq!(row["year"], year, "{file}");
+        }
+        let prior: Vec<&Value> = review["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"].as_str().unwrap().starts_with("prior-"))
+            .filter(|f| name(&f["file"]).starts_with(&format!("单位{i}-")))
+            .collect();
+        assert!(
+            prior.iter().any(|f| f["rule"] == "prior-change"),
+            "单位{i}: {review:#}"
+        );
+        for f in prior {
+            assert_eq!(name(&f["file"]), format!("单位{i}-本年.xlsx"));
+            let message = f["message"].as_str().unwrap();
+            assert!(message.contains(&format!("单位{i}-上年.xlsx")), "{message}");
+        }
+    }
+}
