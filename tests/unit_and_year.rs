@@ -32,6 +32,8 @@ const UNITS: [&str; 5] = [
 enum Shape {
     /// In front of the year and the title: `株洲市某某局2023年度收入支出决算总表`.
     InTitle,
+    /// Between the year and the title's words: `2023年度株洲市某某局收入支出决算总表`.
+    AfterYearInTitle,
     /// Alone on a line over the title (`2023年度收入支出决算总表`).
     OverTitle,
     /// With the year on a line over the title's words: `株洲市某某局2023年度` / `收入支出决算总表`.
@@ -40,8 +42,9 @@ enum Shape {
     OverTable,
 }
 
-const SHAPES: [Shape; 4] = [
+const SHAPES: [Shape; 5] = [
     Shape::InTitle,
+    Shape::AfterYearInTitle,
     Shape::OverTitle,
     Shape::WithYearOverTitle,
     Shape::OverTable,
@@ -133,6 +136,7 @@ fn rewrite(sheet: &mut GridSheet, unit: Option<&str>, shape: Shape, year: &str) 
     };
     match shape {
         Shape::InTitle => sheet.put(0, 0, GridCell::text(&format!("{unit}{year}{title}"))),
+        Shape::AfterYearInTitle => sheet.put(0, 0, GridCell::text(&format!("{year}{unit}{title}"))),
         Shape::OverTable => {
             sheet.put(0, 0, GridCell::text(&format!("{year}{title}")));
             sheet.put(UNIT_ROW, 0, GridCell::text(unit));

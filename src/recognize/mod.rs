@@ -1428,36 +1428,45 @@ fn named_line(vocab: &Vocabulary, t: &str) -> Option<NamedLine> {
         None => (k.as_str(), None),
     };
     vocab.is_organisation(name_key).then(|| NamedLine {
-        name: text_of_key_prefix(text, name_key),
+        name: text_of_key_span(text, &k, 0..name_key.len()),
         year,
         money: money.map(str::to_string),
     })
 }
 
 /// The unit a title names in front of its year or of its words ("株洲市交通运输局2023年部门
-/// 收支总表", "株洲市某某中心收入支出决算总表"), when what is in front is a unit's name.
+/// 收支总表", "株洲市某某中心收入支出决算总表"), or between the two ("2023年度株洲市某某中心
+/// 收入支出决算总表"), when what is there is a unit's name.
 fn unit_in_title(form: &Form, vocab: &Vocabulary, t: &str) -> Option<String> {
     let k = label_key(t);
-    let before_words = || {
-        form_title_keys(form)
-            .iter()
-            .filter_map(|key| k.find(key.as_str()))
-            .min()
-    };
-    let cut = year_at(&k).map(|(at, _)| at).or_else(before_words)?;
-    let name_key = &k[..cut];
-    vocab
-        .is_organisation(name_key)
-        .then(|| text_of_key_prefix(t, name_key))
+    let words = form_title_keys(form)
+        .iter()
+        .filter_map(|key| k.find(key.as_str()))
+        .min();
+    let year = year_at(&k).map(|(at, y)| {
+        let after = at + y.len() + '年'.len_utf8();
+        let after = after + usize::from(k[after..].starts_with('度')) * '度'.len_utf8();
+        (at, after)
+    });
+    let between = year.zip(words).map(|((_, after), w)| after..w.max(after));
+    let spans = [year.map(|(at, _)| 0..at), between, words.map(|w| 0..w)];
+    spans
+        .into_iter()
+        .flatten()
+        .find(|span| vocab.is_organisation(&k[span.clone()]))
+        .map(|span| text_of_key_span(t, &k, span))
 }
 
-/// The start of `text` whose label key is `prefix` (a start of the text's key), as written.
-fn text_of_key_prefix(text: &str, prefix: &str) -> String {
-    // Keys fold one character into one, so the prefix's characters count the text's.
-    let n = prefix.chars().count();
+/// The part of `text` whose label key is `key[span]` (`key` the text's key), as written.
+fn text_of_key_span(text: &str, key: &str, span: std::ops::Range<usize>) -> String {
+    // Keys fold one character into one, so the key's characters count the text's.
+    let (from, to) = (
+        key[..span.start].chars().count(),
+        key[..span.end].chars().count(),
+    );
     let keyed = key_with_offsets(text);
-    let end = keyed.get(n).map_or(text.len(), |&(_, at)| at);
-    text[..end].trim().to_string()
+    let at = |i: usize| keyed.get(i).map_or(text.len(), |&(_, at)| at);
+    text[at(from)..at(to)].trim().to_string()
 }
 
 /// "续表", "（续）", "接上页": a line saying the table goes on from the page before.
