@@ -205,6 +205,8 @@ impl Layout {
 
 /// Lay out form number `fi` of a book with the rows its data has.
 pub fn layout(form: &Form, data: &FormData, fi: usize, inputs: &dyn Fn(&CellId) -> bool) -> Layout {
+    let printed = form.printed(|panel, col| fills_column(data, panel, col));
+    let form = printed.as_ref().unwrap_or(form);
     let width = form.width.max(3);
     // Room for the rows the data has, each as wide as the form, and for the form's own lines.
     let rows = data.rows.len() + 32;
@@ -240,6 +242,14 @@ pub fn layout(form: &Form, data: &FormData, fi: usize, inputs: &dyn Fn(&CellId) 
     }
     l.last_row = r.saturating_sub(1);
     l
+}
+
+/// Whether a row of the panel has something in the column (an optional column is printed then).
+fn fills_column(data: &FormData, panel: &str, col: &str) -> bool {
+    data.rows
+        .iter()
+        .filter(|d| d.panel == panel)
+        .any(|d| d.value(col).is_some_and(|v| !v.is_blank()))
 }
 
 /// The lines above the blocks: title, 表号, the unit's name, the period and the money unit.

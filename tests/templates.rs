@@ -321,6 +321,80 @@ fn header_narrower_than_the_table_is_refused() {
     );
 }
 
+/// MINIMAL with a 备注 column that is not on the printed form, the header left as printed.
+fn with_optional_note(columns_tail: &str) -> String {
+    MINIMAL.replace(
+        "{ id = \"amount\", kind = \"amount\" }]",
+        &format!("{{ id = \"amount\", kind = \"amount\" }}{columns_tail}]"),
+    )
+}
+
+#[test]
+fn an_optional_column_is_read_under_its_label_and_printed_only_when_filled() {
+    let src = with_optional_note(
+        ", { id = \"note\", kind = \"text\", label = \"备注\", optional = true }",
+    );
+    let cat = Catalog::from_sources(vec![("t-01.toml".into(), src)]).unwrap();
+    let form = &cat.forms[0];
+    let header: Vec<&str> = form.blocks[0].header[0].iter().map(|h| h.text()).collect();
+    assert_eq!(header, ["项目", "行次", "金额", "备注"]);
+    assert_eq!(form.width, 4);
+    let printed = form
+        .printed(|_, _| false)
+        .expect("the blank column is left out");
+    let header: Vec<&str> = printed.blocks[0].header[0]
+        .iter()
+        .map(|h| h.text())
+        .collect();
+    assert_eq!(header, ["项目", "行次", "金额"]);
+    assert_eq!(
+        (printed.width, printed.blocks[0].panels[0].columns.len()),
+        (3, 3)
+    );
+    assert!(
+        form.printed(|_, col| col == "note").is_none(),
+        "a filled one is printed"
+    );
+}
+
+#[test]
+fn misplaced_optional_columns_are_refused() {
+    // 金额 printed over two columns, the optional one between them.
+    let inside = with_optional_note(
+        ", { id = \"note\", kind = \"text\", label = \"备注\", optional = true }, { id = \"amount2\", kind = \"amount\" }",
+    )
+    .replace(
+        "header = [[\"项目\", \"行次\", \"金额\"]]",
+        "header = [[\"项目\", \"行次\", { text = \"金额\", cols = 2 }]]",
+    );
+    let msg = Catalog::from_sources(vec![("t-01.toml".into(), inside)])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.contains("columns.note") && msg.contains("两格之间"),
+        "{msg}"
+    );
+    let unlabelled = with_optional_note(", { id = \"note\", kind = \"text\", optional = true }");
+    let msg = Catalog::from_sources(vec![("t-01.toml".into(), unlabelled)])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.contains("columns.note") && msg.contains("label"),
+        "{msg}"
+    );
+    let counted = with_optional_note(
+        ", { id = \"note\", kind = \"text\", label = \"备注\", optional = true }",
+    )
+    .replace(
+        "header = [[\"项目\", \"行次\", \"金额\"]]",
+        "header = [[\"项目\", \"行次\", \"金额\", \"备注\"]]",
+    );
+    let msg = Catalog::from_sources(vec![("t-01.toml".into(), counted)])
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains("表格有 3 列（不计可选列）"), "{msg}");
+}
+
 #[test]
 fn syntax_errors_name_the_line() {
     let msg = Catalog::from_sources(vec![("t-01.toml".into(), "id = \"x\"\ntitle = 3\n".into())])

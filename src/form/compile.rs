@@ -6,6 +6,7 @@ use super::compile_rule::compile_rules;
 use super::compiled::*;
 use super::def::*;
 use super::error::{Ctx, DefError};
+use super::printed::cell_index_at;
 use super::rule::{Rule, RuleSet};
 use super::source::Source;
 use crate::expr::parse;
@@ -145,7 +146,7 @@ fn compile_block(ctx: &Ctx, bi: usize, b: &BlockDef, ids: &mut Ids) -> Result<Bl
     let width = table_width.max(checked_grid_width(ctx, &bfield, b, ids)?);
     Ok(Block {
         id: b.id.clone(),
-        header: b.header.clone(),
+        header: header_with_optional_columns(ctx, &bfield, b, &panels)?,
         column_numbers: b.column_numbers,
         side_label: b.side_label.clone(),
         panels,
@@ -296,20 +297,57 @@ fn checked_header_width(
     panels: &[Panel],
 ) -> Result<u16, DefError> {
     let side = u16::from(b.side_label.is_some());
-    let panels_width: u16 = panels.iter().map(Panel::width).sum();
+    let printed_width: u16 = panels.iter().map(Panel::printed_width).sum();
     for ri in 0..b.header.len() {
         let covered = header_row_width(&b.header, ri);
-        if !panels.is_empty() && covered != panels_width {
+        if !panels.is_empty() && covered != printed_width {
             return Err(ctx.err(
                 format!("{bfield}.header[{ri}]"),
                 format!(
-                    "表头第 {} 行宽 {covered} 列，而表格有 {panels_width} 列",
+                    "表头第 {} 行宽 {covered} 列，而表格有 {printed_width} 列（不计可选列）",
                     ri + 1
                 ),
             ));
         }
     }
-    Ok(side + panels_width)
+    Ok(side + panels.iter().map(Panel::width).sum::<u16>())
+}
+
+/// The block's header with a cell for each optional column, its `label` spanning every header
+/// row: the definition's header is the printed form's, which has no such column. An optional
+/// column must fall between two cells of the first header row.
+fn header_with_optional_columns(
+    ctx: &Ctx,
+    bfield: &str,
+    b: &BlockDef,
+    panels: &[Panel],
+) -> Result<Vec<Vec<HeaderCellDef>>, DefError> {
+    let mut header = b.header.clone();
+    if header.is_empty() {
+        return Ok(header);
+    }
+    let rows = header.len() as u32;
+    let mut panel_start = 0u16;
+    for p in panels {
+        for c in p.columns.iter().filter(|c| c.optional) {
+            let field = format!("{bfield}.panels（{}）.columns.{}", p.id, c.id);
+            let Some(label) = &c.label else {
+                return Err(ctx.err(field, "可选列须有 label（表头文字）"));
+            };
+            let pos = panel_start + p.column_offset(&c.id).unwrap_or(0);
+            let Some(at) = cell_index_at(&header[0], pos) else {
+                return Err(ctx.err(field, "可选列须位于表头第 1 行两格之间"));
+            };
+            let cell = HeaderCellDef::Cell {
+                text: label.clone(),
+                cols: c.span,
+                rows,
+            };
+            header[0].insert(at, cell);
+        }
+        panel_start += p.width();
+    }
+    Ok(header)
 }
 
 /// The widest row of the block's grid and footer; their cell ids must be unique in the form.
@@ -482,20 +520,6 @@ fn score_cells(
         .iter()
         .map(|(s, w)| (s.clone(), w.clone()))
         .collect())
-}
-
-pub fn grid_cols(c: &GridCellDef) -> u16 {
-    match c {
-        GridCellDef::Text(_) => 1,
-        GridCellDef::Cell { cols, .. } => *cols,
-    }
-}
-
-pub fn grid_rows(c: &GridCellDef) -> u32 {
-    match c {
-        GridCellDef::Text(_) => 1,
-        GridCellDef::Cell { rows, .. } => *rows,
-    }
 }
 
 /// Columns covered in header row `ri`, counting cells spanning down from rows above.

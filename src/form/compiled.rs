@@ -98,6 +98,14 @@ impl Panel {
     pub fn width(&self) -> u16 {
         self.columns.iter().map(|c| c.span).sum()
     }
+    /// Sheet columns of the printed form: the optional columns left out.
+    pub fn printed_width(&self) -> u16 {
+        self.columns
+            .iter()
+            .filter(|c| !c.optional)
+            .map(|c| c.span)
+            .sum()
+    }
     pub fn column(&self, id: &str) -> Option<&ColumnDef> {
         self.columns.iter().find(|c| *c.id == *id)
     }

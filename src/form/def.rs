@@ -307,6 +307,20 @@ impl HeaderCellDef {
     }
 }
 
+pub fn grid_cols(c: &GridCellDef) -> u16 {
+    match c {
+        GridCellDef::Text(_) => 1,
+        GridCellDef::Cell { cols, .. } => *cols,
+    }
+}
+
+pub fn grid_rows(c: &GridCellDef) -> u32 {
+    match c {
+        GridCellDef::Text(_) => 1,
+        GridCellDef::Cell { rows, .. } => *rows,
+    }
+}
+
 fn one() -> u16 {
     1
 }
@@ -418,6 +432,11 @@ pub struct ColumnDef {
     /// Sheet columns the column spans (merged).
     #[serde(default = "one")]
     pub span: u16,
+    /// A column the printed form does not have, read when a filled sheet shows it (a
+    /// 评（扣）分标准 column some units add to the 绩效自评表): the block's `header` leaves it
+    /// out, and the written workbook has it only when a row fills it.
+    #[serde(default)]
+    pub optional: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

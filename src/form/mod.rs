@@ -7,6 +7,7 @@ mod compile_rule;
 mod compiled;
 mod def;
 mod error;
+mod printed;
 mod rule;
 mod show;
 mod source;
@@ -14,11 +15,11 @@ pub mod statement_patterns;
 mod vocabulary;
 
 pub use catalog::Catalog;
-pub use compile::{compile_form, grid_cols, grid_rows};
+pub use compile::compile_form;
 pub use compiled::{ActualFrom, Block, FixedRow, Form, Panel, Scoring, Severity};
 pub use def::{
-    ColKind, ColumnDef, EmptyNoteDef, Family, GridCellDef, HeaderCellDef, ListDef, PublishedDef,
-    ReviewDef, ScoringDef,
+    grid_cols, grid_rows, ColKind, ColumnDef, EmptyNoteDef, Family, GridCellDef, HeaderCellDef,
+    ListDef, PublishedDef, ReviewDef, ScoringDef,
 };
 pub use error::DefError;
 pub use rule::{RowFilter, Rule, Selector, Target};
