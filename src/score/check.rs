@@ -3,9 +3,9 @@
 //! actual values another form gives (perf-base), and tells `fix` what to fill and with which
 //! Excel formula.
 //!
-//! Where the rule is: the form's rule column when it has one (budget-09/10), else the 年度指标值
-//! text when that reads as a rule (seed 000 附件2); any other 年度指标值 is a target, and its row
-//! is left to the person. A reported score is compared with the computed one at the precision
+//! Where the rule is: the form's rule column when the row fills it (budget-09/10, a perf form's
+//! optional 评（扣）分标准 column), else the 年度指标值 text when that reads as a rule (seed 000
+//! 附件2); any other 年度指标值 is a target, and a row without a rule is left to the person. A reported score is compared with the computed one at the precision
 //! it is shown with (a reported 8 agrees with 7.97).
 
 use super::rules::{parse_rule, Rule, Scored};
@@ -112,6 +112,14 @@ pub fn indicators(book: &Book, fi: usize) -> Vec<Indicator> {
         .collect()
 }
 
+/// The text of the row's 评（扣）分标准 column, when the form has one and the row fills it.
+fn rule_from_column(sc: &Scoring, r: &RowData) -> Option<(String, RuleSource)> {
+    let col = sc.rule.as_ref()?;
+    text_of(&r.get(col))
+        .filter(|t| !says_nothing(t))
+        .map(|t| (t, RuleSource::Column))
+}
+
 fn read_row(fi: usize, sc: &Scoring, r: &RowData) -> Option<Indicator> {
     let unit = sc.unit.as_ref().and_then(|u| text_of(&r.get(u)));
     let with_unit = |q: Quantity| match &unit {
@@ -119,15 +127,12 @@ fn read_row(fi: usize, sc: &Scoring, r: &RowData) -> Option<Indicator> {
         None => q,
     };
     let target_text = text_of(&r.get(&sc.target)).filter(|t| !says_nothing(t));
-    let rule_text = match &sc.rule {
-        Some(col) => text_of(&r.get(col))
-            .filter(|t| !says_nothing(t))
-            .map(|t| (t, RuleSource::Column)),
-        None => target_text
+    let rule_text = rule_from_column(sc, r).or_else(|| {
+        target_text
             .clone()
             .filter(|t| parse_rule(t).is_some())
-            .map(|t| (t, RuleSource::Target)),
-    };
+            .map(|t| (t, RuleSource::Target))
+    });
     if rule_text.is_none() && target_text.is_none() {
         return None;
     }

@@ -6,7 +6,7 @@ use super::rules::{parse_rule, Rule};
 use crate::calc::Book;
 use crate::expr::{CellId, Val};
 use crate::findings::cell_a1;
-use crate::form::Catalog;
+use crate::form::{Catalog, Form};
 use crate::normalize::decimal_text;
 use crate::quantity::text::fmt_num;
 use serde::Serialize;
@@ -241,11 +241,7 @@ fn render_rule_text(r: &RuleRow, catalog: &Catalog, s: &mut String) {
             r.indicator, r.text
         )),
         (None, None) => {
-            let what = if catalog
-                .get(&r.form)
-                .and_then(|x| x.scoring.as_ref())
-                .is_some_and(|sc| sc.rule.is_some())
-            {
+            let what = if catalog.get(&r.form).is_some_and(prints_rule_column) {
                 "没有评（扣）分标准"
             } else {
                 "年度指标值是目标，不是计分规则"
@@ -256,6 +252,20 @@ fn render_rule_text(r: &RuleRow, catalog: &Catalog, s: &mut String) {
             ));
         }
     }
+}
+
+/// Whether the form prints a 评（扣）分标准 column (budget-09/10): a row without a rule then
+/// lacks one; where the column is optional (perf forms), its 年度指标值 is a target.
+fn prints_rule_column(form: &Form) -> bool {
+    let Some(sc) = &form.scoring else {
+        return false;
+    };
+    form.blocks
+        .iter()
+        .flat_map(|b| &b.panels)
+        .filter(|p| p.id == sc.panel)
+        .filter_map(|p| p.column(sc.rule.as_deref()?))
+        .any(|c| !c.optional)
 }
 
 /// A rule that was understood: its text, kind and reading, a full-points mismatch, how it is
