@@ -1,14 +1,14 @@
 //! A 绩效自评表 whose indicator rows carry their own 评（扣）分标准 column (perf-dept, perf-project):
 //! seed 000's tables with the rule texts moved out of 年度指标值 into such a column, generated at
-//! every place units put it (before or after 年度指标值, after 实际完成值, last). The column is
-//! the rows' rule: the texts are not strays, the scores are computed from them as from a rule in
-//! 年度指标值, a wrong 自评得分 is found at its cell; `fix`, `export` and `import` keep the texts;
-//! the blank template stays as the seeds print it, without the column.
+//! every place units put it (before or after 年度指标值, after 实际完成值, last) under each of its
+//! spellings (评（扣）分标准, 评分标准, 扣分标准, 评分规则). The column is the rows' rule: the
+//! texts are not strays, the scores are computed from them as from a rule in 年度指标值, a wrong
+//! 自评得分 is found at its cell; `fix`, `export` and `import` keep the texts; the blank
+//! template stays as the seeds print it, without the column.
 
 #[path = "support/cli.rs"]
 mod cli;
 #[path = "support/grid.rs"]
-#[allow(dead_code)]
 mod grid;
 
 use grid::{GridBook, GridCell, GridSheet};
@@ -26,6 +26,18 @@ enum Place {
     AfterTarget,
     AfterActual,
     Last,
+}
+
+impl Place {
+    /// The column's heading in this layout: units spell it several ways.
+    fn heading(self) -> &'static str {
+        match self {
+            Place::BeforeTarget => "评分标准",
+            Place::AfterTarget => HEADER,
+            Place::AfterActual => "扣分标准",
+            Place::Last => "评分规则",
+        }
+    }
 }
 
 const PLACES: [Place; 4] = [
@@ -80,7 +92,7 @@ fn add_rule_column(s: &mut GridSheet, place: Place, rules: &[(&str, &str, Option
     let at = insertion_point(s, place);
     s.insert_col(at);
     let h = header_row(s);
-    s.put(h, at, GridCell::text(HEADER));
+    s.put(h, at, GridCell::text(place.heading()));
     let target_col = column_of(s, h, "年度指标值");
     for (name, target, rule) in rules {
         let r = indicator_row(s, name);
