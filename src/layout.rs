@@ -206,7 +206,7 @@ impl Layout {
 /// Lay out form number `fi` of a book with the rows its data has.
 pub fn layout(form: &Form, data: &FormData, fi: usize, inputs: &dyn Fn(&CellId) -> bool) -> Layout {
     let printed = form.printed(|panel, col| fills_column(data, panel, col));
-    let form = printed.as_ref().unwrap_or(form);
+    let form = printed.as_deref().unwrap_or(form);
     let width = form.width.max(3);
     // Room for the rows the data has, each as wide as the form, and for the form's own lines.
     let rows = data.rows.len() + 32;

@@ -69,6 +69,7 @@ pub(crate) fn compile_form_from(file: &str, source: Source) -> Result<Form, DefE
         prior: def.prior,
         negative: def.negative,
         width,
+        without_optional: Default::default(),
     })
 }
 

@@ -33,6 +33,26 @@ pub struct Form {
     pub negative: NegativeDef,
     /// Sheet columns the widest block needs.
     pub width: u16,
+    /// The form as printed when no row fills an optional column, made on first use
+    /// (`printed`): blank templates and most workbooks are laid out without them.
+    pub(super) without_optional: PrintedOnce,
+}
+
+/// A form made once from the form holding it: left out of its `Debug` (two equal forms are
+/// equal whether made or not) and not copied by `Clone` (a copy may be changed).
+#[derive(Default)]
+pub(super) struct PrintedOnce(pub(super) std::sync::OnceLock<Option<Box<Form>>>);
+
+impl Clone for PrintedOnce {
+    fn clone(&self) -> Self {
+        PrintedOnce::default()
+    }
+}
+
+impl std::fmt::Debug for PrintedOnce {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PrintedOnce")
+    }
 }
 
 /// The columns of the rows a 评（扣）分标准 scores (see [`ScoringDef`]).

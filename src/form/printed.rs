@@ -2,15 +2,45 @@
 
 use super::compiled::{Block, Form};
 use super::def::{grid_cols, HeaderCellDef};
+use std::borrow::Cow;
 
 impl Form {
     /// The form without the optional columns `filled` (panel id, column id) says nothing fills,
     /// and without their header cells; `None` when no column is left out (the form as it is).
-    pub fn printed(&self, filled: impl Fn(&str, &str) -> bool) -> Option<Form> {
+    /// Without any filled, it is the form made once with every optional column left out.
+    pub fn printed(&self, filled: impl Fn(&str, &str) -> bool) -> Option<Cow<'_, Form>> {
+        let optional = self.optional_columns();
+        if optional.is_empty() {
+            return None;
+        }
+        if !optional.iter().any(|(panel, col)| filled(panel, col)) {
+            let none_filled = |_: &str, _: &str| false;
+            return self
+                .without_optional
+                .0
+                .get_or_init(|| self.without_blank(&none_filled).map(Box::new))
+                .as_deref()
+                .map(Cow::Borrowed);
+        }
+        self.without_blank(&filled).map(Cow::Owned)
+    }
+
+    /// (panel id, column id) of every optional column.
+    fn optional_columns(&self) -> Vec<(&str, &str)> {
+        self.blocks
+            .iter()
+            .flat_map(|b| &b.panels)
+            .flat_map(|p| p.columns.iter().map(move |c| (p, c)))
+            .filter(|(_, c)| c.optional)
+            .map(|(p, c)| (p.id.as_str(), &*c.id))
+            .collect()
+    }
+
+    fn without_blank(&self, filled: &impl Fn(&str, &str) -> bool) -> Option<Form> {
         let mut form = self.clone();
         let mut dropped = false;
         for block in &mut form.blocks {
-            dropped |= drop_blank_optional(block, &filled);
+            dropped |= drop_blank_optional(block, filled);
         }
         if !dropped {
             return None;
