@@ -23,6 +23,13 @@ pub(crate) struct TableGrid {
     pub merges: Vec<Merge>,
     pub pages: Vec<u32>,
     pub columns: Vec<f64>,
+    /// PDF only, for each column of the last row: whether its cell's text fills the box to
+    /// its bottom and right edges — text that may go on past a page break (a row Word lets
+    /// break across pages). Empty when unknown.
+    pub filled_to_foot: Vec<bool>,
+    /// Rows (by index) that may be the rest of the row above, cut by a page break, left as
+    /// rows of their own because that could not be told for sure.
+    pub maybe_cut: Vec<usize>,
 }
 
 impl TableGrid {

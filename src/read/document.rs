@@ -511,6 +511,7 @@ mod tests {
             merges: vec![],
             pages: vec![page; rows.len()],
             columns: vec![],
+            ..TableGrid::default()
         })
     }
 
@@ -557,6 +558,7 @@ mod tests {
             merges: vec![],
             pages: vec![3],
             columns: vec![],
+            ..TableGrid::default()
         })
         .is_none());
     }

@@ -291,6 +291,7 @@ mod tests {
             merges: vec![],
             pages: vec![1; rows.len()],
             columns: vec![0.0, 50.0, 100.0, 150.0],
+            ..TableGrid::default()
         }
     }
 

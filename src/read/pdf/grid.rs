@@ -3,6 +3,7 @@
 use super::super::blocks::{Block, Line, TableGrid};
 use super::super::document::is_unit_line;
 use super::{merge, Page};
+use crate::read::Merge;
 
 /// Positions closer than this (points) are one line position of a grid.
 const SNAP: f64 = 2.0;
@@ -277,6 +278,15 @@ fn build_table<'r>(t: &Ruled, runs: &[&'r Run], page: u32) -> (TableGrid, Vec<&'
         merges: Vec::new(),
         pages: vec![page; rows],
         columns: t.xs.clone(),
+        filled_to_foot: (0..cols)
+            .map(|c| {
+                let cell = owner[(rows - 1) * cols + c];
+                let last_col = (0..cols).rfind(|&k| owner[(rows - 1) * cols + k] == cell);
+                let right = t.xs[last_col.unwrap_or(c) + 1];
+                fills_to_foot(&texts[cell], t.ys[rows], right - t.xs[cell % cols])
+            })
+            .collect(),
+        maybe_cut: Vec::new(),
     };
     for cell in 0..rows * cols {
         if owner[cell] != cell {
@@ -293,6 +303,28 @@ fn build_table<'r>(t: &Ruled, runs: &[&'r Run], page: u32) -> (TableGrid, Vec<&'
         }
     }
     (grid, unit_lines)
+}
+
+/// A text line ending this close to its box's bottom rule (in text sizes) is the box's last.
+const FOOT_GAP: f64 = 0.8;
+/// A line whose width falls short of its box's by at most this many text sizes, plus the
+/// box's inner margins, fills the box: the next character would not have fitted.
+const FULL_LINE_SLACK: f64 = 1.2;
+/// The inner margins of a box on both sides together (Word's default is 0.19 cm each), points.
+const BOX_MARGINS: f64 = 12.0;
+
+/// Whether a box's text (`runs`) fills it to its bottom (at `bottom`) and its last line to
+/// its width (`width`): text that a page break may have cut.
+fn fills_to_foot(runs: &[&Run], bottom: f64, width: f64) -> bool {
+    let Some(last) = runs.iter().max_by(|a, b| a.baseline.total_cmp(&b.baseline)) else {
+        return false;
+    };
+    let on_last = runs
+        .iter()
+        .filter(|r| (r.baseline - last.baseline).abs() < last.size * 0.4);
+    let (x0, x1) = on_last.fold((f64::MAX, f64::MIN), |(a, b), r| (a.min(r.x0), b.max(r.x1)));
+    bottom - last.baseline < last.size * FOOT_GAP
+        && width - (x1 - x0) <= last.size * FULL_LINE_SLACK + BOX_MARGINS
 }
 
 /// The unit line (`单位：万元`) a box holds above other text, taken out of the box.
@@ -540,22 +572,208 @@ fn on_columns(next: &TableGrid, lines: &[f64]) -> Option<TableGrid> {
             }
         }
     }
+    let mut filled_to_foot = vec![false; lines.len() - 1];
+    for (j, filled) in next.filled_to_foot.iter().enumerate().take(map.len() - 1) {
+        filled_to_foot[map[j]] = *filled;
+    }
     Some(TableGrid {
         rows,
         merges,
         pages: next.pages.clone(),
         columns: lines.to_vec(),
+        filled_to_foot: match next.filled_to_foot.is_empty() {
+            true => Vec::new(),
+            false => filled_to_foot,
+        },
+        maybe_cut: next.maybe_cut.clone(),
     })
 }
 
-/// Appends a table continued on the next page, without its repeated header rows.
+/// Appends a table continued on the next page, without its repeated header rows; a row the
+/// page break cut in two (Word lets a row break across pages) is one row again.
 pub(crate) fn append_continued(prev: &mut TableGrid, mut next: TableGrid) {
     drop_leading_blank_rows(&mut next);
     let repeated = repeated_header(prev, &next);
     let boundary = prev.rows.len();
+    let mut tall = Vec::new();
+    match cut_row(prev, &next, repeated) {
+        Cut::Whole => {}
+        Cut::Split(parts) => {
+            join_cut_row(prev, &next, repeated, &parts);
+            drop_row(&mut next, repeated);
+        }
+        Cut::Tall(parts) => {
+            join_cut_row(prev, &next, repeated, &parts);
+            tall = tall_cells(prev, &mut next, repeated, &parts);
+        }
+        Cut::Unsure => prev.maybe_cut.push(boundary),
+    }
+    prev.filled_to_foot = std::mem::take(&mut next.filled_to_foot);
     append_rows(prev, next, repeated);
+    prev.merges.extend(tall);
     if boundary > 0 {
         join_cut_cells(prev, boundary);
+    }
+}
+
+/// How the first row under a page break goes with the last row above it.
+#[derive(Debug, PartialEq)]
+enum Cut {
+    /// Rows of their own.
+    Whole,
+    /// One row the break cut: the columns whose text goes on below the break.
+    Split(Vec<usize>),
+    /// A header's tall cells the break cut, going on in a header row of its own: the
+    /// columns whose text goes on in it.
+    Tall(Vec<usize>),
+    /// Perhaps one row the break cut: left as two, and said so.
+    Unsure,
+}
+
+/// Whether row `first` of `next` (opening a page) is the rest of the last row of `prev`
+/// (closing the page before). The rest of a cut row has text only in cells the row above
+/// the break filled, not in all of them (what fitted above the break ends there), repeats
+/// no 行次 or code, and goes on in boxes whose text above the break fills them to the
+/// bottom and to the width (cut text, not a cell's own end). Where some of its boxes are
+/// so filled and some not, or their filling is unknown, it cannot be told. A header row
+/// whose other cells hold words of their own goes on with the rest of the tall cells above.
+fn cut_row(prev: &TableGrid, next: &TableGrid, first: usize) -> Cut {
+    let (Some(last), true) = (prev.rows.len().checked_sub(1), first < next.rows.len()) else {
+        return Cut::Whole;
+    };
+    let width = usize::from(prev.width().max(next.width()));
+    let (mut goes_on, mut own, mut left_above) = (Vec::new(), 0, false);
+    for col in 0..width {
+        let (above, below) = (region_at(prev, last, col), region_at(next, first, col));
+        let upper = anchor_text(prev, &above, col);
+        let lower = match below.rows.0 == first {
+            true => anchor_text(next, &below, col),
+            false => "",
+        };
+        let wrapped_code =
+            upper.len() >= MIN_CODE_DIGITS && prev.filled_to_foot.get(col) == Some(&true);
+        if is_bare_integer(upper) && is_bare_integer(lower) && !wrapped_code {
+            return Cut::Whole;
+        }
+        match (upper.is_empty(), lower.is_empty()) {
+            (_, true) => left_above |= !upper.is_empty(),
+            (false, false) if above.cols == below.cols => goes_on.push(col),
+            _ => own += 1,
+        }
+    }
+    let filled: Vec<usize> = goes_on
+        .iter()
+        .copied()
+        .filter(|&c| prev.filled_to_foot.get(c) == Some(&true))
+        .collect();
+    if own > 0 {
+        let words = |t: &TableGrid, r: usize| !holds_figures(&rows_of(t, r));
+        return match !filled.is_empty() && words(prev, last) && words(next, first) {
+            true => Cut::Tall(filled),
+            false => Cut::Whole,
+        };
+    }
+    match filled.len() {
+        _ if goes_on.is_empty() => Cut::Whole,
+        _ if prev.filled_to_foot.is_empty() || !left_above => Cut::Unsure,
+        0 => Cut::Whole,
+        n if n == goes_on.len() => Cut::Split(filled),
+        _ => Cut::Unsure,
+    }
+}
+
+/// Row `row` of `t` alone, as a table.
+fn rows_of(t: &TableGrid, row: usize) -> TableGrid {
+    TableGrid {
+        rows: vec![t.rows[row].clone()],
+        ..TableGrid::default()
+    }
+}
+
+/// The text of a cell's region at its first column; nothing for the other columns it spans.
+fn anchor_text<'t>(t: &'t TableGrid, region: &Region, col: usize) -> &'t str {
+    match region.cols.0 == col {
+        true => t.rows[region.rows.0].get(col).map_or("", |s| s.trim()),
+        false => "",
+    }
+}
+
+/// The fewest digits of a 科目代码 (a 类); a 行次 has fewer.
+const MIN_CODE_DIGITS: usize = 3;
+
+/// A 行次, code or 栏次: digits only.
+fn is_bare_integer(text: &str) -> bool {
+    !text.is_empty() && text.chars().all(|c| c.is_ascii_digit())
+}
+
+/// Adds to the last row of `prev` the text its cells `parts` go on with in row `first` of
+/// `next`, each in reading order.
+fn join_cut_row(prev: &mut TableGrid, next: &TableGrid, first: usize, parts: &[usize]) {
+    let last = prev.rows.len() - 1;
+    for &col in parts {
+        let anchor = region_at(prev, last, col).rows.0;
+        let lower = next.rows[first][col].trim().to_string();
+        let upper = std::mem::take(&mut prev.rows[anchor][col]);
+        prev.rows[anchor][col] = join_cut_text(&upper, &lower);
+    }
+}
+
+/// A cell's text above a page break and its rest below it: a number goes on without a space
+/// (`160.7` and `5` are `160.75`), words as wrapped lines join.
+fn join_cut_text(upper: &str, lower: &str) -> String {
+    let numeric = |c: char| c.is_ascii_digit() || c == '.' || c == ',';
+    let number = !upper.is_empty()
+        && upper.chars().all(|c| numeric(c) || c == '-')
+        && lower.chars().next().is_some_and(numeric);
+    match number {
+        true => format!("{upper}{lower}"),
+        false => join_text([upper.to_string(), lower.to_string()]),
+    }
+}
+
+/// The tall cells of the last row of `prev` that go on in row `first` of `next` (their
+/// text already joined above), as merges reaching down over their boxes in that row once
+/// it is appended; the boxes below, emptied, lose their own merges.
+fn tall_cells(
+    prev: &mut TableGrid,
+    next: &mut TableGrid,
+    first: usize,
+    parts: &[usize],
+) -> Vec<Merge> {
+    let (last, boundary) = (prev.rows.len() - 1, prev.rows.len());
+    let mut merges = Vec::new();
+    for &col in parts {
+        let (above, below) = (region_at(prev, last, col), region_at(next, first, col));
+        next.rows[first][col].clear();
+        let starts = |m: &Merge, r: usize| (m.first_row as usize, m.first_col as usize) == (r, col);
+        prev.merges.retain(|m| !starts(m, above.rows.0));
+        next.merges.retain(|m| !starts(m, first));
+        let bottom = boundary + below.rows.1 - first;
+        merges.push(merge(
+            above.rows.0 as u32,
+            col as u16,
+            bottom as u32,
+            above.cols.1 as u16,
+        ));
+    }
+    merges
+}
+
+/// Removes row `row` of `table`; a merge starting on it starts on the row below.
+fn drop_row(table: &mut TableGrid, row: usize) {
+    table.rows.remove(row);
+    table.pages.remove(row);
+    let row = row as u32;
+    table
+        .merges
+        .retain(|m| !(m.first_row == row && m.last_row == row));
+    for m in &mut table.merges {
+        if m.first_row > row {
+            m.first_row -= 1;
+        }
+        if m.last_row >= row {
+            m.last_row -= 1;
+        }
     }
 }
 
@@ -575,6 +793,12 @@ fn append_rows(prev: &mut TableGrid, next: TableGrid, skip: usize) {
                     m.last_col,
                 )
             }),
+    );
+    prev.maybe_cut.extend(
+        next.maybe_cut
+            .iter()
+            .filter(|&&r| r >= skip)
+            .map(|r| r + prev.rows.len() - skip),
     );
     prev.rows.extend(next.rows.into_iter().skip(skip));
     prev.pages.extend(next.pages.into_iter().skip(skip));
@@ -763,6 +987,7 @@ mod tests {
             merges: merges.iter().map(|m| merge(m.0, m.1, m.2, m.3)).collect(),
             pages: vec![page; rows.len()],
             columns: Vec::new(),
+            ..TableGrid::default()
         }
     }
 
