@@ -121,14 +121,22 @@ pub const SHOWN_ROUNDED: &str = "shown-rounded";
 /// The rule of the warning on formulas stored without their computed results.
 pub const FORMULA_WITHOUT_VALUE: &str = "formula-without-value";
 
+/// The rule of the warning on a PDF table's row that may be the rest of the row above it,
+/// cut by a page break.
+pub const MAYBE_CUT_ROW: &str = "row-cut-by-page";
+
 /// One finding per sheet and kind of what reading did to its stored cells: the count and
-/// the first of them.
+/// the first of them; one for each row a page break may have cut.
 fn cell_note_findings(wb: &Workbook, forms: &[(&Form, FormData)]) -> Vec<Finding> {
-    let rounded = |n: &&CellNote| matches!(n.kind, CellNoteKind::RoundedToShown { .. });
-    let mut by_sheet: IndexMap<(&str, bool), (usize, &CellNote)> = IndexMap::new();
+    let group = |n: &CellNote| match n.kind {
+        CellNoteKind::RoundedToShown { .. } => (0, 0),
+        CellNoteKind::FormulaWithoutValue => (1, 0),
+        CellNoteKind::MaybeCutRow { .. } => (2, n.row),
+    };
+    let mut by_sheet: IndexMap<(&str, (u8, u32)), (usize, &CellNote)> = IndexMap::new();
     for note in &wb.cell_notes {
         by_sheet
-            .entry((&note.sheet, rounded(&note)))
+            .entry((&note.sheet, group(note)))
             .or_insert((0, note))
             .0 += 1;
     }
@@ -150,6 +158,15 @@ fn cell_note_findings(wb: &Workbook, forms: &[(&Form, FormData)]) -> Vec<Finding
                         "工作表“{sheet}”的 {cells} 存储的数值小数位多于单元格显示的位数\
                          （{cell} 存为 {stored}，显示为 {shown}）；已按显示的数值审核。建议用 ROUND \
                          函数取整，使存储的数值与公开的数值一致"
+                    ),
+                ),
+                CellNoteKind::MaybeCutRow { page } => (
+                    Severity::Warning,
+                    MAYBE_CUT_ROW,
+                    format!(
+                        "工作表“{sheet}”第{page}页表格的第一行（{cell} 所在行）可能是上一页最后一行\
+                         跨页断开后的续行（Word 表格允许跨页断行时，一行的文字或数字分在两页），\
+                         无法确定，已按两行读取：上一页最后一行的文字或数值可能不完整，请对照原表核对"
                     ),
                 ),
                 CellNoteKind::FormulaWithoutValue => (

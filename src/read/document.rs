@@ -15,6 +15,7 @@ use rust_decimal::Decimal;
 use super::blocks::{Block, Line, TableGrid};
 pub use super::blocks::{DocumentProblem, Passage};
 use super::{docx, pdf, quietly_catch_panic, Cell, Format, Merge, ReadError, Sheet, Workbook};
+use super::{CellNote, CellNoteKind};
 
 /// What a document reader hands to [`super::Workbook`]: one sheet per table, all text, and
 /// for PDF sheets the page of every row.
@@ -23,6 +24,7 @@ pub(crate) struct LaidOut {
     pub sheets: Vec<Sheet>,
     pub passages: Vec<Passage>,
     pub row_pages: BTreeMap<String, Vec<u32>>,
+    pub cell_notes: Vec<CellNote>,
 }
 
 /// Reads the PDF or Word document at `path` (its format already found by its content).
@@ -60,7 +62,7 @@ pub(crate) fn read(path: &Path, format: Format) -> Result<Workbook, ReadError> {
         sheets: laid.sheets,
         text: laid.passages,
         row_pages: laid.row_pages,
-        cell_notes: Vec::new(),
+        cell_notes: laid.cell_notes,
     })
 }
 
@@ -144,7 +146,11 @@ pub(crate) fn lay_out(blocks: Vec<Block>) -> LaidOut {
     let mut names = HashSet::new();
     for section in sections {
         let name = sheet_name(&section.heading, out.sheets.len(), &mut names);
-        let (sheet, pages) = section_sheet(&name, section);
+        let (sheet, pages, maybe_cut) = section_sheet(&name, section);
+        out.cell_notes.extend(maybe_cut.into_iter().map(|row| {
+            let page = pages.get(row as usize).copied().unwrap_or(0);
+            CellNote::new(&name, row, 0, CellNoteKind::MaybeCutRow { page })
+        }));
         if pages.iter().any(|p| *p > 0) {
             out.row_pages.insert(name, pages);
         }
@@ -340,6 +346,8 @@ struct Layout {
     cells: Vec<(u32, u16, Cell)>,
     merges: Vec<Merge>,
     pages: Vec<u32>,
+    /// Rows that may be the rest of the row above, cut by a page break.
+    maybe_cut: Vec<u32>,
 }
 
 impl Layout {
@@ -383,6 +391,8 @@ impl Layout {
     /// The table's rows, its column `c` put in column `to(c)`.
     fn table(&mut self, table: TableGrid, to: impl Fn(u16) -> u16) {
         let top = self.next_row();
+        self.maybe_cut
+            .extend(table.maybe_cut.iter().map(|&r| top + r as u32));
         for (r, row) in table.rows.into_iter().enumerate() {
             for (c, text) in row.into_iter().enumerate() {
                 self.cells
@@ -430,10 +440,12 @@ fn columns_under(own: &[f64], above: &[f64]) -> Vec<u16> {
     }
 }
 
-/// The sheet of one section and the page of each of its rows.
-fn section_sheet(name: &str, section: Section) -> (Sheet, Vec<u32>) {
+/// The sheet of one section, the page of each of its rows and the rows that may be the
+/// rest of the row above them, cut by a page break.
+fn section_sheet(name: &str, section: Section) -> (Sheet, Vec<u32>, Vec<u32>) {
     let Some((first, _)) = section.parts.first() else {
-        return (Sheet::from_cells(name, Vec::new(), Vec::new()), Vec::new());
+        let empty = Sheet::from_cells(name, Vec::new(), Vec::new());
+        return (empty, Vec::new(), Vec::new());
     };
     let width = first.width().max(1);
     let columns = first.columns.clone();
@@ -455,8 +467,9 @@ fn section_sheet(name: &str, section: Section) -> (Sheet, Vec<u32>) {
         cells,
         merges,
         pages,
+        maybe_cut,
     } = layout;
-    (Sheet::from_cells(name, cells, merges), pages)
+    (Sheet::from_cells(name, cells, merges), pages, maybe_cut)
 }
 
 /// A cell as a clerk would type it: an amount (`2,946.25`, `-3.5`, `0.00`) becomes a number,

@@ -33,6 +33,9 @@ pub enum CellNoteKind {
     RoundedToShown { stored: Decimal, shown: Decimal },
     /// A formula stored without its computed result, read as empty.
     FormulaWithoutValue,
+    /// A PDF table's row opening page `page` that may be the rest of the row above, cut by
+    /// the page break, left as a row of its own.
+    MaybeCutRow { page: u32 },
 }
 
 /// The fewest decimals a number is read as shown with: the two of an amount in 万元.
