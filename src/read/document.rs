@@ -668,6 +668,25 @@ mod tests {
         assert_eq!(word.sheets[0].name, "收入支出决算总表");
     }
 
+    /// A row a page break may have cut, left as read, is noted at its sheet row and page.
+    #[test]
+    fn a_row_maybe_cut_by_a_page_break_is_noted_where_the_sheet_has_it() {
+        let Block::Table(mut t) = table(&[&["项目", "金额"], &["合计", "160.7"], &["", "5"]], 5)
+        else {
+            unreachable!()
+        };
+        t.pages[2] = 6;
+        t.maybe_cut = vec![2];
+        let out = lay_out(vec![
+            line("收入决算表", 5),
+            line("单位：万元", 5),
+            Block::Table(t),
+        ]);
+        let want = CellNote::new("收入决算表", 4, 0, CellNoteKind::MaybeCutRow { page: 6 });
+        assert_eq!(out.cell_notes, [want]);
+        assert_eq!(out.sheets[0].get(4, 1), &Cell::Number(5.into()));
+    }
+
     #[test]
     fn same_titles_get_distinct_names() {
         let out = lay_out(vec![

@@ -139,3 +139,154 @@ pub fn write_zip(path: &Path, parts: &[(&str, &str)]) {
     }
     z.finish().unwrap();
 }
+
+/// How [`ruled_form_docx`] lays out the forms of a workbook, as a unit types them in Word.
+#[derive(Debug, Clone, Default)]
+pub struct WordLayout {
+    /// Empty paragraphs before the first form: moves every page break of the document.
+    pub lead: usize,
+    /// Empty paragraphs before the form of this index (title included) in the sheets given.
+    pub before: Vec<(usize, usize)>,
+    /// Each form starts a new page (otherwise they follow one another).
+    pub page_per_form: bool,
+    /// Amount columns so narrow that numbers (and codes) wrap within their cells.
+    pub narrow: bool,
+    /// No 表号 line (公开05表) above the table.
+    pub no_table_no: bool,
+}
+
+/// A body paragraph of 9-point text (the title 14 points).
+fn word_paragraph(text: &str, half_points: u32) -> String {
+    format!(
+        r#"<w:p><w:pPr><w:spacing w:before="0" w:after="0"/></w:pPr><w:r><w:rPr><w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr><w:t xml:space="preserve">{}</w:t></w:r></w:p>"#,
+        escape(text)
+    )
+}
+
+/// The text of a workbook cell as a clerk types it in Word.
+fn typed(cell: &fiscalform::read::Cell) -> String {
+    match cell {
+        fiscalform::read::Cell::Number(d) if !d.fract().is_zero() => format!("{:.2}", d),
+        other => other.to_string(),
+    }
+}
+
+/// A bordered Word table of `rows` (`top..end`) of `sheet`, merges as gridSpan/vMerge, the
+/// columns `widths` twips wide, rows allowed to break across pages (Word's default).
+fn ruled_table(sheet: &fiscalform::read::Sheet, top: u32, end: u32, widths: &[u32]) -> String {
+    let border = r#"w:val="single" w:sz="4" w:space="0" w:color="000000""#;
+    let mut xml = format!(
+        r#"<w:tbl><w:tblPr><w:tblW w:w="{}" w:type="dxa"/><w:tblLayout w:type="fixed"/><w:tblBorders><w:top {border}/><w:left {border}/><w:bottom {border}/><w:right {border}/><w:insideH {border}/><w:insideV {border}/></w:tblBorders></w:tblPr><w:tblGrid>"#,
+        widths.iter().sum::<u32>()
+    );
+    for w in widths {
+        xml.push_str(&format!(r#"<w:gridCol w:w="{w}"/>"#));
+    }
+    xml.push_str("</w:tblGrid>");
+    for r in top..end {
+        xml.push_str("<w:tr>");
+        let mut c = 0;
+        while c < sheet.width() {
+            let merge = sheet
+                .merges()
+                .iter()
+                .find(|m| m.first_row.max(top) <= r && r <= m.last_row && m.contains(r, c))
+                .copied();
+            let (span, vmerge, text) = match merge {
+                Some(m) if m.first_row < r && m.first_row >= top => {
+                    (m.last_col - m.first_col + 1, "<w:vMerge/>", String::new())
+                }
+                Some(m) => {
+                    let restart = m.last_row > r && m.first_row == r;
+                    let v = if restart {
+                        r#"<w:vMerge w:val="restart"/>"#
+                    } else {
+                        ""
+                    };
+                    (
+                        m.last_col - m.first_col + 1,
+                        v,
+                        typed(sheet.get(m.first_row, m.first_col)),
+                    )
+                }
+                None => (1, "", typed(sheet.get(r, c))),
+            };
+            let width: u32 = widths[c as usize..(c + span) as usize].iter().sum();
+            xml.push_str(&format!(
+                r#"<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:gridSpan w:val="{span}"/>{vmerge}</w:tcPr>{}</w:tc>"#,
+                word_paragraph(&text, 18)
+            ));
+            c += span;
+        }
+        xml.push_str("</w:tr>");
+    }
+    xml + "</w:tbl>"
+}
+
+/// A .docx of the forms of `sheets` (each: its title in row 1, 表号 in row 2, unit line in
+/// row 3, the table, notes starting 注), laid out by `layout` on A4 pages.
+pub fn ruled_form_docx(sheets: &[fiscalform::read::Sheet], layout: &WordLayout, path: &Path) {
+    const TEXT_WIDTH: u32 = 9638; // A4 less 2 cm margins, twips
+    let mut body = word_paragraph("", 18).repeat(layout.lead);
+    for (i, sheet) in sheets.iter().enumerate() {
+        if i > 0 && layout.page_per_form {
+            body.push_str(r#"<w:p><w:r><w:br w:type="page"/></w:r></w:p>"#);
+        } else if i > 0 {
+            body.push_str(&word_paragraph("", 18));
+        }
+        let before = layout
+            .before
+            .iter()
+            .find(|(f, _)| *f == i)
+            .map_or(0, |b| b.1);
+        body.push_str(&word_paragraph("", 18).repeat(before));
+        let width = sheet.width();
+        let line = |r: u32| -> String {
+            let texts: Vec<String> = (0..width).map(|c| typed(sheet.get(r, c))).collect();
+            texts
+                .into_iter()
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+                .join("    ")
+        };
+        body.push_str(&word_paragraph(&line(0), 28));
+        if !layout.no_table_no {
+            body.push_str(&word_paragraph(&line(1), 18));
+        }
+        body.push_str(&word_paragraph(&line(2), 18));
+        let note = |r: u32| line(r).starts_with('注') || line(r).is_empty();
+        let end = (3..sheet.height())
+            .rev()
+            .take_while(|&r| note(r))
+            .last()
+            .unwrap_or(sheet.height());
+        let widths: Vec<u32> = match layout.narrow {
+            true => (0..width)
+                .map(|c| [900, 1500].get(c as usize).copied().unwrap_or(560))
+                .collect(),
+            false => vec![TEXT_WIDTH / u32::from(width.max(1)); usize::from(width)],
+        };
+        body.push_str(&ruled_table(sheet, 3, end, &widths));
+        for r in end..sheet.height() {
+            if !line(r).is_empty() {
+                body.push_str(&word_paragraph(&line(r), 18));
+            }
+        }
+    }
+    let section = r#"<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1440" w:right="1134" w:bottom="1440" w:left="1134" w:header="720" w:footer="720" w:gutter="0"/></w:sectPr>"#;
+    let xml = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}{section}</w:body></w:document>"#
+    );
+    write_zip(
+        path,
+        &[
+            ("[Content_Types].xml", CONTENT_TYPES),
+            ("_rels/.rels", PACKAGE_RELS),
+            ("word/document.xml", &xml),
+        ],
+    );
+}
+
+/// The parts list a word processor needs to open the package (our reader needs none).
+const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#;
+const PACKAGE_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;

@@ -635,8 +635,9 @@ enum Cut {
 /// the break filled, not in all of them (what fitted above the break ends there), repeats
 /// no 行次 or code, and goes on in boxes whose text above the break fills them to the
 /// bottom and to the width (cut text, not a cell's own end). Where some of its boxes are
-/// so filled and some not, or their filling is unknown, it cannot be told. A header row
-/// whose other cells hold words of their own goes on with the rest of the tall cells above.
+/// so filled and some not, or their filling is unknown, or it fills every cell the row
+/// above filled (all to the foot), it cannot be told. A header row whose other cells hold
+/// words of their own goes on with the rest of the tall cells above.
 fn cut_row(prev: &TableGrid, next: &TableGrid, first: usize) -> Cut {
     let (Some(last), true) = (prev.rows.len().checked_sub(1), first < next.rows.len()) else {
         return Cut::Whole;
@@ -673,12 +674,14 @@ fn cut_row(prev: &TableGrid, next: &TableGrid, first: usize) -> Cut {
             false => Cut::Whole,
         };
     }
+    let unknown = prev.filled_to_foot.is_empty();
     match filled.len() {
-        _ if goes_on.is_empty() => Cut::Whole,
-        _ if prev.filled_to_foot.is_empty() || !left_above => Cut::Unsure,
+        _ if goes_on.is_empty() || (unknown && !left_above) => Cut::Whole,
+        _ if unknown => Cut::Unsure,
         0 => Cut::Whole,
-        n if n == goes_on.len() => Cut::Split(filled),
-        _ => Cut::Unsure,
+        n if n == goes_on.len() && left_above => Cut::Split(filled),
+        n if n == goes_on.len() || left_above => Cut::Unsure,
+        _ => Cut::Whole,
     }
 }
 
@@ -1218,6 +1221,111 @@ mod tests {
             prev.merges
         );
         assert_eq!(prev.pages, [3, 3, 3, 4, 4, 4]);
+    }
+
+    /// `rows` closing a page, the boxes of the last row whose text fills them to the foot
+    /// marked `filled`.
+    fn closing(rows: &[&[&str]], filled: &[bool]) -> TableGrid {
+        let mut t = grid(rows, &[], 5);
+        t.filled_to_foot = filled.to_vec();
+        t
+    }
+
+    /// 公开04表's row 二十、粮油物资储备支出 cut after its first line, and 公开03表's amounts
+    /// wrapped in narrow boxes cut inside a number: one row, the number whole.
+    #[test]
+    fn a_row_cut_by_a_page_break_is_one_row_again() {
+        let mut prev = closing(
+            &[&["19", "二十、粮", "52", "0", "160.7"]],
+            &[false, true, false, false, true],
+        );
+        let next = grid(
+            &[
+                &["", "油物资储备", "", "", "5"],
+                &["21", "二十一、", "53", "0", "1.00"],
+            ],
+            &[],
+            6,
+        );
+        append_continued(&mut prev, next);
+        assert_eq!(prev.rows.len(), 2);
+        assert_eq!(
+            prev.rows[0],
+            ["19", "二十、粮油物资储备", "52", "0", "160.75"]
+        );
+        assert_eq!(prev.rows[1][0], "21");
+        assert_eq!(prev.pages, [5, 6]);
+        assert!(prev.maybe_cut.is_empty());
+        // A code wrapped in its box goes on too: 201045 | 0 is 2010450.
+        let mut prev = closing(&[&["201045", "事业运行", "418"]], &[true, false, true]);
+        append_continued(&mut prev, grid(&[&["0", "", ".68"]], &[], 6));
+        assert_eq!(prev.rows, [["2010450", "事业运行", "418.68"]]);
+    }
+
+    /// Two rows of their own: the row below repeats a 行次; its text goes on in a box the row
+    /// above left short of the foot; it fills every cell the row above filled.
+    #[test]
+    fn rows_of_their_own_across_a_page_break_stay_two_rows() {
+        let all = [true, true, true];
+        for (upper, lower, filled) in [
+            (
+                ["年初结转和结余", "28", "0"],
+                ["一般公共预算", "29", "0"],
+                all,
+            ),
+            (
+                ["合计", "526.36", "0"],
+                ["其中：事业运行", "12.00", ""],
+                [false, false, true],
+            ),
+            (
+                ["一般公共服务支出", "428.48", "9.80"],
+                ["发展与改革事务", "428.48", "9.80"],
+                [false, true, true],
+            ),
+        ] {
+            let mut prev = closing(&[&upper], &filled);
+            append_continued(&mut prev, grid(&[&lower], &[], 6));
+            assert_eq!(prev.rows.len(), 2, "{upper:?} over {lower:?}");
+            assert!(prev.maybe_cut.is_empty(), "{upper:?} over {lower:?}");
+        }
+    }
+
+    /// The rest of a row whose boxes above the break are filled to the foot only in part, or
+    /// not known: left as two rows, the lower one marked as maybe cut.
+    #[test]
+    fn a_row_maybe_cut_is_left_as_two_rows_and_marked() {
+        let mut prev = closing(&[&["项目", "二十、粮", "160.7"]], &[false, true, false]);
+        append_continued(&mut prev, grid(&[&["", "油物资储备", "5"]], &[], 6));
+        assert_eq!(prev.rows[0][2], "160.7");
+        assert_eq!(prev.maybe_cut, [1]);
+        let mut prev = closing(&[&["项目", "二十、粮", "160.7"]], &[]);
+        append_continued(&mut prev, grid(&[&["", "", "5"]], &[], 6));
+        assert_eq!(prev.maybe_cut, [1]);
+    }
+
+    /// 公开03表's header cut under its first row: the tall cells (本年支出合计 over two rows)
+    /// go on in the header row of 科目代码 and 科目名称, merged down over it again.
+    #[test]
+    fn a_header_cut_under_its_first_row_keeps_its_tall_cells() {
+        let mut prev = closing(
+            &[&["项目", "", "本年支出合", "基本支出"]],
+            &[false, false, true, false],
+        );
+        prev.merges.push(merge(0, 0, 0, 1));
+        let next = grid(
+            &[&["科目代码", "科目名称", "计", ""], &["栏次", "", "1", "2"]],
+            &[],
+            6,
+        );
+        append_continued(&mut prev, next);
+        assert_eq!(prev.rows[0], ["项目", "", "本年支出合计", "基本支出"]);
+        assert_eq!(prev.rows[1], ["科目代码", "科目名称", "", ""]);
+        assert!(
+            prev.merges.contains(&merge(0, 2, 1, 2)),
+            "{:?}",
+            prev.merges
+        );
     }
 
     #[test]

@@ -1,0 +1,159 @@
+//! The sample's 决算 tables typed in Word, rows allowed to break across pages (Word's default), saved as PDF by LibreOffice in layouts that put page breaks in rows and under titles: read back to the sample's values.
+
+#[path = "support/cli.rs"]
+mod cli;
+#[path = "support/docx.rs"]
+mod docx;
+#[path = "support/export.rs"]
+mod export;
+#[path = "support/grid.rs"]
+mod grid;
+#[path = "support/lo.rs"]
+mod lo;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use docx::WordLayout;
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+fn manifest(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+fn scratch(tag: &str) -> PathBuf {
+    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("pdf-word-breaks")
+        .join(tag);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// LibreOffice prints Chinese with a Chinese font only (see pdf_roundtrip.rs).
+fn require_chinese_font() {
+    let fonts = std::process::Command::new("fc-list")
+        .arg(":lang=zh")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    assert!(
+        !fonts.is_empty(),
+        "a Chinese font is needed to print the forms to PDF: install one \
+         (apt-get install -y fonts-wqy-microhei) — .ci/run does this on CI"
+    );
+}
+
+/// The sample's nine forms, as read from its workbook.
+fn sample_sheets() -> Vec<fiscalform::read::Sheet> {
+    let path = manifest("tests/fixtures/sample/2023决算-株洲.xlsx");
+    fiscalform::read::read_workbook(&path).unwrap().sheets
+}
+
+/// Every logical cell of an export and every row's label (spaces a printed cell wraps at
+/// squeezed out), amounts as numbers: (form, cell) → value.
+fn readings(doc: &Value) -> BTreeMap<(String, String), String> {
+    let mut out: BTreeMap<(String, String), String> = export::logical_cells(doc, &[])
+        .into_iter()
+        .filter_map(|(k, v)| {
+            let text = v.as_str()?.to_string();
+            let number = text.parse::<Decimal>().map(|d| d.normalize().to_string());
+            Some((k, number.unwrap_or(text)))
+        })
+        .filter(|(_, v)| v != "0")
+        .collect();
+    for f in doc["forms"].as_array().unwrap() {
+        for r in f["rows"].as_array().unwrap() {
+            let label: String = r["label"]
+                .as_str()
+                .unwrap_or("")
+                .split_whitespace()
+                .collect();
+            let key = format!("{}.label", r["key"].as_str().unwrap());
+            out.insert((f["id"].as_str().unwrap().to_string(), key), label);
+        }
+    }
+    out
+}
+
+/// The differences between two readings, one line each.
+fn differences(
+    a: &BTreeMap<(String, String), String>,
+    b: &BTreeMap<(String, String), String>,
+) -> Vec<String> {
+    let keys: std::collections::BTreeSet<_> = a.keys().chain(b.keys()).collect();
+    keys.into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .map(|k| {
+            format!(
+                "{} {}: workbook {:?}, PDF {:?}",
+                k.0,
+                k.1,
+                a.get(k),
+                b.get(k)
+            )
+        })
+        .collect()
+}
+
+/// Each layout typed in Word and printed to PDF, read back: the problems found.
+fn read_back(tag: &str, layouts: &[WordLayout]) -> Vec<String> {
+    require_chinese_font();
+    let sheets = sample_sheets();
+    let d = scratch(tag);
+    let sample = d.join("sample.xlsx");
+    std::fs::copy(
+        manifest("tests/fixtures/sample/2023决算-株洲.xlsx"),
+        &sample,
+    )
+    .unwrap();
+    let want = readings(&export::exported(&sample));
+    let mut problems = Vec::new();
+    for (i, layout) in layouts.iter().enumerate() {
+        let docx = d.join(format!("{tag}-{i}.docx"));
+        docx::ruled_form_docx(&sheets, layout, &docx);
+        let pdf = lo::convert(&docx, "pdf", &d);
+        let got = readings(&export::exported(&pdf));
+        let diff = differences(&want, &got);
+        if !diff.is_empty() {
+            problems.push(format!(
+                "{} ({layout:?}):\n  {}",
+                pdf.display(),
+                diff.join("\n  ")
+            ));
+        }
+        let (_, out, _) = cli::run(&["check", pdf.to_str().unwrap()]);
+        if out.contains("跨页断开") || !out.contains("识别 9 张表") {
+            problems.push(format!("{} ({layout:?}): {out}", pdf.display()));
+        }
+    }
+    problems
+}
+
+fn check(problems: Vec<String>) {
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Forms following one another, moved down a few lines at a time: page breaks fall inside
+/// rows of 公开02–06表 — labels wrapped over lines, 公开04表's tall rows, 公开09表's header;
+/// with narrow amount columns, inside numbers and codes wrapped in their cells.
+#[test]
+fn rows_cut_by_a_page_break_read_as_one_row() {
+    let layouts: Vec<WordLayout> = [
+        (0, false),
+        (0, true),
+        (2, true),
+        (8, true),
+        (12, false),
+        (14, true),
+        (20, true),
+    ]
+    .into_iter()
+    .map(|(lead, narrow)| WordLayout {
+        lead,
+        narrow,
+        ..WordLayout::default()
+    })
+    .collect();
+    check(read_back("cut-rows", &layouts));
+}
