@@ -157,3 +157,21 @@ fn rows_cut_by_a_page_break_read_as_one_row() {
     .collect();
     check(read_back("cut-rows", &layouts));
 }
+
+/// Each form on a page of its own, 公开05表 and 公开08表 moved down until their titles (with
+/// the 表号, or the unit line) end the page before their tables: each table is read under
+/// its own title. (Read so before the cut-row work too: this guards it.)
+#[test]
+fn a_title_ending_the_page_before_its_table_heads_it() {
+    let layouts: Vec<WordLayout> = [52, 54]
+        .into_iter()
+        .flat_map(|n| [(n, false), (n, true)])
+        .map(|(n, no_table_no)| WordLayout {
+            before: vec![(4, n), (7, n)],
+            page_per_form: true,
+            no_table_no,
+            ..WordLayout::default()
+        })
+        .collect();
+    check(read_back("title-foot", &layouts));
+}

@@ -125,6 +125,9 @@ pub const FORMULA_WITHOUT_VALUE: &str = "formula-without-value";
 /// cut by a page break.
 pub const MAYBE_CUT_ROW: &str = "row-cut-by-page";
 
+/// A kind of cell note, and the row of a note given for each row.
+type NoteGroup = (u8, u32);
+
 /// One finding per sheet and kind of what reading did to its stored cells: the count and
 /// the first of them; one for each row a page break may have cut.
 fn cell_note_findings(wb: &Workbook, forms: &[(&Form, FormData)]) -> Vec<Finding> {
@@ -133,7 +136,7 @@ fn cell_note_findings(wb: &Workbook, forms: &[(&Form, FormData)]) -> Vec<Finding
         CellNoteKind::FormulaWithoutValue => (1, 0),
         CellNoteKind::MaybeCutRow { .. } => (2, n.row),
     };
-    let mut by_sheet: IndexMap<(&str, (u8, u32)), (usize, &CellNote)> = IndexMap::new();
+    let mut by_sheet: IndexMap<(&str, NoteGroup), (usize, &CellNote)> = IndexMap::new();
     for note in &wb.cell_notes {
         by_sheet
             .entry((&note.sheet, group(note)))
