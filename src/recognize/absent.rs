@@ -15,7 +15,8 @@ pub fn absent_columns(form: &Form, data: &FormData) -> Vec<AbsentColumn> {
         let amounts: Vec<&ColumnDef> = panel
             .columns
             .iter()
-            .filter(|c| c.kind == ColKind::Amount)
+            // An optional column (one the standard form does not print) is never missing.
+            .filter(|c| c.kind == ColKind::Amount && !c.optional)
             .collect();
         if amounts.len() < 2 {
             continue;
