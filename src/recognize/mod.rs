@@ -1414,7 +1414,12 @@ fn top_line(form: &Form, vocab: &Vocabulary, t: &str) -> Option<TopLine> {
     if let Some(y) = year_only(&k) {
         return Some(TopLine::Year(y));
     }
-    named_line(vocab, t).map(TopLine::Organisation)
+    // Most lines name no organisation: asked before the line is split and keyed again.
+    let names_one = || (vocab.organisation_endings.iter()).any(|e| k.contains(e.as_str()));
+    names_one()
+        .then(|| named_line(vocab, t))
+        .flatten()
+        .map(TopLine::Organisation)
 }
 
 /// A line holding a unit's name and nothing else but the year after it and a money unit
@@ -1563,7 +1568,8 @@ fn read_top(rd: &mut Reader) -> u32 {
         // lines above the table: a page further down repeating them is the table's.
         let mut other = false;
         let sheet = rd.sheet;
-        let all_top_lines = top_lines_row(rd.form, rd.vocab, sheet, r).is_some();
+        // Asked only of a row with a unit's name in it: it weighs every cell of the row again.
+        let all_top_lines = || top_lines_row(rd.form, rd.vocab, sheet, r).is_some();
         for (c, cell) in sheet.row(r) {
             let t = match cell {
                 Cell::Text(t) => t.clone(),
@@ -1587,7 +1593,7 @@ fn read_top(rd: &mut Reader) -> u32 {
                 }
                 // A unit's name among other words is the table's row or field, not a line
                 // above it.
-                Some(TopLine::Organisation(_)) if !all_top_lines => {
+                Some(TopLine::Organisation(_)) if !all_top_lines() => {
                     other = true;
                     continue;
                 }
