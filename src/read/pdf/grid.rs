@@ -656,6 +656,12 @@ fn cut_row(prev: &TableGrid, next: &TableGrid, first: usize) -> Cut {
         if is_bare_integer(upper) && is_bare_integer(lower) && !wrapped_code {
             return Cut::Whole;
         }
+        // A bare number under words (a 栏次 or 行次 under the header's last line) is a row of
+        // its own: the rest of a cut number goes on under figures only.
+        let figures = |t: &str| t.chars().all(|c| c.is_ascii_digit() || ".,-".contains(c));
+        if is_bare_integer(lower) && !upper.is_empty() && !figures(upper) {
+            return Cut::Whole;
+        }
         match (upper.is_empty(), lower.is_empty()) {
             (_, true) => left_above |= !upper.is_empty(),
             (false, false) if above.cols == below.cols => goes_on.push(col),
@@ -1326,6 +1332,22 @@ mod tests {
             "{:?}",
             prev.merges
         );
+    }
+
+    /// A header whose last line fills a box to the foot (对附属单位补助支 | 出), the 栏次 row
+    /// opening the next page: the 栏次 stay a row of their own, none taken into the header.
+    #[test]
+    fn a_column_number_row_opening_a_page_is_not_the_headers_rest() {
+        let mut prev = closing(
+            &[&["科目代码", "科目名称", "基本支出", "对附属单位补助支出"]],
+            &[false, false, false, true],
+        );
+        let mut next = grid(&[&["栏次", "", "1", "6"], &["合计", "", "5", "0"]], &[], 6);
+        next.merges.push(merge(0, 0, 0, 1));
+        append_continued(&mut prev, next);
+        assert_eq!(prev.rows.len(), 3);
+        assert_eq!(prev.rows[0][3], "对附属单位补助支出");
+        assert_eq!(prev.rows[1], ["栏次", "", "1", "6"]);
     }
 
     #[test]
