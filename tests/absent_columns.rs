@@ -286,3 +286,27 @@ fn a_wrong_figure_beside_the_missing_column_is_still_an_error() {
         "the wrong 基本支出 went unreported: {found:#?}"
     );
 }
+
+/// 公开03表's 项目支出 headed with words no form knows (项目经费支出): the column is said
+/// unread, with the letter of the column whose figures found no cell, not missing.
+#[test]
+fn a_column_under_an_unknown_header_is_said_unread_not_missing() {
+    let mut g = fixture("seed001_final.grid");
+    let sheet = g.sheet_mut("公开03表");
+    let header = (sheet.rows.iter_mut().flatten())
+        .find(|c| **c == GridCell::Text("项目支出".into()))
+        .expect("the 项目支出 header");
+    *header = GridCell::Text("项目经费支出".into());
+    let (_, found, _) = checked(&g);
+    let said: Vec<&Finding> = found.iter().filter(|f| f.rule == COLUMN_ABSENT).collect();
+    assert_eq!(said.len(), 1, "{said:#?}");
+    assert!(
+        said[0]
+            .message
+            .starts_with("公开03表 未读到“项目支出”列（第3栏）")
+            && said[0].message.contains("而 E 列有"),
+        "{}",
+        said[0].message
+    );
+    assert_eq!(said[0].cell.as_deref(), Some("E7"));
+}

@@ -10,10 +10,12 @@ pub use crate::sheet_names::OpenError;
 pub use kept::{KeptCell, OtherSheet, PlacedMerges};
 
 use crate::calc::{compute, Book, Mode};
+use crate::cellref::{col_name, Place};
 use crate::expr::Val;
 use crate::findings::{Finding, COLUMN_ABSENT, VALUES_NOT_PLACED};
 use crate::form::{Catalog, Form, Severity};
 use crate::model::{AbsentColumn, FormData};
+use crate::normalize::Amount;
 use crate::read::{CellNote, CellNoteKind, Workbook};
 use crate::recognize::{
     figures_outside, numbers_placed, recognize_workbook, unplaced_numbers, Outcome,
@@ -215,18 +217,63 @@ fn column_absent(form: &Form, data: &FormData, a: &AbsentColumn) -> Finding {
         a.no.as_ref()
             .map(|n| format!("（第{n}栏）"))
             .unwrap_or_default();
+    let unread = unread_beside(data, a);
+    let (at, what) = match unread.first() {
+        // The column may be there under a header not known for it: its figures are strays.
+        Some(first) => {
+            let mut cols: Vec<String> = unread.iter().map(|p| col_name(p.col)).collect();
+            cols.dedup();
+            (
+                Some(first.to_string()),
+                format!(
+                    "{} 未读到“{}”列{no}：表头中没有可认作该列的栏目，而 {} 列有 {} 个数值未能对应，\
+                     可能即是该列；请把该列表头改为“{}”后再审核",
+                    form.table_no,
+                    a.label,
+                    cols.join("、"),
+                    unread.len(),
+                    a.label
+                ),
+            )
+        }
+        None => (
+            a.near.as_ref().map(ToString::to_string),
+            format!(
+                "{} 缺少“{}”列{no}：标准表式有此列，表中未找到。请按标准表式补齐该列",
+                form.table_no, a.label
+            ),
+        ),
+    };
     Finding::new(
         Severity::Warning,
         COLUMN_ABSENT,
         &form.id,
         data.sheet.clone(),
-        a.near.as_ref().map(ToString::to_string),
+        at,
         format!(
-            "{} 缺少“{}”列{no}：标准表式有此列，表中未找到。该列按空白读取；合计与各项不符时，\
-             如差额可能在此列，不作错误报告而列为未能核对。请按标准表式补齐该列",
-            form.table_no, a.label
+            "{what}。该列按空白读取；合计与各项不符时，如差额可能在此列，不作错误报告而列为未能核对"
         ),
     )
+}
+
+/// The numbers left outside the form in the sheet rows the panel of `a` was read from.
+fn unread_beside<'d>(data: &'d FormData, a: &AbsentColumn) -> Vec<&'d Place> {
+    let rows: std::collections::HashSet<u32> = (data.rows.iter())
+        .filter(|r| r.panel == a.panel)
+        .filter_map(|r| data.origin.get(&*r.key))
+        .filter(|p| p.sheet.is_none())
+        .map(|p| p.row)
+        .collect();
+    let number = |t: &str| {
+        let cell = crate::read::Cell::Text(t.to_string());
+        matches!(crate::normalize::parse_amount(&cell), Amount::Value(_))
+    };
+    let mut unread: Vec<&Place> = (data.strays.iter())
+        .filter(|s| s.cell.sheet.is_none() && rows.contains(&s.cell.row) && number(&s.text))
+        .map(|s| &s.cell)
+        .collect();
+    unread.sort_by_key(|p| (p.col, p.row));
+    unread
 }
 
 /// Whether the sheet named `name` is hidden in `wb`.
