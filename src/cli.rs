@@ -1108,14 +1108,16 @@ fn fixed_summary(
                 output.display(),
                 fixed.forms.len(),
                 fixed.forms.join("、"),
-                fixed.changes.len(),
+                fixed.changes.iter().filter(|c| c.from != c.to).count(),
                 crate::load::own::AUDIT_SHEET
             );
             for c in &fixed.changes {
                 let what = if c.review { "核对" } else { "校正" };
                 let _ = writeln!(out, "  {what}  {}!{}  {}", c.at.0, c.at.1, c.note);
             }
-            (out, i32::from(e > 0))
+            // A total left to a person (a column to fill in) is work left, as an error is.
+            let left = fixed.changes.iter().any(|c| c.review);
+            (out, i32::from(e > 0 || left))
         }
         Err(m) => (format!("{m}\n"), 2),
     }

@@ -532,7 +532,9 @@ fn recomputed(
             }
         }
         let per_term = book.rounding_per_term(std::slice::from_ref(&d.cell));
-        if agree(kind, &d.filled, &value, 0, per_term) != Agreement::Exact {
+        if d.agreement == Agreement::PartsAbsent {
+            changes.push(absent_parts(book, d, value, placement));
+        } else if agree(kind, &d.filled, &value, 0, per_term) != Agreement::Exact {
             changes.push(change_of(book, d, value, placement));
         }
     }
@@ -590,6 +592,30 @@ fn change_of(book: &Book, d: &Derived, value: Val, placement: &Placement) -> Cha
         rule: d.rule_name.to_string(),
         note,
         review,
+    }
+}
+
+/// A total kept as published beside a column its table lacked (written back blank): left to
+/// a person, who fills the column in; the formula takes over then.
+fn absent_parts(book: &Book, d: &Derived, value: Val, placement: &Placement) -> Change {
+    let mut reads = Vec::new();
+    d.bound.cells(&mut reads);
+    let kind = book.kind(&d.cell);
+    Change {
+        cell: d.cell.clone(),
+        at: output_at(book, placement, &d.cell),
+        from: d.filled.clone(),
+        to: value,
+        rule: d.rule_name.to_string(),
+        note: format!(
+            "{TO_CONFIRM}：{}，已按标准表式补回该列（空白）；本格保留填报数 {}（按表中各项计算为 {}），\
+             补填该列后按公式计算（{}）",
+            book.absent_named(&reads),
+            show(kind, &d.filled),
+            show(kind, &d.expected),
+            d.rule_name
+        ),
+        review: true,
     }
 }
 

@@ -167,6 +167,13 @@ fn libreoffice_recalculates_what_fix_writes_to_our_stored_results() {
         );
         assert!(code == 0 || code == 1, "{}", String::from_utf8_lossy(&e));
         if name.ends_with("无项目支出") {
+            // The totals kept are left to a person: said, and the exit code says so.
+            let told = String::from_utf8_lossy(&o);
+            assert_eq!(code, 1, "{told}");
+            assert!(
+                told.contains("核对  公开03表!C7  需人工核对：公开03表 缺少“项目支出”列"),
+                "{told}"
+            );
             let mut out: Xlsx<_> = open_workbook(&fixed).unwrap();
             let audit = out.worksheet_range("审核结果").unwrap();
             let told = |c: &Data| matches!(c, Data::String(t) if t.contains("公开03表 缺少“项目支出”列（第3栏）"));
