@@ -317,6 +317,9 @@ pub struct AbsentColumn {
     /// Where the table shows the column before it (or after it, for a first column) in its
     /// first row: where the missing column belongs.
     pub near: Option<Place>,
+    /// Numbers were left outside the form in the rows the column's panel was read from: the
+    /// column is perhaps there, under a header not known for it.
+    pub unread: bool,
 }
 
 /// One of several copies of a form printed one below the other in one sheet.

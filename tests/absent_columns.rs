@@ -257,7 +257,7 @@ fn a_wrong_figure_beside_the_missing_column_is_still_an_error() {
         .iter()
         .filter(|f| f.form == "final-03" && f.message.contains("差额可能在该列"))
         .collect();
-    assert!(!unjudged.is_empty());
+    assert!(!unjudged.is_empty(), "{found:#?}");
     assert!(unjudged.iter().all(|f| f.severity == Severity::Info));
 
     // A 项 row's 基本支出 typed wrong: its 款 no longer adds up.
@@ -309,4 +309,12 @@ fn a_column_under_an_unknown_header_is_said_unread_not_missing() {
         said[0].message
     );
     assert_eq!(said[0].cell.as_deref(), Some("E7"));
+    let unjudged: Vec<&Finding> = (found.iter())
+        .filter(|f| f.message.contains("差额可能在该列"))
+        .collect();
+    assert!(!unjudged.is_empty(), "{found:#?}");
+    assert!(
+        (unjudged.iter()).all(|f| f.message.contains("公开03表 未读到“项目支出”列")),
+        "{unjudged:#?}"
+    );
 }

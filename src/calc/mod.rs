@@ -89,7 +89,7 @@ impl<'a> Book<'a> {
             .any(|a| *a.col == *col && a.panel == row.panel)
     }
     /// The columns among `cells` that their tables were printed without:
-    /// "公开03表 缺少“项目支出”列".
+    /// "公开03表 缺少“项目支出”列" (未读到 where its figures may be there, unread).
     pub fn absent_named(&self, cells: &[CellId]) -> String {
         let mut named: Vec<String> = Vec::new();
         for c in cells.iter().filter(|c| self.is_absent(c)) {
@@ -98,8 +98,12 @@ impl<'a> Book<'a> {
                 .absent_columns
                 .iter()
                 .find(|a| Some(&*a.col) == c.column());
+            let said = match column.is_some_and(|a| a.unread) {
+                true => "未读到",
+                false => "缺少",
+            };
             let text = format!(
-                "{} 缺少“{}”列",
+                "{} {said}“{}”列",
                 form.table_no,
                 column.map_or("", |a| a.label.as_str())
             );

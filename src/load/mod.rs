@@ -199,7 +199,11 @@ fn take_form<'c>(
     findings: &mut Vec<Finding>,
 ) {
     findings.extend(rec.notices.iter().map(|n| notice_finding(&rec, n)));
-    rec.data.absent_columns = crate::recognize::absent_columns(rec.form, &rec.data);
+    let mut absent = crate::recognize::absent_columns(rec.form, &rec.data);
+    for a in &mut absent {
+        a.unread = !unread_beside(&rec.data, a).is_empty();
+    }
+    rec.data.absent_columns = absent;
     // Panels stacked under one header lack a column together: said once.
     let mut said: Vec<&str> = Vec::new();
     for a in &rec.data.absent_columns {

@@ -49,6 +49,7 @@ fn absent_column(form: &Form, panel: &Panel, c: &ColumnDef, near: Option<Place>)
         label: label_of(form, c),
         no: c.no.clone(),
         near,
+        unread: false,
     }
 }
 
