@@ -231,7 +231,7 @@ fn disagreement(
             Some(exp.clone()),
             format!(
                 "{place}：填报 {found}，按表中各项计算为 {exp}；{}，差额可能在该列，无法核对“{}”",
-                ctx.book.absent_named(reads),
+                ctx.book.absent_named(&d.bound),
                 d.rule_name
             ),
             false,
@@ -312,9 +312,7 @@ fn check_rules<'a>(ctx: &mut Ctx<'_, 'a>, calc: &Calc) {
                 if ctx.out.len() > before && book.reads_absent(&inst.bound) {
                     // The difference may be the figures of a column the table lacks.
                     ctx.out.truncate(before);
-                    let mut reads = Vec::new();
-                    inst.bound.cells(&mut reads);
-                    let why = BindError::AbsentColumn(book.absent_named(&reads));
+                    let why = BindError::AbsentColumn(book.absent_named(&inst.bound));
                     ctx.not_bound.insert((fi, &*rule.id), why);
                     continue;
                 }

@@ -308,9 +308,7 @@ pub fn of_rules(
     }
     for d in calc.derived.values() {
         if d.agreement == Agreement::PartsAbsent {
-            let mut reads = Vec::new();
-            d.bound.cells(&mut reads);
-            let why = BindError::AbsentColumn(book.absent_named(&reads));
+            let why = BindError::AbsentColumn(book.absent_named(&d.bound));
             not_bound.insert((d.cell.form, &*d.rule_id), why);
         }
     }

@@ -157,6 +157,28 @@ pub struct Change {
     pub review: bool,
 }
 
+impl Change {
+    /// Derived cell `d` going from its filled value to `value`, with `note`.
+    fn of(
+        book: &Book,
+        d: &Derived,
+        value: Val,
+        placement: &Placement,
+        note: String,
+        review: bool,
+    ) -> Change {
+        Change {
+            cell: d.cell.clone(),
+            at: output_at(book, placement, &d.cell),
+            from: d.filled.clone(),
+            to: value,
+            rule: d.rule_name.to_string(),
+            note,
+            review,
+        }
+    }
+}
+
 // What the 处理 column says, one wording per case.
 const TO_CONFIRM: &str = "需人工核对";
 const TO_CONFIRM_AFTER_FIX: &str = "需人工核对（按校正后的数值出现）";
@@ -584,39 +606,22 @@ fn change_of(book: &Book, d: &Derived, value: Val, placement: &Placement) -> Cha
             d.rule_name
         )
     };
-    Change {
-        cell: d.cell.clone(),
-        at: output_at(book, placement, &d.cell),
-        from: d.filled.clone(),
-        to: value,
-        rule: d.rule_name.to_string(),
-        note,
-        review,
-    }
+    Change::of(book, d, value, placement, note, review)
 }
 
 /// A total kept as published beside a column its table lacked (written back blank): left to
 /// a person, who fills the column in; the formula takes over then.
 fn absent_parts(book: &Book, d: &Derived, value: Val, placement: &Placement) -> Change {
-    let mut reads = Vec::new();
-    d.bound.cells(&mut reads);
     let kind = book.kind(&d.cell);
-    Change {
-        cell: d.cell.clone(),
-        at: output_at(book, placement, &d.cell),
-        from: d.filled.clone(),
-        to: value,
-        rule: d.rule_name.to_string(),
-        note: format!(
-            "{TO_CONFIRM}：{}，已按标准表式补回该列（空白）；本格保留填报数 {}（按表中各项计算为 {}），\
-             补填该列后按公式计算（{}）",
-            book.absent_named(&reads),
-            show(kind, &d.filled),
-            show(kind, &d.expected),
-            d.rule_name
-        ),
-        review: true,
-    }
+    let note = format!(
+        "{TO_CONFIRM}：{}，已按标准表式补回该列（空白）；本格保留填报数 {}（按表中各项计算为 {}），\
+         补填该列后按公式计算（{}）",
+        book.absent_named(&d.bound),
+        show(kind, &d.filled),
+        show(kind, &d.expected),
+        d.rule_name
+    );
+    Change::of(book, d, value, placement, note, true)
 }
 
 /// The cells of `d` — the cell itself, then those its rule reads — holding a figure that

@@ -88,9 +88,11 @@ impl<'a> Book<'a> {
             .iter()
             .any(|a| *a.col == *col && a.panel == row.panel)
     }
-    /// The columns among `cells` that their tables were printed without:
+    /// The columns `bound` reads that their tables were printed without:
     /// "公开03表 缺少“项目支出”列" (未读到 where its figures may be there, unread).
-    pub fn absent_named(&self, cells: &[CellId]) -> String {
+    pub fn absent_named(&self, bound: &Bound) -> String {
+        let mut cells = Vec::new();
+        bound.cells(&mut cells);
         let mut named: Vec<String> = Vec::new();
         for c in cells.iter().filter(|c| self.is_absent(c)) {
             let (form, data) = &self.forms[c.form];

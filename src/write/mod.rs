@@ -1,7 +1,7 @@
 //! Writes forms to a formatted .xlsx: the official layout, live formulas with their results
 //! stored, locked derived cells, validated inputs; written to a temporary file and renamed.
 
-use crate::calc::{Book, Calc};
+use crate::calc::{Agreement, Book, Calc};
 use crate::cellref::valid_sheet_name;
 use crate::expr::{Addresses, CellId, Val};
 use crate::files::{describe_io, TEMP_PREFIX, TEMP_SUFFIX};
@@ -533,20 +533,16 @@ fn write_value(
         let value = &d.resolved;
         if let Some(f) = d.bound.excel(placement, fi) {
             let f = match (value, &d.expected) {
-                // Parts all blank: show the published total until the clerk fills them in.
-                (Val::Num(v), _) if d.agreement == crate::calc::Agreement::PartsBlank => {
+                // Parts all blank, or a column the table lacked (the output has it): the
+                // published total until the clerk fills them in.
+                (Val::Num(v), _)
+                    if matches!(d.agreement, Agreement::PartsBlank | Agreement::PartsAbsent) =>
+                {
+                    let absent_only = d.agreement == Agreement::PartsAbsent;
                     let mut reads = Vec::new();
                     d.bound.cells(&mut reads);
-                    let refs: Vec<String> =
-                        reads.iter().filter_map(|c| placement.a1(c, fi)).collect();
-                    format!("IF(COUNT({})=0,{},{f})", refs.join(","), v.normalize())
-                }
-                // A column the table lacked: the published total until the clerk fills the
-                // column in (the output has it).
-                (Val::Num(v), _) if d.agreement == crate::calc::Agreement::PartsAbsent => {
-                    let mut reads = Vec::new();
-                    d.bound.cells(&mut reads);
-                    let refs: Vec<String> = (reads.iter().filter(|c| book.is_absent(c)))
+                    let refs: Vec<String> = (reads.iter())
+                        .filter(|c| !absent_only || book.is_absent(c))
                         .filter_map(|c| placement.a1(c, fi))
                         .collect();
                     format!("IF(COUNT({})=0,{},{f})", refs.join(","), v.normalize())
