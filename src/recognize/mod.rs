@@ -107,7 +107,7 @@ pub fn recognize_workbook<'c>(catalog: &'c Catalog, wb: &Workbook) -> Vec<Outcom
 /// the workbook's family it names, when it names one. A whole title or a 表号 stands.
 fn keep_to_the_books_family<'c>(
     catalog: &'c Catalog,
-    titles: &[Vec<String>],
+    titles: &[FormTitles],
     parts: &[Part],
     taken: &mut [Option<Identified<'c>>],
 ) {
@@ -375,15 +375,33 @@ pub fn strip_parens(k: &str) -> String {
     out
 }
 
-fn form_title_keys(form: &Form) -> Vec<String> {
+fn form_title_keys(form: &Form) -> Vec<TitleKey> {
     let mut keys = vec![title_key(&form.title.replace("{year}", ""))];
     keys.extend(
         form.aliases
             .iter()
             .map(|a| title_key(&a.replace("{year}", ""))),
     );
-    keys.retain(|k| k.chars().count() >= 4);
-    keys
+    keys.into_iter()
+        .map(TitleKey::new)
+        .filter(|k| k.chars.len() >= 4)
+        .collect()
+}
+
+/// A form's title key as it is fitted to lines: its text, its characters and their summary,
+/// made once rather than for every line it is fitted to.
+pub(crate) struct TitleKey {
+    text: String,
+    chars: Vec<char>,
+    bits: u64,
+}
+
+impl TitleKey {
+    fn new(text: String) -> TitleKey {
+        let chars: Vec<char> = text.chars().collect();
+        let bits = char_bits(&chars);
+        TitleKey { text, chars, bits }
+    }
 }
 
 /// A label with `{year}` and `{prev_year}` filled in from the year read off the title
@@ -529,21 +547,28 @@ fn fit_chars(t: &[char], k: &[char]) -> i32 {
 /// 公开06表's title still fits; budget-10's header 部门整体支出年度绩效目标 is no title).
 /// A key that is the whole line, but for its year, scores [`WHOLE_TITLE`] more than any near
 /// fit.
-fn title_score(keys: &[String], line: &TitleLine) -> Option<i32> {
+fn title_score(keys: &[TitleKey], line: &TitleLine) -> Option<i32> {
     keys.iter()
         .filter_map(|key| {
             // A fit is at most twice the key's characters matched, less its length; so a fit
             // of three in four needs seven in eight of them in the text, which most lines of
             // most sheets are far from. (The bits may hold a character the text lacks: never
-            // one too few.)
-            let (len, present) = key.chars().fold((0i32, 0i32), |(len, present), c| {
-                (len + 1, present + i32::from(line.bits & char_bit(c) != 0))
-            });
+            // one too few.) Each distinct character missing is one at least: most keys are
+            // told hopeless by their summaries alone.
+            let len = key.chars.len() as i32;
+            let surely_missing = (key.bits & !line.bits).count_ones() as i32;
+            if surely_missing * 8 > len {
+                return None;
+            }
+            let present = key
+                .chars
+                .iter()
+                .filter(|&&c| line.bits & char_bit(c) != 0)
+                .count() as i32;
             if present * 8 < len * 7 {
                 return None;
             }
-            let k: Vec<char> = key.chars().collect();
-            let fit = fit_chars(&line.chars, &k);
+            let fit = fit_chars(&line.chars, &key.chars);
             (fit * 4 >= len * 3)
                 .then_some(fit * 4 + len.min(fit) + whole_bonus(fit, len, line.words))
         })
@@ -618,14 +643,24 @@ struct Identified<'c> {
 }
 
 /// Each form's title keys, in catalog order: made once for all the sheets of a workbook.
-fn title_keys(catalog: &Catalog) -> Vec<Vec<String>> {
-    catalog.forms.iter().map(form_title_keys).collect()
+fn title_keys(catalog: &Catalog) -> Vec<FormTitles> {
+    let titles = |form: &Form| FormTitles {
+        keys: form_title_keys(form),
+        table_no: label_key(&form.table_no),
+    };
+    catalog.forms.iter().map(titles).collect()
+}
+
+/// What names a form in a sheet's top lines: its title keys and its 表号 as a key.
+pub(crate) struct FormTitles {
+    keys: Vec<TitleKey>,
+    table_no: String,
 }
 
 /// [`identify_why`] with the forms' title keys at hand, among the forms of `family` if given.
 fn identify_with<'c>(
     catalog: &'c Catalog,
-    titles: &[Vec<String>],
+    titles: &[FormTitles],
     sheet: &Sheet,
     family: Option<Family>,
 ) -> Option<Identified<'c>> {
@@ -724,7 +759,7 @@ struct Rival<'c, 't> {
 /// 表号 (not an attachment's, whose numbering varies). Among the forms of `family` if given.
 fn best_named<'c, 't>(
     catalog: &'c Catalog,
-    titles: &[Vec<String>],
+    titles: &[FormTitles],
     texts: &'t [(String, u32, u16)],
     family: Option<Family>,
 ) -> Option<Named<'c, 't>> {
@@ -737,7 +772,7 @@ fn best_named<'c, 't>(
     let mut best: Option<(i32, Named)> = None;
     let mut by_title: Option<(i32, Rival)> = None;
     let of_family = |form: &&Form| family.is_none_or(|family| form.family == family);
-    for (form, keys) in catalog.forms.iter().zip(titles) {
+    for (form, FormTitles { keys, table_no: no }) in catalog.forms.iter().zip(titles) {
         if !of_family(&form) {
             continue;
         }
@@ -745,13 +780,12 @@ fn best_named<'c, 't>(
             .iter()
             .filter_map(|(line, entry)| title_score(keys, line).map(|s| (s, *entry)))
             .max_by_key(|(s, _)| *s);
-        let no = label_key(&form.table_no);
         let table_no = (!no.starts_with("附件"))
-            .then(|| texts.iter().find(|(t, _, _)| mentions_table_no(t, &no)))
+            .then(|| texts.iter().find(|(t, _, _)| mentions_table_no(t, no)))
             .flatten();
         if let Some((s, line)) = title {
             if by_title.as_ref().is_none_or(|(b, _)| s > *b) {
-                let holds_whole = keys.iter().any(|key| line.0.contains(key.as_str()));
+                let holds_whole = keys.iter().any(|key| line.0.contains(key.text.as_str()));
                 let rival = Rival {
                     form,
                     line,
@@ -791,7 +825,7 @@ fn best_named<'c, 't>(
 /// the form by its name.
 fn identify_by_sheet_name<'c>(
     catalog: &'c Catalog,
-    titles: &[Vec<String>],
+    titles: &[FormTitles],
     sheet: &Sheet,
     family: Option<Family>,
 ) -> Option<(&'c Form, String)> {
@@ -1446,7 +1480,7 @@ fn unit_in_title(form: &Form, vocab: &Vocabulary, t: &str) -> Option<String> {
     let k = label_key(t);
     let words = form_title_keys(form)
         .iter()
-        .filter_map(|key| k.find(key.as_str()))
+        .filter_map(|key| k.find(key.text.as_str()))
         .min();
     let year = year_at(&k).map(|(at, y)| {
         let after = at + y.len() + '年'.len_utf8();
@@ -1977,6 +2011,10 @@ mod tests {
     }
 
     /// The title score as the alignment alone gives it, every key aligned.
+    fn title_keys_of(keys: &[String]) -> Vec<TitleKey> {
+        keys.iter().cloned().map(TitleKey::new).collect()
+    }
+
     fn score_aligning_every_key(keys: &[String], text: &str) -> Option<i32> {
         keys.iter()
             .filter_map(|key| {
@@ -2041,7 +2079,7 @@ mod tests {
             let want = score_aligning_every_key(&keys, &text);
             fits += usize::from(want.is_some());
             assert_eq!(
-                title_score(&keys, &TitleLine::new(&text)),
+                title_score(&title_keys_of(&keys), &TitleLine::new(&text)),
                 want,
                 "case {case}: {keys:?} in {text}"
             );

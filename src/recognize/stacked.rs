@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use super::copies::{is_blank_row, rows_of};
-use super::{best_named, first_filled_row, shown_value, strip_parens, top_lines_row};
+use super::{best_named, first_filled_row, shown_value, strip_parens, top_lines_row, FormTitles};
 use crate::form::{Catalog, Form};
 use crate::model::Stray;
 use crate::normalize::{label_key, parse_amount, strip_ordinal, Amount};
@@ -41,7 +41,7 @@ const TABLE_ROWS: usize = 2;
 /// holding one form, or several copies of one, is one part, the sheet itself.
 pub(super) fn stacked_parts<'s>(
     catalog: &Catalog,
-    titles: &[Vec<String>],
+    titles: &[FormTitles],
     sheet: &'s Sheet,
 ) -> Vec<Part<'s>> {
     let starts = form_starts(catalog, titles, sheet);
@@ -71,7 +71,7 @@ pub(super) fn stacked_parts<'s>(
 /// The first row of each form printed in `sheet`, with the first row of its own lines (its
 /// title's, 表号's): the sheet's first filled row, then the start of each other form's lines
 /// whose part holds a table. Above the first form's lines may stand a cover and a 目录.
-fn form_starts(catalog: &Catalog, titles: &[Vec<String>], sheet: &Sheet) -> Vec<(u32, u32)> {
+fn form_starts(catalog: &Catalog, titles: &[FormTitles], sheet: &Sheet) -> Vec<(u32, u32)> {
     let first = first_filled_row(sheet);
     // (first row of the part, rows of a table it holds, the first row of its form's lines)
     let mut parts: Vec<(u32, usize, u32)> = vec![(first, 0, first)];
@@ -162,7 +162,7 @@ fn texts_in_row(sheet: &Sheet, r: u32) -> Option<usize> {
 /// The form whose title row `r` prints, if it prints one.
 fn titled_form<'c>(
     catalog: &'c Catalog,
-    titles: &[Vec<String>],
+    titles: &[FormTitles],
     sheet: &Sheet,
     r: u32,
 ) -> Option<&'c Form> {
