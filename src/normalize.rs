@@ -7,7 +7,11 @@
 //!   them) only in standard 3-digit groups ("1,643.36", "１，６４３.３６", "1 643.36"); "1,6433",
 //!   "526,36" and "12 34" are [`Amount::Invalid`], so a mistyped decimal comma is reported
 //!   rather than read as a number 100 times too big.
-//! * "(12.50)" is the accounting notation for −12.50 and reads as `Value(-12.50)`.
+//! * "(12.50)" is the accounting notation for −12.50 and reads as `Value(-12.50)`; so is
+//!   "△12.50" (or "▲12.50"), the triangle Chinese accounting writes for minus.
+//! * A code typed as text may carry a zero decimal tail ("2010450.0", "201.00": a number
+//!   shown as text) or its levels apart, spaced, dotted or dashed ("201 04 50", "201.04.50",
+//!   "201-04-50"); either reads as its digits.
 //! * Unit words are not stripped: "12.50万元" or "12.50元" is [`Amount::Invalid`], because the
 //!   unit may disagree with the table's 金额单位 and only the caller can judge that. A leading
 //!   "¥"/"￥" is accepted.
@@ -126,6 +130,24 @@ fn numeral_digit(c: char) -> Option<char> {
     char::from_digit(at as u32 + 1, 10)
 }
 
+/// A count up to 99 in Chinese numerals ("三", "十二", "二十", "四十五"), as a 栏次 may be
+/// numbered.
+pub fn chinese_count(s: &str) -> Option<u32> {
+    let digit = |c: char| {
+        numeral_digit(c)
+            .and_then(|d| d.to_digit(10))
+            .filter(|&d| d > 0)
+    };
+    let chars: Vec<char> = s.chars().collect();
+    match chars.as_slice() {
+        [one] => digit(*one).or((*one == '十').then_some(10)),
+        ['十', one] => Some(10 + digit(*one)?),
+        [tens, '十'] => Some(10 * digit(*tens)?),
+        [tens, '十', one] => Some(10 * digit(*tens)? + digit(*one)?),
+        _ => None,
+    }
+}
+
 /// A money amount (or a rate) read from a cell.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Amount {
@@ -199,7 +221,20 @@ fn grouped_digits(int_part: &str, sep: char) -> Option<String> {
     Some(all)
 }
 
-/// Parses a plain number: optional sign or accounting parentheses, optional leading ¥,
+/// The triangles Chinese accounting writes before a negative amount ("△12.30" is −12.30).
+const TRIANGLE_MINUS: [char; 2] = ['△', '▲'];
+
+/// Whether a cell's text writes its number's minus as a triangle ("△12.30"): read as −12.30,
+/// but a reader should be told, since the triangle is not a minus everywhere.
+pub fn has_triangle_minus(cell: &Cell) -> bool {
+    let Cell::Text(t) = cell else { return false };
+    let s = t.trim_start_matches(is_space);
+    let s = s.strip_prefix(['¥', '￥']).unwrap_or(s);
+    s.starts_with(TRIANGLE_MINUS)
+}
+
+/// Parses a plain number: optional sign (`-`, `+`, or the minus triangle `△`) or accounting
+/// parentheses, optional leading ¥,
 /// digits with optional thousands separators (commas or spaces), optional fraction and
 /// exponent.
 fn parse_number_text(s: &str) -> Option<Decimal> {
@@ -208,9 +243,11 @@ fn parse_number_text(s: &str) -> Option<Decimal> {
         None => (false, s),
     };
     let s = s.strip_prefix('¥').unwrap_or(s);
-    let (neg, s) = match s.as_bytes().first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
+    let (neg, s) = match s.chars().next() {
+        Some(sign @ ('-' | '+')) => (sign == '-', &s[1..]),
+        Some(t) if TRIANGLE_MINUS.contains(&t) => {
+            (true, s[t.len_utf8()..].trim_start_matches(is_space))
+        }
         _ => (false, s),
     };
     if paren && neg {
@@ -284,7 +321,7 @@ pub fn in_input_range(d: Decimal) -> bool {
 /// * number cells → `Value`;
 /// * text "1,643.36", "１，６４３.３６", "1 643.36", " 526.36 ", "-12.5", "+3", "¥12.00", "1.2E+3"
 ///   → `Value`;
-///   "(12.50)" → `Value(-12.50)`;
+///   "(12.50)", "（12.50）", "△12.50", "－12.50" → `Value(-12.50)`;
 /// * empty or whitespace-only → `Blank`; "—", "——", "-", "--", "/", "／", "\", "无" → `Nothing`;
 /// * everything else, including "12.50万元", "1,6433", "526,36", "12%", booleans and error values
 ///   → `Invalid` carrying the original text.
@@ -354,7 +391,8 @@ pub fn parse_rate(cell: &Cell) -> Amount {
 }
 
 /// Reads a budget-subject or economic code as its digit string: 201 (number), 201.0, "201",
-/// " 2010450 ", "２０１". `None` for anything else (negative, fractional, letters, blanks).
+/// " 2010450 ", "２０１", "201.0", "2010450.00", "201 04 50", "201.04.50", "201-04-50". `None`
+/// for anything else (negative, fractional, letters, blanks).
 ///
 /// A number cell loses leading zeros ("04" typed as a number is 4 → "4"); [`SplitCodeState`]
 /// pads 款/项 parts back to two digits.
@@ -368,17 +406,29 @@ pub fn parse_code(cell: &Cell) -> Option<String> {
         }
         Cell::Text(t) => {
             let folded = fold_text(t);
-            spaced_code(&folded).unwrap_or(folded)
+            match zero_tail(&folded) {
+                Some(whole) => whole.to_string(),
+                None => spaced_code(&folded).unwrap_or(folded),
+            }
         }
         _ => return None,
     };
     (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).then_some(s)
 }
 
+/// The whole number of digits written with a zero decimal tail ("201.0", "2010450.00", as a
+/// number cell shows when its text is copied): "201".
+pub fn zero_tail(text: &str) -> Option<&str> {
+    let (whole, tail) = text.split_once('.')?;
+    let digits = |s: &str, z: fn(&u8) -> bool| !s.is_empty() && s.as_bytes().iter().all(z);
+    (digits(whole, u8::is_ascii_digit) && digits(tail, |&b| b == b'0')).then_some(whole)
+}
+
 /// "201 06 01" (a 类, 款 and 项 printed apart in one cell) as "2010601": a group of three digits,
-/// then one or two groups of two, spaced.
+/// then one or two groups of two, spaced, dotted ("201.06.01") or dashed ("201-06-01").
 pub(crate) fn spaced_code(text: &str) -> Option<String> {
-    let groups: Vec<&str> = text.split(is_space).filter(|g| !g.is_empty()).collect();
+    let apart = |c: char| is_space(c) || c == '.' || c == '-';
+    let groups: Vec<&str> = text.split(apart).filter(|g| !g.is_empty()).collect();
     let digits = |g: &str, n: usize| g.len() == n && g.bytes().all(|b| b.is_ascii_digit());
     let shaped = matches!(groups.len(), 2 | 3)
         && digits(groups[0], 3)
@@ -786,6 +836,57 @@ mod tests {
         assert_eq!(parse_amount(&text("0.00")).value().unwrap().scale(), 2);
     }
 
+    /// Generated amounts written negative with the minus triangle (`△`, `▲`), grouped or not,
+    /// full-width or not, read as the negative amount and told apart from a plain minus; a
+    /// triangle beside another sign is refused.
+    #[test]
+    fn amounts_with_the_minus_triangle_are_negative() {
+        let mut rng = crate::test_rng::Rng::new(0x7417);
+        for _ in 0..2000 {
+            let cents = rng.next() % 10u64.pow(1 + rng.below(10) as u32);
+            let plain = format!("{}.{:02}", cents / 100, cents % 100);
+            let want = -dec(&plain);
+            let grouped = grouped(&plain);
+            let wide: String = plain
+                .chars()
+                .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
+                .collect();
+            for body in [&plain, &grouped, &wide] {
+                for t in ["△", "▲", " △", "△ "] {
+                    let cell = text(&format!("{t}{body}"));
+                    assert_eq!(parse_amount(&cell), Amount::Value(want), "{cell:?}");
+                    assert!(has_triangle_minus(&cell), "{cell:?}");
+                }
+                for bad in [
+                    format!("△-{body}"),
+                    format!("(△{body})"),
+                    format!("-△{body}"),
+                ] {
+                    assert!(
+                        matches!(parse_amount(&text(&bad)), Amount::Invalid(_)),
+                        "{bad}"
+                    );
+                }
+                assert!(!has_triangle_minus(&text(&format!("-{body}"))));
+            }
+        }
+        assert!(!has_triangle_minus(&num("-12.30")));
+        assert!(matches!(parse_amount(&text("△")), Amount::Invalid(_)));
+    }
+
+    /// `plain` ("1234567.89") with its whole part in comma-separated thousands.
+    fn grouped(plain: &str) -> String {
+        let (int, frac) = plain.split_once('.').unwrap_or((plain, ""));
+        let mut out = String::new();
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        format!("{out}.{frac}")
+    }
+
     /// Generated amounts written in thousands with each separator (comma, space, no-break,
     /// thin and narrow no-break space) read back as the amount; with one group a digit short
     /// they are refused.
@@ -927,14 +1028,77 @@ mod tests {
             num("-201"),
             text(""),
             text("合计"),
-            text("201-04"),
+            text("201-4"),
             text("2010 450"),
+            text("2010.450"),
+            text("201.5"),
+            text("201.04.5"),
+            text(".0"),
+            text("201."),
             text("**"),
-            text("201.0"),
             Cell::Bool(true),
             Cell::Error("#REF!".into()),
         ] {
             assert_eq!(parse_code(&bad), None, "{bad:?}");
+        }
+    }
+
+    /// Every 类, 款 and 项 code of a generated set typed as clerks type it as text: with a
+    /// number's zero tail, its levels dotted, dashed or spaced, in full-width digits.
+    #[test]
+    fn codes_typed_with_tails_and_separators() {
+        let mut rng = Rng::new(0x5eed_c0de);
+        for _ in 0..2_000 {
+            let lei = 200 + rng.next() % 30;
+            let kuan = 1 + rng.next() % 99;
+            let xiang = 1 + rng.next() % 99;
+            let levels = [
+                format!("{lei}"),
+                format!("{kuan:02}"),
+                format!("{xiang:02}"),
+            ];
+            let depth = 1 + (rng.next() % 3) as usize;
+            let parts = &levels[..depth];
+            let want = parts.concat();
+            let zeros = "0".repeat(1 + (rng.next() % 3) as usize);
+            let wide: String = want
+                .chars()
+                .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
+                .collect();
+            let mut typed = vec![format!("{want}.{zeros}"), format!(" {want}.0\u{a0}"), wide];
+            if depth > 1 {
+                typed.extend([".", "-", " ", "－", "．"].map(|sep| parts.join(sep)));
+            }
+            for t in typed {
+                assert_eq!(parse_code(&text(&t)), Some(want.clone()), "{t:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn counts_in_chinese_numerals() {
+        let numerals = "一二三四五六七八九";
+        let ones = |n: usize| {
+            numerals
+                .chars()
+                .nth(n - 1)
+                .map(String::from)
+                .unwrap_or_default()
+        };
+        for n in 1..100usize {
+            let written = match (n / 10, n % 10) {
+                (0, o) => ones(o),
+                (1, o) => format!("十{}", if o == 0 { String::new() } else { ones(o) }),
+                (t, o) => format!(
+                    "{}十{}",
+                    ones(t),
+                    if o == 0 { String::new() } else { ones(o) }
+                ),
+            };
+            assert_eq!(chinese_count(&written), Some(n as u32), "{written}");
+        }
+        for bad in ["", "零", "〇", "百", "一二", "十十", "一十一十", "1", "十1"] {
+            assert_eq!(chinese_count(bad), None, "{bad}");
         }
     }
 
