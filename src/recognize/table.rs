@@ -12,7 +12,7 @@ use crate::expr::{cell_key, Val};
 use crate::form::{ColKind, ColumnDef, Family, Form, GridCellDef, Panel, Severity};
 use crate::layout::header_cells;
 use crate::model::{FastMap, Key, RowData, RowKind, RowValues};
-use crate::normalize::{label_key, parse_code, Amount, SplitCodeState};
+use crate::normalize::{chinese_count, label_key, parse_code, zero_tail, Amount, SplitCodeState};
 use crate::read::Cell;
 use group_rows::GroupRows;
 pub use group_rows::UNLABELLED_GROUP_ROW;
@@ -307,11 +307,19 @@ fn is_column_number_row(keys: &[String]) -> bool {
     skipped == 0 || (first == 1 && skipped <= 2 && marks.len() >= 4)
 }
 
-/// The number a 栏次 mark gives its column, and whether the mark is a plain number: `3`;
-/// `(3)`, `[3]`, `第3栏`, `3栏`, `③`; or a formula label `1=2+3+4` (its first number).
+/// The number a 栏次 mark gives its column, and whether the mark is a plain number: `3`, `3.00`
+/// (a number shown as text), `三`; `(3)`, `[3]`, `第3栏`, `3栏`, `③`; or a formula label
+/// `1=2+3+4` (its first number).
 fn column_mark(k: &str) -> Option<(u32, bool)> {
     const MOST: u32 = 60;
-    let number = |t: &str| t.parse::<u32>().ok().filter(|&n| n <= MOST);
+    let number = |t: &str| {
+        let whole = zero_tail(t).unwrap_or(t);
+        whole
+            .parse::<u32>()
+            .ok()
+            .or_else(|| chinese_count(t))
+            .filter(|&n| n <= MOST)
+    };
     if let Some(n) = number(k) {
         return Some((n, true));
     }
@@ -2732,6 +2740,14 @@ mod tests {
             // 公开09表 printed without its second column.
             &["1", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"],
             &["1", "2", "3", "5", "6", "8"],
+            // Numbers shown as text with their decimals, or in Chinese numerals.
+            &["栏次", "1.00", "2.00", "3.00"],
+            &["1.0", "2.0", "3.0", "4.0"],
+            &["栏次", "一", "二"],
+            &[
+                "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二",
+            ],
+            &["(一)", "(二)", "(三)"],
         ] {
             assert!(row(marked), "{marked:?}");
         }
@@ -2745,6 +2761,10 @@ mod tests {
             &["栏次", "合计", "1"],
             &["100", "101", "102"],
             &["1=合计", "2", "3"],
+            &["1.50", "2.50", "3.50"],
+            &["100.00", "101.00", "102.00"],
+            &["一", "三", "五"],
+            &["一、", "二、", "三、"],
         ] {
             assert!(!row(data), "{data:?}");
         }
