@@ -22,9 +22,11 @@ use crate::form::{Catalog, ColKind, Family, Form, GridCellDef, Severity, Vocabul
 use crate::layout::{layout, Layout};
 use crate::model::{FastMap, FastSet, FormData, MoneyUnit, Stray};
 use crate::normalize::{
-    a1, decimal_text, key_with_offsets, label_key, parse_amount, parse_rate, Amount,
+    a1, decimal_text, has_triangle_minus, key_with_offsets, label_key, parse_amount, parse_rate,
+    Amount,
 };
 use crate::read::{Cell, Merge, Sheet, Workbook};
+use rust_decimal::Decimal;
 use stacked::{stacked_parts, Part};
 use std::collections::{HashMap, HashSet};
 pub(crate) use units::settle_money_unit;
@@ -879,6 +881,9 @@ pub(crate) struct Reader<'s> {
     pub remark_cells: FastSet<(u32, u16)>,
     /// Cells of a column comparing with another year or the budget the unit added.
     pub comparison_cells: FastSet<(u32, u16)>,
+    /// Figures written with the minus triangle (`△12.30`), with their text and the number
+    /// read, told once a table (see [`note_triangle_minus`]).
+    pub triangle_minus: Vec<(u32, u16, String, Decimal)>,
 }
 
 impl Reader<'_> {
@@ -940,6 +945,11 @@ impl Reader<'_> {
             }
             _ => self.amount(cell, kind),
         };
+        if let (Amount::Value(d), Cell::Text(t)) = (&amount, cell) {
+            if has_triangle_minus(cell) {
+                self.triangle_minus.push((r, c, t.trim().to_string(), *d));
+            }
+        }
         match amount {
             Amount::Blank => Val::Blank,
             Amount::Nothing => Val::Nothing,
@@ -1044,6 +1054,29 @@ impl Reader<'_> {
     }
 }
 
+/// The rule of figures whose minus is written as a triangle (`△12.30`).
+pub const TRIANGLE_MINUS: &str = "triangle-minus";
+
+/// Tells, once a table, that figures written with the minus triangle (`△12.30`) were read as
+/// negative: a warning at the first, counting the others.
+fn note_triangle_minus(rd: &mut Reader) {
+    let Some((r, c, text, d)) = rd.triangle_minus.first().cloned() else {
+        return;
+    };
+    let others = match rd.triangle_minus.len() - 1 {
+        0 => String::new(),
+        n => format!(" 等 {} 处", n + 1),
+    };
+    let message = format!(
+        "{} {}{others}的金额以“△”（或“▲”）表示负数，已按负数读取（“{text}”读作 {}）；\
+         请核对这些金额确为负数，建议改用负号“-”填写",
+        rd.form.table_no,
+        a1(r, c),
+        d
+    );
+    rd.notice(Severity::Warning, TRIANGLE_MINUS, r, c, message);
+}
+
 /// Reads `sheet` as `form`; its amounts are in `book_unit` when it names no money unit (see
 /// [`recognize_workbook`]).
 pub fn recognize_sheet<'c>(
@@ -1071,6 +1104,7 @@ pub fn recognize_sheet<'c>(
         line_columns: FastMap::default(),
         remark_cells: FastSet::default(),
         comparison_cells: FastSet::default(),
+        triangle_minus: Vec::new(),
     };
     let top = read_top(&mut rd);
     let mut cursor = top;
@@ -1089,6 +1123,7 @@ pub fn recognize_sheet<'c>(
         grid::read_signature(&mut rd);
     }
     read_rest(&mut rd, cursor);
+    note_triangle_minus(&mut rd);
     // The cells values were read from (an origin on another sheet, `'续表'!C8`, is none of
     // this sheet's).
     let mut read_at: FastSet<(u32, u16)> =
