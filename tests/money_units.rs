@@ -12,10 +12,8 @@ use fiscalform::form::Severity;
 use fiscalform::form::{Catalog, Form};
 use fiscalform::load::recognize_book;
 use fiscalform::model::FormData;
-use fiscalform::report::check_file;
 use layout_gen::{fixture_book, render, Rendered, Rng, Variation};
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
 fn final_01(catalog: &Catalog) -> (&Form, FormData) {
     recognize_book(catalog, &fixture_book("seed001_final.grid"))
@@ -35,13 +33,7 @@ fn check_drawn(name: &str, variations: &[Variation]) -> Vec<Finding> {
 
 /// `check`'s findings on `drawn`, written as `name`.xlsx.
 fn check_written(catalog: &Catalog, name: &str, drawn: &Rendered) -> Vec<Finding> {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("money_units");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{name}.xlsx"));
-    drawn.write_xlsx(&path);
-    let report = check_file(catalog, &path);
-    assert!(report.error.is_none(), "{:?}", report.error);
-    report.findings
+    drawn.check_written(catalog, "money_units", name)
 }
 
 fn cells(findings: &[Finding], severity: &str, rule_other_than: &str) -> BTreeSet<String> {

@@ -17,12 +17,10 @@ use fiscalform::form::{Catalog, Severity};
 use fiscalform::load::recognize_book;
 use fiscalform::normalize::a1;
 use fiscalform::read::{Cell, Sheet};
-use fiscalform::report::check_file;
 use layout_gen::{fixture_book, passing_layout, Rendered, Rng};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
 
 /// The fixtures whose tables are drawn, and the layouts drawn of each table.
 const FIXTURES: [&str; 2] = ["seed001_final.grid", "seed002_budget.grid"];
@@ -186,16 +184,9 @@ fn typed_amount(shown: &str, rng: &mut Rng) -> String {
     }
 }
 
-/// The findings of `drawn`, written as `name`.xlsx: each as severity, form, rule, cell,
-/// expected, found.
+/// `check`'s findings on `drawn`, written as `name`.xlsx.
 fn judged(catalog: &Catalog, name: &str, drawn: &Rendered) -> Vec<Finding> {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("typed_numbers");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{name}.xlsx"));
-    drawn.write_xlsx(&path);
-    let report = check_file(catalog, &path);
-    assert!(report.error.is_none(), "{name}: {:?}", report.error);
-    report.findings
+    drawn.check_written(catalog, "typed_numbers", name)
 }
 
 type Judged = BTreeSet<(

@@ -532,6 +532,22 @@ impl Rendered {
     }
 
     /// The layout written as an .xlsx file (to read it back through the file path).
+    /// `check`'s findings on the layout written as `name`.xlsx in the test folder `dir`.
+    pub fn check_written(
+        &self,
+        catalog: &fiscalform::form::Catalog,
+        dir: &str,
+        name: &str,
+    ) -> Vec<fiscalform::findings::Finding> {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{name}.xlsx"));
+        self.write_xlsx(&path);
+        let report = fiscalform::report::check_file(catalog, &path);
+        assert!(report.error.is_none(), "{name}: {:?}", report.error);
+        report.findings
+    }
+
     pub fn write_xlsx(&self, path: &std::path::Path) {
         let mut wb = rust_xlsxwriter::Workbook::new();
         for s in &self.book.sheets {
