@@ -371,3 +371,148 @@ fn review_pairs_two_years_of_a_unit_named_only_in_its_titles() {
         }
     }
 }
+
+/// Names as units print them beyond the plain `株洲市某某局`: with a suffix after the
+/// organisation's ending, with digits or Latin letters.
+const PRINTED_NAMES: [&str; 7] = [
+    "株洲市财政局（本级）",
+    "株洲市交通运输局（汇总）",
+    "株洲市财政局本级",
+    "株洲市第2中学",
+    "株洲市第十二中学",
+    "湖南省120急救中心",
+    "株洲市CBD建设管理委员会",
+];
+
+/// Labels units print in front of their name.
+const LABELS: [&str; 5] = [
+    "编制单位:",
+    "单位名称：",
+    "部门名称：",
+    "填报单位（盖章）：",
+    "编制单位：",
+];
+
+/// Where, beyond the shapes of [`Shape`], a sheet names its unit.
+#[derive(Clone, Copy, Debug)]
+enum Way {
+    /// Alone on the line over the table.
+    Alone,
+    /// In front of the year and the title: `株洲市第2中学2023年度收入支出决算总表`.
+    InTitle,
+    /// After the title, in brackets: `2023年度收入支出决算总表（株洲市某某中心）`.
+    BracketsAfterTitle,
+    /// Alone over the table in square brackets: `【株洲市某某局】`.
+    SquareBracketsOverTable,
+    /// In an attachment line over the title: `附件1：株洲市某某局2023年部门决算公开表`.
+    Attachment,
+    /// Over the table after a label, in one cell.
+    Labelled(&'static str),
+    /// The label in one cell, the name in the next.
+    LabelApart(&'static str),
+    /// After a label, with `金额单位：万元` after it in the same cell.
+    LabelledWithMoneyUnit(&'static str),
+}
+
+/// Seed 001's `金额单位：万元` cell on its unit line.
+const MONEY_UNIT_COL: u16 = 5;
+
+/// Rewrites a seed 001 sheet (the `i`th) to name `unit` the `way` given, its year 2023.
+fn print_unit(sheet: &mut GridSheet, i: usize, unit: &str, way: Way) {
+    let title = sheet.cell(0, 0).as_str().to_string();
+    sheet.put(UNIT_ROW, 0, GridCell::Empty);
+    sheet.put(0, 0, GridCell::text(&format!("2023年度{title}")));
+    match way {
+        Way::Alone => sheet.put(UNIT_ROW, 0, GridCell::text(unit)),
+        Way::InTitle => sheet.put(0, 0, GridCell::text(&format!("{unit}2023年度{title}"))),
+        Way::BracketsAfterTitle => {
+            sheet.put(0, 0, GridCell::text(&format!("2023年度{title}（{unit}）")))
+        }
+        Way::SquareBracketsOverTable => {
+            sheet.put(UNIT_ROW, 0, GridCell::text(&format!("【{unit}】")))
+        }
+        Way::Attachment => {
+            sheet.put(0, 0, GridCell::text(&title));
+            sheet.insert_row(0);
+            let line = format!("附件{}：{unit}2023年部门决算公开表", i + 1);
+            sheet.put(0, 0, GridCell::text(&line));
+        }
+        Way::Labelled(label) => sheet.put(UNIT_ROW, 0, GridCell::text(&format!("{label}{unit}"))),
+        Way::LabelApart(label) => {
+            sheet.put(UNIT_ROW, 0, GridCell::text(label));
+            sheet.put(UNIT_ROW, 1, GridCell::text(unit));
+        }
+        Way::LabelledWithMoneyUnit(label) => {
+            let line = format!("{label}{unit}    金额单位：万元");
+            sheet.put(UNIT_ROW, MONEY_UNIT_COL, GridCell::Empty);
+            sheet.put(UNIT_ROW, 0, GridCell::text(&line));
+        }
+    }
+}
+
+/// The ways a unit is named without a label, and with one (each label in turn).
+fn ways() -> Vec<Way> {
+    let mut ways = vec![
+        Way::Alone,
+        Way::InTitle,
+        Way::BracketsAfterTitle,
+        Way::SquareBracketsOverTable,
+        Way::Attachment,
+    ];
+    for label in LABELS {
+        ways.extend([
+            Way::Labelled(label),
+            Way::LabelApart(label),
+            Way::LabelledWithMoneyUnit(label),
+        ]);
+    }
+    ways
+}
+
+/// Whether `way` puts the name in brackets of its own (a name ending in a bracketed suffix is
+/// not printed so).
+fn brackets(way: Way) -> bool {
+    matches!(way, Way::BracketsAfterTitle | Way::SquareBracketsOverTable)
+}
+
+/// Every printed name in every way (a short name such as `财政局` only after a label): the
+/// workbook's unit is the name as printed, its year 2023, and no line of it is left a stray.
+#[test]
+fn names_with_suffixes_digits_labels_and_brackets_are_read_as_printed() {
+    let dir = out_dir("printed");
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for way in ways() {
+        let labelled = matches!(
+            way,
+            Way::Labelled(_) | Way::LabelApart(_) | Way::LabelledWithMoneyUnit(_)
+        );
+        let short = ["财政局", "审计局"];
+        let names = PRINTED_NAMES
+            .iter()
+            .chain(short.iter().filter(|_| labelled));
+        for &unit in names {
+            if brackets(way) && unit.ends_with('）') {
+                continue;
+            }
+            let mut book = fixture("seed001_final.grid");
+            for (i, sheet) in book.sheets.iter_mut().enumerate() {
+                print_unit(sheet, i, unit, way);
+            }
+            let path = dir.join(format!("{n:03}.xlsx"));
+            n += 1;
+            book.write_xlsx(&path);
+            let got = read_back(&path, unit);
+            let want = (Some(unit.to_string()), Some("2023".to_string()), vec![]);
+            if got != want {
+                failures.push(format!("{way:?} {unit}: {got:?} ({})", path.display()));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{}\n{} failed",
+        failures.join("\n"),
+        failures.len()
+    );
+}

@@ -19,6 +19,26 @@ const MAX_NAME_CHARS: usize = 40;
 /// so the full-width ones are their ASCII twins).
 const NOT_IN_A_NAME: [char; 8] = [':', '。', ',', ';', '!', '?', '、', '"'];
 
+/// Whether a key holds a date or a year (2023年, 4月, 10日) or a run of four digits: no
+/// unit's name does.
+fn is_dated(key: &str) -> bool {
+    let mut run = 0;
+    let mut chars = key.chars().peekable();
+    while let Some(c) = chars.next() {
+        run = if c.is_ascii_digit() { run + 1 } else { 0 };
+        let dates = run > 0 && chars.peek().is_some_and(|n| "年月日".contains(*n));
+        if run >= 4 || dates {
+            return true;
+        }
+    }
+    false
+}
+
+/// Each word of a list as its key.
+fn keys(words: &[String]) -> Vec<String> {
+    words.iter().map(|w| label_key(w)).collect()
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct VocabularyFile {
@@ -27,6 +47,10 @@ struct VocabularyFile {
     unit_labels: Vec<String>,
     #[serde(default)]
     organisation_endings: Vec<String>,
+    #[serde(default)]
+    organisation_suffixes: Vec<String>,
+    #[serde(default)]
+    report_words: Vec<String>,
     money_units: Vec<MoneyUnitDef>,
     label_endings: Vec<String>,
     #[serde(default)]
@@ -61,6 +85,11 @@ pub struct Vocabulary {
     pub unit_labels: Vec<String>,
     /// How a unit's name ends (局, 中心, 委员会 …): see [`Vocabulary::is_organisation`].
     pub organisation_endings: Vec<String>,
+    /// What may follow a unit's name's ending: the part of it a report covers (（本级）, 汇总).
+    pub organisation_suffixes: Vec<String>,
+    /// The words a document's heading names its report by after the unit and the year
+    /// (部门决算, 部门预算): `株洲市某某局2023年度部门决算`.
+    pub report_words: Vec<String>,
     /// Labels of a sign-off line under a table (单位负责人：, 制表人：), each followed by a colon.
     pub sign_off_labels: Vec<String>,
     /// Headers of a column of remarks (备注) a unit adds to a table.
@@ -124,6 +153,8 @@ impl Vocabulary {
                 .iter()
                 .map(|w| label_key(w))
                 .collect(),
+            organisation_suffixes: keys(&def.organisation_suffixes),
+            report_words: keys(&def.report_words),
             sign_off_labels: def.sign_off_labels.iter().map(|w| label_key(w)).collect(),
             remark_headers: def.remark_headers.iter().map(|w| label_key(w)).collect(),
             comparison_headers: def
@@ -167,18 +198,20 @@ impl Vocabulary {
     }
 
     /// Whether a key is a unit's name and nothing else: one of the organisation endings
-    /// after at least three other characters, no digit (a year, a date, a 表号), no colon (a
-    /// field: 部门：…) and no sentence's punctuation (a note: 注：本表…).
+    /// after at least three other characters, then maybe one of the suffixes naming the part
+    /// covered (株洲市财政局（本级）); no date (a year, a month: 2023年), no colon (a field:
+    /// 部门：…) and no sentence's punctuation (a note: 注：本表…). Digits in a name are kept
+    /// (株洲市第2中学, 湖南省120急救中心).
     pub fn is_organisation(&self, key: &str) -> bool {
         let chars = key.chars().count();
-        let plain = !key.contains(|c: char| c.is_ascii_digit() || NOT_IN_A_NAME.contains(&c));
+        let plain = !key.contains(NOT_IN_A_NAME) && !is_dated(key);
+        let name = (self.organisation_suffixes.iter())
+            .find_map(|s| key.strip_suffix(s.as_str()))
+            .unwrap_or(key);
         (4..=MAX_NAME_CHARS).contains(&chars)
             && plain
             && !key.starts_with('注')
-            && self
-                .organisation_endings
-                .iter()
-                .any(|e| key.ends_with(e.as_str()))
+            && (self.organisation_endings.iter()).any(|e| name.ends_with(e.as_str()))
     }
 
     /// The money unit a text names after "单位" ("金额单位：元", "单位：千元", "单位:万元").
@@ -233,6 +266,11 @@ mod tests {
             "株洲市人民政府办公室",
             "株洲市第二中学",
             "上海市普陀区财政局",
+            "株洲市第2中学",
+            "湖南省120急救中心",
+            "株洲市财政局（本级）",
+            "株洲市某某局（汇总）",
+            "株洲市财政局本级",
         ] {
             assert!(named(name), "{name}");
         }
@@ -245,6 +283,10 @@ mod tests {
             "全部",
             "本表反映单位、部门及所属事务中心",
             "财政拨款“三公”经费支出决算表",
+            "2023年度株洲市交通运输局",
+            "株洲市交通运输局2023年4月",
+            "（本级）",
+            "公开10表汇总",
         ] {
             assert!(!named(other), "{other}");
         }

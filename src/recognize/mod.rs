@@ -1418,6 +1418,17 @@ struct NamedLine {
     money: Option<String>,
 }
 
+impl NamedLine {
+    /// The name at `span` of `k`, the key of `t`, with the year stated and no money unit.
+    fn of(t: &str, k: &str, span: std::ops::Range<usize>, year: Option<String>) -> NamedLine {
+        NamedLine {
+            name: text_of_key_span(t, k, span),
+            year,
+            money: None,
+        }
+    }
+}
+
 /// The rule of a 表号 printed above a table that is another table's.
 pub const OTHER_TABLE_NO: &str = "table-no-mismatch";
 
@@ -1462,19 +1473,8 @@ fn top_line(form: &Form, vocab: &Vocabulary, t: &str) -> Option<TopLine> {
     // the same way ("预算部门、单位名称" is perf-dept's first row label, "部门名称" and
     // "单位（项目）名称" are column headers).
     let unit_label = label_key(&form.unit_label);
-    let is_unit = std::iter::once(unit_label.trim_end_matches(':'))
-        .chain(vocab.unit_labels.iter().map(String::as_str))
-        .any(|u| {
-            k.strip_prefix(u).is_some_and(|rest| {
-                rest.starts_with(':') || rest.is_empty() && t.trim_end().ends_with([':', '：'])
-            })
-        });
-    if is_unit {
-        let name = t
-            .trim()
-            .split_once(['：', ':'])
-            .map_or("", |(_, n)| n.trim());
-        let (name, money) = split_money_unit(vocab, name);
+    let labels = std::iter::once(unit_label.trim_end_matches(':'));
+    if let Some((name, money)) = labelled_unit(vocab, labels, t, &k) {
         return Some(TopLine::Unit(name.to_string(), money.map(str::to_string)));
     }
     if is_date_line(&k) {
@@ -1485,16 +1485,88 @@ fn top_line(form: &Form, vocab: &Vocabulary, t: &str) -> Option<TopLine> {
     }
     // Most lines name no organisation: asked before the line is split and keyed again.
     let names_one = || (vocab.organisation_endings.iter()).any(|e| k.contains(e.as_str()));
-    names_one()
-        .then(|| named_line(vocab, t))
-        .flatten()
+    if !names_one() {
+        return None;
+    }
+    named_line(vocab, t)
+        .or_else(|| attachment_heading(vocab, t, &k))
+        .or_else(|| heading_unit(vocab, t))
         .map(TopLine::Organisation)
+}
+
+/// The unit's name a line gives after one of `labels` or the vocabulary's unit labels and a
+/// colon ("编制单位：某某中心", "填报单位（盖章）：某某中心", a bracketed aside between label
+/// and colon), with the money unit stated after it on the same line; the name is empty when
+/// the line is the label alone (the name in the next cell). `k` is the line's key.
+fn labelled_unit<'t, 'l>(
+    vocab: &'l Vocabulary,
+    labels: impl Iterator<Item = &'l str>,
+    t: &'t str,
+    k: &str,
+) -> Option<(&'t str, Option<&'t str>)> {
+    let mut labels = labels.chain(vocab.unit_labels.iter().map(String::as_str));
+    let is_unit = labels.any(|u| {
+        k.strip_prefix(u).map(without_aside).is_some_and(|rest| {
+            rest.starts_with(':') || rest.is_empty() && t.trim_end().ends_with([':', '：'])
+        })
+    });
+    if !is_unit {
+        return None;
+    }
+    let name = t
+        .trim()
+        .split_once(['：', ':'])
+        .map_or("", |(_, n)| n.trim());
+    Some(split_money_unit(vocab, name))
+}
+
+/// A key without the bracketed aside it opens with: "(盖章):" of "填报单位(盖章):".
+fn without_aside(k: &str) -> &str {
+    k.strip_prefix('(')
+        .and_then(|rest| rest.split_once(')'))
+        .map_or(k, |(_, after)| after)
+}
+
+/// The unit an attachment line names in front of its report's year or words ("附件1：株洲市
+/// 某某局2023年部门决算公开表"), with that year.
+fn attachment_heading(vocab: &Vocabulary, t: &str, k: &str) -> Option<NamedLine> {
+    let (number, _) = k.split_once(':')?;
+    if !is_attachment_no(number) {
+        return None;
+    }
+    let (_, rest) = t.split_once(['：', ':'])?;
+    heading_unit(vocab, rest)
+}
+
+/// The unit a heading names (a document's, or a line over a table's title), before its year ("株洲市某某局2023年度部门决算") or
+/// between the year and the report's words ("2023年度株洲市某某局部门决算"), or before the
+/// report's words when it states no year, with the year.
+fn heading_unit(vocab: &Vocabulary, t: &str) -> Option<NamedLine> {
+    let k = label_key(t);
+    // A sentence naming the unit and the year is a note, no heading.
+    if k.contains(['。', ',', ';']) {
+        return None;
+    }
+    let (before, from, year) = match year_span(&k) {
+        Some((span, y)) => (Some(0..span.start), span.end, Some(y)),
+        None => (None, 0, None),
+    };
+    let mut spans: Vec<std::ops::Range<usize>> = (vocab.report_words.iter())
+        .filter_map(|w| k[from..].find(w.as_str()).map(|at| from..from + at))
+        .collect();
+    spans.sort_by_key(|span| span.end);
+    let span = before
+        .into_iter()
+        .chain(spans)
+        .find(|span| vocab.is_organisation(&k[span.clone()]))?;
+    Some(NamedLine::of(t, &k, span, year))
 }
 
 /// A line holding a unit's name and nothing else but the year after it and a money unit
 /// stated after that (see [`NamedLine`]).
 fn named_line(vocab: &Vocabulary, t: &str) -> Option<NamedLine> {
     let (text, money) = split_money_unit(vocab, t.trim());
+    let text = unbracketed(text);
     let k = label_key(text);
     let (name_key, year) = match year_at(&k) {
         Some((at, y)) if matches!(&k[at + y.len()..], "年" | "年度") => (&k[..at], Some(y)),
@@ -1508,6 +1580,21 @@ fn named_line(vocab: &Vocabulary, t: &str) -> Option<NamedLine> {
     })
 }
 
+/// A text without the brackets around it: the name of `【株洲市某某局】`.
+fn unbracketed(t: &str) -> &str {
+    let t = t.trim();
+    [
+        ('【', '】'),
+        ('〔', '〕'),
+        ('[', ']'),
+        ('（', '）'),
+        ('(', ')'),
+    ]
+    .iter()
+    .find_map(|&(open, close)| t.strip_prefix(open)?.strip_suffix(close))
+    .map_or(t, str::trim)
+}
+
 /// The unit a title names in front of its year or of its words ("株洲市交通运输局2023年部门
 /// 收支总表", "株洲市某某中心收入支出决算总表"), or between the two ("2023年度株洲市某某中心
 /// 收入支出决算总表"), when what is there is a unit's name.
@@ -1517,18 +1604,38 @@ fn unit_in_title(form: &Form, vocab: &Vocabulary, t: &str) -> Option<String> {
         .iter()
         .filter_map(|key| k.find(key.text.as_str()))
         .min();
-    let year = year_at(&k).map(|(at, y)| {
-        let after = at + y.len() + '年'.len_utf8();
-        let after = after + usize::from(k[after..].starts_with('度')) * '度'.len_utf8();
-        (at, after)
-    });
+    let year = year_span(&k).map(|(span, _)| (span.start, span.end));
     let between = year.zip(words).map(|((_, after), w)| after..w.max(after));
-    let spans = [year.map(|(at, _)| 0..at), between, words.map(|w| 0..w)];
+    let aside = words.and_then(|w| aside_span(&k, w));
+    let spans = [
+        year.map(|(at, _)| 0..at),
+        between,
+        words.map(|w| 0..w),
+        aside,
+    ];
     spans
         .into_iter()
         .flatten()
         .find(|span| vocab.is_organisation(&k[span.clone()]))
         .map(|span| text_of_key_span(t, &k, span))
+}
+
+/// The first "2023年" or "2023年度" of a key, as a span of it, and the year.
+fn year_span(k: &str) -> Option<(std::ops::Range<usize>, String)> {
+    let (at, y) = year_at(k)?;
+    let after = at + y.len() + '年'.len_utf8();
+    let after = after + usize::from(k[after..].starts_with('度')) * '度'.len_utf8();
+    Some((at..after, y))
+}
+
+/// The inside of the brackets a key ends with, opened after `from`: the unit's name of
+/// "收入支出决算总表(株洲市某某中心)".
+fn aside_span(k: &str, from: usize) -> Option<std::ops::Range<usize>> {
+    let (open, close) = [('(', ')'), ('【', '】')]
+        .into_iter()
+        .find(|&(_, close)| k.ends_with(close))?;
+    let at = from + k[from..].rfind(open)?;
+    Some(at + open.len_utf8()..k.len() - close.len_utf8())
 }
 
 /// The part of `text` whose label key is `key[span]` (`key` the text's key), as written.
@@ -1639,6 +1746,8 @@ fn read_top(rd: &mut Reader) -> u32 {
         let sheet = rd.sheet;
         // Asked only of a row with a unit's name in it: it weighs every cell of the row again.
         let all_top_lines = || top_lines_row(rd.form, rd.vocab, sheet, r).is_some();
+        // A label whose name is in the next cell ("填报单位：" | "某某中心").
+        let mut label_alone = false;
         for (c, cell) in sheet.row(r) {
             let t = match cell {
                 Cell::Text(t) => t.clone(),
@@ -1648,7 +1757,17 @@ fn read_top(rd: &mut Reader) -> u32 {
                     continue;
                 }
             };
-            match top_line(rd.form, rd.vocab, &t) {
+            let line = top_line(rd.form, rd.vocab, &t);
+            if std::mem::take(&mut label_alone)
+                && matches!(line, None | Some(TopLine::Organisation(_)))
+            {
+                let (name, money) = split_money_unit(rd.vocab, t.trim());
+                note_labelled_unit(rd, name, money, r, c);
+                last = last.max(r);
+                rd.consume(r, c);
+                continue;
+            }
+            match line {
                 Some(TopLine::Title) => {
                     title_row.get_or_insert(r);
                     if let Some(y) = year_anywhere(&label_key(&t)) {
@@ -1685,13 +1804,8 @@ fn read_top(rd: &mut Reader) -> u32 {
                     last = last.max(r);
                 }
                 Some(TopLine::Unit(name, money)) => {
-                    if let Some(statement) = money {
-                        note_money_unit(rd, &statement, r, c);
-                    }
-                    if !name.is_empty() {
-                        rd.data.unit = Some(name);
-                        rd.data.unit_at = Some(Place::at(r, c));
-                    }
+                    label_alone = name.is_empty();
+                    note_labelled_unit(rd, &name, money.as_deref(), r, c);
                     last = last.max(r);
                 }
                 Some(TopLine::Year(y)) => {
@@ -1725,6 +1839,18 @@ fn read_top(rd: &mut Reader) -> u32 {
     }
 }
 
+/// A unit named after its label (部门：…, or the label's cell before it), with the money unit
+/// stated after it: the table's unit, whatever other line names one.
+fn note_labelled_unit(rd: &mut Reader, name: &str, money: Option<&str>, r: u32, c: u16) {
+    if let Some(statement) = money {
+        note_money_unit(rd, statement, r, c);
+    }
+    if !name.is_empty() {
+        rd.data.unit = Some(name.to_string());
+        rd.data.unit_at = Some(Place::at(r, c));
+    }
+}
+
 /// A unit named without a label (a name alone on its line, or in front of the title): the
 /// table's unit unless a line labelled as the unit's (部门：…) names it.
 fn note_unit_name(rd: &mut Reader, name: String, r: u32, c: u16) {
@@ -1747,6 +1873,7 @@ fn note_year(rd: &mut Reader, year: String, r: u32, c: u16) {
 pub(crate) fn is_page_top_row(rd: &Reader, r: u32) -> bool {
     top_lines_row(rd.form, rd.vocab, rd.sheet, r).is_some()
 }
+
 
 /// Whether row `r` holds only lines printed above `form`'s table (title, 部门名称, 表号,
 /// 金额单位): Some(true) when one of them is the title, None for any other row.
