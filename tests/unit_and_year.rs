@@ -516,3 +516,26 @@ fn names_with_suffixes_digits_labels_and_brackets_are_read_as_printed() {
         failures.len()
     );
 }
+
+/// A 科目 row named only (no code, no amount) whose name ends like a unit's (疾病预防控制中心,
+/// 综合医院), under 卫生健康支出 in the tables listing 科目: the workbook's unit stays the one
+/// its unit lines name, and the row is read as the table's row, not passed over as the top of
+/// a page repeated.
+#[test]
+fn a_subject_named_like_a_unit_is_no_unit_and_no_page_top() {
+    let dir = out_dir("subject-named-like-a-unit");
+    for (i, name) in ["疾病预防控制中心", "综合医院"].into_iter().enumerate() {
+        let mut book = fixture("seed001_final.grid");
+        for sheet in &mut book.sheets {
+            if let Some((r, c)) = sheet.find("卫生健康支出") {
+                sheet.insert_row(r + 1);
+                sheet.put(r + 1, c, GridCell::text(name));
+            }
+        }
+        let path = dir.join(format!("{i}.xlsx"));
+        book.write_xlsx(&path);
+        let (unit, _, naming) = read_back(&path, name);
+        assert_eq!(unit.as_deref(), Some(UNITS[0]), "{name}");
+        assert!(!naming.is_empty(), "{name}: the row is passed over unsaid");
+    }
+}

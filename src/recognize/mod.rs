@@ -1871,9 +1871,21 @@ fn note_year(rd: &mut Reader, year: String, r: u32, c: u16) {
 /// A row inside a table that only repeats the lines above it (title, 部门名称, 表号, 金额单位):
 /// the top of a page the table continues on.
 pub(crate) fn is_page_top_row(rd: &Reader, r: u32) -> bool {
-    top_lines_row(rd.form, rd.vocab, rd.sheet, r).is_some()
+    top_lines_row(rd.form, rd.vocab, rd.sheet, r).is_some() && !names_other_unit_only(rd, r)
 }
 
+/// Whether row `r`'s lines are all names without a label, none of them the table's unit: a
+/// 科目 row named only (疾病预防控制中心, 综合医院), not the unit repeated on a page's top.
+fn names_other_unit_only(rd: &Reader, r: u32) -> bool {
+    let unit = rd.data.unit.as_deref().map(label_key);
+    rd.sheet.row(r).all(|(_, cell)| match cell {
+        Cell::Text(t) => match top_line(rd.form, rd.vocab, t) {
+            Some(TopLine::Organisation(named)) => unit != Some(label_key(&named.name)),
+            _ => t.trim().is_empty(),
+        },
+        _ => true,
+    })
+}
 
 /// Whether row `r` holds only lines printed above `form`'s table (title, 部门名称, 表号,
 /// 金额单位): Some(true) when one of them is the title, None for any other row.
