@@ -13,6 +13,8 @@ mod cli;
 mod docx;
 #[path = "support/grid.rs"]
 mod grid;
+#[path = "support/lo.rs"]
+mod lo;
 
 use grid::{fixture, GridBook, GridCell, GridSheet};
 use serde_json::Value;
@@ -515,6 +517,92 @@ fn names_with_suffixes_digits_labels_and_brackets_are_read_as_printed() {
         failures.join("\n"),
         failures.len()
     );
+}
+
+/// The ways a cover names its unit, one line a paragraph: alone over the report's name, in
+/// front of the year, after a label, between the year and the report's words, in brackets.
+fn covers(unit: &str) -> Vec<Vec<String>> {
+    [
+        vec![unit.to_string(), "2023年度部门决算".into()],
+        vec![format!("{unit}2023年度部门决算")],
+        vec!["2023年度".into(), unit.to_string(), "部门决算".into()],
+        vec![format!("单位名称：{unit}"), "2023年度部门决算公开".into()],
+        vec![format!("2023年度{unit}部门决算"), "（公开）".into()],
+        vec![format!("【{unit}】"), "2023年度部门决算报告".into()],
+    ]
+    .into()
+}
+
+/// Seed 001's nine tables with the year in their titles and no unit anywhere on them, as a
+/// workbook read back (the sheets a Word document is typed from).
+fn tables_naming_no_unit(dir: &Path) -> Vec<fiscalform::read::Sheet> {
+    let mut book = fixture("seed001_final.grid");
+    for sheet in &mut book.sheets {
+        rewrite(sheet, None, Shape::InTitle, "2023年度");
+    }
+    let path = dir.join("tables.xlsx");
+    book.write_xlsx(&path);
+    fiscalform::read::read_workbook(&path).unwrap().sheets
+}
+
+/// A Word document of `sheets` after a cover page of `cover`'s lines.
+fn document_with_cover(sheets: &[fiscalform::read::Sheet], cover: &[String], path: &Path) {
+    let layout = docx::WordLayout {
+        cover: cover.to_vec(),
+        page_per_form: true,
+        ..docx::WordLayout::default()
+    };
+    docx::ruled_form_docx(sheets, &layout, path);
+}
+
+/// A Word document whose tables name no unit and whose cover does, in every wording: the
+/// unit is the cover's; a cover naming none (the report's name, 目录, a part's heading) gives
+/// none.
+#[test]
+fn a_word_document_names_its_unit_on_its_cover_only() {
+    let dir = out_dir("cover-docx");
+    let sheets = tables_naming_no_unit(&dir);
+    let mut failures = Vec::new();
+    let names = UNITS.iter().chain(PRINTED_NAMES.iter());
+    for (i, unit) in names.take(covers("").len()).enumerate() {
+        let cover = &covers(unit)[i];
+        let path = dir.join(format!("{i}.docx"));
+        document_with_cover(&sheets, cover, &path);
+        let got = read_back(&path, unit);
+        let want = (Some(unit.to_string()), Some("2023".to_string()), vec![]);
+        if got != want {
+            failures.push(format!("{cover:?}: {got:?}"));
+        }
+    }
+    let plain: Vec<String> = ["2023年度部门决算", "目  录", "第一部分 部门概况"]
+        .map(String::from)
+        .into();
+    let path = dir.join("none.docx");
+    document_with_cover(&sheets, &plain, &path);
+    let (unit, _, _) = read_back(&path, "株洲");
+    assert_eq!(unit, None, "{plain:?}");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The same covers printed to PDF by LibreOffice (three wordings): the unit is the cover's.
+#[test]
+fn a_pdf_names_its_unit_on_its_cover_only() {
+    let dir = out_dir("cover-pdf");
+    let sheets = tables_naming_no_unit(&dir);
+    let mut failures = Vec::new();
+    for i in (0..covers("").len()).step_by(2) {
+        let unit = PRINTED_NAMES[i % PRINTED_NAMES.len()];
+        let cover = &covers(unit)[i];
+        let path = dir.join(format!("{i}.docx"));
+        document_with_cover(&sheets, cover, &path);
+        let pdf = lo::convert(&path, "pdf", &dir);
+        let got = read_back(&pdf, unit);
+        let want = (Some(unit.to_string()), Some("2023".to_string()), vec![]);
+        if got != want {
+            failures.push(format!("{cover:?}: {got:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// A 科目 row named only (no code, no amount) whose name ends like a unit's (疾病预防控制中心,

@@ -6,12 +6,14 @@ mod absent;
 mod carry;
 mod copies;
 mod grid;
+mod opening;
 mod stacked;
 mod table;
 mod transposed;
 mod units;
 
 pub use absent::absent_columns;
+pub use opening::name_unit_from_opening;
 pub use table::{DUPLICATE_ROW, UNCODED};
 pub use table::{LINE_MISMATCH, UNLABELLED_GROUP_ROW};
 

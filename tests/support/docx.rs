@@ -153,6 +153,8 @@ pub struct WordLayout {
     pub narrow: bool,
     /// No 表号 line (公开05表) above the table.
     pub no_table_no: bool,
+    /// The lines of a cover page before the first form (none: no cover).
+    pub cover: Vec<String>,
 }
 
 /// A body paragraph of 9-point text (the title 14 points).
@@ -227,10 +229,14 @@ fn ruled_table(sheet: &fiscalform::read::Sheet, top: u32, end: u32, widths: &[u3
 /// row 3, the table, notes starting 注), laid out by `layout` on A4 pages.
 pub fn ruled_form_docx(sheets: &[fiscalform::read::Sheet], layout: &WordLayout, path: &Path) {
     const TEXT_WIDTH: u32 = 9638; // A4 less 2 cm margins, twips
-    let mut body = word_paragraph("", 18).repeat(layout.lead);
+    let mut body: String = layout.cover.iter().map(|l| word_paragraph(l, 32)).collect();
+    if !layout.cover.is_empty() {
+        body.push_str(PAGE_BREAK);
+    }
+    body.push_str(&word_paragraph("", 18).repeat(layout.lead));
     for (i, sheet) in sheets.iter().enumerate() {
         if i > 0 && layout.page_per_form {
-            body.push_str(r#"<w:p><w:r><w:br w:type="page"/></w:r></w:p>"#);
+            body.push_str(PAGE_BREAK);
         } else if i > 0 {
             body.push_str(&word_paragraph("", 18));
         }
@@ -286,6 +292,9 @@ pub fn ruled_form_docx(sheets: &[fiscalform::read::Sheet], layout: &WordLayout, 
         ],
     );
 }
+
+/// A paragraph breaking the page.
+const PAGE_BREAK: &str = r#"<w:p><w:r><w:br w:type="page"/></w:r></w:p>"#;
 
 /// The parts list a word processor needs to open the package (our reader needs none).
 const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#;
