@@ -204,6 +204,16 @@ fn read_back(path: &Path, unit: &str) -> (Option<String>, Option<String>, Vec<St
     )
 }
 
+/// Notes in `failures`, under `what`, a file whose unit is not `unit`, whose year is not
+/// 2023 or that leaves a line of the unit as a stray.
+fn expect_unit(path: &Path, unit: &str, what: String, failures: &mut Vec<String>) {
+    let got = read_back(path, unit);
+    let want = (Some(unit.to_string()), Some("2023".to_string()), vec![]);
+    if got != want {
+        failures.push(format!("{what}: {got:?} ({})", path.display()));
+    }
+}
+
 /// Every unit, shape, way of writing the year and choice of the sheets naming the unit: the
 /// workbook's unit and year are the ones printed, and no line of them is left as a stray.
 #[test]
@@ -242,11 +252,12 @@ fn the_unit_and_the_year_are_read_from_the_lines_over_a_word_table() {
         let book = variant(unit, shape, &written(2023, numerals), Carriers::All);
         let path = dir.join(format!("{i}.docx"));
         docx::write_docx(&book, &path);
-        let got = read_back(&path, unit);
-        let want = (Some(unit.to_string()), Some("2023".to_string()), vec![]);
-        if got != want {
-            failures.push(format!("{shape:?} {numerals:?} {unit}: {got:?}"));
-        }
+        expect_unit(
+            &path,
+            unit,
+            format!("{shape:?} {numerals:?} {unit}"),
+            &mut failures,
+        );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -504,11 +515,7 @@ fn names_with_suffixes_digits_labels_and_brackets_are_read_as_printed() {
             let path = dir.join(format!("{n:03}.xlsx"));
             n += 1;
             book.write_xlsx(&path);
-            let got = read_back(&path, unit);
-            let want = (Some(unit.to_string()), Some("2023".to_string()), vec![]);
-            if got != want {
-                failures.push(format!("{way:?} {unit}: {got:?} ({})", path.display()));
-            }
+            expect_unit(&path, unit, format!("{way:?} {unit}"), &mut failures);
         }
     }
     assert!(
@@ -568,11 +575,7 @@ fn a_word_document_names_its_unit_on_its_cover_only() {
         let cover = &covers(unit)[i];
         let path = dir.join(format!("{i}.docx"));
         document_with_cover(&sheets, cover, &path);
-        let got = read_back(&path, unit);
-        let want = (Some(unit.to_string()), Some("2023".to_string()), vec![]);
-        if got != want {
-            failures.push(format!("{cover:?}: {got:?}"));
-        }
+        expect_unit(&path, unit, format!("{cover:?}"), &mut failures);
     }
     let plain: Vec<String> = ["2023年度部门决算", "目  录", "第一部分 部门概况"]
         .map(String::from)
@@ -596,11 +599,7 @@ fn a_pdf_names_its_unit_on_its_cover_only() {
         let path = dir.join(format!("{i}.docx"));
         document_with_cover(&sheets, cover, &path);
         let pdf = lo::convert(&path, "pdf", &dir);
-        let got = read_back(&pdf, unit);
-        let want = (Some(unit.to_string()), Some("2023".to_string()), vec![]);
-        if got != want {
-            failures.push(format!("{cover:?}: {got:?}"));
-        }
+        expect_unit(&pdf, unit, format!("{cover:?}"), &mut failures);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
