@@ -1327,3 +1327,66 @@ fn a_table_no_without_its_zero_is_the_tables_own() {
     sheet.put(r, c, grid::GridCell::text("公开5表"));
     same_as_plain("unpadded-table-no", &book);
 }
+
+/// Moves sheet `from` into sheet `into`, its cells and merges shifted by `rows` and `cols`,
+/// and drops sheet `from`: two tables printed in one sheet.
+fn print_into(book: &mut grid::GridBook, from: &str, into: &str, rows: u32, cols: u16) {
+    let moved = book.sheet(from).clone();
+    book.sheets.retain(|s| s.name != from);
+    let target = book.sheet_mut(into);
+    for (r, line) in moved.rows.iter().enumerate() {
+        for (c, cell) in line.iter().enumerate().filter(|(_, cell)| !cell.is_empty()) {
+            target.put(r as u32 + rows, c as u16 + cols, cell.clone());
+        }
+    }
+    let shift =
+        |&(r1, c1, r2, c2): &(u32, u16, u32, u16)| (r1 + rows, c1 + cols, r2 + rows, c2 + cols);
+    target.merges.extend(moved.merges.iter().map(shift));
+}
+
+/// Fills the 合计 row of `sheet` (a 公开07表 or 公开08表 printed empty) with amounts drawn
+/// from `next`, one in each column right of its label.
+fn fill_total_row(sheet: &mut grid::GridSheet, next: &mut impl FnMut(usize) -> usize) {
+    // The last 合计: 公开08表's header has one over its amounts.
+    let (r, label) = *sheet.find_all("合计").last().expect("a 合计 row");
+    for c in label + 1..sheet.width() {
+        let amount = format!("{}.{:02}", next(900), next(100));
+        sheet.put(r, c, grid::GridCell::num(&amount));
+    }
+}
+
+/// 公开07表 and 公开08表 printed in one sheet, each with its own title, 表号 and unit line:
+/// side by side (no column, one or two empty columns between them) or one under the other,
+/// both empty with their 空表说明 lines or filled with generated amounts. Each reads to the
+/// values of the two printed on sheets of their own, nothing warned about, neither missing.
+#[test]
+fn the_two_fund_tables_in_one_sheet_read_as_on_two_sheets() {
+    let catalog = Catalog::embedded().unwrap();
+    for case in 0..8u64 {
+        let mut next = xorshift(0x0708_5eed + case);
+        let mut plain = seed();
+        if case % 2 == 1 {
+            fill_total_row(plain.sheet_mut("公开07表"), &mut next);
+            fill_total_row(plain.sheet_mut("公开08表"), &mut next);
+        }
+        let mut printed = plain.clone();
+        let width = printed.sheet("公开07表").width();
+        let height = printed.sheet("公开07表").rows.len() as u32;
+        let gap = (case / 2 % 3) as u16;
+        let (rows, cols, how) = match case / 2 {
+            3 => (height + 2, 0, "under"),
+            _ => (0, width + gap, "beside"),
+        };
+        print_into(&mut printed, "公开08表", "公开07表", rows, cols);
+        let name = format!("fund-tables-{how}-{case}");
+        let plain_path = dir().join(format!("plain-{name}.xlsx"));
+        plain.write_xlsx(&plain_path);
+        let path = dir().join(format!("{name}.xlsx"));
+        printed.write_xlsx(&path);
+        let want = values(&catalog, &plain_path);
+        let got = values(&catalog, &path);
+        assert!(want.keys().any(|(form, _)| form == "final-08"), "{name}");
+        assert_eq!(differing(&want, &got), [], "{name}");
+        assert_eq!(got, want, "{name}");
+    }
+}

@@ -5,6 +5,7 @@ use super::{fills_first_block, first_filled_row, recognize_sheet, top_lines_row,
 use crate::form::{Form, Vocabulary};
 use crate::model::{MoneyUnit, SheetCopy};
 use crate::read::{Cell, Merge, Sheet};
+use std::ops::RangeInclusive;
 
 /// The copies of `form` in `sheet`, each read on its own rows, when the sheet holds more than
 /// one; None when it holds one or the form is not one a workbook may hold several of.
@@ -90,17 +91,29 @@ pub(super) fn is_blank_row(sheet: &Sheet, r: u32) -> bool {
 /// The sheet with only rows `first..=last` kept, where they were (addresses stay the
 /// sheet's, and it stays hidden or shown); merged regions starting in them are cut at `last`.
 pub(super) fn rows_of(sheet: &Sheet, first: u32, last: u32) -> Sheet {
-    let inside = |r: u32| (first..=last).contains(&r);
+    within(sheet, first..=last, 0..=u16::MAX)
+}
+
+/// The sheet with only columns `first..=last` kept, as [`rows_of`] keeps rows.
+pub(super) fn columns_of(sheet: &Sheet, first: u16, last: u16) -> Sheet {
+    within(sheet, 0..=u32::MAX, first..=last)
+}
+
+/// The sheet with only the cells of `rows` and `cols` kept, where they were; merged regions
+/// starting inside are cut at its last row and column.
+fn within(sheet: &Sheet, rows: RangeInclusive<u32>, cols: RangeInclusive<u16>) -> Sheet {
+    let inside = |r: u32, c: u16| rows.contains(&r) && cols.contains(&c);
     let cells = sheet
         .cells()
-        .filter(|&(r, _, _)| inside(r))
+        .filter(|&(r, c, _)| inside(r, c))
         .map(|(r, c, cell)| (r, c, cell.clone()));
     let merges = sheet
         .merges()
         .iter()
-        .filter(|m| inside(m.first_row))
+        .filter(|m| inside(m.first_row, m.first_col))
         .map(|m| Merge {
-            last_row: m.last_row.min(last),
+            last_row: m.last_row.min(*rows.end()),
+            last_col: m.last_col.min(*cols.end()),
             ..*m
         })
         .collect();

@@ -1,8 +1,8 @@
-//! Several forms printed one below the other in one sheet (a disclosure's tables pasted into one sheet, or turned from its PDF into one sheet; 公开07表 and 公开08表 on one page): the sheet cut at each other form's title.
+//! Several forms printed one below the other in one sheet (a disclosure's tables pasted into one sheet, or turned from its PDF into one sheet; 公开07表 and 公开08表 on one page), or side by side: the sheet cut at each other form's title.
 
 use std::borrow::Cow;
 
-use super::copies::{is_blank_row, rows_of};
+use super::copies::{columns_of, is_blank_row, rows_of};
 use super::{best_named, first_filled_row, shown_value, strip_parens, top_lines_row, FormTitles};
 use crate::form::{Catalog, Form};
 use crate::model::Stray;
@@ -12,22 +12,35 @@ use crate::read::{Cell, Sheet};
 /// A sheet, or the rows of one that hold one of the forms printed in it.
 pub(super) struct Part<'s> {
     pub sheet: Cow<'s, Sheet>,
-    /// The sheet's rows the part holds (0-based, inclusive) when the sheet holds several forms.
-    pub rows: Option<(u32, u32)>,
+    /// Where in its sheet the part lies when the sheet holds several forms.
+    pub apart: Option<Apart>,
     /// Cells above the lines of the sheet's first form (a cover, a 目录 naming every table),
     /// kept out of the part as values outside it.
     pub lead: Vec<Stray>,
 }
 
+/// The sheet's rows or columns a part holds (0-based, inclusive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Apart {
+    /// Forms one below the other.
+    Rows(u32, u32),
+    /// Forms side by side.
+    Columns(u16, u16),
+}
+
 impl Part<'_> {
     /// Why the part is read apart from the rest of its sheet, for `explain`.
     pub fn why(&self) -> Option<String> {
-        let (first, last) = self.rows?;
-        Some(format!(
-            "工作表上下印有多张表，这张在第{}–{}行",
-            first + 1,
-            last + 1
-        ))
+        Some(match self.apart? {
+            Apart::Rows(first, last) => {
+                format!("工作表上下印有多张表，这张在第{}–{}行", first + 1, last + 1)
+            }
+            Apart::Columns(first, last) => format!(
+                "工作表左右并排印有多张表，这张在{}–{}列",
+                crate::cellref::col_name(first),
+                crate::cellref::col_name(last)
+            ),
+        })
     }
 }
 
@@ -44,11 +57,15 @@ pub(super) fn stacked_parts<'s>(
     titles: &[FormTitles],
     sheet: &'s Sheet,
 ) -> Vec<Part<'s>> {
+    let sides = side_by_side_starts(catalog, titles, sheet);
+    if sides.len() >= 2 {
+        return side_by_side_parts(sheet, &sides);
+    }
     let starts = form_starts(catalog, titles, sheet);
     if starts.len() < 2 {
         return vec![Part {
             sheet: Cow::Borrowed(sheet),
-            rows: None,
+            apart: None,
             lead: Vec::new(),
         }];
     }
@@ -59,13 +76,85 @@ pub(super) fn stacked_parts<'s>(
         .zip(ends)
         .map(|(&(first, body), last)| Part {
             sheet: Cow::Owned(rows_of(sheet, body, last)),
-            rows: Some((first, last)),
+            apart: Some(Apart::Rows(first, last)),
             lead: (first..body)
                 .flat_map(|r| sheet.row(r).map(move |(c, cell)| (r, c, cell)))
                 .filter_map(|(r, c, cell)| shown_value(sheet, r, c, cell))
                 .collect(),
         })
         .collect()
+}
+
+/// The parts of `sheet` whose forms start at the columns `starts` (left to right), each up to
+/// the column before the next.
+fn side_by_side_parts<'s>(sheet: &'s Sheet, starts: &[u16]) -> Vec<Part<'s>> {
+    let last = sheet.width().saturating_sub(1);
+    let ends = starts[1..].iter().map(|s| s - 1).chain([last]);
+    starts
+        .iter()
+        .zip(ends)
+        .map(|(&first, last)| Part {
+            sheet: Cow::Owned(columns_of(sheet, first, last)),
+            apart: Some(Apart::Columns(first, last)),
+            lead: Vec::new(),
+        })
+        .collect()
+}
+
+/// The first column of each form printed side by side in `sheet` (公开07表 beside 公开08表,
+/// each with its own title), told by the first row holding the titles of several forms: the
+/// sheet's first column, then for each other title the column after the last empty column
+/// left of it (the gap between the tables), or the title's own column when none is empty.
+/// Empty when no row holds two forms' titles.
+fn side_by_side_starts(catalog: &Catalog, titles: &[FormTitles], sheet: &Sheet) -> Vec<u16> {
+    let first = first_filled_row(sheet);
+    // Cheaply first: rows with two texts naming a 表 or a 报告.
+    let may_hold_two = |r: u32| {
+        let texts = sheet.row(r).filter_map(|(_, cell)| cell.as_text());
+        texts.filter(|t| names_a_table(t)).nth(1).is_some()
+    };
+    let Some(title_cols) = (first..sheet.height())
+        .filter(|&r| may_hold_two(r))
+        .map(|r| titles_in_row(catalog, titles, sheet, r))
+        .find(|cols| cols.len() >= 2)
+    else {
+        return Vec::new();
+    };
+    let used = used_columns(sheet);
+    let mut starts = vec![0];
+    for pair in title_cols.windows(2) {
+        let gap = (pair[0] + 1..pair[1]).rev().find(|&c| !used.contains(&c));
+        starts.push(gap.map_or(pair[1], |c| c + 1));
+    }
+    starts
+}
+
+/// The columns of row `r` printing a form's title, left to right, one per form.
+fn titles_in_row(catalog: &Catalog, titles: &[FormTitles], sheet: &Sheet, r: u32) -> Vec<u16> {
+    let mut found: Vec<(u16, &str)> = Vec::new();
+    for (key, c) in title_keys_in_row(sheet, r) {
+        let entry = [(key, r, c)];
+        let named = best_named(catalog, titles, &entry, None);
+        if let Some(form) = named.filter(|n| n.title.is_some()).map(|n| n.form) {
+            if found.iter().all(|&(_, id)| id != form.id) {
+                found.push((c, &form.id));
+            }
+        }
+    }
+    found.into_iter().map(|(c, _)| c).collect()
+}
+
+/// Columns holding a value or covered by a merged region.
+fn used_columns(sheet: &Sheet) -> std::collections::HashSet<u16> {
+    let mut used: std::collections::HashSet<u16> = sheet
+        .cells()
+        .filter(|(_, _, cell)| !cell.is_empty())
+        .map(|(_, c, _)| c)
+        .collect();
+    for m in sheet.merges() {
+        used.extend(m.first_col..=m.last_col);
+    }
+    used
 }
 
 /// The first row of each form printed in `sheet`, with the first row of its own lines (its
@@ -166,18 +255,24 @@ fn titled_form<'c>(
     sheet: &Sheet,
     r: u32,
 ) -> Option<&'c Form> {
-    let keys: Vec<(String, u32, u16)> = sheet
-        .row(r)
-        .filter(|&(c, _)| c < 30 && !sheet.is_covered(r, c))
-        .filter_map(|(c, cell)| Some((label_key(cell.as_text()?), c)))
-        .filter(|(key, _)| names_a_table(key) && !is_section_heading(key))
-        .map(|(key, c)| (strip_parens(&key), r, c))
+    let keys: Vec<(String, u32, u16)> = title_keys_in_row(sheet, r)
+        .map(|(key, c)| (key, r, c))
         .collect();
     if keys.is_empty() {
         return None;
     }
     let named = best_named(catalog, titles, &keys, None)?;
     named.title.map(|_| named.form)
+}
+
+/// The keys of row `r`'s texts that may be a form's title, with their columns.
+fn title_keys_in_row(sheet: &Sheet, r: u32) -> impl Iterator<Item = (String, u16)> + '_ {
+    sheet
+        .row(r)
+        .filter(move |&(c, _)| c < 30 && !sheet.is_covered(r, c))
+        .filter_map(|(c, cell)| Some((label_key(cell.as_text()?), c)))
+        .filter(|(key, _)| names_a_table(key) && !is_section_heading(key))
+        .map(|(key, c)| (strip_parens(&key), c))
 }
 
 /// Whether a text may be a form's title, as every title names a 表 or a 报告 (a cheap test
@@ -233,7 +328,10 @@ mod tests {
         let parts = stacked_parts(&catalog, &title_keys(&catalog), &sheet);
         parts
             .iter()
-            .map(|p| p.rows.map_or(1, |(first, _)| first + 1))
+            .map(|p| match p.apart {
+                Some(Apart::Rows(first, _)) => first + 1,
+                _ => 1,
+            })
             .collect()
     }
 
