@@ -1,4 +1,4 @@
-//! The sample's 决算 tables typed in Word, rows allowed to break across pages (Word's default), saved as PDF by LibreOffice in layouts that put page breaks in rows and under titles: read back to the sample's values.
+//! The sample's 决算 tables typed in Word, rows allowed to break across pages (Word's default), saved as PDF by LibreOffice in layouts that put page breaks in rows and under titles, with running headers and footers, repeated header rows and landscape pages: read back to the sample's values and findings.
 
 #[path = "support/cli.rs"]
 mod cli;
@@ -96,6 +96,51 @@ fn differences(
         .collect()
 }
 
+/// What `check --format json` finds in `path`, without where: (form, rule, severity,
+/// expected, found), sorted.
+fn findings(path: &std::path::Path) -> Vec<String> {
+    let (_, out, _) = cli::run(&["check", path.to_str().unwrap(), "--format", "json"]);
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    let mut found: Vec<String> = doc["files"][0]["findings"]
+        .as_array()
+        .map(|a| a.iter().collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|f| {
+            let field = |k: &str| f[k].as_str().unwrap_or("").to_string();
+            ["form", "rule", "severity", "expected", "found"]
+                .map(field)
+                .join(" ")
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// Each layout typed in Word and printed to PDF, read back: the problems found, the
+/// findings of the PDF and of the Word document besides the workbook's among them.
+fn read_back_with_findings(tag: &str, layouts: &[WordLayout]) -> Vec<String> {
+    let mut problems = read_back(tag, layouts);
+    let d = scratch(tag);
+    let want = findings(&d.join("sample.xlsx"));
+    for i in 0..layouts.len() {
+        for ext in ["pdf", "docx"] {
+            let path = d.join(format!("{tag}-{i}.{ext}"));
+            let got = findings(&path);
+            let extra: Vec<&String> = got.iter().filter(|f| !want.contains(f)).collect();
+            let lost: Vec<&String> = want.iter().filter(|f| !got.contains(f)).collect();
+            if !extra.is_empty() || !lost.is_empty() {
+                problems.push(format!(
+                    "{} ({:?}): findings beyond the workbook's {extra:#?}, missing {lost:#?}",
+                    path.display(),
+                    layouts[i]
+                ));
+            }
+        }
+    }
+    problems
+}
+
 /// Each layout typed in Word and printed to PDF, read back: the problems found.
 fn read_back(tag: &str, layouts: &[WordLayout]) -> Vec<String> {
     require_chinese_font();
@@ -174,4 +219,66 @@ fn a_title_ending_the_page_before_its_table_heads_it() {
         })
         .collect();
     check(read_back("title-foot", &layouts));
+}
+
+/// Running headers and footers in the wordings units print: the unit's document title, a
+/// date line, a repeated 内部资料 mark, and page numbers as `第 3 页 共 25 页`, `- 3 -`,
+/// `3 / 25`, `3`.
+fn running(header: &[&str], footer: &[&str]) -> WordLayout {
+    WordLayout {
+        header: header.iter().map(|s| s.to_string()).collect(),
+        footer: footer.iter().map(|s| s.to_string()).collect(),
+        ..WordLayout::default()
+    }
+}
+
+const TITLE: &str = "株洲市长株潭一体化发展事务中心2023年度部门决算公开";
+
+/// Every page printing a running header and footer, page breaks moved through the tables:
+/// no line of them is read into a table, a heading or a finding, and no page number as an
+/// amount or a 栏次.
+#[test]
+fn running_headers_and_footers_are_no_part_of_the_forms() {
+    let wordings: [(&[&str], &[&str]); 4] = [
+        (&[TITLE], &["第 {PAGE} 页 共 {NUMPAGES} 页"]),
+        (&["2024年4月"], &["- {PAGE} -"]),
+        (
+            &["内部资料    内部资料    内部资料"],
+            &["{PAGE} / {NUMPAGES}"],
+        ),
+        (&[TITLE, "公开时间：2024年4月30日"], &["{PAGE}"]),
+    ];
+    let layouts: Vec<WordLayout> = wordings
+        .iter()
+        .zip([0, 8, 14, 20])
+        .map(|((header, footer), lead)| WordLayout {
+            lead,
+            ..running(header, footer)
+        })
+        .collect();
+    check(read_back_with_findings("running", &layouts));
+}
+
+/// Header rows repeated on every page (Word's 重复标题行), the unit line typed as the
+/// table's first row and repeated with them, landscape pages: the repeated rows are skipped,
+/// the rows kept once and in order.
+#[test]
+fn header_rows_repeated_on_each_page_are_read_once() {
+    let variants = [
+        (0, false, false),
+        (8, true, false),
+        (14, false, true),
+        (4, true, true),
+    ];
+    let layouts: Vec<WordLayout> = variants
+        .into_iter()
+        .map(|(lead, unit_row, landscape)| WordLayout {
+            lead,
+            repeat_header: true,
+            unit_row,
+            landscape,
+            ..running(&[TITLE], &["第 {PAGE} 页 共 {NUMPAGES} 页"])
+        })
+        .collect();
+    check(read_back_with_findings("repeated", &layouts));
 }

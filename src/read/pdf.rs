@@ -5,14 +5,18 @@
 //! count): the distinct line positions give the grid, a missing inner line between two
 //! grid boxes makes a merge, and every run goes to the box holding its centre — several
 //! runs in one box are a cell's wrapped lines, joined in reading order. Runs outside every
-//! table are the page's lines. A table that starts a page right after a table that ended the
-//! previous one, with the same columns, continues it; a repeated header is dropped.
+//! table are the page's lines. Running headers and footers repeated on the pages are dropped
+//! (see [`furniture`]). A table that starts a page right after a table that ended the
+//! previous one, with the same columns, continues it — also under lines that repeat its
+//! heading (a unit line printed with the repeated header rows) —; a repeated header is
+//! dropped.
 
 use pdf_extract::{ColorSpace, MediaBox, OutputDev, OutputError, Path as PdfPath, Transform};
 
 use super::blocks::{Block, DocumentProblem, TableGrid};
 use super::Merge;
 
+mod furniture;
 mod grid;
 mod paint;
 
@@ -22,6 +26,8 @@ pub(crate) use grid::{Rule, Run};
 #[derive(Debug, Default)]
 pub(crate) struct Page {
     pub number: u32,
+    /// The page's height in points.
+    pub height: f64,
     pub runs: Vec<Run>,
     pub rules: Vec<Rule>,
 }
@@ -34,9 +40,16 @@ pub(crate) fn read_blocks(bytes: &[u8]) -> Result<Vec<Block>, DocumentProblem> {
             pages: pages.len() as u32,
         });
     }
+    let placed: Vec<furniture::PlacedPage> = pages.iter().map(grid::placed_items).collect();
+    let running = furniture::running_lines(&placed);
     let mut blocks: Vec<Block> = Vec::new();
-    for page in &pages {
-        let items = grid::page_items(page);
+    for (p, page) in placed.into_iter().enumerate() {
+        let kept = page.items.into_iter().enumerate();
+        let items: Vec<Block> = kept
+            .filter(|(i, _)| !running.contains(&(p, *i)))
+            .map(|(_, item)| item.block)
+            .collect();
+        let items = without_repeated_heading(&blocks, items);
         let mut after_table = false;
         for (i, block) in items.into_iter().enumerate() {
             let is_table = matches!(block, Block::Table(_));
@@ -49,6 +62,37 @@ pub(crate) fn read_blocks(bytes: &[u8]) -> Result<Vec<Block>, DocumentProblem> {
         }
     }
     Ok(blocks)
+}
+
+/// Most lines of a table's heading a page repeats above its continued rows.
+const MAX_REPEATED_HEADING: usize = 4;
+
+/// A page's items without the lines above its first table when each repeats a line of the
+/// heading of the table that closed the page before (`blocks`' last): a unit line printed
+/// with header rows repeated on every page, a spreadsheet's print titles. The table then
+/// opens the page and may continue the one before.
+fn without_repeated_heading(blocks: &[Block], mut items: Vec<Block>) -> Vec<Block> {
+    let Some((Block::Table(_), before)) = blocks.split_last() else {
+        return items;
+    };
+    let squeezed = |t: &str| t.split_whitespace().collect::<String>();
+    let heading: Vec<String> = before
+        .iter()
+        .rev()
+        .map_while(|b| match b {
+            Block::Line(l) => Some(squeezed(&l.text)),
+            Block::Table(_) => None,
+        })
+        .take(MAX_REPEATED_HEADING)
+        .collect();
+    let lead = items
+        .iter()
+        .take_while(|b| matches!(b, Block::Line(l) if heading.contains(&squeezed(&l.text))))
+        .count();
+    if lead > 0 && matches!(items.get(lead), Some(Block::Table(_))) {
+        items.drain(..lead);
+    }
+    items
 }
 
 /// Appends a table right below the table before it on the same page (nothing printed
@@ -203,6 +247,7 @@ impl OutputDev for Collector {
         let rules = self.rules(self.pages.len());
         self.pages.push(Page {
             number,
+            height: self.height,
             rules,
             ..Page::default()
         });

@@ -155,6 +155,17 @@ pub struct WordLayout {
     pub no_table_no: bool,
     /// The lines of a cover page before the first form (none: no cover).
     pub cover: Vec<String>,
+    /// The running header's lines, printed on every page: `{PAGE}` and `{NUMPAGES}` become
+    /// Word's PAGE and NUMPAGES fields.
+    pub header: Vec<String>,
+    /// The running footer's lines, as `header`.
+    pub footer: Vec<String>,
+    /// The table's header rows (down to the 栏次 row) marked to repeat on every page.
+    pub repeat_header: bool,
+    /// The unit line typed as the table's first row, borderless (repeated with the header).
+    pub unit_row: bool,
+    /// A4 turned landscape.
+    pub landscape: bool,
 }
 
 /// A body paragraph of 9-point text (the title 14 points).
@@ -163,6 +174,50 @@ fn word_paragraph(text: &str, half_points: u32) -> String {
         r#"<w:p><w:pPr><w:spacing w:before="0" w:after="0"/></w:pPr><w:r><w:rPr><w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr><w:t xml:space="preserve">{}</w:t></w:r></w:p>"#,
         escape(text)
     )
+}
+
+/// A running header or footer line centred in 9-point text, `{PAGE}` and `{NUMPAGES}` as
+/// Word's fields.
+fn furniture_paragraph(text: &str) -> String {
+    let run = |t: &str| {
+        format!(
+            r#"<w:r><w:rPr><w:sz w:val="18"/></w:rPr><w:t xml:space="preserve">{}</w:t></w:r>"#,
+            escape(t)
+        )
+    };
+    let mut xml = String::from(r#"<w:p><w:pPr><w:jc w:val="center"/></w:pPr>"#);
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
+        xml.push_str(&run(&rest[..open]));
+        let field = &rest[open + 1..close];
+        xml.push_str(&format!(
+            r#"<w:fldSimple w:instr=" {field} ">{}</w:fldSimple>"#,
+            run("1")
+        ));
+        rest = rest.get(close + 1..).unwrap_or("");
+    }
+    xml + &run(rest) + "</w:p>"
+}
+
+/// A header or footer part of `lines`.
+fn furniture_part(tag: &str, lines: &[String]) -> String {
+    let body: String = lines.iter().map(|l| furniture_paragraph(l)).collect();
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:{tag} xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">{body}</w:{tag}>"#
+    )
+}
+
+/// The rows of `sheet` from `top` through its 栏次 row (or the serial row 1, 2, 3…): the
+/// rows above its first figure and that row too when it numbers the columns.
+fn header_end(sheet: &fiscalform::read::Sheet, top: u32) -> u32 {
+    let is_number = |c: &fiscalform::read::Cell| matches!(c, fiscalform::read::Cell::Number(_));
+    let first_figures = (top..sheet.height())
+        .find(|&r| (0..sheet.width()).any(|c| is_number(sheet.get(r, c))))
+        .unwrap_or(top);
+    let numbers_columns = typed(sheet.get(first_figures, 0)).starts_with("栏次")
+        || typed(sheet.get(first_figures, 0)) == "1";
+    first_figures + u32::from(numbers_columns)
 }
 
 /// The text of a workbook cell as a clerk types it in Word.
@@ -175,7 +230,12 @@ fn typed(cell: &fiscalform::read::Cell) -> String {
 
 /// A bordered Word table of `rows` (`top..end`) of `sheet`, merges as gridSpan/vMerge, the
 /// columns `widths` twips wide, rows allowed to break across pages (Word's default).
-fn ruled_table(sheet: &fiscalform::read::Sheet, top: u32, end: u32, widths: &[u32]) -> String {
+fn ruled_table(
+    sheet: &fiscalform::read::Sheet,
+    (top, end): (u32, u32),
+    widths: &[u32],
+    layout: &WordLayout,
+) -> String {
     let border = r#"w:val="single" w:sz="4" w:space="0" w:color="000000""#;
     let mut xml = format!(
         r#"<w:tbl><w:tblPr><w:tblW w:w="{}" w:type="dxa"/><w:tblLayout w:type="fixed"/><w:tblBorders><w:top {border}/><w:left {border}/><w:bottom {border}/><w:right {border}/><w:insideH {border}/><w:insideV {border}/></w:tblBorders></w:tblPr><w:tblGrid>"#,
@@ -185,8 +245,32 @@ fn ruled_table(sheet: &fiscalform::read::Sheet, top: u32, end: u32, widths: &[u3
         xml.push_str(&format!(r#"<w:gridCol w:w="{w}"/>"#));
     }
     xml.push_str("</w:tblGrid>");
+    let repeated = if layout.repeat_header {
+        header_end(sheet, top)
+    } else {
+        0
+    };
+    let repeat = |r: u32| match r < repeated {
+        true => "<w:trPr><w:tblHeader/></w:trPr>",
+        false => "",
+    };
+    if layout.unit_row {
+        let nil = r#"<w:tcBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:right w:val="nil"/></w:tcBorders>"#;
+        let unit = (0..sheet.width())
+            .map(|c| typed(sheet.get(2, c)))
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join("    ");
+        xml.push_str(&format!(
+            r#"<w:tr>{}<w:tc><w:tcPr><w:tcW w:w="{}" w:type="dxa"/><w:gridSpan w:val="{}"/>{nil}</w:tcPr>{}</w:tc></w:tr>"#,
+            repeat(top),
+            widths.iter().sum::<u32>(),
+            widths.len(),
+            word_paragraph(&unit, 18)
+        ));
+    }
     for r in top..end {
-        xml.push_str("<w:tr>");
+        xml.push_str(&format!("<w:tr>{}", repeat(r)));
         let mut c = 0;
         while c < sheet.width() {
             let merge = sheet
@@ -228,7 +312,12 @@ fn ruled_table(sheet: &fiscalform::read::Sheet, top: u32, end: u32, widths: &[u3
 /// A .docx of the forms of `sheets` (each: its title in row 1, 表号 in row 2, unit line in
 /// row 3, the table, notes starting 注), laid out by `layout` on A4 pages.
 pub fn ruled_form_docx(sheets: &[fiscalform::read::Sheet], layout: &WordLayout, path: &Path) {
-    const TEXT_WIDTH: u32 = 9638; // A4 less 2 cm margins, twips
+    // A4 less 2 cm margins, twips.
+    let (page_width, page_height) = match layout.landscape {
+        true => (16838, 11906),
+        false => (11906, 16838),
+    };
+    let text_width: u32 = page_width - 2 * 1134;
     let mut body: String = layout.cover.iter().map(|l| word_paragraph(l, 32)).collect();
     if !layout.cover.is_empty() {
         body.push_str(PAGE_BREAK);
@@ -259,7 +348,9 @@ pub fn ruled_form_docx(sheets: &[fiscalform::read::Sheet], layout: &WordLayout, 
         if !layout.no_table_no {
             body.push_str(&word_paragraph(&line(1), 18));
         }
-        body.push_str(&word_paragraph(&line(2), 18));
+        if !layout.unit_row {
+            body.push_str(&word_paragraph(&line(2), 18));
+        }
         let note = |r: u32| line(r).starts_with('注') || line(r).is_empty();
         let end = (3..sheet.height())
             .rev()
@@ -270,24 +361,33 @@ pub fn ruled_form_docx(sheets: &[fiscalform::read::Sheet], layout: &WordLayout, 
             true => (0..width)
                 .map(|c| [900, 1500].get(c as usize).copied().unwrap_or(560))
                 .collect(),
-            false => vec![TEXT_WIDTH / u32::from(width.max(1)); usize::from(width)],
+            false => vec![text_width / u32::from(width.max(1)); usize::from(width)],
         };
-        body.push_str(&ruled_table(sheet, 3, end, &widths));
+        body.push_str(&ruled_table(sheet, (3, end), &widths, layout));
         for r in end..sheet.height() {
             if !line(r).is_empty() {
                 body.push_str(&word_paragraph(&line(r), 18));
             }
         }
     }
-    let section = r#"<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1440" w:right="1134" w:bottom="1440" w:left="1134" w:header="720" w:footer="720" w:gutter="0"/></w:sectPr>"#;
+    let orient = match layout.landscape {
+        true => r#" w:orient="landscape""#,
+        false => "",
+    };
+    let section = format!(
+        r#"<w:sectPr><w:headerReference w:type="default" r:id="rIdHeader"/><w:footerReference w:type="default" r:id="rIdFooter"/><w:pgSz w:w="{page_width}" w:h="{page_height}"{orient}/><w:pgMar w:top="1440" w:right="1134" w:bottom="1440" w:left="1134" w:header="720" w:footer="720" w:gutter="0"/></w:sectPr>"#
+    );
     let xml = format!(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}{section}</w:body></w:document>"#
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body>{body}{section}</w:body></w:document>"#
     );
     write_zip(
         path,
         &[
             ("[Content_Types].xml", CONTENT_TYPES),
             ("_rels/.rels", PACKAGE_RELS),
+            ("word/_rels/document.xml.rels", DOCUMENT_RELS),
+            ("word/header1.xml", &furniture_part("hdr", &layout.header)),
+            ("word/footer1.xml", &furniture_part("ftr", &layout.footer)),
             ("word/document.xml", &xml),
         ],
     );
@@ -297,5 +397,7 @@ pub fn ruled_form_docx(sheets: &[fiscalform::read::Sheet], layout: &WordLayout, 
 const PAGE_BREAK: &str = r#"<w:p><w:r><w:br w:type="page"/></w:r></w:p>"#;
 
 /// The parts list a word processor needs to open the package (our reader needs none).
-const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#;
+const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/><Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/></Types>"#;
+/// The document's header and footer parts.
+const DOCUMENT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdHeader" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/><Relationship Id="rIdFooter" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/></Relationships>"#;
 const PACKAGE_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;

@@ -2,6 +2,7 @@
 
 use super::super::blocks::{Block, Line, TableGrid};
 use super::super::document::is_unit_line;
+use super::furniture::{Placed, PlacedPage};
 use super::{merge, Page};
 use crate::read::Merge;
 
@@ -150,8 +151,8 @@ impl Ruled {
     }
 }
 
-/// The page's tables and lines, top to bottom.
-pub(crate) fn page_items(page: &Page) -> Vec<Block> {
+/// The page's tables and lines, top to bottom, with where each was printed.
+pub(crate) fn placed_items(page: &Page) -> PlacedPage {
     let tables = find_tables(&page.rules);
     let runs = group_runs(&page.runs, &page.rules);
     let mut in_table: Vec<Vec<&Run>> = vec![Vec::new(); tables.len()];
@@ -162,20 +163,39 @@ pub(crate) fn page_items(page: &Page) -> Vec<Block> {
             None => outside.push(run),
         }
     }
-    let mut items: Vec<(f64, Block)> = Vec::new();
+    let mut items: Vec<Placed> = Vec::new();
     for (t, runs) in tables.iter().zip(in_table) {
         let (table, unit_lines) = build_table(t, &runs, page.number);
-        items.push((t.ys[0], Block::Table(table)));
+        items.push(Placed {
+            top: t.ys[0],
+            block: Block::Table(table),
+        });
         outside.extend(unit_lines);
     }
     for (top, mut line) in lines(&outside) {
         if !is_page_furniture(&line.text) {
             line.page = Some(page.number);
-            items.push((top, Block::Line(line)));
+            items.push(Placed {
+                top,
+                block: Block::Line(line),
+            });
         }
     }
-    items.sort_by(|a, b| a.0.total_cmp(&b.0));
-    items.into_iter().map(|(_, b)| b).collect()
+    items.sort_by(|a, b| a.top.total_cmp(&b.top));
+    PlacedPage {
+        height: page.height,
+        items,
+    }
+}
+
+/// The page's tables and lines, top to bottom.
+#[cfg(test)]
+fn page_items(page: &Page) -> Vec<Block> {
+    placed_items(page)
+        .items
+        .into_iter()
+        .map(|p| p.block)
+        .collect()
 }
 
 /// A page number or running footer such as `5`, `- 5 -`, `第 5 页`, `5/25`.
@@ -1023,6 +1043,7 @@ mod tests {
             .collect();
         Page {
             number: 1,
+            height: 842.0,
             runs,
             rules,
         }
