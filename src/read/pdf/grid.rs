@@ -671,9 +671,7 @@ fn cut_row(prev: &TableGrid, next: &TableGrid, first: usize) -> Cut {
             true => anchor_text(next, &below, col),
             false => "",
         };
-        let wrapped_code =
-            upper.len() >= MIN_CODE_DIGITS && prev.filled_to_foot.get(col) == Some(&true);
-        if is_bare_integer(upper) && is_bare_integer(lower) && !wrapped_code {
+        if is_bare_integer(upper) && is_bare_integer(lower) && !may_go_on(prev, col, upper, lower) {
             return Cut::Whole;
         }
         // A bare number under words (a 栏次 or 行次 under the header's last line) is a row of
@@ -709,6 +707,18 @@ fn cut_row(prev: &TableGrid, next: &TableGrid, first: usize) -> Cut {
         n if n == goes_on.len() || left_above => Cut::Unsure,
         _ => Cut::Whole,
     }
+}
+
+/// Whether a bare integer `upper` filling its box (column `col` of `prev`'s last row) may
+/// go on in the bare integer `lower` below the break: a code wrapped in its box
+/// (`201045` | `0`), or an amount (`12` | `34`) — not the next 行次 (`28` | `29`).
+fn may_go_on(prev: &TableGrid, col: usize, upper: &str, lower: &str) -> bool {
+    let filled = prev.filled_to_foot.get(col) == Some(&true);
+    let next_number = match (upper.parse::<u64>(), lower.parse::<u64>()) {
+        (Ok(u), Ok(l)) => u.checked_add(1) == Some(l),
+        _ => false,
+    };
+    filled && (upper.len() >= MIN_CODE_DIGITS || !next_number)
 }
 
 /// Row `row` of `t` alone, as a table.
@@ -1287,6 +1297,20 @@ mod tests {
         let mut prev = closing(&[&["201045", "事业运行", "418"]], &[true, false, true]);
         append_continued(&mut prev, grid(&[&["0", "", ".68"]], &[], 6));
         assert_eq!(prev.rows, [["2010450", "事业运行", "418.68"]]);
+    }
+
+    /// An integer amount filling its narrow box cut by the break (`12` | `34`): one number,
+    /// as a decimal one is; two integers of their own, or the next 行次, stay two rows.
+    #[test]
+    fn an_integer_amount_cut_by_the_break_is_one_number() {
+        let mut prev = closing(&[&["其他支出", "12"]], &[false, true]);
+        append_continued(&mut prev, grid(&[&["", "34"]], &[], 6));
+        assert_eq!(prev.rows, [["其他支出", "1234"]]);
+        for (lower, filled) in [("34", false), ("13", true)] {
+            let mut prev = closing(&[&["其他支出", "12"]], &[false, filled]);
+            append_continued(&mut prev, grid(&[&["", lower]], &[], 6));
+            assert_eq!(prev.rows.len(), 2, "12 over {lower}, filled {filled}");
+        }
     }
 
     /// Two rows of their own: the row below repeats a 行次; its text goes on in a box the row
