@@ -108,9 +108,10 @@ fn shape(text: &str) -> (String, Vec<String>) {
     (shape, numbers)
 }
 
-/// A table's title or 表号 (ending in 表), or a unit line: a table's heading.
+/// A table's title or 表号 (ending in 表), a unit line or a line of fields (`部门：…
+/// 金额单位：万元`, repeated by a spreadsheet's print titles): a table's heading.
 fn heads_a_table(shape: &str) -> bool {
-    shape.ends_with('表') || is_unit_line(shape)
+    shape.ends_with('表') || is_unit_line(shape) || shape.contains(['：', ':'])
 }
 
 /// Whether the printings of one line at one height are running furniture: on two pages or
@@ -168,7 +169,7 @@ mod tests {
     }
 
     /// The document's title and `第 n 页` printed at one height on every page are furniture;
-    /// a table's title, 表号 and unit line repeated there, and a line whose number does not
+    /// a table's title, 表号, unit line and line of fields repeated there, and a line whose number does not
     /// count the pages, are not.
     #[test]
     fn lines_repeated_at_one_height_counting_pages_are_furniture() {
@@ -183,6 +184,7 @@ mod tests {
                         (72.0, "支出决算表"),
                         (90.0, &form),
                         (100.0, "单位：万元"),
+                        (60.0, "部门：某某中心    金额单位：万元"),
                         (780.0, &other),
                         (800.0, &footer),
                     ],
@@ -194,7 +196,7 @@ mod tests {
         let mut want: HashSet<(usize, usize)> = HashSet::new();
         for p in 0..3 {
             want.insert((p, 0));
-            want.insert((p, 6));
+            want.insert((p, 7));
         }
         assert_eq!(found, want);
     }
