@@ -14,6 +14,7 @@
 use pdf_extract::{ColorSpace, MediaBox, OutputDev, OutputError, Path as PdfPath, Transform};
 
 use super::blocks::{Block, DocumentProblem, TableGrid};
+use super::document::is_unit_line;
 use super::Merge;
 
 mod furniture;
@@ -87,12 +88,24 @@ fn without_repeated_heading(blocks: &[Block], mut items: Vec<Block>) -> Vec<Bloc
         .collect();
     let lead = items
         .iter()
-        .take_while(|b| matches!(b, Block::Line(l) if heading.contains(&squeezed(&l.text))))
+        .take_while(|b| {
+            matches!(b, Block::Line(l) if is_field_line(&l.text)
+                && heading.contains(&squeezed(&l.text)))
+        })
         .count();
     if lead > 0 && matches!(items.get(lead), Some(Block::Table(_))) {
         items.drain(..lead);
     }
     items
+}
+
+/// A unit line or a line of fields (`部门：…  金额单位：万元`), never a title (a form's name,
+/// `附件3：`, a 表号): a repeated title above a table on a new page starts a new copy of a
+/// form a document may hold several of (附件3, one per project), not a continuation.
+fn is_field_line(text: &str) -> bool {
+    let t: String = text.split_whitespace().collect();
+    let titled = ["附件", "附表", "表"].iter().any(|p| t.starts_with(p)) || t.ends_with('表');
+    is_unit_line(&t) || (t.contains(['：', ':']) && !titled)
 }
 
 /// Appends a table right below the table before it on the same page (nothing printed
@@ -326,6 +339,7 @@ pub(crate) fn merge(first_row: u32, first_col: u16, last_row: u32, last_col: u16
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::read::blocks::Line;
 
     fn grid(rows: &[&[&str]]) -> TableGrid {
         TableGrid {
@@ -355,5 +369,47 @@ mod tests {
             grid(&[&["科目", "金额", "备注"], &["301", "3.00", ""]]),
         );
         assert_eq!(blocks.len(), 2);
+    }
+
+    /// Above a page's first table, a repeated unit line and line of fields are dropped so the
+    /// table may continue the one closing the page before; a repeated title (the second copy
+    /// of 附件3 on the next page, under the same title) stays, so it starts a form of its own.
+    #[test]
+    fn a_repeated_unit_line_is_dropped_and_a_repeated_title_kept() {
+        let line = |t: &str| Block::Line(Line::new(t, Some(1)));
+        let table = || Block::Table(grid(&[&["项目名称", "金额"], &["甲", "1.00"]]));
+        let before = vec![
+            line("附件3"),
+            line("项目支出绩效自评表"),
+            line("部门：某某中心    金额单位：万元"),
+            table(),
+        ];
+        let fields = vec![line("部门：某某中心  金额单位：万元"), table()];
+        let kept = without_repeated_heading(&before, fields);
+        assert!(matches!(kept.as_slice(), [Block::Table(_)]), "{kept:?}");
+        let copy = vec![
+            line("附件3"),
+            line("项目支出绩效自评表"),
+            line("部门：某某中心    金额单位：万元"),
+            table(),
+        ];
+        let kept = without_repeated_heading(&before, copy);
+        let texts: Vec<&str> = kept
+            .iter()
+            .filter_map(|b| match b {
+                Block::Line(l) => Some(l.text.as_str()),
+                Block::Table(_) => None,
+            })
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "附件3",
+                "项目支出绩效自评表",
+                "部门：某某中心    金额单位：万元"
+            ]
+        );
+        assert!(is_field_line("单位：万元"));
+        assert!(!is_field_line("附件3：项目支出绩效自评表"));
     }
 }
