@@ -205,7 +205,7 @@ fn disagreement(
     let place = ctx.place(&d.cell);
     let rule = ctx.book.forms[d.cell.form]
         .0
-        .derive
+        .derive()
         .iter()
         .find(|r| *r.id == *d.rule_id);
     let severity = rule.map_or(Severity::Error, |r| r.severity);
@@ -278,7 +278,7 @@ fn check_rules<'a>(ctx: &mut Ctx<'_, 'a>, calc: &Calc) {
     let env = Settled { book, calc };
     let mut missing = HashSet::new();
     for (fi, &(form, _)) in book.forms.iter().enumerate() {
-        for rule in &form.check {
+        for rule in form.check() {
             let insts = match book.instances(fi, rule, false) {
                 Ok(i) => i,
                 Err(e) => {
@@ -568,7 +568,7 @@ fn superseded(book: &Book, out: &mut Vec<Finding>) {
             continue;
         };
         if let Some(s) = form
-            .check
+            .check()
             .iter()
             .find(|r| *r.id == *f.rule)
             .and_then(|r| r.supersedes.clone())
@@ -1081,7 +1081,7 @@ fn copied_note(form: &Form, data: &FormData, note: &EmptyNoteDef) -> Option<Find
 
 /// The Chinese name of `rule`: the definition's own (of `form`), or a built-in rule's.
 pub fn rule_name(form: Option<&crate::form::Form>, rule: &str) -> String {
-    form.and_then(|f| f.derive.iter().chain(&f.check).find(|r| *r.id == *rule))
+    form.and_then(|f| f.derive().iter().chain(f.check()).find(|r| *r.id == *rule))
         .map(|r| r.name.to_string())
         .or_else(|| builtin_rule_name(rule).map(str::to_string))
         .unwrap_or_else(|| rule.to_string())

@@ -209,9 +209,9 @@ fn main_family(book: &Book) -> Option<Family> {
 }
 
 fn rules_of(form: &Form) -> impl Iterator<Item = (&str, &str)> {
-    form.derive
+    form.derive()
         .iter()
-        .chain(&form.check)
+        .chain(form.check())
         .map(|r| (&*r.id, &*r.name))
 }
 

@@ -4,7 +4,7 @@
 
 use crate::calc::{blank_data, BindError, Book, Instance, Scope};
 use crate::expr::CellId;
-use crate::form::{Catalog, DefError, Form, Rule, Selector, Target};
+use crate::form::{Catalog, DefError, Form, Rule, RulesAt, Selector, Target};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -46,6 +46,7 @@ impl Catalog {
             sources
                 .iter()
                 .map(|(name, text)| (name.clone(), crate::form::Source::Toml(text))),
+            RulesAt::Load,
         )?;
         cat.validate()?;
         Ok(cat)
@@ -77,7 +78,7 @@ impl Catalog {
         derived: &mut HashMap<CellId, Vec<CellId>>,
     ) -> Result<(), DefError> {
         let form = &self.forms[fi];
-        for (what, rules) in [("derive", &form.derive), ("check", &form.check)] {
+        for (what, rules) in [("derive", form.derive()), ("check", form.check())] {
             for (i, rule) in rules.iter().enumerate() {
                 let field = format!("{what}[{i}]（{}）", rule.id);
                 self.validate_references(form, rule, &field)?;
@@ -307,11 +308,35 @@ mod tests {
         assert_eq!(shown(&folder), shown(&embedded));
     }
 
-    /// The built-in definitions are loaded without the set's validation: it runs here.
+    /// The built-in definitions are loaded without their rules compiled and without the set's
+    /// validation: both run here.
     #[test]
     fn embedded_definitions_validate() {
         let cat = Catalog::embedded().expect("the built-in definitions compile");
         assert_eq!(cat.forms.len(), 23);
+        for f in &cat.forms {
+            f.compile_rules().expect("the built-in rules compile");
+        }
         cat.validate().expect("the built-in definitions validate");
+    }
+
+    /// Loading the built-in definitions compiles no rule; asking a form for its rules compiles
+    /// that form's only. A folder's definitions are compiled at once.
+    #[test]
+    fn built_in_rules_compile_on_first_use() {
+        let cat = Catalog::embedded().unwrap();
+        assert!(cat.forms.iter().all(|f| !f.rules_compiled()));
+        let form = cat.get("final-01").unwrap();
+        assert!(!form.derive().is_empty());
+        let compiled: Vec<&str> = cat
+            .forms
+            .iter()
+            .filter(|f| f.rules_compiled())
+            .map(|f| f.id.as_str())
+            .collect();
+        assert_eq!(compiled, ["final-01"]);
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let folder = Catalog::from_dir(&dir).unwrap();
+        assert!(folder.forms.iter().all(|f| f.rules_compiled()));
     }
 }

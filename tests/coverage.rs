@@ -50,9 +50,9 @@ fn every_rule(family: &str) -> Vec<(String, String)> {
         .iter()
         .filter(|f| f.family.as_str() == family)
         .flat_map(|f| {
-            f.derive
+            f.derive()
                 .iter()
-                .chain(&f.check)
+                .chain(f.check())
                 .map(|r| (f.id.clone(), r.id.to_string()))
                 .collect::<Vec<_>>()
         })

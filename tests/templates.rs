@@ -178,7 +178,7 @@ fn a_valid_minimal_definition_compiles() {
     let extra = "[[derive]]\nid = \"t\"\nname = \"合计\"\ncells = [\"L3\"]\nexpr = \"L1 + L2\"\n";
     let cat =
         Catalog::from_sources(vec![("t-01.toml".into(), format!("{MINIMAL}{extra}"))]).unwrap();
-    assert_eq!(cat.forms[0].derive.len(), 1);
+    assert_eq!(cat.forms[0].derive().len(), 1);
 }
 
 #[test]

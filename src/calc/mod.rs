@@ -519,7 +519,7 @@ pub fn compute(book: &Book, mode: Mode, template: bool) -> Calc {
     let mut unbound = Vec::new();
     let mut order = Vec::new();
     for (fi, (form, _)) in book.forms.iter().enumerate() {
-        for rule in &form.derive {
+        for rule in form.derive() {
             match book.instances(fi, rule, template) {
                 Ok(insts) => {
                     for inst in insts {

@@ -6,6 +6,7 @@ use super::compile::compile_form_from;
 use super::compiled::Form;
 use super::def::Family;
 use super::error::DefError;
+use super::rules_once::RulesAt;
 use super::source::Source;
 use super::vocabulary::{Vocabulary, FILE_NAME as VOCABULARY_FILE};
 use std::path::Path;
@@ -25,21 +26,24 @@ pub struct Catalog {
 
 impl Catalog {
     /// The definitions built into the binary, as JSON the build made of `templates/*.toml`.
-    /// They are compiled but not validated as a set (binding every rule to a blank book was
-    /// three quarters of loading them): they cannot change after the build, and a test
-    /// validates them (`embedded_definitions_validate`).
+    /// They are not validated as a set (binding every rule to a blank book was three quarters
+    /// of loading them) and each form's rules are compiled on first use (recognition needs
+    /// none, a workbook only those of its forms): they cannot change after the build, and a
+    /// test compiles and validates them (`embedded_definitions_validate`).
     pub fn embedded() -> Result<Catalog, DefError> {
         Catalog::compiled(
             embedded::EMBEDDED
                 .iter()
                 .map(|(n, json)| (n.to_string(), Source::Json(json))),
+            RulesAt::FirstUse,
         )
     }
 
     /// Every definition of `sources` (file name, text) compiled, with the vocabulary and
-    /// statement patterns.
+    /// statement patterns; the forms' rules when `at` says.
     pub(crate) fn compiled<'s>(
         sources: impl IntoIterator<Item = (String, Source<'s>)>,
+        at: RulesAt,
     ) -> Result<Catalog, DefError> {
         let mut forms: Vec<Form> = Vec::new();
         let mut vocabulary = None;
@@ -56,7 +60,7 @@ impl Catalog {
                 vocabulary = Some(Vocabulary::parse_from(name, source)?);
                 continue;
             }
-            let form = compile_form_from(name, source)?;
+            let form = compile_form_from(name, source, at)?;
             if let Some(other) = forms.iter().find(|f| f.id == form.id) {
                 return Err(DefError {
                     file: name.clone(),

@@ -2,24 +2,25 @@
 //! rule expressions parsed, inputs not derived. Cross-form checks (references, cycles,
 //! overlapping merges) are done by the catalog once every form is known.
 
-use super::compile_rule::compile_rules;
+use super::compile_rule::{RuleSources, SelectablePanel};
 use super::compiled::*;
 use super::def::*;
 use super::error::{Ctx, DefError};
 use super::printed::cell_index_at;
-use super::rule::{Rule, RuleSet};
+use super::rules_once::{Rules, RulesAt};
 use super::source::Source;
 use crate::expr::parse;
 use crate::model::Key;
 use std::collections::HashSet;
 
-/// Parse and structurally check one form file (TOML).
+/// Parse and structurally check one form file (TOML), its rules compiled.
 pub fn compile_form(file: &str, text: &str) -> Result<Form, DefError> {
-    compile_form_from(file, Source::Toml(text))
+    compile_form_from(file, Source::Toml(text), RulesAt::Load)
 }
 
-/// [`compile_form`] of a definition in either of its texts.
-pub(crate) fn compile_form_from(file: &str, source: Source) -> Result<Form, DefError> {
+/// [`compile_form`] of a definition in either of its texts, its rules compiled when `at`
+/// says.
+pub(crate) fn compile_form_from(file: &str, source: Source, at: RulesAt) -> Result<Form, DefError> {
     let def = parse_definition(file, source)?;
     let ctx = Ctx {
         file,
@@ -38,7 +39,18 @@ pub(crate) fn compile_form_from(file: &str, source: Source) -> Result<Form, DefE
             }
         }
     }
-    let (derive, check) = compile_form_rules(&ctx, &def, &blocks)?;
+    let rule_sources = RuleSources {
+        file: file.to_string(),
+        form: def.id.clone(),
+        derive: def.derive,
+        check: def.check,
+        panels: blocks
+            .iter()
+            .flat_map(|b| &b.panels)
+            .map(SelectablePanel::of)
+            .collect(),
+    };
+    let rules = Rules::new(rule_sources, at)?;
     let scoring = match &def.scoring {
         Some(sd) => Some(compile_scoring(&ctx, sd, &blocks)?),
         None => None,
@@ -61,8 +73,7 @@ pub(crate) fn compile_form_from(file: &str, source: Source) -> Result<Form, DefE
         empty_note: def.empty_note,
         signature: def.signature,
         blocks,
-        derive,
-        check,
+        rules,
         scoring,
         review: def.review,
         figures: def.figures,
@@ -373,28 +384,6 @@ fn checked_grid_width(
         grid_width = grid_width.max(row.iter().map(grid_cols).sum());
     }
     Ok(grid_width)
-}
-
-/// The form's derive and check rules; a check may supersede only a derive rule of the form.
-fn compile_form_rules(
-    ctx: &Ctx,
-    def: &FormFile,
-    blocks: &[Block],
-) -> Result<(Vec<Rule>, Vec<Rule>), DefError> {
-    let mut rule_ids = HashSet::new();
-    let panels: Vec<&Panel> = blocks.iter().flat_map(|b| b.panels.iter()).collect();
-    let derive = compile_rules(ctx, &def.derive, RuleSet::Derive, &panels, &mut rule_ids)?;
-    let check = compile_rules(ctx, &def.check, RuleSet::Check, &panels, &mut rule_ids)?;
-    for (i, c) in check.iter().enumerate() {
-        let Some(s) = &c.supersedes else { continue };
-        if !derive.iter().any(|d| *d.id == **s) {
-            return Err(ctx.err(
-                format!("check[{i}]（{}）.supersedes", c.id),
-                format!("没有 id 为“{s}”的计算规则"),
-            ));
-        }
-    }
-    Ok((derive, check))
 }
 
 fn compile_scoring(ctx: &Ctx, sd: &ScoringDef, blocks: &[Block]) -> Result<Scoring, DefError> {

@@ -5,15 +5,65 @@ use super::compiled::{Panel, Severity};
 use super::def::RuleDef;
 use super::error::{Ctx, DefError};
 use super::rule::*;
+use super::rules_once::CompiledRules;
 use crate::expr::{parse, Expr, Ref, Template};
 use std::collections::HashSet;
 
+/// What compiling a form's rules reads: their definitions, and of the form its file, its id
+/// and the panels a row selector may name.
+#[derive(Debug)]
+pub(super) struct RuleSources {
+    pub(super) file: String,
+    pub(super) form: String,
+    pub(super) derive: Vec<RuleDef>,
+    pub(super) check: Vec<RuleDef>,
+    pub(super) panels: Vec<SelectablePanel>,
+}
+
+/// A panel as a row selector names it: its id, and whether its list is grouped (`:groups`).
+#[derive(Debug)]
+pub(super) struct SelectablePanel {
+    id: String,
+    grouped: bool,
+}
+
+impl SelectablePanel {
+    pub(super) fn of(p: &Panel) -> SelectablePanel {
+        SelectablePanel {
+            id: p.id.clone(),
+            grouped: p.list.as_ref().is_some_and(|l| l.group_by.is_some()),
+        }
+    }
+}
+
+/// The form's derive and check rules; a check may supersede only a derive rule of the form.
+pub(super) fn compile_form_rules(src: &RuleSources) -> Result<CompiledRules, DefError> {
+    let ctx = &Ctx {
+        file: &src.file,
+        form: src.form.clone(),
+    };
+    let mut rule_ids = HashSet::new();
+    let panels = &src.panels;
+    let derive = compile_rules(ctx, &src.derive, RuleSet::Derive, panels, &mut rule_ids)?;
+    let check = compile_rules(ctx, &src.check, RuleSet::Check, panels, &mut rule_ids)?;
+    for (i, c) in check.iter().enumerate() {
+        let Some(s) = &c.supersedes else { continue };
+        if !derive.iter().any(|d| *d.id == **s) {
+            return Err(ctx.err(
+                format!("check[{i}]（{}）.supersedes", c.id),
+                format!("没有 id 为“{s}”的计算规则"),
+            ));
+        }
+    }
+    Ok(CompiledRules { derive, check })
+}
+
 /// Compiles one list of rule definitions; `ids` holds the ids seen so far in the form.
-pub(super) fn compile_rules(
+fn compile_rules(
     ctx: &Ctx,
     defs: &[RuleDef],
     set: RuleSet,
-    panels: &[&Panel],
+    panels: &[SelectablePanel],
     ids: &mut HashSet<String>,
 ) -> Result<Vec<Rule>, DefError> {
     let mut out = Vec::new();
@@ -31,7 +81,7 @@ fn compile_rule(
     ctx: &Ctx,
     r: &RuleDef,
     set: RuleSet,
-    panels: &[&Panel],
+    panels: &[SelectablePanel],
     field: &str,
 ) -> Result<Rule, DefError> {
     // `where = "code"` selects the rows that have a code; anything else is a condition.
@@ -142,7 +192,12 @@ fn tolerance(
 }
 
 /// Reads `rows = "…"`: a panel of the form with an optional `:filter`, else one row id.
-fn selector(ctx: &Ctx, sel: &str, panels: &[&Panel], field: &str) -> Result<Selector, DefError> {
+fn selector(
+    ctx: &Ctx,
+    sel: &str,
+    panels: &[SelectablePanel],
+    field: &str,
+) -> Result<Selector, DefError> {
     let (panel, filter) = sel.split_once(':').unwrap_or((sel, ""));
     let Some(p) = panels.iter().find(|p| p.id == panel) else {
         return Ok(Selector::Row(sel.to_string()));
@@ -154,7 +209,7 @@ fn selector(ctx: &Ctx, sel: &str, panels: &[&Panel], field: &str) -> Result<Sele
         "coded" => RowFilter::Coded,
         "list" => RowFilter::List,
         "fixed" => RowFilter::Fixed,
-        "groups" if p.list.as_ref().is_some_and(|l| l.group_by.is_some()) => RowFilter::Groups,
+        "groups" if p.grouped => RowFilter::Groups,
         "groups" => {
             return Err(ctx.err(
                 field,

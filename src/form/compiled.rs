@@ -2,8 +2,10 @@
 //! stage uses it (the compiler is `compile.rs`).
 
 use super::def::*;
+use super::error::DefError;
 use super::rule::Rule;
 pub use super::rule::Severity;
+use super::rules_once::Rules;
 use crate::expr::Expr;
 
 #[derive(Debug, Clone)]
@@ -24,8 +26,8 @@ pub struct Form {
     pub empty_note: Option<EmptyNoteDef>,
     pub signature: Vec<GridCellDef>,
     pub blocks: Vec<Block>,
-    pub derive: Vec<Rule>,
-    pub check: Vec<Rule>,
+    /// The derive and check rules (`derive()`, `check()`).
+    pub(super) rules: Rules,
     pub scoring: Option<Scoring>,
     pub review: ReviewDef,
     pub figures: Vec<FigureDef>,
@@ -203,6 +205,22 @@ impl Scoring {
 }
 
 impl Form {
+    /// The derive rules, compiled on first use for a built-in form.
+    pub fn derive(&self) -> &[Rule] {
+        self.rules.of(|c| &c.derive)
+    }
+    /// The check rules, compiled on first use for a built-in form.
+    pub fn check(&self) -> &[Rule] {
+        self.rules.of(|c| &c.check)
+    }
+    /// The rules compiled now, or the first error of their definitions.
+    pub fn compile_rules(&self) -> Result<(), DefError> {
+        self.rules.compiled().map(|_| ())
+    }
+    /// Whether the rules were compiled yet (a built-in form's are on first use).
+    pub fn rules_compiled(&self) -> bool {
+        self.rules.is_compiled()
+    }
     /// Title with the year filled in (blanks for the clerk to fill when unknown).
     pub fn title_for(&self, year: Option<&str>) -> String {
         self.title.replace("{year}", year.unwrap_or("    "))

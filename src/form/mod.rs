@@ -9,6 +9,7 @@ mod def;
 mod error;
 mod printed;
 mod rule;
+mod rules_once;
 mod show;
 mod source;
 pub mod statement_patterns;
@@ -23,6 +24,7 @@ pub use def::{
 };
 pub use error::DefError;
 pub use rule::{RowFilter, Rule, Selector, Target};
+pub use rules_once::RulesAt;
 pub use show::show;
 pub use source::Source;
 pub use vocabulary::{MoneyUnit, Vocabulary};
