@@ -7,6 +7,7 @@
 //! (indicator rows). Derived cells and checks are expressions over logical references; see
 //! `docs/templates.md` for the language.
 
+use super::text_or_table::text_or_table;
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Hash)]
@@ -273,17 +274,31 @@ pub struct BlockDef {
     pub footer: Vec<Vec<GridCellDef>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum HeaderCellDef {
     Text(String),
-    Cell {
-        text: String,
-        #[serde(default = "one")]
-        cols: u16,
-        #[serde(default = "one_u32")]
-        rows: u32,
-    },
+    Cell { text: String, cols: u16, rows: u32 },
+}
+
+/// The fields of [`HeaderCellDef::Cell`] as a table gives them.
+#[derive(Deserialize)]
+struct HeaderCellFields {
+    text: String,
+    #[serde(default = "one")]
+    cols: u16,
+    #[serde(default = "one_u32")]
+    rows: u32,
+}
+
+impl<'de> Deserialize<'de> for HeaderCellDef {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let cell = |f: HeaderCellFields| HeaderCellDef::Cell {
+            text: f.text,
+            cols: f.cols,
+            rows: f.rows,
+        };
+        text_or_table(d, "HeaderCellDef", HeaderCellDef::Text, cell)
+    }
 }
 
 impl HeaderCellDef {
@@ -329,25 +344,49 @@ fn one_u32() -> u32 {
 }
 
 /// A free cell: a fixed label, or a logical value cell with an id.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum GridCellDef {
     Text(String),
     Cell {
-        #[serde(default)]
         text: Option<String>,
-        #[serde(default)]
         id: Option<String>,
-        #[serde(default)]
         kind: Option<ColKind>,
-        #[serde(default = "one")]
         cols: u16,
-        #[serde(default = "one_u32")]
         rows: u32,
         /// Other labels that name this value in filled workbooks (recognition).
-        #[serde(default)]
         aliases: Vec<String>,
     },
+}
+
+/// The fields of [`GridCellDef::Cell`] as a table gives them.
+#[derive(Deserialize)]
+struct GridCellFields {
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    kind: Option<ColKind>,
+    #[serde(default = "one")]
+    cols: u16,
+    #[serde(default = "one_u32")]
+    rows: u32,
+    #[serde(default)]
+    aliases: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for GridCellDef {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let cell = |f: GridCellFields| GridCellDef::Cell {
+            text: f.text,
+            id: f.id,
+            kind: f.kind,
+            cols: f.cols,
+            rows: f.rows,
+            aliases: f.aliases,
+        };
+        text_or_table(d, "GridCellDef", GridCellDef::Text, cell)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Hash)]

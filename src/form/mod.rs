@@ -13,6 +13,7 @@ mod rules_once;
 mod show;
 mod source;
 pub mod statement_patterns;
+mod text_or_table;
 mod vocabulary;
 
 pub use catalog::Catalog;
