@@ -175,13 +175,8 @@ fn compile_panel(ctx: &Ctx, pfield: &str, p: &PanelDef, ids: &mut Ids) -> Result
     check_columns(ctx, pfield, p)?;
     let mut rows = Vec::new();
     for (ri, r) in p.rows.iter().enumerate() {
-        rows.push(compile_row(
-            ctx,
-            &format!("{pfield}.rows[{ri}]"),
-            r,
-            p,
-            ids,
-        )?);
+        let rfield = || format!("{pfield}.rows[{ri}]");
+        rows.push(compile_row(ctx, &rfield, r, p, ids)?);
     }
     if p.coded.is_some() && !ids.rows.insert(Key::Total.as_str().into()) {
         return Err(ctx.err(pfield, "一张表只能有一个科目行栏目组（合计行 id 为 total）"));
@@ -200,7 +195,7 @@ fn compile_panel(ctx: &Ctx, pfield: &str, p: &PanelDef, ids: &mut Ids) -> Result
 fn check_columns(ctx: &Ctx, pfield: &str, p: &PanelDef) -> Result<(), DefError> {
     let mut col_ids = HashSet::new();
     for c in &p.columns {
-        if !col_ids.insert(c.id.clone()) {
+        if !col_ids.insert(&*c.id) {
             return Err(ctx.err(format!("{pfield}.columns"), format!("列 id“{}”重复", c.id)));
         }
         if c.span == 0 {
@@ -221,9 +216,11 @@ fn check_columns(ctx: &Ctx, pfield: &str, p: &PanelDef) -> Result<(), DefError> 
     Ok(())
 }
 
+/// A fixed row of a panel, checked; `rfield` names it in an error (made only then: a form
+/// has hundreds of rows).
 fn compile_row(
     ctx: &Ctx,
-    rfield: &str,
+    rfield: &dyn Fn() -> String,
     r: &RowDef,
     p: &PanelDef,
     ids: &mut Ids,
@@ -233,20 +230,20 @@ fn compile_row(
         (None, Some(l), _) => format!("L{l}"),
         (None, None, Some(c)) => c.clone(),
         (None, None, None) => {
-            return Err(ctx.err(rfield, "固定行需要 id、line（行次）或 code 之一"))
+            return Err(ctx.err(rfield(), "固定行需要 id、line（行次）或 code 之一"))
         }
     };
     if !ids.rows.insert(id.clone()) {
-        return Err(ctx.err(rfield, format!("行 id“{id}”重复")));
+        return Err(ctx.err(rfield(), format!("行 id“{id}”重复")));
     }
     if let Some(l) = r.line {
         if !ids.lines.insert(l) {
-            return Err(ctx.err(rfield, format!("行次 {l} 重复")));
+            return Err(ctx.err(rfield(), format!("行次 {l} 重复")));
         }
     }
     for i in r.inputs.iter().flatten() {
         if !p.columns.iter().any(|c| *c.id == **i) {
-            return Err(ctx.err(format!("{rfield}.inputs"), format!("未知的列“{i}”")));
+            return Err(ctx.err(format!("{}.inputs", rfield()), format!("未知的列“{i}”")));
         }
     }
     if let Some(span) = r.label_span {
@@ -259,7 +256,7 @@ fn compile_row(
             .sum();
         if at + span > width {
             return Err(ctx.err(
-                format!("{rfield}.label_span"),
+                format!("{}.label_span", rfield()),
                 format!(
                     "标签跨 {span} 列，超出栏目组“{}”的宽度（{width} 列），会与相邻单元格重叠",
                     p.id
