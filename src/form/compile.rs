@@ -47,7 +47,10 @@ pub(crate) fn compile_form_from(file: &str, source: Source, at: RulesAt) -> Resu
         panels: blocks
             .iter()
             .flat_map(|b| &b.panels)
-            .map(SelectablePanel::of)
+            .map(|p| SelectablePanel {
+                id: p.id.clone(),
+                grouped: p.list.as_ref().is_some_and(|l| l.group_by.is_some()),
+            })
             .collect(),
     };
     let rules = Rules::new(rule_sources, at)?;

@@ -1,11 +1,9 @@
 //! Compiles a form's rule definitions into [`Rule`]s: ids unique, targets and row selectors
 //! read against the form's panels, expressions parsed once.
 
-use super::compiled::{Panel, Severity};
 use super::def::RuleDef;
 use super::error::{Ctx, DefError};
 use super::rule::*;
-use super::rules_once::CompiledRules;
 use crate::expr::{parse, Expr, Ref, Template};
 use std::collections::HashSet;
 
@@ -23,17 +21,8 @@ pub(super) struct RuleSources {
 /// A panel as a row selector names it: its id, and whether its list is grouped (`:groups`).
 #[derive(Debug)]
 pub(super) struct SelectablePanel {
-    id: String,
-    grouped: bool,
-}
-
-impl SelectablePanel {
-    pub(super) fn of(p: &Panel) -> SelectablePanel {
-        SelectablePanel {
-            id: p.id.clone(),
-            grouped: p.list.as_ref().is_some_and(|l| l.group_by.is_some()),
-        }
-    }
+    pub(super) id: String,
+    pub(super) grouped: bool,
 }
 
 /// The form's derive and check rules; a check may supersede only a derive rule of the form.

@@ -119,3 +119,10 @@ impl std::fmt::Display for Severity {
         f.write_str(self.as_str())
     }
 }
+
+/// A form's derive and check rules once compiled.
+#[derive(Debug, Default)]
+pub(super) struct CompiledRules {
+    pub(super) derive: Vec<Rule>,
+    pub(super) check: Vec<Rule>,
+}

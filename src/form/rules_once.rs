@@ -4,7 +4,7 @@
 
 use super::compile_rule::{compile_form_rules, RuleSources};
 use super::error::DefError;
-use super::rule::Rule;
+use super::rule::{CompiledRules, Rule};
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
@@ -16,13 +16,6 @@ pub enum RulesAt {
     /// When first asked for: definitions known to compile (the built-in ones, see the test
     /// `embedded_definitions_validate`).
     FirstUse,
-}
-
-/// A form's derive and check rules once compiled.
-#[derive(Debug, Default)]
-pub(super) struct CompiledRules {
-    pub(super) derive: Vec<Rule>,
-    pub(super) check: Vec<Rule>,
 }
 
 /// The rules of a form and their definitions, compiled at most once and shared by the form's
