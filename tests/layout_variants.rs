@@ -1390,3 +1390,147 @@ fn the_two_fund_tables_in_one_sheet_read_as_on_two_sheets() {
         assert_eq!(got, want, "{name}");
     }
 }
+
+/// 公开09表's amounts drawn from `next`: 预算数 and 决算数 of 因公出国（境）费, 公务用车购置费,
+/// 公务用车运行费 and 公务接待费, with their 小计 and 合计 — the six items' (预算数, 决算数)
+/// in the order the form's columns print them.
+fn three_public_amounts(next: &mut impl FnMut(usize) -> usize) -> [(String, String); 6] {
+    let mut draw = || rust_decimal::Decimal::new(next(5000) as i64, 2);
+    let half = |d: &mut dyn FnMut() -> rust_decimal::Decimal| {
+        let (abroad, buy, run, host) = (d(), d(), d(), d());
+        [abroad + buy + run + host, abroad, buy + run, buy, run, host]
+    };
+    let budget = half(&mut draw);
+    let spent = half(&mut draw);
+    std::array::from_fn(|i| (format!("{:.2}", budget[i]), format!("{:.2}", spent[i])))
+}
+
+/// How a 公开09表 is printed down the rows: what a unit adds to it.
+struct Turned09<'a> {
+    serial: bool,
+    /// Comparison columns after 预算数 and 决算数.
+    extra: &'a [&'a str],
+    /// How many times the note under the table is printed.
+    notes: u32,
+}
+
+/// The seed's 公开09表 printed with `amounts` in its one row (the plain workbook), and the same
+/// printed down the rows as `how` says; the columns of the second holding the added
+/// comparison figures.
+fn three_public_pair(
+    amounts: &[(String, String); 6],
+    how: &Turned09,
+) -> (grid::GridBook, grid::GridBook, Vec<String>) {
+    let mut plain = seed();
+    let sheet = plain.sheet_mut("公开09表");
+    let (row, _) = sheet.find("13.35").expect("the row of figures");
+    for (i, (budget, spent)) in amounts.iter().enumerate() {
+        sheet.put(row, i as u16, grid::GridCell::num(budget));
+        sheet.put(row, i as u16 + 6, grid::GridCell::num(spent));
+    }
+    let mut turned = plain.clone();
+    let sheet = turned.sheet_mut("公开09表");
+    let mut t = grid::GridSheet::new("公开09表");
+    t.put(0, 0, sheet.cell(0, 0).clone());
+    t.put(1, 2, grid::GridCell::text("公开09表"));
+    t.put(2, 0, sheet.cell(2, 0).clone());
+    t.put(2, 2, grid::GridCell::text("金额单位：万元"));
+    let first = u16::from(how.serial);
+    let headers = ["项目", "预算数", "决算数"]
+        .into_iter()
+        .chain(how.extra.iter().copied());
+    if how.serial {
+        t.put(3, 0, grid::GridCell::text("序号"));
+    }
+    for (c, h) in headers.enumerate() {
+        t.put(3, first + c as u16, grid::GridCell::text(h));
+    }
+    let items = [
+        "合计",
+        "1、因公出国（境）费",
+        "2、公务用车购置及运行维护费",
+        "其中：公务用车购置费",
+        "公务用车运行费",
+        "3、公务接待费",
+    ];
+    for (i, (item, (budget, spent))) in items.iter().zip(amounts).enumerate() {
+        let r = 4 + i as u32;
+        if how.serial {
+            t.put(r, 0, grid::GridCell::num(&(i + 1).to_string()));
+        }
+        t.put(r, first, grid::GridCell::text(item));
+        t.put(r, first + 1, grid::GridCell::num(budget));
+        t.put(r, first + 2, grid::GridCell::num(spent));
+        let (b, s): (rust_decimal::Decimal, rust_decimal::Decimal) =
+            (budget.parse().unwrap(), spent.parse().unwrap());
+        for (k, h) in how.extra.iter().enumerate() {
+            let shown = match *h {
+                "增减率" if b.is_zero() => String::new(),
+                "增减率" => format!("{:.2}%", (s - b) / b * rust_decimal::Decimal::ONE_HUNDRED),
+                _ => format!("{:.2}", s - b),
+            };
+            t.put(r, first + 3 + k as u16, grid::GridCell::text(&shown));
+        }
+    }
+    for n in 0..how.notes {
+        t.put(
+            11 + n,
+            0,
+            grid::GridCell::text("注：本表反映部门本年度财政拨款“三公”经费支出预决算情况。"),
+        );
+    }
+    *sheet = t;
+    let extra_cols = (0..how.extra.len() as u16)
+        .map(|k| grid::col_name(first + 3 + k))
+        .collect();
+    (plain, turned, extra_cols)
+}
+
+/// 公开09表 printed down the rows, over generated amounts: with a 序号 column, with the
+/// comparison columns units add (增减额, 增减率, 上年决算数 — the form knows none of them), with
+/// its note printed twice. Its values are those of the plain table; the comparison figures
+/// are warned about in their own columns, and nothing else is.
+#[test]
+fn a_three_public_table_down_the_rows_with_added_columns_is_read() {
+    let catalog = Catalog::embedded().unwrap();
+    let extras: [&[&str]; 5] = [
+        &[],
+        &["增减额"],
+        &["增减额", "增减率"],
+        &["上年决算数"],
+        &["增减率"],
+    ];
+    for case in 0..10u64 {
+        let mut next = xorshift(0x09_5eed + case);
+        let amounts = three_public_amounts(&mut next);
+        let how = Turned09 {
+            serial: case % 2 == 0,
+            extra: extras[case as usize % extras.len()],
+            notes: 1 + (case % 3 == 2) as u32,
+        };
+        let (plain, turned, extra_cols) = three_public_pair(&amounts, &how);
+        let name = format!("three-public-turned-{case}");
+        let plain_path = dir().join(format!("plain-{name}.xlsx"));
+        plain.write_xlsx(&plain_path);
+        let path = dir().join(format!("{name}.xlsx"));
+        turned.write_xlsx(&path);
+        let of_09 = |v: Values| -> Values {
+            v.into_iter()
+                .filter(|((form, _), _)| form == "final-09")
+                .collect()
+        };
+        let want = of_09(values(&catalog, &plain_path));
+        let (got, warnings) = values_and_warnings(&catalog, &path);
+        assert!(want.len() >= 12, "{name}: {want:?}");
+        assert_eq!(of_09(got), want, "{name}");
+        let column = |f: &Finding| {
+            let cell = f.cell.clone().unwrap_or_default();
+            cell.trim_end_matches(|c: char| c.is_ascii_digit())
+                .to_string()
+        };
+        let stray = warnings
+            .iter()
+            .filter(|f| f.rule != "value-outside-form" || !extra_cols.contains(&column(f)));
+        assert_eq!(stray.count(), 0, "{name}: {warnings:#?}");
+    }
+}

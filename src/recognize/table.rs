@@ -788,17 +788,19 @@ fn consume_serial_numbers(
         .collect();
     for c in serial {
         for r in rows.clone() {
-            let whole = match rd.sheet.get(r, c) {
-                Cell::Number(n) => n.fract().is_zero() && !n.is_sign_negative(),
-                Cell::Text(t) => {
-                    !t.trim().is_empty() && t.trim().bytes().all(|b| b.is_ascii_digit())
-                }
-                _ => false,
-            };
-            if whole {
+            if is_serial_number(rd.sheet.get(r, c)) {
                 rd.consume(r, c);
             }
         }
+    }
+}
+
+/// A whole number not below zero, typed or as text: a row's number in a 序号 column.
+pub(super) fn is_serial_number(cell: &Cell) -> bool {
+    match cell {
+        Cell::Number(n) => n.fract().is_zero() && !n.is_sign_negative(),
+        Cell::Text(t) => !t.trim().is_empty() && t.trim().bytes().all(|b| b.is_ascii_digit()),
+        _ => false,
     }
 }
 

@@ -1,7 +1,11 @@
 //! A table printed with its rows and columns swapped (公开09表's items down the rows, 预算数
 //! and 决算数 across): when a sheet's figures cannot be placed as the form prints them, the
 //! table below its top lines is turned and read again, and every place read is turned back.
+//! Columns a unit adds to the turned table (序号 numbering the items, 增减额 or 增减率 beside
+//! 预算数 and 决算数) are no part of it: the serial numbers are read as nothing, the
+//! comparison figures kept outside the form, known for what they are.
 
+use super::table::is_serial_number;
 use super::{
     figures_outside, first_filled_row, numbers_placed, recognize_sheet, unplaced_numbers,
     Recognized,
@@ -9,7 +13,8 @@ use super::{
 use crate::cellref::Place;
 use crate::form::{Form, Vocabulary};
 use crate::model::MoneyUnit;
-use crate::read::{Sheet, Turn};
+use crate::normalize::label_key;
+use crate::read::{Cell, Sheet, Turn};
 
 /// How many rows below the first filled one the turned table may start at (the title, 表号
 /// and unit lines above it stay as they are).
@@ -34,16 +39,78 @@ pub(super) fn recognize_turned<'c>(
     (first + 1..(first + TOP_LINES).min(sheet.height()))
         .filter_map(|top| table_from(sheet, top))
         .filter_map(|turn| {
-            let turned = sheet.turned(&turn)?;
+            let added = AddedColumns::of(form, vocab, sheet, &turn);
+            let turned = added.without_serials(sheet, &turn).turned(&turn)?;
             let rec = recognize_sheet(form, vocab, &turned, book_unit);
-            let fits = figures_outside(&rec).next().is_none() && numbers_placed(&rec) > placed;
-            fits.then(|| (numbers_placed(&rec), turn, rec))
+            let fits = figures_outside(&rec)
+                .filter_map(|s| s.cell.local())
+                .all(|(r, c)| added.compared.contains(&turn.back(r, c).1))
+                && numbers_placed(&rec) > placed;
+            fits.then(|| (numbers_placed(&rec), turn, added, rec))
         })
-        .max_by_key(|(placed, turn, _)| (*placed, turn.top))
-        .map(|(_, turn, mut rec)| {
+        .max_by_key(|(placed, turn, _, _)| (*placed, turn.top))
+        .map(|(_, turn, added, mut rec)| {
             turn_back(&mut rec, &turn);
+            added.note_compared(&mut rec, &turn);
             rec
         })
+}
+
+/// The columns of a table printed turned that a unit added to it, told by their header (the
+/// table's first row): 序号, and comparison columns (增减额, 增减率, 上年决算数) other than the
+/// form's own header words (公开09表's 预算数).
+struct AddedColumns {
+    serial: Vec<u16>,
+    compared: Vec<u16>,
+}
+
+impl AddedColumns {
+    fn of(form: &Form, vocab: &Vocabulary, sheet: &Sheet, turn: &Turn) -> AddedColumns {
+        let own: Vec<String> = form
+            .blocks
+            .iter()
+            .flat_map(|b| b.header.iter().flatten())
+            .map(|h| label_key(h.text()))
+            .collect();
+        let mut added = AddedColumns {
+            serial: Vec::new(),
+            compared: Vec::new(),
+        };
+        for (c, cell) in sheet.row(turn.top) {
+            let Some(key) = cell.as_text().map(label_key) else {
+                continue;
+            };
+            if vocab.serial_headers.contains(&key) {
+                added.serial.push(c);
+            } else if vocab.comparison_headers.contains(&key) && !own.contains(&key) {
+                added.compared.push(c);
+            }
+        }
+        added
+    }
+
+    /// The sheet without the 序号 columns' header and whole numbers in the turned rows.
+    fn without_serials(&self, sheet: &Sheet, turn: &Turn) -> Sheet {
+        let serial = |r: u32, c: u16, cell: &Cell| {
+            (turn.top..turn.end).contains(&r)
+                && self.serial.contains(&c)
+                && (r == turn.top || is_serial_number(cell))
+        };
+        let cells = sheet
+            .cells()
+            .filter(|&(r, c, cell)| !serial(r, c, cell))
+            .map(|(r, c, cell)| (r, c, cell.clone()));
+        let mut out = Sheet::from_cells(sheet.name.clone(), cells, sheet.merges().to_vec());
+        out.hidden = sheet.hidden;
+        out
+    }
+
+    /// Marks the figures of the comparison columns, at their printed places, as known.
+    fn note_compared(&self, rec: &mut Recognized, turn: &Turn) {
+        let compared =
+            (turn.top..turn.end).flat_map(|r| self.compared.iter().map(move |&c| (r, c)));
+        rec.comparison_cells.extend(compared);
+    }
 }
 
 /// Whether every table of the form is one row of figures under its header (公开09表): only
