@@ -8,7 +8,7 @@
 use super::table::is_serial_number;
 use super::{
     figures_outside, first_filled_row, numbers_placed, recognize_sheet, unplaced_numbers,
-    Recognized,
+    Recognized, UNLABELLED_GROUP_ROW,
 };
 use crate::cellref::Place;
 use crate::form::{Form, Vocabulary};
@@ -52,6 +52,7 @@ pub(super) fn recognize_turned<'c>(
         .map(|(_, turn, added, mut rec)| {
             turn_back(&mut rec, &turn);
             added.note_compared(&mut rec, &turn);
+            added.drop_compared_rows_unlabelled(&mut rec);
             rec
         })
 }
@@ -110,6 +111,20 @@ impl AddedColumns {
         let compared =
             (turn.top..turn.end).flat_map(|r| self.compared.iter().map(move |&c| (r, c)));
         rec.comparison_cells.extend(compared);
+    }
+
+    /// Drops the group-row-unlabelled warnings of the comparison columns (turned, they are
+    /// rows labelled 增减额 beside 预算数 and 决算数): their figures are already told one by
+    /// one as comparison cells. A row so labelled in a table printed upright is still warned
+    /// about, being no column the unit added to this turned table.
+    fn drop_compared_rows_unlabelled(&self, rec: &mut Recognized) {
+        rec.notices.retain(|n| {
+            n.rule != UNLABELLED_GROUP_ROW
+                || !n
+                    .cell
+                    .local()
+                    .is_some_and(|(_, c)| self.compared.contains(&c))
+        });
     }
 }
 

@@ -131,9 +131,7 @@ impl<'f> GroupRows<'f> {
     }
 
     /// Reports row `r`, read by no panel, when it holds a number in the groups' columns: its
-    /// label names no group, so its values are left where they are. A row of figures a unit
-    /// adds to compare (增减额, 增减率, 上年决算数) is known for what it is: its values are
-    /// told one by one as values outside the form, without this report.
+    /// label names no group, so its values are left where they are.
     pub(super) fn report_unlabelled(&self, rd: &mut Reader, r: u32) {
         let values: HashSet<u16> = self.value_columns();
         let number = values
@@ -148,12 +146,6 @@ impl<'f> GroupRows<'f> {
             .into_iter()
             .filter(|c| !values.contains(c))
             .find(|&c| rd.text_key(r, c).is_some());
-        let compared = label
-            .and_then(|c| rd.text_key(r, c))
-            .is_some_and(|k| rd.vocab.comparison_headers.contains(&k));
-        if compared {
-            return;
-        }
         let named = label.map_or("（无行名）".to_string(), |c| {
             format!("“{}”", rd.sheet.shown(r, c).to_string().trim())
         });
