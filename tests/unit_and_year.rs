@@ -273,6 +273,8 @@ fn lines_that_are_no_units_name_none_and_a_labelled_line_wins() {
         "单位负责人：张三",
         "（2024年4月编制）",
         "株洲市财政局关于部门决算公开的说明。",
+        "株洲市财政局：",
+        "株洲市人民政府办公室  2024年9月10日印发",
     ]
     .into_iter()
     .enumerate()
@@ -625,4 +627,45 @@ fn a_subject_named_like_a_unit_is_no_unit_and_no_page_top() {
         assert_eq!(unit.as_deref(), Some(UNITS[0]), "{name}");
         assert!(!naming.is_empty(), "{name}: the row is passed over unsaid");
     }
+}
+
+/// A unit label with, in the next cell, what is no name (another field, a seal's aside, a
+/// money unit, a code, a date): no unit is read, and the cell is said to be outside the form
+/// rather than taken silently and written back as the unit.
+#[test]
+fn what_follows_a_unit_label_names_the_unit_only_if_it_is_a_name() {
+    let dir = out_dir("label-then-no-name");
+    let mut n = 0;
+    for label in LABELS {
+        for other in ["负责人：张三", "（公章）", "元", "430201001", "2024-03-15"] {
+            let mut book = fixture("seed001_final.grid");
+            for (i, sheet) in book.sheets.iter_mut().enumerate() {
+                print_unit(sheet, i, other, Way::LabelApart(label));
+            }
+            let path = dir.join(format!("{n:02}.xlsx"));
+            n += 1;
+            book.write_xlsx(&path);
+            let (unit, _, naming) = read_back(&path, other);
+            assert_eq!(unit, None, "{label} | {other}");
+            assert!(!naming.is_empty(), "{label} | {other}: not reported");
+        }
+    }
+}
+
+/// A heading over the tables about the unit (关于…的说明) names it, without its 关于.
+#[test]
+fn a_heading_about_the_unit_names_it() {
+    let dir = out_dir("about");
+    let unit = UNITS[0];
+    let mut book = fixture("seed001_final.grid");
+    for sheet in &mut book.sheets {
+        rewrite(sheet, None, Shape::OverTable, "2023年度");
+        sheet.insert_row(0);
+        let line = format!("关于{unit}2023年度部门决算的说明");
+        sheet.put(0, 0, GridCell::text(&line));
+    }
+    let path = dir.join("about.xlsx");
+    book.write_xlsx(&path);
+    let (got, _, _) = read_back(&path, unit);
+    assert_eq!(got.as_deref(), Some(unit));
 }

@@ -214,6 +214,16 @@ impl Vocabulary {
             && (self.organisation_endings.iter()).any(|e| name.ends_with(e.as_str()))
     }
 
+    /// Whether a key may be the name a unit label gives (编制单位：某某中心, or the label alone
+    /// and the name in the next cell): of any length, but a name — some Chinese, no colon (a
+    /// second field: 负责人：张三), not an aside alone ((公章)), not a money unit (元, 万元).
+    pub fn may_be_labelled_name(&self, key: &str) -> bool {
+        let aside = key.starts_with('(') && key.ends_with(')');
+        let money = self.money_units.iter().any(|m| m.name == key);
+        let chinese = key.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+        chinese && !aside && !money && !key.contains(':')
+    }
+
     /// The money unit a text names after "单位" ("金额单位：元", "单位：千元", "单位:万元").
     pub fn money_unit_in(&self, key: &str) -> Option<&MoneyUnit> {
         let (_, after) = key.rsplit_once("单位:")?;

@@ -1519,7 +1519,14 @@ fn labelled_unit<'t, 'l>(
         .trim()
         .split_once(['：', ':'])
         .map_or("", |(_, n)| n.trim());
-    Some(split_money_unit(vocab, name))
+    let (name, money) = split_money_unit(vocab, name);
+    // "编制单位：（盖章）", "单位：万元": the label gives no name.
+    let name = if vocab.may_be_labelled_name(&label_key(name)) {
+        name
+    } else {
+        ""
+    };
+    Some((name, money))
 }
 
 /// A key without the bracketed aside it opens with: "(盖章):" of "填报单位(盖章):".
@@ -1556,17 +1563,34 @@ fn heading_unit(vocab: &Vocabulary, t: &str) -> Option<NamedLine> {
     let mut spans: Vec<std::ops::Range<usize>> = (vocab.report_words.iter())
         .filter_map(|w| k[from..].find(w.as_str()).map(|at| from..from + at))
         .collect();
+    // The name before the year heads a report only when the report's words follow the year
+    // ("…办公室 2024年9月10日印发" is who issued a paper and when).
+    let before = before.filter(|_| !spans.is_empty());
     spans.sort_by_key(|span| span.end);
+    // "关于株洲市某某局2023年度部门决算的说明": the unit is what follows 关于.
+    let about = |span: std::ops::Range<usize>| match k[span.clone()].starts_with(ABOUT) {
+        true => span.start + ABOUT.len()..span.end,
+        false => span,
+    };
     let span = before
         .into_iter()
         .chain(spans)
+        .map(about)
         .find(|span| vocab.is_organisation(&k[span.clone()]))?;
     Some(NamedLine::of(t, &k, span, year))
 }
 
+/// The word a heading opens with before the unit it is about (关于…的说明).
+const ABOUT: &str = "关于";
+
 /// A line holding a unit's name and nothing else but the year after it and a money unit
 /// stated after that (see [`NamedLine`]).
 fn named_line(vocab: &Vocabulary, t: &str) -> Option<NamedLine> {
+    // "株洲市财政局：" opens a letter to that unit: it addresses it, it does not name the
+    // unit reporting.
+    if t.trim_end().ends_with([':', '：']) {
+        return None;
+    }
     let (text, money) = split_money_unit(vocab, t.trim());
     let text = unbracketed(text);
     let k = label_key(text);
@@ -1760,10 +1784,11 @@ fn read_top(rd: &mut Reader) -> u32 {
                 }
             };
             let line = top_line(rd.form, rd.vocab, &t);
+            let (name, money) = split_money_unit(rd.vocab, t.trim());
             if std::mem::take(&mut label_alone)
                 && matches!(line, None | Some(TopLine::Organisation(_)))
+                && rd.vocab.may_be_labelled_name(&label_key(name))
             {
-                let (name, money) = split_money_unit(rd.vocab, t.trim());
                 note_labelled_unit(rd, name, money, r, c);
                 last = last.max(r);
                 rd.consume(r, c);

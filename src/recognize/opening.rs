@@ -41,3 +41,43 @@ pub fn name_unit_from_opening(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::unit_of_opening;
+    use crate::form::Vocabulary;
+    use crate::read::Passage;
+
+    fn opening(lines: &[&str]) -> Option<String> {
+        let text: Vec<Passage> = (lines.iter())
+            .map(|t| Passage {
+                page: Some(1),
+                text: t.to_string(),
+            })
+            .collect();
+        unit_of_opening(&Vocabulary::built_in(), &text)
+    }
+
+    /// Lines of a cover that name no reporting unit are passed over: a money unit after a
+    /// bare 单位 label, a letter's addressee, the office that issued the paper and when; a
+    /// heading about the unit names it without its 关于.
+    #[test]
+    fn only_a_line_naming_the_reporting_unit_names_it() {
+        const UNIT: &str = "株洲市长株潭一体化发展事务中心";
+        let heading = format!("{UNIT}2023年度部门决算");
+        for line in [
+            "单位：万元",
+            "单位：元",
+            "株洲市财政局：",
+            "各县市区财政局：",
+            "株洲市人民政府办公室  2024年9月10日印发",
+            "编制单位：（盖章）",
+        ] {
+            assert_eq!(opening(&[line]), None, "{line}");
+            assert_eq!(opening(&[line, &heading]).as_deref(), Some(UNIT), "{line}");
+        }
+        let about = format!("关于{UNIT}2023年度部门决算的说明");
+        assert_eq!(opening(&[&about]).as_deref(), Some(UNIT));
+        assert_eq!(opening(&["编制单位：财政局"]).as_deref(), Some("财政局"));
+    }
+}
