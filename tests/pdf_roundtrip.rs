@@ -109,24 +109,9 @@ fn form_ids(doc: &Value) -> Vec<String> {
         .collect()
 }
 
-/// LibreOffice prints Chinese with a Chinese font only: without one the PDF holds blank
-/// glyphs, and no reader could find the forms in it.
-fn require_chinese_font() {
-    let fonts = std::process::Command::new("fc-list")
-        .arg(":lang=zh")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_default();
-    assert!(
-        !fonts.is_empty(),
-        "a Chinese font is needed to print the forms to PDF: install one \
-         (apt-get install -y fonts-wqy-microhei) — .ci/run does this on CI"
-    );
-}
-
 /// fix(input) → PDF by LibreOffice; the exports of the fixed workbook and of its PDF agree.
 fn round_trip(tag: &str, input: &Path) {
-    require_chinese_font();
+    lo::require_chinese_font();
     let d = dir(tag);
     let fixed = d.join(format!("{tag}.xlsx"));
     fix(input, &fixed);
@@ -191,7 +176,7 @@ fn performance_workbooks_read_back_from_their_pdfs() {
 /// line printed past the table's last column is cut at the page's edge.)
 #[test]
 fn generated_layouts_read_back_from_their_pdfs() {
-    require_chinese_font();
+    lo::require_chinese_font();
     let catalog = fiscalform::form::Catalog::embedded().unwrap();
     let mut problems = Vec::new();
     for (fixture, seed) in [

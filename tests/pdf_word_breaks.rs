@@ -30,20 +30,6 @@ fn scratch(tag: &str) -> PathBuf {
     d
 }
 
-/// LibreOffice prints Chinese with a Chinese font only (see pdf_roundtrip.rs).
-fn require_chinese_font() {
-    let fonts = std::process::Command::new("fc-list")
-        .arg(":lang=zh")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_default();
-    assert!(
-        !fonts.is_empty(),
-        "a Chinese font is needed to print the forms to PDF: install one \
-         (apt-get install -y fonts-wqy-microhei) — .ci/run does this on CI"
-    );
-}
-
 /// The sample's nine forms, as read from its workbook.
 fn sample_sheets() -> Vec<fiscalform::read::Sheet> {
     let path = manifest("tests/fixtures/sample/2023决算-株洲.xlsx");
@@ -143,7 +129,7 @@ fn read_back_with_findings(tag: &str, layouts: &[WordLayout]) -> Vec<String> {
 
 /// Each layout typed in Word and printed to PDF, read back: the problems found.
 fn read_back(tag: &str, layouts: &[WordLayout]) -> Vec<String> {
-    require_chinese_font();
+    lo::require_chinese_font();
     let sheets = sample_sheets();
     let d = scratch(tag);
     let sample = d.join("sample.xlsx");

@@ -88,3 +88,19 @@ pub fn insert_row(input: &Path, output: &Path, sheet: &str, row: u32, cells: &[&
     }
     panic!("LibreOffice row insertion failed: {failures:#?}")
 }
+
+/// LibreOffice prints Chinese with a Chinese font only: without one the PDF holds blank
+/// glyphs, and no reader could find the forms in it.
+#[allow(dead_code)] // only the tests printing to PDF need it
+pub fn require_chinese_font() {
+    let fonts = std::process::Command::new("fc-list")
+        .arg(":lang=zh")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    assert!(
+        !fonts.is_empty(),
+        "a Chinese font is needed to print the forms to PDF: install one \
+         (apt-get install -y fonts-wqy-microhei) — .ci/run does this on CI"
+    );
+}
