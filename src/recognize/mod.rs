@@ -1784,15 +1784,16 @@ fn read_top(rd: &mut Reader) -> u32 {
                 }
             };
             let line = top_line(rd.form, rd.vocab, &t);
-            let (name, money) = split_money_unit(rd.vocab, t.trim());
             if std::mem::take(&mut label_alone)
                 && matches!(line, None | Some(TopLine::Organisation(_)))
-                && rd.vocab.may_be_labelled_name(&label_key(name))
             {
-                note_labelled_unit(rd, name, money, r, c);
-                last = last.max(r);
-                rd.consume(r, c);
-                continue;
+                let (name, money) = split_money_unit(rd.vocab, t.trim());
+                if rd.vocab.may_be_labelled_name(&label_key(name)) {
+                    note_labelled_unit(rd, name, money, r, c);
+                    last = last.max(r);
+                    rd.consume(r, c);
+                    continue;
+                }
             }
             match line {
                 Some(TopLine::Title) => {
