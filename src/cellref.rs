@@ -37,6 +37,26 @@ impl Place {
     }
 }
 
+/// `text` with its first mention of the cell `from` (as a whole name: `C1` is not the start
+/// of `C10` nor the end of `AC1`) renamed `to`; unchanged when it names no such cell.
+pub fn rename_cell_in(text: &str, from: &Place, to: &Place) -> String {
+    let (from, to) = (from.to_string(), to.to_string());
+    let whole = |at: usize| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + from.len()..].chars().next();
+        !before.is_some_and(|c| c.is_ascii_alphabetic() || c == '$')
+            && !after.is_some_and(|c| c.is_ascii_digit())
+    };
+    match text
+        .match_indices(&from)
+        .map(|(at, _)| at)
+        .find(|&at| whole(at))
+    {
+        Some(at) => format!("{}{to}{}", &text[..at], &text[at + from.len()..]),
+        None => text.to_string(),
+    }
+}
+
 impl std::fmt::Display for Place {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if let Some(sheet) = &self.sheet {
@@ -150,6 +170,15 @@ pub fn valid_sheet_name(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cell_is_renamed_only_where_it_is_named_whole() {
+        let (c1, d5) = (Place::at(0, 2), Place::at(4, 3));
+        assert_eq!(rename_cell_in("C10 与 C1 不符", &c1, &d5), "C10 与 D5 不符");
+        assert_eq!(rename_cell_in("AC1、C1。", &c1, &d5), "AC1、D5。");
+        assert_eq!(rename_cell_in("C1", &c1, &d5), "D5");
+        assert_eq!(rename_cell_in("C12 only", &c1, &d5), "C12 only");
+    }
 
     #[test]
     fn column_letters_at_each_length_boundary() {

@@ -347,9 +347,7 @@ fn move_places(rec: &mut Recognized, moved: impl Fn(u32, u16) -> Option<Place>) 
     }
     for n in &mut rec.notices {
         if let Some(moved) = home(&n.cell) {
-            n.message = n
-                .message
-                .replacen(&n.cell.to_string(), &moved.to_string(), 1);
+            n.message = crate::cellref::rename_cell_in(&n.message, &n.cell, &moved);
             n.cell = moved;
         }
     }
