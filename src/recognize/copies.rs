@@ -1,7 +1,9 @@
 //! Several copies of a repeatable form printed one below the other in one sheet (each
 //! project's 项目支出绩效自评表): the sheet cut into row ranges, each read as a form of its own.
 
-use super::{fills_first_block, first_filled_row, recognize_sheet, top_lines_row, Recognized};
+use super::{
+    fills_first_block, first_filled_row, recognize_sheet, top_lines_row, FormLines, Recognized,
+};
 use crate::form::{Form, Vocabulary};
 use crate::model::{MoneyUnit, SheetCopy};
 use crate::read::{Cell, Merge, Sheet};
@@ -52,8 +54,9 @@ fn copy_ranges(form: &Form, vocab: &Vocabulary, sheet: &Sheet) -> Vec<(u32, u32)
     // top-line rows just above the row looked at.
     let mut below_table = false;
     let mut tops_from = None;
+    let lines = FormLines::new(form, vocab);
     for r in first..sheet.height() {
-        match top_lines_row(form, vocab, sheet, r) {
+        match top_lines_row(&lines, sheet, r) {
             Some(title) => {
                 let from = *tops_from.get_or_insert(r);
                 if title && below_table {

@@ -884,6 +884,8 @@ pub(crate) struct Reader<'s> {
     /// Figures written with the minus triangle (`△12.30`), with their text and the number
     /// read, told once a table (see [`note_triangle_minus`]).
     pub triangle_minus: Vec<(u32, u16, String, Decimal)>,
+    /// The form as the lines above its table are told by.
+    pub lines: FormLines<'s>,
 }
 
 impl Reader<'_> {
@@ -1105,6 +1107,7 @@ pub fn recognize_sheet<'c>(
         remark_cells: FastSet::default(),
         comparison_cells: FastSet::default(),
         triangle_minus: Vec::new(),
+        lines: FormLines::new(form, vocab),
     };
     let top = read_top(&mut rd);
     let mut cursor = top;
@@ -1432,8 +1435,28 @@ impl NamedLine {
 /// The rule of a 表号 printed above a table that is another table's.
 pub const OTHER_TABLE_NO: &str = "table-no-mismatch";
 
+/// A form with its title keys, made once: what the lines printed above its table (title,
+/// 表号, 单位, 金额单位) are told by, line after line.
+pub(crate) struct FormLines<'f> {
+    pub form: &'f Form,
+    pub vocab: &'f Vocabulary,
+    title_keys: Vec<TitleKey>,
+}
+
+impl<'f> FormLines<'f> {
+    pub fn new(form: &'f Form, vocab: &'f Vocabulary) -> Self {
+        let title_keys = form_title_keys(form);
+        FormLines {
+            form,
+            vocab,
+            title_keys,
+        }
+    }
+}
+
 /// What a cell's text is, if it is one of the lines above a form's table.
-fn top_line(form: &Form, vocab: &Vocabulary, t: &str) -> Option<TopLine> {
+fn top_line(lines: &FormLines, t: &str) -> Option<TopLine> {
+    let (form, vocab) = (lines.form, lines.vocab);
     let k = label_key(t);
     if k.is_empty() {
         return None;
@@ -1442,7 +1465,7 @@ fn top_line(form: &Form, vocab: &Vocabulary, t: &str) -> Option<TopLine> {
     // "2023 年度部门（单位）整体支出绩效自评表"), as identify() reads them.
     let stripped = strip_parens(&k);
     if stripped.chars().count() <= 60
-        && title_score(&form_title_keys(form), &TitleLine::new(&stripped)).is_some()
+        && title_score(&lines.title_keys, &TitleLine::new(&stripped)).is_some()
     {
         return Some(TopLine::Title);
     }
@@ -1622,10 +1645,10 @@ fn unbracketed(t: &str) -> &str {
 /// The unit a title names in front of its year or of its words ("株洲市交通运输局2023年部门
 /// 收支总表", "株洲市某某中心收入支出决算总表"), or between the two ("2023年度株洲市某某中心
 /// 收入支出决算总表"), when what is there is a unit's name.
-fn unit_in_title(form: &Form, vocab: &Vocabulary, t: &str) -> Option<String> {
+fn unit_in_title(lines: &FormLines, t: &str) -> Option<String> {
+    let vocab = lines.vocab;
     let k = label_key(t);
-    let words = form_title_keys(form)
-        .iter()
+    let words = (lines.title_keys.iter())
         .filter_map(|key| k.find(key.text.as_str()))
         .min();
     let year = year_span(&k).map(|(span, _)| (span.start, span.end));
@@ -1768,8 +1791,6 @@ fn read_top(rd: &mut Reader) -> u32 {
         // lines above the table: a page further down repeating them is the table's.
         let mut other = false;
         let sheet = rd.sheet;
-        // Asked only of a row with a unit's name in it: it weighs every cell of the row again.
-        let all_top_lines = || top_lines_row(rd.form, rd.vocab, sheet, r).is_some();
         // A label whose name is in the next cell ("填报单位：" | "某某中心").
         let mut label_alone = false;
         for (c, cell) in sheet.row(r) {
@@ -1781,7 +1802,7 @@ fn read_top(rd: &mut Reader) -> u32 {
                     continue;
                 }
             };
-            let line = top_line(rd.form, rd.vocab, &t);
+            let line = top_line(&rd.lines, &t);
             if std::mem::take(&mut label_alone)
                 && matches!(line, None | Some(TopLine::Organisation(_)))
             {
@@ -1799,7 +1820,7 @@ fn read_top(rd: &mut Reader) -> u32 {
                     if let Some(y) = year_anywhere(&label_key(&t)) {
                         note_year(rd, y, r, c);
                     }
-                    if let Some(name) = unit_in_title(rd.form, rd.vocab, &t) {
+                    if let Some(name) = unit_in_title(&rd.lines, &t) {
                         note_unit_name(rd, name, r, c);
                     }
                     title_unit.get_or_insert((t.clone(), r, c));
@@ -1807,7 +1828,8 @@ fn read_top(rd: &mut Reader) -> u32 {
                 }
                 // A unit's name among other words is the table's row or field, not a line
                 // above it.
-                Some(TopLine::Organisation(_)) if !all_top_lines() => {
+                // Asked only of a row with a unit's name in it: it weighs every cell again.
+                Some(TopLine::Organisation(_)) if top_lines_row(&rd.lines, sheet, r).is_none() => {
                     other = true;
                     continue;
                 }
@@ -1897,7 +1919,7 @@ fn note_year(rd: &mut Reader, year: String, r: u32, c: u16) {
 /// A row inside a table that only repeats the lines above it (title, 部门名称, 表号, 金额单位):
 /// the top of a page the table continues on.
 pub(crate) fn is_page_top_row(rd: &Reader, r: u32) -> bool {
-    top_lines_row(rd.form, rd.vocab, rd.sheet, r).is_some() && !names_other_unit_only(rd, r)
+    top_lines_row(&rd.lines, rd.sheet, r).is_some() && !names_other_unit_only(rd, r)
 }
 
 /// Whether row `r`'s lines are all names without a label, none of them the table's unit: a
@@ -1905,7 +1927,7 @@ pub(crate) fn is_page_top_row(rd: &Reader, r: u32) -> bool {
 fn names_other_unit_only(rd: &Reader, r: u32) -> bool {
     let unit = rd.data.unit.as_deref().map(label_key);
     rd.sheet.row(r).all(|(_, cell)| match cell {
-        Cell::Text(t) => match top_line(rd.form, rd.vocab, t) {
+        Cell::Text(t) => match top_line(&rd.lines, t) {
             Some(TopLine::Organisation(named)) => unit != Some(label_key(&named.name)),
             _ => t.trim().is_empty(),
         },
@@ -1915,12 +1937,7 @@ fn names_other_unit_only(rd: &Reader, r: u32) -> bool {
 
 /// Whether row `r` holds only lines printed above `form`'s table (title, 部门名称, 表号,
 /// 金额单位): Some(true) when one of them is the title, None for any other row.
-pub(crate) fn top_lines_row(
-    form: &Form,
-    vocab: &Vocabulary,
-    sheet: &Sheet,
-    r: u32,
-) -> Option<bool> {
+pub(crate) fn top_lines_row(lines: &FormLines, sheet: &Sheet, r: u32) -> Option<bool> {
     // A row holding anything but text (a 科目 row's amounts) is none: said before the texts
     // are weighed as title lines, which every row of a table would otherwise pay for.
     let uncovered = || sheet.row(r).filter(|&(c, _)| !sheet.is_covered(r, c));
@@ -1931,7 +1948,7 @@ pub(crate) fn top_lines_row(
     for (_, cell) in uncovered() {
         match cell {
             Cell::Text(t) if t.trim().is_empty() => {}
-            Cell::Text(t) => match top_line(form, vocab, t)? {
+            Cell::Text(t) => match top_line(lines, t)? {
                 TopLine::Title => any = Some(true),
                 _ => {
                     any.get_or_insert(false);

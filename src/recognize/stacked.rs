@@ -3,7 +3,9 @@
 use std::borrow::Cow;
 
 use super::copies::{columns_of, is_blank_row, rows_of};
-use super::{best_named, first_filled_row, shown_value, strip_parens, top_lines_row, FormTitles};
+use super::{
+    best_named, first_filled_row, shown_value, strip_parens, top_lines_row, FormLines, FormTitles,
+};
 use crate::form::{Catalog, Form};
 use crate::model::Stray;
 use crate::normalize::{label_key, parse_amount, strip_ordinal, Amount};
@@ -292,12 +294,13 @@ fn is_section_heading(key: &str) -> bool {
 fn lines_above(form: &Form, catalog: &Catalog, sheet: &Sheet, title: u32, lowest: u32) -> u32 {
     let mut from = title;
     let mut r = title;
+    let lines = FormLines::new(form, &catalog.vocabulary);
     while r > lowest {
         r -= 1;
         if is_blank_row(sheet, r) {
             continue;
         }
-        if top_lines_row(form, &catalog.vocabulary, sheet, r).is_none() {
+        if top_lines_row(&lines, sheet, r).is_none() {
             break;
         }
         from = r;
