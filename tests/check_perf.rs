@@ -1382,3 +1382,59 @@ fn a_title_reprinted_over_a_page_break_is_no_second_project() {
     assert_eq!(got[1].copy, None);
     assert_eq!(logical(&got[1]), logical(&want[1]));
 }
+
+/// A 其中 row of 附件3's 项目资金 left blank, in turn for every filled one of every column of
+/// every project form of seeds 000 and 004: the total is reported against its parts, and
+/// no other error or warning changes — 执行率, its score and the cross-check with 附件1 are judged against
+/// the total as filled, not against the partial sum.
+#[test]
+fn a_blank_fund_part_is_reported_at_its_total_only() {
+    let key = |f: &Value| {
+        let s = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+        (s("sheet"), s("cell"), s("rule"), s("severity"))
+    };
+    let mut cases = 0;
+    for (seed, sheets) in [(S000, &["附件3-1", "附件3-2"][..]), (S004, &["附件三"][..])] {
+        let published = fixture(seed);
+        let (_, before) = check(&published, &format!("{seed}-fund-parts"));
+        let before: Vec<_> = before.iter().map(key).collect();
+        for sheet in sheets {
+            for col in ["C", "D", "E"] {
+                let filled: Vec<String> = (7..=9)
+                    .map(|r| format!("{col}{r}"))
+                    .filter(|a| {
+                        let (r, c) = fiscalform::cellref::parse_a1(a).unwrap();
+                        matches!(published.sheet(sheet).cell(r, c), GridCell::Number(_))
+                    })
+                    .collect();
+                if filled.len() < 2 {
+                    continue;
+                }
+                for blanked in &filled {
+                    cases += 1;
+                    let mut book = fixture(seed);
+                    book.sheet_mut(sheet).set(blanked, GridCell::Empty);
+                    let name = format!("{seed}-{sheet}-{blanked}-blank");
+                    let (_, after) = check(&book, &name);
+                    let total = format!("{col}6");
+                    let at_total =
+                        |k: &(String, String, String, String)| k.0 == *sheet && k.1 == total;
+                    assert!(
+                        after
+                            .iter()
+                            .map(key)
+                            .any(|k| at_total(&k) && k.3 == "error"),
+                        "{name}: the total is reported: {after:#?}"
+                    );
+                    // Infos aside: the blank row's own "建议填 0.00" changes with it.
+                    let judged =
+                        |k: &(String, String, String, String)| !at_total(k) && k.3 != "info";
+                    let others: Vec<_> = after.iter().map(key).filter(judged).collect();
+                    let was: Vec<_> = before.iter().filter(|k| judged(k)).cloned().collect();
+                    assert_eq!(others, was, "{name}: nothing but the total changes");
+                }
+            }
+        }
+    }
+    assert!(cases >= 4, "only {cases} filled 其中 cells to blank");
+}

@@ -432,6 +432,17 @@ impl Env for Evaluator<'_, '_> {
             bound.cells(&mut reads);
             !reads.is_empty() && reads.iter().all(|r| self.value(r).is_blank())
         };
+        // A total above the sum of its parts where some part was left blank (附件3's 当年财政
+        // 拨款 row empty): the blank may be what is missing, so the total is still reported as
+        // differing, but what depends on it (执行率, its score) is judged against the filled
+        // total rather than against a partial sum.
+        let blank_parts_may_explain = |filled: &Val, expected: &Val| {
+            let mut reads = Vec::new();
+            bound.cells(&mut reads);
+            rule.blank_parts.is_some()
+                && matches!((filled, expected), (Val::Num(f), Val::Num(e)) if f > e)
+                && reads.iter().any(|r| self.value(r).is_blank())
+        };
         if agreement == Agreement::Differs
             && rule.blank_parts.is_some()
             && !filled.is_blank()
@@ -456,7 +467,9 @@ impl Env for Evaluator<'_, '_> {
             | Agreement::PartsAbsent => true,
             // A rule that only warns (a score the clerk judged): totals add what is printed.
             Agreement::Differs => {
-                rule.severity != crate::form::Severity::Error || nothing_to_compute_from()
+                rule.severity != crate::form::Severity::Error
+                    || nothing_to_compute_from()
+                    || blank_parts_may_explain(&filled, &expected)
             }
         };
         // Fix keeps a published amount within 尾差, and a total whose parts nobody filled in:
