@@ -1438,3 +1438,63 @@ fn a_blank_fund_part_is_reported_at_its_total_only() {
     }
     assert!(cases >= 4, "only {cases} filled 其中 cells to blank");
 }
+
+/// The 部门整体支出绩效自评表 names its unit in its grid (`预算部门、单位名称 | 某某中心`), in
+/// each wording of the label, in each seed: that is the workbook's unit (review pairs a unit's
+/// years by it), and no warning follows.
+#[test]
+fn a_self_evaluation_names_its_unit_in_its_grid() {
+    let names = [
+        "株洲市某某事务中心",
+        "湖南省第2人民医院",
+        "衡山县疾病预防控制中心（本级）",
+    ];
+    let labels = [
+        "省级预算部门、单位名称",
+        "市级预算部门（单位）名称",
+        "预算部门（单位）名称",
+        "预算部门、单位名称",
+    ];
+    let mut cases = 0;
+    for (i, seed) in [S000, S004, "seed001_perf.grid"].into_iter().enumerate() {
+        for (j, label) in labels.iter().enumerate() {
+            let name = names[(i + j) % names.len()];
+            let mut book = fixture(seed);
+            let (sheet, label_at, name_at) = unit_name_cells(&book);
+            let sheet = book.sheet_mut(&sheet);
+            sheet.set(&label_at, GridCell::text(label));
+            sheet.set(&name_at, GridCell::text(name));
+            let path = write(&book, &format!("unit-in-grid-{i}-{j}"));
+            let (_, json) = cli::check_json(&path);
+            let file = &json["files"][0];
+            assert_eq!(file["glance"]["unit"], name, "{seed} {label}: {file:#}");
+            assert!(
+                !cli::findings(&json)
+                    .iter()
+                    .any(|f| f["rule"] == "unit-name"),
+                "{seed} {label}"
+            );
+            cases += 1;
+        }
+    }
+    assert_eq!(cases, 12);
+}
+
+/// (sheet, label cell, name cell) of the 单位名称 row of a seed's 附件2.
+fn unit_name_cells(book: &GridBook) -> (String, String, String) {
+    for sheet in &book.sheets {
+        for (r, row) in sheet.rows.iter().enumerate() {
+            let Some(c) = row
+                .iter()
+                .position(|c| c.as_str().contains("单位）名称") || c.as_str().contains("单位名称"))
+            else {
+                continue;
+            };
+            if let Some(v) = (c + 1..row.len()).find(|&v| !row[v].is_empty()) {
+                let at = |c: usize| grid::a1(r as u32, c as u16);
+                return (sheet.name.clone(), at(c), at(v));
+            }
+        }
+    }
+    panic!("no 单位名称 row");
+}

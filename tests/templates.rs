@@ -453,6 +453,18 @@ fn misused_rule_options_are_refused_naming_the_field() {
 }
 
 #[test]
+fn a_unit_field_must_be_a_cell_of_the_grid() {
+    let src = MINIMAL.replace(
+        "family = \"final\"\n",
+        "family = \"final\"\nunit_field = \"nope\"\n",
+    );
+    let msg = Catalog::from_sources(vec![("t-01.toml".into(), src)])
+        .expect_err("an unknown unit_field is refused")
+        .to_string();
+    assert!(msg.contains("unit_field") && msg.contains("nope"), "{msg}");
+}
+
+#[test]
 fn no_form_may_refer_to_a_repeatable_one() {
     let other = MINIMAL
         .replace("t-01", "t-02")

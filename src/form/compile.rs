@@ -39,6 +39,9 @@ pub(crate) fn compile_form_from(file: &str, source: Source, at: RulesAt) -> Resu
             }
         }
     }
+    if let Some(id) = def.unit_field.as_ref().filter(|id| !ids.grid.contains(*id)) {
+        return Err(ctx.err("unit_field", format!("未知的单元格 id“{id}”")));
+    }
     let rule_sources = RuleSources {
         file: file.to_string(),
         form: def.id.clone(),
@@ -68,6 +71,7 @@ pub(crate) fn compile_form_from(file: &str, source: Source, at: RulesAt) -> Resu
         sheet_name,
         aliases: def.aliases,
         unit_label: def.unit_label,
+        unit_field: def.unit_field,
         period: def.period,
         money_unit: def.money_unit,
         landscape: def.landscape,

@@ -18,6 +18,8 @@ pub struct Form {
     pub sheet_name: String,
     pub aliases: Vec<String>,
     pub unit_label: String,
+    /// The grid cell holding the unit's name, if the form prints it in its grid.
+    pub unit_field: Option<String>,
     pub period: Option<String>,
     pub money_unit: String,
     pub landscape: bool,

@@ -52,6 +52,10 @@ pub struct FormFile {
     /// Left part of the unit line, e.g. "部门：" or "部门名称：".
     #[serde(default = "default_unit_label")]
     pub unit_label: String,
+    /// The grid cell holding the unit's name, for a form that prints it in its grid
+    /// (绩效自评表's 预算部门、单位名称) rather than on a unit line.
+    #[serde(default)]
+    pub unit_field: Option<String>,
     /// Text centred on the unit line, e.g. "{year}年度"; none when absent.
     #[serde(default)]
     pub period: Option<String>,

@@ -1127,6 +1127,7 @@ pub fn recognize_sheet<'c>(
     }
     read_rest(&mut rd, cursor);
     note_triangle_minus(&mut rd);
+    unit_from_field(&mut rd.data, form);
     // The cells values were read from (an origin on another sheet, `'续表'!C8`, is none of
     // this sheet's).
     let mut read_at: FastSet<(u32, u16)> =
@@ -1153,6 +1154,24 @@ pub fn recognize_sheet<'c>(
         words,
         kept_apart: 0,
         comparison_cells,
+    }
+}
+
+/// The unit a form prints in its grid (绩效自评表's 预算部门、单位名称 | 某某中心), when no line
+/// above the table named one.
+fn unit_from_field(data: &mut FormData, form: &Form) {
+    let Some(id) = &form.unit_field else {
+        return;
+    };
+    if data.unit.is_some() {
+        return;
+    }
+    if let Some(Val::Text(name)) = data.grid.get(id) {
+        let name = name.trim();
+        if !name.is_empty() {
+            data.unit = Some(name.to_string());
+            data.unit_at = data.origin.get(id).cloned();
+        }
     }
 }
 
