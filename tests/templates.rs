@@ -167,7 +167,11 @@ rows = [{ line = 1, label = "甲" }, { line = 2, label = "乙" }, { line = 3, la
 "#;
 
 fn refused(extra: &str) -> String {
-    let src = format!("{MINIMAL}{extra}");
+    refused_source(format!("{MINIMAL}{extra}"))
+}
+
+/// The message refusing the definition `src` (as file t-01.toml).
+fn refused_source(src: String) -> String {
     Catalog::from_sources(vec![("t-01.toml".into(), src)])
         .expect_err("definition must be refused")
         .to_string()
@@ -264,9 +268,7 @@ fn duplicate_ids_are_refused() {
         "{ line = 2, label = \"乙\" }",
         "{ line = 2, label = \"乙\", id = \"L1\" }",
     );
-    let msg = Catalog::from_sources(vec![("t-01.toml".into(), src)])
-        .unwrap_err()
-        .to_string();
+    let msg = refused_source(src);
     assert!(
         msg.contains("行 id“L1”重复") && msg.contains("rows[1]"),
         "{msg}"
@@ -458,9 +460,7 @@ fn a_unit_field_must_be_a_cell_of_the_grid() {
         "family = \"final\"\n",
         "family = \"final\"\nunit_field = \"nope\"\n",
     );
-    let msg = Catalog::from_sources(vec![("t-01.toml".into(), src)])
-        .expect_err("an unknown unit_field is refused")
-        .to_string();
+    let msg = refused_source(src);
     assert!(msg.contains("unit_field") && msg.contains("nope"), "{msg}");
 }
 
