@@ -3,12 +3,13 @@
 
 use crate::cellref::Place;
 use crate::expr::cell_key;
-use crate::form::{ColKind, ColumnDef, Form, Panel};
+use crate::form::{ColKind, ColumnDef, Family, Form, Panel};
 use crate::model::{AbsentColumn, FormData, RowData};
 
-/// The amount columns of `form` that no row of their panel was read with, in the panels whose
-/// rows were read with other amount columns (a panel with nothing read is an empty or missing
-/// part, not a missing column).
+/// The amount columns of `form` (every value column of a 绩效 form: its 分值, 得分 and
+/// 指标值 are what its rules read) that no row of their panel was read with, in the panels
+/// whose rows were read with other such columns (a panel with nothing read is an empty or
+/// missing part, not a missing column).
 pub fn absent_columns(form: &Form, data: &FormData) -> Vec<AbsentColumn> {
     let mut absent = Vec::new();
     for panel in form.blocks.iter().flat_map(|b| &b.panels) {
@@ -16,7 +17,7 @@ pub fn absent_columns(form: &Form, data: &FormData) -> Vec<AbsentColumn> {
             .columns
             .iter()
             // An optional column (one the standard form does not print) is never missing.
-            .filter(|c| c.kind == ColKind::Amount && !c.optional)
+            .filter(|c| required(form, c) && !c.optional)
             .collect();
         if amounts.len() < 2 {
             continue;
@@ -40,6 +41,15 @@ pub fn absent_columns(form: &Form, data: &FormData) -> Vec<AbsentColumn> {
         }
     }
     absent
+}
+
+/// Whether the absence of column `c` is said: an amount column, or any value column of a
+/// 绩效 form.
+fn required(form: &Form, c: &ColumnDef) -> bool {
+    match form.family {
+        Family::Perf => c.kind.is_value(),
+        _ => c.kind == ColKind::Amount,
+    }
 }
 
 fn absent_column(form: &Form, panel: &Panel, c: &ColumnDef, near: Option<Place>) -> AbsentColumn {

@@ -268,6 +268,7 @@ fn locate(
     to: u32,
 ) -> Option<Found> {
     let (lefts, ups) = label_keys(lab);
+    let ups = with_synonyms(rd, ups);
     let has_left = lab.left.as_ref().is_some_and(|l| !label_key(l).is_empty());
     if !has_left {
         return below_up_label(rd, &ups, known, known_chars, from, to);
@@ -283,8 +284,21 @@ fn locate(
     if let Some(found) = at_crossing(rd, &ups, known, known_chars, from, (lr, lc)) {
         return found;
     }
-    under_header_above(rd, known, &lab.columns_above, (lr, lc))
+    let columns_above = with_synonyms(rd, lab.columns_above.clone());
+    under_header_above(rd, known, &columns_above, (lr, lc))
         .or_else(|| beside_label(rd, known, (lr, lc), lab.nth))
+}
+
+/// Column label keys followed by the vocabulary's words of one meaning with them (全年预算
+/// for 全年预算数, 权重 for 分值), tried after the labels themselves.
+fn with_synonyms(rd: &Reader, keys: Vec<String>) -> Vec<String> {
+    let mut out = keys.clone();
+    for s in keys.iter().flat_map(|k| rd.vocab.synonyms_of(k)) {
+        if !out.contains(s) {
+            out.push(s.clone());
+        }
+    }
+    out
 }
 
 /// How far above its label a total row looks for the header naming its column.

@@ -1,0 +1,189 @@
+//! Other wordings of the forms' column headers and row names, as other provinces and the
+//! MoF's forms print them: generated from the seeds' 绩效 and 预算 workbooks, each word put in
+//! place of the standard one in every layout variant, must read exactly as the standard word
+//! does (same findings at the same cells); a header word no form knows is said, not read as
+//! a column of blanks.
+
+#[path = "support/cli.rs"]
+mod cli;
+#[path = "support/grid.rs"]
+mod grid;
+#[path = "support/mutation.rs"]
+mod mutation;
+
+use grid::{GridBook, GridCell};
+use serde_json::Value;
+
+/// A finding without its message: (sheet, cell, form, rule, severity, expected, found).
+type Said = (String, String, String, String, String, String, String);
+
+fn said(f: &Value) -> Said {
+    let s = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+    (
+        s("sheet"),
+        s("cell"),
+        s("form"),
+        s("rule"),
+        s("severity"),
+        s("expected"),
+        s("found"),
+    )
+}
+
+fn findings(book: &GridBook, name: &str) -> Vec<Said> {
+    let (_, all) = mutation::check_book(book, "wordings", name);
+    let mut out: Vec<Said> = all.iter().map(said).collect();
+    out.sort();
+    out
+}
+
+/// The layouts every wording is tried in: as published, moved down and right (a title block
+/// and a margin column added), and with the sheets renamed and reordered.
+fn layouts(book: &GridBook) -> Vec<(&'static str, GridBook)> {
+    let mut moved = book.shift_down(3);
+    for s in &mut moved.sheets {
+        s.insert_col(0);
+    }
+    vec![
+        ("published", book.clone()),
+        ("moved", moved),
+        ("renamed", book.rename_and_reorder_sheets()),
+    ]
+}
+
+/// `book` with every cell reading `old` (whitespace aside) reading `new`; None when no cell
+/// reads `old`.
+fn reworded(book: &GridBook, old: &str, new: &str) -> Option<GridBook> {
+    let mut out = book.clone();
+    let mut n = 0;
+    for s in &mut out.sheets {
+        for (r, c) in s.find_all(old) {
+            s.put(r, c, GridCell::text(new));
+            n += 1;
+        }
+    }
+    (n > 0).then_some(out)
+}
+
+/// Each (standard word, other wording) pair tried on each seed in each layout: the findings
+/// must be those of the standard word. Returns how many cases were tried, and the failures.
+fn try_wordings(seeds: &[&str], pairs: &[(&str, &str)]) -> (usize, Vec<String>) {
+    let mut tried = 0;
+    let mut failed = Vec::new();
+    for seed in seeds {
+        let book = grid::fixture(&format!("{seed}.grid"));
+        for (layout, base) in layouts(&book) {
+            let want = findings(&base, &format!("{seed}-{layout}"));
+            for (i, (old, new)) in pairs.iter().enumerate() {
+                let Some(variant) = reworded(&base, old, new) else {
+                    continue;
+                };
+                tried += 1;
+                let got = findings(&variant, &format!("{seed}-{layout}-{i}"));
+                if got != want {
+                    let extra: Vec<_> = got.iter().filter(|f| !want.contains(f)).collect();
+                    let lost: Vec<_> = want.iter().filter(|f| !got.contains(f)).collect();
+                    failed.push(format!(
+                        "{seed} {layout} {old}→{new}: extra {extra:?}, lost {lost:?}"
+                    ));
+                }
+            }
+        }
+    }
+    (tried, failed)
+}
+
+/// [`try_wordings`] with at least `least` cases tried, none failed.
+fn assert_read_alike(seeds: &[&str], pairs: &[(&str, &str)], least: usize) {
+    let (tried, failed) = try_wordings(seeds, pairs);
+    assert!(tried >= least, "only {tried} cases tried");
+    assert!(
+        failed.is_empty(),
+        "{} of {tried}:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
+}
+
+const PERF_SEEDS: [&str; 3] = ["seed000_perf", "seed001_perf", "seed004_perf"];
+
+const INDICATOR_WORDS: [(&str, &str); 23] = [
+    ("分值", "权重"),
+    ("分值", "权重（%）"),
+    ("分值", "标准分"),
+    ("分值", "分数"),
+    ("分值", "指标分值"),
+    ("分值", "满分"),
+    ("自评得分", "评分"),
+    ("自评得分", "自评分"),
+    ("自评得分", "自评分数"),
+    ("自评得分", "实际得分"),
+    ("自评得分", "评价得分"),
+    ("得分", "评分"),
+    ("年度指标值", "指标值"),
+    ("年度指标值", "目标值"),
+    ("年度指标值", "年度目标值"),
+    ("年度指标值", "预期指标值"),
+    ("实际完成值", "实际值"),
+    ("实际完成值", "完成值"),
+    ("实际完成值", "全年完成值"),
+    ("实际完成值", "实际完成情况"),
+    ("偏差原因分析及改进措施", "偏差原因及改进措施"),
+    ("偏差原因分析及改进措施", "偏差原因"),
+    ("三级指标", "指标名称"),
+];
+
+#[test]
+fn indicator_header_synonyms_read_as_the_standard_words() {
+    assert_read_alike(&PERF_SEEDS, &INDICATOR_WORDS, 50);
+}
+
+const FUND_WORDS: [(&str, &str); 4] = [
+    ("年初预算数", "年初预算"),
+    ("全年预算数", "全年预算"),
+    ("全年执行数", "全年执行"),
+    ("全年执行数", "实际支出数"),
+];
+
+#[test]
+fn fund_panel_header_synonyms_read_as_the_standard_words() {
+    assert_read_alike(&PERF_SEEDS, &FUND_WORDS, 30);
+}
+
+/// A 绩效指标 column under a header no form knows ("权重分值") is said to be missing, naming
+/// the form, instead of every row's 分值 being read as blank and each row failing its rules.
+#[test]
+fn an_unknown_indicator_header_is_said_not_read_as_blanks() {
+    let unknown = [
+        ("分值", "权重分值"),
+        ("自评得分", "考评分"),
+        ("得分", "考评分"),
+    ];
+    let mut tried = 0;
+    for seed in PERF_SEEDS {
+        let book = grid::fixture(&format!("{seed}.grid"));
+        for (layout, base) in layouts(&book) {
+            for (i, (old, new)) in unknown.iter().enumerate() {
+                let Some(variant) = reworded(&base, old, new) else {
+                    continue;
+                };
+                tried += 1;
+                let name = format!("{seed}-{layout}-unknown-{i}");
+                let (_, all) = mutation::check_book(&variant, "wordings", &name);
+                let absent = all.iter().filter(|f| f["rule"] == "column-absent");
+                assert!(
+                    absent.clone().any(|f| f["form"]
+                        .as_str()
+                        .is_some_and(|form| form.starts_with("perf-"))),
+                    "{name}: no column-absent finding"
+                );
+                let per_row = all
+                    .iter()
+                    .filter(|f| f["rule"] == "score-le-weight")
+                    .count();
+                assert_eq!(per_row, 0, "{name}: rows checked against a missing column");
+            }
+        }
+    }
+    assert!(tried >= 9, "only {tried} cases tried");
+}
