@@ -66,20 +66,20 @@ fn reworded(book: &GridBook, old: &str, new: &str) -> Option<GridBook> {
 }
 
 /// Each (standard word, other wording) pair tried on each seed in each layout: the findings
-/// must be those of the standard word. Returns how many cases were tried, and the failures.
-fn try_wordings(seeds: &[&str], pairs: &[(&str, &str)]) -> (usize, Vec<String>) {
+/// must be those of the standard word (files named after `tag`, one per test). Returns how many cases were tried, and the failures.
+fn try_wordings(tag: &str, seeds: &[&str], pairs: &[(&str, &str)]) -> (usize, Vec<String>) {
     let mut tried = 0;
     let mut failed = Vec::new();
     for seed in seeds {
         let book = grid::fixture(&format!("{seed}.grid"));
         for (layout, base) in layouts(&book) {
-            let want = findings(&base, &format!("{seed}-{layout}"));
+            let want = findings(&base, &format!("{tag}-{seed}-{layout}"));
             for (i, (old, new)) in pairs.iter().enumerate() {
                 let Some(variant) = reworded(&base, old, new) else {
                     continue;
                 };
                 tried += 1;
-                let got = findings(&variant, &format!("{seed}-{layout}-{i}"));
+                let got = findings(&variant, &format!("{tag}-{seed}-{layout}-{i}"));
                 if got != want {
                     let extra: Vec<_> = got.iter().filter(|f| !want.contains(f)).collect();
                     let lost: Vec<_> = want.iter().filter(|f| !got.contains(f)).collect();
@@ -94,8 +94,8 @@ fn try_wordings(seeds: &[&str], pairs: &[(&str, &str)]) -> (usize, Vec<String>) 
 }
 
 /// [`try_wordings`] with at least `least` cases tried, none failed.
-fn assert_read_alike(seeds: &[&str], pairs: &[(&str, &str)], least: usize) {
-    let (tried, failed) = try_wordings(seeds, pairs);
+fn assert_read_alike(tag: &str, seeds: &[&str], pairs: &[(&str, &str)], least: usize) {
+    let (tried, failed) = try_wordings(tag, seeds, pairs);
     assert!(tried >= least, "only {tried} cases tried");
     assert!(
         failed.is_empty(),
@@ -135,7 +135,7 @@ const INDICATOR_WORDS: [(&str, &str); 23] = [
 
 #[test]
 fn indicator_header_synonyms_read_as_the_standard_words() {
-    assert_read_alike(&PERF_SEEDS, &INDICATOR_WORDS, 50);
+    assert_read_alike("indicator", &PERF_SEEDS, &INDICATOR_WORDS, 50);
 }
 
 const FUND_WORDS: [(&str, &str); 4] = [
@@ -147,7 +147,7 @@ const FUND_WORDS: [(&str, &str); 4] = [
 
 #[test]
 fn fund_panel_header_synonyms_read_as_the_standard_words() {
-    assert_read_alike(&PERF_SEEDS, &FUND_WORDS, 30);
+    assert_read_alike("fund", &PERF_SEEDS, &FUND_WORDS, 30);
 }
 
 /// A 绩效指标 column under a header no form knows ("权重分值") is said to be missing, naming
@@ -186,4 +186,32 @@ fn an_unknown_indicator_header_is_said_not_read_as_blanks() {
         }
     }
     assert!(tried >= 9, "only {tried} cases tried");
+}
+
+/// 附件1 基础数据表's rows under the names the 决算/预算 tables give them (因公出国（境）费 for
+/// 出国经费): read as the form's rows, not taken for projects of the 项目支出 list above.
+#[test]
+fn perf_base_row_names_read_as_the_standard_ones() {
+    let pairs = [
+        ("2、出国经费", "2、因公出国（境）费"),
+        ("2、出国经费", "因公出国（境）经费"),
+        ("1、公务用车购置和维护经费", "1.公务用车购置及运行维护费"),
+        ("1、公务用车购置和维护经费", "1、公务用车购置及运行费"),
+        ("3、公务接待", "3、公务接待费"),
+        ("其中：办公经费", "其中：办公费"),
+        ("政府采购金额", "政府采购"),
+    ];
+    assert_read_alike("base-rows", &["seed000_perf", "seed004_perf"], &pairs, 40);
+}
+
+/// 部门预算公开表04's 本年收入 as 本年财政拨款收入, 表07's 因公出国（境）费 column as 因公出国
+/// （境）经费 or 费用.
+#[test]
+fn budget_row_and_column_names_read_as_the_standard_ones() {
+    let pairs = [
+        ("一、本年收入", "一、本年财政拨款收入"),
+        ("因公出国（境）费", "因公出国（境）经费"),
+        ("因公出国（境）费", "因公出国（境）费用"),
+    ];
+    assert_read_alike("budget", &["seed002_budget"], &pairs, 9);
 }
