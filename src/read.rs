@@ -35,6 +35,7 @@
 //!   Hidden sheets are returned with `hidden: true`.
 
 mod blocks;
+mod contents_page;
 mod document;
 mod docx;
 mod hidden_lines;

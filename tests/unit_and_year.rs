@@ -669,3 +669,70 @@ fn a_heading_about_the_unit_names_it() {
     let (got, _, _) = read_back(&path, unit);
     assert_eq!(got.as_deref(), Some(unit));
 }
+
+/// The ids of the forms `check --format json` reads in a file.
+fn form_ids(path: &Path) -> Vec<String> {
+    let (_, report) = cli::check_json(path);
+    let forms = report["files"][0]["forms"].as_array().cloned();
+    (forms.unwrap_or_default().iter())
+        .filter_map(|f| f["id"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// The ways a 目录 page is typed: its heading alone (spaced or not), or with entry lines and
+/// their page numbers (after dot leaders or spaces).
+fn contents_pages() -> Vec<Vec<String>> {
+    let entries = [
+        "一、收入支出决算总表……………………3",
+        "二、收入决算表……………………4",
+        "公开07表 政府性基金预算财政拨款收入支出决算表    10",
+    ];
+    [
+        vec!["目  录"],
+        vec!["目录"],
+        vec!["目 录", entries[0], entries[1]],
+        vec!["目  录", entries[2]],
+        vec!["目录", entries[0], entries[1], entries[2]],
+    ]
+    .iter()
+    .map(|page| page.iter().map(|l| l.to_string()).collect())
+    .collect()
+}
+
+/// A Word document whose first table is preceded by a 目录 page, the table's title in the
+/// paragraph before that page or in the table's own top rows: the first table is still read
+/// as 公开01表, and all nine forms are read.
+#[test]
+fn a_contents_page_right_before_the_first_table_leaves_it_the_first_form() {
+    let dir = out_dir("contents-docx");
+    let sheets = tables_naming_no_unit(&dir);
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for contents in contents_pages() {
+        for (title_rows, unit_row) in [(false, false), (false, true), (true, false)] {
+            let layout = docx::WordLayout {
+                contents: contents.clone(),
+                title_rows,
+                unit_row,
+                page_per_form: true,
+                ..docx::WordLayout::default()
+            };
+            let path = dir.join(format!("{n:02}.docx"));
+            n += 1;
+            docx::ruled_form_docx(&sheets, &layout, &path);
+            let ids = form_ids(&path);
+            if ids.len() != 9 || ids.first().map(String::as_str) != Some("final-01") {
+                failures.push(format!(
+                    "{contents:?} title_rows {title_rows} unit_row {unit_row}: {ids:?} ({})",
+                    path.display()
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{}\n{} of {n} failed",
+        failures.join("\n"),
+        failures.len()
+    );
+}

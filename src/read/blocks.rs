@@ -76,6 +76,8 @@ impl Line {
 pub(crate) enum Block {
     Line(Line),
     Table(TableGrid),
+    /// A page break a Word document types (a PDF's lines and tables carry their pages).
+    PageBreak,
 }
 
 /// Why a PDF or Word document could not be read.

@@ -14,6 +14,7 @@ use rust_decimal::Decimal;
 
 use super::blocks::{Block, Line, TableGrid};
 pub use super::blocks::{DocumentProblem, Passage};
+use super::contents_page::Pending;
 use super::{docx, pdf, quietly_catch_panic, Cell, Format, Merge, ReadError, Sheet, Workbook};
 use super::{CellNote, CellNoteKind};
 
@@ -102,25 +103,26 @@ struct Section {
 pub(crate) fn lay_out(blocks: Vec<Block>) -> LaidOut {
     let mut out = LaidOut::default();
     let mut sections: Vec<Section> = Vec::new();
-    let mut pending: Vec<Line> = Vec::new();
+    let mut pending = Pending::default();
     let mut iter = blocks.into_iter().peekable();
     while let Some(block) = iter.next() {
         match block {
             Block::Line(line) => {
                 out.passages.push(line.passage());
-                pending.push(line);
+                pending.lines.push(line);
             }
+            Block::PageBreak => pending.breaks.push(pending.lines.len()),
             Block::Table(table) => {
                 // A borderless Word table laying out the unit's line (编制单位：… | 单位：万元)
                 // is lines of the heading, as printed.
                 if let Some(lines) = field_lines(&table) {
                     for line in lines {
                         out.passages.push(line.passage());
-                        pending.push(line);
+                        pending.lines.push(line);
                     }
                     continue;
                 }
-                let follows = pending.is_empty();
+                let follows = pending.lines.is_empty();
                 let page = table.pages.first().copied().filter(|&p| p > 0);
                 let heading = take_heading(&mut pending, page);
                 pending.clear();
@@ -233,20 +235,23 @@ fn is_signature_block(table: &TableGrid) -> bool {
 }
 
 /// The short lines directly above a table, top first: titles and labels, at least one of
-/// them a title (a lone `填报单位：` or `情况如下：` above a table is no heading). Of a PDF, the
-/// lines on the page the table starts on (`page`): a cover's or a 目录's lines on the page
-/// before are no heading of a table whose page prints its own; a table opening its page
-/// with no line above it takes the last lines of the page before (its title printed at the
-/// foot of that page).
-fn take_heading(pending: &mut Vec<Line>, page: Option<u32>) -> Vec<Line> {
-    let on_page = |l: &Line| page.is_none() || l.page.is_none() || l.page == page;
+/// them a title (a lone `填报单位：` or `情况如下：` above a table is no heading). Of the lines
+/// on the page the table starts on (`page` of a PDF; after the last page break of a Word
+/// document): a cover's lines on a page before are no heading of a table whose page prints
+/// its own; a 目录 page is none at all. A table opening its page with no line above it takes
+/// the last lines of the page before (its title printed at the foot of that page, or before a
+/// 目录 page).
+fn take_heading(pending: &mut Pending, page: Option<u32>) -> Vec<Line> {
+    pending.drop_contents_page();
+    let start = pending.last_page_start();
+    let on_page =
+        |i: usize, l: &Line| i >= start && (page.is_none() || l.page.is_none() || l.page == page);
+    let lines = &mut pending.lines;
     let heading_lines = |same_page: bool| {
-        pending
-            .iter()
-            .rev()
+        (lines.iter().enumerate().rev())
             .take(MAX_HEADING_LINES)
-            .take_while(|l| {
-                (!same_page || on_page(l)) && (is_heading(&l.text) || is_field_label(&l.text))
+            .take_while(|(i, l)| {
+                (!same_page || on_page(*i, l)) && (is_heading(&l.text) || is_field_label(&l.text))
             })
             .count()
     };
@@ -256,11 +261,11 @@ fn take_heading(pending: &mut Vec<Line>, page: Option<u32>) -> Vec<Line> {
         0 => heading_lines(false),
         n => n,
     };
-    let heading = pending.split_off(pending.len() - short);
+    let heading = lines.split_off(lines.len() - short);
     if heading.iter().any(|l| is_heading(&l.text)) {
         heading
     } else {
-        pending.extend(heading);
+        lines.extend(heading);
         Vec::new()
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! A cell's paragraphs are joined with line breaks; a small table nested inside a cell adds
 //! its paragraphs to that cell's text, while a table that only wraps another as large as it
-//! (a 1×1 frame around a form) gives the tables and paragraphs it holds, in order. `w:gridBefore` skips leading grid columns of a row. Only
+//! (a 1×1 frame around a form) gives the tables and paragraphs it holds, in order. A page
+//! break typed outside tables is kept, to tell a 目录 page from the lines of a table's own page. `w:gridBefore` skips leading grid columns of a row. Only
 //! `word/document.xml` is read, through an inflate cap, so a zip bomb cannot exhaust memory.
 
 use std::io::{BufReader, Read, Seek};
@@ -154,6 +155,9 @@ fn start(e: &BytesStart<'_>, st: &mut State) -> Result<(), String> {
         "w:p" => st.paragraph.clear(),
         "w:t" => st.in_text = true,
         "w:tab" if !st.in_text => st.paragraph.push(' '),
+        "w:br" if st.frames.is_empty() && attr(e, "w:type")?.as_deref() == Some("page") => {
+            break_page(st)
+        }
         "w:br" | "w:cr" => st.paragraph.push('\n'),
         _ => {}
     }
@@ -264,6 +268,15 @@ fn end_paragraph(st: &mut State) {
             .inner
             .push(Block::Line(Line::new(text.trim(), None)));
     }
+}
+
+/// A page break outside tables: the paragraph's text so far is a line of the page before.
+fn break_page(st: &mut State) {
+    let text = std::mem::take(&mut st.paragraph);
+    if !text.trim().is_empty() {
+        st.blocks.push(Block::Line(Line::new(text.trim(), None)));
+    }
+    st.blocks.push(Block::PageBreak);
 }
 
 /// Places the finished cell at the current column and records its merge.

@@ -82,7 +82,7 @@ fn without_repeated_heading(blocks: &[Block], mut items: Vec<Block>) -> Vec<Bloc
         .rev()
         .map_while(|b| match b {
             Block::Line(l) => Some(squeezed(&l.text)),
-            Block::Table(_) => None,
+            Block::Table(_) | Block::PageBreak => None,
         })
         .take(MAX_REPEATED_HEADING)
         .collect();
@@ -398,7 +398,7 @@ mod tests {
             .iter()
             .filter_map(|b| match b {
                 Block::Line(l) => Some(l.text.as_str()),
-                Block::Table(_) => None,
+                _ => None,
             })
             .collect();
         assert_eq!(

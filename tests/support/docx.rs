@@ -164,6 +164,12 @@ pub struct WordLayout {
     pub repeat_header: bool,
     /// The unit line typed as the table's first row, borderless (repeated with the header).
     pub unit_row: bool,
+    /// The title and 表号 lines typed as the table's first rows too, borderless, over the unit
+    /// line (which this makes a row of the table as well).
+    pub title_rows: bool,
+    /// The lines of a 目录 page typed between the first form's lines and its table, a page
+    /// break before and after it (none: no such page).
+    pub contents: Vec<String>,
     /// A4 turned landscape.
     pub landscape: bool,
 }
@@ -228,6 +234,36 @@ fn typed(cell: &fiscalform::read::Cell) -> String {
     }
 }
 
+/// The rows of a sheet's lines above its table (title 0, 表号 1, unit line 2) a layout types
+/// as the table's first rows.
+fn line_rows(layout: &WordLayout) -> Vec<u32> {
+    let title = match layout.no_table_no {
+        true => vec![0],
+        false => vec![0, 1],
+    };
+    match (layout.title_rows, layout.unit_row) {
+        (true, _) => title.into_iter().chain([2]).collect(),
+        (false, true) => vec![2],
+        (false, false) => Vec::new(),
+    }
+}
+
+/// A borderless row of the table holding the line of sheet row `r` across all columns.
+fn line_row(sheet: &fiscalform::read::Sheet, r: u32, widths: &[u32], repeat: &str) -> String {
+    let nil = r#"<w:tcBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:right w:val="nil"/></w:tcBorders>"#;
+    let text = (0..sheet.width())
+        .map(|c| typed(sheet.get(r, c)))
+        .filter(|t| !t.is_empty())
+        .collect::<Vec<_>>()
+        .join("    ");
+    format!(
+        r#"<w:tr>{repeat}<w:tc><w:tcPr><w:tcW w:w="{}" w:type="dxa"/><w:gridSpan w:val="{}"/>{nil}</w:tcPr>{}</w:tc></w:tr>"#,
+        widths.iter().sum::<u32>(),
+        widths.len(),
+        word_paragraph(&text, 18)
+    )
+}
+
 /// A bordered Word table of `rows` (`top..end`) of `sheet`, merges as gridSpan/vMerge, the
 /// columns `widths` twips wide, rows allowed to break across pages (Word's default).
 fn ruled_table(
@@ -254,20 +290,8 @@ fn ruled_table(
         true => "<w:trPr><w:tblHeader/></w:trPr>",
         false => "",
     };
-    if layout.unit_row {
-        let nil = r#"<w:tcBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:right w:val="nil"/></w:tcBorders>"#;
-        let unit = (0..sheet.width())
-            .map(|c| typed(sheet.get(2, c)))
-            .filter(|t| !t.is_empty())
-            .collect::<Vec<_>>()
-            .join("    ");
-        xml.push_str(&format!(
-            r#"<w:tr>{}<w:tc><w:tcPr><w:tcW w:w="{}" w:type="dxa"/><w:gridSpan w:val="{}"/>{nil}</w:tcPr>{}</w:tc></w:tr>"#,
-            repeat(top),
-            widths.iter().sum::<u32>(),
-            widths.len(),
-            word_paragraph(&unit, 18)
-        ));
+    for r in line_rows(layout) {
+        xml.push_str(&line_row(sheet, r, widths, repeat(top)));
     }
     for r in top..end {
         xml.push_str(&format!("<w:tr>{}", repeat(r)));
@@ -344,12 +368,16 @@ pub fn ruled_form_docx(sheets: &[fiscalform::read::Sheet], layout: &WordLayout, 
                 .collect::<Vec<_>>()
                 .join("    ")
         };
-        body.push_str(&word_paragraph(&line(0), 28));
-        if !layout.no_table_no {
-            body.push_str(&word_paragraph(&line(1), 18));
+        let in_table = line_rows(layout);
+        for r in (0..3).filter(|r| !in_table.contains(r)) {
+            if r != 1 || !layout.no_table_no {
+                body.push_str(&word_paragraph(&line(r), if r == 0 { 28 } else { 18 }));
+            }
         }
-        if !layout.unit_row {
-            body.push_str(&word_paragraph(&line(2), 18));
+        if i == 0 && !layout.contents.is_empty() {
+            body.push_str(PAGE_BREAK);
+            body.extend(layout.contents.iter().map(|l| word_paragraph(l, 18)));
+            body.push_str(PAGE_BREAK);
         }
         let note = |r: u32| line(r).starts_with('注') || line(r).is_empty();
         let end = (3..sheet.height())

@@ -1064,7 +1064,7 @@ mod tests {
             .iter()
             .find_map(|b| match b {
                 Block::Table(t) => Some(t),
-                Block::Line(_) => None,
+                _ => None,
             })
             .expect("a table")
     }
@@ -1131,7 +1131,7 @@ mod tests {
             .iter()
             .filter_map(|b| match b {
                 Block::Line(l) => Some(l.text.as_str()),
-                Block::Table(_) => None,
+                _ => None,
             })
             .collect();
         assert_eq!(lines, ["单位：万元"]);
