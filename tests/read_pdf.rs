@@ -460,3 +460,10 @@ fn fix_notes_the_page_of_every_value_read_from_a_pdf() {
         "{places:?}"
     );
 }
+
+/// The real PDF's tables state no year; its cover's `2024年度部门决算` does.
+#[test]
+fn the_real_pdfs_year_is_its_covers() {
+    let (_, report) = cli::check_json(&real("pdf"));
+    assert_eq!(report["files"][0]["glance"]["year"], "2024", "{report}");
+}

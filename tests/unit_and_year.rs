@@ -545,11 +545,17 @@ fn covers(unit: &str) -> Vec<Vec<String>> {
 /// Seed 001's nine tables with the year in their titles and no unit anywhere on them, as a
 /// workbook read back (the sheets a Word document is typed from).
 fn tables_naming_no_unit(dir: &Path) -> Vec<fiscalform::read::Sheet> {
+    tables_of_year(dir, "2023年度")
+}
+
+/// Seed 001's nine tables with `year` (may be empty) in front of their titles and no unit
+/// anywhere on them, as a workbook read back.
+fn tables_of_year(dir: &Path, year: &str) -> Vec<fiscalform::read::Sheet> {
     let mut book = fixture("seed001_final.grid");
     for sheet in &mut book.sheets {
-        rewrite(sheet, None, Shape::InTitle, "2023年度");
+        rewrite(sheet, None, Shape::InTitle, year);
     }
-    let path = dir.join("tables.xlsx");
+    let path = dir.join(format!("tables{year}.xlsx"));
     book.write_xlsx(&path);
     fiscalform::read::read_workbook(&path).unwrap().sheets
 }
@@ -732,6 +738,33 @@ fn a_contents_page_right_before_the_first_table_leaves_it_the_first_form() {
     assert!(
         failures.is_empty(),
         "{}\n{} of {n} failed",
+        failures.join("\n"),
+        failures.len()
+    );
+}
+
+/// Tables stating no year under a cover stating it, in every wording of [`covers`]: the year
+/// is the cover's; tables stating another year keep theirs.
+#[test]
+fn a_cover_states_the_year_the_tables_do_not() {
+    let dir = out_dir("cover-year");
+    let mut failures = Vec::new();
+    for (tables_year, want) in [("", "2023"), ("2022年度", "2022")] {
+        let sheets = tables_of_year(&dir, tables_year);
+        for (i, cover) in covers(UNITS[1]).iter().enumerate() {
+            let path = dir.join(format!("{want}-{i}.docx"));
+            document_with_cover(&sheets, cover, &path);
+            let (_, year, _) = read_back(&path, UNITS[1]);
+            if year.as_deref() != Some(want) {
+                failures.push(format!(
+                    "{cover:?} over tables of {tables_year:?}: {year:?}"
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{}\n{} failed",
         failures.join("\n"),
         failures.len()
     );

@@ -18,8 +18,8 @@ use crate::model::{AbsentColumn, FormData};
 use crate::normalize::Amount;
 use crate::read::{CellNote, CellNoteKind, Workbook};
 use crate::recognize::{
-    figures_outside, name_unit_from_opening, numbers_placed, recognize_workbook, unplaced_numbers,
-    Outcome,
+    figures_outside, name_unit_and_year_from_opening, numbers_placed, recognize_workbook,
+    unplaced_numbers, Outcome,
 };
 use indexmap::IndexMap;
 use std::path::Path;
@@ -95,7 +95,7 @@ pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &Workbook) -> Recognized<'c>
         }
     }
     set_aside_uncoded(&mut forms, &mut findings);
-    name_unit_from_opening(&catalog.vocabulary, &wb.text, &mut forms);
+    name_unit_and_year_from_opening(&catalog.vocabulary, &wb.text, &mut forms);
     findings.extend(kept_values(wb, &forms));
     findings.extend(hidden::hidden_findings(wb, &forms));
     findings.extend(cell_note_findings(wb, &forms));

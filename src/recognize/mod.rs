@@ -13,7 +13,7 @@ mod transposed;
 mod units;
 
 pub use absent::absent_columns;
-pub use opening::name_unit_from_opening;
+pub use opening::name_unit_and_year_from_opening;
 pub use table::{DUPLICATE_ROW, UNCODED};
 pub use table::{LINE_MISMATCH, UNLABELLED_GROUP_ROW};
 

@@ -1,7 +1,8 @@
-//! The unit a document (PDF, Word) names only in its opening text — its cover or first page
-//! (`株洲市某某局` / `2023年度部门决算`, `单位名称：某某中心`) — for when no table names one.
+//! The unit and the year a document (PDF, Word) names only in its opening text — its cover or
+//! first page (`株洲市某某局` / `2023年度部门决算`, `单位名称：某某中心`) — for when no table
+//! states them.
 
-use super::{heading_unit, labelled_unit, named_line};
+use super::{heading_unit, labelled_unit, named_line, year_only, year_span};
 use crate::form::{Form, Vocabulary};
 use crate::model::FormData;
 use crate::normalize::label_key;
@@ -26,36 +27,94 @@ pub(crate) fn unit_of_opening(vocab: &Vocabulary, text: &[Passage]) -> Option<St
     })
 }
 
-/// Gives every form the unit the document's opening text names, when no table names one.
-pub fn name_unit_from_opening(
+/// The year the first of a document's opening lines heading a report states: before the
+/// report's words (`2023年度部门决算`, `株洲市某某局2023年度部门决算公开`), or alone over the
+/// lines naming the unit and the report. A date (`2024年9月10日印发`) or a sentence states none.
+pub(crate) fn year_of_opening(vocab: &Vocabulary, text: &[Passage]) -> Option<String> {
+    text.iter().take(OPENING_LINES).find_map(|p| {
+        let k = label_key(&p.text);
+        if let Some(year) = year_only(&k) {
+            return Some(year);
+        }
+        let (span, year) = year_span(&k)?;
+        let sentence = k.contains(['。', ',', ';']);
+        let report = (vocab.report_words.iter()).any(|w| k[span.end..].contains(w.as_str()));
+        (report && !sentence).then_some(year)
+    })
+}
+
+/// Gives every form the unit and the year the document's opening text names, each only when
+/// no table states one.
+pub fn name_unit_and_year_from_opening(
     vocab: &Vocabulary,
     text: &[Passage],
     forms: &mut [(&Form, FormData)],
 ) {
-    if forms.iter().any(|(_, d)| d.unit.is_some()) {
+    fill_from_opening(forms, |d| &mut d.unit, || unit_of_opening(vocab, text));
+    fill_from_opening(forms, |d| &mut d.year, || year_of_opening(vocab, text));
+}
+
+/// Sets `field` of every form to what `found` gives, when no form has it.
+fn fill_from_opening(
+    forms: &mut [(&Form, FormData)],
+    field: fn(&mut FormData) -> &mut Option<String>,
+    found: impl FnOnce() -> Option<String>,
+) {
+    if forms.iter_mut().any(|(_, d)| field(d).is_some()) {
         return;
     }
-    if let Some(unit) = unit_of_opening(vocab, text) {
+    if let Some(value) = found() {
         for (_, d) in forms {
-            d.unit = Some(unit.clone());
+            *field(d) = Some(value.clone());
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::unit_of_opening;
+    use super::{unit_of_opening, year_of_opening};
     use crate::form::Vocabulary;
     use crate::read::Passage;
 
-    fn opening(lines: &[&str]) -> Option<String> {
-        let text: Vec<Passage> = (lines.iter())
+    fn passages(lines: &[&str]) -> Vec<Passage> {
+        (lines.iter())
             .map(|t| Passage {
                 page: Some(1),
                 text: t.to_string(),
             })
-            .collect();
-        unit_of_opening(&Vocabulary::built_in(), &text)
+            .collect()
+    }
+
+    fn opening(lines: &[&str]) -> Option<String> {
+        unit_of_opening(&Vocabulary::built_in(), &passages(lines))
+    }
+
+    /// A heading's year before the report's words is the year; a date, a sentence or a year
+    /// before no report's words is not.
+    #[test]
+    fn the_year_of_a_heading_over_the_report_is_read() {
+        let year = |lines: &[&str]| year_of_opening(&Vocabulary::built_in(), &passages(lines));
+        for line in [
+            "2024年度部门决算",
+            "上海市普陀区财政局2024年度部门决算",
+            "二〇二四年度部门预算公开",
+            "２０２４年部门决算",
+            "2024年度",
+        ] {
+            assert_eq!(
+                year(&["上海市普陀区财政局", line]).as_deref(),
+                Some("2024"),
+                "{line}"
+            );
+        }
+        for line in [
+            "株洲市人民政府办公室  2024年9月10日印发",
+            "编制日期：2024年8月",
+            "2024年度，本部门决算收入增加。",
+            "2024年度预计",
+        ] {
+            assert_eq!(year(&[line]), None, "{line}");
+        }
     }
 
     /// Lines of a cover that name no reporting unit are passed over: a money unit after a
