@@ -766,3 +766,321 @@ fn cover_and_contents(cases: &[&Case], numbered_in_one_cell: bool, like: &Render
         ruled: Vec::new(),
     }
 }
+
+/// Wordings units print for one thing of a form, drawn together: the texts of `at` (a cell's
+/// whole text and which of its printings on the form's sheets, in reading order) become one
+/// of `options`, each giving a text per place.
+struct Wording {
+    form: &'static str,
+    at: &'static [(&'static str, usize)],
+    options: &'static [&'static [&'static str]],
+}
+
+/// The wordings of 决算 tables without 行次 that once lost rows or columns. 收入合计 stands
+/// for 本年收入合计 and, under a 本年收入合计, for 总计: the rows are told apart by their order.
+const WORDINGS: &[Wording] = &[
+    Wording {
+        form: "final-01",
+        at: &[("本年收入合计", 0), ("总计", 0)],
+        options: &[
+            &["收入合计", "总计"],
+            &["本年收入", "总计"],
+            &["本年收入合计", "收入总计"],
+            &["收入合计", "收入总计"],
+            &["本年收入", "收入总计"],
+            &["本年收入合计", "收入合计"],
+        ],
+    },
+    Wording {
+        form: "final-01",
+        at: &[("本年支出合计", 0), ("总计", 1)],
+        options: &[
+            &["支出合计", "总计"],
+            &["本年支出", "总计"],
+            &["本年支出合计", "支出总计"],
+            &["支出合计", "支出总计"],
+            &["本年支出合计", "支出合计"],
+        ],
+    },
+    Wording {
+        form: "final-01",
+        at: &[("年初结转和结余", 0), ("年末结转和结余", 0)],
+        options: &[
+            &["年初结转结余", "年末结转结余"],
+            &["上年结转和结余", "结转下年"],
+        ],
+    },
+    Wording {
+        form: "final-01",
+        at: &[("一、一般公共预算财政拨款收入", 0)],
+        options: &[&["一、财政拨款收入"]],
+    },
+    Wording {
+        form: "final-01",
+        at: &[("项目", 0), ("项目", 1)],
+        options: &[
+            &["科目名称", "科目名称"],
+            &["科目", "科目"],
+            &["名称", "名称"],
+            &["内容", "内容"],
+        ],
+    },
+    Wording {
+        form: "final-04",
+        at: &[
+            ("本年收入合计", 0),
+            ("本年支出合计", 0),
+            ("总计", 0),
+            ("总计", 1),
+        ],
+        options: &[
+            &["收入合计", "支出合计", "总计", "总计"],
+            &["本年收入", "本年支出", "收入总计", "支出总计"],
+            &["本年收入合计", "本年支出合计", "收入合计", "支出合计"],
+        ],
+    },
+    Wording {
+        form: "final-04",
+        at: &[("年初财政拨款结转和结余", 0), ("年末财政拨款结转和结余", 0)],
+        options: &[
+            &["年初结转和结余", "年末结转和结余"],
+            &["年初结转结余", "年末结转结余"],
+        ],
+    },
+    Wording {
+        form: "final-04",
+        at: &[
+            ("一般公共预算财政拨款", 0),
+            ("政府性基金预算财政拨款", 0),
+            ("国有资本经营预算财政拨款", 0),
+        ],
+        options: &[&["一般公共预算", "政府性基金预算", "国有资本经营预算"]],
+    },
+    Wording {
+        form: "final-04",
+        at: &[("项目", 0), ("项目", 1)],
+        options: &[
+            &["科目名称", "科目名称"],
+            &["名称", "名称"],
+            &["内容", "内容"],
+        ],
+    },
+    Wording {
+        form: "final-07",
+        at: &[("年初结转和结余", 0), ("年末结转和结余", 0)],
+        options: &[&["年初结转结余", "年末结转结余"]],
+    },
+    Wording {
+        form: "final-02",
+        at: &[("本年收入合计", 0), ("财政拨款收入", 0)],
+        options: &[
+            &["收入合计", "财政拨款"],
+            &["合计", "财政拨款收入"],
+            &["本年收入合计", "财政拨款"],
+        ],
+    },
+    Wording {
+        form: "final-02",
+        at: &[
+            ("上级补助收入", 0),
+            ("事业收入", 0),
+            ("经营收入", 0),
+            ("附属单位上缴收入", 0),
+            ("其他收入", 0),
+        ],
+        options: &[&["上级补助", "事业", "经营", "附属单位上缴", "其他"]],
+    },
+];
+
+/// `book` with the wordings drawn by `rng` on the sheets of each form `rec` found there, each
+/// wording left as it is or reworded: the changes made, as text.
+fn reworded(
+    book: &mut fiscalform::read::Workbook,
+    rec: &Recognized,
+    rng: &mut layout_gen::Rng,
+) -> Vec<String> {
+    let mut said = Vec::new();
+    for w in WORDINGS {
+        let Some(sheet) = rec
+            .forms
+            .iter()
+            .find(|(f, _)| f.id == w.form)
+            .and_then(|(_, d)| d.sheet.clone())
+        else {
+            continue;
+        };
+        let pick = rng.below(w.options.len() + 1);
+        let Some(option) = w.options.get(pick) else {
+            continue;
+        };
+        // The later printings of a text first: rewording one shifts the count of those after it.
+        for (&(from, nth), &to) in w.at.iter().zip(option.iter()).rev() {
+            if let Some(s) = book.sheets.iter_mut().find(|s| s.name == sheet) {
+                if retext(s, from, nth, to) {
+                    said.push(format!("{}: {from}#{nth} → {to}", w.form));
+                }
+            }
+        }
+    }
+    said
+}
+
+/// Sheet `s` with the `nth` cell (in reading order) whose whole text is `from` saying `to`.
+fn retext(s: &mut fiscalform::read::Sheet, from: &str, nth: usize, to: &str) -> bool {
+    use fiscalform::read::{Cell, Sheet};
+    let hit = s
+        .cells()
+        .filter(|(_, _, c)| matches!(c, Cell::Text(t) if t.trim() == from))
+        .map(|(r, c, _)| (r, c))
+        .nth(nth);
+    let Some(hit) = hit else {
+        return false;
+    };
+    let cells: Vec<(u32, u16, Cell)> = s
+        .cells()
+        .map(|(r, c, cell)| {
+            let cell = if (r, c) == hit {
+                Cell::Text(to.into())
+            } else {
+                cell.clone()
+            };
+            (r, c, cell)
+        })
+        .collect();
+    let mut out = Sheet::from_cells(s.name.clone(), cells, s.merges().to_vec());
+    out.hidden = s.hidden;
+    out.hidden_lines = s.hidden_lines.clone();
+    *s = out;
+    true
+}
+
+/// Each form's logical values, by form id.
+type FormValues = BTreeMap<String, BTreeMap<String, String>>;
+
+/// What a workbook reads as: each form's logical values, and every finding but its message
+/// (severity, rule, form, sheet, cell), after the whole audit.
+fn reading(
+    book: &fiscalform::read::Workbook,
+) -> (Recognized<'static>, FormValues, BTreeSet<String>) {
+    use fiscalform::calc::{compute, Book, Mode};
+    let rec = recognize_book(catalog(), book);
+    let values = rec
+        .forms
+        .iter()
+        .map(|(f, d)| (f.id.clone(), logical_values(d)))
+        .collect();
+    let forms = recognize_book(catalog(), book).forms;
+    let audited = Book::new(forms);
+    let calc = compute(&audited, Mode::Check, false);
+    let (found, _) = fiscalform::check::audit_covered(&audited, &calc);
+    let findings = rec
+        .findings
+        .iter()
+        .chain(found.iter())
+        .map(|f| {
+            format!(
+                "{:?} {} {} {:?} {:?}",
+                f.severity, f.rule, f.form, f.sheet, f.cell
+            )
+        })
+        .collect();
+    (rec, values, findings)
+}
+
+/// The layouts the wordings are drawn over: the real published workbook (no 行次) and seed
+/// 001's forms as they are, and each of their 01/02/04/07 tables drawn alone in a layout of
+/// up to three variations (no 行次 among them) picked by `seed`.
+fn wording_layouts(seed: u64) -> Vec<(String, fiscalform::read::Workbook)> {
+    use Variation::*;
+    const POOL: &[Variation] = &[
+        NoLineColumn,
+        NoLineColumn,
+        NoColumnNumbers,
+        HeaderUnmergedDown,
+        Offset,
+        NoTableNo,
+        ExtraEmpty,
+        SheetNames,
+    ];
+    let real = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/real/2024决算-上海普陀区财政局.xlsx");
+    let real = fiscalform::read::read_workbook(&real).unwrap();
+    let mut out = vec![
+        ("real".to_string(), real.clone()),
+        ("seed001".to_string(), fixture_book("seed001_final.grid")),
+    ];
+    let real_rec = recognize_book(catalog(), &real);
+    let seed_cases = cases().iter().filter(|c| c.fixture == "seed001_final.grid");
+    let drawn = real_rec
+        .forms
+        .iter()
+        .map(|(f, d)| ("real", *f, d))
+        .chain(seed_cases.map(|c| ("seed001", c.form, &c.data)));
+    for (from, form, data) in drawn {
+        if !["final-01", "final-02", "final-04", "final-07"].contains(&form.id.as_str()) {
+            continue;
+        }
+        let vs = pick(form, POOL, 3, seed);
+        let r = render(form, data, &vs, seed);
+        out.push((format!("{from}/{} {}", form.id, names(&vs)), r.book));
+    }
+    out
+}
+
+/// The wordings real 决算 tables use for their totals, balances, fund columns, income columns
+/// and label column, drawn at random over layouts of the real workbook and of seed 001 (with
+/// and without 行次): every form reads the same values with the same findings as with the
+/// template's wording.
+#[test]
+fn other_wordings_of_final_tables_read_as_the_template_wording() {
+    let mut problems = Vec::new();
+    let mut tried = 0;
+    for seed in 1..=12u64 {
+        for (name, book) in wording_layouts(seed) {
+            let (rec, want, want_findings) = reading(&book);
+            let mut variant = book.clone();
+            let mut rng = layout_gen::Rng::new(seed * 7919 + name.len() as u64);
+            let said = reworded(&mut variant, &rec, &mut rng);
+            if said.is_empty() {
+                continue;
+            }
+            tried += 1;
+            let (_, got, got_findings) = reading(&variant);
+            let mut wrong: Vec<String> = Vec::new();
+            for (form, w) in &want {
+                let g = got.get(form).cloned().unwrap_or_default();
+                let keys: BTreeSet<&String> = w.keys().chain(g.keys()).collect();
+                wrong.extend(
+                    keys.into_iter()
+                        .filter(|k| w.get(*k) != g.get(*k))
+                        .map(|k| format!("{form} {k}: want {:?}, read {:?}", w.get(k), g.get(k))),
+                );
+            }
+            wrong.extend(
+                got_findings
+                    .difference(&want_findings)
+                    .map(|f| format!("new finding {f}")),
+            );
+            wrong.extend(
+                want_findings
+                    .difference(&got_findings)
+                    .map(|f| format!("lost finding {f}")),
+            );
+            if !wrong.is_empty() {
+                wrong.truncate(5);
+                problems.push(format!(
+                    "{name} seed {seed} [{}]: {}",
+                    said.join(", "),
+                    wrong.join("; ")
+                ));
+            }
+        }
+    }
+    assert!(tried >= 60, "only {tried} layouts reworded");
+    assert!(
+        problems.is_empty(),
+        "{} of {tried} layouts read otherwise:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
