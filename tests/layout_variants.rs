@@ -459,8 +459,7 @@ fn sheets_without_title_are_told_by_their_names() {
 }
 
 /// The seed's 公开09表 printed transposed — its items down the rows, 预算数 and 决算数 across —
-/// under names of items the form does not have: four numbers, none of which lands in the form
-/// (a turned table of the form's items, 合计 and 公务接待费, is read).
+/// with only 公务接待费 spent: four numbers, none of which lands in the form.
 fn transposed_09(book: &mut grid::GridBook) {
     let sheet = book.sheet_mut("公开09表");
     let title = sheet.cell(0, 0).as_str().to_string();
@@ -471,7 +470,10 @@ fn transposed_09(book: &mut grid::GridBook) {
     for (c, h) in ["项目", "预算数", "决算数"].iter().enumerate() {
         t.put(2, c as u16, grid::GridCell::text(h));
     }
-    for (i, (item, amount)) in [("会议费", "1.35"), ("培训费", "1.35")].iter().enumerate() {
+    for (i, (item, amount)) in [("合计", "1.35"), ("公务接待费", "1.35")]
+        .iter()
+        .enumerate()
+    {
         let r = 3 + i as u32;
         t.put(r, 0, grid::GridCell::text(item));
         t.put(r, 1, grid::GridCell::num(amount));
