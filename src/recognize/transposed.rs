@@ -7,8 +7,8 @@
 
 use super::table::is_serial_number;
 use super::{
-    figures_outside, first_filled_row, numbers_placed, recognize_sheet, Recognized,
-    UNLABELLED_GROUP_ROW,
+    figures_outside, first_filled_row, numbers_placed, recognize_sheet, unplaced_numbers,
+    Recognized, UNLABELLED_GROUP_ROW,
 };
 use crate::cellref::Place;
 use crate::form::{Form, Vocabulary};
@@ -21,7 +21,7 @@ use crate::read::{Cell, Sheet, Turn};
 const TOP_LINES: u32 = 8;
 
 /// The sheet read with its table turned, when `as_printed` (the same sheet read as printed)
-/// left most of its figures outside the form and the turned table places every figure of the sheet (not one
+/// could not place its figures and the turned table places every figure of the sheet (not one
 /// left outside the form). Of several places the table may start at, the lowest that does.
 pub(super) fn recognize_turned<'c>(
     form: &'c Form,
@@ -30,14 +30,12 @@ pub(super) fn recognize_turned<'c>(
     book_unit: Option<&MoneyUnit>,
     as_printed: &Recognized,
 ) -> Option<Recognized<'c>> {
-    // However few its figures (a 三公 table of two items spent on holds four), a one-row
-    // form whose figures as printed fall mostly outside it is tried turned.
-    let placed = numbers_placed(as_printed);
-    let outside = figures_outside(as_printed).count();
-    if !is_one_row(form) || outside == 0 || outside < placed {
+    unplaced_numbers(as_printed)?;
+    if !is_one_row(form) {
         return None;
     }
     let first = first_filled_row(sheet);
+    let placed = numbers_placed(as_printed);
     (first + 1..(first + TOP_LINES).min(sheet.height()))
         .filter_map(|top| table_from(sheet, top))
         .filter_map(|turn| {
@@ -146,25 +144,16 @@ fn is_one_row(form: &Form) -> bool {
 const MOST_TURNED_ROWS: u32 = 64;
 
 /// The rows of a table starting at row `top`: it and the rows after it holding two cells or
-/// more, or only an item's name with nothing spent on it (公开09表's 因公出国（境）费 left
-/// blank) above more of them; a note under the table, on a row of its own, ends it. None for
-/// a table of more rows than a turned one has.
+/// more (a note under the table, on a row of its own, ends it). None for a table of more rows
+/// than a turned one has.
 fn table_from(sheet: &Sheet, top: u32) -> Option<Turn> {
     let cells = |r: u32| sheet.row(r).count();
     if cells(top) < 2 {
         return None;
     }
-    let label_col = sheet.row(top).next().map(|(c, _)| c)?;
-    let mut end = top + 1;
-    while end < sheet.height() {
-        let blank_items = (end..sheet.height())
-            .take_while(|&r| is_blank_item(sheet, r, label_col))
-            .count() as u32;
-        if cells(end + blank_items) < 2 {
-            break;
-        }
-        end += blank_items + 1;
-    }
+    let end = (top + 1..sheet.height())
+        .find(|&r| cells(r) < 2)
+        .unwrap_or(sheet.height());
     if end - top > MOST_TURNED_ROWS {
         return None;
     }
@@ -172,23 +161,6 @@ fn table_from(sheet: &Sheet, top: u32) -> Option<Turn> {
         .filter_map(|r| sheet.row(r).last().map(|(c, _)| c + 1))
         .max()?;
     Some(Turn { top, end, width })
-}
-
-/// Whether row `r` holds only an item's name, in the label column: no note (注：…).
-fn is_blank_item(sheet: &Sheet, r: u32, label_col: u16) -> bool {
-    let mut cells = sheet.row(r);
-    let (Some((c, cell)), None) = (cells.next(), cells.next()) else {
-        return false;
-    };
-    let note = |t: &str| {
-        ["注", "说明", "备注"]
-            .iter()
-            .any(|w| t.trim().starts_with(w))
-    };
-    c == label_col
-        && cell
-            .as_text()
-            .is_some_and(|t| !t.trim().is_empty() && !note(t))
 }
 
 /// Every place of `rec`, read off the sheet turned by `turn`, as the place it has in the sheet
