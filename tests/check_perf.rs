@@ -1383,60 +1383,112 @@ fn a_title_reprinted_over_a_page_break_is_no_second_project() {
     assert_eq!(logical(&got[1]), logical(&want[1]));
 }
 
+/// A finding as compared here: (sheet, cell, rule, severity).
+type FindingKey = (String, String, String, String);
+
+fn finding_key(f: &Value) -> FindingKey {
+    let s = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+    (s("sheet"), s("cell"), s("rule"), s("severity"))
+}
+
+/// The project forms of the seeds, with the findings of each seed as published.
+fn project_forms() -> Vec<(&'static str, &'static str, Vec<FindingKey>)> {
+    let mut out = Vec::new();
+    for (seed, sheets) in [(S000, &["附件3-1", "附件3-2"][..]), (S004, &["附件三"][..])] {
+        let (_, before) = check(&fixture(seed), &format!("{seed}-fund-parts"));
+        let before: Vec<_> = before.iter().map(finding_key).collect();
+        out.extend(sheets.iter().map(|sheet| (seed, *sheet, before.clone())));
+    }
+    out
+}
+
+/// The 其中 cells of column `col` of 项目资金 holding a number, and those left blank.
+fn fund_parts(book: &GridBook, sheet: &str, col: &str) -> (Vec<String>, Vec<String>) {
+    (7..=9).map(|r| format!("{col}{r}")).partition(|a| {
+        let (r, c) = fiscalform::cellref::parse_a1(a).unwrap();
+        matches!(book.sheet(sheet).cell(r, c), GridCell::Number(_))
+    })
+}
+
+/// `after` holds an error at `sheet`!`total` and, infos aside (a blank row's own "建议填
+/// 0.00" changes with it), no other error or warning than `before` does.
+fn only_the_total_changes(
+    before: &[FindingKey],
+    after: &[Value],
+    sheet: &str,
+    total: &str,
+    name: &str,
+) {
+    let at_total = |k: &FindingKey| k.0 == sheet && k.1 == total;
+    assert!(
+        after
+            .iter()
+            .map(finding_key)
+            .any(|k| at_total(&k) && k.3 == "error"),
+        "{name}: the total is reported: {after:#?}"
+    );
+    let judged = |k: &FindingKey| !at_total(k) && k.3 != "info";
+    let others: Vec<_> = after.iter().map(finding_key).filter(judged).collect();
+    let was: Vec<_> = before.iter().filter(|k| judged(k)).cloned().collect();
+    assert_eq!(others, was, "{name}: nothing but the total changes");
+}
+
 /// A 其中 row of 附件3's 项目资金 left blank, in turn for every filled one of every column of
 /// every project form of seeds 000 and 004: the total is reported against its parts, and
-/// no other error or warning changes — 执行率, its score and the cross-check with 附件1 are judged against
-/// the total as filled, not against the partial sum.
+/// no other error or warning changes — 执行率, its score and the cross-check with 附件1 are
+/// judged against the total as filled, not against the partial sum.
 #[test]
 fn a_blank_fund_part_is_reported_at_its_total_only() {
-    let key = |f: &Value| {
-        let s = |k: &str| f[k].as_str().unwrap_or_default().to_string();
-        (s("sheet"), s("cell"), s("rule"), s("severity"))
-    };
     let mut cases = 0;
-    for (seed, sheets) in [(S000, &["附件3-1", "附件3-2"][..]), (S004, &["附件三"][..])] {
-        let published = fixture(seed);
-        let (_, before) = check(&published, &format!("{seed}-fund-parts"));
-        let before: Vec<_> = before.iter().map(key).collect();
-        for sheet in sheets {
-            for col in ["C", "D", "E"] {
-                let filled: Vec<String> = (7..=9)
-                    .map(|r| format!("{col}{r}"))
-                    .filter(|a| {
-                        let (r, c) = fiscalform::cellref::parse_a1(a).unwrap();
-                        matches!(published.sheet(sheet).cell(r, c), GridCell::Number(_))
-                    })
-                    .collect();
-                if filled.len() < 2 {
-                    continue;
-                }
-                for blanked in &filled {
-                    cases += 1;
-                    let mut book = fixture(seed);
-                    book.sheet_mut(sheet).set(blanked, GridCell::Empty);
-                    let name = format!("{seed}-{sheet}-{blanked}-blank");
-                    let (_, after) = check(&book, &name);
-                    let total = format!("{col}6");
-                    let at_total =
-                        |k: &(String, String, String, String)| k.0 == *sheet && k.1 == total;
-                    assert!(
-                        after
-                            .iter()
-                            .map(key)
-                            .any(|k| at_total(&k) && k.3 == "error"),
-                        "{name}: the total is reported: {after:#?}"
-                    );
-                    // Infos aside: the blank row's own "建议填 0.00" changes with it.
-                    let judged =
-                        |k: &(String, String, String, String)| !at_total(k) && k.3 != "info";
-                    let others: Vec<_> = after.iter().map(key).filter(judged).collect();
-                    let was: Vec<_> = before.iter().filter(|k| judged(k)).cloned().collect();
-                    assert_eq!(others, was, "{name}: nothing but the total changes");
-                }
+    for (seed, sheet, before) in project_forms() {
+        for col in ["C", "D", "E"] {
+            let (filled, _) = fund_parts(&fixture(seed), sheet, col);
+            if filled.len() < 2 {
+                continue;
+            }
+            for blanked in &filled {
+                cases += 1;
+                let mut book = fixture(seed);
+                book.sheet_mut(sheet).set(blanked, GridCell::Empty);
+                let name = format!("{seed}-{sheet}-{blanked}-blank");
+                let (_, after) = check(&book, &name);
+                only_the_total_changes(&before, &after, sheet, &format!("{col}6"), &name);
             }
         }
     }
     assert!(cases >= 4, "only {cases} filled 其中 cells to blank");
+}
+
+/// A total mistyped above its parts where one of them is blank (308.42 typed 380.42 over a
+/// blank 其他资金), in every column of every project form where a part is blank: the total is
+/// reported, and 执行率 — right for the parts — is not called wrong for the mistyped total.
+#[test]
+fn a_mistyped_total_over_a_blank_part_is_reported_at_itself_only() {
+    let mut cases = 0;
+    for (seed, sheet, before) in project_forms() {
+        for col in ["C", "D", "E"] {
+            let published = fixture(seed);
+            let (filled, blank) = fund_parts(&published, sheet, col);
+            let total = format!("{col}6");
+            let (r, c) = fiscalform::cellref::parse_a1(&total).unwrap();
+            let GridCell::Number(typed) = published.sheet(sheet).cell(r, c).clone() else {
+                continue;
+            };
+            if filled.is_empty() || blank.is_empty() {
+                continue;
+            }
+            cases += 1;
+            let mistyped = typed.parse::<rust_decimal::Decimal>().unwrap()
+                + rust_decimal::Decimal::new(7200, 2);
+            let mut book = fixture(seed);
+            book.sheet_mut(sheet)
+                .set(&total, GridCell::num(&mistyped.to_string()));
+            let name = format!("{seed}-{sheet}-{total}-mistyped");
+            let (_, after) = check(&book, &name);
+            only_the_total_changes(&before, &after, sheet, &total, &name);
+        }
+    }
+    assert!(cases >= 2, "only {cases} totals over a blank part");
 }
 
 /// The 部门整体支出绩效自评表 names its unit in its grid (`预算部门、单位名称 | 某某中心`), in
@@ -1478,6 +1530,17 @@ fn a_self_evaluation_names_its_unit_in_its_grid() {
         }
     }
     assert_eq!(cases, 12);
+    // A placeholder left in the cell names no unit.
+    for (i, placeholder) in ["（单位盖章）", "（盖章）", "万元"].into_iter().enumerate()
+    {
+        let mut book = fixture(S000);
+        let (sheet, _, name_at) = unit_name_cells(&book);
+        book.sheet_mut(&sheet)
+            .set(&name_at, GridCell::text(placeholder));
+        let (_, json) = cli::check_json(&write(&book, &format!("unit-placeholder-{i}")));
+        let unit = &json["files"][0]["glance"]["unit"];
+        assert!(unit.is_null(), "{placeholder}: {unit}");
+    }
 }
 
 /// (sheet, label cell, name cell) of the 单位名称 row of a seed's 附件2.

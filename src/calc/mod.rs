@@ -371,6 +371,23 @@ struct Evaluator<'b, 'a> {
     derived: RefCell<FastMap<CellId, Slot<'b>>>,
     mode: Mode,
     out: RefCell<IndexMap<CellId, Derived, foldhash::fast::RandomState>>,
+    /// Totals in doubt (filled above the sum of parts some of which are blank; see
+    /// `blank_parts_may_explain`), resolved as filled, with the sum of their parts: what
+    /// depends on one agrees if it agrees with either reading.
+    other_reading: RefCell<FastMap<CellId, Val>>,
+}
+
+/// The evaluator reading each total in doubt as the sum of its parts rather than as filled.
+struct OtherReading<'e, 'b, 'a>(&'e Evaluator<'b, 'a>);
+
+impl Env for OtherReading<'_, '_, '_> {
+    fn value(&self, c: &CellId) -> Val {
+        let other = self.0.other_reading.borrow().get(c).cloned();
+        other.unwrap_or_else(|| self.0.value(c))
+    }
+    fn top_level_sum(&self, form: usize, panel: &str, col: &str) -> Decimal {
+        self.0.top_level_sum(form, panel, col)
+    }
 }
 
 /// Where the evaluation of a derived cell stands.
@@ -393,6 +410,19 @@ impl<'b> Slot<'b> {
                 None
             }
         }
+    }
+}
+
+impl Evaluator<'_, '_> {
+    /// Whether `bound` reads a total in doubt (see `other_reading`).
+    fn reads_total_in_doubt(&self, bound: &Bound) -> bool {
+        let doubts = self.other_reading.borrow();
+        if doubts.is_empty() {
+            return false;
+        }
+        let mut reads = Vec::new();
+        bound.cells(&mut reads);
+        reads.iter().any(|r| doubts.contains_key(r))
     }
 }
 
@@ -423,6 +453,13 @@ impl Env for Evaluator<'_, '_> {
                 agreement = Agreement::Exact;
             }
         }
+        if agreement == Agreement::Differs && self.reads_total_in_doubt(&bound) {
+            let other = bound.eval(&OtherReading(self));
+            let under_other = agree(kind, &filled, &other, terms, per_term);
+            if under_other != Agreement::Differs {
+                agreement = under_other;
+            }
+        }
         // A total over parts nobody filled in (附件3's 其中 rows left blank under a filled
         // 年度资金总额) has nothing to be recomputed from: its filled value is the only
         // information, and what depends on it (执行率, its score) is judged against that. A rule
@@ -433,9 +470,9 @@ impl Env for Evaluator<'_, '_> {
             !reads.is_empty() && reads.iter().all(|r| self.value(r).is_blank())
         };
         // A total above the sum of its parts where some part was left blank (附件3's 当年财政
-        // 拨款 row empty): the blank may be what is missing, so the total is still reported as
-        // differing, but what depends on it (执行率, its score) is judged against the filled
-        // total rather than against a partial sum.
+        // 拨款 row empty): the blank may be what is missing, or the total may be mistyped. The
+        // total is reported as differing; what depends on it (执行率, its score) agrees if it
+        // agrees with either, the total as filled or the sum (see `other_reading`).
         let blank_parts_may_explain = |filled: &Val, expected: &Val| {
             let mut reads = Vec::new();
             bound.cells(&mut reads);
@@ -460,6 +497,8 @@ impl Env for Evaluator<'_, '_> {
         {
             agreement = Agreement::PartsAbsent;
         }
+        let in_doubt =
+            agreement == Agreement::Differs && blank_parts_may_explain(&filled, &expected);
         let keep_filled = match &agreement {
             Agreement::Exact
             | Agreement::Tail { .. }
@@ -469,7 +508,7 @@ impl Env for Evaluator<'_, '_> {
             Agreement::Differs => {
                 rule.severity != crate::form::Severity::Error
                     || nothing_to_compute_from()
-                    || blank_parts_may_explain(&filled, &expected)
+                    || in_doubt
             }
         };
         // Fix keeps a published amount within 尾差, and a total whose parts nobody filled in:
@@ -492,6 +531,9 @@ impl Env for Evaluator<'_, '_> {
         };
         if let Some(slot) = self.derived.borrow_mut().get_mut(c) {
             *slot = Slot::Done(resolved.clone());
+        }
+        if in_doubt && self.mode == Mode::Check {
+            (self.other_reading.borrow_mut()).insert(c.clone(), expected.clone());
         }
         self.out.borrow_mut().insert(
             c.clone(),
@@ -555,6 +597,7 @@ pub fn compute(book: &Book, mode: Mode, template: bool) -> Calc {
             order.len(),
             Default::default(),
         )),
+        other_reading: RefCell::default(),
     };
     for c in &order {
         ev.value(c);

@@ -1127,7 +1127,7 @@ pub fn recognize_sheet<'c>(
     }
     read_rest(&mut rd, cursor);
     note_triangle_minus(&mut rd);
-    unit_from_field(&mut rd.data, form);
+    unit_from_field(&mut rd.data, form, vocab);
     // The cells values were read from (an origin on another sheet, `'续表'!C8`, is none of
     // this sheet's).
     let mut read_at: FastSet<(u32, u16)> =
@@ -1158,8 +1158,8 @@ pub fn recognize_sheet<'c>(
 }
 
 /// The unit a form prints in its grid (绩效自评表's 预算部门、单位名称 | 某某中心), when no line
-/// above the table named one.
-fn unit_from_field(data: &mut FormData, form: &Form) {
+/// above the table named one — a name, not a placeholder such as `（单位盖章）`.
+fn unit_from_field(data: &mut FormData, form: &Form, vocab: &Vocabulary) {
     let Some(id) = &form.unit_field else {
         return;
     };
@@ -1168,7 +1168,7 @@ fn unit_from_field(data: &mut FormData, form: &Form) {
     }
     if let Some(Val::Text(name)) = data.grid.get(id) {
         let name = name.trim();
-        if !name.is_empty() {
+        if vocab.may_be_labelled_name(&label_key(name)) {
             data.unit = Some(name.to_string());
             data.unit_at = data.origin.get(id).cloned();
         }
