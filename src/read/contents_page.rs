@@ -33,10 +33,11 @@ impl Pending {
     }
 
     /// Drops the last 目录 page among the lines: its heading and the lines after it up to
-    /// the next page, or without a next page the entries that end in a page number.
-    pub(crate) fn drop_contents_page(&mut self) {
+    /// the next page, or without a next page the entries that end in a page number. Whether
+    /// there was one.
+    pub(crate) fn drop_contents_page(&mut self) -> bool {
         let Some(page) = self.contents_page() else {
-            return;
+            return false;
         };
         let len = page.len();
         self.lines.drain(page.clone());
@@ -48,6 +49,7 @@ impl Pending {
             };
         }
         self.breaks.dedup();
+        true
     }
 
     fn contents_page(&self) -> Option<Range<usize>> {

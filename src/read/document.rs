@@ -236,14 +236,18 @@ fn is_signature_block(table: &TableGrid) -> bool {
 
 /// The short lines directly above a table, top first: titles and labels, at least one of
 /// them a title (a lone `填报单位：` or `情况如下：` above a table is no heading). Of the lines
-/// on the page the table starts on (`page` of a PDF; after the last page break of a Word
-/// document): a cover's lines on a page before are no heading of a table whose page prints
+/// on the page the table starts on (`page` of a PDF; in a Word document with a 目录, the
+/// lines after its last page break): a cover's lines on a page before are no heading of a table whose page prints
 /// its own; a 目录 page is none at all. A table opening its page with no line above it takes
 /// the last lines of the page before (its title printed at the foot of that page, or before a
 /// 目录 page).
 fn take_heading(pending: &mut Pending, page: Option<u32>) -> Vec<Line> {
-    pending.drop_contents_page();
-    let start = pending.last_page_start();
+    // A Word page break bounds the heading only after a 目录: a title printed at the foot of
+    // one page over a unit line and table on the next heads them still.
+    let start = match pending.drop_contents_page() {
+        true => pending.last_page_start(),
+        false => 0,
+    };
     let on_page =
         |i: usize, l: &Line| i >= start && (page.is_none() || l.page.is_none() || l.page == page);
     let lines = &mut pending.lines;
@@ -579,6 +583,31 @@ mod tests {
             ..TableGrid::default()
         })
         .is_none());
+    }
+
+    /// In a Word document, a title ending its page heads the unit line and table opening the
+    /// next (a page break between them); behind a 目录 page, the cover's lines head nothing.
+    #[test]
+    fn a_word_title_before_a_page_break_heads_the_table_after_it() {
+        let word = |t: &str| Block::Line(Line::new(t, None));
+        let rows: &[&[&str]] = &[&["项目", "金额"], &["合计", "1,000.50"]];
+        let out = lay_out(vec![
+            word("收入决算表"),
+            Block::PageBreak,
+            word("编制单位：某某中心"),
+            table(rows, 0),
+        ]);
+        assert_eq!(out.sheets[0].name, "收入决算表");
+        let out = lay_out(vec![
+            word("某某中心2023年度部门决算"),
+            Block::PageBreak,
+            word("目  录"),
+            word("一、收入决算表……3"),
+            Block::PageBreak,
+            word("收入决算表"),
+            table(rows, 0),
+        ]);
+        assert_eq!(out.sheets[0].name, "收入决算表");
     }
 
     /// A table title numbered as a section of the document heads its table; a numbered
