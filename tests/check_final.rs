@@ -834,3 +834,41 @@ fn an_empty_tables_note_copied_from_another_table_is_a_warning() {
     );
     assert!(both.is_empty(), "{both:#?}");
 }
+
+/// A 支出 row of 公开01表 labelled as its 收入 counterpart (the label copied across: 收入合计
+/// on 行58, 收入总计 on 行62, 年初结转和结余 on 行60), one or several at once: its 行次 says which
+/// row it is, and the findings are the published seed's.
+#[test]
+fn a_label_copied_from_the_other_side_yields_to_its_line_number() {
+    let slips = [
+        ("本年支出合计", "收入合计"),
+        ("本年支出合计", "本年收入合计"),
+        ("年末结转和结余", "年初结转和结余"),
+        ("总计", "收入总计"),
+        ("总计", "收入合计"),
+    ];
+    let key = |f: &Value| (f["cell"].clone(), f["rule"].clone(), f["severity"].clone());
+    let published: Vec<_> = published_findings().iter().map(key).collect();
+    for pick in 1..(1u32 << slips.len()) {
+        // One slip per row: 总计 is copied one way at a time.
+        if pick & 0b11 == 0b11 || pick & 0b11000 == 0b11000 {
+            continue;
+        }
+        let mut book = seed();
+        let sheet = book.sheet_mut("公开01表");
+        for (i, (label, copied)) in slips.iter().enumerate() {
+            if pick & (1 << i) == 0 {
+                continue;
+            }
+            // The 支出 side's cell with that label: the last in the sheet (总计 is on both).
+            let (r, c) = (0..sheet.rows.len() as u32)
+                .flat_map(|r| (0..sheet.width()).map(move |c| (r, c)))
+                .rfind(|&(r, c)| c > 1 && sheet.cell(r, c).as_str() == *label)
+                .expect("the label on the 支出 side");
+            sheet.put(r, c, GridCell::text(copied));
+        }
+        let (_, after) = check(&book, &format!("copied-label-{pick}"));
+        let after: Vec<_> = after.iter().map(key).collect();
+        assert_eq!(after, published, "slips {pick:05b}");
+    }
+}

@@ -61,16 +61,19 @@ pub(super) fn lines_decide(rd: &mut Reader, label_col: Option<u16>, line_col: u1
 }
 
 /// The row of the form `label` (a label key) plainly names, when its 行次 `line` names another
-/// that the label does not fit even loosely.
+/// that the label does not fit even loosely. Only a row of the same side counts: a 支出 row
+/// labelled as a 收入 row (`收入合计` on 行58, copied across) is a slip its 行次 corrects.
 fn mismatch<'f>(rd: &Reader<'f>, line: u32, label: &str) -> Option<&'f FixedRow> {
-    let by_line = rd.form.line_row(line).map(|(_, x)| x);
+    let by_line = rd.form.line_row(line);
     let endings = &rd.vocab.label_endings;
-    if by_line.is_some_and(|x| fits_loosely(x, label, endings)) {
+    if by_line.is_some_and(|(_, x)| fits_loosely(x, label, endings)) {
         return None;
     }
+    let (side, by_line) = (by_line.map(|(p, _)| p.id.as_str()), by_line.map(|(_, x)| x));
     // Of two rows named alike (收入's 总计 and 支出's), the one numbered nearer.
     rd.form
         .panels()
+        .filter(|p| side.is_none_or(|id| p.id == id))
         .flat_map(|p| &p.rows)
         .filter(|x| by_line.is_none_or(|b| b.id != x.id))
         .filter(|x| names_plainly(x, label, endings))
