@@ -3,7 +3,7 @@
 //! states them.
 
 use super::{heading_unit, labelled_unit, named_line, year_only, year_span};
-use crate::form::{Form, Vocabulary};
+use crate::form::{Family, Form, Vocabulary};
 use crate::model::FormData;
 use crate::normalize::label_key;
 use crate::read::Passage;
@@ -27,20 +27,38 @@ pub(crate) fn unit_of_opening(vocab: &Vocabulary, text: &[Passage]) -> Option<St
     })
 }
 
-/// The year the first of a document's opening lines heading a report states: before the
-/// report's words (`2023年度部门决算`, `株洲市某某局2023年度部门决算公开`), or alone over the
-/// lines naming the unit and the report. A date (`2024年9月10日印发`) or a sentence states none.
-pub(crate) fn year_of_opening(vocab: &Vocabulary, text: &[Passage]) -> Option<String> {
+/// The year the first of a document's opening lines heading a report of `family` states:
+/// before the report's words (`2023年度部门决算`, `株洲市某某局2023年度部门决算公开`), or alone
+/// as a 年度 (`2023年度`) over the lines naming the unit and the report. A date
+/// (`2024年9月10日印发`), a year alone (`2025年`, when the cover was printed), a sentence or a
+/// heading of another kind of report (`2025年度部门预算` on a 决算's cover) states none.
+pub(crate) fn year_of_opening(
+    vocab: &Vocabulary,
+    text: &[Passage],
+    family: Option<Family>,
+) -> Option<String> {
     text.iter().take(OPENING_LINES).find_map(|p| {
         let k = label_key(&p.text);
-        if let Some(year) = year_only(&k) {
-            return Some(year);
+        if k.ends_with("年度") {
+            if let Some(year) = year_only(&k) {
+                return Some(year);
+            }
         }
         let (span, year) = year_span(&k)?;
         let sentence = k.contains(['。', ',', ';']);
         let report = (vocab.report_words.iter()).any(|w| k[span.end..].contains(w.as_str()));
-        (report && !sentence).then_some(year)
+        (report && !sentence && !heads_other_family(&k, family)).then_some(year)
     })
+}
+
+/// Whether a heading names a report of another family than `family`'s (预算 for a 决算).
+fn heads_other_family(key: &str, family: Option<Family>) -> bool {
+    let (budget, final_) = (key.contains("预算"), key.contains("决算"));
+    match family {
+        Some(Family::Final) => budget && !final_,
+        Some(Family::Budget) => final_ && !budget,
+        _ => false,
+    }
 }
 
 /// Gives every form the unit and the year the document's opening text names, each only when
@@ -51,7 +69,12 @@ pub fn name_unit_and_year_from_opening(
     forms: &mut [(&Form, FormData)],
 ) {
     fill_from_opening(forms, |d| &mut d.unit, || unit_of_opening(vocab, text));
-    fill_from_opening(forms, |d| &mut d.year, || year_of_opening(vocab, text));
+    let family = forms.first().map(|(form, _)| form.family);
+    fill_from_opening(
+        forms,
+        |d| &mut d.year,
+        || year_of_opening(vocab, text, family),
+    );
 }
 
 /// Sets `field` of every form to what `found` gives, when no form has it.
@@ -73,6 +96,7 @@ fn fill_from_opening(
 #[cfg(test)]
 mod tests {
     use super::{unit_of_opening, year_of_opening};
+    use crate::form::Family;
     use crate::form::Vocabulary;
     use crate::read::Passage;
 
@@ -93,13 +117,20 @@ mod tests {
     /// before no report's words is not.
     #[test]
     fn the_year_of_a_heading_over_the_report_is_read() {
-        let year = |lines: &[&str]| year_of_opening(&Vocabulary::built_in(), &passages(lines));
+        let year = |lines: &[&str]| {
+            year_of_opening(
+                &Vocabulary::built_in(),
+                &passages(lines),
+                Some(Family::Final),
+            )
+        };
         for line in [
             "2024年度部门决算",
             "上海市普陀区财政局2024年度部门决算",
-            "二〇二四年度部门预算公开",
+            "二〇二四年度部门决算公开",
             "２０２４年部门决算",
             "2024年度",
+            "2024年度部门决算（预算执行情况）",
         ] {
             assert_eq!(
                 year(&["上海市普陀区财政局", line]).as_deref(),
@@ -112,6 +143,8 @@ mod tests {
             "编制日期：2024年8月",
             "2024年度，本部门决算收入增加。",
             "2024年度预计",
+            "2025年",
+            "2025年度部门预算",
         ] {
             assert_eq!(year(&[line]), None, "{line}");
         }
