@@ -460,25 +460,31 @@ impl Env for Evaluator<'_, '_> {
                 agreement = under_other;
             }
         }
+        // Whether each part the total reads was left blank: asked only of a total that differs.
+        let parts_blank = || {
+            let mut reads = Vec::new();
+            bound.cells(&mut reads);
+            reads
+                .iter()
+                .map(|r| self.value(r).is_blank())
+                .collect::<Vec<_>>()
+        };
         // A total over parts nobody filled in (附件3's 其中 rows left blank under a filled
         // 年度资金总额) has nothing to be recomputed from: its filled value is the only
         // information, and what depends on it (执行率, its score) is judged against that. A rule
         // with `blank_parts` reports it at that severity rather than as a wrong total.
         let nothing_to_compute_from = || {
-            let mut reads = Vec::new();
-            bound.cells(&mut reads);
-            !reads.is_empty() && reads.iter().all(|r| self.value(r).is_blank())
+            let blank = parts_blank();
+            !blank.is_empty() && blank.iter().all(|&b| b)
         };
         // A total above the sum of its parts where some part was left blank (附件3's 当年财政
         // 拨款 row empty): the blank may be what is missing, or the total may be mistyped. The
         // total is reported as differing; what depends on it (执行率, its score) agrees if it
         // agrees with either, the total as filled or the sum (see `other_reading`).
-        let blank_parts_may_explain = |filled: &Val, expected: &Val| {
-            let mut reads = Vec::new();
-            bound.cells(&mut reads);
+        let blank_parts_may_explain = || {
             rule.blank_parts.is_some()
-                && matches!((filled, expected), (Val::Num(f), Val::Num(e)) if f > e)
-                && reads.iter().any(|r| self.value(r).is_blank())
+                && matches!((&filled, &expected), (Val::Num(f), Val::Num(e)) if f > e)
+                && parts_blank().contains(&true)
         };
         if agreement == Agreement::Differs
             && rule.blank_parts.is_some()
@@ -497,8 +503,7 @@ impl Env for Evaluator<'_, '_> {
         {
             agreement = Agreement::PartsAbsent;
         }
-        let in_doubt =
-            agreement == Agreement::Differs && blank_parts_may_explain(&filled, &expected);
+        let in_doubt = agreement == Agreement::Differs && blank_parts_may_explain();
         let keep_filled = match &agreement {
             Agreement::Exact
             | Agreement::Tail { .. }
