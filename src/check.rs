@@ -884,10 +884,13 @@ fn blank_inputs_of(book: &Book, calc: &Calc, bound: &Bound) -> Vec<CellId> {
     blank
 }
 
-/// An amount the clerk left blank, not a derived cell.
+/// An amount the clerk left blank, not a derived cell. A placeholder ("—", "-", "/", "无")
+/// is no blank: the clerk wrote that there is nothing, which the sums count as 0.
 fn is_blank_amount_input(book: &Book, calc: &Calc, c: &CellId) -> bool {
     // The test that settles most cells first: most cells read are filled (derived ones too).
-    book.input_ref(c).is_blank() && !calc.derived.contains_key(c) && book.kind(c) == ColKind::Amount
+    matches!(book.input_ref(c), Val::Blank)
+        && !calc.derived.contains_key(c)
+        && book.kind(c) == ColKind::Amount
 }
 
 /// What a failing sum adds when it read blanks, so that none is taken for zero unsaid:

@@ -722,6 +722,36 @@ fn a_blank_the_sums_show_to_be_zero_is_an_info() {
     assert_eq!(code, 0, "a blank zero is no error: {findings:#?}");
 }
 
+/// A dash, slash or 无 written for a zero is the clerk's way of printing "nothing", not a
+/// blank: no info suggests 0.00 there, and a failing sum does not call it 未填写.
+#[test]
+fn a_placeholder_written_for_a_zero_is_not_a_blank() {
+    for (i, mark) in ["-", "—", "——", "/", "无", "－"].into_iter().enumerate() {
+        let mut book = seed();
+        let project = at(F03, "事业运行", 3).a1(&book);
+        book.sheet_mut(F03).set(&project, GridCell::text(mark));
+        let (code, findings) = check(&book, &format!("placeholder-zero-{i}"));
+        assert!(
+            !findings.iter().any(|f| f["rule"] == "blank-is-zero"),
+            "{mark}: {findings:#?}"
+        );
+        assert_eq!(code, 0, "{mark}: {findings:#?}");
+        let basic = at(F03, "事业运行", 2).a1(&book);
+        book.sheet_mut(F03).set(&basic, GridCell::text(mark));
+        let (code, findings) = check(&book, &format!("placeholder-in-sum-{i}"));
+        assert_eq!(code, 1, "{mark}: {findings:#?}");
+        let total = at(F03, "事业运行", 1).a1(&book);
+        let hit = findings
+            .iter()
+            .find(|f| f["cell"] == total.as_str() && f["severity"] == "error")
+            .unwrap_or_else(|| panic!("{mark}: no error at {total}: {findings:#?}"));
+        assert!(
+            !hit["message"].as_str().unwrap().contains("未填写"),
+            "{mark}: {hit:#?}"
+        );
+    }
+}
+
 /// A blank that a failing sum reads is not taken for zero unsaid: the sum's finding names it
 /// as blank, counted as 0.
 #[test]
