@@ -996,13 +996,13 @@ fn a_contents_sheet_with_page_numbers_is_no_form() {
     );
 }
 
-/// A table number printed above the title (表一, 表1, 附表1) is one of the lines above the
-/// table: the same values, no warning.
+/// A table number printed above the title (表一, 表1, 附表1, or a bare 附件 without its
+/// number) is one of the lines above the table: the same values, no warning.
 #[test]
 fn a_table_number_above_the_title_is_a_line_above_the_table() {
     let mut book = seed();
     for (i, sheet) in book.sheets.iter_mut().enumerate() {
-        let marks = ["表一", "表1", "附表1", "表 3-1"];
+        let marks = ["表一", "附件", "表1", "附表1", "附件：", "表 3-1", "附表"];
         sheet.insert_row(0);
         sheet.put(0, 0, grid::GridCell::text(marks[i % marks.len()]));
     }

@@ -400,12 +400,14 @@ const PRINTED_NAMES: [&str; 7] = [
 ];
 
 /// Labels units print in front of their name.
-const LABELS: [&str; 5] = [
+const LABELS: [&str; 7] = [
     "编制单位:",
     "单位名称：",
     "部门名称：",
     "填报单位（盖章）：",
     "编制单位：",
+    "编制部门：",
+    "部门（单位）名称：",
 ];
 
 /// Where, beyond the shapes of [`Shape`], a sheet names its unit.
@@ -768,4 +770,40 @@ fn a_cover_states_the_year_the_tables_do_not() {
         failures.join("\n"),
         failures.len()
     );
+}
+
+/// A line of the year alone under each title, bare or in brackets as some provinces print it
+/// (`（2023年度）`): the year is read from it and the line is no stray.
+#[test]
+fn a_year_line_under_the_title_gives_the_year() {
+    let dir = out_dir("year-line");
+    let lines = [
+        "2023年度",
+        "（2023年度）",
+        "(2023年)",
+        "【2023年度】",
+        "〔2023年度〕",
+    ];
+    let mut failures = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let mut book = fixture("seed001_final.grid");
+        for sheet in &mut book.sheets {
+            sheet.insert_row(1);
+            sheet.put(1, 0, GridCell::text(line));
+        }
+        let path = dir.join(format!("{i}.xlsx"));
+        book.write_xlsx(&path);
+        let (_, report) = cli::check_json(&path);
+        let year = report["files"][0]["glance"]["year"]
+            .as_str()
+            .map(str::to_string);
+        let strays: Vec<Value> = cli::findings(&report)
+            .into_iter()
+            .filter(|f| f["rule"] == "value-outside-form")
+            .collect();
+        if year.as_deref() != Some("2023") || !strays.is_empty() {
+            failures.push(format!("{line}: year {year:?}, strays {strays:#?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -153,6 +153,61 @@ fn fund_panel_header_synonyms_read_as_the_standard_words() {
     assert_read_alike("fund", &PERF_SEEDS, &FUND_WORDS, 30);
 }
 
+/// The 资金 rows of 附件3 as other provinces and the MoF's form name them, with or without
+/// their 其中：.
+const FUND_ROW_WORDS: [(&str, &str); 7] = [
+    ("其中：当年财政拨款", "其中：本年财政拨款"),
+    ("其中：当年财政拨款", "其中：财政拨款"),
+    ("其中：当年财政拨款", "当年财政拨款"),
+    ("其中：当年财政拨款", "本年财政拨款"),
+    ("其中：当年财政拨款", "其中：财政拨款资金"),
+    ("上年结转资金", "上年结余结转资金"),
+    ("上年结转资金", "上年结转结余资金"),
+];
+
+#[test]
+fn fund_row_names_read_as_the_standard_ones() {
+    assert_read_alike("fund-rows", &PERF_SEEDS, &FUND_ROW_WORDS, 30);
+}
+
+/// A placeholder ("-", "—", "/", "无") written in the empty cells of 附件3's 资金 rows, where
+/// the form has no cell (their 分值 and 得分), says there is nothing: the same findings.
+#[test]
+fn a_placeholder_where_the_form_has_no_cell_changes_nothing() {
+    let marks = ["-", "—", "/", "无"];
+    let mut tried = 0;
+    for seed in PERF_SEEDS {
+        let book = grid::fixture(&format!("{seed}.grid"));
+        let want = findings(&book, &format!("placeholder-{seed}"));
+        for (m, mark) in marks.iter().enumerate() {
+            let mut variant = book.clone();
+            let mut n = 0;
+            for s in &mut variant.sheets {
+                for label in ["上年结转资金", "其他资金"] {
+                    for (r, c) in s.find_all(label) {
+                        for col in c + 1..s.width() {
+                            let covered = s.merges.iter().any(|&(r1, c1, r2, c2)| {
+                                (r1..=r2).contains(&r) && (c1..=c2).contains(&col)
+                            });
+                            if s.cell(r, col).is_empty() && !covered {
+                                s.put(r, col, GridCell::text(mark));
+                                n += 1;
+                            }
+                        }
+                    }
+                }
+            }
+            if n == 0 {
+                continue; // No 附件3 in this seed.
+            }
+            tried += 1;
+            let got = findings(&variant, &format!("placeholder-{seed}-{m}"));
+            assert_eq!(got, want, "{seed} with {mark}");
+        }
+    }
+    assert!(tried >= 8);
+}
+
 /// A 绩效指标 column under a header no form knows ("权重分值") is said to be missing, naming
 /// the form, instead of every row's 分值 being read as blank and each row failing its rules.
 #[test]

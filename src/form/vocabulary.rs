@@ -44,6 +44,8 @@ fn keys(words: &[String]) -> Vec<String> {
 struct VocabularyFile {
     code_headers: Vec<String>,
     column_synonyms: Vec<Vec<String>>,
+    #[serde(default)]
+    label_synonyms: Vec<Vec<String>>,
     unit_labels: Vec<String>,
     #[serde(default)]
     organisation_endings: Vec<String>,
@@ -80,8 +82,10 @@ pub struct Vocabulary {
     pub code_headers: Vec<String>,
     /// Headers of a column numbering the rows (序号): no form has one.
     pub serial_headers: Vec<String>,
-    /// Key → the other keys of its synonym groups.
+    /// Key → the other keys of its synonym groups (column headers).
     synonyms: HashMap<String, Vec<String>>,
+    /// Key → the other keys of its groups of grid row labels (the 资金 rows of 绩效).
+    label_synonyms: HashMap<String, Vec<String>>,
     pub unit_labels: Vec<String>,
     /// How a unit's name ends (局, 中心, 委员会 …): see [`Vocabulary::is_organisation`].
     pub organisation_endings: Vec<String>,
@@ -105,6 +109,19 @@ pub struct Vocabulary {
     subjects: HashMap<String, Vec<String>>,
 }
 
+/// Each key of the groups → the other keys of its groups.
+fn synonym_map(groups: &[Vec<String>]) -> HashMap<String, Vec<String>> {
+    let mut map: HashMap<String, Vec<String>> = HashMap::new();
+    for group in groups {
+        let keys: Vec<String> = group.iter().map(|w| label_key(w)).collect();
+        for k in &keys {
+            let others = map.entry(k.clone()).or_default();
+            others.extend(keys.iter().filter(|o| *o != k).cloned());
+        }
+    }
+    map
+}
+
 impl Vocabulary {
     pub fn parse(file: &str, text: &str) -> Result<Vocabulary, DefError> {
         Vocabulary::parse_from(file, Source::Toml(text))
@@ -121,14 +138,8 @@ impl Vocabulary {
         let def: VocabularyFile = source
             .parse()
             .map_err(|e| err(format!("词表格式有误：{}", e.full)))?;
-        let mut synonyms: HashMap<String, Vec<String>> = HashMap::new();
-        for group in &def.column_synonyms {
-            let keys: Vec<String> = group.iter().map(|w| label_key(w)).collect();
-            for k in &keys {
-                let others = synonyms.entry(k.clone()).or_default();
-                others.extend(keys.iter().filter(|o| *o != k).cloned());
-            }
-        }
+        let synonyms = synonym_map(&def.column_synonyms);
+        let label_synonyms = synonym_map(&def.label_synonyms);
         let mut money_units = Vec::new();
         for m in &def.money_units {
             let in_wan: Decimal = m.in_wan.parse().map_err(|_| {
@@ -147,6 +158,7 @@ impl Vocabulary {
             code_headers: def.code_headers.iter().map(|w| label_key(w)).collect(),
             serial_headers: def.serial_headers.iter().map(|w| label_key(w)).collect(),
             synonyms,
+            label_synonyms,
             unit_labels: def.unit_labels.iter().map(|w| label_key(w)).collect(),
             organisation_endings: def
                 .organisation_endings
@@ -195,6 +207,11 @@ impl Vocabulary {
     /// The words standing for `key` in column headers (not `key` itself).
     pub fn synonyms_of(&self, key: &str) -> &[String] {
         self.synonyms.get(key).map_or(&[], Vec::as_slice)
+    }
+
+    /// The words standing for `key` as a grid form's row label (not `key` itself).
+    pub fn label_synonyms_of(&self, key: &str) -> &[String] {
+        self.label_synonyms.get(key).map_or(&[], Vec::as_slice)
     }
 
     /// Whether a key is a unit's name and nothing else: one of the organisation endings

@@ -268,6 +268,7 @@ fn locate(
     to: u32,
 ) -> Option<Found> {
     let (lefts, ups) = label_keys(lab);
+    let lefts = with_label_synonyms(rd, lefts);
     let ups = with_synonyms(rd, ups);
     let has_left = lab.left.as_ref().is_some_and(|l| !label_key(l).is_empty());
     if !has_left {
@@ -296,6 +297,31 @@ fn with_synonyms(rd: &Reader, keys: Vec<String>) -> Vec<String> {
     for s in keys.iter().flat_map(|k| rd.vocab.synonyms_of(k)) {
         if !out.contains(s) {
             out.push(s.clone());
+        }
+    }
+    out
+}
+
+/// Row label keys followed by the words of one meaning with them, each also after 其中：
+/// when the label has it, and the label without its 其中： ("其中:当年财政拨款" is read from
+/// "其中：本年财政拨款" and "当年财政拨款" too).
+fn with_label_synonyms(rd: &Reader, keys: Vec<String>) -> Vec<String> {
+    let mut out = keys.clone();
+    let mut add = |k: String| {
+        if !out.contains(&k) {
+            out.push(k);
+        }
+    };
+    for k in &keys {
+        let (prefix, word) = k
+            .strip_prefix("其中:")
+            .map_or(("", k.as_str()), |w| ("其中:", w));
+        if !prefix.is_empty() {
+            add(word.to_string());
+        }
+        for s in rd.vocab.label_synonyms_of(word) {
+            add(format!("{prefix}{s}"));
+            add(s.clone());
         }
     }
     out

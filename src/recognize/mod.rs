@@ -420,19 +420,20 @@ pub(crate) fn with_year(s: &str, year: Option<&str>) -> Option<String> {
 }
 
 /// "附件1", "附件一", "附件3-1", "附件 2：", "附表1", "表一" — the attachment or table number printed
-/// above a form.
+/// above a form; also a bare "附件" or "附表" (a mark without its number), but not a bare "表".
 fn is_attachment_no(k: &str) -> bool {
-    let Some(rest) = ["附件", "附表", "表"]
+    let Some((prefix, rest)) = ["附件", "附表", "表"]
         .iter()
-        .find_map(|p| k.strip_prefix(p))
+        .find_map(|p| Some((*p, k.strip_prefix(p)?)))
     else {
         return false;
     };
     let rest = rest.trim_end_matches(':');
-    !rest.is_empty()
-        && rest
-            .chars()
-            .all(|c| c.is_ascii_digit() || "一二三四五六七八九十-".contains(c))
+    if rest.is_empty() {
+        return prefix != "表";
+    }
+    rest.chars()
+        .all(|c| c.is_ascii_digit() || "一二三四五六七八九十-".contains(c))
 }
 
 /// A form's labels as a filled sheet shows them (grid labels, header texts, fixed row labels of
@@ -2003,8 +2004,15 @@ fn year_at(k: &str) -> Option<(usize, String)> {
     })
 }
 
-/// "2023年度", "2023年" alone in a cell.
+/// "2023年度", "2023年" alone in a cell, bare or in brackets ("（2023年度）", "【2023年】").
 fn year_only(k: &str) -> Option<String> {
+    let k = ["()", "【】", "〔〕", "[]"]
+        .iter()
+        .find_map(|pair| {
+            let (open, close) = pair.split_at(pair.chars().next()?.len_utf8());
+            k.strip_prefix(open)?.strip_suffix(close)
+        })
+        .unwrap_or(k);
     let y = year_in(k)?;
     matches!(&k[4..], "年" | "年度").then_some(y)
 }
@@ -2074,6 +2082,12 @@ fn read_rest(rd: &mut Reader, after: u32) {
             .cell
             .local()
             .is_some_and(|at| rd.remark_cells.contains(&at));
+        // A placeholder ("—", "-", "/", "无") outside the form says there is nothing: kept
+        // and written back, but no value to check.
+        if is_placeholder(&s.text) {
+            rd.data.strays.push(s);
+            continue;
+        }
         let notice = if remark {
             remark_notice(rd.form, &s)
         } else {
@@ -2082,6 +2096,11 @@ fn read_rest(rd: &mut Reader, after: u32) {
         rd.notices.push(notice);
         rd.data.strays.push(s);
     }
+}
+
+/// Whether a text is a placeholder saying "nothing" ("—", "-", "/", "无").
+fn is_placeholder(text: &str) -> bool {
+    parse_amount(&Cell::Text(text.to_string())) == Amount::Nothing
 }
 
 /// The value `cell` at (r, c) shows, as a stray, unless it shows nothing: blank, or hidden
