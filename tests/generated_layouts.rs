@@ -892,15 +892,16 @@ const WORDINGS: &[Wording] = &[
     },
 ];
 
-/// `book` with the wordings drawn by `rng` on the sheets of each form `rec` found there, each
+/// `book` with `wordings` drawn by `rng` on the sheets of each form `rec` found there, each
 /// wording left as it is or reworded: the changes made, as text.
 fn reworded(
     book: &mut fiscalform::read::Workbook,
     rec: &Recognized,
     rng: &mut layout_gen::Rng,
+    wordings: &[Wording],
 ) -> Vec<String> {
     let mut said = Vec::new();
-    for w in WORDINGS {
+    for w in wordings {
         let Some(sheet) = rec
             .forms
             .iter()
@@ -927,7 +928,7 @@ fn reworded(
 
 /// Sheet `s` with the `nth` cell (in reading order) whose whole text is `from` saying `to`.
 fn retext(s: &mut fiscalform::read::Sheet, from: &str, nth: usize, to: &str) -> bool {
-    use fiscalform::read::{Cell, Sheet};
+    use fiscalform::read::Cell;
     let hit = s
         .cells()
         .filter(|(_, _, c)| matches!(c, Cell::Text(t) if t.trim() == from))
@@ -947,20 +948,31 @@ fn retext(s: &mut fiscalform::read::Sheet, from: &str, nth: usize, to: &str) -> 
             (r, c, cell)
         })
         .collect();
-    let mut out = Sheet::from_cells(s.name.clone(), cells, s.merges().to_vec());
+    *s = rebuilt(s, cells, s.merges().to_vec());
+    true
+}
+
+/// Sheet `s` holding `cells` and `merges` instead of its own, hidden as it is.
+fn rebuilt(
+    s: &fiscalform::read::Sheet,
+    mut cells: Vec<(u32, u16, fiscalform::read::Cell)>,
+    merges: Vec<fiscalform::read::Merge>,
+) -> fiscalform::read::Sheet {
+    cells.sort_by_key(|&(r, c, _)| (r, c));
+    let mut out = fiscalform::read::Sheet::from_cells(s.name.clone(), cells, merges);
     out.hidden = s.hidden;
     out.hidden_lines = s.hidden_lines.clone();
-    *s = out;
-    true
+    out
 }
 
 /// Each form's logical values, by form id.
 type FormValues = BTreeMap<String, BTreeMap<String, String>>;
 
 /// What a workbook reads as: each form's logical values, and every finding but its message
-/// (severity, rule, form, sheet, cell), after the whole audit.
+/// (severity, rule, form, sheet, and its cell `with_cells`), after the whole audit.
 fn reading(
     book: &fiscalform::read::Workbook,
+    with_cells: bool,
 ) -> (Recognized<'static>, FormValues, BTreeSet<String>) {
     use fiscalform::calc::{compute, Book, Mode};
     let rec = recognize_book(catalog(), book);
@@ -978,13 +990,47 @@ fn reading(
         .iter()
         .chain(found.iter())
         .map(|f| {
+            let cell = with_cells.then_some(&f.cell);
             format!(
                 "{:?} {} {} {:?} {:?}",
-                f.severity, f.rule, f.form, f.sheet, f.cell
+                f.severity, f.rule, f.form, f.sheet, cell
             )
         })
         .collect();
     (rec, values, findings)
+}
+
+/// What `variant` reads otherwise than `want` (what the workbook it was made from reads as,
+/// see [`reading`]): values of each form and findings, one line each.
+fn read_otherwise(
+    want: &(Recognized<'static>, FormValues, BTreeSet<String>),
+    variant: &fiscalform::read::Workbook,
+    with_cells: bool,
+) -> Vec<String> {
+    let (_, want, want_findings) = want;
+    let (_, got, got_findings) = reading(variant, with_cells);
+    let mut wrong: Vec<String> = Vec::new();
+    for form in want.keys().chain(got.keys()).collect::<BTreeSet<_>>() {
+        let w = want.get(form).cloned().unwrap_or_default();
+        let g = got.get(form).cloned().unwrap_or_default();
+        let keys: BTreeSet<&String> = w.keys().chain(g.keys()).collect();
+        wrong.extend(
+            keys.into_iter()
+                .filter(|k| w.get(*k) != g.get(*k))
+                .map(|k| format!("{form} {k}: want {:?}, read {:?}", w.get(k), g.get(k))),
+        );
+    }
+    wrong.extend(
+        got_findings
+            .difference(want_findings)
+            .map(|f| format!("new finding {f}")),
+    );
+    wrong.extend(
+        want_findings
+            .difference(&got_findings)
+            .map(|f| format!("lost finding {f}")),
+    );
+    wrong
 }
 
 /// The layouts the wordings are drawn over: the real published workbook (no 行次) and seed
@@ -1002,27 +1048,42 @@ fn wording_layouts(seed: u64) -> Vec<(String, fiscalform::read::Workbook)> {
         ExtraEmpty,
         SheetNames,
     ];
+    let books = [
+        ("real", real_book()),
+        ("seed001", fixture_book("seed001_final.grid")),
+    ];
+    let forms = ["final-01", "final-02", "final-04", "final-07"];
+    layouts_of(&books, &forms, POOL, seed)
+}
+
+/// The real published 决算 workbook (2024, 上海普陀区财政局).
+fn real_book() -> fiscalform::read::Workbook {
     let real = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/real/2024决算-上海普陀区财政局.xlsx");
-    let real = fiscalform::read::read_workbook(&real).unwrap();
-    let mut out = vec![
-        ("real".to_string(), real.clone()),
-        ("seed001".to_string(), fixture_book("seed001_final.grid")),
-    ];
-    let real_rec = recognize_book(catalog(), &real);
-    let seed_cases = cases().iter().filter(|c| c.fixture == "seed001_final.grid");
-    let drawn = real_rec
-        .forms
+    fiscalform::read::read_workbook(&real).unwrap()
+}
+
+/// `books` as they are, then each of their `forms` drawn alone in a layout of up to three
+/// variations of `pool` picked by `seed`, named by book, form and variations.
+fn layouts_of(
+    books: &[(&str, fiscalform::read::Workbook)],
+    forms: &[&str],
+    pool: &[Variation],
+    seed: u64,
+) -> Vec<(String, fiscalform::read::Workbook)> {
+    let mut out: Vec<(String, fiscalform::read::Workbook)> = books
         .iter()
-        .map(|(f, d)| ("real", *f, d))
-        .chain(seed_cases.map(|c| ("seed001", c.form, &c.data)));
-    for (from, form, data) in drawn {
-        if !["final-01", "final-02", "final-04", "final-07"].contains(&form.id.as_str()) {
-            continue;
+        .map(|(name, book)| (name.to_string(), book.clone()))
+        .collect();
+    for (from, book) in books {
+        for (form, data) in recognize_book(catalog(), book).forms {
+            if !forms.contains(&form.id.as_str()) {
+                continue;
+            }
+            let vs = pick(form, pool, 3, seed);
+            let r = render(form, &data, &vs, seed);
+            out.push((format!("{from}/{} {}", form.id, names(&vs)), r.book));
         }
-        let vs = pick(form, POOL, 3, seed);
-        let r = render(form, data, &vs, seed);
-        out.push((format!("{from}/{} {}", form.id, names(&vs)), r.book));
     }
     out
 }
@@ -1033,54 +1094,422 @@ fn wording_layouts(seed: u64) -> Vec<(String, fiscalform::read::Workbook)> {
 /// template's wording.
 #[test]
 fn other_wordings_of_final_tables_read_as_the_template_wording() {
+    let (tried, problems) = reworded_trials(wording_layouts, 12, 1, WORDINGS);
+    assert_read_alike(tried, 60, &problems, "reworded");
+}
+
+/// The layouts `layouts` gives for seeds 1..=`seeds`, each reworded `tries` times by
+/// `wordings` drawn at random: how many variants were reworded, and what each read otherwise.
+fn reworded_trials(
+    layouts: impl Fn(u64) -> Vec<(String, fiscalform::read::Workbook)>,
+    seeds: u64,
+    tries: usize,
+    wordings: &[Wording],
+) -> (usize, Vec<String>) {
     let mut problems = Vec::new();
     let mut tried = 0;
-    for seed in 1..=12u64 {
-        for (name, book) in wording_layouts(seed) {
-            let (rec, want, want_findings) = reading(&book);
-            let mut variant = book.clone();
+    for seed in 1..=seeds {
+        for (name, book) in layouts(seed) {
+            let want = reading(&book, true);
             let mut rng = layout_gen::Rng::new(seed * 7919 + name.len() as u64);
-            let said = reworded(&mut variant, &rec, &mut rng);
-            if said.is_empty() {
-                continue;
-            }
-            tried += 1;
-            let (_, got, got_findings) = reading(&variant);
-            let mut wrong: Vec<String> = Vec::new();
-            for (form, w) in &want {
-                let g = got.get(form).cloned().unwrap_or_default();
-                let keys: BTreeSet<&String> = w.keys().chain(g.keys()).collect();
-                wrong.extend(
-                    keys.into_iter()
-                        .filter(|k| w.get(*k) != g.get(*k))
-                        .map(|k| format!("{form} {k}: want {:?}, read {:?}", w.get(k), g.get(k))),
-                );
-            }
-            wrong.extend(
-                got_findings
-                    .difference(&want_findings)
-                    .map(|f| format!("new finding {f}")),
-            );
-            wrong.extend(
-                want_findings
-                    .difference(&got_findings)
-                    .map(|f| format!("lost finding {f}")),
-            );
-            if !wrong.is_empty() {
-                wrong.truncate(5);
-                problems.push(format!(
-                    "{name} seed {seed} [{}]: {}",
-                    said.join(", "),
-                    wrong.join("; ")
-                ));
+            for _ in 0..tries {
+                let mut variant = book.clone();
+                let said = reworded(&mut variant, &want.0, &mut rng, wordings);
+                if said.is_empty() {
+                    continue;
+                }
+                tried += 1;
+                let mut wrong = read_otherwise(&want, &variant, true);
+                if !wrong.is_empty() {
+                    wrong.truncate(5);
+                    problems.push(format!(
+                        "{name} seed {seed} [{}]: {}",
+                        said.join(", "),
+                        wrong.join("; ")
+                    ));
+                }
             }
         }
     }
-    assert!(tried >= 60, "only {tried} layouts reworded");
+    (tried, problems)
+}
+
+/// At least `least` variants were tried (`what` was done to them), and none read otherwise.
+fn assert_read_alike(tried: usize, least: usize, problems: &[String], what: &str) {
+    assert!(tried >= least, "only {tried} layouts {what}");
     assert!(
         problems.is_empty(),
         "{} of {tried} layouts read otherwise:\n{}",
         problems.len(),
         problems.join("\n")
     );
+}
+
+/// The wordings of the 预算 收支总表 (部门公开表01, 04) for their totals, as the template and the
+/// seed (spaced) print them: 收入合计 stands for 本年收入合计 and, under it, for 收入总计.
+const BUDGET_WORDINGS: &[Wording] = &[
+    Wording {
+        form: "budget-01",
+        at: &[("本年收入合计", 0), ("收入总计", 0)],
+        options: &[
+            &["收入合计", "收入总计"],
+            &["本年收入合计", "收入合计"],
+            &["收入合计", "总计"],
+        ],
+    },
+    Wording {
+        form: "budget-01",
+        at: &[("本 年 收 入 合 计", 0), ("收 入 总 计", 0)],
+        options: &[
+            &["收入合计", "收 入 总 计"],
+            &["本 年 收 入 合 计", "收入合计"],
+            &["收入合计", "总计"],
+        ],
+    },
+    Wording {
+        form: "budget-01",
+        at: &[("本年支出合计", 0), ("支出总计", 0)],
+        options: &[&["支出合计", "支出总计"], &["本年支出合计", "支出合计"]],
+    },
+    Wording {
+        form: "budget-01",
+        at: &[("本 年 支 出 合 计", 0), ("支 出 总 计", 0)],
+        options: &[
+            &["支出合计", "支 出 总 计"],
+            &["本 年 支 出 合 计", "支出合计"],
+        ],
+    },
+    Wording {
+        form: "budget-04",
+        at: &[("一、本年收入", 0), ("收入总计", 0)],
+        options: &[
+            &["本年收入合计", "收入合计"],
+            &["收入合计", "收入总计"],
+            &["一、本年收入", "收入合计"],
+        ],
+    },
+    Wording {
+        form: "budget-04",
+        at: &[("收 入 总 计", 0), ("支 出 总 计", 0)],
+        options: &[&["收入合计", "支出合计"]],
+    },
+    Wording {
+        form: "budget-04",
+        at: &[("一、本年支出", 0), ("支出总计", 0)],
+        options: &[&["本年支出合计", "支出合计"], &["一、本年支出", "支出合计"]],
+    },
+];
+
+/// Seed 002's 预算 workbook as it is, and its `forms` drawn alone in layouts picked by `seed`
+/// (panels side by side always: a column is added to a panel by the column its 项目 heads).
+fn budget_layouts(forms: &[&str], seed: u64) -> Vec<(String, fiscalform::read::Workbook)> {
+    use Variation::*;
+    const POOL: &[Variation] = &[
+        NoColumnNumbers,
+        HeaderUnmergedDown,
+        HeaderUnmergedAcross,
+        Offset,
+        NoTableNo,
+        ExtraEmpty,
+        SheetNames,
+        OtherOrdinals,
+        SpacedLabels,
+    ];
+    let books = [("seed002", fixture_book("seed002_budget.grid"))];
+    layouts_of(&books, forms, POOL, seed)
+}
+
+/// The 预算 收支总表 with 收入合计/支出合计 for their totals — for 本年收入合计 or, under it, for
+/// 收入总计 — over seed 002 and its 01/04 in other layouts: every form reads the same values
+/// with the same findings as with the template's wording.
+#[test]
+fn other_wordings_of_budget_totals_read_as_the_template_wording() {
+    let layouts = |seed| budget_layouts(&["budget-01", "budget-04"], seed);
+    let (tried, problems) = reworded_trials(layouts, 10, 3, BUDGET_WORDINGS);
+    assert_read_alike(tried, 40, &problems, "reworded");
+}
+
+/// Sheet `s` with a column put in before column `at`: `cells` (row, cell) in it, every cell and
+/// merge right of it one column further, a merge across it one wider, and `merges` added.
+fn with_column(
+    s: &fiscalform::read::Sheet,
+    at: u16,
+    cells: Vec<(u32, fiscalform::read::Cell)>,
+    merges: Vec<fiscalform::read::Merge>,
+) -> fiscalform::read::Sheet {
+    let moved = s
+        .cells()
+        .map(|(r, c, cell)| (r, c + u16::from(c >= at), cell.clone()));
+    let all = moved.chain(cells.into_iter().map(|(r, cell)| (r, at, cell)));
+    let mut ms: Vec<_> = s
+        .merges()
+        .iter()
+        .map(|&m| {
+            let mut m = m;
+            if m.first_col >= at {
+                m.first_col += 1;
+            }
+            if m.last_col >= at {
+                m.last_col += 1;
+            }
+            m
+        })
+        .collect();
+    ms.extend(merges);
+    rebuilt(s, all.collect(), ms)
+}
+
+/// The sheet a form of `rec` was read from, and the rows its values came from there.
+fn form_rows(rec: &Recognized, form: &str) -> Option<(String, std::ops::RangeInclusive<u32>)> {
+    let (_, d) = rec.forms.iter().find(|(f, _)| f.id == form)?;
+    let own = d
+        .origin
+        .values()
+        .filter(|p| p.sheet.is_none())
+        .map(|p| p.row);
+    let (lo, hi) = own.fold((u32::MAX, 0), |(lo, hi), r| (lo.min(r), hi.max(r)));
+    Some((d.sheet.clone()?, lo..=hi.max(lo)))
+}
+
+/// Whether a cell says `word` (its spaces aside: 项 目).
+fn says(cell: &fiscalform::read::Cell, word: &str) -> bool {
+    cell.as_text()
+        .is_some_and(|t| t.split_whitespace().collect::<String>() == word)
+}
+
+/// How a 行次 column is added to each panel of a two-sided table: where, how numbered.
+#[derive(Debug, Clone, Copy)]
+struct LineColumn {
+    /// Before the panel's 项目 column rather than after it.
+    before: bool,
+    /// Each panel numbered from 1 rather than on from the panel before.
+    restart: bool,
+    /// The numbers as text ("1") rather than typed.
+    as_text: bool,
+    /// Every row of the table numbered, empty lines too, rather than only labelled ones.
+    every_row: bool,
+    /// Only the first panel (0), only the last (1), or every panel (2).
+    panels: usize,
+}
+
+/// `book` with a 行次 column added as `how` says to the panels of `form` (those headed 项目):
+/// none when the form has no such sheet or column.
+fn with_line_columns(
+    book: &fiscalform::read::Workbook,
+    rec: &Recognized,
+    form: &str,
+    how: LineColumn,
+) -> Option<fiscalform::read::Workbook> {
+    use fiscalform::read::{Cell, Merge};
+    let (sheet, rows) = form_rows(rec, form)?;
+    let si = book.sheets.iter().position(|s| s.name == sheet)?;
+    let s = &book.sheets[si];
+    // Each panel's 项目 header cell, left to right.
+    let mut heads: Vec<(u32, u16)> = s
+        .cells()
+        .filter(|&(r, _, cell)| r < *rows.start() && says(cell, "项目"))
+        .map(|(r, c, _)| (r, c))
+        .collect();
+    heads.sort_by_key(|&(r, c)| (c, r));
+    heads.dedup_by_key(|h| h.1);
+    match how.panels {
+        0 => heads.truncate(1),
+        1 => heads = heads.split_off(heads.len().saturating_sub(1)),
+        _ => {}
+    }
+    if heads.is_empty() {
+        return None;
+    }
+    let mut numbered: Vec<Vec<(u32, Cell)>> = Vec::new();
+    let mut next = 1u32;
+    for &(_, c) in &heads {
+        next = if how.restart { 1 } else { next };
+        let mut cells = Vec::new();
+        for r in rows.clone() {
+            if how.every_row || !s.get(r, c).is_empty() {
+                let n = if how.as_text {
+                    Cell::Text(next.to_string())
+                } else {
+                    Cell::Number(next.into())
+                };
+                cells.push((r, n));
+                next += 1;
+            }
+        }
+        numbered.push(cells);
+    }
+    let mut out = book.clone();
+    let mut sheet = s.clone();
+    // Right to left, so the columns found stay where they are.
+    for (&(hr, c), mut cells) in heads.iter().zip(numbered).rev() {
+        let at = if how.before { c } else { c + 1 };
+        let down = s.merge_at(hr, c).map_or(hr, |m| m.last_row);
+        cells.push((hr, Cell::Text("行次".into())));
+        let merges = (down > hr)
+            .then_some(Merge {
+                first_row: hr,
+                first_col: at,
+                last_row: down,
+                last_col: at,
+            })
+            .into_iter()
+            .collect();
+        sheet = with_column(&sheet, at, cells, merges);
+    }
+    out.sheets[si] = sheet;
+    Some(out)
+}
+
+/// The 预算 收支总表 (部门公开表01, 04) printed with a 行次 column on either or both sides, as in
+/// the 决算 layout — after or before 项目, numbered on or per side, typed or as text, over the
+/// labelled rows or every row — over seed 002 and its 01/04 in other layouts: the numbers are
+/// read as nothing, every form reads the same values with the same findings.
+#[test]
+fn a_line_column_in_budget_totals_tables_is_read_as_nothing() {
+    let mut problems = Vec::new();
+    let mut tried = 0;
+    for seed in 1..=8u64 {
+        for (name, book) in budget_layouts(&["budget-01", "budget-04"], seed) {
+            let want = reading(&book, false);
+            let mut rng = layout_gen::Rng::new(seed * 104_729 + name.len() as u64);
+            for form in ["budget-01", "budget-04"] {
+                for _ in 0..2 {
+                    let how = LineColumn {
+                        before: rng.below(3) == 0,
+                        restart: rng.below(2) == 0,
+                        as_text: rng.below(3) == 0,
+                        every_row: rng.below(2) == 0,
+                        panels: rng.below(4).min(2),
+                    };
+                    let Some(variant) = with_line_columns(&book, &want.0, form, how) else {
+                        continue;
+                    };
+                    tried += 1;
+                    let mut wrong = read_otherwise(&want, &variant, false);
+                    if !wrong.is_empty() {
+                        wrong.truncate(4);
+                        problems.push(format!("{name} {form} {how:?}: {}", wrong.join("; ")));
+                    }
+                }
+            }
+        }
+    }
+    assert_read_alike(tried, 40, &problems, "given a 行次 column");
+}
+
+/// `book` with an empty column headed `word` added to `form`'s table, the word on header row
+/// `nth` (counted from the unit line, 栏次 rows aside), the column right of the last value
+/// column or (`first`) before the first: none when the table has no such header row.
+fn with_added_column(
+    book: &fiscalform::read::Workbook,
+    rec: &Recognized,
+    form: &str,
+    word: &str,
+    nth: usize,
+    first: bool,
+) -> Option<fiscalform::read::Workbook> {
+    use fiscalform::read::Cell;
+    let (_, d) = rec.forms.iter().find(|(f, _)| f.id == form)?;
+    let (sheet, rows) = form_rows(rec, form)?;
+    let si = book.sheets.iter().position(|s| s.name == sheet)?;
+    let s = &book.sheets[si];
+    let above = [
+        d.unit_at.as_ref(),
+        d.money_unit_named.as_ref().map(|(_, p)| p),
+    ];
+    let top = above
+        .into_iter()
+        .flatten()
+        .filter(|p| p.sheet.is_none() && p.row < *rows.start())
+        .map(|p| p.row + 1)
+        .max()?;
+    let column_numbers = |r: u32| {
+        s.cells().filter(|&(rr, _, _)| rr == r).all(|(_, _, cell)| {
+            cell.as_text().is_none_or(|t| {
+                let t = t.trim();
+                t == "栏次" || t.chars().all(|ch| ch == '*' || ch.is_ascii_digit())
+            })
+        })
+    };
+    let header_row = (top..*rows.start())
+        .filter(|&r| !column_numbers(r))
+        .nth(nth)?;
+    let values = || {
+        s.cells()
+            .filter(|&(r, _, cell)| rows.contains(&r) && matches!(cell, Cell::Number(_)))
+            .map(|(_, c, _)| c)
+    };
+    let at = if first {
+        values().min()?
+    } else {
+        values().max()? + 1
+    };
+    let moved = with_column(
+        s,
+        at,
+        vec![(header_row, Cell::Text(word.into()))],
+        Vec::new(),
+    );
+    if moved.merge_at(header_row, at).is_some() {
+        return None;
+    }
+    let mut out = book.clone();
+    out.sheets[si] = moved;
+    Some(out)
+}
+
+/// A 备注 (附注) column a unit adds to a 科目 table, its word on whichever header row (the
+/// 支出功能分类/科目名称 row of the real 公开02表, a lower one), right of the table or before its
+/// first value column, over the real workbook, seeds 001 and 002 and their 02/03 tables in
+/// other layouts: every form reads the same values with the same findings.
+#[test]
+fn a_remark_column_headed_on_any_header_row_changes_nothing() {
+    use Variation::*;
+    const POOL: &[Variation] = &[
+        NoLineColumn,
+        NoColumnNumbers,
+        HeaderUnmergedDown,
+        HeaderUnmergedAcross,
+        Offset,
+        NoTableNo,
+        ExtraEmpty,
+        SplitCodes,
+        SheetNames,
+    ];
+    const FORMS: [&str; 4] = ["final-02", "final-03", "budget-02", "budget-03"];
+    let books = [
+        ("real", real_book()),
+        ("seed001", fixture_book("seed001_final.grid")),
+        ("seed002", fixture_book("seed002_budget.grid")),
+    ];
+    let mut problems = Vec::new();
+    let mut tried = 0;
+    for seed in 1..=4u64 {
+        for (name, book) in layouts_of(&books, &FORMS, POOL, seed) {
+            let want = reading(&book, false);
+            for form in FORMS {
+                for (nth, first, word) in [
+                    (0, false, "备注"),
+                    (1, false, "备注"),
+                    (1, true, "附注"),
+                    (2, false, "附注"),
+                ] {
+                    let Some(variant) = with_added_column(&book, &want.0, form, word, nth, first)
+                    else {
+                        continue;
+                    };
+                    tried += 1;
+                    let mut wrong = read_otherwise(&want, &variant, false);
+                    if !wrong.is_empty() {
+                        wrong.truncate(4);
+                        problems.push(format!(
+                            "{name} {form} {word} on header row {nth} (first {first}): {}",
+                            wrong.join("; ")
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert_read_alike(tried, 40, &problems, "given a 备注 column");
 }

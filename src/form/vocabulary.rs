@@ -204,6 +204,18 @@ impl Vocabulary {
         Vocabulary::parse(FILE_NAME, BUILT_IN).expect("the built-in vocabulary parses")
     }
 
+    /// Whether header key `k` heads a column no form has that units add to a table: its 序号,
+    /// 备注 or a comparison (上年决算数).
+    pub fn heads_added_column(&self, k: &str) -> bool {
+        [
+            &self.serial_headers,
+            &self.remark_headers,
+            &self.comparison_headers,
+        ]
+        .iter()
+        .any(|words| words.iter().any(|w| w == k))
+    }
+
     /// The words standing for `key` in column headers (not `key` itself).
     pub fn synonyms_of(&self, key: &str) -> &[String] {
         self.synonyms.get(key).map_or(&[], Vec::as_slice)

@@ -762,7 +762,8 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         }
     }
     let r = walk.r;
-    consume_serial_numbers(rd, &sheet_texts, data_start..r.min(height));
+    let line_words = !table.reads_line_numbers();
+    consume_serial_numbers(rd, &sheet_texts, data_start..r.min(height), line_words);
     note_remark_column(rd, &sheet_texts, data_start..r.min(height));
     note_comparison_columns(rd, &walk.aligned, &sheet_texts, data_start..r.min(height));
     let end = table.read_footers(rd, r, walk.last_data.map_or(data_start, |l| l + 1));
@@ -772,17 +773,21 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
 
 /// The numbers of a column headed 序号 (a column no form has, numbering the rows) over `rows`
 /// are the rows' order, read as nothing: consumed, so they are not values outside the form.
-/// Anything else in the column (a text, a fraction) stays outside, to be reported.
+/// So are those of a column headed 行次 (or 行号) in a table whose form has none (`line_words`):
+/// a 预算 收支总表 printed in the 决算 tables' layout numbers its rows so. Anything else in
+/// the column (a text, a fraction) stays outside, to be reported.
 fn consume_serial_numbers(
     rd: &mut Reader,
     sheet_texts: &[HashSet<String>],
     rows: std::ops::Range<u32>,
+    line_words: bool,
 ) {
+    let line = |k: &String| k == "行次" || rd.vocab.synonyms_of("行次").contains(k);
     let serial: Vec<u16> = (0..sheet_texts.len())
         .filter(|&c| {
             sheet_texts[c]
                 .iter()
-                .any(|k| rd.vocab.serial_headers.contains(k))
+                .any(|k| rd.vocab.serial_headers.contains(k) || line_words && line(k))
         })
         .filter_map(|c| u16::try_from(c).ok())
         .collect();
@@ -967,6 +972,14 @@ impl<'f> TableDef<'f> {
         }
     }
 
+    /// Whether a column of the table is its 行次 (the 决算 收支总表 have one, 预算 tables none).
+    fn reads_line_numbers(&self) -> bool {
+        self.defs
+            .iter()
+            .chain(self.cont_defs.iter().flatten())
+            .any(|d| d.col.kind == ColKind::Line)
+    }
+
     fn words(&self) -> TableWords<'_> {
         TableWords {
             row_labels: &self.row_labels,
@@ -1037,9 +1050,7 @@ impl<'f> TableDef<'f> {
             // it is a data row.
             let own = own_keys(rd, data_start);
             let header_like = !keys.is_empty()
-                && own
-                    .iter()
-                    .all(|k| self.header.contains(k) || k == "栏次" || k == "行次")
+                && own.iter().all(|k| is_header_word(rd, &self.header, k))
                 && !own
                     .iter()
                     .any(|k| self.row_labels.contains(&strip_ordinal(k)));
@@ -1509,6 +1520,13 @@ fn repeats_header(
         .any(|ks| ks.iter().filter(|k| leaf.contains(k)).count() >= 2)
 }
 
+/// Whether key `k` may stand in a header row of a table of `header` words: one of them, a
+/// 栏次/行次 word, or the header of a column a unit adds to any table (序号, 备注, 上年决算数),
+/// whichever of the header rows it is written on.
+fn is_header_word(rd: &Reader, header: &HeaderWords, k: &str) -> bool {
+    header.contains(k) || k == "栏次" || k == "行次" || rd.vocab.heads_added_column(k)
+}
+
 fn is_note_key(first_key: &str) -> bool {
     first_key.starts_with("注:") || first_key.starts_with("说明:") || first_key == "注"
 }
@@ -1529,9 +1547,7 @@ fn resumes_after_notes(rd: &Reader, r: u32, words: &TableWords) -> Option<u32> {
         let own = keys
             .iter()
             .any(|k| words.row_labels.contains(k) || words.row_labels.contains(&strip_ordinal(k)));
-        let header = keys
-            .iter()
-            .all(|k| words.header.contains(k) || k == "栏次" || k == "行次");
+        let header = keys.iter().all(|k| is_header_word(rd, words.header, k));
         let values = row_has_number(rd, n) && own_top && own_header;
         if !header && (own || values) {
             return top;
