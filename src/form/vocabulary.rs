@@ -43,6 +43,8 @@ fn keys(words: &[String]) -> Vec<String> {
 #[serde(deny_unknown_fields)]
 struct VocabularyFile {
     code_headers: Vec<String>,
+    #[serde(default)]
+    code_header_endings: Vec<String>,
     column_synonyms: Vec<Vec<String>>,
     #[serde(default)]
     label_synonyms: Vec<Vec<String>>,
@@ -80,6 +82,9 @@ pub use crate::model::MoneyUnit;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Vocabulary {
     pub code_headers: Vec<String>,
+    /// How other headers of a 科目 column end (经济科目, 部门预算支出经济分类科目): see
+    /// [`Vocabulary::is_code_header`].
+    pub code_header_endings: Vec<String>,
     /// Headers of a column numbering the rows (序号): no form has one.
     pub serial_headers: Vec<String>,
     /// Key → the other keys of its synonym groups (column headers).
@@ -156,6 +161,7 @@ impl Vocabulary {
         money_units.sort_by_key(|m| std::cmp::Reverse(m.name.chars().count()));
         let mut v = Vocabulary {
             code_headers: def.code_headers.iter().map(|w| label_key(w)).collect(),
+            code_header_endings: keys(&def.code_header_endings),
             serial_headers: def.serial_headers.iter().map(|w| label_key(w)).collect(),
             synonyms,
             label_synonyms,
@@ -214,6 +220,16 @@ impl Vocabulary {
         ]
         .iter()
         .any(|words| words.iter().any(|w| w == k))
+    }
+
+    /// Whether a header key names a 科目 column (its codes, its names, or both in one cell):
+    /// one of the code headers, or a header ending as they end (经济科目, 支出经济分类科目).
+    pub fn is_code_header(&self, key: &str) -> bool {
+        self.code_headers.iter().any(|w| w == key)
+            || self
+                .code_header_endings
+                .iter()
+                .any(|e| key.ends_with(e.as_str()))
     }
 
     /// The words standing for `key` in column headers (not `key` itself).
@@ -284,6 +300,23 @@ mod tests {
         assert!(v.synonyms_of("金额").contains(&"决算数".to_string()));
         assert!(v.synonyms_of("无此词").is_empty());
         assert!(v.code_headers.contains(&"科目编码".to_string()));
+    }
+
+    #[test]
+    fn headers_ending_as_code_headers_name_subject_columns() {
+        let v = Vocabulary::built_in();
+        for key in [
+            "经济科目",
+            "经济分类科目",
+            "部门预算支出经济分类科目",
+            "科目",
+            "支出经济分类",
+        ] {
+            assert!(v.is_code_header(key), "{key}");
+        }
+        for key in ["决算数", "总计", "人员经费", "科目名称合计"] {
+            assert!(!v.is_code_header(key), "{key}");
+        }
     }
 
     #[test]

@@ -173,6 +173,9 @@ struct TableWords<'a> {
 pub(super) struct HeaderWords {
     words: HashSet<String>,
     year: YearInFront,
+    /// Endings that make any text one of the words (a 科目 column's header, see
+    /// [`crate::form::Vocabulary::is_code_header`]); none for the leaf words.
+    endings: Vec<String>,
 }
 
 /// Which year may stand in front of a header word.
@@ -191,17 +194,25 @@ impl HeaderWords {
         HeaderWords {
             words,
             year: year_in_front(rd),
+            endings: Vec::new(),
         }
+    }
+    /// The words, and any header of a 科目 column however the vocabulary lets it end.
+    fn with_code_headers(rd: &Reader, words: HashSet<String>) -> HeaderWords {
+        HeaderWords {
+            endings: rd.vocab.code_header_endings.clone(),
+            ..HeaderWords::new(rd, words)
+        }
+    }
+    fn has(&self, k: &str) -> bool {
+        self.words.contains(k) || self.endings.iter().any(|e| k.ends_with(e.as_str()))
     }
     fn len(&self) -> usize {
         self.words.len()
     }
     /// Whether sheet text key `k` is one of the words, as it is or undressed.
     fn contains(&self, k: &str) -> bool {
-        self.words.contains(k)
-            || undressed(k, &self.year)
-                .iter()
-                .any(|u| self.words.contains(u))
+        self.has(k) || undressed(k, &self.year).iter().any(|u| self.has(u))
     }
 }
 
@@ -469,15 +480,7 @@ fn align_panels(rd: &Reader, defs: &[DefCol], sheet_texts: &[HashSet<String>]) -
             groups
                 .iter()
                 .map(|&(lo, hi)| {
-                    let inside: Vec<HashSet<String>> = (0..sheet_texts.len())
-                        .map(|c| {
-                            if (lo..hi).contains(&c) {
-                                sheet_texts[c].clone()
-                            } else {
-                                HashSet::new()
-                            }
-                        })
-                        .collect();
+                    let inside = texts_inside(sheet_texts, lo, hi);
                     let m = align(&panel_defs, &inside);
                     let score = panel_defs
                         .iter()
@@ -599,7 +602,7 @@ fn place_bare_names(
             continue;
         };
         let texts = &sheet_texts[left as usize];
-        let headed = texts.iter().any(|t| rd.vocab.code_headers.contains(t));
+        let headed = texts.iter().any(|t| rd.vocab.is_code_header(t));
         // Beside a placed code column, a 款 or 项 column is the code's, not the names'.
         let level = code.is_some() && texts.iter().any(|t| is_level_word(t));
         if headed && !level && !used.contains(&left) {
@@ -616,7 +619,7 @@ fn column_groups(
     defs: &[DefCol],
     sheet_texts: &[HashSet<String>],
 ) -> Vec<(usize, usize)> {
-    let mut keys: HashSet<&String> = rd.vocab.code_headers.iter().collect();
+    let mut keys: HashSet<&String> = HashSet::new();
     for d in defs.iter().filter(|d| {
         matches!(
             d.col.kind,
@@ -625,7 +628,11 @@ fn column_groups(
     }) {
         keys.extend(d.leaf.iter().chain(&d.syn));
     }
-    let is_key = |c: usize| sheet_texts[c].iter().any(|t| keys.contains(t));
+    let is_key = |c: usize| {
+        sheet_texts[c]
+            .iter()
+            .any(|t| keys.contains(t) || rd.vocab.is_code_header(t))
+    };
     // A column headed only by a section over several (公用经费 over an empty column left
     // between code and name) names no column: it neither ends nor starts a group.
     let names: HashSet<&String> = defs
@@ -942,7 +949,7 @@ impl<'f> TableDef<'f> {
             base += form.blocks[b].panels.len();
         }
         let all: Vec<&DefCol> = defs.iter().chain(cont_defs.iter().flatten()).collect();
-        let header = HeaderWords::new(rd, header_words(rd, &parts, &all));
+        let header = HeaderWords::with_code_headers(rd, header_words(rd, &parts, &all));
         let leaf = HeaderWords::new(
             rd,
             all.iter()
@@ -998,7 +1005,7 @@ impl<'f> TableDef<'f> {
             let own: HashSet<&String> = keys.iter().filter(|k| self.leaf.contains(k)).collect();
             let coded = keys
                 .iter()
-                .filter(|k| loose && rd.vocab.code_headers.contains(*k) && !own.contains(k))
+                .filter(|k| loose && rd.vocab.is_code_header(k) && !own.contains(k))
                 .collect::<HashSet<_>>();
             (needed == 0 || !own.is_empty())
                 && own.len() + coded.len() >= needed
@@ -1132,12 +1139,13 @@ impl<'f> TableDef<'f> {
     }
 
     /// Whether row `n`, found after a long gap, is still the table's: one of its own rows (a
-    /// stacked panel drawn below the rows left empty beside the other) or its header repeated.
+    /// stacked panel drawn below the rows left empty beside the other), its footer (人员经费合计
+    /// below the rows 公用经费 fills when printed beside 人员经费, not below it) or its header
+    /// repeated.
     fn goes_on_at(&self, rd: &Reader, n: u32) -> bool {
         let keys = row_keys(rd, n);
-        keys.iter()
-            .any(|k| self.row_labels.contains(k) || self.row_labels.contains(&strip_ordinal(k)))
-            || repeats_header(rd, n, &keys, &self.header, &self.leaf)
+        let own = |k: &String| is_own_label(&self.row_labels, k) || self.footer_keys.contains(k);
+        keys.iter().any(own) || repeats_header(rd, n, &keys, &self.header, &self.leaf)
     }
 
     /// Reads the footers below the rows, which stop at `r`: the row after the table, at least
@@ -1413,7 +1421,15 @@ impl<'t, 'f> RowWalk<'t, 'f> {
         let texts;
         (self.realigned_until, texts) = header_texts_from(rd, r, &self.table.header);
         let before: Vec<Option<u16>> = self.slots.iter().map(first_column).collect();
-        let moved = realign(rd, defs, &without_lower_levels(&texts), &mut self.slots);
+        let old = self.code_sources.clone();
+        let next = self.realigned_until;
+        let moved = realign(
+            rd,
+            defs,
+            &without_lower_levels(&texts),
+            &mut self.slots,
+            next,
+        );
         if let Some(g) = self.group_rows.as_mut() {
             g.place(defs, &without_lower_levels(&texts));
             g.unplace(defs, &mut self.slots);
@@ -1421,7 +1437,6 @@ impl<'t, 'f> RowWalk<'t, 'f> {
         self.retire_unheaded(rd, &texts, &moved);
         if !moved.is_empty() {
             let fresh = code_sources(&self.slots, &texts);
-            let old = self.code_sources.clone();
             for si in moved {
                 self.code_sources[si] =
                     code_source_at(&before, &old, first_column(&self.slots[si]))
@@ -1431,13 +1446,20 @@ impl<'t, 'f> RowWalk<'t, 'f> {
     }
 
     /// A panel the repeated header did not move, and whose columns it gives to another or
-    /// leaves empty (see [`lost_columns`]), reads nothing below it: its columns would take the
+    /// leaves empty (see [`lost_columns`]), or whose value columns a panel it moved took
+    /// (公用经费 printed below 人员经费), reads nothing below it: its columns would take the
     /// next panel's rows, or the panel would keep the next panel from reading through the
     /// columns it shares with it.
     fn retire_unheaded(&mut self, rd: &Reader, texts: &[HashSet<String>], moved: &[usize]) {
         let next = self.realigned_until;
+        let taken: HashSet<u16> = moved
+            .iter()
+            .flat_map(|&si| value_columns(&self.slots[si]))
+            .collect();
         for si in (0..self.slots.len()).filter(|si| !moved.contains(si)) {
-            if lost_columns(rd, &self.slots[si], texts, next) {
+            let values = value_columns(&self.slots[si]);
+            let displaced = !values.is_empty() && values.is_subset(&taken);
+            if displaced || lost_columns(rd, &self.slots[si], texts, next) {
                 self.slots[si].cols.clear();
                 self.code_sources[si] = CodeSource::None;
             }
@@ -1527,6 +1549,13 @@ fn is_header_word(rd: &Reader, header: &HeaderWords, k: &str) -> bool {
     header.contains(k) || k == "栏次" || k == "行次" || rd.vocab.heads_added_column(k)
 }
 
+/// Whether a row's key is one of a table's row labels: as it is, without its ordinal, or
+/// after the code written in front of it ("302 商品和服务支出").
+fn is_own_label(row_labels: &HashSet<String>, k: &str) -> bool {
+    let bare = |k: &str| row_labels.contains(k) || row_labels.contains(&strip_ordinal(k));
+    bare(k) || split_code_name(k).is_some_and(|(_, name)| bare(&name))
+}
+
 fn is_note_key(first_key: &str) -> bool {
     first_key.starts_with("注:") || first_key.starts_with("说明:") || first_key == "注"
 }
@@ -1544,9 +1573,7 @@ fn resumes_after_notes(rd: &Reader, r: u32, words: &TableWords) -> Option<u32> {
         if keys.is_empty() {
             continue;
         }
-        let own = keys
-            .iter()
-            .any(|k| words.row_labels.contains(k) || words.row_labels.contains(&strip_ordinal(k)));
+        let own = keys.iter().any(|k| is_own_label(words.row_labels, k));
         let header = keys.iter().all(|k| is_header_word(rd, words.header, k));
         let values = row_has_number(rd, n) && own_top && own_header;
         if !header && (own || values) {
@@ -1691,6 +1718,7 @@ fn realign<'f>(
     defs: &[DefCol<'f>],
     texts: &[HashSet<String>],
     slots: &mut [Slot<'f>],
+    next: u32,
 ) -> Vec<usize> {
     let mut together = align_panels(rd, defs, texts);
     place_bare_names(rd, defs, texts, &mut together);
@@ -1708,10 +1736,14 @@ fn realign<'f>(
         let alone = || align(&own.iter().map(|d| (*d).clone()).collect::<Vec<_>>(), texts);
         let names_values =
             |m: &[Option<u16>]| own.iter().zip(m).all(|(d, m)| !is_value(d) || m.is_some());
-        let candidate = if names_values(&of_together) {
-            of_together
-        } else {
-            alone()
+        // The group whose rows below are the panel's own (公用经费 printed below 人员经费
+        // under the same header) is its, over columns another panel read its rows through.
+        let by_rows = group_of_own_rows(rd, defs, slots[si].panel, &own, texts, next)
+            .filter(|m| names_values(m));
+        let candidate = match &by_rows {
+            Some(m) => m.clone(),
+            None if names_values(&of_together) => of_together,
+            None => alone(),
         };
         // Columns another panel already reads its values from are that panel's header
         // repeated (公开06表's third panel read through the second's group).
@@ -1734,7 +1766,7 @@ fn realign<'f>(
             .any(|j| values.is_subset(&value_columns(&slots[j])));
         let anothers = unplaced[si]
             && (read_by_another || !values.is_empty() && values.is_subset(&others_together));
-        if !names_values(&candidate) || anothers {
+        if !names_values(&candidate) || anothers && by_rows.is_none() {
             continue;
         }
         slots[si].cols = own
@@ -1746,6 +1778,67 @@ fn realign<'f>(
     }
     move_alike(rd, slots, &mut moved);
     moved
+}
+
+/// The columns of `panel`'s definition columns `own` (of the table's `defs`) in the column
+/// group of the header (`texts`) whose first row from `from` on is one of the panel's rows by
+/// its code ("302" under a header repeated for 公用经费 printed below 人员经费).
+fn group_of_own_rows(
+    rd: &Reader,
+    defs: &[DefCol],
+    panel: &Panel,
+    own: &[&DefCol],
+    texts: &[HashSet<String>],
+    from: u32,
+) -> Option<Vec<Option<u16>>> {
+    let r = (from..rd.sheet.height()).find(|&r| !row_keys(rd, r).is_empty())?;
+    let own_defs: Vec<DefCol> = own.iter().map(|d| (*d).clone()).collect();
+    column_groups(rd, defs, texts)
+        .into_iter()
+        .find_map(|(lo, hi)| {
+            let inside = texts_inside(texts, lo, hi);
+            let mut cols = align(&own_defs, &inside);
+            place_bare_names(rd, &own_defs, &inside, &mut cols);
+            first_row_is_own(rd, panel, own, &cols, r).then_some(cols)
+        })
+}
+
+/// The header texts of the sheet columns `lo..hi`, none over the others.
+fn texts_inside(texts: &[HashSet<String>], lo: usize, hi: usize) -> Vec<HashSet<String>> {
+    (0..texts.len())
+        .map(|c| {
+            if (lo..hi).contains(&c) {
+                texts[c].clone()
+            } else {
+                HashSet::new()
+            }
+        })
+        .collect()
+}
+
+/// Whether row `r` shows, in the code or name columns `cols` gives a panel's definition
+/// columns `own`, the code of one of `panel`'s rows.
+fn first_row_is_own(
+    rd: &Reader,
+    panel: &Panel,
+    own: &[&DefCol],
+    cols: &[Option<u16>],
+    r: u32,
+) -> bool {
+    let codes: HashSet<&str> = panel
+        .rows
+        .iter()
+        .filter_map(|row| row.code.as_deref())
+        .collect();
+    let code_at = |c: u16| {
+        parse_code(rd.sheet.get(r, c))
+            .or_else(|| split_code_name(&rd.sheet.shown(r, c).to_string()).map(|(code, _)| code))
+    };
+    own.iter()
+        .zip(cols)
+        .filter(|(d, _)| matches!(d.col.kind, ColKind::Code | ColKind::Name))
+        .filter_map(|(_, c)| *c)
+        .any(|c| code_at(c).is_some_and(|code| codes.contains(code.as_str())))
 }
 
 /// For each panel, whether the new header (`texts`) leaves it unplaced — none of its value
