@@ -140,6 +140,8 @@ pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
 pub const VALUES_NOT_PLACED: &str = "values-not-placed";
 /// Rule of an amount column of the standard form a table was printed without.
 pub const COLUMN_ABSENT: &str = "column-absent";
+/// Rule of a subtotal row of the standard form a table does not print: its parts give it.
+pub const ROW_ABSENT: &str = "row-absent";
 /// Rule of figures a table holds in rows or columns its sheet hides.
 pub const HIDDEN_CELLS: &str = "hidden-cells";
 /// Rule of a text too long for a cell of Excel.

@@ -303,6 +303,9 @@ pub struct FormData {
     /// The form's amount columns the table was printed without (see
     /// [`crate::recognize::absent_columns`]): their cells hold no published figure.
     pub absent_columns: Vec<AbsentColumn>,
+    /// The ids of the form's subtotal rows the table was printed without (see
+    /// [`crate::recognize::absent_rows`]): their parts give them.
+    pub absent_rows: Vec<String>,
 }
 
 /// An amount column of the standard form that a table was printed without.

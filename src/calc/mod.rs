@@ -88,6 +88,12 @@ impl<'a> Book<'a> {
             .iter()
             .any(|a| *a.col == *col && a.panel == row.panel)
     }
+    /// Whether `c` lies in a subtotal row its table was printed without (see
+    /// [`FormData::absent_rows`]): what its parts add to, unlike a cell left blank.
+    pub fn in_absent_row(&self, c: &CellId) -> bool {
+        let rows = &self.forms[c.form].1.absent_rows;
+        rows.iter().any(|id| **id == *c.row)
+    }
     /// The columns `bound` reads that their tables were printed without:
     /// "公开03表 缺少“项目支出”列" (未读到 where its figures may be there, unread).
     pub fn absent_named(&self, bound: &Bound) -> String {
@@ -493,9 +499,11 @@ impl Env for Evaluator<'_, '_> {
         {
             agreement = Agreement::PartsBlank;
         }
-        // A column the table was printed without: a total in it was not published, so there
-        // is nothing to judge (its parts give it); a total beside it cannot be judged.
-        if agreement == Agreement::Differs && filled.is_blank() && self.book.is_absent(c) {
+        // A column or subtotal row the table was printed without: a total in it was not
+        // published, so there is nothing to judge (its parts give it); a total beside an
+        // absent column cannot be judged.
+        let unprinted = || self.book.is_absent(c) || self.book.in_absent_row(c);
+        if agreement == Agreement::Differs && filled.is_blank() && unprinted() {
             agreement = Agreement::Exact;
         } else if agreement == Agreement::Differs
             && !filled.is_blank()

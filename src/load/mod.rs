@@ -12,8 +12,8 @@ pub use kept::{KeptCell, OtherSheet, PlacedMerges};
 use crate::calc::{compute, Book, Mode};
 use crate::cellref::{col_name, Place};
 use crate::expr::Val;
-use crate::findings::{Finding, COLUMN_ABSENT, VALUES_NOT_PLACED};
-use crate::form::{Catalog, Form, Severity};
+use crate::findings::{Finding, COLUMN_ABSENT, ROW_ABSENT, VALUES_NOT_PLACED};
+use crate::form::{Catalog, FixedRow, Form, Severity};
 use crate::model::{AbsentColumn, FormData};
 use crate::normalize::Amount;
 use crate::read::{CellNote, CellNoteKind, Workbook};
@@ -206,6 +206,9 @@ fn take_form<'c>(
         a.unread = !unread_beside(&rec.data, a).is_empty();
     }
     rec.data.absent_columns = absent;
+    let rows = crate::recognize::absent_rows(rec.form, &rec.data);
+    findings.extend(rows.iter().map(|row| row_absent(rec.form, &rec.data, row)));
+    rec.data.absent_rows = rows.iter().map(|row| row.id.clone()).collect();
     // Panels stacked under one header lack a column together: said once.
     let mut said: Vec<&str> = Vec::new();
     for a in &rec.data.absent_columns {
@@ -215,6 +218,23 @@ fn take_form<'c>(
         }
     }
     forms.push((rec.form, rec.data));
+}
+
+/// The note that table `data` was printed without subtotal row `row` of its form: the rules
+/// take it as its parts add up, not as a cell left blank.
+fn row_absent(form: &Form, data: &FormData, row: &FixedRow) -> Finding {
+    let label = row.label.as_deref().unwrap_or(&row.id);
+    Finding::new(
+        Severity::Info,
+        ROW_ABSENT,
+        &form.id,
+        data.sheet.clone(),
+        None,
+        format!(
+            "{} 未列“{label}”行：该行为其下各行之和，按表中各行计算后参与核对，不作未填写处理",
+            form.table_no
+        ),
+    )
 }
 
 /// The warning that table `data` was printed without column `a` of its form.

@@ -1,9 +1,10 @@
-//! Columns of the standard form a table was printed without, found from where its values were
-//! read: their cells hold no published figure, so a sum over them cannot be judged.
+//! Columns and subtotal rows of the standard form a table was printed without, found from
+//! where its values were read: a column's cells hold no published figure, so a sum over them
+//! cannot be judged; a subtotal row is what its parts add to.
 
 use crate::cellref::Place;
 use crate::expr::cell_key;
-use crate::form::{ColKind, ColumnDef, Family, Form, Panel};
+use crate::form::{ColKind, ColumnDef, Family, FixedRow, Form, Panel};
 use crate::model::{AbsentColumn, FormData, RowData};
 
 /// The amount columns of `form` (every value column of a 绩效 form: its 分值, 得分 and
@@ -41,6 +42,26 @@ pub fn absent_columns(form: &Form, data: &FormData) -> Vec<AbsentColumn> {
         }
     }
     absent
+}
+
+/// The subtotal rows of `form` (rows another row names as its parent) that no sheet row was
+/// read as, while some of their parts were: the table leaves them out (上海's 财政拨款收支
+/// 预算总表 prints 一、一般公共预算… and 收入总计 without 一、本年收入), they are not left
+/// blank.
+pub fn absent_rows<'f>(form: &'f Form, data: &FormData) -> Vec<&'f FixedRow> {
+    let read = |id: &str| data.row_at.contains_key(id);
+    let rows = form
+        .blocks
+        .iter()
+        .flat_map(|b| &b.panels)
+        .flat_map(|p| &p.rows);
+    rows.clone()
+        .filter(|x| !x.blank && !read(&x.id))
+        .filter(|x| {
+            rows.clone()
+                .any(|part| part.parent.as_deref() == Some(x.id.as_str()) && read(&part.id))
+        })
+        .collect()
 }
 
 /// Whether the absence of column `c` is said: an amount column, or any value column of a
