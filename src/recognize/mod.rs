@@ -12,7 +12,7 @@ mod table;
 mod transposed;
 mod units;
 
-pub use absent::absent_columns;
+pub use absent::{absent_columns, absent_rows};
 pub use opening::name_unit_and_year_from_opening;
 pub use table::{DUPLICATE_ROW, UNCODED};
 pub use table::{LINE_MISMATCH, UNLABELLED_GROUP_ROW};
@@ -605,6 +605,9 @@ struct TitleLine {
     bits: u64,
     /// How many characters it has besides the digits and 年度 of a year.
     words: i32,
+    /// The family its 预算 or 决算 says, besides the funds' names (一般公共预算 is in titles of
+    /// both): a title saying 预算 is no 决算 form's, nor the reverse.
+    says: Option<Family>,
 }
 
 impl TitleLine {
@@ -613,7 +616,43 @@ impl TitleLine {
         let bits = char_bits(&chars);
         let in_year = |c: &&char| c.is_ascii_digit() || **c == '年' || **c == '度';
         let words = chars.iter().filter(|c| !in_year(c)).count() as i32;
-        TitleLine { chars, bits, words }
+        let says = family_said(text);
+        TitleLine {
+            chars,
+            bits,
+            words,
+            says,
+        }
+    }
+
+    /// Whether the line may be the title of a form of `family`: not when it says the other
+    /// of 预算 and 决算.
+    fn may_name(&self, family: Family) -> bool {
+        let budget_or_final = matches!(family, Family::Budget | Family::Final);
+        !budget_or_final || self.says.is_none_or(|said| said == family)
+    }
+}
+
+/// The funds whose names hold 预算 in the titles of 决算 and 预算 forms alike.
+const FUND_NAMES: [&str; 4] = [
+    "一般公共预算",
+    "政府性基金预算",
+    "国有资本经营预算",
+    "社会保险基金预算",
+];
+
+/// The family a title line's own 决算 or 预算 says, the funds' names left aside
+/// (财政拨款收支预算总表: 预算; 一般公共预算财政拨款支出决算表: 决算).
+fn family_said(text: &str) -> Option<Family> {
+    let rest = FUND_NAMES
+        .iter()
+        .fold(text.to_string(), |t, fund| t.replace(fund, ""));
+    if rest.contains("决算") {
+        Some(Family::Final)
+    } else if rest.contains("预算") {
+        Some(Family::Budget)
+    } else {
+        None
     }
 }
 
@@ -638,7 +677,8 @@ pub fn identify_why<'c>(catalog: &'c Catalog, sheet: &Sheet) -> Option<(&'c Form
     identify_with(catalog, &title_keys(catalog), sheet, None).map(|t| (t.form, t.why))
 }
 
-/// The form a sheet is taken for, why, and whether firmly: by its whole title or its 表号.
+/// The form a sheet is taken for, why, and whether firmly: by its whole title, a title saying
+/// its 预算 or 决算, or its 表号.
 struct Identified<'c> {
     form: &'c Form,
     why: String,
@@ -779,10 +819,7 @@ fn best_named<'c, 't>(
         if !of_family(&form) {
             continue;
         }
-        let title = lines
-            .iter()
-            .filter_map(|(line, entry)| title_score(keys, line).map(|s| (s, *entry)))
-            .max_by_key(|(s, _)| *s);
+        let title = best_title_line(form, keys, &lines);
         let table_no = (!no.starts_with("附件"))
             .then(|| texts.iter().find(|(t, _, _)| mentions_table_no(t, no)))
             .flatten();
@@ -800,7 +837,10 @@ fn best_named<'c, 't>(
         let score =
             title.map_or(0, |(s, _)| 1000 + s) + if table_no.is_some() { TABLE_NO } else { 0 };
         if score > 0 && best.as_ref().is_none_or(|(s, _)| score > *s) {
-            let firm = table_no.is_some() || title.is_some_and(|(s, _)| s >= WHOLE_TITLE);
+            // A title saying the form's 预算 or 决算 stands against a workbook of the other.
+            let said = |line: &(String, u32, u16)| family_said(&line.0) == Some(form.family);
+            let firm =
+                table_no.is_some() || title.is_some_and(|(s, line)| s >= WHOLE_TITLE || said(line));
             let title = title.map(|(_, entry)| entry);
             best = Some((
                 score,
@@ -819,6 +859,20 @@ fn best_named<'c, 't>(
         .map(|(_, rival)| rival)
         .filter(|rival| rival.form.id != named.form.id && named.table_no.is_some());
     Some(named)
+}
+
+/// The line of `lines` that fits one of `form`'s title `keys` best, with its score: never a
+/// line saying the other of 预算 and 决算.
+fn best_title_line<'t>(
+    form: &Form,
+    keys: &[TitleKey],
+    lines: &[(TitleLine, &'t (String, u32, u16))],
+) -> Option<(i32, &'t (String, u32, u16))> {
+    lines
+        .iter()
+        .filter(|(line, _)| line.may_name(form.family))
+        .filter_map(|(line, entry)| title_score(keys, line).map(|s| (s, *entry)))
+        .max_by_key(|(s, _)| *s)
 }
 
 /// A sheet without title nor 表号 holding figures or a form's table, named by its form's title
