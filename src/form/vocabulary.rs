@@ -67,6 +67,8 @@ struct VocabularyFile {
     remark_headers: Vec<String>,
     #[serde(default)]
     comparison_headers: Vec<String>,
+    #[serde(default)]
+    figure_words: Vec<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -105,6 +107,9 @@ pub struct Vocabulary {
     pub remark_headers: Vec<String>,
     /// Headers of a column comparing with another year or the budget (上年决算数) a unit adds.
     pub comparison_headers: Vec<String>,
+    /// The words a unit heads one kind of figure by (预算, 年初预算数 for 预算数), each list
+    /// led by the form's own word: see [`Vocabulary::figure_words_of`].
+    figure_words: Vec<Vec<String>>,
     /// Longest name first, so "千元" is found before "元".
     pub money_units: Vec<MoneyUnit>,
     pub label_endings: Vec<String>,
@@ -180,6 +185,7 @@ impl Vocabulary {
                 .iter()
                 .map(|w| label_key(w))
                 .collect(),
+            figure_words: def.figure_words.iter().map(|l| keys(l)).collect(),
             money_units,
             label_endings: def.label_endings.iter().map(|w| label_key(w)).collect(),
             subjects: HashMap::new(),
@@ -242,6 +248,15 @@ impl Vocabulary {
         self.label_synonyms.get(key).map_or(&[], Vec::as_slice)
     }
 
+    /// The words standing for the figures a form's header word `key` heads (预算, 年初预算数
+    /// for 预算数), `key` first; empty when it leads no list of the vocabulary's figure words.
+    pub fn figure_words_of(&self, key: &str) -> &[String] {
+        self.figure_words
+            .iter()
+            .find(|l| l.first().is_some_and(|w| w == key))
+            .map_or(&[], Vec::as_slice)
+    }
+
     /// Whether a key is a unit's name and nothing else: one of the organisation endings
     /// after at least three other characters, then maybe one of the suffixes naming the part
     /// covered (株洲市财政局（本级）); no date (a year, a month: 2023年), no colon (a field:
@@ -299,6 +314,13 @@ mod tests {
         assert!(v.synonyms_of("决算数").contains(&"金额".to_string()));
         assert!(v.synonyms_of("金额").contains(&"决算数".to_string()));
         assert!(v.synonyms_of("无此词").is_empty());
+        assert!(v
+            .figure_words_of("预算数")
+            .contains(&"年初预算数".to_string()));
+        assert!(!v
+            .figure_words_of("决算数")
+            .iter()
+            .any(|w| w.contains("预算")));
         assert!(v.code_headers.contains(&"科目编码".to_string()));
     }
 

@@ -1415,15 +1415,7 @@ fn unplace_row(data: &mut FormData, key: &str) -> Vec<String> {
 /// Figures under a column the unit added to compare (上年决算数) are not counted: they are
 /// known for what they are.
 pub fn unplaced_numbers(rec: &Recognized) -> Option<Vec<String>> {
-    let compared = |s: &&Stray| {
-        s.cell
-            .local()
-            .is_some_and(|at| rec.comparison_cells.contains(&at))
-    };
-    let outside: Vec<String> = figures_outside(rec)
-        .filter(|s| !compared(s))
-        .map(|s| s.cell.to_string())
-        .collect();
+    let outside: Vec<String> = figures_misplaced(rec).map(|s| s.cell.to_string()).collect();
     let placed = numbers_placed(rec);
     (outside.len() >= 5 && outside.len() >= placed).then_some(outside)
 }
@@ -1435,6 +1427,16 @@ pub fn figures_outside<'r>(rec: &'r Recognized) -> impl Iterator<Item = &'r Stra
         .iter()
         .skip(rec.kept_apart)
         .filter(|s| matches!(parse_amount(&Cell::Text(s.text.clone())), Amount::Value(_)))
+}
+
+/// The values found outside the form that are numbers, but for those under a column the unit
+/// added to compare (上年决算数): figures of the form the reading could not place.
+pub fn figures_misplaced<'r>(rec: &'r Recognized) -> impl Iterator<Item = &'r Stray> {
+    figures_outside(rec).filter(|s| {
+        !s.cell
+            .local()
+            .is_some_and(|at| rec.comparison_cells.contains(&at))
+    })
 }
 
 /// How many numbers of the form were read into its cells.

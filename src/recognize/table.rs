@@ -34,6 +34,12 @@ pub(super) struct DefCol<'f> {
     /// Words of the vocabulary's synonym groups standing for a leaf key (决算数 for 金额),
     /// a weaker match than the leaf itself.
     syn: Vec<String>,
+    /// The form's figure words (预算数, 决算数; see [`figure_lists`]) heading other columns
+    /// and not this one: a sheet column headed by one of them and not by this column's own is
+    /// never this column (a 预算数 figure is never read into a 决算数 cell).
+    rivals: Vec<String>,
+    /// The form's figure words heading this column.
+    figures: Vec<String>,
 }
 
 /// The synonyms of a column's leaf keys, less any word that is itself the leaf of another
@@ -60,6 +66,34 @@ fn add_synonyms(rd: &Reader, defs: &mut [DefCol]) {
         d.texts.extend(syn.iter().cloned());
         d.syn = syn;
     }
+    let figures: Vec<&String> = figure_lists(rd).iter().filter_map(|l| l.first()).collect();
+    for d in defs.iter_mut() {
+        let (own, rivals): (Vec<String>, Vec<String>) = figures
+            .iter()
+            .map(|f| f.to_string())
+            .partition(|f| d.texts.contains(f));
+        if !own.is_empty() {
+            (d.figures, d.rivals) = (own, rivals);
+        }
+    }
+}
+
+/// The vocabulary's lists of figure words whose first word is a header text of the form
+/// (公开09表's 预算数 and 决算数): in its sheets, a header of a list's word is that word.
+fn figure_lists<'v>(rd: &Reader<'v>) -> Vec<&'v [String]> {
+    let mut out: Vec<&[String]> = Vec::new();
+    for h in rd
+        .form
+        .blocks
+        .iter()
+        .flat_map(|b| b.header.iter().flatten())
+    {
+        let list = rd.vocab.figure_words_of(&label_key(h.text()));
+        if !list.is_empty() && !out.contains(&list) {
+            out.push(list);
+        }
+    }
+    out
 }
 
 fn keys_of(s: &str) -> Vec<String> {
@@ -117,6 +151,8 @@ fn def_columns<'f>(rd: &Reader<'f>, bi: usize, slot_base: usize) -> Vec<DefCol<'
                 texts,
                 leaf,
                 syn: Vec::new(),
+                rivals: Vec::new(),
+                figures: Vec::new(),
             });
         }
     }
@@ -143,6 +179,8 @@ fn continuation_columns<'f>(rd: &Reader<'f>, bi: usize, slot_base: usize) -> Vec
                 texts: leaf.iter().cloned().collect(),
                 leaf,
                 syn: Vec::new(),
+                rivals: Vec::new(),
+                figures: Vec::new(),
             });
         }
     }
@@ -412,6 +450,10 @@ pub const UNCODED: &str = "?";
 /// How well definition column `d` fits a sheet column headed by `texts`: 0 when no leaf key
 /// (or, weaker, no synonym of one) heads it, else more for every header text they share.
 fn column_fit(d: &DefCol, texts: &HashSet<String>) -> u32 {
+    let rival = d.rivals.iter().any(|k| texts.contains(k));
+    if rival && !d.figures.iter().any(|k| texts.contains(k)) {
+        return 0;
+    }
     let base = if d.leaf.iter().any(|k| texts.contains(k)) {
         10
     } else if d.syn.iter().any(|k| texts.contains(k)) {
@@ -1052,22 +1094,33 @@ impl<'f> TableDef<'f> {
         let mut data_start = anchor + 1;
         while data_start < height {
             let keys = row_keys(rd, data_start);
-            // Cells merged down from the row above ("合计" over two header rows, a column the
-            // form lacks such as 上年决算数) are that row's: only the row's own cells may show
-            // it is a data row.
-            let own = own_keys(rd, data_start);
-            let header_like = !keys.is_empty()
-                && own.iter().all(|k| is_header_word(rd, &self.header, k))
-                && !own
-                    .iter()
-                    .any(|k| self.row_labels.contains(&strip_ordinal(k)));
-            if header_like || is_column_number_row(&keys) {
+            if self.header_like(rd, data_start) || is_column_number_row(&keys) {
                 data_start += 1;
+            } else if keys.is_empty()
+                && !merged_over(rd, anchor..data_start + 2)
+                && self.header_like(rd, data_start + 1)
+            {
+                // A header copied without its merges (from a web page) keeps the rows they
+                // covered, empty.
+                data_start += 2;
             } else {
                 break;
             }
         }
         data_start
+    }
+
+    /// Whether row `r` is a header row: every cell a header text or 栏次, none a row's label.
+    fn header_like(&self, rd: &Reader, r: u32) -> bool {
+        // Cells merged down from the row above ("合计" over two header rows, a column the form
+        // lacks such as 上年决算数) are that row's: only the row's own cells may show it is a
+        // data row.
+        let own = own_keys(rd, r);
+        !row_keys(rd, r).is_empty()
+            && own.iter().all(|k| is_header_word(rd, &self.header, k))
+            && !own
+                .iter()
+                .any(|k| self.row_labels.contains(&strip_ordinal(k)))
     }
 
     /// Places the table's columns in the sheet by the header texts over them: each slot's
@@ -1200,6 +1253,8 @@ fn header_words(rd: &Reader, parts: &[usize], defs: &[&DefCol]) -> HashSet<Strin
         .collect();
     // Header words any 科目 table may use for its code columns, whatever the definition says.
     all_texts.extend(rd.vocab.code_headers.iter().cloned());
+    // The words a unit heads the form's figures by (年初预算数 for 预算数).
+    all_texts.extend(figure_lists(rd).into_iter().flatten().cloned());
     // The label beside the table (绩效指标) stands in its header rows, repeated ones too.
     all_texts.extend(
         parts
@@ -1663,13 +1718,17 @@ fn header_texts_from(
 /// none for an empty spacer column (see [`is_spacer`]).
 fn column_texts(rd: &Reader, rows: std::ops::Range<u32>) -> Vec<HashSet<String>> {
     let year = year_in_front(rd);
-    (0..rd.sheet.width().max(1))
+    let figures = figure_lists(rd);
+    let width = rd.sheet.width().max(1);
+    let spans = unmerged_spans(rd, &rows, width);
+    (0..width)
         .map(|c| {
             if is_spacer(rd, &rows, c) {
                 return HashSet::new();
             }
-            rows.clone()
-                .filter_map(|r| rd.text_key(r, c))
+            let header_rows = rows.clone().zip(&spans);
+            header_rows
+                .filter_map(|(r, from)| rd.text_key(r, from[c as usize]?))
                 .flat_map(|k| {
                     let mut keys = undressed(&k, &year);
                     keys.push(strip_parens(&k));
@@ -1677,10 +1736,54 @@ fn column_texts(rd: &Reader, rows: std::ops::Range<u32>) -> Vec<HashSet<String>>
                     // as a table printed with its rows and columns swapped has them.
                     keys.push(strip_ordinal(&k));
                     keys.push(k);
+                    keys.extend(figure_meant(&figures, &keys));
                     keys
                 })
                 .collect()
         })
+        .collect()
+}
+
+/// Whether a merged range lies over any of `rows`.
+fn merged_over(rd: &Reader, rows: std::ops::Range<u32>) -> bool {
+    rd.sheet
+        .merges()
+        .iter()
+        .any(|m| m.first_row < rows.end && m.last_row >= rows.start)
+}
+
+/// For each header row of `rows` and each sheet column, the column whose cell heads it there:
+/// its own. In a header copied without any merge (from a web page), an empty cell is headed by
+/// the nearest filled one on its left under the same parent, when its column has a header text
+/// below (an item over its 预算数 | 决算数 pair, 预算数 over its items): the merge lost.
+fn unmerged_spans(rd: &Reader, rows: &std::ops::Range<u32>, width: u16) -> Vec<Vec<Option<u16>>> {
+    let merged = merged_over(rd, rows.clone());
+    let has = |r: u32, c: u16| rd.text_key(r, c).is_some();
+    let mut out: Vec<Vec<Option<u16>>> = Vec::new();
+    for r in rows.clone() {
+        let mut row: Vec<Option<u16>> = Vec::with_capacity(width as usize);
+        for c in 0..width {
+            let spread = || {
+                let left = (*row.last()?).filter(|_| !merged)?;
+                let parent = out.iter().rev().find_map(|p| p[c as usize]).unwrap_or(0);
+                let below = || (r + 1..rows.end).any(|b| has(b, c));
+                (left >= parent && below()).then_some(left)
+            };
+            let from = if has(r, c) { Some(c) } else { spread() };
+            row.push(from);
+        }
+        out.push(row);
+    }
+    out
+}
+
+/// The figure words (see [`figure_lists`]) a sheet header's `keys` stand for: 预算数 for
+/// 年初预算数.
+fn figure_meant(figures: &[&[String]], keys: &[String]) -> Vec<String> {
+    figures
+        .iter()
+        .filter(|l| l.iter().any(|w| keys.contains(w)))
+        .filter_map(|l| l.first().cloned())
         .collect()
 }
 

@@ -7,14 +7,16 @@
 
 use super::table::is_serial_number;
 use super::{
-    figures_outside, first_filled_row, numbers_placed, recognize_sheet, unplaced_numbers,
-    Recognized, UNLABELLED_GROUP_ROW,
+    figures_misplaced, figures_outside, first_filled_row, numbers_placed, recognize_sheet,
+    unplaced_numbers, Recognized, UNLABELLED_GROUP_ROW,
 };
 use crate::cellref::Place;
 use crate::form::{Form, Vocabulary};
 use crate::model::MoneyUnit;
-use crate::normalize::label_key;
+use crate::normalize::{label_key, strip_ordinal};
 use crate::read::{Cell, Sheet, Turn};
+use crate::recognize::strip_parens;
+use std::collections::HashSet;
 
 /// How many rows below the first filled one the turned table may start at (the title, 表号
 /// and unit lines above it stay as they are).
@@ -30,14 +32,15 @@ pub(super) fn recognize_turned<'c>(
     book_unit: Option<&MoneyUnit>,
     as_printed: &Recognized,
 ) -> Option<Recognized<'c>> {
-    unplaced_numbers(as_printed)?;
-    if !is_one_row(form) {
+    if !is_one_row(form) || !leaves_figures_outside(as_printed) {
         return None;
     }
     let first = first_filled_row(sheet);
     let placed = numbers_placed(as_printed);
+    let names = column_names(form, vocab);
     (first + 1..(first + TOP_LINES).min(sheet.height()))
-        .filter_map(|top| table_from(sheet, top))
+        .filter(|&top| !heads_a_table(sheet, top - 1, &names))
+        .filter_map(|top| table_from(sheet, top, &names))
         .filter_map(|turn| {
             let added = AddedColumns::of(form, vocab, sheet, &turn);
             let turned = added.without_serials(sheet, &turn).turned(&turn)?;
@@ -51,6 +54,7 @@ pub(super) fn recognize_turned<'c>(
         .max_by_key(|(placed, turn, _, _)| (*placed, turn.top))
         .map(|(_, turn, added, mut rec)| {
             turn_back(&mut rec, &turn);
+            added.note_headers_alone(&mut rec, &turn);
             added.note_compared(&mut rec, &turn);
             added.drop_compared_rows_unlabelled(&mut rec);
             rec
@@ -63,6 +67,10 @@ pub(super) fn recognize_turned<'c>(
 struct AddedColumns {
     serial: Vec<u16>,
     compared: Vec<u16>,
+    /// Columns holding nothing below their header (决算数 when nothing was spent at all):
+    /// turned, the header alone would read as a header row, and the other column's figures
+    /// as under neither 预算数 nor 决算数. Left out of the turned table, the header read.
+    alone: Vec<u16>,
 }
 
 impl AddedColumns {
@@ -76,11 +84,16 @@ impl AddedColumns {
         let mut added = AddedColumns {
             serial: Vec::new(),
             compared: Vec::new(),
+            alone: Vec::new(),
         };
         for (c, cell) in sheet.row(turn.top) {
             let Some(key) = cell.as_text().map(label_key) else {
                 continue;
             };
+            if (turn.top + 1..turn.end).all(|r| sheet.get(r, c).is_empty()) {
+                added.alone.push(c);
+                continue;
+            }
             if vocab.serial_headers.contains(&key) {
                 added.serial.push(c);
             } else if vocab.comparison_headers.contains(&key) && !own.contains(&key) {
@@ -90,12 +103,14 @@ impl AddedColumns {
         added
     }
 
-    /// The sheet without the 序号 columns' header and whole numbers in the turned rows.
+    /// The sheet without the 序号 columns' header and whole numbers in the turned rows, and
+    /// without the headers of the columns holding nothing else.
     fn without_serials(&self, sheet: &Sheet, turn: &Turn) -> Sheet {
         let serial = |r: u32, c: u16, cell: &Cell| {
             (turn.top..turn.end).contains(&r)
                 && self.serial.contains(&c)
                 && (r == turn.top || is_serial_number(cell))
+                || r == turn.top && self.alone.contains(&c)
         };
         let cells = sheet
             .cells()
@@ -104,6 +119,12 @@ impl AddedColumns {
         let mut out = Sheet::from_cells(sheet.name.clone(), cells, sheet.merges().to_vec());
         out.hidden = sheet.hidden;
         out
+    }
+
+    /// Marks the headers of the columns holding nothing else, at their printed places, as read.
+    fn note_headers_alone(&self, rec: &mut Recognized, turn: &Turn) {
+        rec.words.extend(self.alone.iter().map(|&c| (turn.top, c)));
+        rec.words.sort_unstable();
     }
 
     /// Marks the figures of the comparison columns, at their printed places, as known.
@@ -140,19 +161,73 @@ fn is_one_row(form: &Form) -> bool {
     })
 }
 
+/// Whether the sheet read as printed left figures outside the form that are not a column the
+/// unit added to compare: many (its values could not be placed), or its figures all (a turned
+/// table of few figures, the items nothing was spent on left blank).
+fn leaves_figures_outside(as_printed: &Recognized) -> bool {
+    unplaced_numbers(as_printed).is_some()
+        || (numbers_placed(as_printed) == 0 && figures_misplaced(as_printed).next().is_some())
+}
+
+/// Whether row `r` heads a table turned (项目 | 预算数 | 决算数): beside its first cell, a name of
+/// the form's columns. A table starting below it would lose its header, read without telling
+/// 预算数 from 决算数.
+fn heads_a_table(sheet: &Sheet, r: u32, names: &HashSet<String>) -> bool {
+    sheet.row(r).count() >= 2
+        && sheet.row(r).skip(1).any(|(_, cell)| {
+            cell.as_text()
+                .is_some_and(|t| names.contains(&strip_parens(&strip_ordinal(&label_key(t)))))
+        })
+}
+
+/// The keys of the names the form gives its columns (header texts, labels, aliases, and the
+/// words units head its figures by): printed turned, each labels a row of the table, one left
+/// blank when nothing was spent on it.
+fn column_names(form: &Form, vocab: &Vocabulary) -> HashSet<String> {
+    let headers = form.blocks.iter().flat_map(|b| b.header.iter().flatten());
+    let columns = form
+        .blocks
+        .iter()
+        .flat_map(|b| &b.panels)
+        .flat_map(|p| &p.columns);
+    headers
+        .map(|h| h.text())
+        .chain(columns.flat_map(|c| c.label.iter().chain(&c.aliases).map(String::as_str)))
+        .map(|t| strip_parens(&strip_ordinal(&label_key(t))))
+        .flat_map(|k| {
+            let words = vocab.figure_words_of(&k).to_vec();
+            std::iter::once(k).chain(words)
+        })
+        .collect()
+}
+
 /// How many rows a table printed turned may have: as many as a form has columns, at most.
 const MOST_TURNED_ROWS: u32 = 64;
 
 /// The rows of a table starting at row `top`: it and the rows after it holding two cells or
-/// more (a note under the table, on a row of its own, ends it). None for a table of more rows
-/// than a turned one has.
-fn table_from(sheet: &Sheet, top: u32) -> Option<Turn> {
+/// more, or only the name of one of the form's columns (`names`) in the table's first column (an
+/// item left blank); a note under the table, on a row of its own, ends it. None for a table of
+/// more rows than a turned one has.
+fn table_from(sheet: &Sheet, top: u32, names: &HashSet<String>) -> Option<Turn> {
     let cells = |r: u32| sheet.row(r).count();
     if cells(top) < 2 {
         return None;
     }
+    let first_col = sheet.row(top).next().map(|(c, _)| c);
+    let blank_item = |r: u32| {
+        let mut row = sheet.row(r);
+        match (row.next(), row.next()) {
+            (Some((c, cell)), None) => {
+                Some(c) == first_col
+                    && cell.as_text().is_some_and(|t| {
+                        names.contains(&strip_parens(&strip_ordinal(&label_key(t))))
+                    })
+            }
+            _ => false,
+        }
+    };
     let end = (top + 1..sheet.height())
-        .find(|&r| cells(r) < 2)
+        .find(|&r| cells(r) < 2 && !blank_item(r))
         .unwrap_or(sheet.height());
     if end - top > MOST_TURNED_ROWS {
         return None;

@@ -213,8 +213,14 @@ fn top_groups<'f>(rd: &Reader, bi: usize, defs: &[DefCol<'f>]) -> Vec<Group<'f>>
                     d.col.kind.is_value() && h.col <= pos && pos < h.col + h.cols
                 })
                 .collect();
+            let mut keys = dated(rd, &h.text);
+            // A unit's word for the group's figures (年初预算数 for 预算数) labels its row too.
+            let words: Vec<String> = (keys.iter())
+                .flat_map(|k| rd.vocab.figure_words_of(k).iter().cloned())
+                .collect();
+            keys.extend(words);
             Group {
-                keys: dated(rd, &h.text),
+                keys,
                 text: h.text.clone(),
                 slot: under.first().map_or(usize::MAX, |&i| defs[i].slot),
                 defs: under,
