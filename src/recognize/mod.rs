@@ -15,7 +15,7 @@ mod units;
 pub use absent::{absent_columns, absent_rows};
 pub use opening::name_unit_and_year_from_opening;
 pub use table::{DUPLICATE_ROW, UNCODED};
-pub use table::{LINE_MISMATCH, UNLABELLED_GROUP_ROW};
+pub use table::{LINE_MISMATCH, SUBTOTAL_ROW, UNLABELLED_GROUP_ROW};
 
 use crate::calc::blank_data;
 use crate::cellref::Place;

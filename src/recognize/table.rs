@@ -4,6 +4,7 @@
 
 mod group_rows;
 mod line_numbers;
+mod subtotal;
 
 use super::carry::GroupCarry;
 use super::{grid, strip_parens, with_year, Reader};
@@ -20,6 +21,7 @@ use line_numbers::LineAt;
 pub use line_numbers::LINE_MISMATCH;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+pub use subtotal::SUBTOTAL_ROW;
 
 /// A definition column with the header texts that name it.
 #[derive(Clone)]
@@ -418,6 +420,30 @@ fn own_keys(rd: &Reader, r: u32) -> Vec<String> {
         .filter(|&c| !rd.sheet.is_covered(r, c))
         .filter_map(|c| rd.text_key(r, c))
         .collect()
+}
+
+/// The own keys (see [`own_keys`]) of row `r` under `slot`'s columns that `which` takes, not
+/// read yet: (column id, sheet column, key).
+fn own_keys_in(
+    rd: &Reader,
+    slot: &Slot,
+    r: u32,
+    which: impl Fn(&ColumnDef) -> bool,
+) -> Vec<(String, u16, String)> {
+    slot.panel
+        .columns
+        .iter()
+        .filter(|col| which(col))
+        .filter_map(|col| slot.cols.get(&*col.id).map(|&c| (col, c)))
+        .filter(|&(_, c)| !rd.sheet.is_covered(r, c) && !rd.consumed.contains(&(r, c)))
+        .filter_map(|(col, c)| rd.text_key(r, c).map(|k| (col.id.to_string(), c, k)))
+        .collect()
+}
+
+/// Whether row `r` (its keys `keys`) is a 栏次 row, by all its keys or by its own: the side
+/// label merged down beside the table (绩效指标) is no mark of the row.
+fn is_marks_row(rd: &Reader, r: u32, keys: &[String]) -> bool {
+    is_column_number_row(keys) || is_column_number_row(&own_keys(rd, r))
 }
 
 /// Keys naming any row of the definition (to tell data rows from header rows).
@@ -1094,7 +1120,7 @@ impl<'f> TableDef<'f> {
         let mut data_start = anchor + 1;
         while data_start < height {
             let keys = row_keys(rd, data_start);
-            if self.header_like(rd, data_start) || is_column_number_row(&keys) {
+            if self.header_like(rd, data_start) || is_marks_row(rd, data_start, &keys) {
                 data_start += 1;
             } else if keys.is_empty()
                 && !merged_over(rd, anchor..data_start + 2)
@@ -1403,7 +1429,7 @@ impl<'t, 'f> RowWalk<'t, 'f> {
         if repeated_header && r >= self.realigned_until {
             self.realign_at(rd, r);
         }
-        if is_column_number_row(&keys) || repeated_header || super::is_page_top_row(rd, r) {
+        if is_marks_row(rd, r, &keys) || repeated_header || super::is_page_top_row(rd, r) {
             // 栏次 row, or a page's title, unit line or header repeated on a continuation page.
             rd.consume_row(r);
             self.carry.cut();
@@ -1548,6 +1574,10 @@ impl<'t, 'f> RowWalk<'t, 'f> {
         // The panel that took the last row through these columns is tried first: a
         // label two panels could take (事业单位经营) belongs to the section it is in.
         let slots = &self.slots;
+        // A 小计 row inside a list adds up rows above it: it is none of them.
+        if subtotal::read_subtotal(rd, &slots[si], r) {
+            return true;
+        }
         let alike = alike_panels(slots, si).into_iter();
         let mut panels: Vec<usize> = std::iter::once(si)
             .chain(alike.filter(|&pj| reads_through(slots, si, pj)))

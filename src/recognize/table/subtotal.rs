@@ -1,0 +1,186 @@
+//! Subtotal rows inside a list (a 小计 under each 一级指标, a 合计 under the indicators): they
+//! add up rows above them, so they are no rows of the list. Each is checked against the rows
+//! it adds up and told, and its cells are taken so that nothing is left unread.
+//!
+//! A part of the table reader (only `Walk::read_slot` uses it).
+
+use super::{own_keys_in, Slot};
+use crate::expr::Val;
+use crate::form::{ColKind, Panel, Severity};
+use crate::model::{RowData, RowKind};
+use crate::quantity::text::fmt_num;
+use crate::recognize::Reader;
+use rust_decimal::Decimal;
+
+/// The rule of a subtotal row read inside a list.
+pub const SUBTOTAL_ROW: &str = "subtotal-row";
+
+/// What a subtotal row adds up.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// 小计: the rows of the group above it (its 一级指标, its project).
+    Group,
+    /// 合计, 总计: every row of the list above it.
+    List,
+}
+
+/// The reach of a subtotal word: `小计`, `合计`, `总计`, or a short name ending in one
+/// (`产出指标小计`, `指标合计`).
+fn reach_of(key: &str) -> Option<Reach> {
+    const MOST_CHARS: usize = 10;
+    if key.chars().count() > MOST_CHARS {
+        return None;
+    }
+    if key.ends_with("小计") {
+        Some(Reach::Group)
+    } else if key.ends_with("合计") || key.ends_with("总计") {
+        Some(Reach::List)
+    } else {
+        None
+    }
+}
+
+/// Where row `r` is a subtotal row of `slot`'s list: the column of its subtotal word and what
+/// it adds up. The row's own texts in the list's text columns hold a subtotal word, and its
+/// label column (三级指标) holds nothing else.
+fn subtotal_at(rd: &Reader, slot: &Slot, r: u32) -> Option<(u16, Reach)> {
+    let list = slot.panel.list.as_ref()?;
+    let texts = own_keys_in(rd, slot, r, |c| c.kind == ColKind::Text);
+    let (id, c, reach) = texts
+        .iter()
+        .find_map(|(id, c, k)| reach_of(k).map(|reach| (id, *c, reach)))?;
+    let label = list.label_column.as_deref();
+    let label_clear = texts.iter().all(|(i, _, _)| Some(&**i) != label || i == id);
+    label_clear.then_some((c, reach))
+}
+
+/// Reads row `r` as a subtotal of `slot`'s list when it is one: its cells are taken, its
+/// figures compared with the rows it adds up, and a finding says what was done. True when
+/// the row was a subtotal row.
+pub(super) fn read_subtotal(rd: &mut Reader, slot: &Slot, r: u32) -> bool {
+    let Some((word_col, reach)) = subtotal_at(rd, slot, r) else {
+        return false;
+    };
+    let word = rd.sheet.shown(r, word_col).to_string();
+    let figures = figures_of(rd, slot, r);
+    for &c in slot.cols.values() {
+        rd.consume(r, c);
+    }
+    let rows = added_rows(rd, slot.panel, reach);
+    let group = match reach {
+        Reach::Group => group_name(slot.panel, &rows),
+        Reach::List => String::new(),
+    };
+    let mut off = None;
+    let mut said = Vec::new();
+    for (col, label, c, v) in &figures {
+        let sum: Decimal = rows.iter().map(|row| row.get(col).num()).sum();
+        said.push(format!("{label} {}", fmt_num(*v)));
+        if !rows.is_empty() && sum != *v && off.is_none() {
+            off = Some((
+                *c,
+                format!(
+                    "{label} {}，其上{group}各行之和为 {}",
+                    fmt_num(*v),
+                    fmt_num(sum)
+                ),
+            ));
+        }
+    }
+    let table = &rd.form.table_no;
+    let (severity, c, message) = match off {
+        Some((c, gap)) => (
+            Severity::Warning,
+            c,
+            format!(
+                "{table}第 {} 行“{}”是小计行：{gap}；小计行不计入各行与总分，请核对",
+                r + 1,
+                word.trim()
+            ),
+        ),
+        None => (
+            Severity::Info,
+            word_col,
+            format!(
+                "{table}第 {} 行“{}”是小计行（{}），不计入各行与总分{}",
+                r + 1,
+                word.trim(),
+                if said.is_empty() {
+                    "未填数".to_string()
+                } else {
+                    said.join("，")
+                },
+                if rows.is_empty() || said.is_empty() {
+                    String::new()
+                } else {
+                    format!("；与其上{group}各行之和一致")
+                },
+            ),
+        ),
+    };
+    rd.notice(severity, SUBTOTAL_ROW, r, c, message);
+    true
+}
+
+/// The row's figures in the panel's value columns: (column id, its label, sheet column, value).
+fn figures_of(rd: &mut Reader, slot: &Slot, r: u32) -> Vec<(String, String, u16, Decimal)> {
+    let mut out = Vec::new();
+    for col in slot
+        .panel
+        .columns
+        .iter()
+        .filter(|c| c.kind.is_value() && c.kind != ColKind::Text)
+    {
+        let Some(&c) = slot.cols.get(&*col.id) else {
+            continue;
+        };
+        let label = col.label.as_deref().unwrap_or(&col.id).to_string();
+        let cell = rd.sheet.shown(r, c).clone();
+        let what = format_args!("小计·{label}");
+        if let Val::Num(v) = rd.cell_value(&cell, col.kind, r, c, what, false) {
+            out.push((col.id.to_string(), label, c, v));
+        }
+    }
+    out
+}
+
+/// The list rows a subtotal adds up: every row of the panel read so far, or only those of the
+/// last group (back to the row where the group column shows a new value).
+fn added_rows(rd: &Reader, panel: &Panel, reach: Reach) -> Vec<RowData> {
+    let rows: Vec<&RowData> = rd
+        .data
+        .rows
+        .iter()
+        .filter(|row| row.panel == panel.id && row.kind == RowKind::List)
+        .collect();
+    let group_by = panel.list.as_ref().and_then(|l| l.group_by.as_deref());
+    let from = match (reach, group_by) {
+        (Reach::Group, Some(g)) => group_start(&rows, g),
+        _ => 0,
+    };
+    rows[from..].iter().map(|&row| row.clone()).collect()
+}
+
+/// Where the last group of `rows` starts: the last row whose group column shows a value unlike
+/// the row's before it.
+fn group_start(rows: &[&RowData], group_by: &str) -> usize {
+    (1..rows.len())
+        .rev()
+        .find(|&i| {
+            let v = rows[i].get(group_by);
+            !v.is_blank() && rows[i - 1].get(group_by) != v
+        })
+        .unwrap_or(0)
+}
+
+/// How a message names the rows added up: the group's name in quotes, or nothing.
+fn group_name(panel: &Panel, rows: &[RowData]) -> String {
+    let group_by = panel.list.as_ref().and_then(|l| l.group_by.as_deref());
+    match (group_by, rows.first()) {
+        (Some(g), Some(row)) => match row.get(g) {
+            Val::Text(t) => format!("“{}”", t.trim()),
+            _ => String::new(),
+        },
+        _ => String::new(),
+    }
+}
