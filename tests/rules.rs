@@ -1334,3 +1334,132 @@ fn formulas_agree_with_scores() {
     }
     assert!(checked > 500, "only {checked} combinations checked");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Generated: criteria that add up, alternatives that do not, and points that are no threshold
+// ---------------------------------------------------------------------------------------------
+
+/// Criteria each worth points, written as clauses ("有制度得4分，执行到位得6分"): the full
+/// marks are their sum, however many, however written and separated; degrees of one
+/// criterion stay alternatives (`alternatives_failures`).
+#[test]
+fn generated_criteria_points_add_up() {
+    let criteria = [
+        "有制度",
+        "执行到位",
+        "档案资料齐全",
+        "按时报送",
+        "信息公开",
+        "台账规范",
+    ];
+    let forms = ["{c}得{p}分", "{c}计{p}分", "{c}，{p}分", "{c}的得{p}分"];
+    let seps = ["，", "；", "\n", "。"];
+    let mut failures = Vec::new();
+    let mut cases = 0;
+    for n in 2..=4 {
+        for (fi, form) in forms.iter().enumerate() {
+            for (si, sep) in seps.iter().enumerate() {
+                let points: Vec<u32> = (0..n).map(|i| 1 + (i * 3 + fi + si) as u32 % 7).collect();
+                let parts: Vec<String> = (0..n)
+                    .map(|i| {
+                        form.replace("{c}", criteria[(i + fi + si) % criteria.len()])
+                            .replace("{p}", &points[i].to_string())
+                    })
+                    .collect();
+                let text = parts.join(sep);
+                let want = Decimal::from(points.iter().sum::<u32>());
+                cases += 1;
+                match parse_rule(&text) {
+                    Some(r) if r.stated_full_points() == Some(want) => {}
+                    got => failures.push(format!(
+                        "{text:?}: want 满分 {want}, got {:?}",
+                        got.map(|r| r.stated_full_points())
+                    )),
+                }
+            }
+        }
+    }
+    failures.extend(alternatives_failures());
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// Degrees of one criterion are alternatives: the full marks are the best of them, never
+/// their sum.
+fn alternatives_failures() -> Vec<String> {
+    let pairs = [
+        ("全部完成", "部分完成"),
+        ("按期完成", "延期完成"),
+        ("满意", "基本满意"),
+        ("完成", "未完成"),
+        ("优秀", "良好"),
+    ];
+    let mut failures = Vec::new();
+    for (a, b) in pairs {
+        for (hi, lo) in [(10, 5), (6, 3), (8, 4)] {
+            let text = format!("{a}得{hi}分，{b}得{lo}分");
+            let got = parse_rule(&text).and_then(|r| r.stated_full_points());
+            if got != Some(Decimal::from(hi)) {
+                failures.push(format!("{text:?}: want 满分 {hi}, got {got:?}"));
+            }
+        }
+    }
+    failures
+}
+
+/// "按时完成得5分，每延迟一个月扣1分": the 5 is points, not a limit of 5 months; the limit
+/// is the target, or a number of the step's measure where the text gives one. Scored here
+/// by hand: weight − whole steps beyond the limit × points per step, not below 0.
+#[test]
+fn generated_points_are_no_deduction_limit() {
+    let steps = [
+        ("延迟", "个月", true),
+        ("延迟", "天", true),
+        ("少", "次", false),
+        ("少", "项", false),
+    ];
+    let mut failures = Vec::new();
+    let mut cases = 0;
+    for (word, unit, over) in steps {
+        for p in [3u32, 5, 8, 12] {
+            for limit in [None, Some(2u32), Some(10)] {
+                let cond = match limit {
+                    None => "按时完成".to_string(),
+                    Some(l) if over => format!("{l}{unit}内完成"),
+                    Some(l) => format!("完成{l}{unit}"),
+                };
+                let text = format!("{cond}得{p}分，每{word}1{unit}扣1分");
+                let target = limit.unwrap_or(4);
+                for actual in [0u32, 3, 4, 6, 11, 15] {
+                    cases += 1;
+                    let gap = if over {
+                        actual.saturating_sub(target)
+                    } else {
+                        target.saturating_sub(actual)
+                    };
+                    let weight = Decimal::from(p);
+                    let want = (weight - Decimal::from(gap)).max(Decimal::ZERO);
+                    let t = format!("{target}{unit}");
+                    let a = format!("{actual}{unit}");
+                    let got = parse_rule(&text)
+                        .and_then(|r| r.score(Some(&q(&t)), &q(&a), weight).map(|s| s.score));
+                    if got != Some(want) {
+                        failures.push(format!(
+                            "{text:?} target {t} actual {a}: want {want}, got {got:?}"
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

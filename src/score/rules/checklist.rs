@@ -1,7 +1,7 @@
 //! Checklists: items each worth points ("①有内部财务管理制度…，2分；②…"); a person judges
 //! each item, so the rule is explained but never scored.
 
-use super::lexer::{find_points, tokens};
+use super::lexer::{clauses, find_points, tokens};
 use super::{FormulaCells, Points, RuleKind, Scored, Shape, ShapeRule};
 use crate::quantity::text::fmt_num;
 use crate::quantity::Quantity;
@@ -25,8 +25,44 @@ impl std::ops::Deref for Checklist {
     }
 }
 
-/// "①有内部财务管理制度…，2分；②有本部门厉行节约制度，2分；…".
+/// Words that make clauses degrees of one criterion (全部完成 / 部分完成, 按期 / 延期, 满意 /
+/// 基本满意), each an alternative to the others, rather than items adding up.
+const DEGREE_WORDS: &[&str] = &[
+    "部分", "基本", "全部", "完全", "全面", "较", "一般", "接近", "优秀", "良好", "合格", "中等",
+    "未", "不", "否则", "没有", "无", "其余", "其他", "延", "逾期", "滞后", "推迟", "提前", "超",
+    "以上", "以下", "以内", "低于", "高于", "每",
+];
+
+/// A checklist: items marked ① ② …, or clauses each giving points for a criterion of its own
+/// ("有制度得4分，执行到位得6分": the points add up to the full marks).
 pub(super) fn parse(s: &str) -> Option<RuleKind> {
+    parse_marked(s).or_else(|| parse_unmarked(s))
+}
+
+/// "有制度得4分，执行到位得6分": two or more clauses giving points, none a degree of another
+/// nor holding a threshold number; a clause giving nothing ("否则不得分") adds no item.
+fn parse_unmarked(s: &str) -> Option<RuleKind> {
+    let mut out = Vec::new();
+    for c in clauses(s) {
+        let text = c.cond.trim_matches([',', ':']).to_string();
+        match c.points {
+            Points::Abs(v) if v.is_zero() => continue,
+            Points::Abs(v) => {
+                let chars: Vec<char> = text.chars().collect();
+                let degree = DEGREE_WORDS.iter().any(|w| text.contains(w));
+                if text.is_empty() || degree || !tokens(&chars).is_empty() {
+                    return None;
+                }
+                out.push(ChecklistItem { text, points: v });
+            }
+            _ => return None,
+        }
+    }
+    (out.len() >= 2).then_some(RuleKind::Checklist(Checklist(out)))
+}
+
+/// "①有内部财务管理制度…，2分；②有本部门厉行节约制度，2分；…".
+fn parse_marked(s: &str) -> Option<RuleKind> {
     const MARKS: &[char] = &['①', '②', '③', '④', '⑤', '⑥', '⑦', '⑧', '⑨', '⑩'];
     // The leading ① was trimmed by folding; items are separated by the other marks.
     let items: Vec<&str> = s.split(MARKS).filter(|x| !x.is_empty()).collect();

@@ -3,7 +3,7 @@
 
 use super::condition::parse_condition;
 use super::lexer::{clauses, find_after_any, number_points_at, tokens};
-use super::measure::{finish, read_for, read_pair, round10, round9, show};
+use super::measure::{finish, read_for, read_pair, round10, round9, show, units_compatible};
 use super::{
     FormulaCells, Points, RuleKind, Scored, Shape, ShapeRule, SCORABLE_FROM_ACTUAL,
     SCORABLE_WITH_TARGET,
@@ -114,6 +114,19 @@ fn per_step_at(chars: &[char], q: usize) -> Option<Decimal> {
     None
 }
 
+/// Whether a number in `unit` is measured as the step in `step_unit` is (月 and 个月, 日 and
+/// 天 alike); a bare number is.
+fn same_measure(unit: &str, step_unit: &str) -> bool {
+    fn fold(u: &str) -> &str {
+        match u {
+            "个月" => "月",
+            "日" => "天",
+            other => other,
+        }
+    }
+    units_compatible(fold(unit), fold(step_unit))
+}
+
 /// The direction words, longest first: (word, true for "over").
 fn direction_words() -> Vec<(&'static str, bool)> {
     let mut words: Vec<(&str, bool)> = OVER_WORDS
@@ -214,11 +227,16 @@ pub(super) fn parse(s: &str) -> Option<RuleKind> {
         + &chars[step.end..].iter().collect::<String>();
     let (mut limit, zero_beyond) = limit_and_cutoff(&rest, percent);
     if limit.is_none() {
-        // "以100%为标准", "超出100%的部分每1%扣1分": a lone number of the step's kind.
+        // "以100%为标准", "超出100%的部分每1%扣1分": a lone number of the step's kind, never
+        // the points of a clause ("按时完成得5分，每延迟一个月扣1分" has no limit of 5 months).
         let toks = tokens(&chars[..mei]);
         limit = toks
             .iter()
-            .find(|t| t.percent == percent)
+            .find(|t| {
+                t.percent == percent
+                    && number_points_at(&chars, t.start).is_none()
+                    && (percent || same_measure(&t.unit, &step.unit))
+            })
             .map(|t| scale(t.value));
     }
     if limit.is_none() && counts_from_zero {

@@ -12,7 +12,7 @@ const COUNT_UNITS: &[&str] = &[
     "条", "座", "所", "辆", "台", "套", "本", "册", "张", "类",
 ];
 
-fn units_compatible(a: &str, b: &str) -> bool {
+pub(super) fn units_compatible(a: &str, b: &str) -> bool {
     a.is_empty() || b.is_empty() || a == b || (COUNT_UNITS.contains(&a) && COUNT_UNITS.contains(&b))
 }
 
