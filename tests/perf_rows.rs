@@ -243,3 +243,76 @@ fn rows_that_are_no_indicators_are_not_scored() {
         failed.join("\n")
     );
 }
+
+/// The 附件1 sheet of a seed and its project rows (0-based), those between 项目支出 and 公用经费.
+fn project_rows(book: &GridBook) -> Option<(String, Vec<u32>)> {
+    let s = book
+        .sheets
+        .iter()
+        .find(|s| s.find("公用经费").is_some() && s.find("项目支出：").is_some())?;
+    let (from, _) = s.find("项目支出：")?;
+    let (to, _) = s.find("公用经费")?;
+    let named = |r: &u32| s.cell(*r, 0).as_str().chars().any(char::is_alphabetic);
+    Some((s.name.clone(), (from + 1..to).filter(named).collect()))
+}
+
+/// A project of 附件1 named as a row of the form below its list (办公费, 政府采购 …): it is a
+/// project, its figures the project's. Each project of each seed, renamed to each such name,
+/// gives the findings it gives renamed to a name of no row (the control, as a project's name
+/// is matched with 附件3's).
+#[test]
+fn a_project_named_as_a_control_row_is_a_project() {
+    const NAMES: &[&str] = &[
+        "办公费",
+        "办公经费",
+        "其中：办公费",
+        "政府采购",
+        "政府采购金额",
+        "会议费、培训费",
+        "部门基本支出预算调整",
+    ];
+    let mut failed = Vec::new();
+    let mut cases = 0;
+    for seed in ["seed000_perf.grid", "seed004_perf.grid"] {
+        let base = grid::fixture(seed);
+        let (sheet, rows) = project_rows(&base).expect("附件1 projects");
+        for &r in &rows {
+            let renamed = |name: &str| {
+                let mut book = base.clone();
+                let s = book.sheet_mut(&sheet);
+                let old = s.cell(r, 0).as_str().to_string();
+                let ordinal: String = old
+                    .chars()
+                    .take_while(|c| !c.is_alphabetic() || c.is_ascii_digit() || "、.".contains(*c))
+                    .collect();
+                s.put(r, 0, GridCell::text(&format!("{ordinal}{name}")));
+                book
+            };
+            let tag = format!("{}-{r}", seed.trim_end_matches(".grid"));
+            let (_, want) = mutation::check_book(
+                &renamed("专项工作经费"),
+                "perf-rows",
+                &format!("{tag}-plain"),
+            );
+            for (i, name) in NAMES.iter().enumerate() {
+                cases += 1;
+                let (_, got) =
+                    mutation::check_book(&renamed(name), "perf-rows", &format!("{tag}-{i}"));
+                if signature(&got) != signature(&want) {
+                    failed.push(format!(
+                        "{tag} named {name}:\n  want {:?}\n  got  {:?}",
+                        signature(&want),
+                        signature(&got)
+                    ));
+                }
+            }
+        }
+    }
+    assert!(cases >= 30, "only {cases} cases");
+    assert!(
+        failed.is_empty(),
+        "{} of {cases} cases failed:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
+}

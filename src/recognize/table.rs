@@ -1340,6 +1340,8 @@ struct RowWalk<'t, 'f> {
     r: u32,
     /// The last row read as data.
     last_data: Option<u32>,
+    /// The furthest part a row was read into.
+    reached: usize,
     /// For each slot, the panel that took the last row through its columns.
     last_through: Vec<Option<usize>>,
     /// The sheet columns the header gave the form's value columns: none of them is a column
@@ -1401,6 +1403,7 @@ impl<'t, 'f> RowWalk<'t, 'f> {
             realigned_until: data_start,
             r: data_start,
             last_data: None,
+            reached: 0,
             aligned,
         }
     }
@@ -1547,6 +1550,32 @@ impl<'t, 'f> RowWalk<'t, 'f> {
         }
     }
 
+    /// Whether row `r` may be read as a row of slot `pj`'s fixed panel. Beyond a list the walk
+    /// has not left (附件1's 公用经费 rows under its 项目 list), a row the panel names is its
+    /// row only when no row below names one the template puts before it: a project called
+    /// 办公费 or 政府采购 above 公用经费 is a project.
+    fn may_enter(&self, rd: &Reader, pj: usize, r: u32) -> bool {
+        const LOOK_AHEAD: u32 = 40;
+        let slot = &self.slots[pj];
+        let is_list = |p: usize| {
+            self.slots
+                .iter()
+                .any(|s| s.part == p && s.panel.list.is_some())
+        };
+        if slot.panel.list.is_some() || !(self.reached..slot.part).any(is_list) {
+            return true;
+        }
+        let place = |rr: u32| {
+            fixed_named_at(rd, slot, rr)
+                .and_then(|id| slot.panel.rows.iter().position(|x| *x.id == *id))
+        };
+        let Some(at) = place(r) else {
+            return true;
+        };
+        let end = (r + 1 + LOOK_AHEAD).min(rd.sheet.height());
+        !(r + 1..end).any(|rr| place(rr).is_some_and(|p| p < at))
+    }
+
     /// Side by side panels each read their part of row `r`. Of stacked blocks, the first
     /// whose fixed or coded rows name the row takes it (合计 above the units, 公用经费 below
     /// perf-base's projects); a row none of them names goes to a list. True when any read it.
@@ -1588,6 +1617,8 @@ impl<'t, 'f> RowWalk<'t, 'f> {
         {
             panels[..=at].rotate_right(1);
         }
+        panels.retain(|&pj| self.may_enter(rd, pj, r));
+        let slots = &self.slots;
         let col_of = |si: usize, id: &str| slots[si].cols.get(id).copied();
         for pj in panels {
             let got = read_panel_row(
@@ -1603,11 +1634,24 @@ impl<'t, 'f> RowWalk<'t, 'f> {
             if got {
                 self.carry.after_row(rd, si, slots[pj].panel, r, &col_of);
                 self.last_through[si] = Some(pj);
+                self.reached = self.reached.max(slots[pj].part);
                 return true;
             }
         }
         false
     }
+}
+
+/// The fixed row of `slot`'s panel that the label of sheet row `r` names, if any.
+fn fixed_named_at(rd: &Reader, slot: &Slot, r: u32) -> Option<String> {
+    let label = slot
+        .panel
+        .columns
+        .iter()
+        .filter(|c| c.kind == ColKind::Label)
+        .filter_map(|c| slot.cols.get(&*c.id))
+        .find_map(|&c| rd.text_key(r, c))?;
+    fixed_by_label(rd, slot.panel, &label)
 }
 
 /// Whether a header is repeated from row `r` (a continuation page): rows of header texts
