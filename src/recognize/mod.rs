@@ -936,6 +936,10 @@ pub(crate) struct Reader<'s> {
     pub remark_cells: FastSet<(u32, u16)>,
     /// Cells of a column comparing with another year or the budget the unit added.
     pub comparison_cells: FastSet<(u32, u16)>,
+    /// Header words printed in a data row (合计 | 基本支出 | 项目支出 of 本年支出 in the 合计 row
+    /// of 公开07表 as Shanghai publishes it): header texts of their columns, and blank cells
+    /// of the row (see `table::take_header_words_beside_label`).
+    pub header_in_rows: FastSet<(u32, u16)>,
     /// Figures written with the minus triangle (`△12.30`), with their text and the number
     /// read, told once a table (see [`note_triangle_minus`]).
     pub triangle_minus: Vec<(u32, u16, String, Decimal)>,
@@ -1161,6 +1165,7 @@ pub fn recognize_sheet<'c>(
         line_columns: FastMap::default(),
         remark_cells: FastSet::default(),
         comparison_cells: FastSet::default(),
+        header_in_rows: FastSet::default(),
         triangle_minus: Vec::new(),
         lines: FormLines::new(form, vocab),
     };
@@ -1192,7 +1197,8 @@ pub fn recognize_sheet<'c>(
         .consumed
         .iter()
         .copied()
-        .filter(|&(r, c)| !sheet.get(r, c).is_empty() && !read_at.contains(&(r, c)))
+        .filter(|&(r, c)| !sheet.get(r, c).is_empty())
+        .filter(|at| !read_at.contains(at) || rd.header_in_rows.contains(at))
         .collect();
     words.sort_unstable();
     let Reader {

@@ -784,6 +784,47 @@ fn take_level_words(rd: &mut Reader, r: u32, sheet_texts: &mut [HashSet<String>]
     }
 }
 
+/// The header words printed on the first data row right of its label, when the label is one
+/// of the table's rows (公开07表 as Shanghai publishes it: `合计 | | 0 | 2002.80 | 合计 |
+/// 基本支出 | 项目支出 | 0`, the sub-headers of 本年支出 in the 合计 row): header texts of the
+/// columns they stand in, and blank cells of the row, whose other cells are its figures. Two
+/// words at least, so that one text typed where a figure goes is still the cell's (and
+/// reported as not a number).
+fn take_header_words_beside_label(
+    rd: &mut Reader,
+    r: u32,
+    sheet_texts: &mut [HashSet<String>],
+    table: &TableDef,
+) {
+    let mut texts = rd
+        .sheet
+        .shown_cols(r)
+        .into_iter()
+        .filter(|&c| !rd.sheet.is_covered(r, c))
+        .filter_map(|c| rd.text_key(r, c).map(|k| (c, k)));
+    // The label in a column of labels (headed by a code header, or by nothing): a 合计 under
+    // 本年支出 is a header word of a header row below the anchor.
+    let labels_column = |c: u16| {
+        sheet_texts
+            .get(c as usize)
+            .is_none_or(|t| t.is_empty() || t.iter().any(|k| rd.vocab.code_headers.contains(k)))
+    };
+    let labelled = texts
+        .next()
+        .is_some_and(|(c, k)| labels_column(c) && table.row_labels.contains(&strip_ordinal(&k)));
+    let words: Vec<(u16, String)> = texts.filter(|(_, k)| table.leaf.contains(k)).collect();
+    if !labelled || words.len() < 2 {
+        return;
+    }
+    for (c, k) in words {
+        if let Some(t) = sheet_texts.get_mut(c as usize) {
+            t.insert(k);
+        }
+        rd.consume(r, c);
+        rd.header_in_rows.insert((r, c));
+    }
+}
+
 /// Sheet columns as alignment sees them: the 款 and 项 columns of a split code are part of
 /// the code column headed over the 类 one (a header 科目编码 over 类 | 款 is one code column,
 /// not two), so they name nothing of their own.
@@ -829,6 +870,7 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
     // 3. Align sheet columns with definition columns by their header texts.
     let mut sheet_texts = column_texts(rd, first..data_start);
     take_level_words(rd, data_start, &mut sheet_texts);
+    take_header_words_beside_label(rd, data_start, &mut sheet_texts, &table);
     let mut walk = RowWalk::new(rd, &table, &sheet_texts, data_start);
     // 4. Rows.
     while walk.r < height {
@@ -1427,8 +1469,11 @@ impl<'t, 'f> RowWalk<'t, 'f> {
         if !table.stop_keys.is_empty() && keys.iter().any(stops) {
             return false;
         }
-        // A header repeated on a continuation page.
-        let repeated_header = repeats_header(rd, r, &keys, &table.header, &table.leaf);
+        // A header repeated on a continuation page; not the 合计 row whose header words were
+        // taken (公开08表's 合计 | 合计 | 基本支出 | 项目支出: words only, its figures blank).
+        let words_taken = rd.header_in_rows.iter().any(|&(rr, _)| rr == r);
+        let repeated_header =
+            !words_taken && repeats_header(rd, r, &keys, &table.header, &table.leaf);
         if repeated_header && r >= self.realigned_until {
             self.realign_at(rd, r);
         }
@@ -2560,7 +2605,8 @@ impl PanelRow<'_> {
     }
 
     /// A row of a 科目 panel without a code: its 合计 (labelled `total`), or a 科目 printed
-    /// without its code.
+    /// without its code. The 合计 may stand in the code column of a table without a code
+    /// (an empty 公开07/08表: its code column holds no code to be read from).
     fn uncoded_row(&self, rd: &mut Reader, total: &str) -> Option<String> {
         let (r, code_src) = (self.r, self.code_src);
         let total = label_key(total);
@@ -2570,7 +2616,7 @@ impl PanelRow<'_> {
                 self.panel
                     .columns
                     .iter()
-                    .filter(|c| matches!(c.kind, ColKind::Name | ColKind::Label))
+                    .filter(|c| matches!(c.kind, ColKind::Name | ColKind::Label | ColKind::Code))
                     .filter_map(|c| (self.col_of)(self.pi, &c.id)),
             )
             .chain(code_cells(code_src).first().map(|c| c.saturating_sub(1)))
@@ -2659,7 +2705,10 @@ pub(super) fn read_row_values(
         };
         let sheet = rd.sheet;
         let merge = sheet.merge_at(r, sc);
-        let cell = sheet.shown_through(r, sc, merge).clone();
+        let cell = match rd.header_in_rows.contains(&(r, sc)) {
+            true => Cell::Empty,
+            false => sheet.shown_through(r, sc, merge).clone(),
+        };
         let merged_from_above = merge.is_some_and(|m| m.first_row < r);
         if merged_from_above && col.kind != ColKind::Text
             || holds_value(rd, row_index, key, &col.id)
