@@ -216,7 +216,7 @@ fn field_lines(table: &TableGrid) -> Option<Vec<Line>> {
 }
 
 /// A field and its value (`编制单位：某某中心`, `金额单位：万元`, `填报日期：2024年4月`).
-pub(crate) fn is_field(text: &str) -> bool {
+fn is_field(text: &str) -> bool {
     text.split_once(['：', ':']).is_some_and(|(label, _)| {
         let label = label.trim();
         label.chars().count() <= MAX_LABEL_CHARS && FIELD_WORDS.iter().any(|w| label.ends_with(w))

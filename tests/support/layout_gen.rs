@@ -433,24 +433,9 @@ impl Rendered {
     /// around every cell of its tables, columns as wide as their texts, each sheet fitted to
     /// the page's width (for a PDF printed from it).
     pub fn write_ruled_xlsx(&self, path: &std::path::Path) {
-        self.write_ruled(path, false);
-    }
-
-    /// [`Self::write_ruled_xlsx`] with the lines above and below the tables wrapped in their
-    /// cells, the columns as wide as the tables' texts: a long unit's name and the money unit
-    /// wrap onto further lines, as many printed disclosures show them.
-    #[allow(dead_code)] // only the wrapped-heading PDF test prints these
-    pub fn write_ruled_xlsx_wrapped(&self, path: &std::path::Path) {
-        self.write_ruled(path, true);
-    }
-
-    fn write_ruled(&self, path: &std::path::Path, wrap_heading: bool) {
         use rust_xlsxwriter::{Format, FormatBorder};
         let ruled = Format::new().set_border(FormatBorder::Thin).set_text_wrap();
-        let plain = match wrap_heading {
-            true => Format::new().set_text_wrap(),
-            false => Format::new(),
-        };
+        let plain = Format::new();
         let mut wb = rust_xlsxwriter::Workbook::new();
         for s in &self.book.sheets {
             let ws = wb.add_worksheet();
@@ -476,27 +461,15 @@ impl Rendered {
                     .map(|ch| if ch.is_ascii() { 1.2 } else { 2.2 })
                     .sum()
             };
-            // Lines outside the tables, wrapped, size no column.
-            let sizes = |r: u32, c: u16| !wrap_heading || in_table(r, c);
-            // A field's cell above the table wraps in its own column, not across a merge.
-            let top = regions.iter().map(|m| m.first_row).min().unwrap_or(0);
-            let field = |m: &Merge| {
-                !sizes(m.first_row, m.first_col)
-                    && m.first_row < top
-                    && s.get(m.first_row, m.first_col)
-                        .to_string()
-                        .contains(['：', ':'])
-            };
             let spans_columns = |r: u32, c: u16| {
                 s.merges()
                     .iter()
-                    .filter(|m| !field(m))
                     .find(|m| m.first_row == r && m.first_col == c && m.last_col > c)
                     .copied()
             };
             let mut widths: BTreeMap<u16, f64> = BTreeMap::new();
             for (r, c, cell) in s.cells() {
-                if spans_columns(r, c).is_some() || !sizes(r, c) {
+                if spans_columns(r, c).is_some() {
                     continue;
                 }
                 let widest = cell.to_string().lines().map(width).fold(0.0, f64::max);
@@ -525,7 +498,7 @@ impl Rendered {
             for (r, h) in heights {
                 ws.set_row_height(r, h).unwrap();
             }
-            for m in s.merges().iter().filter(|m| !field(m)) {
+            for m in s.merges() {
                 let f = if in_table(m.first_row, m.first_col) {
                     &ruled
                 } else {

@@ -1,7 +1,7 @@
 //! Rebuilds one PDF page's ruled tables and text lines from its glyphs and ruling lines, in reading order.
 
 use super::super::blocks::{Block, Line, TableGrid};
-use super::super::document::{is_field, is_unit_line};
+use super::super::document::is_unit_line;
 use super::furniture::{Placed, PlacedPage};
 use super::{merge, Page};
 use crate::read::Merge;
@@ -155,13 +155,6 @@ impl Ruled {
 pub(crate) fn placed_items(page: &Page) -> PlacedPage {
     let tables = find_tables(&page.rules);
     let runs = group_runs(&page.runs, &page.rules);
-    let top_of_table = |r: &Run| {
-        tables
-            .iter()
-            .find(|t| t.contains(r.centre()))
-            .map(|t| t.ys[0])
-    };
-    let runs = join_wrapped_fields(runs, top_of_table);
     let mut in_table: Vec<Vec<&Run>> = vec![Vec::new(); tables.len()];
     let mut outside = Vec::new();
     for run in &runs {
@@ -366,108 +359,6 @@ fn take_unit_line<'r>(runs: &mut Vec<&'r Run>) -> Option<&'r Run> {
         return None;
     }
     Some(runs.remove(i))
-}
-
-// A field printed above a table wrapped in its narrow cell (`部门：株洲市长株潭` over
-// `一体化发展事务中心`, `金额单位：` over `万元`): a spreadsheet sizes its first column to the
-// table's body, the unit line's cells above then wrap, and the printed sheet shows the rest
-// of the field on the next line of the same cell. Such a line is aligned with the line
-// above (left, right or centred), one line step below it, in the same size, and holds no
-// field of its own. (A rest spilt over the table's top rule into its first boxes is not
-// joined yet.)
-
-/// The step from one wrapped line of a cell to the next, in text sizes: a printed cell's
-/// line spacing. The next row of a sheet or paragraph of a document stands further down.
-const WRAP_STEP: (f64, f64) = (0.9, 1.25);
-/// Two lines of one cell are aligned within this many points.
-const ALIGNED: f64 = 1.0;
-
-/// `runs` with every field outside the tables joined with the lines it wraps onto outside
-/// them, those lines taken out; the rest in their order. `table_top` gives the top rule of
-/// the table a run is in (a word of a Word table's first box right under the unit line is
-/// no wrapped line: a line spilt over the rule is not told from it yet). A label wrapped
-/// before its colon (`部门名称` over `：长沙市…`) starts a field too.
-pub(crate) fn join_wrapped_fields(
-    runs: Vec<Run>,
-    table_top: impl Fn(&Run) -> Option<f64>,
-) -> Vec<Run> {
-    let mut runs: Vec<Option<Run>> = runs.into_iter().map(Some).collect();
-    let mut order: Vec<usize> = (0..runs.len()).collect();
-    order.sort_by(|&a, &b| baseline(&runs[a]).total_cmp(&baseline(&runs[b])));
-    for &head in &order {
-        let Some(mut joined) = runs[head].clone().filter(|r| table_top(r).is_none()) else {
-            continue;
-        };
-        let rest = wrapped_lines(&runs, &order, head, |r| table_top(r).is_none());
-        let texts = rest
-            .iter()
-            .filter_map(|&i| runs[i].as_ref().map(|r| r.text.clone()));
-        let text = join_text(std::iter::once(joined.text.clone()).chain(texts));
-        if rest.is_empty() || !is_field(&text) {
-            continue;
-        }
-        for i in rest {
-            joined.x1 = joined.x1.max(runs[i].take().map_or(f64::MIN, |r| r.x1));
-        }
-        joined.text = text;
-        runs[head] = Some(joined);
-    }
-    runs.into_iter().flatten().collect()
-}
-
-/// The runs (indexes into `runs`, `order` sorting them top to bottom) that go on the line
-/// `runs[head]` as the next lines of its cell, in order.
-fn wrapped_lines(
-    runs: &[Option<Run>],
-    order: &[usize],
-    head: usize,
-    may_go_on: impl Fn(&Run) -> bool,
-) -> Vec<usize> {
-    let Some(mut last) = runs[head].as_ref() else {
-        return Vec::new();
-    };
-    let mut labelled = last.text.contains(['：', ':']);
-    let mut out = Vec::new();
-    while let Some(next) = order.iter().copied().find(|&i| {
-        i != head
-            && !out.contains(&i)
-            && runs[i]
-                .as_ref()
-                .is_some_and(|r| may_go_on(r) && wraps_under(last, r, labelled))
-    }) {
-        let Some(run) = runs[next].as_ref() else {
-            break;
-        };
-        labelled |= run.text.contains(['：', ':']);
-        out.push(next);
-        last = run;
-    }
-    out
-}
-
-fn baseline(run: &Option<Run>) -> f64 {
-    run.as_ref().map_or(f64::MAX, |r| r.baseline)
-}
-
-/// Whether `lower` is the next line of the cell whose line `upper` is: aligned with it, one
-/// line step below, in its size, and no field, unit or number of its own — a colon only
-/// opening it, after a label (`labelled` false: no colon above yet).
-fn wraps_under(upper: &Run, lower: &Run, labelled: bool) -> bool {
-    let step = (lower.baseline - upper.baseline) / upper.size;
-    let centre = |r: &Run| (r.x0 + r.x1) / 2.0;
-    let aligned = (upper.x0 - lower.x0).abs() < ALIGNED
-        || (upper.x1 - lower.x1).abs() < ALIGNED
-        || (centre(upper) - centre(lower)).abs() < ALIGNED;
-    let words = !lower.text.is_ascii();
-    aligned
-        && (lower.size - upper.size).abs() < upper.size * 0.1
-        && (WRAP_STEP.0..=WRAP_STEP.1).contains(&step)
-        && words
-        && match lower.text.find(['：', ':']) {
-            None => true,
-            Some(at) => at == 0 && !labelled,
-        }
-        && !is_unit_line(&lower.text)
 }
 
 fn is_wide(c: char) -> bool {
@@ -1528,93 +1419,5 @@ mod tests {
         let mut prev = grid(&[&["项目", "金额"], &["其他", "1"]], &[], 1);
         append_continued(&mut prev, grid(&[&["其他", "1"]], &[], 2));
         assert_eq!(prev.rows.len(), 3);
-    }
-
-    fn run(x0: f64, x1: f64, baseline: f64, text: &str) -> Run {
-        Run::glyph(x0, x1, baseline, 8.0, text)
-    }
-
-    fn texts(runs: &[Run]) -> Vec<&str> {
-        runs.iter().map(|r| r.text.as_str()).collect()
-    }
-
-    /// 公开02表 printed from a sheet whose column A is sized to the body: the unit's name and
-    /// the money unit each wrap, their rest one line lower.
-    #[test]
-    fn a_field_wrapped_in_its_cell_is_one_line_again() {
-        let runs = vec![
-            run(691.8, 726.1, 73.2, "公开02表"),
-            run(51.1, 120.5, 79.5, "部门: 株洲市长株潭"),
-            run(691.8, 729.1, 79.5, "金额单位:"),
-            run(51.1, 123.4, 88.9, "一体化发展事务中心"),
-            run(691.8, 707.8, 88.9, "万元"),
-            run(697.6, 729.6, 100.5, "其他收入"),
-        ];
-        let joined = join_wrapped_fields(runs, |_| None);
-        assert_eq!(
-            texts(&joined),
-            [
-                "公开02表",
-                "部门: 株洲市长株潭一体化发展事务中心",
-                "金额单位:万元",
-                "其他收入"
-            ]
-        );
-        // Over three lines, the unit line printed between two of them.
-        let runs = vec![
-            run(51.0, 102.9, 70.8, "部门：株洲市长株"),
-            run(51.0, 102.9, 78.4, "潭一体化发展事务"),
-            run(51.0, 64.0, 86.0, "中心"),
-            run(516.2, 571.2, 74.0, "金额单位："),
-            run(51.4, 249.4, 80.0, "单位：万元"),
-        ];
-        let joined = join_wrapped_fields(runs, |_| None);
-        assert_eq!(texts(&joined)[0], "部门：株洲市长株潭一体化发展事务中心");
-        // A label wrapped before its colon, in a column narrower still.
-        let runs = vec![
-            run(51.0, 83.0, 70.0, "部门名称"),
-            run(51.0, 83.0, 79.4, "：长沙市"),
-            run(51.0, 83.0, 88.8, "长株潭一"),
-        ];
-        let joined = join_wrapped_fields(runs, |_| None);
-        assert_eq!(texts(&joined), ["部门名称：长沙市长株潭一"]);
-    }
-
-    /// Lines of their own stay: a field under a field, a line a row further down, a line not
-    /// aligned, a number, a word inside the table's first box, a title, a note's wrapped
-    /// line, text inside the table.
-    #[test]
-    fn lines_of_their_own_stay() {
-        for lower in [
-            run(51.1, 120.0, 88.9, "金额单位：万元"),
-            run(51.1, 120.0, 91.5, "一体化发展事务中心"),
-            run(60.0, 100.0, 88.9, "一体化发展事务中心"),
-            run(51.1, 120.0, 88.9, "2023"),
-        ] {
-            let runs = vec![run(51.1, 120.5, 79.5, "部门：株洲市"), lower];
-            assert_eq!(join_wrapped_fields(runs, |_| None).len(), 2);
-        }
-        // A Word table's first box right under the unit line, its word inside the box.
-        let word = vec![
-            run(51.1, 120.5, 79.5, "部门：株洲市"),
-            run(51.1, 70.0, 88.9, "收入"),
-        ];
-        let table_top = |r: &Run| (r.baseline > 85.0).then_some(80.0);
-        assert_eq!(join_wrapped_fields(word, table_top).len(), 2);
-        let title = vec![
-            run(51.1, 120.5, 79.5, "收入决算表"),
-            run(51.1, 120.0, 88.9, "公开02表"),
-        ];
-        assert_eq!(join_wrapped_fields(title, |_| None).len(), 2);
-        let note = vec![
-            run(51.1, 300.0, 79.5, "注：本表反映部门本年度"),
-            run(51.1, 120.0, 88.9, "各项收入情况。"),
-        ];
-        assert_eq!(join_wrapped_fields(note, |_| None).len(), 2);
-        let inside = vec![
-            run(51.1, 120.5, 79.5, "单位名称：某某"),
-            run(51.1, 120.0, 88.9, "中心"),
-        ];
-        assert_eq!(join_wrapped_fields(inside, |_| Some(70.0)).len(), 2);
     }
 }
