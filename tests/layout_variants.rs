@@ -459,7 +459,7 @@ fn sheets_without_title_are_told_by_their_names() {
 }
 
 /// The seed's 公开09表 printed transposed — its items down the rows, 预算数 and 决算数 across —
-/// with only 公务接待费 spent: four numbers, none of which lands in the form.
+/// with only 公务接待费 spent, the other items left out: four numbers.
 fn transposed_09(book: &mut grid::GridBook) {
     let sheet = book.sheet_mut("公开09表");
     let title = sheet.cell(0, 0).as_str().to_string();
@@ -482,9 +482,9 @@ fn transposed_09(book: &mut grid::GridBook) {
     *sheet = t;
 }
 
-/// A 说明 page naming 公开09表 in front of a 公开09表 none of whose figures land: whichever of
-/// the two is audited, the four figures are reported at their cells — a page set aside as a
-/// copy does not take its figures with it.
+/// A 说明 page naming 公开09表 in front of a transposed 公开09表: the page is set aside as a
+/// copy, and it does not take the table's figures with it — the four figures are read into
+/// 合计 and 公务接待费, 预算数 and 决算数.
 #[test]
 fn figures_of_a_copy_set_aside_are_still_reported() {
     let catalog = Catalog::embedded().unwrap();
@@ -505,15 +505,14 @@ fn figures_of_a_copy_set_aside_are_still_reported() {
     book.sheets.insert(at, note);
     let path = dir().join("note-before-transposed-09.xlsx");
     book.write_xlsx(&path);
-    let (_, findings) = values_and_warnings(&catalog, &path);
-    for cell in ["B4", "C4", "B5", "C5"] {
-        assert!(
-            findings
-                .iter()
-                .any(|f| f.sheet.as_deref() == Some("公开09表")
-                    && f.cell.as_deref() == Some(cell)
-                    && f.rule == "value-outside-form"),
-            "{cell} not reported: {findings:#?}"
+    let (values, _) = values_and_warnings(&catalog, &path);
+    // c1/c6: 预算数 合计 and 公务接待费; c7/c12: 决算数 合计 and 公务接待费.
+    for col in ["c1", "c6", "c7", "c12"] {
+        let key = ("final-09".to_string(), format!("data.{col}"));
+        assert_eq!(
+            values.get(&key).map(String::as_str),
+            Some("1.35"),
+            "{col}: {values:#?}"
         );
     }
 }
@@ -1007,6 +1006,44 @@ fn a_table_number_above_the_title_is_a_line_above_the_table() {
         sheet.put(0, 0, grid::GridCell::text(marks[i % marks.len()]));
     }
     same_as_plain("table-number-above", &book);
+}
+
+/// A 决算 workbook printing no 表号, its sheets named Sheet1…, with one title copied from the
+/// budget set (决算 → 预算): the sheet is still the workbook's 决算 form its body fits, its
+/// values read as before; only the title is pointed out.
+#[test]
+fn a_title_saying_budget_in_a_final_workbook_keeps_its_form() {
+    for i in 0..seed().sheets.len() {
+        let mut book = seed();
+        for (j, sheet) in book.sheets.iter_mut().enumerate() {
+            sheet.name = format!("Sheet{}", j + 1);
+            for r in 0..4 {
+                for (_, c) in (0..sheet.width())
+                    .map(|c| (r, c))
+                    .filter(|&(r, c)| sheet.cell(r, c).as_str().starts_with("公开0"))
+                    .collect::<Vec<_>>()
+                {
+                    sheet.put(r, c, grid::GridCell::Empty);
+                }
+            }
+        }
+        let sheet = &mut book.sheets[i];
+        let title = sheet.cell(0, 0).as_str().replace("决算", "预算");
+        sheet.put(0, 0, grid::GridCell::text(&title));
+        let catalog = Catalog::embedded().unwrap();
+        let want = plain_values(&catalog, &format!("budget-title-{i}"));
+        let path = dir().join(format!("budget-title-{i}.xlsx"));
+        book.write_xlsx(&path);
+        let (got, warnings) = values_and_warnings(&catalog, &path);
+        assert_eq!(differing(&want, &got), Vec::new(), "{title}");
+        // The title itself, no title of the form it is read as, is pointed out; nothing else.
+        assert!(
+            warnings
+                .iter()
+                .all(|w| w.cell.as_deref() == Some("A1") && w.message.contains(&title)),
+            "{title}: {warnings:#?}"
+        );
+    }
 }
 
 /// The amounts of `values` alone (what a label, a unit's name may change around them).

@@ -677,8 +677,7 @@ pub fn identify_why<'c>(catalog: &'c Catalog, sheet: &Sheet) -> Option<(&'c Form
     identify_with(catalog, &title_keys(catalog), sheet, None).map(|t| (t.form, t.why))
 }
 
-/// The form a sheet is taken for, why, and whether firmly: by its whole title, a title saying
-/// its 预算 or 决算, or its 表号.
+/// The form a sheet is taken for, why, and whether firmly: by its whole title or its 表号.
 struct Identified<'c> {
     form: &'c Form,
     why: String,
@@ -837,10 +836,10 @@ fn best_named<'c, 't>(
         let score =
             title.map_or(0, |(s, _)| 1000 + s) + if table_no.is_some() { TABLE_NO } else { 0 };
         if score > 0 && best.as_ref().is_none_or(|(s, _)| score > *s) {
-            // A title saying the form's 预算 or 决算 stands against a workbook of the other.
-            let said = |line: &(String, u32, u16)| family_said(&line.0) == Some(form.family);
-            let firm =
-                table_no.is_some() || title.is_some_and(|(s, line)| s >= WHOLE_TITLE || said(line));
+            // A title saying the form's 预算 or 决算 does not stand against a workbook of the
+            // other by itself: a 决算 table under a title copied from the budget set is the
+            // workbook's 决算 form its body fits.
+            let firm = table_no.is_some() || title.is_some_and(|(s, _)| s >= WHOLE_TITLE);
             let title = title.map(|(_, entry)| entry);
             best = Some((
                 score,
