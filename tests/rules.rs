@@ -1359,7 +1359,11 @@ fn generated_criteria_points_add_up() {
     for n in 2..=4 {
         for (fi, form) in forms.iter().enumerate() {
             for (si, sep) in seps.iter().enumerate() {
-                let points: Vec<u32> = (0..n).map(|i| 1 + (i * 3 + fi + si) as u32 % 7).collect();
+                // Listed from the least: a clause worth less than one before it is read as a
+                // lesser outcome (`alternatives_failures`).
+                let mut points: Vec<u32> =
+                    (0..n).map(|i| 1 + (i * 3 + fi + si) as u32 % 7).collect();
+                points.sort();
                 let parts: Vec<String> = (0..n)
                     .map(|i| {
                         form.replace("{c}", criteria[(i + fi + si) % criteria.len()])
@@ -1397,6 +1401,9 @@ fn alternatives_failures() -> Vec<String> {
         ("满意", "基本满意"),
         ("完成", "未完成"),
         ("优秀", "良好"),
+        ("当年完成", "次年完成"),
+        ("一次性通过验收", "整改后通过"),
+        ("市级表彰", "区级表彰"),
     ];
     let mut failures = Vec::new();
     for (a, b) in pairs {

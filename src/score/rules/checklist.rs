@@ -40,9 +40,11 @@ pub(super) fn parse(s: &str) -> Option<RuleKind> {
 }
 
 /// "有制度得4分，执行到位得6分": two or more clauses giving points, none a degree of another
-/// nor holding a threshold number; a clause giving nothing ("否则不得分") adds no item.
+/// nor holding a threshold number; a clause giving nothing ("否则不得分") adds no item. A clause
+/// worth fewer points than one before it reads as a lesser outcome of the same criterion
+/// ("当年完成得6分，次年完成得3分", "市级表彰得5分，区级表彰得3分"): alternatives, no checklist.
 fn parse_unmarked(s: &str) -> Option<RuleKind> {
-    let mut out = Vec::new();
+    let mut out: Vec<ChecklistItem> = Vec::new();
     for c in clauses(s) {
         let text = c.cond.trim_matches([',', ':']).to_string();
         match c.points {
@@ -50,7 +52,8 @@ fn parse_unmarked(s: &str) -> Option<RuleKind> {
             Points::Abs(v) => {
                 let chars: Vec<char> = text.chars().collect();
                 let degree = DEGREE_WORDS.iter().any(|w| text.contains(w));
-                if text.is_empty() || degree || !tokens(&chars).is_empty() {
+                let lesser = out.last().is_some_and(|before| v < before.points);
+                if text.is_empty() || degree || lesser || !tokens(&chars).is_empty() {
                     return None;
                 }
                 out.push(ChecklistItem { text, points: v });
