@@ -443,7 +443,15 @@ fn own_keys_in(
 /// Whether row `r` (its keys `keys`) is a 栏次 row, by all its keys or by its own: the side
 /// label merged down beside the table (绩效指标) is no mark of the row.
 fn is_marks_row(rd: &Reader, r: u32, keys: &[String]) -> bool {
-    is_column_number_row(keys) || is_column_number_row(&own_keys(rd, r))
+    if is_column_number_row(keys) {
+        return true;
+    }
+    // Own keys are made again only for a row of marks but for one key (the side label): the
+    // row of every other table is settled by the test above.
+    let mark = |k: &String| k == "栏次" || k.chars().all(|c| c == '*') || column_mark(k).is_some();
+    keys.len() >= 4
+        && keys.iter().filter(|k| !mark(k)).take(2).count() == 1
+        && is_column_number_row(&own_keys(rd, r))
 }
 
 /// Keys naming any row of the definition (to tell data rows from header rows).
