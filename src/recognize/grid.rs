@@ -295,11 +295,16 @@ fn locate(
 fn with_synonyms(rd: &Reader, keys: Vec<String>) -> Vec<String> {
     let mut out = keys.clone();
     for s in keys.iter().flat_map(|k| rd.vocab.synonyms_of(k)) {
-        if !out.contains(s) {
-            out.push(s.clone());
-        }
+        push_new(&mut out, s.clone());
     }
     out
+}
+
+/// Adds `k` to `keys` unless it is there already.
+fn push_new(keys: &mut Vec<String>, k: String) {
+    if !keys.contains(&k) {
+        keys.push(k);
+    }
 }
 
 /// Row label keys followed by the words of one meaning with them, each also after 其中：
@@ -307,21 +312,16 @@ fn with_synonyms(rd: &Reader, keys: Vec<String>) -> Vec<String> {
 /// "其中：本年财政拨款" and "当年财政拨款" too).
 fn with_label_synonyms(rd: &Reader, keys: Vec<String>) -> Vec<String> {
     let mut out = keys.clone();
-    let mut add = |k: String| {
-        if !out.contains(&k) {
-            out.push(k);
-        }
-    };
     for k in &keys {
         let (prefix, word) = k
             .strip_prefix("其中:")
             .map_or(("", k.as_str()), |w| ("其中:", w));
         if !prefix.is_empty() {
-            add(word.to_string());
+            push_new(&mut out, word.to_string());
         }
         for s in rd.vocab.label_synonyms_of(word) {
-            add(format!("{prefix}{s}"));
-            add(s.clone());
+            push_new(&mut out, format!("{prefix}{s}"));
+            push_new(&mut out, s.clone());
         }
     }
     out

@@ -339,10 +339,10 @@ pub(super) struct Slot<'f> {
 /// least three column marks numbered in order (consecutively when plain numbers, but for up to
 /// two columns a table was printed without: `1 3 4 5 6 7`, from 1).
 fn is_column_number_row(keys: &[String]) -> bool {
-    let starred = |k: &String| !k.is_empty() && k.chars().all(|c| c == '*');
-    let is_word = |k: &String| k == "栏次" || starred(k);
-    if keys.iter().any(is_word) {
-        return keys.iter().all(|k| is_word(k) || column_mark(k).is_some());
+    if keys.iter().any(|k| is_marks_word(k)) {
+        return keys
+            .iter()
+            .all(|k| is_marks_word(k) || column_mark(k).is_some());
     }
     let marks: Option<Vec<(u32, bool)>> = keys.iter().map(|k| column_mark(k)).collect();
     let Some(marks) = marks.filter(|m| m.len() >= 3) else {
@@ -356,6 +356,11 @@ fn is_column_number_row(keys: &[String]) -> bool {
     let (first, last) = (marks[0].0, marks[marks.len() - 1].0);
     let skipped = (last - first + 1) as usize - marks.len();
     skipped == 0 || (first == 1 && skipped <= 2 && marks.len() >= 4)
+}
+
+/// The word of a 栏次 row's first cell: 栏次, or `*` marks.
+fn is_marks_word(k: &str) -> bool {
+    k == "栏次" || (!k.is_empty() && k.chars().all(|c| c == '*'))
 }
 
 /// The number a 栏次 mark gives its column, and whether the mark is a plain number: `3`, `3.00`
@@ -448,7 +453,7 @@ fn is_marks_row(rd: &Reader, r: u32, keys: &[String]) -> bool {
     }
     // Own keys are made again only for a row of marks but for one key (the side label): the
     // row of every other table is settled by the test above.
-    let mark = |k: &String| k == "栏次" || k.chars().all(|c| c == '*') || column_mark(k).is_some();
+    let mark = |k: &String| is_marks_word(k) || column_mark(k).is_some();
     keys.len() >= 4
         && keys.iter().filter(|k| !mark(k)).take(2).count() == 1
         && is_column_number_row(&own_keys(rd, r))
