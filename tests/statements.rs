@@ -256,6 +256,143 @@ fn flat_is_no_change() {
     assert_one(&found, "text-flat", "error", &["持平", "0.5万元"]);
 }
 
+/// 持平 says so of its own clause: a change stated in another clause of the sentence (after
+/// a ；) is no contradiction, in whichever order the clauses come.
+#[test]
+fn flat_holds_for_its_own_clause_only() {
+    let changed = "一般公共预算财政拨款支出526. 36万元，比上年增加793.14万元";
+    let flats = [
+        "政府性基金预算财政拨款支出0万元，与上年持平",
+        "国有资本经营预算财政拨款支出0万元，与上年相比持平",
+    ];
+    for (i, flat) in flats.iter().enumerate() {
+        for (j, sentence) in [
+            format!("{changed}；{flat}。"),
+            format!("{flat}；{changed}。"),
+            format!("财政拨款支出中，{changed}；{flat}；{}。", flats[1 - i]),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let found = judge_001(sentence, &format!("flat-clause-{i}-{j}"));
+            assert!(
+                found.iter().all(|f| f["rule"] != "text-flat"),
+                "{sentence}: {found:#?}"
+            );
+        }
+    }
+    // Within one clause it still is.
+    let wrong = format!("{changed}，与上年持平。");
+    let found = judge_001(&wrong, "flat-clause-wrong");
+    assert_one(&found, "text-flat", "error", &["持平", "793.14万元"]);
+}
+
+/// A clause naming another figure (`政府性基金预算财政拨款支出0万元`) does not restate the
+/// figure before it, though it says 预算: its amount is not tied to that figure's cell. A
+/// clause saying only the basis (`支出决算为`) still is.
+#[test]
+fn a_clause_naming_another_figure_does_not_carry_the_one_before() {
+    let others = [
+        "政府性基金预算拨款支出预算",
+        "政府性基金拨款支出预算",
+        "国有资本经营预算拨款支出预算",
+        "社会保险基金预算支出",
+    ];
+    for (i, other) in others.iter().enumerate() {
+        for amount in ["0", "12.5"] {
+            // A 预算 document: its sentences' budgets are tied to its tables.
+            let sentence = format!("一般公共预算拨款支出预算938.91万元；{other}{amount}万元。");
+            let tag = format!("carry-{i}-{amount}");
+            let (_, report) = check_document("seed002_budget.grid", &sentence, &tag);
+            let found = text_findings(&report);
+            assert!(
+                found.iter().all(|f| f["found"] != amount),
+                "{sentence}: {found:#?}"
+            );
+        }
+    }
+    let carried = "公务接待费支出预算为1.35万元，支出决算为9.35万元。";
+    let found = judge_001(carried, "carry-basis");
+    assert_one(&found, "text-amount", "error", &["9.35万元", "1.35万元"]);
+}
+
+/// A 科目 whose name begins a body's name (`司法` in `普陀区司法局`, `教育` in `教育委员会`) is not
+/// stated by that name: the amount after it is the body's, not the 科目's. The same name
+/// followed by its amount is.
+#[test]
+fn a_subject_inside_a_bodys_name_is_not_the_figure() {
+    let names = [
+        "司法",
+        "公安",
+        "教育",
+        "财政",
+        "审计",
+        "统计",
+        "民政",
+        "文化和旅游",
+        "卫生健康",
+        "应急管理",
+    ];
+    let endings = [
+        "局",
+        "厅",
+        "委员会",
+        "委",
+        "分局",
+        "中心",
+        "所",
+        "办公室",
+        "机关",
+        "部门",
+    ];
+    let regions = ["上海市普陀区", "株洲市", "", "湖南省", "本"];
+    let mut patterns = Patterns::built_in();
+    let subjects = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| format!("[[statement]]\nid = \"subject-{i}\"\nlabels = [\"{n}\"]\n"))
+        .collect::<String>();
+    let first_subject = patterns.statement.len();
+    patterns.statement.extend(
+        Patterns::parse("subjects.toml", &subjects)
+            .unwrap()
+            .statement,
+    );
+    let label_of_first = |sentence: &str| {
+        let chars: Vec<char> = sentence.chars().collect();
+        match &read(&patterns, &chars, None)[0].kind {
+            Kind::Amount { label, .. } => *label,
+            other => panic!("{sentence}: {other:?}"),
+        }
+    };
+    let mut cases = 0;
+    for (i, name) in names.iter().enumerate() {
+        for ending in endings {
+            for region in regions {
+                for tail in [
+                    "收入预算9628.22万元",
+                    "2023年度支出决算为526.36万元",
+                    "收入合计1.5万元",
+                ] {
+                    let sentence =
+                        format!("{region}{name}{ending}{tail}，其中：财政拨款收入1万元。");
+                    let label = label_of_first(&sentence);
+                    assert_ne!(label, Some(first_subject + i), "{sentence}");
+                    cases += 1;
+                }
+            }
+        }
+        for stated in [
+            format!("其中：{name}9.5万元。"),
+            format!("{name}支出9.5万元。"),
+            format!("{name}所占9.5万元。"),
+        ] {
+            assert_eq!(label_of_first(&stated), Some(first_subject + i), "{stated}");
+        }
+    }
+    assert_eq!(cases, names.len() * endings.len() * regions.len() * 3);
+}
+
 #[test]
 fn an_amount_split_two_ways_adds_up_each_way() {
     let right = "2023年基本支出决算数为1,008.84万元，按支出性质分类包括：人员经费861.26万元，公用经费147.58万元；按支出经济分类包括：工资福利支出853.90万元，商品和服务支出147.58万元，对个人和家庭的补助7.36万元。";
@@ -572,5 +709,128 @@ fn seed002_budget_report_restates_its_tables() {
             "error",
             &[wrong, words],
         );
+    }
+}
+
+/// A sentence naming its 项 by the path `类（类）款（款）项（项）` states that 项, not the 类 or
+/// 款 whose names are in the path (`8. “…（项）”科目418.68万元`, as budget 说明 list them).
+#[test]
+fn a_sentence_naming_an_item_by_its_path_states_the_item() {
+    // The 类 written with its 支出, as many units print it, is the 类's own label.
+    for path in [
+        "一般公共服务支出（类）发展与改革事务（款）事业运行（项）",
+        "一般公共服务（类）发展与改革事务（款）事业运行（项）",
+    ] {
+        states_the_item(path);
+    }
+}
+
+fn states_the_item(path: &str) {
+    let forms = [
+        |p: &str, v: &str| format!("8. “{p}”科目{v}万元，主要用于事业运行。"),
+        |p: &str, v: &str| format!("（八）{p}支出{v}万元。"),
+        |p: &str, v: &str| format!("{p}科目支出决算为{v}万元，比上年减少0万元。"),
+        |p: &str, v: &str| format!("“{p}”{v}万元，主要用于事业运行。"),
+    ];
+    for (i, form) in forms.iter().enumerate() {
+        let right = judge_001(
+            &form(path, "418.68"),
+            &format!("path-right-{i}-{}", path.len()),
+        );
+        let amounts: Vec<&Value> = right
+            .iter()
+            .filter(|f| f["rule"] == "text-amount")
+            .collect();
+        assert!(amounts.is_empty(), "{}: {right:#?}", form(path, "418.68"));
+        let wrong = judge_001(
+            &form(path, "481.68"),
+            &format!("path-wrong-{i}-{}", path.len()),
+        );
+        let amounts: Vec<Value> = wrong
+            .into_iter()
+            .filter(|f| f["rule"] == "text-amount")
+            .collect();
+        assert_eq!(amounts.len(), 1, "{}", form(path, "481.68"));
+        assert_one(
+            &amounts,
+            "text-amount",
+            "error",
+            &["事业运行481.68万元", "418.68万元"],
+        );
+    }
+}
+
+/// A change's way is said outside parentheses: a template's `下降（增长）` kept as printed is
+/// a fall, not a contradiction of the 减少 before it; the reverse still is one.
+#[test]
+fn a_direction_in_parentheses_is_the_templates_alternative() {
+    for (down, up) in [("下降", "增长"), ("减少", "增加"), ("降低", "上升")] {
+        let right =
+            format!("公务接待费支出决算为1.35万元，与上年相比减少0.5万元，{down}（{up}）27.03%。");
+        let found = judge_001(&right, &format!("paren-{down}"));
+        assert!(found.is_empty(), "{right}: {found:#?}");
+        let wrong =
+            format!("公务接待费支出决算为1.35万元，与上年相比减少0.5万元，{up}（{down}）27.03%。");
+        let found = judge_001(&wrong, &format!("paren-wrong-{down}"));
+        assert_one(&found, "text-change", "error", &["增减方向前后矛盾"]);
+    }
+}
+
+/// A PDF sentence wrapped just before its amount (`…政府采购服务预算` / `983.05万元。`) is one
+/// sentence: the line starting with the amount is no numbered heading (`1.`, `2、`), which
+/// still starts its own paragraph.
+#[test]
+fn a_line_starting_with_an_amount_goes_on_the_sentence_before() {
+    use fiscalform::read::{Format, Passage, Workbook};
+    let amounts = ["983.05", "1.5", "12.00", "２０.５", "7．25", "3.8"];
+    for amount in amounts {
+        for tail in ["万元。", "万元，占20%。", "万元；其他1万元。"] {
+            let lines = [
+                "三、政府采购预算情况".to_string(),
+                "2025年本部门政府采购预算4821.20万元，其中：政府采购货物预算57.43万元、政府采购服务预算".to_string(),
+                format!("{amount}{tail}"),
+                "1.基本情况".to_string(),
+                "2. 本部门共有车辆8辆。".to_string(),
+            ];
+            let wb = Workbook {
+                path: "说明.pdf".into(),
+                format: Format::Pdf,
+                sheets: vec![],
+                text: lines
+                    .iter()
+                    .map(|t| Passage {
+                        page: Some(3),
+                        text: t.clone(),
+                    })
+                    .collect(),
+                row_pages: Default::default(),
+                cell_notes: vec![],
+            };
+            let runs = fiscalform::statements::document_runs(&wb);
+            assert_eq!(runs.len(), 4, "{lines:?}: {runs:#?}");
+            let sentences = text::sentences(&runs[1]);
+            let joined: String = sentences.iter().map(|s| s.text.clone()).collect();
+            assert!(joined.contains(&format!("服务预算{amount}")), "{joined}");
+        }
+    }
+}
+
+/// Two published 部门预算 (tests/fixtures/shanghai_budget): every sentence of their 编制说明
+/// that restates a table agrees with it, so no statement is an error. Their unit names hold
+/// 科目 names, 持平 and a change share a sentence, items are named by their paths and a
+/// sentence wraps before its amount.
+#[test]
+fn published_budget_statements_agree_with_their_tables() {
+    for (name, least_agreed) in [
+        ("2026预算-普陀区司法局.pdf", 15),
+        ("2025预算-万里街道办事处.pdf", 30),
+    ] {
+        let (_, report) = cli::check_json(&fixture_path(&format!("shanghai_budget/{name}")));
+        let found = text_findings(&report);
+        let errors: Vec<&Value> = found.iter().filter(|f| f["severity"] == "error").collect();
+        assert!(errors.is_empty(), "{name}: {errors:#?}");
+        let (agreed, differed, _) = tally(&report);
+        assert_eq!(differed, 0, "{name}");
+        assert!(agreed >= least_agreed, "{name}: {agreed}");
     }
 }

@@ -116,7 +116,6 @@ impl Judge<'_, '_, '_> {
     fn sentence(&mut self, s: &Sentence, chars: &[char], from: usize) {
         let all = read(self.patterns, chars, self.subject);
         self.offset = from;
-        let flat = contains(&s.chars, "持平");
         for (i, st) in all
             .iter()
             .enumerate()
@@ -134,7 +133,10 @@ impl Judge<'_, '_, '_> {
                 }
                 Kind::Share { base } => self.share(s, &all, i, *base),
                 Kind::Completion => self.completion(s, &all, i),
-                Kind::Change { rate: false, .. } => self.change(s, &all, i, flat),
+                Kind::Change { rate: false, .. } => {
+                    let flat = contains(clause_at(chars, st.number.start), "持平");
+                    self.change(s, &all, i, flat)
+                }
                 Kind::Change { rate: true, .. } if !after_change_amount(&all, i) => {
                     self.tally.untied += 1;
                 }
@@ -553,4 +555,19 @@ fn quote(s: &Sentence, at: usize, len: usize) -> String {
     let to = (at + len + 30).min(s.chars.len());
     let words: String = s.chars.get(from..to).unwrap_or_default().iter().collect();
     format!("…{words}…")
+}
+
+/// The clause of `chars` around position `at`: from the ；, 。 or list opening (：, 其中)
+/// before it to the one after. `…增加793.14万元；政府性基金…0万元，与上年持平` and
+/// `…减少0.15万元，其中：因公出国（境）费支出与上年持平` say 持平 of another clause.
+fn clause_at(chars: &[char], at: usize) -> &[char] {
+    let at = at.min(chars.len());
+    let ends_at = |i: usize| {
+        matches!(chars[i], '；' | ';' | '。' | '：' | ':') || chars[i..].starts_with(&['其', '中'])
+    };
+    let start = (0..at).rev().find(|&i| ends_at(i)).map_or(0, |p| p + 1);
+    let end = (at..chars.len())
+        .find(|&i| ends_at(i))
+        .unwrap_or(chars.len());
+    &chars[start..end]
 }

@@ -182,14 +182,18 @@ fn amount_kind(
             label: label_in(patterns, lead).map(|(i, _)| i),
         };
     }
-    let found = label_in(patterns, lead);
+    // A path `类（类）款（款）项（项）` states its 项, the subject: the names in it are its parts.
+    let path_end = item_path_end(lead);
+    let named = &lead[path_end.unwrap_or(0)..];
+    let found = label_in(patterns, named);
     let label = found
         .map(|(i, _)| i)
+        .or(path_end.and(subject))
         .or_else(|| carried_label(lead, before, subject));
     // The basis is said after the label (基本支出预算为…); 年初 and 上年 may come before it.
     let words: Vec<char> = match found {
-        Some((_, at)) => lead[at.1..].to_vec(),
-        None => lead.to_vec(),
+        Some((_, at)) => named[at.1..].to_vec(),
+        None => named.to_vec(),
     };
     if let Some((word, partial)) = PARTS.iter().find(|(w, _)| contains(gap, w)) {
         let paren = *word == "含" && gap.iter().any(|c| matches!(c, '（' | '('));
@@ -245,7 +249,8 @@ fn open_list(before: &mut [Statement], lists: &mut Lists, opened: Opened, partia
 /// The label of the amount before, for a clause that names none but says 预算/决算 of it
 /// (`公务接待费支出预算为5万元，支出决算为1.35万元`).
 fn carried_label(lead: &[char], before: &[Statement], subject: Option<usize>) -> Option<usize> {
-    if !["预算", "决算", "执行数"].iter().any(|w| contains(lead, w)) {
+    if !["预算", "决算", "执行数"].iter().any(|w| contains(lead, w)) || !only_basis_words(lead)
+    {
         return None;
     }
     before
@@ -256,6 +261,63 @@ fn carried_label(lead: &[char], before: &[Statement], subject: Option<usize>) ->
             _ => None,
         })
         .or(subject)
+}
+
+/// Where a path `…（款）…（项）` in `lead` ends, if it holds one.
+fn item_path_end(lead: &[char]) -> Option<usize> {
+    ["（项）", "(项)"]
+        .iter()
+        .filter_map(|w| {
+            let w: Vec<char> = w.chars().collect();
+            lead.windows(w.len())
+                .rposition(|x| x == w.as_slice())
+                .map(|p| p + w.len())
+        })
+        .max()
+}
+
+/// Words a clause stating the figure before on another basis is made of
+/// (`支出决算为`, `全年预算数为`, `2023年年初预算是`).
+const BASIS_WORDS: [&str; 21] = [
+    "支出",
+    "收入",
+    "预算",
+    "决算",
+    "执行数",
+    "执行",
+    "年初",
+    "全年",
+    "年度",
+    "本年",
+    "当年",
+    "调整后",
+    "实际",
+    "完成",
+    "金额",
+    "合计",
+    "数",
+    "为",
+    "是",
+    "达",
+    "共",
+];
+
+/// Whether `lead` says only a basis: another name in it (`政府性基金拨款支出预算`) is another
+/// figure, not the one before.
+fn only_basis_words(lead: &[char]) -> bool {
+    let mut at = 0;
+    while at < lead.len() {
+        let c = lead[at];
+        if c.is_ascii_digit() || c == '年' || c.is_whitespace() {
+            at += 1;
+            continue;
+        }
+        match BASIS_WORDS.iter().find(|w| starts_with(&lead[at..], w)) {
+            Some(w) => at += w.chars().count(),
+            None => return false,
+        }
+    }
+    true
 }
 
 /// The basis the words after a label state (`lead`: the whole clause): 上年/调整/结转
@@ -278,29 +340,84 @@ fn basis(words: &[char], lead: &[char]) -> Basis {
     }
 }
 
-/// The last (then longest) label of `words`, with its span.
+/// The last (then longest) label of `words`, with its span. A label that is the start of
+/// a body's name (`司法局`, `教育委员会`, `公安分局`) is not the figure.
 fn label_in(patterns: &Patterns, words: &[char]) -> Option<(usize, (usize, usize))> {
     let mut best: Option<(usize, (usize, usize))> = None;
     let mut at = 0;
     while at < words.len() {
-        if let Some((i, n)) = patterns.label_at(words, at) {
-            best = Some((i, (at, at + n)));
-            at += n;
-        } else {
-            at += 1;
+        match patterns.label_at(words, at) {
+            Some((i, n)) if !names_a_body(&words[at + n..]) => {
+                best = Some((i, (at, at + n)));
+                at += n;
+            }
+            _ => at += 1,
         }
     }
     best
 }
 
+/// Words ending the name of a government body or unit.
+const BODY_ENDINGS: [&str; 14] = [
+    "局",
+    "厅",
+    "委员会",
+    "委",
+    "院",
+    "站",
+    "队",
+    "馆",
+    "署",
+    "中心",
+    "办公室",
+    "部门",
+    "机关",
+    "分局",
+];
+/// After 所, words of a share (所占, 所需), not a 司法所.
+const NOT_A_BODY_AFTER_SUO: [char; 6] = ['占', '需', '得', '列', '述', '属'];
+
+/// Whether the words after a label end a body's name: the label is then part of that name.
+fn names_a_body(after: &[char]) -> bool {
+    BODY_ENDINGS.iter().any(|w| starts_with(after, w))
+        || (after.first() == Some(&'所')
+            && !after
+                .get(1)
+                .is_some_and(|c| NOT_A_BODY_AFTER_SUO.contains(c)))
+}
+
+/// The way a change goes, said outside parentheses: a template's `下降（增长）` left as
+/// printed says 下降. Both words outside them say neither.
 fn direction(words: &[char]) -> Option<Direction> {
-    if UP.iter().any(|w| contains(words, w)) {
-        Some(Direction::Up)
-    } else if DOWN.iter().any(|w| contains(words, w)) {
-        Some(Direction::Down)
-    } else {
-        None
+    let mut depth = 0usize;
+    let outside: Vec<char> = words
+        .iter()
+        .filter(|&&c| match c {
+            '（' | '(' => {
+                depth += 1;
+                false
+            }
+            '）' | ')' => {
+                depth = depth.saturating_sub(1);
+                false
+            }
+            _ => depth == 0,
+        })
+        .copied()
+        .collect();
+    let up = UP.iter().any(|w| contains(&outside, w));
+    let down = DOWN.iter().any(|w| contains(&outside, w));
+    match (up, down) {
+        (true, false) => Some(Direction::Up),
+        (false, true) => Some(Direction::Down),
+        _ => None,
     }
+}
+
+/// Whether `chars` start with `word`.
+fn starts_with(chars: &[char], word: &str) -> bool {
+    let mut rest = chars.iter();
+    word.chars().all(|w| rest.next() == Some(&w))
 }
 
 /// Whether `chars` hold `word`.

@@ -77,15 +77,23 @@ fn push_sentence(out: &mut Vec<Sentence>, current: &mut String, start: &mut Opti
     }
 }
 
-/// Whether a line starts a new paragraph: a heading (一、 （一） 1、 第三部分).
+/// Whether a line starts a new paragraph: a heading (一、 （一） 1、 1. 第三部分). A line
+/// starting with an amount (`983.05万元。`, a sentence wrapped before its number) is none.
 pub fn is_heading(line: &str) -> bool {
     let t: Vec<char> = line.trim_start().chars().collect();
     let numeral = |c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c);
     let n = t.iter().take_while(|c| numeral(**c)).count();
+    let digit_after = t
+        .get(n + 1)
+        .is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(c));
     match t.first() {
         Some('（' | '(') => t.get(1).is_some_and(|c| numeral(*c)),
         Some('第') => true,
-        Some(_) if n > 0 => matches!(t.get(n), Some('、' | '.' | '．')),
+        Some(_) if n > 0 => match t.get(n) {
+            Some('、') => true,
+            Some('.' | '．') => !digit_after,
+            _ => false,
+        },
         _ => false,
     }
 }
