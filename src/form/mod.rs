@@ -28,4 +28,4 @@ pub use rule::{RowFilter, Rule, Selector, Target};
 pub use rules_once::RulesAt;
 pub use show::show;
 pub use source::Source;
-pub use vocabulary::{MoneyUnit, Vocabulary};
+pub use vocabulary::{opens_with_label, MoneyUnit, Vocabulary};

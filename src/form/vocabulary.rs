@@ -34,6 +34,14 @@ fn is_dated(key: &str) -> bool {
     false
 }
 
+/// Whether key `k` is one of `labels` alone or opens with one and a colon ("制表人：王五").
+pub fn opens_with_label(labels: &[String], k: &str) -> bool {
+    labels.iter().any(|label| {
+        k.strip_prefix(label.as_str())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(':'))
+    })
+}
+
 /// Each word of a list as its key.
 fn keys(words: &[String]) -> Vec<String> {
     words.iter().map(|w| label_key(w)).collect()
@@ -63,6 +71,10 @@ struct VocabularyFile {
     serial_headers: Vec<String>,
     #[serde(default)]
     sign_off_labels: Vec<String>,
+    #[serde(default)]
+    form_number_labels: Vec<String>,
+    #[serde(default)]
+    other_field_labels: Vec<String>,
     #[serde(default)]
     remark_headers: Vec<String>,
     #[serde(default)]
@@ -103,6 +115,12 @@ pub struct Vocabulary {
     pub report_words: Vec<String>,
     /// Labels of a sign-off line under a table (单位负责人：, 制表人：), each followed by a colon.
     pub sign_off_labels: Vec<String>,
+    /// Labels of a line giving the form's number in a reporting system (报表编号：), each
+    /// followed by a colon: a mark above the table.
+    pub form_number_labels: Vec<String>,
+    /// Labels of fields another province's form prints that no form here has (项目实施内容及
+    /// 过程概述): words of that form, not values.
+    pub other_field_labels: Vec<String>,
     /// Headers of a column of remarks (备注) a unit adds to a table.
     pub remark_headers: Vec<String>,
     /// Headers of a column comparing with another year or the budget (上年决算数) a unit adds.
@@ -179,6 +197,8 @@ impl Vocabulary {
             organisation_suffixes: keys(&def.organisation_suffixes),
             report_words: keys(&def.report_words),
             sign_off_labels: def.sign_off_labels.iter().map(|w| label_key(w)).collect(),
+            form_number_labels: keys(&def.form_number_labels),
+            other_field_labels: keys(&def.other_field_labels),
             remark_headers: def.remark_headers.iter().map(|w| label_key(w)).collect(),
             comparison_headers: def
                 .comparison_headers
@@ -210,6 +230,11 @@ impl Vocabulary {
     /// The codes a 科目 name key (ordinal stripped) stands for.
     pub fn subject_codes(&self, key: &str) -> &[String] {
         self.subjects.get(key).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether key `k` is a line giving the form's number (报表编号：510000_0013zp).
+    pub fn is_form_number_line(&self, k: &str) -> bool {
+        opens_with_label(&self.form_number_labels, k)
     }
 
     pub fn built_in() -> Vocabulary {

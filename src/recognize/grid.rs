@@ -7,7 +7,7 @@ use crate::cellref::Place;
 use crate::expr::Val;
 use crate::form::{ColKind, GridCellDef};
 use crate::layout::{Content, Layout, Placed};
-use crate::normalize::{key_with_offsets, label_key};
+use crate::normalize::{key_with_offsets, label_key, strip_ordinal};
 use crate::read::Cell;
 use std::collections::HashSet;
 
@@ -169,7 +169,8 @@ fn find_label(
                 continue;
             };
             let k = label_key(t);
-            if k == key || strip_parens(&k) == bare {
+            // "1.项目年度目标完成情况": a label numbered on the form is the label.
+            if k == key || strip_parens(&k) == bare || strip_ordinal(&k) == key {
                 return Some((r, c, None));
             }
             for lk in [key, bare.as_str()] {
@@ -466,9 +467,21 @@ fn below_up_label(
     None
 }
 
-pub(crate) fn read_grid(rd: &mut Reader, bi: usize, start: u32) -> u32 {
+/// Reads grid block `bi` below `start`; a block found nowhere there is looked for between the
+/// table's top lines (`top`) and `start`, the reading going on at `start` (Sichuan prints the
+/// 年度目标 above the funds, the form below them). Returns the row after the block.
+pub(crate) fn read_grid(rd: &mut Reader, bi: usize, top: u32, start: u32) -> u32 {
+    let end = read_grid_in(rd, bi, start, rd.sheet.height());
+    if end == start && top < start {
+        read_grid_in(rd, bi, top, start);
+    }
+    end
+}
+
+/// Reads grid block `bi` from sheet rows `start..to`; returns the row after its last value.
+fn read_grid_in(rd: &mut Reader, bi: usize, start: u32, to: u32) -> u32 {
     let rows = rd.form.blocks[bi].grid.clone();
-    let end = read_cells(rd, &rows, Some(bi), start, rd.sheet.height());
+    let end = read_cells(rd, &rows, Some(bi), start, to);
     // Labels of rows whose values are all blank (a fresh template) lie beyond the last value
     // found: the block spans at least as many rows as the form draws it with.
     let drawn = rd
@@ -476,8 +489,34 @@ pub(crate) fn read_grid(rd: &mut Reader, bi: usize, start: u32) -> u32 {
         .block_rows
         .get(bi)
         .map_or(0, |&(s, e)| e.saturating_sub(s));
-    consume_labels(rd, &rows, start, end.max(start + drawn));
+    consume_labels(rd, &rows, start, end.max(start + drawn).min(to));
+    note_remark_cells(rd, start..end);
     end
+}
+
+/// A column headed 备注 or 原因 beside a block's values over `rows` (Sichuan's funds print
+/// 原因 with its explanation merged down the fund rows): its texts are remarks on their rows,
+/// kept where they are and noted rather than warned about (see `read_rest`).
+fn note_remark_cells(rd: &mut Reader, rows: std::ops::Range<u32>) {
+    for r in rows.clone() {
+        let headers: Vec<u16> = (rd.sheet.shown_cols(r).into_iter())
+            .filter(|&c| !rd.consumed.contains(&(r, c)))
+            .filter(|&c| {
+                let key = rd.text_key(r, c).map(|k| strip_parens(&k));
+                key.is_some_and(|k| rd.vocab.remark_headers.contains(&k))
+            })
+            .collect();
+        for c in headers {
+            rd.consume(r, c);
+            for r2 in r + 1..rows.end {
+                for c2 in c..=last_col(rd, r, c) {
+                    if matches!(rd.sheet.get(r2, c2), Cell::Text(t) if !t.trim().is_empty()) {
+                        rd.remark_cells.insert((r2, c2));
+                    }
+                }
+            }
+        }
+    }
 }
 
 pub(crate) fn read_signature(rd: &mut Reader) {
@@ -498,12 +537,19 @@ fn consume_labels(rd: &mut Reader, rows: &[Vec<GridCellDef>], from: u32, to: u32
         })
         .filter(|k| !k.is_empty())
         .collect();
+    // The words of one meaning with them too (预算执行情况 for 项目资金, 合计 for 总分).
+    let synonyms = keys
+        .iter()
+        .flat_map(|k| [k.clone(), strip_parens(k)])
+        .flat_map(|k| rd.vocab.label_synonyms_of(&k).to_vec());
+    let keys: HashSet<String> = synonyms.chain(keys.iter().cloned()).collect();
     for r in from..to.min(rd.sheet.height()) {
         for c in rd.sheet.shown_cols(r) {
-            if rd
-                .text_key(r, c)
-                .is_some_and(|k| keys.contains(&k) || keys.contains(&strip_parens(&k)))
-            {
+            if rd.text_key(r, c).is_some_and(|k| {
+                [strip_parens(&k), strip_ordinal(&k), k]
+                    .iter()
+                    .any(|k| keys.contains(k))
+            }) {
                 rd.consume(r, c);
             }
         }

@@ -1178,7 +1178,7 @@ pub fn recognize_sheet<'c>(
         cursor = if block.is_table() {
             table::read_table(&mut rd, bi, cursor)
         } else {
-            grid::read_grid(&mut rd, bi, cursor)
+            grid::read_grid(&mut rd, bi, top, cursor)
         };
     }
     if !form.signature.is_empty() {
@@ -1559,6 +1559,7 @@ fn top_line(lines: &FormLines, t: &str) -> Option<TopLine> {
         // The period of a template whose year was left blank ("    年度").
         || (k == "年度" && form.period.is_some())
         || k.starts_with("金额单位")
+        || vocab.is_form_number_line(&k)
         || vocab.money_unit_in(&k).is_some_and(|_| {
             let before = &k[..k.rfind("单位:").unwrap_or(0)];
             let before = before.strip_suffix("金额").unwrap_or(before);
@@ -2131,8 +2132,9 @@ fn read_rest(rd: &mut Reader, after: u32) {
         let Some(stray) = shown_value(sheet, r, c, cell) else {
             continue;
         };
-        // "……" marks rows left out of a printed list: a word of the form, not a value.
-        if stray.text.trim() == "……" {
+        // "……" marks rows left out of a printed list: a word of the form, not a value; so is
+        // the label of a field another province's form prints.
+        if stray.text.trim() == "……" || is_other_field_label(rd.vocab, &stray.text) {
             rd.consumed.insert((r, c));
             continue;
         }
@@ -2157,6 +2159,13 @@ fn read_rest(rd: &mut Reader, after: u32) {
         rd.notices.push(notice);
         rd.data.strays.push(s);
     }
+}
+
+/// Whether a text is the label of a field another province's form prints, numbered or not
+/// ("2.项目实施内容及过程概述").
+fn is_other_field_label(vocab: &Vocabulary, text: &str) -> bool {
+    let key = table::strip_ordinal(&strip_parens(&label_key(text)));
+    vocab.other_field_labels.contains(&key)
 }
 
 /// Whether a text is a placeholder saying "nothing" ("—", "-", "/", "无").
@@ -2195,10 +2204,7 @@ fn is_sign_off_row(rd: &Reader, r: u32) -> bool {
         return false;
     };
     let key = crate::normalize::label_key(t);
-    rd.vocab.sign_off_labels.iter().any(|label| {
-        key.strip_prefix(label.as_str())
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with(':'))
-    })
+    crate::form::opens_with_label(&rd.vocab.sign_off_labels, &key)
 }
 
 /// The cells of row `r` not read, that show something.

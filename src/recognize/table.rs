@@ -2206,6 +2206,7 @@ fn later_block_keys(rd: &Reader, bi: usize) -> HashSet<String> {
                 if let GridCellDef::Text(t) | GridCellDef::Cell { text: Some(t), .. } = c {
                     let k = label_key(t);
                     if k.chars().count() >= 2 {
+                        keys.extend(label_stand_ins(rd, &k));
                         keys.insert(k);
                     }
                 }
@@ -2230,6 +2231,23 @@ fn later_block_keys(rd: &Reader, bi: usize) -> HashSet<String> {
         }
     }
     keys
+}
+
+/// The words of one meaning with a later block's label `k` (合计 for 总分) that end a table
+/// too, when the sheet does not print the label itself: a 合计 row above a 总分 row is the
+/// list's subtotal, not the block after it.
+fn label_stand_ins(rd: &Reader, k: &str) -> Vec<String> {
+    let words = rd.vocab.label_synonyms_of(k);
+    if words.is_empty() {
+        return Vec::new();
+    }
+    let printed = rd.sheet.cells().any(|(r, c, cell)| {
+        matches!(cell, Cell::Text(_)) && rd.text_key(r, c).as_deref() == Some(k)
+    });
+    if printed {
+        return Vec::new();
+    }
+    words.to_vec()
 }
 
 /// Whether a panel's rows are 科目 rows printed with their codes: a coded panel, or fixed rows
