@@ -172,6 +172,10 @@ fn derived_findings(ctx: &mut Ctx, calc: &Calc) {
             continue;
         }
         let mut reads = Vec::new();
+        if let Agreement::PartRepeats { part, .. } = &d.agreement {
+            // The likely error first among the cells the finding relates.
+            reads.push(part.clone());
+        }
         d.bound.cells(&mut reads);
         let found = show(kind, &d.filled);
         let (severity, expected, message, fixable) =
@@ -233,6 +237,18 @@ fn disagreement(
                 "{place}：填报 {found}，按表中各项计算为 {exp}；{}，差额可能在该列，无法核对“{}”",
                 ctx.book.absent_named(&d.bound),
                 d.rule_name
+            ),
+            false,
+        ),
+        Agreement::PartRepeats { part, rest } => (
+            severity,
+            None,
+            format!(
+                "{place}：{}，按各项计算为 {exp}，填报 {found}；其中 {}填报 {found}，等于本合计，\
+                 其余各项之和 {} 与本合计相符，疑为该项误填了合计数，请核对（本合计按填报数参与其他核对）",
+                d.rule_name,
+                ctx.place(part),
+                show(kind, &Val::Num(*rest))
             ),
             false,
         ),

@@ -556,6 +556,8 @@ fn recomputed(
         let per_term = book.rounding_per_term(std::slice::from_ref(&d.cell));
         if d.agreement == Agreement::PartsAbsent {
             changes.push(absent_parts(book, d, value, placement));
+        } else if let Agreement::PartRepeats { part, .. } = &d.agreement {
+            changes.push(repeated_part(book, d, part, value, placement));
         } else if agree(kind, &d.filled, &value, 0, per_term) != Agreement::Exact {
             changes.push(change_of(book, d, value, placement));
         }
@@ -617,6 +619,29 @@ fn absent_parts(book: &Book, d: &Derived, value: Val, placement: &Placement) -> 
         "{TO_CONFIRM}：{}，已按标准表式补回该列（空白）；本格保留填报数 {}（按表中各项计算为 {}），\
          补填该列后按公式计算（{}）",
         book.absent_named(&d.bound),
+        show(kind, &d.filled),
+        show(kind, &d.expected),
+        d.rule_name
+    );
+    Change::of(book, d, value, placement, note, true)
+}
+
+/// A total kept as published while one of its parts repeats it (the part is the likely
+/// error): left to a person, who corrects the part; the formula takes over then. Fix does not
+/// change the part itself — a figure typed in a detail row is the clerk's to correct.
+fn repeated_part(
+    book: &Book,
+    d: &Derived,
+    part: &CellId,
+    value: Val,
+    placement: &Placement,
+) -> Change {
+    let kind = book.kind(&d.cell);
+    let note = format!(
+        "{TO_CONFIRM}：{}（{}）填报数等于本合计 {}，其余各项之和与本合计相符，疑为该项误填了合计数；\
+         本格保留填报数（按各项计算为 {}），改正该项后按公式计算（{}）",
+        output_at(book, placement, part).1,
+        book.describe(part),
         show(kind, &d.filled),
         show(kind, &d.expected),
         d.rule_name

@@ -288,6 +288,13 @@ pub enum Agreement {
     /// Differs while the rule reads a column the table was printed without: the difference
     /// may be that column's figures, the value cannot be checked.
     PartsAbsent,
+    /// Differs because one part repeats the total: `part` holds the filled total while the
+    /// other parts (`rest`, at least two filled) add up to it. The part is the likely error,
+    /// so the total is kept for what depends on it (see [`repeated_part`]).
+    PartRepeats {
+        part: CellId,
+        rest: Decimal,
+    },
     Differs,
 }
 
@@ -511,12 +518,18 @@ impl Env for Evaluator<'_, '_> {
         {
             agreement = Agreement::PartsAbsent;
         }
+        if agreement == Agreement::Differs && kind == ColKind::Amount {
+            if let Some((part, rest)) = repeated_part(self, &bound, &filled, per_term) {
+                agreement = Agreement::PartRepeats { part, rest };
+            }
+        }
         let in_doubt = agreement == Agreement::Differs && blank_parts_may_explain();
         let keep_filled = match &agreement {
             Agreement::Exact
             | Agreement::Tail { .. }
             | Agreement::PartsBlank
-            | Agreement::PartsAbsent => true,
+            | Agreement::PartsAbsent
+            | Agreement::PartRepeats { .. } => true,
             // A rule that only warns (a score the clerk judged): totals add what is printed.
             Agreement::Differs => {
                 rule.severity != crate::form::Severity::Error
@@ -533,7 +546,10 @@ impl Env for Evaluator<'_, '_> {
             && matches!((&filled, &expected), (Val::Num(f), Val::Num(e)) if f != e);
         let fix_keeps_tail = (matches!(agreement, Agreement::Tail { .. })
             && kind == ColKind::Amount)
-            || matches!(agreement, Agreement::PartsBlank | Agreement::PartsAbsent)
+            || matches!(
+                agreement,
+                Agreement::PartsBlank | Agreement::PartsAbsent | Agreement::PartRepeats { .. }
+            )
             || shown_precision;
         let resolved = if (self.mode == Mode::Check && keep_filled && !filled.is_blank())
             || (self.mode == Mode::Fix && fix_keeps_tail)
@@ -579,6 +595,35 @@ impl Env for Evaluator<'_, '_> {
             .map(|k| self.value(&CellId::new(form, k.clone(), col.clone())).num())
             .sum()
     }
+}
+
+/// The part of sum `bound` that repeats its filled `total` (a detail row printed with its
+/// group's amount), with the sum of the other parts: when exactly one part equals the total
+/// and the others — at least two of them filled — add up to it within 尾差, that part is
+/// the likely error and the total the likely truth. None otherwise (the total may be wrong).
+fn repeated_part(
+    env: &dyn Env,
+    bound: &Bound,
+    total: &Val,
+    per_term: Decimal,
+) -> Option<(CellId, Decimal)> {
+    let mut parts = Vec::new();
+    let Val::Num(t) = total else { return None };
+    if t.is_zero() || !bound.summands(&mut parts) {
+        return None;
+    }
+    let values: Vec<Val> = parts.iter().map(|p| env.value(p)).collect();
+    let mut equal = (0..parts.len()).filter(|&i| values[i] == Val::Num(*t));
+    let (Some(at), None) = (equal.next(), equal.next()) else {
+        return None;
+    };
+    let others = (values.iter().enumerate()).filter(|&(i, v)| i != at && !v.is_blank());
+    let (count, rest) = others.fold((0, Decimal::ZERO), |(n, s), (_, v)| (n + 1, s + v.num()));
+    let adds_up = matches!(
+        agree(ColKind::Amount, total, &Val::Num(rest), count, per_term),
+        Agreement::Exact | Agreement::Tail { .. }
+    );
+    (count >= 2 && adds_up).then(|| (parts[at].clone(), rest))
 }
 
 /// Recompute every derived cell of every form of the book.

@@ -263,6 +263,19 @@ impl Bound {
         }
     }
 
+    /// The cells of a plain sum (`a + b`, `sum(children)`, a range) pushed to `out`; false
+    /// for any other expression (what was pushed then means nothing).
+    pub fn summands(&self, out: &mut Vec<CellId>) -> bool {
+        match self {
+            Bound::Cell(c) => out.push(c.clone()),
+            Bound::Cells(cs) => out.extend(cs.iter().cloned()),
+            Bound::Bin(BinOp::Add, a, b) => return a.summands(out) && b.summands(out),
+            Bound::Call(Func::Sum, args) => return args.iter().all(|a| a.summands(out)),
+            _ => return false,
+        }
+        true
+    }
+
     /// Every cell the expression reads.
     pub fn cells(&self, out: &mut Vec<CellId>) {
         self.each_cell(&mut |c| out.push(c.clone()));

@@ -533,6 +533,14 @@ fn write_value(
         let value = &d.resolved;
         if let Some(f) = d.bound.excel(placement, fi) {
             let f = match (value, &d.expected) {
+                // A total kept while a part repeats it: the published total until the part
+                // is corrected.
+                (Val::Num(v), _) if repeated_part(d).is_some() => {
+                    match repeated_part(d).and_then(|p| placement.a1(p, fi)) {
+                        Some(at) => format!("IF({at}={0},{0},{f})", v.normalize()),
+                        None => v.normalize().to_string(),
+                    }
+                }
                 // Parts all blank, or a column the table lacked (the output has it): the
                 // published total until the clerk fills them in.
                 (Val::Num(v), _)
@@ -580,6 +588,14 @@ fn write_value(
         return Ok(());
     }
     write_plain(pen, book.input_ref(id), at)
+}
+
+/// The part a derived cell's total is kept against (see [`Agreement::PartRepeats`]).
+fn repeated_part(d: &crate::calc::Derived) -> Option<&CellId> {
+    match &d.agreement {
+        Agreement::PartRepeats { part, .. } => Some(part),
+        _ => None,
+    }
 }
 
 /// The formula of a derived cell in a 科目 or list row none of whose inputs is filled (a spare
