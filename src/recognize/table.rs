@@ -1490,7 +1490,14 @@ impl<'t, 'f> RowWalk<'t, 'f> {
         if repeated_header && r >= self.realigned_until {
             self.realign_at(rd, r);
         }
-        if is_marks_row(rd, r, &keys) || repeated_header || super::is_page_top_row(rd, r) {
+        // The rows of a header repeated above (科目编码 | 类 款 under 经济分类 | 科目名称 when
+        // unmerged): header words only, up to where the realignment read them.
+        let in_repeated = r < self.realigned_until;
+        if is_marks_row(rd, r, &keys)
+            || repeated_header
+            || in_repeated
+            || super::is_page_top_row(rd, r)
+        {
             // 栏次 row, or a page's title, unit line or header repeated on a continuation page.
             rd.consume_row(r);
             self.carry.cut();
