@@ -289,7 +289,7 @@ pub enum Agreement {
     /// may be that column's figures, the value cannot be checked.
     PartsAbsent,
     /// Differs because one part repeats the total: `part` holds the filled total while the
-    /// other parts (`rest`, at least two filled) add up to it. The part is the likely error,
+    /// other parts (`rest`, at least two non-zero) add up to it. The part is the likely error,
     /// so the total is kept for what depends on it (see [`repeated_part`]).
     PartRepeats {
         part: CellId,
@@ -599,7 +599,7 @@ impl Env for Evaluator<'_, '_> {
 
 /// The part of sum `bound` that repeats its filled `total` (a detail row printed with its
 /// group's amount), with the sum of the other parts: when exactly one part equals the total
-/// and the others — at least two of them filled — add up to it within 尾差, that part is
+/// and the others — at least two of them non-zero — add up to it within 尾差, that part is
 /// the likely error and the total the likely truth. None otherwise (the total may be wrong).
 fn repeated_part(
     env: &dyn Env,
@@ -617,7 +617,8 @@ fn repeated_part(
     let (Some(at), None) = (equal.next(), equal.next()) else {
         return None;
     };
-    let others = (values.iter().enumerate()).filter(|&(i, v)| i != at && !v.is_blank());
+    let figure = |v: &Val| !v.is_blank() && !v.num().is_zero();
+    let others = (values.iter().enumerate()).filter(|&(i, v)| i != at && figure(v));
     let (count, rest) = others.fold((0, Decimal::ZERO), |(n, s), (_, v)| (n + 1, s + v.num()));
     let adds_up = matches!(
         agree(ColKind::Amount, total, &Val::Num(rest), count, per_term),
