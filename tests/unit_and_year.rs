@@ -678,6 +678,32 @@ fn a_heading_about_the_unit_names_it() {
     assert_eq!(got.as_deref(), Some(unit));
 }
 
+/// A heading over each table numbered as a part of the document (`第二部分 某某局2023年度部门决算表`,
+/// `第3章`, `第十篇`) names the unit without the part's number.
+#[test]
+fn a_part_number_in_front_of_the_unit_is_not_its_name() {
+    let dir = out_dir("part-number");
+    let mut failures = Vec::new();
+    for (u, unit) in UNITS.iter().enumerate() {
+        for (p, part) in ["第二部分 ", "第2部分", "第十一部分　", "第3章 ", "第一篇"]
+            .iter()
+            .enumerate()
+        {
+            let mut book = fixture("seed001_final.grid");
+            for sheet in &mut book.sheets {
+                rewrite(sheet, None, Shape::OverTable, "2023年度");
+                sheet.insert_row(0);
+                let line = format!("{part}{unit}2023年度部门决算表");
+                sheet.put(0, 0, GridCell::text(&line));
+            }
+            let path = dir.join(format!("{u}-{p}.xlsx"));
+            book.write_xlsx(&path);
+            expect_unit(&path, unit, format!("{part}{unit}"), &mut failures);
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
 /// The ids of the forms `check --format json` reads in a file.
 fn form_ids(path: &Path) -> Vec<String> {
     let (_, report) = cli::check_json(path);

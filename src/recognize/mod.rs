@@ -1679,8 +1679,31 @@ fn heading_unit(vocab: &Vocabulary, t: &str) -> Option<NamedLine> {
         .into_iter()
         .chain(spans)
         .map(about)
+        .map(|span| past_part_number(&k, span))
         .find(|span| vocab.is_organisation(&k[span.clone()]))?;
     Some(NamedLine::of(t, &k, span, year))
+}
+
+/// The span past a document's part number in front of the unit ("第二部分 某某局2024年度部门
+/// 决算表", "第一章…"): the number is the document's, not the unit's name.
+fn past_part_number(k: &str, span: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let Some(rest) = k[span.clone()].strip_prefix('第') else {
+        return span;
+    };
+    let numeral = |c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c);
+    let digits: usize = rest
+        .chars()
+        .take_while(|&c| numeral(c))
+        .map(char::len_utf8)
+        .sum();
+    let after = &rest[digits..];
+    let marker = ["部分", "章", "篇"]
+        .into_iter()
+        .find(|m| after.starts_with(m));
+    match marker {
+        Some(m) if digits > 0 => span.start + '第'.len_utf8() + digits + m.len()..span.end,
+        _ => span,
+    }
 }
 
 /// The word a heading opens with before the unit it is about (关于…的说明).
