@@ -256,45 +256,39 @@ fn project_rows(book: &GridBook) -> Option<(String, Vec<u32>)> {
     Some((s.name.clone(), (from + 1..to).filter(named).collect()))
 }
 
-/// A project of 附件1 named as a row of the form below its list (办公费, 政府采购 …): it is a
-/// project, its figures the project's. Each project of each seed, renamed to each such name,
-/// gives the findings it gives renamed to a name of no row (the control, as a project's name
-/// is matched with 附件3's).
-#[test]
-fn a_project_named_as_a_control_row_is_a_project() {
-    const NAMES: &[&str] = &[
-        "办公费",
-        "办公经费",
-        "其中：办公费",
-        "政府采购",
-        "政府采购金额",
-        "会议费、培训费",
-        "部门基本支出预算调整",
-    ];
+/// The 附件1 project rows of seeds 000 and 004, each renamed (its number kept) to each of
+/// `names`, against the same row renamed to a name of no row (the control, as a project's name
+/// is matched with 附件3's): the failures, and how many cases were run. Projects without a
+/// number are left out when `numbered_only`.
+fn renamed_projects(names: &[&str], numbered_only: bool) -> (Vec<String>, usize) {
     let mut failed = Vec::new();
     let mut cases = 0;
     for seed in ["seed000_perf.grid", "seed004_perf.grid"] {
         let base = grid::fixture(seed);
         let (sheet, rows) = project_rows(&base).expect("附件1 projects");
         for &r in &rows {
+            let old = base.sheet(&sheet).cell(r, 0).as_str().to_string();
+            let ordinal: String = old
+                .chars()
+                .take_while(|c| !c.is_alphabetic() || c.is_ascii_digit() || "、.".contains(*c))
+                .collect();
+            if numbered_only && !ordinal.chars().any(|c| c.is_ascii_digit()) {
+                continue;
+            }
             let renamed = |name: &str| {
                 let mut book = base.clone();
                 let s = book.sheet_mut(&sheet);
-                let old = s.cell(r, 0).as_str().to_string();
-                let ordinal: String = old
-                    .chars()
-                    .take_while(|c| !c.is_alphabetic() || c.is_ascii_digit() || "、.".contains(*c))
-                    .collect();
                 s.put(r, 0, GridCell::text(&format!("{ordinal}{name}")));
                 book
             };
-            let tag = format!("{}-{r}", seed.trim_end_matches(".grid"));
+            // Each test its own files: the tests run at once.
+            let tag = format!("{}-{r}-{numbered_only}", seed.trim_end_matches(".grid"));
             let (_, want) = mutation::check_book(
                 &renamed("专项工作经费"),
                 "perf-rows",
                 &format!("{tag}-plain"),
             );
-            for (i, name) in NAMES.iter().enumerate() {
+            for (i, name) in names.iter().enumerate() {
                 cases += 1;
                 let (_, got) =
                     mutation::check_book(&renamed(name), "perf-rows", &format!("{tag}-{i}"));
@@ -308,11 +302,98 @@ fn a_project_named_as_a_control_row_is_a_project() {
             }
         }
     }
-    assert!(cases >= 30, "only {cases} cases");
+    (failed, cases)
+}
+
+fn assert_none_failed((failed, cases): (Vec<String>, usize), least: usize) {
+    assert!(cases >= least, "only {cases} cases");
     assert!(
         failed.is_empty(),
         "{} of {cases} cases failed:\n{}",
         failed.len(),
         failed.join("\n")
     );
+}
+
+/// A project of 附件1 named as a row of the form below its list (办公费, 政府采购 …): it is a
+/// project, its figures the project's.
+#[test]
+fn a_project_named_as_a_control_row_is_a_project() {
+    const NAMES: &[&str] = &[
+        "办公费",
+        "办公经费",
+        "其中：办公费",
+        "政府采购",
+        "政府采购金额",
+        "会议费、培训费",
+        "部门基本支出预算调整",
+    ];
+    assert_none_failed(renamed_projects(NAMES, false), 30);
+}
+
+/// A numbered project of 附件1 named 合计, 小计 or 总计 (`3、合计`) is an item of the list, no
+/// subtotal row: it reads as a project of any other name.
+#[test]
+fn a_numbered_project_named_as_a_subtotal_is_a_project() {
+    assert_none_failed(
+        renamed_projects(&["合计", "小计", "总计", "项目合计"], true),
+        20,
+    );
+}
+
+/// Whether a cell says something: a figure, or a text of two characters or more with a
+/// letter or digit (not "——", "/", "无").
+fn says_something(cell: &GridCell) -> bool {
+    let text = cell.squeezed();
+    text.chars().any(|c| c.is_ascii_digit())
+        || (text.chars().count() > 1 && text.chars().any(char::is_alphanumeric))
+}
+
+/// The indicator rows of a block (0-based) with content after the 三级指标 (年度指标值,
+/// 实际完成值): what a row says of itself beside its name.
+fn indicators_with_content(s: &GridSheet, b: &Block) -> Vec<u32> {
+    let (first, last) = (b.groups[0].0, b.groups.last().unwrap().1);
+    let said = |r: u32| (b.level[2] + 1..b.weight).any(|c| says_something(s.cell(r, c)));
+    (first..=last)
+        .filter(|&r| !s.cell(r, b.level[2]).squeezed().is_empty() && said(r))
+        .collect()
+}
+
+/// An indicator whose 三级指标 is named 小计 or 合计 but which says its 年度指标值 and 实际完成值
+/// is an indicator, no subtotal row: each such row of each indicator sheet of the three seeds,
+/// renamed so, reads as it does under a name of no row.
+#[test]
+fn an_indicator_named_as_a_subtotal_is_an_indicator() {
+    const WORDS: &[&str] = &["小计", "合计", "总计", "指标合计"];
+    let mut failed = Vec::new();
+    let mut cases = 0;
+    for seed in SEEDS {
+        let base = grid::fixture(seed);
+        for s in &base.sheets {
+            let Some(b) = block_of(s) else { continue };
+            for (i, r) in indicators_with_content(s, &b).into_iter().enumerate() {
+                let renamed = |name: &str| {
+                    let mut book = base.clone();
+                    book.sheet_mut(&s.name)
+                        .put(r, b.level[2], GridCell::text(name));
+                    book
+                };
+                let tag = format!("{}-{}-{r}", seed.trim_end_matches(".grid"), s.name);
+                let word = WORDS[i % WORDS.len()];
+                let (_, want) = mutation::check_book(&renamed("专项考核指标"), "perf-rows", &tag);
+                let (_, got) =
+                    mutation::check_book(&renamed(word), "perf-rows", &format!("{tag}-{word}"));
+                cases += 1;
+                let subtotal = got.iter().any(|f| f["rule"] == "subtotal-row");
+                if subtotal || signature(&got) != signature(&want) {
+                    failed.push(format!(
+                        "{tag} named {word}:\n  want {:?}\n  got  {:?}",
+                        signature(&want),
+                        signature(&got)
+                    ));
+                }
+            }
+        }
+    }
+    assert_none_failed((failed, cases), 30);
 }

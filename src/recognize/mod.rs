@@ -2192,7 +2192,7 @@ fn is_other_field_label(vocab: &Vocabulary, text: &str) -> bool {
 }
 
 /// Whether a text is a placeholder saying "nothing" ("—", "-", "/", "无").
-fn is_placeholder(text: &str) -> bool {
+pub(crate) fn is_placeholder(text: &str) -> bool {
     parse_amount(&Cell::Text(text.to_string())) == Amount::Nothing
 }
 

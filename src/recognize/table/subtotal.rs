@@ -8,7 +8,9 @@ use super::{own_keys_in, Slot};
 use crate::expr::Val;
 use crate::form::{ColKind, Panel, Severity};
 use crate::model::{RowData, RowKind};
+use crate::normalize::strip_ordinal;
 use crate::quantity::text::fmt_num;
+use crate::recognize::is_placeholder;
 use crate::recognize::Reader;
 use rust_decimal::Decimal;
 
@@ -25,10 +27,11 @@ enum Reach {
 }
 
 /// The reach of a subtotal word: `小计`, `合计`, `总计`, or a short name ending in one
-/// (`产出指标小计`, `指标合计`).
+/// (`产出指标小计`, `指标合计`). A numbered name (`3、合计`, `(2)小计`) is an item of the
+/// list, no subtotal.
 fn reach_of(key: &str) -> Option<Reach> {
     const MOST_CHARS: usize = 10;
-    if key.chars().count() > MOST_CHARS {
+    if key.chars().count() > MOST_CHARS || is_numbered(key) {
         return None;
     }
     if key.ends_with("小计") {
@@ -40,9 +43,16 @@ fn reach_of(key: &str) -> Option<Reach> {
     }
 }
 
+/// Whether a key starts with a list item's number (`3、`, `(2)`, `二、`), not with 其中.
+fn is_numbered(key: &str) -> bool {
+    let bare = strip_ordinal(key);
+    bare.len() < key.len() && key.ends_with(bare.as_str()) && !key.starts_with("其中")
+}
+
 /// Where row `r` is a subtotal row of `slot`'s list: the column of its subtotal word and what
-/// it adds up. The row's own texts in the list's text columns hold a subtotal word, and its
-/// label column (三级指标) holds nothing else.
+/// it adds up. The row's own texts in the list's text columns hold a subtotal word, its
+/// label column (三级指标) holds nothing else, and the text columns after the label column
+/// (年度指标值, 实际完成值) hold no content: a row that has some is an item named so.
 fn subtotal_at(rd: &Reader, slot: &Slot, r: u32) -> Option<(u16, Reach)> {
     let list = slot.panel.list.as_ref()?;
     let texts = own_keys_in(rd, slot, r, |c| c.kind == ColKind::Text);
@@ -51,7 +61,25 @@ fn subtotal_at(rd: &Reader, slot: &Slot, r: u32) -> Option<(u16, Reach)> {
         .find_map(|(id, c, k)| reach_of(k).map(|reach| (id, *c, reach)))?;
     let label = list.label_column.as_deref();
     let label_clear = texts.iter().all(|(i, _, _)| Some(&**i) != label || i == id);
-    label_clear.then_some((c, reach))
+    let content = content_columns(slot.panel, label);
+    let no_content = texts.iter().all(|(i, at, _)| {
+        i == id
+            || !content.contains(&i.as_str())
+            || is_placeholder(&rd.sheet.shown(r, *at).to_string())
+    });
+    (label_clear && no_content).then_some((c, reach))
+}
+
+/// The text columns after a list's label column: what an item of the list says of itself.
+fn content_columns<'p>(panel: &'p Panel, label: Option<&str>) -> Vec<&'p str> {
+    panel
+        .columns
+        .iter()
+        .skip_while(|col| Some(&*col.id) != label)
+        .skip(1)
+        .filter(|col| col.kind == ColKind::Text)
+        .map(|col| &*col.id)
+        .collect()
 }
 
 /// Reads row `r` as a subtotal of `slot`'s list when it is one: its cells are taken, its
