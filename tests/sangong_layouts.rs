@@ -8,9 +8,11 @@
 //! names, a blank item blank — with no figure left outside the form.
 
 use fiscalform::expr::Val;
-use fiscalform::form::Catalog;
+use fiscalform::form::{Catalog, Form};
 use fiscalform::load::recognize_book;
+use fiscalform::model::FormData;
 use fiscalform::read::{read_workbook, Cell, Merge, Sheet, Workbook};
+use fiscalform::recognize::absent_columns;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -275,11 +277,16 @@ fn cases() -> Vec<Case> {
     out
 }
 
+/// The 公开09表 of `case` put into `wb`, read: its definition and data.
+fn read_09<'c>(catalog: &'c Catalog, wb: &Workbook, case: &Case) -> Option<(&'c Form, FormData)> {
+    let rec = recognize_book(catalog, &with_case(wb, case));
+    rec.forms.into_iter().find(|(f, _)| f.id == "final-09")
+}
+
 /// What a case reads wrong: its 09 figures against the expected ones, and the figures of the
 /// sheet left outside the form; empty when it reads right.
 fn misread(catalog: &Catalog, wb: &Workbook, case: &Case) -> Option<String> {
-    let rec = recognize_book(catalog, &with_case(wb, case));
-    let Some((_, data)) = rec.forms.iter().find(|(f, _)| f.id == "final-09") else {
+    let Some((_, data)) = read_09(catalog, wb, case) else {
         return Some("公开09表 not recognised".into());
     };
     let got: BTreeMap<String, Decimal> = data
@@ -302,10 +309,9 @@ fn misread(catalog: &Catalog, wb: &Workbook, case: &Case) -> Option<String> {
         .then(|| format!("read {got:?}\n  want {want:?}\n  outside {outside:?}"))
 }
 
-/// Every generated case of both source workbooks reads each figure into the column its header
-/// names (never a budget figure into a 决算数 cell), blank items blank, nothing outside.
-#[test]
-fn every_generated_sangong_layout_reads_each_figure_under_its_own_header() {
+/// Runs `wrong` (what a case gets wrong, None when nothing) over every generated case of both
+/// source workbooks, and fails with every case it names.
+fn assert_every_case(what: &str, wrong: impl Fn(&Catalog, &Workbook, &Case) -> Option<String>) {
     let catalog = Catalog::embedded().unwrap();
     let cases = cases();
     let mut failed = Vec::new();
@@ -315,15 +321,42 @@ fn every_generated_sangong_layout_reads_each_figure_under_its_own_header() {
         let wb = read_workbook(&path).unwrap();
         for case in &cases {
             total += 1;
-            if let Some(why) = misread(&catalog, &wb, case) {
+            if let Some(why) = wrong(&catalog, &wb, case) {
                 failed.push(format!("{}\n  {why}", case.name(book)));
             }
         }
     }
     assert!(
         failed.is_empty(),
-        "{} of {total} cases misread:\n{}",
+        "{} of {total} cases {what}:\n{}",
         failed.len(),
         failed.join("\n")
     );
+}
+
+/// Every generated case of both source workbooks reads each figure into the column its header
+/// names (never a budget figure into a 决算数 cell), blank items blank, nothing outside.
+#[test]
+fn every_generated_sangong_layout_reads_each_figure_under_its_own_header() {
+    assert_every_case("misread", misread);
+}
+
+/// The columns of the case's 公开09表 taken for absent; None when none is.
+fn absent_of(catalog: &Catalog, wb: &Workbook, case: &Case) -> Option<String> {
+    let Some((form, data)) = read_09(catalog, wb, case) else {
+        return Some("公开09表 not recognised".into());
+    };
+    let absent: Vec<String> = absent_columns(form, &data)
+        .iter()
+        .map(|a| a.col.to_string())
+        .collect();
+    (!absent.is_empty()).then(|| format!("absent {absent:?}"))
+}
+
+/// Every generated case prints all twelve columns, some of them blank (a whole 预算数 or 决算数
+/// column when nothing was budgeted or spent): none of them is taken for a column the table
+/// lacks.
+#[test]
+fn no_column_of_a_generated_sangong_layout_is_taken_for_absent() {
+    assert_every_case("took a column for absent", absent_of);
 }

@@ -11,7 +11,8 @@ use super::{
     unplaced_numbers, Recognized, UNLABELLED_GROUP_ROW,
 };
 use crate::cellref::Place;
-use crate::form::{Form, Vocabulary};
+use crate::expr::cell_key;
+use crate::form::{ColumnDef, Form, Vocabulary};
 use crate::model::MoneyUnit;
 use crate::normalize::{label_key, strip_ordinal};
 use crate::read::{Cell, Sheet, Turn};
@@ -55,6 +56,7 @@ pub(super) fn recognize_turned<'c>(
         .map(|(_, turn, added, mut rec)| {
             turn_back(&mut rec, &turn);
             added.note_headers_alone(&mut rec, &turn);
+            added.place_blank_figures(form, &mut rec);
             added.note_compared(&mut rec, &turn);
             added.drop_compared_rows_unlabelled(&mut rec);
             rec
@@ -71,6 +73,9 @@ struct AddedColumns {
     /// turned, the header alone would read as a header row, and the other column's figures
     /// as under neither 预算数 nor 决算数. Left out of the turned table, the header read.
     alone: Vec<u16>,
+    /// Those of `alone` headed by a word of the form's figures (预算数, 年初预算数): a column
+    /// of the form's figures left blank.
+    blank_figures: Vec<u16>,
 }
 
 impl AddedColumns {
@@ -85,6 +90,7 @@ impl AddedColumns {
             serial: Vec::new(),
             compared: Vec::new(),
             alone: Vec::new(),
+            blank_figures: Vec::new(),
         };
         for (c, cell) in sheet.row(turn.top) {
             let Some(key) = cell.as_text().map(label_key) else {
@@ -92,6 +98,9 @@ impl AddedColumns {
             };
             if (turn.top + 1..turn.end).all(|r| sheet.get(r, c).is_empty()) {
                 added.alone.push(c);
+                if is_figures_word(vocab, &own, &key) {
+                    added.blank_figures.push(c);
+                }
                 continue;
             }
             if vocab.serial_headers.contains(&key) {
@@ -127,6 +136,35 @@ impl AddedColumns {
         rec.words.sort_unstable();
     }
 
+    /// Gives the form's columns a blank column of figures stands for (预算数 when no budget
+    /// was set) their printed places, so that they are no columns absent but columns left
+    /// blank: each column no figure was read into takes the cell of the blank column on the
+    /// row its namesake (决算数's 合计 for 预算数's 合计) was read from. Only for one blank
+    /// column: of two, which one stands for which side is not known.
+    fn place_blank_figures(&self, form: &Form, rec: &mut Recognized) {
+        let [blank] = self.blank_figures[..] else {
+            return;
+        };
+        for panel in form.blocks.iter().flat_map(|b| &b.panels) {
+            for row in panel.rows.iter().filter(|row| !row.blank) {
+                let origin = &rec.data.origin;
+                let at = |col: &ColumnDef| origin.get(&cell_key(&row.id, &col.id));
+                let twin = |x: &ColumnDef| {
+                    let same =
+                        |y: &&ColumnDef| y.id != x.id && x.label.is_some() && y.label == x.label;
+                    panel.columns.iter().find(same).and_then(at)?.local()
+                };
+                let placed: Vec<(String, Place)> = panel
+                    .columns
+                    .iter()
+                    .filter(|x| at(x).is_none())
+                    .filter_map(|x| Some((cell_key(&row.id, &x.id), Place::at(twin(x)?.0, blank))))
+                    .collect();
+                rec.data.origin.extend(placed);
+            }
+        }
+    }
+
     /// Marks the figures of the comparison columns, at their printed places, as known.
     fn note_compared(&self, rec: &mut Recognized, turn: &Turn) {
         let compared =
@@ -147,6 +185,12 @@ impl AddedColumns {
                     .is_some_and(|(_, c)| self.compared.contains(&c))
         });
     }
+}
+
+/// Whether a header key is one of the form's own header words (`own`: 预算数, 决算数) or a
+/// word units head such figures by (年初预算数, 本年决算数).
+fn is_figures_word(vocab: &Vocabulary, own: &[String], key: &String) -> bool {
+    own.contains(key) || own.iter().any(|o| vocab.figure_words_of(o).contains(key))
 }
 
 /// Whether every table of the form is one row of figures under its header (公开09表): only
