@@ -879,13 +879,23 @@ fn negatives(ctx: &mut Ctx, calc: &Calc, fi: usize) {
 
 /// The amounts among `cells` the clerk left blank (derived cells have findings of their own).
 fn blank_inputs(book: &Book, calc: &Calc, cells: &[CellId]) -> Vec<CellId> {
-    let mut blank: Vec<CellId> = cells
+    inputs_holding(book, calc, cells, |v| matches!(v, Val::Blank))
+}
+
+/// The input amounts among `cells` whose value `holds` says yes to, each once.
+fn inputs_holding(
+    book: &Book,
+    calc: &Calc,
+    cells: &[CellId],
+    holds: fn(&Val) -> bool,
+) -> Vec<CellId> {
+    let mut found: Vec<CellId> = cells
         .iter()
-        .filter(|c| is_blank_amount_input(book, calc, c))
+        .filter(|c| is_amount_input_holding(book, calc, c, holds))
         .cloned()
         .collect();
-    blank.dedup();
-    blank
+    found.dedup();
+    found
 }
 
 /// [`blank_inputs`] of the cells `bound` reads, copying only the blank ones.
@@ -903,21 +913,37 @@ fn blank_inputs_of(book: &Book, calc: &Calc, bound: &Bound) -> Vec<CellId> {
 /// An amount the clerk left blank, not a derived cell. A placeholder ("—", "-", "/", "无")
 /// is no blank: the clerk wrote that there is nothing, which the sums count as 0.
 fn is_blank_amount_input(book: &Book, calc: &Calc, c: &CellId) -> bool {
-    // The test that settles most cells first: most cells read are filled (derived ones too).
-    matches!(book.input_ref(c), Val::Blank)
-        && !calc.derived.contains_key(c)
-        && book.kind(c) == ColKind::Amount
+    is_amount_input_holding(book, calc, c, |v| matches!(v, Val::Blank))
 }
 
-/// What a failing sum adds when it read blanks, so that none is taken for zero unsaid:
-/// "；其中 C7（…）未填写，按 0 计算".
+/// An amount the clerk filled in (not a derived cell) whose value `holds` says yes to.
+fn is_amount_input_holding(book: &Book, calc: &Calc, c: &CellId, holds: fn(&Val) -> bool) -> bool {
+    // The test that settles most cells first: most cells read are filled (derived ones too).
+    holds(book.input_ref(c)) && !calc.derived.contains_key(c) && book.kind(c) == ColKind::Amount
+}
+
+/// What a failing sum adds when it read blanks or placeholders, so that none is taken for
+/// zero unsaid and the cell a missing figure may stand in is named: "；其中 C7（…）未填写，按
+/// 0 计算", "；其中 E11（…）填的是表示无数额的符号（如“—”“/”），按 0 计算". (A placeholder
+/// under a sum that holds is the form's way of saying zero, and is not told.)
 fn blank_note(book: &Book, calc: &Calc, cells: &[CellId]) -> String {
+    let named = |found: Vec<CellId>| {
+        let places: Vec<String> = found.iter().map(|c| place(book, c)).collect();
+        places.join("、")
+    };
+    let mut note = String::new();
     let blank = blank_inputs(book, calc, cells);
-    if blank.is_empty() {
-        return String::new();
+    if !blank.is_empty() {
+        note += &format!("；其中 {} 未填写，按 0 计算", named(blank));
     }
-    let named: Vec<String> = blank.iter().map(|c| place(book, c)).collect();
-    format!("；其中 {} 未填写，按 0 计算", named.join("、"))
+    let marks = inputs_holding(book, calc, cells, |v| matches!(v, Val::Nothing));
+    if !marks.is_empty() {
+        note += &format!(
+            "；其中 {} 填的是表示无数额的符号（如“—”“/”），按 0 计算",
+            named(marks)
+        );
+    }
+    note
 }
 
 /// Whether another amount of `cell`'s row is filled with a figure other than zero: a blank in

@@ -752,6 +752,56 @@ fn a_placeholder_written_for_a_zero_is_not_a_blank() {
     }
 }
 
+/// The input amounts of the 项-level (seven-digit code) rows of `sheet` that are not zero,
+/// past the row's first figure right of its code (its total): the parts the row's sum adds up.
+fn nonzero_parts(book: &GridBook, sheet: &str) -> Vec<(u32, u16)> {
+    let s = book.sheet(sheet);
+    let leaf = |r: u32| {
+        let code = s.cell(r, 0).squeezed();
+        code.len() == 7 && code.chars().all(|c| c.is_ascii_digit())
+    };
+    let numbers = s.numbers();
+    let first_of = |r: u32| numbers.iter().find(|n| n.0 == r && n.1 > 0).map(|n| n.1);
+    numbers
+        .iter()
+        .filter(|(r, c, _)| leaf(*r) && *c > 0 && Some(*c) != first_of(*r))
+        .filter(|(_, _, n)| n.chars().any(|d| ("123456789").contains(d)))
+        .map(|(r, c, _)| (*r, *c))
+        .collect()
+}
+
+/// A placeholder written for a figure of a sum that then fails is the likely culprit: the
+/// failing sum names its cell as holding a placeholder counted as 0 (not as 未填写). Every
+/// non-zero part of every 项 row of 公开03表 and 公开05表, each mark in turn.
+#[test]
+fn a_failing_sum_names_the_placeholder_it_counted_as_zero() {
+    const MARKS: [&str; 5] = ["—", "/", "-", "——", "无"];
+    let mut failed = Vec::new();
+    let mut cases = 0;
+    for sheet in [F03, F05] {
+        for (i, (r, c)) in nonzero_parts(&seed(), sheet).into_iter().enumerate() {
+            cases += 1;
+            let mut book = seed();
+            let mark = MARKS[(cases + i) % MARKS.len()];
+            book.sheet_mut(sheet).put(r, c, GridCell::text(mark));
+            let a1 = grid::a1(r, c);
+            let (code, findings) = check(&book, &format!("placeholder-culprit-{sheet}-{a1}"));
+            let messages: Vec<&str> = findings
+                .iter()
+                .filter(|f| f["severity"] == "error")
+                .filter_map(|f| f["message"].as_str())
+                .collect();
+            let cell = format!("{sheet} {a1}（");
+            let named = |m: &&str| m.contains(&cell) && m.contains("填的是表示无数额的符号");
+            let blank = |m: &&str| m.contains(&cell) && m.contains("未填写");
+            if code != 1 || !messages.iter().any(named) || messages.iter().any(blank) {
+                failed.push(format!("{sheet} {a1} “{mark}”: {messages:#?}"));
+            }
+        }
+    }
+    mutation::assert_cases_passed(&failed, cases, 15);
+}
+
 /// A blank that a failing sum reads is not taken for zero unsaid: the sum's finding names it
 /// as blank, counted as 0.
 #[test]

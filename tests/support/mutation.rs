@@ -114,3 +114,11 @@ pub fn assert_fires<'f>(expected: &Expected, code: i32, broken: &'f [Value]) -> 
     }
     hit
 }
+
+/// Fails with every generated case named in `failed` (of `cases` run), and when fewer than
+/// `least` cases were run (the generator found less to vary than it should).
+pub fn assert_cases_passed(failed: &[String], cases: usize, least: usize) {
+    assert!(cases >= least, "only {cases} cases");
+    let (n, report) = (failed.len(), failed.join("\n"));
+    assert!(n == 0, "{n} of {cases} cases failed:\n{report}");
+}
