@@ -1571,3 +1571,41 @@ fn a_three_public_table_down_the_rows_with_added_columns_is_read() {
         assert_eq!(stray.count(), 0, "{name}: {warnings:#?}");
     }
 }
+
+/// A header band a unit prints above a table's header, under its unit line: `项目` over the
+/// label columns beside a word over the figures that reads like a title (上海's 项目 |
+/// 一般公共预算支出 under 编制部门：…). Its words are the table's header, not lines above it
+/// left half read: every table so banded reads the same values, with no warning. Each
+/// wording of the band's figure word: the title, the title without its 表, without 决算表.
+#[test]
+fn a_header_band_under_the_unit_line_is_the_tables_header() {
+    let cuts: [fn(&str) -> String; 3] = [
+        |t| t.to_string(),
+        |t| t.trim_end_matches('表').to_string(),
+        |t| t.trim_end_matches("决算表").to_string(),
+    ];
+    for (i, cut) in cuts.iter().enumerate() {
+        let mut book = seed();
+        let mut banded = 0;
+        for sheet in &mut book.sheets {
+            let title = sheet.cell(0, 0).as_str().to_string();
+            let unit_line = (0..sheet.rows.len() as u32).find(|&r| {
+                sheet.rows[r as usize]
+                    .iter()
+                    .any(|c| c.as_str().starts_with("部门"))
+            });
+            let Some(unit_line) = unit_line else { continue };
+            let figures = sheet
+                .numbers()
+                .into_iter()
+                .find(|&(r, c, _)| r > unit_line && c > 1);
+            let Some((_, col, _)) = figures else { continue };
+            sheet.insert_row(unit_line + 1);
+            sheet.put(unit_line + 1, 0, grid::GridCell::text("项目"));
+            sheet.put(unit_line + 1, col, grid::GridCell::text(&cut(&title)));
+            banded += 1;
+        }
+        assert!(banded >= 8, "only {banded} tables banded");
+        same_as_plain(&format!("header-band-{i}"), &book);
+    }
+}

@@ -1892,6 +1892,11 @@ fn read_top(rd: &mut Reader) -> u32 {
     let first = first_filled_row(rd.sheet);
     let mut last = first;
     for r in first..rd.sheet.height().min(first + 12) {
+        // Past the title, a row holding anything but such lines is the table's, all of it:
+        // a header band's word that reads as a title (上海's 项目 | 一般公共预算支出) is none.
+        if title_row.is_some_and(|t| t < r) && holds_table_cells(rd, r) {
+            break;
+        }
         // Past the title, the first row with anything else (a header, a grid row) ends the
         // lines above the table: a page further down repeating them is the table's.
         let mut other = false;
@@ -1990,6 +1995,21 @@ fn read_top(rd: &mut Reader) -> u32 {
     } else {
         first
     }
+}
+
+/// Whether row `r` holds a cell that is no line printed above a table (a figure, a header
+/// word), a unit's name in the cell after its label (部门： | 某某中心) aside.
+fn holds_table_cells(rd: &Reader, r: u32) -> bool {
+    let mut after_label = false;
+    rd.sheet.row(r).any(|(_, cell)| {
+        let Cell::Text(t) = cell else {
+            return !matches!(cell, Cell::Empty);
+        };
+        let line = top_line(&rd.lines, t);
+        let label = matches!(&line, Some(TopLine::Unit(name, _)) if name.is_empty());
+        let named = std::mem::replace(&mut after_label, label);
+        line.is_none() && !t.trim().is_empty() && !named
+    })
 }
 
 /// A unit named after its label (部门：…, or the label's cell before it), with the money unit
