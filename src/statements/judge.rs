@@ -61,6 +61,8 @@ struct Judge<'p, 'b, 'a> {
     last: Option<Decimal>,
     /// The 项 the last heading named.
     subject: Option<usize>,
+    /// The year the tables are of: an amount of an earlier year is in none of them.
+    year: Option<u32>,
     /// Where the sentence judged starts among the characters read (the sentence before it
     /// comes first when it opens with 其中).
     offset: usize,
@@ -88,6 +90,10 @@ pub fn check_sentences(
         last: None,
         subject: None,
         offset: 0,
+        year: book
+            .forms
+            .iter()
+            .find_map(|(_, data)| data.year.as_deref()?.parse().ok()),
     };
     for (i, s) in sentences.iter().enumerate() {
         // A heading `类（类）款（款）项（项）` names the 项 the sentences after it state; another
@@ -122,6 +128,11 @@ impl Judge<'_, '_, '_> {
             .filter(|(_, st)| st.number.start >= from)
         {
             match &st.kind {
+                Kind::Amount { label: Some(_), .. }
+                    if states_an_earlier_year(chars, st.number.start, self.year) =>
+                {
+                    self.tally.untied += 1;
+                }
                 Kind::Amount {
                     label: Some(p),
                     basis,
@@ -570,4 +581,27 @@ fn clause_at(chars: &[char], at: usize) -> &[char] {
         .find(|&i| ends_at(i))
         .unwrap_or(chars.len());
     &chars[start..end]
+}
+
+/// Whether the words before the amount at `at`, in its clause, name a year before `year`
+/// (`2023年当年预算执行数为348.52万元` in a 2024 budget): last year's figure, in no table.
+fn states_an_earlier_year(chars: &[char], at: usize, year: Option<u32>) -> bool {
+    let Some(year) = year else {
+        return false;
+    };
+    let at = at.min(chars.len());
+    let from = chars[..at]
+        .iter()
+        .rposition(|c| super::text::is_delimiter(*c))
+        .map_or(0, |p| p + 1);
+    let lead = &chars[from..at];
+    lead.windows(5).any(|w| {
+        w[4] == '年'
+            && w[..4].iter().all(char::is_ascii_digit)
+            && w[..4]
+                .iter()
+                .collect::<String>()
+                .parse::<u32>()
+                .is_ok_and(|y| y < year)
+    })
 }

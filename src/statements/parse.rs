@@ -265,20 +265,29 @@ fn carried_label(lead: &[char], before: &[Statement], subject: Option<usize>) ->
 
 /// Where a path `…（款）…（项）` in `lead` ends, if it holds one.
 fn item_path_end(lead: &[char]) -> Option<usize> {
-    ["（项）", "(项)"]
-        .iter()
-        .filter_map(|w| {
-            let w: Vec<char> = w.chars().collect();
-            lead.windows(w.len())
-                .rposition(|x| x == w.as_slice())
-                .map(|p| p + w.len())
-        })
-        .max()
+    let last = |words: [&str; 2]| {
+        words
+            .iter()
+            .filter_map(|w| {
+                let w: Vec<char> = w.chars().collect();
+                lead.windows(w.len())
+                    .rposition(|x| x == w.as_slice())
+                    .map(|p| p + w.len())
+            })
+            .max()
+    };
+    // A 项 named alone (`事业运行（项）`) is no path: its name is its label.
+    let item_end = last(["（项）", "(项)"])?;
+    let kuan_end = last(["（款）", "(款)"])?;
+    (kuan_end < item_end).then_some(item_end)
 }
 
 /// Words a clause stating the figure before on another basis is made of
 /// (`支出决算为`, `全年预算数为`, `2023年年初预算是`).
-const BASIS_WORDS: [&str; 21] = [
+const BASIS_WORDS: &[&str] = &[
+    "本年度",
+    "年末",
+    "安排",
     "支出",
     "收入",
     "预算",
@@ -307,15 +316,15 @@ const BASIS_WORDS: [&str; 21] = [
 fn only_basis_words(lead: &[char]) -> bool {
     let mut at = 0;
     while at < lead.len() {
-        let c = lead[at];
-        if c.is_ascii_digit() || c == '年' || c.is_whitespace() {
-            at += 1;
+        if let Some(w) = BASIS_WORDS.iter().find(|w| starts_with(&lead[at..], w)) {
+            at += w.chars().count();
             continue;
         }
-        match BASIS_WORDS.iter().find(|w| starts_with(&lead[at..], w)) {
-            Some(w) => at += w.chars().count(),
-            None => return false,
+        let c = lead[at];
+        if !(c.is_ascii_digit() || c == '年' || c.is_whitespace()) {
+            return false;
         }
+        at += 1;
     }
     true
 }
@@ -358,22 +367,7 @@ fn label_in(patterns: &Patterns, words: &[char]) -> Option<(usize, (usize, usize
 }
 
 /// Words ending the name of a government body or unit.
-const BODY_ENDINGS: [&str; 14] = [
-    "局",
-    "厅",
-    "委员会",
-    "委",
-    "院",
-    "站",
-    "队",
-    "馆",
-    "署",
-    "中心",
-    "办公室",
-    "部门",
-    "机关",
-    "分局",
-];
+const BODY_ENDINGS: &[&str] = &["局", "厅", "委员会", "分局", "办公室", "中心"];
 /// After 所, words of a share (所占, 所需), not a 司法所.
 const NOT_A_BODY_AFTER_SUO: [char; 6] = ['占', '需', '得', '列', '述', '属'];
 
