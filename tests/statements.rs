@@ -739,9 +739,13 @@ fn a_sentence_naming_an_item_by_its_path_states_the_item() {
 /// states it.
 #[test]
 fn an_item_named_alone_with_its_mark_is_stated_by_its_name() {
-    for (i, shape) in ["其中：事业运行（项）{}万元。", "事业运行(项)支出{}万元。"]
-        .iter()
-        .enumerate()
+    for (i, shape) in [
+        "其中：事业运行（项）{}万元。",
+        "事业运行(项)支出{}万元。",
+        "发展与改革事务（款）事业运行（项）支出{}万元。",
+    ]
+    .iter()
+    .enumerate()
     {
         let right = format!(
             "2023年度一般公共预算财政拨款支出526. 36万元，{}",

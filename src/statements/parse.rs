@@ -182,14 +182,21 @@ fn amount_kind(
             label: label_in(patterns, lead).map(|(i, _)| i),
         };
     }
-    // A path `类（类）款（款）项（项）` states its 项, the subject: the names in it are its parts.
-    let path_end = item_path_end(lead);
-    let named = &lead[path_end.unwrap_or(0)..];
+    // A path `类（类）款（款）项（项）` states its 项: the 类 and 款 names in it are its parts.
+    // The 项's whole name is its label where it is its own, else the path names the subject.
+    let path = item_path_in(lead);
+    let named = &lead[path.map_or(0, |p| p.end)..];
     let found = label_in(patterns, named);
-    let label = found
-        .map(|(i, _)| i)
-        .or(path_end.and(subject))
-        .or_else(|| carried_label(lead, before, subject));
+    let label = match path {
+        Some(p) => patterns
+            .label_at(lead, p.name.0)
+            .filter(|&(_, n)| p.name.0 + n == p.name.1)
+            .map(|(i, _)| i)
+            .or(subject),
+        None => found
+            .map(|(i, _)| i)
+            .or_else(|| carried_label(lead, before, subject)),
+    };
     // The basis is said after the label (基本支出预算为…); 年初 and 上年 may come before it.
     let words: Vec<char> = match found {
         Some((_, at)) => named[at.1..].to_vec(),
@@ -263,23 +270,33 @@ fn carried_label(lead: &[char], before: &[Statement], subject: Option<usize>) ->
         .or(subject)
 }
 
-/// Where a path `…（款）…（项）` in `lead` ends, if it holds one.
-fn item_path_end(lead: &[char]) -> Option<usize> {
+/// A path `…（款）…（项）` in a clause: where its 项's name starts and ends, and where the
+/// path ends.
+#[derive(Debug, Clone, Copy)]
+struct ItemPath {
+    name: (usize, usize),
+    end: usize,
+}
+
+/// The last path `…（款）…（项）` of `lead`, if it holds one.
+fn item_path_in(lead: &[char]) -> Option<ItemPath> {
     let last = |words: [&str; 2]| {
         words
             .iter()
             .filter_map(|w| {
                 let w: Vec<char> = w.chars().collect();
-                lead.windows(w.len())
-                    .rposition(|x| x == w.as_slice())
-                    .map(|p| p + w.len())
+                let at = lead.windows(w.len()).rposition(|x| x == w.as_slice())?;
+                Some((at, at + w.len()))
             })
             .max()
     };
     // A 项 named alone (`事业运行（项）`) is no path: its name is its label.
-    let item_end = last(["（项）", "(项)"])?;
-    let kuan_end = last(["（款）", "(款)"])?;
-    (kuan_end < item_end).then_some(item_end)
+    let (item_mark, end) = last(["（项）", "(项)"])?;
+    let (_, kuan_end) = last(["（款）", "(款)"])?;
+    (kuan_end < item_mark).then_some(ItemPath {
+        name: (kuan_end, item_mark),
+        end,
+    })
 }
 
 /// Words a clause stating the figure before on another basis is made of
