@@ -819,6 +819,11 @@ fn a_direction_in_parentheses_is_the_templates_alternative() {
             format!("公务接待费支出决算为1.35万元，与上年相比减少0.5万元，{up}（{down}）27.03%。");
         let found = judge_001(&wrong, &format!("paren-wrong-{down}"));
         assert_one(&found, "text-change", "error", &["增减方向前后矛盾"]);
+        // Said only inside parentheses, the way is still read (and held against the rate's).
+        let only =
+            format!("公务接待费支出决算为1.35万元，与上年相比（{down}）0.5万元，{up}27.03%。");
+        let found = judge_001(&only, &format!("paren-only-{down}"));
+        assert_one(&found, "text-change", "error", &["增减方向前后矛盾"]);
     }
 }
 

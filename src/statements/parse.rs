@@ -398,7 +398,7 @@ fn names_a_body(after: &[char]) -> bool {
 }
 
 /// The way a change goes, said outside parentheses: a template's `下降（增长）` left as
-/// printed says 下降. Both words outside them say neither.
+/// printed says 下降; said only inside them, it is that. Both ways said say neither.
 fn direction(words: &[char]) -> Option<Direction> {
     let mut depth = 0usize;
     let outside: Vec<char> = words
@@ -416,8 +416,17 @@ fn direction(words: &[char]) -> Option<Direction> {
         })
         .copied()
         .collect();
-    let up = UP.iter().any(|w| contains(&outside, w));
-    let down = DOWN.iter().any(|w| contains(&outside, w));
+    let says = |words: &[char]| {
+        (
+            UP.iter().any(|w| contains(words, w)),
+            DOWN.iter().any(|w| contains(words, w)),
+        )
+    };
+    // Said only inside parentheses (`比上年（增长）10万元`): that is the way.
+    let (up, down) = match says(&outside) {
+        (false, false) => says(words),
+        said => said,
+    };
     match (up, down) {
         (true, false) => Some(Direction::Up),
         (false, true) => Some(Direction::Down),
