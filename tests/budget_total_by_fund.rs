@@ -91,11 +91,17 @@ fn figure_sets() -> Vec<Figures> {
     ]
 }
 
-/// How the income rows are worded, by fund.
-const WORDINGS: [[&str; 3]; 3] = [
+/// How the income rows are worded, by fund (万里街道's 2025 budget: 一般公共预算资金,
+/// 政府性基金 without 预算).
+const WORDINGS: [[&str; 3]; 4] = [
     [
         "一、一般公共预算",
         "二、政府性基金预算",
+        "三、国有资本经营预算",
+    ],
+    [
+        "一、一般公共预算资金",
+        "二、政府性基金",
         "三、国有资本经营预算",
     ],
     [
