@@ -589,12 +589,7 @@ fn states_an_earlier_year(chars: &[char], at: usize, year: Option<u32>) -> bool 
     let Some(year) = year else {
         return false;
     };
-    let at = at.min(chars.len());
-    let from = chars[..at]
-        .iter()
-        .rposition(|c| super::text::is_delimiter(*c))
-        .map_or(0, |p| p + 1);
-    let lead = &chars[from..at];
+    let lead = super::parse::lead(&chars[..at.min(chars.len())]);
     lead.windows(5).any(|w| {
         w[4] == '年'
             && w[..4].iter().all(char::is_ascii_digit)

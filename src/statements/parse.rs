@@ -136,7 +136,7 @@ fn close_levels(gap: &[char], levels: &mut Vec<Level>, depth: &mut usize) {
 }
 
 /// The words of `gap` after its last clause delimiter: what a number is stated under.
-fn lead(gap: &[char]) -> &[char] {
+pub(super) fn lead(gap: &[char]) -> &[char] {
     let cut = gap
         .iter()
         .rposition(|c| is_delimiter(*c))
