@@ -34,6 +34,8 @@ struct Block {
     groups: Vec<(u32, u32)>,
     /// The last header column.
     last_col: u16,
+    /// The 总分 row, when the sheet has one.
+    total: Option<u32>,
 }
 
 fn col_of(s: &GridSheet, r: u32, words: &[&str]) -> u16 {
@@ -75,6 +77,7 @@ fn block_of(s: &GridSheet) -> Option<Block> {
         score,
         groups,
         last_col,
+        total: (end < s.rows.len() as u32).then_some(end),
     })
 }
 
@@ -112,6 +115,8 @@ struct Inserted {
     cells: Vec<(u16, GridCell)>,
     /// The subtotal's finding: Some(true) an info, Some(false) a warning at the 分值 cell.
     adds_up: Option<bool>,
+    /// Merges along the row: first and last column.
+    merges: Vec<(u16, u16)>,
 }
 
 fn put_row(book: &mut GridBook, sheet: &str, row: &Inserted) {
@@ -119,6 +124,9 @@ fn put_row(book: &mut GridBook, sheet: &str, row: &Inserted) {
     s.insert_row(row.at);
     for (c, cell) in &row.cells {
         s.put(row.at, *c, cell.clone());
+    }
+    for &(first, last) in &row.merges {
+        s.merges.push((row.at, first, row.at, last));
     }
 }
 
@@ -137,6 +145,7 @@ fn mark_rows(b: &Block) -> Vec<Inserted> {
             .map(|(i, &c)| (c, f(i + 1)))
             .collect(),
         adds_up: None,
+        merges: Vec::new(),
     };
     vec![
         marks(&|i| GridCell::num(&i.to_string())),
@@ -163,6 +172,7 @@ fn subtotal_rows(s: &GridSheet, b: &Block) -> Vec<Inserted> {
                     (b.score, number(g)),
                 ],
                 adds_up: Some(!wrong),
+                merges: Vec::new(),
             });
         }
     }
@@ -177,9 +187,40 @@ fn subtotal_rows(s: &GridSheet, b: &Block) -> Vec<Inserted> {
                 (b.score, number(g)),
             ],
             adds_up: Some(true),
+            merges: Vec::new(),
         });
     }
+    out.extend(b.total.into_iter().flat_map(|t| total_restated(s, b, t)));
     out
+}
+
+/// A 合计 row right above 总分 that restates it (the 预算执行率 row's 分值 and 得分 included, so
+/// more than the indicators add up to): the word merged over the columns before 分值, or only
+/// in the first level column; the 得分 merged over the columns after it, or not.
+fn total_restated(s: &GridSheet, b: &Block, total: u32) -> Vec<Inserted> {
+    let figures = [
+        (b.weight, s.cell(total, b.weight).clone()),
+        (b.score, s.cell(total, b.score).clone()),
+    ];
+    let label_span = (0, b.weight - 1);
+    let score_span = (b.score < b.last_col).then_some((b.score, b.last_col));
+    let shapes = [(true, true), (true, false), (false, true), (false, false)];
+    let shapes = shapes.into_iter().map(|(label_merged, score_merged)| {
+        let word_col = if label_merged { 0 } else { b.level[0] };
+        let mut merges = Vec::new();
+        merges.extend(Some(label_span).filter(|_| label_merged));
+        merges.extend(score_span.filter(|_| score_merged));
+        Inserted {
+            at: total,
+            cells: [(word_col, GridCell::text("合计"))]
+                .into_iter()
+                .chain(figures.clone())
+                .collect(),
+            adds_up: Some(true),
+            merges,
+        }
+    });
+    shapes.collect()
 }
 
 /// One generated case: the seed's findings, and the subtotal finding where one is inserted.

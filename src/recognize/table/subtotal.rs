@@ -8,11 +8,15 @@ use super::{own_keys_in, Slot};
 use crate::expr::Val;
 use crate::form::{ColKind, Panel, Severity};
 use crate::model::{RowData, RowKind};
-use crate::normalize::strip_ordinal;
+use crate::normalize::{label_key, strip_ordinal};
 use crate::quantity::text::fmt_num;
+use crate::read::Cell;
 use crate::recognize::is_placeholder;
 use crate::recognize::Reader;
 use rust_decimal::Decimal;
+
+/// A subtotal row's figure: its column id, the column's label, its sheet column and value.
+type Figure = (String, String, u16, Decimal);
 
 /// The rule of a subtotal row read inside a list.
 pub const SUBTOTAL_ROW: &str = "subtotal-row";
@@ -52,22 +56,58 @@ fn is_numbered(key: &str) -> bool {
 /// Where row `r` is a subtotal row of `slot`'s list: the column of its subtotal word and what
 /// it adds up. The row's own texts in the list's text columns hold a subtotal word, its
 /// label column (三级指标) holds nothing else, and the text columns after the label column
-/// (年度指标值, 实际完成值) hold no content: a row that has some is an item named so.
+/// (年度指标值, 实际完成值) hold no content: a row that has some is an item named so. The word
+/// itself repeated across the row (a 合计 merged over every text column) is no content.
 fn subtotal_at(rd: &Reader, slot: &Slot, r: u32) -> Option<(u16, Reach)> {
     let list = slot.panel.list.as_ref()?;
-    let texts = own_keys_in(rd, slot, r, |c| c.kind == ColKind::Text);
-    let (id, c, reach) = texts
+    let mut texts = own_keys_in(rd, slot, r, |c| c.kind == ColKind::Text);
+    texts.extend(spread_over(rd, slot, r));
+    let (id, c, word, reach) = texts
         .iter()
-        .find_map(|(id, c, k)| reach_of(k).map(|reach| (id, *c, reach)))?;
+        .find_map(|(id, c, k)| reach_of(k).map(|reach| (id, *c, k, reach)))?;
+    let of_word = |i: &String, k: &String| i == id || k == word;
     let label = list.label_column.as_deref();
-    let label_clear = texts.iter().all(|(i, _, _)| Some(&**i) != label || i == id);
+    let label_clear = texts
+        .iter()
+        .all(|(i, _, k)| Some(&**i) != label || of_word(i, k));
     let content = content_columns(slot.panel, label);
-    let no_content = texts.iter().all(|(i, at, _)| {
-        i == id
+    let no_content = texts.iter().all(|(i, at, k)| {
+        of_word(i, k)
             || !content.contains(&i.as_str())
             || is_placeholder(&rd.sheet.shown(r, *at).to_string())
     });
     (label_clear && no_content).then_some((c, reach))
+}
+
+/// The list's text columns of row `r` that a merge starting on this row covers (a 合计 merged
+/// over A24:F24): each shows the merge's text, placed at the merge's first column. A figure
+/// spread over a text column (自评得分 merged over the 偏差原因 column) is no text of the row.
+fn spread_over(rd: &Reader, slot: &Slot, r: u32) -> Vec<(String, u16, String)> {
+    let text_columns = slot
+        .panel
+        .columns
+        .iter()
+        .filter(|c| c.kind == ColKind::Text);
+    let figure_at = |c: u16| {
+        let figures = slot
+            .panel
+            .columns
+            .iter()
+            .filter(|col| col.kind != ColKind::Text);
+        figures
+            .filter_map(|col| slot.cols.get(&*col.id))
+            .any(|&at| at == c)
+    };
+    text_columns
+        .filter_map(|col| Some((col, *slot.cols.get(&*col.id)?)))
+        .filter_map(|(col, c)| {
+            let merge = rd.sheet.merge_at(r, c)?;
+            let spread =
+                merge.first_row == r && merge.first_col != c && !figure_at(merge.first_col);
+            let key = rd.text_key(r, c).filter(|_| spread)?;
+            Some((col.id.to_string(), merge.first_col, key))
+        })
+        .collect()
 }
 
 /// The text columns after a list's label column: what an item of the list says of itself.
@@ -101,10 +141,11 @@ pub(super) fn read_subtotal(rd: &mut Reader, slot: &Slot, r: u32) -> bool {
     };
     let mut off = None;
     let mut said = Vec::new();
+    let restated = restated_below(rd, r, &word, &figures);
     for (col, label, c, v) in &figures {
         let sum: Decimal = rows.iter().map(|row| row.get(col).num()).sum();
         said.push(format!("{label} {}", fmt_num(*v)));
-        if !rows.is_empty() && sum != *v && off.is_none() {
+        if !rows.is_empty() && sum != *v && off.is_none() && !restated {
             off = Some((
                 *c,
                 format!(
@@ -140,6 +181,8 @@ pub(super) fn read_subtotal(rd: &mut Reader, slot: &Slot, r: u32) -> bool {
                 },
                 if rows.is_empty() || said.is_empty() {
                     String::new()
+                } else if restated {
+                    "；与下一行的总数相同，按该总数核对".to_string()
                 } else {
                     format!("；与其上{group}各行之和一致")
                 },
@@ -150,8 +193,24 @@ pub(super) fn read_subtotal(rd: &mut Reader, slot: &Slot, r: u32) -> bool {
     true
 }
 
+/// Whether the next row restates subtotal row `r`'s figures under a label of the same meaning
+/// (a 合计 above 总分, both 100 and 97): the subtotal is then that total, which is checked as
+/// such, and not a sum of the list alone.
+fn restated_below(rd: &Reader, r: u32, word: &str, figures: &[Figure]) -> bool {
+    let word = label_key(word);
+    let Some(next) = (r + 1..rd.sheet.height()).find(|&n| rd.sheet.row(n).next().is_some()) else {
+        return false;
+    };
+    let same_meaning = |k: String| rd.vocab.label_synonyms_of(&k).contains(&word);
+    let named = (rd.sheet.shown_cols(next).into_iter())
+        .any(|c| rd.text_key(next, c).is_some_and(same_meaning));
+    let same_figures = (figures.iter())
+        .all(|(_, _, c, v)| matches!(rd.sheet.shown(next, *c), Cell::Number(n) if n == v));
+    named && !figures.is_empty() && same_figures
+}
+
 /// The row's figures in the panel's value columns: (column id, its label, sheet column, value).
-fn figures_of(rd: &mut Reader, slot: &Slot, r: u32) -> Vec<(String, String, u16, Decimal)> {
+fn figures_of(rd: &mut Reader, slot: &Slot, r: u32) -> Vec<Figure> {
     let mut out = Vec::new();
     for col in slot
         .panel
