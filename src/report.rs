@@ -150,14 +150,15 @@ pub fn render_file_text(r: &FileReport, shown: Severity) -> String {
         s.push_str(&format!("  {sev}  {form}  {at}  {message}\n"));
     }
     let (e, w, i) = counts(&r.findings);
+    let ids: Vec<&str> = r.forms.iter().map(|f| f.id.as_str()).collect();
+    let named = if ids.is_empty() {
+        String::new()
+    } else {
+        format!("（{}）", ids.join("、"))
+    };
     s.push_str(&format!(
-        "  小结：识别 {} 张表（{}）；错误 {e} 条，警告 {w} 条，提示 {i} 条\n",
+        "  小结：识别 {} 张表{named}；错误 {e} 条，警告 {w} 条，提示 {i} 条\n",
         r.forms.len(),
-        r.forms
-            .iter()
-            .map(|f| f.id.as_str())
-            .collect::<Vec<_>>()
-            .join("、")
     ));
     if let Some(c) = &r.coverage {
         s.push_str(&format!("  核对范围：{}\n", c.summary()));

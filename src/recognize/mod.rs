@@ -665,6 +665,16 @@ fn char_bit(c: char) -> u64 {
     1 << (u32::from(c) % 64)
 }
 
+/// Whether a text is a table's name in book-title marks (`《部门财政拨款收支预算总表》`, a
+/// line of a checklist or a 目录 naming the table): a mention of the table, never its title.
+pub(crate) fn is_quoted_mention(text: &str) -> bool {
+    let t = text.trim();
+    let quoted = |open: char, close: char| {
+        t.starts_with(open) && t.ends_with(close) && t.matches(open).count() == 1
+    };
+    quoted('《', '》') || quoted('〈', '〉')
+}
+
 /// The form a sheet holds, by its title (the best fit wins: 财政拨款收入支出决算总表 over
 /// 收入支出决算总表, 国有资本经营…收入支出决算表 is 公开08表 not 07) or its 表号; a sheet with
 /// neither, by its labels.
@@ -711,7 +721,7 @@ fn identify_with<'c>(
         .flat_map(|r| sheet.row(r).map(move |(c, cell)| (r, c, cell)))
         .filter(|&(_, c, _)| c < 30)
         .filter_map(|(r, c, cell)| {
-            let t = cell.as_text()?;
+            let t = cell.as_text().filter(|t| !is_quoted_mention(t))?;
             Some((strip_parens(&label_key(t)), r, c))
         })
         .collect();

@@ -4,7 +4,8 @@ use std::borrow::Cow;
 
 use super::copies::{columns_of, is_blank_row, rows_of};
 use super::{
-    best_named, first_filled_row, shown_value, strip_parens, top_lines_row, FormLines, FormTitles,
+    best_named, first_filled_row, is_quoted_mention, shown_value, strip_parens, top_lines_row,
+    FormLines, FormTitles,
 };
 use crate::form::{Catalog, Form};
 use crate::model::Stray;
@@ -272,7 +273,9 @@ fn title_keys_in_row(sheet: &Sheet, r: u32) -> impl Iterator<Item = (String, u16
     sheet
         .row(r)
         .filter(move |&(c, _)| c < 30 && !sheet.is_covered(r, c))
-        .filter_map(|(c, cell)| Some((label_key(cell.as_text()?), c)))
+        .filter_map(|(c, cell)| cell.as_text().map(|t| (t, c)))
+        .filter(|&(t, _)| !is_quoted_mention(t))
+        .map(|(t, c)| (label_key(t), c))
         .filter(|(key, _)| names_a_table(key) && !is_section_heading(key))
         .map(|(key, c)| (strip_parens(&key), c))
 }
