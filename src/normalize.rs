@@ -67,14 +67,29 @@ fn fold_char(ch: char) -> char {
 /// `label_key("本 年 收 入 合 计") == label_key("本年收入合计")`,
 /// `label_key("因公出国（境）费") == "因公出国(境)费"`.
 pub fn label_key(s: &str) -> String {
-    // Room for the text as it is: folding keeps or shortens it, so the key is made without
-    // growing (a key is made for every text cell a table's rows are read by).
-    let mut out = String::with_capacity(s.len());
-    out.extend(s.chars().filter(|&c| !is_space(c)).map(fold_char));
+    // Most texts (codes, names) have nothing to fold: copied whole rather than char by char
+    // (a key is made for every text cell a table's rows are read by).
+    let mut out = match s.chars().all(is_kept) {
+        true => s.to_owned(),
+        false => folded(s),
+    };
     while out.ends_with(':') {
         out.pop();
     }
     fold_numeral_years(&mut out);
+    out
+}
+
+/// Whether [`label_key`] keeps `ch` as it is: no space, nothing to fold.
+fn is_kept(ch: char) -> bool {
+    (ch.is_ascii_graphic() && ch != '\'') || (!is_space(ch) && fold_char(ch) == ch)
+}
+
+/// `s` without its spaces, each character folded (see [`fold_char`]).
+fn folded(s: &str) -> String {
+    // Room for the text as it is: folding keeps or shortens it.
+    let mut out = String::with_capacity(s.len());
+    out.extend(s.chars().filter(|&c| !is_space(c)).map(fold_char));
     out
 }
 
@@ -672,6 +687,39 @@ mod tests {
             let d = Decimal::from_i128_with_scale(mantissa, (next() % 29) as u32);
             let d = if next() % 2 == 0 { -d } else { d };
             assert_eq!(decimal_text(d), d.normalize().to_string(), "{d:?}");
+        }
+    }
+
+    /// Generated texts mixing characters kept as they are with spaces and characters folded
+    /// (full-width, quotes, Kangxi radicals, minus signs): the key made by copying a text with
+    /// nothing to fold is the key made by folding it character by character.
+    #[test]
+    fn label_key_copies_only_what_folding_keeps() {
+        const KEPT: &[char] = &[
+            '2', 'a', 'Z', '(', ':', '"', '年', '〇', '二', '合', '计', '\u{1}',
+        ];
+        const CHANGED: &[char] = &[
+            ' ', '\u{3000}', '\u{200B}', '（', '：', '“', '\'', '⼀', '\u{2212}',
+        ];
+        let mut rng = Rng::new(0x1abe_1c0d);
+        for _ in 0..20_000 {
+            let len = rng.next() % 9;
+            let fold_some = rng.next().is_multiple_of(2);
+            let s: String = (0..len)
+                .map(|_| {
+                    let n = rng.next() as usize;
+                    match fold_some && n.is_multiple_of(4) {
+                        true => CHANGED[n / 4 % CHANGED.len()],
+                        false => KEPT[n / 4 % KEPT.len()],
+                    }
+                })
+                .collect();
+            let mut want = folded(&s);
+            while want.ends_with(':') {
+                want.pop();
+            }
+            fold_numeral_years(&mut want);
+            assert_eq!(label_key(&s), want, "{s:?}");
         }
     }
 

@@ -2723,14 +2723,16 @@ pub(super) fn read_row_values(
     for c in code_cells(code_src) {
         rd.consume(r, c);
     }
-    for col in &panel.columns {
+    // Only the identifying columns are looked up here (the value columns below).
+    let identifying = |k: ColKind| {
+        matches!(
+            k,
+            ColKind::Label | ColKind::Line | ColKind::Name | ColKind::Code
+        )
+    };
+    for col in panel.columns.iter().filter(|c| identifying(c.kind)) {
         if let Some(sc) = col_of(pi, &col.id) {
-            if matches!(
-                col.kind,
-                ColKind::Label | ColKind::Line | ColKind::Name | ColKind::Code
-            ) {
-                rd.consume(r, sc);
-            }
+            rd.consume(r, sc);
         }
     }
     let label_col = panel.list.as_ref().and_then(|l| l.label_column.clone());
