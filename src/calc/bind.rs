@@ -95,6 +95,9 @@ impl std::fmt::Display for BindError {
 #[derive(Debug, Default, Clone)]
 pub struct Index {
     pos: FastMap<Name, usize>,
+    /// The same positions by the address of the row's own key text, which the cell ids bound
+    /// to the row share: found without hashing the text. Only where `pos` gives that very row.
+    at: FastMap<usize, usize>,
     line: FastMap<u32, usize>,
     /// Child row keys of every row that has children (the total's are the top-level rows).
     pub children: FastMap<Name, Vec<Name>>,
@@ -116,6 +119,12 @@ impl Index {
             ix.pos.insert(r.key.clone(), i);
             if let Some(l) = r.line {
                 ix.line.insert(l, i);
+            }
+        }
+        ix.at.reserve(data.rows.len());
+        for (i, r) in data.rows.iter().enumerate() {
+            if ix.pos.get(&r.key) == Some(&i) {
+                ix.at.insert(r.key.as_ptr() as usize, i);
             }
         }
         for p in form.panels() {
@@ -156,6 +165,11 @@ impl Index {
     }
     pub fn row_pos(&self, key: &str) -> Option<usize> {
         self.pos.get(key).copied()
+    }
+    /// [`Index::row_pos`] of the row whose own key is this very text (the same address), if
+    /// the index holds it; the caller checks that the row there still has it.
+    pub fn row_at(&self, key: &str) -> Option<usize> {
+        self.at.get(&(key.as_ptr() as usize)).copied()
     }
     /// Row key `key` as the form's rows hold it, shared; new text for a row added since.
     pub fn row_name(&self, key: &str) -> Name {

@@ -141,9 +141,12 @@ impl<'a> Book<'a> {
         {
             return Some(r);
         }
-        let indexed = self.index[fi]
-            .row_pos(key)
-            .filter(|&i| data.rows.get(i).is_some_and(|r| same_text(&r.key, key)));
+        let holds = |i: &usize, same: fn(&str, &str) -> bool| {
+            data.rows.get(*i).is_some_and(|r| same(&r.key, key))
+        };
+        let ix = &self.index[fi];
+        let indexed = (ix.row_at(key).filter(|i| holds(i, one_text)))
+            .or_else(|| ix.row_pos(key).filter(|i| holds(i, same_text)));
         match indexed {
             Some(i) => {
                 self.last_found.store(found_at(fi, i), Ordering::Relaxed);
