@@ -88,6 +88,9 @@ pub struct CellAddresses {
     rows: Vec<(Name, PlacedCells)>,
     /// Row key → its index in `rows`.
     index: FastMap<Name, usize>,
+    /// The same by the address of the key text `rows` holds, which the cell ids of the row
+    /// share: a row is found without hashing its key.
+    by_address: FastMap<usize, usize>,
     len: usize,
     /// Room made for a new row's cells: the table's width (a row grown cell by cell would
     /// take twice the room it needs).
@@ -103,6 +106,7 @@ impl CellAddresses {
         CellAddresses {
             rows: Vec::with_capacity(rows),
             index: FastMap::with_capacity_and_hasher(rows, Default::default()),
+            by_address: FastMap::with_capacity_and_hasher(rows, Default::default()),
             len: 0,
             row_room: width,
         }
@@ -131,6 +135,8 @@ impl CellAddresses {
             return i;
         }
         self.index.insert(row.clone(), self.rows.len());
+        self.by_address
+            .insert(row.as_ptr() as usize, self.rows.len());
         self.rows
             .push((row.clone(), Vec::with_capacity(self.row_room)));
         self.rows.len() - 1
@@ -148,7 +154,11 @@ impl CellAddresses {
             .or_else(|| self.at(key, None))
     }
     fn cells_of(&self, row: &str) -> Option<&PlacedCells> {
-        self.index.get(row).map(|&i| &self.rows[i].1)
+        let shared = (self.by_address.get(&(row.as_ptr() as usize)))
+            .filter(|&&i| one_text(&self.rows[i].0, row));
+        shared
+            .or_else(|| self.index.get(row))
+            .map(|&i| &self.rows[i].1)
     }
     fn at(&self, row: &str, col: Option<&str>) -> Option<(u32, u16)> {
         let cells = self.cells_of(row)?;

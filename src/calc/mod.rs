@@ -44,10 +44,10 @@ impl<'a> Book<'a> {
     /// The 尾差 of one rounded term among `cells`: of their tables, the coarsest one's
     /// (a table in 万元 beside one in 元 rounds at 0.005 万元).
     pub fn rounding_per_term(&self, cells: &[CellId]) -> Decimal {
-        let mut forms: Vec<usize> = cells.iter().map(|c| c.form).collect();
-        forms.dedup();
-        forms
-            .into_iter()
+        // Each run of cells of one form asks its form once, without a list made for it.
+        let mut last = None;
+        (cells.iter().map(|c| c.form))
+            .filter(|&f| last.replace(f) != Some(f))
             .filter_map(|f| self.forms.get(f))
             .map(|(_, d)| d.rounding_per_term())
             .max()
