@@ -984,11 +984,7 @@ impl Reader<'_> {
         }
     }
     pub fn text_key(&self, r: u32, c: u16) -> Option<String> {
-        match self.sheet.shown(r, c) {
-            Cell::Text(t) => Some(label_key(without_column_number(t))).filter(|k| !k.is_empty()),
-            Cell::Number(n) => Some(decimal_text(*n)),
-            _ => None,
-        }
+        cell_key_text(self.sheet.shown(r, c))
     }
     /// A cell's value read as its column's kind. Text: blank when empty or only spaces, else the
     /// text (trimmed when `trim_text`), or what another value shows. Numbers: blank, nothing
@@ -2313,6 +2309,16 @@ fn keep_outside(rec: &mut Recognized, lead: &[Stray]) {
         .extend(lead.iter().map(|s| outside_notice(rec.form, s)));
     rec.data.strays.splice(0..0, lead.iter().cloned());
     rec.kept_apart += lead.len();
+}
+
+/// The comparison key of a cell's value (see [`Reader::text_key`]): a text's label key without
+/// a column number, a number's digits; none for an empty cell or a blank text.
+fn cell_key_text(cell: &Cell) -> Option<String> {
+    match cell {
+        Cell::Text(t) => Some(label_key(without_column_number(t))).filter(|k| !k.is_empty()),
+        Cell::Number(n) => Some(decimal_text(*n)),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -402,12 +402,16 @@ fn column_mark(k: &str) -> Option<(u32, bool)> {
 }
 
 fn row_keys(rd: &Reader, r: u32) -> Vec<String> {
-    rd.sheet
-        .shown_cols(r)
-        .into_iter()
-        .filter(|&c| rd.sheet.merge_at(r, c).is_none_or(|m| m.first_col == c))
-        .filter_map(|c| rd.text_key(r, c))
-        .collect()
+    let sheet = rd.sheet;
+    // Each cell's merged region is found once: whether the cell starts it, then what it shows.
+    let key = |c: u16| {
+        let merge = sheet.merge_at(r, c);
+        match merge.is_none_or(|m| m.first_col == c) {
+            true => super::cell_key_text(sheet.shown_through(r, c, merge)),
+            false => None,
+        }
+    };
+    sheet.shown_cols(r).into_iter().filter_map(key).collect()
 }
 
 fn row_has_number(rd: &Reader, r: u32) -> bool {
