@@ -2,7 +2,7 @@
 //! every check rule within and across tables, the 科目 hierarchy and names, empty tables'
 //! 空表说明 — each finding naming its form, cell, rule, expected and found value.
 
-use crate::calc::{agree, Agreement, BindError, Book, Calc, Derived, Settled};
+use crate::calc::{compared, Agreement, BindError, Book, Calc, Derived, Settled};
 use crate::cellref::Place;
 use crate::coverage::Coverage;
 use crate::expr::{Bound, CellId, CmpOp, Env, Func, Val};
@@ -172,7 +172,9 @@ fn derived_findings(ctx: &mut Ctx, calc: &Calc) {
             continue;
         }
         let mut reads = Vec::new();
-        if let Agreement::PartRepeats { part, .. } = &d.agreement {
+        if let Agreement::PartRepeats { part, .. } | Agreement::ReadsRepeated { part, .. } =
+            &d.agreement
+        {
             // The likely error first among the cells the finding relates.
             reads.push(part.clone());
         }
@@ -192,6 +194,24 @@ fn derived_findings(ctx: &mut Ctx, calc: &Calc) {
             fixable,
         );
     }
+}
+
+/// The message of a total (shown `found`, its parts adding to `exp`) one of whose parts,
+/// `part`, repeats it while the others add up to it (`rest`).
+fn repeat_message(
+    ctx: &Ctx,
+    place: &str,
+    rule_name: &str,
+    (exp, found): (&str, &str),
+    part: &CellId,
+    rest: Decimal,
+) -> String {
+    format!(
+        "{place}：{rule_name}，按各项计算为 {exp}，填报 {found}；其中 {}填报 {found}，等于本合计，\
+         其余各项之和 {} 与本合计相符，疑为该项误填了合计数，请核对（本合计按填报数参与其他核对）",
+        ctx.place(part),
+        show(ctx.book.kind(part), &Val::Num(rest))
+    )
 }
 
 /// How derived cell `d`'s filled value (shown as `found`) disagrees with what its rule
@@ -243,12 +263,18 @@ fn disagreement(
         Agreement::PartRepeats { part, rest } => (
             severity,
             None,
+            repeat_message(ctx, &place, &d.rule_name, (&exp, found), part, *rest),
+            false,
+        ),
+        Agreement::ReadsRepeated { part, total } => (
+            Severity::Info,
+            None,
             format!(
-                "{place}：{}，按各项计算为 {exp}，填报 {found}；其中 {}填报 {found}，等于本合计，\
-                 其余各项之和 {} 与本合计相符，疑为该项误填了合计数，请核对（本合计按填报数参与其他核对）",
+                "{place}：{}，按各项计算为 {exp}，填报 {found}；其中 {}疑为误填了 {} 的合计数，\
+                 不计该项则与填报数相符（本格按填报数参与其他核对）",
                 d.rule_name,
                 ctx.place(part),
-                show(kind, &Val::Num(*rest))
+                ctx.place(total)
             ),
             false,
         ),
@@ -386,19 +412,14 @@ fn judge(ctx: &mut Ctx, env: &Settled, j: Judged) {
     bound.cells(&mut reads);
     if let Bound::Cmp(op, l, r) = bound {
         let book = ctx.book;
-        let (lv, rv) = (l.eval(env), r.eval(env));
         let subject = target.cloned().or_else(|| first_cell(l, env));
         let kind = subject.as_ref().map_or(ColKind::Amount, |c| book.kind(c));
-        let outcome = match op {
-            CmpOp::Eq => agree(
-                kind,
-                &lv,
-                &rv,
-                l.term_count_in(env).max(r.term_count_in(env)).max(1),
-                book.rounding_per_term(&reads),
-            ),
-            _ if bound.eval(env).truthy() => Agreement::Exact,
-            _ => Agreement::Differs,
+        let Some((lv, rv, outcome)) = compared(book, env, bound, kind, &reads) else {
+            return;
+        };
+        let outcome = match (outcome, &subject) {
+            (Agreement::Differs, Some(s)) => repeated_in_check(env, s, &reads, &rv),
+            (outcome, _) => outcome,
         };
         let held = matches!(outcome, Agreement::Exact | Agreement::Tail { .. });
         if held && *op == CmpOp::Eq && kind == ColKind::Amount && !(lv.is_blank() && rv.is_blank())
@@ -424,6 +445,22 @@ fn judge(ctx: &mut Ctx, env: &Settled, j: Judged) {
     }
 }
 
+/// A check at parent cell `subject` of a repeated part row (see [`crate::calc::RowRepeat`])
+/// that reads the part (上级科目小计 over its 项's 小计): the part is named, as the derived
+/// totals of that row name it; else the check differs.
+fn repeated_in_check(env: &Settled, subject: &CellId, reads: &[CellId], right: &Val) -> Agreement {
+    let part = (env.calc.repeats.iter())
+        .filter_map(|r| r.part_beside(subject))
+        .find(|p| reads.contains(p));
+    match (part, right) {
+        (Some(part), Val::Num(sum)) => {
+            let rest = *sum - env.value(&part).num();
+            Agreement::PartRepeats { part, rest }
+        }
+        _ => Agreement::Differs,
+    }
+}
+
 /// A comparison a check rule made that did not hold exactly.
 struct Compared<'r> {
     op: CmpOp,
@@ -446,11 +483,12 @@ fn compared_finding(
 ) {
     let book = ctx.book;
     let subject = c.subject.as_ref();
-    let related: Vec<CellId> = reads
-        .iter()
-        .filter(|r| Some(*r) != subject)
-        .cloned()
-        .collect();
+    let mut related: Vec<CellId> = Vec::new();
+    if let Agreement::PartRepeats { part, .. } = &c.outcome {
+        // The likely error first among the cells the finding relates.
+        related.push(part.clone());
+    }
+    related.extend(reads.iter().filter(|r| Some(*r) != subject).cloned());
     let place = subject
         .map(|s| ctx.place(s))
         .unwrap_or_else(|| book.forms[fi].0.table_no.clone());
@@ -469,10 +507,15 @@ fn compared_finding(
             .replace("{place}", &place)
     });
     let op = c.op;
-    let (severity, expected, message) = match c.outcome {
+    let (severity, expected, message) = match &c.outcome {
+        Agreement::PartRepeats { part, rest } => (
+            rule.severity,
+            None,
+            repeat_message(ctx, &place, &rule.name, (&rs, &ls), part, *rest),
+        ),
         Agreement::Tail { diff, tolerance } => (
             Severity::Info,
-            rs.clone(),
+            Some(rs.clone()),
             message.unwrap_or_else(|| {
                 format!(
                     "{place}：{}，{ls} 与 {} 相差 {}（允许 ±{}），可能为尾差",
@@ -485,7 +528,10 @@ fn compared_finding(
         ),
         _ => (
             rule.severity,
-            format!("{}{rs}", if op == CmpOp::Eq { "" } else { op.symbol() }),
+            Some(format!(
+                "{}{rs}",
+                if op == CmpOp::Eq { "" } else { op.symbol() }
+            )),
             message.unwrap_or_else(|| {
                 let rel = if op == CmpOp::Eq {
                     "≠".to_string()
@@ -496,9 +542,9 @@ fn compared_finding(
             }) + &blank_note(book, env.calc, reads),
         ),
     };
-    let (e, f) = (Some(expected), Some(ls));
+    let f = Some(ls);
     ctx.push(
-        severity, &rule.id, fi, subject, &related, e, f, message, false,
+        severity, &rule.id, fi, subject, &related, expected, f, message, false,
     );
 }
 

@@ -292,20 +292,24 @@ fn a_row_repeating_its_groups_total_is_named_and_the_total_kept() {
     none_failed(&failed, all.len());
 }
 
-/// `fix`'s changes to 公开06表 on `data` laid out as the case: (A1, from, to, review, note).
-fn fixed_06(
-    case: &Case,
-    data: &FormData,
-    path: &std::path::Path,
-) -> Vec<(String, Val, Val, bool, String)> {
-    let r = laid_out(case.form, data, &case.money, case.companion.as_ref());
+/// A change `fix` makes: (A1, from, to, review, note).
+type Changed = (String, Val, Val, bool, String);
+
+/// `fix`'s changes to form `id` of `r` written to `path`.
+fn fixed(r: &Rendered, id: &str, path: &std::path::Path) -> Vec<Changed> {
     r.write_xlsx(path);
     let content = fiscalform::load::load(catalog(), path).unwrap();
     let fixed = fiscalform::fix::fix(content).unwrap();
     (fixed.changes.into_iter())
-        .filter(|c| fixed.forms[c.cell.form] == "final-06")
+        .filter(|c| fixed.forms[c.cell.form] == id)
         .map(|c| (c.at.1, c.from, c.to, c.review, c.note))
         .collect()
+}
+
+/// `fix`'s changes to 公开06表 on `data` laid out as the case.
+fn fixed_06(case: &Case, data: &FormData, path: &std::path::Path) -> Vec<Changed> {
+    let r = laid_out(case.form, data, &case.money, case.companion.as_ref());
+    fixed(&r, "final-06", path)
 }
 
 /// What `fix` does wrong on the case: beside the changes it makes to the unchanged table, it
@@ -316,19 +320,28 @@ fn fix_problems(case: &Case, unchanged: &FormData, dir: &std::path::Path, n: usi
     let after = fixed_06(case, &case.data, &dir.join(format!("case{n}.xlsx")));
     let r = laid_out(case.form, &case.data, &case.money, case.companion.as_ref());
     let group_at = drawn_at(&r, &format!("{}.amount", case.group));
+    unexpected_changes(&before, &after, &[group_at])
+}
+
+/// What is wrong with `after`, fix's changes on a table with a repeated part, beside `before`,
+/// its changes on the unchanged table: each total at `left_at` must be left as published for
+/// a person, naming the part; any other change must be one made on the unchanged table too.
+fn unexpected_changes(before: &[Changed], after: &[Changed], left_at: &[String]) -> Vec<String> {
     let mut wrong = Vec::new();
-    let mut kept = 0;
-    for (at, from, to, review, note) in &after {
-        let left =
-            *at == group_at && *review && from == to && note.contains("疑为该项误填了合计数");
-        let as_before = *at != group_at && before.iter().any(|b| b.0 == *at && b.2 == *to);
-        kept += usize::from(left);
+    let mut kept = Vec::new();
+    for (at, from, to, review, note) in after {
+        let total = left_at.contains(at);
+        let left = total && *review && from == to && note.contains("疑为该项误填了合计数");
+        let as_before = !total && before.iter().any(|b| b.0 == *at && b.2 == *to);
+        if left {
+            kept.push(at.clone());
+        }
         if !left && !as_before {
             wrong.push(format!("{at} {from:?} → {to:?}: {note}"));
         }
     }
-    if kept != 1 {
-        wrong.push(format!("the total at {group_at} is not left to a person"));
+    for at in left_at.iter().filter(|at| !kept.contains(at)) {
+        wrong.push(format!("the total at {at} is not left to a person"));
     }
     wrong
 }
@@ -417,4 +430,458 @@ fn none_failed(failed: &[String], tried: usize) {
         "{} of {tried} cases:\n{list}",
         failed.len()
     );
+}
+
+// A part row of 公开05表 repeating its parent row (a 项 row printed with its 款 row's figures,
+// a 款 row with its 类 row's): decided per row, so that a row is read one way in every column.
+
+/// The value of row `key`'s column `col` (0 when blank).
+fn cell(data: &FormData, key: &str, col: &str) -> Decimal {
+    data.row(key).map(|r| r.get(col).num()).unwrap_or_default()
+}
+
+/// The 科目 rows under `key`: its children, or every descendant.
+fn under(data: &FormData, key: &str, children_only: bool) -> Vec<String> {
+    let deeper = |k: &str| {
+        k.len() > key.len() && k.starts_with(key) && k.bytes().all(|b| b.is_ascii_digit())
+    };
+    (data.rows.iter())
+        .map(|r| r.key.to_string())
+        .filter(|k| deeper(k) && (!children_only || k.len() == key.len() + 2))
+        .collect()
+}
+
+/// Sets row `key`'s 基本支出 and 项目支出, and its 小计 as their sum unless `own_total` is given.
+fn put(
+    data: &mut FormData,
+    key: &str,
+    (basic, project): (Decimal, Decimal),
+    own_total: Option<Decimal>,
+) {
+    let total = own_total.unwrap_or(basic + project);
+    for (col, v) in [("c1", total), ("c2", basic), ("c3", project)] {
+        data.set(key, Some(&col.into()), Val::Num(v));
+    }
+}
+
+/// `data` with two new zero rows under `parent` (each with a 项 of its own under a 类), placed
+/// after its last row: the parts the generated figures are moved onto. Their keys.
+fn with_new_parts(data: &FormData, parent: &str) -> (FormData, Vec<String>) {
+    let mut out = data.clone();
+    let mut added = Vec::new();
+    let last = under(data, parent, false)
+        .last()
+        .cloned()
+        .unwrap_or(parent.to_string());
+    let mut at = out.rows.iter().position(|r| *r.key == *last).unwrap() + 1;
+    let model = out.rows[at - 1].clone();
+    for (n, label) in [("97", "专项业务支出"), ("98", "其他事务支出")] {
+        let mut keys = vec![format!("{parent}{n}")];
+        if parent.len() == 3 {
+            keys.push(format!("{parent}{n}01"));
+        }
+        for key in keys {
+            let mut row = model.clone();
+            (row.key, row.code, row.label) =
+                (key.as_str().into(), Some(key.clone()), Some(label.into()));
+            row.values = Default::default();
+            out.rows.insert(at, row);
+            at += 1;
+            put(&mut out, &key, (Decimal::ZERO, Decimal::ZERO), None);
+        }
+        added.push(format!("{parent}{n}"));
+    }
+    (out, added)
+}
+
+/// How the part row repeats its parent: all of it, or only a figure in 项目支出 (its 小计 as
+/// printed without it, as a misread PDF gives).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Copied {
+    Row,
+    Stray,
+}
+
+/// The part's own rows (a 款's 项): none, adding up to its repeated figures, or zero.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Own {
+    Leaf,
+    Backed,
+    Zero,
+}
+
+/// What the audit should say.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Want {
+    /// The parent's totals kept, each naming the part, and nothing else.
+    Kept,
+    /// The parent's totals differ as for any wrong total, no part named.
+    Plain,
+    /// The part's own totals are wrong (its rows are zero), nothing at the parent.
+    PartOnly,
+}
+
+struct RowCase {
+    name: String,
+    form: &'static Form,
+    base: FormData,
+    data: FormData,
+    parent: String,
+    part: String,
+    copied: Copied,
+    want: Want,
+    money: Vec<Variation>,
+    companion: Option<Workbook>,
+}
+
+/// Moves `total` onto `parts` (the first `spread` of them; the last one a quarter of it) in
+/// column `col`, zeroing `cleared` in that column first (the parent's other rows, with their
+/// own rows).
+fn spread_over(data: &mut FormData, col: &str, total: Decimal, parts: &[String], spread: usize) {
+    let quarter = (total / Decimal::from(4)).round_dp(2);
+    let shares = match spread {
+        1 => vec![total],
+        _ => vec![total - quarter, quarter],
+    };
+    for (key, share) in parts.iter().zip(shares) {
+        let mut keys = vec![key.clone()];
+        keys.extend(under(data, key, false).into_iter().take(1));
+        for k in keys {
+            data.set(&k, Some(&col.into()), Val::Num(share));
+        }
+    }
+}
+
+/// Every row's 小计 as the sum of its 基本支出 and 项目支出, but `except`'s.
+fn row_totals(data: &mut FormData, rows: &[String], except: Option<&str>) {
+    for k in rows.iter().filter(|k| Some(k.as_str()) != except) {
+        let (basic, project) = (cell(data, k, "c2"), cell(data, k, "c3"));
+        data.set(k, Some(&"c1".into()), Val::Num(basic + project));
+    }
+}
+
+/// `base` with `part` under `parent` repeating it (`copied`), the parent's other rows — the two
+/// new ones carrying it, `spread` (基本支出, 项目支出) of them non-zero — adding up to it.
+fn repeating_row(
+    base: &FormData,
+    (parent, part, fresh): (&str, &str, &[String]),
+    copied: Copied,
+    own: Own,
+    spread: (usize, usize),
+) -> FormData {
+    let mut data = base.clone();
+    let (p2, p3) = (cell(base, parent, "c2"), cell(base, parent, "c3"));
+    let cols: &[(&str, Decimal, usize)] = match copied {
+        Copied::Row => &[("c2", p2, spread.0), ("c3", p3, spread.1)],
+        Copied::Stray => &[("c3", p3, spread.1)],
+    };
+    let rows = under(base, parent, false);
+    let part_rows = under(base, part, false);
+    for &(col, total, n) in cols {
+        for k in rows
+            .iter()
+            .filter(|k| **k != part && !part_rows.contains(k))
+        {
+            data.set(k, Some(&col.into()), Val::Num(Decimal::ZERO));
+        }
+        spread_over(&mut data, col, total, fresh, n);
+    }
+    let part_total = cell(base, part, "c2");
+    match copied {
+        Copied::Row => put(&mut data, part, (p2, p3), None),
+        Copied::Stray => put(&mut data, part, (part_total, p3), Some(part_total)),
+    }
+    for k in &part_rows {
+        put(&mut data, k, (Decimal::ZERO, Decimal::ZERO), None);
+    }
+    if own == Own::Backed {
+        put(&mut data, &part_rows[0], (p2, p3), None);
+    }
+    let stray = (copied == Copied::Stray).then_some(part);
+    row_totals(&mut data, &rows, stray);
+    data
+}
+
+/// The parents tried: 款 rows with 项 (those with 项目支出 first) and 类 rows, whose 小计 is
+/// their 基本支出 and 项目支出, all positive.
+fn parents(data: &FormData) -> Vec<String> {
+    let fits = |k: &String| {
+        let (p1, p2, p3) = (
+            cell(data, k, "c1"),
+            cell(data, k, "c2"),
+            cell(data, k, "c3"),
+        );
+        p1 == p2 + p3
+            && p2 > Decimal::ZERO
+            && p3 >= Decimal::ZERO
+            && !under(data, k, true).is_empty()
+    };
+    let of_len = |n: usize| -> Vec<String> {
+        let mut ks: Vec<String> = (data.rows.iter())
+            .map(|r| r.key.to_string())
+            .filter(|k| k.len() == n && k.bytes().all(|b| b.is_ascii_digit()))
+            .filter(fits)
+            .collect();
+        ks.sort_by_key(|k| cell(data, k, "c3").is_zero());
+        ks
+    };
+    let mut out: Vec<String> = of_len(5).into_iter().take(2).collect();
+    out.extend(of_len(3).into_iter().take(1));
+    out
+}
+
+/// What the audit should say of `data`, where `part` repeats `parent`: kept where some column
+/// has two non-zero other parts (the second new row holds a figure), unless the part's own
+/// rows add up to it (a coincidence) or are zero (the part alone is wrong).
+fn wanted(data: &FormData, fresh: &[String], own: Own) -> Want {
+    match own {
+        Own::Backed => Want::Plain,
+        Own::Zero => Want::PartOnly,
+        Own::Leaf if cell(data, &fresh[1], "c1").is_zero() => Want::Plain,
+        Own::Leaf => Want::Kept,
+    }
+}
+
+/// The 公开05表 cases: every source, parent, part (its first row), how it repeats, its own rows,
+/// how the others carry the total, 万元 or 元, alone or with the workbook's other tables.
+fn row_cases() -> Vec<RowCase> {
+    let mut out = Vec::new();
+    for (name, book) in sources() {
+        let rec = recognize_book(catalog(), &book);
+        let (form, data) = rec
+            .forms
+            .iter()
+            .find(|(f, _)| f.id == "final-05")
+            .expect("公开05表");
+        let sheet = data.sheet.clone();
+        let others = Workbook {
+            sheets: (book.sheets.iter())
+                .filter(|s| Some(&s.name) != sheet.as_ref())
+                .cloned()
+                .collect(),
+            ..book.clone()
+        };
+        for parent in parents(data) {
+            let (base, fresh) = with_new_parts(data, &parent);
+            let part = under(data, &parent, true)[0].clone();
+            let owns: &[Own] = match part.len() {
+                7 => &[Own::Leaf],
+                _ => &[Own::Backed, Own::Zero],
+            };
+            let mut ways = vec![
+                (Copied::Row, (2, 2)),
+                (Copied::Row, (2, 1)),
+                (Copied::Row, (1, 2)),
+                (Copied::Row, (1, 1)),
+            ];
+            if part.len() == 7 && !cell(data, &parent, "c3").is_zero() {
+                ways.extend([(Copied::Stray, (1, 2)), (Copied::Stray, (1, 1))]);
+            }
+            for &own in owns {
+                for &(copied, spread) in &ways {
+                    let changed =
+                        repeating_row(&base, (&parent, &part, &fresh), copied, own, spread);
+                    let want = wanted(&changed, &fresh, own);
+                    for money in [vec![], vec![Variation::MoneyYuan]] {
+                        for companion in [None, Some(others.clone())] {
+                            out.push(RowCase {
+                                name: format!(
+                                    "{name} {parent}/{part} {copied:?} {own:?} {spread:?} {} {}",
+                                    layout_gen::names(&money),
+                                    if companion.is_some() {
+                                        "+others"
+                                    } else {
+                                        "alone"
+                                    }
+                                ),
+                                form,
+                                base: base.clone(),
+                                data: changed.clone(),
+                                parent: parent.clone(),
+                                part: part.clone(),
+                                copied,
+                                want,
+                                money: money.clone(),
+                                companion,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The columns where the case's part repeats its parent (a figure there).
+fn repeated_columns(case: &RowCase) -> Vec<&'static str> {
+    let cols: &[&'static str] = match case.copied {
+        Copied::Row => &["c1", "c2", "c3"],
+        Copied::Stray => &["c3"],
+    };
+    (cols.iter().copied())
+        .filter(|c| !cell(&case.data, &case.parent, c).is_zero())
+        .collect()
+}
+
+/// What is wrong with the audit of a 公开05表 case.
+fn row_problems(case: &RowCase) -> Vec<String> {
+    let companion = case.companion.as_ref();
+    let before = laid_out(case.form, &case.base, &case.money, companion);
+    let r = laid_out(case.form, &case.data, &case.money, companion);
+    let at = |key: &str, col: &str| drawn_at(&r, &format!("{key}.{col}"));
+    let found = findings(&r.book);
+    let named = |f: &Finding| f.message.contains("疑为该项误填了合计数");
+    let in_05 = |f: &&Finding| f.form == "final-05";
+    let mut wrong = Vec::new();
+    let mut say = |what: String, fs: &[&Finding]| {
+        let said: Vec<&str> = fs.iter().map(|f| f.message.as_str()).collect();
+        wrong.push(format!("{what}: {said:?}"));
+    };
+    match case.want {
+        Want::Kept => {
+            let cols = repeated_columns(case);
+            let totals: Vec<String> = cols.iter().map(|c| at(&case.parent, c)).collect();
+            let parts: Vec<String> = cols.iter().map(|c| at(&case.part, c)).collect();
+            let (here, elsewhere): (Vec<Finding>, Vec<Finding>) =
+                (found.into_iter()).partition(|f| {
+                    f.form == "final-05" && totals.iter().any(|t| f.cell.as_deref() == Some(t))
+                });
+            for (t, p) in totals.iter().zip(&parts) {
+                let at_t: Vec<&Finding> = here
+                    .iter()
+                    .filter(|f| f.cell.as_deref() == Some(t))
+                    .collect();
+                let names_part = |f: &&Finding| {
+                    f.severity == Severity::Error
+                        && f.related.first() == Some(p)
+                        && named(f)
+                        && !f.message.contains("应为")
+                };
+                if at_t.len() != 1 || !at_t.iter().all(names_part) {
+                    say(format!("not one error at {t} naming {p}"), &at_t);
+                }
+            }
+            let want = counted(
+                &findings(&before.book)
+                    .into_iter()
+                    .filter(|f| {
+                        !totals
+                            .iter()
+                            .any(|t| f.form == "final-05" && f.cell.as_deref() == Some(t))
+                    })
+                    .collect::<Vec<_>>(),
+            );
+            let mut extra = counted(&elsewhere);
+            extra.retain(|k, n| want.get(k).copied().unwrap_or(0) < *n);
+            if !extra.is_empty() {
+                say(
+                    format!("new findings {extra:?}"),
+                    &elsewhere.iter().collect::<Vec<_>>(),
+                );
+            }
+        }
+        Want::Plain | Want::PartOnly => {
+            let fs: Vec<&Finding> = found.iter().filter(in_05).collect();
+            if fs.iter().any(|f| named(f)) {
+                say("a part named".into(), &fs);
+            }
+            let (row, figure) = match case.want {
+                Want::Plain => (&case.parent, "应为"),
+                _ => (&case.part, "应为 0"),
+            };
+            let cols = match case.want {
+                Want::Plain => repeated_columns(case),
+                _ => vec!["c2", "c3"],
+            };
+            let cells: Vec<String> = (cols.into_iter())
+                .filter(|c| *c != "c1" && !cell(&case.data, row, c).is_zero())
+                .map(|c| at(row, c))
+                .collect();
+            for c in &cells {
+                if !fs
+                    .iter()
+                    .any(|f| f.cell.as_deref() == Some(c) && f.message.contains(figure))
+                {
+                    say(format!("no “{figure}” at {c}"), &fs);
+                }
+            }
+            if case.want == Want::PartOnly {
+                let parent: Vec<String> = ["c1", "c2", "c3"]
+                    .iter()
+                    .map(|c| at(&case.parent, c))
+                    .collect();
+                let at_parent: Vec<&Finding> = fs
+                    .iter()
+                    .copied()
+                    .filter(|f| parent.iter().any(|p| f.cell.as_deref() == Some(p)))
+                    .collect();
+                if !at_parent.is_empty() {
+                    say("findings at the parent".into(), &at_parent);
+                }
+            }
+        }
+    }
+    wrong
+}
+
+/// A 项 row repeating its 款 row (or a 款 its 类): read one way in every column — the parent's
+/// totals kept and each naming the part where some column has two other non-zero parts adding
+/// up to it, with no “应为” figure mixing kept and recomputed totals; plain wrong totals where
+/// the part's own rows back it (a coincidence); the part's error alone where its rows are zero.
+#[test]
+fn a_part_row_repeating_its_parent_row_is_read_one_way_in_every_column() {
+    let all = row_cases();
+    let mut failed = Vec::new();
+    for case in &all {
+        let wrong = row_problems(case);
+        if !wrong.is_empty() {
+            failed.push(format!("{}: {}", case.name, wrong.join("; ")));
+        }
+    }
+    let wants: Vec<Want> = all.iter().map(|c| c.want).collect();
+    for w in [Want::Kept, Want::Plain, Want::PartOnly] {
+        let n = wants.iter().filter(|x| **x == w).count();
+        assert!(n >= 8, "only {n} {w:?} cases");
+    }
+    assert!(all
+        .iter()
+        .any(|c| c.copied == Copied::Stray && c.want == Want::Kept));
+    eprintln!("{} cases", all.len());
+    none_failed(&failed, all.len());
+}
+
+/// `fix` on a kept case leaves each derived total of the parent row as published for a person
+/// and changes nothing else the unchanged table does not: no recomputed total beside a kept
+/// one, no part's 小计 recomputed over the repeated figure.
+#[test]
+fn fix_keeps_a_repeated_parent_row_whole() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("part_repeats_row");
+    std::fs::create_dir_all(&dir).unwrap();
+    let all = row_cases();
+    let kept: Vec<&RowCase> = all.iter().filter(|c| c.want == Want::Kept).collect();
+    let mut failed = Vec::new();
+    let mut tried = 0;
+    for (n, case) in kept.iter().enumerate().step_by(3) {
+        tried += 1;
+        let companion = case.companion.as_ref();
+        let before = laid_out(case.form, &case.base, &case.money, companion);
+        let r = laid_out(case.form, &case.data, &case.money, companion);
+        let left: Vec<String> = (repeated_columns(case).into_iter())
+            .filter(|c| *c != "c1")
+            .map(|c| drawn_at(&r, &format!("{}.{c}", case.parent)))
+            .collect();
+        let changes_before = fixed(
+            &before,
+            "final-05",
+            &dir.join(format!("case{n}-before.xlsx")),
+        );
+        let changes = fixed(&r, "final-05", &dir.join(format!("case{n}.xlsx")));
+        let wrong = unexpected_changes(&changes_before, &changes, &left);
+        if !wrong.is_empty() {
+            failed.push(format!("{}: {}", case.name, wrong.join("; ")));
+        }
+    }
+    assert!(tried >= 10, "only {tried} cases");
+    none_failed(&failed, tried);
 }

@@ -11,8 +11,10 @@
 //! tables (the writer keeps it with the difference as an explicit term).
 
 mod bind;
+mod repeat;
 
 pub use bind::{BindError, Index, Instance, Scope};
+pub use repeat::{compared, RowRepeat};
 
 use crate::expr::{round_dp, Bound, CellId, Env, Name, Val};
 use crate::form::{ColKind, Form, GridCellDef, Rule};
@@ -292,11 +294,18 @@ pub enum Agreement {
     /// may be that column's figures, the value cannot be checked.
     PartsAbsent,
     /// Differs because one part repeats the total: `part` holds the filled total while the
-    /// other parts (`rest`, at least two non-zero) add up to it. The part is the likely error,
-    /// so the total is kept for what depends on it (see [`repeated_part`]).
+    /// other parts (`rest`) add up to it, its row repeating the total's row (see
+    /// [`RowRepeat`]). The part is the likely error, so the total is kept for what depends on it.
     PartRepeats {
         part: CellId,
         rest: Decimal,
+    },
+    /// Differs because the rule reads a `part` that repeats its parent's `total` (see
+    /// [`RowRepeat`]), and agrees when that part is read as 0 (its row's 合计 over the doubled
+    /// 项目支出): kept as filled, so that the doubled figure does not flow on.
+    ReadsRepeated {
+        part: CellId,
+        total: CellId,
     },
     Differs,
 }
@@ -378,6 +387,8 @@ pub struct Calc {
     pub derived: IndexMap<CellId, Derived, foldhash::fast::RandomState>,
     /// Rules that could not be bound (a form they read is absent, …): (form index, rule, why).
     pub unbound: Vec<(usize, String, BindError)>,
+    /// The part rows read as repeating their parent rows.
+    pub repeats: Vec<RowRepeat>,
 }
 
 struct Evaluator<'b, 'a> {
@@ -391,6 +402,8 @@ struct Evaluator<'b, 'a> {
     /// `blank_parts_may_explain`), resolved as filled, with the sum of their parts: what
     /// depends on one agrees if it agrees with either reading.
     other_reading: RefCell<FastMap<CellId, Val>>,
+    /// The part rows that repeat their parent rows, decided or known.
+    repeats: repeat::Repeats,
 }
 
 /// The evaluator reading each total in doubt as the sum of its parts rather than as filled.
@@ -522,9 +535,8 @@ impl Env for Evaluator<'_, '_> {
             agreement = Agreement::PartsAbsent;
         }
         if agreement == Agreement::Differs && kind == ColKind::Amount {
-            if let Some((part, rest)) = repeated_part(self, &bound, &filled, per_term) {
-                agreement = Agreement::PartRepeats { part, rest };
-            }
+            let repeat = self.repeat_agreement(c, &bound, &filled, per_term);
+            agreement = repeat.unwrap_or(agreement);
         }
         let in_doubt = agreement == Agreement::Differs && blank_parts_may_explain();
         let keep_filled = match &agreement {
@@ -532,7 +544,8 @@ impl Env for Evaluator<'_, '_> {
             | Agreement::Tail { .. }
             | Agreement::PartsBlank
             | Agreement::PartsAbsent
-            | Agreement::PartRepeats { .. } => true,
+            | Agreement::PartRepeats { .. }
+            | Agreement::ReadsRepeated { .. } => true,
             // A rule that only warns (a score the clerk judged): totals add what is printed.
             Agreement::Differs => {
                 rule.severity != crate::form::Severity::Error
@@ -551,7 +564,10 @@ impl Env for Evaluator<'_, '_> {
             && kind == ColKind::Amount)
             || matches!(
                 agreement,
-                Agreement::PartsBlank | Agreement::PartsAbsent | Agreement::PartRepeats { .. }
+                Agreement::PartsBlank
+                    | Agreement::PartsAbsent
+                    | Agreement::PartRepeats { .. }
+                    | Agreement::ReadsRepeated { .. }
             )
             || shown_precision;
         let resolved = if (self.mode == Mode::Check && keep_filled && !filled.is_blank())
@@ -600,38 +616,14 @@ impl Env for Evaluator<'_, '_> {
     }
 }
 
-/// The part of sum `bound` that repeats its filled `total` (a detail row printed with its
-/// group's amount), with the sum of the other parts: when exactly one part equals the total
-/// and the others — at least two of them non-zero — add up to it within 尾差, that part is
-/// the likely error and the total the likely truth. None otherwise (the total may be wrong).
-fn repeated_part(
-    env: &dyn Env,
-    bound: &Bound,
-    total: &Val,
-    per_term: Decimal,
-) -> Option<(CellId, Decimal)> {
-    let mut parts = Vec::new();
-    let Val::Num(t) = total else { return None };
-    if t.is_zero() || !bound.summands(&mut parts) {
-        return None;
-    }
-    let values: Vec<Val> = parts.iter().map(|p| env.value(p)).collect();
-    let mut equal = (0..parts.len()).filter(|&i| values[i] == Val::Num(*t));
-    let (Some(at), None) = (equal.next(), equal.next()) else {
-        return None;
-    };
-    let figure = |v: &Val| !v.is_blank() && !v.num().is_zero();
-    let others = (values.iter().enumerate()).filter(|&(i, v)| i != at && figure(v));
-    let (count, rest) = others.fold((0, Decimal::ZERO), |(n, s), (_, v)| (n + 1, s + v.num()));
-    let adds_up = matches!(
-        agree(ColKind::Amount, total, &Val::Num(rest), count, per_term),
-        Agreement::Exact | Agreement::Tail { .. }
-    );
-    (count >= 2 && adds_up).then(|| (parts[at].clone(), rest))
-}
-
 /// Recompute every derived cell of every form of the book.
 pub fn compute(book: &Book, mode: Mode, template: bool) -> Calc {
+    repeat::compute_deciding(book, mode, template)
+}
+
+/// Recompute every derived cell of every form of the book, knowing or deciding the repeated
+/// part rows as `repeats` says.
+fn evaluate(book: &Book, mode: Mode, template: bool, repeats: repeat::Repeats) -> Calc {
     let mut defs = FastMap::default();
     let mut unbound = Vec::new();
     let mut order = Vec::new();
@@ -660,6 +652,7 @@ pub fn compute(book: &Book, mode: Mode, template: bool) -> Calc {
             Default::default(),
         )),
         other_reading: RefCell::default(),
+        repeats,
     };
     for c in &order {
         ev.value(c);
@@ -676,7 +669,12 @@ pub fn compute(book: &Book, mode: Mode, template: bool) -> Calc {
         .map(|(i, c)| (c, i))
         .collect();
     derived.sort_by_cached_key(|k, _| rank.get(k).copied().unwrap_or(usize::MAX));
-    Calc { derived, unbound }
+    let repeats = ev.repeats.into_list();
+    Calc {
+        derived,
+        unbound,
+        repeats,
+    }
 }
 
 impl Calc {

@@ -533,12 +533,15 @@ fn write_value(
         let value = &d.resolved;
         if let Some(f) = d.bound.excel(placement, fi) {
             let f = match (value, &d.expected) {
-                // A total kept while a part repeats it: the published total until the part
-                // is corrected.
+                // A total kept while a part repeats it, or a cell reading such a part: the
+                // published figure until the part is corrected.
                 (Val::Num(v), _) if repeated_part(d).is_some() => {
-                    match repeated_part(d).and_then(|p| placement.a1(p, fi)) {
-                        Some(at) => format!("IF({at}={0},{0},{f})", v.normalize()),
-                        None => v.normalize().to_string(),
+                    let part = repeated_part(d).map(|p| (placement.a1(p, fi), book.input(p)));
+                    match part {
+                        Some((Some(at), Val::Num(p))) => {
+                            format!("IF({at}={},{},{f})", p.normalize(), v.normalize())
+                        }
+                        _ => v.normalize().to_string(),
                     }
                 }
                 // Parts all blank, or a column the table lacked (the output has it): the
@@ -590,10 +593,11 @@ fn write_value(
     write_plain(pen, book.input_ref(id), at)
 }
 
-/// The part a derived cell's total is kept against (see [`Agreement::PartRepeats`]).
+/// The part a derived cell's figure is kept against (see [`Agreement::PartRepeats`] and
+/// [`Agreement::ReadsRepeated`]).
 fn repeated_part(d: &crate::calc::Derived) -> Option<&CellId> {
     match &d.agreement {
-        Agreement::PartRepeats { part, .. } => Some(part),
+        Agreement::PartRepeats { part, .. } | Agreement::ReadsRepeated { part, .. } => Some(part),
         _ => None,
     }
 }
