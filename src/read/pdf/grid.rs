@@ -129,26 +129,58 @@ impl Ruled {
         x > x0 - SNAP && x < x1 + SNAP && y > y0 - SNAP && y < y1 + SNAP
     }
 
+    /// Whether a vertical rule at `x` runs through the middle of `y0..y1`.
     fn has_v(&self, x: f64, y0: f64, y1: f64) -> bool {
-        let mid = (y0 + y1) / 2.0;
-        self.rules.iter().any(|r| {
-            matches!(*r, Rule::V { x: rx, y0: a, y1: b }
-            if (rx - x).abs() < SNAP && a <= mid && b >= mid)
-        })
+        runs_through(self.segments(true, x), (y0 + y1) / 2.0)
     }
 
+    /// Whether a horizontal rule at `y` runs through the middle of `x0..x1`.
     fn has_h(&self, y: f64, x0: f64, x1: f64) -> bool {
-        let mid = (x0 + x1) / 2.0;
-        self.rules.iter().any(|r| {
-            matches!(*r, Rule::H { y: ry, x0: a, x1: b }
-            if (ry - y).abs() < SNAP && a <= mid && b >= mid)
-        })
+        runs_through(self.segments(false, y), (x0 + x1) / 2.0)
+    }
+
+    /// The extents of the vertical (or horizontal) rules at `at`.
+    fn segments(&self, vertical: bool, at: f64) -> Vec<(f64, f64)> {
+        let along = |r: &Rule| match (*r, vertical) {
+            (Rule::V { x, y0, y1 }, true)
+            | (
+                Rule::H {
+                    y: x,
+                    x0: y0,
+                    x1: y1,
+                },
+                false,
+            ) => Some((x, y0, y1)),
+            _ => None,
+        };
+        let on_line = self.rules.iter().filter_map(along);
+        on_line
+            .filter(|(x, _, _)| (x - at).abs() < SNAP)
+            .map(|(_, a, b)| (a, b))
+            .collect()
     }
 
     fn slot(edges: &[f64], v: f64) -> usize {
         let i = edges.partition_point(|e| *e < v);
         i.saturating_sub(1).min(edges.len() - 2)
     }
+}
+
+/// Whether segments of one line (`from`, `to`), joined where a gap narrower than [`SNAP`]
+/// parts them, pass `mid`. Word paints a cell's border per row it spans, leaving a corner's
+/// width between the pieces, also where no rule crosses (rows merged all across): such a
+/// gap is no break in the line.
+fn runs_through(mut pieces: Vec<(f64, f64)>, mid: f64) -> bool {
+    pieces.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut joined: Option<(f64, f64)> = None;
+    for (a, b) in pieces {
+        joined = match joined {
+            Some((s, e)) if a - e < SNAP => Some((s, e.max(b))),
+            Some((s, e)) if s <= mid && e >= mid => return true,
+            _ => Some((a, b)),
+        };
+    }
+    joined.is_some_and(|(s, e)| s <= mid && e >= mid)
 }
 
 /// The page's tables and lines, top to bottom, with where each was printed.
