@@ -387,3 +387,11 @@ fn misread(tag: &str, of_interest: impl Fn(&str) -> bool) {
 fn a_word_pdf_03_with_an_unruled_header_row_reads_whole() {
     misread("03", |form| form != "final-07" && form != "final-08");
 }
+
+/// Generated empty 公开07/08表 with two or three notes under them (a line leading into the
+/// 空表说明 with `：`, the 空表说明 with or without `说明：`), wrapped over lines or not: every
+/// note kept, no 没有空表说明 error.
+#[test]
+fn every_note_line_under_an_empty_word_pdf_07_08_is_kept() {
+    misread("07-08", |form| form == "final-07" || form == "final-08");
+}

@@ -126,13 +126,7 @@ pub(crate) fn lay_out(blocks: Vec<Block>) -> LaidOut {
                 let page = table.pages.first().copied().filter(|&p| p > 0);
                 let heading = take_heading(&mut pending, page);
                 pending.clear();
-                let mut notes: Vec<Line> = Vec::new();
-                while let Some(Block::Line(line)) = iter
-                    .next_if(|b| matches!(b, Block::Line(l) if continues_notes(notes.last(), l)))
-                {
-                    out.passages.push(line.passage());
-                    add_note(&mut notes, line);
-                }
+                let notes = take_notes(&mut iter, &mut out, &mut pending);
                 match sections.last_mut() {
                     Some(s) if follows && is_signature_block(&table) => {
                         s.parts.push((table, notes))
@@ -161,9 +155,49 @@ pub(crate) fn lay_out(blocks: Vec<Block>) -> LaidOut {
     out
 }
 
+type Blocks = std::iter::Peekable<std::vec::IntoIter<Block>>;
+
+/// The notes under a table, taken from `blocks`, each kept as a passage too. A line cut
+/// mid-sentence that could head a table is a note when its sentence goes on below it on its
+/// page; else it is a line above what comes next (in `pending`), and the notes end.
+fn take_notes(blocks: &mut Blocks, out: &mut LaidOut, pending: &mut Pending) -> Vec<Line> {
+    let mut notes: Vec<Line> = Vec::new();
+    loop {
+        let may_go_on =
+            |l: &Line| continues_notes(notes.last(), l) || cut_on_page_of(notes.last(), l);
+        let Some(Block::Line(line)) =
+            blocks.next_if(|b| matches!(b, Block::Line(l) if may_go_on(l)))
+        else {
+            return notes;
+        };
+        out.passages.push(line.passage());
+        let goes_on =
+            |b: &Block| matches!(b, Block::Line(l) if l.page == line.page && rest_of_sentence(l));
+        if continues_notes(notes.last(), &line) || blocks.peek().is_some_and(goes_on) {
+            add_note(&mut notes, line);
+        } else {
+            pending.lines.push(line);
+            return notes;
+        }
+    }
+}
+
+/// Whether `line` may be the rest of a sentence cut above it: no note of its own, ending a
+/// sentence or a clause leading on (`：`), or cut again.
+fn rest_of_sentence(line: &Line) -> bool {
+    let t = line.text.trim();
+    !is_note(t) && (t.ends_with(SENTENCE_ENDS) || t.ends_with(['：', ':']) || is_wrapped(line))
+}
+
+/// Whether `line`, on the page of the note `last`, was cut mid-sentence.
+fn cut_on_page_of(last: Option<&Line>, line: &Line) -> bool {
+    last.is_some_and(|l| l.page == line.page) && is_wrapped(line)
+}
+
 /// Whether `line` belongs to the notes under a table, the last of them so far `last`: a
-/// note, or on the note's page the rest of a note wrapped over lines, or a further sentence
-/// (`2. 本套报表…。`, the 空表说明 `本单位没有…故本表无数据。`).
+/// note, or on the note's page the rest of a note wrapped over lines, or any further line
+/// that cannot head the next table (`2. 本套报表…。`, the 空表说明 `本单位没有…故本表无数据。`,
+/// `…并在本表下方作下述说明：` leading into the next note).
 fn continues_notes(last: Option<&Line>, line: &Line) -> bool {
     let t = line.text.trim();
     if is_note(t) {
@@ -172,9 +206,8 @@ fn continues_notes(last: Option<&Line>, line: &Line) -> bool {
     let Some(last) = last.filter(|l| l.page == line.page && !is_section_heading(t)) else {
         return false;
     };
-    is_wrapped(last) || t.ends_with(SENTENCE_ENDS)
+    is_wrapped(last) || t.ends_with(SENTENCE_ENDS) || !is_heading(t)
 }
-
 /// A PDF line cut where the text ran out of width: long, and ending mid-sentence. (A Word
 /// paragraph is whole.)
 fn is_wrapped(line: &Line) -> bool {
