@@ -610,6 +610,7 @@ struct RowCase {
 fn spread_over(data: &mut FormData, col: &str, total: Decimal, parts: &[String], spread: usize) {
     let quarter = (total / Decimal::from(4)).round_dp(2);
     let shares = match spread {
+        0 => vec![],
         1 => vec![total],
         _ => vec![total - quarter, quarter],
     };
@@ -746,6 +747,9 @@ fn row_cases() -> Vec<RowCase> {
             ];
             if part.len() == 7 && !cell(data, &parent, "c3").is_zero() {
                 ways.extend([(Copied::Stray, (1, 2)), (Copied::Stray, (1, 1))]);
+                // The part the only 项目支出 of its parent: its 小计 equals the parent's while
+                // the others' 小计 add up to the 基本支出 alone.
+                ways.extend([(Copied::Row, (2, 0)), (Copied::Row, (1, 0))]);
             }
             for &own in owns {
                 for &(copied, spread) in &ways {
@@ -783,9 +787,14 @@ fn row_cases() -> Vec<RowCase> {
     out
 }
 
-/// The columns where the case's part repeats its parent (a figure there).
+/// The columns where the case's part repeats its parent (a figure there) and the others add up
+/// to it: not 项目支出 and 小计 where the part is the parent's only 项目支出.
 fn repeated_columns(case: &RowCase) -> Vec<&'static str> {
+    let others_in_c3 = (under(&case.data, &case.parent, false).iter())
+        .any(|k| *k != case.part && !cell(&case.data, k, "c3").is_zero());
+    let only_c3 = !others_in_c3 && !cell(&case.data, &case.parent, "c3").is_zero();
     let cols: &[&'static str] = match case.copied {
+        Copied::Row if only_c3 => &["c2"],
         Copied::Row => &["c1", "c2", "c3"],
         Copied::Stray => &["c3"],
     };
@@ -813,9 +822,13 @@ fn row_problems(case: &RowCase) -> Vec<String> {
             let cols = repeated_columns(case);
             let totals: Vec<String> = cols.iter().map(|c| at(&case.parent, c)).collect();
             let parts: Vec<String> = cols.iter().map(|c| at(&case.part, c)).collect();
+            // The parent's 小计, not repeated when the part holds its only 项目支出: its sum
+            // over the parts is wrong by the repeated 基本支出, as plainly.
+            let parent_total = at(&case.parent, "c1");
             let (here, elsewhere): (Vec<Finding>, Vec<Finding>) =
                 (found.into_iter()).partition(|f| {
-                    f.form == "final-05" && totals.iter().any(|t| f.cell.as_deref() == Some(t))
+                    let at_total = |t: &String| f.cell.as_deref() == Some(t);
+                    f.form == "final-05" && (totals.iter().any(at_total) || at_total(&parent_total))
                 });
             for (t, p) in totals.iter().zip(&parts) {
                 let at_t: Vec<&Finding> = here

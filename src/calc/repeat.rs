@@ -288,8 +288,9 @@ impl Evaluator<'_, '_> {
     /// across the amount columns where the parent is filled, the part holds the parent's
     /// figure and the others — at least two of them non-zero in some column — add up to it,
     /// or the part is the column's only figure; no column where the part holds the parent's
-    /// figure while the others add to something else; and the part is not backed by parts of
-    /// its own (a 款 whose 项 add up to it is a 款 that happens to equal its 类).
+    /// figure while the others add to something else (but its row total, see
+    /// [`Evaluator::row_total`]); and the part is not backed by parts of its own (a 款 whose 项
+    /// add up to it is a 款 that happens to equal its 类).
     fn decide_row(&self, candidate: &Candidate) -> Option<Vec<Name>> {
         let Candidate {
             parent: c,
@@ -313,6 +314,9 @@ impl Evaluator<'_, '_> {
             if count == 0 {
                 continue;
             }
+            if !adds_up(p, rest, count, per_term) && self.row_total(&cell(rows[at])) {
+                continue;
+            }
             if !adds_up(p, rest, count, per_term) || self.backed(&cell(rows[at])) {
                 return None;
             }
@@ -322,19 +326,34 @@ impl Evaluator<'_, '_> {
         strong.then_some(cols)
     }
 
+    /// Whether cell `q` is derived from its own row alone (its 小计 = 基本支出 + 项目支出): it
+    /// repeats the parent's only through the row's other columns, so where the others do not
+    /// add up to it (a 项 copying its 款's 基本支出 beside its own 项目支出, which the 款 counts
+    /// too) it contradicts nothing.
+    fn row_total(&self, q: &CellId) -> bool {
+        let own_row = |r: &CellId| r.form == q.form && r.row == q.row;
+        (self.rule_of(q)).is_some_and(|(_, reads)| !reads.is_empty() && reads.iter().all(own_row))
+    }
+
     /// Whether derived cell `q` agrees with a rule reading other rows (its own parts).
     fn backed(&self, q: &CellId) -> bool {
+        let other_row = |r: &CellId| r.form != q.form || r.row != q.row;
+        (self.rule_of(q)).is_some_and(|(agrees, reads)| agrees && reads.iter().any(other_row))
+    }
+
+    /// Of derived cell `q`, evaluated: whether it agrees with its rule, and the cells the rule
+    /// reads. None for a cell no rule derives.
+    fn rule_of(&self, q: &CellId) -> Option<(bool, Vec<CellId>)> {
         if !self.derived.borrow().contains_key(q) {
-            return false;
+            return None;
         }
         self.value(q);
         let out = self.out.borrow();
-        out.get(q).is_some_and(|d| {
-            let mut reads = Vec::new();
-            d.bound.cells(&mut reads);
-            matches!(d.agreement, Agreement::Exact | Agreement::Tail { .. })
-                && reads.iter().any(|r| r.form != q.form || r.row != q.row)
-        })
+        let d = out.get(q)?;
+        let mut reads = Vec::new();
+        d.bound.cells(&mut reads);
+        let agrees = matches!(d.agreement, Agreement::Exact | Agreement::Tail { .. });
+        Some((agrees, reads))
     }
 
     /// A cell whose rule reads a repeated part (its row's 合计 over the part's 项目支出) and
