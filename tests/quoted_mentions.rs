@@ -1,7 +1,9 @@
 //! A table's name in book-title marks (`《部门财政拨款收支预算总表》`) is a mention of the table,
 //! never its title: a reviewer's 公开情况检查表 listing the tables it checked, generated with
 //! every form's title quoted in its rows in many arrangements, is no form (no 是/否 read as a
-//! form's stray cells), and beside a unit's forms it leaves their reading as it was.
+//! form's stray cells), and beside a unit's forms it leaves their reading as it was. A title
+//! printed alone on its row in book-title marks (a table stacked under another) is still the
+//! form's title.
 
 #[path = "support/cli.rs"]
 mod cli;
@@ -122,4 +124,60 @@ fn a_checklist_sheet_beside_the_forms_leaves_their_reading_alone() {
         }
     }
     mutation::assert_cases_passed(&failed, cases, 8);
+}
+
+/// The seed's sheets `upper` and `lower` stacked on one sheet, two blank rows between, the
+/// lower one's title printed in book-title marks when `quote` (alone on its row, as before).
+fn stacked(base: &GridBook, (upper, lower): (usize, usize), title: &str, quote: bool) -> GridBook {
+    let mut book = base.clone();
+    let mut low = book.sheets[lower].clone();
+    if quote {
+        let (r, c) = low.find(title).expect("the lower sheet's title");
+        low.put(r, c, GridCell::text(&format!("《{title}》")));
+    }
+    let up = &mut book.sheets[upper];
+    let offset = up.rows.len() as u32 + 2;
+    for (r, row) in low.rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate().filter(|(_, cell)| !cell.is_empty()) {
+            up.put(offset + r as u32, c as u16, cell.clone());
+        }
+    }
+    let moved = low
+        .merges
+        .iter()
+        .map(|&(r1, c1, r2, c2)| (r1 + offset, c1, r2 + offset, c2));
+    up.merges.extend(moved);
+    book.sheets.remove(lower);
+    book
+}
+
+#[test]
+fn a_stacked_table_titled_in_book_title_marks_is_its_own_form() {
+    let base = grid::fixture("seed001_final.grid");
+    let at = |title: &str| (base.sheets.iter()).position(|s| s.find(title).is_some());
+    let pairs = [
+        (
+            "一般公共预算财政拨款支出决算表",
+            "一般公共预算财政拨款基本支出决算明细表",
+        ),
+        ("收入决算表", "支出决算表"),
+    ];
+    let mut failed = Vec::new();
+    for (upper, lower) in pairs {
+        let (Some(u), Some(l)) = (at(upper), at(lower)) else {
+            panic!("seed001 has no sheet titled {upper} or {lower}");
+        };
+        let plain = stacked(&base, (u, l), lower, false);
+        let (_, want) = mutation::check_book(&plain, "quoted-mentions", &format!("stack-{u}"));
+        let quoted = stacked(&base, (u, l), lower, true);
+        let (_, got) = mutation::check_book(&quoted, "quoted-mentions", &format!("stackq-{u}"));
+        if got.len() != want.len() {
+            failed.push(format!(
+                "{lower} under {upper}: {} findings, {} unquoted",
+                got.len(),
+                want.len()
+            ));
+        }
+    }
+    mutation::assert_cases_passed(&failed, pairs.len(), 2);
 }

@@ -665,9 +665,16 @@ fn char_bit(c: char) -> u64 {
     1 << (u32::from(c) % 64)
 }
 
-/// Whether a text is a table's name in book-title marks (`《部门财政拨款收支预算总表》`, a
-/// line of a checklist or a 目录 naming the table): a mention of the table, never its title.
-pub(crate) fn is_quoted_mention(text: &str) -> bool {
+/// Whether the text at (r, c) is a table's name in book-title marks on a line of a list (a
+/// checklist's row `《部门财政拨款收支预算总表》 | 是`): a mention of the table, never its
+/// title. A 《…》 alone on its row may be a title printed so.
+pub(crate) fn mentions_a_table(sheet: &Sheet, (r, c): (u32, u16), text: &str) -> bool {
+    let others = |(at, cell): (u16, &Cell)| at != c && !cell.is_empty();
+    is_quoted(text) && sheet.row(r).any(others)
+}
+
+/// Whether a text is wholly one name in book-title marks (`《…》`, `〈…〉`).
+fn is_quoted(text: &str) -> bool {
     let t = text.trim();
     let quoted = |open: char, close: char| {
         t.starts_with(open) && t.ends_with(close) && t.matches(open).count() == 1
@@ -721,7 +728,7 @@ fn identify_with<'c>(
         .flat_map(|r| sheet.row(r).map(move |(c, cell)| (r, c, cell)))
         .filter(|&(_, c, _)| c < 30)
         .filter_map(|(r, c, cell)| {
-            let t = cell.as_text().filter(|t| !is_quoted_mention(t))?;
+            let t = (cell.as_text()).filter(|t| !mentions_a_table(sheet, (r, c), t))?;
             Some((strip_parens(&label_key(t)), r, c))
         })
         .collect();

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use super::copies::{columns_of, is_blank_row, rows_of};
 use super::{
-    best_named, first_filled_row, is_quoted_mention, shown_value, strip_parens, top_lines_row,
+    best_named, first_filled_row, mentions_a_table, shown_value, strip_parens, top_lines_row,
     FormLines, FormTitles,
 };
 use crate::form::{Catalog, Form};
@@ -274,7 +274,7 @@ fn title_keys_in_row(sheet: &Sheet, r: u32) -> impl Iterator<Item = (String, u16
         .row(r)
         .filter(move |&(c, _)| c < 30 && !sheet.is_covered(r, c))
         .filter_map(|(c, cell)| cell.as_text().map(|t| (t, c)))
-        .filter(|&(t, _)| !is_quoted_mention(t))
+        .filter(move |&(t, c)| !mentions_a_table(sheet, (r, c), t))
         .map(|(t, c)| (label_key(t), c))
         .filter(|(key, _)| names_a_table(key) && !is_section_heading(key))
         .map(|(key, c)| (strip_parens(&key), c))
