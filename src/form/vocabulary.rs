@@ -56,6 +56,8 @@ struct VocabularyFile {
     column_synonyms: Vec<Vec<String>>,
     #[serde(default)]
     label_synonyms: Vec<Vec<String>>,
+    #[serde(default)]
+    folded_labels: Vec<Vec<String>>,
     unit_labels: Vec<String>,
     #[serde(default)]
     organisation_endings: Vec<String>,
@@ -105,6 +107,9 @@ pub struct Vocabulary {
     synonyms: HashMap<String, Vec<String>>,
     /// Key → the other keys of its groups of grid row labels (the 资金 rows of 绩效).
     label_synonyms: HashMap<String, Vec<String>>,
+    /// Grid row labels (其他资金), each led by the form's label and followed by the labels of
+    /// rows another province prints whose figures it takes in: see [`Vocabulary::folded_into`].
+    folded_labels: Vec<Vec<String>>,
     pub unit_labels: Vec<String>,
     /// How a unit's name ends (局, 中心, 委员会 …): see [`Vocabulary::is_organisation`].
     pub organisation_endings: Vec<String>,
@@ -188,6 +193,7 @@ impl Vocabulary {
             serial_headers: def.serial_headers.iter().map(|w| label_key(w)).collect(),
             synonyms,
             label_synonyms,
+            folded_labels: def.folded_labels.iter().map(|l| keys(l)).collect(),
             unit_labels: def.unit_labels.iter().map(|w| label_key(w)).collect(),
             organisation_endings: def
                 .organisation_endings
@@ -271,6 +277,15 @@ impl Vocabulary {
     /// The words standing for `key` as a grid form's row label (not `key` itself).
     pub fn label_synonyms_of(&self, key: &str) -> &[String] {
         self.label_synonyms.get(key).map_or(&[], Vec::as_slice)
+    }
+
+    /// The labels of the rows whose figures the form's grid row `key` takes in (财政专户管理资金
+    /// and 单位资金 for 其他资金); empty for most rows.
+    pub fn folded_into(&self, key: &str) -> &[String] {
+        self.folded_labels
+            .iter()
+            .find(|l| l.first().is_some_and(|w| w == key))
+            .map_or(&[], |l| &l[1..])
     }
 
     /// The words standing for the figures a form's header word `key` heads (预算, 年初预算数

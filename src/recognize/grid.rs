@@ -3,12 +3,14 @@
 //! crossing, or written into the label itself ("其中：一般公共预算：3,660.33").
 
 use super::{strip_parens, with_year, Reader};
-use crate::cellref::Place;
+use crate::cellref::{a1, Place};
 use crate::expr::Val;
-use crate::form::{ColKind, GridCellDef};
+use crate::form::{ColKind, GridCellDef, Severity};
 use crate::layout::{Content, Layout, Placed};
 use crate::normalize::{key_with_offsets, label_key, strip_ordinal};
+use crate::quantity::text::fmt_num;
 use crate::read::Cell;
+use rust_decimal::Decimal;
 use std::collections::HashSet;
 
 /// How a value cell of the definition is labelled in the blank template.
@@ -236,7 +238,9 @@ pub(crate) fn read_cells(
         let (val, r, c) = match at {
             Found::Cell(r, c) => {
                 let cell = rd.sheet.shown(r, c).clone();
-                (rd.cell_value(&cell, kind, r, c, &id, true), r, c)
+                let val = rd.cell_value(&cell, kind, r, c, &id, true);
+                let folded = folded_rows(rd, &lab, (&known, &known_chars), (from, to), kind);
+                (with_folded(rd, val, folded, (r, c), &lab), r, c)
             }
             Found::Embedded(r, c, text) => (
                 rd.cell_value(&Cell::Text(text), kind, r, c, &id, true),
@@ -253,6 +257,81 @@ pub(crate) fn read_cells(
         }
     }
     end
+}
+
+/// The rule of figures a row of the form takes in from rows it has no cells for.
+pub const FOLDED_ROW: &str = "folded-row";
+
+/// The figures of the rows the vocabulary folds into a value cell's row (财政专户管理资金 and
+/// 单位资金 into 其他资金), each in the cell's column: (its label, where, its value).
+fn folded_rows(
+    rd: &mut Reader,
+    lab: &Labels,
+    (known, known_chars): (&HashSet<String>, &[Vec<char>]),
+    (from, to): (u32, u32),
+    kind: ColKind,
+) -> Vec<(String, u32, u16, Val)> {
+    let left = lab.left.as_deref().map(label_key).unwrap_or_default();
+    let words = rd.vocab.folded_into(&left).to_vec();
+    let mut out = Vec::new();
+    for word in words {
+        let folded = Labels {
+            left: Some(word.clone()),
+            up: lab.up.clone(),
+            nth: lab.nth,
+            alts: Vec::new(),
+            columns_above: Vec::new(),
+        };
+        let Some(Found::Cell(r, c)) = locate(rd, &folded, known, known_chars, from, to) else {
+            continue;
+        };
+        let cell = rd.sheet.shown(r, c).clone();
+        let val = rd.cell_value(&cell, kind, r, c, &word, true);
+        out.push((word, r, c, val));
+    }
+    out
+}
+
+/// A cell's value with the figures of its folded rows added (their cells taken), and an info
+/// naming them; the value alone when none has one. A cell or a folded row holding no number
+/// is not added to: the folded cell stays, reported as a stray.
+fn with_folded(
+    rd: &mut Reader,
+    val: Val,
+    folded: Vec<(String, u32, u16, Val)>,
+    (r, c): (u32, u16),
+    lab: &Labels,
+) -> Val {
+    let mut total = match val {
+        Val::Num(n) => n,
+        Val::Blank => Decimal::ZERO,
+        _ => return val,
+    };
+    let mut said = Vec::new();
+    for (word, fr, fc, v) in folded {
+        match v {
+            Val::Num(n) if !n.is_zero() => {
+                total += n;
+                said.push(format!("{}（{word}）{}", a1(fr, fc), fmt_num(n)));
+            }
+            Val::Num(_) | Val::Blank | Val::Nothing => {}
+            _ => continue,
+        }
+        rd.consume(fr, fc);
+    }
+    if said.is_empty() {
+        return val;
+    }
+    let label = lab.left.as_deref().map_or("", str::trim);
+    let message = format!(
+        "{} {}（{label}）：本表没有单列的行，其数额计入{label}：{}；{label}按 {} 核对",
+        rd.form.table_no,
+        a1(r, c),
+        said.join("，"),
+        fmt_num(total)
+    );
+    rd.notice(Severity::Info, FOLDED_ROW, r, c, message);
+    Val::Num(total)
 }
 
 enum Found {
