@@ -141,20 +141,27 @@ pub(super) fn read_subtotal(rd: &mut Reader, slot: &Slot, r: u32) -> bool {
     };
     let mut off = None;
     let mut said = Vec::new();
-    let restated = restated_below(rd, r, &word, &figures);
+    let below = total_below(rd, r, &word);
+    let mut restated = below.is_some() && !figures.is_empty();
     for (col, label, c, v) in &figures {
-        let sum: Decimal = rows.iter().map(|row| row.get(col).num()).sum();
         said.push(format!("{label} {}", fmt_num(*v)));
-        if !rows.is_empty() && sum != *v && off.is_none() && !restated {
-            off = Some((
-                *c,
-                format!(
-                    "{label} {}，其上{group}各行之和为 {}",
-                    fmt_num(*v),
-                    fmt_num(sum)
-                ),
-            ));
+        let sum: Decimal = rows.iter().map(|row| row.get(col).num()).sum();
+        let adds_up = rows.is_empty() || sum == *v;
+        let mut gap = format!(
+            "{label} {}，其上{group}各行之和为 {}",
+            fmt_num(*v),
+            fmt_num(sum)
+        );
+        let restates = below.as_ref().is_some_and(|(n, name)| {
+            let there = number_at(rd, *n, *c);
+            let shown = there.map_or_else(|| "空白".to_string(), fmt_num);
+            gap.push_str(&format!("，下一行“{name}”为 {shown}"));
+            there == Some(*v)
+        });
+        if !(adds_up || restates) {
+            off = off.or(Some((*c, gap)));
         }
+        restated &= restates;
     }
     let table = &rd.form.table_no;
     let (severity, c, message) = match off {
@@ -193,20 +200,24 @@ pub(super) fn read_subtotal(rd: &mut Reader, slot: &Slot, r: u32) -> bool {
     true
 }
 
-/// Whether the next row restates subtotal row `r`'s figures under a label of the same meaning
-/// (a 合计 above 总分, both 100 and 97): the subtotal is then that total, which is checked as
-/// such, and not a sum of the list alone.
-fn restated_below(rd: &Reader, r: u32, word: &str, figures: &[Figure]) -> bool {
+/// The next row when it is a total under a label of the same meaning as subtotal row `r`'s
+/// word (总分 below 合计), with its label: the subtotal is then that total restated, and is
+/// compared with it, not with the list alone (总分 counts 预算执行率 too).
+fn total_below(rd: &Reader, r: u32, word: &str) -> Option<(u32, String)> {
     let word = label_key(word);
-    let Some(next) = (r + 1..rd.sheet.height()).find(|&n| rd.sheet.row(n).next().is_some()) else {
-        return false;
-    };
-    let same_meaning = |k: String| rd.vocab.label_synonyms_of(&k).contains(&word);
-    let named = (rd.sheet.shown_cols(next).into_iter())
-        .any(|c| rd.text_key(next, c).is_some_and(same_meaning));
-    let same_figures = (figures.iter())
-        .all(|(_, _, c, v)| matches!(rd.sheet.shown(next, *c), Cell::Number(n) if n == v));
-    named && !figures.is_empty() && same_figures
+    let next = (r + 1..rd.sheet.height()).find(|&n| rd.sheet.row(n).next().is_some())?;
+    let same_meaning = |k: &String| rd.vocab.label_synonyms_of(k).contains(&word);
+    let name = (rd.sheet.shown_cols(next).into_iter())
+        .find_map(|c| rd.text_key(next, c).filter(same_meaning))?;
+    Some((next, name))
+}
+
+/// The number shown at (r, c), if any.
+fn number_at(rd: &Reader, r: u32, c: u16) -> Option<Decimal> {
+    match rd.sheet.shown(r, c) {
+        Cell::Number(n) => Some(*n),
+        _ => None,
+    }
 }
 
 /// The row's figures in the panel's value columns: (column id, its label, sheet column, value).
