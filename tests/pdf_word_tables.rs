@@ -316,15 +316,43 @@ fn problems(tag: &str, seed: u64) -> Vec<(String, String)> {
     let notes_07 = notes(&mut rng, "政府性基金");
     let width = *rng.choose(&[32, 40, 70]);
     page_07.extend(note_items(&notes_07, width));
-    let mut page_08 = empty_fund_table(
-        &mut rng,
-        "国有资本经营预算财政拨款收入支出决算表",
-        unit_line(yuan),
-    );
+    // 公开08表 on a page of its own, or right under 07's notes with a long title (the unit's
+    // name before it) and a long unit line, which are no notes of 07.
+    let together = rng.below(2) == 0;
+    let (title_08, unit_08) = if together {
+        let unit = format!(
+            "编制单位：上海市某某区委社会工作部机关（本级）    金额{}",
+            unit_line(yuan)
+        );
+        (
+            "上海市某某区委社会工作部2024年度国有资本经营预算财政拨款收入支出决算表",
+            unit,
+        )
+    } else {
+        (
+            "国有资本经营预算财政拨款收入支出决算表",
+            unit_line(yuan).to_string(),
+        )
+    };
+    let mut page_08 = empty_fund_table(&mut rng, title_08, &unit_08);
+    if together {
+        // The long lines start at the left margin, the title in a smaller size.
+        for (item, size) in page_08.iter_mut().zip([12.0, 10.5]) {
+            if let Item::Line { x, size: s, .. } = item {
+                (*x, *s) = (60.0, size);
+            }
+        }
+    }
     let notes_08 = notes(&mut rng, "国有资本经营");
     page_08.extend(note_items(&notes_08, width));
     let path = scratch(tag).join(format!("case{seed}.pdf"));
-    word_pdf::write_pdf(&[page_03, page_07, page_08], &path);
+    let pages = if together {
+        page_07.extend(page_08);
+        vec![page_03, page_07]
+    } else {
+        vec![page_03, page_07, page_08]
+    };
+    word_pdf::write_pdf(&pages, &path);
     let doc = export::exported(&path);
     let cells = export::logical_cells(&doc, &["remarks"]);
     let problem = |form: &str, what: String| (form.to_string(), format!("case {seed}: {what}"));
@@ -389,8 +417,9 @@ fn a_word_pdf_03_with_an_unruled_header_row_reads_whole() {
 }
 
 /// Generated empty 公开07/08表 with two or three notes under them (a line leading into the
-/// 空表说明 with `：`, the 空表说明 with or without `说明：`), wrapped over lines or not: every
-/// note kept, no 没有空表说明 error.
+/// 空表说明 with `：`, the 空表说明 with or without `说明：`), wrapped over lines or not, 08 on a
+/// page of its own or right under 07's notes with a long title: every note kept, both tables
+/// read, no 没有空表说明 error.
 #[test]
 fn every_note_line_under_an_empty_word_pdf_07_08_is_kept() {
     misread("07-08", |form| form == "final-07" || form == "final-08");

@@ -163,8 +163,10 @@ type Blocks = std::iter::Peekable<std::vec::IntoIter<Block>>;
 fn take_notes(blocks: &mut Blocks, out: &mut LaidOut, pending: &mut Pending) -> Vec<Line> {
     let mut notes: Vec<Line> = Vec::new();
     loop {
-        let may_go_on =
-            |l: &Line| continues_notes(notes.last(), l) || cut_on_page_of(notes.last(), l);
+        let may_go_on = |l: &Line| {
+            continues_notes(notes.last(), l)
+                || (cut_on_page_of(notes.last(), l) && !ends_like_a_title(l))
+        };
         let Some(Block::Line(line)) =
             blocks.next_if(|b| matches!(b, Block::Line(l) if may_go_on(l)))
         else {
@@ -187,6 +189,16 @@ fn take_notes(blocks: &mut Blocks, out: &mut LaidOut, pending: &mut Pending) -> 
 fn rest_of_sentence(line: &Line) -> bool {
     let t = line.text.trim();
     !is_note(t) && (t.ends_with(SENTENCE_ENDS) || t.ends_with(['：', ':']) || is_wrapped(line))
+}
+
+/// Whether `line` ends as a table's title does (`…国有资本经营预算财政拨款收入支出决算表`,
+/// `…情况表（续）`): a long title of the next table is no sentence cut mid-way.
+fn ends_like_a_title(line: &Line) -> bool {
+    let t = line.text.trim().trim_end_matches(['）', ')']);
+    let t = t
+        .strip_suffix("续")
+        .map_or(t, |s| s.trim_end_matches(['（', '(']));
+    t.ends_with('表')
 }
 
 /// Whether `line`, on the page of the note `last`, was cut mid-sentence.
