@@ -437,3 +437,65 @@ fn sichuan_project_forms_read_in_every_generated_layout() {
         failed.join("\n")
     );
 }
+
+/// A Hunan 附件3 of the 绩效 seeds with 其他资金 filled and, under it, its own parts printed
+/// as a 其中 list (`其中：财政专户管理资金`, `单位资金`, adding up to less): they are parts of
+/// 其他资金, never taken into it again. Each 附件3 sheet, both orders of the two parts.
+#[test]
+fn parts_listed_under_other_funds_are_not_taken_in_again() {
+    let base = grid::fixture("seed000_perf.grid");
+    let mut failed = Vec::new();
+    let mut cases = 0;
+    for (si, sheet) in base.sheets.iter().enumerate() {
+        let Some((r, c)) = sheet
+            .find("其他资金")
+            .filter(|_| sheet.find("项目支出名称").is_some())
+        else {
+            continue;
+        };
+        for order in [
+            ["财政专户管理资金", "单位资金"],
+            ["单位资金", "财政专户管理资金"],
+        ] {
+            cases += 1;
+            let mut book = base.clone();
+            let s = &mut book.sheets[si];
+            for (k, v) in [(2u16, "10"), (3, "10"), (4, "8")] {
+                s.put(r, c + k, GridCell::num(v));
+            }
+            for (i, (word, v)) in order.iter().zip(["5", "3"]).enumerate() {
+                let at = r + 1 + i as u32;
+                s.insert_row(at);
+                let label = if i == 0 {
+                    format!("其中：{word}")
+                } else {
+                    word.to_string()
+                };
+                s.put(at, c, GridCell::text(&label));
+                for k in 2..=4 {
+                    s.put(at, c + k, GridCell::num(v));
+                }
+            }
+            let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("folded-parts");
+            std::fs::create_dir_all(&dir).unwrap();
+            let path = dir.join(format!("case{si}-{}.xlsx", order[0]));
+            book.write_xlsx(&path);
+            let (_, report) = cli::check_json(&path);
+            let findings = cli::findings(&report);
+            let folded: Vec<&Value> = findings
+                .iter()
+                .filter(|f| f["rule"] == "folded-row")
+                .collect();
+            if !folded.is_empty() {
+                failed.push(format!("{} {order:?}: {folded:?}", sheet.name));
+            }
+        }
+    }
+    assert!(cases >= 4, "only {cases} cases");
+    assert!(
+        failed.is_empty(),
+        "{} of {cases} cases:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
+}

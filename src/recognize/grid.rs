@@ -239,7 +239,8 @@ pub(crate) fn read_cells(
             Found::Cell(r, c) => {
                 let cell = rd.sheet.shown(r, c).clone();
                 let val = rd.cell_value(&cell, kind, r, c, &id, true);
-                let folded = folded_rows(rd, &lab, (&known, &known_chars), (from, to), kind);
+                let labels = (&known, known_chars.as_slice());
+                let folded = folded_rows(rd, (&lab, r), labels, (from, to), kind);
                 (with_folded(rd, val, folded, (r, c), &lab), r, c)
             }
             Found::Embedded(r, c, text) => (
@@ -266,7 +267,7 @@ pub const FOLDED_ROW: &str = "folded-row";
 /// 单位资金 into 其他资金), each in the cell's column: (its label, where, its value).
 fn folded_rows(
     rd: &mut Reader,
-    lab: &Labels,
+    (lab, target): (&Labels, u32),
     (known, known_chars): (&HashSet<String>, &[Vec<char>]),
     (from, to): (u32, u32),
     kind: ColKind,
@@ -285,11 +286,23 @@ fn folded_rows(
         let Some(Found::Cell(r, c)) = locate(rd, &folded, known, known_chars, from, to) else {
             continue;
         };
+        if rd.consumed.contains(&(r, c)) || is_a_part_of(rd, target, r) {
+            continue;
+        }
         let cell = rd.sheet.shown(r, c).clone();
         let val = rd.cell_value(&cell, kind, r, c, &word, true);
         out.push((word, r, c, val));
     }
     out
+}
+
+/// Whether sheet row `r` is a part of the target row `target` above it: a 其中 list starts
+/// between them (`其他资金` / `其中：财政专户管理资金` / `单位资金`), so its figure is in the
+/// target's already.
+fn is_a_part_of(rd: &Reader, target: u32, r: u32) -> bool {
+    let rows = (target + 1..=r).flat_map(|n| rd.sheet.row(n));
+    let texts = rows.filter_map(|(_, cell)| cell.as_text());
+    texts.map(label_key).any(|k| k.starts_with("其中"))
 }
 
 /// A cell's value with the figures of its folded rows added (their cells taken), and an info
