@@ -139,30 +139,11 @@ pub(super) fn read_subtotal(rd: &mut Reader, slot: &Slot, r: u32) -> bool {
         Reach::Group => group_name(slot.panel, &rows),
         Reach::List => String::new(),
     };
-    let mut off = None;
-    let mut said = Vec::new();
     let below = total_below(rd, r, &word);
-    let mut restated = below.is_some() && !figures.is_empty();
-    for (col, label, c, v) in &figures {
-        said.push(format!("{label} {}", fmt_num(*v)));
-        let sum: Decimal = rows.iter().map(|row| row.get(col).num()).sum();
-        let adds_up = rows.is_empty() || sum == *v;
-        let mut gap = format!(
-            "{label} {}，其上{group}各行之和为 {}",
-            fmt_num(*v),
-            fmt_num(sum)
-        );
-        let restates = below.as_ref().is_some_and(|(n, name)| {
-            let there = number_at(rd, *n, *c);
-            let shown = there.map_or_else(|| "空白".to_string(), fmt_num);
-            gap.push_str(&format!("，下一行“{name}”为 {shown}"));
-            there == Some(*v)
-        });
-        if !(adds_up || restates) {
-            off = off.or(Some((*c, gap)));
-        }
-        restated &= restates;
-    }
+    let said: Vec<String> = (figures.iter())
+        .map(|(_, label, _, v)| format!("{label} {}", fmt_num(*v)))
+        .collect();
+    let (off, restated) = compared(rd, &figures, (&rows, &group), below.as_ref());
     let table = &rd.form.table_no;
     let (severity, c, message) = match off {
         Some((c, gap)) => (
@@ -198,6 +179,39 @@ pub(super) fn read_subtotal(rd: &mut Reader, slot: &Slot, r: u32) -> bool {
     };
     rd.notice(severity, SUBTOTAL_ROW, r, c, message);
     true
+}
+
+/// The first of subtotal `figures` that neither adds up to the list's `rows` (of `group`) nor
+/// restates the total `below` (its column and what it says), and whether `below` restates
+/// them all.
+fn compared(
+    rd: &Reader,
+    figures: &[Figure],
+    (rows, group): (&[RowData], &str),
+    below: Option<&(u32, String)>,
+) -> (Option<(u16, String)>, bool) {
+    let mut off = None;
+    let mut restated = below.is_some() && !figures.is_empty();
+    for (col, label, c, v) in figures {
+        let sum: Decimal = rows.iter().map(|row| row.get(col).num()).sum();
+        let adds_up = rows.is_empty() || sum == *v;
+        let mut gap = format!(
+            "{label} {}，其上{group}各行之和为 {}",
+            fmt_num(*v),
+            fmt_num(sum)
+        );
+        let restates = below.is_some_and(|(n, name)| {
+            let there = number_at(rd, *n, *c);
+            let shown = there.map_or_else(|| "空白".to_string(), fmt_num);
+            gap.push_str(&format!("，下一行“{name}”为 {shown}"));
+            there == Some(*v)
+        });
+        if !(adds_up || restates) {
+            off = off.or(Some((*c, gap)));
+        }
+        restated &= restates;
+    }
+    (off, restated)
 }
 
 /// The next row when it is a total under a label of the same meaning as subtotal row `r`'s
