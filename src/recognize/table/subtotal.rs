@@ -10,7 +10,6 @@ use crate::form::{ColKind, Panel, Severity};
 use crate::model::{RowData, RowKind};
 use crate::normalize::{label_key, strip_ordinal};
 use crate::quantity::text::fmt_num;
-use crate::read::Cell;
 use crate::recognize::is_placeholder;
 use crate::recognize::Reader;
 use rust_decimal::Decimal;
@@ -201,7 +200,7 @@ fn compared(
             fmt_num(sum)
         );
         let restates = below.is_some_and(|(n, name)| {
-            let there = number_at(rd, *n, *c);
+            let there = rd.sheet.shown(*n, *c).as_number();
             let shown = there.map_or_else(|| "空白".to_string(), fmt_num);
             gap.push_str(&format!("，下一行“{name}”为 {shown}"));
             there == Some(*v)
@@ -224,14 +223,6 @@ fn total_below(rd: &Reader, r: u32, word: &str) -> Option<(u32, String)> {
     let name = (rd.sheet.shown_cols(next).into_iter())
         .find_map(|c| rd.text_key(next, c).filter(same_meaning))?;
     Some((next, name))
-}
-
-/// The number shown at (r, c), if any.
-fn number_at(rd: &Reader, r: u32, c: u16) -> Option<Decimal> {
-    match rd.sheet.shown(r, c) {
-        Cell::Number(n) => Some(*n),
-        _ => None,
-    }
 }
 
 /// The row's figures in the panel's value columns: (column id, its label, sheet column, value).
