@@ -200,24 +200,28 @@ fn subtotal_rows(s: &GridSheet, b: &Block) -> Vec<Inserted> {
 }
 
 /// A 合计 row right above 总分 that restates it (the 预算执行率 row's 分值 and 得分 included, so
-/// more than the indicators add up to): the word merged over the columns before 分值, or only
-/// in the first level column; the 得分 merged over the columns after it, or not; the 得分 as
-/// 总分's (an info) or one less (a warning: it differs from the 总分 below it).
+/// more than the indicators add up to): the word merged over the columns before 分值, only in
+/// the first level column, or only in the first column (the side label's, 绩效指标, left of the
+/// level columns); the 得分 merged over the columns after it, or not; the 得分 as 总分's (an
+/// info) or one less (a warning: it differs from the 总分 below it).
 fn total_restated(s: &GridSheet, b: &Block, total: u32) -> Vec<Inserted> {
     let label_span = (0, b.weight - 1);
     let score_span = (b.score < b.last_col).then_some((b.score, b.last_col));
     let mut shapes = Vec::new();
-    for label_merged in [true, false] {
+    let mut placements = vec![(true, 0), (false, b.level[0])];
+    if b.level[0] > 0 {
+        placements.push((false, 0));
+    }
+    for (label_merged, word_col) in placements {
         for score_merged in [true, false] {
             for same in [true, false] {
-                shapes.push((label_merged, score_merged, same));
+                shapes.push((label_merged, word_col, score_merged, same));
             }
         }
     }
     let shapes = shapes
         .into_iter()
-        .map(|(label_merged, score_merged, same)| {
-            let word_col = if label_merged { 0 } else { b.level[0] };
+        .map(|(label_merged, word_col, score_merged, same)| {
             let mut merges = Vec::new();
             merges.extend(Some(label_span).filter(|_| label_merged));
             merges.extend(score_span.filter(|_| score_merged));

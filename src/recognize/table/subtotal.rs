@@ -61,6 +61,7 @@ fn subtotal_at(rd: &Reader, slot: &Slot, r: u32) -> Option<(u16, Reach)> {
     let list = slot.panel.list.as_ref()?;
     let mut texts = own_keys_in(rd, slot, r, |c| c.kind == ColKind::Text);
     texts.extend(spread_over(rd, slot, r));
+    texts.extend(left_of_list(rd, slot, r));
     let (id, c, word, reach) = texts
         .iter()
         .find_map(|(id, c, k)| reach_of(k).map(|reach| (id, *c, k, reach)))?;
@@ -109,6 +110,18 @@ fn spread_over(rd: &Reader, slot: &Slot, r: u32) -> Vec<(String, u16, String)> {
         .collect()
 }
 
+/// A text of row `r` left of every column of the list (合计 written in the column of the side
+/// label 绩效指标, which the merge of that label stops above): no column of the panel, so its
+/// id is empty.
+fn left_of_list(rd: &Reader, slot: &Slot, r: u32) -> Option<(String, u16, String)> {
+    let first = slot.cols.values().copied().min()?;
+    let c = (0..first).find(|&c| !rd.sheet.is_covered(r, c) && rd.text_key(r, c).is_some())?;
+    let key = rd
+        .text_key(r, c)
+        .filter(|_| !rd.consumed.contains(&(r, c)))?;
+    Some((String::new(), c, key))
+}
+
 /// The text columns after a list's label column: what an item of the list says of itself.
 fn content_columns<'p>(panel: &'p Panel, label: Option<&str>) -> Vec<&'p str> {
     panel
@@ -133,6 +146,7 @@ pub(super) fn read_subtotal(rd: &mut Reader, slot: &Slot, r: u32) -> bool {
     for &c in slot.cols.values() {
         rd.consume(r, c);
     }
+    rd.consume(r, word_col);
     let rows = added_rows(rd, slot.panel, reach);
     let group = match reach {
         Reach::Group => group_name(slot.panel, &rows),
