@@ -663,7 +663,8 @@ pub(crate) fn append_continued(prev: &mut TableGrid, mut next: TableGrid) {
     prev.filled_to_foot = std::mem::take(&mut next.filled_to_foot);
     append_rows(prev, next, repeated);
     prev.merges.extend(tall);
-    if boundary > 0 {
+    // Nothing to join where the page below held only the repeated header.
+    if boundary > 0 && boundary < prev.rows.len() {
         join_cut_cells(prev, boundary);
     }
 }
@@ -1001,7 +1002,12 @@ fn join_cut_cells(t: &mut TableGrid, boundary: usize) {
         if above.cols != below.cols || below.rows.0 != boundary || !tall {
             continue;
         }
-        let text = |r: &Region| t.rows[r.rows.0].get(r.cols.0).cloned().unwrap_or_default();
+        let text = |r: &Region| {
+            let row = t.rows.get(r.rows.0);
+            row.and_then(|row| row.get(r.cols.0))
+                .cloned()
+                .unwrap_or_default()
+        };
         let Some(kept) = one_text(text(&above), text(&below)) else {
             continue;
         };
@@ -1009,8 +1015,11 @@ fn join_cut_cells(t: &mut TableGrid, boundary: usize) {
             let r = (m.first_row as usize, m.first_col as usize);
             r != (above.rows.0, above.cols.0) && r != (below.rows.0, below.cols.0)
         });
-        t.rows[below.rows.0][below.cols.0].clear();
-        t.rows[above.rows.0][above.cols.0] = kept;
+        // A row of the page below may end before this column (its last boxes empty).
+        if let Some(text) = t.rows[below.rows.0].get_mut(below.cols.0) {
+            text.clear();
+        }
+        set_text(&mut t.rows[above.rows.0], above.cols.0, kept);
         t.merges.push(merge(
             above.rows.0 as u32,
             above.cols.0 as u16,
@@ -1018,6 +1027,14 @@ fn join_cut_cells(t: &mut TableGrid, boundary: usize) {
             above.cols.1 as u16,
         ));
     }
+}
+
+/// Sets column `col` of `row` to `text`, lengthening a row that ends before it.
+fn set_text(row: &mut Vec<String>, col: usize, text: String) {
+    if row.len() <= col {
+        row.resize(col + 1, String::new());
+    }
+    row[col] = text;
 }
 
 /// Removes empty rows (a double rule at the top of a continued table) that no merge touches.
@@ -1290,6 +1307,41 @@ mod tests {
             prev.merges
         );
         assert_eq!(prev.pages, [3, 3, 3, 4, 4, 4]);
+    }
+
+    /// A page whose rows end before the last column (its boxes there empty, as LibreOffice
+    /// prints a table whose last column is blank on that page) continues a table whose last
+    /// column is a tall merged cell: the rows are appended, nothing is indexed past a row.
+    #[test]
+    fn a_shorter_row_under_the_break_beside_a_tall_cell_is_appended() {
+        let mut prev = grid(
+            &[&["科目", "金额", "备注"], &["201", "12.00", ""]],
+            &[(0, 2, 1, 2)],
+            1,
+        );
+        let next = grid(&[&["205", "3.00"], &["208", "4.00"]], &[], 2);
+        append_continued(&mut prev, next);
+        assert_eq!(prev.rows.len(), 4);
+        assert_eq!(prev.rows[0][2], "备注");
+        assert_eq!(prev.rows[2][..2], ["205", "3.00"]);
+        assert_eq!(prev.rows[3], ["208", "4.00"]);
+        assert_eq!(prev.pages, [1, 1, 2, 2]);
+    }
+
+    /// A page holding only the repeated header of a table whose last row above the break has
+    /// a tall merged cell: nothing is appended, nothing is indexed past the last row.
+    #[test]
+    fn a_page_of_the_repeated_header_alone_adds_nothing() {
+        let header: &[&str] = &["科目", "金额", "备注"];
+        let mut prev = grid(
+            &[header, &["201", "12.00", "说明"], &["", "", ""]],
+            &[(1, 2, 2, 2)],
+            1,
+        );
+        append_continued(&mut prev, grid(&[header], &[], 2));
+        assert_eq!(prev.rows.len(), 3);
+        assert_eq!(prev.rows[1], ["201", "12.00", "说明"]);
+        assert_eq!(prev.pages, [1, 1, 1]);
     }
 
     /// `rows` closing a page, the boxes of the last row whose text fills them to the foot
