@@ -172,14 +172,24 @@ fn funds(s: &mut GridSheet, v: &mut Variant, ex: &mut Expected, r: u32) -> u32 {
         ("单位资金", "", folds[1], folds[1]),
         ("其他资金", "other", other, other),
     ];
+    // 其他资金 with nothing of its own: 0, or a dash, a slash or nothing, as units print it.
+    let none_shown = match other {
+        0 => ["0", "—", "-", "/", ""][v.rng.below(5)],
+        _ => "0",
+    };
     let col_of = |id: &str| 2 + cols.iter().position(|c| *c == id).unwrap() as u16;
     for (i, (label, id, start, plan)) in rows.into_iter().enumerate() {
         let row = r + 1 + i as u32;
         s.put(row, 1, text(label));
         for (col, value) in [("start", start), ("plan", plan), ("exec", plan)] {
             let shown = amount(v, value);
-            s.put(row, col_of(col), GridCell::num(&shown));
-            if id.is_empty() {
+            let placeholder = id == "other" && none_shown != "0";
+            match placeholder {
+                true if none_shown.is_empty() => {}
+                true => s.put(row, col_of(col), text(none_shown)),
+                false => s.put(row, col_of(col), GridCell::num(&shown)),
+            }
+            if id.is_empty() || (placeholder && folded == 0) {
                 continue;
             }
             let value = if id == "other" { value + folded } else { value };

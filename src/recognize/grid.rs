@@ -306,7 +306,8 @@ fn is_a_part_of(rd: &Reader, target: u32, r: u32) -> bool {
 }
 
 /// A cell's value with the figures of its folded rows added (their cells taken), and an info
-/// naming them; the value alone when none has one. A cell or a folded row holding no number
+/// naming them; the value alone when none has one. A blank cell or one marked as holding
+/// nothing (—, /) counts as 0 under them. A cell holding a text, or a folded row holding one,
 /// is not added to: the folded cell stays, reported as a stray.
 fn with_folded(
     rd: &mut Reader,
@@ -317,7 +318,7 @@ fn with_folded(
 ) -> Val {
     let mut total = match val {
         Val::Num(n) => n,
-        Val::Blank => Decimal::ZERO,
+        Val::Blank | Val::Nothing => Decimal::ZERO,
         _ => return val,
     };
     let mut said = Vec::new();
