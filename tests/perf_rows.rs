@@ -456,3 +456,36 @@ fn an_indicator_named_as_a_subtotal_is_an_indicator() {
     }
     mutation::assert_cases_passed(&failed, cases, 30);
 }
+
+/// A 合计 above 总分 whose 分值 and 得分 both differ from the 总分 below and from the
+/// indicators' sums: the one warning names both figures, at the 分值.
+#[test]
+fn a_total_off_in_both_figures_names_both() {
+    let mut failed = Vec::new();
+    let mut cases = 0;
+    for seed in SEEDS {
+        let base = grid::fixture(seed);
+        for s in &base.sheets {
+            let Some(b) = block_of(s) else { continue };
+            let Some(total) = b.total else { continue };
+            cases += 1;
+            let mut row = total_restated(s, &b, total).remove(1);
+            let weight = num(s.cell(total, b.weight)) - Decimal::ONE;
+            row.cells.retain(|(c, _)| *c != b.weight);
+            row.cells.push((b.weight, number(weight)));
+            let mut book = base.clone();
+            put_row(&mut book, &s.name, &row);
+            let (_, got) = mutation::check_book(&book, "perf-rows", seed);
+            let warned: Vec<&Value> = got
+                .iter()
+                .filter(|f| f["rule"] == "subtotal-row" && f["severity"] == "warning")
+                .collect();
+            let message = warned.first().and_then(|f| f["message"].as_str());
+            let both = message.is_some_and(|m| m.contains("分值") && m.contains("得分"));
+            if warned.len() != 1 || !both {
+                failed.push(format!("{seed} {}: {warned:?}", s.name));
+            }
+        }
+    }
+    mutation::assert_cases_passed(&failed, cases, 6);
+}

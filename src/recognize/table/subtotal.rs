@@ -194,9 +194,9 @@ pub(super) fn read_subtotal(rd: &mut Reader, slot: &Slot, r: u32) -> bool {
     true
 }
 
-/// The first of subtotal `figures` that neither adds up to the list's `rows` (of `group`) nor
-/// restates the total `below` (its column and what it says), and whether `below` restates
-/// them all.
+/// Where subtotal `figures` neither add up to the list's `rows` (of `group`) nor restate the
+/// total `below`: the first such figure's column and what each of them says; and whether
+/// `below` restates them all.
 fn compared(
     rd: &Reader,
     figures: &[Figure],
@@ -220,7 +220,10 @@ fn compared(
             there == Some(*v)
         });
         if !(adds_up || restates) {
-            off = off.or(Some((*c, gap)));
+            match &mut off {
+                None => off = Some((*c, gap)),
+                Some((_, said)) => *said = format!("{said}；{gap}"),
+            }
         }
         restated &= restates;
     }
