@@ -2,11 +2,15 @@
 //! never its title: a reviewer's 公开情况检查表 listing the tables it checked, generated with
 //! every form's title quoted in its rows in many arrangements, is no form (no 是/否 read as a
 //! form's stray cells), and beside a unit's forms it leaves their reading as it was. A title
-//! printed alone on its row in book-title marks (a table stacked under another) is still the
-//! form's title.
+//! printed alone on its row in book-title marks (a table stacked under another), or beside its
+//! table's own lines only (单位, 表号, 部门, a year), is still the form's title: the seeds' forms
+//! so titled, generated in many layouts, read as unquoted. A 目录 listing the tables' names in
+//! book-title marks, one a row, is no table wherever it stands.
 
 #[path = "support/cli.rs"]
 mod cli;
+#[path = "support/export.rs"]
+mod export;
 #[path = "support/grid.rs"]
 mod grid;
 #[path = "support/layout_gen.rs"]
@@ -16,6 +20,8 @@ mod mutation;
 
 use grid::{GridBook, GridCell, GridSheet};
 use layout_gen::Rng;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 /// The forms' titles, as `fiscalform forms` lists them (its third column).
 fn titles() -> Vec<String> {
@@ -180,4 +186,225 @@ fn a_stacked_table_titled_in_book_title_marks_is_its_own_form() {
         }
     }
     mutation::assert_cases_passed(&failed, pairs.len(), 2);
+}
+
+/// The seeds' forms: 决算 公开01–09表 and 预算 部门公开表01–10, one a sheet, each titled in A1.
+const SEEDS: [&str; 2] = ["seed001_final.grid", "seed002_budget.grid"];
+
+/// What reading a workbook gave: its findings (rule, form, severity, and the cell when
+/// `cells`), sorted, and its forms' logical cells as exported.
+type Reading = (Vec<String>, BTreeMap<(String, String), serde_json::Value>);
+
+/// `book` written as `<name>.xlsx`, checked and exported.
+fn read(book: &GridBook, name: &str, cells: bool, least: &str) -> Reading {
+    let folder = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("quoted-titles");
+    std::fs::create_dir_all(&folder).unwrap();
+    let path = folder.join(format!("{name}.xlsx"));
+    book.write_xlsx(&path);
+    let (_, json) = cli::check_json(&path);
+    let rank = |s: &str| ["info", "warning", "error"].iter().position(|&w| w == s);
+    let mut findings: Vec<String> = (cli::findings(&json).iter())
+        .filter(|f| rank(f["severity"].as_str().unwrap_or("")) >= rank(least))
+        .map(|f| {
+            let cell = if cells {
+                &f["cell"]
+            } else {
+                &serde_json::Value::Null
+            };
+            format!("{} {} {} {}", f["rule"], f["form"], f["severity"], cell)
+        })
+        .collect();
+    findings.sort();
+    let doc = export::exported(&path);
+    (findings, export::logical_cells(&doc, &["unit", "year"]))
+}
+
+/// The lines printed about a table (its 表号, 单位：万元, 部门：…) in the rows under its title,
+/// with their places.
+fn own_lines(sheet: &GridSheet) -> Vec<(u32, u16, String)> {
+    let about = |t: &str| {
+        let field = t.contains(['：', ':']) && (t.contains("单位") || t.starts_with("部门"));
+        field || (t.starts_with("公开") && t.ends_with('表'))
+    };
+    (1..3)
+        .flat_map(|r| (0..sheet.width()).map(move |c| (r, c)))
+        .map(|(r, c)| (r, c, sheet.cell(r, c).as_str().trim().to_string()))
+        .filter(|(_, _, t)| !t.is_empty() && about(t))
+        .collect()
+}
+
+/// The sheet with its title row unmerged and one or two of the table's own lines (or a year,
+/// or its 表号) moved up beside the title, in columns right of it; the title in book-title
+/// marks when `quote`. The same `rng` draws give the same layout quoted or not.
+fn title_row_with_lines(sheet: &mut GridSheet, rng: &mut Rng, no: &str, quote: bool) {
+    let title = sheet.cell(0, 0).as_str().trim().to_string();
+    assert!(!title.is_empty(), "{}: no title in A1", sheet.name);
+    sheet.merges.retain(|m| m.0 != 0);
+    if quote {
+        sheet.put(0, 0, GridCell::text(&format!("《{title}》")));
+    }
+    let mut lines = own_lines(sheet);
+    rng.shuffle(&mut lines);
+    let mut moved: Vec<String> = Vec::new();
+    for (r, c, text) in lines.into_iter().take(1 + rng.below(2)) {
+        sheet.put(r, c, GridCell::Empty);
+        sheet.merges.retain(|m| (m.0, m.1) != (r, c));
+        moved.push(text);
+    }
+    match rng.below(3) {
+        0 => moved.push("2023年度".into()),
+        1 if !sheet.rows.iter().flatten().any(|c| c.as_str().trim() == no) => moved.push(no.into()),
+        _ => {}
+    }
+    let width = sheet.width().max(moved.len() as u16 + 3);
+    for (i, text) in moved.iter().enumerate() {
+        let from = 2 + i as u16;
+        let col = from + rng.below((width - from) as usize) as u16;
+        let col = (col..width)
+            .find(|&c| sheet.cell(0, c).is_empty())
+            .unwrap_or(from);
+        sheet.put(0, col, GridCell::text(text));
+    }
+}
+
+/// A seed's forms with their titles' rows laid out by `rng` (quoted when `quote`), a random
+/// pair of them stacked on one sheet, the sheets renamed Sheet1… when drawn so.
+fn titled_book(base: &GridBook, nos: &[String], seed: u64, quote: bool) -> GridBook {
+    let mut rng = Rng::new(seed);
+    let mut book = base.clone();
+    for (sheet, no) in book.sheets.iter_mut().zip(nos) {
+        title_row_with_lines(sheet, &mut rng, no, quote);
+    }
+    if rng.below(2) == 0 {
+        let upper = rng.below(book.sheets.len() - 1);
+        book = stacked(&book, (upper, upper + 1), "", false);
+    }
+    if rng.below(2) == 0 {
+        for (i, s) in book.sheets.iter_mut().enumerate() {
+            s.name = format!("Sheet{}", i + 1);
+        }
+    }
+    book
+}
+
+/// The 表号 of each form of a seed, in its sheets' order (both seeds print their forms in
+/// catalog order).
+fn table_nos(base: &GridBook) -> Vec<String> {
+    let (_, out, _) = cli::run(&["forms"]);
+    let family = if base.sheets.len() == 9 {
+        "final"
+    } else {
+        "budget"
+    };
+    let no = |line: &str| {
+        let mut words = line.split_whitespace();
+        let (id, no) = (words.next()?, words.next()?);
+        id.starts_with(family).then(|| no.to_string())
+    };
+    out.lines().filter_map(no).collect()
+}
+
+/// A title in book-title marks with its table's own lines beside it on its row (单位：万元,
+/// 公开08表, 部门：…, a year) is the table's title: every form of both seeds, one a sheet or two
+/// stacked, renamed or not, reads as with the title unquoted — the same findings, the same
+/// figures.
+#[test]
+fn a_title_in_book_title_marks_beside_its_own_lines_is_the_title() {
+    let mut failed = Vec::new();
+    let cases = 24;
+    for case in 0..cases {
+        let base = grid::fixture(SEEDS[case % 2]);
+        let nos = table_nos(&base);
+        let seed = 0x7171 + case as u64 * 6151;
+        let plain = read(
+            &titled_book(&base, &nos, seed, false),
+            &format!("plain-{case}"),
+            true,
+            "info",
+        );
+        let quoted = read(
+            &titled_book(&base, &nos, seed, true),
+            &format!("quoted-{case}"),
+            true,
+            "info",
+        );
+        if quoted != plain {
+            failed.push(format!(
+                "case {case}: {:?}\n  unquoted {:?}",
+                quoted.0, plain.0
+            ));
+        }
+    }
+    mutation::assert_cases_passed(&failed, cases, 24);
+}
+
+/// A 目录 of the forms' names in book-title marks, one a row (with or without a heading): put
+/// on a sheet of its own in front (the sheets named Sheet1… or not), or above the first
+/// table on its sheet, or under it (or under two tables stacked on one sheet), it is no form
+/// and no value misplaced: the forms read as without it, with no warning more.
+#[test]
+fn a_list_of_names_in_book_title_marks_is_no_table() {
+    let mut failed = Vec::new();
+    let cases = 24;
+    for case in 0..cases {
+        let mut rng = Rng::new(0x3a1d + case as u64 * 7727);
+        let base = grid::fixture(SEEDS[case % 2]);
+        let mut plain = base.clone();
+        if rng.below(2) == 0 {
+            plain = stacked(&plain, (0, 1), "", false);
+        }
+        if rng.below(2) == 0 {
+            for (i, s) in plain.sheets.iter_mut().enumerate() {
+                s.name = format!("Sheet{}", i + 1);
+            }
+        }
+        let listed = with_contents(&plain, &base, &mut rng);
+        let want = read(&plain, &format!("unlisted-{case}"), false, "warning");
+        let got = read(&listed, &format!("listed-{case}"), false, "warning");
+        if got != want {
+            failed.push(format!("case {case}: {:?}\n  without {:?}", got.0, want.0));
+        }
+    }
+    mutation::assert_cases_passed(&failed, cases, 24);
+}
+
+/// `book` with a 目录 naming the forms of `base` (every title in book-title marks, one a row,
+/// in column A or B) put where `rng` draws: a sheet of its own in front, above the first
+/// sheet's table, or under the first sheet's table (or two tables stacked).
+fn with_contents(book: &GridBook, base: &GridBook, rng: &mut Rng) -> GridBook {
+    let heading = ["", "目录", "2023年度部门决算公开目录"][rng.below(3)];
+    let col = rng.below(2) as u16;
+    let mut lines: Vec<String> = vec![heading.to_string()];
+    lines.retain(|l| !l.is_empty());
+    let names = base
+        .sheets
+        .iter()
+        .map(|s| format!("《{}》", s.cell(0, 0).as_str().trim()));
+    lines.extend(names);
+    let mut book = book.clone();
+    match rng.below(3) {
+        0 => {
+            let mut list = GridSheet::new(["目录", "Sheet0"][rng.below(2)]);
+            for (r, line) in lines.iter().enumerate() {
+                list.put(r as u32, col, GridCell::text(line));
+            }
+            book.sheets.insert(0, list);
+        }
+        1 => {
+            for _ in 0..=lines.len() {
+                book.sheets[0].insert_row(0);
+            }
+            for (r, line) in lines.iter().enumerate() {
+                book.sheets[0].put(r as u32, col, GridCell::text(line));
+            }
+        }
+        _ => {
+            let first = &mut book.sheets[0];
+            let at = first.rows.len() as u32 + 2;
+            for (r, line) in lines.iter().enumerate() {
+                first.put(at + r as u32, col, GridCell::text(line));
+            }
+        }
+    }
+    book
 }

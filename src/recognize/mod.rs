@@ -6,6 +6,7 @@ mod absent;
 mod carry;
 mod copies;
 mod grid;
+mod mentions;
 mod opening;
 mod stacked;
 mod table;
@@ -28,6 +29,7 @@ use crate::normalize::{
     Amount,
 };
 use crate::read::{Cell, Merge, Sheet, Workbook};
+use mentions::{is_listed_row, listed_name_notice, listed_names, mentions_a_table, Titles};
 use rust_decimal::Decimal;
 use stacked::{stacked_parts, Part};
 use std::collections::{HashMap, HashSet};
@@ -665,23 +667,6 @@ fn char_bit(c: char) -> u64 {
     1 << (u32::from(c) % 64)
 }
 
-/// Whether the text at (r, c) is a table's name in book-title marks on a line of a list (a
-/// checklist's row `《部门财政拨款收支预算总表》 | 是`): a mention of the table, never its
-/// title. A 《…》 alone on its row may be a title printed so.
-pub(crate) fn mentions_a_table(sheet: &Sheet, (r, c): (u32, u16), text: &str) -> bool {
-    let others = |(at, cell): (u16, &Cell)| at != c && !cell.is_empty();
-    is_quoted(text) && sheet.row(r).any(others)
-}
-
-/// Whether a text is wholly one name in book-title marks (`《…》`, `〈…〉`).
-fn is_quoted(text: &str) -> bool {
-    let t = text.trim();
-    let quoted = |open: char, close: char| {
-        t.starts_with(open) && t.ends_with(close) && t.matches(open).count() == 1
-    };
-    quoted('《', '》') || quoted('〈', '〉')
-}
-
 /// The form a sheet holds, by its title (the best fit wins: 财政拨款收入支出决算总表 over
 /// 收入支出决算总表, 国有资本经营…收入支出决算表 is 公开08表 not 07) or its 表号; a sheet with
 /// neither, by its labels.
@@ -723,12 +708,15 @@ fn identify_with<'c>(
     sheet: &Sheet,
     family: Option<Family>,
 ) -> Option<Identified<'c>> {
-    let first = first_filled_row(sheet);
-    let top: Vec<(String, u32, u16)> = (first..sheet.height().min(first + 12))
+    let names = Titles { catalog, titles };
+    // The top lines, past a list of the tables' names in book-title marks above them.
+    let top: Vec<(String, u32, u16)> = (first_filled_row(sheet)..sheet.height())
+        .filter(|&r| !is_listed_row(names, sheet, r))
+        .take(12)
         .flat_map(|r| sheet.row(r).map(move |(c, cell)| (r, c, cell)))
         .filter(|&(_, c, _)| c < 30)
         .filter_map(|(r, c, cell)| {
-            let t = (cell.as_text()).filter(|t| !mentions_a_table(sheet, (r, c), t))?;
+            let t = (cell.as_text()).filter(|t| !mentions_a_table(names, sheet, (r, c), t))?;
             Some((strip_parens(&label_key(t)), r, c))
         })
         .collect();
@@ -2196,7 +2184,8 @@ fn read_rest(rd: &mut Reader, after: u32) {
         }
         strays.push(stray);
     }
-    for s in strays {
+    let listed = listed_names(&strays);
+    for (i, s) in strays.into_iter().enumerate() {
         let remark = s
             .cell
             .local()
@@ -2209,6 +2198,8 @@ fn read_rest(rd: &mut Reader, after: u32) {
         }
         let notice = if remark {
             remark_notice(rd.form, &s)
+        } else if listed.contains(&i) {
+            listed_name_notice(rd.form, &s)
         } else {
             outside_notice(rd.form, &s)
         };
@@ -2312,8 +2303,13 @@ fn remark_notice(form: &Form, s: &Stray) -> Notice {
 /// The cells kept out of a part (a cover and a 目录 above a sheet's first form), values
 /// outside the form read from it.
 fn keep_outside(rec: &mut Recognized, lead: &[Stray]) {
-    rec.notices
-        .extend(lead.iter().map(|s| outside_notice(rec.form, s)));
+    let listed = listed_names(lead);
+    let notice = |(i, s)| match listed.contains(&i) {
+        true => listed_name_notice(rec.form, s),
+        false => outside_notice(rec.form, s),
+    };
+    let notices: Vec<Notice> = lead.iter().enumerate().map(notice).collect();
+    rec.notices.extend(notices);
     rec.data.strays.splice(0..0, lead.iter().cloned());
     rec.kept_apart += lead.len();
 }

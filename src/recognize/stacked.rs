@@ -3,9 +3,9 @@
 use std::borrow::Cow;
 
 use super::copies::{columns_of, is_blank_row, rows_of};
+use super::mentions::{is_listed_row, mentions_a_table, Titles};
 use super::{
-    best_named, first_filled_row, mentions_a_table, shown_value, strip_parens, top_lines_row,
-    FormLines, FormTitles,
+    best_named, first_filled_row, shown_value, strip_parens, top_lines_row, FormLines, FormTitles,
 };
 use crate::form::{Catalog, Form};
 use crate::model::Stray;
@@ -65,14 +65,24 @@ pub(super) fn stacked_parts<'s>(
         return side_by_side_parts(sheet, &sides);
     }
     let starts = form_starts(catalog, titles, sheet);
+    let last = sheet.height().saturating_sub(1);
     if starts.len() < 2 {
+        let names = Titles { catalog, titles };
+        let (first, body) = starts.first().copied().unwrap_or_default();
+        if !(first..body).any(|r| is_listed_row(names, sheet, r)) {
+            return vec![Part {
+                sheet: Cow::Borrowed(sheet),
+                apart: None,
+                lead: Vec::new(),
+            }];
+        }
+        // A 目录 listing the tables' names above the form's lines: kept apart as a cover is.
         return vec![Part {
-            sheet: Cow::Borrowed(sheet),
+            sheet: Cow::Owned(rows_of(sheet, body, last)),
             apart: None,
-            lead: Vec::new(),
+            lead: cells_of_rows(sheet, first..body),
         }];
     }
-    let last = sheet.height().saturating_sub(1);
     let ends = starts[1..].iter().map(|s| s.0 - 1).chain([last]);
     starts
         .iter()
@@ -80,11 +90,15 @@ pub(super) fn stacked_parts<'s>(
         .map(|(&(first, body), last)| Part {
             sheet: Cow::Owned(rows_of(sheet, body, last)),
             apart: Some(Apart::Rows(first, last)),
-            lead: (first..body)
-                .flat_map(|r| sheet.row(r).map(move |(c, cell)| (r, c, cell)))
-                .filter_map(|(r, c, cell)| shown_value(sheet, r, c, cell))
-                .collect(),
+            lead: cells_of_rows(sheet, first..body),
         })
+        .collect()
+}
+
+/// The values shown in `rows` of `sheet`, as values outside a form.
+fn cells_of_rows(sheet: &Sheet, rows: std::ops::Range<u32>) -> Vec<Stray> {
+    rows.flat_map(|r| sheet.row(r).map(move |(c, cell)| (r, c, cell)))
+        .filter_map(|(r, c, cell)| shown_value(sheet, r, c, cell))
         .collect()
 }
 
@@ -135,7 +149,7 @@ fn side_by_side_starts(catalog: &Catalog, titles: &[FormTitles], sheet: &Sheet) 
 /// The columns of row `r` printing a form's title, left to right, one per form.
 fn titles_in_row(catalog: &Catalog, titles: &[FormTitles], sheet: &Sheet, r: u32) -> Vec<u16> {
     let mut found: Vec<(u16, &str)> = Vec::new();
-    for (key, c) in title_keys_in_row(sheet, r) {
+    for (key, c) in title_keys_in_row(Titles { catalog, titles }, sheet, r) {
         let entry = [(key, r, c)];
         let named = best_named(catalog, titles, &entry, None);
         if let Some(form) = named.filter(|n| n.title.is_some()).map(|n| n.form) {
@@ -176,11 +190,11 @@ fn form_starts(catalog: &Catalog, titles: &[FormTitles], sheet: &Sheet) -> Vec<(
         match (titled, current) {
             (Some(form), None) => {
                 current = Some(form);
-                parts[0].2 = lines_above(form, catalog, sheet, r, first);
+                parts[0].2 = lines_above(form, (catalog, titles), sheet, r, first);
             }
             (Some(form), Some(cur)) if form.id != cur.id => {
                 let floor = parts.last().map_or(first, |p| p.0);
-                let from = lines_above(form, catalog, sheet, r, floor + 1);
+                let from = lines_above(form, (catalog, titles), sheet, r, floor + 1);
                 // The lines above the title were counted with the part above.
                 let moved = (from..r).filter(|&k| is_table_row(sheet, k)).count();
                 if let Some(part) = parts.last_mut() {
@@ -258,7 +272,7 @@ fn titled_form<'c>(
     sheet: &Sheet,
     r: u32,
 ) -> Option<&'c Form> {
-    let keys: Vec<(String, u32, u16)> = title_keys_in_row(sheet, r)
+    let keys: Vec<(String, u32, u16)> = title_keys_in_row(Titles { catalog, titles }, sheet, r)
         .map(|(key, c)| (key, r, c))
         .collect();
     if keys.is_empty() {
@@ -269,12 +283,16 @@ fn titled_form<'c>(
 }
 
 /// The keys of row `r`'s texts that may be a form's title, with their columns.
-fn title_keys_in_row(sheet: &Sheet, r: u32) -> impl Iterator<Item = (String, u16)> + '_ {
+fn title_keys_in_row<'s>(
+    names: Titles<'s>,
+    sheet: &'s Sheet,
+    r: u32,
+) -> impl Iterator<Item = (String, u16)> + 's {
     sheet
         .row(r)
         .filter(move |&(c, _)| c < 30 && !sheet.is_covered(r, c))
         .filter_map(|(c, cell)| cell.as_text().map(|t| (t, c)))
-        .filter(move |&(t, c)| !mentions_a_table(sheet, (r, c), t))
+        .filter(move |&(t, c)| !mentions_a_table(names, sheet, (r, c), t))
         .map(|(t, c)| (label_key(t), c))
         .filter(|(key, _)| names_a_table(key) && !is_section_heading(key))
         .map(|(key, c)| (strip_parens(&key), c))
@@ -294,16 +312,24 @@ fn is_section_heading(key: &str) -> bool {
 
 /// The first of the rows just above `form`'s title at `title` that are printed about it
 /// (表号, 附件号, 单位, blank rows between), not above `lowest`.
-fn lines_above(form: &Form, catalog: &Catalog, sheet: &Sheet, title: u32, lowest: u32) -> u32 {
+/// A line of a list of the tables' names (a 目录) is none, however near its name is the title.
+fn lines_above(
+    form: &Form,
+    (catalog, titles): (&Catalog, &[FormTitles]),
+    sheet: &Sheet,
+    title: u32,
+    lowest: u32,
+) -> u32 {
     let mut from = title;
     let mut r = title;
     let lines = FormLines::new(form, &catalog.vocabulary);
+    let names = Titles { catalog, titles };
     while r > lowest {
         r -= 1;
         if is_blank_row(sheet, r) {
             continue;
         }
-        if top_lines_row(&lines, sheet, r).is_none() {
+        if top_lines_row(&lines, sheet, r).is_none() || is_listed_row(names, sheet, r) {
             break;
         }
         from = r;
