@@ -51,6 +51,7 @@ mod zip_guard;
 use part_merges::PartMerges;
 use seek_log::SeekLog;
 
+pub(crate) use contents_page::is_book_title;
 pub use document::{DocumentProblem, Passage};
 pub use hidden_lines::HiddenLines;
 pub use shown::{decimals_shown, CellNote, CellNoteKind};

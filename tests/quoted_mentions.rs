@@ -9,6 +9,8 @@
 
 #[path = "support/cli.rs"]
 mod cli;
+#[path = "support/docx.rs"]
+mod docx;
 #[path = "support/export.rs"]
 mod export;
 #[path = "support/grid.rs"]
@@ -191,17 +193,29 @@ fn a_stacked_table_titled_in_book_title_marks_is_its_own_form() {
 /// The seeds' forms: 决算 公开01–09表 and 预算 部门公开表01–10, one a sheet, each titled in A1.
 const SEEDS: [&str; 2] = ["seed001_final.grid", "seed002_budget.grid"];
 
-/// What reading a workbook gave: its findings (rule, form, severity, and the cell when
-/// `cells`), sorted, and its forms' logical cells as exported.
+/// What reading a workbook gave: its findings (rule, form, severity, sheet, and the cell when
+/// `cells`) and its forms' sheets, sorted, and its forms' logical cells as exported.
 type Reading = (Vec<String>, BTreeMap<(String, String), serde_json::Value>);
 
 /// `book` written as `<name>.xlsx`, checked and exported.
 fn read(book: &GridBook, name: &str, cells: bool, least: &str) -> Reading {
+    let path = scratch(&format!("{name}.xlsx"));
+    book.write_xlsx(&path);
+    read_file(&path, cells, least)
+}
+
+/// The path of `file` in this test file's scratch folder.
+fn scratch(file: &str) -> PathBuf {
     let folder = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("quoted-titles");
     std::fs::create_dir_all(&folder).unwrap();
-    let path = folder.join(format!("{name}.xlsx"));
-    book.write_xlsx(&path);
-    let (_, json) = cli::check_json(&path);
+    folder.join(file)
+}
+
+/// The file at `path` checked and exported: its findings of severity `least` and above (with
+/// their sheets, and their cells when `cells`) and the sheet each form is read from, and its
+/// forms' logical cells.
+fn read_file(path: &std::path::Path, cells: bool, least: &str) -> Reading {
+    let (_, json) = cli::check_json(path);
     let rank = |s: &str| ["info", "warning", "error"].iter().position(|&w| w == s);
     let mut findings: Vec<String> = (cli::findings(&json).iter())
         .filter(|f| rank(f["severity"].as_str().unwrap_or("")) >= rank(least))
@@ -211,11 +225,14 @@ fn read(book: &GridBook, name: &str, cells: bool, least: &str) -> Reading {
             } else {
                 &serde_json::Value::Null
             };
-            format!("{} {} {} {}", f["rule"], f["form"], f["severity"], cell)
+            let at = format!("{} {}", f["sheet"], cell);
+            format!("{} {} {} {at}", f["rule"], f["form"], f["severity"])
         })
         .collect();
+    let forms = json["files"][0]["forms"].as_array().unwrap().iter();
+    findings.extend(forms.map(|f| format!("{} read from {}", f["id"], f["sheet"])));
     findings.sort();
-    let doc = export::exported(&path);
+    let doc = export::exported(path);
     (findings, export::logical_cells(&doc, &["unit", "year"]))
 }
 
@@ -407,4 +424,44 @@ fn with_contents(book: &GridBook, base: &GridBook, rng: &mut Rng) -> GridBook {
         }
     }
     book
+}
+
+/// A Word document listing the tables' names in book-title marks, one a paragraph with no page
+/// number (under `目录` or not), before its tables (their titles quoted or not): the list is no
+/// heading of the first table, whose sheet is named by its own title, and nothing of it is a
+/// value misplaced: the forms read as in the document without the list.
+#[test]
+fn a_list_of_names_before_a_word_document_s_tables_is_no_heading() {
+    let base = grid::fixture(SEEDS[0]);
+    let mut failed = Vec::new();
+    let cases = 8;
+    for case in 0..cases {
+        let mut rng = Rng::new(0x5eed + case as u64 * 3571);
+        let mut book = base.clone();
+        for sheet in book.sheets.iter_mut().filter(|_| rng.below(2) == 0) {
+            let title = sheet.cell(0, 0).as_str().trim().to_string();
+            sheet.put(0, 0, GridCell::text(&format!("《{title}》")));
+        }
+        let heading = ["", "目录", "目  录"][rng.below(3)];
+        let names = (base.sheets.iter()).map(|s| format!("《{}》", s.cell(0, 0).as_str().trim()));
+        let list: Vec<String> = std::iter::once(heading.to_string())
+            .filter(|h| !h.is_empty())
+            .chain(names)
+            .collect();
+        let (plain, listed) = (
+            scratch(&format!("doc-{case}.docx")),
+            scratch(&format!("doc-listed-{case}.docx")),
+        );
+        docx::write_docx(&book, &plain);
+        let body = docx::paragraphs(&list.join("\n")) + &docx::tables_xml(&book);
+        docx::write_docx_xml(&body, &listed);
+        let (want, got) = (
+            read_file(&plain, false, "warning"),
+            read_file(&listed, false, "warning"),
+        );
+        if got != want {
+            failed.push(format!("case {case}: {:?}\n  without {:?}", got.0, want.0));
+        }
+    }
+    mutation::assert_cases_passed(&failed, cases, 8);
 }

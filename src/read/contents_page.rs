@@ -66,6 +66,16 @@ impl Pending {
     }
 }
 
+/// Whether a text is wholly one name in book-title marks (`《…》`, `〈…〉`): a table's name
+/// quoted, in a list of the tables or as a title printed so.
+pub fn is_book_title(text: &str) -> bool {
+    let t = text.trim();
+    let quoted = |open: char, close: char| {
+        t.starts_with(open) && t.ends_with(close) && t.matches(open).count() == 1
+    };
+    quoted('《', '》') || quoted('〈', '〉')
+}
+
 /// A 目录 page's heading: `目录`, `目  录`, `目 录：`.
 fn is_contents_heading(text: &str) -> bool {
     let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();

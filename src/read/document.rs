@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 
 use super::blocks::{Block, Line, TableGrid};
 pub use super::blocks::{DocumentProblem, Passage};
-use super::contents_page::Pending;
+use super::contents_page::{is_book_title, Pending};
 use super::{docx, pdf, quietly_catch_panic, Cell, Format, Merge, ReadError, Sheet, Workbook};
 use super::{CellNote, CellNoteKind};
 
@@ -367,13 +367,21 @@ pub(crate) fn is_unit_line(text: &str) -> bool {
         && t.chars().count() <= 20
 }
 
-/// A unique, valid Excel sheet name from the table's first heading line that is not its unit.
+/// A unique, valid Excel sheet name from the table's first heading line that is not its unit,
+/// nor a line of a list of the tables' names in book-title marks over its title (a 目录 whose
+/// lines carry no page number).
 fn sheet_name(heading: &[Line], index: usize, taken: &mut HashSet<String>) -> String {
-    let base: String = heading
-        .iter()
+    let lines: Vec<&str> = (heading.iter())
         .map(|l| l.text.trim())
-        .find(|t| !is_unit_line(t) && !t.is_empty())
-        .unwrap_or("")
+        .filter(|t| !is_unit_line(t) && !t.is_empty())
+        .collect();
+    let listed = |i: usize| {
+        let names_next = |next: &&str| is_book_title(next) || next.ends_with('表');
+        is_book_title(lines[i]) && lines.get(i + 1).is_some_and(names_next)
+    };
+    let base: String = (0..lines.len())
+        .find(|&i| !listed(i))
+        .map_or("", |i| lines[i])
         .chars()
         .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') && !c.is_control())
         .take(31)

@@ -8,7 +8,7 @@ use super::{best_named, strip_parens, top_line, top_lines_row, FormLines, FormTi
 use crate::form::{Catalog, Form, Severity};
 use crate::model::{FastMap, FastSet, Stray};
 use crate::normalize::label_key;
-use crate::read::{Cell, Sheet};
+use crate::read::{is_book_title, Cell, Sheet};
 
 /// The forms with their title keys: what tells which form a 《…》 names.
 #[derive(Clone, Copy)]
@@ -45,20 +45,20 @@ pub(crate) fn mentions_a_table(
     (r, c): (u32, u16),
     text: &str,
 ) -> bool {
-    if !is_quoted(text) {
+    if !is_book_title(text) {
         return false;
     }
     let Some(form) = titles.named_by(text) else {
         return true;
     };
     let lines = FormLines::new(form, &titles.catalog.vocabulary);
-    let mut others = (sheet.row(r)).filter(|&(at, cell)| at != c && !is_blank(cell));
-    match others.next() {
-        None => !heads_its_table(titles, &lines, sheet, r),
-        Some(first) => !std::iter::once(first)
-            .chain(others)
-            .all(|(_, cell)| is_own_line(&lines, cell)),
+    let mut others = (sheet.row(r))
+        .filter(|&(at, cell)| at != c && !is_blank(cell))
+        .peekable();
+    if others.peek().is_none() {
+        return !heads_its_table(titles, &lines, sheet, r);
     }
+    !others.all(|(_, cell)| is_own_line(&lines, cell))
 }
 
 /// Whether row `r` holds one text only, a name in book-title marks that mentions a table (a
@@ -68,15 +68,6 @@ pub(crate) fn is_listed_row(titles: Titles, sheet: &Sheet, r: u32) -> bool {
         Some((c, t)) => mentions_a_table(titles, sheet, (r, c), t),
         None => false,
     }
-}
-
-/// Whether a text is wholly one name in book-title marks (`《…》`, `〈…〉`).
-fn is_quoted(text: &str) -> bool {
-    let t = text.trim();
-    let quoted = |open: char, close: char| {
-        t.starts_with(open) && t.ends_with(close) && t.matches(open).count() == 1
-    };
-    quoted('《', '》') || quoted('〈', '〉')
 }
 
 fn is_blank(cell: &Cell) -> bool {
@@ -113,7 +104,7 @@ fn heads_its_table(titles: Titles, lines: &FormLines, sheet: &Sheet, r: u32) -> 
         .take(ROWS_BELOW)
         .filter(|&k| !is_blank_row(sheet, k));
     for k in below.take(LINES_BELOW) {
-        let quoted_alone = sole_text(sheet, k).is_some_and(|(_, t)| is_quoted(t));
+        let quoted_alone = sole_text(sheet, k).is_some_and(|(_, t)| is_book_title(t));
         let other = || (titles.row_names(sheet, k)).is_some_and(|f| f.id != lines.form.id);
         if quoted_alone || other() {
             return false;
@@ -131,7 +122,7 @@ fn heads_its_table(titles: Titles, lines: &FormLines, sheet: &Sheet, r: u32) -> 
 /// just above it.
 pub(super) fn listed_names(strays: &[Stray]) -> FastSet<usize> {
     let names_a_table =
-        |s: &Stray| is_quoted(&s.text) && (s.text.contains('表') || s.text.contains("报告"));
+        |s: &Stray| is_book_title(&s.text) && (s.text.contains('表') || s.text.contains("报告"));
     let names = lines_alone(strays, names_a_table);
     let name_rows: FastSet<u32> = names.iter().map(|&(_, r)| r).collect();
     let near = |&(_, r): &(usize, u32)| {
