@@ -19,6 +19,9 @@ pub(crate) struct Run {
     pub baseline: f64,
     pub size: f64,
     pub text: String,
+    /// Goes on from the run before it across a vertical rule, glyph against glyph: the end
+    /// of a text too long for its cell, printed over the cell to its right.
+    pub spills: bool,
 }
 
 impl Run {
@@ -29,6 +32,7 @@ impl Run {
             baseline,
             size: if size > 0.1 { size } else { 10.0 },
             text: text.to_string(),
+            spills: false,
         }
     }
 
@@ -160,6 +164,30 @@ impl Ruled {
             .collect()
     }
 
+    /// For each grid slot (row by row), the first slot of the merged region covering it.
+    fn owners(&self) -> Vec<usize> {
+        let (rows, cols) = (self.ys.len() - 1, self.xs.len() - 1);
+        let mut owner: Vec<usize> = (0..rows * cols).collect();
+        for r in 0..rows {
+            for c in 0..cols {
+                let me = owner[r * cols + c];
+                if c + 1 < cols && !self.has_v(self.xs[c + 1], self.ys[r], self.ys[r + 1]) {
+                    owner[r * cols + c + 1] = me;
+                }
+                if r + 1 < rows && !self.has_h(self.ys[r + 1], self.xs[c], self.xs[c + 1]) {
+                    owner[(r + 1) * cols + c] = me;
+                }
+            }
+        }
+        owner
+    }
+
+    /// The cell (its first slot, by `owner` of [`Ruled::owners`]) holding the point.
+    fn cell_at(&self, owner: &[usize], (x, y): (f64, f64)) -> usize {
+        let cols = self.xs.len() - 1;
+        owner[Ruled::slot(&self.ys, y) * cols + Ruled::slot(&self.xs, x)]
+    }
+
     fn slot(edges: &[f64], v: f64) -> usize {
         let i = edges.partition_point(|e| *e < v);
         i.saturating_sub(1).min(edges.len() - 2)
@@ -195,8 +223,14 @@ pub(crate) fn placed_items(page: &Page) -> PlacedPage {
             None => outside.push(run),
         }
     }
+    let joined: Vec<Vec<Run>> = tables
+        .iter()
+        .zip(&in_table)
+        .map(|(t, runs)| join_spills(t, runs))
+        .collect();
     let mut items: Vec<Placed> = Vec::new();
-    for (t, runs) in tables.iter().zip(in_table) {
+    for (t, runs) in tables.iter().zip(&joined) {
+        let runs: Vec<&Run> = runs.iter().collect();
         let (table, unit_lines) = build_table(t, &runs, page.number);
         items.push(Placed {
             top: t.ys[0],
@@ -306,23 +340,10 @@ fn find_tables(rules: &[Rule]) -> Vec<Ruled> {
 /// lines above the table, not part of its header word.
 fn build_table<'r>(t: &Ruled, runs: &[&'r Run], page: u32) -> (TableGrid, Vec<&'r Run>) {
     let (rows, cols) = (t.ys.len() - 1, t.xs.len() - 1);
-    let mut owner: Vec<usize> = (0..rows * cols).collect();
-    for r in 0..rows {
-        for c in 0..cols {
-            let me = owner[r * cols + c];
-            if c + 1 < cols && !t.has_v(t.xs[c + 1], t.ys[r], t.ys[r + 1]) {
-                owner[r * cols + c + 1] = me;
-            }
-            if r + 1 < rows && !t.has_h(t.ys[r + 1], t.xs[c], t.xs[c + 1]) {
-                owner[(r + 1) * cols + c] = me;
-            }
-        }
-    }
+    let owner = t.owners();
     let mut texts: Vec<Vec<&Run>> = vec![Vec::new(); rows * cols];
     for run in runs {
-        let (x, y) = run.centre();
-        let slot = Ruled::slot(&t.ys, y) * cols + Ruled::slot(&t.xs, x);
-        texts[owner[slot]].push(run);
+        texts[t.cell_at(&owner, run.centre())].push(run);
     }
     let unit_lines: Vec<&Run> = texts.iter_mut().flat_map(take_unit_line).collect();
     let mut grid = TableGrid {
@@ -476,11 +497,17 @@ fn group_runs(glyphs: &[Run], rules: &[Rule]) -> Vec<Run> {
     for mut line in lines {
         line.sort_by(|a, b| a.x0.total_cmp(&b.x0));
         let mut current: Option<Run> = None;
+        let mut last_mid = f64::NEG_INFINITY;
         for g in line {
-            let split = current
-                .as_ref()
-                .is_some_and(|run| g.x0 - run.x1 > g.size * 0.5 || rule_between(rules, run, g));
+            let crosses = current.is_some() && rule_between(rules, last_mid, g);
+            last_mid = (g.x0 + g.x1) / 2.0;
+            let split = crosses
+                || current
+                    .as_ref()
+                    .is_some_and(|run| g.x0 - run.x1 > g.size * 0.5);
+            let mut spills = false;
             if split {
+                spills = crosses && current.as_ref().is_some_and(|run| runs_on(run, g));
                 runs.extend(current.take());
             }
             match current.as_mut() {
@@ -488,7 +515,12 @@ fn group_runs(glyphs: &[Run], rules: &[Rule]) -> Vec<Run> {
                     run.text.push_str(&g.text);
                     run.x1 = run.x1.max(g.x1);
                 }
-                None => current = Some(g.clone()),
+                None => {
+                    current = Some(Run {
+                        spills,
+                        ..g.clone()
+                    })
+                }
             }
         }
         runs.extend(current);
@@ -500,10 +532,64 @@ fn group_runs(glyphs: &[Run], rules: &[Rule]) -> Vec<Run> {
     runs
 }
 
-fn rule_between(rules: &[Rule], run: &Run, g: &Run) -> bool {
-    let (a, b) = ((run.x1 + run.x0) / 2.0, (g.x0 + g.x1) / 2.0);
+/// A gap narrower than this many text sizes between glyphs is no gap: the glyphs touch.
+const TOUCHING: f64 = 0.1;
+
+/// Whether glyph `g`, past a vertical rule, goes on with the text of `run`: glyph against
+/// glyph, as one text printed across the rule, and `run` no amount (a spreadsheet never lets
+/// a number run over its cell; a number set against its cell's right edge keeps a margin
+/// from the next cell's text).
+fn runs_on(run: &Run, g: &Run) -> bool {
+    let numeric = |c: char| c.is_ascii_digit() || matches!(c, ',' | '.' | '-' | '%');
+    g.x0 - run.x1 <= g.size * TOUCHING && !run.text.trim().chars().all(numeric)
+}
+
+/// The table's runs with each run that spills into a cell otherwise empty, or starts astride
+/// the rule, joined to the text it goes on from: a label longer than its column is the left
+/// cell's, not the right one's. A spilled run sharing its cell with other text stays where
+/// it was printed.
+fn join_spills(t: &Ruled, runs: &[&Run]) -> Vec<Run> {
+    let owner = t.owners();
+    let filled: std::collections::HashSet<usize> = runs
+        .iter()
+        .filter(|r| !r.spills)
+        .map(|r| t.cell_at(&owner, r.centre()))
+        .collect();
+    let mut out: Vec<Run> = Vec::new();
+    let mut end = f64::NEG_INFINITY;
+    for run in runs {
+        let (x, _) = run.centre();
+        let rule = t.xs[Ruled::slot(&t.xs, x)];
+        // A glyph astride the rule is drawn from the left cell, and cut by its clip.
+        let astride = run.x0 < rule - 1.0;
+        let alone = !filled.contains(&t.cell_at(&owner, run.centre()));
+        match out.last_mut() {
+            Some(last) if run.spills && (alone || astride) && goes_on(last, end, run) => {
+                last.text.push_str(&run.text);
+            }
+            _ => out.push(Run {
+                spills: false,
+                ..(*run).clone()
+            }),
+        }
+        end = run.x1;
+    }
+    out
+}
+
+/// Whether `run` goes on from `last` (whose text ends at `end`): same line, glyph against glyph.
+fn goes_on(last: &Run, end: f64, run: &Run) -> bool {
+    (run.baseline - last.baseline).abs() < run.size * 0.3 && run.x0 - end <= run.size * TOUCHING
+}
+
+/// Whether a vertical rule runs between the middle of the glyph before (at `from`) and the
+/// middle of glyph `g`: a glyph printed astride a rule is on the side of its middle.
+fn rule_between(rules: &[Rule], from: f64, g: &Run) -> bool {
+    let b = (g.x0 + g.x1) / 2.0;
     let y = g.baseline - g.size * 0.3;
-    rules.iter().any(|r| matches!(*r, Rule::V { x, y0, y1 } if x > run.x1 - 1.0 && x > a && x < b && y0 <= y && y1 >= y))
+    rules
+        .iter()
+        .any(|r| matches!(*r, Rule::V { x, y0, y1 } if x > from && x < b && y0 <= y && y1 >= y))
 }
 
 /// Runs outside tables as lines, top to bottom, with the top of each.
@@ -1116,6 +1202,62 @@ mod tests {
                 _ => None,
             })
             .expect("a table")
+    }
+
+    /// A label printed glyph against glyph from its cell over the rule: into an empty cell it
+    /// runs on whole, under a filled one only what the clip shows (a glyph astride the rule
+    /// included) is there, and it is the left cell's text either way; a number set against
+    /// the rule, or a text a margin apart from it, stays in its own cell. Generated over label
+    /// lengths, where the label starts, and whether the next cell is filled.
+    #[test]
+    fn a_label_over_the_rule_is_its_own_cells_text() {
+        let glyphs = |x: f64, text: &str| -> Vec<Run> {
+            text.chars()
+                .enumerate()
+                .map(|(i, ch)| {
+                    let x = x + 10.0 * i as f64;
+                    Run::glyph(x, x + 10.0, 114.0, 10.0, &ch.to_string())
+                })
+                .collect()
+        };
+        // Up to six characters: the label ends inside the table's three boxes.
+        let label = "十五、商业服";
+        for n in 1..=label.chars().count() {
+            for start in [100.5, 101.0, 102.0, 104.0] {
+                for filled in [false, true] {
+                    let shown: String = label.chars().take(n).collect();
+                    let mut page = ruled_page(2, 3, &[]);
+                    // The clip of a cell whose neighbour is filled hides glyphs centred past it.
+                    page.runs = glyphs(start, &shown)
+                        .into_iter()
+                        .filter(|g| !filled || (g.x0 + g.x1) / 2.0 <= 121.0)
+                        .collect();
+                    let visible: String = page.runs.iter().map(|g| g.text.as_str()).collect();
+                    if filled {
+                        page.runs.extend(glyphs(131.0, "5"));
+                    }
+                    let items = page_items(&page);
+                    let row = &table_of(&items).rows[0];
+                    let next = if filled { "5" } else { "" };
+                    let case = format!("{n} chars from {start}, filled {filled}");
+                    assert_eq!(row[0], visible, "{case}");
+                    assert_eq!(row[1], next, "{case}");
+                    assert_eq!(row[2], "", "{case}");
+                }
+            }
+        }
+        for (number, text_at) in [(100.0, 120.0), (99.5, 121.0), (98.0, 122.0)] {
+            let mut page = ruled_page(2, 3, &[]);
+            page.runs = glyphs(number, "25");
+            page.runs.extend(glyphs(text_at, "一二"));
+            let items = page_items(&page);
+            let row = &table_of(&items).rows[0];
+            assert_eq!(
+                (row[0].as_str(), row[1].as_str()),
+                ("25", "一二"),
+                "{number} {text_at}"
+            );
+        }
     }
 
     /// A header word over its column's number in one box (`本年收入合计` over `1`) keeps the
