@@ -15,7 +15,7 @@ mod units;
 
 pub use absent::{absent_columns, absent_rows};
 pub use opening::name_unit_and_year_from_opening;
-pub use table::{DUPLICATE_ROW, UNCODED};
+pub use table::{CUT_LABEL, DUPLICATE_ROW, UNCODED};
 pub use table::{LINE_MISMATCH, SUBTOTAL_ROW, UNLABELLED_GROUP_ROW};
 
 use crate::calc::blank_data;
@@ -1272,6 +1272,7 @@ pub fn resolve_uncoded(forms: &mut [(&Form, FormData)]) -> Vec<Uncoded> {
         // The rows in order: a name takes the code under the parent read just before it.
         let mut last: HashMap<usize, String> = HashMap::new();
         let mut origins = OriginsByRow::default();
+        let mut left = Vec::new();
         let keys: Vec<(Name, Option<String>)> = data
             .rows
             .iter()
@@ -1281,7 +1282,8 @@ pub fn resolve_uncoded(forms: &mut [(&Form, FormData)]) -> Vec<Uncoded> {
             let name = key.strip_prefix(UNCODED);
             let code = match (code, name) {
                 (Some(code), _) => Some(code),
-                (None, Some(name)) => pick_code(codes_of.get(name), &last, data),
+                (None, Some(name)) => pick_code(codes_of.get(name), &last, data)
+                    .or_else(|| pick_cut_code(&codes_of, name, &last, data)),
                 (None, None) => continue,
             };
             match (code, name) {
@@ -1292,22 +1294,44 @@ pub fn resolve_uncoded(forms: &mut [(&Form, FormData)]) -> Vec<Uncoded> {
                     rekey_row(data, &key, &code, &mut origins);
                     last.insert(code.len(), code);
                 }
-                (None, _) => {
-                    let name = data
-                        .row(&key)
-                        .and_then(|r| r.label.clone())
-                        .unwrap_or_default();
-                    let cells = unplace_row(data, &key);
-                    // Removing origins moved the ones after them.
-                    origins = OriginsByRow::default();
-                    unknown.push(Uncoded {
-                        form: fi,
-                        name,
-                        cells,
-                    })
-                }
+                (None, _) => left.push(key),
             }
         }
+        unknown.extend(settle_left(data, fi, left, &codes_of));
+    }
+    unknown
+}
+
+/// The names of form `fi` no code was found for in reading order: a name cut short takes
+/// the one code left of those its name begins, once the other names took theirs
+/// (`机关事业单位` is 2080505 when `机关事业单位职` took 2080506); the others are unknown, their
+/// cells unplaced.
+fn settle_left(
+    data: &mut FormData,
+    fi: usize,
+    left: Vec<Name>,
+    codes_of: &HashMap<String, Vec<String>>,
+) -> Vec<Uncoded> {
+    let mut origins = OriginsByRow::default();
+    let mut unknown = Vec::new();
+    for key in left {
+        let name = key.strip_prefix(UNCODED).unwrap_or_default();
+        if let Some(code) = pick_cut_code(codes_of, name, &HashMap::new(), data) {
+            rekey_row(data, &key, &code, &mut origins);
+            continue;
+        }
+        let name = data
+            .row(&key)
+            .and_then(|r| r.label.clone())
+            .unwrap_or_default();
+        let cells = unplace_row(data, &key);
+        // Removing origins moved the ones after them.
+        origins = OriginsByRow::default();
+        unknown.push(Uncoded {
+            form: fi,
+            name,
+            cells,
+        })
     }
     unknown
 }
@@ -1323,15 +1347,42 @@ fn pick_code(
         .iter()
         .filter(|c| data.row(c).is_none())
         .collect();
-    let under_parent = free.iter().find(|c| {
-        c.len() > 3
-            && last
-                .get(&(c.len() - 2))
-                .is_some_and(|p| c.starts_with(p.as_str()))
-    });
+    let under_parent = free.iter().find(|c| is_under_parent(c, last));
     match (under_parent, free.as_slice()) {
         (Some(c), _) => Some((*c).clone()),
         (None, [only]) => Some((*only).clone()),
+        _ => None,
+    }
+}
+
+/// Whether `code` is under the parent last read (its code less two digits).
+fn is_under_parent(code: &str, last: &HashMap<usize, String>) -> bool {
+    code.len() > 3
+        && last
+            .get(&(code.len() - 2))
+            .is_some_and(|p| code.starts_with(p.as_str()))
+}
+
+/// The code of a name the printer cut short (`其他发展与改革事务支` of 其他发展与改革事务支出):
+/// the one code, not in the form yet, of the names `name` begins, under the parent last read
+/// when any is; none when that is not one code.
+fn pick_cut_code(
+    codes_of: &HashMap<String, Vec<String>>,
+    name: &str,
+    last: &HashMap<usize, String>,
+    data: &FormData,
+) -> Option<String> {
+    let free: Vec<&String> = table::names_begun(codes_of, name)
+        .into_iter()
+        .filter(|c| data.row(c).is_none())
+        .collect();
+    let under: Vec<&String> = free
+        .iter()
+        .copied()
+        .filter(|c| is_under_parent(c, last))
+        .collect();
+    match (under.as_slice(), free.as_slice()) {
+        ([one], _) | ([], [one]) => Some((*one).clone()),
         _ => None,
     }
 }

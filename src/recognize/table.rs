@@ -2,6 +2,7 @@
 //! aligns the sheet's columns with the definition's (an absent 行次 column is fine), then
 //! identifies each row by 行次, code or label and reads its values.
 
+mod cut_labels;
 mod group_rows;
 mod line_numbers;
 mod subtotal;
@@ -15,6 +16,8 @@ use crate::layout::header_cells;
 use crate::model::{FastMap, Key, RowData, RowKind, RowValues};
 use crate::normalize::{chinese_count, label_key, parse_code, zero_tail, Amount, SplitCodeState};
 use crate::read::Cell;
+pub(crate) use cut_labels::names_begun;
+pub use cut_labels::CUT_LABEL;
 use group_rows::GroupRows;
 pub use group_rows::UNLABELLED_GROUP_ROW;
 use line_numbers::LineAt;
@@ -2847,7 +2850,10 @@ fn identify_fixed(
                 .find_map(|c| col_of(pi, &c.id))
         })
         .collect();
-    let label = label_cols.iter().find_map(|&c| rd.text_key(r, c));
+    let labelled = label_cols
+        .iter()
+        .find_map(|&c| Some((c, rd.text_key(r, c)?)));
+    let label = labelled.as_ref().map(|(_, k)| k.clone());
     let label_col = label_cols.first().copied();
     let line = panel
         .columns
@@ -2871,7 +2877,19 @@ fn identify_fixed(
     if let Some(decided) = sole_unlabelled_row(rd, pi, panel, r, col_of) {
         return decided;
     }
-    fixed_by_label(rd, panel, &label?)
+    let (c, key) = labelled?;
+    if let Some(id) = fixed_by_label(rd, panel, &key) {
+        return Some(id);
+    }
+    let printed = rd
+        .sheet
+        .shown(r, c)
+        .as_text()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    let next = panel_rows_after(rd, panel);
+    cut_labels::cut_label_row(rd, panel, (r, c), (&key, &printed), &next)
 }
 
 /// The fixed row 行次 `at` (printed on row `r`) names: `Some` when the 行次 decides (the row,
