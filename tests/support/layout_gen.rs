@@ -432,10 +432,21 @@ impl Rendered {
     /// The layout written as an .xlsx file set up to print as units publish it: thin borders
     /// around every cell of its tables, columns as wide as their texts, each sheet fitted to
     /// the page's width (for a PDF printed from it).
+    #[allow(dead_code)] // not every test printing to PDF narrows nothing
     pub fn write_ruled_xlsx(&self, path: &std::path::Path) {
+        self.write_printed_xlsx(path, None);
+    }
+
+    /// [`Rendered::write_ruled_xlsx`], with every text column (one holding no number) at most
+    /// `narrow` characters wide when given, its texts below the table's header not wrapped: a
+    /// clerk's print where a long label runs on over an empty cell to its right and is cut
+    /// short under a filled one.
+    pub fn write_printed_xlsx(&self, path: &std::path::Path, narrow: Option<f64>) {
         use rust_xlsxwriter::{Format, FormatBorder};
         let ruled = Format::new().set_border(FormatBorder::Thin).set_text_wrap();
+        let one_line = Format::new().set_border(FormatBorder::Thin);
         let plain = Format::new();
+        let wrapped = Format::new().set_text_wrap();
         let mut wb = rust_xlsxwriter::Workbook::new();
         for s in &self.book.sheets {
             let ws = wb.add_worksheet();
@@ -461,9 +472,16 @@ impl Rendered {
                     .map(|ch| if ch.is_ascii() { 1.2 } else { 2.2 })
                     .sum()
             };
+            // A narrow print's lines outside the tables (title, unit, notes) are set across
+            // the table, as a unit's form sets them, not cut at the narrow column's end.
+            let lines_across = match narrow {
+                Some(_) => lines_across(s, &regions),
+                None => Vec::new(),
+            };
             let spans_columns = |r: u32, c: u16| {
                 s.merges()
                     .iter()
+                    .chain(&lines_across)
                     .find(|m| m.first_row == r && m.first_col == c && m.last_col > c)
                     .copied()
             };
@@ -476,6 +494,11 @@ impl Rendered {
                 let e = widths.entry(c).or_insert(6.0);
                 *e = e.max(widest.min(40.0));
             }
+            let body = body_start(s, &regions);
+            let narrowed = narrow.map_or_else(BTreeSet::new, |n| text_columns(s, body, n, &widths));
+            for c in &narrowed {
+                widths.insert(*c, narrow.unwrap_or_default());
+            }
             for (&c, &w) in &widths {
                 ws.set_column_width(c, w).unwrap();
             }
@@ -487,18 +510,21 @@ impl Rendered {
                         .sum(),
                     None => widths.get(&c).copied().unwrap_or(8.0),
                 };
-                let lines: f64 = cell
-                    .to_string()
-                    .lines()
-                    .map(|l| (width(l) * 1.2 / across).ceil().max(1.0))
-                    .sum();
+                let lines: f64 = match narrowed.contains(&c) && r >= body {
+                    true => cell.to_string().lines().count().max(1) as f64,
+                    false => cell
+                        .to_string()
+                        .lines()
+                        .map(|l| (width(l) * 1.2 / across).ceil().max(1.0))
+                        .sum(),
+                };
                 let e = heights.entry(r).or_insert(15.0);
                 *e = e.max(16.0 * lines);
             }
             for (r, h) in heights {
                 ws.set_row_height(r, h).unwrap();
             }
-            for m in s.merges() {
+            for m in s.merges().iter().chain(&lines_across) {
                 let f = if in_table(m.first_row, m.first_col) {
                     &ruled
                 } else {
@@ -517,7 +543,13 @@ impl Rendered {
                 }
             }
             for (r, c, cell) in s.cells() {
-                let f = if in_table(r, c) { &ruled } else { &plain };
+                let across = narrow.is_some() && spans_columns(r, c).is_some();
+                let f = match in_table(r, c) {
+                    true if narrowed.contains(&c) && r >= body => &one_line,
+                    true => &ruled,
+                    false if across => &wrapped,
+                    false => &plain,
+                };
                 match cell {
                     Cell::Number(d) => {
                         ws.write_number_with_format(r, c, d.to_string().parse::<f64>().unwrap(), f)
@@ -575,6 +607,71 @@ impl Rendered {
         }
         wb.save(path).unwrap();
     }
+}
+
+/// Each line outside the tables holding one text alone, as a region from its cell to the
+/// tables' last column.
+fn lines_across(s: &Sheet, regions: &[Merge]) -> Vec<Merge> {
+    let last = regions.iter().map(|m| m.last_col).max().unwrap_or(0);
+    let mut by_row: BTreeMap<u32, Vec<u16>> = BTreeMap::new();
+    for (r, c, _) in s.cells() {
+        by_row.entry(r).or_default().push(c);
+    }
+    let outside = |r: u32| {
+        !regions
+            .iter()
+            .any(|m| (m.first_row..=m.last_row).contains(&r))
+    };
+    let merged = |r: u32| {
+        s.merges()
+            .iter()
+            .any(|m| (m.first_row..=m.last_row).contains(&r))
+    };
+    by_row
+        .into_iter()
+        .filter_map(|(r, cols)| match cols[..] {
+            [c] if c < last && outside(r) && !merged(r) => Some(Merge {
+                first_row: r,
+                first_col: c,
+                last_row: r,
+                last_col: last,
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The first row of the sheet's table body: the first row of a table holding a number (the
+/// rows above it are the table's header and title).
+fn body_start(s: &Sheet, regions: &[Merge]) -> u32 {
+    let in_table = |r: u32, c: u16| {
+        regions.iter().any(|m| {
+            (m.first_row..=m.last_row).contains(&r) && (m.first_col..=m.last_col).contains(&c)
+        })
+    };
+    s.cells()
+        .filter(|(r, c, cell)| matches!(cell, Cell::Number(_)) && in_table(*r, *c))
+        .map(|(r, ..)| r)
+        .min()
+        .unwrap_or(u32::MAX)
+}
+
+/// The columns holding no number in the table body (from row `body`) and wider than `narrow`.
+fn text_columns(s: &Sheet, body: u32, narrow: f64, widths: &BTreeMap<u16, f64>) -> BTreeSet<u16> {
+    let figure = |cell: &Cell| match cell {
+        Cell::Number(_) => true,
+        other => Decimal::from_str(&other.to_string().replace([',', ' '], "")).is_ok(),
+    };
+    let numeric: BTreeSet<u16> = s
+        .cells()
+        .filter(|(r, _, cell)| *r >= body && figure(cell))
+        .map(|(_, c, _)| c)
+        .collect();
+    widths
+        .iter()
+        .filter(|(c, w)| **w > narrow && !numeric.contains(c))
+        .map(|(c, _)| *c)
+        .collect()
 }
 
 /// The boxes a printed table rules: the regions of table cells gathered into one box per run
