@@ -142,6 +142,9 @@ pub struct Sheet {
     pub hidden: bool,
     /// The rows and columns it hides (known for .xlsx).
     pub hidden_lines: HiddenLines,
+    /// For a sheet rebuilt from a PDF: the 1-based page of each row (0 where it came from no
+    /// page); empty for other sheets.
+    pub row_pages: Vec<u32>,
     /// `rows[r]` holds the non-empty cells of Excel row `r + 1`, sorted by column (0 = A).
     rows: Vec<Vec<(u16, Cell)>>,
     /// One past the right-most column holding a value.
@@ -254,6 +257,7 @@ impl Sheet {
             name,
             hidden,
             hidden_lines: HiddenLines::default(),
+            row_pages: Vec::new(),
             rows,
             width,
             merges,
@@ -271,6 +275,12 @@ impl Sheet {
             Ok(i) => &line[i].1,
             Err(_) => &EMPTY,
         }
+    }
+
+    /// Whether rows `above` and `below` were read from different PDF pages (both known).
+    pub fn page_changes(&self, above: u32, below: u32) -> bool {
+        let page = |r: u32| self.row_pages.get(r as usize).copied().filter(|&p| p > 0);
+        matches!((page(above), page(below)), (Some(a), Some(b)) if a != b)
     }
 
     /// Number of rows up to and including the last row holding a value.

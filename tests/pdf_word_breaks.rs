@@ -268,3 +268,64 @@ fn header_rows_repeated_on_each_page_are_read_once() {
         .collect();
     check(read_back_with_findings("repeated", &layouts));
 }
+
+/// The first unit of the seed's 部门整体支出绩效目标表: a group of indicator rows under merged
+/// 单位名称, 整体绩效目标, 一级指标 and 二级指标 cells, its 单位编码 typed once, its 整体绩效目标
+/// short enough to fit a row; as a workbook sheet.
+fn perf_target_sheet(dir: &std::path::Path) -> fiscalform::read::Sheet {
+    let name = "部门整体支出绩效目标表";
+    let mut sheet = grid::fixture("seed002_budget.grid").sheet(name).clone();
+    sheet.rows.truncate(20);
+    sheet.merges.retain(|m| m.0 < 20 && m.1 != 0);
+    sheet.set("J6", grid::GridCell::text("促进全面绿色转型"));
+    let path = dir.join("perf-target.xlsx");
+    grid::GridBook {
+        sheets: vec![sheet],
+    }
+    .write_xlsx(&path);
+    let mut book = fiscalform::read::read_workbook(&path).unwrap();
+    book.sheets.remove(0)
+}
+
+/// The readings of `path`, the line breaks and spaces of wrapped texts squeezed out.
+fn squeezed_readings(path: &std::path::Path) -> BTreeMap<(String, String), String> {
+    let mut read = readings(&export::exported(path));
+    for v in read.values_mut() {
+        v.retain(|c| !c.is_whitespace());
+    }
+    read
+}
+
+/// Tall indicator rows kept whole, a few to a page or one a page, the page breaks moved
+/// through the table: the merged cells a break cuts print an empty box below it, and the
+/// rows under it still belong to the group above — the PDF reads as the Word document.
+#[test]
+fn group_cells_cut_by_page_breaks_go_on_below_them() {
+    lo::require_chinese_font();
+    let d = scratch("group-cut");
+    let sheet = perf_target_sheet(&d);
+    let layouts = [(0, 5200), (6, 4000), (3, 3000), (12, 2400), (9, 7000)];
+    let mut problems = Vec::new();
+    for (i, (lead, row_height)) in layouts.into_iter().enumerate() {
+        let layout = WordLayout {
+            lead,
+            row_height,
+            landscape: true,
+            ..WordLayout::default()
+        };
+        let docx = d.join(format!("group-cut-{i}.docx"));
+        docx::ruled_form_docx(std::slice::from_ref(&sheet), &layout, &docx);
+        let pdf = lo::convert(&docx, "pdf", &d);
+        let diff = differences(&squeezed_readings(&docx), &squeezed_readings(&pdf));
+        let (want, got) = (findings(&docx), findings(&pdf));
+        let extra: Vec<&String> = got.iter().filter(|f| !want.contains(f)).collect();
+        if !diff.is_empty() || !extra.is_empty() {
+            problems.push(format!(
+                "{} ({layout:?}):\n  {}\n  findings beyond the Word document's: {extra:#?}",
+                pdf.display(),
+                diff.join("\n  ")
+            ));
+        }
+    }
+    check(problems);
+}

@@ -142,12 +142,13 @@ pub(crate) fn lay_out(blocks: Vec<Block>) -> LaidOut {
     let mut names = HashSet::new();
     for section in sections {
         let name = sheet_name(&section.heading, out.sheets.len(), &mut names);
-        let (sheet, pages, maybe_cut) = section_sheet(&name, section);
+        let (mut sheet, pages, maybe_cut) = section_sheet(&name, section);
         out.cell_notes.extend(maybe_cut.into_iter().map(|row| {
             let page = pages.get(row as usize).copied().unwrap_or(0);
             CellNote::new(&name, row, 0, CellNoteKind::MaybeCutRow { page })
         }));
         if pages.iter().any(|p| *p > 0) {
+            sheet.row_pages.clone_from(&pages);
             out.row_pages.insert(name, pages);
         }
         out.sheets.push(sheet);

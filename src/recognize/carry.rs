@@ -5,7 +5,7 @@
 use super::Reader;
 use crate::cellref::Place;
 use crate::expr::{cell_key, Name, Val};
-use crate::form::{ColKind, Panel};
+use crate::form::{ColKind, ListDef, Panel};
 use std::collections::HashMap;
 
 /// A text last read in a merged-down column, and how far down it reaches.
@@ -24,10 +24,14 @@ struct Open {
 pub(crate) struct GroupCarry {
     open: HashMap<(usize, Name), Open>,
     cut: bool,
+    /// The last list row read: a row printed on another page than it is past a cut (a
+    /// merged cell printed across a page break shows a box of its own on each page).
+    last: Option<u32>,
 }
 
 impl GroupCarry {
-    /// A repeated header, a page's top lines or notes between two pages lie here.
+    /// A repeated header, a page's top lines or notes between two pages lie here (a page
+    /// turning between two list rows is a cut too, found in [`GroupCarry::after_row`]).
     pub fn cut(&mut self) {
         self.cut = true;
     }
@@ -47,6 +51,8 @@ impl GroupCarry {
         let Some(list) = &panel.list else {
             return;
         };
+        let cut = cut || self.last.is_some_and(|l| rd.sheet.page_changes(l, r));
+        self.last = Some(r);
         let Some(key) = rd.data.rows.last().map(|row| row.key.clone()) else {
             return;
         };
@@ -56,9 +62,35 @@ impl GroupCarry {
             .filter(|c| c.kind == ColKind::Text && list.merge_down.iter().any(|m| *m == *c.id));
         for col in texts {
             if let Some(sc) = col_of(si, &col.id) {
-                self.carry_column(rd, (si, col.id.clone()), &key, (r, sc), cut);
+                let slot_col = (si, col.id.clone());
+                let cut = cut && !self.ends_group(rd, list, &key, &slot_col);
+                self.carry_column(rd, slot_col, &key, (r, sc), cut);
             }
         }
+    }
+
+    /// Whether the text open in column `col` cannot go on into row `key`: the form's groups
+    /// pair another merged-down text of the row (二级指标 经济效益指标) only with other texts
+    /// of `col` (一级指标 效益指标) than the one open (产出指标) — the group ended above.
+    fn ends_group(&self, rd: &Reader, list: &ListDef, key: &str, slot_col: &(usize, Name)) -> bool {
+        let col: &str = &slot_col.1;
+        let (Some(open), Some(row)) = (self.open.get(slot_col), rd.data.row(key)) else {
+            return false;
+        };
+        let Val::Text(carried) = &open.val else {
+            return false;
+        };
+        list.merge_down.iter().filter(|m| *m != col).any(|other| {
+            let Val::Text(own) = row.get(other) else {
+                return false;
+            };
+            let mut paired = list.groups.iter().filter_map(|g| {
+                let with = g.values.get(other)?;
+                same_text(with, &own).then_some(g.values.get(col)?)
+            });
+            let mut paired = paired.by_ref().peekable();
+            paired.peek().is_some() && !paired.any(|t| same_text(t, carried))
+        })
     }
 
     /// One merged-down column of row `key`, read at sheet cell `at`, right after a cut or not.
@@ -95,4 +127,15 @@ impl GroupCarry {
             rd.data.origin.insert(own_key, origin.clone());
         }
     }
+}
+
+/// Whether a text read and one the form names are the same, spaces and a trailing note in
+/// brackets (`产出指标（50分）`) aside.
+fn same_text(a: &str, b: &str) -> bool {
+    let core = |s: &str| -> String {
+        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        s.split(['（', '(']).next().unwrap_or("").to_string()
+    };
+    let (a, b) = (core(a), core(b));
+    !a.is_empty() && a == b
 }

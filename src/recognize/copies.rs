@@ -122,5 +122,6 @@ fn within(sheet: &Sheet, rows: RangeInclusive<u32>, cols: RangeInclusive<u16>) -
         .collect();
     let mut part = Sheet::from_cells(sheet.name.clone(), cells, merges);
     part.hidden = sheet.hidden;
+    part.row_pages.clone_from(&sheet.row_pages);
     part
 }

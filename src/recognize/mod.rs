@@ -302,9 +302,12 @@ fn join_sheets(sheets: &[&Sheet]) -> (Sheet, Vec<(String, u32)>) {
     let mut cells = Vec::new();
     let mut merges = Vec::new();
     let mut parts = Vec::new();
+    let mut pages = Vec::new();
     let mut offset = 0;
     for s in sheets {
         parts.push((s.name.clone(), offset));
+        pages.resize(offset as usize, 0);
+        pages.extend(s.row_pages.iter().take(s.height() as usize));
         cells.extend(s.cells().map(|(r, c, cell)| (r + offset, c, cell.clone())));
         merges.extend(s.merges().iter().map(|m| crate::read::Merge {
             first_row: m.first_row + offset,
@@ -314,7 +317,11 @@ fn join_sheets(sheets: &[&Sheet]) -> (Sheet, Vec<(String, u32)>) {
         offset += s.height();
     }
     let name = sheets.first().map_or(String::new(), |s| s.name.clone());
-    (Sheet::from_cells(name, cells, merges), parts)
+    let mut joined = Sheet::from_cells(name, cells, merges);
+    if pages.iter().any(|&p| p > 0) {
+        joined.row_pages = pages;
+    }
+    (joined, parts)
 }
 
 /// Addresses in a joined sheet back to the sheets they came from: `C5` on the first,

@@ -172,6 +172,9 @@ pub struct WordLayout {
     pub contents: Vec<String>,
     /// A4 turned landscape.
     pub landscape: bool,
+    /// The least height of each row below the header, in twips, rows kept whole on a page
+    /// (0: as tall as their text, allowed to break across pages).
+    pub row_height: u32,
 }
 
 /// A body paragraph of 9-point text (the title 14 points).
@@ -286,12 +289,18 @@ fn ruled_table(
     } else {
         0
     };
-    let repeat = |r: u32| match r < repeated {
-        true => "<w:trPr><w:tblHeader/></w:trPr>",
-        false => "",
+    let tall = layout.row_height > 0;
+    let body_from = header_end(sheet, top);
+    let repeat = |r: u32| match (r < repeated, tall && r >= body_from) {
+        (true, _) => "<w:trPr><w:tblHeader/></w:trPr>".to_string(),
+        (false, true) => format!(
+            r#"<w:trPr><w:cantSplit/><w:trHeight w:val="{}" w:hRule="atLeast"/></w:trPr>"#,
+            layout.row_height
+        ),
+        (false, false) => String::new(),
     };
     for r in line_rows(layout) {
-        xml.push_str(&line_row(sheet, r, widths, repeat(top)));
+        xml.push_str(&line_row(sheet, r, widths, &repeat(top)));
     }
     for r in top..end {
         xml.push_str(&format!("<w:tr>{}", repeat(r)));
