@@ -277,6 +277,12 @@ impl Sheet {
         }
     }
 
+    /// Whether the sheet was rebuilt from a printed page (a PDF), where a printer may have cut
+    /// texts short.
+    pub fn is_printed(&self) -> bool {
+        self.row_pages.iter().any(|&p| p > 0)
+    }
+
     /// Whether rows `above` and `below` were read from different PDF pages (both known).
     pub fn page_changes(&self, above: u32, below: u32) -> bool {
         let page = |r: u32| self.row_pages.get(r as usize).copied().filter(|&p| p > 0);

@@ -29,7 +29,8 @@ pub(super) fn cut_label_row(
     (key, printed): (&str, &str),
     next: &dyn Fn(&str) -> bool,
 ) -> Option<String> {
-    if strip_ordinal(key).chars().count() < MIN_CUT_CHARS {
+    // Only a printer cuts labels; in a workbook a shorter label is the clerk's own wording.
+    if !rd.sheet.is_printed() || strip_ordinal(key).chars().count() < MIN_CUT_CHARS {
         return None;
     }
     let free = |x: &FixedRow| !x.blank && !rd.data.row_at.contains_key(x.id.as_str());
