@@ -544,27 +544,21 @@ fn runs_on(run: &Run, g: &Run) -> bool {
     g.x0 - run.x1 <= g.size * TOUCHING && !run.text.trim().chars().all(numeric)
 }
 
-/// The table's runs with each run that spills into a cell otherwise empty, or starts astride
-/// the rule, joined to the text it goes on from: a label longer than its column is the left
-/// cell's, not the right one's. A spilled run sharing its cell with other text stays where
-/// it was printed.
+/// The table's runs with each run that spills over a vertical rule joined to the text it goes
+/// on from: a label longer than its column is one text, in the cell it is anchored in — the
+/// cell it starts at the left edge of (left-aligned, running on over the cell to its right,
+/// clipped or not), else the cell it ends in (right-aligned, running back over the cell to
+/// its left).
 fn join_spills(t: &Ruled, runs: &[&Run]) -> Vec<Run> {
-    let owner = t.owners();
-    let filled: std::collections::HashSet<usize> = runs
-        .iter()
-        .filter(|r| !r.spills)
-        .map(|r| t.cell_at(&owner, r.centre()))
-        .collect();
     let mut out: Vec<Run> = Vec::new();
     let mut end = f64::NEG_INFINITY;
     for run in runs {
-        let (x, _) = run.centre();
-        let rule = t.xs[Ruled::slot(&t.xs, x)];
-        // A glyph astride the rule is drawn from the left cell, and cut by its clip.
-        let astride = run.x0 < rule - 1.0;
-        let alone = !filled.contains(&t.cell_at(&owner, run.centre()));
         match out.last_mut() {
-            Some(last) if run.spills && (alone || astride) && goes_on(last, end, run) => {
+            Some(last) if run.spills && goes_on(last, end, run) => {
+                if !starts_its_cell(t, last) {
+                    last.x0 = t.xs[Ruled::slot(&t.xs, run.centre().0)];
+                    last.x1 = run.x1;
+                }
                 last.text.push_str(&run.text);
             }
             _ => out.push(Run {
@@ -575,6 +569,13 @@ fn join_spills(t: &Ruled, runs: &[&Run]) -> Vec<Run> {
         end = run.x1;
     }
     out
+}
+
+/// Whether `run` starts at the left edge of its cell (within a text size of the rule), as a
+/// left-aligned text does.
+fn starts_its_cell(t: &Ruled, run: &Run) -> bool {
+    let left = t.xs[Ruled::slot(&t.xs, run.x0 + 0.5)];
+    run.x0 - left <= run.size
 }
 
 /// Whether `run` goes on from `last` (whose text ends at `end`): same line, glyph against glyph.
