@@ -37,8 +37,8 @@ impl<'a> Titles<'a> {
 
 /// Whether the text at (r, c) of `sheet` is a table's name in book-title marks mentioning the
 /// table, never its title: beside anything but the table's own lines on its row (a checklist's
-/// answer 是/否, a page number, a remark), or alone on its row but not over its table (a 目录's
-/// line, followed by the next name of the list, another table's title or nothing).
+/// answer 是/否, a page number, a remark), or not over its table (a 目录's line, alone or beside
+/// its 表号, followed by the next name of the list, another table's title or nothing).
 pub(crate) fn mentions_a_table(
     titles: Titles,
     sheet: &Sheet,
@@ -52,13 +52,11 @@ pub(crate) fn mentions_a_table(
         return true;
     };
     let lines = FormLines::new(form, &titles.catalog.vocabulary);
-    let mut others = (sheet.row(r))
-        .filter(|&(at, cell)| at != c && !is_blank(cell))
-        .peekable();
-    if others.peek().is_none() {
-        return !heads_its_table(titles, &lines, sheet, r);
-    }
-    !others.all(|(_, cell)| is_own_line(&lines, cell))
+    // Beside the table's own lines only (公开07表 | 《…》, as a 目录 lists them too) or alone,
+    // it is the title only over its table.
+    let mut others = (sheet.row(r)).filter(|&(at, cell)| at != c && !is_blank(cell));
+    !(others.all(|(_, cell)| is_own_line(&lines, cell))
+        && heads_its_table(titles, &lines, sheet, r))
 }
 
 /// Whether row `r` holds one text only, a name in book-title marks that mentions a table (a
