@@ -2853,7 +2853,6 @@ fn identify_fixed(
     let labelled = label_cols
         .iter()
         .find_map(|&c| Some((c, rd.text_key(r, c)?)));
-    let label = labelled.as_ref().map(|(_, k)| k.clone());
     let label_col = label_cols.first().copied();
     let line = panel
         .columns
@@ -2866,7 +2865,7 @@ fn identify_fixed(
             if let Some(decided) = fixed_by_line(rd, panel, r, at) {
                 return decided;
             }
-        } else if label.is_none() {
+        } else if labelled.is_none() {
             // A spacer row of a table read by its labels: its 行次 is the table's own.
             rd.consume(r, at.col);
         }
