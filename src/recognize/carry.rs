@@ -2,10 +2,11 @@
 //! header or a page break cuts: as a clerk reads the printed table, the group goes on below
 //! the cut, so the blank cell the cut leaves takes up the text read above it.
 
-use super::Reader;
+use super::{strip_parens, Reader};
 use crate::cellref::Place;
 use crate::expr::{cell_key, Name, Val};
 use crate::form::{ColKind, ListDef, Panel};
+use crate::normalize::label_key;
 use std::collections::HashMap;
 
 /// A text last read in a merged-down column, and how far down it reaches.
@@ -129,13 +130,10 @@ impl GroupCarry {
     }
 }
 
-/// Whether a text read and one the form names are the same, spaces and a trailing note in
-/// brackets (`产出指标（50分）`) aside.
+/// Whether a text read and one the form names are the same, as labels are compared (their
+/// keys), a note in brackets (`产出指标（50分）`) aside.
 fn same_text(a: &str, b: &str) -> bool {
-    let core = |s: &str| -> String {
-        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-        s.split(['（', '(']).next().unwrap_or("").to_string()
-    };
-    let (a, b) = (core(a), core(b));
-    !a.is_empty() && a == b
+    let core = |s: &str| strip_parens(&label_key(s));
+    let a = core(a);
+    !a.is_empty() && a == core(b)
 }
