@@ -56,7 +56,6 @@ pub use document::{DocumentProblem, Passage};
 pub use hidden_lines::HiddenLines;
 pub use shown::{decimals_shown, CellNote, CellNoteKind};
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek};
@@ -83,8 +82,6 @@ pub struct Workbook {
     /// A PDF's or Word document's text outside its tables, in reading order (empty for
     /// spreadsheets); the title, unit and note lines copied into a table's sheet included.
     pub text: Vec<Passage>,
-    /// For sheets rebuilt from a PDF: the 1-based page of each row, by sheet name.
-    pub row_pages: BTreeMap<String, Vec<u32>>,
     /// What reading did to stored cells (numbers read as their format shows them).
     pub cell_notes: Vec<CellNote>,
 }
@@ -98,8 +95,7 @@ impl Workbook {
     /// The PDF page the row (zero-based) of a sheet was read from; `None` for spreadsheets,
     /// Word documents and rows that came from no page.
     pub fn page_of(&self, sheet: &str, row: u32) -> Option<u32> {
-        let page = *self.row_pages.get(sheet)?.get(row as usize)?;
-        (page > 0).then_some(page)
+        self.sheet(sheet)?.page_of(row)
     }
 }
 
@@ -283,10 +279,16 @@ impl Sheet {
         self.row_pages.iter().any(|&p| p > 0)
     }
 
+    /// The PDF page row `row` (zero-based) was read from; `None` for other sheets and rows
+    /// that came from no page.
+    pub fn page_of(&self, row: u32) -> Option<u32> {
+        self.row_pages.get(row as usize).copied().filter(|&p| p > 0)
+    }
+
     /// Whether rows `above` and `below` were read from different PDF pages (both known).
     pub fn page_changes(&self, above: u32, below: u32) -> bool {
-        let page = |r: u32| self.row_pages.get(r as usize).copied().filter(|&p| p > 0);
-        matches!((page(above), page(below)), (Some(a), Some(b)) if a != b)
+        let (a, b) = (self.page_of(above), self.page_of(below));
+        matches!((a, b), (Some(a), Some(b)) if a != b)
     }
 
     /// Number of rows up to and including the last row holding a value.
@@ -756,7 +758,6 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, ReadError> {
         format,
         sheets,
         text: Vec::new(),
-        row_pages: BTreeMap::new(),
         cell_notes,
     })
 }

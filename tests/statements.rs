@@ -854,7 +854,6 @@ fn a_line_starting_with_an_amount_goes_on_the_sentence_before() {
                         text: t.clone(),
                     })
                     .collect(),
-                row_pages: Default::default(),
                 cell_notes: vec![],
             };
             let runs = fiscalform::statements::document_runs(&wb);

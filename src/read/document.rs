@@ -7,7 +7,7 @@
 //! then the notes right below it (注：…, 说明：…, 填表人：…). Every line of text, those copied
 //! into a sheet included, is also kept as a [`Passage`] in reading order for narrative checks.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 
 use rust_decimal::Decimal;
@@ -24,7 +24,6 @@ use super::{CellNote, CellNoteKind};
 pub(crate) struct LaidOut {
     pub sheets: Vec<Sheet>,
     pub passages: Vec<Passage>,
-    pub row_pages: BTreeMap<String, Vec<u32>>,
     pub cell_notes: Vec<CellNote>,
 }
 
@@ -62,7 +61,6 @@ pub(crate) fn read(path: &Path, format: Format) -> Result<Workbook, ReadError> {
         format,
         sheets: laid.sheets,
         text: laid.passages,
-        row_pages: laid.row_pages,
         cell_notes: laid.cell_notes,
     })
 }
@@ -148,8 +146,7 @@ pub(crate) fn lay_out(blocks: Vec<Block>) -> LaidOut {
             CellNote::new(&name, row, 0, CellNoteKind::MaybeCutRow { page })
         }));
         if pages.iter().any(|p| *p > 0) {
-            sheet.row_pages.clone_from(&pages);
-            out.row_pages.insert(name, pages);
+            sheet.row_pages = pages;
         }
         out.sheets.push(sheet);
     }
@@ -703,7 +700,8 @@ mod tests {
             "注：本表反映部门本年度取得的各项收入情况。"
         );
         assert_eq!(s.height(), 5);
-        assert_eq!(out.row_pages["收入决算表"], vec![3, 3, 3, 3, 3]);
+        assert_eq!(s.name, "收入决算表");
+        assert_eq!(s.row_pages, vec![3, 3, 3, 3, 3]);
         assert_eq!(out.passages.len(), 5);
         assert_eq!(out.passages[4].text, "二、情况说明");
         assert_eq!(out.passages[4].page, Some(4));
@@ -854,7 +852,8 @@ mod tests {
         assert_eq!(s.get(3, 0).as_text(), Some("说明：按实填报。"));
         let signed: Vec<String> = (0..4).map(|c| s.get(4, c).to_string()).collect();
         assert_eq!(signed, ["填表人：", "张三", "填报日期：", "2024年5月25日"]);
-        assert_eq!(out.row_pages["基础数据表"].len(), 5);
+        assert_eq!(s.name, "基础数据表");
+        assert_eq!(s.row_pages.len(), 5);
     }
 
     #[test]

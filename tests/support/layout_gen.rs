@@ -69,7 +69,6 @@ pub fn grid_workbook(g: &crate::grid::GridBook, path: PathBuf) -> Workbook {
         format: Format::Xlsx,
         sheets,
         text: Vec::new(),
-        row_pages: Default::default(),
         cell_notes: Vec::new(),
     }
 }
@@ -1121,7 +1120,6 @@ impl Canvas {
             format: Format::Xlsx,
             sheets,
             text: Vec::new(),
-            row_pages: Default::default(),
             cell_notes: Vec::new(),
         };
         (book, values)
