@@ -85,10 +85,15 @@ fn copy_ranges(form: &Form, vocab: &Vocabulary, sheet: &Sheet) -> Vec<(u32, u32)
 }
 
 pub(super) fn is_blank_row(sheet: &Sheet, r: u32) -> bool {
-    sheet.row(r).all(|(_, cell)| match cell {
+    sheet.row(r).all(|(_, cell)| is_blank_cell(cell))
+}
+
+/// Whether a cell shows nothing: empty, or a text of spaces only.
+pub(super) fn is_blank_cell(cell: &Cell) -> bool {
+    match cell {
         Cell::Text(t) => t.trim().is_empty(),
         other => other.is_empty(),
-    })
+    }
 }
 
 /// The sheet with only rows `first..=last` kept, where they were (addresses stay the

@@ -3,7 +3,7 @@
 //! row. A 《…》 beside only its table's own lines (单位：万元, 公开08表, 编制单位：…, a year),
 //! or alone on its row over its table, is the table's title as if unquoted.
 
-use super::copies::is_blank_row;
+use super::copies::{is_blank_cell, is_blank_row};
 use super::{best_named, strip_parens, top_line, top_lines_row, FormLines, FormTitles, Notice};
 use crate::form::{Catalog, Form, Severity};
 use crate::model::{FastMap, FastSet, Stray};
@@ -54,7 +54,7 @@ pub(crate) fn mentions_a_table(
     let lines = FormLines::new(form, &titles.catalog.vocabulary);
     // Beside the table's own lines only (公开07表 | 《…》, as a 目录 lists them too) or alone,
     // it is the title only over its table.
-    let mut others = (sheet.row(r)).filter(|&(at, cell)| at != c && !is_blank(cell));
+    let mut others = (sheet.row(r)).filter(|&(at, cell)| at != c && !is_blank_cell(cell));
     !(others.all(|(_, cell)| is_own_line(&lines, cell))
         && heads_its_table(titles, &lines, sheet, r))
 }
@@ -68,21 +68,20 @@ pub(crate) fn is_listed_row(titles: Titles, sheet: &Sheet, r: u32) -> bool {
     }
 }
 
-fn is_blank(cell: &Cell) -> bool {
-    match cell {
-        Cell::Text(t) => t.trim().is_empty(),
-        other => other.is_empty(),
-    }
-}
-
 /// Whether a cell beside a title is one of its form's own lines (表号, 单位, 编制单位, year).
 fn is_own_line(lines: &FormLines, cell: &Cell) -> bool {
     cell.as_text().is_some_and(|t| top_line(lines, t).is_some())
 }
 
+/// Whether a text may be a form's title, as every title names a 表 or a 报告 (a cheap test
+/// before the title keys are fitted to it); a note (注：本表反映…) is none.
+pub(super) fn names_a_table(key: &str) -> bool {
+    (key.contains('表') || key.contains("报告")) && !key.starts_with('注')
+}
+
 /// The column and text of row `r`'s only non-blank cell, when it is a text.
 fn sole_text(sheet: &Sheet, r: u32) -> Option<(u16, &str)> {
-    let mut filled = sheet.row(r).filter(|(_, cell)| !is_blank(cell));
+    let mut filled = sheet.row(r).filter(|(_, cell)| !is_blank_cell(cell));
     match (filled.next(), filled.next()) {
         (Some((c, Cell::Text(t))), None) => Some((c, t)),
         _ => None,
@@ -119,8 +118,7 @@ fn heads_its_table(titles: Titles, lines: &FormLines, sheet: &Sheet, r: u32) -> 
 /// within two rows of another such; with the list's heading (`目录`, `2024年度部门决算公开目录`)
 /// just above it.
 pub(super) fn listed_names(strays: &[Stray]) -> FastSet<usize> {
-    let names_a_table =
-        |s: &Stray| is_book_title(&s.text) && (s.text.contains('表') || s.text.contains("报告"));
+    let names_a_table = |s: &Stray| is_book_title(&s.text) && names_a_table(&s.text);
     let names = lines_alone(strays, names_a_table);
     let name_rows: FastSet<u32> = names.iter().map(|&(_, r)| r).collect();
     let near = |&(_, r): &(usize, u32)| {

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use super::copies::{columns_of, is_blank_row, rows_of};
-use super::mentions::{is_listed_row, mentions_a_table, Titles};
+use super::mentions::{is_listed_row, mentions_a_table, names_a_table, Titles};
 use super::{
     best_named, first_filled_row, shown_value, strip_parens, top_lines_row, FormLines, FormTitles,
 };
@@ -296,12 +296,6 @@ fn title_keys_in_row<'s>(
         .map(|(t, c)| (label_key(t), c))
         .filter(|(key, _)| names_a_table(key) && !is_section_heading(key))
         .map(|(key, c)| (strip_parens(&key), c))
-}
-
-/// Whether a text may be a form's title, as every title names a 表 or a 报告 (a cheap test
-/// before the title keys are fitted to it); a note (注：本表反映…) is none.
-fn names_a_table(key: &str) -> bool {
-    (key.contains('表') || key.contains("报告")) && !key.starts_with('注')
 }
 
 /// A heading of a 情况说明 or a 目录 line rather than a table's title: numbered
