@@ -1058,14 +1058,9 @@ fn read_xlsx(path: &Path, part_merges: &PartMerges) -> Result<XlsxRead, ReadErro
                 let (r, c) = cell.get_position();
                 let mut value = convert(cell.get_value().clone().into());
                 if let Cell::Number(stored) = value {
-                    if let Some(rounded) = shown.rounded(style, stored) {
-                        value = Cell::Number(rounded);
-                        let kind = CellNoteKind::RoundedToShown {
-                            stored,
-                            shown: rounded,
-                        };
-                        notes.push(CellNote::new(name, r, c, kind));
-                    }
+                    let note;
+                    (value, note) = shown.as_shown(style, stored);
+                    notes.extend(note.map(|kind| CellNote::new(name, r, c, kind)));
                 }
                 grid.put(r, c, value)
                     .map_err(|d| corrupt(path, Some(name), d))?;

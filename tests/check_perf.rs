@@ -1561,3 +1561,108 @@ fn unit_name_cells(book: &GridBook) -> (String, String, String) {
     }
     panic!("no 单位名称 row");
 }
+
+/// A rate over 100% as a spreadsheet stores it: the fraction (1.0533) in a cell formatted
+/// `0.00%`, showing 105.33% (as Excel computes 执行率 and 控制率, and as `fix` writes them). It
+/// is read as shown, not as 1.05 percent points: no rate error, for every generated ratio, on
+/// 附件1's 控制率 and 附件2/3's 执行率 (the 执行数 raised with their parts).
+#[test]
+fn rates_over_100_percent_stored_as_fractions_read_as_shown() {
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let formats = ["0.00%", "0%", "0.0%", "0.00%;\\-0.00%;;@"];
+    let mut failed: Vec<String> = Vec::new();
+    for case in 0..12 {
+        let per_mille = 1001 + next() % 600; // 100.1% to 160.0%
+        let format = formats[case % formats.len()];
+        let mut book = fixture(S004);
+        let rate_cells = [
+            over_staffed(book.sheet_mut("附件一"), per_mille, format),
+            over_spent(book.sheet_mut("附件二"), per_mille, format, "当年财政拨款"),
+            over_spent(book.sheet_mut("附件三"), per_mille, format, "当年财政拨款"),
+        ];
+        let (_, found) = check(&book, &format!("rate-over-{case}"));
+        for (sheet, cell) in &rate_cells {
+            let wrong: Vec<&Value> = (found.iter())
+                .filter(|f| f["severity"] == "error")
+                .filter(|f| f["sheet"] == sheet.as_str() && f["cell"] == cell.as_str())
+                .collect();
+            if !wrong.is_empty() {
+                failed.push(format!("case {case} ({per_mille}‰, {format}): {wrong:#?}"));
+            }
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of 36 rates: {failed:#?}",
+        failed.len()
+    );
+}
+
+/// The decimal text of `num / den` to ten places.
+fn fraction_text(num: i64, den: i64) -> String {
+    let scaled = num as i128 * 10_000_000_000 / den as i128;
+    format!(
+        "{}.{:010}",
+        scaled / 10_000_000_000,
+        scaled % 10_000_000_000
+    )
+}
+
+/// A percent cell holding `num / den` as a fraction.
+fn set_fraction(
+    sheet: &mut grid::GridSheet,
+    (r, c): (u32, u16),
+    (num, den): (i64, i64),
+    format: &str,
+) {
+    sheet.put(r, c, GridCell::Number(fraction_text(num, den)));
+    sheet.number_formats.insert((r, c), format.to_string());
+}
+
+/// 附件一's 实际在职人数 raised to `per_mille` of 编制数, its 控制率 stored as the fraction.
+fn over_staffed(sheet: &mut grid::GridSheet, per_mille: u64, format: &str) -> (String, String) {
+    let (r, quota_col) = sheet.find("编制数").expect("编制数");
+    let staff_col = sheet.find("2023年实际在职人数").expect("在职人数").1;
+    let rate_col = sheet.find("控制率").expect("控制率").1;
+    let quota: i64 = sheet.cell(r + 1, quota_col).as_str().parse().unwrap();
+    let staff = (quota * per_mille as i64 + 999) / 1000;
+    sheet.put(r + 1, staff_col, GridCell::num(&staff.to_string()));
+    set_fraction(sheet, (r + 1, rate_col), (staff, quota), format);
+    (sheet.name.clone(), grid::a1(r + 1, rate_col))
+}
+
+/// A 年度资金总额 row's 全年执行数 raised to `per_mille` of its 全年预算数 (and its `part` row's
+/// by the same amount), its 执行率 stored as the fraction.
+fn over_spent(
+    sheet: &mut grid::GridSheet,
+    per_mille: u64,
+    format: &str,
+    part: &str,
+) -> (String, String) {
+    let cents = |s: &str| {
+        let d: rust_decimal::Decimal = s.parse().unwrap();
+        i64::try_from(d * rust_decimal::Decimal::ONE_HUNDRED).unwrap()
+    };
+    let text = |c: i64| format!("{}.{:02}", c / 100, c % 100);
+    let (r, _) = sheet.find("年度资金总额").expect("年度资金总额");
+    let budget_col = sheet.find("全年预算数").expect("全年预算数").1;
+    let spent_col = sheet.find("全年执行数").expect("全年执行数").1;
+    let rate_col = sheet.find("执行率").expect("执行率").1;
+    let budget = cents(sheet.cell(r, budget_col).as_str());
+    let spent = budget * per_mille as i64 / 1000;
+    let raise = spent - cents(sheet.cell(r, spent_col).as_str());
+    sheet.put(r, spent_col, GridCell::num(&text(spent)));
+    let part_row = (r + 1..r + 6).find(|&p| sheet.cell(p, 1).as_str().contains(part));
+    if let Some(p) = part_row {
+        let was = cents(sheet.cell(p, spent_col).as_str());
+        sheet.put(p, spent_col, GridCell::num(&text(was + raise)));
+    }
+    set_fraction(sheet, (r, rate_col), (spent, budget), format);
+    (sheet.name.clone(), grid::a1(r, rate_col))
+}

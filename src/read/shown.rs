@@ -2,6 +2,7 @@
 //! shows (万元 = 元/10000 without ROUND, formatted `0.00`) is the shown figure, the one the
 //! unit publishes. Reading notes each such cell, and each formula stored without its result.
 
+use super::Cell;
 use calamine::Style;
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -41,32 +42,70 @@ pub enum CellNoteKind {
 /// The fewest decimals a number is read as shown with: the two of an amount in 万元.
 const MIN_ROUNDED_DECIMALS: u32 = 2;
 
-/// The decimals each cell style's number format shows (`None`: shown as stored).
-pub(super) struct ShownDecimals(Vec<Option<u32>>);
+/// How each cell style's number format shows a number.
+#[derive(Clone, Copy, Default)]
+struct Shows {
+    /// The decimals it shows (`None`: shown as stored).
+    decimals: Option<u32>,
+    /// Whether it shows the number as a percentage (`0.00%`: 1.0533 shows 105.33%).
+    percent: bool,
+}
+
+/// How each cell style's number format shows a number, by style index.
+pub(super) struct ShownDecimals(Vec<Shows>);
 
 impl ShownDecimals {
     pub(super) fn new(styles: &[Style]) -> Self {
+        let shows = |code: &str| Shows {
+            decimals: decimals_shown(code),
+            percent: shows_percent(code),
+        };
         ShownDecimals(
-            styles
-                .iter()
-                .map(|s| {
-                    s.number_format
-                        .as_ref()
-                        .and_then(|f| decimals_shown(&f.format_code))
-                })
+            (styles.iter())
+                .map(|s| s.number_format.as_ref().map(|f| shows(&f.format_code)))
+                .map(Option::unwrap_or_default)
                 .collect(),
         )
     }
 
-    /// `n` as style `style` shows it, when that shows fewer decimals than `n` has. A format
-    /// showing fewer than two (`0.0`, `#,##0` over amounts in 万元) is taken as the stored
-    /// figure: the 尾差 tolerance is that of two decimals, not of what such a format hides.
-    pub(super) fn rounded(&self, style: usize, n: Decimal) -> Option<Decimal> {
-        let decimals = (*self.0.get(style)?)?;
+    /// A number stored in a cell of style `style`, read as the cell shows it, with the note
+    /// to give when that is not as stored. A percentage (`0.00%`) is read as shown without a
+    /// note: 1.0533 is `105.33%` (as a number above 1 it would read as percent points, 1.05%,
+    /// as typed rates above 1 are); 0.955556 is 0.9556. Rates are computed without ROUND.
+    pub(super) fn as_shown(&self, style: usize, stored: Decimal) -> (Cell, Option<CellNoteKind>) {
+        let shows = self.0.get(style).copied().unwrap_or_default();
+        let rounded = shows.rounded(stored);
+        let shown = rounded.unwrap_or(stored);
+        if shows.percent {
+            let percent = format!("{}%", (shown * Decimal::ONE_HUNDRED).normalize());
+            let cell = if shown.abs() > Decimal::ONE {
+                Cell::Text(percent)
+            } else {
+                Cell::Number(shown)
+            };
+            return (cell, None);
+        }
+        let note = rounded.map(|shown| CellNoteKind::RoundedToShown { stored, shown });
+        (Cell::Number(shown), note)
+    }
+}
+
+impl Shows {
+    /// `n` as shown, when that shows fewer decimals than `n` has. A format showing fewer than
+    /// two (`0.0`, `#,##0` over amounts in 万元) is taken as the stored figure: the 尾差
+    /// tolerance is that of two decimals, not of what such a format hides.
+    fn rounded(&self, n: Decimal) -> Option<Decimal> {
+        let decimals = self.decimals?;
         (decimals >= MIN_ROUNDED_DECIMALS && n.scale() > decimals)
             .then(|| n.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero))
             .filter(|shown| *shown != n)
     }
+}
+
+/// Whether the format code `code` shows a positive number as a percentage: a `%` in its first
+/// section outside quotes and brackets (`0.00"%"` shows the sign without scaling).
+fn shows_percent(code: &str) -> bool {
+    first_section(code).contains('%')
 }
 
 /// How many decimals of a number the format code `code` shows (its first section: positive
@@ -125,7 +164,7 @@ fn first_section(code: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::decimals_shown;
+    use super::{decimals_shown, shows_percent};
 
     #[test]
     fn the_decimals_a_format_shows() {
@@ -148,6 +187,22 @@ mod tests {
             ("", None),
         ] {
             assert_eq!(decimals_shown(code), want, "{code}");
+        }
+    }
+
+    #[test]
+    fn which_formats_show_a_percentage() {
+        for (code, want) in [
+            ("0.00%", true),
+            ("0%", true),
+            ("0.00%;\\-0.00%;;@", true),
+            ("[Red]0.0%", true),
+            ("0.00", false),
+            ("0.00\"%\"", false),
+            ("General", false),
+            ("#,##0.00;[Red]-0.00%", false),
+        ] {
+            assert_eq!(shows_percent(code), want, "{code}");
         }
     }
 }
