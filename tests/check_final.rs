@@ -200,6 +200,32 @@ fn final_01_balance_and_cross_table_checks() {
     });
 }
 
+/// Each of 公开01表's other income lines is 公开02表's 合计 of its column: 10 put on one line
+/// (its totals carried) fires that line's rule at its cell.
+#[test]
+fn final_01_income_lines_against_final_02_columns() {
+    for (label, rule) in [
+        ("四、上级补助收入", "superior-income-vs-final-02"),
+        ("五、事业收入", "business-income-vs-final-02"),
+        ("六、经营收入", "operating-income-vs-final-02"),
+        ("七、附属单位上缴收入", "affiliated-income-vs-final-02"),
+        ("八、其他收入", "other-income-vs-final-02"),
+    ] {
+        run(Case {
+            name: rule,
+            edits: vec![
+                (at(F01, label, 2), "10"),
+                (at(F01, "本年收入合计", 2), "536.36"),
+                (at(F01, "总计", 2), "536.36"),
+            ],
+            form: "final-01",
+            rule,
+            severity: "error",
+            cell: at(F01, label, 2),
+        });
+    }
+}
+
 #[test]
 fn code_keyed_tables_rows_and_hierarchy() {
     run(Case {

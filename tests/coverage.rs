@@ -134,10 +134,10 @@ fn missing_tables_and_the_cross_table_rules_that_need_them_are_not_run() {
 
     let (_, text, _) = run(&["check", path.to_str().unwrap()]);
     assert!(
-        text.contains("未能核对：工作簿中没有 公开02表（5 条规则）"),
+        text.contains("未能核对：工作簿中没有 公开02表（10 条规则）"),
         "{text}"
     );
-    assert!(text.contains("核对范围：规则 57 条："), "{text}");
+    assert!(text.contains("核对范围：规则 62 条："), "{text}");
 }
 
 #[test]
@@ -193,7 +193,7 @@ fn the_audit_sheet_of_fix_says_which_rules_could_not_run() {
     let summary = sheet.get_value((1, 0)).unwrap().to_string();
     assert!(summary.contains("核对范围（校正后）：规则 "), "{summary}");
     assert!(
-        summary.contains("未能核对：工作簿中没有 公开02表（5 条）"),
+        summary.contains("未能核对：工作簿中没有 公开02表（10 条）"),
         "{summary}"
     );
     assert!(
