@@ -1666,3 +1666,20 @@ fn over_spent(
     set_fraction(sheet, (r, rate_col), (spent, budget), format);
     (sheet.name.clone(), grid::a1(r, rate_col))
 }
+
+/// A finding names each cell's column by its header (附件1's project rows: 上年决算数, 本年预算数,
+/// 本年决算数, printed under the 经费控制情况 header), never by a definition's id (`·prev`).
+#[test]
+fn findings_name_columns_by_their_headers() {
+    for seed in [S000, S004, "seed001_perf.grid"] {
+        let (_, found) = check(&fixture(seed), &format!("column-names-{seed}"));
+        assert!(!found.is_empty(), "{seed}: the published seed has findings");
+        for m in found.iter().filter_map(|f| f["message"].as_str()) {
+            let ids = m
+                .split('·')
+                .skip(1)
+                .filter(|after| after.starts_with(|c: char| c.is_ascii_alphabetic()));
+            assert_eq!(ids.count(), 0, "{seed}: {m}");
+        }
+    }
+}
