@@ -11,12 +11,14 @@ mod opening;
 mod stacked;
 mod table;
 mod transposed;
+mod unheaded;
 mod units;
 
 pub use absent::{absent_columns, absent_rows};
 pub use opening::name_unit_and_year_from_opening;
 pub use table::{CUT_LABEL, DUPLICATE_ROW, UNCODED};
 pub use table::{LINE_MISMATCH, SUBTOTAL_ROW, UNLABELLED_GROUP_ROW};
+pub use unheaded::VALUES_UNHEADED;
 
 use crate::calc::blank_data;
 use crate::cellref::Place;
@@ -62,6 +64,9 @@ pub struct Recognized<'c> {
     /// The cells of columns the unit added to compare with another year or the budget
     /// (上年决算数): values outside the form, but not its figures misplaced.
     pub comparison_cells: FastSet<(u32, u16)>,
+    /// The cells of parts whose values the sheet prints without their header (see
+    /// `unheaded`): values outside the form, told at once, not figures of it misplaced.
+    pub unheaded_cells: FastSet<(u32, u16)>,
 }
 
 #[derive(Debug)]
@@ -956,6 +961,12 @@ pub(crate) struct Reader<'s> {
     pub triangle_minus: Vec<(u32, u16, String, Decimal)>,
     /// The form as the lines above its table are told by.
     pub lines: FormLines<'s>,
+    /// Grid cells of the block being read whose column labels the sheet lacks.
+    pub held_cells: Vec<unheaded::HeldCell>,
+    /// Table blocks whose header was found nowhere.
+    pub held_tables: Vec<unheaded::HeldTable>,
+    /// Cells of parts whose values could not be placed, told at once (see `unheaded`).
+    pub unheaded_cells: FastSet<(u32, u16)>,
 }
 
 impl Reader<'_> {
@@ -1175,6 +1186,9 @@ pub fn recognize_sheet<'c>(
         header_in_rows: FastSet::default(),
         triangle_minus: Vec::new(),
         lines: FormLines::new(form, vocab),
+        held_cells: Vec::new(),
+        held_tables: Vec::new(),
+        unheaded_cells: FastSet::default(),
     };
     let top = read_top(&mut rd);
     let mut cursor = top;
@@ -1192,6 +1206,7 @@ pub fn recognize_sheet<'c>(
     if !form.signature.is_empty() {
         grid::read_signature(&mut rd);
     }
+    unheaded::settle_tables(&mut rd);
     read_rest(&mut rd, cursor);
     note_triangle_minus(&mut rd);
     unit_from_field(&mut rd.data, form, vocab);
@@ -1212,6 +1227,7 @@ pub fn recognize_sheet<'c>(
         data,
         notices,
         comparison_cells,
+        unheaded_cells,
         ..
     } = rd;
     Recognized {
@@ -1222,6 +1238,7 @@ pub fn recognize_sheet<'c>(
         words,
         kept_apart: 0,
         comparison_cells,
+        unheaded_cells,
     }
 }
 
@@ -1497,9 +1514,9 @@ pub fn figures_outside<'r>(rec: &'r Recognized) -> impl Iterator<Item = &'r Stra
 /// added to compare (上年决算数): figures of the form the reading could not place.
 pub fn figures_misplaced<'r>(rec: &'r Recognized) -> impl Iterator<Item = &'r Stray> {
     figures_outside(rec).filter(|s| {
-        !s.cell
-            .local()
-            .is_some_and(|at| rec.comparison_cells.contains(&at))
+        !s.cell.local().is_some_and(|at| {
+            rec.comparison_cells.contains(&at) || rec.unheaded_cells.contains(&at)
+        })
     })
 }
 
@@ -2244,10 +2261,13 @@ fn read_rest(rd: &mut Reader, after: u32) {
     }
     let listed = listed_names(&strays);
     for (i, s) in strays.into_iter().enumerate() {
-        let remark = s
-            .cell
-            .local()
-            .is_some_and(|at| rd.remark_cells.contains(&at));
+        let local = s.cell.local();
+        let remark = local.is_some_and(|at| rd.remark_cells.contains(&at));
+        // Told at once with the part they belong to.
+        if local.is_some_and(|at| rd.unheaded_cells.contains(&at)) {
+            rd.data.strays.push(s);
+            continue;
+        }
         // A placeholder ("—", "-", "/", "无") outside the form says there is nothing: kept
         // and written back, but no value to check.
         if is_placeholder(&s.text) {
