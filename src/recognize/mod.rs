@@ -2351,6 +2351,16 @@ fn is_sentence_row(rd: &Reader, r: u32) -> bool {
     matches!((unread.next(), unread.next()), (Some((_, cell)), None) if sentence(cell))
 }
 
+/// Whether row `r` is a note on a row of its own: a sentence, or the table's 空表说明 without
+/// its full stop (本单位无国有资本经营预算财政拨款收支，故本表为空表) — printed above the header,
+/// under the title, it is no header row.
+pub(crate) fn is_note_row(rd: &Reader, r: u32) -> bool {
+    let mut unread = unread_shown(rd, r);
+    let note = |cell: &Cell| cell.as_text().is_some_and(|t| rd.is_empty_table_note(t));
+    is_sentence_row(rd, r)
+        || matches!((unread.next(), unread.next()), (Some((_, cell)), None) if note(cell))
+}
+
 /// The warning for a value in no cell of `form`.
 fn outside_notice(form: &Form, s: &Stray) -> Notice {
     Notice {

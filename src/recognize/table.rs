@@ -882,8 +882,14 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
             .push(super::unheaded::HeldTable { block: bi, start });
         return start;
     };
-    // 2. Header rows around it.
+    // 2. Header rows around it; a note on a row of its own above them (an empty table's
+    // 空表说明 printed under the title) is kept as the table's remark.
     let first = table.header_top(rd, start, anchor);
+    for r in start..first {
+        if super::is_note_row(rd, r) {
+            super::keep_as_remark(rd, r);
+        }
+    }
     let data_start = table.first_data_row(rd, anchor);
     for r in first..data_start {
         rd.consume_row(r);
@@ -1163,7 +1169,9 @@ impl<'f> TableDef<'f> {
         let mut first = anchor;
         while first > start {
             let keys = row_keys(rd, first - 1);
-            let texts_only = !keys.is_empty() && !row_has_number(rd, first - 1);
+            let texts_only = !keys.is_empty()
+                && !row_has_number(rd, first - 1)
+                && !super::is_note_row(rd, first - 1);
             if texts_only
                 && keys
                     .iter()

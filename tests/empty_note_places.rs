@@ -1,0 +1,118 @@
+//! An empty table's 空表说明 printed above its header — right under the title, under the 表号,
+//! or under the unit line — as units do when the table has nothing to show: over generated
+//! layouts of seed 001's empty 公开07表 and 公开08表 (note with or without its full stop,
+//! merged across the table or not, the 注 line kept or dropped), the note is read as the
+//! table's (kept in its remarks), never taken for a header row and lost, and no false
+//! "空表须有空表说明" error is raised.
+
+#[path = "support/cli.rs"]
+mod cli;
+#[path = "support/grid.rs"]
+mod grid;
+#[path = "support/layout_gen.rs"]
+mod layout_gen;
+
+use grid::{GridBook, GridCell};
+use layout_gen::Rng;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// The empty tables of seed 001.
+const EMPTY: [&str; 2] = ["公开07表", "公开08表"];
+
+/// How their notes end.
+const NOTE_ENDING: &str = "故本表无数据。";
+
+/// One variant: the note of sheet `sheet` moved above the header at `place` (rows under the
+/// title), returning the note as printed.
+fn moved_note(book: &mut GridBook, sheet: &str, rng: &mut Rng) -> String {
+    let s = book.sheet_mut(sheet);
+    let (row, note) = (0..s.rows.len() as u32)
+        .find_map(|r| {
+            let text = s.cell(r, 0).as_str().to_string();
+            text.ends_with(NOTE_ENDING).then_some((r, text))
+        })
+        .expect("the seed prints a note under the table");
+    let width = s.width();
+    s.delete_row(row);
+    if rng.below(2) == 0 {
+        let line = (0..s.rows.len() as u32).find(|&r| s.cell(r, 0).as_str().starts_with("注："));
+        if let Some(r) = line {
+            s.delete_row(r);
+        }
+    }
+    let note = match rng.below(2) {
+        0 => note,
+        _ => note.trim_end_matches('。').to_string(),
+    };
+    // Under the title, under the 表号, or under the unit line right above the header.
+    let at = 1 + rng.below(3) as u32;
+    s.insert_row(at);
+    s.put(at, 0, GridCell::text(&note));
+    if rng.below(2) == 0 {
+        s.merges.push((at, 0, at, width.saturating_sub(1)));
+    }
+    note
+}
+
+/// What is wrong with the reading of variant `seed`: a note lost, taken for a stray, or the
+/// table said to have none.
+fn problems(seed: u64, dir: &Path) -> Vec<String> {
+    let mut book = grid::fixture("seed001_final.grid");
+    let mut rng = Rng::new(seed);
+    let notes: Vec<(&str, String)> = EMPTY
+        .iter()
+        .map(|&sheet| (sheet, moved_note(&mut book, sheet, &mut rng)))
+        .collect();
+    let path = dir.join(format!("note_{seed}.xlsx"));
+    book.write_xlsx(&path);
+    let out = dir.join(format!("note_{seed}.json"));
+    let (code, _, err) = cli::run(&[
+        "export",
+        "-o",
+        out.to_str().unwrap(),
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "export failed: {err}");
+    let data: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let mut problems = Vec::new();
+    for (sheet, note) in &notes {
+        let form = data["forms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["sheet"] == *sheet);
+        let kept = form.is_some_and(|f| f["remarks"].to_string().contains(note.as_str()));
+        if !kept {
+            problems.push(format!("{sheet}: note “{note}” not kept as its remark"));
+        }
+    }
+    let (_, report) = cli::check_json(&path);
+    for f in cli::findings(&report) {
+        let rule = f["rule"].as_str().unwrap_or("");
+        if f["severity"] != "info" && matches!(rule, "empty-table-note" | "value-outside-form") {
+            problems.push(format!("{rule} {}: {}", f["cell"], f["message"]));
+        }
+    }
+    problems
+}
+
+#[test]
+fn empty_table_notes_above_the_header_are_the_tables_notes() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("empty-note-places");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut failed = Vec::new();
+    let cases = 24;
+    for seed in 0..cases {
+        let p = problems(seed, &dir);
+        if !p.is_empty() {
+            failed.push(format!("seed {seed}: {}", p.join("; ")));
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of {cases} layouts misread their notes:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
+}
