@@ -129,3 +129,93 @@ fn a_hidden_column_with_figures_is_said_and_one_of_zeros_is_not() {
     let message = said[0]["message"].as_str().unwrap();
     assert!(message.contains("隐藏的E列"), "{message}");
 }
+
+/// Errors and warnings but those about values outside the form, as (rule, sheet), counted.
+fn judged_by_rule(findings: &[Value]) -> Vec<(String, String)> {
+    let mut out: Vec<_> = (findings.iter())
+        .filter(|f| f["severity"] != "info" && f["rule"] != "value-outside-form")
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or("").to_string();
+            (s("rule"), s("sheet"))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Sheet `name` of `book` with a hidden column of last year's figures (nine tenths of each
+/// amount of its row, without a header): right of the table, or inside it after its first
+/// amount column.
+fn with_old_figures(book: &GridBook, name: &str, inside: bool) -> Option<GridBook> {
+    let mut book = book.clone();
+    let s = book.sheet_mut(name);
+    let figures: Vec<(u32, u16, String)> = (s.numbers().into_iter())
+        .filter(|(r, c, _)| is_figure(s.cell(*r, *c)))
+        .collect();
+    let first_amount = figures.iter().map(|f| f.1).min()?;
+    let at = match inside {
+        true => first_amount + 1,
+        false => s.width(),
+    };
+    if inside {
+        s.insert_col(at);
+    }
+    let mut rows: Vec<u32> = figures.iter().map(|f| f.0).collect();
+    rows.dedup();
+    for r in rows {
+        let amount = figures.iter().find(|f| f.0 == r && f.1 == first_amount);
+        let value = amount.map_or(1.0, |f| f.2.parse::<f64>().unwrap_or(1.0));
+        s.put(r, at, GridCell::num(&format!("{:.2}", value * 0.9 + 0.01)));
+    }
+    s.hidden_cols = vec![at];
+    Some(book)
+}
+
+/// A column of old figures a clerk hid rather than deleted, in every table of seed 001's 决算
+/// and seed 002's budget workbooks in turn, right of the table or inside it: the table reads
+/// and audits as before, and the hidden figures, kept, are said in one warning for the table
+/// naming them, not one "填错位置" warning a cell.
+#[test]
+fn a_hidden_column_of_old_figures_is_said_once_a_table() {
+    let d = dir();
+    let mut failed = Vec::new();
+    let mut cases = 0;
+    for fixture in ["seed001_final", "seed002_budget"] {
+        let book = grid::fixture(&format!("{fixture}.grid"));
+        let (_, plain) = checked(&book, &d.join(format!("{fixture}-plain.xlsx")));
+        let plain = judged_by_rule(&plain);
+        for sheet in &book.sheets {
+            for inside in [false, true] {
+                let Some(hidden) = with_old_figures(&book, &sheet.name, inside) else {
+                    continue;
+                };
+                cases += 1;
+                let path = d.join(format!("{fixture}-{}-old-{inside}.xlsx", sheet.name));
+                let (_, found) = checked(&hidden, &path);
+                let outside: Vec<&Value> = (of_rule(&found, "value-outside-form").into_iter())
+                    .filter(|f| f["sheet"] == *sheet.name && f["severity"] == "warning")
+                    .collect();
+                let judged = judged_by_rule(&found);
+                if outside.len() != 1 || judged != plain {
+                    failed.push(format!(
+                        "{fixture} {} inside={inside}: {} outside warnings; other findings {}",
+                        sheet.name,
+                        outside.len(),
+                        if judged == plain {
+                            "as before"
+                        } else {
+                            "changed"
+                        }
+                    ));
+                }
+            }
+        }
+    }
+    assert!(cases >= 20, "only {cases} cases");
+    assert!(
+        failed.is_empty(),
+        "{} of {cases} tables with a hidden column of old figures:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
+}

@@ -98,6 +98,7 @@ pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &Workbook) -> Recognized<'c>
     name_unit_and_year_from_opening(&catalog.vocabulary, &wb.text, &mut forms);
     findings.extend(kept_values(wb, &forms));
     findings.extend(hidden::hidden_findings(wb, &forms));
+    hidden::gather_hidden_strays(wb, &forms, &mut findings);
     findings.extend(cell_note_findings(wb, &forms));
     // A file with no form in it is not a clean one: nothing was audited.
     if forms.is_empty() && !findings.iter().any(|f| f.severity == Severity::Error) {
