@@ -2253,7 +2253,10 @@ fn read_rest(rd: &mut Reader, after: u32) {
         };
         // "……" marks rows left out of a printed list: a word of the form, not a value; so is
         // the label of a field another province's form prints.
-        if stray.text.trim() == "……" || is_other_field_label(rd.vocab, &stray.text) {
+        if stray.text.trim() == "……"
+            || is_other_field_label(rd.vocab, &stray.text)
+            || is_zero_in_unlabelled_row(sheet, r, cell)
+        {
             rd.consumed.insert((r, c));
             continue;
         }
@@ -2284,6 +2287,25 @@ fn read_rest(rd: &mut Reader, after: u32) {
         rd.notices.push(notice);
         rd.data.strays.push(s);
     }
+}
+
+/// Whether `cell` is a 0 on row `r`, a row showing no text (no code, no label): the spare
+/// rows of a list the template offers, where a formula shows 0 for a row left empty
+/// (`=F8+G8`, or `IF(…,"",…)` whose empty result LibreOffice saves to .xls as 0). Such a 0 is
+/// no value to place: no row of the form to read it into, and nothing a total misses. A
+/// figure other than 0 in such a row stays a value outside the form, reported.
+fn is_zero_in_unlabelled_row(sheet: &Sheet, r: u32, cell: &Cell) -> bool {
+    cell.as_number().is_some_and(|n| n.is_zero()) && !shows_text(sheet, r)
+}
+
+/// Whether row `r` shows a text anywhere (a label, a code typed as text, a note).
+fn shows_text(sheet: &Sheet, r: u32) -> bool {
+    sheet.shown_cols(r).into_iter().any(|c| {
+        sheet
+            .shown(r, c)
+            .as_text()
+            .is_some_and(|t| !t.trim().is_empty())
+    })
 }
 
 /// Whether a text is the label of a field another province's form prints, numbered or not
@@ -2373,7 +2395,6 @@ fn outside_notice(form: &Form, s: &Stray) -> Notice {
         ),
     }
 }
-
 /// The note for a text in a column of remarks the unit added: kept where it is, as any
 /// value outside the form, but no defect.
 fn remark_notice(form: &Form, s: &Stray) -> Notice {
