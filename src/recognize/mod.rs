@@ -967,6 +967,9 @@ pub(crate) struct Reader<'s> {
     pub held_tables: Vec<unheaded::HeldTable>,
     /// Cells of parts whose values could not be placed, told at once (see `unheaded`).
     pub unheaded_cells: FastSet<(u32, u16)>,
+    /// The 行次 cells naming a spare row of the form (one without label, 公开04表's 行61),
+    /// with their 行次: a figure beside one has no cell to go to.
+    pub spare_lines: FastMap<(u32, u16), u32>,
 }
 
 impl Reader<'_> {
@@ -1189,6 +1192,7 @@ pub fn recognize_sheet<'c>(
         held_cells: Vec::new(),
         held_tables: Vec::new(),
         unheaded_cells: FastSet::default(),
+        spare_lines: FastMap::default(),
     };
     let top = read_top(&mut rd);
     let mut cursor = top;
@@ -2282,7 +2286,12 @@ fn read_rest(rd: &mut Reader, after: u32) {
         } else if listed.contains(&i) {
             listed_name_notice(rd.form, &s)
         } else {
-            outside_notice(rd.form, &s)
+            let why = s
+                .cell
+                .local()
+                .map(|(r, c)| unlabelled_row(rd, r, c))
+                .unwrap_or_default();
+            outside_notice(rd.form, &s, &why)
         };
         rd.notices.push(notice);
         rd.data.strays.push(s);
@@ -2383,18 +2392,36 @@ pub(crate) fn is_note_row(rd: &Reader, r: u32) -> bool {
         || matches!((unread.next(), unread.next()), (Some((_, cell)), None) if note(cell))
 }
 
-/// The warning for a value in no cell of `form`.
-fn outside_notice(form: &Form, s: &Stray) -> Notice {
+/// The warning for a value in no cell of `form`; `why` says why the form has no cell for it
+/// when its row tells (see [`unlabelled_row`]).
+fn outside_notice(form: &Form, s: &Stray, why: &str) -> Notice {
     Notice {
         severity: Severity::Warning,
         rule: "value-outside-form",
         cell: s.cell.clone(),
         message: format!(
-            "{} 处有内容“{}”，但{}没有对应的单元格；已保留，请核对是否填错位置",
+            "{} 处有内容“{}”，但{why}{}没有对应的单元格，该数不参与任何核对；已保留，请核对是否填错位置",
             s.cell, s.text, form.table_no
         ),
     }
 }
+
+/// Why the form has no cell at (r, c), when its row says: a spare row of the form (its 行次
+/// to the left names a row without label, 公开04表's 行61), or a row showing no label or code
+/// at all (a spare row of a list). Empty otherwise.
+fn unlabelled_row(rd: &Reader, r: u32, c: u16) -> String {
+    let spare = rd
+        .spare_lines
+        .iter()
+        .filter(|&(&(lr, lc), _)| lr == r && lc < c)
+        .max_by_key(|&(&(_, lc), _)| lc);
+    match spare {
+        Some((_, line)) => format!("所在行（行次 {line}）是空行，没有行名，"),
+        None if !shows_text(rd.sheet, r) => "所在行没有行名或科目代码，".to_string(),
+        None => String::new(),
+    }
+}
+
 /// The note for a text in a column of remarks the unit added: kept where it is, as any
 /// value outside the form, but no defect.
 fn remark_notice(form: &Form, s: &Stray) -> Notice {
@@ -2415,7 +2442,7 @@ fn keep_outside(rec: &mut Recognized, lead: &[Stray]) {
     let listed = listed_names(lead);
     let notice = |(i, s)| match listed.contains(&i) {
         true => listed_name_notice(rec.form, s),
-        false => outside_notice(rec.form, s),
+        false => outside_notice(rec.form, s, ""),
     };
     let notices: Vec<Notice> = lead.iter().enumerate().map(notice).collect();
     rec.notices.extend(notices);

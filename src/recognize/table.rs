@@ -2906,6 +2906,13 @@ fn identify_fixed(
 fn fixed_by_line(rd: &mut Reader, panel: &Panel, r: u32, at: LineAt) -> Option<Option<String>> {
     let line = at.line;
     if let Some(row) = panel.rows.iter().find(|x| x.line == Some(line)) {
+        // A spare row of the form (公开04表's 行61, no label): its 行次 is the form's own, but
+        // the row holds no logical cell; a figure typed in it stays outside, reported.
+        if row.blank {
+            rd.consume(r, at.col);
+            rd.spare_lines.insert((r, at.col), line);
+            return Some(None);
+        }
         return Some(unless_read(rd, row, r, at.col, &format!("行次 {line}")));
     }
     // Another panel's 行次 (总计 of 支出, line 62, is not 收入's 总计 of line 31).

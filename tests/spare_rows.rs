@@ -1,20 +1,22 @@
-//! Our own template, left partly empty and saved by a real client: the spare rows of its lists
-//! show 0 where their formulas compute nothing (plain `=F8+G8` formulas, or the template's
-//! `IF(…,"",…)` whose empty result LibreOffice saves to .xls as 0). Such a 0 is no value to
-//! place: no error, no warning. A real figure typed in such a row is still reported.
+//! Our own template's spare rows, saved by a real client: the rows of its lists show 0 where
+//! their formulas compute nothing (plain `=F8+G8` formulas, or the template's `IF(…,"",…)`
+//! whose empty result LibreOffice saves to .xls as 0), which is no value to place: no error, no
+//! warning. A real figure typed in a spare row — of a list, or a fixed form's row with a 行次
+//! and no label (公开04表 行61) — is reported at its cell and kept by fix.
 
 #[path = "support/cli.rs"]
 mod cli;
 #[path = "support/lo.rs"]
 mod lo;
 
+use fiscalform::read::{read_workbook, Cell};
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 fn dir(tag: &str) -> PathBuf {
     let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join("spare-row-zeros")
+        .join("spare-rows")
         .join(tag);
     std::fs::create_dir_all(&d).unwrap();
     d
@@ -31,7 +33,10 @@ impl Rng {
         self.0
     }
     fn coin(&mut self) -> bool {
-        self.next() % 2 == 0
+        self.next().is_multiple_of(2)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
     }
 }
 
@@ -166,4 +171,104 @@ fn a_figure_typed_in_a_spare_row_is_still_reported() {
             ".{format}: {defects:#?}"
         );
     }
+}
+
+/// The cells of the spare rows of a fixed-row form in the blank template at `path`: on sheet
+/// `sheet` (its worksheet part `part`), the cells right of a 行次 whose label cell is empty, up
+/// to the next panel's label column, empty in the template. (sheet, part, address)
+fn spare_cells(path: &Path, sheet: &str) -> Vec<(String, String, String)> {
+    let wb = read_workbook(path).unwrap();
+    let index = wb.sheets.iter().position(|s| s.name == sheet).unwrap();
+    let s = &wb.sheets[index];
+    let part = format!("xl/worksheets/sheet{}.xml", index + 1);
+    let header = |c: u16| s.get(4, c).as_text().unwrap_or_default().to_string();
+    let mut cells = Vec::new();
+    for r in 6..s.height() {
+        for c in (1..s.width()).filter(|&c| header(c) == "行次") {
+            let spare = matches!(s.get(r, c), Cell::Number(_)) && s.get(r, c - 1).is_empty();
+            let amounts = (c + 1..s.width()).take_while(|&a| header(a) != "项目");
+            for a in amounts.filter(|&a| spare && s.get(r, a).is_empty()) {
+                cells.push((sheet.to_string(), part.clone(), grid_a1(r, a)));
+            }
+        }
+    }
+    cells
+}
+
+fn grid_a1(r: u32, c: u16) -> String {
+    format!("{}{}", (b'A' + c as u8) as char, r + 1)
+}
+
+/// The xlsx at `input` with `figure` typed into the empty cell `at` of worksheet part `part`.
+fn type_figure(input: &Path, out: &Path, part: &str, at: &str, figure: u32) {
+    rewrite(input, out, |name, xml| {
+        if name != part {
+            return xml;
+        }
+        let key = format!("<c r=\"{at}\" ");
+        let start = xml.find(&key).unwrap_or_else(|| panic!("no cell {at}"));
+        let len = xml[start..].find('>').unwrap() + 1;
+        let empty = &xml[start..start + len];
+        assert!(empty.ends_with("/>"), "{at} is not empty: {empty}");
+        let typed = format!("{}><v>{figure}</v></c>", empty.trim_end_matches("/>"));
+        format!("{}{typed}{}", &xml[..start], &xml[start + len..])
+    });
+}
+
+#[test]
+fn a_figure_in_a_fixed_forms_spare_row_is_reported_and_kept() {
+    let d = dir("fixed-spare");
+    let blank = d.join("blank.xlsx");
+    template("final", &blank);
+    let mut spare = spare_cells(&blank, "公开01表");
+    spare.extend(spare_cells(&blank, "公开04表"));
+    assert!(spare.len() > 20, "{spare:?}");
+    let mut rng = Rng(0x5EED_2024);
+    let mut failed = Vec::new();
+    for seed in 0..6 {
+        let (sheet, part, at) = &spare[rng.below(spare.len())];
+        // Not a 行次 nor any other number of the blank template.
+        let figure = 1000 + rng.below(8999) as u32;
+        let format = ["xlsx", "xls"][seed % 2];
+        let case = d.join(format!("case{seed}"));
+        let typed = case.join("typed.xlsx");
+        std::fs::create_dir_all(&case).unwrap();
+        type_figure(&blank, &typed, part, at, figure);
+        let saved = lo::convert(&typed, format, &case.join("saved"));
+        let (_, report) = cli::check_json(&saved);
+        let here: Vec<Value> = defects(&report)
+            .into_iter()
+            .filter(|f| f["sheet"] == sheet.as_str() && f["cell"] == at.as_str())
+            .collect();
+        let said = here.len() == 1 && {
+            let m = here[0]["message"].as_str().unwrap();
+            m.contains(&format!("“{figure}”")) && m.contains("行次")
+        };
+        let fixed = case.join("fixed.xlsx");
+        let (code, o, e) = cli::run(&[
+            "fix",
+            saved.to_str().unwrap(),
+            "-o",
+            fixed.to_str().unwrap(),
+        ]);
+        assert!(code <= 1, "{o}{e}");
+        // fix keeps it beside the form, at its address.
+        let (r, c) = fiscalform::cellref::parse_a1(at).unwrap();
+        let beside = format!("{sheet}（表外内容）");
+        let kept = read_workbook(&fixed)
+            .unwrap()
+            .sheet(&beside)
+            .is_some_and(|s| *s.get(r, c) == Cell::Number(figure.into()));
+        if !said || !kept {
+            failed.push(format!(
+                "{sheet}!{at} = {figure} (.{format}): kept {kept}, {here:#?}"
+            ));
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of 6 failed:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
 }
