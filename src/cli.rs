@@ -59,7 +59,7 @@ pub enum Command {
         #[arg(long, value_enum, value_name = "类别")]
         family: Option<FamilyArg>,
         /// 标题中的年度（如 2024）
-        #[arg(long, value_name = "年度")]
+        #[arg(long, value_name = "年度", value_parser = template_year)]
         year: Option<String>,
         /// 部门或单位名称
         #[arg(long, value_name = "单位")]
@@ -387,6 +387,21 @@ fn list_forms(catalog: &Catalog, out: &mut dyn Write) -> i32 {
 }
 
 /// `template`: the blank workbook of the chosen forms.
+/// A template's year as the titles print it: four digits (`2024`; `2024年` and full-width
+/// digits taken too), else the message to exit 2 with.
+fn template_year(text: &str) -> Result<String, String> {
+    let digits: String = (text.trim().trim_end_matches('年').chars())
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            c => c,
+        })
+        .collect();
+    match digits.parse::<u32>() {
+        Ok(year) if digits.len() == 4 && (1990..=2100).contains(&year) => Ok(digits),
+        _ => Err(format!("年度“{text}”应为四位数字的年份，如 2024")),
+    }
+}
+
 fn template(
     forms: &[&Form],
     year: Option<&str>,

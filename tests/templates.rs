@@ -150,6 +150,50 @@ fn bad_arguments_exit_2_with_a_message() {
     assert_eq!(code, 2);
     assert!(err.contains("/nonexistent-dir/x.xlsx"), "{err}");
     assert!(!std::path::Path::new("/nonexistent-dir").exists());
+    for year in ["24", "2024年度", "二〇二四", "12024"] {
+        let out = std::env::temp_dir().join("fiscalform-bad-year.xlsx");
+        let (code, _, err) = run(&[
+            "template",
+            "final-01",
+            "--year",
+            year,
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 2, "{year}: {err}");
+        assert!(err.contains("应为四位数字的年份"), "{year}: {err}");
+        assert!(!out.exists(), "{year}");
+    }
+}
+
+/// `--year 2024年` and full-width digits give the same titles as `--year 2024`.
+#[test]
+fn a_year_written_with_its_character_is_the_year() {
+    let dir = out_dir("year-forms");
+    for (i, year) in ["2024", "2024年", "２０２４"].into_iter().enumerate() {
+        let out = dir.join(format!("y{i}.xlsx"));
+        let (code, _, err) = run(&[
+            "template",
+            "final-01",
+            "--year",
+            year,
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{year}: {err}");
+        let wb = fiscalform::read::read_workbook(&out).unwrap();
+        let texts: Vec<String> = (wb.sheets[0].cells())
+            .filter_map(|(_, _, cell)| cell.as_text().map(str::to_string))
+            .collect();
+        assert!(
+            texts.iter().any(|t| t.contains("2024年度")),
+            "{year}: {texts:?}"
+        );
+        assert!(
+            !texts.iter().any(|t| t.contains("年年度")),
+            "{year}: {texts:?}"
+        );
+    }
 }
 
 const MINIMAL: &str = r#"
