@@ -23,10 +23,10 @@ pub(crate) struct TableGrid {
     pub merges: Vec<Merge>,
     pub pages: Vec<u32>,
     pub columns: Vec<f64>,
-    /// PDF only, for each column of the last row: how far its cell's text fills the box —
-    /// text reaching its bottom may go on past a page break (a row Word lets break across
-    /// pages). Empty when unknown.
-    pub filled_to_foot: Vec<Foot>,
+    /// PDF only, for each column of the last row: whether its cell's text fills the box to
+    /// its bottom and right edges — text that may go on past a page break (a row Word lets
+    /// break across pages). Empty when unknown.
+    pub filled_to_foot: Vec<bool>,
     /// Rows (by index) that may be the rest of the row above, cut by a page break, left as
     /// rows of their own because that could not be told for sure.
     pub maybe_cut: Vec<usize>,
@@ -38,20 +38,6 @@ impl TableGrid {
         let filled = self.rows.iter().map(|r| r.len() as u16);
         merged.chain(filled).max().unwrap_or(0)
     }
-}
-
-/// How far a box's text reaches down and across, in the last row of a page.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub(crate) enum Foot {
-    /// It ends above the box's bottom (or the box is empty).
-    #[default]
-    Short,
-    /// Its last line is at the box's bottom but short of its width: it ended there, or the
-    /// next word (a number, a Latin word: never broken) did not fit beside it.
-    Bottom,
-    /// Its last line fills the box to the bottom and the width: the next character would
-    /// not have fitted.
-    Full,
 }
 
 /// A line of text outside the tables. A PDF's line also has its pieces — the parts a wide

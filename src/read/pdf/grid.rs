@@ -1,6 +1,6 @@
 //! Rebuilds one PDF page's ruled tables and text lines from its glyphs and ruling lines, in reading order.
 
-use super::super::blocks::{Block, Foot, Line, TableGrid};
+use super::super::blocks::{Block, Line, TableGrid};
 use super::super::document::is_unit_line;
 use super::furniture::{Placed, PlacedPage};
 use super::{merge, Page};
@@ -386,23 +386,18 @@ const FULL_LINE_SLACK: f64 = 1.2;
 /// The inner margins of a box on both sides together (Word's default is 0.19 cm each), points.
 const BOX_MARGINS: f64 = 12.0;
 
-/// How far a box's text (`runs`) fills it towards its bottom (at `bottom`) and, on its last
-/// line, its width (`width`): text that a page break may have cut.
-fn fills_to_foot(runs: &[&Run], bottom: f64, width: f64) -> Foot {
+/// Whether a box's text (`runs`) fills it to its bottom (at `bottom`) and its last line to
+/// its width (`width`): text that a page break may have cut.
+fn fills_to_foot(runs: &[&Run], bottom: f64, width: f64) -> bool {
     let Some(last) = runs.iter().max_by(|a, b| a.baseline.total_cmp(&b.baseline)) else {
-        return Foot::Short;
+        return false;
     };
     let on_last = runs
         .iter()
         .filter(|r| (r.baseline - last.baseline).abs() < last.size * 0.4);
     let (x0, x1) = on_last.fold((f64::MAX, f64::MIN), |(a, b), r| (a.min(r.x0), b.max(r.x1)));
-    let at_bottom = bottom - last.baseline < last.size * FOOT_GAP;
-    let full = width - (x1 - x0) <= last.size * FULL_LINE_SLACK + BOX_MARGINS;
-    match (at_bottom, full) {
-        (false, _) => Foot::Short,
-        (true, false) => Foot::Bottom,
-        (true, true) => Foot::Full,
-    }
+    bottom - last.baseline < last.size * FOOT_GAP
+        && width - (x1 - x0) <= last.size * FULL_LINE_SLACK + BOX_MARGINS
 }
 
 /// The unit line (`单位：万元`) a box holds above other text, taken out of the box.
@@ -716,7 +711,7 @@ fn on_columns(next: &TableGrid, lines: &[f64]) -> Option<TableGrid> {
             }
         }
     }
-    let mut filled_to_foot = vec![Foot::Short; lines.len() - 1];
+    let mut filled_to_foot = vec![false; lines.len() - 1];
     for (j, filled) in next.filled_to_foot.iter().enumerate().take(map.len() - 1) {
         filled_to_foot[map[j]] = *filled;
     }
@@ -805,11 +800,8 @@ fn cut_row(prev: &TableGrid, next: &TableGrid, first: usize) -> Cut {
         if is_bare_integer(lower) && !upper.is_empty() && !figures(upper) {
             return Cut::Whole;
         }
-        // Only a cell the last row starts ends with it: a group's cell above goes on over
-        // the rows below it whether or not the row was cut.
-        let starts_here = above.rows.0 == last;
         match (upper.is_empty(), lower.is_empty()) {
-            (_, true) => left_above |= starts_here && !upper.is_empty(),
+            (_, true) => left_above |= !upper.is_empty(),
             (false, false) if above.cols == below.cols => goes_on.push(col),
             _ => own += 1,
         }
@@ -817,7 +809,7 @@ fn cut_row(prev: &TableGrid, next: &TableGrid, first: usize) -> Cut {
     let filled: Vec<usize> = goes_on
         .iter()
         .copied()
-        .filter(|&c| cut_text_at(prev, c, &next.rows[first][c]))
+        .filter(|&c| prev.filled_to_foot.get(c) == Some(&true))
         .collect();
     if own > 0 {
         let words = |t: &TableGrid, r: usize| !holds_figures(&rows_of(t, r));
@@ -826,38 +818,14 @@ fn cut_row(prev: &TableGrid, next: &TableGrid, first: usize) -> Cut {
             false => Cut::Whole,
         };
     }
-    // A merged cell starting in the cut row goes on in the top box of its rest below the
-    // break: its text there is cut text, wherever above the foot its lines ended.
-    let merged_on = |c: usize| {
-        region_at(prev, last, c).rows.0 == last && region_at(next, first, c).rows.1 > first
-    };
-    let cut: Vec<usize> = goes_on
-        .iter()
-        .copied()
-        .filter(|&c| filled.contains(&c) || merged_on(c))
-        .collect();
     let unknown = prev.filled_to_foot.is_empty();
-    match (filled.len(), cut.len()) {
+    match filled.len() {
         _ if goes_on.is_empty() || (unknown && !left_above) => Cut::Whole,
         _ if unknown => Cut::Unsure,
-        (0, _) => Cut::Whole,
-        (_, n) if n == goes_on.len() && left_above => Cut::Split(cut),
-        (_, n) if n == goes_on.len() || left_above => Cut::Unsure,
+        0 => Cut::Whole,
+        n if n == goes_on.len() && left_above => Cut::Split(filled),
+        n if n == goes_on.len() || left_above => Cut::Unsure,
         _ => Cut::Whole,
-    }
-}
-
-/// Whether the text of column `col` in the last row of `prev` may be cut by the page break
-/// and go on in `lower`: it fills its box, or reaches the box's bottom and `lower` starts
-/// with a number or Latin word (never broken, so it moves whole to the next line).
-fn cut_text_at(prev: &TableGrid, col: usize, lower: &str) -> bool {
-    let whole_word = lower
-        .trim_start()
-        .starts_with(|c: char| c.is_ascii_alphanumeric());
-    match prev.filled_to_foot.get(col) {
-        Some(Foot::Full) => true,
-        Some(Foot::Bottom) => whole_word,
-        _ => false,
     }
 }
 
@@ -865,7 +833,7 @@ fn cut_text_at(prev: &TableGrid, col: usize, lower: &str) -> bool {
 /// go on in the bare integer `lower` below the break: a code wrapped in its box
 /// (`201045` | `0`), or an amount (`12` | `34`) — not the next 行次 (`28` | `29`).
 fn may_go_on(prev: &TableGrid, col: usize, upper: &str, lower: &str) -> bool {
-    let filled = prev.filled_to_foot.get(col) == Some(&Foot::Full);
+    let filled = prev.filled_to_foot.get(col) == Some(&true);
     let next_number = match (upper.parse::<u64>(), lower.parse::<u64>()) {
         (Ok(u), Ok(l)) => u.checked_add(1) == Some(l),
         _ => false,
@@ -1019,51 +987,24 @@ const MAX_HEADER_ROWS: usize = 6;
 
 /// How many rows at the top of `next` repeat a header of `prev`: its top rows, or (rows set
 /// to print on every page) a block of wordy rows further down, a merged cell's text shown
-/// only on its first page. A block further down repeats rows that may head a table: rows
-/// of its header, or rows of words without a number (the 一级指标 … 分值 row over a 绩效
-/// table's indicators) — never rows of the body holding numbers, however like an earlier
-/// row they are (a unit's indicator rows, weights included, repeating another unit's).
+/// only on its first page.
 fn repeated_header(prev: &TableGrid, next: &TableGrid) -> usize {
     let most = next.rows.len().min(prev.rows.len()).min(MAX_HEADER_ROWS);
     let filled = |rows: &[Vec<String>]| rows.iter().any(|r| r.iter().any(|c| !c.is_empty()));
     let top = (1..=most)
         .rev()
         .find(|&k| next.rows[..k] == prev.rows[..k] && filled(&next.rows[..k]));
-    let header = header_rows(prev);
-    let may_head = |r: usize| r < header || !holds_number(&prev.rows[r]);
     top.or_else(|| {
         (1..=most).rev().find(|&k| {
             let head = &next.rows[..k];
             wordy(head)
-                && (0..=prev.rows.len() - k).any(|at| {
-                    (at..at + k).all(may_head)
-                        && head
-                            .iter()
-                            .zip(&prev.rows[at..])
-                            .all(|(n, p)| shows_row(n, p))
-                })
+                && prev
+                    .rows
+                    .windows(k)
+                    .any(|block| head.iter().zip(block).all(|(n, p)| shows_row(n, p)))
         })
     })
     .unwrap_or(0)
-}
-
-/// How many rows at the top of `t` may be its header: those on its first page above its
-/// first row holding a figure.
-fn header_rows(t: &TableGrid) -> usize {
-    let first_page = t.pages.first().copied();
-    (0..t.rows.len())
-        .take_while(|&r| t.pages.get(r).copied() == first_page && !holds_figures(&rows_of(t, r)))
-        .count()
-}
-
-/// Whether a row holds a number (a weight, a score, an amount).
-fn holds_number(row: &[String]) -> bool {
-    row.iter().any(|c| {
-        matches!(
-            crate::read::document::cell_value(c.trim()),
-            crate::read::Cell::Number(_)
-        )
-    })
 }
 
 /// Whether `shown` shows the row `row`: at least two cells as in `row`, none otherwise, and
@@ -1138,17 +1079,14 @@ fn squeezed(s: &str) -> String {
 /// from the next): a cell above the break and one below it over the same columns, one of
 /// them several rows tall, where the lower one is blank or shows a part of the upper one's
 /// text (a printed merged cell shows its text, or what of it fits, on every page it spans).
-/// Once a group's cell (several rows tall above the break) is followed by a cell of other
-/// text starting under the break, a new group starts there: the cells right of it start anew
-/// too, even where their text is the same (two units with one 整体绩效目标).
 fn join_cut_cells(t: &mut TableGrid, boundary: usize) {
     let width = t.rows.iter().map(Vec::len).max().unwrap_or(0);
-    let (mut col, mut new_group) = (0, false);
+    let mut col = 0;
     while col < width {
         let (above, below) = (region_at(t, boundary - 1, col), region_at(t, boundary, col));
         col = above.cols.1.max(col) + 1;
         let tall = above.rows.0 < above.rows.1 || below.rows.0 < below.rows.1;
-        if above.cols != below.cols || below.rows.0 != boundary || !tall || new_group {
+        if above.cols != below.cols || below.rows.0 != boundary || !tall {
             continue;
         }
         let text = |r: &Region| {
@@ -1158,7 +1096,6 @@ fn join_cut_cells(t: &mut TableGrid, boundary: usize) {
                 .unwrap_or_default()
         };
         let Some(kept) = one_text(text(&above), text(&below)) else {
-            new_group = above.rows.0 < above.rows.1;
             continue;
         };
         t.merges.retain(|m| {
@@ -1554,10 +1491,7 @@ mod tests {
     /// marked `filled`.
     fn closing(rows: &[&[&str]], filled: &[bool]) -> TableGrid {
         let mut t = grid(rows, &[], 5);
-        t.filled_to_foot = filled
-            .iter()
-            .map(|&f| if f { Foot::Full } else { Foot::Short })
-            .collect();
+        t.filled_to_foot = filled.to_vec();
         t
     }
 
