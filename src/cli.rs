@@ -386,7 +386,6 @@ fn list_forms(catalog: &Catalog, out: &mut dyn Write) -> i32 {
     0
 }
 
-/// `template`: the blank workbook of the chosen forms.
 /// A template's year as the titles print it: four digits (`2024`; `2024年` and full-width
 /// digits taken too), else the message to exit 2 with.
 fn template_year(text: &str) -> Result<String, String> {
@@ -402,6 +401,7 @@ fn template_year(text: &str) -> Result<String, String> {
     }
 }
 
+/// `template`: the blank workbook of the chosen forms.
 fn template(
     forms: &[&Form],
     year: Option<&str>,

@@ -1050,7 +1050,7 @@ fn read_xlsx(path: &Path, part_merges: &PartMerges) -> Result<XlsxRead, ReadErro
                 Err(XlsxError::NotAWorksheet(_)) => continue,
                 Err(e) => return Err(xlsx_error(path, Some(name), e)),
             };
-            let shown = shown::ShownDecimals::new(reader.styles());
+            let shown = shown::ShownFormats::new(reader.styles());
             while let Some((cell, style)) = reader
                 .next_cell_with_style_id()
                 .map_err(|e| xlsx_error(path, Some(name), e))?

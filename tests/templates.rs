@@ -150,8 +150,9 @@ fn bad_arguments_exit_2_with_a_message() {
     assert_eq!(code, 2);
     assert!(err.contains("/nonexistent-dir/x.xlsx"), "{err}");
     assert!(!std::path::Path::new("/nonexistent-dir").exists());
+    let dir = out_dir("bad-year");
     for year in ["24", "2024年度", "二〇二四", "12024"] {
-        let out = std::env::temp_dir().join("fiscalform-bad-year.xlsx");
+        let out = dir.join("bad-year.xlsx");
         let (code, _, err) = run(&[
             "template",
             "final-01",

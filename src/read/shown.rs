@@ -1,6 +1,7 @@
 //! Numbers as a cell shows them: an amount stored with more decimals than its number format
 //! shows (万元 = 元/10000 without ROUND, formatted `0.00`) is the shown figure, the one the
-//! unit publishes. Reading notes each such cell, and each formula stored without its result.
+//! unit publishes; a fraction shown as a percentage above 100% (1.0533 as 105.33%) is that
+//! percentage. Reading notes each rounded cell, and each formula stored without its result.
 
 use super::Cell;
 use calamine::Style;
@@ -52,15 +53,15 @@ struct Shows {
 }
 
 /// How each cell style's number format shows a number, by style index.
-pub(super) struct ShownDecimals(Vec<Shows>);
+pub(super) struct ShownFormats(Vec<Shows>);
 
-impl ShownDecimals {
+impl ShownFormats {
     pub(super) fn new(styles: &[Style]) -> Self {
         let shows = |code: &str| Shows {
             decimals: decimals_shown(code),
             percent: shows_percent(code),
         };
-        ShownDecimals(
+        ShownFormats(
             (styles.iter())
                 .map(|s| s.number_format.as_ref().map(|f| shows(&f.format_code)))
                 .map(Option::unwrap_or_default)
