@@ -145,9 +145,6 @@ fn unbound(
                 );
             }
         }
-        // A part read without its header: its reading notice said so, and coverage lists
-        // the rule as not judged.
-        BindError::AbsentColumn(_) => {}
         other => ctx.push(
             Severity::Warning,
             "rule-not-applied",
