@@ -432,6 +432,30 @@ impl GridSheet {
         self.normalize();
     }
 
+    /// Delete row `at`; merges below move up, merges across it shrink, merges on it alone go.
+    pub fn delete_row(&mut self, at: u32) {
+        if (at as usize) < self.rows.len() {
+            self.rows.remove(at as usize);
+        }
+        self.merges.retain(|m| (m.0, m.2) != (at, at));
+        for m in &mut self.merges {
+            if m.0 > at {
+                m.0 -= 1;
+            }
+            if m.2 >= at {
+                m.2 -= 1;
+            }
+        }
+        self.merges.retain(|m| (m.0, m.1) != (m.2, m.3));
+        self.bold.retain(|b| b.0 != at);
+        for b in &mut self.bold {
+            if b.0 > at {
+                b.0 -= 1;
+            }
+        }
+        self.normalize();
+    }
+
     /// Set one cell by its A1 address (for tests that break or correct a cell).
     pub fn set(&mut self, a1_addr: &str, cell: GridCell) {
         let (r, c) = parse_a1(a1_addr).unwrap_or_else(|| panic!("bad cell address {a1_addr:?}"));
