@@ -389,14 +389,10 @@ fn list_forms(catalog: &Catalog, out: &mut dyn Write) -> i32 {
 /// A template's year as the titles print it: four digits (`2024`; `2024年` and full-width
 /// digits taken too), else the message to exit 2 with.
 fn template_year(text: &str) -> Result<String, String> {
-    let digits: String = (text.trim().trim_end_matches('年').chars())
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            c => c,
-        })
-        .collect();
+    let folded = crate::normalize::fold_text(text);
+    let digits = folded.trim_end_matches('年');
     match digits.parse::<u32>() {
-        Ok(year) if digits.len() == 4 && (1990..=2100).contains(&year) => Ok(digits),
+        Ok(year) if digits.len() == 4 && (1990..=2100).contains(&year) => Ok(digits.to_string()),
         _ => Err(format!("年度“{text}”应为四位数字的年份，如 2024")),
     }
 }

@@ -196,7 +196,7 @@ impl Amount {
 }
 
 /// Trims outer whitespace and folds full-width characters.
-fn fold_text(raw: &str) -> String {
+pub(crate) fn fold_text(raw: &str) -> String {
     raw.trim_matches(is_space).chars().map(fold_char).collect()
 }
 
