@@ -440,6 +440,28 @@ fn final_04_totals_balance_and_appropriation_columns() {
     });
 }
 
+/// 公开05表 is the 一般公共预算 part of 公开03表's spending: a 科目 of 05 above the same 科目 on
+/// 03 (03's row lowered under it, its 合计 with it) fires at 05's cell, in each of the three
+/// columns.
+#[test]
+fn final_05_within_final_03() {
+    for (code, right, rule) in [
+        ("2010450", 2, "within-final-03"),
+        ("2010450", 3, "basic-within-final-03"),
+        ("2010499", 4, "project-within-final-03"),
+    ] {
+        let part = if right == 2 { 3 } else { right };
+        run(Case {
+            name: rule,
+            edits: vec![(at(F03, code, 2), "0.80"), (at(F03, code, part), "0.80")],
+            form: "final-05",
+            rule,
+            severity: "error",
+            cell: at(F05, code, right),
+        });
+    }
+}
+
 #[test]
 fn final_05_against_final_06() {
     run(Case {

@@ -137,7 +137,7 @@ fn missing_tables_and_the_cross_table_rules_that_need_them_are_not_run() {
         text.contains("未能核对：工作簿中没有 公开02表（10 条规则）"),
         "{text}"
     );
-    assert!(text.contains("核对范围：规则 62 条："), "{text}");
+    assert!(text.contains("核对范围：规则 65 条："), "{text}");
 }
 
 #[test]
