@@ -1192,6 +1192,7 @@ fn builtin_rule_name(rule: &str) -> Option<&'static str> {
         "empty-note-with-figures" => "有数字的表不得注明无数据",
         "not-a-number" => "金额、比率栏须填数字",
         crate::recognize::TRIANGLE_MINUS => "负数以负号填写（“△”读作负号）",
+        crate::recognize::TEXT_NUMBERS => "金额以数字填写，不存为文本",
         "value-outside-form" => "表外内容",
         "duplicate-code" => "同一科目代码只出现一次",
         crate::recognize::DUPLICATE_ROW => "同一行只出现一次",

@@ -114,6 +114,14 @@ pub enum Format {
     Docx,
 }
 
+impl Format {
+    /// Whether the format stores numbers apart from text (a spreadsheet's cells), so that an
+    /// amount held as text is a choice worth telling; a document's tables are all text.
+    pub fn stores_numbers(self) -> bool {
+        matches!(self, Format::Xlsx | Format::Xls | Format::Ods)
+    }
+}
+
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

@@ -104,6 +104,9 @@ pub fn recognize_workbook<'c>(catalog: &'c Catalog, wb: &Workbook) -> Vec<Outcom
         out.iter_mut().for_each(units::forget_unused_book_unit);
     }
     book.warn_silent(&mut out);
+    if !wb.format.stores_numbers() {
+        out.iter_mut().for_each(forget_text_numbers);
+    }
     out
 }
 
@@ -954,6 +957,9 @@ pub(crate) struct Reader<'s> {
     /// Figures written with the minus triangle (`△12.30`), with their text and the number
     /// read, told once a table (see [`note_triangle_minus`]).
     pub triangle_minus: Vec<(u32, u16, String, Decimal)>,
+    /// Amounts stored as text (`'1,050.00`), read as the numbers they show, told once a table
+    /// (see [`note_text_numbers`]).
+    pub text_numbers: Vec<(u32, u16, String)>,
     /// The form as the lines above its table are told by.
     pub lines: FormLines<'s>,
     /// The 行次 cells naming a spare row of the form (one without label, 公开04表's 行61),
@@ -1019,6 +1025,9 @@ impl Reader<'_> {
         if let (Amount::Value(d), Cell::Text(t)) = (&amount, cell) {
             if has_triangle_minus(cell) {
                 self.triangle_minus.push((r, c, t.trim().to_string(), *d));
+            }
+            if kind == ColKind::Amount {
+                self.text_numbers.push((r, c, t.trim().to_string()));
             }
         }
         match amount {
@@ -1148,6 +1157,35 @@ fn note_triangle_minus(rd: &mut Reader) {
     rd.notice(Severity::Warning, TRIANGLE_MINUS, r, c, message);
 }
 
+pub const TEXT_NUMBERS: &str = "text-numbers";
+
+/// Tells, once a table, that amounts stored as text were read as the numbers they show: a
+/// spreadsheet's SUM leaves text out, so the table's own formulas may show totals short of
+/// them (often 0). A warning at the first, counting the others.
+fn note_text_numbers(rd: &mut Reader) {
+    let Some((r, c, text)) = rd.text_numbers.first().cloned() else {
+        return;
+    };
+    let cells = match rd.text_numbers.len() {
+        1 => a1(r, c),
+        n => format!("{} 等 {n} 个单元格", a1(r, c)),
+    };
+    let message = format!(
+        "{} {cells}的金额存为文本（如“{text}”），已按其显示的数值审核；Excel、WPS 的求和公式不计\
+         文本，表中用公式算出的合计会少计这些金额（常显示为 0），请将这些单元格转换为数字",
+        rd.form.table_no
+    );
+    rd.notice(Severity::Warning, TEXT_NUMBERS, r, c, message);
+}
+
+/// Drops the text-numbers warning of a table read from a document (PDF, Word), where every
+/// cell is text and no formula can have left an amount out.
+fn forget_text_numbers(outcome: &mut Outcome) {
+    if let Outcome::Form(rec) = outcome {
+        rec.notices.retain(|n| n.rule != TEXT_NUMBERS);
+    }
+}
+
 /// Reads `sheet` as `form`; its amounts are in `book_unit` when it names no money unit (see
 /// [`recognize_workbook`]).
 pub fn recognize_sheet<'c>(
@@ -1177,6 +1215,7 @@ pub fn recognize_sheet<'c>(
         comparison_cells: FastSet::default(),
         header_in_rows: FastSet::default(),
         triangle_minus: Vec::new(),
+        text_numbers: Vec::new(),
         lines: FormLines::new(form, vocab),
         spare_lines: FastMap::default(),
     };
@@ -1198,6 +1237,7 @@ pub fn recognize_sheet<'c>(
     }
     read_rest(&mut rd, cursor);
     note_triangle_minus(&mut rd);
+    note_text_numbers(&mut rd);
     unit_from_field(&mut rd.data, form, vocab);
     // The cells values were read from (an origin on another sheet, `'续表'!C8`, is none of
     // this sheet's).
