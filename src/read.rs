@@ -384,9 +384,11 @@ impl Sheet {
             .flat_map(|(r, row)| row.iter().map(move |(c, cell)| (r as u32, *c, cell)))
     }
 
-    /// Changes every cell in place (a reader's last conversion).
-    fn map_cells(&mut self, f: impl Fn(&mut Cell)) {
-        self.rows.iter_mut().flatten().for_each(|(_, cell)| f(cell));
+    /// Changes every cell in place, told its row and column (a reader's last conversion).
+    fn map_cells(&mut self, mut f: impl FnMut(u32, u16, &mut Cell)) {
+        for (r, row) in self.rows.iter_mut().enumerate() {
+            row.iter_mut().for_each(|(c, cell)| f(r as u32, *c, cell));
+        }
     }
 }
 
@@ -1151,25 +1153,23 @@ fn read_ods(path: &Path) -> Result<Vec<Sheet>, ReadError> {
         }
         Err(e) => return Err(corrupt(path, None, e)),
     };
-    let mut merges = ods_merges::read(path).map_err(|d| corrupt(path, None, d))?;
+    let mut scans = ods_merges::read(path).map_err(|d| corrupt(path, None, d))?;
     each_worksheet(&mut wb, path, |_, index, meta, grid| {
         let name = meta.name.as_str();
         // Match by name; fall back to document order if a name was decoded differently.
-        let sheet_merges = match merges.iter().position(|(n, _)| n == name) {
-            Some(i) => std::mem::take(&mut merges[i].1),
-            None => merges
-                .get_mut(index)
-                .map(|(_, m)| std::mem::take(m))
-                .unwrap_or_default(),
+        let scan = match scans.iter().position(|s| s.name == name) {
+            Some(i) => std::mem::take(&mut scans[i]),
+            None => scans.get_mut(index).map(std::mem::take).unwrap_or_default(),
         };
-        let mut sheet = grid.into_sheet(name, is_hidden(meta.visible), sheet_merges);
-        // ODS stores error results as text: turn Excel error spellings back into errors.
-        sheet.map_cells(|cell| {
-            if let Cell::Text(t) = cell {
-                if is_error_literal(t) {
-                    *cell = Cell::Error(std::mem::take(t));
-                }
-            }
+        let mut sheet = grid.into_sheet(name, is_hidden(meta.visible), scan.merges);
+        let percent: std::collections::HashSet<(u32, u16)> =
+            scan.percent_cells.into_iter().collect();
+        // ODS stores error results as text: turn Excel error spellings back into errors. A
+        // percentage is read as it shows (105.33%), as in .xlsx.
+        sheet.map_cells(|r, c, cell| match cell {
+            Cell::Text(t) if is_error_literal(t) => *cell = Cell::Error(std::mem::take(t)),
+            Cell::Number(n) if percent.contains(&(r, c)) => *cell = shown::percent_as_shown(*n),
+            _ => {}
         });
         Ok(sheet)
     })

@@ -1,10 +1,11 @@
-//! Reads the merged regions of an .ods workbook from its `content.xml`, which calamine 0.38 does not report.
+//! Reads the merged regions and the percentage cells of an .ods workbook from its `content.xml`, which calamine 0.38 does not report.
 //!
 //! In OpenDocument a merge is a `table:table-cell` with `table:number-columns-spanned` and/or
 //! `table:number-rows-spanned` greater than 1; the cells it covers follow as
 //! `table:covered-table-cell`. Positions are counted the way calamine counts them for values:
 //! every `table:table-row` advances by its `table:number-rows-repeated`, every cell or covered
 //! cell by its `table:number-columns-repeated`, wherever the row sits (header rows, row groups).
+//! A cell of `office:value-type="percentage"` stores 1.0533 for what it shows as 105.33%.
 
 use std::fs::File;
 use std::io::{BufReader, Read, Seek};
@@ -15,13 +16,26 @@ use quick_xml::Reader;
 
 use super::{merge_from_bounds, Merge, MAX_COLS, MAX_ROWS};
 
-/// Merged regions of each top-level sheet, in document order, as (sheet name, merges).
-pub(crate) fn read(path: &Path) -> Result<Vec<(String, Vec<Merge>)>, String> {
+/// What one top-level sheet holds that calamine does not report.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct OdsSheet {
+    pub name: String,
+    pub merges: Vec<Merge>,
+    /// The cells (row, column) whose values are percentages, up to [`MAX_PERCENT_CELLS`].
+    pub percent_cells: Vec<(u32, u16)>,
+}
+
+/// A bound on the percentage cells recorded per sheet (a repeated cell counts each copy): a
+/// table's rates are a few hundred at most.
+const MAX_PERCENT_CELLS: usize = 100_000;
+
+/// Each top-level sheet's merged regions and percentage cells, in document order.
+pub(crate) fn read(path: &Path) -> Result<Vec<OdsSheet>, String> {
     let file = File::open(path).map_err(|e| e.to_string())?;
     read_from(BufReader::new(file))
 }
 
-pub(crate) fn read_from<R: Read + Seek>(reader: R) -> Result<Vec<(String, Vec<Merge>)>, String> {
+pub(crate) fn read_from<R: Read + Seek>(reader: R) -> Result<Vec<OdsSheet>, String> {
     let mut zip = zip::ZipArchive::new(reader).map_err(|e| format!("zip: {e}"))?;
     let content = zip
         .by_name("content.xml")
@@ -41,10 +55,10 @@ struct State {
     col: u64,
 }
 
-fn parse<R: std::io::BufRead>(input: R) -> Result<Vec<(String, Vec<Merge>)>, String> {
+fn parse<R: std::io::BufRead>(input: R) -> Result<Vec<OdsSheet>, String> {
     let mut xml = Reader::from_reader(input);
     xml.config_mut().check_end_names = false;
-    let mut sheets: Vec<(String, Vec<Merge>)> = Vec::new();
+    let mut sheets: Vec<OdsSheet> = Vec::new();
     let mut st = State::default();
     let mut buf = Vec::new();
     loop {
@@ -80,13 +94,16 @@ fn start(
     e: &BytesStart<'_>,
     empty: bool,
     st: &mut State,
-    sheets: &mut Vec<(String, Vec<Merge>)>,
+    sheets: &mut Vec<OdsSheet>,
 ) -> Result<(), String> {
     match e.name().as_ref() {
         "table:table" => {
             if st.table_depth == 0 {
                 let name = attr_text(e, "table:name")?.unwrap_or_default();
-                sheets.push((name, Vec::new()));
+                sheets.push(OdsSheet {
+                    name,
+                    ..OdsSheet::default()
+                });
                 st.row = 0;
                 st.col = 0;
                 st.in_row = false;
@@ -108,13 +125,14 @@ fn start(
             if st.table_depth == 1 && st.cell_depth == 0 && st.in_row =>
         {
             let col_repeats = attr_count(e, "table:number-columns-repeated")?;
-            if name == "table:table-cell" {
+            if let (true, Some(sheet)) = (name == "table:table-cell", sheets.last_mut()) {
                 let cols = attr_count(e, "table:number-columns-spanned")?;
                 let rows = attr_count(e, "table:number-rows-spanned")?;
                 if cols > 1 || rows > 1 {
-                    if let Some((_, merges)) = sheets.last_mut() {
-                        push_merges(merges, st, col_repeats, rows, cols);
-                    }
+                    push_merges(&mut sheet.merges, st, col_repeats, rows, cols);
+                }
+                if attr_text(e, "office:value-type")?.as_deref() == Some("percentage") {
+                    push_copies(&mut sheet.percent_cells, st, col_repeats);
                 }
             }
             st.col = st.col.saturating_add(col_repeats);
@@ -149,6 +167,20 @@ fn push_merges(merges: &mut Vec<Merge>, st: &State, col_repeats: u64, rows: u64,
             if let Some(m) = merge_from_bounds(r as u32, c as u32, last_r as u32, last_c as u32) {
                 merges.push(m);
             }
+        }
+    }
+}
+
+/// The cell at the scan's place, once per copy of a repeated cell in a repeated row, while
+/// under [`MAX_PERCENT_CELLS`].
+fn push_copies(cells: &mut Vec<(u32, u16)>, st: &State, col_repeats: u64) {
+    for dr in 0..st.row_repeats {
+        for dc in 0..col_repeats {
+            let (r, c) = (st.row + dr, st.col + dc);
+            if r >= MAX_ROWS as u64 || c >= MAX_COLS as u64 || cells.len() >= MAX_PERCENT_CELLS {
+                return;
+            }
+            cells.push((r as u32, c as u16));
         }
     }
 }
@@ -205,13 +237,29 @@ mod tests {
 </office:spreadsheet></office:body></office:document-content>"#;
         let sheets = parse(xml.as_bytes()).unwrap();
         assert_eq!(sheets.len(), 2);
-        assert_eq!(sheets[0].0, "公开01表");
+        assert_eq!(sheets[0].name, "公开01表");
         assert_eq!(
-            sheets[0].1,
+            sheets[0].merges,
             vec![m(0, 0, 0, 2), m(0, 3, 0, 5), m(4, 2, 5, 3)]
         );
-        assert_eq!(sheets[1].0, "A&B");
-        assert_eq!(sheets[1].1, vec![m(0, 1, 1, 1)]);
+        assert_eq!(sheets[1].name, "A&B");
+        assert_eq!(sheets[1].merges, vec![m(0, 1, 1, 1)]);
+        assert!(sheets.iter().all(|s| s.percent_cells.is_empty()));
+    }
+
+    #[test]
+    fn percentage_cells_are_found_where_calamine_counts_them() {
+        let xml = r#"<office:document-content><office:body><office:spreadsheet>
+<table:table table:name="附件1">
+  <table:table-row><table:table-cell table:number-columns-spanned="2"/><table:covered-table-cell/><table:table-cell office:value-type="percentage" office:value="1.0533"/></table:table-row>
+  <table:table-row table:number-rows-repeated="2"><table:table-cell office:value-type="float" office:value="3"/><table:table-cell office:value-type="percentage" office:value="0.5" table:number-columns-repeated="2"/></table:table-row>
+</table:table>
+</office:spreadsheet></office:body></office:document-content>"#;
+        let sheets = parse(xml.as_bytes()).unwrap();
+        assert_eq!(
+            sheets[0].percent_cells,
+            vec![(0, 2), (1, 1), (1, 2), (2, 1), (2, 2)]
+        );
     }
 
     #[test]

@@ -78,16 +78,21 @@ impl ShownFormats {
         let rounded = shows.rounded(stored);
         let shown = rounded.unwrap_or(stored);
         if shows.percent {
-            let percent = format!("{}%", (shown * Decimal::ONE_HUNDRED).normalize());
-            let cell = if shown.abs() > Decimal::ONE {
-                Cell::Text(percent)
-            } else {
-                Cell::Number(shown)
-            };
-            return (cell, None);
+            return (percent_as_shown(shown), None);
         }
         let note = rounded.map(|shown| CellNoteKind::RoundedToShown { stored, shown });
         (Cell::Number(shown), note)
+    }
+}
+
+/// A percentage's stored fraction as the cell is read: above 1 (1.0533) the text it shows,
+/// `105.33%`, since a number above 1 in a rate's cell is read as percent points; otherwise
+/// the fraction itself.
+pub(super) fn percent_as_shown(stored: Decimal) -> Cell {
+    if stored.abs() > Decimal::ONE {
+        Cell::Text(format!("{}%", (stored * Decimal::ONE_HUNDRED).normalize()))
+    } else {
+        Cell::Number(stored)
     }
 }
 
