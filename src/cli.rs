@@ -2,6 +2,8 @@
 //! exit code is decided at the end from what happened: 0 clean, 1 findings of severity
 //! error, 2 could not run.
 
+mod usage;
+
 use crate::calc::{blank_data, compute, Book, Mode};
 use crate::files::describe_io;
 use crate::form::{Catalog, Family, Form, Severity};
@@ -334,8 +336,8 @@ where
     }
 }
 
-/// The command line read by clap; on a usage error or `--help`/`--version`, clap's text is
-/// written (to stderr for an error) and the exit code returned instead.
+/// The command line read by clap; on `--help`/`--version` clap's text is written and 0
+/// returned, on a usage error its Chinese telling (to stderr) and 2.
 fn parse_args<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> Result<Cli, i32>
 where
     I: IntoIterator<Item = T>,
@@ -345,13 +347,18 @@ where
         .try_get_matches_from(args)
         .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m));
     parsed.map_err(|e| {
-        let code = if e.use_stderr() { 2 } else { 0 };
-        let _ = if e.use_stderr() {
-            write!(err, "{e}")
-        } else {
-            write!(out, "{e}")
+        let help_shown =
+            e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand;
+        let _ = match (e.use_stderr(), help_shown) {
+            (false, _) => write!(out, "{e}"),
+            (true, true) => write!(err, "{e}"),
+            (true, false) => write!(err, "{}", usage::in_chinese(&e)),
         };
-        code
+        if e.use_stderr() {
+            2
+        } else {
+            0
+        }
     })
 }
 

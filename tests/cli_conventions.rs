@@ -73,6 +73,48 @@ fn every_command_has_chinese_help_with_an_example_and_the_exit_codes() {
     }
 }
 
+/// A command line clap cannot take is told in Chinese, with clap's suggestion, the usage (where
+/// clap gives it: not for a wrong value) and how to see the help; exit 2 and nothing on stdout.
+#[test]
+fn usage_errors_are_told_in_chinese() {
+    let cases: &[(&[&str], &[&str])] = &[
+        (
+            &["chek", "a.xlsx"],
+            &["没有命令“chek”", "“check”", "用法："],
+        ),
+        (
+            &["check", "--formt", "json", "a.xlsx"],
+            &["无法识别的参数“--formt”", "“--format”", "用法："],
+        ),
+        (
+            &["review", "a.xlsx"],
+            &["缺少必需的参数", "--output", "用法："],
+        ),
+        (&["check"], &["缺少必需的参数", "用法："]),
+        (
+            &["check", "--format", "xml", "a.xlsx"],
+            &["“xml”无效", "json"],
+        ),
+        (
+            &["template", "final-01", "--year"],
+            &["--year <年度> 缺少值"],
+        ),
+        (&["completions", "tcsh"], &["“tcsh”无效", "bash"]),
+    ];
+    for (args, words) in cases {
+        let (code, out, err) = run(args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(out.is_empty(), "{args:?}: {out}");
+        assert!(err.starts_with("命令行有误："), "{args:?}: {err}");
+        for word in words.iter().chain(&["--help"]) {
+            assert!(err.contains(word), "{args:?} lacks {word}: {err}");
+        }
+        for english in ["error:", "Usage:", "tip:", "For more information"] {
+            assert!(!err.contains(english), "{args:?} says {english}: {err}");
+        }
+    }
+}
+
 #[test]
 fn fix_without_output_writes_beside_the_input_and_leaves_it_untouched() {
     let d = dir("beside");
