@@ -145,6 +145,9 @@ fn unbound(
                 );
             }
         }
+        // A part read without its header: its reading notice said so, and coverage lists
+        // the rule as not judged.
+        BindError::AbsentColumn(_) => {}
         other => ctx.push(
             Severity::Warning,
             "rule-not-applied",

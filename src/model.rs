@@ -306,6 +306,28 @@ pub struct FormData {
     /// The ids of the form's subtotal rows the table was printed without (see
     /// [`crate::recognize::absent_rows`]): their parts give them.
     pub absent_rows: Vec<String>,
+    /// The parts of the form whose values the sheet prints without the header that places
+    /// them (see `crate::recognize::unheaded`): their figures stay where they are, and no
+    /// rule reading them is judged.
+    pub unheaded: Vec<Unheaded>,
+}
+
+/// A part of the form whose values could not be placed: the sheet does not print the
+/// header naming its columns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unheaded {
+    pub part: UnheadedPart,
+    /// How the form heads it (年初预算数, 绩效指标).
+    pub label: String,
+}
+
+/// Which part of the form [`Unheaded`] is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UnheadedPart {
+    /// A grid cell, by id (`fund_start`).
+    Grid(String),
+    /// Every column of a panel, by id (`ind`).
+    Panel(String),
 }
 
 /// An amount column of the standard form that a table was printed without.

@@ -38,6 +38,10 @@ struct Expected {
     /// Whether the rows of the fund block the form has no cells for (财政专户管理资金,
     /// 单位资金) have figures, which its 其他资金 takes in and an info tells.
     folded: bool,
+    /// The rows naming the fund columns and the indicator columns, with the columns each
+    /// names by id.
+    fund_header: (u32, Vec<(&'static str, u16)>),
+    indicator_header: (u32, Vec<(&'static str, u16)>),
 }
 
 const LAST_COL: u16 = 10;
@@ -134,7 +138,9 @@ fn funds(s: &mut GridSheet, v: &mut Variant, ex: &mut Expected, r: u32) -> u32 {
     for (i, id) in cols.iter().enumerate() {
         let h = header(v, id);
         s.put(r, 2 + i as u16, text(h));
+        ex.fund_header.1.push((id, 2 + i as u16));
     }
+    ex.fund_header.0 = r;
     s.put(r, 8, text("原因"));
     merge(s, v, (r, 8, r, LAST_COL));
     let start = 20_000 + v.rng.below(30_000) as u64;
@@ -243,7 +249,9 @@ fn indicators(s: &mut GridSheet, v: &mut Variant, ex: &mut Expected, r: u32) -> 
             _ => words(v, &["未完成原因分析", "偏差原因分析及改进措施"]),
         };
         s.put(r, 4 + i as u16, text(h));
+        ex.indicator_header.1.push((id, 4 + i as u16));
     }
+    ex.indicator_header.0 = r;
     let col_of = |id: &str| 4 + cols.iter().position(|c| *c == id).unwrap() as u16;
     let mut left = 90;
     for i in 0..n {
@@ -320,6 +328,8 @@ fn generate(seed: u64) -> (GridBook, Expected, Variant) {
         indicators: Vec::new(),
         placed: Vec::new(),
         folded: false,
+        fund_header: (0, Vec::new()),
+        indicator_header: (0, Vec::new()),
     };
     let mut s = GridSheet::new("项目支出绩效自评表");
     let r = head(&mut s, &mut v, &mut ex);
@@ -505,6 +515,120 @@ fn parts_listed_under_other_funds_are_not_taken_in_again() {
     assert!(
         failed.is_empty(),
         "{} of {cases} cases:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
+}
+
+/// How a damaged copy lost its headers: whole header rows, or one column's header text.
+#[derive(Debug, Clone, Copy)]
+enum Cut {
+    FundRow,
+    IndicatorRow,
+    BothRows,
+    FundColumn,
+    IndicatorColumn,
+}
+
+/// The generated form `seed` with its headers cut as `cut` says (a column picked by the seed).
+fn damaged(seed: u64, cut: Cut) -> (GridBook, Expected, Variant) {
+    let (mut book, ex, v) = generate(seed);
+    let s = &mut book.sheets[0];
+    let pick = |cols: &[(&'static str, u16)], ids: &[&str]| {
+        let some: Vec<u16> = (cols.iter())
+            .filter(|(id, _)| ids.contains(id))
+            .map(|&(_, c)| c)
+            .collect();
+        some[seed as usize / 5 % some.len()]
+    };
+    let fund_ids = ["start", "plan", "exec", "rate", "weight", "score"];
+    match cut {
+        Cut::FundRow => s.delete_row(ex.fund_header.0),
+        Cut::IndicatorRow => s.delete_row(ex.indicator_header.0),
+        Cut::BothRows => {
+            s.delete_row(ex.indicator_header.0);
+            s.delete_row(ex.fund_header.0);
+        }
+        Cut::FundColumn => {
+            let c = pick(&ex.fund_header.1, &fund_ids);
+            s.put(ex.fund_header.0, c, GridCell::Empty);
+        }
+        Cut::IndicatorColumn => {
+            let c = pick(&ex.indicator_header.1, &["weight", "score"]);
+            s.put(ex.indicator_header.0, c, GridCell::Empty);
+        }
+    }
+    (book, ex, v)
+}
+
+/// What is wrong with the reading of a damaged copy: refused, a figure read into another
+/// cell, an error that is not a blank score, or the lost header not told.
+fn damaged_problems(seed: u64, cut: Cut, dir: &std::path::Path) -> Vec<String> {
+    let (book, ex, v) = damaged(seed, cut);
+    let path = dir.join(format!("cut_{seed}_{cut:?}.xlsx"));
+    book.write_xlsx(&path);
+    let data = export(&path, &dir.join(format!("cut_{seed}.json")));
+    let forms = data["forms"].as_array().unwrap();
+    if forms.len() != 1 || forms[0]["id"] != "perf-project" {
+        let ids: Vec<&Value> = forms.iter().map(|f| &f["id"]).collect();
+        return vec![format!("read as {ids:?}, not one 附件3")];
+    }
+    let mut out = Vec::new();
+    for (id, got) in forms[0]["cells"].as_object().unwrap() {
+        let got = got.as_str().unwrap_or("");
+        match ex.cells.get(id) {
+            Some(want) if !same_number(got, want) => {
+                out.push(format!("{id} = {got:?}, want {want:?}"))
+            }
+            _ => {}
+        }
+    }
+    let (_, report) = cli::check_json(&path);
+    let findings = cli::findings(&report);
+    let told = findings
+        .iter()
+        .any(|f| f["rule"] == "values-unheaded" || f["rule"] == "column-absent");
+    if !told {
+        out.push("the lost header is not told".into());
+    }
+    for f in &findings {
+        let rule = f["rule"].as_str().unwrap_or("");
+        let blank_score = !v.filled && matches!(rule, "fund-score" | "total-score");
+        if f["severity"] == "error" && !blank_score {
+            out.push(format!("error {rule} {}: {}", f["cell"], f["message"]));
+        }
+    }
+    out
+}
+
+/// A damaged copy of the Sichuan form whose header rows (or one column's header) were cut
+/// away: its values are not read by position into the wrong cells, the part without its
+/// header is told (无法识别…的数值位置, naming the cells), the rules needing it are not judged,
+/// and no false error is raised; nor is the whole form refused.
+#[test]
+fn sichuan_forms_with_headers_cut_are_told_not_misread() {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("sichuan-cut");
+    std::fs::create_dir_all(&dir).unwrap();
+    let cuts = [
+        Cut::FundRow,
+        Cut::IndicatorRow,
+        Cut::BothRows,
+        Cut::FundColumn,
+        Cut::IndicatorColumn,
+    ];
+    let mut failed = Vec::new();
+    let mut cases = 0;
+    for seed in 0..40 {
+        let cut = cuts[seed as usize % cuts.len()];
+        cases += 1;
+        let p = damaged_problems(seed, cut, &dir);
+        if !p.is_empty() {
+            failed.push(format!("seed {seed} {cut:?}: {}", p.join("; ")));
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of {cases} damaged Sichuan forms misread:\n{}",
         failed.len(),
         failed.join("\n")
     );

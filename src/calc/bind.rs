@@ -4,7 +4,7 @@
 use super::Book;
 use crate::expr::{parse, Bound, CellId, Expr, Func, Head, Name, ParseError, Ref, Template, Val};
 use crate::form::{Form, RowFilter, Rule, Selector, Target};
-use crate::model::{FastMap, FastSet, FormData, Key, RowData, RowKind};
+use crate::model::{FastMap, FastSet, FormData, Key, RowData, RowKind, UnheadedPart};
 use crate::normalize::decimal_text;
 use indexmap::IndexMap;
 
@@ -574,6 +574,9 @@ impl Book<'_> {
                 col: col.to_string(),
             });
         }
+        if let Some(e) = self.unheaded(fi, &UnheadedPart::Panel(panel.to_string())) {
+            return Err(e);
+        }
         let col = self.index[fi].column_name(col);
         Ok(data
             .rows
@@ -684,6 +687,25 @@ impl Book<'_> {
         data.row(key).and_then(|r| form.panel(&r.panel))
     }
 
+    /// Grid cell `id` of form `fi`, unless the sheet printed it without its header.
+    fn grid_cell(&self, fi: usize, id: &str) -> Result<CellId, BindError> {
+        match self.unheaded(fi, &UnheadedPart::Grid(id.to_string())) {
+            Some(e) => Err(e),
+            None => Ok(CellId::grid(fi, id)),
+        }
+    }
+
+    /// Why a rule reading `part` of form `fi` is not judged, when the sheet printed the part
+    /// without the header that places its values.
+    fn unheaded(&self, fi: usize, part: &UnheadedPart) -> Option<BindError> {
+        let (form, data) = (self.forms[fi].0, &self.forms[fi].1);
+        let u = data.unheaded.iter().find(|u| u.part == *part)?;
+        Some(BindError::AbsentColumn(format!(
+            "{} 无法识别“{}”的数值位置（表中没有其表头）",
+            form.table_no, u.label
+        )))
+    }
+
     pub fn resolve(&self, r: &Ref, s: Scope) -> Result<CellId, BindError> {
         let fi = self.target_form(r, s)?;
         let form = self.forms[fi].0;
@@ -703,12 +725,12 @@ impl Book<'_> {
                 }
             }
             if form.grid_kind(n).is_some() {
-                return Ok(CellId::grid(fi, n.clone()));
+                return self.grid_cell(fi, n);
             }
         }
         if let (Head::Name(n), None) = (&r.head, &r.col) {
             if !local && form.grid_kind(n).is_some() {
-                return Ok(CellId::grid(fi, n.clone()));
+                return self.grid_cell(fi, n);
             }
         }
         let key = self

@@ -2,6 +2,7 @@
 //! footers): each value is found beside its row label, under its column label, at their
 //! crossing, or written into the label itself ("其中：一般公共预算：3,660.33").
 
+use super::unheaded::HeldCell;
 use super::{strip_parens, with_year, Reader};
 use crate::cellref::{a1, Place};
 use crate::expr::Val;
@@ -26,6 +27,9 @@ struct Labels {
     /// The column words of its `row·column` aliases (总分·自评得分): a header of the table
     /// above names the column the value stands in.
     columns_above: Vec<String>,
+    /// The column words of the `row·column` aliases of every cell read with it: a header
+    /// row naming some of them is the header its value's column is named in, if anywhere.
+    sibling_columns: Vec<String>,
 }
 
 /// The placed cell covering (r, c) inside the rows `rows`.
@@ -98,6 +102,7 @@ fn labels(layout: &Layout, id: &str, rows: (u32, u32), alts: Vec<String>) -> Opt
         nth,
         alts,
         columns_above,
+        sibling_columns: Vec::new(),
     })
 }
 
@@ -223,15 +228,20 @@ pub(crate) fn read_cells(
             _ => None,
         })
         .collect();
+    let siblings: Vec<String> = (ids.iter().flat_map(|(_, _, aliases)| aliases))
+        .filter_map(|a| a.split_once('·'))
+        .map(|(_, column)| label_key(column))
+        .collect();
     for (id, kind, aliases) in ids {
         let year = rd.data.year.clone();
         let alts = aliases
             .iter()
             .filter_map(|a| with_year(a, year.as_deref()))
             .collect();
-        let Some(lab) = labels(&rd.blank, &id, range, alts) else {
+        let Some(mut lab) = labels(&rd.blank, &id, range, alts) else {
             continue;
         };
+        lab.sibling_columns.clone_from(&siblings);
         let Some(at) = locate(rd, &lab, &known, &known_chars, from, to) else {
             continue;
         };
@@ -248,6 +258,19 @@ pub(crate) fn read_cells(
                 r,
                 c,
             ),
+            Found::Unheaded(r, after) => {
+                let label = (lab.up.as_deref().map(str::trim))
+                    .or(lab.columns_above.first().map(String::as_str))
+                    .map_or_else(|| id.clone(), str::to_string);
+                rd.held_cells.push(HeldCell {
+                    id,
+                    label,
+                    row: r,
+                    after,
+                });
+                end = end.max(r + 1);
+                continue;
+            }
         };
         rd.consume(r, c);
         end = end.max(last_row(rd, r, c) + 1);
@@ -257,6 +280,7 @@ pub(crate) fn read_cells(
             rd.data.grid.insert(id, val);
         }
     }
+    super::unheaded::settle_grid(rd);
     end
 }
 
@@ -282,6 +306,7 @@ fn folded_rows(
             nth: lab.nth,
             alts: Vec::new(),
             columns_above: Vec::new(),
+            sibling_columns: Vec::new(),
         };
         let Some(Found::Cell(r, c)) = locate(rd, &folded, known, known_chars, from, to) else {
             continue;
@@ -351,6 +376,9 @@ fn with_folded(
 enum Found {
     Cell(u32, u16),
     Embedded(u32, u16, String),
+    /// The row label was found at this row, but no header naming the value's column: the
+    /// value stands somewhere from this column on, which is not known.
+    Unheaded(u32, u16),
 }
 
 fn locate(
@@ -380,8 +408,16 @@ fn locate(
         return found;
     }
     let columns_above = with_synonyms(rd, lab.columns_above.clone());
-    under_header_above(rd, known, &columns_above, (lr, lc))
-        .or_else(|| beside_label(rd, known, (lr, lc), lab.nth))
+    let siblings = with_synonyms(rd, lab.sibling_columns.clone());
+    let unheaded = Some(Found::Unheaded(lr, last_col(rd, lr, lc) + 1));
+    // A value the form heads by its column, whose header the sheet does not print: the nth
+    // value beside the label would be another column's in any other order.
+    match under_header_above(rd, known, (&columns_above, &siblings), (lr, lc)) {
+        Above::Cell(found) => Some(found),
+        Above::Without if !columns_above.is_empty() => unheaded,
+        _ if !ups.is_empty() => unheaded,
+        _ => beside_label(rd, known, (lr, lc), lab.nth),
+    }
 }
 
 /// Column label keys followed by the vocabulary's words of one meaning with them (全年预算
@@ -424,24 +460,65 @@ fn with_label_synonyms(rd: &Reader, keys: Vec<String>) -> Vec<String> {
 /// How far above its label a total row looks for the header naming its column.
 const HEADER_ABOVE: u32 = 200;
 
+/// How many text rows above the nearest header row its header may reach (a header of two
+/// levels).
+const HEADER_LEVELS: u32 = 2;
+
+/// What the header above a row label tells of a value's column.
+enum Above {
+    /// The value's cell (empty or not).
+    Cell(Found),
+    /// The nearest header above names the row's other columns, not this one's.
+    Without,
+    /// No header above names any column of the row.
+    Nothing,
+}
+
 /// Beside the label at (lr, lc), in the column the nearest header above names (`columns`:
 /// 总分's 分值 and 自评得分 under the indicator table's headers, in whatever order the unit
-/// put them): the cell there (empty or not), unless it holds a label.
+/// put them): the cell there (empty or not), unless it holds a label. The nearest header is
+/// the nearest row naming a column of the row (`siblings`), with the text rows just over it;
+/// a header further up (the 资金 header over 权重 | 得分) is another table's.
 fn under_header_above(
     rd: &Reader,
     known: &HashSet<String>,
-    columns: &[String],
+    (columns, siblings): (&[String], &[String]),
     (lr, lc): (u32, u16),
-) -> Option<Found> {
+) -> Above {
     let beside = last_col(rd, lr, lc) + 1;
-    let header = (lr.saturating_sub(HEADER_ABOVE)..lr).rev().find_map(|r| {
+    let naming = |r: u32, words: &[String]| {
         rd.sheet
             .row(r)
             .filter(|&(c, _)| c >= beside && !rd.sheet.is_covered(r, c))
-            .find(|&(c, _)| rd.text_key(r, c).is_some_and(|k| columns.contains(&k)))
-    })?;
-    let c = header.0;
-    (!is_label(rd, known, lr, c)).then_some(Found::Cell(lr, c))
+            .find(|&(c, _)| rd.text_key(r, c).is_some_and(|k| names_one_of(&k, words)))
+            .map(|(c, _)| c)
+    };
+    let rows = lr.saturating_sub(HEADER_ABOVE)..lr;
+    let Some(nearest) = rows.rev().find(|&r| naming(r, siblings).is_some()) else {
+        return Above::Nothing;
+    };
+    let band = (nearest.saturating_sub(HEADER_LEVELS)..=nearest)
+        .rev()
+        .take_while(|&r| r == nearest || !row_has_number(rd, r));
+    let found = band.into_iter().find_map(|r| naming(r, columns));
+    match found {
+        Some(c) if !is_label(rd, known, lr, c) => Above::Cell(Found::Cell(lr, c)),
+        Some(_) => Above::Nothing,
+        None => Above::Without,
+    }
+}
+
+/// Whether a header cell's key names one of `words`, as it is or without its bracketed
+/// unit or note (权重（%） names 权重).
+fn names_one_of(key: &str, words: &[String]) -> bool {
+    words.iter().any(|w| w == key) || words.contains(&strip_parens(key))
+}
+
+/// Whether sheet row `r` shows a number.
+fn row_has_number(rd: &Reader, r: u32) -> bool {
+    rd.sheet
+        .row(r)
+        .any(|(_, cell)| matches!(cell, Cell::Number(_)))
 }
 
 /// The keys of a cell's left labels and of its up labels (its other spellings count as up

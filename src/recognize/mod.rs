@@ -11,12 +11,14 @@ mod opening;
 mod stacked;
 mod table;
 mod transposed;
+mod unheaded;
 mod units;
 
 pub use absent::{absent_columns, absent_rows};
 pub use opening::name_unit_and_year_from_opening;
 pub use table::{CUT_LABEL, DUPLICATE_ROW, UNCODED};
 pub use table::{LINE_MISMATCH, SUBTOTAL_ROW, UNLABELLED_GROUP_ROW};
+pub use unheaded::VALUES_UNHEADED;
 
 use crate::calc::blank_data;
 use crate::cellref::Place;
@@ -62,6 +64,9 @@ pub struct Recognized<'c> {
     /// The cells of columns the unit added to compare with another year or the budget
     /// (上年决算数): values outside the form, but not its figures misplaced.
     pub comparison_cells: FastSet<(u32, u16)>,
+    /// The cells of parts whose values the sheet prints without their header (see
+    /// `unheaded`): values outside the form, told at once, not figures of it misplaced.
+    pub unheaded_cells: FastSet<(u32, u16)>,
 }
 
 #[derive(Debug)]
@@ -965,6 +970,12 @@ pub(crate) struct Reader<'s> {
     /// The 行次 cells naming a spare row of the form (one without label, 公开04表's 行61),
     /// with their 行次: a figure beside one has no cell to go to.
     pub spare_lines: FastMap<(u32, u16), u32>,
+    /// Grid cells of the block being read whose column labels the sheet lacks.
+    pub held_cells: Vec<unheaded::HeldCell>,
+    /// Table blocks whose header was found nowhere.
+    pub held_tables: Vec<unheaded::HeldTable>,
+    /// Cells of parts whose values could not be placed, told at once (see `unheaded`).
+    pub unheaded_cells: FastSet<(u32, u16)>,
 }
 
 impl Reader<'_> {
@@ -1218,6 +1229,9 @@ pub fn recognize_sheet<'c>(
         text_numbers: Vec::new(),
         lines: FormLines::new(form, vocab),
         spare_lines: FastMap::default(),
+        held_cells: Vec::new(),
+        held_tables: Vec::new(),
+        unheaded_cells: FastSet::default(),
     };
     let top = read_top(&mut rd);
     let mut cursor = top;
@@ -1235,6 +1249,7 @@ pub fn recognize_sheet<'c>(
     if !form.signature.is_empty() {
         grid::read_signature(&mut rd);
     }
+    unheaded::settle_tables(&mut rd);
     read_rest(&mut rd, cursor);
     note_triangle_minus(&mut rd);
     note_text_numbers(&mut rd);
@@ -1256,6 +1271,7 @@ pub fn recognize_sheet<'c>(
         data,
         notices,
         comparison_cells,
+        unheaded_cells,
         ..
     } = rd;
     Recognized {
@@ -1266,6 +1282,7 @@ pub fn recognize_sheet<'c>(
         words,
         kept_apart: 0,
         comparison_cells,
+        unheaded_cells,
     }
 }
 
@@ -1541,9 +1558,9 @@ pub fn figures_outside<'r>(rec: &'r Recognized) -> impl Iterator<Item = &'r Stra
 /// added to compare (上年决算数): figures of the form the reading could not place.
 pub fn figures_misplaced<'r>(rec: &'r Recognized) -> impl Iterator<Item = &'r Stray> {
     figures_outside(rec).filter(|s| {
-        !s.cell
-            .local()
-            .is_some_and(|at| rec.comparison_cells.contains(&at))
+        !s.cell.local().is_some_and(|at| {
+            rec.comparison_cells.contains(&at) || rec.unheaded_cells.contains(&at)
+        })
     })
 }
 
@@ -2291,10 +2308,13 @@ fn read_rest(rd: &mut Reader, after: u32) {
     }
     let listed = listed_names(&strays);
     for (i, s) in strays.into_iter().enumerate() {
-        let remark = s
-            .cell
-            .local()
-            .is_some_and(|at| rd.remark_cells.contains(&at));
+        let local = s.cell.local();
+        let remark = local.is_some_and(|at| rd.remark_cells.contains(&at));
+        // Told at once with the part they belong to.
+        if local.is_some_and(|at| rd.unheaded_cells.contains(&at)) {
+            rd.data.strays.push(s);
+            continue;
+        }
         // A placeholder ("—", "-", "/", "无") outside the form says there is nothing: kept
         // and written back, but no value to check.
         if is_placeholder(&s.text) {

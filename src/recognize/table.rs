@@ -878,6 +878,8 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
     let height = rd.sheet.height();
     // 1. The header's anchor.
     let Some(anchor) = table.anchor_row(rd, start) else {
+        rd.held_tables
+            .push(super::unheaded::HeldTable { block: bi, start });
         return start;
     };
     // 2. Header rows around it; a note on a row of its own above them (an empty table's
