@@ -423,6 +423,20 @@ fn row_has_number(rd: &Reader, r: u32) -> bool {
         .any(|(_, cell)| matches!(cell, Cell::Number(_)))
 }
 
+/// Keys of the cells of row `r` not in a hidden column (a column the unit hid, holding last
+/// year's figures, numbers the 栏次 row on too): empty when the sheet hides no column.
+fn shown_keys(rd: &Reader, r: u32) -> Vec<String> {
+    let hidden = &rd.sheet.hidden_lines;
+    if hidden.cols.is_empty() {
+        return Vec::new();
+    }
+    let sheet = rd.sheet;
+    (sheet.shown_cols(r).into_iter())
+        .filter(|&c| !hidden.hides(r, c) && !sheet.is_covered(r, c))
+        .filter_map(|c| super::cell_key_text(sheet.shown(r, c)))
+        .collect()
+}
+
 /// Keys of the cells that start in row `r`: a cell merged down from a row above belongs to
 /// that row (a header cell spanning two header rows is not a text of the lower one).
 fn own_keys(rd: &Reader, r: u32) -> Vec<String> {
@@ -455,7 +469,7 @@ fn own_keys_in(
 /// Whether row `r` (its keys `keys`) is a 栏次 row, by all its keys or by its own: the side
 /// label merged down beside the table (绩效指标) is no mark of the row.
 fn is_marks_row(rd: &Reader, r: u32, keys: &[String]) -> bool {
-    if is_column_number_row(keys) {
+    if is_column_number_row(keys) || is_column_number_row(&shown_keys(rd, r)) {
         return true;
     }
     // Own keys are made again only for a row of marks but for one key (the side label): the
@@ -815,7 +829,7 @@ fn take_header_words_beside_label(
     r: u32,
     sheet_texts: &mut [HashSet<String>],
     table: &TableDef,
-) {
+) -> bool {
     let mut texts = rd
         .sheet
         .shown_cols(r)
@@ -829,12 +843,13 @@ fn take_header_words_beside_label(
             .get(c as usize)
             .is_none_or(|t| t.is_empty() || t.iter().any(|k| rd.vocab.code_headers.contains(k)))
     };
+    // The label: the first text of the row that is not a 序号 (a number in front of it).
     let labelled = texts
-        .next()
+        .find(|&(c, _)| !matches!(rd.sheet.get(r, c), Cell::Number(_)))
         .is_some_and(|(c, k)| labels_column(c) && table.row_labels.contains(&strip_ordinal(&k)));
     let words: Vec<(u16, String)> = texts.filter(|(_, k)| table.leaf.contains(k)).collect();
     if !labelled || words.len() < 2 {
-        return;
+        return false;
     }
     for (c, k) in words {
         if let Some(t) = sheet_texts.get_mut(c as usize) {
@@ -842,6 +857,26 @@ fn take_header_words_beside_label(
         }
         rd.consume(r, c);
         rd.header_in_rows.insert((r, c));
+    }
+    true
+}
+
+/// [`take_header_words_beside_label`] on the first data row that has them: the 合计 row
+/// printing the sub-headers may be the table's last (合计 at the bottom). The rows looked at
+/// end at the first empty one after a filled one.
+fn take_header_words_in_rows(
+    rd: &mut Reader,
+    data_start: u32,
+    sheet_texts: &mut [HashSet<String>],
+    table: &TableDef,
+) {
+    let mut filled = false;
+    for r in data_start..rd.sheet.height() {
+        let empty = rd.sheet.shown_cols(r).is_empty();
+        if empty && filled || take_header_words_beside_label(rd, r, sheet_texts, table) {
+            return;
+        }
+        filled |= !empty;
     }
 }
 
@@ -898,7 +933,7 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
     // 3. Align sheet columns with definition columns by their header texts.
     let mut sheet_texts = column_texts(rd, first..data_start);
     take_level_words(rd, data_start, &mut sheet_texts);
-    take_header_words_beside_label(rd, data_start, &mut sheet_texts, &table);
+    take_header_words_in_rows(rd, data_start, &mut sheet_texts, &table);
     let mut walk = RowWalk::new(rd, &table, &sheet_texts, data_start);
     // 4. Rows.
     while walk.r < height {
@@ -1205,7 +1240,24 @@ impl<'f> TableDef<'f> {
                 break;
             }
         }
-        data_start
+        self.past_blank_rows(rd, data_start)
+    }
+
+    /// `r`, or the first row after the empty rows from `r` on when it shows a number: a blank
+    /// row left between the header and the first row of figures is the table's spacing, not
+    /// its end.
+    fn past_blank_rows(&self, rd: &Reader, r: u32) -> u32 {
+        let height = rd.sheet.height();
+        let next = (r..height).find(|&n| !row_keys(rd, n).is_empty());
+        match next {
+            Some(n) if n > r && row_has_number(rd, n) && !self.header_like(rd, n) => {
+                match is_marks_row(rd, n, &row_keys(rd, n)) {
+                    true => r,
+                    false => n,
+                }
+            }
+            _ => r,
+        }
     }
 
     /// Whether row `r` is a header row: every cell a header text or 栏次, none a row's label.

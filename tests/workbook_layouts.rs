@@ -1,0 +1,327 @@
+//! Published workbook layouts read as the standard one: generated variants of tables as units
+//! print them — 公开04表's income rows shortened to the budgets' names, Shanghai's 公开07表 with
+//! a 序号 column or its 合计 row at the bottom, a blank row under 公开02表's header, a hidden
+//! column numbering 公开09表's 栏次 row on — must give the findings of the plain layout, with
+//! no value lost or refused.
+
+#[path = "support/cli.rs"]
+mod cli;
+#[path = "support/grid.rs"]
+mod grid;
+#[path = "support/layout_gen.rs"]
+mod layout_gen;
+#[path = "support/mutation.rs"]
+mod mutation;
+
+use grid::{GridBook, GridCell};
+use layout_gen::Rng;
+use serde_json::Value;
+
+/// A finding without its message: (sheet, cell, form, rule, severity).
+type Said = (String, String, String, String, String);
+
+/// The exit code and findings of `book`; without their cells when `cells` is false (a
+/// variant whose rows moved).
+fn findings(book: &GridBook, name: &str, cells: bool) -> (i32, Vec<Said>) {
+    let (code, all) = mutation::check_book(book, "workbook_layouts", name);
+    let s = |f: &Value, k: &str| f[k].as_str().unwrap_or_default().to_string();
+    let mut out: Vec<Said> = (all.iter())
+        .map(|f| {
+            let at = |k| s(f, k);
+            let cell = if cells { at("cell") } else { String::new() };
+            (at("sheet"), cell, at("form"), at("rule"), at("severity"))
+        })
+        .collect();
+    out.sort();
+    (code, out)
+}
+
+/// Each variant's findings against the seed's: the cases that differ, described.
+fn differing(
+    tag: &str,
+    base: &GridBook,
+    variants: &[(String, GridBook)],
+    cells: bool,
+) -> Vec<String> {
+    let want = findings(base, &format!("{tag}-base"), cells);
+    let mut failed = Vec::new();
+    for (i, (what, book)) in variants.iter().enumerate() {
+        let got = findings(book, &format!("{tag}-{i}"), cells);
+        if got != want {
+            let extra: Vec<_> = got.1.iter().filter(|f| !want.1.contains(f)).collect();
+            let lost: Vec<_> = want.1.iter().filter(|f| !got.1.contains(f)).collect();
+            failed.push(format!(
+                "{what}: exit {} (want {}), extra {extra:?}, lost {lost:?}",
+                got.0, want.0
+            ));
+        }
+    }
+    failed
+}
+
+fn assert_none_differ(tag: &str, base: &GridBook, variants: &[(String, GridBook)], cells: bool) {
+    let failed = differing(tag, base, variants, cells);
+    assert!(
+        failed.is_empty(),
+        "{} of {}:\n{}",
+        failed.len(),
+        variants.len(),
+        failed.join("\n")
+    );
+}
+
+/// How units number the three appropriations of 公开04表 (一、, 1., （一）, or not at all).
+fn ordinal(style: usize, i: usize) -> String {
+    const CJK: [&str; 3] = ["一", "二", "三"];
+    match style {
+        0 => String::new(),
+        1 => format!("{}、", CJK[i]),
+        2 => format!("{}.", i + 1),
+        _ => format!("（{}）", CJK[i]),
+    }
+}
+
+/// 公开04表's income rows 1–3 written with the budgets' names only (一般公共预算,
+/// 政府性基金预算拨款, …), as the real 2024 disclosure prints them: read as rows 1–3, never
+/// as the rows of the same names under 年初财政拨款结转和结余, nor left outside the form.
+#[test]
+fn shortened_appropriation_rows_of_04_are_its_rows_1_to_3() {
+    const STEMS: [&str; 3] = ["一般公共预算", "政府性基金预算", "国有资本经营预算"];
+    const FULL: [&str; 3] = [
+        "一、一般公共预算财政拨款",
+        "二、政府性基金预算财政拨款",
+        "三、国有资本经营预算财政拨款",
+    ];
+    // Without the 行次 column, as the real disclosure prints it: rows are known by label.
+    let base = grid::fixture("seed001_final.grid").drop_line_number_column();
+    let variants: Vec<(String, GridBook)> = (0..16u64)
+        .map(|seed| {
+            let mut rng = Rng::new(0x04_5407 + seed);
+            let mut book = base.clone();
+            let style = rng.below(4);
+            let ending = *rng.choose(&["", "拨款"]);
+            let sheet = book.sheet_mut("公开04表");
+            let mut labels = Vec::new();
+            for (i, (full, stem)) in FULL.iter().zip(STEMS).enumerate() {
+                let at = sheet.find(full).expect("公开04表 row");
+                // A bare 国有资本经营预算 is 行53 (二十一、国有资本经营预算支出) abbreviated.
+                let ending = if i == 2 { "拨款" } else { ending };
+                let label = format!("{}{stem}{ending}", ordinal(style, i));
+                sheet.put(at.0, at.1, GridCell::text(&label));
+                labels.push(label);
+            }
+            (labels.join("/"), book)
+        })
+        .collect();
+    assert_none_differ("short04", &base, &variants, true);
+}
+
+/// A two-decimal amount under 10,000.
+fn amount(rng: &mut Rng) -> String {
+    format!("{}.{:02}", 1 + rng.below(9_999), rng.below(100))
+}
+
+/// 公开07表 as Shanghai publishes it: the sub-headers 合计 | 基本支出 | 项目支出 of 本年支出
+/// printed in the 合计 row, 1 to 3 classes of 项目支出 only (类, 款, 项 rows of one figure).
+/// With a 序号 column (`serial`) and with the 合计 row at the bottom (`bottom`).
+fn shanghai_07(rng: &mut Rng, serial: bool, bottom: bool) -> GridBook {
+    const CODES: [(&str, &str); 3] = [
+        ("207", "文化旅游体育与传媒支出"),
+        ("212", "城乡社区支出"),
+        ("229", "其他支出"),
+    ];
+    let mut rows: Vec<String> = Vec::new();
+    let mut total = rust_decimal::Decimal::ZERO;
+    for (code, name) in &CODES[..1 + rng.below(3)] {
+        let x = amount(rng);
+        total += x.parse::<rust_decimal::Decimal>().unwrap();
+        for (c, n) in [
+            (code.to_string(), name.to_string()),
+            (format!("{code}01"), format!("{name}款")),
+            (format!("{code}0101"), format!("{name}项")),
+        ] {
+            rows.push(format!("'{c}\t{n}\t0\t{x}\t{x}\t\t{x}\t0"));
+        }
+    }
+    let total_row = format!("合计\t\t0\t{total}\t合计\t基本支出\t项目支出\t0");
+    match bottom {
+        true => rows.push(total_row),
+        false => rows.insert(0, total_row),
+    }
+    let lead = if serial { "\t" } else { "" };
+    let (a, c, d, e, g, h) = match serial {
+        true => ("B", "D", "E", "F", "H", "I"),
+        false => ("A", "C", "D", "E", "G", "H"),
+    };
+    let mut text = format!(
+        "=== sheet 政府性基金预算财政拨款收入支出决算表\n# merge {a}1:{h}1\n# merge {a}3:{}3\n\
+         # merge {c}3:{c}4\n# merge {d}3:{d}4\n# merge {e}3:{g}3\n# merge {h}3:{h}4\n\
+         {lead}政府性基金预算财政拨款收入支出决算表\n{lead}\t\t\t\t\t\t\t单位：万元\n\
+         {lead}项目\t\t年初结转和结余\t本年收入\t本年支出\t\t\t年末结转和结余\n",
+        if serial { "C" } else { "B" },
+    );
+    text += &format!(
+        "{}功能分类科目编码\t科目名称\n",
+        if serial { "序号\t" } else { "" }
+    );
+    for (i, row) in rows.iter().enumerate() {
+        let number = if serial {
+            format!("{}\t", i + 1)
+        } else {
+            String::new()
+        };
+        text += &format!("{number}{row}\n");
+    }
+    text +=
+        &format!("{lead}注：本表反映部门本年度政府性基金预算财政拨款收入支出及结转和结余情况。\n");
+    grid::parse(&text, "shanghai_07")
+}
+
+/// 公开07表 in the Shanghai layout with a 序号 column, or with 合计 at the bottom, or both:
+/// the sub-headers in the 合计 row are read as headers wherever that row stands, so no
+/// 合计 is taken for a figure and no figure of 项目支出 is left outside the form.
+#[test]
+fn shanghai_07_with_serial_or_total_at_bottom_reads_as_published() {
+    let mut failed = Vec::new();
+    let mut tried = 0;
+    for seed in 0..8u64 {
+        for (serial, bottom) in [(true, false), (false, true), (true, true)] {
+            let base = shanghai_07(&mut Rng::new(0x07_5400 + seed), false, false);
+            let variant = shanghai_07(&mut Rng::new(0x07_5400 + seed), serial, bottom);
+            let what = format!("seed {seed} 序号 {serial} 合计在下 {bottom}");
+            tried += 1;
+            failed.extend(differing(
+                &format!("sh07-{seed}-{serial}-{bottom}"),
+                &base,
+                &[(what, variant)],
+                false,
+            ));
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of {tried}:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
+}
+
+/// An amount of `n` cents as the sheets print it.
+fn cents(n: i64) -> String {
+    format!("{}.{:02}", n / 100, n % 100)
+}
+
+/// 公开02表 as Shanghai publishes it (real 2024 disclosure): codes split into 类 | 款 | 项, no
+/// 栏次 row, the 合计 row printing `类 | 款 | 项 | 合计` under the header; `blank` empty rows
+/// between the header and that row.
+fn shanghai_02(rng: &mut Rng, blank: usize) -> GridBook {
+    const CLASSES: [(&str, &str, &str, &str); 3] = [
+        ("201", "一般公共服务支出", "06", "财政事务"),
+        ("208", "社会保障和就业支出", "05", "行政事业单位养老支出"),
+        ("221", "住房保障支出", "02", "住房改革支出"),
+    ];
+    let mut rows = Vec::new();
+    let (mut total, mut fiscal, mut other) = (0i64, 0i64, 0i64);
+    for (code, name, kuan, kuan_name) in &CLASSES[..1 + rng.below(3)] {
+        let (f, o) = (1 + rng.below(999_999) as i64, rng.below(99_999) as i64);
+        let t = f + o;
+        (total, fiscal, other) = (total + t, fiscal + f, other + o);
+        let figures = format!("{}\t{}\t\t\t\t\t{}", cents(t), cents(f), cents(o));
+        rows.push(format!("'{code}\t\t\t{name}\t{figures}"));
+        rows.push(format!("'{code}\t'{kuan}\t\t{kuan_name}\t{figures}"));
+        rows.push(format!("'{code}\t'{kuan}\t'01\t行政运行\t{figures}"));
+    }
+    let mut text = String::from(
+        "=== sheet 收入决算表\n# merge A1:K1\n# merge A3:D3\n# merge A4:C4\n# merge A5:C5\n\
+         # merge D4:D5\n# merge E3:E5\n# merge F3:F5\n# merge G3:G5\n# merge H3:H5\n\
+         # merge I3:I5\n# merge J3:J5\n# merge K3:K5\n收入决算表\n\t\t\t\t\t\t\t\t\t\t单位：万元\n\
+         项目\t\t\t\t本年收入合计\t财政拨款收入\t上级补助收入\t事业收入\t经营收入\t附属单位上缴收入\t其他收入\n\
+         支出功能分类\t\t\t科目名称\n科目编码\n",
+    );
+    text += &"\n".repeat(blank);
+    text += &format!(
+        "类\t款\t项\t合计\t{}\t{}\t\t\t\t\t{}\n",
+        cents(total),
+        cents(fiscal),
+        cents(other)
+    );
+    for row in rows {
+        text += &format!("{row}\n");
+    }
+    grid::parse(&text, "shanghai_02")
+}
+
+/// One or two blank rows left between 公开02表's header and its `类 | 款 | 项 | 合计` row (the
+/// Shanghai layout): the table reads as without them, not refused.
+#[test]
+fn a_blank_row_under_the_header_is_spacing() {
+    let mut failed = Vec::new();
+    for seed in 0..12u64 {
+        let base = shanghai_02(&mut Rng::new(0xb1a2_0000 + seed), 0);
+        let blank = 1 + seed as usize % 2;
+        let variant = shanghai_02(&mut Rng::new(0xb1a2_0000 + seed), blank);
+        let (_, said) = findings(&base, &format!("blank02-{seed}-alone"), false);
+        let errors: Vec<_> = said.iter().filter(|f| f.4 == "error").collect();
+        assert!(
+            errors.is_empty(),
+            "seed {seed}: the layout itself misread: {errors:?}"
+        );
+        let what = format!("seed {seed}, {blank} blank rows");
+        failed.extend(differing(
+            &format!("blank02-{seed}"),
+            &base,
+            &[(what, variant)],
+            false,
+        ));
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of 12:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
+}
+
+/// A hidden column right of 公开09表 holding last year's figures, with a figure (or the next
+/// 栏次 number) in the 栏次 row too: the table is read as shown, its 栏次 row still a 栏次 row.
+/// The hidden figures are warned about; no other finding changes.
+#[test]
+fn a_hidden_column_with_a_mark_in_the_09_marks_row_leaves_09_read() {
+    const NOISE: [&str; 2] = ["hidden-cells", "value-outside-form"];
+    let base = grid::fixture("seed001_final.grid");
+    let quiet = |b: &GridBook, name: &str| {
+        let (code, all) = findings(b, name, true);
+        let kept = all.into_iter().filter(|f| !NOISE.contains(&f.3.as_str()));
+        (code, kept.collect::<Vec<_>>())
+    };
+    let want = quiet(&base, "hidden09-base");
+    let mut failed = Vec::new();
+    for seed in 0..8u64 {
+        let mut rng = Rng::new(0x09_41dd + seed);
+        let mut book = base.clone();
+        let sheet = book.sheet_mut("公开09表");
+        let marks = sheet.find("12").expect("公开09表 栏次 row").0;
+        let at = sheet.width() + rng.below(2) as u16;
+        let mark = match rng.below(2) {
+            0 => "13".to_string(),
+            _ => amount(&mut rng),
+        };
+        sheet.put(marks, at, GridCell::num(&mark));
+        sheet.put(marks + 1, at, GridCell::num(&amount(&mut rng)));
+        sheet.hidden_cols.push(at);
+        let got = quiet(&book, &format!("hidden09-{seed}"));
+        if got != want {
+            let extra: Vec<_> = got.1.iter().filter(|f| !want.1.contains(f)).collect();
+            let lost: Vec<_> = want.1.iter().filter(|f| !got.1.contains(f)).collect();
+            failed.push(format!(
+                "seed {seed} mark {mark}: extra {extra:?}, lost {lost:?}"
+            ));
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of 8:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
+}
