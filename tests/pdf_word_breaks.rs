@@ -207,6 +207,34 @@ fn a_title_ending_the_page_before_its_table_heads_it() {
     check(read_back("title-foot", &layouts));
 }
 
+/// Forms without a 表号 line over a short unit line (`单位：万元`), 公开05表 and 公开08表
+/// moved down a line at a time so that the title alone ends a page and the unit line opens
+/// the next one above the table: the title at the foot of the page before heads the table
+/// still, not the unit line alone.
+#[test]
+fn a_title_alone_ending_the_page_before_its_unit_line_heads_it() {
+    let layouts: Vec<WordLayout> = (50..=56)
+        .map(|n| WordLayout {
+            before: vec![(4, n), (7, n)],
+            page_per_form: true,
+            no_table_no: true,
+            unit_only: true,
+            ..WordLayout::default()
+        })
+        .collect();
+    let mut problems = read_back("title-alone-foot", &layouts);
+    let d = scratch("title-alone-foot");
+    for i in 0..layouts.len() {
+        let pdf = d.join(format!("title-alone-foot-{i}.pdf"));
+        let (_, out, _) = cli::run(&["explain", pdf.to_str().unwrap()]);
+        let untitled: Vec<&str> = out.lines().filter(|l| l.contains("没有标题")).collect();
+        if !untitled.is_empty() {
+            problems.push(format!("{}: {untitled:?}", pdf.display()));
+        }
+    }
+    check(problems);
+}
+
 /// Running headers and footers in the wordings units print: the unit's document title, a
 /// date line, a repeated 内部资料 mark, and page numbers as `第 3 页 共 25 页`, `- 3 -`,
 /// `3 / 25`, `3`.

@@ -302,11 +302,16 @@ fn take_heading(pending: &mut Pending, page: Option<u32>) -> Vec<Line> {
             })
             .count()
     };
-    // A table with no line above it on its page may have its title at the foot of the page
-    // before.
-    let short = match heading_lines(true) {
-        0 => heading_lines(false),
-        n => n,
+    // A table with no line above it on its page, or only its unit line or fields (Word
+    // keeps a title with the page before when the next paragraph moves on), may have its
+    // title at the foot of the page before.
+    let own = heading_lines(true);
+    let untitled = lines[lines.len() - own..]
+        .iter()
+        .all(|l| is_unit_line(&l.text) || is_field(&l.text) || is_field_label(&l.text));
+    let short = match untitled {
+        true => heading_lines(false).max(own),
+        false => own,
     };
     let heading = lines.split_off(lines.len() - short);
     if heading.iter().any(|l| is_heading(&l.text)) {
@@ -746,6 +751,14 @@ mod tests {
         ]);
         assert_eq!(foot.sheets[0].name, "收入支出决算总表");
         assert_eq!(foot.sheets[0].get(1, 1), &Cell::Text("单位：万元".into()));
+        // The title alone at the foot of a page, the unit line opening the next one above the
+        // table: the title heads it still.
+        let alone = lay_out(vec![
+            line("一般公共预算财政拨款支出决算表", 1),
+            line("单位：万元", 2),
+            table(&[&["项目", "决算数"], &["合计", "526.36"]], 2),
+        ]);
+        assert_eq!(alone.sheets[0].name, "一般公共预算财政拨款支出决算表");
         // A Word document has no pages: its lines above a table are its heading as before.
         let word = lay_out(vec![
             Block::Line(Line::new("收入支出决算总表", None)),

@@ -153,6 +153,8 @@ pub struct WordLayout {
     pub narrow: bool,
     /// No 表号 line (公开05表) above the table.
     pub no_table_no: bool,
+    /// The line above the table is the unit alone (`单位：万元`), without the 部门 field.
+    pub unit_only: bool,
     /// The lines of a cover page before the first form (none: no cover).
     pub cover: Vec<String>,
     /// The running header's lines, printed on every page: `{PAGE}` and `{NUMPAGES}` become
@@ -379,8 +381,12 @@ pub fn ruled_form_docx(sheets: &[fiscalform::read::Sheet], layout: &WordLayout, 
         };
         let in_table = line_rows(layout);
         for r in (0..3).filter(|r| !in_table.contains(r)) {
+            let text = match r {
+                2 if layout.unit_only => "单位：万元".to_string(),
+                _ => line(r),
+            };
             if r != 1 || !layout.no_table_no {
-                body.push_str(&word_paragraph(&line(r), if r == 0 { 28 } else { 18 }));
+                body.push_str(&word_paragraph(&text, if r == 0 { 28 } else { 18 }));
             }
         }
         if i == 0 && !layout.contents.is_empty() {
