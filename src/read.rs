@@ -37,6 +37,7 @@
 mod blocks;
 mod contents_page;
 mod document;
+pub(crate) use document::is_unit_line;
 mod docx;
 mod hidden_lines;
 mod ods_merges;

@@ -5,6 +5,7 @@
 mod hidden;
 mod kept;
 pub mod own;
+mod unread_tables;
 
 pub use crate::sheet_names::OpenError;
 pub use kept::{KeptCell, OtherSheet, PlacedMerges};
@@ -84,6 +85,9 @@ pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &Workbook) -> Recognized<'c>
                 findings.extend(outside.map(|n| notice_finding(&rec, n)));
             }
             Outcome::Form(rec) => take_form(*rec, &mut forms, &mut findings),
+            Outcome::Skipped { sheet, .. } if figures_unread(wb, &sheet).is_some() => {
+                findings.extend(figures_unread(wb, &sheet));
+            }
             Outcome::Skipped { sheet, reason } => findings.push(Finding::new(
                 Severity::Info,
                 "sheet-skipped",
@@ -101,7 +105,8 @@ pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &Workbook) -> Recognized<'c>
     hidden::gather_hidden_strays(wb, &forms, &mut findings);
     findings.extend(cell_note_findings(wb, &forms));
     // A file with no form in it is not a clean one: nothing was audited.
-    if forms.is_empty() && !findings.iter().any(|f| f.severity == Severity::Error) {
+    let fatal = |f: &Finding| f.severity == Severity::Error && f.rule != TABLE_NOT_READ;
+    if forms.is_empty() && !findings.iter().any(fatal) {
         findings.push(Finding::new(
             Severity::Error,
             NO_FORM,
@@ -120,6 +125,13 @@ pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &Workbook) -> Recognized<'c>
     }
     Recognized { forms, findings }
 }
+
+/// The finding on a skipped sheet of a document that holds figures (see [`unread_tables`]).
+fn figures_unread(wb: &Workbook, sheet: &str) -> Option<Finding> {
+    unread_tables::unread_table(wb, wb.sheet(sheet)?)
+}
+
+pub use unread_tables::TABLE_NOT_READ;
 
 /// The rule of the note on numbers stored with more decimals than their cells show.
 pub const SHOWN_ROUNDED: &str = "shown-rounded";
