@@ -103,3 +103,41 @@ fn a_document_table_with_figures_no_form_takes_is_told() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// A list of units numbered by 序号 (1, 2, 3 …, as a 决算's 单位构成 prints it) holds no
+/// figures left unread: no finding, titled or not.
+#[test]
+fn a_list_numbered_by_its_serial_numbers_is_no_table_of_figures() {
+    let d = scratch();
+    let cell = |t: &str| format!("<w:tc>{}</w:tc>", docx::paragraphs(t));
+    for units in [2, 3, 7] {
+        let mut xml = String::from(
+            r#"<w:tbl><w:tblPr><w:tblBorders><w:insideH w:val="single" w:sz="4"/></w:tblBorders></w:tblPr>"#,
+        );
+        xml.push_str(&format!(
+            "<w:tr>{}{}{}</w:tr>",
+            cell("序号"),
+            cell("单位名称"),
+            cell("备注")
+        ));
+        for n in 1..=units {
+            let row = [
+                n.to_string(),
+                format!("某某区财政局第{n}所"),
+                "预算不单列，并入本级".into(),
+            ];
+            xml.push_str(&format!(
+                "<w:tr>{}</w:tr>",
+                row.iter().map(|t| cell(t)).collect::<String>()
+            ));
+        }
+        xml.push_str("</w:tbl>");
+        let path = d.join(format!("units-{units}.docx"));
+        docx::write_docx_xml(
+            &(docx::paragraphs("纳入部门决算编制范围的单位包括：") + &xml),
+            &path,
+        );
+        let (_, found) = findings_of(&path, "table-not-read");
+        assert!(found.is_empty(), "{}: {found:?}", path.display());
+    }
+}

@@ -3,6 +3,7 @@
 use crate::findings::Finding;
 use crate::form::Severity;
 use crate::read::{is_unit_line, Cell, Format, Sheet, Workbook};
+use rust_decimal::Decimal;
 
 /// The rule of the finding on a document's table whose figures were not read.
 pub const TABLE_NOT_READ: &str = "table-not-read";
@@ -17,7 +18,7 @@ pub(super) fn unread_table(wb: &Workbook, sheet: &Sheet) -> Option<Finding> {
         return None;
     }
     let figures: Vec<(u32, u16)> = (sheet.cells())
-        .filter(|(_, _, c)| matches!(c, Cell::Number(_)))
+        .filter(|(_, _, c)| matches!(c, Cell::Number(d) if looks_like_an_amount(*d)))
         .map(|(r, c, _)| (r, c))
         .collect();
     let &(row, col) = figures.first()?;
@@ -50,6 +51,13 @@ pub(super) fn unread_table(wb: &Workbook, sheet: &Sheet) -> Option<Finding> {
         Some(at),
         message,
     ))
+}
+
+/// Whether a number printed in a document's table looks like an amount: shown with decimals
+/// (526.36, 0.00), or too large for a 序号, a count or a year (an amount in 元 printed whole).
+/// The serial numbers of a list of units (序号 1, 2, 3) are no figures left unread.
+fn looks_like_an_amount(n: Decimal) -> bool {
+    n.scale() > 0 || n.abs() >= Decimal::from(10_000)
 }
 
 /// `第3页` or `第3–5页`; `Word 文档中` for a document without pages.
