@@ -980,15 +980,19 @@ fn budget_10_units_weights_levels_costs_and_cross_tables() {
 // ----- layout variants read to the same values -----
 
 /// Every recognised value: (form, logical cell) → value, with unit, year and row labels.
-/// Reading must notice nothing (no stray, no text in an amount cell).
+/// Reading must notice nothing (no stray, no text in an amount cell) but amounts stored as text.
 fn values(path: &Path) -> BTreeMap<(String, String), String> {
     let catalog = Catalog::embedded().unwrap();
     let rec = recognize_file(&catalog, path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    // Amounts stored as text are read as shown and told once a table (tests/typed_numbers.rs):
+    // the variants here are about where values are, not how they are stored.
+    let noticed: Vec<_> = (rec.findings.iter())
+        .filter(|f| f.rule != "text-numbers")
+        .collect();
     assert!(
-        rec.findings.is_empty(),
-        "{}: reading found {:#?}",
-        path.display(),
-        rec.findings
+        noticed.is_empty(),
+        "{}: reading found {noticed:#?}",
+        path.display()
     );
     let mut out = BTreeMap::new();
     for (form, data) in &rec.forms {

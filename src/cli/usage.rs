@@ -39,7 +39,12 @@ fn what_is_wrong(e: &clap::Error) -> String {
                 .unwrap_or_default();
             format!("命令行有误：参数 {arg} 的值“{value}”无效{valid}")
         }
-        ErrorKind::ValueValidation => format!("命令行有误：参数 {arg} 的值“{value}”无效"),
+        ErrorKind::ValueValidation => {
+            let why = std::error::Error::source(e)
+                .map(|s| format!("：{s}"))
+                .unwrap_or_default();
+            format!("命令行有误：参数 {arg} 的值“{value}”无效{why}")
+        }
         ErrorKind::ArgumentConflict => {
             let other = context(e, ContextKind::PriorArg).unwrap_or_default();
             format!("命令行有误：参数 {arg} 不能与 {other} 同时使用")

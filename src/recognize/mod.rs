@@ -1170,10 +1170,15 @@ fn note_triangle_minus(rd: &mut Reader) {
 
 pub const TEXT_NUMBERS: &str = "text-numbers";
 
-/// Tells, once a table, that amounts stored as text were read as the numbers they show: a
-/// spreadsheet's SUM leaves text out, so the table's own formulas may show totals short of
-/// them (often 0). A warning at the first, counting the others.
+/// Tells, once a 决算 or 预算 table, that amounts stored as text were read as the numbers they
+/// show: a spreadsheet's SUM leaves text out, so the table's own formulas may show totals
+/// short of them (often 0). A warning at the first, counting the others.
 fn note_text_numbers(rd: &mut Reader) {
+    // The 绩效 forms are typed more than computed (many are Word tables copied into a sheet);
+    // the warning is for the 决算 and 预算 workbooks, whose totals are SUM formulas.
+    if rd.form.family == crate::form::Family::Perf {
+        return;
+    }
     let Some((r, c, text)) = rd.text_numbers.first().cloned() else {
         return;
     };
