@@ -53,6 +53,25 @@ pub fn expand(args: &[PathBuf], found: Found) -> Result<Vec<PathBuf>, String> {
     Ok(files)
 }
 
+/// `files` split into those to review and the `-已校正` copies whose original (the same name
+/// without the suffix, any extension) is among them in the same folder: a folder fixed in
+/// place and then reviewed holds each unit twice, and the unit is its original. A corrected
+/// copy alone stays (the unit sent only that).
+pub fn without_fixed_copies(files: Vec<PathBuf>) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let stem = |p: &Path| p.file_stem().map(|s| s.to_string_lossy().into_owned());
+    let present: std::collections::HashSet<(Option<&Path>, String)> = (files.iter())
+        .filter_map(|p| Some((p.parent(), stem(p)?)))
+        .collect();
+    let original_beside = |p: &Path| {
+        let name = stem(p)?;
+        let original = name.strip_suffix(FIXED_SUFFIX)?;
+        Some(present.contains(&(p.parent(), original.to_string())))
+    };
+    let (copies, kept): (Vec<PathBuf>, Vec<PathBuf>) =
+        (files.iter().cloned()).partition(|p| original_beside(p) == Some(true));
+    (kept, copies)
+}
+
 /// Whether `args` name one file (existing or not, as [`expand`] would pass it through), not
 /// a folder, a pattern or several: a command then writes where `-o` says, as for one file.
 pub fn one_file(args: &[PathBuf]) -> bool {

@@ -703,6 +703,17 @@ fn review(
     let Some(files) = expanded(args, crate::batch::Found::Forms, err) else {
         return 2;
     };
+    let (files, copies) = crate::batch::without_fixed_copies(files);
+    if !copies.is_empty() {
+        let names: Vec<String> = copies.iter().map(|p| p.display().to_string()).collect();
+        let _ = writeln!(
+            out,
+            "未审核 {} 个校正稿（fix 写出的“{}”文件，其原表在同一文件夹，按原表审核）：{}",
+            copies.len(),
+            crate::batch::FIXED_SUFFIX,
+            names.join("、")
+        );
+    }
     if let Some(input) = files.iter().find(|f| same_file(f, output)) {
         let _ = writeln!(
             err,

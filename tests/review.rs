@@ -314,6 +314,36 @@ fn review_refuses_to_write_over_an_input_or_a_non_xlsx_name() {
     assert!(err.contains(".xlsx"), "{err}");
 }
 
+/// A folder fixed in place and then reviewed: each unit once, by its original, and the
+/// corrected copies named as left out; a corrected copy without its original beside it (the
+/// unit sent only that) is reviewed.
+#[test]
+fn corrected_copies_beside_their_originals_are_not_reviewed_twice() {
+    let (folder, injected) = generated_folder("fixed-in-place", 4);
+    let (code, out, err) = run(&["fix", s(&folder)]);
+    assert!(code == 0 || code == 1, "{out}{err}");
+    let lone = folder.join("单位0003.xlsx");
+    std::fs::remove_file(&lone).unwrap();
+    let json_out = folder.parent().unwrap().join("fixed-in-place.json");
+    let (code, out, err) = run(&["review", s(&folder), "--format", "json", "-o", s(&json_out)]);
+    assert!(code == 0 || code == 1, "{out}{err}");
+    let review: Value = serde_json::from_slice(&std::fs::read(&json_out).unwrap()).unwrap();
+    let mut names: Vec<String> = (review["files"].as_array().unwrap().iter())
+        .map(|f| file_name(f["path"].as_str().unwrap()))
+        .collect();
+    names.sort();
+    let mut want: Vec<String> = injected.keys().take(3).cloned().collect();
+    want.push("单位0003-已校正.xlsx".into());
+    assert_eq!(names, want, "{out}");
+    assert!(out.contains("未审核 3 个校正稿"), "{out}");
+    for name in &want[..3] {
+        assert!(
+            out.contains(&name.replace(".xlsx", "-已校正.xlsx")),
+            "{out}"
+        );
+    }
+}
+
 /// A unit's file of the year before among the inputs is compared as `check --prior` would:
 /// the carry-over and change findings are in 问题清单 and counted in 汇总, for the later year
 /// only.
