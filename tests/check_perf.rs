@@ -15,6 +15,8 @@ mod grid;
 mod lo;
 #[path = "support/mutation.rs"]
 mod mutation;
+#[path = "support/xorshift.rs"]
+mod xorshift;
 
 use fiscalform::expr::Val;
 use fiscalform::normalize::{parse_amount, Amount};
@@ -1568,17 +1570,11 @@ fn unit_name_cells(book: &GridBook) -> (String, String, String) {
 /// 附件1's 控制率 and 附件2/3's 执行率 (the 执行数 raised with their parts).
 #[test]
 fn rates_over_100_percent_stored_as_fractions_read_as_shown() {
-    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut rng = xorshift::Xorshift(0x9e37_79b9_7f4a_7c15);
     let formats = ["0.00%", "0%", "0.0%", "0.00%;\\-0.00%;;@"];
     let mut failed: Vec<String> = Vec::new();
     for case in 0..12 {
-        let per_mille = 1001 + next() % 600; // 100.1% to 160.0%
+        let per_mille = 1001 + rng.next() % 600; // 100.1% to 160.0%
         let format = formats[case % formats.len()];
         let mut book = fixture(S004);
         let rate_cells = [

@@ -7,12 +7,15 @@
 mod cli;
 #[path = "support/grid.rs"]
 mod grid;
+#[path = "support/xorshift.rs"]
+mod xorshift;
 
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
+use xorshift::Xorshift as Rng;
 
 use fiscalform::read::{read_workbook, Cell};
 
@@ -317,21 +320,6 @@ fn nan_in_a_cell_is_shown_as_the_file_holds_it() {
         message.contains("NaN") && !message.contains("#NUM!"),
         "{message}"
     );
-}
-
-/// A small deterministic generator (xorshift), so that a failing case can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
 }
 
 /// Pieces a mutation splices in: what real damage and real attacks put into sheet XML.

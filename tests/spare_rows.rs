@@ -8,11 +8,14 @@
 mod cli;
 #[path = "support/lo.rs"]
 mod lo;
+#[path = "support/xorshift.rs"]
+mod xorshift;
 
 use fiscalform::read::{read_workbook, Cell};
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use xorshift::Xorshift as Rng;
 
 fn dir(tag: &str) -> PathBuf {
     let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
@@ -20,24 +23,6 @@ fn dir(tag: &str) -> PathBuf {
         .join(tag);
     std::fs::create_dir_all(&d).unwrap();
     d
-}
-
-/// xorshift64: a seed names the same case for good.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn coin(&mut self) -> bool {
-        self.next().is_multiple_of(2)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
 }
 
 fn template(family: &str, out: &Path) {

@@ -153,18 +153,24 @@ fn bad_arguments_exit_2_with_a_message() {
     let dir = out_dir("bad-year");
     for year in ["24", "2024年度", "二〇二四", "12024"] {
         let out = dir.join("bad-year.xlsx");
-        let (code, _, err) = run(&[
-            "template",
-            "final-01",
-            "--year",
-            year,
-            "-o",
-            out.to_str().unwrap(),
-        ]);
+        let (code, err) = final_01_of_year(year, &out);
         assert_eq!(code, 2, "{year}: {err}");
         assert!(err.contains("应为四位数字的年份"), "{year}: {err}");
         assert!(!out.exists(), "{year}");
     }
+}
+
+/// `template final-01 --year YEAR -o OUT`: the exit code and stderr.
+fn final_01_of_year(year: &str, out: &std::path::Path) -> (i32, String) {
+    let (code, _, err) = run(&[
+        "template",
+        "final-01",
+        "--year",
+        year,
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    (code, err)
 }
 
 /// `--year 2024年` and full-width digits give the same titles as `--year 2024`.
@@ -173,14 +179,7 @@ fn a_year_written_with_its_character_is_the_year() {
     let dir = out_dir("year-forms");
     for (i, year) in ["2024", "2024年", "２０２４"].into_iter().enumerate() {
         let out = dir.join(format!("y{i}.xlsx"));
-        let (code, _, err) = run(&[
-            "template",
-            "final-01",
-            "--year",
-            year,
-            "-o",
-            out.to_str().unwrap(),
-        ]);
+        let (code, err) = final_01_of_year(year, &out);
         assert_eq!(code, 0, "{year}: {err}");
         let wb = fiscalform::read::read_workbook(&out).unwrap();
         let texts: Vec<String> = (wb.sheets[0].cells())

@@ -6,26 +6,17 @@ mod cli;
 mod docx;
 #[path = "support/grid.rs"]
 mod grid;
+#[path = "support/xorshift.rs"]
+mod xorshift;
 
 use serde_json::Value;
 use std::path::PathBuf;
+use xorshift::Xorshift as Rng;
 
 fn scratch() -> PathBuf {
     let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("unread-tables");
     std::fs::create_dir_all(&d).unwrap();
     d
-}
-
-/// xorshift64: a seed names the same documents for good.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
-    }
 }
 
 /// Words no form's header is made of.
