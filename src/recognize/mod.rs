@@ -963,8 +963,8 @@ pub(crate) struct Reader<'s> {
     /// read, told once a table (see [`note_triangle_minus`]).
     pub triangle_minus: Vec<(u32, u16, String, Decimal)>,
     /// Amounts stored as text (`'1,050.00`), read as the numbers they show, told once a table
-    /// (see [`note_text_numbers`]).
-    pub text_numbers: Vec<(u32, u16, String)>,
+    /// (see [`note_text_numbers`]): the first (its cell and text) and how many.
+    pub text_numbers: (Option<(u32, u16, String)>, usize),
     /// The form as the lines above its table are told by.
     pub lines: FormLines<'s>,
     /// The 行次 cells naming a spare row of the form (one without label, 公开04表's 行61),
@@ -1038,7 +1038,9 @@ impl Reader<'_> {
                 self.triangle_minus.push((r, c, t.trim().to_string(), *d));
             }
             if kind == ColKind::Amount {
-                self.text_numbers.push((r, c, t.trim().to_string()));
+                let (first, count) = &mut self.text_numbers;
+                first.get_or_insert_with(|| (r, c, t.trim().to_string()));
+                *count += 1;
             }
         }
         match amount {
@@ -1179,10 +1181,10 @@ fn note_text_numbers(rd: &mut Reader) {
     if rd.form.family == crate::form::Family::Perf {
         return;
     }
-    let Some((r, c, text)) = rd.text_numbers.first().cloned() else {
+    let (Some((r, c, text)), count) = rd.text_numbers.clone() else {
         return;
     };
-    let cells = match rd.text_numbers.len() {
+    let cells = match count {
         1 => a1(r, c),
         n => format!("{} 等 {n} 个单元格", a1(r, c)),
     };
@@ -1231,7 +1233,7 @@ pub fn recognize_sheet<'c>(
         comparison_cells: FastSet::default(),
         header_in_rows: FastSet::default(),
         triangle_minus: Vec::new(),
-        text_numbers: Vec::new(),
+        text_numbers: (None, 0),
         lines: FormLines::new(form, vocab),
         spare_lines: FastMap::default(),
         held_cells: Vec::new(),
