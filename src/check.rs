@@ -1209,6 +1209,7 @@ fn builtin_rule_name(rule: &str) -> Option<&'static str> {
         crate::load::MAYBE_CUT_ROW => "跨页断开的行须完整读取",
         "duplicate-form" => "同一张表只出现一次",
         "sheet-skipped" => "工作表未识别",
+        crate::load::LEFT_OPEN => "校正后留待人工核对的须核对",
         crate::load::NO_FORM => "文件须含可审核的表",
         "duplicate-sheet-name" => "工作表名称不可重复",
         TEXT_CUT => "单元格文字不超过 32767 个字符",

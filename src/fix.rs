@@ -359,6 +359,7 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
         formulas,
         notes_added,
     } = settle_and_audit(book, checked_in, &placement);
+    crate::load::drop_retold(&mut reading, &before);
     coverage.add_missing(catalog, &book, &reading);
 
     let ledger = Ledger::new(&book, &placement, input_at, &pages, &strays, &others);

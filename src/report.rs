@@ -72,6 +72,7 @@ pub fn check_file_against(catalog: &Catalog, path: &Path, prior: Option<&Prior>)
     }
     let (said, tally) = crate::statements::check(&catalog.statements, &wb, &book, &calc);
     findings.extend(said);
+    crate::load::drop_retold(&mut findings, &[]);
     coverage.statements = tally;
     crate::load::locate_pages(&wb, &mut findings);
     sort_findings(&book, &mut findings);

@@ -4,11 +4,13 @@
 
 mod hidden;
 mod kept;
+mod left_open;
 pub mod own;
 mod unread_tables;
 
 pub use crate::sheet_names::OpenError;
 pub use kept::{KeptCell, OtherSheet, PlacedMerges};
+pub use left_open::{drop_retold, LEFT_OPEN};
 
 use crate::calc::{compute, Book, Mode};
 use crate::cellref::{col_name, Place};
@@ -104,6 +106,7 @@ pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &Workbook) -> Recognized<'c>
     findings.extend(hidden::hidden_findings(wb, &forms));
     hidden::gather_hidden_strays(wb, &forms, &mut findings);
     findings.extend(cell_note_findings(wb, &forms));
+    findings.extend(left_open::left_open_findings(wb));
     // A file with no form in it is not a clean one: nothing was audited.
     let fatal = |f: &Finding| f.severity == Severity::Error && f.rule != TABLE_NOT_READ;
     if forms.is_empty() && !findings.iter().any(fatal) {
