@@ -24,12 +24,35 @@ pub enum Style {
     Code,
     /// A code, name or label the clerk types (科目 rows, list rows): unlocked.
     Entry,
-    /// A value cell of the given kind; `input` cells are unlocked.
+    /// A value cell of the given kind, unlocked unless only a formula fills it.
     Value {
         kind: ColKind,
-        input: bool,
+        source: ValueSource,
     },
     Note,
+}
+
+/// What fills a value cell, which decides whether the protected sheet lets the clerk type in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ValueSource {
+    /// The clerk types it: unlocked, with its data validation.
+    Typed,
+    /// A formula: locked.
+    Computed,
+    /// A formula in a row the clerk types (a 科目 or list row, such as its row total): unlocked,
+    /// because a row inserted below copies its protection, and the clerk must be able to
+    /// fill the formula down into the new row.
+    ComputedInTypedRow,
+}
+
+impl ValueSource {
+    fn of(input: bool, typed_row: bool) -> ValueSource {
+        match (input, typed_row) {
+            (true, _) => ValueSource::Typed,
+            (false, true) => ValueSource::ComputedInTypedRow,
+            (false, false) => ValueSource::Computed,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -517,7 +540,7 @@ fn grid_rows_at(
                     Content::Cell(id),
                     Style::Value {
                         kind: kind.unwrap_or(ColKind::Amount),
-                        input,
+                        source: ValueSource::of(input, false),
                     },
                 )
             }
@@ -703,7 +726,10 @@ fn place_row<'p>(
                 l.put(row, here, 1, span, label_of(d), style);
             }
             kind if fixed.is_some_and(|f| f.blank) => {
-                let style = Style::Value { kind, input: false };
+                let style = Style::Value {
+                    kind,
+                    source: ValueSource::Computed,
+                };
                 l.put(row, here, 1, span, Content::Empty, style);
             }
             kind => {
@@ -722,7 +748,10 @@ fn place_row<'p>(
                     1,
                     span,
                     Content::Cell(id),
-                    Style::Value { kind, input },
+                    Style::Value {
+                        kind,
+                        source: ValueSource::of(input, is_typed_row(d)),
+                    },
                 );
             }
         }
@@ -813,11 +842,16 @@ fn extends_merge_above<'p>(
 
 /// Codes and names of 科目 rows and list rows are the clerk's to type: unlocked.
 fn typed_by_clerk(d: &RowData, fixed_style: Style) -> Style {
-    if matches!(d.kind, RowKind::Coded | RowKind::List) {
+    if is_typed_row(d) {
         Style::Entry
     } else {
         fixed_style
     }
+}
+
+/// Whether the clerk types the row (a 科目 or list row), rather than the form fixing it.
+fn is_typed_row(d: &RowData) -> bool {
+    matches!(d.kind, RowKind::Coded | RowKind::List)
 }
 
 /// The part of a 科目 code a split column shows, as the Changsha tables print it: a 类 row

@@ -947,7 +947,10 @@ fn a_corrected_workbook_with_items_left_for_a_person_does_not_check_clean() {
             let carried = of_rule(&findings, fiscalform::load::LEFT_OPEN);
             assert!(
                 carried.iter().any(|f| f["cell"] == "C33"
-                    && f["message"].as_str().unwrap().contains(&format!("填报 {total}"))),
+                    && f["message"]
+                        .as_str()
+                        .unwrap()
+                        .contains(&format!("填报 {total}"))),
                 "{total} {across}: {findings:#?}"
             );
             for f in &carried {
@@ -962,7 +965,8 @@ fn a_corrected_workbook_with_items_left_for_a_person_does_not_check_clean() {
             // Each open line marked 已核对: the carried errors are gone.
             let marked = resaved(&out, |b| {
                 for &r in &open {
-                    b.sheet_mut("审核结果").put(r, 6, grid::GridCell::text("已核对：合计填错"));
+                    b.sheet_mut("审核结果")
+                        .put(r, 6, grid::GridCell::text("已核对：合计填错"));
                 }
             });
             let (_, findings) = check_book(&d, "marked.xlsx", &marked);

@@ -10,6 +10,9 @@ mod lo;
 #[path = "support/cli.rs"]
 mod cli;
 
+#[path = "support/xlsx_xml.rs"]
+mod xlsx_xml;
+
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use fiscalform::form::{Catalog, Family};
 use serde_json::Value;
@@ -243,6 +246,14 @@ fn a_row_inserted_in_a_protected_template_is_summed_and_read() {
         at(9, 0)
     );
 
+    // The new row copies the protection of the row above: its 本年收入合计 (a formula the
+    // clerk fills down, or types) is not locked, nor are its figures.
+    for col in ["C", "D", "E"] {
+        assert!(
+            !xlsx_xml::locked(&filled, "公开02表", &format!("{col}10")),
+            "{col}10 of the inserted row is locked"
+        );
+    }
     let (_, report) = cli::check_json(&filled);
     let on_02 = within_02(&report);
     // The one thing wrong within 公开02表 (公开01表 is still blank) is the new row's

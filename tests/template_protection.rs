@@ -1,36 +1,16 @@
 //! A clerk cannot overwrite a formula by accident but can unprotect: every template sheet is
-//! protected without a password, derived cells use a locked style and input cells an
+//! protected without a password, derived cells use a locked style (but the row totals of 科目 rows) and input cells an
 //! unlocked one, amounts only take numbers and 自评得分 only 0 … the row's 分值 (read from the
 //! sheets' XML, which calamine does not expose).
+
+#[path = "support/xlsx_xml.rs"]
+mod xlsx_xml;
 
 use calamine::{open_workbook, Reader, Xlsx};
 use fiscalform::cellref::parse_a1;
 use fiscalform::form::{Catalog, Family};
-use std::io::Read;
 use std::path::PathBuf;
-
-fn part(path: &std::path::Path, name: &str) -> String {
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-    let mut s = String::new();
-    zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
-    s
-}
-
-/// Style index of a cell (`<c r="C33" s="7"`), or 0.
-fn style_of(sheet_xml: &str, a1: &str) -> usize {
-    let key = format!("<c r=\"{a1}\"");
-    let Some(i) = sheet_xml.find(&key) else {
-        return 0;
-    };
-    let rest = &sheet_xml[i..];
-    let end = rest.find('>').unwrap();
-    rest[..end]
-        .split(" s=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0)
-}
+use xlsx_xml::{part, style_of, unlocked};
 
 /// The type of the `<dataValidation>` whose `sqref` (cells and blocks, space-separated) covers
 /// cell `a1`, if any.
@@ -49,18 +29,6 @@ fn validation_at(sheet_xml: &str, a1: &str) -> Option<String> {
             .any(inside)
             .then(|| kind.to_string())
     })
-}
-
-/// Whether cell style `xf` of styles.xml is unlocked.
-fn unlocked(styles: &str, xf: usize) -> bool {
-    let cell_xfs = &styles[styles.find("<cellXfs").unwrap()..];
-    let xfs: Vec<&str> = cell_xfs.split("<xf ").skip(1).collect();
-    let this = xfs[xf];
-    let this = &this[..this
-        .find("</xf>")
-        .or_else(|| this.find("/>"))
-        .unwrap_or(this.len())];
-    this.contains("locked=\"0\"")
 }
 
 fn write(family: Family, name: &str) -> PathBuf {
@@ -124,9 +92,23 @@ fn sheets_are_protected_without_password_formulas_locked_inputs_open() {
         unlocked(&styles, style_of(&s2, "B8")),
         "name cell of a 科目 row unlocked"
     );
+    // Its row total is a formula, yet not locked: a row the clerk inserts below copies the
+    // row's protection, and the formula must be filled down into it.
     assert!(
-        !unlocked(&styles, style_of(&s2, "C8")),
+        s2[s2.find("<c r=\"C8\"").unwrap()..]
+            .split("</c>")
+            .next()
+            .unwrap()
+            .contains("<f>"),
         "本年收入合计 of a 科目 row is a formula"
+    );
+    assert!(
+        unlocked(&styles, style_of(&s2, "C8")),
+        "本年收入合计 of a 科目 row unlocked"
+    );
+    assert!(
+        !unlocked(&styles, style_of(&s2, "C7")),
+        "本年收入合计 of the 合计 row locked"
     );
     // Amount inputs only take numbers.
     assert!(

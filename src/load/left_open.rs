@@ -82,7 +82,14 @@ fn finding_of_line(sheet: &Sheet, row: u32) -> Finding {
         row + 1,
         first_told(&text(MESSAGE_COL))
     );
-    Finding::new(Severity::Error, LEFT_OPEN, &form, at_sheet, at_cell, message)
+    Finding::new(
+        Severity::Error,
+        LEFT_OPEN,
+        &form,
+        at_sheet,
+        at_cell,
+        message,
+    )
 }
 
 /// The message as first told: a line a fix of a corrected workbook carried over holds the

@@ -6,7 +6,7 @@ use crate::cellref::valid_sheet_name;
 use crate::expr::{Addresses, CellId, Val};
 use crate::files::{describe_io, TEMP_PREFIX, TEMP_SUFFIX};
 use crate::form::ColKind;
-use crate::layout::{a1, layout, Content, Layout, Placed, Style};
+use crate::layout::{a1, layout, Content, Layout, Placed, Style, ValueSource};
 use crate::model::{FastMap, RowKind};
 use crate::normalize::decimal_text;
 use rust_decimal::prelude::ToPrimitive;
@@ -263,7 +263,7 @@ impl Formats {
                 Style::Line | Style::Code => bordered
                     .set_align(FormatAlign::Center)
                     .set_align(FormatAlign::VerticalCenter),
-                Style::Value { kind, input } => {
+                Style::Value { kind, source } => {
                     let f = match kind {
                         ColKind::Amount => bordered
                             .set_num_format(AMOUNT_FORMAT)
@@ -281,7 +281,7 @@ impl Formats {
                             .set_align(FormatAlign::Left)
                             .set_align(FormatAlign::VerticalCenter),
                     };
-                    if input {
+                    if source != ValueSource::Computed {
                         f.set_unlocked()
                     } else {
                         f
@@ -410,7 +410,11 @@ fn write_sheet(
                         .set_height(90);
                     pen.ws.insert_note(p.row, p.col, &note)?;
                 }
-                if let Style::Value { kind, input: true } = p.style {
+                if let Style::Value {
+                    kind,
+                    source: ValueSource::Typed,
+                } = p.style
+                {
                     inputs.add(kind, id, (p.row, p.col));
                 }
             }

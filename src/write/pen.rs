@@ -150,7 +150,7 @@ fn grown(extent: Option<Rect>, (r1, c1, r2, c2): Rect) -> Rect {
 mod tests {
     use super::*;
     use crate::form::ColKind;
-    use crate::layout::Style;
+    use crate::layout::{Style, ValueSource};
     use crate::test_rng::Rng;
     use rust_xlsxwriter::Workbook;
     use std::io::Read;
@@ -188,11 +188,11 @@ mod tests {
             Style::Code,
             Style::Value {
                 kind: ColKind::Amount,
-                input: true,
+                source: ValueSource::Typed,
             },
             Style::Value {
                 kind: ColKind::Amount,
-                input: false,
+                source: ValueSource::Computed,
             },
             Style::Header,
         ];
