@@ -762,30 +762,49 @@ fn code_names(ctx: &mut Ctx) {
 /// table that says otherwise than most of them (a 株州 among 株洲, last year's title, 元 among
 /// 万元) is a warning at that line.
 fn unit_names(ctx: &mut Ctx) {
-    agree_across(ctx, "unit-name", "单位名称", |d| {
+    agree_across(ctx, "unit-name", "单位名称", most_common, |d| {
         d.unit
             .as_deref()
             .map(|u| (u, d.unit_at.as_ref().map(ToString::to_string)))
     });
-    agree_across(ctx, "year", "年度", |d| {
+    agree_across(ctx, "year", "年度", year_of_book, |d| {
         d.year
             .as_deref()
             .map(|y| (y, d.year_at.as_ref().map(ToString::to_string)))
     });
-    agree_across(ctx, "money-unit-consistent", "金额单位", |d| {
-        d.money_unit_named
-            .as_ref()
-            .map(|(unit, at)| (unit.as_str(), Some(at.to_string())))
-    });
+    agree_across(
+        ctx,
+        "money-unit-consistent",
+        "金额单位",
+        most_common,
+        |d| {
+            d.money_unit_named
+                .as_ref()
+                .map(|(unit, at)| (unit.as_str(), Some(at.to_string())))
+        },
+    );
+}
+
+/// The most common of the stated values, compared by their label key (on a tie, the first).
+fn most_common<'v>(stated: &[&'v str]) -> Option<&'v str> {
+    let keys: Vec<String> = stated.iter().map(|v| label_key(v)).collect();
+    let key = crate::figures::usual::<String, _>(keys.iter().cloned())?;
+    keys.iter().position(|k| *k == key).map(|i| stated[i])
+}
+
+/// The workbook's year (see [`crate::figures::workbook_year`]).
+fn year_of_book<'v>(stated: &[&'v str]) -> Option<&'v str> {
+    crate::figures::workbook_year(stated.iter().copied())
 }
 
 /// What `pick` reads from each table (a value and where it is) is the same on all of them;
-/// each table that differs from the most common value (on a tie, the first table's) is a
-/// warning of `rule` at its place.
+/// each table that differs from the value `reference` chooses is a warning of `rule` at its
+/// place.
 fn agree_across(
     ctx: &mut Ctx,
     rule: &str,
     noun: &str,
+    reference: for<'v> fn(&[&'v str]) -> Option<&'v str>,
     pick: impl Fn(&crate::model::FormData) -> Option<(&str, Option<String>)>,
 ) {
     let stated: Vec<(usize, &str, Option<String>)> = ctx
@@ -795,38 +814,44 @@ fn agree_across(
         .enumerate()
         .filter_map(|(fi, (_, d))| pick(d).map(|(v, at)| (fi, v, at)))
         .collect();
-    let mut tally: Vec<(String, &str, usize)> = Vec::new();
-    for (_, value, _) in &stated {
-        let key = label_key(value);
-        match tally.iter_mut().find(|(k, _, _)| *k == key) {
-            Some((_, _, n)) => *n += 1,
-            None => tally.push((key, value, 1)),
-        }
-    }
-    let Some((usual, usual_text, count)) = tally
-        .iter()
-        .fold(None, |best: Option<&(String, &str, usize)>, t| match best {
-            Some(b) if b.2 >= t.2 => Some(b),
-            _ => Some(t),
-        })
-        .cloned()
-    else {
+    let values: Vec<&str> = stated.iter().map(|(_, v, _)| *v).collect();
+    let Some(right) = reference(&values) else {
         return;
     };
+    let right_key = label_key(right);
+    let agreeing: Vec<usize> = (stated.iter())
+        .filter(|(_, v, _)| label_key(v) == right_key)
+        .map(|(fi, _, _)| *fi)
+        .collect();
+    let others = match agreeing.as_slice() {
+        [one] => ctx.book.forms[*one].0.table_no.clone(),
+        many => format!("其他 {} 张表", many.len()),
+    };
     for (fi, value, at) in stated {
-        if label_key(value) == usual {
+        if label_key(value) == right_key {
             continue;
         }
         let (form, data) = (ctx.book.forms[fi].0, &ctx.book.forms[fi].1);
+        let stale = if rule == "year" && year_before(value, right) {
+            "（早一年，疑为沿用上年的表未改年度）"
+        } else {
+            ""
+        };
         let message = format!(
-            "{noun}为“{value}”，而其他 {count} 张表为“{usual_text}”；同一工作簿各表的{noun}应一致，请核对"
+            "{noun}为“{value}”{stale}，而{others}为“{right}”；同一工作簿各表的{noun}应一致，请核对"
         );
         ctx.out.push(Finding {
-            expected: Some(usual_text.to_string()),
+            expected: Some(right.to_string()),
             found: Some(value.to_string()),
             ..built_in(Severity::Warning, rule, form, data, at, message)
         });
     }
+}
+
+/// Whether year `a` is the year before `b` ("2023" and "2024年").
+fn year_before(a: &str, b: &str) -> bool {
+    let number = |y: &str| y.trim_end_matches('年').trim().parse::<i32>().ok();
+    matches!((number(a), number(b)), (Some(a), Some(b)) if a + 1 == b)
 }
 
 /// Marks a template leaves for the clerk to replace: left in a filled form they are published

@@ -38,7 +38,7 @@ pub fn glance(book: &Book, calc: &Calc) -> Glance {
     let forms = || book.forms.iter();
     Glance {
         unit: usual(forms().filter_map(|(_, d)| d.unit.as_deref())),
-        year: usual(forms().filter_map(|(_, d)| d.year.as_deref())),
+        year: workbook_year(forms().filter_map(|(_, d)| d.year.as_deref())).map(str::to_string),
         family: usual(forms().map(|(f, _)| f.family)),
         figures: figures(book, calc),
     }
@@ -56,6 +56,19 @@ pub fn usual<T: PartialEq + Clone, V: Into<T>>(values: impl Iterator<Item = V>) 
     }
     let most = tally.iter().map(|(_, n)| *n).max()?;
     tally.into_iter().find(|(_, n)| *n == most).map(|(t, _)| t)
+}
+
+/// The year of a workbook from the years its tables state: the most common, unless a table
+/// states the year after it. That is a workbook copied from last year's with only some tables'
+/// years brought up to date: a year copied is left a year behind, none is set a year ahead.
+pub fn workbook_year<'a>(years: impl Iterator<Item = &'a str> + Clone) -> Option<&'a str> {
+    let usual: &str = usual(years.clone())?;
+    let number = |y: &str| y.trim_end_matches('年').trim().parse::<i32>().ok();
+    let next = number(usual).map(|n| n + 1);
+    let mut years = years;
+    years
+        .find(|y| next.is_some() && number(y) == next)
+        .or(Some(usual))
 }
 
 fn figures(book: &Book, calc: &Calc) -> IndexMap<String, Decimal> {

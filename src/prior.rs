@@ -89,8 +89,9 @@ pub fn compare(book: &Book, calc: &Calc, prior: &Prior) -> Vec<Finding> {
 /// A warning when the tables of both workbooks state years that are not one apart.
 fn year_apart(book: &Book, prior: &Prior) -> Option<Finding> {
     let year = |b: &Book| -> Option<i32> {
-        let stated = crate::figures::usual(b.forms.iter().filter_map(|(_, d)| d.year.as_deref()));
-        stated.and_then(|y: &str| y.trim_end_matches('年').parse().ok())
+        let stated =
+            crate::figures::workbook_year(b.forms.iter().filter_map(|(_, d)| d.year.as_deref()));
+        stated.and_then(|y| y.trim_end_matches('年').parse().ok())
     };
     let (this, last) = (year(book)?, year(&prior.book)?);
     if this - last == 1 {

@@ -10,6 +10,8 @@ mod grid;
 mod lo;
 #[path = "support/mutation.rs"]
 mod mutation;
+#[path = "support/xorshift.rs"]
+mod xorshift;
 
 use fiscalform::expr::Val;
 use fiscalform::form::Catalog;
@@ -1208,6 +1210,70 @@ expr = "sum(@group.weight) == 100 and in(level1, \"产出指标\", \"效益指�
     .unwrap_err()
     .to_string();
     assert!(m.contains("list.group_by") && m.contains("nom"), "{m}");
+}
+
+/// The seed with the titles of the tables `updated` (by sheet index) brought to 2024, the
+/// others left at the seed's 2023: last year's workbook copied and only partly updated.
+fn partly_updated(updated: &[usize], to: &str) -> GridBook {
+    let mut book = seed();
+    for i in updated {
+        let sheet = &mut book.sheets[*i];
+        let (r, c) = (0..sheet.rows.len() as u32)
+            .flat_map(|r| (0..sheet.width()).map(move |c| (r, c)))
+            .find(|&(r, c)| sheet.cell(r, c).as_str().starts_with("2023年"))
+            .expect("a title");
+        let title = sheet.cell(r, c).as_str().replacen("2023", to, 1);
+        sheet.put(r, c, GridCell::text(&title));
+    }
+    book
+}
+
+/// A workbook copied from last year's with only some titles brought to the new year is the
+/// new year's, whichever tables and however many (1 to 9 of 10): a copied year is left a year
+/// behind, none is set a year ahead. Each table left at the old year is a warning at its title
+/// saying so; review files the unit under the new year. A year two ahead is a typo instead:
+/// the usual year stands and the odd table is warned.
+#[test]
+fn a_workbook_copied_from_last_years_is_the_later_years() {
+    let mut rng = xorshift::Xorshift(0x5eed_2024);
+    for case in 0..12 {
+        let count = 1 + rng.below(9);
+        let mut sheets: Vec<usize> = (0..10).collect();
+        let updated: Vec<usize> = (0..count)
+            .map(|_| sheets.remove(rng.below(sheets.len())))
+            .collect();
+        let book = partly_updated(&updated, "2024");
+        let path = dir().join(format!("copied-year-{case}.xlsx"));
+        book.write_xlsx(&path);
+        let (_, json) = cli::check_json(&path);
+        assert_eq!(
+            json["files"][0]["glance"]["year"], "2024",
+            "{case} {updated:?}"
+        );
+        let findings = cli::findings(&json);
+        let warned: Vec<&Value> = findings.iter().filter(|f| f["rule"] == "year").collect();
+        let stale: Vec<&str> = sheets
+            .iter()
+            .map(|i| book.sheets[*i].name.as_str())
+            .collect();
+        assert_eq!(warned.len(), stale.len(), "{case} {updated:?}: {warned:#?}");
+        for w in warned {
+            assert!(stale.contains(&w["sheet"].as_str().unwrap()), "{w:#?}");
+            assert_eq!(
+                (&w["found"], &w["expected"]),
+                (&Value::from("2023"), &Value::from("2024"))
+            );
+            assert!(w["message"].as_str().unwrap().contains("早一年"), "{w:#?}");
+        }
+    }
+    let typo = partly_updated(&[3], "2025");
+    let (_, findings) = check(&typo, "year-typo");
+    let warned: Vec<&Value> = findings.iter().filter(|f| f["rule"] == "year").collect();
+    assert_eq!(warned.len(), 1, "{warned:#?}");
+    assert_eq!(
+        (&warned[0]["found"], &warned[0]["expected"]),
+        (&Value::from("2025"), &Value::from("2023"))
+    );
 }
 
 /// Every table states the same year: a title left at last year's is a warning at the title,
