@@ -284,10 +284,11 @@ impl OutputDev for Collector {
             .abs()
             .sqrt();
         let (x, baseline) = (trm.m31, self.height - trm.m32);
-        let glyph = Run::glyph(x, x + width * size, baseline, size, text);
+        let op = self.shows.saturating_sub(1);
+        let glyph = Run::glyph(x, x + width * size, baseline, size, text).shown_by(op);
         let centre = ((glyph.x0 + glyph.x1) / 2.0, trm.m32 + glyph.size * 0.3);
         self.page().runs.push(glyph);
-        self.shown_by.push((self.shows.saturating_sub(1), centre));
+        self.shown_by.push((op, centre));
         Ok(())
     }
 

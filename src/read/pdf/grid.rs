@@ -22,6 +22,9 @@ pub(crate) struct Run {
     /// Goes on from the run before it across a vertical rule, glyph against glyph: the end
     /// of a text too long for its cell, printed over the cell to its right.
     pub spills: bool,
+    /// The first and last text-showing operations of the page that printed the run, when
+    /// known: a spreadsheet prints a wrapped cell's lines one operation after another.
+    pub ops: Option<(usize, usize)>,
 }
 
 impl Run {
@@ -33,7 +36,22 @@ impl Run {
             size: if size > 0.1 { size } else { 10.0 },
             text: text.to_string(),
             spills: false,
+            ops: None,
         }
+    }
+
+    /// The glyph as printed by text-showing operation `op` of its page.
+    pub(crate) fn shown_by(mut self, op: usize) -> Run {
+        self.ops = Some((op, op));
+        self
+    }
+
+    /// Takes in the operations of `other`, printed as part of this run.
+    fn take_ops(&mut self, other: &Run) {
+        self.ops = match (self.ops, other.ops) {
+            (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
+            (a, b) => a.or(b),
+        };
     }
 
     fn centre(&self) -> (f64, f64) {
@@ -133,6 +151,11 @@ impl Ruled {
         x > x0 - SNAP && x < x1 + SNAP && y > y0 - SNAP && y < y1 + SNAP
     }
 
+    /// Whether the point lies between the table's top and bottom rules.
+    fn holds_strictly(&self, (_, y): (f64, f64)) -> bool {
+        y > self.ys[0] && y < self.ys[self.ys.len() - 1]
+    }
+
     /// Whether a vertical rule at `x` runs through the middle of `y0..y1`.
     fn has_v(&self, x: f64, y0: f64, y1: f64) -> bool {
         runs_through(self.segments(true, x), (y0 + y1) / 2.0)
@@ -217,8 +240,9 @@ pub(crate) fn placed_items(page: &Page) -> PlacedPage {
     let runs = group_runs(&page.runs, &page.rules);
     let mut in_table: Vec<Vec<&Run>> = vec![Vec::new(); tables.len()];
     let mut outside = Vec::new();
-    for run in &runs {
-        match tables.iter().position(|t| t.contains(run.centre())) {
+    for (run, (at, wrapped)) in runs.iter().zip(placing_centres(&runs)) {
+        let inside = |t: &Ruled| t.contains(at) && (!wrapped || t.holds_strictly(at));
+        match tables.iter().position(inside) {
             Some(i) => in_table[i].push(run),
             None => outside.push(run),
         }
@@ -238,6 +262,8 @@ pub(crate) fn placed_items(page: &Page) -> PlacedPage {
         });
         outside.extend(unit_lines);
     }
+    let outside = joined_wrapped(&outside);
+    let outside: Vec<&Run> = outside.iter().collect();
     for (top, mut line) in lines(&outside) {
         if !is_page_furniture(&line.text) {
             line.page = Some(page.number);
@@ -252,6 +278,45 @@ pub(crate) fn placed_items(page: &Page) -> PlacedPage {
         height: page.height,
         items,
     }
+}
+
+/// The point that tells whether each run stands in a table: its centre, or for the lines of
+/// one wrapped text the middle of them all: a note under a table wrapped in a row too low for
+/// it runs up over the table's last row.
+/// The middle of wrapped lines must lie within the table's outer rules, not only near them.
+fn placing_centres(runs: &[Run]) -> Vec<((f64, f64), bool)> {
+    let refs: Vec<&Run> = runs.iter().collect();
+    let mut at: Vec<((f64, f64), bool)> = runs.iter().map(|r| (r.centre(), false)).collect();
+    for chain in wrapped_chains(&refs) {
+        let mid = (at[chain[0]].0 .1 + at[chain[chain.len() - 1]].0 .1) / 2.0;
+        for &i in &chain {
+            at[i] = ((at[i].0 .0, mid), true);
+        }
+    }
+    at
+}
+
+/// The runs outside the tables with the lines of each wrapped text joined into its first
+/// line: a 部门 name wrapped in its cell over the table is one line, not three lines around
+/// the unit line beside it.
+fn joined_wrapped(runs: &[&Run]) -> Vec<Run> {
+    let chains = wrapped_chains(runs);
+    let mut out: Vec<Run> = Vec::new();
+    let mut taken = vec![false; runs.len()];
+    for chain in &chains {
+        let mut first = runs[chain[0]].clone();
+        for &i in &chain[1..] {
+            first.text = join_text([first.text, runs[i].text.clone()]);
+            first.x0 = first.x0.min(runs[i].x0);
+            first.x1 = first.x1.max(runs[i].x1);
+            first.take_ops(runs[i]);
+        }
+        chain.iter().for_each(|&i| taken[i] = true);
+        out.push(first);
+    }
+    let single = runs.iter().zip(&taken).filter(|(_, t)| !**t);
+    out.extend(single.map(|(r, _)| (*r).clone()));
+    out
 }
 
 /// The page's tables and lines, top to bottom.
@@ -342,8 +407,8 @@ fn build_table<'r>(t: &Ruled, runs: &[&'r Run], page: u32) -> (TableGrid, Vec<&'
     let (rows, cols) = (t.ys.len() - 1, t.xs.len() - 1);
     let owner = t.owners();
     let mut texts: Vec<Vec<&Run>> = vec![Vec::new(); rows * cols];
-    for run in runs {
-        texts[t.cell_at(&owner, run.centre())].push(run);
+    for (run, at) in runs.iter().zip(anchors(t, &owner, runs)) {
+        texts[t.cell_at(&owner, at)].push(run);
     }
     let unit_lines: Vec<&Run> = texts.iter_mut().flat_map(take_unit_line).collect();
     let mut grid = TableGrid {
@@ -376,6 +441,78 @@ fn build_table<'r>(t: &Ruled, runs: &[&'r Run], page: u32) -> (TableGrid, Vec<&'
         }
     }
     (grid, unit_lines)
+}
+
+/// The next line of a wrapped text stands this many text sizes (at least, at most) below
+/// the line before: closer than the rows of single lines a sheet's default row height gives.
+const LINE_PITCH: (f64, f64) = (1.0, 1.22);
+
+/// The point that places each run in the table: its centre; but the lines of one wrapped
+/// cell whose text runs over its row's height, above and below (the row kept its height),
+/// all go to the row in the middle of them. Such lines are told by their printing, one
+/// operation after the other, a line's pitch apart in one column, and by running into a
+/// row that holds another cell's text; the middle of them must be the middle of a row.
+fn anchors(t: &Ruled, owner: &[usize], runs: &[&Run]) -> Vec<(f64, f64)> {
+    let mut at: Vec<(f64, f64)> = runs.iter().map(|r| r.centre()).collect();
+    for chain in wrapped_chains(runs) {
+        let (top, bottom) = (at[chain[0]].1, at[chain[chain.len() - 1]].1);
+        let mid = (top + bottom) / 2.0;
+        let row = Ruled::slot(&t.ys, mid);
+        let (y0, y1) = (t.ys[row], t.ys[row + 1]);
+        let centred = (mid - (y0 + y1) / 2.0).abs() < (y1 - y0) / 4.0;
+        let cells: Vec<usize> = chain.iter().map(|&i| t.cell_at(owner, at[i])).collect();
+        let crowded = (0..runs.len())
+            .filter(|i| !chain.contains(i))
+            .any(|i| cells.contains(&t.cell_at(owner, at[i])));
+        if centred && crowded && cells.iter().any(|c| *c != cells[0]) {
+            for &i in &chain {
+                at[i].1 = mid;
+            }
+        }
+    }
+    at
+}
+
+/// Runs (by index) printed one operation after the other, each a line's pitch below the
+/// one before and over it: the lines of one wrapped text, line by line, each line's pieces
+/// (a line cut by the vertical rules it crosses) left to right.
+fn wrapped_chains(runs: &[&Run]) -> Vec<Vec<usize>> {
+    let mut lines: std::collections::BTreeMap<(usize, usize), Vec<usize>> = Default::default();
+    for (i, r) in runs.iter().enumerate() {
+        if let Some(ops) = r.ops {
+            lines.entry(ops).or_default().push(i);
+        }
+    }
+    for line in lines.values_mut() {
+        line.sort_by(|&a, &b| runs[a].x0.total_cmp(&runs[b].x0));
+    }
+    let by_first: std::collections::HashMap<usize, (usize, usize)> =
+        lines.keys().map(|&k| (k.0, k)).collect();
+    let extent = |line: &[usize]| {
+        let x0 = line.iter().map(|&i| runs[i].x0).fold(f64::MAX, f64::min);
+        let x1 = line.iter().map(|&i| runs[i].x1).fold(f64::MIN, f64::max);
+        (x0, x1, runs[line[0]])
+    };
+    let next_of = |key: (usize, usize)| -> Option<(usize, usize)> {
+        let next = *by_first.get(&(key.1 + 1))?;
+        let ((a0, a1, a), (b0, b1, b)) = (extent(&lines[&key]), extent(&lines[&next]));
+        let pitch = (b.baseline - a.baseline) / a.size;
+        let over = b0 < a1 && b1 > a0;
+        (pitch >= LINE_PITCH.0 && pitch <= LINE_PITCH.1 && over).then_some(next)
+    };
+    let has_before: std::collections::HashSet<(usize, usize)> =
+        lines.keys().filter_map(|&k| next_of(k)).collect();
+    let mut chains = Vec::new();
+    for &start in lines.keys().filter(|k| !has_before.contains(k)) {
+        let mut keys = vec![start];
+        while let Some(n) = next_of(keys[keys.len() - 1]) {
+            keys.push(n);
+        }
+        if keys.len() > 1 {
+            chains.push(keys.iter().flat_map(|k| lines[k].clone()).collect());
+        }
+    }
+    chains
 }
 
 /// A text line ending this close to its box's bottom rule (in text sizes) is the box's last.
@@ -484,17 +621,8 @@ fn join_runs(runs: &[&Run]) -> String {
 /// Glyphs grouped into runs: same baseline, no gap wider than half a character, no ruling
 /// line between them.
 fn group_runs(glyphs: &[Run], rules: &[Rule]) -> Vec<Run> {
-    let mut sorted: Vec<&Run> = glyphs.iter().collect();
-    sorted.sort_by(|a, b| a.baseline.total_cmp(&b.baseline));
-    let mut lines: Vec<Vec<&Run>> = Vec::new();
-    for g in sorted {
-        match lines.last_mut() {
-            Some(line) if (g.baseline - line[0].baseline).abs() < g.size * 0.3 => line.push(g),
-            _ => lines.push(vec![g]),
-        }
-    }
     let mut runs = Vec::new();
-    for mut line in lines {
+    for mut line in glyph_lines(glyphs) {
         line.sort_by(|a, b| a.x0.total_cmp(&b.x0));
         let mut current: Option<Run> = None;
         let mut last_mid = f64::NEG_INFINITY;
@@ -502,9 +630,10 @@ fn group_runs(glyphs: &[Run], rules: &[Rule]) -> Vec<Run> {
             let crosses = current.is_some() && rule_between(rules, last_mid, g);
             last_mid = (g.x0 + g.x1) / 2.0;
             let split = crosses
-                || current
-                    .as_ref()
-                    .is_some_and(|run| g.x0 - run.x1 > g.size * 0.5);
+                || current.as_ref().is_some_and(|run| {
+                    g.x0 - run.x1 > g.size * 0.5
+                        || (g.baseline - run.baseline).abs() >= g.size * SAME_BASELINE
+                });
             let mut spills = false;
             if split {
                 spills = crosses && current.as_ref().is_some_and(|run| runs_on(run, g));
@@ -514,6 +643,7 @@ fn group_runs(glyphs: &[Run], rules: &[Rule]) -> Vec<Run> {
                 Some(run) => {
                     run.text.push_str(&g.text);
                     run.x1 = run.x1.max(g.x1);
+                    run.take_ops(g);
                 }
                 None => {
                     current = Some(Run {
@@ -530,6 +660,47 @@ fn group_runs(glyphs: &[Run], rules: &[Rule]) -> Vec<Run> {
         r.text = r.text.trim().to_string();
     }
     runs
+}
+
+/// Baselines closer than this many text sizes are one printed line.
+const SAME_BASELINE: f64 = 0.05;
+/// Baselines closer than this many text sizes are one line of text when their glyphs do not
+/// overlap (a sign or a Latin word set a little off the line).
+const NEAR_BASELINE: f64 = 0.3;
+
+/// The glyphs as text lines, top to bottom: glyphs on one baseline, and the lines of nearly
+/// the same baseline whose glyphs stand side by side. Two lines a little apart whose glyphs
+/// overlap stay apart: a wrapped cell whose lines run over its row's height is printed over
+/// the next row's text, a point or two off its lines.
+fn glyph_lines(glyphs: &[Run]) -> Vec<Vec<&Run>> {
+    let mut sorted: Vec<&Run> = glyphs.iter().collect();
+    sorted.sort_by(|a, b| a.baseline.total_cmp(&b.baseline));
+    let mut exact: Vec<Vec<&Run>> = Vec::new();
+    for g in sorted {
+        match exact.last_mut() {
+            Some(line) if (g.baseline - line[0].baseline).abs() < g.size * SAME_BASELINE => {
+                line.push(g)
+            }
+            _ => exact.push(vec![g]),
+        }
+    }
+    let mut lines: Vec<Vec<&Run>> = Vec::new();
+    for line in exact {
+        let joins = |l: &Vec<&Run>| {
+            (line[0].baseline - l[0].baseline).abs() < line[0].size * NEAR_BASELINE
+                && !line.iter().any(|g| l.iter().any(|h| overlap(g, h)))
+        };
+        match lines.iter_mut().rev().take(2).find(|l| joins(l)) {
+            Some(l) => l.extend(line),
+            None => lines.push(line),
+        }
+    }
+    lines
+}
+
+/// Whether two glyphs overlap across more than a fifth of a text size.
+fn overlap(g: &Run, h: &Run) -> bool {
+    g.x1.min(h.x1) - g.x0.max(h.x0) > g.size.min(h.size) * 0.2
 }
 
 /// A gap narrower than this many text sizes between glyphs is no gap: the glyphs touch.
@@ -560,6 +731,7 @@ fn join_spills(t: &Ruled, runs: &[&Run]) -> Vec<Run> {
                     last.x1 = run.x1;
                 }
                 last.text.push_str(&run.text);
+                last.take_ops(run);
             }
             _ => out.push(Run {
                 spills: false,
@@ -1646,5 +1818,134 @@ mod tests {
         let mut prev = grid(&[&["项目", "金额"], &["其他", "1"]], &[], 1);
         append_continued(&mut prev, grid(&[&["其他", "1"]], &[], 2));
         assert_eq!(prev.rows.len(), 3);
+    }
+
+    /// A page as a spreadsheet prints a narrow label column whose wrapped labels run over
+    /// rows kept at their height: each label's lines, vertically centred on its row, one
+    /// text-showing operation after the other, column by column; the figures after. Returns
+    /// the page and the labels and figures of its rows (after a header row).
+    fn overflowing_page(rng: &mut crate::test_rng::Rng) -> (Page, Vec<(String, String)>) {
+        const POOL: &str =
+            "一般公共服务支出财政事务行政运行社会保障和就业养老离退休机关单位基本险缴费";
+        let pool: Vec<char> = POOL.chars().collect();
+        let size = [9.0, 10.0, 11.0][rng.below(3)];
+        let pitch = size * [1.05, 1.1, 1.17][rng.below(3)];
+        let height = size * [1.25, 1.3, 1.4][rng.below(3)];
+        let (x0, mid, x1, y0) = (100.0, 160.0, 220.0, 100.0);
+        let right = rng.below(2) == 0;
+        let n = 5 + rng.below(5);
+        let ys: Vec<f64> = (0..=n + 1).map(|r| y0 + height * r as f64).collect();
+        let mut rules: Vec<Rule> = ys.iter().map(|&y| Rule::H { y, x0, x1 }).collect();
+        let (top, bottom) = (ys[0], ys[n + 1]);
+        rules.extend([x0, mid, x1].map(|x| Rule::V {
+            x,
+            y0: top,
+            y1: bottom,
+        }));
+        let mut runs = Vec::new();
+        let mut op = 0;
+        let mut line = |runs: &mut Vec<Run>, x: f64, baseline: f64, text: &str| {
+            for (i, ch) in text.chars().enumerate() {
+                let w = if ch.is_ascii() { size * 0.55 } else { size };
+                let gx = x + w * i as f64;
+                runs.push(Run::glyph(gx, gx + w, baseline, size, &ch.to_string()).shown_by(op));
+            }
+            op += 1;
+        };
+        let centre = |r: usize| (ys[r] + ys[r + 1]) / 2.0 + size * 0.3;
+        line(&mut runs, x0 + 2.0, centre(0), "项目");
+        let mut rows = Vec::new();
+        for r in 1..=n {
+            let lines = 1 + rng.below(3);
+            let texts: Vec<String> = (0..lines)
+                .map(|_| {
+                    (0..3 + rng.below(3))
+                        .map(|_| pool[rng.below(pool.len())])
+                        .collect()
+                })
+                .collect();
+            for (i, text) in texts.iter().enumerate() {
+                let offset = (i as f64 - (lines - 1) as f64 / 2.0) * pitch;
+                let width = size * text.chars().count() as f64;
+                let x = if right { mid - 2.0 - width } else { x0 + 2.0 };
+                line(&mut runs, x, centre(r) + offset, text);
+            }
+            rows.push((
+                texts.concat(),
+                format!("{}.{:02}", rng.below(900), rng.below(100)),
+            ));
+        }
+        for (r, (_, amount)) in rows.iter().enumerate() {
+            let width = size * 0.55 * amount.len() as f64;
+            line(&mut runs, x1 - 2.0 - width, centre(r + 1), amount);
+        }
+        let page = Page {
+            number: 1,
+            height: 842.0,
+            runs,
+            rules,
+        };
+        (page, rows)
+    }
+
+    /// Wrapped labels printed over rows too low for them (lines of neighbouring cells a
+    /// point apart, a label's first and last line over the rows around it) are read whole,
+    /// each in its own row, beside its own figure. Generated over text sizes, line pitches,
+    /// row heights, alignments and label lengths.
+    #[test]
+    fn wrapped_labels_running_over_their_rows_stay_in_their_rows() {
+        let mut rng = crate::test_rng::Rng::new(23);
+        for case in 0..60 {
+            let (page, rows) = overflowing_page(&mut rng);
+            let items = page_items(&page);
+            let table = table_of(&items);
+            assert_eq!(
+                table.rows.len(),
+                rows.len() + 1,
+                "case {case}: {:?}",
+                table.rows
+            );
+            for (r, (label, amount)) in rows.iter().enumerate() {
+                let got = &table.rows[r + 1];
+                assert_eq!((&got[0], &got[1]), (label, amount), "case {case} row {r}");
+            }
+        }
+    }
+
+    /// A note under a table, wrapped in a row too low for it, runs up over the table's last
+    /// row: it is a line under the table, whole, and the last row keeps its own text.
+    #[test]
+    fn a_note_wrapped_over_the_last_row_is_a_line_under_the_table() {
+        for size in [9.0, 10.0, 11.0] {
+            let mut page = ruled_page(2, 3, &[]);
+            let mut op = 0;
+            let mut shown = |x: f64, baseline: f64, text: &str| {
+                op += 1;
+                text.chars()
+                    .enumerate()
+                    .map(|(i, ch)| {
+                        let gx = x + size * i as f64;
+                        Run::glyph(gx, gx + size, baseline, size, &ch.to_string()).shown_by(op)
+                    })
+                    .collect::<Vec<_>>()
+            };
+            // The last row is 120..140; its 合计 sits on the bottom rule's margin.
+            page.runs.extend(shown(101.0, 137.0, "合计"));
+            page.runs
+                .extend(shown(101.0, 139.0, "注：本单位无此项支出"));
+            page.runs
+                .extend(shown(101.0, 139.0 + size * 1.05, "，故本表无数据。"));
+            let items = page_items(&page);
+            assert_eq!(table_of(&items).rows[1][0], "合计", "size {size}");
+            let note = items.iter().find_map(|b| match b {
+                Block::Line(l) => Some(l.text.clone()),
+                _ => None,
+            });
+            assert_eq!(
+                note.as_deref(),
+                Some("注：本单位无此项支出，故本表无数据。"),
+                "size {size}"
+            );
+        }
     }
 }
