@@ -262,7 +262,7 @@ pub(crate) fn placed_items(page: &Page) -> PlacedPage {
         });
         outside.extend(unit_lines);
     }
-    let outside = joined_wrapped(&outside);
+    let outside = joined_wrapped(&outside, &tables);
     let outside: Vec<&Run> = outside.iter().collect();
     for (top, mut line) in lines(&outside) {
         if !is_page_furniture(&line.text) {
@@ -298,12 +298,14 @@ fn placing_centres(runs: &[Run]) -> Vec<((f64, f64), bool)> {
 
 /// The runs outside the tables with the lines of each wrapped text joined into its first
 /// line: a 部门 name wrapped in its cell over the table is one line, not three lines around
-/// the unit line beside it.
-fn joined_wrapped(runs: &[&Run]) -> Vec<Run> {
+/// the unit line beside it. Only a text wrapped in a cell is joined: one whose lines have
+/// another text between them, or one printed over a table; the lines of a paragraph (a
+/// title over its table's number, a statement's lines) stay lines.
+fn joined_wrapped(runs: &[&Run], tables: &[Ruled]) -> Vec<Run> {
     let chains = wrapped_chains(runs);
     let mut out: Vec<Run> = Vec::new();
     let mut taken = vec![false; runs.len()];
-    for chain in &chains {
+    for chain in chains.iter().filter(|c| in_a_cell(runs, c, tables)) {
         let mut first = runs[chain[0]].clone();
         for &i in &chain[1..] {
             first.text = join_text([first.text, runs[i].text.clone()]);
@@ -317,6 +319,51 @@ fn joined_wrapped(runs: &[&Run]) -> Vec<Run> {
     let single = runs.iter().zip(&taken).filter(|(_, t)| !**t);
     out.extend(single.map(|(r, _)| (*r).clone()));
     out
+}
+
+/// Whether the wrapped lines `chain` of `runs` were printed in a cell: a run of another
+/// text stands between their first and last lines, or one of them over a table, or they are
+/// shaped as one text wrapped in a column narrower than a third of the page's widest table
+/// (each line as wide as any after it, give or take a character).
+fn in_a_cell(runs: &[&Run], chain: &[usize], tables: &[Ruled]) -> bool {
+    let (first, last) = (runs[chain[0]], runs[chain[chain.len() - 1]]);
+    let margin = first.size * SAME_BASELINE;
+    let between =
+        |r: &&Run| r.baseline > first.baseline + margin && r.baseline < last.baseline - margin;
+    let crowded = runs
+        .iter()
+        .enumerate()
+        .any(|(i, r)| !chain.contains(&i) && between(r));
+    let over_table = chain
+        .iter()
+        .any(|&i| tables.iter().any(|t| t.contains(runs[i].centre())));
+    crowded || over_table || wrapped_narrow(runs, chain, tables)
+}
+
+/// Whether the lines `chain` of `runs` read as one text wrapped in a narrow column: each line
+/// at least as wide as the lines after it, less a character, and all of them narrower than a
+/// third of the widest table of the page.
+fn wrapped_narrow(runs: &[&Run], chain: &[usize], tables: &[Ruled]) -> bool {
+    let mut widths: Vec<(f64, f64)> = Vec::new();
+    for &i in chain {
+        let r = runs[i];
+        match widths.last_mut() {
+            Some(w) if (r.baseline - w.0).abs() < r.size * SAME_BASELINE => w.1 += r.x1 - r.x0,
+            _ => widths.push((r.baseline, r.x1 - r.x0)),
+        }
+    }
+    let size = runs[chain[0]].size;
+    let shaped = widths
+        .iter()
+        .enumerate()
+        .all(|(i, w)| widths[i + 1..].iter().all(|later| w.1 + size >= later.1));
+    let x0 = chain.iter().map(|&i| runs[i].x0).fold(f64::MAX, f64::min);
+    let x1 = chain.iter().map(|&i| runs[i].x1).fold(f64::MIN, f64::max);
+    let widest = tables
+        .iter()
+        .map(|t| t.xs[t.xs.len() - 1] - t.xs[0])
+        .fold(0.0, f64::max);
+    shaped && (x1 - x0) * 3.0 < widest
 }
 
 /// The page's tables and lines, top to bottom.
