@@ -3063,7 +3063,36 @@ fn fixed_by_label(rd: &Reader, panel: &Panel, label: &str) -> Option<String> {
         .enumerate()
         .map(|(i, x)| (i, names(x).iter().map(|k| strip_ordinal(k)).collect()))
         .collect();
-    closest_label(&want, &keys, &rd.vocab.label_endings).map(|i| free[i].id.clone())
+    closest_label(&want, &keys, &rd.vocab.label_endings)
+        .map(|i| free[i].id.clone())
+        .or_else(|| by_clipped_label(&free, &next, &want, &names))
+}
+
+/// A printed label shorter than this (in characters) is too short to tell its row by.
+const CLIPPED_LABEL_MIN: usize = 6;
+
+/// The row whose label holds `want` inside it, not at its start: a wrapped label printed
+/// with its first line (and maybe its last) cut off by a row too low for it
+/// (“公共预算财政拨款” of 一、一般公共预算财政拨款收入). Of rows named alike, the next one
+/// down the form.
+fn by_clipped_label(
+    free: &[&crate::form::FixedRow],
+    next: &dyn Fn(&str) -> bool,
+    want: &str,
+    names: &dyn Fn(&crate::form::FixedRow) -> Vec<String>,
+) -> Option<String> {
+    if want.chars().count() < CLIPPED_LABEL_MIN {
+        return None;
+    }
+    let holds = |x: &&&crate::form::FixedRow| {
+        names(x)
+            .iter()
+            .any(|k| strip_ordinal(k).find(want).is_some_and(|at| at > 0))
+    };
+    let after = free.iter().skip_while(|x| !next(&x.id)).find(holds);
+    after
+        .or_else(|| free.iter().find(holds))
+        .map(|x| x.id.clone())
 }
 
 /// Whether `line` is the 行次 of a row of another panel of the form.
