@@ -1000,10 +1000,19 @@ fn is_amount_input_holding(book: &Book, calc: &Calc, c: &CellId, holds: fn(&Val)
 /// zero unsaid and the cell a missing figure may stand in is named: "；其中 C7（…）未填写，按
 /// 0 计算", "；其中 E11（…）填的是表示无数额的符号（如“—”“/”），按 0 计算". (A placeholder
 /// under a sum that holds is the form's way of saying zero, and is not told.)
+/// How many cells a message names one by one before it counts the rest: a sum over 27 rows
+/// of which 22 are blank is read at a glance only so.
+const NAMED_AT_MOST: usize = 5;
+
 fn blank_note(book: &Book, calc: &Calc, cells: &[CellId]) -> String {
     let named = |found: Vec<CellId>| {
-        let places: Vec<String> = found.iter().map(|c| place(book, c)).collect();
-        places.join("、")
+        let places: Vec<String> = (found.iter().take(NAMED_AT_MOST))
+            .map(|c| place(book, c))
+            .collect();
+        match found.len() {
+            n if n > NAMED_AT_MOST => format!("{} 等 {n} 个单元格", places.join("、")),
+            _ => places.join("、"),
+        }
     };
     let mut note = String::new();
     let blank = blank_inputs(book, calc, cells);

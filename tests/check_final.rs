@@ -8,6 +8,8 @@ mod cli;
 mod grid;
 #[path = "support/mutation.rs"]
 mod mutation;
+#[path = "support/xorshift.rs"]
+mod xorshift;
 
 use grid::{GridBook, GridCell};
 use mutation::{Expected, Quiet, RuleOf, Scope};
@@ -848,6 +850,38 @@ fn a_failing_sum_names_the_placeholder_it_counted_as_zero() {
         }
     }
     mutation::assert_cases_passed(&failed, cases, 15);
+}
+
+/// A failing sum over many blank parts names five of them and counts the rest, so a message
+/// over 公开06表's 27 商品和服务支出 rows is read at a glance: 1 to 10 of its zero rows left
+/// blank, in a seeded order, with its total raised by 5.
+#[test]
+fn a_failing_sum_names_five_blank_parts_and_counts_the_rest() {
+    let zeros = [
+        "30204", "30208", "30209", "30212", "30214", "30215", "30218", "30224", "30225", "30240",
+    ];
+    let mut rng = xorshift::Xorshift(0xb1a4c);
+    for blanks in 1..=zeros.len() {
+        let mut book = seed();
+        let mut left: Vec<&'static str> = zeros.to_vec();
+        for _ in 0..blanks {
+            let code = left.remove(rng.below(left.len()));
+            let cell = at(F06, code, 2).a1(&book);
+            book.sheet_mut(F06).set(&cell, GridCell::Empty);
+        }
+        let total = at(F06, "302", 2).a1(&book);
+        book.sheet_mut(F06).set(&total, GridCell::num("208.40"));
+        let (_, findings) = check(&book, &format!("many-blank-parts-{blanks}"));
+        let hit = (findings.iter())
+            .find(|f| f["cell"] == total.as_str() && f["severity"] == "error")
+            .unwrap_or_else(|| panic!("{blanks}: no error at {total}: {findings:#?}"));
+        let message = hit["message"].as_str().unwrap();
+        let clause = message.split("；其中 ").nth(1).expect("the blank parts");
+        let named = clause.matches("公开06表 ").count();
+        assert_eq!(named, blanks.min(5), "{blanks}: {message}");
+        let counted = format!("等 {blanks} 个单元格");
+        assert_eq!(clause.contains(&counted), blanks > 5, "{blanks}: {message}");
+    }
 }
 
 /// A blank that a failing sum reads is not taken for zero unsaid: the sum's finding names it
