@@ -357,3 +357,68 @@ fn group_cells_cut_by_page_breaks_go_on_below_them() {
     }
     check(problems);
 }
+
+/// The amounts and scores of the budget's 绩效目标表 (部门公开表09、10) as read from `path`:
+/// (form, cell) → value, numbers only (the indicators' words may wrap differently).
+fn target_figures(path: &std::path::Path) -> BTreeMap<(String, String), Decimal> {
+    export::logical_cells(&export::exported(path), &[])
+        .into_iter()
+        .filter(|((form, _), _)| form == "budget-09" || form == "budget-10")
+        .filter_map(|(k, v)| Some((k, v.as_str()?.parse::<Decimal>().ok()?.normalize())))
+        .filter(|(_, v)| !v.is_zero())
+        .collect()
+}
+
+/// Seed 002's 绩效目标表, long words in narrow columns, typed in Word and printed moved down
+/// (portrait and landscape): page breaks cut indicator rows where the last line above the
+/// break is short — a character keeps its comma (`相关政` | `策，…`), a number its sign
+/// (`偏离` | `10%及…`), a paragraph sends two lines down (widow control), a merged 绩效目标
+/// cell lays its text out over the page. Each row is one row again: the PDF reads to the
+/// figures the Word document holds.
+#[test]
+fn indicator_rows_cut_after_a_short_line_read_as_one_row() {
+    lo::require_chinese_font();
+    let d = scratch("target-rows");
+    let seed = d.join("seed002.xlsx");
+    grid::fixture("seed002_budget.grid").write_xlsx(&seed);
+    let sheets: Vec<fiscalform::read::Sheet> = fiscalform::read::read_workbook(&seed)
+        .unwrap()
+        .sheets
+        .into_iter()
+        .filter(|s| s.name.contains("绩效目标表"))
+        .collect();
+    assert_eq!(sheets.len(), 2);
+    let mut problems = Vec::new();
+    for (i, (lead, landscape)) in [(11, false), (16, false), (0, true)]
+        .into_iter()
+        .enumerate()
+    {
+        let layout = WordLayout {
+            lead,
+            landscape,
+            ..WordLayout::default()
+        };
+        let docx = d.join(format!("targets-{i}.docx"));
+        docx::ruled_form_docx(&sheets, &layout, &docx);
+        let pdf = lo::convert(&docx, "pdf", &d);
+        let (want, got) = (target_figures(&docx), target_figures(&pdf));
+        let wrong: Vec<String> = want
+            .iter()
+            .filter(|(k, v)| got.get(*k) != Some(*v))
+            .map(|(k, v)| format!("{} {}: {v}, read {:?}", k.0, k.1, got.get(k)))
+            .chain(
+                got.keys()
+                    .filter(|k| !want.contains_key(*k))
+                    .map(|k| format!("{} {}: blank, read {}", k.0, k.1, got[k])),
+            )
+            .collect();
+        if !wrong.is_empty() {
+            problems.push(format!(
+                "{} ({layout:?}):\n  {}",
+                pdf.display(),
+                wrong.join("\n  ")
+            ));
+        }
+    }
+    check(problems);
+}

@@ -23,13 +23,25 @@ pub(crate) struct TableGrid {
     pub merges: Vec<Merge>,
     pub pages: Vec<u32>,
     pub columns: Vec<f64>,
-    /// PDF only, for each column of the last row: whether its cell's text fills the box to
-    /// its bottom and right edges — text that may go on past a page break (a row Word lets
-    /// break across pages). Empty when unknown.
-    pub filled_to_foot: Vec<bool>,
+    /// PDF only, for each column of the last row: where its cell's last line of text stands
+    /// (none when the cell is blank) — text that may go on past a page break (a row Word
+    /// lets break across pages) when it ends at the box's bottom and the next piece of it
+    /// would not have fitted on that line. Empty when unknown.
+    pub foot_room: Vec<Option<LastLine>>,
     /// Rows (by index) that may be the rest of the row above, cut by a page break, left as
     /// rows of their own because that could not be told for sure.
     pub maybe_cut: Vec<usize>,
+}
+
+/// Where a box's last line of text stands, in text sizes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct LastLine {
+    /// The box's text wraps: lines stand above this one.
+    pub wrapped: bool,
+    /// From its baseline down to the box's bottom rule.
+    pub gap: f64,
+    /// Left in the box's width (less its margins) after it.
+    pub room: f64,
 }
 
 impl TableGrid {

@@ -1,6 +1,6 @@
 //! Rebuilds one PDF page's ruled tables and text lines from its glyphs and ruling lines, in reading order.
 
-use super::super::blocks::{Block, Line, TableGrid};
+use super::super::blocks::{Block, LastLine, Line, TableGrid};
 use super::super::document::is_unit_line;
 use super::furniture::{Placed, PlacedPage};
 use super::{merge, Page};
@@ -463,12 +463,12 @@ fn build_table<'r>(t: &Ruled, runs: &[&'r Run], page: u32) -> (TableGrid, Vec<&'
         merges: Vec::new(),
         pages: vec![page; rows],
         columns: t.xs.clone(),
-        filled_to_foot: (0..cols)
+        foot_room: (0..cols)
             .map(|c| {
                 let cell = owner[(rows - 1) * cols + c];
                 let last_col = (0..cols).rfind(|&k| owner[(rows - 1) * cols + k] == cell);
                 let right = t.xs[last_col.unwrap_or(c) + 1];
-                fills_to_foot(&texts[cell], t.ys[rows], right - t.xs[cell % cols])
+                room_at_foot(&texts[cell], t.ys[rows], right - t.xs[cell % cols])
             })
             .collect(),
         maybe_cut: Vec::new(),
@@ -570,18 +570,73 @@ const FULL_LINE_SLACK: f64 = 1.2;
 /// The inner margins of a box on both sides together (Word's default is 0.19 cm each), points.
 const BOX_MARGINS: f64 = 12.0;
 
-/// Whether a box's text (`runs`) fills it to its bottom (at `bottom`) and its last line to
-/// its width (`width`): text that a page break may have cut.
-fn fills_to_foot(runs: &[&Run], bottom: f64, width: f64) -> bool {
-    let Some(last) = runs.iter().max_by(|a, b| a.baseline.total_cmp(&b.baseline)) else {
-        return false;
-    };
+/// Where a box's last line of text (of `runs`) stands: its gap to the box's bottom (at
+/// `bottom`) and the room it leaves in the box's width (`width`, less its margins).
+fn room_at_foot(runs: &[&Run], bottom: f64, width: f64) -> Option<LastLine> {
+    let last = runs
+        .iter()
+        .max_by(|a, b| a.baseline.total_cmp(&b.baseline))?;
     let on_last = runs
         .iter()
         .filter(|r| (r.baseline - last.baseline).abs() < last.size * 0.4);
     let (x0, x1) = on_last.fold((f64::MAX, f64::MIN), |(a, b), r| (a.min(r.x0), b.max(r.x1)));
-    bottom - last.baseline < last.size * FOOT_GAP
-        && width - (x1 - x0) <= last.size * FULL_LINE_SLACK + BOX_MARGINS
+    let above = runs
+        .iter()
+        .any(|r| last.baseline - r.baseline >= last.size * 0.4);
+    Some(LastLine {
+        wrapped: above,
+        gap: (bottom - last.baseline) / last.size,
+        room: ((width - (x1 - x0) - BOX_MARGINS) / last.size).max(0.0),
+    })
+}
+
+/// Whether column `col` of the last row of `t` holds text filling its box to the foot and
+/// its last line to the width: the next character would not have fitted.
+fn fills_to_foot(t: &TableGrid, col: usize) -> bool {
+    matches!(t.foot_room.get(col), Some(Some(l)) if l.gap < FOOT_GAP && l.room <= FULL_LINE_SLACK)
+}
+
+/// Whether column `col` of the last row of `t` holds text filling its box to the foot, too
+/// full for the first piece of `lower` (the text going on below a page break) to have
+/// fitted on its last line: Chinese and Japanese line breaking keeps a character with the
+/// punctuation after it (`策，`) and does not break a Latin word or number (`10%`). Its
+/// last line may stand a line above the bottom: a paragraph leaves no single line of its
+/// own alone at the top of a page (widow control), so one more goes down with it. Only a
+/// paragraph wrapped over lines going on in words is so judged: a one-line label short of
+/// its box's width (`九、卫生健康支出` over `十、节能环保支出`) ends there, and so does a
+/// header word over a figure of its own (`预算数` over `31.47`).
+fn cut_before(t: &TableGrid, col: usize, lower: &str) -> bool {
+    let Some(Some(last)) = t.foot_room.get(col) else {
+        return false;
+    };
+    let figure = matches!(
+        crate::read::document::cell_value(lower),
+        crate::read::Cell::Number(_)
+    );
+    let fits = first_piece_width(lower).max(1.0) + FULL_LINE_SLACK - 1.0;
+    let wrapped = last.wrapped && !figure;
+    fills_to_foot(t, col) || (wrapped && last.gap < FOOT_GAP + WIDOW_LINE && last.room <= fits)
+}
+
+/// The height of a line of text, in text sizes (Word's single spacing).
+const WIDOW_LINE: f64 = 1.2;
+
+/// Punctuation a line may not start with: it goes down with the character before it.
+const NO_LINE_START: &str = "，。、；：？！）》」』”’%％…·";
+/// The width of a Latin letter or digit, in text sizes (a Chinese character is 1).
+const LATIN_WIDTH: f64 = 0.75;
+
+/// The width, in text sizes, of the first piece of `text` a line break may not split: a
+/// Latin word or number, or a character with the punctuation that may not start a line.
+fn first_piece_width(text: &str) -> f64 {
+    let text = text.trim_start();
+    let latin = text.chars().take_while(char::is_ascii_graphic).count();
+    let (start, width) = match latin {
+        0 => (text.chars().count().min(1), 1.0),
+        n => (n, n as f64 * LATIN_WIDTH),
+    };
+    let marks = text.chars().skip(start);
+    width + marks.take_while(|c| NO_LINE_START.contains(*c)).count() as f64
 }
 
 /// The unit line (`单位：万元`) a box holds above other text, taken out of the box.
@@ -930,18 +985,18 @@ fn on_columns(next: &TableGrid, lines: &[f64]) -> Option<TableGrid> {
             }
         }
     }
-    let mut filled_to_foot = vec![false; lines.len() - 1];
-    for (j, filled) in next.filled_to_foot.iter().enumerate().take(map.len() - 1) {
-        filled_to_foot[map[j]] = *filled;
+    let mut foot_room = vec![None; lines.len() - 1];
+    for (j, room) in next.foot_room.iter().enumerate().take(map.len() - 1) {
+        foot_room[map[j]] = *room;
     }
     Some(TableGrid {
         rows,
         merges,
         pages: next.pages.clone(),
         columns: lines.to_vec(),
-        filled_to_foot: match next.filled_to_foot.is_empty() {
+        foot_room: match next.foot_room.is_empty() {
             true => Vec::new(),
-            false => filled_to_foot,
+            false => foot_room,
         },
         maybe_cut: next.maybe_cut.clone(),
     })
@@ -966,7 +1021,7 @@ pub(crate) fn append_continued(prev: &mut TableGrid, mut next: TableGrid) {
         }
         Cut::Unsure => prev.maybe_cut.push(boundary),
     }
-    prev.filled_to_foot = std::mem::take(&mut next.filled_to_foot);
+    prev.foot_room = std::mem::take(&mut next.foot_room);
     append_rows(prev, next, repeated);
     prev.merges.extend(tall);
     // Nothing to join where the page below held only the repeated header.
@@ -993,7 +1048,8 @@ enum Cut {
 /// (closing the page before). The rest of a cut row has text only in cells the row above
 /// the break filled, not in all of them (what fitted above the break ends there), repeats
 /// no 行次 or code, and goes on in boxes whose text above the break fills them to the
-/// bottom and to the width (cut text, not a cell's own end). Where some of its boxes are
+/// bottom and to the width, leaving no room for the first piece of the text below (cut
+/// text, not a cell's own end). Where some of its boxes are
 /// so filled and some not, or their filling is unknown, or it fills every cell the row
 /// above filled (all to the foot), it cannot be told. A header row whose other cells hold
 /// words of their own goes on with the rest of the tall cells above.
@@ -1021,23 +1077,40 @@ fn cut_row(prev: &TableGrid, next: &TableGrid, first: usize) -> Cut {
         }
         match (upper.is_empty(), lower.is_empty()) {
             (_, true) => left_above |= !upper.is_empty(),
-            (false, false) if above.cols == below.cols => goes_on.push(col),
+            (false, false) if above.cols == below.cols => {
+                goes_on.push((col, lower, below.rows.1 > below.rows.0))
+            }
             _ => own += 1,
         }
     }
-    let filled: Vec<usize> = goes_on
-        .iter()
-        .copied()
-        .filter(|&c| prev.filled_to_foot.get(c) == Some(&true))
-        .collect();
     if own > 0 {
+        let full = goes_on
+            .iter()
+            .map(|(c, _, _)| *c)
+            .filter(|&c| fills_to_foot(prev, c));
+        let full: Vec<usize> = full.collect();
         let words = |t: &TableGrid, r: usize| !holds_figures(&rows_of(t, r));
-        return match !filled.is_empty() && words(prev, last) && words(next, first) {
-            true => Cut::Tall(filled),
+        return match !full.is_empty() && words(prev, last) && words(next, first) {
+            true => Cut::Tall(full),
             false => Cut::Whole,
         };
     }
-    let unknown = prev.filled_to_foot.is_empty();
+    let mut filled: Vec<usize> = goes_on
+        .iter()
+        .filter(|(c, lower, _)| cut_before(prev, *c, lower))
+        .map(|(c, _, _)| *c)
+        .collect();
+    // A merged cell going on below the break lays its text out over all its rows: its last
+    // line above may end short of the foot. It goes with the row's other cut boxes.
+    if !filled.is_empty() {
+        let flowing = goes_on
+            .iter()
+            .filter(|(c, _, tall)| *tall && !filled.contains(c));
+        let flowing: Vec<usize> = flowing.map(|(c, _, _)| *c).collect();
+        filled.extend(flowing);
+        filled.sort_unstable();
+    }
+    let unknown = prev.foot_room.is_empty();
     match filled.len() {
         _ if goes_on.is_empty() || (unknown && !left_above) => Cut::Whole,
         _ if unknown => Cut::Unsure,
@@ -1052,7 +1125,7 @@ fn cut_row(prev: &TableGrid, next: &TableGrid, first: usize) -> Cut {
 /// go on in the bare integer `lower` below the break: a code wrapped in its box
 /// (`201045` | `0`), or an amount (`12` | `34`) — not the next 行次 (`28` | `29`).
 fn may_go_on(prev: &TableGrid, col: usize, upper: &str, lower: &str) -> bool {
-    let filled = prev.filled_to_foot.get(col) == Some(&true);
+    let filled = fills_to_foot(prev, col);
     let next_number = match (upper.parse::<u64>(), lower.parse::<u64>()) {
         (Ok(u), Ok(l)) => u.checked_add(1) == Some(l),
         _ => false,
@@ -1710,7 +1783,12 @@ mod tests {
     /// marked `filled`.
     fn closing(rows: &[&[&str]], filled: &[bool]) -> TableGrid {
         let mut t = grid(rows, &[], 5);
-        t.filled_to_foot = filled.to_vec();
+        let full = LastLine {
+            wrapped: false,
+            gap: 0.0,
+            room: 0.0,
+        };
+        t.foot_room = filled.iter().map(|&f| f.then_some(full)).collect();
         t
     }
 
