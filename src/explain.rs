@@ -96,7 +96,8 @@ pub fn explain_file(catalog: &Catalog, path: &Path) -> FileExplained {
 }
 
 /// Why a sheet fix wrote is not read as a form.
-const OWN_AUDIT_SHEET: &str = "这是 fiscalform 校正时写的审核结果，不是报表，不读取";
+const OWN_AUDIT_SHEET: &str =
+    "这是 fiscalform 校正时写的审核结果，不是报表，不作报表读取；其中“处理”仍为“需人工核对”的错误，审核时照样报告";
 const OWN_DETAIL_SHEET: &str = "这是 fiscalform 汇总时写的汇总明细，不是报表，不读取";
 
 fn skipped(sheet: String, why: String) -> SheetExplained {

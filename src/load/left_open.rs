@@ -117,7 +117,7 @@ pub fn drop_retold(findings: &mut Vec<Finding>, also: &[Finding]) {
             item.rule == LEFT_OPEN
                 && current.iter().any(|f| {
                     (f.sheet == item.sheet && f.cell.is_some() && f.cell == item.cell)
-                        || item.message.contains(&f.message)
+                        || (!f.message.is_empty() && item.message.contains(&f.message))
                 })
         })
         .collect();
