@@ -2022,6 +2022,7 @@ fn read_top(rd: &mut Reader) -> u32 {
         // Past the title, a row holding anything but such lines is the table's, all of it:
         // a header band's word that reads as a title (上海's 项目 | 一般公共预算支出) is none.
         if title_row.is_some_and(|t| t < r) && holds_table_cells(rd, r) {
+            note_money_marks(rd, r..first + 12);
             break;
         }
         // Past the title, the first row with anything else (a header, a grid row) ends the
@@ -2121,6 +2122,29 @@ fn read_top(rd: &mut Reader) -> u32 {
         last + 1
     } else {
         first
+    }
+}
+
+/// The money unit stated in the rows the table starts at, above its first figure
+/// ("金额单位：元" printed beside a piece of a wrapped unit name, which reads as the table's
+/// first cell): the table's unit all the same, wherever above the figures it is printed.
+fn note_money_marks(rd: &mut Reader, rows: std::ops::Range<u32>) {
+    let sheet = rd.sheet;
+    let figure = |r: u32| sheet.row(r).any(|(_, cell)| matches!(cell, Cell::Number(_)));
+    for r in rows.take_while(|&r| r < sheet.height() && !figure(r)) {
+        for (c, cell) in sheet.row(r) {
+            let Cell::Text(t) = cell else { continue };
+            let statement = match top_line(&rd.lines, t) {
+                Some(TopLine::Mark) => Some(t.clone()),
+                Some(TopLine::Unit(_, money)) => money,
+                _ => None,
+            };
+            let Some(statement) = statement else { continue };
+            if rd.vocab.money_unit_in(&label_key(&statement)).is_some() {
+                note_money_unit(rd, &statement, r, c);
+                rd.consume(r, c);
+            }
+        }
     }
 }
 
