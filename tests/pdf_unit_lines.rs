@@ -55,7 +55,9 @@ fn published() -> GridSheet {
 fn in_yuan(mut sheet: GridSheet, name: &str) -> GridSheet {
     let (r, c) = sheet.find("金额单位：万元").expect("a unit line");
     sheet.put(r, c, GridCell::text("金额单位：元"));
-    let (r, c) = sheet.find("部门：株洲市长株潭一体化发展事务中心").expect("a 部门 line");
+    let (r, c) = sheet
+        .find("部门：株洲市长株潭一体化发展事务中心")
+        .expect("a 部门 line");
     sheet.put(r, c, GridCell::text(&format!("部门：{name}")));
     let body = sheet.find("栏次").expect("the column numbers' row").0 as usize + 1;
     for row in sheet.rows.iter_mut().skip(body) {
@@ -152,7 +154,10 @@ fn values(path: &Path) -> Vec<(String, Decimal)> {
         .into_iter()
         .filter(|((form, _), _)| form == "final-01")
         .filter_map(|((_, key), v): ((String, String), Value)| {
-            let d = v.as_str().map(str::to_string).or_else(|| Some(v.to_string()))?;
+            let d = v
+                .as_str()
+                .map(str::to_string)
+                .or_else(|| Some(v.to_string()))?;
             Some((key, d.parse::<Decimal>().ok()?.normalize()))
         })
         .collect()
@@ -181,7 +186,11 @@ fn the_money_unit_beside_a_wrapped_unit_name_is_the_tables() {
             .any(|f| f["form"] == "final-01" && f["rule"] == "money-unit-missing");
         let read = values(&pdf);
         if no_unit || read != expected {
-            let wrong: Vec<_> = read.iter().filter(|v| !expected.contains(v)).take(3).collect();
+            let wrong: Vec<_> = read
+                .iter()
+                .filter(|v| !expected.contains(v))
+                .take(3)
+                .collect();
             failed.push(format!(
                 "seed {seed} ({} characters, width {}): 未注明金额单位 {no_unit}, {} of {} values read, e.g. wrong {wrong:?}",
                 drawn.name.chars().count(),
@@ -191,5 +200,10 @@ fn the_money_unit_beside_a_wrapped_unit_name_is_the_tables() {
             ));
         }
     }
-    assert!(failed.is_empty(), "{} of {CASES} prints:\n{}", failed.len(), failed.join("\n"));
+    assert!(
+        failed.is_empty(),
+        "{} of {CASES} prints:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
 }

@@ -198,7 +198,8 @@ fn recognize_found<'c>(
             if taken_for.is_some() && starts_a_copy(form, vocab, sheets[end]) {
                 break;
             }
-            match continued(form, vocab, &sheets[i..=end], &rec, why, book_unit) {
+            let titled = taken_for.is_some();
+            match continued(form, vocab, &sheets[i..=end], &rec, why, book_unit, titled) {
                 Some(joined) => rec = joined,
                 None => break,
             }
@@ -252,8 +253,9 @@ fn fills_first_block(form: &Form, data: &FormData) -> bool {
 }
 
 /// The form read over `sheets` as one table, when the last of them continues the others:
-/// more values land in the form than without it, and its values mostly land in cells. `why`
-/// is why the first sheet was taken for the form.
+/// more values land in the form than without it, and its values mostly land in cells; or it
+/// is `titled` as the form and adds nothing, nor anything astray. `why` is why the first
+/// sheet was taken for the form.
 fn continued<'c>(
     form: &'c Form,
     vocab: &Vocabulary,
@@ -261,6 +263,7 @@ fn continued<'c>(
     so_far: &Recognized<'c>,
     why: &str,
     book_unit: Option<&MoneyUnit>,
+    titled: bool,
 ) -> Option<Recognized<'c>> {
     // A sheet that only mentions the form (a list of findings naming 公开01表) has nothing
     // to continue.
@@ -284,11 +287,23 @@ fn continued<'c>(
         .iter()
         .filter_map(|s| s.cell.local())
         .filter(|&(row, _)| row >= last)
-        .count();
+        .collect::<Vec<_>>();
+    // A repeated heading's line the page's table cut into the table (a piece of a wrapped
+    // unit name) stands in the first part's heading too: no value astray.
+    let repeated = |&&(row, col): &&(u32, u16)| {
+        let text = joined.get(row, col);
+        !matches!(text, Cell::Empty) && (0..last.min(12)).any(|r| joined.get(r, col) == text)
+    };
+    let new_strays = strays_below.iter().filter(|s| !repeated(s)).count();
+    let strays_below = strays_below.len();
     // Rows read count as well as cells: a row of blank cells read is read.
     let places = |r: &Recognized| r.data.origin.len() + r.data.row_at.len();
     let gained = places(&rec) > places(so_far);
-    if !gained || landed(&rec) <= strays_below {
+    // A page titled as the form that holds its repeated header over spare rows alone (a
+    // panel's blank rows 9–24 printed past a page break) places no value and leaves nothing
+    // astray: it goes on with the table, and the pages after it may too.
+    let spare_page = titled && landed(&rec) == 0 && new_strays == 0;
+    if !spare_page && (!gained || landed(&rec) <= strays_below) {
         return None;
     }
     rec.why = format!(
@@ -2130,7 +2145,11 @@ fn read_top(rd: &mut Reader) -> u32 {
 /// first cell): the table's unit all the same, wherever above the figures it is printed.
 fn note_money_marks(rd: &mut Reader, rows: std::ops::Range<u32>) {
     let sheet = rd.sheet;
-    let figure = |r: u32| sheet.row(r).any(|(_, cell)| matches!(cell, Cell::Number(_)));
+    let figure = |r: u32| {
+        sheet
+            .row(r)
+            .any(|(_, cell)| matches!(cell, Cell::Number(_)))
+    };
     for r in rows.take_while(|&r| r < sheet.height() && !figure(r)) {
         for (c, cell) in sheet.row(r) {
             let Cell::Text(t) = cell else { continue };
