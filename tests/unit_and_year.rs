@@ -772,7 +772,8 @@ fn a_contents_page_right_before_the_first_table_leaves_it_the_first_form() {
 }
 
 /// Tables stating no year under a cover stating it, in every wording of [`covers`]: the year
-/// is the cover's; tables stating another year keep theirs.
+/// is the cover's; tables stating another year keep theirs, the first table too (no 年度
+/// warning).
 #[test]
 fn a_cover_states_the_year_the_tables_do_not() {
     let dir = out_dir("cover-year");
@@ -788,6 +789,12 @@ fn a_cover_states_the_year_the_tables_do_not() {
                     "{cover:?} over tables of {tables_year:?}: {year:?}"
                 ));
             }
+            // Nor is the cover's year the first table's, beside its own title's.
+            let (_, report) = cli::check_json(&path);
+            let years = cli::findings(&report)
+                .into_iter()
+                .filter(|f| f["rule"] == "year");
+            failures.extend(years.map(|f| format!("{cover:?}: {}", f["message"])));
         }
     }
     assert!(

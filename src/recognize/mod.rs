@@ -2031,6 +2031,9 @@ fn read_top(rd: &mut Reader) -> u32 {
     let mut title_row = None;
     // A unit after the title ("收入支出决算总表（单位：元）") yields to a line stating one.
     let mut title_unit = None;
+    // A year stated beside a unit's name over the title (a cover's 株洲市某局2023年度部门决算)
+    // yields to the year in the title itself.
+    let mut year_beside_name = false;
     let first = first_filled_row(rd.sheet);
     let mut last = first;
     for r in first..rd.sheet.height().min(first + 12) {
@@ -2071,6 +2074,9 @@ fn read_top(rd: &mut Reader) -> u32 {
                 Some(TopLine::Title) => {
                     title_row.get_or_insert(r);
                     if let Some(y) = year_anywhere(&label_key(&t)) {
+                        if std::mem::take(&mut year_beside_name) {
+                            rd.data.year = None;
+                        }
                         note_year(rd, y, r, c);
                     }
                     if let Some(name) = unit_in_title(&rd.lines, &t) {
@@ -2091,6 +2097,7 @@ fn read_top(rd: &mut Reader) -> u32 {
                         note_money_unit(rd, &statement, r, c);
                     }
                     if let Some(y) = named.year {
+                        year_beside_name |= rd.data.year.is_none();
                         note_year(rd, y, r, c);
                     }
                     note_unit_name(rd, named.name, r, c);
