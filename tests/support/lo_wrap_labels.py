@@ -2,12 +2,14 @@
 columns whose rows keep their height, so LibreOffice prints each wrapped label over the rows
 around it.
 
-usage: lo_wrap_labels.py IN.xlsx OUT.xlsx SHEETS WIDTH ALIGN PAPER ROW_HEIGHT
+usage: lo_wrap_labels.py IN.xlsx OUT.xlsx SHEETS WIDTH ALIGN PAPER ROW_HEIGHT [FLOW]
   SHEETS      comma-separated sheet names to keep (the others are removed)
   WIDTH       label column width in characters
   ALIGN       left | right | center
   PAPER       A4 | A5 (portrait, fitted to the page's width)
   ROW_HEIGHT  every row's height in points
+  FLOW        wrap (the default) | clip: labels on one line, a long one printed over the
+              empty cells beside it and cut at the filled ones
 """
 import sys
 
@@ -45,7 +47,7 @@ def table_rows(ws):
     return top, last
 
 
-def restyle(ws, width, align, paper, height):
+def restyle(ws, width, align, paper, height, wrap):
     top, last = table_rows(ws)
     labels = label_columns(ws, top)
     side = Side(style='thin')
@@ -55,7 +57,7 @@ def restyle(ws, width, align, paper, height):
     for row in ws.iter_rows():
         for cell in row:
             if cell.column in labels and isinstance(cell.value, str) and cell.row >= top:
-                cell.alignment = Alignment(horizontal=align, vertical='center', wrap_text=True)
+                cell.alignment = Alignment(horizontal=align, vertical='center', wrap_text=wrap)
             if top <= cell.row <= last:
                 cell.border = border
     for r in range(1, ws.max_row + 1):
@@ -70,13 +72,14 @@ def restyle(ws, width, align, paper, height):
 
 def main():
     src, out, sheets, width, align, paper, height = sys.argv[1:8]
+    wrap = (sys.argv[8] if len(sys.argv) > 8 else 'wrap') == 'wrap'
     wb = openpyxl.load_workbook(src)
     keep = sheets.split(',')
     for ws in list(wb.worksheets):
         if ws.title not in keep:
             wb.remove(ws)
     for ws in wb.worksheets:
-        restyle(ws, float(width), align, paper, float(height))
+        restyle(ws, float(width), align, paper, float(height), wrap)
     wb.save(out)
 
 

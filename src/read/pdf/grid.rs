@@ -728,7 +728,7 @@ fn group_runs(glyphs: &[Run], rules: &[Rule]) -> Vec<Run> {
         line.sort_by(|a, b| a.x0.total_cmp(&b.x0));
         let mut current: Option<Run> = None;
         let mut last_mid = f64::NEG_INFINITY;
-        for g in line {
+        for (i, &g) in line.iter().enumerate() {
             let crosses = current.is_some() && rule_between(rules, last_mid, g);
             last_mid = (g.x0 + g.x1) / 2.0;
             let split = crosses
@@ -738,7 +738,7 @@ fn group_runs(glyphs: &[Run], rules: &[Rule]) -> Vec<Run> {
                 });
             let mut spills = false;
             if split {
-                spills = crosses && current.as_ref().is_some_and(|run| runs_on(run, g));
+                spills = crosses && current.as_ref().is_some_and(|run| runs_on(run, &line[i..]));
                 runs.extend(current.take());
             }
             match current.as_mut() {
@@ -808,13 +808,42 @@ fn overlap(g: &Run, h: &Run) -> bool {
 /// A gap narrower than this many text sizes between glyphs is no gap: the glyphs touch.
 const TOUCHING: f64 = 0.1;
 
-/// Whether glyph `g`, past a vertical rule, goes on with the text of `run`: glyph against
-/// glyph, as one text printed across the rule, and `run` no amount (a spreadsheet never lets
-/// a number run over its cell; a number set against its cell's right edge keeps a margin
-/// from the next cell's text).
-fn runs_on(run: &Run, g: &Run) -> bool {
+/// Whether the glyphs of `rest` (the first past a vertical rule) go on with the text of
+/// `run`: glyph against glyph, as one text printed across the rule, and `run` no amount (a
+/// spreadsheet never lets a number run over its cell; a number set against its cell's right
+/// edge keeps a margin from the next cell's text) unless it is a label's list number.
+fn runs_on(run: &Run, rest: &[&Run]) -> bool {
+    let g = rest[0];
     let numeric = |c: char| c.is_ascii_digit() || matches!(c, ',' | '.' | '-' | '%');
-    g.x0 - run.x1 <= g.size * TOUCHING && !run.text.trim().chars().all(numeric)
+    g.x0 - run.x1 <= g.size * TOUCHING
+        && (!run.text.trim().chars().all(numeric) || numbers_a_list(run, rest))
+}
+
+/// Most digits of a list number at the start of a label (`24、住房保障支出`).
+const LIST_NUMBER_DIGITS: usize = 2;
+
+/// Whether `run` is the first digits of a list number whose digits and `、` go on, glyph
+/// against glyph, in `rest`: a centred or right-aligned label too long for its cell printed over the
+/// cell to its left (`1` | `0、节能环保支出`), whose number is no figure of that cell.
+fn numbers_a_list(run: &Run, rest: &[&Run]) -> bool {
+    let lead = run.text.trim();
+    if !is_list_number(lead) {
+        return false;
+    }
+    let mut digits = lead.len();
+    let mut end = run.x1;
+    for g in rest {
+        if g.x0 - end > g.size * TOUCHING {
+            return false;
+        }
+        match g.text.trim() {
+            t if t.chars().all(|c| c.is_ascii_digit()) && !t.is_empty() => digits += t.len(),
+            "、" => return (1..=LIST_NUMBER_DIGITS).contains(&digits),
+            _ => return false,
+        }
+        end = g.x1;
+    }
+    false
 }
 
 /// The table's runs with each run that spills over a vertical rule joined to the text it goes
@@ -843,6 +872,11 @@ fn join_spills(t: &Ruled, runs: &[&Run]) -> Vec<Run> {
         end = run.x1;
     }
     out
+}
+
+/// Whether `text` may be a list number alone (`10`, of `10、节能环保支出`).
+fn is_list_number(text: &str) -> bool {
+    (1..=LIST_NUMBER_DIGITS).contains(&text.len()) && text.chars().all(|c| c.is_ascii_digit())
 }
 
 /// Whether `run` starts at the left edge of its cell (within a text size of the rule), as a
