@@ -17,9 +17,7 @@ mod layout_gen;
 #[path = "support/lo.rs"]
 mod lo;
 
-use rust_decimal::Decimal;
 use serde_json::Value;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -102,15 +100,6 @@ fn cases() -> &'static [Case] {
     })
 }
 
-/// The figures of an export: (form, logical cell) → number, zero as blank.
-fn figures(doc: &Value) -> BTreeMap<(String, String), Decimal> {
-    export::logical_cells(doc, &[])
-        .into_iter()
-        .filter_map(|(k, v)| Some((k, v.as_str()?.parse::<Decimal>().ok()?)))
-        .filter(|(_, n)| !n.is_zero())
-        .collect()
-}
-
 /// The errors `check` finds, as `form cell rule` lines.
 fn errors(path: &Path) -> Vec<String> {
     let (_, report) = cli::check_json(path);
@@ -131,7 +120,7 @@ fn figures_read_from_a_narrow_print_are_the_workbooks() {
     let mut failed = Vec::new();
     for case in cases() {
         let (xlsx, pdf) = (export::exported(&case.xlsx), export::exported(&case.pdf));
-        let (want, got) = (figures(&xlsx), figures(&pdf));
+        let (want, got) = (export::figures(&xlsx), export::figures(&pdf));
         assert!(!want.is_empty(), "{}: no figure in the workbook", case.tag);
         let keys: std::collections::BTreeSet<_> = want.keys().chain(got.keys()).collect();
         let wrong: Vec<String> = keys

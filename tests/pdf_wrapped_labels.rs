@@ -89,11 +89,7 @@ fn restyle(print: &Print, xlsx: &Path, sheets: &str, flow: &str, out: &Path) {
 
 /// The figures of `path`: (form, logical cell) → number, zero as blank.
 fn figures(path: &Path) -> BTreeMap<(String, String), Decimal> {
-    export::logical_cells(&export::exported(path), &[])
-        .into_iter()
-        .filter_map(|(k, v)| Some((k, v.as_str()?.parse::<Decimal>().ok()?)))
-        .filter(|(_, n)| !n.is_zero())
-        .collect()
+    export::figures(&export::exported(path))
 }
 
 /// The errors `check` finds in `path`, as `form rule` lines, sorted.

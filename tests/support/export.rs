@@ -44,3 +44,12 @@ pub fn logical_cells(doc: &Value, fields: &[&str]) -> BTreeMap<(String, String),
     }
     m
 }
+
+/// The figures of an exported document: (form, logical cell) → number, zero as blank.
+pub fn figures(doc: &Value) -> BTreeMap<(String, String), rust_decimal::Decimal> {
+    logical_cells(doc, &[])
+        .into_iter()
+        .filter_map(|(k, v)| Some((k, v.as_str()?.parse().ok()?)))
+        .filter(|(_, n): &(_, rust_decimal::Decimal)| !n.is_zero())
+        .collect()
+}
