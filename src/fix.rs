@@ -13,7 +13,7 @@ use crate::findings::{Finding, TEXT_CUT};
 use crate::form::show;
 use crate::form::{ColKind, Form, Severity};
 use crate::layout::{Content as Placed, Layout};
-use crate::load::own::{AUDIT_SHEET, STRAY_SUFFIX};
+use crate::load::own::{AUDIT_SHEET, STRAY_SUFFIX, TO_CONFIRM};
 use crate::load::{Content, KeptCell, OtherSheet};
 use crate::model::{FastIndexMap, FastMap, FormData, RowKind};
 use crate::read::Cell;
@@ -180,7 +180,6 @@ impl Change {
 }
 
 // What the 处理 column says, one wording per case.
-const TO_CONFIRM: &str = "需人工核对";
 const TO_CONFIRM_AFTER_FIX: &str = "需人工核对（按校正后的数值出现）";
 const TAIL_KEPT: &str = "尾差：保留填报数，公式中单列差额";
 const PLEASE_CHECK: &str = "请核对";

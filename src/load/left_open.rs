@@ -1,16 +1,13 @@
 //! The items a previous `fix` left for a person (需人工核对 errors on its 审核结果 sheet), told
 //! again when its output is checked, until the clerk marks them 已核对 or deletes the sheet.
 
-use super::own::{is_own_audit_sheet, AUDIT_HEADER};
+use super::own::{is_own_audit_sheet, AUDIT_HEADER, TO_CONFIRM};
 use crate::findings::Finding;
 use crate::form::Severity;
 use crate::read::{Cell, Sheet, Workbook};
 
 /// The rule of a finding carried over from a previous fix's 审核结果 sheet.
 pub const LEFT_OPEN: &str = "left-for-person";
-
-/// What the 处理 column says of an item still for a person (see `fix`).
-const STILL_OPEN: &str = "需人工核对";
 
 /// How a carried item's message starts and ends (around the line's own message).
 const TOLD: &str = "校正时留待人工核对，尚未核对";
@@ -43,7 +40,7 @@ fn open_lines(sheet: &Sheet) -> impl Iterator<Item = u32> + '_ {
     };
     (header + 1..sheet.height()).filter(move |&r| {
         text(r, SEVERITY_COL) == Severity::Error.chinese()
-            && text(r, STATUS_COL).starts_with(STILL_OPEN)
+            && text(r, STATUS_COL).starts_with(TO_CONFIRM)
     })
 }
 

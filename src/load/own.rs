@@ -10,6 +10,9 @@ pub const AUDIT_SHEET: &str = "审核结果";
 pub const AUDIT_HEADER: [&str; 7] = ["序号", "级别", "表", "单元格", "规则", "说明", "处理"];
 /// The columns that identify a 审核结果 sheet of this or an earlier version.
 const AUDIT_HEADER_KEY: usize = 3;
+/// What 处理 says of an item fix leaves for a person; a later check tells it again while the
+/// line still says so.
+pub const TO_CONFIRM: &str = "需人工核对";
 /// Row of the header in the 审核结果 sheet.
 pub const AUDIT_HEADER_ROW: u32 = 2;
 /// Suffix of the sheet beside a form that keeps the values found outside it.
