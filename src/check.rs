@@ -850,8 +850,8 @@ fn agree_across(
 
 /// Whether year `a` is the year before `b` ("2023" and "2024年").
 fn year_before(a: &str, b: &str) -> bool {
-    let number = |y: &str| y.trim_end_matches('年').trim().parse::<i32>().ok();
-    matches!((number(a), number(b)), (Some(a), Some(b)) if a + 1 == b)
+    use crate::figures::year_number;
+    matches!((year_number(a), year_number(b)), (Some(a), Some(b)) if a + 1 == b)
 }
 
 /// Marks a template leaves for the clerk to replace: left in a filled form they are published
@@ -996,14 +996,14 @@ fn is_amount_input_holding(book: &Book, calc: &Calc, c: &CellId, holds: fn(&Val)
     holds(book.input_ref(c)) && !calc.derived.contains_key(c) && book.kind(c) == ColKind::Amount
 }
 
-/// What a failing sum adds when it read blanks or placeholders, so that none is taken for
-/// zero unsaid and the cell a missing figure may stand in is named: "；其中 C7（…）未填写，按
-/// 0 计算", "；其中 E11（…）填的是表示无数额的符号（如“—”“/”），按 0 计算". (A placeholder
-/// under a sum that holds is the form's way of saying zero, and is not told.)
 /// How many cells a message names one by one before it counts the rest: a sum over 27 rows
 /// of which 22 are blank is read at a glance only so.
 const NAMED_AT_MOST: usize = 5;
 
+/// What a failing sum adds when it read blanks or placeholders, so that none is taken for
+/// zero unsaid and the cell a missing figure may stand in is named: "；其中 C7（…）未填写，按
+/// 0 计算", "；其中 E11（…）填的是表示无数额的符号（如“—”“/”），按 0 计算". (A placeholder
+/// under a sum that holds is the form's way of saying zero, and is not told.)
 fn blank_note(book: &Book, calc: &Calc, cells: &[CellId]) -> String {
     let named = |found: Vec<CellId>| {
         let places: Vec<String> = (found.iter().take(NAMED_AT_MOST))

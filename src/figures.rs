@@ -63,12 +63,16 @@ pub fn usual<T: PartialEq + Clone, V: Into<T>>(values: impl Iterator<Item = V>) 
 /// years brought up to date: a year copied is left a year behind, none is set a year ahead.
 pub fn workbook_year<'a>(years: impl Iterator<Item = &'a str> + Clone) -> Option<&'a str> {
     let usual: &str = usual(years.clone())?;
-    let number = |y: &str| y.trim_end_matches('年').trim().parse::<i32>().ok();
-    let next = number(usual).map(|n| n + 1);
+    let next = year_number(usual).map(|n| n + 1);
     let mut years = years;
     years
-        .find(|y| next.is_some() && number(y) == next)
+        .find(|y| next.is_some() && year_number(y) == next)
         .or(Some(usual))
+}
+
+/// The number of a year as a table states it (`2024`, `2024年`).
+pub fn year_number(year: &str) -> Option<i32> {
+    year.trim_end_matches('年').trim().parse().ok()
 }
 
 fn figures(book: &Book, calc: &Calc) -> IndexMap<String, Decimal> {

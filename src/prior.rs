@@ -91,7 +91,7 @@ fn year_apart(book: &Book, prior: &Prior) -> Option<Finding> {
     let year = |b: &Book| -> Option<i32> {
         let stated =
             crate::figures::workbook_year(b.forms.iter().filter_map(|(_, d)| d.year.as_deref()));
-        stated.and_then(|y| y.trim_end_matches('年').parse().ok())
+        stated.and_then(crate::figures::year_number)
     };
     let (this, last) = (year(book)?, year(&prior.book)?);
     if this - last == 1 {

@@ -155,7 +155,7 @@ impl Review {
     fn year_pairs(&self) -> Vec<(usize, usize)> {
         let key = |f: &FileRow| -> Option<(String, i32)> {
             let unit = crate::normalize::label_key(f.unit.as_deref()?);
-            let year = f.year.as_deref()?.trim_end_matches('年').parse().ok()?;
+            let year = crate::figures::year_number(f.year.as_deref()?)?;
             Some((unit, year))
         };
         let mut pairs = Vec::new();
