@@ -27,6 +27,12 @@ pub const DETAIL_HEADER_ROW: u32 = 2;
 /// Whether a sheet is the 审核结果 sheet a previous fix wrote: by its name and the start of
 /// its header, or — printed to PDF, where the name is lost — by its whole header near the top.
 pub fn is_own_audit_sheet(sheet: &Sheet) -> bool {
+    audit_header_row(sheet).is_some()
+}
+
+/// The row of the header of the 审核结果 sheet a previous fix wrote (see
+/// [`is_own_audit_sheet`]); its lines are the rows below it.
+pub fn audit_header_row(sheet: &Sheet) -> Option<u32> {
     let header_at = |row: u32, columns: usize| {
         AUDIT_HEADER
             .iter()
@@ -34,8 +40,10 @@ pub fn is_own_audit_sheet(sheet: &Sheet) -> bool {
             .enumerate()
             .all(|(c, h)| matches!(sheet.get(row, c as u16), Cell::Text(t) if t == h))
     };
-    (sheet.name.starts_with(AUDIT_SHEET) && header_at(AUDIT_HEADER_ROW, AUDIT_HEADER_KEY))
-        || (0..=AUDIT_HEADER_ROW + 2).any(|r| header_at(r, AUDIT_HEADER.len()))
+    if sheet.name.starts_with(AUDIT_SHEET) && header_at(AUDIT_HEADER_ROW, AUDIT_HEADER_KEY) {
+        return Some(AUDIT_HEADER_ROW);
+    }
+    (0..=AUDIT_HEADER_ROW + 2).find(|&r| header_at(r, AUDIT_HEADER.len()))
 }
 
 /// Whether a sheet is the 汇总明细 a merge wrote: by its name and the start of its header.
