@@ -27,7 +27,7 @@ pub(crate) struct TableGrid {
     /// (none when the cell is blank) — text that may go on past a page break (a row Word
     /// lets break across pages) when it ends at the box's bottom and the next piece of it
     /// would not have fitted on that line. Empty when unknown.
-    pub foot_room: Vec<Option<LastLine>>,
+    pub last_lines: Vec<Option<LastLine>>,
     /// Rows (by index) that may be the rest of the row above, cut by a page break, left as
     /// rows of their own because that could not be told for sure.
     pub maybe_cut: Vec<usize>,

@@ -463,7 +463,7 @@ fn build_table<'r>(t: &Ruled, runs: &[&'r Run], page: u32) -> (TableGrid, Vec<&'
         merges: Vec::new(),
         pages: vec![page; rows],
         columns: t.xs.clone(),
-        foot_room: (0..cols)
+        last_lines: (0..cols)
             .map(|c| {
                 let cell = owner[(rows - 1) * cols + c];
                 let last_col = (0..cols).rfind(|&k| owner[(rows - 1) * cols + k] == cell);
@@ -593,7 +593,7 @@ fn room_at_foot(runs: &[&Run], bottom: f64, width: f64) -> Option<LastLine> {
 /// Whether column `col` of the last row of `t` holds text filling its box to the foot and
 /// its last line to the width: the next character would not have fitted.
 fn fills_to_foot(t: &TableGrid, col: usize) -> bool {
-    matches!(t.foot_room.get(col), Some(Some(l)) if l.gap < FOOT_GAP && l.room <= FULL_LINE_SLACK)
+    matches!(t.last_lines.get(col), Some(Some(l)) if l.gap < FOOT_GAP && l.room <= FULL_LINE_SLACK)
 }
 
 /// Whether column `col` of the last row of `t` holds text filling its box to the foot, too
@@ -606,7 +606,7 @@ fn fills_to_foot(t: &TableGrid, col: usize) -> bool {
 /// its box's width (`九、卫生健康支出` over `十、节能环保支出`) ends there, and so does a
 /// header word over a figure of its own (`预算数` over `31.47`).
 fn cut_before(t: &TableGrid, col: usize, lower: &str) -> bool {
-    let Some(Some(last)) = t.foot_room.get(col) else {
+    let Some(Some(last)) = t.last_lines.get(col) else {
         return false;
     };
     let figure = matches!(
@@ -1019,18 +1019,18 @@ fn on_columns(next: &TableGrid, lines: &[f64]) -> Option<TableGrid> {
             }
         }
     }
-    let mut foot_room = vec![None; lines.len() - 1];
-    for (j, room) in next.foot_room.iter().enumerate().take(map.len() - 1) {
-        foot_room[map[j]] = *room;
+    let mut last_lines = vec![None; lines.len() - 1];
+    for (j, room) in next.last_lines.iter().enumerate().take(map.len() - 1) {
+        last_lines[map[j]] = *room;
     }
     Some(TableGrid {
         rows,
         merges,
         pages: next.pages.clone(),
         columns: lines.to_vec(),
-        foot_room: match next.foot_room.is_empty() {
+        last_lines: match next.last_lines.is_empty() {
             true => Vec::new(),
-            false => foot_room,
+            false => last_lines,
         },
         maybe_cut: next.maybe_cut.clone(),
     })
@@ -1055,7 +1055,7 @@ pub(crate) fn append_continued(prev: &mut TableGrid, mut next: TableGrid) {
         }
         Cut::Unsure => prev.maybe_cut.push(boundary),
     }
-    prev.foot_room = std::mem::take(&mut next.foot_room);
+    prev.last_lines = std::mem::take(&mut next.last_lines);
     append_rows(prev, next, repeated);
     prev.merges.extend(tall);
     // Nothing to join where the page below held only the repeated header.
@@ -1144,7 +1144,7 @@ fn cut_row(prev: &TableGrid, next: &TableGrid, first: usize) -> Cut {
         filled.extend(flowing);
         filled.sort_unstable();
     }
-    let unknown = prev.foot_room.is_empty();
+    let unknown = prev.last_lines.is_empty();
     match filled.len() {
         _ if goes_on.is_empty() || (unknown && !left_above) => Cut::Whole,
         _ if unknown => Cut::Unsure,
@@ -1822,7 +1822,7 @@ mod tests {
             gap: 0.0,
             room: 0.0,
         };
-        t.foot_room = filled.iter().map(|&f| f.then_some(full)).collect();
+        t.last_lines = filled.iter().map(|&f| f.then_some(full)).collect();
         t
     }
 
