@@ -1235,6 +1235,7 @@ fn builtin_rule_name(rule: &str) -> Option<&'static str> {
         crate::recognize::DUPLICATE_ROW => "同一行只出现一次",
         crate::recognize::UNLABELLED_GROUP_ROW => "行名须标明数值所属的表头分组",
         crate::recognize::LINE_MISMATCH => "行次与标准格式一致",
+        crate::recognize::COLUMN_BY_MARK => "栏目名称与标准格式一致",
         crate::recognize::CUT_LABEL => "行名须完整印出",
         crate::recognize::SUBTOTAL_ROW => "小计行等于其上各行之和，不计入各行",
         crate::recognize::OTHER_TABLE_NO => "表号与表格一致",

@@ -15,6 +15,7 @@ use fiscalform::findings::{Finding, COLUMN_ABSENT};
 use fiscalform::form::{Catalog, ColKind, Form, Severity};
 use fiscalform::load::recognize_book;
 use fiscalform::model::FormData;
+use fiscalform::recognize::COLUMN_BY_MARK;
 use grid::{GridBook, GridCell};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -287,8 +288,9 @@ fn a_wrong_figure_beside_the_missing_column_is_still_an_error() {
     );
 }
 
-/// 公开03表's 项目支出 headed with words no form knows (项目经费支出): the column is said
-/// unread, with the letter of the column whose figures found no cell, not missing.
+/// 公开03表's 项目支出 headed with words no form knows (项目经费支出), its 栏次 mark blank: the
+/// column is said unread, with the letter of the column whose figures found no cell, not
+/// missing.
 #[test]
 fn a_column_under_an_unknown_header_is_said_unread_not_missing() {
     let mut g = fixture("seed001_final.grid");
@@ -297,6 +299,8 @@ fn a_column_under_an_unknown_header_is_said_unread_not_missing() {
         .find(|c| **c == GridCell::Text("项目支出".into()))
         .expect("the 项目支出 header");
     *header = GridCell::Text("项目经费支出".into());
+    // Its 栏次 mark blank too: a number would say which column it is.
+    sheet.rows[5][4] = GridCell::Empty;
     let (_, found, _) = checked(&g);
     let said: Vec<&Finding> = found.iter().filter(|f| f.rule == COLUMN_ABSENT).collect();
     assert_eq!(said.len(), 1, "{said:#?}");
@@ -317,4 +321,95 @@ fn a_column_under_an_unknown_header_is_said_unread_not_missing() {
         (unjudged.iter()).all(|f| f.message.contains("公开03表 未读到“项目支出”列")),
         "{unjudged:#?}"
     );
+}
+
+/// `g` with the lowest header word over `column` (the text nearest above its first cell, past
+/// its 栏次 mark) written as a word no form knows. False when no such text is found.
+fn reworded(g: &GridBook, column: &Column) -> Option<GridBook> {
+    let s = g.sheet(&column.sheet);
+    let header = (0..column.row)
+        .rev()
+        .find(|&r| match s.cell(r, column.at) {
+            GridCell::Text(t) => !is_mark(t),
+            _ => false,
+        })?;
+    let mut g = g.clone();
+    g.sheet_mut(&column.sheet).rows[header as usize][column.at as usize] =
+        GridCell::Text("本单位自列栏目".into());
+    Some(g)
+}
+
+/// A 栏次 row's cell: `栏次`, `**`, or a number.
+fn is_mark(t: &str) -> bool {
+    let t = t.trim();
+    t == "栏次" || t.chars().all(|c| c == '*' || c.is_ascii_digit())
+}
+
+/// Each row's values of form `id` among `forms`, by row key and column.
+fn values_of(forms: &[(String, FormData)], id: &str) -> BTreeMap<String, String> {
+    let data = &forms
+        .iter()
+        .find(|(f, _)| f == id)
+        .expect("the form read")
+        .1;
+    let mut out = BTreeMap::new();
+    for r in data.rows.iter() {
+        for (col, v) in r.values.iter() {
+            out.insert(format!("{}.{col}", r.key), format!("{v:?}"));
+        }
+    }
+    out
+}
+
+/// Every amount column of every table under a header word no form knows: where the table has
+/// a 栏次 row, the column is read by its number, every value as before, with one note naming
+/// the column at its mark, and no column is said missing. Without a 栏次 row (or the form
+/// leaving the column unnumbered) it is never read by a number, and never into another column.
+#[test]
+fn every_amount_column_under_an_unknown_header_is_read_by_its_column_number() {
+    let (mut by_mark, mut unnumbered) = (0, 0);
+    for name in FIXTURES {
+        let g = fixture(name);
+        let (forms, _, _) = checked(&g);
+        for (id, data) in &forms {
+            let form = catalog().get(id).unwrap();
+            for column in amount_columns(form, data) {
+                let Some(changed) = reworded(&g, &column) else {
+                    continue;
+                };
+                let what = format!("{name} {id} {} ({})", column.col, column.label);
+                let (read, found, _) = checked(&changed);
+                let notes: Vec<&Finding> = (found.iter())
+                    .filter(|f| f.rule == COLUMN_BY_MARK && f.form == *id)
+                    .collect();
+                let absent = found.iter().any(|f| f.rule == COLUMN_ABSENT);
+                let sheet = changed.sheet(&column.sheet);
+                let numbered = (0..column.row).any(|r| match sheet.cell(r, column.at) {
+                    GridCell::Text(t) | GridCell::Number(t) => {
+                        !t.trim().is_empty() && t.trim().chars().all(|c| c.is_ascii_digit())
+                    }
+                    GridCell::Empty => false,
+                });
+                if numbered {
+                    assert!(notes.len() <= 1, "{what}: {notes:#?}");
+                    assert!(!absent, "{what}: said missing");
+                    assert_eq!(values_of(&read, id), values_of(&forms, id), "{what}");
+                    if let [note] = notes[..] {
+                        by_mark += 1;
+                        assert_eq!(note.severity, Severity::Info, "{what}");
+                        let said = format!("“本单位自列栏目”，不是标准格式的“{}”", column.label);
+                        assert!(note.message.contains(&said), "{what}: {}", note.message);
+                    }
+                } else {
+                    unnumbered += 1;
+                    assert!(
+                        notes.is_empty(),
+                        "{what}: read by a number it has not: {notes:#?}"
+                    );
+                }
+            }
+        }
+    }
+    println!("{by_mark} columns read by their 栏次, {unnumbered} without one");
+    assert!(by_mark >= 40, "only {by_mark} columns read by their 栏次");
 }

@@ -2,6 +2,7 @@
 //! aligns the sheet's columns with the definition's (an absent 行次 column is fine), then
 //! identifies each row by 行次, code or label and reads its values.
 
+mod column_marks;
 mod cut_labels;
 mod group_rows;
 mod line_numbers;
@@ -16,6 +17,8 @@ use crate::layout::header_cells;
 use crate::model::{FastMap, Key, RowData, RowKind, RowValues};
 use crate::normalize::{chinese_count, label_key, parse_code, zero_tail, Amount, SplitCodeState};
 use crate::read::Cell;
+use column_marks::MarkedColumn;
+pub use column_marks::COLUMN_BY_MARK;
 pub(crate) use cut_labels::names_begun;
 pub use cut_labels::CUT_LABEL;
 use group_rows::GroupRows;
@@ -946,6 +949,7 @@ pub(crate) fn read_table(rd: &mut Reader, bi: usize, start: u32) -> u32 {
     consume_serial_numbers(rd, &sheet_texts, data_start..r.min(height), line_words);
     note_remark_column(rd, &sheet_texts, data_start..r.min(height));
     note_comparison_columns(rd, &walk.aligned, &sheet_texts, data_start..r.min(height));
+    column_marks::note_marked(rd, &walk.marked);
     let end = table.read_footers(rd, r, walk.last_data.map_or(data_start, |l| l + 1));
     table.consume_side_labels(rd, first..end.min(height));
     end.max(r.min(height))
@@ -1227,7 +1231,10 @@ impl<'f> TableDef<'f> {
         let mut data_start = anchor + 1;
         while data_start < height {
             let keys = row_keys(rd, data_start);
-            if self.header_like(rd, data_start) || is_marks_row(rd, data_start, &keys) {
+            if self.header_like(rd, data_start)
+                || is_marks_row(rd, data_start, &keys)
+                || self.words_over_marks(rd, data_start)
+            {
                 data_start += 1;
             } else if keys.is_empty()
                 && !merged_over(rd, anchor..data_start + 2)
@@ -1241,6 +1248,18 @@ impl<'f> TableDef<'f> {
             }
         }
         self.past_blank_rows(rd, data_start)
+    }
+
+    /// Whether row `r` is a header row by its place: its own cells texts only, none a row's
+    /// label, right over the 栏次 row. A unit's own words for a column (决算数（万元） over
+    /// 本级财政拨款's amounts) are header, not a row of data with nothing the form knows.
+    fn words_over_marks(&self, rd: &Reader, r: u32) -> bool {
+        let own = own_keys(rd, r);
+        !own.is_empty()
+            && !row_has_number(rd, r)
+            && !own.iter().any(|k| is_own_label(&self.row_labels, k))
+            && r + 1 < rd.sheet.height()
+            && is_marks_row(rd, r + 1, &row_keys(rd, r + 1))
     }
 
     /// `r`, or the first row after the empty rows from `r` on when it shows a number: a blank
@@ -1279,17 +1298,19 @@ impl<'f> TableDef<'f> {
         &self,
         rd: &Reader<'f>,
         sheet_texts: &[HashSet<String>],
-    ) -> (Vec<Slot<'f>>, Vec<Option<u16>>) {
+        data_start: u32,
+    ) -> (Vec<Slot<'f>>, Vec<Option<u16>>, Vec<MarkedColumn<'f>>) {
         let mut slots = slots_of(rd.form, &self.parts);
         let mut mapping = align_panels(rd, &self.defs, &without_lower_levels(sheet_texts));
         place_bare_names(rd, &self.defs, sheet_texts, &mut mapping);
+        let marked = column_marks::place_unnamed(rd, &self.defs, data_start, &mut mapping);
         for (d, m) in self.defs.iter().zip(&mapping) {
             if let Some(m) = m {
                 slots[d.slot].cols.insert(&*d.col.id, *m);
             }
         }
         self.place_continuing_columns(rd.form, &mapping, sheet_texts, &mut slots);
-        (slots, mapping)
+        (slots, mapping, marked)
     }
 
     /// Places the continuing blocks' columns: by their own label, as the header block's column
@@ -1471,6 +1492,8 @@ struct RowWalk<'t, 'f> {
     /// The sheet columns the header gave the form's value columns: none of them is a column
     /// the unit added.
     aligned: HashSet<u16>,
+    /// The columns placed by their 栏次 mark alone, to be noted.
+    marked: Vec<MarkedColumn<'f>>,
 }
 
 impl<'t, 'f> RowWalk<'t, 'f> {
@@ -1480,7 +1503,7 @@ impl<'t, 'f> RowWalk<'t, 'f> {
         sheet_texts: &[HashSet<String>],
         data_start: u32,
     ) -> Self {
-        let (mut slots, mapping) = table.place_columns(rd, sheet_texts);
+        let (mut slots, mapping, marked) = table.place_columns(rd, sheet_texts, data_start);
         let aligned: HashSet<u16> = (table.defs.iter().zip(&mapping))
             .filter(|(d, _)| d.col.kind.is_value())
             .filter_map(|(_, m)| *m)
@@ -1529,6 +1552,7 @@ impl<'t, 'f> RowWalk<'t, 'f> {
             last_data: None,
             reached: 0,
             aligned,
+            marked,
         }
     }
 
