@@ -6,6 +6,7 @@ mod usage;
 
 use crate::calc::{blank_data, compute, Book, Mode};
 use crate::files::describe_io;
+use crate::fix::Copy;
 use crate::form::{Catalog, Family, Form, Severity};
 use crate::write::{build, save_atomic, WriteOptions};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -132,7 +133,7 @@ pub enum Command {
     },
     /// 写出校正后的工作簿：模板版式，派生单元格为实时公式，改动处标黄并加批注，首个工作表“审核结果”列出全部审核结果
     #[command(
-        after_help = "示例：\n  fiscalform fix 2024决算.xlsx                      写出 2024决算-已校正.xlsx（与原表同目录）\n  fiscalform fix 2024决算.xlsx -o 校正后.xlsx\n  fiscalform fix 收到的报表/ -o 校正结果/               文件夹中的每个报表，写到文件夹“校正结果”\n\n退出码：0 已写出，无需人工核对的错误；1 已写出，仍有错误需人工核对（如合计与各项相差较大）；2 未写出。"
+        after_help = "示例：\n  fiscalform fix 2024决算.xlsx                      写出 2024决算-已校正.xlsx（与原表同目录）\n  fiscalform fix 2024决算.xlsx -o 校正后.xlsx\n  fiscalform fix 收到的报表/ -o 校正结果/               文件夹中的每个报表，写到文件夹“校正结果”\n  fiscalform fix 2024决算-已校正.xlsx --clean -o 报送.xlsx   核对完毕后写出报送版\n\n退出码：0 已写出，无需人工核对的错误；1 已写出，仍有错误需人工核对（如合计与各项相差较大）；2 未写出。"
     )]
     Fix {
         /// 已填报的工作簿；也可给出文件夹（含子文件夹）或文件名模式（如 批次/*.xlsx），逐个校正
@@ -141,6 +142,9 @@ pub enum Command {
         /// 一个输入时：输出的 .xlsx 文件（不能是输入文件本身）；多个输入时：存放校正结果的文件夹。省略时写在输入文件旁，文件名加“-已校正”
         #[arg(short, long, value_name = "输出")]
         output: Option<PathBuf>,
+        /// 写出报送版：只含各表（数值与公式）和原有的其他工作表，不含“审核结果”表、标色、批注与表外内容；仍需人工核对的错误列在屏幕上
+        #[arg(long)]
+        clean: bool,
     },
     /// 导出每张表的单元格：JSON（一个文件）或 CSV（每张表一个文件）
     #[command(
@@ -326,7 +330,17 @@ where
             clap_complete::generate(shell, &mut command(), "fiscalform", out);
             0
         }
-        Command::Fix { inputs, output } => fix_files(&catalog, &inputs, output, progress, out, err),
+        Command::Fix {
+            inputs,
+            output,
+            clean,
+        } => {
+            let copy = match clean {
+                true => Copy::Clean,
+                false => Copy::Reviewed,
+            };
+            fix_files(&catalog, &inputs, output, copy, progress, out, err)
+        }
         Command::Import { input, output } => import(&catalog, &input, &output, out, err),
         Command::Export {
             inputs,
@@ -458,7 +472,7 @@ fn import(
         };
         let content = crate::interchange::from_json(catalog, &text, &shown)
             .map_err(|e| format!("{shown} 不符合表的定义，未导入。{e}"))?;
-        write_fixed(content, output)
+        write_fixed(content, output, Copy::Reviewed)
     };
     finish_fixed(run(), output, out, err)
 }
@@ -959,6 +973,7 @@ fn fix_files(
     catalog: &Catalog,
     args: &[PathBuf],
     output: Option<PathBuf>,
+    copy: Copy,
     progress: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -966,7 +981,7 @@ fn fix_files(
     if crate::batch::one_file(args) {
         let input = &args[0];
         let output = output.unwrap_or_else(|| suggested_output(input));
-        let (text, code) = fix_one(catalog, input, &output);
+        let (text, code) = fix_one(catalog, input, &output, copy);
         return print_to(code, &text, out, err);
     }
     let planned = crate::batch::expand(args, crate::batch::Found::FormsToFix)
@@ -981,7 +996,7 @@ fn fix_files(
     let mut bar = crate::batch::Progress::new(planned.len(), progress);
     let (mut code, mut written) = (0, 0);
     let work = |(input, output): &(PathBuf, PathBuf)| {
-        crate::batch::guarded(input, || Ok(fix_one(catalog, input, output)))
+        crate::batch::guarded(input, || Ok(fix_one(catalog, input, output, copy)))
             .unwrap_or_else(|e| (format!("{e}\n"), 2))
     };
     crate::batch::each_in_order(&planned, work, |i, (text, file_code)| {
@@ -1065,12 +1080,17 @@ fn numbered(name: &str, n: usize) -> String {
 }
 
 /// Fixes one file: the summary to print and the file's exit code.
-fn fix_one(catalog: &Catalog, input: &std::path::Path, output: &std::path::Path) -> (String, i32) {
+fn fix_one(
+    catalog: &Catalog,
+    input: &std::path::Path,
+    output: &std::path::Path,
+    copy: Copy,
+) -> (String, i32) {
     let run = || -> Result<crate::fix::Fixed, String> {
         refuse_same(input, output)?;
         refuse_not_xlsx(output)?;
         let content = crate::load::load(catalog, input).map_err(|e| e.to_string())?;
-        write_fixed(content, output)
+        write_fixed(content, output, copy)
     };
     fixed_summary(run(), output)
 }
@@ -1092,8 +1112,9 @@ fn refuse_not_xlsx(output: &std::path::Path) -> Result<(), String> {
 fn write_fixed(
     content: crate::load::Content,
     output: &std::path::Path,
+    copy: Copy,
 ) -> Result<crate::fix::Fixed, String> {
-    let mut fixed = crate::fix::fix(content).map_err(|e| e.to_string())?;
+    let mut fixed = crate::fix::fix_copy(content, copy).map_err(|e| e.to_string())?;
     save_atomic(&mut fixed.workbook, output).map_err(|e| e.to_string())?;
     Ok(fixed)
 }
@@ -1133,22 +1154,58 @@ fn fixed_summary(
             let (e, w, i) = fixed.open_counts();
             let _ = writeln!(
                 out,
-                "已生成 {}：{} 张表（{}）；重新计算后改动 {} 个单元格；仍需人工核对：错误 {e} 条，警告 {w} 条，提示 {i} 条（见工作表“{}”）",
+                "已生成{} {}：{} 张表（{}）；重新计算后改动 {} 个单元格；仍需人工核对：错误 {e} 条，警告 {w} 条，提示 {i} 条{}",
+                if fixed.copy == Copy::Clean { "报送版" } else { "" },
                 output.display(),
                 fixed.forms.len(),
                 fixed.forms.join("、"),
                 fixed.changes.iter().filter(|c| c.from != c.to).count(),
-                crate::load::own::AUDIT_SHEET
+                where_told(&fixed),
             );
             for c in &fixed.changes {
                 let what = if c.review { "核对" } else { "校正" };
                 let _ = writeln!(out, "  {what}  {}!{}  {}", c.at.0, c.at.1, c.note);
+            }
+            if fixed.copy == Copy::Clean {
+                clean_copy_lines(&fixed, &mut out);
             }
             // A total left to a person (a column to fill in) is work left, as an error is.
             let left = fixed.changes.iter().any(|c| c.review);
             (out, i32::from(e > 0 || left))
         }
         Err(m) => (format!("{m}\n"), 2),
+    }
+}
+
+/// Where the summary of fix sends the clerk for what is left: the 审核结果 sheet, or (a
+/// clean copy has none) the lines printed under it.
+fn where_told(fixed: &crate::fix::Fixed) -> String {
+    match fixed.copy {
+        Copy::Reviewed => format!("（见工作表“{}”）", crate::load::own::AUDIT_SHEET),
+        Copy::Clean => "（报送版不含审核结果，错误列在下面）".to_string(),
+    }
+}
+
+/// What a clean copy leaves out, said under its summary: each error still open, and the values
+/// found outside the forms (kept only by a fix without --clean).
+fn clean_copy_lines(fixed: &crate::fix::Fixed, out: &mut String) {
+    use std::fmt::Write;
+    let open_errors = (fixed.lines.iter())
+        .filter(|l| l.severity == Severity::Error)
+        .filter(|l| matches!(l.status, crate::fix::Status::Open(_)));
+    for l in open_errors {
+        let at =
+            l.at.as_ref()
+                .map_or(String::new(), |(s, c)| format!("{s}!{c}  "));
+        let _ = writeln!(out, "  错误  {at}{}", l.message);
+    }
+    if fixed.left_out > 0 {
+        let _ = writeln!(
+            out,
+            "  提示  表外内容 {} 处未写入报送版；不加 --clean 运行 fix 时，保留在各表旁的“…{}”工作表",
+            fixed.left_out,
+            crate::load::own::STRAY_SUFFIX
+        );
     }
 }
 

@@ -19,7 +19,7 @@ use crate::model::{FastIndexMap, FastMap, FormData, RowKind};
 use crate::read::Cell;
 use crate::score::check::ScoreFill;
 use crate::write::fixed::{render, FixedPlan, KeptSheet};
-pub use crate::write::fixed::{AuditLine, Status};
+pub use crate::write::fixed::{AuditLine, Copy, Status};
 use crate::write::{
     cut_text, place, CellFormulas, Fill, Mark, Marks, Placement, RenderedWorkbook, WriteError,
     WriteOptions, MAX_CELL_TEXT,
@@ -189,9 +189,12 @@ const NOTE_ADDED: &str = "已在表下补写空表说明";
 /// The workbook fix built, with what it did.
 pub struct Fixed {
     pub workbook: RenderedWorkbook,
+    pub copy: Copy,
     pub forms: Vec<String>,
     pub changes: Vec<Change>,
     pub lines: Vec<AuditLine>,
+    /// Values found outside the forms that a clean copy does not hold.
+    pub left_out: usize,
 }
 
 impl Fixed {
@@ -333,6 +336,12 @@ impl Positions {
 /// after, say what became of every finding, mark the cells concerned, and have the writer
 /// render it all.
 pub fn fix(content: Content) -> Result<Fixed, WriteError> {
+    fix_copy(content, Copy::Reviewed)
+}
+
+/// [`fix`], writing `copy`: a clean copy to submit has the same forms, values and formulas,
+/// without 审核结果, the marks and notes, or the sheets of values found outside the forms.
+pub fn fix_copy(content: Content, copy: Copy) -> Result<Fixed, WriteError> {
     let Content {
         source,
         mut forms,
@@ -380,7 +389,7 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
     // The input's places and the output's positions are not needed to write: released
     // before the output workbook is built, where memory peaks.
     let (stray_names, other_names) = ledger.into_names();
-    let kept = strays
+    let mut kept: Vec<Option<KeptSheet>> = strays
         .iter()
         .zip(&stray_names)
         .zip(stray_marks)
@@ -389,7 +398,16 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
             Some(KeptSheet { name, cells, notes })
         })
         .collect();
+    let left_out = match copy {
+        Copy::Reviewed => 0,
+        Copy::Clean => strays.iter().map(Vec::len).sum(),
+    };
+    if copy == Copy::Clean {
+        marks.clear();
+        kept = kept.into_iter().map(|_| None).collect();
+    }
     let plan = FixedPlan {
+        copy,
         summary: audit_summary(&source, &book, &changes, &lines, &coverage),
         lines: &lines,
         coverage: coverage.by_table(),
@@ -403,9 +421,11 @@ pub fn fix(content: Content) -> Result<Fixed, WriteError> {
     let workbook = render(plan)?;
     Ok(Fixed {
         workbook,
+        copy,
         forms: book.forms.iter().map(|(f, _)| f.id.clone()).collect(),
         changes,
         lines,
+        left_out,
     })
 }
 

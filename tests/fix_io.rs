@@ -64,7 +64,14 @@ fn s(p: &Path) -> &str {
 }
 
 fn try_fix(input: &Path, output: &Path) -> Result<String, String> {
-    let (code, out, err) = run(&["fix", s(input), "-o", s(output)]);
+    try_fix_as(input, output, &[])
+}
+
+/// `fix` with `options`: what it printed, when it wrote the output.
+fn try_fix_as(input: &Path, output: &Path, options: &[&str]) -> Result<String, String> {
+    let mut args = vec!["fix", s(input), "-o", s(output)];
+    args.extend(options);
+    let (code, out, err) = run(&args);
     if (code == 0 || code == 1) && output.exists() {
         Ok(out)
     } else {
@@ -96,6 +103,9 @@ struct Case {
     f1: PathBuf,
     f2: PathBuf,
     i1: PathBuf,
+    /// `fix --clean` of x: the copy to submit, and what fix printed for it.
+    clean: PathBuf,
+    clean_said: String,
     json_x: Value,
     json_f1: Value,
     /// (form id, logical cell) of every cell of x that fix computes.
@@ -169,6 +179,8 @@ fn make_case(name: String, book: &Source) -> Result<Case, String> {
     let (f1, f2, i1) = (p("f1.xlsx"), p("f2.xlsx"), p("i1.xlsx"));
     try_fix(&x, &f1)?;
     try_fix(&f1, &f2)?;
+    let clean = p("clean.xlsx");
+    let clean_said = try_fix_as(&x, &clean, &["--clean"])?;
     let json_x = try_export(&x, &p("x.json"))?;
     let json_f1 = try_export(&f1, &p("f1.json"))?;
     let (code, _, err) = run(&["import", s(&p("x.json")), "-o", s(&i1)]);
@@ -211,6 +223,8 @@ fn make_case(name: String, book: &Source) -> Result<Case, String> {
         f1,
         f2,
         i1,
+        clean,
+        clean_said,
         json_x,
         json_f1,
         derived,
@@ -516,6 +530,44 @@ fn fix_of_fix_is_fix() {
     });
 }
 
+/// The copy to submit is the corrected workbook without its audit: every form sheet and
+/// other sheet with the same cells and merges as `fix` writes, no 审核结果, no sheet of
+/// values outside the forms (their count said instead), no note and no mark's fill.
+#[test]
+fn a_clean_copy_is_the_fix_without_its_audit() {
+    each_case("clean copy", |c| {
+        let outside = |name: &String| name.ends_with("（表外内容）");
+        let reviewed = content(&c.f1);
+        let left_out: usize = (reviewed.iter())
+            .filter(|(name, _)| outside(name))
+            .map(|(_, (cells, _))| cells.len())
+            .sum();
+        let mut skip: BTreeSet<String> = reviewed.keys().filter(|n| outside(n)).cloned().collect();
+        skip.extend(c.gap_sheets.iter().cloned());
+        assert_same_content(&c.f1, &c.clean, "clean vs fix", &skip);
+        let sheets = read_workbook(&c.clean).unwrap().sheets;
+        assert!(
+            !sheets
+                .iter()
+                .any(|s| s.name == "审核结果" || outside(&s.name)),
+            "{:?}",
+            sheets.iter().map(|s| &s.name).collect::<Vec<_>>()
+        );
+        let parts = xlsx_parts(&c.clean);
+        assert!(!parts.iter().any(|p| p.contains("comments")), "{parts:?}");
+        let styles = xlsx_part(&c.clean, "xl/styles.xml");
+        assert!(!styles.contains("FFF2A8") && !styles.contains("F8C9C4"));
+        let said = format!("表外内容 {left_out} 处未写入报送版");
+        assert_eq!(
+            c.clean_said.contains(&said),
+            left_out > 0,
+            "{}",
+            c.clean_said
+        );
+        assert!(c.clean_said.starts_with("已生成报送版"), "{}", c.clean_said);
+    });
+}
+
 #[test]
 fn import_of_export_is_fix() {
     each_case("property", |c| {
@@ -753,6 +805,13 @@ fn sample() -> PathBuf {
 }
 
 /// The text of a part of the xlsx (zip) file whose name contains `part`, all such parts joined.
+/// The names of an xlsx's parts.
+fn xlsx_parts(path: &Path) -> Vec<String> {
+    let f = std::fs::File::open(path).unwrap();
+    let z = zip::ZipArchive::new(f).unwrap();
+    z.file_names().map(|n| n.unwrap().to_string()).collect()
+}
+
 fn xlsx_part(path: &Path, part: &str) -> String {
     let f = std::fs::File::open(path).unwrap();
     let mut z = zip::ZipArchive::new(f).unwrap();
@@ -1180,6 +1239,17 @@ fn values_outside_the_form_and_other_sheets_are_kept_and_survive_a_second_fix() 
             && matches!(audit.get(r, 3), Cell::Text(t) if t.starts_with("公开01表（表外内容）!I10"))
     });
     assert!(listed);
+    // The copy to submit keeps the cover, not the strays, and says how many it left out.
+    let clean = d.join("clean.xlsx");
+    let said = try_fix_as(&x, &clean, &["--clean"]).unwrap();
+    assert!(said.contains("表外内容 2 处未写入报送版"), "{said}");
+    let names: Vec<String> = (read_workbook(&clean).unwrap().sheets.iter())
+        .map(|s| s.name.clone())
+        .collect();
+    assert!(names.contains(&"封面".to_string()), "{names:?}");
+    assert!(!names
+        .iter()
+        .any(|n| n.contains("表外内容") || n == "审核结果"));
     fix(&f1, &f2);
     assert_same_content(&f1, &f2, "strays after a second fix", &BTreeSet::new());
     let wb2 = read_workbook(&f2).unwrap();

@@ -50,8 +50,21 @@ pub struct KeptSheet<'p> {
     pub notes: HashMap<Place, String>,
 }
 
+/// Which copy of the corrected workbook fix writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Copy {
+    /// For the clerk: 审核结果 first, changed cells marked with notes, values found outside a
+    /// form on a sheet beside it.
+    #[default]
+    Reviewed,
+    /// To submit: the forms (values and live formulas) and the sheets no form was read in,
+    /// nothing of the audit.
+    Clean,
+}
+
 /// Everything the corrected workbook holds, decided by fix; [`render`] only writes it.
 pub struct FixedPlan<'p, 'a> {
+    pub copy: Copy,
     /// The line under 审核结果's title.
     pub summary: String,
     pub lines: &'p [AuditLine],
@@ -72,7 +85,9 @@ pub struct FixedPlan<'p, 'a> {
 /// The corrected workbook of `plan`.
 pub fn render(plan: FixedPlan) -> Result<Workbook, WriteError> {
     let mut wb = Workbook::new();
-    wb.push_worksheet(audit_sheet(&plan.summary, plan.lines, &plan.coverage)?);
+    if plan.copy == Copy::Reviewed {
+        wb.push_worksheet(audit_sheet(&plan.summary, plan.lines, &plan.coverage)?);
+    }
     let sheets = form_sheets(plan.book, plan.calc, plan.placement, &plan.options)?;
     for (ws, kept) in sheets.into_iter().zip(&plan.kept) {
         wb.push_worksheet(ws);
