@@ -762,27 +762,63 @@ fn code_names(ctx: &mut Ctx) {
 /// table that says otherwise than most of them (a 株州 among 株洲, last year's title, 元 among
 /// 万元) is a warning at that line.
 fn unit_names(ctx: &mut Ctx) {
-    agree_across(ctx, "unit-name", "单位名称", most_common, |d| {
+    const UNIT: StatedAlike = StatedAlike {
+        rule: "unit-name",
+        noun: "单位名称",
+        reference: most_common,
+        aside: no_aside,
+    };
+    agree_across(ctx, UNIT, |d| {
         d.unit
             .as_deref()
             .map(|u| (u, d.unit_at.as_ref().map(ToString::to_string)))
     });
-    agree_across(ctx, "year", "年度", year_of_book, |d| {
+    const YEAR: StatedAlike = StatedAlike {
+        rule: "year",
+        noun: "年度",
+        reference: year_of_book,
+        aside: a_year_behind,
+    };
+    agree_across(ctx, YEAR, |d| {
         d.year
             .as_deref()
             .map(|y| (y, d.year_at.as_ref().map(ToString::to_string)))
     });
-    agree_across(
-        ctx,
-        "money-unit-consistent",
-        "金额单位",
-        most_common,
-        |d| {
-            d.money_unit_named
-                .as_ref()
-                .map(|(unit, at)| (unit.as_str(), Some(at.to_string())))
-        },
-    );
+    const MONEY_UNIT: StatedAlike = StatedAlike {
+        rule: "money-unit-consistent",
+        noun: "金额单位",
+        reference: most_common,
+        aside: no_aside,
+    };
+    agree_across(ctx, MONEY_UNIT, |d| {
+        d.money_unit_named
+            .as_ref()
+            .map(|(unit, at)| (unit.as_str(), Some(at.to_string())))
+    });
+}
+
+/// What every table of a workbook must state alike, and how a table that differs is told.
+struct StatedAlike {
+    rule: &'static str,
+    /// What is stated (单位名称).
+    noun: &'static str,
+    /// The value the tables should state, chosen among those stated.
+    reference: for<'v> fn(&[&'v str]) -> Option<&'v str>,
+    /// A remark on a differing value against the reference, or nothing.
+    aside: fn(&str, &str) -> &'static str,
+}
+
+fn no_aside(_: &str, _: &str) -> &'static str {
+    ""
+}
+
+/// A year one before the workbook's is likely last year's table copied without its title
+/// updated.
+fn a_year_behind(value: &str, right: &str) -> &'static str {
+    match year_before(value, right) {
+        true => "（早一年，疑为沿用上年的表未改年度）",
+        false => "",
+    }
 }
 
 /// The most common of the stated values, compared by their label key (on a tie, the first).
@@ -798,15 +834,19 @@ fn year_of_book<'v>(stated: &[&'v str]) -> Option<&'v str> {
 }
 
 /// What `pick` reads from each table (a value and where it is) is the same on all of them;
-/// each table that differs from the value `reference` chooses is a warning of `rule` at its
-/// place.
+/// each table that differs from the value the agreement's reference chooses is a warning of
+/// its rule at its place.
 fn agree_across(
     ctx: &mut Ctx,
-    rule: &str,
-    noun: &str,
-    reference: for<'v> fn(&[&'v str]) -> Option<&'v str>,
+    agreement: StatedAlike,
     pick: impl Fn(&crate::model::FormData) -> Option<(&str, Option<String>)>,
 ) {
+    let StatedAlike {
+        rule,
+        noun,
+        reference,
+        aside,
+    } = agreement;
     let stated: Vec<(usize, &str, Option<String>)> = ctx
         .book
         .forms
@@ -832,13 +872,9 @@ fn agree_across(
             continue;
         }
         let (form, data) = (ctx.book.forms[fi].0, &ctx.book.forms[fi].1);
-        let stale = if rule == "year" && year_before(value, right) {
-            "（早一年，疑为沿用上年的表未改年度）"
-        } else {
-            ""
-        };
         let message = format!(
-            "{noun}为“{value}”{stale}，而{others}为“{right}”；同一工作簿各表的{noun}应一致，请核对"
+            "{noun}为“{value}”{}，而{others}为“{right}”；同一工作簿各表的{noun}应一致，请核对",
+            aside(value, right)
         );
         ctx.out.push(Finding {
             expected: Some(right.to_string()),
