@@ -19,7 +19,9 @@ use super::Merge;
 
 mod furniture;
 mod grid;
+mod header_rest;
 mod paint;
+mod split_rows;
 
 pub(crate) use grid::{Rule, Run};
 

@@ -3,6 +3,7 @@
 use super::super::blocks::{Block, LastLine, Line, TableGrid};
 use super::super::document::is_unit_line;
 use super::furniture::{Placed, PlacedPage};
+use super::{header_rest, split_rows};
 use super::{merge, Page};
 use crate::read::Merge;
 
@@ -487,6 +488,7 @@ fn build_table<'r>(t: &Ruled, runs: &[&'r Run], page: u32) -> (TableGrid, Vec<&'
                 .push(merge(r as u32, c as u16, last_r as u32, last_c as u16));
         }
     }
+    split_rows::join_split_rows(&mut grid);
     (grid, unit_lines)
 }
 
@@ -1041,6 +1043,7 @@ fn on_columns(next: &TableGrid, lines: &[f64]) -> Option<TableGrid> {
 pub(crate) fn append_continued(prev: &mut TableGrid, mut next: TableGrid) {
     drop_leading_blank_rows(&mut next);
     let repeated = repeated_header(prev, &next);
+    let header_rests = drop_header_rests(prev, &mut next, repeated);
     let boundary = prev.rows.len();
     let mut tall = Vec::new();
     match cut_row(prev, &next, repeated) {
@@ -1060,7 +1063,7 @@ pub(crate) fn append_continued(prev: &mut TableGrid, mut next: TableGrid) {
     prev.merges.extend(tall);
     // Nothing to join where the page below held only the repeated header.
     if boundary > 0 && boundary < prev.rows.len() {
-        join_cut_cells(prev, boundary);
+        join_cut_cells(prev, boundary, &header_rests);
     }
 }
 
@@ -1313,34 +1316,62 @@ const MAX_HEADER_ROWS: usize = 6;
 
 /// How many rows at the top of `next` repeat a header of `prev`: its top rows, or (rows set
 /// to print on every page) a block of wordy rows further down, a merged cell's text shown
-/// only on its first page.
+/// only on its first page or cut — the longer of the two.
 fn repeated_header(prev: &TableGrid, next: &TableGrid) -> usize {
     let most = next.rows.len().min(prev.rows.len()).min(MAX_HEADER_ROWS);
     let filled = |rows: &[Vec<String>]| rows.iter().any(|r| r.iter().any(|c| !c.is_empty()));
     let top = (1..=most)
         .rev()
         .find(|&k| next.rows[..k] == prev.rows[..k] && filled(&next.rows[..k]));
-    top.or_else(|| {
-        (1..=most).rev().find(|&k| {
-            let head = &next.rows[..k];
-            wordy(head)
-                && prev
-                    .rows
-                    .windows(k)
-                    .any(|block| head.iter().zip(block).all(|(n, p)| shows_row(n, p)))
-        })
-    })
-    .unwrap_or(0)
+    let shown = (1..=most)
+        .rev()
+        .find(|&k| wordy(&next.rows[..k]) && shown_block(prev, &next.rows[..k]).is_some());
+    top.max(shown).unwrap_or(0)
+}
+
+/// The rows of `prev` that the rows `head` show (see [`shows_row`]).
+fn shown_block<'p>(prev: &'p TableGrid, head: &[Vec<String>]) -> Option<&'p [Vec<String>]> {
+    prev.rows
+        .windows(head.len())
+        .find(|block| head.iter().zip(*block).all(|(n, p)| shows_row(n, p)))
+}
+
+/// Takes out of the first row under the `repeated` header rows of `next` the rest of each
+/// header cell those rows show cut (a tall merged cell starting in a repeated row); the
+/// columns it was taken from, whose boxes there go on from the header, not from the rows
+/// above the break.
+fn drop_header_rests(prev: &TableGrid, next: &mut TableGrid, repeated: usize) -> Vec<usize> {
+    let mut columns = Vec::new();
+    if repeated == 0 || repeated >= next.rows.len() {
+        return columns;
+    }
+    let (head, body) = next.rows.split_at_mut(repeated);
+    let Some(block) = shown_block(prev, head) else {
+        return columns;
+    };
+    for (shown, full) in head.iter().zip(block) {
+        let cells = body[0].iter_mut().zip(shown.iter().zip(full));
+        for (col, (cell, (s, f))) in cells.enumerate() {
+            let rest = header_rest::rest_after(s, f);
+            if let Some(kept) = rest.and_then(|r| header_rest::without_rest(cell, &r)) {
+                *cell = kept;
+                columns.push(col);
+            }
+        }
+    }
+    columns
 }
 
 /// Whether `shown` shows the row `row`: at least two cells as in `row`, none otherwise, and
-/// at most one cell blank in one of them only (a merged cell's text is printed on one page).
+/// at most one cell blank in one of them only (a merged cell's text is printed on one page)
+/// or showing only the beginning of its text (a tall cell the page cuts).
 fn shows_row(shown: &[String], row: &[String]) -> bool {
     let filled = |r: &[String], c: usize| r.get(c).filter(|t| !t.is_empty()).cloned();
     let (mut same, mut odd) = (0, 0);
     for c in 0..shown.len().max(row.len()) {
         match (filled(shown, c), filled(row, c)) {
             (Some(a), Some(b)) if a == b => same += 1,
+            (Some(a), Some(b)) if header_rest::rest_after(&a, &b).is_some() => odd += 1,
             (Some(_), Some(_)) => return false,
             (None, None) => {}
             _ => odd += 1,
@@ -1405,14 +1436,16 @@ fn squeezed(s: &str) -> String {
 /// from the next): a cell above the break and one below it over the same columns, one of
 /// them several rows tall, where the lower one is blank or shows a part of the upper one's
 /// text (a printed merged cell shows its text, or what of it fits, on every page it spans).
-fn join_cut_cells(t: &mut TableGrid, boundary: usize) {
+/// Not in the columns `own`, whose boxes below go on from a repeated header.
+fn join_cut_cells(t: &mut TableGrid, boundary: usize, own: &[usize]) {
     let width = t.rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut col = 0;
     while col < width {
         let (above, below) = (region_at(t, boundary - 1, col), region_at(t, boundary, col));
         col = above.cols.1.max(col) + 1;
         let tall = above.rows.0 < above.rows.1 || below.rows.0 < below.rows.1;
-        if above.cols != below.cols || below.rows.0 != boundary || !tall {
+        let from_header = own.contains(&below.cols.0);
+        if above.cols != below.cols || below.rows.0 != boundary || !tall || from_header {
             continue;
         }
         let text = |r: &Region| {
@@ -2104,6 +2137,51 @@ mod tests {
                 note.as_deref(),
                 Some("注：本单位无此项支出，故本表无数据。"),
                 "size {size}"
+            );
+        }
+    }
+
+    /// Word's repeated header rows holding the top of a tall merged cell (年度预算申请（万元）,
+    /// merged down the budget rows): the repeated row shows its text cut, the rest standing in
+    /// the first row under it — in an empty box, or printed over that row's label. The rows
+    /// repeated are dropped, the rest with them; the rows below are kept whole.
+    #[test]
+    fn a_repeated_header_showing_a_tall_cell_cut_is_dropped_with_the_rest() {
+        let cases = [
+            ("年度预算申请（万元）", "年度预算申请", "（万元）", ""),
+            (
+                "财政供养人员情况（人）",
+                "财政供养人",
+                "员3情、况公务（接人待）",
+                "3、公务接待",
+            ),
+        ];
+        for (full, shown, printed, kept) in cases {
+            let mut prev = grid(
+                &[
+                    &["名称", "", "某中心", ""],
+                    &[full, "", "年初预算数", "得分"],
+                    &["", "年度资金总额", "635.78", "8.3"],
+                ],
+                &[(1, 0, 2, 0)],
+                1,
+            );
+            let next = grid(
+                &[
+                    &["名称", "", "某中心", ""],
+                    &[shown, "", "年初预算数", "得分"],
+                    &[printed, "其他资金", "1", "2"],
+                ],
+                &[],
+                2,
+            );
+            append_continued(&mut prev, next);
+            assert_eq!(prev.rows.len(), 4, "{:?}", prev.rows);
+            assert_eq!(
+                prev.rows[3],
+                [kept, "其他资金", "1", "2"],
+                "{:?}",
+                prev.rows
             );
         }
     }

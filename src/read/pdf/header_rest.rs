@@ -1,0 +1,61 @@
+//! A tall merged cell that starts in a header row set to repeat on every page (Word's 标题行重复) is printed cut on each page below: the repeated row shows what of its text fits (`年度预算申请`), and the rest (`（万元）`) stands in the same column of the first row under it, alone or printed over that row's own text.
+
+/// The rest of a header cell's `full` text that the repeated row shows cut to `shown`: what
+/// follows it, where `shown` is a shorter beginning of `full` (spaces aside).
+pub(super) fn rest_after(shown: &str, full: &str) -> Option<String> {
+    let (shown, full) = (squeezed(shown), squeezed(full));
+    let rest = full.strip_prefix(shown.as_str())?;
+    (!shown.is_empty() && !rest.is_empty()).then(|| rest.to_string())
+}
+
+/// `cell` without the characters of `rest` it holds in their order (the rest of a header
+/// cell printed alone in it, or over its own text): none when it does not hold them all.
+pub(super) fn without_rest(cell: &str, rest: &str) -> Option<String> {
+    let mut wanted = rest.chars().filter(|c| !c.is_whitespace()).peekable();
+    let mut kept = String::new();
+    for c in cell.chars() {
+        match wanted.peek() {
+            Some(&w) if w == c => {
+                wanted.next();
+            }
+            _ => kept.push(c),
+        }
+    }
+    wanted
+        .peek()
+        .is_none()
+        .then(|| kept.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+fn squeezed(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cut_header_cell_leaves_its_rest() {
+        assert_eq!(
+            rest_after("年度预算申请", "年度预算申请（万元）").as_deref(),
+            Some("（万元）")
+        );
+        assert_eq!(
+            rest_after("年度预算申请（万元）", "年度预算申请（万元）"),
+            None
+        );
+        assert_eq!(rest_after("", "年度预算申请（万元）"), None);
+        assert_eq!(rest_after("全年预算数", "年初预算数"), None);
+    }
+
+    #[test]
+    fn the_rest_is_taken_from_text_it_was_printed_over() {
+        assert_eq!(without_rest("（万元）", "（万元）").as_deref(), Some(""));
+        assert_eq!(
+            without_rest("员   3情、况公务（接人待）", "员情况（人）").as_deref(),
+            Some("3、公务接待")
+        );
+        assert_eq!(without_rest("3、公务接待", "员情况（人）"), None);
+    }
+}
