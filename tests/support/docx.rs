@@ -177,7 +177,12 @@ pub struct WordLayout {
     /// The least height of each row below the header, in twips, rows kept whole on a page
     /// (0: as tall as their text, allowed to break across pages).
     pub row_height: u32,
+    /// Pages 14 cm tall (a small paper size): a tall table runs over many pages.
+    pub short_pages: bool,
 }
+
+/// The height of a short page (14 cm), twips.
+const SHORT_PAGE: u32 = 7938;
 
 /// A body paragraph of 9-point text (the title 14 points).
 fn word_paragraph(text: &str, half_points: u32) -> String {
@@ -345,12 +350,16 @@ fn ruled_table(
 }
 
 /// A .docx of the forms of `sheets` (each: its title in row 1, 表号 in row 2, unit line in
-/// row 3, the table, notes starting 注), laid out by `layout` on A4 pages.
+/// row 3, the table, notes starting 注), laid out by `layout` on A4 pages (or short ones).
 pub fn ruled_form_docx(sheets: &[fiscalform::read::Sheet], layout: &WordLayout, path: &Path) {
     // A4 less 2 cm margins, twips.
     let (page_width, page_height) = match layout.landscape {
         true => (16838, 11906),
         false => (11906, 16838),
+    };
+    let page_height = match layout.short_pages {
+        true => SHORT_PAGE,
+        false => page_height,
     };
     let text_width: u32 = page_width - 2 * 1134;
     let mut body: String = layout.cover.iter().map(|l| word_paragraph(l, 32)).collect();
