@@ -158,6 +158,45 @@ fn wrapped_labels_printed_over_their_rows_read_as_the_workbook() {
     assert!(failed.is_empty(), "{}", failed.join("\n"));
 }
 
+/// The sample's 科目 rows with code and name in one cell (`2080505 机关事业单位基本养老保险缴费支出`,
+/// tests/support/join_code_names.py), printed as above: the label, wrapped over three or four
+/// lines in a row that keeps its height, is printed centred on its row, its first line (the
+/// code) mostly cut away at the row's top rule and its last at the bottom one. Each row is
+/// still read with its code and figures, none lost to the row above or left out of the form.
+#[test]
+fn code_and_name_in_one_wrapped_cell_read_as_the_workbook() {
+    lo::require_chinese_font();
+    let dir = scratch().join("code-and-name");
+    std::fs::create_dir_all(&dir).unwrap();
+    let joined = dir.join("joined.xlsx");
+    let coded = "公开02表,公开03表,公开05表";
+    python(
+        "tests/support/join_code_names.py",
+        &[
+            manifest("tests/fixtures/sample/2023决算-株洲.xlsx").as_ref(),
+            joined.as_ref(),
+            coded.as_ref(),
+        ],
+    );
+    let mut rng = Xorshift(0x0208_0505);
+    let mut failed = Vec::new();
+    for _ in 0..PRINTS {
+        let print = Print::draw(&mut rng);
+        let xlsx = dir.join(format!("{}.xlsx", print.tag()));
+        restyle(&print, &joined, &format!("公开01表,{coded}"), "wrap", &xlsx);
+        let pdf = lo::convert(&xlsx, "pdf", &dir);
+        let diff = differences(&xlsx, &pdf);
+        if !diff.is_empty() {
+            failed.push(format!(
+                "{} ({print:?}):\n  {}",
+                pdf.display(),
+                diff.join("\n  ")
+            ));
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
 /// The real disclosure's workbook (no 行次 columns) with the labels of 公开01/04表 cut as a
 /// narrow print shows them when a wrapped label's first line, and maybe its last, is cut off
 /// (tests/support/clip_labels.py, seeded): each cut label still names its row, the next of

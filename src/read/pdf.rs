@@ -175,6 +175,46 @@ fn is_encryption_error(message: &str) -> bool {
     m.contains("decrypt") || m.contains("encrypt") || m.contains("password")
 }
 
+/// How many text sizes over or under its clip a cut-off line of the clip's text may stand.
+const CUT_LINES: f64 = 2.5;
+
+/// Nearer than this (points) a horizontal rule runs along a clip's edge.
+const ALONG_EDGE: f64 = 2.0;
+
+/// Whether the clip from `top` to `bottom`, `left` to `right` (page coordinates) is a table
+/// cell's: ruled along its top and its bottom (a note printed under a table, or a line of
+/// fields over it, is not cut to a cell).
+fn is_ruled_cell(rules: &[Rule], (top, bottom): (f64, f64), (left, right): (f64, f64)) -> bool {
+    let along = |edge: f64| {
+        rules.iter().any(|r| match *r {
+            Rule::H { y, x0, x1 } => {
+                (y - edge).abs() < ALONG_EDGE && x1.min(right) - x0.max(left) > (right - left) / 2.0
+            }
+            Rule::V { .. } => false,
+        })
+    };
+    along(top) && along(bottom)
+}
+
+/// The clips of a page that show some of their glyphs and are a table cell's (see
+/// [`is_ruled_cell`]), the page `height` high.
+fn cells_showing(
+    shown_by: &[(usize, (f64, f64))],
+    clips: &[Option<paint::Area>],
+    rules: &[Rule],
+    height: f64,
+) -> Vec<paint::Area> {
+    let mut showing: Vec<paint::Area> = Vec::new();
+    for (show, (x, y)) in shown_by {
+        match clips.get(*show).copied().flatten() {
+            Some(c) if c.holds(*x, *y) && !showing.contains(&c) => showing.push(c),
+            _ => {}
+        }
+    }
+    showing.retain(|c| is_ruled_cell(rules, (height - c.y1, height - c.y0), (c.x0, c.x1)));
+    showing
+}
+
 /// Receives glyphs and paths from pdf-extract, in page coordinates with y growing down.
 #[derive(Default)]
 struct Collector {
@@ -198,7 +238,10 @@ impl Collector {
     }
 
     /// Drops the current page's glyphs that their clip hides, when the clips of the page are
-    /// known for exactly the operations pdf-extract showed.
+    /// known for exactly the operations pdf-extract showed; but keeps, as the clip's text, the
+    /// lines a table cell's clip that shows some of its text cuts off at its top or bottom: a
+    /// wrapped label taller than its row (the row kept its height) is printed centred on the
+    /// row, its first line, with the 科目代码, and its last cut away.
     fn drop_clipped(&mut self) {
         let shown_by = std::mem::take(&mut self.shown_by);
         let index = self.pages.len().saturating_sub(1);
@@ -210,14 +253,24 @@ impl Collector {
         if clips.len() != self.shows || shown_by.len() != page.runs.len() {
             return;
         }
-        let mut visible = shown_by.iter().map(|(show, (x, y))| {
-            clips
-                .get(*show)
-                .copied()
-                .flatten()
-                .is_none_or(|c| c.holds(*x, *y))
-        });
-        page.runs.retain(|_| visible.next().unwrap_or(true));
+        let clip_of = |show: usize| clips.get(show).copied().flatten();
+        let height = self.height;
+        for (glyph, (show, _)) in page.runs.iter_mut().zip(&shown_by) {
+            glyph.clip = clip_of(*show).map(|c| (height - c.y1, height - c.y0));
+        }
+        let showing = cells_showing(&shown_by, clips, &page.rules, height);
+        let kept: Vec<bool> = shown_by
+            .iter()
+            .zip(&page.runs)
+            .map(|((show, (x, y)), glyph)| {
+                clip_of(*show).is_none_or(|c| {
+                    c.holds(*x, *y)
+                        || showing.contains(&c) && c.cuts_off(*x, *y, glyph.size * CUT_LINES)
+                })
+            })
+            .collect();
+        let mut kept = kept.into_iter();
+        page.runs.retain(|_| kept.next().unwrap_or(true));
     }
 
     /// The page's ruling lines, in page coordinates with y growing down.

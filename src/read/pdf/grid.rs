@@ -11,6 +11,8 @@ use crate::read::Merge;
 const SNAP: f64 = 2.0;
 /// A rectangle thinner than this (points) is a ruling line.
 const THIN: f64 = 2.5;
+/// How far inside its clip (points) a run whose middle falls outside the clip is placed.
+const CLIP_INSET: f64 = 1.0;
 
 /// Text on one baseline without a wide gap; page coordinates, y growing down.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +28,10 @@ pub(crate) struct Run {
     /// The first and last text-showing operations of the page that printed the run, when
     /// known: a spreadsheet prints a wrapped cell's lines one operation after another.
     pub ops: Option<(usize, usize)>,
+    /// The top and bottom of the clip the run was printed in, when known: a spreadsheet
+    /// clips a cell's text to the cell, so a line of a wrapped text printed over the cell's
+    /// top or bottom rule, mostly cut away, is still that cell's.
+    pub clip: Option<(f64, f64)>,
 }
 
 impl Run {
@@ -38,6 +44,7 @@ impl Run {
             text: text.to_string(),
             spills: false,
             ops: None,
+            clip: None,
         }
     }
 
@@ -55,8 +62,19 @@ impl Run {
         };
     }
 
+    /// The middle of the run's text, kept inside its clip: a line whose glyphs stand mostly
+    /// over the clip's edge (a wrapped label's first line printed over its row's top rule)
+    /// is read where it shows, in the clip's cell.
     fn centre(&self) -> (f64, f64) {
-        ((self.x0 + self.x1) / 2.0, self.baseline - self.size * 0.3)
+        let y = self.baseline - self.size * 0.3;
+        let y = match self.clip {
+            Some((top, bottom)) if bottom > top => {
+                let inset = ((bottom - top) / 2.0).min(CLIP_INSET);
+                y.clamp(top + inset, bottom - inset)
+            }
+            _ => y,
+        };
+        ((self.x0 + self.x1) / 2.0, y)
     }
 }
 
@@ -726,7 +744,7 @@ fn join_runs(runs: &[&Run]) -> String {
 /// line between them.
 fn group_runs(glyphs: &[Run], rules: &[Rule]) -> Vec<Run> {
     let mut runs = Vec::new();
-    for mut line in glyph_lines(glyphs) {
+    for mut line in glyph_lines(glyphs).into_iter().flat_map(by_clip) {
         line.sort_by(|a, b| a.x0.total_cmp(&b.x0));
         let mut current: Option<Run> = None;
         let mut last_mid = f64::NEG_INFINITY;
@@ -748,6 +766,9 @@ fn group_runs(glyphs: &[Run], rules: &[Rule]) -> Vec<Run> {
                     run.text.push_str(&g.text);
                     run.x1 = run.x1.max(g.x1);
                     run.take_ops(g);
+                    if run.clip != g.clip {
+                        run.clip = None;
+                    }
                 }
                 None => {
                     current = Some(Run {
@@ -764,6 +785,26 @@ fn group_runs(glyphs: &[Run], rules: &[Rule]) -> Vec<Run> {
         r.text = r.text.trim().to_string();
     }
     runs
+}
+
+/// A line's glyphs parted by the clip each was printed in, when glyphs of two clips overlap:
+/// two cells' lines printed on one baseline over each other (a wrapped label's last line
+/// over the next row's first) stay two texts; side by side they are one line, as printed.
+fn by_clip(line: Vec<&Run>) -> Vec<Vec<&Run>> {
+    let clashes = line
+        .iter()
+        .any(|g| line.iter().any(|h| g.clip != h.clip && overlap(g, h)));
+    if !clashes {
+        return vec![line];
+    }
+    let mut parts: Vec<Vec<&Run>> = Vec::new();
+    for g in line {
+        match parts.iter_mut().find(|p| p[0].clip == g.clip) {
+            Some(p) => p.push(g),
+            None => parts.push(vec![g]),
+        }
+    }
+    parts
 }
 
 /// Baselines closer than this many text sizes are one printed line.

@@ -60,6 +60,12 @@ impl Area {
         x >= self.x0 - EDGE && x <= self.x1 + EDGE && y >= self.y0 - EDGE && y <= self.y1 + EDGE
     }
 
+    /// Whether the point (user space) stands within the area's width, over or under it by
+    /// at most `reach`: a glyph of a wrapped text the area cuts through at its top or bottom.
+    pub(crate) fn cuts_off(&self, x: f64, y: f64, reach: f64) -> bool {
+        x >= self.x0 - EDGE && x <= self.x1 + EDGE && y >= self.y0 - reach && y <= self.y1 + reach
+    }
+
     /// The part of `self` inside `clip` (with the edge slack), if any.
     fn within(self, clip: &Area) -> Option<Area> {
         let slack = Area {
