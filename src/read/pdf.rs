@@ -23,7 +23,7 @@ mod header_rest;
 mod paint;
 mod split_rows;
 
-pub(crate) use grid::{Rule, Run};
+pub(crate) use grid::{Clip, Rule, Run};
 
 /// What the text layer of one page holds.
 #[derive(Debug, Default)]
@@ -256,7 +256,12 @@ impl Collector {
         let clip_of = |show: usize| clips.get(show).copied().flatten();
         let height = self.height;
         for (glyph, (show, _)) in page.runs.iter_mut().zip(&shown_by) {
-            glyph.clip = clip_of(*show).map(|c| (height - c.y1, height - c.y0));
+            glyph.clip = clip_of(*show).map(|c| Clip {
+                top: height - c.y1,
+                bottom: height - c.y0,
+                left: c.x0,
+                right: c.x1,
+            });
         }
         let showing = cells_showing(&shown_by, clips, &page.rules, height);
         let kept: Vec<bool> = shown_by

@@ -28,10 +28,28 @@ pub(crate) struct Run {
     /// The first and last text-showing operations of the page that printed the run, when
     /// known: a spreadsheet prints a wrapped cell's lines one operation after another.
     pub ops: Option<(usize, usize)>,
-    /// The top and bottom of the clip the run was printed in, when known: a spreadsheet
-    /// clips a cell's text to the cell, so a line of a wrapped text printed over the cell's
-    /// top or bottom rule, mostly cut away, is still that cell's.
-    pub clip: Option<(f64, f64)>,
+    /// The clip the run was printed in, when known: a spreadsheet clips a cell's text to the
+    /// cell, so a line of a wrapped text printed over the cell's top or bottom rule, mostly
+    /// cut away, is still that cell's, and so is a centred text cut at both its sides.
+    pub clip: Option<Clip>,
+}
+
+/// A clip's box, page coordinates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Clip {
+    pub top: f64,
+    pub bottom: f64,
+    pub left: f64,
+    pub right: f64,
+}
+
+/// `v` kept inside `lo`..`hi`, [`CLIP_INSET`] or half the span from each end.
+fn inside(v: f64, lo: f64, hi: f64) -> f64 {
+    if hi <= lo {
+        return v;
+    }
+    let inset = ((hi - lo) / 2.0).min(CLIP_INSET);
+    v.clamp(lo + inset, hi - inset)
 }
 
 impl Run {
@@ -63,18 +81,15 @@ impl Run {
     }
 
     /// The middle of the run's text, kept inside its clip: a line whose glyphs stand mostly
-    /// over the clip's edge (a wrapped label's first line printed over its row's top rule)
-    /// is read where it shows, in the clip's cell.
+    /// over the clip's edge (a wrapped label's first line printed over its row's top rule,
+    /// a centred text cut at both sides and joined to what it runs over) is read where it
+    /// shows, in the clip's cell.
     fn centre(&self) -> (f64, f64) {
-        let y = self.baseline - self.size * 0.3;
-        let y = match self.clip {
-            Some((top, bottom)) if bottom > top => {
-                let inset = ((bottom - top) / 2.0).min(CLIP_INSET);
-                y.clamp(top + inset, bottom - inset)
-            }
-            _ => y,
-        };
-        ((self.x0 + self.x1) / 2.0, y)
+        let (x, y) = ((self.x0 + self.x1) / 2.0, self.baseline - self.size * 0.3);
+        match self.clip {
+            Some(c) => (inside(x, c.left, c.right), inside(y, c.top, c.bottom)),
+            None => (x, y),
+        }
     }
 }
 
@@ -906,6 +921,9 @@ fn join_spills(t: &Ruled, runs: &[&Run]) -> Vec<Run> {
                 }
                 last.text.push_str(&run.text);
                 last.take_ops(run);
+                if last.clip != run.clip {
+                    last.clip = None;
+                }
             }
             _ => out.push(Run {
                 spills: false,
