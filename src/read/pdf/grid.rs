@@ -9,6 +9,8 @@ use crate::read::Merge;
 
 /// Positions closer than this (points) are one line position of a grid.
 const SNAP: f64 = 2.0;
+/// A text whose centre stands closer than this many text sizes to a rule has glyphs across it.
+const CROSSING: f64 = 0.5;
 /// A rectangle thinner than this (points) is a ruling line.
 const THIN: f64 = 2.5;
 /// How far inside its clip (points) a run whose middle falls outside the clip is placed.
@@ -177,12 +179,17 @@ struct Ruled {
 }
 
 impl Ruled {
-    fn contains(&self, (x, y): (f64, f64)) -> bool {
+    /// Whether the centre `(x, y)` of a text of `size` stands in the table: within its outer
+    /// rules, or just outside them where the text's glyphs still cross the rule (its centre
+    /// closer to it than half the text's size): a line printed right above a page shrunk to
+    /// fit (a 部门名称 line over a wide table) stands nearer the top rule than [`SNAP`].
+    fn contains(&self, (x, y): (f64, f64), size: f64) -> bool {
         let (Some(&x0), Some(&x1)) = (self.xs.first(), self.xs.last()) else {
             return false;
         };
         let (y0, y1) = (self.ys[0], self.ys[self.ys.len() - 1]);
-        x > x0 - SNAP && x < x1 + SNAP && y > y0 - SNAP && y < y1 + SNAP
+        let slack = SNAP.min(size * CROSSING);
+        x > x0 - SNAP && x < x1 + SNAP && y > y0 - slack && y < y1 + slack
     }
 
     /// Whether the point lies between the table's top and bottom rules.
@@ -275,7 +282,7 @@ pub(crate) fn placed_items(page: &Page) -> PlacedPage {
     let mut in_table: Vec<Vec<&Run>> = vec![Vec::new(); tables.len()];
     let mut outside = Vec::new();
     for (run, (at, wrapped)) in runs.iter().zip(placing_centres(&runs)) {
-        let inside = |t: &Ruled| t.contains(at) && (!wrapped || t.holds_strictly(at));
+        let inside = |t: &Ruled| t.contains(at, run.size) && (!wrapped || t.holds_strictly(at));
         match tables.iter().position(inside) {
             Some(i) => in_table[i].push(run),
             None => outside.push(run),
@@ -368,9 +375,11 @@ fn in_a_cell(runs: &[&Run], chain: &[usize], tables: &[Ruled]) -> bool {
         .iter()
         .enumerate()
         .any(|(i, r)| !chain.contains(&i) && between(r));
-    let over_table = chain
-        .iter()
-        .any(|&i| tables.iter().any(|t| t.contains(runs[i].centre())));
+    let over_table = chain.iter().any(|&i| {
+        tables
+            .iter()
+            .any(|t| t.contains(runs[i].centre(), runs[i].size))
+    });
     crowded || over_table || wrapped_narrow(runs, chain, tables)
 }
 
