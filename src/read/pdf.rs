@@ -72,10 +72,13 @@ const MAX_REPEATED_HEADING: usize = 4;
 
 /// A page's items without the lines above its first table when each repeats a line of the
 /// heading of the table that closed the page before (`blocks`' last): a unit line printed
-/// with header rows repeated on every page, a spreadsheet's print titles. The table then
-/// opens the page and may continue the one before.
+/// with header rows repeated on every page, a spreadsheet's print titles. A repeated title
+/// goes too when the table opens with that table's header rows (print titles repeat the
+/// title, the field lines and the header together) and goes on to figures; without them it
+/// heads a new copy of the form, and a page of the repeated heading alone adds nothing. The
+/// table then opens the page and may continue the one before.
 fn without_repeated_heading(blocks: &[Block], mut items: Vec<Block>) -> Vec<Block> {
-    let Some((Block::Table(_), before)) = blocks.split_last() else {
+    let Some((Block::Table(prev), before)) = blocks.split_last() else {
         return items;
     };
     let squeezed = |t: &str| t.split_whitespace().collect::<String>();
@@ -88,14 +91,16 @@ fn without_repeated_heading(blocks: &[Block], mut items: Vec<Block>) -> Vec<Bloc
         })
         .take(MAX_REPEATED_HEADING)
         .collect();
-    let lead = items
+    let repeats = |b: &Block| matches!(b, Block::Line(l) if heading.contains(&squeezed(&l.text)));
+    let lead = items.iter().take_while(|b| repeats(b)).count();
+    let Some(Block::Table(next)) = items.get(lead) else {
+        return items;
+    };
+    let titled = items[..lead]
         .iter()
-        .take_while(|b| {
-            matches!(b, Block::Line(l) if is_field_line(&l.text)
-                && heading.contains(&squeezed(&l.text)))
-        })
-        .count();
-    if lead > 0 && matches!(items.get(lead), Some(Block::Table(_))) {
+        .any(|b| matches!(b, Block::Line(l) if !is_field_line(&l.text)));
+    let continued = grid::repeated_top(prev, next).is_some() && grid::holds_figures(next);
+    if !titled || continued {
         items.drain(..lead);
     }
     items
@@ -103,7 +108,8 @@ fn without_repeated_heading(blocks: &[Block], mut items: Vec<Block>) -> Vec<Bloc
 
 /// A unit line or a line of fields (`部门：…  金额单位：万元`), never a title (a form's name,
 /// `附件3：`, a 表号): a repeated title above a table on a new page starts a new copy of a
-/// form a document may hold several of (附件3, one per project), not a continuation.
+/// form a document may hold several of (附件3, one per project), not a continuation, unless
+/// the table repeats the header rows under it.
 fn is_field_line(text: &str) -> bool {
     let t: String = text.split_whitespace().collect();
     let titled = ["附件", "附表", "表"].iter().any(|p| t.starts_with(p)) || t.ends_with('表');

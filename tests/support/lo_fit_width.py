@@ -4,11 +4,14 @@ sets it (at most WIDEST characters, a longer text wrapped) widened by a factor, 
 points high) and the lines above the table stand close over its top rule. Rows keep the
 heights LibreOffice gives their wrapped text.
 
-usage: lo_fit_width.py IN.xlsx OUT.xlsx HEADER PAPER ORIENTATION WIDEN
+usage: lo_fit_width.py IN.xlsx OUT.xlsx HEADER PAPER ORIENTATION WIDEN [ROW_HEIGHT]
   HEADER       the text of the header's first cell (the table's rules start at its row)
   PAPER        A3 | A4 | A5
   ORIENTATION  portrait | landscape
   WIDEN        factor every column's width is multiplied by
+  ROW_HEIGHT   every row this tall (points), the rows above the first row of figures
+               (title, 部门名称 line, header) print titles repeated on every page: the
+               form runs over several pages
 """
 import sys
 
@@ -28,10 +31,18 @@ def header_row(ws, header):
     raise SystemExit(f"{ws.title}: no cell {header!r}")
 
 
-def restyle(ws, header, paper, orientation, widen):
+def first_figures_row(ws, top):
+    for row in ws.iter_rows(min_row=top + 1):
+        if any(isinstance(c.value, (int, float)) for c in row):
+            return row[0].row
+    raise SystemExit(f"{ws.title}: no figures under the header")
+
+
+def restyle(ws, header, paper, orientation, widen, height):
+    top = header_row(ws, header)
     thin = Side(style="thin")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for row in ws.iter_rows(min_row=header_row(ws, header), max_col=ws.max_column):
+    for row in ws.iter_rows(min_row=top, max_col=ws.max_column):
         for cell in row:
             cell.border = box
     for letter, dim in list(ws.column_dimensions.items()):
@@ -41,13 +52,18 @@ def restyle(ws, header, paper, orientation, widen):
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if height:
+        ws.print_title_rows = f"1:{first_figures_row(ws, top) - 1}"
+        for r in range(1, ws.max_row + 1):
+            ws.row_dimensions[r].height = height
 
 
 def main():
     src, out, header, paper, orientation, widen = sys.argv[1:7]
+    height = float(sys.argv[7]) if len(sys.argv) > 7 else None
     wb = openpyxl.load_workbook(src)
     for ws in wb.worksheets:
-        restyle(ws, header, paper, orientation, float(widen))
+        restyle(ws, header, paper, orientation, float(widen), height)
     wb.save(out)
 
 

@@ -1387,10 +1387,7 @@ const MAX_HEADER_ROWS: usize = 6;
 /// only on its first page or cut — the longer of the two.
 fn repeated_header(prev: &TableGrid, next: &TableGrid) -> usize {
     let most = next.rows.len().min(prev.rows.len()).min(MAX_HEADER_ROWS);
-    let filled = |rows: &[Vec<String>]| rows.iter().any(|r| r.iter().any(|c| !c.is_empty()));
-    let top = (1..=most)
-        .rev()
-        .find(|&k| next.rows[..k] == prev.rows[..k] && filled(&next.rows[..k]));
+    let top = repeated_top(prev, next);
     let shown = (1..=most)
         .rev()
         .find(|&k| wordy(&next.rows[..k]) && shown_block(prev, &next.rows[..k]).is_some());
@@ -1428,6 +1425,17 @@ fn drop_header_rests(prev: &TableGrid, next: &mut TableGrid, repeated: usize) ->
         }
     }
     columns
+}
+
+/// How many first rows of `next` (some filled) are the first rows of `prev`, as a
+/// spreadsheet's print titles repeat a table's header rows on every page; None when its
+/// first row is none of them.
+pub(crate) fn repeated_top(prev: &TableGrid, next: &TableGrid) -> Option<usize> {
+    let most = next.rows.len().min(prev.rows.len()).min(MAX_HEADER_ROWS);
+    let filled = |rows: &[Vec<String>]| rows.iter().any(|r| r.iter().any(|c| !c.is_empty()));
+    (1..=most)
+        .rev()
+        .find(|&k| next.rows[..k] == prev.rows[..k] && filled(&next.rows[..k]))
 }
 
 /// Whether `shown` shows the row `row`: at least two cells as in `row`, none otherwise, and
