@@ -147,7 +147,7 @@ fn misread_prints(seed: u64, draw: fn(&mut Xorshift) -> Print) -> Vec<String> {
 
 #[test]
 fn forms_shrunk_to_the_page_width_read_as_the_workbook() {
-    let failed = misread_prints(0x0910_f17, Print::draw);
+    let failed = misread_prints(0x0091_0f17, Print::draw);
     assert!(
         failed.is_empty(),
         "{} of {PRINTS} prints:\n{}",
