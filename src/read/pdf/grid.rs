@@ -1228,14 +1228,17 @@ fn cut_row(prev: &TableGrid, next: &TableGrid, first: usize) -> Cut {
 
 /// Whether a bare integer `upper` filling its box (column `col` of `prev`'s last row) may
 /// go on in the bare integer `lower` below the break: a code wrapped in its box
-/// (`201045` | `0`), or an amount (`12` | `34`) — not the next 行次 (`28` | `29`).
+/// (`201045` | `0`), or an amount (`12` | `34`) — not the next 行次 (`28` | `29`), nor the
+/// next code of the same level (`2080505` | `2080506`: a cut code's rest is shorter than
+/// what fitted above it, as no 科目 level has an even number of digits).
 fn may_go_on(prev: &TableGrid, col: usize, upper: &str, lower: &str) -> bool {
     let filled = fills_to_foot(prev, col);
     let next_number = match (upper.parse::<u64>(), lower.parse::<u64>()) {
         (Ok(u), Ok(l)) => u.checked_add(1) == Some(l),
         _ => false,
     };
-    filled && (upper.len() >= MIN_CODE_DIGITS || !next_number)
+    let codes_alike = upper.len() >= MIN_CODE_DIGITS && upper.len() == lower.len();
+    filled && !codes_alike && (upper.len() >= MIN_CODE_DIGITS || !next_number)
 }
 
 /// Row `row` of `t` alone, as a table.
@@ -1981,7 +1984,8 @@ mod tests {
     }
 
     /// Two rows of their own: the row below repeats a 行次; its text goes on in a box the row
-    /// above left short of the foot; it fills every cell the row above filled.
+    /// above left short of the foot; it fills every cell the row above filled; it holds the
+    /// next code of the same level.
     #[test]
     fn rows_of_their_own_across_a_page_break_stay_two_rows() {
         let all = [true, true, true];
@@ -2007,6 +2011,19 @@ mod tests {
             assert_eq!(prev.rows.len(), 2, "{upper:?} over {lower:?}");
             assert!(prev.maybe_cut.is_empty(), "{upper:?} over {lower:?}");
         }
+        // The next code of the same level, every box above filled to the foot (a wrapped name
+        // clipped in a spreadsheet's row, its 项目支出 left blank below): its own row.
+        let upper = [
+            "2080505",
+            "机关事业单位基本养老保险缴费支出",
+            "1763.84",
+            "41.46",
+        ];
+        let mut prev = closing(&[&upper], &[true; 4]);
+        let lower = ["2080506", "机关事业单位职业年金缴费支出", "876.63", ""];
+        append_continued(&mut prev, grid(&[&lower], &[], 6));
+        assert_eq!(prev.rows.len(), 2, "{:?}", prev.rows);
+        assert!(prev.maybe_cut.is_empty());
     }
 
     /// The rest of a row whose boxes above the break are filled to the foot only in part, or
