@@ -179,6 +179,12 @@ pub struct WordLayout {
     pub row_height: u32,
     /// Pages 14 cm tall (a small paper size): a tall table runs over many pages.
     pub short_pages: bool,
+    /// How many of a sheet's rows are lines above its table (none: three — title, 表号 and
+    /// unit line; a 绩效 form has two, 附件 and title).
+    pub lines_above: Option<u32>,
+    /// The label column's width in twips, the other columns sharing the rest (none: all
+    /// columns alike): a narrow one wraps its header over several lines.
+    pub label_width: Option<u32>,
 }
 
 /// The height of a short page (14 cm), twips.
@@ -389,7 +395,8 @@ pub fn ruled_form_docx(sheets: &[fiscalform::read::Sheet], layout: &WordLayout, 
                 .join("    ")
         };
         let in_table = line_rows(layout);
-        for r in (0..3).filter(|r| !in_table.contains(r)) {
+        let top = layout.lines_above.unwrap_or(3);
+        for r in (0..top).filter(|r| !in_table.contains(r)) {
             let text = match r {
                 2 if layout.unit_only => "单位：万元".to_string(),
                 _ => line(r),
@@ -404,7 +411,7 @@ pub fn ruled_form_docx(sheets: &[fiscalform::read::Sheet], layout: &WordLayout, 
             body.push_str(PAGE_BREAK);
         }
         let note = |r: u32| line(r).starts_with('注') || line(r).is_empty();
-        let end = (3..sheet.height())
+        let end = (top..sheet.height())
             .rev()
             .take_while(|&r| note(r))
             .last()
@@ -413,9 +420,17 @@ pub fn ruled_form_docx(sheets: &[fiscalform::read::Sheet], layout: &WordLayout, 
             true => (0..width)
                 .map(|c| [900, 1500].get(c as usize).copied().unwrap_or(560))
                 .collect(),
-            false => vec![text_width / u32::from(width.max(1)); usize::from(width)],
+            false => match layout.label_width {
+                Some(label) => {
+                    let other = (text_width - label) / u32::from(width.max(2) - 1);
+                    (0..width)
+                        .map(|c| if c == 0 { label } else { other })
+                        .collect()
+                }
+                None => vec![text_width / u32::from(width.max(1)); usize::from(width)],
+            },
         };
-        body.push_str(&ruled_table(sheet, (3, end), &widths, layout));
+        body.push_str(&ruled_table(sheet, (top, end), &widths, layout));
         for r in end..sheet.height() {
             if !line(r).is_empty() {
                 body.push_str(&word_paragraph(&line(r), 18));

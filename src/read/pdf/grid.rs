@@ -1397,30 +1397,34 @@ fn repeated_header(prev: &TableGrid, next: &TableGrid) -> usize {
     top.max(shown).unwrap_or(0)
 }
 
-/// The rows of `prev` that the rows `head` show (see [`shows_row`]).
-fn shown_block<'p>(prev: &'p TableGrid, head: &[Vec<String>]) -> Option<&'p [Vec<String>]> {
+/// Where in `prev` the rows `head` show stand (see [`shows_row`]): the first of them.
+fn shown_block(prev: &TableGrid, head: &[Vec<String>]) -> Option<usize> {
     prev.rows
         .windows(head.len())
-        .find(|block| head.iter().zip(*block).all(|(n, p)| shows_row(n, p)))
+        .position(|block| head.iter().zip(block).all(|(n, p)| shows_row(n, p)))
 }
 
 /// Takes out of the first row under the `repeated` header rows of `next` the rest of each
-/// header cell those rows show cut (a tall merged cell starting in a repeated row); the
-/// columns it was taken from, whose boxes there go on from the header, not from the rows
-/// above the break.
+/// header cell those rows show cut (a tall merged cell starting in a repeated row), or the
+/// whole of one they show blank; the columns it was taken from, whose boxes there go on from
+/// the header, not from the rows above the break.
 fn drop_header_rests(prev: &TableGrid, next: &mut TableGrid, repeated: usize) -> Vec<usize> {
     let mut columns = Vec::new();
     if repeated == 0 || repeated >= next.rows.len() {
         return columns;
     }
     let (head, body) = next.rows.split_at_mut(repeated);
-    let Some(block) = shown_block(prev, head) else {
+    let Some(start) = shown_block(prev, head) else {
         return columns;
     };
-    for (shown, full) in head.iter().zip(block) {
+    let tall = |row: usize, col: usize| region_at(prev, row, col).rows.1 >= start + repeated;
+    for (i, (shown, full)) in head.iter().zip(&prev.rows[start..]).enumerate() {
         let cells = body[0].iter_mut().zip(shown.iter().zip(full));
         for (col, (cell, (s, f))) in cells.enumerate() {
-            let rest = header_rest::rest_after(s, f);
+            let rest = match s.is_empty() && tall(start + i, col) {
+                true => header_rest::whole_rest(f, cell),
+                false => header_rest::rest_after(s, f),
+            };
             if let Some(kept) = rest.and_then(|r| header_rest::without_rest(cell, &r)) {
                 *cell = kept;
                 columns.push(col);

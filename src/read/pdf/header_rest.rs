@@ -27,6 +27,22 @@ pub(super) fn without_rest(cell: &str, rest: &str) -> Option<String> {
         .then(|| kept.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
+/// Fewest characters of a header cell whose whole text is looked for in the cell under it:
+/// a shorter word may be one of that cell's own.
+const MIN_WHOLE_CHARS: usize = 4;
+
+/// The whole text `full` of a header cell its repeated row shows blank, when it stands in
+/// `cell` under it: alone, or printed over the cell's own text (their characters mixed). A
+/// short header, or one standing unbroken in a longer text, is taken for the cell's own words.
+pub(super) fn whole_rest(full: &str, cell: &str) -> Option<String> {
+    let (full, cell) = (squeezed(full), squeezed(cell));
+    let alone = !full.is_empty() && cell == full;
+    let over = full.chars().count() >= MIN_WHOLE_CHARS
+        && !cell.contains(full.as_str())
+        && without_rest(&cell, &full).is_some();
+    (alone || over).then_some(full)
+}
+
 fn squeezed(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
@@ -57,5 +73,27 @@ mod tests {
             Some("3、公务接待")
         );
         assert_eq!(without_rest("3、公务接待", "员情况（人）"), None);
+    }
+
+    #[test]
+    fn a_header_shown_blank_is_taken_whole_from_text_it_was_printed_over() {
+        let full = "财政供养人员情况（人）";
+        let whole = |cell: &str| whole_rest(full, cell);
+        assert_eq!(whole("财政供养人员情况（人）").as_deref(), Some(full));
+        assert_eq!(
+            whole("财政供养人员情况3、公务（人）接待").as_deref(),
+            Some(full)
+        );
+        assert_eq!(
+            whole("财政供养人员情况政府采购金（人）额").as_deref(),
+            Some(full)
+        );
+        assert_eq!(whole("3、公务接待"), None);
+        assert_eq!(whole(""), None);
+        // A header's words standing whole in a label, or a short header's characters
+        // scattered in one, are the label's own.
+        assert_eq!(whole_rest("项目支出", "项目支出："), None);
+        assert_eq!(whole_rest("人数", "财政供养人员总数"), None);
+        assert_eq!(whole_rest("人员情况", "财政供养人员情况"), None);
     }
 }
