@@ -1591,21 +1591,28 @@ fn drop_leading_blank_rows(table: &mut TableGrid) {
     }
 }
 
+/// A table of `rows` with `merges` (first row, first column, last row, last column), every
+/// row on `page`: the tests' way to write a grid.
+#[cfg(test)]
+pub(super) fn test_grid(rows: &[&[&str]], merges: &[(u32, u16, u32, u16)], page: u32) -> TableGrid {
+    TableGrid {
+        rows: rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect(),
+        merges: merges.iter().map(|m| merge(m.0, m.1, m.2, m.3)).collect(),
+        pages: vec![page; rows.len()],
+        columns: Vec::new(),
+        ..TableGrid::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn grid(rows: &[&[&str]], merges: &[(u32, u16, u32, u16)], page: u32) -> TableGrid {
-        TableGrid {
-            rows: rows
-                .iter()
-                .map(|r| r.iter().map(|c| c.to_string()).collect())
-                .collect(),
-            merges: merges.iter().map(|m| merge(m.0, m.1, m.2, m.3)).collect(),
-            pages: vec![page; rows.len()],
-            columns: Vec::new(),
-            ..TableGrid::default()
-        }
+        test_grid(rows, merges, page)
     }
 
     /// A page with one ruled table of `cols` columns and `rows` rows, 20 points each, from

@@ -55,18 +55,9 @@ fn remove_row(table: &mut TableGrid, row: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::read::pdf::merge;
 
     fn table(rows: &[&[&str]], merges: &[(u32, u16, u32, u16)]) -> TableGrid {
-        TableGrid {
-            rows: rows
-                .iter()
-                .map(|r| r.iter().map(|c| c.to_string()).collect())
-                .collect(),
-            merges: merges.iter().map(|m| merge(m.0, m.1, m.2, m.3)).collect(),
-            pages: vec![1; rows.len()],
-            ..TableGrid::default()
-        }
+        super::super::grid::test_grid(rows, merges, 1)
     }
 
     /// A cell of column A ends in the middle of the second row: the blank strip under its
