@@ -6,7 +6,7 @@ mod usage;
 
 use crate::calc::{blank_data, compute, Book, Mode};
 use crate::files::describe_io;
-use crate::fix::Copy;
+use crate::fix::FixedCopy;
 use crate::form::{Catalog, Family, Form, Severity};
 use crate::write::{build, save_atomic, WriteOptions};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -336,8 +336,8 @@ where
             clean,
         } => {
             let copy = match clean {
-                true => Copy::Clean,
-                false => Copy::Reviewed,
+                true => FixedCopy::Clean,
+                false => FixedCopy::Reviewed,
             };
             fix_files(&catalog, &inputs, output, copy, progress, out, err)
         }
@@ -472,7 +472,7 @@ fn import(
         };
         let content = crate::interchange::from_json(catalog, &text, &shown)
             .map_err(|e| format!("{shown} 不符合表的定义，未导入。{e}"))?;
-        write_fixed(content, output, Copy::Reviewed)
+        write_fixed(content, output, FixedCopy::Reviewed)
     };
     finish_fixed(run(), output, out, err)
 }
@@ -973,7 +973,7 @@ fn fix_files(
     catalog: &Catalog,
     args: &[PathBuf],
     output: Option<PathBuf>,
-    copy: Copy,
+    copy: FixedCopy,
     progress: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -1084,7 +1084,7 @@ fn fix_one(
     catalog: &Catalog,
     input: &std::path::Path,
     output: &std::path::Path,
-    copy: Copy,
+    copy: FixedCopy,
 ) -> (String, i32) {
     let run = || -> Result<crate::fix::Fixed, String> {
         refuse_same(input, output)?;
@@ -1112,7 +1112,7 @@ fn refuse_not_xlsx(output: &std::path::Path) -> Result<(), String> {
 fn write_fixed(
     content: crate::load::Content,
     output: &std::path::Path,
-    copy: Copy,
+    copy: FixedCopy,
 ) -> Result<crate::fix::Fixed, String> {
     let mut fixed = crate::fix::fix_copy(content, copy).map_err(|e| e.to_string())?;
     save_atomic(&mut fixed.workbook, output).map_err(|e| e.to_string())?;
@@ -1155,7 +1155,7 @@ fn fixed_summary(
             let _ = writeln!(
                 out,
                 "已生成{} {}：{} 张表（{}）；重新计算后改动 {} 个单元格；仍需人工核对：错误 {e} 条，警告 {w} 条，提示 {i} 条{}",
-                if fixed.copy == Copy::Clean { "报送版" } else { "" },
+                if fixed.copy == FixedCopy::Clean { "报送版" } else { "" },
                 output.display(),
                 fixed.forms.len(),
                 fixed.forms.join("、"),
@@ -1166,7 +1166,7 @@ fn fixed_summary(
                 let what = if c.review { "核对" } else { "校正" };
                 let _ = writeln!(out, "  {what}  {}!{}  {}", c.at.0, c.at.1, c.note);
             }
-            if fixed.copy == Copy::Clean {
+            if fixed.copy == FixedCopy::Clean {
                 clean_copy_lines(&fixed, &mut out);
             }
             // A total left to a person (a column to fill in) is work left, as an error is.
@@ -1181,8 +1181,8 @@ fn fixed_summary(
 /// clean copy has none) the lines printed under it.
 fn where_told(fixed: &crate::fix::Fixed) -> String {
     match fixed.copy {
-        Copy::Reviewed => format!("（见工作表“{}”）", crate::load::own::AUDIT_SHEET),
-        Copy::Clean => "（报送版不含审核结果，错误列在下面）".to_string(),
+        FixedCopy::Reviewed => format!("（见工作表“{}”）", crate::load::own::AUDIT_SHEET),
+        FixedCopy::Clean => "（报送版不含审核结果，错误列在下面）".to_string(),
     }
 }
 

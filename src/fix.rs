@@ -19,7 +19,7 @@ use crate::model::{FastIndexMap, FastMap, FormData, RowKind};
 use crate::read::Cell;
 use crate::score::check::ScoreFill;
 use crate::write::fixed::{render, FixedPlan, KeptSheet};
-pub use crate::write::fixed::{AuditLine, Copy, Status};
+pub use crate::write::fixed::{AuditLine, FixedCopy, Status};
 use crate::write::{
     cut_text, place, CellFormulas, Fill, Mark, Marks, Placement, RenderedWorkbook, WriteError,
     WriteOptions, MAX_CELL_TEXT,
@@ -189,7 +189,7 @@ const NOTE_ADDED: &str = "已在表下补写空表说明";
 /// The workbook fix built, with what it did.
 pub struct Fixed {
     pub workbook: RenderedWorkbook,
-    pub copy: Copy,
+    pub copy: FixedCopy,
     pub forms: Vec<String>,
     pub changes: Vec<Change>,
     pub lines: Vec<AuditLine>,
@@ -336,12 +336,12 @@ impl Positions {
 /// after, say what became of every finding, mark the cells concerned, and have the writer
 /// render it all.
 pub fn fix(content: Content) -> Result<Fixed, WriteError> {
-    fix_copy(content, Copy::Reviewed)
+    fix_copy(content, FixedCopy::Reviewed)
 }
 
 /// [`fix`], writing `copy`: a clean copy to submit has the same forms, values and formulas,
 /// without 审核结果, the marks and notes, or the sheets of values found outside the forms.
-pub fn fix_copy(content: Content, copy: Copy) -> Result<Fixed, WriteError> {
+pub fn fix_copy(content: Content, copy: FixedCopy) -> Result<Fixed, WriteError> {
     let Content {
         source,
         mut forms,
@@ -399,10 +399,10 @@ pub fn fix_copy(content: Content, copy: Copy) -> Result<Fixed, WriteError> {
         })
         .collect();
     let left_out = match copy {
-        Copy::Reviewed => 0,
-        Copy::Clean => strays.iter().map(Vec::len).sum(),
+        FixedCopy::Reviewed => 0,
+        FixedCopy::Clean => strays.iter().map(Vec::len).sum(),
     };
-    if copy == Copy::Clean {
+    if copy == FixedCopy::Clean {
         marks.clear();
         kept = kept.into_iter().map(|_| None).collect();
     }

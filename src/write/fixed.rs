@@ -52,7 +52,7 @@ pub struct KeptSheet<'p> {
 
 /// Which copy of the corrected workbook fix writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Copy {
+pub enum FixedCopy {
     /// For the clerk: 审核结果 first, changed cells marked with notes, values found outside a
     /// form on a sheet beside it.
     #[default]
@@ -64,7 +64,7 @@ pub enum Copy {
 
 /// Everything the corrected workbook holds, decided by fix; [`render`] only writes it.
 pub struct FixedPlan<'p, 'a> {
-    pub copy: Copy,
+    pub copy: FixedCopy,
     /// The line under 审核结果's title.
     pub summary: String,
     pub lines: &'p [AuditLine],
@@ -85,7 +85,7 @@ pub struct FixedPlan<'p, 'a> {
 /// The corrected workbook of `plan`.
 pub fn render(plan: FixedPlan) -> Result<Workbook, WriteError> {
     let mut wb = Workbook::new();
-    if plan.copy == Copy::Reviewed {
+    if plan.copy == FixedCopy::Reviewed {
         wb.push_worksheet(audit_sheet(&plan.summary, plan.lines, &plan.coverage)?);
     }
     let sheets = form_sheets(plan.book, plan.calc, plan.placement, &plan.options)?;
