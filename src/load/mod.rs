@@ -188,7 +188,7 @@ fn cell_note_findings(wb: &Workbook, forms: &[(&Form, FormData)]) -> Vec<Finding
                     MAYBE_CUT_ROW,
                     format!(
                         "工作表“{sheet}”第{page}页表格的第一行（{cell} 所在行）可能是上一页最后一行\
-                         跨页断开后的续行（Word 表格允许跨页断行时，一行的文字或数字分在两页），\
+                         跨页断开后的续行（表格允许跨页断行时，一行的文字或数字会分在两页），\
                          无法确定，已按两行读取：上一页最后一行的文字或数值可能不完整，请对照原表核对"
                     ),
                 ),
