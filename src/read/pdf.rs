@@ -81,7 +81,6 @@ fn without_repeated_heading(blocks: &[Block], mut items: Vec<Block>) -> Vec<Bloc
     let Some((Block::Table(prev), before)) = blocks.split_last() else {
         return items;
     };
-    let squeezed = |t: &str| t.split_whitespace().collect::<String>();
     let heading: Vec<String> = before
         .iter()
         .rev()
@@ -111,7 +110,7 @@ fn without_repeated_heading(blocks: &[Block], mut items: Vec<Block>) -> Vec<Bloc
 /// form a document may hold several of (附件3, one per project), not a continuation, unless
 /// the table repeats the header rows under it.
 fn is_field_line(text: &str) -> bool {
-    let t: String = text.split_whitespace().collect();
+    let t = squeezed(text);
     let titled = ["附件", "附表", "表"].iter().any(|p| t.starts_with(p)) || t.ends_with('表');
     is_unit_line(&t) || (t.contains(['：', ':']) && !titled)
 }
@@ -187,10 +186,10 @@ const CUT_LINES: f64 = 2.5;
 /// Nearer than this (points) a horizontal rule runs along a clip's edge.
 const ALONG_EDGE: f64 = 2.0;
 
-/// Whether the clip from `top` to `bottom`, `left` to `right` (page coordinates) is a table
-/// cell's: ruled along its top and its bottom (a note printed under a table, or a line of
-/// fields over it, is not cut to a cell).
-fn is_ruled_cell(rules: &[Rule], (top, bottom): (f64, f64), (left, right): (f64, f64)) -> bool {
+/// Whether `clip` (page coordinates) is a table cell's: ruled along its top and its bottom
+/// (a note printed under a table, or a line of fields over it, is not cut to a cell).
+fn is_ruled_cell(rules: &[Rule], clip: &Clip) -> bool {
+    let (left, right) = (clip.left, clip.right);
     let along = |edge: f64| {
         rules.iter().any(|r| match *r {
             Rule::H { y, x0, x1 } => {
@@ -199,7 +198,17 @@ fn is_ruled_cell(rules: &[Rule], (top, bottom): (f64, f64), (left, right): (f64,
             Rule::V { .. } => false,
         })
     };
-    along(top) && along(bottom)
+    along(clip.top) && along(clip.bottom)
+}
+
+/// A clip area (user space, y growing up) on a page `height` high, y growing down.
+fn on_page(area: paint::Area, height: f64) -> Clip {
+    Clip {
+        top: height - area.y1,
+        bottom: height - area.y0,
+        left: area.x0,
+        right: area.x1,
+    }
 }
 
 /// The clips of a page that show some of their glyphs and are a table cell's (see
@@ -217,7 +226,7 @@ fn cells_showing(
             _ => {}
         }
     }
-    showing.retain(|c| is_ruled_cell(rules, (height - c.y1, height - c.y0), (c.x0, c.x1)));
+    showing.retain(|c| is_ruled_cell(rules, &on_page(*c, height)));
     showing
 }
 
@@ -262,12 +271,7 @@ impl Collector {
         let clip_of = |show: usize| clips.get(show).copied().flatten();
         let height = self.height;
         for (glyph, (show, _)) in page.runs.iter_mut().zip(&shown_by) {
-            glyph.clip = clip_of(*show).map(|c| Clip {
-                top: height - c.y1,
-                bottom: height - c.y0,
-                left: c.x0,
-                right: c.x1,
-            });
+            glyph.clip = clip_of(*show).map(|c| on_page(c, height));
         }
         let showing = cells_showing(&shown_by, clips, &page.rules, height);
         let kept: Vec<bool> = shown_by
@@ -391,6 +395,12 @@ impl OutputDev for Collector {
     ) -> Result<(), OutputError> {
         Ok(())
     }
+}
+
+/// `s` without its spaces and line breaks: texts compared as printed, wherever the printer
+/// broke or spaced them.
+fn squeezed(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// Kept for [`Merge`] construction in the grid module.

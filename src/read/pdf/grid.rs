@@ -4,7 +4,7 @@ use super::super::blocks::{Block, LastLine, Line, TableGrid};
 use super::super::document::is_unit_line;
 use super::furniture::{Placed, PlacedPage};
 use super::{header_rest, split_rows};
-use super::{merge, Page};
+use super::{merge, squeezed, Page};
 use crate::read::Merge;
 
 /// Positions closer than this (points) are one line position of a grid.
@@ -1509,10 +1509,6 @@ fn one_text(upper: String, lower: String) -> Option<String> {
     } else {
         l.contains(&u).then_some(lower)
     }
-}
-
-fn squeezed(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// Joins the merged cells a page break cut in two (rows `..boundary` from one page, the rest

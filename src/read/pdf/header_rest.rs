@@ -1,5 +1,7 @@
 //! A tall merged cell that starts in a header row set to repeat on every page (Word's 标题行重复) is printed cut on each page below: the repeated row shows what of its text fits (`年度预算申请`), and the rest (`（万元）`) stands in the same column of the first row under it, alone or printed over that row's own text.
 
+use super::squeezed;
+
 /// The rest of a header cell's `full` text that the repeated row shows cut to `shown`: what
 /// follows it, where `shown` is a shorter beginning of `full` (spaces aside).
 pub(super) fn rest_after(shown: &str, full: &str) -> Option<String> {
@@ -41,10 +43,6 @@ pub(super) fn whole_rest(full: &str, cell: &str) -> Option<String> {
         && !cell.contains(full.as_str())
         && without_rest(&cell, &full).is_some();
     (alone || over).then_some(full)
-}
-
-fn squeezed(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 #[cfg(test)]
