@@ -145,15 +145,7 @@ fn wrapped_labels_printed_over_their_rows_read_as_the_workbook() {
     for _ in 0..PRINTS {
         let print = Print::draw(&mut rng);
         let xlsx = restyled(&print, &dir);
-        let pdf = lo::convert(&xlsx, "pdf", &dir);
-        let diff = differences(&xlsx, &pdf);
-        if !diff.is_empty() {
-            failed.push(format!(
-                "{} ({print:?}):\n  {}",
-                pdf.display(),
-                diff.join("\n  ")
-            ));
-        }
+        failed.extend(misread(&xlsx, &print, &dir, differences));
     }
     assert!(failed.is_empty(), "{}", failed.join("\n"));
 }
@@ -184,15 +176,7 @@ fn code_and_name_in_one_wrapped_cell_read_as_the_workbook() {
         let print = Print::draw(&mut rng);
         let xlsx = dir.join(format!("{}.xlsx", print.tag()));
         restyle(&print, &joined, &format!("公开01表,{coded}"), "wrap", &xlsx);
-        let pdf = lo::convert(&xlsx, "pdf", &dir);
-        let diff = differences(&xlsx, &pdf);
-        if !diff.is_empty() {
-            failed.push(format!(
-                "{} ({print:?}):\n  {}",
-                pdf.display(),
-                diff.join("\n  ")
-            ));
-        }
+        failed.extend(misread(&xlsx, &print, &dir, differences));
     }
     assert!(failed.is_empty(), "{}", failed.join("\n"));
 }
@@ -268,17 +252,25 @@ fn list_numbers_printed_over_the_cell_beside_their_label_are_no_figures() {
         );
         let xlsx = dir.join(format!("{seed}-{}.xlsx", print.tag()));
         restyle(&print, &filled, BUDGET_04_SHEET, "clip", &xlsx);
-        let pdf = lo::convert(&xlsx, "pdf", &dir);
-        let read_wrong = figures_read_wrong(&xlsx, &pdf);
-        if !read_wrong.is_empty() {
-            failed.push(format!(
-                "{} ({print:?}):\n  {}",
-                pdf.display(),
-                read_wrong.join("\n  ")
-            ));
-        }
+        failed.extend(misread(&xlsx, &print, &dir, figures_read_wrong));
     }
     assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+/// `xlsx` printed to PDF in `dir` and read back: what `compare` (the workbook, the PDF) finds
+/// amiss, told with the print's settings, or nothing.
+fn misread(
+    xlsx: &Path,
+    print: &Print,
+    dir: &Path,
+    compare: fn(&Path, &Path) -> Vec<String>,
+) -> Option<String> {
+    let pdf = lo::convert(xlsx, "pdf", dir);
+    let amiss = compare(xlsx, &pdf);
+    (!amiss.is_empty()).then(|| {
+        let listed = amiss.join("\n  ");
+        format!("{} ({print:?}):\n  {listed}", pdf.display())
+    })
 }
 
 /// The figures the PDF of `xlsx` reads that the workbook does not hold in that cell (a
