@@ -16,6 +16,7 @@ use pdf_extract::{ColorSpace, MediaBox, OutputDev, OutputError, Path as PdfPath,
 use super::blocks::{Block, DocumentProblem, TableGrid};
 use super::document::is_unit_line;
 use super::Merge;
+use grid::RowBreaks;
 
 mod furniture;
 mod grid;
@@ -37,7 +38,7 @@ pub(crate) struct Page {
 
 /// The document's content in reading order.
 pub(crate) fn read_blocks(bytes: &[u8]) -> Result<Vec<Block>, DocumentProblem> {
-    let pages = read_pages(bytes)?;
+    let (pages, breaks) = read_pages(bytes)?;
     if pages.iter().all(|p| p.runs.is_empty()) {
         return Err(DocumentProblem::PdfScanned {
             pages: pages.len() as u32,
@@ -57,7 +58,7 @@ pub(crate) fn read_blocks(bytes: &[u8]) -> Result<Vec<Block>, DocumentProblem> {
         for (i, block) in items.into_iter().enumerate() {
             let is_table = matches!(block, Block::Table(_));
             match block {
-                Block::Table(t) if i == 0 => continue_or_push(&mut blocks, t),
+                Block::Table(t) if i == 0 => continue_or_push(&mut blocks, t, breaks),
                 Block::Table(t) if after_table => below_or_push(&mut blocks, t),
                 other => blocks.push(other),
             }
@@ -137,22 +138,23 @@ fn below_or_push(blocks: &mut Vec<Block>, table: TableGrid) {
 /// Appends a table that opens a page to the table that closed the previous page when their
 /// columns agree, or both stand between the same outer edges (dropping a repeated header);
 /// otherwise starts a new table.
-fn continue_or_push(blocks: &mut Vec<Block>, table: TableGrid) {
+fn continue_or_push(blocks: &mut Vec<Block>, table: TableGrid, breaks: RowBreaks) {
     if let Some(Block::Table(prev)) = blocks.last_mut() {
         if grid::same_columns(prev, &table) {
-            grid::append_continued(prev, table);
+            grid::append_continued(prev, table, breaks);
             return;
         }
         if let Some((laid_prev, laid_next)) = grid::on_shared_columns(prev, &table) {
             *prev = laid_prev;
-            grid::append_continued(prev, laid_next);
+            grid::append_continued(prev, laid_next, breaks);
             return;
         }
     }
     blocks.push(Block::Table(table));
 }
 
-fn read_pages(bytes: &[u8]) -> Result<Vec<Page>, DocumentProblem> {
+/// The document's pages, and whether the program that printed it breaks rows across pages.
+fn read_pages(bytes: &[u8]) -> Result<(Vec<Page>, RowBreaks), DocumentProblem> {
     let damaged = |e: &dyn std::fmt::Display| DocumentProblem::PdfDamaged {
         detail: e.to_string(),
     };
@@ -172,7 +174,34 @@ fn read_pages(bytes: &[u8]) -> Result<Vec<Page>, DocumentProblem> {
         ..Collector::default()
     };
     pdf_extract::output_doc(&doc, &mut collector).map_err(|e| damaged(&format!("{e:?}")))?;
-    Ok(collector.pages)
+    Ok((collector.pages, row_breaks(&doc)))
+}
+
+/// Words naming a spreadsheet program in a document's Creator or Producer (LibreOffice's
+/// `Calc`, `Microsoft® Excel® 2016`, `WPS 表格`, `WPS Spreadsheets`), lower case.
+const SPREADSHEET_PROGRAMS: [&str; 4] = ["calc", "excel", "表格", "spreadsheet"];
+
+/// [`RowBreaks::Never`] for a document whose info names a spreadsheet program as the one
+/// that made it: a spreadsheet pages its sheet between rows. Anything else (a word
+/// processor, a converter, no info) may have let a table's row break across pages.
+fn row_breaks(doc: &pdf_extract::Document) -> RowBreaks {
+    let info = match doc.trailer.get(b"Info") {
+        Ok(pdf_extract::Object::Reference(id)) => doc.get_dictionary(*id).ok(),
+        Ok(pdf_extract::Object::Dictionary(info)) => Some(info),
+        _ => None,
+    };
+    let named = |key: &[u8]| {
+        let text = info.and_then(|i| i.get(key).ok());
+        let text = text.and_then(|t| pdf_extract::decode_text_string(t).ok());
+        text.is_some_and(|t| {
+            let t = t.to_lowercase();
+            SPREADSHEET_PROGRAMS.iter().any(|p| t.contains(p))
+        })
+    };
+    match named(b"Creator") || named(b"Producer") {
+        true => RowBreaks::Never,
+        false => RowBreaks::Allowed,
+    }
 }
 
 fn is_encryption_error(message: &str) -> bool {

@@ -1106,15 +1106,34 @@ fn on_columns(next: &TableGrid, lines: &[f64]) -> Option<TableGrid> {
     })
 }
 
+/// Whether the program that printed a document lets a table's row break across pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RowBreaks {
+    /// A word processor's table (Word's default): a row may go on over the page break.
+    Allowed,
+    /// A spreadsheet's print: a page breaks between rows, never inside one.
+    Never,
+}
+
 /// Appends a table continued on the next page, without its repeated header rows; a row the
-/// page break cut in two (Word lets a row break across pages) is one row again.
-pub(crate) fn append_continued(prev: &mut TableGrid, mut next: TableGrid) {
+/// page break cut in two (Word lets a row break across pages) is one row again. Where rows
+/// never break (`breaks`), the rows on both sides of the break are rows of their own: a
+/// spreadsheet's label printed to its box's foot, as its cells align text, is not cut.
+pub(crate) fn append_continued(prev: &mut TableGrid, mut next: TableGrid, breaks: RowBreaks) {
     drop_leading_blank_rows(&mut next);
     let repeated = repeated_header(prev, &next);
     let header_rests = drop_header_rests(prev, &mut next, repeated);
     let boundary = prev.rows.len();
     let mut tall = Vec::new();
-    match cut_row(prev, &next, repeated) {
+    let cut = match (cut_row(prev, &next, repeated), breaks) {
+        (Cut::Split(_) | Cut::Unsure, RowBreaks::Never) => Cut::Whole,
+        (cut, _) => cut,
+    };
+    if let (Cut::Whole, RowBreaks::Never) = (&cut, breaks) {
+        let reprinted = reprinted_cells(prev, &next, repeated);
+        tall = tall_cells(prev, &mut next, repeated, &reprinted);
+    }
+    match cut {
         Cut::Whole => {}
         Cut::Split(parts) => {
             join_cut_row(prev, &next, repeated, &parts);
@@ -1316,6 +1335,43 @@ fn tall_cells(
         ));
     }
     merges
+}
+
+/// The cells of row `first` of `next` (opening a page of a spreadsheet's print) that are a
+/// merged cell of the last row of `prev` going on over the break: a spreadsheet prints such a
+/// cell on both pages, each clipped to its page, so the text below repeats the text above
+/// or a line of it (`效益指标（30 分）` | `（30 分）`). Words only, and never in a row
+/// with a 科目代码 of its own: two 科目 of one name (`其他教育支出` 款 and 项) are two rows.
+fn reprinted_cells(prev: &TableGrid, next: &TableGrid, first: usize) -> Vec<usize> {
+    let (Some(last), Some(row)) = (prev.rows.len().checked_sub(1), next.rows.get(first)) else {
+        return Vec::new();
+    };
+    let coded = row
+        .iter()
+        .any(|c| is_bare_integer(c.trim()) && c.trim().len() >= MIN_CODE_DIGITS);
+    let figure = |t: &str| {
+        matches!(
+            crate::read::document::cell_value(t),
+            crate::read::Cell::Number(_)
+        )
+    };
+    let reprints = |col: usize| {
+        let (above, below) = (region_at(prev, last, col), region_at(next, first, col));
+        let (upper, lower) = (
+            anchor_text(prev, &above, col),
+            anchor_text(next, &below, col),
+        );
+        let (upper, lower) = (squeezed(upper), squeezed(lower));
+        above.cols == below.cols
+            && below.rows.0 == first
+            && lower.chars().count() >= 2
+            && !figure(&lower)
+            && upper.contains(&lower)
+    };
+    match coded {
+        true => Vec::new(),
+        false => (0..row.len()).filter(|&c| reprints(c)).collect(),
+    }
 }
 
 /// Removes row `row` of `table`; a merge starting on it starts on the row below.
@@ -1799,7 +1855,7 @@ mod tests {
             (&laid_prev.rows, &laid_prev.merges),
             (&prev.rows, &prev.merges)
         );
-        append_continued(&mut prev, fitted);
+        append_continued(&mut prev, fitted, RowBreaks::Allowed);
         assert_eq!(prev.rows[2], ["", "", "", "16.67"]);
         assert_eq!(prev.rows[3], ["", "", "", "58.75"]);
         assert!(prev.merges.contains(&merge(2, 0, 2, 2)));
@@ -1844,7 +1900,7 @@ mod tests {
         );
         next.columns = vec![0.0, 100.0, 150.0, 200.0, 250.0, 300.0, 350.0, 400.0];
         let (mut joined, laid_next) = on_shared_columns(&prev, &next).expect("one frame");
-        append_continued(&mut joined, laid_next);
+        append_continued(&mut joined, laid_next, RowBreaks::Allowed);
         assert_eq!(
             joined.rows[0],
             ["政府采购金额", "——", "", "549.47", "", "549.47", ""]
@@ -1884,7 +1940,7 @@ mod tests {
             &[(1, 0, 2, 0)],
             4,
         );
-        append_continued(&mut prev, next);
+        append_continued(&mut prev, next, RowBreaks::Allowed);
         assert_eq!(prev.rows.len(), 6);
         assert_eq!(prev.rows[1][0], "效益指标（30分）");
         assert_eq!(prev.rows[3][0], "");
@@ -1908,7 +1964,7 @@ mod tests {
             1,
         );
         let next = grid(&[&["205", "3.00"], &["208", "4.00"]], &[], 2);
-        append_continued(&mut prev, next);
+        append_continued(&mut prev, next, RowBreaks::Allowed);
         assert_eq!(prev.rows.len(), 4);
         assert_eq!(prev.rows[0][2], "备注");
         assert_eq!(prev.rows[2][..2], ["205", "3.00"]);
@@ -1926,7 +1982,7 @@ mod tests {
             &[(1, 2, 2, 2)],
             1,
         );
-        append_continued(&mut prev, grid(&[header], &[], 2));
+        append_continued(&mut prev, grid(&[header], &[], 2), RowBreaks::Allowed);
         assert_eq!(prev.rows.len(), 3);
         assert_eq!(prev.rows[1], ["201", "12.00", "说明"]);
         assert_eq!(prev.pages, [1, 1, 1]);
@@ -1961,7 +2017,7 @@ mod tests {
             &[],
             6,
         );
-        append_continued(&mut prev, next);
+        append_continued(&mut prev, next, RowBreaks::Allowed);
         assert_eq!(prev.rows.len(), 2);
         assert_eq!(
             prev.rows[0],
@@ -1972,7 +2028,11 @@ mod tests {
         assert!(prev.maybe_cut.is_empty());
         // A code wrapped in its box goes on too: 201045 | 0 is 2010450.
         let mut prev = closing(&[&["201045", "事业运行", "418"]], &[true, false, true]);
-        append_continued(&mut prev, grid(&[&["0", "", ".68"]], &[], 6));
+        append_continued(
+            &mut prev,
+            grid(&[&["0", "", ".68"]], &[], 6),
+            RowBreaks::Allowed,
+        );
         assert_eq!(prev.rows, [["2010450", "事业运行", "418.68"]]);
     }
 
@@ -1981,11 +2041,11 @@ mod tests {
     #[test]
     fn an_integer_amount_cut_by_the_break_is_one_number() {
         let mut prev = closing(&[&["其他支出", "12"]], &[false, true]);
-        append_continued(&mut prev, grid(&[&["", "34"]], &[], 6));
+        append_continued(&mut prev, grid(&[&["", "34"]], &[], 6), RowBreaks::Allowed);
         assert_eq!(prev.rows, [["其他支出", "1234"]]);
         for (lower, filled) in [("34", false), ("13", true)] {
             let mut prev = closing(&[&["其他支出", "12"]], &[false, filled]);
-            append_continued(&mut prev, grid(&[&["", lower]], &[], 6));
+            append_continued(&mut prev, grid(&[&["", lower]], &[], 6), RowBreaks::Allowed);
             assert_eq!(prev.rows.len(), 2, "12 over {lower}, filled {filled}");
         }
     }
@@ -2014,7 +2074,7 @@ mod tests {
             ),
         ] {
             let mut prev = closing(&[&upper], &filled);
-            append_continued(&mut prev, grid(&[&lower], &[], 6));
+            append_continued(&mut prev, grid(&[&lower], &[], 6), RowBreaks::Allowed);
             assert_eq!(prev.rows.len(), 2, "{upper:?} over {lower:?}");
             assert!(prev.maybe_cut.is_empty(), "{upper:?} over {lower:?}");
         }
@@ -2028,7 +2088,7 @@ mod tests {
         ];
         let mut prev = closing(&[&upper], &[true; 4]);
         let lower = ["2080506", "机关事业单位职业年金缴费支出", "876.63", ""];
-        append_continued(&mut prev, grid(&[&lower], &[], 6));
+        append_continued(&mut prev, grid(&[&lower], &[], 6), RowBreaks::Allowed);
         assert_eq!(prev.rows.len(), 2, "{:?}", prev.rows);
         assert!(prev.maybe_cut.is_empty());
     }
@@ -2038,11 +2098,19 @@ mod tests {
     #[test]
     fn a_row_maybe_cut_is_left_as_two_rows_and_marked() {
         let mut prev = closing(&[&["项目", "二十、粮", "160.7"]], &[false, true, false]);
-        append_continued(&mut prev, grid(&[&["", "油物资储备", "5"]], &[], 6));
+        append_continued(
+            &mut prev,
+            grid(&[&["", "油物资储备", "5"]], &[], 6),
+            RowBreaks::Allowed,
+        );
         assert_eq!(prev.rows[0][2], "160.7");
         assert_eq!(prev.maybe_cut, [1]);
         let mut prev = closing(&[&["项目", "二十、粮", "160.7"]], &[]);
-        append_continued(&mut prev, grid(&[&["", "", "5"]], &[], 6));
+        append_continued(
+            &mut prev,
+            grid(&[&["", "", "5"]], &[], 6),
+            RowBreaks::Allowed,
+        );
         assert_eq!(prev.maybe_cut, [1]);
     }
 
@@ -2060,7 +2128,7 @@ mod tests {
             &[],
             6,
         );
-        append_continued(&mut prev, next);
+        append_continued(&mut prev, next, RowBreaks::Allowed);
         assert_eq!(prev.rows[0], ["项目", "", "本年支出合计", "基本支出"]);
         assert_eq!(prev.rows[1], ["科目代码", "科目名称", "", ""]);
         assert!(
@@ -2080,7 +2148,7 @@ mod tests {
         );
         let mut next = grid(&[&["栏次", "", "1", "6"], &["合计", "", "5", "0"]], &[], 6);
         next.merges.push(merge(0, 0, 0, 1));
-        append_continued(&mut prev, next);
+        append_continued(&mut prev, next, RowBreaks::Allowed);
         assert_eq!(prev.rows.len(), 3);
         assert_eq!(prev.rows[0][3], "对附属单位补助支出");
         assert_eq!(prev.rows[1], ["栏次", "", "1", "6"]);
@@ -2103,12 +2171,16 @@ mod tests {
             &[],
             4,
         );
-        append_continued(&mut prev, next);
+        append_continued(&mut prev, next, RowBreaks::Allowed);
         assert_eq!(prev.rows.len(), 4);
         assert_eq!(prev.rows[3][1], "效益指标");
         // A data row equal to one above is data, not a header.
         let mut prev = grid(&[&["项目", "金额"], &["其他", "1"]], &[], 1);
-        append_continued(&mut prev, grid(&[&["其他", "1"]], &[], 2));
+        append_continued(
+            &mut prev,
+            grid(&[&["其他", "1"]], &[], 2),
+            RowBreaks::Allowed,
+        );
         assert_eq!(prev.rows.len(), 3);
     }
 
@@ -2275,7 +2347,7 @@ mod tests {
                 &[],
                 2,
             );
-            append_continued(&mut prev, next);
+            append_continued(&mut prev, next, RowBreaks::Allowed);
             assert_eq!(prev.rows.len(), 4, "{:?}", prev.rows);
             assert_eq!(
                 prev.rows[3],
