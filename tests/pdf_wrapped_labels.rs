@@ -216,6 +216,37 @@ fn labels_cut_to_their_middle_lines_name_their_rows() {
     assert!(failed.is_empty(), "{}", failed.join("\n"));
 }
 
+/// The real disclosure's 公开01表 (no 行次: labels and figures only) printed with its columns
+/// 9–12 characters wide, labels wrapped and centred on rows of the default height, and a page
+/// break after one of its last rows (tests/support/lo_page_break.py). Calc sets a cell's text
+/// at its foot, so a label filling its narrow box looks like text a page break cut, as in a
+/// Word table: yet a spreadsheet breaks pages between rows, and the rows on both sides of the
+/// break are read as rows of their own (本年收入合计 2,946.25 was read under 使用非财政拨款结余,
+/// the row opening the next page).
+#[test]
+fn a_spreadsheet_printed_over_pages_keeps_each_row_whole() {
+    lo::require_chinese_font();
+    let dir = scratch().join("page-breaks");
+    std::fs::create_dir_all(&dir).unwrap();
+    let real = manifest("tests/fixtures/real/2024决算-上海普陀区财政局.xlsx");
+    let mut rng = Xorshift(0x0129_4625);
+    let mut failed = Vec::new();
+    for _ in 0..PRINTS {
+        let (width, align) = (9 + rng.below(4), ["left", "right", "center"][rng.below(3)]);
+        let after = 27 + rng.below(7);
+        let xlsx = dir.join(format!("w{width}{align}-after{after}.xlsx"));
+        let args = [width.to_string(), align.to_string(), after.to_string()];
+        let args: Vec<&std::ffi::OsStr> = [real.as_os_str(), xlsx.as_os_str()]
+            .into_iter()
+            .chain(args.iter().map(|a| a.as_ref()))
+            .collect();
+        python("tests/support/lo_page_break.py", &args);
+        let print = format!("width {width}, {align}, page break after row {after}");
+        failed.extend(misread(&xlsx, &print, &dir, differences));
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
 /// A blank 部门公开表04 filled with seeded amounts (tests/support/fill_budget04.py), its
 /// numbered labels (`10、节能环保支出`) centred or right-aligned on one line in label columns
 /// 8–12 characters wide, so a long label is printed over the empty cell to its left, its
@@ -261,7 +292,7 @@ fn list_numbers_printed_over_the_cell_beside_their_label_are_no_figures() {
 /// amiss, told with the print's settings, or nothing.
 fn misread(
     xlsx: &Path,
-    print: &Print,
+    print: &dyn std::fmt::Debug,
     dir: &Path,
     compare: fn(&Path, &Path) -> Vec<String>,
 ) -> Option<String> {

@@ -2093,6 +2093,55 @@ mod tests {
         assert!(prev.maybe_cut.is_empty());
     }
 
+    /// A spreadsheet's print: labels filling their boxes to the foot over the next page's
+    /// first labels, which Word's table would have cut, are two rows, none marked maybe cut.
+    #[test]
+    fn a_spreadsheet_row_is_never_cut_by_the_page_break() {
+        let upper = ["本年收入合计", "19044.27", "本年支出合计", "19044.27"];
+        let lower = ["使用非财政拨款结余", "", "结余分配", ""];
+        for (breaks, rows) in [(RowBreaks::Allowed, 1), (RowBreaks::Never, 2)] {
+            let mut prev = closing(&[&upper], &[true, false, true, false]);
+            append_continued(&mut prev, grid(&[&lower], &[], 6), breaks);
+            assert_eq!(prev.rows.len(), rows, "{breaks:?}: {:?}", prev.rows);
+            assert!(prev.maybe_cut.is_empty(), "{breaks:?}");
+        }
+    }
+
+    /// A spreadsheet prints a merged cell going on over a page break on both pages, each part
+    /// clipped to its page: the text below, the same or a line of it, is that cell, one merged
+    /// region over the break; the row below keeps its own cells. Two 科目 of one name, coded,
+    /// are two rows with their names.
+    #[test]
+    fn a_merged_cell_printed_again_below_a_spreadsheet_page_break_is_one_cell() {
+        let mut prev = grid(
+            &[
+                &["效益指标（30 分）", "社会效益指标", "促进社会发展", "10"],
+                &["", "生态效益指标", "是否符合环保要求", "10"],
+            ],
+            &[],
+            5,
+        );
+        prev.merges.push(merge(0, 0, 1, 0));
+        let next = grid(&[&["（30 分）", "生态效益指标", "", ""]], &[], 6);
+        append_continued(&mut prev, next, RowBreaks::Never);
+        assert_eq!(prev.rows[2], ["", "", "", ""]);
+        assert!(
+            prev.merges.contains(&merge(0, 0, 2, 0)),
+            "{:?}",
+            prev.merges
+        );
+        assert!(
+            prev.merges.contains(&merge(1, 1, 2, 1)),
+            "{:?}",
+            prev.merges
+        );
+        let mut prev = grid(&[&["20599", "其他教育支出", "16.24"]], &[], 5);
+        let next = grid(&[&["2059999", "其他教育支出", "16.24"]], &[], 6);
+        append_continued(&mut prev, next, RowBreaks::Never);
+        assert_eq!(prev.rows[1], ["2059999", "其他教育支出", "16.24"]);
+        assert!(prev.merges.is_empty());
+    }
+
     /// The rest of a row whose boxes above the break are filled to the foot only in part, or
     /// not known: left as two rows, the lower one marked as maybe cut.
     #[test]
