@@ -1,5 +1,6 @@
 //! An empty table's 空表说明 printed above its header — right under the title, under the 表号,
-//! or under the unit line — as units do when the table has nothing to show: over generated
+//! or under the unit line — as units do when the table has nothing to show, or left under the
+//! table without its full stop or cut to its middle lines: over generated
 //! layouts of seed 001's empty 公开07表 and 公开08表 (note with or without its full stop,
 //! merged across the table or not, the 注 line kept or dropped), the note is read as the
 //! table's (kept in its remarks), never taken for a header row and lost, and no false
@@ -33,6 +34,33 @@ fn moved_note(book: &mut GridBook, sheet: &str, rng: &mut Rng) -> String {
             text.ends_with(NOTE_ENDING).then_some((r, text))
         })
         .expect("the seed prints a note under the table");
+    let note = match rng.below(2) {
+        0 => note,
+        _ => note.trim_end_matches('。').to_string(),
+    };
+    // Left under the table: without its full stop, or only its middle lines, as a print
+    // shows a note wrapped in a row too low for it.
+    if rng.below(4) == 0 {
+        let chars: Vec<char> = note.chars().collect();
+        let cut = rng.below(2) == 0;
+        let note = match cut {
+            false => note,
+            true => chars[2..chars.len() - 7].iter().collect(),
+        };
+        s.put(row, 0, GridCell::text(&note));
+        // Cut, right under the 合计 row: the 注 line and the blank row above it cut away too.
+        let mut row = row;
+        while cut && row > 0 {
+            let above = s.cell(row - 1, 0).as_str().to_string();
+            let blank = (0..s.width()).all(|c| s.cell(row - 1, c).as_str().is_empty());
+            if !(blank || above.starts_with("注：")) {
+                break;
+            }
+            s.delete_row(row - 1);
+            row -= 1;
+        }
+        return note;
+    }
     let width = s.width();
     s.delete_row(row);
     if rng.below(2) == 0 {
@@ -41,10 +69,6 @@ fn moved_note(book: &mut GridBook, sheet: &str, rng: &mut Rng) -> String {
             s.delete_row(r);
         }
     }
-    let note = match rng.below(2) {
-        0 => note,
-        _ => note.trim_end_matches('。').to_string(),
-    };
     // Under the title, under the 表号, or under the unit line right above the header.
     let at = 1 + rng.below(3) as u32;
     s.insert_row(at);

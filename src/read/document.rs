@@ -102,8 +102,8 @@ pub(crate) fn lay_out(blocks: Vec<Block>) -> LaidOut {
     let mut out = LaidOut::default();
     let mut sections: Vec<Section> = Vec::new();
     let mut pending = Pending::default();
-    let mut iter = blocks.into_iter().peekable();
-    while let Some(block) = iter.next() {
+    let mut iter = Blocks::from(blocks);
+    while let Some(block) = iter.pop_front() {
         match block {
             Block::Line(line) => {
                 out.passages.push(line.passage());
@@ -124,7 +124,8 @@ pub(crate) fn lay_out(blocks: Vec<Block>) -> LaidOut {
                 let page = table.pages.first().copied().filter(|&p| p > 0);
                 let heading = take_heading(&mut pending, page);
                 pending.clear();
-                let notes = take_notes(&mut iter, &mut out, &mut pending);
+                let mut notes = closing_notes_of_empty(&table, &mut iter, &mut out);
+                notes.extend(take_notes(&mut iter, &mut out, &mut pending));
                 match sections.last_mut() {
                     Some(s) if follows && is_signature_block(&table) => {
                         s.parts.push((table, notes))
@@ -153,7 +154,8 @@ pub(crate) fn lay_out(blocks: Vec<Block>) -> LaidOut {
     out
 }
 
-type Blocks = std::iter::Peekable<std::vec::IntoIter<Block>>;
+/// The blocks still to lay out, first first: notes under a table are looked for ahead.
+type Blocks = std::collections::VecDeque<Block>;
 
 /// The notes under a table, taken from `blocks`, each kept as a passage too. A line cut
 /// mid-sentence that could head a table is a note when its sentence goes on below it on its
@@ -165,21 +167,85 @@ fn take_notes(blocks: &mut Blocks, out: &mut LaidOut, pending: &mut Pending) -> 
             continues_notes(notes.last(), l)
                 || (cut_on_page_of(notes.last(), l) && !ends_like_a_title(l))
         };
-        let Some(Block::Line(line)) =
-            blocks.next_if(|b| matches!(b, Block::Line(l) if may_go_on(l)))
-        else {
+        if !blocks
+            .front()
+            .is_some_and(|b| matches!(b, Block::Line(l) if may_go_on(l)))
+        {
+            return notes;
+        }
+        let Some(Block::Line(line)) = blocks.pop_front() else {
             return notes;
         };
         out.passages.push(line.passage());
         let goes_on =
             |b: &Block| matches!(b, Block::Line(l) if l.page == line.page && rest_of_sentence(l));
-        if continues_notes(notes.last(), &line) || blocks.peek().is_some_and(goes_on) {
+        if continues_notes(notes.last(), &line) || blocks.front().is_some_and(goes_on) {
             add_note(&mut notes, line);
         } else {
             pending.lines.push(line);
             return notes;
         }
     }
+}
+
+/// Most lines an empty table's 空表说明 closing its page takes (two notes, each wrapped).
+const MAX_CLOSING_NOTE_LINES: usize = 4;
+/// A bare number up to this is a 栏次 or 行次 in a table's header, no figure.
+const MOST_MARK_NUMBER: u32 = 50;
+
+/// The lines closing the page of `table` right under it when the table holds no figure:
+/// its 空表说明, perhaps only the middle lines of a note wrapped in a row too low for it
+/// (`本年度没有国有资本经营预算财`, its `说明：` and `故本表无数据。` cut away), so opening no
+/// note. None of them may read as a title, a unit line or a section heading, and nothing
+/// else may follow on the page: lines heading a table below are that table's.
+fn closing_notes_of_empty(table: &TableGrid, blocks: &mut Blocks, out: &mut LaidOut) -> Vec<Line> {
+    let Some(page) = table.pages.last().copied().filter(|&p| p > 0) else {
+        return Vec::new();
+    };
+    let on_page = |b: &Block| matches!(b, Block::Line(l) if l.page == Some(page));
+    let ahead: Vec<&Block> = blocks.iter().take(MAX_CLOSING_NOTE_LINES + 1).collect();
+    let lines = ahead.iter().take_while(|b| on_page(b)).count();
+    let page_ends = match ahead.get(lines) {
+        None | Some(Block::PageBreak) => true,
+        Some(Block::Line(l)) => l.page != Some(page),
+        Some(Block::Table(t)) => t.pages.first() != Some(&page),
+    };
+    let notes_alike = ahead[..lines].iter().all(|b| match b {
+        Block::Line(l) => {
+            let t = l.text.trim();
+            !ends_like_a_title(l) && !is_unit_line(t) && !is_section_heading(t)
+        }
+        _ => false,
+    });
+    if lines == 0
+        || lines > MAX_CLOSING_NOTE_LINES
+        || !page_ends
+        || !notes_alike
+        || holds_figures(table)
+    {
+        return Vec::new();
+    }
+    let mut notes = Vec::new();
+    for _ in 0..lines {
+        if let Some(Block::Line(line)) = blocks.pop_front() {
+            out.passages.push(line.passage());
+            add_note(&mut notes, line);
+        }
+    }
+    notes
+}
+
+/// Whether a cell of `table` holds a figure: a number other than zero and a header's 栏次.
+fn holds_figures(table: &TableGrid) -> bool {
+    let mark = rust_decimal::Decimal::from(MOST_MARK_NUMBER);
+    table
+        .rows
+        .iter()
+        .flatten()
+        .any(|c| match cell_value(c.trim()) {
+            Cell::Number(n) => !n.is_zero() && (!n.fract().is_zero() || n > mark),
+            _ => false,
+        })
 }
 
 /// Whether `line` may be the rest of a sentence cut above it: no note of its own, ending a
@@ -765,6 +831,43 @@ mod tests {
             table(&[&["项目", "决算数"], &["合计", "526.36"]], 0),
         ]);
         assert_eq!(word.sheets[0].name, "收入支出决算总表");
+    }
+
+    /// The lines closing the page of an empty table (a 空表说明 wrapped in a row too low for
+    /// it, only its middle lines printed, opening no note) are its notes, below it on its
+    /// sheet; under a table of figures, or above a table on the same page, they are not.
+    #[test]
+    fn lines_closing_the_page_of_an_empty_table_are_its_notes() {
+        let cut = [
+            "门本年度政府性基金预算财政拨款收入支出及结",
+            "本年度没有政府性基金预算财政",
+        ];
+        let laid = |total: &str, next_page: u32| {
+            let mut blocks = vec![table(&[&["项目", "本年支出"], &["合计", total]], 16)];
+            blocks.extend(cut.iter().map(|t| line(t, 16)));
+            blocks.push(line("国有资本经营预算财政拨款收入支出决算表", next_page));
+            blocks.push(table(&[&["项目", "本年支出"], &["合计", ""]], next_page));
+            lay_out(blocks)
+        };
+        let texts = |s: &Sheet| -> Vec<String> {
+            s.cells()
+                .filter_map(|(_, _, c)| c.as_text().map(str::to_string))
+                .collect()
+        };
+        let out = laid("", 17);
+        assert_eq!(out.sheets.len(), 2);
+        for t in cut {
+            assert!(texts(&out.sheets[0]).contains(&t.to_string()), "{t}");
+        }
+        assert_eq!(out.sheets[1].name, "国有资本经营预算财政拨款收入支出决算表");
+        for (total, next_page) in [("12.50", 17), ("", 16)] {
+            let out = laid(total, next_page);
+            let first = texts(&out.sheets[0]);
+            assert!(
+                cut.iter().all(|t| !first.contains(&t.to_string())),
+                "{total} {next_page}"
+            );
+        }
     }
 
     /// A row a page break may have cut, left as read, is noted at its sheet row and page.

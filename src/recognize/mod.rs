@@ -2332,11 +2332,11 @@ pub(crate) fn keep_as_remark(rd: &mut Reader, r: u32) {
 /// back); anything else left unread anywhere is reported as a stray.
 fn read_rest(rd: &mut Reader, after: u32) {
     // A sentence on a row of its own below everything read is a note too, though the table's
-    // rows were looked for there (a 空表说明 right under an empty table's 合计, not opened by 注);
-    // so is a sign-off line (单位负责人：… 制表人：…).
+    // rows were looked for there (a 空表说明 right under an empty table's 合计, not opened by 注,
+    // maybe without its full stop); so is a sign-off line (单位负责人：… 制表人：…).
     let below = last_row_read(rd).map_or(after, |r| r + 1);
     for r in below..after {
-        if is_sentence_row(rd, r) || is_sign_off_row(rd, r) {
+        if is_note_row(rd, r) || is_sign_off_row(rd, r) {
             keep_as_remark(rd, r);
         }
     }

@@ -281,7 +281,7 @@ pub(crate) fn placed_items(page: &Page) -> PlacedPage {
     let runs = group_runs(&page.runs, &page.rules);
     let mut in_table: Vec<Vec<&Run>> = vec![Vec::new(); tables.len()];
     let mut outside = Vec::new();
-    for (run, (at, wrapped)) in runs.iter().zip(placing_centres(&runs)) {
+    for (run, (at, wrapped)) in runs.iter().zip(placing_centres(&runs, &tables)) {
         let inside = |t: &Ruled| t.contains(at, run.size) && (!wrapped || t.holds_strictly(at));
         match tables.iter().position(inside) {
             Some(i) => in_table[i].push(run),
@@ -325,16 +325,54 @@ pub(crate) fn placed_items(page: &Page) -> PlacedPage {
 /// one wrapped text the middle of them all: a note under a table wrapped in a row too low for
 /// it runs up over the table's last row.
 /// The middle of wrapped lines must lie within the table's outer rules, not only near them.
-fn placing_centres(runs: &[Run]) -> Vec<((f64, f64), bool)> {
+fn placing_centres(runs: &[Run], tables: &[Ruled]) -> Vec<((f64, f64), bool)> {
     let refs: Vec<&Run> = runs.iter().collect();
     let mut at: Vec<((f64, f64), bool)> = runs.iter().map(|r| (r.centre(), false)).collect();
-    for chain in wrapped_chains(&refs) {
+    let chains = wrapped_chains(&refs).into_iter();
+    let chains = chains.flat_map(|c| parted_at_table_foot(&refs, c, tables));
+    for chain in chains.filter(|c| c.len() > 1) {
         let mid = (at[chain[0]].0 .1 + at[chain[chain.len() - 1]].0 .1) / 2.0;
         for &i in &chain {
             at[i] = ((at[i].0 .0, mid), true);
         }
     }
     at
+}
+
+/// `chain` (lines of one text, by [`wrapped_chains`]) parted where it crosses a table's
+/// bottom rule after a line ending short of the line below it (by more than that line's first
+/// unbreakable piece): the text of the table's last row (`合计`) printed right over a note
+/// under the table, not a note wrapped up over the table's last row, whose lines above the
+/// last fill its width.
+fn parted_at_table_foot(runs: &[&Run], chain: Vec<usize>, tables: &[Ruled]) -> Vec<Vec<usize>> {
+    let line_of = |k: usize| {
+        let baseline = runs[chain[k]].baseline;
+        let on = |&&i: &&usize| (runs[i].baseline - baseline).abs() < runs[i].size * SAME_BASELINE;
+        let line: Vec<&Run> = chain.iter().filter(on).map(|&i| runs[i]).collect();
+        let x0 = line.iter().map(|r| r.x0).fold(f64::MAX, f64::min);
+        let x1 = line.iter().map(|r| r.x1).fold(f64::MIN, f64::max);
+        (
+            x1 - x0,
+            line.iter().map(|r| r.text.as_str()).collect::<String>(),
+        )
+    };
+    let crosses = |k: usize| {
+        let (above, below) = (runs[chain[k - 1]], runs[chain[k]]);
+        tables.iter().any(|t| {
+            let foot = t.ys[t.ys.len() - 1];
+            t.holds_strictly(above.centre()) && below.centre().1 > foot
+        })
+    };
+    let part = (1..chain.len()).find(|&k| {
+        crosses(k) && {
+            let ((upper, _), (lower, text)) = (line_of(k - 1), line_of(k));
+            lower - upper > (first_piece_width(&text) + FULL_LINE_SLACK) * runs[chain[k]].size
+        }
+    });
+    match part {
+        Some(k) => vec![chain[..k].to_vec(), chain[k..].to_vec()],
+        None => vec![chain],
+    }
 }
 
 /// The runs outside the tables with the lines of each wrapped text joined into its first
