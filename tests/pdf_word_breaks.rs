@@ -10,6 +10,8 @@ mod export;
 mod grid;
 #[path = "support/lo.rs"]
 mod lo;
+#[path = "support/xorshift.rs"]
+mod xorshift;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -487,6 +489,114 @@ fn perf_forms_with_repeated_header_rows_on_short_pages_read_as_the_word_document
         };
         let docx = d.join(format!("perf-base-short-{i}.docx"));
         docx::ruled_form_docx(base, &layout, &docx);
+        problems.extend(pdf_unlike_word(&docx, &layout));
+    }
+    check(problems);
+}
+
+/// 科目 names of many lengths, as 收入决算表 prints them.
+const ITEM_NAMES: [&str; 12] = [
+    "污染减排",
+    "卫生健康支出",
+    "行政运行",
+    "城管执法",
+    "一般行政管理事务",
+    "其他社会保障和就业支出",
+    "机关事业单位基本养老保险缴费支出",
+    "减排专项支出",
+    "其他城乡社区管理事务支出",
+    "死亡抚恤",
+    "事业运行",
+    "其他支持中小企业发展和管理支出",
+];
+
+/// Amounts in cents as the sheet's number text (`228890` is `2288.90`).
+fn yuan(cents: i64) -> grid::GridCell {
+    grid::GridCell::num(&Decimal::new(cents, 2).to_string())
+}
+
+/// One drawn 科目 row: code, name, its amount twice (本年收入合计, 财政拨款收入), the other
+/// income columns zero on a 类's or a 款's row (`summed`), blank on a 项's.
+fn income_row(code: String, name: &str, cents: i64, summed: bool) -> Vec<grid::GridCell> {
+    let mut row = vec![grid::GridCell::num(&code), grid::GridCell::text(name)];
+    row.extend([yuan(cents), yuan(cents)]);
+    if summed {
+        row.extend((0..5).map(|_| yuan(0)));
+    }
+    row
+}
+
+/// Seed 001's 收入决算表 with the 科目 rows of `seed`'s drawing: 类 after 类, each with 款
+/// and their 项 (codes of 3, 5 and 7 digits), names of many lengths, amounts to the cent
+/// adding up level by level into the 合计.
+fn drawn_income_sheet(seed: u64, dir: &std::path::Path) -> fiscalform::read::Sheet {
+    let mut rng = xorshift::Xorshift(seed * 0x9e37_79b9 + 1);
+    let name = |rng: &mut xorshift::Xorshift| ITEM_NAMES[rng.below(ITEM_NAMES.len())];
+    let mut sheet = grid::fixture("seed001_final.grid")
+        .sheet("公开02表")
+        .clone();
+    let (header, note) = (7, sheet.rows.last().unwrap().clone());
+    sheet.rows.truncate(header);
+    sheet.merges.retain(|m| m.0 < header as u32);
+    let (mut rows, mut all) = (Vec::new(), 0);
+    for class in 0..3 + rng.below(2) {
+        let class_code = 201 + 3 * class as u32;
+        let (class_at, mut class_sum) = (rows.len(), 0);
+        rows.push(Vec::new());
+        for k in 0..2 + rng.below(2) {
+            let kuan = format!("{class_code}{:02}", 1 + 4 * k + rng.below(4));
+            let (kuan_at, mut kuan_sum) = (rows.len(), 0);
+            rows.push(Vec::new());
+            for x in 0..1 + rng.below(3) {
+                let cents = 100 + rng.below(999_900) as i64;
+                let code = format!("{kuan}{:02}", 1 + 30 * x + rng.below(30));
+                rows.push(income_row(code, name(&mut rng), cents, false));
+                kuan_sum += cents;
+            }
+            rows[kuan_at] = income_row(kuan, name(&mut rng), kuan_sum, true);
+            class_sum += kuan_sum;
+        }
+        rows[class_at] = income_row(class_code.to_string(), name(&mut rng), class_sum, true);
+        all += class_sum;
+    }
+    sheet.rows[header - 1][2] = yuan(all);
+    sheet.rows[header - 1][3] = yuan(all);
+    sheet.rows.extend(rows);
+    sheet.rows.push(note);
+    let last = sheet.rows.len() as u32 - 1;
+    sheet.merges.push((last, 0, last, 8));
+    let path = dir.join(format!("income-{seed}.xlsx"));
+    grid::GridBook {
+        sheets: vec![sheet],
+    }
+    .write_xlsx(&path);
+    fiscalform::read::read_workbook(&path)
+        .unwrap()
+        .sheets
+        .remove(0)
+}
+
+/// Drawn 收入决算表s of many 科目 typed in Word, their code and amount columns narrow (a code
+/// wraps as `20899` over `99`, an amount as `2288.` over `90`), on short pages moved down a
+/// drawn number of lines: page breaks cut rows inside every box they fill — the code too —
+/// and fall between rows whose full boxes end in texts of their own (`21111` over
+/// `2111101`, `275.00` over `150.00`). The PDF reads as the Word document, without a
+/// finding of its own.
+#[test]
+fn drawn_tables_of_codes_on_short_narrow_pages_read_as_the_word_document() {
+    lo::require_chinese_font();
+    let d = scratch("drawn-codes");
+    let mut problems = Vec::new();
+    for seed in 1..=12 {
+        let sheet = drawn_income_sheet(seed, &d);
+        let layout = WordLayout {
+            lead: xorshift::Xorshift(seed + 17).below(12),
+            narrow: true,
+            short_pages: true,
+            ..WordLayout::default()
+        };
+        let docx = d.join(format!("drawn-codes-{seed}.docx"));
+        docx::ruled_form_docx(std::slice::from_ref(&sheet), &layout, &docx);
         problems.extend(pdf_unlike_word(&docx, &layout));
     }
     check(problems);

@@ -1213,7 +1213,9 @@ enum Cut {
 /// bottom and to the width, leaving no room for the first piece of the text below (cut
 /// text, not a cell's own end). Where some of its boxes are
 /// so filled and some not, or their filling is unknown, or it fills every cell the row
-/// above filled (all to the foot), it cannot be told. A header row whose other cells hold
+/// above filled (all to the foot), it cannot be told — unless a 科目代码 is cut in it
+/// (`20899` | `99`: no code of its own below). Two figures making no number, or a list
+/// item's label below, are texts of their own. A header row whose other cells hold
 /// words of their own goes on with the rest of the tall cells above.
 fn cut_row(prev: &TableGrid, next: &TableGrid, first: usize) -> Cut {
     let (Some(last), true) = (prev.rows.len().checked_sub(1), first < next.rows.len()) else {
@@ -1221,6 +1223,7 @@ fn cut_row(prev: &TableGrid, next: &TableGrid, first: usize) -> Cut {
     };
     let width = usize::from(prev.width().max(next.width()));
     let (mut goes_on, mut own, mut left_above) = (Vec::new(), 0, false);
+    let mut cut_code = false;
     for col in 0..width {
         let (above, below) = (region_at(prev, last, col), region_at(next, first, col));
         let upper = anchor_text(prev, &above, col);
@@ -1231,6 +1234,10 @@ fn cut_row(prev: &TableGrid, next: &TableGrid, first: usize) -> Cut {
         if is_bare_integer(upper) && is_bare_integer(lower) && !may_go_on(prev, col, upper, lower) {
             return Cut::Whole;
         }
+        if never_one_text(upper, lower) {
+            return Cut::Whole;
+        }
+        cut_code |= is_cut_code(upper, lower);
         // A bare number under words (a 栏次 or 行次 under the header's last line) is a row of
         // its own: the rest of a cut number goes on under figures only.
         let figures = |t: &str| t.chars().all(|c| c.is_ascii_digit() || ".,-".contains(c));
@@ -1277,7 +1284,7 @@ fn cut_row(prev: &TableGrid, next: &TableGrid, first: usize) -> Cut {
         _ if goes_on.is_empty() || (unknown && !left_above) => Cut::Whole,
         _ if unknown => Cut::Unsure,
         0 => Cut::Whole,
-        n if n == goes_on.len() && left_above => Cut::Split(filled),
+        n if n == goes_on.len() && (left_above || cut_code) => Cut::Split(filled),
         n if n == goes_on.len() || left_above => Cut::Unsure,
         _ => Cut::Whole,
     }
@@ -1286,17 +1293,69 @@ fn cut_row(prev: &TableGrid, next: &TableGrid, first: usize) -> Cut {
 /// Whether a bare integer `upper` filling its box (column `col` of `prev`'s last row) may
 /// go on in the bare integer `lower` below the break: a code wrapped in its box
 /// (`201045` | `0`), or an amount (`12` | `34`) — not the next 行次 (`28` | `29`), nor the
-/// next code of the same level (`2080505` | `2080506`: a cut code's rest is shorter than
-/// what fitted above it, as no 科目 level has an even number of digits).
+/// next code of the same level (`2080505` | `2080506`), nor a code of its own under a
+/// shorter one (`21111` | `2111101`): a cut code's rest is shorter than what fitted above it.
 fn may_go_on(prev: &TableGrid, col: usize, upper: &str, lower: &str) -> bool {
     let filled = fills_to_foot(prev, col);
     let next_number = match (upper.parse::<u64>(), lower.parse::<u64>()) {
         (Ok(u), Ok(l)) => u.checked_add(1) == Some(l),
         _ => false,
     };
-    let codes_alike = upper.len() >= MIN_CODE_DIGITS && upper.len() == lower.len();
+    let codes_alike = upper.len() >= MIN_CODE_DIGITS && lower.len() >= upper.len();
     filled && !codes_alike && (upper.len() >= MIN_CODE_DIGITS || !next_number)
 }
+
+/// Whether `upper` (above a page break) and `lower` (below it) cannot be one text the break
+/// cut: two figures that make no number joined (`275.00` | `150.00`), or a text below
+/// opening a list item of its own (`十四、资源勘探工业信息等支出` | `十五、商业服务业等支出`)
+/// under one not ending in a numeral (`二十` | `一、…` may be `二十一、` cut).
+fn never_one_text(upper: &str, lower: &str) -> bool {
+    let number = |t: &str| {
+        matches!(
+            crate::read::document::cell_value(t),
+            crate::read::Cell::Number(_)
+        )
+    };
+    let figures = number(upper) && number(lower);
+    if figures && !number(&join_cut_text(upper, lower)) {
+        return true;
+    }
+    let ends_in_numeral = upper.chars().last().is_some_and(is_list_numeral);
+    !upper.is_empty() && opens_a_list_item(lower) && !ends_in_numeral
+}
+
+/// A digit or Chinese numeral of a list number (`十五、`, `24、`, `（三）`).
+fn is_list_numeral(c: char) -> bool {
+    c.is_ascii_digit() || "一二三四五六七八九十".contains(c)
+}
+
+/// Whether `text` opens with a list number: numerals then `、`, or numerals in brackets.
+fn opens_a_list_item(text: &str) -> bool {
+    let text = text.trim_start();
+    let (bracketed, rest) = match text.strip_prefix(['（', '(']) {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let digits = rest.chars().take_while(|&c| is_list_numeral(c)).count();
+    let mut after = rest.chars().skip(digits);
+    let closing: &[char] = match bracketed {
+        true => &['）', ')'],
+        false => &['、'],
+    };
+    digits > 0 && after.next().is_some_and(|c| closing.contains(&c))
+}
+
+/// Whether `upper` and `lower` can only be one 科目代码 the break cut: a code's digits above
+/// (a 类's or more), too few digits below for a code of their own, together a 款's or a
+/// 项's code (`20899` | `99`).
+fn is_cut_code(upper: &str, lower: &str) -> bool {
+    let code = is_bare_integer(upper) && upper.len() >= MIN_CODE_DIGITS;
+    let rest = is_bare_integer(lower) && lower.len() < MIN_CODE_DIGITS;
+    code && rest && CUT_CODE_DIGITS.contains(&(upper.len() + lower.len()))
+}
+
+/// The digits of a 款's and a 项's code: what a 科目代码 cut by a page break makes again.
+const CUT_CODE_DIGITS: [usize; 2] = [5, 7];
 
 /// Row `row` of `t` alone, as a table.
 fn rows_of(t: &TableGrid, row: usize) -> TableGrid {
@@ -2086,6 +2145,89 @@ mod tests {
             append_continued(&mut prev, grid(&[&["", lower]], &[], 6), RowBreaks::Allowed);
             assert_eq!(prev.rows.len(), 2, "12 over {lower}, filled {filled}");
         }
+    }
+
+    /// 公开02表's row 2089999 cut in every cell it fills (`20899` | `99`, `其他社` | `会保障…`,
+    /// `2288.9` | `0`): the digits below are no code of their own, so it is one row again.
+    #[test]
+    fn a_row_cut_in_every_cell_inside_its_code_is_one_row() {
+        let mut prev = closing(
+            &[&["20899", "其他社", "2288.9", "2288.9", ""]],
+            &[true, true, true, true, false],
+        );
+        let next = grid(
+            &[
+                &["99", "会保障和就业支出", "0", "0", ""],
+                &["210", "卫生健康支出", "907.34", "907.34", ""],
+            ],
+            &[],
+            6,
+        );
+        append_continued(&mut prev, next, RowBreaks::Allowed);
+        assert_eq!(prev.rows.len(), 2);
+        let whole = [
+            "2089999",
+            "其他社会保障和就业支出",
+            "2288.90",
+            "2288.90",
+            "",
+        ];
+        assert_eq!(prev.rows[0], whole);
+        assert!(prev.maybe_cut.is_empty());
+    }
+
+    /// Rows of their own whose boxes above the break are full: a code under a shorter one
+    /// (`21111` | `2111101`), figures that make no number joined (`275.00` | `150.00`), a
+    /// list item's label (`十四、…支出` | `十五、…支出`).
+    #[test]
+    fn full_boxes_over_texts_of_their_own_stay_two_rows() {
+        let cases: [(&[&str], &[&str]); 3] = [
+            (
+                &["21111", "污染减排", "275.00", "0.00"],
+                &["2111101", "减排专项支出", "150.00", ""],
+            ),
+            (
+                &["", "污染减排", "275.00", "0.00"],
+                &["", "减排专项支出", "150.00", ""],
+            ),
+            (
+                &["", "十四、资源勘探工业信息等支出", "4948.72", "4948.72"],
+                &["", "十五、商业服务业等支出", "", ""],
+            ),
+        ];
+        for (upper, lower) in cases {
+            let mut prev = closing(&[upper], &[true, true, true, true]);
+            append_continued(&mut prev, grid(&[lower], &[], 6), RowBreaks::Allowed);
+            assert_eq!(prev.rows.len(), 2, "{upper:?} over {lower:?}");
+            assert_eq!(prev.rows[1], lower, "{upper:?} over {lower:?}");
+        }
+    }
+
+    /// Whether a text opens a list item of its own: numerals then `、`, or in brackets.
+    #[test]
+    fn list_items_open_with_their_numbers() {
+        for text in [
+            "十五、商业服务业等支出",
+            "24、住房保障支出",
+            "（三）机关",
+            "(1)差旅",
+        ] {
+            assert!(opens_a_list_item(text), "{text}");
+        }
+        for text in [
+            "油物资储备",
+            "2.5",
+            "一般公共服务支出",
+            "、支出",
+            "（万元）",
+        ] {
+            assert!(!opens_a_list_item(text), "{text}");
+        }
+        assert!(!never_one_text("二十", "一、国有资本经营预算支出"));
+        assert!(never_one_text(
+            "十九、住房保障支出",
+            "二十、粮油物资储备支出"
+        ));
     }
 
     /// Two rows of their own: the row below repeats a 行次; its text goes on in a box the row
