@@ -601,3 +601,28 @@ fn drawn_tables_of_codes_on_short_narrow_pages_read_as_the_word_document() {
     }
     check(problems);
 }
+
+/// The sample's empty 公开07表 and 公开08表 and the 公开09表 after them, short pages, moved
+/// down a line at a time (from a drawn start): an empty table's 空表说明 under its 注 line
+/// ends a page or opens the next one over the next table's title. It is its table's note
+/// either way: the PDF has no finding the Word document has not (no 空表说明 missing).
+#[test]
+fn an_empty_table_statement_pushed_over_a_page_break_stays_its_tables() {
+    lo::require_chinese_font();
+    let d = scratch("statement-over-break");
+    let sheets: Vec<fiscalform::read::Sheet> = sample_sheets().drain(6..9).collect();
+    let start = 20 + xorshift::Xorshift(7).below(4);
+    let mut problems = Vec::new();
+    for n in start..start + 16 {
+        let layout = WordLayout {
+            before: vec![(0, n)],
+            short_pages: true,
+            statements_below: true,
+            ..WordLayout::default()
+        };
+        let docx = d.join(format!("statement-{n}.docx"));
+        docx::ruled_form_docx(&sheets, &layout, &docx);
+        problems.extend(pdf_unlike_word(&docx, &layout));
+    }
+    check(problems);
+}

@@ -273,15 +273,19 @@ fn cut_on_page_of(last: Option<&Line>, line: &Line) -> bool {
 /// Whether `line` belongs to the notes under a table, the last of them so far `last`: a
 /// note, or on the note's page the rest of a note wrapped over lines, or any further line
 /// that cannot head the next table (`2. 本套报表…。`, the 空表说明 `本单位没有…故本表无数据。`,
-/// `…并在本表下方作下述说明：` leading into the next note).
+/// `…并在本表下方作下述说明：` leading into the next note). On the next page only a whole
+/// sentence goes on with them: a 空表说明 the page break pushed over, above the next title.
 fn continues_notes(last: Option<&Line>, line: &Line) -> bool {
     let t = line.text.trim();
     if is_note(t) {
         return true;
     }
-    let Some(last) = last.filter(|l| l.page == line.page && !is_section_heading(t)) else {
+    let Some(last) = last.filter(|_| !is_section_heading(t)) else {
         return false;
     };
+    if last.page != line.page {
+        return t.ends_with(SENTENCE_ENDS) && !is_heading(t);
+    }
     is_wrapped(last) || t.ends_with(SENTENCE_ENDS) || !is_heading(t)
 }
 /// A PDF line cut where the text ran out of width: long, and ending mid-sentence. (A Word
@@ -991,6 +995,31 @@ mod tests {
             s.get(2, 0).as_text(),
             Some("注：本表反映部门本年度政府性基金预算财政拨款收入、支出及结转和结余情况。")
         );
+        assert_eq!(
+            s.get(3, 0).as_text(),
+            Some("本单位没有政府性基金收入，故本表无数据。")
+        );
+        assert_eq!(s.height(), 4);
+        assert_eq!(out.sheets[1].name, "国有资本经营预算财政拨款支出决算表");
+    }
+
+    /// A 空表说明 the page break pushed to the top of the next page, over the next table's
+    /// title, is its table's note still; the next table's lines are not.
+    #[test]
+    fn an_empty_table_statement_on_the_next_page_is_its_tables_note() {
+        let out = lay_out(vec![
+            line("政府性基金预算财政拨款收入支出决算表", 1),
+            table(&[&["项目", "金额"]], 1),
+            line(
+                "注：本表反映部门本年度政府性基金预算财政拨款收入、支出情况。",
+                1,
+            ),
+            line("本单位没有政府性基金收入，故本表无数据。", 2),
+            line("国有资本经营预算财政拨款支出决算表", 2),
+            line("部门：某某中心    金额单位：万元", 2),
+            table(&[&["项目", "金额"]], 2),
+        ]);
+        let s = &out.sheets[0];
         assert_eq!(
             s.get(3, 0).as_text(),
             Some("本单位没有政府性基金收入，故本表无数据。")

@@ -185,6 +185,9 @@ pub struct WordLayout {
     /// The label column's width in twips, the other columns sharing the rest (none: all
     /// columns alike): a narrow one wraps its header over several lines.
     pub label_width: Option<u32>,
+    /// The sentences closing a sheet under its 注 line (an empty table's 空表说明) typed as
+    /// paragraphs under the table, as the 注 line is (otherwise rows of the table).
+    pub statements_below: bool,
 }
 
 /// The height of a short page (14 cm), twips.
@@ -410,7 +413,8 @@ pub fn ruled_form_docx(sheets: &[fiscalform::read::Sheet], layout: &WordLayout, 
             body.extend(layout.contents.iter().map(|l| word_paragraph(l, 18)));
             body.push_str(PAGE_BREAK);
         }
-        let note = |r: u32| line(r).starts_with('注') || line(r).is_empty();
+        let statement = |r: u32| layout.statements_below && line(r).ends_with('。');
+        let note = |r: u32| line(r).starts_with('注') || line(r).is_empty() || statement(r);
         let end = (top..sheet.height())
             .rev()
             .take_while(|&r| note(r))
