@@ -377,6 +377,20 @@ fn target_figures(path: &std::path::Path) -> BTreeMap<(String, String), Decimal>
         .collect()
 }
 
+/// Seed 002's budget 绩效目标表 (部门公开表09、10), as sheets of its workbook.
+fn target_sheets(dir: &std::path::Path) -> Vec<fiscalform::read::Sheet> {
+    let seed = dir.join("seed002.xlsx");
+    grid::fixture("seed002_budget.grid").write_xlsx(&seed);
+    let sheets: Vec<fiscalform::read::Sheet> = fiscalform::read::read_workbook(&seed)
+        .unwrap()
+        .sheets
+        .into_iter()
+        .filter(|s| s.name.contains("绩效目标表"))
+        .collect();
+    assert_eq!(sheets.len(), 2);
+    sheets
+}
+
 /// Seed 002's 绩效目标表, long words in narrow columns, typed in Word and printed moved down
 /// (portrait and landscape): page breaks cut indicator rows where the last line above the
 /// break is short — a character keeps its comma (`相关政` | `策，…`), a number its sign
@@ -387,15 +401,7 @@ fn target_figures(path: &std::path::Path) -> BTreeMap<(String, String), Decimal>
 fn indicator_rows_cut_after_a_short_line_read_as_one_row() {
     lo::require_chinese_font();
     let d = scratch("target-rows");
-    let seed = d.join("seed002.xlsx");
-    grid::fixture("seed002_budget.grid").write_xlsx(&seed);
-    let sheets: Vec<fiscalform::read::Sheet> = fiscalform::read::read_workbook(&seed)
-        .unwrap()
-        .sheets
-        .into_iter()
-        .filter(|s| s.name.contains("绩效目标表"))
-        .collect();
-    assert_eq!(sheets.len(), 2);
+    let sheets = target_sheets(&d);
     let mut problems = Vec::new();
     for (i, (lead, landscape)) in [(11, false), (16, false), (0, true)]
         .into_iter()
@@ -410,21 +416,11 @@ fn indicator_rows_cut_after_a_short_line_read_as_one_row() {
         docx::ruled_form_docx(&sheets, &layout, &docx);
         let pdf = lo::convert(&docx, "pdf", &d);
         let (want, got) = (target_figures(&docx), target_figures(&pdf));
-        let wrong: Vec<String> = want
-            .iter()
-            .filter(|(k, v)| got.get(*k) != Some(*v))
-            .map(|(k, v)| format!("{} {}: {v}, read {:?}", k.0, k.1, got.get(k)))
-            .chain(
-                got.keys()
-                    .filter(|k| !want.contains_key(*k))
-                    .map(|k| format!("{} {}: blank, read {}", k.0, k.1, got[k])),
-            )
-            .collect();
-        if !wrong.is_empty() {
+        if want != got {
             problems.push(format!(
                 "{} ({layout:?}):\n  {}",
                 pdf.display(),
-                wrong.join("\n  ")
+                figure_differences(&want, &got).join("\n  ")
             ));
         }
     }
@@ -625,4 +621,52 @@ fn an_empty_table_statement_pushed_over_a_page_break_stays_its_tables() {
         problems.extend(pdf_unlike_word(&docx, &layout));
     }
     check(problems);
+}
+
+/// Seed 002's 绩效目标表 typed in Word on short portrait pages, every column one or two
+/// characters wide: each indicator row runs over several pages, and the unit's merged cells
+/// (单位编码, 单位名称, the amounts, 整体绩效目标, 一级指标) over many. Where a break cuts a
+/// row, the boxes going on below it are the same merged cells: the PDF reads to the figures
+/// the Word document holds, 单位编码 on every row of its unit, no row pushed down.
+#[test]
+fn merged_cells_over_rows_cut_on_short_pages_go_on_below_the_break() {
+    lo::require_chinese_font();
+    let d = scratch("target-short");
+    let sheets = target_sheets(&d);
+    let mut problems = Vec::new();
+    for (i, (lead, label_width)) in [(3, None), (5, None), (7, Some(1000)), (9, Some(1100))]
+        .into_iter()
+        .enumerate()
+    {
+        let layout = WordLayout {
+            lead,
+            label_width,
+            short_pages: true,
+            ..WordLayout::default()
+        };
+        let docx = d.join(format!("target-short-{i}.docx"));
+        docx::ruled_form_docx(&sheets, &layout, &docx);
+        let pdf = lo::convert(&docx, "pdf", &d);
+        let (want, got) = (target_figures(&docx), target_figures(&pdf));
+        if want != got {
+            problems.push(format!(
+                "{} ({layout:?}):\n  {}",
+                pdf.display(),
+                figure_differences(&want, &got).join("\n  ")
+            ));
+        }
+    }
+    check(problems);
+}
+
+/// The figures `got` reads unlike `want`, one line each.
+fn figure_differences(
+    want: &BTreeMap<(String, String), Decimal>,
+    got: &BTreeMap<(String, String), Decimal>,
+) -> Vec<String> {
+    let keys: std::collections::BTreeSet<_> = want.keys().chain(got.keys()).collect();
+    keys.into_iter()
+        .filter(|k| want.get(*k) != got.get(*k))
+        .map(|k| format!("{} {}: {:?}, read {:?}", k.0, k.1, want.get(k), got.get(k)))
+        .collect()
 }

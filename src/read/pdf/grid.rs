@@ -1162,7 +1162,7 @@ pub(crate) fn append_continued(prev: &mut TableGrid, mut next: TableGrid, breaks
     let repeated = repeated_header(prev, &next);
     let header_rests = drop_header_rests(prev, &mut next, repeated);
     let boundary = prev.rows.len();
-    let mut tall = Vec::new();
+    let (mut tall, mut reaching) = (Vec::new(), None);
     let cut = match (cut_row(prev, &next, repeated), breaks) {
         (Cut::Split(_) | Cut::Unsure, RowBreaks::Never) => Cut::Whole,
         (cut, _) => cut,
@@ -1175,6 +1175,7 @@ pub(crate) fn append_continued(prev: &mut TableGrid, mut next: TableGrid, breaks
         Cut::Whole => {}
         Cut::Split(parts) => {
             join_cut_row(prev, &next, repeated, &parts);
+            reaching = Some(boxes_reaching_below(&next, repeated));
             drop_row(&mut next, repeated);
         }
         Cut::Tall(parts) => {
@@ -1186,9 +1187,15 @@ pub(crate) fn append_continued(prev: &mut TableGrid, mut next: TableGrid, breaks
     prev.last_lines = std::mem::take(&mut next.last_lines);
     append_rows(prev, next, repeated);
     prev.merges.extend(tall);
-    // Nothing to join where the page below held only the repeated header.
-    if boundary > 0 && boundary < prev.rows.len() {
-        join_cut_cells(prev, boundary, &header_rests);
+    // After a row cut by the break (`reaching` known): its merged cells go on below.
+    if let Some(cols) = &reaching {
+        join_boxes_over_cut(prev, boundary, cols);
+    }
+    // Nothing to join where the page below held only the repeated header; nor under a row
+    // the break cut, whose boxes going on below it are joined already: a box starting below
+    // it has a rule of its own over it on that page (a new cell, not the rest of one).
+    if boundary > 0 && boundary < prev.rows.len() && reaching.is_none() {
+        join_cut_cells(prev, boundary, &header_rests, breaks);
     }
 }
 
@@ -1471,6 +1478,46 @@ fn reprinted_cells(prev: &TableGrid, next: &TableGrid, first: usize) -> Vec<usiz
     }
 }
 
+/// The columns (first, last) of the boxes of `next` that start at row `first`, the rest of a
+/// row cut by the page break, and reach below it: merged cells going on over the break.
+fn boxes_reaching_below(next: &TableGrid, first: usize) -> Vec<(u16, u16)> {
+    let first = first as u32;
+    next.merges
+        .iter()
+        .filter(|m| m.first_row == first && m.last_row > first)
+        .map(|m| (m.first_col, m.last_col))
+        .collect()
+}
+
+/// Makes one box of each merged cell that a page break cut inside a row: the box the page
+/// below starts at `boundary` (the rest of the cut row dropped, its text joined above) in
+/// the columns `reaching` is the box over the cut row above going on — the merged cell
+/// starts where that box starts (a unit's 单位编码 cell spans its rows over the break).
+fn join_boxes_over_cut(prev: &mut TableGrid, boundary: usize, reaching: &[(u16, u16)]) {
+    let Some(last) = boundary.checked_sub(1) else {
+        return;
+    };
+    for &(first_col, last_col) in reaching {
+        let above = region_at(prev, last, usize::from(first_col));
+        if above.cols != (usize::from(first_col), usize::from(last_col)) {
+            continue;
+        }
+        let top = above.rows.0 as u32;
+        let starts_at = |m: &Merge, row: u32| (m.first_row, m.first_col) == (row, first_col);
+        let Some(lower) = prev
+            .merges
+            .iter()
+            .position(|m| starts_at(m, boundary as u32))
+        else {
+            continue;
+        };
+        prev.merges[lower].first_row = top;
+        let lower = prev.merges[lower];
+        prev.merges
+            .retain(|m| !starts_at(m, top) || m.last_row == lower.last_row);
+    }
+}
+
 /// Removes row `row` of `table`; a merge starting on it starts on the row below.
 fn drop_row(table: &mut TableGrid, row: usize) {
     table.rows.remove(row);
@@ -1668,8 +1715,11 @@ fn one_text(upper: String, lower: String) -> Option<String> {
 /// from the next): a cell above the break and one below it over the same columns, one of
 /// them several rows tall, where the lower one is blank or shows a part of the upper one's
 /// text (a printed merged cell shows its text, or what of it fits, on every page it spans).
-/// Not in the columns `own`, whose boxes below go on from a repeated header.
-fn join_cut_cells(t: &mut TableGrid, boundary: usize, own: &[usize]) {
+/// Not in the columns `own`, whose boxes below go on from a repeated header. A word
+/// processor (`breaks` allowed) prints a merged cell's text once, what does not fit going on
+/// below: the whole text again below the break is a cell of its own (the next unit's 单位编码
+/// `430001` under the last one's).
+fn join_cut_cells(t: &mut TableGrid, boundary: usize, own: &[usize], breaks: RowBreaks) {
     let width = t.rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut col = 0;
     while col < width {
@@ -1686,6 +1736,10 @@ fn join_cut_cells(t: &mut TableGrid, boundary: usize, own: &[usize]) {
                 .cloned()
                 .unwrap_or_default()
         };
+        let (upper, lower) = (squeezed(&text(&above)), squeezed(&text(&below)));
+        if !lower.is_empty() && upper == lower && breaks == RowBreaks::Allowed {
+            continue;
+        }
         let Some(kept) = one_text(text(&above), text(&below)) else {
             continue;
         };
@@ -2131,6 +2185,64 @@ mod tests {
             RowBreaks::Allowed,
         );
         assert_eq!(prev.rows, [["2010450", "事业运行", "418.68"]]);
+    }
+
+    /// A unit's 单位编码 and 一级指标 merged over its indicator rows, one row cut by the break
+    /// (`配合筹` | `备联席会`): the boxes going on below the cut row are the same merged cells,
+    /// up to the next unit's row, which starts cells of its own.
+    #[test]
+    fn merged_cells_over_a_cut_row_go_on_below_it() {
+        let mut prev = closing(
+            &[
+                &["单位编码", "一级指标", "三级指标", "分值"],
+                &["430001", "产出指标", "宣传活动", "4"],
+                &["", "", "配合筹", "4"],
+            ],
+            &[false, false, true, false],
+        );
+        prev.merges = vec![merge(1, 0, 2, 0), merge(1, 1, 2, 1)];
+        let next = grid(
+            &[
+                &["", "", "备联席会", ""],
+                &["", "", "片区宣传", "4"],
+                &["430001", "满意度指标", "满意度", "10"],
+            ],
+            &[(0, 0, 1, 0), (0, 1, 1, 1)],
+            6,
+        );
+        append_continued(&mut prev, next, RowBreaks::Allowed);
+        assert_eq!(prev.rows.len(), 5);
+        assert_eq!(prev.rows[2][2], "配合筹备联席会");
+        let mut merges = prev.merges.clone();
+        merges.sort();
+        assert_eq!(merges, [merge(1, 0, 3, 0), merge(1, 1, 3, 1)]);
+        assert_eq!(prev.rows[4][..2], ["430001", "满意度指标"]);
+    }
+
+    /// A word processor's print, the next unit opening the page under the last one's merged
+    /// cells with the same 单位编码: a cell of its own, not the one above shown again.
+    #[test]
+    fn a_text_opening_the_page_under_a_merged_cell_of_a_word_table_is_a_new_cell() {
+        let mut prev = grid(
+            &[
+                &["单位编码", "三级指标", "分值"],
+                &["430001", "宣传活动", "4"],
+                &["", "满意度", "10"],
+            ],
+            &[(1, 0, 2, 0)],
+            5,
+        );
+        let next = grid(
+            &[&["430001", "宣传活动", "4"], &["", "满意度", "10"]],
+            &[(0, 0, 1, 0)],
+            6,
+        );
+        append_continued(&mut prev, next, RowBreaks::Allowed);
+        assert_eq!(prev.rows.len(), 5);
+        assert_eq!(prev.rows[3][0], "430001");
+        let mut merges = prev.merges.clone();
+        merges.sort();
+        assert_eq!(merges, [merge(1, 0, 2, 0), merge(3, 0, 4, 0)]);
     }
 
     /// An integer amount filling its narrow box cut by the break (`12` | `34`): one number,
