@@ -247,6 +247,95 @@ fn a_spreadsheet_printed_over_pages_keeps_each_row_whole() {
     assert!(failed.is_empty(), "{}", failed.join("\n"));
 }
 
+/// The sample's 科目 cells holding code and name (join_code_names.py) with the code line
+/// clipped away as a print with rows too low for the wrapped cell shows them, the name maybe
+/// cut at one or both ends (`关事业单位职业年金缴费`; tests/support/drop_code_lines.py,
+/// seeded), in one of 公开02/03/05表 while the others print the row whole: each such row takes
+/// the code its name has there and the workbook's figures and errors are read.
+#[test]
+fn names_whose_code_line_was_clipped_take_the_code_they_have_elsewhere() {
+    let dir = scratch().join("code-line-clipped");
+    let joined = joined_code_names(&dir);
+    let mut failed = Vec::new();
+    for seed in 1..=8 {
+        let (cut, cuts) = drop_code_lines(&joined, &dir, seed, "some");
+        let diff = differences(&joined, &cut);
+        if !diff.is_empty() {
+            failed.push(format!("seed {seed}:\n{cuts}  {}", diff.join("\n  ")));
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+/// As above with one 项 clipped alike in every table that has it, so no table carries its
+/// code: each of those tables gives one code-unknown error and is not judged, rather than
+/// leaving the row out and reporting its parents' sums as wrong.
+#[test]
+fn a_name_clipped_in_every_table_is_reported_not_left_out_of_the_sums() {
+    let dir = scratch().join("code-line-clipped");
+    let joined = joined_code_names(&dir);
+    let mut failed = Vec::new();
+    for seed in 1..=6 {
+        let (cut, cuts) = drop_code_lines(&joined, &dir, seed, "all");
+        let clipped: Vec<String> = ["公开02表", "公开03表", "公开05表"]
+            .iter()
+            .zip(["final-02", "final-03", "final-05"])
+            .filter(|(sheet, _)| cuts.lines().any(|l| l.starts_with(**sheet)))
+            .map(|(_, form)| form.to_string())
+            .collect();
+        // `errors` lines are JSON values: `"final-02" "row-total"`.
+        let in_clipped = |e: &String| clipped.iter().any(|f| e.starts_with(&format!("\"{f}\" ")));
+        let mut want: Vec<String> = errors(&joined)
+            .into_iter()
+            .filter(|e| !in_clipped(e))
+            .collect();
+        want.extend(clipped.iter().map(|f| format!("\"{f}\" \"code-unknown\"")));
+        want.sort();
+        let got = errors(&cut);
+        if got != want {
+            failed.push(format!(
+                "seed {seed}:\n{cuts}  want {want:?}\n  got {got:?}"
+            ));
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+/// The sample workbook with code and name in one cell in 公开02/03/05表, in `dir`.
+fn joined_code_names(dir: &Path) -> PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    let joined = dir.join("joined.xlsx");
+    python(
+        "tests/support/join_code_names.py",
+        &[
+            manifest("tests/fixtures/sample/2023决算-株洲.xlsx").as_ref(),
+            joined.as_ref(),
+            "公开02表,公开03表,公开05表".as_ref(),
+        ],
+    );
+    joined
+}
+
+/// `joined` with code lines clipped (drop_code_lines.py, `mode` some | all) by `seed`: the
+/// workbook written in `dir`, and the cuts made, one a line.
+fn drop_code_lines(joined: &Path, dir: &Path, seed: u32, mode: &str) -> (PathBuf, String) {
+    let cut = dir.join(format!("{mode}-{seed}.xlsx"));
+    let out = Command::new("python3")
+        .arg(manifest("tests/support/drop_code_lines.py"))
+        .arg(joined)
+        .arg(&cut)
+        .arg(seed.to_string())
+        .arg("公开02表,公开03表,公开05表")
+        .arg(mode)
+        .output()
+        .expect("run python3");
+    assert!(
+        out.status.success(),
+        "clipping code lines (seed {seed}) failed"
+    );
+    (cut, String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
 /// A blank 部门公开表04 filled with seeded amounts (tests/support/fill_budget04.py), its
 /// numbered labels (`10、节能环保支出`) centred or right-aligned on one line in label columns
 /// 8–12 characters wide, so a long label is printed over the empty cell to its left, its

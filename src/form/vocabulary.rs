@@ -238,6 +238,13 @@ impl Vocabulary {
         self.subjects.get(key).map_or(&[], Vec::as_slice)
     }
 
+    /// Every 科目 name key the vocabulary knows, with its codes.
+    pub fn subjects(&self) -> impl Iterator<Item = (&str, &[String])> + Clone {
+        self.subjects
+            .iter()
+            .map(|(k, codes)| (k.as_str(), codes.as_slice()))
+    }
+
     /// Whether key `k` is a line giving the form's number (报表编号：510000_0013zp).
     pub fn is_form_number_line(&self, k: &str) -> bool {
         opens_with_label(&self.form_number_labels, k)

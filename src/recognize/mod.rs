@@ -1361,6 +1361,9 @@ pub fn resolve_uncoded(forms: &mut [(&Form, FormData)]) -> Vec<Uncoded> {
     for (fi, (_, data)) in forms.iter_mut().enumerate() {
         // The rows in order: a name takes the code under the parent read just before it.
         let mut last: HashMap<usize, String> = HashMap::new();
+        // The first digit of the last code read: a function-code table takes no economic code
+        // (30108 机关事业单位基本养老保险缴费 beside 2080505 of nearly the same name).
+        let mut family: Option<char> = None;
         let mut origins = OriginsByRow::default();
         let mut left = Vec::new();
         let keys: Vec<(Name, Option<String>)> = data
@@ -1372,10 +1375,20 @@ pub fn resolve_uncoded(forms: &mut [(&Form, FormData)]) -> Vec<Uncoded> {
             let name = key.strip_prefix(UNCODED);
             let code = match (code, name) {
                 (Some(code), _) => Some(code),
-                (None, Some(name)) => pick_code(codes_of.get(name), &last, data)
-                    .or_else(|| pick_cut_code(&codes_of, name, &last, data)),
+                (None, Some(name)) => {
+                    let same: Vec<String> = codes_of
+                        .get(name)
+                        .into_iter()
+                        .flatten()
+                        .filter(|c| in_family(c, family))
+                        .cloned()
+                        .collect();
+                    pick_code(Some(&same), &last, data)
+                        .or_else(|| pick_cut_code(&codes_of, name, (&last, family), data))
+                }
                 (None, None) => continue,
             };
+            family = code.as_ref().and_then(|c| c.chars().next()).or(family);
             match (code, name) {
                 (Some(code), None) => {
                     last.insert(code.len(), code);
@@ -1406,7 +1419,11 @@ fn settle_left(
     let mut unknown = Vec::new();
     for key in left {
         let name = key.strip_prefix(UNCODED).unwrap_or_default();
-        if let Some(code) = pick_cut_code(codes_of, name, &HashMap::new(), data) {
+        let family = data
+            .rows
+            .iter()
+            .find_map(|r| r.code.as_ref().and_then(|c| c.chars().next()));
+        if let Some(code) = pick_cut_code(codes_of, name, (&HashMap::new(), family), data) {
             rekey_row(data, &key, &code, &mut origins);
             continue;
         }
@@ -1445,6 +1462,11 @@ fn pick_code(
     }
 }
 
+/// Whether `code` is of the family of codes (their first digit) a table reads, when known.
+fn in_family(code: &str, family: Option<char>) -> bool {
+    family.is_none_or(|f| code.starts_with(f))
+}
+
 /// Whether `code` is under the parent last read (its code less two digits).
 fn is_under_parent(code: &str, last: &HashMap<usize, String>) -> bool {
     code.len() > 3
@@ -1453,18 +1475,20 @@ fn is_under_parent(code: &str, last: &HashMap<usize, String>) -> bool {
             .is_some_and(|p| code.starts_with(p.as_str()))
 }
 
-/// The code of a name the printer cut short (`其他发展与改革事务支` of 其他发展与改革事务支出):
-/// the one code, not in the form yet, of the names `name` begins, under the parent last read
+/// The code of a name the printer cut short (`其他发展与改革事务支` of 其他发展与改革事务支出,
+/// `他发展与改革事务` when both ends were clipped): the one code, not in the form yet, of the
+/// names `name` is a part of, of the table's family of codes, under the parent last read
 /// when any is; none when that is not one code.
 fn pick_cut_code(
     codes_of: &HashMap<String, Vec<String>>,
     name: &str,
-    last: &HashMap<usize, String>,
+    (last, family): (&HashMap<usize, String>, Option<char>),
     data: &FormData,
 ) -> Option<String> {
-    let free: Vec<&String> = table::names_begun(codes_of, name)
+    let names = codes_of.iter().map(|(k, c)| (k.as_str(), c.as_slice()));
+    let free: Vec<&String> = table::names_cut(names, name)
         .into_iter()
-        .filter(|c| data.row(c).is_none())
+        .filter(|c| in_family(c, family) && data.row(c).is_none())
         .collect();
     let under: Vec<&String> = free
         .iter()

@@ -19,7 +19,7 @@ use crate::normalize::{chinese_count, label_key, parse_code, zero_tail, Amount, 
 use crate::read::Cell;
 use column_marks::MarkedColumn;
 pub use column_marks::COLUMN_BY_MARK;
-pub(crate) use cut_labels::names_begun;
+pub(crate) use cut_labels::names_cut;
 pub use cut_labels::CUT_LABEL;
 use group_rows::GroupRows;
 pub use group_rows::UNLABELLED_GROUP_ROW;
@@ -2487,9 +2487,10 @@ fn values_of(panel: &Panel) -> RowValues {
 }
 
 /// The code a 科目 name key stands for in the national classifications the vocabulary knows
-/// (function classes, economic codes), at one of the panel's code lengths and of the family
-/// of the codes read above it (229 其他支出 under function codes, 399 under economic ones);
-/// when the name has several codes, the one under the parent read last.
+/// (function classes, economic codes), or of the names a printed name cut short is part of,
+/// at one of the panel's code lengths and of the family of the codes read above it (229
+/// 其他支出 under function codes, 399 under economic ones); when the name has several codes,
+/// the one under the parent read last.
 fn known_code(rd: &mut Reader, panel: &Panel, key: &str) -> Option<String> {
     let none = PanelCodes::default();
     let above = rd
@@ -2497,10 +2498,16 @@ fn known_code(rd: &mut Reader, panel: &Panel, key: &str) -> Option<String> {
         .of_panel(&rd.data.rows, &panel.id)
         .unwrap_or(&none);
     let family = above.family;
-    let candidates: Vec<String> = rd
-        .vocab
-        .subject_codes(key)
+    let exact = rd.vocab.subject_codes(key);
+    // A printed name whose ends were cut off (`旅游体育与传媒支`): the names it is a part of.
+    let cut = if exact.is_empty() && rd.sheet.is_printed() {
+        names_cut(rd.vocab.subjects(), key)
+    } else {
+        Vec::new()
+    };
+    let candidates: Vec<String> = exact
         .iter()
+        .chain(cut)
         .filter(|c| {
             panel
                 .coded
@@ -2761,8 +2768,23 @@ impl PanelRow<'_> {
             let taken = rd.data.row_at.contains_key(Key::Total.as_str());
             (!taken).then(|| Key::Total.as_str().to_string())
         } else {
-            uncoded_name_column(self.panel, self.pi, self.col_of, code_src)
+            self.uncoded_name_cell(rd)
                 .and_then(|c| named_row(rd, self.pi, self.panel, r, c, self.col_of))
+        }
+    }
+
+    /// Where the row, a 科目 without a code, has its name: the table's column for names
+    /// printed without codes; or, in a table of codes beside names, the name cell, else the
+    /// code cell holding a name (`2010450 事业运行` wrapped in the code cell, its code line
+    /// clipped by the print).
+    fn uncoded_name_cell(&self, rd: &Reader) -> Option<u16> {
+        let column = uncoded_name_column(self.panel, self.pi, self.col_of, self.code_src);
+        match (column, self.code_src) {
+            (Some(c), _) => Some(c),
+            (None, CodeSource::Single(c)) => self
+                .name_cell(rd)
+                .or_else(|| rd.text_key(self.r, c).is_some().then_some(c)),
+            (None, _) => None,
         }
     }
 

@@ -10,7 +10,6 @@
 use crate::form::{FixedRow, Panel, Severity};
 use crate::normalize::{label_key, strip_ordinal};
 use crate::recognize::Reader;
-use std::collections::HashMap;
 
 /// The rule of a row label printed cut short.
 pub const CUT_LABEL: &str = "cut-label";
@@ -94,25 +93,36 @@ fn rows_begun<'p>(
     begins(&strip_ordinal(key), true)
 }
 
-/// The codes of the names (keys, in `codes_of`) that `name`, a name cut short, begins: none
-/// when it is too short to name anything.
-pub(crate) fn names_begun<'c>(
-    codes_of: &'c HashMap<String, Vec<String>>,
+/// The codes of the names (keys with their codes) that `name`, a name the printer cut short,
+/// is a part of: the names it begins when there are any (its end cut off), else those it
+/// stands inside or ends (a wrapped name whose first and last lines were clipped:
+/// `关事业单位基本养老保险缴`); none when it is too short to name anything.
+pub(crate) fn names_cut<'c>(
+    names: impl Iterator<Item = (&'c str, &'c [String])> + Clone,
     name: &str,
 ) -> Vec<&'c String> {
     if name.chars().count() < MIN_CUT_CHARS {
         return Vec::new();
     }
-    let mut codes: Vec<&String> = Vec::new();
-    let begun = codes_of
-        .iter()
-        .filter(|(k, _)| k.len() > name.len() && k.starts_with(name));
-    for code in begun.flat_map(|(_, codes)| codes) {
-        if !codes.contains(&code) {
-            codes.push(code);
-        }
+    let longer = |k: &str| k.len() > name.len();
+    let begun = codes_where(names.clone(), |k| longer(k) && k.starts_with(name));
+    if !begun.is_empty() {
+        return begun;
     }
+    codes_where(names, |k| longer(k) && k.contains(name))
+}
+
+/// The codes, sorted and each once, of the names that `holds`.
+fn codes_where<'c>(
+    names: impl Iterator<Item = (&'c str, &'c [String])>,
+    holds: impl Fn(&str) -> bool,
+) -> Vec<&'c String> {
+    let mut codes: Vec<&String> = names
+        .filter(|(k, _)| holds(k))
+        .flat_map(|(_, codes)| codes)
+        .collect();
     codes.sort();
+    codes.dedup();
     codes
 }
 
