@@ -140,6 +140,8 @@ pub struct Vocabulary {
     /// classifications: the vocabulary's function classes, and every code a form's fixed rows
     /// show (公开06表's economic codes, added by the catalogue).
     subjects: HashMap<String, Vec<String>>,
+    /// Code → the name key it was given first, for the national name of a parent code.
+    subject_names: HashMap<String, String>,
 }
 
 /// Each key of the groups → the other keys of its groups.
@@ -215,6 +217,7 @@ impl Vocabulary {
             money_units,
             label_endings: def.label_endings.iter().map(|w| label_key(w)).collect(),
             subjects: HashMap::new(),
+            subject_names: HashMap::new(),
         };
         for [code, name] in &def.subjects {
             v.add_subject(code, name);
@@ -224,13 +227,19 @@ impl Vocabulary {
 
     /// Records that the 科目 `name` has `code`.
     pub fn add_subject(&mut self, code: &str, name: &str) {
-        let codes = self
-            .subjects
-            .entry(strip_ordinal(&label_key(name)))
-            .or_default();
+        let key = strip_ordinal(&label_key(name));
+        self.subject_names
+            .entry(code.to_string())
+            .or_insert_with(|| key.clone());
+        let codes = self.subjects.entry(key).or_default();
         if !codes.iter().any(|c| c == code) {
             codes.push(code.to_string());
         }
+    }
+
+    /// The national name key of a 科目 code, when the vocabulary knows it.
+    pub fn subject_name(&self, code: &str) -> Option<&str> {
+        self.subject_names.get(code).map(String::as_str)
     }
 
     /// The codes a 科目 name key (ordinal stripped) stands for.
@@ -394,6 +403,18 @@ mod tests {
         assert_eq!(v.subject_codes("社会保障和就业支出"), ["208"]);
         assert_eq!(v.subject_codes("卫生健康支出"), ["210"]);
         assert!(v.subject_codes("事业运行").is_empty());
+    }
+
+    #[test]
+    fn personnel_items_have_their_national_codes() {
+        let v = Vocabulary::built_in();
+        assert_eq!(
+            v.subject_codes("机关事业单位基本养老保险缴费支出"),
+            ["2080505"]
+        );
+        assert_eq!(v.subject_codes("行政事业单位医疗"), ["21011"]);
+        assert_eq!(v.subject_name("22102"), Some("住房改革支出"));
+        assert_eq!(v.subject_name("208"), Some("社会保障和就业支出"));
     }
 
     #[test]

@@ -100,7 +100,7 @@ pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &Workbook) -> Recognized<'c>
             )),
         }
     }
-    set_aside_uncoded(&mut forms, &mut findings);
+    set_aside_uncoded(&mut forms, &catalog.vocabulary, &mut findings);
     name_unit_and_year_from_opening(&catalog.vocabulary, &wb.text, &mut forms);
     findings.extend(kept_values(wb, &forms));
     findings.extend(hidden::hidden_findings(wb, &forms));
@@ -453,8 +453,12 @@ fn kept_values(wb: &Workbook, forms: &[(&Form, FormData)]) -> Vec<Finding> {
 /// Gives 科目 rows printed without codes the codes of their names in the other tables; a table
 /// whose names cannot all be given codes is not judged (its sums would miss the rows left out):
 /// it leaves `forms` with one code-unknown error, its sheet kept as it is.
-fn set_aside_uncoded(forms: &mut Vec<(&Form, FormData)>, findings: &mut Vec<Finding>) {
-    let unknown = crate::recognize::resolve_uncoded(forms);
+fn set_aside_uncoded(
+    forms: &mut Vec<(&Form, FormData)>,
+    vocab: &crate::form::Vocabulary,
+    findings: &mut Vec<Finding>,
+) {
+    let unknown = crate::recognize::resolve_uncoded(forms, vocab);
     let mut unjudged: Vec<usize> = unknown.iter().map(|u| u.form).collect();
     unjudged.dedup();
     for &fi in unjudged.iter().rev() {

@@ -8,6 +8,7 @@ mod copies;
 mod grid;
 mod mentions;
 mod opening;
+mod other_items;
 mod stacked;
 mod table;
 mod transposed;
@@ -32,6 +33,7 @@ use crate::normalize::{
 };
 use crate::read::{Cell, Merge, Sheet, Workbook};
 use mentions::{is_listed_row, listed_name_notice, listed_names, mentions_a_table, Titles};
+use other_items::{fits_after, other_code};
 use rust_decimal::Decimal;
 use stacked::{stacked_parts, Part};
 use std::collections::{HashMap, HashSet};
@@ -1337,7 +1339,7 @@ pub struct Uncoded {
 /// Gives the 科目 rows read without a code (names indented under their parent) the code the
 /// same name has in another table of the workbook; a row whose name is found nowhere becomes
 /// strays (kept, not judged) and is returned to be reported.
-pub fn resolve_uncoded(forms: &mut [(&Form, FormData)]) -> Vec<Uncoded> {
+pub fn resolve_uncoded(forms: &mut [(&Form, FormData)], vocab: &Vocabulary) -> Vec<Uncoded> {
     // Most tables print every code: then there is nothing to resolve, nor to gather for it.
     let uncoded = |data: &FormData| data.rows.iter().any(|r| r.key.starts_with(UNCODED));
     if !forms.iter().any(|(_, data)| uncoded(data)) {
@@ -1364,6 +1366,7 @@ pub fn resolve_uncoded(forms: &mut [(&Form, FormData)]) -> Vec<Uncoded> {
         // The first digit of the last code read: a function-code table takes no economic code
         // (30108 机关事业单位基本养老保险缴费 beside 2080505 of nearly the same name).
         let mut family: Option<char> = None;
+        let mut prev: Option<String> = None;
         let mut origins = OriginsByRow::default();
         let mut left = Vec::new();
         let keys: Vec<(Name, Option<String>)> = data
@@ -1383,12 +1386,15 @@ pub fn resolve_uncoded(forms: &mut [(&Form, FormData)]) -> Vec<Uncoded> {
                         .filter(|c| in_family(c, family))
                         .cloned()
                         .collect();
+                    let above = (&last, family, prev.as_deref());
                     pick_code(Some(&same), &last, data)
-                        .or_else(|| pick_cut_code(&codes_of, name, (&last, family), data))
+                        .or_else(|| pick_cut_code(&codes_of, name, above, data))
+                        .or_else(|| other_code(name, (&last, prev.as_deref()), data, vocab))
                 }
                 (None, None) => continue,
             };
             family = code.as_ref().and_then(|c| c.chars().next()).or(family);
+            prev = code.clone().or(prev);
             match (code, name) {
                 (Some(code), None) => {
                     last.insert(code.len(), code);
@@ -1423,7 +1429,7 @@ fn settle_left(
             .rows
             .iter()
             .find_map(|r| r.code.as_ref().and_then(|c| c.chars().next()));
-        if let Some(code) = pick_cut_code(codes_of, name, (&HashMap::new(), family), data) {
+        if let Some(code) = pick_cut_code(codes_of, name, (&HashMap::new(), family, None), data) {
             rekey_row(data, &key, &code, &mut origins);
             continue;
         }
@@ -1477,18 +1483,18 @@ fn is_under_parent(code: &str, last: &HashMap<usize, String>) -> bool {
 
 /// The code of a name the printer cut short (`其他发展与改革事务支` of 其他发展与改革事务支出,
 /// `他发展与改革事务` when both ends were clipped): the one code, not in the form yet, of the
-/// names `name` is a part of, of the table's family of codes, under the parent last read
-/// when any is; none when that is not one code.
+/// names `name` is a part of, of the table's family of codes, fitting after the code read
+/// last (`prev`), under the parent last read when any is; none when that is not one code.
 fn pick_cut_code(
     codes_of: &HashMap<String, Vec<String>>,
     name: &str,
-    (last, family): (&HashMap<usize, String>, Option<char>),
+    (last, family, prev): (&HashMap<usize, String>, Option<char>, Option<&str>),
     data: &FormData,
 ) -> Option<String> {
     let names = codes_of.iter().map(|(k, c)| (k.as_str(), c.as_slice()));
     let free: Vec<&String> = table::names_cut(names, name)
         .into_iter()
-        .filter(|c| in_family(c, family) && data.row(c).is_none())
+        .filter(|c| in_family(c, family) && fits_after(c, prev) && data.row(c).is_none())
         .collect();
     let under: Vec<&String> = free
         .iter()

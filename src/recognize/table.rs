@@ -2515,6 +2515,7 @@ fn known_code(rd: &mut Reader, panel: &Panel, key: &str) -> Option<String> {
                 .is_none_or(|p| p.levels.contains(&c.len()))
         })
         .filter(|c| family.is_none_or(|f| c.starts_with(f)))
+        .filter(|c| super::fits_after(c, above.last.as_deref()))
         .cloned()
         .collect();
     super::pick_code(Some(&candidates), &above.last_of_len, &rd.data)
@@ -2537,6 +2538,8 @@ struct PanelCodes {
     last_of_len: HashMap<usize, String>,
     /// The first digit of the last code read: the family of codes the table uses.
     family: Option<char>,
+    /// The last code read.
+    last: Option<String>,
 }
 
 impl CodesRead {
@@ -2550,6 +2553,7 @@ impl CodesRead {
                 let codes = self.by_panel.entry(row.panel.clone()).or_default();
                 codes.last_of_len.insert(code.len(), code.clone());
                 codes.family = code.chars().next();
+                codes.last = Some(code.clone());
             }
         }
         self.seen = rows.len();

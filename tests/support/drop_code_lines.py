@@ -3,10 +3,11 @@ as join_code_names.py writes them), as a print whose wrapped label is taller tha
 it: the code line clipped away, the name maybe cut at one or both ends
 (`关事业单位基本养老保险缴`). Seeded; prints each cut as `sheet cell original cut`.
 
-usage: drop_code_lines.py IN.xlsx OUT.xlsx SEED SHEETS MODE
+usage: drop_code_lines.py IN.xlsx OUT.xlsx SEED SHEETS MODE [CODE]
   SHEETS  comma-separated names of the sheets whose 科目 cells (first column) may be cut
   MODE    some: rows cut in one of the sheets, the others keeping them whole;
-          all: one 项 row cut alike in every sheet that has it
+          all: one 项 row (CODE, else one picked by the seed) cut alike in every sheet that has it;
+          whole: as all, the name kept whole
 """
 import random
 import re
@@ -52,8 +53,9 @@ def main():
                 sheet, name, cell = rng.choice(where)
                 cut(cell, cut_name(rng, name), sheet)
     else:
-        code = rng.choice(sorted(c for c in cells if len(c) == 7))
-        name = cut_name(rng, cells[code][0][1])
+        code = sys.argv[6] if len(sys.argv) > 6 else rng.choice(sorted(c for c in cells if len(c) == 7))
+        name = cells[code][0][1]
+        name = name if mode == 'whole' else cut_name(rng, name)
         for sheet, _, cell in cells[code]:
             cut(cell, name, sheet)
     wb.save(out)
