@@ -400,21 +400,27 @@ fn target_sheets(dir: &std::path::Path) -> Vec<fiscalform::read::Sheet> {
 #[test]
 fn indicator_rows_cut_after_a_short_line_read_as_one_row() {
     lo::require_chinese_font();
-    let d = scratch("target-rows");
-    let sheets = target_sheets(&d);
+    let layouts = [(11, false), (16, false), (0, true)].map(|(lead, landscape)| WordLayout {
+        lead,
+        landscape,
+        ..WordLayout::default()
+    });
+    check(target_misreads(
+        &scratch("target-rows"),
+        "targets",
+        &layouts,
+    ));
+}
+
+/// Seed 002's 绩效目标表 typed in Word in each of `layouts` (files `name-N` in `d`) and
+/// printed to PDF: what each print reads unlike the document, one entry a print.
+fn target_misreads(d: &std::path::Path, name: &str, layouts: &[WordLayout]) -> Vec<String> {
+    let sheets = target_sheets(d);
     let mut problems = Vec::new();
-    for (i, (lead, landscape)) in [(11, false), (16, false), (0, true)]
-        .into_iter()
-        .enumerate()
-    {
-        let layout = WordLayout {
-            lead,
-            landscape,
-            ..WordLayout::default()
-        };
-        let docx = d.join(format!("targets-{i}.docx"));
-        docx::ruled_form_docx(&sheets, &layout, &docx);
-        let pdf = lo::convert(&docx, "pdf", &d);
+    for (i, layout) in layouts.iter().enumerate() {
+        let docx = d.join(format!("{name}-{i}.docx"));
+        docx::ruled_form_docx(&sheets, layout, &docx);
+        let pdf = lo::convert(&docx, "pdf", d);
         let (want, got) = (target_figures(&docx), target_figures(&pdf));
         if want != got {
             problems.push(format!(
@@ -424,7 +430,7 @@ fn indicator_rows_cut_after_a_short_line_read_as_one_row() {
             ));
         }
     }
-    check(problems);
+    problems
 }
 
 /// The 绩效自评 forms of seeds 000 and 001 (基础数据表, 部门整体, 项目), as sheets. (Seed 004's
@@ -631,32 +637,20 @@ fn an_empty_table_statement_pushed_over_a_page_break_stays_its_tables() {
 #[test]
 fn merged_cells_over_rows_cut_on_short_pages_go_on_below_the_break() {
     lo::require_chinese_font();
-    let d = scratch("target-short");
-    let sheets = target_sheets(&d);
-    let mut problems = Vec::new();
-    for (i, (lead, label_width)) in [(3, None), (5, None), (7, Some(1000)), (9, Some(1100))]
-        .into_iter()
-        .enumerate()
-    {
-        let layout = WordLayout {
-            lead,
-            label_width,
-            short_pages: true,
-            ..WordLayout::default()
-        };
-        let docx = d.join(format!("target-short-{i}.docx"));
-        docx::ruled_form_docx(&sheets, &layout, &docx);
-        let pdf = lo::convert(&docx, "pdf", &d);
-        let (want, got) = (target_figures(&docx), target_figures(&pdf));
-        if want != got {
-            problems.push(format!(
-                "{} ({layout:?}):\n  {}",
-                pdf.display(),
-                figure_differences(&want, &got).join("\n  ")
-            ));
-        }
-    }
-    check(problems);
+    let layouts =
+        [(3, None), (5, None), (7, Some(1000)), (9, Some(1100))].map(|(lead, label_width)| {
+            WordLayout {
+                lead,
+                label_width,
+                short_pages: true,
+                ..WordLayout::default()
+            }
+        });
+    check(target_misreads(
+        &scratch("target-short"),
+        "target-short",
+        &layouts,
+    ));
 }
 
 /// The figures `got` reads unlike `want`, one line each.

@@ -124,8 +124,8 @@ pub(crate) fn lay_out(blocks: Vec<Block>) -> LaidOut {
                 let page = table.pages.first().copied().filter(|&p| p > 0);
                 let heading = take_heading(&mut pending, page);
                 pending.clear();
-                let mut notes = closing_notes_of_empty(&table, &mut iter, &mut out);
-                notes.extend(take_notes(&mut iter, &mut out, &mut pending));
+                let closing = closing_notes_of_empty(&table, &mut iter, &mut out);
+                let notes = take_notes(closing, &mut iter, &mut out, &mut pending);
                 match sections.last_mut() {
                     Some(s) if follows && is_signature_block(&table) => {
                         s.parts.push((table, notes))
@@ -157,11 +157,16 @@ pub(crate) fn lay_out(blocks: Vec<Block>) -> LaidOut {
 /// The blocks still to lay out, first first: notes under a table are looked for ahead.
 type Blocks = std::collections::VecDeque<Block>;
 
-/// The notes under a table, taken from `blocks`, each kept as a passage too. A line cut
-/// mid-sentence that could head a table is a note when its sentence goes on below it on its
-/// page; else it is a line above what comes next (in `pending`), and the notes end.
-fn take_notes(blocks: &mut Blocks, out: &mut LaidOut, pending: &mut Pending) -> Vec<Line> {
-    let mut notes: Vec<Line> = Vec::new();
+/// The notes under a table, taken from `blocks` after those already taken (`notes`), each
+/// kept as a passage too. A line cut mid-sentence that could head a table is a note when its
+/// sentence goes on below it on its page; else it is a line above what comes next (in
+/// `pending`), and the notes end.
+fn take_notes(
+    mut notes: Vec<Line>,
+    blocks: &mut Blocks,
+    out: &mut LaidOut,
+    pending: &mut Pending,
+) -> Vec<Line> {
     loop {
         let may_go_on = |l: &Line| {
             continues_notes(notes.last(), l)
