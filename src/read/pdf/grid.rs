@@ -1857,6 +1857,44 @@ mod tests {
             .expect("a table")
     }
 
+    /// A 合计 printed in the table's last row right over a note under the table, one text
+    /// operation after the other and a line's pitch apart, as a spreadsheet prints the two
+    /// cells: the 合计 ends short of the note's first line, so it is the last row's text and
+    /// the note a line of its own (not `合计注：…`, a note the 空表说明 check cannot find).
+    #[test]
+    fn a_total_printed_over_a_note_under_the_table_is_no_line_of_the_note() {
+        let (x0, x1) = (100.0, 400.0);
+        let mut rules: Vec<Rule> = [100.0, 120.0, 140.0]
+            .map(|y| Rule::H { y, x0, x1 })
+            .to_vec();
+        rules.extend([x0, 200.0, x1].map(|x| Rule::V {
+            x,
+            y0: 100.0,
+            y1: 140.0,
+        }));
+        let note = "注：本单位没有政府性基金收入，故本表无数据。";
+        let runs = vec![
+            Run::glyph(105.0, 125.0, 136.0, 10.0, "合计").shown_by(0),
+            Run::glyph(105.0, 325.0, 148.0, 10.0, note).shown_by(1),
+        ];
+        let page = Page {
+            number: 1,
+            height: 842.0,
+            runs,
+            rules,
+        };
+        let items = page_items(&page);
+        assert_eq!(table_of(&items).rows[1], ["合计", ""]);
+        let lines: Vec<&str> = items
+            .iter()
+            .filter_map(|b| match b {
+                Block::Line(l) => Some(l.text.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(lines, [note]);
+    }
+
     /// A label printed glyph against glyph from its cell over the rule: into an empty cell it
     /// runs on whole, under a filled one only what the clip shows (a glyph astride the rule
     /// included) is there, and it is the left cell's text either way; a number set against
