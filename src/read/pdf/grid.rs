@@ -691,10 +691,7 @@ fn cut_before(t: &TableGrid, col: usize, lower: &str) -> bool {
     let Some(Some(last)) = t.last_lines.get(col) else {
         return false;
     };
-    let figure = matches!(
-        crate::read::document::cell_value(lower),
-        crate::read::Cell::Number(_)
-    );
+    let figure = is_figure(lower);
     let fits = first_piece_width(lower).max(1.0) + FULL_LINE_SLACK - 1.0;
     let wrapped = last.wrapped && !figure;
     fills_to_foot(t, col) || (wrapped && last.gap < FOOT_GAP + WIDOW_LINE && last.room <= fits)
@@ -1317,14 +1314,8 @@ fn may_go_on(prev: &TableGrid, col: usize, upper: &str, lower: &str) -> bool {
 /// opening a list item of its own (`十四、资源勘探工业信息等支出` | `十五、商业服务业等支出`)
 /// under one not ending in a numeral (`二十` | `一、…` may be `二十一、` cut).
 fn never_one_text(upper: &str, lower: &str) -> bool {
-    let number = |t: &str| {
-        matches!(
-            crate::read::document::cell_value(t),
-            crate::read::Cell::Number(_)
-        )
-    };
-    let figures = number(upper) && number(lower);
-    if figures && !number(&join_cut_text(upper, lower)) {
+    let figures = is_figure(upper) && is_figure(lower);
+    if figures && !is_figure(&join_cut_text(upper, lower)) {
         return true;
     }
     let ends_in_numeral = upper.chars().last().is_some_and(is_list_numeral);
@@ -1378,6 +1369,14 @@ fn anchor_text<'t>(t: &'t TableGrid, region: &Region, col: usize) -> &'t str {
         true => t.rows[region.rows.0].get(col).map_or("", |s| s.trim()),
         false => "",
     }
+}
+
+/// Whether a cell's text reads as a number, as the document reader takes it.
+fn is_figure(text: &str) -> bool {
+    matches!(
+        crate::read::document::cell_value(text),
+        crate::read::Cell::Number(_)
+    )
 }
 
 /// The fewest digits of a 科目代码 (a 类); a 行次 has fewer.
@@ -1453,12 +1452,6 @@ fn reprinted_cells(prev: &TableGrid, next: &TableGrid, first: usize) -> Vec<usiz
     let coded = row
         .iter()
         .any(|c| is_bare_integer(c.trim()) && c.trim().len() >= MIN_CODE_DIGITS);
-    let figure = |t: &str| {
-        matches!(
-            crate::read::document::cell_value(t),
-            crate::read::Cell::Number(_)
-        )
-    };
     let reprints = |col: usize| {
         let (above, below) = (region_at(prev, last, col), region_at(next, first, col));
         let (upper, lower) = (
@@ -1469,7 +1462,7 @@ fn reprinted_cells(prev: &TableGrid, next: &TableGrid, first: usize) -> Vec<usiz
         above.cols == below.cols
             && below.rows.0 == first
             && lower.chars().count() >= 2
-            && !figure(&lower)
+            && !is_figure(&lower)
             && upper.contains(&lower)
     };
     match coded {
