@@ -10,13 +10,25 @@ use std::time::{Duration, Instant};
 pub enum Found {
     /// Every workbook or document the readers take.
     Forms,
-    /// Those, without the `-已校正.xlsx` files a previous fix wrote beside its inputs (fixing a
-    /// folder twice must not fix the corrected copies again).
+    /// Those, without the `-已校正.xlsx` and `-报送版.xlsx` files a previous fix wrote beside
+    /// its inputs (fixing a folder twice must not fix its own copies again).
     FormsToFix,
 }
 
 /// The suffix fix gives the workbook it writes beside its input.
 pub const FIXED_SUFFIX: &str = "-已校正";
+
+/// The suffix `fix --clean` gives the copy to submit: another name than the reviewed copy's,
+/// so that writing one never replaces the other.
+pub const CLEAN_SUFFIX: &str = "-报送版";
+
+/// The name `stem` had before fix named its copy (`决算-已校正` → `决算`), or `None` for a
+/// name fix did not write.
+pub fn original_stem(stem: &str) -> Option<&str> {
+    [FIXED_SUFFIX, CLEAN_SUFFIX]
+        .iter()
+        .find_map(|suffix| stem.strip_suffix(suffix))
+}
 
 /// The files named by `args`, in order: a folder gives its forms (recursively, sorted by path,
 /// hidden files and Excel's `~$` lock files left out), a pattern the files it matches, and
@@ -53,10 +65,10 @@ pub fn expand(args: &[PathBuf], found: Found) -> Result<Vec<PathBuf>, String> {
     Ok(files)
 }
 
-/// `files` split into those to review and the `-已校正` copies whose original (the same name
-/// without the suffix, any extension) is among them in the same folder: a folder fixed in
-/// place and then reviewed holds each unit twice, and the unit is its original. A corrected
-/// copy alone stays (the unit sent only that).
+/// `files` split into those to review and the `-已校正` / `-报送版` copies whose original (the
+/// same name without the suffix, any extension) is among them in the same folder: a folder
+/// fixed in place and then reviewed holds each unit twice, and the unit is its original. A
+/// corrected copy alone stays (the unit sent only that).
 pub fn without_fixed_copies(files: Vec<PathBuf>) -> (Vec<PathBuf>, Vec<PathBuf>) {
     let stem = |p: &Path| p.file_stem().map(|s| s.to_string_lossy().into_owned());
     let present: std::collections::HashSet<(Option<&Path>, String)> = (files.iter())
@@ -64,7 +76,7 @@ pub fn without_fixed_copies(files: Vec<PathBuf>) -> (Vec<PathBuf>, Vec<PathBuf>)
         .collect();
     let original_beside = |p: &Path| {
         let name = stem(p)?;
-        let original = name.strip_suffix(FIXED_SUFFIX)?;
+        let original = original_stem(&name)?;
         Some(present.contains(&(p.parent(), original.to_string())))
     };
     let (copies, kept): (Vec<PathBuf>, Vec<PathBuf>) =
@@ -132,7 +144,7 @@ fn is_form_file(p: &Path, found: Found) -> bool {
         .unwrap_or_default();
     let fixed_copy = p
         .file_stem()
-        .is_some_and(|s| s.to_string_lossy().ends_with(FIXED_SUFFIX));
+        .is_some_and(|s| original_stem(&s.to_string_lossy()).is_some());
     !is_hidden(p)
         && crate::read::is_supported_extension(&ext)
         && !(found == Found::FormsToFix && fixed_copy)

@@ -133,13 +133,13 @@ pub enum Command {
     },
     /// 写出校正后的工作簿：模板版式，派生单元格为实时公式，改动处标黄并加批注，首个工作表“审核结果”列出全部审核结果
     #[command(
-        after_help = "示例：\n  fiscalform fix 2024决算.xlsx                      写出 2024决算-已校正.xlsx（与原表同目录）\n  fiscalform fix 2024决算.xlsx -o 校正后.xlsx\n  fiscalform fix 收到的报表/ -o 校正结果/               文件夹中的每个报表，写到文件夹“校正结果”\n  fiscalform fix 2024决算-已校正.xlsx --clean -o 报送.xlsx   核对完毕后写出报送版\n\n退出码：0 已写出，无需人工核对的错误；1 已写出，仍有错误需人工核对（如合计与各项相差较大）；2 未写出。"
+        after_help = "示例：\n  fiscalform fix 2024决算.xlsx                      写出 2024决算-已校正.xlsx（与原表同目录）\n  fiscalform fix 2024决算.xlsx -o 校正后.xlsx\n  fiscalform fix 收到的报表/ -o 校正结果/               文件夹中的每个报表，写到文件夹“校正结果”\n  fiscalform fix 2024决算-已校正.xlsx --clean         核对完毕后写出报送版 2024决算-报送版.xlsx\n\n退出码：0 已写出，无需人工核对的错误；1 已写出，仍有错误需人工核对（如合计与各项相差较大）；2 未写出。"
     )]
     Fix {
         /// 已填报的工作簿；也可给出文件夹（含子文件夹）或文件名模式（如 批次/*.xlsx），逐个校正
         #[arg(required = true, value_name = "输入文件")]
         inputs: Vec<PathBuf>,
-        /// 一个输入时：输出的 .xlsx 文件（不能是输入文件本身）；多个输入时：存放校正结果的文件夹。省略时写在输入文件旁，文件名加“-已校正”
+        /// 一个输入时：输出的 .xlsx 文件（不能是输入文件本身）；多个输入时：存放校正结果的文件夹。省略时写在输入文件旁，文件名加“-已校正”（报送版加“-报送版”）
         #[arg(short, long, value_name = "输出")]
         output: Option<PathBuf>,
         /// 写出报送版：只含各表（数值与公式）和原有的其他工作表，不含“审核结果”表、标色、批注与表外内容；仍需人工核对的错误列在屏幕上
@@ -947,23 +947,30 @@ fn refuse_same(input: &std::path::Path, output: &std::path::Path) -> Result<(), 
         return Err(format!(
             "输出文件 {} 就是输入文件：不会覆盖原表。请用 -o 指定另一个文件名，如 {}",
             output.display(),
-            suggested_output(input).display()
+            suggested_output(input, FixedCopy::Reviewed).display()
         ));
     }
     Ok(())
 }
 
-fn suggested_output(input: &std::path::Path) -> PathBuf {
-    input.with_file_name(fixed_name(input))
+fn suggested_output(input: &std::path::Path, copy: FixedCopy) -> PathBuf {
+    input.with_file_name(fixed_name(input, copy))
 }
 
-/// `名称-已校正.xlsx` for input `名称.xxx`.
-fn fixed_name(input: &std::path::Path) -> String {
+/// `名称-已校正.xlsx` for input `名称.xxx`; the clean copy `名称-报送版.xlsx`, also for an input
+/// that is itself fix's `名称-已校正.xlsx`.
+fn fixed_name(input: &std::path::Path, copy: FixedCopy) -> String {
     let stem = input
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_else(|| "工作簿".into());
-    format!("{stem}{}.xlsx", crate::batch::FIXED_SUFFIX)
+    match copy {
+        FixedCopy::Reviewed => format!("{stem}{}.xlsx", crate::batch::FIXED_SUFFIX),
+        FixedCopy::Clean => {
+            let unit = crate::batch::original_stem(&stem).unwrap_or(&stem);
+            format!("{unit}{}.xlsx", crate::batch::CLEAN_SUFFIX)
+        }
+    }
 }
 
 /// `fix`: one input to `-o FILE` (or beside it), or many (folders, patterns, several files)
@@ -980,12 +987,12 @@ fn fix_files(
 ) -> i32 {
     if crate::batch::one_file(args) {
         let input = &args[0];
-        let output = output.unwrap_or_else(|| suggested_output(input));
+        let output = output.unwrap_or_else(|| suggested_output(input, copy));
         let (text, code) = fix_one(catalog, input, &output, copy);
         return print_to(code, &text, out, err);
     }
     let planned = crate::batch::expand(args, crate::batch::Found::FormsToFix)
-        .and_then(|files| plan_outputs(files, output.as_deref()));
+        .and_then(|files| plan_outputs(files, output.as_deref(), copy));
     let planned = match planned {
         Ok(p) => p,
         Err(m) => {
@@ -1021,13 +1028,14 @@ fn fix_files(
 fn plan_outputs(
     inputs: Vec<PathBuf>,
     dir: Option<&std::path::Path>,
+    copy: FixedCopy,
 ) -> Result<Vec<(PathBuf, PathBuf)>, String> {
     match dir {
-        Some(dir) => plan_into(inputs, dir, fixed_name),
+        Some(dir) => plan_into(inputs, dir, |i| fixed_name(i, copy)),
         None => Ok(inputs
             .into_iter()
             .map(|i| {
-                let o = suggested_output(&i);
+                let o = suggested_output(&i, copy);
                 (i, o)
             })
             .collect()),

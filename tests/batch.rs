@@ -301,7 +301,7 @@ fn generated_trees_give_exactly_their_forms_in_path_order() {
             std::fs::create_dir_all(&folder).unwrap();
             let (ext, form) = EXTS[rng.below(8) as usize];
             let prefix = ["", "", "", "~$", "."][rng.below(5) as usize];
-            let fixed = if rng.below(4) == 0 { "-已校正" } else { "" };
+            let fixed = ["", "", "", "", "", "", "-已校正", "-报送版"][rng.below(8) as usize];
             let file = folder.join(format!(
                 "{prefix}{}{i}{fixed}.{ext}",
                 NAMES[rng.below(6) as usize]

@@ -131,6 +131,38 @@ fn fix_without_output_writes_beside_the_input_and_leaves_it_untouched() {
 }
 
 #[test]
+fn the_clean_copy_beside_the_input_keeps_the_reviewed_copy() {
+    let d = dir("clean-beside");
+    let input = d.join("2023决算.xlsx");
+    std::fs::copy(sample(), &input).unwrap();
+    let reviewed = d.join("2023决算-已校正.xlsx");
+    let clean = d.join("2023决算-报送版.xlsx");
+    for f in [&reviewed, &clean] {
+        let _ = std::fs::remove_file(f);
+    }
+    let (code, out, err) = run(&["fix", s(&input)]);
+    assert!(code == 0 || code == 1, "{out}{err}");
+    let reviewed_bytes = std::fs::read(&reviewed).unwrap();
+    let (code, out, err) = run(&["fix", s(&reviewed), "--clean"]);
+    assert!(code == 0 || code == 1, "{out}{err}");
+    assert!(
+        clean.exists(),
+        "the copy to submit is named for the unit: {out}"
+    );
+    assert!(out.contains("2023决算-报送版.xlsx"), "{out}");
+    assert_eq!(std::fs::read(&reviewed).unwrap(), reviewed_bytes);
+    std::fs::remove_file(&clean).unwrap();
+    let (code, out, err) = run(&["fix", s(&input), "--clean"]);
+    assert!(code == 0 || code == 1, "{out}{err}");
+    assert!(clean.exists(), "{out}");
+    assert_eq!(
+        std::fs::read(&reviewed).unwrap(),
+        reviewed_bytes,
+        "the clean copy of the original does not replace its reviewed copy"
+    );
+}
+
+#[test]
 fn completions_for_every_shell() {
     for shell in ["bash", "zsh", "fish", "powershell"] {
         let (code, out, err) = run(&["completions", shell]);
