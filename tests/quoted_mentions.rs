@@ -515,3 +515,74 @@ fn a_contents_list_beside_table_numbers_is_no_table() {
         assert!(other.is_empty(), "{name}: {other:?}");
     }
 }
+
+/// A 情况说明 sheet: a heading naming no table (…情况说明), a line of prose with figures, and a
+/// small summary of the year's figures under its own header, its rows named as a form's
+/// (本年收入合计, 本年支出合计…), generated in several wordings and places.
+fn explanation_sheet(rng: &mut Rng) -> GridSheet {
+    let mut s = GridSheet::new("情况说明");
+    let headings = [
+        "关于2024年度收入支出决算总体情况说明",
+        "一、收入支出决算总体情况说明",
+        "部门收支总体情况说明",
+        "财政拨款收入支出决算总体情况说明",
+        "（三）一般公共预算支出情况说明",
+    ];
+    let at = rng.below(3) as u16;
+    s.put(1, at, GridCell::text(headings[rng.below(headings.len())]));
+    let prose = "2024年度收入、支出总计988.05万元，与上年相比增加123.45万元，增长4.3%。";
+    s.put(2, at, GridCell::text(prose));
+    let header = ["主要指标", "金额（万元）", "比上年增减（%）"];
+    for (c, h) in header.iter().enumerate() {
+        s.put(4, at + c as u16, GridCell::text(h));
+    }
+    let rows = [
+        "本年收入合计",
+        "本年支出合计",
+        "基本支出",
+        "项目支出",
+        "年末结转和结余",
+    ];
+    let first = rng.below(2);
+    for (i, label) in rows.iter().skip(first).enumerate() {
+        let r = 5 + i as u32;
+        s.put(r, at, GridCell::text(label));
+        s.put(
+            r,
+            at + 1,
+            GridCell::num(&format!("{}.{:02}", 100 + rng.below(900), rng.below(100))),
+        );
+        s.put(
+            r,
+            at + 2,
+            GridCell::num(&format!("{}.{}", rng.below(20), rng.below(10))),
+        );
+    }
+    s
+}
+
+#[test]
+fn an_explanation_sheet_with_a_summary_of_figures_is_no_form() {
+    let mut failed = Vec::new();
+    let mut cases = 0;
+    for base_name in ["seed001_final.grid", "seed002_budget.grid"] {
+        let base = grid::fixture(base_name);
+        let (_, want) = mutation::check_book(&base, "quoted-mentions", "explained-base");
+        for seed in 1..=6 {
+            cases += 1;
+            let mut book = base.clone();
+            let mut rng = Rng::new(seed as u64 * 15_485_863);
+            let place = rng.below(book.sheets.len() + 1);
+            book.sheets.insert(place, explanation_sheet(&mut rng));
+            let name = format!("explained-{base_name}-{seed}");
+            let (_, got) = mutation::check_book(&book, "quoted-mentions", &name);
+            let on_forms = got.iter().filter(|f| f["sheet"] != "情况说明").count();
+            let on_note: Vec<_> = got.iter().filter(|f| f["sheet"] == "情况说明").collect();
+            let skipped = on_note.iter().all(|f| f["severity"] == "info");
+            if on_forms != want.len() || !skipped {
+                failed.push(format!("{name}: {on_note:?}"));
+            }
+        }
+    }
+    mutation::assert_cases_passed(&failed, cases, cases);
+}

@@ -642,6 +642,9 @@ struct TitleLine {
     /// The family its 预算 or 决算 says, besides the funds' names (一般公共预算 is in titles of
     /// both): a title saying 预算 is no 决算 form's, nor the reverse.
     says: Option<Family>,
+    /// Whether it heads an explanation (关于收入支出决算总体情况说明): every form's title names
+    /// a 表 or a 报告, none ends in 说明.
+    explains: bool,
 }
 
 impl TitleLine {
@@ -651,19 +654,21 @@ impl TitleLine {
         let in_year = |c: &&char| c.is_ascii_digit() || **c == '年' || **c == '度';
         let words = chars.iter().filter(|c| !in_year(c)).count() as i32;
         let says = family_said(text);
+        let explains = text.ends_with("说明");
         TitleLine {
             chars,
             bits,
             words,
             says,
+            explains,
         }
     }
 
     /// Whether the line may be the title of a form of `family`: not when it says the other
-    /// of 预算 and 决算.
+    /// of 预算 and 决算, nor when it heads an explanation.
     fn may_name(&self, family: Family) -> bool {
         let budget_or_final = matches!(family, Family::Budget | Family::Final);
-        !budget_or_final || self.says.is_none_or(|said| said == family)
+        !self.explains && (!budget_or_final || self.says.is_none_or(|said| said == family))
     }
 }
 
