@@ -325,3 +325,56 @@ fn a_hidden_column_with_a_mark_in_the_09_marks_row_leaves_09_read() {
         failed.join("\n")
     );
 }
+
+/// `unit`'s sheets renamed for a workbook holding several units (`甲-名称`, `名称（乙）`…), the
+/// amounts of the sheets at `cleared` removed (a table the unit left empty).
+fn unit_copy(base: &GridBook, unit: &str, style: usize, cleared: &[usize]) -> GridBook {
+    let mut book = base.clone();
+    for (i, sheet) in book.sheets.iter_mut().enumerate() {
+        sheet.name = match style {
+            0 => format!("{unit}-{}", sheet.name),
+            _ => format!("{}（{unit}）", sheet.name),
+        };
+        sheet.name = sheet.name.chars().take(31).collect();
+        if cleared.contains(&i) {
+            for cell in sheet.rows.iter_mut().flatten() {
+                if matches!(cell, GridCell::Number(t) if t.contains('.')) {
+                    *cell = GridCell::Empty;
+                }
+            }
+        }
+    }
+    book
+}
+
+#[test]
+fn two_units_in_one_workbook_are_not_audited_against_each_other() {
+    let base = grid::fixture("seed001_final.grid");
+    let tables = base.sheets.len();
+    let mut failed = Vec::new();
+    let cases = 8;
+    for seed in 1..=cases {
+        let mut rng = Rng::new(0x2_0417 + seed as u64);
+        let style = rng.below(2);
+        let cleared = [rng.below(tables), rng.below(tables)];
+        let first = unit_copy(&base, "甲", style, &cleared);
+        let second = unit_copy(&base, "乙", style, &[]);
+        let (code, alone) = findings(&first, &format!("unit-alone-{seed}"), true);
+        let mut both = first.clone();
+        both.sheets.extend(second.sheets.iter().cloned());
+        let (got_code, got) = findings(&both, &format!("units-{seed}"), true);
+        let first_sheets: Vec<&String> = first.sheets.iter().map(|s| &s.name).collect();
+        let on_first: Vec<Said> = (got.iter())
+            .filter(|f| first_sheets.contains(&&f.0) || f.0.is_empty())
+            .cloned()
+            .collect();
+        let on_second_only_copies = (got.iter())
+            .filter(|f| !first_sheets.contains(&&f.0) && !f.0.is_empty())
+            .all(|f| f.3 == "duplicate-form");
+        if on_first != alone || got_code != code || !on_second_only_copies {
+            let extra: Vec<_> = got.iter().filter(|f| !alone.contains(f)).collect();
+            failed.push(format!("seed {seed}, cleared {cleared:?}: {extra:?}"));
+        }
+    }
+    mutation::assert_cases_passed(&failed, cases, cases);
+}

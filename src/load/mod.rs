@@ -75,8 +75,9 @@ pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &Workbook) -> Recognized<'c>
             }
             Outcome::Form(rec) if audited_instead.is_some() => {
                 let hidden = is_hidden(wb, rec.data.sheet.as_deref());
+                let sets = audited_instead.as_ref().is_some_and(|a| a.of_several_sets);
                 let audited = audited_instead.and_then(|a| a.audited);
-                findings.push(another_copy(&rec, hidden, audited.as_deref()));
+                findings.push(another_copy(&rec, hidden, audited.as_deref(), sets));
                 // The figures it holds outside the form are reported still (a transposed
                 // table's behind a 说明 page naming it); its words are not.
                 let figures: Vec<_> = figures_outside(&rec).map(|s| &s.cell).collect();
@@ -344,8 +345,16 @@ fn notice_finding(rec: &crate::recognize::Recognized, n: &crate::recognize::Noti
 /// kept out of sight), then, among copies with nothing filled in, the one with more of its
 /// table read (an empty 公开07表 rather than a list of the tables), then the first. For each
 /// outcome: the copy audited instead when it is a copy set aside, else None.
+///
+/// A workbook holding several sets of the forms (two units' tables, 甲-公开04表 … 乙-公开04表 …)
+/// is audited on its first set whole: each form's first whole copy, filled or not, so that one
+/// unit's tables are never checked against another's.
 fn copies_set_aside(wb: &Workbook, outcomes: &[Outcome]) -> Vec<Option<SetAside>> {
+    let sets = holds_several_sets(wb, outcomes);
     let rank = |rec: &crate::recognize::Recognized| {
+        if sets && is_whole_copy(wb, rec) {
+            return (true, true, true, usize::MAX);
+        }
         let placeable = unplaced_numbers(rec).is_none();
         let filled = numbers_placed(rec) > 0;
         let read = if filled {
@@ -383,10 +392,31 @@ fn copies_set_aside(wb: &Workbook, outcomes: &[Outcome]) -> Vec<Option<SetAside>
                         Outcome::Skipped { .. } => None,
                     },
                     audited_filled: filled,
+                    of_several_sets: sets,
                 }),
             Outcome::Skipped { .. } => None,
         })
         .collect()
+}
+
+/// A copy that is a table of the form in full: shown, its rows read and its numbers placed.
+fn is_whole_copy(wb: &Workbook, rec: &crate::recognize::Recognized) -> bool {
+    let shown = !is_hidden(wb, rec.data.sheet.as_deref());
+    shown && !rec.data.row_at.is_empty() && unplaced_numbers(rec).is_none()
+}
+
+/// Whether two forms or more each come whole on several sheets: the workbook holds several
+/// sets of the forms (several units'), not one form's stray copy.
+fn holds_several_sets(wb: &Workbook, outcomes: &[Outcome]) -> bool {
+    let mut copies: IndexMap<&str, usize> = IndexMap::new();
+    for outcome in outcomes {
+        if let Outcome::Form(rec) = outcome {
+            if !rec.form.repeatable && is_whole_copy(wb, rec) {
+                *copies.entry(rec.form.id.as_str()).or_default() += 1;
+            }
+        }
+    }
+    copies.values().filter(|&&n| n >= 2).count() >= 2
 }
 
 /// A copy of a form set aside for another one, the one audited.
@@ -395,28 +425,37 @@ struct SetAside {
     audited: Option<String>,
     /// Whether the audited copy has figures in its cells.
     audited_filled: bool,
+    /// Whether the workbook holds several sets of the forms, the first one audited.
+    of_several_sets: bool,
 }
 
 /// The warning for a sheet (`hidden` or not) taken for a form that another sheet, `audited`,
-/// gives as well.
+/// gives as well; of the workbook's second set of forms or a later one, when `of_sets`.
 fn another_copy(
     rec: &crate::recognize::Recognized,
     hidden: bool,
     audited: Option<&str>,
+    of_sets: bool,
 ) -> Finding {
     let sheet = rec.data.sheet.clone().unwrap_or_default();
     let shown = if hidden { "（隐藏）" } else { "" };
     let instead = audited.map_or(String::new(), |a| format!("审核的是工作表“{a}”，"));
+    let no = &rec.form.table_no;
+    let message = match of_sets {
+        true => format!(
+            "工作簿中有多套报表（如几个单位的），只审核第一套：工作表“{sheet}”也是一张{no}，{instead}这一张未审核；请把各单位的报表分成单独的文件再审核"
+        ),
+        false => format!(
+            "工作表“{sheet}”{shown}也像一张{no}；{instead}这一张已跳过，请核对它是否为多余的副本"
+        ),
+    };
     Finding::new(
         Severity::Warning,
         "duplicate-form",
         &rec.form.id,
         rec.data.sheet.clone(),
         None,
-        format!(
-            "工作表“{sheet}”{shown}也像一张{}；{instead}这一张已跳过，请核对它是否为多余的副本",
-            rec.form.table_no
-        ),
+        message,
     )
 }
 
