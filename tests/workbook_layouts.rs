@@ -13,7 +13,7 @@ mod layout_gen;
 #[path = "support/mutation.rs"]
 mod mutation;
 
-use grid::{GridBook, GridCell};
+use grid::{GridBook, GridCell, GridSheet};
 use layout_gen::Rng;
 use serde_json::Value;
 
@@ -377,4 +377,70 @@ fn two_units_in_one_workbook_are_not_audited_against_each_other() {
         }
     }
     mutation::assert_cases_passed(&failed, cases, cases);
+}
+
+/// `sheet` with some of its rows holding figures made two rows high: an empty row under each,
+/// every cell of the record merged over both rows (a record a clerk drew taller).
+fn records_two_rows_high(sheet: &GridSheet, rng: &mut Rng) -> GridSheet {
+    let holds_figure = |row: &Vec<GridCell>| row.iter().any(|c| matches!(c, GridCell::Number(_)));
+    let doubled: Vec<bool> = (sheet.rows.iter())
+        .map(|row| holds_figure(row) && rng.below(2) == 0)
+        .collect();
+    let mut at = Vec::with_capacity(doubled.len());
+    let mut next = 0u32;
+    for &d in &doubled {
+        at.push(next);
+        next += 1 + u32::from(d);
+    }
+    let last = |r: u32| at[r as usize] + u32::from(doubled[r as usize]);
+    let mut out = sheet.clone();
+    out.rows = Vec::new();
+    for (row, &d) in sheet.rows.iter().zip(&doubled) {
+        out.rows.push(row.clone());
+        if d {
+            out.rows.push(vec![GridCell::Empty; row.len()]);
+        }
+    }
+    out.merges = (sheet.merges.iter())
+        .map(|&(r0, c0, r1, c1)| (at[r0 as usize], c0, last(r1), c1))
+        .collect();
+    let width = sheet.rows.iter().map(Vec::len).max().unwrap_or(0) as u16;
+    for (r, _) in doubled.iter().enumerate().filter(|(_, &d)| d) {
+        let r = r as u32;
+        let merged =
+            |c: u16| (sheet.merges.iter()).any(|m| m.0 <= r && r <= m.2 && m.1 <= c && c <= m.3);
+        for c in (0..width).filter(|&c| !merged(c)) {
+            out.merges.push((at[r as usize], c, at[r as usize] + 1, c));
+        }
+    }
+    let moved = |&(r, c): &(u32, u16)| (at[r as usize], c);
+    out.bold = sheet.bold.iter().map(moved).collect();
+    out.hidden_rows = sheet.hidden_rows.iter().map(|&r| at[r as usize]).collect();
+    out.number_formats = (sheet.number_formats.iter())
+        .map(|(k, v)| (moved(k), v.clone()))
+        .collect();
+    out
+}
+
+/// Records drawn two rows high, each cell merged over both (公开04表's 一般公共预算财政拨款 of
+/// 行29 under a two-row 年初财政拨款结转和结余, after 行1 of the same name two rows high): read
+/// as the records they are, with the findings of the plain layout.
+#[test]
+fn records_two_rows_high_read_as_one_row_each() {
+    for fixture in ["seed001_final.grid", "seed002_budget.grid"] {
+        // Without the 行次 column, as the real disclosure prints it: rows are known by label.
+        let base = grid::fixture(fixture).drop_line_number_column();
+        let variants: Vec<(String, GridBook)> = (0..6u64)
+            .map(|seed| {
+                let mut rng = Rng::new(0x2_4011 + seed);
+                let mut book = base.clone();
+                for sheet in &mut book.sheets {
+                    *sheet = records_two_rows_high(sheet, &mut rng);
+                }
+                (format!("{fixture} seed {seed}"), book)
+            })
+            .collect();
+        let tag = format!("tall-{}", fixture.trim_end_matches(".grid"));
+        assert_none_differ(&tag, &base, &variants, false);
+    }
 }

@@ -1565,6 +1565,13 @@ impl<'t, 'f> RowWalk<'t, 'f> {
             return self.past_empty_row(rd);
         }
         self.empty_run = 0;
+        // The lower rows of a record merged over several rows (each of its cells merged down
+        // from the row above) hold nothing of their own: the record was read at its first row.
+        if own_keys(rd, r).is_empty() {
+            rd.consume_row(r);
+            self.r += 1;
+            return true;
+        }
         let first_key = keys.first().cloned().unwrap_or_default();
         let at_footer = keys.iter().any(|k| table.footer_keys.contains(k));
         if is_note_key(&first_key) || at_footer {
