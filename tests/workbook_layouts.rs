@@ -444,3 +444,69 @@ fn records_two_rows_high_read_as_one_row_each() {
         assert_none_differ(&tag, &base, &variants, false);
     }
 }
+
+/// `sheet` with some long labels of rows holding figures (rows of the form's own labels, no
+/// 科目 code) typed over two rows, as a table converted from a PDF keeps a wrapped label: the
+/// label's beginning alone on a row inserted above, the rest beside the figures.
+fn labels_typed_over_two_rows(sheet: &GridSheet, rng: &mut Rng) -> GridSheet {
+    // A 科目 row: a code of its own or before its name (201, 2010101 行政运行).
+    let is_code = |c: &GridCell| c.as_str().chars().take_while(char::is_ascii_digit).count() >= 3;
+    let in_merge = |r: u32| (sheet.merges.iter()).any(|m| m.0 <= r && r <= m.2);
+    let mut out = sheet.clone();
+    out.rows = Vec::new();
+    let mut at = Vec::with_capacity(sheet.rows.len());
+    for (r, row) in sheet.rows.iter().enumerate() {
+        let figures = row.iter().any(|c| matches!(c, GridCell::Number(_)));
+        let mut head = vec![GridCell::Empty; row.len()];
+        let mut rest = row.clone();
+        if figures && !row.iter().any(is_code) && !in_merge(r as u32) {
+            for (c, cell) in row.iter().enumerate() {
+                let GridCell::Text(t) = cell else { continue };
+                let chars: Vec<char> = t.chars().collect();
+                if chars.len() < 8 || rng.below(3) != 0 {
+                    continue;
+                }
+                let cut = 2 + rng.below(chars.len() - 3);
+                head[c] = GridCell::text(&chars[..cut].iter().collect::<String>());
+                rest[c] = GridCell::text(&chars[cut..].iter().collect::<String>());
+            }
+        }
+        if head.iter().any(|c| !c.is_empty()) {
+            out.rows.push(head);
+        }
+        at.push(out.rows.len() as u32);
+        out.rows.push(rest);
+    }
+    out.merges = (sheet.merges.iter())
+        .map(|&(r0, c0, r1, c1)| (at[r0 as usize], c0, at[r1 as usize], c1))
+        .collect();
+    let moved = |&(r, c): &(u32, u16)| (at[r as usize], c);
+    out.bold = sheet.bold.iter().map(moved).collect();
+    out.hidden_rows = sheet.hidden_rows.iter().map(|&r| at[r as usize]).collect();
+    out.number_formats = (sheet.number_formats.iter())
+        .map(|(k, v)| (moved(k), v.clone()))
+        .collect();
+    out
+}
+
+/// Long labels typed over two rows without a merge (`九、卫生` | `健康支出  60.99`), as a PDF
+/// converted to a workbook keeps its wrapped labels: read as the rows they name, with the
+/// findings of the plain layout and nothing left outside the form.
+#[test]
+fn labels_typed_over_two_rows_read_as_their_rows() {
+    for fixture in ["seed001_final.grid", "seed002_budget.grid"] {
+        let base = grid::fixture(fixture).drop_line_number_column();
+        let variants: Vec<(String, GridBook)> = (0..6u64)
+            .map(|seed| {
+                let mut rng = Rng::new(0x5_1ab1 + seed);
+                let mut book = base.clone();
+                for sheet in &mut book.sheets {
+                    *sheet = labels_typed_over_two_rows(sheet, &mut rng);
+                }
+                (format!("{fixture} seed {seed}"), book)
+            })
+            .collect();
+        let tag = format!("split-labels-{}", fixture.trim_end_matches(".grid"));
+        assert_none_differ(&tag, &base, &variants, false);
+    }
+}

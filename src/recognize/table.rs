@@ -2996,6 +2996,12 @@ fn identify_fixed(
         return decided;
     }
     let (c, key) = labelled?;
+    if let Some(id) = label_begun_above(rd, pi, panel, (r, c), &key, col_of) {
+        return Some(id);
+    }
+    if label_goes_on_below(rd, pi, panel, (r, c), &key, col_of) {
+        return None;
+    }
     if let Some(id) = fixed_by_label(rd, panel, &key) {
         return Some(id);
     }
@@ -3008,6 +3014,68 @@ fn identify_fixed(
         .to_string();
     let next = panel_rows_after(rd, panel);
     cut_labels::cut_label_row(rd, panel, (r, c), (&key, &printed), &next)
+}
+
+/// The row a label typed over two rows names (`九、卫生` above, `健康支出` beside the figures,
+/// as a table converted from a PDF keeps a wrapped label): the label cell above, not read as
+/// anything, in a row without figures in the panel's columns, joined to `key` names a row of
+/// the panel. The cell above is read as part of the label.
+fn label_begun_above(
+    rd: &mut Reader,
+    pi: usize,
+    panel: &Panel,
+    (r, c): (u32, u16),
+    key: &str,
+    col_of: &dyn Fn(usize, &str) -> Option<u16>,
+) -> Option<String> {
+    let above = r.checked_sub(1)?;
+    let begun = unread_label(rd, above, c)?;
+    if fills_panel_columns(rd, pi, panel, above, col_of) {
+        return None;
+    }
+    let id = fixed_by_label(rd, panel, &format!("{begun}{key}"))?;
+    rd.consume(above, c);
+    Some(id)
+}
+
+/// Whether the label `key` of row `r`, without figures in the panel's columns, is the beginning
+/// of a label typed over two rows (`九、卫生健康` | `支出  25.59`), which its own words would
+/// take for a row (卫生健康 for 卫生健康支出): the row below reads it whole.
+fn label_goes_on_below(
+    rd: &Reader,
+    pi: usize,
+    panel: &Panel,
+    (r, c): (u32, u16),
+    key: &str,
+    col_of: &dyn Fn(usize, &str) -> Option<u16>,
+) -> bool {
+    let Some(rest) = unread_label(rd, r + 1, c) else {
+        return false;
+    };
+    !fills_panel_columns(rd, pi, panel, r, col_of)
+        && fixed_by_label(rd, panel, &format!("{key}{rest}")).is_some()
+}
+
+/// The key of the text in cell (`r`, `c`), when it is read as nothing yet and starts there.
+fn unread_label(rd: &Reader, r: u32, c: u16) -> Option<String> {
+    if rd.consumed.contains(&(r, c)) || rd.sheet.is_covered(r, c) {
+        return None;
+    }
+    rd.text_key(r, c)
+}
+
+/// Whether row `r` holds anything in the panel's columns besides its label, name and 行次.
+fn fills_panel_columns(
+    rd: &Reader,
+    pi: usize,
+    panel: &Panel,
+    r: u32,
+    col_of: &dyn Fn(usize, &str) -> Option<u16>,
+) -> bool {
+    (panel.columns.iter())
+        .filter(|col| !matches!(col.kind, ColKind::Label | ColKind::Name | ColKind::Line))
+        .filter_map(|col| col_of(pi, &col.id))
+        .any(|vc| !rd.sheet.shown(r, vc).is_empty())
 }
 
 /// The fixed row 行次 `at` (printed on row `r`) names: `Some` when the 行次 decides (the row,
