@@ -412,6 +412,34 @@ fn indicator_rows_cut_after_a_short_line_read_as_one_row() {
     ));
 }
 
+/// Seed 002's 绩效目标表 on short pages, its label column narrow (1.8–2.6 cm), header rows
+/// repeated, the page breaks moved a line at a time: rows run over two or three pages and
+/// break where a 单位编码 is cut after its third digit (`430` | `001`, no code of its own
+/// opening with 0) or a line ends before an opening bracket that goes down with what follows
+/// it (`…）/` | `（1- 60 %）…`). Each row is one row again: the PDF reads to the figures the
+/// Word document holds. (Not read so yet: a break between two rows of one project that cuts
+/// its merged 绩效目标 cell, as at 1361 twips with no lead or two — the row below is a row of
+/// its own, and the merged cells going on over it are taken for cells of their own.)
+#[test]
+fn indicator_rows_on_short_pages_in_narrow_columns_read_as_one_row() {
+    lo::require_chinese_font();
+    let layouts: Vec<WordLayout> = [(5, 1020), (1, 1474), (3, 1134), (7, 1247)]
+        .into_iter()
+        .map(|(lead, label_width)| WordLayout {
+            lead,
+            label_width: Some(label_width),
+            short_pages: true,
+            repeat_header: true,
+            ..WordLayout::default()
+        })
+        .collect();
+    check(target_misreads(
+        &scratch("target-rows-short"),
+        "targets-short",
+        &layouts,
+    ));
+}
+
 /// Seed 002's 绩效目标表 typed in Word in each of `layouts` (files `name-N` in `d`) and
 /// printed to PDF: what each print reads unlike the document, one entry a print.
 fn target_misreads(d: &std::path::Path, name: &str, layouts: &[WordLayout]) -> Vec<String> {

@@ -705,10 +705,22 @@ const NO_LINE_START: &str = "，。、；：？！）》」』”’%％…·";
 /// The width of a Latin letter or digit, in text sizes (a Chinese character is 1).
 const LATIN_WIDTH: f64 = 0.75;
 
+/// Punctuation a line may not end with: it goes down with what follows it.
+const NO_LINE_END: &str = "（《「『“‘【〔";
+
 /// The width, in text sizes, of the first piece of `text` a line break may not split: a
-/// Latin word or number, or a character with the punctuation that may not start a line.
+/// Latin word or number, or a character with the punctuation that may not start a line,
+/// after the opening brackets that may not end one (`（1-` goes down whole).
 fn first_piece_width(text: &str) -> f64 {
     let text = text.trim_start();
+    let rest = text.trim_start_matches(|c| NO_LINE_END.contains(c));
+    let opening = text[..text.len() - rest.len()].chars().count() as f64;
+    opening + piece_width(rest)
+}
+
+/// The width, in text sizes, of the first Latin word or character of `text` with the
+/// punctuation after it that may not start a line.
+fn piece_width(text: &str) -> f64 {
     let latin = text.chars().take_while(char::is_ascii_graphic).count();
     let (start, width) = match latin {
         0 => (text.chars().count().min(1), 1.0),
@@ -1217,8 +1229,8 @@ enum Cut {
 /// bottom and to the width, leaving no room for the first piece of the text below (cut
 /// text, not a cell's own end). Where some of its boxes are
 /// so filled and some not, or their filling is unknown, or it fills every cell the row
-/// above filled (all to the foot), it cannot be told — unless a 科目代码 is cut in it
-/// (`20899` | `99`: no code of its own below). Two figures making no number, or a list
+/// above filled (all to the foot), it cannot be told — unless a 科目代码 or a figure is cut
+/// in it (`20899` | `99`: no code of its own below; `200.` | `35`; `430` | `001`). Two figures making no number, or a list
 /// item's label below, are texts of their own. A header row whose other cells hold
 /// words of their own goes on with the rest of the tall cells above.
 fn cut_row(prev: &TableGrid, next: &TableGrid, first: usize) -> Cut {
@@ -1227,7 +1239,7 @@ fn cut_row(prev: &TableGrid, next: &TableGrid, first: usize) -> Cut {
     };
     let width = usize::from(prev.width().max(next.width()));
     let (mut goes_on, mut own, mut left_above) = (Vec::new(), 0, false);
-    let mut cut_code = false;
+    let mut surely_cut = false;
     for col in 0..width {
         let (above, below) = (region_at(prev, last, col), region_at(next, first, col));
         let upper = anchor_text(prev, &above, col);
@@ -1241,7 +1253,7 @@ fn cut_row(prev: &TableGrid, next: &TableGrid, first: usize) -> Cut {
         if never_one_text(upper, lower) {
             return Cut::Whole;
         }
-        cut_code |= is_cut_code(upper, lower);
+        surely_cut |= is_cut_code(upper, lower) || is_cut_figure(upper, lower);
         // A bare number under words (a 栏次 or 行次 under the header's last line) is a row of
         // its own: the rest of a cut number goes on under figures only.
         let figures = |t: &str| t.chars().all(|c| c.is_ascii_digit() || ".,-".contains(c));
@@ -1288,7 +1300,7 @@ fn cut_row(prev: &TableGrid, next: &TableGrid, first: usize) -> Cut {
         _ if goes_on.is_empty() || (unknown && !left_above) => Cut::Whole,
         _ if unknown => Cut::Unsure,
         0 => Cut::Whole,
-        n if n == goes_on.len() && (left_above || cut_code) => Cut::Split(filled),
+        n if n == goes_on.len() && (left_above || surely_cut) => Cut::Split(filled),
         n if n == goes_on.len() || left_above => Cut::Unsure,
         _ => Cut::Whole,
     }
@@ -1298,7 +1310,8 @@ fn cut_row(prev: &TableGrid, next: &TableGrid, first: usize) -> Cut {
 /// go on in the bare integer `lower` below the break: a code wrapped in its box
 /// (`201045` | `0`), or an amount (`12` | `34`) — not the next 行次 (`28` | `29`), nor the
 /// next code of the same level (`2080505` | `2080506`), nor a code of its own under a
-/// shorter one (`21111` | `2111101`): a cut code's rest is shorter than what fitted above it.
+/// shorter one (`21111` | `2111101`): a cut code's rest is shorter than what fitted above it
+/// — unless it opens with a 0 (`430` | `001`, a 单位编码 cut).
 fn may_go_on(prev: &TableGrid, col: usize, upper: &str, lower: &str) -> bool {
     let filled = fills_to_foot(prev, col);
     let next_number = match (upper.parse::<u64>(), lower.parse::<u64>()) {
@@ -1306,7 +1319,8 @@ fn may_go_on(prev: &TableGrid, col: usize, upper: &str, lower: &str) -> bool {
         _ => false,
     };
     let codes_alike = upper.len() >= MIN_CODE_DIGITS && lower.len() >= upper.len();
-    filled && !codes_alike && (upper.len() >= MIN_CODE_DIGITS || !next_number)
+    let own = codes_alike || (upper.len() < MIN_CODE_DIGITS && next_number);
+    is_cut_figure(upper, lower) || (filled && !own)
 }
 
 /// Whether `upper` (above a page break) and `lower` (below it) cannot be one text the break
@@ -1350,6 +1364,17 @@ fn is_cut_code(upper: &str, lower: &str) -> bool {
     let code = is_bare_integer(upper) && upper.len() >= MIN_CODE_DIGITS;
     let rest = is_bare_integer(lower) && lower.len() < MIN_CODE_DIGITS;
     code && rest && CUT_CODE_DIGITS.contains(&(upper.len() + lower.len()))
+}
+
+/// Whether `upper` and `lower` can only be one figure the break cut: digits up to a decimal
+/// point above (`200.`), the decimals below (`35`); or digits below opening with a 0 no code
+/// or amount of its own opens with (`430` | `001`, a 单位编码 cut).
+fn is_cut_figure(upper: &str, lower: &str) -> bool {
+    let decimals = upper
+        .strip_suffix('.')
+        .is_some_and(|whole| is_figure(whole) && whole.ends_with(|c: char| c.is_ascii_digit()));
+    let zero_led = is_bare_integer(upper) && lower.len() > 1 && lower.starts_with('0');
+    is_bare_integer(lower) && (decimals || zero_led)
 }
 
 /// The digits of a 款's and a 项's code: what a 科目代码 cut by a page break makes again.
