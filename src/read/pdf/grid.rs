@@ -968,10 +968,16 @@ fn numbers_a_list(run: &Run, rest: &[&Run]) -> bool {
 fn join_spills(t: &Ruled, runs: &[&Run]) -> Vec<Run> {
     let mut out: Vec<Run> = Vec::new();
     let mut end = f64::NEG_INFINITY;
+    // Whether the text being joined is anchored further right than it starts: its first
+    // piece starts at no cell's left edge. Then it is in its second piece's cell (centred,
+    // or right-aligned), or in a further piece's ending at its cell's right rule (a
+    // right-aligned text printed back over two cells or more).
+    let mut backwards = false;
     for run in runs {
         match out.last_mut() {
             Some(last) if run.spills && goes_on(last, end, run) => {
-                if !starts_its_cell(t, last) {
+                let second = !starts_its_cell(t, last);
+                if second || backwards && ends_its_cell(t, run) {
                     last.x0 = t.xs[Ruled::slot(&t.xs, run.centre().0)];
                     last.x1 = run.x1;
                 }
@@ -981,10 +987,13 @@ fn join_spills(t: &Ruled, runs: &[&Run]) -> Vec<Run> {
                     last.clip = None;
                 }
             }
-            _ => out.push(Run {
-                spills: false,
-                ..(*run).clone()
-            }),
+            _ => {
+                backwards = !starts_its_cell(t, run);
+                out.push(Run {
+                    spills: false,
+                    ..(*run).clone()
+                })
+            }
         }
         end = run.x1;
     }
@@ -1001,6 +1010,13 @@ fn is_list_number(text: &str) -> bool {
 fn starts_its_cell(t: &Ruled, run: &Run) -> bool {
     let left = t.xs[Ruled::slot(&t.xs, run.x0 + 0.5)];
     run.x0 - left <= run.size
+}
+
+/// Whether `run` ends at the right edge of its cell (within half a text size of the rule),
+/// as a right-aligned text does.
+fn ends_its_cell(t: &Ruled, run: &Run) -> bool {
+    let right = t.xs[Ruled::slot(&t.xs, run.x1 - 0.5) + 1];
+    (right - run.x1).abs() <= run.size * CROSSING
 }
 
 /// Whether `run` goes on from `last` (whose text ends at `end`): same line, glyph against glyph.
