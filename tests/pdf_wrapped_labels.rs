@@ -216,6 +216,36 @@ fn labels_cut_to_their_middle_lines_name_their_rows() {
     assert!(failed.is_empty(), "{}", failed.join("\n"));
 }
 
+/// The real disclosure's 公开01表 with its labels on one line in label columns 8–12 characters
+/// wide (left, right or centred), seeded: LibreOffice cuts a label at a filled cell beside it
+/// (`十九、住房保` of 十九、住房保障支出, `政拨款收入` of 一、一般公共预算财政拨款收入 right-aligned)
+/// and prints a right-aligned one back over the empty cells to its left (二十二、灾害防治及应急管理
+/// 支出 over 收入's 决算数 column). Each cut label names its row (by its ordinal, or as the next
+/// of the rows it ends, down the form), and every label is read in its own column: the
+/// figures and errors read from the PDF are the workbook's.
+#[test]
+fn labels_clipped_on_one_line_name_their_rows() {
+    lo::require_chinese_font();
+    let dir = scratch().join("clipped");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut rng = Xorshift(0x38_c11b);
+    let mut failed = Vec::new();
+    for seed in 1..=PRINTS {
+        let mut print = Print::draw(&mut rng);
+        print.width = 8 + rng.below(5);
+        let xlsx = dir.join(format!("{seed}-{}.xlsx", print.tag()));
+        let real = manifest("tests/fixtures/real/2024决算-上海普陀区财政局.xlsx");
+        restyle(&print, &real, "收入支出决算总表", "clip", &xlsx);
+        failed.extend(misread(&xlsx, &print, &dir, differences));
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of {PRINTS} prints:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
+}
+
 /// The real disclosure's 公开01表 (no 行次: labels and figures only) printed with its columns
 /// 9–12 characters wide, labels wrapped and centred on rows of the default height, and a page
 /// break after one of its last rows (tests/support/lo_page_break.py). Calc sets a cell's text
