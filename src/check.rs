@@ -145,9 +145,9 @@ fn unbound(
                 );
             }
         }
-        // A part read without its header: its reading notice said so, and coverage lists
-        // the rule as not judged.
-        BindError::AbsentColumn(_) => {}
+        // A part read without its header, a sum a row without code may belong to: its reading
+        // notice said so, and coverage lists the rule as not judged.
+        BindError::AbsentColumn(_) | BindError::CodeUnknown(_) => {}
         other => ctx.push(
             Severity::Warning,
             "rule-not-applied",
@@ -667,6 +667,10 @@ fn hierarchy(ctx: &mut Ctx, fi: usize) {
             .copied()
             .unwrap_or(3);
         let parent = code.get(..parent_len).unwrap_or("").to_string();
+        if data.may_follow_uncoded(key, &parent) {
+            // The parent may be the row above printed without its code: its finding says so.
+            continue;
+        }
         let cell = CellId::whole_row(fi, key.clone());
         let at = data.origin.get(&**key).map(ToString::to_string);
         let message = format!(

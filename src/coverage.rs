@@ -218,7 +218,9 @@ fn rules_of(form: &Form) -> impl Iterator<Item = (&str, &str)> {
 /// Why a rule could not be bound, as the 未检查 list says it.
 fn why_not_bound(e: &BindError) -> String {
     match e {
-        BindError::MissingForm(_) | BindError::AbsentColumn(_) => e.to_string(),
+        BindError::MissingForm(_) | BindError::AbsentColumn(_) | BindError::CodeUnknown(_) => {
+            e.to_string()
+        }
         other => format!("规则无法应用于本表：{other}"),
     }
 }

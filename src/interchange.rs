@@ -11,6 +11,7 @@ use crate::load::{Content, KeptCell, OtherSheet};
 use crate::model::{FormData, Key, RowData, RowKind, RowValues};
 use crate::normalize::parse_a1_range;
 use crate::read::{Cell, Merge};
+use crate::recognize::UNCODED;
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -447,7 +448,10 @@ pub fn from_json<'c>(
     if !top.contains_key("forms") {
         return bad("$", "缺少 forms（表的数组）");
     }
-    let (forms, strays) = parse_forms(catalog, top)?;
+    let (mut forms, strays) = parse_forms(catalog, top)?;
+    // 科目 rows exported by their names (their codes unknown): the sums they may belong to
+    // are not judged, as when the file was read.
+    crate::recognize::resolve_uncoded(&mut forms, &catalog.vocabulary);
     let mut others: Vec<OtherSheet> = Vec::new();
     let mut other_names = HashSet::new();
     for (i, sv) in array(top, "other_sheets", "$")?.iter().enumerate() {
@@ -771,10 +775,13 @@ fn row_panel<'f>(
 }
 
 /// The key of a row in a code-keyed panel: the 合计 key, or the subject code (given as `code`
-/// or `key`, all digits; both given must agree).
+/// or `key`, all digits; both given must agree), or for a 科目 read without its code, its
+/// name key as exported ([`UNCODED`] + name, no code).
 fn coded_row_key(key: Option<&str>, code: Option<&str>, p: &str) -> Result<String, ImportError> {
     match (key, code) {
         (Some(k), _) if *k == Key::Total => Ok(k.to_string()),
+        // A 科目 row whose code could not be read, exported by its name.
+        (Some(k), None) if k.len() > UNCODED.len() && k.starts_with(UNCODED) => Ok(k.to_string()),
         (k, c) => {
             let code = c.or(k).unwrap_or("");
             if code.is_empty() || !code.bytes().all(|b| b.is_ascii_digit()) {
@@ -950,7 +957,7 @@ fn store_row(
                 panel: panel.id.clone(),
                 key: key.as_str().into(),
                 kind: if coded { RowKind::Coded } else { RowKind::List },
-                code: coded.then(|| key.clone()),
+                code: (coded && !key.starts_with(UNCODED)).then(|| key.clone()),
                 label,
                 line: None,
                 values,

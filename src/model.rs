@@ -310,6 +310,24 @@ pub struct FormData {
     /// them (see `crate::recognize::unheaded`): their figures stay where they are, and no
     /// rule reading them is judged.
     pub unheaded: Vec<Unheaded>,
+    /// The 科目 rows read without a code that no table or rule gives one (see
+    /// `crate::recognize::resolve_uncoded`): kept with their values under their names; the
+    /// sums they may belong to are not judged.
+    pub uncoded: Vec<UncodedRow>,
+}
+
+/// A 科目 row whose code could not be read nor found: kept by its name, its values read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UncodedRow {
+    /// The row's key ([`crate::recognize::UNCODED`] + its name key).
+    pub key: Name,
+    /// The name as printed.
+    pub name: String,
+    /// Where the row starts.
+    pub at: Option<Place>,
+    /// The rows (a 科目 row's key, or the total's) whose sum of children it may belong to:
+    /// every place its code may have, in the order of the codes read around it.
+    pub may_be_under: Vec<Name>,
 }
 
 /// A part of the form whose values could not be placed: the sheet does not print the
@@ -394,6 +412,19 @@ impl FormData {
 
     pub fn row(&self, key: &str) -> Option<&RowData> {
         self.rows.by_key(key)
+    }
+    /// Whether row `key`, whose parent code `parent` the table lacks, may be under a 科目 row
+    /// read without a code: the row above its run of rows under `parent` is one.
+    pub fn may_follow_uncoded(&self, key: &str, parent: &str) -> bool {
+        let Some(pos) = self.rows.position(key) else {
+            return false;
+        };
+        let under = |r: &&RowData| r.code.as_deref().is_some_and(|c| c.starts_with(parent));
+        self.rows[..pos]
+            .iter()
+            .rev()
+            .find(|r| !under(r))
+            .is_some_and(|r| self.uncoded.iter().any(|u| u.key == r.key))
     }
     pub fn row_mut(&mut self, key: &str) -> Option<&mut RowData> {
         self.rows.by_key_mut(key)

@@ -16,6 +16,9 @@ pub enum BindError {
     /// The rule reads a column its table was printed without and does not hold there
     /// (`公开03表 缺少“项目支出”列`): not a binding error, a rule that could not be judged.
     AbsentColumn(String),
+    /// The rule sums the children of a row that a 科目 row read without a code may be one of
+    /// (see [`FormData::uncoded`]): not a binding error, a rule that could not be judged.
+    CodeUnknown(String),
     /// A reference a rule names by text (a score's `cells`) does not parse.
     Parse(ParseError),
     /// A reference by text that is an expression, not a cell.
@@ -62,7 +65,7 @@ impl std::fmt::Display for BindError {
         use BindError::*;
         match self {
             MissingForm(id) => write!(f, "工作簿中没有可审核的 {id}"),
-            AbsentColumn(named) => write!(f, "{named}"),
+            AbsentColumn(named) | CodeUnknown(named) => write!(f, "{named}"),
             Parse(e) => write!(f, "{e}"),
             NotACell { reference } => write!(f, "“{reference}”不是单元格引用"),
             RowPanel { panel } => write!(f, "栏目组 {panel}"),
@@ -643,6 +646,9 @@ impl Book<'_> {
                 col: col.to_string(),
             });
         }
+        if let Some(e) = self.child_uncoded(s.form, row) {
+            return Err(e);
+        }
         let ix = &self.index[s.form];
         let col = ix.column_name(col);
         let kids = ix.children.get(&row.key).map_or(&[][..], Vec::as_slice);
@@ -651,6 +657,21 @@ impl Book<'_> {
                 .map(|k| CellId::new(s.form, k.clone(), col.clone()))
                 .collect(),
         ))
+    }
+
+    /// Why the children of `row` of form `fi` cannot be summed: a 科目 row read without a code
+    /// may be one of them.
+    fn child_uncoded(&self, fi: usize, row: &RowData) -> Option<BindError> {
+        let (form, data) = (self.forms[fi].0, &self.forms[fi].1);
+        let u = data
+            .uncoded
+            .iter()
+            .find(|u| u.may_be_under.iter().any(|k| **k == *row.key))?;
+        let at = u.at.as_ref().map_or(String::new(), |p| format!("（{p}）"));
+        Some(BindError::CodeUnknown(format!(
+            "{} 的科目“{}”{at}没有科目代码，无法确定它是否为本行的下级科目",
+            form.table_no, u.name
+        )))
     }
 
     fn target_form(&self, r: &Ref, s: Scope) -> Result<usize, BindError> {

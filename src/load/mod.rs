@@ -489,44 +489,69 @@ fn kept_values(wb: &Workbook, forms: &[(&Form, FormData)]) -> Vec<Finding> {
     findings
 }
 
-/// Gives 科目 rows printed without codes the codes of their names in the other tables; a table
-/// whose names cannot all be given codes is not judged (its sums would miss the rows left out):
-/// it leaves `forms` with one code-unknown error, its sheet kept as it is.
+/// Gives 科目 rows printed without codes the codes of their names in the other tables; a row
+/// whose code cannot be found stays in its table by its name, its values read and exported,
+/// and takes one code-unknown error per table: the sums it may belong to and the comparisons
+/// with the same 科目 in other tables are not judged (they would miss it or find nothing).
 fn set_aside_uncoded(
-    forms: &mut Vec<(&Form, FormData)>,
+    forms: &mut [(&Form, FormData)],
     vocab: &crate::form::Vocabulary,
     findings: &mut Vec<Finding>,
 ) {
-    let unknown = crate::recognize::resolve_uncoded(forms, vocab);
-    let mut unjudged: Vec<usize> = unknown.iter().map(|u| u.form).collect();
-    unjudged.dedup();
-    for &fi in unjudged.iter().rev() {
-        let (form, data) = forms.remove(fi);
-        let rows: Vec<&crate::recognize::Uncoded> =
-            unknown.iter().filter(|u| u.form == fi).collect();
-        let names: Vec<String> = rows
+    crate::recognize::resolve_uncoded(forms, vocab);
+    for (form, data) in forms.iter().filter(|(_, d)| !d.uncoded.is_empty()) {
+        let names: Vec<String> = data
+            .uncoded
             .iter()
             .map(|u| {
                 format!(
                     "“{}”（{}）",
                     u.name,
-                    u.cells.first().map_or("", String::as_str)
+                    u.at.as_ref().map_or(String::new(), Place::to_string)
                 )
             })
             .collect();
+        let sums: Vec<String> = data
+            .uncoded
+            .iter()
+            .flat_map(|u| u.may_be_under.iter())
+            .map(|key| sum_named(data, key))
+            .fold(Vec::new(), |mut seen, s| {
+                if !seen.contains(&s) {
+                    seen.push(s);
+                }
+                seen
+            });
         findings.push(Finding::new(
             Severity::Error,
             "code-unknown",
             &form.id,
             data.sheet.clone(),
-            rows.first().and_then(|u| u.cells.first().cloned()),
+            data.uncoded.first().and_then(|u| u.at.as_ref().map(Place::to_string)),
             format!(
-                "{}：科目{}没有科目代码，工作簿其他表中也没有同名科目，无法确定代码；{}的审核（含表间核对）未进行，请补上科目代码",
+                "{}：科目{}没有科目代码，工作簿其他表中也没有同名科目，无法确定代码；该行按名称保留，\
+                 其数值照常读取、导出，本行各栏的核对照常进行；它可能所属的{}等于其下级科目之和的核对，\
+                 以及该行与其他表同一科目的核对未进行，请补上科目代码",
                 form.table_no,
                 names.join("、"),
-                form.table_no
+                sums.join("、")
             ),
         ));
+    }
+}
+
+/// How the code-unknown finding names a sum a row without code may belong to: "合计", or
+/// "221 住房保障支出".
+fn sum_named(data: &FormData, key: &str) -> String {
+    match data.row(key) {
+        Some(row) if row.code.is_some() => format!(
+            "{} {}",
+            row.code.as_deref().unwrap_or_default(),
+            row.label.as_deref().unwrap_or_default()
+        )
+        .trim_end()
+        .to_string(),
+        _ => "合计".to_string(),
     }
 }
 

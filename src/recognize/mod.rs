@@ -12,6 +12,7 @@ mod other_items;
 mod stacked;
 mod table;
 mod transposed;
+mod uncoded_place;
 mod unheaded;
 mod units;
 
@@ -23,7 +24,7 @@ pub use unheaded::VALUES_UNHEADED;
 
 use crate::calc::blank_data;
 use crate::cellref::Place;
-use crate::expr::{cell_key, Name, Val};
+use crate::expr::{Name, Val};
 use crate::form::{Catalog, ColKind, Family, Form, GridCellDef, Severity, Vocabulary};
 use crate::layout::{layout, Layout};
 use crate::model::{FastMap, FastSet, FormData, MoneyUnit, Stray};
@@ -1333,22 +1334,14 @@ fn unit_from_field(data: &mut FormData, form: &Form, vocab: &Vocabulary) {
     }
 }
 
-/// A 科目 row read without a code whose name no coded row of the workbook carries.
-pub struct Uncoded {
-    pub form: usize,
-    pub name: String,
-    /// Where its values were (now kept as strays).
-    pub cells: Vec<String>,
-}
-
 /// Gives the 科目 rows read without a code (names indented under their parent) the code the
-/// same name has in another table of the workbook; a row whose name is found nowhere becomes
-/// strays (kept, not judged) and is returned to be reported.
-pub fn resolve_uncoded(forms: &mut [(&Form, FormData)], vocab: &Vocabulary) -> Vec<Uncoded> {
+/// same name has in another table of the workbook; a row whose name is found nowhere stays
+/// under its name, its values read, and is listed in its form's [`FormData::uncoded`].
+pub fn resolve_uncoded(forms: &mut [(&Form, FormData)], vocab: &Vocabulary) {
     // Most tables print every code: then there is nothing to resolve, nor to gather for it.
     let uncoded = |data: &FormData| data.rows.iter().any(|r| r.key.starts_with(UNCODED));
     if !forms.iter().any(|(_, data)| uncoded(data)) {
-        return Vec::new();
+        return;
     }
     // Every code a name has anywhere: 行政运行 is 2010101 under 人大事务, 2010201 under 政协事务.
     let mut codes_of: HashMap<String, Vec<String>> = HashMap::new();
@@ -1364,8 +1357,7 @@ pub fn resolve_uncoded(forms: &mut [(&Form, FormData)], vocab: &Vocabulary) -> V
             }
         }
     }
-    let mut unknown = Vec::new();
-    for (fi, (_, data)) in forms.iter_mut().enumerate() {
+    for (form, data) in forms.iter_mut() {
         // The rows in order: a name takes the code under the parent read just before it.
         let mut last: HashMap<usize, String> = HashMap::new();
         // The first digit of the last code read: a function-code table takes no economic code
@@ -1411,21 +1403,20 @@ pub fn resolve_uncoded(forms: &mut [(&Form, FormData)], vocab: &Vocabulary) -> V
                 (None, _) => left.push(key),
             }
         }
-        unknown.extend(settle_left(data, fi, left, &codes_of));
+        settle_left(form, data, left, &codes_of);
     }
-    unknown
 }
 
-/// The names of form `fi` no code was found for in reading order: a name cut short takes
-/// the one code left of those its name begins, once the other names took theirs
-/// (`机关事业单位` is 2080505 when `机关事业单位职` took 2080506); the others are unknown, their
-/// cells unplaced.
+/// The names of `form` no code was found for, in reading order: a name cut short takes the
+/// one code left of those its name begins, once the other names took theirs (`机关事业单位`
+/// is 2080505 when `机关事业单位职` took 2080506); the others stay under their names and are
+/// listed in [`FormData::uncoded`] with the sums they may belong to.
 fn settle_left(
+    form: &Form,
     data: &mut FormData,
-    fi: usize,
     left: Vec<Name>,
     codes_of: &HashMap<String, Vec<String>>,
-) -> Vec<Uncoded> {
+) {
     let mut origins = OriginsByRow::default();
     let mut unknown = Vec::new();
     for key in left {
@@ -1438,20 +1429,21 @@ fn settle_left(
             rekey_row(data, &key, &code, &mut origins);
             continue;
         }
-        let name = data
-            .row(&key)
-            .and_then(|r| r.label.clone())
-            .unwrap_or_default();
-        let cells = unplace_row(data, &key);
-        // Removing origins moved the ones after them.
-        origins = OriginsByRow::default();
-        unknown.push(Uncoded {
-            form: fi,
-            name,
-            cells,
-        })
+        unknown.push(key);
     }
-    unknown
+    // Each place is told once every other row took its code.
+    for key in unknown {
+        let row = data.row(&key);
+        let name = row.and_then(|r| r.label.clone()).unwrap_or_default();
+        let at = data.origin.get(&*key).cloned();
+        let may_be_under = uncoded_place::sums_it_may_join(form, data, &key);
+        data.uncoded.push(crate::model::UncodedRow {
+            key,
+            name,
+            at,
+            may_be_under,
+        });
+    }
 }
 
 /// Of the codes a name has, the one under the parent last read (its code less two digits),
@@ -1567,28 +1559,6 @@ impl OriginsByRow {
         });
         by_row.get(row).cloned().unwrap_or_default()
     }
-}
-
-/// Removes a row, keeping its values as strays; the cells they were in.
-fn unplace_row(data: &mut FormData, key: &str) -> Vec<String> {
-    let Some(at) = data.rows.position(key) else {
-        return Vec::new();
-    };
-    let row = data.rows.remove(at);
-    let mut cells = Vec::new();
-    for (col, value) in &row.values {
-        let Some(cell) = data.origin.shift_remove(&cell_key(key, col)) else {
-            continue;
-        };
-        let text = match value {
-            Val::Num(d) => decimal_text(*d),
-            Val::Text(t) => t.clone(),
-            _ => continue,
-        };
-        cells.push(cell.to_string());
-        data.strays.push(Stray { cell, text });
-    }
-    cells
 }
 
 /// The numbers of a recognised sheet that landed in no cell of the form, when there are so
@@ -2595,6 +2565,7 @@ fn cell_key_text(cell: &Cell) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::expr::cell_key;
 
     #[test]
     fn a_continuation_mark_is_a_line_above_the_table() {
