@@ -140,3 +140,61 @@ fn empty_table_notes_above_the_header_are_the_tables_notes() {
         failed.join("\n")
     );
 }
+
+/// Notes of each empty table as a print lays them over its 栏次 row, in the 科目名称 column:
+/// a 说明 cut by its cell, or the table's own 空表说明 without its full stop.
+fn notes_over_column_numbers(book: &GridBook, sheet: &str) -> Vec<String> {
+    let s = book.sheet(sheet);
+    let own = (0..s.rows.len() as u32)
+        .map(|r| s.cell(r, 0).as_str().to_string())
+        .find(|t| t.ends_with(NOTE_ENDING))
+        .expect("the seed prints a note under the table");
+    let fund = match sheet {
+        "公开07表" => "政府性基金预算财政拨",
+        _ => "国有资本经营预算财政",
+    };
+    vec![
+        format!("说明：本单位本年度没有{fund}"),
+        own.trim_end_matches('。').to_string(),
+    ]
+}
+
+/// A note printed over an empty table's 栏次 row (see [`notes_over_column_numbers`]) is no
+/// 科目 row: no code-unknown for it, no rule judging its 栏次 numbers as its figures. (公开07表's
+/// six 栏次 numbers are then values not placed: that row is not yet known for its 栏次.)
+#[test]
+fn a_note_printed_over_the_column_numbers_is_no_subject_row() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("empty-note-over-numbers");
+    std::fs::create_dir_all(&dir).unwrap();
+    let (mut failed, mut cases) = (Vec::new(), 0);
+    for (i, sheet) in EMPTY.iter().enumerate() {
+        let seed = grid::fixture("seed001_final.grid");
+        for (j, note) in notes_over_column_numbers(&seed, sheet).iter().enumerate() {
+            cases += 1;
+            let mut book = seed.clone();
+            let s = book.sheet_mut(sheet);
+            let (r, _) = s.find("栏次").expect("the table has its 栏次 row");
+            s.merges.retain(|m| !(m.0..=m.2).contains(&r));
+            s.put(r, 1, GridCell::text(note));
+            let path = dir.join(format!("note_{i}_{j}.xlsx"));
+            book.write_xlsx(&path);
+            let (_, report) = cli::check_json(&path);
+            // A finding on the note as a row: code-unknown, or a rule at "C6（{note}·合计）".
+            let as_row = format!("（{note}·");
+            let misread = cli::findings(&report).into_iter().filter(|f| {
+                f["rule"] == "code-unknown"
+                    || f["message"].as_str().is_some_and(|m| m.contains(&as_row))
+            });
+            let found: Vec<String> = misread.map(|f| f["message"].to_string()).collect();
+            if !found.is_empty() {
+                failed.push(format!("{sheet} “{note}”: {}", found.join("; ")));
+            }
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of {cases} notes were read as 科目 rows:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
+}

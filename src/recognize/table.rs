@@ -2460,7 +2460,9 @@ fn named_row(
     let name = rd.sheet.shown(r, name_col).to_string();
     let key = strip_ordinal(&label_key(&name));
     let is_word = |k: &str| k.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
-    if !is_word(&key) || ["栏次", "行次", "小计", "合计", "总计"].contains(&key.as_str())
+    // A note printed over a row (`说明：…本年度没有国有资本…`, its 栏次 beside it) names no 科目.
+    let note = is_note_key(&key) || rd.is_empty_table_note(&name);
+    if !is_word(&key) || note || ["栏次", "行次", "小计", "合计", "总计"].contains(&key.as_str())
     {
         return None;
     }
