@@ -45,6 +45,7 @@ mod part_merges;
 mod pdf;
 mod seek_log;
 mod shown;
+mod twins;
 mod uncached;
 mod xml_scan;
 mod zip_guard;
@@ -160,6 +161,9 @@ pub struct Sheet {
     /// the entries; merges past the bound are in `unindexed` and searched one by one.
     merges_by_row: Vec<Vec<u32>>,
     unindexed: Vec<u32>,
+    /// Cells taken out of the grid read as the table: hidden twins of visible rows or
+    /// columns (see [`Sheet::without_hidden_twins`]), kept as values outside the form.
+    set_aside: Vec<(u32, u16, Cell)>,
 }
 
 static EMPTY: Cell = Cell::Empty;
@@ -222,6 +226,7 @@ impl Sheet {
             .collect();
         let mut sheet = Sheet::from_cells(self.name.clone(), cells, merges);
         sheet.hidden = self.hidden;
+        sheet.keep_set_aside(self, |r, c| turn.forward(r, c));
         Some(sheet)
     }
 
@@ -268,6 +273,7 @@ impl Sheet {
             merges,
             merges_by_row,
             unindexed,
+            set_aside: Vec::new(),
         }
     }
 

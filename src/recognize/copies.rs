@@ -127,6 +127,7 @@ fn within(sheet: &Sheet, rows: RangeInclusive<u32>, cols: RangeInclusive<u16>) -
         .collect();
     let mut part = Sheet::from_cells(sheet.name.clone(), cells, merges);
     part.hidden = sheet.hidden;
+    part.keep_set_aside(sheet, |r, c| inside(r, c).then_some((r, c)));
     part.row_pages.clone_from(&sheet.row_pages);
     part
 }

@@ -37,6 +37,7 @@ use mentions::{is_listed_row, listed_name_notice, listed_names, mentions_a_table
 use other_items::{fits_after, other_code};
 use rust_decimal::Decimal;
 use stacked::{stacked_parts, Part};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 pub(crate) use units::settle_money_unit;
 use units::{in_wan, note_money_unit, BookUnits};
@@ -84,8 +85,11 @@ pub enum Outcome<'c> {
 /// several copies of a repeatable form one below the other gives each as a form of its own.
 pub fn recognize_workbook<'c>(catalog: &'c Catalog, wb: &Workbook) -> Vec<Outcome<'c>> {
     let titles = title_keys(catalog);
-    let parts: Vec<Part> = wb
-        .sheets
+    // Hidden rows and columns repeating a visible one are no part of the table read.
+    let sheets: Vec<Cow<Sheet>> = (wb.sheets.iter())
+        .map(Sheet::without_hidden_twins)
+        .collect();
+    let parts: Vec<Part> = sheets
         .iter()
         .flat_map(|sheet| stacked_parts(catalog, &titles, sheet))
         .collect();
@@ -344,6 +348,11 @@ fn join_sheets(sheets: &[&Sheet]) -> (Sheet, Vec<(String, u32)>) {
     }
     let name = sheets.first().map_or(String::new(), |s| s.name.clone());
     let mut joined = Sheet::from_cells(name, cells, merges);
+    let mut offset = 0;
+    for s in sheets {
+        joined.keep_set_aside(s, |r, c| Some((r + offset, c)));
+        offset += s.height();
+    }
     if pages.iter().any(|&p| p > 0) {
         joined.row_pages = pages;
     }
@@ -2350,18 +2359,25 @@ fn read_rest(rd: &mut Reader, after: u32) {
     }
     let mut strays = Vec::new();
     let sheet = rd.sheet;
-    for (r, c, cell) in sheet.cells() {
+    let grid = sheet.cells().map(|(r, c, cell)| (r, c, cell, false));
+    let set_aside = (sheet.set_aside().iter()).map(|(r, c, cell)| (*r, *c, cell, true));
+    for (r, c, cell, aside) in grid.chain(set_aside) {
         if rd.consumed.contains(&(r, c)) {
             continue;
         }
         let Some(stray) = shown_value(sheet, r, c, cell) else {
             continue;
         };
+        // A hidden twin's figures are last year's kept beside the form's own, as a column
+        // the unit added to compare: none the reading failed to place.
+        if aside {
+            rd.comparison_cells.insert((r, c));
+        }
         // "……" marks rows left out of a printed list: a word of the form, not a value; so is
         // the label of a field another province's form prints.
         if stray.text.trim() == "……"
             || is_other_field_label(rd.vocab, &stray.text)
-            || is_zero_in_unlabelled_row(sheet, r, cell)
+            || (!aside && is_zero_in_unlabelled_row(sheet, r, cell))
         {
             rd.consumed.insert((r, c));
             continue;
