@@ -1281,6 +1281,7 @@ fn builtin_rule_name(rule: &str) -> Option<&'static str> {
         crate::recognize::OTHER_TABLE_NO => "表号与表格一致",
         crate::load::SHOWN_ROUNDED => "存储的数值与显示的数值一致",
         crate::load::FORMULA_WITHOUT_VALUE => "公式须保存计算结果",
+        crate::load::FORMULA_COMPUTED => "公式须保存计算结果（已代为计算）",
         crate::load::MAYBE_CUT_ROW => "跨页断开的行须完整读取",
         "duplicate-form" => "同一张表只出现一次",
         "sheet-skipped" => "工作表未识别",

@@ -39,6 +39,7 @@ mod contents_page;
 mod document;
 pub(crate) use document::is_unit_line;
 mod docx;
+mod formula;
 mod hidden_lines;
 mod ods_merges;
 mod part_merges;
@@ -275,6 +276,25 @@ impl Sheet {
             unindexed,
             set_aside: Vec::new(),
         }
+    }
+
+    /// The sheet with `cells` (row, column, value) put in, each replacing what was there.
+    fn put_computed(&mut self, cells: Vec<(u32, u16, Cell)>) {
+        let mut rows = std::mem::take(&mut self.rows);
+        for (row, col, cell) in cells {
+            let r = row as usize;
+            if rows.len() <= r {
+                rows.resize_with(r + 1, Vec::new);
+            }
+            rows[r].push((col, cell));
+        }
+        let merges = std::mem::take(&mut self.merges);
+        let rebuilt = Sheet::from_rows(std::mem::take(&mut self.name), self.hidden, rows, merges);
+        *self = Sheet {
+            hidden_lines: std::mem::take(&mut self.hidden_lines),
+            row_pages: std::mem::take(&mut self.row_pages),
+            ..rebuilt
+        };
     }
 
     /// The cell at (row, col), zero-based absolute; [`Cell::Empty`] where nothing is stored.
@@ -1054,12 +1074,15 @@ fn read_xlsx(path: &Path, part_merges: &PartMerges) -> Result<XlsxRead, ReadErro
     let mut sheets = Vec::new();
     let mut notes = Vec::new();
     let mut asked = 0;
+    let mut uncached = UncachedFormulas::default();
     for meta in metas {
         if meta.typ != SheetType::WorkSheet {
             continue;
         }
         let name = meta.name.as_str();
         let mut grid = Grid::default();
+        // The style of each empty cell: an uncached formula's result is read as it shows.
+        let mut empty_styles = Vec::new();
         last_seek.clear();
         {
             let mut reader = match wb.worksheet_cells_reader(name) {
@@ -1067,7 +1090,9 @@ fn read_xlsx(path: &Path, part_merges: &PartMerges) -> Result<XlsxRead, ReadErro
                 Err(XlsxError::NotAWorksheet(_)) => continue,
                 Err(e) => return Err(xlsx_error(path, Some(name), e)),
             };
-            let shown = shown::ShownFormats::new(reader.styles());
+            let shown = uncached
+                .shown
+                .get_or_insert_with(|| shown::ShownFormats::new(reader.styles()));
             while let Some((cell, style)) = reader
                 .next_cell_with_style_id()
                 .map_err(|e| xlsx_error(path, Some(name), e))?
@@ -1078,17 +1103,22 @@ fn read_xlsx(path: &Path, part_merges: &PartMerges) -> Result<XlsxRead, ReadErro
                     let note;
                     (value, note) = shown.as_shown(style, stored);
                     notes.extend(note.map(|kind| CellNote::new(name, r, c, kind)));
+                } else if value.is_empty() {
+                    empty_styles.push(((r, c), style));
                 }
                 grid.put(r, c, value)
                     .map_err(|d| corrupt(path, Some(name), d))?;
             }
         }
-        if let Some(start) = last_seek.get() {
-            notes.extend(part_merges.uncached_at(start).iter().map(|&(row, col)| {
-                CellNote::new(name, row, col.into(), CellNoteKind::FormulaWithoutValue)
-            }));
+        let start = last_seek.get();
+        let formula_cells = start.map_or(&[][..], |start| part_merges.uncached_at(start));
+        if !formula_cells.is_empty() {
+            // Not readable: each cell is refused for want of its text, as before.
+            let texts = wb.worksheet_formula(name).unwrap_or_default();
+            empty_styles.sort_unstable();
+            uncached.add(sheets.len(), formula_cells, &texts, &empty_styles);
         }
-        let merges = match last_seek.get().and_then(|start| part_merges.at(start)) {
+        let merges = match start.and_then(|start| part_merges.at(start)) {
             Some(known) => merges_from(known),
             None => {
                 asked += 1;
@@ -1099,19 +1129,95 @@ fn read_xlsx(path: &Path, part_merges: &PartMerges) -> Result<XlsxRead, ReadErro
             }
         };
         let mut sheet = grid.into_sheet(name, is_hidden(meta.visible), merges);
-        if let Some(lines) = last_seek
-            .get()
-            .and_then(|start| part_merges.hidden_at(start))
-        {
+        if let Some(lines) = start.and_then(|start| part_merges.hidden_at(start)) {
             sheet.hidden_lines = lines.clone();
         }
         sheets.push(sheet);
     }
+    uncached.compute(&mut sheets, &mut notes);
     Ok(XlsxRead {
         sheets,
         notes,
         asked,
     })
+}
+
+/// The formulas of a workbook stored without their results, gathered sheet by sheet and
+/// computed once all sheets are read (a formula may refer to any of them).
+#[derive(Default)]
+struct UncachedFormulas {
+    /// Each formula's place, text (`None`: the file gave none) and cell style.
+    cells: Vec<(formula::At, Option<String>, usize)>,
+    shown: Option<shown::ShownFormats>,
+}
+
+impl UncachedFormulas {
+    fn add(
+        &mut self,
+        sheet: usize,
+        at: &[(u32, u16)],
+        texts: &calamine::Range<String>,
+        empty_styles: &[((u32, u32), usize)],
+    ) {
+        for &(row, col) in at {
+            let text = texts
+                .get_value((row, col.into()))
+                .filter(|t| !t.is_empty())
+                .cloned();
+            let style = empty_styles
+                .binary_search_by_key(&(row, col.into()), |(rc, _)| *rc)
+                .map_or(0, |i| empty_styles[i].1);
+            self.cells.push(((sheet, row, col), text, style));
+        }
+    }
+
+    /// Puts each computed result into its sheet, read as its cell shows it, and notes what
+    /// was computed and what was not.
+    fn compute(self, sheets: &mut [Sheet], notes: &mut Vec<CellNote>) {
+        if self.cells.is_empty() {
+            return;
+        }
+        let asked = self
+            .cells
+            .iter()
+            .map(|(at, t, _)| (*at, t.clone()))
+            .collect();
+        let results = formula::compute_all(sheets, asked);
+        let mut put: Vec<Vec<(u32, u16, Cell)>> = vec![Vec::new(); sheets.len()];
+        for ((sheet, row, col), text, style) in self.cells {
+            let Ok(i) = results.binary_search_by_key(&(sheet, row, col), |(at, _)| *at) else {
+                continue;
+            };
+            let result = &results[i].1;
+            let name = sheets[sheet].name.as_str();
+            let formula = text.unwrap_or_default();
+            let kind = match result.clone() {
+                Ok(Cell::Number(n)) => {
+                    let (cell, note) = match &self.shown {
+                        Some(shown) => shown.as_shown(style, n),
+                        None => (Cell::Number(n), None),
+                    };
+                    notes.extend(note.map(|kind| CellNote::new(name, row, col.into(), kind)));
+                    put[sheet].push((row, col, cell));
+                    CellNoteKind::FormulaComputed { formula }
+                }
+                Ok(cell) => {
+                    put[sheet].push((row, col, cell));
+                    CellNoteKind::FormulaComputed { formula }
+                }
+                Err(why) => CellNoteKind::FormulaWithoutValue {
+                    formula,
+                    why: why.to_string(),
+                },
+            };
+            notes.push(CellNote::new(name, row, col.into(), kind));
+        }
+        for (sheet, cells) in sheets.iter_mut().zip(put) {
+            if !cells.is_empty() {
+                sheet.put_computed(cells);
+            }
+        }
+    }
 }
 
 fn read_xls(path: &Path, ext: &str) -> Result<Vec<Sheet>, ReadError> {

@@ -141,6 +141,8 @@ pub use unread_tables::TABLE_NOT_READ;
 pub const SHOWN_ROUNDED: &str = "shown-rounded";
 /// The rule of the warning on formulas stored without their computed results.
 pub const FORMULA_WITHOUT_VALUE: &str = "formula-without-value";
+/// The rule of the note on formulas stored without their results that reading computed.
+pub const FORMULA_COMPUTED: &str = "formula-computed";
 
 /// The rule of the warning on a PDF table's row that may be the rest of the row above it,
 /// cut by a page break.
@@ -154,7 +156,8 @@ type NoteGroup = (u8, u32);
 fn cell_note_findings(wb: &Workbook, forms: &[(&Form, FormData)]) -> Vec<Finding> {
     let group = |n: &CellNote| match n.kind {
         CellNoteKind::RoundedToShown { .. } => (0, 0),
-        CellNoteKind::FormulaWithoutValue => (1, 0),
+        CellNoteKind::FormulaWithoutValue { .. } => (1, 0),
+        CellNoteKind::FormulaComputed { .. } => (3, 0),
         CellNoteKind::MaybeCutRow { .. } => (2, n.row),
     };
     let mut by_sheet: IndexMap<(&str, NoteGroup), (usize, &CellNote)> = IndexMap::new();
@@ -193,13 +196,22 @@ fn cell_note_findings(wb: &Workbook, forms: &[(&Form, FormData)]) -> Vec<Finding
                          无法确定，已按两行读取：上一页最后一行的文字或数值可能不完整，请对照原表核对"
                     ),
                 ),
-                CellNoteKind::FormulaWithoutValue => (
+                CellNoteKind::FormulaWithoutValue { formula, why } => (
                     Severity::Warning,
                     FORMULA_WITHOUT_VALUE,
                     format!(
                         "工作表“{sheet}”的 {cells} 含公式，但文件没有保存公式的计算结果（常见于程序\
-                         生成的文件），按空白读取，相关核对可能报“未填写”；请用 Excel 或 WPS 打开并\
-                         保存后再检查"
+                         生成的文件），且 fiscalform 无法计算（{cell} 的公式 ={formula} {why}），\
+                         按空白读取，相关核对可能报“未填写”；请用 Excel 或 WPS 打开并保存后再检查"
+                    ),
+                ),
+                CellNoteKind::FormulaComputed { formula } => (
+                    Severity::Info,
+                    FORMULA_COMPUTED,
+                    format!(
+                        "工作表“{sheet}”的 {cells} 含公式，但文件没有保存公式的计算结果（常见于程序\
+                         生成的文件）；fiscalform 已按公式算出其显示的数值（如 {cell} 的 ={formula}）\
+                         并据此审核。用 Excel 或 WPS 打开并保存，可使文件存有计算结果"
                     ),
                 ),
             };

@@ -33,8 +33,11 @@ impl CellNote {
 pub enum CellNoteKind {
     /// A number stored with more decimals than its format shows, read as shown.
     RoundedToShown { stored: Decimal, shown: Decimal },
-    /// A formula stored without its computed result, read as empty.
-    FormulaWithoutValue,
+    /// A formula stored without its computed result that could not be computed (`why`),
+    /// read as empty.
+    FormulaWithoutValue { formula: String, why: String },
+    /// A formula stored without its computed result, read as the value it computes to.
+    FormulaComputed { formula: String },
     /// A PDF table's row opening page `page` that may be the rest of the row above, cut by
     /// the page break, left as a row of its own.
     MaybeCutRow { page: u32 },
