@@ -575,14 +575,33 @@ fn formula_cells_read_their_cached_value_or_empty() {
         assert_ne!(edited, xml, "fixture must contain the cached value");
         edited
     });
+    // Computed as a spreadsheet shows it (A1*2), and noted as computed.
+    let got = read(&stripped);
+    assert_eq!(sheet(&got, "有结果").get(0, 1), &num("3"));
+    assert_eq!(sheet(&got, "有结果").get(0, 0), &num("1.5"));
+    let computed = |wb: &Workbook| -> Vec<(String, u32, u16)> {
+        wb.cell_notes
+            .iter()
+            .filter(|n| matches!(n.kind, CellNoteKind::FormulaComputed { .. }))
+            .map(|n| (n.sheet.clone(), n.row, n.col))
+            .collect()
+    };
+    assert_eq!(computed(&read(&path)), vec![]);
+    assert_eq!(computed(&got), vec![("有结果".to_string(), 0, 1)]);
+    // A formula that cannot be computed is read as empty, noted (an empty text result is a
+    // result) and warned of.
+    let stripped = dir.join("no-cache-unknown.xlsx");
+    rewrite_zip_part(&path, &stripped, "xl/worksheets/sheet1.xml", |xml| {
+        let edited = xml.replace("<f>A1*2</f><v>3</v>", "<f>FOO(A1)</f>");
+        assert_ne!(edited, xml, "fixture must contain the cached value");
+        edited
+    });
     let got = read(&stripped);
     assert_eq!(sheet(&got, "有结果").get(0, 1), &Cell::Empty);
-    assert_eq!(sheet(&got, "有结果").get(0, 0), &num("1.5"));
-    // Each such cell is noted (an empty text result is a result); the audit warns.
     let uncached = |wb: &Workbook| -> Vec<(String, u32, u16)> {
         wb.cell_notes
             .iter()
-            .filter(|n| n.kind == CellNoteKind::FormulaWithoutValue)
+            .filter(|n| matches!(n.kind, CellNoteKind::FormulaWithoutValue { .. }))
             .map(|n| (n.sheet.clone(), n.row, n.col))
             .collect()
     };
@@ -607,7 +626,7 @@ fn formula_cells_read_their_cached_value_or_empty() {
     // `<v/>`, as openpyxl writes a formula it did not compute.
     let empty_v = dir.join("empty-v.xlsx");
     rewrite_zip_part(&path, &empty_v, "xl/worksheets/sheet1.xml", |xml| {
-        xml.replace("<v>3</v>", "<v/>")
+        xml.replace("<f>A1*2</f><v>3</v>", "<f>FOO(A1)</f><v/>")
     });
     assert_eq!(
         uncached(&read(&empty_v)),

@@ -3,7 +3,8 @@
 //! Workbooks written by scripts and some exporters keep `<f>SUM(B5:B30)</f>` with no `<v>`:
 //! Excel, WPS and LibreOffice compute it when the file is opened, so the clerk sees the total.
 //! Reading, before recognition, computes the formulas these forms use (references, ranges,
-//! `+ - * / &`, comparisons, SUM, ROUND, IF, IFERROR, MIN, MAX, ABS) with decimal arithmetic,
+//! `+ - * / &`, comparisons, SUM, ROUND, IF, IFERROR, MIN, MAX, ABS, and the N, AND, OR,
+//! NOT, ISNUMBER, COUNT and LEN of fiscalform's own workbooks) with decimal arithmetic,
 //! each after the uncached formulas it refers to. Anything else (another function, a name, a
 //! cycle, a sheet not in the workbook) is refused with its reason, never guessed.
 
@@ -19,6 +20,10 @@ pub(super) type At = (usize, u32, u16);
 
 /// How deep formulas may refer to other uncached formulas before computing is refused.
 const MAX_DEPTH: usize = 64;
+
+/// How many times formulas refused as too deep are tried again, each time from the far end
+/// of their chains (chains up to about MAX_DEPTH × MAX_PASSES are computed).
+const MAX_PASSES: usize = 64;
 
 /// How many cells one range may cover: a whole-sheet range is not walked.
 const MAX_RANGE_CELLS: u64 = 2_000_000;
@@ -105,10 +110,39 @@ pub(super) fn compute_all(
         .collect();
     let mut book = Book { sheets, slots };
     let places: Vec<At> = book.slots.keys().copied().collect();
+    for at in &places {
+        let _ = book.slot_value(*at, 0);
+    }
+    // A chain deeper than MAX_DEPTH is computed from its far end, one stretch a pass.
+    for _ in 0..MAX_PASSES {
+        let too_deep: Vec<At> = book
+            .slots
+            .iter()
+            .filter(|(_, s)| s.too_deep())
+            .map(|(at, _)| *at)
+            .collect();
+        if too_deep.is_empty() {
+            break;
+        }
+        for at in &too_deep {
+            if let Some(slot) = book.slots.get_mut(at) {
+                slot.state = State::Waiting;
+            }
+        }
+        for at in too_deep.iter().rev() {
+            let _ = book.slot_value(*at, 0);
+        }
+    }
     places
         .into_iter()
         .map(|at| (at, book.slot_value(at, 0).and_then(shown_cell)))
         .collect()
+}
+
+impl Slot {
+    fn too_deep(&self) -> bool {
+        matches!(self.state, State::Done(Err(Refusal::TooDeep)))
+    }
 }
 
 /// The cell a formula's final value shows: a reference to an empty cell shows 0, an empty
@@ -675,7 +709,30 @@ impl<'b, 's> Parser<'b, 's> {
                     value
                 })
             }
-            ("ABS" | "ROUND" | "IF" | "IFERROR", _) => Err(wrong()),
+            ("N", 1) => n_value(args),
+            ("AND" | "OR", 1..) => Ok(logical(args, upper == "AND")),
+            ("NOT", 1) => Ok(
+                match truth(single(args.into_iter().next().unwrap_or(Value::Empty))?) {
+                    Ok(b) => Value::Bool(!b),
+                    Err(e) => Value::Error(e),
+                },
+            ),
+            ("ISNUMBER", 1) => Ok(Value::Bool(matches!(
+                single(args.into_iter().next().unwrap_or(Value::Empty))?,
+                Value::Num(_)
+            ))),
+            ("COUNT", _) => Ok(count(args)),
+            ("LEN", 1) => Ok(
+                match text_of(&single(args.into_iter().next().unwrap_or(Value::Empty))?) {
+                    Ok(t) => Value::Num(Decimal::from(t.chars().count())),
+                    Err(e) => Value::Error(e),
+                },
+            ),
+            (
+                "ABS" | "ROUND" | "IF" | "IFERROR" | "N" | "AND" | "OR" | "NOT" | "ISNUMBER"
+                | "LEN",
+                _,
+            ) => Err(wrong()),
             _ => Err(Refusal::Unsupported(format!("{name}()"))),
         }
     }
@@ -758,22 +815,242 @@ fn round(x: &Value, digits: &Value) -> Computed {
     })
 }
 
-/// IF(condition, then, else): a number is true when not 0; a text is an error.
+/// A condition's truth: a number is true when not 0, an empty cell false; a text is an error.
+fn truth(condition: Value) -> Result<bool, String> {
+    match condition {
+        Value::Bool(b) => Ok(b),
+        Value::Num(n) => Ok(!n.is_zero()),
+        Value::Empty => Ok(false),
+        Value::Error(e) => Err(e),
+        _ => Err(VALUE.into()),
+    }
+}
+
+/// IF(condition, then, else).
 fn if_value(args: Vec<Value>) -> Computed {
     let mut args = args.into_iter();
     let condition = single(args.next().unwrap_or(Value::Empty))?;
     let (then, otherwise) = (args.next(), args.next());
-    let truth = match condition {
-        Value::Bool(b) => b,
-        Value::Num(n) => !n.is_zero(),
-        Value::Empty => false,
-        Value::Error(e) => return Ok(Value::Error(e)),
-        _ => return Ok(Value::Error(VALUE.into())),
+    let truth = match truth(condition) {
+        Ok(b) => b,
+        Err(e) => return Ok(Value::Error(e)),
     };
     let chosen = if truth { then } else { otherwise };
     match chosen {
         Some(Value::Empty) => Ok(Value::Num(Decimal::ZERO)),
         Some(v) => single(v),
         None => Ok(Value::Bool(false)),
+    }
+}
+
+/// N(x): a number as itself, TRUE as 1, anything else but an error 0; of a range, its first
+/// cell.
+fn n_value(args: Vec<Value>) -> Computed {
+    let value = match args.into_iter().next() {
+        Some(Value::Cells(cells)) => cells.into_iter().next().unwrap_or(Value::Empty),
+        Some(v) => v,
+        None => Value::Empty,
+    };
+    Ok(match value {
+        Value::Num(n) => Value::Num(n),
+        Value::Bool(b) => Value::Num(Decimal::from(u8::from(b))),
+        Value::Error(e) => Value::Error(e),
+        _ => Value::Num(Decimal::ZERO),
+    })
+}
+
+/// AND (`all`) or OR of the arguments' truths: in a reference texts and empty cells are
+/// passed over; no truth at all is an error.
+fn logical(args: Vec<Value>, all: bool) -> Value {
+    let mut truths = Vec::new();
+    for arg in args {
+        let values = match arg {
+            Value::Cells(cells) => cells
+                .into_iter()
+                .filter(|v| !matches!(v, Value::Text(_) | Value::Empty))
+                .collect(),
+            v => vec![v],
+        };
+        for v in values {
+            match truth(v) {
+                Ok(b) => truths.push(b),
+                Err(e) => return Value::Error(e),
+            }
+        }
+    }
+    if truths.is_empty() {
+        return Value::Error(VALUE.into());
+    }
+    Value::Bool(if all {
+        truths.iter().all(|b| *b)
+    } else {
+        truths.iter().any(|b| *b)
+    })
+}
+
+/// COUNT: how many numbers the arguments hold (a number typed as text counts when given
+/// directly, not in a reference).
+fn count(args: Vec<Value>) -> Value {
+    let n = args
+        .into_iter()
+        .map(|arg| match arg {
+            Value::Cells(cells) => cells.iter().filter(|v| matches!(v, Value::Num(_))).count(),
+            Value::Num(_) | Value::Bool(_) => 1,
+            Value::Text(t) => usize::from(t.trim().parse::<Decimal>().is_ok()),
+            _ => 0,
+        })
+        .sum::<usize>();
+    Value::Num(Decimal::from(n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn num(s: &str) -> Cell {
+        Cell::Number(Decimal::from_str(s).unwrap())
+    }
+
+    /// Two sheets, `公开01表` (B1..B4 = 1.25, 2.5, text, empty; C1 = 0.1) and `Sheet 2`
+    /// (A1 = 10), and the formulas `(place, text)`, computed.
+    fn computed(formulas: &[(&str, &str)]) -> Vec<(String, Result<Cell, Refusal>)> {
+        let rows = vec![
+            vec![(1, num("1.25")), (2, num("0.1"))],
+            vec![(1, num("2.5"))],
+            vec![(1, Cell::Text("合计".into()))],
+        ];
+        let sheets = [
+            Sheet::from_rows("公开01表".into(), false, rows, Vec::new()),
+            Sheet::from_rows(
+                "Sheet 2".into(),
+                false,
+                vec![vec![(0, num("10"))]],
+                Vec::new(),
+            ),
+        ];
+        let asked = formulas
+            .iter()
+            .map(|(at, f)| {
+                let (r, c) = parse_a1(at).unwrap();
+                ((0, r, c), Some(f.to_string()))
+            })
+            .collect();
+        compute_all(&sheets, asked)
+            .into_iter()
+            .map(|((_, r, c), v)| (a1(r, c), v))
+            .collect()
+    }
+
+    fn one(formula: &str) -> Result<Cell, Refusal> {
+        computed(&[("Z9", formula)]).pop().unwrap().1
+    }
+
+    #[test]
+    fn arithmetic_references_and_functions_compute_as_a_spreadsheet_shows_them() {
+        let cases = [
+            ("B1+B2", num("3.75")),
+            ("C1+0.2", num("0.3")),
+            ("-B1*2+10/4", num("0")),
+            ("(1+2)*3-2*-1", num("11")),
+            ("$B$1+B$2", num("3.75")),
+            ("'公开01表'!B1+公开01表!$B2", num("3.75")),
+            ("'Sheet 2'!A1*B2", num("25")),
+            ("SUM(B1:B4)", num("3.75")),
+            ("SUM(B1,B2,5,B3)", num("8.75")),
+            ("SUM(B4:B1)", num("3.75")),
+            ("ROUND(2.345,2)", num("2.35")),
+            ("ROUND(-2.345,2)", num("-2.35")),
+            ("ROUND(1250,-2)", num("1300")),
+            ("IF(B1>=B2,\"大\",\"小\")", Cell::Text("小".into())),
+            ("IF(B3=\"合计\",1,0)", num("1")),
+            ("IF(B4=0,\"\",B4)", Cell::Empty),
+            ("IF(B1<>1.25,1)", Cell::Bool(false)),
+            ("MIN(B1:B3,3)", num("1.25")),
+            ("MAX(B1:B3)", num("2.5")),
+            ("ABS(-B2)", num("2.5")),
+            ("B3&\"(\"&B1&\")\"", Cell::Text("合计(1.25)".into())),
+            ("B4", num("0")),
+            ("1.5E+2", num("150")),
+            ("IFERROR(1/0,7)", num("7")),
+            ("50%", num("0.5")),
+        ];
+        for (formula, want) in cases {
+            assert_eq!(one(formula), Ok(want), "{formula}");
+        }
+    }
+
+    #[test]
+    fn errors_are_shown_as_a_spreadsheet_shows_them() {
+        assert_eq!(one("1/0"), Ok(Cell::Error(DIV0.into())));
+        assert_eq!(one("SUM(B1,1/0)"), Ok(Cell::Error(DIV0.into())));
+        assert_eq!(one("B3+1"), Ok(Cell::Error(VALUE.into())));
+        assert_eq!(one("#REF!+1"), Ok(Cell::Error("#REF!".into())));
+    }
+
+    #[test]
+    fn formulas_are_computed_after_those_they_refer_to() {
+        let got = computed(&[
+            ("D1", "D2+1"),
+            ("D2", "D3*2"),
+            ("D3", "SUM(B1:B2)"),
+            ("D4", "SUM(D1:D3)"),
+        ]);
+        let want = [
+            ("D1", "8.5"),
+            ("D2", "7.5"),
+            ("D3", "3.75"),
+            ("D4", "19.75"),
+        ];
+        for ((at, v), (want_at, want)) in got.into_iter().zip(want) {
+            assert_eq!((at.as_str(), v), (want_at, Ok(num(want))));
+        }
+    }
+
+    #[test]
+    fn what_cannot_be_computed_is_refused_with_its_reason() {
+        let got = computed(&[("D1", "D2+1"), ("D2", "D1"), ("D3", "D1+1"), ("D4", "B1")]);
+        assert_eq!(got[0].1, Err(Refusal::Cycle));
+        assert_eq!(got[1].1, Err(Refusal::Cycle));
+        assert_eq!(got[2].1, Err(Refusal::Cycle));
+        assert_eq!(got[3].1, Ok(num("1.25")));
+        assert_eq!(
+            one("VLOOKUP(1,B1:C3,2)"),
+            Err(Refusal::Unsupported("VLOOKUP()".into()))
+        );
+        assert_eq!(one("某名称*2"), Err(Refusal::Unsupported("某名称".into())));
+        assert_eq!(one("'无此表'!A1"), Err(Refusal::NoSheet("无此表".into())));
+        assert!(matches!(one("B1:B2+1"), Err(Refusal::Unsupported(_))));
+        assert!(matches!(one("SUM(B1"), Err(Refusal::Unsupported(_))));
+        assert!(matches!(one("2^3"), Err(Refusal::Unsupported(_))));
+        assert!(matches!(one(""), Err(Refusal::Unsupported(_))));
+        let got = computed(&[("E1", "E2"), ("E2", "FOO()")]);
+        assert_eq!(got[0].1, Err(Refusal::Depends("E2".into())));
+    }
+
+    #[test]
+    fn a_long_chain_is_computed_or_refused_without_overflowing() {
+        let chain = |n: u32| {
+            let places: Vec<String> = (1..=n).map(|r| format!("F{r}")).collect();
+            let texts: Vec<String> = (1..=n).map(|r| format!("F{}+1", r + 1)).collect();
+            let formulas: Vec<(&str, &str)> = places
+                .iter()
+                .zip(&texts)
+                .map(|(p, t)| (p.as_str(), t.as_str()))
+                .collect();
+            computed(&formulas)
+        };
+        // A running total down a long table: computed, whichever end is met first.
+        let got = chain(2000);
+        assert_eq!(got[0].1, Ok(num("2000")));
+        assert_eq!(
+            got.last().unwrap().1,
+            Ok(num("1")),
+            "the last refers to an empty cell"
+        );
+        // Far longer than any form: still computed from its far end, never a crash.
+        let got = chain(20_000);
+        assert_eq!(got[0].1, Ok(num("20000")));
+        assert_eq!(got.last().unwrap().1, Ok(num("1")));
     }
 }
