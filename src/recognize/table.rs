@@ -3035,9 +3035,24 @@ fn label_begun_above(
     if fills_panel_columns(rd, pi, panel, above, col_of) {
         return None;
     }
-    let id = fixed_by_label(rd, panel, &format!("{begun}{key}"))?;
+    let id = joined_label_row(rd, panel, &begun, key)?;
     rd.consume(above, c);
     Some(id)
+}
+
+/// The row the label halves `head` and `rest` name joined: as they are, ordinals and all
+/// (`二十` | `六、抗疫特别国债安排的支出`); else, when neither half is a row's whole label,
+/// ordinals and asides aside.
+fn joined_label_row(rd: &Reader, panel: &Panel, head: &str, rest: &str) -> Option<String> {
+    let joined = format!("{head}{rest}");
+    let named_so = |x: &&&crate::form::FixedRow| row_names(x).contains(&joined);
+    if let Some(x) = free_rows(rd, panel).iter().find(named_so) {
+        return Some(x.id.clone());
+    }
+    if is_whole_label(rd, head) || is_whole_label(rd, rest) {
+        return None;
+    }
+    fixed_named(rd, panel, &joined)
 }
 
 /// Whether the label `key` of row `r`, without figures in the panel's columns, is the beginning
@@ -3055,7 +3070,13 @@ fn label_goes_on_below(
         return false;
     };
     !fills_panel_columns(rd, pi, panel, r, col_of)
-        && fixed_by_label(rd, panel, &format!("{key}{rest}")).is_some()
+        && joined_label_row(rd, panel, key, &rest).is_some()
+}
+
+/// Whether `key` is a row label of the form as it is (ordinals aside): a label of its own,
+/// never half of one.
+fn is_whole_label(rd: &Reader, key: &str) -> bool {
+    names_a_row_exactly(rd.form, &strip_ordinal(key))
 }
 
 /// The key of the text in cell (`r`, `c`), when it is read as nothing yet and starts there.
@@ -3144,20 +3165,50 @@ fn sole_unlabelled_row(
 
 /// The fixed row of `panel` not read yet that `label` (a label key) names.
 fn fixed_by_label(rd: &Reader, panel: &Panel, label: &str) -> Option<String> {
+    if let Some(id) = fixed_named(rd, panel, label) {
+        return Some(id);
+    }
+    let want = strip_ordinal(label);
+    // A label another panel of the form prints as it is (公开06表's 商品和服务支出 read
+    // through the 人员经费 columns of one list) is that panel's, not a near one of this panel.
+    if names_a_row_exactly(rd.form, &want) {
+        return None;
+    }
+    let free = free_rows(rd, panel);
+    let keys: Vec<(usize, Vec<String>)> = free
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (i, row_names(x).iter().map(|k| strip_ordinal(k)).collect()))
+        .collect();
+    let next = panel_rows_after(rd, panel);
+    closest_label(&want, &keys, &rd.vocab.label_endings)
+        .map(|i| free[i].id.clone())
+        .or_else(|| by_clipped_label(&free, &next, &want, &row_names))
+}
+
+/// The rows of `panel` not read yet.
+fn free_rows<'p>(rd: &Reader, panel: &'p Panel) -> Vec<&'p crate::form::FixedRow> {
+    (panel.rows.iter())
+        .filter(|x| !x.blank && !rd.data.row_at.contains_key(x.id.as_str()))
+        .collect()
+}
+
+/// A fixed row's label and aliases, as keys.
+fn row_names(x: &crate::form::FixedRow) -> Vec<String> {
+    x.label
+        .iter()
+        .chain(x.aliases.iter())
+        .map(|l| label_key(l))
+        .collect()
+}
+
+/// The row not read yet that `label` names as it is, or without ordinals and asides: no
+/// nearer wording.
+fn fixed_named(rd: &Reader, panel: &Panel, label: &str) -> Option<String> {
     // Exact label first ("一、一般公共预算财政拨款" is line 1, "一般公共预算财政拨款" line 29),
     // then without ordinals and asides; never a row already read.
-    let free: Vec<_> = panel
-        .rows
-        .iter()
-        .filter(|x| !x.blank && !rd.data.row_at.contains_key(x.id.as_str()))
-        .collect();
-    let names = |x: &crate::form::FixedRow| -> Vec<String> {
-        x.label
-            .iter()
-            .chain(x.aliases.iter())
-            .map(|l| label_key(l))
-            .collect()
-    };
+    let free = free_rows(rd, panel);
+    let names = row_names;
     let want = strip_ordinal(label);
     let want_bare = strip_parens(&want);
     let exact = |x: &&&crate::form::FixedRow| names(x).iter().any(|k| k == label);
@@ -3177,22 +3228,10 @@ fn fixed_by_label(rd: &Reader, panel: &Panel, label: &str) -> Option<String> {
     {
         return Some(x.id.clone());
     }
-    if let Some(x) = free.iter().find(exact).or_else(|| free.iter().find(same)) {
-        return Some(x.id.clone());
-    }
-    // A label another panel of the form prints as it is (公开06表's 商品和服务支出 read
-    // through the 人员经费 columns of one list) is that panel's, not a near one of this panel.
-    if names_a_row_exactly(rd.form, &want) {
-        return None;
-    }
-    let keys: Vec<(usize, Vec<String>)> = free
-        .iter()
-        .enumerate()
-        .map(|(i, x)| (i, names(x).iter().map(|k| strip_ordinal(k)).collect()))
-        .collect();
-    closest_label(&want, &keys, &rd.vocab.label_endings)
-        .map(|i| free[i].id.clone())
-        .or_else(|| by_clipped_label(&free, &next, &want, &names))
+    free.iter()
+        .find(exact)
+        .or_else(|| free.iter().find(same))
+        .map(|x| x.id.clone())
 }
 
 /// A printed label shorter than this (in characters) is too short to tell its row by.
