@@ -308,3 +308,44 @@ fn collapsed_rows_without_a_twin_stay_read_beside_twins() {
     }
     assert!(failed.is_empty(), "{failed:#?}");
 }
+
+/// A 科目 row collapsed under its parent of the same name (2079999 其他文化旅游体育与传媒支出
+/// under 20799 其他文化旅游体育与传媒支出) is no twin of it: its code differs. Every coded row
+/// right under its parent, renamed so and hidden alone, stays read and audited.
+#[test]
+fn a_collapsed_row_named_as_its_parent_is_no_twin() {
+    let d = dir();
+    let book = grid::fixture("seed001_final.grid");
+    let code = |cell: &GridCell| {
+        let t = cell.as_str().trim().to_string();
+        (t.len() >= 3 && t.chars().all(|ch| ch.is_ascii_digit())).then_some(t)
+    };
+    let mut failed = Vec::new();
+    let mut cases = 0;
+    for sheet in &book.sheets {
+        for r in 1..sheet.rows.len() {
+            let (upper, row) = (&sheet.rows[r - 1], &sheet.rows[r]);
+            let (Some(parent), Some(own)) =
+                (upper.first().and_then(code), row.first().and_then(code))
+            else {
+                continue;
+            };
+            if !own.starts_with(&parent) || own == parent || row.len() < 2 || upper.len() < 2 {
+                continue;
+            }
+            cases += 1;
+            let mut named = book.clone();
+            let s = named.sheet_mut(&sheet.name);
+            s.rows[r][1] = upper[1].clone();
+            let plain = reading(&named, &d.join("parent-name-plain.xlsx"));
+            named.sheet_mut(&sheet.name).hidden_rows.push(r as u32);
+            let got = reading(&named, &d.join("parent-name-hidden.xlsx"));
+            if got.judged != plain.judged || got.figures != plain.figures {
+                failed.push(format!("{} row {}", sheet.name, r + 1));
+            }
+            break;
+        }
+    }
+    assert!(cases >= 2, "only {cases} cases");
+    assert!(failed.is_empty(), "{failed:#?}");
+}

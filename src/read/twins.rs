@@ -143,13 +143,18 @@ enum RowKey {
     Figures(Vec<u16>),
 }
 
-/// The key of row `r`; None for a row showing nothing.
+/// The key of row `r`; None for a row showing nothing. A 科目 code before the row's first
+/// words is part of it: 2079999 其他文化旅游体育与传媒支出, collapsed under 20799 of the same
+/// name, is no twin of it.
 fn row_key(sheet: &Sheet, r: u32) -> Option<RowKey> {
     let texts: Vec<(u16, String)> = (sheet.row(r))
         .filter_map(|(c, cell)| Some((c, words(cell.as_text()?)?)))
         .collect();
-    if !texts.is_empty() {
-        return Some(RowKey::Texts(texts));
+    if let Some(&(first, _)) = texts.first() {
+        let codes = (sheet.row(r))
+            .filter(|&(c, _)| c < first)
+            .filter_map(|(c, cell)| Some((c, code_of(cell)?)));
+        return Some(RowKey::Texts(codes.chain(texts).collect()));
     }
     let numbers: Vec<(u16, &Cell)> = (sheet.row(r))
         .filter(|(_, cell)| matches!(cell, Cell::Number(_)))
@@ -158,6 +163,13 @@ fn row_key(sheet: &Sheet, r: u32) -> Option<RowKey> {
     let figures =
         (numbers.iter()).any(|(_, n)| n.as_number().is_some_and(|n| !n.fract().is_zero()));
     figures.then(|| RowKey::Figures(numbers.iter().map(|(c, _)| *c).collect()))
+}
+
+/// A cell's text when it is a code: three digits or more, nothing else (a number or a text).
+fn code_of(cell: &Cell) -> Option<String> {
+    let text = cell.to_string();
+    let t = text.trim();
+    (t.len() >= 3 && t.chars().all(|ch| ch.is_ascii_digit())).then(|| t.to_string())
 }
 
 /// The header of an amount column: the texts it shows above its first number, each once (a
