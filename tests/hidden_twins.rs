@@ -11,6 +11,8 @@ mod cli;
 mod export;
 #[path = "support/grid.rs"]
 mod grid;
+#[path = "support/xorshift.rs"]
+mod xorshift;
 
 use grid::{GridBook, GridCell, GridSheet};
 use serde_json::Value;
@@ -23,15 +25,15 @@ fn dir() -> PathBuf {
     d
 }
 
-/// A tiny deterministic generator (xorshift), so that failures repeat.
+/// The tests' deterministic generator, so that failures repeat.
 struct Rng(u64);
 
 impl Rng {
     fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
+        let mut x = xorshift::Xorshift(self.0);
+        let drawn = x.next();
+        self.0 = x.0;
+        drawn % n
     }
 }
 

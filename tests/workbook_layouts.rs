@@ -413,12 +413,7 @@ fn records_two_rows_high(sheet: &GridSheet, rng: &mut Rng) -> GridSheet {
             out.merges.push((at[r as usize], c, at[r as usize] + 1, c));
         }
     }
-    let moved = |&(r, c): &(u32, u16)| (at[r as usize], c);
-    out.bold = sheet.bold.iter().map(moved).collect();
-    out.hidden_rows = sheet.hidden_rows.iter().map(|&r| at[r as usize]).collect();
-    out.number_formats = (sheet.number_formats.iter())
-        .map(|(k, v)| (moved(k), v.clone()))
-        .collect();
+    rows_moved(sheet, &mut out, &at);
     out
 }
 
@@ -427,22 +422,7 @@ fn records_two_rows_high(sheet: &GridSheet, rng: &mut Rng) -> GridSheet {
 /// as the records they are, with the findings of the plain layout.
 #[test]
 fn records_two_rows_high_read_as_one_row_each() {
-    for fixture in ["seed001_final.grid", "seed002_budget.grid"] {
-        // Without the 行次 column, as the real disclosure prints it: rows are known by label.
-        let base = grid::fixture(fixture).drop_line_number_column();
-        let variants: Vec<(String, GridBook)> = (0..6u64)
-            .map(|seed| {
-                let mut rng = Rng::new(0x2_4011 + seed);
-                let mut book = base.clone();
-                for sheet in &mut book.sheets {
-                    *sheet = records_two_rows_high(sheet, &mut rng);
-                }
-                (format!("{fixture} seed {seed}"), book)
-            })
-            .collect();
-        let tag = format!("tall-{}", fixture.trim_end_matches(".grid"));
-        assert_none_differ(&tag, &base, &variants, false);
-    }
+    read_as_plain("tall", 0x2_4011, records_two_rows_high);
 }
 
 /// `sheet` with some long labels of rows holding figures (rows of the form's own labels, no
@@ -480,12 +460,7 @@ fn labels_typed_over_two_rows(sheet: &GridSheet, rng: &mut Rng) -> GridSheet {
     out.merges = (sheet.merges.iter())
         .map(|&(r0, c0, r1, c1)| (at[r0 as usize], c0, at[r1 as usize], c1))
         .collect();
-    let moved = |&(r, c): &(u32, u16)| (at[r as usize], c);
-    out.bold = sheet.bold.iter().map(moved).collect();
-    out.hidden_rows = sheet.hidden_rows.iter().map(|&r| at[r as usize]).collect();
-    out.number_formats = (sheet.number_formats.iter())
-        .map(|(k, v)| (moved(k), v.clone()))
-        .collect();
+    rows_moved(sheet, &mut out, &at);
     out
 }
 
@@ -494,19 +469,37 @@ fn labels_typed_over_two_rows(sheet: &GridSheet, rng: &mut Rng) -> GridSheet {
 /// findings of the plain layout and nothing left outside the form.
 #[test]
 fn labels_typed_over_two_rows_read_as_their_rows() {
+    read_as_plain("split-labels", 0x5_1ab1, labels_typed_over_two_rows);
+}
+
+/// `sheet`'s bold cells, hidden rows and number formats moved to `out`, its row `r` being
+/// `out`'s row `at[r]`.
+fn rows_moved(sheet: &GridSheet, out: &mut GridSheet, at: &[u32]) {
+    let moved = |&(r, c): &(u32, u16)| (at[r as usize], c);
+    out.bold = sheet.bold.iter().map(moved).collect();
+    out.hidden_rows = sheet.hidden_rows.iter().map(|&r| at[r as usize]).collect();
+    out.number_formats = (sheet.number_formats.iter())
+        .map(|(k, v)| (moved(k), v.clone()))
+        .collect();
+}
+
+/// Seed 001's 决算 and seed 002's budget forms without the 行次 column (as the real disclosure
+/// prints them: rows are known by label), each sheet redrawn by `redraw` in six seeded layouts:
+/// each layout gives the findings of the plain book.
+fn read_as_plain(tag: &str, seed: u64, redraw: fn(&GridSheet, &mut Rng) -> GridSheet) {
     for fixture in ["seed001_final.grid", "seed002_budget.grid"] {
         let base = grid::fixture(fixture).drop_line_number_column();
         let variants: Vec<(String, GridBook)> = (0..6u64)
-            .map(|seed| {
-                let mut rng = Rng::new(0x5_1ab1 + seed);
+            .map(|i| {
+                let mut rng = Rng::new(seed + i);
                 let mut book = base.clone();
                 for sheet in &mut book.sheets {
-                    *sheet = labels_typed_over_two_rows(sheet, &mut rng);
+                    *sheet = redraw(sheet, &mut rng);
                 }
-                (format!("{fixture} seed {seed}"), book)
+                (format!("{fixture} seed {i}"), book)
             })
             .collect();
-        let tag = format!("split-labels-{}", fixture.trim_end_matches(".grid"));
+        let tag = format!("{tag}-{}", fixture.trim_end_matches(".grid"));
         assert_none_differ(&tag, &base, &variants, false);
     }
 }
