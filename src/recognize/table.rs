@@ -451,6 +451,12 @@ fn own_keys(rd: &Reader, r: u32) -> Vec<String> {
         .collect()
 }
 
+/// Whether row `r` shows a cell that starts in it (see [`own_keys`]).
+fn has_own_cell(rd: &Reader, r: u32) -> bool {
+    (rd.sheet.shown_cols(r).into_iter())
+        .any(|c| !rd.sheet.is_covered(r, c) && rd.text_key(r, c).is_some())
+}
+
 /// The own keys (see [`own_keys`]) of row `r` under `slot`'s columns that `which` takes, not
 /// read yet: (column id, sheet column, key).
 fn own_keys_in(
@@ -1567,7 +1573,7 @@ impl<'t, 'f> RowWalk<'t, 'f> {
         self.empty_run = 0;
         // The lower rows of a record merged over several rows (each of its cells merged down
         // from the row above) hold nothing of their own: the record was read at its first row.
-        if own_keys(rd, r).is_empty() {
+        if !has_own_cell(rd, r) {
             rd.consume_row(r);
             self.r += 1;
             return true;
