@@ -674,6 +674,27 @@ impl Book<'_> {
         )))
     }
 
+    /// Why a rule reading 科目 `key` of form `fi` by its code is not judged: the form has no
+    /// row of that code, and a row it read without a code may be that 科目 (one under a
+    /// parent `key` has, or a 类 of its own).
+    fn code_maybe_uncoded(&self, fi: usize, head: &Head, key: &str) -> Option<BindError> {
+        let Head::Code(_) = head else { return None };
+        let (form, data) = (self.forms[fi].0, &self.forms[fi].1);
+        if data.row(key).is_some() || form.fixed_row(key).is_some() {
+            return None;
+        }
+        let may_be = |under: &str| {
+            let is_code = under.chars().all(|ch| ch.is_ascii_digit());
+            !is_code || (key.starts_with(under) && key.len() > under.len())
+        };
+        let u = (data.uncoded.iter()).find(|u| u.may_be_under.iter().any(|p| may_be(p)))?;
+        let at = u.at.as_ref().map_or(String::new(), |p| format!("（{p}）"));
+        Some(BindError::CodeUnknown(format!(
+            "{} 没有科目 {key}，其科目“{}”{at}没有科目代码，可能就是它",
+            form.table_no, u.name
+        )))
+    }
+
     fn target_form(&self, r: &Ref, s: Scope) -> Result<usize, BindError> {
         match &r.form {
             None => Ok(s.form),
@@ -760,6 +781,9 @@ impl Book<'_> {
                 reference: r.to_string(),
                 form: form.id.clone(),
             })?;
+        if let Some(e) = self.code_maybe_uncoded(fi, &r.head, &key) {
+            return Err(e);
+        }
         let col = match &r.col {
             Some(c) => c.clone(),
             None => {
