@@ -3047,15 +3047,17 @@ fn label_begun_above(
 }
 
 /// The row the label halves `head` and `rest` name joined: as they are, ordinals and all
-/// (`二十` | `六、抗疫特别国债安排的支出`); else, when neither half is a row's whole label,
-/// ordinals and asides aside.
+/// (`二十` | `六、抗疫特别国债安排的支出`); else, when neither half names a row by itself
+/// (a label its asides aside: `使用非财政拨款结余（含专用结…`), ordinals and asides aside.
 fn joined_label_row(rd: &Reader, panel: &Panel, head: &str, rest: &str) -> Option<String> {
     let joined = format!("{head}{rest}");
     let named_so = |x: &&&crate::form::FixedRow| row_names(x).contains(&joined);
     if let Some(x) = free_rows(rd, panel).iter().find(named_so) {
         return Some(x.id.clone());
     }
-    if is_whole_label(rd, head) || is_whole_label(rd, rest) {
+    let names_alone =
+        |half: &str| is_whole_label(rd, half) || fixed_named(rd, panel, half).is_some();
+    if names_alone(head) || names_alone(rest) {
         return None;
     }
     fixed_named(rd, panel, &joined)
