@@ -435,31 +435,25 @@ impl<'b, 's> Parser<'b, 's> {
     }
 
     fn additive(&mut self) -> Computed {
-        let mut left = self.term()?;
-        loop {
-            let op = if self.eat("+") {
-                '+'
-            } else if self.eat("-") {
-                '-'
-            } else {
-                return Ok(left);
-            };
-            let right = single(self.term()?)?;
-            left = arithmetic(&single(left)?, &right, op);
-        }
+        self.left_to_right(['+', '-'], Self::term)
     }
 
     fn term(&mut self) -> Computed {
-        let mut left = self.unary()?;
+        self.left_to_right(['*', '/'], Self::unary)
+    }
+
+    /// Operands read by `operand`, joined from left to right by either of `ops` (operators of
+    /// one precedence).
+    fn left_to_right(&mut self, ops: [char; 2], operand: fn(&mut Self) -> Computed) -> Computed {
+        let mut left = operand(self)?;
         loop {
-            let op = if self.eat("*") {
-                '*'
-            } else if self.eat("/") {
-                '/'
-            } else {
+            let eaten = ops
+                .into_iter()
+                .find(|op| self.eat(op.encode_utf8(&mut [0; 4])));
+            let Some(op) = eaten else {
                 return Ok(left);
             };
-            let right = single(self.unary()?)?;
+            let right = single(operand(self)?)?;
             left = arithmetic(&single(left)?, &right, op);
         }
     }
