@@ -1323,6 +1323,14 @@ fn merges_from(dims: &[Dimensions]) -> Vec<Merge> {
         .collect()
 }
 
+/// The fewest digits of a 科目代码 (a 类); a 行次 has fewer.
+pub(crate) const MIN_CODE_DIGITS: usize = 3;
+
+/// Whether `text` is a 科目代码 printed alone: digits only, at least [`MIN_CODE_DIGITS`].
+pub(crate) fn is_code_text(text: &str) -> bool {
+    text.len() >= MIN_CODE_DIGITS && text.chars().all(|c| c.is_ascii_digit())
+}
+
 /// A merge from inclusive bounds in any corner order; `None` when out of the sheet's limits.
 pub(crate) fn merge_from_bounds(r1: u32, c1: u32, r2: u32, c2: u32) -> Option<Merge> {
     let (r1, r2) = (r1.min(r2), r1.max(r2));

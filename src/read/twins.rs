@@ -165,11 +165,11 @@ fn row_key(sheet: &Sheet, r: u32) -> Option<RowKey> {
     figures.then(|| RowKey::Figures(numbers.iter().map(|(c, _)| *c).collect()))
 }
 
-/// A cell's text when it is a code: three digits or more, nothing else (a number or a text).
+/// A cell's text when it is a 科目代码 (a number or a text).
 fn code_of(cell: &Cell) -> Option<String> {
     let text = cell.to_string();
     let t = text.trim();
-    (t.len() >= 3 && t.chars().all(|ch| ch.is_ascii_digit())).then(|| t.to_string())
+    super::is_code_text(t).then(|| t.to_string())
 }
 
 /// The header of an amount column: the texts it shows above its first number, each once (a

@@ -5,7 +5,7 @@ use super::super::document::is_unit_line;
 use super::furniture::{Placed, PlacedPage};
 use super::{header_rest, split_rows};
 use super::{merge, squeezed, Page};
-use crate::read::Merge;
+use crate::read::{is_code_text, Merge, MIN_CODE_DIGITS};
 
 /// Positions closer than this (points) are one line position of a grid.
 const SNAP: f64 = 2.0;
@@ -1377,7 +1377,7 @@ fn opens_a_list_item(text: &str) -> bool {
 /// (a 类's or more), too few digits below for a code of their own, together a 款's or a
 /// 项's code (`20899` | `99`).
 fn is_cut_code(upper: &str, lower: &str) -> bool {
-    let code = is_bare_integer(upper) && upper.len() >= MIN_CODE_DIGITS;
+    let code = is_code_text(upper);
     let rest = is_bare_integer(lower) && lower.len() < MIN_CODE_DIGITS;
     code && rest && CUT_CODE_DIGITS.contains(&(upper.len() + lower.len()))
 }
@@ -1419,9 +1419,6 @@ fn is_figure(text: &str) -> bool {
         crate::read::Cell::Number(_)
     )
 }
-
-/// The fewest digits of a 科目代码 (a 类); a 行次 has fewer.
-const MIN_CODE_DIGITS: usize = 3;
 
 /// A 行次, code or 栏次: digits only.
 fn is_bare_integer(text: &str) -> bool {
@@ -1490,9 +1487,7 @@ fn reprinted_cells(prev: &TableGrid, next: &TableGrid, first: usize) -> Vec<usiz
     let (Some(last), Some(row)) = (prev.rows.len().checked_sub(1), next.rows.get(first)) else {
         return Vec::new();
     };
-    let coded = row
-        .iter()
-        .any(|c| is_bare_integer(c.trim()) && c.trim().len() >= MIN_CODE_DIGITS);
+    let coded = row.iter().any(|c| is_code_text(c.trim()));
     let reprints = |col: usize| {
         let (above, below) = (region_at(prev, last, col), region_at(next, first, col));
         let (upper, lower) = (
