@@ -170,6 +170,19 @@ fn fund_row_names_read_as_the_standard_ones() {
     assert_read_alike("fund-rows", &PERF_SEEDS, &FUND_ROW_WORDS, 30);
 }
 
+/// A total named 总计 instead of 合计, in a row (部门公开表07/09's total over the units) or a
+/// column header (公开09表's 合计 of 预算数 and of 决算数, 公开04表's, 公开08表's): as real units
+/// print it, read as 合计.
+#[test]
+fn a_total_named_zongji_reads_as_heji() {
+    assert_read_alike(
+        "zongji",
+        &["seed001_final", "seed002_budget"],
+        &[("合计", "总计")],
+        6,
+    );
+}
+
 /// A placeholder ("-", "—", "/", "无") written in the empty cells of 附件3's 资金 rows, where
 /// the form has no cell (their 分值 and 得分), says there is nothing: the same findings.
 #[test]
