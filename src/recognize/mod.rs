@@ -2473,7 +2473,7 @@ fn last_row_read(rd: &Reader) -> Option<u32> {
 
 /// Whether row `r`'s first unread text opens with a sign-off label and its colon
 /// (`单位负责人：张三    制表人：王五`).
-fn is_sign_off_row(rd: &Reader, r: u32) -> bool {
+pub(crate) fn is_sign_off_row(rd: &Reader, r: u32) -> bool {
     let Some((_, Cell::Text(t))) = unread_shown(rd, r).next() else {
         return false;
     };

@@ -1583,6 +1583,11 @@ impl<'t, 'f> RowWalk<'t, 'f> {
         if is_note_key(&first_key) || at_footer {
             return self.past_notes(rd, at_footer);
         }
+        // A sign-off line (单位负责人：张三 | 财务负责人：李四) ends the table, even right under
+        // its last row: a list would take it for an item.
+        if super::is_sign_off_row(rd, r) {
+            return false;
+        }
         let stops =
             |k: &String| table.stop_keys.contains(k) || table.stop_keys.contains(&strip_ordinal(k));
         if !table.stop_keys.is_empty() && keys.iter().any(stops) {
