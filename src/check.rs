@@ -2,6 +2,8 @@
 //! every check rule within and across tables, the 科目 hierarchy and names, empty tables'
 //! 空表说明 — each finding naming its form, cell, rule, expected and found value.
 
+mod money_scale;
+
 use crate::calc::{compared, Agreement, BindError, Book, Calc, Derived, Settled};
 use crate::cellref::Place;
 use crate::coverage::Coverage;
@@ -101,6 +103,7 @@ fn audited<'b, 'a>(book: &'b Book<'a>, calc: &Calc) -> Ctx<'b, 'a> {
     }
     code_names(&mut ctx);
     unit_names(&mut ctx);
+    ctx.out.extend(money_scale::yuan_likely(book));
     let mut missing: HashSet<(usize, String)> = HashSet::new();
     for (fi, rule, err) in &calc.unbound {
         unbound(&mut ctx, &mut missing, *fi, rule, err);
@@ -1264,6 +1267,7 @@ fn builtin_rule_name(rule: &str) -> Option<&'static str> {
         "unit-name" => "各表单位名称一致",
         "year" => "各表年度一致",
         "money-unit-consistent" => "各表金额单位一致",
+        money_scale::RULE => "金额单位须注明（疑为以元填报）",
         "placeholder" => "不得留有模板占位内容",
         "empty-table-note" => "空表须有空表说明",
         "empty-note-with-figures" => "有数字的表不得注明无数据",

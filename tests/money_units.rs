@@ -327,3 +327,37 @@ fn a_unit_line_outweighs_the_titles_aside() {
     let plain = check_drawn("title-yuan-line-wan-plain", &[]);
     assert_eq!(judged_but_conflict(&findings), judged(&plain));
 }
+
+/// A workbook in 元 that names its unit nowhere is read in 万元, 10,000 times too large, and
+/// its sums all hold: one warning says the amounts look like 元, at the largest. In 万元, or
+/// in 元 with the unit said on a table or several, there is no such warning.
+#[test]
+fn amounts_in_yuan_named_nowhere_are_warned_of() {
+    use Variation::{MoneyYuan, NoUnitLine};
+    const RULE: &str = "money-unit-yuan-likely";
+    let warned = |findings: &[Finding]| -> Vec<Finding> {
+        findings
+            .iter()
+            .filter(|f| f.rule == RULE)
+            .cloned()
+            .collect()
+    };
+    let silent = check_book("yuan-silent", |_, _| vec![MoneyYuan, NoUnitLine]);
+    let said = warned(&silent);
+    assert_eq!(said.len(), 1, "{silent:#?}");
+    assert_eq!(said[0].severity, Severity::Warning);
+    assert!(said[0].message.contains("5263600"), "{}", said[0].message);
+    let in_wan = check_book("wan-silent", |_, _| vec![NoUnitLine]);
+    assert!(warned(&in_wan).is_empty(), "{in_wan:#?}");
+    for seed in 1..=4u64 {
+        let mut rng = Rng::new(seed);
+        let stating = rng.below(9);
+        let got = check_book(&format!("yuan-one-says-{seed}"), |i, _| {
+            match i == stating {
+                true => vec![MoneyYuan],
+                false => vec![MoneyYuan, NoUnitLine],
+            }
+        });
+        assert!(warned(&got).is_empty(), "seed {seed}: {got:#?}");
+    }
+}
