@@ -554,30 +554,32 @@ fn export_one(
     out: &mut dyn Write,
 ) -> Result<String, String> {
     refuse_same(input, output)?;
-    let content = crate::load::load(catalog, input).map_err(|e| e.to_string())?;
+    let units = crate::load::load_units(catalog, input).map_err(|e| e.to_string())?;
+    let forms: usize = units.iter().map(|c| c.forms.len()).sum();
+    let of_units = units_said(&units);
     match format {
         ExportFormat::Json if is_std(output) => {
-            let text = crate::interchange::to_json(&content);
+            let text = crate::interchange::to_json_units(&units);
             out.write_all(text.as_bytes())
                 .and_then(|()| out.write_all(b"\n"))
                 .map_err(|e| format!("无法写到标准输出：{}", describe_io(&e)))?;
             Ok(String::new())
         }
         ExportFormat::Json => {
-            let text = crate::interchange::to_json(&content);
+            let text = crate::interchange::to_json_units(&units);
             crate::write::write_atomic(output, |f| f.write_all(text.as_bytes()))
                 .map_err(|e| e.to_string())?;
             Ok(format!(
-                "已导出 {}：{} 张表",
-                output.display(),
-                content.forms.len()
+                "已导出 {}：{forms} 张表{of_units}",
+                output.display()
             ))
         }
         ExportFormat::Csv => {
             if is_std(output) {
                 return Err("CSV 每张表一个文件，不能写到标准输出：请用 -o 指定目录".into());
             }
-            let files = crate::interchange::to_csv(&content);
+            let files: Vec<(String, String)> =
+                units.iter().flat_map(crate::interchange::to_csv).collect();
             for (name, _) in &files {
                 refuse_same(input, &output.join(name))?;
             }
@@ -593,12 +595,23 @@ fn export_one(
             crate::write::write_file_set(output, set).map_err(|e| e.to_string())?;
             let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
             Ok(format!(
-                "已导出到 {}：{} 个 CSV 文件（{}）",
+                "已导出到 {}：{} 个 CSV 文件（{}）{of_units}",
                 output.display(),
                 files.len(),
                 names.join("、")
             ))
         }
+    }
+}
+
+/// How a line names the units of a workbook holding several units' sets (nothing for one).
+fn units_said(units: &[crate::load::Content]) -> String {
+    let names: Vec<&str> = (units.iter())
+        .filter_map(|c| c.unit.as_ref().map(|u| u.name.as_str()))
+        .collect();
+    match names.len() {
+        0 | 1 => String::new(),
+        n => format!("，共 {n} 个单位（{}）", names.join("、")),
     }
 }
 
@@ -673,23 +686,33 @@ fn check(
     let mut totals = crate::report::Totals::default();
     let mut code = 0;
     let mut bar = crate::batch::Progress::new(paths.len(), progress);
-    crate::report::check_each(catalog, &paths, prior.as_ref(), |i, mut report| {
-        if is_std(&files[i]) {
-            report.path = STDIN_NAME.into();
-        }
-        totals.add(&report);
-        code = code.max(crate::report::file_exit_code(&report));
-        bar.print(|| {
+    let mut first = true;
+    crate::report::check_each(catalog, &paths, prior.as_ref(), |i, reports| {
+        let (mut text, mut said) = (String::new(), String::new());
+        for mut report in reports {
+            if is_std(&files[i]) {
+                report.path = STDIN_NAME.into();
+            }
+            totals.add(&report);
+            code = code.max(crate::report::file_exit_code(&report));
             if json {
-                let sep = if i == 0 { "\n" } else { ",\n" };
-                let _ = write!(out, "{sep}{}", crate::report::render_file_json(&report));
+                let sep = if std::mem::take(&mut first) {
+                    "\n"
+                } else {
+                    ",\n"
+                };
+                text += &format!("{sep}{}", crate::report::render_file_json(&report));
                 // The text report says why a file could not be read; JSON says it on stderr.
                 if let Some(e) = &report.error {
-                    let _ = writeln!(err, "{e}");
+                    said += &format!("{e}\n");
                 }
             } else {
-                let _ = write!(out, "{}", crate::report::render_file_text(&report, shown));
+                text += &crate::report::render_file_text(&report, shown);
             }
+        }
+        bar.print(|| {
+            let _ = write!(out, "{text}");
+            let _ = write!(err, "{said}");
             let _ = out.flush();
         });
     });
@@ -747,9 +770,11 @@ fn review(
     let mut gathered = crate::review::Review::new(catalog);
     let mut code = 0;
     let mut bar = crate::batch::Progress::new(paths.len(), progress);
-    crate::report::check_each(catalog, &paths, None, |_, report| {
-        code = code.max(crate::report::file_exit_code(&report));
-        gathered.add(catalog, report);
+    crate::report::check_each(catalog, &paths, None, |_, reports| {
+        for report in reports {
+            code = code.max(crate::report::file_exit_code(&report));
+            gathered.add(catalog, report);
+        }
         bar.print(|| {});
     });
     bar.finish();
@@ -1094,13 +1119,76 @@ fn fix_one(
     output: &std::path::Path,
     copy: FixedCopy,
 ) -> (String, i32) {
-    let run = || -> Result<crate::fix::Fixed, String> {
+    let load = || -> Result<Vec<crate::load::Content>, String> {
         refuse_same(input, output)?;
         refuse_not_xlsx(output)?;
-        let content = crate::load::load(catalog, input).map_err(|e| e.to_string())?;
-        write_fixed(content, output, copy)
+        crate::load::load_units(catalog, input).map_err(|e| e.to_string())
     };
-    fixed_summary(run(), output)
+    let mut units = match load() {
+        Ok(units) => units,
+        Err(e) => return fixed_summary(Err(e), output),
+    };
+    if units.len() == 1 {
+        return fixed_summary(write_fixed(units.remove(0), output, copy), output);
+    }
+    fix_units(units, output, copy)
+}
+
+/// Fixes a workbook holding several units' sets: one corrected workbook per unit, named for
+/// it beside `output` — all of them, or none when one cannot be made or written.
+fn fix_units(
+    units: Vec<crate::load::Content>,
+    output: &std::path::Path,
+    copy: FixedCopy,
+) -> (String, i32) {
+    let named: Vec<(PathBuf, crate::load::Content)> = (units.into_iter())
+        .map(|c| (unit_output(output, c.unit.as_ref()), c))
+        .collect();
+    let mut fixed = Vec::new();
+    for (path, content) in named {
+        match crate::fix::fix_copy(content, copy) {
+            Ok(f) => fixed.push((path, f)),
+            Err(e) => return fixed_summary(Err(e.to_string()), &path),
+        }
+    }
+    let mut saved: Vec<&std::path::Path> = Vec::new();
+    for (path, f) in &mut fixed {
+        if let Err(e) = save_atomic(&mut f.workbook, path) {
+            saved.iter().for_each(|p| drop(std::fs::remove_file(p)));
+            return fixed_summary(Err(e.to_string()), path);
+        }
+        saved.push(path);
+    }
+    let mut text = format!(
+        "工作簿中有 {} 个单位的报表，每个单位写出一个校正后的工作簿：\n",
+        fixed.len()
+    );
+    let mut code = 0;
+    for (path, f) in fixed {
+        let (said, c) = fixed_summary(Ok(f), &path);
+        text.push_str(&said);
+        code = code.max(c);
+    }
+    (text, code)
+}
+
+/// The workbook fix writes for `unit` of a workbook holding several units' sets: `output`
+/// with the unit's name before its 已校正/报送版 mark (`2024决算-甲-已校正.xlsx`).
+fn unit_output(output: &std::path::Path, unit: Option<&crate::load::Unit>) -> PathBuf {
+    let stem = output
+        .file_stem()
+        .map_or(String::new(), |s| s.to_string_lossy().to_string());
+    let name: String = unit
+        .map_or("", |u| u.name.as_str())
+        .chars()
+        .map(|c| if r#"/\:*?"<>|"#.contains(c) { '_' } else { c })
+        .collect();
+    let marks = [crate::batch::FIXED_SUFFIX, crate::batch::CLEAN_SUFFIX];
+    let file = match marks.iter().find_map(|m| Some((stem.strip_suffix(m)?, m))) {
+        Some((base, mark)) => format!("{base}-{name}{mark}.xlsx"),
+        None => format!("{stem}-{name}.xlsx"),
+    };
+    output.with_file_name(file)
 }
 
 fn refuse_not_xlsx(output: &std::path::Path) -> Result<(), String> {

@@ -19,6 +19,9 @@ pub struct FileExplained {
     pub sheets: Vec<SheetExplained>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The units of a workbook holding several units' sets, each audited on its own sheets.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<crate::load::Unit>,
 }
 
 #[derive(Debug, Serialize)]
@@ -64,6 +67,7 @@ pub fn explain_file(catalog: &Catalog, path: &Path) -> FileExplained {
                 path: shown,
                 sheets: vec![],
                 error: Some(e.to_string()),
+                units: vec![],
             }
         }
     };
@@ -88,10 +92,12 @@ pub fn explain_file(catalog: &Catalog, path: &Path) -> FileExplained {
             Outcome::Skipped { sheet, reason } => skipped(sheet, reason),
         })
         .collect();
+    let units = crate::load::recognize_units(catalog, &wb);
     FileExplained {
         path: shown,
         sheets,
         error: None,
+        units: units.into_iter().filter_map(|u| u.unit).collect(),
     }
 }
 
@@ -207,6 +213,19 @@ pub fn render_text(files: &[FileExplained]) -> String {
         if let Some(e) = &f.error {
             out.push_str(&format!("  无法读取：{e}\n"));
             continue;
+        }
+        if !f.units.is_empty() {
+            out.push_str(&format!(
+                "工作簿中有 {} 个单位的报表，各自审核：\n",
+                f.units.len()
+            ));
+        }
+        for u in &f.units {
+            out.push_str(&format!(
+                "  单位“{}”：工作表 {}\n",
+                u.name,
+                u.sheets.join("、")
+            ));
         }
         for s in &f.sheets {
             render_sheet(&mut out, s);

@@ -18,6 +18,9 @@ pub struct Finding {
     /// then the rebuilt table's).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
+    /// The unit whose set of forms the finding is about, in a workbook holding several units'.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
     pub related: Vec<String>,
     pub expected: Option<String>,
     pub found: Option<String>,
@@ -57,6 +60,7 @@ impl Finding {
             sheet,
             cell,
             page: None,
+            unit: None,
             related: vec![],
             expected: None,
             found: None,
@@ -73,10 +77,14 @@ impl Finding {
             (Some(sh), None) => sh.clone(),
             // A sentence of a document's text: 第12行 (of its page), 第5段.
             (None, Some(c)) => c.clone(),
-            _ => return None,
+            _ => return self.unit.as_ref().map(|u| format!("单位“{u}”")),
         };
-        Some(match self.page {
+        let at = match self.page {
             Some(p) => format!("第{p}页 {at}"),
+            None => at,
+        };
+        Some(match &self.unit {
+            Some(u) => format!("单位“{u}” {at}"),
             None => at,
         })
     }

@@ -350,6 +350,7 @@ pub fn fix_copy(content: Content, copy: FixedCopy) -> Result<Fixed, WriteError> 
         mut reading,
         pages,
         catalog,
+        unit: _,
     } = content;
     reading.extend(cut_long_texts(&mut forms, &mut strays, &mut others));
     let mut book = Book::new(forms);

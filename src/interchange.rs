@@ -40,6 +40,9 @@ struct FormOut {
     table_no: String,
     sheet: Option<String>,
     unit: Option<String>,
+    /// The unit whose set the form is of, in a workbook holding several units' sets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unit_set: Option<String>,
     year: Option<String>,
     rows: Vec<RowOut>,
     cells: IndexMap<String, Value>,
@@ -113,7 +116,32 @@ fn column_kind(form: &Form, panel: &str, col: &str) -> Option<ColKind> {
 
 /// The JSON document of a workbook's content (README, "JSON").
 pub fn to_json(content: &Content) -> String {
-    let forms = content
+    to_json_units(std::slice::from_ref(content))
+}
+
+/// [`to_json`] of a workbook holding several units' sets: their forms one set after another,
+/// each naming its unit in `unit_set`; the sheets of no unit's set once.
+pub fn to_json_units(units: &[Content]) -> String {
+    let forms = units.iter().flat_map(forms_out).collect();
+    let mut other_sheets: Vec<SheetOut> = Vec::new();
+    for sheet in units.iter().flat_map(others_out) {
+        if !other_sheets.iter().any(|o| o.name == sheet.name) {
+            other_sheets.push(sheet);
+        }
+    }
+    let doc = DocOut {
+        format: FORMAT,
+        version: VERSION,
+        source: units.first().map_or("", |c| c.source.as_str()),
+        forms,
+        other_sheets,
+    };
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}
+
+/// The forms of one content as exported.
+fn forms_out(content: &Content) -> Vec<FormOut> {
+    content
         .forms
         .iter()
         .zip(content.strays.iter())
@@ -122,6 +150,7 @@ pub fn to_json(content: &Content) -> String {
             table_no: form.table_no.clone(),
             sheet: data.sheet.clone(),
             unit: data.unit.clone(),
+            unit_set: content.unit.as_ref().map(|u| u.name.clone()),
             year: data.year.clone(),
             rows: data
                 .rows
@@ -154,8 +183,12 @@ pub fn to_json(content: &Content) -> String {
             remarks: data.remarks.clone(),
             strays: strays.iter().map(raw_json).collect(),
         })
-        .collect();
-    let other_sheets = content
+        .collect()
+}
+
+/// The other sheets of one content as exported.
+fn others_out(content: &Content) -> Vec<SheetOut> {
+    content
         .others
         .iter()
         .map(|o| SheetOut {
@@ -163,15 +196,7 @@ pub fn to_json(content: &Content) -> String {
             cells: o.cells.iter().map(raw_json).collect(),
             merges: o.merges.iter().map(|m| m.to_string()).collect(),
         })
-        .collect();
-    let doc = DocOut {
-        format: FORMAT,
-        version: VERSION,
-        source: &content.source,
-        forms,
-        other_sheets,
-    };
-    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+        .collect()
 }
 
 /// Why a JSON document was refused: the path of the bad field and what is wrong with it.
@@ -448,6 +473,7 @@ pub fn from_json<'c>(
     if !top.contains_key("forms") {
         return bad("$", "缺少 forms（表的数组）");
     }
+    refuse_several_units(top)?;
     let (mut forms, strays) = parse_forms(catalog, top)?;
     // 科目 rows exported by their names (their codes unknown): the sums they may belong to
     // are not judged, as when the file was read.
@@ -466,7 +492,36 @@ pub fn from_json<'c>(
         reading: Vec::new(),
         pages: Vec::new(),
         catalog,
+        unit: None,
     })
+}
+
+/// A document of several units' sets (exported from a workbook holding them) is not made
+/// into one workbook: the units are named, none is taken for the others.
+fn refuse_several_units(top: &Map<String, Value>) -> Result<(), ImportError> {
+    let mut units: Vec<&str> = Vec::new();
+    let forms = top.get("forms").and_then(Value::as_array);
+    for set in forms
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f.get("unit_set")?.as_str())
+    {
+        if !units.contains(&set) {
+            units.push(set);
+        }
+    }
+    if units.len() < 2 {
+        return Ok(());
+    }
+    bad(
+        "$.forms",
+        format!(
+            "含 {} 个单位的表（{}），不能合成一个工作簿，未导入；请按 unit_set 把各单位的表分成单独的 JSON 文件逐个导入，\
+             或对原工作簿运行 fiscalform fix（每个单位写出一个校正后的工作簿）",
+            units.len(),
+            units.join("、")
+        ),
+    )
 }
 
 /// `format` and `version`, when given, must be this program's.
@@ -589,7 +644,8 @@ fn parse_form<'c>(
         fv,
         path,
         &[
-            "id", "table_no", "sheet", "unit", "year", "rows", "cells", "remarks", "strays",
+            "id", "table_no", "sheet", "unit", "unit_set", "year", "rows", "cells", "remarks",
+            "strays",
         ],
     )?;
     let id = opt_string(m, "id", path)?.ok_or_else(|| ImportError {
@@ -1024,7 +1080,12 @@ pub fn to_csv(content: &Content) -> Vec<(String, String)> {
         .forms
         .iter()
         .zip(content.strays.iter())
-        .map(|((form, data), strays)| (csv_file_name(form), form_csv(form, data, strays)))
+        .map(|((form, data), strays)| {
+            // A unit's forms of a workbook holding several units' are named for the unit.
+            let unit = content.unit.as_ref().map(|u| format!("{}-", u.name));
+            let name = unit.unwrap_or_default() + &csv_file_name(form);
+            (name, form_csv(form, data, strays))
+        })
         .collect()
 }
 

@@ -190,11 +190,17 @@ impl<'c> Merger<'c> {
         }
     }
 
-    /// Reads one unit's workbook and adds it to the sum; refuses a workbook with no form, or
-    /// of another family or year than the first.
+    /// Reads one unit's workbook and adds it to the sum (each unit of a workbook holding
+    /// several units' sets); refuses a workbook with no form, or of another family or year
+    /// than the first.
     pub fn add(&mut self, path: &Path) -> Result<(), Refusal> {
+        let units = crate::load::load_units(self.catalog, path).map_err(Refusal::Open)?;
+        units.into_iter().try_for_each(|c| self.add_unit(path, c))
+    }
+
+    /// Adds one unit's set of forms read from `path`.
+    fn add_unit(&mut self, path: &Path, content: crate::load::Content<'c>) -> Result<(), Refusal> {
         let file = path.display().to_string();
-        let content = crate::load::load(self.catalog, path).map_err(Refusal::Open)?;
         if content.forms.is_empty() {
             return Err(Refusal::NoForm { file });
         }
@@ -204,7 +210,8 @@ impl<'c> Merger<'c> {
         let year = glance.year.or_else(|| crate::figures::year_in_name(path));
         self.same_kind(&file, glance.family, year.as_deref())?;
         let unit = self.units.len();
-        let name = glance.unit.unwrap_or_else(|| file_stem(path));
+        let set = content.unit.map(|u| u.name);
+        let name = (glance.unit.or(set)).unwrap_or_else(|| file_stem(path));
         self.units.push((name, file));
         self.note_reading(unit, &content.reading);
         if content.others.iter().any(|o| o.name == DETAIL_SHEET) {
@@ -562,6 +569,7 @@ impl<'c> Merger<'c> {
             reading: findings,
             pages: Vec::new(),
             catalog,
+            unit: None,
         };
         (content, detail)
     }

@@ -24,7 +24,14 @@ pub struct Prior<'c> {
 #[derive(Debug)]
 pub enum PriorError {
     Open(crate::load::OpenError),
-    NoForm { path: std::path::PathBuf },
+    NoForm {
+        path: std::path::PathBuf,
+    },
+    /// It holds several units' sets: which one is last year's of this file is not known.
+    SeveralUnits {
+        path: std::path::PathBuf,
+        units: Vec<String>,
+    },
 }
 
 impl std::fmt::Display for PriorError {
@@ -35,6 +42,13 @@ impl std::fmt::Display for PriorError {
                 f,
                 "上年的工作簿 {} 中没有识别出任何表，无法与上年比较",
                 path.display()
+            ),
+            PriorError::SeveralUnits { path, units } => write!(
+                f,
+                "上年的工作簿 {} 中有 {} 个单位的报表（{}），不知与哪一个比较；请给出只含本单位报表的上年工作簿",
+                path.display(),
+                units.len(),
+                units.join("、")
             ),
         }
     }
@@ -48,7 +62,17 @@ impl<'c> Prior<'c> {
         catalog: &'c crate::form::Catalog,
         path: &std::path::Path,
     ) -> Result<Self, PriorError> {
-        let rec = crate::load::recognize_file(catalog, path).map_err(PriorError::Open)?;
+        let (_, mut units) = crate::load::read(catalog, path).map_err(PriorError::Open)?;
+        if units.len() > 1 {
+            return Err(PriorError::SeveralUnits {
+                path: path.to_path_buf(),
+                units: units
+                    .iter()
+                    .filter_map(|u| Some(u.unit.as_ref()?.name.clone()))
+                    .collect(),
+            });
+        }
+        let rec = units.remove(0);
         if rec.forms.is_empty() {
             return Err(PriorError::NoForm {
                 path: path.to_path_buf(),

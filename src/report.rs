@@ -30,29 +30,60 @@ pub struct FileReport {
     /// Unit, year, family and key figures (none for a file that could not be read).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub glance: Option<crate::figures::Glance>,
+    /// The unit audited, when the file holds several units' sets (one report each).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// Whether this is the report on a second unit of its file or a later one.
+    #[serde(skip)]
+    pub later_unit: bool,
 }
 
-/// Audit one file; a file that cannot be read gives a report with `error` set.
-pub fn check_file(catalog: &Catalog, path: &Path) -> FileReport {
-    check_file_against(catalog, path, None)
-}
-
-/// [`check_file`], compared with last year's workbook when there is one.
-pub fn check_file_against(catalog: &Catalog, path: &Path, prior: Option<&Prior>) -> FileReport {
-    let shown = path.display().to_string();
-    let (wb, rec) = match crate::load::read(catalog, path) {
-        Ok(read) => read,
-        Err(e) => {
-            return FileReport {
-                path: shown,
-                forms: vec![],
-                findings: vec![],
-                error: Some(e.to_string()),
-                coverage: None,
-                glance: None,
-            }
+impl FileReport {
+    /// The report on a file that could not be read, and why.
+    fn unreadable(path: String, error: String) -> FileReport {
+        FileReport {
+            path,
+            forms: vec![],
+            findings: vec![],
+            error: Some(error),
+            coverage: None,
+            glance: None,
+            unit: None,
+            later_unit: false,
         }
-    };
+    }
+}
+
+/// Audit one file; a file that cannot be read gives a report with `error` set. Of a file
+/// holding several units' sets, the first unit's report ([`check_units`] gives each).
+pub fn check_file(catalog: &Catalog, path: &Path) -> FileReport {
+    check_units(catalog, path, None).remove(0)
+}
+
+/// Audits one file, compared with last year's workbook when there is one: one report per
+/// unit whose set of forms it holds, each audited within itself (one for most files, and
+/// one with `error` set for a file that cannot be read).
+pub fn check_units(catalog: &Catalog, path: &Path, prior: Option<&Prior>) -> Vec<FileReport> {
+    let shown = path.display().to_string();
+    match crate::load::read(catalog, path) {
+        Ok((wb, units)) => (units.into_iter().enumerate())
+            .map(|(i, rec)| check_unit(catalog, &wb, &shown, rec, prior, i > 0))
+            .collect(),
+        Err(e) => vec![FileReport::unreadable(shown, e.to_string())],
+    }
+}
+
+/// The report on one unit's set of forms of workbook `wb`; its findings name the unit when
+/// the workbook holds several.
+fn check_unit(
+    catalog: &Catalog,
+    wb: &crate::read::Workbook,
+    shown: &str,
+    rec: crate::load::Recognized,
+    prior: Option<&Prior>,
+    later_unit: bool,
+) -> FileReport {
+    let unit = rec.unit.as_ref().map(|u| u.name.clone());
     let forms: Vec<FormRef> = rec
         .forms
         .iter()
@@ -70,45 +101,48 @@ pub fn check_file_against(catalog: &Catalog, path: &Path, prior: Option<&Prior>)
     if let Some(prior) = prior {
         findings.extend(crate::prior::compare(&book, &calc, prior));
     }
-    let (said, tally) = crate::statements::check(&catalog.statements, &wb, &book, &calc);
+    let (said, tally) = crate::statements::check(&catalog.statements, wb, &book, &calc);
     findings.extend(said);
     crate::load::drop_retold(&mut findings, &[]);
     coverage.statements = tally;
-    crate::load::locate_pages(&wb, &mut findings);
+    crate::load::locate_pages(wb, &mut findings);
     sort_findings(&book, &mut findings);
+    for f in findings.iter_mut() {
+        f.unit.clone_from(&unit);
+    }
     FileReport {
-        path: shown,
+        path: shown.to_string(),
         forms,
         findings,
         error: None,
         coverage: Some(coverage),
         glance: Some(crate::figures::glance(&book, &calc)),
+        unit,
+        later_unit,
     }
 }
 
 /// Audit many files on every core; reports come back in the order of `paths`.
 /// [`check_file`], with a failure of ours on one file (a panic: a bug) turned into that
 /// file's "could not run" report, so the other files of the batch keep theirs.
-pub fn check_file_guarded(catalog: &Catalog, path: &Path, prior: Option<&Prior>) -> FileReport {
-    let check = || Ok(check_file_against(catalog, path, prior));
-    crate::batch::guarded(path, check).unwrap_or_else(|e| FileReport {
-        path: path.display().to_string(),
-        forms: vec![],
-        findings: vec![],
-        error: Some(e),
-        coverage: None,
-        glance: None,
-    })
+pub fn check_file_guarded(
+    catalog: &Catalog,
+    path: &Path,
+    prior: Option<&Prior>,
+) -> Vec<FileReport> {
+    let check = || Ok(check_units(catalog, path, prior));
+    crate::batch::guarded(path, check)
+        .unwrap_or_else(|e| vec![FileReport::unreadable(path.display().to_string(), e)])
 }
 
-/// Checks `paths` on every core and hands each file's report to `emit` in the order given, as
-/// soon as it and the ones before it are ready. A file whose check fails unexpectedly is
+/// Checks `paths` on every core and hands each file's reports (one per unit) to `emit` in the
+/// order given, as soon as it and the ones before it are ready. A file whose check fails unexpectedly is
 /// reported as could-not-run, and the batch goes on.
 pub fn check_each(
     catalog: &Catalog,
     paths: &[&Path],
     prior: Option<&Prior>,
-    emit: impl FnMut(usize, FileReport),
+    emit: impl FnMut(usize, Vec<FileReport>),
 ) {
     crate::batch::each_in_order(paths, |p| check_file_guarded(catalog, p, prior), emit);
 }
@@ -133,7 +167,10 @@ fn sort_findings(book: &Book, findings: &mut [Finding]) {
 /// warnings, or all), and a summary that counts them all.
 pub fn render_file_text(r: &FileReport, shown: Severity) -> String {
     let mut s = String::new();
-    s.push_str(&format!("== {}\n", r.path));
+    match &r.unit {
+        Some(unit) => s.push_str(&format!("== {}（单位：{unit}）\n", r.path)),
+        None => s.push_str(&format!("== {}\n", r.path)),
+    }
     if let Some(e) = &r.error {
         s.push_str(&format!("  无法读取：{e}\n"));
         return s;
@@ -214,7 +251,7 @@ pub struct Totals {
 impl Totals {
     pub fn add(&mut self, r: &FileReport) {
         let (e, w, i) = counts(&r.findings);
-        self.files += 1;
+        self.files += usize::from(!r.later_unit);
         self.unreadable += usize::from(r.error.is_some());
         self.forms += r.forms.len();
         self.errors += e;

@@ -55,6 +55,10 @@ pub struct FileRow {
     /// Why the file could not be read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The unit of its file the row is on, when the file holds several units' sets (a row
+    /// each): also its `unit`, so that the rows tell the units apart.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_set: Option<String>,
 }
 
 /// One finding of 问题清单.
@@ -130,7 +134,11 @@ impl Review {
                 continue;
             };
             let path = std::path::Path::new(&self.files[this].path);
-            let report = crate::report::check_file_against(catalog, path, Some(&prior));
+            let set = &self.files[this].unit_set;
+            let reports = crate::report::check_units(catalog, path, Some(&prior));
+            let Some(report) = reports.into_iter().find(|r| &r.unit == set) else {
+                continue;
+            };
             let unit = self.files[this].unit.clone().unwrap_or_default();
             for f in report.findings.iter().filter(|f| is_prior_rule(&f.rule)) {
                 let row = &mut self.files[this];
@@ -350,7 +358,7 @@ fn file_row(catalog: &Catalog, r: &FileReport) -> FileRow {
     let table_no = |id: &String| catalog.get(id).map_or(id.clone(), |f| f.table_no.clone());
     FileRow {
         path: r.path.clone(),
-        unit: glance.unit,
+        unit: r.unit.clone().or(glance.unit),
         year: glance
             .year
             .or_else(|| crate::figures::year_in_name(std::path::Path::new(&r.path))),
@@ -367,6 +375,7 @@ fn file_row(catalog: &Catalog, r: &FileReport) -> FileRow {
         not_run: r.coverage.as_ref().map_or(0, Coverage::not_run_count),
         figures: glance.figures,
         error: r.error.clone(),
+        unit_set: r.unit.clone(),
     }
 }
 

@@ -326,14 +326,30 @@ fn a_hidden_column_with_a_mark_in_the_09_marks_row_leaves_09_read() {
     );
 }
 
-/// `unit`'s sheets renamed for a workbook holding several units (`甲-名称`, `名称（乙）`…), the
-/// amounts of the sheets at `cleared` removed (a table the unit left empty).
-fn unit_copy(base: &GridBook, unit: &str, style: usize, cleared: &[usize]) -> GridBook {
-    let mut book = base.clone();
-    for (i, sheet) in book.sheets.iter_mut().enumerate() {
-        sheet.name = match style {
-            0 => format!("{unit}-{}", sheet.name),
-            _ => format!("{}（{unit}）", sheet.name),
+/// How a workbook holds several units' tables: sheets named `甲-名称`, sheets named
+/// `名称（甲）`, or one sheet per unit (`甲单位`) holding its tables one under the other.
+#[derive(Clone, Copy, Debug)]
+enum UnitsLaid {
+    Prefixed,
+    Suffixed,
+    SheetEach,
+}
+
+/// `unit`'s tables of `base` (those at `kept`, in order), the amounts of the tables at
+/// `cleared` removed (a table the unit left empty), laid out as `laid` asks.
+fn unit_copy(
+    base: &GridBook,
+    unit: &str,
+    laid: UnitsLaid,
+    kept: &[usize],
+    cleared: &[usize],
+) -> GridBook {
+    let mut sheets: Vec<GridSheet> = Vec::new();
+    for &i in kept {
+        let mut sheet = base.sheets[i].clone();
+        sheet.name = match laid {
+            UnitsLaid::Suffixed => format!("{}（{unit}）", sheet.name),
+            _ => format!("{unit}-{}", sheet.name),
         };
         sheet.name = sheet.name.chars().take(31).collect();
         if cleared.contains(&i) {
@@ -343,37 +359,174 @@ fn unit_copy(base: &GridBook, unit: &str, style: usize, cleared: &[usize]) -> Gr
                 }
             }
         }
+        sheets.push(sheet);
     }
-    book
+    match laid {
+        UnitsLaid::SheetEach => GridBook {
+            sheets: vec![stacked(&format!("{unit}单位"), &sheets)],
+        },
+        _ => GridBook { sheets },
+    }
 }
 
+/// `sheets` one under the other in one sheet named `name`, a blank row between them.
+fn stacked(name: &str, sheets: &[GridSheet]) -> GridSheet {
+    let mut out = GridSheet::new(name);
+    for sheet in sheets {
+        let at = out.rows.len() as u32 + u32::from(!out.rows.is_empty());
+        for (r, row) in sheet.rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                out.put(at + r as u32, c as u16, cell.clone());
+            }
+        }
+        let moved = sheet
+            .merges
+            .iter()
+            .map(|&(r0, c0, r1, c1)| (r0 + at, c0, r1 + at, c1));
+        out.merges.extend(moved);
+        out.bold
+            .extend(sheet.bold.iter().map(|&(r, c)| (r + at, c)));
+        for &(c, w) in &sheet.widths {
+            if !out.widths.iter().any(|&(o, _)| o == c) {
+                out.widths.push((c, w));
+            }
+        }
+    }
+    out
+}
+
+/// `book` with an amount of one of its tables (`nth` of the amounts, counted over them all)
+/// raised by 1.00: the error a clerk made in this unit only.
+fn planted(book: &GridBook, nth: usize) -> (GridBook, String) {
+    let mut book = book.clone();
+    let amounts: Vec<(usize, u32, u16, String)> = (book.sheets.iter().enumerate())
+        .flat_map(|(i, s)| s.numbers().into_iter().map(move |(r, c, n)| (i, r, c, n)))
+        .filter(|(.., n)| n.contains('.') && n.parse::<f64>().is_ok_and(|v| v > 1.0))
+        .collect();
+    let (i, r, c, n) = amounts[nth % amounts.len()].clone();
+    let (whole, cents) = n.split_once('.').unwrap();
+    let raised = format!("{}.{cents}", whole.parse::<i64>().unwrap() + 1);
+    book.sheets[i].put(r, c, GridCell::num(&raised));
+    let at = format!("{}!{}", book.sheets[i].name, grid::a1(r, c));
+    (book, at)
+}
+
+/// `book` with an amount raised whose change its own audit catches (a new error), and the
+/// cell raised.
+fn plant_caught(book: &GridBook, rng: &mut Rng, tag: &str) -> (GridBook, String) {
+    let clean = unit_findings(book, &format!("unit-clean-{tag}"))
+        .1
+        .remove(0)
+        .1;
+    for attempt in 0..8 {
+        let (wrong, cell) = planted(book, rng.below(400));
+        let alone = unit_findings(&wrong, &format!("unit-planted-{tag}-{attempt}"));
+        if alone.1[0]
+            .1
+            .iter()
+            .any(|f| f.4 == "error" && !clean.contains(f))
+        {
+            return (wrong, cell);
+        }
+    }
+    panic!("{tag}: no amount of the book is checked");
+}
+
+/// The exit code and, per unit the file's check names (its report's `unit`, "" for a file of
+/// one unit), its findings; every finding of a unit's report names that unit.
+fn unit_findings(book: &GridBook, name: &str) -> (i32, Vec<(String, Vec<Said>)>) {
+    let folder = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("workbook_layouts");
+    std::fs::create_dir_all(&folder).unwrap();
+    let path = folder.join(format!("{name}.xlsx"));
+    book.write_xlsx(&path);
+    let (code, json) = cli::check_json(&path);
+    let s = |f: &Value, k: &str| f[k].as_str().unwrap_or_default().to_string();
+    let units = (json["files"].as_array().unwrap().iter())
+        .map(|file| {
+            let unit = s(file, "unit");
+            let all = file["findings"].as_array().unwrap();
+            let mut said: Vec<Said> = (all.iter())
+                .inspect(|f| assert_eq!(s(f, "unit"), unit, "{name}: {f}"))
+                .map(|f| {
+                    let at = |k| s(f, k);
+                    (
+                        at("sheet"),
+                        at("cell"),
+                        at("form"),
+                        at("rule"),
+                        at("severity"),
+                    )
+                })
+                .collect();
+            said.sort();
+            (unit, said)
+        })
+        .collect();
+    (code, units)
+}
+
+/// A workbook of two or three units' tables (named before or after the table's name, or
+/// each unit's on one sheet), the later units giving some of the tables only, one of their
+/// amounts wrong: each unit is audited as its own workbook would be — the same findings at
+/// the same cells, the wrong amount caught in its unit and named for it, nothing judged
+/// against another unit's tables — and the exit code is the worst unit's.
 #[test]
-fn two_units_in_one_workbook_are_not_audited_against_each_other() {
+fn every_unit_of_a_workbook_is_audited_as_its_own() {
     let base = grid::fixture("seed001_final.grid");
     let tables = base.sheets.len();
+    let names = ["甲", "乙", "丙"];
     let mut failed = Vec::new();
-    let cases = 8;
+    let cases = 9;
     for seed in 1..=cases {
         let mut rng = Rng::new(0x2_0417 + seed as u64);
-        let style = rng.below(2);
-        let cleared = [rng.below(tables), rng.below(tables)];
-        let first = unit_copy(&base, "甲", style, &cleared);
-        let second = unit_copy(&base, "乙", style, &[]);
-        let (code, alone) = findings(&first, &format!("unit-alone-{seed}"), true);
-        let mut both = first.clone();
-        both.sheets.extend(second.sheets.iter().cloned());
-        let (got_code, got) = findings(&both, &format!("units-{seed}"), true);
-        let first_sheets: Vec<&String> = first.sheets.iter().map(|s| &s.name).collect();
-        let on_first: Vec<Said> = (got.iter())
-            .filter(|f| first_sheets.contains(&&f.0) || f.0.is_empty())
-            .cloned()
-            .collect();
-        let on_second_only_copies = (got.iter())
-            .filter(|f| !first_sheets.contains(&&f.0) && !f.0.is_empty())
-            .all(|f| f.3 == "duplicate-form");
-        if on_first != alone || got_code != code || !on_second_only_copies {
-            let extra: Vec<_> = got.iter().filter(|f| !alone.contains(f)).collect();
-            failed.push(format!("seed {seed}, cleared {cleared:?}: {extra:?}"));
+        let laid = [
+            UnitsLaid::Prefixed,
+            UnitsLaid::Suffixed,
+            UnitsLaid::SheetEach,
+        ][seed % 3];
+        let count = 2 + rng.below(2);
+        let mut units: Vec<GridBook> = Vec::new();
+        for (u, name) in names.iter().enumerate().take(count) {
+            // The first unit gives every table; a later one may leave some out.
+            let kept: Vec<usize> = (0..tables)
+                .filter(|&i| u == 0 || i < 4 || rng.below(3) > 0)
+                .collect();
+            let cleared = [rng.below(tables)];
+            units.push(unit_copy(&base, name, laid, &kept, &cleared));
+        }
+        // The error is in the second unit only.
+        let at;
+        (units[1], at) = plant_caught(&units[1], &mut rng, &format!("{seed}"));
+        let mut want: Vec<(i32, Vec<Said>)> = Vec::new();
+        for (u, book) in units.iter().enumerate() {
+            let (code, mut alone) = unit_findings(book, &format!("unit-alone-{seed}-{u}"));
+            want.push((code, alone.remove(0).1));
+        }
+        let mut all = GridBook { sheets: vec![] };
+        units
+            .iter()
+            .for_each(|b| all.sheets.extend(b.sheets.iter().cloned()));
+        let (code, got) = unit_findings(&all, &format!("units-{seed}"));
+        let worst = want.iter().map(|w| w.0).max().unwrap();
+        let named: Vec<&str> = got.iter().map(|(u, _)| u.as_str()).collect();
+        let expected_names: Vec<String> = match laid {
+            UnitsLaid::SheetEach => names[..count].iter().map(|n| format!("{n}单位")).collect(),
+            _ => names[..count].iter().map(|n| n.to_string()).collect(),
+        };
+        let same = got.len() == count && (got.iter().zip(&want)).all(|((_, g), (_, w))| g == w);
+        if !same || code != worst || named != expected_names {
+            let per_unit: Vec<String> = (got.iter().zip(&want))
+                .map(|((u, g), (_, w))| {
+                    let extra: Vec<_> = g.iter().filter(|f| !w.contains(f)).collect();
+                    let lost: Vec<_> = w.iter().filter(|f| !g.contains(f)).collect();
+                    format!("unit {u:?}: extra {extra:?}, lost {lost:?}")
+                })
+                .collect();
+            failed.push(format!(
+                "seed {seed} ({laid:?}, {count} units, {at} raised): {} reports named {named:?}, exit {code} (want {worst}); {}",
+                got.len(),
+                per_unit.join("; ")
+            ));
         }
     }
     mutation::assert_cases_passed(&failed, cases, cases);
@@ -502,4 +655,91 @@ fn read_as_plain(tag: &str, seed: u64, redraw: fn(&GridSheet, &mut Rng) -> GridS
         let tag = format!("{tag}-{}", fixture.trim_end_matches(".grid"));
         assert_none_differ(&tag, &base, &variants, false);
     }
+}
+
+/// The other commands on a workbook of two units (甲 clean, 乙 with an error): `review` gives
+/// a row per unit, named, the error on 乙's; `export` gives both units' tables, each naming
+/// its unit, 乙's as its own workbook's; `fix` writes one corrected workbook per unit, named
+/// for it, and `import` refuses the two units' JSON, naming them.
+#[test]
+fn review_export_and_fix_take_every_unit_of_a_workbook() {
+    let base = grid::fixture("seed001_final.grid");
+    let all: Vec<usize> = (0..base.sheets.len()).collect();
+    let first = unit_copy(&base, "甲", UnitsLaid::Prefixed, &all, &[]);
+    let second = unit_copy(&base, "乙", UnitsLaid::Prefixed, &all, &[]);
+    let (second, _) = plant_caught(&second, &mut Rng::new(0x43), "commands");
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("several_units");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let (both, alone) = (dir.join("两个单位.xlsx"), dir.join("乙.xlsx"));
+    let mut book = first.clone();
+    book.sheets.extend(second.sheets.iter().cloned());
+    book.write_xlsx(&both);
+    second.write_xlsx(&alone);
+    let p = |x: &std::path::Path| x.to_str().unwrap().to_string();
+    let read = |x: &std::path::Path| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(x).unwrap()).unwrap()
+    };
+
+    let review = dir.join("review.json");
+    let (code, _, err) = cli::run(&["review", &p(&both), "--format", "json", "-o", &p(&review)]);
+    assert_eq!(code, 1, "{err}");
+    let r = read(&review);
+    let rows: Vec<(String, u64)> = (r["files"].as_array().unwrap().iter())
+        .map(|f| {
+            (
+                f["unit"].as_str().unwrap().to_string(),
+                f["errors"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let errors_of = |u: &str| rows.iter().find(|(n, _)| n == u).map(|r| r.1);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(errors_of("乙") > errors_of("甲"), "{rows:?}");
+
+    let (json, json_alone) = (dir.join("两个单位.json"), dir.join("乙.json"));
+    for (input, output) in [(&both, &json), (&alone, &json_alone)] {
+        let (code, _, err) = cli::run(&["export", &p(input), "-o", &p(output)]);
+        assert_eq!(code, 0, "{err}");
+    }
+    let (doc, doc_alone) = (read(&json), read(&json_alone));
+    let forms = doc["forms"].as_array().unwrap();
+    let sets: Vec<&str> = forms
+        .iter()
+        .map(|f| f["unit_set"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sets,
+        [vec!["甲"; all.len()], vec!["乙"; all.len()]].concat()
+    );
+    let rows_of = |f: &Value| f["rows"].clone();
+    let of_second: Vec<Value> = forms[all.len()..].iter().map(rows_of).collect();
+    let own: Vec<Value> = doc_alone["forms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(rows_of)
+        .collect();
+    assert!(
+        of_second == own,
+        "乙's exported tables differ from its own workbook's"
+    );
+
+    let (code, out, err) = cli::run(&["fix", &p(&both)]);
+    assert_eq!(code, 1, "{out}{err}");
+    for unit in ["甲", "乙"] {
+        let fixed = dir.join(format!("两个单位-{unit}-已校正.xlsx"));
+        assert!(fixed.exists(), "no {}: {out}", fixed.display());
+        let (_, report) = cli::check_json(&fixed);
+        assert!(
+            report["files"].as_array().unwrap().len() == 1,
+            "{unit}: several units"
+        );
+    }
+    assert!(!dir.join("两个单位-已校正.xlsx").exists());
+
+    let (code, _, err) = cli::run(&["import", &p(&json), "-o", &p(&dir.join("导入.xlsx"))]);
+    assert_eq!(code, 2);
+    assert!(err.contains("甲、乙"), "{err}");
+    assert!(!dir.join("导入.xlsx").exists());
 }

@@ -6,6 +6,7 @@ mod hidden;
 mod kept;
 mod left_open;
 pub mod own;
+mod units;
 mod unread_tables;
 
 pub use crate::sheet_names::OpenError;
@@ -27,33 +28,50 @@ use crate::recognize::{
 use indexmap::IndexMap;
 use std::path::Path;
 
-/// The recognised forms of a workbook with their values, and what reading them noticed.
+/// The recognised forms of a workbook (of one unit's set of them) with their values, and
+/// what reading them noticed.
 pub struct Recognized<'c> {
     pub forms: Vec<(&'c Form, FormData)>,
     pub findings: Vec<Finding>,
+    /// The unit whose set these are, when the workbook holds several units' sets.
+    pub unit: Option<Unit>,
 }
 
-/// Read and recognise a workbook; skipped sheets and reading notices become findings.
+/// One unit of a workbook holding several units' sets of forms.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Unit {
+    /// How the unit is named to people: its name in its tables' heads, else the prefix of its
+    /// sheets' names, else 第N套.
+    pub name: String,
+    /// The sheets its set was read from.
+    pub sheets: Vec<String>,
+}
+
+/// Read and recognise a workbook; skipped sheets and reading notices become findings. Of a
+/// workbook holding several units' sets, the first unit's ([`read`] gives each unit's).
 pub fn recognize_file<'c>(catalog: &'c Catalog, path: &Path) -> Result<Recognized<'c>, OpenError> {
-    read(catalog, path).map(|(_, rec)| rec)
+    read(catalog, path).map(|(_, mut units)| units.remove(0))
 }
 
-/// [`recognize_file`], with the workbook read (its sheets, and a document's free text).
+/// Reads a workbook (its sheets, and a document's free text) and recognises each unit's set
+/// of forms in it: one for most files, several for a workbook holding several units' tables.
 pub fn read<'c>(
     catalog: &'c Catalog,
     path: &Path,
-) -> Result<(Workbook, Recognized<'c>), OpenError> {
+) -> Result<(Workbook, Vec<Recognized<'c>>), OpenError> {
     let (wb, renamed) = crate::sheet_names::read(path)?;
-    let mut rec = recognize_book(catalog, &wb);
-    rec.findings
+    let mut units = recognize_units(catalog, &wb);
+    units[0]
+        .findings
         .extend(crate::sheet_names::findings(&wb, &renamed));
-    Ok((wb, rec))
+    Ok((wb, units))
 }
 
-/// Recognise the forms of a workbook already read (fix also needs the sheets themselves).
-pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &Workbook) -> Recognized<'c> {
-    let mut forms = Vec::new();
-    let mut findings = Vec::new();
+/// Recognise the forms of a workbook already read, one [`Recognized`] per unit (never none):
+/// a workbook holding several sets of the forms (甲-公开01表 … 乙-公开01表 …, one sheet per
+/// unit) gives each set as a book of its own, audited within itself only. What concerns the
+/// workbook as a whole goes with the unit on whose sheet it is, else with the first.
+pub fn recognize_units<'c>(catalog: &'c Catalog, wb: &Workbook) -> Vec<Recognized<'c>> {
     let own = |name: &str| own::is_own_sheet(wb, name);
     let outcomes: Vec<Outcome> = recognize_workbook(catalog, wb)
         .into_iter()
@@ -62,6 +80,57 @@ pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &Workbook) -> Recognized<'c>
             Outcome::Skipped { sheet, .. } => !own(sheet),
         })
         .collect();
+    if !holds_several_sets(wb, &outcomes) {
+        return vec![recognize_set(catalog, wb, outcomes, &|_| true)];
+    }
+    let whole = |o: &Outcome| match o {
+        Outcome::Form(rec) if !rec.form.repeatable && is_whole_copy(wb, rec) => {
+            Some(rec.form.id.clone())
+        }
+        _ => None,
+    };
+    let sets = units::split(outcomes, whole);
+    let sheets: Vec<Vec<String>> = sets.iter().map(|s| s.sheets(false)).collect();
+    let form_sheets: Vec<Vec<String>> = sets.iter().map(|s| s.sheets(true)).collect();
+    let owner = |sheet: Option<&str>| {
+        (sheets.iter())
+            .position(|names| sheet.is_some_and(|s| names.iter().any(|n| n == s)))
+            .unwrap_or(0)
+    };
+    let mut books: Vec<Recognized> = (sets.into_iter().enumerate())
+        .map(|(i, set)| recognize_set(catalog, wb, set.outcomes, &|s| owner(s) == i))
+        .collect();
+    let heads: Vec<Option<String>> = books.iter().map(|b| named_unit(&b.forms)).collect();
+    let names = units::names(&heads, &form_sheets);
+    for ((book, name), sheets) in books.iter_mut().zip(names).zip(sheets) {
+        book.unit = Some(Unit { name, sheets });
+    }
+    books
+}
+
+/// The unit most of a set's tables name in their heads.
+fn named_unit(forms: &[(&Form, FormData)]) -> Option<String> {
+    let mut count: IndexMap<&str, usize> = IndexMap::new();
+    for name in forms.iter().filter_map(|(_, d)| d.unit.as_deref()) {
+        *count.entry(name).or_default() += 1;
+    }
+    let most = count.values().max()?;
+    count
+        .iter()
+        .find(|(_, n)| *n == most)
+        .map(|(u, _)| u.to_string())
+}
+
+/// Recognise one set of forms from its outcomes; of the findings about the workbook as a
+/// whole, those `mine` says are on this set's sheets (a sheet name, or none).
+fn recognize_set<'c>(
+    catalog: &'c Catalog,
+    wb: &Workbook,
+    outcomes: Vec<Outcome<'c>>,
+    mine: &dyn Fn(Option<&str>) -> bool,
+) -> Recognized<'c> {
+    let mut forms = Vec::new();
+    let mut findings = Vec::new();
     let set_aside = copies_set_aside(wb, &outcomes);
     for (outcome, audited_instead) in outcomes.into_iter().zip(set_aside) {
         match outcome {
@@ -75,9 +144,8 @@ pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &Workbook) -> Recognized<'c>
             }
             Outcome::Form(rec) if audited_instead.is_some() => {
                 let hidden = is_hidden(wb, rec.data.sheet.as_deref());
-                let sets = audited_instead.as_ref().is_some_and(|a| a.of_several_sets);
                 let audited = audited_instead.and_then(|a| a.audited);
-                findings.push(another_copy(&rec, hidden, audited.as_deref(), sets));
+                findings.push(another_copy(&rec, hidden, audited.as_deref()));
                 // The figures it holds outside the form are reported still (a transposed
                 // table's behind a 说明 page naming it); its words are not.
                 let figures: Vec<_> = figures_outside(&rec).map(|s| &s.cell).collect();
@@ -103,11 +171,12 @@ pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &Workbook) -> Recognized<'c>
     }
     set_aside_uncoded(&mut forms, &catalog.vocabulary, &mut findings);
     name_unit_and_year_from_opening(&catalog.vocabulary, &wb.text, &mut forms);
-    findings.extend(kept_values(wb, &forms));
+    let ours = |f: &Finding| mine(f.sheet.as_deref());
+    findings.extend(kept_values(wb, &forms).into_iter().filter(ours));
     findings.extend(hidden::hidden_findings(wb, &forms));
     hidden::gather_hidden_strays(wb, &forms, &mut findings);
-    findings.extend(cell_note_findings(wb, &forms));
-    findings.extend(left_open::left_open_findings(wb));
+    findings.extend(cell_note_findings(wb, &forms).into_iter().filter(ours));
+    findings.extend(left_open::left_open_findings(wb).into_iter().filter(ours));
     // A file with no form in it is not a clean one: nothing was audited.
     let fatal = |f: &Finding| f.severity == Severity::Error && f.rule != TABLE_NOT_READ;
     if forms.is_empty() && !findings.iter().any(fatal) {
@@ -127,7 +196,11 @@ pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &Workbook) -> Recognized<'c>
             ),
         ));
     }
-    Recognized { forms, findings }
+    Recognized {
+        forms,
+        findings,
+        unit: None,
+    }
 }
 
 /// The finding on a skipped sheet of a document that holds figures (see [`unread_tables`]).
@@ -356,17 +429,10 @@ fn notice_finding(rec: &crate::recognize::Recognized, n: &crate::recognize::Noti
 /// form's title is taken for it too), then a shown sheet before a hidden one (an old copy
 /// kept out of sight), then, among copies with nothing filled in, the one with more of its
 /// table read (an empty 公开07表 rather than a list of the tables), then the first. For each
-/// outcome: the copy audited instead when it is a copy set aside, else None.
-///
-/// A workbook holding several sets of the forms (two units' tables, 甲-公开04表 … 乙-公开04表 …)
-/// is audited on its first set whole: each form's first whole copy, filled or not, so that one
-/// unit's tables are never checked against another's.
+/// outcome: the copy audited instead when it is a copy set aside, else None. (A workbook
+/// holding several units' sets comes here one set at a time.)
 fn copies_set_aside(wb: &Workbook, outcomes: &[Outcome]) -> Vec<Option<SetAside>> {
-    let sets = holds_several_sets(wb, outcomes);
     let rank = |rec: &crate::recognize::Recognized| {
-        if sets && is_whole_copy(wb, rec) {
-            return (true, true, true, usize::MAX);
-        }
         let placeable = unplaced_numbers(rec).is_none();
         let filled = numbers_placed(rec) > 0;
         let read = if filled {
@@ -404,7 +470,6 @@ fn copies_set_aside(wb: &Workbook, outcomes: &[Outcome]) -> Vec<Option<SetAside>
                         Outcome::Skipped { .. } => None,
                     },
                     audited_filled: filled,
-                    of_several_sets: sets,
                 }),
             Outcome::Skipped { .. } => None,
         })
@@ -437,30 +502,22 @@ struct SetAside {
     audited: Option<String>,
     /// Whether the audited copy has figures in its cells.
     audited_filled: bool,
-    /// Whether the workbook holds several sets of the forms, the first one audited.
-    of_several_sets: bool,
 }
 
 /// The warning for a sheet (`hidden` or not) taken for a form that another sheet, `audited`,
-/// gives as well; of the workbook's second set of forms or a later one, when `of_sets`.
+/// gives as well.
 fn another_copy(
     rec: &crate::recognize::Recognized,
     hidden: bool,
     audited: Option<&str>,
-    of_sets: bool,
 ) -> Finding {
     let sheet = rec.data.sheet.clone().unwrap_or_default();
     let shown = if hidden { "（隐藏）" } else { "" };
     let instead = audited.map_or(String::new(), |a| format!("审核的是工作表“{a}”，"));
     let no = &rec.form.table_no;
-    let message = match of_sets {
-        true => format!(
-            "工作簿中有多套报表（如几个单位的），只审核第一套：工作表“{sheet}”也是一张{no}，{instead}这一张未审核；请把各单位的报表分成单独的文件再审核"
-        ),
-        false => format!(
-            "工作表“{sheet}”{shown}也像一张{no}；{instead}这一张已跳过，请核对它是否为多余的副本"
-        ),
-    };
+    let message = format!(
+        "工作表“{sheet}”{shown}也像一张{no}；{instead}这一张已跳过，请核对它是否为多余的副本"
+    );
     Finding::new(
         Severity::Warning,
         "duplicate-form",
@@ -624,25 +681,49 @@ pub struct Content<'c> {
     pub pages: Vec<IndexMap<String, u32>>,
     /// The definitions the forms came from: which forms of their set are missing.
     pub catalog: &'c Catalog,
+    /// The unit whose set this is, when the workbook holds several units' sets.
+    pub unit: Option<Unit>,
 }
 
-/// Read and recognise a workbook, keeping what no form holds.
+/// Read and recognise a workbook, keeping what no form holds: of a workbook holding several
+/// units' sets, the first unit's ([`load_units`] gives each).
 pub fn load<'c>(catalog: &'c Catalog, path: &Path) -> Result<Content<'c>, OpenError> {
-    let (wb, rec) = read(catalog, path)?;
-    let mut reading = rec.findings;
-    reading.extend(text_findings(catalog, &wb, &rec.forms));
-    let (strays, others) = kept::outside_forms(&wb, &rec.forms, &mut reading);
-    locate_pages(&wb, &mut reading);
-    let pages = rec.forms.iter().map(|(_, d)| cell_pages(&wb, d)).collect();
-    Ok(Content {
-        source: path.display().to_string(),
-        forms: rec.forms,
-        strays,
-        others,
-        reading,
-        pages,
-        catalog,
-    })
+    load_units(catalog, path).map(|mut units| units.remove(0))
+}
+
+/// Read and recognise a workbook, keeping what no form holds: one [`Content`] per unit whose
+/// set of forms it holds (one for most files, never none). A unit's other sheets are those
+/// of no unit's set; another unit's sheets are that unit's.
+pub fn load_units<'c>(catalog: &'c Catalog, path: &Path) -> Result<Vec<Content<'c>>, OpenError> {
+    let (wb, units) = read(catalog, path)?;
+    let of_units: Vec<String> = (units.iter())
+        .flat_map(|u| u.unit.iter().flat_map(|u| u.sheets.iter().cloned()))
+        .collect();
+    let contents = units.into_iter().map(|rec| {
+        let mut reading = rec.findings;
+        reading.extend(text_findings(catalog, &wb, &rec.forms));
+        let (strays, mut others) = kept::outside_forms(&wb, &rec.forms, &mut reading);
+        others.retain(|o| {
+            !of_units.contains(&o.name)
+                || rec
+                    .unit
+                    .as_ref()
+                    .is_some_and(|u| u.sheets.contains(&o.name))
+        });
+        locate_pages(&wb, &mut reading);
+        let pages = rec.forms.iter().map(|(_, d)| cell_pages(&wb, d)).collect();
+        Content {
+            source: path.display().to_string(),
+            forms: rec.forms,
+            strays,
+            others,
+            reading,
+            pages,
+            catalog,
+            unit: rec.unit,
+        }
+    });
+    Ok(contents.collect())
 }
 
 /// The statements of the document's texts (情况说明, 自评报告) checked against its tables as

@@ -1,0 +1,212 @@
+//! Several units' sets of forms in one workbook (甲-公开01表 … 乙-公开01表 …, one sheet per
+//! unit, a 汇总 unit and its 下属单位): which recognised tables make up each unit's set, and
+//! the name each unit goes by, so that every set is audited as a book of its own.
+
+use crate::recognize::Outcome;
+use indexmap::IndexMap;
+use std::collections::HashSet;
+
+/// One unit's share of a workbook's outcomes, in workbook order.
+pub(super) struct UnitSet<'c> {
+    pub outcomes: Vec<Outcome<'c>>,
+}
+
+impl UnitSet<'_> {
+    /// The sheets its outcomes were read from (of its forms only, when `forms`), each once.
+    pub fn sheets(&self, forms: bool) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for o in &self.outcomes {
+            let name = sheet_of(o);
+            let wanted = !forms || matches!(o, Outcome::Form(_));
+            if wanted && !names.iter().any(|n| n == name) {
+                names.push(name.to_string());
+            }
+        }
+        names
+    }
+}
+
+/// What parts a unit's name from a table's in a sheet name (甲-公开01表, 乙_收入决算表).
+const PREFIX_ENDS: &[char] = &['-', '_', '—', '－', '·', ' ', '　', '：', ':', '（', '('];
+
+/// The sheet an outcome was read from.
+fn sheet_of<'a>(o: &'a Outcome) -> &'a str {
+    match o {
+        Outcome::Form(rec) => rec.data.sheet.as_deref().unwrap_or_default(),
+        Outcome::Skipped { sheet, .. } => sheet,
+    }
+}
+
+/// The part of a sheet name before its first separator (甲 of 甲-公开01表), if any.
+fn name_prefix(sheet: &str) -> Option<&str> {
+    let (head, _) = sheet.split_once(PREFIX_ENDS)?;
+    Some(head.trim()).filter(|h| !h.is_empty())
+}
+
+/// Splits `outcomes` into the units' sets; `whole(o)` gives the form id of an outcome that is
+/// a whole copy of a form that comes once a set. By sheet: a sheet holding several forms is
+/// a unit's, sheets named alike (甲-…) are one unit's — when that gives each set each form
+/// once; else in workbook order, a form coming again starting the next set. Skipped sheets
+/// and extra copies go with the set they are named for, or the one they follow.
+pub(super) fn split<'c>(
+    outcomes: Vec<Outcome<'c>>,
+    whole: impl Fn(&Outcome) -> Option<String>,
+) -> Vec<UnitSet<'c>> {
+    let order = by_sheet_names(&outcomes, &whole).unwrap_or_else(|| in_order(&outcomes, &whole));
+    let count = order.iter().max().map_or(1, |m| m + 1);
+    let mut sets: Vec<UnitSet> = (0..count).map(|_| UnitSet { outcomes: vec![] }).collect();
+    for (o, set) in outcomes.into_iter().zip(order) {
+        sets[set].outcomes.push(o);
+    }
+    sets.retain(|s| !s.outcomes.is_empty());
+    sets
+}
+
+/// The key that names a sheet's unit: the sheet itself when it holds several forms, else
+/// the prefix of its name.
+fn unit_key<'a>(sheet: &'a str, forms_on: &IndexMap<&str, usize>) -> Option<&'a str> {
+    match forms_on.get(sheet) {
+        Some(&n) if n > 1 => Some(sheet),
+        _ => name_prefix(sheet),
+    }
+}
+
+/// Each outcome's set when sheets name their unit and every set then has each form once.
+fn by_sheet_names(
+    outcomes: &[Outcome],
+    whole: &impl Fn(&Outcome) -> Option<String>,
+) -> Option<Vec<usize>> {
+    let mut forms_on: IndexMap<&str, usize> = IndexMap::new();
+    for o in outcomes.iter().filter(|o| matches!(o, Outcome::Form(_))) {
+        *forms_on.entry(sheet_of(o)).or_default() += 1;
+    }
+    let mut keys: IndexMap<&str, HashSet<String>> = IndexMap::new();
+    for o in outcomes {
+        let Some(id) = whole(o) else { continue };
+        let key = unit_key(sheet_of(o), &forms_on)?;
+        if !keys.entry(key).or_default().insert(id) {
+            return None;
+        }
+    }
+    if keys.len() < 2 {
+        return None;
+    }
+    let mut last = 0;
+    let order = outcomes
+        .iter()
+        .map(|o| {
+            let set = unit_key(sheet_of(o), &forms_on).and_then(|k| keys.get_index_of(k));
+            last = set.unwrap_or(last);
+            last
+        })
+        .collect();
+    Some(order)
+}
+
+/// Each outcome's set in workbook order: a whole form the current set has starts the next.
+fn in_order(outcomes: &[Outcome], whole: &impl Fn(&Outcome) -> Option<String>) -> Vec<usize> {
+    let mut seen: Vec<HashSet<String>> = vec![HashSet::new()];
+    outcomes
+        .iter()
+        .map(|o| {
+            if let Some(id) = whole(o) {
+                if seen.last().is_some_and(|s| s.contains(&id)) {
+                    seen.push(HashSet::new());
+                }
+                seen.last_mut().map(|s| s.insert(id));
+            }
+            seen.len() - 1
+        })
+        .collect()
+}
+
+/// The name each set goes by: the unit named in its tables' heads, else the prefix its
+/// sheets' names share, else 第N套 — whichever no other set goes by as well.
+pub(super) fn names(heads: &[Option<String>], sheets: &[Vec<String>]) -> Vec<String> {
+    let prefixes: Vec<Option<String>> = sheets.iter().map(|s| shared_prefix(s)).collect();
+    let alone = |all: &[Option<String>], i: usize| {
+        all[i]
+            .clone()
+            .filter(|n| all.iter().filter(|o| o.as_ref() == Some(n)).count() == 1)
+    };
+    (0..heads.len())
+        .map(|i| {
+            alone(heads, i)
+                .or_else(|| alone(&prefixes, i))
+                .unwrap_or_else(|| format!("第{}套", i + 1))
+        })
+        .collect()
+}
+
+/// What a set's sheet names have in common: the one sheet's name (甲单位), their shared
+/// beginning up to a separator (甲 of 甲-公开01表 and 甲-公开02表), or the bracket they all
+/// end with (乙 of 公开01表（乙） and 公开02表（乙）).
+fn shared_prefix(sheets: &[String]) -> Option<String> {
+    let first = sheets.first()?;
+    if sheets.iter().all(|s| s == first) {
+        return Some(first.clone());
+    }
+    shared_beginning(sheets).or_else(|| shared_bracket(sheets))
+}
+
+/// The bracket every name of `sheets` ends with, without its brackets.
+fn shared_bracket(sheets: &[String]) -> Option<String> {
+    let first = sheets.first()?.trim_end();
+    let (_, inside) = first.rsplit_once(['（', '('])?;
+    let mark = inside.strip_suffix(['）', ')'])?.trim();
+    let ends = |s: &String| {
+        let s = s.trim_end().trim_end_matches(['）', ')']);
+        s.rsplit_once(['（', '('])
+            .is_some_and(|(_, m)| m.trim() == mark)
+    };
+    (!mark.is_empty() && sheets.iter().all(ends)).then(|| mark.to_string())
+}
+
+/// The beginning every name of `sheets` shares, up to a separator.
+fn shared_beginning(sheets: &[String]) -> Option<String> {
+    let first = sheets.first()?;
+    let shared: String = first
+        .chars()
+        .enumerate()
+        .take_while(|&(i, c)| sheets.iter().all(|s| s.chars().nth(i) == Some(c)))
+        .map(|(_, c)| c)
+        .collect();
+    let (name, _) = shared.rsplit_once(PREFIX_ENDS)?;
+    let name = name.trim_end_matches(PREFIX_ENDS).trim();
+    Some(name.to_string()).filter(|n| !n.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn owned(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_set_is_named_for_its_unit_then_its_sheets_then_its_place() {
+        let heads = [Some("某某局".to_string()), Some("某某局".to_string())];
+        let sheets = [
+            owned(&["甲-公开01表", "甲-公开02表"]),
+            owned(&["乙-公开01表", "乙-公开02表"]),
+        ];
+        assert_eq!(names(&heads, &sheets), ["甲", "乙"]);
+        let heads = [Some("某某局".to_string()), Some("某某中心".to_string())];
+        assert_eq!(names(&heads, &sheets), ["某某局", "某某中心"]);
+        let sheets = [
+            owned(&["公开01表（甲）", "公开02表（甲）"]),
+            owned(&["公开01表(乙)", "公开02表(乙)"]),
+        ];
+        assert_eq!(names(&[None, None], &sheets), ["甲", "乙"]);
+        let sheets = [
+            owned(&["公开01表", "公开02表"]),
+            owned(&["Sheet3", "Sheet4"]),
+        ];
+        assert_eq!(names(&[None, None], &sheets), ["第1套", "第2套"]);
+        assert_eq!(
+            names(&[None, None], &[owned(&["甲单位"]), owned(&["乙单位"])]),
+            ["甲单位", "乙单位"]
+        );
+    }
+}
