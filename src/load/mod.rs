@@ -67,6 +67,12 @@ pub fn read<'c>(
     Ok((wb, units))
 }
 
+/// Recognise the forms of a workbook already read (fix also needs the sheets themselves):
+/// of a workbook holding several units' sets, the first unit's ([`recognize_units`] gives each).
+pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &Workbook) -> Recognized<'c> {
+    recognize_units(catalog, wb).remove(0)
+}
+
 /// Recognise the forms of a workbook already read, one [`Recognized`] per unit (never none):
 /// a workbook holding several sets of the forms (甲-公开01表 … 乙-公开01表 …, one sheet per
 /// unit) gives each set as a book of its own, audited within itself only. What concerns the
