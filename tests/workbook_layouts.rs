@@ -582,6 +582,18 @@ fn records_two_rows_high_read_as_one_row_each() {
 /// 科目 code) typed over two rows, as a table converted from a PDF keeps a wrapped label: the
 /// label's beginning alone on a row inserted above, the rest beside the figures.
 fn labels_typed_over_two_rows(sheet: &GridSheet, rng: &mut Rng) -> GridSheet {
+    labels_split(sheet, rng, false)
+}
+
+/// `sheet` with some long labels typed over two rows the other way round: the beginning beside
+/// the figures, the rest alone on a row inserted below.
+fn labels_ending_below(sheet: &GridSheet, rng: &mut Rng) -> GridSheet {
+    labels_split(sheet, rng, true)
+}
+
+/// `sheet` with some long labels of rows holding figures (no 科目 code, no merge) typed over
+/// two rows: the figures beside the label's rest, or beside its beginning when `figures_first`.
+fn labels_split(sheet: &GridSheet, rng: &mut Rng, figures_first: bool) -> GridSheet {
     // A 科目 row: a code of its own or before its name (201, 2010101 行政运行).
     let is_code = |c: &GridCell| c.as_str().chars().take_while(char::is_ascii_digit).count() >= 3;
     let in_merge = |r: u32| (sheet.merges.iter()).any(|m| m.0 <= r && r <= m.2);
@@ -604,7 +616,18 @@ fn labels_typed_over_two_rows(sheet: &GridSheet, rng: &mut Rng) -> GridSheet {
                 rest[c] = GridCell::text(&chars[cut..].iter().collect::<String>());
             }
         }
-        if head.iter().any(|c| !c.is_empty()) {
+        let split = head.iter().any(|c| !c.is_empty());
+        if split && figures_first {
+            // The beginning beside the figures, the rest alone on a row below.
+            let mut alone = vec![GridCell::Empty; row.len()];
+            for (c, h) in head.iter().enumerate().filter(|(_, h)| !h.is_empty()) {
+                alone[c] = std::mem::replace(&mut rest[c], h.clone());
+            }
+            at.push(out.rows.len() as u32);
+            out.rows.extend([rest, alone]);
+            continue;
+        }
+        if split {
             out.rows.push(head);
         }
         at.push(out.rows.len() as u32);
@@ -623,6 +646,13 @@ fn labels_typed_over_two_rows(sheet: &GridSheet, rng: &mut Rng) -> GridSheet {
 #[test]
 fn labels_typed_over_two_rows_read_as_their_rows() {
     read_as_plain("split-labels", 0x5_1ab1, labels_typed_over_two_rows);
+}
+
+/// Long labels typed over two rows with the figures beside their beginning (`一、一般公共预
+/// 2940.05` | `算财政拨款收入`): read as the rows they name, with the findings of the plain layout.
+#[test]
+fn labels_ending_on_a_row_below_read_as_their_rows() {
+    read_as_plain("split-labels-below", 0x5_1ab2, labels_ending_below);
 }
 
 /// `sheet`'s bold cells, hidden rows and number formats moved to `out`, its row `r` being

@@ -3009,11 +3009,18 @@ fn identify_fixed(
         return decided;
     }
     let (c, key) = labelled?;
+    if rd.consumed.contains(&(r, c)) && rd.sheet.merge_at(r, c).is_none() {
+        // The end of a label typed over two rows, read with the row above.
+        return None;
+    }
     if let Some(id) = label_begun_above(rd, pi, panel, (r, c), &key, col_of) {
         return Some(id);
     }
     if label_goes_on_below(rd, pi, panel, (r, c), &key, col_of) {
         return None;
+    }
+    if let Some(id) = label_ended_below(rd, pi, panel, (r, c), &key, col_of) {
+        return Some(id);
     }
     if let Some(id) = fixed_by_label(rd, panel, &key) {
         return Some(id);
@@ -3084,6 +3091,29 @@ fn label_goes_on_below(
     };
     !fills_panel_columns(rd, pi, panel, r, col_of)
         && joined_label_row(rd, panel, key, &rest).is_some()
+}
+
+/// The row a label typed over two rows names when the figures stand beside its first half
+/// (`一、一般公共预  20218.21` | `算财政拨款收入`): the label cell below, read as nothing yet, in
+/// a row without figures in the panel's columns, joined after `key` names a row of the panel.
+/// The cell below is read as part of the label.
+fn label_ended_below(
+    rd: &mut Reader,
+    pi: usize,
+    panel: &Panel,
+    (r, c): (u32, u16),
+    key: &str,
+    col_of: &dyn Fn(usize, &str) -> Option<u16>,
+) -> Option<String> {
+    let rest = unread_label(rd, r + 1, c)?;
+    if !fills_panel_columns(rd, pi, panel, r, col_of)
+        || fills_panel_columns(rd, pi, panel, r + 1, col_of)
+    {
+        return None;
+    }
+    let id = joined_label_row(rd, panel, key, &rest)?;
+    rd.consume(r + 1, c);
+    Some(id)
 }
 
 /// Whether `key` is a row label of the form as it is (ordinals aside): a label of its own,
