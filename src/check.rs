@@ -1287,6 +1287,7 @@ fn builtin_rule_name(rule: &str) -> Option<&'static str> {
         crate::load::FORMULA_WITHOUT_VALUE => "公式须保存计算结果",
         crate::load::FORMULA_COMPUTED => "公式须保存计算结果（已代为计算）",
         crate::load::MAYBE_CUT_ROW => "跨页断开的行须完整读取",
+        crate::load::UNPAIRED_COLUMNS => "后页的续列须与其行对应",
         "duplicate-form" => "同一张表只出现一次",
         "sheet-skipped" => "工作表未识别",
         crate::load::LEFT_OPEN => "校正后留待人工核对的须核对",

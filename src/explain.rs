@@ -149,8 +149,8 @@ fn explain_form(rec: &Recognized, wb: &Workbook) -> SheetExplained {
 fn read_cells(rec: &Recognized, wb: &Workbook) -> Vec<CellExplained> {
     let data = &rec.data;
     let page = |address: &Place| {
-        let (r, _) = address.local()?;
-        wb.page_of(data.sheet.as_deref()?, r)
+        let (r, c) = address.local()?;
+        wb.page_at(data.sheet.as_deref()?, r, c)
     };
     data.origin
         .iter()

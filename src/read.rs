@@ -100,6 +100,11 @@ impl Workbook {
     pub fn page_of(&self, sheet: &str, row: u32) -> Option<u32> {
         self.sheet(sheet)?.page_of(row)
     }
+
+    /// The PDF page the cell (zero-based) of a sheet was read from (see [`Sheet::page_at`]).
+    pub fn page_at(&self, sheet: &str, row: u32, col: u16) -> Option<u32> {
+        self.sheet(sheet)?.page_at(row, col)
+    }
 }
 
 /// The container format of a workbook, as found in its content.
@@ -152,6 +157,9 @@ pub struct Sheet {
     /// For a sheet rebuilt from a PDF: the 1-based page of each row (0 where it came from no
     /// page); empty for other sheets.
     pub row_pages: Vec<u32>,
+    /// For a sheet rebuilt from a PDF printed wider than the page: from column `col` on, row
+    /// `row` was printed on page `page` (key `(row, col)`), not on the row's own page.
+    pub column_pages: std::collections::BTreeMap<(u32, u16), u32>,
     /// `rows[r]` holds the non-empty cells of Excel row `r + 1`, sorted by column (0 = A).
     rows: Vec<Vec<(u16, Cell)>>,
     /// One past the right-most column holding a value.
@@ -269,6 +277,7 @@ impl Sheet {
             hidden,
             hidden_lines: HiddenLines::default(),
             row_pages: Vec::new(),
+            column_pages: Default::default(),
             rows,
             width,
             merges,
@@ -293,6 +302,7 @@ impl Sheet {
         *self = Sheet {
             hidden_lines: std::mem::take(&mut self.hidden_lines),
             row_pages: std::mem::take(&mut self.row_pages),
+            column_pages: std::mem::take(&mut self.column_pages),
             ..rebuilt
         };
     }
@@ -318,6 +328,15 @@ impl Sheet {
     /// that came from no page.
     pub fn page_of(&self, row: u32) -> Option<u32> {
         self.row_pages.get(row as usize).copied().filter(|&p| p > 0)
+    }
+
+    /// The PDF page the cell at (row, col), zero-based, was read from: its row's page, or
+    /// the later page its column was printed on; `None` as for [`Sheet::page_of`].
+    pub fn page_at(&self, row: u32, col: u16) -> Option<u32> {
+        let over = self.column_pages.range((row, 0)..=(row, col)).next_back();
+        over.map(|(_, &p)| p)
+            .filter(|&p| p > 0)
+            .or_else(|| self.page_of(row))
     }
 
     /// Whether rows `above` and `below` were read from different PDF pages (both known).

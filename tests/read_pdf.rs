@@ -467,3 +467,27 @@ fn the_real_pdfs_year_is_its_covers() {
     let (_, report) = cli::check_json(&real("pdf"));
     assert_eq!(report["files"][0]["glance"]["year"], "2024", "{report}");
 }
+
+/// 公开02表 printed by LibreOffice without fit-to-width (tests/fixtures/overflow): page 1
+/// holds the code, name and first three amount columns, page 2 columns 4–7 of the same rows
+/// (其他收入 6.20, 6.20, 6.20, 0.01, 6.19). Page 2 is read beside its rows, each of its
+/// figures at page 2: no column missing, no table left unread.
+#[test]
+fn right_hand_columns_printed_on_the_next_page_are_read_beside_their_rows() {
+    let pdf = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/overflow/final02-columns-on-page2.pdf");
+    let (_, report) = cli::check_json(&pdf);
+    let said: Vec<String> = cli::findings(&report)
+        .iter()
+        .filter(|f| f["severity"] != "info")
+        .map(|f| f["message"].to_string())
+        .collect();
+    assert!(said.is_empty(), "{said:#?}");
+    let (code, out, err) = cli::run(&["explain", pdf.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    for (name, value) in [("合计·其他收入", "6.2"), ("行政运行·其他收入", "0.01")] {
+        let line = out.lines().find(|l| l.contains(name));
+        let line = line.unwrap_or_else(|| panic!("{name} not read:\n{out}"));
+        assert!(line.contains("第2页") && line.ends_with(value), "{line}");
+    }
+}

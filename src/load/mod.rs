@@ -226,6 +226,9 @@ pub const FORMULA_COMPUTED: &str = "formula-computed";
 /// The rule of the warning on a PDF table's row that may be the rest of the row above it,
 /// cut by a page break.
 pub const MAYBE_CUT_ROW: &str = "row-cut-by-page";
+/// The rule of the warning on a PDF table that seems to hold further columns of the table
+/// before it but whose rows pair with none of its rows.
+pub const UNPAIRED_COLUMNS: &str = "columns-on-later-page";
 
 /// A kind of cell note, and the row of a note given for each row.
 type NoteGroup = (u8, u32);
@@ -238,6 +241,7 @@ fn cell_note_findings(wb: &Workbook, forms: &[(&Form, FormData)]) -> Vec<Finding
         CellNoteKind::FormulaWithoutValue { .. } => (1, 0),
         CellNoteKind::FormulaComputed { .. } => (3, 0),
         CellNoteKind::MaybeCutRow { .. } => (2, n.row),
+        CellNoteKind::UnpairedColumns { .. } => (4, n.row),
     };
     let mut by_sheet: IndexMap<(&str, NoteGroup), (usize, &CellNote)> = IndexMap::new();
     for note in &wb.cell_notes {
@@ -284,6 +288,18 @@ fn cell_note_findings(wb: &Workbook, forms: &[(&Form, FormData)]) -> Vec<Finding
                          按空白读取，相关核对可能报“未填写”；请用 Excel 或 WPS 打开并保存后再检查"
                     ),
                 ),
+                CellNoteKind::UnpairedColumns { pages, of } => (
+                    Severity::Warning,
+                    UNPAIRED_COLUMNS,
+                    format!(
+                        "第{}页的表格（工作表“{sheet}”）像是第{}页表格右侧的续列（表格宽于纸面、\
+                         未按页宽缩放打印时，右侧各栏印在后面的页上），但两者的行对不上（行数或行的\
+                         位置不同），无法确定各数值属于哪一行，未并入该表：请对照原表核对，\
+                         或按页宽缩放打印后重新生成 PDF",
+                        page_list(pages),
+                        page_list(of)
+                    ),
+                ),
                 CellNoteKind::FormulaComputed { formula } => (
                     Severity::Info,
                     FORMULA_COMPUTED,
@@ -297,6 +313,12 @@ fn cell_note_findings(wb: &Workbook, forms: &[(&Form, FormData)]) -> Vec<Finding
             Finding::new(severity, rule, form, Some(sheet.to_string()), Some(cell), message)
         })
         .collect()
+}
+
+/// Pages as a reader writes them: `4`, `4、5`.
+fn page_list(pages: &[u32]) -> String {
+    let shown: Vec<String> = pages.iter().map(u32::to_string).collect();
+    shown.join("、")
 }
 
 /// The rule of the error on a file in which no form was recognised.
@@ -666,8 +688,8 @@ fn values_not_placed(rec: &crate::recognize::Recognized) -> Finding {
 pub fn locate_pages(wb: &Workbook, findings: &mut [Finding]) {
     for f in findings {
         let row = f.cell.as_deref().and_then(crate::normalize::parse_a1);
-        if let (Some(sheet), Some((r, _))) = (&f.sheet, row) {
-            f.page = wb.page_of(sheet, r);
+        if let (Some(sheet), Some((r, c))) = (&f.sheet, row) {
+            f.page = wb.page_at(sheet, r, c);
         }
     }
 }
@@ -752,8 +774,8 @@ fn cell_pages(wb: &Workbook, data: &FormData) -> IndexMap<String, u32> {
     data.origin
         .iter()
         .filter_map(|(key, at)| {
-            let (r, _) = at.local()?;
-            Some((key.clone(), wb.page_of(sheet, r)?))
+            let (r, c) = at.local()?;
+            Some((key.clone(), wb.page_at(sheet, r, c)?))
         })
         .collect()
 }

@@ -31,6 +31,24 @@ pub(crate) struct TableGrid {
     /// Rows (by index) that may be the rest of the row above, cut by a page break, left as
     /// rows of their own because that could not be told for sure.
     pub maybe_cut: Vec<usize>,
+    /// PDF only: the cells of a row printed on another page than the row's first cells —
+    /// a sheet printed wider than the page puts its right-hand columns on a later page.
+    pub column_pages: Vec<ColumnPage>,
+    /// PDF only: the pages of the table before, when this table seems to hold its further
+    /// columns (a sheet printed wider than the page) but its rows pair with none of that
+    /// table's; empty otherwise.
+    pub columns_of: Vec<u32>,
+    /// PDF only: each row's top and bottom rule on its page (empty when unknown): a sheet's
+    /// further columns printed on a later page stand in the same rows' positions.
+    pub row_spans: Vec<(f64, f64)>,
+}
+
+/// From column `first_col` on, row `row` of a table was printed on page `page`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ColumnPage {
+    pub row: usize,
+    pub first_col: u16,
+    pub page: u32,
 }
 
 /// Where a box's last line of text stands, in text sizes.

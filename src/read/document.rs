@@ -141,7 +141,8 @@ pub(crate) fn lay_out(blocks: Vec<Block>) -> LaidOut {
     let mut names = HashSet::new();
     for section in sections {
         let name = sheet_name(&section.heading, out.sheets.len(), &mut names);
-        let (mut sheet, pages, maybe_cut) = section_sheet(&name, section);
+        out.cell_notes.extend(unpaired_columns(&name, &section));
+        let (mut sheet, pages, maybe_cut, column_pages) = section_sheet(&name, section);
         out.cell_notes.extend(maybe_cut.into_iter().map(|row| {
             let page = pages.get(row as usize).copied().unwrap_or(0);
             CellNote::new(&name, row, 0, CellNoteKind::MaybeCutRow { page })
@@ -149,9 +150,29 @@ pub(crate) fn lay_out(blocks: Vec<Block>) -> LaidOut {
         if pages.iter().any(|p| *p > 0) {
             sheet.row_pages = pages;
         }
+        sheet.column_pages = column_pages;
         out.sheets.push(sheet);
     }
     out
+}
+
+/// The warning on a section whose table seems to hold further columns of the table before
+/// it, its rows pairing with none of that table's (see [`TableGrid::columns_of`]).
+fn unpaired_columns(name: &str, section: &Section) -> Option<CellNote> {
+    let (table, _) = section.parts.first()?;
+    if table.columns_of.is_empty() {
+        return None;
+    }
+    let mut pages = table.pages.clone();
+    pages.dedup();
+    let of = table.columns_of.clone();
+    let row = section.heading.len() as u32;
+    Some(CellNote::new(
+        name,
+        row,
+        0,
+        CellNoteKind::UnpairedColumns { pages, of },
+    ))
 }
 
 /// The blocks still to lay out, first first: notes under a table are looked for ahead.
@@ -488,7 +509,12 @@ struct Layout {
     pages: Vec<u32>,
     /// Rows that may be the rest of the row above, cut by a page break.
     maybe_cut: Vec<u32>,
+    /// Cells printed on a later page than their row (see [`Sheet::column_pages`]).
+    column_pages: ColumnPages,
 }
+
+/// Where a sheet's row goes on on a later page: (row, first column) to page.
+type ColumnPages = std::collections::BTreeMap<(u32, u16), u32>;
 
 impl Layout {
     fn next_row(&self) -> u32 {
@@ -533,6 +559,9 @@ impl Layout {
         let top = self.next_row();
         self.maybe_cut
             .extend(table.maybe_cut.iter().map(|&r| top + r as u32));
+        self.column_pages.extend(
+            (table.column_pages.iter()).map(|c| ((top + c.row as u32, to(c.first_col)), c.page)),
+        );
         for (r, row) in table.rows.into_iter().enumerate() {
             for (c, text) in row.into_iter().enumerate() {
                 self.cells
@@ -582,10 +611,10 @@ fn columns_under(own: &[f64], above: &[f64]) -> Vec<u16> {
 
 /// The sheet of one section, the page of each of its rows and the rows that may be the
 /// rest of the row above them, cut by a page break.
-fn section_sheet(name: &str, section: Section) -> (Sheet, Vec<u32>, Vec<u32>) {
+fn section_sheet(name: &str, section: Section) -> (Sheet, Vec<u32>, Vec<u32>, ColumnPages) {
     let Some((first, _)) = section.parts.first() else {
         let empty = Sheet::from_cells(name, Vec::new(), Vec::new());
-        return (empty, Vec::new(), Vec::new());
+        return (empty, Vec::new(), Vec::new(), ColumnPages::new());
     };
     let width = first.width().max(1);
     let columns = first.columns.clone();
@@ -608,8 +637,10 @@ fn section_sheet(name: &str, section: Section) -> (Sheet, Vec<u32>, Vec<u32>) {
         merges,
         pages,
         maybe_cut,
+        column_pages,
     } = layout;
-    (Sheet::from_cells(name, cells, merges), pages, maybe_cut)
+    let sheet = Sheet::from_cells(name, cells, merges);
+    (sheet, pages, maybe_cut, column_pages)
 }
 
 /// A cell as a clerk would type it: an amount (`2,946.25`, `-3.5`, `0.00`) becomes a number,

@@ -21,6 +21,7 @@ use grid::RowBreaks;
 mod furniture;
 mod grid;
 mod header_rest;
+mod over_columns;
 mod paint;
 mod split_rows;
 
@@ -47,14 +48,21 @@ pub(crate) fn read_blocks(bytes: &[u8]) -> Result<Vec<Block>, DocumentProblem> {
     let placed: Vec<furniture::PlacedPage> = pages.iter().map(grid::placed_items).collect();
     let running = furniture::running_lines(&placed);
     let mut blocks: Vec<Block> = Vec::new();
+    let mut column_parts: Vec<usize> = Vec::new();
     for (p, page) in placed.into_iter().enumerate() {
         let kept = page.items.into_iter().enumerate();
         let items: Vec<Block> = kept
             .filter(|(i, _)| !running.contains(&(p, *i)))
             .map(|(_, item)| item.block)
             .collect();
-        let items = without_repeated_heading(&blocks, items);
+        let mut items = without_repeated_heading(&blocks, items);
         let mut after_table = false;
+        if let Some(lead) = column_part_lead(&blocks, &items) {
+            let rest = items.split_off(lead + 1);
+            column_parts.push(blocks.len() + lead);
+            blocks.extend(std::mem::replace(&mut items, rest));
+            after_table = true;
+        }
         for (i, block) in items.into_iter().enumerate() {
             let is_table = matches!(block, Block::Table(_));
             match block {
@@ -65,7 +73,27 @@ pub(crate) fn read_blocks(bytes: &[u8]) -> Result<Vec<Block>, DocumentProblem> {
             after_table = is_table;
         }
     }
+    over_columns::join_column_parts(&mut blocks, &column_parts);
     Ok(blocks)
+}
+
+/// How many lines stand above a page's first table that holds further columns of the table
+/// closing the page before (see [`over_columns`]): a form's title or unit line, centred over
+/// the whole sheet, may print over its right-hand columns.
+fn column_part_lead(blocks: &[Block], items: &[Block]) -> Option<usize> {
+    let Some(Block::Table(prev)) = blocks.last() else {
+        return None;
+    };
+    let lead = items
+        .iter()
+        .take_while(|b| matches!(b, Block::Line(_)))
+        .count();
+    match items.get(lead) {
+        Some(Block::Table(t)) if lead <= MAX_REPEATED_HEADING => {
+            over_columns::opens_column_part(prev, t).then_some(lead)
+        }
+        _ => None,
+    }
 }
 
 /// Most lines of a table's heading a page repeats above its continued rows.

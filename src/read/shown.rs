@@ -41,6 +41,10 @@ pub enum CellNoteKind {
     /// A PDF table's row opening page `page` that may be the rest of the row above, cut by
     /// the page break, left as a row of its own.
     MaybeCutRow { page: u32 },
+    /// A PDF table on later pages (`pages`) that seems to hold further columns of the table
+    /// on pages `of` (a sheet printed wider than the page), its rows pairing with none of
+    /// that table's: left as a table of its own.
+    UnpairedColumns { pages: Vec<u32>, of: Vec<u32> },
 }
 
 /// The fewest decimals a number is read as shown with: the two of an amount in 万元.

@@ -129,5 +129,6 @@ fn within(sheet: &Sheet, rows: RangeInclusive<u32>, cols: RangeInclusive<u16>) -
     part.hidden = sheet.hidden;
     part.keep_set_aside(sheet, |r, c| inside(r, c).then_some((r, c)));
     part.row_pages.clone_from(&sheet.row_pages);
+    part.column_pages.clone_from(&sheet.column_pages);
     part
 }

@@ -333,11 +333,17 @@ fn join_sheets(sheets: &[&Sheet]) -> (Sheet, Vec<(String, u32)>) {
     let mut merges = Vec::new();
     let mut parts = Vec::new();
     let mut pages = Vec::new();
+    let mut column_pages = std::collections::BTreeMap::new();
     let mut offset = 0;
     for s in sheets {
         parts.push((s.name.clone(), offset));
         pages.resize(offset as usize, 0);
         pages.extend(s.row_pages.iter().take(s.height() as usize));
+        column_pages.extend(
+            s.column_pages
+                .iter()
+                .map(|(&(r, c), &p)| ((r + offset, c), p)),
+        );
         cells.extend(s.cells().map(|(r, c, cell)| (r + offset, c, cell.clone())));
         merges.extend(s.merges().iter().map(|m| crate::read::Merge {
             first_row: m.first_row + offset,
@@ -355,6 +361,7 @@ fn join_sheets(sheets: &[&Sheet]) -> (Sheet, Vec<(String, u32)>) {
     }
     if pages.iter().any(|&p| p > 0) {
         joined.row_pages = pages;
+        joined.column_pages = column_pages;
     }
     (joined, parts)
 }

@@ -8,7 +8,7 @@ use super::{merge, squeezed, Page};
 use crate::read::{is_code_text, Merge, MIN_CODE_DIGITS};
 
 /// Positions closer than this (points) are one line position of a grid.
-const SNAP: f64 = 2.0;
+pub(super) const SNAP: f64 = 2.0;
 /// A text whose centre stands closer than this many text sizes to a rule has glyphs across it.
 const CROSSING: f64 = 0.5;
 /// A rectangle thinner than this (points) is a ruling line.
@@ -553,6 +553,9 @@ fn build_table<'r>(t: &Ruled, runs: &[&'r Run], page: u32) -> (TableGrid, Vec<&'
             })
             .collect(),
         maybe_cut: Vec::new(),
+        column_pages: Vec::new(),
+        columns_of: Vec::new(),
+        row_spans: t.ys.windows(2).map(|w| (w[0], w[1])).collect(),
     };
     for cell in 0..rows * cols {
         if owner[cell] != cell {
@@ -1166,6 +1169,9 @@ fn on_columns(next: &TableGrid, lines: &[f64]) -> Option<TableGrid> {
             false => last_lines,
         },
         maybe_cut: next.maybe_cut.clone(),
+        column_pages: next.column_pages.clone(),
+        columns_of: next.columns_of.clone(),
+        row_spans: next.row_spans.clone(),
     })
 }
 
@@ -1413,7 +1419,7 @@ fn anchor_text<'t>(t: &'t TableGrid, region: &Region, col: usize) -> &'t str {
 }
 
 /// Whether a cell's text reads as a number, as the document reader takes it.
-fn is_figure(text: &str) -> bool {
+pub(super) fn is_figure(text: &str) -> bool {
     matches!(
         crate::read::document::cell_value(text),
         crate::read::Cell::Number(_)
@@ -1551,6 +1557,9 @@ fn join_boxes_over_cut(prev: &mut TableGrid, boundary: usize, reaching: &[(u16, 
 fn drop_row(table: &mut TableGrid, row: usize) {
     table.rows.remove(row);
     table.pages.remove(row);
+    if row < table.row_spans.len() {
+        table.row_spans.remove(row);
+    }
     let row = row as u32;
     table
         .merges
@@ -1588,8 +1597,14 @@ fn append_rows(prev: &mut TableGrid, next: TableGrid, skip: usize) {
             .filter(|&&r| r >= skip)
             .map(|r| r + prev.rows.len() - skip),
     );
+    let spans_known =
+        prev.row_spans.len() == prev.rows.len() && next.row_spans.len() == next.rows.len();
     prev.rows.extend(next.rows.into_iter().skip(skip));
     prev.pages.extend(next.pages.into_iter().skip(skip));
+    match spans_known {
+        true => prev.row_spans.extend(next.row_spans.into_iter().skip(skip)),
+        false => prev.row_spans.clear(),
+    }
 }
 
 /// The largest number a header row shows (its 栏次).
@@ -1617,7 +1632,7 @@ const MAX_HEADER_ROWS: usize = 6;
 /// How many rows at the top of `next` repeat a header of `prev`: its top rows, or (rows set
 /// to print on every page) a block of wordy rows further down, a merged cell's text shown
 /// only on its first page or cut — the longer of the two.
-fn repeated_header(prev: &TableGrid, next: &TableGrid) -> usize {
+pub(super) fn repeated_header(prev: &TableGrid, next: &TableGrid) -> usize {
     let most = next.rows.len().min(prev.rows.len()).min(MAX_HEADER_ROWS);
     let top = repeated_top(prev, next);
     let shown = (1..=most)
@@ -1817,6 +1832,7 @@ fn drop_leading_blank_rows(table: &mut TableGrid) {
     }
     table.rows.drain(..blank);
     table.pages.drain(..blank);
+    table.row_spans.drain(..blank.min(table.row_spans.len()));
     for m in &mut table.merges {
         m.first_row -= blank as u32;
         m.last_row -= blank as u32;

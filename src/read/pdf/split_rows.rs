@@ -37,6 +37,12 @@ fn is_split_off(table: &TableGrid, row: usize) -> bool {
 fn remove_row(table: &mut TableGrid, row: usize) {
     table.rows.remove(row);
     table.pages.remove(row);
+    if row < table.row_spans.len() {
+        let (_, bottom) = table.row_spans.remove(row);
+        if let Some(above) = row.checked_sub(1).and_then(|r| table.row_spans.get_mut(r)) {
+            above.1 = bottom;
+        }
+    }
     let r = row as u32;
     table.merges.retain(|m| (m.first_row, m.last_row) != (r, r));
     for m in &mut table.merges {
