@@ -48,6 +48,7 @@ mod seek_log;
 mod shown;
 mod twins;
 mod uncached;
+mod xls_lines;
 mod xml_scan;
 mod zip_guard;
 
@@ -152,7 +153,7 @@ pub struct Sheet {
     pub name: String,
     /// Hidden or "very hidden" in the workbook.
     pub hidden: bool,
-    /// The rows and columns it hides (known for .xlsx).
+    /// The rows and columns it hides (known for .xlsx, .xls and .ods).
     pub hidden_lines: HiddenLines,
     /// For a sheet rebuilt from a PDF: the 1-based page of each row (0 where it came from no
     /// page); empty for other sheets.
@@ -1266,12 +1267,19 @@ fn read_xls(path: &Path, ext: &str) -> Result<Vec<Sheet>, ReadError> {
             return Err(corrupt(path, None, e));
         }
     };
+    // calamine does not tell the hidden rows and columns; a file they cannot be read from is
+    // read as before.
+    let mut hidden = quietly_catch_panic(|| xls_lines::read(path)).unwrap_or_default();
     each_worksheet(&mut wb, path, |wb, _, meta, grid| {
         let name = meta.name.as_str();
         let merges = wb
             .merge_cells_by_sheet_name(name)
             .map_err(|e| corrupt(path, Some(name), e))?;
-        Ok(grid.into_sheet(name, is_hidden(meta.visible), merges_from(&merges)))
+        let mut sheet = grid.into_sheet(name, is_hidden(meta.visible), merges_from(&merges));
+        if let Some(i) = hidden.iter().position(|(n, _)| n == name) {
+            sheet.hidden_lines = hidden.swap_remove(i).1;
+        }
+        Ok(sheet)
     })
 }
 
@@ -1294,6 +1302,7 @@ fn read_ods(path: &Path) -> Result<Vec<Sheet>, ReadError> {
             None => scans.get_mut(index).map(std::mem::take).unwrap_or_default(),
         };
         let mut sheet = grid.into_sheet(name, is_hidden(meta.visible), scan.merges);
+        sheet.hidden_lines = scan.hidden;
         let percent: std::collections::HashSet<(u32, u16)> =
             scan.percent_cells.into_iter().collect();
         // ODS stores error results as text: turn Excel error spellings back into errors. A

@@ -6,6 +6,8 @@
 //! every `table:table-row` advances by its `table:number-rows-repeated`, every cell or covered
 //! cell by its `table:number-columns-repeated`, wherever the row sits (header rows, row groups).
 //! A cell of `office:value-type="percentage"` stores 1.0533 for what it shows as 105.33%.
+//! A `table:table-row` or `table:table-column` with `table:visibility` "collapse" or "filter"
+//! is hidden (last year's copy a clerk hid, or a collapsed outline).
 
 use std::fs::File;
 use std::io::{BufReader, Read, Seek};
@@ -14,6 +16,7 @@ use std::path::Path;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
+use super::hidden_lines::HiddenLines;
 use super::{merge_from_bounds, Merge, MAX_COLS, MAX_ROWS};
 
 /// What one top-level sheet holds that calamine does not report.
@@ -23,7 +26,13 @@ pub(crate) struct OdsSheet {
     pub merges: Vec<Merge>,
     /// The cells (row, column) whose values are percentages, up to [`MAX_PERCENT_CELLS`].
     pub percent_cells: Vec<(u32, u16)>,
+    /// The rows (up to [`MAX_HIDDEN_ROWS`]) and columns it hides.
+    pub hidden: HiddenLines,
 }
+
+/// A bound on the hidden rows recorded per sheet: a hidden row repeated to the sheet's end
+/// holds nothing to read.
+const MAX_HIDDEN_ROWS: usize = 100_000;
 
 /// A bound on the percentage cells recorded per sheet (a repeated cell counts each copy): a
 /// table's rates are a few hundred at most.
@@ -53,6 +62,8 @@ struct State {
     row_repeats: u64,
     in_row: bool,
     col: u64,
+    /// Columns declared so far by `table:table-column` elements.
+    declared_cols: u64,
 }
 
 fn parse<R: std::io::BufRead>(input: R) -> Result<Vec<OdsSheet>, String> {
@@ -81,6 +92,9 @@ fn parse<R: std::io::BufRead>(input: R) -> Result<Vec<OdsSheet>, String> {
             _ => {}
         }
     }
+    for sheet in &mut sheets {
+        sheet.hidden = std::mem::take(&mut sheet.hidden).finish();
+    }
     Ok(sheets)
 }
 
@@ -108,6 +122,7 @@ fn start(
                 st.col = 0;
                 st.in_row = false;
                 st.cell_depth = 0;
+                st.declared_cols = 0;
             }
             if !empty {
                 st.table_depth += 1;
@@ -115,11 +130,21 @@ fn start(
         }
         "table:table-row" if st.table_depth == 1 && st.cell_depth == 0 => {
             st.row_repeats = attr_count(e, "table:number-rows-repeated")?;
+            if let (true, Some(sheet)) = (is_hidden(e)?, sheets.last_mut()) {
+                hide_rows(&mut sheet.hidden, st);
+            }
             st.in_row = true;
             st.col = 0;
             if empty {
                 end_row(st);
             }
+        }
+        "table:table-column" if st.table_depth == 1 && st.cell_depth == 0 => {
+            let repeats = attr_count(e, "table:number-columns-repeated")?;
+            if let (true, Some(sheet)) = (is_hidden(e)?, sheets.last_mut()) {
+                hide_cols(&mut sheet.hidden, st.declared_cols, repeats);
+            }
+            st.declared_cols = st.declared_cols.saturating_add(repeats);
         }
         name @ ("table:table-cell" | "table:covered-table-cell")
             if st.table_depth == 1 && st.cell_depth == 0 && st.in_row =>
@@ -182,6 +207,27 @@ fn push_copies(cells: &mut Vec<(u32, u16)>, st: &State, col_repeats: u64) {
             }
             cells.push((r as u32, c as u16));
         }
+    }
+}
+
+/// Whether a row or column element is hidden: collapsed (by hand or an outline) or filtered.
+fn is_hidden(e: &BytesStart<'_>) -> Result<bool, String> {
+    let visibility = attr_text(e, "table:visibility")?;
+    Ok(matches!(visibility.as_deref(), Some("collapse" | "filter")))
+}
+
+/// The rows of the scan's (repeated) row, hidden, while under [`MAX_HIDDEN_ROWS`].
+fn hide_rows(lines: &mut HiddenLines, st: &State) {
+    let room = MAX_HIDDEN_ROWS.saturating_sub(lines.rows.len()) as u64;
+    let last = (st.row.saturating_add(st.row_repeats.min(room))).min(MAX_ROWS as u64);
+    lines.rows.extend((st.row..last).map(|r| r as u32));
+}
+
+/// `repeats` columns from `first`, hidden (those past the sheet's last column dropped).
+fn hide_cols(lines: &mut HiddenLines, first: u64, repeats: u64) {
+    let last = first.saturating_add(repeats - 1).min(MAX_COLS as u64 - 1);
+    if first <= last {
+        lines.cols.push((first as u16, last as u16));
     }
 }
 
@@ -260,6 +306,29 @@ mod tests {
             sheets[0].percent_cells,
             vec![(0, 2), (1, 1), (1, 2), (2, 1), (2, 2)]
         );
+    }
+
+    #[test]
+    fn hidden_rows_and_columns_with_their_repeats() {
+        let xml = r#"<office:document-content><office:body><office:spreadsheet>
+<table:table table:name="公开02表">
+  <table:table-column table:number-columns-repeated="2"/>
+  <table:table-column-group><table:table-column table:visibility="collapse" table:number-columns-repeated="2"/></table:table-column-group>
+  <table:table-column table:visibility="filter"/><table:table-column table:number-columns-repeated="1019"/>
+  <table:table-row><table:table-cell/></table:table-row>
+  <table:table-row table:visibility="collapse" table:number-rows-repeated="2"><table:table-cell/></table:table-row>
+  <table:table-row-group><table:table-row table:visibility="filter"><table:table-cell><table:table table:name="sub"><table:table-row table:visibility="collapse"/></table:table></table:table-cell></table:table-row></table:table-row-group>
+  <table:table-row table:visibility="collapse" table:number-rows-repeated="1048570"><table:table-cell/></table:table-row>
+</table:table>
+<table:table table:name="公开03表"><table:table-column table:visibility="collapse" table:number-columns-repeated="99999"/><table:table-row><table:table-cell/></table:table-row></table:table>
+</office:spreadsheet></office:body></office:document-content>"#;
+        let sheets = parse(xml.as_bytes()).unwrap();
+        let hidden = &sheets[0].hidden;
+        assert_eq!(hidden.rows[..4], [1, 2, 3, 4]);
+        assert_eq!(hidden.rows.len(), MAX_HIDDEN_ROWS);
+        assert_eq!(hidden.cols, vec![(2, 3), (4, 4)]);
+        assert_eq!(sheets[1].hidden.cols, vec![(0, (MAX_COLS - 1) as u16)]);
+        assert!(sheets[1].hidden.rows.is_empty());
     }
 
     #[test]

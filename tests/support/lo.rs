@@ -30,8 +30,20 @@ fn soffice() -> &'static str {
 
 /// Convert `input` with LibreOffice to `format` ("xlsx", "xls", "ods") in `outdir`, recalculating
 /// on load; returns the new file.
+#[allow(dead_code)] // not every test converts one file alone
 pub fn convert(input: &Path, format: &str, outdir: &Path) -> PathBuf {
+    convert_all(&[input.to_path_buf()], format, outdir).remove(0)
+}
+
+/// [`convert`] for many files in one run of LibreOffice (its start is most of the time a
+/// conversion takes); the new files in the order of `inputs`.
+pub fn convert_all(inputs: &[PathBuf], format: &str, outdir: &Path) -> Vec<PathBuf> {
     std::fs::create_dir_all(outdir).unwrap();
+    let outs: Vec<PathBuf> = (inputs.iter())
+        .map(|input| outdir.join(input.with_extension(format).file_name().unwrap()))
+        .collect();
+    // A file left by an earlier run is no proof of this one.
+    outs.iter().for_each(|out| drop(std::fs::remove_file(out)));
     let profile = outdir.join(format!(".lo-profile-{}", std::process::id()));
     std::fs::create_dir_all(profile.join("user")).unwrap();
     std::fs::write(profile.join("user/registrymodifications.xcu"), PROFILE).unwrap();
@@ -45,18 +57,17 @@ pub fn convert(input: &Path, format: &str, outdir: &Path) -> PathBuf {
         .arg(format)
         .arg("--outdir")
         .arg(outdir)
-        .arg(input)
+        .args(inputs)
         .output()
         .expect("run soffice");
     let _ = std::fs::remove_dir_all(&profile);
-    let out = outdir.join(input.with_extension(format).file_name().unwrap());
+    let missing: Vec<&PathBuf> = outs.iter().filter(|out| !out.exists()).collect();
     assert!(
-        status.status.success() && out.exists(),
-        "LibreOffice could not convert {}: {}",
-        input.display(),
+        status.status.success() && missing.is_empty(),
+        "LibreOffice could not convert {missing:?}: {}",
         String::from_utf8_lossy(&status.stderr)
     );
-    out
+    outs
 }
 
 /// Has LibreOffice insert a row above the 1-based `row` of `sheet` in `input` through its
