@@ -420,3 +420,100 @@ fn hidden_twins_in_xls_and_ods_are_set_aside() {
         failed.join("\n")
     );
 }
+
+/// Rows a collapsed outline hides, each beside its own hidden copy of last year's (so neither
+/// has a visible twin), on sheets whose other copies stand hidden beside visible twins, above
+/// or below: the copy is set aside as the sheet's other copies are, the collapsed row read
+/// (and said), the table audited and read as without the copies.
+#[test]
+fn a_collapsed_row_beside_its_hidden_copy_is_read_and_the_copy_set_aside() {
+    let d = dir();
+    let mut rng = Rng(0x0171_4e44);
+    let mut failed = Vec::new();
+    let mut cases = 0;
+    for fixture in ["seed001_final", "seed002_budget"] {
+        let book = grid::fixture(&format!("{fixture}.grid"));
+        let plain = reading(&book, &d.join(format!("pair-{fixture}.xlsx")));
+        for sheet in &book.sheets {
+            for twin in [Twin::RowAbove, Twin::RowBelow] {
+                let Some(mut twinned) = with_twins(&book, &sheet.name, twin, &mut rng) else {
+                    continue;
+                };
+                let s = twinned.sheet_mut(&sheet.name);
+                let Some(collapsed) = collapse_beside_copies(s, twin, &mut rng) else {
+                    continue;
+                };
+                cases += 1;
+                let path = d.join(format!("pair-{fixture}-{}-{twin:?}.xlsx", sheet.name));
+                let got = reading(&twinned, &path);
+                let said = |r: &u32| {
+                    let named = |m: &str| {
+                        let n = r + 1;
+                        [
+                            format!("第{n}、"),
+                            format!("第{n}行"),
+                            format!("、{n}、"),
+                            format!("、{n}行"),
+                        ]
+                        .iter()
+                        .any(|at| m.contains(at.as_str()))
+                    };
+                    (got.findings.iter())
+                        .filter(|f| f["rule"] == "hidden-cells" && f["sheet"] == *sheet.name)
+                        .any(|f| named(f["message"].as_str().unwrap()))
+                };
+                let problems = [
+                    (got.judged != plain.judged).then(|| format!("audited {:?}", got.judged)),
+                    (got.figures != plain.figures).then(|| "figures differ".to_string()),
+                    (!collapsed.iter().all(said)).then(|| "collapsed rows not said".to_string()),
+                ];
+                let problems: Vec<String> = problems.into_iter().flatten().collect();
+                if !problems.is_empty() {
+                    let what = format!("{fixture} {} {twin:?}", sheet.name);
+                    failed.push(format!("{what}: {}", problems.join("; ")));
+                }
+            }
+        }
+    }
+    assert!(cases >= 12, "only {cases} cases");
+    assert!(
+        failed.is_empty(),
+        "{} of {cases} failed:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
+}
+
+/// Up to two rows of figures of `s` with no copy beside them, each given a hidden copy where
+/// `twin` puts the sheet's copies and hidden itself (collapsed): their rows after, None when
+/// the sheet has no such row.
+fn collapse_beside_copies(s: &mut GridSheet, twin: Twin, rng: &mut Rng) -> Option<Vec<u32>> {
+    let copies = s.hidden_rows.clone();
+    let (rows, _) = figure_lines(s);
+    let lone: Vec<u32> = (rows.iter().copied())
+        .filter(|&r| !(r.saturating_sub(1)..=r + 1).any(|n| copies.contains(&n)))
+        .collect();
+    if lone.is_empty() {
+        return None;
+    }
+    let below = matches!(twin, Twin::RowBelow);
+    let mut chosen = some(&lone, rng);
+    // Apart, so that each copy moves the rows chosen above it by one.
+    chosen.dedup_by(|r, kept| kept.abs_diff(*r) < 2);
+    chosen.truncate(2);
+    // Last first: a copy put in moves the rows below it.
+    for &r in &chosen {
+        copy_row(s, r, below);
+        let own = if below { r } else { r + 1 };
+        s.hidden_rows.push(own);
+    }
+    s.hidden_rows.sort_unstable();
+    let shifted = |i: usize, r: u32| r + (chosen.len() - 1 - i) as u32 + u32::from(!below);
+    Some(
+        chosen
+            .iter()
+            .enumerate()
+            .map(|(i, &r)| shifted(i, r))
+            .collect(),
+    )
+}

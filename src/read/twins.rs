@@ -5,7 +5,6 @@
 
 use super::{Cell, Sheet};
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 /// Headers of a column of last year's figures (after removing blanks): hidden beside this
 /// year's amount column, such a column is its twin whatever this year's header says. A form's
@@ -73,16 +72,63 @@ impl Sheet {
 }
 
 /// The hidden rows with a visible twin: a row [`beside`] its run of hidden rows with the same
-/// key (see [`RowKey`]).
+/// key (see [`RowKey`]); and of two hidden rows in a run with the same key and no visible twin
+/// (last year's copy beside a row a collapsed outline hides), the one standing where the
+/// sheet's other hidden copies stand to their visible twins (see [`older_of_hidden_pairs`]).
 fn twin_rows(sheet: &Sheet) -> Vec<u32> {
     let hidden = &sheet.hidden_lines.rows;
     let shown = |r: u32| r < sheet.height() && hidden.binary_search(&r).is_err();
+    let runs = runs(hidden.iter().copied().filter(|&r| r < sheet.height()));
     let mut out = Vec::new();
-    for (a, b) in runs(hidden.iter().copied().filter(|&r| r < sheet.height())) {
-        let visible: HashSet<RowKey> = (beside((a, b)).filter(|&r| shown(r)))
-            .filter_map(|r| row_key(sheet, r))
+    // How many hidden copies stand above their visible twin, less those below it.
+    let mut above = 0i64;
+    for &(a, b) in &runs {
+        let visible: Vec<(u32, RowKey)> = (beside((a, b)).filter(|&r| shown(r)))
+            .filter_map(|r| Some((r, row_key(sheet, r)?)))
             .collect();
-        out.extend((a..=b).filter(|&h| row_key(sheet, h).is_some_and(|k| visible.contains(&k))));
+        for h in a..=b {
+            let Some(key) = row_key(sheet, h) else {
+                continue;
+            };
+            let twin = (visible.iter()).filter(|(_, k)| *k == key).map(|(r, _)| *r);
+            if let Some(twin) = twin.min_by_key(|&r| r.abs_diff(h)) {
+                above += if twin > h { 1 } else { -1 };
+                out.push(h);
+            }
+        }
+    }
+    if above != 0 {
+        out.extend(older_of_hidden_pairs(sheet, &runs, &out, above > 0));
+        out.sort_unstable();
+    }
+    out
+}
+
+/// In each run of hidden rows, of two next to each other with the same key, neither a twin
+/// already (`twins`, ascending): the upper one when the sheet's hidden copies stand `above`
+/// their twins, else the lower. Without hidden copies beside visible twins there is no
+/// telling, and none is taken.
+fn older_of_hidden_pairs(
+    sheet: &Sheet,
+    runs: &[(u32, u32)],
+    twins: &[u32],
+    above: bool,
+) -> Vec<u32> {
+    let free = |r: u32| twins.binary_search(&r).is_err();
+    let mut out = Vec::new();
+    for &(a, b) in runs {
+        let mut h = a;
+        while h < b {
+            let pair = free(h)
+                && free(h + 1)
+                && row_key(sheet, h).is_some()
+                && row_key(sheet, h) == row_key(sheet, h + 1);
+            if pair {
+                out.push(if above { h } else { h + 1 });
+                h += 1;
+            }
+            h += 1;
+        }
     }
     out
 }
