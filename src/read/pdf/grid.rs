@@ -778,19 +778,18 @@ fn join_text(pieces: impl IntoIterator<Item = String>) -> String {
 fn join_runs(runs: &[&Run]) -> String {
     let same_line = |a: &Run, b: &Run| (a.baseline - b.baseline).abs() < a.size.min(b.size) * 0.4;
     let mut sorted: Vec<&&Run> = runs.iter().collect();
-    sorted.sort_by(|a, b| {
-        if same_line(a, b) {
-            a.x0.total_cmp(&b.x0)
-        } else {
-            a.baseline.total_cmp(&b.baseline)
-        }
-    });
+    // A total order (baseline, then x0 within a line once lines are formed): a comparator
+    // that calls two runs equal within a tolerance is no order, and the sort may panic.
+    sorted.sort_by(|a, b| a.baseline.total_cmp(&b.baseline));
     let mut lines: Vec<Vec<&Run>> = Vec::new();
     for r in sorted {
         match lines.last_mut() {
             Some(line) if same_line(line[0], r) => line.push(r),
             _ => lines.push(vec![r]),
         }
+    }
+    for line in &mut lines {
+        line.sort_by(|a, b| a.x0.total_cmp(&b.x0));
     }
     let mut out = String::new();
     for line in lines {
@@ -2016,6 +2015,32 @@ mod tests {
             Run::glyph(100.0, 112.0, 122.0, 10.0, "25"),
         ];
         assert_eq!(join_runs(&words.iter().collect::<Vec<_>>()), "Total 25");
+    }
+
+    /// Runs whose baselines step by less than "the same line" apart (glyphs of a turned or
+    /// shaky print) make "same line" no equivalence; joining them must not panic (a sort
+    /// with a comparator that is no total order may) and keeps every run's text.
+    #[test]
+    fn runs_on_creeping_baselines_join_without_panic() {
+        for seed in 1..=20u64 {
+            let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            let mut next = |n: u64| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                state % n
+            };
+            let runs: Vec<Run> = (0..80)
+                .map(|i| {
+                    let x = next(400) as f64;
+                    let base = 100.0 + i as f64 * 2.5 + next(10) as f64 / 10.0;
+                    Run::glyph(x, x + 8.0, base, 10.0, &format!("{}", i % 10))
+                })
+                .collect();
+            let text = join_runs(&runs.iter().collect::<Vec<_>>());
+            let digits = text.chars().filter(char::is_ascii_digit).count();
+            assert_eq!(digits, runs.len(), "seed {seed}: {text}");
+        }
     }
 
     #[test]
