@@ -18,6 +18,7 @@ use super::document::is_unit_line;
 use super::Merge;
 use grid::RowBreaks;
 
+mod frame;
 mod furniture;
 mod grid;
 mod header_rest;
@@ -199,6 +200,7 @@ fn read_pages(bytes: &[u8]) -> Result<(Vec<Page>, RowBreaks), DocumentProblem> {
     }
     let mut collector = Collector {
         painted: paint::pages(&doc),
+        turns: frame::turns(&doc),
         ..Collector::default()
     };
     pdf_extract::output_doc(&doc, &mut collector).map_err(|e| damaged(&format!("{e:?}")))?;
@@ -258,23 +260,13 @@ fn is_ruled_cell(rules: &[Rule], clip: &Clip) -> bool {
     along(clip.top) && along(clip.bottom)
 }
 
-/// A clip area (user space, y growing up) on a page `height` high, y growing down.
-fn on_page(area: paint::Area, height: f64) -> Clip {
-    Clip {
-        top: height - area.y1,
-        bottom: height - area.y0,
-        left: area.x0,
-        right: area.x1,
-    }
-}
-
 /// The clips of a page that show some of their glyphs and are a table cell's (see
-/// [`is_ruled_cell`]), the page `height` high.
+/// [`is_ruled_cell`]), on the page `frame` shows.
 fn cells_showing(
     shown_by: &[(usize, (f64, f64))],
     clips: &[Option<paint::Area>],
     rules: &[Rule],
-    height: f64,
+    frame: &frame::Frame,
 ) -> Vec<paint::Area> {
     let mut showing: Vec<paint::Area> = Vec::new();
     for (show, (x, y)) in shown_by {
@@ -283,7 +275,7 @@ fn cells_showing(
             _ => {}
         }
     }
-    showing.retain(|c| is_ruled_cell(rules, &on_page(*c, height)));
+    showing.retain(|c| is_ruled_cell(rules, &frame.clip(*c)));
     showing
 }
 
@@ -291,7 +283,10 @@ fn cells_showing(
 #[derive(Default)]
 struct Collector {
     pages: Vec<Page>,
-    height: f64,
+    /// How each page turns for display (its /Rotate), in page order.
+    turns: Vec<frame::Turn>,
+    /// The current page's media box and turn.
+    frame: frame::Frame,
     /// What each page paints: the clip of every text-showing operation and the lines (see
     /// [`paint`]).
     painted: Vec<Option<paint::Painted>>,
@@ -326,11 +321,11 @@ impl Collector {
             return;
         }
         let clip_of = |show: usize| clips.get(show).copied().flatten();
-        let height = self.height;
+        let frame = self.frame;
         for (glyph, (show, _)) in page.runs.iter_mut().zip(&shown_by) {
-            glyph.clip = clip_of(*show).map(|c| on_page(c, height));
+            glyph.clip = clip_of(*show).map(|c| frame.clip(c));
         }
-        let showing = cells_showing(&shown_by, clips, &page.rules, height);
+        let showing = cells_showing(&shown_by, clips, &page.rules, &frame);
         let kept: Vec<bool> = shown_by
             .iter()
             .zip(&page.runs)
@@ -350,7 +345,7 @@ impl Collector {
         let Some(Some(painted)) = self.painted.get(index) else {
             return Vec::new();
         };
-        let flip = |(x, y): (f64, f64)| (x, self.height - y);
+        let flip = |p: (f64, f64)| self.frame.place(p);
         let corners = |a: &paint::Area| (flip((a.x0, a.y0)), flip((a.x1, a.y1)));
         let mut rules = Vec::new();
         for mark in &painted.marks {
@@ -381,13 +376,24 @@ impl OutputDev for Collector {
         media: &MediaBox,
         _art: Option<(f64, f64, f64, f64)>,
     ) -> Result<(), OutputError> {
-        self.height = media.ury - media.lly;
+        let turn = self
+            .turns
+            .get(self.pages.len())
+            .copied()
+            .unwrap_or_default();
+        let area = paint::Area {
+            x0: media.llx.min(media.urx),
+            y0: media.lly.min(media.ury),
+            x1: media.llx.max(media.urx),
+            y1: media.lly.max(media.ury),
+        };
+        self.frame = frame::Frame::new(turn, area);
         self.shows = 0;
         self.shown_by.clear();
         let rules = self.rules(self.pages.len());
         self.pages.push(Page {
             number,
-            height: self.height,
+            height: self.frame.height(),
             rules,
             ..Page::default()
         });
@@ -407,13 +413,20 @@ impl OutputDev for Collector {
         font_size: f64,
         text: &str,
     ) -> Result<(), OutputError> {
-        let size = ((trm.m11 + trm.m21) * font_size * (trm.m12 + trm.m22) * font_size)
-            .abs()
-            .sqrt();
-        let (x, baseline) = (trm.m31, self.height - trm.m32);
+        let shown = self.frame.glyph(trm);
+        if !shown.square_to_page() {
+            // Slanted across the page (a watermark): no cell's text, and no line's.
+            return Ok(());
+        }
+        let ((a, b), (c, d)) = (shown.along, shown.up);
+        let size = ((a + c) * font_size * (b + d) * font_size).abs().sqrt();
+        let (x, y) = shown.origin;
+        let baseline = self.frame.height() - y;
         let op = self.shows.saturating_sub(1);
         let glyph = Run::glyph(x, x + width * size, baseline, size, text).shown_by(op);
-        let centre = ((glyph.x0 + glyph.x1) / 2.0, trm.m32 + glyph.size * 0.3);
+        let centre = self
+            .frame
+            .user((glyph.x0 + glyph.x1) / 2.0, y + glyph.size * 0.3);
         self.page().runs.push(glyph);
         self.shown_by.push((op, centre));
         Ok(())

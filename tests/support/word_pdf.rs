@@ -8,6 +8,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 /// One box of a table: its first grid row and column, how many it spans, its text lines.
+#[derive(Clone)]
 pub struct Cell {
     pub row: usize,
     pub col: usize,
@@ -42,6 +43,7 @@ impl Cell {
 }
 
 /// A ruled table: column widths and row heights (points), its boxes, the border's width.
+#[derive(Clone)]
 pub struct Table {
     pub widths: Vec<f64>,
     pub heights: Vec<f64>,
@@ -50,6 +52,7 @@ pub struct Table {
 }
 
 /// What a page holds, top to bottom.
+#[derive(Clone)]
 pub enum Item {
     /// A line of text at this left edge and size.
     Line {
@@ -74,10 +77,77 @@ pub fn text_width(text: &str, size: f64) -> f64 {
         .sum()
 }
 
+/// Where a page's /Rotate is written: on the page, or on the page tree node above it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RotateOn {
+    Page,
+    Tree,
+}
+
+/// How the pages are stored and what is painted over them besides their items.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Print {
+    /// The landscape page stored turned back (portrait for 90/270) under a /Rotate of this
+    /// many degrees, so a reader shows it as drawn; 0 stores it as it shows.
+    pub rotate: i64,
+    pub rotate_on: Option<RotateOn>,
+    /// A grey text slanted 35° across the middle of each page: `Some(true)` painted before
+    /// the page's items (under them), `Some(false)` after.
+    pub watermark: Option<bool>,
+}
+
+/// The text of [`Print::watermark`].
+pub const WATERMARK: &str = "内部资料 注意保存";
+
 /// Writes the pages to `path` as a PDF.
 pub fn write_pdf(pages: &[Vec<Item>], path: &Path) {
+    write_pdf_printed(pages, path, Print::default());
+}
+
+/// The stored media box and the matrix taking the shown page's points into it for a page
+/// turned `rotate` degrees clockwise for display.
+fn stored(rotate: i64) -> ((f64, f64), String) {
+    let (w, h) = PAGE;
+    match rotate.rem_euclid(360) {
+        90 => ((h, w), format!("0 1 -1 0 {h} 0 cm")),
+        180 => ((w, h), format!("-1 0 0 -1 {w} {h} cm")),
+        270 => ((h, w), format!("0 -1 1 0 0 {w} cm")),
+        _ => ((w, h), String::new()),
+    }
+}
+
+/// The watermark's text, 60 points, grey, turned 35° about the page's centre.
+fn watermark(used: &mut BTreeSet<char>) -> String {
+    used.extend(WATERMARK.chars());
+    let hex: String = WATERMARK
+        .chars()
+        .map(|c| format!("{:04X}", c as u32))
+        .collect();
+    let (s, c) = 35f64.to_radians().sin_cos();
+    let half = text_width(WATERMARK, 60.0) / 2.0;
+    let (x, y) = (PAGE.0 / 2.0 - half * c, PAGE.1 / 2.0 - half * s);
+    format!(
+        "q 0.85 g BT /F1 60 Tf {c:.4} {s:.4} {:.4} {c:.4} {x:.2} {y:.2} Tm <{hex}> Tj ET Q\n",
+        -s
+    )
+}
+
+/// Writes the pages to `path` as a PDF, stored and marked as `print` says.
+pub fn write_pdf_printed(pages: &[Vec<Item>], path: &Path, print: Print) {
     let mut used = BTreeSet::new();
-    let contents: Vec<String> = pages.iter().map(|p| paint_page(p, &mut used)).collect();
+    let contents: Vec<String> = pages
+        .iter()
+        .map(|p| {
+            let page = paint_page(p, &mut used);
+            let (under, over) = match print.watermark {
+                Some(true) => (watermark(&mut used), String::new()),
+                Some(false) => (String::new(), watermark(&mut used)),
+                None => (String::new(), String::new()),
+            };
+            format!("q {}\n{under}{page}{over}Q\n", stored(print.rotate).1)
+        })
+        .collect();
+    let (media, _) = stored(print.rotate);
     let mut doc = Document::with_version("1.5");
     let pages_id = doc.new_object_id();
     let font_id = type0_font(&mut doc, &used);
@@ -85,21 +155,25 @@ pub fn write_pdf(pages: &[Vec<Item>], path: &Path) {
         .into_iter()
         .map(|c| {
             let content_id = doc.add_object(Stream::new(dictionary! {}, c.into_bytes()));
-            doc.add_object(dictionary! {
+            let mut page = dictionary! {
                 "Type" => "Page",
                 "Parent" => pages_id,
                 "Contents" => content_id,
-                "MediaBox" => vec![0.into(), 0.into(), (PAGE.0 as i64).into(), (PAGE.1 as i64).into()],
+                "MediaBox" => vec![0.into(), 0.into(), (media.0 as i64).into(), (media.1 as i64).into()],
                 "Resources" => dictionary! { "Font" => dictionary! { "F1" => font_id } },
-            })
-            .into()
+            };
+            if print.rotate_on == Some(RotateOn::Page) {
+                page.set("Rotate", print.rotate);
+            }
+            doc.add_object(page).into()
         })
         .collect();
     let count = kids.len() as i64;
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }),
-    );
+    let mut tree = dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count };
+    if print.rotate_on == Some(RotateOn::Tree) {
+        tree.set("Rotate", print.rotate);
+    }
+    doc.objects.insert(pages_id, Object::Dictionary(tree));
     let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
     doc.trailer.set("Root", catalog_id);
     doc.save(path).unwrap();

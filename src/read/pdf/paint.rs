@@ -16,7 +16,7 @@ use pdf_extract::content::Content;
 use pdf_extract::{Dictionary, Document, Object, ObjectId};
 
 /// A rectangle in PDF user space (y growing up), as pdf-extract reports positions.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub(crate) struct Area {
     pub x0: f64,
     pub y0: f64,
