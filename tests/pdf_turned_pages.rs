@@ -238,10 +238,10 @@ fn turned_and_watermarked_pages_read_as_the_upright_page() {
         let book = grid::fixture(&format!("{fixture}.grid"));
         let sheet = book.sheets.iter().find(|s| s.name == *name).unwrap();
         let mut rng = Xorshift(0x5EED_0046 + k as u64);
-        let items = page(sheet, &mut rng);
+        let pages = [page(sheet, &mut rng)];
         let dir = scratch(&format!("{k}"));
         let upright = dir.join("upright.pdf");
-        word_pdf::write_pdf(&[items.clone()], &upright);
+        word_pdf::write_pdf(&pages, &upright);
         let want = reading(&upright);
         let figures = export::figures(&export::exported(&upright)).len();
         assert!(
@@ -250,7 +250,7 @@ fn turned_and_watermarked_pages_read_as_the_upright_page() {
         );
         for (i, print) in prints().into_iter().enumerate() {
             let path = dir.join(format!("print{i}.pdf"));
-            word_pdf::write_pdf_printed(&[items.clone()], &path, print);
+            word_pdf::write_pdf_printed(&pages, &path, print);
             tried += 1;
             let json = path.with_extension("json");
             let (input, output) = (path.to_str().unwrap(), json.to_str().unwrap());
