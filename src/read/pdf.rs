@@ -89,12 +89,35 @@ fn column_part_lead(blocks: &[Block], items: &[Block]) -> Option<usize> {
         .iter()
         .take_while(|b| matches!(b, Block::Line(_)))
         .count();
+    // A title over the part is the table's own, repeated; another one heads another form.
+    let heading = heading_of_last_table(blocks);
+    let own = |b: &Block| match b {
+        Block::Line(l) => is_field_line(&l.text) || heading.contains(&squeezed(&l.text)),
+        _ => false,
+    };
     match items.get(lead) {
-        Some(Block::Table(t)) if lead <= MAX_REPEATED_HEADING => {
+        Some(Block::Table(t)) if lead == 0 && items[..lead].iter().all(own) => {
             over_columns::opens_column_part(prev, t).then_some(lead)
         }
         _ => None,
     }
+}
+
+/// The lines right above the table closing `blocks` (its title, unit and field lines), each
+/// squeezed, nearest first.
+fn heading_of_last_table(blocks: &[Block]) -> Vec<String> {
+    let Some((Block::Table(_), before)) = blocks.split_last() else {
+        return Vec::new();
+    };
+    before
+        .iter()
+        .rev()
+        .map_while(|b| match b {
+            Block::Line(l) => Some(squeezed(&l.text)),
+            Block::Table(_) | Block::PageBreak => None,
+        })
+        .take(MAX_REPEATED_HEADING)
+        .collect()
 }
 
 /// Most lines of a table's heading a page repeats above its continued rows.
@@ -108,18 +131,10 @@ const MAX_REPEATED_HEADING: usize = 4;
 /// heads a new copy of the form, and a page of the repeated heading alone adds nothing. The
 /// table then opens the page and may continue the one before.
 fn without_repeated_heading(blocks: &[Block], mut items: Vec<Block>) -> Vec<Block> {
-    let Some((Block::Table(prev), before)) = blocks.split_last() else {
+    let Some(Block::Table(prev)) = blocks.last() else {
         return items;
     };
-    let heading: Vec<String> = before
-        .iter()
-        .rev()
-        .map_while(|b| match b {
-            Block::Line(l) => Some(squeezed(&l.text)),
-            Block::Table(_) | Block::PageBreak => None,
-        })
-        .take(MAX_REPEATED_HEADING)
-        .collect();
+    let heading = heading_of_last_table(blocks);
     let repeats = |b: &Block| matches!(b, Block::Line(l) if heading.contains(&squeezed(&l.text)));
     let lead = items.iter().take_while(|b| repeats(b)).count();
     let Some(Block::Table(next)) = items.get(lead) else {
