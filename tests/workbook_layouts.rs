@@ -532,6 +532,40 @@ fn every_unit_of_a_workbook_is_audited_as_its_own() {
     mutation::assert_cases_passed(&failed, cases, cases);
 }
 
+/// One unit's tables with a few of them there twice, the copies on sheets named by no unit
+/// (as a misread print gives them: a page taken for another copy): nothing tells units
+/// apart, so the workbook is one unit's, audited once, with a warning on each copy — not
+/// split into 第1套 and 第2套.
+#[test]
+fn copies_no_name_tells_apart_are_one_units_tables() {
+    let base = grid::fixture("seed001_final.grid");
+    let mut failed = Vec::new();
+    for seed in 1..=4u64 {
+        let mut rng = Rng::new(0x0c0_91e5 + seed);
+        let mut book = base.clone();
+        let copies = 2 + rng.below(3);
+        let mut picked: Vec<usize> = (0..base.sheets.len()).collect();
+        rng.shuffle(&mut picked);
+        for (n, &i) in picked.iter().take(copies).enumerate() {
+            let mut copy = base.sheets[i].clone();
+            copy.name = format!("Sheet{}", 20 + n);
+            book.sheets.push(copy);
+        }
+        let (_, units) = unit_findings(&book, &format!("unnamed-copies-{seed}"));
+        let said = || units.iter().flat_map(|(_, said)| said);
+        let warned = (20..20 + copies)
+            .filter(|n| said().any(|f| f.0 == format!("Sheet{n}") && f.4 == "warning"))
+            .count();
+        if units.len() != 1 || !units[0].0.is_empty() || warned < copies {
+            let named: Vec<&str> = units.iter().map(|(u, _)| u.as_str()).collect();
+            failed.push(format!(
+                "seed {seed}: {copies} copies, reports {named:?}, {warned} warned"
+            ));
+        }
+    }
+    mutation::assert_cases_passed(&failed, 4, 4);
+}
+
 /// `sheet` with some of its rows holding figures made two rows high: an empty row under each,
 /// every cell of the record merged over both rows (a record a clerk drew taller).
 fn records_two_rows_high(sheet: &GridSheet, rng: &mut Rng) -> GridSheet {

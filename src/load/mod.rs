@@ -95,7 +95,10 @@ pub fn recognize_units<'c>(catalog: &'c Catalog, wb: &Workbook) -> Vec<Recognize
         }
         _ => None,
     };
-    let sets = units::split(outcomes, whole);
+    let sets = match units::split(outcomes, whole) {
+        Ok(sets) => sets,
+        Err(outcomes) => return vec![recognize_set(catalog, wb, outcomes, &|_| true)],
+    };
     let sheets: Vec<Vec<String>> = sets.iter().map(|s| s.sheets(false)).collect();
     let form_sheets: Vec<Vec<String>> = sets.iter().map(|s| s.sheets(true)).collect();
     let owner = |sheet: Option<&str>| {

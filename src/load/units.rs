@@ -48,18 +48,58 @@ fn name_prefix(sheet: &str) -> Option<&str> {
 /// a unit's, sheets named alike (甲-…) are one unit's — when that gives each set each form
 /// once; else in workbook order, a form coming again starting the next set. Skipped sheets
 /// and extra copies go with the set they are named for, or the one they follow.
+/// The outcomes are given back (Err) when some set would go by no name of its own (no unit
+/// in its heads, no sheet prefix): sets told apart only by their order are more likely one
+/// unit's tables read twice (a misread print's page taken for another copy) than units.
 pub(super) fn split<'c>(
     outcomes: Vec<Outcome<'c>>,
     whole: impl Fn(&Outcome) -> Option<String>,
-) -> Vec<UnitSet<'c>> {
+) -> Result<Vec<UnitSet<'c>>, Vec<Outcome<'c>>> {
     let order = by_sheet_names(&outcomes, &whole).unwrap_or_else(|| in_order(&outcomes, &whole));
     let count = order.iter().max().map_or(1, |m| m + 1);
+    if !all_named(&outcomes, &order, count) {
+        return Err(outcomes);
+    }
     let mut sets: Vec<UnitSet> = (0..count).map(|_| UnitSet { outcomes: vec![] }).collect();
     for (o, set) in outcomes.into_iter().zip(order) {
         sets[set].outcomes.push(o);
     }
     sets.retain(|s| !s.outcomes.is_empty());
-    sets
+    Ok(sets)
+}
+
+/// Whether each of the `count` sets `order` makes goes by a name of its own (see [`names`]).
+fn all_named(outcomes: &[Outcome], order: &[usize], count: usize) -> bool {
+    let in_set = |i: usize| (outcomes.iter().zip(order)).filter(move |(_, &s)| s == i);
+    let heads: Vec<Option<String>> = (0..count)
+        .map(|i| most_named(in_set(i).map(|(o, _)| o)))
+        .collect();
+    let sheets: Vec<Vec<String>> = (0..count)
+        .map(|i| {
+            let forms = in_set(i).filter(|(o, _)| matches!(o, Outcome::Form(_)));
+            let mut names: Vec<String> = forms.map(|(o, _)| sheet_of(o).to_string()).collect();
+            names.dedup();
+            names
+        })
+        .collect();
+    (0..count).all(|i| own_name(&heads, &sheets, i).is_some())
+}
+
+/// The unit most of the outcomes' tables name in their heads.
+fn most_named<'o>(outcomes: impl Iterator<Item = &'o Outcome<'o>>) -> Option<String> {
+    let mut count: IndexMap<&str, usize> = IndexMap::new();
+    for o in outcomes {
+        if let Outcome::Form(rec) = o {
+            if let Some(unit) = rec.data.unit.as_deref() {
+                *count.entry(unit).or_default() += 1;
+            }
+        }
+    }
+    let most = count.values().max()?;
+    count
+        .iter()
+        .find(|(_, n)| *n == most)
+        .map(|(u, _)| u.to_string())
 }
 
 /// The key that names a sheet's unit: the sheet itself when it holds several forms, else
@@ -123,19 +163,38 @@ fn in_order(outcomes: &[Outcome], whole: &impl Fn(&Outcome) -> Option<String>) -
 /// The name each set goes by: the unit named in its tables' heads, else the prefix its
 /// sheets' names share, else 第N套 — whichever no other set goes by as well.
 pub(super) fn names(heads: &[Option<String>], sheets: &[Vec<String>]) -> Vec<String> {
-    let prefixes: Vec<Option<String>> = sheets.iter().map(|s| shared_prefix(s)).collect();
-    let alone = |all: &[Option<String>], i: usize| {
-        all[i]
-            .clone()
-            .filter(|n| all.iter().filter(|o| o.as_ref() == Some(n)).count() == 1)
-    };
     (0..heads.len())
-        .map(|i| {
-            alone(heads, i)
-                .or_else(|| alone(&prefixes, i))
-                .unwrap_or_else(|| format!("第{}套", i + 1))
-        })
+        .map(|i| own_name(heads, sheets, i).unwrap_or_else(|| format!("第{}套", i + 1)))
         .collect()
+}
+
+/// Set `i`'s own name: the unit named in its heads, else its sheets' shared prefix, that no
+/// other set goes by as well.
+fn own_name(heads: &[Option<String>], sheets: &[Vec<String>], i: usize) -> Option<String> {
+    let prefixes: Vec<Option<String>> = sheets.iter().map(|s| shared_prefix(s)).collect();
+    let alone = |all: &[Option<String>], same: fn(&str, &str) -> bool| {
+        all[i].clone().filter(|n| {
+            let like = |o: &Option<String>| o.as_deref().is_some_and(|o| same(o, n));
+            all.iter().filter(|o| like(o)).count() == 1
+        })
+    };
+    alone(heads, one_unit).or_else(|| alone(&prefixes, |a, b| a == b))
+}
+
+/// Whether two unit names in tables' heads name one unit: the same, or but a character
+/// apart (株洲市… on most tables, 株州市… on one: a typo, not another unit).
+fn one_unit(a: &str, b: &str) -> bool {
+    let mut rest: Vec<char> = b.chars().collect();
+    let mut only_a = 0;
+    for c in a.chars() {
+        match rest.iter().position(|&r| r == c) {
+            Some(at) => {
+                rest.swap_remove(at);
+            }
+            None => only_a += 1,
+        }
+    }
+    only_a + rest.len() <= 2
 }
 
 /// What a set's sheet names have in common: the one sheet's name (甲单位), their shared
@@ -208,5 +267,17 @@ mod tests {
             names(&[None, None], &[owned(&["甲单位"]), owned(&["乙单位"])]),
             ["甲单位", "乙单位"]
         );
+        // A typo in one set's heads names no other unit.
+        let typo = [
+            Some("株洲市长株潭一体化发展事务中心".to_string()),
+            Some("株州市长株潭一体化发展事务中心".to_string()),
+        ];
+        let plain = [owned(&["公开01表"]), owned(&["公开02表"])];
+        assert_eq!(names(&typo, &plain), ["公开01表", "公开02表"]);
+        let sheets = [
+            owned(&["公开01表", "公开02表"]),
+            owned(&["Sheet3", "Sheet4"]),
+        ];
+        assert_eq!(names(&typo, &sheets), ["第1套", "第2套"]);
     }
 }
