@@ -105,17 +105,6 @@ fn printable(xlsx: &Path, print: &Print, dir: &Path) -> PathBuf {
     out
 }
 
-/// The figures the PDF `pdf` reads otherwise than its workbook `xlsx`.
-fn differences(xlsx: &Path, pdf: &Path) -> Vec<String> {
-    let want = export::figures(&export::exported(xlsx));
-    let got = export::figures(&export::exported(pdf));
-    want.keys()
-        .chain(got.keys().filter(|k| !want.contains_key(*k)))
-        .filter(|k| want.get(*k) != got.get(*k))
-        .map(|k| format!("{k:?}: workbook {:?}, PDF {:?}", want.get(k), got.get(k)))
-        .collect()
-}
-
 /// The prints `draw` gives that read otherwise than their workbook, each with what differs.
 fn misread_prints(seed: u64, draw: fn(&mut Xorshift) -> Print) -> Vec<String> {
     lo::require_chinese_font();
@@ -132,7 +121,7 @@ fn misread_prints(seed: u64, draw: fn(&mut Xorshift) -> Print) -> Vec<String> {
         }
         let xlsx = printable(&forms, &print, &dir);
         let pdf = lo::convert(&xlsx, "pdf", &dir);
-        let diff = differences(&xlsx, &pdf);
+        let diff = export::pdf_differences(&xlsx, &pdf);
         if !diff.is_empty() {
             let shown = diff.iter().take(6).cloned().collect::<Vec<_>>();
             failed.push(format!(

@@ -53,3 +53,14 @@ pub fn figures(doc: &Value) -> BTreeMap<(String, String), rust_decimal::Decimal>
         .filter(|(_, n): &(_, rust_decimal::Decimal)| !n.is_zero())
         .collect()
 }
+
+/// The figures the PDF `pdf` reads otherwise than its workbook `xlsx`, each with both values.
+pub fn pdf_differences(xlsx: &Path, pdf: &Path) -> Vec<String> {
+    let want = figures(&exported(xlsx));
+    let got = figures(&exported(pdf));
+    want.keys()
+        .chain(got.keys().filter(|k| !want.contains_key(*k)))
+        .filter(|k| want.get(*k) != got.get(*k))
+        .map(|k| format!("{k:?}: workbook {:?}, PDF {:?}", want.get(k), got.get(k)))
+        .collect()
+}
