@@ -38,13 +38,18 @@ def first_figures_row(ws, top):
     raise SystemExit(f"{ws.title}: no figures under the header")
 
 
-def restyle(ws, header, paper, orientation, widen, height):
-    top = header_row(ws, header)
+def rule_from(ws, top):
+    """Thin rules round every cell from row `top` down."""
     thin = Side(style="thin")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
     for row in ws.iter_rows(min_row=top, max_col=ws.max_column):
         for cell in row:
             cell.border = box
+
+
+def restyle(ws, header, paper, orientation, widen, height):
+    top = header_row(ws, header)
+    rule_from(ws, top)
     for letter, dim in list(ws.column_dimensions.items()):
         dim.width = min(dim.width or 8.43, WIDEST) * widen
     ws.page_setup.paperSize = PAPERS[paper]

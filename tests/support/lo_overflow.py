@@ -14,33 +14,14 @@ usage: lo_overflow.py IN.xlsx OUT.xlsx HEADER PAPER ORIENTATION WIDEN [ROW_HEIGH
 import sys
 
 import openpyxl
-from openpyxl.styles import Border, Side
 
-PAPERS = {"A3": 8, "A4": 9, "A5": 11}
-
-
-def header_row(ws, header):
-    for row in ws.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str) and cell.value.strip() == header:
-                return cell.row
-    raise SystemExit(f"{ws.title}: no cell {header!r}")
-
-
-def first_figures_row(ws, top):
-    for row in ws.iter_rows(min_row=top + 1):
-        if any(isinstance(c.value, (int, float)) for c in row):
-            return row[0].row
-    raise SystemExit(f"{ws.title}: no figures under the header")
+# The ruling and the rows it looks for are the fit-to-width print's (same folder).
+from lo_fit_width import PAPERS, first_figures_row, header_row, rule_from
 
 
 def restyle(ws, header, paper, orientation, widen, height, titles):
     top = header_row(ws, header)
-    thin = Side(style="thin")
-    box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for row in ws.iter_rows(min_row=top, max_col=ws.max_column):
-        for cell in row:
-            cell.border = box
+    rule_from(ws, top)
     for col in range(1, ws.max_column + 1):
         letter = openpyxl.utils.get_column_letter(col)
         dim = ws.column_dimensions[letter]
