@@ -79,20 +79,22 @@ pub fn explain_file(catalog: &Catalog, path: &Path) -> FileExplained {
         wb.sheet(name)
             .is_some_and(crate::load::own::is_own_detail_sheet)
     };
-    let sheets = recognize_workbook(catalog, &wb)
-        .into_iter()
+    let outcomes = recognize_workbook(catalog, &wb);
+    let sheet_of = |rec: &Recognized| rec.data.sheet.clone().unwrap_or_default();
+    let sheets = outcomes
+        .iter()
         .map(|o| match o {
             Outcome::Form(rec) if rec.data.sheet.as_deref().is_some_and(own) => {
-                skipped(rec.data.sheet.unwrap_or_default(), OWN_AUDIT_SHEET.into())
+                skipped(sheet_of(rec), OWN_AUDIT_SHEET.into())
             }
             Outcome::Form(rec) if rec.data.sheet.as_deref().is_some_and(detail) => {
-                skipped(rec.data.sheet.unwrap_or_default(), OWN_DETAIL_SHEET.into())
+                skipped(sheet_of(rec), OWN_DETAIL_SHEET.into())
             }
-            Outcome::Form(rec) => explain_form(&rec, &wb),
-            Outcome::Skipped { sheet, reason } => skipped(sheet, reason),
+            Outcome::Form(rec) => explain_form(rec, &wb),
+            Outcome::Skipped { sheet, reason } => skipped(sheet.clone(), reason.clone()),
         })
         .collect();
-    let units = crate::load::recognize_units(catalog, &wb);
+    let units = crate::load::units_of(catalog, &wb, outcomes);
     FileExplained {
         path: shown,
         sheets,

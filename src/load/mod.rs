@@ -78,8 +78,18 @@ pub fn recognize_book<'c>(catalog: &'c Catalog, wb: &Workbook) -> Recognized<'c>
 /// unit) gives each set as a book of its own, audited within itself only. What concerns the
 /// workbook as a whole goes with the unit on whose sheet it is, else with the first.
 pub fn recognize_units<'c>(catalog: &'c Catalog, wb: &Workbook) -> Vec<Recognized<'c>> {
+    units_of(catalog, wb, recognize_workbook(catalog, wb))
+}
+
+/// [`recognize_units`] from the workbook's sheets as recognised already (`explain` shows
+/// them one by one too).
+pub fn units_of<'c>(
+    catalog: &'c Catalog,
+    wb: &Workbook,
+    outcomes: Vec<Outcome<'c>>,
+) -> Vec<Recognized<'c>> {
     let own = |name: &str| own::is_own_sheet(wb, name);
-    let outcomes: Vec<Outcome> = recognize_workbook(catalog, wb)
+    let outcomes: Vec<Outcome> = outcomes
         .into_iter()
         .filter(|o| match o {
             Outcome::Form(rec) => !rec.data.sheet.as_deref().is_some_and(own),
