@@ -1611,3 +1611,126 @@ fn a_header_band_under_the_unit_line_is_the_tables_header() {
         same_as_plain(&format!("header-band-{i}"), &book);
     }
 }
+
+/// Whether row `r` is a table's 栏次 row: headed 栏次, or its numbers 1, 2, 3… left to right.
+fn is_column_numbers_row(sheet: &grid::GridSheet, r: u32) -> bool {
+    let row = &sheet.rows[r as usize];
+    let numbers: Vec<&str> = row
+        .iter()
+        .filter(|c| matches!(c, grid::GridCell::Number(_)))
+        .map(|c| c.as_str())
+        .collect();
+    row.iter().any(|c| c.as_str() == "栏次")
+        || (numbers.len() > 2
+            && numbers
+                .iter()
+                .enumerate()
+                .all(|(i, n)| *n == (i + 1).to_string()))
+}
+
+/// A change column in percent (增减%, 增减（%）, 增长率(%)) added at the right of every table,
+/// headed on its lowest header row (the row above its first row of numbers — 科目编码's row on
+/// 公开02表, 预算数 | 决算数 on 公开09表): each table reads as the plain one, and the added
+/// figures are values outside the form, one warning each.
+#[test]
+fn a_change_column_in_percent_on_the_lowest_header_row_leaves_every_table_read() {
+    let catalog = Catalog::embedded().unwrap();
+    let want = plain_values(&catalog, "for-percent-column");
+    let headers = ["增减%", "增减（%）", "增长率(%)", "比上年增减%"];
+    for (case, (header, drop_column_numbers)) in headers
+        .iter()
+        .flat_map(|h| [(h, false), (h, true)])
+        .enumerate()
+    {
+        let mut book = seed();
+        let mut added = 0;
+        for sheet in &mut book.sheets {
+            // Without its 栏次 row, a table's lowest header row is right above its figures.
+            let marks = (0..sheet.rows.len() as u32).find(|&r| is_column_numbers_row(sheet, r));
+            if let Some(r) = marks.filter(|_| drop_column_numbers) {
+                sheet.delete_row(r);
+            }
+            let numbers = |s: &grid::GridSheet, r: u32| {
+                s.rows[r as usize]
+                    .iter()
+                    .any(|c| matches!(c, grid::GridCell::Number(_)))
+            };
+            let rows = sheet.rows.len() as u32;
+            let Some(first) = (1..rows).find(|&r| numbers(sheet, r)) else {
+                continue;
+            };
+            let w = sheet.width();
+            sheet.put(first - 1, w, grid::GridCell::text(header));
+            let data: Vec<u32> = (first..rows)
+                .filter(|&r| numbers(sheet, r) && !is_column_numbers_row(sheet, r))
+                .collect();
+            for (i, r) in data.into_iter().enumerate() {
+                sheet.put(
+                    r,
+                    w,
+                    grid::GridCell::text(&format!("{}.{}%", i % 30, i % 10)),
+                );
+                added += 1;
+            }
+        }
+        let path = dir().join(format!("percent-column-{case}.xlsx"));
+        book.write_xlsx(&path);
+        let (got, warnings) = values_and_warnings(&catalog, &path);
+        let label = format!("{header}, 栏次 rows dropped: {drop_column_numbers}");
+        assert_eq!(differing(&want, &got), Vec::new(), "{label}");
+        assert!(
+            warnings.iter().all(|w| w.rule == "value-outside-form"),
+            "{label}: {warnings:#?}"
+        );
+        assert_eq!(
+            warnings.len(),
+            added,
+            "{label}: one warning per added value"
+        );
+    }
+}
+
+/// A column the unit added (上年决算数, 增减%) at the right of every table that has a 栏次 row,
+/// headed on that row alone (the column numbers 1, 2, 3… beside its header): the row is still
+/// the 栏次 row, each table reads as the plain one, and the added figures are values outside
+/// the form, one warning each.
+#[test]
+fn an_added_columns_header_on_the_column_numbers_row_leaves_it_that_row() {
+    let catalog = Catalog::embedded().unwrap();
+    let want = plain_values(&catalog, "for-header-on-marks");
+    for (case, header) in ["上年决算数", "增减%", "2022年决算数"].iter().enumerate() {
+        let mut book = seed();
+        let mut added = 0;
+        for sheet in &mut book.sheets {
+            let rows = sheet.rows.len() as u32;
+            let Some(marks) = (0..rows).find(|&r| is_column_numbers_row(sheet, r)) else {
+                continue;
+            };
+            let w = sheet.width();
+            sheet.put(marks, w, grid::GridCell::text(header));
+            let figures = (marks + 1..rows).filter(|&r| {
+                sheet.rows[r as usize]
+                    .iter()
+                    .any(|c| matches!(c, grid::GridCell::Number(_)))
+            });
+            for r in figures.collect::<Vec<_>>() {
+                sheet.put(r, w, grid::GridCell::num(&format!("{}.25", r)));
+                added += 1;
+            }
+        }
+        assert!(added > 20, "{header}: {added} figures added");
+        let path = dir().join(format!("header-on-marks-{case}.xlsx"));
+        book.write_xlsx(&path);
+        let (got, warnings) = values_and_warnings(&catalog, &path);
+        assert_eq!(differing(&want, &got), Vec::new(), "{header}");
+        assert!(
+            warnings.iter().all(|w| w.rule == "value-outside-form"),
+            "{header}: {warnings:#?}"
+        );
+        assert_eq!(
+            warnings.len(),
+            added,
+            "{header}: one warning per added value"
+        );
+    }
+}

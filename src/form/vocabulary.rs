@@ -266,13 +266,21 @@ impl Vocabulary {
     /// Whether header key `k` heads a column no form has that units add to a table: its 序号,
     /// 备注 or a comparison (上年决算数).
     pub fn heads_added_column(&self, k: &str) -> bool {
-        [
-            &self.serial_headers,
-            &self.remark_headers,
-            &self.comparison_headers,
-        ]
-        .iter()
-        .any(|words| words.iter().any(|w| w == k))
+        [&self.serial_headers, &self.remark_headers]
+            .iter()
+            .any(|words| words.iter().any(|w| w == k))
+            || self.is_comparison_header(k)
+    }
+
+    /// Whether header key `k` heads a column a unit adds to compare (上年决算数, 增减额): one of
+    /// [`Self::comparison_headers`], also when it says the column is in percent (`增减%`,
+    /// `增减(%)`, `增长率(%)`).
+    pub fn is_comparison_header(&self, k: &str) -> bool {
+        let plain = k
+            .strip_suffix("(%)")
+            .or_else(|| k.strip_suffix('%'))
+            .unwrap_or(k);
+        self.comparison_headers.iter().any(|w| w == plain)
     }
 
     /// Whether a header key names a 科目 column (its codes, its names, or both in one cell):

@@ -481,6 +481,17 @@ fn is_marks_row(rd: &Reader, r: u32, keys: &[String]) -> bool {
     if is_column_number_row(keys) || is_column_number_row(&shown_keys(rd, r)) {
         return true;
     }
+    // The header of a column the unit added (上年决算数, 2022年决算数, 增减%, 序号) written on
+    // the 栏次 row, the only row that column heads.
+    let added = |k: &str| {
+        let (year, undated) = dated_key(k);
+        rd.vocab.heads_added_column(k)
+            || (year.is_some() && matches!(undated, "决算数" | "决算" | "预算数" | "预算"))
+    };
+    let unadded: Vec<String> = (keys.iter()).filter(|k| !added(k)).cloned().collect();
+    if unadded.len() < keys.len() && is_column_number_row(&unadded) {
+        return true;
+    }
     // Own keys are made again only for a row of marks but for one key (the side label): the
     // row of every other table is settled by the test above.
     let mark = |k: &String| is_marks_word(k) || column_mark(k).is_some();
@@ -1063,7 +1074,7 @@ fn note_comparison_columns(
             // Another year's figures: beside the form's own (placed), or before the latest.
             let other_year = !aligned.is_empty() || earlier(k);
             (dated && other_year && matches!(undated, "决算数" | "决算" | "预算数" | "预算"))
-                || (!own_figures && rd.vocab.comparison_headers.iter().any(|w| w == undated))
+                || (!own_figures && rd.vocab.is_comparison_header(undated))
         })
     };
     for c in (0..sheet_texts.len()).filter(|&c| headed(c)) {

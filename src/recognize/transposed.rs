@@ -105,7 +105,7 @@ impl AddedColumns {
             }
             if vocab.serial_headers.contains(&key) {
                 added.serial.push(c);
-            } else if vocab.comparison_headers.contains(&key) && !own.contains(&key) {
+            } else if vocab.is_comparison_header(&key) && !own.contains(&key) {
                 added.compared.push(c);
             }
         }
