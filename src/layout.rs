@@ -368,15 +368,19 @@ fn put_notes(l: &mut Layout, form: &Form, data: &FormData, mut r: u32) -> u32 {
 
 /// Remarks found in the data that are not the form's own notes (空表说明, explanations).
 fn extra_remarks(form: &Form, data: &FormData) -> Vec<String> {
-    let own: Vec<String> = form
-        .notes
-        .iter()
-        .map(|n| crate::normalize::label_key(n))
-        .collect();
+    // The form's notes are written in its own words; the unit's copy of one of them (or of
+    // all of them in one line), worded a little differently, is not written a second time.
+    let all_notes = form.notes.concat();
+    let is_own = |r: &str| {
+        form.notes
+            .iter()
+            .chain(std::iter::once(&all_notes))
+            .any(|n| crate::normalize::same_wording(n, r))
+    };
     let mut out: Vec<String> = data
         .remarks
         .iter()
-        .filter(|r| !own.contains(&crate::normalize::label_key(r)))
+        .filter(|r| !is_own(r))
         .cloned()
         .collect();
     if let Some(empty) = &form.empty_note {

@@ -626,6 +626,45 @@ pub fn names_match(a: &str, b: &str) -> bool {
     short.iter().all(|c| it.any(|x| x == c))
 }
 
+/// Whether two statements (a form's 注, a remark under a table) say the same in slightly
+/// different words: their letters and ideographs — punctuation, spacing, quotes and digits
+/// (a year written in, a numbering) ignored — share a common subsequence of at least 90% of
+/// their average length (`注：本表反映部门本年度2023年公共财政拨款…` against the standard
+/// `注：本表反映部门本年度公共财政拨款…`); a different statement on the same table, sharing
+/// its stock phrases only, is not taken for it.
+pub fn same_wording(a: &str, b: &str) -> bool {
+    let words = |s: &str| -> Vec<char> {
+        label_key(s)
+            .chars()
+            .filter(|c| c.is_alphanumeric() && !c.is_ascii_digit())
+            .collect()
+    };
+    let (a, b) = (words(a), words(b));
+    if a.is_empty() || b.is_empty() {
+        return a == b;
+    }
+    common_subsequence(&a, &b) * 20 >= (a.len() + b.len()) * 9
+}
+
+/// The length of the longest common subsequence of `a` and `b` (one row of the table at a
+/// time: statements are a few hundred characters at most).
+fn common_subsequence(a: &[char], b: &[char]) -> usize {
+    let mut row = vec![0usize; b.len() + 1];
+    for &x in a {
+        let mut diagonal = 0;
+        for (j, &y) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = if x == y {
+                diagonal + 1
+            } else {
+                above.max(row[j])
+            };
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
 /// The label key of a text with, for each of its characters, the byte offset in the original
 /// text where it came from (so a part found by comparing keys can be cut from the original
 /// with its spacing intact). Unlike [`label_key`], trailing colons are kept.

@@ -1,0 +1,143 @@
+//! What `fix` writes beside the forms: each form's 注 once however the unit worded its copy,
+//! a different remark kept; and, for a workbook of several units, each unit's corrected
+//! workbook naming its unit.
+
+#[path = "support/cli.rs"]
+mod cli;
+#[path = "support/grid.rs"]
+mod grid;
+
+use calamine::{open_workbook, Data, Reader, Xlsx};
+use grid::{GridBook, GridCell};
+use std::path::{Path, PathBuf};
+
+/// A folder of its own under the tests' temporary directory, emptied.
+fn fresh_dir(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Every text cell of every sheet of a written workbook: (sheet, text).
+fn texts(path: &Path) -> Vec<(String, String)> {
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap();
+    let mut out = Vec::new();
+    for name in wb.sheet_names() {
+        let range = wb.worksheet_range(&name).unwrap();
+        for cell in range.used_cells() {
+            if let Data::String(s) = cell.2 {
+                out.push((name.clone(), s.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// Whether a line under a table is a note: it opens with 注 or 说明.
+fn is_note(text: &str) -> bool {
+    let t = grid::squeeze(text);
+    t.starts_with('注') || t.starts_with("说明")
+}
+
+/// Ways a unit retypes a form's standard note: punctuation changed, a word added, the year
+/// written in.
+const REWORDINGS: [(&str, fn(&str) -> String); 4] = [
+    ("as printed", |s| s.to_string()),
+    ("no full stop, ASCII colon", |s| {
+        s.trim_end_matches('。').replacen('：', ": ", 1)
+    }),
+    ("本部门 for 部门", |s| s.replacen("部门", "本部门", 1)),
+    ("the year written in", |s| match s.find("本年度") {
+        Some(i) => format!(
+            "{}2023年{}",
+            &s[..i + "本年度".len()],
+            &s[i + "本年度".len()..]
+        ),
+        None => s.replacen('：', "：2023年", 1),
+    }),
+];
+
+/// A statement of the unit's own, not any form's note.
+const OWN_REMARK: &str = "本表金额按四舍五入保留两位小数。";
+
+/// Every seed workbook's note lines retyped in each way (and, once, with a statement of the
+/// unit's own under them): the fixed workbook carries each form's note once — never the
+/// standard note and the unit's copy of it both — and the unit's own statement still.
+#[test]
+fn a_forms_note_is_written_once_however_it_was_typed() {
+    let dir = fresh_dir("notes_once");
+    let mut failed = Vec::new();
+    let mut cases = 0;
+    for seed in ["seed001_final", "seed002_budget", "seed004_perf"] {
+        let base = grid::fixture(&format!("{seed}.grid"));
+        for (how, reword) in REWORDINGS {
+            for own in [false, true] {
+                let book = retyped(&base, reword, own);
+                let input = dir.join(format!("{seed}-{}-{own}.xlsx", cases));
+                book.write_xlsx(&input);
+                let output = dir.join(format!("{seed}-{cases}-out.xlsx"));
+                cases += 1;
+                let (code, out, err) = cli::run(&[
+                    "fix",
+                    input.to_str().unwrap(),
+                    "-o",
+                    output.to_str().unwrap(),
+                ]);
+                assert!(code < 2, "{seed} {how}: {out}{err}");
+                let written = texts(&output);
+                let twice = notes_twice(&written);
+                let kept = written.iter().filter(|t| t.1 == OWN_REMARK).count();
+                if !twice.is_empty() || (own && kept == 0) {
+                    failed.push(format!(
+                        "{seed} ({how}, own remark {own}): notes twice on {twice:?}, own remark kept {kept}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of {cases}:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
+}
+
+/// `base` with each note line retyped by `reword`, and with `own` the unit's own statement on
+/// the row below each.
+fn retyped(base: &GridBook, reword: fn(&str) -> String, own: bool) -> GridBook {
+    let mut book = base.clone();
+    for sheet in &mut book.sheets {
+        let at: Vec<(u32, u16)> = (sheet.rows.iter().enumerate())
+            .flat_map(|(r, row)| {
+                (row.iter().enumerate())
+                    .filter(|(_, c)| matches!(c, GridCell::Text(t) if is_note(t)))
+                    .map(move |(c, _)| (r as u32, c as u16))
+            })
+            .collect();
+        for &(r, c) in at.iter().rev() {
+            let text = reword(sheet.cell(r, c).as_str());
+            sheet.put(r, c, GridCell::Text(text));
+            if own {
+                sheet.insert_row(r + 1);
+                sheet.put(r + 1, c, GridCell::text(OWN_REMARK));
+            }
+        }
+    }
+    book
+}
+
+/// The sheets of a fixed workbook holding more than one note line.
+fn notes_twice(written: &[(String, String)]) -> Vec<String> {
+    let mut sheets: Vec<&String> = written.iter().map(|t| &t.0).collect();
+    sheets.dedup();
+    (sheets.into_iter())
+        .filter(|s| s.as_str() != "审核结果")
+        .filter(|s| {
+            let notes = written.iter().filter(|t| &t.0 == *s && is_note(&t.1));
+            notes.count() > 1
+        })
+        .cloned()
+        .collect()
+}
