@@ -350,8 +350,9 @@ pub fn fix_copy(content: Content, copy: FixedCopy) -> Result<Fixed, WriteError> 
         mut reading,
         pages,
         catalog,
-        unit: _,
+        unit,
     } = content;
+    let source = source_named(source, unit.as_ref());
     reading.extend(cut_long_texts(&mut forms, &mut strays, &mut others));
     let mut book = Book::new(forms);
     let checked_in = compute(&book, Mode::Check, false);
@@ -1196,6 +1197,15 @@ fn unique_name(used: &mut Vec<String>, base: &str, suffix: &str) -> String {
     }
     used.push(name.clone());
     name
+}
+
+/// The source as 审核结果 names it: the file, and the unit whose set this is when the file
+/// holds several units' (`两个单位.xlsx（单位：乙）`, as `check` heads the unit's section).
+fn source_named(source: String, unit: Option<&crate::load::Unit>) -> String {
+    match unit {
+        Some(u) => format!("{source}（单位：{}）", u.name),
+        None => source,
+    }
 }
 
 /// The line under 审核结果's title: the source, the forms, the counts, what the colours mean,

@@ -141,3 +141,61 @@ fn notes_twice(written: &[(String, String)]) -> Vec<String> {
         .cloned()
         .collect()
 }
+
+/// Seed 001's tables twice in one workbook, each unit's sheets named for it as `how` names
+/// them (`甲-公开01表` or `公开01表（甲）`).
+fn two_units(how: fn(&str, &str) -> String) -> GridBook {
+    let base = grid::fixture("seed001_final.grid");
+    let mut book = GridBook { sheets: Vec::new() };
+    for unit in ["甲", "乙"] {
+        for sheet in &base.sheets {
+            let mut copy = sheet.clone();
+            copy.name = how(unit, &sheet.name);
+            book.sheets.push(copy);
+        }
+    }
+    book
+}
+
+/// How workbooks name a unit's sheets.
+const UNIT_SHEET_NAMES: [fn(&str, &str) -> String; 2] = [
+    |unit, name| format!("{unit}-{name}"),
+    |unit, name| format!("{name}（{unit}）"),
+];
+
+/// The text of 审核结果's line under its title (A2) in a fixed workbook.
+fn audit_source_line(path: &Path) -> String {
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap();
+    let range = wb.worksheet_range("审核结果").unwrap();
+    range
+        .get_value((1, 0))
+        .map(|v| v.to_string())
+        .unwrap_or_default()
+}
+
+/// Each unit's corrected workbook of a workbook holding two units' sets says in 审核结果
+/// which unit's it is, beside the file it came from.
+#[test]
+fn each_units_audit_names_its_unit() {
+    let dir = fresh_dir("units_named");
+    let mut failed = Vec::new();
+    for (i, how) in UNIT_SHEET_NAMES.iter().enumerate() {
+        let input = dir.join(format!("两个单位{i}.xlsx"));
+        two_units(*how).write_xlsx(&input);
+        let (code, out, err) = cli::run(&["fix", input.to_str().unwrap()]);
+        assert!(code < 2, "{out}{err}");
+        for unit in ["甲", "乙"] {
+            let fixed = dir.join(format!("两个单位{i}-{unit}-已校正.xlsx"));
+            let line = audit_source_line(&fixed);
+            if !line.contains(&format!("（单位：{unit}）")) {
+                failed.push(format!("{}: {line}", fixed.display()));
+            }
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of 4:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
+}
