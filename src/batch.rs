@@ -66,7 +66,8 @@ pub fn expand(args: &[PathBuf], found: Found) -> Result<Vec<PathBuf>, String> {
 }
 
 /// `files` split into those to review and the `-已校正` / `-报送版` copies whose original (the
-/// same name without the suffix, any extension) is among them in the same folder: a folder
+/// same name without the suffix — or without the unit's name too, for the copy of one unit
+/// of several — any extension) is among them in the same folder: a folder
 /// fixed in place and then reviewed holds each unit twice, and the unit is its original. A
 /// corrected copy alone stays (the unit sent only that).
 pub fn without_fixed_copies(files: Vec<PathBuf>) -> (Vec<PathBuf>, Vec<PathBuf>) {
@@ -77,11 +78,21 @@ pub fn without_fixed_copies(files: Vec<PathBuf>) -> (Vec<PathBuf>, Vec<PathBuf>)
     let original_beside = |p: &Path| {
         let name = stem(p)?;
         let original = original_stem(&name)?;
-        Some(present.contains(&(p.parent(), original.to_string())))
+        let beside =
+            unit_free_stems(original).any(|o| present.contains(&(p.parent(), o.to_string())));
+        Some(beside)
     };
     let (copies, kept): (Vec<PathBuf>, Vec<PathBuf>) =
         (files.iter().cloned()).partition(|p| original_beside(p) == Some(true));
     (kept, copies)
+}
+
+/// The names a fixed copy's original may have had: the copy's own (`决算-已校正` of `决算`),
+/// and, for the copy of one unit of a workbook holding several (`决算-甲单位-已校正`), each
+/// name before one of its dashes, since the unit's name may itself hold one.
+fn unit_free_stems(stem: &str) -> impl Iterator<Item = &str> {
+    let cuts = stem.match_indices('-').map(|(i, _)| &stem[..i]);
+    std::iter::once(stem).chain(cuts)
 }
 
 /// Whether `args` name one file (existing or not, as [`expand`] would pass it through), not

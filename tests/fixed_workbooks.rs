@@ -199,3 +199,37 @@ fn each_units_audit_names_its_unit() {
         failed.join("\n")
     );
 }
+
+/// A folder holding a two-units workbook, fixed in place twice: the second run fixes the
+/// original only, not the units' corrected copies; a review of the folder then counts each
+/// unit once, from the original, and lists the copies it left out.
+#[test]
+fn a_units_corrected_copies_are_not_new_inputs() {
+    let dir = fresh_dir("units_fixed_twice");
+    for (i, how) in UNIT_SHEET_NAMES.iter().enumerate() {
+        two_units(*how).write_xlsx(&dir.join(format!("两个单位{i}.xlsx")));
+    }
+    let folder = dir.to_str().unwrap();
+    for _ in 0..2 {
+        let (code, out, err) = cli::run(&["fix", folder]);
+        assert!(code < 2, "{out}{err}");
+    }
+    let mut names: Vec<String> = (std::fs::read_dir(&dir).unwrap())
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 6, "{names:?}");
+    let review = dir.with_extension("review.json");
+    let (code, out, err) = cli::run(
+        &["review", folder, "--format", "json", "-o"]
+            .into_iter()
+            .chain([review.to_str().unwrap()])
+            .collect::<Vec<_>>(),
+    );
+    assert!(code < 2, "{out}{err}");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&review).unwrap()).unwrap();
+    let reviewed = doc["files"].as_array().unwrap().len();
+    assert_eq!(reviewed, 4, "two workbooks of two units each; {out}");
+    assert!(out.contains("未审核 4 个校正稿"), "{out}");
+}
