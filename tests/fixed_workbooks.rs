@@ -40,9 +40,12 @@ fn is_note(text: &str) -> bool {
     t.starts_with('注') || t.starts_with("说明")
 }
 
+/// One way of retyping a line: what it does, and the retyped line.
+type Rewording = (&'static str, fn(&str) -> String);
+
 /// Ways a unit retypes a form's standard note: punctuation changed, a word added, the year
 /// written in.
-const REWORDINGS: [(&str, fn(&str) -> String); 4] = [
+const REWORDINGS: [Rewording; 4] = [
     ("as printed", |s| s.to_string()),
     ("no full stop, ASCII colon", |s| {
         s.trim_end_matches('。').replacen('：', ": ", 1)
