@@ -1363,7 +1363,7 @@ fn rules(
     }
     let reports: Vec<_> = files
         .iter()
-        .map(|f| describe::describe_file(catalog, f))
+        .flat_map(|f| describe::describe_file(catalog, f))
         .collect();
     let text = match format {
         OutputFormat::Text => describe::render_text(&reports, catalog),

@@ -962,6 +962,7 @@ fn rules_of_a_project_targets_table() {
     let rules = fiscalform::score::describe::describe_book(&book);
     let files = [fiscalform::score::describe::FileRules {
         path: "目标表.xlsx".into(),
+        unit: None,
         rules,
         error: None,
     }];

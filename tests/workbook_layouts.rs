@@ -807,3 +807,52 @@ fn review_export_and_fix_take_every_unit_of_a_workbook() {
     assert!(err.contains("甲、乙"), "{err}");
     assert!(!dir.join("导入.xlsx").exists());
 }
+
+/// `rules` on a workbook of two units' sets — seed 001's tables and self-evaluation table,
+/// sheets named for each unit either way: one report per unit, named, each giving that unit's
+/// rows as its own workbook would — in text and in JSON.
+#[test]
+fn rules_cover_every_unit_of_a_workbook() {
+    let mut base = grid::fixture("seed001_final.grid");
+    base.sheets
+        .extend(grid::fixture("seed001_perf.grid").sheets);
+    let all: Vec<usize> = (0..base.sheets.len()).collect();
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("rules_units");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let alone = dir.join("一个单位.xlsx");
+    base.write_xlsx(&alone);
+    let rules_json = |p: &std::path::Path| -> Value {
+        let (code, out, err) = cli::run(&["rules", "--format", "json", p.to_str().unwrap()]);
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str(&out).unwrap()
+    };
+    let own = rules_json(&alone)["files"][0]["rules"].clone();
+    assert!(!own.as_array().unwrap().is_empty());
+    let mut failed = Vec::new();
+    for laid in [UnitsLaid::Prefixed, UnitsLaid::Suffixed] {
+        let mut book = unit_copy(&base, "甲", laid, &all, &[]);
+        book.sheets
+            .extend(unit_copy(&base, "乙", laid, &all, &[]).sheets);
+        let both = dir.join(format!("两个单位-{laid:?}.xlsx"));
+        book.write_xlsx(&both);
+        let files = rules_json(&both)["files"].as_array().unwrap().clone();
+        let units: Vec<&str> = files.iter().filter_map(|f| f["unit"].as_str()).collect();
+        let same = files
+            .iter()
+            .all(|f| f["rules"].as_array().map(Vec::len) == own.as_array().map(Vec::len));
+        let (_, text, _) = cli::run(&["rules", both.to_str().unwrap()]);
+        let sections = ["甲", "乙"].map(|u| text.contains(&format!("（单位：{u}）\n")));
+        if units != ["甲", "乙"] || !same || sections != [true, true] {
+            failed.push(format!(
+                "{laid:?}: units {units:?}, same rows {same}, text sections {sections:?}"
+            ));
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of 2:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
+}

@@ -111,6 +111,9 @@ pub struct RuleRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct FileRules {
     pub path: String,
+    /// The unit whose set of forms this is, when the workbook holds several units' sets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
     pub rules: Vec<RuleRow>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -157,25 +160,29 @@ fn row_of(book: &Book, ind: &Indicator) -> RuleRow {
     }
 }
 
-/// `fiscalform rules FILE`: every indicator row of every form with `[scoring]`.
-pub fn describe_file(catalog: &Catalog, path: &Path) -> FileRules {
+/// `fiscalform rules FILE`: every indicator row of every form with `[scoring]`, one report per
+/// unit of a workbook holding several units' sets (as `check` gives).
+pub fn describe_file(catalog: &Catalog, path: &Path) -> Vec<FileRules> {
     let shown = path.display().to_string();
-    let rec = match crate::load::recognize_file(catalog, path) {
-        Ok(r) => r,
+    let units = match crate::load::read(catalog, path) {
+        Ok((_, units)) => units,
         Err(e) => {
-            return FileRules {
+            return vec![FileRules {
                 path: shown,
+                unit: None,
                 rules: vec![],
                 error: Some(e.to_string()),
-            }
+            }]
         }
     };
-    let book = Book::new(rec.forms);
-    FileRules {
-        path: shown,
-        rules: describe_book(&book),
-        error: None,
-    }
+    (units.into_iter())
+        .map(|rec| FileRules {
+            path: shown.clone(),
+            unit: rec.unit.map(|u| u.name),
+            rules: describe_book(&Book::new(rec.forms)),
+            error: None,
+        })
+        .collect()
 }
 
 /// Every indicator row of the book's forms with `[scoring]`, described.
@@ -189,7 +196,10 @@ pub fn describe_book(book: &Book) -> Vec<RuleRow> {
 pub fn render_text(files: &[FileRules], catalog: &Catalog) -> String {
     let mut s = String::new();
     for f in files {
-        s.push_str(&format!("== {}\n", f.path));
+        match &f.unit {
+            Some(unit) => s.push_str(&format!("== {}（单位：{unit}）\n", f.path)),
+            None => s.push_str(&format!("== {}\n", f.path)),
+        }
         if let Some(e) = &f.error {
             s.push_str(&format!("  无法读取：{e}\n"));
             continue;
