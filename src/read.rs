@@ -48,6 +48,7 @@ mod seek_log;
 mod shown;
 mod twins;
 mod uncached;
+mod xls_formats;
 mod xls_lines;
 mod xml_scan;
 mod zip_guard;
@@ -1038,7 +1039,7 @@ fn read_sheets(
 ) -> Result<(Vec<Sheet>, Vec<CellNote>), ReadError> {
     match format {
         Format::Xlsx => read_xlsx(path, part_merges).map(|x| (x.sheets, x.notes)),
-        Format::Xls => Ok((read_xls(path, ext)?, Vec::new())),
+        Format::Xls => read_xls(path, ext),
         Format::Ods => Ok((read_ods(path)?, Vec::new())),
         Format::Pdf | Format::Docx => Ok((document::read(path, format)?.sheets, Vec::new())),
     }
@@ -1240,7 +1241,7 @@ impl UncachedFormulas {
     }
 }
 
-fn read_xls(path: &Path, ext: &str) -> Result<Vec<Sheet>, ReadError> {
+fn read_xls(path: &Path, ext: &str) -> Result<(Vec<Sheet>, Vec<CellNote>), ReadError> {
     let mut wb: Xls<_> = match Xls::new(open_file(path)?) {
         Ok(wb) => wb,
         Err(XlsError::Password) => {
@@ -1267,10 +1268,17 @@ fn read_xls(path: &Path, ext: &str) -> Result<Vec<Sheet>, ReadError> {
             return Err(corrupt(path, None, e));
         }
     };
-    // calamine does not tell the hidden rows and columns; a file they cannot be read from is
-    // read as before.
-    let mut hidden = quietly_catch_panic(|| xls_lines::read(path)).unwrap_or_default();
-    each_worksheet(&mut wb, path, |wb, _, meta, grid| {
+    // calamine does not tell the hidden rows and columns nor the number formats; a file they
+    // cannot be read from is read as before.
+    let read = |bytes: &[u8]| (xls_lines::read(bytes), xls_formats::read(bytes));
+    let (mut hidden, mut formats) =
+        quietly_catch_panic(|| xls_lines::stream(path).map(|b| read(&b)))
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+    let shown = shown::ShownFormats::from_codes(formats.codes.iter().map(Option::as_deref));
+    let mut notes = Vec::new();
+    let sheets = each_worksheet(&mut wb, path, |wb, _, meta, grid| {
         let name = meta.name.as_str();
         let merges = wb
             .merge_cells_by_sheet_name(name)
@@ -1279,8 +1287,19 @@ fn read_xls(path: &Path, ext: &str) -> Result<Vec<Sheet>, ReadError> {
         if let Some(i) = hidden.iter().position(|(n, _)| n == name) {
             sheet.hidden_lines = hidden.swap_remove(i).1;
         }
+        if let Some(i) = formats.sheets.iter().position(|(n, _)| n == name) {
+            let styles = formats.sheets.swap_remove(i).1;
+            sheet.map_cells(|r, c, cell| {
+                if let (Cell::Number(stored), Some(&style)) = (&*cell, styles.get(&(r, c))) {
+                    let note;
+                    (*cell, note) = shown.as_shown(style, *stored);
+                    notes.extend(note.map(|kind| CellNote::new(name, r, c.into(), kind)));
+                }
+            });
+        }
         Ok(sheet)
-    })
+    })?;
+    Ok((sheets, notes))
 }
 
 fn read_ods(path: &Path) -> Result<Vec<Sheet>, ReadError> {

@@ -724,15 +724,11 @@ fn a_line_number_naming_another_row_is_overruled_by_its_label_and_noted() {
     }
 }
 
-/// Amounts stored with more decimals than their cells show (万元 = 元/10000 without ROUND,
-/// formatted `0.00` or `#,##0.00`) read as shown, the figures the unit publishes: the same
-/// values as the plain workbook, and one note per sheet naming its first such cell. Shown as
-/// stored (General), they read as stored.
-#[test]
-fn amounts_stored_with_more_decimals_than_shown_read_as_shown() {
+/// The seed workbook with each two-decimal amount stored off its shown figure by less than
+/// half its last digit (万元 = 元/10000 without ROUND), formatted `0.00` or `#,##0.00`; with
+/// the first such cell of each sheet.
+fn unrounded_book() -> (grid::GridBook, BTreeMap<String, String>) {
     use rust_decimal::prelude::*;
-    let catalog = Catalog::embedded().unwrap();
-    let want = plain_values(&catalog, "unrounded");
     let mut next = xorshift(0x00de_c1a1);
     let mut book = seed();
     let mut first_changed: BTreeMap<String, String> = BTreeMap::new();
@@ -741,7 +737,6 @@ fn amounts_stored_with_more_decimals_than_shown_read_as_shown() {
             if shown.split_once('.').is_none_or(|(_, d)| d.len() != 2) {
                 continue;
             }
-            // Off the shown figure by less than half its last digit, either way.
             let off = Decimal::new(next(9999) as i64 - 4999, 6);
             let stored = Decimal::from_str(&shown).unwrap() + off;
             if off.is_zero() {
@@ -756,19 +751,32 @@ fn amounts_stored_with_more_decimals_than_shown_read_as_shown() {
         }
     }
     assert!(first_changed.len() >= 8, "{first_changed:?}");
+    (book, first_changed)
+}
+
+/// The first cell of each sheet `path` notes as read rounded to its shown figure.
+fn noted_rounded(catalog: &Catalog, path: &Path) -> BTreeMap<String, String> {
+    let rec = recognize_file(catalog, path).unwrap();
+    (rec.findings.iter())
+        .filter(|f| f.rule == "shown-rounded")
+        .map(|f| (f.sheet.clone().unwrap(), f.cell.clone().unwrap()))
+        .collect()
+}
+
+/// Amounts stored with more decimals than their cells show read as shown, the figures the
+/// unit publishes: the same values as the plain workbook, and one note per sheet naming its
+/// first such cell. Shown as stored (General), they read as stored.
+#[test]
+fn amounts_stored_with_more_decimals_than_shown_read_as_shown() {
+    let catalog = Catalog::embedded().unwrap();
+    let want = plain_values(&catalog, "unrounded");
+    let (mut book, first_changed) = unrounded_book();
     let path = dir().join("unrounded.xlsx");
     book.write_xlsx(&path);
     let (got, warnings) = values_and_warnings(&catalog, &path);
     assert_eq!(differing(&want, &got), Vec::new());
     assert!(warnings.is_empty(), "{warnings:#?}");
-    let rec = recognize_file(&catalog, &path).unwrap();
-    let noted: BTreeMap<String, String> = rec
-        .findings
-        .iter()
-        .filter(|f| f.rule == "shown-rounded")
-        .map(|f| (f.sheet.clone().unwrap(), f.cell.clone().unwrap()))
-        .collect();
-    assert_eq!(noted, first_changed);
+    assert_eq!(noted_rounded(&catalog, &path), first_changed);
     // Shown as stored: read as stored, nothing noted.
     for sheet in &mut book.sheets {
         for f in sheet.number_formats.values_mut() {
@@ -776,13 +784,32 @@ fn amounts_stored_with_more_decimals_than_shown_read_as_shown() {
         }
     }
     book.write_xlsx(&path);
-    let rec = recognize_file(&catalog, &path).unwrap();
-    assert!(!rec.findings.iter().any(|f| f.rule == "shown-rounded"));
+    assert!(noted_rounded(&catalog, &path).is_empty());
     let (got, _) = values_and_warnings(&catalog, &path);
     assert!(
         !differing(&want, &got).is_empty(),
         "read as shown under General"
     );
+}
+
+/// The same workbook saved as .xls (and as WPS's .et, the same bytes) reads as shown too: the
+/// number formats come from the file's own records.
+#[test]
+fn xls_amounts_stored_with_more_decimals_than_shown_read_as_shown() {
+    let catalog = Catalog::embedded().unwrap();
+    let want = plain_values(&catalog, "unrounded-xls");
+    let (book, first_changed) = unrounded_book();
+    let path = dir().join("unrounded-xls.xlsx");
+    book.write_xlsx(&path);
+    let xls = lo::convert(&path, "xls", &dir().join("lo-unrounded"));
+    let et = xls.with_extension("et");
+    std::fs::copy(&xls, &et).unwrap();
+    for copy in [xls, et] {
+        let (got, warnings) = values_and_warnings(&catalog, &copy);
+        assert_eq!(differing(&want, &got), Vec::new(), "{}", copy.display());
+        assert!(warnings.is_empty(), "{}: {warnings:#?}", copy.display());
+        assert_eq!(noted_rounded(&catalog, &copy), first_changed);
+    }
 }
 
 /// A sign-off line under each table (单位负责人：… 制表人：…, in one cell or label by label)

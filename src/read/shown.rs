@@ -64,14 +64,20 @@ pub(super) struct ShownFormats(Vec<Shows>);
 
 impl ShownFormats {
     pub(super) fn new(styles: &[Style]) -> Self {
+        Self::from_codes(
+            (styles.iter()).map(|s| s.number_format.as_ref().map(|f| f.format_code.as_str())),
+        )
+    }
+
+    /// The formats of each style's format code (`None`: General).
+    pub(super) fn from_codes<'a>(codes: impl IntoIterator<Item = Option<&'a str>>) -> Self {
         let shows = |code: &str| Shows {
             decimals: decimals_shown(code),
             percent: shows_percent(code),
         };
         ShownFormats(
-            (styles.iter())
-                .map(|s| s.number_format.as_ref().map(|f| shows(&f.format_code)))
-                .map(Option::unwrap_or_default)
+            (codes.into_iter())
+                .map(|code| code.map(shows).unwrap_or_default())
                 .collect(),
         )
     }

@@ -22,14 +22,15 @@ const COL_HIDDEN: u16 = 0x0001;
 /// A bound on the stream read: a workbook of forms is a few megabytes.
 const MAX_STREAM: u64 = 256 * 1024 * 1024;
 
-/// Each worksheet's hidden rows and columns, by sheet name in workbook order; empty when the
-/// file cannot be read so (the cells are read as before, nothing is said).
-pub(crate) fn read(path: &Path) -> Vec<(String, HiddenLines)> {
-    stream(path).map(|s| sheets(&s)).unwrap_or_default()
+/// Each worksheet's hidden rows and columns, by sheet name in workbook order, from the
+/// workbook stream `bytes` (see [`stream`]).
+pub(crate) fn read(bytes: &[u8]) -> Vec<(String, HiddenLines)> {
+    sheets(bytes)
 }
 
-/// The bytes of the workbook stream (`Workbook`, or `Book` in older files).
-fn stream(path: &Path) -> Option<Vec<u8>> {
+/// The bytes of the workbook stream (`Workbook`, or `Book` in older files); `None` when the
+/// file cannot be read so (the cells are read as before, nothing is said).
+pub(crate) fn stream(path: &Path) -> Option<Vec<u8>> {
     let mut file = cfb::open(path).ok()?;
     let name = ["/Workbook", "/Book"]
         .into_iter()
@@ -43,7 +44,7 @@ fn stream(path: &Path) -> Option<Vec<u8>> {
 }
 
 /// One record: its type and its data.
-fn records(bytes: &[u8], from: usize) -> impl Iterator<Item = (u16, &[u8])> + '_ {
+pub(super) fn records(bytes: &[u8], from: usize) -> impl Iterator<Item = (u16, &[u8])> + '_ {
     let mut at = from;
     std::iter::from_fn(move || {
         let head = bytes.get(at..at.checked_add(4)?)?;
@@ -55,22 +56,41 @@ fn records(bytes: &[u8], from: usize) -> impl Iterator<Item = (u16, &[u8])> + '_
     })
 }
 
-fn u16_at(data: &[u8], at: usize) -> Option<u16> {
+pub(super) fn u16_at(data: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_le_bytes([*data.get(at)?, *data.get(at + 1)?]))
 }
 
+/// The records of the workbook globals, up to their EOF.
+pub(super) fn globals(bytes: &[u8]) -> impl Iterator<Item = (u16, &[u8])> + '_ {
+    records(bytes, 0).take_while(|(kind, _)| *kind != EOF)
+}
+
 /// The worksheets the globals name (BOUNDSHEET: where its substream starts, its kind, its
-/// name), each with the lines its substream hides.
-fn sheets(bytes: &[u8]) -> Vec<(String, HiddenLines)> {
-    let globals = records(bytes, 0).take_while(|(kind, _)| *kind != EOF);
-    globals
+/// name), each with where its substream starts.
+pub(super) fn worksheets(bytes: &[u8]) -> Vec<(String, usize)> {
+    globals(bytes)
         .filter(|(kind, _)| *kind == BOUNDSHEET)
         .filter_map(|(_, data)| {
             let start = u32::from_le_bytes(data.get(..4)?.try_into().ok()?) as usize;
             // The sheet's kind (byte 5): 0 a worksheet; charts and macro sheets are not read.
             (*data.get(5)? == 0).then_some(())?;
-            Some((sheet_name(data.get(6..)?)?, lines(bytes, start)))
+            Some((sheet_name(data.get(6..)?)?, start))
         })
+        .collect()
+}
+
+/// The records of the worksheet substream starting at `start` (its BOF), up to its EOF;
+/// none when no BOF stands there.
+pub(super) fn substream(bytes: &[u8], start: usize) -> impl Iterator<Item = (u16, &[u8])> + '_ {
+    let mut all = records(bytes, start);
+    let opens = matches!(all.next(), Some((BOF, _)));
+    all.take_while(move |(kind, _)| opens && *kind != EOF)
+}
+
+/// The worksheets the globals name, each with the lines its substream hides.
+fn sheets(bytes: &[u8]) -> Vec<(String, HiddenLines)> {
+    (worksheets(bytes).into_iter())
+        .map(|(name, start)| (name, lines(bytes, start)))
         .collect()
 }
 
@@ -92,11 +112,7 @@ fn sheet_name(data: &[u8]) -> Option<String> {
 /// The rows and columns the substream starting at `start` (its BOF) hides.
 fn lines(bytes: &[u8], start: usize) -> HiddenLines {
     let mut lines = HiddenLines::default();
-    let mut substream = records(bytes, start);
-    if !matches!(substream.next(), Some((BOF, _))) {
-        return lines;
-    }
-    for (kind, data) in substream.take_while(|(kind, _)| *kind != EOF) {
+    for (kind, data) in substream(bytes, start) {
         match kind {
             ROW if u16_at(data, 12).is_some_and(|f| f & ROW_HIDDEN != 0) => {
                 lines.rows.extend(u16_at(data, 0).map(u32::from));
@@ -189,6 +205,6 @@ mod tests {
             *b = b.wrapping_mul(31).wrapping_add(i as u8);
         }
         let _ = sheets(&garbled);
-        assert!(read(Path::new("/nonexistent.xls")).is_empty());
+        assert!(stream(Path::new("/nonexistent.xls")).is_none());
     }
 }
