@@ -120,6 +120,10 @@ pub(crate) fn lay_out(blocks: Vec<Block>) -> LaidOut {
                     }
                     continue;
                 }
+                // A 目录 printed as a table (序号 | 表名 | 第N页) heads and holds no form.
+                if is_contents_table(&table) {
+                    continue;
+                }
                 let follows = pending.lines.is_empty();
                 let page = table.pages.first().copied().filter(|&p| p > 0);
                 let heading = take_heading(&mut pending, page);
@@ -360,6 +364,35 @@ fn is_field(text: &str) -> bool {
         let label = label.trim();
         label.chars().count() <= MAX_LABEL_CHARS && FIELD_WORDS.iter().any(|w| label.ends_with(w))
     })
+}
+
+/// A 目录 printed as a table: each of its rows (two at least) ends in a page reference
+/// (`第3页`, `3页`) after a table's name.
+fn is_contents_table(table: &TableGrid) -> bool {
+    let filled = |row: &Vec<String>| -> Vec<String> {
+        (row.iter().map(|c| c.trim().to_string()))
+            .filter(|c| !c.is_empty())
+            .collect()
+    };
+    let rows: Vec<Vec<String>> = (table.rows.iter())
+        .map(filled)
+        .filter(|r| !r.is_empty())
+        .collect();
+    let entry =
+        |row: &Vec<String>| row.len() >= 2 && row.last().is_some_and(|c| is_page_reference(c));
+    // A header row (序号 | 表名 | 页码) may stand above the entries.
+    let entries = rows.iter().skip_while(|r| !entry(r)).count();
+    entries >= 2 && rows.iter().rev().take(entries).all(entry)
+}
+
+/// A page reference in a 目录: `第3页`, `3页`, `第 3 页`.
+fn is_page_reference(text: &str) -> bool {
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let number = t
+        .trim_start_matches('第')
+        .strip_suffix('页')
+        .unwrap_or_default();
+    !number.is_empty() && number.chars().all(|c| c.is_ascii_digit())
 }
 
 /// A table whose first filled cell opens a note (填表人：…): the signature block of the
@@ -871,6 +904,43 @@ mod tests {
             table(&[&["项目", "决算数"], &["合计", "526.36"]], 0),
         ]);
         assert_eq!(word.sheets[0].name, "收入支出决算总表");
+    }
+
+    /// A 目录 printed as a table (序号 | 表名 | 第N页), with or without its header row and
+    /// heading, holds no form: the table after it is the one sheet, headed by its own title.
+    #[test]
+    fn a_contents_table_is_no_sheet() {
+        let entries: [&[&str]; 3] = [
+            &["1", "收入支出决算总表", "第2页"],
+            &["2", "收入决算表", "第 3 页"],
+            &["8", "国有资本经营预算财政拨款支出决算表", "9页"],
+        ];
+        let with_header: Vec<&[&str]> = [&["序号", "表名", "页码"][..]]
+            .into_iter()
+            .chain(entries)
+            .collect();
+        for (heading, rows) in [
+            (true, &entries[..]),
+            (false, &entries[..]),
+            (true, &with_header[..]),
+        ] {
+            let mut blocks = Vec::new();
+            if heading {
+                blocks.push(line("目录", 1));
+            }
+            blocks.push(table(rows, 1));
+            blocks.push(line("收入支出决算总表", 2));
+            blocks.push(table(&[&["项目", "决算数"], &["合计", "526.36"]], 2));
+            let out = lay_out(blocks);
+            let names: Vec<&str> = out.sheets.iter().map(|s| s.name.as_str()).collect();
+            assert_eq!(names, ["收入支出决算总表"], "heading {heading}, {rows:?}");
+        }
+        // A table of figures whose last column is no page reference stays a table.
+        let figures = lay_out(vec![table(
+            &[&["合计", "526.36"], &["201", "3页"], &["202", "12"]],
+            1,
+        )]);
+        assert_eq!(figures.sheets.len(), 1);
     }
 
     /// The lines closing the page of an empty table (a 空表说明 wrapped in a row too low for
