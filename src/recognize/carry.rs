@@ -1,6 +1,8 @@
 //! Texts merged down a list's group (a unit's name, 整体绩效目标, 一级指标) that a repeated
 //! header or a page break cuts: as a clerk reads the printed table, the group goes on below
-//! the cut, so the blank cell the cut leaves takes up the text read above it.
+//! the cut, so the blank cell the cut leaves takes up the text read above it. A column with no
+//! merged cell down it at all is a workbook whose merges were undone before publishing (the
+//! text left in the group's first row, the rows below blank): each blank row is past a cut.
 
 use super::{strip_parens, Reader};
 use crate::cellref::Place;
@@ -39,7 +41,9 @@ impl GroupCarry {
 
     /// After list row `r` was read into slot `si` through `panel`'s columns: a blank text in
     /// a merged-down column takes up the text open above it, when the row is inside the
-    /// cell that text was carried into or the first row after a cut; any other text opens.
+    /// cell that text was carried into, the first row after a cut, or in a column whose
+    /// merges were undone — unless the row opens a group its text lies inside; any other text
+    /// opens.
     pub fn after_row(
         &mut self,
         rd: &mut Reader,
@@ -61,10 +65,13 @@ impl GroupCarry {
             .columns
             .iter()
             .filter(|c| c.kind == ColKind::Text && list.merge_down.iter().any(|m| *m == *c.id));
+        let opened = opened_columns(rd, list, &key);
         for col in texts {
             if let Some(sc) = col_of(si, &col.id) {
                 let slot_col = (si, col.id.clone());
-                let cut = cut && !self.ends_group(rd, list, &key, &slot_col);
+                let cut = (cut || unmerged_column(rd, sc))
+                    && !opened.iter().any(|o| outer(list, o, &col.id))
+                    && !self.ends_group(rd, list, &key, &slot_col);
                 self.carry_column(rd, slot_col, &key, (r, sc), cut);
             }
         }
@@ -128,6 +135,36 @@ impl GroupCarry {
             rd.data.origin.insert(own_key, origin.clone());
         }
     }
+}
+
+/// The merged-down and grouping columns to which row `key` gives a text of its own, before
+/// any is carried into it.
+fn opened_columns(rd: &Reader, list: &ListDef, key: &str) -> Vec<String> {
+    let Some(row) = rd.data.row(key) else {
+        return Vec::new();
+    };
+    (list.merge_down.iter().chain(&list.group_by))
+        .filter(|c| !row.get(c).is_blank())
+        .cloned()
+        .collect()
+}
+
+/// Whether a text in column `o` starts a group that column `col`'s text lies inside: the
+/// grouping column (a new project) or a merged-down column listed before it (a new 一级指标
+/// ends the 二级指标 above) — no text of the group above goes on past it.
+fn outer(list: &ListDef, o: &str, col: &str) -> bool {
+    let place = |c: &str| list.merge_down.iter().position(|m| m == c);
+    let grouping = list.group_by.as_deref() == Some(o);
+    o != col && (grouping || matches!((place(o), place(col)), (Some(a), Some(b)) if a < b))
+}
+
+/// Whether no merged cell runs down sheet column `c`: the layout merges the column's groups,
+/// so a sheet without any merge there had them undone, leaving each group's text in its
+/// first row only.
+fn unmerged_column(rd: &Reader, c: u16) -> bool {
+    !(rd.sheet.merges())
+        .iter()
+        .any(|m| m.first_row < m.last_row && m.first_col <= c && c <= m.last_col)
 }
 
 /// Whether a text read and one the form names are the same, as labels are compared (their

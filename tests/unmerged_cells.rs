@@ -1,0 +1,166 @@
+//! Workbooks whose merged cells were undone before publishing read as the merged original:
+//! every merge of the fixture workbooks undone, its content left in its top-left cell only (or
+//! copied into each cell it spanned), must export the same logical values and give no finding
+//! the merged workbook does not.
+
+#[path = "support/cli.rs"]
+mod cli;
+#[path = "support/export.rs"]
+mod export;
+#[path = "support/grid.rs"]
+mod grid;
+
+use grid::GridBook;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// What undoing a merge leaves in the cells it spanned.
+#[derive(Clone, Copy, Debug)]
+enum Undo {
+    /// The top-left cell's content copied into every cell (金财-style exports, 取消合并 with
+    /// 填充).
+    Copies,
+    /// The content in the top-left cell only, the rest blank (取消合并单元格 alone).
+    Blanks,
+}
+
+/// `book` with every merge undone the way `undo` says.
+fn unmerged(book: &GridBook, undo: Undo) -> GridBook {
+    let mut out = book.clone();
+    for sheet in &mut out.sheets {
+        let merges = std::mem::take(&mut sheet.merges);
+        if let Undo::Copies = undo {
+            for (r0, c0, r1, c1) in merges {
+                let top_left = sheet.cell(r0, c0).clone();
+                for r in r0..=r1 {
+                    for c in c0..=c1 {
+                        sheet.put(r, c, top_left.clone());
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let folder = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("unmerged_cells");
+    std::fs::create_dir_all(&folder).unwrap();
+    folder.join(format!("{name}.xlsx"))
+}
+
+/// A finding without its message: (sheet, cell, form, rule, severity).
+type Said = (String, String, String, String, String);
+
+/// What a workbook reads as: its logical cells and its findings.
+struct Reading {
+    cells: BTreeMap<(String, String), Value>,
+    findings: Vec<Said>,
+}
+
+fn reading(book: &GridBook, name: &str) -> Reading {
+    let path = scratch(name);
+    book.write_xlsx(&path);
+    let cells = export::logical_cells(&export::exported(&path), &["unit", "year"]);
+    let (_, json) = cli::check_json(&path);
+    let s = |f: &Value, k: &str| f[k].as_str().unwrap_or_default().to_string();
+    let findings = (cli::findings(&json).iter())
+        .map(|f| {
+            let at = |k| s(f, k);
+            (
+                at("sheet"),
+                at("cell"),
+                at("form"),
+                at("rule"),
+                at("severity"),
+            )
+        })
+        .collect();
+    Reading { cells, findings }
+}
+
+/// Whether logical cell `key` of list row `#n` reads, unmerged, the text of the same column
+/// of row `#n-1` where the merged original left it blank: a blank no merge covered, right
+/// under a group's text, is the same cells as a merged group once merges are undone.
+fn carried_from_above(got: &Reading, key: &(String, String), value: Option<&Value>) -> bool {
+    let Some((row, col)) = key.1.strip_prefix('#').and_then(|k| k.split_once('.')) else {
+        return false;
+    };
+    let Ok(n) = row.parse::<u32>() else {
+        return false;
+    };
+    let above = (key.0.clone(), format!("#{}.{col}", n.saturating_sub(1)));
+    value.is_some_and(|v| v.is_string()) && got.cells.get(&above) == value
+}
+
+/// How the unmerged reading differs from the merged one, described; empty when it does not.
+/// An info suggesting 0.00 for the blank cells an undone merge of an amount leaves is no
+/// difference: those cells are blank now.
+fn differences(want: &Reading, got: &Reading) -> Vec<String> {
+    let mut out = Vec::new();
+    for k in want.cells.keys().chain(got.cells.keys()) {
+        let (w, g) = (want.cells.get(k), got.cells.get(k));
+        let described = |o: &String| o.starts_with(&format!("{k:?}"));
+        if w != g && !(w.is_none() && carried_from_above(got, k, g)) && !out.iter().any(described) {
+            out.push(format!("{k:?}: merged {w:?}, unmerged {g:?}"));
+        }
+    }
+    let new = |f: &&Said| !want.findings.contains(f) && f.3 != "blank-is-zero";
+    for f in got.findings.iter().filter(new) {
+        out.push(format!("extra finding {f:?}"));
+    }
+    out
+}
+
+const FIXTURES: [&str; 6] = [
+    "seed001_final.grid",
+    "seed002_budget.grid",
+    "seed000_perf.grid",
+    "seed001_perf.grid",
+    "seed004_perf.grid",
+    "seed003_report.grid",
+];
+
+/// The fixtures whose reading with every merge undone the way `undo` says differs from the
+/// merged original's, each with its differences.
+fn differing(undo: Undo) -> Vec<String> {
+    let mut failed = Vec::new();
+    for name in FIXTURES {
+        let book = grid::fixture(name);
+        let stem = name.trim_end_matches(".grid");
+        let want = reading(&book, &format!("{stem}-merged"));
+        let got = reading(&unmerged(&book, undo), &format!("{stem}-{undo:?}"));
+        let diff = differences(&want, &got);
+        if !diff.is_empty() {
+            failed.push(format!("{stem}:\n  {}", diff.join("\n  ")));
+        }
+    }
+    failed
+}
+
+fn assert_none_differ(undo: Undo) {
+    let failed = differing(undo);
+    let n = FIXTURES.len();
+    assert!(
+        failed.is_empty(),
+        "{} of {n}:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
+}
+
+/// 一级指标, 二级指标, 项目名称, 单位编码 and 绩效目标 left in the first row of their group,
+/// the rows below blank: each row of the group reads them, as under the merged cell.
+#[test]
+fn merges_undone_leaving_blanks_read_as_merged() {
+    assert_none_differ(Undo::Blanks);
+}
+
+/// A merge's text copied into every cell it spanned (a label into the value columns of its
+/// row, a unit's name across the row) is not yet read as one cell.
+#[test]
+#[ignore = "text copied into the cells of an undone merge is not read as one cell yet"]
+fn merges_undone_copying_their_text_read_as_merged() {
+    assert_none_differ(Undo::Copies);
+}
