@@ -124,9 +124,9 @@ const FIXTURES: [&str; 6] = [
 
 /// The fixtures whose reading with every merge undone the way `undo` says differs from the
 /// merged original's, each with its differences.
-fn differing(undo: Undo) -> Vec<String> {
+fn differing(undo: Undo, fixtures: &[&str]) -> Vec<String> {
     let mut failed = Vec::new();
-    for name in FIXTURES {
+    for &name in fixtures {
         let book = grid::fixture(name);
         let stem = name.trim_end_matches(".grid");
         let want = reading(&book, &format!("{stem}-merged"));
@@ -139,9 +139,9 @@ fn differing(undo: Undo) -> Vec<String> {
     failed
 }
 
-fn assert_none_differ(undo: Undo) {
-    let failed = differing(undo);
-    let n = FIXTURES.len();
+fn assert_none_differ(undo: Undo, fixtures: &[&str]) {
+    let failed = differing(undo, fixtures);
+    let n = fixtures.len();
     assert!(
         failed.is_empty(),
         "{} of {n}:\n{}",
@@ -154,13 +154,21 @@ fn assert_none_differ(undo: Undo) {
 /// the rows below blank: each row of the group reads them, as under the merged cell.
 #[test]
 fn merges_undone_leaving_blanks_read_as_merged() {
-    assert_none_differ(Undo::Blanks);
+    assert_none_differ(Undo::Blanks, &FIXTURES);
 }
 
-/// A merge's text copied into every cell it spanned (a label into the value columns of its
-/// row, a unit's name across the row) is not yet read as one cell.
+/// 公开06表's 人员经费合计 and 公用经费合计 copied into each cell their merges spanned, and
+/// every other merge of the final workbook copied alike: the totals read beside their labels.
 #[test]
-#[ignore = "text copied into the cells of an undone merge is not read as one cell yet"]
+fn labels_copied_across_an_undone_merge_read_as_one_label() {
+    assert_none_differ(Undo::Copies, &FIXTURES[..1]);
+}
+
+/// A merge's text copied into every cell it spanned in the performance and budget workbooks
+/// (a unit's name across its row, 项目名称 and 资金总额 down a project) is not yet read as one
+/// cell.
+#[test]
+#[ignore = "values copied into the cells of an undone merge are not read as one cell yet"]
 fn merges_undone_copying_their_text_read_as_merged() {
-    assert_none_differ(Undo::Copies);
+    assert_none_differ(Undo::Copies, &FIXTURES);
 }

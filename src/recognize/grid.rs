@@ -190,8 +190,21 @@ fn find_label(
     None
 }
 
+/// The last column of the label at (r, c): its merged cell's, or — a merge undone with its
+/// text copied into each cell it spanned (人员经费合计 | 人员经费合计 | 299.85) — the last of
+/// the cells right of it repeating its text.
 fn last_col(rd: &Reader, r: u32, c: u16) -> u16 {
-    rd.sheet.merge_at(r, c).map_or(c, |m| m.last_col)
+    if let Some(m) = rd.sheet.merge_at(r, c) {
+        return m.last_col;
+    }
+    let Some(key) = rd.text_key(r, c) else {
+        return c;
+    };
+    let mut end = c;
+    while rd.sheet.merge_at(r, end + 1).is_none() && rd.text_key(r, end + 1) == Some(key.clone()) {
+        end += 1;
+    }
+    end
 }
 
 fn last_row(rd: &Reader, r: u32, c: u16) -> u32 {
@@ -399,7 +412,9 @@ fn locate(
     let (lr, lc, embedded) = lefts
         .iter()
         .find_map(|l| find_label(rd, l, known_chars, from, to))?;
-    rd.consume(lr, lc);
+    for c in lc..=last_col(rd, lr, lc) {
+        rd.consume(lr, c);
+    }
     if let Some(rest) = embedded {
         // The value is written into the label cell itself.
         return Some(Found::Embedded(lr, lc, rest));
