@@ -36,7 +36,9 @@
 
 mod blocks;
 mod contents_page;
+mod continued;
 mod document;
+pub use blocks::is_continuation_mark;
 pub(crate) use document::is_unit_line;
 mod docx;
 mod formula;

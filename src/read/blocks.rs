@@ -180,3 +180,17 @@ impl DocumentProblem {
         }
     }
 }
+
+/// "续表", "（续）", "接上页": a line saying the table goes on from the page before (spaces
+/// and brackets around it aside).
+pub fn is_continuation_mark(text: &str) -> bool {
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let inner = t
+        .strip_prefix(['(', '（'])
+        .and_then(|s| s.strip_suffix([')', '）']))
+        .unwrap_or(&t);
+    matches!(
+        inner,
+        "续表" | "续" | "续上表" | "接上表" | "接上页" | "续上页" | "上接"
+    )
+}

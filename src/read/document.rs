@@ -15,7 +15,9 @@ use rust_decimal::Decimal;
 use super::blocks::{Block, Line, TableGrid};
 pub use super::blocks::{DocumentProblem, Passage};
 use super::contents_page::{is_book_title, Pending};
-use super::{docx, pdf, quietly_catch_panic, Cell, Format, Merge, ReadError, Sheet, Workbook};
+use super::{
+    continued, docx, pdf, quietly_catch_panic, Cell, Format, Merge, ReadError, Sheet, Workbook,
+};
 use super::{CellNote, CellNoteKind};
 
 /// What a document reader hands to [`super::Workbook`]: one sheet per table, all text, and
@@ -40,7 +42,7 @@ pub(crate) fn read(path: &Path, format: Format) -> Result<Workbook, ReadError> {
     };
     let blocks = match quietly_catch_panic(|| match format {
         Format::Pdf => pdf::read_blocks(&bytes),
-        _ => docx::read_blocks(std::io::Cursor::new(&bytes)),
+        _ => docx::read_blocks(std::io::Cursor::new(&bytes)).map(continued::join_continued),
     }) {
         Ok(blocks) => blocks.map_err(problem)?,
         Err(panic) => {

@@ -150,6 +150,20 @@ fn without_repeated_heading(blocks: &[Block], mut items: Vec<Block>) -> Vec<Bloc
     items
 }
 
+/// Appends a table a Word document continues (a second table under a `续表` line, or header
+/// rows typed again inside one) to the table before, as a page's table continues the page
+/// before's: its repeated header rows dropped, the merged cells the cut split joined again.
+/// A Word table's rows are whole in the file: none is cut in two.
+pub(crate) fn append_typed_continuation(prev: &mut TableGrid, next: TableGrid) {
+    grid::append_continued(prev, next, RowBreaks::Typed);
+}
+
+/// How many rows at the top of `below` are header rows of `above` typed again (see
+/// [`grid::typed_header`]).
+pub(crate) fn typed_header_rows(above: &[Vec<String>], below: &[Vec<String>]) -> usize {
+    grid::typed_header(above, below)
+}
+
 /// A unit line or a line of fields (`部门：…  金额单位：万元`), never a title (a form's name,
 /// `附件3：`, a 表号): a repeated title above a table on a new page starts a new copy of a
 /// form a document may hold several of (附件3, one per project), not a continuation, unless

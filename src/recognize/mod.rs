@@ -32,7 +32,7 @@ use crate::normalize::{
     a1, decimal_text, has_triangle_minus, key_with_offsets, label_key, parse_amount, parse_rate,
     Amount,
 };
-use crate::read::{Cell, Merge, Sheet, Workbook};
+use crate::read::{is_continuation_mark, Cell, Merge, Sheet, Workbook};
 use mentions::{is_listed_row, listed_name_notice, listed_names, mentions_a_table, Titles};
 use other_items::{fits_after, other_code};
 use rust_decimal::Decimal;
@@ -1963,14 +1963,6 @@ fn text_of_key_span(text: &str, key: &str, span: std::ops::Range<usize>) -> Stri
     let keyed = key_with_offsets(text);
     let at = |i: usize| keyed.get(i).map_or(text.len(), |&(_, at)| at);
     text[at(from)..at(to)].trim().to_string()
-}
-
-/// "续表", "（续）", "接上页": a line saying the table goes on from the page before.
-fn is_continuation_mark(k: &str) -> bool {
-    matches!(
-        strip_parens_around(k),
-        "续表" | "续" | "续上表" | "接上表" | "接上页" | "续上页" | "上接"
-    )
 }
 
 /// A 表号 as the forms print theirs (公开05表, 部门公开表05, 公开5表 unpadded): its kind and

@@ -188,6 +188,8 @@ pub struct WordLayout {
     /// The sentences closing a sheet under its 注 line (an empty table's 空表说明) typed as
     /// paragraphs under the table, as the 注 line is (otherwise rows of the table).
     pub statements_below: bool,
+    /// The table continued after a row, as [`Continued`] says (none: one table).
+    pub continued: Option<Continued>,
 }
 
 /// The height of a short page (14 cm), twips.
@@ -283,8 +285,35 @@ fn line_row(sheet: &fiscalform::read::Sheet, r: u32, widths: &[u32], repeat: &st
     )
 }
 
+/// How a table goes on after a given row, as a clerk continues one by hand (续表).
+#[derive(Debug, Clone, Copy)]
+pub struct Continued {
+    /// The sheet row the continuation starts with.
+    pub row: u32,
+    /// The sheet rows (first, end) typed again over the continuation: its header.
+    pub header: Option<(u32, u32)>,
+    /// The table closed and a new one opened for the continuation, with a `续表` paragraph
+    /// between them (`Some(true)`) or none (`Some(false)`); `None`: the same table goes on.
+    pub split: Option<bool>,
+    /// A page break before the continuation (split tables only).
+    pub new_page: bool,
+}
+
+/// The sheet rows a table prints, in order, each with its part (0, or 1 after a continuation).
+fn printed_rows((top, end): (u32, u32), cut: Option<&Continued>) -> Vec<(u32, u8)> {
+    let Some(cut) = cut.filter(|c| top < c.row && c.row < end) else {
+        return (top..end).map(|r| (r, 0)).collect();
+    };
+    let header = cut.header.map_or(0..0, |(a, b)| a..b);
+    (top..cut.row)
+        .map(|r| (r, 0))
+        .chain(header.chain(cut.row..end).map(|r| (r, 1)))
+        .collect()
+}
+
 /// A bordered Word table of `rows` (`top..end`) of `sheet`, merges as gridSpan/vMerge, the
-/// columns `widths` twips wide, rows allowed to break across pages (Word's default).
+/// columns `widths` twips wide, rows allowed to break across pages (Word's default). A merge
+/// a continuation cuts starts again, empty, below the cut (as Word splits a table).
 fn ruled_table(
     sheet: &fiscalform::read::Sheet,
     (top, end): (u32, u32),
@@ -292,14 +321,15 @@ fn ruled_table(
     layout: &WordLayout,
 ) -> String {
     let border = r#"w:val="single" w:sz="4" w:space="0" w:color="000000""#;
-    let mut xml = format!(
+    let mut opening = format!(
         r#"<w:tbl><w:tblPr><w:tblW w:w="{}" w:type="dxa"/><w:tblLayout w:type="fixed"/><w:tblBorders><w:top {border}/><w:left {border}/><w:bottom {border}/><w:right {border}/><w:insideH {border}/><w:insideV {border}/></w:tblBorders></w:tblPr><w:tblGrid>"#,
         widths.iter().sum::<u32>()
     );
     for w in widths {
-        xml.push_str(&format!(r#"<w:gridCol w:w="{w}"/>"#));
+        opening.push_str(&format!(r#"<w:gridCol w:w="{w}"/>"#));
     }
-    xml.push_str("</w:tblGrid>");
+    opening.push_str("</w:tblGrid>");
+    let mut xml = opening.clone();
     let repeated = if layout.repeat_header {
         header_end(sheet, top)
     } else {
@@ -318,8 +348,26 @@ fn ruled_table(
     for r in line_rows(layout) {
         xml.push_str(&line_row(sheet, r, widths, &repeat(top)));
     }
-    for r in top..end {
-        xml.push_str(&format!("<w:tr>{}", repeat(r)));
+    let printed = printed_rows((top, end), layout.continued.as_ref());
+    for (i, &(r, part)) in printed.iter().enumerate() {
+        if i > 0 && part != printed[i - 1].1 {
+            xml.push_str(&continuation(layout, &opening));
+        }
+        let neighbour = |j: Option<usize>| j.and_then(|j| printed.get(j)).filter(|p| p.1 == part);
+        let (above, below) = (neighbour(i.checked_sub(1)), neighbour(Some(i + 1)));
+        let header_again = part == 1
+            && layout
+                .continued
+                .and_then(|c| c.header)
+                .is_some_and(|(a, b)| (a..b).contains(&r));
+        xml.push_str(&format!(
+            "<w:tr>{}",
+            if header_again {
+                String::new()
+            } else {
+                repeat(r)
+            }
+        ));
         let mut c = 0;
         while c < sheet.width() {
             let merge = sheet
@@ -327,22 +375,24 @@ fn ruled_table(
                 .iter()
                 .find(|m| m.first_row.max(top) <= r && r <= m.last_row && m.contains(r, c))
                 .copied();
+            let within = |p: Option<&(u32, u8)>, m: &fiscalform::read::Merge| {
+                p.is_some_and(|p| m.first_row <= p.0 && p.0 <= m.last_row)
+            };
             let (span, vmerge, text) = match merge {
-                Some(m) if m.first_row < r && m.first_row >= top => {
+                Some(m) if within(above, &m) => {
                     (m.last_col - m.first_col + 1, "<w:vMerge/>", String::new())
                 }
                 Some(m) => {
-                    let restart = m.last_row > r && m.first_row == r;
-                    let v = if restart {
+                    let v = if within(below, &m) {
                         r#"<w:vMerge w:val="restart"/>"#
                     } else {
                         ""
                     };
-                    (
-                        m.last_col - m.first_col + 1,
-                        v,
-                        typed(sheet.get(m.first_row, m.first_col)),
-                    )
+                    let text = match part == 0 || r == m.first_row {
+                        true => typed(sheet.get(m.first_row, m.first_col)),
+                        false => String::new(),
+                    };
+                    (m.last_col - m.first_col + 1, v, text)
                 }
                 None => (1, "", typed(sheet.get(r, c))),
             };
@@ -356,6 +406,23 @@ fn ruled_table(
         xml.push_str("</w:tr>");
     }
     xml + "</w:tbl>"
+}
+
+/// What stands between a table's rows and their continuation: nothing (the same table goes
+/// on), or the table closed, a page break and a `续表` line as asked, and the table opened again.
+fn continuation(layout: &WordLayout, opening: &str) -> String {
+    let Some(cut) = layout.continued else {
+        return String::new();
+    };
+    let Some(note) = cut.split else {
+        return String::new();
+    };
+    let mut xml = String::from("</w:tbl>");
+    if cut.new_page {
+        xml.push_str(PAGE_BREAK);
+    }
+    xml.push_str(&word_paragraph(if note { "续表" } else { "" }, 18));
+    xml + opening
 }
 
 /// A .docx of the forms of `sheets` (each: its title in row 1, 表号 in row 2, unit line in

@@ -1181,6 +1181,9 @@ pub(crate) enum RowBreaks {
     Allowed,
     /// A spreadsheet's print: a page breaks between rows, never inside one.
     Never,
+    /// A table a document types in two by hand (续表): rows whole, a merged cell the cut
+    /// splits typed once, where it starts — blank below the cut, never the rest of a cell above.
+    Typed,
 }
 
 /// Appends a table continued on the next page, without its repeated header rows; a row the
@@ -1189,12 +1192,17 @@ pub(crate) enum RowBreaks {
 /// spreadsheet's label printed to its box's foot, as its cells align text, is not cut.
 pub(crate) fn append_continued(prev: &mut TableGrid, mut next: TableGrid, breaks: RowBreaks) {
     drop_leading_blank_rows(&mut next);
-    let repeated = repeated_header(prev, &next);
-    let header_rests = drop_header_rests(prev, &mut next, repeated);
+    let (repeated, header_rests) = match breaks {
+        RowBreaks::Typed => (typed_header(&prev.rows, &next.rows), Vec::new()),
+        _ => {
+            let repeated = repeated_header(prev, &next);
+            (repeated, drop_header_rests(prev, &mut next, repeated))
+        }
+    };
     let boundary = prev.rows.len();
     let (mut tall, mut reaching) = (Vec::new(), None);
     let cut = match (cut_row(prev, &next, repeated), breaks) {
-        (Cut::Split(_) | Cut::Unsure, RowBreaks::Never) => Cut::Whole,
+        (Cut::Split(_) | Cut::Unsure, RowBreaks::Never | RowBreaks::Typed) => Cut::Whole,
         (cut, _) => cut,
     };
     if let (Cut::Whole, RowBreaks::Never) = (&cut, breaks) {
@@ -1640,6 +1648,27 @@ pub(super) fn repeated_header(prev: &TableGrid, next: &TableGrid) -> usize {
     top.max(shown).unwrap_or(0)
 }
 
+/// How many rows at the top of `below` are header rows of `above` typed again: a block of
+/// rows of `above` cell for cell, one of them naming at least half the columns, none a figure.
+/// (A row of words alone met twice, `社会成本指标`, is no header.)
+pub(super) fn typed_header(above: &[Vec<String>], below: &[Vec<String>]) -> usize {
+    let width = above.iter().chain(below).map(Vec::len).max().unwrap_or(0);
+    let names_columns = |row: &Vec<String>| {
+        let filled: Vec<&String> = row.iter().filter(|c| !c.trim().is_empty()).collect();
+        filled.len() >= width.div_ceil(2).max(2) && !filled.iter().any(|c| is_figure(c.trim()))
+    };
+    let most = below.len().min(above.len()).min(MAX_HEADER_ROWS);
+    (1..=most)
+        .rev()
+        .find(|&k| {
+            let head = &below[..k];
+            head.iter().any(names_columns)
+                && !head.iter().flatten().any(|c| is_figure(c.trim()))
+                && above.windows(k).any(|block| block == head)
+        })
+        .unwrap_or(0)
+}
+
 /// Where in `prev` the rows `head` show stand (see [`shows_row`]): the first of them.
 fn shown_block(prev: &TableGrid, head: &[Vec<String>]) -> Option<usize> {
     prev.rows
@@ -1781,6 +1810,9 @@ fn join_cut_cells(t: &mut TableGrid, boundary: usize, own: &[usize], breaks: Row
         };
         let (upper, lower) = (squeezed(&text(&above)), squeezed(&text(&below)));
         if !lower.is_empty() && upper == lower && breaks == RowBreaks::Allowed {
+            continue;
+        }
+        if breaks == RowBreaks::Typed && !lower.is_empty() {
             continue;
         }
         let Some(kept) = one_text(text(&above), text(&below)) else {
