@@ -198,10 +198,13 @@ fn unlike(uncut: &Path, path: &Path) -> Option<String> {
     })
 }
 
+/// Sheet rows from the first to the end (exclusive).
+type Rows = (u32, u32);
+
 /// The ways a clerk continues a table after a row: a new table under `续表` (header typed
 /// again or not), a new table with the header typed again and no 续表 line, and the header
 /// typed again in the middle of the same table.
-fn continuations(header: (u32, u32)) -> [(Option<(u32, u32)>, Option<bool>); 4] {
+fn continuations(header: Rows) -> [(Option<Rows>, Option<bool>); 4] {
     [
         (None, Some(true)),
         (Some(header), Some(true)),
