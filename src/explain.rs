@@ -8,7 +8,8 @@ use crate::form::{Catalog, Form};
 use crate::layout::header_cells;
 use crate::model::FormData;
 use crate::normalize::{a1, decimal_text};
-use crate::read::{read_workbook, Workbook};
+use crate::load::FormColumnNames;
+use crate::read::{read_workbook_with, Workbook};
 use crate::recognize::{recognize_workbook, Outcome, Recognized};
 use serde::Serialize;
 use std::path::Path;
@@ -60,7 +61,7 @@ pub struct StrayExplained {
 /// Read a file and say how every sheet was read.
 pub fn explain_file(catalog: &Catalog, path: &Path) -> FileExplained {
     let shown = path.display().to_string();
-    let wb = match read_workbook(path) {
+    let wb = match read_workbook_with(path, &FormColumnNames::new(catalog)) {
         Ok(wb) => wb,
         Err(e) => {
             return FileExplained {

@@ -35,6 +35,7 @@
 //!   Hidden sheets are returned with `hidden: true`.
 
 mod blocks;
+mod column_names;
 mod contents_page;
 mod continued;
 mod document;
@@ -60,6 +61,7 @@ use seek_log::SeekLog;
 
 pub(crate) use contents_page::is_book_title;
 pub use document::{DocumentProblem, Passage};
+pub use column_names::{ByPrintAlone, ColumnNames};
 pub use hidden_lines::HiddenLines;
 pub use shown::{decimals_shown, CellNote, CellNoteKind};
 
@@ -741,8 +743,16 @@ fn supported_list() -> String {
 ///
 /// The extension must be one of [`SUPPORTED_EXTENSIONS`] (any case); the reader is then chosen
 /// by the content, so an .xlsx file misnamed .xls is still read. Never panics: a panic inside the
-/// parsing library is caught and reported as [`ReadError::Corrupt`].
+/// parsing library is caught and reported as [`ReadError::Corrupt`]. A PDF's pages of further
+/// columns are judged by how they are printed alone (see [`read_workbook_with`]).
 pub fn read_workbook(path: &Path) -> Result<Workbook, ReadError> {
+    read_workbook_with(path, &ByPrintAlone)
+}
+
+/// [`read_workbook`], a PDF's page that may hold further columns of the table before it
+/// joined beside that table only when `names` says its header names that table's form's
+/// missing columns.
+pub fn read_workbook_with(path: &Path, names: &dyn ColumnNames) -> Result<Workbook, ReadError> {
     let p = || path.to_path_buf();
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
@@ -792,7 +802,7 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, ReadError> {
         }
     };
     if matches!(format, Format::Pdf | Format::Docx) {
-        return document::read(path, format);
+        return document::read(path, format, names);
     }
     let (sheets, cell_notes) =
         match quietly_catch_panic(|| read_sheets(path, format, &ext, &part_merges)) {
@@ -1043,7 +1053,11 @@ fn read_sheets(
         Format::Xlsx => read_xlsx(path, part_merges).map(|x| (x.sheets, x.notes)),
         Format::Xls => read_xls(path, ext),
         Format::Ods => Ok((read_ods(path)?, Vec::new())),
-        Format::Pdf | Format::Docx => Ok((document::read(path, format)?.sheets, Vec::new())),
+        // Documents are read before (see `read_workbook_with`); by their print here.
+        Format::Pdf | Format::Docx => {
+            let read = document::read(path, format, &ByPrintAlone)?;
+            Ok((read.sheets, Vec::new()))
+        }
     }
 }
 

@@ -6,7 +6,7 @@
 
 use crate::findings::Finding;
 use crate::form::Severity;
-use crate::read::{read_workbook, Format, ReadError, Workbook};
+use crate::read::{read_workbook_with, ColumnNames, Format, ReadError, Workbook};
 use std::collections::HashSet;
 use std::fmt;
 use std::io::{Read, Seek, Write};
@@ -125,15 +125,15 @@ pub fn prepare(path: &Path) -> Result<Prepared, OpenError> {
     })
 }
 
-/// Read a workbook as [`read_workbook`] does, sheets that share a name from a copy in which
+/// Read a workbook as [`read_workbook_with`] does, sheets that share a name from a copy in which
 /// the later ones are renamed; with the renames. Error messages and `Workbook::path` name the
-/// file given, not the copy.
-pub fn read(path: &Path) -> Result<(Workbook, Vec<Renamed>), OpenError> {
+/// file given, not the copy. `names` judges a PDF's pages of further columns.
+pub fn read(path: &Path, names: &dyn ColumnNames) -> Result<(Workbook, Vec<Renamed>), OpenError> {
     let prepared = prepare(path)?;
     let wb = match &prepared.copy {
-        None => read_workbook(path).map_err(|e| OpenError::Read(Box::new(e)))?,
+        None => read_workbook_with(path, names).map_err(|e| OpenError::Read(Box::new(e)))?,
         Some(copy) => {
-            let mut wb = read_workbook(copy.path()).map_err(|error| OpenError::ReadCopy {
+            let mut wb = read_workbook_with(copy.path(), names).map_err(|error| OpenError::ReadCopy {
                 path: path.to_path_buf(),
                 copy: copy.path().to_path_buf(),
                 error: Box::new(error),

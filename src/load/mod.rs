@@ -2,6 +2,7 @@
 //! values, the values outside them, the other sheets, what reading noticed — setting aside
 //! the sheets fiscalform wrote itself. check, fix, export, explain and `rules` consume it.
 
+mod column_names;
 mod hidden;
 mod kept;
 mod left_open;
@@ -10,6 +11,7 @@ mod units;
 mod unread_tables;
 
 pub use crate::sheet_names::OpenError;
+pub use column_names::FormColumnNames;
 pub use kept::{KeptCell, OtherSheet, PlacedMerges};
 pub use left_open::{drop_retold, LEFT_OPEN};
 
@@ -59,7 +61,7 @@ pub fn read<'c>(
     catalog: &'c Catalog,
     path: &Path,
 ) -> Result<(Workbook, Vec<Recognized<'c>>), OpenError> {
-    let (wb, renamed) = crate::sheet_names::read(path)?;
+    let (wb, renamed) = crate::sheet_names::read(path, &FormColumnNames::new(catalog))?;
     let mut units = recognize_units(catalog, &wb);
     units[0]
         .findings

@@ -18,7 +18,7 @@ use super::contents_page::{is_book_title, Pending};
 use super::{
     continued, docx, pdf, quietly_catch_panic, Cell, Format, Merge, ReadError, Sheet, Workbook,
 };
-use super::{CellNote, CellNoteKind};
+use super::{CellNote, CellNoteKind, ColumnNames};
 
 /// What a document reader hands to [`super::Workbook`]: one sheet per table, all text, and
 /// for PDF sheets the page of every row.
@@ -31,7 +31,11 @@ pub(crate) struct LaidOut {
 
 /// Reads the PDF or Word document at `path` (its format already found by its content).
 /// Never panics: a panic in the PDF library is reported as a damaged file.
-pub(crate) fn read(path: &Path, format: Format) -> Result<Workbook, ReadError> {
+pub(crate) fn read(
+    path: &Path,
+    format: Format,
+    names: &dyn ColumnNames,
+) -> Result<Workbook, ReadError> {
     let bytes = std::fs::read(path).map_err(|e| ReadError::Unreadable {
         path: path.to_path_buf(),
         detail: e.to_string(),
@@ -41,7 +45,7 @@ pub(crate) fn read(path: &Path, format: Format) -> Result<Workbook, ReadError> {
         problem,
     };
     let blocks = match quietly_catch_panic(|| match format {
-        Format::Pdf => pdf::read_blocks(&bytes),
+        Format::Pdf => pdf::read_blocks(&bytes, names),
         _ => docx::read_blocks(std::io::Cursor::new(&bytes)).map(continued::join_continued),
     }) {
         Ok(blocks) => blocks.map_err(problem)?,

@@ -14,6 +14,7 @@
 use pdf_extract::{ColorSpace, MediaBox, OutputDev, OutputError, Path as PdfPath, Transform};
 
 use super::blocks::{Block, DocumentProblem, TableGrid};
+use super::ColumnNames;
 use super::document::is_unit_line;
 use super::Merge;
 use grid::RowBreaks;
@@ -39,7 +40,10 @@ pub(crate) struct Page {
 }
 
 /// The document's content in reading order.
-pub(crate) fn read_blocks(bytes: &[u8]) -> Result<Vec<Block>, DocumentProblem> {
+pub(crate) fn read_blocks(
+    bytes: &[u8],
+    names: &dyn ColumnNames,
+) -> Result<Vec<Block>, DocumentProblem> {
     let (pages, breaks) = read_pages(bytes)?;
     if pages.iter().all(|p| p.runs.is_empty()) {
         return Err(DocumentProblem::PdfScanned {
@@ -58,7 +62,7 @@ pub(crate) fn read_blocks(bytes: &[u8]) -> Result<Vec<Block>, DocumentProblem> {
             .collect();
         let mut items = without_repeated_heading(&blocks, items);
         let mut after_table = false;
-        if let Some(lead) = column_part_lead(&blocks, &items) {
+        if let Some(lead) = column_part_lead(&blocks, &items, names) {
             let rest = items.split_off(lead + 1);
             column_parts.push(blocks.len() + lead);
             blocks.extend(std::mem::replace(&mut items, rest));
@@ -80,8 +84,9 @@ pub(crate) fn read_blocks(bytes: &[u8]) -> Result<Vec<Block>, DocumentProblem> {
 
 /// How many lines stand above a page's first table that holds further columns of the table
 /// closing the page before (see [`over_columns`]): a form's title or unit line, centred over
-/// the whole sheet, may print over its right-hand columns.
-fn column_part_lead(blocks: &[Block], items: &[Block]) -> Option<usize> {
+/// the whole sheet, may print over its right-hand columns. `names` judges whether its header
+/// names that table's missing columns.
+fn column_part_lead(blocks: &[Block], items: &[Block], names: &dyn ColumnNames) -> Option<usize> {
     let Some(Block::Table(prev)) = blocks.last() else {
         return None;
     };
@@ -97,7 +102,7 @@ fn column_part_lead(blocks: &[Block], items: &[Block]) -> Option<usize> {
     };
     match items.get(lead) {
         Some(Block::Table(t)) if lead == 0 && items[..lead].iter().all(own) => {
-            over_columns::opens_column_part(prev, t).then_some(lead)
+            over_columns::opens_column_part(prev, t, names).then_some(lead)
         }
         _ => None,
     }

@@ -4,19 +4,40 @@
 //! while the pages are read and joined beside the table it goes on at the end.
 
 use super::super::blocks::{Block, ColumnPage, TableGrid};
+use super::super::ColumnNames;
 use super::grid;
 use super::merge;
 
 /// Whether `next`, opening a page right after `prev` (the table closing the page before),
 /// holds further columns of the rows `prev` printed on its first page: standing as high as
 /// they do, opening with header rows of words of its own (not `prev`'s repeated) and
-/// no form's title — the columns' names — rather than with body rows going on.
-pub(super) fn opens_column_part(prev: &TableGrid, next: &TableGrid) -> bool {
+/// no form's title — the columns' names — rather than with body rows going on; and these
+/// names, as `names` knows the forms, further columns of `prev`'s form: a page of another
+/// form may stand as high.
+pub(super) fn opens_column_part(
+    prev: &TableGrid,
+    next: &TableGrid,
+    names: &dyn ColumnNames,
+) -> bool {
     next.pages.first() > prev.pages.last()
         && same_height(prev, next)
         && grid::repeated_header(prev, next) == 0
         && opens_with_names(next)
         && !next.rows.iter().flatten().any(|c| names_a_form(c))
+        && names.names_further_columns(&header_words(prev), &header_words(next))
+}
+
+/// The words of a table's header: its cells of text above its first row holding a figure
+/// (the 栏次 row's numbers end it too), each once.
+fn header_words(table: &TableGrid) -> Vec<String> {
+    let header = (table.rows.iter()).take_while(|row| !row.iter().any(|c| is_figure_cell(c)));
+    let mut words: Vec<String> = Vec::new();
+    for word in header.flatten().map(|c| squeeze(c)) {
+        if is_word(&word) && !words.contains(&word) {
+            words.push(word);
+        }
+    }
+    words
 }
 
 /// Whether `next` stands as high as the rows `prev` printed on its first page: from the
@@ -44,11 +65,12 @@ fn opens_with_names(table: &TableGrid) -> bool {
     let Some(first) = table.rows.iter().find(filled) else {
         return false;
     };
-    let words = first.iter().any(|c| is_word(c));
-    words
-        && !first
-            .iter()
-            .any(|c| grid::is_figure(c.trim()) && !is_word(c))
+    first.iter().any(|c| is_word(c)) && !first.iter().any(|c| is_figure_cell(c))
+}
+
+/// A cell of a figure: some text that is a number.
+fn is_figure_cell(text: &str) -> bool {
+    grid::is_figure(text.trim()) && !is_word(text)
 }
 
 /// A cell of words: some text that is no number.
@@ -219,6 +241,7 @@ fn squeeze(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::read::ByPrintAlone;
     use grid::test_grid;
 
     fn paged(rows: &[&[&str]], page: u32) -> TableGrid {
@@ -229,7 +252,7 @@ mod tests {
     fn the_right_hand_columns_on_a_later_page_go_beside_their_rows() {
         let left = paged(&[&["科目名称", "合计"], &["一般公共服务支出", "10.00"]], 1);
         let right = paged(&[&["其他收入", ""], &["6.20", ""]], 2);
-        assert!(opens_column_part(&left, &right));
+        assert!(opens_column_part(&left, &right, &ByPrintAlone));
         let mut blocks = vec![Block::Table(left), Block::Table(right)];
         join_column_parts(&mut blocks, &[1]);
         let [Block::Table(t)] = &blocks[..] else {
@@ -247,9 +270,9 @@ mod tests {
     fn rows_going_on_or_a_new_form_are_no_column_part() {
         let left = paged(&[&["科目名称", "合计"], &["201 支出", "10.00"]], 1);
         let going_on = paged(&[&["208 支出", "3.00"], &["210 支出", "4.00"]], 2);
-        assert!(!opens_column_part(&left, &going_on));
+        assert!(!opens_column_part(&left, &going_on, &ByPrintAlone));
         let new_form = paged(&[&["支出决算表", ""], &["科目", "合计"]], 2);
-        assert!(!opens_column_part(&left, &new_form));
+        assert!(!opens_column_part(&left, &new_form, &ByPrintAlone));
     }
 
     #[test]
