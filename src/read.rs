@@ -59,9 +59,9 @@ mod zip_guard;
 use part_merges::PartMerges;
 use seek_log::SeekLog;
 
+pub use column_names::{ByPrintAlone, ColumnNames};
 pub(crate) use contents_page::is_book_title;
 pub use document::{DocumentProblem, Passage};
-pub use column_names::{ByPrintAlone, ColumnNames};
 pub use hidden_lines::HiddenLines;
 pub use shown::{decimals_shown, CellNote, CellNoteKind};
 

@@ -133,11 +133,12 @@ pub fn read(path: &Path, names: &dyn ColumnNames) -> Result<(Workbook, Vec<Renam
     let wb = match &prepared.copy {
         None => read_workbook_with(path, names).map_err(|e| OpenError::Read(Box::new(e)))?,
         Some(copy) => {
-            let mut wb = read_workbook_with(copy.path(), names).map_err(|error| OpenError::ReadCopy {
-                path: path.to_path_buf(),
-                copy: copy.path().to_path_buf(),
-                error: Box::new(error),
-            })?;
+            let mut wb =
+                read_workbook_with(copy.path(), names).map_err(|error| OpenError::ReadCopy {
+                    path: path.to_path_buf(),
+                    copy: copy.path().to_path_buf(),
+                    error: Box::new(error),
+                })?;
             wb.path = path.to_path_buf();
             wb
         }

@@ -51,8 +51,7 @@ fn scratch(name: &str) -> PathBuf {
 /// (tests/support/lo_same_height.py).
 fn printable(xlsx: &Path, print: &Print, first: usize) -> Pair {
     let out = xlsx.with_file_name(format!("pair{first}.xlsx"));
-    let script =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/support/lo_same_height.py");
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/support/lo_same_height.py");
     let status = Command::new("python3")
         .arg(script)
         .arg(xlsx)
@@ -76,7 +75,10 @@ fn printable(xlsx: &Path, print: &Print, first: usize) -> Pair {
 fn misread(pdf: &Path) -> Option<String> {
     let path = pdf.to_str().unwrap();
     let (_, explained, _) = cli::run(&["explain", path]);
-    let sheets = explained.lines().filter(|l| l.starts_with("工作表“")).count();
+    let sheets = explained
+        .lines()
+        .filter(|l| l.starts_with("工作表“"))
+        .count();
     let (_, checked, _) = cli::run(&["check", "--format", "json", path]);
     let doc: serde_json::Value = serde_json::from_str(&checked).unwrap();
     let findings = doc["files"][0]["findings"].as_array().unwrap();

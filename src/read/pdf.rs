@@ -14,8 +14,8 @@
 use pdf_extract::{ColorSpace, MediaBox, OutputDev, OutputError, Path as PdfPath, Transform};
 
 use super::blocks::{Block, DocumentProblem, TableGrid};
-use super::ColumnNames;
 use super::document::is_unit_line;
+use super::ColumnNames;
 use super::Merge;
 use grid::RowBreaks;
 

@@ -28,16 +28,14 @@ pub(super) fn opens_column_part(
 }
 
 /// The words of a table's header: its cells of text above its first row holding a figure
-/// (the 栏次 row's numbers end it too), each once.
+/// (the 栏次 row's numbers end it too), as often as cells show them.
 fn header_words(table: &TableGrid) -> Vec<String> {
     let header = (table.rows.iter()).take_while(|row| !row.iter().any(|c| is_figure_cell(c)));
-    let mut words: Vec<String> = Vec::new();
-    for word in header.flatten().map(|c| squeeze(c)) {
-        if is_word(&word) && !words.contains(&word) {
-            words.push(word);
-        }
-    }
-    words
+    header
+        .flatten()
+        .map(|c| squeeze(c))
+        .filter(|w| is_word(w))
+        .collect()
 }
 
 /// Whether `next` stands as high as the rows `prev` printed on its first page: from the
@@ -264,6 +262,23 @@ mod tests {
             first_col: 2,
             page: 2
         }));
+    }
+
+    /// Forms none of whose columns a page names.
+    struct NoColumns;
+
+    impl ColumnNames for NoColumns {
+        fn names_further_columns(&self, _: &[String], _: &[String]) -> bool {
+            false
+        }
+    }
+
+    #[test]
+    fn a_page_naming_no_missing_columns_of_a_form_is_no_column_part() {
+        let left = paged(&[&["科目名称", "合计"], &["一般公共服务支出", "10.00"]], 1);
+        let right = paged(&[&["其他收入", ""], &["6.20", ""]], 2);
+        assert!(opens_column_part(&left, &right, &ByPrintAlone));
+        assert!(!opens_column_part(&left, &right, &NoColumns));
     }
 
     #[test]
