@@ -1,6 +1,6 @@
 //! The forms' column names, for the PDF reader to tell a page of further columns of a table from a page of another form standing as high.
 
-use crate::form::{Catalog, Form, Vocabulary};
+use crate::form::{Catalog, Family, Form, Vocabulary};
 use crate::normalize::label_key;
 use crate::read::ColumnNames;
 use std::collections::{HashMap, HashSet};
@@ -89,9 +89,15 @@ fn form_words(form: &Form, vocab: &Vocabulary) -> FormWords {
         .flat_map(|b| b.panels.iter().flat_map(|p| p.columns.iter()))
         .flat_map(|c| c.label.iter().chain(&c.aliases).map(|t| label_key(t)));
     let own: Vec<String> = headers.iter().cloned().chain(columns).collect();
-    let synonyms = own
-        .iter()
-        .flat_map(|k| vocab.synonyms_of(k).iter().cloned());
+    // A 决算 form's 金额 is its 决算数, never a 预算数, and the other way round.
+    let other_family = match form.family {
+        Family::Final => Some("预算"),
+        Family::Budget => Some("决算"),
+        Family::Perf => None,
+    };
+    let synonyms = (own.iter())
+        .flat_map(|k| vocab.synonyms_of(k).iter().cloned())
+        .filter(|w| other_family.is_none_or(|other| !w.contains(other)));
     let mut cells = HashMap::new();
     for k in headers {
         *cells.entry(k).or_default() += 1;
