@@ -379,6 +379,12 @@ fn ruled_table(
                 p.is_some_and(|p| m.first_row <= p.0 && p.0 <= m.last_row)
             };
             let (span, vmerge, text) = match merge {
+                // A merge begun above the table's first row: its text in every row.
+                Some(m) if m.first_row < top => (
+                    m.last_col - m.first_col + 1,
+                    "",
+                    typed(sheet.get(m.first_row, m.first_col)),
+                ),
                 Some(m) if within(above, &m) => {
                     (m.last_col - m.first_col + 1, "<w:vMerge/>", String::new())
                 }
