@@ -14,7 +14,6 @@ use std::path::{Path, PathBuf};
 
 use docx::{Continued, WordLayout};
 use fiscalform::read::Sheet;
-use rust_decimal::Decimal;
 use serde_json::Value;
 
 fn scratch(tag: &str) -> PathBuf {
@@ -104,26 +103,11 @@ fn ambiguous_cut(sheet: &Sheet, row: u32) -> bool {
 }
 
 /// Every logical cell of an export and every row's label, spaces squeezed out, amounts as
-/// numbers: (form, cell) → value.
+/// numbers: (form, cell) → value (see [`export::readings`]).
 fn readings(doc: &Value) -> BTreeMap<(String, String), String> {
-    let mut out: BTreeMap<(String, String), String> = export::logical_cells(doc, &[])
-        .into_iter()
-        .filter_map(|(k, v)| {
-            let text: String = v.as_str()?.split_whitespace().collect();
-            let number = text.parse::<Decimal>().map(|d| d.normalize().to_string());
-            Some((k, number.unwrap_or(text)))
-        })
-        .collect();
-    for f in doc["forms"].as_array().unwrap() {
-        for r in f["rows"].as_array().unwrap() {
-            let label: String = r["label"]
-                .as_str()
-                .unwrap_or("")
-                .split_whitespace()
-                .collect();
-            let key = format!("{}.label", r["key"].as_str().unwrap());
-            out.insert((f["id"].as_str().unwrap().to_string(), key), label);
-        }
+    let mut out = export::readings(doc);
+    for v in out.values_mut() {
+        v.retain(|c| !c.is_whitespace());
     }
     out
 }

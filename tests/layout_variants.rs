@@ -105,6 +105,28 @@ fn differing<'w>(want: &'w Values, got: &Values) -> Vec<(&'w (String, String), &
         .collect()
 }
 
+/// Asserts the workbook at `path` reads every value of `want` and warns of `added` values
+/// outside the form and of nothing else: the columns a unit added, read as nothing of the form.
+fn assert_read_with_added_values(
+    catalog: &Catalog,
+    want: &Values,
+    path: &Path,
+    label: &str,
+    added: usize,
+) {
+    let (got, warnings) = values_and_warnings(catalog, path);
+    assert_eq!(differing(want, &got), Vec::new(), "{label}");
+    assert!(
+        warnings.iter().all(|w| w.rule == "value-outside-form"),
+        "{label}: {warnings:#?}"
+    );
+    assert_eq!(
+        warnings.len(),
+        added,
+        "{label}: one warning per added value"
+    );
+}
+
 /// Numbers below a bound from a xorshift sequence started at `state`: generated cases that
 /// are the same on every run.
 fn xorshift(mut state: u64) -> impl FnMut(usize) -> usize {
@@ -380,18 +402,8 @@ fn a_column_the_form_lacks_leaves_the_table_read() {
         }
         let path = dir().join(format!("extra-column-{case}.xlsx"));
         book.write_xlsx(&path);
-        let (got, warnings) = values_and_warnings(&catalog, &path);
-        let differing = differing(&want, &got);
-        assert!(differing.is_empty(), "case {case}: {differing:?}");
-        assert!(
-            warnings.iter().all(|w| w.rule == "value-outside-form"),
-            "case {case}: {warnings:#?}"
-        );
-        assert_eq!(
-            warnings.len(),
-            added,
-            "case {case}: one warning per added value"
-        );
+        let label = format!("case {case}");
+        assert_read_with_added_values(&catalog, &want, &path, &label, added);
     }
 }
 
@@ -1200,18 +1212,8 @@ fn a_comparison_column_beside_the_total_tables_amounts_leaves_it_read() {
             }
             let path = dir().join(format!("comparison-column-{case}-{before}.xlsx"));
             book.write_xlsx(&path);
-            let (got, warnings) = values_and_warnings(&catalog, &path);
             let label = format!("{header}, before: {before}");
-            assert_eq!(differing(&want, &got), Vec::new(), "{label}");
-            assert!(
-                warnings.iter().all(|w| w.rule == "value-outside-form"),
-                "{label}: {warnings:#?}"
-            );
-            assert_eq!(
-                warnings.len(),
-                added,
-                "{label}: one warning per added value"
-            );
+            assert_read_with_added_values(&catalog, &want, &path, &label, added);
         }
     }
 }
@@ -1702,18 +1704,8 @@ fn a_change_column_in_percent_on_the_lowest_header_row_leaves_every_table_read()
         }
         let path = dir().join(format!("percent-column-{case}.xlsx"));
         book.write_xlsx(&path);
-        let (got, warnings) = values_and_warnings(&catalog, &path);
         let label = format!("{header}, 栏次 rows dropped: {drop_column_numbers}");
-        assert_eq!(differing(&want, &got), Vec::new(), "{label}");
-        assert!(
-            warnings.iter().all(|w| w.rule == "value-outside-form"),
-            "{label}: {warnings:#?}"
-        );
-        assert_eq!(
-            warnings.len(),
-            added,
-            "{label}: one warning per added value"
-        );
+        assert_read_with_added_values(&catalog, &want, &path, &label, added);
     }
 }
 
@@ -1748,16 +1740,6 @@ fn an_added_columns_header_on_the_column_numbers_row_leaves_it_that_row() {
         assert!(added > 20, "{header}: {added} figures added");
         let path = dir().join(format!("header-on-marks-{case}.xlsx"));
         book.write_xlsx(&path);
-        let (got, warnings) = values_and_warnings(&catalog, &path);
-        assert_eq!(differing(&want, &got), Vec::new(), "{header}");
-        assert!(
-            warnings.iter().all(|w| w.rule == "value-outside-form"),
-            "{header}: {warnings:#?}"
-        );
-        assert_eq!(
-            warnings.len(),
-            added,
-            "{header}: one warning per added value"
-        );
+        assert_read_with_added_values(&catalog, &want, &path, header, added);
     }
 }

@@ -38,29 +38,11 @@ fn sample_sheets() -> Vec<fiscalform::read::Sheet> {
     fiscalform::read::read_workbook(&path).unwrap().sheets
 }
 
-/// Every logical cell of an export and every row's label (spaces a printed cell wraps at
-/// squeezed out), amounts as numbers: (form, cell) → value.
+/// Every logical cell of an export but its zeros (a PDF shows a blank where the workbook
+/// holds 0), and every row's label: (form, cell) → value (see [`export::readings`]).
 fn readings(doc: &Value) -> BTreeMap<(String, String), String> {
-    let mut out: BTreeMap<(String, String), String> = export::logical_cells(doc, &[])
-        .into_iter()
-        .filter_map(|(k, v)| {
-            let text = v.as_str()?.to_string();
-            let number = text.parse::<Decimal>().map(|d| d.normalize().to_string());
-            Some((k, number.unwrap_or(text)))
-        })
-        .filter(|(_, v)| v != "0")
-        .collect();
-    for f in doc["forms"].as_array().unwrap() {
-        for r in f["rows"].as_array().unwrap() {
-            let label: String = r["label"]
-                .as_str()
-                .unwrap_or("")
-                .split_whitespace()
-                .collect();
-            let key = format!("{}.label", r["key"].as_str().unwrap());
-            out.insert((f["id"].as_str().unwrap().to_string(), key), label);
-        }
-    }
+    let mut out = export::readings(doc);
+    out.retain(|_, v| v != "0");
     out
 }
 

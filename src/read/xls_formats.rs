@@ -120,14 +120,8 @@ fn builtin(ifmt: u16) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::xls_lines::record;
     use super::*;
-
-    fn record(kind: u16, data: &[u8]) -> Vec<u8> {
-        let mut out = kind.to_le_bytes().to_vec();
-        out.extend((data.len() as u16).to_le_bytes());
-        out.extend(data);
-        out
-    }
 
     fn cell(kind: u16, row: u16, col: u16, xf: u16) -> Vec<u8> {
         let mut data = [row, col, xf].map(u16::to_le_bytes).concat();

@@ -128,16 +128,18 @@ fn lines(bytes: &[u8], start: usize) -> HiddenLines {
     lines.finish()
 }
 
+/// One BIFF record's bytes (its type, its length, its data), to build .xls streams in tests.
+#[cfg(test)]
+pub(super) fn record(kind: u16, data: &[u8]) -> Vec<u8> {
+    let mut out = kind.to_le_bytes().to_vec();
+    out.extend((data.len() as u16).to_le_bytes());
+    out.extend(data);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn record(kind: u16, data: &[u8]) -> Vec<u8> {
-        let mut out = kind.to_le_bytes().to_vec();
-        out.extend((data.len() as u16).to_le_bytes());
-        out.extend(data);
-        out
-    }
 
     fn boundsheet(start: u32, kind: u8, name: &str) -> Vec<u8> {
         let units: Vec<u16> = name.encode_utf16().collect();

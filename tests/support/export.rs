@@ -64,3 +64,31 @@ pub fn pdf_differences(xlsx: &Path, pdf: &Path) -> Vec<String> {
         .map(|k| format!("{k:?}: workbook {:?}, PDF {:?}", want.get(k), got.get(k)))
         .collect()
 }
+
+/// Every logical cell of an export and every row's label, amounts as numbers (normalised),
+/// texts as exported but for the labels' spaces (where a printed cell wraps): (form, cell) →
+/// value.
+pub fn readings(doc: &Value) -> BTreeMap<(String, String), String> {
+    let mut out: BTreeMap<(String, String), String> = logical_cells(doc, &[])
+        .into_iter()
+        .filter_map(|(k, v)| {
+            let text = v.as_str()?.to_string();
+            let number = text
+                .parse::<rust_decimal::Decimal>()
+                .map(|d| d.normalize().to_string());
+            Some((k, number.unwrap_or(text)))
+        })
+        .collect();
+    for f in doc["forms"].as_array().unwrap() {
+        for r in f["rows"].as_array().unwrap() {
+            let label: String = r["label"]
+                .as_str()
+                .unwrap_or("")
+                .split_whitespace()
+                .collect();
+            let key = format!("{}.label", r["key"].as_str().unwrap());
+            out.insert((f["id"].as_str().unwrap().to_string(), key), label);
+        }
+    }
+    out
+}
