@@ -1743,3 +1743,35 @@ fn an_added_columns_header_on_the_column_numbers_row_leaves_it_that_row() {
         assert_read_with_added_values(&catalog, &want, &path, header, added);
     }
 }
+
+/// 公开06表 with a 行次 column after the 人员经费 block's 科目名称, numbering its rows and its
+/// 人员经费合计 row (the number right of that row's label), typed as numbers or as text: the
+/// row's figure is the one after its 行次, and the table reads as the plain one, with no
+/// warning.
+#[test]
+fn a_line_number_column_beside_a_total_rows_label_is_no_figure_of_it() {
+    let catalog = Catalog::embedded().unwrap();
+    let want = plain_values(&catalog, "for-line-column-06");
+    for as_text in [false, true] {
+        let mut book = seed();
+        let sheet = book.sheet_mut("公开06表");
+        let (header_row, name_col) = sheet.find("科目名称").expect("a name header");
+        let (total_row, _) = sheet.find("人员经费合计").expect("the staff total row");
+        sheet.insert_col(name_col + 1);
+        sheet.put(header_row, name_col + 1, grid::GridCell::text("行次"));
+        let coded = (header_row + 1..total_row).filter(|&r| !sheet.cell(r, 0).is_empty());
+        let numbered: Vec<u32> = coded.chain([total_row]).collect();
+        for (i, r) in numbered.into_iter().enumerate() {
+            let n = (i + 1).to_string();
+            let cell = match as_text {
+                true => grid::GridCell::text(&n),
+                false => grid::GridCell::num(&n),
+            };
+            sheet.put(r, name_col + 1, cell);
+        }
+        let path = dir().join(format!("line-column-06-{as_text}.xlsx"));
+        book.write_xlsx(&path);
+        let label = format!("行次 typed as text: {as_text}");
+        assert_read_with_added_values(&catalog, &want, &path, &label, 0);
+    }
+}

@@ -8,7 +8,7 @@ use crate::cellref::{a1, Place};
 use crate::expr::Val;
 use crate::form::{ColKind, GridCellDef, Severity};
 use crate::layout::{Content, Layout, Placed};
-use crate::normalize::{key_with_offsets, label_key, strip_ordinal};
+use crate::normalize::{key_with_offsets, label_key, parse_amount, strip_ordinal, Amount};
 use crate::quantity::text::fmt_num;
 use crate::read::Cell;
 use rust_decimal::Decimal;
@@ -431,7 +431,24 @@ fn locate(
         Above::Cell(found) => Some(found),
         Above::Without if !columns_above.is_empty() => unheaded,
         _ if !ups.is_empty() => unheaded,
-        _ => beside_label(rd, known, (lr, lc), lab.nth),
+        _ => {
+            take_line_numbers_beside(rd, (lr, lc));
+            beside_label(rd, known, (lr, lc), lab.nth)
+        }
+    }
+}
+
+/// Reads as nothing the row numbers right of the label at (lr, lc) in columns of 行次 or 序号
+/// (see [`in_line_number_column`]): the row's place, not a value outside the form.
+fn take_line_numbers_beside(rd: &mut Reader, (lr, lc): (u32, u16)) {
+    let beside = last_col(rd, lr, lc) + 1;
+    let numbers: Vec<u16> = (rd.sheet.row(lr))
+        .filter(|&(c, cell)| c >= beside && matches!(parse_amount(cell), Amount::Value(_)))
+        .map(|(c, _)| c)
+        .filter(|&c| in_line_number_column(rd, lr, c))
+        .collect();
+    for c in numbers {
+        rd.consume(lr, c);
     }
 }
 
@@ -620,12 +637,31 @@ fn beside_label(
         if is_label(rd, known, lr, c) {
             return None;
         }
+        if in_line_number_column(rd, lr, c) {
+            continue;
+        }
         if seen == nth {
             return Some(Found::Cell(lr, c));
         }
         seen += 1;
     }
     None
+}
+
+/// Whether (r, c) stands in a column of 行次 or 序号 (the nearest text above it that is no
+/// whole number is such a header, as over a 科目 list whose 人员经费合计 row ends it): the
+/// row's number there is no value of the row.
+fn in_line_number_column(rd: &Reader, r: u32, c: u16) -> bool {
+    let whole = |t: &str| !t.is_empty() && t.chars().all(|ch| ch.is_ascii_digit());
+    let header = (r.saturating_sub(HEADER_ABOVE)..r)
+        .rev()
+        .filter_map(|above| rd.text_key(above, c))
+        .find(|k| !whole(k));
+    header.is_some_and(|k| {
+        k == "行次"
+            || rd.vocab.synonyms_of("行次").contains(&k)
+            || rd.vocab.serial_headers.contains(&k)
+    })
 }
 
 /// A cell with only an up label: the first value within three rows below the first of its
