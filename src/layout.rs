@@ -353,36 +353,39 @@ fn put_heading(l: &mut Layout, form: &Form, data: &FormData) {
 /// the row after them.
 fn put_notes(l: &mut Layout, form: &Form, data: &FormData, mut r: u32) -> u32 {
     let width = l.width;
-    let text_rows: Vec<String> = form
-        .notes
-        .iter()
-        .cloned()
-        .chain(extra_remarks(form, data))
-        .collect();
-    for note in text_rows {
+    for note in notes_and_remarks(form, data) {
         l.put(r, 0, 1, width, Content::Text(note), Style::Note);
         r += 1;
     }
     r
 }
 
-/// Remarks found in the data that are not the form's own notes (空表说明, explanations).
-fn extra_remarks(form: &Form, data: &FormData) -> Vec<String> {
-    // The form's notes are written in its own words; the unit's copy of one of them (or of
-    // all of them in one line), worded a little differently, is not written a second time.
-    let all_notes = form.notes.concat();
-    let is_own = |r: &str| {
-        form.notes
-            .iter()
-            .chain(std::iter::once(&all_notes))
-            .any(|n| crate::normalize::same_wording(n, r))
+/// The form's notes, each in the unit's own words where the unit's remarks hold it worded a
+/// little differently (a year or a word added, other punctuation: written once, as the unit
+/// wrote it, so nothing it wrote is lost), then the data's other remarks (空表说明,
+/// explanations).
+fn notes_and_remarks(form: &Form, data: &FormData) -> Vec<String> {
+    let mut left: Vec<&String> = data.remarks.iter().collect();
+    let mut unit_copy = |note: &str| {
+        let i = (left.iter()).position(|r| crate::normalize::same_wording(note, r))?;
+        Some(left.remove(i).clone())
     };
-    let mut out: Vec<String> = data
-        .remarks
-        .iter()
-        .filter(|r| !is_own(r))
-        .cloned()
-        .collect();
+    // All the form's notes typed as one line.
+    let all_notes = form.notes.concat();
+    let mut rows = match (form.notes.len() > 1).then(|| unit_copy(&all_notes)) {
+        Some(Some(one)) => vec![one],
+        _ => (form.notes.iter())
+            .map(|n| unit_copy(n).unwrap_or_else(|| n.clone()))
+            .collect(),
+    };
+    let others: Vec<String> = left.into_iter().cloned().collect();
+    rows.extend(with_empty_note(form, data, others));
+    rows
+}
+
+/// `remarks`, and the form's 空表说明 after them when the table is empty and neither they nor
+/// the form's notes say why.
+fn with_empty_note(form: &Form, data: &FormData, mut out: Vec<String>) -> Vec<String> {
     if let Some(empty) = &form.empty_note {
         let has = out.iter().chain(form.notes.iter()).any(|r| {
             let k = crate::normalize::label_key(r);
