@@ -112,20 +112,11 @@ fn readings(doc: &Value) -> BTreeMap<(String, String), String> {
     out
 }
 
-/// What `check --format json` finds in `path`, without where, sorted.
+/// What `check --format json` finds in `path`, without where (its pages either), sorted.
 fn findings(path: &Path) -> Vec<String> {
-    let (_, out, _) = cli::run(&["check", path.to_str().unwrap(), "--format", "json"]);
-    let doc: Value = serde_json::from_str(&out).unwrap();
-    let mut found: Vec<String> = doc["files"][0]["findings"]
-        .as_array()
-        .map(|a| a.iter().collect::<Vec<_>>())
-        .unwrap_or_default()
-        .into_iter()
-        .map(|f| {
-            let field = |k: &str| f[k].as_str().unwrap_or("").to_string();
-            let all = ["form", "rule", "severity", "expected", "found", "message"].map(field);
-            without_pages(&all.join(" "))
-        })
+    let fields = ["form", "rule", "severity", "expected", "found", "message"];
+    let mut found: Vec<String> = (cli::finding_fields(path, &fields).iter())
+        .map(|f| without_pages(f))
         .collect();
     found.sort();
     found

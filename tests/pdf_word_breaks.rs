@@ -69,22 +69,7 @@ fn differences(
 /// What `check --format json` finds in `path`, without where: (form, rule, severity,
 /// expected, found), sorted.
 fn findings(path: &std::path::Path) -> Vec<String> {
-    let (_, out, _) = cli::run(&["check", path.to_str().unwrap(), "--format", "json"]);
-    let doc: Value = serde_json::from_str(&out).unwrap();
-    let mut found: Vec<String> = doc["files"][0]["findings"]
-        .as_array()
-        .map(|a| a.iter().collect::<Vec<_>>())
-        .unwrap_or_default()
-        .into_iter()
-        .map(|f| {
-            let field = |k: &str| f[k].as_str().unwrap_or("").to_string();
-            ["form", "rule", "severity", "expected", "found"]
-                .map(field)
-                .join(" ")
-        })
-        .collect();
-    found.sort();
-    found
+    cli::finding_fields(path, &["form", "rule", "severity", "expected", "found"])
 }
 
 /// Each layout typed in Word and printed to PDF, read back: the problems found, the

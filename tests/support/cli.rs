@@ -41,3 +41,18 @@ pub fn check_json(path: &Path) -> (i32, Value) {
 pub fn findings(report: &Value) -> Vec<Value> {
     report["files"][0]["findings"].as_array().unwrap().clone()
 }
+
+/// What `check` finds in `path`, without where: each finding's `fields` joined by spaces,
+/// sorted (two readings of one table compared finding by finding).
+pub fn finding_fields(path: &Path, fields: &[&str]) -> Vec<String> {
+    let (_, report) = check_json(path);
+    let all = report["files"][0]["findings"].as_array().cloned();
+    let mut found: Vec<String> = (all.unwrap_or_default().iter())
+        .map(|f| {
+            let field = |k: &&str| f[*k].as_str().unwrap_or("").to_string();
+            fields.iter().map(field).collect::<Vec<_>>().join(" ")
+        })
+        .collect();
+    found.sort();
+    found
+}
