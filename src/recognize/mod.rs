@@ -1076,7 +1076,8 @@ impl Reader<'_> {
             if has_triangle_minus(cell) {
                 self.triangle_minus.push((r, c, t.trim().to_string(), *d));
             }
-            if kind == ColKind::Amount {
+            // Weights (分值) are summed as amounts are (各指标分值之和): a SUM misses them too.
+            if matches!(kind, ColKind::Amount | ColKind::Score) {
                 let (first, count) = &mut self.text_numbers;
                 first.get_or_insert_with(|| (r, c, t.trim().to_string()));
                 *count += 1;
