@@ -152,6 +152,8 @@ pub const COLUMN_ABSENT: &str = "column-absent";
 pub const ROW_ABSENT: &str = "row-absent";
 /// Rule of figures a table holds in rows or columns its sheet hides.
 pub const HIDDEN_CELLS: &str = "hidden-cells";
+/// The rule of a value standing in no cell of the form, kept where it is.
+pub const VALUE_OUTSIDE_FORM: &str = "value-outside-form";
 /// Rule of a text too long for a cell of Excel.
 pub const TEXT_CUT: &str = "text-too-long";
 /// Rule of an empty table's note that names another table's fund.

@@ -1,8 +1,9 @@
 //! Figures a table holds in rows or columns its sheet hides: read and audited like the others,
 //! and said, since the printed or published table does not show them.
 
+use super::gathered::{few, gather_outside, table_no, Gathered};
 use crate::cellref::{a1, col_name, Place};
-use crate::findings::{Finding, HIDDEN_CELLS};
+use crate::findings::{Finding, HIDDEN_CELLS, VALUE_OUTSIDE_FORM};
 use crate::form::{Form, Severity};
 use crate::model::FormData;
 use crate::read::{Cell, Sheet, Workbook};
@@ -80,13 +81,6 @@ fn hidden_finding(
     )
 }
 
-/// At most five of `items`, joined: "12、13、14", "12、13、14、15、16等".
-fn few<T: ToString>(items: &[T]) -> String {
-    let shown: Vec<String> = items.iter().take(5).map(ToString::to_string).collect();
-    let more = if items.len() > 5 { "等" } else { "" };
-    format!("{}{more}", shown.join("、"))
-}
-
 /// Values outside the form standing in hidden rows or columns (a column of last year's
 /// figures hidden rather than deleted): said once a table, naming the lines and the first
 /// cells, rather than one "填错位置" warning a cell for what no printed table shows.
@@ -95,60 +89,26 @@ pub(super) fn gather_hidden_strays(
     forms: &[(&Form, FormData)],
     findings: &mut Vec<Finding>,
 ) {
-    let hiding =
-        |name: &str| (wb.sheets.iter()).find(|s| s.name == name && !s.hidden_lines.is_empty());
-    let in_hidden = |f: &Finding| -> Option<(String, String, u32, u16)> {
-        if f.rule != OUTSIDE || f.severity != Severity::Warning {
-            return None;
-        }
-        let sheet = hiding(f.sheet.as_deref()?)?;
-        let (r, c) = crate::cellref::parse_a1(f.cell.as_deref()?)?;
-        sheet
-            .hidden_lines
-            .hides(r, c)
-            .then(|| (f.form.clone(), sheet.name.clone(), r, c))
+    let hides = |_: &str, sheet: &str, (r, c): (u32, u16)| {
+        (wb.sheets.iter()).any(|s| s.name == sheet && s.hidden_lines.hides(r, c))
     };
-    let mut gathered: Vec<(String, String, u32, u16)> = Vec::new();
-    findings.retain(|f| match in_hidden(f) {
-        Some(at) => {
-            gathered.push(at);
-            false
-        }
-        None => true,
-    });
-    let mut tables: Vec<(&str, &str)> = gathered
-        .iter()
-        .map(|g| (g.0.as_str(), g.1.as_str()))
-        .collect();
-    tables.sort_unstable();
-    tables.dedup();
-    for (form_id, sheet) in tables {
-        let cells: Vec<(u32, u16)> = (gathered.iter())
-            .filter(|g| g.0 == form_id && g.1 == sheet)
-            .map(|g| (g.2, g.3))
-            .collect();
-        let no = (forms.iter())
-            .find(|(f, _)| f.id == form_id)
-            .map_or(form_id, |(f, _)| f.table_no.as_str());
-        findings.push(hidden_strays(no, form_id, sheet, &cells));
+    for g in gather_outside(findings, hides) {
+        findings.push(hidden_strays(table_no(forms, &g.form_id), &g));
     }
 }
 
-/// The rule of a value in no cell of the form.
-const OUTSIDE: &str = "value-outside-form";
-
-fn hidden_strays(no: &str, form_id: &str, sheet: &str, cells: &[(u32, u16)]) -> Finding {
-    let named: Vec<String> = cells.iter().map(|&(r, c)| a1(r, c)).collect();
+fn hidden_strays(no: &str, g: &Gathered) -> Finding {
+    let named: Vec<String> = g.cells.iter().map(|&(r, c)| a1(r, c)).collect();
     Finding::new(
         Severity::Warning,
-        OUTSIDE,
-        form_id,
-        Some(sheet.to_string()),
+        VALUE_OUTSIDE_FORM,
+        &g.form_id,
+        Some(g.sheet.clone()),
         named.first().cloned(),
         format!(
             "{no} 隐藏的行或列中有 {} 处内容不属于本表（{}），已保留，未参与审核；\
              打印或公开的表格上看不到它们，如为上年数等旧数据，不应列示的请删除",
-            cells.len(),
+            g.cells.len(),
             few(&named)
         ),
     )

@@ -3,6 +3,7 @@
 //! the sheets fiscalform wrote itself. check, fix, export, explain and `rules` consume it.
 
 mod column_names;
+mod gathered;
 mod hidden;
 mod kept;
 mod left_open;
@@ -152,6 +153,7 @@ fn recognize_set<'c>(
 ) -> Recognized<'c> {
     let mut forms = Vec::new();
     let mut findings = Vec::new();
+    let mut compared = gathered::Compared::new();
     let set_aside = copies_set_aside(wb, &outcomes);
     for (outcome, audited_instead) in outcomes.into_iter().zip(set_aside) {
         match outcome {
@@ -176,7 +178,7 @@ fn recognize_set<'c>(
                     .filter(|n| n.rule == "value-outside-form" && figures.contains(&&n.cell));
                 findings.extend(outside.map(|n| notice_finding(&rec, n)));
             }
-            Outcome::Form(rec) => take_form(*rec, &mut forms, &mut findings),
+            Outcome::Form(rec) => take_form(*rec, &mut forms, &mut findings, &mut compared),
             Outcome::Skipped { sheet, .. } if figures_unread(wb, &sheet).is_some() => {
                 findings.extend(figures_unread(wb, &sheet));
             }
@@ -196,6 +198,7 @@ fn recognize_set<'c>(
     findings.extend(kept_values(wb, &forms).into_iter().filter(ours));
     findings.extend(hidden::hidden_findings(wb, &forms));
     hidden::gather_hidden_strays(wb, &forms, &mut findings);
+    gathered::gather_compared(&compared, &forms, &mut findings);
     findings.extend(cell_note_findings(wb, &forms).into_iter().filter(ours));
     findings.extend(left_open::left_open_findings(wb).into_iter().filter(ours));
     // A file with no form in it is not a clean one: nothing was audited.
@@ -339,13 +342,19 @@ fn page_list(pages: &[u32]) -> String {
 /// The rule of the error on a file in which no form was recognised.
 pub const NO_FORM: &str = "no-form";
 
-/// Takes a recognised form into `forms`, its reading notices into `findings`.
+/// Takes a recognised form into `forms`, its reading notices into `findings` and the cells of
+/// the columns its unit added to compare into `compared`.
 fn take_form<'c>(
     mut rec: crate::recognize::Recognized<'c>,
     forms: &mut Vec<(&'c Form, FormData)>,
     findings: &mut Vec<Finding>,
+    compared: &mut gathered::Compared,
 ) {
     findings.extend(rec.notices.iter().map(|n| notice_finding(&rec, n)));
+    if let Some(sheet) = &rec.data.sheet {
+        let cells = std::mem::take(&mut rec.comparison_cells);
+        compared.push((rec.form.id.clone(), sheet.clone(), cells));
+    }
     let mut absent = crate::recognize::absent_columns(rec.form, &rec.data);
     for a in &mut absent {
         a.unread = !unread_beside(&rec.data, a).is_empty();
