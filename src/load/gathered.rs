@@ -4,6 +4,7 @@
 use crate::findings::{Finding, VALUE_OUTSIDE_FORM};
 use crate::form::{Form, Severity};
 use crate::model::{FastSet, FormData};
+use crate::read::Workbook;
 
 /// The cells of one table's gathered warnings, in the order they were told.
 pub(super) struct Gathered {
@@ -45,6 +46,11 @@ pub(super) fn gather_outside(
     gathered
 }
 
+/// Whether the sheet `sheet` of `wb` hides the cell at `at`.
+pub(super) fn hides(wb: &Workbook, sheet: &str, (r, c): (u32, u16)) -> bool {
+    (wb.sheets.iter()).any(|s| s.name == sheet && s.hidden_lines.hides(r, c))
+}
+
 /// The 表号 of the form `form_id` among `forms`, or the id itself.
 pub(super) fn table_no<'f>(forms: &'f [(&Form, FormData)], form_id: &'f str) -> &'f str {
     (forms.iter())
@@ -66,13 +72,16 @@ pub(super) type Compared = Vec<(String, String, FastSet<(u32, u16)>)>;
 /// The figures of the columns a unit added to compare (上年决算数, 增减%, 年初预算数): one
 /// warning a table naming the columns and the first cells, rather than one "填错位置" a cell
 /// for a column put there on purpose.
+/// Figures in hidden lines are left to their own warning (see `hidden`), told before.
 pub(super) fn gather_compared(
+    wb: &Workbook,
     compared: &Compared,
     forms: &[(&Form, FormData)],
     findings: &mut Vec<Finding>,
 ) {
     let in_compared = |form_id: &str, sheet: &str, at: (u32, u16)| {
         (compared.iter()).any(|(f, s, cells)| f == form_id && s == sheet && cells.contains(&at))
+            && !hides(wb, sheet, at)
     };
     for g in gather_outside(findings, in_compared) {
         findings.push(compared_finding(table_no(forms, &g.form_id), &g));

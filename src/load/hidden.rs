@@ -1,7 +1,7 @@
 //! Figures a table holds in rows or columns its sheet hides: read and audited like the others,
 //! and said, since the printed or published table does not show them.
 
-use super::gathered::{few, gather_outside, table_no, Gathered};
+use super::gathered::{few, gather_outside, hides, table_no, Gathered};
 use crate::cellref::{a1, col_name, Place};
 use crate::findings::{Finding, HIDDEN_CELLS, VALUE_OUTSIDE_FORM};
 use crate::form::{Form, Severity};
@@ -89,10 +89,7 @@ pub(super) fn gather_hidden_strays(
     forms: &[(&Form, FormData)],
     findings: &mut Vec<Finding>,
 ) {
-    let hides = |_: &str, sheet: &str, (r, c): (u32, u16)| {
-        (wb.sheets.iter()).any(|s| s.name == sheet && s.hidden_lines.hides(r, c))
-    };
-    for g in gather_outside(findings, hides) {
+    for g in gather_outside(findings, |_, sheet, at| hides(wb, sheet, at)) {
         findings.push(hidden_strays(table_no(forms, &g.form_id), &g));
     }
 }

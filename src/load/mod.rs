@@ -197,8 +197,8 @@ fn recognize_set<'c>(
     let ours = |f: &Finding| mine(f.sheet.as_deref());
     findings.extend(kept_values(wb, &forms).into_iter().filter(ours));
     findings.extend(hidden::hidden_findings(wb, &forms));
+    gathered::gather_compared(wb, &compared, &forms, &mut findings);
     hidden::gather_hidden_strays(wb, &forms, &mut findings);
-    gathered::gather_compared(&compared, &forms, &mut findings);
     findings.extend(cell_note_findings(wb, &forms).into_iter().filter(ours));
     findings.extend(left_open::left_open_findings(wb).into_iter().filter(ours));
     // A file with no form in it is not a clean one: nothing was audited.

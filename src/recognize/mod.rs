@@ -2359,6 +2359,10 @@ fn read_rest(rd: &mut Reader, after: u32) {
     }
     let mut strays = Vec::new();
     let sheet = rd.sheet;
+    // A column added to compare runs down to the table's last row read: its figure beside a
+    // total read below the body (公开06表's 人员经费合计) is one of it.
+    let compared_columns: FastSet<u16> = rd.comparison_cells.iter().map(|&(_, c)| c).collect();
+    let last_read = last_row_read(rd);
     let grid = sheet.cells().map(|(r, c, cell)| (r, c, cell, false));
     let set_aside = (sheet.set_aside().iter()).map(|(r, c, cell)| (*r, *c, cell, true));
     for (r, c, cell, aside) in grid.chain(set_aside) {
@@ -2370,7 +2374,7 @@ fn read_rest(rd: &mut Reader, after: u32) {
         };
         // A hidden twin's figures are last year's kept beside the form's own, as a column
         // the unit added to compare: none the reading failed to place.
-        if aside {
+        if aside || (compared_columns.contains(&c) && last_read.is_some_and(|l| r <= l)) {
             rd.comparison_cells.insert((r, c));
         }
         // "……" marks rows left out of a printed list: a word of the form, not a value; so is
