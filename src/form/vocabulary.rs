@@ -355,6 +355,41 @@ impl Vocabulary {
         self.money_units.iter().find(|m| after.starts_with(&m.name))
     }
 
+    /// The money unit a note under a table states as one of its sentences, the sentence saying
+    /// nothing else: `注：本表金额单位为元。`, `单位：元`, `（单位：万元）`, `金额以千元为单位`.
+    /// A sentence merely naming an amount (`本年收入较上年增加12万元`) states none.
+    pub fn money_unit_noted(&self, key: &str) -> Option<&MoneyUnit> {
+        let body = key.strip_prefix("注:").unwrap_or(key);
+        body.split(['。', ';', '；'])
+            .find_map(|sentence| self.unit_sentence(sentence))
+    }
+
+    /// The unit a sentence of a note states when it states only that (see
+    /// [`Vocabulary::money_unit_noted`]).
+    fn unit_sentence(&self, sentence: &str) -> Option<&MoneyUnit> {
+        // A note's items may be numbered: "2.本表金额单位为元".
+        let s = sentence.trim_start_matches(|c: char| c.is_ascii_digit());
+        let s = s.strip_prefix(['.', '、']).unwrap_or(s);
+        let s = s.trim_end_matches(['.', ',']);
+        let s = match (s.strip_prefix('('), s.strip_suffix(')')) {
+            (Some(_), Some(_)) => &s[1..s.len() - 1],
+            _ => s,
+        };
+        let s = s.strip_prefix("本表").unwrap_or(s);
+        let s = s.strip_prefix("金额").unwrap_or(s);
+        let name = match s.strip_prefix("以") {
+            Some(rest) => rest.strip_suffix("为单位")?,
+            None => {
+                let s = s.strip_prefix("单位")?;
+                ["为", ":", "是"]
+                    .iter()
+                    .find_map(|w| s.strip_prefix(w))
+                    .unwrap_or(s)
+            }
+        };
+        self.money_units.iter().find(|m| m.name == name)
+    }
+
     /// The money unit a header word gives in parentheses ("决算数(元)", "金额(单位:万元)"):
     /// the aside is the unit's name alone, after an optional "单位:" or "金额单位:".
     pub fn money_unit_aside(&self, key: &str) -> Option<&MoneyUnit> {
@@ -471,6 +506,33 @@ mod tests {
         assert_eq!(unit("公开01表 单位：万元"), Some("1".into()));
         assert_eq!(unit("单位：美元"), None);
         assert_eq!(unit("编制单位：某某中心"), None);
+    }
+
+    #[test]
+    fn money_units_are_found_in_a_note_stating_only_them() {
+        let v = Vocabulary::built_in();
+        let unit = |t: &str| {
+            v.money_unit_noted(&label_key(t))
+                .map(|m| m.in_wan.to_string())
+        };
+        assert_eq!(unit("注：本表金额单位为元。"), Some("0.0001".into()));
+        assert_eq!(unit("单位：元"), Some("0.0001".into()));
+        assert_eq!(unit("金额单位：千元"), Some("0.1".into()));
+        assert_eq!(unit("（单位：万元）"), Some("1".into()));
+        assert_eq!(unit("注：本表金额以元为单位。"), Some("0.0001".into()));
+        assert_eq!(
+            unit("注：本表反映收支情况。本表金额单位为元。"),
+            Some("0.0001".into())
+        );
+        assert_eq!(
+            unit("注：1. 本表反映收支情况。2. 本表金额单位为千元。"),
+            Some("0.1".into())
+        );
+        assert_eq!(unit("注：本年收入较上年增加12万元。"), None);
+        assert_eq!(unit("注：单位：元以下四舍五入"), None);
+        assert_eq!(unit("编制单位：某某中心"), None);
+        assert_eq!(unit("单位：美元"), None);
+        assert_eq!(unit("决算数（元）"), None);
     }
 
     #[test]

@@ -40,7 +40,7 @@ use stacked::{stacked_parts, Part};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 pub(crate) use units::settle_money_unit;
-use units::{in_wan, note_money_unit, BookUnits};
+use units::{adopt_noted_unit, in_wan, note_money_unit, BookUnits};
 
 /// Something found while reading a sheet (a value that is not a number, a value in no cell).
 #[derive(Debug, Clone, PartialEq)]
@@ -987,6 +987,8 @@ pub(crate) struct Reader<'s> {
     pub header_year: std::cell::OnceCell<Option<String>>,
     /// The money unit of the workbook's other tables, for a table that names none.
     pub book_unit: Option<&'s MoneyUnit>,
+    /// Whether a note stating the money unit was looked for (see `units::adopt_noted_unit`).
+    pub unit_note_read: bool,
     /// Whether the 行次 column (label column, 行次 column) names the rows (see
     /// `table::line_numbers`), found once per pair.
     pub line_columns: FastMap<(u16, u16), bool>,
@@ -1268,6 +1270,7 @@ pub fn recognize_sheet<'c>(
         codes_read: Default::default(),
         header_year: Default::default(),
         book_unit,
+        unit_note_read: false,
         line_columns: FastMap::default(),
         remark_cells: FastSet::default(),
         comparison_cells: FastSet::default(),
@@ -1281,6 +1284,11 @@ pub fn recognize_sheet<'c>(
         unheaded_cells: FastSet::default(),
     };
     let top = read_top(&mut rd);
+    if !form.blocks.first().is_some_and(|b| b.is_table()) {
+        // Single cells read before any table: the amounts among them are in the unit a note
+        // under the form states.
+        adopt_noted_unit(&mut rd, top);
+    }
     let mut cursor = top;
     for (bi, block) in form.blocks.iter().enumerate() {
         // A table block without header was read with the table it continues.
@@ -1724,6 +1732,8 @@ fn top_line(lines: &FormLines, t: &str) -> Option<TopLine> {
         || (k == "年度" && form.period.is_some())
         || k.starts_with("金额单位")
         || vocab.is_form_number_line(&k)
+        // A line stating only the unit: "（单位：万元）" (a note, "注：……", is no line of the head).
+        || !k.starts_with('注') && vocab.money_unit_noted(&k).is_some()
         || vocab.money_unit_in(&k).is_some_and(|_| {
             let before = &k[..k.rfind("单位:").unwrap_or(0)];
             let before = before.strip_suffix("金额").unwrap_or(before);

@@ -1,12 +1,14 @@
 //! The money unit a table's amounts are in: said above the table ("单位：元"), after its title,
-//! in its header words ("决算数（元）"), or — for a table that says nothing — the one most of
-//! its workbook's tables say. Amounts in another unit than 万元 are converted as they are read.
+//! in its header words ("决算数（元）"), in a note under it ("注：本表金额单位为元。"), or — for
+//! a table that says nothing — the one most of its workbook's tables say. Amounts in another
+//! unit than 万元 are converted as they are read.
 
 use super::{numbers_placed, Outcome, Reader};
 use crate::cellref::Place;
 use crate::form::{Family, Form, Severity, Vocabulary};
 use crate::model::{MoneyUnit, StatedUnit};
 use crate::normalize::{a1, label_key};
+use crate::read::Cell;
 use rust_decimal::Decimal;
 
 /// Where a table's money unit was found.
@@ -16,6 +18,8 @@ enum UnitFrom {
     TopLine,
     /// A header word's aside: "决算数（元）".
     Header,
+    /// A note under the table: "注：本表金额单位为元。".
+    Note,
     /// The workbook's other tables (the table names none).
     Book,
 }
@@ -23,10 +27,14 @@ enum UnitFrom {
 /// The rule of the notice saying a table was read in the workbook's money unit.
 pub(super) const BOOK_UNIT_RULE: &str = "money-unit-book";
 
-/// Remembers the money unit stated in a top line ("金额单位：元") and where.
+/// Remembers the money unit stated in a top line ("金额单位：元", "（单位：元）") and where.
 pub(super) fn note_money_unit(rd: &mut Reader, text: &str, r: u32, c: u16) {
     let vocab = rd.vocab;
-    if let Some(unit) = vocab.money_unit_in(&label_key(text)) {
+    let key = label_key(text);
+    if let Some(unit) = vocab
+        .money_unit_in(&key)
+        .or_else(|| vocab.money_unit_noted(&key))
+    {
         adopt_money_unit(rd, unit, r, c, UnitFrom::TopLine);
     }
 }
@@ -62,6 +70,7 @@ fn adopt_money_unit(rd: &mut Reader, unit: &MoneyUnit, r: u32, c: u16, from: Uni
     let (rule, message) = match from {
         UnitFrom::TopLine => ("money-unit", format!("{no} {at} 注明金额单位为{name}")),
         UnitFrom::Header => ("money-unit", format!("{no} {at} 表头注明金额单位为{name}")),
+        UnitFrom::Note => ("money-unit", format!("{no} {at} 表下注明金额单位为{name}")),
         UnitFrom::Book => (
             BOOK_UNIT_RULE,
             format!("{no} 未注明金额单位，本工作簿多数表注明为{name}，按{name}读取"),
@@ -79,15 +88,53 @@ pub(crate) fn settle_money_unit(
     header_rows: std::ops::Range<u32>,
     at: (u32, u16),
 ) {
+    let data_start = header_rows.end;
     if reads_header_units(rd.form) {
         for (unit, r, c) in header_asides(rd, header_rows) {
             adopt_money_unit(rd, unit, r, c, UnitFrom::Header);
         }
     }
+    adopt_noted_unit(rd, data_start);
     let unit = rd.book_unit.filter(|_| takes_book_unit(rd.form));
     if let (None, Some(unit)) = (&rd.data.money_unit_named, unit) {
         adopt_money_unit(rd, unit, at.0, at.1, UnitFrom::Book);
     }
+}
+
+/// The money unit a note from row `from` on states (`注：本表金额单位为元。` under the table),
+/// taken once a form: as the table's unit when its head names none, warned of when the head
+/// names another. Before the amounts are read, so they are read in it.
+pub(super) fn adopt_noted_unit(rd: &mut Reader, from: u32) {
+    if std::mem::replace(&mut rd.unit_note_read, true) {
+        return;
+    }
+    if let Some((unit, r, c)) = noted_unit(rd, from) {
+        adopt_money_unit(rd, unit, r, c, UnitFrom::Note);
+    }
+}
+
+/// The first row from `from` on holding no figure whose texts each state a money unit as a
+/// note does, with that unit and where.
+fn noted_unit<'v>(rd: &Reader<'v>, from: u32) -> Option<(&'v MoneyUnit, u32, u16)> {
+    let vocab = rd.vocab;
+    (from..rd.sheet.height()).find_map(|r| {
+        let unread = rd
+            .sheet
+            .row(r)
+            .filter(|(c, _)| !rd.consumed.contains(&(r, *c)));
+        let mut found = None;
+        for (c, cell) in unread {
+            let text = match cell {
+                Cell::Empty => continue,
+                Cell::Text(t) if t.trim().is_empty() => continue,
+                Cell::Text(t) if t.contains("单位") => t,
+                _ => return None,
+            };
+            let unit = vocab.money_unit_noted(&label_key(text))?;
+            found = found.or(Some((unit, r, c)));
+        }
+        found
+    })
 }
 
 /// The money units header words over `rows` give in parentheses, with where: the first, and
