@@ -364,6 +364,12 @@ fn is_column_number_row(keys: &[String]) -> bool {
     skipped == 0 || (first == 1 && skipped <= 2 && marks.len() >= 4)
 }
 
+/// Whether key `k` may stand in a 栏次 row: its word or a column mark. Every key of a row
+/// [`is_column_number_row`] accepts is one.
+fn is_mark(k: &str) -> bool {
+    is_marks_word(k) || column_mark(k).is_some()
+}
+
 /// The word of a 栏次 row's first cell: 栏次, or `*` marks.
 fn is_marks_word(k: &str) -> bool {
     k == "栏次" || (!k.is_empty() && k.chars().all(|c| c == '*'))
@@ -488,15 +494,18 @@ fn is_marks_row(rd: &Reader, r: u32, keys: &[String]) -> bool {
         rd.vocab.heads_added_column(k)
             || (year.is_some() && matches!(undated, "决算数" | "决算" | "预算数" | "预算"))
     };
-    let unadded: Vec<String> = (keys.iter()).filter(|k| !added(k)).cloned().collect();
-    if unadded.len() < keys.len() && is_column_number_row(&unadded) {
-        return true;
+    // The keys left are a 栏次 row only if each is a mark: a data row is told by its first key
+    // that is neither mark nor added header, before any key is copied.
+    if keys.iter().all(|k| is_mark(k) || added(k)) {
+        let unadded: Vec<String> = (keys.iter()).filter(|k| !added(k)).cloned().collect();
+        if unadded.len() < keys.len() && is_column_number_row(&unadded) {
+            return true;
+        }
     }
     // Own keys are made again only for a row of marks but for one key (the side label): the
     // row of every other table is settled by the test above.
-    let mark = |k: &String| is_marks_word(k) || column_mark(k).is_some();
     keys.len() >= 4
-        && keys.iter().filter(|k| !mark(k)).take(2).count() == 1
+        && keys.iter().filter(|k| !is_mark(k)).take(2).count() == 1
         && is_column_number_row(&own_keys(rd, r))
 }
 
@@ -3436,7 +3445,40 @@ pub(crate) fn closest_label(
 
 #[cfg(test)]
 mod tests {
-    use super::{is_column_number_row, split_code_name};
+    use super::{is_column_number_row, is_mark, split_code_name};
+    use crate::test_rng::Rng;
+
+    /// A 栏次 row is marks only: rows drawn from marks, header words, labels, codes and
+    /// amounts are accepted only when each key is a mark (which lets a data row be told apart
+    /// by its first key that is none).
+    #[test]
+    fn a_column_number_row_holds_marks_only() {
+        const POOL: &str =
+            "栏次 * ** 1 2 3 4 5 一 二 三 (1) (2) ③ 第4栏 1=2+3 2.00 合计 上年决算数 \
+                            序号 2010101 行政运行 123.45 60";
+        let pool: Vec<&str> = POOL.split_whitespace().collect();
+        let mut rng = Rng::new(0x2545_f491_4f6c_dd1d);
+        let mut accepted = 0;
+        for _ in 0..200_000 {
+            let len = 1 + rng.below(7);
+            let mut keys: Vec<String> = Vec::with_capacity(len);
+            let mut n = 1 + rng.below(3);
+            for _ in 0..len {
+                // Mostly ordered marks, so that many rows are accepted; sometimes any word.
+                let k = match rng.below(3) {
+                    0 => pool[rng.below(pool.len())].to_string(),
+                    _ => n.to_string(),
+                };
+                n += 1 + usize::from(rng.below(8) == 0);
+                keys.push(k);
+            }
+            if is_column_number_row(&keys) {
+                accepted += 1;
+                assert!(keys.iter().all(|k| is_mark(k)), "{keys:?}");
+            }
+        }
+        assert!(accepted > 1_000, "{accepted} rows accepted");
+    }
 
     #[test]
     fn column_number_rows_in_the_marks_units_print() {
