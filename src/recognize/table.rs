@@ -876,8 +876,13 @@ fn take_header_words_beside_label(
     let labelled = texts
         .find(|&(c, _)| !matches!(rd.sheet.get(r, c), Cell::Number(_)))
         .is_some_and(|(c, k)| labels_column(c) && table.row_labels.contains(&strip_ordinal(&k)));
+    // A row not labelled so (every data row of a table with none) is settled before the keys
+    // of its other cells are made.
+    if !labelled {
+        return false;
+    }
     let words: Vec<(u16, String)> = texts.filter(|(_, k)| table.leaf.contains(k)).collect();
-    if !labelled || words.len() < 2 {
+    if words.len() < 2 {
         return false;
     }
     for (c, k) in words {
