@@ -34,6 +34,7 @@
 //! * Only worksheets are returned; chart sheets, dialog sheets and macro sheets are skipped.
 //!   Hidden sheets are returned with `hidden: true`.
 
+mod alternate;
 mod blocks;
 mod column_names;
 mod contents_page;

@@ -8,7 +8,10 @@ mod grid;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use docx::{paragraphs, table_rows, write_docx, write_docx_xml, write_zip};
+use docx::{
+    in_text_box, paragraphs, table_rows, tables_xml_with, write_docx, write_docx_xml, write_zip,
+    TextBox,
+};
 use fiscalform::read::{read_workbook, Cell, Format, Merge, ReadError, Sheet};
 use grid::{GridBook, GridCell, GridSheet};
 use rust_decimal::Decimal;
@@ -101,6 +104,94 @@ fn check_same_book(name: &str) {
         let paged = wb.sheets.iter().any(|s| !s.row_pages.is_empty());
         assert!(!paged, "Word has no pages");
     }
+}
+
+/// The sheets of `got` that differ from `plain`'s, cell for cell, or in number.
+fn differing_sheets(
+    plain: &fiscalform::read::Workbook,
+    got: &fiscalform::read::Workbook,
+) -> Vec<String> {
+    if got.sheets.len() != plain.sheets.len() {
+        return vec![format!(
+            "{} sheets read, {} typed",
+            got.sheets.len(),
+            plain.sheets.len()
+        )];
+    }
+    let same = |e: &Sheet, g: &Sheet| {
+        (e.height(), e.width()) == (g.height(), g.width())
+            && (0..e.height()).all(|r| (0..e.width()).all(|c| e.get(r, c) == g.get(r, c)))
+    };
+    plain
+        .sheets
+        .iter()
+        .zip(&got.sheets)
+        .filter(|(e, g)| !same(e, g))
+        .map(|(e, _)| e.name.clone())
+        .collect()
+}
+
+/// How a test lays a table out in a document.
+type Placing = Box<dyn Fn(String) -> String>;
+
+/// Every table of the seeds in a floating text box — stored as Word and LibreOffice store one
+/// (a DrawingML shape and its VML fallback, each holding the table), as either alone, or with
+/// a Choice the reader does not follow — and in a text box inside a 1×1 frame table: each
+/// document reads as the same tables typed plainly, each table once.
+#[test]
+fn tables_in_text_boxes_read_once_as_plain_tables() {
+    let framed = |t: String| {
+        let boxed = in_text_box(&t, TextBox::ChoiceAndFallback);
+        format!("<w:tbl><w:tr><w:tc>{boxed}</w:tc></w:tr></w:tbl>")
+    };
+    let ways: [(&str, Placing); 5] = [
+        (
+            "choice-and-fallback",
+            Box::new(|t| in_text_box(&t, TextBox::ChoiceAndFallback)),
+        ),
+        (
+            "choice-only",
+            Box::new(|t| in_text_box(&t, TextBox::ChoiceOnly)),
+        ),
+        (
+            "fallback-only",
+            Box::new(|t| in_text_box(&t, TextBox::FallbackOnly)),
+        ),
+        (
+            "unknown-choice",
+            Box::new(|t| in_text_box(&t, TextBox::UnknownChoice)),
+        ),
+        ("in-a-frame-table", Box::new(framed)),
+    ];
+    let seeds = [
+        "seed001_final.grid",
+        "seed002_budget.grid",
+        "seed003_report.grid",
+        "seed004_perf.grid",
+    ];
+    let mut failed = Vec::new();
+    for seed in seeds {
+        let book = fixture(seed);
+        let plain_path = scratch("text-boxes").join(format!("plain-{seed}.docx"));
+        write_docx(&book, &plain_path);
+        let plain = read_workbook(&plain_path).unwrap_or_else(|e| panic!("{e}"));
+        for (name, place) in &ways {
+            let path = scratch("text-boxes").join(format!("{name}-{seed}.docx"));
+            write_docx_xml(&tables_xml_with(&book, place), &path);
+            let wb = read_workbook(&path).unwrap_or_else(|e| panic!("{e}"));
+            let wrong = differing_sheets(&plain, &wb);
+            if !wrong.is_empty() {
+                failed.push(format!("{seed} {name}: {}", wrong.join(", ")));
+            }
+        }
+    }
+    let cases = seeds.len() * ways.len();
+    assert!(
+        failed.is_empty(),
+        "{} of {cases} documents misread:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
 }
 
 #[test]

@@ -3,7 +3,8 @@
 //! A cell's paragraphs are joined with line breaks; a small table nested inside a cell adds
 //! its paragraphs to that cell's text, while a table that only wraps another as large as it
 //! (a 1×1 frame around a form) gives the tables and paragraphs it holds, in order. A page
-//! break typed outside tables is kept, to tell a 目录 page from the lines of a table's own page. `w:gridBefore` skips leading grid columns of a row. Only
+//! break typed outside tables is kept, to tell a 目录 page from the lines of a table's own page. `w:gridBefore` skips leading grid columns of a row. Of a
+//! text box stored twice (`mc:AlternateContent`), one copy is read. Only
 //! `word/document.xml` is read, through an inflate cap, so a zip bomb cannot exhaust memory.
 
 use std::io::{BufReader, Read, Seek};
@@ -11,6 +12,7 @@ use std::io::{BufReader, Read, Seek};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
+use super::alternate::Alternates;
 use super::blocks::{Block, DocumentProblem, Line, TableGrid};
 use super::{Merge, MAX_COLS, MAX_ROWS};
 
@@ -110,6 +112,7 @@ fn parse<R: std::io::BufRead>(input: R) -> Result<Vec<Block>, String> {
     let mut xml = Reader::from_reader(input);
     xml.config_mut().check_end_names = false;
     let mut st = State::default();
+    let mut alternates = Alternates::default();
     let mut buf = Vec::new();
     loop {
         buf.clear();
@@ -117,14 +120,16 @@ fn parse<R: std::io::BufRead>(input: R) -> Result<Vec<Block>, String> {
             .read_event_into(&mut buf)
             .map_err(|e| format!("word/document.xml 第 {} 字节: {e}", xml.buffer_position()))?;
         match event {
-            Event::Start(e) => start(&e, &mut st)?,
-            Event::Empty(e) => {
+            Event::Start(e) if alternates.start(&e, false) => start(&e, &mut st)?,
+            Event::Empty(e) if alternates.start(&e, true) => {
                 start(&e, &mut st)?;
                 end(e.name().as_ref(), &mut st)?;
             }
-            Event::End(e) => end(e.name().as_ref(), &mut st)?,
-            Event::Text(t) if st.in_text => st.paragraph.push_str(&t.xml10_content()),
-            Event::GeneralRef(r) if st.in_text => {
+            Event::End(e) if alternates.end(e.name().as_ref()) => end(e.name().as_ref(), &mut st)?,
+            Event::Text(t) if st.in_text && alternates.reading() => {
+                st.paragraph.push_str(&t.xml10_content())
+            }
+            Event::GeneralRef(r) if st.in_text && alternates.reading() => {
                 let resolved = match r.resolve_char_ref() {
                     Ok(Some(c)) => c.to_string(),
                     _ => quick_xml::escape::resolve_predefined_entity(&r.xml10_content())

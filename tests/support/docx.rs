@@ -102,19 +102,70 @@ pub fn write_docx_with_text(book: &GridBook, text: &str, path: &Path) {
 
 /// The body of a document holding every sheet of `book` as paragraphs and a table, in order.
 pub fn tables_xml(book: &GridBook) -> String {
+    tables_xml_with(book, |table| table)
+}
+
+/// [`tables_xml`] with each table as `place` puts it (in a text box, say).
+pub fn tables_xml_with(book: &GridBook, place: impl Fn(String) -> String) -> String {
     let mut body = String::new();
     for sheet in &book.sheets {
         let (top, end) = table_rows(sheet);
         for r in 0..top {
             body.push_str(&paragraphs(sheet.cell(r, 0).as_str()));
         }
-        body.push_str(&table_xml(sheet, top, end));
+        body.push_str(&place(table_xml(sheet, top, end)));
         for r in end..sheet.rows.len() as u32 {
             body.push_str(&paragraphs(sheet.cell(r, 0).as_str()));
         }
         body.push_str("<w:p/>");
     }
     body
+}
+
+/// How a text box holding a table is stored (Word and LibreOffice write it twice).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TextBox {
+    /// `mc:AlternateContent`: a DrawingML shape (`wps:txbx`) and its VML fallback, each
+    /// holding the table, as Word and LibreOffice save a text box.
+    ChoiceAndFallback,
+    /// The DrawingML shape alone in `mc:AlternateContent`.
+    ChoiceOnly,
+    /// A VML shape (`v:textbox`) alone, as older Word saved a text box.
+    FallbackOnly,
+    /// A Choice needing a namespace no reader here follows, holding no text, and the VML
+    /// fallback holding the table.
+    UnknownChoice,
+}
+
+/// A paragraph holding `content` (a table) in a floating text box stored as `how` says.
+pub fn in_text_box(content: &str, how: TextBox) -> String {
+    let drawing = format!(
+        r#"<w:drawing><wp:anchor><wp:docPr id="1" name="Text Box 1"/><a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp><wps:cNvSpPr txBox="1"/><wps:txbx><w:txbxContent>{content}<w:p/></w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing>"#
+    );
+    let vml = format!(
+        r##"<w:pict><v:shape type="#_x0000_t202"><v:textbox><w:txbxContent>{content}<w:p/></w:txbxContent></v:textbox></v:shape></w:pict>"##
+    );
+    let alternate = |choice: &str, fallback: &str| {
+        format!("<mc:AlternateContent>{choice}{fallback}</mc:AlternateContent>")
+    };
+    let run = match how {
+        TextBox::ChoiceAndFallback => alternate(
+            &format!(r#"<mc:Choice Requires="wps">{drawing}</mc:Choice>"#),
+            &format!("<mc:Fallback>{vml}</mc:Fallback>"),
+        ),
+        TextBox::ChoiceOnly => alternate(
+            &format!(r#"<mc:Choice Requires="wps">{drawing}</mc:Choice>"#),
+            "",
+        ),
+        TextBox::FallbackOnly => vml,
+        TextBox::UnknownChoice => alternate(
+            r#"<mc:Choice Requires="cx1"><w:drawing><wp:inline/></w:drawing></mc:Choice>"#,
+            &format!("<mc:Fallback>{vml}</mc:Fallback>"),
+        ),
+    };
+    format!(
+        r#"<w:p xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:v="urn:schemas-microsoft-com:vml"><w:r>{run}</w:r></w:p>"#
+    )
 }
 
 pub fn write_docx_xml(body: &str, path: &Path) {
