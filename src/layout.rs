@@ -387,13 +387,10 @@ fn notes_and_remarks(form: &Form, data: &FormData) -> Vec<String> {
 /// the form's notes say why.
 fn with_empty_note(form: &Form, data: &FormData, mut out: Vec<String>) -> Vec<String> {
     if let Some(empty) = &form.empty_note {
-        let has = out.iter().chain(form.notes.iter()).any(|r| {
-            let k = crate::normalize::label_key(r);
-            empty
-                .keywords
-                .iter()
-                .any(|w| k.contains(&crate::normalize::label_key(w)))
-        });
+        let has = out
+            .iter()
+            .chain(form.notes.iter())
+            .any(|r| empty.said_by(r));
         if !has
             && !data.form_id.is_empty()
             && data.is_empty()

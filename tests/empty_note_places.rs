@@ -198,3 +198,118 @@ fn a_note_printed_over_the_column_numbers_is_no_subject_row() {
         failed.join("\n")
     );
 }
+
+/// How units word an empty table's 空表说明, beside the forms' own sentences.
+const NOTHING_WORDINGS: [&str; 16] = [
+    "本单位无此项支出。",
+    "注：本部门无此项收支，本表为空表。",
+    "本表为空表。",
+    "本单位无此项。",
+    "本单位无该项收支。",
+    "本单位本年度未发生此项支出。",
+    "本单位2023年度未发生相关收支。",
+    "本单位没有此类支出",
+    "本表无数据",
+    "说明：本单位无相关经费。",
+    "本单位此项支出未发生。",
+    "本单位无“三公”经费支出。",
+    "本单位没有政府性基金支出，故本表为空。",
+    "本单位未安排政府性基金预算财政拨款支出。",
+    "本年度无国有资本经营预算支出。",
+    "本部门没有使用国有资本经营预算安排的支出。",
+];
+
+/// Sentences under a table that say nothing of its being empty.
+const NOT_NOTHING: [&str; 8] = [
+    "本年无变化。",
+    "支出增加，主要是人员增加。",
+    "本表反映部门本年度政府性基金预算财政拨款收入、支出及结转和结余情况。",
+    "年末结转和结余为尚未使用的资金。",
+    "本年无偿调入资金10万元。",
+    "支出未发生变化。",
+    "本表金额转换成万元时，因四舍五入可能存在尾差。",
+    "无法归类的支出列入其他支出。",
+];
+
+/// Every form with a 空表说明 takes every wording of nothing as one, and no near miss.
+#[test]
+fn every_wording_of_nothing_is_an_empty_note_of_every_form_and_no_near_miss_is() {
+    let catalog = fiscalform::form::Catalog::embedded().unwrap();
+    let forms: Vec<_> = catalog
+        .forms
+        .iter()
+        .filter_map(|f| f.empty_note.as_ref().map(|n| (f, n)))
+        .collect();
+    assert!(
+        forms.len() >= 4,
+        "the budget and final 07/08 forms have empty notes"
+    );
+    let mut wrong = Vec::new();
+    for (form, note) in &forms {
+        for text in NOTHING_WORDINGS.iter().chain([&note.text.as_str()]) {
+            if !note.said_by(text) {
+                wrong.push(format!("{} 不认“{text}”", form.id));
+            }
+        }
+        for text in NOT_NOTHING {
+            if note.said_by(text) {
+                wrong.push(format!("{} 误认“{text}”", form.id));
+            }
+        }
+    }
+    let cases = forms.len() * (NOTHING_WORDINGS.len() + 1 + NOT_NOTHING.len());
+    assert!(
+        wrong.is_empty(),
+        "{} of {cases} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+/// Seed 001's empty 公开07表 and 公开08表, their note replaced by `note`: the findings of the
+/// empty-note rules.
+fn empty_note_findings(note: &str, dir: &Path, name: &str) -> Vec<String> {
+    let mut book = grid::fixture("seed001_final.grid");
+    for sheet in EMPTY {
+        let s = book.sheet_mut(sheet);
+        let row = (0..s.rows.len() as u32)
+            .find(|&r| s.cell(r, 0).as_str().ends_with(NOTE_ENDING))
+            .expect("the seed prints a note under the table");
+        s.put(row, 0, GridCell::text(note));
+    }
+    let path = dir.join(format!("{name}.xlsx"));
+    book.write_xlsx(&path);
+    let (_, report) = cli::check_json(&path);
+    cli::findings(&report)
+        .into_iter()
+        .filter(|f| f["rule"] == "empty-table-note")
+        .map(|f| f["message"].to_string())
+        .collect()
+}
+
+/// An empty table whose note says in any wording that there is nothing has its 空表说明; one
+/// whose only sentence is a near miss has none.
+#[test]
+fn an_empty_table_noted_in_any_wording_of_nothing_has_its_note() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("empty-note-wordings");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut wrong = Vec::new();
+    for (i, note) in NOTHING_WORDINGS.iter().enumerate() {
+        let found = empty_note_findings(note, &dir, &format!("yes_{i}"));
+        if !found.is_empty() {
+            wrong.push(format!("“{note}”: {}", found.join("; ")));
+        }
+    }
+    for (i, note) in NOT_NOTHING.iter().enumerate() {
+        if empty_note_findings(note, &dir, &format!("no_{i}")).len() != EMPTY.len() {
+            wrong.push(format!("“{note}” taken for a 空表说明"));
+        }
+    }
+    let cases = NOTHING_WORDINGS.len() + NOT_NOTHING.len();
+    assert!(
+        wrong.is_empty(),
+        "{} of {cases} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}

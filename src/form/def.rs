@@ -245,12 +245,20 @@ pub struct EmptyNoteDef {
 }
 
 impl EmptyNoteDef {
-    /// Whether `text` says the table is empty (holds one of the keywords).
+    /// Whether `text` says the table is empty: it holds one of the keywords, or says in the
+    /// words any 空表说明 uses that there is nothing (本单位无此项支出, 本表为空表).
     pub fn said_by(&self, text: &str) -> bool {
         let k = crate::normalize::label_key(text);
+        let funds: Vec<&str> = self
+            .fund
+            .iter()
+            .chain(&self.other_words)
+            .map(String::as_str)
+            .collect();
         self.keywords
             .iter()
             .any(|w| k.contains(&crate::normalize::label_key(w)))
+            || super::says_nothing::says_nothing(text, &funds)
     }
 }
 

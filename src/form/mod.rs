@@ -10,6 +10,7 @@ mod error;
 mod printed;
 mod rule;
 mod rules_once;
+mod says_nothing;
 mod show;
 mod source;
 pub mod statement_patterns;
