@@ -181,16 +181,22 @@ impl DocumentProblem {
     }
 }
 
-/// "续表", "（续）", "接上页": a line saying the table goes on from the page before (spaces
-/// and brackets around it aside).
+/// "续表", "（续）", "接上页", "续表1": a line saying the table goes on from the page before
+/// (spaces and brackets around it aside, and the number of the continuation).
 pub fn is_continuation_mark(text: &str) -> bool {
     let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let inner = t
         .strip_prefix(['(', '（'])
         .and_then(|s| s.strip_suffix([')', '）']))
         .unwrap_or(&t);
-    matches!(
-        inner,
-        "续表" | "续" | "续上表" | "接上表" | "接上页" | "续上页" | "上接"
-    )
+    let numbered = inner.strip_prefix("续表").is_some_and(|n| {
+        !n.is_empty()
+            && n.chars()
+                .all(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
+    });
+    numbered
+        || matches!(
+            inner,
+            "续表" | "续" | "续上表" | "接上表" | "接上页" | "续上页" | "上接"
+        )
 }

@@ -13,7 +13,7 @@
 
 use pdf_extract::{ColorSpace, MediaBox, OutputDev, OutputError, Path as PdfPath, Transform};
 
-use super::blocks::{Block, DocumentProblem, TableGrid};
+use super::blocks::{is_continuation_mark, Block, DocumentProblem, TableGrid};
 use super::document::is_unit_line;
 use super::ColumnNames;
 use super::Merge;
@@ -60,7 +60,9 @@ pub(crate) fn read_blocks(
             .filter(|(i, _)| !running.contains(&(p, *i)))
             .map(|(_, item)| item.block)
             .collect();
-        let mut items = without_repeated_heading(&blocks, items);
+        let (mut items, marked) = without_repeated_heading(&blocks, items);
+        // Under a `续表` line the table was cut by hand: its rows are whole.
+        let page_breaks = if marked { RowBreaks::Typed } else { breaks };
         let mut after_table = false;
         if let Some(lead) = column_part_lead(&blocks, &items, names) {
             let rest = items.split_off(lead + 1);
@@ -71,7 +73,7 @@ pub(crate) fn read_blocks(
         for (i, block) in items.into_iter().enumerate() {
             let is_table = matches!(block, Block::Table(_));
             match block {
-                Block::Table(t) if i == 0 => continue_or_push(&mut blocks, t, breaks),
+                Block::Table(t) if i == 0 => continue_or_push(&mut blocks, t, page_breaks),
                 Block::Table(t) if after_table => below_or_push(&mut blocks, t),
                 other => blocks.push(other),
             }
@@ -129,30 +131,33 @@ fn heading_of_last_table(blocks: &[Block]) -> Vec<String> {
 const MAX_REPEATED_HEADING: usize = 4;
 
 /// A page's items without the lines above its first table when each repeats a line of the
-/// heading of the table that closed the page before (`blocks`' last): a unit line printed
-/// with header rows repeated on every page, a spreadsheet's print titles. A repeated title
-/// goes too when the table opens with that table's header rows (print titles repeat the
-/// title, the field lines and the header together) and goes on to figures; without them it
-/// heads a new copy of the form, and a page of the repeated heading alone adds nothing. The
-/// table then opens the page and may continue the one before.
-fn without_repeated_heading(blocks: &[Block], mut items: Vec<Block>) -> Vec<Block> {
+/// heading of the table that closed the page before (`blocks`' last) or says the table goes
+/// on (`续表`): a unit line printed with header rows repeated on every page, a spreadsheet's
+/// print titles, a clerk's mark over the table continued by hand. A repeated title goes too
+/// when the table opens with that table's header rows (print titles repeat the title, the
+/// field lines and the header together) and goes on to figures; without them it heads a new
+/// copy of the form, and a page of the repeated heading alone adds nothing. The table then
+/// opens the page and may continue the one before. True beside them when a `续表` line went.
+fn without_repeated_heading(blocks: &[Block], mut items: Vec<Block>) -> (Vec<Block>, bool) {
     let Some(Block::Table(prev)) = blocks.last() else {
-        return items;
+        return (items, false);
     };
     let heading = heading_of_last_table(blocks);
-    let repeats = |b: &Block| matches!(b, Block::Line(l) if heading.contains(&squeezed(&l.text)));
+    let mark = |b: &Block| matches!(b, Block::Line(l) if is_continuation_mark(&l.text));
+    let repeats =
+        |b: &Block| mark(b) || matches!(b, Block::Line(l) if heading.contains(&squeezed(&l.text)));
     let lead = items.iter().take_while(|b| repeats(b)).count();
     let Some(Block::Table(next)) = items.get(lead) else {
-        return items;
+        return (items, false);
     };
-    let titled = items[..lead]
-        .iter()
-        .any(|b| matches!(b, Block::Line(l) if !is_field_line(&l.text)));
+    let titled = (items[..lead].iter())
+        .any(|b| !mark(b) && matches!(b, Block::Line(l) if !is_field_line(&l.text)));
     let continued = grid::repeated_top(prev, next).is_some() && grid::holds_figures(next);
-    if !titled || continued {
-        items.drain(..lead);
+    if titled && !continued {
+        return (items, false);
     }
-    items
+    let marked = items.drain(..lead).any(|b| mark(&b));
+    (items, marked)
 }
 
 /// Appends a table a Word document continues (a second table under a `续表` line, or header
@@ -566,7 +571,7 @@ mod tests {
             table(),
         ];
         let fields = vec![line("部门：某某中心  金额单位：万元"), table()];
-        let kept = without_repeated_heading(&before, fields);
+        let (kept, _) = without_repeated_heading(&before, fields);
         assert!(matches!(kept.as_slice(), [Block::Table(_)]), "{kept:?}");
         let copy = vec![
             line("附件3"),
@@ -574,7 +579,7 @@ mod tests {
             line("部门：某某中心    金额单位：万元"),
             table(),
         ];
-        let kept = without_repeated_heading(&before, copy);
+        let (kept, _) = without_repeated_heading(&before, copy);
         let texts: Vec<&str> = kept
             .iter()
             .filter_map(|b| match b {

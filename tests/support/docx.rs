@@ -288,7 +288,7 @@ fn furniture_part(tag: &str, lines: &[String]) -> String {
 
 /// The rows of `sheet` from `top` through its 栏次 row (or the serial row 1, 2, 3…): the
 /// rows above its first figure and that row too when it numbers the columns.
-fn header_end(sheet: &fiscalform::read::Sheet, top: u32) -> u32 {
+pub fn header_end(sheet: &fiscalform::read::Sheet, top: u32) -> u32 {
     let is_number = |c: &fiscalform::read::Cell| matches!(c, fiscalform::read::Cell::Number(_));
     let first_figures = (top..sheet.height())
         .find(|&r| (0..sheet.width()).any(|c| is_number(sheet.get(r, c))))

@@ -1,6 +1,6 @@
 //! Rebuilds one PDF page's ruled tables and text lines from its glyphs and ruling lines, in reading order.
 
-use super::super::blocks::{Block, LastLine, Line, TableGrid};
+use super::super::blocks::{is_continuation_mark, Block, LastLine, Line, TableGrid};
 use super::super::document::is_unit_line;
 use super::furniture::{Placed, PlacedPage};
 use super::{header_rest, split_rows};
@@ -607,7 +607,9 @@ fn anchors(t: &Ruled, owner: &[usize], runs: &[&Run]) -> Vec<(f64, f64)> {
 
 /// Runs (by index) printed one operation after the other, each a line's pitch below the
 /// one before and over it: the lines of one wrapped text, line by line, each line's pieces
-/// (a line cut by the vertical rules it crosses) left to right.
+/// (a line cut by the vertical rules it crosses) left to right. A `续表` line is a paragraph
+/// of its own, never a wrapped text's line: printed right over the first cell of the table
+/// it continues, it is no part of that cell.
 fn wrapped_chains(runs: &[&Run]) -> Vec<Vec<usize>> {
     let mut lines: std::collections::BTreeMap<(usize, usize), Vec<usize>> = Default::default();
     for (i, r) in runs.iter().enumerate() {
@@ -625,8 +627,19 @@ fn wrapped_chains(runs: &[&Run]) -> Vec<Vec<usize>> {
         let x1 = line.iter().map(|&i| runs[i].x1).fold(f64::MIN, f64::max);
         (x0, x1, runs[line[0]])
     };
+    let marks = |key: &(usize, usize)| {
+        is_continuation_mark(
+            &lines[key]
+                .iter()
+                .map(|&i| runs[i].text.as_str())
+                .collect::<String>(),
+        )
+    };
     let next_of = |key: (usize, usize)| -> Option<(usize, usize)> {
         let next = *by_first.get(&(key.1 + 1))?;
+        if marks(&key) || marks(&next) {
+            return None;
+        }
         let ((a0, a1, a), (b0, b1, b)) = (extent(&lines[&key]), extent(&lines[&next]));
         let pitch = (b.baseline - a.baseline) / a.size;
         let over = b0 < a1 && b1 > a0;
@@ -1193,7 +1206,12 @@ pub(crate) enum RowBreaks {
 pub(crate) fn append_continued(prev: &mut TableGrid, mut next: TableGrid, breaks: RowBreaks) {
     drop_leading_blank_rows(&mut next);
     let (repeated, header_rests) = match breaks {
-        RowBreaks::Typed => (typed_header(&prev.rows, &next.rows), Vec::new()),
+        // A 栏次 row of column numbers typed again is no row of figures: the table's own top
+        // rows met again on top of `next` are its header too.
+        RowBreaks::Typed => {
+            let top = repeated_top(prev, &next).unwrap_or(0);
+            (typed_header(&prev.rows, &next.rows).max(top), Vec::new())
+        }
         _ => {
             let repeated = repeated_header(prev, &next);
             (repeated, drop_header_rests(prev, &mut next, repeated))
