@@ -7,6 +7,7 @@ mod gathered;
 mod hidden;
 mod kept;
 mod left_open;
+mod old_copies;
 pub mod own;
 mod units;
 mod unread_tables;
@@ -156,6 +157,12 @@ fn recognize_set<'c>(
     let mut compared = gathered::Compared::new();
     let set_aside = copies_set_aside(wb, &outcomes);
     for (outcome, audited_instead) in outcomes.into_iter().zip(set_aside) {
+        if let (Outcome::Form(rec), Some(a)) = (&outcome, &audited_instead) {
+            if let Some(mark) = a.old {
+                findings.push(old_copies::old_copy_note(rec, mark, a.audited.as_deref()));
+                continue;
+            }
+        }
         match outcome {
             // A sheet whose numbers find no cells is reported as such — a copy set aside too,
             // when the copy audited holds no figure (the figures are likely on this one).
@@ -481,7 +488,8 @@ fn notice_finding(rec: &crate::recognize::Recognized, n: &crate::recognize::Noti
 /// form's title is taken for it too), then a shown sheet before a hidden one (an old copy
 /// kept out of sight), then, among copies with nothing filled in, the one with more of its
 /// table read (an empty 公开07表 rather than a list of the tables), then the first. For each
-/// outcome: the copy audited instead when it is a copy set aside, else None. (A workbook
+/// outcome: the copy audited instead when it is a copy set aside, else None. A repeatable
+/// form's copies are all audited but a hidden old copy of a shown one. (A workbook
 /// holding several units' sets comes here one set at a time.)
 fn copies_set_aside(wb: &Workbook, outcomes: &[Outcome]) -> Vec<Option<SetAside>> {
     let rank = |rec: &crate::recognize::Recognized| {
@@ -513,6 +521,17 @@ fn copies_set_aside(wb: &Workbook, outcomes: &[Outcome]) -> Vec<Option<SetAside>
         .iter()
         .enumerate()
         .map(|(i, outcome)| match outcome {
+            Outcome::Form(rec) if rec.form.repeatable => {
+                let (kept, mark) = old_copies::old_copy_of(wb, outcomes, i)?;
+                let Outcome::Form(k) = &outcomes[kept] else {
+                    return None;
+                };
+                Some(SetAside {
+                    audited: k.data.sheet.clone(),
+                    audited_filled: numbers_placed(k) > 0,
+                    old: Some(mark),
+                })
+            }
             Outcome::Form(rec) => best
                 .get(rec.form.id.as_str())
                 .filter(|(kept, _)| *kept != i)
@@ -522,6 +541,7 @@ fn copies_set_aside(wb: &Workbook, outcomes: &[Outcome]) -> Vec<Option<SetAside>
                         Outcome::Skipped { .. } => None,
                     },
                     audited_filled: filled,
+                    old: None,
                 }),
             Outcome::Skipped { .. } => None,
         })
@@ -554,6 +574,8 @@ struct SetAside {
     audited: Option<String>,
     /// Whether the audited copy has figures in its cells.
     audited_filled: bool,
+    /// Set when the copy is a hidden old copy of a repeatable form's shown one.
+    old: Option<old_copies::OldMark>,
 }
 
 /// The warning for a sheet (`hidden` or not) taken for a form that another sheet, `audited`,
