@@ -705,6 +705,22 @@ pub fn decimal_text(d: Decimal) -> String {
     out
 }
 
+/// Whether two unit names in tables' heads name one unit: the same, or but a character
+/// apart (株洲市… on most tables, 株州市… on one: a typo, not another unit).
+pub fn one_unit(a: &str, b: &str) -> bool {
+    let mut rest: Vec<char> = b.chars().collect();
+    let mut only_a = 0;
+    for c in a.chars() {
+        match rest.iter().position(|&r| r == c) {
+            Some(at) => {
+                rest.swap_remove(at);
+            }
+            None => only_a += 1,
+        }
+    }
+    only_a + rest.len() <= 2
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -856,3 +856,144 @@ fn rules_cover_every_unit_of_a_workbook() {
         failed.join("\n")
     );
 }
+
+/// Where a workbook of several units' tables names each unit: in the sheets' names only (the
+/// heads all alike, as copies of one template), in the tables' heads only (`部门：…`, sheets
+/// named 表1, 表2 …), or in both.
+#[derive(Clone, Copy, Debug)]
+enum UnitNamedIn {
+    Sheets,
+    Heads,
+    Both,
+}
+
+/// How the units' sheets follow each other: each unit's together, taking turns table by table
+/// (甲01, 乙01, 甲02, 乙02 …), or in no order.
+#[derive(Clone, Copy, Debug)]
+enum SheetOrder {
+    Blocked,
+    Interleaved,
+    Shuffled,
+}
+
+/// The seed unit's name in its tables' heads, and the names the other units' heads give.
+const SEED_UNIT: &str = "长株潭一体化发展事务中心";
+const OTHER_UNITS: [&str; 3] = [SEED_UNIT, "湘江新区建设服务中心", "城乡规划研究所"];
+
+/// `sheet` of unit `u` with its head naming that unit (the seed's 株州 typo kept).
+fn headed_for(sheet: &GridSheet, u: usize) -> GridSheet {
+    let mut sheet = sheet.clone();
+    for cell in sheet.rows.iter_mut().flatten() {
+        if let GridCell::Text(t) = cell {
+            *t = t.replace(SEED_UNIT, OTHER_UNITS[u]);
+        }
+    }
+    sheet
+}
+
+/// The (unit, table) of each sheet of a workbook of `units` units' `tables` tables, in `order`.
+fn sheet_order(
+    order: SheetOrder,
+    units: usize,
+    tables: usize,
+    rng: &mut Rng,
+) -> Vec<(usize, usize)> {
+    let mut all: Vec<(usize, usize)> = match order {
+        SheetOrder::Interleaved => (0..tables)
+            .flat_map(|t| (0..units).map(move |u| (u, t)))
+            .collect(),
+        _ => (0..units)
+            .flat_map(|u| (0..tables).map(move |t| (u, t)))
+            .collect(),
+    };
+    if let SheetOrder::Shuffled = order {
+        rng.shuffle(&mut all);
+    }
+    all
+}
+
+/// Two or three units' copies of the seed 决算 tables in one workbook, the units named in the
+/// sheets' names or the tables' heads or both, their sheets blocked, taking turns or shuffled,
+/// one amount of the second unit wrong: each unit's check is the check of its tables alone in
+/// a workbook of their own (the same sheets, in the same order) — no unit lost, none mixed
+/// into another, nothing judged against another unit's tables.
+#[test]
+fn units_in_any_sheet_order_are_each_audited_as_their_own() {
+    let base = grid::fixture("seed001_final.grid");
+    let tables = base.sheets.len();
+    let prefixes = ["甲", "乙", "丙"];
+    let (mut failed, mut cases) = (Vec::new(), 0);
+    for seed in 0..9u64 {
+        let mut rng = Rng::new(0x51_0e0d + seed);
+        let named = [UnitNamedIn::Sheets, UnitNamedIn::Heads, UnitNamedIn::Both][seed as usize % 3];
+        let order = [
+            SheetOrder::Blocked,
+            SheetOrder::Interleaved,
+            SheetOrder::Shuffled,
+        ][seed as usize / 3];
+        let count = 2 + rng.below(2);
+        let laid = sheet_order(order, count, tables, &mut rng);
+        let mut sheets: Vec<(usize, GridSheet)> = Vec::new();
+        for (at, &(u, t)) in laid.iter().enumerate() {
+            let mut sheet = match named {
+                UnitNamedIn::Sheets => base.sheets[t].clone(),
+                _ => headed_for(&base.sheets[t], u),
+            };
+            sheet.name = match named {
+                UnitNamedIn::Heads => format!("表{}", at + 1),
+                _ => format!("{}-{}", prefixes[u], sheet.name),
+            };
+            sheets.push((u, sheet));
+        }
+        let of = |u: usize, sheets: &[(usize, GridSheet)]| GridBook {
+            sheets: (sheets.iter().filter(|(o, _)| *o == u))
+                .map(|(_, s)| s.clone())
+                .collect(),
+        };
+        // The error is in the second unit only.
+        let (wrong, at) = plant_caught(&of(1, &sheets), &mut rng, &format!("order-{seed}"));
+        let mut second = wrong.sheets.into_iter();
+        for (u, sheet) in sheets.iter_mut() {
+            if *u == 1 {
+                *sheet = second.next().unwrap();
+            }
+        }
+        // Each unit's report is named for the unit its heads name, else its sheets' prefix.
+        let name = |u: usize| match named {
+            UnitNamedIn::Sheets => prefixes[u].to_string(),
+            _ => format!("株洲市{}", OTHER_UNITS[u]),
+        };
+        let want: Vec<(String, i32, Vec<Said>)> = (0..count)
+            .map(|u| {
+                let (code, mut alone) =
+                    unit_findings(&of(u, &sheets), &format!("order-alone-{seed}-{u}"));
+                (name(u), code, alone.remove(0).1)
+            })
+            .collect();
+        let all = GridBook {
+            sheets: sheets.into_iter().map(|(_, s)| s).collect(),
+        };
+        let (code, got) = unit_findings(&all, &format!("order-units-{seed}"));
+        cases += 1;
+        let worst = want.iter().map(|w| w.1).max().unwrap();
+        let of_unit = |u: &str| got.iter().find(|(n, _)| n == u).map(|(_, g)| g);
+        let same = got.len() == count && want.iter().all(|(u, _, w)| of_unit(u) == Some(w));
+        if !same || code != worst {
+            let per_unit: Vec<String> = (want.iter())
+                .map(|(u, _, w)| {
+                    let none = Vec::new();
+                    let g = of_unit(u).unwrap_or(&none);
+                    let extra: Vec<_> = g.iter().filter(|f| !w.contains(f)).take(4).collect();
+                    let lost: Vec<_> = w.iter().filter(|f| !g.contains(f)).take(4).collect();
+                    format!("unit {u:?}: extra {extra:?}, lost {lost:?}")
+                })
+                .collect();
+            let reports: Vec<&str> = got.iter().map(|(u, _)| u.as_str()).collect();
+            failed.push(format!(
+                "seed {seed} ({named:?}, {order:?}, {count} units, {at} raised): reports {reports:?}, exit {code} (want {worst}); {}",
+                per_unit.join("; ")
+            ));
+        }
+    }
+    mutation::assert_cases_passed(&failed, cases, 9);
+}

@@ -2,6 +2,7 @@
 //! unit, a 汇总 unit and its 下属单位): which recognised tables make up each unit's set, and
 //! the name each unit goes by, so that every set is audited as a book of its own.
 
+use crate::normalize::one_unit;
 use crate::recognize::Outcome;
 use indexmap::IndexMap;
 use std::collections::HashSet;
@@ -44,7 +45,9 @@ fn name_prefix(sheet: &str) -> Option<&str> {
 }
 
 /// Splits `outcomes` into the units' sets; `whole(o)` gives the form id of an outcome that is
-/// a whole copy of a form that comes once a set. By sheet: a sheet holding several forms is
+/// a whole copy of a form that comes once a set. By the unit their tables' heads name, when
+/// they name two units or more and each set then has each form once, in whatever order the
+/// sheets come (甲01, 乙01, 甲02, …); else by sheet: a sheet holding several forms is
 /// a unit's, sheets named alike (甲-…) are one unit's — when that gives each set each form
 /// once; else in workbook order, a form coming again starting the next set. Skipped sheets
 /// and extra copies go with the set they are named for, or the one they follow.
@@ -55,7 +58,9 @@ pub(super) fn split<'c>(
     outcomes: Vec<Outcome<'c>>,
     whole: impl Fn(&Outcome) -> Option<String>,
 ) -> Result<Vec<UnitSet<'c>>, Vec<Outcome<'c>>> {
-    let order = by_sheet_names(&outcomes, &whole).unwrap_or_else(|| in_order(&outcomes, &whole));
+    let order = by_heads(&outcomes, &whole)
+        .or_else(|| by_sheet_names(&outcomes, &whole))
+        .unwrap_or_else(|| in_order(&outcomes, &whole));
     let count = order.iter().max().map_or(1, |m| m + 1);
     if !all_named(&outcomes, &order, count) {
         return Err(outcomes);
@@ -143,6 +148,44 @@ fn by_sheet_names(
     Some(order)
 }
 
+/// Each outcome's set when the tables' heads name two units or more (a typo naming no other
+/// unit) and every set then has each form once; a sheet naming no unit goes with the sheet
+/// before it (the first with the first unit).
+fn by_heads(
+    outcomes: &[Outcome],
+    whole: &impl Fn(&Outcome) -> Option<String>,
+) -> Option<Vec<usize>> {
+    let mut units: Vec<&str> = Vec::new();
+    let named: Vec<Option<usize>> = (outcomes.iter())
+        .map(|o| {
+            let Outcome::Form(rec) = o else { return None };
+            let unit = rec.data.unit.as_deref()?;
+            let known = units.iter().position(|u| one_unit(u, unit));
+            Some(known.unwrap_or_else(|| {
+                units.push(unit);
+                units.len() - 1
+            }))
+        })
+        .collect();
+    if units.len() < 2 {
+        return None;
+    }
+    let mut last = named.iter().flatten().next().copied().unwrap_or(0);
+    let order: Vec<usize> = (named.iter())
+        .map(|n| {
+            last = n.unwrap_or(last);
+            last
+        })
+        .collect();
+    let mut seen: Vec<HashSet<String>> = vec![HashSet::new(); units.len()];
+    for (o, &set) in outcomes.iter().zip(&order) {
+        if whole(o).is_some_and(|id| !seen[set].insert(id)) {
+            return None;
+        }
+    }
+    Some(order)
+}
+
 /// Each outcome's set in workbook order: a whole form the current set has starts the next.
 fn in_order(outcomes: &[Outcome], whole: &impl Fn(&Outcome) -> Option<String>) -> Vec<usize> {
     let mut seen: Vec<HashSet<String>> = vec![HashSet::new()];
@@ -179,22 +222,6 @@ fn own_name(heads: &[Option<String>], sheets: &[Vec<String>], i: usize) -> Optio
         })
     };
     alone(heads, one_unit).or_else(|| alone(&prefixes, |a, b| a == b))
-}
-
-/// Whether two unit names in tables' heads name one unit: the same, or but a character
-/// apart (株洲市… on most tables, 株州市… on one: a typo, not another unit).
-fn one_unit(a: &str, b: &str) -> bool {
-    let mut rest: Vec<char> = b.chars().collect();
-    let mut only_a = 0;
-    for c in a.chars() {
-        match rest.iter().position(|&r| r == c) {
-            Some(at) => {
-                rest.swap_remove(at);
-            }
-            None => only_a += 1,
-        }
-    }
-    only_a + rest.len() <= 2
 }
 
 /// What a set's sheet names have in common: the one sheet's name (甲单位), their shared

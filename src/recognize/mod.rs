@@ -202,7 +202,11 @@ fn recognize_found<'c>(
             {
                 break;
             }
-            if taken_for.is_some() && starts_a_copy(form, vocab, sheets[end]) {
+            if taken_for.is_some()
+                && (starts_a_copy(form, vocab, sheets[end])
+                    || names_another_unit(form, vocab, sheets[end], &rec)
+                    || named_for_another_unit(form, &sheets[i].name, &sheets[end].name))
+            {
                 break;
             }
             let titled = taken_for.is_some();
@@ -235,6 +239,33 @@ fn skipped(sheet: &Sheet) -> Outcome<'static> {
 /// first block (the project's name and funds), a continuation only goes on with the table.
 fn starts_a_copy(form: &Form, vocab: &Vocabulary, sheet: &Sheet) -> bool {
     form.repeatable && fills_first_block(form, &recognize_sheet(form, vocab, sheet, None).data)
+}
+
+/// Whether `sheet`, taken for the form, names another unit in its head than the table read so
+/// far: that unit's copy of the form (a workbook of several units'), not a continuation.
+fn names_another_unit(form: &Form, vocab: &Vocabulary, sheet: &Sheet, so_far: &Recognized) -> bool {
+    let Some(ours) = so_far.data.unit.as_deref() else {
+        return false;
+    };
+    let theirs = recognize_sheet(form, vocab, sheet, None).data.unit;
+    theirs.is_some_and(|u| !crate::normalize::one_unit(ours, &u))
+}
+
+/// Whether two sheets both named for the form by its 表号 mark it for different units
+/// (甲-公开08表, 乙-公开08表): another unit's copy, not a continuation (公开08表（续）).
+fn named_for_another_unit(form: &Form, first: &str, next: &str) -> bool {
+    let mark = |name: &str| -> Option<String> {
+        let (before, after) = name.split_once(form.table_no.as_str())?;
+        let rest: String = format!("{before}{after}");
+        let rest = rest.trim_matches(|c: char| c.is_whitespace() || "-_—－·：:()（）".contains(c));
+        Some(rest.to_string())
+    };
+    match (mark(first), mark(next)) {
+        (Some(a), Some(b)) => {
+            !a.is_empty() && !b.is_empty() && a != b && !b.contains('续') && !a.contains('续')
+        }
+        _ => false,
+    }
 }
 
 /// Whether any value of the form's first block was read.
