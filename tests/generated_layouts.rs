@@ -15,7 +15,10 @@ use fiscalform::expr::Val;
 use fiscalform::form::{Catalog, Form, Severity};
 use fiscalform::load::{recognize_book, Recognized};
 use fiscalform::model::FormData;
-use layout_gen::{fixture_book, known_gaps, names, parse_names, pick, render, Rendered, Variation};
+use layout_gen::{
+    fixture_book, known_gaps, names, parse_names, pick, render, render_moved_columns,
+    Rendered, Variation,
+};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -1512,4 +1515,43 @@ fn a_remark_column_headed_on_any_header_row_changes_nothing() {
         }
     }
     assert_read_alike(tried, 40, &problems, "given a 备注 column");
+}
+
+/// Moved columns not read back yet: 公开09表 with 小计 moved among the columns under its
+/// merged 公务用车 header (a figure left outside the form), one 公开07表 whose moved 项目支出
+/// is taken for absent.
+const MOVED_GAPS: &[(&str, u64)] = &[
+    ("final-07", 9),
+    ("final-09", 1),
+    ("final-09", 4),
+    ("final-09", 5),
+    ("final-09", 12),
+];
+
+/// Every table that numbers its columns (栏次), its value columns moved about with their
+/// header and 栏次 cells over many seeds: read like the plain table.
+#[test]
+fn columns_moved_with_their_numbers_read_alike() {
+    let (mut tried, mut problems) = (0, Vec::new());
+    for case in cases() {
+        for seed in 1..=12u64 {
+            let Some(r) = render_moved_columns(case.form, &case.data, seed) else {
+                continue;
+            };
+            tried += 1;
+            let gap = MOVED_GAPS.contains(&(case.form.id.as_str(), seed));
+            match check_rendering(case, &r, &recognize_book(catalog(), &r.book)) {
+                Err(mut wrong) if !gap => {
+                    wrong.truncate(3);
+                    problems.push(format!("{} seed {seed}: {}", case.name(), wrong.join("; ")));
+                }
+                Ok(()) if gap => problems.push(format!(
+                    "{} seed {seed} reads alike now: remove it from MOVED_GAPS",
+                    case.name()
+                )),
+                _ => {}
+            }
+        }
+    }
+    assert_read_alike(tried, 40, &problems, "with columns moved");
 }

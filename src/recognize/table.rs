@@ -342,8 +342,11 @@ pub(super) struct Slot<'f> {
 }
 
 /// Whether a row's keys are a 栏次 row: the word 栏次 (or `*` marks) with column marks, or at
-/// least three column marks numbered in order (consecutively when plain numbers, but for up to
-/// two columns a table was printed without: `1 3 4 5 6 7`, from 1).
+/// least three column marks numbering the columns (consecutively, but for up to two columns a
+/// table was printed without: `1 3 4 5 6 7`, from 1). Columns a unit moved take their marks
+/// with them (`1 2 5 4 3`): distinct marks of the columns from 1 in any order are a 栏次 row
+/// too, but for three plain numbers whose first is not 1 (`3 2 1` is a row of figures adding
+/// up, as a total and its two parts do).
 fn is_column_number_row(keys: &[String]) -> bool {
     if keys.iter().any(|k| is_marks_word(k)) {
         return keys
@@ -356,10 +359,20 @@ fn is_column_number_row(keys: &[String]) -> bool {
     };
     let all_plain = marks.iter().all(|&(_, plain)| plain);
     let increasing = marks.windows(2).all(|w| w[0].0 < w[1].0);
-    if !all_plain || !increasing {
-        return increasing && !all_plain;
+    if increasing {
+        return !all_plain || numbers_columns(&marks.iter().map(|m| m.0).collect::<Vec<_>>());
     }
-    let (first, last) = (marks[0].0, marks[marks.len() - 1].0);
+    let mut sorted: Vec<u32> = marks.iter().map(|m| m.0).collect();
+    sorted.sort_unstable();
+    let distinct = sorted.windows(2).all(|w| w[0] < w[1]);
+    let moved = !all_plain || marks.len() > 3 || marks[0].0 == 1;
+    distinct && moved && sorted[0] == 1 && numbers_columns(&sorted)
+}
+
+/// Whether increasing numbers `marks` number a table's columns: consecutive, or from 1 with up
+/// to two numbers skipped (columns printed without) when there are four or more.
+fn numbers_columns(marks: &[u32]) -> bool {
+    let (first, last) = (marks[0], marks[marks.len() - 1]);
     let skipped = (last - first + 1) as usize - marks.len();
     skipped == 0 || (first == 1 && skipped <= 2 && marks.len() >= 4)
 }
@@ -3511,6 +3524,14 @@ mod tests {
                 "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二",
             ],
             &["(一)", "(二)", "(三)"],
+            // Columns moved with their marks.
+            &[
+                "1", "2", "3", "5", "4", "6", "7", "8", "9", "10", "11", "12",
+            ],
+            &["1", "3", "2"],
+            &["2", "1", "3", "4"],
+            &["①", "③", "②"],
+            &["1", "3", "5", "4", "6", "7"],
         ] {
             assert!(row(marked), "{marked:?}");
         }
@@ -3528,6 +3549,10 @@ mod tests {
             &["100.00", "101.00", "102.00"],
             &["一", "三", "五"],
             &["一、", "二、", "三、"],
+            &["2", "1", "3"],
+            &["1", "3", "3", "2"],
+            &["2", "4", "3", "5"],
+            &["12", "1", "2", "3"],
         ] {
             assert!(!row(data), "{data:?}");
         }

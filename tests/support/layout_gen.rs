@@ -374,6 +374,17 @@ impl Variation {
     }
 }
 
+/// The sheet columns of panel `pi`'s one-column value columns in block `bi`, as laid out.
+fn value_columns(form: &Form, bi: usize, pi: usize) -> Vec<u16> {
+    let b = &form.blocks[bi];
+    let p = &b.panels[pi];
+    (p.columns.iter())
+        .filter(|c| c.kind.is_value() && c.span == 1)
+        .filter_map(|c| p.column_offset(&c.id))
+        .map(|o| b.panel_offset(pi) + o)
+        .collect()
+}
+
 /// The labels of a form's fixed rows.
 fn labels(form: &Form) -> impl Iterator<Item = String> + '_ {
     form.blocks
@@ -701,14 +712,42 @@ pub fn render(form: &Form, data: &FormData, variations: &[Variation], seed: u64)
     for v in &sorted {
         canvas.apply(*v, form, &mut rng);
     }
-    let (book, values) = canvas.draw();
-    Rendered {
-        book,
-        values,
-        variations: variations.to_vec(),
-        seed,
-        ruled: canvas.ruled(),
-    }
+    canvas.rendered(variations, seed)
+}
+
+/// How a long 科目 table is printed over pages inside one sheet: after every `every` rows a
+/// row of the page's totals (`total_word`: 本页小计) and one of the running total
+/// (`carried_word`: 承上页 on top of the next page, or 过次页 at the foot of this one), the
+/// header repeated on each page or not.
+#[derive(Debug, Clone, Copy)]
+pub struct PageTotals {
+    pub every: u32,
+    pub header: bool,
+    pub total_word: &'static str,
+    pub carried_word: &'static str,
+    /// The running total at the foot of each page, under its page total; else on the next
+    /// page, under the repeated header.
+    pub carried_below: bool,
+}
+
+/// `form` drawn with page total rows in its first table (see [`PageTotals`]), and how many
+/// such rows: None when it is no 科目 table or fits one page.
+pub fn render_page_totals(
+    form: &Form,
+    data: &FormData,
+    pages: PageTotals,
+) -> Option<(Rendered, usize)> {
+    let mut canvas = Canvas::from_layout(form, data);
+    let added = canvas.page_totals(form, pages);
+    (added > 0).then(|| (canvas.rendered(&[], 0), added))
+}
+
+/// `form` drawn with the value columns of its tables that number their columns (栏次) moved
+/// about by `seed`, each with its header and 栏次 cells: None when none could move.
+pub fn render_moved_columns(form: &Form, data: &FormData, seed: u64) -> Option<Rendered> {
+    let mut canvas = Canvas::from_layout(form, data);
+    let moved = canvas.move_numbered_columns(form, &mut Rng::new(seed));
+    moved.then(|| canvas.rendered(&[], seed))
 }
 
 /// Up to `most` variations that apply to `form`, drawn from `pool` by `seed`.
@@ -1123,6 +1162,18 @@ impl Canvas {
             cell_notes: Vec::new(),
         };
         (book, values)
+    }
+
+    /// The canvas drawn, as rendered by `variations` and `seed`.
+    fn rendered(&self, variations: &[Variation], seed: u64) -> Rendered {
+        let (book, values) = self.draw();
+        Rendered {
+            book,
+            values,
+            variations: variations.to_vec(),
+            seed,
+            ruled: self.ruled(),
+        }
     }
 
     /// The regions of the table items (header, labels, codes, values) by sheet.
@@ -1799,48 +1850,73 @@ impl Canvas {
     /// Two value columns of a list panel swapped, header cells with them.
     fn reorder_columns(&mut self, form: &Form, rng: &mut Rng) {
         for (bi, b) in form.blocks.iter().enumerate() {
-            for (pi, p) in b.panels.iter().enumerate() {
-                if p.list.is_none() {
+            for pi in 0..b.panels.len() {
+                if b.panels[pi].list.is_none() {
                     continue;
                 }
-                let cols: Vec<(u16, u16)> = p
-                    .columns
-                    .iter()
-                    .filter(|c| c.kind.is_value() && c.span == 1)
-                    .filter_map(|c| p.column_offset(&c.id))
-                    .map(|o| (b.panel_offset(pi) + o, 1))
-                    .collect();
+                let cols = value_columns(form, bi, pi);
                 if cols.len() < 2 {
                     continue;
                 }
                 let i = rng.below(cols.len() - 1);
-                let (a, z) = (cols[i].0, cols[i + 1].0);
-                // A block without header shows its columns under the header of the table
-                // it continues: the swap moves that table's every block.
-                // A totals block right below the table keeps its values under their columns.
-                let table = table_blocks(form, bi);
-                let totals = totals_after(form, Some(*table.end()));
-                let in_table = |it: &Item| {
-                    it.block.is_some_and(|b| table.contains(&b))
-                        || totals.is_some() && it.block == totals
-                };
-                let single_cells = self.items.iter().all(|it| {
-                    !(in_table(it) && it.col <= z && it.last_col() >= a)
-                        || (it.cols == 1 && (it.col == a || it.col == z))
-                });
-                if !single_cells {
-                    continue;
+                if self.swap_columns(form, bi, cols[i], cols[i + 1]) {
+                    return;
                 }
-                for it in self.items.iter_mut().filter(|it| in_table(it)) {
-                    if it.col == a {
-                        it.col = z;
-                    } else if it.col == z {
-                        it.col = a;
-                    }
-                }
-                return;
             }
         }
+    }
+
+    /// Columns `a` and `z` (next to each other) of the table of block `bi` swapped with their
+    /// header and 栏次 cells, when each of its pieces over them is one cell wide or spans both
+    /// (a header merged over the two stays): whether so.
+    fn swap_columns(&mut self, form: &Form, bi: usize, a: u16, z: u16) -> bool {
+        // A block without header shows its columns under the header of the table
+        // it continues: the swap moves that table's every block.
+        // A totals block right below the table keeps its values under their columns.
+        let table = table_blocks(form, bi);
+        let totals = totals_after(form, Some(*table.end()));
+        let in_table = |it: &Item| {
+            it.block.is_some_and(|b| table.contains(&b)) || totals.is_some() && it.block == totals
+        };
+        let single_cells = self.items.iter().all(|it| {
+            !(in_table(it) && it.col <= z && it.last_col() >= a)
+                || (it.cols == 1 && (it.col == a || it.col == z))
+                || (it.col <= a && it.last_col() >= z)
+        });
+        if !single_cells {
+            return false;
+        }
+        for it in self
+            .items
+            .iter_mut()
+            .filter(|it| in_table(it) && it.cols == 1)
+        {
+            if it.col == a {
+                it.col = z;
+            } else if it.col == z {
+                it.col = a;
+            }
+        }
+        true
+    }
+
+    /// The value columns of every table numbering its columns moved about at random, each
+    /// with its header and 栏次 cells, by swaps of neighbours: whether any moved.
+    fn move_numbered_columns(&mut self, form: &Form, rng: &mut Rng) -> bool {
+        let mut moved = false;
+        for (bi, b) in form.blocks.iter().enumerate() {
+            if !b.is_table() || !b.column_numbers {
+                continue;
+            }
+            for pi in 0..b.panels.len() {
+                let cols = value_columns(form, bi, pi);
+                for _ in 0..2 * cols.len() * usize::from(cols.len() >= 2) {
+                    let i = rng.below(cols.len() - 1);
+                    moved |= self.swap_columns(form, bi, cols[i], cols[i + 1]);
+                }
+            }
+        }
+        moved
     }
 
     /// Panels `first..` of the joinable block each moved under the previous one, their
@@ -2162,25 +2238,7 @@ impl Canvas {
             return;
         }
         let cut = *rng.choose(&cuts);
-        let header: Vec<Item> = self
-            .items
-            .iter()
-            .filter(|it| {
-                it.sheet == 0 && it.block == Some(bi) && it.row >= br.start && it.row < br.data
-            })
-            .cloned()
-            .map(|mut h| {
-                // A label merged down beside the whole table (绩效指标) is repeated over the
-                // header rows only; below them, the rest of it is cut like any merged cell.
-                h.rows = h.rows.min(br.data - h.row);
-                // The header's words are repeated, not the 合计 values on its 类 款 项 row:
-                // data is given once (a second 合计 row is reported, not read over the first).
-                if matches!(h.piece, Piece::Value { .. }) {
-                    h.piece = Piece::Empty;
-                }
-                h
-            })
-            .collect();
+        let header = self.header_copy(bi, br);
         let head_rows = br.data - br.start;
         self.split_rows_at(cut);
         if new_sheet {
@@ -2205,6 +2263,121 @@ impl Canvas {
                 h.row = h.row - br.start + cut;
                 self.items.push(h);
             }
+        }
+    }
+
+    /// The header pieces of table block `bi` (rows `br`), as a page break repeats them.
+    fn header_copy(&self, bi: usize, br: BlockRows) -> Vec<Item> {
+        self.items
+            .iter()
+            .filter(|it| {
+                it.sheet == 0 && it.block == Some(bi) && it.row >= br.start && it.row < br.data
+            })
+            .cloned()
+            .map(|mut h| {
+                // A label merged down beside the whole table (绩效指标) is repeated over the
+                // header rows only; below them, the rest of it is cut like any merged cell.
+                h.rows = h.rows.min(br.data - h.row);
+                // The header's words are repeated, not the 合计 values on its 类 款 项 row:
+                // data is given once (a second 合计 row is reported, not read over the first).
+                if matches!(h.piece, Piece::Value { .. }) {
+                    h.piece = Piece::Empty;
+                }
+                h
+            })
+            .collect()
+    }
+
+    /// Page total rows in the first table, a 科目 table (see [`PageTotals`]): how many rows
+    /// were added, none when the table is no 科目 table or fits one page.
+    fn page_totals(&mut self, form: &Form, pages: PageTotals) -> usize {
+        let Some((bi, br)) = self.first_table() else {
+            return 0;
+        };
+        if form.blocks[bi].panels.iter().all(|p| p.coded.is_none()) {
+            return 0;
+        }
+        let every = pages.every.max(1);
+        let cuts: Vec<u32> = (1..)
+            .map(|n| br.data + n * every)
+            .take_while(|&c| c < br.data_end)
+            .collect();
+        let in_rows = |it: &Item, rows: std::ops::Range<u32>| {
+            it.sheet == 0 && it.block == Some(bi) && rows.contains(&it.row)
+        };
+        let Some(label_col) = (self.items.iter())
+            .filter(|it| in_rows(it, br.data..br.data_end))
+            .map(|it| it.col)
+            .min()
+        else {
+            return 0;
+        };
+        let header = match pages.header {
+            true => self.header_copy(bi, br),
+            false => Vec::new(),
+        };
+        let head_rows = header.len().min(1) as u32 * (br.data - br.start);
+        for (i, &cut) in cuts.iter().enumerate().rev() {
+            let from = if i == 0 { br.data } else { cuts[i - 1] };
+            let sums = |rows: std::ops::Range<u32>| {
+                let mut sums: BTreeMap<u16, Decimal> = BTreeMap::new();
+                for it in self.items.iter().filter(|it| in_rows(it, rows.clone())) {
+                    if let Piece::Value {
+                        val: Val::Num(d),
+                        kind: ColKind::Amount,
+                        ..
+                    } = &it.piece
+                    {
+                        *sums.entry(it.col).or_default() += d;
+                    }
+                }
+                sums
+            };
+            let (page, carried) = (sums(from..cut), sums(br.data..cut));
+            self.split_rows_at(cut);
+            self.insert_rows(0, cut, 2 + head_rows);
+            let (carried_at, header_at) = match pages.carried_below {
+                true => (cut + 1, cut + 2),
+                false => (cut + 1 + head_rows, cut + 1),
+            };
+            self.figures_row(bi, cut, label_col, pages.total_word, &page);
+            self.figures_row(bi, carried_at, label_col, pages.carried_word, &carried);
+            for mut h in header.iter().cloned() {
+                h.row = h.row - br.start + header_at;
+                self.items.push(h);
+            }
+        }
+        2 * cuts.len()
+    }
+
+    /// A row of block `bi` at `row` labelled `word` at `label_col`, showing `figures` (by
+    /// sheet column) as numbers typed in: no logical value.
+    fn figures_row(
+        &mut self,
+        bi: usize,
+        row: u32,
+        label_col: u16,
+        word: &str,
+        figures: &BTreeMap<u16, Decimal>,
+    ) {
+        let cell = |col: u16, piece: Piece, role: Role| Item {
+            sheet: 0,
+            row,
+            col,
+            rows: 1,
+            cols: 1,
+            piece,
+            role,
+            block: Some(bi),
+            panel: None,
+            column: None,
+            row_key: None,
+        };
+        self.items
+            .push(cell(label_col, Piece::Text(word.into()), Role::Label));
+        for (&col, d) in figures {
+            self.items
+                .push(cell(col, Piece::Text(d.to_string()), Role::Value));
         }
     }
 
