@@ -1282,6 +1282,7 @@ fn builtin_rule_name(rule: &str) -> Option<&'static str> {
         crate::recognize::COLUMN_BY_MARK => "栏目名称与标准格式一致",
         crate::recognize::CUT_LABEL => "行名须完整印出",
         crate::recognize::SUBTOTAL_ROW => "小计行等于其上各行之和，不计入各行",
+        crate::recognize::PAGE_TOTAL_ROW => "分页小计行不是表的行",
         crate::recognize::OTHER_TABLE_NO => "表号与表格一致",
         crate::load::SHOWN_ROUNDED => "存储的数值与显示的数值一致",
         crate::load::FORMULA_WITHOUT_VALUE => "公式须保存计算结果",

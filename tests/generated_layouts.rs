@@ -17,7 +17,7 @@ use fiscalform::load::{recognize_book, Recognized};
 use fiscalform::model::FormData;
 use layout_gen::{
     fixture_book, known_gaps, names, parse_names, pick, render, render_moved_columns,
-    Rendered, Variation,
+    render_page_totals, PageTotals, Rendered, Variation,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -1515,6 +1515,50 @@ fn a_remark_column_headed_on_any_header_row_changes_nothing() {
         }
     }
     assert_read_alike(tried, 40, &problems, "given a 备注 column");
+}
+
+/// Each 科目 table of the fixtures printed over pages inside one sheet: a page total row and a
+/// running total at every page break, with and without the header repeated, in each wording.
+/// The values read are the plain table's, and each such row is told (read as no row).
+#[test]
+fn page_total_rows_read_as_no_row_and_told() {
+    const WORDINGS: [(&str, &str, bool); 4] = [
+        ("本页小计", "承上页", false),
+        ("本页合计", "过次页", true),
+        ("本页小计", "累计", true),
+        ("本页合计", "转下页", true),
+    ];
+    let (mut tried, mut problems) = (0, Vec::new());
+    for case in cases() {
+        for every in [3, 5, 8] {
+            for header in [false, true] {
+                for (total_word, carried_word, carried_below) in WORDINGS {
+                    let pages = PageTotals {
+                        every,
+                        header,
+                        total_word,
+                        carried_word,
+                        carried_below,
+                    };
+                    let Some((r, added)) = render_page_totals(case.form, &case.data, pages) else {
+                        continue;
+                    };
+                    tried += 1;
+                    let rec = recognize_book(catalog(), &r.book);
+                    let mut wrong = check_rendering(case, &r, &rec).err().unwrap_or_default();
+                    let told = rec.findings.iter().filter(|f| f.rule == "page-total-row");
+                    if told.count() != added {
+                        wrong.push(format!("{added} page total rows, told otherwise"));
+                    }
+                    if !wrong.is_empty() {
+                        wrong.truncate(3);
+                        problems.push(format!("{} {pages:?}: {}", case.name(), wrong.join("; ")));
+                    }
+                }
+            }
+        }
+    }
+    assert_read_alike(tried, 40, &problems, "printed with page totals");
 }
 
 /// Moved columns not read back yet: 公开09表 with 小计 moved among the columns under its

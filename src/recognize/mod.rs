@@ -18,7 +18,9 @@ mod units;
 
 pub use absent::{absent_columns, absent_rows};
 pub use opening::name_unit_and_year_from_opening;
-pub use table::{COLUMN_BY_MARK, LINE_MISMATCH, SUBTOTAL_ROW, UNLABELLED_GROUP_ROW};
+pub use table::{
+    COLUMN_BY_MARK, LINE_MISMATCH, PAGE_TOTAL_ROW, SUBTOTAL_ROW, UNLABELLED_GROUP_ROW,
+};
 pub use table::{CUT_LABEL, DUPLICATE_ROW, UNCODED};
 pub use unheaded::VALUES_UNHEADED;
 

@@ -6,6 +6,7 @@ mod column_marks;
 mod cut_labels;
 mod group_rows;
 mod line_numbers;
+mod page_totals;
 mod subtotal;
 
 use super::carry::GroupCarry;
@@ -25,6 +26,7 @@ use group_rows::GroupRows;
 pub use group_rows::UNLABELLED_GROUP_ROW;
 use line_numbers::LineAt;
 pub use line_numbers::LINE_MISMATCH;
+pub use page_totals::PAGE_TOTAL_ROW;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 pub use subtotal::SUBTOTAL_ROW;
@@ -1642,6 +1644,13 @@ impl<'t, 'f> RowWalk<'t, 'f> {
         // The rows of a header repeated above (科目编码 | 类 款 under 经济分类 | 科目名称 when
         // unmerged): header words only, up to where the realignment read them.
         let in_repeated = r < self.realigned_until;
+        if let Some(c) = page_totals::page_total_label(rd, r, &keys) {
+            // A page's total or the running total carried over a page break: no row of the form.
+            page_totals::note_page_total(rd, r, c);
+            rd.consume_row(r);
+            self.r += 1;
+            return true;
+        }
         if is_marks_row(rd, r, &keys)
             || repeated_header
             || in_repeated
