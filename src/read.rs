@@ -46,6 +46,7 @@ mod docx;
 mod formula;
 mod hidden_lines;
 mod ods_merges;
+mod page_header;
 mod part_merges;
 mod pdf;
 mod seek_log;
@@ -167,6 +168,9 @@ pub struct Sheet {
     /// For a sheet rebuilt from a PDF printed wider than the page: from column `col` on, row
     /// `row` was printed on page `page` (key `(row, col)`), not on the row's own page.
     pub column_pages: std::collections::BTreeMap<(u32, u16), u32>,
+    /// The texts its page header and footer print on every page (an xlsx sheet's, each
+    /// section once, codes removed): a form's title may be there and in no cell.
+    pub page_header: Vec<String>,
     /// `rows[r]` holds the non-empty cells of Excel row `r + 1`, sorted by column (0 = A).
     rows: Vec<Vec<(u16, Cell)>>,
     /// One past the right-most column holding a value.
@@ -285,6 +289,7 @@ impl Sheet {
             hidden_lines: HiddenLines::default(),
             row_pages: Vec::new(),
             column_pages: Default::default(),
+            page_header: Vec::new(),
             rows,
             width,
             merges,
@@ -310,6 +315,7 @@ impl Sheet {
             hidden_lines: std::mem::take(&mut self.hidden_lines),
             row_pages: std::mem::take(&mut self.row_pages),
             column_pages: std::mem::take(&mut self.column_pages),
+            page_header: std::mem::take(&mut self.page_header),
             ..rebuilt
         };
     }
@@ -1169,6 +1175,9 @@ fn read_xlsx(path: &Path, part_merges: &PartMerges) -> Result<XlsxRead, ReadErro
         let mut sheet = grid.into_sheet(name, is_hidden(meta.visible), merges);
         if let Some(lines) = start.and_then(|start| part_merges.hidden_at(start)) {
             sheet.hidden_lines = lines.clone();
+        }
+        if let Some(texts) = start.and_then(|start| part_merges.page_header_at(start)) {
+            sheet.page_header = texts.to_vec();
         }
         sheets.push(sheet);
     }

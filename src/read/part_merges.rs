@@ -33,6 +33,9 @@ pub(crate) struct PartMerges {
     /// The rows and columns each part hides, by the same data starts; none where two entries
     /// share one.
     hidden: HashMap<u64, HiddenLines>,
+    /// The texts each part prints in its page header and footer, by the same data starts;
+    /// none where two entries share one.
+    page_header: HashMap<u64, Vec<String>>,
 }
 
 impl PartMerges {
@@ -53,6 +56,11 @@ impl PartMerges {
         self.hidden.get(&data_start)
     }
 
+    /// The page header and footer texts of the part whose data starts at `data_start`.
+    pub(crate) fn page_header_at(&self, data_start: u64) -> Option<&[String]> {
+        self.page_header.get(&data_start).map(Vec::as_slice)
+    }
+
     /// Records an entry once it is read. Its data start is known then (the zip reader found
     /// it to read the entry); were it not, no reader could be matched to the entry, and
     /// leaving it out is the safe side.
@@ -62,6 +70,7 @@ impl PartMerges {
         merges: Option<Vec<Dimensions>>,
         uncached: Vec<(u32, u16)>,
         hidden: HiddenLines,
+        page_header: Vec<String>,
     ) {
         let Some(start) = data_start else { return };
         match self.by_data_start.entry(start) {
@@ -73,11 +82,15 @@ impl PartMerges {
                 if !hidden.is_empty() {
                     self.hidden.insert(start, hidden);
                 }
+                if !page_header.is_empty() {
+                    self.page_header.insert(start, page_header);
+                }
             }
             Entry::Occupied(mut o) => {
                 *o.get_mut() = None;
                 self.uncached.remove(&start);
                 self.hidden.remove(&start);
+                self.page_header.remove(&start);
             }
         }
     }

@@ -10,6 +10,7 @@
 use std::io::{self, Read, Seek};
 
 use super::hidden_lines::HiddenLines;
+use super::page_header;
 use super::part_merges::{MergeCollector, PartMerges};
 use super::uncached::UncachedCollector;
 use super::xml_scan;
@@ -153,6 +154,7 @@ pub(crate) fn inspect<R: Read + Seek>(zip: &mut ZipArchive<R>) -> Result<PartMer
             inflated.merges,
             inflated.uncached,
             inflated.hidden,
+            inflated.page_header,
         );
         if let Some(claimed) = inflated.unique_count {
             let room = declared / 4 + 16;
@@ -196,6 +198,8 @@ struct Inflated {
     uncached: Vec<(u32, u16)>,
     /// The rows and columns it hides, when the scan read it.
     hidden: HiddenLines,
+    /// The texts its page header and footer print (see `page_header`).
+    page_header: Vec<String>,
 }
 
 /// An entry of the container, as the guard treats it.
@@ -234,6 +238,7 @@ fn inflate(entry: &mut impl Read, part: &Part, bytes: &mut Vec<u8>) -> Result<In
             merges: None,
             uncached: Vec::new(),
             hidden: HiddenLines::default(),
+            page_header: Vec::new(),
         });
     }
     if let Err(e) = limited.read_to_end(bytes) {
@@ -265,11 +270,16 @@ fn inflate(entry: &mut impl Read, part: &Part, bytes: &mut Vec<u8>) -> Result<In
             well_formed(bytes)?;
         }
     }
+    let page_header = match part.xml && size <= part.declared {
+        true => page_header::page_header_texts(bytes),
+        false => Vec::new(),
+    };
     Ok(Inflated {
         size,
         merges,
         uncached,
         hidden,
+        page_header,
         unique_count: part
             .shared_strings
             .then(|| unique_count(&bytes[..bytes.len().min(HEAD)]))

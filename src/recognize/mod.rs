@@ -635,6 +635,9 @@ fn fit_chars(t: &[char], k: &[char]) -> i32 {
 /// A key that is the whole line, but for its year, scores [`WHOLE_TITLE`] more than any near
 /// fit.
 fn title_score(keys: &[TitleKey], line: &TitleLine) -> Option<i32> {
+    if line.notes {
+        return None;
+    }
     keys.iter()
         .filter_map(|key| {
             // A fit is at most twice the key's characters matched, less its length; so a fit
@@ -695,6 +698,9 @@ struct TitleLine {
     /// Whether it heads an explanation (关于收入支出决算总体情况说明): every form's title names
     /// a 表 or a 报告, none ends in 说明.
     explains: bool,
+    /// Whether it is a note (注：本表反映部门本年度一般公共预算支出情况。): printed under a
+    /// table, it names the table's subject in the title's words and is no title.
+    notes: bool,
 }
 
 impl TitleLine {
@@ -711,6 +717,7 @@ impl TitleLine {
             words,
             says,
             explains,
+            notes: table::is_note_key(text),
         }
     }
 
@@ -859,6 +866,7 @@ fn identify_with<'c>(
         firm: false,
     };
     in_sheet
+        .or_else(|| identify_by_page_header(catalog, titles, sheet, family))
         .or_else(|| identify_by_sheet_name(catalog, titles, sheet, family).map(loosely))
         .or_else(|| {
             identify_by_labels(catalog, sheet)
@@ -977,10 +985,7 @@ fn identify_by_sheet_name<'c>(
     sheet: &Sheet,
     family: Option<Family>,
 ) -> Option<(&'c Form, String)> {
-    let figures = |cell: &Cell| matches!(parse_amount(cell), Amount::Value(_));
-    if !sheet.cells().any(|(_, _, cell)| figures(cell))
-        && identify_by_labels(catalog, sheet).is_none()
-    {
+    if !holds_a_table(catalog, sheet) {
         return None;
     }
     let name = [(strip_parens(&label_key(&sheet.name)), 0, 0)];
@@ -991,6 +996,41 @@ fn identify_by_sheet_name<'c>(
             sheet.name, form.table_no
         );
         (form, why)
+    })
+}
+
+/// Whether a sheet holds figures or a form's table (its labels): not only notes kept beside
+/// a form, named after it.
+fn holds_a_table(catalog: &Catalog, sheet: &Sheet) -> bool {
+    let figures = |cell: &Cell| matches!(parse_amount(cell), Amount::Value(_));
+    sheet.cells().any(|(_, _, cell)| figures(cell)) || identify_by_labels(catalog, sheet).is_some()
+}
+
+/// A sheet whose cells name no form, taken for the one its page header names (a title printed
+/// on every page and in no cell of it, or a 表号), as a line above its table would: before its
+/// sheet name or its labels, after any title in its cells.
+fn identify_by_page_header<'c>(
+    catalog: &'c Catalog,
+    titles: &[FormTitles],
+    sheet: &Sheet,
+    family: Option<Family>,
+) -> Option<Identified<'c>> {
+    if sheet.page_header.is_empty() || !holds_a_table(catalog, sheet) {
+        return None;
+    }
+    let lines: Vec<(String, u32, u16)> = (sheet.page_header.iter())
+        .map(|t| (strip_parens(&label_key(t)), 0, 0))
+        .collect();
+    let named = best_named(catalog, titles, &lines, family)?;
+    let form = named.form;
+    let title =
+        (named.title).map(|(t, _, _)| format!("页眉的标题“{t}”与“{}”相符", form.plain_title()));
+    let no = (named.table_no).map(|_| format!("页眉有表号“{}”", form.table_no));
+    let why: Vec<String> = title.into_iter().chain(no).collect();
+    Some(Identified {
+        form,
+        why: why.join("；"),
+        firm: named.firm,
     })
 }
 
@@ -2197,10 +2237,30 @@ fn read_top(rd: &mut Reader) -> u32 {
     if let Some((t, r, c)) = title_unit {
         note_money_unit(rd, &t, r, c);
     }
+    if title_row.is_none() {
+        read_page_header_title(rd);
+    }
     if title_row.is_some() {
         last + 1
     } else {
         first
+    }
+}
+
+/// The year and the unit a title printed only in the page header states (`2023年度…表`), as a
+/// title line above the table would; where, no cell tells.
+fn read_page_header_title(rd: &mut Reader) {
+    let sheet = rd.sheet;
+    let Some(title) =
+        (sheet.page_header.iter()).find(|t| matches!(top_line(&rd.lines, t), Some(TopLine::Title)))
+    else {
+        return;
+    };
+    if rd.data.year.is_none() {
+        rd.data.year = year_anywhere(&label_key(title));
+    }
+    if rd.data.unit.is_none() {
+        rd.data.unit = unit_in_title(&rd.lines, title);
     }
 }
 

@@ -1908,7 +1908,8 @@ fn is_own_label(row_labels: &HashSet<String>, k: &str) -> bool {
     bare(k) || split_code_name(k).is_some_and(|(_, name)| bare(&name))
 }
 
-fn is_note_key(first_key: &str) -> bool {
+/// Whether a line's key opens a note (注：…, 说明：…).
+pub(crate) fn is_note_key(first_key: &str) -> bool {
     first_key.starts_with("注:") || first_key.starts_with("说明:") || first_key == "注"
 }
 

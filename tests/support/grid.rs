@@ -103,6 +103,8 @@ pub struct GridSheet {
     /// Number formats of cells whose format is not their published decimals (a value stored
     /// with more decimals than it shows), by (row, column).
     pub number_formats: std::collections::BTreeMap<(u32, u16), String>,
+    /// The page header as Excel codes it (`&C…`), written when not empty.
+    pub page_header: String,
 }
 
 static EMPTY: GridCell = GridCell::Empty;
@@ -390,6 +392,7 @@ impl GridSheet {
             hidden_rows: Vec::new(),
             hidden_cols: Vec::new(),
             number_formats: Default::default(),
+            page_header: String::new(),
         }
     }
 
@@ -731,6 +734,9 @@ impl GridBook {
                 ws.set_active(true);
             }
             ws.set_hidden(sheet.hidden);
+            if !sheet.page_header.is_empty() {
+                ws.set_header(&sheet.page_header);
+            }
             for &r in &sheet.hidden_rows {
                 ws.set_row_hidden(r).unwrap();
             }
