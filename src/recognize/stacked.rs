@@ -146,14 +146,15 @@ fn side_by_side_starts(catalog: &Catalog, titles: &[FormTitles], sheet: &Sheet) 
     starts
 }
 
-/// The columns of row `r` printing a form's title, left to right, one per form.
+/// The columns of row `r` printing a form's title, left to right, one per form — or per copy
+/// of a form a workbook holds several of (two projects' 附件3 side by side).
 fn titles_in_row(catalog: &Catalog, titles: &[FormTitles], sheet: &Sheet, r: u32) -> Vec<u16> {
     let mut found: Vec<(u16, &str)> = Vec::new();
     for (key, c) in title_keys_in_row(Titles { catalog, titles }, sheet, r) {
         let entry = [(key, r, c)];
         let named = best_named(catalog, titles, &entry, None);
         if let Some(form) = named.filter(|n| n.title.is_some()).map(|n| n.form) {
-            if found.iter().all(|&(_, id)| id != form.id) {
+            if form.repeatable || found.iter().all(|&(_, id)| id != form.id) {
                 found.push((c, &form.id));
             }
         }
