@@ -89,22 +89,34 @@ pub(super) fn gather_compared(
 }
 
 fn compared_finding(no: &str, g: &Gathered) -> Finding {
-    let named: Vec<String> = (g.cells.iter())
+    let named = cells_named(g);
+    let message = format!(
+        "{no}加有比较栏（上年数、增减等）：{}的 {} 处数字（{}）{no}没有对应的单元格，\
+         已保留，不参与审核；如不是比较数字，请核对是否填错位置",
+        lines_named(&g.cells),
+        g.cells.len(),
+        few(&named)
+    );
+    gathered_warning(g, message)
+}
+
+/// The A1 names of a gathered table's cells.
+pub(super) fn cells_named(g: &Gathered) -> Vec<String> {
+    (g.cells.iter())
         .map(|&(r, c)| crate::cellref::a1(r, c))
-        .collect();
+        .collect()
+}
+
+/// The one warning of a table's gathered values outside the form, at its first cell.
+pub(super) fn gathered_warning(g: &Gathered, message: String) -> Finding {
+    let first = g.cells.first().map(|&(r, c)| crate::cellref::a1(r, c));
     Finding::new(
         Severity::Warning,
         VALUE_OUTSIDE_FORM,
         &g.form_id,
         Some(g.sheet.clone()),
-        named.first().cloned(),
-        format!(
-            "{no}加有比较栏（上年数、增减等）：{}的 {} 处数字（{}）{no}没有对应的单元格，\
-             已保留，不参与审核；如不是比较数字，请核对是否填错位置",
-            lines_named(&g.cells),
-            g.cells.len(),
-            few(&named)
-        ),
+        first,
+        message,
     )
 }
 

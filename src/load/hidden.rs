@@ -1,9 +1,11 @@
 //! Figures a table holds in rows or columns its sheet hides: read and audited like the others,
 //! and said, since the printed or published table does not show them.
 
-use super::gathered::{few, gather_outside, hides, table_no, Gathered};
+use super::gathered::{
+    cells_named, few, gather_outside, gathered_warning, hides, table_no, Gathered,
+};
 use crate::cellref::{a1, col_name, Place};
-use crate::findings::{Finding, HIDDEN_CELLS, VALUE_OUTSIDE_FORM};
+use crate::findings::{Finding, HIDDEN_CELLS};
 use crate::form::{Form, Severity};
 use crate::model::FormData;
 use crate::read::{Cell, Sheet, Workbook};
@@ -95,18 +97,11 @@ pub(super) fn gather_hidden_strays(
 }
 
 fn hidden_strays(no: &str, g: &Gathered) -> Finding {
-    let named: Vec<String> = g.cells.iter().map(|&(r, c)| a1(r, c)).collect();
-    Finding::new(
-        Severity::Warning,
-        VALUE_OUTSIDE_FORM,
-        &g.form_id,
-        Some(g.sheet.clone()),
-        named.first().cloned(),
-        format!(
-            "{no} 隐藏的行或列中有 {} 处内容不属于本表（{}），已保留，未参与审核；\
-             打印或公开的表格上看不到它们，如为上年数等旧数据，不应列示的请删除",
-            g.cells.len(),
-            few(&named)
-        ),
-    )
+    let message = format!(
+        "{no} 隐藏的行或列中有 {} 处内容不属于本表（{}），已保留，未参与审核；\
+         打印或公开的表格上看不到它们，如为上年数等旧数据，不应列示的请删除",
+        g.cells.len(),
+        few(&cells_named(g))
+    );
+    gathered_warning(g, message)
 }
