@@ -50,8 +50,7 @@ fn scratch(name: &str) -> PathBuf {
     folder.join(format!("{name}.xlsx"))
 }
 
-/// A finding without its message: (sheet, cell, form, rule, severity).
-type Said = (String, String, String, String, String);
+use cli::Said;
 
 /// What a workbook reads as: its logical cells and its findings.
 struct Reading {
@@ -64,19 +63,7 @@ fn reading(book: &GridBook, name: &str) -> Reading {
     book.write_xlsx(&path);
     let cells = export::logical_cells(&export::exported(&path), &["unit", "year"]);
     let (_, json) = cli::check_json(&path);
-    let s = |f: &Value, k: &str| f[k].as_str().unwrap_or_default().to_string();
-    let findings = (cli::findings(&json).iter())
-        .map(|f| {
-            let at = |k| s(f, k);
-            (
-                at("sheet"),
-                at("cell"),
-                at("form"),
-                at("rule"),
-                at("severity"),
-            )
-        })
-        .collect();
+    let findings = cli::findings(&json).iter().map(cli::said).collect();
     Reading { cells, findings }
 }
 

@@ -17,19 +17,17 @@ use grid::{GridBook, GridCell, GridSheet};
 use layout_gen::Rng;
 use serde_json::Value;
 
-/// A finding without its message: (sheet, cell, form, rule, severity).
-type Said = (String, String, String, String, String);
+use cli::Said;
 
 /// The exit code and findings of `book`; without their cells when `cells` is false (a
 /// variant whose rows moved).
 fn findings(book: &GridBook, name: &str, cells: bool) -> (i32, Vec<Said>) {
     let (code, all) = mutation::check_book(book, "workbook_layouts", name);
-    let s = |f: &Value, k: &str| f[k].as_str().unwrap_or_default().to_string();
     let mut out: Vec<Said> = (all.iter())
-        .map(|f| {
-            let at = |k| s(f, k);
-            let cell = if cells { at("cell") } else { String::new() };
-            (at("sheet"), cell, at("form"), at("rule"), at("severity"))
+        .map(cli::said)
+        .map(|(sheet, cell, form, rule, severity)| {
+            let cell = if cells { cell } else { String::new() };
+            (sheet, cell, form, rule, severity)
         })
         .collect();
     out.sort();
@@ -447,16 +445,7 @@ fn unit_findings(book: &GridBook, name: &str) -> (i32, Vec<(String, Vec<Said>)>)
             let all = file["findings"].as_array().unwrap();
             let mut said: Vec<Said> = (all.iter())
                 .inspect(|f| assert_eq!(s(f, "unit"), unit, "{name}: {f}"))
-                .map(|f| {
-                    let at = |k| s(f, k);
-                    (
-                        at("sheet"),
-                        at("cell"),
-                        at("form"),
-                        at("rule"),
-                        at("severity"),
-                    )
-                })
+                .map(cli::said)
                 .collect();
             said.sort();
             (unit, said)

@@ -56,3 +56,18 @@ pub fn finding_fields(path: &Path, fields: &[&str]) -> Vec<String> {
     found.sort();
     found
 }
+
+/// A finding without its message: (sheet, cell, form, rule, severity).
+pub type Said = (String, String, String, String, String);
+
+/// Where a finding of a `check --format json` report is and what rule says it.
+pub fn said(f: &Value) -> Said {
+    let at = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+    (
+        at("sheet"),
+        at("cell"),
+        at("form"),
+        at("rule"),
+        at("severity"),
+    )
+}
