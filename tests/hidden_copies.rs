@@ -114,7 +114,9 @@ fn a_hidden_old_copy_is_set_aside_for_the_shown_one() {
             let names_shown = note
                 .and_then(|f| f["message"].as_str())
                 .is_some_and(|m| m.contains(&format!("审核的是工作表“{}”", sheet.name)));
-            let one_note = on_copy.len() == 1 && on_copy[0].3 == "duplicate-form";
+            // A note (info), not a warning: an old copy hidden beside the shown one is usual.
+            let one_note =
+                on_copy.len() == 1 && on_copy[0].3 == "duplicate-form" && on_copy[0].4 == "info";
             if rest != want || !one_note || !names_shown {
                 let extra: Vec<_> = rest.iter().filter(|f| !want.contains(f)).take(4).collect();
                 let lost: Vec<_> = want.iter().filter(|f| !rest.contains(f)).take(4).collect();

@@ -535,13 +535,16 @@ fn copies_set_aside(wb: &Workbook, outcomes: &[Outcome]) -> Vec<Option<SetAside>
             Outcome::Form(rec) => best
                 .get(rec.form.id.as_str())
                 .filter(|(kept, _)| *kept != i)
-                .map(|&(kept, (_, filled, ..))| SetAside {
-                    audited: match &outcomes[kept] {
-                        Outcome::Form(k) => k.data.sheet.clone(),
+                .map(|&(kept, (_, filled, ..))| {
+                    let kept = match &outcomes[kept] {
+                        Outcome::Form(k) => Some(k),
                         Outcome::Skipped { .. } => None,
-                    },
-                    audited_filled: filled,
-                    old: None,
+                    };
+                    SetAside {
+                        audited: kept.and_then(|k| k.data.sheet.clone()),
+                        audited_filled: filled,
+                        old: kept.and_then(|k| old_copies::old_single_copy(wb, rec, k)),
+                    }
                 }),
             Outcome::Skipped { .. } => None,
         })
@@ -574,7 +577,7 @@ struct SetAside {
     audited: Option<String>,
     /// Whether the audited copy has figures in its cells.
     audited_filled: bool,
-    /// Set when the copy is a hidden old copy of a repeatable form's shown one.
+    /// Set when the copy is a hidden old copy of a shown one.
     old: Option<old_copies::OldMark>,
 }
 

@@ -1,7 +1,8 @@
-//! Hidden old copies of a repeatable form (附件3, one sheet per project): a hidden sheet that
-//! repeats a shown sheet's project, is named as an old or spare copy, or is of an earlier
-//! year is set aside with a note, not audited beside the shown one; a hidden sheet with a
-//! project of its own is read as any other.
+//! Hidden old copies: a hidden sheet taken for a form a shown sheet gives as well is set aside
+//! with a note, not audited beside the shown one. Of a repeatable form (附件3, one sheet per
+//! project) only a hidden sheet that repeats a shown sheet's project, is named as an old or
+//! spare copy, or is of an earlier year is one; a hidden sheet with a project of its own is
+//! read as any other.
 
 use super::is_hidden;
 use crate::expr::Val;
@@ -20,6 +21,8 @@ pub(super) enum OldMark {
     NamedOld,
     /// Its year is before the shown copy's.
     EarlierYear,
+    /// It is a form a workbook gives once, hidden beside the shown one.
+    SameForm,
 }
 
 impl OldMark {
@@ -28,6 +31,7 @@ impl OldMark {
             OldMark::SameProject => "填报的是同一项目",
             OldMark::NamedOld => "工作表名标明为旧表或备份",
             OldMark::EarlierYear => "年度更早",
+            OldMark::SameForm => "同一张表只应有一份",
         }
     }
 }
@@ -69,9 +73,37 @@ pub(super) fn old_copy_of(
     if named_old(rec.data.sheet.as_deref().unwrap_or_default()) {
         return Some((first, OldMark::NamedOld));
     }
-    let year = |k: &Recognized| k.data.year.as_deref()?.trim().parse::<u32>().ok();
-    let newer = (shown.iter()).find(|(_, k)| year(rec).is_some_and(|y| year(k) > Some(y)));
+    let newer = (shown.iter()).find(|(_, k)| is_earlier(rec, k));
     newer.map(|&(i, _)| (i, OldMark::EarlierYear))
+}
+
+/// For a hidden copy of a form a workbook gives once, set aside for the shown copy `audited`:
+/// what makes it an old copy (its name, its year, else being the same form). None when the
+/// copy is shown or the one audited is hidden too (then which is old is not known).
+pub(super) fn old_single_copy(
+    wb: &Workbook,
+    rec: &Recognized,
+    audited: &Recognized,
+) -> Option<OldMark> {
+    let hidden = |k: &Recognized| is_hidden(wb, k.data.sheet.as_deref());
+    if rec.form.repeatable || !hidden(rec) || hidden(audited) {
+        return None;
+    }
+    Some(
+        if named_old(rec.data.sheet.as_deref().unwrap_or_default()) {
+            OldMark::NamedOld
+        } else if is_earlier(rec, audited) {
+            OldMark::EarlierYear
+        } else {
+            OldMark::SameForm
+        },
+    )
+}
+
+/// Whether `copy` is of a year before `shown`'s (both stated).
+fn is_earlier(copy: &Recognized, shown: &Recognized) -> bool {
+    let year = |k: &Recognized| k.data.year.as_deref()?.trim().parse::<u32>().ok();
+    year(copy).is_some_and(|y| year(shown) > Some(y))
 }
 
 /// The project a copy names, compared as labels are.
