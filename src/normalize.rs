@@ -705,26 +705,50 @@ pub fn decimal_text(d: Decimal) -> String {
     out
 }
 
+/// Characters that tell sibling units apart rather than being typed wrong: numbers (第一中学,
+/// 第二中学; 1 and 2), 甲乙丙丁 and the quarters (城东, 城西).
+const SIBLING_MARKS: &str =
+    "0123456789０１２３４５６７８９一二三四五六七八九十零〇甲乙丙丁东西南北";
+
 /// Whether two unit names in tables' heads name one unit: the same, or but a character
-/// apart (株洲市… on most tables, 株州市… on one: a typo, not another unit).
+/// apart (株洲市… on most tables, 株州市… on one: a typo, not another unit) — unless a
+/// character that differs is one that numbers or places sibling units (一中, 二中).
 pub fn one_unit(a: &str, b: &str) -> bool {
     let mut rest: Vec<char> = b.chars().collect();
-    let mut only_a = 0;
+    let mut only_a = Vec::new();
     for c in a.chars() {
         match rest.iter().position(|&r| r == c) {
             Some(at) => {
                 rest.swap_remove(at);
             }
-            None => only_a += 1,
+            None => only_a.push(c),
         }
     }
-    only_a + rest.len() <= 2
+    let sibling = |c: &char| SIBLING_MARKS.contains(*c);
+    only_a.len() + rest.len() <= 2 && !only_a.iter().chain(&rest).any(sibling)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::test_rng::Rng;
+
+    #[test]
+    fn sibling_units_are_not_typos() {
+        assert!(one_unit("株洲市财政局", "株州市财政局"));
+        assert!(one_unit(
+            "长株潭一体化发展事务中心",
+            "长株潭一体化发展事务中心"
+        ));
+        for (a, b) in [
+            ("长沙市第一中学", "长沙市第二中学"),
+            ("某某区2中", "某某区3中"),
+            ("城东街道办事处", "城西街道办事处"),
+            ("甲单位", "乙单位"),
+        ] {
+            assert!(!one_unit(a, b), "{a} / {b}");
+        }
+    }
 
     #[test]
     fn decimal_text_is_the_normalised_display() {
