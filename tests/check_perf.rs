@@ -1393,11 +1393,12 @@ fn finding_key(f: &Value) -> FindingKey {
     (s("sheet"), s("cell"), s("rule"), s("severity"))
 }
 
-/// The project forms of the seeds, with the findings of each seed as published.
-fn project_forms() -> Vec<(&'static str, &'static str, Vec<FindingKey>)> {
+/// The project forms of the seeds, with the findings of each seed as published (written under
+/// the calling test's `tag`: the tests run at once and must not share a file).
+fn project_forms(tag: &str) -> Vec<(&'static str, &'static str, Vec<FindingKey>)> {
     let mut out = Vec::new();
     for (seed, sheets) in [(S000, &["附件3-1", "附件3-2"][..]), (S004, &["附件三"][..])] {
-        let (_, before) = check(&fixture(seed), &format!("{seed}-fund-parts"));
+        let (_, before) = check(&fixture(seed), &format!("{seed}-fund-parts-{tag}"));
         let before: Vec<_> = before.iter().map(finding_key).collect();
         out.extend(sheets.iter().map(|sheet| (seed, *sheet, before.clone())));
     }
@@ -1442,7 +1443,7 @@ fn only_the_total_changes(
 #[test]
 fn a_blank_fund_part_is_reported_at_its_total_only() {
     let mut cases = 0;
-    for (seed, sheet, before) in project_forms() {
+    for (seed, sheet, before) in project_forms("blank") {
         for col in ["C", "D", "E"] {
             let (filled, _) = fund_parts(&fixture(seed), sheet, col);
             if filled.len() < 2 {
@@ -1467,7 +1468,7 @@ fn a_blank_fund_part_is_reported_at_its_total_only() {
 #[test]
 fn a_mistyped_total_over_a_blank_part_is_reported_at_itself_only() {
     let mut cases = 0;
-    for (seed, sheet, before) in project_forms() {
+    for (seed, sheet, before) in project_forms("mistyped") {
         for col in ["C", "D", "E"] {
             let published = fixture(seed);
             let (filled, blank) = fund_parts(&published, sheet, col);
