@@ -216,7 +216,9 @@ fn a_dash_reads_standard_input_and_writes_standard_output() {
 #[test]
 fn os_errors_are_said_in_chinese() {
     let d = dir("os");
-    let (code, _, err) = run(&["import", s(&d.join("没有这个文件.json")), "-o", "x.xlsx"]);
+    // Written into the test's folder, never the working directory, were the import to run.
+    let out = d.join("x.xlsx");
+    let (code, _, err) = run(&["import", s(&d.join("没有这个文件.json")), "-o", s(&out)]);
     assert_eq!(code, 2);
     assert!(err.contains("文件或目录不存在"), "{err}");
     assert!(!err.contains("os error"), "{err}");

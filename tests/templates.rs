@@ -137,13 +137,16 @@ fn template_titles_carry_year_unit_and_table_number() {
 
 #[test]
 fn bad_arguments_exit_2_with_a_message() {
-    let (code, _, err) = run(&["template", "final-99", "-o", "/tmp/x.xlsx"]);
+    // The test's own folder, not one every program on the machine shares, were it written.
+    let x = out_dir("bad-arguments").join("x.xlsx");
+    let x = x.to_str().unwrap();
+    let (code, _, err) = run(&["template", "final-99", "-o", x]);
     assert_eq!(code, 2);
     assert!(
         err.contains("final-99") && err.contains("fiscalform forms"),
         "{err}"
     );
-    let (code, _, err) = run(&["template", "-o", "/tmp/x.xlsx"]);
+    let (code, _, err) = run(&["template", "-o", x]);
     assert_eq!(code, 2);
     assert!(err.contains("--family"), "{err}");
     let (code, _, err) = run(&["template", "final-01", "-o", "/nonexistent-dir/x.xlsx"]);
