@@ -259,10 +259,10 @@ fn xls_and_ods_copies_read_like_the_xlsx() {
     }
 }
 
-/// A sheet that is not a table but is taken for one — a 说明 or 概况 whose lines name a table,
-/// a hidden old copy of a table with other numbers — placed before the tables is set aside
-/// with one warning naming the sheet audited instead; a 目录 listing the tables with their 表号
-/// and pages is skipped. The values read are the plain workbook's. Over generated sheets at
+/// A sheet that is not a table but is taken for one — a 说明 or 概况 whose lines name a table —
+/// placed before the tables is set aside with one warning naming the sheet audited instead; a
+/// hidden old copy of a table with other numbers is set aside with a note only; a 目录 listing
+/// the tables with their 表号 and pages is skipped. The values read are the plain workbook's. Over generated sheets at
 /// generated places.
 #[test]
 fn sheets_taken_for_a_table_before_it_are_set_aside() {
@@ -321,8 +321,9 @@ fn sheets_taken_for_a_table_before_it_are_set_aside() {
             differing.is_empty() && got.len() == want.len(),
             "case {case}: sheet {name} before {no} changes what is read: {differing:?}"
         );
-        // A 目录 is no form: skipped, not set aside as a copy, its page numbers no values.
-        if case % 4 == 2 {
+        // A 目录 is no form: skipped, not set aside as a copy, its page numbers no values. A
+        // hidden old copy is set aside with a note, no warning (its note: hidden_copies).
+        if case % 4 >= 2 {
             assert!(warnings.is_empty(), "case {case}: {warnings:#?}");
             continue;
         }
