@@ -39,6 +39,14 @@ impl GroupCarry {
         self.cut = true;
     }
 
+    /// The text open in slot `si`'s column `col` grew (a name typed over two rows, joined):
+    /// the rows it is carried into take the whole.
+    pub fn renamed(&mut self, si: usize, col: &str, val: Val) {
+        if let Some(open) = self.open.get_mut(&(si, Name::from(col))) {
+            open.val = val;
+        }
+    }
+
     /// After list row `r` was read into slot `si` through `panel`'s columns: a blank text in
     /// a merged-down column takes up the text open above it, when the row is inside the
     /// cell that text was carried into, the first row after a cut, or in a column whose

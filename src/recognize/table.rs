@@ -8,6 +8,7 @@ mod group_rows;
 mod line_numbers;
 mod page_totals;
 mod subtotal;
+mod wrapped_names;
 
 use super::carry::GroupCarry;
 use super::{grid, strip_parens, with_year, Reader};
@@ -1828,6 +1829,11 @@ impl<'t, 'f> RowWalk<'t, 'f> {
         let slots = &self.slots;
         // A 小计 row inside a list adds up rows above it: it is none of them.
         if subtotal::read_subtotal(rd, &slots[si], r) {
+            return true;
+        }
+        // The rest of a name typed over two rows joins the name above: no item of its own.
+        if let Some((col, joined)) = wrapped_names::join_rest_of_name(rd, &slots[si], r) {
+            self.carry.renamed(si, &col, joined);
             return true;
         }
         let alike = alike_panels(slots, si).into_iter();
