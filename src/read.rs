@@ -55,6 +55,7 @@ mod twins;
 mod uncached;
 mod xls_formats;
 mod xls_lines;
+mod xls_page_header;
 mod xml_scan;
 mod zip_guard;
 
@@ -1294,10 +1295,13 @@ fn read_xls(path: &Path, ext: &str) -> Result<(Vec<Sheet>, Vec<CellNote>), ReadE
             return Err(corrupt(path, None, e));
         }
     };
-    // calamine does not tell the hidden rows and columns nor the number formats; a file they
-    // cannot be read from is read as before.
-    let read = |bytes: &[u8]| (xls_lines::read(bytes), xls_formats::read(bytes));
-    let (mut hidden, mut formats) =
+    // calamine does not tell the hidden rows and columns, the number formats nor the page
+    // headers; a file they cannot be read from is read as before.
+    let read = |bytes: &[u8]| {
+        let headers = xls_page_header::read(bytes);
+        (xls_lines::read(bytes), xls_formats::read(bytes), headers)
+    };
+    let (mut hidden, mut formats, mut headers) =
         quietly_catch_panic(|| xls_lines::stream(path).map(|b| read(&b)))
             .ok()
             .flatten()
@@ -1312,6 +1316,9 @@ fn read_xls(path: &Path, ext: &str) -> Result<(Vec<Sheet>, Vec<CellNote>), ReadE
         let mut sheet = grid.into_sheet(name, is_hidden(meta.visible), merges_from(&merges));
         if let Some(i) = hidden.iter().position(|(n, _)| n == name) {
             sheet.hidden_lines = hidden.swap_remove(i).1;
+        }
+        if let Some(i) = headers.iter().position(|(n, _)| n == name) {
+            sheet.page_header = headers.swap_remove(i).1;
         }
         if let Some(i) = formats.sheets.iter().position(|(n, _)| n == name) {
             let styles = formats.sheets.swap_remove(i).1;

@@ -1,6 +1,7 @@
 //! A form whose title is printed only in its sheet's page header (on every page, in no cell)
 //! reads as the same form with its title in the cells, whatever its sheet is named; and a note
 //! under a table (注：本表反映…情况) is never taken for the title of a sheet that prints none.
+//! The same holds of an .xls, whose page headers are stored apart from its cells.
 
 #[path = "support/cli.rs"]
 mod cli;
@@ -8,6 +9,8 @@ mod cli;
 mod export;
 #[path = "support/grid.rs"]
 mod grid;
+#[path = "support/lo.rs"]
+mod lo;
 
 use std::path::PathBuf;
 
@@ -66,27 +69,55 @@ fn variant(book: &GridBook, header: bool, plain_names: bool) -> GridBook {
     out
 }
 
-/// Every logical cell `export` reads of `book`, and the exit code of `check`.
-fn reading(
-    book: &GridBook,
-    name: &str,
-) -> (i32, std::collections::BTreeMap<(String, String), String>) {
-    let path = dir().join(format!("{name}.xlsx"));
-    book.write_xlsx(&path);
-    let (code, _) = cli::check_json(&path);
-    (code, export::readings(&export::exported(&path)))
+/// Every logical cell `export` reads of a file, and the exit code of `check`.
+type Reading = (i32, std::collections::BTreeMap<(String, String), String>);
+
+fn reading(path: &std::path::Path) -> Reading {
+    let (code, _) = cli::check_json(path);
+    (code, export::readings(&export::exported(path)))
+}
+
+/// Each book as written, then each variant of it (`header`, each of `names`), as (tag, book).
+fn cases(books: &[&str], header: bool, names: &[bool]) -> Vec<(String, GridBook)> {
+    let mut out = Vec::new();
+    for &name in books {
+        let book = grid::fixture(&format!("{name}.grid"));
+        // Named by `header` too: the tests run at once and must not share a file.
+        out.push((format!("{name}-plain-header{header}"), book.clone()));
+        for &plain_names in names {
+            let tag = format!("{name}-header{header}-sheetn{plain_names}");
+            out.push((tag, variant(&book, header, plain_names)));
+        }
+    }
+    out
+}
+
+/// The cases written as xlsx, or re-saved as .xls by LibreOffice when `xls`.
+fn written(cases: &[(String, GridBook)], xls: bool) -> Vec<std::path::PathBuf> {
+    let paths: Vec<_> = (cases.iter())
+        .map(|(tag, book)| {
+            let path = dir().join(format!("{tag}-xls{xls}.xlsx"));
+            book.write_xlsx(&path);
+            path
+        })
+        .collect();
+    match xls {
+        true => lo::convert_all(&paths, "xls", &dir().join("xls")),
+        false => paths,
+    }
 }
 
 /// The variants of each book whose reading differs from the book's, described.
-fn differing(books: &[&str], header: bool, names: &[bool]) -> Vec<String> {
+fn differing(books: &[&str], header: bool, names: &[bool], xls: bool) -> Vec<String> {
+    let cases = cases(books, header, names);
+    let paths = written(&cases, xls);
+    let readings: Vec<Reading> = paths.iter().map(|p| reading(p)).collect();
     let mut failed = Vec::new();
-    for &name in books {
-        let book = grid::fixture(&format!("{name}.grid"));
-        // Named by `header` too: the two tests run at once and must not share a file.
-        let (want_code, want) = reading(&book, &format!("{name}-plain-header{header}"));
-        for &plain_names in names {
-            let tag = format!("{name}-header{header}-sheetn{plain_names}");
-            let (code, got) = reading(&variant(&book, header, plain_names), &tag);
+    // Each book's cases: the book as written, then its variants.
+    let per_book = 1 + names.len();
+    for (group, read) in cases.chunks(per_book).zip(readings.chunks(per_book)) {
+        let (want_code, want) = &read[0];
+        for ((tag, _), (code, got)) in group.iter().zip(read).skip(1) {
             let lost: Vec<_> = want
                 .iter()
                 .filter(|(k, v)| got.get(*k) != Some(v))
@@ -108,7 +139,7 @@ fn differing(books: &[&str], header: bool, names: &[bool]) -> Vec<String> {
 
 #[test]
 fn a_title_printed_only_in_the_page_header_names_the_form() {
-    let failed = differing(&BOOKS, true, &[false, true]);
+    let failed = differing(&BOOKS, true, &[false, true], false);
     assert!(
         failed.is_empty(),
         "{} of {} cases:\n{}",
@@ -122,11 +153,23 @@ fn a_title_printed_only_in_the_page_header_names_the_form() {
 fn a_note_under_the_table_is_no_title() {
     // No title anywhere: each sheet is its form by its name, never by the note under it.
     // (The performance forms' headers name years only their titles state.)
-    let failed = differing(&BOOKS[..2], false, &[false]);
+    let failed = differing(&BOOKS[..2], false, &[false], false);
     assert!(
         failed.is_empty(),
         "{} of 2 cases:\n{}",
         failed.len(),
+        failed.join("\n")
+    );
+}
+
+#[test]
+fn an_xls_title_printed_only_in_the_page_header_names_the_form() {
+    let failed = differing(&BOOKS, true, &[false, true], true);
+    assert!(
+        failed.is_empty(),
+        "{} of {} cases:\n{}",
+        failed.len(),
+        2 * BOOKS.len(),
         failed.join("\n")
     );
 }

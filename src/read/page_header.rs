@@ -1,5 +1,6 @@
 //! The texts a worksheet prints in its page header and footer (`<headerFooter>` of an xlsx
-//! sheet part), formatting codes removed: a form's title printed on every page and in no cell.
+//! sheet part, or as an .xls stores them), formatting codes removed: a form's title printed on
+//! every page and in no cell.
 
 use memchr::memmem;
 
@@ -30,13 +31,28 @@ pub(crate) fn page_header_texts(part: &[u8]) -> Vec<String> {
         let Ok(text) = quick_xml::escape::unescape(raw) else {
             continue;
         };
-        for section in sections(&text) {
-            if !out.contains(&section) {
-                out.push(section);
-            }
-        }
+        add_lines(&mut out, &text);
     }
     out
+}
+
+/// The lines of header and footer texts as stored, codes and all (`&C2025年…表`), each line of
+/// each section once, in their order: what they print above and below a sheet's pages.
+pub(crate) fn printed_lines<'t>(texts: impl IntoIterator<Item = &'t str>) -> Vec<String> {
+    let mut out = Vec::new();
+    for text in texts {
+        add_lines(&mut out, text);
+    }
+    out
+}
+
+/// The sections of `text` not yet in `out`, added to it.
+fn add_lines(out: &mut Vec<String>, text: &str) {
+    for section in sections(text) {
+        if !out.contains(&section) {
+            out.push(section);
+        }
+    }
 }
 
 /// The raw content of the first `<name>` element in `xml` (with attributes or none).

@@ -99,7 +99,12 @@ fn sheets(bytes: &[u8]) -> Vec<(String, HiddenLines)> {
 fn sheet_name(data: &[u8]) -> Option<String> {
     let count = usize::from(*data.first()?);
     let wide = data.get(1)? & 1 == 1;
-    let chars = data.get(2..)?;
+    biff_chars(data.get(2..)?, count, wide)
+}
+
+/// `count` characters of a BIFF8 string from `chars`: two bytes each when `wide`, else one
+/// (the low byte); none when they are cut short.
+pub(super) fn biff_chars(chars: &[u8], count: usize, wide: bool) -> Option<String> {
     if wide {
         let units: Vec<u16> = (0..count)
             .map(|i| u16_at(chars, 2 * i))
