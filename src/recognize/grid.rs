@@ -2,6 +2,7 @@
 //! footers): each value is found beside its row label, under its column label, at their
 //! crossing, or written into the label itself ("其中：一般公共预算：3,660.33").
 
+use super::column_year::columns_year;
 use super::unheaded::HeldCell;
 use super::{strip_parens, with_year, Reader};
 use crate::cellref::{a1, Place};
@@ -246,7 +247,7 @@ pub(crate) fn read_cells(
         .map(|(_, column)| label_key(column))
         .collect();
     for (id, kind, aliases) in ids {
-        let year = rd.data.year.clone();
+        let year = columns_year(rd);
         let alts = aliases
             .iter()
             .filter_map(|a| with_year(a, year.as_deref()))

@@ -4,6 +4,7 @@
 
 mod absent;
 mod carry;
+mod column_year;
 mod copies;
 mod grid;
 mod mentions;
@@ -1058,6 +1059,9 @@ pub(crate) struct Reader<'s> {
     /// Where the title gives no year: the one year that may stand in front of the sheet's
     /// header words (see `table::year_in_front`), found once.
     pub header_year: std::cell::OnceCell<Option<String>>,
+    /// The years the sheet's texts date the form's dated columns by, with how many (see
+    /// `column_year::columns_year`), found once.
+    pub implied_years: std::cell::OnceCell<Vec<(i32, usize)>>,
     /// The money unit of the workbook's other tables, for a table that names none.
     pub book_unit: Option<&'s MoneyUnit>,
     /// Whether a note stating the money unit was looked for (see `units::adopt_noted_unit`).
@@ -1342,6 +1346,7 @@ pub fn recognize_sheet<'c>(
         data,
         codes_read: Default::default(),
         header_year: Default::default(),
+        implied_years: Default::default(),
         book_unit,
         unit_note_read: false,
         line_columns: FastMap::default(),

@@ -11,6 +11,7 @@ mod subtotal;
 mod wrapped_names;
 
 use super::carry::GroupCarry;
+use super::column_year::columns_year;
 use super::{grid, strip_parens, with_year, Reader};
 use crate::cellref::Place;
 use crate::expr::{cell_key, Val};
@@ -118,9 +119,10 @@ fn keys_of(s: &str) -> Vec<String> {
 }
 
 /// Keys of a header text or column label, `{year}`/`{prev_year}` read with the year of the
-/// title ("{prev_year}年决算数" → "2022年决算数"); none when it is dated and no year is known.
+/// title or of the columns (see `columns_year`: "{prev_year}年决算数" → "2022年决算数"); none
+/// when it is dated and no year is known.
 pub(super) fn dated(rd: &Reader, t: &str) -> Vec<String> {
-    with_year(t, rd.data.year.as_deref())
+    with_year(t, columns_year(rd).as_deref())
         .map(|t| keys_of(&t))
         .unwrap_or_default()
 }
