@@ -1173,21 +1173,31 @@ fn empty_note(ctx: &mut Ctx, fi: usize) {
     let said = data.remarks.iter().any(|r| note.said_by(r));
     ctx.out.extend(copied_note(form, data, note));
     if !said {
-        ctx.out.push(Finding {
-            expected: Some(note.text.clone()),
-            fixable: true,
-            ..Finding::new(
-                Severity::Error,
-                "empty-table-note",
-                &form.id,
-                data.sheet.clone(),
-                None,
-                format!(
-                    "{}为空表，但表下没有空表说明；请注明原因，如“{}”",
-                    form.table_no, note.text
-                ),
-            )
-        });
+        ctx.out.push(missing_note(form, data, note));
+    }
+}
+
+/// An empty table without its 空表说明: an error; a warning when its 合计 row writes 无 for
+/// its figures, for the table then says it is empty, only not why.
+fn missing_note(form: &Form, data: &FormData, note: &EmptyNoteDef) -> Finding {
+    let (severity, what) = match data.marked_nothing {
+        Some(_) => (Severity::Warning, "合计行填“无”，但没有说明原因的空表说明"),
+        None => (Severity::Error, "但表下没有空表说明"),
+    };
+    Finding {
+        expected: Some(note.text.clone()),
+        fixable: true,
+        ..Finding::new(
+            severity,
+            "empty-table-note",
+            &form.id,
+            data.sheet.clone(),
+            data.marked_nothing.as_ref().map(ToString::to_string),
+            format!(
+                "{}为空表，{what}；请注明原因，如“{}”",
+                form.table_no, note.text
+            ),
+        )
     }
 }
 

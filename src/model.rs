@@ -282,6 +282,8 @@ pub struct FormData {
     pub grid: FastIndexMap<String, Val>,
     /// Statements found under the table (注, 空表说明, other remarks).
     pub remarks: Vec<String>,
+    /// Where the 合计 row writes 无 for its figures: an empty table saying so in its body.
+    pub marked_nothing: Option<Place>,
     pub strays: Vec<Stray>,
     /// Where each logical cell was read from (`L27.amount` → C30); a 科目 or list row's own
     /// key names the cell its row starts at.

@@ -4,10 +4,15 @@
 //! layouts of seed 001's empty 公开07表 and 公开08表 (note with or without its full stop,
 //! merged across the table or not, the 注 line kept or dropped), the note is read as the
 //! table's (kept in its remarks), never taken for a header row and lost, and no false
-//! "空表须有空表说明" error is raised.
+//! "空表须有空表说明" error is raised. So is a note written as a row of the table's body
+//! (above or under its 合计 row), over the published books with empty tables, in workbooks and
+//! Word documents; a 合计 row writing 无 in every cell, without a note, is a warning, not an
+//! error.
 
 #[path = "support/cli.rs"]
 mod cli;
+#[path = "support/docx.rs"]
+mod docx;
 #[path = "support/grid.rs"]
 mod grid;
 #[path = "support/layout_gen.rs"]
@@ -311,5 +316,247 @@ fn an_empty_table_noted_in_any_wording_of_nothing_has_its_note() {
         "{} of {cases} wrong:\n{}",
         wrong.len(),
         wrong.join("\n")
+    );
+}
+
+/// The published books holding empty 公开07/08表: seed 001, the three Shanghai 2025
+/// disclosures and the real 2024 one (its empty tables have blank rows and no 合计 row).
+fn books_with_empty_tables() -> Vec<(&'static str, GridBook)> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let read = |path: &str| {
+        let wb = fiscalform::read::read_workbook(&root.join(path)).unwrap();
+        GridBook::from_workbook(&wb)
+    };
+    vec![
+        ("seed001", grid::fixture("seed001_final.grid")),
+        ("宜川路", read("shanghai2025/2025决算-宜川路街道.xlsx")),
+        (
+            "文旅局",
+            read("shanghai2025/2025决算-普陀区文化和旅游局.xlsx"),
+        ),
+        ("石泉路", read("shanghai2025/2025决算-石泉路街道.xlsx")),
+        ("普陀财政", read("real/2024决算-上海普陀区财政局.xlsx")),
+    ]
+}
+
+/// An empty table of a book: its sheet, the row of its 空表说明, the first row of its body
+/// (under the last header row), its 合计 row if it prints one, and the first amount column
+/// (right of 科目名称).
+struct EmptyTable {
+    sheet: String,
+    note: u32,
+    body: u32,
+    total: Option<u32>,
+    amounts: u16,
+}
+
+/// The empty tables of `book`: sheets whose column A holds a note ending the table (故本表…).
+fn empty_tables(book: &GridBook) -> Vec<EmptyTable> {
+    let found = book.sheets.iter().filter_map(|s| {
+        let rows = 0..s.rows.len() as u32;
+        let note = rows
+            .clone()
+            .find(|&r| s.cell(r, 0).as_str().contains("故本表"))?;
+        let is_header = |r: u32| {
+            (0..s.width()).any(|c| matches!(s.cell(r, c).as_str(), "栏次" | "科目名称" | "类"))
+        };
+        let header = rows.clone().filter(|&r| r < note && is_header(r)).max()?;
+        let total = (header + 1..note).find(|&r| (0..2).any(|c| s.cell(r, c).as_str() == "合计"));
+        let (_, name_col) = s.find("科目名称")?;
+        Some(EmptyTable {
+            sheet: s.name.clone(),
+            note,
+            body: header + 1,
+            total,
+            amounts: name_col + 1,
+        })
+    });
+    found.collect()
+}
+
+/// Where a variant writes an empty table's 空表说明 inside its body.
+#[derive(Clone, Copy, Debug)]
+enum BodyNote {
+    /// The first row under the header, above the 合计 row.
+    AboveTotal,
+    /// Right under the 合计 row (or the first body row when there is none).
+    UnderTotal,
+}
+
+/// `book` with each empty table's note written in its body at `place` instead of under it,
+/// merged across the table or not; the notes as written.
+fn note_in_body(book: &mut GridBook, place: BodyNote, rng: &mut Rng) -> Vec<(String, String)> {
+    let mut notes = Vec::new();
+    for t in empty_tables(book) {
+        // A text in a table's body is taken for its note from 8 characters on.
+        let long: Vec<&str> = (NOTHING_WORDINGS.iter().copied())
+            .filter(|w| w.chars().count() >= 8)
+            .collect();
+        let note = rng.choose(&long).to_string();
+        let s = book.sheet_mut(&t.sheet);
+        let width = s.width();
+        s.delete_row(t.note);
+        let at = match (place, t.total) {
+            (BodyNote::UnderTotal, Some(total)) => total + 1,
+            _ => t.body,
+        };
+        s.insert_row(at);
+        s.put(at, 0, GridCell::text(&note));
+        if rng.below(2) == 0 {
+            s.merges.push((at, 0, at, width - 1));
+        }
+        notes.push((t.sheet, note));
+    }
+    notes
+}
+
+/// The findings of `path` that take a 空表说明 in `notes` for something else: a missing
+/// note, or the note as a value outside the form.
+fn notes_misread(path: &Path, notes: &[(String, String)]) -> Vec<String> {
+    let (_, report) = cli::check_json(path);
+    let misread = cli::findings(&report).into_iter().filter(|f| {
+        let message = f["message"].as_str().unwrap_or("");
+        f["rule"] == "empty-table-note"
+            || (f["rule"] == "value-outside-form" && notes.iter().any(|(_, n)| message.contains(n)))
+    });
+    misread
+        .map(|f| format!("{}: {}", f["rule"], f["message"]))
+        .collect()
+}
+
+/// The notes of `notes` that `path`'s export does not keep as their table's remark.
+fn notes_lost(path: &Path, notes: &[(String, String)]) -> Vec<String> {
+    let (code, out, err) = cli::run(&["export", "-o", "-", path.to_str().unwrap()]);
+    assert_eq!(code, 0, "export failed: {err}");
+    let data: Value = serde_json::from_str(&out).unwrap();
+    let forms = data["forms"].as_array().unwrap();
+    let kept = |sheet: &str, note: &str| {
+        let form = forms.iter().find(|f| f["sheet"] == sheet);
+        form.is_some_and(|f| f["remarks"].to_string().contains(note))
+    };
+    let lost = notes.iter().filter(|(sheet, note)| !kept(sheet, note));
+    lost.map(|(sheet, note)| format!("{sheet}: “{note}” not kept"))
+        .collect()
+}
+
+/// An empty table's 空表说明 written as a row of its body — above its 合计 row or under it,
+/// merged across the table or not — in any wording of nothing, in a workbook or a Word document: the note is the table's (kept in its remarks), not a value
+/// outside the form, and no "空表须有空表说明" is reported.
+#[test]
+fn an_empty_tables_note_written_in_its_body_is_its_note() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("empty-note-in-body");
+    std::fs::create_dir_all(&dir).unwrap();
+    let (mut failed, mut cases) = (Vec::new(), Vec::new());
+    for (name, base) in books_with_empty_tables() {
+        for (i, place) in [BodyNote::AboveTotal, BodyNote::UnderTotal]
+            .iter()
+            .enumerate()
+        {
+            for seed in 0..2u64 {
+                let mut book = base.clone();
+                let mut rng = Rng::new(0xB0D7 + seed * 7 + i as u64);
+                let notes = note_in_body(&mut book, *place, &mut rng);
+                let stem = format!("{name}-{place:?}-{seed}");
+                let (xlsx, docx) = (
+                    dir.join(format!("{stem}.xlsx")),
+                    dir.join(format!("{stem}.docx")),
+                );
+                book.write_xlsx(&xlsx);
+                docx::write_docx(&book, &docx);
+                for path in [&xlsx, &docx] {
+                    let mut wrong = notes_misread(path, &notes);
+                    // A Word table's row of one merged text may print as a paragraph instead.
+                    if path == &xlsx {
+                        wrong.extend(notes_lost(path, &notes));
+                    }
+                    cases.push(path.clone());
+                    if !wrong.is_empty() {
+                        failed.push(format!("{}: {}", path.display(), wrong.join("; ")));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of {} documents misread a note in an empty table's body:\n{}",
+        failed.len(),
+        cases.len(),
+        failed.join("\n")
+    );
+}
+
+/// Whether cell (r, c) of `s` is covered by a merge it does not start.
+fn covered(s: &grid::GridSheet, r: u32, c: u16) -> bool {
+    (s.merges.iter())
+        .any(|m| (m.0..=m.2).contains(&r) && (m.1..=m.3).contains(&c) && (m.0, m.1) != (r, c))
+}
+
+/// `book` with each empty table's note gone and its 合计 row (written into the first body row
+/// where the table prints none) showing `mark` in every cell right of 科目名称 that is not a
+/// header word; how many tables.
+fn total_marked(book: &mut GridBook, mark: &str) -> usize {
+    let tables = empty_tables(book);
+    for t in &tables {
+        let s = book.sheet_mut(&t.sheet);
+        s.delete_row(t.note);
+        let total = t.total.unwrap_or_else(|| {
+            s.put(t.body, 0, GridCell::text("合计"));
+            t.body
+        });
+        for c in t.amounts..s.width() {
+            let free = matches!(s.cell(total, c), GridCell::Empty | GridCell::Number(_));
+            if free && !covered(s, total, c) {
+                s.put(total, c, GridCell::text(mark));
+            }
+        }
+    }
+    tables.len()
+}
+
+/// The severities of the empty-note findings of `path`.
+fn empty_note_severities(path: &Path) -> Vec<String> {
+    let (_, report) = cli::check_json(path);
+    let found = cli::findings(&report).into_iter();
+    let found = found.filter(|f| f["rule"] == "empty-table-note");
+    found
+        .map(|f| f["severity"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+/// An empty table without a 空表说明 whose 合计 row writes 无 in every cell says it is empty,
+/// only not why: a warning, not an error, in a workbook and a Word document. Left blank, the same 合计 row is still an error.
+#[test]
+fn an_empty_table_writing_wu_in_its_total_row_is_warned_not_failed() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("empty-note-wu");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut wants = Vec::new();
+    for (name, base) in books_with_empty_tables() {
+        for (mark, want) in [("无", "warning"), ("", "error")] {
+            let mut book = base.clone();
+            let n = total_marked(&mut book, mark);
+            let stem = format!("{name}-{}", if mark.is_empty() { "blank" } else { "wu" });
+            let (xlsx, docx) = (
+                dir.join(format!("{stem}.xlsx")),
+                dir.join(format!("{stem}.docx")),
+            );
+            book.write_xlsx(&xlsx);
+            docx::write_docx(&book, &docx);
+            wants.push((xlsx, vec![want; n]));
+            wants.push((docx, vec![want; n]));
+        }
+    }
+    let failed: Vec<String> = (wants.iter())
+        .filter_map(|(path, want)| {
+            let got = empty_note_severities(path);
+            (got != *want).then(|| format!("{}: {got:?}, want {want:?}", path.display()))
+        })
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "{} of {} documents:\n{}",
+        failed.len(),
+        wants.len(),
+        failed.join("\n")
     );
 }

@@ -933,22 +933,7 @@ fn a_total_over_an_unreadable_part_is_left_to_a_person() {
 /// `wb` as a plain workbook (values and merges; formulas by their stored results), with
 /// `edit` applied: what a clerk's save of a corrected workbook gives a reader.
 fn resaved(wb: &Workbook, edit: impl Fn(&mut grid::GridBook)) -> grid::GridBook {
-    let mut book = grid::GridBook { sheets: Vec::new() };
-    for sheet in &wb.sheets {
-        let mut g = grid::GridSheet::new(&sheet.name);
-        for (r, c, v) in sheet.cells() {
-            let cell = match v {
-                Cell::Number(n) => grid::GridCell::Number(n.to_string()),
-                Cell::Text(t) => grid::GridCell::text(t),
-                _ => continue,
-            };
-            g.put(r, c, cell);
-        }
-        g.merges = (sheet.merges().iter())
-            .map(|m| (m.first_row, m.first_col, m.last_row, m.last_col))
-            .collect();
-        book.sheets.push(g);
-    }
+    let mut book = grid::GridBook::from_workbook(wb);
     edit(&mut book);
     book
 }

@@ -2457,6 +2457,13 @@ fn read_rest(rd: &mut Reader, after: u32) {
     // rows were looked for there (a 空表说明 right under an empty table's 合计, not opened by 注,
     // maybe without its full stop); so is a sign-off line (单位负责人：… 制表人：…).
     let below = last_row_read(rd).map_or(after, |r| r + 1);
+    // An empty table's 空表说明 written as a row of its body (本单位无此项支出。 between the
+    // header and the 合计 row) is its note as well, not a figure out of place.
+    for r in 0..below {
+        if is_empty_note_row(rd, r) {
+            keep_as_remark(rd, r);
+        }
+    }
     for r in below..after {
         if is_note_row(rd, r) || is_sign_off_row(rd, r) {
             keep_as_remark(rd, r);
@@ -2464,6 +2471,9 @@ fn read_rest(rd: &mut Reader, after: u32) {
     }
     for r in after..rd.sheet.height() {
         keep_as_remark(rd, r);
+    }
+    if rd.form.empty_note.is_some() {
+        rd.data.marked_nothing = marked_nothing(rd);
     }
     let mut strays = Vec::new();
     let sheet = rd.sheet;
@@ -2573,6 +2583,21 @@ pub(super) fn shown_value(sheet: &Sheet, r: u32, c: u16, cell: &Cell) -> Option<
 }
 
 /// The last sheet row a logical cell or a row of the form was read from.
+/// Where the table's 合计 row writes 无 for its figures (in two cells or more, no number
+/// beside them), whether or not the form has a column for each.
+fn marked_nothing(rd: &Reader) -> Option<Place> {
+    let r = *rd.data.row_at.get(crate::model::Key::Total.as_str())?;
+    let mut marks = Vec::new();
+    for (c, cell) in rd.sheet.row(r) {
+        match cell {
+            Cell::Number(_) => return None,
+            Cell::Text(t) if t.trim() == "无" => marks.push(c),
+            _ => {}
+        }
+    }
+    (marks.len() >= 2).then(|| Place::at(r, marks[0]))
+}
+
 fn last_row_read(rd: &Reader) -> Option<u32> {
     let cells = rd
         .data
@@ -2616,10 +2641,14 @@ fn is_sentence_row(rd: &Reader, r: u32) -> bool {
 /// its full stop (本单位无国有资本经营预算财政拨款收支，故本表为空表) — printed above the header,
 /// under the title, it is no header row.
 pub(crate) fn is_note_row(rd: &Reader, r: u32) -> bool {
+    is_sentence_row(rd, r) || is_empty_note_row(rd, r)
+}
+
+/// Whether row `r` holds, unread, one text only: the table's 空表说明.
+fn is_empty_note_row(rd: &Reader, r: u32) -> bool {
     let mut unread = unread_shown(rd, r);
     let note = |cell: &Cell| cell.as_text().is_some_and(|t| rd.is_empty_table_note(t));
-    is_sentence_row(rd, r)
-        || matches!((unread.next(), unread.next()), (Some((_, cell)), None) if note(cell))
+    matches!((unread.next(), unread.next()), (Some((_, cell)), None) if note(cell))
 }
 
 /// The warning for a value in no cell of `form`; `why` says why the form has no cell for it

@@ -83,6 +83,31 @@ pub struct GridBook {
     pub sheets: Vec<GridSheet>,
 }
 
+impl GridBook {
+    /// The sheets of a workbook as the library read it: values and merges, formulas by their
+    /// stored results — what a plain re-save of it gives.
+    pub fn from_workbook(wb: &fiscalform::read::Workbook) -> GridBook {
+        use fiscalform::read::Cell;
+        let mut book = GridBook { sheets: Vec::new() };
+        for sheet in &wb.sheets {
+            let mut g = GridSheet::new(&sheet.name);
+            for (r, c, v) in sheet.cells() {
+                let cell = match v {
+                    Cell::Number(n) => GridCell::Number(n.to_string()),
+                    Cell::Text(t) => GridCell::text(t),
+                    _ => continue,
+                };
+                g.put(r, c, cell);
+            }
+            g.merges = (sheet.merges().iter())
+                .map(|m| (m.first_row, m.first_col, m.last_row, m.last_col))
+                .collect();
+            book.sheets.push(g);
+        }
+        book
+    }
+}
+
 /// One sheet: rows of cells from A1, merged ranges, and presentation hints.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GridSheet {
