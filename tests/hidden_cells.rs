@@ -219,3 +219,76 @@ fn a_hidden_column_of_old_figures_is_said_once_a_table() {
         failed.join("\n")
     );
 }
+
+/// Words no form column claims that units head an added column with (a figure before
+/// adjustment, a share, a change, a year not the table's, a reason), and made-up ones.
+const STRANGER_HEADERS: [&str; 12] = [
+    "调整前",
+    "占比",
+    "占比%",
+    "比重(%)",
+    "增长%",
+    "同比增减",
+    "2030年决算数",
+    "变动原因",
+    "说明",
+    "X",
+    "甲乙丙",
+    "临时栏",
+];
+
+/// The lowest header row of the table holding the hidden column `at`: the nearest row above
+/// its first figure holding a text and no number.
+fn lowest_header_row(sheet: &grid::GridSheet, at: u16) -> Option<u32> {
+    let first = (0..sheet.rows.len() as u32).find(|&r| !sheet.cell(r, at).is_empty())?;
+    (0..first).rev().find(|&r| {
+        let row = &sheet.rows[r as usize];
+        row.iter().any(|c| matches!(c, GridCell::Text(_)))
+            && !row.iter().any(|c| matches!(c, GridCell::Number(_)))
+    })
+}
+
+/// The hidden column of old figures of [`a_hidden_column_of_old_figures_is_said_once_a_table`]
+/// headed on the table's lowest header row (beside 科目编码 | 科目名称) by a word no form
+/// column claims: the table reads and audits as before, the column said once.
+#[test]
+fn a_hidden_column_headed_by_an_unknown_word_leaves_the_table_read() {
+    let d = dir();
+    let mut failed = Vec::new();
+    let mut cases = 0;
+    for fixture in ["seed001_final", "seed002_budget"] {
+        let book = grid::fixture(&format!("{fixture}.grid"));
+        let (_, plain) = checked(&book, &d.join(format!("{fixture}-plain.xlsx")));
+        let plain = judged_by_rule(&plain);
+        for sheet in &book.sheets {
+            for inside in [false, true] {
+                let Some(mut hidden) = with_old_figures(&book, &sheet.name, inside) else {
+                    continue;
+                };
+                let word = STRANGER_HEADERS[cases % STRANGER_HEADERS.len()];
+                let s = hidden.sheet_mut(&sheet.name);
+                let at = s.hidden_cols[0];
+                let Some(r) = lowest_header_row(s, at) else {
+                    continue;
+                };
+                s.put(r, at, GridCell::text(word));
+                cases += 1;
+                let path = d.join(format!("{fixture}-{}-headed-{inside}.xlsx", sheet.name));
+                let (_, found) = checked(&hidden, &path);
+                let said = (of_rule(&found, "value-outside-form").into_iter())
+                    .filter(|f| f["sheet"] == *sheet.name && f["severity"] == "warning")
+                    .count();
+                if judged_by_rule(&found) != plain || said != 1 {
+                    failed.push(format!("{fixture} {} inside={inside} “{word}”", sheet.name));
+                }
+            }
+        }
+    }
+    assert!(cases >= 20, "only {cases} cases");
+    assert!(
+        failed.is_empty(),
+        "{} of {cases} tables with a hidden column headed by an unknown word:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
+}

@@ -1328,17 +1328,41 @@ impl<'f> TableDef<'f> {
         }
     }
 
-    /// Whether row `r` is a header row: every cell a header text or 栏次, none a row's label.
+    /// Whether row `r` is a header row: every cell a header text or 栏次, or enough of them
+    /// beside the header of a column the unit added (see [`Self::heads_beside_strangers`]);
+    /// none a row's label.
     fn header_like(&self, rd: &Reader, r: u32) -> bool {
         // Cells merged down from the row above ("合计" over two header rows, a column the form
         // lacks such as 上年决算数) are that row's: only the row's own cells may show it is a
         // data row.
         let own = own_keys(rd, r);
-        !row_keys(rd, r).is_empty()
-            && own.iter().all(|k| is_header_word(rd, &self.header, k))
-            && !own
-                .iter()
-                .any(|k| self.row_labels.contains(&strip_ordinal(k)))
+        if row_keys(rd, r).is_empty()
+            || (own.iter()).any(|k| self.row_labels.contains(&strip_ordinal(k)))
+        {
+            return false;
+        }
+        let strangers = (own.iter())
+            .filter(|k| !is_header_word(rd, &self.header, k))
+            .count();
+        strangers == 0 || self.heads_beside_strangers(rd, r, &own, strangers)
+    }
+
+    /// Whether row `r`, whose own keys `own` hold `strangers` words no column of the form
+    /// claims, is a header row all the same: it shows no number and holds two of the form's
+    /// header words (or the one it has; 预算数 | 决算数 under 公开09表's items count), and
+    /// more header words than strangers. A unit heads the column it added (调整前, 占比, 变动原因) on
+    /// the lowest header row, beside 科目编码 | 科目名称; a body row's stray text names no
+    /// column, and an unknown word alone never makes a header.
+    fn heads_beside_strangers(
+        &self,
+        rd: &Reader,
+        r: u32,
+        own: &[String],
+        strangers: usize,
+    ) -> bool {
+        let named: HashSet<&String> = own.iter().filter(|k| self.header.contains(k)).collect();
+        let needed = self.header.len().clamp(1, 2);
+        !row_has_number(rd, r) && named.len() >= needed && own.len() - strangers > strangers
     }
 
     /// Places the table's columns in the sheet by the header texts over them: each slot's
