@@ -549,6 +549,23 @@ impl SplitCodeState {
         }
     }
 
+    /// A 款 code typed as a number with its levels dotted (`201.05`, stored 201.05; `208.10`
+    /// in a cell formatted `0.00`, stored 208.1): its five digits, when its 类 is the one of the
+    /// rows above. Any other number with a fraction is an amount, not a code.
+    pub fn dotted_number(&self, cell: &Cell) -> Option<String> {
+        let Cell::Number(d) = cell else {
+            return None;
+        };
+        let mut shown = d.normalize();
+        if shown.is_sign_negative() || shown.fract().is_zero() || shown.scale() > 2 {
+            return None;
+        }
+        shown.rescale(2);
+        let text = shown.to_string();
+        let (lei, kuan) = text.split_once('.')?;
+        (lei.len() == 3 && self.lei.as_deref() == Some(lei)).then(|| format!("{lei}{kuan}"))
+    }
+
     /// Takes a whole code (3, 5 or 7 digits) read on its own as the context of the rows below
     /// it; returns it.
     pub fn enter(&mut self, code: &str) -> String {
@@ -1317,6 +1334,15 @@ mod tests {
         );
         assert_eq!(st.next(&e, &e, &text("03")), Some("2210203".into()));
         assert_eq!(parse_code(&text("201 06 01")), Some("2010601".into()));
+        // A dotted 款 typed as a number is a code only under its 类.
+        let mut state = SplitCodeState::new();
+        assert_eq!(state.dotted_number(&num("201.05")), None, "no 类 above");
+        state.enter("2010450");
+        assert_eq!(state.dotted_number(&num("201.05")), Some("20105".into()));
+        assert_eq!(state.dotted_number(&num("201.1")), Some("20110".into()));
+        for amount in ["208.05", "201.055", "-201.05", "2010.5", "201"] {
+            assert_eq!(state.dotted_number(&num(amount)), None, "{amount}");
+        }
         assert_eq!(parse_code(&text("301 02")), Some("30102".into()));
         // Not a code: other groupings, a fourth level, a name after the code.
         for t in [

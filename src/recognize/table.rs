@@ -2508,7 +2508,11 @@ fn code_source(
 fn read_code(rd: &Reader, r: u32, src: CodeSource, state: &mut SplitCodeState) -> Option<String> {
     match src {
         CodeSource::None => None,
-        CodeSource::Single(c) => parse_code(rd.sheet.get(r, c)),
+        CodeSource::Single(c) => {
+            let cell = rd.sheet.get(r, c);
+            let code = parse_code(cell).or_else(|| state.dotted_number(cell))?;
+            Some(state.enter(&code))
+        }
         CodeSource::Split(a, b, c) => {
             let xiang = c.map_or(&Cell::Empty, |c| rd.sheet.get(r, c));
             state.next(rd.sheet.get(r, a), rd.sheet.get(r, b), xiang)
@@ -2673,11 +2677,9 @@ fn split_code_name(text: &str) -> Option<(String, String)> {
     }
     let in_code = |c: char| c.is_ascii_digit() || c == '\n' || c == '\r';
     let mut lead = &text[..text.len() - text.trim_start_matches(in_code).len()];
-    // "201 06 01 行政运行": the levels spaced apart before the name.
-    let spaced = &text[..text.len()
-        - text
-            .trim_start_matches(|c: char| c.is_ascii_digit() || c.is_whitespace())
-            .len()];
+    // "201 06 01 行政运行", "201.06 行政运行", "201-06-01 …": the levels apart before the name.
+    let apart = |c: char| c.is_ascii_digit() || c.is_whitespace() || c == '.' || c == '-';
+    let spaced = &text[..text.len() - text.trim_start_matches(apart).len()];
     if crate::normalize::spaced_code(spaced).is_some() {
         lead = spaced;
     }
@@ -3626,6 +3628,20 @@ mod tests {
             "levels spaced apart"
         );
         assert_eq!(split("301 01　基本工资").as_deref(), Some("30101|基本工资"));
+        for (cell, read) in [
+            ("201.05 统计信息事务", "20105|统计信息事务"),
+            ("201-05 统计信息事务", "20105|统计信息事务"),
+            ("201.05.07 专项普查活动", "2010507|专项普查活动"),
+            ("201-05-07专项普查活动", "2010507|专项普查活动"),
+        ] {
+            assert_eq!(
+                split(cell).as_deref(),
+                Some(read),
+                "levels dotted or dashed: {cell}"
+            );
+        }
+        assert_eq!(split("201.5 万元"), None, "an amount, not a code");
+        assert_eq!(split("2023-2025年规划"), None, "years, not a code");
         assert_eq!(split("事业运行"), None);
         assert_eq!(split("2010450"), None);
         assert_eq!(split("201 06 01"), None);
