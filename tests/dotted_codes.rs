@@ -73,12 +73,7 @@ fn code_cells(sheet: &Sheet) -> Vec<CodeCell> {
         let digits = text.bytes().all(|b| b.is_ascii_digit());
         (digits && [3, 5, 7].contains(&text.len())).then_some(text)
     };
-    let named = |r: u32, c: u16| {
-        sheet
-            .get(r, c)
-            .as_text()
-            .is_some_and(|t| t.chars().any(|ch| !ch.is_ascii()))
-    };
+    let named = |r: u32, c: u16| sheet.get(r, c).as_text().is_some_and(|t| !t.is_ascii());
     (0..sheet.height())
         .flat_map(|r| (0..sheet.width()).map(move |c| (r, c)))
         .filter(|&(r, c)| named(r, c + 1))
