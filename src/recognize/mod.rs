@@ -206,9 +206,12 @@ fn recognize_found<'c>(
                 break;
             }
             if taken_for.is_some()
-                && (starts_a_copy(form, vocab, sheets[end])
-                    || names_another_unit(form, vocab, sheets[end], &rec)
-                    || named_for_another_unit(form, &sheets[i].name, &sheets[end].name))
+                && (named_for_another_unit(form, &sheets[i].name, &sheets[end].name)
+                    || is_another_copy(
+                        form,
+                        &recognize_sheet(form, vocab, sheets[end], None),
+                        &rec,
+                    ))
             {
                 break;
             }
@@ -237,21 +240,17 @@ fn skipped(sheet: &Sheet) -> Outcome<'static> {
     }
 }
 
-/// Whether `sheet`, taken for a repeatable form, is another copy of it (the next project's
-/// 项目支出绩效自评表) rather than the continuation of the sheet before: a copy fills the form's
-/// first block (the project's name and funds), a continuation only goes on with the table.
-fn starts_a_copy(form: &Form, vocab: &Vocabulary, sheet: &Sheet) -> bool {
-    form.repeatable && fills_first_block(form, &recognize_sheet(form, vocab, sheet, None).data)
-}
-
-/// Whether `sheet`, taken for the form, names another unit in its head than the table read so
-/// far: that unit's copy of the form (a workbook of several units'), not a continuation.
-fn names_another_unit(form: &Form, vocab: &Vocabulary, sheet: &Sheet, so_far: &Recognized) -> bool {
-    let Some(ours) = so_far.data.unit.as_deref() else {
-        return false;
-    };
-    let theirs = recognize_sheet(form, vocab, sheet, None).data.unit;
-    theirs.is_some_and(|u| !crate::normalize::one_unit(ours, &u))
+/// Whether a next sheet taken for the form, read alone as `next`, is another copy of it rather
+/// than the continuation of the table read so far: the next project's copy of a repeatable
+/// form (it fills the form's first block, the project's name and funds, where a continuation
+/// only goes on with the table), or another unit's copy (its head names another unit: a
+/// workbook of several units').
+fn is_another_copy(form: &Form, next: &Recognized, so_far: &Recognized) -> bool {
+    let starts_a_copy = form.repeatable && fills_first_block(form, &next.data);
+    let other_unit = (so_far.data.unit.as_deref())
+        .zip(next.data.unit.as_deref())
+        .is_some_and(|(ours, theirs)| !crate::normalize::one_unit(ours, theirs));
+    starts_a_copy || other_unit
 }
 
 /// Whether two sheets both named for the form by its 表号 mark it for different units
