@@ -241,6 +241,8 @@ pub struct WordLayout {
     pub statements_below: bool,
     /// The table continued after a row, as [`Continued`] says (none: one table).
     pub continued: Option<Continued>,
+    /// Every page margin, twips (none: 2 cm at the sides, 2.54 cm above and below).
+    pub margin: Option<u32>,
 }
 
 /// The height of a short page (14 cm), twips.
@@ -494,7 +496,8 @@ pub fn ruled_form_docx(sheets: &[fiscalform::read::Sheet], layout: &WordLayout, 
         true => SHORT_PAGE,
         false => page_height,
     };
-    let text_width: u32 = page_width - 2 * 1134;
+    let (side, top_margin) = layout.margin.map_or((1134, 1440), |m| (m, m));
+    let text_width: u32 = page_width - 2 * side;
     let mut body: String = layout.cover.iter().map(|l| word_paragraph(l, 32)).collect();
     if !layout.cover.is_empty() {
         body.push_str(PAGE_BREAK);
@@ -570,7 +573,7 @@ pub fn ruled_form_docx(sheets: &[fiscalform::read::Sheet], layout: &WordLayout, 
         false => "",
     };
     let section = format!(
-        r#"<w:sectPr><w:headerReference w:type="default" r:id="rIdHeader"/><w:footerReference w:type="default" r:id="rIdFooter"/><w:pgSz w:w="{page_width}" w:h="{page_height}"{orient}/><w:pgMar w:top="1440" w:right="1134" w:bottom="1440" w:left="1134" w:header="720" w:footer="720" w:gutter="0"/></w:sectPr>"#
+        r#"<w:sectPr><w:headerReference w:type="default" r:id="rIdHeader"/><w:footerReference w:type="default" r:id="rIdFooter"/><w:pgSz w:w="{page_width}" w:h="{page_height}"{orient}/><w:pgMar w:top="{top_margin}" w:right="{side}" w:bottom="{top_margin}" w:left="{side}" w:header="720" w:footer="720" w:gutter="0"/></w:sectPr>"#
     );
     let xml = format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body>{body}{section}</w:body></w:document>"#

@@ -713,6 +713,12 @@ fn cut_before(t: &TableGrid, col: usize, lower: &str) -> bool {
     fills_to_foot(t, col) || (wrapped && last.gap < FOOT_GAP + WIDOW_LINE && last.room <= fits)
 }
 
+/// Whether column `col` of the last row of `t` holds text over more than one line: a single
+/// line filling its box (`时效指标` in a column four characters wide) may be a label whole.
+fn wrapped_at_foot(t: &TableGrid, col: usize) -> bool {
+    matches!(t.last_lines.get(col), Some(Some(l)) if l.wrapped)
+}
+
 /// The height of a line of text, in text sizes (Word's single spacing).
 const WIDOW_LINE: f64 = 1.2;
 
@@ -1240,6 +1246,10 @@ pub(crate) fn append_continued(prev: &mut TableGrid, mut next: TableGrid, breaks
         }
         Cut::Unsure => prev.maybe_cut.push(boundary),
     }
+    let running = match breaks {
+        RowBreaks::Allowed => running_on(prev, &next, repeated),
+        _ => Vec::new(),
+    };
     prev.last_lines = std::mem::take(&mut next.last_lines);
     append_rows(prev, next, repeated);
     prev.merges.extend(tall);
@@ -1251,8 +1261,29 @@ pub(crate) fn append_continued(prev: &mut TableGrid, mut next: TableGrid, breaks
     // the break cut, whose boxes going on below it are joined already: a box starting below
     // it has a rule of its own over it on that page (a new cell, not the rest of one).
     if boundary > 0 && boundary < prev.rows.len() && reaching.is_none() {
-        join_cut_cells(prev, boundary, &header_rests, breaks);
+        join_cut_cells(prev, boundary, &header_rests, &running, breaks);
     }
+}
+
+/// The columns whose text at the foot of `prev` runs on into the first row of `next` under
+/// its `first` repeated rows: a box over the same columns on both sides of the break, its
+/// last line above too full for the first piece of the text below to have fitted on it (a
+/// merged cell's words laid out over the break, `效益指标（30` | `分）`).
+fn running_on(prev: &TableGrid, next: &TableGrid, first: usize) -> Vec<usize> {
+    let (Some(last), Some(row)) = (prev.rows.len().checked_sub(1), next.rows.get(first)) else {
+        return Vec::new();
+    };
+    let runs_on = |col: usize| {
+        let (above, below) = (region_at(prev, last, col), region_at(next, first, col));
+        let (upper, lower) = (
+            anchor_text(prev, &above, col),
+            anchor_text(next, &below, col),
+        );
+        let texts = !upper.is_empty() && !lower.is_empty() && !never_one_text(upper, lower);
+        let boxes = above.cols == below.cols && below.rows.0 == first;
+        texts && boxes && wrapped_at_foot(prev, col) && cut_before(prev, col, lower)
+    };
+    (0..row.len()).filter(|&col| runs_on(col)).collect()
 }
 
 /// How the first row under a page break goes with the last row above it.
@@ -1808,8 +1839,15 @@ fn one_text(upper: String, lower: String) -> Option<String> {
 /// Not in the columns `own`, whose boxes below go on from a repeated header. A word
 /// processor (`breaks` allowed) prints a merged cell's text once, what does not fit going on
 /// below: the whole text again below the break is a cell of its own (the next unit's 单位编码
-/// `430001` under the last one's).
-fn join_cut_cells(t: &mut TableGrid, boundary: usize, own: &[usize], breaks: RowBreaks) {
+/// `430001` under the last one's); in the columns `running`, whose text ran to the foot of
+/// its box above, the text below is the rest of the one above.
+fn join_cut_cells(
+    t: &mut TableGrid,
+    boundary: usize,
+    own: &[usize],
+    running: &[usize],
+    breaks: RowBreaks,
+) {
     let width = t.rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut col = 0;
     while col < width {
@@ -1833,7 +1871,12 @@ fn join_cut_cells(t: &mut TableGrid, boundary: usize, own: &[usize], breaks: Row
         if breaks == RowBreaks::Typed && !lower.is_empty() {
             continue;
         }
-        let Some(kept) = one_text(text(&above), text(&below)) else {
+        let rest = running.contains(&above.cols.0);
+        let joined = match one_text(text(&above), text(&below)) {
+            None if rest => Some(join_cut_text(&text(&above), &text(&below))),
+            kept => kept,
+        };
+        let Some(kept) = joined else {
             continue;
         };
         t.merges.retain(|m| {
